@@ -1,0 +1,53 @@
+"""CRM Rollout Planner: plan a CRM rollout as a diagnosis stage plus four 100-day phases."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from planner.config import PROJECT_ROOT, check_secret_key, settings_from_environment
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, overridden by ``config`` (tests)."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PLANNER_INSTANCE_PATH") or None,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(settings_from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+    check_secret_key(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    import planner.models  # noqa: F401  (registers every table on db.metadata)
+    from planner import database, i18n
+    from planner.extensions import bootstrap, csrf, db, migrate
+
+    database.init_app(app)
+    db.init_app(app)
+    # batch mode lets Alembic alter tables on SQLite, which has no ALTER COLUMN
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    i18n.init_app(app)
+
+    from planner.web import register_blueprints
+
+    register_blueprints(app)
+
+    from planner.cli import register_commands
+
+    register_commands(app)
+    return app

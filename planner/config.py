@@ -1,0 +1,65 @@
+"""Settings from the environment; the default database is SQLite in the instance folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from planner.domain.errors import PlannerError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_ROOT.parent
+SHIPPED_PLAYBOOKS = PROJECT_ROOT / "playbooks"
+DEMO_DATABASE_FILE = "demo.sqlite"
+MIN_SECRET_KEY_LENGTH = 24
+WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test"}
+
+
+class ConfigError(PlannerError):
+    """The app cannot start with these settings."""
+
+
+def settings_from_environment(instance_path: str) -> dict[str, Any]:
+    """Collect settings from ``PLANNER_*``, ``DATABASE_URL`` and ``SECRET_KEY``."""
+    demo = os.environ.get("PLANNER_DEMO") == "1"
+    database_url = os.environ.get("DATABASE_URL") or (
+        "sqlite:///" + os.path.join(instance_path, "planner.sqlite")
+    )
+    if demo:
+        database_url = "sqlite:///" + os.path.join(instance_path, DEMO_DATABASE_FILE)
+    if database_url.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; plain postgresql:// would pick psycopg2
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    extra_dirs = [
+        Path(p) for p in os.environ.get("PLANNER_PLAYBOOK_DIRS", "").split(os.pathsep) if p
+    ]
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "PLAYBOOK_DIRS": [SHIPPED_PLAYBOOKS, *extra_dirs],
+        "DEMO_MODE": demo,
+        "DEBUG": os.environ.get("FLASK_DEBUG") == "1",
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def check_secret_key(config: dict[str, Any]) -> None:
+    """Refuse to serve real users with a missing or guessable secret key."""
+    lenient = ("TESTING", "DEBUG", "DEMO_MODE", "CLI_MODE")
+    if any(config.get(flag) for flag in lenient):
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = os.urandom(32).hex()
+        return
+    key = config.get("SECRET_KEY") or ""
+    if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in WEAK_SECRET_KEYS:
+        raise ConfigError(
+            "SECRET_KEY is missing or weak: set SECRET_KEY to a random string of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters, e.g. "
+            '`export SECRET_KEY=$(python -c "import secrets; print(secrets.token_hex(32))")`'
+        )

@@ -1,0 +1,47 @@
+"""The demo: its own SQLite database, reset on every run, with a program full of content."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from flask import Flask
+from flask_migrate import upgrade
+
+from planner.config import DEMO_DATABASE_FILE
+from planner.extensions import db
+from planner.services.playbooks import get_playbook
+from planner.services.programs import create_program
+
+DEMO_START_OFFSET_DAYS = 150
+
+
+def reset_demo_database(app: Flask) -> None:
+    """Delete the demo database file (never any other) and migrate a fresh one to head."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    demo_file = Path(app.instance_path) / DEMO_DATABASE_FILE
+    if uri != f"sqlite:///{demo_file}":
+        raise RuntimeError(f"refusing to reset {uri}: the demo only resets {demo_file}")
+    db.engine.dispose()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{demo_file}{suffix}").unlink(missing_ok=True)
+    upgrade()
+
+
+def load_demo(today: date | None = None) -> str:
+    """Create the demo programs; return a one-line summary."""
+    today = today or date.today()
+    main = create_program(
+        get_playbook("crm-four-100-days"),
+        name="Northwind Industrial — CRM rollout",
+        client="Northwind Industrial Co.",
+        start_date=today - timedelta(days=DEMO_START_OFFSET_DAYS),
+    )
+    small = create_program(
+        get_playbook("small-business-quick-start"),
+        name="Company A — quick start",
+        client="Company A (28 staff)",
+        start_date=today - timedelta(days=20),
+    )
+    db.session.commit()
+    return f"demo loaded: programs {main.id} and {small.id}"

@@ -1,0 +1,1 @@
+"""Plain-Python domain logic: imports neither Flask nor SQLAlchemy."""

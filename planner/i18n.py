@@ -1,0 +1,64 @@
+"""Language choice: English and Simplified Chinese."""
+
+from __future__ import annotations
+
+from flask import Flask, request, session
+
+from planner.extensions import babel
+
+SUPPORTED = ("en", "zh_Hans_CN")
+
+
+def language_from_header(header: str) -> str:
+    """Pick a supported locale from an Accept-Language header.
+
+    Werkzeug's best_match does not treat zh, zh-CN and zh-Hans as one language, so we do.
+
+    >>> language_from_header("zh-CN,zh;q=0.9,en;q=0.8")
+    'zh_Hans_CN'
+    >>> language_from_header("fr-FR, en;q=0.5")
+    'en'
+    """
+    choices = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        choices.append((-quality, position, tag.strip().lower()))
+    for _, _, tag in sorted(choices):
+        if tag == "zh" or tag.startswith(("zh-cn", "zh-hans", "zh-sg", "zh_")):
+            return "zh_Hans_CN"
+        if tag == "en" or tag.startswith("en-"):
+            return "en"
+    return "en"
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in SUPPORTED:
+        return str(chosen)
+    return language_from_header(request.headers.get("Accept-Language", ""))
+
+
+def content_lang() -> str:
+    """'zh' or 'en': which variant of playbook content to show."""
+    return "zh" if select_locale().startswith("zh") else "en"
+
+
+def localized(obj: object, field: str) -> str:
+    """The ``field`` of ``obj`` in the chosen language, falling back to the other one."""
+    english = getattr(obj, field, None) or ""
+    chinese = getattr(obj, f"{field}_zh", None) or ""
+    if content_lang() == "zh":
+        return chinese or english
+    return english or chinese
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["localized"] = localized
+    app.jinja_env.globals["current_lang"] = select_locale

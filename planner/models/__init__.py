@@ -1,0 +1,20 @@
+"""SQLAlchemy models, one module per aggregate; importing this registers them all."""
+
+from planner.models.gate import GateCriterion
+from planner.models.metric import Metric, MetricReading, MetricTarget
+from planner.models.plan import Dependency, Phase, WorkItem
+from planner.models.program import CalendarException, Program
+from planner.models.risk import Risk
+
+__all__ = [
+    "CalendarException",
+    "Dependency",
+    "GateCriterion",
+    "Metric",
+    "MetricReading",
+    "MetricTarget",
+    "Phase",
+    "Program",
+    "Risk",
+    "WorkItem",
+]

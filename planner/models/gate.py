@@ -1,0 +1,36 @@
+"""A phase's gate: its exit criteria (decisions come with the gates issue)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+
+if TYPE_CHECKING:
+    from planner.models.plan import Phase
+
+CRITERION_KINDS = ("metric_target", "milestones_done", "max_risk_band", "manual")
+
+
+class GateCriterion(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "gate_criterion"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('metric_target', 'milestones_done', 'max_risk_band', 'manual')",
+            name="kind_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phase_id: Mapped[int] = mapped_column(ForeignKey("phase.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(20))
+    # metric key, space-separated milestone keys, or band name, depending on kind
+    reference: Mapped[str] = mapped_column(String(1000), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    text_zh: Mapped[str | None] = mapped_column(Text)
+
+    phase: Mapped[Phase] = relationship(back_populates="gate_criteria")

@@ -1,0 +1,141 @@
+"""The plan: phases (the diagnosis stage and the 100-day phases), work items, dependencies."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+
+if TYPE_CHECKING:
+    from planner.models.gate import GateCriterion
+    from planner.models.program import Program
+
+DEPENDENCY_TYPES = ("FS", "SS", "FF", "SF")
+
+
+class Phase(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "phase"
+    __table_args__ = (
+        UniqueConstraint("program_id", "ordinal"),
+        UniqueConstraint("program_id", "key"),
+        CheckConstraint("ordinal >= 0", name="ordinal_not_negative"),
+        CheckConstraint("window_end >= window_start", name="window_ordered"),
+        CheckConstraint("kind IN ('diagnosis', 'phase')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    ordinal: Mapped[int]
+    key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20), default="phase")
+    name: Mapped[str] = mapped_column(String(200))
+    name_zh: Mapped[str | None] = mapped_column(String(200))
+    goal: Mapped[str] = mapped_column(Text, default="")
+    goal_zh: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(Text, default="")
+    result_zh: Mapped[str | None] = mapped_column(Text)
+    length_days: Mapped[int] = mapped_column(default=100)
+    window_start: Mapped[date]
+    window_end: Mapped[date]
+
+    program: Mapped[Program] = relationship(back_populates="phases")
+    work_items: Mapped[list[WorkItem]] = relationship(
+        back_populates="phase", cascade="all, delete-orphan", order_by="WorkItem.position"
+    )
+    gate_criteria: Mapped[list[GateCriterion]] = relationship(
+        back_populates="phase", cascade="all, delete-orphan", order_by="GateCriterion.position"
+    )
+
+    @property
+    def is_diagnosis(self) -> bool:
+        return self.kind == "diagnosis"
+
+
+class WorkItem(db.Model):  # type: ignore[name-defined,misc]
+    """A task, or a milestone (kind 'milestone', zero duration), in one phase."""
+
+    __tablename__ = "work_item"
+    __table_args__ = (
+        UniqueConstraint("program_id", "key"),
+        CheckConstraint("kind IN ('task', 'milestone')", name="kind_known"),
+        CheckConstraint("duration_days >= 0 AND duration_days <= 5000", name="duration_range"),
+        CheckConstraint(
+            "(kind = 'milestone' AND duration_days = 0) OR (kind = 'task' AND duration_days > 0)",
+            name="milestone_zero_duration",
+        ),
+        CheckConstraint("percent_complete >= 0 AND percent_complete <= 100", name="percent_range"),
+        CheckConstraint(
+            "constraint_type IS NULL OR constraint_type IN ('SNET', 'FNLT')",
+            name="constraint_known",
+        ),
+        CheckConstraint(
+            "(constraint_type IS NULL) = (constraint_date IS NULL)", name="constraint_has_date"
+        ),
+        CheckConstraint(
+            "actual_finish IS NULL OR actual_start IS NOT NULL", name="finish_needs_start"
+        ),
+        Index("ix_work_item_phase", "phase_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    phase_id: Mapped[int] = mapped_column(ForeignKey("phase.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20), default="task")
+    name: Mapped[str] = mapped_column(String(300))
+    name_zh: Mapped[str | None] = mapped_column(String(300))
+    workstream: Mapped[str | None] = mapped_column(String(64))
+    duration_days: Mapped[int] = mapped_column(default=1)
+    owner: Mapped[str | None] = mapped_column(String(120))
+    owner_role: Mapped[str | None] = mapped_column(String(120))
+    deliverable: Mapped[str | None] = mapped_column(Text)
+    deliverable_zh: Mapped[str | None] = mapped_column(Text)
+    percent_complete: Mapped[int] = mapped_column(default=0)
+    actual_start: Mapped[date | None]
+    actual_finish: Mapped[date | None]
+    constraint_type: Mapped[str | None] = mapped_column(String(4))
+    constraint_date: Mapped[date | None]
+    position: Mapped[int] = mapped_column(default=0)
+    # Computed by the scheduler (one source of truth); never typed by a person.
+    early_start: Mapped[date | None]
+    early_finish: Mapped[date | None]
+    late_start: Mapped[date | None]
+    late_finish: Mapped[date | None]
+    total_float: Mapped[int | None]
+    free_float: Mapped[int | None]
+    is_critical: Mapped[bool] = mapped_column(default=False)
+
+    program: Mapped[Program] = relationship(viewonly=True)
+    phase: Mapped[Phase] = relationship(back_populates="work_items")
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind == "milestone"
+
+
+class Dependency(db.Model):  # type: ignore[name-defined,misc]
+    """Predecessor → successor, of type FS/SS/FF/SF, with a lag in working days."""
+
+    __tablename__ = "dependency"
+    __table_args__ = (
+        UniqueConstraint("predecessor_id", "successor_id"),
+        CheckConstraint("predecessor_id <> successor_id", name="not_self"),
+        CheckConstraint("type IN ('FS', 'SS', 'FF', 'SF')", name="type_known"),
+        CheckConstraint("lag_days >= -2000 AND lag_days <= 2000", name="lag_range"),
+        Index("ix_dependency_program", "program_id"),
+        Index("ix_dependency_successor", "successor_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    predecessor_id: Mapped[int] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"))
+    successor_id: Mapped[int] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(2), default="FS")
+    lag_days: Mapped[int] = mapped_column(default=0)
+
+    predecessor: Mapped[WorkItem] = relationship(foreign_keys=[predecessor_id])
+    successor: Mapped[WorkItem] = relationship(foreign_keys=[successor_id])

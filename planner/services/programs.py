@@ -1,0 +1,202 @@
+"""Create programs from playbooks and read them back."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.playbook import Milestone, Playbook, Text
+from planner.extensions import db
+from planner.models import (
+    Dependency,
+    GateCriterion,
+    Metric,
+    MetricTarget,
+    Phase,
+    Program,
+    Risk,
+    WorkItem,
+)
+
+WEEKDAY_DIGITS = {
+    "mon": "1",
+    "tue": "2",
+    "wed": "3",
+    "thu": "4",
+    "fri": "5",
+    "sat": "6",
+    "sun": "7",
+}
+
+
+def _en(text: Text | None) -> str:
+    return (text.en or text.zh or "") if text else ""
+
+
+def _zh(text: Text | None) -> str | None:
+    return text.zh if text else None
+
+
+def phase_windows(playbook: Playbook, start: date) -> list[tuple[date, date]]:
+    """Back-to-back windows: each phase starts the day after the previous one ends."""
+    windows = []
+    cursor = start
+    for phase in playbook.phases:
+        end = cursor + timedelta(days=phase.length_days - 1)
+        windows.append((cursor, end))
+        cursor = end + timedelta(days=1)
+    return windows
+
+
+def create_program(playbook: Playbook, *, name: str, client: str, start_date: date) -> Program:
+    """Instantiate ``playbook`` as a new program; all rows in the caller's transaction."""
+    errors = []
+    if not name.strip():
+        errors.append(("name", "a program needs a name"))
+    if not client.strip():
+        errors.append(("client", "a program needs a client"))
+    if errors:
+        raise ValidationError("the program could not be created", errors)
+
+    program = Program(
+        name=name.strip(),
+        client=client.strip(),
+        start_date=start_date,
+        status="planning",
+        workdays="".join(sorted(WEEKDAY_DIGITS[d] for d in playbook.calendar.workdays)),
+        playbook_id=playbook.id,
+        playbook_version=playbook.version,
+    )
+    db.session.add(program)
+    items_by_key: dict[str, WorkItem] = {}
+    position = 0
+    for pb_phase, (window_start, window_end) in zip(
+        playbook.phases, phase_windows(playbook, start_date), strict=True
+    ):
+        phase = Phase(
+            ordinal=pb_phase.ordinal,
+            key=pb_phase.key,
+            kind=pb_phase.kind,
+            name=_en(pb_phase.name),
+            name_zh=_zh(pb_phase.name),
+            goal=_en(pb_phase.goal),
+            goal_zh=_zh(pb_phase.goal),
+            result=_en(pb_phase.result),
+            result_zh=_zh(pb_phase.result),
+            length_days=pb_phase.length_days,
+            window_start=window_start,
+            window_end=window_end,
+        )
+        program.phases.append(phase)
+        for pb_item in [*pb_phase.tasks, *pb_phase.milestones]:
+            is_milestone = isinstance(pb_item, Milestone)
+            item = WorkItem(
+                program=program,
+                key=pb_item.key,
+                kind="milestone" if is_milestone else "task",
+                name=_en(pb_item.name),
+                name_zh=_zh(pb_item.name),
+                workstream=pb_item.workstream,
+                duration_days=0 if is_milestone else pb_item.duration,  # type: ignore[union-attr]
+                owner_role=pb_item.owner_role,
+                deliverable=_en(pb_item.deliverable) or None,
+                deliverable_zh=_zh(pb_item.deliverable),
+                position=position,
+            )
+            position += 1
+            phase.work_items.append(item)
+            items_by_key[item.key] = item
+        for index, criterion in enumerate(pb_phase.gate):
+            reference = {
+                "metric_target": lambda c: c.metric,
+                "milestones_done": lambda c: " ".join(c.milestones),
+                "max_risk_band": lambda c: c.band,
+                "manual": lambda c: "",
+            }[criterion.kind](criterion)
+            text = getattr(criterion, "text", None)
+            phase.gate_criteria.append(
+                GateCriterion(
+                    position=index,
+                    kind=criterion.kind,
+                    reference=reference,
+                    text=_en(text),
+                    text_zh=_zh(text),
+                )
+            )
+    db.session.flush()
+    for _phase, pb_item in playbook.work_items():
+        for dep in pb_item.depends_on:
+            db.session.add(
+                Dependency(
+                    program_id=program.id,
+                    predecessor_id=items_by_key[dep.key].id,
+                    successor_id=items_by_key[pb_item.key].id,
+                    type=dep.type,
+                    lag_days=dep.lag,
+                )
+            )
+    for rank, pb_risk in enumerate(playbook.risks, start=1):
+        program.risks.append(
+            Risk(
+                key=pb_risk.key,
+                rank=rank,
+                title=_en(pb_risk.title),
+                title_zh=_zh(pb_risk.title),
+                description=_en(pb_risk.description),
+                description_zh=_zh(pb_risk.description),
+                category=pb_risk.category,
+                cause=_en(pb_risk.cause),
+                effect=_en(pb_risk.effect),
+                likelihood=pb_risk.likelihood,
+                impact=pb_risk.impact,
+                response=pb_risk.response,
+                mitigation=_en(pb_risk.mitigation),
+                mitigation_zh=_zh(pb_risk.mitigation),
+                status="open",
+            )
+        )
+    for pb_metric in playbook.metrics:
+        program.metrics.append(
+            Metric(
+                key=pb_metric.key,
+                name=_en(pb_metric.name),
+                name_zh=_zh(pb_metric.name),
+                unit=pb_metric.unit,
+                direction=pb_metric.direction,
+                baseline=pb_metric.baseline,
+                owner=pb_metric.owner_role,
+                data_source=pb_metric.data_source,
+                targets=[
+                    MetricTarget(phase_ordinal=ordinal, target=value)
+                    for ordinal, value in sorted(pb_metric.targets.items())
+                ],
+            )
+        )
+    db.session.flush()
+    return program
+
+
+def get_program(program_id: int) -> Program:
+    program = db.session.get(Program, program_id)
+    if program is None:
+        raise NotFoundError("no such program")
+    return program
+
+
+def list_programs() -> list[Program]:
+    return list(db.session.scalars(select(Program).order_by(Program.start_date.desc(), Program.id)))
+
+
+def work_item_counts(program_id: int) -> dict[int, dict[str, int]]:
+    """Per phase id: how many tasks and milestones it holds (one query)."""
+    rows = db.session.execute(
+        select(WorkItem.phase_id, WorkItem.kind, func.count())
+        .where(WorkItem.program_id == program_id)
+        .group_by(WorkItem.phase_id, WorkItem.kind)
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for phase_id, kind, count in rows:
+        counts.setdefault(phase_id, {"task": 0, "milestone": 0})[kind] = count
+    return counts

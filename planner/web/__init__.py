@@ -1,0 +1,39 @@
+"""Flask blueprints, one per area, and the error pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, abort, render_template, send_file
+from flask_babel import gettext as _
+
+from planner.domain.errors import NotFoundError
+
+
+def register_blueprints(app: Flask) -> None:
+    from planner.web.programs import bp as programs_bp
+
+    app.register_blueprint(programs_bp)
+
+    @app.get("/vendor/plotly.min.js")
+    def plotly_js():  # type: ignore[no-untyped-def]
+        # plotly.js ships inside the plotly package: serve it from there, never from a CDN
+        import plotly
+
+        path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+        if not path.exists():
+            abort(404)
+        return send_file(path, mimetype="text/javascript", max_age=86400)
+
+    @app.errorhandler(NotFoundError)
+    def not_found_error(exc: NotFoundError):  # type: ignore[no-untyped-def]
+        return render_template("errors/error.html", code=404, message=str(exc)), 404
+
+    @app.errorhandler(404)
+    def not_found(_exc: Exception):  # type: ignore[no-untyped-def]
+        return render_template("errors/error.html", code=404, message=_("Page not found.")), 404
+
+    @app.errorhandler(400)
+    def bad_request(exc: Exception):  # type: ignore[no-untyped-def]
+        message = getattr(exc, "description", None) or _("Bad request.")
+        return render_template("errors/error.html", code=400, message=message), 400

@@ -1,0 +1,72 @@
+"""Program list, create-from-playbook, and the program overview."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from planner.domain.errors import NotFoundError, ValidationError
+from planner.extensions import db
+from planner.forms.programs import NewProgramForm
+from planner.i18n import SUPPORTED
+from planner.services import programs as program_service
+from planner.services.playbooks import get_playbook, installed_playbooks
+
+bp = Blueprint("programs", __name__)
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    programs = program_service.list_programs()
+    return render_template("programs/index.html", programs=programs, today=date.today())
+
+
+@bp.route("/programs/new", methods=["GET", "POST"])
+def new():  # type: ignore[no-untyped-def]
+    form = NewProgramForm()
+    installed, _errors = installed_playbooks()
+    form.playbook.choices = [(i.ref, f"{i.playbook.title.get('en')} ({i.ref})") for i in installed]
+    if request.method == "GET" and not form.start_date.data:
+        form.start_date.data = date.today()
+    if form.validate_on_submit():
+        playbook_id, _at, version = form.playbook.data.partition("@")
+        try:
+            playbook = get_playbook(playbook_id, version)
+            program = program_service.create_program(
+                playbook,
+                name=form.name.data,
+                client=form.client.data,
+                start_date=form.start_date.data,
+            )
+            db.session.commit()
+        except (ValidationError, NotFoundError) as exc:
+            db.session.rollback()
+            for field, message in getattr(exc, "errors", []) or [("playbook", str(exc))]:
+                getattr(form, field, form.playbook).errors.append(message)
+        else:
+            flash(_("Program “%(name)s” created.", name=program.name), "success")
+            return redirect(url_for("programs.overview", program_id=program.id))
+    return render_template("programs/new.html", form=form), 200 if request.method == "GET" else 422
+
+
+@bp.get("/programs/<int:program_id>")
+def overview(program_id: int):  # type: ignore[no-untyped-def]
+    program = program_service.get_program(program_id)
+    counts = program_service.work_item_counts(program.id)
+    return render_template(
+        "programs/overview.html", program=program, counts=counts, today=date.today()
+    )
+
+
+@bp.post("/language")
+def set_language():  # type: ignore[no-untyped-def]
+    lang = request.form.get("lang", "")
+    if lang in SUPPORTED:
+        session["lang"] = lang
+    target = request.form.get("next", "")
+    # only same-site paths: never redirect to another host
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("programs.index")
+    return redirect(target)

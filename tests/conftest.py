@@ -1,0 +1,110 @@
+"""Shared fixtures: a real database per test run (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _postgres_database() -> Iterator[str]:
+    """Create a database of our own on the server and drop it afterwards."""
+    server_url = make_url(TEST_DATABASE_URL)
+    name = f"planner_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if TEST_DATABASE_URL:
+        yield from _postgres_database()
+    else:
+        path: Path = tmp_path_factory.mktemp("db") / "planner.sqlite"
+        yield f"sqlite:///{path}"
+
+
+def make_app(database_url: str, **overrides: Any):  # type: ignore[no-untyped-def]
+    from planner import create_app
+
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The session's database, upgraded to head through the real migrations."""
+    from flask_migrate import upgrade
+
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+        from planner.extensions import db
+
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_all_tables() -> None:
+    from planner.extensions import db
+
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture()
+def app(migrated_database: str):  # type: ignore[no-untyped-def]
+    app = make_app(migrated_database)
+    with app.app_context():
+        yield app
+        from planner.extensions import db
+
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def db(app):  # type: ignore[no-untyped-def]
+    from planner.extensions import db
+
+    return db
+
+
+@pytest.fixture()
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
