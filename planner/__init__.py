@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from planner.config import PROJECT_ROOT, check_secret_key, settings_from_environment
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings from the environment, overridden by ``config`` (tests)."""
+    # imported here so that `import planner.domain` never pulls in Flask
+    from flask import Flask
+
+    from planner.config import PROJECT_ROOT, check_secret_key, settings_from_environment
+
     app = Flask(
         __name__,
         instance_path=os.environ.get("PLANNER_INSTANCE_PATH") or None,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 20:22:10.015304
+Create Date: 2026-11-27 20:23:58.406638
 
 """
 from alembic import op
@@ -41,7 +41,7 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.ForeignKeyConstraint(['program_id'], ['program.id'], name=op.f('fk_calendar_exception_program_id_program'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_exception')),
-    sa.UniqueConstraint('program_id', 'day', name=op.f('uq_calendar_exception_program_id'))
+    sa.UniqueConstraint('program_id', 'day', name=op.f('uq_calendar_exception_program_id_day'))
     )
     op.create_table('metric',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -57,7 +57,7 @@ def upgrade():
     sa.CheckConstraint("direction IN ('higher', 'lower')", name=op.f('ck_metric_direction_known')),
     sa.ForeignKeyConstraint(['program_id'], ['program.id'], name=op.f('fk_metric_program_id_program'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_metric')),
-    sa.UniqueConstraint('program_id', 'key', name=op.f('uq_metric_program_id'))
+    sa.UniqueConstraint('program_id', 'key', name=op.f('uq_metric_program_id_key'))
     )
     op.create_table('phase',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -79,8 +79,8 @@ def upgrade():
     sa.CheckConstraint('window_end >= window_start', name=op.f('ck_phase_window_ordered')),
     sa.ForeignKeyConstraint(['program_id'], ['program.id'], name=op.f('fk_phase_program_id_program'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_phase')),
-    sa.UniqueConstraint('program_id', 'key', name=op.f('uq_phase_program_id')),
-    sa.UniqueConstraint('program_id', 'ordinal', name=op.f('uq_phase_program_id'))
+    sa.UniqueConstraint('program_id', 'key', name=op.f('uq_phase_program_id_key')),
+    sa.UniqueConstraint('program_id', 'ordinal', name=op.f('uq_phase_program_id_ordinal'))
     )
     op.create_table('risk',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -110,7 +110,7 @@ def upgrade():
     sa.CheckConstraint('likelihood BETWEEN 1 AND 5', name=op.f('ck_risk_likelihood_range')),
     sa.ForeignKeyConstraint(['program_id'], ['program.id'], name=op.f('fk_risk_program_id_program'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_risk')),
-    sa.UniqueConstraint('program_id', 'key', name=op.f('uq_risk_program_id'))
+    sa.UniqueConstraint('program_id', 'key', name=op.f('uq_risk_program_id_key'))
     )
     op.create_table('gate_criterion',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -132,7 +132,7 @@ def upgrade():
     sa.Column('note', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['metric_id'], ['metric.id'], name=op.f('fk_metric_reading_metric_id_metric'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_metric_reading')),
-    sa.UniqueConstraint('metric_id', 'day', name=op.f('uq_metric_reading_metric_id'))
+    sa.UniqueConstraint('metric_id', 'day', name=op.f('uq_metric_reading_metric_id_day'))
     )
     op.create_table('metric_target',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -141,7 +141,7 @@ def upgrade():
     sa.Column('target', sa.Double(), nullable=False),
     sa.ForeignKeyConstraint(['metric_id'], ['metric.id'], name=op.f('fk_metric_target_metric_id_metric'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_metric_target')),
-    sa.UniqueConstraint('metric_id', 'phase_ordinal', name=op.f('uq_metric_target_metric_id'))
+    sa.UniqueConstraint('metric_id', 'phase_ordinal', name=op.f('uq_metric_target_metric_id_phase_ordinal'))
     )
     op.create_table('work_item',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -180,7 +180,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['phase_id'], ['phase.id'], name=op.f('fk_work_item_phase_id_phase'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['program_id'], ['program.id'], name=op.f('fk_work_item_program_id_program'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_work_item')),
-    sa.UniqueConstraint('program_id', 'key', name=op.f('uq_work_item_program_id'))
+    sa.UniqueConstraint('program_id', 'key', name=op.f('uq_work_item_program_id_key'))
     )
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.create_index('ix_work_item_phase', ['phase_id'], unique=False)
@@ -199,7 +199,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['program_id'], ['program.id'], name=op.f('fk_dependency_program_id_program'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['successor_id'], ['work_item.id'], name=op.f('fk_dependency_successor_id_work_item'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dependency')),
-    sa.UniqueConstraint('predecessor_id', 'successor_id', name=op.f('uq_dependency_predecessor_id'))
+    sa.UniqueConstraint('predecessor_id', 'successor_id', name=op.f('uq_dependency_predecessor_id_successor_id'))
     )
     with op.batch_alter_table('dependency', schema=None) as batch_op:
         batch_op.create_index('ix_dependency_program', ['program_id'], unique=False)

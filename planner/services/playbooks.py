@@ -21,12 +21,11 @@ class InstalledPlaybook:
         return f"{self.playbook.id}@{self.playbook.version}"
 
 
-_cache: dict[
-    tuple[tuple[str, float], ...], tuple[list[InstalledPlaybook], list[PlaybookError]]
-] = {}
+Signature = tuple[tuple[str, float], ...]
+_cache: dict[Signature, tuple[list[InstalledPlaybook], list[PlaybookError]]] = {}
 
 
-def _signature(dirs: list[Path]) -> tuple[tuple[str, float], ...]:
+def _signature(dirs: list[Path]) -> Signature:
     files = []
     for directory in dirs:
         if directory.is_dir():

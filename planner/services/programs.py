@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from planner.domain.errors import NotFoundError, ValidationError
-from planner.domain.playbook import Milestone, Playbook, Text
+from planner.domain.playbook import WEEKDAYS, Milestone, Playbook, Text
 from planner.extensions import db
 from planner.models import (
     Dependency,
@@ -20,15 +20,7 @@ from planner.models import (
     WorkItem,
 )
 
-WEEKDAY_DIGITS = {
-    "mon": "1",
-    "tue": "2",
-    "wed": "3",
-    "thu": "4",
-    "fri": "5",
-    "sat": "6",
-    "sun": "7",
-}
+WEEKDAY_DIGITS = {name: str(n) for n, name in enumerate(WEEKDAYS, start=1)}
 
 
 def _en(text: Text | None) -> str:
@@ -70,6 +62,7 @@ def create_program(playbook: Playbook, *, name: str, client: str, start_date: da
         playbook_version=playbook.version,
     )
     db.session.add(program)
+    db.session.flush()  # work items carry program_id directly: it must exist first
     items_by_key: dict[str, WorkItem] = {}
     position = 0
     for pb_phase, (window_start, window_end) in zip(
@@ -93,7 +86,7 @@ def create_program(playbook: Playbook, *, name: str, client: str, start_date: da
         for pb_item in [*pb_phase.tasks, *pb_phase.milestones]:
             is_milestone = isinstance(pb_item, Milestone)
             item = WorkItem(
-                program=program,
+                program_id=program.id,
                 key=pb_item.key,
                 kind="milestone" if is_milestone else "task",
                 name=_en(pb_item.name),

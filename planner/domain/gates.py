@@ -1,0 +1,600 @@
+"""Phase gates: exit criteria evaluated on evidence, decisions, and RAG roll-ups.
+
+Every function is pure: the service gathers the facts (metric statuses, milestones, open
+risks) and this module judges them.
+
+Criterion outcomes ("the gate is still ahead" means ``today <= gate_date``):
+
+- **metric** reaches its phase target: *met* when the latest reading's status is green;
+  *at risk* when it is not, the gate is still ahead and either the forecast at the gate
+  reaches the target (forecast status green) or the latest status is amber; *not met*
+  otherwise, including when there is no reading, no target, or the metric is unknown.
+- **milestones** done: *met* when every listed milestone is done; *not met* when one is
+  unknown, not done after the gate date, forecast to finish after the gate date, or not
+  scheduled at all; *at risk* when the rest are not done yet but forecast to finish on or
+  before the gate date. An empty list is *not met* (nothing to prove).
+- **risk**: *not met* when any open risk's band (by residual score) ranks above
+  ``max_band``, or has a band the order does not know; *met* otherwise.
+- **manual**: ``met`` True → *met*, False → *not met*, None → *at risk* (pending).
+
+Overall: **fail** when any criterion is not met, else **at risk** when any is at risk, else
+**pass**. Because the metric and milestone rules already look ahead (forecasts), a "fail"
+before the gate date means "on today's evidence and forecast this gate would fail". A gate
+with no criteria is **at risk** (nothing proves it) and no decision can be recorded on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Final, Literal
+
+from planner.domain.errors import ValidationError
+from planner.domain.metrics import MetricDef, MetricStatus, Rag, format_value
+
+Outcome = Literal["met", "not_met", "at_risk"]
+Overall = Literal["pass", "at_risk", "fail"]
+DecisionKind = Literal["go", "conditional_go", "no_go"]
+
+#: Rating bands lowest first (the names risk.py uses by default).
+DEFAULT_BAND_ORDER: Final[tuple[str, ...]] = ("low", "medium", "high", "critical")
+
+_RAG_RANK: Final[dict[str, int]] = {"green": 0, "amber": 1, "red": 2}
+
+
+# --------------------------------------------------------------------------- criteria
+
+
+@dataclass(frozen=True)
+class MetricCriterion:
+    """The metric reaches its target for the gate's phase."""
+
+    metric_key: str
+
+
+@dataclass(frozen=True)
+class MilestonesCriterion:
+    """Every listed milestone is done."""
+
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RiskCriterion:
+    """No open risk is rated above ``max_band`` (by residual score)."""
+
+    max_band: str
+
+
+@dataclass(frozen=True)
+class ManualCriterion:
+    """A judgement a person records, e.g. "sponsor sign-off"; ``met`` None means pending."""
+
+    text: str
+    met: bool | None = None
+    evidence: str = ""
+
+
+Criterion = MetricCriterion | MilestonesCriterion | RiskCriterion | ManualCriterion
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True)
+class MetricFact:
+    """What the gate needs to know about one metric, judged against the gate's phase target.
+
+    ``status`` and ``forecast_status`` are those of ``metrics.metric_status`` (None when
+    there is no reading, no target, or too few readings for a forecast).
+    """
+
+    key: str
+    name: str
+    latest: float | None
+    target: float | None
+    status: Rag | None
+    forecast_status: Rag | None
+    forecast_value: float | None = None
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class MilestoneFact:
+    """A milestone's state: done or not, and the scheduler's forecast finish date."""
+
+    key: str
+    name: str
+    done: bool
+    forecast_finish: date | None = None
+
+
+@dataclass(frozen=True)
+class OpenRisk:
+    """An open risk with its rating band (from the residual score)."""
+
+    key: str
+    band: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class GateFacts:
+    """Everything ``evaluate_gate`` looks at; the service builds it from rows."""
+
+    metrics: Mapping[str, MetricFact] = field(default_factory=dict)
+    milestones: Mapping[str, MilestoneFact] = field(default_factory=dict)
+    open_risks: tuple[OpenRisk, ...] = ()
+    band_order: tuple[str, ...] = DEFAULT_BAND_ORDER
+
+
+def metric_fact(metric: MetricDef, judged: MetricStatus) -> MetricFact:
+    """Turn a ``metric_status`` result into the fact a gate needs.
+
+    Examples:
+        >>> from planner.domain.metrics import MetricStatus
+        >>> m = MetricDef("active", "Active users", "%", "higher", None, {1: 60.0}, True)
+        >>> judged = MetricStatus(None, 60.0, None, None, None, None, "no reading yet")
+        >>> metric_fact(m, judged).latest is None
+        True
+    """
+    return MetricFact(
+        key=metric.key,
+        name=metric.name,
+        latest=judged.latest.value if judged.latest is not None else None,
+        target=judged.target,
+        status=judged.status,
+        forecast_status=judged.forecast_status,
+        forecast_value=judged.forecast_at_gate,
+        unit=metric.unit,
+    )
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One criterion's outcome and the sentence that explains it."""
+
+    criterion: Criterion
+    outcome: Outcome
+    reason: str
+
+
+@dataclass(frozen=True)
+class GateEvaluation:
+    """Every criterion's result in the order given, the overall result and a summary."""
+
+    results: tuple[CriterionResult, ...]
+    overall: Overall
+    summary: str
+
+
+def describe_criterion(criterion: Criterion, facts: GateFacts | None = None) -> str:
+    """A criterion as a line of the gate page, with names from ``facts`` when known.
+
+    Examples:
+        >>> describe_criterion(MilestonesCriterion(("pilot-live", "training-done")))
+        'milestones done: pilot-live, training-done'
+        >>> describe_criterion(RiskCriterion("medium"))
+        'no open risk rated above medium'
+    """
+    if isinstance(criterion, MetricCriterion):
+        fact = facts.metrics.get(criterion.metric_key) if facts else None
+        name = fact.name if fact else criterion.metric_key
+        return f"{name} reaches its phase target"
+    if isinstance(criterion, MilestonesCriterion):
+        names: list[str] = []
+        for key in criterion.keys:
+            ms = facts.milestones.get(key) if facts else None
+            names.append(ms.name if ms and ms.name else key)
+        return "milestones done: " + ", ".join(names)
+    if isinstance(criterion, RiskCriterion):
+        return f"no open risk rated above {criterion.max_band}"
+    return criterion.text
+
+
+def evaluate_gate(
+    criteria: Sequence[Criterion], facts: GateFacts, today: date, gate_date: date
+) -> GateEvaluation:
+    """Judge every criterion on ``today`` for a gate held on ``gate_date``.
+
+    The rules are in the module docstring.
+
+    Examples:
+        >>> facts = GateFacts(milestones={"live": MilestoneFact("live", "Pilot live", False,
+        ...                                                     date(2024, 4, 1))})
+        >>> ev = evaluate_gate([MilestonesCriterion(("live",)), ManualCriterion("Sign-off", True)],
+        ...                    facts, date(2024, 3, 1), date(2024, 4, 9))
+        >>> ev.overall, [r.outcome for r in ev.results]
+        ('at_risk', ['at_risk', 'met'])
+    """
+    results = tuple(_evaluate_one(c, facts, today, gate_date) for c in criteria)
+    outcomes = [r.outcome for r in results]
+    if not results:
+        return GateEvaluation(
+            (), "at_risk", "this gate has no criteria yet; add criteria before it can pass"
+        )
+    overall: Overall
+    if "not_met" in outcomes:
+        overall = "fail"
+    elif "at_risk" in outcomes:
+        overall = "at_risk"
+    else:
+        overall = "pass"
+    counts = [
+        f"{outcomes.count('met')} of {len(outcomes)} criteria met",
+        f"{outcomes.count('at_risk')} at risk",
+        f"{outcomes.count('not_met')} not met",
+    ]
+    return GateEvaluation(results, overall, ", ".join(counts))
+
+
+def _evaluate_one(
+    criterion: Criterion, facts: GateFacts, today: date, gate_date: date
+) -> CriterionResult:
+    if isinstance(criterion, MetricCriterion):
+        outcome, reason = _metric_outcome(criterion, facts, today, gate_date)
+    elif isinstance(criterion, MilestonesCriterion):
+        outcome, reason = _milestones_outcome(criterion, facts, today, gate_date)
+    elif isinstance(criterion, RiskCriterion):
+        outcome, reason = _risk_outcome(criterion, facts)
+    else:
+        outcome, reason = _manual_outcome(criterion)
+    return CriterionResult(criterion, outcome, reason)
+
+
+def _metric_outcome(
+    criterion: MetricCriterion, facts: GateFacts, today: date, gate_date: date
+) -> tuple[Outcome, str]:
+    fact = facts.metrics.get(criterion.metric_key)
+    if fact is None:
+        return "not_met", f'unknown metric "{criterion.metric_key}"'
+    if fact.target is None:
+        return "not_met", f"{fact.name} has no target for this phase"
+    target = format_value(fact.target, fact.unit)
+    if fact.latest is None or fact.status is None:
+        return "not_met", f"{fact.name} has no reading yet (target {target})"
+    latest = format_value(fact.latest, fact.unit)
+    if fact.status == "green":
+        return "met", f"{fact.name} is {latest}, reaching the target of {target}"
+    head = f"{fact.name} is {latest}, short of the target of {target}"
+    forecast = (
+        f"the forecast at the gate ({format_value(fact.forecast_value, fact.unit)})"
+        if fact.forecast_value is not None
+        else "the forecast at the gate"
+    )
+    if today > gate_date:
+        return "not_met", f"{head}; the gate on {gate_date.isoformat()} has passed"
+    if fact.forecast_status == "green":
+        return "at_risk", f"{head}, but {forecast} reaches it"
+    if fact.status == "amber":
+        return "at_risk", f"{head} but within the amber band, {_days_left(today, gate_date)}"
+    if fact.forecast_status is None:
+        return "not_met", f"{head} and there are too few readings for a forecast"
+    return "not_met", f"{head} and {forecast} falls short too"
+
+
+def _milestones_outcome(
+    criterion: MilestonesCriterion, facts: GateFacts, today: date, gate_date: date
+) -> tuple[Outcome, str]:
+    if not criterion.keys:
+        return "not_met", "no milestones are listed for this criterion"
+    unknown: list[str] = []
+    late: list[str] = []
+    unscheduled: list[str] = []
+    pending: list[str] = []
+    done: list[str] = []
+    gate_passed = today > gate_date
+    for key in criterion.keys:
+        ms = facts.milestones.get(key)
+        if ms is None:
+            unknown.append(f'"{key}"')
+            continue
+        name = ms.name or key
+        if ms.done:
+            done.append(name)
+        elif gate_passed:
+            late.append(name)
+        elif ms.forecast_finish is None:
+            unscheduled.append(name)
+        elif ms.forecast_finish > gate_date:
+            days = (ms.forecast_finish - gate_date).days
+            late.append(f"{name} (forecast {ms.forecast_finish.isoformat()}, {days} days late)")
+        else:
+            pending.append(f"{name} (forecast {ms.forecast_finish.isoformat()})")
+    gate = gate_date.isoformat()
+    problems: list[str] = []
+    if unknown:
+        problems.append("unknown milestone " + ", ".join(unknown))
+    if late:
+        verb = "not done by the gate on" if gate_passed else "forecast after the gate on"
+        problems.append(f"{verb} {gate}: " + ", ".join(late))
+    if unscheduled:
+        problems.append("not done and not scheduled: " + ", ".join(unscheduled))
+    if problems:
+        return "not_met", "; ".join(problems)
+    if pending:
+        return "at_risk", f"not done yet, forecast by the gate on {gate}: " + ", ".join(pending)
+    return "met", "done: " + ", ".join(done)
+
+
+def _risk_outcome(criterion: RiskCriterion, facts: GateFacts) -> tuple[Outcome, str]:
+    order = [b.casefold() for b in facts.band_order]
+    limit = criterion.max_band.casefold()
+    if limit not in order:
+        known = ", ".join(facts.band_order)
+        return "not_met", f'unknown band "{criterion.max_band}"; expected one of {known}'
+    ceiling = order.index(limit)
+    above: list[str] = []
+    for risk in facts.open_risks:
+        band = risk.band.casefold()
+        label = f'{risk.key} "{risk.title}"' if risk.title else risk.key
+        if band not in order:
+            above.append(f'{label} (unknown band "{risk.band}")')
+        elif order.index(band) > ceiling:
+            above.append(f"{label} ({risk.band})")
+    if above:
+        noun = "risk" if len(above) == 1 else "risks"
+        return "not_met", (
+            f"{len(above)} open {noun} rated above {criterion.max_band}: " + ", ".join(above)
+        )
+    n = len(facts.open_risks)
+    return "met", f"{n} open risk{'' if n == 1 else 's'}, none rated above {criterion.max_band}"
+
+
+def _manual_outcome(criterion: ManualCriterion) -> tuple[Outcome, str]:
+    evidence = (
+        f" (evidence: {criterion.evidence.strip()})"
+        if criterion.evidence.strip()
+        else " (no evidence recorded)"
+    )
+    if criterion.met is None:
+        return "at_risk", f"{criterion.text}: pending"
+    if criterion.met:
+        return "met", f"{criterion.text}: confirmed{evidence}"
+    return "not_met", f"{criterion.text}: recorded as not met{evidence}"
+
+
+def _days_left(today: date, gate_date: date) -> str:
+    days = (gate_date - today).days
+    if days == 0:
+        return "and the gate is today"
+    return f"{days} day{'' if days == 1 else 's'} before the gate on {gate_date.isoformat()}"
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A steering committee's decision at a gate; the history keeps every one."""
+
+    kind: DecisionKind
+    decided_by: str
+    decided_on: date
+    notes: str = ""
+    conditions: str = ""
+    due: date | None = None
+    justification: str = ""
+    replan: str = ""
+
+
+def validate_decision(
+    decision: Decision, criteria: Sequence[Criterion], evaluation: GateEvaluation
+) -> None:
+    """Refuse a decision that breaks the gate rules; every problem is listed.
+
+    No criteria → refused outright. A go while any criterion is not met (not met or at
+    risk) needs a justification; a conditional go needs conditions and a due date on or
+    after the decision date; a no-go needs a replan note; someone must have decided.
+
+    Examples:
+        >>> ev = evaluate_gate([ManualCriterion("Sign-off", None)], GateFacts(),
+        ...                    date(2024, 4, 9), date(2024, 4, 9))
+        >>> try:
+        ...     validate_decision(Decision("go", "Board", date(2024, 4, 9)),
+        ...                       [ManualCriterion("Sign-off", None)], ev)
+        ... except ValidationError as e:
+        ...     print(e.errors[0][0])
+        justification
+    """
+    if not criteria:
+        raise ValidationError(
+            "this gate has no criteria; add criteria before recording a decision",
+            [("criteria", "this gate has no criteria; add criteria before recording a decision")],
+        )
+    errors: list[tuple[str, str]] = []
+    if decision.kind not in ("go", "conditional_go", "no_go"):
+        errors.append(("kind", f'expected go, conditional_go or no_go, got "{decision.kind}"'))
+    if not decision.decided_by.strip():
+        errors.append(("decided_by", "say who decided"))
+    if decision.kind == "go":
+        unmet = [r for r in evaluation.results if r.outcome != "met"]
+        if unmet and not decision.justification.strip():
+            names = "; ".join(describe_criterion(r.criterion) for r in unmet)
+            errors.append(
+                (
+                    "justification",
+                    f"a go while {_count(len(unmet), 'criterion is', 'criteria are')} not met "
+                    "needs a written "
+                    f"justification (not met: {names})",
+                )
+            )
+    elif decision.kind == "conditional_go":
+        if not decision.conditions.strip():
+            errors.append(("conditions", "a conditional go needs its conditions"))
+        if decision.due is None:
+            errors.append(("due", "a conditional go needs a due date for its conditions"))
+        elif decision.due < decision.decided_on:
+            errors.append(
+                (
+                    "due",
+                    f"the due date {decision.due.isoformat()} is before the decision "
+                    f"({decision.decided_on.isoformat()})",
+                )
+            )
+    elif decision.kind == "no_go" and not decision.replan.strip():
+        errors.append(("replan", "a no-go needs a replan note: what happens next"))
+    if errors:
+        raise ValidationError("decision refused: " + "; ".join(m for _, m in errors), errors)
+
+
+# --------------------------------------------------------------------------- roll-ups
+
+
+@dataclass(frozen=True)
+class RagResult:
+    """One area's RAG with the reason a person reads beside it."""
+
+    rag: Rag
+    reason: str
+
+
+def rag_rollup(
+    schedule: RagResult, metrics: RagResult, risks: RagResult
+) -> tuple[Rag, tuple[str, ...]]:
+    """The worst of the three areas, with every area's reason (schedule, metrics, risks).
+
+    Examples:
+        >>> rag, reasons = rag_rollup(RagResult("green", "on time"),
+        ...                           RagResult("amber", "Junk orders amber"),
+        ...                           RagResult("green", "no high risks"))
+        >>> rag, reasons[1]
+        ('amber', 'metrics: amber, Junk orders amber')
+    """
+    parts = (("schedule", schedule), ("metrics", metrics), ("risks", risks))
+    worst = max((p.rag for _, p in parts), key=lambda rag: _RAG_RANK[rag])
+    return worst, tuple(f"{area}: {p.rag}, {p.reason}" for area, p in parts)
+
+
+def schedule_rag(
+    milestone_slips_days: Mapping[str, int], overrun_days: int, tolerance: int = 5
+) -> RagResult:
+    """Schedule RAG from milestone slips (days late against the baseline, by name) and the
+    phase's overrun of its 100-day window (days; 0 or less means none).
+
+    Rule: green when nothing slips and nothing overruns; amber when the worst slip or
+    overrun is 1 to ``tolerance`` days; red when any exceeds ``tolerance`` days.
+
+    Examples:
+        >>> schedule_rag({"Pilot live": 3}, 0).rag, schedule_rag({}, 6).rag
+        ('amber', 'red')
+    """
+    if tolerance < 0:
+        raise ValidationError(f"tolerance must be 0 or more days, got {tolerance}")
+    slips = {name: days for name, days in milestone_slips_days.items() if days > 0}
+    worst = max([overrun_days, *slips.values()], default=0)
+    if worst <= 0:
+        return RagResult("green", "no milestone slips and the phase fits its window")
+    parts = [f"{name} {_days(d)} late" for name, d in sorted(slips.items(), key=lambda i: -i[1])]
+    if overrun_days > 0:
+        parts.append(f"the phase overruns its window by {_days(overrun_days)}")
+    rag: Rag = "red" if worst > tolerance else "amber"
+    limit = f"tolerance {_days(tolerance)}"
+    return RagResult(rag, "; ".join(parts) + f" ({limit})")
+
+
+def metrics_rag(statuses: Mapping[str, Rag | None]) -> RagResult:
+    """Metrics RAG from each metric's status, by name.
+
+    Rule: red if any metric is red; amber if any is amber, has no status yet (no reading
+    or no target), or if no metric is tracked at all; green when every metric is green.
+
+    Examples:
+        >>> metrics_rag({"Active users": "green", "Junk orders": "amber"}).rag
+        'amber'
+    """
+    if not statuses:
+        return RagResult("amber", "no metrics are tracked, so nothing shows adoption")
+    by: dict[str, list[str]] = {"red": [], "amber": [], "none": [], "green": []}
+    for name, rag in statuses.items():
+        by[rag if rag is not None else "none"].append(name)
+    parts = [
+        f"{label}: {', '.join(by[k])}"
+        for k, label in (("red", "red"), ("amber", "amber"), ("none", "no status yet"))
+        if by[k]
+    ]
+    if by["red"]:
+        return RagResult("red", "; ".join(parts))
+    if parts:
+        return RagResult("amber", "; ".join(parts))
+    return RagResult("green", f"all {len(statuses)} metrics on target")
+
+
+def risks_rag(
+    open_bands: Iterable[str],
+    band_order: Sequence[str] = DEFAULT_BAND_ORDER,
+    amber_from: str = "high",
+    red_from: str = "critical",
+) -> RagResult:
+    """Risks RAG from the bands of the open risks (by residual score).
+
+    Rule: red if any open risk is rated ``red_from`` or above (default critical); amber if
+    any is ``amber_from`` or above (default high); green otherwise. A band the order does
+    not know counts as red.
+
+    Examples:
+        >>> risks_rag(["low", "high", "medium"]).reason
+        '1 open risk rated high'
+    """
+    order = [b.casefold() for b in band_order]
+
+    def rank(band: str) -> int:
+        """Position in the order; an unknown band ranks above every known one."""
+        return order.index(band.casefold()) if band.casefold() in order else len(order)
+
+    for name, band in (("amber_from", amber_from), ("red_from", red_from)):
+        if band.casefold() not in order:
+            raise ValidationError(
+                f'{name}: unknown band "{band}"; expected one of {", ".join(band_order)}'
+            )
+    amber_at, red_at = rank(amber_from), rank(red_from)
+    counts: dict[str, int] = {}
+    worst = -1
+    for band in open_bands:
+        worst = max(worst, rank(band))
+        if rank(band) >= amber_at:
+            counts[band] = counts.get(band, 0) + 1
+    if worst < amber_at:
+        return RagResult("green", f"no open risk rated {amber_from} or above")
+    listed = sorted(counts.items(), key=lambda item: -rank(item[0]))
+    text = ", ".join(f"{n} open risk{'' if n == 1 else 's'} rated {band}" for band, n in listed)
+    return RagResult("red" if worst >= red_at else "amber", text)
+
+
+def phase_progress(durations_and_percent: Iterable[tuple[float, float]]) -> float:
+    """Percent complete of a phase, each item weighted by its duration.
+
+    Zero-duration items (milestones) carry no weight unless every item has zero
+    duration; then it is the plain average. No items → 0.0.
+
+    Examples:
+        >>> phase_progress([(10, 100), (30, 50), (0, 0)])  # (10x100 + 30x50) / 40
+        62.5
+    """
+    items = list(durations_and_percent)
+    errors: list[tuple[str, str]] = []
+    for i, (duration, percent) in enumerate(items):
+        if duration < 0:
+            errors.append((f"items[{i}].duration", f"must not be negative, got {duration}"))
+        if not 0 <= percent <= 100:
+            errors.append((f"items[{i}].percent", f"must be from 0 to 100, got {percent}"))
+    if errors:
+        raise ValidationError("; ".join(f"{p}: {m}" for p, m in errors), errors)
+    if not items:
+        return 0.0
+    total = sum(d for d, _ in items)
+    if total == 0:
+        return sum(p for _, p in items) / len(items)
+    return sum(d * p for d, p in items) / total
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

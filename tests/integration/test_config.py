@@ -1,0 +1,40 @@
+"""Start-up settings: secret key, database URL, SQLite pragmas."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from planner import create_app
+from planner.config import ConfigError
+
+
+@pytest.mark.parametrize("key", [None, "", "dev", "short-key"])
+def test_missing_or_weak_secret_key_stops_startup(monkeypatch, tmp_path, key) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.delenv("PLANNER_DEMO", raising=False)
+    if key is None:
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("SECRET_KEY", key)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite")
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_strong_secret_key_and_postgres_url_normalised(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@127.0.0.1:5432/somedb")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1:5432/somedb"
+
+
+def test_sqlite_connections_enforce_foreign_keys_and_wal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.sqlite"})
+    from planner.extensions import db
+
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000

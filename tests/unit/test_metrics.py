@@ -1,0 +1,554 @@
+"""Adoption metrics: reading validation, status, tolerance text, targets, forecast."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planner.domain.errors import ValidationError
+from planner.domain.metrics import (
+    Forecast,
+    MetricDef,
+    PhaseSpan,
+    Reading,
+    StatusRule,
+    current_phase,
+    format_value,
+    linear_forecast,
+    metric_status,
+    status,
+    target_for,
+    target_steps,
+    validate_reading,
+)
+
+# Phase windows of 100 days each (both ends included):
+# 2024-01-01 + 99 days = 2024-04-09 (31 Jan + 29 Feb + 31 Mar = 91, then 9 April days).
+P1 = PhaseSpan(1, date(2024, 1, 1), date(2024, 4, 9))
+P2 = PhaseSpan(2, date(2024, 4, 10), date(2024, 7, 18))
+PHASES = [P1, P2]
+PROGRAM_START, PROGRAM_END = date(2024, 1, 1), date(2025, 2, 3)
+
+ACTIVE = MetricDef(
+    "active-users", "Active users", "%", "higher", 20.0, {1: 40.0, 2: 60.0}, is_percentage=True
+)
+JUNK = MetricDef("junk-orders", "Junk orders", "%", "lower", 12.0, {1: 5.0}, is_percentage=True)
+LOGINS = MetricDef("logins", "Weekly logins per user", "count", "higher", 0.5, {1: 2.0})
+DUPES = MetricDef("dupes", "Duplicate-record rate", "%", "lower", 8.0, {2: 0.0}, True)
+NO_BASE_ZERO = MetricDef("late", "Late service requests", "count", "lower", None, {1: 0.0})
+RULE = StatusRule()
+
+
+# --------------------------------------------------------------------------- status
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "target", "tolerance", "expected"),
+    [
+        # higher is better, target 60, band 10% x 60 = 6 -> amber from 54 to below 60
+        (ACTIVE, 75.0, 60.0, 0.10, "green"),
+        (ACTIVE, 60.0, 60.0, 0.10, "green"),  # at the target: green
+        (ACTIVE, 59.99, 60.0, 0.10, "amber"),
+        (ACTIVE, 54.0, 60.0, 0.10, "amber"),  # 60 - 6 = 54, boundary included
+        (ACTIVE, 53.99, 60.0, 0.10, "red"),
+        (ACTIVE, 0.0, 60.0, 0.10, "red"),
+        # lower is better, target 5, band 10% x 5 = 0.5 -> amber above 5 up to 5.5
+        (JUNK, 0.0, 5.0, 0.10, "green"),
+        (JUNK, 5.0, 5.0, 0.10, "green"),
+        (JUNK, 5.01, 5.0, 0.10, "amber"),
+        (JUNK, 5.5, 5.0, 0.10, "amber"),  # 5 + 0.5, boundary included (5 x 1.1 = 5.5000000001)
+        (JUNK, 5.51, 5.0, 0.10, "red"),
+        # count, tolerance 25%: band 0.25 x 2 = 0.5 -> amber from 1.5
+        (LOGINS, 1.5, 2.0, 0.25, "amber"),
+        (LOGINS, 1.49, 2.0, 0.25, "red"),
+        # tolerance 0: no amber at all
+        (ACTIVE, 59.999, 60.0, 0.0, "red"),
+        (ACTIVE, 60.0, 60.0, 0.0, "green"),
+        # target 0 (lower): band falls back to 10% x |baseline 8 - 0| = 0.8
+        (DUPES, 0.0, 0.0, 0.10, "green"),
+        (DUPES, 0.8, 0.0, 0.10, "amber"),
+        (DUPES, 0.81, 0.0, 0.10, "red"),
+        # target 0 and no baseline: no band
+        (NO_BASE_ZERO, 0.0, 0.0, 0.10, "green"),
+        (NO_BASE_ZERO, 0.01, 0.0, 0.10, "red"),
+    ],
+)
+def test_status_in_both_directions(
+    metric: MetricDef, value: float, target: float, tolerance: float, expected: str
+) -> None:
+    assert status(metric, value, target, StatusRule(tolerance)) == expected
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_status_refuses_non_finite_numbers(bad: float) -> None:
+    with pytest.raises(ValidationError):
+        status(ACTIVE, bad, 60.0, RULE)
+
+
+@given(
+    st.floats(0, 100),
+    st.floats(0, 100),
+    st.floats(0.1, 100),
+    st.sampled_from(["higher", "lower"]),
+)
+def test_status_never_worsens_as_value_improves(
+    a: float, b: float, target: float, direction: str
+) -> None:
+    metric = MetricDef("m", "M", "%", direction, None, {1: target}, True)  # type: ignore[arg-type]
+    worse, better = sorted((a, b), reverse=direction == "lower")
+    rank = {"red": 0, "amber": 1, "green": 2}
+    assert rank[status(metric, better, target, RULE)] >= rank[status(metric, worse, target, RULE)]
+
+
+# --------------------------------------------------------------------------- rule text
+
+
+@pytest.mark.parametrize(
+    ("metric", "target", "tolerance", "expected"),
+    [
+        (
+            ACTIVE,
+            60.0,
+            0.10,
+            "green at or above 60%; amber from 54% to below 60% (within 10% of target); "
+            "red below 54%",
+        ),
+        (
+            JUNK,
+            5.0,
+            0.10,
+            "green at or below 5%; amber above 5% up to 5.5% (within 10% of target); "
+            "red above 5.5%",
+        ),
+        (
+            # 2 x (1 - 0.125) = 1.75
+            LOGINS,
+            2.0,
+            0.125,
+            "green at or above 2; amber from 1.75 to below 2 (within 12.5% of target); "
+            "red below 1.75",
+        ),
+        (
+            ACTIVE,
+            60.0,
+            0.0,
+            "green at or above 60%; red below 60% (no amber band: tolerance is 0)",
+        ),
+        (
+            DUPES,
+            0.0,
+            0.10,
+            "green at or below 0%; amber above 0% up to 0.8% (within 10% of the gap between "
+            "the baseline 8% and the target); red above 0.8%",
+        ),
+        (
+            NO_BASE_ZERO,
+            0.0,
+            0.10,
+            "green at or below 0; red above 0 (no amber band: target is 0 and there is no "
+            "baseline)",
+        ),
+        (
+            # 97 x 1.1 = 106.7, shown clamped to 100% for a percentage
+            MetricDef("err", "Error rate", "%", "lower", None, {1: 97.0}, True),
+            97.0,
+            0.10,
+            "green at or below 97%; amber above 97% up to 100% (within 10% of target); "
+            "red above 100%",
+        ),
+    ],
+)
+def test_rule_text(metric: MetricDef, target: float, tolerance: float, expected: str) -> None:
+    assert StatusRule(tolerance).describe(metric, target) == expected
+
+
+@pytest.mark.parametrize("tolerance", [-0.1, 1.5, 10.0, float("nan")])
+def test_tolerance_outside_zero_to_one_is_refused(tolerance: float) -> None:
+    with pytest.raises(ValidationError, match="0.10 means 10%"):
+        StatusRule(tolerance)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [(60.0, "%", "60%"), (1.0, "days", "1 day"), (3.5, "days", "3.5 days"), (2.0, "count", "2")],
+)
+def test_format_value(value: float, unit: str, expected: str) -> None:
+    assert format_value(value, unit) == expected
+
+
+# --------------------------------------------------------------------------- definition
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"direction": "up"}, "direction"),
+        ({"targets": {1: 120.0}}, "targets[1]"),
+        ({"targets": {1: float("nan")}}, "targets[1]"),
+        ({"baseline": -1.0}, "baseline"),
+        ({"key": " "}, "key"),
+    ],
+)
+def test_metric_definition_refusals(kwargs: dict[str, object], path: str) -> None:
+    fields: dict[str, object] = {
+        "key": "active",
+        "name": "Active users",
+        "unit": "%",
+        "direction": "higher",
+        "baseline": 20.0,
+        "targets": {1: 60.0},
+        "is_percentage": True,
+    }
+    fields.update(kwargs)
+    with pytest.raises(ValidationError) as info:
+        MetricDef(**fields)  # type: ignore[arg-type]
+    assert [p for p, _ in info.value.errors] == [path]
+
+
+def test_targets_are_copied_and_read_only() -> None:
+    targets = {2: 60.0, 1: 40.0}
+    metric = MetricDef("a", "A", "%", "higher", None, targets, True)
+    targets[3] = 99.0
+    assert dict(metric.targets) == {1: 40.0, 2: 60.0}
+    with pytest.raises(TypeError):
+        metric.targets[4] = 1.0  # type: ignore[index]
+
+
+# --------------------------------------------------------------------------- readings
+
+
+@pytest.mark.parametrize(
+    ("metric", "day", "value", "expected"),
+    [
+        (ACTIVE, PROGRAM_START, 0, 0.0),  # first day of the program, 0% allowed
+        (ACTIVE, PROGRAM_END, 100, 100.0),  # last day, 100% allowed
+        (ACTIVE, date(2024, 5, 1), " 45.5 ", 45.5),
+        (ACTIVE, date(2024, 5, 1), "45%", 45.0),
+        (LOGINS, date(2024, 5, 1), 250, 250.0),  # not a percentage: no 0–100 limit
+        (ACTIVE, datetime(2024, 5, 1, 14, 30), 50.0, 50.0),  # a timestamp keeps its day
+    ],
+)
+def test_reading_accepted(metric: MetricDef, day: date, value: object, expected: float) -> None:
+    assert validate_reading(metric, day, value, PROGRAM_START, PROGRAM_END, []) == expected
+
+
+@pytest.mark.parametrize(
+    ("metric", "day", "value", "existing", "errors"),
+    [
+        (
+            ACTIVE,
+            date(2023, 12, 31),
+            50,
+            [],
+            [("date", "2023-12-31 is outside the program (2024-01-01 to 2025-02-03)")],
+        ),
+        (
+            ACTIVE,
+            date(2025, 2, 4),
+            50,
+            [],
+            [("date", "2025-02-04 is outside the program (2024-01-01 to 2025-02-03)")],
+        ),
+        (ACTIVE, date(2024, 5, 1), "abc", [], [("value", 'expected a number, got "abc"')]),
+        (ACTIVE, date(2024, 5, 1), "", [], [("value", "a value is required")]),
+        (ACTIVE, date(2024, 5, 1), None, [], [("value", "a value is required")]),
+        (ACTIVE, date(2024, 5, 1), True, [], [("value", "expected a number, got True")]),
+        (
+            ACTIVE,
+            date(2024, 5, 1),
+            float("nan"),
+            [],
+            [("value", "expected a finite number, got nan")],
+        ),
+        (ACTIVE, date(2024, 5, 1), "nan", [], [("value", "expected a finite number, got nan")]),
+        (LOGINS, date(2024, 5, 1), "inf", [], [("value", "expected a finite number, got inf")]),
+        (
+            LOGINS,
+            date(2024, 5, 1),
+            float("-inf"),
+            [],
+            [("value", "expected a finite number, got -inf")],
+        ),
+        (LOGINS, date(2024, 5, 1), "45%", [], [("value", 'expected a number, got "45%"')]),
+        (
+            ACTIVE,
+            date(2024, 5, 1),
+            100.01,
+            [],
+            [("value", "a percentage must be from 0 to 100, got 100.01")],
+        ),
+        (
+            ACTIVE,
+            date(2024, 5, 1),
+            "-0.5",
+            [],
+            [("value", "a percentage must be from 0 to 100, got -0.5")],
+        ),
+        (
+            ACTIVE,
+            date(2024, 5, 1),
+            50,
+            [date(2024, 4, 1), date(2024, 5, 1)],
+            [
+                (
+                    "date",
+                    'there is already a reading of "Active users" on 2024-05-01 '
+                    "(edit that one instead)",
+                )
+            ],
+        ),
+        (ACTIVE, "2024-05-01", 50, [], [("date", "expected a date, got '2024-05-01'")]),
+        (
+            # every problem at once
+            ACTIVE,
+            date(2026, 1, 1),
+            "x",
+            [date(2026, 1, 1)],
+            [
+                ("date", "2026-01-01 is outside the program (2024-01-01 to 2025-02-03)"),
+                ("value", 'expected a number, got "x"'),
+                (
+                    "date",
+                    'there is already a reading of "Active users" on 2026-01-01 '
+                    "(edit that one instead)",
+                ),
+            ],
+        ),
+    ],
+)
+def test_reading_refused(
+    metric: MetricDef,
+    day: object,
+    value: object,
+    existing: list[date],
+    errors: list[tuple[str, str]],
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        validate_reading(metric, day, value, PROGRAM_START, PROGRAM_END, existing)
+    assert info.value.errors == errors
+    assert str(info.value).startswith(f'reading of "{metric.name}" refused: ')
+
+
+# --------------------------------------------------------------------------- phases, targets
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2023, 12, 31), None),
+        (date(2024, 1, 1), 1),
+        (date(2024, 4, 9), 1),  # the gate day still belongs to phase 1
+        (date(2024, 4, 10), 2),
+        (date(2024, 7, 18), 2),
+        (date(2024, 7, 19), None),
+    ],
+)
+def test_current_phase(today: date, expected: int | None) -> None:
+    found = current_phase(PHASES, today)
+    assert (found.ordinal if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("targets", "ordinal", "expected"),
+    [
+        ({1: 40.0, 3: 80.0}, 0, None),  # nothing at or before phase 0
+        ({1: 40.0, 3: 80.0}, 1, 40.0),
+        ({1: 40.0, 3: 80.0}, 2, 40.0),  # inherits phase 1
+        ({1: 40.0, 3: 80.0}, 3, 80.0),
+        ({1: 40.0, 3: 80.0}, 4, 80.0),  # inherits phase 3, not phase 1
+        ({}, 2, None),
+        ({2: 0.0}, 3, 0.0),  # a zero target is still a target
+    ],
+)
+def test_target_inheritance(
+    targets: dict[int, float], ordinal: int, expected: float | None
+) -> None:
+    metric = MetricDef("m", "M", "%", "higher", None, targets, True)
+    assert target_for(metric, ordinal) == expected
+
+
+def test_target_steps_skip_phases_without_target_and_follow_dates() -> None:
+    p0 = PhaseSpan(0, date(2023, 12, 1), date(2023, 12, 31))
+    p3 = PhaseSpan(3, date(2024, 7, 19), date(2024, 10, 26))
+    steps = target_steps(ACTIVE, [p3, P2, P1, p0])  # given out of order
+    assert steps == [
+        (date(2024, 1, 1), 40.0),
+        (date(2024, 4, 9), 40.0),
+        (date(2024, 4, 10), 60.0),
+        (date(2024, 7, 18), 60.0),
+        (date(2024, 7, 19), 60.0),  # phase 3 inherits 60
+        (date(2024, 10, 26), 60.0),
+    ]
+
+
+# --------------------------------------------------------------------------- forecast
+
+
+def _readings(start: date, pairs: list[tuple[int, float]]) -> list[Reading]:
+    return [Reading(start + timedelta(days=d), v) for d, v in pairs]
+
+
+@pytest.mark.parametrize(
+    ("pairs", "until_day", "slope", "intercept", "at_until", "r2"),
+    [
+        # x 0,7,14  y 10,20,24: x̄ 7, ȳ 18, Sxx 49+0+49 = 98, Sxy (-7)(-8)+0+7·6 = 98
+        # slope 1, intercept 18 - 7 = 11, fits 11,18,25, SSres 1+4+1 = 6,
+        # SStot 64+4+36 = 104, r² = 1 - 6/104 = 98/104; at day 28: 11 + 28 = 39
+        ([(0, 10.0), (7, 20.0), (14, 24.0)], 28, 1.0, 11.0, 39.0, 98 / 104),
+        # exact falling line: slope -0.5, r² 1; day 40: 30 - 20 = 10
+        ([(0, 30.0), (10, 25.0), (20, 20.0)], 40, -0.5, 30.0, 10.0, 1.0),
+        # two readings on day 0 (10, 14) and one on day 10 (22): x̄ 10/3, ȳ 46/3,
+        # Sxx 600/9, Sxy 600/9 -> slope 1, intercept 46/3 - 10/3 = 12; fits 12,12,22,
+        # SSres 4+4+0 = 8, SStot 672/9, r² = 1 - 72/672 = 25/28; day 10 -> 22
+        ([(0, 10.0), (0, 14.0), (10, 22.0)], 10, 1.0, 12.0, 22.0, 25 / 28),
+        # flat: r² is 1 by definition (nothing left to explain)
+        ([(0, 50.0), (5, 50.0)], 100, 0.0, 50.0, 50.0, 1.0),
+        # input order does not matter
+        ([(14, 24.0), (0, 10.0), (7, 20.0)], 28, 1.0, 11.0, 39.0, 98 / 104),
+    ],
+)
+def test_linear_forecast(
+    pairs: list[tuple[int, float]],
+    until_day: int,
+    slope: float,
+    intercept: float,
+    at_until: float,
+    r2: float,
+) -> None:
+    start = date(2024, 1, 1)
+    f = linear_forecast(_readings(start, pairs), start + timedelta(days=until_day))
+    assert f is not None
+    assert f.slope_per_day == pytest.approx(slope)
+    assert f.intercept == pytest.approx(intercept)
+    assert f.value_at_until == pytest.approx(at_until)
+    assert f.r2 == pytest.approx(r2)
+    assert f.origin == start
+
+
+@pytest.mark.parametrize(
+    "pairs", [[], [(0, 10.0)], [(3, 10.0), (3, 12.0)]], ids=["none", "one", "one-day"]
+)
+def test_forecast_needs_two_distinct_days(pairs: list[tuple[int, float]]) -> None:
+    assert linear_forecast(_readings(date(2024, 1, 1), pairs), date(2024, 3, 1)) is None
+
+
+@given(
+    st.integers(-1000, 1000),
+    st.integers(-50, 50),
+    st.lists(st.integers(0, 400), min_size=2, max_size=12, unique=True),
+)
+def test_forecast_recovers_an_exact_line(intercept: int, slope: int, days: list[int]) -> None:
+    start = date(2024, 1, 1)
+    rs = [Reading(start + timedelta(days=d), intercept + slope * d) for d in days]
+    f = linear_forecast(rs, start + timedelta(days=500))
+    assert isinstance(f, Forecast)
+    origin = min(days)
+    assert f.slope_per_day == pytest.approx(slope, abs=1e-6)
+    assert f.value_at_until == pytest.approx(intercept + slope * 500, abs=1e-6)
+    assert f.intercept == pytest.approx(intercept + slope * origin, abs=1e-6)
+    assert f.r2 == pytest.approx(1.0)
+
+
+# --------------------------------------------------------------------------- metric status
+
+
+def test_metric_status_red_now_green_forecast() -> None:
+    rs = [
+        Reading(date(2024, 4, 15), 42.0),
+        Reading(date(2024, 4, 29), 49.0),
+        Reading(date(2024, 5, 20), 99.0),  # after today: ignored
+    ]
+    s = metric_status(ACTIVE, rs, PHASES, date(2024, 5, 1), RULE)
+    # phase 2, target 60; 49 < 54 -> red.
+    # slope (49 - 42) / 14 = 0.5 a day; 2024-04-15 to 2024-07-18 is 94 days: 42 + 47 = 89
+    assert s.phase == P2
+    assert s.target == 60.0
+    assert s.latest == Reading(date(2024, 4, 29), 49.0)
+    assert s.status == "red"
+    assert s.forecast_at_gate == pytest.approx(89.0)
+    assert s.forecast_status == "green"
+    assert s.forecast is not None and s.forecast.until == date(2024, 7, 18)
+    assert s.reason == (
+        "latest 49% on 2024-04-29 against the phase 2 target of 60%: red "
+        "(green at or above 60%; amber from 54% to below 60% (within 10% of target); "
+        "red below 54%); forecast 89% at the gate on 2024-07-18: green"
+    )
+
+
+def test_metric_status_forecast_is_clamped_for_percentages() -> None:
+    # slope (90 - 50) / 10 = 4 a day; 2024-01-01 to 2024-04-09 is 99 days -> 50 + 396 = 446,
+    # shown as 100 (a percentage cannot exceed it)
+    rs = [Reading(date(2024, 1, 1), 50.0), Reading(date(2024, 1, 11), 90.0)]
+    s = metric_status(ACTIVE, rs, PHASES, date(2024, 1, 20), RULE)
+    assert s.forecast_at_gate == 100.0
+    assert s.forecast is not None and s.forecast.value_at_until == pytest.approx(446.0)
+
+
+@pytest.mark.parametrize(
+    ("metric", "readings", "today", "ordinal", "status_", "phase", "reason_part"),
+    [
+        (ACTIVE, [], date(2023, 12, 1), None, None, None, "no phase has started by 2023-12-01"),
+        (ACTIVE, [], date(2024, 5, 1), 7, None, None, "there is no phase 7"),
+        (DUPES, [(date(2024, 2, 1), 3.0)], date(2024, 2, 2), None, None, 1, "no target is set"),
+        (ACTIVE, [], date(2024, 2, 2), None, None, 1, "no reading yet; phase 1 target 40%"),
+        (
+            ACTIVE,
+            [(date(2024, 2, 1), 38.0)],  # 40 x 0.9 = 36 <= 38 < 40 -> amber
+            date(2024, 2, 2),
+            None,
+            "amber",
+            1,
+            "too few readings for a forecast",
+        ),
+        (
+            # after the last gate: judged against phase 2's target, no forecast
+            ACTIVE,
+            [(date(2024, 7, 1), 58.0), (date(2024, 8, 1), 61.0)],
+            date(2024, 9, 1),
+            None,
+            "green",
+            2,
+            "the gate on 2024-07-18 has passed",
+        ),
+        (
+            # judged for the phase-1 gate while in phase 2: target 40, gate passed
+            ACTIVE,
+            [(date(2024, 4, 1), 41.0), (date(2024, 4, 20), 45.0)],
+            date(2024, 4, 25),
+            1,
+            "green",
+            1,
+            "against the phase 1 target of 40%",
+        ),
+    ],
+)
+def test_metric_status_cases(
+    metric: MetricDef,
+    readings: list[tuple[date, float]],
+    today: date,
+    ordinal: int | None,
+    status_: str | None,
+    phase: int | None,
+    reason_part: str,
+) -> None:
+    rs = [Reading(d, v) for d, v in readings]
+    s = metric_status(metric, rs, PHASES, today, RULE, phase_ordinal=ordinal)
+    assert s.status == status_
+    assert (s.phase.ordinal if s.phase else None) == phase
+    assert reason_part in s.reason
+    if s.phase is None or today > s.phase.end or len(rs) < 2:
+        assert s.forecast_at_gate is None and s.forecast_status is None
+
+
+def test_metric_status_lower_is_better() -> None:
+    # junk orders 9% then 7% two weeks later: slope -2/14 a day; to 2024-04-09 from
+    # 2024-02-01 is 68 days -> 9 - 68/7 = -0.714..., clamped to 0 -> green; now 7 > 5.5 -> red
+    rs = [Reading(date(2024, 2, 1), 9.0), Reading(date(2024, 2, 15), 7.0)]
+    s = metric_status(JUNK, rs, PHASES, date(2024, 2, 20), RULE)
+    assert (s.status, s.forecast_status, s.forecast_at_gate) == ("red", "green", 0.0)
+    assert s.forecast is not None
+    assert math.isclose(s.forecast.value_at_until, 9 - 68 / 7)
