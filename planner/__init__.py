@@ -32,7 +32,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     import planner.models  # noqa: F401  (registers every table on db.metadata)
     from planner import database, i18n
     from planner.extensions import bootstrap, csrf, db, migrate
+    from planner.services.audit import init_audit
 
+    init_audit()
     database.init_app(app)
     db.init_app(app)
     # batch mode lets Alembic alter tables on SQLite, which has no ALTER COLUMN

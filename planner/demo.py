@@ -9,11 +9,14 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from planner.config import DEMO_DATABASE_FILE
+from planner.demodata import assessment, metrics, plan, risks
 from planner.extensions import db
 from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
 
 DEMO_START_OFFSET_DAYS = 150
+# order matters: risks and gates read the schedule, metrics read phases
+DEMO_AREAS = (plan, risks, metrics, assessment)
 
 
 def reset_demo_database(app: Flask) -> None:
@@ -43,5 +46,10 @@ def load_demo(today: date | None = None) -> str:
         client="Company A (28 staff)",
         start_date=today - timedelta(days=20),
     )
+    db.session.flush()
+    for area in DEMO_AREAS:
+        for program in (main, small):
+            area.populate(program, today)
+        db.session.flush()
     db.session.commit()
     return f"demo loaded: programs {main.id} and {small.id}"

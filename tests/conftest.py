@@ -39,6 +39,11 @@ def _postgres_database() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _fresh_database(tmp_path_factory)
+
+
+def _fresh_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A new, empty database on the backend under test; dropped afterwards."""
     if TEST_DATABASE_URL:
         yield from _postgres_database()
     else:
@@ -60,15 +65,13 @@ def make_app(database_url: str, **overrides: Any):  # type: ignore[no-untyped-de
 
 
 @pytest.fixture(scope="session")
-def migrated_database(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The session's database, upgraded to head through the real migrations."""
-    from flask_migrate import upgrade
-
+def schema_database(database_url: str) -> str:
+    """The session's database with every table of the models (tests of migrations use their own)."""
     app = make_app(database_url)
     with app.app_context():
-        upgrade()
         from planner.extensions import db
 
+        db.create_all()
         db.engine.dispose()
     return database_url
 
@@ -82,8 +85,8 @@ def _empty_all_tables() -> None:
 
 
 @pytest.fixture()
-def app(migrated_database: str):  # type: ignore[no-untyped-def]
-    app = make_app(migrated_database)
+def app(schema_database: str):  # type: ignore[no-untyped-def]
+    app = make_app(schema_database)
     with app.app_context():
         yield app
         from planner.extensions import db
@@ -108,3 +111,9 @@ def client(app):  # type: ignore[no-untyped-def]
 @pytest.fixture()
 def runner(app):  # type: ignore[no-untyped-def]
     return app.test_cli_runner()
+
+
+@pytest.fixture()
+def empty_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of its own with no tables, for migration tests."""
+    yield from _fresh_database(tmp_path_factory)

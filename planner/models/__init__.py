@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
+from planner.models.audit import AuditEvent
 from planner.models.gate import GateCriterion
 from planner.models.metric import Metric, MetricReading, MetricTarget
 from planner.models.plan import Dependency, Phase, WorkItem
@@ -7,6 +8,7 @@ from planner.models.program import CalendarException, Program
 from planner.models.risk import Risk
 
 __all__ = [
+    "AuditEvent",
     "CalendarException",
     "Dependency",
     "GateCriterion",

@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
+from planner.models.audit import Audited
 
 if TYPE_CHECKING:
     from planner.models.plan import Phase
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 CRITERION_KINDS = ("metric_target", "milestones_done", "max_risk_band", "manual")
 
 
-class GateCriterion(db.Model):  # type: ignore[name-defined,misc]
+class GateCriterion(Audited, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "gate_criterion"
     __table_args__ = (
         CheckConstraint(
@@ -33,4 +34,15 @@ class GateCriterion(db.Model):  # type: ignore[name-defined,misc]
     text: Mapped[str] = mapped_column(Text, default="")
     text_zh: Mapped[str | None] = mapped_column(Text)
 
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
     phase: Mapped[Phase] = relationship(back_populates="gate_criteria")
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.kind} {self.reference}".strip()
+
+    @property
+    def audit_program_id(self) -> int | None:
+        return self.phase.program_id if self.phase else None

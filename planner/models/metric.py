@@ -9,12 +9,13 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
+from planner.models.audit import Audited
 
 if TYPE_CHECKING:
     from planner.models.program import Program
 
 
-class Metric(db.Model):  # type: ignore[name-defined,misc]
+class Metric(Audited, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "metric"
     __table_args__ = (
         UniqueConstraint("program_id", "key"),
@@ -31,6 +32,8 @@ class Metric(db.Model):  # type: ignore[name-defined,misc]
     baseline: Mapped[float | None]
     owner: Mapped[str | None] = mapped_column(String(120))
     data_source: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
 
     program: Mapped[Program] = relationship(back_populates="metrics")
     targets: Mapped[list[MetricTarget]] = relationship(
@@ -41,7 +44,7 @@ class Metric(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class MetricTarget(db.Model):  # type: ignore[name-defined,misc]
+class MetricTarget(Audited, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "metric_target"
     __table_args__ = (UniqueConstraint("metric_id", "phase_ordinal"),)
 
@@ -52,8 +55,16 @@ class MetricTarget(db.Model):  # type: ignore[name-defined,misc]
 
     metric: Mapped[Metric] = relationship(back_populates="targets")
 
+    @property
+    def audit_label(self) -> str:
+        return f"{self.metric.key if self.metric else ''} phase {self.phase_ordinal}"
 
-class MetricReading(db.Model):  # type: ignore[name-defined,misc]
+    @property
+    def audit_program_id(self) -> int | None:
+        return self.metric.program_id if self.metric else None
+
+
+class MetricReading(Audited, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "metric_reading"
     __table_args__ = (UniqueConstraint("metric_id", "day"),)
 
@@ -64,3 +75,11 @@ class MetricReading(db.Model):  # type: ignore[name-defined,misc]
     note: Mapped[str] = mapped_column(Text, default="")
 
     metric: Mapped[Metric] = relationship(back_populates="readings")
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.metric.key if self.metric else ''} {self.day.isoformat()}"
+
+    @property
+    def audit_program_id(self) -> int | None:
+        return self.metric.program_id if self.metric else None

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
+from planner.models.audit import Audited
 
 if TYPE_CHECKING:
     from planner.models.gate import GateCriterion
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 DEPENDENCY_TYPES = ("FS", "SS", "FF", "SF")
 
 
-class Phase(db.Model):  # type: ignore[name-defined,misc]
+class Phase(Audited, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "phase"
     __table_args__ = (
         UniqueConstraint("program_id", "ordinal"),
@@ -55,10 +56,22 @@ class Phase(db.Model):  # type: ignore[name-defined,misc]
         return self.kind == "diagnosis"
 
 
-class WorkItem(db.Model):  # type: ignore[name-defined,misc]
+class WorkItem(Audited, db.Model):  # type: ignore[name-defined,misc]
     """A task, or a milestone (kind 'milestone', zero duration), in one phase."""
 
     __tablename__ = "work_item"
+    __audit_exclude__ = frozenset(
+        {
+            "early_start",
+            "early_finish",
+            "late_start",
+            "late_finish",
+            "total_float",
+            "free_float",
+            "is_critical",
+            "position",
+        }
+    )
     __table_args__ = (
         UniqueConstraint("program_id", "key"),
         CheckConstraint("kind IN ('task', 'milestone')", name="kind_known"),
@@ -108,6 +121,8 @@ class WorkItem(db.Model):  # type: ignore[name-defined,misc]
     total_float: Mapped[int | None]
     free_float: Mapped[int | None]
     is_critical: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
 
     program: Mapped[Program] = relationship(viewonly=True)
     phase: Mapped[Phase] = relationship(back_populates="work_items")
@@ -117,7 +132,7 @@ class WorkItem(db.Model):  # type: ignore[name-defined,misc]
         return self.kind == "milestone"
 
 
-class Dependency(db.Model):  # type: ignore[name-defined,misc]
+class Dependency(Audited, db.Model):  # type: ignore[name-defined,misc]
     """Predecessor → successor, of type FS/SS/FF/SF, with a lag in working days."""
 
     __tablename__ = "dependency"
@@ -139,3 +154,10 @@ class Dependency(db.Model):  # type: ignore[name-defined,misc]
 
     predecessor: Mapped[WorkItem] = relationship(foreign_keys=[predecessor_id])
     successor: Mapped[WorkItem] = relationship(foreign_keys=[successor_id])
+
+    @property
+    def audit_label(self) -> str:
+        lag = f"{self.lag_days:+d}" if self.lag_days else ""
+        pred = self.predecessor.key if self.predecessor else self.predecessor_id
+        succ = self.successor.key if self.successor else self.successor_id
+        return f"{pred} → {succ} {self.type}{lag}"

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, fu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
+from planner.models.audit import Audited
 
 if TYPE_CHECKING:
     from planner.models.metric import Metric
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 PROGRAM_STATUSES = ("planning", "active", "on_hold", "closed")
 
 
-class Program(db.Model):  # type: ignore[name-defined,misc]
+class Program(Audited, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "program"
     __table_args__ = (
         CheckConstraint(
@@ -38,6 +39,8 @@ class Program(db.Model):  # type: ignore[name-defined,misc]
     playbook_id: Mapped[str] = mapped_column(String(64))
     playbook_version: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
 
     phases: Mapped[list[Phase]] = relationship(
         back_populates="program", cascade="all, delete-orphan", order_by="Phase.ordinal"
@@ -53,11 +56,16 @@ class Program(db.Model):  # type: ignore[name-defined,misc]
         back_populates="program", cascade="all, delete-orphan", order_by="CalendarException.day"
     )
 
+    @property
+    def audit_program_id(self) -> int | None:
+        return self.id
 
-class CalendarException(db.Model):  # type: ignore[name-defined,misc]
+
+class CalendarException(Audited, db.Model):  # type: ignore[name-defined,misc]
     """A holiday (working=False) or an extra working day (working=True) of a program."""
 
     __tablename__ = "calendar_exception"
+    __audit_entity__ = "calendar_day"
     __table_args__ = (UniqueConstraint("program_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,3 +75,7 @@ class CalendarException(db.Model):  # type: ignore[name-defined,misc]
     name: Mapped[str] = mapped_column(String(200), default="")
 
     program: Mapped[Program] = relationship(back_populates="calendar_exceptions")
+
+    @property
+    def audit_label(self) -> str:
+        return self.day.isoformat()

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
+from planner.models.audit import Audited
 
 if TYPE_CHECKING:
     from planner.models.program import Program
@@ -17,7 +18,7 @@ RISK_STATUSES = ("open", "mitigating", "closed", "occurred")
 RISK_RESPONSES = ("avoid", "mitigate", "transfer", "accept", "escalate")
 
 
-class Risk(db.Model):  # type: ignore[name-defined,misc]
+class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "risk"
     __table_args__ = (
         UniqueConstraint("program_id", "key"),
@@ -53,6 +54,8 @@ class Risk(db.Model):  # type: ignore[name-defined,misc]
     trigger: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="open")
     review_date: Mapped[date | None]
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
 
     program: Mapped[Program] = relationship(back_populates="risks")
 

@@ -11,9 +11,12 @@ from planner.domain.errors import NotFoundError
 
 
 def register_blueprints(app: Flask) -> None:
-    from planner.web.programs import bp as programs_bp
+    from planner.web import assessment, dashboard, gates, metrics, plan, programs, risks
+    from planner.web.nav import program_tabs
 
-    app.register_blueprint(programs_bp)
+    for module in (programs, dashboard, plan, risks, metrics, gates, assessment):
+        app.register_blueprint(module.bp)
+    app.jinja_env.globals["program_tabs"] = program_tabs
 
     @app.get("/vendor/plotly.min.js")
     def plotly_js():  # type: ignore[no-untyped-def]

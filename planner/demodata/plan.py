@@ -1,0 +1,11 @@
+"""Demo content for the plan area."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from planner.models import Program
+
+
+def populate(program: Program, today: date) -> None:
+    """Give the demo program believable plan content as of ``today``."""

@@ -1,0 +1,1340 @@
+"""Critical path method on a working calendar: FS/SS/FF/SF links with lag, constraints, progress.
+
+Semantics
+=========
+
+Time. Durations and lags are whole working days of the program's :class:`WorkCalendar`.
+The scheduler works in integer working-day *points* counted from the program start (point 0
+is the start of the first working day on or after ``start``; point ``i`` is the start of
+working day ``i``). An activity with early start ``s`` and duration ``d`` occupies working
+days ``s … s+d-1`` and its early finish point is ``EF = s + d``; a milestone (``d == 0``) is a
+single point. Nothing starts before point 0.
+
+Links (``lag`` in working days, negative = lead), from predecessor P to successor S:
+
+* FS: ``ES(S) ≥ EF(P) + lag``       * SS: ``ES(S) ≥ ES(P) + lag``
+* FF: ``EF(S) ≥ EF(P) + lag``       * SF: ``EF(S) ≥ ES(P) + lag``
+
+Forward pass: ``ES`` is the smallest start meeting every link, the program start, the
+status date (see progress) and a *start no earlier than* constraint; ``EF = ES + d``.
+Backward pass from the project finish ``F = max EF``: ``LF`` is the largest finish meeting
+every link (mirror images of the rules above), ``F`` and a *finish no later than*
+constraint; ``LS = LF - d``. Total float ``= LS - ES``; free float of P ``=`` the smallest
+slack over its links (slack of an FS link is ``ES(S) - EF(P) - lag`` and so on), or
+``F - EF(P)`` when it has no successor. A *finish no later than* date earlier than the
+network allows gives negative float: it is kept in the numbers and the keys are listed in
+``ScheduleResult.negative_float``. An item is critical when its total float is at most
+``min(0, smallest total float of the network)``. ``critical_paths`` lists chains of critical
+items joined by driving links (zero slack), from an item nothing critical drives to one that
+drives nothing critical, at most :data:`MAX_CRITICAL_PATHS` of them.
+
+Displayed dates. A task's start date is working day ``s`` and its finish date working day
+``s+d-1``. A milestone at point ``p`` shows the finish date of the day before (working day
+``p-1``), so a milestone FS after a task shows the task's finish date, as in MS Project; a
+milestone at point 0 or before shows working day ``p``. Constraint and actual dates that
+fall on a non-working day move to the next working day when they say when work *starts*
+(start no earlier than, actual start) and to the previous working day when they say when
+work *finishes* (finish no later than, actual finish, a milestone's actual date). A
+milestone constrained to start no earlier than a date shows that date or a later one.
+
+Progress, applied only when a ``status_date`` is given (without one, the plan is scheduled
+as planned and actuals are ignored). The status date is the data date: the first working
+day on or after it is the first day remaining work may use. An item with an actual finish
+(or a milestone with either actual date) is done: fixed at its actuals (a missing actual
+start is taken as actual finish minus duration), with zero float, never critical; links
+into a done item no longer constrain anything. An item with only an actual start is in
+progress: its start is fixed there and its remaining work, ``ceil(duration × (1 -
+percent_complete/100))`` days, starts no earlier than the status date, its start-no-earlier
+date and its FS/SS predecessors ("retained logic"); FF/SF links still bind its finish.
+Every item not started starts no earlier than the status date. Actual dates after the
+status date are refused.
+
+Phases. For each :class:`PhaseWindow` (end inclusive), items of that phase whose early
+finish date is after the window end are listed in a :class:`PhaseOverrun`, with the
+calendar days by which each one overruns.
+
+Implementation. :class:`Scheduler` compiles the network once into integer arrays: items are
+grouped by their longest-path level, and each pass runs level by level with numpy (one
+gather, one ``reduceat`` and two element-wise operations per level). One change (a duration,
+a link) is propagated in pure Python along the links, in level order, only while dates keep
+changing, and falls back to a full pass when it reaches too many items. Late dates are held
+relative to the project finish, so a moved finish does not re-date the whole network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Final, Literal, NamedTuple
+
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+
+from planner.domain.calendar import WorkCalendar, WorkdayIndex
+from planner.domain.errors import DependencyCycleError, NotFoundError, ValidationError
+
+__all__ = [
+    "LINK_TYPES",
+    "MAX_CRITICAL_PATHS",
+    "MAX_DURATION",
+    "MAX_LAG",
+    "Activity",
+    "ItemPoints",
+    "ItemSchedule",
+    "Link",
+    "LinkType",
+    "PhaseOverrun",
+    "PhaseWindow",
+    "ScheduleResult",
+    "Scheduler",
+    "schedule",
+    "validate_network",
+]
+
+LinkType = Literal["FS", "SS", "FF", "SF"]
+LINK_TYPES: Final[tuple[LinkType, ...]] = ("FS", "SS", "FF", "SF")
+MAX_LAG: Final = 2000
+"""Largest lag or lead, in working days (about eight years)."""
+MAX_DURATION: Final = 10_000
+"""Largest duration, in working days (about forty years)."""
+MAX_CRITICAL_PATHS: Final = 20
+MAX_YEARS_FROM_START: Final = 100
+"""Constraint, actual and status dates must lie within this many years of the start."""
+
+Int64Array = npt.NDArray[np.int64]
+_BIG: Final = 1 << 40  # "no bound"; far beyond any index, far from overflowing int64
+_TYPE_CODE: Final = {
+    "FS": 0,
+    "SS": 1,
+    "FF": 2,
+    "SF": 3,
+}  # bit 0: reads P's start; < 2: binds S's start
+_NOT_STARTED: Final = 0
+_IN_PROGRESS: Final = 1
+_DONE: Final = 2
+
+
+# --------------------------------------------------------------------------------------------
+# inputs and outputs
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A task (duration in working days) or a milestone (duration 0) to schedule."""
+
+    key: str
+    duration: int
+    phase: str | None = None
+    start_no_earlier: dt.date | None = None
+    finish_no_later: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_finish: dt.date | None = None
+    percent_complete: float = 0.0
+
+
+@dataclass(frozen=True)
+class Link:
+    """A dependency from ``predecessor`` to ``successor``; lag in working days (< 0: lead)."""
+
+    predecessor: str
+    successor: str
+    type: LinkType = "FS"
+    lag: int = 0
+
+
+@dataclass(frozen=True)
+class PhaseWindow:
+    """The window of a phase; ``end`` is the last day of the window (inclusive)."""
+
+    key: str
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSchedule:
+    """Computed dates of one item (see the module docstring for how dates are shown)."""
+
+    early_start: dt.date
+    early_finish: dt.date
+    late_start: dt.date
+    late_finish: dt.date
+    total_float: int
+    free_float: int
+    critical: bool
+
+
+@dataclass(frozen=True)
+class PhaseOverrun:
+    """A phase whose items finish after its window: by how many calendar days, and which."""
+
+    phase: str
+    window_end: dt.date
+    finish: dt.date
+    days_over: int
+    items: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """The schedule of a whole program."""
+
+    items: dict[str, ItemSchedule]
+    start: dt.date
+    finish: dt.date
+    critical_paths: list[list[str]]
+    overruns: list[PhaseOverrun]
+    negative_float: list[str]
+
+
+class ItemPoints(NamedTuple):
+    """An item's working-day points (see the module docstring); for diagnostics and tests."""
+
+    early_start: int
+    early_finish: int
+    late_start: int
+    late_finish: int
+
+
+# --------------------------------------------------------------------------------------------
+# validation
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _raise_if(errors: list[tuple[str, str]]) -> None:
+    if not errors:
+        return
+    first = f"{errors[0][0]}: {errors[0][1]}"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    raise ValidationError(f"the plan cannot be scheduled: {first}{more}", errors)
+
+
+def _duration_problem(value: object) -> str | None:
+    if not _is_int(value):
+        return f"expected a whole number of working days, got {value!r}"
+    assert isinstance(value, int)
+    if value < 0:
+        return f"must not be negative, got {value}"
+    if value > MAX_DURATION:
+        return f"must be at most {MAX_DURATION} working days, got {value}"
+    return None
+
+
+def _activity_problems(i: int, act: Activity) -> list[tuple[str, str]]:
+    path = f"activities[{i}]"
+    errors: list[tuple[str, str]] = []
+    if not isinstance(act.key, str) or not act.key.strip():
+        errors.append((f"{path}.key", f"expected a non-empty key, got {act.key!r}"))
+    problem = _duration_problem(act.duration)
+    if problem:
+        errors.append((f"{path}.duration", f"{act.key}: {problem}"))
+    for name in ("start_no_earlier", "finish_no_later", "actual_start", "actual_finish"):
+        value = getattr(act, name)
+        if value is not None and not _is_date(value):
+            errors.append((f"{path}.{name}", f"{act.key}: expected a date, got {value!r}"))
+    pc = act.percent_complete
+    if not isinstance(pc, int | float) or isinstance(pc, bool) or not 0 <= pc <= 100:
+        errors.append((f"{path}.percent_complete", f"{act.key}: expected 0–100, got {pc!r}"))
+    a_start, a_finish = act.actual_start, act.actual_finish
+    if _is_date(a_start) and _is_date(a_finish) and a_finish < a_start:  # type: ignore[operator]
+        errors.append(
+            (
+                f"{path}.actual_finish",
+                f"{act.key}: actual finish {a_finish} is before actual start {a_start}",
+            )
+        )
+    return errors
+
+
+def _check_network(
+    activities: Sequence[Activity], links: Sequence[Link]
+) -> tuple[dict[str, int], list[tuple[int, int]]]:
+    """Check everything but cycles; return the key index and (pred, succ) index pairs."""
+    errors: list[tuple[str, str]] = []
+    index: dict[str, int] = {}
+    for i, act in enumerate(activities):
+        errors.extend(_activity_problems(i, act))
+        if act.key in index:
+            first = index[act.key]
+            errors.append((f"activities[{i}].key", f'duplicate key "{act.key}" (also #{first})'))
+        else:
+            index[act.key] = i
+    pairs: list[tuple[int, int]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for j, link in enumerate(links):
+        path = f"links[{j}]"
+        name = f"{link.predecessor} → {link.successor}"
+        ok = True
+        for end in ("predecessor", "successor"):
+            key = getattr(link, end)
+            if key not in index:
+                errors.append((f"{path}.{end}", f'unknown item "{key}" in dependency {name}'))
+                ok = False
+        if link.predecessor == link.successor:
+            errors.append((path, f"{link.predecessor} cannot depend on itself"))
+            ok = False
+        if link.type not in _TYPE_CODE:
+            expected = ", ".join(LINK_TYPES)
+            errors.append(
+                (f"{path}.type", f"{name}: expected one of {expected}, got {link.type!r}")
+            )
+        if not _is_int(link.lag):
+            errors.append((f"{path}.lag", f"{name}: expected whole working days, got {link.lag!r}"))
+        elif abs(link.lag) > MAX_LAG:
+            errors.append(
+                (
+                    f"{path}.lag",
+                    f"{name}: lag must be within ±{MAX_LAG} working days, got {link.lag}",
+                )
+            )
+        pair = (link.predecessor, link.successor)
+        if pair in seen:
+            errors.append((path, f"duplicate dependency {name} (also links[{seen[pair]}])"))
+            ok = False
+        else:
+            seen[pair] = j
+        if ok:
+            pairs.append((index[link.predecessor], index[link.successor]))
+    _raise_if(errors)
+    return index, pairs
+
+
+def _peel_levels(n: int, pred: Int64Array, succ: Int64Array) -> Int64Array:
+    """Longest-path level of every node (sources are 0); -1 for nodes on or after a cycle."""
+    level = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return level
+    indeg = np.bincount(succ, minlength=n)
+    outdeg = np.bincount(pred, minlength=n)
+    by_pred = np.argsort(pred, kind="stable")
+    targets_by_pred = succ[by_pred]
+    first_out = np.concatenate([[0], np.cumsum(outdeg)])
+    frontier = np.flatnonzero(indeg == 0)
+    depth = 0
+    while frontier.size:
+        level[frontier] = depth
+        counts = outdeg[frontier]
+        total = int(counts.sum())
+        if total == 0:
+            break
+        offsets = np.repeat(
+            first_out[frontier] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts
+        )
+        reached, hits = np.unique(targets_by_pred[offsets + np.arange(total)], return_counts=True)
+        indeg[reached] -= hits
+        frontier = reached[indeg[reached] == 0]
+        depth += 1
+    return level
+
+
+def _cycle_in(
+    keys: Sequence[str], pairs: Sequence[tuple[int, int]], level: Int64Array
+) -> list[str]:
+    """Name one cycle among the nodes peeling could not reach (there is at least one)."""
+    stuck = {i for i in range(len(keys)) if level[i] < 0}
+    edges = [(p, s) for p, s in pairs if p in stuck and s in stuck]
+    graph: nx.DiGraph[int] = nx.DiGraph(edges)
+    # drop nodes downstream of a cycle that lead nowhere, so the search starts on a cycle
+    sinks = [v for v in graph if graph.out_degree(v) == 0]
+    while sinks:
+        preds = {u for v in sinks for u in graph.predecessors(v)}
+        graph.remove_nodes_from(sinks)
+        sinks = [u for u in preds if u in graph and graph.out_degree(u) == 0]
+    cycle = nx.find_cycle(graph, source=min(graph))
+    return [keys[u] for u, _ in cycle]
+
+
+def validate_network(activities: Sequence[Activity], links: Sequence[Link]) -> None:
+    """Refuse a network that cannot be scheduled, naming every problem at once.
+
+    Raises :class:`ValidationError` with one ``(path, message)`` per problem (duplicate or
+    empty keys, bad durations, percentages and actual dates, links to unknown items,
+    self-links, duplicate links, unknown types, lags beyond ±:data:`MAX_LAG`), else
+    :class:`DependencyCycleError` naming one cycle by its keys.
+
+    Examples:
+        >>> validate_network([Activity("a", 2), Activity("b", 1)], [Link("a", "b")])
+        >>> validate_network([Activity("a", 2)], [Link("a", "zz")])
+        Traceback (most recent call last):
+        ...
+        planner.domain.errors.ValidationError: the plan cannot be scheduled: links[0].successor: unknown item "zz" in dependency a → zz
+        >>> validate_network([Activity("a", 1), Activity("b", 1)],
+        ...                  [Link("a", "b"), Link("b", "a", "SS")])
+        Traceback (most recent call last):
+        ...
+        planner.domain.errors.DependencyCycleError: dependency cycle: a → b → a
+    """  # noqa: E501
+    activities, links = list(activities), list(links)
+    index, pairs = _check_network(activities, links)
+    _levels_or_raise([a.key for a in activities], pairs)
+
+
+def _levels_or_raise(keys: Sequence[str], pairs: Sequence[tuple[int, int]]) -> Int64Array:
+    arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    level = _peel_levels(len(keys), arr[:, 0], arr[:, 1])
+    if (level < 0).any():
+        raise DependencyCycleError(_cycle_in(keys, pairs, level))
+    return level
+
+
+def _check_dates(
+    activities: Sequence[Activity],
+    windows: Sequence[PhaseWindow],
+    start: dt.date,
+    status_date: dt.date | None,
+) -> None:
+    errors: list[tuple[str, str]] = []
+    if not _is_date(start):
+        raise ValidationError("invalid start", [("start", f"expected a date, got {start!r}")])
+    if status_date is not None and not _is_date(status_date):
+        errors.append(("status_date", f"expected a date, got {status_date!r}"))
+        status_date = None
+    span = dt.timedelta(days=round(365.25 * MAX_YEARS_FROM_START))
+
+    def far(d: dt.date) -> bool:
+        return abs(d - start) > span
+
+    if status_date is not None and far(status_date):
+        errors.append(("status_date", f"{status_date} is too far from the start {start}"))
+    for i, act in enumerate(activities):
+        for name in ("start_no_earlier", "finish_no_later", "actual_start", "actual_finish"):
+            value = getattr(act, name)
+            if value is None:
+                continue
+            if far(value):
+                errors.append(
+                    (f"activities[{i}].{name}", f"{act.key}: {value} is too far from {start}")
+                )
+            elif status_date is not None and name.startswith("actual") and value > status_date:
+                errors.append(
+                    (
+                        f"activities[{i}].{name}",
+                        f"{act.key}: {name.replace('_', ' ')} {value} is after the status date "
+                        f"{status_date}",
+                    )
+                )
+    seen: set[str] = set()
+    for i, window in enumerate(windows):
+        path = f"phase_windows[{i}]"
+        if not (_is_date(window.start) and _is_date(window.end)):
+            errors.append((path, f"{window.key}: expected start and end dates"))
+        elif window.end < window.start:
+            errors.append(
+                (f"{path}.end", f"{window.key}: ends {window.end}, before it starts {window.start}")
+            )
+        if window.key in seen:
+            errors.append((f"{path}.key", f'duplicate phase window "{window.key}"'))
+        seen.add(window.key)
+    _raise_if(errors)
+
+
+# --------------------------------------------------------------------------------------------
+# per-item set-up: converting dates and progress to points
+
+
+def _remaining(duration: int, percent_complete: float) -> int:
+    # round first: 10 × (1 - 0.7) is 3.0000000000000004 in floating point
+    return math.ceil(round(duration * (100 - percent_complete) / 100, 6))
+
+
+def _finish_point(index: WorkdayIndex, d: dt.date, milestone: bool) -> int:
+    """Latest point whose displayed finish date is on or before ``d``."""
+    q = index.index_through(d)
+    return q if (not milestone or q >= 1) else q - 1
+
+
+def _start_point(index: WorkdayIndex, d: dt.date, milestone: bool) -> int:
+    """Earliest point whose displayed start date is on or after ``d``."""
+    r = index.index(d)
+    return r + 1 if (milestone and r > 0) else r
+
+
+class _Plan(NamedTuple):
+    state: int
+    rem: int  # working days between the start point links act on and EF
+    floor: int  # lower bound of that start point
+    fixed_es: int  # actual start point (in progress and done items)
+    fnl: int  # upper bound of LF, _BIG if none
+
+
+def _plan_item(act: Activity, index: WorkdayIndex, status: int | None) -> _Plan:
+    milestone = act.duration == 0
+    snet = 0
+    if act.start_no_earlier is not None:
+        snet = _start_point(index, act.start_no_earlier, milestone)
+    fnl = _BIG
+    if act.finish_no_later is not None:
+        fnl = _finish_point(index, act.finish_no_later, milestone)
+    if status is None or (act.actual_start is None and act.actual_finish is None):
+        return _Plan(_NOT_STARTED, act.duration, max(0, snet, status or 0), 0, fnl)
+    if milestone:
+        when = act.actual_finish or act.actual_start
+        assert when is not None
+        point = _finish_point(index, when, True)
+        return _Plan(_DONE, 0, point, point, fnl)
+    if act.actual_finish is not None:
+        ef = index.index_through(act.actual_finish)
+        if act.actual_start is not None:
+            es = index.index(act.actual_start)
+        else:
+            es = ef - act.duration
+        ef = max(ef, es + 1)
+        return _Plan(_DONE, ef - es, es, es, fnl)
+    assert act.actual_start is not None
+    es = index.index(act.actual_start)
+    rem = _remaining(act.duration, act.percent_complete)
+    return _Plan(_IN_PROGRESS, rem, max(0, snet, status), es, fnl)
+
+
+# --------------------------------------------------------------------------------------------
+# the compiled network
+
+
+class _Level(NamedTuple):
+    """Views into the compiled arrays for one level (forward: src/adj; backward: dst/adj)."""
+
+    links: Int64Array
+    adj: Int64Array
+    segments: Int64Array | None  # reduceat offsets; None when each node has one entry
+    base: Int64Array
+    out: Int64Array
+    rem: Int64Array | None
+    out_start: Int64Array | None
+
+
+@dataclass
+class _Compiled:
+    n: int
+    order: Int64Array  # level order → item
+    pos: Int64Array  # item → level order
+    started: Int64Array  # level-order ids of items in progress
+    started_items: Int64Array  # the same items, item ids
+    fixed_starts: Int64Array  # their actual start points
+    # forward entries (one per active link, plus one placeholder per item without any)
+    f_succ: Int64Array
+    f_lag: Int64Array
+    f_bind_start: Int64Array
+    f_adj: Int64Array
+    pts: Int64Array  # [ES (n) | EF (n) | -BIG | fixed starts (k)]
+    forward: list[_Level]
+    # backward entries, grouped by predecessor
+    b_succ: Int64Array
+    b_pred: Int64Array
+    b_neg_lag: Int64Array
+    b_bind_start: Int64Array
+    b_read_start: Int64Array
+    b_adj: Int64Array
+    b_tmp: Int64Array
+    b_src_point: Int64Array  # index into [ES | EF | F] of the value the link reads
+    b_dst_point: Int64Array  # index into [ES | EF | F] of the successor's EF (or F)
+    b_first: Int64Array  # first entry of each item
+    lfx: Int64Array  # [LF (n) | BIG]
+    backward: list[_Level]
+    rem: Int64Array
+    base: Int64Array
+    span: Int64Array
+    lbase: Int64Array
+
+
+@dataclass
+class _Derived:
+    late_finish: Int64Array
+    total_float: Int64Array
+    free_float: Int64Array
+    critical: npt.NDArray[np.bool_]
+
+
+class Scheduler:
+    """A compiled schedule network that can be re-scheduled incrementally.
+
+    Build it once; :meth:`result` gives the schedule; :meth:`set_duration`,
+    :meth:`add_link` and :meth:`remove_link` change the network and return the keys of the
+    items whose early dates moved. ``incremental_limit`` caps how many items one change may
+    visit before a full pass is cheaper (default ``max(256, n // 16)``).
+
+    Examples:
+        >>> import datetime as dt
+        >>> from planner.domain.calendar import WorkCalendar
+        >>> s = Scheduler([Activity("design", 5), Activity("build", 10), Activity("live", 0)],
+        ...               [Link("design", "build"), Link("build", "live")],
+        ...               WorkCalendar(), dt.date(2024, 6, 3))
+        >>> s.result().finish
+        datetime.date(2024, 6, 21)
+        >>> sorted(s.set_duration("design", 3))
+        ['build', 'design', 'live']
+        >>> s.result().items["live"].early_finish
+        datetime.date(2024, 6, 19)
+    """
+
+    def __init__(
+        self,
+        activities: Iterable[Activity],
+        links: Iterable[Link],
+        calendar: WorkCalendar,
+        start: dt.date,
+        status_date: dt.date | None = None,
+        phase_windows: Iterable[PhaseWindow] = (),
+        *,
+        incremental_limit: int | None = None,
+    ) -> None:
+        acts, link_list, windows = list(activities), list(links), tuple(phase_windows)
+        key_index, pairs = _check_network(acts, link_list)
+        level = _levels_or_raise([a.key for a in acts], pairs)
+        _check_dates(acts, windows, start, status_date)
+        self.calendar = calendar
+        self.start = start
+        self.status_date = status_date
+        self.phase_windows = windows
+        self.index = WorkdayIndex(calendar, start)
+        self._status = None if status_date is None else self.index.index(status_date)
+        n = len(acts)
+        self._n = n
+        self._acts = acts
+        self._keys = [a.key for a in acts]
+        self._key_index = key_index
+        self.incremental_limit = (
+            incremental_limit if incremental_limit is not None else max(256, n // 16)
+        )
+
+        # per-item arrays (numpy for passes, memoryviews for cheap scalar access)
+        plans = [_plan_item(a, self.index, self._status) for a in acts]
+        columns = np.array(plans, dtype=np.int64).reshape(-1, 5)
+        self._state = np.ascontiguousarray(columns[:, 0])
+        self._rem = np.ascontiguousarray(columns[:, 1])
+        self._floor = np.ascontiguousarray(columns[:, 2])
+        self._fixed = np.ascontiguousarray(columns[:, 3])
+        self._fnl = np.ascontiguousarray(columns[:, 4])
+        self._milestone = np.array([a.duration == 0 for a in acts], dtype=bool)
+        self._level = level
+        self._es = np.zeros(n, np.int64)
+        self._ef = np.zeros(n, np.int64)
+        self._lf = np.zeros(n, np.int64)  # late finish minus the project finish
+        self._finish = 0
+        self._views()
+
+        # links: growable arrays plus adjacency lists of link ids
+        capacity = max(16, 2 * len(pairs))
+        self._lp = np.zeros(capacity, np.int64)
+        self._ls = np.zeros(capacity, np.int64)
+        self._lt = np.zeros(capacity, np.int64)
+        self._lg = np.zeros(capacity, np.int64)
+        self._alive = np.zeros(capacity, np.int64)
+        self._link_views()
+        self._nlinks = 0
+        self._pair: dict[tuple[int, int], int] = {}
+        self._in: list[list[int]] = [[] for _ in range(n)]  # active links into an item
+        self._out: list[list[int]] = [[] for _ in range(n)]  # active links out of an item
+        self._succ_all: list[list[int]] = [[] for _ in range(n)]  # successors over all links
+        for (p, s), link in zip(pairs, link_list, strict=True):
+            self._append_link(p, s, _TYPE_CODE[link.type], link.lag)
+
+        self._compiled: _Compiled | None = None
+        self._derived: _Derived | None = None
+        self._result: ScheduleResult | None = None
+        self._full_pass()
+
+    # -- array plumbing ------------------------------------------------------------------
+
+    def _views(self) -> None:
+        self._state_v = memoryview(self._state)
+        self._rem_v = memoryview(self._rem)
+        self._floor_v = memoryview(self._floor)
+        self._fixed_v = memoryview(self._fixed)
+        self._fnl_v = memoryview(self._fnl)
+        self._level_v = memoryview(self._level)
+        self._es_v = memoryview(self._es)
+        self._ef_v = memoryview(self._ef)
+        self._lf_v = memoryview(self._lf)
+
+    def _link_views(self) -> None:
+        self._lp_v = memoryview(self._lp)
+        self._ls_v = memoryview(self._ls)
+        self._lt_v = memoryview(self._lt)
+        self._lg_v = memoryview(self._lg)
+
+    def _append_link(self, p: int, s: int, code: int, lag: int) -> int:
+        k = self._nlinks
+        if k == self._lp.size:
+            for name in ("_lp", "_ls", "_lt", "_lg", "_alive"):
+                old = getattr(self, name)
+                grown = np.zeros(2 * old.size, np.int64)
+                grown[: old.size] = old
+                setattr(self, name, grown)
+            self._link_views()
+        self._lp[k], self._ls[k], self._lt[k], self._lg[k], self._alive[k] = p, s, code, lag, 1
+        self._nlinks += 1
+        self._pair[(p, s)] = k
+        self._succ_all[p].append(s)
+        if self._state_v[s] != _DONE:
+            self._in[s].append(k)
+            self._out[p].append(k)
+        return k
+
+    def _rebuild_adjacency(self) -> None:
+        """Recompute which links are active (after an item became done or not done)."""
+        self._in = [[] for _ in range(self._n)]
+        self._out = [[] for _ in range(self._n)]
+        for k in np.flatnonzero(self._alive[: self._nlinks]).tolist():
+            p, s = self._lp_v[k], self._ls_v[k]
+            if self._state_v[s] != _DONE:
+                self._in[s].append(k)
+                self._out[p].append(k)
+
+    def _invalidate(self, structure: bool = False) -> None:
+        self._derived = None
+        self._result = None
+        if structure:
+            self._compiled = None
+
+    # -- compiling -----------------------------------------------------------------------
+
+    def _compile(self) -> _Compiled:
+        if self._compiled is not None:
+            return self._compiled
+        n = self._n
+        live = np.flatnonzero(self._alive[: self._nlinks])
+        lp, ls = self._lp[live], self._ls[live]
+        lt, lg = self._lt[live], self._lg[live]
+        state = self._state
+        order = np.argsort(self._level, kind="stable").astype(np.int64)
+        pos = np.empty(n, np.int64)
+        pos[order] = np.arange(n, dtype=np.int64)
+        arange = np.arange(n, dtype=np.int64)
+        started = np.flatnonzero(state[order] == _IN_PROGRESS).astype(np.int64)
+        started_items = order[started]
+        fixed_starts = self._fixed[started_items].copy()
+
+        # forward entries, grouped by successor in level order
+        active = state[ls] != _DONE
+        fp, fs, ft, fg = pos[lp[active]], pos[ls[active]], lt[active], lg[active]
+        read_start = (ft & 1).astype(bool)
+        src = np.where(read_start, fp, n + fp)
+        slot = np.full(n, -1, np.int64)
+        slot[started] = 2 * n + 1 + np.arange(started.size)
+        redirect = read_start & (slot[fp] >= 0)  # an item in progress starts at its actual
+        src[redirect] = slot[fp[redirect]]
+        lonely = np.setdiff1d(arange, fs, assume_unique=False)
+        f_succ = np.concatenate([fs, lonely])
+        f_src = np.concatenate([src, np.full(lonely.size, 2 * n)])
+        f_lag = np.concatenate([fg, np.zeros(lonely.size, np.int64)])
+        f_bind = np.concatenate([(ft < 2).astype(np.int64), np.zeros(lonely.size, np.int64)])
+        by = np.argsort(f_succ, kind="stable")
+        f_succ, f_src, f_lag, f_bind = f_succ[by], f_src[by], f_lag[by], f_bind[by]
+        f_first = np.searchsorted(f_succ, np.arange(n + 1))
+
+        # backward entries, grouped by predecessor in level order
+        b_active = active.copy()
+        b_active[active] = state[lp[active]] != _DONE
+        bp, bs, bt, bg = pos[lp[b_active]], pos[ls[b_active]], lt[b_active], lg[b_active]
+        b_read = (bt & 1).astype(np.int64)
+        lonely_b = np.setdiff1d(arange, bp)
+        zeros_b = np.zeros(lonely_b.size, np.int64)
+        b_pred = np.concatenate([bp, lonely_b])
+        b_succ = np.concatenate([bs, zeros_b])
+        b_dst = np.concatenate([bs, np.full(lonely_b.size, n)])
+        b_neg_lag = np.concatenate([-bg, zeros_b])
+        b_bind = np.concatenate([(bt < 2).astype(np.int64), zeros_b])
+        b_read_start = np.concatenate([b_read, zeros_b])
+        b_src_point = np.concatenate([np.where(b_read == 1, bp, n + bp), n + lonely_b])
+        b_dst_point = np.concatenate([n + bs, np.full(lonely_b.size, 2 * n)])
+        by = np.argsort(b_pred, kind="stable")
+        b_pred, b_succ, b_dst = b_pred[by], b_succ[by], b_dst[by]
+        b_neg_lag, b_bind, b_read_start = b_neg_lag[by], b_bind[by], b_read_start[by]
+        b_src_point, b_dst_point = b_src_point[by], b_dst_point[by]
+        b_first = np.searchsorted(b_pred, np.arange(n + 1))
+
+        pts = np.zeros(2 * n + 1 + started.size, np.int64)
+        pts[2 * n] = -_BIG
+        pts[2 * n + 1 :] = fixed_starts
+        lfx = np.zeros(n + 1, np.int64)
+        lfx[n] = _BIG
+        rem, base, lbase = (np.zeros(n, np.int64) for _ in range(3))
+        f_adj = np.zeros(f_succ.size, np.int64)
+        b_adj = np.zeros(b_pred.size, np.int64)
+        es, ef = pts[:n], pts[n : 2 * n]
+
+        levels_sorted = self._level[order]
+        bounds = np.flatnonzero(np.diff(levels_sorted)) + 1 if n else np.zeros(0, np.int64)
+        starts = [0, *bounds.tolist()] if n else []
+        ends = [*bounds.tolist(), n] if n else []
+        forward: list[_Level] = []
+        backward: list[_Level] = []
+        for lo, hi in zip(starts, ends, strict=True):
+            elo, ehi = int(f_first[lo]), int(f_first[hi])
+            seg = None if ehi - elo == hi - lo else f_first[lo:hi] - elo
+            forward.append(
+                _Level(
+                    f_src[elo:ehi],
+                    f_adj[elo:ehi],
+                    seg,
+                    base[lo:hi],
+                    ef[lo:hi],
+                    rem[lo:hi],
+                    es[lo:hi],
+                )
+            )
+            blo, bhi = int(b_first[lo]), int(b_first[hi])
+            bseg = None if bhi - blo == hi - lo else b_first[lo:hi] - blo
+            backward.append(
+                _Level(b_dst[blo:bhi], b_adj[blo:bhi], bseg, lbase[lo:hi], lfx[lo:hi], None, None)
+            )
+        backward.reverse()
+        self._compiled = _Compiled(
+            n=n,
+            order=order,
+            pos=pos,
+            started=started,
+            started_items=started_items,
+            fixed_starts=fixed_starts,
+            f_succ=f_succ,
+            f_lag=f_lag,
+            f_bind_start=f_bind,
+            f_adj=f_adj,
+            pts=pts,
+            forward=forward,
+            b_succ=b_succ,
+            b_pred=b_pred,
+            b_neg_lag=b_neg_lag,
+            b_bind_start=b_bind,
+            b_read_start=b_read_start,
+            b_adj=b_adj,
+            b_tmp=np.zeros(b_pred.size, np.int64),
+            b_src_point=b_src_point,
+            b_dst_point=b_dst_point,
+            b_first=b_first[:n].copy(),
+            lfx=lfx,
+            backward=backward,
+            rem=rem,
+            base=base,
+            span=np.zeros(n, np.int64),
+            lbase=lbase,
+        )
+        return self._compiled
+
+    # -- full passes ---------------------------------------------------------------------
+
+    def _full_pass(self) -> None:
+        """Forward and backward pass over the whole network (numpy, level by level)."""
+        c = self._compile()
+        n = c.n
+        self._invalidate()
+        if n == 0:
+            self._finish = 0
+            return
+        np.take(self._rem, c.order, out=c.rem)
+        np.take(self._floor, c.order, out=c.base)
+        c.base += c.rem
+        np.take(c.rem, c.f_succ, out=c.f_adj)
+        c.f_adj *= c.f_bind_start
+        c.f_adj += c.f_lag
+        pts = c.pts
+        maximum, reduce_max = np.maximum, np.maximum.reduceat
+        for src, adj, seg, base, ef, rem, es in c.forward:
+            values = pts[src]
+            values += adj
+            if seg is not None:
+                values = reduce_max(values, seg)
+            maximum(values, base, out=ef)
+            np.subtract(ef, rem, out=es)  # type: ignore[arg-type]
+        es_p, ef_p = pts[:n], pts[n : 2 * n]
+        finish = int(ef_p.max())
+
+        span = c.span
+        span[:] = c.rem
+        span[c.started] = ef_p[c.started] - c.fixed_starts
+        np.take(c.rem, c.b_succ, out=c.b_tmp)
+        c.b_tmp *= c.b_bind_start
+        np.subtract(c.b_neg_lag, c.b_tmp, out=c.b_adj)
+        np.take(span, c.b_pred, out=c.b_tmp)
+        c.b_tmp *= c.b_read_start
+        c.b_adj += c.b_tmp
+        np.take(self._fnl, c.order, out=c.lbase)
+        c.lbase -= finish
+        np.minimum(c.lbase, 0, out=c.lbase)
+        lfx = c.lfx
+        minimum, reduce_min = np.minimum, np.minimum.reduceat
+        for dst, adj, seg, lbase, lf, _, _ in c.backward:
+            values = lfx[dst]
+            values += adj
+            if seg is not None:
+                values = reduce_min(values, seg)
+            minimum(values, lbase, out=lf)
+
+        self._es[c.order] = es_p
+        self._es[c.started_items] = c.fixed_starts
+        self._ef[c.order] = ef_p
+        self._lf[c.order] = lfx[:n]
+        self._finish = finish
+
+    def _derive(self) -> _Derived:
+        """Total and free float and the critical flag, vectorised."""
+        if self._derived is not None:
+            return self._derived
+        c = self._compile()
+        n, finish = c.n, self._finish
+        done = self._state == _DONE
+        late_finish = self._lf + finish
+        late_finish[done] = self._ef[done]
+        total = late_finish - self._ef
+        points = np.empty(2 * n + 1, np.int64)
+        np.take(self._es, c.order, out=points[:n])
+        np.take(self._ef, c.order, out=points[n : 2 * n])
+        points[2 * n] = finish
+        rem = self._rem[c.order]
+        slack = points[c.b_dst_point] - points[c.b_src_point] + c.b_neg_lag
+        slack -= rem[c.b_succ] * c.b_bind_start
+        free = np.minimum.reduceat(slack, c.b_first)[c.pos] if n else np.zeros(0, np.int64)
+        free[done] = 0
+        open_items = ~done
+        threshold = min(0, int(total[open_items].min())) if open_items.any() else 0
+        critical = open_items & (total <= threshold)
+        self._derived = _Derived(late_finish, total, free, critical)
+        return self._derived
+
+    def recompute(self) -> None:
+        """Schedule the whole network again from scratch (full passes, float, critical flag).
+
+        Examples:
+            >>> import datetime as dt
+            >>> s = Scheduler([Activity("a", 3)], [], WorkCalendar(), dt.date(2024, 6, 3))
+            >>> s.recompute(); s.points()["a"]
+            ItemPoints(early_start=0, early_finish=3, late_start=0, late_finish=3)
+        """
+        self._full_pass()
+        self._derive()
+
+    # -- incremental changes -------------------------------------------------------------
+
+    def _incremental(self, forward_seeds: set[int], backward_seeds: set[int]) -> list[int] | None:
+        """Propagate a local change; None when it visits more than ``incremental_limit``."""
+        level, state, rem, floor, fixed = (
+            self._level_v,
+            self._state_v,
+            self._rem_v,
+            self._floor_v,
+            self._fixed_v,
+        )
+        es, ef, lf = self._es_v, self._ef_v, self._lf_v
+        lp, ls, lt, lg = self._lp_v, self._ls_v, self._lt_v, self._lg_v
+        into, out = self._in, self._out
+        budget = self.incremental_limit
+        heap = [(level[i], i) for i in forward_seeds]
+        heapq.heapify(heap)
+        queued = set(forward_seeds)
+        changed: list[int] = []
+        while heap:
+            budget -= 1
+            if budget < 0:
+                return None
+            _, i = heapq.heappop(heap)
+            r = rem[i]
+            bound = floor[i] + r
+            for k in into[i]:
+                p, code = lp[k], lt[k]
+                value = (es[p] if code & 1 else ef[p]) + lg[k]
+                if code < 2:
+                    value += r
+                if value > bound:
+                    bound = value
+            start = fixed[i] if state[i] == _IN_PROGRESS else bound - r
+            if bound != ef[i] or start != es[i]:
+                ef[i] = bound
+                es[i] = start
+                changed.append(i)
+                if state[i] == _IN_PROGRESS:
+                    backward_seeds.add(i)  # its span changed
+                for k in out[i]:
+                    s = ls[k]
+                    if s not in queued:
+                        queued.add(s)
+                        heapq.heappush(heap, (level[s], s))
+
+        finish = int(self._ef.max()) if self._n else 0
+        if finish != self._finish:
+            self._finish = finish
+            backward_seeds.update(np.flatnonzero(self._fnl < _BIG).tolist())
+        fnl = self._fnl_v
+        heap = [(-level[i], i) for i in backward_seeds if state[i] != _DONE]
+        heapq.heapify(heap)
+        queued = {i for _, i in heap}
+        while heap:
+            budget -= 1
+            if budget < 0:
+                return None
+            _, i = heapq.heappop(heap)
+            bound = min(0, fnl[i] - finish)
+            span = ef[i] - es[i]
+            for k in out[i]:
+                s, code = ls[k], lt[k]
+                value = lf[s] - lg[k]
+                if code < 2:
+                    value -= rem[s]
+                if code & 1:
+                    value += span
+                if value < bound:
+                    bound = value
+            if bound != lf[i]:
+                lf[i] = bound
+                for k in into[i]:
+                    p = lp[k]
+                    if p not in queued and state[p] != _DONE:
+                        queued.add(p)
+                        heapq.heappush(heap, (-level[p], p))
+        return changed
+
+    def _propagate(self, forward_seeds: set[int] | None, backward_seeds: set[int]) -> set[str]:
+        """Re-schedule after a change at the seeds (None: everything); return moved keys."""
+        self._invalidate()
+        before_es, before_ef = self._es.copy(), self._ef.copy()
+        changed = None
+        if forward_seeds is not None:
+            changed = self._incremental(forward_seeds, backward_seeds)
+        if changed is None:  # cheaper to start again than to keep walking
+            self._full_pass()
+            moved = (self._es != before_es) | (self._ef != before_ef)
+            changed = np.flatnonzero(moved).tolist()
+        return {self._keys[i] for i in changed}
+
+    def _item(self, key: str) -> int:
+        try:
+            return self._key_index[key]
+        except KeyError:
+            raise NotFoundError(f'unknown item "{key}"') from None
+
+    def set_duration(self, key: str, days: int) -> set[str]:
+        """Change one item's duration; return the keys whose early dates moved.
+
+        Examples:
+            >>> import datetime as dt
+            >>> s = Scheduler([Activity("a", 3), Activity("b", 2), Activity("c", 1)],
+            ...               [Link("a", "b")], WorkCalendar(), dt.date(2024, 6, 3))
+            >>> sorted(s.set_duration("a", 4))
+            ['a', 'b']
+        """
+        i = self._item(key)
+        problem = _duration_problem(days)
+        if problem:
+            raise ValidationError(f"{key}: duration {problem}", [("duration", problem)])
+        act = replace(self._acts[i], duration=days)
+        plan = _plan_item(act, self.index, self._status)
+        self._acts[i] = act
+        self._milestone[i] = days == 0
+        old_state = self._state_v[i]
+        (
+            self._state_v[i],
+            self._rem_v[i],
+            self._floor_v[i],
+            self._fixed_v[i],
+            self._fnl_v[i],
+        ) = plan
+        if plan.state != old_state:  # e.g. a done milestone became a task in progress
+            self._rebuild_adjacency()
+            self._invalidate(structure=True)
+            return self._propagate(None, set())
+        preds = {self._lp_v[k] for k in self._in[i]}
+        return self._propagate({i}, {i} | preds)
+
+    def _find_path(self, source: int, target: int) -> list[int] | None:
+        """A path source → … → target over all links, searching only levels below target's."""
+        level = self._level_v
+        limit = level[target]
+        if level[source] >= limit:
+            return None
+        parent = {source: source}
+        stack = [source]
+        succ_all = self._succ_all
+        while stack:
+            u = stack.pop()
+            for v in succ_all[u]:
+                if v in parent:
+                    continue
+                parent[v] = u
+                if v == target:
+                    path = [v]
+                    while v != source:
+                        v = parent[v]
+                        path.append(v)
+                    path.reverse()
+                    return path
+                if level[v] < limit:
+                    stack.append(v)
+        return None
+
+    def _raise_levels(self, p: int, s: int) -> None:
+        level = self._level_v
+        if level[s] > level[p]:
+            return
+        level[s] = level[p] + 1
+        stack = [s]
+        succ_all = self._succ_all
+        while stack:
+            u = stack.pop()
+            need = level[u] + 1
+            for v in succ_all[u]:
+                if level[v] < need:
+                    level[v] = need
+                    stack.append(v)
+
+    def add_link(self, link: Link) -> set[str]:
+        """Add a dependency; return the keys whose early dates moved.
+
+        Raises :class:`ValidationError` for unknown items, self-links, duplicates, a bad type
+        or lag, and :class:`DependencyCycleError` (naming the cycle) when the link would
+        close one; in both cases nothing changes.
+
+        Examples:
+            >>> import datetime as dt
+            >>> s = Scheduler([Activity("a", 3), Activity("b", 2)], [Link("a", "b")],
+            ...               WorkCalendar(), dt.date(2024, 6, 3))
+            >>> s.add_link(Link("b", "a"))
+            Traceback (most recent call last):
+            ...
+            planner.domain.errors.DependencyCycleError: dependency cycle: b → a → b
+        """
+        probe = [Activity(k, 0) for k in (link.predecessor, link.successor) if k in self._key_index]
+        _check_network(probe, [link])
+        p, s = self._key_index[link.predecessor], self._key_index[link.successor]
+        if (p, s) in self._pair:
+            name = f"{link.predecessor} → {link.successor}"
+            raise ValidationError(f"duplicate dependency {name}", [("link", "already exists")])
+        path = self._find_path(s, p)
+        if path is not None:
+            raise DependencyCycleError([self._keys[p], *(self._keys[v] for v in path[:-1])])
+        self._append_link(p, s, _TYPE_CODE[link.type], link.lag)
+        self._raise_levels(p, s)
+        self._invalidate(structure=True)
+        if self._state_v[s] == _DONE:
+            return set()
+        return self._propagate({s}, {p})
+
+    def remove_link(self, predecessor: str, successor: str) -> set[str]:
+        """Remove the dependency predecessor → successor; return the keys whose dates moved.
+
+        Examples:
+            >>> import datetime as dt
+            >>> s = Scheduler([Activity("a", 3), Activity("b", 2)], [Link("a", "b")],
+            ...               WorkCalendar(), dt.date(2024, 6, 3))
+            >>> s.remove_link("a", "b")
+            {'b'}
+        """
+        p, s = self._item(predecessor), self._item(successor)
+        k = self._pair.pop((p, s), None)
+        if k is None:
+            raise NotFoundError(f"no dependency {predecessor} → {successor}")
+        self._alive[k] = 0
+        self._succ_all[p].remove(s)
+        self._invalidate(structure=True)
+        if k not in self._in[s]:
+            return set()
+        self._in[s].remove(k)
+        self._out[p].remove(k)
+        return self._propagate({s}, {p})
+
+    # -- reading the schedule ------------------------------------------------------------
+
+    @property
+    def activities(self) -> tuple[Activity, ...]:
+        """The activities as currently scheduled (with any changed durations)."""
+        return tuple(self._acts)
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """The dependencies currently in the network, in the order they were added."""
+        types = LINK_TYPES
+        return tuple(
+            Link(
+                self._keys[self._lp_v[k]],
+                self._keys[self._ls_v[k]],
+                types[self._lt_v[k]],
+                self._lg_v[k],
+            )
+            for k in np.flatnonzero(self._alive[: self._nlinks]).tolist()
+        )
+
+    @property
+    def finish_point(self) -> int:
+        """The project finish ``F`` as a working-day point."""
+        return self._finish
+
+    def points(self) -> dict[str, ItemPoints]:
+        """Every item's early and late start and finish as working-day points.
+
+        Examples:
+            >>> import datetime as dt
+            >>> s = Scheduler([Activity("a", 3), Activity("b", 1)], [Link("a", "b", "SS", 1)],
+            ...               WorkCalendar(), dt.date(2024, 6, 3))
+            >>> s.points()["b"]
+            ItemPoints(early_start=1, early_finish=2, late_start=2, late_finish=3)
+        """
+        late_finish = self._derive().late_finish
+        late_start = late_finish - (self._ef - self._es)
+        rows = zip(
+            self._es.tolist(),
+            self._ef.tolist(),
+            late_start.tolist(),
+            late_finish.tolist(),
+            strict=True,
+        )
+        return {key: ItemPoints(*row) for key, row in zip(self._keys, rows, strict=True)}
+
+    def result(self) -> ScheduleResult:
+        """The schedule with calendar dates, float, critical paths and phase overruns.
+
+        Examples:
+            >>> import datetime as dt
+            >>> r = Scheduler([Activity("a", 3), Activity("b", 1)], [Link("a", "b")],
+            ...               WorkCalendar(), dt.date(2024, 6, 3)).result()
+            >>> r.items["b"].early_start, r.finish, r.critical_paths
+            (datetime.date(2024, 6, 6), datetime.date(2024, 6, 6), [['a', 'b']])
+        """
+        if self._result is None:
+            self._result = self._build_result()
+        return self._result
+
+    def _display_points(self, late_finish: Int64Array) -> Int64Array:
+        """Working-day indices of the four displayed dates, stacked: ES, EF, LS, LF."""
+        es, ef = self._es, self._ef
+        late_start = late_finish - (ef - es)
+        milestone = self._milestone
+
+        def milestone_day(point: Int64Array) -> Int64Array:
+            return np.where(point >= 1, point - 1, point)
+
+        return np.concatenate(
+            [
+                np.where(milestone, milestone_day(ef), es),
+                np.where(milestone, milestone_day(ef), ef - 1),
+                np.where(milestone, milestone_day(late_finish), late_start),
+                np.where(milestone, milestone_day(late_finish), late_finish - 1),
+            ]
+        )
+
+    def _build_result(self) -> ScheduleResult:
+        derived = self._derive()
+        n, keys = self._n, self._keys
+        if n == 0:
+            first = self.index.start
+            return ScheduleResult({}, first, first, [], [], [])
+        days = self._display_points(derived.late_finish)
+        dates = self.index.dates(days)
+        total, free = derived.total_float.tolist(), derived.free_float.tolist()
+        critical = derived.critical.tolist()
+        items = {
+            key: ItemSchedule(
+                dates[i],
+                dates[n + i],
+                dates[2 * n + i],
+                dates[3 * n + i],
+                total[i],
+                free[i],
+                critical[i],
+            )
+            for i, key in enumerate(keys)
+        }
+        done = self._state == _DONE
+        negative = np.flatnonzero((derived.total_float < 0) & ~done).tolist()
+        return ScheduleResult(
+            items=items,
+            start=self.index.date(int(days[:n].min())),
+            finish=self.index.date(int(days[n : 2 * n].max())),
+            critical_paths=self._critical_paths(derived.critical),
+            overruns=self._overruns(items),
+            negative_float=[keys[i] for i in negative],
+        )
+
+    def _critical_paths(self, critical: npt.NDArray[np.bool_]) -> list[list[str]]:
+        """Chains of critical items joined by driving (zero-slack) links, in input order."""
+        crit = critical.tolist()
+        es, ef, rem = self._es_v, self._ef_v, self._rem_v
+        ls, lt, lg = self._ls_v, self._lt_v, self._lg_v
+        children: dict[int, list[int]] = {}
+        driven: set[int] = set()
+        for i in np.flatnonzero(critical).tolist():
+            kids = []
+            for k in self._out[i]:
+                s, code = ls[k], lt[k]
+                if not crit[s]:
+                    continue
+                value = (es[i] if code & 1 else ef[i]) + lg[k] + (rem[s] if code < 2 else 0)
+                if value == ef[s]:
+                    kids.append(s)
+                    driven.add(s)
+            children[i] = sorted(kids)
+        paths: list[list[str]] = []
+        for root in sorted(set(children) - driven):
+            path = [root]
+            stack = [iter(children[root])]
+            while stack:
+                nxt = next(stack[-1], None)
+                if nxt is None:
+                    if not children[path[-1]]:
+                        paths.append([self._keys[i] for i in path])
+                        if len(paths) >= MAX_CRITICAL_PATHS:
+                            return paths
+                    stack.pop()
+                    path.pop()
+                else:
+                    path.append(nxt)
+                    stack.append(iter(children[nxt]))
+        return paths
+
+    def _overruns(self, items: dict[str, ItemSchedule]) -> list[PhaseOverrun]:
+        members: dict[str, list[str]] = {}
+        for act in self._acts:
+            if act.phase is not None:
+                members.setdefault(act.phase, []).append(act.key)
+        overruns = []
+        for window in self.phase_windows:
+            keys = members.get(window.key, [])
+            late = [
+                (key, (items[key].early_finish - window.end).days)
+                for key in keys
+                if items[key].early_finish > window.end
+            ]
+            if late:
+                late.sort(key=lambda pair: -pair[1])
+                finish = max(items[key].early_finish for key in keys)
+                days = (finish - window.end).days
+                overruns.append(PhaseOverrun(window.key, window.end, finish, days, late))
+        return overruns
+
+
+def schedule(
+    activities: Iterable[Activity],
+    links: Iterable[Link],
+    calendar: WorkCalendar,
+    start: dt.date,
+    status_date: dt.date | None = None,
+    phase_windows: Iterable[PhaseWindow] = (),
+) -> ScheduleResult:
+    """Schedule a program in one go (see the module docstring for the rules).
+
+    Examples:
+        >>> import datetime as dt
+        >>> from planner.domain.calendar import WorkCalendar
+        >>> result = schedule(
+        ...     [Activity("kickoff", 0, "p1"), Activity("design", 5, "p1"),
+        ...      Activity("build", 10, "p1"), Activity("docs", 3, "p1")],
+        ...     [Link("kickoff", "design"), Link("design", "build"),
+        ...      Link("design", "docs", "SS", 2)],
+        ...     WorkCalendar(), dt.date(2024, 6, 3),
+        ...     phase_windows=[PhaseWindow("p1", dt.date(2024, 6, 3), dt.date(2024, 6, 14))])
+        >>> result.finish, result.critical_paths
+        (datetime.date(2024, 6, 21), [['kickoff', 'design', 'build']])
+        >>> result.items["docs"].early_start, result.items["docs"].total_float
+        (datetime.date(2024, 6, 5), 10)
+        >>> result.overruns[0].items
+        [('build', 7)]
+    """
+    return Scheduler(activities, links, calendar, start, status_date, phase_windows).result()
