@@ -19,6 +19,7 @@ from planner.models import (
     Risk,
     WorkItem,
 )
+from planner.services.scheduling import reschedule
 
 WEEKDAY_DIGITS = {name: str(n) for n, name in enumerate(WEEKDAYS, start=1)}
 
@@ -168,6 +169,7 @@ def create_program(playbook: Playbook, *, name: str, client: str, start_date: da
             )
         )
     db.session.flush()
+    reschedule(program)
     return program
 
 

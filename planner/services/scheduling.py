@@ -1,0 +1,226 @@
+"""Schedule a program: rows → domain activities → critical path → computed columns.
+
+Two translation rules live here because they are about how a program maps onto the
+scheduler, not about scheduling itself:
+
+* every item starts no earlier than its phase's window start (phases are time boxes: a
+  phase-2 task without predecessors still waits for phase 2);
+* the status date is the program's ``status_date`` or, when none is set, today — remaining
+  work is never planned in the past.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+from sqlalchemy import bindparam, select, update
+
+from planner.domain.calendar import WorkCalendar
+from planner.domain.errors import DependencyCycleError, ValidationError
+from planner.domain.schedule import (
+    MAX_LAG,
+    Activity,
+    Link,
+    PhaseWindow,
+    ScheduleResult,
+    schedule,
+)
+from planner.extensions import db
+from planner.models import Dependency, Phase, Program, WorkItem
+
+COMPUTED_COLUMNS = (
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "total_float",
+    "free_float",
+    "is_critical",
+)
+
+
+@dataclass(frozen=True)
+class Move:
+    """An item whose computed dates changed in a reschedule."""
+
+    key: str
+    name: str
+    old_start: date | None
+    new_start: date
+    old_finish: date | None
+    new_finish: date
+
+    @property
+    def finish_shift_days(self) -> int | None:
+        if self.old_finish is None:
+            return None
+        return (self.new_finish - self.old_finish).days
+
+
+@dataclass(frozen=True)
+class Network:
+    """A program's plan as loaded in two queries: items (with phases) and dependencies."""
+
+    program: Program
+    items: list[WorkItem]
+    dependencies: list[Dependency]
+
+    @property
+    def by_id(self) -> dict[int, WorkItem]:
+        return {item.id: item for item in self.items}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: ScheduleResult
+    moves: list[Move]
+
+
+def program_calendar(program: Program) -> WorkCalendar:
+    """The program's working calendar (weekday digits Monday=1 → domain's Monday=0)."""
+    return WorkCalendar(
+        workdays=frozenset(int(digit) - 1 for digit in program.workdays),
+        holidays=frozenset(e.day for e in program.calendar_exceptions if not e.working),
+        extra_workdays=frozenset(e.day for e in program.calendar_exceptions if e.working),
+    )
+
+
+def status_date_of(program: Program, today: date | None = None) -> date:
+    return program.status_date or today or date.today()
+
+
+def load_network(program: Program) -> Network:
+    items = list(
+        db.session.scalars(
+            select(WorkItem)
+            .where(WorkItem.program_id == program.id)
+            .order_by(WorkItem.position, WorkItem.id)
+        )
+    )
+    dependencies = list(
+        db.session.scalars(select(Dependency).where(Dependency.program_id == program.id))
+    )
+    return Network(program, items, dependencies)
+
+
+def _activities(network: Network, phases: dict[int, Phase]) -> list[Activity]:
+    activities = []
+    for item in network.items:
+        phase = phases[item.phase_id]
+        start_no_earlier = phase.window_start
+        if item.constraint_type == "SNET" and item.constraint_date:
+            start_no_earlier = max(start_no_earlier, item.constraint_date)
+        activities.append(
+            Activity(
+                key=item.key,
+                duration=item.duration_days,
+                phase=phase.key,
+                start_no_earlier=start_no_earlier,
+                finish_no_later=item.constraint_date if item.constraint_type == "FNLT" else None,
+                actual_start=item.actual_start,
+                actual_finish=item.actual_finish,
+                percent_complete=float(item.percent_complete),
+            )
+        )
+    return activities
+
+
+def _links(network: Network) -> list[Link]:
+    by_id = network.by_id
+    return [
+        Link(by_id[d.predecessor_id].key, by_id[d.successor_id].key, d.type, d.lag_days)  # type: ignore[arg-type]
+        for d in network.dependencies
+    ]
+
+
+def compute(network: Network, today: date | None = None) -> ScheduleResult:
+    """Schedule the loaded network without writing anything."""
+    program = network.program
+    phases = {phase.id: phase for phase in program.phases}
+    return schedule(
+        _activities(network, phases),
+        _links(network),
+        program_calendar(program),
+        start=program.start_date,
+        status_date=status_date_of(program, today),
+        phase_windows=[PhaseWindow(p.key, p.window_start, p.window_end) for p in phases.values()],
+    )
+
+
+def reschedule(program: Program, today: date | None = None) -> Outcome:
+    """Recompute every item's dates and float, store them, and say what moved."""
+    db.session.flush()
+    network = load_network(program)
+    result = compute(network, today)
+    rows = []
+    moves = []
+    for item in network.items:
+        computed = result.items[item.key]
+        values = {
+            "early_start": computed.early_start,
+            "early_finish": computed.early_finish,
+            "late_start": computed.late_start,
+            "late_finish": computed.late_finish,
+            "total_float": computed.total_float,
+            "free_float": computed.free_float,
+            "is_critical": computed.critical,
+        }
+        if any(getattr(item, column) != value for column, value in values.items()):
+            rows.append({"item_id": item.id, **values})
+        if item.early_start != computed.early_start or item.early_finish != computed.early_finish:
+            moves.append(
+                Move(
+                    item.key,
+                    item.name,
+                    item.early_start,
+                    computed.early_start,
+                    item.early_finish,
+                    computed.early_finish,
+                )
+            )
+    if rows:
+        table = WorkItem.__table__
+        # Core executemany: one statement for all rows; computed columns are not audited and
+        # do not bump the row version (they are derived, not edited)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("item_id"))
+            .values({column: bindparam(column) for column in COMPUTED_COLUMNS})
+        )
+        db.session.connection().execute(statement, rows)
+        for item in network.items:
+            db.session.expire(item, list(COMPUTED_COLUMNS))
+    return Outcome(result, moves)
+
+
+def check_new_dependency(
+    network: Network, predecessor: WorkItem, successor: WorkItem, dep_type: str, lag: int
+) -> None:
+    """Refuse a dependency that is malformed, duplicated or would close a cycle."""
+    errors = []
+    if predecessor.program_id != network.program.id or successor.program_id != network.program.id:
+        errors.append(("predecessor", "both items must belong to this program"))
+    if predecessor.id == successor.id:
+        errors.append(("successor", "an item cannot depend on itself"))
+    if dep_type not in ("FS", "SS", "FF", "SF"):
+        errors.append(("type", f'expected FS, SS, FF or SF, got "{dep_type}"'))
+    if not -MAX_LAG <= lag <= MAX_LAG:
+        errors.append(("lag", f"lag must be between -{MAX_LAG} and {MAX_LAG} working days"))
+    if any(
+        d.predecessor_id == predecessor.id and d.successor_id == successor.id
+        for d in network.dependencies
+    ):
+        errors.append(("successor", f'"{successor.key}" already depends on "{predecessor.key}"'))
+    if errors:
+        raise ValidationError("the dependency was not added", errors)
+    by_id = network.by_id
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(item.key for item in network.items)
+    graph.add_edges_from(
+        (by_id[d.predecessor_id].key, by_id[d.successor_id].key) for d in network.dependencies
+    )
+    if nx.has_path(graph, successor.key, predecessor.key):
+        path = nx.shortest_path(graph, successor.key, predecessor.key)
+        raise DependencyCycleError(path)
