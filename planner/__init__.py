@@ -49,6 +49,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     bootstrap.init_app(app)
     i18n.init_app(app)
 
+    from planner import security
+
+    security.init_app(app)
+
     from planner.web import register_blueprints
 
     register_blueprints(app)

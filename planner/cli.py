@@ -29,6 +29,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(playbook_group)
+    app.cli.add_command(user_group)
 
 
 @click.command("run")
@@ -73,6 +74,44 @@ def demo_command(serve: bool, host: str, port: int) -> None:
     if serve:
         click.echo(f"serving the demo on http://{host}:{port}/ (Ctrl+C stops it)")
         app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@click.group("user")
+def user_group() -> None:
+    """Manage user accounts."""
+
+
+@user_group.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="Display name.")
+@click.option("--admin", is_flag=True, help="Make the user a site administrator.")
+@click.option("--consultant", is_flag=True, help="Let the user upload playbooks.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input (scripts)."
+)
+@with_appcontext
+def create_user_command(
+    email: str, name: str, admin: bool, consultant: bool, password_stdin: bool
+) -> None:
+    """Create a user; the password is asked for (never passed on the command line)."""
+    from planner.domain.errors import ValidationError
+    from planner.extensions import db
+    from planner.services.users import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, password, name=name, is_admin=admin, is_consultant=consultant)
+    except ValidationError as exc:
+        db.session.rollback()
+        for field, message in exc.errors:
+            click.echo(f"{field}: {message}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    kind = "administrator" if admin else "user"
+    click.echo(f"created {kind} {user.email}")
 
 
 @click.group("playbook")

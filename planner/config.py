@@ -46,6 +46,9 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
+        # per process by default; several workers share limits through Redis, e.g.
+        # PLANNER_RATELIMIT_STORAGE=redis://127.0.0.1:6379
+        "RATELIMIT_STORAGE_URI": os.environ.get("PLANNER_RATELIMIT_STORAGE", "memory://"),
     }
 
 

@@ -11,8 +11,11 @@ from flask_migrate import upgrade
 from planner.config import DEMO_DATABASE_FILE
 from planner.demodata import assessment, metrics, plan, risks
 from planner.extensions import db
+from planner.models import Membership
 from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
+from planner.services.users import create_user
+from planner.web.auth import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 DEMO_START_OFFSET_DAYS = 150
 # order matters: risks and gates read the schedule, metrics read phases
@@ -34,6 +37,16 @@ def reset_demo_database(app: Flask) -> None:
 def load_demo(today: date | None = None) -> str:
     """Create the demo programs; return a one-line summary."""
     today = today or date.today()
+    people = {
+        role: create_user(
+            email,
+            DEMO_PASSWORD,
+            name=f"Demo {role}",
+            is_admin=role == "admin",
+            is_consultant=role == "consultant",
+        )
+        for email, role in DEMO_ACCOUNTS
+    }
     main = create_program(
         get_playbook("crm-four-100-days"),
         name="Northwind Industrial — CRM rollout",
@@ -46,6 +59,9 @@ def load_demo(today: date | None = None) -> str:
         client="Company A (28 staff)",
         start_date=today - timedelta(days=20),
     )
+    for program in (main, small):
+        for role in ("lead", "member", "steering", "viewer"):
+            db.session.add(Membership(user_id=people[role].id, program_id=program.id, role=role))
     db.session.flush()
     for area in DEMO_AREAS:
         for program in (main, small):

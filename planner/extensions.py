@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -29,3 +32,6 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
+login_manager = LoginManager()
+# in-memory by default; a team deployment points RATELIMIT_STORAGE_URI at Redis
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -103,9 +103,63 @@ def db(app):  # type: ignore[no-untyped-def]
     return db
 
 
+TEST_PASSWORD = "correct horse battery staple"
+
+
+def sign_in(client, user) -> None:  # type: ignore[no-untyped-def]
+    """Start a signed-in session for ``user`` (what Flask-Login stores after a sign-in)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+def make_user(email: str, **flags: Any):  # type: ignore[no-untyped-def]
+    from planner.extensions import db
+    from planner.services.users import create_user
+
+    user = create_user(email, TEST_PASSWORD, **flags)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture()
+def anonymous_client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
 @pytest.fixture()
 def client(app):  # type: ignore[no-untyped-def]
-    return app.test_client()
+    """A client signed in as a site administrator (who may open every program)."""
+    client = app.test_client()
+    sign_in(client, make_user("admin@test.example", name="Admin", is_admin=True))
+    return client
+
+
+@pytest.fixture()
+def login_as(app):  # type: ignore[no-untyped-def]
+    """login_as(role, program) → a client signed in as a new user with that program role.
+
+    ``role`` is lead/member/steering/viewer, "admin" (site administrator), "outsider" (a
+    member of no program) or "anonymous".
+    """
+    from planner.extensions import db
+    from planner.models import Membership
+
+    counter = iter(range(1, 1_000_000))
+
+    def login(role: str, program=None):  # type: ignore[no-untyped-def]
+        client = app.test_client()
+        if role == "anonymous":
+            return client
+        user = make_user(f"{role}{next(counter)}@test.example", is_admin=role == "admin")
+        if role in ("lead", "member", "steering", "viewer"):
+            assert program is not None, "a program role needs a program"
+            db.session.add(Membership(user_id=user.id, program_id=program.id, role=role))
+            db.session.commit()
+        sign_in(client, user)
+        return client
+
+    return login
 
 
 @pytest.fixture()

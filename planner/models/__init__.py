@@ -6,6 +6,7 @@ from planner.models.metric import Metric, MetricReading, MetricTarget
 from planner.models.plan import Dependency, Phase, WorkItem
 from planner.models.program import CalendarException, Program
 from planner.models.risk import Risk
+from planner.models.user import Membership, ShareLink, User
 
 __all__ = [
     "AuditEvent",
@@ -18,5 +19,8 @@ __all__ = [
     "Phase",
     "Program",
     "Risk",
+    "Membership",
+    "ShareLink",
+    "User",
     "WorkItem",
 ]

@@ -12,11 +12,13 @@ from planner.extensions import db
 from planner.models import (
     Dependency,
     GateCriterion,
+    Membership,
     Metric,
     MetricTarget,
     Phase,
     Program,
     Risk,
+    User,
     WorkItem,
 )
 from planner.services.scheduling import reschedule
@@ -43,7 +45,14 @@ def phase_windows(playbook: Playbook, start: date) -> list[tuple[date, date]]:
     return windows
 
 
-def create_program(playbook: Playbook, *, name: str, client: str, start_date: date) -> Program:
+def create_program(
+    playbook: Playbook,
+    *,
+    name: str,
+    client: str,
+    start_date: date,
+    lead: User | None = None,
+) -> Program:
     """Instantiate ``playbook`` as a new program; all rows in the caller's transaction."""
     errors = []
     if not name.strip():
@@ -64,6 +73,8 @@ def create_program(playbook: Playbook, *, name: str, client: str, start_date: da
     )
     db.session.add(program)
     db.session.flush()  # work items carry program_id directly: it must exist first
+    if lead is not None:
+        db.session.add(Membership(user_id=lead.id, program_id=program.id, role="lead"))
     items_by_key: dict[str, WorkItem] = {}
     position = 0
     for pb_phase, (window_start, window_end) in zip(

@@ -11,12 +11,27 @@ from planner.domain.errors import NotFoundError
 
 
 def register_blueprints(app: Flask) -> None:
-    from planner.web import assessment, dashboard, gates, metrics, plan, programs, risks
+    from planner.web import (
+        admin,
+        assessment,
+        auth,
+        dashboard,
+        gates,
+        history,
+        members,
+        metrics,
+        plan,
+        programs,
+        risks,
+        share,
+    )
     from planner.web.nav import program_tabs
 
-    for module in (programs, dashboard, plan, risks, metrics, gates, assessment):
+    areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
+    for module in (*areas, auth, members, admin, history, share):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["program_tabs"] = program_tabs
+    app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
 
     @app.get("/vendor/plotly.min.js")
     def plotly_js():  # type: ignore[no-untyped-def]
@@ -35,6 +50,11 @@ def register_blueprints(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(_exc: Exception):  # type: ignore[no-untyped-def]
         return render_template("errors/error.html", code=404, message=_("Page not found.")), 404
+
+    @app.errorhandler(403)
+    def forbidden(_exc: Exception):  # type: ignore[no-untyped-def]
+        message = _("You do not have permission to do this.")
+        return render_template("errors/error.html", code=403, message=message), 403
 
     @app.errorhandler(400)
     def bad_request(exc: Exception):  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ PROGRAM_TABS = (
     ("gates.index", _l("Gates")),
     ("assessment.index", _l("Assessment")),
     ("history.index", _l("History")),
+    ("members.index", _l("Members")),
 )
 
 

@@ -6,12 +6,14 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.extensions import db
 from planner.forms.programs import NewProgramForm
 from planner.i18n import SUPPORTED
 from planner.services import programs as program_service
+from planner.services import users as user_service
 from planner.services.playbooks import get_playbook, installed_playbooks
 
 bp = Blueprint("programs", __name__)
@@ -19,7 +21,7 @@ bp = Blueprint("programs", __name__)
 
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
-    programs = program_service.list_programs()
+    programs = user_service.programs_for(current_user)
     return render_template("programs/index.html", programs=programs, today=date.today())
 
 
@@ -39,6 +41,7 @@ def new():  # type: ignore[no-untyped-def]
                 name=form.name.data,
                 client=form.client.data,
                 start_date=form.start_date.data,
+                lead=current_user,
             )
             db.session.commit()
         except (ValidationError, NotFoundError) as exc:

@@ -1,0 +1,81 @@
+"""Sign-in, permissions, security headers and cookies, wired into the app in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Request, Response, g, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
+
+from planner.extensions import db, limiter, login_manager
+from planner.services import audit
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        # plotly and Bootstrap set style attributes at run time
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    """The session cookie is marked Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        current: Request | None = request if request else None
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or bool(
+            current is not None and current.is_secure
+        )
+
+
+def _load_user(user_id: str) -> Any:
+    from planner.models import User
+
+    try:
+        user = db.session.get(User, int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.active else None
+
+
+def _actor() -> str:
+    try:
+        if current_user and current_user.is_authenticated:
+            return str(current_user.email)
+        if g.get("share_program_id") is not None:
+            return "share link"
+    except RuntimeError:  # outside a request
+        pass
+    return "system"
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    from planner.web import policy
+
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.session_interface = HttpsAwareSessionInterface()
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "auth.login"
+    limiter.init_app(app)
+    audit.set_actor_provider(_actor)
+    policy.init_app(app)
+    app.after_request(_security_headers)

@@ -1,0 +1,54 @@
+"""Site administration: users."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from planner.domain.errors import ValidationError
+from planner.extensions import db
+from planner.forms.auth import NewUserForm
+from planner.services import users as user_service
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+def users():  # type: ignore[no-untyped-def]
+    form = NewUserForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                user_service.create_user(
+                    form.email.data,
+                    form.password.data,
+                    name=form.name.data or "",
+                    is_admin=form.is_admin.data,
+                    is_consultant=form.is_consultant.data,
+                )
+            except ValidationError as exc:
+                db.session.rollback()
+                for field, message in exc.errors:
+                    getattr(form, field, form.email).errors.append(message)
+            else:
+                db.session.commit()
+                flash(_("User created."), "success")
+                return redirect(url_for("admin.users"))
+        status = 422
+    return render_template("admin/users.html", users=user_service.list_users(), form=form), status
+
+
+@bp.post("/admin/users/<int:user_id>")
+def user_update(user_id: int):  # type: ignore[no-untyped-def]
+    user = user_service.get_user(user_id)
+    if user.id == current_user.id and request.form.get("active") != "1":
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for("admin.users"))
+    user.active = request.form.get("active") == "1"
+    user.is_admin = request.form.get("is_admin") == "1"
+    user.is_consultant = request.form.get("is_consultant") == "1"
+    db.session.commit()
+    flash(_("User %(email)s updated.", email=user.email), "success")
+    return redirect(url_for("admin.users"))

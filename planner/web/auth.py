@@ -1,0 +1,81 @@
+"""Sign in, sign out, change password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from planner.domain.errors import ValidationError
+from planner.extensions import db, limiter
+from planner.forms.auth import ChangePasswordForm, LoginForm
+from planner.services import users as user_service
+
+bp = Blueprint("auth", __name__)
+
+DEMO_ACCOUNTS = (
+    ("lead@demo.example", "lead"),
+    ("member@demo.example", "member"),
+    ("steering@demo.example", "steering"),
+    ("viewer@demo.example", "viewer"),
+    ("admin@demo.example", "admin"),
+    ("consultant@demo.example", "consultant"),
+)
+DEMO_PASSWORD = "demo-password"
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths: never redirect to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("programs.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login():  # type: ignore[no-untyped-def]
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = user_service.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            db.session.commit()
+            return redirect(safe_next(form.next.data))
+        current_app.logger.warning(
+            "failed sign-in for %r from %s", form.email.data[:254], request.remote_addr
+        )
+        form.password.errors.append(_("Invalid e-mail or password."))
+    status = 200 if request.method == "GET" else 401
+    demo = DEMO_ACCOUNTS if current_app.config.get("DEMO_MODE") else ()
+    return render_template(
+        "auth/login.html", form=form, demo_accounts=demo, demo_password=DEMO_PASSWORD
+    ), status
+
+
+@bp.post("/logout")
+def logout():  # type: ignore[no-untyped-def]
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():  # type: ignore[no-untyped-def]
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user_service.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            for field, message in exc.errors:
+                getattr(form, field).errors.append(message)
+        else:
+            db.session.commit()
+            flash(_("Your password was changed."), "success")
+            return redirect(url_for("programs.index"))
+    status = 200 if request.method == "GET" else 422
+    return render_template("auth/password.html", form=form), status
