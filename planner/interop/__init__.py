@@ -1,0 +1,1 @@
+"""Outside formats, one module per format: each has read() and/or write()."""

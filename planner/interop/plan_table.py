@@ -1,0 +1,852 @@
+"""The plan as a table, one row per work item: CSV and Excel (.xlsx), both ways.
+
+Columns (the header is row 1; matched case-insensitively, in English or Chinese as MS Project
+names them, in any order; unknown columns are ignored)::
+
+    ID, Key, Name, Phase, Workstream, Type, Duration (days), Start, Finish, Percent complete,
+    Owner, Predecessors, Constraint, Constraint date, Actual start, Actual finish
+
+* ``ID`` numbers the rows (1, 2, … on export); ``Predecessors`` refers to them in MS Project's
+  notation: ``12FS+2d;14SS;3FF-1d`` (type FS, SS, FF or SF, lag or lead in working days;
+  plain ``12`` is finish-to-start without lag; ``,`` also separates). A row without an ID
+  cannot be a predecessor.
+* ``Key`` is the item's stable key (one is made from the ID when blank); ``Phase`` the
+  phase's name (or key); ``Type`` ``task`` or ``milestone`` (from the duration when blank);
+  ``Duration (days)`` whole working days; ``Start``/``Finish`` the scheduler's early dates
+  (informative); ``Constraint`` ``SNET`` or ``FNLT`` (or their long names) with its date.
+* Dates are ``2024-03-04`` (also ``2024/3/4`` and ``2024年3月4日``) or date cells.
+
+What the table does not hold — the plan's name, start and calendar, the phases' ordinals and
+windows, baselines — comes from ``base`` on reading (a plan whose items and links are
+ignored): phases are matched by key or name. Without ``base``, or with a base without phases,
+phases are made in the order they first appear (keys ``p1``, ``p2``, …; windows from the
+items' dates) and the start is the earliest date in the file.
+
+Reading is all-or-nothing: every bad cell is reported as ``(f'row {n}, column "{col}"',
+message)`` in one ImportFormatError (a dependency cycle is named by IDs). CSV is written as
+UTF-8 with a byte-order mark (so Excel shows Chinese) and read as UTF-8 with or without one,
+or GB18030. Text a spreadsheet could take for a formula (starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return) is written with a leading ``'`` and restored on reading.
+An .xlsx is checked for being a reasonable zip (no zip bomb) before openpyxl reads it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from planner.interop.plandata import (
+    LINK_TYPES,
+    CalendarData,
+    ConstraintType,
+    ItemData,
+    ItemKind,
+    LinkData,
+    LinkType,
+    PhaseData,
+    PlanData,
+    find_cycle,
+    import_error,
+    normalised,
+    problems,
+    validate,
+)
+
+try:  # formula-injection guard shared by every exporter (restore undoes it on import)
+    from planner.interop.neutralise import neutralise, restore
+except ImportError:  # pragma: no cover - the module ships with the interop package
+    _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+    def _needs(text: str) -> bool:
+        return text.startswith(_TRIGGERS) or (
+            text.startswith("'") and text[1:].startswith(_TRIGGERS)
+        )
+
+    def neutralise(value: object) -> object:
+        return "'" + value if isinstance(value, str) and _needs(value) else value
+
+    def restore(value: object) -> object:
+        if isinstance(value, str) and value.startswith("'") and _needs(value[1:]):
+            return value[1:]
+        return value
+
+
+__all__ = [
+    "COLUMNS",
+    "MAX_ROWS",
+    "MAX_XLSX_RATIO",
+    "MAX_XLSX_UNCOMPRESSED",
+    "format_predecessors",
+    "parse_predecessors",
+    "read_csv",
+    "read_xlsx",
+    "write_csv",
+    "write_xlsx",
+]
+
+COLUMNS: Final = (
+    "ID",
+    "Key",
+    "Name",
+    "Phase",
+    "Workstream",
+    "Type",
+    "Duration (days)",
+    "Start",
+    "Finish",
+    "Percent complete",
+    "Owner",
+    "Predecessors",
+    "Constraint",
+    "Constraint date",
+    "Actual start",
+    "Actual finish",
+)
+_ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    "ID": ("id", "#", "标识号", "序号"),
+    "Key": ("key", "item key", "键", "计划键"),
+    "Name": ("name", "task name", "work item", "名称", "任务名称"),
+    "Phase": ("phase", "阶段"),
+    "Workstream": ("workstream", "work stream", "工作流"),
+    "Type": ("type", "kind", "类型"),
+    "Duration (days)": ("duration (days)", "duration", "days", "工期", "工期（天）", "工期(天)"),
+    "Start": ("start", "early start", "开始时间", "开始"),
+    "Finish": ("finish", "early finish", "完成时间", "完成"),
+    "Percent complete": ("percent complete", "% complete", "完成百分比"),
+    "Owner": ("owner", "resource names", "负责人", "资源名称"),
+    "Predecessors": ("predecessors", "前置任务"),
+    "Constraint": ("constraint", "constraint type", "限制类型"),
+    "Constraint date": ("constraint date", "限制日期"),
+    "Actual start": ("actual start", "实际开始时间", "实际开始"),
+    "Actual finish": ("actual finish", "实际完成时间", "实际完成"),
+}
+_TEXT_COLUMNS: Final = ("Key", "Name", "Phase", "Workstream", "Owner")
+_DATE_COLUMNS: Final = ("Start", "Finish", "Constraint date", "Actual start", "Actual finish")
+MAX_ROWS: Final = 10_000
+"""Most work items a file may hold."""
+MAX_XLSX_UNCOMPRESSED: Final = 50 * 1024 * 1024
+"""Largest total uncompressed size of an .xlsx (50 MiB)."""
+MAX_XLSX_RATIO: Final = 100
+"""Largest compression ratio of an .xlsx above 1 MiB uncompressed."""
+_MAX_ZIP_MEMBERS: Final = 2_000
+_CSV_ENCODINGS: Final = ("utf-8", "gb18030")
+
+_KINDS: Final[dict[str, ItemKind]] = {
+    "task": "task",
+    "t": "task",
+    "任务": "task",
+    "milestone": "milestone",
+    "m": "milestone",
+    "里程碑": "milestone",
+}
+_CONSTRAINTS: Final[dict[str, ConstraintType | None]] = {
+    "snet": "SNET",
+    "start no earlier than": "SNET",
+    "不得早于...开始": "SNET",
+    "fnlt": "FNLT",
+    "finish no later than": "FNLT",
+    "不得晚于...完成": "FNLT",
+    "asap": None,
+    "as soon as possible": None,
+    "越早越好": None,
+}
+_PREDECESSOR = re.compile(
+    r"^(?P<id>\d+)\s*(?P<type>FS|SS|FF|SF)?\s*"
+    r"(?:(?P<sign>[+-])\s*(?P<lag>\d+)\s*(?P<unit>d|days?|edays?|天|工作日|个工作日)?)?$",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"[;,；，、]")
+_DURATION = re.compile(
+    r"^(?P<n>\d+)(?:\.0+)?\s*(?:d|days?|天|个工作日|工作日)?$",
+    re.IGNORECASE,
+)
+_WHOLE = re.compile(r"^(?P<n>\d+)(?:\.0+)?$")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
+
+
+# ============================================================================================
+# predecessors notation
+
+
+def format_predecessors(links: Iterable[tuple[int, LinkType, int]]) -> str:
+    """``(id, type, lag)`` triples in MS Project's notation.
+
+    Examples:
+        >>> format_predecessors([(12, "FS", 2), (14, "SS", 0), (3, "FF", -1), (7, "FS", 0)])
+        '12FS+2d;14SS;3FF-1d;7'
+    """
+    out = []
+    for number, kind, lag in links:
+        if kind == "FS" and lag == 0:
+            out.append(str(number))
+        elif lag == 0:
+            out.append(f"{number}{kind}")
+        else:
+            out.append(f"{number}{kind}{lag:+d}d")
+    return ";".join(out)
+
+
+def parse_predecessors(text: str) -> list[tuple[int, LinkType, int]]:
+    """The ``(id, type, lag)`` triples of a Predecessors cell; ValueError names a bad part.
+
+    Examples:
+        >>> parse_predecessors("12FS+2d; 14ss, 3FF-1 days;7")
+        [(12, 'FS', 2), (14, 'SS', 0), (3, 'FF', -1), (7, 'FS', 0)]
+        >>> parse_predecessors("12FS+2w")
+        Traceback (most recent call last):
+        ...
+        ValueError: "12FS+2w" is not like 12, 12SS or 12FS+2d (lags in working days)
+    """
+    out: list[tuple[int, LinkType, int]] = []
+    for part in _SEPARATORS.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        match = _PREDECESSOR.match(part)
+        if not match:
+            raise ValueError(f'"{part}" is not like 12, 12SS or 12FS+2d (lags in working days)')
+        kind = (match["type"] or "FS").upper()
+        assert kind in LINK_TYPES
+        lag = int(match["lag"] or 0) * (-1 if match["sign"] == "-" else 1)
+        out.append((int(match["id"]), kind, lag))  # type: ignore[arg-type]
+    return out
+
+
+# ============================================================================================
+# writing
+
+
+def _phase_labels(phases: Sequence[PhaseData]) -> dict[str, str]:
+    """Each phase's label in the Phase column: its name, or its key when another phase has
+    the same name or a key equal to that name (so that labels are unique)."""
+    labels: dict[str, str] = {}
+    for phase in phases:
+        clash = any(
+            other is not phase and phase.name in (other.name, other.key) for other in phases
+        )
+        labels[phase.key] = phase.key if clash else phase.name
+    return labels
+
+
+def _rows(plan: PlanData) -> list[list[object]]:
+    validate(plan)
+    plan = normalised(plan)
+    ids = {item.key: n for n, item in enumerate(plan.items, start=1)}
+    labels = _phase_labels(plan.phases)
+    incoming: dict[str, list[tuple[int, LinkType, int]]] = {}
+    for link in plan.links:
+        incoming.setdefault(link.successor, []).append((ids[link.predecessor], link.type, link.lag))
+    rows: list[list[object]] = []
+    for item in plan.items:
+        rows.append(
+            [
+                ids[item.key],
+                neutralise(item.key),
+                neutralise(item.name),
+                neutralise(labels[item.phase_key]),
+                neutralise(item.workstream or ""),
+                item.kind,
+                item.duration,
+                item.early_start,
+                item.early_finish,
+                item.percent_complete,
+                neutralise(item.owner or ""),
+                format_predecessors(incoming.get(item.key, [])),
+                item.constraint_type or "",
+                item.constraint_date,
+                item.actual_start,
+                item.actual_finish,
+            ]
+        )
+    return rows
+
+
+def write_csv(plan: PlanData) -> bytes:
+    """The plan as CSV: UTF-8 with a byte-order mark, CRLF line ends, ISO dates.
+
+    Examples:
+        >>> d = dt.date(2024, 3, 4)
+        >>> plan = PlanData("P", d, phases=[PhaseData("p", "阶段一", 1, d, d)],
+        ...                 items=[ItemData("a", "=1+1", "p", duration=2)])
+        >>> data = write_csv(plan)
+        >>> data.startswith(b"\\xef\\xbb\\xbfID,Key,Name"), "'=1+1" in data.decode("utf-8-sig")
+        (True, True)
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in _rows(plan):
+        writer.writerow(
+            ["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row]
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(plan: PlanData) -> bytes:
+    """The plan as an Excel workbook: one sheet, user text in text cells, real date cells."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Plan"
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    text_columns = {COLUMNS.index(name) for name in (*_TEXT_COLUMNS, "Predecessors", "Type")}
+    text_columns.add(COLUMNS.index("Constraint"))
+    for r, row in enumerate(_rows(plan), start=2):
+        for c, value in enumerate(row):
+            cell = sheet.cell(row=r, column=c + 1)
+            if value is None or value == "":
+                continue
+            cell.value = value  # type: ignore[assignment]
+            if c in text_columns:
+                cell.data_type = "s"  # a text cell, never a formula
+                cell.number_format = "@"
+            elif isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    widths = {"ID": 6, "Key": 18, "Name": 40, "Phase": 22, "Predecessors": 18}
+    for c, name in enumerate(COLUMNS):
+        letter = sheet.cell(row=1, column=c + 1).column_letter
+        sheet.column_dimensions[letter].width = widths.get(name, 14)
+    sheet.freeze_panes = "A2"
+    fixed = dt.datetime(2000, 1, 1)
+    workbook.properties.created = fixed
+    workbook.properties.modified = fixed
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# ============================================================================================
+# reading: bytes to cells
+
+
+Cell = object  # str, int, float, datetime, date or None
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _file_error(f"the file is not valid UTF-8 (byte {exc.start + 4})") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in _CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _file_error("the file is neither UTF-8 nor GB18030 text: save it as CSV UTF-8")
+
+
+def _file_error(message: str) -> Exception:
+    return import_error([("file", message)])
+
+
+def _csv_cells(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _file_error("this is an Excel workbook, not CSV: import it as .xlsx")
+    text = _decode(data)
+    if "\x00" in text:
+        raise _file_error("the file contains NUL characters: it is not a CSV text file")
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=lambda d: (first.count(d), d == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:  # rows numbered as a spreadsheet shows them (a cell may span several lines)
+        for number, row in enumerate(reader, start=1):
+            yield number, list(row)
+    except csv.Error as exc:
+        raise import_error(
+            [(f"line {reader.line_num}", f"the CSV cannot be read: {exc}")]
+        ) from None
+
+
+def _check_zip(data: bytes) -> None:
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _file_error("old Excel .xls files are not supported: save the sheet as .xlsx")
+    if not data.startswith(b"PK\x03\x04"):
+        raise _file_error("this is not an .xlsx workbook")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _file_error("the .xlsx workbook is damaged (not a readable zip file)") from None
+    if len(infos) > _MAX_ZIP_MEMBERS:
+        raise _file_error(f"the .xlsx has {len(infos)} parts: too many for a workbook")
+    unpacked = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos)
+    if unpacked > MAX_XLSX_UNCOMPRESSED:
+        raise _file_error(
+            f"the .xlsx unpacks to {unpacked // (1024 * 1024)} MB, more than "
+            f"{MAX_XLSX_UNCOMPRESSED // (1024 * 1024)} MB"
+        )
+    if unpacked > 1024 * 1024 and unpacked > MAX_XLSX_RATIO * max(packed, 1):
+        raise _file_error(
+            f"the .xlsx is compressed {unpacked // max(packed, 1)} to 1, which looks like a zip "
+            "bomb"
+        )
+    if "xl/workbook.xml" not in {info.filename for info in infos}:
+        raise _file_error("this zip file is not an Excel workbook")
+
+
+def _xlsx_cells(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
+    _check_zip(data)
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise _file_error(f"the .xlsx workbook cannot be read ({type(exc).__name__})") from None
+    try:
+        if not workbook.worksheets:
+            raise _file_error("the workbook has no sheet")
+        sheet = workbook.worksheets[0]
+        # the declared size of a sheet may be a lie (A1:XFD1048576): read only its real cells
+        sheet.reset_dimensions()  # type: ignore[union-attr]
+        rows = sheet.iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            except Exception as exc:  # a damaged sheet part
+                raise _file_error(
+                    f"the .xlsx sheet cannot be read ({type(exc).__name__})"
+                ) from None
+            number += 1
+            yield number, list(row)
+    finally:
+        workbook.close()
+
+
+# ============================================================================================
+# reading: cells to a plan
+
+
+@dataclass
+class _Row:
+    number: int
+    cells: dict[str, Cell]
+    id: int | None = None
+    key: str | None = None
+    name: str | None = None
+    phase: str | None = None
+    workstream: str | None = None
+    kind: ItemKind | None = None
+    duration: int | None = None
+    percent: int = 0
+    owner: str | None = None
+    predecessors: list[tuple[int, LinkType, int]] = field(default_factory=list)
+    constraint: ConstraintType | None = None
+    dates: dict[str, dt.date | None] = field(default_factory=dict)
+    broken: bool = False
+
+
+class _Table:
+    def __init__(self, cells: Iterator[tuple[int, list[Cell]]]) -> None:
+        self.errors: list[tuple[str, str]] = []
+        self.header: dict[str, str] = {}  # canonical column → as the file spells it
+        self.rows: list[_Row] = []
+        self._read(cells)
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.errors.append((f'row {row}, column "{self.header.get(column, column)}"', message))
+
+    def _read(self, cells: Iterator[tuple[int, list[Cell]]]) -> None:
+        positions: dict[str, int] = {}
+        for number, values in cells:
+            if not positions:
+                if all(_blank(v) for v in values):
+                    continue
+                positions = self._header(number, values)
+                if not positions:
+                    return
+                continue
+            if all(_blank(v) for v in values):
+                continue
+            if len(self.rows) >= MAX_ROWS:
+                raise _file_error(f"the file has more than {MAX_ROWS} rows")
+            row = {c: values[i] if i < len(values) else None for c, i in positions.items()}
+            self.rows.append(_Row(number, row))
+        if not positions:
+            raise _file_error("the file is empty: row 1 should name the columns")
+
+    def _header(self, number: int, values: list[Cell]) -> dict[str, int]:
+        lookup = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
+        positions: dict[str, int] = {}
+        for i, value in enumerate(values):
+            label = "" if value is None else str(value).strip()
+            name = lookup.get(re.sub(r"\s+", " ", label.lower()))
+            if name is None:
+                continue
+            if name in positions:
+                self.errors.append((f"row {number}", f'the column "{label}" appears twice'))
+                continue
+            positions[name] = i
+            self.header[name] = label
+        missing = [c for c in ("Name", "Duration (days)") if c not in positions]
+        for name in missing:
+            self.errors.append((f"row {number}", f'the column "{name}" is missing'))
+        return {} if missing else positions
+
+    # -- cells ---------------------------------------------------------------------------
+
+    def parse(self) -> None:
+        for row in self.rows:
+            before = len(self.errors)
+            self._parse_row(row)
+            row.broken = len(self.errors) > before
+
+    def _text(self, row: _Row, column: str) -> str | None:
+        value = row.cells.get(column)
+        if _blank(value):
+            return None
+        if isinstance(value, dt.datetime | dt.date):
+            text = value.isoformat()
+        elif isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        else:
+            text = str(value)
+        restored = restore(text.strip()) if column in _TEXT_COLUMNS else text.strip()
+        assert isinstance(restored, str)
+        return restored
+
+    def _whole(self, row: _Row, column: str, low: int, high: int | None = None) -> int | None:
+        value = row.cells.get(column)
+        if _blank(value):
+            return None
+        number: int | None = None
+        if isinstance(value, bool):
+            number = None
+        elif isinstance(value, int):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str):
+            text = value.strip()
+            if column == "Percent complete":
+                text = text.removesuffix("%").strip()
+            pattern = _DURATION if column == "Duration (days)" else _WHOLE
+            match = pattern.match(text)
+            number = int(match["n"]) if match else None
+        if number is None or number < low or (high is not None and number > high):
+            bound = f"from {low} to {high}" if high is not None else f"≥ {low}"
+            self.error(row.number, column, f'expected a whole number {bound}, got "{value}"')
+            return None
+        return number
+
+    def _date(self, row: _Row, column: str) -> dt.date | None:
+        value = row.cells.get(column)
+        if _blank(value):
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        match = _DATE.match(str(value).strip())
+        if match:
+            try:
+                return dt.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                pass
+        self.error(row.number, column, f'expected a date like 2024-03-04, got "{value}"')
+        return None
+
+    def _parse_row(self, row: _Row) -> None:
+        row.id = self._whole(row, "ID", 1)
+        row.key = self._text(row, "Key")
+        row.name = self._text(row, "Name")
+        if row.name is None:
+            self.error(row.number, "Name", "a name is needed")
+        row.phase = self._text(row, "Phase")
+        row.workstream = self._text(row, "Workstream")
+        row.owner = self._text(row, "Owner")
+        kind = self._text(row, "Type")
+        if kind is not None:
+            row.kind = _KINDS.get(kind.lower())
+            if row.kind is None:
+                self.error(row.number, "Type", f'expected "task" or "milestone", got "{kind}"')
+        row.duration = self._whole(row, "Duration (days)", 0)
+        if row.duration is None and _blank(row.cells.get("Duration (days)")):
+            if row.kind == "milestone":
+                row.duration = 0
+            else:
+                self.error(row.number, "Duration (days)", "a duration in working days is needed")
+        if row.kind is None and row.duration is not None and kind is None:
+            row.kind = "milestone" if row.duration == 0 else "task"
+        row.percent = self._whole(row, "Percent complete", 0, 100) or 0
+        predecessors = self._text(row, "Predecessors")
+        if predecessors:
+            try:
+                row.predecessors = parse_predecessors(predecessors)
+            except ValueError as exc:
+                self.error(row.number, "Predecessors", str(exc))
+        constraint = self._text(row, "Constraint")
+        if constraint is not None:
+            key = re.sub(r"\s+", " ", constraint.lower())
+            if key not in _CONSTRAINTS:
+                self.error(
+                    row.number,
+                    "Constraint",
+                    f"expected SNET (start no earlier than) or FNLT (finish no later than), "
+                    f'got "{constraint}"',
+                )
+            else:
+                row.constraint = _CONSTRAINTS[key]
+        for column in _DATE_COLUMNS:
+            row.dates[column] = self._date(row, column)
+
+    # -- rows to a plan --------------------------------------------------------------------
+
+    def identify(self) -> dict[int, _Row]:
+        by_id: dict[int, _Row] = {}
+        for row in self.rows:
+            if row.id is None:
+                continue
+            if row.id in by_id:
+                self.error(row.number, "ID", f"ID {row.id} is also on row {by_id[row.id].number}")
+                row.broken = True
+            else:
+                by_id[row.id] = row
+        explicit: dict[str, _Row] = {}
+        for row in self.rows:
+            if row.key is None:
+                continue
+            if row.key in explicit:
+                self.error(
+                    row.number,
+                    "Key",
+                    f'"{row.key}" is also the key on row {explicit[row.key].number}',
+                )
+                row.broken = True
+            else:
+                explicit[row.key] = row
+        for row in self.rows:
+            if row.key is None:
+                stem = f"item-{row.id}" if row.id is not None else f"row-{row.number}"
+                key, n = stem, 1
+                while key in explicit:
+                    n += 1
+                    key = f"{stem}-{n}"
+                row.key = key
+                explicit[key] = row
+        return by_id
+
+    def phases(self, base: PlanData | None, name: str) -> tuple[list[PhaseData], dict[int, str]]:
+        """The phases and each row's phase key (rows whose phase is unknown get an error)."""
+        row_phase: dict[int, str] = {}
+        known = list(base.phases) if base is not None else []
+        if known:
+            exact = {label: key for key, label in _phase_labels(known).items()}
+            folded: dict[str, str] = {}
+            for phase in known:  # then names and keys, whatever their case
+                folded.setdefault(phase.name.lower(), phase.key)
+            for phase in known:
+                folded.setdefault(phase.key.lower(), phase.key)
+            listed = ", ".join(f'"{p.name}"' for p in known)
+            for row in self.rows:
+                if row.phase is None:
+                    if len(known) == 1:
+                        row_phase[row.number] = known[0].key
+                    else:
+                        self.error(row.number, "Phase", f"a phase is needed: one of {listed}")
+                        row.broken = True
+                    continue
+                key = exact.get(row.phase) or folded.get(row.phase.lower())
+                if key is None:
+                    self.error(
+                        row.number, "Phase", f'unknown phase "{row.phase}": the plan has {listed}'
+                    )
+                    row.broken = True
+                else:
+                    row_phase[row.number] = key
+            return known, row_phase
+        made: dict[str, str] = {}
+        names: list[str] = []
+        for row in self.rows:
+            label = row.phase if row.phase is not None else name
+            folded = label.strip().lower()
+            if folded not in made:
+                made[folded] = f"p{len(made) + 1}"
+                names.append(label.strip())
+            row_phase[row.number] = made[folded]
+        start = base.start if base is not None else self.earliest()
+        phases = []
+        for n, label in enumerate(names, start=1):
+            key = f"p{n}"
+            days = [
+                d
+                for row in self.rows
+                if row_phase.get(row.number) == key
+                for column in ("Start", "Finish", "Actual start", "Actual finish")
+                if (d := row.dates.get(column)) is not None
+            ]
+            first = min(days) if days else start
+            last = max(days) if days else first
+            phases.append(PhaseData(key, label, n, first or dt.date.min, last or dt.date.min))
+        return phases, row_phase
+
+    def earliest(self) -> dt.date | None:
+        days = [
+            d
+            for row in self.rows
+            for d in (row.dates.get("Start"), row.dates.get("Actual start"))
+            if d is not None
+        ]
+        return min(days) if days else None
+
+    def links(self, by_id: dict[int, _Row]) -> list[tuple[_Row, LinkData]]:
+        out: list[tuple[_Row, LinkData]] = []
+        for row in self.rows:
+            seen: set[int] = set()
+            for number, kind, lag in row.predecessors:
+                pred = by_id.get(number)
+                if pred is None:
+                    self.error(row.number, "Predecessors", f"unknown ID {number}")
+                elif pred is row:
+                    self.error(row.number, "Predecessors", f"ID {number} is this row itself")
+                elif number in seen:
+                    self.error(row.number, "Predecessors", f"ID {number} is listed twice")
+                else:
+                    seen.add(number)
+                    assert pred.key is not None and row.key is not None
+                    out.append((row, LinkData(pred.key, row.key, kind, lag)))
+        return out
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_COLUMN_OF: Final = {
+    "key": "Key",
+    "name": "Name",
+    "phase_key": "Phase",
+    "kind": "Type",
+    "duration": "Duration (days)",
+    "workstream": "Workstream",
+    "owner": "Owner",
+    "percent_complete": "Percent complete",
+    "actual_start": "Actual start",
+    "actual_finish": "Actual finish",
+    "constraint_type": "Constraint",
+    "constraint_date": "Constraint date",
+    "early_start": "Start",
+    "early_finish": "Finish",
+    "predecessor": "Predecessors",
+    "successor": "Predecessors",
+    "type": "Predecessors",
+    "lag": "Predecessors",
+}
+
+
+def _plan(cells: Iterator[tuple[int, list[Cell]]], base: PlanData | None) -> PlanData:
+    table = _Table(cells)
+    if table.errors:
+        raise import_error(table.errors)
+    table.parse()
+    by_id = table.identify()
+    name = base.name if base is not None else "Imported plan"
+    phases, row_phase = table.phases(base, name)
+    links = table.links(by_id)
+    start = base.start if base is not None else table.earliest()
+    if start is None:
+        table.errors.append(("file", "no row has a Start date: give the plan's start date"))
+    # a cycle among the links, named by IDs
+    cycle = find_cycle(link for _, link in links)
+    if cycle:
+        rows = {row.key: row for row in table.rows}
+        steps = [f'{rows[k].id} "{rows[k].name}"' for k in [*cycle, cycle[0]]]
+        table.error(rows[cycle[0]].number, "Predecessors", "dependency cycle: " + " → ".join(steps))
+    if table.errors or start is None:
+        # rule checks below would only repeat or confuse these
+        raise import_error(sorted(table.errors, key=_error_order))
+    assert start is not None
+    sound = [row for row in table.rows if not row.broken]
+    items = [_item(row, row_phase[row.number]) for row in sound]
+    keys = {item.key for item in items}
+    kept = [
+        (row, link) for row, link in links if link.predecessor in keys and link.successor in keys
+    ]
+    plan = PlanData(
+        name,
+        start,
+        base.calendar if base is not None else CalendarData(),
+        tuple(phases),
+        tuple(items),
+        tuple(link for _, link in kept),
+    )
+    for problem in problems(plan):
+        column = _COLUMN_OF.get(problem.field)
+        if problem.section == "items" and problem.index is not None and column:
+            table.error(sound[problem.index].number, column, problem.message)
+        elif problem.section == "links" and problem.index is not None:
+            table.error(kept[problem.index][0].number, "Predecessors", problem.message)
+        else:
+            table.errors.append(("file", f"{problem.path}: {problem.message}"))
+    if table.errors:
+        raise import_error(sorted(table.errors, key=_error_order))
+    return normalised(plan)
+
+
+def _error_order(error: tuple[str, str]) -> tuple[int, int, str]:
+    match = re.match(r'row (\d+)(?:, column "(.*)")?', error[0])
+    if not match:
+        return (0, 0, error[0])
+    column = match[2] or ""
+    columns = {v: k for k, v in enumerate(COLUMNS)}
+    return (int(match[1]), columns.get(column, len(COLUMNS)), error[0])
+
+
+def _item(row: _Row, phase_key: str) -> ItemData:
+    assert row.key is not None and row.name is not None and row.duration is not None
+    constraint_date = row.dates.get("Constraint date")
+    return ItemData(
+        key=row.key,
+        name=row.name,
+        phase_key=phase_key,
+        kind=row.kind or ("milestone" if row.duration == 0 else "task"),
+        duration=row.duration,
+        workstream=row.workstream,
+        owner=row.owner,
+        percent_complete=row.percent,
+        actual_start=row.dates.get("Actual start"),
+        actual_finish=row.dates.get("Actual finish"),
+        constraint_type=row.constraint,
+        constraint_date=constraint_date,
+        early_start=row.dates.get("Start"),
+        early_finish=row.dates.get("Finish"),
+    )
+
+
+def read_csv(data: bytes, *, base: PlanData | None = None) -> PlanData:
+    """Read a CSV plan (UTF-8 with or without BOM, or GB18030; comma, semicolon or tab).
+
+    Examples:
+        >>> text = "ID,Name,Duration (days),Predecessors\\r\\n1,设计,5,\\r\\n2,上线,0,1FS+2d\\r\\n"
+        >>> base = PlanData("P", dt.date(2024, 3, 4))
+        >>> plan = read_csv(text.encode("gb18030"), base=base)
+        >>> [(i.key, i.name, i.kind) for i in plan.items], plan.links
+        ([('item-1', '设计', 'task'), ('item-2', '上线', 'milestone')], \
+(LinkData(predecessor='item-1', successor='item-2', type='FS', lag=2),))
+    """
+    return _plan(_csv_cells(data), base)
+
+
+def read_xlsx(data: bytes, *, base: PlanData | None = None) -> PlanData:
+    """Read the first sheet of an .xlsx plan (checked for zip bombs first; values, not formulas)."""
+    return _plan(_xlsx_cells(data), base)

@@ -1,0 +1,552 @@
+"""The plan as plain data, the common ground of every plan file format (MSPDI, CSV, .xlsx).
+
+A :class:`PlanData` holds what the planner models of a program's plan and nothing of the
+database: the name, start date and working calendar, the phases (with their windows), the
+work items and the dependencies. Readers build one from a file; writers turn one into bytes;
+services translate between it and the rows.
+
+Order is part of the data: phases in ordinal order, items grouped by phase in that order,
+links by successor in item order (:func:`normalised` puts a plan in this order, readers
+return plans in it, and writers write in it). ``early_start`` and ``early_finish`` are the
+scheduler's dates, carried along for information; nothing here recomputes them.
+
+:func:`problems` lists every rule a plan breaks (as :class:`Problem` values that readers map
+to a row, a column or a task of their file); :func:`validate` raises them as one
+:class:`~planner.domain.errors.ValidationError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Literal, NamedTuple
+
+import networkx as nx
+
+from planner.domain.calendar import DEFAULT_WORKDAYS, WorkCalendar
+from planner.domain.errors import (
+    DependencyCycleError,
+    ImportFormatError,
+    ValidationError,
+)
+
+__all__ = [
+    "CONSTRAINT_TYPES",
+    "ITEM_KINDS",
+    "LINK_TYPES",
+    "MAX_DURATION",
+    "MAX_LAG",
+    "CalendarData",
+    "ConstraintType",
+    "ItemData",
+    "ItemKind",
+    "LinkData",
+    "LinkType",
+    "PhaseData",
+    "PlanData",
+    "Problem",
+    "clean_text",
+    "find_cycle",
+    "import_error",
+    "normalised",
+    "problems",
+    "validate",
+]
+
+ItemKind = Literal["task", "milestone"]
+LinkType = Literal["FS", "SS", "FF", "SF"]
+ConstraintType = Literal["SNET", "FNLT"]
+ITEM_KINDS: Final[tuple[ItemKind, ...]] = ("task", "milestone")
+LINK_TYPES: Final[tuple[LinkType, ...]] = ("FS", "SS", "FF", "SF")
+CONSTRAINT_TYPES: Final[tuple[ConstraintType, ...]] = ("SNET", "FNLT")
+MAX_DURATION: Final = 5000
+"""Largest task duration in working days (the database's limit)."""
+MAX_LAG: Final = 2000
+"""Largest lag or lead in working days (the database's limit)."""
+MAX_KEY: Final = 64
+MAX_PLAN_NAME: Final = 200
+MAX_PHASE_NAME: Final = 200
+MAX_ITEM_NAME: Final = 300
+MAX_WORKSTREAM: Final = 64
+MAX_OWNER: Final = 120
+
+
+_LINE_BREAKS = re.compile(r"[\t\n\r\v\f]+")
+_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(value: object) -> object:
+    """Text on one line without surrounding spaces (tabs and line breaks become spaces);
+    other values as they are.
+
+    Examples:
+        >>> clean_text("  Design\\tand\\r\\nbuild "), clean_text(3)
+        ('Design and build', 3)
+    """
+    if not isinstance(value, str):
+        return value
+    return _LINE_BREAKS.sub(" ", value).strip()
+
+
+def _clean(obj: object, names: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
+    for name in names:
+        value = clean_text(getattr(obj, name))
+        if name in optional and value == "":
+            value = None
+        object.__setattr__(obj, name, value)
+
+
+@dataclass(frozen=True)
+class CalendarData:
+    """Working weekdays (Monday = 0), holidays and make-up working days.
+
+    Examples:
+        >>> cal = CalendarData(holidays=[dt.date(2024, 10, 1)])
+        >>> sorted(cal.workdays), sorted(cal.holidays)
+        ([0, 1, 2, 3, 4], [datetime.date(2024, 10, 1)])
+        >>> cal.to_work_calendar().is_workday(dt.date(2024, 10, 1))
+        False
+    """
+
+    workdays: frozenset[int] = DEFAULT_WORKDAYS
+    holidays: frozenset[dt.date] = field(default_factory=frozenset)
+    extra_workdays: frozenset[dt.date] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        for name in ("workdays", "holidays", "extra_workdays"):
+            value = getattr(self, name)
+            if not isinstance(value, frozenset):
+                object.__setattr__(self, name, frozenset(value))
+
+    def to_work_calendar(self) -> WorkCalendar:
+        """The domain's calendar (raises ValidationError if this one breaks its rules)."""
+        return WorkCalendar(self.workdays, self.holidays, self.extra_workdays)
+
+    @classmethod
+    def from_work_calendar(cls, calendar: WorkCalendar) -> CalendarData:
+        """The same calendar as plain data.
+
+        Examples:
+            >>> CalendarData.from_work_calendar(WorkCalendar()) == CalendarData()
+            True
+        """
+        return cls(calendar.workdays, calendar.holidays, calendar.extra_workdays)
+
+
+@dataclass(frozen=True)
+class PhaseData:
+    """A phase: ``ordinal`` orders the phases (0 = diagnosis); ``end`` is inclusive."""
+
+    key: str
+    name: str
+    ordinal: int
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        _clean(self, ("key", "name"))
+
+
+@dataclass(frozen=True)
+class ItemData:
+    """A work item: a task (duration ≥ 1 working day) or a milestone (duration 0).
+
+    ``early_start``/``early_finish`` are the scheduler's dates (informative);
+    ``baseline_start``/``baseline_finish`` are the dates of baseline 0.
+    """
+
+    key: str
+    name: str
+    phase_key: str
+    kind: ItemKind = "task"
+    duration: int = 1
+    workstream: str | None = None
+    owner: str | None = None
+    percent_complete: int = 0
+    actual_start: dt.date | None = None
+    actual_finish: dt.date | None = None
+    constraint_type: ConstraintType | None = None
+    constraint_date: dt.date | None = None
+    early_start: dt.date | None = None
+    early_finish: dt.date | None = None
+    baseline_start: dt.date | None = None
+    baseline_finish: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        _clean(self, ("key", "name", "phase_key", "workstream", "owner"), ("workstream", "owner"))
+
+
+@dataclass(frozen=True)
+class LinkData:
+    """A dependency; ``lag`` in working days, negative for a lead."""
+
+    predecessor: str
+    successor: str
+    type: LinkType = "FS"
+    lag: int = 0
+
+    def __post_init__(self) -> None:
+        _clean(self, ("predecessor", "successor"))
+
+
+@dataclass(frozen=True)
+class PlanData:
+    """A program's plan as plain data; sequences are stored as tuples.
+
+    Examples:
+        >>> d = dt.date(2024, 3, 4)
+        >>> plan = PlanData("Rollout", d, phases=[PhaseData("p1", "Phase 1", 1, d, d)],
+        ...                 items=[ItemData("kickoff", "Kick-off", "p1", "milestone", 0)])
+        >>> type(plan.items).__name__, problems(plan)
+        ('tuple', [])
+    """
+
+    name: str
+    start: dt.date
+    calendar: CalendarData = field(default_factory=CalendarData)
+    phases: tuple[PhaseData, ...] = ()
+    items: tuple[ItemData, ...] = ()
+    links: tuple[LinkData, ...] = ()
+
+    def __post_init__(self) -> None:
+        _clean(self, ("name",))
+        for name in ("phases", "items", "links"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+
+    def item(self, key: str) -> ItemData:
+        """The item with this key (KeyError if there is none)."""
+        for item in self.items:
+            if item.key == key:
+                return item
+        raise KeyError(key)
+
+
+# --------------------------------------------------------------------------------------------
+# problems
+
+
+class Problem(NamedTuple):
+    """One broken rule: where (``section`` and ``index`` into it), which field, what is wrong.
+
+    ``section`` is ``plan``, ``calendar``, ``phases``, ``items`` or ``links``; ``index`` is
+    None for the plan and the calendar.
+    """
+
+    section: str
+    index: int | None
+    field: str
+    message: str
+
+    @property
+    def path(self) -> str:
+        """E.g. ``items[3].duration`` or ``calendar.holidays``.
+
+        Examples:
+            >>> Problem("items", 3, "duration", "x").path, Problem("plan", None, "name", "x").path
+            ('items[3].duration', 'name')
+        """
+        if self.section == "plan":
+            return self.field
+        where = self.section if self.index is None else f"{self.section}[{self.index}]"
+        return f"{where}.{self.field}" if self.field else where
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _text_problem(value: object, limit: int, required: bool) -> str | None:
+    if value is None:
+        return "must not be empty" if required else None
+    if not isinstance(value, str):
+        return f"expected text, got {value!r}"
+    if required and not value.strip():
+        return "must not be empty"
+    if len(value) > limit:
+        return f"must be at most {limit} characters, got {len(value)}"
+    bad = _FORBIDDEN.search(value)
+    if bad:
+        return f"must not contain the control character U+{ord(bad.group()):04X}"
+    return None
+
+
+def _plan_problems(plan: PlanData) -> list[Problem]:
+    out: list[Problem] = []
+    problem = _text_problem(plan.name, MAX_PLAN_NAME, required=True)
+    if problem:
+        out.append(Problem("plan", None, "name", problem))
+    if not _is_date(plan.start):
+        out.append(Problem("plan", None, "start", f"expected a date, got {plan.start!r}"))
+    try:
+        plan.calendar.to_work_calendar()
+    except ValidationError as exc:
+        out.extend(Problem("calendar", None, path, msg) for path, msg in exc.errors)
+    return out
+
+
+def _phase_problems(phases: Sequence[PhaseData]) -> list[Problem]:
+    out: list[Problem] = []
+    keys: dict[str, int] = {}
+    ordinals: dict[int, int] = {}
+    for i, phase in enumerate(phases):
+        problem = _text_problem(phase.key, MAX_KEY, required=True)
+        if problem:
+            out.append(Problem("phases", i, "key", problem))
+        elif phase.key in keys:
+            out.append(Problem("phases", i, "key", f'"{phase.key}" is used by another phase'))
+        else:
+            keys[phase.key] = i
+        problem = _text_problem(phase.name, MAX_PHASE_NAME, required=True)
+        if problem:
+            out.append(Problem("phases", i, "name", problem))
+        if not _is_int(phase.ordinal) or phase.ordinal < 0:
+            out.append(
+                Problem(
+                    "phases", i, "ordinal", f"expected a whole number ≥ 0, got {phase.ordinal!r}"
+                )
+            )
+        elif phase.ordinal in ordinals:
+            out.append(Problem("phases", i, "ordinal", f"{phase.ordinal} is used by another phase"))
+        else:
+            ordinals[phase.ordinal] = i
+        dates_ok = True
+        for name in ("start", "end"):
+            value = getattr(phase, name)
+            if not _is_date(value):
+                out.append(Problem("phases", i, name, f"expected a date, got {value!r}"))
+                dates_ok = False
+        if dates_ok and phase.end < phase.start:
+            out.append(
+                Problem("phases", i, "end", f"{phase.end} is before the start {phase.start}")
+            )
+    return out
+
+
+_ITEM_DATES = (
+    "actual_start",
+    "actual_finish",
+    "constraint_date",
+    "early_start",
+    "early_finish",
+    "baseline_start",
+    "baseline_finish",
+)
+
+
+def _item_problems(i: int, item: ItemData, phase_keys: set[str]) -> list[Problem]:
+    out: list[Problem] = []
+
+    def add(name: str, message: str) -> None:
+        out.append(Problem("items", i, name, message))
+
+    for name, limit, required in (
+        ("key", MAX_KEY, True),
+        ("name", MAX_ITEM_NAME, True),
+        ("workstream", MAX_WORKSTREAM, False),
+        ("owner", MAX_OWNER, False),
+    ):
+        problem = _text_problem(getattr(item, name), limit, required)
+        if problem:
+            add(name, problem)
+    if item.phase_key not in phase_keys:
+        add("phase_key", f"no phase has the key {item.phase_key!r}")
+    if item.kind not in ITEM_KINDS:
+        add("kind", f'expected "task" or "milestone", got {item.kind!r}')
+    if not _is_int(item.duration) or item.duration < 0:
+        add("duration", f"expected a whole number of working days ≥ 0, got {item.duration!r}")
+    elif item.kind == "milestone" and item.duration != 0:
+        add("duration", f"a milestone has a duration of 0, got {item.duration}")
+    elif item.kind == "task" and item.duration == 0:
+        add("duration", "a task lasts at least 1 working day (make it a milestone instead)")
+    elif item.duration > MAX_DURATION:
+        add("duration", f"must be at most {MAX_DURATION} working days, got {item.duration}")
+    pc = item.percent_complete
+    if not _is_int(pc) or not 0 <= pc <= 100:
+        add("percent_complete", f"expected a whole number from 0 to 100, got {pc!r}")
+    for name in _ITEM_DATES:
+        value = getattr(item, name)
+        if value is not None and not _is_date(value):
+            add(name, f"expected a date, got {value!r}")
+    a_start, a_finish = item.actual_start, item.actual_finish
+    if a_finish is not None and a_start is None:
+        add("actual_start", "an item with an actual finish needs an actual start")
+    elif _is_date(a_start) and _is_date(a_finish) and a_finish < a_start:  # type: ignore[operator]
+        add("actual_finish", f"{a_finish} is before the actual start {a_start}")
+    if item.constraint_type is not None and item.constraint_type not in CONSTRAINT_TYPES:
+        add("constraint_type", f'expected "SNET", "FNLT" or none, got {item.constraint_type!r}')
+    if item.constraint_type is not None and item.constraint_date is None:
+        add("constraint_date", f"a {item.constraint_type} constraint needs a date")
+    if item.constraint_type is None and item.constraint_date is not None:
+        add("constraint_type", "a constraint date needs a constraint type (SNET or FNLT)")
+    return out
+
+
+def _link_problems(links: Sequence[LinkData], item_keys: set[str]) -> list[Problem]:
+    out: list[Problem] = []
+    pairs: set[tuple[str, str]] = set()
+    for i, link in enumerate(links):
+        ends_ok = True
+        for name in ("predecessor", "successor"):
+            key = getattr(link, name)
+            if key not in item_keys:
+                out.append(Problem("links", i, name, f"no work item has the key {key!r}"))
+                ends_ok = False
+        if ends_ok and link.predecessor == link.successor:
+            out.append(Problem("links", i, "successor", f"{link.successor} depends on itself"))
+        elif ends_ok:
+            pair = (link.predecessor, link.successor)
+            if pair in pairs:
+                out.append(
+                    Problem(
+                        "links",
+                        i,
+                        "successor",
+                        f"{link.predecessor} → {link.successor} is listed twice",
+                    )
+                )
+            pairs.add(pair)
+        if link.type not in LINK_TYPES:
+            out.append(Problem("links", i, "type", f"expected FS, SS, FF or SF, got {link.type!r}"))
+        if not _is_int(link.lag) or not -MAX_LAG <= link.lag <= MAX_LAG:
+            out.append(
+                Problem(
+                    "links",
+                    i,
+                    "lag",
+                    f"expected a whole number of working days from -{MAX_LAG} to {MAX_LAG}, "
+                    f"got {link.lag!r}",
+                )
+            )
+    return out
+
+
+def find_cycle(links: Iterable[LinkData]) -> list[str] | None:
+    """Item keys along one dependency cycle (in link order), or None when there is none.
+
+    Examples:
+        >>> find_cycle([LinkData("a", "b"), LinkData("b", "c"), LinkData("c", "a")])
+        ['a', 'b', 'c']
+        >>> find_cycle([LinkData("a", "b")]) is None
+        True
+    """
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_edges_from((link.predecessor, link.successor) for link in links)
+    try:
+        edges = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        return None
+    cycle = [str(u) for u, _v, *_ in edges]
+    first = cycle.index(min(cycle))  # start from the smallest key, for stable messages
+    return cycle[first:] + cycle[:first]
+
+
+def problems(plan: PlanData) -> list[Problem]:
+    """Every rule the plan breaks; an empty list when it is sound.
+
+    Rules: a name (≤ 200 characters) and a start date; a valid working calendar; phases with
+    unique keys (≤ 64 characters) and ordinals (≥ 0), a name, and ``start ≤ end``; items with
+    unique keys, a name (≤ 300), a known phase, a kind, a duration (0 for a milestone, 1 to
+    :data:`MAX_DURATION` for a task), percent complete 0–100, an actual finish only with an
+    actual start and not before it, a constraint type and date together; links between two
+    different known items, at most one per pair, of a known type, with a whole lag within
+    ±:data:`MAX_LAG`, and no dependency cycle.
+
+    Examples:
+        >>> d = dt.date(2024, 3, 4)
+        >>> plan = PlanData("P", d, phases=[PhaseData("p", "Phase", 1, d, d)],
+        ...                 items=[ItemData("a", "A", "p", "milestone", 2)])
+        >>> [(p.path, p.message) for p in problems(plan)]
+        [('items[0].duration', 'a milestone has a duration of 0, got 2')]
+    """
+    out = _plan_problems(plan)
+    out.extend(_phase_problems(plan.phases))
+    phase_keys = {p.key for p in plan.phases}
+    keys: set[str] = set()
+    for i, item in enumerate(plan.items):
+        out.extend(_item_problems(i, item, phase_keys))
+        if isinstance(item.key, str) and item.key in keys:
+            out.append(Problem("items", i, "key", f'"{item.key}" is used by another item'))
+        keys.add(item.key)
+    out.extend(_link_problems(plan.links, keys))
+    sound = [
+        link
+        for link in plan.links
+        if link.predecessor in keys
+        and link.successor in keys
+        and link.predecessor != link.successor
+    ]
+    cycle = find_cycle(sound)
+    if cycle:
+        names = " → ".join([*cycle, cycle[0]])
+        out.append(Problem("links", None, "", f"dependency cycle: {names}"))
+    return out
+
+
+def validate(plan: PlanData) -> None:
+    """Raise ValidationError listing every problem (DependencyCycleError for a lone cycle).
+
+    Examples:
+        >>> d = dt.date(2024, 3, 4)
+        >>> ph = [PhaseData("p", "Phase", 1, d, d)]
+        >>> items = [ItemData("a", "A", "p"), ItemData("b", "B", "p")]
+        >>> validate(PlanData("P", d, phases=ph, items=items,
+        ...                   links=[LinkData("a", "b"), LinkData("b", "a")]))
+        Traceback (most recent call last):
+        ...
+        planner.domain.errors.DependencyCycleError: dependency cycle: a → b → a
+    """
+    found = problems(plan)
+    if not found:
+        return
+    if len(found) == 1 and found[0].message.startswith("dependency cycle: "):
+        cycle = find_cycle(plan.links)
+        raise DependencyCycleError(cycle or [])
+    first = f"{found[0].path}: {found[0].message}"
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    raise ValidationError(f"invalid plan: {first}{more}", [(p.path, p.message) for p in found])
+
+
+def import_error(errors: Sequence[tuple[str, str]], what: str = "the file") -> ImportFormatError:
+    """One ImportFormatError for every ``(where, message)`` pair (the first one in the message).
+
+    Examples:
+        >>> str(import_error([("row 3", "bad"), ("row 4", "worse")]))
+        'the file cannot be imported: row 3: bad (and 1 more problem)'
+    """
+    first = f"{errors[0][0]}: {errors[0][1]}" if errors else "unknown problem"
+    n = len(errors) - 1
+    more = f" (and {n} more problem{'s' if n > 1 else ''})" if n > 0 else ""
+    return ImportFormatError(f"{what} cannot be imported: {first}{more}", list(errors))
+
+
+def normalised(plan: PlanData) -> PlanData:
+    """The same plan in canonical order: phases by ordinal, items grouped by phase in that
+    order (keeping their order within a phase), links by successor in item order.
+
+    Examples:
+        >>> d = dt.date(2024, 3, 4)
+        >>> plan = PlanData("P", d,
+        ...     phases=[PhaseData("b", "B", 2, d, d), PhaseData("a", "A", 1, d, d)],
+        ...     items=[ItemData("x", "X", "b"), ItemData("y", "Y", "a")],
+        ...     links=[LinkData("y", "x"), LinkData("x", "y")])
+        >>> n = normalised(plan)
+        >>> [p.key for p in n.phases], [i.key for i in n.items]
+        (['a', 'b'], ['y', 'x'])
+        >>> [(link.predecessor, link.successor) for link in n.links]
+        [('x', 'y'), ('y', 'x')]
+    """
+    phases = tuple(sorted(plan.phases, key=lambda p: p.ordinal))
+    rank = {p.key: i for i, p in enumerate(phases)}
+    order = sorted(range(len(plan.items)), key=lambda i: rank.get(plan.items[i].phase_key, 1 << 30))
+    items = tuple(plan.items[i] for i in order)
+    position = {item.key: i for i, item in enumerate(items)}
+    links = tuple(sorted(plan.links, key=lambda link: position.get(link.successor, 1 << 30)))
+    return PlanData(plan.name, plan.start, plan.calendar, phases, items, links)
