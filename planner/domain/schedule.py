@@ -19,14 +19,16 @@ Forward pass: ``ES`` is the smallest start meeting every link, the program start
 status date (see progress) and a *start no earlier than* constraint; ``EF = ES + d``.
 Backward pass from the project finish ``F = max EF``: ``LF`` is the largest finish meeting
 every link (mirror images of the rules above), ``F`` and a *finish no later than*
-constraint; ``LS = LF - d``. Total float ``= LS - ES``; free float of P ``=`` the smallest
-slack over its links (slack of an FS link is ``ES(S) - EF(P) - lag`` and so on), or
-``F - EF(P)`` when it has no successor. A *finish no later than* date earlier than the
-network allows gives negative float: it is kept in the numbers and the keys are listed in
+constraint; ``LS = LF - d``. Total float ``= LS - ES`` (``= LF - EF``). Free float of P is
+the smallest slack over its links (slack of an FS link is ``ES(S) - EF(P) - lag``, and so
+on), or ``F - EF(P)`` when it has no successor, but never more than its total float (nor
+below 0): an item that ends the project has no free float even if its only link is an SF
+with slack. A *finish no later than* date earlier than the network allows gives negative
+float: it is kept in the numbers and the keys are listed in
 ``ScheduleResult.negative_float``. An item is critical when its total float is at most
 ``min(0, smallest total float of the network)``. ``critical_paths`` lists chains of critical
 items joined by driving links (zero slack), from an item nothing critical drives to one that
-drives nothing critical, at most :data:`MAX_CRITICAL_PATHS` of them.
+drives nothing critical, at most :data:`MAX_CRITICAL_PATHS` of them, in input order.
 
 Displayed dates. A task's start date is working day ``s`` and its finish date working day
 ``s+d-1``. A milestone at point ``p`` shows the finish date of the day before (working day
@@ -39,26 +41,31 @@ milestone constrained to start no earlier than a date shows that date or a later
 
 Progress, applied only when a ``status_date`` is given (without one, the plan is scheduled
 as planned and actuals are ignored). The status date is the data date: the first working
-day on or after it is the first day remaining work may use. An item with an actual finish
-(or a milestone with either actual date) is done: fixed at its actuals (a missing actual
-start is taken as actual finish minus duration), with zero float, never critical; links
-into a done item no longer constrain anything. An item with only an actual start is in
-progress: its start is fixed there and its remaining work, ``ceil(duration × (1 -
-percent_complete/100))`` days, starts no earlier than the status date, its start-no-earlier
-date and its FS/SS predecessors ("retained logic"); FF/SF links still bind its finish.
-Every item not started starts no earlier than the status date. Actual dates after the
-status date are refused.
+day on or after it is the first day remaining work may use, and it works like a start no
+earlier than date for every item not started. An item with an actual finish (or a milestone
+with either actual date) is done: fixed at its actuals (a missing actual start is taken as
+actual finish minus duration), with zero float, never critical; links into a done item no
+longer constrain anything. An item with only an actual start is in progress: its ES is
+fixed at the actual start and its remaining work, ``ceil(duration × (1 -
+percent_complete/100))`` days, starts no earlier than the status date, its start no earlier
+date and what its FS/SS links require ("retained logic"), while FF/SF links still bind its
+finish; its LS is ``LF - (EF - ES)``. Actual dates after the status date are refused.
 
 Phases. For each :class:`PhaseWindow` (end inclusive), items of that phase whose early
 finish date is after the window end are listed in a :class:`PhaseOverrun`, with the
 calendar days by which each one overruns.
 
-Implementation. :class:`Scheduler` compiles the network once into integer arrays: items are
+Changes. :meth:`Scheduler.set_duration`, :meth:`Scheduler.add_link` and
+:meth:`Scheduler.remove_link` return the keys whose early dates moved ("what moved");
+late dates and floats are in the next :meth:`Scheduler.result`. Refused changes (a cycle,
+an unknown item, a bad lag or duration) raise and change nothing.
+
+Implementation. :class:`Scheduler` compiles the network into integer arrays: items are
 grouped by their longest-path level, and each pass runs level by level with numpy (one
-gather, one ``reduceat`` and two element-wise operations per level). One change (a duration,
-a link) is propagated in pure Python along the links, in level order, only while dates keep
-changing, and falls back to a full pass when it reaches too many items. Late dates are held
-relative to the project finish, so a moved finish does not re-date the whole network.
+gather, one ``reduceat`` and two element-wise operations per level). A change is
+propagated in plain Python along the links, in level order, only while dates keep changing,
+and falls back to a full pass when it visits more items than a full pass costs. Late dates
+are held relative to the project finish, so a moved finish does not re-date every item.
 """
 
 from __future__ import annotations
@@ -68,6 +75,7 @@ import heapq
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import chain
 from typing import Final, Literal, NamedTuple
 
 import networkx as nx
@@ -107,12 +115,9 @@ MAX_YEARS_FROM_START: Final = 100
 
 Int64Array = npt.NDArray[np.int64]
 _BIG: Final = 1 << 40  # "no bound"; far beyond any index, far from overflowing int64
-_TYPE_CODE: Final = {
-    "FS": 0,
-    "SS": 1,
-    "FF": 2,
-    "SF": 3,
-}  # bit 0: reads P's start; < 2: binds S's start
+# link type codes: bit 0 set (SS, SF) = reads the predecessor's start;
+# code < 2 (FS, SS) = binds the successor's start
+_TYPE_CODE: Final = {"FS": 0, "SS": 1, "FF": 2, "SF": 3}
 _NOT_STARTED: Final = 0
 _IN_PROGRESS: Final = 1
 _DONE: Final = 2
@@ -247,13 +252,45 @@ def _activity_problems(i: int, act: Activity) -> list[tuple[str, str]]:
     if not isinstance(pc, int | float) or isinstance(pc, bool) or not 0 <= pc <= 100:
         errors.append((f"{path}.percent_complete", f"{act.key}: expected 0–100, got {pc!r}"))
     a_start, a_finish = act.actual_start, act.actual_finish
-    if _is_date(a_start) and _is_date(a_finish) and a_finish < a_start:  # type: ignore[operator]
+    if (
+        isinstance(a_start, dt.date)
+        and isinstance(a_finish, dt.date)
+        and _is_date(a_start)
+        and _is_date(a_finish)
+        and a_finish < a_start
+    ):
         errors.append(
             (
                 f"{path}.actual_finish",
                 f"{act.key}: actual finish {a_finish} is before actual start {a_start}",
             )
         )
+    return errors
+
+
+def _link_problems(
+    j: int, link: Link, index: dict[str, int], seen: dict[tuple[str, str], int]
+) -> list[tuple[str, str]]:
+    path = f"links[{j}]"
+    name = f"{link.predecessor} → {link.successor}"
+    errors: list[tuple[str, str]] = []
+    for end in ("predecessor", "successor"):
+        key = getattr(link, end)
+        if key not in index:
+            errors.append((f"{path}.{end}", f'unknown item "{key}" in dependency {name}'))
+    if link.predecessor == link.successor:
+        errors.append((path, f"{link.predecessor} cannot depend on itself"))
+    if link.type not in _TYPE_CODE:
+        expected = ", ".join(LINK_TYPES)
+        errors.append((f"{path}.type", f"{name}: expected one of {expected}, got {link.type!r}"))
+    if not _is_int(link.lag):
+        errors.append((f"{path}.lag", f"{name}: expected whole working days, got {link.lag!r}"))
+    elif abs(link.lag) > MAX_LAG:
+        message = f"{name}: lag must be within ±{MAX_LAG} working days, got {link.lag}"
+        errors.append((f"{path}.lag", message))
+    pair = (link.predecessor, link.successor)
+    if pair in seen and seen[pair] != j:
+        errors.append((path, f"duplicate dependency {name} (also links[{seen[pair]}])"))
     return errors
 
 
@@ -267,47 +304,56 @@ def _check_network(
         errors.extend(_activity_problems(i, act))
         if act.key in index:
             first = index[act.key]
-            errors.append((f"activities[{i}].key", f'duplicate key "{act.key}" (also #{first})'))
+            message = f'duplicate key "{act.key}" (also activities[{first}])'
+            errors.append((f"activities[{i}].key", message))
         else:
             index[act.key] = i
     pairs: list[tuple[int, int]] = []
     seen: dict[tuple[str, str], int] = {}
+    codes = _TYPE_CODE
     for j, link in enumerate(links):
-        path = f"links[{j}]"
-        name = f"{link.predecessor} → {link.successor}"
-        ok = True
-        for end in ("predecessor", "successor"):
-            key = getattr(link, end)
-            if key not in index:
-                errors.append((f"{path}.{end}", f'unknown item "{key}" in dependency {name}'))
-                ok = False
-        if link.predecessor == link.successor:
-            errors.append((path, f"{link.predecessor} cannot depend on itself"))
-            ok = False
-        if link.type not in _TYPE_CODE:
-            expected = ", ".join(LINK_TYPES)
-            errors.append(
-                (f"{path}.type", f"{name}: expected one of {expected}, got {link.type!r}")
-            )
-        if not _is_int(link.lag):
-            errors.append((f"{path}.lag", f"{name}: expected whole working days, got {link.lag!r}"))
-        elif abs(link.lag) > MAX_LAG:
-            errors.append(
-                (
-                    f"{path}.lag",
-                    f"{name}: lag must be within ±{MAX_LAG} working days, got {link.lag}",
-                )
-            )
         pair = (link.predecessor, link.successor)
-        if pair in seen:
-            errors.append((path, f"duplicate dependency {name} (also links[{seen[pair]}])"))
-            ok = False
-        else:
+        p, s, lag = index.get(pair[0]), index.get(pair[1]), link.lag
+        duplicate = pair in seen
+        if not duplicate:
             seen[pair] = j
-        if ok:
-            pairs.append((index[link.predecessor], index[link.successor]))
+        if (  # the common case, checked quickly
+            p is not None
+            and s is not None
+            and p != s
+            and not duplicate
+            and link.type in codes
+            and type(lag) is int
+            and -MAX_LAG <= lag <= MAX_LAG
+        ):
+            pairs.append((p, s))
+            continue
+        problems = _link_problems(j, link, index, seen)
+        errors.extend(problems)
+        if not problems and p is not None and s is not None:
+            pairs.append((p, s))
     _raise_if(errors)
     return index, pairs
+
+
+def _stable_argsort(keys: Int64Array) -> Int64Array:
+    """``np.argsort(keys, kind="stable")`` for keys in [0, 2**32), by 16-bit radix passes.
+
+    numpy sorts 16-bit integers with a radix sort, ten times faster than the merge sort
+    it uses for wider ones; two passes (low half, then high half) keep the order stable.
+    """
+    if keys.size == 0 or int(keys.max()) < 1 << 16:
+        return np.argsort(keys.astype(np.uint16), kind="stable").astype(np.int64)
+    by_low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    by_high = np.argsort((keys[by_low] >> 16).astype(np.uint16), kind="stable")
+    return by_low[by_high].astype(np.int64)
+
+
+def _group_starts(sorted_keys: Int64Array, n: int) -> Int64Array:
+    """Offsets of each key's run in ``sorted_keys`` (keys 0 … n-1), plus the total at [n]."""
+    starts = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(sorted_keys, minlength=n), out=starts[1:])
+    return starts
 
 
 def _peel_levels(n: int, pred: Int64Array, succ: Int64Array) -> Int64Array:
@@ -317,7 +363,7 @@ def _peel_levels(n: int, pred: Int64Array, succ: Int64Array) -> Int64Array:
         return level
     indeg = np.bincount(succ, minlength=n)
     outdeg = np.bincount(pred, minlength=n)
-    by_pred = np.argsort(pred, kind="stable")
+    by_pred = _stable_argsort(pred)
     targets_by_pred = succ[by_pred]
     first_out = np.concatenate([[0], np.cumsum(outdeg)])
     frontier = np.flatnonzero(indeg == 0)
@@ -381,7 +427,7 @@ def validate_network(activities: Sequence[Activity], links: Sequence[Link]) -> N
 
 
 def _levels_or_raise(keys: Sequence[str], pairs: Sequence[tuple[int, int]]) -> Int64Array:
-    arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    arr = np.fromiter(chain.from_iterable(pairs), np.int64, count=2 * len(pairs)).reshape(-1, 2)
     level = _peel_levels(len(keys), arr[:, 0], arr[:, 1])
     if (level < 0).any():
         raise DependencyCycleError(_cycle_in(keys, pairs, level))
@@ -477,7 +523,9 @@ def _plan_item(act: Activity, index: WorkdayIndex, status: int | None) -> _Plan:
     if act.finish_no_later is not None:
         fnl = _finish_point(index, act.finish_no_later, milestone)
     if status is None or (act.actual_start is None and act.actual_finish is None):
-        return _Plan(_NOT_STARTED, act.duration, max(0, snet, status or 0), 0, fnl)
+        # the status date works like a start-no-earlier date (a milestone on it shows it)
+        status_floor = 0 if status is None else (status + 1 if milestone and status > 0 else status)
+        return _Plan(_NOT_STARTED, act.duration, max(0, snet, status_floor), 0, fnl)
     if milestone:
         when = act.actual_finish or act.actual_start
         assert when is not None
@@ -489,7 +537,7 @@ def _plan_item(act: Activity, index: WorkdayIndex, status: int | None) -> _Plan:
             es = index.index(act.actual_start)
         else:
             es = ef - act.duration
-        ef = max(ef, es + 1)
+        es = min(es, ef - 1)  # actual dates with no working day between them: one day
         return _Plan(_DONE, ef - es, es, es, fnl)
     assert act.actual_start is not None
     es = index.index(act.actual_start)
@@ -501,34 +549,51 @@ def _plan_item(act: Activity, index: WorkdayIndex, status: int | None) -> _Plan:
 # the compiled network
 
 
-class _Level(NamedTuple):
-    """Views into the compiled arrays for one level (forward: src/adj; backward: dst/adj)."""
+class _ForwardLevel(NamedTuple):
+    """Views into the compiled arrays for the items of one level, for the forward pass."""
 
-    links: Int64Array
-    adj: Int64Array
-    segments: Int64Array | None  # reduceat offsets; None when each node has one entry
-    base: Int64Array
-    out: Int64Array
-    rem: Int64Array | None
-    out_start: Int64Array | None
+    src: Int64Array  # per entry: index into ``pts`` of the value the link reads
+    adj: Int64Array  # per entry: what to add to it to get a bound on the successor's EF
+    segments: Int64Array | None  # reduceat offsets per item; None when one entry per item
+    base: Int64Array  # lowest EF of each item (its floor + rem)
+    ef: Int64Array  # out: early finish
+    rem: Int64Array
+    es: Int64Array  # out: EF - rem
+
+
+class _BackwardLevel(NamedTuple):
+    """Views into the compiled arrays for the items of one level, for the backward pass."""
+
+    dst: Int64Array  # per entry: index into ``lfx`` of the successor's late finish
+    adj: Int64Array  # per entry: what to add to it to get a bound on the predecessor's LF
+    segments: Int64Array | None
+    base: Int64Array  # highest LF of each item (F or its finish-no-later point), minus F
+    lf: Int64Array  # out: late finish minus F
 
 
 @dataclass
 class _Compiled:
+    """The network as arrays, items renumbered in level order so each level is a slice.
+
+    Forward entries (one per link whose successor is not done, plus a placeholder reading
+    -BIG for an item no such link drives) are grouped by successor; backward entries (one
+    per link between two items not done, plus a placeholder reading BIG for an item that
+    drives none) by predecessor. Every item thus has at least one entry each way, and a
+    level is processed with one gather, one ``reduceat`` and two element-wise operations.
+    """
+
     n: int
     order: Int64Array  # level order → item
     pos: Int64Array  # item → level order
     started: Int64Array  # level-order ids of items in progress
     started_items: Int64Array  # the same items, item ids
     fixed_starts: Int64Array  # their actual start points
-    # forward entries (one per active link, plus one placeholder per item without any)
     f_succ: Int64Array
     f_lag: Int64Array
     f_bind_start: Int64Array
     f_adj: Int64Array
-    pts: Int64Array  # [ES (n) | EF (n) | -BIG | fixed starts (k)]
-    forward: list[_Level]
-    # backward entries, grouped by predecessor
+    pts: Int64Array  # [ES (n) | EF (n) | -BIG | actual starts of items in progress]
+    forward: list[_ForwardLevel]
     b_succ: Int64Array
     b_pred: Int64Array
     b_neg_lag: Int64Array
@@ -539,8 +604,8 @@ class _Compiled:
     b_src_point: Int64Array  # index into [ES | EF | F] of the value the link reads
     b_dst_point: Int64Array  # index into [ES | EF | F] of the successor's EF (or F)
     b_first: Int64Array  # first entry of each item
-    lfx: Int64Array  # [LF (n) | BIG]
-    backward: list[_Level]
+    lfx: Int64Array  # [LF - F (n) | BIG]
+    backward: list[_BackwardLevel]
     rem: Int64Array
     base: Int64Array
     span: Int64Array
@@ -561,7 +626,7 @@ class Scheduler:
     Build it once; :meth:`result` gives the schedule; :meth:`set_duration`,
     :meth:`add_link` and :meth:`remove_link` change the network and return the keys of the
     items whose early dates moved. ``incremental_limit`` caps how many items one change may
-    visit before a full pass is cheaper (default ``max(256, n // 16)``).
+    visit before a full pass is cheaper (default ``max(128, n // 32)``).
 
     Examples:
         >>> import datetime as dt
@@ -604,12 +669,12 @@ class Scheduler:
         self._keys = [a.key for a in acts]
         self._key_index = key_index
         self.incremental_limit = (
-            incremental_limit if incremental_limit is not None else max(256, n // 16)
+            incremental_limit if incremental_limit is not None else max(128, n // 32)
         )
 
         # per-item arrays (numpy for passes, memoryviews for cheap scalar access)
-        plans = [_plan_item(a, self.index, self._status) for a in acts]
-        columns = np.array(plans, dtype=np.int64).reshape(-1, 5)
+        plans = chain.from_iterable(_plan_item(a, self.index, self._status) for a in acts)
+        columns = np.fromiter(plans, np.int64, count=5 * n).reshape(n, 5)
         self._state = np.ascontiguousarray(columns[:, 0])
         self._rem = np.ascontiguousarray(columns[:, 1])
         self._floor = np.ascontiguousarray(columns[:, 2])
@@ -631,13 +696,25 @@ class Scheduler:
         self._lg = np.zeros(capacity, np.int64)
         self._alive = np.zeros(capacity, np.int64)
         self._link_views()
-        self._nlinks = 0
         self._pair: dict[tuple[int, int], int] = {}
         self._in: list[list[int]] = [[] for _ in range(n)]  # active links into an item
         self._out: list[list[int]] = [[] for _ in range(n)]  # active links out of an item
         self._succ_all: list[list[int]] = [[] for _ in range(n)]  # successors over all links
-        for (p, s), link in zip(pairs, link_list, strict=True):
-            self._append_link(p, s, _TYPE_CODE[link.type], link.lag)
+        m = len(pairs)
+        if m:
+            ends = np.fromiter(chain.from_iterable(pairs), np.int64, count=2 * m)
+            self._lp[:m], self._ls[:m] = ends[0::2], ends[1::2]
+            self._lt[:m] = np.fromiter((_TYPE_CODE[x.type] for x in link_list), np.int64, m)
+            self._lg[:m] = np.fromiter((x.lag for x in link_list), np.int64, m)
+            self._alive[:m] = 1
+        self._nlinks = m
+        state = self._state_v
+        for k, (p, s) in enumerate(pairs):
+            self._pair[(p, s)] = k
+            self._succ_all[p].append(s)
+            if state[s] != _DONE:
+                self._in[s].append(k)
+                self._out[p].append(k)
 
         self._compiled: _Compiled | None = None
         self._derived: _Derived | None = None
@@ -707,10 +784,9 @@ class Scheduler:
         lp, ls = self._lp[live], self._ls[live]
         lt, lg = self._lt[live], self._lg[live]
         state = self._state
-        order = np.argsort(self._level, kind="stable").astype(np.int64)
+        order = _stable_argsort(self._level)
         pos = np.empty(n, np.int64)
         pos[order] = np.arange(n, dtype=np.int64)
-        arange = np.arange(n, dtype=np.int64)
         started = np.flatnonzero(state[order] == _IN_PROGRESS).astype(np.int64)
         started_items = order[started]
         fixed_starts = self._fixed[started_items].copy()
@@ -724,21 +800,21 @@ class Scheduler:
         slot[started] = 2 * n + 1 + np.arange(started.size)
         redirect = read_start & (slot[fp] >= 0)  # an item in progress starts at its actual
         src[redirect] = slot[fp[redirect]]
-        lonely = np.setdiff1d(arange, fs, assume_unique=False)
+        lonely = np.flatnonzero(np.bincount(fs, minlength=n) == 0)  # nothing drives them
         f_succ = np.concatenate([fs, lonely])
         f_src = np.concatenate([src, np.full(lonely.size, 2 * n)])
         f_lag = np.concatenate([fg, np.zeros(lonely.size, np.int64)])
         f_bind = np.concatenate([(ft < 2).astype(np.int64), np.zeros(lonely.size, np.int64)])
-        by = np.argsort(f_succ, kind="stable")
+        by = _stable_argsort(f_succ)
         f_succ, f_src, f_lag, f_bind = f_succ[by], f_src[by], f_lag[by], f_bind[by]
-        f_first = np.searchsorted(f_succ, np.arange(n + 1))
+        f_first = _group_starts(f_succ, n)
 
         # backward entries, grouped by predecessor in level order
         b_active = active.copy()
         b_active[active] = state[lp[active]] != _DONE
         bp, bs, bt, bg = pos[lp[b_active]], pos[ls[b_active]], lt[b_active], lg[b_active]
         b_read = (bt & 1).astype(np.int64)
-        lonely_b = np.setdiff1d(arange, bp)
+        lonely_b = np.flatnonzero(np.bincount(bp, minlength=n) == 0)  # they drive nothing
         zeros_b = np.zeros(lonely_b.size, np.int64)
         b_pred = np.concatenate([bp, lonely_b])
         b_succ = np.concatenate([bs, zeros_b])
@@ -748,11 +824,11 @@ class Scheduler:
         b_read_start = np.concatenate([b_read, zeros_b])
         b_src_point = np.concatenate([np.where(b_read == 1, bp, n + bp), n + lonely_b])
         b_dst_point = np.concatenate([n + bs, np.full(lonely_b.size, 2 * n)])
-        by = np.argsort(b_pred, kind="stable")
+        by = _stable_argsort(b_pred)
         b_pred, b_succ, b_dst = b_pred[by], b_succ[by], b_dst[by]
         b_neg_lag, b_bind, b_read_start = b_neg_lag[by], b_bind[by], b_read_start[by]
         b_src_point, b_dst_point = b_src_point[by], b_dst_point[by]
-        b_first = np.searchsorted(b_pred, np.arange(n + 1))
+        b_first = _group_starts(b_pred, n)
 
         pts = np.zeros(2 * n + 1 + started.size, np.int64)
         pts[2 * n] = -_BIG
@@ -768,13 +844,13 @@ class Scheduler:
         bounds = np.flatnonzero(np.diff(levels_sorted)) + 1 if n else np.zeros(0, np.int64)
         starts = [0, *bounds.tolist()] if n else []
         ends = [*bounds.tolist(), n] if n else []
-        forward: list[_Level] = []
-        backward: list[_Level] = []
+        forward: list[_ForwardLevel] = []
+        backward: list[_BackwardLevel] = []
         for lo, hi in zip(starts, ends, strict=True):
             elo, ehi = int(f_first[lo]), int(f_first[hi])
             seg = None if ehi - elo == hi - lo else f_first[lo:hi] - elo
             forward.append(
-                _Level(
+                _ForwardLevel(
                     f_src[elo:ehi],
                     f_adj[elo:ehi],
                     seg,
@@ -785,9 +861,9 @@ class Scheduler:
                 )
             )
             blo, bhi = int(b_first[lo]), int(b_first[hi])
-            bseg = None if bhi - blo == hi - lo else b_first[lo:hi] - blo
+            seg = None if bhi - blo == hi - lo else b_first[lo:hi] - blo
             backward.append(
-                _Level(b_dst[blo:bhi], b_adj[blo:bhi], bseg, lbase[lo:hi], lfx[lo:hi], None, None)
+                _BackwardLevel(b_dst[blo:bhi], b_adj[blo:bhi], seg, lbase[lo:hi], lfx[lo:hi])
             )
         backward.reverse()
         self._compiled = _Compiled(
@@ -846,7 +922,7 @@ class Scheduler:
             if seg is not None:
                 values = reduce_max(values, seg)
             maximum(values, base, out=ef)
-            np.subtract(ef, rem, out=es)  # type: ignore[arg-type]
+            np.subtract(ef, rem, out=es)
         es_p, ef_p = pts[:n], pts[n : 2 * n]
         finish = int(ef_p.max())
 
@@ -864,7 +940,7 @@ class Scheduler:
         np.minimum(c.lbase, 0, out=c.lbase)
         lfx = c.lfx
         minimum, reduce_min = np.minimum, np.minimum.reduceat
-        for dst, adj, seg, lbase, lf, _, _ in c.backward:
+        for dst, adj, seg, lbase, lf in c.backward:
             values = lfx[dst]
             values += adj
             if seg is not None:
@@ -895,6 +971,7 @@ class Scheduler:
         slack = points[c.b_dst_point] - points[c.b_src_point] + c.b_neg_lag
         slack -= rem[c.b_succ] * c.b_bind_start
         free = np.minimum.reduceat(slack, c.b_first)[c.pos] if n else np.zeros(0, np.int64)
+        np.minimum(free, np.maximum(total, 0), out=free)  # free float never exceeds total float
         free[done] = 0
         open_items = ~done
         threshold = min(0, int(total[open_items].min())) if open_items.any() else 0
@@ -1072,19 +1149,25 @@ class Scheduler:
         return None
 
     def _raise_levels(self, p: int, s: int) -> None:
+        """Keep every link going up a level after adding p → s (each item raised once)."""
         level = self._level_v
         if level[s] > level[p]:
             return
+        # visit in the order of the old levels, a topological order of the graph without
+        # p → s, so an item is raised only after everything that raises it
+        heap = [(level[s], s)]
+        queued = {s}
         level[s] = level[p] + 1
-        stack = [s]
         succ_all = self._succ_all
-        while stack:
-            u = stack.pop()
+        while heap:
+            _, u = heapq.heappop(heap)
             need = level[u] + 1
             for v in succ_all[u]:
                 if level[v] < need:
+                    if v not in queued:
+                        queued.add(v)
+                        heapq.heappush(heap, (level[v], v))
                     level[v] = need
-                    stack.append(v)
 
     def add_link(self, link: Link) -> set[str]:
         """Add a dependency; return the keys whose early dates moved.
@@ -1102,7 +1185,8 @@ class Scheduler:
             ...
             planner.domain.errors.DependencyCycleError: dependency cycle: b → a → b
         """
-        probe = [Activity(k, 0) for k in (link.predecessor, link.successor) if k in self._key_index]
+        ends = dict.fromkeys((link.predecessor, link.successor))
+        probe = [Activity(k, 0) for k in ends if k in self._key_index]
         _check_network(probe, [link])
         p, s = self._key_index[link.predecessor], self._key_index[link.successor]
         if (p, s) in self._pair:
