@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench install
+.PHONY: demo test lint format bench install messages
+CATALOGUE := translations/zh_Hans_CN/LC_MESSAGES/messages
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -11,12 +12,21 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed $(CATALOGUE).mo
 
-demo: $(BIN)/.installed
+# compiled catalogues are build output: made from the .po files, never committed
+$(CATALOGUE).mo: $(CATALOGUE).po $(BIN)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages
+
+# after changing user-facing strings: refresh the catalogue, then translate the new entries
+messages: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching
+
+demo: install
 	$(BIN)/planner demo
 
-test: $(BIN)/.installed
+test: install
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed

@@ -48,7 +48,7 @@ def load_demo(today: date | None = None) -> str:
         for email, role in DEMO_ACCOUNTS
     }
     main = create_program(
-        get_playbook("crm-four-100-days"),
+        get_playbook("crm-four-100-days", "1.0"),
         name="Northwind Industrial — CRM rollout",
         client="Northwind Industrial Co.",
         start_date=today - timedelta(days=DEMO_START_OFFSET_DAYS),

@@ -1,5 +1,12 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
+from planner.models.assessment import (
+    ActionItem,
+    Assessment,
+    AssessmentIndicator,
+    Interview,
+    InterviewScore,
+)
 from planner.models.audit import AuditEvent
 from planner.models.gate import GateCriterion
 from planner.models.metric import Metric, MetricReading, MetricTarget
@@ -9,6 +16,11 @@ from planner.models.risk import Risk
 from planner.models.user import Membership, ShareLink, User
 
 __all__ = [
+    "ActionItem",
+    "Assessment",
+    "AssessmentIndicator",
+    "Interview",
+    "InterviewScore",
     "AuditEvent",
     "CalendarException",
     "Dependency",

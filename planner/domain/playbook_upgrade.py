@@ -1,0 +1,1082 @@
+"""Plan the upgrade of a running program to a newer version of its playbook.
+
+The service describes the program as plain data (:class:`ProgramSnapshot`: its work items,
+dependencies, risks, metrics and gate criteria, each with where it came from and whether the
+program changed it) and passes the playbook version the program was built from and the new
+one. :func:`plan_upgrade` returns what would happen (:class:`UpgradePlan`): the automatic
+actions and the conflicts for the program lead. :func:`apply_decisions` turns the lead's
+answers into the final list of actions, which the service applies in one transaction.
+
+Rules
+=====
+
+Things are matched by key: work items, risks and metrics by their key, dependencies by
+predecessor and successor (``"pred → succ"``), gate criteria by phase and the key of
+:func:`~planner.domain.playbook_diff.gate_criterion_key`. For each thing, ``old`` is its
+value in the program's playbook version, ``new`` in the new version, ``program`` in the
+program.
+
+1. **Changed automatically** only what came from the playbook (``from_playbook``) and the
+   program has not edited (``edited`` False): a field whose playbook value changed is
+   *updated* to the new value; a thing the new version no longer has is *removed*.
+2. **Edited by the program**: each field whose playbook value changed is a **conflict**
+   (program value, old and new playbook value), unless the program already has the new
+   value. Fields the playbook did not change are left alone.
+3. **Removed from the playbook** but the program has progress on it (a work item started
+   or with percent complete, a metric with readings, a manual gate criterion judged), has
+   edited it, or a dependency the program added itself joins it: a **conflict**, never
+   automatic. (A dependency whose predecessor or successor is removed automatically goes
+   with it, edited or not.)
+4. **Added by the program** (``from_playbook`` False): *kept*, always. If the new version
+   brings a thing with the same key, that is a conflict (take the playbook's version, or
+   keep the program's).
+5. **New in the playbook**: *added*. A work item or gate criterion only into a phase the
+   program has (otherwise *skipped*: an upgrade never adds phases). A new work item that
+   depends on an item of the old version the program has since removed is a conflict
+   (take it: it is added without that link). A new dependency is added when both its ends
+   are in the program after the upgrade and it closes no cycle with the program's
+   dependencies; otherwise it is skipped.
+6. **Removed by the program** (in both versions, not in the program) and changed in the
+   playbook: *skipped*; the upgrade does not bring it back.
+7. Work items are compared on kind, phase, name (English and Chinese), duration,
+   workstream and owner role; dependencies on type and lag; risks on title, likelihood,
+   impact, response and mitigation (English and Chinese); metrics on their per-phase
+   targets only (a metric's name, unit, direction and baseline are not upgraded: its
+   readings were taken in those terms); gate criteria on their milestones, band or Chinese
+   text. Phases themselves (names, goals, windows) are not changed by an upgrade.
+
+An *add* action lists the compared fields; the service takes everything else (deliverable,
+description, category, cause …) from the new playbook's item with that key. Removing a work
+item removes its dependencies too; :func:`apply_decisions` lists those removals explicitly.
+
+Each action and conflict carries a ``code`` (e.g. ``"edited_in_program"``) and a reason in
+English and Chinese. A conflict's ``id`` is stable (section, key and field; for a gate
+criterion also its phase) and is what the lead's decision refers to: ``"take_new"`` or
+``"keep_program"``.
+
+Examples:
+    >>> from planner.domain.playbook import parse_playbook
+    >>> text = '''
+    ... id: tiny
+    ... version: "{v}"
+    ... title: Tiny
+    ... phases:
+    ...   - ordinal: 1
+    ...     key: pilot
+    ...     name: Pilot
+    ...     tasks:
+    ...       - {{key: design, name: Design, duration: {d}}}
+    ...       - {{key: training, name: Training, duration: {d}}}
+    ... '''
+    >>> old = parse_playbook(text.format(v="1.0", d=5))
+    >>> new = parse_playbook(text.format(v="1.1", d=8))
+    >>> program = ProgramSnapshot(items={
+    ...     "design": ProgramItem(key="design", phase_key="pilot", name="Design", duration=5,
+    ...                           from_playbook=True, edited=False),
+    ...     "training": ProgramItem(key="training", phase_key="pilot", name="Training",
+    ...                             duration=6, from_playbook=True, edited=True)})
+    >>> plan = plan_upgrade(program, old, new)
+    >>> [(a.op, a.key, a.fields) for a in plan.actions]
+    [('update', 'design', {'duration': (5, 8)})]
+    >>> [(c.id, c.program_value, c.old_playbook_value, c.new_playbook_value)
+    ...  for c in plan.conflicts]
+    [('task:training:duration', 6, 5, 8)]
+    >>> final = apply_decisions(plan, {"task:training:duration": "keep_program"})
+    >>> [(a.op, a.key, a.code) for a in final]
+    [('update', 'design', 'unchanged_in_program'), ('keep', 'training', 'kept_by_lead')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Final, Literal
+
+import networkx as nx
+
+from planner.domain.errors import DependencyCycleError, ValidationError
+from planner.domain.playbook import (
+    ManualCriterion,
+    MaxRiskBandCriterion,
+    MetricTargetCriterion,
+    MilestonesDoneCriterion,
+    Playbook,
+    Task,
+    Text,
+)
+from planner.domain.playbook_diff import keyed_gate, link_key, split_link_key
+
+Op = Literal["add", "update", "remove", "keep", "skip"]
+UpgradeSection = Literal["task", "milestone", "dependency", "risk", "metric", "gate"]
+Decision = Literal["take_new", "keep_program"]
+Value = str | int | float | Mapping[int, float] | None
+
+SECTION_ORDER: Final[tuple[UpgradeSection, ...]] = (
+    "task",
+    "milestone",
+    "dependency",
+    "risk",
+    "metric",
+    "gate",
+)
+DECISIONS: Final[tuple[Decision, ...]] = ("take_new", "keep_program")
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgramItem:
+    """A work item of the program; ``duration`` is 0 for a milestone."""
+
+    key: str
+    phase_key: str
+    name: str
+    duration: int
+    workstream: str | None = None
+    owner_role: str | None = None
+    from_playbook: bool
+    edited: bool
+    kind: Literal["task", "milestone"] = "task"
+    name_zh: str | None = None
+    has_progress: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgramLink:
+    """A dependency of the program, predecessor → successor."""
+
+    predecessor: str
+    successor: str
+    type: str = "FS"
+    lag: int = 0
+    from_playbook: bool
+    edited: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgramRisk:
+    """A risk of the program's register (``edited`` covers status changes and reviews)."""
+
+    key: str
+    title: str
+    likelihood: int
+    impact: int
+    mitigation: str | None = None
+    from_playbook: bool
+    edited: bool
+    response: str = "mitigate"
+    title_zh: str | None = None
+    mitigation_zh: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgramMetric:
+    """A metric of the program with its per-phase targets (phase ordinal → target)."""
+
+    key: str
+    targets: Mapping[int, float]
+    from_playbook: bool
+    edited: bool
+    has_readings: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgramGateCriterion:
+    """A gate criterion of one of the program's phases, stored as the models store it."""
+
+    phase_key: str
+    kind: Literal["metric_target", "milestones_done", "max_risk_band", "manual"]
+    reference: str = ""  # metric key, space-separated milestone keys, or band
+    text: str = ""
+    text_zh: str | None = None
+    from_playbook: bool
+    edited: bool
+    judged: bool = False  # a manual criterion whose outcome has been recorded
+
+    @property
+    def key(self) -> str:
+        """The same key :func:`~planner.domain.playbook_diff.gate_criterion_key` gives."""
+        if self.kind == "metric_target":
+            return f"metric_target:{self.reference}"
+        if self.kind == "manual":
+            return f"manual:{self.text or self.text_zh or ''}"
+        return self.kind
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgramSnapshot:
+    """The program as the upgrade sees it. ``phases`` defaults to the items' phases."""
+
+    items: Mapping[str, ProgramItem]
+    links: Collection[ProgramLink] = ()
+    risks: Mapping[str, ProgramRisk] = field(default_factory=dict)
+    metrics: Mapping[str, ProgramMetric] = field(default_factory=dict)
+    gate_criteria: Sequence[ProgramGateCriterion] = ()
+    phases: Collection[str] | None = None
+
+    def phase_keys(self) -> set[str]:
+        """The program's phase keys."""
+        if self.phases is not None:
+            return set(self.phases)
+        return {item.phase_key for item in self.items.values()}
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+@dataclass(frozen=True)
+class UpgradeAction:
+    """One step: add, update, remove, keep (nothing changes, said explicitly) or skip.
+
+    ``fields`` maps a field to ``(program value, new value)``; for a dependency the key is
+    ``"pred → succ"``, for a gate criterion ``phase`` names the phase.
+    """
+
+    op: Op
+    section: UpgradeSection
+    key: str
+    fields: dict[str, tuple[Value, Value]] = field(default_factory=dict)
+    reason: str = ""
+    phase: str | None = None
+    code: str = ""
+    reason_zh: str = ""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A change the lead decides: take the new playbook's value or keep the program's."""
+
+    section: UpgradeSection
+    key: str
+    field: str | None
+    program_value: Value
+    old_playbook_value: Value
+    new_playbook_value: Value
+    reason: str
+    phase: str | None = None
+    code: str = ""
+    reason_zh: str = ""
+    take_new: tuple[UpgradeAction, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """Stable id, e.g. ``"task:pilot-training:duration"``; a gate's includes its phase."""
+        phase = self.phase if self.section == "gate" else None
+        parts = [self.section, phase, self.key, self.field]
+        return ":".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class UpgradePlan:
+    """What an upgrade would do: automatic actions, and conflicts for the lead."""
+
+    playbook_id: str
+    from_version: str
+    to_version: str
+    actions: list[UpgradeAction]
+    conflicts: list[Conflict]
+    program_items: frozenset[str] = frozenset()
+    program_links: frozenset[str] = frozenset()
+
+    def counts(self) -> dict[str, int]:
+        """How many actions of each op, and how many conflicts."""
+        out = {op: 0 for op in ("add", "update", "remove", "keep", "skip")}
+        for action in self.actions:
+            out[action.op] += 1
+        out["conflicts"] = len(self.conflicts)
+        return out
+
+
+# --------------------------------------------------------------------------- reasons
+
+_REASONS: Final[dict[str, tuple[str, str]]] = {
+    "unchanged_in_program": (
+        "changed in the playbook; the program has not changed it",
+        "实施手册已修改；实施项目未修改过它",
+    ),
+    "new_in_playbook": ("new in playbook version {version}", "实施手册 {version} 版新增"),
+    "removed_from_playbook": (
+        "removed from the playbook; the program has not changed it",
+        "已从实施手册中删除；实施项目未修改过它",
+    ),
+    "added_by_program": ("added by the program", "由实施项目添加"),
+    "not_in_playbook": (
+        "in neither playbook version; left as it is",
+        "两个版本的实施手册中都没有；保持不变",
+    ),
+    "edited_in_program": (
+        "the program changed it and the playbook changed it too",
+        "实施项目和实施手册都修改了它",
+    ),
+    "removed_but_in_progress": (
+        "removed from the playbook, but work on it has started",
+        "已从实施手册中删除，但相关工作已经开始",
+    ),
+    "removed_but_has_readings": (
+        "removed from the playbook, but it has readings",
+        "已从实施手册中删除，但已有测量值",
+    ),
+    "removed_but_judged": (
+        "removed from the playbook, but it has been judged",
+        "已从实施手册中删除，但已有评定结果",
+    ),
+    "removed_but_edited": (
+        "removed from the playbook, but the program changed it",
+        "已从实施手册中删除，但实施项目修改过它",
+    ),
+    "removed_but_linked": (
+        "removed from the playbook, but the program's own dependency {link} uses it",
+        "已从实施手册中删除，但实施项目自己添加的依赖关系 {link} 用到它",
+    ),
+    "key_taken": (
+        "new in the playbook, but the program already has its own {section} with this key",
+        "实施手册新增，但实施项目已有同一键值的自建{section}",
+    ),
+    "missing_predecessor": (
+        "new in the playbook, but it depends on {other}, which the program has removed",
+        "实施手册新增，但它依赖于实施项目已删除的 {other}",
+    ),
+    "missing_phase": (
+        'its phase "{phase_key}" is not in the program',
+        '它所在的阶段 "{phase_key}" 不在实施项目中',
+    ),
+    "removed_by_program": (
+        "changed in the playbook, but the program has removed it",
+        "实施手册已修改，但实施项目已删除它",
+    ),
+    "missing_end": (
+        "{other} will not be in the program",
+        "{other} 不会在实施项目中",
+    ),
+    "end_removed": ("{other} is removed", "{other} 已删除"),
+    "would_close_cycle": (
+        "it would close a dependency cycle: {cycle}",
+        "它会形成循环依赖：{cycle}",
+    ),
+    "kept_by_lead": (
+        "the lead kept the program's version",
+        "项目负责人决定保留实施项目的版本",
+    ),
+    "taken_by_lead": (
+        "the lead took the new playbook's version",
+        "项目负责人决定采用新版实施手册",
+    ),
+}
+
+_SECTION_ZH: Final[dict[str, str]] = {
+    "task": "任务",
+    "milestone": "里程碑",
+    "dependency": "依赖关系",
+    "risk": "风险",
+    "metric": "指标",
+    "gate": "关口条件",
+}
+
+
+def reason_text(code: str, **details: str) -> tuple[str, str]:
+    """The English and Chinese reason for ``code``, with ``details`` filled in.
+
+    Examples:
+        >>> reason_text("missing_phase", phase_key="rollout")[0]
+        'its phase "rollout" is not in the program'
+    """
+    en, zh = _REASONS[code]
+    section = details.get("section", "")
+    return (
+        en.format(**details),
+        zh.format(**{**details, "section": _SECTION_ZH.get(section, section)}),
+    )
+
+
+def _action(
+    op: Op,
+    section: UpgradeSection,
+    key: str,
+    code: str,
+    fields: dict[str, tuple[Value, Value]] | None = None,
+    phase: str | None = None,
+    **details: str,
+) -> UpgradeAction:
+    en, zh = reason_text(code, section=section, **details)
+    return UpgradeAction(op, section, key, dict(fields or {}), en, phase, code, zh)
+
+
+def _conflict(
+    section: UpgradeSection,
+    key: str,
+    field_name: str | None,
+    values: tuple[Value, Value, Value],
+    code: str,
+    take_new: Iterable[UpgradeAction],
+    phase: str | None = None,
+    **details: str,
+) -> Conflict:
+    en, zh = reason_text(code, section=section, **details)
+    return Conflict(section, key, field_name, *values, en, phase, code, zh, tuple(_taken(take_new)))
+
+
+def _taken(actions: Iterable[UpgradeAction]) -> Iterable[UpgradeAction]:
+    en, zh = reason_text("taken_by_lead")
+    for action in actions:
+        yield replace(action, code="taken_by_lead", reason=en, reason_zh=zh)
+
+
+# --------------------------------------------------------------------------- normalised
+
+
+@dataclass(frozen=True)
+class _Thing:
+    """A playbook or program thing reduced to its section, phase and compared values."""
+
+    section: UpgradeSection
+    values: dict[str, Value]
+    phase: str | None = None
+    from_playbook: bool = True
+    edited: bool = False
+    progress: str | None = None  # the removal-conflict code when there is progress
+    requires: tuple[str, ...] = ()  # predecessors (new work items)
+
+
+def _en(text: Text | None) -> str | None:
+    return None if text is None else text.en
+
+
+def _zh(text: Text | None) -> str | None:
+    return None if text is None else text.zh
+
+
+def _playbook_items(pb: Playbook) -> dict[str, _Thing]:
+    out: dict[str, _Thing] = {}
+    for phase, item in pb.work_items():
+        is_task = isinstance(item, Task)
+        out[item.key] = _Thing(
+            "task" if is_task else "milestone",
+            {
+                "kind": "task" if is_task else "milestone",
+                "phase_key": phase.key,
+                "name": _en(item.name),
+                "name_zh": _zh(item.name),
+                "duration": item.duration if isinstance(item, Task) else 0,
+                "workstream": item.workstream,
+                "owner_role": item.owner_role,
+            },
+            phase=phase.key,
+            requires=tuple(dep.key for dep in item.depends_on),
+        )
+    return out
+
+
+def _program_items(program: ProgramSnapshot) -> dict[str, _Thing]:
+    return {
+        key: _Thing(
+            item.kind,
+            {
+                "kind": item.kind,
+                "phase_key": item.phase_key,
+                "name": item.name,
+                "name_zh": item.name_zh,
+                "duration": item.duration,
+                "workstream": item.workstream,
+                "owner_role": item.owner_role,
+            },
+            phase=item.phase_key,
+            from_playbook=item.from_playbook,
+            edited=item.edited,
+            progress="removed_but_in_progress" if item.has_progress else None,
+        )
+        for key, item in program.items.items()
+    }
+
+
+def _playbook_links(pb: Playbook) -> dict[str, _Thing]:
+    return {
+        link_key(dep.key, item.key): _Thing(
+            "dependency", {"type": dep.type, "lag": dep.lag}, phase=phase.key
+        )
+        for phase, item in pb.work_items()
+        for dep in item.depends_on
+    }
+
+
+def _program_links(program: ProgramSnapshot) -> dict[str, _Thing]:
+    phase_of = {key: item.phase_key for key, item in program.items.items()}
+    return {
+        link_key(link.predecessor, link.successor): _Thing(
+            "dependency",
+            {"type": link.type, "lag": link.lag},
+            phase=phase_of.get(link.successor),
+            from_playbook=link.from_playbook,
+            edited=link.edited,
+        )
+        for link in program.links
+    }
+
+
+def _playbook_risks(pb: Playbook) -> dict[str, _Thing]:
+    return {
+        risk.key: _Thing(
+            "risk",
+            {
+                "title": _en(risk.title),
+                "title_zh": _zh(risk.title),
+                "likelihood": risk.likelihood,
+                "impact": risk.impact,
+                "response": risk.response,
+                "mitigation": _en(risk.mitigation),
+                "mitigation_zh": _zh(risk.mitigation),
+            },
+        )
+        for risk in pb.risks
+    }
+
+
+def _program_risks(program: ProgramSnapshot) -> dict[str, _Thing]:
+    return {
+        key: _Thing(
+            "risk",
+            {
+                "title": risk.title,
+                "title_zh": risk.title_zh,
+                "likelihood": risk.likelihood,
+                "impact": risk.impact,
+                "response": risk.response,
+                "mitigation": risk.mitigation,
+                "mitigation_zh": risk.mitigation_zh,
+            },
+            from_playbook=risk.from_playbook,
+            edited=risk.edited,
+        )
+        for key, risk in program.risks.items()
+    }
+
+
+def _playbook_metrics(pb: Playbook) -> dict[str, _Thing]:
+    return {m.key: _Thing("metric", {"targets": dict(m.targets)}) for m in pb.metrics}
+
+
+def _program_metrics(program: ProgramSnapshot) -> dict[str, _Thing]:
+    return {
+        key: _Thing(
+            "metric",
+            {"targets": dict(metric.targets)},
+            from_playbook=metric.from_playbook,
+            edited=metric.edited,
+            progress="removed_but_has_readings" if metric.has_readings else None,
+        )
+        for key, metric in program.metrics.items()
+    }
+
+
+def _gate_id(phase: str, key: str) -> str:
+    return f"{phase}\x1f{key}"
+
+
+def _playbook_gates(pb: Playbook) -> dict[str, _Thing]:
+    out: dict[str, _Thing] = {}
+    for phase in pb.phases:
+        for key, criterion in keyed_gate(phase.gate).items():
+            reference, text, text_zh = "", "", None
+            if isinstance(criterion, MetricTargetCriterion):
+                reference = criterion.metric
+            elif isinstance(criterion, MilestonesDoneCriterion):
+                reference = " ".join(criterion.milestones)
+            elif isinstance(criterion, MaxRiskBandCriterion):
+                reference = criterion.band
+            elif isinstance(criterion, ManualCriterion):
+                text, text_zh = criterion.text.en or "", criterion.text.zh
+            out[_gate_id(phase.key, key)] = _Thing(
+                "gate",
+                {"kind": criterion.kind, "reference": reference, "text": text, "text_zh": text_zh},
+                phase=phase.key,
+            )
+    return out
+
+
+def _program_gates(program: ProgramSnapshot) -> dict[str, _Thing]:
+    out: dict[str, _Thing] = {}
+    for criterion in program.gate_criteria:
+        key, n = criterion.key, 1
+        while _gate_id(criterion.phase_key, key) in out:
+            n += 1
+            key = f"{criterion.key}#{n}"
+        out[_gate_id(criterion.phase_key, key)] = _Thing(
+            "gate",
+            {
+                "kind": criterion.kind,
+                "reference": criterion.reference,
+                "text": criterion.text,
+                "text_zh": criterion.text_zh,
+            },
+            phase=criterion.phase_key,
+            from_playbook=criterion.from_playbook,
+            edited=criterion.edited,
+            progress="removed_but_judged" if criterion.judged else None,
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- planning
+
+
+class _Planner:
+    def __init__(self, program: ProgramSnapshot, old: Playbook, new: Playbook) -> None:
+        self.program = program
+        self.old = old
+        self.new = new
+        self.phases = program.phase_keys()
+        self.actions: list[UpgradeAction] = []
+        self.conflicts: list[Conflict] = []
+        self.old_items = {item.key for _phase, item in old.work_items()}
+        self.own_links = {
+            (link.predecessor, link.successor) for link in program.links if not link.from_playbook
+        }
+
+    # -- generic rules, shared by every section
+
+    def run(
+        self,
+        old: dict[str, _Thing],
+        new: dict[str, _Thing],
+        program: dict[str, _Thing],
+    ) -> None:
+        order = [*new, *(k for k in old if k not in new)]
+        order += [k for k in program if k not in new and k not in old]
+        for ident in order:
+            o, n, p = old.get(ident), new.get(ident), program.get(ident)
+            thing = n or p or o
+            assert thing is not None
+            section = thing.section
+            key = ident.rpartition("\x1f")[2]
+            phase = thing.phase
+            if p is None:
+                self._absent(section, key, phase, o, n)
+            elif not p.from_playbook:
+                self._program_own(section, key, phase, o, n, p)
+            elif n is None:
+                if o is not None:
+                    self._removed(section, key, phase, p)
+                else:
+                    self.actions.append(
+                        _action("keep", section, key, "not_in_playbook", None, phase)
+                    )
+            else:
+                self._changed(section, key, phase, o, n, p)
+
+    def _absent(
+        self,
+        section: UpgradeSection,
+        key: str,
+        phase: str | None,
+        o: _Thing | None,
+        n: _Thing | None,
+    ) -> None:
+        if n is None:
+            return
+        if o is not None:
+            if o.values != n.values:
+                self.actions.append(
+                    _action("skip", section, key, "removed_by_program", None, phase)
+                )
+            return
+        fields = {name: (None, value) for name, value in n.values.items()}
+        add = _action(
+            "add", section, key, "new_in_playbook", fields, phase, version=self.new.version
+        )
+        where = phase if section == "gate" else n.values.get("phase_key")
+        if section in {"task", "milestone", "gate"} and where not in self.phases:
+            self.actions.append(
+                _action("skip", section, key, "missing_phase", fields, phase, phase_key=str(where))
+            )
+            return
+        gone = [
+            pred for pred in n.requires if pred not in self.program.items and pred in self.old_items
+        ]
+        if gone:
+            self.conflicts.append(
+                _conflict(
+                    section,
+                    key,
+                    None,
+                    (None, None, str(n.values.get("name"))),
+                    "missing_predecessor",
+                    [add],
+                    phase,
+                    other=", ".join(gone),
+                )
+            )
+            return
+        self.actions.append(add)
+
+    def _program_own(
+        self,
+        section: UpgradeSection,
+        key: str,
+        phase: str | None,
+        o: _Thing | None,
+        n: _Thing | None,
+        p: _Thing,
+    ) -> None:
+        if n is not None and o is None and n.values != p.values:
+            fields = {f: (p.values.get(f), v) for f, v in n.values.items() if p.values.get(f) != v}
+            take = _action("update", section, key, "taken_by_lead", fields, phase)
+            self.conflicts.append(
+                _conflict(
+                    section,
+                    key,
+                    None,
+                    (_label(p), None, _label(n)),
+                    "key_taken",
+                    [take],
+                    phase,
+                )
+            )
+            return
+        self.actions.append(_action("keep", section, key, "added_by_program", None, phase))
+
+    def _removed(self, section: UpgradeSection, key: str, phase: str | None, p: _Thing) -> None:
+        remove = _action("remove", section, key, "removed_from_playbook", None, phase)
+        code, details = None, {}
+        if p.progress:
+            code = p.progress
+        elif p.edited and not self._end_removed(section, key):
+            # an edited dependency goes without asking only with an item removed automatically
+            code = "removed_but_edited"
+        elif section in {"task", "milestone"}:
+            linked = sorted(link_key(a, b) for a, b in self.own_links if key in (a, b))
+            if linked:
+                code, details = "removed_but_linked", {"link": linked[0]}
+        if code is None:
+            self.actions.append(remove)
+            return
+        self.conflicts.append(
+            _conflict(
+                section, key, None, (_label(p), _label(p), None), code, [remove], phase, **details
+            )
+        )
+
+    def _end_removed(self, section: UpgradeSection, key: str) -> bool:
+        """A dependency one of whose ends this plan removes automatically."""
+        if section != "dependency":
+            return False
+        removed = {
+            a.key for a in self.actions if a.op == "remove" and a.section in {"task", "milestone"}
+        }
+        return any(end in removed for end in split_link_key(key))
+
+    def _changed(
+        self,
+        section: UpgradeSection,
+        key: str,
+        phase: str | None,
+        o: _Thing | None,
+        n: _Thing,
+        p: _Thing,
+    ) -> None:
+        auto: dict[str, tuple[Value, Value]] = {}
+        for name, new_value in n.values.items():
+            old_value = o.values.get(name) if o else None
+            program_value = p.values.get(name)
+            if (o is not None and new_value == old_value) or program_value == new_value:
+                continue
+            if name == "phase_key" and new_value not in self.phases:
+                self.actions.append(
+                    _action(
+                        "skip",
+                        section,
+                        key,
+                        "missing_phase",
+                        {name: (program_value, new_value)},
+                        phase,
+                        phase_key=str(new_value),
+                    )
+                )
+                continue
+            if not p.edited:
+                auto[name] = (program_value, new_value)
+                continue
+            take = _action(
+                "update", section, key, "taken_by_lead", {name: (program_value, new_value)}, phase
+            )
+            self.conflicts.append(
+                _conflict(
+                    section,
+                    key,
+                    name,
+                    (program_value, old_value, new_value),
+                    "edited_in_program",
+                    [take],
+                    phase,
+                )
+            )
+        if auto:
+            self.actions.append(
+                _action("update", section, key, "unchanged_in_program", auto, phase)
+            )
+
+    # -- dependencies: ends and cycles
+
+    def check_links(self) -> None:
+        """Skip new links whose ends will be missing or that close a cycle."""
+        removed = {a.key for a in self.actions if a.op == "remove" and a.section != "dependency"}
+        coming = {
+            a.key for a in self.actions if a.op == "add" and a.section in {"task", "milestone"}
+        } | {
+            c.key
+            for c in self.conflicts
+            if c.section in {"task", "milestone"} and c.code in {"missing_predecessor", "key_taken"}
+        }
+        present = (set(self.program.items) - removed) | coming
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        dropped = {a.key for a in self.actions if a.op == "remove" and a.section == "dependency"}
+        for link in self.program.links:
+            if link_key(link.predecessor, link.successor) not in dropped:
+                graph.add_edge(link.predecessor, link.successor)
+        kept: list[UpgradeAction] = []
+        for action in self.actions:
+            if action.op != "add" or action.section != "dependency":
+                kept.append(action)
+                continue
+            pred, succ = split_link_key(action.key)
+            missing = [k for k in (pred, succ) if k not in present]
+            if missing:
+                kept.append(
+                    _action(
+                        "skip",
+                        "dependency",
+                        action.key,
+                        "missing_end",
+                        action.fields,
+                        action.phase,
+                        other=missing[0],
+                    )
+                )
+                continue
+            if graph.has_node(succ) and graph.has_node(pred) and nx.has_path(graph, succ, pred):
+                path = nx.shortest_path(graph, succ, pred)
+                cycle = " → ".join([pred, *path])
+                kept.append(
+                    _action(
+                        "skip",
+                        "dependency",
+                        action.key,
+                        "would_close_cycle",
+                        action.fields,
+                        action.phase,
+                        cycle=cycle,
+                    )
+                )
+                continue
+            graph.add_edge(pred, succ)
+            kept.append(action)
+        self.actions = kept
+
+
+def _label(thing: _Thing) -> Value:
+    """A short value naming a thing in a conflict (its name, title or criterion)."""
+    for name in ("name", "title", "reference", "text"):
+        value = thing.values.get(name)
+        if value:
+            return value
+    if "type" in thing.values:
+        lag = thing.values.get("lag") or 0
+        return f"{thing.values['type']}{lag:+d}" if lag else str(thing.values["type"])
+    targets = thing.values.get("targets")
+    return targets if isinstance(targets, Mapping) else None
+
+
+def plan_upgrade(program: ProgramSnapshot, old: Playbook, new: Playbook) -> UpgradePlan:
+    """What upgrading ``program`` from playbook ``old`` to ``new`` would do (see the rules).
+
+    Raises :class:`ValidationError` when the two playbooks have different ids.
+
+    Examples:
+        >>> from planner.domain.playbook import parse_playbook
+        >>> pb = parse_playbook(
+        ...     "id: a\\nversion: '1'\\ntitle: A\\nphases: [{ordinal: 0, key: p, name: P}]"
+        ... )
+        >>> plan_upgrade(ProgramSnapshot(items={}), pb, pb).counts()["conflicts"]
+        0
+    """
+    if old.id != new.id:
+        raise ValidationError(
+            f'cannot upgrade from playbook "{old.id}" to a different playbook "{new.id}"',
+            [("playbook", f'expected a version of "{old.id}"')],
+        )
+    planner = _Planner(program, old, new)
+    planner.run(_playbook_items(old), _playbook_items(new), _program_items(program))
+    planner.run(_playbook_links(old), _playbook_links(new), _program_links(program))
+    planner.run(_playbook_risks(old), _playbook_risks(new), _program_risks(program))
+    planner.run(_playbook_metrics(old), _playbook_metrics(new), _program_metrics(program))
+    planner.run(_playbook_gates(old), _playbook_gates(new), _program_gates(program))
+    planner.check_links()
+    conflicts = _unique_ids(planner.conflicts)
+    return UpgradePlan(
+        new.id,
+        old.version,
+        new.version,
+        _ordered(planner.actions),
+        conflicts,
+        frozenset(program.items),
+        frozenset(link_key(link.predecessor, link.successor) for link in program.links),
+    )
+
+
+def _unique_ids(conflicts: list[Conflict]) -> list[Conflict]:
+    seen: set[str] = set()
+    out: list[Conflict] = []
+    for conflict in _ordered_conflicts(conflicts):
+        if conflict.id in seen:  # pragma: no cover - keys are unique per section and phase
+            raise AssertionError(f"two conflicts with the id {conflict.id}")
+        seen.add(conflict.id)
+        out.append(conflict)
+    return out
+
+
+def _ordered(actions: Iterable[UpgradeAction]) -> list[UpgradeAction]:
+    return sorted(actions, key=lambda a: SECTION_ORDER.index(a.section))
+
+
+def _ordered_conflicts(conflicts: Iterable[Conflict]) -> list[Conflict]:
+    return sorted(conflicts, key=lambda c: SECTION_ORDER.index(c.section))
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def apply_decisions(plan: UpgradePlan, decisions: Mapping[str, str]) -> list[UpgradeAction]:
+    """The final actions once the lead has decided every conflict.
+
+    ``decisions`` maps each conflict id to ``"take_new"`` or ``"keep_program"``. Raises
+    :class:`ValidationError` naming every undecided or unknown conflict and every bad
+    decision, and :class:`DependencyCycleError` if the result would have a cycle.
+
+    The result: the plan's actions, then for each conflict either its ``take_new`` actions
+    or a *keep*; updates of one thing merged into one action; a dependency whose end is
+    not in the program afterwards skipped (when new) or removed (when the program has it).
+
+    Examples:
+        >>> plan = UpgradePlan("a", "1", "2", [], [])
+        >>> apply_decisions(plan, {})
+        []
+        >>> apply_decisions(plan, {"task:x": "take_new"})
+        Traceback (most recent call last):
+        ...
+        planner.domain.errors.ValidationError: 1 problem(s) with the upgrade decisions
+    """
+    errors: list[tuple[str, str]] = []
+    known = {c.id for c in plan.conflicts}
+    for conflict_id, decision in decisions.items():
+        if conflict_id not in known:
+            errors.append((conflict_id, "no such conflict in this upgrade"))
+        elif decision not in DECISIONS:
+            errors.append((conflict_id, f'decide "take_new" or "keep_program", not "{decision}"'))
+    for conflict in plan.conflicts:
+        if conflict.id not in decisions:
+            errors.append(
+                (conflict.id, "not decided yet: take the new value or keep the program's")
+            )
+    if errors:
+        raise ValidationError(f"{len(errors)} problem(s) with the upgrade decisions", errors)
+
+    actions = list(plan.actions)
+    for conflict in plan.conflicts:
+        if decisions[conflict.id] == "take_new":
+            actions.extend(conflict.take_new)
+        else:
+            actions.append(
+                _action(
+                    "keep", conflict.section, conflict.key, "kept_by_lead", None, conflict.phase
+                )
+            )
+    actions = _merge(actions)
+    actions = _settle_links(plan, actions)
+    return _ordered(actions)
+
+
+def _merge(actions: list[UpgradeAction]) -> list[UpgradeAction]:
+    """One update and one keep per thing (fields merged); no keep where the thing changes."""
+    out: list[UpgradeAction] = []
+    index: dict[tuple[str, str | None, str, str], int] = {}
+    for action in actions:
+        ident = (action.section, action.phase, action.key, action.op)
+        if action.op in {"update", "keep"} and ident in index:
+            first = out[index[ident]]
+            out[index[ident]] = replace(first, fields={**first.fields, **action.fields})
+            continue
+        index.setdefault(ident, len(out))
+        out.append(action)
+    changing = {(a.section, a.phase, a.key) for a in out if a.op in {"update", "remove", "add"}}
+    return [
+        a
+        for a in out
+        if not (
+            a.op == "keep" and a.code == "kept_by_lead" and (a.section, a.phase, a.key) in changing
+        )
+    ]
+
+
+def _settle_links(plan: UpgradePlan, actions: list[UpgradeAction]) -> list[UpgradeAction]:
+    items = set(plan.program_items)
+    for action in actions:
+        if action.section in {"task", "milestone"}:
+            if action.op == "remove":
+                items.discard(action.key)
+            elif action.op == "add":
+                items.add(action.key)
+    links = set(plan.program_links)
+    out: list[UpgradeAction] = []
+    handled: set[str] = set()
+    for action in actions:
+        if action.section != "dependency" or action.op in {"skip", "remove"}:
+            if action.op == "remove":
+                handled.add(action.key)
+                links.discard(action.key)
+            out.append(action)
+            continue
+        pred, succ = split_link_key(action.key)
+        missing = next((k for k in (pred, succ) if k not in items), None)
+        handled.add(action.key)
+        if missing is None:
+            out.append(action)
+            if action.op == "add":
+                links.add(action.key)
+            elif action.op == "remove":
+                links.discard(action.key)
+        elif action.key in plan.program_links:
+            out.append(
+                _action(
+                    "remove",
+                    "dependency",
+                    action.key,
+                    "end_removed",
+                    None,
+                    action.phase,
+                    other=missing,
+                )
+            )
+            links.discard(action.key)
+        else:
+            out.append(
+                _action(
+                    "skip",
+                    "dependency",
+                    action.key,
+                    "missing_end",
+                    action.fields,
+                    action.phase,
+                    other=missing,
+                )
+            )
+    for key in sorted(plan.program_links - handled):
+        pred, succ = split_link_key(key)
+        missing = next((k for k in (pred, succ) if k not in items), None)
+        if missing is not None:
+            out.append(
+                _action("remove", "dependency", key, "end_removed", None, None, other=missing)
+            )
+            links.discard(key)
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_edges_from(split_link_key(key) for key in links)
+    if not nx.is_directed_acyclic_graph(graph):
+        raise DependencyCycleError([u for u, _ in nx.find_cycle(graph)])
+    return out
