@@ -1,0 +1,1 @@
+"""Plotly figure builders: plain dicts {"data": [...], "layout": {...}}; no database access."""
