@@ -497,17 +497,60 @@ def schedule_rag(
     return RagResult(rag, "; ".join(parts) + f" ({limit})")
 
 
-def metrics_rag(statuses: Mapping[str, Rag | None]) -> RagResult:
+@dataclass(frozen=True)
+class ItemFinish:
+    """A work item of a phase and when it finishes: the actual finish when done, else the
+    scheduler's forecast (None when there is none yet)."""
+
+    name: str
+    milestone: bool
+    finish: date | None
+
+
+def window_slips(window_end: date, items: Iterable[ItemFinish]) -> tuple[dict[str, int], int]:
+    """The inputs of ``schedule_rag`` for one phase: each milestone finishing after the
+    window's end with its days late, and the phase's overrun (the latest finish of any item
+    past the window end, 0 if none). Items without a finish date are left out.
+
+    Examples:
+        >>> end = date(2024, 4, 9)
+        >>> window_slips(end, [ItemFinish("Go-live", True, date(2024, 4, 12)),
+        ...                    ItemFinish("Training", False, date(2024, 4, 20)),
+        ...                    ItemFinish("Design", True, date(2024, 3, 1)),
+        ...                    ItemFinish("Report", True, None)])
+        ({'Go-live': 3}, 11)
+    """
+    slips: dict[str, int] = {}
+    overrun = 0
+    for item in items:
+        if item.finish is None:
+            continue
+        late = (item.finish - window_end).days
+        if late <= 0:
+            continue
+        overrun = max(overrun, late)
+        if item.milestone:
+            slips[item.name] = max(late, slips.get(item.name, 0))
+    return slips, overrun
+
+
+def metrics_rag(statuses: Mapping[str, Rag | None], *, expected: bool = True) -> RagResult:
     """Metrics RAG from each metric's status, by name.
 
     Rule: red if any metric is red; amber if any is amber, has no status yet (no reading
     or no target), or if no metric is tracked at all; green when every metric is green.
+    With ``expected=False`` (a phase no metric has a target for, such as the diagnosis) an
+    empty mapping is green: nothing is due to show adoption yet.
 
     Examples:
         >>> metrics_rag({"Active users": "green", "Junk orders": "amber"}).rag
         'amber'
+        >>> metrics_rag({}, expected=False)
+        RagResult(rag='green', reason='no metric has a target in this phase')
     """
     if not statuses:
+        if not expected:
+            return RagResult("green", "no metric has a target in this phase")
         return RagResult("amber", "no metrics are tracked, so nothing shows adoption")
     by: dict[str, list[str]] = {"red": [], "amber": [], "none": [], "green": []}
     for name, rag in statuses.items():

@@ -8,8 +8,8 @@ from planner.models.assessment import (
     InterviewScore,
 )
 from planner.models.audit import AuditEvent
-from planner.models.gate import GateCriterion
-from planner.models.metric import Metric, MetricReading, MetricTarget
+from planner.models.gate import GateCriterion, GateDecision
+from planner.models.metric import Metric, MetricReading, MetricTarget, StatusSettings
 from planner.models.plan import Dependency, Phase, WorkItem
 from planner.models.program import CalendarException, Program
 from planner.models.risk import Risk
@@ -25,12 +25,14 @@ __all__ = [
     "CalendarException",
     "Dependency",
     "GateCriterion",
+    "GateDecision",
     "Metric",
     "MetricReading",
     "MetricTarget",
     "Phase",
     "Program",
     "Risk",
+    "StatusSettings",
     "Membership",
     "ShareLink",
     "User",

@@ -1,4 +1,5 @@
-"""Adoption and benefit metrics, their per-phase targets and their readings."""
+"""Adoption and benefit metrics, their per-phase targets, their readings, and the program's
+status rules (how far from target still counts as amber, how many days of slip as amber)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ class Metric(Audited, db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         UniqueConstraint("program_id", "key"),
         CheckConstraint("direction IN ('higher', 'lower')", name="direction_known"),
+        CheckConstraint(
+            "amber_tolerance IS NULL OR (amber_tolerance >= 0 AND amber_tolerance <= 1)",
+            name="amber_tolerance_fraction",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,6 +37,10 @@ class Metric(Audited, db.Model):  # type: ignore[name-defined,misc]
     baseline: Mapped[float | None]
     owner: Mapped[str | None] = mapped_column(String(120))
     data_source: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    description_zh: Mapped[str | None] = mapped_column(Text)
+    # this metric's own amber band (fraction, 0.10 = 10%); None uses the program's setting
+    amber_tolerance: Mapped[float | None]
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -73,6 +82,8 @@ class MetricReading(Audited, db.Model):  # type: ignore[name-defined,misc]
     day: Mapped[date]
     value: Mapped[float]
     note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
 
     metric: Mapped[Metric] = relationship(back_populates="readings")
 
@@ -83,3 +94,36 @@ class MetricReading(Audited, db.Model):  # type: ignore[name-defined,misc]
     @property
     def audit_program_id(self) -> int | None:
         return self.metric.program_id if self.metric else None
+
+
+DEFAULT_AMBER_TOLERANCE = 0.10
+DEFAULT_SCHEDULE_TOLERANCE_DAYS = 5
+
+
+class StatusSettings(Audited, db.Model):  # type: ignore[name-defined,misc]
+    """A program's status rules; a program without a row uses the defaults."""
+
+    __tablename__ = "status_settings"
+    __table_args__ = (
+        UniqueConstraint("program_id"),
+        CheckConstraint(
+            "amber_tolerance >= 0 AND amber_tolerance <= 1", name="amber_tolerance_fraction"
+        ),
+        CheckConstraint(
+            "schedule_tolerance_days >= 0 AND schedule_tolerance_days <= 365",
+            name="schedule_tolerance_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    # how far a metric may miss its target and still be amber (fraction, 0.10 = 10%)
+    amber_tolerance: Mapped[float] = mapped_column(default=DEFAULT_AMBER_TOLERANCE)
+    # how many days a milestone may slip (or a phase overrun) and still be amber
+    schedule_tolerance_days: Mapped[int] = mapped_column(default=DEFAULT_SCHEDULE_TOLERANCE_DAYS)
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def audit_label(self) -> str:
+        return "status rules"

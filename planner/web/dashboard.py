@@ -1,7 +1,116 @@
-"""Pages of the dashboard area (URLs under /programs/<id>/...)."""
+"""The program dashboard (/programs/<id>/dashboard) and the portfolio of every program."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+
+from planner.charts.metrics import TimelinePhase, sparkline_figure, timeline_figure
+from planner.i18n import localized
+from planner.models.plan import Phase
+from planner.services import dashboard as service
+from planner.services.programs import get_program
+from planner.web.metrics import display_value
 
 bp = Blueprint("dashboard", __name__)
+
+
+def _phase_label(phase: Phase) -> str:
+    if phase.kind == "diagnosis":
+        return _("Diagnosis")
+    return _("Phase %(n)d", n=phase.ordinal)
+
+
+def _gate_text(status: service.PhaseStatus) -> str:
+    words = {"pass": _("pass"), "at_risk": _("at risk"), "fail": _("fail")}
+    decided = {"go": _("Go"), "conditional_go": _("Conditional go"), "no_go": _("No-go")}
+    latest = status.gate.latest_decision
+    if latest is not None:
+        return _("Gate: %(kind)s", kind=decided.get(latest.kind, latest.kind))
+    if status.state == "future":
+        return _("Outlook: %(result)s", result=words[status.gate.evaluation.overall])
+    return _("Gate: %(result)s", result=words[status.gate.evaluation.overall])
+
+
+@bp.get("/programs/<int:program_id>/dashboard")
+def show(program_id: int):  # type: ignore[no-untyped-def]
+    get_program(program_id)
+    today = date.today()
+    board = service.build_dashboard(program_id, today)
+    timeline = timeline_figure(
+        [
+            TimelinePhase(
+                label=_phase_label(s.phase),
+                start=s.phase.window_start,
+                end=s.phase.window_end,
+                rag=s.rag,
+                gate_result=s.gate.evaluation.overall,
+                gate_text=_gate_text(s),
+                future=s.state == "future",
+            )
+            for s in board.phases
+        ],
+        today=today,
+        labels={"today": _("Today"), "gate": _("Gate")},
+    )
+    sparks = [
+        sparkline_figure(line.readings, target=line.status.target, rag=line.status.status)
+        for line in board.key_metrics
+    ]
+    return render_template(
+        "dashboard/show.html",
+        program=board.program,
+        board=board,
+        timeline=timeline,
+        sparks=sparks,
+        today=today,
+        phase_label=_phase_label,
+        gate_text=_gate_text,
+        format_value=display_value,
+    )
+
+
+def _visible_program_ids() -> list[int] | None:
+    """Programs the signed-in user may read (None: no sign-in layer, show all)."""
+    try:
+        from flask_login import current_user
+
+        from planner.services.users import programs_for
+    except ImportError:
+        return None
+    if not getattr(current_user, "is_authenticated", False):
+        return None
+    if getattr(current_user, "is_admin", False):
+        return None
+    return [p.id for p in programs_for(current_user)]
+
+
+@bp.get("/portfolio")
+def portfolio():  # type: ignore[no-untyped-def]
+    today = date.today()
+    sort = request.args.get("sort", "name")
+    if sort not in service.SORT_KEYS:
+        sort = "name"
+    descending = request.args.get("dir") == "desc"
+    rows = service.portfolio(today, sort, descending, program_ids=_visible_program_ids())
+    columns: list[tuple[str, Any]] = [
+        ("name", _("Program")),
+        ("phase", _("Current phase")),
+        ("gate", _("Next gate")),
+        ("rag", _("RAG")),
+        ("maturity", _("Maturity level")),
+        ("progress", _("Through the program")),
+    ]
+    return render_template(
+        "dashboard/portfolio.html",
+        rows=rows,
+        columns=columns,
+        sort=sort,
+        descending=descending,
+        today=today,
+        phase_label=_phase_label,
+        localized=localized,
+    )

@@ -43,6 +43,7 @@ POLICY: dict[str, Rule] = {
     "history.index": "read",
     "admin.users": {"GET": "admin", "POST": "admin"},
     "admin.user_update": "admin",
+    "dashboard.portfolio": "signed_in",
 }
 
 # Until each area's routes are listed above one by one, its blueprint reads with "read" and

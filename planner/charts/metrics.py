@@ -1,0 +1,407 @@
+"""Metric and dashboard charts: the metric trend, sparklines and the phase timeline.
+
+Builders take domain values and plain data (labels already translated) and return plotly
+figures as dicts, one trace per visual layer; no database access, no Flask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Final
+
+from planner.domain.metrics import Forecast, Reading, format_value
+
+RAG_COLOURS: Final = {"green": "#1b7f3a", "amber": "#d98c00", "red": "#c62828"}
+NO_STATUS: Final = "#6c757d"
+GATE_COLOURS: Final = {"pass": "#1b7f3a", "at_risk": "#d98c00", "fail": "#c62828"}
+_BAND_FILLS: Final = ("rgba(31, 78, 121, 0.07)", "rgba(31, 78, 121, 0.15)")
+_DIAGNOSIS_FILL: Final = "rgba(111, 66, 193, 0.12)"
+_DAY_MS: Final = 86_400_000
+
+DEFAULT_LABELS: Final = {
+    "readings": "Readings",
+    "target": "Target",
+    "forecast": "Forecast",
+    "baseline": "Baseline",
+    "today": "Today",
+    "gate": "Gate",
+    "value": "Value",
+    "date": "Date",
+}
+
+
+@dataclass(frozen=True)
+class PhaseBand:
+    """A phase window to shade: ``end`` is its last day (the gate date)."""
+
+    ordinal: int
+    label: str
+    start: date
+    end: date
+    diagnosis: bool = False
+
+
+def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
+    return {**DEFAULT_LABELS, **(labels or {})}
+
+
+def _iso(d: date) -> str:
+    return d.isoformat()
+
+
+def _clamp(value: float, bounds: tuple[float, float] | None) -> float:
+    if bounds is None:
+        return value
+    return min(bounds[1], max(bounds[0], value))
+
+
+def trend_figure(
+    *,
+    readings: Sequence[Reading],
+    target_steps: Sequence[tuple[date, float]],
+    phases: Sequence[PhaseBand],
+    unit: str,
+    today: date | None = None,
+    forecast: Forecast | None = None,
+    baseline: float | None = None,
+    percentage: bool = False,
+    labels: Mapping[str, str] | None = None,
+    title: str = "",
+) -> dict[str, Any]:
+    """A metric over time: readings, the per-phase target steps, the phase windows as
+    shaded bands, the baseline, today, and the linear forecast up to the phase's gate.
+
+    >>> fig = trend_figure(readings=[Reading(date(2024, 1, 8), 30.0)],
+    ...                    target_steps=[(date(2024, 1, 1), 60.0), (date(2024, 4, 9), 60.0)],
+    ...                    phases=[PhaseBand(1, "Phase 1", date(2024, 1, 1), date(2024, 4, 9))],
+    ...                    unit="%")
+    >>> [t["name"] for t in fig["data"]], fig["data"][0]["line"]["shape"]
+    (['Target', 'Readings'], 'hv')
+    """
+    text = _labels(labels)
+    bounds = (0.0, 100.0) if percentage else None
+    data: list[dict[str, Any]] = []
+    if target_steps:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": text["target"],
+                "x": [_iso(d) for d, _ in target_steps],
+                "y": [t for _, t in target_steps],
+                "line": {"shape": "hv", "color": "#1f4e79", "width": 3, "dash": "dot"},
+                "hovertemplate": f"{text['target']}: %{{y}}<extra></extra>",
+            }
+        )
+    ordered = sorted(readings, key=lambda r: r.day)
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": text["readings"],
+            "x": [_iso(r.day) for r in ordered],
+            "y": [r.value for r in ordered],
+            "text": [r.note or "" for r in ordered],
+            "line": {"color": "#0b6e4f", "width": 3},
+            "marker": {"size": 8},
+            "hovertemplate": "%{x}: %{y}<br>%{text}<extra></extra>",
+        }
+    )
+    if forecast is not None:
+        start = ordered[-1].day if ordered else forecast.origin
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": text["forecast"],
+                "x": [_iso(start), _iso(forecast.until)],
+                "y": [
+                    _clamp(forecast.value_on(start), bounds),
+                    _clamp(forecast.value_at_until, bounds),
+                ],
+                "line": {"color": "#b45309", "width": 2, "dash": "dash"},
+                "marker": {"size": [0, 12], "symbol": "diamond"},
+                "hovertemplate": f"{text['forecast']} %{{x}}: %{{y:.1f}}<extra></extra>",
+            }
+        )
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
+    for index, band in enumerate(phases):
+        fill = _DIAGNOSIS_FILL if band.diagnosis else _BAND_FILLS[index % 2]
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": _iso(band.start),
+                "x1": _iso(band.end + timedelta(days=1)),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": fill,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+        annotations.append(
+            {
+                "x": _iso(band.start + (band.end - band.start) / 2),
+                "y": 1.0,
+                "xref": "x",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "text": band.label,
+                "showarrow": False,
+                "font": {"size": 12, "color": "#333"},
+            }
+        )
+    if baseline is not None:
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "paper",
+                "yref": "y",
+                "x0": 0,
+                "x1": 1,
+                "y0": baseline,
+                "y1": baseline,
+                "line": {"color": "#888", "width": 1, "dash": "dot"},
+            }
+        )
+        annotations.append(
+            {
+                "x": 0,
+                "y": baseline,
+                "xref": "paper",
+                "yref": "y",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "text": f"{text['baseline']} {format_value(baseline, unit)}",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#555"},
+            }
+        )
+    if today is not None:
+        shapes.append(_today_line(today))
+        annotations.append(_today_note(today, text["today"]))
+    layout: dict[str, Any] = {
+        "margin": {"l": 60, "r": 20, "t": 50 if not title else 80, "b": 50},
+        "hovermode": "closest",
+        "legend": {"orientation": "h", "y": -0.15},
+        "xaxis": {"type": "date", "title": {"text": text["date"]}},
+        "yaxis": {
+            "title": {"text": f"{text['value']} ({unit})" if unit else text["value"]},
+            "zeroline": False,
+        },
+        "shapes": shapes,
+        "annotations": annotations,
+        "plot_bgcolor": "#fff",
+        "font": {"size": 14},
+    }
+    if title:
+        layout["title"] = {"text": title}
+    if percentage:
+        # from 0, with room above the highest point, never past 100% (plus a margin)
+        shown = [r.value for r in ordered] + [t for _, t in target_steps]
+        shown += [baseline] if baseline is not None else []
+        for trace in data[2:]:
+            shown += trace["y"]
+        top = max(shown, default=100.0)
+        layout["yaxis"]["range"] = [0, min(105.0, max(10.0, top * 1.15))]
+    return {"data": data, "layout": layout, "config": {"displaylogo": False}}
+
+
+def _today_line(today: date) -> dict[str, Any]:
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": _iso(today),
+        "x1": _iso(today),
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": "#c62828", "width": 2, "dash": "dash"},
+    }
+
+
+def _today_note(today: date, label: str) -> dict[str, Any]:
+    # inside the plot, at its top, right of the line: clear of the axis labels and the data
+    return {
+        "x": _iso(today),
+        "y": 1,
+        "xref": "x",
+        "yref": "paper",
+        "xanchor": "left",
+        "yanchor": "top",
+        "text": f" {label} {_iso(today)}",
+        "showarrow": False,
+        "font": {"size": 12, "color": "#c62828"},
+        "bgcolor": "rgba(255,255,255,0.8)",
+    }
+
+
+def sparkline_figure(
+    readings: Sequence[Reading],
+    *,
+    target: float | None = None,
+    rag: str | None = None,
+    height: int = 70,
+) -> dict[str, Any]:
+    """A tiny trend without axes: the readings, the target as a dotted line, and the
+    latest reading as a dot in its status colour.
+
+    >>> fig = sparkline_figure([Reading(date(2024, 1, 1), 1.0), Reading(date(2024, 1, 8), 2.0)],
+    ...                        target=3.0, rag="red")
+    >>> [t["name"] for t in fig["data"]], fig["data"][2]["marker"]["color"]
+    (['readings', 'target', 'latest'], '#c62828')
+    """
+    ordered = sorted(readings, key=lambda r: r.day)
+    xs = [_iso(r.day) for r in ordered]
+    ys = [r.value for r in ordered]
+    colour = RAG_COLOURS.get(rag or "", NO_STATUS)
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "readings",
+            "x": xs,
+            "y": ys,
+            "line": {"color": "#1f4e79", "width": 3},
+            "hoverinfo": "skip",
+        }
+    ]
+    if target is not None and xs:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "target",
+                "x": [xs[0], xs[-1]],
+                "y": [target, target],
+                "line": {"color": "#555", "width": 1.5, "dash": "dot"},
+                "hoverinfo": "skip",
+            }
+        )
+    if xs:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "latest",
+                "x": [xs[-1]],
+                "y": [ys[-1]],
+                "marker": {"color": colour, "size": 11},
+                "hoverinfo": "skip",
+            }
+        )
+    hidden = {"visible": False, "fixedrange": True}
+    return {
+        "data": data,
+        "layout": {
+            "height": height,
+            "margin": {"l": 4, "r": 8, "t": 4, "b": 4},
+            "showlegend": False,
+            "xaxis": hidden,
+            "yaxis": hidden,
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "paper_bgcolor": "rgba(0,0,0,0)",
+        },
+        "config": {"staticPlot": True, "displayModeBar": False},
+    }
+
+
+@dataclass(frozen=True)
+class TimelinePhase:
+    """One bar of the dashboard's timeline: the phase's RAG and its gate's result."""
+
+    label: str
+    start: date
+    end: date
+    rag: str | None  # None: not judged (future phase)
+    gate_result: str  # pass, at_risk, fail
+    gate_text: str  # e.g. "Gate: pass · decision go"
+    future: bool = False
+
+
+def timeline_figure(
+    phases: Sequence[TimelinePhase], *, today: date, labels: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The program's phases as bars coloured by RAG, each gate as a diamond coloured by its
+    result, and a line at today.
+
+    >>> fig = timeline_figure([TimelinePhase("P1", date(2024, 1, 1), date(2024, 4, 9),
+    ...                                      "green", "pass", "Gate: pass")],
+    ...                       today=date(2024, 2, 1))
+    >>> fig["data"][0]["base"], fig["data"][0]["x"], fig["data"][1]["marker"]["color"]
+    (['2024-01-01'], [8640000000], ['#1b7f3a'])
+    """
+    text = _labels(labels)
+    rows = [p.label for p in phases]
+    bar_colours = [RAG_COLOURS.get(p.rag or "", NO_STATUS) for p in phases]
+    data: list[dict[str, Any]] = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": "phases",
+            "y": rows,
+            "base": [_iso(p.start) for p in phases],
+            "x": [((p.end - p.start).days + 1) * _DAY_MS for p in phases],
+            "marker": {
+                "color": bar_colours,
+                "opacity": [0.45 if p.future else 0.9 for p in phases],
+                "line": {"color": "#fff", "width": 1},
+            },
+            # dates inside bars wide enough to hold them (the table beside says them too)
+            "text": [
+                f"{_iso(p.start)} → {_iso(p.end)}" if (p.end - p.start).days >= 60 else ""
+                for p in phases
+            ],
+            "hovertext": [f"{_iso(p.start)} → {_iso(p.end)}" for p in phases],
+            "textposition": "inside",
+            "insidetextanchor": "middle",
+            "textfont": {"color": "#fff", "size": 14},
+            "hovertemplate": "%{y}<br>%{hovertext}<extra></extra>",
+            "showlegend": False,
+        },
+        {
+            "type": "scatter",
+            "mode": "markers+text",
+            "name": text["gate"],
+            "y": rows,
+            "x": [_iso(p.end) for p in phases],
+            "marker": {
+                "symbol": "diamond",
+                "size": 20,
+                "color": [GATE_COLOURS.get(p.gate_result, NO_STATUS) for p in phases],
+                "line": {"color": "#111", "width": 2},
+            },
+            "text": [p.gate_text for p in phases],
+            "textposition": "middle right",
+            "textfont": {"size": 13, "color": "#111"},
+            "hovertemplate": "%{text}<extra></extra>",
+            "showlegend": False,
+            "cliponaxis": False,
+        },
+    ]
+    start = min((p.start for p in phases), default=today)
+    end = max((p.end for p in phases), default=today)
+    return {
+        "data": data,
+        "layout": {
+            "barmode": "overlay",
+            "height": 90 + 56 * max(len(phases), 1),
+            "margin": {"l": 10, "r": 160, "t": 30, "b": 40},
+            "xaxis": {
+                "type": "date",
+                "range": [_iso(start - timedelta(days=3)), _iso(end + timedelta(days=3))],
+                "gridcolor": "#ddd",
+            },
+            "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": 15}},
+            "shapes": [_today_line(today)],
+            "annotations": [_today_note(today, text["today"])],
+            "font": {"size": 15, "color": "#111"},
+            "plot_bgcolor": "#fff",
+        },
+        "config": {"displayModeBar": False},
+    }

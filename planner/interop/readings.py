@@ -1,0 +1,247 @@
+"""Metric readings from CSV (UTF-8 with or without BOM, or GB18030) or .xlsx, and back to CSV.
+
+The reader only understands the file: it finds the columns, decodes text, reads dates, and
+reports what it cannot read as ``row N, column "X"`` (N as a spreadsheet shows it: the
+header is row 1). Judging the readings (metric known, value a number, date inside the
+program, no duplicate) is the service's job, with the domain's rules.
+
+Columns, matched case-insensitively in English or Chinese: ``Metric`` (a metric key or
+name; optional when importing into one metric), ``Date``, ``Value``, ``Note`` (optional).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from planner.domain.errors import ImportFormatError
+
+try:  # formula-injection guard shared by every exporter (restore undoes it on import)
+    from planner.interop.neutralise import neutralise, restore
+except ImportError:  # pragma: no cover - the module ships with the interop package
+
+    def neutralise(value: object) -> object:
+        return value
+
+    def restore(value: object) -> object:
+        return value
+
+
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "metric": ("metric", "metric key", "key", "指标", "指标键"),
+    "date": ("date", "day", "reading date", "日期"),
+    "value": ("value", "reading", "数值", "值", "读数"),
+    "note": ("note", "notes", "comment", "备注", "说明"),
+}
+EXPORT_HEADER = ("Metric", "Date", "Value", "Note")
+_DATE_TEXT = re.compile(r"^\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*$")
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class RawReading:
+    """One data row: ``day`` None when the date could not be read (an error says why)."""
+
+    row: int
+    metric: str | None
+    day: date | None
+    value: object
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReadingTable:
+    """The rows of a file and the column headers as the file spells them."""
+
+    rows: list[RawReading]
+    date_column: str
+    value_column: str
+    metric_column: str | None = None
+    note_column: str | None = None
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read(data: bytes, filename: str) -> ReadingTable:
+    """Read a CSV or .xlsx file of readings; raise ImportFormatError if it is unreadable."""
+    name = filename.lower()
+    if name.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFormatError(
+            "old Excel .xls files are not supported: save the sheet as .xlsx or CSV",
+            [("file", "save the sheet as .xlsx or CSV")],
+        )
+    if name.endswith((".xlsx", ".xlsm")) or data.startswith(_XLSX_MAGIC):
+        return _table(_xlsx_rows(data))
+    if name.endswith((".csv", ".txt", ".tsv")) or not name:
+        return _table(_csv_rows(data))
+    raise ImportFormatError(
+        f'cannot read "{filename}": expected a .csv or .xlsx file',
+        [("file", "expected a .csv or .xlsx file")],
+    )
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (a BOM is dropped), else GB18030 (what Excel on Chinese Windows writes)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(
+            "the file is neither UTF-8 nor GB18030 text: save it as CSV UTF-8",
+            [("file", f"cannot decode byte {exc.start}: save it as CSV UTF-8")],
+        ) from exc
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
+    text = decode_text(data)
+    first = text.splitlines()[0] if text else ""
+    # the header row's most frequent separator: comma, semicolon (European Excel) or tab
+    delimiter = max(",;\t", key=lambda sep: (first.count(sep), sep == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise ImportFormatError(
+            f"the CSV file is malformed near row {reader.line_num}: {exc}",
+            [(f"row {reader.line_num}", str(exc))],
+        ) from exc
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        # data_only: a formula cell gives its cached value; nothing is ever computed
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportFormatError(
+            "the file is not a readable .xlsx workbook",
+            [("file", "not a readable .xlsx workbook")],
+        ) from exc
+    try:
+        names = {n.casefold(): n for n in book.sheetnames}
+        sheet = book[names.get("readings", book.sheetnames[0])]
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    finally:
+        book.close()
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = restore(value.strip())
+        return value.strip() if isinstance(value, str) else value
+    return value
+
+
+def _table(rows: Iterable[tuple[int, Sequence[Any]]]) -> ReadingTable:
+    iterator = iter(rows)
+    header: Sequence[Any] | None = None
+    for _index, values in iterator:
+        if any(v is not None and str(v).strip() for v in values):
+            header = values
+            break
+    if header is None:
+        raise ImportFormatError("the file is empty", [("file", "the file is empty")])
+    columns: dict[str, tuple[int, str]] = {}
+    for position, cell in enumerate(header):
+        title = str(cell).strip() if cell is not None else ""
+        wanted = title.casefold().replace("_", " ")
+        for logical, aliases in COLUMN_ALIASES.items():
+            if wanted in aliases and logical not in columns:
+                columns[logical] = (position, title)
+    missing = [n for n in ("date", "value") if n not in columns]
+    if missing:
+        found = ", ".join(f'"{str(c).strip()}"' for c in header if c not in (None, "")) or "none"
+        need = " and ".join(f'"{n.capitalize()}"' for n in missing)
+        raise ImportFormatError(
+            f"the header row needs a {need} column (found {found})",
+            [("columns", f"missing {need}; columns are Metric, Date, Value, Note")],
+        )
+
+    def cell(values: Sequence[Any], logical: str) -> Any:
+        if logical not in columns:
+            return None
+        position = columns[logical][0]
+        return _clean(values[position]) if position < len(values) else None
+
+    out: list[RawReading] = []
+    errors: list[tuple[str, str]] = []
+    date_title = columns["date"][1]
+    for index, values in iterator:
+        if not any(v is not None and str(v).strip() for v in values):
+            continue  # blank line
+        raw_day = cell(values, "date")
+        day, problem = parse_day(raw_day)
+        if problem:
+            errors.append((f'row {index}, column "{date_title}"', problem))
+        metric = cell(values, "metric")
+        note = cell(values, "note")
+        out.append(
+            RawReading(
+                row=index,
+                metric=str(metric) if metric not in (None, "") else None,
+                day=day,
+                value=cell(values, "value"),
+                note="" if note is None else str(note),
+            )
+        )
+    return ReadingTable(
+        rows=out,
+        date_column=date_title,
+        value_column=columns["value"][1],
+        metric_column=columns["metric"][1] if "metric" in columns else None,
+        note_column=columns["note"][1] if "note" in columns else None,
+        errors=errors,
+    )
+
+
+def parse_day(value: Any) -> tuple[date | None, str]:
+    """``(day, "")`` or ``(None, message)``; accepts dates, 2024-03-31, 2024/3/31, 2024年3月31日.
+
+    >>> parse_day("2024/3/31")
+    (datetime.date(2024, 3, 31), '')
+    >>> parse_day("31.03.24")[1]
+    'expected a date like 2024-03-31, got "31.03.24"'
+    """
+    if isinstance(value, datetime):
+        return value.date(), ""
+    if isinstance(value, date):
+        return value, ""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, "a date is required"
+    text = str(value).strip()
+    match = _DATE_TEXT.match(text)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3])), ""
+        except ValueError:
+            return None, f'"{text}" is not a day of the calendar'
+    if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", text):
+        try:
+            return datetime.fromisoformat(text).date(), ""
+        except ValueError:
+            pass
+    return None, f'expected a date like 2024-03-31, got "{text}"'
+
+
+def write_csv(rows: Iterable[tuple[str, date, float, str]]) -> bytes:
+    """Readings as CSV UTF-8 with a BOM (Excel then shows Chinese correctly); user text
+    is neutralised against formula injection."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_HEADER)
+    for key, day, value, note in rows:
+        writer.writerow([neutralise(key), day.isoformat(), _number(value), neutralise(note)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))

@@ -1,0 +1,443 @@
+"""Phase gates: gather the evidence, evaluate every criterion, edit criteria, record decisions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+import planner.models.gate  # noqa: F401  (registers the gate tables until models/__init__ does)
+import planner.models.metric  # noqa: F401
+from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.gates import Criterion as DomainCriterion
+from planner.domain.gates import (
+    CriterionResult,
+    Decision,
+    GateEvaluation,
+    GateFacts,
+    ManualCriterion,
+    MetricCriterion,
+    MetricFact,
+    MilestoneFact,
+    MilestonesCriterion,
+    OpenRisk,
+    RiskCriterion,
+    evaluate_gate,
+    metric_fact,
+    validate_decision,
+)
+from planner.domain.metrics import MetricDef, PhaseSpan, Reading, metric_status
+from planner.domain.risk import DEFAULT_SCALE, Band, RiskScale, band_for
+from planner.extensions import db
+from planner.models.gate import CRITERION_KINDS, GateCriterion, GateDecision
+from planner.models.metric import Metric, StatusSettings
+from planner.models.plan import Phase, WorkItem
+from planner.models.program import Program
+from planner.models.risk import Risk
+from planner.services import metrics as metric_service
+from planner.services.audit import current_actor
+from planner.services.concurrency import check_version
+
+OPEN_STATUSES = ("open", "mitigating")
+_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def program_query():  # type: ignore[no-untyped-def]
+    """A select of programs with everything a gate or a dashboard reads, loaded in a fixed
+    number of queries whatever the number of rows."""
+    return select(Program).options(
+        selectinload(Program.phases).selectinload(Phase.gate_criteria),
+        selectinload(Program.work_items),
+        selectinload(Program.metrics).selectinload(Metric.targets),
+        selectinload(Program.metrics).selectinload(Metric.readings),
+        selectinload(Program.risks),
+    )
+
+
+def load_program(program_id: int) -> Program:
+    program = db.session.scalars(program_query().where(Program.id == program_id)).first()
+    if program is None:
+        raise NotFoundError("no such program")
+    return program
+
+
+def decisions_by_phase(program_ids: Sequence[int]) -> dict[int, list[GateDecision]]:
+    """Every decision of these programs by phase id, newest first (one query)."""
+    found: dict[int, list[GateDecision]] = {}
+    rows = db.session.scalars(
+        select(GateDecision)
+        .where(GateDecision.program_id.in_(list(program_ids)))
+        .order_by(GateDecision.decided_on.desc(), GateDecision.id.desc())
+    )
+    for decision in rows:
+        found.setdefault(decision.phase_id, []).append(decision)
+    return found
+
+
+def risk_scale(program: Program) -> RiskScale:
+    """The rating bands of the program's playbook (the default bands if it is gone)."""
+    from planner.services.playbooks import get_playbook
+
+    try:
+        playbook = get_playbook(program.playbook_id, program.playbook_version)
+    except NotFoundError:
+        return DEFAULT_SCALE
+    if playbook.risk_scale is None:
+        return DEFAULT_SCALE
+    bands = tuple(Band(b.name, b.min_score, b.max_score) for b in playbook.risk_scale.bands)
+    try:
+        return RiskScale(bands=bands)
+    except ValidationError:
+        return DEFAULT_SCALE
+
+
+def residual_score(risk: Risk) -> int:
+    """The residual score when the risk model has one, else the inherent score."""
+    likelihood = getattr(risk, "residual_likelihood", None) or risk.likelihood
+    impact = getattr(risk, "residual_impact", None) or risk.impact
+    return int(likelihood) * int(impact)
+
+
+def display_name(obj: object, field: str = "name") -> str:
+    """A row's name in the reader's language (English outside a request)."""
+    try:
+        from planner.i18n import localized
+
+        return localized(obj, field)
+    except RuntimeError:  # no request: no language chosen
+        return str(getattr(obj, field, "") or "")
+
+
+def is_done(item: WorkItem) -> bool:
+    return item.actual_finish is not None or item.percent_complete >= 100
+
+
+@dataclass(frozen=True)
+class RiskView:
+    risk: Risk
+    score: int
+    band: str
+
+
+@dataclass
+class ProgramFacts:
+    """A program's evidence on one day, built once and shared by gates and the dashboard."""
+
+    program: Program
+    today: date
+    settings: StatusSettings
+    scale: RiskScale
+    spans: list[PhaseSpan]
+    metric_defs: dict[int, MetricDef]
+    readings: dict[int, list[Reading]]
+    milestones: dict[str, MilestoneFact]
+    open_risks: list[RiskView]
+    decisions: dict[int, list[GateDecision]] = field(default_factory=dict)
+
+    @property
+    def band_order(self) -> tuple[str, ...]:
+        return self.scale.band_names
+
+    def metric_by_key(self) -> dict[str, Metric]:
+        return {m.key: m for m in self.program.metrics}
+
+    def items_of(self, phase: Phase) -> list[WorkItem]:
+        """The phase's work items, from the program's (loaded once, not per phase)."""
+        return [i for i in self.program.work_items if i.phase_id == phase.id]
+
+    def judge(self, metric: Metric, phase_ordinal: int | None = None, today: date | None = None):  # type: ignore[no-untyped-def]
+        return metric_status(
+            self.metric_defs[metric.id],
+            self.readings[metric.id],
+            self.spans,
+            today or self.today,
+            metric_service.rule_for(metric, self.settings),
+            phase_ordinal=phase_ordinal,
+        )
+
+
+def program_facts(
+    program: Program,
+    today: date,
+    *,
+    settings: StatusSettings | None = None,
+    decisions: dict[int, list[GateDecision]] | None = None,
+    scale: RiskScale | None = None,
+) -> ProgramFacts:
+    scale = scale or risk_scale(program)
+    milestones = {
+        item.key: MilestoneFact(item.key, display_name(item), is_done(item), item.early_finish)
+        for item in program.work_items
+        if item.is_milestone
+    }
+    open_risks = []
+    for risk in program.risks:
+        if risk.status in OPEN_STATUSES:
+            score = residual_score(risk)
+            open_risks.append(RiskView(risk, score, band_for(score, scale)))
+    open_risks.sort(key=lambda r: (-r.score, r.risk.rank or 10**6, r.risk.id))
+    return ProgramFacts(
+        program=program,
+        today=today,
+        settings=settings or metric_service.settings_for(program),
+        scale=scale,
+        spans=metric_service.phase_spans(program),
+        metric_defs={m.id: metric_service.metric_def(m) for m in program.metrics},
+        readings={m.id: metric_service.readings_of(m) for m in program.metrics},
+        milestones=milestones,
+        open_risks=open_risks,
+        decisions=decisions if decisions is not None else decisions_by_phase([program.id]),
+    )
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def criterion_def(row: GateCriterion) -> DomainCriterion:
+    if row.kind == "metric_target":
+        return MetricCriterion(row.reference.strip())
+    if row.kind == "milestones_done":
+        return MilestonesCriterion(tuple(row.reference.split()))
+    if row.kind == "max_risk_band":
+        return RiskCriterion(row.reference.strip())
+    evidence = " ".join(part for part in (row.evidence.strip(), row.evidence_url or "") if part)
+    # the domain appends ": pending" etc.; a full stop before it would read oddly
+    return ManualCriterion(row.text.strip().rstrip("."), row.met, evidence)
+
+
+def gate_facts(facts: ProgramFacts, phase: Phase) -> GateFacts:
+    """The evidence for ``phase``'s gate: metrics judged against that phase's targets."""
+    metrics: dict[str, MetricFact] = {}
+    for metric in facts.program.metrics:
+        judged = facts.judge(metric, phase_ordinal=phase.ordinal)
+        fact = metric_fact(facts.metric_defs[metric.id], judged)
+        metrics[metric.key] = replace(fact, name=display_name(metric))
+    return GateFacts(
+        metrics=metrics,
+        milestones=facts.milestones,
+        open_risks=tuple(
+            OpenRisk(r.risk.key, r.band, display_name(r.risk, "title")) for r in facts.open_risks
+        ),
+        band_order=facts.band_order,
+    )
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    row: GateCriterion
+    result: CriterionResult
+
+
+@dataclass(frozen=True)
+class GateReport:
+    phase: Phase
+    evaluation: GateEvaluation
+    lines: list[CriterionLine]
+    decisions: list[GateDecision]
+    facts: GateFacts
+    today: date
+
+    @property
+    def gate_date(self) -> date:
+        return self.phase.window_end
+
+    @property
+    def latest_decision(self) -> GateDecision | None:
+        return self.decisions[0] if self.decisions else None
+
+    @property
+    def days_to_gate(self) -> int:
+        return (self.phase.window_end - self.today).days
+
+
+def evaluate_phase(facts: ProgramFacts, phase: Phase) -> GateReport:
+    """Judge every criterion of ``phase``'s gate on ``facts.today``."""
+    rows = list(phase.gate_criteria)
+    judged = gate_facts(facts, phase)
+    evaluation = evaluate_gate(
+        [criterion_def(r) for r in rows], judged, facts.today, phase.window_end
+    )
+    lines = [CriterionLine(r, res) for r, res in zip(rows, evaluation.results, strict=True)]
+    return GateReport(
+        phase, evaluation, lines, facts.decisions.get(phase.id, []), judged, facts.today
+    )
+
+
+def gate_reports(program_id: int, today: date) -> tuple[Program, list[GateReport]]:
+    program = load_program(program_id)
+    facts = program_facts(program, today)
+    return program, [evaluate_phase(facts, p) for p in program.phases]
+
+
+def phase_by_ordinal(program: Program, ordinal: int) -> Phase:
+    for phase in program.phases:
+        if phase.ordinal == ordinal:
+            return phase
+    raise NotFoundError(f"this program has no phase {ordinal}")
+
+
+def gate_report(program_id: int, ordinal: int, today: date) -> tuple[Program, GateReport]:
+    program = load_program(program_id)
+    phase = phase_by_ordinal(program, ordinal)
+    return program, evaluate_phase(program_facts(program, today), phase)
+
+
+# --------------------------------------------------------------------------- criteria
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    kind: str
+    metric: str = ""
+    milestones: Sequence[str] = ()
+    band: str = ""
+    text: str = ""
+    text_zh: str | None = None
+    met: bool | None = None
+    evidence: str = ""
+    evidence_url: str | None = None
+
+
+def get_criterion(phase: Phase, criterion_id: int) -> GateCriterion:
+    for row in phase.gate_criteria:
+        if row.id == criterion_id:
+            return row
+    raise NotFoundError("no such criterion at this gate")
+
+
+def save_criterion(
+    program: Program,
+    phase: Phase,
+    data: CriterionInput,
+    criterion: GateCriterion | None = None,
+    version: int | str | None = None,
+) -> GateCriterion:
+    """Add a criterion to ``phase``'s gate, or change one; refused with field errors."""
+    if criterion is not None:
+        check_version(criterion, version)
+    errors: list[tuple[str, str]] = []
+    reference = ""
+    if data.kind not in CRITERION_KINDS:
+        errors.append(("kind", f'unknown kind "{data.kind}"'))
+    elif data.kind == "metric_target":
+        keys = {m.key for m in program.metrics}
+        if data.metric not in keys:
+            errors.append(("metric", f'choose one of the program\'s metrics, got "{data.metric}"'))
+        reference = data.metric
+    elif data.kind == "milestones_done":
+        known = {i.key for i in program.work_items if i.is_milestone}
+        chosen = [k for k in dict.fromkeys(data.milestones) if k]
+        if not chosen:
+            errors.append(("milestones", "choose at least one milestone"))
+        unknown = [k for k in chosen if k not in known]
+        if unknown:
+            errors.append(("milestones", "unknown milestone " + ", ".join(unknown)))
+        reference = " ".join(chosen)
+    elif data.kind == "max_risk_band":
+        names = risk_scale(program).band_names
+        if data.band not in names:
+            errors.append(("band", f'choose one of {", ".join(names)}, got "{data.band}"'))
+        reference = data.band
+    else:
+        if not data.text.strip():
+            errors.append(("text", "say what must be true, e.g. “the sponsor signs the gate”"))
+    url = (data.evidence_url or "").strip() or None
+    if url and not _URL.match(url):
+        errors.append(("evidence_url", "a link must start with http:// or https://"))
+    if errors:
+        raise ValidationError("the criterion was not saved", errors)
+    manual = data.kind == "manual"
+    if criterion is None:
+        position = max((c.position for c in phase.gate_criteria), default=-1) + 1
+        criterion = GateCriterion(position=position, kind=data.kind)
+        phase.gate_criteria.append(criterion)
+    criterion.kind = data.kind
+    criterion.reference = reference
+    criterion.text = data.text.strip()
+    criterion.text_zh = (data.text_zh or "").strip() or None
+    criterion.met = data.met if manual else None
+    criterion.evidence = data.evidence.strip() if manual else ""
+    criterion.evidence_url = url if manual else None
+    db.session.flush()
+    return criterion
+
+
+def delete_criterion(phase: Phase, criterion: GateCriterion) -> None:
+    phase.gate_criteria.remove(criterion)
+    db.session.delete(criterion)
+    db.session.flush()
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    kind: str
+    decided_by: str
+    decided_on: date
+    notes: str = ""
+    conditions: str = ""
+    due: date | None = None
+    justification: str = ""
+    replan: str = ""
+
+
+def record_decision(
+    program: Program, phase: Phase, data: DecisionInput, today: date
+) -> GateDecision:
+    """Record the steering committee's decision after evaluating the gate on ``today``.
+
+    Refused (nothing written) when the gate has no criteria, when a go is taken while a
+    criterion is unmet without a written justification, and as ``validate_decision`` says.
+    """
+    facts = program_facts(program, today)
+    report = evaluate_phase(facts, phase)
+    decision = Decision(
+        kind=data.kind,  # type: ignore[arg-type]
+        decided_by=data.decided_by,
+        decided_on=data.decided_on,
+        notes=data.notes,
+        conditions=data.conditions,
+        due=data.due,
+        justification=data.justification,
+        replan=data.replan,
+    )
+    if data.decided_on > today:
+        raise ValidationError(
+            "decision refused: it cannot be dated after today",
+            [
+                (
+                    "decided_on",
+                    f"a decision is recorded once taken: {today.isoformat()} at the latest",
+                )
+            ],
+        )
+    validate_decision(decision, [criterion_def(r) for r in phase.gate_criteria], report.evaluation)
+    conditional = data.kind == "conditional_go"
+    row = GateDecision(
+        program_id=program.id,
+        phase_id=phase.id,
+        kind=data.kind,
+        decided_by=data.decided_by.strip(),
+        decided_on=data.decided_on,
+        notes=data.notes.strip(),
+        conditions=data.conditions.strip() if conditional else "",
+        due=data.due if conditional else None,
+        justification=data.justification.strip(),
+        replan=data.replan.strip() if data.kind == "no_go" else "",
+        overall_at_decision=report.evaluation.overall,
+        summary_at_decision=report.evaluation.summary,
+        recorded_by=current_actor(),
+    )
+    row.phase = phase
+    db.session.add(row)
+    db.session.flush()
+    return row
