@@ -483,6 +483,8 @@ class RiskSnapshot:
 
     ``residual_likelihood`` or ``residual_impact`` left as None means "not reassessed":
     the inherent value is used for that side. Levels and status are checked when built.
+    ``phase`` is the phase by which the risk would strike (its proximity, used to sort);
+    ``threatened_phases`` lists further phases it is linked to (a phase filter matches both).
 
     Examples:
         >>> r = RiskSnapshot("R-1", "Resistance to change", "open", inherent_likelihood=4,
@@ -503,6 +505,7 @@ class RiskSnapshot:
     review_date: dt.date | None = None
     actions: tuple[ActionSnapshot, ...] = ()
     phase: str | None = None
+    threatened_phases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         """Check key, status and levels as soon as the snapshot is built."""
@@ -530,6 +533,16 @@ class RiskSnapshot:
             if message is not None:
                 errors.append((f"{where}.{name}", message))
         _raise(errors)
+
+    def touches_phase(self, phases: Collection[str]) -> bool:
+        """Say whether the proximity phase or any threatened phase is in ``phases``.
+
+        Examples:
+            >>> r = RiskSnapshot("R-1", "t", phase="pilot", threatened_phases=("design",))
+            >>> r.touches_phase({"design"}), r.touches_phase({"rollout"})
+            (True, False)
+        """
+        return self.phase in phases or any(p in phases for p in self.threatened_phases)
 
     @property
     def effective_residual_likelihood(self) -> int:
@@ -939,10 +952,11 @@ def register_filter(
     """Risks matching every given filter, in their original order.
 
     Each of ``status``, ``band``, ``owner``, ``phase`` and ``category`` takes one value or
-    several (any matches). ``band`` is the residual band. ``overdue=True`` keeps risks with
-    an overdue review or action, ``False`` those with neither, ``"review"`` / ``"action"``
-    one kind; it needs ``as_of``. ``cell=(likelihood, impact, which)`` keeps exactly the
-    risks that heat-map cell lists: open risks only, so clicking a cell shows its count.
+    several (any matches); ``phase`` matches the proximity phase or a threatened phase.
+    ``band`` is the residual band. ``overdue=True`` keeps risks with an overdue review or
+    action, ``False`` those with neither, ``"review"`` / ``"action"`` one kind; it needs
+    ``as_of``. ``cell=(likelihood, impact, which)`` keeps exactly the risks that heat-map
+    cell lists: open risks only, so clicking a cell shows its count.
 
     Examples:
         >>> rs = [RiskSnapshot("R-1", "t", owner="Li", inherent_likelihood=5, inherent_impact=4),
@@ -987,7 +1001,7 @@ def register_filter(
         tests.append(lambda r: r.owner in owners)
     if phase is not None:
         phases = _as_set(phase, "phase")
-        tests.append(lambda r: r.phase in phases)
+        tests.append(lambda r: r.touches_phase(phases))
     if category is not None:
         categories = _as_set(category, "category")
         tests.append(lambda r: r.category in categories)

@@ -12,7 +12,8 @@ from planner.models.gate import GateCriterion, GateDecision
 from planner.models.metric import Metric, MetricReading, MetricTarget, StatusSettings
 from planner.models.plan import Dependency, Phase, WorkItem
 from planner.models.program import CalendarException, Program
-from planner.models.risk import Risk
+from planner.models.review import ReviewDecision, RiskReviewEntry, SteeringReview
+from planner.models.risk import Risk, RiskAction, RiskPhaseLink, RiskWorkItemLink
 from planner.models.user import Membership, ShareLink, User
 
 __all__ = [
@@ -31,7 +32,13 @@ __all__ = [
     "MetricTarget",
     "Phase",
     "Program",
+    "ReviewDecision",
     "Risk",
+    "RiskAction",
+    "RiskPhaseLink",
+    "RiskReviewEntry",
+    "RiskWorkItemLink",
+    "SteeringReview",
     "StatusSettings",
     "Membership",
     "ShareLink",

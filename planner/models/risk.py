@@ -1,21 +1,33 @@
-"""A risk in a program's register."""
+"""A risk in a program's register, its mitigation actions and the things it threatens.
+
+The inherent assessment is ``likelihood`` × ``impact`` (before any response); the residual
+assessment (after the planned response) is ``residual_likelihood`` × ``residual_impact``;
+either residual side left empty means "not reassessed" and the inherent value counts.
+Steering reviews (with their snapshot of the register) live in :mod:`planner.models.review`.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
+    from planner.models.plan import Phase, WorkItem
     from planner.models.program import Program
 
 RISK_STATUSES = ("open", "mitigating", "closed", "occurred")
 RISK_RESPONSES = ("avoid", "mitigate", "transfer", "accept", "escalate")
+
+# Audit entities of the rows that belong to a risk; their labels start with the risk key
+# followed by RISK_LABEL_SEPARATOR so the risk page can find their history (even deleted ones).
+RISK_LABEL_SEPARATOR = " · "
+RISK_CHILD_ENTITIES = ("risk_action", "risk_item_link", "risk_phase_link", "review_decision")
 
 
 class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
@@ -24,6 +36,14 @@ class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
         UniqueConstraint("program_id", "key"),
         CheckConstraint("likelihood BETWEEN 1 AND 5", name="likelihood_range"),
         CheckConstraint("impact BETWEEN 1 AND 5", name="impact_range"),
+        CheckConstraint(
+            "residual_likelihood IS NULL OR residual_likelihood BETWEEN 1 AND 5",
+            name="residual_likelihood_range",
+        ),
+        CheckConstraint(
+            "residual_impact IS NULL OR residual_impact BETWEEN 1 AND 5",
+            name="residual_impact_range",
+        ),
         CheckConstraint(
             "status IN ('open', 'mitigating', 'closed', 'occurred')", name="status_known"
         ),
@@ -44,21 +64,148 @@ class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
     category: Mapped[str] = mapped_column(String(64), default="")
     cause: Mapped[str] = mapped_column(Text, default="")
     effect: Mapped[str] = mapped_column(Text, default="")
+    # the inherent assessment (before the response)
     likelihood: Mapped[int]
     impact: Mapped[int]
+    # the residual assessment (after the planned response); NULL = not reassessed
+    residual_likelihood: Mapped[int | None]
+    residual_impact: Mapped[int | None]
     owner: Mapped[str | None] = mapped_column(String(120))
     response: Mapped[str] = mapped_column(String(20), default="mitigate")
     mitigation: Mapped[str] = mapped_column(Text, default="")
     mitigation_zh: Mapped[str | None] = mapped_column(Text)
     contingency: Mapped[str] = mapped_column(Text, default="")
     trigger: Mapped[str] = mapped_column(Text, default="")
+    # proximity: the date and/or the phase by which the risk would strike
+    proximity_date: Mapped[date | None]
+    proximity_phase_id: Mapped[int | None] = mapped_column(
+        ForeignKey("phase.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(20), default="open")
     review_date: Mapped[date | None]
+    # when the risk occurred, it turned into an issue: when, and what is being done about it
+    occurred_on: Mapped[date | None]
+    issue_note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
     program: Mapped[Program] = relationship(back_populates="risks")
+    proximity_phase: Mapped[Phase | None] = relationship(foreign_keys=[proximity_phase_id])
+    actions: Mapped[list[RiskAction]] = relationship(
+        back_populates="risk",
+        cascade="all, delete-orphan",
+        order_by="[RiskAction.done, RiskAction.due_date, RiskAction.id]",
+    )
+    item_links: Mapped[list[RiskWorkItemLink]] = relationship(
+        back_populates="risk", cascade="all, delete-orphan", order_by="RiskWorkItemLink.id"
+    )
+    phase_links: Mapped[list[RiskPhaseLink]] = relationship(
+        back_populates="risk", cascade="all, delete-orphan", order_by="RiskPhaseLink.id"
+    )
 
     @property
     def score(self) -> int:
+        """Inherent score (likelihood × impact)."""
         return self.likelihood * self.impact
+
+    @property
+    def residual_score(self) -> int:
+        """Residual score; the inherent value stands in for a side not reassessed."""
+        likelihood = (
+            self.likelihood if self.residual_likelihood is None else self.residual_likelihood
+        )
+        impact = self.impact if self.residual_impact is None else self.residual_impact
+        return likelihood * impact
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("open", "mitigating")
+
+
+class RiskAction(Audited, db.Model):  # type: ignore[name-defined,misc]
+    """A mitigation action of a risk: who does what by when, and whether it is done."""
+
+    __tablename__ = "risk_action"
+    __audit_entity__ = "risk_action"
+    __table_args__ = (
+        CheckConstraint("length(title) >= 1", name="has_title"),
+        CheckConstraint("done_on IS NULL OR done", name="done_on_needs_done"),
+        Index("ix_risk_action_risk", "risk_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str | None] = mapped_column(String(120))
+    due_date: Mapped[date | None]
+    done: Mapped[bool] = mapped_column(default=False)
+    done_on: Mapped[date | None]
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    risk: Mapped[Risk] = relationship(back_populates="actions")
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.risk.key if self.risk else '?'}{RISK_LABEL_SEPARATOR}{self.title}"
+
+    @property
+    def audit_program_id(self) -> int | None:
+        return self.risk.program_id if self.risk else None
+
+    def is_overdue(self, as_of: date) -> bool:
+        return not self.done and self.due_date is not None and self.due_date < as_of
+
+
+class RiskWorkItemLink(Audited, db.Model):  # type: ignore[name-defined,misc]
+    """A work item the risk threatens; both belong to the same program (the service checks)."""
+
+    __tablename__ = "risk_work_item_link"
+    __audit_entity__ = "risk_item_link"
+    __table_args__ = (
+        UniqueConstraint("risk_id", "work_item_id"),
+        Index("ix_risk_work_item_link_item", "work_item_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"))
+    work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"))
+
+    risk: Mapped[Risk] = relationship(back_populates="item_links")
+    work_item: Mapped[WorkItem] = relationship()
+
+    @property
+    def audit_label(self) -> str:
+        item = self.work_item.key if self.work_item else self.work_item_id
+        return f"{self.risk.key if self.risk else '?'}{RISK_LABEL_SEPARATOR}{item}"
+
+    @property
+    def audit_program_id(self) -> int | None:
+        return self.risk.program_id if self.risk else None
+
+
+class RiskPhaseLink(Audited, db.Model):  # type: ignore[name-defined,misc]
+    """A phase the risk threatens (the phase belongs to the risk's program)."""
+
+    __tablename__ = "risk_phase_link"
+    __audit_entity__ = "risk_phase_link"
+    __table_args__ = (
+        UniqueConstraint("risk_id", "phase_id"),
+        Index("ix_risk_phase_link_phase", "phase_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"))
+    phase_id: Mapped[int] = mapped_column(ForeignKey("phase.id", ondelete="CASCADE"))
+
+    risk: Mapped[Risk] = relationship(back_populates="phase_links")
+    phase: Mapped[Phase] = relationship()
+
+    @property
+    def audit_label(self) -> str:
+        phase = self.phase.key if self.phase else self.phase_id
+        return f"{self.risk.key if self.risk else '?'}{RISK_LABEL_SEPARATOR}{phase}"
+
+    @property
+    def audit_program_id(self) -> int | None:
+        return self.risk.program_id if self.risk else None

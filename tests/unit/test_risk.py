@@ -1032,3 +1032,18 @@ def test_sort_and_filter_do_not_change_their_input() -> None:
     sort_risks(REGISTER, "residual_score", True)
     register_filter(REGISTER, status="open")
     assert REGISTER == before
+
+
+# --------------------------------------------------------------------------- threatened phases
+
+
+def test_phase_filter_matches_threatened_phases_too() -> None:
+    risks = [
+        RiskSnapshot("R-1", "t", phase="pilot"),
+        RiskSnapshot("R-2", "t", phase="design", threatened_phases=("pilot", "rollout")),
+        RiskSnapshot("R-3", "t", threatened_phases=("rollout",)),
+        RiskSnapshot("R-4", "t"),
+    ]
+    assert keys(register_filter(risks, phase="pilot")) == ["R-1", "R-2"]
+    assert keys(register_filter(risks, phase=("rollout", "design"))) == ["R-2", "R-3"]
+    assert risks[2].touches_phase({"rollout"}) and not risks[3].touches_phase({"rollout"})
