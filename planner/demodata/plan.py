@@ -1,11 +1,210 @@
-"""Demo content for the plan area."""
+"""Demo content for the plan area: people, holidays, believable progress and two baselines.
+
+As of ``today``: what was planned at kick-off is kept as a baseline; the work that should be
+over happened (a few items ran a few days long), the diagnosis's end is a second baseline,
+work under way has progress, and in the four-100-day playbook a scope change to the
+configurator makes phase 2 overrun its window while phase 3 still holds — so the critical
+path runs through the overrunning phase. Then the plan is rescheduled.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from planner.models import Program
+from planner.domain.schedule import ItemSchedule
+from planner.extensions import db
+from planner.models import CalendarException, Program, WorkItem
+from planner.services.plan import record_baseline
+from planner.services.scheduling import compute, load_network, program_calendar, reschedule
+
+PEOPLE = {
+    "consultant": "Chen Jing",
+    "sponsor": "Zhao Lei",
+    "project lead": "Wang Fang",
+    "data steward": "Liu Yang",
+    "business analyst": "Sun Mei",
+    "change manager": "Zhou Min",
+    "crm consultant": "Anna Keller",
+    "sales ops manager": "Huang Tao",
+    "trainer": "Lin Xiu",
+    "integration architect": "Marco Rossi",
+    "marketing manager": "Xu Na",
+    "service manager": "Gao Peng",
+    "operations manager": "Ma Jun",
+    "general manager": "Zhao Lei",
+    "sales manager": "Huang Tao",
+}
+LEAD = "Wang Fang"
+
+# working days each item ran longer than planned
+SLIPS = {
+    "staff-briefing": 1,
+    "data-systems-inventory": 2,
+    "interviews-front-line": 1,
+    "data-profiling": 2,
+    "sfa-configuration": 3,
+    "training-design": 2,
+    "contact-migration": 2,
+    "quoting-requirements": 2,
+    "product-catalogue": 3,
+}
+SCOPE_CHANGE_ITEM = "configurator-build"
 
 
 def populate(program: Program, today: date) -> None:
     """Give the demo program believable plan content as of ``today``."""
+    _people(program)
+    _holidays(program)
+    db.session.flush()
+    if program.start_date >= today:
+        reschedule(program, today)
+        return
+    network = load_network(program)
+    items = network.items
+    with db.session.no_autoflush:
+        planned = compute(network, today=program.start_date).items
+    record_baseline(
+        program,
+        "Kick-off plan",
+        _dates(items, planned),
+        taken_at=datetime.combine(program.start_date, time(17, 30)),
+        taken_by=LEAD,
+        status_date=program.start_date,
+    )
+    history, slips = _history(program, items, today)
+    diagnosis = program.phases[0]
+    after_diagnosis = diagnosis.window_end + timedelta(days=1)
+    if after_diagnosis < today:
+        # the diagnosis is over: its items are done as they happened, then the roadmap baseline
+        for item in items:
+            if item.phase_id == diagnosis.id:
+                _done(item, history[item.key])
+        with db.session.no_autoflush:
+            agreed = compute(network, today=after_diagnosis).items
+        record_baseline(
+            program,
+            f"End of {diagnosis.name}"[:200],
+            _dates(items, agreed),
+            taken_at=datetime.combine(after_diagnosis, time(9, 15)),
+            taken_by=LEAD,
+            status_date=after_diagnosis,
+        )
+    for item in items:
+        _progress(item, history[item.key], today, program, slips.get(item.key, 0))
+    _scope_change(program, network, today)
+    program.status = "active"
+    reschedule(program, today)
+
+
+def _people(program: Program) -> None:
+    for item in program.work_items:
+        if item.owner is None and item.owner_role:
+            item.owner = PEOPLE.get(item.owner_role.lower(), item.owner_role.title())
+
+
+def _holidays(program: Program) -> None:
+    """Fixed-date public holidays in the program's span, and a weekend make-up day."""
+    end = program.start_date + timedelta(days=2 * 366)
+    known = {e.day for e in program.calendar_exceptions}
+    for year in range(program.start_date.year, end.year + 1):
+        days = [
+            (date(year, 1, 1), False, "New Year's Day"),
+            (date(year, 5, 1), False, "Labour Day"),
+            (date(year, 10, 1), False, "National Day"),
+            (date(year, 10, 2), False, "National Day holiday"),
+            (date(year, 10, 3), False, "National Day holiday"),
+        ]
+        makeup = date(year, 9, 30)
+        while makeup.weekday() < 5:
+            makeup -= timedelta(days=1)
+        days.append((makeup, True, "Make-up working day for National Day"))
+        for day, working, name in days:
+            if program.start_date <= day <= end and day not in known:
+                program.calendar_exceptions.append(
+                    CalendarException(day=day, working=working, name=name)
+                )
+
+
+def _history(
+    program: Program, items: list[WorkItem], today: date
+) -> tuple[dict[str, ItemSchedule], dict[str, int]]:
+    """When each item happened (or would have, from kick-off) with the days it ran long.
+
+    Slips are dropped again in a phase that is over if they would have made it overrun
+    (holidays can eat a short phase's slack): the demo's one overrun is the current phase.
+    """
+    planned = {item.key: item.duration_days for item in items}
+    past = {p.key: p.id for p in program.phases if p.window_end < today}
+    excused: set[int] = set()
+    for _attempt in range(len(past) + 1):
+        slips = {
+            item.key: SLIPS.get(item.key, 0)
+            for item in items
+            if planned[item.key] and item.phase_id not in excused
+        }
+        for item in items:
+            item.duration_days = planned[item.key] + slips.get(item.key, 0)
+        with db.session.no_autoflush:
+            result = compute(load_network(program), today=program.start_date)
+        overrun = {past[o.phase] for o in result.overruns if o.phase in past} - excused
+        if not overrun:
+            break
+        excused |= overrun
+    for item in items:
+        item.duration_days = planned[item.key]
+    return result.items, slips
+
+
+def _done(item: WorkItem, happened: ItemSchedule) -> None:
+    item.actual_start = happened.early_start
+    item.actual_finish = happened.early_finish
+    item.percent_complete = 100
+
+
+def _progress(
+    item: WorkItem, happened: ItemSchedule, today: date, program: Program, slip: int
+) -> None:
+    if item.actual_finish is not None:
+        return
+    if happened.early_finish < today:
+        _done(item, happened)
+    elif happened.early_start < today and not item.is_milestone:
+        item.actual_start = happened.early_start
+        calendar = program_calendar(program)
+        elapsed = max(1, calendar.workdays_between(happened.early_start, today))
+        length = item.duration_days + slip
+        share = min(0.9, elapsed / max(1, length))
+        item.percent_complete = max(5, min(90, int(round(share * 20)) * 5))
+
+
+def _scope_change(program: Program, network, today: date) -> None:  # type: ignore[no-untyped-def]
+    """Grow the configurator so phase 2, and only phase 2 of those ahead, overruns its window."""
+    item = next((i for i in network.items if i.key == SCOPE_CHANGE_ITEM), None)
+    if item is None or item.actual_finish is not None:
+        return
+    phase_key = item.phase.key
+    ahead = {p.key for p in program.phases if p.window_end >= today}
+    base = item.duration_days
+    best = None
+    with db.session.no_autoflush:
+        for extra in range(0, 31):
+            item.duration_days = base + extra
+            overruns = {o.phase for o in compute(network, today=today).overruns} & ahead
+            if overruns == {phase_key}:
+                best = extra
+            elif best is not None:
+                break
+    item.duration_days = base + (best if best is not None else 10)
+
+
+def _dates(
+    items: list[WorkItem], computed: dict[str, ItemSchedule]
+) -> dict[str, tuple[date, date, int]]:
+    return {
+        item.key: (
+            computed[item.key].early_start,
+            computed[item.key].early_finish,
+            item.duration_days,
+        )
+        for item in items
+    }

@@ -8,6 +8,7 @@ from planner.models.assessment import (
     InterviewScore,
 )
 from planner.models.audit import AuditEvent
+from planner.models.baseline import Baseline, BaselineItem
 from planner.models.gate import GateCriterion, GateDecision
 from planner.models.metric import Metric, MetricReading, MetricTarget, StatusSettings
 from planner.models.plan import Dependency, Phase, WorkItem
@@ -23,6 +24,8 @@ __all__ = [
     "Interview",
     "InterviewScore",
     "AuditEvent",
+    "Baseline",
+    "BaselineItem",
     "CalendarException",
     "Dependency",
     "GateCriterion",

@@ -76,6 +76,12 @@ class Network:
 class Outcome:
     result: ScheduleResult
     moves: list[Move]
+    # the program's finish before this reschedule (None when nothing was scheduled yet)
+    previous_finish: date | None = None
+
+    @property
+    def finish(self) -> date:
+        return self.result.finish
 
 
 def program_calendar(program: Program) -> WorkCalendar:
@@ -156,6 +162,8 @@ def reschedule(program: Program, today: date | None = None) -> Outcome:
     result = compute(network, today)
     rows = []
     moves = []
+    previous = [item.early_finish for item in network.items if item.early_finish is not None]
+    previous_finish = max(previous) if previous else None
     for item in network.items:
         computed = result.items[item.key]
         values = {
@@ -192,7 +200,34 @@ def reschedule(program: Program, today: date | None = None) -> Outcome:
         db.session.connection().execute(statement, rows)
         for item in network.items:
             db.session.expire(item, list(COMPUTED_COLUMNS))
-    return Outcome(result, moves)
+    return Outcome(result, moves, previous_finish)
+
+
+def is_stale(program: Program, today: date | None = None) -> bool:
+    """True when the stored dates no longer hold for the status date (one small query).
+
+    Remaining work is never planned before the status date; when the program follows today
+    (no status date set), yesterday's schedule goes stale as days pass: an item not started
+    yet whose early start is before the status date, or an item never scheduled, says so.
+    """
+    status = status_date_of(program, today)
+    query = (
+        select(WorkItem.id)
+        .where(
+            WorkItem.program_id == program.id,
+            WorkItem.actual_start.is_(None),
+            (WorkItem.early_start < status) | WorkItem.early_start.is_(None),
+        )
+        .limit(1)
+    )
+    return db.session.scalar(query) is not None
+
+
+def refresh_if_stale(program: Program, today: date | None = None) -> Outcome | None:
+    """Reschedule when the stored dates went stale; the caller commits."""
+    if not is_stale(program, today):
+        return None
+    return reschedule(program, today)
 
 
 def check_new_dependency(

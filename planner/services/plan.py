@@ -1,0 +1,665 @@
+"""Editing the plan: work items, dependencies, progress, the calendar, baselines.
+
+Each function validates what it is given (forms only check shapes), changes rows, then
+recomputes the schedule and returns the :class:`~planner.services.scheduling.Outcome` (what
+moved). Bad input raises :class:`ValidationError` with ``(field, message)`` pairs named after
+the form fields, before anything is written; the caller commits on success and rolls back
+on any error, so a refused edit changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import case, func, insert, select
+
+import planner.models.baseline  # noqa: F401  (registers the baseline tables)
+from planner.domain.calendar import WorkCalendar
+from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.schedule import MAX_LAG, MAX_YEARS_FROM_START
+from planner.extensions import db
+from planner.models import CalendarException, Dependency, Phase, Program, WorkItem
+from planner.models.baseline import Baseline, BaselineItem
+from planner.services.audit import current_actor
+from planner.services.concurrency import check_version
+from planner.services.scheduling import (
+    Move,
+    Outcome,
+    check_new_dependency,
+    load_network,
+    program_calendar,
+    refresh_if_stale,
+    reschedule,
+    status_date_of,
+)
+
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+MAX_TASK_DAYS = 5000  # the database's duration_range check
+CONSTRAINT_TYPES = ("SNET", "FNLT")
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def get_item(program: Program, item_id: int) -> WorkItem:
+    item = db.session.get(WorkItem, item_id)
+    if item is None or item.program_id != program.id:
+        raise NotFoundError("no such work item in this program")
+    return item
+
+
+def get_dependency(program: Program, dependency_id: int) -> Dependency:
+    dependency = db.session.get(Dependency, dependency_id)
+    if dependency is None or dependency.program_id != program.id:
+        raise NotFoundError("no such dependency in this program")
+    return dependency
+
+
+def get_baseline(program: Program, baseline_id: int) -> Baseline:
+    baseline = db.session.get(Baseline, baseline_id)
+    if baseline is None or baseline.program_id != program.id:
+        raise NotFoundError("no such baseline in this program")
+    return baseline
+
+
+def item_dependencies(item: WorkItem) -> tuple[list[Dependency], list[Dependency]]:
+    """(links into the item, links out of it), with the other end loaded, in two queries."""
+    from sqlalchemy.orm import joinedload
+
+    incoming = db.session.scalars(
+        select(Dependency)
+        .options(joinedload(Dependency.predecessor))
+        .where(Dependency.successor_id == item.id)
+        .order_by(Dependency.id)
+    ).all()
+    outgoing = db.session.scalars(
+        select(Dependency)
+        .options(joinedload(Dependency.successor))
+        .where(Dependency.predecessor_id == item.id)
+        .order_by(Dependency.id)
+    ).all()
+    return list(incoming), list(outgoing)
+
+
+def workstreams(program: Program) -> list[str]:
+    rows = db.session.scalars(
+        select(WorkItem.workstream)
+        .where(WorkItem.program_id == program.id, WorkItem.workstream.is_not(None))
+        .distinct()
+    )
+    return sorted(rows)
+
+
+def item_keys(program: Program) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(WorkItem.key)
+            .where(WorkItem.program_id == program.id)
+            .order_by(WorkItem.position, WorkItem.id)
+        )
+    )
+
+
+# --------------------------------------------------------------------------- what moved
+
+
+@dataclass(frozen=True)
+class MoveView:
+    """A moved item, with its shifts in working days of the program's calendar."""
+
+    key: str
+    name: str
+    new_item: bool
+    start_shift: int | None
+    finish_shift: int | None
+    new_start: date
+    new_finish: date
+
+
+def describe_moves(program: Program, moves: list[Move]) -> list[MoveView]:
+    """Moves with working-day shifts, biggest finish shift first."""
+    calendar = program_calendar(program)
+    views = []
+    for move in moves:
+        new = move.old_start is None or move.old_finish is None
+        views.append(
+            MoveView(
+                move.key,
+                move.name,
+                new,
+                None if new else _shift(calendar, move.old_start, move.new_start),  # type: ignore[arg-type]
+                None if new else _shift(calendar, move.old_finish, move.new_finish),  # type: ignore[arg-type]
+                move.new_start,
+                move.new_finish,
+            )
+        )
+    views.sort(key=lambda v: (v.new_item, -abs(v.finish_shift or 0), v.key))
+    return views
+
+
+def _shift(calendar: WorkCalendar, old: date, new: date) -> int:
+    return calendar.workdays_between(old, new)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_date_range(program: Program, value: date | None, field: str, errors: list) -> None:
+    if value is None:
+        return
+    limit = MAX_YEARS_FROM_START * 365
+    if abs((value - program.start_date).days) > limit:
+        errors.append(
+            (field, f"{value.isoformat()} is more than {MAX_YEARS_FROM_START} years from the start")
+        )
+
+
+def _clean(text: str | None, limit: int) -> str | None:
+    text = (text or "").strip()
+    return text[:limit] if text else None
+
+
+@dataclass(frozen=True)
+class ItemDetails:
+    """The editable description of a work item (not its place, not its progress)."""
+
+    name: str
+    kind: str = "task"
+    duration_days: int = 1
+    owner: str | None = None
+    constraint_type: str | None = None
+    constraint_date: date | None = None
+    deliverable: str | None = None
+
+
+def _validate_details(program: Program, details: ItemDetails) -> list[tuple[str, str]]:
+    errors: list[tuple[str, str]] = []
+    if not details.name or not details.name.strip():
+        errors.append(("name", "a work item needs a name"))
+    elif len(details.name.strip()) > 300:
+        errors.append(("name", "at most 300 characters"))
+    if details.kind not in ("task", "milestone"):
+        errors.append(("kind", f'expected "task" or "milestone", got "{details.kind}"'))
+    elif details.kind == "task" and not 1 <= details.duration_days <= MAX_TASK_DAYS:
+        errors.append(
+            (
+                "duration_days",
+                f"a task lasts 1 to {MAX_TASK_DAYS} working days (got {details.duration_days}); "
+                "make it a milestone for a zero-length event",
+            )
+        )
+    ctype = details.constraint_type or None
+    if ctype is not None and ctype not in CONSTRAINT_TYPES:
+        errors.append(("constraint_type", f'expected SNET or FNLT, got "{ctype}"'))
+    if ctype and details.constraint_date is None:
+        errors.append(("constraint_date", "a constraint needs its date"))
+    if not ctype and details.constraint_date is not None:
+        errors.append(("constraint_type", "choose the kind of constraint for this date"))
+    _check_date_range(program, details.constraint_date, "constraint_date", errors)
+    return errors
+
+
+def _apply_details(item: WorkItem, details: ItemDetails) -> None:
+    item.name = details.name.strip()
+    item.kind = details.kind
+    item.duration_days = 0 if details.kind == "milestone" else details.duration_days
+    item.owner = _clean(details.owner, 120)
+    item.deliverable = _clean(details.deliverable, 5000)
+    item.constraint_type = details.constraint_type or None
+    item.constraint_date = details.constraint_date if details.constraint_type else None
+    if item.kind == "milestone":
+        # a milestone is done or not: one date says when it happened
+        if item.actual_start and not item.actual_finish:
+            item.actual_finish = item.actual_start
+        if item.actual_finish:
+            item.actual_start = item.actual_finish
+            item.percent_complete = 100
+        elif item.percent_complete not in (0, 100):
+            item.percent_complete = 0
+
+
+def _phase_of(program: Program, phase_id: int | None) -> Phase:
+    for phase in program.phases:
+        if phase.id == phase_id:
+            return phase
+    raise ValidationError("unknown phase", [("phase", "choose one of this program's phases")])
+
+
+def _workstream(value: str | None) -> str | None:
+    return _clean(value, 64)
+
+
+# --------------------------------------------------------------------------- work items
+
+
+def add_item(
+    program: Program,
+    *,
+    key: str,
+    phase_id: int,
+    workstream: str | None,
+    details: ItemDetails,
+    predecessor_key: str | None = None,
+) -> tuple[WorkItem, Outcome]:
+    """Add a work item (optionally finish-to-start after ``predecessor_key``)."""
+    key = (key or "").strip()
+    errors = _validate_details(program, details)
+    if not KEY_PATTERN.match(key):
+        errors.append(
+            ("key", "1–64 letters, digits, dots, dashes or underscores, starting with one")
+        )
+    elif db.session.scalar(
+        select(WorkItem.id).where(WorkItem.program_id == program.id, WorkItem.key == key)
+    ):
+        errors.append(("key", f'"{key}" is already used in this program'))
+    phase = None
+    try:
+        phase = _phase_of(program, phase_id)
+    except ValidationError as exc:
+        errors.extend(exc.errors)
+    predecessor = None
+    if predecessor_key and predecessor_key.strip():
+        predecessor = _item_by_key(program, predecessor_key.strip())
+        if predecessor is None:
+            errors.append(("predecessor", f'unknown item "{predecessor_key.strip()}"'))
+    if errors:
+        raise ValidationError("the work item was not added", errors)
+    assert phase is not None
+    position = db.session.scalar(
+        select(func.coalesce(func.max(WorkItem.position), -1)).where(
+            WorkItem.program_id == program.id
+        )
+    )
+    item = WorkItem(
+        program_id=program.id,
+        key=key,
+        workstream=_workstream(workstream),
+        position=int(position or 0) + 1,
+        percent_complete=0,
+    )
+    _apply_details(item, details)
+    phase.work_items.append(item)
+    db.session.flush()
+    if predecessor is not None:
+        db.session.add(
+            Dependency(
+                program_id=program.id,
+                predecessor_id=predecessor.id,
+                successor_id=item.id,
+                type="FS",
+                lag_days=0,
+            )
+        )
+    return item, reschedule(program)
+
+
+def update_item(
+    program: Program, item: WorkItem, details: ItemDetails, version: int | str | None
+) -> Outcome:
+    """Change an item's name, kind, duration, owner or constraint."""
+    check_version(item, version)
+    errors = _validate_details(program, details)
+    if errors:
+        raise ValidationError("the work item was not saved", errors)
+    _apply_details(item, details)
+    return reschedule(program)
+
+
+def move_item(
+    program: Program,
+    item: WorkItem,
+    phase_id: int,
+    workstream: str | None,
+    version: int | str | None,
+) -> Outcome:
+    """Put an item in another phase and/or workstream (its links stay)."""
+    check_version(item, version)
+    phase = _phase_of(program, phase_id)
+    item.phase = phase
+    item.phase_id = phase.id
+    item.workstream = _workstream(workstream)
+    return reschedule(program)
+
+
+def delete_item(program: Program, item: WorkItem, version: int | str | None) -> Outcome:
+    """Delete an item and its dependencies (each one recorded in the audit trail)."""
+    check_version(item, version)
+    incoming, outgoing = item_dependencies(item)
+    for dependency in [*incoming, *outgoing]:
+        db.session.delete(dependency)
+    db.session.flush()
+    item.phase.work_items.remove(item)
+    db.session.delete(item)
+    return reschedule(program)
+
+
+def set_progress(
+    program: Program,
+    item: WorkItem,
+    *,
+    percent_complete: int,
+    actual_start: date | None,
+    actual_finish: date | None,
+    version: int | str | None,
+) -> Outcome:
+    """Record progress: percent complete and actual dates (none after the status date)."""
+    check_version(item, version)
+    status = status_date_of(program)
+    errors: list[tuple[str, str]] = []
+    if not 0 <= percent_complete <= 100:
+        errors.append(("percent_complete", f"expected 0 to 100, got {percent_complete}"))
+    if item.is_milestone:
+        # one date: when the milestone was reached
+        reached = actual_finish or actual_start
+        actual_start = actual_finish = reached
+        percent_complete = 100 if reached else 0
+    for field, value in (("actual_start", actual_start), ("actual_finish", actual_finish)):
+        if value is None:
+            continue
+        if value > status:
+            errors.append(
+                (
+                    field,
+                    f"{value.isoformat()} is after the status date {status.isoformat()}: "
+                    "actual dates are in the past",
+                )
+            )
+        elif value < program.start_date:
+            errors.append(
+                (
+                    field,
+                    f"{value.isoformat()} is before the program starts "
+                    f"({program.start_date.isoformat()})",
+                )
+            )
+    if actual_finish is not None and actual_start is None:
+        errors.append(("actual_start", "a finished item needs its actual start too"))
+    if actual_start and actual_finish and actual_finish < actual_start:
+        errors.append(
+            (
+                "actual_finish",
+                f"the actual finish {actual_finish.isoformat()} is before the actual start "
+                f"{actual_start.isoformat()}",
+            )
+        )
+    if actual_finish is not None:
+        percent_complete = 100
+    elif percent_complete == 100 and not item.is_milestone:
+        errors.append(("actual_finish", "a finished item (100 %) needs its actual finish"))
+    if percent_complete > 0 and actual_start is None and not errors:
+        errors.append(("actual_start", "an item with progress has started: give its actual start"))
+    if errors:
+        raise ValidationError("the progress was not saved", errors)
+    item.percent_complete = percent_complete
+    item.actual_start = actual_start
+    item.actual_finish = actual_finish
+    return reschedule(program)
+
+
+# --------------------------------------------------------------------------- dependencies
+
+
+def _item_by_key(program: Program, key: str) -> WorkItem | None:
+    return db.session.scalar(
+        select(WorkItem).where(WorkItem.program_id == program.id, WorkItem.key == key)
+    )
+
+
+def add_dependency(
+    program: Program, predecessor_key: str, successor_key: str, dep_type: str, lag: int
+) -> tuple[Dependency, Outcome]:
+    """Link two items by key; unknown keys, bad type or lag, duplicates and cycles refused."""
+    predecessor_key = (predecessor_key or "").strip()
+    successor_key = (successor_key or "").strip()
+    errors: list[tuple[str, str]] = []
+    predecessor = _item_by_key(program, predecessor_key) if predecessor_key else None
+    successor = _item_by_key(program, successor_key) if successor_key else None
+    for field, key, found in (
+        ("predecessor", predecessor_key, predecessor),
+        ("successor", successor_key, successor),
+    ):
+        if not key:
+            errors.append((field, "give the key of a work item"))
+        elif found is None:
+            errors.append((field, f'unknown item "{key}"'))
+    if not isinstance(lag, int) or isinstance(lag, bool) or not -MAX_LAG <= lag <= MAX_LAG:
+        errors.append(("lag", f"lag must be between -{MAX_LAG} and {MAX_LAG} working days"))
+    if dep_type not in ("FS", "SS", "FF", "SF"):
+        errors.append(("type", f'expected FS, SS, FF or SF, got "{dep_type}"'))
+    if errors:
+        raise ValidationError("the dependency was not added", errors)
+    assert predecessor is not None and successor is not None
+    check_new_dependency(load_network(program), predecessor, successor, dep_type, lag)
+    dependency = Dependency(
+        program_id=program.id,
+        predecessor_id=predecessor.id,
+        successor_id=successor.id,
+        type=dep_type,
+        lag_days=lag,
+    )
+    db.session.add(dependency)
+    outcome = reschedule(program)
+    return dependency, outcome
+
+
+def delete_dependency(program: Program, dependency: Dependency) -> Outcome:
+    db.session.delete(dependency)
+    return reschedule(program)
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+def add_calendar_day(program: Program, day: date, working: bool, name: str) -> Outcome:
+    """Add a holiday (``working`` False) or an extra working day (True)."""
+    errors: list[tuple[str, str]] = []
+    if any(e.day == day for e in program.calendar_exceptions):
+        errors.append(("day", f"{day.isoformat()} is already listed"))
+    _check_date_range(program, day, "day", errors)
+    if len((name or "").strip()) > 200:
+        errors.append(("name", "at most 200 characters"))
+    if errors:
+        raise ValidationError("the day was not added", errors)
+    program.calendar_exceptions.append(
+        CalendarException(day=day, working=working, name=(name or "").strip())
+    )
+    return reschedule(program)
+
+
+def delete_calendar_day(program: Program, exception_id: int) -> Outcome:
+    for exception in program.calendar_exceptions:
+        if exception.id == exception_id:
+            program.calendar_exceptions.remove(exception)
+            db.session.delete(exception)
+            return reschedule(program)
+    raise NotFoundError("no such calendar day in this program")
+
+
+def set_status_date(program: Program, day: date | None, version: int | str | None) -> Outcome:
+    """Set (or clear, to follow today) the date the progress is reported at."""
+    check_version(program, version)
+    effective = day or date.today()
+    errors: list[tuple[str, str]] = []
+    _check_date_range(program, day, "status_date", errors)
+    later = db.session.scalars(
+        select(WorkItem.key)
+        .where(
+            WorkItem.program_id == program.id,
+            (WorkItem.actual_start > effective) | (WorkItem.actual_finish > effective),
+        )
+        .order_by(WorkItem.position)
+        .limit(4)
+    ).all()
+    if later:
+        listed = ", ".join(later[:3]) + (" …" if len(later) > 3 else "")
+        errors.append(
+            (
+                "status_date",
+                f"{effective.isoformat()} is before actual dates already recorded ({listed})",
+            )
+        )
+    if errors:
+        raise ValidationError("the status date was not changed", errors)
+    program.status_date = day
+    return reschedule(program)
+
+
+# --------------------------------------------------------------------------- baselines
+
+
+def list_baselines(program: Program) -> list[Baseline]:
+    return list(
+        db.session.scalars(
+            select(Baseline)
+            .where(Baseline.program_id == program.id)
+            .order_by(Baseline.taken_at.desc(), Baseline.id.desc())
+        )
+    )
+
+
+def _check_baseline_name(program: Program, name: str) -> str:
+    name = (name or "").strip()
+    errors = []
+    if not name:
+        errors.append(("name", "a baseline needs a name"))
+    elif len(name) > 200:
+        errors.append(("name", "at most 200 characters"))
+    elif db.session.scalar(
+        select(Baseline.id).where(Baseline.program_id == program.id, Baseline.name == name)
+    ):
+        errors.append(("name", f'a baseline named "{name}" already exists'))
+    if errors:
+        raise ValidationError("the baseline was not taken", errors)
+    return name
+
+
+def record_baseline(
+    program: Program,
+    name: str,
+    dates: dict[str, tuple[date, date, int]],
+    *,
+    taken_at: datetime | None = None,
+    taken_by: str | None = None,
+    status_date: date | None = None,
+) -> Baseline:
+    """Store a baseline from ``key → (start, finish, duration)``; keys must exist."""
+    name = _check_baseline_name(program, name)
+    ids = dict(
+        db.session.execute(
+            select(WorkItem.key, WorkItem.id).where(WorkItem.program_id == program.id)
+        ).all()
+    )
+    unknown = sorted(set(dates) - set(ids))
+    if unknown:
+        raise ValidationError(
+            "the baseline was not taken", [("items", f'unknown item "{unknown[0]}"')]
+        )
+    baseline = Baseline(
+        program_id=program.id,
+        name=name,
+        taken_at=taken_at or datetime.now(UTC).replace(tzinfo=None),
+        taken_by=taken_by or current_actor(),
+        status_date=status_date,
+    )
+    db.session.add(baseline)
+    db.session.flush()
+    rows = [
+        {
+            "baseline_id": baseline.id,
+            "work_item_id": ids[key],
+            "key": key,
+            "start": start,
+            "finish": finish,
+            "duration_days": duration,
+        }
+        for key, (start, finish, duration) in dates.items()
+    ]
+    if rows:
+        # one executemany: a baseline of thousands of items is one statement
+        db.session.execute(insert(BaselineItem), rows)
+    return baseline
+
+
+def take_baseline(program: Program, name: str) -> Baseline:
+    """Snapshot every item's current start, finish and duration under ``name``."""
+    _check_baseline_name(program, name)
+    refresh_if_stale(program)
+    db.session.flush()
+    rows = db.session.execute(
+        select(WorkItem.key, WorkItem.early_start, WorkItem.early_finish, WorkItem.duration_days)
+        .where(WorkItem.program_id == program.id, WorkItem.early_start.is_not(None))
+        .order_by(WorkItem.position)
+    ).all()
+    dates = {key: (start, finish, duration) for key, start, finish, duration in rows}
+    return record_baseline(program, name, dates, status_date=status_date_of(program))
+
+
+def delete_baseline(program: Program, baseline: Baseline, version: int | str | None) -> None:
+    check_version(baseline, version)
+    db.session.delete(baseline)
+
+
+@dataclass(frozen=True)
+class BaselineSummary:
+    """A baseline beside today's plan: its finish, the slip, how many items moved later."""
+
+    baseline: Baseline
+    items: int
+    finish: date | None
+    current_finish: date | None
+    finish_variance: int | None
+    slipped: int
+    removed: int
+
+
+def baseline_summaries(program: Program) -> list[BaselineSummary]:
+    """Every baseline of the program compared with the current plan (three queries)."""
+    baselines = list_baselines(program)
+    if not baselines:
+        return []
+    ids = [b.id for b in baselines]
+    b = BaselineItem.__table__.c
+    w = WorkItem.__table__.c
+    totals = {
+        row[0]: row[1:]
+        for row in db.session.execute(
+            select(
+                b.baseline_id,
+                func.count(),
+                func.max(b.finish),
+                func.sum(case((b.work_item_id.is_(None), 1), else_=0)),
+                func.sum(case((w.early_finish > b.finish, 1), else_=0)),
+            )
+            .select_from(
+                BaselineItem.__table__.outerjoin(WorkItem.__table__, w.id == b.work_item_id)
+            )
+            .where(b.baseline_id.in_(ids))
+            .group_by(b.baseline_id)
+        )
+    }
+    current_finish = db.session.scalar(
+        select(func.max(w.early_finish)).where(w.program_id == program.id)
+    )
+    calendar = program_calendar(program)
+    summaries = []
+    for baseline in baselines:
+        count, finish, removed, slipped = totals.get(baseline.id, (0, None, 0, 0))
+        variance = (
+            calendar.workdays_between(finish, current_finish)
+            if finish is not None and current_finish is not None
+            else None
+        )
+        summaries.append(
+            BaselineSummary(
+                baseline,
+                int(count or 0),
+                finish,
+                current_finish,
+                variance,
+                int(slipped or 0),
+                int(removed or 0),
+            )
+        )
+    return summaries
