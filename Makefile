@@ -27,7 +27,7 @@ demo: install
 	$(BIN)/planner demo
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check planner tests bench
