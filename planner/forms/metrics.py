@@ -119,7 +119,7 @@ class ImportForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     amber_tolerance = FloatField(
-        _l("Amber tolerance (% of target)"),
+        _l("Amber tolerance (percent of target)"),
         validators=[InputRequired(), NumberRange(min=0, max=100)],
         description=_l("A metric within this distance of its target is amber, beyond it red."),
     )
