@@ -10,6 +10,7 @@ from planner.models.assessment import (
 from planner.models.audit import AuditEvent
 from planner.models.baseline import Baseline, BaselineItem
 from planner.models.gate import GateCriterion, GateDecision
+from planner.models.library import PlaybookUpgrade, PlaybookUpload
 from planner.models.metric import Metric, MetricReading, MetricTarget, StatusSettings
 from planner.models.plan import Dependency, Phase, WorkItem
 from planner.models.program import CalendarException, Program
@@ -34,6 +35,8 @@ __all__ = [
     "MetricReading",
     "MetricTarget",
     "Phase",
+    "PlaybookUpgrade",
+    "PlaybookUpload",
     "Program",
     "ReviewDecision",
     "Risk",

@@ -1,28 +1,64 @@
-"""The installed playbooks: shipped ones and those in PLANNER_PLAYBOOK_DIRS."""
+"""The installed playbooks: shipped ones, those in PLANNER_PLAYBOOK_DIRS, and uploaded ones.
+
+Files are read once per change of the directories (their names and modification times);
+uploaded playbooks live in the database (:class:`~planner.models.library.PlaybookUpload`)
+and are parsed once per checksum. A file wins over an upload with the same id and version
+(the upload page refuses such an upload, but a directory can gain the file later).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from flask import current_app
+from sqlalchemy import inspect, select
 
+import planner.models.library  # noqa: F401  (registers the library tables)
+from planner.config import SHIPPED_PLAYBOOKS
 from planner.domain.errors import NotFoundError
-from planner.domain.playbook import Playbook, PlaybookError, discover_playbooks
+from planner.domain.playbook import Playbook, PlaybookError, discover_playbooks, parse_playbook
+from planner.extensions import db
+from planner.models.library import PlaybookUpload
+
+Origin = Literal["shipped", "directory", "upload"]
+ORIGINS: tuple[Origin, ...] = ("shipped", "directory", "upload")
 
 
 @dataclass(frozen=True)
 class InstalledPlaybook:
-    path: Path
+    """One installed playbook version and where it comes from.
+
+    ``path`` is the file for shipped and directory playbooks, None for uploads.
+    """
+
+    path: Path | None
     playbook: Playbook
+    origin: Origin = "shipped"
+    upload_id: int | None = None
+    sha256: str | None = None
+    uploaded_by: str | None = None
+    uploaded_at: datetime | None = None
 
     @property
     def ref(self) -> str:
         return f"{self.playbook.id}@{self.playbook.version}"
 
+    @property
+    def location(self) -> str:
+        """Where it comes from, for a person: the file, or who uploaded it."""
+        if self.path is not None:
+            return str(self.path)
+        return f"upload #{self.upload_id} by {self.uploaded_by}"
+
 
 Signature = tuple[tuple[str, float], ...]
 _cache: dict[Signature, tuple[list[InstalledPlaybook], list[PlaybookError]]] = {}
+_parsed_uploads: dict[str, Playbook] = {}  # sha256 → playbook
+_upload_errors: dict[str, PlaybookError] = {}  # sha256 → why it no longer loads
+_tables_seen: set[str] = set()  # database URLs known to have the upload table
 
 
 def _signature(dirs: list[Path]) -> Signature:
@@ -33,31 +69,117 @@ def _signature(dirs: list[Path]) -> Signature:
     return tuple(files)
 
 
-def installed_playbooks() -> tuple[list[InstalledPlaybook], list[PlaybookError]]:
-    """Every valid playbook (sorted by id, then version) and the errors of invalid files."""
+def _origin_of(path: Path) -> Origin:
+    try:
+        shipped = path.resolve().parent == SHIPPED_PLAYBOOKS.resolve()
+    except OSError:
+        shipped = False
+    return "shipped" if shipped else "directory"
+
+
+def file_playbooks() -> tuple[list[InstalledPlaybook], list[PlaybookError]]:
+    """The playbooks of the shipped directory and PLANNER_PLAYBOOK_DIRS (cached)."""
     dirs: list[Path] = [Path(d) for d in current_app.config["PLAYBOOK_DIRS"]]
     signature = _signature(dirs)
     if signature not in _cache:
         found, errors = discover_playbooks(dirs)
-        installed = sorted(
-            (InstalledPlaybook(path, pb) for path, pb in found),
-            key=lambda i: (i.playbook.id, _version_key(i.playbook.version)),
-        )
+        installed = [InstalledPlaybook(path, pb, _origin_of(path)) for path, pb in found]
         _cache.clear()
         _cache[signature] = (installed, errors)
     return _cache[signature]
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
+def _has_upload_table() -> bool:
+    # before the database is migrated (e.g. `planner playbook list` on a new install) there
+    # are no uploads; only a positive answer is cached, so a later migration is seen
+    url = str(db.engine.url)
+    if url not in _tables_seen:
+        if not inspect(db.engine).has_table(PlaybookUpload.__tablename__):
+            return False
+        _tables_seen.add(url)
+    return True
 
 
-def get_playbook(playbook_id: str, version: str | None = None) -> Playbook:
-    """The playbook with this id (the newest version unless one is named)."""
+def uploaded_playbooks() -> tuple[list[InstalledPlaybook], list[PlaybookError]]:
+    """The playbooks stored in the database: one small query, each source parsed once."""
+    if not _has_upload_table():
+        return [], []
+    # a caller may be half-way through its own changes: reading the library never flushes them
+    with db.session.no_autoflush:
+        return _uploaded()
+
+
+def _uploaded() -> tuple[list[InstalledPlaybook], list[PlaybookError]]:
+    rows = db.session.execute(
+        select(
+            PlaybookUpload.id,
+            PlaybookUpload.sha256,
+            PlaybookUpload.uploaded_by,
+            PlaybookUpload.uploaded_at,
+        ).order_by(PlaybookUpload.id)
+    ).all()
+    known = _parsed_uploads.keys() | _upload_errors.keys()
+    missing = [row.id for row in rows if row.sha256 not in known]
+    if missing:
+        sources = db.session.execute(
+            select(PlaybookUpload.id, PlaybookUpload.sha256, PlaybookUpload.source).where(
+                PlaybookUpload.id.in_(missing)
+            )
+        ).all()
+        for row in sources:
+            try:
+                _parsed_uploads[row.sha256] = parse_playbook(row.source, source=f"upload #{row.id}")
+            except PlaybookError as exc:  # the rules tightened since it was uploaded
+                _upload_errors[row.sha256] = exc
+    installed = [
+        InstalledPlaybook(
+            None,
+            _parsed_uploads[row.sha256],
+            "upload",
+            upload_id=row.id,
+            sha256=row.sha256,
+            uploaded_by=row.uploaded_by,
+            uploaded_at=row.uploaded_at,
+        )
+        for row in rows
+        if row.sha256 in _parsed_uploads
+    ]
+    errors = [_upload_errors[row.sha256] for row in rows if row.sha256 in _upload_errors]
+    return installed, errors
+
+
+def installed_playbooks() -> tuple[list[InstalledPlaybook], list[PlaybookError]]:
+    """Every valid playbook (sorted by id, then version) and the errors of invalid ones."""
+    files, file_errors = file_playbooks()
+    uploads, upload_errors = uploaded_playbooks()
+    taken = {item.ref for item in files}
+    installed = sorted(
+        [*files, *(u for u in uploads if u.ref not in taken)],
+        key=lambda i: (i.playbook.id, version_key(i.playbook.version)),
+    )
+    return installed, [*file_errors, *upload_errors]
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A version as numbers for ordering: "1.10" after "1.9", "1" equal to "1.0"."""
+    parts = tuple(int(part) for part in version.split("."))
+    return parts + (0,) * (3 - len(parts))
+
+
+_version_key = version_key  # the earlier private name
+
+
+def find_installed(playbook_id: str, version: str | None = None) -> InstalledPlaybook:
+    """The installed playbook with this id (the newest version unless one is named)."""
     matches = [i for i in installed_playbooks()[0] if i.playbook.id == playbook_id]
     if version is not None:
         matches = [i for i in matches if i.playbook.version == version]
     if not matches:
         wanted = f"{playbook_id}@{version}" if version else playbook_id
         raise NotFoundError(f'no installed playbook "{wanted}"')
-    return matches[-1].playbook
+    return matches[-1]
+
+
+def get_playbook(playbook_id: str, version: str | None = None) -> Playbook:
+    """The playbook with this id (the newest version unless one is named)."""
+    return find_installed(playbook_id, version).playbook

@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         gates,
         history,
+        library,
         members,
         metrics,
         plan,
@@ -28,7 +29,7 @@ def register_blueprints(app: Flask) -> None:
     from planner.web.nav import program_tabs
 
     areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
-    for module in (*areas, auth, members, admin, history, share):
+    for module in (*areas, library, auth, members, admin, history, share):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["program_tabs"] = program_tabs
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions

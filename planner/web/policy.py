@@ -1,7 +1,8 @@
 """Every route's permission, in one table, enforced before each request.
 
 A route missing from :data:`POLICY` is refused (fail closed) and the permission test fails.
-Requirements: ``public`` (anyone), ``signed_in``, ``admin`` (site administrators), and the
+Requirements: ``public`` (anyone), ``signed_in``, ``admin`` (site administrators),
+``consultant`` (site consultants and administrators), and the
 program capabilities ``read``/``edit``/``decide``/``manage`` (see planner.domain.access),
 which need a ``program_id`` in the URL. A user who is not a member of the program gets 404,
 not 403, so a program's existence is not revealed. Site administrators may do everything.
@@ -123,13 +124,21 @@ POLICY: dict[str, Rule] = {
     "plan.status_date": "edit",
     "plan.baselines": {"GET": "read", "POST": "edit"},
     "plan.calendar": {"GET": "read", "POST": "edit"},
+    # the playbook library
+    "library.index": "signed_in",
+    "library.versions": "signed_in",
+    "library.diff": "signed_in",
+    "library.preview": "signed_in",
+    "library.source": "signed_in",
+    "library.upload": "consultant",
+    "library.upgrade": {"GET": "read", "POST": "manage"},
+    "library.lessons": "read",
 }
 
 # Until each area's routes are listed above one by one, its blueprint reads with "read" and
 # writes with "edit". The permission test refuses these defaults: they must go.
 BLUEPRINT_DEFAULTS: dict[str, Rule] = {
-    area: {"GET": "read", "POST": "edit"}
-    for area in ("library", "exchange", "api", "tokens")
+    area: {"GET": "read", "POST": "edit"} for area in ("exchange", "api", "tokens")
 }
 
 # what a guest holding a valid share link may open (GET only)
@@ -213,6 +222,10 @@ def enforce() -> Any:
         return None
     if requirement == "admin":
         if not current_user.is_admin:
+            abort(403)
+        return None
+    if requirement == "consultant":
+        if not (current_user.is_admin or current_user.is_consultant):
             abort(403)
         return None
     if program_id is None:

@@ -18,6 +18,7 @@ ALLOWED = {
     "public": set(ROLES),
     "signed_in": set(ROLES) - {"anonymous"},
     "admin": {"admin"},
+    "consultant": {"admin"},  # the matrix's users are not consultants; see the library tests
     "read": {"viewer", "steering", "member", "lead", "admin"},
     "edit": {"member", "lead", "admin"},
     "decide": {"steering", "lead", "admin"},
@@ -130,6 +131,10 @@ EXPECTED: dict[str, str | dict[str, str]] = {
             "status_date",
         )
     },
+    **{f"library.{e}": "signed_in" for e in ("index", "versions", "diff", "preview", "source")},
+    "library.upload": "consultant",
+    "library.upgrade": {"GET": R, "POST": M},
+    "library.lessons": R,
     "plan.baselines": READ_EDIT,
     "plan.calendar": READ_EDIT,
 }
