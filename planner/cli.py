@@ -32,6 +32,13 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(user_group)
 
 
+def _serve(app: Flask, host: str, port: int) -> None:
+    # app.run() does nothing when called from inside the Flask command line, so serve directly
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -43,7 +50,7 @@ def run_command(host: str, port: int) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.config["CLI_MODE"] = False
     check_secret_key(app.config)
-    app.run(host=host, port=port, debug=app.config.get("DEBUG", False), use_reloader=False)
+    _serve(app, host, port)
 
 
 @click.command("init")
@@ -73,7 +80,7 @@ def demo_command(serve: bool, host: str, port: int) -> None:
     click.echo(summary)
     if serve:
         click.echo(f"serving the demo on http://{host}:{port}/ (Ctrl+C stops it)")
-        app.run(host=host, port=port, debug=False, use_reloader=False)
+        _serve(app, host, port)
 
 
 @click.group("user")
