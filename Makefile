@@ -12,7 +12,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed $(CATALOGUE).mo
+install: $(BIN)/.installed $(CATALOGUE).mo node_modules/.package-lock.json
+
+# axe-core for the browser tests' accessibility checks (development only; from the npm registry)
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 # compiled catalogues are build output: made from the .po files, never committed
 $(CATALOGUE).mo: $(CATALOGUE).po $(BIN)/.installed
