@@ -38,9 +38,15 @@ def language_from_header(header: str) -> str:
 
 
 def select_locale() -> str:
+    """The session's choice, else the signed-in user's saved one, else the browser's."""
     chosen = session.get("lang")
     if chosen in SUPPORTED:
         return str(chosen)
+    from flask_login import current_user
+
+    saved = getattr(current_user, "lang", None) if current_user else None
+    if saved in SUPPORTED:
+        return str(saved)
     return language_from_header(request.headers.get("Accept-Language", ""))
 
 

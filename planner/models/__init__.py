@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
+from planner.models.api_token import ApiToken
 from planner.models.assessment import (
     ActionItem,
     Assessment,
@@ -19,6 +20,7 @@ from planner.models.risk import Risk, RiskAction, RiskPhaseLink, RiskWorkItemLin
 from planner.models.user import Membership, ShareLink, User
 
 __all__ = [
+    "ApiToken",
     "ActionItem",
     "Assessment",
     "AssessmentIndicator",

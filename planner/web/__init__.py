@@ -25,12 +25,19 @@ def register_blueprints(app: Flask) -> None:
         programs,
         risks,
         share,
+        tokens,
     )
     from planner.web.nav import program_tabs
 
     areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
-    for module in (*areas, library, auth, members, admin, history, share):
+    for module in (*areas, library, auth, members, admin, history, share, tokens):
         app.register_blueprint(module.bp)
+    from planner import api
+    from planner.extensions import csrf
+
+    # the API accepts only tokens, never the session cookie, so CSRF does not apply
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
     app.jinja_env.globals["program_tabs"] = program_tabs
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
 

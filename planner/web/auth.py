@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -41,6 +50,8 @@ def login():  # type: ignore[no-untyped-def]
         user = user_service.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
+            if user.lang:
+                session["lang"] = user.lang
             db.session.commit()
             return redirect(safe_next(form.next.data))
         current_app.logger.warning(
@@ -57,6 +68,7 @@ def login():  # type: ignore[no-untyped-def]
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
     logout_user()
+    session.pop("lang", None)
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 

@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_login import current_user
 
+from planner.api.policy import API_POLICY
 from planner.domain.access import allows
 from planner.extensions import db
 from planner.models import Membership, Program, ShareLink
@@ -133,6 +134,10 @@ POLICY: dict[str, Rule] = {
     "library.upload": "consultant",
     "library.upgrade": {"GET": "read", "POST": "manage"},
     "library.lessons": "read",
+    "tokens.index": "signed_in",
+    "tokens.revoke": "signed_in",
+    # the JSON API: each operation declares its requirement beside its route
+    **API_POLICY,
 }
 
 # Until each area's routes are listed above one by one, its blueprint reads with "read" and

@@ -68,6 +68,9 @@ def set_language():  # type: ignore[no-untyped-def]
     lang = request.form.get("lang", "")
     if lang in SUPPORTED:
         session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.lang = lang  # remembered for the next sign-in
+            db.session.commit()
     target = request.form.get("next", "")
     # only same-site paths: never redirect to another host
     if not target.startswith("/") or target.startswith("//"):

@@ -7,6 +7,7 @@ import csv
 import io
 import re
 
+import pytest
 from openpyxl import load_workbook
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -44,6 +45,9 @@ def _check_xlsx(path, lang: str, must_contain: str) -> list[str]:  # type: ignor
     return header
 
 
+@pytest.mark.xfail(
+    strict=True, reason="the plan's exchange page is not part of the app yet (issue 8 open)"
+)
 def test_export_the_risk_register_and_the_plan(journey) -> None:  # type: ignore[no-untyped-def]
     page = journey.page
     journey.sign_in("lead")

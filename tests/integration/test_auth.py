@@ -223,3 +223,16 @@ def test_change_password(anonymous_client, db) -> None:  # type: ignore[no-untyp
     from planner.services.users import authenticate
 
     assert authenticate("me@example.com", "another-long-one") is not None
+
+
+def test_language_choice_is_remembered_per_user(anonymous_client, db) -> None:  # type: ignore[no-untyped-def]
+    make_user("me@example.com")
+    login = {"email": "me@example.com", "password": TEST_PASSWORD, "next": "/"}
+    anonymous_client.post("/login", data=login)
+    anonymous_client.post("/language", data={"lang": "zh_Hans_CN", "next": "/"})
+    anonymous_client.post("/logout")
+    signed_out = anonymous_client.get("/login", headers={"Accept-Language": "en"})
+    assert 'lang="en"' in signed_out.get_data(as_text=True)  # the browser's language again
+    anonymous_client.post("/login", data=login)
+    page = anonymous_client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'lang="zh-CN"' in page

@@ -1,0 +1,234 @@
+"""The OpenAPI document, the browsable documentation, the API's index, and the fallback that
+answers unknown paths and methods under /api/v1 with problem bodies."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup, escape
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, PathConverter, Rule
+
+from planner.api import bp
+from planner.api.core import OPERATIONS, json_response
+from planner.api.openapi import TAGS, build_document, roles_for
+from planner.api.problems import PROBLEM_HELP, PROBLEMS
+
+FALLBACK_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    response = json_response(build_document())
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
+
+
+@bp.get("/")
+def index() -> Response:
+    return json_response(
+        {
+            "openapi": url_for("api.openapi"),
+            "docs": url_for("api.docs"),
+            "programs": url_for("api.list_programs"),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- docs page
+
+
+def _inline(text: str) -> Markup:
+    """Escape ``text`` and show its `backticked` parts as code."""
+    escaped = str(escape(text))
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
+
+
+def _ref_name(ref: str) -> str:
+    return ref.rsplit("/", 1)[-1]
+
+
+def _number(value: float) -> str:
+    """1000000 as 1,000,000; 1e12 as 1,000,000,000,000; 0.5 as 0.5."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return str(value)
+
+
+def type_text(schema: dict[str, Any]) -> tuple[str, list[str]]:
+    """A schema as a short phrase (``"integer 1–5 or null"``), and the schemas it names."""
+    if "$ref" in schema:
+        name = _ref_name(schema["$ref"])
+        return name, [name]
+    if "anyOf" in schema:
+        texts, refs = [], []
+        for option in schema["anyOf"]:
+            text, names = type_text(option)
+            texts.append(text)
+            refs += names
+        return " or ".join(texts), refs
+    if "enum" in schema:
+        return "one of " + ", ".join(json.dumps(v) for v in schema["enum"]), []
+    kind = schema.get("type", "any")
+    if kind == "array":
+        text, refs = type_text(schema.get("items", {}))
+        limit = f" (at most {schema['maxItems']})" if "maxItems" in schema else ""
+        return f"array of {text}{limit}", refs
+    if kind == "string":
+        text = schema.get("format", "string")
+        if "maxLength" in schema:
+            low = schema.get("minLength", 0)
+            text += f", {low}–{schema['maxLength']} characters"
+        if "pattern" in schema:
+            text += f", matching {schema['pattern']}"
+        return text, []
+    if kind in ("integer", "number"):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if low is not None and high is not None:
+            return f"{kind} {_number(low)}–{_number(high)}", []
+        return kind, []
+    return str(kind), []
+
+
+def _fields(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    required = set(schema.get("required", []))
+    rows = []
+    for name, prop in schema.get("properties", {}).items():
+        text, refs = type_text(prop)
+        rows.append(
+            {
+                "name": name,
+                "type": text,
+                "refs": refs,
+                "required": name in required,
+                "read_only": bool(prop.get("readOnly")),
+                "default": prop.get("default"),
+                "has_default": "default" in prop,
+                "description": _inline(prop.get("description", "")),
+            }
+        )
+    return rows
+
+
+def docs_context() -> dict[str, Any]:
+    document = build_document()
+    components = document["components"]["schemas"]
+    sections = []
+    by_tag: dict[str, list[dict[str, Any]]] = {}
+    for op in OPERATIONS:
+        entry = document["paths"][op.path][op.method.lower()]
+        parameters = []
+        for parameter in entry["parameters"]:
+            text, _refs = type_text(parameter["schema"])
+            parameters.append(
+                {
+                    "name": parameter["name"],
+                    "in": parameter["in"],
+                    "type": text,
+                    "required": parameter["required"],
+                    "default": parameter["schema"].get("default"),
+                    "description": _inline(parameter.get("description", "")),
+                }
+            )
+        body = None
+        if "requestBody" in entry:
+            body = _ref_name(entry["requestBody"]["content"]["application/json"]["schema"]["$ref"])
+        responses = []
+        for status, response in entry["responses"].items():
+            content = response.get("content", {})
+            schema = next(iter(content.values()), {}).get("schema") if content else None
+            responses.append(
+                {
+                    "status": status,
+                    "schema": _ref_name(schema["$ref"]) if schema else None,
+                    "slug": PROBLEMS.get(int(status), ("", ""))[0] if int(status) >= 400 else "",
+                    "title": PROBLEMS.get(int(status), ("", ""))[1],
+                }
+            )
+        by_tag.setdefault(op.tag, []).append(
+            {
+                "method": op.method,
+                "path": op.path,
+                "anchor": op.endpoint,
+                "summary": op.summary,
+                "description": _inline(op.description),
+                "roles": roles_for(op.requirement),
+                "requirement": op.requirement,
+                "parameters": parameters,
+                "body": body,
+                "responses": responses,
+            }
+        )
+    order = {tag: n for n, tag in enumerate(TAGS)}
+    for tag, ops in sorted(by_tag.items(), key=lambda kv: order.get(kv[0], len(order))):
+        sections.append({"tag": tag, "description": TAGS.get(tag, ""), "operations": ops})
+    schemas = [
+        {
+            "name": name,
+            "description": _inline(schema.get("description", "")),
+            "fields": _fields(schema),
+        }
+        for name, schema in sorted(components.items())
+    ]
+    problems = [
+        {"status": status, "slug": slug, "title": title, "help": _inline(PROBLEM_HELP[status])}
+        for status, (slug, title) in PROBLEMS.items()
+    ]
+    return {
+        "document": document,
+        "sections": sections,
+        "schemas": schemas,
+        "problems": problems,
+        "base_url": request.host_url.rstrip("/") + (bp.url_prefix or ""),
+    }
+
+
+@bp.get("/docs")
+def docs() -> str:
+    return render_template("api/docs.html", **docs_context())
+
+
+# --------------------------------------------------------------------------- fallback
+
+
+def _method_map() -> Map:
+    """The API's own routes (without this fallback), to tell 405 from 404."""
+    cached = current_app.extensions.get("planner_api_routes")
+    if cached is None:
+        rules = [
+            Rule(rule.rule, endpoint=rule.endpoint, methods=rule.methods)
+            for rule in current_app.url_map.iter_rules()
+            if rule.endpoint.startswith(f"{bp.name}.") and rule.endpoint != "api.fallback"
+        ]
+        cached = current_app.extensions["planner_api_routes"] = Map(rules)
+    return cached
+
+
+class RestConverter(PathConverter):
+    """Like ``path``, but any character at all (a newline too): nothing under /api/v1 may
+    fall through to the pages' HTML 404."""
+
+    regex = r"[\s\S]*?"
+    part_isolating = False  # it spans slashes (werkzeug guesses from "/" in the regex)
+
+
+@bp.record_once
+def _add_converter(state: Any) -> None:
+    state.app.url_map.converters.setdefault("api_rest", RestConverter)
+
+
+@bp.route("/<api_rest:rest>", methods=FALLBACK_METHODS)
+def fallback(rest: str) -> Response:
+    """No such path (or id out of range) → 404; a known path, another method → 405."""
+    adapter = _method_map().bind("localhost")
+    try:
+        adapter.match(request.path, method=request.method)
+    except MethodNotAllowed as exc:
+        raise MethodNotAllowed(valid_methods=exc.valid_methods) from None
+    except NotFound:
+        pass
+    abort(404)

@@ -1,0 +1,213 @@
+"""The OpenAPI 3.1 description, generated from the operation registry and the pydantic models.
+
+Pydantic writes JSON Schema 2020-12, which is OpenAPI 3.1's schema dialect, so the models'
+schemas go into ``components/schemas`` as they are.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from planner.api.core import MAX_BODY_BYTES, MAX_ID, MAX_ORDINAL, OPERATIONS, Operation
+from planner.api.problems import PROBLEM_HELP, PROBLEM_MEDIA_TYPE, PROBLEMS
+from planner.api.schemas import Problem
+from planner.domain.access import CAPABILITIES
+
+REF = "#/components/schemas/{model}"
+TAGS = {
+    "account": "The token's own user.",
+    "programs": "A client's CRM rollout, instantiated from a playbook.",
+    "phases": "The diagnosis stage and the 100-day phases (their windows come from the playbook).",
+    "work items": "Tasks and milestones. The schedule's fields are computed by the critical "
+    "path method after every change and cannot be written.",
+    "dependencies": "Predecessor → successor links, FS/SS/FF/SF with a lag in working days.",
+    "risks": "The risk register: inherent and residual likelihood × impact.",
+    "metrics": "Adoption and benefit measures with a target per phase.",
+    "readings": "A metric's values over time.",
+    "gates": "Each phase's exit gate, evaluated live.",
+    "gate criteria": "What must be true to pass a gate.",
+    "gate decisions": "The steering committee's go / conditional go / no-go, with the gate's "
+    "evaluation of record.",
+}
+PATH_PARAMETERS = {
+    "ordinal": ({"type": "integer", "minimum": 0, "maximum": MAX_ORDINAL}, "The phase's ordinal."),
+}
+
+
+def roles_for(requirement: str) -> str:
+    if requirement == "signed_in":
+        return "any signed-in user"
+    if requirement == "admin":
+        return "site administrators"
+    if requirement == "public":
+        return "anyone"
+    roles = [role for role, caps in CAPABILITIES.items() if requirement in caps]
+    return ", ".join(roles) + " (and site administrators)"
+
+
+def _models() -> list[tuple[type[BaseModel], str]]:
+    seen: dict[tuple[type[BaseModel], str], None] = {(Problem, "serialization"): None}
+    for op in OPERATIONS:
+        if op.body is not None:
+            seen[(op.body, "validation")] = None
+        if op.response is not None:
+            seen[(op.response, "serialization")] = None
+    return list(seen)
+
+
+def _clean(schema: dict[str, Any]) -> dict[str, Any]:
+    schema = copy.deepcopy(schema)
+    schema.pop("title", None)
+    return schema
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    schema = model.model_json_schema(mode="validation", ref_template=REF)
+    required = set(schema.get("required", []))
+    parameters = []
+    for name, prop in schema.get("properties", {}).items():
+        prop = _clean(prop)
+        description = prop.pop("description", "")
+        parameters.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "description": description,
+                "schema": prop,
+            }
+        )
+    return parameters
+
+
+def _path_parameters(op: Operation) -> list[dict[str, Any]]:
+    parameters = []
+    for name in op.path_parameters:
+        schema, description = PATH_PARAMETERS.get(
+            name,
+            (
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                f"The {name.removesuffix('_id').replace('_', ' ')}'s id.",
+            ),
+        )
+        parameters.append(
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "description": description,
+                "schema": schema,
+            }
+        )
+    return parameters
+
+
+def _problem_response(status: int, refs: dict[Any, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": f"{PROBLEMS[status][1]}. {PROBLEM_HELP.get(status, '')}".strip(),
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": refs[(Problem, "serialization")]}},
+    }
+    if status == 401:
+        response["headers"] = {
+            "WWW-Authenticate": {
+                "description": "Bearer",
+                "schema": {"type": "string"},
+            }
+        }
+    if status == 405:
+        response["headers"] = {
+            "Allow": {"description": "The methods this path accepts.", "schema": {"type": "string"}}
+        }
+    return response
+
+
+def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
+    description = op.description
+    description += f"\n\nAllowed to: {roles_for(op.requirement)} (requirement `{op.requirement}`)."
+    entry: dict[str, Any] = {
+        "operationId": op.endpoint,
+        "summary": op.summary,
+        "description": description.strip(),
+        "tags": [op.tag],
+        "x-requirement": op.requirement,
+        "parameters": _path_parameters(op) + (_query_parameters(op.query) if op.query else []),
+    }
+    if op.requirement == "public":
+        entry["security"] = []
+    if op.body is not None:
+        entry["requestBody"] = {
+            "required": True,
+            "description": f"JSON, at most {MAX_BODY_BYTES // 1_000_000} MB.",
+            "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
+        }
+    responses: dict[str, Any] = {}
+    if op.response is not None:
+        success: dict[str, Any] = {
+            "description": "Created." if op.status == 201 else "OK.",
+            "content": {"application/json": {"schema": refs[(op.response, "serialization")]}},
+        }
+        if op.status == 201:
+            success["headers"] = {
+                "Location": {"description": "The new resource.", "schema": {"type": "string"}}
+            }
+        if op.response.__name__.endswith("Page"):
+            success["headers"] = {
+                "Link": {
+                    "description": 'RFC 8288 links: rel="first", "last", "next", "prev".',
+                    "schema": {"type": "string"},
+                }
+            }
+        responses[str(op.status)] = success
+    else:
+        responses[str(op.status)] = {"description": "Done; no content."}
+    for status in op.problems:
+        responses[str(status)] = _problem_response(status, refs)
+    entry["responses"] = responses
+    return entry
+
+
+def build_document() -> dict[str, Any]:
+    """The whole OpenAPI document (a new dict each call)."""
+    refs, top = models_json_schema(_models(), ref_template=REF)
+    order = {tag: n for n, tag in enumerate(TAGS)}
+    paths: dict[str, dict[str, Any]] = {}
+    for op in sorted(OPERATIONS, key=lambda o: order.get(o.tag, len(order))):
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, refs)
+    used_tags = sorted({op.tag for op in OPERATIONS}, key=lambda t: order.get(t, len(order)))
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "CRM Rollout Planner API",
+            "version": "1.0.0",
+            "description": (
+                "Programs, phases, work items, dependencies, risks, metrics and readings, and "
+                "gates of the CRM Rollout Planner.\n\n"
+                "Authenticate every request with a personal token: "
+                "`Authorization: Bearer <token>` (create tokens at /account/tokens). A token "
+                "acts with its owner's roles, as in the pages; a program you are not a member "
+                "of answers 404.\n\n"
+                "Lists are paginated (`page`, `per_page` ≤ 200; `next`/`prev` in the body and "
+                "the `Link` header) in a stable order. Updates are PATCH with the `version` "
+                "you read: a stale one answers 409 with `current_version`. Errors are RFC 9457 "
+                "problem details naming the field at fault."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}],
+        "tags": [{"name": tag, "description": TAGS.get(tag, "")} for tag in used_tags],
+        "paths": paths,
+        "components": {
+            "schemas": top.get("$defs", {}),
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal API token from /account/tokens.",
+                }
+            },
+        },
+    }

@@ -1,0 +1,140 @@
+"""Programs: list the caller's, create one from a playbook, read, change, delete."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask_login import current_user
+
+from planner.api import schemas as s
+from planner.api.core import (
+    ID,
+    created,
+    dump,
+    json_response,
+    no_content,
+    operation,
+    page_response,
+)
+from planner.domain.errors import NotFoundError, ValidationError
+from planner.services import api_support
+from planner.services.playbooks import get_playbook
+from planner.services.programs import create_program as create_program_service
+from planner.services.programs import get_program as load_program
+
+PROGRAM = f"/programs/<{ID}:program_id>"
+TAG = "programs"
+
+
+@operation(
+    "GET",
+    "/me",
+    summary="The token's user",
+    tag="account",
+    requirement="signed_in",
+    response=s.Me,
+)
+def whoami() -> Response:
+    """Who the token belongs to (to check a token)."""
+    return json_response(dump(s.Me, current_user))
+
+
+@operation(
+    "GET",
+    "/programs",
+    summary="List programs",
+    tag=TAG,
+    requirement="signed_in",
+    query=s.ProgramQuery,
+    response=s.page_of(s.ProgramOut),
+)
+def list_programs(query: s.ProgramQuery) -> Response:
+    """The programs you are a member of (every program for a site administrator), by id."""
+    page = api_support.paginate(
+        api_support.programs_query(current_user, query.status), query.page, query.per_page
+    )
+    return page_response([dump(s.ProgramOut, p) for p in page.rows], page, query)
+
+
+@operation(
+    "POST",
+    "/programs",
+    summary="Create a program from a playbook",
+    tag=TAG,
+    requirement="signed_in",
+    body=s.ProgramCreate,
+    response=s.ProgramOut,
+    status=201,
+    default_field="playbook",
+)
+def create_program(body: s.ProgramCreate) -> Response:
+    """Instantiate a playbook (phases, work items, dependencies, risks, metrics, gate
+    criteria) as a new program scheduled from `start_date`; you become its lead."""
+    playbook_id, _at, version = body.playbook.partition("@")
+    try:
+        playbook = get_playbook(playbook_id.strip(), version.strip() or None)
+    except NotFoundError as exc:
+        raise ValidationError(str(exc), [("playbook", str(exc))]) from None
+    program = create_program_service(
+        playbook,
+        name=body.name,
+        client=body.client,
+        start_date=body.start_date,
+        lead=current_user,
+    )
+    return created(dump(s.ProgramOut, program), "api.get_program", program_id=program.id)
+
+
+@operation(
+    "GET",
+    PROGRAM,
+    summary="Read a program",
+    tag=TAG,
+    requirement="read",
+    response=s.ProgramOut,
+)
+def get_program(program_id: int) -> Response:
+    return json_response(dump(s.ProgramOut, load_program(program_id)))
+
+
+@operation(
+    "PATCH",
+    PROGRAM,
+    summary="Change a program",
+    tag=TAG,
+    requirement="manage",
+    body=s.ProgramUpdate,
+    response=s.ProgramOut,
+    read_only={
+        name: "read-only"
+        for name in (
+            "id",
+            "start_date",
+            "workdays",
+            "playbook_id",
+            "playbook_version",
+            "created_at",
+        )
+    },
+)
+def update_program(program_id: int, body: s.ProgramUpdate) -> Response:
+    """Change the name, client, status or status date (the date progress is reported at;
+    the plan is rescheduled from it). Only the fields sent change."""
+    program = load_program(program_id)
+    changes = body.model_dump(include=body.model_fields_set - {"version"})
+    api_support.update_program(program, changes, body.version)
+    return json_response(dump(s.ProgramOut, program))
+
+
+@operation(
+    "DELETE",
+    PROGRAM,
+    summary="Delete a program",
+    tag=TAG,
+    requirement="manage",
+    query=s.VersionQuery,
+    status=204,
+)
+def delete_program(program_id: int, query: s.VersionQuery) -> Response:
+    """Delete the program and everything in it. Give the version you read."""
+    api_support.delete_program(load_program(program_id), query.version)
+    return no_content()
