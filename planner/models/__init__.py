@@ -10,6 +10,7 @@ from planner.models.assessment import (
 )
 from planner.models.audit import AuditEvent
 from planner.models.baseline import Baseline, BaselineItem
+from planner.models.feed import FeedToken
 from planner.models.gate import GateCriterion, GateDecision
 from planner.models.library import PlaybookUpgrade, PlaybookUpload
 from planner.models.metric import Metric, MetricReading, MetricTarget, StatusSettings
@@ -31,6 +32,7 @@ __all__ = [
     "BaselineItem",
     "CalendarException",
     "Dependency",
+    "FeedToken",
     "GateCriterion",
     "GateDecision",
     "Metric",

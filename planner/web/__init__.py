@@ -16,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
         assessment,
         auth,
         dashboard,
+        exchange,
         gates,
         history,
         library,
@@ -30,7 +31,7 @@ def register_blueprints(app: Flask) -> None:
     from planner.web.nav import program_tabs
 
     areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
-    for module in (*areas, library, auth, members, admin, history, share, tokens):
+    for module in (*areas, library, exchange, auth, members, admin, history, share, tokens):
         app.register_blueprint(module.bp)
     from planner import api
     from planner.extensions import csrf

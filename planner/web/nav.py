@@ -17,6 +17,7 @@ PROGRAM_TABS = (
     ("metrics.index", _l("Metrics")),
     ("gates.index", _l("Gates")),
     ("assessment.index", _l("Assessment")),
+    ("exchange.index", _l("Exchange")),
     ("history.index", _l("History")),
     ("members.index", _l("Members")),
 )

@@ -45,10 +45,10 @@ def _check_xlsx(path, lang: str, must_contain: str) -> list[str]:  # type: ignor
     return header
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the plan's exchange page is not part of the app yet (issue 8 open)"
-)
-def test_export_the_risk_register_and_the_plan(journey) -> None:  # type: ignore[no-untyped-def]
+def test_export_the_risk_register_and_the_plan(journey, request) -> None:  # type: ignore[no-untyped-def]
+    if journey.lang == "zh":
+        # the exchange page's strings are not in the Chinese catalogue yet (issue 9 open)
+        request.applymarker(pytest.mark.xfail(strict=True, reason="exchange page not translated"))
     page = journey.page
     journey.sign_in("lead")
     program_id = journey.open_program()

@@ -1,0 +1,177 @@
+"""The steering-committee pack as plain data: what the deck and the PDF both show.
+
+The service fills a :class:`Pack` from the program (every text already in the reader's
+language); :mod:`planner.interop.pptx_pack` and :mod:`planner.interop.pdf_pack` only lay it
+out, so both documents say the same thing. Nothing here touches a database or a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+#: RAG colours (the dashboard's), and the text colour readable on each.
+RAG_FILL: Final[dict[str, str]] = {
+    "green": "1B5E20",
+    "amber": "FFB300",
+    "red": "B71C1C",
+    "none": "5C636A",
+}
+RAG_TEXT: Final[dict[str, str]] = {
+    "green": "FFFFFF",
+    "amber": "111111",
+    "red": "FFFFFF",
+    "none": "FFFFFF",
+}
+#: Gate results and criterion outcomes in the same three colours.
+OUTCOME_RAG: Final[dict[str, str]] = {
+    "pass": "green",
+    "met": "green",
+    "at_risk": "amber",
+    "fail": "red",
+    "not_met": "red",
+}
+EA_FONT: Final = "Noto Sans CJK SC"
+"""East Asian typeface of every run (PowerPoint uses it for Chinese characters)."""
+LATIN_FONT: Final = "Arial"
+"""Latin typeface (Liberation Sans stands in for it on Linux)."""
+
+
+def rag_of(value: str | None) -> str:
+    """A RAG name for a RAG, a gate result or an outcome ("none" when unknown).
+
+    >>> rag_of("pass"), rag_of("amber"), rag_of(None)
+    ('green', 'amber', 'none')
+    """
+    if value in RAG_FILL:
+        return str(value)
+    return OUTCOME_RAG.get(value or "", "none")
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    """One phase on the timeline, with its RAG and the reasons for it."""
+
+    label: str  # "Phase 1 · Foundation"
+    start: dt.date
+    end: dt.date
+    state: str  # past, current, future
+    state_label: str
+    progress: float  # 0–100
+    rag: str  # green, amber, red, none
+    rag_label: str
+    schedule_rag: str
+    metrics_rag: str
+    risks_rag: str
+    reasons: tuple[str, ...] = ()
+    short: str = ""  # "Phase 1", for the timeline's bars
+
+    @property
+    def bar_label(self) -> str:
+        return self.short or self.label
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    name: str
+    phase: str
+    forecast: dt.date | None
+    baseline: dt.date | None = None
+    slip_days: int | None = None  # forecast later than the baseline by this many days
+    past_phase_end: int | None = None  # forecast after the phase window by this many days
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    key: str
+    title: str
+    likelihood: int
+    impact: int
+    score: int
+    band: str
+    band_label: str
+    band_fill: str  # hex colour without '#'
+    owner: str
+    response: str
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """Open risks per cell, indexed ``[likelihood - 1][impact - 1]``, with cell colours."""
+
+    counts: tuple[tuple[int, ...], ...]
+    fills: tuple[tuple[str, ...], ...]  # hex colours without '#'
+    likelihood_labels: tuple[str, ...]
+    impact_labels: tuple[str, ...]
+    legend: tuple[tuple[str, str], ...]  # (band label, fill)
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    name: str
+    unit: str
+    latest: float | None
+    target: float | None
+    latest_text: str
+    target_text: str
+    rag: str
+    rag_label: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    text: str
+    outcome: str  # met, at_risk, not_met
+    outcome_label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class GateRow:
+    label: str
+    day: dt.date
+    overall: str  # pass, at_risk, fail
+    overall_label: str
+    summary: str
+    decision: str  # the latest decision, or "" when none
+    criteria: tuple[CriterionRow, ...] = ()
+    upcoming: bool = False
+
+
+@dataclass(frozen=True)
+class Pack:
+    """Everything in the pack; ``labels`` holds the translated headings and column names."""
+
+    lang: str  # "en" or "zh"
+    title: str
+    program: str
+    client: str
+    day: dt.date
+    subtitle: str
+    labels: Mapping[str, str]
+    headline_rag: str
+    headline_label: str
+    headline_text: str
+    timeline_start: dt.date
+    timeline_end: dt.date
+    phases: tuple[PhaseRow, ...] = ()
+    due: tuple[MilestoneRow, ...] = ()
+    slipped: tuple[MilestoneRow, ...] = ()
+    risks: tuple[RiskRow, ...] = ()
+    open_risks: int = 0
+    heat: HeatMap | None = None
+    metrics: tuple[MetricRow, ...] = ()
+    gates: tuple[GateRow, ...] = ()
+    decisions: tuple[str, ...] = ()
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key, key)
+
+    @property
+    def charted_metrics(self) -> tuple[MetricRow, ...]:
+        """Metrics with both a latest reading and a target (the chart's bars)."""
+        return tuple(m for m in self.metrics if m.latest is not None and m.target is not None)

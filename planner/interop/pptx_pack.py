@@ -1,0 +1,678 @@
+"""The steering-committee pack as an editable PowerPoint deck (python-pptx).
+
+Six or seven slides, 16:9, everything native and editable (text boxes, tables, shapes, one chart):
+
+1. title: the program, the client, the date and the overall RAG;
+2. phase timeline and RAG: one bar per phase (coloured by its RAG, today marked) over a
+   table of each phase's window, progress and schedule / metrics / risks RAG;
+3. milestones due in the coming weeks and milestones that slipped;
+4. top risks beside the 5×5 heat map (a table whose cells are coloured by rating band);
+5. metrics against their targets: a native clustered bar chart (latest vs target) and a
+   table with each metric's status;
+6. gate status and the decisions requested of the committee;
+7. the next gate's criteria with their outcome and reason (when it has criteria).
+
+Chinese: ``Font.name`` sets only the Latin typeface, so every run (and the chart's text)
+also gets an East Asian typeface (``a:ea``, :data:`~planner.interop.pack_data.EA_FONT`)
+and the language tag of the pack; the theme's fonts get the same East Asian typeface.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import Any, Final
+
+from lxml import etree
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from planner.interop.pack_data import (
+    EA_FONT,
+    LATIN_FONT,
+    RAG_FILL,
+    RAG_TEXT,
+    MilestoneRow,
+    Pack,
+    rag_of,
+)
+
+__all__ = ["SLIDE_HEIGHT", "SLIDE_WIDTH", "write_pptx"]
+
+SLIDE_WIDTH: Final = Inches(13.333)
+SLIDE_HEIGHT: Final = Inches(7.5)
+MARGIN: Final = Inches(0.5)
+NAVY: Final = RGBColor(0x1F, 0x4E, 0x79)
+GREY: Final = RGBColor(0x44, 0x44, 0x44)
+LIGHT: Final = RGBColor(0xF1, 0xF4, 0xF8)
+WHITE: Final = RGBColor(0xFF, 0xFF, 0xFF)
+MAX_ROWS: Final = 8
+_LATIN_NEXT: Final = ("a:ea", "a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl")
+_EA_NEXT: Final = ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+class _Deck:
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.lang_tag = "zh-CN" if pack.lang == "zh" else "en-US"
+        self.prs = Presentation()
+        self.prs.slide_width = SLIDE_WIDTH
+        self.prs.slide_height = SLIDE_HEIGHT
+        self._theme_fonts()
+
+    # ------------------------------------------------------------------ fonts
+
+    def fonts(self, rpr: Any) -> None:
+        """Latin and East Asian typefaces and the language on one run's properties."""
+        for tag, face, successors in (
+            ("a:latin", LATIN_FONT, _LATIN_NEXT + ("a:extLst",)),
+            ("a:ea", EA_FONT, _EA_NEXT),
+        ):
+            element = rpr.find(qn(tag))
+            if element is None:
+                element = rpr.makeelement(qn(tag), {})
+                rpr.insert_element_before(element, *successors)
+            element.set("typeface", face)
+        rpr.set("lang", self.lang_tag)
+        if self.pack.lang == "zh":
+            rpr.set("altLang", "en-US")
+
+    def _theme_fonts(self) -> None:
+        """The theme's major and minor fonts with the East Asian typeface too."""
+        master = self.prs.slide_masters[0]
+        theme_part = master.part.part_related_by(RT.THEME)
+        root = etree.fromstring(theme_part.blob)
+        ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+        for ea in root.iterfind(".//a:fontScheme/*/a:ea", ns):
+            ea.set("typeface", EA_FONT)
+        for latin in root.iterfind(".//a:fontScheme/*/a:latin", ns):
+            latin.set("typeface", LATIN_FONT)
+        theme_part._blob = etree.tostring(
+            root, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
+
+    def style(
+        self,
+        paragraph: Any,
+        text: str,
+        size: float = 14,
+        bold: bool = False,
+        colour: RGBColor | None = None,
+        align: Any = None,
+    ) -> None:
+        paragraph.text = ""
+        run = paragraph.add_run()
+        run.text = text
+        font = run.font
+        font.size = Pt(size)
+        font.bold = bold
+        font.color.rgb = colour or GREY
+        self.fonts(run._r.get_or_add_rPr())
+        if align is not None:
+            paragraph.alignment = align
+
+    # ------------------------------------------------------------------ building blocks
+
+    def slide(self, title: str) -> Any:
+        slide = self.prs.slides.add_slide(self.prs.slide_layouts[5])  # title only
+        heading = slide.shapes.title
+        heading.left, heading.top = MARGIN, Inches(0.3)
+        heading.width, heading.height = SLIDE_WIDTH - 2 * MARGIN, Inches(0.8)
+        frame = heading.text_frame
+        frame.word_wrap = True
+        self.style(frame.paragraphs[0], title, 28, True, NAVY, PP_ALIGN.LEFT)
+        self.footer(slide)
+        return slide
+
+    def footer(self, slide: Any) -> None:
+        text = f"{self.pack.program} · {self.pack.day.isoformat()}"
+        self.text(slide, text, MARGIN, SLIDE_HEIGHT - Inches(0.45), Inches(8), Inches(0.3), 10)
+
+    def text(
+        self,
+        slide: Any,
+        text: str | Sequence[str],
+        left: int,
+        top: int,
+        width: int,
+        height: int,
+        size: float = 14,
+        bold: bool = False,
+        colour: RGBColor | None = None,
+        bullets: bool = False,
+    ) -> Any:
+        box = slide.shapes.add_textbox(left, top, width, height)
+        frame = box.text_frame
+        frame.word_wrap = True
+        lines = [text] if isinstance(text, str) else list(text)
+        for i, line in enumerate(lines or [""]):
+            paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            self.style(paragraph, f"• {line}" if bullets else line, size, bold, colour)
+            if bullets:
+                paragraph.space_after = Pt(6)
+        return box
+
+    def table(
+        self,
+        slide: Any,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        left: int,
+        top: int,
+        width: int,
+        widths: Sequence[float],
+        size: float = 11,
+        fills: dict[tuple[int, int], str] | None = None,
+    ) -> Any:
+        """A native table; ``fills`` colours cells by (row, column) of ``rows`` (hex)."""
+        n_rows = len(rows) + 1
+        height = Inches(0.36) * n_rows
+        shape = slide.shapes.add_table(n_rows, len(header), left, top, width, height)
+        table = shape.table
+        total = sum(widths)
+        for c, share in enumerate(widths):
+            table.columns[c].width = Emu(int(width * share / total))
+        for c, name in enumerate(header):
+            cell = table.cell(0, c)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = NAVY
+            self.style(cell.text_frame.paragraphs[0], name, size, True, WHITE)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                cell = table.cell(r, c)
+                cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+                fill = (fills or {}).get((r - 1, c))
+                cell.fill.solid()
+                if fill:
+                    cell.fill.fore_color.rgb = _rgb(fill)
+                    colour = _rgb(RAG_TEXT.get(_rag_for_fill(fill), "111111"))
+                else:
+                    cell.fill.fore_color.rgb = WHITE if r % 2 else LIGHT
+                    colour = GREY
+                self.style(cell.text_frame.paragraphs[0], str(value), size, False, colour)
+        return shape
+
+    # ------------------------------------------------------------------ slides
+
+    def title_slide(self) -> None:
+        pack = self.pack
+        slide = self.prs.slides.add_slide(self.prs.slide_layouts[6])  # blank
+        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, Inches(2.1), SLIDE_WIDTH, Inches(2.6))
+        band.fill.solid()
+        band.fill.fore_color.rgb = NAVY
+        band.line.fill.background()
+        self.text(
+            slide,
+            pack.title,
+            MARGIN,
+            Inches(2.3),
+            SLIDE_WIDTH - 2 * MARGIN,
+            Inches(0.7),
+            20,
+            False,
+            WHITE,
+        )
+        self.text(
+            slide,
+            pack.program,
+            MARGIN,
+            Inches(2.9),
+            SLIDE_WIDTH - 2 * MARGIN,
+            Inches(1.0),
+            36,
+            True,
+            WHITE,
+        )
+        self.text(
+            slide,
+            pack.subtitle,
+            MARGIN,
+            Inches(3.9),
+            SLIDE_WIDTH - 2 * MARGIN,
+            Inches(0.6),
+            18,
+            False,
+            WHITE,
+        )
+        rag = rag_of(pack.headline_rag)
+        badge = slide.shapes.add_shape(
+            MSO_SHAPE.ROUNDED_RECTANGLE, MARGIN, Inches(5.2), Inches(3.2), Inches(0.8)
+        )
+        badge.fill.solid()
+        badge.fill.fore_color.rgb = _rgb(RAG_FILL[rag])
+        badge.line.fill.background()
+        self.style(
+            badge.text_frame.paragraphs[0],
+            pack.headline_label,
+            20,
+            True,
+            _rgb(RAG_TEXT[rag]),
+            PP_ALIGN.CENTER,
+        )
+        self.text(
+            slide,
+            pack.headline_text,
+            MARGIN + Inches(3.5),
+            Inches(5.2),
+            Inches(8.5),
+            Inches(1.2),
+            14,
+        )
+
+    def timeline_slide(self) -> None:
+        pack = self.pack
+        slide = self.slide(pack.label("timeline_title"))
+        left, top = MARGIN, Inches(1.3)
+        width = SLIDE_WIDTH - 2 * MARGIN
+        span = max((pack.timeline_end - pack.timeline_start).days + 1, 1)
+
+        def x(day: dt.date) -> int:
+            offset = min(max((day - pack.timeline_start).days, 0), span)
+            return int(left + width * offset / span)
+
+        for phase in pack.phases:
+            start, end = x(phase.start), x(phase.end + dt.timedelta(days=1))
+            bar = slide.shapes.add_shape(
+                MSO_SHAPE.RECTANGLE, start, top, max(end - start, Inches(0.2)), Inches(0.75)
+            )
+            rag = rag_of(phase.rag)
+            bar.fill.solid()
+            bar.fill.fore_color.rgb = _rgb(RAG_FILL[rag])
+            bar.line.color.rgb = WHITE
+            frame = bar.text_frame
+            frame.word_wrap = True
+            self.style(
+                frame.paragraphs[0], phase.bar_label, 12, True, _rgb(RAG_TEXT[rag]), PP_ALIGN.CENTER
+            )
+        if pack.timeline_start <= pack.day <= pack.timeline_end:
+            line = slide.shapes.add_connector(
+                MSO_CONNECTOR.STRAIGHT,
+                x(pack.day),
+                top - Inches(0.15),
+                x(pack.day),
+                top + Inches(0.9),
+            )
+            line.line.color.rgb = RGBColor(0x11, 0x11, 0x11)
+            line.line.width = Pt(2.5)
+            self.text(
+                slide,
+                f"{pack.label('today')} {pack.day.isoformat()}",
+                x(pack.day) - Inches(0.9),
+                top + Inches(0.9),
+                Inches(1.8),
+                Inches(0.3),
+                10,
+            )
+        header = [
+            pack.label("phase"),
+            pack.label("window"),
+            pack.label("state"),
+            pack.label("progress"),
+            pack.label("schedule"),
+            pack.label("metrics"),
+            pack.label("risks"),
+            pack.label("overall"),
+        ]
+        rows, fills = [], {}
+        rag_names = {k: pack.label(f"rag_{k}") for k in RAG_FILL}
+        for r, phase in enumerate(pack.phases):
+            rows.append(
+                [
+                    phase.label,
+                    f"{phase.start.isoformat()} – {phase.end.isoformat()}",
+                    phase.state_label,
+                    f"{phase.progress:.0f}%",
+                    rag_names[rag_of(phase.schedule_rag)],
+                    rag_names[rag_of(phase.metrics_rag)],
+                    rag_names[rag_of(phase.risks_rag)],
+                    phase.rag_label,
+                ]
+            )
+            for c, value in (
+                (4, phase.schedule_rag),
+                (5, phase.metrics_rag),
+                (6, phase.risks_rag),
+                (7, phase.rag),
+            ):
+                fills[(r, c)] = RAG_FILL[rag_of(value)]
+        self.table(
+            slide,
+            header,
+            rows,
+            left,
+            Inches(2.5),
+            width,
+            [4.4, 2.4, 1.1, 1.0, 1.1, 1.1, 1.1, 1.1],
+            10,
+            fills,
+        )
+        current = next((p for p in pack.phases if p.state == "current"), None)
+        if current is not None and current.reasons:
+            # below the table's tallest extent (rows wrap), above the footer
+            self.text(
+                slide,
+                list(current.reasons)[:3],
+                left,
+                Inches(5.75),
+                width,
+                Inches(1.2),
+                10,
+                bullets=True,
+            )
+
+    def milestones_slide(self) -> None:
+        pack = self.pack
+        slide = self.slide(pack.label("milestones_title"))
+        half = (SLIDE_WIDTH - 2 * MARGIN - Inches(0.3)) // 2
+        left2 = MARGIN + half + Inches(0.3)
+        self.text(
+            slide, pack.label("due_title"), MARGIN, Inches(1.2), half, Inches(0.4), 16, True, NAVY
+        )
+        self.text(
+            slide,
+            pack.label("slipped_title"),
+            left2,
+            Inches(1.2),
+            half,
+            Inches(0.4),
+            16,
+            True,
+            NAVY,
+        )
+        self._milestone_table(slide, pack.due[:MAX_ROWS], MARGIN, half, slipped=False)
+        self._milestone_table(slide, pack.slipped[:MAX_ROWS], left2, half, slipped=True)
+
+    def _milestone_table(
+        self, slide: Any, rows: Sequence[MilestoneRow], left: int, width: int, slipped: bool
+    ) -> None:
+        pack = self.pack
+        top = Inches(1.7)
+        if not rows:
+            self.text(slide, pack.label("none"), left, top, width, Inches(0.4), 12)
+            return
+        if slipped:
+            header = [
+                pack.label("milestone"),
+                pack.label("forecast"),
+                pack.label("baseline"),
+                pack.label("slip_days"),
+            ]
+            body = [
+                [
+                    f"{m.name} ({m.phase})",
+                    _day(m.forecast),
+                    _day(m.baseline),
+                    _slip(m),
+                ]
+                for m in rows
+            ]
+            fills = {(r, 3): RAG_FILL["red"] for r in range(len(body))}
+            self.table(slide, header, body, left, top, width, [4.2, 1.5, 1.5, 1.3], 10, fills)
+        else:
+            header = [pack.label("milestone"), pack.label("phase"), pack.label("forecast")]
+            body = [[m.name, m.phase, _day(m.forecast)] for m in rows]
+            self.table(slide, header, body, left, top, width, [4.2, 2.3, 1.5], 10)
+
+    def risks_slide(self) -> None:
+        pack = self.pack
+        slide = self.slide(pack.label("risks_title"))
+        left_width = Inches(6.8)
+        if pack.risks:
+            header = [
+                pack.label("risk"),
+                pack.label("l_x_i"),
+                pack.label("band"),
+                pack.label("response"),
+            ]
+            body = [
+                [
+                    f"{r.key} {r.title}",
+                    f"{r.likelihood}×{r.impact} = {r.score}",
+                    r.band_label,
+                    r.response,
+                ]
+                for r in pack.risks
+            ]
+            fills = {(i, 2): r.band_fill for i, r in enumerate(pack.risks)}
+            self.table(
+                slide,
+                header,
+                body,
+                MARGIN,
+                Inches(1.3),
+                left_width,
+                [4.2, 1.3, 1.1, 1.2],
+                10,
+                fills,
+            )
+        else:
+            self.text(
+                slide, pack.label("no_open_risks"), MARGIN, Inches(1.3), left_width, Inches(0.4)
+            )
+        self.text(
+            slide,
+            pack.label("open_risks_count"),
+            MARGIN,
+            Inches(6.4),
+            left_width,
+            Inches(0.4),
+            11,
+        )
+        heat = pack.heat
+        if heat is None:
+            return
+        left = MARGIN + left_width + Inches(0.3)
+        cell = Inches(0.78)
+        label_w = Inches(1.2)
+        self.text(
+            slide, pack.label("heat_map"), left, Inches(1.2), Inches(5), Inches(0.4), 14, True, NAVY
+        )
+        top = Inches(1.7)
+        shape = slide.shapes.add_table(6, 6, left, top, label_w + cell * 5, Inches(0.62) * 6)
+        table = shape.table
+        table.columns[0].width = label_w
+        for c in range(1, 6):
+            table.columns[c].width = cell
+        for r in range(6):
+            table.rows[r].height = Inches(0.62)
+        corner = table.cell(5, 0)
+        corner.fill.solid()
+        corner.fill.fore_color.rgb = WHITE
+        self.style(
+            corner.text_frame.paragraphs[0],
+            f"{pack.label('likelihood')} ↑ / {pack.label('impact')} →",
+            8,
+        )
+        for row in range(5):
+            likelihood = 5 - row  # top row = almost certain
+            label = table.cell(row, 0)
+            label.fill.solid()
+            label.fill.fore_color.rgb = WHITE
+            self.style(
+                label.text_frame.paragraphs[0],
+                f"{likelihood} {heat.likelihood_labels[likelihood - 1]}",
+                8,
+            )
+            for impact in range(1, 6):
+                target = table.cell(row, impact)
+                target.fill.solid()
+                target.fill.fore_color.rgb = _rgb(heat.fills[likelihood - 1][impact - 1])
+                target.vertical_anchor = MSO_ANCHOR.MIDDLE
+                count = heat.counts[likelihood - 1][impact - 1]
+                self.style(
+                    target.text_frame.paragraphs[0],
+                    str(count) if count else "",
+                    14,
+                    True,
+                    RGBColor(0x11, 0x11, 0x11),
+                    PP_ALIGN.CENTER,
+                )
+        for impact in range(1, 6):
+            label = table.cell(5, impact)
+            label.fill.solid()
+            label.fill.fore_color.rgb = WHITE
+            self.style(
+                label.text_frame.paragraphs[0],
+                f"{impact} {heat.impact_labels[impact - 1]}",
+                7,
+                align=PP_ALIGN.CENTER,
+            )
+        legend_top = top + Inches(0.62) * 6 + Inches(0.25)
+        for i, (name, fill) in enumerate(heat.legend):
+            swatch = slide.shapes.add_shape(
+                MSO_SHAPE.RECTANGLE, left + Inches(1.2) * i, legend_top, Inches(1.1), Inches(0.32)
+            )
+            swatch.fill.solid()
+            swatch.fill.fore_color.rgb = _rgb(fill)
+            swatch.line.color.rgb = RGBColor(0x88, 0x88, 0x88)
+            self.style(
+                swatch.text_frame.paragraphs[0],
+                name,
+                10,
+                True,
+                RGBColor(0x11, 0x11, 0x11),
+                PP_ALIGN.CENTER,
+            )
+
+    def metrics_slide(self) -> None:
+        pack = self.pack
+        slide = self.slide(pack.label("metrics_title"))
+        charted = pack.charted_metrics
+        chart_width = Inches(7.2)
+        if charted:
+            data = CategoryChartData()
+            data.categories = [f"{m.name} ({m.unit})" if m.unit else m.name for m in charted]
+            data.add_series(pack.label("latest"), [m.latest for m in charted])
+            data.add_series(pack.label("target"), [m.target for m in charted])
+            frame = slide.shapes.add_chart(
+                XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, Inches(1.2), chart_width, Inches(5.6), data
+            )
+            chart = frame.chart
+            chart.has_legend = True
+            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.include_in_layout = False
+            chart.font.size = Pt(10)
+            self.fonts(chart.font._rPr)
+            plot = chart.plots[0]
+            plot.has_data_labels = True
+            plot.data_labels.font.size = Pt(9)
+            plot.data_labels.number_format = "0.##"
+            plot.data_labels.number_format_is_linked = False
+            for series, colour in zip(plot.series, ("1F4E79", "B0BEC5"), strict=True):
+                series.format.fill.solid()
+                series.format.fill.fore_color.rgb = _rgb(colour)
+            chart.category_axis.reverse_order = True
+            chart.value_axis.has_major_gridlines = True
+        else:
+            self.text(
+                slide, pack.label("no_readings"), MARGIN, Inches(1.3), chart_width, Inches(0.5)
+            )
+        left = MARGIN + chart_width + Inches(0.3)
+        width = SLIDE_WIDTH - left - MARGIN
+        rows = pack.metrics[:10]
+        if rows:
+            header = [
+                pack.label("metric"),
+                pack.label("latest"),
+                pack.label("target"),
+                pack.label("status"),
+            ]
+            body = [[m.name, m.latest_text, m.target_text, m.rag_label] for m in rows]
+            fills = {(i, 3): RAG_FILL[rag_of(m.rag)] for i, m in enumerate(rows)}
+            self.table(
+                slide, header, body, left, Inches(1.3), width, [2.6, 0.9, 0.9, 0.9], 9, fills
+            )
+
+    def gates_slide(self) -> None:
+        pack = self.pack
+        slide = self.slide(pack.label("gates_title"))
+        width = SLIDE_WIDTH - 2 * MARGIN
+        header = [
+            pack.label("gate"),
+            pack.label("date"),
+            pack.label("evaluation"),
+            pack.label("criteria"),
+            pack.label("decision"),
+        ]
+        body = [
+            [g.label, g.day.isoformat(), g.overall_label, g.summary, g.decision or "—"]
+            for g in pack.gates
+        ]
+        fills = {(i, 2): RAG_FILL[rag_of(g.overall)] for i, g in enumerate(pack.gates)}
+        self.table(
+            slide, header, body, MARGIN, Inches(1.2), width, [3.0, 1.3, 1.3, 3.6, 2.6], 10, fills
+        )
+        top = Inches(1.35) + Inches(0.36) * (len(body) + 1) + Inches(0.2)
+        self.text(
+            slide, pack.label("decisions_title"), MARGIN, top, width, Inches(0.4), 16, True, NAVY
+        )
+        decisions = list(pack.decisions) or [pack.label("no_decisions")]
+        self.text(
+            slide,
+            decisions[:6],
+            MARGIN,
+            top + Inches(0.45),
+            width,
+            SLIDE_HEIGHT - top - Inches(1.0),
+            13,
+            bullets=bool(pack.decisions),
+        )
+
+    def criteria_slide(self) -> None:
+        """The next gate's criteria, each with its outcome and the reason."""
+        pack = self.pack
+        gate = next((g for g in pack.gates if g.upcoming and g.criteria), None)
+        if gate is None:
+            return
+        slide = self.slide(f"{gate.label} — {pack.label('criteria')}")
+        header = [pack.label("criteria"), pack.label("evaluation"), pack.label("reason")]
+        rows = gate.criteria[:MAX_ROWS]
+        body = [[c.text, c.outcome_label, c.reason] for c in rows]
+        fills = {(i, 1): RAG_FILL[rag_of(c.outcome)] for i, c in enumerate(rows)}
+        width = SLIDE_WIDTH - 2 * MARGIN
+        self.table(slide, header, body, MARGIN, Inches(1.2), width, [4.2, 1.2, 6.9], 10, fills)
+
+    def build(self) -> bytes:
+        self.title_slide()
+        self.timeline_slide()
+        self.milestones_slide()
+        self.risks_slide()
+        self.metrics_slide()
+        self.gates_slide()
+        self.criteria_slide()
+        out = io.BytesIO()
+        self.prs.save(out)
+        return out.getvalue()
+
+
+def _rag_for_fill(fill: str) -> str:
+    for name, colour in RAG_FILL.items():
+        if colour.lower() == fill.lstrip("#").lower():
+            return name
+    return "none-light"
+
+
+def _day(day: dt.date | None) -> str:
+    return day.isoformat() if day else "—"
+
+
+def _slip(row: MilestoneRow) -> str:
+    days = row.slip_days if row.slip_days is not None else row.past_phase_end
+    return f"+{days}" if days is not None else "—"
+
+
+def write_pptx(pack: Pack) -> bytes:
+    """The pack as a .pptx file (six slides; see the module notes)."""
+    return _Deck(pack).build()

@@ -1,0 +1,568 @@
+"""Plan files in and out: a program ↔ :class:`~planner.interop.plandata.PlanData`.
+
+Export
+------
+:func:`plan_data` reads a program's plan in a fixed number of queries — phases, work items,
+dependencies, the working calendar (weekdays and exceptions) and the dates of its latest
+baseline (as baseline 0) — and :func:`export_plan` writes it as MS Project XML, CSV or .xlsx
+with the interop modules.
+
+Import
+------
+:func:`read_plan_file` reads an uploaded file by its extension (or, failing that, its first
+bytes); a bad file raises :class:`~planner.domain.errors.ImportFormatError` listing every
+problem with the task (MSPDI) or row and column (CSV, .xlsx) at fault.
+
+* :func:`import_new_program` makes a new program of the file: its phases, items, links,
+  calendar and, when the file has baseline dates, a baseline; optionally the risks,
+  metrics and gate criteria of a playbook (whose risk scale and maturity model the program
+  then uses). Without a playbook the program is marked as imported
+  (:data:`IMPORTED_PLAYBOOK_ID`).
+* :func:`import_into_phase` adds the file's items and links to one phase of an existing
+  program (the program keeps its calendar; the file's phases and baseline are not used).
+  Keys the program already uses get ``-2``, ``-3`` … so nothing is overwritten.
+
+Both flush and reschedule but never commit: the caller commits on success and rolls back on
+any error, so a refused file writes nothing. Keys that the plan editor would refuse (it
+accepts letters, digits, ``.``, ``_`` and ``-``) are made acceptable the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Final, Literal
+
+from sqlalchemy import func, select
+
+import planner.models.baseline  # noqa: F401  (registers the baseline tables)
+from planner.domain.errors import ImportFormatError, ValidationError
+from planner.domain.playbook import Playbook, Text
+from planner.extensions import db
+from planner.interop import mspdi, plan_table
+from planner.interop.plandata import (
+    CalendarData,
+    ItemData,
+    LinkData,
+    PhaseData,
+    PlanData,
+    import_error,
+)
+from planner.models import (
+    CalendarException,
+    Dependency,
+    GateCriterion,
+    Membership,
+    Metric,
+    MetricTarget,
+    Phase,
+    Program,
+    Risk,
+    User,
+    WorkItem,
+)
+from planner.models.baseline import Baseline, BaselineItem
+from planner.services.plan import record_baseline
+from planner.services.scheduling import Outcome, program_calendar, reschedule
+
+Format = Literal["mspdi", "csv", "xlsx"]
+FORMATS: Final[tuple[Format, ...]] = ("mspdi", "csv", "xlsx")
+MEDIA_TYPES: Final[dict[Format, str]] = {
+    "mspdi": "application/vnd.ms-project+xml",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXTENSIONS: Final[dict[Format, str]] = {"mspdi": "xml", "csv": "csv", "xlsx": "xlsx"}
+IMPORTED_PLAYBOOK_ID: Final = "imported-file"
+IMPORTED_PLAYBOOK_VERSION: Final = "0"
+DEFAULT_BASELINE_NAME: Final = "Baseline 0 (imported)"
+MAX_FILE_BYTES: Final = 10 * 1024 * 1024
+KEY_PATTERN: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_KEY_BAD = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _text(value: str | None, fallback: str) -> str:
+    return (value or "").strip() or fallback
+
+
+def latest_baseline(program: Program) -> Baseline | None:
+    return db.session.scalar(
+        select(Baseline)
+        .where(Baseline.program_id == program.id)
+        .order_by(Baseline.taken_at.desc(), Baseline.id.desc())
+        .limit(1)
+    )
+
+
+def plan_data(program: Program) -> PlanData:
+    """The program's plan as plain data, with its latest baseline as baseline 0."""
+    phases = list(
+        db.session.scalars(
+            select(Phase).where(Phase.program_id == program.id).order_by(Phase.ordinal)
+        )
+    )
+    phase_key = {p.id: p.key for p in phases}
+    items = list(
+        db.session.scalars(
+            select(WorkItem)
+            .where(WorkItem.program_id == program.id)
+            .order_by(WorkItem.position, WorkItem.id)
+        )
+    )
+    key_of = {i.id: i.key for i in items}
+    rank = {i.id: n for n, i in enumerate(items)}
+    deps = [
+        d
+        for d in db.session.scalars(select(Dependency).where(Dependency.program_id == program.id))
+        if d.predecessor_id in rank and d.successor_id in rank
+    ]
+    baseline = latest_baseline(program)
+    dates: dict[str, tuple[date, date]] = {}
+    if baseline is not None:
+        rows = db.session.execute(
+            select(BaselineItem.key, BaselineItem.start, BaselineItem.finish).where(
+                BaselineItem.baseline_id == baseline.id
+            )
+        )
+        dates = {key: (start, finish) for key, start, finish in rows}
+    return PlanData(
+        name=_text(program.name, f"Program {program.id}"),
+        start=program.start_date,
+        calendar=CalendarData.from_work_calendar(program_calendar(program)),
+        phases=[
+            PhaseData(
+                p.key, _text(p.name, p.name_zh or p.key), p.ordinal, p.window_start, p.window_end
+            )
+            for p in phases
+        ],
+        items=[
+            ItemData(
+                key=i.key,
+                name=_text(i.name, i.name_zh or i.key),
+                phase_key=phase_key[i.phase_id],
+                kind="milestone" if i.kind == "milestone" else "task",
+                duration=i.duration_days,
+                workstream=i.workstream or None,
+                owner=i.owner or None,
+                percent_complete=i.percent_complete,
+                actual_start=i.actual_start,
+                actual_finish=i.actual_finish,
+                constraint_type=i.constraint_type,  # type: ignore[arg-type]
+                constraint_date=i.constraint_date,
+                early_start=i.early_start,
+                early_finish=i.early_finish,
+                baseline_start=dates[i.key][0] if i.key in dates else None,
+                baseline_finish=dates[i.key][1] if i.key in dates else None,
+            )
+            for i in items
+        ],
+        links=[
+            LinkData(key_of[d.predecessor_id], key_of[d.successor_id], d.type, d.lag_days)  # type: ignore[arg-type]
+            # links by successor, then predecessor, in item order: the same plan, the same data
+            for d in sorted(deps, key=lambda d: (rank[d.successor_id], rank[d.predecessor_id]))
+        ],
+    )
+
+
+def export_plan(program: Program, fmt: Format) -> bytes:
+    """The program's plan as an MS Project XML, CSV or .xlsx file."""
+    plan = plan_data(program)
+    if fmt == "mspdi":
+        return mspdi.write(plan)
+    if fmt == "csv":
+        return plan_table.write_csv(plan)
+    if fmt == "xlsx":
+        return plan_table.write_xlsx(plan)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """A plan read from a file, and what the reader adapted to fit the planner."""
+
+    plan: PlanData
+    format: Format
+    notes: tuple[str, ...] = ()
+
+
+def detect_format(filename: str, data: bytes) -> Format | None:
+    name = filename.lower().strip()
+    if name.endswith(".xml"):
+        return "mspdi"
+    if name.endswith(".csv") or name.endswith(".txt"):
+        return "csv"
+    if name.endswith(".xlsx"):
+        return "xlsx"
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"<"):
+        return "mspdi"
+    return None
+
+
+def read_plan_file(filename: str, data: bytes, *, start: date | None = None) -> PlanFile:
+    """Read an uploaded plan file; ImportFormatError (nothing read) when it is not sound.
+
+    ``start`` is the plan's start for a CSV or .xlsx without dates (an MSPDI file has its own).
+    """
+    if not data:
+        raise import_error([("file", "the file is empty")])
+    if len(data) > MAX_FILE_BYTES:
+        raise import_error(
+            [("file", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")]
+        )
+    fmt = detect_format(filename, data)
+    if fmt is None:
+        raise import_error(
+            [("file", "expected an MS Project XML file (.xml), a .csv or an .xlsx file")]
+        )
+    if fmt == "mspdi":
+        result = mspdi.read_with_notes(data)
+        return PlanFile(result.plan, fmt, result.notes)
+    base = PlanData("Imported plan", start) if start is not None else None
+    reader = plan_table.read_csv if fmt == "csv" else plan_table.read_xlsx
+    return PlanFile(reader(data, base=base), fmt)
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def acceptable_key(key: str) -> str:
+    """``key`` as the plan editor accepts it (letters, digits, ``._-``; at most 64 characters).
+
+    >>> acceptable_key("Design & build"), acceptable_key("计划"), acceptable_key("-x")
+    ('Design-build', 'item', 'x')
+    """
+    cleaned = _KEY_BAD.sub("-", key.strip()).strip("-._")[:64].rstrip("-._")
+    return cleaned or "item"
+
+
+def unique_key(key: str, taken: set[str]) -> str:
+    """``key`` or, when taken, ``key-2``, ``key-3`` … (shortened to fit 64 characters).
+
+    >>> unique_key("a", {"a", "a-2"}), unique_key("b", {"a"})
+    ('a-3', 'b')
+    """
+    if key not in taken:
+        return key
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        candidate = key[: 64 - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+def rekey(plan: PlanData, taken: set[str]) -> tuple[PlanData, dict[str, str]]:
+    """The plan with item keys the program can take (acceptable and not in ``taken``), and
+    ``old → new`` for every key that changed; links follow the new keys."""
+    used = set(taken)
+    renamed: dict[str, str] = {}
+    mapping: dict[str, str] = {}
+    for item in plan.items:
+        new = item.key if KEY_PATTERN.match(item.key) else acceptable_key(item.key)
+        new = unique_key(new, used)
+        used.add(new)
+        mapping[item.key] = new
+        if new != item.key:
+            renamed[item.key] = new
+    if not renamed:
+        return plan, {}
+    items = [replace(i, key=mapping[i.key]) for i in plan.items]
+    links = [
+        replace(link, predecessor=mapping[link.predecessor], successor=mapping[link.successor])
+        for link in plan.links
+    ]
+    return replace(plan, items=tuple(items), links=tuple(links)), renamed
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import made."""
+
+    program: Program
+    items: int
+    links: int
+    renamed: dict[str, str] = field(default_factory=dict)
+    baseline: Baseline | None = None
+    schedule: Outcome | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _work_item(program: Program, item: ItemData, position: int) -> WorkItem:
+    return WorkItem(
+        program_id=program.id,
+        key=item.key,
+        kind=item.kind,
+        name=item.name,
+        workstream=item.workstream,
+        duration_days=0 if item.kind == "milestone" else item.duration,
+        owner=item.owner,
+        percent_complete=item.percent_complete,
+        actual_start=item.actual_start,
+        actual_finish=item.actual_finish,
+        constraint_type=item.constraint_type,
+        constraint_date=item.constraint_date,
+        position=position,
+    )
+
+
+def _add_links(program: Program, links: tuple[LinkData, ...], rows: dict[str, WorkItem]) -> None:
+    for link in links:
+        db.session.add(
+            Dependency(
+                program_id=program.id,
+                predecessor_id=rows[link.predecessor].id,
+                successor_id=rows[link.successor].id,
+                type=link.type,
+                lag_days=link.lag,
+            )
+        )
+
+
+def _en(text: Text | None) -> str:
+    return (text.en or text.zh or "") if text else ""
+
+
+def _zh(text: Text | None) -> str | None:
+    return text.zh if text else None
+
+
+def _add_playbook_parts(program: Program, playbook: Playbook, phases: dict[str, Phase]) -> None:
+    """The playbook's risks and metrics, and the gate criteria of its phases that the file
+    also has (by key) whose references the program holds."""
+    for rank, pb_risk in enumerate(playbook.risks, start=1):
+        program.risks.append(
+            Risk(
+                key=pb_risk.key,
+                rank=rank,
+                title=_en(pb_risk.title),
+                title_zh=_zh(pb_risk.title),
+                description=_en(pb_risk.description),
+                description_zh=_zh(pb_risk.description),
+                category=pb_risk.category,
+                cause=_en(pb_risk.cause),
+                effect=_en(pb_risk.effect),
+                likelihood=pb_risk.likelihood,
+                impact=pb_risk.impact,
+                response=pb_risk.response,
+                mitigation=_en(pb_risk.mitigation),
+                mitigation_zh=_zh(pb_risk.mitigation),
+                status="open",
+            )
+        )
+    for pb_metric in playbook.metrics:
+        program.metrics.append(
+            Metric(
+                key=pb_metric.key,
+                name=_en(pb_metric.name),
+                name_zh=_zh(pb_metric.name),
+                unit=pb_metric.unit,
+                direction=pb_metric.direction,
+                baseline=pb_metric.baseline,
+                owner=pb_metric.owner_role,
+                data_source=pb_metric.data_source,
+                description=_en(pb_metric.description) or None,
+                description_zh=_zh(pb_metric.description),
+                targets=[
+                    MetricTarget(phase_ordinal=ordinal, target=value)
+                    for ordinal, value in sorted(pb_metric.targets.items())
+                ],
+            )
+        )
+    item_keys = set(
+        db.session.scalars(select(WorkItem.key).where(WorkItem.program_id == program.id))
+    )
+    metric_keys = {m.key for m in playbook.metrics}
+    for pb_phase in playbook.phases:
+        phase = phases.get(pb_phase.key)
+        if phase is None:
+            continue
+        position = 0
+        for criterion in pb_phase.gate:
+            if criterion.kind == "metric_target":
+                if criterion.metric not in metric_keys:
+                    continue
+                reference, text = criterion.metric, None
+            elif criterion.kind == "milestones_done":
+                if not set(criterion.milestones) <= item_keys:
+                    continue
+                reference, text = " ".join(criterion.milestones), None
+            elif criterion.kind == "max_risk_band":
+                reference, text = criterion.band, None
+            else:
+                reference, text = "", criterion.text
+            phase.gate_criteria.append(
+                GateCriterion(
+                    position=position,
+                    kind=criterion.kind,
+                    reference=reference,
+                    text=_en(text),
+                    text_zh=_zh(text),
+                )
+            )
+            position += 1
+
+
+def _baseline_dates(plan: PlanData) -> dict[str, tuple[date, date, int]]:
+    dates = {}
+    for item in plan.items:
+        start, finish = item.baseline_start, item.baseline_finish
+        if start is None and finish is None:
+            continue
+        start = start or finish
+        finish = finish or start
+        assert start is not None and finish is not None
+        if finish < start:
+            continue
+        dates[item.key] = (start, finish, 0 if item.kind == "milestone" else item.duration)
+    return dates
+
+
+def import_new_program(
+    planfile: PlanFile,
+    *,
+    name: str | None,
+    client: str,
+    lead: User | None = None,
+    playbook: Playbook | None = None,
+    baseline_name: str = DEFAULT_BASELINE_NAME,
+    today: date | None = None,
+) -> ImportOutcome:
+    """A new program made of the file's plan (see the module notes); the caller commits."""
+    plan, renamed = rekey(planfile.plan, set())
+    name = (name or "").strip() or plan.name
+    client = (client or "").strip()
+    errors = []
+    if not name:
+        errors.append(("name", "a program needs a name"))
+    elif len(name) > 200:
+        errors.append(("name", f"at most 200 characters, got {len(name)}"))
+    if not client:
+        errors.append(("client", "a program needs a client"))
+    elif len(client) > 200:
+        errors.append(("client", f"at most 200 characters, got {len(client)}"))
+    if not plan.phases:
+        errors.append(("file", "the file has no phase and no task to import"))
+    if errors:
+        raise ValidationError("the program could not be created", errors)
+    calendar = plan.calendar
+    program = Program(
+        name=name,
+        client=client,
+        start_date=plan.start,
+        status="planning",
+        workdays="".join(str(day + 1) for day in sorted(calendar.workdays)),
+        playbook_id=playbook.id if playbook else IMPORTED_PLAYBOOK_ID,
+        playbook_version=playbook.version if playbook else IMPORTED_PLAYBOOK_VERSION,
+    )
+    db.session.add(program)
+    db.session.flush()
+    if lead is not None:
+        db.session.add(Membership(user_id=lead.id, program_id=program.id, role="lead"))
+    for day in sorted(calendar.holidays):
+        program.calendar_exceptions.append(CalendarException(day=day, working=False, name=""))
+    for day in sorted(calendar.extra_workdays):
+        program.calendar_exceptions.append(CalendarException(day=day, working=True, name=""))
+    phases: dict[str, Phase] = {}
+    for data in plan.phases:
+        phase = Phase(
+            ordinal=data.ordinal,
+            key=data.key,
+            kind="diagnosis" if data.ordinal == 0 else "phase",
+            name=data.name,
+            goal="",
+            result="",
+            length_days=(data.end - data.start).days + 1,
+            window_start=data.start,
+            window_end=data.end,
+        )
+        program.phases.append(phase)
+        phases[data.key] = phase
+    rows: dict[str, WorkItem] = {}
+    for position, item in enumerate(plan.items):
+        row = _work_item(program, item, position)
+        phases[item.phase_key].work_items.append(row)
+        rows[item.key] = row
+    db.session.flush()
+    _add_links(program, plan.links, rows)
+    if playbook is not None:
+        _add_playbook_parts(program, playbook, phases)
+    db.session.flush()
+    outcome = reschedule(program, today)
+    baseline = None
+    dates = _baseline_dates(plan)
+    if dates:
+        baseline = record_baseline(program, baseline_name, dates, status_date=today)
+    return ImportOutcome(
+        program, len(plan.items), len(plan.links), renamed, baseline, outcome, planfile.notes
+    )
+
+
+def import_into_phase(
+    program: Program, phase_id: int, planfile: PlanFile, today: date | None = None
+) -> ImportOutcome:
+    """Add the file's work items and links to one phase of ``program``; the caller commits."""
+    phase = next((p for p in program.phases if p.id == phase_id), None)
+    if phase is None:
+        raise ValidationError(
+            "the file was not imported", [("phase", "choose one of this program's phases")]
+        )
+    if not planfile.plan.items:
+        raise import_error([("file", "the file has no work item to import")])
+    taken = set(db.session.scalars(select(WorkItem.key).where(WorkItem.program_id == program.id)))
+    plan, renamed = rekey(planfile.plan, taken)
+    last = db.session.scalar(
+        select(func.coalesce(func.max(WorkItem.position), -1)).where(
+            WorkItem.program_id == program.id
+        )
+    )
+    rows: dict[str, WorkItem] = {}
+    for offset, item in enumerate(plan.items, start=1):
+        row = _work_item(program, item, int(last if last is not None else -1) + offset)
+        phase.work_items.append(row)
+        rows[item.key] = row
+    db.session.flush()
+    _add_links(program, plan.links, rows)
+    db.session.flush()
+    outcome = reschedule(program, today)
+    notes = list(planfile.notes)
+    return ImportOutcome(
+        program, len(plan.items), len(plan.links), renamed, None, outcome, tuple(notes)
+    )
+
+
+__all__ = [
+    "DEFAULT_BASELINE_NAME",
+    "EXTENSIONS",
+    "FORMATS",
+    "IMPORTED_PLAYBOOK_ID",
+    "IMPORTED_PLAYBOOK_VERSION",
+    "MEDIA_TYPES",
+    "Format",
+    "ImportFormatError",
+    "ImportOutcome",
+    "PlanFile",
+    "acceptable_key",
+    "detect_format",
+    "export_plan",
+    "import_into_phase",
+    "import_new_program",
+    "latest_baseline",
+    "plan_data",
+    "read_plan_file",
+    "rekey",
+    "unique_key",
+]

@@ -1,0 +1,424 @@
+"""The steering-committee pack: one program's status as a PowerPoint deck and a PDF.
+
+:func:`build_pack` gathers the evidence once — the dashboard's phase RAGs and gate reports
+(:mod:`planner.services.dashboard`), the risk register's scale and bands, the metrics judged
+against the current phase's targets, the milestones against the latest baseline — and
+returns a :class:`~planner.interop.pack_data.Pack` with every text in the reader's language
+(headings through Flask-Babel, playbook content through ``localized``). The deck and the
+PDF are laid out from that one value, so they say the same thing.
+
+What counts as what:
+
+* *milestones due*: not done, forecast to finish within :data:`DUE_WITHIN_DAYS` days;
+* *milestones slipped*: not done and forecast later than in the latest baseline, or after
+  their phase's window;
+* *top risks*: the open risks with the highest residual score (the dashboard's five);
+* *metrics*: every metric with a target for the current phase (the last started phase
+  once the program is over), judged by the metrics area's rules;
+* *decisions requested*: a gate within :data:`DECISION_WINDOW_DAYS` days (or past) with no
+  decision yet; conditions of a conditional go that fall due in that window; open risks
+  whose response is to escalate.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Final
+
+from flask import render_template
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from planner.domain.gates import describe_criterion
+from planner.domain.metrics import format_value
+from planner.domain.risk import band_matrix
+from planner.extensions import db
+from planner.interop.pack_data import (
+    RAG_FILL,
+    CriterionRow,
+    GateRow,
+    HeatMap,
+    MetricRow,
+    MilestoneRow,
+    Pack,
+    PhaseRow,
+    RiskRow,
+    rag_of,
+)
+from planner.interop.pdf_pack import html_to_pdf, metrics_svg, timeline_svg
+from planner.interop.pptx_pack import write_pptx
+from planner.models.baseline import BaselineItem
+from planner.models.plan import Phase
+from planner.services import dashboard as dashboard_service
+from planner.services.exchange import latest_baseline
+from planner.services.gates import is_done, load_program, program_facts
+from planner.services.risks import scale_for
+
+DUE_WITHIN_DAYS: Final = 42
+DECISION_WINDOW_DAYS: Final = 30
+MAX_MILESTONES: Final = 8
+
+
+def _name(obj: object, field: str, lang: str) -> str:
+    english = getattr(obj, field, None) or ""
+    chinese = getattr(obj, f"{field}_zh", None) or ""
+    return (chinese or english) if lang == "zh" else (english or chinese)
+
+
+def _phase_label(phase: Phase, lang: str) -> str:
+    head = _("Diagnosis") if phase.kind == "diagnosis" else _("Phase %(n)d", n=phase.ordinal)
+    return f"{head} · {_name(phase, 'name', lang)}"
+
+
+def labels() -> dict[str, str]:
+    """The pack's headings and column names in the current language."""
+    return {
+        "timeline_title": _("Phase timeline and RAG"),
+        "milestones_title": _("Milestones due and slipped"),
+        "due_title": _("Due in the next %(n)d days", n=DUE_WITHIN_DAYS),
+        "slipped_title": _("Slipped"),
+        "risks_title": _("Top risks"),
+        "heat_map": _("Heat map of open risks (residual)"),
+        "metrics_title": _("Metrics against targets"),
+        "gates_title": _("Gate status"),
+        "decisions_title": _("Decisions requested"),
+        "phase": _("Phase"),
+        "window": _("Window"),
+        "state": _("State"),
+        "progress": _("Complete"),
+        "schedule": _("Schedule"),
+        "metrics": _("Metrics"),
+        "risks": _("Risks"),
+        "overall": _("Overall"),
+        "today": _("Today"),
+        "milestone": _("Milestone"),
+        "forecast": _("Forecast"),
+        "baseline": _("Baseline"),
+        "slip_days": _("Slip (days)"),
+        "none": _("None."),
+        "risk": _("Risk"),
+        "l_x_i": _("Likelihood × impact"),
+        "band": _("Rating"),
+        "response": _("Response"),
+        "likelihood": _("Likelihood"),
+        "impact": _("Impact"),
+        "no_open_risks": _("No open risks."),
+        "metric": _("Metric"),
+        "latest": _("Latest"),
+        "target": _("Target"),
+        "status": _("Status"),
+        "no_readings": _("No metric has both a reading and a target for this phase yet."),
+        "gate": _("Gate"),
+        "date": _("Date"),
+        "evaluation": _("Evaluation"),
+        "criteria": _("Criteria"),
+        "decision": _("Latest decision"),
+        "no_decisions": _("No decision is requested at this meeting."),
+        "reason": _("Why"),
+        "rag_green": _("Green"),
+        "rag_amber": _("Amber"),
+        "rag_red": _("Red"),
+        "rag_none": _("No status"),
+    }
+
+
+def _rag_label(rag: str | None) -> str:
+    return {
+        "green": _("Green"),
+        "amber": _("Amber"),
+        "red": _("Red"),
+    }.get(rag or "", _("No status"))
+
+
+def _overall_label(overall: str) -> str:
+    return {"pass": _("Pass"), "at_risk": _("At risk"), "fail": _("Fail")}.get(overall, overall)
+
+
+def _outcome_label(outcome: str) -> str:
+    return {"met": _("Met"), "at_risk": _("At risk"), "not_met": _("Not met")}.get(outcome, outcome)
+
+
+def _decision_label(kind: str) -> str:
+    return {"go": _("Go"), "conditional_go": _("Conditional go"), "no_go": _("No-go")}.get(
+        kind, kind
+    )
+
+
+def _state_label(state: str) -> str:
+    return {"past": _("Finished"), "current": _("Current"), "future": _("Ahead")}.get(state, state)
+
+
+def _response_label(response: str) -> str:
+    return {
+        "avoid": _("Avoid"),
+        "mitigate": _("Mitigate"),
+        "transfer": _("Transfer"),
+        "accept": _("Accept"),
+        "escalate": _("Escalate"),
+    }.get(response, response)
+
+
+def build_pack(program_id: int, today: date, lang: str) -> Pack:
+    """The pack of ``program_id`` on ``today``; ``lang`` ("en"/"zh") picks playbook texts."""
+    program = load_program(program_id)
+    facts = program_facts(program, today)
+    board = dashboard_service.dashboard_for(facts)
+    info = scale_for(program, lang)
+    phase_of = {p.id: p for p in program.phases}
+
+    phases = []
+    for status in board.phases:
+        phases.append(
+            PhaseRow(
+                label=_phase_label(status.phase, lang),
+                start=status.phase.window_start,
+                end=status.phase.window_end,
+                state=status.state,
+                state_label=_state_label(status.state),
+                progress=status.progress,
+                rag=status.rag if status.state != "future" else "none",
+                rag_label=_rag_label(status.rag if status.state != "future" else None),
+                schedule_rag=status.schedule.rag,
+                metrics_rag=status.metrics.rag if status.state != "future" else "none",
+                risks_rag=status.risks.rag,
+                short=_("Diagnosis")
+                if status.phase.kind == "diagnosis"
+                else _("Phase %(n)d", n=status.phase.ordinal),
+                reasons=(
+                    f"{_('Schedule')}: {status.schedule.reason}",
+                    f"{_('Metrics')}: {status.metrics.reason}",
+                    f"{_('Risks')}: {status.risks.reason}",
+                ),
+            )
+        )
+
+    # milestones: due soon, and slipped against the latest baseline or their phase window
+    baseline = latest_baseline(program)
+    baseline_finish: dict[str, date] = {}
+    if baseline is not None:
+        baseline_finish = dict(
+            db.session.execute(
+                select(BaselineItem.key, BaselineItem.finish).where(
+                    BaselineItem.baseline_id == baseline.id
+                )
+            ).all()
+        )
+    pending = sorted(
+        (i for i in program.work_items if i.is_milestone and not is_done(i)),
+        key=lambda i: (i.early_finish is None, i.early_finish or today, i.position),
+    )
+    due, slipped = [], []
+    for item in pending:
+        phase = phase_of[item.phase_id]
+        forecast = item.early_finish
+        planned = baseline_finish.get(item.key)
+        slip = (forecast - planned).days if forecast and planned and forecast > planned else None
+        late = (
+            (forecast - phase.window_end).days if forecast and forecast > phase.window_end else None
+        )
+        row = MilestoneRow(
+            _name(item, "name", lang) or item.key,
+            _phase_label(phase, lang),
+            forecast,
+            planned,
+            slip,
+            late,
+        )
+        if forecast is not None and forecast <= today + timedelta(days=DUE_WITHIN_DAYS):
+            due.append(row)
+        if slip or late:
+            slipped.append(row)
+    slipped.sort(key=lambda m: -(m.slip_days or m.past_phase_end or 0))
+
+    # risks: the dashboard's top five and a heat map of every open risk (residual)
+    risks = []
+    for view in board.top_risks:
+        risk = view.risk
+        likelihood = risk.residual_likelihood or risk.likelihood
+        impact = risk.residual_impact or risk.impact
+        style = info.styles.get(view.band)
+        risks.append(
+            RiskRow(
+                key=risk.key,
+                title=_name(risk, "title", lang),
+                likelihood=likelihood,
+                impact=impact,
+                score=view.score,
+                band=view.band,
+                band_label=info.label(view.band),
+                band_fill=(style.fill if style else "#eeeeee").lstrip("#"),
+                owner=risk.owner or "",
+                response=_response_label(risk.response),
+            )
+        )
+    counts = [[0] * 5 for _ in range(5)]
+    for view in facts.open_risks:
+        likelihood = view.risk.residual_likelihood or view.risk.likelihood
+        impact = view.risk.residual_impact or view.risk.impact
+        counts[likelihood - 1][impact - 1] += 1
+    matrix = band_matrix(info.scale)
+    heat = HeatMap(
+        counts=tuple(tuple(row) for row in counts),
+        fills=tuple(tuple(info.styles[band].fill.lstrip("#") for band in row) for row in matrix),
+        likelihood_labels=tuple(info.likelihood_label(n) for n in range(1, 6)),
+        impact_labels=tuple(info.impact_label(n) for n in range(1, 6)),
+        legend=tuple(
+            (info.label(name), info.styles[name].fill.lstrip("#")) for name in info.band_names
+        ),
+    )
+
+    # metrics against the target of the current (or last started) phase
+    headline = board.headline
+    focus = headline.phase if headline is not None else None
+    metrics = []
+    for metric in program.metrics:
+        judged = facts.judge(metric, focus.ordinal if focus else None)
+        if judged.target is None:
+            continue
+        latest = judged.latest.value if judged.latest is not None else None
+        metrics.append(
+            MetricRow(
+                name=_name(metric, "name", lang) or metric.key,
+                unit=metric.unit,
+                latest=latest,
+                target=judged.target,
+                latest_text=format_value(round(latest, 2), metric.unit)
+                if latest is not None
+                else "—",
+                target_text=format_value(round(judged.target, 2), metric.unit),
+                rag=judged.status or "none",
+                rag_label=_rag_label(judged.status),
+                reason=judged.reason,
+            )
+        )
+
+    # gates and the decisions requested
+    gates, decisions = [], []
+    horizon = today + timedelta(days=DECISION_WINDOW_DAYS)
+    for status in board.phases:
+        report = status.gate
+        phase = status.phase
+        latest_decision = report.latest_decision
+        decision_text = (
+            f"{_decision_label(latest_decision.kind)} ({latest_decision.decided_on.isoformat()})"
+            if latest_decision is not None
+            else ""
+        )
+        label = _("Gate %(n)d · %(phase)s", n=phase.ordinal, phase=_name(phase, "name", lang))
+        gates.append(
+            GateRow(
+                label=label,
+                day=phase.window_end,
+                overall=report.evaluation.overall,
+                overall_label=_overall_label(report.evaluation.overall),
+                summary=report.evaluation.summary,
+                decision=decision_text,
+                criteria=tuple(
+                    CriterionRow(
+                        text=_name(line.row, "text", lang)
+                        if line.row.kind == "manual"
+                        else describe_criterion(line.result.criterion, report.facts),
+                        outcome=line.result.outcome,
+                        outcome_label=_outcome_label(line.result.outcome),
+                        reason=line.result.reason,
+                    )
+                    for line in report.lines
+                ),
+                upcoming=phase.window_end >= today,
+            )
+        )
+        if latest_decision is None and phase.window_end <= horizon:
+            decisions.append(
+                _(
+                    "%(gate)s on %(day)s: decide go, conditional go or no-go "
+                    "(evaluation today: %(result)s; %(summary)s).",
+                    gate=label,
+                    day=phase.window_end.isoformat(),
+                    result=_overall_label(report.evaluation.overall),
+                    summary=report.evaluation.summary,
+                )
+            )
+        elif (
+            latest_decision is not None
+            and latest_decision.kind == "conditional_go"
+            and latest_decision.due is not None
+            and latest_decision.due <= horizon
+        ):
+            decisions.append(
+                _(
+                    "%(gate)s: confirm the conditions of the conditional go are met "
+                    "(due %(day)s): %(conditions)s",
+                    gate=label,
+                    day=latest_decision.due.isoformat(),
+                    conditions=latest_decision.conditions or "—",
+                )
+            )
+    for view in facts.open_risks:
+        if view.risk.response == "escalate":
+            decisions.append(
+                _(
+                    "Risk %(key)s “%(title)s” is escalated: decide the response.",
+                    key=view.risk.key,
+                    title=_name(view.risk, "title", lang),
+                )
+            )
+
+    head_rag = headline.rag if headline is not None and headline.state != "future" else None
+    head_phase = _phase_label(headline.phase, lang) if headline is not None else ""
+    start, end = board.start, board.end
+    subtitle = _(
+        "Client: %(client)s · status on %(day)s",
+        client=program.client,
+        day=today.isoformat(),
+    )
+    next_gate = board.next_gate.phase.window_end.isoformat() if board.next_gate else "—"
+    headline_text = _(
+        "%(phase)s · %(open)d open risks · next gate %(gate)s",
+        phase=head_phase,
+        open=board.open_risk_count,
+        gate=next_gate,
+    )
+    texts = labels()
+    texts["open_risks_count"] = _("%(n)d open risks in the register.", n=board.open_risk_count)
+    return Pack(
+        lang=lang,
+        title=_("Steering committee pack"),
+        program=program.name,
+        client=program.client,
+        day=today,
+        subtitle=subtitle,
+        labels=texts,
+        headline_rag=head_rag or "none",
+        headline_label=_("Overall: %(rag)s", rag=_rag_label(head_rag)),
+        headline_text=headline_text,
+        timeline_start=start,
+        timeline_end=end,
+        phases=tuple(phases),
+        due=tuple(due[:MAX_MILESTONES]),
+        slipped=tuple(slipped[:MAX_MILESTONES]),
+        risks=tuple(risks),
+        open_risks=board.open_risk_count,
+        heat=heat,
+        metrics=tuple(metrics),
+        gates=tuple(gates),
+        decisions=tuple(decisions),
+    )
+
+
+def pack_pptx(pack: Pack) -> bytes:
+    return write_pptx(pack)
+
+
+def pack_pdf(pack: Pack) -> bytes:
+    """The pack as PDF: ``templates/exchange/pack_pdf.html`` laid out by WeasyPrint."""
+    html = render_template(
+        "exchange/pack_pdf.html",
+        pack=pack,
+        timeline=timeline_svg(
+            pack.phases, pack.timeline_start, pack.timeline_end, pack.day, pack.label("today")
+        ),
+        metrics_chart=metrics_svg(pack.metrics, pack.label("latest"), pack.label("target")),
+        rag_fill=RAG_FILL,
+        rag_of=rag_of,
+    )
+    return html_to_pdf(html)

@@ -1,0 +1,449 @@
+"""Save as playbook: turn a program's method into a playbook that validates and re-imports.
+
+What is kept — the method:
+
+* the phases (ordinal, key, kind, name, goal, result, length in calendar days) and the
+  working weekdays;
+* every work item (tasks with their duration, milestones) with its workstream, owner
+  *role*, deliverable and dependencies (type and lag);
+* the gate criteria of each phase;
+* the risks (title, description, category, cause, effect, inherent likelihood and impact,
+  response, mitigation);
+* the metrics (name, unit, direction, data source, description, a target per phase);
+* the risk scale and the maturity model of the program's own playbook, when it is
+  still installed.
+
+What is left out — the client's data: the client's name (replaced by "the client" /
+"客户" wherever a text mentions it), the program's name, people (item and risk owners,
+metric owners), progress and actual dates, the schedule's dates, baselines, holidays,
+residual assessments, risk status, actions and reviews, metric baselines and readings, gate
+decisions and judgements.
+
+Keys follow the playbook's rule (lower-case letters, digits, ``-`` and ``_``); a key that
+does not is rewritten (``PILOT.Extra`` → ``pilot-extra``, made unique) and every reference
+follows. Values beyond a playbook's bounds (a task over 1000 working days, a lag over 500,
+a phase over 730 days) are clamped, and references a playbook cannot hold (a gate criterion
+naming a deleted metric) are dropped; each such change is listed in :attr:`SavedPlaybook.notes`.
+The YAML is checked with :func:`~planner.domain.playbook.parse_playbook` before it is
+returned, so it loads in the library as it is, and creating a program from it reproduces
+the program's structure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.playbook import (
+    KEY_PATTERN,
+    WEEKDAYS,
+    Playbook,
+    format_path,
+    parse_playbook,
+)
+from planner.domain.playbook_writer import dump_playbook
+from planner.extensions import db
+from planner.models import Dependency, Metric, Phase, Program, Risk, WorkItem
+from planner.services.playbooks import get_playbook
+
+MAX_TASK_DAYS: Final = 1000
+MAX_LAG: Final = 500
+MAX_PHASE_DAYS: Final = 730
+DEFAULT_BANDS: Final = ("low", "medium", "high", "critical")
+CLIENT_WORDS: Final = {"en": "the client", "zh": "客户"}
+_KEY = re.compile(KEY_PATTERN)
+_NOT_KEY = re.compile(r"[^a-z0-9_-]+")
+_SUFFIXES = re.compile(
+    r"[\s,.]*(co\.?|company|corp\.?|corporation|inc\.?|ltd\.?|limited|llc|gmbh|s\.a\.|plc|"
+    r"有限责任公司|股份有限公司|有限公司|集团|公司)[\s.]*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SavedPlaybook:
+    """The playbook, its YAML, and what was changed to make a program fit a playbook."""
+
+    playbook: Playbook
+    text: str
+    notes: tuple[str, ...] = ()
+    renamed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.playbook.id}-{self.playbook.version}.yaml"
+
+
+def playbook_key(key: str) -> str:
+    """``key`` as a playbook key (lower case; other characters become ``-``).
+
+    >>> playbook_key("PILOT.Extra"), playbook_key("R-11"), playbook_key("计划"), playbook_key("_a")
+    ('pilot-extra', 'r-11', 'item', 'a')
+    """
+    cleaned = _NOT_KEY.sub("-", key.strip().lower()).strip("-_")[:64].rstrip("-_")
+    return cleaned or "item"
+
+
+def _unique(key: str, taken: set[str]) -> str:
+    candidate, n = key, 2
+    while candidate in taken:
+        suffix = f"-{n}"
+        candidate = key[: 64 - len(suffix)] + suffix
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+class _Keys:
+    """Old → new keys of one namespace (work items, risks, metrics or phases)."""
+
+    def __init__(self, kind: str, renamed: dict[str, str]) -> None:
+        self.kind = kind
+        self.map: dict[str, str] = {}
+        self.taken: set[str] = set()
+        self.renamed = renamed
+
+    def add(self, key: str) -> str:
+        new = key if _KEY.match(key) and key not in self.taken else playbook_key(key)
+        new = _unique(new, self.taken)
+        self.map[key] = new
+        if new != key:
+            self.renamed[f"{self.kind} {key}"] = new
+        return new
+
+
+class _Scrubber:
+    """Replaces the client's name in texts."""
+
+    def __init__(self, client: str) -> None:
+        names = {client.strip()}
+        short = _SUFFIXES.sub("", client.strip()).strip()
+        if len(short) >= 3:
+            names.add(short)
+        names.discard("")
+        ordered = sorted(names, key=len, reverse=True)
+        self.pattern = (
+            re.compile("|".join(re.escape(n) for n in ordered), re.IGNORECASE) if ordered else None
+        )
+        self.count = 0
+
+    def __call__(self, text: str | None, lang: str) -> str | None:
+        if not text or self.pattern is None:
+            return text
+        new, n = self.pattern.subn(CLIENT_WORDS[lang], text)
+        self.count += n
+        return new
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
+
+
+def _source_playbook(program: Program) -> Playbook | None:
+    try:
+        return get_playbook(program.playbook_id, program.playbook_version)
+    except NotFoundError:
+        return None
+
+
+def _load(program: Program) -> tuple[list[Phase], list[WorkItem], list[Dependency], list, list]:
+    phases = list(
+        db.session.scalars(
+            select(Phase)
+            .where(Phase.program_id == program.id)
+            .order_by(Phase.ordinal)
+            .options(selectinload(Phase.gate_criteria))
+        )
+    )
+    items = list(
+        db.session.scalars(
+            select(WorkItem)
+            .where(WorkItem.program_id == program.id)
+            .order_by(WorkItem.position, WorkItem.id)
+        )
+    )
+    deps = list(
+        db.session.scalars(
+            select(Dependency).where(Dependency.program_id == program.id).order_by(Dependency.id)
+        )
+    )
+    risks = list(
+        db.session.scalars(
+            select(Risk)
+            .where(Risk.program_id == program.id)
+            .order_by(Risk.rank.is_(None), Risk.rank, Risk.id)
+        )
+    )
+    metrics = list(
+        db.session.scalars(
+            select(Metric)
+            .where(Metric.program_id == program.id)
+            .order_by(Metric.id)
+            .options(selectinload(Metric.targets))
+        )
+    )
+    return phases, items, deps, risks, metrics
+
+
+def program_playbook(
+    program: Program,
+    *,
+    playbook_id: str,
+    version: str,
+    title: str,
+    title_zh: str | None = None,
+    description: str | None = None,
+    today: date | None = None,
+) -> SavedPlaybook:
+    """The program's method as a playbook (see the module notes); ValidationError naming the
+    form field (``playbook_id``, ``version``, ``title``) or the playbook path at fault."""
+    notes: list[str] = []
+    renamed: dict[str, str] = {}
+    scrub = _Scrubber(program.client)
+
+    def text(en: str | None, zh: str | None = None) -> dict[str, str] | None:
+        en_text, zh_text = scrub(en, "en"), scrub(zh, "zh")
+        out = {k: v for k, v in (("en", en_text), ("zh", zh_text)) if v and v.strip()}
+        return out or None
+
+    errors = []
+    playbook_id = (playbook_id or "").strip()
+    version = (version or "").strip()
+    if not _KEY.match(playbook_id):
+        errors.append(
+            (
+                "playbook_id",
+                "1–64 lower-case letters, digits, - or _, starting with a letter or digit",
+            )
+        )
+    if not re.match(r"^\d+(\.\d+){0,2}$", version):
+        errors.append(("version", "a version such as 1.0 or 2.1.3"))
+    if not text(title, title_zh):
+        errors.append(("title", "give the playbook a title"))
+    if errors:
+        raise ValidationError("the playbook was not saved", errors)
+
+    source = _source_playbook(program)
+    phases, items, deps, risks, metrics = _load(program)
+    # what the method says that a program does not store, carried over by key
+    src_items = {i.key: i for _p, i in source.work_items()} if source else {}
+    src_risks = {r.key: r for r in source.risks} if source else {}
+    src_metrics = {m.key: m for m in source.metrics} if source else {}
+    item_keys = _Keys("work item", renamed)
+    for item in items:
+        item_keys.add(item.key)
+    risk_keys = _Keys("risk", renamed)
+    for risk in risks:
+        risk_keys.add(risk.key)
+    metric_keys = _Keys("metric", renamed)
+    for metric in metrics:
+        metric_keys.add(metric.key)
+    phase_keys = _Keys("phase", renamed)
+    for phase in phases:
+        phase_keys.add(phase.key)
+    key_by_id = {i.id: item_keys.map[i.key] for i in items}
+    incoming: dict[int, list[dict[str, Any]]] = {}
+    for dep in deps:
+        if dep.predecessor_id not in key_by_id or dep.successor_id not in key_by_id:
+            continue
+        lag = _clamp(dep.lag_days, -MAX_LAG, MAX_LAG)
+        if lag != dep.lag_days:
+            notes.append(
+                f"the lag of {key_by_id[dep.predecessor_id]} → {key_by_id[dep.successor_id]} "
+                f"was {dep.lag_days} working days; a playbook allows ±{MAX_LAG}"
+            )
+        entry: dict[str, Any] = {"key": key_by_id[dep.predecessor_id]}
+        if dep.type != "FS":
+            entry["type"] = dep.type
+        if lag:
+            entry["lag"] = lag
+        incoming.setdefault(dep.successor_id, []).append(entry)
+
+    bands = (
+        [b.name for b in source.risk_scale.bands]
+        if source is not None and source.risk_scale is not None
+        else list(DEFAULT_BANDS)
+    )
+    ordinals = {p.ordinal for p in phases}
+    out_phases = []
+    for phase in phases:
+        key = phase_keys.map[phase.key]
+        length = _clamp(phase.length_days or 1, 1, MAX_PHASE_DAYS)
+        if length != phase.length_days:
+            notes.append(f"phase {key} lasted {phase.length_days} days; a playbook allows 1–730")
+        tasks, milestones = [], []
+        for item in items:
+            if item.phase_id != phase.id:
+                continue
+            data: dict[str, Any] = {
+                "key": key_by_id[item.id],
+                "name": text(item.name, item.name_zh) or {"en": item.key},
+            }
+            if item.workstream:
+                data["workstream"] = item.workstream
+            if incoming.get(item.id):
+                data["depends_on"] = incoming[item.id]
+            if item.owner_role:
+                data["owner_role"] = item.owner_role
+            deliverable = text(item.deliverable, item.deliverable_zh)
+            if deliverable:
+                data["deliverable"] = deliverable
+            if item.key in src_items and src_items[item.key].description is not None:
+                data["description"] = src_items[item.key].description.model_dump(  # type: ignore[union-attr]
+                    exclude_none=True
+                )
+            if item.kind == "milestone":
+                milestones.append(data)
+            else:
+                duration = _clamp(item.duration_days, 1, MAX_TASK_DAYS)
+                if duration != item.duration_days:
+                    notes.append(
+                        f"task {data['key']} lasts {item.duration_days} working days; "
+                        f"a playbook allows 1–{MAX_TASK_DAYS}"
+                    )
+                tasks.append({**data, "duration": duration})
+        gate = []
+        for criterion in phase.gate_criteria:
+            where = f"gate criterion {criterion.position + 1} of phase {key}"
+            if criterion.kind == "metric_target":
+                metric = metric_keys.map.get(criterion.reference.strip())
+                if metric is None:
+                    notes.append(f"{where} names an unknown metric and was left out")
+                    continue
+                gate.append({"kind": "metric_target", "metric": metric})
+            elif criterion.kind == "milestones_done":
+                keys = [item_keys.map[k] for k in criterion.milestone_keys if k in item_keys.map]
+                if len(keys) != len(criterion.milestone_keys):
+                    notes.append(f"{where}: unknown milestones left out")
+                if not keys:
+                    continue
+                gate.append({"kind": "milestones_done", "milestones": list(dict.fromkeys(keys))})
+            elif criterion.kind == "max_risk_band":
+                band = criterion.reference.strip()
+                if band not in bands:
+                    notes.append(f'{where} names the unknown risk band "{band}" and was left out')
+                    continue
+                gate.append({"kind": "max_risk_band", "band": band})
+            else:
+                manual = text(criterion.text, criterion.text_zh)
+                if manual is None:
+                    notes.append(f"{where} has no text and was left out")
+                    continue
+                gate.append({"kind": "manual", "text": manual})
+        out_phase: dict[str, Any] = {
+            "ordinal": phase.ordinal,
+            "key": key,
+            "kind": "diagnosis" if phase.kind == "diagnosis" else "phase",
+            "name": text(phase.name, phase.name_zh) or {"en": phase.key},
+            "length_days": length,
+            "milestones": milestones,
+            "tasks": tasks,
+            "gate": gate,
+        }
+        for name in ("goal", "result"):
+            value = text(getattr(phase, name), getattr(phase, f"{name}_zh"))
+            if value:
+                out_phase[name] = value
+        out_phases.append(out_phase)
+
+    out_risks = []
+    for risk in risks:
+        data = {
+            "key": risk_keys.map[risk.key],
+            "title": text(risk.title, risk.title_zh) or {"en": risk.key},
+            "category": (risk.category or "").strip() or "other",
+            "likelihood": risk.likelihood,
+            "impact": risk.impact,
+            "response": risk.response,
+        }
+        src = src_risks.get(risk.key)
+
+        def src_zh(name: str, en: str | None, src: Any = src) -> str | None:
+            # the program stores no Chinese cause or effect: keep the method's while the
+            # English text is the method's too
+            value = getattr(src, name, None) if src is not None else None
+            return value.zh if value is not None and value.en == (en or None) else None
+
+        for name, en, zh in (
+            ("description", risk.description, risk.description_zh),
+            ("cause", risk.cause, src_zh("cause", risk.cause)),
+            ("effect", risk.effect, src_zh("effect", risk.effect)),
+            ("mitigation", risk.mitigation, risk.mitigation_zh),
+        ):
+            value = text(en, zh)
+            if value:
+                data[name] = value
+        out_risks.append(data)
+
+    out_metrics = []
+    for metric in metrics:
+        targets = {t.phase_ordinal: t.target for t in metric.targets if t.phase_ordinal in ordinals}
+        if len(targets) != len(metric.targets):
+            notes.append(
+                f"metric {metric_keys.map[metric.key]}: targets for phases the program "
+                "does not have were left out"
+            )
+        data = {
+            "key": metric_keys.map[metric.key],
+            "name": text(metric.name, metric.name_zh) or {"en": metric.key},
+            "unit": metric.unit,
+            "direction": metric.direction,
+            "targets": targets,
+        }
+        if metric.data_source:
+            data["data_source"] = scrub(metric.data_source, "en")
+        src_metric = src_metrics.get(metric.key)
+        description = text(metric.description, metric.description_zh)
+        if description:
+            data["description"] = description
+        elif src_metric is not None and src_metric.description is not None:
+            data["description"] = src_metric.description.model_dump(exclude_none=True)
+        if src_metric is not None:
+            # the method's typical baseline and owner role, never the client's measurement
+            # or the person named in the program
+            if src_metric.baseline is not None:
+                data["baseline"] = src_metric.baseline
+            if src_metric.owner_role:
+                data["owner_role"] = src_metric.owner_role
+        out_metrics.append(data)
+
+    document: dict[str, Any] = {
+        "id": playbook_id,
+        "version": version,
+        "title": text(title, title_zh),
+        "calendar": {"workdays": [WEEKDAYS[int(d) - 1] for d in sorted(program.workdays)]},
+        "phases": out_phases,
+        "risks": out_risks,
+        "metrics": out_metrics,
+    }
+    if description and description.strip():
+        document["description"] = text(description.strip())
+    if source is not None:
+        if source.risk_scale is not None:
+            document["risk_scale"] = source.risk_scale.model_dump(exclude_none=True)
+        if source.maturity is not None:
+            document["maturity"] = source.maturity.model_dump(exclude_none=True)
+    try:
+        playbook = Playbook.model_validate(document)
+    except PydanticValidationError as exc:
+        raise ValidationError(
+            "the program does not fit a playbook",
+            [(format_path(tuple(e["loc"])), e["msg"]) for e in exc.errors()],
+        ) from None
+    header = (
+        f"{playbook.id} {playbook.version}: saved from a program of the CRM Rollout Planner"
+        f"{' on ' + today.isoformat() if today else ''}.\n"
+        "Client data (names, owners, dates, progress, readings) was left out."
+    )
+    yaml_text = dump_playbook(playbook, header=header)
+    parsed = parse_playbook(yaml_text, source=f"{playbook.id}-{playbook.version}.yaml")
+    if scrub.count:
+        notes.append(f"the client's name was replaced in {scrub.count} place(s)")
+    return SavedPlaybook(parsed, yaml_text, tuple(notes), renamed)

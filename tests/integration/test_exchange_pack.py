@@ -1,0 +1,160 @@
+"""The steering-committee pack: the deck and the PDF of a program in mid-rollout."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+
+from planner.demodata import metrics as demo_metrics
+from planner.demodata import plan as demo_plan
+from planner.demodata import risks as demo_risks
+from planner.services.playbooks import get_playbook
+from planner.services.programs import create_program
+from tests.integration.exchange_support import (
+    app,  # noqa: F401  (the app with the exchange blueprint)
+    count_queries,
+)
+
+TODAY = date.today()
+
+
+@pytest.fixture()
+def program(db):  # type: ignore[no-untyped-def]
+    """The demo's program: 150 days in, with progress, risks, readings and decisions."""
+    program = create_program(
+        get_playbook("crm-four-100-days", "1.0"),
+        name="Northwind — CRM rollout",
+        client="Northwind Industrial Co.",
+        start_date=TODAY - timedelta(days=150),
+    )
+    db.session.flush()
+    for area in (demo_plan, demo_risks, demo_metrics):
+        area.populate(program, TODAY)
+        db.session.flush()
+    db.session.commit()
+    return program
+
+
+def titles(deck) -> list[str]:  # type: ignore[no-untyped-def]
+    out = []
+    for slide in deck.slides:
+        title = slide.shapes.title
+        out.append(title.text_frame.text if title is not None else "")
+    return out
+
+
+def all_text(deck) -> str:  # type: ignore[no-untyped-def]
+    parts = []
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if shape.has_table:
+                parts.extend(cell.text for row in shape.table.rows for cell in row.cells)
+    return "\n".join(parts)
+
+
+def test_the_deck_has_every_part_and_a_native_chart(client, program) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(f"/programs/{program.id}/exchange/pack.pptx")
+    assert response.status_code == 200
+    assert response.mimetype.endswith("presentationml.presentation")
+    assert response.headers["Content-Disposition"].endswith('.pptx"')
+    deck = Presentation(io.BytesIO(response.data))
+    assert len(deck.slides) >= 6
+    assert titles(deck)[1:6] == [
+        "Phase timeline and RAG",
+        "Milestones due and slipped",
+        "Top risks",
+        "Metrics against targets",
+        "Gate status",
+    ]
+    text = all_text(deck)
+    assert "Northwind — CRM rollout" in text  # the title slide
+    assert "Steering committee pack" in text
+    assert "Heat map of open risks (residual)" in text
+    assert "Decisions requested" in text
+    for phase in program.phases:
+        assert phase.name in text
+    charts = [s.chart for slide in deck.slides for s in slide.shapes if s.has_chart]
+    assert len(charts) == 1
+    chart = charts[0]
+    assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+    assert [s.name for s in chart.plots[0].series] == ["Latest", "Target"]
+    assert len(list(chart.plots[0].categories)) >= 3
+    # every run of every slide carries an East Asian typeface (Font.name sets only Latin)
+    ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    runs = [run for slide in deck.slides for run in slide._element.iterfind(".//a:r", ns)]
+    assert runs
+    assert all(
+        run.find("a:rPr/a:ea", ns) is not None
+        and run.find("a:rPr/a:ea", ns).get("typeface") == "Noto Sans CJK SC"
+        for run in runs
+    )
+
+
+def test_the_deck_follows_the_chosen_language(client, program) -> None:  # type: ignore[no-untyped-def]
+    client.post("/language", data={"lang": "zh_Hans_CN", "next": "/"})
+    deck = Presentation(io.BytesIO(client.get(f"/programs/{program.id}/exchange/pack.pptx").data))
+    text = all_text(deck)
+    for phase in program.phases:
+        assert phase.name_zh and phase.name_zh in text
+    slide_xml = deck.slides[1].part.blob
+    assert b'lang="zh-CN"' in slide_xml
+    assert b'typeface="Noto Sans CJK SC"' in slide_xml
+
+
+def pdf_info(data: bytes, tmp_path: Path, tool: str = "pdfinfo") -> str:
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(data)
+    return subprocess.run([tool, str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_pdf_has_the_same_parts(client, program, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(f"/programs/{program.id}/exchange/pack.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    pages = int(re.search(r"Pages:\s+(\d+)", pdf_info(response.data, tmp_path))[1])  # type: ignore[index]
+    assert pages >= 6
+
+
+def test_the_chinese_pdf_embeds_a_cjk_font(client, program, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    client.post("/language", data={"lang": "zh_Hans_CN", "next": "/"})
+    data = client.get(f"/programs/{program.id}/exchange/pack.pdf").data
+    fonts = pdf_info(data, tmp_path, "pdffonts")
+    assert "Noto-Sans-CJK-SC" in fonts
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    assert program.phases[1].name_zh in text.replace(" ", "")
+
+
+def test_readers_get_the_pack_outsiders_do_not(login_as, program) -> None:  # type: ignore[no-untyped-def]
+    steering = login_as("steering", program)
+    assert steering.get(f"/programs/{program.id}/exchange/pack.pptx").status_code == 200
+    outsider = login_as("outsider")
+    assert outsider.get(f"/programs/{program.id}/exchange/pack.pdf").status_code == 404
+
+
+def test_the_pack_needs_the_same_queries_for_a_bigger_program(client, db, program) -> None:  # type: ignore[no-untyped-def]
+    small = create_program(
+        get_playbook("small-business-quick-start"),
+        name="Small",
+        client="Small Co",
+        start_date=TODAY - timedelta(days=20),
+    )
+    db.session.commit()
+    counts = []
+    for pid in (small.id, program.id):
+        client.get(f"/programs/{pid}/exchange/pack.pptx")  # schedules what went stale
+        with count_queries(db) as statements:
+            assert client.get(f"/programs/{pid}/exchange/pack.pptx").status_code == 200
+        counts.append(len(statements))
+    assert counts[1] <= counts[0] + 2  # the big one has a baseline and decisions, not per-row
