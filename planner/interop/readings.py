@@ -118,6 +118,11 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
     from openpyxl import load_workbook
 
+    from planner.interop.risks import check_xlsx_container
+
+    # a zip bomb or a non-zip is refused before openpyxl unpacks anything
+    check_xlsx_container(data)
+
     try:
         # data_only: a formula cell gives its cached value; nothing is ever computed
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

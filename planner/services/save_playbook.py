@@ -400,9 +400,9 @@ def program_playbook(
         if metric.data_source:
             data["data_source"] = scrub(metric.data_source, "en")
         src_metric = src_metrics.get(metric.key)
-        description = text(metric.description, metric.description_zh)
-        if description:
-            data["description"] = description
+        metric_description = text(metric.description, metric.description_zh)
+        if metric_description:
+            data["description"] = metric_description
         elif src_metric is not None and src_metric.description is not None:
             data["description"] = src_metric.description.model_dump(exclude_none=True)
         if src_metric is not None:

@@ -217,3 +217,15 @@ def test_an_imported_program_saves_as_a_playbook_too(client, db) -> None:  # typ
     db.session.commit()
     assert structure(copy.id)["links"] == structure(program.id)["links"]
     assert structure(copy.id)["items"].keys() == structure(program.id)["items"].keys()
+
+
+def test_metric_descriptions_are_carried_over(client, db, program) -> None:  # type: ignore[no-untyped-def]
+    metric = program.metrics[0]
+    metric.description = "Share of licensed users active in the week"
+    db.session.commit()
+    response = client.get(f"/programs/{program.id}/exchange/playbook.yaml", query_string=QUERY)
+    assert response.status_code == 200
+    playbook = parse_playbook(response.get_data(as_text=True), source="x.yaml")
+    saved = {m.key: m for m in playbook.metrics}[metric.key]
+    assert saved.description is not None
+    assert saved.description.en == "Share of licensed users active in the week"

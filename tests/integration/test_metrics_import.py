@@ -153,7 +153,7 @@ def test_rows_for_another_metric_are_refused_on_a_metric_import(client, db, prog
         (b"", "x.csv", "the file is empty"),
         (b"\x80\x81\xff\xfe,1", "x.csv", "neither UTF-8 nor GB18030"),
         (b"%PDF-1.4", "x.pdf", "expected a .csv or .xlsx file"),
-        (b"PK\x03\x04garbage", "x.xlsx", "not a readable .xlsx workbook"),
+        (b"PK\x03\x04garbage", "x.xlsx", "not an .xlsx workbook"),
     ],
 )
 def test_unreadable_files_are_refused(client, db, program, body, filename, message) -> None:  # type: ignore[no-untyped-def]
