@@ -34,12 +34,12 @@ test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check planner tests bench
-	$(BIN)/ruff format --check planner tests bench
+	$(BIN)/ruff check planner tests bench tools
+	$(BIN)/ruff format --check planner tests bench tools
 
 format: $(BIN)/.installed
-	$(BIN)/ruff format planner tests bench
-	$(BIN)/ruff check --fix planner tests bench
+	$(BIN)/ruff format planner tests bench tools
+	$(BIN)/ruff check --fix planner tests bench tools
 
 bench: $(BIN)/.installed
 	for f in bench/*_bench.py; do $(BIN)/python $$f; done

@@ -36,6 +36,8 @@ def main() -> None:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
             "SECRET_KEY": "bench-secret-key-that-is-long-enough-123",
             "WTF_CSRF_ENABLED": False,
+            "PLANNER_REQUEST_LOG": False,
+            "PLANNER_CACHE_URL": f"file://{folder / 'cache'}",
         }
     )
     with app.app_context():

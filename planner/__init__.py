@@ -57,6 +57,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_blueprints(app)
 
+    # after the blueprints: the safety nets wrap every registered view
+    from planner import ops
+
+    ops.init_app(app)
+
     from planner.cli import register_commands
 
     register_commands(app)

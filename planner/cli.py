@@ -31,6 +31,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(playbook_group)
     app.cli.add_command(user_group)
 
+    from planner.ops.cli_ops import OPS_COMMANDS
+
+    for command in OPS_COMMANDS:
+        app.cli.add_command(command)
+
 
 def _serve(app: Flask, host: str, port: int) -> None:
     # app.run() does nothing when called from inside the Flask command line, so serve directly

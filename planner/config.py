@@ -49,7 +49,22 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         # per process by default; several workers share limits through Redis, e.g.
         # PLANNER_RATELIMIT_STORAGE=redis://127.0.0.1:6379
         "RATELIMIT_STORAGE_URI": os.environ.get("PLANNER_RATELIMIT_STORAGE", "memory://"),
+        # derived results (schedules, charts): "" = a folder shared by this machine's
+        # workers, redis://… shared by several machines, "null" = no cache
+        "PLANNER_CACHE_URL": os.environ.get("PLANNER_CACHE_URL", ""),
+        # one JSON line per request on stdout; the app's own log lines as JSON too
+        "PLANNER_REQUEST_LOG": _flag("PLANNER_REQUEST_LOG", True),
+        "PLANNER_LOG_JSON": _flag("PLANNER_LOG_JSON", True),
+        # run a request again when SQLite said "database is locked"
+        "PLANNER_RETRY_LOCKED": _flag("PLANNER_RETRY_LOCKED", True),
     }
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() not in ("0", "false", "no", "off")
 
 
 def check_secret_key(config: dict[str, Any]) -> None:

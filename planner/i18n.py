@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import Flask, request, session
+from flask_babel import format_date, format_decimal
 
 from planner.extensions import babel
 
@@ -64,7 +67,28 @@ def localized(obj: object, field: str) -> str:
     return english or chinese
 
 
+def format_day(day: date | datetime | None, style: str = "medium") -> str:
+    """A calendar day as the chosen locale writes it: ``Mar 5, 2026`` / ``2026年3月5日``.
+
+    For people only: form values, URLs, data blocks and files keep ISO dates.
+    """
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = day.date()
+    return str(format_date(day, style))
+
+
+def format_count(number: float | int | None) -> str:
+    """A number with the locale's grouping and decimal signs (``12,345.5``)."""
+    if number is None:
+        return ""
+    return str(format_decimal(number, format="#,##0.####"))
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["localized"] = localized
     app.jinja_env.globals["current_lang"] = select_locale
+    app.jinja_env.globals["format_day"] = format_day
+    app.jinja_env.globals["format_count"] = format_count

@@ -1070,7 +1070,7 @@ def upgrade_context(program: Program, to_version: str | None) -> UpgradeContext:
 
 def conflict_token(conflict: Conflict) -> str:
     """A form-safe, stable name for a conflict (its id hashed)."""
-    return "c_" + hashlib.sha1(conflict.id.encode("utf-8")).hexdigest()[:16]
+    return "c_" + hashlib.sha1(conflict.id.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
 _ITEM_COLUMNS = {
@@ -1508,7 +1508,7 @@ EDITABLE: dict[str, tuple[str, float, float, bool]] = {
 
 
 def lesson_token(lesson: Lesson) -> str:
-    return "l_" + hashlib.sha1(lesson.id.encode("utf-8")).hexdigest()[:16]
+    return "l_" + hashlib.sha1(lesson.id.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
 def editable_value(lesson: Lesson) -> object:

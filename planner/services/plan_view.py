@@ -8,7 +8,7 @@ and workstream. Whatever the plan's size, a page costs the same handful of state
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from planner.domain.gates import phase_progress
 from planner.extensions import db
 from planner.models import CalendarException, Dependency, Phase, Program, WorkItem
 from planner.models.baseline import Baseline, BaselineItem
+from planner.ops.cache import derived
 from planner.services.scheduling import refresh_if_stale, status_date_of
 
 STATUSES = ("done", "in_progress", "not_started", "late")
@@ -169,7 +170,7 @@ class BaselineInfo:
 
 @dataclass
 class PlanView:
-    program: Program
+    program: Program | None  # None only inside the shared cache
     phases: list[PhaseInfo]
     rows: list[PlanRow]  # filtered, grouped by phase and workstream
     all_rows: list[PlanRow]
@@ -230,13 +231,30 @@ def load_plan(
     is refreshed first when the status date (today, by default) made it stale; the caller
     commits when ``refreshed`` is true.
     """
-    from planner.domain.errors import NotFoundError
-
     filters = filters or Filters()
     today = today or date.today()
     refreshed = refresh_if_stale(program, today) is not None
     if refreshed:
         db.session.flush()
+    # a room full of readers shares one computation per program revision (and the
+    # cache is bypassed when this transaction has just written, as after a refresh)
+    shared = derived(
+        "plan-view",
+        program.id,
+        lambda: replace(_read_plan(program, filters, baseline_id, lang, today), program=None),
+        filters.as_args(),
+        baseline_id,
+        lang,
+        today,
+    )
+    return replace(shared, program=program, refreshed=refreshed)
+
+
+def _read_plan(
+    program: Program, filters: Filters, baseline_id: int | None, lang: str, today: date
+) -> PlanView:
+    from planner.domain.errors import NotFoundError
+
     status = status_date_of(program, today)
 
     phase_rows = db.session.scalars(
@@ -517,7 +535,7 @@ def load_plan(
         baseline_finish=baseline_finish,
         finish_variance=finish_variance,
         critical_count=sum(1 for row in rows if row.critical),
-        refreshed=refreshed,
+        refreshed=False,
     )
 
 

@@ -32,6 +32,7 @@ POLICY: dict[str, Rule] = {
     "auth.login": "public",
     "auth.logout": "public",
     "share.open": "public",
+    "ops.healthz": "public",
     "auth.change_password": "signed_in",
     "programs.index": "signed_in",
     "programs.new": "signed_in",

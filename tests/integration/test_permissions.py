@@ -36,6 +36,7 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "auth.login": "public",
     "auth.logout": "public",
     "share.open": "public",
+    "ops.healthz": "public",
     "auth.change_password": "signed_in",
     "programs.index": "signed_in",
     "programs.new": "signed_in",

@@ -1,0 +1,1 @@
+"""Load test of the planner under gunicorn: see bench/load/run.py."""

@@ -1,0 +1,219 @@
+"""Derived results (schedules, chart JSON) cached per program revision, shared by workers.
+
+A program's **revision** is its newest :class:`~planner.models.audit.AuditEvent` (id and time):
+every change to a program's rows writes one (the audit trail is automatic), so a new
+revision means "something changed" and the keys of the old one are simply never asked
+for again (they expire on their own). Nothing has to be deleted on a change, and every
+worker sees the same revision because it is read from the database.
+
+Keys: ``derived:<kind>:<program id>:<revision>:<digest>``; the digest covers the caller's
+key parts, today's date (schedules follow today) and the request's locale (labels are
+translated). Values are wrapped so that ``None`` can be cached.
+
+Backends (Flask-Caching):
+
+* default: ``FileSystemCache`` in ``<instance>/cache`` — shared by the gunicorn workers of
+  one machine;
+* ``PLANNER_CACHE_URL=redis://127.0.0.1:6379/0`` — Redis, shared by several machines;
+* ``PLANNER_CACHE_URL=null`` — no caching (every call computes).
+
+A cache that fails (Redis down, disk full) is logged and treated as a miss: it never
+fails a request.
+
+Use it in a service or a view::
+
+    from planner.ops.cache import derived
+
+    text = derived("gantt", program.id, lambda: figure_json(build_gantt(...)), arrows, summary)
+
+or as a decorator on a function whose first argument is the program id::
+
+    @cached_per_revision("dashboard-figures")
+    def dashboard_figures(program_id: int, today: date) -> dict: ...
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable
+from datetime import date
+from typing import Any, ParamSpec, TypeVar
+
+from flask import Flask, has_request_context
+from flask_caching import Cache
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from planner.extensions import db
+from planner.models.audit import AuditEvent
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+cache = Cache()
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT_S = 24 * 3600
+FILE_CACHE_THRESHOLD = 5000
+_WRITES = "ops_cache_wrote"
+
+
+class Stats:
+    """Hits and misses of this process (for tests and the benchmark)."""
+
+    hits = 0
+    misses = 0
+    bypassed = 0
+    errors = 0
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.hits = cls.misses = cls.bypassed = cls.errors = 0
+
+
+def cache_settings(instance_path: str, url: str | None = None) -> dict[str, Any]:
+    """Flask-Caching settings from ``PLANNER_CACHE_URL`` (or ``url``)."""
+    url = os.environ.get("PLANNER_CACHE_URL", "") if url is None else url
+    common = {"CACHE_DEFAULT_TIMEOUT": DEFAULT_TIMEOUT_S, "CACHE_KEY_PREFIX": "planner:"}
+    if url in ("null", "none", "off"):
+        return {**common, "CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {**common, "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url}
+    folder = url.removeprefix("file://") if url else os.path.join(instance_path, "cache")
+    return {
+        **common,
+        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_DIR": folder,
+        "CACHE_THRESHOLD": FILE_CACHE_THRESHOLD,
+    }
+
+
+def _mark_written(session: Session, _context: Any) -> None:
+    session.info[_WRITES] = True
+
+
+def _clear_mark(session: Session, *_args: Any) -> None:
+    session.info.pop(_WRITES, None)
+
+
+def init_app(app: Flask) -> None:
+    url = app.config.get("PLANNER_CACHE_URL")
+    if not url and app.testing and "PLANNER_CACHE_URL" not in os.environ:
+        url = "null"  # tests build a new database per run: never reuse another run's entries
+    for key, value in cache_settings(app.instance_path, url).items():
+        app.config.setdefault(key, value)
+    cache.init_app(app)
+    # a transaction that wrote something sees revisions no one else sees yet: bypass
+    if not event.contains(Session, "after_flush", _mark_written):
+        event.listen(Session, "after_flush", _mark_written)
+        event.listen(Session, "after_commit", _clear_mark)
+        event.listen(Session, "after_soft_rollback", _clear_mark)
+
+
+def program_revision(program_id: int) -> str:
+    """The program's newest audit event, id and time: one indexed query.
+
+    The time is part of it so that a database rebuilt from scratch (same ids again) never
+    meets the entries of the old one; "0" when the program has no event.
+    """
+    row = db.session.execute(
+        select(AuditEvent.id, AuditEvent.at)
+        .where(AuditEvent.program_id == program_id)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return "0"
+    return f"{row.id}.{row.at:%Y%m%d%H%M%S%f}"
+
+
+def _locale() -> str:
+    if not has_request_context():
+        return ""
+    try:
+        from flask_babel import get_locale
+
+        return str(get_locale() or "")
+    except Exception:  # noqa: BLE001 - no babel: no locale in the key
+        return ""
+
+
+def cache_key(kind: str, program_id: int, revision: int, parts: tuple[Any, ...]) -> str:
+    material = json.dumps(
+        [list(parts), date.today().isoformat(), _locale()],
+        default=str,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    digest = hashlib.sha256(material.encode("utf-8")).hexdigest()[:24]
+    return f"derived:{kind}:{program_id}:{revision}:{digest}"
+
+
+def derived(
+    kind: str,
+    program_id: int,
+    compute: Callable[[], T],
+    *parts: Any,
+    timeout: int | None = None,
+) -> T:
+    """``compute()``'s result for this program revision and these key parts, cached.
+
+    The revision is read before computing, so a result is never stored under a revision
+    newer than the data it was computed from. Inside a transaction that has written,
+    nothing is read from or stored in the cache.
+    """
+    if db.session.info.get(_WRITES):
+        Stats.bypassed += 1
+        return compute()
+    key = cache_key(kind, program_id, program_revision(program_id), parts)
+    try:
+        found = cache.get(key)
+    except Exception as exc:  # noqa: BLE001 - a broken cache is a miss, never an error
+        Stats.errors += 1
+        log.warning("cache read failed (%s): computing", type(exc).__name__)
+        found = None
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == "v":
+        Stats.hits += 1
+        return found[1]  # type: ignore[no-any-return]
+    Stats.misses += 1
+    value = compute()
+    try:
+        cache.set(key, ("v", value), timeout=timeout)
+    except Exception as exc:  # noqa: BLE001
+        Stats.errors += 1
+        log.warning("cache write failed (%s)", type(exc).__name__)
+    return value
+
+
+def cached_per_revision(
+    kind: str, timeout: int | None = None
+) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """Decorator: cache a function whose first argument is a program id.
+
+    Every other argument becomes part of the key (by its JSON text, ``str`` for dates and
+    other values), so pass plain values, not ORM rows.
+    """
+
+    def wrap(function: Callable[P, T]) -> Callable[P, T]:
+        name = f"{kind}:{function.__module__}.{function.__qualname__}"
+
+        @functools.wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+            program_id = int(args[0])  # type: ignore[call-overload]
+            parts = (args[1:], sorted(kwargs.items()))
+            return derived(
+                name, program_id, lambda: function(*args, **kwargs), *parts, timeout=timeout
+            )
+
+        return wrapper
+
+    return wrap
+
+
+def clear() -> None:
+    """Drop every cached result (``planner cache clear``; never needed for correctness)."""
+    cache.clear()

@@ -1,0 +1,194 @@
+"""Derived results cached per program revision (planner/ops/cache.py)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from datetime import date
+
+import pytest
+
+from planner.ops import cache as ops_cache
+from planner.ops.cache import Stats, cached_per_revision, derived, program_revision
+from tests.conftest import make_app
+
+
+@pytest.fixture(autouse=True)
+def _fresh_stats():  # type: ignore[no-untyped-def]
+    Stats.reset()
+    yield
+
+
+def _edit_a_risk(db, program) -> None:  # type: ignore[no-untyped-def]
+    risk = program.risks[0]
+    risk.owner = f"{risk.owner} (changed)"
+    db.session.commit()
+
+
+def test_computed_once_per_revision_and_again_after_a_change(app, db, program) -> None:  # type: ignore[no-untyped-def]
+    calls = []
+
+    def compute() -> dict:  # type: ignore[type-arg]
+        calls.append(1)
+        return {"figure": len(calls)}
+
+    first = derived("chart", program.id, compute, "arrows=critical")
+    again = derived("chart", program.id, compute, "arrows=critical")
+    assert first == again == {"figure": 1}
+    assert len(calls) == 1 and Stats.hits == 1 and Stats.misses == 1
+    other = derived("chart", program.id, compute, "arrows=all")  # other key parts
+    assert other == {"figure": 2}
+
+    before = program_revision(program.id)
+    _edit_a_risk(db, program)
+    assert program_revision(program.id) != before  # the audit trail moved the revision
+    after = derived("chart", program.id, compute, "arrows=critical")
+    assert after == {"figure": 3}
+    assert derived("chart", program.id, compute, "arrows=critical") == {"figure": 3}
+
+
+def test_programs_do_not_share_entries(app, db, program) -> None:  # type: ignore[no-untyped-def]
+    from planner.services.playbooks import get_playbook
+    from planner.services.programs import create_program
+
+    other = create_program(
+        get_playbook("small-business-quick-start"),
+        name="Other",
+        client="C",
+        start_date=date(2026, 1, 5),
+    )
+    db.session.commit()
+    assert derived("x", program.id, lambda: "first") == "first"
+    assert derived("x", other.id, lambda: "second") == "second"
+    assert derived("x", program.id, lambda: "not computed") == "first"
+
+
+def test_none_is_cached_too(app, program) -> None:  # type: ignore[no-untyped-def]
+    calls = []
+    for _ in range(3):
+        assert derived("nothing", program.id, lambda: calls.append(1)) is None
+    assert len(calls) == 1
+
+
+def test_a_transaction_that_wrote_bypasses_the_cache(app, db, program) -> None:  # type: ignore[no-untyped-def]
+    derived("chart", program.id, lambda: "committed state")
+    risk = program.risks[0]
+    risk.owner = "Uncommitted owner"
+    db.session.flush()  # an audit event exists in this transaction only
+    value = derived("chart", program.id, lambda: "uncommitted state")
+    assert value == "uncommitted state" and Stats.bypassed == 1
+    db.session.rollback()
+    # the rolled-back state was never stored; the committed one still is
+    assert derived("chart", program.id, lambda: "recomputed") == "committed state"
+
+
+def test_decorator_keys_on_every_argument(app, program) -> None:  # type: ignore[no-untyped-def]
+    calls = []
+
+    @cached_per_revision("schedule")
+    def schedule_summary(program_id: int, today: date, *, lang: str = "en") -> str:
+        calls.append((program_id, today, lang))
+        return f"{program_id}/{today}/{lang}"
+
+    day = date(2026, 3, 2)
+    assert schedule_summary(program.id, day) == f"{program.id}/2026-03-02/en"
+    assert schedule_summary(program.id, day) == f"{program.id}/2026-03-02/en"
+    assert schedule_summary(program.id, day, lang="zh") == f"{program.id}/2026-03-02/zh"
+    assert len(calls) == 2
+
+
+def test_two_workers_share_the_file_cache(schema_database, tmp_path, program) -> None:  # type: ignore[no-untyped-def]
+    # two app objects on one cache folder stand for two gunicorn workers
+    folder = tmp_path / "shared-cache"
+    apps = [make_app(schema_database, PLANNER_CACHE_URL=f"file://{folder}") for _ in range(2)]
+    calls = []
+    with apps[0].app_context():
+        assert derived("shared", program.id, lambda: calls.append(1) or "from worker 1")
+    with apps[1].app_context():
+        assert derived("shared", program.id, lambda: calls.append(1) or "from worker 2") == (
+            "from worker 1"
+        )
+    assert len(calls) == 1
+    assert any(folder.iterdir())
+
+
+def test_tests_without_a_cache_setting_get_no_cache(schema_database) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(schema_database)
+    assert app.config["CACHE_TYPE"] == "NullCache"
+
+
+def test_default_backend_is_a_file_cache_in_the_instance_folder() -> None:
+    settings = ops_cache.cache_settings("/srv/planner/instance", "")
+    assert settings["CACHE_TYPE"] == "FileSystemCache"
+    assert settings["CACHE_DIR"] == "/srv/planner/instance/cache"
+    assert ops_cache.cache_settings("/x", "redis://127.0.0.1:6379/2")["CACHE_TYPE"] == "RedisCache"
+    assert ops_cache.cache_settings("/x", "null")["CACHE_TYPE"] == "NullCache"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture()
+def redis_url(tmp_path):  # type: ignore[no-untyped-def]
+    """A Redis server of the test's own on a free loopback port (stopped afterwards)."""
+    server = shutil.which("redis-server")
+    assert server, "redis-server is needed (Debian package redis-server)"
+    port = _free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_redis_backend_is_shared_and_survives_a_redis_outage(
+    schema_database, redis_url, program
+) -> None:  # type: ignore[no-untyped-def]
+    apps = [make_app(schema_database, PLANNER_CACHE_URL=redis_url) for _ in range(2)]
+    with apps[0].app_context():
+        assert derived("r", program.id, lambda: {"n": 1}) == {"n": 1}
+    with apps[1].app_context():
+        assert derived("r", program.id, lambda: {"n": 2}) == {"n": 1}
+    # Redis gone: every call computes, nothing fails
+    broken = make_app(schema_database, PLANNER_CACHE_URL="redis://127.0.0.1:1/0")
+    with broken.app_context():
+        assert derived("r", program.id, lambda: {"n": 3}) == {"n": 3}
+    assert Stats.errors >= 2
+
+
+def test_plan_pages_share_one_reading_per_revision(app, db, client, program) -> None:  # type: ignore[no-untyped-def]
+    table = f"/programs/{program.id}/plan/table"
+    first = client.get(table)
+    assert first.status_code == 200 and Stats.misses >= 1
+    misses = Stats.misses
+    again = client.get(table)
+    assert again.status_code == 200 and Stats.hits >= 1 and Stats.misses == misses
+    assert again.data == first.data
+
+    item = program.work_items[5]
+    item.name = "Renamed while the plan was cached"
+    db.session.commit()
+    changed = client.get(table)
+    assert b"Renamed while the plan was cached" in changed.data
+    assert Stats.misses == misses + 1
+
+    gantt = client.get(f"/programs/{program.id}/plan/gantt")
+    assert gantt.status_code == 200
+    assert "Renamed while the plan was cached" in gantt.get_data(as_text=True)

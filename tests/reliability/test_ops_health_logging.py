@@ -1,0 +1,92 @@
+"""/healthz and the JSON request log (planner/ops/health.py, planner/ops/logging.py)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import make_app
+
+
+def request_lines(text: str) -> list[dict]:  # type: ignore[type-arg]
+    lines = []
+    for raw in text.splitlines():
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            continue
+        if entry.get("event") == "request":
+            lines.append(entry)
+    return lines
+
+
+def admin_id(client) -> int:  # type: ignore[no-untyped-def]
+    with client.session_transaction() as session:
+        return int(session["_user_id"])
+
+
+def test_healthz_answers_ok_without_sign_in(anonymous_client, capsys) -> None:  # type: ignore[no-untyped-def]
+    response = anonymous_client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["status"] == "ok"
+    assert response.json["database"] == "ok"
+    assert response.headers["Cache-Control"] == "no-store"
+    [line] = request_lines(capsys.readouterr().out)
+    assert line["route"] == "ops.healthz"
+    assert line["status"] == 200
+
+
+def test_healthz_says_503_when_the_database_is_gone(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from planner.web import policy
+
+    monkeypatch.setitem(policy.POLICY, "ops.healthz", "public")
+    # a SQLite file in a folder that does not exist cannot be opened
+    app = make_app(f"sqlite:///{tmp_path / 'missing' / 'x.sqlite'}")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "unavailable"
+    assert response.json["error"] == "OperationalError"
+    assert "missing" not in response.get_data(as_text=True)  # no path leaks out
+    assert response.headers["Retry-After"] == "5"
+    out = capsys.readouterr().out
+    [line] = request_lines(out)
+    assert line["status"] == 503
+    assert "health check: database unavailable" in out
+
+
+def test_one_json_line_per_request_with_user_route_status_duration(client, program, capsys) -> None:  # type: ignore[no-untyped-def]
+    capsys.readouterr()
+    client.get(f"/programs/{program.id}/risks", headers={"X-Request-ID": "abc-123"})
+    client.get(f"/programs/{program.id}/nothing-here")
+    response = client.post(f"/programs/{program.id}/risks/new", data={"title": ""})
+    lines = request_lines(capsys.readouterr().out)
+    assert len(lines) == 3
+    first, missing, refused = lines
+    assert first["user"] == admin_id(client)
+    assert first["email"] == "admin@test.example"
+    assert first["route"] == "risks.register"
+    assert first["method"] == "GET"
+    assert first["status"] == 200
+    assert first["request_id"] == "abc-123"
+    assert isinstance(first["duration_ms"], float) and first["duration_ms"] > 0
+    assert missing["route"] is None and missing["status"] == 404
+    assert refused["route"] == "risks.new" and refused["method"] == "POST"
+    assert refused["status"] == response.status_code == 422
+    for line in lines:
+        assert set(line) >= {"ts", "user", "route", "method", "status", "duration_ms", "path"}
+    assert refused["user"] == first["user"]
+
+
+def test_request_id_is_sent_back_and_hostile_ids_are_replaced(anonymous_client) -> None:  # type: ignore[no-untyped-def]
+    kept = anonymous_client.get("/healthz", headers={"X-Request-ID": "req-42"})
+    assert kept.headers["X-Request-ID"] == "req-42"
+    replaced = anonymous_client.get("/healthz", headers={"X-Request-ID": 'x"<b>{evil}'})
+    assert replaced.headers["X-Request-ID"] != 'x"<b>{evil}'
+    assert len(replaced.headers["X-Request-ID"]) == 32
+
+
+def test_anonymous_requests_log_no_user(anonymous_client, capsys) -> None:  # type: ignore[no-untyped-def]
+    capsys.readouterr()
+    anonymous_client.get("/login")
+    [line] = request_lines(capsys.readouterr().out)
+    assert line["user"] is None and line["email"] is None
+    assert line["route"] == "auth.login"
