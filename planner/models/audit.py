@@ -16,13 +16,15 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         Index("ix_audit_event_program_at", "program_id", "at"),
         Index("ix_audit_event_entity", "entity", "entity_id"),
+        # a program's newest event is its revision, read on every cached page
+        Index("ix_audit_event_program_id_id", "program_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # no foreign key: the trail outlives what it describes (a deleted program keeps its history)
     program_id: Mapped[int | None]
     at: Mapped[datetime]
-    actor: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(254))  # an e-mail address may be 254 long
     action: Mapped[str] = mapped_column(String(10))  # create, update, delete
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None]
