@@ -27,24 +27,32 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-KIND_CHOICES = [("diagnosis", _l("Diagnosis")), ("reassessment", _l("Re-assessment"))]
-STATUS_CHOICES = [
-    ("planned", _l("Planned")),
-    ("in_progress", _l("In progress")),
-    ("completed", _l("Completed")),
-]
-LEVEL_CHOICES = [
-    ("senior", _l("Senior management")),
-    ("middle", _l("Middle management")),
-    ("front_line", _l("Front line")),
-]
-HORIZON_CHOICES = [("tactical", _l("Tactical")), ("strategic", _l("Strategic"))]
-PRIORITY_CHOICES = [(1, _l("1 — high")), (2, _l("2 — medium")), (3, _l("3 — low"))]
-ACTION_STATUS_CHOICES = [
-    ("proposed", _l("Proposed")),
-    ("accepted", _l("Accepted")),
-    ("dropped", _l("Dropped")),
-]
+from planner.forms.choices import choices
+
+KIND_CHOICES = choices([("diagnosis", _l("Diagnosis")), ("reassessment", _l("Re-assessment"))])
+STATUS_CHOICES = choices(
+    [
+        ("planned", _l("Planned")),
+        ("in_progress", _l("In progress")),
+        ("completed", _l("Completed")),
+    ]
+)
+LEVEL_CHOICES = choices(
+    [
+        ("senior", _l("Senior management")),
+        ("middle", _l("Middle management")),
+        ("front_line", _l("Front line")),
+    ]
+)
+HORIZON_CHOICES = choices([("tactical", _l("Tactical")), ("strategic", _l("Strategic"))])
+PRIORITY_CHOICES = choices([(1, _l("1 — high")), (2, _l("2 — medium")), (3, _l("3 — low"))])
+ACTION_STATUS_CHOICES = choices(
+    [
+        ("proposed", _l("Proposed")),
+        ("accepted", _l("Accepted")),
+        ("dropped", _l("Dropped")),
+    ]
+)
 NOT_SCORED = ""  # the radio value for "not scored"
 
 

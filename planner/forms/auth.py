@@ -16,12 +16,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-ROLE_CHOICES = [
-    ("lead", _l("Lead")),
-    ("member", _l("Member")),
-    ("steering", _l("Steering committee")),
-    ("viewer", _l("Viewer")),
-]
+from planner.forms.choices import choices
+
+ROLE_CHOICES = choices(
+    [
+        ("lead", _l("Lead")),
+        ("member", _l("Member")),
+        ("steering", _l("Steering committee")),
+        ("viewer", _l("Viewer")),
+    ]
+)
 
 
 class LoginForm(FlaskForm):

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # pragma: no cover - older WTForms
-
-    def SelectChoice(value: str, label: Any) -> Any:  # type: ignore[no-redef]  # noqa: N802
-        return (value, label)
-
-
-def choices(pairs: Any) -> list[Any]:
-    """Select options from ``(value, label)`` pairs."""
-    return [SelectChoice(str(value), label) for value, label in pairs]
-
+from planner.forms.choices import choices  # noqa: F401  (also used by the views)
 
 FILE_HELP = _l("MS Project XML (.xml, also from ProjectLibre), .csv or .xlsx; at most 10 MB.")
 

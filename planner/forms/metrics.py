@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,23 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from planner.forms.choices import choices  # noqa: F401  (also used by the views)
 from planner.models.plan import Phase
-
-try:  # wtforms 3.3 deprecates (value, label) tuples in favour of SelectChoice
-    from wtforms.fields.choices import SelectChoice as _SelectChoice
-except ImportError:  # pragma: no cover - older wtforms
-    _SelectChoice = None
-
-
-def choice(value: str, label: object) -> Any:
-    """One option of a select field, in the form the installed wtforms prefers."""
-    if _SelectChoice is None:  # pragma: no cover
-        return (value, label)
-    return _SelectChoice(value, label)  # type: ignore[arg-type]
-
-
-def choices(pairs: Iterable[tuple[str, object]]) -> list[Any]:
-    return [choice(value, label) for value, label in pairs]
 
 
 class MetricForm(FlaskForm):

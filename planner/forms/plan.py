@@ -15,18 +15,24 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-KIND_CHOICES = [("task", _l("Task")), ("milestone", _l("Milestone"))]
-CONSTRAINT_CHOICES = [
-    ("", _l("None")),
-    ("SNET", _l("Start no earlier than")),
-    ("FNLT", _l("Finish no later than")),
-]
-TYPE_CHOICES = [
-    ("FS", _l("FS — finish to start")),
-    ("SS", _l("SS — start to start")),
-    ("FF", _l("FF — finish to finish")),
-    ("SF", _l("SF — start to finish")),
-]
+from planner.forms.choices import choices
+
+KIND_CHOICES = choices([("task", _l("Task")), ("milestone", _l("Milestone"))])
+CONSTRAINT_CHOICES = choices(
+    [
+        ("", _l("None")),
+        ("SNET", _l("Start no earlier than")),
+        ("FNLT", _l("Finish no later than")),
+    ]
+)
+TYPE_CHOICES = choices(
+    [
+        ("FS", _l("FS — finish to start")),
+        ("SS", _l("SS — start to start")),
+        ("FF", _l("FF — finish to finish")),
+        ("SF", _l("SF — start to finish")),
+    ]
+)
 LAG_LIMIT = 2000
 
 
@@ -125,7 +131,7 @@ class CalendarDayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired()])
     working = SelectField(
         _l("Kind"),
-        choices=[("0", _l("Holiday (no work)")), ("1", _l("Extra working day"))],
+        choices=choices([("0", _l("Holiday (no work)")), ("1", _l("Extra working day"))]),
         default="0",
     )
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])

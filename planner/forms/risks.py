@@ -18,18 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # pragma: no cover - older WTForms
-
-    def SelectChoice(value: str, label: Any) -> Any:  # type: ignore[no-redef]  # noqa: N802
-        return (value, label)
-
-
-def choices(pairs: Any) -> list[Any]:
-    """Select options from ``(value, label)`` pairs."""
-    return [SelectChoice(str(value), label) for value, label in pairs]
-
+from planner.forms.choices import choices  # noqa: F401  (also used by the views)
 
 STATUS_LABELS = {
     "open": _l("Open"),

@@ -4,6 +4,7 @@ assessment — interviews and scoring, settings, results, action plan, report, e
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -25,7 +26,8 @@ from planner.forms.assessment import (
     score_field,
     setting_field,
 )
-from planner.i18n import content_lang
+from planner.forms.choices import choices
+from planner.i18n import content_lang, format_day
 from planner.models.assessment import Assessment
 from planner.models.program import Program
 from planner.services import assessment as service
@@ -81,17 +83,21 @@ def _load(program_id: int, assessment_id: int) -> tuple[Program, Assessment]:
     return program, service.get_assessment(program, assessment_id)
 
 
-def _phase_choices(program: Program) -> list[tuple[int, str]]:
+def _phase_labels(program: Program) -> list[tuple[int, str]]:
     from planner.i18n import localized
 
-    choices = []
+    labels = []
     for phase in program.phases:
         if phase.is_diagnosis:
             label = _("Diagnosis") + f" — {localized(phase, 'name')}"
         else:
             label = _("Phase %(n)d", n=phase.ordinal) + f" — {localized(phase, 'name')}"
-        choices.append((phase.ordinal, label))
-    return choices
+        labels.append((phase.ordinal, label))
+    return labels
+
+
+def _phase_choices(program: Program) -> list[Any]:
+    return choices(_phase_labels(program))
 
 
 def _field_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
@@ -209,7 +215,7 @@ def index(program_id: int):  # type: ignore[no-untyped-def]
         program=program,
         assessments=assessments,
         summaries=summaries,
-        phases=dict(_phase_choices(program)),
+        phases=dict(_phase_labels(program)),
     )
 
 
@@ -219,16 +225,17 @@ def new(program_id: int):  # type: ignore[no-untyped-def]
     previous = service.list_assessments(program)
     form = StartAssessmentForm()
     form.phase_ordinal.choices = _phase_choices(program)
-    form.copy_from.choices = [(0, _("— none: the playbook's weights —"))] + [
-        (a.id, f"{a.title} ({a.started_on.isoformat()})") for a in previous
-    ]
+    form.copy_from.choices = choices(
+        [(0, _("— none: the playbook's weights —"))]
+        + [(a.id, f"{a.title} ({format_day(a.started_on)})") for a in previous]
+    )
     if request.method == "GET":
         form.started_on.data = date.today()
         if previous:
             form.kind.data = "reassessment"
             form.copy_from.data = previous[-1].id
             form.title.data = _("Re-assessment")
-            later = [o for o, _label in form.phase_ordinal.choices if o > 0]
+            later = [o for o, _label in _phase_labels(program) if o > 0]
             form.phase_ordinal.data = later[0] if later else 0
         else:
             form.kind.data = "diagnosis"
@@ -292,7 +299,7 @@ def show(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
         view=view,
         interviews=service.sorted_interviews(assessment),
         scored=scored,
-        phases=dict(_phase_choices(program)),
+        phases=dict(_phase_labels(program)),
         delete_form=VersionForm(),
     )
 
@@ -329,7 +336,7 @@ def edit(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
         assessment=assessment,
         form=form,
         conflict=conflict,
-        phases=dict(_phase_choices(program)),
+        phases=dict(_phase_labels(program)),
     ), status
 
 
@@ -355,7 +362,7 @@ def delete(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
 
 def _interview_form(assessment: Assessment, view: service.ModelView, obj=None) -> InterviewForm:  # type: ignore[no-untyped-def]
     form = InterviewForm(obj=obj)
-    form.categories.choices = [(c.key, c.name) for c in view.categories]
+    form.categories.choices = choices((c.key, c.name) for c in view.categories)
     return form
 
 
@@ -688,7 +695,7 @@ def _actions_page(program, assessment, to_plan=None, status=200):  # type: ignor
     if to_plan is None:
         to_plan = ToPlanForm()
         to_plan.phase.choices = _phase_choices(program)
-        first = [o for o, _label in to_plan.phase.choices if o > 0]
+        first = [o for o, _label in _phase_labels(program) if o > 0]
         to_plan.phase.data = first[0] if first else 0
     pending = [a for a in assessment.actions if a.status == "accepted" and a.work_item_id is None]
     return render_template(

@@ -10,8 +10,9 @@ from flask_login import current_user
 
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.extensions import db
+from planner.forms.choices import choices
 from planner.forms.programs import NewProgramForm
-from planner.i18n import SUPPORTED
+from planner.i18n import SUPPORTED, content_lang
 from planner.services import programs as program_service
 from planner.services import users as user_service
 from planner.services.playbooks import get_playbook, installed_playbooks
@@ -29,7 +30,11 @@ def index():  # type: ignore[no-untyped-def]
 def new():  # type: ignore[no-untyped-def]
     form = NewProgramForm()
     installed, _errors = installed_playbooks()
-    form.playbook.choices = [(i.ref, f"{i.playbook.title.get('en')} ({i.ref})") for i in installed]
+    lang = content_lang()
+    form.playbook.choices = choices(
+        (i.ref, f"{i.playbook.title.get(lang) or i.playbook.title.get('en')} ({i.ref})")
+        for i in installed
+    )
     if request.method == "GET" and not form.start_date.data:
         form.start_date.data = date.today()
     if form.validate_on_submit():
