@@ -3,38 +3,21 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
 def _postgres_database() -> Iterator[str]:
     """Create a database of our own on the server and drop it afterwards."""
-    server_url = make_url(TEST_DATABASE_URL)
-    name = f"planner_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    from planner.ops.databases import scratch_database
+
+    with scratch_database(TEST_DATABASE_URL, "planner_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-import uuid
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +19,8 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from planner.ops import databases
 
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SECRET_KEY = "load-test-secret-key-0123456789abcdef"
@@ -47,33 +48,11 @@ def create_database(backend: str) -> tuple[str, str]:
     instance = tempfile.mkdtemp(prefix=f"planner-load-{backend}-")
     if backend == "sqlite":
         return f"sqlite:///{Path(instance) / 'planner.sqlite'}", instance
-    name = f"planner_load_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False), instance
+    return databases.create_database(PG_SERVER, "planner_load"), instance
 
 
 def drop_database(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
-        return
-    name = parsed.database
-    assert name and name.startswith("planner_load_"), name
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = :n AND pid <> pg_backend_pid()"
-            ),
-            {"n": name},
-        )
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    databases.drop_database(url)
 
 
 def make_app(url: str, instance: str):  # type: ignore[no-untyped-def]

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.load.htmlform import form_with
+from planner.ops.databases import create_database, drop_database
 from tests.conftest import TEST_DATABASE_URL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,26 +40,12 @@ def own_database(backend: str, folder: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{folder / 'planner.sqlite'}"
         return
-    name = f"planner_fault_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(PG_SERVER), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = create_database(PG_SERVER, "planner_fault")
     try:
-        yield make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        wait_for_postgres()
-        admin.dispose()  # its connection may predate a server restart
-        admin = create_engine(make_url(PG_SERVER), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :n AND pid <> pg_backend_pid()"
-                ),
-                {"n": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+        wait_for_postgres()  # a test may have restarted the server
+        drop_database(url)
 
 
 def wait_for_postgres(timeout: float = 60) -> None:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from planner.ops.backup import (
     BackupError,
@@ -34,38 +31,11 @@ def _fill(db, program) -> None:  # type: ignore[no-untyped-def]
     db.session.commit()
 
 
-@contextmanager
 def scratch_database(url: str):  # type: ignore[no-untyped-def]
     """Another empty database on the same backend (a file, or a database on the server)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        path = f"{parsed.database}.scratch-{uuid.uuid4().hex[:6]}"
-        try:
-            yield f"sqlite:///{path}"
-        finally:
-            for suffix in ("", "-wal", "-shm"):
-                import os
+    from planner.ops import databases
 
-                if os.path.exists(path + suffix):
-                    os.unlink(path + suffix)
-        return
-    name = f"planner_scratch_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield parsed.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :n AND pid <> pg_backend_pid()"
-                ),
-                {"n": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    return databases.scratch_database(url, "planner_scratch")
 
 
 def test_restore_gives_identical_content(app, db, program, tmp_path) -> None:  # type: ignore[no-untyped-def]
