@@ -41,7 +41,19 @@ def language_from_header(header: str) -> str:
 
 
 def select_locale() -> str:
-    """The session's choice, else the signed-in user's saved one, else the browser's."""
+    """The session's choice, else the signed-in user's saved one, else the browser's.
+
+    Asked hundreds of times by a page (every translated or localized text), so the answer
+    is kept for the rest of the request.
+    """
+    # on the request, not on g: g outlives the request where an app context was already open
+    known = request.environ.get("planner.locale")
+    if known is None:
+        known = request.environ["planner.locale"] = _choose_locale()
+    return str(known)
+
+
+def _choose_locale() -> str:
     chosen = session.get("lang")
     if chosen in SUPPORTED:
         return str(chosen)
