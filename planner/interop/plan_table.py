@@ -16,6 +16,13 @@ names them, in any order; unknown columns are ignored)::
   (informative); ``Constraint`` ``SNET`` or ``FNLT`` (or their long names) with its date.
 * Dates are ``2024-03-04`` (also ``2024/3/4`` and ``2024年3月4日``) or date cells.
 
+Header labels: this module knows no language of the interface (it stays free of Flask). The
+writers take ``headers``, a mapping from the canonical names above to the labels to write
+(the web layer builds it with gettext, so a Chinese interface exports Chinese headers); the
+readers take ``headers``, any number of such mappings whose labels are accepted on top of the
+built-in English and MS Project names (the web layer passes one per interface language, so a
+file exported in either language imports in either).
+
 What the table does not hold — the plan's name, start and calendar, the phases' ordinals and
 windows, baselines — comes from ``base`` on reading (a plan whose items and links are
 ignored): phases are matched by key or name. Without ``base``, or with a base without phases,
@@ -38,7 +45,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -80,10 +87,12 @@ except ImportError:  # pragma: no cover - the module ships with the interop pack
 
 __all__ = [
     "COLUMNS",
+    "HeaderLabels",
     "MAX_ROWS",
     "MAX_XLSX_RATIO",
     "MAX_XLSX_UNCOMPRESSED",
     "format_predecessors",
+    "header_row",
     "parse_predecessors",
     "read_csv",
     "read_xlsx",
@@ -127,6 +136,8 @@ _ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "Actual start": ("actual start", "实际开始时间", "实际开始"),
     "Actual finish": ("actual finish", "实际完成时间", "实际完成"),
 }
+HeaderLabels = Mapping[str, str]
+"""Canonical column name (one of :data:`COLUMNS`) → the header label a file uses for it."""
 _TEXT_COLUMNS: Final = ("Key", "Name", "Phase", "Workstream", "Owner")
 _DATE_COLUMNS: Final = ("Start", "Finish", "Constraint date", "Actual start", "Actual finish")
 MAX_ROWS: Final = 10_000
@@ -268,8 +279,40 @@ def _rows(plan: PlanData) -> list[list[object]]:
     return rows
 
 
-def write_csv(plan: PlanData) -> bytes:
-    """The plan as CSV: UTF-8 with a byte-order mark, CRLF line ends, ISO dates.
+def _fold(label: str) -> str:
+    """A header label as it is matched: lower case, runs of spaces as one."""
+    return re.sub(r"\s+", " ", label.strip().lower())
+
+
+def header_row(headers: HeaderLabels | None = None) -> list[str]:
+    """The header row to write: each column's label from ``headers`` (its canonical name
+    where ``headers`` has none). ValueError for a name that is no column, or for two columns
+    with the same label (the file could not be read back).
+
+    Examples:
+        >>> header_row({"ID": "标识号", "Name": "名称"})[:3]
+        ['标识号', 'Key', '名称']
+        >>> header_row({"Start": "Key"})
+        Traceback (most recent call last):
+        ...
+        ValueError: two columns would both be headed "Key"
+    """
+    headers = headers or {}
+    unknown = sorted(set(headers) - set(COLUMNS))
+    if unknown:
+        raise ValueError(f"not plan columns: {', '.join(unknown)}")
+    labels = [(headers.get(name) or "").strip() or name for name in COLUMNS]
+    seen: set[str] = set()
+    for label in labels:
+        if _fold(label) in seen:
+            raise ValueError(f'two columns would both be headed "{label}"')
+        seen.add(_fold(label))
+    return labels
+
+
+def write_csv(plan: PlanData, *, headers: HeaderLabels | None = None) -> bytes:
+    """The plan as CSV: UTF-8 with a byte-order mark, CRLF line ends, ISO dates; the header
+    row in ``headers``' labels (English without).
 
     Examples:
         >>> d = dt.date(2024, 3, 4)
@@ -281,7 +324,7 @@ def write_csv(plan: PlanData) -> bytes:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(header_row(headers))
     for row in _rows(plan):
         writer.writerow(
             ["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row]
@@ -289,16 +332,20 @@ def write_csv(plan: PlanData) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(plan: PlanData) -> bytes:
-    """The plan as an Excel workbook: one sheet, user text in text cells, real date cells."""
+def write_xlsx(
+    plan: PlanData, *, headers: HeaderLabels | None = None, sheet_title: str = "Plan"
+) -> bytes:
+    """The plan as an Excel workbook: one sheet, user text in text cells, real date cells;
+    the header row in ``headers``' labels (English without)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "Plan"
-    sheet.append(list(COLUMNS))
+    # a sheet name may not hold []:*?/\\ and has at most 31 characters
+    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", sheet_title).strip()[:31] or "Plan"
+    sheet.append(header_row(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     text_columns = {COLUMNS.index(name) for name in (*_TEXT_COLUMNS, "Predecessors", "Type")}
@@ -457,10 +504,13 @@ class _Row:
 
 
 class _Table:
-    def __init__(self, cells: Iterator[tuple[int, list[Cell]]]) -> None:
+    def __init__(
+        self, cells: Iterator[tuple[int, list[Cell]]], headers: Sequence[HeaderLabels] = ()
+    ) -> None:
         self.errors: list[tuple[str, str]] = []
         self.header: dict[str, str] = {}  # canonical column → as the file spells it
         self.rows: list[_Row] = []
+        self.labels = headers
         self._read(cells)
 
     def error(self, row: int, column: str, message: str) -> None:
@@ -487,10 +537,14 @@ class _Table:
 
     def _header(self, number: int, values: list[Cell]) -> dict[str, int]:
         lookup = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
+        for labels in self.labels:  # the interface's labels, in every language it has
+            for name, label in labels.items():
+                if name in _ALIASES and label and label.strip():
+                    lookup[_fold(label)] = name
         positions: dict[str, int] = {}
         for i, value in enumerate(values):
             label = "" if value is None else str(value).strip()
-            name = lookup.get(re.sub(r"\s+", " ", label.lower()))
+            name = lookup.get(_fold(label))
             if name is None:
                 continue
             if name in positions:
@@ -500,10 +554,23 @@ class _Table:
             self.header[name] = label
         missing = [c for c in ("Name", "Duration (days)") if c not in positions]
         for name in missing:
-            self.errors.append((f"row {number}", f'the column "{name}" is missing'))
+            # named as the interface's first language heads it (the one it exports)
+            label = next((ls[name] for ls in self.labels if ls.get(name)), name)
+            self.errors.append((f"row {number}", f'the column "{label}" is missing'))
         return {} if missing else positions
 
     # -- cells ---------------------------------------------------------------------------
+
+    def order(self, error: tuple[str, str]) -> tuple[int, int, str]:
+        """Errors by row, then by the column's place in :data:`COLUMNS` (whatever the file
+        calls it), file-wide ones first."""
+        match = re.match(r'row (\d+)(?:, column "(.*)")?', error[0])
+        if not match:
+            return (0, 0, error[0])
+        spelt = {label: name for name, label in self.header.items()}
+        column = spelt.get(match[2] or "", match[2] or "")
+        columns = {v: k for k, v in enumerate(COLUMNS)}
+        return (int(match[1]), columns.get(column, len(COLUMNS)), error[0])
 
     def parse(self) -> None:
         for row in self.rows:
@@ -754,8 +821,12 @@ _COLUMN_OF: Final = {
 }
 
 
-def _plan(cells: Iterator[tuple[int, list[Cell]]], base: PlanData | None) -> PlanData:
-    table = _Table(cells)
+def _plan(
+    cells: Iterator[tuple[int, list[Cell]]],
+    base: PlanData | None,
+    headers: Iterable[HeaderLabels] = (),
+) -> PlanData:
+    table = _Table(cells, tuple(headers))
     if table.errors:
         raise import_error(table.errors)
     table.parse()
@@ -774,7 +845,7 @@ def _plan(cells: Iterator[tuple[int, list[Cell]]], base: PlanData | None) -> Pla
         table.error(rows[cycle[0]].number, "Predecessors", "dependency cycle: " + " → ".join(steps))
     if table.errors or start is None:
         # rule checks below would only repeat or confuse these
-        raise import_error(sorted(table.errors, key=_error_order))
+        raise import_error(sorted(table.errors, key=table.order))
     assert start is not None
     sound = [row for row in table.rows if not row.broken]
     items = [_item(row, row_phase[row.number]) for row in sound]
@@ -799,17 +870,8 @@ def _plan(cells: Iterator[tuple[int, list[Cell]]], base: PlanData | None) -> Pla
         else:
             table.errors.append(("file", f"{problem.path}: {problem.message}"))
     if table.errors:
-        raise import_error(sorted(table.errors, key=_error_order))
+        raise import_error(sorted(table.errors, key=table.order))
     return normalised(plan)
-
-
-def _error_order(error: tuple[str, str]) -> tuple[int, int, str]:
-    match = re.match(r'row (\d+)(?:, column "(.*)")?', error[0])
-    if not match:
-        return (0, 0, error[0])
-    column = match[2] or ""
-    columns = {v: k for k, v in enumerate(COLUMNS)}
-    return (int(match[1]), columns.get(column, len(COLUMNS)), error[0])
 
 
 def _item(row: _Row, phase_key: str) -> ItemData:
@@ -833,8 +895,11 @@ def _item(row: _Row, phase_key: str) -> ItemData:
     )
 
 
-def read_csv(data: bytes, *, base: PlanData | None = None) -> PlanData:
-    """Read a CSV plan (UTF-8 with or without BOM, or GB18030; comma, semicolon or tab).
+def read_csv(
+    data: bytes, *, base: PlanData | None = None, headers: Iterable[HeaderLabels] = ()
+) -> PlanData:
+    """Read a CSV plan (UTF-8 with or without BOM, or GB18030; comma, semicolon or tab);
+    ``headers``' labels are accepted besides the built-in ones.
 
     Examples:
         >>> text = "ID,Name,Duration (days),Predecessors\\r\\n1,设计,5,\\r\\n2,上线,0,1FS+2d\\r\\n"
@@ -844,9 +909,12 @@ def read_csv(data: bytes, *, base: PlanData | None = None) -> PlanData:
         ([('item-1', '设计', 'task'), ('item-2', '上线', 'milestone')], \
 (LinkData(predecessor='item-1', successor='item-2', type='FS', lag=2),))
     """
-    return _plan(_csv_cells(data), base)
+    return _plan(_csv_cells(data), base, headers)
 
 
-def read_xlsx(data: bytes, *, base: PlanData | None = None) -> PlanData:
-    """Read the first sheet of an .xlsx plan (checked for zip bombs first; values, not formulas)."""
-    return _plan(_xlsx_cells(data), base)
+def read_xlsx(
+    data: bytes, *, base: PlanData | None = None, headers: Iterable[HeaderLabels] = ()
+) -> PlanData:
+    """Read the first sheet of an .xlsx plan (checked for zip bombs first; values, not
+    formulas); ``headers``' labels are accepted besides the built-in ones."""
+    return _plan(_xlsx_cells(data), base, headers)

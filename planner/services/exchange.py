@@ -5,7 +5,9 @@ Export
 :func:`plan_data` reads a program's plan in a fixed number of queries — phases, work items,
 dependencies, the working calendar (weekdays and exceptions) and the dates of its latest
 baseline (as baseline 0) — and :func:`export_plan` writes it as MS Project XML, CSV or .xlsx
-with the interop modules.
+with the interop modules. The CSV and .xlsx header labels are the caller's
+(:data:`~planner.interop.plan_table.HeaderLabels`: the web layer passes the interface
+language's), as is the list of labels an import accepts besides the built-in ones.
 
 Import
 ------
@@ -30,6 +32,7 @@ accepts letters, digits, ``.``, ``_`` and ``-``) are made acceptable the same wa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Final, Literal
@@ -168,15 +171,23 @@ def plan_data(program: Program) -> PlanData:
     )
 
 
-def export_plan(program: Program, fmt: Format) -> bytes:
-    """The program's plan as an MS Project XML, CSV or .xlsx file."""
+def export_plan(
+    program: Program,
+    fmt: Format,
+    *,
+    headers: plan_table.HeaderLabels | None = None,
+    sheet_title: str = "Plan",
+) -> bytes:
+    """The program's plan as an MS Project XML, CSV or .xlsx file; a table's header row in
+    ``headers``' labels and an .xlsx sheet named ``sheet_title`` (MS Project XML has neither).
+    """
     plan = plan_data(program)
     if fmt == "mspdi":
         return mspdi.write(plan)
     if fmt == "csv":
-        return plan_table.write_csv(plan)
+        return plan_table.write_csv(plan, headers=headers)
     if fmt == "xlsx":
-        return plan_table.write_xlsx(plan)
+        return plan_table.write_xlsx(plan, headers=headers, sheet_title=sheet_title)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -208,10 +219,17 @@ def detect_format(filename: str, data: bytes) -> Format | None:
     return None
 
 
-def read_plan_file(filename: str, data: bytes, *, start: date | None = None) -> PlanFile:
+def read_plan_file(
+    filename: str,
+    data: bytes,
+    *,
+    start: date | None = None,
+    headers: Iterable[plan_table.HeaderLabels] = (),
+) -> PlanFile:
     """Read an uploaded plan file; ImportFormatError (nothing read) when it is not sound.
 
-    ``start`` is the plan's start for a CSV or .xlsx without dates (an MSPDI file has its own).
+    ``start`` is the plan's start for a CSV or .xlsx without dates (an MSPDI file has its own);
+    a CSV or .xlsx may head its columns with any of ``headers``' labels.
     """
     if not data:
         raise import_error([("file", "the file is empty")])
@@ -229,7 +247,7 @@ def read_plan_file(filename: str, data: bytes, *, start: date | None = None) -> 
         return PlanFile(result.plan, fmt, result.notes)
     base = PlanData("Imported plan", start) if start is not None else None
     reader = plan_table.read_csv if fmt == "csv" else plan_table.read_xlsx
-    return PlanFile(reader(data, base=base), fmt)
+    return PlanFile(reader(data, base=base, headers=headers), fmt)
 
 
 # --------------------------------------------------------------------------- keys

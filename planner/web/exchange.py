@@ -50,7 +50,8 @@ from planner.forms.exchange import (
     SavePlaybookForm,
     choices,
 )
-from planner.i18n import content_lang, localized
+from planner.i18n import SUPPORTED, content_lang, localized
+from planner.interop import plan_table
 from planner.models import Program
 from planner.services import exchange as service
 from planner.services import feed as feed_service
@@ -161,9 +162,52 @@ def _fresh(program_id: int) -> Program:
     return program
 
 
+def _plan_columns() -> dict[str, str]:
+    """The plan table's header labels in the interface's language (column → label)."""
+    return {
+        "ID": _("ID"),
+        "Key": _("Key"),
+        "Name": _("Name"),
+        "Phase": _("Phase"),
+        "Workstream": _("Workstream"),
+        "Type": _("Type"),
+        "Duration (days)": _("Duration (days)"),
+        "Start": _("Start"),
+        "Finish": _("Finish"),
+        "Percent complete": _("Percent complete"),
+        "Owner": _("Owner"),
+        "Predecessors": _("Predecessors"),
+        "Constraint": _("Constraint"),
+        "Constraint date": _("Constraint date"),
+        "Actual start": _("Actual start"),
+        "Actual finish": _("Actual finish"),
+    }
+
+
+def _export_columns() -> dict[str, str] | None:
+    """The labels to export, or None (English) when a translation would head two columns
+    alike: a file that could not be read back is worse than English headers."""
+    labels = _plan_columns()
+    try:
+        plan_table.header_row(labels)
+    except ValueError:
+        return None
+    return labels
+
+
+def _import_columns() -> list[dict[str, str]]:
+    """Labels an import accepts: the interface language's first (missing columns are named
+    in it), then every other language's, so a file exported in either imports in either."""
+    sets = [_plan_columns()]
+    for locale in SUPPORTED:
+        with force_locale(locale):
+            sets.append(_plan_columns())
+    return sets
+
+
 def _export(program_id: int, fmt: service.Format):  # type: ignore[no-untyped-def]
     program = _fresh(program_id)
-    data = service.export_plan(program, fmt)
+    data = service.export_plan(program, fmt, headers=_export_columns(), sheet_title=_("Plan"))
     name = f"{_slug(program.name, f'program-{program.id}')}-plan.{service.EXTENSIONS[fmt]}"
     return _download(data, service.MEDIA_TYPES[fmt], name)
 
@@ -265,7 +309,9 @@ def import_into_phase(program_id: int):  # type: ignore[no-untyped-def]
     except (TypeError, ValueError):
         phase_id = 0
     try:
-        planfile = service.read_plan_file(upload.filename or "", upload.read())
+        planfile = service.read_plan_file(
+            upload.filename or "", upload.read(), headers=_import_columns()
+        )
         outcome = service.import_into_phase(program, phase_id, planfile, _today())
         db.session.commit()
     except ValidationError as exc:
@@ -315,7 +361,10 @@ def import_program():  # type: ignore[no-untyped-def]
                             "unknown playbook", [("playbook", _("Choose an installed playbook."))]
                         ) from None
                 planfile = service.read_plan_file(
-                    upload.filename or "", upload.read(), start=form.start_date.data
+                    upload.filename or "",
+                    upload.read(),
+                    start=form.start_date.data,
+                    headers=_import_columns(),
                 )
                 outcome = service.import_new_program(
                     planfile,

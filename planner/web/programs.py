@@ -12,6 +12,7 @@ from planner.domain.errors import NotFoundError, ValidationError
 from planner.extensions import db
 from planner.forms.choices import choices
 from planner.forms.programs import NewProgramForm
+from planner.forms.risks import STATUS_LABELS as RISK_STATUS_LABELS
 from planner.i18n import SUPPORTED, content_lang
 from planner.services import programs as program_service
 from planner.services import users as user_service
@@ -64,7 +65,11 @@ def overview(program_id: int):  # type: ignore[no-untyped-def]
     program = program_service.get_program(program_id)
     counts = program_service.work_item_counts(program.id)
     return render_template(
-        "programs/overview.html", program=program, counts=counts, today=date.today()
+        "programs/overview.html",
+        program=program,
+        counts=counts,
+        today=date.today(),
+        risk_status_labels=RISK_STATUS_LABELS,
     )
 
 

@@ -42,7 +42,7 @@ from planner.forms.risks import (
     VersionForm,
     choices,
 )
-from planner.i18n import content_lang, localized
+from planner.i18n import content_lang, format_day, localized
 from planner.services import risks as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
@@ -95,11 +95,12 @@ def _apply_errors(form: Any, exc: ValidationError, aliases: dict[str, str] | Non
 def _stale_message(exc: StaleEditError) -> str:
     if exc.last is None:
         return _("This was changed by someone else since you opened it.")
+    when = f"{format_day(exc.last.at)} {exc.last.at:%H:%M}"
     return _(
         "This was changed by %(who)s at %(when)s UTC since you opened it: your input is kept "
         "below beside the values stored now; save again to overwrite them.",
         who=exc.last.actor,
-        when=exc.last.at.strftime("%Y-%m-%d %H:%M"),
+        when=when,
     )
 
 
@@ -615,7 +616,7 @@ def reviews(program_id: int):  # type: ignore[no-untyped-def]
             status = 422
         else:
             flash(
-                _("Steering review of %(day)s opened.", day=review.held_on.isoformat()),
+                _("Steering review of %(day)s opened.", day=format_day(review.held_on)),
                 "success",
             )
             return redirect(url_for("risks.review", program_id=program.id, review_id=review.id))

@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-import pytest
 from sqlalchemy import event, func, select
 
 from planner.models import Membership, Program, WorkItem
@@ -23,20 +22,6 @@ from planner.services.scheduling import reschedule
 
 START = date(2026, 3, 2)  # a Monday
 STATUS = date(2026, 3, 2)
-
-
-@pytest.fixture()
-def app(schema_database: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from tests.conftest import _empty_all_tables, make_app
-
-    app = make_app(schema_database)
-    with app.app_context():
-        yield app
-        from planner.extensions import db
-
-        db.session.remove()
-        _empty_all_tables()
-        db.engine.dispose()
 
 
 def make_program(

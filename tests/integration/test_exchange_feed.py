@@ -14,7 +14,6 @@ from planner.models.feed import FeedToken
 from planner.services import plan as plan_service
 from tests.conftest import make_user, sign_in
 from tests.integration.exchange_support import (
-    app,  # noqa: F401  (the app with the exchange blueprint)
     count_queries,
     item,
     make_program,

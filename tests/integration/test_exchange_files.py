@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import datetime as dt
 import io
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
-from sqlalchemy import select
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
 
 from planner.extensions import db as _db
 from planner.interop import mspdi, plan_table
@@ -28,7 +29,6 @@ from planner.services import exchange as service
 from planner.services import plan as plan_service
 from planner.services.scheduling import reschedule
 from tests.integration.exchange_support import (
-    app,  # noqa: F401  (the app with the exchange blueprint)
     count_queries,
     item,
     make_program,
@@ -140,6 +140,120 @@ def test_csv_and_xlsx_exports_read_back(client, program) -> None:  # type: ignor
                 data.owner,
             ), key
         assert set(read.links) == set(expected.links)
+
+
+# --------------------------------------------------------------------------- header language
+
+
+def use_language(http, lang: str) -> None:  # type: ignore[no-untyped-def]
+    response = http.post("/language", data={"lang": lang, "next": "/"})
+    assert response.status_code in (302, 303)
+    # the fixture's app context outlives the requests, and Flask-Babel caches the locale on
+    # its `g`: forget it, as a new request context in production would
+    from flask_babel import refresh
+
+    refresh()
+
+
+def headers_in(lang: str) -> list[str]:
+    """The catalogue's label of every column (each column's English name is its msgid)."""
+    from flask import current_app
+    from flask_babel import force_locale, gettext
+
+    with current_app.test_request_context(), force_locale(lang):
+        return [gettext(name) for name in plan_table.COLUMNS]
+
+
+def first_rows(data: bytes, fmt: str) -> tuple[list[str], str | None]:
+    """A table file's header row, and the xlsx sheet's title."""
+    if fmt == "csv":
+        return next(iter(csv_module.reader(io.StringIO(data.decode("utf-8-sig"))))), None
+    sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+    return [str(c) for c in next(sheet.iter_rows(max_row=1, values_only=True))], sheet.title
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_table_exports_are_headed_in_the_interface_language(client, program, fmt) -> None:  # type: ignore[no-untyped-def]
+    english, _title = first_rows(
+        client.get(f"/programs/{program.id}/exchange/plan.{fmt}").data, fmt
+    )
+    assert english == list(plan_table.COLUMNS)
+    use_language(client, "zh_Hans_CN")
+    chinese, title = first_rows(client.get(f"/programs/{program.id}/exchange/plan.{fmt}").data, fmt)
+    assert chinese == headers_in("zh_Hans_CN")
+    assert "名称" in chinese and "阶段" in chinese and "Name" not in chinese
+    if fmt == "xlsx":
+        assert title == "计划"
+    use_language(client, "en")
+    assert first_rows(client.get(f"/programs/{program.id}/exchange/plan.{fmt}").data, fmt)[0] == (
+        english
+    )
+
+
+@pytest.mark.parametrize(
+    ("exported_in", "imported_in"),
+    [("zh_Hans_CN", "en"), ("en", "zh_Hans_CN"), ("zh_Hans_CN", "zh_Hans_CN")],
+)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_table_exported_in_one_language_imports_in_either(  # type: ignore[no-untyped-def]
+    client, db, program, fmt, exported_in, imported_in
+) -> None:
+    use_language(client, exported_in)
+    data = client.get(f"/programs/{program.id}/exchange/plan.{fmt}").data
+    use_language(client, imported_in)
+    response = upload(client, "/programs/import", f"plan.{fmt}", data, client="Acme", name="Copy")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    copy = plan_of(db.session.scalars(select(Program).where(Program.name == "Copy")).one())
+    original = plan_of(program)
+    assert [(i.key, i.name, i.duration, i.owner) for i in copy.items] == [
+        (i.key, i.name, i.duration, i.owner) for i in original.items
+    ]
+    assert set(copy.links) == set(original.links)
+    assert [p.name for p in copy.phases] == [p.name for p in original.phases]
+
+
+def test_a_chinese_table_into_a_phase(client, db, program) -> None:  # type: ignore[no-untyped-def]
+    source = make_program(db, name="Source", playbook="small-business-quick-start")
+    use_language(client, "zh_Hans_CN")
+    exported = client.get(f"/programs/{source.id}/exchange/plan.xlsx").data
+    use_language(client, "en")
+    before = len(program.work_items)
+    response = upload(
+        client,
+        f"/programs/{program.id}/exchange/import",
+        "plan.xlsx",
+        exported,
+        phase=str(program.phases[1].id),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    count = db.session.scalar(
+        select(func.count()).select_from(WorkItem).where(WorkItem.program_id == program.id)
+    )
+    assert count == before + len(plan_of(source).items)
+
+
+def test_errors_name_the_columns_as_the_file_heads_them(client, db, program) -> None:  # type: ignore[no-untyped-def]
+    labels = dict(zip(plan_table.COLUMNS, headers_in("zh_Hans_CN"), strict=True))
+    book = Workbook()
+    sheet = book.active
+    columns = ["ID", "Name", "Phase", "Duration (days)", "Predecessors", "Start"]
+    sheet.append([labels[c] for c in columns])
+    sheet.append([1, "Design", "P", 5, "", dt.date(2026, 3, 2)])
+    sheet.append([2, "Build", "P", -3, "1FS", None])
+    sheet.append([3, "", "P", 2, "9", None])
+    out = io.BytesIO()
+    book.save(out)
+    before = table_counts(db)
+    for lang in ("en", "zh_Hans_CN"):  # whatever the interface's language
+        use_language(client, lang)
+        response = upload(client, "/programs/import", "plan.xlsx", out.getvalue(), client="Acme")
+        assert response.status_code == 422
+        page = response.get_data(as_text=True).replace("&#34;", '"')
+        assert f'row 3, column "{labels["Duration (days)"]}"' in page
+        assert f'row 4, column "{labels["Name"]}"' in page
+        assert f'row 4, column "{labels["Predecessors"]}"' in page
+        assert table_counts(db) == before
 
 
 def test_a_viewer_downloads_but_an_outsider_sees_nothing(login_as, program) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,6 @@ from planner.demodata import risks as demo_risks
 from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
 from tests.integration.exchange_support import (
-    app,  # noqa: F401  (the app with the exchange blueprint)
     count_queries,
 )
 

@@ -16,7 +16,6 @@ from planner.services import plan as plan_service
 from planner.services import risks as risk_service
 from planner.services.programs import create_program
 from tests.integration.exchange_support import (
-    app,  # noqa: F401  (the app with the exchange blueprint)
     item,
     make_program,
     table_counts,

@@ -22,6 +22,7 @@ from tests.integration.library_support import (
 from tests.integration.metrics_support import count_queries
 
 CRM = "/playbooks/crm-four-100-days"
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
 @pytest.fixture(autouse=True)
@@ -100,10 +101,10 @@ def test_preview_shows_stages_gates_risks_metrics_and_maturity(client, db) -> No
     page = text_of(response)
     assert "CRM rollout in four 100-day phases 1.1" in page
     assert "Diagnosis" in page and "Phase 4" in page
-    assert "2026-03-02 → 2026-03-29" in page  # the diagnosis window: 28 calendar days
+    assert "Mar 2, 2026 → Mar 29, 2026" in page  # the diagnosis window: 28 calendar days
     assert "Goal:" in page and "Gate" in page
     assert "“Contact-data completeness” meets its phase target" in page
-    assert "The plan, scheduled from 2026-03-02" in page
+    assert "The plan, scheduled from Mar 2, 2026" in page
     assert "Risk checklist" in page and "Losing key users and super users" in page
     assert "Metrics and their targets per phase" in page
     assert "Maturity model" in page and "64 indicators" not in page  # per category
@@ -118,7 +119,8 @@ def test_preview_shows_stages_gates_risks_metrics_and_maturity(client, db) -> No
 def test_preview_starts_next_monday_by_default(client, db) -> None:  # type: ignore[no-untyped-def]
     start = next_monday(date.today())
     assert start.weekday() == 0 and start > date.today()
-    assert f"scheduled from {start.isoformat()}" in text_of(client.get(f"{CRM}/1.0"))
+    shown = f"{MONTHS[start.month - 1]} {start.day}, {start.year}"  # as the page writes it
+    assert f"scheduled from {shown}" in text_of(client.get(f"{CRM}/1.0"))
 
 
 def test_preview_with_a_bad_start_date_says_so(client, db) -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import refresh
 from sqlalchemy import func, select
 
 from planner.models import Dependency, GateCriterion, Metric, Phase, Program, Risk, WorkItem
@@ -50,7 +51,19 @@ def test_create_program_from_playbook_through_the_form(client, db) -> None:  # t
     assert overview.status_code == 200
     assert "Acme rollout" in html
     assert html.count('class="card h-100 stage-card') == 5
-    assert "2026-03-30 → 2026-07-07" in html
+    # phase 1's window as people read it, the ISO day kept for machines
+    assert (
+        '<time class="text-nowrap" datetime="2026-03-30">Mar 30, 2026</time> → '
+        '<time class="text-nowrap" datetime="2026-07-07">Jul 7, 2026</time>'
+    ) in html
+    assert "2026-03-30 → 2026-07-07" not in html
+    client.post("/language", data={"lang": "zh_Hans_CN", "next": "/"})
+    refresh()  # the fixture's app context outlives requests: forget the cached locale
+    chinese = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert (
+        '<time class="text-nowrap" datetime="2026-03-30">2026年3月30日</time> → '
+        '<time class="text-nowrap" datetime="2026-07-07">2026年7月7日</time>'
+    ) in chinese
     assert "Controlling resistance to change" in html
 
 

@@ -6,9 +6,11 @@ import io
 from datetime import date
 
 import pytest
+from flask_babel import refresh
 from openpyxl import Workbook, load_workbook
 
 from planner.extensions import db
+from planner.interop import risks as risk_files
 from planner.models import AuditEvent
 from planner.models.risk import Risk, RiskAction
 from planner.services import risks as service
@@ -152,6 +154,51 @@ def test_csv_round_trip_gives_the_same_register_but_actions(client, program) -> 
     assert upload(client, target, "register.csv", exported).status_code == 302
     source, copy = register_of(program), register_of(target)
     assert {k: r.__class__(**{**r.__dict__, "actions": ()}) for k, r in source.items()} == copy
+
+
+def use_language(client, lang: str) -> None:  # type: ignore[no-untyped-def]
+    assert client.post("/language", data={"lang": lang, "next": "/"}).status_code == 302
+    refresh()  # the fixture's app context outlives requests: forget the cached locale
+
+
+def header_of(data: bytes, fmt: str) -> list[str]:
+    if fmt == "csv":
+        return data.decode("utf-8-sig").splitlines()[0].split(",")
+    sheet = load_workbook(io.BytesIO(data), read_only=True)["Register"]
+    return [str(c) for c in next(sheet.iter_rows(min_row=3, max_row=3, values_only=True))]
+
+
+@pytest.mark.parametrize(
+    ("exported_in", "imported_in"), [("zh_Hans_CN", "en"), ("en", "zh_Hans_CN")]
+)
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_register_exported_in_one_language_imports_in_either(  # type: ignore[no-untyped-def]
+    client, program, fmt, exported_in, imported_in
+) -> None:
+    customise(program)
+    use_language(client, exported_in)
+    exported = client.get(url(program, f"/export.{fmt}")).data
+    language = "zh" if exported_in.startswith("zh") else "en"
+    assert header_of(exported, fmt) == [getattr(c, language) for c in risk_files.COLUMNS]
+    use_language(client, imported_in)
+    target = new_program("Acme copy")
+    response = upload(client, target, f"register.{fmt}", exported)
+    assert response.status_code == 302, text(response)
+    source, copy = register_of(program), register_of(target)
+    if fmt == "csv":  # a CSV has no Actions sheet
+        source = {k: r.__class__(**{**r.__dict__, "actions": ()}) for k, r in source.items()}
+    assert copy == source
+
+
+def test_bad_cells_of_a_chinese_file_are_named_by_its_headers(client, program) -> None:  # type: ignore[no-untyped-def]
+    data = "编号,标题,可能性,影响\nR-1,风险一,高,3\nR-2,风险二,2,9\n".encode()
+    before = database_state()
+    response = upload(client, program, "register.csv", data)
+    assert response.status_code == 422
+    html = text(response)
+    assert 'row 2, column "可能性": expected 1–5, got "高"' in html
+    assert 'row 3, column "影响": expected 1–5, got 9' in html
+    assert database_state() == before
 
 
 def test_replace_removes_the_risks_the_file_does_not_list(client, program) -> None:  # type: ignore[no-untyped-def]

@@ -22,6 +22,13 @@ from tests.integration.risks_support import (
 TODAY = date.today()
 FIRST = TODAY - timedelta(days=42)
 SECOND = TODAY - timedelta(days=7)
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def shown(day: date) -> str:
+    """A day as an English page shows it (the ISO day in the <time> element)."""
+    words = f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return f'<time class="text-nowrap" datetime="{day.isoformat()}">{words}</time>'
 
 
 @pytest.fixture()
@@ -56,7 +63,7 @@ def test_opening_a_review_snapshots_the_register(client, program) -> None:  # ty
     assert review.attendee_list == ["Li Wei (sponsor)", "Wang Fang"]
     assert {e.key for e in review.entries} == {r.key for r in program.risks}
     html = text(client.get(response.headers["Location"]))
-    assert f"Steering review of {FIRST.isoformat()} — Steering #1" in html
+    assert f"Steering review of {shown(FIRST)} — Steering #1" in html
     assert "First review: every risk is new" in html
     assert "Li Wei (sponsor), Wang Fang" in html
 
@@ -113,7 +120,7 @@ def test_review_shows_what_changed_since_the_previous_one(client, program) -> No
     assert view.top[0].key == "cleaning-legacy-data"  # 25, the highest residual score
 
     html = text(client.get(reviews_url(program, f"/{second.id}")))
-    assert f"What changed since the review of {FIRST.isoformat()}" in html
+    assert f"What changed since the review of {shown(FIRST)}" in html
     changes = html[html.index('id="changes-h"') : html.index('id="top-h"')]
     assert "New risks" in changes and "R-11" in changes and "Key users leave" in changes
     assert f"{old_up} → <strong>25</strong>" in changes

@@ -226,6 +226,108 @@ def test_phase_labels_stay_unique() -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# header labels in the interface's language (issue 9)
+
+# what the web layer passes for the Chinese interface (a label per column, made up here so
+# that several differ from the built-in MS Project names: only `headers` makes them known)
+ZH_LABELS = {
+    "ID": "标识号",
+    "Key": "编号",
+    "Name": "名称",
+    "Phase": "阶段",
+    "Workstream": "工作流",
+    "Type": "类型",
+    "Duration (days)": "工期（天）",
+    "Start": "开始",
+    "Finish": "完成",
+    "Percent complete": "完成百分比",
+    "Owner": "负责人",
+    "Predecessors": "紧前工作项",
+    "Constraint": "限制类型",
+    "Constraint date": "限制日期",
+    "Actual start": "实际开始",
+    "Actual finish": "实际完成",
+}
+EN_LABELS = {name: name for name in COLUMNS}
+
+
+def test_the_header_row_takes_the_labels_given() -> None:
+    data = write_csv(PLAN, headers=ZH_LABELS).decode("utf-8-sig")
+    assert data.splitlines()[0] == ",".join(ZH_LABELS[name] for name in COLUMNS)
+    assert data.splitlines()[1:] == PLAN_CSV.splitlines()[1:]  # only the header changes
+    sheet = load_workbook(io.BytesIO(write_xlsx(PLAN, headers=ZH_LABELS, sheet_title="计划")))
+    assert sheet.worksheets[0].title == "计划"
+    assert [c.value for c in sheet.worksheets[0][1]] == [ZH_LABELS[n] for n in COLUMNS]
+    # a partial mapping keeps the canonical name of the other columns
+    assert plan_table.header_row({"Name": "名称"})[:3] == ["ID", "Key", "名称"]
+
+
+def test_labels_that_would_not_read_back_are_refused() -> None:
+    with pytest.raises(ValueError, match='both be headed "start"'):
+        write_csv(PLAN, headers={"Finish": "start"})
+    with pytest.raises(ValueError, match="not plan columns: Nope"):
+        write_csv(PLAN, headers={"Nope": "x"})
+    # a name forbidden in a sheet title is made acceptable
+    assert load_workbook(io.BytesIO(write_xlsx(PLAN, sheet_title="a/b:[c]"))).sheetnames == [
+        "a b  c"
+    ]
+
+
+@pytest.mark.parametrize("written", [ZH_LABELS, EN_LABELS], ids=["zh", "en"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_round_trip_in_either_language(written: dict[str, str], fmt: str) -> None:
+    write, read = (write_csv, read_csv) if fmt == "csv" else (write_xlsx, read_xlsx)
+    data = write(PLAN, headers=written)
+    # the interface accepts both languages, whichever it is in (its own labels first)
+    for accepted in ([ZH_LABELS, EN_LABELS], [EN_LABELS, ZH_LABELS]):
+        assert read(data, base=PLAN, headers=accepted) == PLAN
+
+
+def test_labels_unknown_to_the_reader_are_ignored_columns() -> None:
+    data = write_csv(PLAN, headers=ZH_LABELS)
+    # "编号" and "紧前工作项" are not built-in names: without the labels the keys and links
+    # of the file are ignored
+    alone = read_csv(data, base=PLAN)
+    assert [i.key for i in alone.items] == ["item-1", "item-2", "item-3"]
+    assert alone.links == ()
+    assert read_csv(data, base=PLAN, headers=[ZH_LABELS]) == PLAN
+
+
+def test_errors_name_the_column_as_the_file_heads_it() -> None:
+    header = ",".join(ZH_LABELS[name] for name in COLUMNS)
+    data = csv_of(
+        "1,a,A,Phase 1,,,abc,,,,,,,,,",
+        "2,b,,Phase 1,,,2,,,200,,99,,,,",
+        header=header,
+    )
+    with pytest.raises(ImportFormatError) as caught:
+        read_csv(data, base=PLAN, headers=[EN_LABELS, ZH_LABELS])
+    # in row order, then in the order of the columns (not of their Chinese names)
+    assert caught.value.errors == [
+        ('row 2, column "工期（天）"', 'expected a whole number ≥ 0, got "abc"'),
+        ('row 3, column "名称"', "a name is needed"),
+        ('row 3, column "完成百分比"', 'expected a whole number from 0 to 100, got "200"'),
+        ('row 3, column "紧前工作项"', "unknown ID 99"),
+    ]
+
+
+def test_a_missing_column_is_named_in_the_first_language_given() -> None:
+    data = "编号,名称\r\na,A\r\n".encode()
+    assert errors_of_with(data, [ZH_LABELS, EN_LABELS]) == [
+        ("row 1", 'the column "工期（天）" is missing')
+    ]
+    assert errors_of_with(data, [EN_LABELS, ZH_LABELS]) == [
+        ("row 1", 'the column "Duration (days)" is missing')
+    ]
+
+
+def errors_of_with(data: bytes, headers: list[dict[str, str]]) -> list[tuple[str, str]]:
+    with pytest.raises(ImportFormatError) as caught:
+        read_csv(data, base=PLAN, headers=headers)
+    return caught.value.errors
+
+
+# --------------------------------------------------------------------------------------------
 # reading what people and other tools write
 
 
