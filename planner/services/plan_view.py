@@ -78,7 +78,7 @@ class Filters:
 # --------------------------------------------------------------------------- rows
 
 
-@dataclass(slots=True)
+@dataclass
 class PlanRow:
     """One work item as the views show it."""
 
@@ -122,7 +122,7 @@ class PlanRow:
         return ", ".join(self.predecessors)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LinkRow:
     predecessor_id: int
     successor_id: int
