@@ -20,6 +20,7 @@ from planner.api.core import (
     page_response,
 )
 from planner.domain.errors import NotFoundError, ValidationError
+from planner.explain_text import render
 from planner.models import GateCriterion, GateDecision
 from planner.services import api_support
 from planner.services import gates as gate_service
@@ -54,7 +55,8 @@ def _criterion_json(line: gate_service.CriterionLine) -> dict[str, Any]:
         milestones=row.milestone_keys,
         band=row.reference if row.kind == "max_risk_band" else None,
         outcome=line.result.outcome,
-        reason=line.result.reason,
+        # words for people, in the request's language (English unless it asks otherwise)
+        reason=render(line.result.reason),
     )
 
 
@@ -74,7 +76,7 @@ def _gate_json(report: gate_service.GateReport) -> dict[str, Any]:
             "gate_date": report.gate_date,
             "days_to_gate": report.days_to_gate,
             "overall": report.evaluation.overall,
-            "summary": report.evaluation.summary,
+            "summary": render(report.evaluation.summary),
             "criteria": [_criterion_json(line) for line in report.lines],
             "latest_decision": _decision_json(report.latest_decision),
         },

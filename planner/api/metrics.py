@@ -19,6 +19,7 @@ from planner.api.core import (
 )
 from planner.domain.errors import ValidationError
 from planner.domain.metrics import MetricStatus
+from planner.explain_text import render
 from planner.models import Metric, MetricReading, Program
 from planner.services import api_support
 from planner.services import metrics as metric_service
@@ -49,7 +50,7 @@ def _metric_json(metric: Metric, judged: MetricStatus) -> dict[str, Any]:
         current_target=judged.target,
         latest_value=latest.value if latest else None,
         latest_day=latest.day if latest else None,
-        status_reason=judged.reason,
+        status_reason=render(judged.reason),  # in the request's language
     )
 
 

@@ -1,7 +1,9 @@
 """Phase gates: exit criteria evaluated on evidence, decisions, and RAG roll-ups.
 
 Every function is pure: the service gathers the facts (metric statuses, milestones, open
-risks) and this module judges them.
+risks) and this module judges them. Reasons and summaries are explanations
+(:mod:`planner.domain.explain`: codes and parameters); ``planner.explain_text`` words them in
+the reader's language.
 
 Criterion outcomes ("the gate is still ahead" means ``today <= gate_date``):
 
@@ -31,7 +33,8 @@ from datetime import date
 from typing import Final, Literal
 
 from planner.domain.errors import ValidationError
-from planner.domain.metrics import MetricDef, MetricStatus, Rag, format_value
+from planner.domain.explain import Days, Explanation, Quantity, Quoted, Reason, Term, as_one
+from planner.domain.metrics import MetricDef, MetricStatus, Rag
 
 Outcome = Literal["met", "not_met", "at_risk"]
 Overall = Literal["pass", "at_risk", "fail"]
@@ -156,44 +159,51 @@ def metric_fact(metric: MetricDef, judged: MetricStatus) -> MetricFact:
 
 @dataclass(frozen=True)
 class CriterionResult:
-    """One criterion's outcome and the sentence that explains it."""
+    """One criterion's outcome and why (an explanation, worded by the renderer)."""
 
     criterion: Criterion
     outcome: Outcome
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
 class GateEvaluation:
-    """Every criterion's result in the order given, the overall result and a summary."""
+    """Every criterion's result in the order given, the overall result and a summary.
+
+    The summary is ``gate.summary`` (counts ``met``, ``total``, ``at_risk``, ``not_met``) or,
+    for a gate without criteria, ``gate.no_criteria``.
+    """
 
     results: tuple[CriterionResult, ...]
     overall: Overall
-    summary: str
+    summary: Explanation
 
 
-def describe_criterion(criterion: Criterion, facts: GateFacts | None = None) -> str:
+def describe_criterion(criterion: Criterion, facts: GateFacts | None = None) -> Explanation:
     """A criterion as a line of the gate page, with names from ``facts`` when known.
 
+    Codes: ``criterion.metric`` (``name``), ``criterion.milestones`` (``names``),
+    ``criterion.risk`` (``band``), ``criterion.manual`` (``text``).
+
     Examples:
-        >>> describe_criterion(MilestonesCriterion(("pilot-live", "training-done")))
-        'milestones done: pilot-live, training-done'
-        >>> describe_criterion(RiskCriterion("medium"))
-        'no open risk rated above medium'
+        >>> describe_criterion(MilestonesCriterion(("pilot-live", "training-done"))).params
+        mappingproxy({'names': ('pilot-live', 'training-done')})
+        >>> describe_criterion(RiskCriterion("medium")).params["band"]
+        Term(vocabulary='band', value='medium')
     """
     if isinstance(criterion, MetricCriterion):
         fact = facts.metrics.get(criterion.metric_key) if facts else None
         name = fact.name if fact else criterion.metric_key
-        return f"{name} reaches its phase target"
+        return Explanation("criterion.metric", {"name": name})
     if isinstance(criterion, MilestonesCriterion):
         names: list[str] = []
         for key in criterion.keys:
             ms = facts.milestones.get(key) if facts else None
             names.append(ms.name if ms and ms.name else key)
-        return "milestones done: " + ", ".join(names)
+        return Explanation("criterion.milestones", {"names": tuple(names)})
     if isinstance(criterion, RiskCriterion):
-        return f"no open risk rated above {criterion.max_band}"
-    return criterion.text
+        return Explanation("criterion.risk", {"band": Term("band", criterion.max_band)})
+    return Explanation("criterion.manual", {"text": criterion.text})
 
 
 def evaluate_gate(
@@ -210,13 +220,13 @@ def evaluate_gate(
         ...                    facts, date(2024, 3, 1), date(2024, 4, 9))
         >>> ev.overall, [r.outcome for r in ev.results]
         ('at_risk', ['at_risk', 'met'])
+        >>> ev.summary.code, dict(ev.summary.params)
+        ('gate.summary', {'met': 1, 'total': 2, 'at_risk': 1, 'not_met': 0})
     """
     results = tuple(_evaluate_one(c, facts, today, gate_date) for c in criteria)
     outcomes = [r.outcome for r in results]
     if not results:
-        return GateEvaluation(
-            (), "at_risk", "this gate has no criteria yet; add criteria before it can pass"
-        )
+        return GateEvaluation((), "at_risk", Explanation("gate.no_criteria"))
     overall: Overall
     if "not_met" in outcomes:
         overall = "fail"
@@ -224,17 +234,20 @@ def evaluate_gate(
         overall = "at_risk"
     else:
         overall = "pass"
-    counts = [
-        f"{outcomes.count('met')} of {len(outcomes)} criteria met",
-        f"{outcomes.count('at_risk')} at risk",
-        f"{outcomes.count('not_met')} not met",
-    ]
-    return GateEvaluation(results, overall, ", ".join(counts))
+    counts = {
+        "met": outcomes.count("met"),
+        "total": len(outcomes),
+        "at_risk": outcomes.count("at_risk"),
+        "not_met": outcomes.count("not_met"),
+    }
+    return GateEvaluation(results, overall, Explanation("gate.summary", counts))
 
 
 def _evaluate_one(
     criterion: Criterion, facts: GateFacts, today: date, gate_date: date
 ) -> CriterionResult:
+    outcome: Outcome
+    reason: Reason
     if isinstance(criterion, MetricCriterion):
         outcome, reason = _metric_outcome(criterion, facts, today, gate_date)
     elif isinstance(criterion, MilestonesCriterion):
@@ -248,121 +261,147 @@ def _evaluate_one(
 
 def _metric_outcome(
     criterion: MetricCriterion, facts: GateFacts, today: date, gate_date: date
-) -> tuple[Outcome, str]:
+) -> tuple[Outcome, Explanation]:
+    """Codes ``gate.metric.*``; every one but ``unknown`` names the metric (``name``)."""
     fact = facts.metrics.get(criterion.metric_key)
     if fact is None:
-        return "not_met", f'unknown metric "{criterion.metric_key}"'
+        return "not_met", Explanation("gate.metric.unknown", {"key": Quoted(criterion.metric_key)})
     if fact.target is None:
-        return "not_met", f"{fact.name} has no target for this phase"
-    target = format_value(fact.target, fact.unit)
+        return "not_met", Explanation("gate.metric.no_target", {"name": fact.name})
+    target = Quantity(fact.target, fact.unit)
     if fact.latest is None or fact.status is None:
-        return "not_met", f"{fact.name} has no reading yet (target {target})"
-    latest = format_value(fact.latest, fact.unit)
+        return "not_met", Explanation(
+            "gate.metric.no_reading", {"name": fact.name, "target": target}
+        )
+    seen = {"name": fact.name, "latest": Quantity(fact.latest, fact.unit), "target": target}
     if fact.status == "green":
-        return "met", f"{fact.name} is {latest}, reaching the target of {target}"
-    head = f"{fact.name} is {latest}, short of the target of {target}"
+        return "met", Explanation("gate.metric.reached", seen)
     forecast = (
-        f"the forecast at the gate ({format_value(fact.forecast_value, fact.unit)})"
+        {"forecast": Quantity(fact.forecast_value, fact.unit)}
         if fact.forecast_value is not None
-        else "the forecast at the gate"
+        else {}
     )
     if today > gate_date:
-        return "not_met", f"{head}; the gate on {gate_date.isoformat()} has passed"
+        return "not_met", Explanation("gate.metric.short_gate_passed", {**seen, "gate": gate_date})
     if fact.forecast_status == "green":
-        return "at_risk", f"{head}, but {forecast} reaches it"
+        code = "gate.metric.short_forecast_reaches" + ("" if forecast else "_no_value")
+        return "at_risk", Explanation(code, {**seen, **forecast})
     if fact.status == "amber":
-        return "at_risk", f"{head} but within the amber band, {_days_left(today, gate_date)}"
+        days = (gate_date - today).days
+        if days == 0:
+            return "at_risk", Explanation("gate.metric.amber_gate_today", seen)
+        return "at_risk", Explanation(
+            "gate.metric.amber_before_gate", {**seen, "days": Days(days), "gate": gate_date}
+        )
     if fact.forecast_status is None:
-        return "not_met", f"{head} and there are too few readings for a forecast"
-    return "not_met", f"{head} and {forecast} falls short too"
+        return "not_met", Explanation("gate.metric.short_no_forecast", seen)
+    code = "gate.metric.short_forecast_short" + ("" if forecast else "_no_value")
+    return "not_met", Explanation(code, {**seen, **forecast})
 
 
 def _milestones_outcome(
     criterion: MilestonesCriterion, facts: GateFacts, today: date, gate_date: date
-) -> tuple[Outcome, str]:
+) -> tuple[Outcome, Reason]:
+    """Codes ``gate.milestones.*``: ``none_listed``; ``unknown``, ``late``/``not_done_by_gate``
+    and ``unscheduled`` together (what is wrong); else ``pending``; else ``done``."""
     if not criterion.keys:
-        return "not_met", "no milestones are listed for this criterion"
-    unknown: list[str] = []
-    late: list[str] = []
+        return "not_met", Explanation("gate.milestones.none_listed")
+    unknown: list[Quoted] = []
+    late: list[Explanation] = []
+    missed: list[str] = []
     unscheduled: list[str] = []
-    pending: list[str] = []
+    pending: list[Explanation] = []
     done: list[str] = []
     gate_passed = today > gate_date
     for key in criterion.keys:
         ms = facts.milestones.get(key)
         if ms is None:
-            unknown.append(f'"{key}"')
+            unknown.append(Quoted(key))
             continue
         name = ms.name or key
         if ms.done:
             done.append(name)
         elif gate_passed:
-            late.append(name)
+            missed.append(name)
         elif ms.forecast_finish is None:
             unscheduled.append(name)
         elif ms.forecast_finish > gate_date:
-            days = (ms.forecast_finish - gate_date).days
-            late.append(f"{name} (forecast {ms.forecast_finish.isoformat()}, {days} days late)")
+            days = Days((ms.forecast_finish - gate_date).days)
+            late.append(
+                Explanation(
+                    "milestone.forecast_late",
+                    {"name": name, "forecast": ms.forecast_finish, "days": days},
+                )
+            )
         else:
-            pending.append(f"{name} (forecast {ms.forecast_finish.isoformat()})")
-    gate = gate_date.isoformat()
-    problems: list[str] = []
+            pending.append(
+                Explanation("milestone.forecast", {"name": name, "forecast": ms.forecast_finish})
+            )
+    problems: list[Explanation] = []
     if unknown:
-        problems.append("unknown milestone " + ", ".join(unknown))
+        problems.append(Explanation("gate.milestones.unknown", {"keys": tuple(unknown)}))
+    if missed:
+        problems.append(
+            Explanation(
+                "gate.milestones.not_done_by_gate", {"gate": gate_date, "names": tuple(missed)}
+            )
+        )
     if late:
-        verb = "not done by the gate on" if gate_passed else "forecast after the gate on"
-        problems.append(f"{verb} {gate}: " + ", ".join(late))
+        problems.append(
+            Explanation("gate.milestones.late", {"gate": gate_date, "items": tuple(late)})
+        )
     if unscheduled:
-        problems.append("not done and not scheduled: " + ", ".join(unscheduled))
+        problems.append(Explanation("gate.milestones.unscheduled", {"names": tuple(unscheduled)}))
     if problems:
-        return "not_met", "; ".join(problems)
+        return "not_met", problems[0] if len(problems) == 1 else tuple(problems)
     if pending:
-        return "at_risk", f"not done yet, forecast by the gate on {gate}: " + ", ".join(pending)
-    return "met", "done: " + ", ".join(done)
+        return "at_risk", Explanation(
+            "gate.milestones.pending", {"gate": gate_date, "items": tuple(pending)}
+        )
+    return "met", Explanation("gate.milestones.done", {"names": tuple(done)})
 
 
-def _risk_outcome(criterion: RiskCriterion, facts: GateFacts) -> tuple[Outcome, str]:
+def _risk_outcome(criterion: RiskCriterion, facts: GateFacts) -> tuple[Outcome, Explanation]:
+    """Codes ``gate.risk.unknown_band``, ``gate.risk.above`` (each risk a ``risk.rated`` or
+    ``risk.unknown_band``) and ``gate.risk.none_above``."""
     order = [b.casefold() for b in facts.band_order]
     limit = criterion.max_band.casefold()
     if limit not in order:
-        known = ", ".join(facts.band_order)
-        return "not_met", f'unknown band "{criterion.max_band}"; expected one of {known}'
+        return "not_met", Explanation(
+            "gate.risk.unknown_band",
+            {
+                "band": Quoted(criterion.max_band),
+                "known": tuple(Term("band", b) for b in facts.band_order),
+            },
+        )
     ceiling = order.index(limit)
-    above: list[str] = []
+    above: list[Explanation] = []
     for risk in facts.open_risks:
         band = risk.band.casefold()
-        label = f'{risk.key} "{risk.title}"' if risk.title else risk.key
+        who = {"key": risk.key, "title": risk.title}
         if band not in order:
-            above.append(f'{label} (unknown band "{risk.band}")')
+            above.append(Explanation("risk.unknown_band", {**who, "band": Quoted(risk.band)}))
         elif order.index(band) > ceiling:
-            above.append(f"{label} ({risk.band})")
+            above.append(Explanation("risk.rated", {**who, "band": Term("band", risk.band)}))
+    limit_term = Term("band", criterion.max_band)
     if above:
-        noun = "risk" if len(above) == 1 else "risks"
-        return "not_met", (
-            f"{len(above)} open {noun} rated above {criterion.max_band}: " + ", ".join(above)
+        return "not_met", Explanation(
+            "gate.risk.above", {"count": len(above), "band": limit_term, "risks": tuple(above)}
         )
-    n = len(facts.open_risks)
-    return "met", f"{n} open risk{'' if n == 1 else 's'}, none rated above {criterion.max_band}"
-
-
-def _manual_outcome(criterion: ManualCriterion) -> tuple[Outcome, str]:
-    evidence = (
-        f" (evidence: {criterion.evidence.strip()})"
-        if criterion.evidence.strip()
-        else " (no evidence recorded)"
+    return "met", Explanation(
+        "gate.risk.none_above", {"count": len(facts.open_risks), "band": limit_term}
     )
+
+
+def _manual_outcome(criterion: ManualCriterion) -> tuple[Outcome, Explanation]:
+    """Codes ``gate.manual.pending``, ``gate.manual.confirmed`` and ``gate.manual.not_met``;
+    the last two carry ``evidence`` ("" when none was recorded)."""
+    evidence = criterion.evidence.strip()
     if criterion.met is None:
-        return "at_risk", f"{criterion.text}: pending"
-    if criterion.met:
-        return "met", f"{criterion.text}: confirmed{evidence}"
-    return "not_met", f"{criterion.text}: recorded as not met{evidence}"
-
-
-def _days_left(today: date, gate_date: date) -> str:
-    days = (gate_date - today).days
-    if days == 0:
-        return "and the gate is today"
-    return f"{days} day{'' if days == 1 else 's'} before the gate on {gate_date.isoformat()}"
+        return "at_risk", Explanation("gate.manual.pending", {"text": criterion.text})
+    code = "gate.manual.confirmed" if criterion.met else "gate.manual.not_met"
+    outcome: Outcome = "met" if criterion.met else "not_met"
+    return outcome, Explanation(code, {"text": criterion.text, "evidence": evidence})
 
 
 # --------------------------------------------------------------------------- decisions
@@ -414,7 +453,7 @@ def validate_decision(
     if decision.kind == "go":
         unmet = [r for r in evaluation.results if r.outcome != "met"]
         if unmet and not decision.justification.strip():
-            names = "; ".join(describe_criterion(r.criterion) for r in unmet)
+            names = "; ".join(_reference(r.criterion) for r in unmet)
             errors.append(
                 (
                     "justification",
@@ -442,32 +481,51 @@ def validate_decision(
         raise ValidationError("decision refused: " + "; ".join(m for _, m in errors), errors)
 
 
+def _reference(criterion: Criterion) -> str:
+    """A criterion as it is stored (a metric key, milestone keys, a band, the text): the
+    refusal names each unmet criterion by it, whatever the reader's language."""
+    if isinstance(criterion, MetricCriterion):
+        return criterion.metric_key
+    if isinstance(criterion, MilestonesCriterion):
+        return ", ".join(criterion.keys)
+    if isinstance(criterion, RiskCriterion):
+        return criterion.max_band
+    return criterion.text
+
+
 # --------------------------------------------------------------------------- roll-ups
 
 
 @dataclass(frozen=True)
 class RagResult:
-    """One area's RAG with the reason a person reads beside it."""
+    """One area's RAG with the reason a person reads beside it (worded by the renderer)."""
 
     rag: Rag
-    reason: str
+    reason: Reason
 
 
 def rag_rollup(
     schedule: RagResult, metrics: RagResult, risks: RagResult
-) -> tuple[Rag, tuple[str, ...]]:
-    """The worst of the three areas, with every area's reason (schedule, metrics, risks).
+) -> tuple[Rag, tuple[Explanation, ...]]:
+    """The worst of the three areas, with every area's reason (schedule, metrics, risks):
+    one ``rag.area`` explanation each (``area``, ``rag``, ``reason``).
 
     Examples:
-        >>> rag, reasons = rag_rollup(RagResult("green", "on time"),
-        ...                           RagResult("amber", "Junk orders amber"),
-        ...                           RagResult("green", "no high risks"))
-        >>> rag, reasons[1]
-        ('amber', 'metrics: amber, Junk orders amber')
+        >>> rag, reasons = rag_rollup(RagResult("green", Explanation("a")),
+        ...                           RagResult("amber", Explanation("b")),
+        ...                           RagResult("green", Explanation("c")))
+        >>> rag, reasons[1].params["area"], reasons[1].params["rag"]
+        ('amber', Term(vocabulary='area', value='metrics'), Term(vocabulary='rag', value='amber'))
     """
     parts = (("schedule", schedule), ("metrics", metrics), ("risks", risks))
     worst = max((p.rag for _, p in parts), key=lambda rag: _RAG_RANK[rag])
-    return worst, tuple(f"{area}: {p.rag}, {p.reason}" for area, p in parts)
+    return worst, tuple(
+        Explanation(
+            "rag.area",
+            {"area": Term("area", area), "rag": Term("rag", p.rag), "reason": as_one(p.reason)},
+        )
+        for area, p in parts
+    )
 
 
 def schedule_rag(
@@ -479,6 +537,10 @@ def schedule_rag(
     Rule: green when nothing slips and nothing overruns; amber when the worst slip or
     overrun is 1 to ``tolerance`` days; red when any exceeds ``tolerance`` days.
 
+    The reason is ``schedule.on_time``, or ``schedule.late`` with the ``problems`` (each a
+    ``schedule.milestone_late``, worst first, then ``schedule.overrun``) and the
+    ``tolerance``.
+
     Examples:
         >>> schedule_rag({"Pilot live": 3}, 0).rag, schedule_rag({}, 6).rag
         ('amber', 'red')
@@ -488,13 +550,20 @@ def schedule_rag(
     slips = {name: days for name, days in milestone_slips_days.items() if days > 0}
     worst = max([overrun_days, *slips.values()], default=0)
     if worst <= 0:
-        return RagResult("green", "no milestone slips and the phase fits its window")
-    parts = [f"{name} {_days(d)} late" for name, d in sorted(slips.items(), key=lambda i: -i[1])]
+        return RagResult("green", Explanation("schedule.on_time"))
+    parts = [
+        Explanation("schedule.milestone_late", {"name": name, "days": Days(d)})
+        for name, d in sorted(slips.items(), key=lambda i: -i[1])
+    ]
     if overrun_days > 0:
-        parts.append(f"the phase overruns its window by {_days(overrun_days)}")
+        parts.append(Explanation("schedule.overrun", {"days": Days(overrun_days)}))
     rag: Rag = "red" if worst > tolerance else "amber"
-    limit = f"tolerance {_days(tolerance)}"
-    return RagResult(rag, "; ".join(parts) + f" ({limit})")
+    return RagResult(
+        rag,
+        Explanation(
+            "schedule.late", {"problems": as_one(tuple(parts)), "tolerance": Days(tolerance)}
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -542,29 +611,38 @@ def metrics_rag(statuses: Mapping[str, Rag | None], *, expected: bool = True) ->
     With ``expected=False`` (a phase no metric has a target for, such as the diagnosis) an
     empty mapping is green: nothing is due to show adoption yet.
 
+    Codes: ``metrics.none_expected``, ``metrics.none_tracked``, ``metrics.all_on_target``
+    (``count``), else clauses ``metrics.red``, ``metrics.amber``, ``metrics.no_status``
+    (``names`` each).
+
     Examples:
-        >>> metrics_rag({"Active users": "green", "Junk orders": "amber"}).rag
-        'amber'
-        >>> metrics_rag({}, expected=False)
-        RagResult(rag='green', reason='no metric has a target in this phase')
+        >>> result = metrics_rag({"Active users": "green", "Junk orders": "amber"})
+        >>> result.rag, result.reason.code, result.reason.params["names"]
+        ('amber', 'metrics.amber', ('Junk orders',))
+        >>> metrics_rag({}, expected=False).reason.code
+        'metrics.none_expected'
     """
     if not statuses:
         if not expected:
-            return RagResult("green", "no metric has a target in this phase")
-        return RagResult("amber", "no metrics are tracked, so nothing shows adoption")
+            return RagResult("green", Explanation("metrics.none_expected"))
+        return RagResult("amber", Explanation("metrics.none_tracked"))
     by: dict[str, list[str]] = {"red": [], "amber": [], "none": [], "green": []}
     for name, rag in statuses.items():
         by[rag if rag is not None else "none"].append(name)
-    parts = [
-        f"{label}: {', '.join(by[k])}"
-        for k, label in (("red", "red"), ("amber", "amber"), ("none", "no status yet"))
+    parts = tuple(
+        Explanation(code, {"names": tuple(by[k])})
+        for k, code in (
+            ("red", "metrics.red"),
+            ("amber", "metrics.amber"),
+            ("none", "metrics.no_status"),
+        )
         if by[k]
-    ]
+    )
     if by["red"]:
-        return RagResult("red", "; ".join(parts))
+        return RagResult("red", _one_or_many(parts))
     if parts:
-        return RagResult("amber", "; ".join(parts))
-    return RagResult("green", f"all {len(statuses)} metrics on target")
+        return RagResult("amber", _one_or_many(parts))
+    return RagResult("green", Explanation("metrics.all_on_target", {"count": len(statuses)}))
 
 
 def risks_rag(
@@ -579,9 +657,13 @@ def risks_rag(
     any is ``amber_from`` or above (default high); green otherwise. A band the order does
     not know counts as red.
 
+    The reason is ``risks.none_from`` (``band``), or ``risks.rated`` with ``groups``: one
+    ``risks.rated_band`` (``count``, ``band``) a band, the highest band first.
+
     Examples:
-        >>> risks_rag(["low", "high", "medium"]).reason
-        '1 open risk rated high'
+        >>> group = risks_rag(["low", "high", "medium"]).reason.params["groups"][0]
+        >>> group.params["count"], group.params["band"].value
+        (1, 'high')
     """
     order = [b.casefold() for b in band_order]
 
@@ -602,10 +684,17 @@ def risks_rag(
         if rank(band) >= amber_at:
             counts[band] = counts.get(band, 0) + 1
     if worst < amber_at:
-        return RagResult("green", f"no open risk rated {amber_from} or above")
+        return RagResult(
+            "green", Explanation("risks.none_from", {"band": Term("band", amber_from)})
+        )
     listed = sorted(counts.items(), key=lambda item: -rank(item[0]))
-    text = ", ".join(f"{n} open risk{'' if n == 1 else 's'} rated {band}" for band, n in listed)
-    return RagResult("red" if worst >= red_at else "amber", text)
+    groups = tuple(
+        Explanation("risks.rated_band", {"count": n, "band": Term("band", band)})
+        for band, n in listed
+    )
+    return RagResult(
+        "red" if worst >= red_at else "amber", Explanation("risks.rated", {"groups": groups})
+    )
 
 
 def phase_progress(durations_and_percent: Iterable[tuple[float, float]]) -> float:
@@ -635,9 +724,10 @@ def phase_progress(durations_and_percent: Iterable[tuple[float, float]]) -> floa
     return sum(d * p for d, p in items) / total
 
 
-def _days(n: int) -> str:
-    return f"{n} day{'' if n == 1 else 's'}"
+def _one_or_many(parts: tuple[Explanation, ...]) -> Reason:
+    return parts[0] if len(parts) == 1 else parts
 
 
 def _count(n: int, one: str, many: str) -> str:
+    """For the English of validation messages (the views word refusals themselves)."""
     return f"{n} {one if n == 1 else many}"

@@ -32,6 +32,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from planner.domain.errors import ValidationError
+from planner.domain.explain import Explanation, Quantity, Reason, Term
 
 Direction = Literal["higher", "lower"]
 Rag = Literal["green", "amber", "red"]
@@ -186,47 +187,48 @@ class StatusRule:
             return self.amber_tolerance * abs(metric.baseline - target)
         return 0.0
 
-    def describe(self, metric: MetricDef, target: float) -> str:
+    def describe(self, metric: MetricDef, target: float) -> Explanation:
         """The rule spelled out for a person, with the actual thresholds.
+
+        Codes ``rule.higher`` / ``rule.lower`` (``target``, the amber band's far ``bound``,
+        and ``within``: ``rule.within_target`` or ``rule.within_gap``), or, with no amber
+        band, ``rule.higher_no_band`` / ``rule.lower_no_band`` (``target``, ``why``).
 
         Examples:
             >>> m = MetricDef("active", "Active users", "%", "higher", 20.0, {1: 60.0}, True)
-            >>> for part in StatusRule().describe(m, 60.0).split("; "):
-            ...     print(part)
-            green at or above 60%
-            amber from 54% to below 60% (within 10% of target)
-            red below 54%
+            >>> rule = StatusRule().describe(m, 60.0)
+            >>> rule.code, rule.params["bound"], rule.params["within"].code
+            ('rule.higher', Quantity(value=54.0, unit='%'), 'rule.within_target')
         """
-        t = format_value(target, metric.unit)
+        t = Quantity(target, metric.unit)
         width = self.band(metric, target)
-        tol = format_number(self.amber_tolerance * 100) + "%"
+        tol = Quantity(self.amber_tolerance * 100, "%")
         if width == 0:
-            why = (
-                "tolerance is 0"
+            why = Explanation(
+                "rule.no_band.zero_tolerance"
                 if self.amber_tolerance == 0
-                else "target is 0 and there is no baseline"
+                else "rule.no_band.zero_target"
             )
-            if metric.direction == "higher":
-                return f"green at or above {t}; red below {t} (no amber band: {why})"
-            return f"green at or below {t}; red above {t} (no amber band: {why})"
+            return Explanation(f"rule.{metric.direction}_no_band", {"target": t, "why": why})
         if target != 0:
-            within = f"within {tol} of target"
+            within = Explanation("rule.within_target", {"tolerance": tol})
         else:
-            b = format_value(metric.baseline if metric.baseline is not None else 0.0, metric.unit)
-            within = f"within {tol} of the gap between the baseline {b} and the target"
-        if metric.direction == "higher":
-            low = _clamp_pct(metric, target - width)
-            lo = format_value(low, metric.unit)
-            return f"green at or above {t}; amber from {lo} to below {t} ({within}); red below {lo}"
-        high = _clamp_pct(metric, target + width)
-        hi = format_value(high, metric.unit)
-        return f"green at or below {t}; amber above {t} up to {hi} ({within}); red above {hi}"
+            baseline = metric.baseline if metric.baseline is not None else 0.0
+            within = Explanation(
+                "rule.within_gap",
+                {"tolerance": tol, "baseline": Quantity(baseline, metric.unit)},
+            )
+        edge = target - width if metric.direction == "higher" else target + width
+        bound = Quantity(_clamp_pct(metric, edge), metric.unit)
+        return Explanation(
+            f"rule.{metric.direction}", {"target": t, "bound": bound, "within": within}
+        )
 
 
 @dataclass(frozen=True)
 class MetricStatus:
     """A metric judged on a day: the phase and target used, the latest reading, the status,
-    the forecast at the phase's gate date and its status, and a sentence saying why.
+    the forecast at the phase's gate date and its status, and why (see ``metric_status``).
 
     ``status`` is None when there is no reading or no target; ``forecast_at_gate`` is None
     when there are too few readings or the gate date has passed.
@@ -238,7 +240,7 @@ class MetricStatus:
     status: Rag | None
     forecast_at_gate: float | None
     forecast_status: Rag | None
-    reason: str
+    reason: Reason
     forecast: Forecast | None = None
 
 
@@ -258,6 +260,9 @@ def format_number(x: float) -> str:
 
 def format_value(x: float, unit: str) -> str:
     """A number with its unit: ``60%``, ``3 days``, ``1.5 logins/week``, ``0.2`` for ratios.
+
+    English and locale-free (files, logs, messages of refusals); pages and explanations use
+    ``planner.explain_text.format_value``, which writes numbers and "days" as the reader does.
 
     Examples:
         >>> format_value(60, "%"), format_value(1, "days"), format_value(2.5, "ratio")
@@ -500,6 +505,13 @@ def metric_status(
     (to judge against a particular gate), else the current phase, else the most recent
     phase that has started (after the last gate, its final target still applies).
 
+    The reason is ``metric.no_such_phase`` (``phase``), ``metric.not_started`` (``day``),
+    ``metric.no_target`` (``phase``) or ``metric.no_reading`` (``phase``, ``target``) when
+    there is nothing to judge; else two clauses: ``metric.latest`` (``value``, ``day``,
+    ``phase``, ``target``, ``status`` and the ``rule``), then ``metric.gate_passed``
+    (``gate``), ``metric.too_few_readings`` or ``metric.forecast`` (``value``, ``gate``,
+    ``status``).
+
     Examples:
         >>> m = MetricDef("active", "Active users", "%", "higher", 20.0, {1: 60.0}, True)
         >>> ps = [PhaseSpan(1, date(2024, 1, 1), date(2024, 4, 9))]
@@ -508,17 +520,19 @@ def metric_status(
         >>> # slope (44 - 30) / 28 days = 0.5 a day; 2024-01-08 to the gate is 92 days: 30 + 46
         >>> s.status, s.forecast_status, format_number(s.forecast_at_gate)
         ('red', 'green', '76')
+        >>> [clause.code for clause in s.reason]
+        ['metric.latest', 'metric.forecast']
     """
     phase = _pick_phase(phases, today, phase_ordinal)
     seen = sorted((r for r in readings if r.day <= today), key=lambda r: r.day)
     latest = seen[-1] if seen else None
     if phase is None:
         why = (
-            f"there is no phase {phase_ordinal}"
+            Explanation("metric.no_such_phase", {"phase": phase_ordinal})
             if phase_ordinal is not None
-            else f"no phase has started by {today.isoformat()}"
+            else Explanation("metric.not_started", {"day": today})
         )
-        return MetricStatus(None, None, latest, None, None, None, f"{why}; no target to judge by")
+        return MetricStatus(None, None, latest, None, None, None, why)
     target = target_for(metric, phase.ordinal)
     if target is None:
         return MetricStatus(
@@ -528,9 +542,9 @@ def metric_status(
             None,
             None,
             None,
-            f"no target is set for phase {phase.ordinal} or any earlier phase",
+            Explanation("metric.no_target", {"phase": phase.ordinal}),
         )
-    t = format_value(target, metric.unit)
+    t = Quantity(target, metric.unit)
     if latest is None:
         return MetricStatus(
             phase,
@@ -539,31 +553,44 @@ def metric_status(
             None,
             None,
             None,
-            f"no reading yet; phase {phase.ordinal} target {t}",
+            Explanation("metric.no_reading", {"phase": phase.ordinal, "target": t}),
         )
     now = status(metric, latest.value, target, rule)
-    reason = (
-        f"latest {format_value(latest.value, metric.unit)} on {latest.day.isoformat()} "
-        f"against the phase {phase.ordinal} target of {t}: {now} ({rule.describe(metric, target)})"
+    judged = Explanation(
+        "metric.latest",
+        {
+            "value": Quantity(latest.value, metric.unit),
+            "day": latest.day,
+            "phase": phase.ordinal,
+            "target": t,
+            "status": Term("rag", now),
+            "rule": rule.describe(metric, target),
+        },
     )
     gate = phase.end
     forecast: Forecast | None = None
     forecast_value: float | None = None
     forecast_rag: Rag | None = None
     if today > gate:
-        reason += f"; the gate on {gate.isoformat()} has passed"
+        ahead = Explanation("metric.gate_passed", {"gate": gate})
     else:
         forecast = linear_forecast(seen, gate)
         if forecast is None:
-            reason += "; too few readings for a forecast (need two days)"
+            ahead = Explanation("metric.too_few_readings")
         else:
             forecast_value = _clamp_pct(metric, forecast.value_at_until)
             forecast_rag = status(metric, forecast_value, target, rule)
-            reason += (
-                f"; forecast {format_value(forecast_value, metric.unit)} at the gate on "
-                f"{gate.isoformat()}: {forecast_rag}"
+            ahead = Explanation(
+                "metric.forecast",
+                {
+                    "value": Quantity(forecast_value, metric.unit),
+                    "gate": gate,
+                    "status": Term("rag", forecast_rag),
+                },
             )
-    return MetricStatus(phase, target, latest, now, forecast_value, forecast_rag, reason, forecast)
+    return MetricStatus(
+        phase, target, latest, now, forecast_value, forecast_rag, (judged, ahead), forecast
+    )
 
 
 def _pick_phase(

@@ -93,7 +93,7 @@ class _Deck:
         """The theme's major and minor fonts with the East Asian typeface too."""
         master = self.prs.slide_masters[0]
         theme_part = master.part.part_related_by(RT.THEME)
-        root = etree.fromstring(theme_part.blob)
+        root = etree.fromstring(theme_part.blob)  # forbidden: allow F002 python-pptx own theme
         ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
         for ea in root.iterfind(".//a:fontScheme/*/a:ea", ns):
             ea.set("typeface", EA_FONT)

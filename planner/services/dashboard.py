@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from planner.domain.explain import Explanation
 from planner.domain.gates import (
     ItemFinish,
     RagResult,
@@ -130,7 +131,7 @@ def phase_status(facts: ProgramFacts, phase: Phase) -> PhaseStatus:
     )
     schedule = schedule_rag(slips, overrun, facts.settings.schedule_tolerance_days)
     if state == "future":
-        metrics = RagResult("green", "the phase has not started; no reading is judged yet")
+        metrics = RagResult("green", Explanation("metrics.phase_not_started"))
     else:
         # a finished phase is judged as it stood at its gate
         as_of = min(today, phase.window_end)
@@ -141,7 +142,7 @@ def phase_status(facts: ProgramFacts, phase: Phase) -> PhaseStatus:
             statuses[display_name(metric)] = facts.judge(metric, phase.ordinal, as_of).status
         metrics = metrics_rag(statuses, expected=bool(statuses))
     if state == "past":
-        risks = RagResult("green", "phase closed; open risks count against the current phase")
+        risks = RagResult("green", Explanation("risks.phase_closed"))
     else:
         names = facts.band_order
         amber_from = names[-2] if len(names) >= 2 else names[-1]
@@ -229,7 +230,7 @@ class PortfolioRow:
     next_gate: GateReport | None
     days_to_gate: int | None
     rag: Rag | None
-    rag_reasons: tuple[str, ...]
+    rag_reasons: tuple[Explanation, ...]  # one ``rag.area`` an area (explain_text words it)
     elapsed_days: int
     total_days: int
     maturity: str | None

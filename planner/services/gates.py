@@ -32,6 +32,7 @@ from planner.domain.gates import (
 )
 from planner.domain.metrics import MetricDef, PhaseSpan, Reading, metric_status
 from planner.domain.risk import DEFAULT_SCALE, Band, RiskScale, band_for
+from planner.explain_text import render_english
 from planner.extensions import db
 from planner.models.gate import CRITERION_KINDS, GateCriterion, GateDecision
 from planner.models.metric import Metric, StatusSettings
@@ -96,6 +97,29 @@ def risk_scale(program: Program) -> RiskScale:
         return RiskScale(bands=bands)
     except ValidationError:
         return DEFAULT_SCALE
+
+
+def band_labels(program: Program, lang: str | None = None) -> dict[str, str]:
+    """The labels of the program's risk bands in ``lang`` ("en"/"zh"; the reader's language
+    when None) from its playbook, for ``explain_text.render``; empty when the playbook gives
+    none (the renderer then words the default band names itself)."""
+    from planner.services.playbooks import get_playbook
+
+    try:
+        playbook = get_playbook(program.playbook_id, program.playbook_version)
+    except NotFoundError:
+        return {}
+    if playbook.risk_scale is None:
+        return {}
+    if lang is None:
+        try:
+            from planner.i18n import content_lang
+
+            lang = content_lang()
+        except RuntimeError:  # no request: English
+            lang = "en"
+    labels = {band.name: band.label.get(lang) for band in playbook.risk_scale.bands}
+    return {name: label for name, label in labels.items() if label}
 
 
 def residual_score(risk: Risk) -> int:
@@ -208,8 +232,9 @@ def criterion_def(row: GateCriterion) -> DomainCriterion:
     if row.kind == "max_risk_band":
         return RiskCriterion(row.reference.strip())
     evidence = " ".join(part for part in (row.evidence.strip(), row.evidence_url or "") if part)
-    # the domain appends ": pending" etc.; a full stop before it would read oddly
-    return ManualCriterion(row.text.strip().rstrip("."), row.met, evidence)
+    # the reason repeats the text ("…: pending"): in the reader's language, and without a
+    # full stop before the colon
+    return ManualCriterion(display_name(row, "text").strip().rstrip(".。"), row.met, evidence)
 
 
 def gate_facts(facts: ProgramFacts, phase: Phase) -> GateFacts:
@@ -434,7 +459,9 @@ def record_decision(
         justification=data.justification.strip(),
         replan=data.replan.strip() if data.kind == "no_go" else "",
         overall_at_decision=report.evaluation.overall,
-        summary_at_decision=report.evaluation.summary,
+        # the record keeps the summary in English (like the audit trail); pages show it in
+        # the reader's language with explain_text.stored_summary
+        summary_at_decision=render_english(report.evaluation.summary),
         recorded_by=current_actor(),
     )
     row.phase = phase

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 import planner.models.gate  # noqa: F401  (registers the gate tables until models/__init__ does)
 import planner.models.metric  # noqa: F401
 from planner.domain.errors import ImportFormatError, NotFoundError, ValidationError
+from planner.domain.explain import Explanation
 from planner.domain.metrics import (
     MetricDef,
     MetricStatus,
@@ -150,7 +151,7 @@ class MetricRow:
     definition: MetricDef
     status: MetricStatus
     rule: StatusRule
-    rule_text: str | None
+    rule_text: Explanation | None  # the rule spelled out (explain_text words it)
     readings: list[Reading] = field(default_factory=list)
 
 

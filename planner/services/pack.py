@@ -30,9 +30,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from planner.domain.gates import describe_criterion
-from planner.domain.metrics import format_value
 from planner.domain.risk import band_matrix
+from planner.explain_text import format_value, render
 from planner.extensions import db
+from planner.i18n import format_day
 from planner.interop.pack_data import (
     RAG_FILL,
     CriterionRow,
@@ -51,7 +52,7 @@ from planner.models.baseline import BaselineItem
 from planner.models.plan import Phase
 from planner.services import dashboard as dashboard_service
 from planner.services.exchange import latest_baseline
-from planner.services.gates import is_done, load_program, program_facts
+from planner.services.gates import band_labels, is_done, load_program, program_facts
 from planner.services.risks import scale_for
 
 DUE_WITHIN_DAYS: Final = 42
@@ -164,6 +165,7 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
     facts = program_facts(program, today)
     board = dashboard_service.dashboard_for(facts)
     info = scale_for(program, lang)
+    bands = band_labels(program, lang)
     phase_of = {p.id: p for p in program.phases}
 
     phases = []
@@ -185,9 +187,9 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
                 if status.phase.kind == "diagnosis"
                 else _("Phase %(n)d", n=status.phase.ordinal),
                 reasons=(
-                    f"{_('Schedule')}: {status.schedule.reason}",
-                    f"{_('Metrics')}: {status.metrics.reason}",
-                    f"{_('Risks')}: {status.risks.reason}",
+                    f"{_('Schedule')}: {render(status.schedule.reason, bands=bands)}",
+                    f"{_('Metrics')}: {render(status.metrics.reason, bands=bands)}",
+                    f"{_('Risks')}: {render(status.risks.reason, bands=bands)}",
                 ),
             )
         )
@@ -288,7 +290,7 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
                 target_text=format_value(round(judged.target, 2), metric.unit),
                 rag=judged.status or "none",
                 rag_label=_rag_label(judged.status),
-                reason=judged.reason,
+                reason=render(judged.reason, bands=bands),
             )
         )
 
@@ -300,7 +302,7 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
         phase = status.phase
         latest_decision = report.latest_decision
         decision_text = (
-            f"{_decision_label(latest_decision.kind)} ({latest_decision.decided_on.isoformat()})"
+            f"{_decision_label(latest_decision.kind)} ({format_day(latest_decision.decided_on)})"
             if latest_decision is not None
             else ""
         )
@@ -311,16 +313,18 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
                 day=phase.window_end,
                 overall=report.evaluation.overall,
                 overall_label=_overall_label(report.evaluation.overall),
-                summary=report.evaluation.summary,
+                summary=render(report.evaluation.summary, bands=bands),
                 decision=decision_text,
                 criteria=tuple(
                     CriterionRow(
                         text=_name(line.row, "text", lang)
                         if line.row.kind == "manual"
-                        else describe_criterion(line.result.criterion, report.facts),
+                        else render(
+                            describe_criterion(line.result.criterion, report.facts), bands=bands
+                        ),
                         outcome=line.result.outcome,
                         outcome_label=_outcome_label(line.result.outcome),
-                        reason=line.result.reason,
+                        reason=render(line.result.reason, bands=bands),
                     )
                     for line in report.lines
                 ),
@@ -333,9 +337,9 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
                     "%(gate)s on %(day)s: decide go, conditional go or no-go "
                     "(evaluation today: %(result)s; %(summary)s).",
                     gate=label,
-                    day=phase.window_end.isoformat(),
+                    day=format_day(phase.window_end),
                     result=_overall_label(report.evaluation.overall),
-                    summary=report.evaluation.summary,
+                    summary=render(report.evaluation.summary, bands=bands),
                 )
             )
         elif (
@@ -349,7 +353,7 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
                     "%(gate)s: confirm the conditions of the conditional go are met "
                     "(due %(day)s): %(conditions)s",
                     gate=label,
-                    day=latest_decision.due.isoformat(),
+                    day=format_day(latest_decision.due),
                     conditions=latest_decision.conditions or "—",
                 )
             )
@@ -369,9 +373,9 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
     subtitle = _(
         "Client: %(client)s · status on %(day)s",
         client=program.client,
-        day=today.isoformat(),
+        day=format_day(today),
     )
-    next_gate = board.next_gate.phase.window_end.isoformat() if board.next_gate else "—"
+    next_gate = format_day(board.next_gate.phase.window_end) if board.next_gate else "—"
     headline_text = _(
         "%(phase)s · %(open)d open risks · next gate %(gate)s",
         phase=head_phase,

@@ -119,15 +119,17 @@ class MoveView:
 
 
 def describe_moves(program: Program, moves: list[Move]) -> list[MoveView]:
-    """Moves with working-day shifts, biggest finish shift first."""
+    """Moves with working-day shifts, biggest finish shift first; each item named in the
+    reader's language (its Chinese name in the Chinese interface, else the English one)."""
     calendar = program_calendar(program)
+    names = _item_names(program, [m.key for m in moves])
     views = []
     for move in moves:
         new = move.old_start is None or move.old_finish is None
         views.append(
             MoveView(
                 move.key,
-                move.name,
+                names.get(move.key) or move.name,
                 new,
                 None if new else _shift(calendar, move.old_start, move.new_start),  # type: ignore[arg-type]
                 None if new else _shift(calendar, move.old_finish, move.new_finish),  # type: ignore[arg-type]
@@ -137,6 +139,27 @@ def describe_moves(program: Program, moves: list[Move]) -> list[MoveView]:
         )
     views.sort(key=lambda v: (v.new_item, -abs(v.finish_shift or 0), v.key))
     return views
+
+
+def _item_names(program: Program, keys: list[str]) -> dict[str, str]:
+    """Item key → name in the reader's language, in one query (English outside a request)."""
+    if not keys:
+        return {}
+    try:
+        from planner.i18n import content_lang
+
+        chinese = content_lang() == "zh"
+    except RuntimeError:  # no request: no language chosen
+        chinese = False
+    rows = db.session.execute(
+        select(WorkItem.key, WorkItem.name, WorkItem.name_zh).where(
+            WorkItem.program_id == program.id, WorkItem.key.in_(keys)
+        )
+    )
+    found = {}
+    for key, name, name_zh in rows:
+        found[key] = (name_zh or name) if chinese else (name or name_zh)
+    return found
 
 
 def _shift(calendar: WorkCalendar, old: date, new: date) -> int:

@@ -9,10 +9,13 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from planner.charts.metrics import TimelinePhase, sparkline_figure, timeline_figure
+from planner.explain_text import renderer
 from planner.i18n import localized
 from planner.models.plan import Phase
 from planner.services import dashboard as service
+from planner.services.gates import band_labels
 from planner.services.programs import get_program
+from planner.web.gates import explaining
 from planner.web.metrics import display_value
 
 bp = Blueprint("dashboard", __name__)
@@ -70,6 +73,7 @@ def show(program_id: int):  # type: ignore[no-untyped-def]
         phase_label=_phase_label,
         gate_text=_gate_text,
         format_value=display_value,
+        **explaining(board.program),
     )
 
 
@@ -96,6 +100,14 @@ def portfolio():  # type: ignore[no-untyped-def]
         sort = "name"
     descending = request.args.get("dir") == "desc"
     rows = service.portfolio(today, sort, descending, program_ids=_visible_program_ids())
+    # band labels come from each program's playbook: one look-up a playbook, not a program
+    by_playbook: dict[tuple[str, str], Any] = {}
+    explainers = {}
+    for row in rows:
+        ref = (row.program.playbook_id, row.program.playbook_version)
+        if ref not in by_playbook:
+            by_playbook[ref] = renderer(band_labels(row.program))
+        explainers[row.program.id] = by_playbook[ref]
     columns: list[tuple[str, Any]] = [
         ("name", _("Program")),
         ("phase", _("Current phase")),
@@ -113,4 +125,5 @@ def portfolio():  # type: ignore[no-untyped-def]
         today=today,
         phase_label=_phase_label,
         localized=localized,
+        explainers=explainers,
     )

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from planner.domain.errors import ValidationError
+from planner.domain.gates import describe_criterion
+from planner.explain_text import (
+    band_label,
+    clause_separator,
+    join_list,
+    renderer,
+    stored_summary,
+)
 from planner.extensions import db
 from planner.forms.gates import CriterionForm, DecisionForm
 from planner.forms.metrics import choices
-from planner.i18n import localized
+from planner.i18n import format_day, localized
 from planner.models.gate import GateCriterion
 from planner.models.plan import Phase
 from planner.models.program import Program
@@ -40,7 +50,19 @@ def index(program_id: int):  # type: ignore[no-untyped-def]
         reports=reports,
         today=today,
         phase_label=_phase_label,
+        **explaining(program),
     )
+
+
+def explaining(program: Program) -> dict[str, Any]:
+    """What a template needs to word the domain's explanations for this program."""
+    bands = service.band_labels(program)
+    return {
+        "explain": renderer(bands),
+        "band_label": lambda band: band_label(band, bands),
+        "stored_summary": stored_summary,
+        "join_list": join_list,
+    }
 
 
 def _decision_form(today: date) -> DecisionForm:
@@ -71,6 +93,7 @@ def _render_gate(
             phase_label=_phase_label,
             today=report.today,
             format_value=display_value,
+            **explaining(program),
         ),
         status,
     )
@@ -92,6 +115,7 @@ def decide(program_id: int, ordinal: int):  # type: ignore[no-untyped-def]
     phase = service.phase_by_ordinal(program, ordinal)
     form = DecisionForm()
     loose: list[str] = []
+    refused: ValidationError | None = None
     if form.validate_on_submit():
         data = service.DecisionInput(
             kind=form.kind.data or "",
@@ -108,7 +132,7 @@ def decide(program_id: int, ordinal: int):  # type: ignore[no-untyped-def]
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()
-            loose = apply_errors(form, exc)
+            refused = exc
         else:
             flash(
                 _(
@@ -120,7 +144,52 @@ def decide(program_id: int, ordinal: int):  # type: ignore[no-untyped-def]
             )
             return redirect(url_for("gates.show", program_id=program.id, ordinal=ordinal))
     program, report = service.gate_report(program_id, ordinal, today)
+    if refused is not None:
+        loose = apply_errors(form, _refusal_in_words(refused, form, program, report))
     return _render_gate(program, report, form, 422, loose)
+
+
+def _refusal_in_words(
+    exc: ValidationError, form: DecisionForm, program: Program, report: service.GateReport
+) -> ValidationError:
+    """The domain's refusal of a decision, field by field, in the reader's language (the
+    domain words its rules in English; a field it names is worded here)."""
+    explain = renderer(service.band_labels(program))
+    unmet = [line for line in report.lines if line.result.outcome != "met"]
+    names = clause_separator().join(
+        explain(describe_criterion(line.result.criterion, report.facts)) for line in unmet
+    )
+    due = form.due.data
+    words = {
+        "criteria": _("this gate has no criteria; add criteria before recording a decision"),
+        "decided_by": _("say who decided"),
+        "justification": ngettext(
+            "a go while %(num)d criterion is not met needs a written justification "
+            "(not met: %(names)s)",
+            "a go while %(num)d criteria are not met needs a written justification "
+            "(not met: %(names)s)",
+            len(unmet),
+            names=names,
+        ),
+        "conditions": _("a conditional go needs its conditions"),
+        "due": _("a conditional go needs a due date for its conditions")
+        if due is None
+        else _(
+            "the due date %(due)s is before the decision (%(day)s)",
+            due=format_day(due),
+            day=format_day(form.decided_on.data),
+        ),
+        "decided_on": _(
+            "a decision is recorded once taken: %(day)s at the latest", day=format_day(report.today)
+        ),
+        "replan": _("a no-go needs a replan note: what happens next"),
+    }
+    # the gate as a whole has no field: its message stands alone above the form
+    errors = [
+        ("" if path == "criteria" else path, words.get(path, message))
+        for path, message in exc.errors
+    ]
+    return ValidationError(str(exc), errors)
 
 
 def _decision_word(kind: str) -> str:
@@ -143,7 +212,10 @@ def _criterion_form(program: Program, formdata: bool = True) -> CriterionForm:
         for i in program.work_items
         if i.is_milestone
     )
-    form.band.choices = choices((b, b) for b in service.risk_scale(program).band_names)
+    bands = service.band_labels(program)
+    form.band.choices = choices(
+        (b, band_label(b, bands)) for b in service.risk_scale(program).band_names
+    )
     return form
 
 
@@ -204,6 +276,7 @@ def new_criterion(program_id: int, ordinal: int):  # type: ignore[no-untyped-def
         criterion=None,
         loose=loose,
         phase_label=_phase_label,
+        **explaining(program),
     ), status
 
 
@@ -253,6 +326,7 @@ def edit_criterion(program_id: int, ordinal: int, criterion_id: int):  # type: i
         loose=loose,
         stale=stale,
         phase_label=_phase_label,
+        **explaining(program),
     ), status
 
 

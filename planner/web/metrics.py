@@ -19,7 +19,8 @@ from flask_wtf import FlaskForm
 
 from planner.charts.metrics import PhaseBand, trend_figure
 from planner.domain.errors import ImportFormatError, ValidationError
-from planner.domain.metrics import format_number, format_value, target_for, target_steps
+from planner.domain.metrics import format_number, target_for, target_steps
+from planner.explain_text import format_value, renderer
 from planner.extensions import db
 from planner.forms.metrics import (
     ImportForm,
@@ -29,7 +30,7 @@ from planner.forms.metrics import (
     choices,
     metric_form_class,
 )
-from planner.i18n import localized
+from planner.i18n import format_day, localized
 from planner.interop import readings as readings_io
 from planner.models.metric import Metric
 from planner.models.program import Program
@@ -55,7 +56,8 @@ def apply_errors(form: FlaskForm, exc: ValidationError) -> list[str]:
 
 
 def display_value(value: float, unit: str) -> str:
-    """A value for a page: its unit, and at most two decimals."""
+    """A value for a page: its unit, and at most two decimals, as the reader's locale writes
+    them."""
     return format_value(round(value, 2), unit)
 
 
@@ -119,6 +121,7 @@ def _render_index(
             today=today,
             format_value=display_value,
             phase_names={p.ordinal: _phase_label(p) for p in program.phases},
+            explain=renderer(),
         ),
         status,
     )
@@ -338,6 +341,7 @@ def _render_detail(
             rule_text=rule.describe(definition, judged.target)
             if judged.target is not None
             else None,
+            explain=renderer(),
             figure=figure,
             targets=targets,
             readings=list(reversed(metric.readings)),
@@ -379,8 +383,8 @@ def add_reading(program_id: int, metric_id: int):  # type: ignore[no-untyped-def
             flash(
                 _(
                     "Reading of %(value)s on %(day)s added.",
-                    value=format_value(reading.value, metric.unit),
-                    day=reading.day.isoformat(),
+                    value=display_value(reading.value, metric.unit),
+                    day=format_day(reading.day),
                 ),
                 "success",
             )
@@ -460,7 +464,7 @@ def delete_reading(program_id: int, metric_id: int, reading_id: int):  # type: i
     day = reading.day
     service.delete_reading(metric, reading)
     db.session.commit()
-    flash(_("Reading of %(day)s deleted.", day=day.isoformat()), "success")
+    flash(_("Reading of %(day)s deleted.", day=format_day(day)), "success")
     return redirect(url_for("metrics.detail", program_id=program.id, metric_id=metric.id))
 
 

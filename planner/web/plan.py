@@ -28,8 +28,9 @@ from planner.forms.plan import (
     ProgressForm,
     StatusDateForm,
 )
-from planner.i18n import content_lang
+from planner.i18n import content_lang, format_day, localized
 from planner.models import Program, WorkItem
+from planner.ops.cache import derived
 from planner.services import plan as plan_service
 from planner.services.concurrency import StaleEditError
 from planner.services.plan_view import (
@@ -115,11 +116,28 @@ def _remember(program: Program, outcome: Outcome, message: str) -> None:
 
 
 def _pop_moves(program: Program) -> dict[str, Any] | None:
+    """What moved, kept by ``_remember`` for this page: dates back to dates (the session
+    holds ISO text) and phases by their name in the reader's language."""
     moves = session.get("plan_moves")
-    if moves and moves.get("program") == program.id:
-        session.pop("plan_moves", None)
-        return dict(moves)
-    return None
+    if not (moves and moves.get("program") == program.id):
+        return None
+    session.pop("plan_moves", None)
+    shown = dict(moves)
+    shown["finish"] = _day(moves.get("finish"))
+    phases = {p.key: localized(p, "name") or p.key for p in program.phases}
+    shown["overruns"] = [[phases.get(key, key), days] for key, days in moves.get("overruns", [])]
+    shown["items"] = [
+        [key, name, new, start_shift, finish_shift, _day(start), _day(finish)]
+        for key, name, new, start_shift, finish_shift, start, finish in moves.get("items", [])
+    ]
+    return shown
+
+
+def _day(text: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(text))
+    except ValueError:
+        return None
 
 
 def _attach(form: FlaskForm, exc: ValidationError, fallback: str) -> list[str]:
@@ -204,26 +222,42 @@ def gantt(program_id: int):  # type: ignore[no-untyped-def]
     if arrows not in ("none", "critical", "all"):
         arrows = "critical"
     summary = request.args.get("summary") == "1"
-    figure = build_gantt(
-        view.rows,
-        view.links,
-        view.phases,
-        GanttOptions(
-            arrows=arrows,
-            summary=summary,
-            baseline_name=view.baseline.name if view.baseline else None,
-            today=view.today,
-            status_date=view.status_date,
-            labels=_labels(),
-        ),
+
+    def draw() -> tuple[str, int, bool]:
+        figure = build_gantt(
+            view.rows,
+            view.links,
+            view.phases,
+            GanttOptions(
+                arrows=arrows,
+                summary=summary,
+                baseline_name=view.baseline.name if view.baseline else None,
+                today=view.today,
+                status_date=view.status_date,
+                labels=_labels(),
+            ),
+        )
+        layout = figure["layout"]
+        return figure_json(figure), layout["height"], layout["meta"]["summary"]
+
+    # the figure, like the plan it draws, is shared by everyone reading this revision
+    drawn, height, aggregated = derived(
+        "gantt-figure",
+        program.id,
+        draw,
+        view.filters.as_args(),
+        view.baseline.id if view.baseline else 0,
+        arrows,
+        summary,
+        content_lang(),
     )
     return render_template(
         "plan/gantt.html",
         program=program,
         view=view,
-        figure_json=figure_json(figure),
-        height=figure["layout"]["height"],
-        aggregated=figure["layout"]["meta"]["summary"],
+        figure_json=drawn,
+        height=height,
+        aggregated=aggregated,
         aggregate_above=AGGREGATE_ABOVE,
         arrows=arrows,
         summary=summary,
@@ -673,7 +707,7 @@ def calendar(program_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         _attach(form, exc, "day")
         return _calendar_page(program, day_form=form, status=422)
-    what = _("%(day)s added to the calendar", day=form.day.data.isoformat())
+    what = _("%(day)s added to the calendar", day=format_day(form.day.data))
     _remember(program, outcome, _moved_message(outcome, what))
     return redirect(url_for("plan.calendar", program_id=program.id))
 
@@ -701,7 +735,7 @@ def status_date(program_id: int):  # type: ignore[no-untyped-def]
     except StaleEditError as exc:
         db.session.rollback()
         form.version.data = exc.current_version
-        current = {"status_date": program.status_date.isoformat() if program.status_date else "—"}
+        current = {"status_date": format_day(program.status_date) if program.status_date else "—"}
         conflict = {"message": str(exc), "current": current}
         return _calendar_page(program, status_form=form, conflict=conflict, status=409)
     except ValidationError as exc:

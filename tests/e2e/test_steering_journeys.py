@@ -5,15 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-import pytest
-
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-
-# Known gap, tracked in issue 9 (still open): the explanations that the domain writes (gate
-# criterion reasons, metric status rules, the plan's "what moved" item names) are English
-# only, and the language check rightly fails on them in the Chinese interface.
-KNOWN_ENGLISH = "domain explanations are not translated yet (issue 9)"
 
 
 def _heat_count(page, which: int, likelihood: int, impact: int) -> int:  # type: ignore[no-untyped-def]
@@ -73,7 +66,8 @@ def test_a_steering_review_records_a_decision(journey) -> None:  # type: ignore[
         journey.t("Li Wei (sponsor)\nWang Fang (project lead)", "李伟（发起人）\n王芳（项目经理）"),
     )
     journey.submit(page.locator("form:has(input[name=held_on])"))
-    assert held_on in page.inner_text("h1")
+    # the day as people read it; its ISO form in the heading's <time datetime>
+    assert page.locator("h1 time").first.get_attribute("datetime") == held_on
     assert page.locator("table.top-risks tbody tr").count() >= 1
     journey.shot("opened")
 
@@ -95,11 +89,13 @@ def test_a_steering_review_records_a_decision(journey) -> None:  # type: ignore[
 def _current_gate(journey, program_id: int) -> str:  # type: ignore[no-untyped-def]
     """The path of the gate of the current phase: the first gate not yet behind us."""
     journey.goto(f"/programs/{program_id}/gates")
+    # the gate date as people read it; its ISO day in the <time> element's datetime
     rows = journey.page.eval_on_selector_all(
         "main table tbody tr",
         """rows => rows.map((r) => [
             r.querySelector('a') && r.querySelector('a').getAttribute('href'),
-            r.cells.length > 1 ? r.cells[1].innerText : ''])""",
+            r.cells.length > 1 && r.cells[1].querySelector('time[datetime]')
+                ? r.cells[1].querySelector('time[datetime]').getAttribute('datetime') : ''])""",
     )
     today = date.today().isoformat()
     for href, cell in rows:
@@ -118,9 +114,7 @@ def _outcomes(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
     )
 
 
-def test_a_metric_reading_turns_a_gate_criterion_met(journey, request) -> None:  # type: ignore[no-untyped-def]
-    if journey.lang == "zh":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_ENGLISH))
+def test_a_metric_reading_turns_a_gate_criterion_met(journey) -> None:  # type: ignore[no-untyped-def]
     page = journey.page
     journey.sign_in("lead")
     # a program 60 days in: its phase-1 gate waits for adoption readings
@@ -175,9 +169,7 @@ def test_a_metric_reading_turns_a_gate_criterion_met(journey, request) -> None: 
     journey.check_page()
 
 
-def test_the_steering_committee_records_a_gate_decision(journey, request) -> None:  # type: ignore[no-untyped-def]
-    if journey.lang == "zh":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_ENGLISH))
+def test_the_steering_committee_records_a_gate_decision(journey) -> None:  # type: ignore[no-untyped-def]
     page = journey.page
     journey.sign_in("steering")
     program_id = journey.open_program()
@@ -205,6 +197,6 @@ def test_the_steering_committee_records_a_gate_decision(journey, request) -> Non
     assert page.locator("article.decision-card").count() == cards + 1
     latest = page.locator("article.decision-card").first
     assert "k-conditional_go" in (latest.get_attribute("class") or "")
-    assert date.today().isoformat() in latest.inner_text()
+    assert latest.locator("time").first.get_attribute("datetime") == date.today().isoformat()
     journey.shot("decided")
     journey.check_page()

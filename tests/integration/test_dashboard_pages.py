@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select
 
+from planner.explain_text import render
 from planner.extensions import db as _db
 from planner.models import Risk, WorkItem
 from planner.services import dashboard as service
@@ -100,8 +103,9 @@ def test_dashboard_shows_timeline_phase_rag_with_reasons(client, db, program) ->
     assert "phase closed; open risks count against the current phase" in diagnosis
     # a future phase is not judged on readings
     assert "the phase has not started; no reading is judged yet" in _card(html, 3)
-    # risks area of the current phase: the playbook's risks rated high (12 to 16) are open
-    assert "open risks rated high" in card
+    # risks area of the current phase: the playbook's risks rated high (12 to 16) are open,
+    # named by the playbook's label for the band
+    assert "open risks rated High" in card
     # next milestones: soonest forecast first
     milestones = re.search(r'id="milestones-h">(.*?)</table>', html, re.S).group(1)
     assert milestones.index("Configurator and quoting live") < milestones.index(
@@ -112,6 +116,26 @@ def test_dashboard_shows_timeline_phase_rag_with_reasons(client, db, program) ->
     assert 'data-metric="active-users"' in html
     spark = _figure(html, "spark-1")
     assert spark["data"][0]["y"] == [66.0, 71.0, 78.0]
+
+
+def test_dashboard_and_portfolio_explain_in_chinese(client, db, program) -> None:  # type: ignore[no-untyped-def]
+    _finish_past_phases(db, program)
+    gate2 = _phase(program, 2).window_end
+    _item(program, "data-quality-result").early_finish = gate2 + timedelta(days=8)
+    db.session.commit()
+    client.post("/language", data={"lang": "zh_Hans_CN", "next": "/"})
+    html = unescape(client.get(f"/programs/{program.id}/dashboard").get_data(as_text=True))
+    reasons = re.findall(r'<span class="reason">(.*?)</span>', html, re.S)
+    assert len(reasons) == 4 * len(program.phases), reasons  # schedule, metrics, risks, gate
+    english = re.compile(r"\b(?:the|no|open|risks?|rated|phase|metrics?|late|tolerance|of)\b")
+    assert not [r for r in reasons if english.search(r)], reasons
+    card = _card(html, 2)
+    assert "延误 8 天" in card and "容差 5 天" in card  # the milestone 8 days past the window
+    assert "阶段已结束；未关闭风险计入当前阶段" in _card(html, 0)
+    assert f"{gate2.year}年{gate2.month}月{gate2.day}日" in html
+    portfolio = unescape(client.get("/portfolio").get_data(as_text=True))
+    why = re.findall(r"<li>(.*?)</li>", portfolio.split("<summary>", 1)[1])
+    assert why and all(r.startswith(("进度：", "采纳指标：", "风险：")) for r in why), why
 
 
 def test_schedule_tolerance_comes_from_the_status_rules(client, db, program) -> None:  # type: ignore[no-untyped-def]
@@ -126,7 +150,7 @@ def test_schedule_tolerance_comes_from_the_status_rules(client, db, program) -> 
     db.session.commit()
     facts = gate_service.program_facts(gate_service.load_program(program.id), TODAY)
     status = service.phase_status(facts, _phase(program, 2))
-    assert status.schedule.rag == "amber" and "tolerance 10 days" in status.schedule.reason
+    assert status.schedule.rag == "amber" and "tolerance 10 days" in render(status.schedule.reason)
 
 
 def test_finished_phase_metrics_are_judged_at_their_gate(client, db, program) -> None:  # type: ignore[no-untyped-def]
@@ -139,7 +163,7 @@ def test_finished_phase_metrics_are_judged_at_their_gate(client, db, program) ->
     facts = gate_service.program_facts(gate_service.load_program(program.id), TODAY)
     status = service.phase_status(facts, _phase(program, 1))
     assert status.state == "past"
-    assert status.metrics.rag == "red" and "Active users" in status.metrics.reason
+    assert status.metrics.rag == "red" and "Active users" in render(status.metrics.reason)
 
 
 def test_top_risks_ranked_by_residual_score(client, db, program) -> None:  # type: ignore[no-untyped-def]
@@ -156,7 +180,7 @@ def test_top_risks_ranked_by_residual_score(client, db, program) -> None:  # typ
     assert high.key not in [r.risk.key for r in board.top_risks]
     assert board.open_risk_count == len(risks) - 1
     html = client.get(f"/programs/{program.id}/dashboard").get_data(as_text=True)
-    assert "1 open risk rated critical" in html
+    assert "1 open risk rated Critical" in html
     assert 'data-rag="red"' in html  # a critical open risk makes the current phase red
 
 
@@ -202,7 +226,7 @@ def test_portfolio_lists_every_program_with_phase_gate_rag_and_progress(client, 
     assert "150 of 428 days (35%)" in row
     assert re.search(r'class="rag rag-(green|amber|red)"', row)
     future_row = re.search(rf'<tr data-program="{future.id}">(.*?)</tr>', html, re.S).group(1)
-    assert "starts " + future.start_date.isoformat() in future_row
+    assert "starts " + format_date(future.start_date, "medium", locale="en") in future_row
     assert "0 of 428 days" in future_row
 
 

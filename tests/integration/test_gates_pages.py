@@ -7,8 +7,10 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select
 
+from planner.explain_text import render
 from planner.models import AuditEvent, Risk, WorkItem
 from planner.models.gate import GateDecision
 from planner.services import audit
@@ -59,7 +61,7 @@ def test_gate_page_evaluates_every_criterion_live(client, db, program) -> None: 
     assert page.status_code == 200
     rows = _rows(html)
     by_kind = {c.kind + ":" + c.reference: str(c.id) for c in _phase(program, 2).gate_criteria}
-    gate = _phase(program, 2).window_end.isoformat()
+    gate = format_date(_phase(program, 2).window_end, "medium", locale="en")  # as people write it
     outcome, reason = rows[by_kind["milestones_done:configurator-go-live data-quality-result"]]
     assert outcome == "not_met"
     assert f"forecast after the gate on {gate}" in reason and "9 days late" in reason
@@ -69,7 +71,7 @@ def test_gate_page_evaluates_every_criterion_live(client, db, program) -> None: 
     outcome, reason = rows[by_kind["metric_target:duplicate-rate"]]
     assert outcome == "not_met" and "has no reading yet" in reason
     outcome, reason = rows[by_kind["max_risk_band:high"]]
-    assert outcome == "met" and "none rated above high" in reason
+    assert outcome == "met" and "none rated above High" in reason  # the playbook's label
     manual = next(c for c in _phase(program, 2).gate_criteria if c.kind == "manual")
     assert rows[str(manual.id)] == (
         "at_risk",
@@ -90,7 +92,7 @@ def test_milestone_done_by_percent_and_forecast_finish(client, db, program) -> N
     _p, report = service.gate_report(program.id, 2, TODAY)
     line = next(ln for ln in report.lines if ln.row.kind == "milestones_done")
     assert line.result.outcome == "at_risk"
-    assert "not done yet, forecast by the gate" in line.result.reason
+    assert "not done yet, forecast by the gate" in render(line.result.reason)
 
 
 def test_risk_criterion_uses_the_residual_score(client, db, program) -> None:  # type: ignore[no-untyped-def]
@@ -99,7 +101,7 @@ def test_risk_criterion_uses_the_residual_score(client, db, program) -> None:  #
     db.session.commit()
     _p, report = service.gate_report(program.id, 2, TODAY)
     line = next(ln for ln in report.lines if ln.row.kind == "max_risk_band")
-    assert line.result.outcome == "not_met" and "(critical)" in line.result.reason
+    assert line.result.outcome == "not_met" and "(critical)" in render(line.result.reason)
     risk.residual_likelihood, risk.residual_impact = 2, 3  # residual 6: medium
     db.session.commit()
     _p, report = service.gate_report(program.id, 2, TODAY)
@@ -196,7 +198,9 @@ def test_record_manual_judgement_and_stale_edit(client, db, program, monkeypatch
     _p, report = service.gate_report(program.id, 2, TODAY)
     line = next(ln for ln in report.lines if ln.row.id == manual.id)
     assert line.result.outcome == "not_met"
-    assert "recorded as not met (evidence: Architecture board postponed)" in line.result.reason
+    assert "recorded as not met (evidence: Architecture board postponed)" in render(
+        line.result.reason
+    )
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.entity == "gatecriterion", AuditEvent.field == "met")
     ).all()
@@ -352,5 +356,34 @@ def test_gate_pages_in_chinese(client, db, program) -> None:  # type: ignore[no-
     client.post("/language", data={"lang": "zh_Hans_CN", "next": "/"})
     page = client.get(f"/programs/{program.id}/gates/2")
     assert page.status_code == 200
-    assert "第三阶段的集成架构获批" in page.get_data(as_text=True)  # the criterion's own text
-    assert client.get(f"/programs/{program.id}/gates").status_code == 200
+    html = page.get_data(as_text=True)
+    assert "第三阶段的集成架构获批" in html  # the criterion's own text
+    # every reason and the summary are in Chinese, the manual one with the Chinese text
+    reasons = [reason for _outcome, reason in _rows(html).values()]
+    assert reasons and all(re.search(r"[\u4e00-\u9fff]", r) for r in reasons), reasons
+    assert any(r.startswith("第三阶段的集成架构获批") and r.endswith("：待定") for r in reasons)
+    english = re.compile(r"\b(?:the|is|of|target|gate|not|open|risks?|rated|forecast)\b")
+    assert not [r for r in reasons if english.search(r)], reasons
+    summary = re.search(r'id="gate-summary">(.*?)<', html).group(1)
+    assert "项标准中" in summary, summary
+    gate = _phase(program, 2).window_end
+    assert f"{gate.year}年{gate.month}月{gate.day}日" in html  # the gate date as people write it
+    index = client.get(f"/programs/{program.id}/gates")
+    assert index.status_code == 200 and "项标准中" in index.get_data(as_text=True)
+    # a refused decision says why in Chinese, naming the unmet criteria
+    refused = unescape(_decide(client, program, 2, kind="go").get_data(as_text=True))
+    error = re.search(r'invalid-feedback d-block">(.*?)</div>', refused, re.S).group(1)
+    assert "书面理由" in error and "第三阶段的集成架构获批" in error, error
+    assert not english.search(error), error
+    # a decision taken in Chinese keeps its summary in English, and shows it in Chinese
+    assert _decide(client, program, 2, kind="no_go", replan="再清洗两周").status_code == 302
+    decision = db.session.scalars(select(GateDecision)).one()
+    assert re.fullmatch(
+        r"\d+ of \d+ criteria met, \d+ at risk, \d+ not met", decision.summary_at_decision
+    )
+    card = re.search(
+        r'<article class="card mb-2 decision-card k-no_go">(.*?)</article>',
+        client.get(f"/programs/{program.id}/gates/2").get_data(as_text=True),
+        re.S,
+    ).group(1)
+    assert "项标准中" in card and "criteria" not in card

@@ -331,3 +331,10 @@ def test_metric_pages_in_chinese(client, db, program) -> None:  # type: ignore[n
         page = client.get(url)
         assert page.status_code == 200, url
         assert "活跃用户" in page.get_data(as_text=True), url
+    # the rule and the reason the domain explains, in Chinese too
+    _add(program, "active-users", 3, 50.0)
+    db.session.commit()
+    page = client.get(f"/programs/{program.id}/metrics/{m.id}").get_data(as_text=True)
+    rule = unescape(re.search(r'id="status-rule">(.*?)</p>', page, re.S).group(1))
+    assert "为绿" in rule and "为红" in rule and "最新读数" in rule, rule
+    assert not re.search(r"\b(green|amber|red|latest|target|forecast)\b", rule), rule

@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import event, func, select
 
 from planner.demodata import plan as plan_demo
@@ -113,7 +114,12 @@ def test_phase_view_shows_window_goal_milestones_progress_and_overrun(client, db
     db.session.commit()
     html = client.get(f"/programs/{program.id}/plan/phases").get_data(as_text=True)
     phase1 = program.phases[1]
-    assert f"{phase1.window_start.isoformat()} → {phase1.window_end.isoformat()}" in html
+    start, end = phase1.window_start, phase1.window_end
+    # the window as people read it, each day machine-readable too
+    assert (
+        f'<time datetime="{start.isoformat()}">{format_date(start, "medium", locale="en")}</time>'
+        f' → <time datetime="{end.isoformat()}">{format_date(end, "medium", locale="en")}</time>'
+    ) in html
     assert "Put the foundation of the sales-automation platform" in html  # the goal
     assert "Sales-automation foundation live" in html  # a milestone
     worst = load_plan(program).phases[1].overrun_items[0]

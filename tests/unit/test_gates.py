@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from planner.domain.errors import ValidationError
+from planner.domain.explain import Days, Explanation, Quantity, Quoted, Reason, Term, codes
 from planner.domain.gates import (
     Criterion,
     Decision,
@@ -60,6 +61,18 @@ def _metric(
 # --------------------------------------------------------------------------- metric criterion
 
 
+PCT = "%"
+
+
+def _q(value: float) -> Quantity:
+    return Quantity(value, PCT)
+
+
+def _seen(latest: float) -> dict[str, object]:
+    """The parameters every judged metric reason carries."""
+    return {"name": "Active users", "latest": _q(latest), "target": _q(60.0)}
+
+
 @pytest.mark.parametrize(
     ("facts", "today", "outcome", "reason"),
     [
@@ -67,77 +80,85 @@ def _metric(
             _metric("green", latest=62.0),
             BEFORE,
             "met",
-            "Active users is 62%, reaching the target of 60%",
+            Explanation("gate.metric.reached", _seen(62.0)),
         ),
         (
             _metric("green", latest=62.0),
             AFTER,
             "met",
-            "Active users is 62%, reaching the target of 60%",
+            Explanation("gate.metric.reached", _seen(62.0)),
         ),
         (
             _metric("red", "green", forecast_value=63.0),
             BEFORE,
             "at_risk",
-            "Active users is 50%, short of the target of 60%, but the forecast at the gate "
-            "(63%) reaches it",
+            Explanation(
+                "gate.metric.short_forecast_reaches", {**_seen(50.0), "forecast": _q(63.0)}
+            ),
+        ),
+        (
+            _metric("red", "green"),  # a green forecast without its value
+            BEFORE,
+            "at_risk",
+            Explanation("gate.metric.short_forecast_reaches_no_value", _seen(50.0)),
         ),
         (
             _metric("amber", "red", latest=56.0, forecast_value=52.0),
             BEFORE,
             "at_risk",
-            "Active users is 56%, short of the target of 60% but within the amber band, "
-            "39 days before the gate on 2024-04-09",
+            Explanation(
+                "gate.metric.amber_before_gate", {**_seen(56.0), "days": Days(39), "gate": GATE}
+            ),
         ),
         (
             _metric("amber", None, latest=56.0),
             GATE,  # the gate day itself still counts as ahead
             "at_risk",
-            "Active users is 56%, short of the target of 60% but within the amber band, "
-            "and the gate is today",
+            Explanation("gate.metric.amber_gate_today", _seen(56.0)),
         ),
         (
             _metric("amber", "green", latest=56.0),
             AFTER,
             "not_met",
-            "Active users is 56%, short of the target of 60%; the gate on 2024-04-09 has passed",
+            Explanation("gate.metric.short_gate_passed", {**_seen(56.0), "gate": GATE}),
         ),
         (
             _metric("red", "red", forecast_value=51.0),
             BEFORE,
             "not_met",
-            "Active users is 50%, short of the target of 60% and the forecast at the gate "
-            "(51%) falls short too",
+            Explanation("gate.metric.short_forecast_short", {**_seen(50.0), "forecast": _q(51.0)}),
         ),
         (
             _metric("red", None),
             BEFORE,
             "not_met",
-            "Active users is 50%, short of the target of 60% and there are too few readings "
-            "for a forecast",
+            Explanation("gate.metric.short_no_forecast", _seen(50.0)),
         ),
         (
             _metric(None, latest=None),
             BEFORE,
             "not_met",
-            "Active users has no reading yet (target 60%)",
+            Explanation("gate.metric.no_reading", {"name": "Active users", "target": _q(60.0)}),
         ),
         (
             _metric(None, target=None),
             BEFORE,
             "not_met",
-            "Active users has no target for this phase",
+            Explanation("gate.metric.no_target", {"name": "Active users"}),
         ),
     ],
 )
-def test_metric_criterion(facts: GateFacts, today: date, outcome: str, reason: str) -> None:
+def test_metric_criterion(facts: GateFacts, today: date, outcome: str, reason: Explanation) -> None:
     (result,) = evaluate_gate([MetricCriterion("active")], facts, today, GATE).results
     assert (result.outcome, result.reason) == (outcome, reason)
 
 
 def test_unknown_metric_is_not_met() -> None:
     (result,) = evaluate_gate([MetricCriterion("nps")], GateFacts(), BEFORE, GATE).results
-    assert (result.outcome, result.reason) == ("not_met", 'unknown metric "nps"')
+    assert (result.outcome, result.reason) == (
+        "not_met",
+        Explanation("gate.metric.unknown", {"key": Quoted("nps")}),
+    )
 
 
 def test_metric_fact_bridges_metric_status() -> None:
@@ -165,53 +186,114 @@ MILESTONES = {
 }
 
 
+def _forecast(name: str, day: date, late: int | None = None) -> Explanation:
+    if late is None:
+        return Explanation("milestone.forecast", {"name": name, "forecast": day})
+    return Explanation(
+        "milestone.forecast_late", {"name": name, "forecast": day, "days": Days(late)}
+    )
+
+
 @pytest.mark.parametrize(
     ("keys", "today", "outcome", "reason"),
     [
-        (("kickoff", "unnamed"), BEFORE, "met", "done: Kick-off, unnamed"),
-        (("kickoff",), AFTER, "met", "done: Kick-off"),
+        (
+            ("kickoff", "unnamed"),
+            BEFORE,
+            "met",
+            Explanation("gate.milestones.done", {"names": ("Kick-off", "unnamed")}),
+        ),
+        (("kickoff",), AFTER, "met", Explanation("gate.milestones.done", {"names": ("Kick-off",)})),
         (
             ("kickoff", "pilot", "on-gate"),
             BEFORE,
             "at_risk",
-            "not done yet, forecast by the gate on 2024-04-09: Pilot live (forecast "
-            "2024-04-01), Training done (forecast 2024-04-09)",
+            Explanation(
+                "gate.milestones.pending",
+                {
+                    "gate": GATE,
+                    "items": (
+                        _forecast("Pilot live", date(2024, 4, 1)),
+                        _forecast("Training done", GATE),
+                    ),
+                },
+            ),
         ),
         (
             # 2024-04-12 - 2024-04-09 = 3 days
             ("pilot", "late"),
             BEFORE,
             "not_met",
-            "forecast after the gate on 2024-04-09: Data migrated (forecast 2024-04-12, "
-            "3 days late)",
+            Explanation(
+                "gate.milestones.late",
+                {"gate": GATE, "items": (_forecast("Data migrated", date(2024, 4, 12), 3),)},
+            ),
         ),
         (
             ("pilot",),
             AFTER,
             "not_met",
-            "not done by the gate on 2024-04-09: Pilot live",
+            Explanation(
+                "gate.milestones.not_done_by_gate", {"gate": GATE, "names": ("Pilot live",)}
+            ),
         ),
-        (("unplanned",), BEFORE, "not_met", "not done and not scheduled: Reports"),
-        (("kickoff", "ghost"), BEFORE, "not_met", 'unknown milestone "ghost"'),
-        ((), BEFORE, "not_met", "no milestones are listed for this criterion"),
+        (
+            ("unplanned",),
+            BEFORE,
+            "not_met",
+            Explanation("gate.milestones.unscheduled", {"names": ("Reports",)}),
+        ),
+        (
+            ("kickoff", "ghost"),
+            BEFORE,
+            "not_met",
+            Explanation("gate.milestones.unknown", {"keys": (Quoted("ghost"),)}),
+        ),
+        ((), BEFORE, "not_met", Explanation("gate.milestones.none_listed")),
     ],
 )
 def test_milestones_criterion(
-    keys: tuple[str, ...], today: date, outcome: str, reason: str
+    keys: tuple[str, ...], today: date, outcome: str, reason: Explanation
 ) -> None:
     facts = GateFacts(milestones=MILESTONES)
     (result,) = evaluate_gate([MilestonesCriterion(keys)], facts, today, GATE).results
     assert (result.outcome, result.reason) == (outcome, reason)
 
 
+def test_every_milestone_problem_is_its_own_clause() -> None:
+    facts = GateFacts(milestones=MILESTONES)
+    criterion = MilestonesCriterion(("ghost", "late", "unplanned", "kickoff"))
+    (result,) = evaluate_gate([criterion], facts, BEFORE, GATE).results
+    assert result.outcome == "not_met"
+    assert codes(result.reason) == (
+        "gate.milestones.unknown",
+        "gate.milestones.late",
+        "gate.milestones.unscheduled",
+    )
+
+
 # --------------------------------------------------------------------------- risks
+
+
+def _band(name: str) -> Term:
+    return Term("band", name)
 
 
 @pytest.mark.parametrize(
     ("risks", "max_band", "outcome", "reason"),
     [
-        ((), "medium", "met", "0 open risks, none rated above medium"),
-        ((OpenRisk("R-1", "medium"),), "medium", "met", "1 open risk, none rated above medium"),
+        (
+            (),
+            "medium",
+            "met",
+            Explanation("gate.risk.none_above", {"count": 0, "band": _band("medium")}),
+        ),
+        (
+            (OpenRisk("R-1", "medium"),),
+            "medium",
+            "met",
+            Explanation("gate.risk.none_above", {"count": 1, "band": _band("medium")}),
+        ),
         (
             (
                 OpenRisk("R-1", "low"),
@@ -220,30 +302,74 @@ def test_milestones_criterion(
             ),
             "medium",
             "not_met",
-            '2 open risks rated above medium: R-2 "Data migration slips" (high), R-3 (Critical)',
+            Explanation(
+                "gate.risk.above",
+                {
+                    "count": 2,
+                    "band": _band("medium"),
+                    "risks": (
+                        Explanation(
+                            "risk.rated",
+                            {"key": "R-2", "title": "Data migration slips", "band": _band("high")},
+                        ),
+                        Explanation(
+                            "risk.rated", {"key": "R-3", "title": "", "band": _band("Critical")}
+                        ),
+                    ),
+                },
+            ),
         ),
         (
             (OpenRisk("R-2", "critical"),),
             "HIGH",
             "not_met",
-            "1 open risk rated above HIGH: R-2 (critical)",
+            Explanation(
+                "gate.risk.above",
+                {
+                    "count": 1,
+                    "band": _band("HIGH"),
+                    "risks": (
+                        Explanation(
+                            "risk.rated", {"key": "R-2", "title": "", "band": _band("critical")}
+                        ),
+                    ),
+                },
+            ),
         ),
         (
             (OpenRisk("R-4", "severe"),),
             "high",
             "not_met",
-            '1 open risk rated above high: R-4 (unknown band "severe")',
+            Explanation(
+                "gate.risk.above",
+                {
+                    "count": 1,
+                    "band": _band("high"),
+                    "risks": (
+                        Explanation(
+                            "risk.unknown_band",
+                            {"key": "R-4", "title": "", "band": Quoted("severe")},
+                        ),
+                    ),
+                },
+            ),
         ),
         (
             (),
             "extreme",
             "not_met",
-            'unknown band "extreme"; expected one of low, medium, high, critical',
+            Explanation(
+                "gate.risk.unknown_band",
+                {
+                    "band": Quoted("extreme"),
+                    "known": tuple(_band(b) for b in ("low", "medium", "high", "critical")),
+                },
+            ),
         ),
     ],
 )
 def test_risk_criterion(
-    risks: tuple[OpenRisk, ...], max_band: str, outcome: str, reason: str
+    risks: tuple[OpenRisk, ...], max_band: str, outcome: str, reason: Explanation
 ) -> None:
     facts = GateFacts(open_risks=risks)
     (result,) = evaluate_gate([RiskCriterion(max_band)], facts, BEFORE, GATE).results
@@ -259,28 +385,45 @@ def test_risk_criterion_uses_the_given_band_order() -> None:
 # --------------------------------------------------------------------------- manual
 
 
+SIGN_OFF = "Sponsor sign-off"
+
+
 @pytest.mark.parametrize(
     ("criterion", "outcome", "reason"),
     [
         (
-            ManualCriterion("Sponsor sign-off", True, "minutes 2024-04-08"),
+            ManualCriterion(SIGN_OFF, True, "minutes 2024-04-08"),
             "met",
-            "Sponsor sign-off: confirmed (evidence: minutes 2024-04-08)",
+            Explanation(
+                "gate.manual.confirmed", {"text": SIGN_OFF, "evidence": "minutes 2024-04-08"}
+            ),
         ),
         (
-            ManualCriterion("Sponsor sign-off", True),
+            ManualCriterion(SIGN_OFF, True),
             "met",
-            "Sponsor sign-off: confirmed (no evidence recorded)",
+            Explanation("gate.manual.confirmed", {"text": SIGN_OFF, "evidence": ""}),
         ),
         (
-            ManualCriterion("Sponsor sign-off", False, "sponsor asked for a second pilot"),
+            ManualCriterion(SIGN_OFF, True, "  "),  # blank evidence is no evidence
+            "met",
+            Explanation("gate.manual.confirmed", {"text": SIGN_OFF, "evidence": ""}),
+        ),
+        (
+            ManualCriterion(SIGN_OFF, False, "sponsor asked for a second pilot"),
             "not_met",
-            "Sponsor sign-off: recorded as not met (evidence: sponsor asked for a second pilot)",
+            Explanation(
+                "gate.manual.not_met",
+                {"text": SIGN_OFF, "evidence": "sponsor asked for a second pilot"},
+            ),
         ),
-        (ManualCriterion("Sponsor sign-off"), "at_risk", "Sponsor sign-off: pending"),
+        (
+            ManualCriterion(SIGN_OFF),
+            "at_risk",
+            Explanation("gate.manual.pending", {"text": SIGN_OFF}),
+        ),
     ],
 )
-def test_manual_criterion(criterion: ManualCriterion, outcome: str, reason: str) -> None:
+def test_manual_criterion(criterion: ManualCriterion, outcome: str, reason: Explanation) -> None:
     (result,) = evaluate_gate([criterion], GateFacts(), BEFORE, GATE).results
     assert (result.outcome, result.reason) == (outcome, reason)
 
@@ -292,17 +435,22 @@ AT_RISK = ManualCriterion("b", None)
 NOT_MET = ManualCriterion("c", False)
 
 
+def _summary(met: int, total: int, at_risk: int, not_met: int) -> Explanation:
+    counts = {"met": met, "total": total, "at_risk": at_risk, "not_met": not_met}
+    return Explanation("gate.summary", counts)
+
+
 @pytest.mark.parametrize(
     ("criteria", "overall", "summary"),
     [
-        ([MET, MET], "pass", "2 of 2 criteria met, 0 at risk, 0 not met"),
-        ([MET, AT_RISK], "at_risk", "1 of 2 criteria met, 1 at risk, 0 not met"),
-        ([MET, NOT_MET], "fail", "1 of 2 criteria met, 0 at risk, 1 not met"),
-        ([AT_RISK, NOT_MET, MET], "fail", "1 of 3 criteria met, 1 at risk, 1 not met"),
-        ([], "at_risk", "this gate has no criteria yet; add criteria before it can pass"),
+        ([MET, MET], "pass", _summary(2, 2, 0, 0)),
+        ([MET, AT_RISK], "at_risk", _summary(1, 2, 1, 0)),
+        ([MET, NOT_MET], "fail", _summary(1, 2, 0, 1)),
+        ([AT_RISK, NOT_MET, MET], "fail", _summary(1, 3, 1, 1)),
+        ([], "at_risk", Explanation("gate.no_criteria")),
     ],
 )
-def test_overall_result(criteria: list[Criterion], overall: str, summary: str) -> None:
+def test_overall_result(criteria: list[Criterion], overall: str, summary: Explanation) -> None:
     evaluation = evaluate_gate(criteria, GateFacts(), BEFORE, GATE)
     assert (evaluation.overall, evaluation.summary) == (overall, summary)
     assert [r.criterion for r in evaluation.results] == criteria
@@ -331,14 +479,17 @@ def test_a_full_gate() -> None:
 @pytest.mark.parametrize(
     ("criterion", "text"),
     [
-        (MetricCriterion("active"), "Active users reaches its phase target"),
-        (MetricCriterion("nps"), "nps reaches its phase target"),
-        (MilestonesCriterion(("kickoff", "ghost")), "milestones done: Kick-off, ghost"),
-        (RiskCriterion("high"), "no open risk rated above high"),
-        (ManualCriterion("Sponsor sign-off"), "Sponsor sign-off"),
+        (MetricCriterion("active"), Explanation("criterion.metric", {"name": "Active users"})),
+        (MetricCriterion("nps"), Explanation("criterion.metric", {"name": "nps"})),
+        (
+            MilestonesCriterion(("kickoff", "ghost")),
+            Explanation("criterion.milestones", {"names": ("Kick-off", "ghost")}),
+        ),
+        (RiskCriterion("high"), Explanation("criterion.risk", {"band": _band("high")})),
+        (ManualCriterion(SIGN_OFF), Explanation("criterion.manual", {"text": SIGN_OFF})),
     ],
 )
-def test_describe_criterion(criterion: Criterion, text: str) -> None:
+def test_describe_criterion(criterion: Criterion, text: Explanation) -> None:
     facts = GateFacts(metrics=_metric("green").metrics, milestones=MILESTONES)
     assert describe_criterion(criterion, facts) == text
 
@@ -452,25 +603,44 @@ def test_go_justification_names_every_unmet_criterion() -> None:
     ],
 )
 def test_rag_rollup_is_the_worst(rags: tuple[str, str, str], expected: str) -> None:
-    parts = [RagResult(r, f"why {i}") for i, r in enumerate(rags)]  # type: ignore[arg-type]
+    whys = [Explanation(f"why.{i}") for i in range(3)]
+    parts = [RagResult(r, why) for r, why in zip(rags, whys, strict=True)]  # type: ignore[arg-type]
     rag, reasons = rag_rollup(*parts)
     assert rag == expected
-    assert reasons == (
-        f"schedule: {rags[0]}, why 0",
-        f"metrics: {rags[1]}, why 1",
-        f"risks: {rags[2]}, why 2",
+    assert reasons == tuple(
+        Explanation("rag.area", {"area": Term("area", area), "rag": Term("rag", r), "reason": why})
+        for area, r, why in zip(("schedule", "metrics", "risks"), rags, whys, strict=True)
     )
+
+
+def test_rag_rollup_keeps_a_compound_reason_whole() -> None:
+    clauses_ = (Explanation("metrics.red", {"names": ("A",)}), Explanation("metrics.no_status"))
+    green = RagResult("green", Explanation("schedule.on_time"))
+    _rag, reasons = rag_rollup(green, RagResult("red", clauses_), green)
+    assert reasons[1].params["reason"] == Explanation("clauses", {"clauses": clauses_})
+
+
+def _late(name: str, days: int) -> Explanation:
+    return Explanation("schedule.milestone_late", {"name": name, "days": Days(days)})
+
+
+def _overrun(days: int) -> Explanation:
+    return Explanation("schedule.overrun", {"days": Days(days)})
+
+
+def _schedule(problems: Explanation, tolerance: int = 5) -> Explanation:
+    return Explanation("schedule.late", {"problems": problems, "tolerance": Days(tolerance)})
 
 
 @pytest.mark.parametrize(
     ("slips", "overrun", "tolerance", "rag", "reason"),
     [
-        ({}, 0, 5, "green", "no milestone slips and the phase fits its window"),
+        ({}, 0, 5, "green", Explanation("schedule.on_time")),
         ({"Pilot live": 0, "Kick-off": -2}, -3, 5, "green", None),  # early is not a slip
-        ({"Pilot live": 3}, 0, 5, "amber", "Pilot live 3 days late (tolerance 5 days)"),
+        ({"Pilot live": 3}, 0, 5, "amber", _schedule(_late("Pilot live", 3))),
         ({"Pilot live": 5}, 0, 5, "amber", None),  # at the tolerance: still amber
         ({"Pilot live": 6}, 0, 5, "red", None),
-        ({}, 1, 5, "amber", "the phase overruns its window by 1 day (tolerance 5 days)"),
+        ({}, 1, 5, "amber", _schedule(_overrun(1))),
         ({}, 6, 5, "red", None),
         ({"Pilot live": 1}, 0, 0, "red", None),  # tolerance 0: any slip is red
         (
@@ -478,13 +648,14 @@ def test_rag_rollup_is_the_worst(rags: tuple[str, str, str], expected: str) -> N
             4,
             5,
             "red",
-            "B 9 days late; A 2 days late; the phase overruns its window by 4 days "
-            "(tolerance 5 days)",
+            _schedule(
+                Explanation("clauses", {"clauses": (_late("B", 9), _late("A", 2), _overrun(4))})
+            ),
         ),
     ],
 )
 def test_schedule_rag(
-    slips: dict[str, int], overrun: int, tolerance: int, rag: str, reason: str | None
+    slips: dict[str, int], overrun: int, tolerance: int, rag: str, reason: Explanation | None
 ) -> None:
     result = schedule_rag(slips, overrun, tolerance)
     assert result.rag == rag
@@ -497,24 +668,37 @@ def test_schedule_rag_refuses_negative_tolerance() -> None:
         schedule_rag({}, 0, -1)
 
 
+def _rated(*groups: tuple[int, str]) -> Explanation:
+    return Explanation(
+        "risks.rated",
+        {
+            "groups": tuple(
+                Explanation("risks.rated_band", {"count": n, "band": _band(b)}) for n, b in groups
+            )
+        },
+    )
+
+
 @pytest.mark.parametrize(
     ("bands", "kwargs", "rag", "reason"),
     [
-        ([], {}, "green", "no open risk rated high or above"),
-        (["low", "medium", "medium"], {}, "green", "no open risk rated high or above"),
-        (["low", "high"], {}, "amber", "1 open risk rated high"),
+        ([], {}, "green", Explanation("risks.none_from", {"band": _band("high")})),
         (
-            ["high", "critical", "high"],
+            ["low", "medium", "medium"],
             {},
-            "red",
-            "1 open risk rated critical, 2 open risks rated high",
+            "green",
+            Explanation("risks.none_from", {"band": _band("high")}),
         ),
-        (["extreme"], {}, "red", "1 open risk rated extreme"),  # unknown band counts as red
+        (["low", "high"], {}, "amber", _rated((1, "high"))),
+        (["high", "critical", "high"], {}, "red", _rated((1, "critical"), (2, "high"))),
+        (["extreme"], {}, "red", _rated((1, "extreme"))),  # unknown band counts as red
         (["medium"], {"amber_from": "medium", "red_from": "high"}, "amber", None),
         (["high"], {"amber_from": "medium", "red_from": "high"}, "red", None),
     ],
 )
-def test_risks_rag(bands: list[str], kwargs: dict[str, str], rag: str, reason: str | None) -> None:
+def test_risks_rag(
+    bands: list[str], kwargs: dict[str, str], rag: str, reason: Explanation | None
+) -> None:
     result = risks_rag(bands, **kwargs)
     assert result.rag == rag
     if reason is not None:
@@ -526,25 +710,37 @@ def test_risks_rag_refuses_an_unknown_threshold() -> None:
         risks_rag([], amber_from="severe")
 
 
+def _names(code: str, *names: str) -> Explanation:
+    return Explanation(code, {"names": names})
+
+
 @pytest.mark.parametrize(
     ("statuses", "rag", "reason"),
     [
-        ({"Active users": "green", "Junk orders": "green"}, "green", "all 2 metrics on target"),
+        (
+            {"Active users": "green", "Junk orders": "green"},
+            "green",
+            Explanation("metrics.all_on_target", {"count": 2}),
+        ),
         (
             {"Active users": "green", "Junk orders": "amber"},
             "amber",
-            "amber: Junk orders",
+            _names("metrics.amber", "Junk orders"),
         ),
-        ({"Active users": None}, "amber", "no status yet: Active users"),
+        ({"Active users": None}, "amber", _names("metrics.no_status", "Active users")),
         (
             {"Active users": "amber", "Junk orders": "red", "Logins": None},
             "red",
-            "red: Junk orders; amber: Active users; no status yet: Logins",
+            (
+                _names("metrics.red", "Junk orders"),
+                _names("metrics.amber", "Active users"),
+                _names("metrics.no_status", "Logins"),
+            ),
         ),
-        ({}, "amber", "no metrics are tracked, so nothing shows adoption"),
+        ({}, "amber", Explanation("metrics.none_tracked")),
     ],
 )
-def test_metrics_rag(statuses: dict[str, str | None], rag: str, reason: str) -> None:
+def test_metrics_rag(statuses: dict[str, str | None], rag: str, reason: Reason) -> None:
     assert metrics_rag(statuses) == RagResult(rag, reason)  # type: ignore[arg-type]
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from planner.domain.explain import Days, Explanation
 from planner.domain.gates import ItemFinish, RagResult, metrics_rag, schedule_rag, window_slips
 
 END = date(2024, 4, 9)
@@ -38,12 +39,17 @@ def test_window_slips_feed_schedule_rag() -> None:
     slips, overrun = window_slips(END, [ItemFinish("Go-live", True, date(2024, 4, 20))])
     result = schedule_rag(slips, overrun, tolerance=5)
     assert result.rag == "red"
-    assert result.reason.startswith("Go-live 11 days late")
+    # Go-live 11 days late, and the phase overruns its window by as much
+    problems = result.reason.params["problems"].params["clauses"]  # type: ignore[union-attr]
+    assert problems[0] == Explanation(
+        "schedule.milestone_late", {"name": "Go-live", "days": Days(11)}
+    )
+    assert problems[1] == Explanation("schedule.overrun", {"days": Days(11)})
 
 
 def test_metrics_rag_of_a_phase_without_targets() -> None:
     assert metrics_rag({}, expected=False) == RagResult(
-        "green", "no metric has a target in this phase"
+        "green", Explanation("metrics.none_expected")
     )
     assert metrics_rag({}).rag == "amber"  # expected but none tracked
     # expected=False changes nothing once there are statuses

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.domain.errors import ValidationError
+from planner.domain.explain import Explanation, Quantity, Term, clauses
 from planner.domain.metrics import (
     Forecast,
     MetricDef,
@@ -107,6 +108,14 @@ def test_status_never_worsens_as_value_improves(
 # --------------------------------------------------------------------------- rule text
 
 
+def _pct(x: float) -> Quantity:
+    return Quantity(x, "%")
+
+
+def _within(tolerance: float) -> Explanation:
+    return Explanation("rule.within_target", {"tolerance": _pct(tolerance)})
+
+
 @pytest.mark.parametrize(
     ("metric", "target", "tolerance", "expected"),
     [
@@ -114,56 +123,96 @@ def test_status_never_worsens_as_value_improves(
             ACTIVE,
             60.0,
             0.10,
-            "green at or above 60%; amber from 54% to below 60% (within 10% of target); "
-            "red below 54%",
+            # green at or above 60%; amber from 54% to below 60%; red below 54%
+            Explanation(
+                "rule.higher", {"target": _pct(60.0), "bound": _pct(54.0), "within": _within(10)}
+            ),
         ),
         (
             JUNK,
             5.0,
             0.10,
-            "green at or below 5%; amber above 5% up to 5.5% (within 10% of target); "
-            "red above 5.5%",
+            # green at or below 5%; amber above 5% up to 5.5%; red above 5.5%
+            Explanation(
+                "rule.lower", {"target": _pct(5.0), "bound": _pct(5.5), "within": _within(10)}
+            ),
         ),
         (
             # 2 x (1 - 0.125) = 1.75
             LOGINS,
             2.0,
             0.125,
-            "green at or above 2; amber from 1.75 to below 2 (within 12.5% of target); "
-            "red below 1.75",
+            Explanation(
+                "rule.higher",
+                {
+                    "target": Quantity(2.0, "count"),
+                    "bound": Quantity(1.75, "count"),
+                    "within": _within(12.5),
+                },
+            ),
         ),
         (
             ACTIVE,
             60.0,
             0.0,
-            "green at or above 60%; red below 60% (no amber band: tolerance is 0)",
+            Explanation(
+                "rule.higher_no_band",
+                {"target": _pct(60.0), "why": Explanation("rule.no_band.zero_tolerance")},
+            ),
         ),
         (
             DUPES,
             0.0,
             0.10,
-            "green at or below 0%; amber above 0% up to 0.8% (within 10% of the gap between "
-            "the baseline 8% and the target); red above 0.8%",
+            # 10% of the gap between the baseline 8% and the target 0%: 0.8
+            Explanation(
+                "rule.lower",
+                {
+                    "target": _pct(0.0),
+                    "bound": _pct(0.8),
+                    "within": Explanation(
+                        "rule.within_gap", {"tolerance": _pct(10), "baseline": _pct(8.0)}
+                    ),
+                },
+            ),
         ),
         (
             NO_BASE_ZERO,
             0.0,
             0.10,
-            "green at or below 0; red above 0 (no amber band: target is 0 and there is no "
-            "baseline)",
+            Explanation(
+                "rule.lower_no_band",
+                {"target": Quantity(0.0, "count"), "why": Explanation("rule.no_band.zero_target")},
+            ),
         ),
         (
             # 97 x 1.1 = 106.7, shown clamped to 100% for a percentage
             MetricDef("err", "Error rate", "%", "lower", None, {1: 97.0}, True),
             97.0,
             0.10,
-            "green at or below 97%; amber above 97% up to 100% (within 10% of target); "
-            "red above 100%",
+            Explanation(
+                "rule.lower", {"target": _pct(97.0), "bound": _pct(100.0), "within": _within(10)}
+            ),
         ),
     ],
 )
-def test_rule_text(metric: MetricDef, target: float, tolerance: float, expected: str) -> None:
-    assert StatusRule(tolerance).describe(metric, target) == expected
+def test_rule_text(
+    metric: MetricDef, target: float, tolerance: float, expected: Explanation
+) -> None:
+    described = StatusRule(tolerance).describe(metric, target)
+    assert described.code == expected.code
+    for name, value in expected.params.items():
+        if isinstance(value, Quantity):  # 60 x 0.9 is 53.999...: the bound is a float
+            assert described.params[name] == Quantity(pytest.approx(value.value), value.unit)
+        elif name == "within" and isinstance(value, Explanation):
+            within = described.params["within"]
+            assert isinstance(within, Explanation) and within.code == value.code
+            for key, quantity in value.params.items():
+                assert isinstance(quantity, Quantity)
+                assert within.params[key] == Quantity(pytest.approx(quantity.value), quantity.unit)
+        else:
+            assert described.params[name] == value
+    assert set(described.params) == set(expected.params)
 
 
 @pytest.mark.parametrize("tolerance", [-0.1, 1.5, 10.0, float("nan")])
@@ -472,10 +521,24 @@ def test_metric_status_red_now_green_forecast() -> None:
     assert s.forecast_at_gate == pytest.approx(89.0)
     assert s.forecast_status == "green"
     assert s.forecast is not None and s.forecast.until == date(2024, 7, 18)
-    assert s.reason == (
-        "latest 49% on 2024-04-29 against the phase 2 target of 60%: red "
-        "(green at or above 60%; amber from 54% to below 60% (within 10% of target); "
-        "red below 54%); forecast 89% at the gate on 2024-07-18: green"
+    assert isinstance(s.reason, tuple)
+    judged, ahead = s.reason
+    assert judged == Explanation(
+        "metric.latest",
+        {
+            "value": _pct(49.0),
+            "day": date(2024, 4, 29),
+            "phase": 2,
+            "target": _pct(60.0),
+            "status": Term("rag", "red"),
+            "rule": RULE.describe(ACTIVE, 60.0),
+        },
+    )
+    assert ahead.code == "metric.forecast"
+    assert ahead.params["value"] == Quantity(pytest.approx(89.0), "%")
+    assert (ahead.params["gate"], ahead.params["status"]) == (
+        date(2024, 7, 18),
+        Term("rag", "green"),
     )
 
 
@@ -491,10 +554,42 @@ def test_metric_status_forecast_is_clamped_for_percentages() -> None:
 @pytest.mark.parametrize(
     ("metric", "readings", "today", "ordinal", "status_", "phase", "reason_part"),
     [
-        (ACTIVE, [], date(2023, 12, 1), None, None, None, "no phase has started by 2023-12-01"),
-        (ACTIVE, [], date(2024, 5, 1), 7, None, None, "there is no phase 7"),
-        (DUPES, [(date(2024, 2, 1), 3.0)], date(2024, 2, 2), None, None, 1, "no target is set"),
-        (ACTIVE, [], date(2024, 2, 2), None, None, 1, "no reading yet; phase 1 target 40%"),
+        (
+            ACTIVE,
+            [],
+            date(2023, 12, 1),
+            None,
+            None,
+            None,
+            Explanation("metric.not_started", {"day": date(2023, 12, 1)}),
+        ),
+        (
+            ACTIVE,
+            [],
+            date(2024, 5, 1),
+            7,
+            None,
+            None,
+            Explanation("metric.no_such_phase", {"phase": 7}),
+        ),
+        (
+            DUPES,
+            [(date(2024, 2, 1), 3.0)],
+            date(2024, 2, 2),
+            None,
+            None,
+            1,
+            Explanation("metric.no_target", {"phase": 1}),
+        ),
+        (
+            ACTIVE,
+            [],
+            date(2024, 2, 2),
+            None,
+            None,
+            1,
+            Explanation("metric.no_reading", {"phase": 1, "target": _pct(40.0)}),
+        ),
         (
             ACTIVE,
             [(date(2024, 2, 1), 38.0)],  # 40 x 0.9 = 36 <= 38 < 40 -> amber
@@ -502,7 +597,7 @@ def test_metric_status_forecast_is_clamped_for_percentages() -> None:
             None,
             "amber",
             1,
-            "too few readings for a forecast",
+            Explanation("metric.too_few_readings"),
         ),
         (
             # after the last gate: judged against phase 2's target, no forecast
@@ -512,7 +607,7 @@ def test_metric_status_forecast_is_clamped_for_percentages() -> None:
             None,
             "green",
             2,
-            "the gate on 2024-07-18 has passed",
+            Explanation("metric.gate_passed", {"gate": date(2024, 7, 18)}),
         ),
         (
             # judged for the phase-1 gate while in phase 2: target 40, gate passed
@@ -522,7 +617,17 @@ def test_metric_status_forecast_is_clamped_for_percentages() -> None:
             1,
             "green",
             1,
-            "against the phase 1 target of 40%",
+            Explanation(
+                "metric.latest",
+                {
+                    "value": _pct(45.0),
+                    "day": date(2024, 4, 20),
+                    "phase": 1,
+                    "target": _pct(40.0),
+                    "status": Term("rag", "green"),
+                    "rule": RULE.describe(ACTIVE, 40.0),
+                },
+            ),
         ),
     ],
 )
@@ -533,13 +638,13 @@ def test_metric_status_cases(
     ordinal: int | None,
     status_: str | None,
     phase: int | None,
-    reason_part: str,
+    reason_part: Explanation,
 ) -> None:
     rs = [Reading(d, v) for d, v in readings]
     s = metric_status(metric, rs, PHASES, today, RULE, phase_ordinal=ordinal)
     assert s.status == status_
     assert (s.phase.ordinal if s.phase else None) == phase
-    assert reason_part in s.reason
+    assert reason_part in clauses(s.reason)
     if s.phase is None or today > s.phase.end or len(rs) < 2:
         assert s.forecast_at_gate is None and s.forecast_status is None
 

@@ -1,0 +1,511 @@
+"""The domain's explanations in words, in the reader's language: the one place that does it.
+
+The domain says why with :class:`~planner.domain.explain.Explanation` values (a code and its
+parameters, no words). :func:`render` turns one — or a compound reason, several clauses —
+into a sentence through Flask-Babel: each code has its message here, with ``%(name)s``
+placeholders, and every parameter is formatted for the current locale (dates with
+:func:`planner.i18n.format_day`, numbers with the locale's signs, risk bands with the scale's
+labels, RAG colours and areas with translated words).
+
+It runs wherever Flask-Babel does: in a request (the reader's language), under
+``flask_babel.force_locale`` (the pack, a stored record), and outside any app (English).
+Names of items, metrics and risks arrive already in the reader's language (the services
+pick them); this module never looks at rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from typing import Final
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from flask import has_app_context, has_request_context
+from flask_babel import force_locale, get_locale, gettext, ngettext, pgettext
+
+from planner.domain.explain import (
+    CLAUSES,
+    Days,
+    Explanation,
+    Quantity,
+    Quoted,
+    Reason,
+    Term,
+    clauses,
+)
+from planner.i18n import format_count, format_day
+
+#: Units shown as a bare number (as in the domain's ``format_value``).
+_BARE_UNITS: Final = frozenset({"", "count", "ratio", "number"})
+
+Params = Mapping[str, object]  # as the domain gave them
+Words = dict[str, str]  # formatted for the reader
+Message = Callable[[Params, Words], str]
+
+
+# --------------------------------------------------------------------------- messages
+# One entry a code. A message gets the raw parameters (to choose a plural or a variant) and
+# the formatted ones (to fill the placeholders). Every text is a literal so that
+# `make messages` finds it.
+
+
+def _gate_risk_above(raw: Params, words: Words) -> str:
+    return ngettext(
+        "%(count)s open risk rated above %(band)s: %(risks)s",
+        "%(count)s open risks rated above %(band)s: %(risks)s",
+        _int(raw.get("count")),
+        **words,
+    )
+
+
+def _gate_risk_none_above(raw: Params, words: Words) -> str:
+    return ngettext(
+        "%(count)s open risk, none rated above %(band)s",
+        "%(count)s open risks, none rated above %(band)s",
+        _int(raw.get("count")),
+        **words,
+    )
+
+
+def _risks_rated_band(raw: Params, words: Words) -> str:
+    return ngettext(
+        "%(count)s open risk rated %(band)s",
+        "%(count)s open risks rated %(band)s",
+        _int(raw.get("count")),
+        **words,
+    )
+
+
+def _metrics_all_on_target(raw: Params, words: Words) -> str:
+    return ngettext(
+        "%(count)s metric on target",
+        "all %(count)s metrics on target",
+        _int(raw.get("count")),
+        **words,
+    )
+
+
+def _risk_rated(raw: Params, words: Words) -> str:
+    if raw.get("title"):
+        return gettext('%(key)s "%(title)s" (%(band)s)', **words)
+    return gettext("%(key)s (%(band)s)", **words)
+
+
+def _risk_unknown_band(raw: Params, words: Words) -> str:
+    if raw.get("title"):
+        return gettext('%(key)s "%(title)s" (unknown band %(band)s)', **words)
+    return gettext("%(key)s (unknown band %(band)s)", **words)
+
+
+def _manual_confirmed(raw: Params, words: Words) -> str:
+    if raw.get("evidence"):
+        return gettext("%(text)s: confirmed (evidence: %(evidence)s)", **words)
+    return gettext("%(text)s: confirmed (no evidence recorded)", **words)
+
+
+def _manual_not_met(raw: Params, words: Words) -> str:
+    if raw.get("evidence"):
+        return gettext("%(text)s: recorded as not met (evidence: %(evidence)s)", **words)
+    return gettext("%(text)s: recorded as not met (no evidence recorded)", **words)
+
+
+def _clauses(raw: Params, words: Words) -> str:
+    return words.get("clauses", "")
+
+
+_MESSAGES: Final[dict[str, Message]] = {
+    CLAUSES: _clauses,
+    # a criterion, as a line of the gate
+    "criterion.metric": lambda r, w: gettext("%(name)s reaches its phase target", **w),
+    "criterion.milestones": lambda r, w: gettext("Milestones done: %(names)s", **w),
+    "criterion.risk": lambda r, w: gettext("No open risk rated above %(band)s", **w),
+    "criterion.manual": lambda r, w: w.get("text", ""),
+    # the gate as a whole
+    "gate.summary": lambda r, w: gettext(
+        "%(met)s of %(total)s criteria met, %(at_risk)s at risk, %(not_met)s not met", **w
+    ),
+    "gate.no_criteria": lambda r, w: gettext(
+        "this gate has no criteria yet; add criteria before it can pass"
+    ),
+    # a metric criterion
+    "gate.metric.unknown": lambda r, w: gettext("unknown metric %(key)s", **w),
+    "gate.metric.no_target": lambda r, w: gettext("%(name)s has no target for this phase", **w),
+    "gate.metric.no_reading": lambda r, w: gettext(
+        "%(name)s has no reading yet (target %(target)s)", **w
+    ),
+    "gate.metric.reached": lambda r, w: gettext(
+        "%(name)s is %(latest)s, reaching the target of %(target)s", **w
+    ),
+    "gate.metric.short_gate_passed": lambda r, w: gettext(
+        "%(name)s is %(latest)s, short of the target of %(target)s; "
+        "the gate on %(gate)s has passed",
+        **w,
+    ),
+    "gate.metric.short_forecast_reaches": lambda r, w: gettext(
+        "%(name)s is %(latest)s, short of the target of %(target)s, "
+        "but the forecast at the gate (%(forecast)s) reaches it",
+        **w,
+    ),
+    "gate.metric.short_forecast_reaches_no_value": lambda r, w: gettext(
+        "%(name)s is %(latest)s, short of the target of %(target)s, "
+        "but the forecast at the gate reaches it",
+        **w,
+    ),
+    "gate.metric.amber_before_gate": lambda r, w: gettext(
+        "%(name)s is %(latest)s, short of the target of %(target)s but within the amber "
+        "band, %(days)s before the gate on %(gate)s",
+        **w,
+    ),
+    "gate.metric.amber_gate_today": lambda r, w: gettext(
+        "%(name)s is %(latest)s, short of the target of %(target)s but within the amber "
+        "band, and the gate is today",
+        **w,
+    ),
+    "gate.metric.short_no_forecast": lambda r, w: gettext(
+        "%(name)s is %(latest)s, short of the target of %(target)s and there are too few "
+        "readings for a forecast",
+        **w,
+    ),
+    "gate.metric.short_forecast_short": lambda r, w: gettext(
+        "%(name)s is %(latest)s, short of the target of %(target)s and the forecast at the "
+        "gate (%(forecast)s) falls short too",
+        **w,
+    ),
+    "gate.metric.short_forecast_short_no_value": lambda r, w: gettext(
+        "%(name)s is %(latest)s, short of the target of %(target)s and the forecast at the "
+        "gate falls short too",
+        **w,
+    ),
+    # a milestones criterion
+    "gate.milestones.none_listed": lambda r, w: gettext(
+        "no milestones are listed for this criterion"
+    ),
+    "gate.milestones.unknown": lambda r, w: gettext("unknown milestone %(keys)s", **w),
+    "gate.milestones.not_done_by_gate": lambda r, w: gettext(
+        "not done by the gate on %(gate)s: %(names)s", **w
+    ),
+    "gate.milestones.late": lambda r, w: gettext(
+        "forecast after the gate on %(gate)s: %(items)s", **w
+    ),
+    "gate.milestones.unscheduled": lambda r, w: gettext(
+        "not done and not scheduled: %(names)s", **w
+    ),
+    "gate.milestones.pending": lambda r, w: gettext(
+        "not done yet, forecast by the gate on %(gate)s: %(items)s", **w
+    ),
+    "gate.milestones.done": lambda r, w: gettext("done: %(names)s", **w),
+    "milestone.forecast": lambda r, w: gettext("%(name)s (forecast %(forecast)s)", **w),
+    "milestone.forecast_late": lambda r, w: gettext(
+        "%(name)s (forecast %(forecast)s, %(days)s late)", **w
+    ),
+    # a risk criterion
+    "gate.risk.unknown_band": lambda r, w: gettext(
+        "unknown band %(band)s; expected one of %(known)s", **w
+    ),
+    "gate.risk.above": _gate_risk_above,
+    "gate.risk.none_above": _gate_risk_none_above,
+    "risk.rated": _risk_rated,
+    "risk.unknown_band": _risk_unknown_band,
+    # a manual criterion
+    "gate.manual.pending": lambda r, w: gettext("%(text)s: pending", **w),
+    "gate.manual.confirmed": _manual_confirmed,
+    "gate.manual.not_met": _manual_not_met,
+    # a phase's RAG, area by area
+    "rag.area": lambda r, w: gettext("%(area)s: %(rag)s, %(reason)s", **w),
+    "schedule.on_time": lambda r, w: gettext("no milestone slips and the phase fits its window"),
+    "schedule.late": lambda r, w: gettext("%(problems)s (tolerance %(tolerance)s)", **w),
+    "schedule.milestone_late": lambda r, w: gettext("%(name)s %(days)s late", **w),
+    "schedule.overrun": lambda r, w: gettext("the phase overruns its window by %(days)s", **w),
+    "metrics.none_expected": lambda r, w: gettext("no metric has a target in this phase"),
+    "metrics.none_tracked": lambda r, w: gettext(
+        "no metrics are tracked, so nothing shows adoption"
+    ),
+    "metrics.all_on_target": _metrics_all_on_target,
+    "metrics.red": lambda r, w: gettext("red: %(names)s", **w),
+    "metrics.amber": lambda r, w: gettext("amber: %(names)s", **w),
+    "metrics.no_status": lambda r, w: gettext("no status yet: %(names)s", **w),
+    "metrics.phase_not_started": lambda r, w: gettext(
+        "the phase has not started; no reading is judged yet"
+    ),
+    "risks.none_from": lambda r, w: gettext("no open risk rated %(band)s or above", **w),
+    "risks.rated": lambda r, w: w.get("groups", ""),
+    "risks.rated_band": _risks_rated_band,
+    "risks.phase_closed": lambda r, w: gettext(
+        "phase closed; open risks count against the current phase"
+    ),
+    # a metric's status rule
+    "rule.higher": lambda r, w: gettext(
+        "green at or above %(target)s; amber from %(bound)s to below %(target)s "
+        "(%(within)s); red below %(bound)s",
+        **w,
+    ),
+    "rule.lower": lambda r, w: gettext(
+        "green at or below %(target)s; amber above %(target)s up to %(bound)s "
+        "(%(within)s); red above %(bound)s",
+        **w,
+    ),
+    "rule.higher_no_band": lambda r, w: gettext(
+        "green at or above %(target)s; red below %(target)s (no amber band: %(why)s)", **w
+    ),
+    "rule.lower_no_band": lambda r, w: gettext(
+        "green at or below %(target)s; red above %(target)s (no amber band: %(why)s)", **w
+    ),
+    "rule.no_band.zero_tolerance": lambda r, w: gettext("tolerance is 0"),
+    "rule.no_band.zero_target": lambda r, w: gettext("target is 0 and there is no baseline"),
+    "rule.within_target": lambda r, w: gettext("within %(tolerance)s of target", **w),
+    "rule.within_gap": lambda r, w: gettext(
+        "within %(tolerance)s of the gap between the baseline %(baseline)s and the target", **w
+    ),
+    # a metric's status
+    "metric.no_such_phase": lambda r, w: gettext(
+        "there is no phase %(phase)s; no target to judge by", **w
+    ),
+    "metric.not_started": lambda r, w: gettext(
+        "no phase has started by %(day)s; no target to judge by", **w
+    ),
+    "metric.no_target": lambda r, w: gettext(
+        "no target is set for phase %(phase)s or any earlier phase", **w
+    ),
+    "metric.no_reading": lambda r, w: gettext(
+        "no reading yet; phase %(phase)s target %(target)s", **w
+    ),
+    "metric.latest": lambda r, w: gettext(
+        "latest %(value)s on %(day)s against the phase %(phase)s target of %(target)s: "
+        "%(status)s (%(rule)s)",
+        **w,
+    ),
+    "metric.gate_passed": lambda r, w: gettext("the gate on %(gate)s has passed", **w),
+    "metric.too_few_readings": lambda r, w: gettext(
+        "too few readings for a forecast (need two days)"
+    ),
+    "metric.forecast": lambda r, w: gettext(
+        "forecast %(value)s at the gate on %(gate)s: %(status)s", **w
+    ),
+}
+
+#: Codes the renderer has words for (a test checks the domain uses no other).
+KNOWN_CODES: Final = frozenset(_MESSAGES)
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+
+def rag_word(rag: str) -> str:
+    """A RAG colour as a word in running text (the badges say "Green" on their own)."""
+    words = {
+        "green": pgettext("RAG status", "green"),
+        "amber": pgettext("RAG status", "amber"),
+        "red": pgettext("RAG status", "red"),
+    }
+    return words.get(rag, rag)
+
+
+def area_word(area: str) -> str:
+    """One of the three areas a phase's RAG rolls up."""
+    words = {
+        "schedule": pgettext("RAG area", "schedule"),
+        "metrics": pgettext("RAG area", "metrics"),
+        "risks": pgettext("RAG area", "risks"),
+    }
+    return words.get(area, area)
+
+
+def band_label(band: str, bands: Mapping[str, str] | None = None) -> str:
+    """A risk band's label: the scale's own (``bands``: name → label in the reader's
+    language, as the risk pages show it), else the translated default band names, else
+    the name as given."""
+    if bands:
+        label = bands.get(band)
+        if label is None:
+            label = next((v for k, v in bands.items() if k.casefold() == band.casefold()), None)
+        if label:
+            return label
+    defaults = {
+        "low": pgettext("risk band", "low"),
+        "medium": pgettext("risk band", "medium"),
+        "high": pgettext("risk band", "high"),
+        "critical": pgettext("risk band", "critical"),
+    }
+    translated = defaults.get(band.casefold())
+    # an untranslated default keeps the name as written ("Critical" stays "Critical")
+    if translated is None or translated == band.casefold():
+        return band
+    return translated
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _zh() -> bool:
+    locale = get_locale()
+    return locale is not None and locale.language == "zh"
+
+
+def list_separator() -> str:
+    return "、" if _zh() else ", "
+
+
+def join_list(values: Iterable[str], names: Mapping[str, str] | None = None) -> str:
+    """Values joined the locale's way ("a, b" / "a、b"), each by its name when ``names``
+    has one (item keys → names in the reader's language)."""
+    return list_separator().join((names or {}).get(v, v) for v in values)
+
+
+def clause_separator() -> str:
+    return "；" if _zh() else "; "
+
+
+def quoted(text: str) -> str:
+    return f"“{text}”" if _zh() else f'"{text}"'
+
+
+def format_number(x: float) -> str:
+    """A number with the locale's signs, at most 4 decimals, no trailing zeros."""
+    if x == 0:
+        x = 0.0  # never "-0"
+    number = round(float(x), 4)
+    if has_app_context():
+        text = format_count(number)
+    else:  # no app, no locale: English
+        text = babel_numbers.format_decimal(number, format="#,##0.####", locale="en")
+    return "0" if text in ("-0", "") else text
+
+
+def format_date(day: date) -> str:
+    """A day as the locale writes it (``planner.i18n.format_day``; English outside an app)."""
+    if has_app_context():
+        return format_day(day)
+    return babel_dates.format_date(day, "medium", locale="en")
+
+
+def format_value(x: float, unit: str) -> str:
+    """A number with its unit for a person: ``60%``, ``1 day`` / ``1 天``, ``1.5 logins/week``.
+
+    The unit is the metric's, as its owner typed it; only "days" is a word of ours.
+    """
+    n = format_number(x)
+    return _with_unit(n, unit)
+
+
+def format_quantity(x: float, unit: str) -> str:
+    """A metric's value in a sentence: two decimals at most, as the metric pages show values
+    (a forecast of 0.6351% reads 0.64%), unless that would leave nothing of a small value."""
+    shown = round(x, 2)
+    return format_value(x if shown == 0 and x != 0 else shown, unit)
+
+
+def _with_unit(n: str, unit: str) -> str:
+    if unit == "%":
+        return f"{n}%"
+    if unit.strip().lower() in _BARE_UNITS:
+        return n
+    if unit == "days":
+        return ngettext("%(days)s day", "%(days)s days", 1 if n == "1" else 2, days=n)
+    return f"{n} {unit}"
+
+
+def format_days(n: int) -> str:
+    return ngettext("%(days)s day", "%(days)s days", n, days=format_number(n))
+
+
+def _int(value: object) -> int:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+
+def _word(value: object, bands: Mapping[str, str] | None) -> str:
+    """One parameter, formatted for the reader."""
+    if isinstance(value, Explanation):
+        return _sentence(value, bands)
+    if isinstance(value, tuple):
+        return list_separator().join(_word(v, bands) for v in value)
+    if isinstance(value, Quantity):
+        return format_quantity(value.value, value.unit)
+    if isinstance(value, Days):
+        return format_days(value.count)
+    if isinstance(value, Term):
+        if value.vocabulary == "band":
+            return band_label(value.value, bands)
+        if value.vocabulary == "rag":
+            return rag_word(value.value)
+        return area_word(value.value)
+    if isinstance(value, Quoted):
+        return quoted(value.text)
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return format_number(value)
+    return "" if value is None else str(value)
+
+
+def _sentence(explanation: Explanation, bands: Mapping[str, str] | None) -> str:
+    if explanation.code == CLAUSES:
+        parts = explanation.params.get("clauses", ())
+        if isinstance(parts, tuple):
+            return clause_separator().join(_word(p, bands) for p in parts)
+    message = _MESSAGES.get(explanation.code)
+    if message is None:
+        # a code without words is a bug; show the code rather than nothing
+        return explanation.code
+    words = {name: _word(value, bands) for name, value in explanation.params.items()}
+    return message(explanation.params, words)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def render(reason: Reason | None, *, bands: Mapping[str, str] | None = None) -> str:
+    """A reason as a sentence in the current language (its clauses joined).
+
+    ``bands`` maps risk band names to the labels of the program's scale in that language
+    (``ScaleInfo.band_labels``); without it the default band names are translated.
+    """
+    if reason is None:
+        return ""
+    try:
+        return clause_separator().join(_sentence(e, bands) for e in clauses(reason))
+    except RuntimeError:
+        if has_request_context():
+            raise
+        # an app without a request and no language forced (a CLI command, a test): the
+        # locale selector needs a request, so English, as outside any app
+        with force_locale("en"):
+            return clause_separator().join(_sentence(e, bands) for e in clauses(reason))
+
+
+def renderer(bands: Mapping[str, str] | None = None) -> Callable[[Reason | None], str]:
+    """:func:`render` with the program's band labels, for a template (``explain(reason)``)."""
+
+    def explain(reason: Reason | None) -> str:
+        return render(reason, bands=bands)
+
+    return explain
+
+
+def render_english(reason: Reason | None) -> str:
+    """A reason in English whoever reads: for what is stored (a decision's record)."""
+    with force_locale("en"):
+        return render(reason)
+
+
+_STORED_SUMMARY = re.compile(
+    r"^(?P<met>\d+) of (?P<total>\d+) criteria met, (?P<at_risk>\d+) at risk, "
+    r"(?P<not_met>\d+) not met$"
+)
+
+
+def stored_summary(text: str) -> str:
+    """A decision's recorded gate summary (stored in English, see :func:`render_english`)
+    in the current language; a text in any other form is shown as it was stored."""
+    found = _STORED_SUMMARY.match(text.strip())
+    if found is not None:
+        counts = {name: int(value) for name, value in found.groupdict().items()}
+        return render(Explanation("gate.summary", counts))
+    with force_locale("en"):
+        no_criteria = render(Explanation("gate.no_criteria"))
+    if text.strip() == no_criteria:
+        return render(Explanation("gate.no_criteria"))
+    return text

@@ -1,0 +1,72 @@
+"""The steering pack words the domain's explanations in the reader's language."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from flask_babel import force_locale
+
+from planner.demodata import metrics as demo_metrics
+from planner.demodata import plan as demo_plan
+from planner.demodata import risks as demo_risks
+from planner.services import pack as pack_service
+from planner.services.playbooks import get_playbook
+from planner.services.programs import create_program
+
+TODAY = date.today()
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# English words the domain's explanations use (names and keys are data and may stay)
+ENGLISH = re.compile(
+    r"\b(?:the|is|of|target|gate|not|done|open|risks?|rated|forecast|phase|metrics?|"
+    r"late|tolerance|criteria|met|pending|green|amber|red|schedule)\b"
+)
+
+
+@pytest.fixture()
+def program(db):  # type: ignore[no-untyped-def]
+    """The demo's program: 150 days in, with progress, risks, readings and decisions."""
+    program = create_program(
+        get_playbook("crm-four-100-days", "1.0"),
+        name="Northwind — CRM rollout",
+        client="Northwind Industrial Co.",
+        start_date=TODAY - timedelta(days=150),
+    )
+    db.session.flush()
+    for area in (demo_plan, demo_risks, demo_metrics):
+        area.populate(program, TODAY)
+        db.session.flush()
+    db.session.commit()
+    return program
+
+
+def _explanations(pack) -> list[str]:  # type: ignore[no-untyped-def]
+    texts = [reason for phase in pack.phases for reason in phase.reasons]
+    texts += [m.reason for m in pack.metrics]
+    texts += [g.summary for g in pack.gates]
+    texts += [c.reason for g in pack.gates for c in g.criteria]
+    texts += [c.text for g in pack.gates for c in g.criteria]
+    return [t for t in texts if t]
+
+
+def test_the_chinese_pack_explains_in_chinese(app, program) -> None:  # type: ignore[no-untyped-def]
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        pack = pack_service.build_pack(program.id, TODAY, "zh")
+    texts = _explanations(pack)
+    assert len(texts) > 20, texts
+    assert all(CJK.search(t) for t in texts), [t for t in texts if not CJK.search(t)]
+    # what people typed stays as typed: quoted titles and recorded evidence
+    data = re.compile(r"“[^”]*”|（证据：[^）]*）")
+    left = [t for t in texts if ENGLISH.search(data.sub("", t))]
+    assert not left, left
+
+
+def test_the_english_pack_explains_in_english(app, program) -> None:  # type: ignore[no-untyped-def]
+    with app.test_request_context(), force_locale("en"):
+        pack = pack_service.build_pack(program.id, TODAY, "en")
+    texts = _explanations(pack)
+    assert not [t for t in texts if CJK.search(t)]
+    assert any(re.search(r"\d+ of \d+ criteria met", g.summary) for g in pack.gates)
+    schedule = [r for phase in pack.phases for r in phase.reasons if r.startswith("Schedule: ")]
+    assert len(schedule) == len(pack.phases)
