@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import request_started
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -44,7 +45,18 @@ def make_app(database_url: str, **overrides: Any):  # type: ignore[no-untyped-de
         "SECRET_KEY": "test-secret-key-that-is-long-enough",
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    # a test holds one app context across its requests, and Flask-Babel keeps the chosen
+    # locale on g (per app context): forget it at each request, as a server's fresh
+    # context does
+    request_started.connect(_forget_locale, app)
+    return app
+
+
+def _forget_locale(_sender: Any, **_extra: Any) -> None:
+    import flask_babel
+
+    flask_babel.refresh()
 
 
 @pytest.fixture(scope="session")

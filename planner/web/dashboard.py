@@ -7,11 +7,13 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from planner.charts.metrics import TimelinePhase, sparkline_figure, timeline_figure
 from planner.explain_text import renderer
 from planner.i18n import localized
 from planner.models.plan import Phase
+from planner.ops.cache import derived
 from planner.services import dashboard as service
 from planner.services.gates import band_labels
 from planner.services.programs import get_program
@@ -40,8 +42,20 @@ def _gate_text(status: service.PhaseStatus) -> str:
 
 @bp.get("/programs/<int:program_id>/dashboard")
 def show(program_id: int):  # type: ignore[no-untyped-def]
-    get_program(program_id)
+    program = get_program(program_id)
     today = date.today()
+    # a steering room opens the same dashboard at the same minute: render its body once
+    # per program revision and language (today and the locale are part of the key)
+    board_html = derived("dashboard-board", program.id, lambda: _board_html(program.id, today))
+    return render_template(
+        "dashboard/show.html",
+        program=program,
+        board_html=Markup(board_html),  # nosec B704 - rendered by Jinja with autoescape
+        today=today,
+    )
+
+
+def _board_html(program_id: int, today: date) -> str:
     board = service.build_dashboard(program_id, today)
     timeline = timeline_figure(
         [
@@ -64,7 +78,7 @@ def show(program_id: int):  # type: ignore[no-untyped-def]
         for line in board.key_metrics
     ]
     return render_template(
-        "dashboard/show.html",
+        "dashboard/_board.html",
         program=board.program,
         board=board,
         timeline=timeline,

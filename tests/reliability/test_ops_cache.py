@@ -192,3 +192,25 @@ def test_plan_pages_share_one_reading_per_revision(app, db, client, program) -> 
     gantt = client.get(f"/programs/{program.id}/plan/gantt")
     assert gantt.status_code == 200
     assert "Renamed while the plan was cached" in gantt.get_data(as_text=True)
+
+
+def test_dashboard_body_is_rendered_once_per_revision_and_language(
+    app, db, client, program
+) -> None:  # type: ignore[no-untyped-def]
+    from planner.services import metrics as metric_service
+
+    page = f"/programs/{program.id}/dashboard"
+    first = client.get(page)
+    assert first.status_code == 200
+    misses = Stats.misses
+    assert client.get(page).data == first.data and Stats.misses == misses  # served from cache
+
+    chinese = client.get(page, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert Stats.misses == misses + 1 and "仪表板" in chinese  # another language, another entry
+
+    metric = program.metrics[0]
+    metric_service.add_reading(program, metric, program.start_date, 42.0, "after the cache")
+    db.session.commit()
+    changed = client.get(page).get_data(as_text=True)
+    assert Stats.misses == misses + 2
+    assert changed != first.get_data(as_text=True)
