@@ -515,8 +515,6 @@ def build_gantt(
             "range": x_range,
             "showgrid": True,
             "gridcolor": "rgba(0,0,0,0.06)",
-            "tickformat": "%d %b\n%Y",
-            "hoverformat": "%Y-%m-%d",
             "zeroline": False,
         },
         "yaxis": {

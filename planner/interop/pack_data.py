@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from babel.dates import format_date
+
 #: RAG colours (the dashboard's), and the text colour readable on each.
 RAG_FILL: Final[dict[str, str]] = {
     "green": "1B5E20",
@@ -170,6 +172,12 @@ class Pack:
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)
+
+    def format_day(self, day: dt.date | None) -> str:
+        """A day as the pack's language writes it (``Mar 5, 2026`` / ``2026年3月5日``)."""
+        if day is None:
+            return "—"
+        return str(format_date(day, "medium", locale="zh_Hans_CN" if self.lang == "zh" else "en"))
 
     @property
     def charted_metrics(self) -> tuple[MetricRow, ...]:

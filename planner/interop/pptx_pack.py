@@ -137,7 +137,7 @@ class _Deck:
         return slide
 
     def footer(self, slide: Any) -> None:
-        text = f"{self.pack.program} · {self.pack.day.isoformat()}"
+        text = f"{self.pack.program} · {self.pack.format_day(self.pack.day)}"
         self.text(slide, text, MARGIN, SLIDE_HEIGHT - Inches(0.45), Inches(8), Inches(0.3), 10)
 
     def text(
@@ -308,7 +308,7 @@ class _Deck:
             line.line.width = Pt(2.5)
             self.text(
                 slide,
-                f"{pack.label('today')} {pack.day.isoformat()}",
+                f"{pack.label('today')} {pack.format_day(pack.day)}",
                 x(pack.day) - Inches(0.9),
                 top + Inches(0.9),
                 Inches(1.8),
@@ -331,7 +331,7 @@ class _Deck:
             rows.append(
                 [
                     phase.label,
-                    f"{phase.start.isoformat()} – {phase.end.isoformat()}",
+                    f"{pack.format_day(phase.start)} – {pack.format_day(phase.end)}",
                     phase.state_label,
                     f"{phase.progress:.0f}%",
                     rag_names[rag_of(phase.schedule_rag)],
@@ -412,8 +412,8 @@ class _Deck:
             body = [
                 [
                     f"{m.name} ({m.phase})",
-                    _day(m.forecast),
-                    _day(m.baseline),
+                    pack.format_day(m.forecast),
+                    pack.format_day(m.baseline),
                     _slip(m),
                 ]
                 for m in rows
@@ -422,7 +422,7 @@ class _Deck:
             self.table(slide, header, body, left, top, width, [4.2, 1.5, 1.5, 1.3], 10, fills)
         else:
             header = [pack.label("milestone"), pack.label("phase"), pack.label("forecast")]
-            body = [[m.name, m.phase, _day(m.forecast)] for m in rows]
+            body = [[m.name, m.phase, pack.format_day(m.forecast)] for m in rows]
             self.table(slide, header, body, left, top, width, [4.2, 2.3, 1.5], 10)
 
     def risks_slide(self) -> None:
@@ -607,7 +607,7 @@ class _Deck:
             pack.label("decision"),
         ]
         body = [
-            [g.label, g.day.isoformat(), g.overall_label, g.summary, g.decision or "—"]
+            [g.label, pack.format_day(g.day), g.overall_label, g.summary, g.decision or "—"]
             for g in pack.gates
         ]
         fills = {(i, 2): RAG_FILL[rag_of(g.overall)] for i, g in enumerate(pack.gates)}
@@ -662,10 +662,6 @@ def _rag_for_fill(fill: str) -> str:
         if colour.lower() == fill.lstrip("#").lower():
             return name
     return "none-light"
-
-
-def _day(day: dt.date | None) -> str:
-    return day.isoformat() if day else "—"
 
 
 def _slip(row: MilestoneRow) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -38,6 +39,7 @@ from planner.domain.risk import (
     sort_risks,
     top_risks,
 )
+from planner.explain_text import band_label
 from planner.extensions import db
 from planner.interop import risks as risk_files
 from planner.models.audit import AuditEvent
@@ -126,6 +128,22 @@ class ScaleInfo:
         return self.scale.impact_levels[level - 1] if level else ""
 
 
+DEFAULT_LIKELIHOOD_LABELS = (
+    _l("Rare"),
+    _l("Unlikely"),
+    _l("Possible"),
+    _l("Likely"),
+    _l("Almost certain"),
+)
+DEFAULT_IMPACT_LABELS = (
+    _l("Insignificant"),
+    _l("Minor"),
+    _l("Moderate"),
+    _l("Major"),
+    _l("Severe"),
+)
+
+
 def scale_for(program: Program, lang: str = "en") -> ScaleInfo:
     """The scale of the program's playbook (labels in ``lang``); the default when absent."""
     try:
@@ -134,8 +152,13 @@ def scale_for(program: Program, lang: str = "en") -> ScaleInfo:
     except NotFoundError:
         pb_scale = None
     if pb_scale is None:
-        scale = DEFAULT_SCALE
-        labels = {name: name.capitalize() for name in scale.band_names}
+        # the playbook is gone: the default scale, worded in the reader's language
+        scale = RiskScale(
+            likelihood_levels=tuple(str(label) for label in DEFAULT_LIKELIHOOD_LABELS),
+            impact_levels=tuple(str(label) for label in DEFAULT_IMPACT_LABELS),
+            bands=DEFAULT_SCALE.bands,
+        )
+        labels = {name: band_label(name) for name in scale.band_names}
     else:
         scale = RiskScale(
             likelihood_levels=tuple(t.get(lang) for t in pb_scale.likelihood_labels),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, abort, render_template, send_file
 from flask_babel import gettext as _
@@ -41,6 +42,7 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api.bp)
     app.jinja_env.globals["program_tabs"] = program_tabs
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
+    app.jinja_env.filters["localized_dates"] = _localized_dates
 
     @app.get("/vendor/plotly.min.js")
     def plotly_js():  # type: ignore[no-untyped-def]
@@ -69,3 +71,11 @@ def register_blueprints(app: Flask) -> None:
     def bad_request(exc: Exception):  # type: ignore[no-untyped-def]
         message = getattr(exc, "description", None) or _("Bad request.")
         return render_template("errors/error.html", code=400, message=message), 400
+
+
+def _localized_dates(figure: Any) -> Any:
+    """A figure's date axes in the reader's language (every chart macro applies it)."""
+    from planner.charts.dates import localize_date_axes
+    from planner.i18n import content_lang
+
+    return localize_date_axes(figure, content_lang())

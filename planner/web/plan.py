@@ -14,6 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from planner.charts.dates import localize_date_axes
 from planner.charts.gantt import AGGREGATE_ABOVE, GanttOptions, build_gantt, figure_json
 from planner.domain.errors import DependencyCycleError, ValidationError
 from planner.extensions import db
@@ -237,6 +238,7 @@ def gantt(program_id: int):  # type: ignore[no-untyped-def]
                 labels=_labels(),
             ),
         )
+        figure = localize_date_axes(figure, content_lang())
         layout = figure["layout"]
         return figure_json(figure), layout["height"], layout["meta"]["summary"]
 

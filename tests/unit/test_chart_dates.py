@@ -1,0 +1,49 @@
+"""Date axes follow the reader's language (planner/charts/dates.py)."""
+
+from __future__ import annotations
+
+import doctest
+from datetime import date
+
+import planner.charts.dates as dates
+from planner.charts.dates import localize_date_axes
+from planner.charts.metrics import trend_figure
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(dates).failed == 0
+
+
+def test_every_date_axis_gets_the_language_format_and_others_are_left_alone() -> None:
+    figure = {
+        "data": [{"x": ["2026-03-05"], "y": [1]}],
+        "layout": {
+            "xaxis": {"type": "date", "title": {"text": "Date"}},
+            "xaxis2": {"type": "date"},
+            "xaxis3": {"type": "category"},
+            "yaxis": {"type": "linear"},
+        },
+    }
+    zh = localize_date_axes(figure, "zh")["layout"]
+    en = localize_date_axes(figure, "en")["layout"]
+    assert zh["xaxis"]["tickformat"] == zh["xaxis2"]["tickformat"] == "%-m月%-d日\n%Y年"
+    assert en["xaxis"]["tickformat"] == "%b %-d\n%Y"
+    assert zh["xaxis"]["title"] == {"text": "Date"}  # the rest of the axis is kept
+    assert "tickformat" not in zh["xaxis3"] and "tickformat" not in zh["yaxis"]
+    assert "tickformat" not in figure["layout"]["xaxis"]  # the figure given is not changed
+
+
+def test_the_metric_trend_and_the_gantt_draw_date_axes() -> None:
+    from planner.charts.gantt import build_gantt
+    from planner.charts.metrics import PhaseBand, Reading
+
+    trend = trend_figure(
+        readings=[Reading(date(2026, 3, 9), 30.0)],
+        target_steps=[(date(2026, 3, 2), 60.0)],
+        phases=[PhaseBand(1, "Phase 1", date(2026, 3, 2), date(2026, 6, 9))],
+        unit="%",
+    )
+    gantt = build_gantt([], [], [])
+    for figure in (trend, gantt):
+        axis = localize_date_axes(figure, "zh")["layout"]["xaxis"]
+        assert axis["type"] == "date" and axis["hoverformat"] == "%Y年%-m月%-d日"
