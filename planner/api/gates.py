@@ -20,6 +20,7 @@ from planner.api.core import (
     page_response,
 )
 from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.explain import codes
 from planner.explain_text import render
 from planner.models import GateCriterion, GateDecision
 from planner.services import api_support
@@ -35,6 +36,7 @@ EVALUATED = "read-only: evaluated from the program's metrics, milestones and ris
 CRITERION_READ_ONLY = {
     "outcome": EVALUATED,
     "reason": EVALUATED,
+    "reason_codes": EVALUATED,
     **{name: "read-only" for name in ("id", "phase_id", "position")},
 }
 DECISION_READ_ONLY = {
@@ -57,6 +59,7 @@ def _criterion_json(line: gate_service.CriterionLine) -> dict[str, Any]:
         outcome=line.result.outcome,
         # words for people, in the request's language (English unless it asks otherwise)
         reason=render(line.result.reason),
+        reason_codes=list(codes(line.result.reason)),
     )
 
 

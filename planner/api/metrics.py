@@ -18,6 +18,7 @@ from planner.api.core import (
     page_response,
 )
 from planner.domain.errors import ValidationError
+from planner.domain.explain import codes
 from planner.domain.metrics import MetricStatus
 from planner.explain_text import render
 from planner.models import Metric, MetricReading, Program
@@ -33,7 +34,14 @@ COMPUTED = "read-only: judged from the readings against the current phase's targ
 METRIC_READ_ONLY = {
     **{
         name: COMPUTED
-        for name in ("status", "current_target", "latest_value", "latest_day", "status_reason")
+        for name in (
+            "status",
+            "current_target",
+            "latest_value",
+            "latest_day",
+            "status_reason",
+            "status_reason_codes",
+        )
     },
     **{name: "read-only" for name in ("id", "program_id")},
 }
@@ -51,6 +59,7 @@ def _metric_json(metric: Metric, judged: MetricStatus) -> dict[str, Any]:
         latest_value=latest.value if latest else None,
         latest_day=latest.day if latest else None,
         status_reason=render(judged.reason),  # in the request's language
+        status_reason_codes=list(codes(judged.reason)) if judged.reason else [],
     )
 
 

@@ -445,6 +445,9 @@ class MetricOut(Output):
     latest_value: float | None = read_only()
     latest_day: date | None = read_only()
     status_reason: str = read_only()
+    status_reason_codes: list[str] = read_only(
+        description="The reason as stable codes (status_reason words them for people)."
+    )
     version: int
 
 
@@ -525,6 +528,9 @@ class CriterionOut(Output):
     evidence_url: str | None
     outcome: Literal["met", "not_met", "at_risk"] = read_only(description="Evaluated today.")
     reason: str = read_only()
+    reason_codes: list[str] = read_only(
+        description="The reason as stable codes (reason words them for people)."
+    )
     version: int
 
 

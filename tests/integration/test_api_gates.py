@@ -47,6 +47,11 @@ def test_gates_are_evaluated(app, program) -> None:  # type: ignore[no-untyped-d
     assert all(
         c["outcome"] in ("met", "not_met", "at_risk") and c["reason"] for c in first["criteria"]
     )
+    # the same reason for machines: stable dotted codes, as many as the worded clauses need
+    assert all(
+        c["reason_codes"] and all(code.startswith("gate.") for code in c["reason_codes"])
+        for c in first["criteria"]
+    )
     assert api.get(f"/programs/{program.id}/gates/0").get_json() == first
     assert_problem(api.get(f"/programs/{program.id}/gates/7"), 404)
 

@@ -59,6 +59,9 @@ def test_metric_crud(app, db, program) -> None:  # type: ignore[no-untyped-def]
         {"phase_ordinal": 4, "target": 40.5},
     ]
     assert metric["status"] is None and metric["latest_value"] is None and metric["status_reason"]
+    assert metric["status_reason_codes"] and all(
+        code.startswith("metric.") for code in metric["status_reason_codes"]
+    )
     path = f"{url}/{metric['id']}"
     assert api.get(path).get_json() == metric
     listed = api.get(f"{url}?per_page=200").get_json()["items"]
