@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from planner.models.audit import ALWAYS_EXCLUDED, Audited, AuditEvent
 
@@ -82,14 +82,30 @@ def _rows_for(session: Session, actor: str, now: datetime) -> list[dict[str, Any
             if _text(old) == _text(new):
                 continue
             rows.append(row(obj, "update", field=key, old_value=_text(old), new_value=_text(new)))
-    for obj in session.deleted:
-        if isinstance(obj, Audited):
-            rows.append(row(obj, "delete"))
+    # every row the flush deleted: those passed to session.delete(), their cascades, and
+    # the orphans removed from a collection (which never appear in session.deleted)
+    deleted: dict[int, Audited] = {id(obj): obj for obj in session.info.pop(_DELETED, [])}
+    for obj in deleted.values():
+        rows.append(row(obj, "delete"))
     return rows
+
+
+_DELETED = "audit_deleted"
+
+
+def _note_deleted(_mapper: Any, _connection: Any, target: Audited) -> None:
+    session = object_session(target)
+    if session is not None:
+        session.info.setdefault(_DELETED, []).append(target)
+
+
+def _forget_deleted(session: Session, *_args: Any) -> None:
+    session.info.pop(_DELETED, None)
 
 
 def _after_flush(session: Session, _context: Any) -> None:
     if session.info.get("audit_disabled"):
+        _forget_deleted(session)
         return
     rows = _rows_for(session, current_actor(), datetime.now(UTC).replace(tzinfo=None))
     if rows:
@@ -100,3 +116,5 @@ def init_audit() -> None:
     """Listen to every session's flushes (idempotent)."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+        event.listen(Audited, "after_delete", _note_deleted, propagate=True)
+        event.listen(Session, "after_soft_rollback", _forget_deleted)

@@ -75,3 +75,26 @@ def test_stale_version_is_refused_with_who_and_when(db, program, monkeypatch) ->
         check_version(risk, seen_version)
     assert "changed by alice at" in str(caught.value)
     assert caught.value.current_version == seen_version + 1
+
+
+def test_rows_removed_from_a_collection_and_cascaded_deletes_are_recorded(db, program) -> None:  # type: ignore[no-untyped-def]
+    from planner.models.risk import RiskAction
+
+    risk = program.risks[0]
+    risk.actions.append(RiskAction(title="Orphaned", owner="A"))
+    risk.actions.append(RiskAction(title="Cascaded", owner="B"))
+    db.session.commit()
+    orphan_id, cascaded_id = (a.id for a in risk.actions[-2:])
+
+    risk.actions.remove(next(a for a in risk.actions if a.id == orphan_id))  # delete-orphan
+    db.session.commit()
+    assert [e.action for e in events(db, entity="risk_action", entity_id=orphan_id)] == [
+        "create",
+        "delete",
+    ]
+
+    db.session.delete(risk)  # its remaining actions go with it
+    db.session.commit()
+    deleted = events(db, entity="risk_action", entity_id=cascaded_id, action="delete")
+    assert len(deleted) == 1 and deleted[0].program_id == program.id
+    assert len(events(db, entity="risk", entity_id=risk.id, action="delete")) == 1
