@@ -57,16 +57,14 @@ from planner.models import (
     Dependency,
     GateCriterion,
     Membership,
-    Metric,
-    MetricTarget,
     Phase,
     Program,
-    Risk,
     User,
     WorkItem,
 )
 from planner.models.baseline import Baseline, BaselineItem
 from planner.services.plan import record_baseline
+from planner.services.programs import metric_from_playbook, risk_from_playbook
 from planner.services.scheduling import Outcome, program_calendar, reschedule
 
 Format = Literal["mspdi", "csv", "xlsx"]
@@ -362,44 +360,9 @@ def _add_playbook_parts(program: Program, playbook: Playbook, phases: dict[str, 
     """The playbook's risks and metrics, and the gate criteria of its phases that the file
     also has (by key) whose references the program holds."""
     for rank, pb_risk in enumerate(playbook.risks, start=1):
-        program.risks.append(
-            Risk(
-                key=pb_risk.key,
-                rank=rank,
-                title=_en(pb_risk.title),
-                title_zh=_zh(pb_risk.title),
-                description=_en(pb_risk.description),
-                description_zh=_zh(pb_risk.description),
-                category=pb_risk.category,
-                cause=_en(pb_risk.cause),
-                effect=_en(pb_risk.effect),
-                likelihood=pb_risk.likelihood,
-                impact=pb_risk.impact,
-                response=pb_risk.response,
-                mitigation=_en(pb_risk.mitigation),
-                mitigation_zh=_zh(pb_risk.mitigation),
-                status="open",
-            )
-        )
+        program.risks.append(risk_from_playbook(pb_risk, rank))
     for pb_metric in playbook.metrics:
-        program.metrics.append(
-            Metric(
-                key=pb_metric.key,
-                name=_en(pb_metric.name),
-                name_zh=_zh(pb_metric.name),
-                unit=pb_metric.unit,
-                direction=pb_metric.direction,
-                baseline=pb_metric.baseline,
-                owner=pb_metric.owner_role,
-                data_source=pb_metric.data_source,
-                description=_en(pb_metric.description) or None,
-                description_zh=_zh(pb_metric.description),
-                targets=[
-                    MetricTarget(phase_ordinal=ordinal, target=value)
-                    for ordinal, value in sorted(pb_metric.targets.items())
-                ],
-            )
-        )
+        program.metrics.append(metric_from_playbook(pb_metric))
     item_keys = set(
         db.session.scalars(select(WorkItem.key).where(WorkItem.program_id == program.id))
     )

@@ -123,7 +123,7 @@ from planner.services.playbooks import (
     installed_playbooks,
     version_key,
 )
-from planner.services.programs import phase_windows
+from planner.services.programs import metric_from_playbook, phase_windows, risk_from_playbook
 from planner.services.scheduling import program_calendar, reschedule
 
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -1239,24 +1239,8 @@ class _Applier:
     def _add_risk(self, action: UpgradeAction) -> None:
         pb_risk = self.new_risks[action.key]
         rank = max((r.rank or 0 for r in self.rows.risks.values()), default=0) + 1
-        risk = Risk(
-            program_id=self.rows.program.id,
-            key=pb_risk.key,
-            rank=rank,
-            title=_en(pb_risk.title) or pb_risk.key,
-            title_zh=_zh(pb_risk.title),
-            description=_en(pb_risk.description),
-            description_zh=_zh(pb_risk.description),
-            category=pb_risk.category,
-            cause=_en(pb_risk.cause),
-            effect=_en(pb_risk.effect),
-            likelihood=pb_risk.likelihood,
-            impact=pb_risk.impact,
-            response=pb_risk.response,
-            mitigation=_en(pb_risk.mitigation),
-            mitigation_zh=_zh(pb_risk.mitigation),
-            status="open",
-        )
+        risk = risk_from_playbook(pb_risk, rank)
+        risk.program_id = self.rows.program.id
         db.session.add(risk)
         self.rows.risks[risk.key] = risk
 
@@ -1282,23 +1266,8 @@ class _Applier:
 
     def _add_metric(self, action: UpgradeAction) -> None:
         pb_metric = self.new_metrics[action.key]
-        metric = Metric(
-            program_id=self.rows.program.id,
-            key=pb_metric.key,
-            name=_en(pb_metric.name) or pb_metric.key,
-            name_zh=_zh(pb_metric.name),
-            unit=pb_metric.unit,
-            direction=pb_metric.direction,
-            baseline=pb_metric.baseline,
-            owner=pb_metric.owner_role,
-            data_source=pb_metric.data_source,
-            description=_en(pb_metric.description) or None,
-            description_zh=_zh(pb_metric.description),
-            targets=[
-                MetricTarget(phase_ordinal=o, target=v)
-                for o, v in sorted(pb_metric.targets.items())
-            ],
-        )
+        metric = metric_from_playbook(pb_metric)
+        metric.program_id = self.rows.program.id
         db.session.add(metric)
         self.rows.metrics[metric.key] = metric
 

@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.domain.playbook import WEEKDAYS, Milestone, Playbook, Text
+from planner.domain.playbook import Metric as PlaybookMetric
+from planner.domain.playbook import Risk as PlaybookRisk
 from planner.extensions import db
 from planner.models import (
     Dependency,
@@ -32,6 +34,48 @@ def _en(text: Text | None) -> str:
 
 def _zh(text: Text | None) -> str | None:
     return text.zh if text else None
+
+
+def risk_from_playbook(pb_risk: PlaybookRisk, rank: int) -> Risk:
+    """A new open risk from the playbook's checklist (one way for every path that adds
+    playbook risks: a new program, an imported plan, a playbook upgrade)."""
+    return Risk(
+        key=pb_risk.key,
+        rank=rank,
+        title=_en(pb_risk.title) or pb_risk.key,
+        title_zh=_zh(pb_risk.title),
+        description=_en(pb_risk.description),
+        description_zh=_zh(pb_risk.description),
+        category=pb_risk.category,
+        cause=_en(pb_risk.cause),
+        effect=_en(pb_risk.effect),
+        likelihood=pb_risk.likelihood,
+        impact=pb_risk.impact,
+        response=pb_risk.response,
+        mitigation=_en(pb_risk.mitigation),
+        mitigation_zh=_zh(pb_risk.mitigation),
+        status="open",
+    )
+
+
+def metric_from_playbook(pb_metric: PlaybookMetric) -> Metric:
+    """A new metric with its phase targets from the playbook."""
+    return Metric(
+        key=pb_metric.key,
+        name=_en(pb_metric.name) or pb_metric.key,
+        name_zh=_zh(pb_metric.name),
+        unit=pb_metric.unit,
+        direction=pb_metric.direction,
+        baseline=pb_metric.baseline,
+        owner=pb_metric.owner_role,
+        data_source=pb_metric.data_source,
+        description=_en(pb_metric.description) or None,
+        description_zh=_zh(pb_metric.description),
+        targets=[
+            MetricTarget(phase_ordinal=ordinal, target=value)
+            for ordinal, value in sorted(pb_metric.targets.items())
+        ],
+    )
 
 
 def phase_windows(playbook: Playbook, start: date) -> list[tuple[date, date]]:
@@ -143,42 +187,9 @@ def create_program(
                 )
             )
     for rank, pb_risk in enumerate(playbook.risks, start=1):
-        program.risks.append(
-            Risk(
-                key=pb_risk.key,
-                rank=rank,
-                title=_en(pb_risk.title),
-                title_zh=_zh(pb_risk.title),
-                description=_en(pb_risk.description),
-                description_zh=_zh(pb_risk.description),
-                category=pb_risk.category,
-                cause=_en(pb_risk.cause),
-                effect=_en(pb_risk.effect),
-                likelihood=pb_risk.likelihood,
-                impact=pb_risk.impact,
-                response=pb_risk.response,
-                mitigation=_en(pb_risk.mitigation),
-                mitigation_zh=_zh(pb_risk.mitigation),
-                status="open",
-            )
-        )
+        program.risks.append(risk_from_playbook(pb_risk, rank))
     for pb_metric in playbook.metrics:
-        program.metrics.append(
-            Metric(
-                key=pb_metric.key,
-                name=_en(pb_metric.name),
-                name_zh=_zh(pb_metric.name),
-                unit=pb_metric.unit,
-                direction=pb_metric.direction,
-                baseline=pb_metric.baseline,
-                owner=pb_metric.owner_role,
-                data_source=pb_metric.data_source,
-                targets=[
-                    MetricTarget(phase_ordinal=ordinal, target=value)
-                    for ordinal, value in sorted(pb_metric.targets.items())
-                ],
-            )
-        )
+        program.metrics.append(metric_from_playbook(pb_metric))
     db.session.flush()
     reschedule(program)
     return program

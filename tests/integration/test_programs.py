@@ -134,3 +134,14 @@ def test_plotly_is_served_locally(client) -> None:  # type: ignore[no-untyped-de
     response = client.get("/vendor/plotly.min.js")
     assert response.status_code == 200
     assert re.search(rb"plotly", response.data[:2000], re.I)
+
+
+def test_a_new_program_keeps_the_playbook_metric_descriptions(db) -> None:  # type: ignore[no-untyped-def]
+    playbook = get_playbook("crm-four-100-days")
+    program = create_program(playbook, name="N", client="C", start_date=date(2026, 3, 2))
+    db.session.commit()
+    described = {m.key: m.description for m in playbook.metrics if m.description}
+    assert described, "the shipped playbook describes its metrics"
+    stored = {m.key: (m.description, m.description_zh) for m in program.metrics}
+    for key, text in described.items():
+        assert stored[key] == (text.en or text.zh, text.zh)
