@@ -36,7 +36,7 @@ from tests.reliability.servers import (
     prepare,
     wait_for_postgres,
 )
-from tests.reliability.support import edit_form
+from tests.reliability.support import edit_form, machine_faults_allowed
 
 BACKEND = "postgresql" if TEST_DATABASE_URL else "sqlite"
 pytestmark = pytest.mark.slow
@@ -202,6 +202,7 @@ def _new_risk(session: requests.Session, base: str, program: int, title: str) ->
 
 
 def test_postgresql_restart_during_writes(instance) -> None:  # type: ignore[no-untyped-def]
+    machine_faults_allowed()
     cluster = Path("/etc/postgresql")
     version = sorted(p.name for p in cluster.iterdir())[-1] if cluster.exists() else ""
     assert version, "the PostgreSQL server of this machine (Debian cluster) is needed"
@@ -282,6 +283,8 @@ def test_postgresql_restart_during_writes(instance) -> None:  # type: ignore[no-
 
 def test_sqlite_disk_full_during_writes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import make_app
+
+    machine_faults_allowed()
 
     mount = tmp_path / "small-disk"
     mount.mkdir()

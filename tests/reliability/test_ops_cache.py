@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -137,7 +138,11 @@ def _free_port() -> int:
 def redis_url(tmp_path):  # type: ignore[no-untyped-def]
     """A Redis server of the test's own on a free loopback port (stopped afterwards)."""
     server = shutil.which("redis-server")
-    assert server, "redis-server is needed (Debian package redis-server)"
+    if server is None:
+        # .ci/run installs it; elsewhere say clearly what did not run
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs redis-server (Debian package redis-server)")
+        pytest.skip("no redis-server (Debian package redis-server): shared-cache test not run")
     port = _free_port()
     process = subprocess.Popen(  # noqa: S603
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
