@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from planner.charts.risks import exposure_trend_figure, heat_map_figure
 from planner.domain.errors import ImportFormatError, ValidationError
@@ -43,9 +44,11 @@ from planner.forms.risks import (
     choices,
 )
 from planner.i18n import content_lang, format_day, localized
+from planner.ops.cache import derived
 from planner.services import risks as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
+from planner.web.policy import can
 
 bp = Blueprint("risks", __name__)
 
@@ -153,13 +156,31 @@ def _heat_map(program_id: int, view: Any, info: Any, which: str, query: Any) -> 
 @bp.get("/programs/<int:program_id>/risks")
 def register(program_id: int):  # type: ignore[no-untyped-def]
     program = get_program(program_id)
+    can_edit = can("edit", program.id)
+    # a steering room reads the same register: render its body once per program revision,
+    # filters, language and right to edit (today and the locale are part of the key)
+    body_html, status = derived(
+        "risk-register",
+        program.id,
+        lambda: _register_body(program, can_edit),
+        request.query_string.decode("utf-8", "replace"),
+        can_edit,
+    )
+    return render_template(
+        "risks/register.html",
+        program=program,
+        body_html=Markup(body_html),  # nosec B704 - rendered by Jinja with autoescape
+    ), status
+
+
+def _register_body(program: Any, can_edit: bool) -> tuple[str, int]:
     info = service.scale_for(program, content_lang())
     query = service.RegisterQuery.from_args(request.args)
     today = _today()
     view = service.register_view(program, query, info, today)
     maps = [_heat_map(program.id, view, info, which, query) for which in ("inherent", "residual")]
-    return render_template(
-        "risks/register.html",
+    html = render_template(
+        "risks/_register_body.html",
         program=program,
         info=info,
         view=view,
@@ -168,8 +189,10 @@ def register(program_id: int):  # type: ignore[no-untyped-def]
         sortable=SORTABLE,
         levels=LEVELS,
         today=today,
+        can_edit=can_edit,
         **_labels(),
-    ), (400 if view.errors else 200)
+    )
+    return html, (400 if view.errors else 200)
 
 
 # --------------------------------------------------------------------------- one risk

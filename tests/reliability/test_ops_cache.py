@@ -219,3 +219,24 @@ def test_dashboard_body_is_rendered_once_per_revision_and_language(
     changed = client.get(page).get_data(as_text=True)
     assert Stats.misses == misses + 2
     assert changed != first.get_data(as_text=True)
+
+
+def test_risk_register_body_is_shared_per_filters_and_right_to_edit(
+    app, db, login_as, program
+) -> None:  # type: ignore[no-untyped-def]
+    page = f"/programs/{program.id}/risks"
+    lead, viewer = login_as("lead", program), login_as("viewer", program)
+    as_lead = lead.get(page).get_data(as_text=True)
+    misses = Stats.misses
+    assert lead.get(page).get_data(as_text=True) == as_lead and Stats.misses == misses
+    as_viewer = viewer.get(page).get_data(as_text=True)
+    assert Stats.misses == misses + 1  # no right to edit: another entry
+    new_risk = f"/programs/{program.id}/risks/new"
+    assert new_risk in as_lead and new_risk not in as_viewer
+
+    filtered = lead.get(f"{page}?status=closed")
+    assert filtered.status_code == 200 and Stats.misses == misses + 2
+
+    program.risks[0].title = "Retitled while cached"
+    db.session.commit()
+    assert "Retitled while cached" in lead.get(page).get_data(as_text=True)
