@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from planner.charts.dates import localize_date_axes
 from planner.charts.gantt import AGGREGATE_ABOVE, GanttOptions, build_gantt, figure_json
@@ -218,52 +219,55 @@ def _labels() -> dict[str, str]:
 @bp.get("/programs/<int:program_id>/plan/gantt")
 def gantt(program_id: int):  # type: ignore[no-untyped-def]
     program = get_program(program_id)
+    if refresh_if_stale(program) is not None:
+        db.session.commit()  # today moved on: the stored schedule was brought up to date
+    # everything under the header (summary, filters, chart) is the same for every reader
+    # of this revision with the same query and language: rendered once, then shared
+    body_html = derived(
+        "gantt-page",
+        program.id,
+        lambda: _gantt_body(program),
+        request.query_string.decode("utf-8", "replace"),
+    )
+    return render_template(
+        "plan/gantt.html",
+        program=program,
+        body_html=Markup(body_html),  # nosec B704 - rendered by Jinja with autoescape
+        moves=_pop_moves(program),
+    )
+
+
+def _gantt_body(program: Program) -> str:
     view = _load(program)
     arrows = request.args.get("arrows", "critical")
     if arrows not in ("none", "critical", "all"):
         arrows = "critical"
     summary = request.args.get("summary") == "1"
-
-    def draw() -> tuple[str, int, bool]:
-        figure = build_gantt(
-            view.rows,
-            view.links,
-            view.phases,
-            GanttOptions(
-                arrows=arrows,
-                summary=summary,
-                baseline_name=view.baseline.name if view.baseline else None,
-                today=view.today,
-                status_date=view.status_date,
-                labels=_labels(),
-            ),
-        )
-        figure = localize_date_axes(figure, content_lang())
-        layout = figure["layout"]
-        return figure_json(figure), layout["height"], layout["meta"]["summary"]
-
-    # the figure, like the plan it draws, is shared by everyone reading this revision
-    drawn, height, aggregated = derived(
-        "gantt-figure",
-        program.id,
-        draw,
-        view.filters.as_args(),
-        view.baseline.id if view.baseline else 0,
-        arrows,
-        summary,
-        content_lang(),
+    figure = build_gantt(
+        view.rows,
+        view.links,
+        view.phases,
+        GanttOptions(
+            arrows=arrows,
+            summary=summary,
+            baseline_name=view.baseline.name if view.baseline else None,
+            today=view.today,
+            status_date=view.status_date,
+            labels=_labels(),
+        ),
     )
+    figure = localize_date_axes(figure, content_lang())
+    layout = figure["layout"]
     return render_template(
-        "plan/gantt.html",
+        "plan/_gantt_body.html",
         program=program,
         view=view,
-        figure_json=drawn,
-        height=height,
-        aggregated=aggregated,
+        figure_json=figure_json(figure),
+        height=layout["height"],
+        aggregated=layout["meta"]["summary"],
         aggregate_above=AGGREGATE_ABOVE,
         arrows=arrows,
         summary=summary,
-        moves=_pop_moves(program),
         args=_view_args(view),
         gantt_options=True,
     )
