@@ -2,17 +2,193 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from planner.extensions import db
 from planner.models import AuditEvent
 from planner.services.programs import get_program
+from planner.web.assessment import LEVEL_LABELS
 
 bp = Blueprint("history", __name__)
 PAGE_SIZE = 200
+
+# the audit trail stores what changed as codes (the model's entity name, the column); the page
+# shows them in the reader's language; a code missing here is shown as it is
+ENTITY_NAMES = {
+    "program": _l("program"),
+    "membership": _l("membership"),
+    "sharelink": _l("share link"),
+    "api_token": _l("API token"),
+    "feed_token": _l("calendar feed"),
+    "phase": _l("phase"),
+    "workitem": _l("work item"),
+    "dependency": _l("dependency"),
+    "baseline": _l("baseline"),
+    "calendar_day": _l("calendar day"),
+    "risk": _l("risk"),
+    "risk_action": _l("risk action"),
+    "risk_item_link": _l("link between a risk and a work item"),
+    "risk_phase_link": _l("link between a risk and a phase"),
+    "steering_review": _l("steering review"),
+    "review_decision": _l("review decision"),
+    "metric": _l("metric"),
+    "metrictarget": _l("metric target"),
+    "metricreading": _l("metric reading"),
+    "statussettings": _l("status rules"),
+    "gatecriterion": _l("gate criterion"),
+    "gatedecision": _l("gate decision"),
+    "assessment": _l("assessment"),
+    "assessment_indicator": _l("assessment indicator"),
+    "interview": _l("interview"),
+    "interview_score": _l("interview score"),
+    "action_item": _l("assessment action"),
+}
+FIELD_NAMES = {
+    "actual_finish": _l("Actual finish"),
+    "actual_start": _l("Actual start"),
+    "amber_tolerance": _l("Amber tolerance"),
+    "attendees": _l("Attendees"),
+    "baseline": _l("Baseline"),
+    "benchmark": _l("Benchmark"),
+    "categories": _l("Categories"),
+    "category": _l("Category"),
+    "cause": _l("Cause"),
+    "client": _l("Client"),
+    "competitor": _l("Competitor"),
+    "completed_on": _l("Completed"),
+    "conditions": _l("Conditions"),
+    "constraint_date": _l("Constraint date"),
+    "constraint_type": _l("Constraint"),
+    "contingency": _l("Contingency"),
+    "critical": _l("Critical"),
+    "data_source": _l("Data source"),
+    "day": _l("Date"),
+    "decided_by": _l("Decided by"),
+    "decided_on": _l("Decided on"),
+    "decision": _l("Decision"),
+    "deliverable": _l("Deliverable"),
+    "deliverable_zh": _l("Deliverable (Chinese)"),
+    "description": _l("Description"),
+    "description_zh": _l("Description (Chinese)"),
+    "direction": _l("Direction"),
+    "done": _l("Done"),
+    "done_on": _l("Done on"),
+    "due": _l("Due"),
+    "due_date": _l("Due"),
+    "duration_days": _l("Duration (days)"),
+    "duration_minutes": _l("Duration (minutes)"),
+    "effect": _l("Effect"),
+    "evidence": _l("Evidence"),
+    "evidence_url": _l("Evidence link"),
+    "expires_at": _l("Expires"),
+    "goal": _l("Goal"),
+    "goal_zh": _l("Goal (Chinese)"),
+    "held_on": _l("Date"),
+    "horizon": _l("Horizon"),
+    "impact": _l("Impact"),
+    "indicator_key": _l("Indicator"),
+    "interviewee": _l("Interviewee"),
+    "issue_note": _l("Issue note"),
+    "justification": _l("Justification"),
+    "key": _l("Key"),
+    "kind": _l("Type"),
+    "label": _l("Label"),
+    "lag_days": _l("Lag"),
+    "length_days": _l("Length (days)"),
+    "level": _l("Level"),
+    "likelihood": _l("Likelihood"),
+    "met": _l("Met"),
+    "mitigation": _l("Mitigation"),
+    "mitigation_zh": _l("Mitigation (Chinese)"),
+    "name": _l("Name"),
+    "name_zh": _l("Name (Chinese)"),
+    "note": _l("Note"),
+    "notes": _l("Notes"),
+    "occurred_on": _l("Occurred on"),
+    "owner": _l("Owner"),
+    "owner_role": _l("Owner role"),
+    "percent_complete": _l("Percent complete"),
+    "phase_id": _l("Phase"),
+    "phase_ordinal": _l("Phase"),
+    "playbook_id": _l("Playbook"),
+    "playbook_version": _l("Playbook version"),
+    "position": _l("Position"),
+    "predecessor_id": _l("Predecessor"),
+    "priority": _l("Priority"),
+    "proximity_date": _l("Proximity date"),
+    "proximity_phase_id": _l("Proximity phase"),
+    "rank": _l("Rank"),
+    "recorded_at": _l("Recorded at"),
+    "recorded_by": _l("Recorded by"),
+    "reference": _l("Reference"),
+    "replan": _l("Replan"),
+    "residual_impact": _l("Residual impact"),
+    "residual_likelihood": _l("Residual likelihood"),
+    "response": _l("Response"),
+    "result": _l("Result"),
+    "result_zh": _l("Result (Chinese)"),
+    "revoked_at": _l("Revoked"),
+    "role": _l("Role"),
+    "schedule_tolerance_days": _l("Schedule tolerance (days)"),
+    "score": _l("Score"),
+    "start_date": _l("Start date"),
+    "started_on": _l("Started"),
+    "status": _l("Status"),
+    "status_date": _l("Status date"),
+    "successor_id": _l("Successor"),
+    "taken_at": _l("Taken at"),
+    "taken_by": _l("Taken by"),
+    "target": _l("Target"),
+    "text": _l("Criterion"),
+    "text_zh": _l("Criterion (Chinese)"),
+    "title": _l("Title"),
+    "title_zh": _l("Title (Chinese)"),
+    "trigger": _l("Trigger"),
+    "type": _l("Type"),
+    "unit": _l("Unit"),
+    "user_id": _l("User"),
+    "value": _l("Value"),
+    "weight": _l("Weight"),
+    "window_end": _l("Window end"),
+    "window_start": _l("Window start"),
+    "work_item_id": _l("Work item"),
+    "workdays": _l("Working days"),
+    "working": _l("Working day"),
+    "workstream": _l("Workstream"),
+}
+# stored labels that carry a code or an English word (planner/models/assessment.py writes
+# them): an interview's ends with its level, "Wu Hao (front_line)"; an interview score's
+# starts with its interview, "interview 12 · cd-07". Other labels are names, keys and dates.
+INTERVIEW_LEVEL = re.compile(r"\((senior|middle|front_line)\)$")
+SCORE_OF_INTERVIEW = re.compile(r"^interview (\d+) · ")
+
+
+def entity_label(entity: str, label: str) -> str:
+    """The stored label of what changed, with the codes it carries in the reader's language."""
+    if entity == "interview":
+        return INTERVIEW_LEVEL.sub(lambda m: f"({LEVEL_LABELS[m.group(1)]})", label)
+    if entity == "interview_score":
+        return SCORE_OF_INTERVIEW.sub(lambda m: _("interview %(n)s", n=m.group(1)) + " · ", label)
+    return label
+
+
+def shown_actor(actor: str) -> str:
+    """Who made a change; "system" (a change outside a request: the demo loader, a command)
+    in the reader's language."""
+    return _("system") if actor == "system" else actor
+
+
+def shown_value(value: str | None) -> str:
+    """A stored old or new value as the reader reads it (yes/no rather than true/false)."""
+    if value is None:
+        return ""
+    return {"true": _("yes"), "false": _("no")}.get(value, value)
 
 
 def _day(value: str | None) -> date | None:
@@ -65,4 +241,9 @@ def index(program_id: int):  # type: ignore[no-untyped-def]
             "until": args.get("until", ""),
         },
         page_size=PAGE_SIZE,
+        entity_names=ENTITY_NAMES,
+        field_names=FIELD_NAMES,
+        entity_label=entity_label,
+        shown_value=shown_value,
+        shown_actor=shown_actor,
     )

@@ -143,7 +143,8 @@ def known_data() -> language.DataStrings:
     english_only, chinese_only = language.playbook_strings(ROOT / "playbooks")
     data.add(*english_only, *chinese_only)
     demo = [ROOT / "planner" / "demo.py", *sorted((ROOT / "planner" / "demodata").glob("*.py"))]
-    data.add(*language.demo_strings(demo))
+    catalogue = ROOT / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+    data.add(*language.demo_strings(demo, language.interface_messages(catalogue)))
     return data
 
 

@@ -4,7 +4,8 @@ left in the English one, and message ids or format placeholders shown as they ar
 Every visible text counts — navigation, headings, labels, table headers, buttons, cells,
 messages, chart titles and axes (plotly draws them as SVG text) — plus the accessible names a
 screen reader reads out (``aria-label``, ``title``, ``placeholder``, ``alt``). Text inside
-``code``/``kbd`` (item keys, file names) is never interface text.
+``code``/``kbd`` (item keys, file names) is never interface text, nor is a ``textarea``'s
+content (the value of a form field, like an ``input``'s value).
 
 What may stay in the other language, and nothing else:
 - user data and demo data: names of programs, clients, people and accounts, item keys, e-mail
@@ -16,7 +17,7 @@ What may stay in the other language, and nothing else:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,9 @@ COLLECT_JS = """
   while ((node = walker.nextNode())) {
     const parent = node.parentElement;
     if (!parent || !node.nodeValue.trim() || parent.closest(skip)) continue;
+    // a textarea's text is its value (what the user typed or the data saved), like an
+    // input's value: data, never interface text (its label and placeholder still count)
+    if (parent.closest("textarea")) continue;
     if (!owners.has(parent)) owners.set(parent, []);
     owners.get(parent).push(node.nodeValue);
   }
@@ -212,8 +216,13 @@ def playbook_strings(folder: Path) -> tuple[set[str], set[str]]:
     return english_only, chinese_only
 
 
-def demo_strings(paths: Iterable[Path]) -> set[str]:
-    """The texts the demo loader writes (its string literals): demo data, not interface."""
+def demo_strings(paths: Iterable[Path], interface: Collection[str] = ()) -> set[str]:
+    """The texts the demo loader writes (its string literals): demo data, not interface.
+
+    A text of several lines counts line by line too (attendees, one a line, are shown joined
+    by commas), except a line that is also an interface message (``interface``: the
+    catalogue's message ids), which must still be translated wherever the interface shows it.
+    """
     import ast
 
     found: set[str] = set()
@@ -223,4 +232,20 @@ def demo_strings(paths: Iterable[Path]) -> set[str]:
                 text = " ".join(node.value.split())
                 if len(text) > 2 and " " in text:
                     found.add(text)
+                lines = [" ".join(line.split()) for line in node.value.splitlines()]
+                if len(lines) > 1:
+                    found.update(x for x in lines if len(x) > 2 and x not in interface)
+    return found
+
+
+def interface_messages(catalogue: Path) -> set[str]:
+    """The message ids of a gettext catalogue (.po), whitespace normalised."""
+    from babel.messages.pofile import read_po
+
+    with catalogue.open("rb") as handle:
+        messages = read_po(handle)
+    found: set[str] = set()
+    for message in messages:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        found.update(" ".join(str(i).split()) for i in ids if i)
     return found
