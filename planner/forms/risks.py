@@ -62,7 +62,9 @@ FIELD_LABELS = {
     "description_zh": _l("Description (Chinese)"),
     "category": _l("Category"),
     "cause": _l("Cause"),
+    "cause_zh": _l("Cause (Chinese)"),
     "effect": _l("Effect"),
+    "effect_zh": _l("Effect (Chinese)"),
     "owner": _l("Owner"),
     "likelihood": _l("Inherent likelihood"),
     "impact": _l("Inherent impact"),
@@ -115,6 +117,8 @@ class RiskForm(FlaskForm):
     description_zh = TextAreaField(_l("Description (Chinese)"), validators=[Optional()])
     cause = TextAreaField(_l("Cause"), validators=[Optional()])
     effect = TextAreaField(_l("Effect"), validators=[Optional()])
+    cause_zh = TextAreaField(_l("Cause (Chinese)"), validators=[Optional()])
+    effect_zh = TextAreaField(_l("Effect (Chinese)"), validators=[Optional()])
     likelihood = SelectField(_l("Inherent likelihood"), validate_choice=False)
     impact = SelectField(_l("Inherent impact"), validate_choice=False)
     response = SelectField(
@@ -146,7 +150,9 @@ class RiskForm(FlaskForm):
         "description",
         "description_zh",
         "cause",
+        "cause_zh",
         "effect",
+        "effect_zh",
         "likelihood",
         "impact",
         "response",

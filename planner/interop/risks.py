@@ -93,6 +93,8 @@ class RiskRecord:
     title_zh: str | None = None
     description_zh: str | None = None
     mitigation_zh: str | None = None
+    cause_zh: str | None = None
+    effect_zh: str | None = None
     actions: tuple[ActionRecord, ...] = ()
 
     def snapshot(self) -> RiskSnapshot:
@@ -364,6 +366,8 @@ COLUMNS: Final[tuple[Column, ...]] = (
     Column("title_zh", "Title (Chinese)", "标题（中文）", parse_optional_text, 30),
     Column("description_zh", "Description (Chinese)", "描述（中文）", parse_optional_text, 30),
     Column("mitigation_zh", "Mitigation (Chinese)", "缓解措施（中文）", parse_optional_text, 30),
+    Column("cause_zh", "Cause (Chinese)", "原因（中文）", parse_optional_text, 30),
+    Column("effect_zh", "Effect (Chinese)", "后果（中文）", parse_optional_text, 30),
 )
 """The register columns in the order they are written."""
 

@@ -63,7 +63,9 @@ class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
     description_zh: Mapped[str | None] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(64), default="")
     cause: Mapped[str] = mapped_column(Text, default="")
+    cause_zh: Mapped[str | None] = mapped_column(Text)
     effect: Mapped[str] = mapped_column(Text, default="")
+    effect_zh: Mapped[str | None] = mapped_column(Text)
     # the inherent assessment (before the response)
     likelihood: Mapped[int]
     impact: Mapped[int]

@@ -76,7 +76,9 @@ TEXT_FIELDS = (
     "description",
     "description_zh",
     "cause",
+    "cause_zh",
     "effect",
+    "effect_zh",
     "mitigation",
     "mitigation_zh",
     "contingency",
@@ -424,7 +426,9 @@ RISK_FIELDS = (
     "description_zh",
     "category",
     "cause",
+    "cause_zh",
     "effect",
+    "effect_zh",
     "owner",
     "likelihood",
     "impact",
@@ -1045,6 +1049,8 @@ def record_of(risk: Risk) -> risk_files.RiskRecord:
         title_zh=risk.title_zh,
         description_zh=risk.description_zh,
         mitigation_zh=risk.mitigation_zh,
+        cause_zh=risk.cause_zh,
+        effect_zh=risk.effect_zh,
         actions=tuple(
             risk_files.ActionRecord(a.title, a.owner, a.due_date, a.done)
             for a in sorted(risk.actions, key=lambda a: a.id or 0)
@@ -1112,6 +1118,8 @@ _FILE_FIELD_TO_RISK = {
     "title_zh": "title_zh",
     "description_zh": "description_zh",
     "mitigation_zh": "mitigation_zh",
+    "cause_zh": "cause_zh",
+    "effect_zh": "effect_zh",
 }
 
 

@@ -373,8 +373,8 @@ def program_playbook(
 
         for name, en, zh in (
             ("description", risk.description, risk.description_zh),
-            ("cause", risk.cause, src_zh("cause", risk.cause)),
-            ("effect", risk.effect, src_zh("effect", risk.effect)),
+            ("cause", risk.cause, risk.cause_zh or src_zh("cause", risk.cause)),
+            ("effect", risk.effect, risk.effect_zh or src_zh("effect", risk.effect)),
             ("mitigation", risk.mitigation, risk.mitigation_zh),
         ):
             value = text(en, zh)

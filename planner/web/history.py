@@ -106,6 +106,8 @@ FIELD_NAMES = {
     "met": _l("Met"),
     "mitigation": _l("Mitigation"),
     "mitigation_zh": _l("Mitigation (Chinese)"),
+    "cause_zh": _l("Cause (Chinese)"),
+    "effect_zh": _l("Effect (Chinese)"),
     "name": _l("Name"),
     "name_zh": _l("Name (Chinese)"),
     "note": _l("Note"),

@@ -21,8 +21,17 @@ def test_sign_in_and_open_the_demo_overview(journey) -> None:  # type: ignore[no
     page.click("text=Northwind Industrial")
     page.wait_for_selector(".stage-card")
     assert page.locator(".stage-card").count() == 5
-    windows = page.locator(".stage-window").all_inner_texts()
-    assert all(re.match(r"\d{4}-\d{2}-\d{2} → \d{4}-\d{2}-\d{2}", w) for w in windows)
+    # each stage's window: two days shown the reader's way, machine-readable in <time>
+    windows = page.locator(".stage-window")
+    for n in range(windows.count()):
+        days = (
+            windows.nth(n)
+            .locator("time")
+            .evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
+        )
+        assert len(days) == 2 and days[0] <= days[1], days
+        assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in days), days
+        assert "→" in windows.nth(n).inner_text()
     journey.shot("overview")
     journey.check_page()
 

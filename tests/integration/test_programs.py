@@ -145,3 +145,17 @@ def test_a_new_program_keeps_the_playbook_metric_descriptions(db) -> None:  # ty
     stored = {m.key: (m.description, m.description_zh) for m in program.metrics}
     for key, text in described.items():
         assert stored[key] == (text.en or text.zh, text.zh)
+
+
+def test_risk_cause_and_effect_show_in_the_reader_language(client, db) -> None:  # type: ignore[no-untyped-def]
+    playbook = get_playbook("crm-four-100-days")
+    program = create_program(playbook, name="N", client="C", start_date=date(2026, 3, 2))
+    db.session.commit()
+    pb_risk = next(r for r in playbook.risks if r.cause and r.cause.zh and r.effect and r.effect.zh)
+    risk = next(r for r in program.risks if r.key == pb_risk.key)
+    assert (risk.cause_zh, risk.effect_zh) == (pb_risk.cause.zh, pb_risk.effect.zh)
+    page = f"/programs/{program.id}/risks/{risk.id}"
+    english = client.get(page).get_data(as_text=True)
+    chinese = client.get(page, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert pb_risk.cause.en in english and pb_risk.cause.zh not in english
+    assert pb_risk.cause.zh in chinese and pb_risk.effect.zh in chinese
