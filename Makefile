@@ -24,7 +24,7 @@ $(CATALOGUE).mo: $(CATALOGUE).po $(BIN)/.installed
 
 # after changing user-facing strings: refresh the catalogue, then translate the new entries
 messages: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching
 
 demo: install

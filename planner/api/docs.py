@@ -8,12 +8,14 @@ import re
 from typing import Any
 
 from flask import Response, abort, current_app, render_template, request, url_for
+from flask_babel import gettext
 from markupsafe import Markup, escape
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, PathConverter, Rule
 
 from planner.api import bp
 from planner.api.core import OPERATIONS, json_response
+from planner.api.markers import N_
 from planner.api.openapi import TAGS, build_document, roles_for
 from planner.api.problems import PROBLEM_HELP, PROBLEMS
 
@@ -43,8 +45,9 @@ def index() -> Response:
 
 
 def _inline(text: str) -> Markup:
-    """Escape ``text`` and show its `backticked` parts as code."""
-    escaped = str(escape(text))
+    """``text`` in the page's language (it is a message of the catalogue: planner/api marks
+    them with N_), escaped, its `backticked` parts shown as code."""
+    escaped = str(escape(gettext(text))) if text else ""
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))  # nosec B704
 
 
@@ -59,39 +62,91 @@ def _number(value: float) -> str:
     return str(value)
 
 
-def type_text(schema: dict[str, Any]) -> tuple[str, list[str]]:
-    """A schema as a short phrase (``"integer 1–5 or null"``), and the schemas it names."""
+# JSON Schema type and format names as the page words them
+TYPE_NAMES = {
+    "string": N_("string"),
+    "integer": N_("integer"),
+    "number": N_("number"),
+    "boolean": N_("boolean"),
+    "null": N_("null"),
+    "any": N_("any"),
+    "object": N_("object"),
+    "date": N_("date"),
+    "date-time": N_("date-time"),
+}
+# where a parameter goes
+PARAMETER_PLACES = {"path": N_("path"), "query": N_("query")}
+# the tags (the docs page's section titles); the anchors keep the tags themselves
+TAG_TITLES = {
+    "account": N_("Account"),
+    "programs": N_("Programs"),
+    "phases": N_("Phases"),
+    "work items": N_("Work items"),
+    "dependencies": N_("Dependencies"),
+    "risks": N_("Risks"),
+    "metrics": N_("Metrics"),
+    "readings": N_("Readings"),
+    "gates": N_("Gates"),
+    "gate criteria": N_("Gate criteria"),
+    "gate decisions": N_("Gate decisions"),
+}
+
+
+def _type_name(name: str) -> str:
+    return gettext(TYPE_NAMES[name]) if name in TYPE_NAMES else name
+
+
+def _code(value: Any) -> Markup:
+    """A value a program sends or receives, as code (``"on_hold"`` → <code>on_hold</code>)."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return Markup("<code>%s</code>") % text
+
+
+def type_text(schema: dict[str, Any]) -> tuple[Markup, list[str]]:
+    """A schema as a short phrase (``"integer 1–5 or null"``) in the page's language, values
+    a program sends shown as code, and the schemas it names."""
     if "$ref" in schema:
         name = _ref_name(schema["$ref"])
-        return name, [name]
+        return escape(name), [name]
     if "anyOf" in schema:
         texts, refs = [], []
         for option in schema["anyOf"]:
             text, names = type_text(option)
             texts.append(text)
             refs += names
-        return " or ".join(texts), refs
+        return (Markup(" %s ") % gettext("or")).join(texts), refs
     if "enum" in schema:
-        return "one of " + ", ".join(json.dumps(v) for v in schema["enum"]), []
+        values = Markup(", ").join(_code(v) for v in schema["enum"])
+        return escape(gettext("one of %(values)s")) % {"values": values}, []
     kind = schema.get("type", "any")
     if kind == "array":
         text, refs = type_text(schema.get("items", {}))
-        limit = f" (at most {schema['maxItems']})" if "maxItems" in schema else ""
-        return f"array of {text}{limit}", refs
+        phrase = escape(gettext("array of %(type)s")) % {"type": text}
+        if "maxItems" in schema:
+            limit = escape(gettext("at most %(count)s")) % {"count": _number(schema["maxItems"])}
+            phrase = Markup("%s (%s)") % (phrase, limit)
+        return phrase, refs
     if kind == "string":
-        text = schema.get("format", "string")
+        text = escape(_type_name(schema.get("format", "string")))
         if "maxLength" in schema:
             low = schema.get("minLength", 0)
-            text += f", {low}–{schema['maxLength']} characters"
+            length = gettext("%(low)s–%(high)s characters") % {
+                "low": low,
+                "high": schema["maxLength"],
+            }
+            text = Markup("%s, %s") % (text, length)
         if "pattern" in schema:
-            text += f", matching {schema['pattern']}"
+            pattern = escape(gettext("matching %(pattern)s")) % {
+                "pattern": _code(schema["pattern"])
+            }
+            text = Markup("%s, %s") % (text, pattern)
         return text, []
     if kind in ("integer", "number"):
         low, high = schema.get("minimum"), schema.get("maximum")
         if low is not None and high is not None:
-            return f"{kind} {_number(low)}–{_number(high)}", []
-        return kind, []
-    return str(kind), []
+            return escape(f"{_type_name(kind)} {_number(low)}–{_number(high)}"), []
+        return escape(_type_name(kind)), []
+    return escape(_type_name(str(kind))), []
 
 
 def _fields(schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -114,6 +169,11 @@ def _fields(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _title(status: int) -> str:
+    title = PROBLEMS.get(status, ("", ""))[1]
+    return gettext(title) if title else ""
+
+
 def docs_context() -> dict[str, Any]:
     document = build_document()
     components = document["components"]["schemas"]
@@ -127,7 +187,7 @@ def docs_context() -> dict[str, Any]:
             parameters.append(
                 {
                     "name": parameter["name"],
-                    "in": parameter["in"],
+                    "in": gettext(PARAMETER_PLACES.get(parameter["in"], parameter["in"])),
                     "type": text,
                     "required": parameter["required"],
                     "default": parameter["schema"].get("default"),
@@ -146,7 +206,7 @@ def docs_context() -> dict[str, Any]:
                     "status": status,
                     "schema": _ref_name(schema["$ref"]) if schema else None,
                     "slug": PROBLEMS.get(int(status), ("", ""))[0] if int(status) >= 400 else "",
-                    "title": PROBLEMS.get(int(status), ("", ""))[1],
+                    "title": _title(int(status)),
                 }
             )
         by_tag.setdefault(op.tag, []).append(
@@ -154,9 +214,9 @@ def docs_context() -> dict[str, Any]:
                 "method": op.method,
                 "path": op.path,
                 "anchor": op.endpoint,
-                "summary": op.summary,
+                "summary": gettext(op.summary),
                 "description": _inline(op.description),
-                "roles": roles_for(op.requirement),
+                "roles": roles_for(op.requirement, gettext),
                 "requirement": op.requirement,
                 "parameters": parameters,
                 "body": body,
@@ -165,7 +225,14 @@ def docs_context() -> dict[str, Any]:
         )
     order = {tag: n for n, tag in enumerate(TAGS)}
     for tag, ops in sorted(by_tag.items(), key=lambda kv: order.get(kv[0], len(order))):
-        sections.append({"tag": tag, "description": TAGS.get(tag, ""), "operations": ops})
+        sections.append(
+            {
+                "tag": tag,
+                "title": gettext(TAG_TITLES[tag]) if tag in TAG_TITLES else tag.capitalize(),
+                "description": _inline(TAGS.get(tag, "")),
+                "operations": ops,
+            }
+        )
     schemas = [
         {
             "name": name,
@@ -175,11 +242,20 @@ def docs_context() -> dict[str, Any]:
         for name, schema in sorted(components.items())
     ]
     problems = [
-        {"status": status, "slug": slug, "title": title, "help": _inline(PROBLEM_HELP[status])}
+        {
+            "status": status,
+            "slug": slug,
+            "title": gettext(title),
+            "help": _inline(PROBLEM_HELP[status]),
+        }
         for status, (slug, title) in PROBLEMS.items()
     ]
+    info = document["info"]
     return {
         "document": document,
+        "title": gettext(info["title"]),
+        # paragraphs of the overview, `backticked` parts as code
+        "overview": [_inline(part) for part in gettext(info["description"]).split("\n\n")],
         "sections": sections,
         "schemas": schemas,
         "problems": problems,

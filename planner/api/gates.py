@@ -19,6 +19,7 @@ from planner.api.core import (
     operation,
     page_response,
 )
+from planner.api.markers import N_
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.domain.explain import codes
 from planner.explain_text import render
@@ -97,15 +98,17 @@ def _line(program_id: int, ordinal: int, criterion_id: int) -> gate_service.Crit
 @operation(
     "GET",
     f"{PROGRAM}/gates",
-    summary="List gates, evaluated today",
+    summary=N_("List gates, evaluated today"),
+    description=N_(
+        "One gate per phase, by ordinal: each criterion's outcome, the overall verdict (pass, at "
+        "risk, fail) and the latest decision."
+    ),
     tag="gates",
     requirement="read",
     query=s.PageQuery,
     response=s.page_of(s.GateOut),
 )
 def list_gates(program_id: int, query: s.PageQuery) -> Response:
-    """One gate per phase, by ordinal: each criterion's outcome, the overall verdict (pass,
-    at risk, fail) and the latest decision."""
     _program, reports = gate_service.gate_reports(program_id, date.today())
     page = api_support.slice_list(reports, query.page, query.per_page)
     return page_response([_gate_json(r) for r in page.rows], page, query)
@@ -114,7 +117,7 @@ def list_gates(program_id: int, query: s.PageQuery) -> Response:
 @operation(
     "GET",
     GATE,
-    summary="Read a gate, evaluated today",
+    summary=N_("Read a gate, evaluated today"),
     tag="gates",
     requirement="read",
     response=s.GateOut,
@@ -172,7 +175,7 @@ def _criterion_input(body: Any, row: GateCriterion | None) -> gate_service.Crite
 @operation(
     "GET",
     f"{GATE}/criteria",
-    summary="List a gate's criteria",
+    summary=N_("List a gate's criteria"),
     tag="gate criteria",
     requirement="read",
     query=s.PageQuery,
@@ -187,7 +190,11 @@ def list_criteria(program_id: int, ordinal: int, query: s.PageQuery) -> Response
 @operation(
     "POST",
     f"{GATE}/criteria",
-    summary="Add a criterion to a gate",
+    summary=N_("Add a criterion to a gate"),
+    description=N_(
+        "A metric target met (`metric`), milestones done (`milestones`), no open risk above a "
+        "band (`band`), or a manual statement (`text`, judged with `met` and evidence)."
+    ),
     tag="gate criteria",
     requirement="manage",
     body=s.CriterionCreate,
@@ -197,8 +204,6 @@ def list_criteria(program_id: int, ordinal: int, query: s.PageQuery) -> Response
     default_field="kind",
 )
 def create_criterion(program_id: int, ordinal: int, body: s.CriterionCreate) -> Response:
-    """A metric target met (`metric`), milestones done (`milestones`), no open risk above a
-    band (`band`), or a manual statement (`text`, judged with `met` and evidence)."""
     program = gate_service.load_program(program_id)
     phase = gate_service.phase_by_ordinal(program, ordinal)
     row = gate_service.save_criterion(program, phase, _criterion_input(body, None))
@@ -214,7 +219,7 @@ def create_criterion(program_id: int, ordinal: int, body: s.CriterionCreate) -> 
 @operation(
     "GET",
     CRITERION,
-    summary="Read a criterion",
+    summary=N_("Read a criterion"),
     tag="gate criteria",
     requirement="read",
     response=s.CriterionOut,
@@ -226,7 +231,10 @@ def get_criterion(program_id: int, ordinal: int, criterion_id: int) -> Response:
 @operation(
     "PATCH",
     CRITERION,
-    summary="Change a criterion",
+    summary=N_("Change a criterion"),
+    description=N_(
+        "Only the fields sent change (e.g. `met` and `evidence` of a manual criterion)."
+    ),
     tag="gate criteria",
     requirement="manage",
     body=s.CriterionUpdate,
@@ -237,7 +245,6 @@ def get_criterion(program_id: int, ordinal: int, criterion_id: int) -> Response:
 def update_criterion(
     program_id: int, ordinal: int, criterion_id: int, body: s.CriterionUpdate
 ) -> Response:
-    """Only the fields sent change (e.g. `met` and `evidence` of a manual criterion)."""
     program = gate_service.load_program(program_id)
     phase = gate_service.phase_by_ordinal(program, ordinal)
     row = gate_service.get_criterion(phase, criterion_id)
@@ -249,7 +256,7 @@ def update_criterion(
 @operation(
     "DELETE",
     CRITERION,
-    summary="Remove a criterion",
+    summary=N_("Remove a criterion"),
     tag="gate criteria",
     requirement="manage",
     query=s.VersionQuery,
@@ -272,14 +279,14 @@ def delete_criterion(
 @operation(
     "GET",
     f"{GATE}/decisions",
-    summary="List a gate's decisions",
+    summary=N_("List a gate's decisions"),
+    description=N_("Newest first: the first one is the decision in force."),
     tag="gate decisions",
     requirement="read",
     query=s.PageQuery,
     response=s.page_of(s.DecisionOut),
 )
 def list_decisions(program_id: int, ordinal: int, query: s.PageQuery) -> Response:
-    """Newest first: the first one is the decision in force."""
     program = gate_service.load_program(program_id)
     phase = gate_service.phase_by_ordinal(program, ordinal)
     statement = api_support.decisions_query(program, phase)
@@ -290,7 +297,12 @@ def list_decisions(program_id: int, ordinal: int, query: s.PageQuery) -> Respons
 @operation(
     "POST",
     f"{GATE}/decisions",
-    summary="Record a gate decision",
+    summary=N_("Record a gate decision"),
+    description=N_(
+        "Go, conditional go (with conditions and a due date) or no-go (with a replan). The gate "
+        "is evaluated now and its verdict recorded with the decision; a go while a criterion is "
+        "unmet needs a justification."
+    ),
     tag="gate decisions",
     requirement="decide",
     body=s.DecisionCreate,
@@ -300,9 +312,6 @@ def list_decisions(program_id: int, ordinal: int, query: s.PageQuery) -> Respons
     default_field="kind",
 )
 def create_decision(program_id: int, ordinal: int, body: s.DecisionCreate) -> Response:
-    """Go, conditional go (with conditions and a due date) or no-go (with a replan). The
-    gate is evaluated now and its verdict recorded with the decision; a go while a criterion
-    is unmet needs a justification."""
     program = gate_service.load_program(program_id)
     phase = gate_service.phase_by_ordinal(program, ordinal)
     today = date.today()
@@ -329,7 +338,7 @@ def create_decision(program_id: int, ordinal: int, body: s.DecisionCreate) -> Re
 @operation(
     "GET",
     DECISION,
-    summary="Read a decision",
+    summary=N_("Read a decision"),
     tag="gate decisions",
     requirement="read",
     response=s.DecisionOut,

@@ -17,6 +17,7 @@ from planner.api.core import (
     operation,
     page_response,
 )
+from planner.api.markers import N_
 from planner.domain.errors import ValidationError
 from planner.domain.explain import codes
 from planner.domain.metrics import MetricStatus
@@ -127,14 +128,16 @@ def _save(program: Program, body: Any, metric: Metric | None, version: int | Non
 @operation(
     "GET",
     f"{PROGRAM}/metrics",
-    summary="List metrics",
+    summary=N_("List metrics"),
+    description=N_(
+        "The program's metrics by id, each judged today against the current phase's target."
+    ),
     tag="metrics",
     requirement="read",
     query=s.PageQuery,
     response=s.page_of(s.MetricOut),
 )
 def list_metrics(program_id: int, query: s.PageQuery) -> Response:
-    """The program's metrics by id, each judged today against the current phase's target."""
     program = get_program(program_id)
     rows = metric_service.metric_rows(program, date.today())
     page = api_support.slice_list(rows, query.page, query.per_page)
@@ -144,7 +147,7 @@ def list_metrics(program_id: int, query: s.PageQuery) -> Response:
 @operation(
     "POST",
     f"{PROGRAM}/metrics",
-    summary="Define a metric",
+    summary=N_("Define a metric"),
     tag="metrics",
     requirement="manage",
     body=s.MetricCreate,
@@ -165,7 +168,7 @@ def create_metric(program_id: int, body: s.MetricCreate) -> Response:
 @operation(
     "GET",
     METRIC,
-    summary="Read a metric",
+    summary=N_("Read a metric"),
     tag="metrics",
     requirement="read",
     response=s.MetricOut,
@@ -178,7 +181,11 @@ def get_metric(program_id: int, metric_id: int) -> Response:
 @operation(
     "PATCH",
     METRIC,
-    summary="Change a metric",
+    summary=N_("Change a metric"),
+    description=N_(
+        "Only the fields sent change; `targets`, when sent, replaces every target. Renaming the "
+        "key carries the gate criteria that measure the metric along."
+    ),
     tag="metrics",
     requirement="manage",
     body=s.MetricUpdate,
@@ -187,8 +194,6 @@ def get_metric(program_id: int, metric_id: int) -> Response:
     default_field="version",
 )
 def update_metric(program_id: int, metric_id: int, body: s.MetricUpdate) -> Response:
-    """Only the fields sent change; `targets`, when sent, replaces every target. Renaming the
-    key carries the gate criteria that measure the metric along."""
     program = get_program(program_id)
     metric = metric_service.get_metric(program, metric_id)
     check_version(metric, body.version)
@@ -199,15 +204,17 @@ def update_metric(program_id: int, metric_id: int, body: s.MetricUpdate) -> Resp
 @operation(
     "DELETE",
     METRIC,
-    summary="Delete a metric",
+    summary=N_("Delete a metric"),
+    description=N_(
+        "Delete the metric with its targets and readings; refused (409) while a gate criterion "
+        "measures it."
+    ),
     tag="metrics",
     requirement="manage",
     query=s.VersionQuery,
     status=204,
 )
 def delete_metric(program_id: int, metric_id: int, query: s.VersionQuery) -> Response:
-    """Delete the metric with its targets and readings; refused (409) while a gate criterion
-    measures it."""
     program = get_program(program_id)
     metric = metric_service.get_metric(program, metric_id)
     api_support.delete_metric(program, metric, query.version)
@@ -225,14 +232,14 @@ def _reading(program: Program, metric_id: int, reading_id: int) -> tuple[Metric,
 @operation(
     "GET",
     f"{METRIC}/readings",
-    summary="List a metric's readings",
+    summary=N_("List a metric's readings"),
+    description=N_("Readings by day, optionally between `since` and `until` (both included)."),
     tag="readings",
     requirement="read",
     query=s.ReadingQuery,
     response=s.page_of(s.ReadingOut),
 )
 def list_readings(program_id: int, metric_id: int, query: s.ReadingQuery) -> Response:
-    """Readings by day, optionally between `since` and `until` (both included)."""
     program = get_program(program_id)
     metric = metric_service.get_metric(program, metric_id)
     statement = api_support.readings_query(metric, query.since, query.until)
@@ -243,7 +250,10 @@ def list_readings(program_id: int, metric_id: int, query: s.ReadingQuery) -> Res
 @operation(
     "POST",
     f"{METRIC}/readings",
-    summary="Record a reading",
+    summary=N_("Record a reading"),
+    description=N_(
+        "One reading per day, within the program's window; a percentage stays within 0–100."
+    ),
     tag="readings",
     requirement="edit",
     body=s.ReadingCreate,
@@ -254,7 +264,6 @@ def list_readings(program_id: int, metric_id: int, query: s.ReadingQuery) -> Res
     default_field="value",
 )
 def create_reading(program_id: int, metric_id: int, body: s.ReadingCreate) -> Response:
-    """One reading per day, within the program's window; a percentage stays within 0–100."""
     program = get_program(program_id)
     metric = metric_service.get_metric(program, metric_id)
     reading = metric_service.add_reading(program, metric, body.day, body.value, body.note)
@@ -270,7 +279,7 @@ def create_reading(program_id: int, metric_id: int, body: s.ReadingCreate) -> Re
 @operation(
     "GET",
     READING,
-    summary="Read a reading",
+    summary=N_("Read a reading"),
     tag="readings",
     requirement="read",
     response=s.ReadingOut,
@@ -283,7 +292,7 @@ def get_reading(program_id: int, metric_id: int, reading_id: int) -> Response:
 @operation(
     "PATCH",
     READING,
-    summary="Change a reading",
+    summary=N_("Change a reading"),
     tag="readings",
     requirement="edit",
     body=s.ReadingUpdate,
@@ -313,7 +322,7 @@ def update_reading(
 @operation(
     "DELETE",
     READING,
-    summary="Delete a reading",
+    summary=N_("Delete a reading"),
     tag="readings",
     requirement="edit",
     query=s.VersionQuery,

@@ -7,46 +7,94 @@ schemas go into ``components/schemas`` as they are.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from planner.api.core import MAX_BODY_BYTES, MAX_ID, MAX_ORDINAL, OPERATIONS, Operation
+from planner.api.markers import N_
 from planner.api.problems import PROBLEM_HELP, PROBLEM_MEDIA_TYPE, PROBLEMS
 from planner.api.schemas import Problem
 from planner.domain.access import CAPABILITIES
 
 REF = "#/components/schemas/{model}"
 TAGS = {
-    "account": "The token's own user.",
-    "programs": "A client's CRM rollout, instantiated from a playbook.",
-    "phases": "The diagnosis stage and the 100-day phases (their windows come from the playbook).",
-    "work items": "Tasks and milestones. The schedule's fields are computed by the critical "
-    "path method after every change and cannot be written.",
-    "dependencies": "Predecessor → successor links, FS/SS/FF/SF with a lag in working days.",
-    "risks": "The risk register: inherent and residual likelihood × impact.",
-    "metrics": "Adoption and benefit measures with a target per phase.",
-    "readings": "A metric's values over time.",
-    "gates": "Each phase's exit gate, evaluated live.",
-    "gate criteria": "What must be true to pass a gate.",
-    "gate decisions": "The steering committee's go / conditional go / no-go, with the gate's "
-    "evaluation of record.",
+    "account": N_("The token's own user."),
+    "programs": N_("A client's CRM rollout, instantiated from a playbook."),
+    "phases": N_(
+        "The diagnosis stage and the 100-day phases (their windows come from the playbook)."
+    ),
+    "work items": N_(
+        "Tasks and milestones. The schedule's fields are computed by the critical "
+        "path method after every change and cannot be written."
+    ),
+    "dependencies": N_("Predecessor → successor links, FS/SS/FF/SF with a lag in working days."),
+    "risks": N_("The risk register: inherent and residual likelihood × impact."),
+    "metrics": N_("Adoption and benefit measures with a target per phase."),
+    "readings": N_("A metric's values over time."),
+    "gates": N_("Each phase's exit gate, evaluated live."),
+    "gate criteria": N_("What must be true to pass a gate."),
+    "gate decisions": N_(
+        "The steering committee's go / conditional go / no-go, with the gate's "
+        "evaluation of record."
+    ),
+}
+INFO_DESCRIPTION = N_(
+    "Programs, phases, work items, dependencies, risks, metrics and readings, and "
+    "gates of the CRM Rollout Planner.\n\n"
+    "Authenticate every request with a personal token: "
+    "`Authorization: Bearer <token>` (create tokens at /account/tokens). A token "
+    "acts with its owner's roles, as in the pages; a program you are not a member "
+    "of answers 404.\n\n"
+    "Lists are paginated (`page`, `per_page` ≤ 200; `next`/`prev` in the body and "
+    "the `Link` header) in a stable order. Updates are PATCH with the `version` "
+    "you read: a stale one answers 409 with `current_version`. Errors are RFC 9457 "
+    "problem details naming the field at fault."
+)
+# the ids in paths, each its own message (the docs page translates them)
+ID_DESCRIPTIONS = {
+    "program_id": N_("The program's id."),
+    "phase_id": N_("The phase's id."),
+    "item_id": N_("The item's id."),
+    "dependency_id": N_("The dependency's id."),
+    "risk_id": N_("The risk's id."),
+    "metric_id": N_("The metric's id."),
+    "reading_id": N_("The reading's id."),
+    "criterion_id": N_("The criterion's id."),
+    "decision_id": N_("The decision's id."),
 }
 PATH_PARAMETERS = {
-    "ordinal": ({"type": "integer", "minimum": 0, "maximum": MAX_ORDINAL}, "The phase's ordinal."),
+    "ordinal": (
+        {"type": "integer", "minimum": 0, "maximum": MAX_ORDINAL},
+        N_("The phase's ordinal."),
+    ),
 }
 
 
-def roles_for(requirement: str) -> str:
+# role names as the pages word them (the same messages as templates/members/index.html)
+ROLE_LABELS = {
+    "lead": N_("Lead"),
+    "member": N_("Member"),
+    "steering": N_("Steering committee"),
+    "viewer": N_("Viewer"),
+}
+
+
+def roles_for(requirement: str, translate: Callable[[str], str] | None = None) -> str:
+    """Who may call an operation with ``requirement``: in English with the role codes (for
+    openapi.json), or worded by ``translate`` (gettext) for the docs page."""
+    tr = translate or (lambda text: text)
     if requirement == "signed_in":
-        return "any signed-in user"
+        return tr(N_("any signed-in user"))
     if requirement == "admin":
-        return "site administrators"
+        return tr(N_("site administrators"))
     if requirement == "public":
-        return "anyone"
+        return tr(N_("anyone"))
     roles = [role for role, caps in CAPABILITIES.items() if requirement in caps]
-    return ", ".join(roles) + " (and site administrators)"
+    names = [tr(ROLE_LABELS.get(role, role)) if translate else role for role in roles]
+    return tr(N_("%(roles)s (and site administrators)")) % {"roles": ", ".join(names)}
 
 
 def _models() -> list[tuple[type[BaseModel], str]]:
@@ -91,7 +139,9 @@ def _path_parameters(op: Operation) -> list[dict[str, Any]]:
             name,
             (
                 {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-                f"The {name.removesuffix('_id').replace('_', ' ')}'s id.",
+                ID_DESCRIPTIONS.get(
+                    name, f"The {name.removesuffix('_id').replace('_', ' ')}'s id."
+                ),
             ),
         )
         parameters.append(
@@ -181,20 +231,9 @@ def build_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "CRM Rollout Planner API",
+            "title": N_("CRM Rollout Planner API"),
             "version": "1.0.0",
-            "description": (
-                "Programs, phases, work items, dependencies, risks, metrics and readings, and "
-                "gates of the CRM Rollout Planner.\n\n"
-                "Authenticate every request with a personal token: "
-                "`Authorization: Bearer <token>` (create tokens at /account/tokens). A token "
-                "acts with its owner's roles, as in the pages; a program you are not a member "
-                "of answers 404.\n\n"
-                "Lists are paginated (`page`, `per_page` ≤ 200; `next`/`prev` in the body and "
-                "the `Link` header) in a stable order. Updates are PATCH with the `version` "
-                "you read: a stale one answers 409 with `current_version`. Errors are RFC 9457 "
-                "problem details naming the field at fault."
-            ),
+            "description": INFO_DESCRIPTION,
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}],

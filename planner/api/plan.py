@@ -12,6 +12,7 @@ from flask import Response
 
 from planner.api import schemas as s
 from planner.api.core import ID, created, dump, json_response, no_content, operation, page_response
+from planner.api.markers import N_
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.models import Dependency, WorkItem
 from planner.services import api_support
@@ -48,14 +49,14 @@ DEPENDENCY_ALIASES = {
 @operation(
     "GET",
     f"{PROGRAM}/phases",
-    summary="List phases",
+    summary=N_("List phases"),
+    description=N_("The diagnosis stage and the phases, by ordinal."),
     tag="phases",
     requirement="read",
     query=s.PageQuery,
     response=s.page_of(s.PhaseOut),
 )
 def list_phases(program_id: int, query: s.PageQuery) -> Response:
-    """The diagnosis stage and the phases, by ordinal."""
     program = get_program(program_id)
     page = api_support.paginate(api_support.phases_query(program), query.page, query.per_page)
     return page_response([dump(s.PhaseOut, p) for p in page.rows], page, query)
@@ -64,7 +65,7 @@ def list_phases(program_id: int, query: s.PageQuery) -> Response:
 @operation(
     "GET",
     f"{PROGRAM}/phases/<{ID}:phase_id>",
-    summary="Read a phase",
+    summary=N_("Read a phase"),
     tag="phases",
     requirement="read",
     response=s.PhaseOut,
@@ -116,15 +117,17 @@ def _set_progress(program: Any, item: WorkItem, body: Any) -> None:
 @operation(
     "GET",
     f"{PROGRAM}/work-items",
-    summary="List work items",
+    summary=N_("List work items"),
+    description=N_(
+        "Tasks and milestones in plan order, with their computed schedule; filter by phase, "
+        "workstream, kind, or critical."
+    ),
     tag="work items",
     requirement="read",
     query=s.WorkItemQuery,
     response=s.page_of(s.WorkItemOut),
 )
 def list_work_items(program_id: int, query: s.WorkItemQuery) -> Response:
-    """Tasks and milestones in plan order, with their computed schedule; filter by phase,
-    workstream, kind, or critical."""
     program = get_program(program_id)
     refresh_if_stale(program)
     statement = api_support.work_items_query(
@@ -141,7 +144,8 @@ def list_work_items(program_id: int, query: s.WorkItemQuery) -> Response:
 @operation(
     "POST",
     f"{PROGRAM}/work-items",
-    summary="Add a work item",
+    summary=N_("Add a work item"),
+    description=N_("Add a task or milestone to a phase; the schedule is recomputed."),
     tag="work items",
     requirement="edit",
     body=s.WorkItemCreate,
@@ -152,7 +156,6 @@ def list_work_items(program_id: int, query: s.WorkItemQuery) -> Response:
     default_field="key",
 )
 def create_work_item(program_id: int, body: s.WorkItemCreate) -> Response:
-    """Add a task or milestone to a phase; the schedule is recomputed."""
     program = get_program(program_id)
     item, _outcome = plan_service.add_item(
         program,
@@ -171,7 +174,7 @@ def create_work_item(program_id: int, body: s.WorkItemCreate) -> Response:
 @operation(
     "GET",
     ITEM,
-    summary="Read a work item",
+    summary=N_("Read a work item"),
     tag="work items",
     requirement="read",
     response=s.WorkItemOut,
@@ -185,7 +188,12 @@ def get_work_item(program_id: int, item_id: int) -> Response:
 @operation(
     "PATCH",
     ITEM,
-    summary="Change a work item",
+    summary=N_("Change a work item"),
+    description=N_(
+        "Change details (name, kind, duration, owner, constraint, deliverable), place (phase, "
+        "workstream) or progress (percent complete, actual dates); only the fields sent change, "
+        "and the schedule is recomputed."
+    ),
     tag="work items",
     requirement="edit",
     body=s.WorkItemUpdate,
@@ -195,9 +203,6 @@ def get_work_item(program_id: int, item_id: int) -> Response:
     default_field="version",
 )
 def update_work_item(program_id: int, item_id: int, body: s.WorkItemUpdate) -> Response:
-    """Change details (name, kind, duration, owner, constraint, deliverable), place (phase,
-    workstream) or progress (percent complete, actual dates); only the fields sent change,
-    and the schedule is recomputed."""
     program = get_program(program_id)
     item = plan_service.get_item(program, item_id)
     check_version(item, body.version)
@@ -216,14 +221,14 @@ def update_work_item(program_id: int, item_id: int, body: s.WorkItemUpdate) -> R
 @operation(
     "DELETE",
     ITEM,
-    summary="Delete a work item",
+    summary=N_("Delete a work item"),
+    description=N_("Delete the item and its dependencies; the schedule is recomputed."),
     tag="work items",
     requirement="edit",
     query=s.VersionQuery,
     status=204,
 )
 def delete_work_item(program_id: int, item_id: int, query: s.VersionQuery) -> Response:
-    """Delete the item and its dependencies; the schedule is recomputed."""
     program = get_program(program_id)
     plan_service.delete_item(program, plan_service.get_item(program, item_id), query.version)
     return no_content()
@@ -244,7 +249,7 @@ def _dependency_json(dependency: Dependency) -> dict[str, Any]:
 @operation(
     "GET",
     f"{PROGRAM}/dependencies",
-    summary="List dependencies",
+    summary=N_("List dependencies"),
     tag="dependencies",
     requirement="read",
     query=s.DependencyQuery,
@@ -266,7 +271,11 @@ def list_dependencies(program_id: int, query: s.DependencyQuery) -> Response:
 @operation(
     "POST",
     f"{PROGRAM}/dependencies",
-    summary="Add a dependency",
+    summary=N_("Add a dependency"),
+    description=N_(
+        "Link two work items (FS, SS, FF or SF, lag in working days, negative = lead); duplicates"
+        " and cycles are refused; the schedule is recomputed."
+    ),
     tag="dependencies",
     requirement="edit",
     body=s.DependencyCreate,
@@ -277,8 +286,6 @@ def list_dependencies(program_id: int, query: s.DependencyQuery) -> Response:
     default_field="successor_id",
 )
 def create_dependency(program_id: int, body: s.DependencyCreate) -> Response:
-    """Link two work items (FS, SS, FF or SF, lag in working days, negative = lead);
-    duplicates and cycles are refused; the schedule is recomputed."""
     program = get_program(program_id)
     errors = []
     keys = {}
@@ -303,7 +310,7 @@ def create_dependency(program_id: int, body: s.DependencyCreate) -> Response:
 @operation(
     "GET",
     DEPENDENCY,
-    summary="Read a dependency",
+    summary=N_("Read a dependency"),
     tag="dependencies",
     requirement="read",
     response=s.DependencyOut,
@@ -316,14 +323,16 @@ def get_dependency(program_id: int, dependency_id: int) -> Response:
 @operation(
     "DELETE",
     DEPENDENCY,
-    summary="Delete a dependency",
+    summary=N_("Delete a dependency"),
+    description=N_(
+        "Remove the link; the schedule is recomputed. (Dependencies carry no version: to change a"
+        " type or lag, delete the dependency and add it again.)"
+    ),
     tag="dependencies",
     requirement="edit",
     status=204,
 )
 def delete_dependency(program_id: int, dependency_id: int) -> Response:
-    """Remove the link; the schedule is recomputed. (Dependencies carry no version: to
-    change a type or lag, delete the dependency and add it again.)"""
     program = get_program(program_id)
     plan_service.delete_dependency(program, plan_service.get_dependency(program, dependency_id))
     return no_content()

@@ -17,43 +17,55 @@ from typing import Any
 
 from flask import Response, url_for
 
+from planner.api.markers import N_
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 # status → (slug of the documentation section, title)
 PROBLEMS: dict[int, tuple[str, str]] = {
-    400: ("bad-request", "Bad request"),
-    401: ("unauthorized", "Authentication required"),
-    403: ("forbidden", "Forbidden"),
-    404: ("not-found", "Not found"),
-    405: ("method-not-allowed", "Method not allowed"),
-    409: ("conflict", "Conflict"),
-    413: ("payload-too-large", "Request body too large"),
-    415: ("unsupported-media-type", "Unsupported media type"),
-    422: ("validation", "Validation failed"),
-    500: ("server-error", "Internal server error"),
+    400: ("bad-request", N_("Bad request")),
+    401: ("unauthorized", N_("Authentication required")),
+    403: ("forbidden", N_("Forbidden")),
+    404: ("not-found", N_("Not found")),
+    405: ("method-not-allowed", N_("Method not allowed")),
+    409: ("conflict", N_("Conflict")),
+    413: ("payload-too-large", N_("Request body too large")),
+    415: ("unsupported-media-type", N_("Unsupported media type")),
+    422: ("validation", N_("Validation failed")),
+    500: ("server-error", N_("Internal server error")),
 }
 
 # what each problem means, for the documentation page
 PROBLEM_HELP: dict[int, str] = {
-    400: "The query string or the JSON text could not be read: an unknown or repeated query "
-    "parameter, a value of the wrong type, or a body that is not valid JSON. `errors` names "
-    "each parameter at fault.",
-    401: "No valid token: send `Authorization: Bearer <token>` with a token from "
-    "/account/tokens. The API never uses the sign-in cookie of the pages.",
-    403: "Your role in this program does not allow this (e.g. a viewer writing, a member "
-    "deciding a gate).",
-    404: "No such thing, or it belongs to a program you are not a member of.",
-    405: "This path does not accept this method; the `Allow` header lists those it does.",
-    409: "The row changed since you read it (`current_version` says which version is "
-    "stored now: read it again and re-apply your change), or the change conflicts with other "
-    "data (e.g. deleting a metric a gate criterion measures).",
-    413: "The request body is larger than the API accepts (1 MB).",
-    415: "Bodies must be JSON, sent with `Content-Type: application/json`.",
-    422: "The body was read but breaks a rule. Each entry of `errors` names the field "
-    "(e.g. `targets[1].target`) and says what is wrong: unknown fields, read-only fields "
-    "(such as the schedule's computed dates), missing or malformed values, and the planner's "
-    "own rules (dependency cycles, dates outside the program, …).",
-    500: "Something went wrong on the server; nothing was saved.",
+    400: N_(
+        "The query string or the JSON text could not be read: an unknown or repeated query "
+        "parameter, a value of the wrong type, or a body that is not valid JSON. `errors` names "
+        "each parameter at fault."
+    ),
+    401: N_(
+        "No valid token: send `Authorization: Bearer <token>` with a token from "
+        "/account/tokens. The API never uses the sign-in cookie of the pages."
+    ),
+    403: N_(
+        "Your role in this program does not allow this (e.g. a viewer writing, a member "
+        "deciding a gate)."
+    ),
+    404: N_("No such thing, or it belongs to a program you are not a member of."),
+    405: N_("This path does not accept this method; the `Allow` header lists those it does."),
+    409: N_(
+        "The row changed since you read it (`current_version` says which version is "
+        "stored now: read it again and re-apply your change), or the change conflicts with other "
+        "data (e.g. deleting a metric a gate criterion measures)."
+    ),
+    413: N_("The request body is larger than the API accepts (1 MB)."),
+    415: N_("Bodies must be JSON, sent with `Content-Type: application/json`."),
+    422: N_(
+        "The body was read but breaks a rule. Each entry of `errors` names the field "
+        "(e.g. `targets[1].target`) and says what is wrong: unknown fields, read-only fields "
+        "(such as the schedule's computed dates), missing or malformed values, and the planner's "
+        "own rules (dependency cycles, dates outside the program, …)."
+    ),
+    500: N_("Something went wrong on the server; nothing was saved."),
 }
 
 

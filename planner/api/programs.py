@@ -15,6 +15,7 @@ from planner.api.core import (
     operation,
     page_response,
 )
+from planner.api.markers import N_
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.services import api_support
 from planner.services.playbooks import get_playbook
@@ -28,27 +29,29 @@ TAG = "programs"
 @operation(
     "GET",
     "/me",
-    summary="The token's user",
+    summary=N_("The token's user"),
+    description=N_("Who the token belongs to (to check a token)."),
     tag="account",
     requirement="signed_in",
     response=s.Me,
 )
 def whoami() -> Response:
-    """Who the token belongs to (to check a token)."""
     return json_response(dump(s.Me, current_user))
 
 
 @operation(
     "GET",
     "/programs",
-    summary="List programs",
+    summary=N_("List programs"),
+    description=N_(
+        "The programs you are a member of (every program for a site administrator), by id."
+    ),
     tag=TAG,
     requirement="signed_in",
     query=s.ProgramQuery,
     response=s.page_of(s.ProgramOut),
 )
 def list_programs(query: s.ProgramQuery) -> Response:
-    """The programs you are a member of (every program for a site administrator), by id."""
     page = api_support.paginate(
         api_support.programs_query(current_user, query.status), query.page, query.per_page
     )
@@ -58,7 +61,11 @@ def list_programs(query: s.ProgramQuery) -> Response:
 @operation(
     "POST",
     "/programs",
-    summary="Create a program from a playbook",
+    summary=N_("Create a program from a playbook"),
+    description=N_(
+        "Instantiate a playbook (phases, work items, dependencies, risks, metrics, gate criteria)"
+        " as a new program scheduled from `start_date`; you become its lead."
+    ),
     tag=TAG,
     requirement="signed_in",
     body=s.ProgramCreate,
@@ -67,8 +74,6 @@ def list_programs(query: s.ProgramQuery) -> Response:
     default_field="playbook",
 )
 def create_program(body: s.ProgramCreate) -> Response:
-    """Instantiate a playbook (phases, work items, dependencies, risks, metrics, gate
-    criteria) as a new program scheduled from `start_date`; you become its lead."""
     playbook_id, _at, version = body.playbook.partition("@")
     try:
         playbook = get_playbook(playbook_id.strip(), version.strip() or None)
@@ -87,7 +92,7 @@ def create_program(body: s.ProgramCreate) -> Response:
 @operation(
     "GET",
     PROGRAM,
-    summary="Read a program",
+    summary=N_("Read a program"),
     tag=TAG,
     requirement="read",
     response=s.ProgramOut,
@@ -99,7 +104,11 @@ def get_program(program_id: int) -> Response:
 @operation(
     "PATCH",
     PROGRAM,
-    summary="Change a program",
+    summary=N_("Change a program"),
+    description=N_(
+        "Change the name, client, status or status date (the date progress is reported at; the "
+        "plan is rescheduled from it). Only the fields sent change."
+    ),
     tag=TAG,
     requirement="manage",
     body=s.ProgramUpdate,
@@ -117,8 +126,6 @@ def get_program(program_id: int) -> Response:
     },
 )
 def update_program(program_id: int, body: s.ProgramUpdate) -> Response:
-    """Change the name, client, status or status date (the date progress is reported at;
-    the plan is rescheduled from it). Only the fields sent change."""
     program = load_program(program_id)
     changes = body.model_dump(include=body.model_fields_set - {"version"})
     api_support.update_program(program, changes, body.version)
@@ -128,13 +135,13 @@ def update_program(program_id: int, body: s.ProgramUpdate) -> Response:
 @operation(
     "DELETE",
     PROGRAM,
-    summary="Delete a program",
+    summary=N_("Delete a program"),
+    description=N_("Delete the program and everything in it. Give the version you read."),
     tag=TAG,
     requirement="manage",
     query=s.VersionQuery,
     status=204,
 )
 def delete_program(program_id: int, query: s.VersionQuery) -> Response:
-    """Delete the program and everything in it. Give the version you read."""
     api_support.delete_program(load_program(program_id), query.version)
     return no_content()

@@ -19,6 +19,7 @@ from planner.api.core import (
     operation,
     page_response,
 )
+from planner.api.markers import N_
 from planner.models import Risk
 from planner.services import api_support
 from planner.services import risks as risk_service
@@ -49,14 +50,14 @@ def _risk_json(risk: Risk, info: risk_service.ScaleInfo) -> dict[str, Any]:
 @operation(
     "GET",
     f"{PROGRAM}/risks",
-    summary="List risks",
+    summary=N_("List risks"),
+    description=N_("The register by id; `band` filters on the residual band."),
     tag=TAG,
     requirement="read",
     query=s.RiskQuery,
     response=s.page_of(s.RiskOut),
 )
 def list_risks(program_id: int, query: s.RiskQuery) -> Response:
-    """The register by id; `band` filters on the residual band."""
     program = get_program(program_id)
     info = risk_service.scale_for(program)
     register = risk_service.register_view(
@@ -81,7 +82,7 @@ def list_risks(program_id: int, query: s.RiskQuery) -> Response:
 @operation(
     "POST",
     f"{PROGRAM}/risks",
-    summary="Add a risk",
+    summary=N_("Add a risk"),
     tag=TAG,
     requirement="edit",
     body=s.RiskCreate,
@@ -102,7 +103,7 @@ def create_risk(program_id: int, body: s.RiskCreate) -> Response:
     )
 
 
-@operation("GET", RISK, summary="Read a risk", tag=TAG, requirement="read", response=s.RiskOut)
+@operation("GET", RISK, summary=N_("Read a risk"), tag=TAG, requirement="read", response=s.RiskOut)
 def get_risk(program_id: int, risk_id: int) -> Response:
     program = get_program(program_id)
     risk = risk_service.get_risk(program.id, risk_id)
@@ -112,7 +113,11 @@ def get_risk(program_id: int, risk_id: int) -> Response:
 @operation(
     "PATCH",
     RISK,
-    summary="Change a risk",
+    summary=N_("Change a risk"),
+    description=N_(
+        "Only the fields sent change; a status change must be an allowed transition (a closed "
+        "risk is reopened before it is mitigated again)."
+    ),
     tag=TAG,
     requirement="edit",
     body=s.RiskUpdate,
@@ -121,8 +126,6 @@ def get_risk(program_id: int, risk_id: int) -> Response:
     read_only={**RISK_READ_ONLY, "key": "a risk's key cannot be changed"},
 )
 def update_risk(program_id: int, risk_id: int, body: s.RiskUpdate) -> Response:
-    """Only the fields sent change; a status change must be an allowed transition (a
-    closed risk is reopened before it is mitigated again)."""
     program = get_program(program_id)
     risk = risk_service.get_risk(program.id, risk_id)
     check_version(risk, body.version)
@@ -135,15 +138,17 @@ def update_risk(program_id: int, risk_id: int, body: s.RiskUpdate) -> Response:
 @operation(
     "DELETE",
     RISK,
-    summary="Delete a risk",
+    summary=N_("Delete a risk"),
+    description=N_(
+        "Delete a risk with its actions and links (closing it keeps it in the register: prefer "
+        "that for a risk that no longer applies). Steering-review snapshots keep their copy."
+    ),
     tag=TAG,
     requirement="edit",
     query=s.VersionQuery,
     status=204,
 )
 def delete_risk(program_id: int, risk_id: int, query: s.VersionQuery) -> Response:
-    """Delete a risk with its actions and links (closing it keeps it in the register: prefer
-    that for a risk that no longer applies). Steering-review snapshots keep their copy."""
     program = get_program(program_id)
     api_support.delete_risk(risk_service.get_risk(program.id, risk_id), query.version)
     return no_content()

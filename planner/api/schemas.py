@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from planner.api.core import MAX_ID
+from planner.api.markers import N_
 
 MAX_NUMBER = 1e12  # metric values and targets: large enough for any count or amount
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -63,7 +64,9 @@ Version = Annotated[
     Field(
         ge=1,
         le=MAX_ID,
-        description="The version you read; a stale one is refused with 409 and the current one.",
+        description=N_(
+            "The version you read; a stale one is refused with 409 and the current one."
+        ),
     ),
 ]
 Number = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
@@ -101,8 +104,10 @@ class Output(BaseModel):
 
 
 class PageQuery(Query):
-    page: Annotated[int, Field(ge=1, le=1_000_000, description="Page number, from 1.")] = 1
-    per_page: Annotated[int, Field(ge=1, le=200, description="Items per page (at most 200).")] = 50
+    page: Annotated[int, Field(ge=1, le=1_000_000, description=N_("Page number, from 1."))] = 1
+    per_page: Annotated[
+        int, Field(ge=1, le=200, description=N_("Items per page (at most 200)."))
+    ] = 50
 
 
 class VersionQuery(Query):
@@ -110,20 +115,21 @@ class VersionQuery(Query):
 
 
 class FieldError(Output):
-    field: str = Field(description="The field or parameter at fault, e.g. targets[1].target.")
+    field: str = Field(description=N_("The field or parameter at fault, e.g. targets[1].target."))
     message: str
 
 
 class Problem(Output):
-    """An error, as RFC 9457 problem details (media type application/problem+json)."""
+    # the schema's description (pydantic reads __doc__), marked for the docs page's catalogue
+    __doc__ = N_("An error, as RFC 9457 problem details (media type application/problem+json).")
 
-    type: str = Field(description="A URI reference to the documentation of this problem.")
+    type: str = Field(description=N_("A URI reference to the documentation of this problem."))
     title: str
     status: int
     detail: str
-    errors: list[FieldError] = Field(description="Each field at fault; may be empty.")
+    errors: list[FieldError] = Field(description=N_("Each field at fault; may be empty."))
     current_version: int | None = Field(
-        default=None, description="With a stale version (409): the version stored now."
+        default=None, description=N_("With a stale version (409): the version stored now.")
     )
 
 
@@ -135,9 +141,9 @@ def page_of(model: type[BaseModel]) -> type[BaseModel]:
         items=(list[model], ...),  # type: ignore[valid-type]
         page=(int, ...),
         per_page=(int, ...),
-        total=(int, Field(description="How many items the whole (filtered) list has.")),
-        next=(str | None, Field(description="The next page's URL, null on the last page.")),
-        prev=(str | None, Field(description="The previous page's URL, null on the first.")),
+        total=(int, Field(description=N_("How many items the whole (filtered) list has."))),
+        next=(str | None, Field(description=N_("The next page's URL, null on the last page."))),
+        prev=(str | None, Field(description=N_("The previous page's URL, null on the first."))),
     )
 
 
@@ -159,10 +165,10 @@ class ProgramOut(Output):
     client: str
     start_date: date
     status_date: date | None = Field(
-        description="The date progress is reported at; null follows today."
+        description=N_("The date progress is reported at; null follows today.")
     )
     status: ProgramStatus
-    workdays: str = Field(description='ISO weekday digits of working days, "12345" = Mon-Fri.')
+    workdays: str = Field(description=N_('ISO weekday digits of working days, "12345" = Mon-Fri.'))
     playbook_id: str
     playbook_version: str
     created_at: UtcDateTime
@@ -176,8 +182,10 @@ class ProgramCreate(Input):
     playbook: Text(
         100,
         1,
-        description='An installed playbook: "crm-four-100-days", or with its version '
-        '"crm-four-100-days@1.1" (the newest when none is given).',
+        description=N_(
+            'An installed playbook: "crm-four-100-days", or with its version '
+            '"crm-four-100-days@1.1" (the newest when none is given).'
+        ),
     )
 
 
@@ -186,7 +194,7 @@ class ProgramUpdate(Input):
     name: Text(200, 1) = optional()
     client: Text(200, 1) = optional()
     status: ProgramStatus = optional()
-    status_date: date | None = optional(description="null: follow today.")
+    status_date: date | None = optional(description=N_("null: follow today."))
 
 
 class ProgramQuery(PageQuery):
@@ -237,7 +245,7 @@ class WorkItemOut(Output):
     name: str
     name_zh: str | None
     workstream: str | None
-    duration_days: int = Field(description="Working days; 0 for a milestone.")
+    duration_days: int = Field(description=N_("Working days; 0 for a milestone."))
     owner: str | None
     owner_role: str | None
     deliverable: str | None
@@ -247,13 +255,15 @@ class WorkItemOut(Output):
     constraint_type: ConstraintType | None
     constraint_date: date | None
     position: int
-    early_start: date | None = read_only(description="Computed by the scheduler.")
-    early_finish: date | None = read_only(description="Computed by the scheduler.")
-    late_start: date | None = read_only(description="Computed by the scheduler.")
-    late_finish: date | None = read_only(description="Computed by the scheduler.")
-    total_float: int | None = read_only(description="Working days; computed by the scheduler.")
-    free_float: int | None = read_only(description="Working days; computed by the scheduler.")
-    is_critical: bool = read_only(description="On the critical path; computed by the scheduler.")
+    early_start: date | None = read_only(description=N_("Computed by the scheduler."))
+    early_finish: date | None = read_only(description=N_("Computed by the scheduler."))
+    late_start: date | None = read_only(description=N_("Computed by the scheduler."))
+    late_finish: date | None = read_only(description=N_("Computed by the scheduler."))
+    total_float: int | None = read_only(description=N_("Working days; computed by the scheduler."))
+    free_float: int | None = read_only(description=N_("Working days; computed by the scheduler."))
+    is_critical: bool = read_only(
+        description=N_("On the critical path; computed by the scheduler.")
+    )
     version: int
 
 
@@ -285,9 +295,9 @@ class WorkItemUpdate(_WorkItemFields):
 
 
 class WorkItemQuery(PageQuery):
-    phase_id: Id = optional(description="Only the items of this phase.")
-    workstream: Text(64) = optional(description="Only the items of this workstream.")
-    critical: bool = optional(description="true: only critical items; false: only the others.")
+    phase_id: Id = optional(description=N_("Only the items of this phase."))
+    workstream: Text(64) = optional(description=N_("Only the items of this workstream."))
+    critical: bool = optional(description=N_("true: only critical items; false: only the others."))
     kind: ItemKind = optional()
 
 
@@ -304,7 +314,7 @@ class DependencyOut(Output):
     predecessor_key: str
     successor_key: str
     type: DependencyType
-    lag_days: int = Field(description="Working days; negative is a lead.")
+    lag_days: int = Field(description=N_("Working days; negative is a lead."))
 
 
 class DependencyCreate(Input):
@@ -317,7 +327,7 @@ class DependencyCreate(Input):
 class DependencyQuery(PageQuery):
     predecessor_id: Id = optional()
     successor_id: Id = optional()
-    work_item_id: Id = optional(description="Dependencies with this item at either end.")
+    work_item_id: Id = optional(description=N_("Dependencies with this item at either end."))
     type: DependencyType = optional()
 
 
@@ -355,10 +365,12 @@ class RiskOut(Output):
     review_date: date | None
     occurred_on: date | None
     issue_note: str
-    score: int = read_only(description="Inherent score: likelihood × impact.")
-    residual_score: int = read_only(description="Residual score (inherent where not reassessed).")
-    inherent_band: str = read_only(description="Rating band of the inherent score.")
-    residual_band: str = read_only(description="Rating band of the residual score.")
+    score: int = read_only(description=N_("Inherent score: likelihood × impact."))
+    residual_score: int = read_only(
+        description=N_("Residual score (inherent where not reassessed).")
+    )
+    inherent_band: str = read_only(description=N_("Rating band of the inherent score."))
+    residual_band: str = read_only(description=N_("Rating band of the residual score."))
     version: int
 
 
@@ -387,7 +399,7 @@ class _RiskFields(Input):
 
 
 class RiskCreate(_RiskFields):
-    key: Text(64, 1, pattern=KEY_PATTERN) = optional(description="Default: the next R-<n>.")
+    key: Text(64, 1, pattern=KEY_PATTERN) = optional(description=N_("Default: the next R-<n>."))
     title: Text(300, 1)
     likelihood: Level
     impact: Level
@@ -402,7 +414,7 @@ class RiskUpdate(_RiskFields):
 
 class RiskQuery(PageQuery):
     status: RiskStatus = optional()
-    band: Text(40) = optional(description="Residual rating band, e.g. high.")
+    band: Text(40) = optional(description=N_("Residual rating band, e.g. high."))
     owner: Text(120) = optional()
     category: Text(64) = optional()
 
@@ -437,16 +449,16 @@ class MetricOut(Output):
     description: str | None
     description_zh: str | None
     amber_tolerance: float | None = Field(
-        description="This metric's amber band (fraction); null uses the program's rule."
+        description=N_("This metric's amber band (fraction); null uses the program's rule.")
     )
     targets: list[TargetOut]
-    status: Rag | None = read_only(description="Judged today against the current target.")
+    status: Rag | None = read_only(description=N_("Judged today against the current target."))
     current_target: float | None = read_only()
     latest_value: float | None = read_only()
     latest_day: date | None = read_only()
     status_reason: str = read_only()
     status_reason_codes: list[str] = read_only(
-        description="The reason as stable codes (status_reason words them for people)."
+        description=N_("The reason as stable codes (`status_reason` words them for people).")
     )
     version: int
 
@@ -460,7 +472,7 @@ class _MetricFields(Input):
     description_zh: Text(20_000) | None = optional()
     amber_tolerance: Annotated[float, Field(ge=0, le=1)] | None = optional()
     targets: Annotated[list[TargetIn], Field(max_length=100)] = optional(
-        description="A target per phase (by ordinal); replaces all targets when sent."
+        description=N_("A target per phase (by ordinal); replaces all targets when sent.")
     )
 
 
@@ -502,8 +514,8 @@ class ReadingUpdate(Input):
 
 
 class ReadingQuery(PageQuery):
-    since: date = optional(description="Only readings on or after this day.")
-    until: date = optional(description="Only readings on or before this day.")
+    since: date = optional(description=N_("Only readings on or after this day."))
+    until: date = optional(description=N_("Only readings on or before this day."))
 
 
 # --------------------------------------------------------------------------- gates
@@ -518,18 +530,18 @@ class CriterionOut(Output):
     phase_id: int
     position: int
     kind: CriterionKind
-    metric: str | None = Field(description="metric_target: the metric's key.")
-    milestones: list[str] = Field(description="milestones_done: the milestones' keys.")
-    band: str | None = Field(description="max_risk_band: the highest band allowed open.")
+    metric: str | None = Field(description=N_("`metric_target`: the metric's key."))
+    milestones: list[str] = Field(description=N_("`milestones_done`: the milestones' keys."))
+    band: str | None = Field(description=N_("`max_risk_band`: the highest band allowed open."))
     text: str
     text_zh: str | None
-    met: bool | None = Field(description="manual: judged by a person (null: pending).")
+    met: bool | None = Field(description=N_("`manual`: judged by a person (null: pending)."))
     evidence: str
     evidence_url: str | None
-    outcome: Literal["met", "not_met", "at_risk"] = read_only(description="Evaluated today.")
+    outcome: Literal["met", "not_met", "at_risk"] = read_only(description=N_("Evaluated today."))
     reason: str = read_only()
     reason_codes: list[str] = read_only(
-        description="The reason as stable codes (reason words them for people)."
+        description=N_("The reason as stable codes (`reason` words them for people).")
     )
     version: int
 
@@ -565,7 +577,7 @@ class DecisionOut(Output):
     due: date | None
     justification: str
     replan: str
-    overall_at_decision: Overall = read_only(description="The gate's evaluation when decided.")
+    overall_at_decision: Overall = read_only(description=N_("The gate's evaluation when decided."))
     summary_at_decision: str = read_only()
     recorded_by: str = read_only()
     recorded_at: UtcDateTime = read_only()
@@ -575,7 +587,7 @@ class DecisionOut(Output):
 class DecisionCreate(Input):
     kind: DecisionKind
     decided_by: Text(200, 1)
-    decided_on: date = optional(description="Default: today.")
+    decided_on: date = optional(description=N_("Default: today."))
     notes: Text(20_000) = ""
     conditions: Text(20_000) = ""
     due: date | None = None

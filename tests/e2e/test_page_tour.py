@@ -83,27 +83,7 @@ EXTRA_PAGES = (
 # problem in a file this task may not change. A strict expected failure: the page must still
 # show findings of that kind (once fixed, the test fails until the entry goes), and any other
 # finding on the page fails as usual.
-KNOWN: dict[tuple[str, str], tuple[str, str]] = {
-    ("api.docs", "en"): (
-        "API reference shows codes as prose: planner/api/docs.py:75 type_text() words an enum"
-        ' as plain text (one of "planning", "active", "on_hold", …) instead of code, and'
-        " planner/api/schemas.py:449 (MetricOut) names status_reason without backticks",
-        r"^/api/v1/docs .*: message id or placeholder shown: ",
-    ),
-    ("api.docs", "zh"): (
-        "API reference is English only in the Chinese interface: operation summaries and"
-        " descriptions (planner/api/*.py), TAGS and info.description (planner/api/openapi.py),"
-        " roles_for() (planner/api/openapi.py:41), type phrases in type_text()"
-        " (planner/api/docs.py) and PROBLEM_HELP (planner/api/problems.py) are not translated",
-        r"^/api/v1/docs .*: (English in the Chinese interface|message id or placeholder shown): ",
-    ),
-    ("risks.detail", "zh"): (
-        "a playbook risk's cause and effect stay English in the Chinese interface: the"
-        " playbook gives both languages, but planner/services/programs.py:50-51 keeps only"
-        " _en() and the Risk model (planner/models/risk.py:65-66) has no cause_zh/effect_zh",
-        r"^/programs/\d+/risks/\d+ dd\.prewrap: English in the Chinese interface: ",
-    ),
-}
+KNOWN: dict[tuple[str, str], tuple[str, str]] = {}
 
 OUTPUT_NAME = "page_tour"
 
