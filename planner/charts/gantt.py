@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Protocol
@@ -132,6 +132,8 @@ class GanttOptions:
     today: date | None = None
     status_date: date | None = None
     labels: Mapping[str, str] = field(default_factory=lambda: DEFAULT_LABELS)
+    # how a day is written in text on the chart (the axis has its own format)
+    day_text: Callable[[date], str] = date.isoformat
 
 
 def _iso(day: date) -> str:
@@ -661,7 +663,8 @@ def _reference_marks(
             }
         )
         over = phase.overrun_days
-        text = f"<b>{_html(_short(phase.name, 28))}</b><br>{labels['gate']} {phase.window_end}"
+        gate_day = options.day_text(phase.window_end)
+        text = f"<b>{_html(_short(phase.name, 28))}</b><br>{labels['gate']} {gate_day}"
         if over > 0:
             text += (
                 f" · <span style='color:{COLOURS['critical']}'>+{over}d {labels['overrun']}</span>"

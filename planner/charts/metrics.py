@@ -6,7 +6,7 @@ figures as dicts, one trace per visual layer; no database access, no Flask.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final
@@ -69,6 +69,7 @@ def trend_figure(
     percentage: bool = False,
     labels: Mapping[str, str] | None = None,
     title: str = "",
+    day_text: Callable[[date], str] = _iso,
 ) -> dict[str, Any]:
     """A metric over time: readings, the per-phase target steps, the phase windows as
     shaded bands, the baseline, today, and the linear forecast up to the phase's gate.
@@ -184,7 +185,7 @@ def trend_figure(
         )
     if today is not None:
         shapes.append(_today_line(today))
-        annotations.append(_today_note(today, text["today"]))
+        annotations.append(_today_note(today, text["today"], day_text))
     layout: dict[str, Any] = {
         "margin": {"l": 60, "r": 20, "t": 50 if not title else 80, "b": 50},
         "hovermode": "closest",
@@ -225,7 +226,7 @@ def _today_line(today: date) -> dict[str, Any]:
     }
 
 
-def _today_note(today: date, label: str) -> dict[str, Any]:
+def _today_note(today: date, label: str, day_text: Callable[[date], str] = _iso) -> dict[str, Any]:
     # inside the plot, at its top, right of the line: clear of the axis labels and the data
     return {
         "x": _iso(today),
@@ -234,7 +235,7 @@ def _today_note(today: date, label: str) -> dict[str, Any]:
         "yref": "paper",
         "xanchor": "left",
         "yanchor": "top",
-        "text": f" {label} {_iso(today)}",
+        "text": f" {label} {day_text(today)}",
         "showarrow": False,
         "font": {"size": 12, "color": "#c62828"},
         "bgcolor": "rgba(255,255,255,0.8)",
@@ -325,7 +326,11 @@ class TimelinePhase:
 
 
 def timeline_figure(
-    phases: Sequence[TimelinePhase], *, today: date, labels: Mapping[str, str] | None = None
+    phases: Sequence[TimelinePhase],
+    *,
+    today: date,
+    labels: Mapping[str, str] | None = None,
+    day_text: Callable[[date], str] = _iso,
 ) -> dict[str, Any]:
     """The program's phases as bars coloured by RAG, each gate as a diamond coloured by its
     result, and a line at today.
@@ -354,10 +359,10 @@ def timeline_figure(
             },
             # dates inside bars wide enough to hold them (the table beside says them too)
             "text": [
-                f"{_iso(p.start)} → {_iso(p.end)}" if (p.end - p.start).days >= 60 else ""
+                f"{day_text(p.start)} → {day_text(p.end)}" if (p.end - p.start).days >= 60 else ""
                 for p in phases
             ],
-            "hovertext": [f"{_iso(p.start)} → {_iso(p.end)}" for p in phases],
+            "hovertext": [f"{day_text(p.start)} → {day_text(p.end)}" for p in phases],
             "textposition": "inside",
             "insidetextanchor": "middle",
             "textfont": {"color": "#fff", "size": 14},
@@ -399,7 +404,7 @@ def timeline_figure(
             },
             "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": 15}},
             "shapes": [_today_line(today)],
-            "annotations": [_today_note(today, text["today"])],
+            "annotations": [_today_note(today, text["today"], day_text)],
             "font": {"size": 15, "color": "#111"},
             "plot_bgcolor": "#fff",
         },

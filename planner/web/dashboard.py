@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from planner.charts.metrics import TimelinePhase, sparkline_figure, timeline_figure
 from planner.explain_text import renderer
-from planner.i18n import localized
+from planner.i18n import format_day, localized
 from planner.models.plan import Phase
 from planner.ops.cache import derived
 from planner.services import dashboard as service
@@ -72,6 +72,7 @@ def _board_html(program_id: int, today: date) -> str:
         ],
         today=today,
         labels={"today": _("Today"), "gate": _("Gate")},
+        day_text=format_day,
     )
     sparks = [
         sparkline_figure(line.readings, target=line.status.target, rag=line.status.status)

@@ -321,6 +321,7 @@ def _render_detail(
         baseline=metric.baseline,
         percentage=definition.is_percentage,
         labels=_labels(),
+        day_text=format_day,
     )
     targets = []
     for phase in program.phases:

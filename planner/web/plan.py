@@ -254,6 +254,7 @@ def _gantt_body(program: Program) -> str:
             today=view.today,
             status_date=view.status_date,
             labels=_labels(),
+            day_text=format_day,
         ),
     )
     figure = localize_date_axes(figure, content_lang())

@@ -350,3 +350,20 @@ def test_a_stale_schedule_is_brought_up_to_date_when_read(client, db):  # type: 
     assert client.get(f"/programs/{program.id}/plan/table").status_code == 200
     db.session.expire_all()
     assert first.early_start >= date.today()
+
+
+def test_gantt_writes_days_and_date_ticks_the_reader_way(client, db, program):  # type: ignore[no-untyped-def]
+    page = f"/programs/{program.id}/plan/gantt"
+    english = gantt_figure(client.get(page).get_data(as_text=True))
+    chinese = gantt_figure(
+        client.get(page, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    )
+    gate = program.phases[1].window_end
+
+    def texts(figure: dict) -> str:  # type: ignore[type-arg]
+        return " ".join(a.get("text", "") for a in figure["layout"]["annotations"])
+
+    assert f"{gate:%b} {gate.day}, {gate.year}" in texts(english)
+    assert f"{gate.year}年{gate.month}月{gate.day}日" in texts(chinese)
+    assert gate.isoformat() not in texts(chinese)
+    assert chinese["layout"]["xaxis"]["tickformat"] == "%-m月%-d日\n%Y年"

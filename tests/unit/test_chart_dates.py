@@ -47,3 +47,17 @@ def test_the_metric_trend_and_the_gantt_draw_date_axes() -> None:
     for figure in (trend, gantt):
         axis = localize_date_axes(figure, "zh")["layout"]["xaxis"]
         assert axis["type"] == "date" and axis["hoverformat"] == "%Y年%-m月%-d日"
+
+
+def test_days_written_on_charts_use_the_given_words() -> None:
+    from planner.charts.metrics import TimelinePhase, timeline_figure
+
+    def chinese(day: date) -> str:
+        return f"{day.year}年{day.month}月{day.day}日"
+
+    phases = [TimelinePhase("P1", date(2026, 1, 5), date(2026, 4, 14), "green", "pass", "ok")]
+    figure = timeline_figure(phases, today=date(2026, 2, 2), day_text=chinese)
+    assert figure["data"][0]["text"] == ["2026年1月5日 → 2026年4月14日"]
+    assert "2026年2月2日" in figure["layout"]["annotations"][0]["text"]
+    iso = timeline_figure(phases, today=date(2026, 2, 2))
+    assert iso["data"][0]["text"] == ["2026-01-05 → 2026-04-14"]
