@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import event, func, select
@@ -91,3 +91,23 @@ def count_queries(db: Any) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
+
+
+def demo_program(db: Any, today: date) -> Program:
+    """The demo's program: 150 days in, with progress, risks, readings and decisions."""
+    from planner.demodata import metrics as demo_metrics
+    from planner.demodata import plan as demo_plan
+    from planner.demodata import risks as demo_risks
+
+    program = create_program(
+        get_playbook("crm-four-100-days", "1.0"),
+        name="Northwind — CRM rollout",
+        client="Northwind Industrial Co.",
+        start_date=today - timedelta(days=150),
+    )
+    db.session.flush()
+    for area in (demo_plan, demo_risks, demo_metrics):
+        area.populate(program, today)
+        db.session.flush()
+    db.session.commit()
+    return program

@@ -12,13 +12,11 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from planner.demodata import metrics as demo_metrics
-from planner.demodata import plan as demo_plan
-from planner.demodata import risks as demo_risks
 from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
 from tests.integration.exchange_support import (
     count_queries,
+    demo_program,
 )
 
 TODAY = date.today()
@@ -26,19 +24,7 @@ TODAY = date.today()
 
 @pytest.fixture()
 def program(db):  # type: ignore[no-untyped-def]
-    """The demo's program: 150 days in, with progress, risks, readings and decisions."""
-    program = create_program(
-        get_playbook("crm-four-100-days", "1.0"),
-        name="Northwind — CRM rollout",
-        client="Northwind Industrial Co.",
-        start_date=TODAY - timedelta(days=150),
-    )
-    db.session.flush()
-    for area in (demo_plan, demo_risks, demo_metrics):
-        area.populate(program, TODAY)
-        db.session.flush()
-    db.session.commit()
-    return program
+    return demo_program(db, TODAY)
 
 
 def titles(deck) -> list[str]:  # type: ignore[no-untyped-def]

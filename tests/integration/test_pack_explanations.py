@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from flask_babel import force_locale
 
-from planner.demodata import metrics as demo_metrics
-from planner.demodata import plan as demo_plan
-from planner.demodata import risks as demo_risks
 from planner.services import pack as pack_service
-from planner.services.playbooks import get_playbook
-from planner.services.programs import create_program
+from tests.integration.exchange_support import demo_program
 
 TODAY = date.today()
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -26,19 +22,7 @@ ENGLISH = re.compile(
 
 @pytest.fixture()
 def program(db):  # type: ignore[no-untyped-def]
-    """The demo's program: 150 days in, with progress, risks, readings and decisions."""
-    program = create_program(
-        get_playbook("crm-four-100-days", "1.0"),
-        name="Northwind — CRM rollout",
-        client="Northwind Industrial Co.",
-        start_date=TODAY - timedelta(days=150),
-    )
-    db.session.flush()
-    for area in (demo_plan, demo_risks, demo_metrics):
-        area.populate(program, TODAY)
-        db.session.flush()
-    db.session.commit()
-    return program
+    return demo_program(db, TODAY)
 
 
 def _explanations(pack) -> list[str]:  # type: ignore[no-untyped-def]
