@@ -1,0 +1,24 @@
+"""glide paths and outlooks
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-12-06 10:45:00
+
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+
+# revision identifiers, used by Alembic.
+revision = '0016'
+down_revision = '0015'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
