@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench install messages
+.PHONY: demo test lint format bench install messages test-tools wheel
 CATALOGUE := translations/zh_Hans_CN/LC_MESSAGES/messages
 
 $(BIN)/.installed: pyproject.toml
@@ -12,9 +12,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed $(CATALOGUE).mo node_modules/.package-lock.json
+install: $(BIN)/.installed $(CATALOGUE).mo
 
-# axe-core for the browser tests' accessibility checks (development only; from the npm registry)
+# axe-core for the browser tests' accessibility checks (tests only, from the npm registry):
+# `make demo` needs neither Node nor npm
+test-tools: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
@@ -30,7 +32,7 @@ messages: $(BIN)/.installed
 demo: install
 	$(BIN)/planner demo
 
-test: install
+test: install test-tools
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
@@ -43,3 +45,7 @@ format: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	for f in bench/*_bench.py; do $(BIN)/python $$f; done
+
+# a wheel that carries templates, static files, translations, playbooks and migrations
+wheel: $(BIN)/.installed
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .

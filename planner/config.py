@@ -9,7 +9,13 @@ from typing import Any
 from planner.domain.errors import PlannerError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-PROJECT_ROOT = PACKAGE_ROOT.parent
+# Templates, static files, translations, playbooks and migrations sit beside the package in a
+# checkout (the layout the product asks for); a built wheel carries them inside the package,
+# under planner/_shipped/ (copied there by setup.py's build step).
+_CHECKOUT_ROOT = PACKAGE_ROOT.parent
+PROJECT_ROOT = (
+    _CHECKOUT_ROOT if (_CHECKOUT_ROOT / "templates").is_dir() else PACKAGE_ROOT / "_shipped"
+)
 SHIPPED_PLAYBOOKS = PROJECT_ROOT / "playbooks"
 DEMO_DATABASE_FILE = "demo.sqlite"
 MIN_SECRET_KEY_LENGTH = 24
