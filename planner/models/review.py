@@ -36,7 +36,7 @@ REVIEW_DECISIONS = (
 class SteeringReview(Audited, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "steering_review"
     __audit_entity__ = "steering_review"
-    __audit_exclude__ = frozenset({"snapshot_taken_at"})
+    __audit_exclude__ = frozenset({"snapshot_taken_at", "plan_pulse"})
     __table_args__ = (UniqueConstraint("program_id", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +46,9 @@ class SteeringReview(Audited, db.Model):  # type: ignore[name-defined,misc]
     attendees: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     snapshot_taken_at: Mapped[datetime | None]
+    # the program's pulse (finish, milestones, gates, critical items, metrics) taken with the
+    # snapshot: planner.domain.review_pulse compares it with the previous review's
+    plan_pulse: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 

@@ -61,6 +61,7 @@ from planner.models.risk import (
 )
 from planner.services.concurrency import check_version
 from planner.services.playbooks import get_playbook
+from planner.services.review_pulse import PlanSinceReview, plan_since, record_pulse
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MAX_LENGTHS = {
@@ -890,6 +891,7 @@ def take_snapshot(review: SteeringReview) -> None:
     for risk in load_risks(review.program_id):
         review.entries.append(_entry_from(risk))
     review.snapshot_taken_at = datetime.now(UTC).replace(tzinfo=None)
+    record_pulse(review, min(review.held_on, date.today()))
     db.session.flush()
 
 
@@ -968,6 +970,7 @@ class ReviewView:
     risk_ids: dict[str, int | None]
     trend: list[TrendPoint]
     entries: dict[str, RiskReviewEntry]
+    plan: PlanSinceReview
 
 
 def _trend(
@@ -1003,6 +1006,7 @@ def review_view(review: SteeringReview, info: ScaleInfo) -> ReviewView:
         risk_ids={e.key: e.risk_id for e in review.entries},
         trend=_trend(upto, info),
         entries={e.key: e for e in [*(previous.entries if previous else []), *review.entries]},
+        plan=plan_since(review, previous),
     )
 
 
