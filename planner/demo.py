@@ -19,7 +19,8 @@ from planner.web.auth import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 DEMO_START_OFFSET_DAYS = 150
 # order matters: risks and gates read the schedule, metrics read phases
-DEMO_AREAS = (plan, risks, metrics, assessment)
+# metrics before risks: a steering review records the readings as they stood on its day
+DEMO_AREAS = (plan, metrics, risks, assessment)
 
 
 def reset_demo_database(app: Flask) -> None:
