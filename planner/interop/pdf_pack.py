@@ -18,6 +18,7 @@ from html import escape
 from typing import Final
 
 from planner.interop.pack_data import RAG_FILL, RAG_TEXT, MetricRow, PhaseRow, rag_of
+from planner.interop.text_measure import text_width, wrap_to_width
 
 __all__ = ["FONT_STACK", "html_to_pdf", "metrics_svg", "timeline_svg"]
 
@@ -65,11 +66,20 @@ def timeline_svg(
             f'<rect x="{left:.1f}" y="{top}" width="{max(right - left, 4):.1f}" height="{bar}" '
             f'fill="#{RAG_FILL[rag]}" stroke="#ffffff" stroke-width="2"/>'
         )
-        parts.append(
-            f'<text x="{(left + right) / 2:.1f}" y="{top + bar / 2 + 5}" text-anchor="middle" '
-            f'font-size="13" font-weight="bold" fill="#{RAG_TEXT[rag]}">'
-            f"{escape(phase.bar_label)}</text>"
-        )
+        label = next(
+            (
+                t
+                for t in (phase.bar_label, phase.short)
+                if t and text_width(t, 13) < right - left - 6
+            ),
+            "",
+        )  # measured: a label wider than its bar is left to the table below
+        if label:
+            parts.append(
+                f'<text x="{(left + right) / 2:.1f}" y="{top + bar / 2 + 5}" text-anchor="middle" '
+                f'font-size="13" font-weight="bold" fill="#{RAG_TEXT[rag]}">'
+                f"{escape(label)}</text>"
+            )
     if start <= today <= end:
         tx = x(today)
         parts.append(
@@ -80,62 +90,82 @@ def timeline_svg(
         parts.append(
             f'<text x="{tx + (4 if anchor == "start" else -4):.1f}" y="{top + bar + 24}" '
             f'text-anchor="{anchor}" font-size="12" fill="#111">'
-            f"{escape(today_label)} {today.isoformat()}</text>"
+            f"{escape(today_label)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
 
 
+def _unit_groups(metrics: Sequence[MetricRow]) -> list[tuple[str, list[MetricRow]]]:
+    """Charted metrics grouped by unit, in the order the units first appear."""
+    groups: dict[str, list[MetricRow]] = {}
+    for metric in metrics:
+        if metric.latest is not None and metric.target is not None:
+            groups.setdefault(metric.unit, []).append(metric)
+    return list(groups.items())
+
+
 def metrics_svg(
     metrics: Sequence[MetricRow], latest_label: str, target_label: str, width: int = 620
 ) -> str:
-    """Horizontal clustered bars: each metric's latest reading beside its target.
+    """One small bar chart per unit: each metric's latest reading beside its target.
+
+    Metrics of different units never share an axis (a percentage beside "per week" would
+    read as one scale); each panel is scaled to its own largest value. Names are wrapped to
+    the panel's measured width, never cut.
 
     >>> row = MetricRow("Active users", "%", 54.0, 70.0, "54%", "70%", "amber", "Amber")
     >>> svg = metrics_svg([row], "Latest", "Target")
     >>> "Active users" in svg and ">54<" in svg and ">70<" in svg
     True
     """
-    rows = [m for m in metrics if m.latest is not None and m.target is not None]
-    label_w, row_h, bar_h, top = 210, 46, 16, 10
-    height = top + row_h * max(len(rows), 1) + 40
-    plot_w = width - label_w - 50
-    peak = max([max(m.latest or 0, m.target or 0) for m in rows] + [1e-9])
-    parts = [
+    bar_h, gap, line_h, label_size = 16, 2, 16, 12
+    plot_w = width - 60
+    parts: list[str] = []
+    y = 6
+    for unit, rows in _unit_groups(metrics):
+        parts.append(
+            f'<text x="0" y="{y + 14}" font-size="13" font-weight="bold" fill="#1F4E79">'
+            f"{escape(unit or '#')}</text>"
+        )
+        y += 24
+        peak = max([max(m.latest or 0, m.target or 0) for m in rows] + [1e-9])
+        for metric in rows:
+            for line in wrap_to_width(metric.name, label_size, plot_w):
+                y += line_h
+                parts.append(
+                    f'<text x="0" y="{y - 3}" font-size="{label_size}" fill="#222">'
+                    f"{escape(line)}</text>"
+                )
+            for j, value in enumerate((metric.latest, metric.target)):
+                assert value is not None
+                w = max(plot_w * max(value, 0) / peak, 1)
+                parts.append(
+                    f'<rect x="0" y="{y}" width="{w:.1f}" height="{bar_h}" '
+                    f'fill="{_BAR_COLOURS[j]}"/>'
+                )
+                parts.append(
+                    f'<text x="{w + 4:.1f}" y="{y + bar_h - 3}" font-size="11" '
+                    f'fill="#222">{escape(_fmt(value))}</text>'
+                )
+                y += bar_h + gap
+            y += 8
+        y += 10
+    y += 8
+    for j, name in enumerate((latest_label, target_label)):
+        lx = j * 140
+        parts.append(
+            f'<rect x="{lx}" y="{y - 11}" width="14" height="14" fill="{_BAR_COLOURS[j]}"/>'
+        )
+        parts.append(
+            f'<text x="{lx + 20}" y="{y}" font-size="12" fill="#222">{escape(name)}</text>'
+        )
+    height = y + 10
+    head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" font-family="{escape(FONT_STACK)}">'
-    ]
-    for i, metric in enumerate(rows):
-        y = top + i * row_h
-        name = metric.name if len(metric.name) <= 30 else metric.name[:29] + "…"
-        unit = f" ({metric.unit})" if metric.unit else ""
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + bar_h + 4}" text-anchor="end" font-size="12" '
-            f'fill="#222">{escape(name + unit)}</text>'
-        )
-        for j, value in enumerate((metric.latest, metric.target)):
-            assert value is not None
-            w = max(plot_w * max(value, 0) / peak, 1)
-            by = y + j * (bar_h + 2)
-            parts.append(
-                f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h}" '
-                f'fill="{_BAR_COLOURS[j]}"/>'
-            )
-            parts.append(
-                f'<text x="{label_w + w + 4:.1f}" y="{by + bar_h - 3}" font-size="11" '
-                f'fill="#222">{escape(_fmt(value))}</text>'
-            )
-    ly = height - 18
-    for j, name in enumerate((latest_label, target_label)):
-        lx = label_w + j * 140
-        parts.append(
-            f'<rect x="{lx}" y="{ly - 11}" width="14" height="14" fill="{_BAR_COLOURS[j]}"/>'
-        )
-        parts.append(
-            f'<text x="{lx + 20}" y="{ly}" font-size="12" fill="#222">{escape(name)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+    )
+    return head + "".join(parts) + "</svg>"
 
 
 def html_to_pdf(html: str) -> bytes:

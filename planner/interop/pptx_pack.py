@@ -44,6 +44,7 @@ from planner.interop.pack_data import (
     Pack,
     rag_of,
 )
+from planner.interop.text_measure import text_width
 
 __all__ = ["SLIDE_HEIGHT", "SLIDE_WIDTH", "write_pptx"]
 
@@ -55,6 +56,8 @@ GREY: Final = RGBColor(0x44, 0x44, 0x44)
 LIGHT: Final = RGBColor(0xF1, 0xF4, 0xF8)
 WHITE: Final = RGBColor(0xFF, 0xFF, 0xFF)
 MAX_ROWS: Final = 8
+TABLE_PT: Final = 12  # the smallest text in a table
+MAX_CHARTS: Final = 4  # small charts on the metrics slide (one per unit)
 _LATIN_NEXT: Final = ("a:ea", "a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl")
 _EA_NEXT: Final = ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
 
@@ -173,10 +176,13 @@ class _Deck:
         top: int,
         width: int,
         widths: Sequence[float],
-        size: float = 11,
+        size: float = TABLE_PT,
         fills: dict[tuple[int, int], str] | None = None,
     ) -> Any:
-        """A native table; ``fills`` colours cells by (row, column) of ``rows`` (hex)."""
+        """A native table; ``fills`` colours cells by (row, column) of ``rows`` (hex).
+
+        Text is never smaller than ``TABLE_PT``: a board reads the pack on a wall screen."""
+        size = max(size, TABLE_PT)
         n_rows = len(rows) + 1
         height = Inches(0.36) * n_rows
         shape = slide.shapes.add_table(n_rows, len(header), left, top, width, height)
@@ -207,42 +213,37 @@ class _Deck:
     # ------------------------------------------------------------------ slides
 
     def title_slide(self) -> None:
+        """The "Title Slide" layout: the program in the title placeholder (what outlines,
+        screen readers and slide sorters read), the pack's title and subtitle below it."""
         pack = self.pack
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[6])  # blank
+        slide = self.prs.slides.add_slide(self.prs.slide_layouts[0])  # title slide
         band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, Inches(2.1), SLIDE_WIDTH, Inches(2.6))
         band.fill.solid()
         band.fill.fore_color.rgb = NAVY
         band.line.fill.background()
+        # the band goes behind the placeholders
+        tree = slide.shapes._spTree
+        tree.remove(band._element)
+        tree.insert(2, band._element)
+        heading = slide.shapes.title
+        heading.left, heading.top = MARGIN, Inches(2.8)
+        heading.width, heading.height = SLIDE_WIDTH - 2 * MARGIN, Inches(1.1)
+        heading.text_frame.word_wrap = True
+        self.style(heading.text_frame.paragraphs[0], pack.program, 36, True, WHITE, PP_ALIGN.LEFT)
+        subtitle = slide.placeholders[1]
+        subtitle.left, subtitle.top = MARGIN, Inches(3.9)
+        subtitle.width, subtitle.height = SLIDE_WIDTH - 2 * MARGIN, Inches(0.7)
+        self.style(
+            subtitle.text_frame.paragraphs[0], pack.subtitle, 18, False, WHITE, PP_ALIGN.LEFT
+        )
         self.text(
             slide,
             pack.title,
             MARGIN,
-            Inches(2.3),
-            SLIDE_WIDTH - 2 * MARGIN,
-            Inches(0.7),
-            20,
-            False,
-            WHITE,
-        )
-        self.text(
-            slide,
-            pack.program,
-            MARGIN,
-            Inches(2.9),
-            SLIDE_WIDTH - 2 * MARGIN,
-            Inches(1.0),
-            36,
-            True,
-            WHITE,
-        )
-        self.text(
-            slide,
-            pack.subtitle,
-            MARGIN,
-            Inches(3.9),
+            Inches(2.25),
             SLIDE_WIDTH - 2 * MARGIN,
             Inches(0.6),
-            18,
+            20,
             False,
             WHITE,
         )
@@ -293,9 +294,16 @@ class _Deck:
             bar.line.color.rgb = WHITE
             frame = bar.text_frame
             frame.word_wrap = True
-            self.style(
-                frame.paragraphs[0], phase.bar_label, 12, True, _rgb(RAG_TEXT[rag]), PP_ALIGN.CENTER
-            )
+            inches = (end - start) / Inches(1)
+            label = next(
+                (
+                    t
+                    for t in (phase.bar_label, phase.short)
+                    if t and text_width(t, 12) < inches * 66
+                ),
+                "",
+            )  # measured in points (72 a inch, less the frame's margins); else the table names it
+            self.style(frame.paragraphs[0], label, 12, True, _rgb(RAG_TEXT[rag]), PP_ALIGN.CENTER)
         if pack.timeline_start <= pack.day <= pack.timeline_end:
             line = slide.shapes.add_connector(
                 MSO_CONNECTOR.STRAIGHT,
@@ -474,8 +482,8 @@ class _Deck:
         if heat is None:
             return
         left = MARGIN + left_width + Inches(0.3)
-        cell = Inches(0.78)
-        label_w = Inches(1.2)
+        cell = Inches(0.72)
+        label_w = Inches(1.5)
         self.text(
             slide, pack.label("heat_map"), left, Inches(1.2), Inches(5), Inches(0.4), 14, True, NAVY
         )
@@ -493,7 +501,7 @@ class _Deck:
         self.style(
             corner.text_frame.paragraphs[0],
             f"{pack.label('likelihood')} ↑ / {pack.label('impact')} →",
-            8,
+            TABLE_PT,
         )
         for row in range(5):
             likelihood = 5 - row  # top row = almost certain
@@ -503,7 +511,7 @@ class _Deck:
             self.style(
                 label.text_frame.paragraphs[0],
                 f"{likelihood} {heat.likelihood_labels[likelihood - 1]}",
-                8,
+                TABLE_PT,
             )
             for impact in range(1, 6):
                 target = table.cell(row, impact)
@@ -523,13 +531,23 @@ class _Deck:
             label = table.cell(5, impact)
             label.fill.solid()
             label.fill.fore_color.rgb = WHITE
+            # the number only: impact words do not fit a cell at a readable size; the
+            # caption below the map names them
             self.style(
-                label.text_frame.paragraphs[0],
-                f"{impact} {heat.impact_labels[impact - 1]}",
-                7,
-                align=PP_ALIGN.CENTER,
+                label.text_frame.paragraphs[0], str(impact), TABLE_PT, True, align=PP_ALIGN.CENTER
             )
-        legend_top = top + Inches(0.62) * 6 + Inches(0.25)
+        caption_top = top + Inches(0.62) * 6 + Inches(0.1)
+        self.text(
+            slide,
+            f"{pack.label('impact')}: "
+            + " · ".join(f"{i} {name}" for i, name in enumerate(heat.impact_labels, start=1)),
+            left,
+            caption_top,
+            label_w + cell * 5,
+            Inches(0.6),
+            TABLE_PT,
+        )
+        legend_top = caption_top + Inches(0.7)
         for i, (name, fill) in enumerate(heat.legend):
             swatch = slide.shapes.add_shape(
                 MSO_SHAPE.RECTANGLE, left + Inches(1.2) * i, legend_top, Inches(1.1), Inches(0.32)
@@ -551,30 +569,20 @@ class _Deck:
         slide = self.slide(pack.label("metrics_title"))
         charted = pack.charted_metrics
         chart_width = Inches(7.2)
-        if charted:
-            data = CategoryChartData()
-            data.categories = [f"{m.name} ({m.unit})" if m.unit else m.name for m in charted]
-            data.add_series(pack.label("latest"), [m.latest for m in charted])
-            data.add_series(pack.label("target"), [m.target for m in charted])
-            frame = slide.shapes.add_chart(
-                XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, Inches(1.2), chart_width, Inches(5.6), data
-            )
-            chart = frame.chart
-            chart.has_legend = True
-            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-            chart.legend.include_in_layout = False
-            chart.font.size = Pt(10)
-            self.fonts(chart.font._rPr)
-            plot = chart.plots[0]
-            plot.has_data_labels = True
-            plot.data_labels.font.size = Pt(9)
-            plot.data_labels.number_format = "0.##"
-            plot.data_labels.number_format_is_linked = False
-            for series, colour in zip(plot.series, ("1F4E79", "B0BEC5"), strict=True):
-                series.format.fill.solid()
-                series.format.fill.fore_color.rgb = _rgb(colour)
-            chart.category_axis.reverse_order = True
-            chart.value_axis.has_major_gridlines = True
+        groups: dict[str, list[Any]] = {}
+        for metric in charted:
+            groups.setdefault(metric.unit, []).append(metric)
+        units = list(groups.items())[:MAX_CHARTS]
+        if units:
+            # one small chart per unit: a percentage never shares an axis with "per week"
+            columns = 1 if len(units) == 1 else 2
+            rows_of_charts = (len(units) + columns - 1) // columns
+            cell_w = chart_width // columns
+            cell_h = Inches(5.6) // rows_of_charts
+            for i, (unit, metrics) in enumerate(units):
+                left = MARGIN + cell_w * (i % columns)
+                top = Inches(1.2) + cell_h * (i // columns)
+                self._metric_chart(slide, unit, metrics, left, top, cell_w, cell_h)
         else:
             self.text(
                 slide, pack.label("no_readings"), MARGIN, Inches(1.3), chart_width, Inches(0.5)
@@ -592,8 +600,51 @@ class _Deck:
             body = [[m.name, m.latest_text, m.target_text, m.rag_label] for m in rows]
             fills = {(i, 3): RAG_FILL[rag_of(m.rag)] for i, m in enumerate(rows)}
             self.table(
-                slide, header, body, left, Inches(1.3), width, [2.6, 0.9, 0.9, 0.9], 9, fills
+                slide, header, body, left, Inches(1.3), width, [2.6, 1.0, 1.0, 1.0], 12, fills
             )
+
+    def _metric_chart(
+        self,
+        slide: Any,
+        unit: str,
+        metrics: Sequence[Any],
+        left: int,
+        top: int,
+        width: int,
+        height: int,
+    ) -> None:
+        """A native clustered bar chart of one unit's metrics: latest beside target."""
+        pack = self.pack
+        data = CategoryChartData()
+        data.categories = [m.name for m in metrics]
+        data.add_series(pack.label("latest"), [m.latest for m in metrics])
+        data.add_series(pack.label("target"), [m.target for m in metrics])
+        frame = slide.shapes.add_chart(
+            XL_CHART_TYPE.BAR_CLUSTERED, left, top, width - Inches(0.1), height - Inches(0.1), data
+        )
+        chart = frame.chart
+        chart.has_title = True
+        chart.chart_title.text_frame.text = unit or "#"
+        title_run = chart.chart_title.text_frame.paragraphs[0].runs[0]
+        title_run.font.size = Pt(14)
+        title_run.font.bold = True
+        self.fonts(title_run._r.get_or_add_rPr())
+        chart.has_legend = True
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        chart.font.size = Pt(12)
+        self.fonts(chart.font._rPr)
+        plot = chart.plots[0]
+        plot.has_data_labels = True
+        plot.data_labels.font.size = Pt(11)
+        plot.data_labels.number_format = "0.##"
+        plot.data_labels.number_format_is_linked = False
+        for series, colour in zip(plot.series, ("1F4E79", "B0BEC5"), strict=True):
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = _rgb(colour)
+        chart.category_axis.reverse_order = True
+        chart.value_axis.has_major_gridlines = True
+        chart.value_axis.minimum_scale = 0
 
     def gates_slide(self) -> None:
         pack = self.pack

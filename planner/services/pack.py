@@ -419,7 +419,11 @@ def pack_pdf(pack: Pack) -> bytes:
         "exchange/pack_pdf.html",
         pack=pack,
         timeline=timeline_svg(
-            pack.phases, pack.timeline_start, pack.timeline_end, pack.day, pack.label("today")
+            pack.phases,
+            pack.timeline_start,
+            pack.timeline_end,
+            pack.day,
+            f"{pack.label('today')} {pack.format_day(pack.day)}",
         ),
         metrics_chart=metrics_svg(pack.metrics, pack.label("latest"), pack.label("target")),
         rag_fill=RAG_FILL,

@@ -24,7 +24,7 @@ def test_seven_slides_in_16_9_with_the_titles_of_the_pack() -> None:
     assert deck.slide_width == Inches(13.333) and deck.slide_height == Inches(7.5)
     titles = [s.shapes.title.text_frame.text if s.shapes.title else None for s in deck.slides]
     assert titles == [
-        None,
+        "华东 CRM 实施",  # the title slide's title placeholder holds the program
         "Phase timeline and RAG",
         "Milestones due and slipped",
         "Top risks",
@@ -41,11 +41,40 @@ def test_the_metrics_chart_is_native_and_skips_metrics_without_a_reading() -> No
     chart = charts[0]
     assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
     plot = chart.plots[0]
-    assert list(plot.categories) == ["活跃用户 Active users (%)", "Junk orders (%)"]
+    assert list(plot.categories) == ["活跃用户 Active users", "Junk orders"]
+    assert chart.has_title and chart.chart_title.text_frame.text == "%"
     assert [s.name for s in plot.series] == ["Latest", "Target"]
     assert [list(s.values) for s in plot.series] == [[54.0, 4.0], [70.0, 5.0]]
     ea = chart._chartSpace.find(".//c:txPr//a:ea", {**NS, "c": chart._chartSpace.nsmap["c"]})
     assert ea is not None and ea.get("typeface") == EA_FONT
+
+
+def test_one_small_chart_per_unit_and_tables_at_12_pt_or_more() -> None:
+    from dataclasses import replace
+
+    from planner.interop.pack_data import MetricRow
+
+    pack = sample_pack()
+    weekly = MetricRow("Opportunities per rep", "per week", 2.5, 4.0, "2.5", "4", "red", "红")
+    deck = deck_of(replace(pack, metrics=(*pack.metrics, weekly)))
+    charts = [shape.chart for shape in deck.slides[4].shapes if shape.has_chart]
+    assert [c.chart_title.text_frame.text for c in charts] == ["%", "per week"]
+    assert [list(c.plots[0].categories) for c in charts] == [
+        ["活跃用户 Active users", "Junk orders"],
+        ["Opportunities per rep"],
+    ]
+    sizes = [
+        run.font.size.pt
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+        for paragraph in cell.text_frame.paragraphs
+        for run in paragraph.runs
+        if run.font.size is not None
+    ]
+    assert sizes and min(sizes) >= 12
 
 
 def test_every_run_has_the_east_asian_font_and_the_language() -> None:
