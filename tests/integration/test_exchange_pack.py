@@ -68,11 +68,16 @@ def test_the_deck_has_every_part_and_a_native_chart(client, program) -> None:  #
     for phase in program.phases:
         assert phase.name in text
     charts = [s.chart for slide in deck.slides for s in slide.shapes if s.has_chart]
-    assert len(charts) == 1
-    chart = charts[0]
-    assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
-    assert [s.name for s in chart.plots[0].series] == ["Latest", "Target"]
-    assert len(list(chart.plots[0].categories)) >= 3
+    assert charts
+    # one small chart per unit: every metric of a chart has the unit in its title
+    unit_of = {m.name: m.unit for m in program.metrics}
+    units = [chart.chart_title.text_frame.text for chart in charts]
+    assert len(set(units)) == len(units)
+    for chart, unit in zip(charts, units, strict=True):
+        assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+        assert [s.name for s in chart.plots[0].series] == ["Latest", "Target"]
+        assert {unit_of[name] or "#" for name in chart.plots[0].categories} == {unit}
+    assert sum(len(list(chart.plots[0].categories)) for chart in charts) >= 3
     # every run of every slide carries an East Asian typeface (Font.name sets only Latin)
     ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
     runs = [run for slide in deck.slides for run in slide._element.iterfind(".//a:r", ns)]
