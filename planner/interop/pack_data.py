@@ -169,6 +169,8 @@ class Pack:
     gates: tuple[GateRow, ...] = ()
     decisions: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
+    since_title: str = ""  # "Since the review of …"; empty when there was no review
+    since: tuple[str, ...] = ()  # what moved since that review, one line each
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)

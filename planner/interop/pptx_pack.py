@@ -272,6 +272,23 @@ class _Deck:
             14,
         )
 
+    def since_slide(self) -> None:
+        """What moved since the latest steering review (only when there was one)."""
+        pack = self.pack
+        if not pack.since_title:
+            return
+        slide = self.slide(pack.since_title)
+        self.text(
+            slide,
+            list(pack.since[:12]),
+            MARGIN,
+            Inches(1.3),
+            SLIDE_WIDTH - 2 * MARGIN,
+            SLIDE_HEIGHT - Inches(2.0),
+            16,
+            bullets=True,
+        )
+
     def timeline_slide(self) -> None:
         pack = self.pack
         slide = self.slide(pack.label("timeline_title"))
@@ -697,6 +714,7 @@ class _Deck:
 
     def build(self) -> bytes:
         self.title_slide()
+        self.since_slide()
         self.timeline_slide()
         self.milestones_slide()
         self.risks_slide()

@@ -53,6 +53,7 @@ from planner.models.plan import Phase
 from planner.services import dashboard as dashboard_service
 from planner.services.exchange import latest_baseline
 from planner.services.gates import band_labels, is_done, load_program, program_facts
+from planner.services.pack_since import since_lines
 from planner.services.risks import scale_for
 
 DUE_WITHIN_DAYS: Final = 42
@@ -382,6 +383,14 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
         open=board.open_risk_count,
         gate=next_gate,
     )
+    since_title, since = since_lines(
+        program.id,
+        today,
+        lang,
+        {i.key: i for i in program.work_items},
+        {p.ordinal: p for p in program.phases},
+        {m.key: m for m in program.metrics},
+    )
     texts = labels()
     texts["open_risks_count"] = _("%(n)d open risks in the register.", n=board.open_risk_count)
     return Pack(
@@ -406,6 +415,8 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
         metrics=tuple(metrics),
         gates=tuple(gates),
         decisions=tuple(decisions),
+        since_title=since_title,
+        since=since,
     )
 
 

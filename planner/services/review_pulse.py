@@ -27,6 +27,7 @@ from planner.models.gate import GateDecision
 from planner.models.metric import Metric
 from planner.models.plan import Phase, WorkItem
 from planner.models.review import SteeringReview
+from planner.models.risk import Risk
 from planner.services import gates as gate_service
 from planner.services import metrics as metric_service
 from planner.services.scheduling import program_calendar
@@ -143,4 +144,56 @@ def plan_since(review: SteeringReview, previous: SteeringReview | None) -> PlanS
             m.key: m
             for m in db.session.scalars(select(Metric).where(Metric.program_id == program_id))
         },
+    )
+
+
+@dataclass(frozen=True)
+class SinceLastReview:
+    """What moved between the latest review held before ``today`` and the program now."""
+
+    review: SteeringReview
+    changes: PulseChanges | None  # None when that review has no recorded pulse
+    decisions: list[GateDecision]
+    new_risks: int
+    closed_risks: int
+
+
+def since_last_review(program_id: int, today: date) -> SinceLastReview | None:
+    """Compare the program today with its latest review before ``today`` (None: no review)."""
+    review = db.session.scalars(
+        select(SteeringReview)
+        .where(SteeringReview.program_id == program_id, SteeringReview.held_on < today)
+        .order_by(SteeringReview.held_on.desc())
+        .limit(1)
+    ).first()
+    if review is None:
+        return None
+    changes = None
+    if review.plan_pulse:
+        calendar = program_calendar(review.program)
+        before = pulse_from_json(review.plan_pulse)
+        changes = changes_between(before, pulse_now(program_id, today), calendar.workdays_between)
+    decisions = list(
+        db.session.scalars(
+            select(GateDecision)
+            .where(
+                GateDecision.program_id == program_id,
+                GateDecision.decided_on > review.held_on,
+                GateDecision.decided_on <= today,
+            )
+            .order_by(GateDecision.decided_on, GateDecision.id)
+        )
+    )
+    then = {entry.key: entry.status for entry in review.entries}
+    now = dict(
+        db.session.execute(select(Risk.key, Risk.status).where(Risk.program_id == program_id)).all()
+    )
+    return SinceLastReview(
+        review=review,
+        changes=changes,
+        decisions=decisions,
+        new_risks=sum(1 for key in now if key not in then),
+        closed_risks=sum(
+            1 for key, status in now.items() if status == "closed" and then.get(key) != "closed"
+        ),
     )

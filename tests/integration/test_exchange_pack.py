@@ -12,6 +12,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
+from planner.services import risks as risk_service
 from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
 from tests.integration.exchange_support import (
@@ -52,8 +53,10 @@ def test_the_deck_has_every_part_and_a_native_chart(client, program) -> None:  #
     assert response.mimetype.endswith("presentationml.presentation")
     assert response.headers["Content-Disposition"].endswith('.pptx"')
     deck = Presentation(io.BytesIO(response.data))
-    assert len(deck.slides) >= 6
-    assert titles(deck)[1:6] == [
+    assert len(deck.slides) >= 7
+    # the program has had steering reviews: what moved since the latest comes first
+    assert titles(deck)[1].startswith("Since the review of")
+    assert titles(deck)[2:7] == [
         "Phase timeline and RAG",
         "Milestones due and slipped",
         "Top risks",
@@ -140,6 +143,8 @@ def test_the_pack_needs_the_same_queries_for_a_bigger_program(client, db, progra
         client="Small Co",
         start_date=TODAY - timedelta(days=20),
     )
+    # both have had a steering review (the pack compares the program with the latest one)
+    risk_service.open_review(small, {"held_on": TODAY - timedelta(days=5)})
     db.session.commit()
     counts = []
     for pid in (small.id, program.id):

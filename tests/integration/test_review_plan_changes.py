@@ -152,3 +152,29 @@ def test_review_in_chinese_words_the_plan_changes(client, program) -> None:  # t
     section = html[html.index('id="plan-changes-h"') : html.index('id="top-h"')]
     assert "移动的里程碑" in section and "个工作日" in section
     assert "Milestones that moved" not in section
+
+
+def test_the_pack_says_what_moved_since_the_latest_review(client, program, app) -> None:  # type: ignore[no-untyped-def]
+    from flask_babel import force_locale
+
+    from planner.services.pack import build_pack
+
+    open_review(client, program, FIRST)
+    before = stored_dates(program)
+    lengthen_a_milestone_driver(program)
+    after = stored_dates(program)
+    moved = {
+        key
+        for key, (kind, day, _crit) in after.items()
+        if kind == "milestone" and day != before[key][1]
+    }
+    names = {i.key: i.name for i in program.work_items}
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        pack = build_pack(program.id, TODAY, "en")
+    assert pack.since_title.startswith("Since the review of")
+    lines = "\n".join(pack.since)
+    assert any(names[key] in lines for key in moved)
+    assert "working days" in lines and "Risks: 0 new, 0 closed" in lines
+    with app.test_request_context(), force_locale("zh_Hans_CN"):
+        pack_zh = build_pack(program.id, TODAY, "zh")
+    assert pack_zh.since_title.startswith("自") and "个工作日" in "\n".join(pack_zh.since)
