@@ -44,7 +44,7 @@ from planner.interop.pack_data import (
     Pack,
     rag_of,
 )
-from planner.interop.text_measure import text_width
+from planner.interop.text_measure import text_width, wrap_to_width
 
 __all__ = ["SLIDE_HEIGHT", "SLIDE_WIDTH", "write_pptx"]
 
@@ -184,12 +184,19 @@ class _Deck:
         Text is never smaller than ``TABLE_PT``: a board reads the pack on a wall screen."""
         size = max(size, TABLE_PT)
         n_rows = len(rows) + 1
-        height = Inches(0.36) * n_rows
-        shape = slide.shapes.add_table(n_rows, len(header), left, top, width, height)
-        table = shape.table
         total = sum(widths)
-        for c, share in enumerate(widths):
-            table.columns[c].width = Emu(int(width * share / total))
+        column_widths = [int(width * share / total) for share in widths]
+        # each row as tall as its most wrapped cell, measured in the pack's font, so that
+        # what follows the table can be placed below it and no row is cut
+        heights = [
+            self._row_height([str(v) for v in row], column_widths, size) for row in [header, *rows]
+        ]
+        shape = slide.shapes.add_table(n_rows, len(header), left, top, width, sum(heights))
+        table = shape.table
+        for c, column_width in enumerate(column_widths):
+            table.columns[c].width = Emu(column_width)
+        for r, row_height in enumerate(heights):
+            table.rows[r].height = Emu(row_height)
         for c, name in enumerate(header):
             cell = table.cell(0, c)
             cell.fill.solid()
@@ -209,6 +216,17 @@ class _Deck:
                     colour = GREY
                 self.style(cell.text_frame.paragraphs[0], str(value), size, False, colour)
         return shape
+
+    @staticmethod
+    def _row_height(cells: Sequence[str], widths: Sequence[int], size: float) -> int:
+        """A table row's height in EMU: the most wrapped cell's lines at ``size`` points
+        (a cell's text frame has 0.1 inch of margin left and right, 0.05 top and bottom)."""
+        lines = 1
+        for text, width in zip(cells, widths, strict=True):
+            # 15 % to spare: bold headers, and the Latin face that stands in for Arial
+            usable = max((width / Inches(1) * 72 - 14.4) * 0.85, size)
+            lines = max(lines, len(wrap_to_width(text, size, usable, max_lines=99)))
+        return int(Pt(size * 1.2 * lines + 7.2))
 
     # ------------------------------------------------------------------ slides
 
@@ -372,28 +390,29 @@ class _Deck:
                 (7, phase.rag),
             ):
                 fills[(r, c)] = RAG_FILL[rag_of(value)]
-        self.table(
+        shape = self.table(
             slide,
             header,
             rows,
             left,
             Inches(2.5),
             width,
-            [4.4, 2.4, 1.1, 1.0, 1.1, 1.1, 1.1, 1.1],
-            10,
+            [3.4, 2.4, 1.2, 1.2, 1.3, 1.3, 1.2, 1.2],
+            12,
             fills,
         )
         current = next((p for p in pack.phases if p.state == "current"), None)
         if current is not None and current.reasons:
-            # below the table's tallest extent (rows wrap), above the footer
+            # below the table's measured height, above the footer
+            top = shape.top + shape.height + Inches(0.15)
             self.text(
                 slide,
                 list(current.reasons)[:3],
                 left,
-                Inches(5.75),
+                top,
                 width,
-                Inches(1.2),
-                10,
+                max(SLIDE_HEIGHT - Inches(0.5) - top, Inches(0.4)),
+                11,
                 bullets=True,
             )
 
@@ -478,7 +497,7 @@ class _Deck:
                 MARGIN,
                 Inches(1.3),
                 left_width,
-                [4.2, 1.3, 1.1, 1.2],
+                [3.8, 1.5, 1.1, 1.3],
                 10,
                 fills,
             )
@@ -679,10 +698,10 @@ class _Deck:
             for g in pack.gates
         ]
         fills = {(i, 2): RAG_FILL[rag_of(g.overall)] for i, g in enumerate(pack.gates)}
-        self.table(
-            slide, header, body, MARGIN, Inches(1.2), width, [3.0, 1.3, 1.3, 3.6, 2.6], 10, fills
+        shape = self.table(
+            slide, header, body, MARGIN, Inches(1.2), width, [3.0, 1.3, 1.3, 3.6, 2.6], 12, fills
         )
-        top = Inches(1.35) + Inches(0.36) * (len(body) + 1) + Inches(0.2)
+        top = shape.top + shape.height + Inches(0.3)
         self.text(
             slide, pack.label("decisions_title"), MARGIN, top, width, Inches(0.4), 16, True, NAVY
         )
