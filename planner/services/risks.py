@@ -59,6 +59,7 @@ from planner.models.risk import (
     RiskPhaseLink,
     RiskWorkItemLink,
 )
+from planner.services import keys as key_counters
 from planner.services.concurrency import check_version
 from planner.services.playbooks import get_playbook
 
@@ -542,10 +543,19 @@ def clean_risk_data(
 
 
 def next_key(program_id: int) -> str:
-    """The next free key of the form R-<n>."""
-    keys = db.session.scalars(select(Risk.key).where(Risk.program_id == program_id))
-    numbers = [int(m.group(1)) for k in keys if (m := re.fullmatch(r"R-(\d+)", k))]
-    return f"R-{max(numbers, default=0) + 1}"
+    """The key the next risk without one would get (a suggestion: nothing is reserved)."""
+    return f"R-{key_counters.peek(program_id, 'risk', _highest_number(program_id))}"
+
+
+def allocate_key(program_id: int) -> str:
+    """A key of the form R-<n> that no concurrent request gets too (``services.keys``)."""
+    return f"R-{key_counters.allocate(program_id, 'risk', _highest_number(program_id))}"
+
+
+def _highest_number(program_id: int) -> int:
+    found = db.session.scalars(select(Risk.key).where(Risk.program_id == program_id))
+    numbers = [int(m.group(1)) for k in found if (m := re.fullmatch(r"R-(\d{1,9})", k))]
+    return max(numbers, default=0)
 
 
 def _check_key(program_id: int, key: str) -> list[tuple[str, str]]:
@@ -569,7 +579,7 @@ def _assign(obj: Any, values: Mapping[str, Any]) -> bool:
 
 def create_risk(program: Program, data: Mapping[str, Any]) -> Risk:
     """Add a risk to the register (status open unless another is given)."""
-    key = (data.get("key") or "").strip() or next_key(program.id)
+    key = (data.get("key") or "").strip() or allocate_key(program.id)
     key_errors = _check_key(program.id, key)
     try:
         clean = clean_risk_data(program.id, data)
