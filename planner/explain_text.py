@@ -15,6 +15,7 @@ pick them); this module never looks at rows.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -35,7 +36,7 @@ from planner.domain.explain import (
     Term,
     clauses,
 )
-from planner.i18n import format_count, format_day
+from planner.i18n import LARGEST_PLAIN, format_count, format_day
 
 #: Units shown as a bare number (as in the domain's ``format_value``).
 _BARE_UNITS: Final = frozenset({"", "count", "ratio", "number"})
@@ -368,6 +369,8 @@ def format_number(x: float) -> str:
     number = round(float(x), 4)
     if has_app_context():
         text = format_count(number)
+    elif not math.isfinite(number) or abs(number) >= LARGEST_PLAIN:  # as format_count does
+        text = f"{number:.4G}".replace("INF", "∞").replace("+", "")
     else:  # no app, no locale: English
         text = babel_numbers.format_decimal(number, format="#,##0.####", locale="en")
     return "0" if text in ("-0", "") else text

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 
 from flask import Flask, request, session
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, format_decimal, format_scientific
 
 from planner.extensions import babel
+
+# from here on numbers are written 1E15: plain digits would be unreadable, and babel's
+# decimal patterns fail from about 10^27
+LARGEST_PLAIN = 1e15
 
 SUPPORTED = ("en", "zh_Hans_CN")
 
@@ -92,9 +97,17 @@ def format_day(day: date | datetime | None, style: str = "medium") -> str:
 
 
 def format_count(number: float | int | None) -> str:
-    """A number with the locale's grouping and decimal signs (``12,345.5``)."""
+    """A number with the locale's grouping and decimal signs (``12,345.5``).
+
+    Never raises: a number too large for a decimal pattern (babel fails from about 10^27)
+    is written in scientific notation (``1E27``), one that is not finite as ``∞``/``NaN``.
+    """
     if number is None:
         return ""
+    if not math.isfinite(number):
+        return "NaN" if math.isnan(number) else ("-∞" if number < 0 else "∞")
+    if abs(number) >= LARGEST_PLAIN:
+        return str(format_scientific(number, format="0.###E0"))
     return str(format_decimal(number, format="#,##0.####"))
 
 

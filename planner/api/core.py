@@ -181,8 +181,10 @@ def _run(op: Operation, view: Callable[..., Response], path_args: dict[str, Any]
         db.session.rollback()
         return problem(409, str(exc))
     except IntegrityError:
+        # a unique key taken by a request at the same moment: the pages' safety net
+        # (planner.ops.errors.retry_locked) runs the operation again, then answers 409
         db.session.rollback()
-        return problem(409, "the change conflicts with data stored meanwhile; nothing was saved")
+        raise
 
 
 def _api_field(op: Operation, path: str) -> str:

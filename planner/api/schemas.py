@@ -24,8 +24,9 @@ from pydantic import (
 
 from planner.api.core import MAX_ID
 from planner.api.markers import N_
+from planner.domain.numbers import MAX_MAGNITUDE
 
-MAX_NUMBER = 1e12  # metric values and targets: large enough for any count or amount
+MAX_NUMBER = MAX_MAGNITUDE  # metric values and targets: the domain's one numeric policy
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 METRIC_KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 

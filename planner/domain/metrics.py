@@ -33,6 +33,7 @@ from typing import Literal
 
 from planner.domain.errors import ValidationError
 from planner.domain.explain import Explanation, Quantity, Reason, Term
+from planner.domain.numbers import number_problem
 
 Direction = Literal["higher", "lower"]
 Rag = Literal["green", "amber", "red"]
@@ -293,9 +294,10 @@ def validate_reading(
 
     ``value`` may be a number or text (from a form or a file). Text may carry a trailing
     ``%`` for percentage metrics. Refused, all at once, with ``(path, message)`` pairs:
-    a day outside the program (both ends included), a value that is not a finite number,
-    a percentage outside 0–100, and a day that already has a reading of this metric. When
-    editing a reading, leave its own day out of ``existing_days``.
+    a day outside the program (both ends included), a value that is not a finite number
+    or is outside the numeric policy (``planner.domain.numbers``), a percentage outside
+    0–100, and a day that already has a reading of this metric. When editing a reading,
+    leave its own day out of ``existing_days``.
 
     Examples:
         >>> m = MetricDef("active", "Active users", "%", "higher", None, {}, True)
@@ -363,9 +365,31 @@ def _parse_number(value: object, *, allow_percent_sign: bool) -> tuple[float | N
         number = float(value)
     else:
         return None, f"expected a number, got {value!r}"
-    if not math.isfinite(number):
-        return None, f"expected a finite number, got {format_number(number)}"
+    problem = number_problem(number)
+    if problem:
+        return None, problem
     return number, ""
+
+
+def metric_number_problems(
+    baseline: object, targets: Mapping[int, object]
+) -> list[tuple[str, str]]:
+    """``(path, message)`` for a baseline or target outside the numeric policy
+    (``planner.domain.numbers``); paths as ``MetricDef`` names them.
+
+    Examples:
+        >>> metric_number_problems(None, {1: 60.0})
+        []
+        >>> [path for path, _ in metric_number_problems(-1e308, {1: 5.0, 2: 1e13})]
+        ['baseline', 'targets[2]']
+    """
+    checked: list[tuple[str, object]] = [("baseline", baseline)]
+    checked += [(f"targets[{k}]", v) for k, v in sorted(targets.items())]
+    found = []
+    for path, number in checked:
+        if number is not None and (problem := number_problem(number)):
+            found.append((path, problem))
+    return found
 
 
 # --------------------------------------------------------------------------- status
@@ -470,9 +494,26 @@ def linear_forecast(readings: Iterable[Reading], until: date) -> Forecast | None
     points = list(readings)
     if len({r.day for r in points}) < 2:
         return None
+    if not all(math.isfinite(r.value) for r in points):
+        return None
+    # computed on values scaled to at most 1 and scaled back, so that squares cannot
+    # overflow whatever is stored (1e300 squared is not a float)
+    scale = max(abs(r.value) for r in points) or 1.0
+    line = _least_squares(points, scale, until)
+    if line is None:
+        return None
+    slope, intercept, value, r2 = line
+    return Forecast(slope, intercept, value, r2, min(r.day for r in points), until)
+
+
+def _least_squares(
+    points: list[Reading], scale: float, until: date
+) -> tuple[float, float, float, float] | None:
+    """Slope, intercept, value on ``until`` and r² of the line through ``points``, in the
+    points' own units; None if the line's value on ``until`` is not a finite number."""
     origin = min(r.day for r in points)
     xs = [float((r.day - origin).days) for r in points]
-    ys = [float(r.value) for r in points]
+    ys = [float(r.value) / scale for r in points]
     n = len(points)
     x_mean = math.fsum(xs) / n
     y_mean = math.fsum(ys) / n
@@ -483,8 +524,10 @@ def linear_forecast(readings: Iterable[Reading], until: date) -> Forecast | None
     ss_tot = math.fsum((y - y_mean) ** 2 for y in ys)
     ss_res = math.fsum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys, strict=True))
     r2 = 1.0 if ss_tot == 0 else max(0.0, 1.0 - ss_res / ss_tot)
-    value = intercept + slope * (until - origin).days
-    return Forecast(slope, intercept, value, r2, origin, until)
+    value = (intercept + slope * (until - origin).days) * scale
+    if not math.isfinite(value):
+        return None
+    return slope * scale, intercept * scale, value, r2
 
 
 # --------------------------------------------------------------------------- judgement

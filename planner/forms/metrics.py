@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -18,9 +21,36 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import ValidationError as FieldError
 
+from planner.domain.numbers import MAX_MAGNITUDE
 from planner.forms.choices import choices  # noqa: F401  (also used by the views)
+from planner.i18n import format_count
 from planner.models.plan import Phase
+
+
+class MetricNumber:
+    """The numeric policy of metric numbers (``planner.domain.numbers``) on a form field,
+    refused in the reader's language; other problems of a value (not a number, a percentage
+    above 100) are the domain's to report."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        number = field.data
+        if isinstance(number, str):
+            text = number.strip().removesuffix("%").strip()
+            try:
+                number = float(text)
+            except ValueError:
+                return
+        if number is None or (math.isfinite(number) and abs(number) <= MAX_MAGNITUDE):
+            return
+        raise FieldError(
+            _(
+                "Out of range: enter a number from %(low)s to %(high)s.",
+                low=format_count(-MAX_MAGNITUDE),
+                high=format_count(MAX_MAGNITUDE),
+            )
+        )
 
 
 class MetricForm(FlaskForm):
@@ -40,7 +70,7 @@ class MetricForm(FlaskForm):
         _l("Direction"),
         choices=choices([("higher", _l("Higher is better")), ("lower", _l("Lower is better"))]),
     )
-    baseline = FloatField(_l("Baseline"), validators=[Optional()])
+    baseline = FloatField(_l("Baseline"), validators=[Optional(), MetricNumber()])
     owner = StringField(_l("Owner"), validators=[Optional(), Length(max=120)])
     data_source = StringField(_l("Data source"), validators=[Optional(), Length(max=500)])
     description = TextAreaField(_l("Description (English)"), validators=[Optional()])
@@ -73,7 +103,7 @@ def metric_form_class(phases: Iterable[Phase]) -> type[MetricForm]:
             if phase.kind == "diagnosis"
             else _l("Target for phase %(n)s", n=phase.ordinal)
         )
-        setattr(_Form, name, FloatField(label, validators=[Optional()]))
+        setattr(_Form, name, FloatField(label, validators=[Optional(), MetricNumber()]))
         fields.append((phase.ordinal, name))
     _Form.target_fields = fields
     return _Form
@@ -82,7 +112,7 @@ def metric_form_class(phases: Iterable[Phase]) -> type[MetricForm]:
 class ReadingForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired()])
     # text, so the domain can say exactly what is wrong with a value ("45%" is fine)
-    value = StringField(_l("Value"), validators=[Length(max=40)])
+    value = StringField(_l("Value"), validators=[Length(max=40), MetricNumber()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=1000)])
     version = HiddenField()
     submit = SubmitField(_l("Add reading"))

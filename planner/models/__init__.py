@@ -12,6 +12,7 @@ from planner.models.audit import AuditEvent
 from planner.models.baseline import Baseline, BaselineItem
 from planner.models.feed import FeedToken
 from planner.models.gate import GateCriterion, GateDecision
+from planner.models.key_counter import KeyCounter
 from planner.models.library import PlaybookUpgrade, PlaybookUpload
 from planner.models.metric import Metric, MetricReading, MetricTarget, StatusSettings
 from planner.models.plan import Dependency, Phase, WorkItem
@@ -35,6 +36,7 @@ __all__ = [
     "FeedToken",
     "GateCriterion",
     "GateDecision",
+    "KeyCounter",
     "Metric",
     "MetricReading",
     "MetricTarget",

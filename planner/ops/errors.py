@@ -113,7 +113,7 @@ def _conflict(exc: IntegrityError):  # type: ignore[no-untyped-def]
         "This conflicts with a change saved at the same moment; nothing was saved. "
         "Open the page again and retry."
     )
-    return render_template("errors/error.html", code=409, message=message), 409
+    return _page(409, message)  # a problem document under /api/
 
 
 def _page(code: int, message: str) -> Response:

@@ -97,6 +97,20 @@ def _user() -> tuple[Any, Any]:
     return user_id, email
 
 
+REDACTED = "[redacted]"
+
+
+def logged_path() -> str:
+    """The request's path with every secret in it (a URL argument whose name says token:
+    share links, calendar feeds) replaced: the database holds only their hashes, and
+    neither should the log."""
+    path = request.path
+    for name, value in (request.view_args or {}).items():
+        if "token" in name.lower() and isinstance(value, str) and value:
+            path = path.replace(value, REDACTED)
+    return path
+
+
 def _start() -> None:
     g.ops_started = time.perf_counter()
     incoming = request.headers.get("X-Request-ID", "")
@@ -119,7 +133,7 @@ def _finish(response: Response) -> Response:
                 "email": email,
                 "route": request.endpoint,
                 "method": request.method,
-                "path": request.path,
+                "path": logged_path(),
                 "status": response.status_code,
                 "duration_ms": round(duration, 1) if duration is not None else None,
                 "remote": request.remote_addr,

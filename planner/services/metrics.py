@@ -21,6 +21,7 @@ from planner.domain.metrics import (
     Reading,
     StatusRule,
     format_number,
+    metric_number_problems,
     metric_status,
     validate_reading,
 )
@@ -242,6 +243,10 @@ def save_metric(
             StatusRule(data.amber_tolerance)
         except ValidationError as exc:
             errors.append(("amber_tolerance", str(exc)))
+    for path, message in metric_number_problems(data.baseline, targets):
+        if path.startswith("targets["):
+            path = "target_" + path[len("targets[") : -1]
+        errors.append((path, message))
     percentage = is_percentage(data.unit)
     if not errors:
         try:

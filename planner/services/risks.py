@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 import planner.models.review  # noqa: F401  (registers the review tables until models/__init__ does)
 from planner.charts.risks import BandStyle, TrendPoint, band_styles
 from planner.domain.errors import ImportFormatError, NotFoundError, ValidationError
+from planner.domain.ids import as_id
 from planner.domain.risk import (
     DEFAULT_SCALE,
     RESPONSE_STRATEGIES,
@@ -59,6 +60,7 @@ from planner.models.risk import (
     RiskPhaseLink,
     RiskWorkItemLink,
 )
+from planner.services import keys as key_counters
 from planner.services.concurrency import check_version
 from planner.services.playbooks import get_playbook
 from planner.services.review_pulse import PlanSinceReview, plan_since, record_pulse
@@ -531,7 +533,8 @@ def clean_risk_data(
         if phase_id in (None, "", 0, "0"):
             clean["proximity_phase_id"] = None
         else:
-            phase = db.session.get(Phase, int(phase_id)) if str(phase_id).isdigit() else None
+            pid = as_id(phase_id)
+            phase = db.session.get(Phase, pid) if pid is not None else None
             if phase is None or phase.program_id != program_id:
                 errors.append(("proximity_phase_id", "expected a phase of this program"))
             else:
@@ -543,10 +546,19 @@ def clean_risk_data(
 
 
 def next_key(program_id: int) -> str:
-    """The next free key of the form R-<n>."""
-    keys = db.session.scalars(select(Risk.key).where(Risk.program_id == program_id))
-    numbers = [int(m.group(1)) for k in keys if (m := re.fullmatch(r"R-(\d+)", k))]
-    return f"R-{max(numbers, default=0) + 1}"
+    """The key the next risk without one would get (a suggestion: nothing is reserved)."""
+    return f"R-{key_counters.peek(program_id, 'risk', _highest_number(program_id))}"
+
+
+def allocate_key(program_id: int) -> str:
+    """A key of the form R-<n> that no concurrent request gets too (``services.keys``)."""
+    return f"R-{key_counters.allocate(program_id, 'risk', _highest_number(program_id))}"
+
+
+def _highest_number(program_id: int) -> int:
+    found = db.session.scalars(select(Risk.key).where(Risk.program_id == program_id))
+    numbers = [int(m.group(1)) for k in found if (m := re.fullmatch(r"R-(\d{1,9})", k))]
+    return max(numbers, default=0)
 
 
 def _check_key(program_id: int, key: str) -> list[tuple[str, str]]:
@@ -570,14 +582,17 @@ def _assign(obj: Any, values: Mapping[str, Any]) -> bool:
 
 def create_risk(program: Program, data: Mapping[str, Any]) -> Risk:
     """Add a risk to the register (status open unless another is given)."""
-    key = (data.get("key") or "").strip() or next_key(program.id)
-    key_errors = _check_key(program.id, key)
+    key = (data.get("key") or "").strip()
+    key_errors = _check_key(program.id, key) if key else []
     try:
         clean = clean_risk_data(program.id, data)
     except ValidationError as exc:
         _fail(key_errors + exc.errors)
         raise
     _fail(key_errors)
+    # numbered last, once the risk will be saved: from here on the counter row is locked
+    # (PostgreSQL) or the database's write lock held (SQLite) until the commit
+    key = key or allocate_key(program.id)
     clean.setdefault("status", "open")
     if clean["status"] == "occurred" and not clean.get("occurred_on"):
         clean["occurred_on"] = date.today()
@@ -699,16 +714,9 @@ def _delete(row: Any, risk: Risk, collection: str) -> None:
     db.session.expire(risk, [collection])
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def link_work_item(risk: Risk, work_item_id: Any) -> RiskWorkItemLink:
     """Record that the risk threatens a work item of the same program."""
-    item_id = _int(work_item_id)
+    item_id = as_id(work_item_id)
     item = db.session.get(WorkItem, item_id) if item_id is not None else None
     if item is None:
         _fail([("work_item_id", f"no work item #{work_item_id}")])
@@ -741,7 +749,7 @@ def unlink_work_item(risk: Risk, link_id: int) -> None:
 
 def link_phase(risk: Risk, phase_id: Any) -> RiskPhaseLink:
     """Record that the risk threatens a phase of the same program."""
-    pid = _int(phase_id)
+    pid = as_id(phase_id)
     phase = db.session.get(Phase, pid) if pid is not None else None
     if phase is None:
         _fail([("phase_id", f"no phase #{phase_id}")])
@@ -921,7 +929,7 @@ def record_decision(
 ) -> ReviewDecision:
     """Record (or change) the committee's decision about one risk at this review."""
     errors: list[tuple[str, str]] = []
-    rid = _int(risk_id)
+    rid = as_id(risk_id)
     risk = db.session.get(Risk, rid) if rid is not None else None
     if risk is None or risk.program_id != review.program_id:
         errors.append(("risk_id", "expected a risk of this program"))

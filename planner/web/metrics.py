@@ -8,6 +8,7 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
+    abort,
     flash,
     redirect,
     render_template,
@@ -19,6 +20,7 @@ from flask_wtf import FlaskForm
 
 from planner.charts.metrics import PhaseBand, trend_figure
 from planner.domain.errors import ImportFormatError, ValidationError
+from planner.domain.ids import as_id
 from planner.domain.metrics import format_number, target_for, target_steps
 from planner.explain_text import format_value, renderer
 from planner.extensions import db
@@ -478,10 +480,10 @@ def import_readings(program_id: int):  # type: ignore[no-untyped-def]
     form = ImportForm()
     metric: Metric | None = None
     if form.metric.data:
-        try:
-            metric = service.get_metric(program, int(form.metric.data))
-        except ValueError:
-            metric = None
+        metric_id = as_id(form.metric.data)
+        if metric_id is None:
+            abort(404)  # no such metric (the URL's own ids answer the same)
+        metric = service.get_metric(program, metric_id)
     errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
         upload = form.file.data

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from planner.charts.dates import localize_date_axes
 from planner.charts.gantt import AGGREGATE_ABOVE, GanttOptions, build_gantt, figure_json
 from planner.domain.errors import DependencyCycleError, ValidationError
+from planner.domain.ids import as_id
 from planner.extensions import db
 from planner.forms.plan import (
     BaselineForm,
@@ -556,8 +557,10 @@ def dependency_add(program_id: int):  # type: ignore[no-untyped-def]
     program = get_program(program_id)
     form = DependencyForm()
     context_item = None
-    item_id = request.form.get("item_id", type=int)
-    if item_id:
+    if request.form.get("item_id"):
+        item_id = as_id(request.form["item_id"])
+        if item_id is None:
+            abort(404)  # no such item (the URL's own ids answer the same)
         context_item = plan_service.get_item(program, item_id)
     general: list[str] = []
     if form.validate_on_submit():

@@ -241,7 +241,12 @@ def new(program_id: int):  # type: ignore[no-untyped-def]
     form = _risk_form(program, info)
     del form.status
     if request.method == "GET":
-        form.key.data = service.next_key(program.id)
+        # suggested, not filled in: an empty key is numbered when saved, so two people
+        # adding risks at the same moment do not both send the same R-number
+        form.key.render_kw = {
+            **(form.key.render_kw or {}),
+            "placeholder": service.next_key(program.id),
+        }
         form.likelihood.data = "3"
         form.impact.data = "3"
         form.response.data = "mitigate"

@@ -164,7 +164,7 @@ def test_register_queries_do_not_grow_with_the_rows(client, program) -> None:  #
 
 
 def test_lead_adds_a_risk(client, program) -> None:  # type: ignore[no-untyped-def]
-    assert 'value="R-1"' in get(client, url(program, "/new"))
+    assert 'placeholder="R-1"' in get(client, url(program, "/new"))
     response = client.post(
         url(program, "/new"),
         data={

@@ -90,3 +90,31 @@ def test_anonymous_requests_log_no_user(anonymous_client, capsys) -> None:  # ty
     [line] = request_lines(capsys.readouterr().out)
     assert line["user"] is None and line["email"] is None
     assert line["route"] == "auth.login"
+
+
+def test_tokens_in_urls_are_redacted_in_the_request_log(app, db, program, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Share-link and calendar-feed tokens are bearer secrets: the log never holds them."""
+    from planner.models import Membership
+    from planner.services.feed import rotate_token
+    from planner.services.users import create_share_link
+    from tests.conftest import make_user
+
+    _link, share = create_share_link(program, "lead@test.example", 7)
+    user = make_user("feed@test.example")
+    db.session.add(Membership(user_id=user.id, program_id=program.id, role="viewer"))
+    feed = rotate_token(user)
+    db.session.commit()
+    client = app.test_client()
+    capsys.readouterr()
+    opened = [
+        client.get(f"/share/{share}"),
+        client.get(f"/feeds/{feed}/programs/{program.id}.ics"),
+        client.get("/share/not-a-token-0123456789"),
+    ]
+    assert [r.status_code < 500 for r in opened] == [True] * 3
+    assert opened[0].status_code in (200, 302) and opened[1].status_code == 200
+    out = capsys.readouterr().out
+    assert share not in out and feed not in out and "not-a-token-0123456789" not in out
+    paths = [line["path"] for line in request_lines(out)]
+    assert "/share/[redacted]" in paths
+    assert f"/feeds/[redacted]/programs/{program.id}.ics" in paths
