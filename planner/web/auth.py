@@ -19,6 +19,7 @@ from planner.domain.errors import ValidationError
 from planner.extensions import db, limiter
 from planner.forms.auth import ChangePasswordForm, LoginForm
 from planner.services import users as user_service
+from planner.web.redirects import local_path, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -33,19 +34,12 @@ DEMO_ACCOUNTS = (
 DEMO_PASSWORD = "demo-password"
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("programs.index")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def login():  # type: ignore[no-untyped-def]
     form = LoginForm()
     if request.method == "GET":
-        form.next.data = request.args.get("next", "")
+        form.next.data = local_path(request.args.get("next")) or ""
     if form.validate_on_submit():
         user = user_service.authenticate(form.email.data, form.password.data)
         if user is not None:
