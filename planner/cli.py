@@ -50,11 +50,14 @@ def _serve(app: Flask, host: str, port: int) -> None:
 @with_appcontext
 def run_command(host: str, port: int) -> None:
     """Serve the app (development server; use gunicorn for a team)."""
-    from planner.config import check_secret_key
+    from planner.config import ConfigError, check_secret_key
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.config["CLI_MODE"] = False
-    check_secret_key(app.config)
+    try:
+        check_secret_key(app.config)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     _serve(app, host, port)
 
 

@@ -13,6 +13,7 @@ PROJECT_ROOT = PACKAGE_ROOT.parent
 SHIPPED_PLAYBOOKS = PROJECT_ROOT / "playbooks"
 DEMO_DATABASE_FILE = "demo.sqlite"
 MIN_SECRET_KEY_LENGTH = 24
+GENERATED_KEY_FLAG = "PLANNER_SECRET_KEY_GENERATED"
 WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test"}
 
 
@@ -73,9 +74,16 @@ def check_secret_key(config: dict[str, Any]) -> None:
     if any(config.get(flag) for flag in lenient):
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = os.urandom(32).hex()
+            # a maintenance command may go on to serve (`planner run`): remember that this
+            # key is a stand-in, so the check before serving still refuses it
+            config[GENERATED_KEY_FLAG] = True
         return
     key = config.get("SECRET_KEY") or ""
-    if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in WEAK_SECRET_KEYS:
+    if (
+        config.get(GENERATED_KEY_FLAG)
+        or len(key) < MIN_SECRET_KEY_LENGTH
+        or key.lower() in WEAK_SECRET_KEYS
+    ):
         raise ConfigError(
             "SECRET_KEY is missing or weak: set SECRET_KEY to a random string of at least "
             f"{MIN_SECRET_KEY_LENGTH} characters, e.g. "
