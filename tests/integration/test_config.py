@@ -57,9 +57,7 @@ def test_planner_run_without_secret_key_refuses_to_serve(monkeypatch, tmp_path) 
 
 
 @pytest.mark.parametrize("flag", ["DEBUG", "DEMO_MODE"])
-def test_planner_run_in_debug_or_demo_serves_with_a_stand_in_key(
-    monkeypatch, tmp_path, flag
-) -> None:  # type: ignore[no-untyped-def]
+def test_planner_run_in_debug_or_demo_serves(monkeypatch, tmp_path, flag) -> None:  # type: ignore[no-untyped-def]
     import planner.cli
 
     served: list[object] = []
