@@ -56,9 +56,26 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         # one JSON line per request on stdout; the app's own log lines as JSON too
         "PLANNER_REQUEST_LOG": _flag("PLANNER_REQUEST_LOG", True),
         "PLANNER_LOG_JSON": _flag("PLANNER_LOG_JSON", True),
+        # a signed-in session ends after this long without a request, and this long after
+        # its sign-in whatever happens (planner/sessions.py)
+        "PLANNER_SESSION_IDLE_MINUTES": _int("PLANNER_SESSION_IDLE_MINUTES", 120),
+        "PLANNER_SESSION_MAX_HOURS": _int("PLANNER_SESSION_MAX_HOURS", 12),
         # run a request again when SQLite said "database is locked"
         "PLANNER_RETRY_LOCKED": _flag("PLANNER_RETRY_LOCKED", True),
     }
+
+
+def _int(name: str, default: int, minimum: int = 1) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}")
+    return number
 
 
 def _flag(name: str, default: bool) -> bool:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Request, Response, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
+from planner import sessions
 from planner.extensions import db, limiter, login_manager
 from planner.services import audit
 
@@ -44,7 +46,11 @@ def _load_user(user_id: str) -> Any:
         user = db.session.get(User, int(user_id))
     except ValueError:
         return None
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        sessions.forget()
+        return None
+    # a revoked, idle or too old session signs nobody in (planner/sessions.py)
+    return user if sessions.check(user) else None
 
 
 def _actor() -> str:
@@ -71,6 +77,10 @@ def init_app(app: Flask) -> None:
 
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    # the signed cookie itself is refused once older than a session may live
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        hours=int(app.config.get("PLANNER_SESSION_MAX_HOURS", sessions.DEFAULT_MAX_HOURS))
+    )
     app.session_interface = HttpsAwareSessionInterface()
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)

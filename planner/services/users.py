@@ -90,6 +90,47 @@ def change_password(user: User, current: str, new: str) -> None:
         ) from None
     check_password_strength(new, "new_password")
     user.password_hash = _hasher.hash(new)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Every session of ``user`` signed in so far is refused from now on."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def update_account(
+    actor: User, user: User, *, active: bool, is_admin: bool, is_consultant: bool
+) -> None:
+    """Change an account's rights; at least one active administrator always remains.
+
+    Errors are ``(field, code)`` pairs: ``account.self_deactivate``, ``account.self_demote``
+    and ``account.last_admin``. The changes reach the audit trail (User is audited).
+    """
+    errors: list[tuple[str, str]] = []
+    if user.id == actor.id and not active:
+        errors.append(("active", "account.self_deactivate"))
+    if user.id == actor.id and user.is_admin and not is_admin:
+        errors.append(("is_admin", "account.self_demote"))
+    was_active_admin = user.is_admin and user.active
+    if was_active_admin and not (is_admin and active) and _active_admins() <= 1:
+        errors.append(("is_admin", "account.last_admin"))
+    if errors:
+        raise ValidationError("account not changed", errors)
+    if user.active and not active:
+        end_sessions(user)  # reactivating later must not revive the old cookies
+    user.active = active
+    user.is_admin = is_admin
+    user.is_consultant = is_consultant
+    db.session.flush()
+
+
+def _active_admins() -> int:
+    return int(
+        db.session.scalar(
+            select(func.count()).where(User.is_admin.is_(True), User.active.is_(True))
+        )
+        or 0
+    )
 
 
 def list_users() -> list[User]:

@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from planner import sessions
 from planner.domain.errors import ValidationError
 from planner.extensions import db, limiter
 from planner.forms.auth import ChangePasswordForm, LoginForm
@@ -43,7 +44,14 @@ def login():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         user = user_service.authenticate(form.email.data, form.password.data)
         if user is not None:
+            # a fresh session: nothing from before the sign-in (fixation) and a new CSRF
+            # token; only the language chosen on the sign-in page carries over
+            chosen_lang = session.get("lang")
+            session.clear()
+            if chosen_lang:
+                session["lang"] = chosen_lang
             login_user(user)
+            sessions.start(user)
             if user.lang:
                 session["lang"] = user.lang
             db.session.commit()
@@ -61,7 +69,12 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        # a copy of this session's cookie must not outlive the sign-out: end them all
+        user_service.end_sessions(current_user)
+        db.session.commit()
     logout_user()
+    sessions.forget()
     session.pop("lang", None)
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -81,6 +94,8 @@ def change_password():  # type: ignore[no-untyped-def]
                 getattr(form, field).errors.append(message)
         else:
             db.session.commit()
+            # other sessions ended with the old password; this one goes on
+            sessions.start(current_user)
             flash(_("Your password was changed."), "success")
             return redirect(url_for("programs.index"))
     status = 200 if request.method == "GET" else 422

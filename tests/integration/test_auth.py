@@ -11,7 +11,7 @@ from planner.models import AuditEvent, Membership, Risk, ShareLink
 from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
 from planner.services.users import create_share_link
-from tests.conftest import TEST_PASSWORD, make_app, make_user
+from tests.conftest import TEST_PASSWORD, make_app, make_user, sign_in
 
 
 @pytest.fixture()
@@ -126,8 +126,7 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(db, program) -> 
     lead = make_user("lead@example.com")
     db.session.add(Membership(user_id=lead.id, program_id=program.id, role="lead"))
     db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(lead.id)
+    sign_in(client, lead)
     before = db.session.scalar(select(func.count()).select_from(Membership))
     page = client.post(
         f"/programs/{program.id}/members", data={"email": "lead@example.com", "role": "viewer"}
