@@ -112,6 +112,7 @@ def create_user_command(
     from planner.domain.errors import ValidationError
     from planner.extensions import db
     from planner.services.users import create_user
+    from planner.web.password_text import error_texts
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -121,7 +122,7 @@ def create_user_command(
         user = create_user(email, password, name=name, is_admin=admin, is_consultant=consultant)
     except ValidationError as exc:
         db.session.rollback()
-        for field, message in exc.errors:
+        for field, message in error_texts(exc):
             click.echo(f"{field}: {message}", err=True)
         sys.exit(1)
     db.session.commit()

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from planner.domain.access import ROLES
 from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.explain import Explanation
+from planner.domain.passwords import MAX_LENGTH, password_problems
 from planner.extensions import db
 from planner.models import Membership, Program, ShareLink, User
 
-MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
 # verifying against a dummy hash when the e-mail is unknown keeps timing uniform,
 # so response time does not reveal which addresses have accounts
@@ -30,12 +31,20 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_password_strength(password: str, field: str = "password") -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            "password too short",
-            [(field, f"use at least {MIN_PASSWORD_LENGTH} characters")],
-        )
+class PasswordRejected(ValidationError):
+    """A new password that breaks the policy; ``problems`` says why, as codes."""
+
+    def __init__(self, field: str, problems: list[Explanation]) -> None:
+        super().__init__("password not accepted", [(field, p.code) for p in problems])
+        self.field = field
+        self.problems = problems
+
+
+def check_password_strength(password: str, field: str = "password", email: str = "") -> None:
+    """Refuse a new password the policy does not accept (planner/domain/passwords.py)."""
+    problems = password_problems(password, email)
+    if problems:
+        raise PasswordRejected(field, problems)
 
 
 def create_user(
@@ -54,7 +63,7 @@ def create_user(
         errors.append(("email", "a user with this e-mail address already exists"))
     if errors:
         raise ValidationError("the user was not created", errors)
-    check_password_strength(password)
+    check_password_strength(password, email=email)
     user = User(
         email=email,
         name=name.strip(),
@@ -69,6 +78,8 @@ def create_user(
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same answer for every failure)."""
+    if len(password) > MAX_LENGTH:
+        return None  # no password that long was ever accepted: do not spend a hash on it
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
@@ -83,12 +94,14 @@ def authenticate(email: str, password: str) -> User | None:
 
 def change_password(user: User, current: str, new: str) -> None:
     try:
+        if len(current) > MAX_LENGTH:
+            raise VerificationError()
         _hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
         raise ValidationError(
             "password not changed", [("current_password", "the current password is wrong")]
         ) from None
-    check_password_strength(new, "new_password")
+    check_password_strength(new, "new_password", user.email)
     user.password_hash = _hasher.hash(new)
     end_sessions(user)
 

@@ -10,6 +10,7 @@ from planner.domain.errors import ValidationError
 from planner.extensions import db
 from planner.forms.auth import NewUserForm
 from planner.services import users as user_service
+from planner.web.password_text import error_texts
 
 bp = Blueprint("admin", __name__)
 
@@ -30,7 +31,7 @@ def users():  # type: ignore[no-untyped-def]
                 )
             except ValidationError as exc:
                 db.session.rollback()
-                for field, message in exc.errors:
+                for field, message in error_texts(exc):
                     getattr(form, field, form.email).errors.append(message)
             else:
                 db.session.commit()

@@ -20,6 +20,7 @@ from planner.domain.errors import ValidationError
 from planner.extensions import db, limiter
 from planner.forms.auth import ChangePasswordForm, LoginForm
 from planner.services import users as user_service
+from planner.web.password_text import error_texts
 from planner.web.redirects import local_path, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -90,7 +91,7 @@ def change_password():  # type: ignore[no-untyped-def]
             )
         except ValidationError as exc:
             db.session.rollback()
-            for field, message in exc.errors:
+            for field, message in error_texts(exc):
                 getattr(form, field).errors.append(message)
         else:
             db.session.commit()
