@@ -50,6 +50,14 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         # per process by default; several workers share limits through Redis, e.g.
         # PLANNER_RATELIMIT_STORAGE=redis://127.0.0.1:6379
         "RATELIMIT_STORAGE_URI": os.environ.get("PLANNER_RATELIMIT_STORAGE", "memory://"),
+        # sign-in attempts per client address, and failed ones per account (any address)
+        "PLANNER_SIGNIN_LIMIT": os.environ.get("PLANNER_SIGNIN_LIMIT", "10 per minute"),
+        "PLANNER_SIGNIN_ACCOUNT_LIMIT": os.environ.get(
+            "PLANNER_SIGNIN_ACCOUNT_LIMIT", "10 per 15 minutes"
+        ),
+        # reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto are believed;
+        # 0 = none, the connection's address is the client's
+        "PLANNER_PROXY_COUNT": _int("PLANNER_PROXY_COUNT", 0, minimum=0),
         # derived results (schedules, charts): "" = a folder shared by this machine's
         # workers, redis://… shared by several machines, "null" = no cache
         "PLANNER_CACHE_URL": os.environ.get("PLANNER_CACHE_URL", ""),

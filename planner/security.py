@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Request, Response, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner import sessions
 from planner.extensions import db, limiter, login_manager
@@ -72,6 +73,17 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``PLANNER_PROXY_COUNT`` reverse proxies, the client's address and scheme are
+    the ones they forwarded (rate limits, logs, Secure cookies); never believed otherwise,
+    since any client can send an X-Forwarded-For header."""
+    proxies = int(app.config.get("PLANNER_PROXY_COUNT") or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies
+        )
+
+
 def init_app(app: Flask) -> None:
     from planner.web import policy
 
@@ -86,6 +98,7 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     login_manager.login_view = "auth.login"
     limiter.init_app(app)
+    _trust_proxies(app)
     audit.set_actor_provider(_actor)
     policy.init_app(app)
     app.after_request(_security_headers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     redirect,
@@ -36,8 +37,29 @@ DEMO_ACCOUNTS = (
 DEMO_PASSWORD = "demo-password"
 
 
+def _address_limit() -> str:
+    return str(current_app.config.get("PLANNER_SIGNIN_LIMIT", "10 per minute"))
+
+
+def _account_limit() -> str:
+    return str(current_app.config.get("PLANNER_SIGNIN_ACCOUNT_LIMIT", "10 per 15 minutes"))
+
+
+def _account_key() -> str:
+    """The account a sign-in tries, however the address is spelled."""
+    return "account:" + user_service.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+# per client address (behind a proxy: the client's, see PLANNER_PROXY_COUNT) every attempt;
+# per account only the failed ones, from any address: spreading guesses over many
+# addresses does not help, and the owner's own sign-ins never count
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login():  # type: ignore[no-untyped-def]
     form = LoginForm()
     if request.method == "GET":
