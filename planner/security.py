@@ -30,6 +30,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+HOST_PREFIX = "__Host-"
+# responses that set their own caching (static files, the calendar feed, the API docs)
+# keep it; everything else is a signed-in page, a sign-in form or an export: never stored
+NO_STORE = "no-store"
+
+
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
     """The session cookie is marked Secure whenever the request came over HTTPS."""
 
@@ -38,6 +44,16 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or bool(
             current is not None and current.is_secure
         )
+
+    def get_cookie_name(self, app: Flask) -> str:
+        """``__Host-session`` over HTTPS: the browser then accepts the cookie only when
+        Secure, for the whole site and from this host alone (no sibling domain can set or
+        shadow it)."""
+        name = super().get_cookie_name(app)
+        host_only = not self.get_cookie_domain(app) and self.get_cookie_path(app) == "/"
+        if host_only and self.get_cookie_secure(app):
+            return HOST_PREFIX + name
+        return name
 
 
 def _load_user(user_id: str) -> Any:
@@ -70,6 +86,8 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.endpoint != "static" and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = NO_STORE
     return response
 
 

@@ -178,12 +178,38 @@ def members_of(program: Program) -> list[Membership]:
     )
 
 
+def addable_people(actor: User, program: Program) -> list[User]:
+    """Whom ``actor`` may add to ``program``: active people who already share a program
+    with them (anyone active, for a site administrator), not yet members of this one.
+
+    A lead never adds — or learns of — an account by guessing e-mail addresses.
+    """
+    query = select(User).where(User.active.is_(True)).order_by(User.email)
+    if not actor.is_admin:
+        actor_programs = select(Membership.program_id).where(Membership.user_id == actor.id)
+        colleagues = select(Membership.user_id).where(Membership.program_id.in_(actor_programs))
+        query = query.where(User.id.in_(colleagues))
+    members = select(Membership.user_id).where(Membership.program_id == program.id)
+    return list(db.session.scalars(query.where(User.id.not_in(members))))
+
+
+def add_member(actor: User, program: Program, email: str, role: str) -> Membership:
+    """Add someone ``actor`` may see (:func:`addable_people`) or change an existing
+    member's role. An unknown address and an account out of sight get the same answer,
+    ``member.not_addable``: the form does not tell whether an address has an account."""
+    wanted = normalise_email(email)
+    existing = {m.user.email: m for m in members_of(program)}
+    if wanted not in existing and wanted not in {u.email for u in addable_people(actor, program)}:
+        raise ValidationError("not addable", [("email", "member.not_addable")])
+    return set_membership(program, wanted, role)
+
+
 def set_membership(program: Program, email: str, role: str) -> Membership:
     if role not in ROLES:
         raise ValidationError("unknown role", [("role", f"expected one of {', '.join(ROLES)}")])
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        raise ValidationError("no such user", [("email", "no user has this e-mail address")])
+        raise ValidationError("no such user", [("email", "member.not_addable")])
     membership = db.session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.program_id == program.id)
     )

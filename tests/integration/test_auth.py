@@ -93,17 +93,30 @@ def test_user_sees_only_own_programs_and_others_are_404(login_as, program, other
     assert client.get(f"/programs/{other_program.id}/history").status_code == 404
 
 
-def test_roles_limit_what_can_be_changed(login_as, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_roles_limit_what_can_be_changed(login_as, program, other_program, db) -> None:  # type: ignore[no-untyped-def]
     viewer = login_as("viewer", program)
     member = login_as("member", program)
     lead = login_as("lead", program)
     new_member = make_user("new@example.com")
+    # a lead adds people they already work with: here, on another program
+    lead_id = db.session.scalar(
+        select(Membership.user_id).where(
+            Membership.program_id == program.id, Membership.role == "lead"
+        )
+    )
+    for user_id in (lead_id, new_member.id):
+        db.session.add(Membership(user_id=user_id, program_id=other_program.id, role="member"))
+    db.session.commit()
     data = {"email": new_member.email, "role": "viewer"}
     assert viewer.post(f"/programs/{program.id}/members", data=data).status_code == 403
     assert member.post(f"/programs/{program.id}/members", data=data).status_code == 403
     assert lead.post(f"/programs/{program.id}/members", data=data).status_code == 302
     assert (
-        db.session.scalar(select(Membership.role).where(Membership.user_id == new_member.id))
+        db.session.scalar(
+            select(Membership.role).where(
+                Membership.user_id == new_member.id, Membership.program_id == program.id
+            )
+        )
         == "viewer"
     )
 

@@ -188,12 +188,12 @@ def test_one_of_two_administrators_may_step_down(client, db) -> None:  # type: i
 def test_privilege_changes_are_in_the_audit_trail(client, db) -> None:  # type: ignore[no-untyped-def]
     user = make_user("member@example.com")
     client.post(f"/admin/users/{user.id}", data={"active": "1", "is_admin": "1"})
-    client.post(f"/admin/users/{user.id}", data={"active": "", "is_admin": "1"})
     playbook = get_playbook("small-business-quick-start")
     program = create_program(playbook, name="P", client="C", start_date=date(2026, 1, 5))
     db.session.commit()
     client.post(f"/programs/{program.id}/members", data={"email": user.email, "role": "viewer"})
     client.post(f"/programs/{program.id}/members", data={"email": user.email, "role": "lead"})
+    client.post(f"/admin/users/{user.id}", data={"active": "", "is_admin": "1"})
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "update").order_by(AuditEvent.id)
     ).all()
