@@ -13,22 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from planner import sessions
 from planner.extensions import db, limiter, login_manager
 from planner.services import audit
-
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        # plotly and Bootstrap set style attributes at run time
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-
+from planner.web.csp import content_security_policy
 
 HOST_PREFIX = "__Host-"
 # responses that set their own caching (static files, the calendar feed, the API docs)
@@ -82,7 +67,7 @@ def _actor() -> str:
 
 
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
