@@ -63,9 +63,10 @@ def main() -> None:
 
     # requests run outside the set-up's app context: each gets a fresh session, as in use
     client = app.test_client()
+    from planner.sessions import signed_in_session
+
     with client.session_transaction() as session:
-        session["_user_id"] = str(admin_id)
-        session["_fresh"] = True
+        session.update(signed_in_session(admin_id))
 
     statements: list[str] = []
 

@@ -54,6 +54,19 @@ proc_name = "planner"
 control_socket_disable = True
 
 
+def on_starting(server):  # type: ignore[no-untyped-def]
+    """Say so when sign-in limits would be counted by each worker on its own."""
+    storage = os.environ.get("PLANNER_RATELIMIT_STORAGE", "memory://")
+    if workers > 1 and storage.startswith("memory://"):
+        server.log.warning(
+            "PLANNER_RATELIMIT_STORAGE is %s with %d workers: each counts sign-in attempts "
+            "on its own (%d x the limit); set it to redis://… (deploy/README-team.md)",
+            storage,
+            workers,
+            workers,
+        )
+
+
 def post_fork(server, worker):  # type: ignore[no-untyped-def]
     """Each worker opens its own database connections (never share the master's)."""
     app = server.app.wsgi() if hasattr(server.app, "wsgi") else None

@@ -50,11 +50,14 @@ def _serve(app: Flask, host: str, port: int) -> None:
 @with_appcontext
 def run_command(host: str, port: int) -> None:
     """Serve the app (development server; use gunicorn for a team)."""
-    from planner.config import check_secret_key
+    from planner.config import ConfigError, check_secret_key
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.config["CLI_MODE"] = False
-    check_secret_key(app.config)
+    try:
+        check_secret_key(app.config)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     _serve(app, host, port)
 
 
@@ -109,6 +112,7 @@ def create_user_command(
     from planner.domain.errors import ValidationError
     from planner.extensions import db
     from planner.services.users import create_user
+    from planner.web.password_text import error_texts
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -118,7 +122,7 @@ def create_user_command(
         user = create_user(email, password, name=name, is_admin=admin, is_consultant=consultant)
     except ValidationError as exc:
         db.session.rollback()
-        for field, message in exc.errors:
+        for field, message in error_texts(exc):
             click.echo(f"{field}: {message}", err=True)
         sys.exit(1)
     db.session.commit()

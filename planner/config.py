@@ -19,6 +19,7 @@ PROJECT_ROOT = (
 SHIPPED_PLAYBOOKS = PROJECT_ROOT / "playbooks"
 DEMO_DATABASE_FILE = "demo.sqlite"
 MIN_SECRET_KEY_LENGTH = 24
+GENERATED_KEY_FLAG = "PLANNER_SECRET_KEY_GENERATED"
 WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test"}
 
 
@@ -55,15 +56,40 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         # per process by default; several workers share limits through Redis, e.g.
         # PLANNER_RATELIMIT_STORAGE=redis://127.0.0.1:6379
         "RATELIMIT_STORAGE_URI": os.environ.get("PLANNER_RATELIMIT_STORAGE", "memory://"),
+        # sign-in attempts per client address, and failed ones per account (any address)
+        "PLANNER_SIGNIN_LIMIT": os.environ.get("PLANNER_SIGNIN_LIMIT", "10 per minute"),
+        "PLANNER_SIGNIN_ACCOUNT_LIMIT": os.environ.get(
+            "PLANNER_SIGNIN_ACCOUNT_LIMIT", "10 per 15 minutes"
+        ),
+        # reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto are believed;
+        # 0 = none, the connection's address is the client's
+        "PLANNER_PROXY_COUNT": _int("PLANNER_PROXY_COUNT", 0, minimum=0),
         # derived results (schedules, charts): "" = a folder shared by this machine's
         # workers, redis://… shared by several machines, "null" = no cache
         "PLANNER_CACHE_URL": os.environ.get("PLANNER_CACHE_URL", ""),
         # one JSON line per request on stdout; the app's own log lines as JSON too
         "PLANNER_REQUEST_LOG": _flag("PLANNER_REQUEST_LOG", True),
         "PLANNER_LOG_JSON": _flag("PLANNER_LOG_JSON", True),
+        # a signed-in session ends after this long without a request, and this long after
+        # its sign-in whatever happens (planner/sessions.py)
+        "PLANNER_SESSION_IDLE_MINUTES": _int("PLANNER_SESSION_IDLE_MINUTES", 120),
+        "PLANNER_SESSION_MAX_HOURS": _int("PLANNER_SESSION_MAX_HOURS", 12),
         # run a request again when SQLite said "database is locked"
         "PLANNER_RETRY_LOCKED": _flag("PLANNER_RETRY_LOCKED", True),
     }
+
+
+def _int(name: str, default: int, minimum: int = 1) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}")
+    return number
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -79,9 +105,16 @@ def check_secret_key(config: dict[str, Any]) -> None:
     if any(config.get(flag) for flag in lenient):
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = os.urandom(32).hex()
+            # a maintenance command may go on to serve (`planner run`): remember that this
+            # key is a stand-in, so the check before serving still refuses it
+            config[GENERATED_KEY_FLAG] = True
         return
     key = config.get("SECRET_KEY") or ""
-    if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in WEAK_SECRET_KEYS:
+    if (
+        config.get(GENERATED_KEY_FLAG)
+        or len(key) < MIN_SECRET_KEY_LENGTH
+        or key.lower() in WEAK_SECRET_KEYS
+    ):
         raise ConfigError(
             "SECRET_KEY is missing or weak: set SECRET_KEY to a random string of at least "
             f"{MIN_SECRET_KEY_LENGTH} characters, e.g. "

@@ -109,10 +109,12 @@ TEST_PASSWORD = "correct horse battery staple"
 
 
 def sign_in(client, user) -> None:  # type: ignore[no-untyped-def]
-    """Start a signed-in session for ``user`` (what Flask-Login stores after a sign-in)."""
+    """Start a signed-in session for ``user`` (what a sign-in stores: Flask-Login's keys and
+    the account's session generation, planner/sessions.py)."""
+    from planner.sessions import signed_in_session
+
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+        session.update(signed_in_session(user.id, user.session_generation))
 
 
 def make_user(email: str, **flags: Any):  # type: ignore[no-untyped-def]

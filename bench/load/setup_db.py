@@ -68,8 +68,10 @@ def session_cookie(app, user_id: int) -> str:  # type: ignore[no-untyped-def]
     The load test signs its users in this way because sign-in is rate-limited per address
     (10 a minute): 50 users on one loopback address would be refused, as they should be.
     """
+    from planner.sessions import signed_in_session
+
     serializer = app.session_interface.get_signing_serializer(app)
-    return str(serializer.dumps({"_user_id": str(user_id), "_fresh": True}))
+    return str(serializer.dumps(signed_in_session(user_id)))
 
 
 def populate(url: str, instance: str, users: int = 50, items: int = 2000) -> BenchData:

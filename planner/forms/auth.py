@@ -42,7 +42,12 @@ class ChangePasswordForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False)])
+    # suggestions come from the people the lead already works with (members/index.html)
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Email(check_deliverability=False)],
+        render_kw={"list": "addable-people", "autocomplete": "off"},
+    )
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     submit = SubmitField(_l("Add or update member"))
 

@@ -13,8 +13,13 @@ from planner.models.audit import Audited
 PROGRAM_ROLES = ("lead", "member", "steering", "viewer")
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(Audited, db.Model):  # type: ignore[name-defined,misc]
+    """An account; changes to its rights (admin, consultant, active) reach the audit trail."""
+
     __tablename__ = "user_account"
+    __audit_entity__ = "user"
+    # secrets and bookkeeping, not rights: never copied into the trail
+    __audit_exclude__ = frozenset({"password_hash", "session_generation", "lang"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -25,6 +30,8 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     is_consultant: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     lang: Mapped[str | None] = mapped_column(String(16))
+    # raised to end every session of the account (planner/sessions.py)
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     memberships: Mapped[list[Membership]] = relationship(
@@ -50,6 +57,14 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     @property
     def display_name(self) -> str:
         return self.name or self.email
+
+    @property
+    def audit_label(self) -> str:
+        return self.email
+
+    @property
+    def audit_program_id(self) -> int | None:
+        return None  # an account belongs to no program
 
 
 class Membership(Audited, db.Model):  # type: ignore[name-defined,misc]

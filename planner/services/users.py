@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from planner.domain.access import ROLES
 from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.explain import Explanation
+from planner.domain.passwords import MAX_LENGTH, password_problems
 from planner.extensions import db
 from planner.models import Membership, Program, ShareLink, User
 
-MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
 # verifying against a dummy hash when the e-mail is unknown keeps timing uniform,
 # so response time does not reveal which addresses have accounts
@@ -30,12 +31,20 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_password_strength(password: str, field: str = "password") -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            "password too short",
-            [(field, f"use at least {MIN_PASSWORD_LENGTH} characters")],
-        )
+class PasswordRejected(ValidationError):
+    """A new password that breaks the policy; ``problems`` says why, as codes."""
+
+    def __init__(self, field: str, problems: list[Explanation]) -> None:
+        super().__init__("password not accepted", [(field, p.code) for p in problems])
+        self.field = field
+        self.problems = problems
+
+
+def check_password_strength(password: str, field: str = "password", email: str = "") -> None:
+    """Refuse a new password the policy does not accept (planner/domain/passwords.py)."""
+    problems = password_problems(password, email)
+    if problems:
+        raise PasswordRejected(field, problems)
 
 
 def create_user(
@@ -54,7 +63,7 @@ def create_user(
         errors.append(("email", "a user with this e-mail address already exists"))
     if errors:
         raise ValidationError("the user was not created", errors)
-    check_password_strength(password)
+    check_password_strength(password, email=email)
     user = User(
         email=email,
         name=name.strip(),
@@ -69,6 +78,8 @@ def create_user(
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same answer for every failure)."""
+    if len(password) > MAX_LENGTH:
+        return None  # no password that long was ever accepted: do not spend a hash on it
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
@@ -83,13 +94,56 @@ def authenticate(email: str, password: str) -> User | None:
 
 def change_password(user: User, current: str, new: str) -> None:
     try:
+        if len(current) > MAX_LENGTH:
+            raise VerificationError()
         _hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
         raise ValidationError(
             "password not changed", [("current_password", "the current password is wrong")]
         ) from None
-    check_password_strength(new, "new_password")
+    check_password_strength(new, "new_password", user.email)
     user.password_hash = _hasher.hash(new)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Every session of ``user`` signed in so far is refused from now on."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def update_account(
+    actor: User, user: User, *, active: bool, is_admin: bool, is_consultant: bool
+) -> None:
+    """Change an account's rights; at least one active administrator always remains.
+
+    Errors are ``(field, code)`` pairs: ``account.self_deactivate``, ``account.self_demote``
+    and ``account.last_admin``. The changes reach the audit trail (User is audited).
+    """
+    errors: list[tuple[str, str]] = []
+    if user.id == actor.id and not active:
+        errors.append(("active", "account.self_deactivate"))
+    if user.id == actor.id and user.is_admin and not is_admin:
+        errors.append(("is_admin", "account.self_demote"))
+    was_active_admin = user.is_admin and user.active
+    if was_active_admin and not (is_admin and active) and _active_admins() <= 1:
+        errors.append(("is_admin", "account.last_admin"))
+    if errors:
+        raise ValidationError("account not changed", errors)
+    if user.active and not active:
+        end_sessions(user)  # reactivating later must not revive the old cookies
+    user.active = active
+    user.is_admin = is_admin
+    user.is_consultant = is_consultant
+    db.session.flush()
+
+
+def _active_admins() -> int:
+    return int(
+        db.session.scalar(
+            select(func.count()).where(User.is_admin.is_(True), User.active.is_(True))
+        )
+        or 0
+    )
 
 
 def list_users() -> list[User]:
@@ -124,12 +178,38 @@ def members_of(program: Program) -> list[Membership]:
     )
 
 
+def addable_people(actor: User, program: Program) -> list[User]:
+    """Whom ``actor`` may add to ``program``: active people who already share a program
+    with them (anyone active, for a site administrator), not yet members of this one.
+
+    A lead never adds — or learns of — an account by guessing e-mail addresses.
+    """
+    query = select(User).where(User.active.is_(True)).order_by(User.email)
+    if not actor.is_admin:
+        actor_programs = select(Membership.program_id).where(Membership.user_id == actor.id)
+        colleagues = select(Membership.user_id).where(Membership.program_id.in_(actor_programs))
+        query = query.where(User.id.in_(colleagues))
+    members = select(Membership.user_id).where(Membership.program_id == program.id)
+    return list(db.session.scalars(query.where(User.id.not_in(members))))
+
+
+def add_member(actor: User, program: Program, email: str, role: str) -> Membership:
+    """Add someone ``actor`` may see (:func:`addable_people`) or change an existing
+    member's role. An unknown address and an account out of sight get the same answer,
+    ``member.not_addable``: the form does not tell whether an address has an account."""
+    wanted = normalise_email(email)
+    existing = {m.user.email: m for m in members_of(program)}
+    if wanted not in existing and wanted not in {u.email for u in addable_people(actor, program)}:
+        raise ValidationError("not addable", [("email", "member.not_addable")])
+    return set_membership(program, wanted, role)
+
+
 def set_membership(program: Program, email: str, role: str) -> Membership:
     if role not in ROLES:
         raise ValidationError("unknown role", [("role", f"expected one of {', '.join(ROLES)}")])
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        raise ValidationError("no such user", [("email", "no user has this e-mail address")])
+        raise ValidationError("no such user", [("email", "member.not_addable")])
     membership = db.session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.program_id == program.id)
     )

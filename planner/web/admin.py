@@ -10,6 +10,7 @@ from planner.domain.errors import ValidationError
 from planner.extensions import db
 from planner.forms.auth import NewUserForm
 from planner.services import users as user_service
+from planner.web.password_text import error_texts
 
 bp = Blueprint("admin", __name__)
 
@@ -30,7 +31,7 @@ def users():  # type: ignore[no-untyped-def]
                 )
             except ValidationError as exc:
                 db.session.rollback()
-                for field, message in exc.errors:
+                for field, message in error_texts(exc):
                     getattr(form, field, form.email).errors.append(message)
             else:
                 db.session.commit()
@@ -40,15 +41,45 @@ def users():  # type: ignore[no-untyped-def]
     return render_template("admin/users.html", users=user_service.list_users(), form=form), status
 
 
+def _account_message(code: str) -> str:
+    messages = {
+        "account.self_deactivate": _("You cannot deactivate your own account."),
+        "account.self_demote": _(
+            "You cannot remove your own administrator right: ask another administrator."
+        ),
+        "account.last_admin": _("At least one active administrator must remain."),
+    }
+    return messages.get(code, code)
+
+
 @bp.post("/admin/users/<int:user_id>")
 def user_update(user_id: int):  # type: ignore[no-untyped-def]
     user = user_service.get_user(user_id)
-    if user.id == current_user.id and request.form.get("active") != "1":
-        flash(_("You cannot deactivate your own account."), "error")
+    try:
+        user_service.update_account(
+            current_user,
+            user,
+            active=request.form.get("active") == "1",
+            is_admin=request.form.get("is_admin") == "1",
+            is_consultant=request.form.get("is_consultant") == "1",
+        )
+    except ValidationError as exc:
+        db.session.rollback()
+        for _field, code in exc.errors:
+            flash(_account_message(code), "error")
         return redirect(url_for("admin.users"))
-    user.active = request.form.get("active") == "1"
-    user.is_admin = request.form.get("is_admin") == "1"
-    user.is_consultant = request.form.get("is_consultant") == "1"
     db.session.commit()
     flash(_("User %(email)s updated.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/admin/users/<int:user_id>/sign-out")
+def user_sign_out(user_id: int):  # type: ignore[no-untyped-def]
+    """End every session of the account (a lost laptop, a shared computer)."""
+    user = user_service.get_user(user_id)
+    user_service.end_sessions(user)
+    db.session.commit()
+    if user.id == current_user.id:
+        return redirect(url_for("auth.login"))
+    flash(_("Every session of %(email)s has ended.", email=user.email), "success")
     return redirect(url_for("admin.users"))

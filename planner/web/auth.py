@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     redirect,
@@ -15,10 +16,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from planner import sessions
 from planner.domain.errors import ValidationError
 from planner.extensions import db, limiter
 from planner.forms.auth import ChangePasswordForm, LoginForm
 from planner.services import users as user_service
+from planner.web.password_text import error_texts
+from planner.web.redirects import local_path, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -33,23 +37,44 @@ DEMO_ACCOUNTS = (
 DEMO_PASSWORD = "demo-password"
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("programs.index")
+def _address_limit() -> str:
+    return str(current_app.config.get("PLANNER_SIGNIN_LIMIT", "10 per minute"))
+
+
+def _account_limit() -> str:
+    return str(current_app.config.get("PLANNER_SIGNIN_ACCOUNT_LIMIT", "10 per 15 minutes"))
+
+
+def _account_key() -> str:
+    """The account a sign-in tries, however the address is spelled."""
+    return "account:" + user_service.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code == 401
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+# per client address (behind a proxy: the client's, see PLANNER_PROXY_COUNT) every attempt;
+# per account only the failed ones, from any address: spreading guesses over many
+# addresses does not help, and the owner's own sign-ins never count
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login():  # type: ignore[no-untyped-def]
     form = LoginForm()
     if request.method == "GET":
-        form.next.data = request.args.get("next", "")
+        form.next.data = local_path(request.args.get("next")) or ""
     if form.validate_on_submit():
         user = user_service.authenticate(form.email.data, form.password.data)
         if user is not None:
+            # a fresh session: nothing from before the sign-in (fixation) and a new CSRF
+            # token; only the language chosen on the sign-in page carries over
+            chosen_lang = session.get("lang")
+            session.clear()
+            if chosen_lang:
+                session["lang"] = chosen_lang
             login_user(user)
+            sessions.start(user)
             if user.lang:
                 session["lang"] = user.lang
             db.session.commit()
@@ -67,7 +92,12 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        # a copy of this session's cookie must not outlive the sign-out: end them all
+        user_service.end_sessions(current_user)
+        db.session.commit()
     logout_user()
+    sessions.forget()
     session.pop("lang", None)
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -83,10 +113,12 @@ def change_password():  # type: ignore[no-untyped-def]
             )
         except ValidationError as exc:
             db.session.rollback()
-            for field, message in exc.errors:
+            for field, message in error_texts(exc):
                 getattr(form, field).errors.append(message)
         else:
             db.session.commit()
+            # other sessions ended with the old password; this one goes on
+            sessions.start(current_user)
             flash(_("Your password was changed."), "success")
             return redirect(url_for("programs.index"))
     status = 200 if request.method == "GET" else 422

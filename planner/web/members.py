@@ -15,9 +15,18 @@ from planner.services.programs import get_program
 bp = Blueprint("members", __name__)
 
 
+def _member_message(code: str) -> str:
+    if code == "member.not_addable":
+        return _(
+            "You can add people who already work with you on a program. "
+            "Ask a site administrator to add anyone else."
+        )
+    return code
+
+
 def _apply_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
     for field, message in exc.errors or [("email", str(exc))]:
-        getattr(form, field, form.email).errors.append(message)
+        getattr(form, field, form.email).errors.append(_member_message(message))
 
 
 @bp.route("/programs/<int:program_id>/members", methods=["GET", "POST"])
@@ -28,7 +37,7 @@ def index(program_id: int):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                user_service.set_membership(program, form.email.data, form.role.data)
+                user_service.add_member(current_user, program, form.email.data, form.role.data)
             except ValidationError as exc:
                 db.session.rollback()
                 _apply_errors(form, exc)
@@ -41,6 +50,7 @@ def index(program_id: int):  # type: ignore[no-untyped-def]
         "members/index.html",
         program=program,
         members=user_service.members_of(program),
+        addable=user_service.addable_people(current_user, program),
         form=form,
     ), status
 

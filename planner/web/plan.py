@@ -46,6 +46,7 @@ from planner.services.plan_view import (
 )
 from planner.services.programs import get_program
 from planner.services.scheduling import Outcome, refresh_if_stale
+from planner.web.redirects import local_path
 
 bp = Blueprint("plan", __name__)
 
@@ -169,8 +170,8 @@ def _phase_choices(program: Program) -> list[tuple[int, str]]:
 
 
 def _next_url(program: Program, item: WorkItem | None = None) -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    target = local_path(request.form.get("next"))
+    if target is not None:
         return target
     if item is not None:
         return url_for("plan.item", program_id=program.id, item_id=item.id)

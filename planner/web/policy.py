@@ -46,6 +46,7 @@ POLICY: dict[str, Rule] = {
     "history.index": "read",
     "admin.users": {"GET": "admin", "POST": "admin"},
     "admin.user_update": "admin",
+    "admin.user_sign_out": "admin",
     "dashboard.portfolio": "signed_in",
     "dashboard.show": "read",
     # risk register and steering reviews

@@ -17,6 +17,7 @@ from planner.i18n import SUPPORTED, content_lang
 from planner.services import programs as program_service
 from planner.services import users as user_service
 from planner.services.playbooks import get_playbook, installed_playbooks
+from planner.web.redirects import safe_next
 
 bp = Blueprint("programs", __name__)
 
@@ -81,8 +82,4 @@ def set_language():  # type: ignore[no-untyped-def]
         if current_user.is_authenticated:
             current_user.lang = lang  # remembered for the next sign-in
             db.session.commit()
-    target = request.form.get("next", "")
-    # only same-site paths: never redirect to another host
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("programs.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")))

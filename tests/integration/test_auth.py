@@ -11,7 +11,7 @@ from planner.models import AuditEvent, Membership, Risk, ShareLink
 from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
 from planner.services.users import create_share_link
-from tests.conftest import TEST_PASSWORD, make_app, make_user
+from tests.conftest import TEST_PASSWORD, make_app, make_user, sign_in
 
 
 @pytest.fixture()
@@ -93,17 +93,30 @@ def test_user_sees_only_own_programs_and_others_are_404(login_as, program, other
     assert client.get(f"/programs/{other_program.id}/history").status_code == 404
 
 
-def test_roles_limit_what_can_be_changed(login_as, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_roles_limit_what_can_be_changed(login_as, program, other_program, db) -> None:  # type: ignore[no-untyped-def]
     viewer = login_as("viewer", program)
     member = login_as("member", program)
     lead = login_as("lead", program)
     new_member = make_user("new@example.com")
+    # a lead adds people they already work with: here, on another program
+    lead_id = db.session.scalar(
+        select(Membership.user_id).where(
+            Membership.program_id == program.id, Membership.role == "lead"
+        )
+    )
+    for user_id in (lead_id, new_member.id):
+        db.session.add(Membership(user_id=user_id, program_id=other_program.id, role="member"))
+    db.session.commit()
     data = {"email": new_member.email, "role": "viewer"}
     assert viewer.post(f"/programs/{program.id}/members", data=data).status_code == 403
     assert member.post(f"/programs/{program.id}/members", data=data).status_code == 403
     assert lead.post(f"/programs/{program.id}/members", data=data).status_code == 302
     assert (
-        db.session.scalar(select(Membership.role).where(Membership.user_id == new_member.id))
+        db.session.scalar(
+            select(Membership.role).where(
+                Membership.user_id == new_member.id, Membership.program_id == program.id
+            )
+        )
         == "viewer"
     )
 
@@ -126,8 +139,7 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(db, program) -> 
     lead = make_user("lead@example.com")
     db.session.add(Membership(user_id=lead.id, program_id=program.id, role="lead"))
     db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(lead.id)
+    sign_in(client, lead)
     before = db.session.scalar(select(func.count()).select_from(Membership))
     page = client.post(
         f"/programs/{program.id}/members", data={"email": "lead@example.com", "role": "viewer"}

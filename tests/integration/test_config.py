@@ -38,3 +38,50 @@ def test_sqlite_connections_enforce_foreign_keys_and_wal(tmp_path) -> None:  # t
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_planner_run_without_secret_key_refuses_to_serve(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`planner run` builds the app in CLI mode (a stand-in key) and must still refuse."""
+    import planner.cli
+
+    served: list[object] = []
+    monkeypatch.setattr(planner.cli, "_serve", lambda app, host, port: served.append(app))
+    for name in ("SECRET_KEY", "FLASK_DEBUG", "PLANNER_DEMO"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite")
+    app = create_app({"CLI_MODE": True})
+    result = app.test_cli_runner().invoke(args=["run"])
+    assert result.exit_code != 0
+    assert "SECRET_KEY" in result.output
+    assert served == []
+
+
+@pytest.mark.parametrize("flag", ["DEBUG", "DEMO_MODE"])
+def test_planner_run_in_debug_or_demo_serves(monkeypatch, tmp_path, flag) -> None:  # type: ignore[no-untyped-def]
+    import planner.cli
+
+    served: list[object] = []
+    monkeypatch.setattr(planner.cli, "_serve", lambda app, host, port: served.append(app))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite")
+    # the Flask command line sets app.debug from FLASK_DEBUG, as `FLASK_DEBUG=1 planner run`
+    monkeypatch.setenv("FLASK_DEBUG", "1" if flag == "DEBUG" else "0")
+    app = create_app({"CLI_MODE": True, flag: True})
+    result = app.test_cli_runner().invoke(args=["run"])
+    assert result.exit_code == 0, result.output
+    assert served == [app]
+
+
+def test_planner_run_with_a_strong_key_serves(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import planner.cli
+
+    served: list[object] = []
+    monkeypatch.setattr(planner.cli, "_serve", lambda app, host, port: served.append(app))
+    for name in ("FLASK_DEBUG", "PLANNER_DEMO"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite")
+    app = create_app({"CLI_MODE": True})
+    result = app.test_cli_runner().invoke(args=["run"])
+    assert result.exit_code == 0, result.output
+    assert served == [app]

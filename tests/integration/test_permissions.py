@@ -43,6 +43,7 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "dashboard.portfolio": "signed_in",
     "admin.users": "admin",
     "admin.user_update": "admin",
+    "admin.user_sign_out": "admin",
     "programs.overview": R,
     "history.index": R,
     "dashboard.show": R,

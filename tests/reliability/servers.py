@@ -78,6 +78,7 @@ def prepare(url: str, instance: str, users: int = 2) -> dict[str, Any]:
         from planner.services.playbooks import get_playbook
         from planner.services.programs import create_program
         from planner.services.users import create_user
+        from planner.sessions import signed_in_session
 
         db.create_all()
         program = create_program(
@@ -97,7 +98,7 @@ def prepare(url: str, instance: str, users: int = 2) -> dict[str, Any]:
         data = {
             "program": program.id,
             "users": [u.id for u in people],
-            "cookies": [serializer.dumps({"_user_id": str(u.id), "_fresh": True}) for u in people],
+            "cookies": [serializer.dumps(signed_in_session(u.id)) for u in people],
         }
         db.session.remove()
         db.engine.dispose()

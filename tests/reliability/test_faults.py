@@ -27,6 +27,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from planner.ops.backup import table_checksums
+from planner.sessions import signed_in_session
 from tests.conftest import TEST_DATABASE_URL
 from tests.reliability.servers import (
     ROOT,
@@ -299,8 +300,7 @@ def test_sqlite_disk_full_during_writes(tmp_path) -> None:  # type: ignore[no-un
         app = make_app(url, WTF_CSRF_ENABLED=False)
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(data["users"][0])
-            session["_fresh"] = True
+            session.update(signed_in_session(data["users"][0]))
         program = data["program"]
         new_url = f"/programs/{program}/risks/new"
         statuses = []
