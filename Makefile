@@ -3,14 +3,22 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench install messages test-tools wheel
+.PHONY: demo test lint format bench install messages test-tools wheel lock
 CATALOGUE := translations/zh_Hans_CN/LC_MESSAGES/messages
 
-$(BIN)/.installed: pyproject.toml
+# installs are pinned by requirements.lock (made from pyproject.toml by `make lock`)
+$(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
+
+# after changing dependencies in pyproject.toml: pin every package again (uv, from PyPI)
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --extra dev \
+		--no-header --output-file requirements.lock pyproject.toml
 
 install: $(BIN)/.installed $(CATALOGUE).mo
 
