@@ -18,15 +18,15 @@ Links (``lag`` in working days, negative = lead), from predecessor P to successo
 Forward pass: ``ES`` is the smallest start meeting every link, the program start, the
 status date (see progress) and a *start no earlier than* constraint; ``EF = ES + d``.
 Backward pass from the project finish ``F = max EF``: ``LF`` is the largest finish meeting
-every link (mirror images of the rules above), ``F`` and a *finish no later than*
-constraint; ``LS = LF - d``. Total float ``= LS - ES`` (``= LF - EF``). Free float of P is
+every link (mirror images of the rules above), ``F`` and the item's *deadline*: the earlier
+of its *finish no later than* date and its phase's gate (see Phases); ``LS = LF - d``. Total float ``= LS - ES`` (``= LF - EF``). Free float of P is
 the smallest slack over its links (slack of an FS link is ``ES(S) - EF(P) - lag``, and so
 on), or ``F - EF(P)`` when it has no successor, but never more than its total float (nor
 below 0): an item that ends the project has no free float even if its only link is an SF
-with slack. A *finish no later than* date earlier than the network allows gives negative
-float: it is kept in the numbers and the keys are listed in
-``ScheduleResult.negative_float``. An item is critical when its total float is at most
-``min(0, smallest total float of the network)``. ``critical_paths`` lists chains of critical
+with slack. A deadline earlier than the network allows gives negative float: it is kept in
+the numbers (it says by how many working days the item is late) and the keys are listed in
+``ScheduleResult.negative_float``. An item not done is critical when its total float is at
+most 0 (as in MS Project). ``critical_paths`` lists chains of critical
 items joined by driving links (zero slack), from an item nothing critical drives to one that
 drives nothing critical, at most :data:`MAX_CRITICAL_PATHS` of them, in input order.
 
@@ -49,11 +49,19 @@ longer constrain anything. An item with only an actual start is in progress: its
 fixed at the actual start and its remaining work, ``ceil(duration × (1 -
 percent_complete/100))`` days, starts no earlier than the status date, its start no earlier
 date and what its FS/SS links require ("retained logic"), while FF/SF links still bind its
-finish; its LS is ``LF - (EF - ES)``. Actual dates after the status date are refused.
+finish. Backward, its start has already happened: SS and SF links *from* it do not bound
+its late finish (only its FS and FF links, the status of its successors, ``F`` and its
+deadline do), and its late start is its actual start (as MS Project shows it). Actual
+dates after the status date are refused.
 
-Phases. For each :class:`PhaseWindow` (end inclusive), items of that phase whose early
-finish date is after the window end are listed in a :class:`PhaseOverrun`, with the
-calendar days by which each one overruns.
+Phases. Each :class:`PhaseWindow`'s end is its *gate*: a deadline for the items of that
+phase, so their total float is the smaller of the float to the gate and the float to the
+program end, and through the links the gate also bounds whatever drives them. A gate the
+network meets changes nothing. Items of a phase whose early finish date is after the
+window end are listed in a :class:`PhaseOverrun`, with the calendar days by which each one
+overruns. :meth:`Scheduler.phase_drivers` tells, per phase, what drives its gate: the
+chain of driving (zero-slack) links that ends at the phase's latest finish (see
+:func:`driving_chain`), with the working days of float to the gate.
 
 Changes. :meth:`Scheduler.set_duration`, :meth:`Scheduler.add_link` and
 :meth:`Scheduler.remove_link` return the keys whose early dates moved ("what moved");
@@ -95,10 +103,14 @@ __all__ = [
     "ItemSchedule",
     "Link",
     "LinkType",
+    "PhaseDriver",
     "PhaseOverrun",
     "PhaseWindow",
     "ScheduleResult",
     "Scheduler",
+    "driving_chain",
+    "gate_point",
+    "remaining_days",
     "schedule",
     "validate_network",
 ]
@@ -182,6 +194,23 @@ class PhaseOverrun:
     finish: dt.date
     days_over: int
     items: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class PhaseDriver:
+    """What drives a phase's gate: the driving chain that ends at the phase's last finish.
+
+    ``chain`` runs from the first driver (an item nothing drives: its own constraint, the
+    status date or the program start sets it) to ``chain[-1]``, the item of the phase that
+    finishes last; it may start in an earlier phase. ``gate_float`` is the working days
+    from that finish to the gate (negative: the phase is late by that many working days).
+    """
+
+    phase: str
+    gate: dt.date
+    finish: dt.date
+    gate_float: int
+    chain: list[str]
 
 
 @dataclass(frozen=True)
@@ -489,9 +518,65 @@ def _check_dates(
 # per-item set-up: converting dates and progress to points
 
 
-def _remaining(duration: int, percent_complete: float) -> int:
+def remaining_days(duration: int, percent_complete: float) -> int:
+    """Working days left of a task in progress (rounded up).
+
+    Examples:
+        >>> remaining_days(5, 40), remaining_days(10, 70)
+        (3, 3)
+    """
     # round first: 10 × (1 - 0.7) is 3.0000000000000004 in floating point
     return math.ceil(round(duration * (100 - percent_complete) / 100, 6))
+
+
+_remaining = remaining_days
+
+
+def gate_point(index: WorkdayIndex, gate: dt.date, milestone: bool) -> int:
+    """The latest finish point that still meets the gate ``gate`` (its deadline)."""
+    return _finish_point(index, gate, milestone)
+
+
+def driving_chain(
+    end: int,
+    read_start: Sequence[int],
+    bound_start: Sequence[int],
+    finish: Sequence[int],
+    into: Sequence[Sequence[tuple[int, str, int]]],
+) -> list[int]:
+    """The chain of driving links that ends at item ``end``, first driver first.
+
+    Items are numbered; per item: ``read_start`` is the point SS and SF links read (its
+    early start; a started item's actual start), ``bound_start`` the point FS and SS links
+    into it bind (its early finish minus its remaining work), ``finish`` its early finish,
+    and ``into`` the links that constrain it as ``(predecessor, type, lag)`` (none for a
+    done item). A link drives when it holds with no slack; among several, the first in
+    ``into`` is followed. The chain stops at an item no link drives.
+
+    Examples:
+        >>> # a (0-3) FS→ b (3-5); c (0-1) SS+1→ b does not drive: b starts at 3, not 1
+        >>> driving_chain(1, [0, 3, 0], [0, 3, 0], [3, 5, 1],
+        ...               [[], [(2, "SS", 1), (0, "FS", 0)], []])
+        [0, 1]
+    """
+    chain = [end]
+    seen = {end}
+    current = end
+    while True:
+        driver = None
+        for pred, kind, lag in into[current]:
+            reads_start = kind in ("SS", "SF")
+            value = (read_start[pred] if reads_start else finish[pred]) + lag
+            target = bound_start[current] if kind in ("FS", "SS") else finish[current]
+            if value == target and pred not in seen:
+                driver = pred
+                break
+        if driver is None:
+            chain.reverse()
+            return chain
+        chain.append(driver)
+        seen.add(driver)
+        current = driver
 
 
 def _finish_point(index: WorkdayIndex, d: dt.date, milestone: bool) -> int:
@@ -514,14 +599,26 @@ class _Plan(NamedTuple):
     fnl: int  # upper bound of LF, _BIG if none
 
 
-def _plan_item(act: Activity, index: WorkdayIndex, status: int | None) -> _Plan:
+def _deadline(act: Activity, gates: dict[str, dt.date]) -> dt.date | None:
+    """The earliest of the item's finish-no-later date and its phase's gate date."""
+    gate = gates.get(act.phase) if act.phase is not None else None
+    fnl = act.finish_no_later
+    if gate is None or fnl is None:
+        return fnl if gate is None else gate
+    return min(gate, fnl)
+
+
+def _plan_item(
+    act: Activity, index: WorkdayIndex, status: int | None, deadline: dt.date | None = None
+) -> _Plan:
+    """Points of one item; ``deadline`` bounds its late finish (see :func:`_deadline`)."""
     milestone = act.duration == 0
     snet = 0
     if act.start_no_earlier is not None:
         snet = _start_point(index, act.start_no_earlier, milestone)
     fnl = _BIG
-    if act.finish_no_later is not None:
-        fnl = _finish_point(index, act.finish_no_later, milestone)
+    if deadline is not None:
+        fnl = _finish_point(index, deadline, milestone)
     if status is None or (act.actual_start is None and act.actual_finish is None):
         # the status date works like a start-no-earlier date (a milestone on it shows it)
         status_floor = 0 if status is None else (status + 1 if milestone and status > 0 else status)
@@ -673,7 +770,11 @@ class Scheduler:
         )
 
         # per-item arrays (numpy for passes, memoryviews for cheap scalar access)
-        plans = chain.from_iterable(_plan_item(a, self.index, self._status) for a in acts)
+        self._gates = {w.key: w.end for w in windows}
+        gates = self._gates
+        plans = chain.from_iterable(
+            _plan_item(a, self.index, self._status, _deadline(a, gates)) for a in acts
+        )
         columns = np.fromiter(plans, np.int64, count=5 * n).reshape(n, 5)
         self._state = np.ascontiguousarray(columns[:, 0])
         self._rem = np.ascontiguousarray(columns[:, 1])
@@ -811,7 +912,11 @@ class Scheduler:
 
         # backward entries, grouped by predecessor in level order
         b_active = active.copy()
-        b_active[active] = state[lp[active]] != _DONE
+        # a link that reads a started item's (fixed) start does not bound its finish
+        pred_state = state[lp[active]]
+        b_active[active] = (pred_state == _NOT_STARTED) | (
+            (pred_state == _IN_PROGRESS) & ((lt[active] & 1) == 0)
+        )
         bp, bs, bt, bg = pos[lp[b_active]], pos[ls[b_active]], lt[b_active], lg[b_active]
         b_read = (bt & 1).astype(np.int64)
         lonely_b = np.flatnonzero(np.bincount(bp, minlength=n) == 0)  # they drive nothing
@@ -973,9 +1078,7 @@ class Scheduler:
         free = np.minimum.reduceat(slack, c.b_first)[c.pos] if n else np.zeros(0, np.int64)
         np.minimum(free, np.maximum(total, 0), out=free)  # free float never exceeds total float
         free[done] = 0
-        open_items = ~done
-        threshold = min(0, int(total[open_items].min())) if open_items.any() else 0
-        critical = open_items & (total <= threshold)
+        critical = ~done & (total <= 0)
         self._derived = _Derived(late_finish, total, free, critical)
         return self._derived
 
@@ -1052,8 +1155,11 @@ class Scheduler:
             _, i = heapq.heappop(heap)
             bound = min(0, fnl[i] - finish)
             span = ef[i] - es[i]
+            started = state[i] == _IN_PROGRESS
             for k in out[i]:
                 s, code = ls[k], lt[k]
+                if started and code & 1:
+                    continue  # its start is fixed: the link does not bound its finish
                 value = lf[s] - lg[k]
                 if code < 2:
                     value -= rem[s]
@@ -1104,7 +1210,7 @@ class Scheduler:
         if problem:
             raise ValidationError(f"{key}: duration {problem}", [("duration", problem)])
         act = replace(self._acts[i], duration=days)
-        plan = _plan_item(act, self.index, self._status)
+        plan = _plan_item(act, self.index, self._status, _deadline(act, self._gates))
         self._acts[i] = act
         self._milestone[i] = days == 0
         old_state = self._state_v[i]
@@ -1262,7 +1368,7 @@ class Scheduler:
             ItemPoints(early_start=1, early_finish=2, late_start=2, late_finish=3)
         """
         late_finish = self._derive().late_finish
-        late_start = late_finish - (self._ef - self._es)
+        late_start = self._late_start(late_finish)
         rows = zip(
             self._es.tolist(),
             self._ef.tolist(),
@@ -1286,10 +1392,17 @@ class Scheduler:
             self._result = self._build_result()
         return self._result
 
+    def _late_start(self, late_finish: Int64Array) -> Int64Array:
+        """LF minus the item's span; a started item's late start is its actual start."""
+        late_start = late_finish - (self._ef - self._es)
+        started = self._state == _IN_PROGRESS
+        late_start[started] = self._es[started]
+        return late_start
+
     def _display_points(self, late_finish: Int64Array) -> Int64Array:
         """Working-day indices of the four displayed dates, stacked: ES, EF, LS, LF."""
         es, ef = self._es, self._ef
-        late_start = late_finish - (ef - es)
+        late_start = self._late_start(late_finish)
         milestone = self._milestone
 
         def milestone_day(point: Int64Array) -> Int64Array:
@@ -1373,6 +1486,55 @@ class Scheduler:
                     stack.append(iter(children[nxt]))
         return paths
 
+    def phase_drivers(self) -> list[PhaseDriver]:
+        """What drives each phase's gate (phases with items, in window order), on demand.
+
+        Examples:
+            >>> import datetime as dt
+            >>> s = Scheduler([Activity("a", 3, "p1"), Activity("b", 4, "p1"),
+            ...                Activity("c", 1, "p1")], [Link("a", "b")],
+            ...               WorkCalendar(), dt.date(2024, 6, 3),
+            ...               phase_windows=[PhaseWindow("p1", dt.date(2024, 6, 3),
+            ...                                          dt.date(2024, 6, 7))])
+            >>> [(d.phase, d.chain, d.finish, d.gate_float) for d in s.phase_drivers()]
+            [('p1', ['a', 'b'], datetime.date(2024, 6, 11), -2)]
+        """
+        n = self._n
+        if n == 0:
+            return []
+        es, ef = self._es.tolist(), self._ef.tolist()
+        bound_start = (self._ef - self._rem).tolist()
+        types, keys = LINK_TYPES, self._keys
+        into = [
+            [(self._lp_v[k], types[self._lt_v[k]], self._lg_v[k]) for k in self._in[i]]
+            for i in range(n)
+        ]
+        members: dict[str, list[int]] = {}
+        for i, act in enumerate(self._acts):
+            if act.phase is not None:
+                members.setdefault(act.phase, []).append(i)
+        level = self._level_v
+        shown_finish = self._display_points(self._derive().late_finish)[n : 2 * n]
+        drivers = []
+        for window in self.phase_windows:
+            items = members.get(window.key)
+            if not items:
+                continue
+            # the latest finisher; among ties the one furthest down the network
+            end = max(items, key=lambda i: (ef[i], level[i]))
+            chain = driving_chain(end, es, bound_start, ef, into)
+            point = gate_point(self.index, window.end, bool(self._milestone[end]))
+            drivers.append(
+                PhaseDriver(
+                    window.key,
+                    window.end,
+                    self.index.date(int(shown_finish[end])),
+                    point - ef[end],
+                    [keys[i] for i in chain],
+                )
+            )
+        return drivers
+
     def _overruns(self, items: dict[str, ItemSchedule]) -> list[PhaseOverrun]:
         members: dict[str, list[str]] = {}
         for act in self._acts:
@@ -1416,8 +1578,8 @@ def schedule(
         ...     phase_windows=[PhaseWindow("p1", dt.date(2024, 6, 3), dt.date(2024, 6, 14))])
         >>> result.finish, result.critical_paths
         (datetime.date(2024, 6, 21), [['kickoff', 'design', 'build']])
-        >>> result.items["docs"].early_start, result.items["docs"].total_float
-        (datetime.date(2024, 6, 5), 10)
+        >>> result.items["docs"].early_start, result.items["docs"].total_float  # to the gate
+        (datetime.date(2024, 6, 5), 5)
         >>> result.overruns[0].items
         [('build', 7)]
     """
