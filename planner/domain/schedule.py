@@ -19,7 +19,8 @@ Forward pass: ``ES`` is the smallest start meeting every link, the program start
 status date (see progress) and a *start no earlier than* constraint; ``EF = ES + d``.
 Backward pass from the project finish ``F = max EF``: ``LF`` is the largest finish meeting
 every link (mirror images of the rules above), ``F`` and the item's *deadline*: the earlier
-of its *finish no later than* date and its phase's gate (see Phases); ``LS = LF - d``. Total float ``= LS - ES`` (``= LF - EF``). Free float of P is
+of its *finish no later than* date and its phase's gate (see Phases); ``LS = LF - d``.
+Total float ``= LS - ES`` (``= LF - EF``). Free float of P is
 the smallest slack over its links (slack of an FS link is ``ES(S) - EF(P) - lag``, and so
 on), or ``F - EF(P)`` when it has no successor, but never more than its total float (nor
 below 0): an item that ends the project has no free float even if its only link is an SF
@@ -109,6 +110,7 @@ __all__ = [
     "ScheduleResult",
     "Scheduler",
     "driving_chain",
+    "gate_driver",
     "gate_point",
     "remaining_days",
     "schedule",
@@ -577,6 +579,36 @@ def driving_chain(
         chain.append(driver)
         seen.add(driver)
         current = driver
+
+
+def gate_driver(
+    members: Sequence[int],
+    read_start: Sequence[int],
+    bound_start: Sequence[int],
+    finish: Sequence[int],
+    into: Sequence[Sequence[tuple[int, str, int]]],
+) -> list[int]:
+    """What drives a phase's gate: the driving chain of its latest-finishing member.
+
+    Among members that finish together the longest chain wins (the first on a tie), so a
+    gate milestone right after the task that sets it names that task. Arguments as for
+    :func:`driving_chain`; an empty list when there are no members.
+
+    Examples:
+        >>> # 0: t 0–5; 1: milestone g at 5, FS after t; both finish at 5
+        >>> gate_driver([0, 1], [0, 5], [0, 5], [5, 5], [[], [(0, "FS", 0)]])
+        [0, 1]
+    """
+    if not members:
+        return []
+    last = max(finish[i] for i in members)
+    best: list[int] = []
+    for end in members:
+        if finish[end] == last:
+            chain = driving_chain(end, read_start, bound_start, finish, into)
+            if len(chain) > len(best):
+                best = chain
+    return best
 
 
 def _finish_point(index: WorkdayIndex, d: dt.date, milestone: bool) -> int:
@@ -1513,16 +1545,14 @@ class Scheduler:
         for i, act in enumerate(self._acts):
             if act.phase is not None:
                 members.setdefault(act.phase, []).append(i)
-        level = self._level_v
         shown_finish = self._display_points(self._derive().late_finish)[n : 2 * n]
         drivers = []
         for window in self.phase_windows:
             items = members.get(window.key)
             if not items:
                 continue
-            # the latest finisher; among ties the one furthest down the network
-            end = max(items, key=lambda i: (ef[i], level[i]))
-            chain = driving_chain(end, es, bound_start, ef, into)
+            chain = gate_driver(items, es, bound_start, ef, into)
+            end = chain[-1]
             point = gate_point(self.index, window.end, bool(self._milestone[end]))
             drivers.append(
                 PhaseDriver(
