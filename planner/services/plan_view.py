@@ -201,12 +201,15 @@ class PlanView:
 
     @property
     def driving_ids(self) -> frozenset[int]:
-        """Items on a chain that drives a gate with no float left (highlighted in the Gantt)."""
+        """Items not done on a chain that drives a gate with no float left (highlighted in
+        the Gantt): what the team can still act on."""
+        done = {row.id for row in self.all_rows if row.status == "done"}
         return frozenset(
             item_id
             for phase in self.phases
             if phase.driver is not None and phase.driver.gate_float <= 0
             for item_id in phase.driver.chain_ids
+            if item_id not in done
         )
 
 
