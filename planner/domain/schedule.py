@@ -82,10 +82,10 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
-from typing import Final, Literal, NamedTuple
+from typing import Final, Literal, NamedTuple, Protocol
 
 import networkx as nx
 import numpy as np
@@ -215,16 +215,115 @@ class PhaseDriver:
     chain: list[str]
 
 
-@dataclass(frozen=True)
-class ScheduleResult:
-    """The schedule of a whole program."""
+class ItemTable(Mapping[str, ItemSchedule]):
+    """Every item's :class:`ItemSchedule`, held as columns; an object is made when asked.
 
-    items: dict[str, ItemSchedule]
-    start: dt.date
-    finish: dt.date
-    critical_paths: list[list[str]]
-    overruns: list[PhaseOverrun]
-    negative_float: list[str]
+    ``ordinals`` holds the date ordinals of the four shown dates, stacked (ES, EF, LS, LF:
+    ``4 × n`` values); ``total_float``, ``free_float`` and ``critical`` are per item.
+    """
+
+    __slots__ = ("_keys", "_position", "_ordinals", "_total", "_free", "_critical", "_n")
+
+    def __init__(
+        self,
+        keys: Sequence[str],
+        position: Mapping[str, int],
+        ordinals: Int64Array,
+        total_float: Int64Array,
+        free_float: Int64Array,
+        critical: npt.NDArray[np.bool_],
+    ) -> None:
+        self._keys, self._position, self._n = keys, position, len(keys)
+        self._ordinals: list[int] = ordinals.tolist()
+        self._total: list[int] = total_float.tolist()
+        self._free: list[int] = free_float.tolist()
+        self._critical: list[bool] = critical.tolist()
+
+    def __getitem__(self, key: str) -> ItemSchedule:
+        i = self._position[key]  # KeyError for an unknown key, as a dict
+        n, ords, day = self._n, self._ordinals, dt.date.fromordinal
+        return ItemSchedule(
+            day(ords[i]),
+            day(ords[n + i]),
+            day(ords[2 * n + i]),
+            day(ords[3 * n + i]),
+            self._total[i],
+            self._free[i],
+            self._critical[i],
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._position
+
+    def __repr__(self) -> str:
+        return f"ItemTable({self._n} items)"
+
+
+class ScheduleResult:
+    """The schedule of a whole program.
+
+    ``critical_paths`` and ``overruns`` may be given as functions: they are computed when
+    first read (most readers need neither). Results compare equal when every field does.
+    """
+
+    __slots__ = ("items", "start", "finish", "negative_float", "_critical_paths", "_overruns")
+
+    def __init__(
+        self,
+        items: Mapping[str, ItemSchedule],
+        start: dt.date,
+        finish: dt.date,
+        critical_paths: list[list[str]] | Callable[[], list[list[str]]],
+        overruns: list[PhaseOverrun] | Callable[[], list[PhaseOverrun]],
+        negative_float: list[str],
+    ) -> None:
+        self.items = items
+        self.start = start
+        self.finish = finish
+        self.negative_float = negative_float
+        self._critical_paths = critical_paths
+        self._overruns = overruns
+
+    @property
+    def critical_paths(self) -> list[list[str]]:
+        if callable(self._critical_paths):
+            self._critical_paths = self._critical_paths()
+        return self._critical_paths
+
+    @property
+    def overruns(self) -> list[PhaseOverrun]:
+        if callable(self._overruns):
+            self._overruns = self._overruns()
+        return self._overruns
+
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            dict(self.items),
+            self.start,
+            self.finish,
+            self.critical_paths,
+            self.overruns,
+            self.negative_float,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ScheduleResult):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"ScheduleResult({len(self.items)} items, start={self.start}, "
+            f"finish={self.finish}, negative_float={self.negative_float!r})"
+        )
 
 
 class ItemPoints(NamedTuple):
@@ -388,31 +487,34 @@ def _group_starts(sorted_keys: Int64Array, n: int) -> Int64Array:
 
 
 def _peel_levels(n: int, pred: Int64Array, succ: Int64Array) -> Int64Array:
-    """Longest-path level of every node (sources are 0); -1 for nodes on or after a cycle."""
-    level = np.full(n, -1, dtype=np.int64)
+    """Longest-path level of every node (sources are 0); -1 for nodes on or after a cycle.
+
+    Kahn's algorithm over plain lists: one visit per node and per link, so its cost does
+    not grow with the depth of the network (a level-by-level numpy peel pays a few numpy
+    calls per level, which dominates on plans with thousands of levels).
+    """
     if n == 0:
-        return level
-    indeg = np.bincount(succ, minlength=n)
-    outdeg = np.bincount(pred, minlength=n)
+        return np.full(0, -1, dtype=np.int64)
     by_pred = _stable_argsort(pred)
-    targets_by_pred = succ[by_pred]
-    first_out = np.concatenate([[0], np.cumsum(outdeg)])
-    frontier = np.flatnonzero(indeg == 0)
-    depth = 0
-    while frontier.size:
-        level[frontier] = depth
-        counts = outdeg[frontier]
-        total = int(counts.sum())
-        if total == 0:
-            break
-        offsets = np.repeat(
-            first_out[frontier] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts
-        )
-        reached, hits = np.unique(targets_by_pred[offsets + np.arange(total)], return_counts=True)
-        indeg[reached] -= hits
-        frontier = reached[indeg[reached] == 0]
-        depth += 1
-    return level
+    targets = succ[by_pred].tolist()
+    first = _group_starts(pred[by_pred], n).tolist()
+    indeg_array = np.bincount(succ, minlength=n)
+    indeg = indeg_array.tolist()
+    level = [0] * n
+    ready = np.flatnonzero(indeg_array == 0).tolist()
+    pop, push = ready.pop, ready.append
+    while ready:
+        u = pop()
+        next_level = level[u] + 1
+        for v in targets[first[u] : first[u + 1]]:
+            if level[v] < next_level:
+                level[v] = next_level
+            indeg[v] -= 1
+            if not indeg[v]:
+                push(v)
+    result = np.array(level, dtype=np.int64)
+    result[np.array(indeg, dtype=np.int64) > 0] = -1
+    return result
 
 
 def _cycle_in(
@@ -534,7 +636,7 @@ def remaining_days(duration: int, percent_complete: float) -> int:
 _remaining = remaining_days
 
 
-def gate_point(index: WorkdayIndex, gate: dt.date, milestone: bool) -> int:
+def gate_point(index: _DayIndex, gate: dt.date, milestone: bool) -> int:
     """The latest finish point that still meets the gate ``gate`` (its deadline)."""
     return _finish_point(index, gate, milestone)
 
@@ -611,13 +713,41 @@ def gate_driver(
     return best
 
 
-def _finish_point(index: WorkdayIndex, d: dt.date, milestone: bool) -> int:
+class _DayIndex(Protocol):
+    def index(self, d: dt.date) -> int: ...
+
+    def index_through(self, d: dt.date) -> int: ...
+
+
+class _MemoIndex:
+    """A :class:`WorkdayIndex` that remembers its answers: plans repeat a few dates (phase
+    windows, gates, the status date) thousands of times."""
+
+    def __init__(self, index: WorkdayIndex) -> None:
+        self._index = index
+        self._at: dict[dt.date, int] = {}
+        self._through: dict[dt.date, int] = {}
+
+    def index(self, d: dt.date) -> int:
+        found = self._at.get(d)
+        if found is None:
+            found = self._at[d] = self._index.index(d)
+        return found
+
+    def index_through(self, d: dt.date) -> int:
+        found = self._through.get(d)
+        if found is None:
+            found = self._through[d] = self._index.index_through(d)
+        return found
+
+
+def _finish_point(index: _DayIndex, d: dt.date, milestone: bool) -> int:
     """Latest point whose displayed finish date is on or before ``d``."""
     q = index.index_through(d)
     return q if (not milestone or q >= 1) else q - 1
 
 
-def _start_point(index: WorkdayIndex, d: dt.date, milestone: bool) -> int:
+def _start_point(index: _DayIndex, d: dt.date, milestone: bool) -> int:
     """Earliest point whose displayed start date is on or after ``d``."""
     r = index.index(d)
     return r + 1 if (milestone and r > 0) else r
@@ -641,7 +771,7 @@ def _deadline(act: Activity, gates: dict[str, dt.date]) -> dt.date | None:
 
 
 def _plan_item(
-    act: Activity, index: WorkdayIndex, status: int | None, deadline: dt.date | None = None
+    act: Activity, index: _DayIndex, status: int | None, deadline: dt.date | None = None
 ) -> _Plan:
     """Points of one item; ``deadline`` bounds its late finish (see :func:`_deadline`)."""
     milestone = act.duration == 0
@@ -757,6 +887,11 @@ class Scheduler:
     items whose early dates moved. ``incremental_limit`` caps how many items one change may
     visit before a full pass is cheaper (default ``max(128, n // 32)``).
 
+    ``trusted=True`` skips the checks of every field (types, ranges, duplicates, unknown
+    keys, dates near the start) for rows validated when they were written, e.g. read back
+    from the database: validate once, at the edge. A cycle is still refused (finding the
+    levels detects it for free).
+
     Examples:
         >>> import datetime as dt
         >>> from planner.domain.calendar import WorkCalendar
@@ -781,16 +916,23 @@ class Scheduler:
         phase_windows: Iterable[PhaseWindow] = (),
         *,
         incremental_limit: int | None = None,
+        trusted: bool = False,
     ) -> None:
         acts, link_list, windows = list(activities), list(links), tuple(phase_windows)
-        key_index, pairs = _check_network(acts, link_list)
+        if trusted:
+            key_index = {a.key: i for i, a in enumerate(acts)}
+            pairs = [(key_index[x.predecessor], key_index[x.successor]) for x in link_list]
+        else:
+            key_index, pairs = _check_network(acts, link_list)
         level = _levels_or_raise([a.key for a in acts], pairs)
-        _check_dates(acts, windows, start, status_date)
+        if not trusted:
+            _check_dates(acts, windows, start, status_date)
         self.calendar = calendar
         self.start = start
         self.status_date = status_date
         self.phase_windows = windows
         self.index = WorkdayIndex(calendar, start)
+        self._memo = _MemoIndex(self.index)
         self._status = None if status_date is None else self.index.index(status_date)
         n = len(acts)
         self._n = n
@@ -805,7 +947,7 @@ class Scheduler:
         self._gates = {w.key: w.end for w in windows}
         gates = self._gates
         plans = chain.from_iterable(
-            _plan_item(a, self.index, self._status, _deadline(a, gates)) for a in acts
+            _plan_item(a, self._memo, self._status, _deadline(a, gates)) for a in acts
         )
         columns = np.fromiter(plans, np.int64, count=5 * n).reshape(n, 5)
         self._state = np.ascontiguousarray(columns[:, 0])
@@ -902,6 +1044,8 @@ class Scheduler:
                 self._out[p].append(k)
 
     def _invalidate(self, structure: bool = False) -> None:
+        if self._result is not None:  # a result handed out keeps the schedule it was made of
+            self._result.critical_paths, self._result.overruns  # noqa: B018
         self._derived = None
         self._result = None
         if structure:
@@ -1241,8 +1385,9 @@ class Scheduler:
         problem = _duration_problem(days)
         if problem:
             raise ValidationError(f"{key}: duration {problem}", [("duration", problem)])
+        self._invalidate()  # before anything changes: a result handed out is completed first
         act = replace(self._acts[i], duration=days)
-        plan = _plan_item(act, self.index, self._status, _deadline(act, self._gates))
+        plan = _plan_item(act, self._memo, self._status, _deadline(act, self._gates))
         self._acts[i] = act
         self._milestone[i] = days == 0
         old_state = self._state_v[i]
@@ -1333,6 +1478,7 @@ class Scheduler:
         path = self._find_path(s, p)
         if path is not None:
             raise DependencyCycleError([self._keys[p], *(self._keys[v] for v in path[:-1])])
+        self._invalidate()
         self._append_link(p, s, _TYPE_CODE[link.type], link.lag)
         self._raise_levels(p, s)
         self._invalidate(structure=True)
@@ -1351,9 +1497,10 @@ class Scheduler:
             {'b'}
         """
         p, s = self._item(predecessor), self._item(successor)
-        k = self._pair.pop((p, s), None)
-        if k is None:
+        if (p, s) not in self._pair:
             raise NotFoundError(f"no dependency {predecessor} → {successor}")
+        self._invalidate()
+        k = self._pair.pop((p, s))
         self._alive[k] = 0
         self._succ_all[p].remove(s)
         self._invalidate(structure=True)
@@ -1456,29 +1603,25 @@ class Scheduler:
             first = self.index.start
             return ScheduleResult({}, first, first, [], [], [])
         days = self._display_points(derived.late_finish)
-        dates = self.index.dates(days)
-        total, free = derived.total_float.tolist(), derived.free_float.tolist()
-        critical = derived.critical.tolist()
-        items = {
-            key: ItemSchedule(
-                dates[i],
-                dates[n + i],
-                dates[2 * n + i],
-                dates[3 * n + i],
-                total[i],
-                free[i],
-                critical[i],
-            )
-            for i, key in enumerate(keys)
-        }
+        ordinals = self.index.ordinals(days)
+        items = ItemTable(
+            keys,
+            self._key_index,
+            ordinals,
+            derived.total_float,
+            derived.free_float,
+            derived.critical,
+        )
         done = self._state == _DONE
         negative = np.flatnonzero((derived.total_float < 0) & ~done).tolist()
+        early_finish = ordinals[n : 2 * n]
+        critical = derived.critical
         return ScheduleResult(
             items=items,
-            start=self.index.date(int(days[:n].min())),
-            finish=self.index.date(int(days[n : 2 * n].max())),
-            critical_paths=self._critical_paths(derived.critical),
-            overruns=self._overruns(items),
+            start=dt.date.fromordinal(int(ordinals[:n].min())),
+            finish=dt.date.fromordinal(int(early_finish.max())),
+            critical_paths=lambda: self._critical_paths(critical),
+            overruns=lambda: self._overruns(early_finish),
             negative_float=[keys[i] for i in negative],
         )
 
@@ -1565,24 +1708,26 @@ class Scheduler:
             )
         return drivers
 
-    def _overruns(self, items: dict[str, ItemSchedule]) -> list[PhaseOverrun]:
-        members: dict[str, list[str]] = {}
-        for act in self._acts:
+    def _overruns(self, early_finish: Int64Array) -> list[PhaseOverrun]:
+        """Phases whose items finish after the window (``early_finish``: shown ordinals)."""
+        members: dict[str, list[int]] = {}
+        for i, act in enumerate(self._acts):
             if act.phase is not None:
-                members.setdefault(act.phase, []).append(act.key)
+                members.setdefault(act.phase, []).append(i)
+        finish = early_finish.tolist()
         overruns = []
         for window in self.phase_windows:
-            keys = members.get(window.key, [])
-            late = [
-                (key, (items[key].early_finish - window.end).days)
-                for key in keys
-                if items[key].early_finish > window.end
-            ]
+            indices = members.get(window.key, [])
+            end = window.end.toordinal()
+            late = [(self._keys[i], finish[i] - end) for i in indices if finish[i] > end]
             if late:
                 late.sort(key=lambda pair: -pair[1])
-                finish = max(items[key].early_finish for key in keys)
-                days = (finish - window.end).days
-                overruns.append(PhaseOverrun(window.key, window.end, finish, days, late))
+                last = max(finish[i] for i in indices)
+                overruns.append(
+                    PhaseOverrun(
+                        window.key, window.end, dt.date.fromordinal(last), last - end, late
+                    )
+                )
         return overruns
 
 
@@ -1593,6 +1738,8 @@ def schedule(
     start: dt.date,
     status_date: dt.date | None = None,
     phase_windows: Iterable[PhaseWindow] = (),
+    *,
+    trusted: bool = False,
 ) -> ScheduleResult:
     """Schedule a program in one go (see the module docstring for the rules).
 
@@ -1613,4 +1760,6 @@ def schedule(
         >>> result.overruns[0].items
         [('build', 7)]
     """
-    return Scheduler(activities, links, calendar, start, status_date, phase_windows).result()
+    return Scheduler(
+        activities, links, calendar, start, status_date, phase_windows, trusted=trusted
+    ).result()

@@ -229,3 +229,27 @@ def test_the_driving_chain_follows_zero_slack_links_and_stops_at_a_constraint() 
 def test_phases_without_items_have_no_driver() -> None:
     s = build([Activity("a", 3, "p1")], [], [P1_TO_FRI_7, P2_TO_FRI_28])
     assert [d.phase for d in s.phase_drivers()] == ["p1"]
+
+
+# --- results made once, read lazily ---------------------------------------------------------
+
+
+def test_a_result_keeps_the_schedule_it_was_made_of_after_a_change() -> None:
+    # a 3 → b 2 (FS): critical path a, b; after b becomes 0 days and c 9 days alone,
+    # the first result still says a, b, and finish Fri 7 June
+    s = build([Activity("a", 3), Activity("b", 2), Activity("c", 1)], [Link("a", "b")])
+    first = s.result()
+    s.set_duration("c", 9)
+    assert first.critical_paths == [["a", "b"]]
+    assert first.finish == D(2024, 6, 7)
+    assert s.result().critical_paths == [["c"]]
+    assert first != s.result()
+
+
+def test_a_trusted_build_gives_the_same_schedule() -> None:
+    acts = [Activity("a", 3, "p1"), Activity("b", 4, "p1"), Activity("c", 2, "p2")]
+    links = [Link("a", "b"), Link("b", "c", "SS", 1)]
+    windows = [P1_TO_FRI_7, P2_TO_FRI_28]
+    trusted = Scheduler(acts, links, CAL, START, None, windows, trusted=True)
+    assert trusted.result() == build(acts, links, windows).result()
+    assert trusted.phase_drivers() == build(acts, links, windows).phase_drivers()
