@@ -124,6 +124,9 @@ MAX_LAG: Final = 2000
 MAX_DURATION: Final = 10_000
 """Largest duration, in working days (about forty years)."""
 MAX_CRITICAL_PATHS: Final = 20
+LOOP_ITEMS_PER_LEVEL: Final = 24
+"""Below this many items per dependency level on average, full passes run item by item in
+plain Python; above, level by level with numpy (a few numpy calls per level)."""
 MAX_YEARS_FROM_START: Final = 100
 """Constraint, actual and status dates must lie within this many years of the start."""
 
@@ -851,8 +854,9 @@ class _Compiled:
     f_lag: Int64Array
     f_bind_start: Int64Array
     f_adj: Int64Array
+    f_src: Int64Array
+    f_first: Int64Array  # first entry of each item, and the total at [n]
     pts: Int64Array  # [ES (n) | EF (n) | -BIG | actual starts of items in progress]
-    forward: list[_ForwardLevel]
     b_succ: Int64Array
     b_pred: Int64Array
     b_neg_lag: Int64Array
@@ -863,12 +867,105 @@ class _Compiled:
     b_src_point: Int64Array  # index into [ES | EF | F] of the value the link reads
     b_dst_point: Int64Array  # index into [ES | EF | F] of the successor's EF (or F)
     b_first: Int64Array  # first entry of each item
+    b_first_all: Int64Array  # the same, and the total at [n]
+    b_dst: Int64Array
     lfx: Int64Array  # [LF - F (n) | BIG]
-    backward: list[_BackwardLevel]
+    level_starts: Int64Array  # first item (level order) of each level
+    level_ends: Int64Array
     rem: Int64Array
     base: Int64Array
     span: Int64Array
     lbase: Int64Array
+    _levels: tuple[list[_ForwardLevel], list[_BackwardLevel]] | None = None
+
+    @property
+    def deep(self) -> bool:
+        """Few items per level: a plain loop beats a few numpy calls per level."""
+        return self.n < LOOP_ITEMS_PER_LEVEL * self.level_starts.size
+
+    def levels(self) -> tuple[list[_ForwardLevel], list[_BackwardLevel]]:
+        """Views of each level's slice of the arrays, for the level-by-level numpy pass."""
+        if self._levels is not None:
+            return self._levels
+        f_first, b_first = self.f_first, self.b_first_all
+        es, ef = self.pts[: self.n], self.pts[self.n : 2 * self.n]
+        forward: list[_ForwardLevel] = []
+        backward: list[_BackwardLevel] = []
+        for lo, hi in zip(self.level_starts.tolist(), self.level_ends.tolist(), strict=True):
+            elo, ehi = int(f_first[lo]), int(f_first[hi])
+            seg = None if ehi - elo == hi - lo else f_first[lo:hi] - elo
+            forward.append(
+                _ForwardLevel(
+                    self.f_src[elo:ehi],
+                    self.f_adj[elo:ehi],
+                    seg,
+                    self.base[lo:hi],
+                    ef[lo:hi],
+                    self.rem[lo:hi],
+                    es[lo:hi],
+                )
+            )
+            blo, bhi = int(b_first[lo]), int(b_first[hi])
+            seg = None if bhi - blo == hi - lo else b_first[lo:hi] - blo
+            backward.append(
+                _BackwardLevel(
+                    self.b_dst[blo:bhi],
+                    self.b_adj[blo:bhi],
+                    seg,
+                    self.lbase[lo:hi],
+                    self.lfx[lo:hi],
+                )
+            )
+        backward.reverse()
+        self._levels = (forward, backward)
+        return self._levels
+
+
+def _forward_loop(c: _Compiled) -> None:
+    """The forward pass item by item in level order (plain Python, for deep networks)."""
+    n = c.n
+    src, adj, first = c.f_src.tolist(), c.f_adj.tolist(), c.f_first.tolist()
+    base, rem = c.base.tolist(), c.rem.tolist()
+    pts = c.pts.tolist()
+    lo = 0
+    for i in range(n):
+        hi = first[i + 1]
+        best = base[i]
+        for k in range(lo, hi):
+            value = pts[src[k]] + adj[k]
+            if value > best:
+                best = value
+        lo = hi
+        pts[n + i] = best
+        pts[i] = best - rem[i]
+    c.pts[: 2 * n] = pts[: 2 * n]
+
+
+def _backward_loop(c: _Compiled) -> None:
+    """The backward pass item by item in reverse level order (plain Python)."""
+    n = c.n
+    dst, adj, first = c.b_dst.tolist(), c.b_adj.tolist(), c.b_first_all.tolist()
+    lbase = c.lbase.tolist()
+    lfx = c.lfx.tolist()
+    hi = first[n]
+    for i in range(n - 1, -1, -1):
+        lo = first[i]
+        best = lbase[i]
+        for k in range(lo, hi):
+            value = lfx[dst[k]] + adj[k]
+            if value < best:
+                best = value
+        hi = lo
+        lfx[i] = best
+    c.lfx[:n] = lfx[:n]
+
+
+@dataclass
+class _Adjacency:
+    pair: dict[tuple[int, int], int]  # (predecessor, successor) → link id
+    into: list[list[int]]
+    out: list[list[int]]
+    succ_all: list[list[int]]
 
 
 @dataclass
@@ -890,7 +987,9 @@ class Scheduler:
     ``trusted=True`` skips the checks of every field (types, ranges, duplicates, unknown
     keys, dates near the start) for rows validated when they were written, e.g. read back
     from the database: validate once, at the edge. A cycle is still refused (finding the
-    levels detects it for free).
+    levels detects it for free). ``engine`` chooses how full passes run: ``"levels"``
+    (numpy, level by level), ``"loop"`` (item by item) or ``"auto"`` (the cheaper for the
+    network's shape, see :data:`LOOP_ITEMS_PER_LEVEL`); all give the same schedule.
 
     Examples:
         >>> import datetime as dt
@@ -917,8 +1016,10 @@ class Scheduler:
         *,
         incremental_limit: int | None = None,
         trusted: bool = False,
+        engine: Literal["auto", "levels", "loop"] = "auto",
     ) -> None:
         acts, link_list, windows = list(activities), list(links), tuple(phase_windows)
+        self._engine = engine
         if trusted:
             key_index = {a.key: i for i, a in enumerate(acts)}
             pairs = [(key_index[x.predecessor], key_index[x.successor]) for x in link_list]
@@ -971,10 +1072,7 @@ class Scheduler:
         self._lg = np.zeros(capacity, np.int64)
         self._alive = np.zeros(capacity, np.int64)
         self._link_views()
-        self._pair: dict[tuple[int, int], int] = {}
-        self._in: list[list[int]] = [[] for _ in range(n)]  # active links into an item
-        self._out: list[list[int]] = [[] for _ in range(n)]  # active links out of an item
-        self._succ_all: list[list[int]] = [[] for _ in range(n)]  # successors over all links
+        self._adj: _Adjacency | None = None  # made when an edit or a reader needs it
         m = len(pairs)
         if m:
             ends = np.fromiter(chain.from_iterable(pairs), np.int64, count=2 * m)
@@ -983,13 +1081,6 @@ class Scheduler:
             self._lg[:m] = np.fromiter((x.lag for x in link_list), np.int64, m)
             self._alive[:m] = 1
         self._nlinks = m
-        state = self._state_v
-        for k, (p, s) in enumerate(pairs):
-            self._pair[(p, s)] = k
-            self._succ_all[p].append(s)
-            if state[s] != _DONE:
-                self._in[s].append(k)
-                self._out[p].append(k)
 
         self._compiled: _Compiled | None = None
         self._derived: _Derived | None = None
@@ -1026,22 +1117,56 @@ class Scheduler:
             self._link_views()
         self._lp[k], self._ls[k], self._lt[k], self._lg[k], self._alive[k] = p, s, code, lag, 1
         self._nlinks += 1
-        self._pair[(p, s)] = k
-        self._succ_all[p].append(s)
-        if self._state_v[s] != _DONE:
-            self._in[s].append(k)
-            self._out[p].append(k)
+        adj = self._adj
+        if adj is not None:  # else it is made from the arrays, this link included
+            adj.pair[(p, s)] = k
+            adj.succ_all[p].append(s)
+            if self._state_v[s] != _DONE:
+                adj.into[s].append(k)
+                adj.out[p].append(k)
         return k
 
     def _rebuild_adjacency(self) -> None:
         """Recompute which links are active (after an item became done or not done)."""
-        self._in = [[] for _ in range(self._n)]
-        self._out = [[] for _ in range(self._n)]
-        for k in np.flatnonzero(self._alive[: self._nlinks]).tolist():
-            p, s = self._lp_v[k], self._ls_v[k]
-            if self._state_v[s] != _DONE:
-                self._in[s].append(k)
-                self._out[p].append(k)
+        self._adj = None
+
+    def _adjacency(self) -> _Adjacency:
+        """Per-item lists of link ids, for edits and readers that walk the network."""
+        if self._adj is not None:
+            return self._adj
+        n = self._n
+        adj = _Adjacency({}, [[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)])
+        live = np.flatnonzero(self._alive[: self._nlinks])
+        preds, succs = self._lp[live].tolist(), self._ls[live].tolist()
+        state = self._state_v
+        pair, into, out, succ_all = adj.pair, adj.into, adj.out, adj.succ_all
+        for k, p, s in zip(live.tolist(), preds, succs, strict=True):
+            pair[(p, s)] = k
+            succ_all[p].append(s)
+            if state[s] != _DONE:
+                into[s].append(k)
+                out[p].append(k)
+        self._adj = adj
+        return adj
+
+    @property
+    def _pair(self) -> dict[tuple[int, int], int]:
+        return self._adjacency().pair
+
+    @property
+    def _in(self) -> list[list[int]]:
+        """Active links into each item (links into a done item constrain nothing)."""
+        return self._adjacency().into
+
+    @property
+    def _out(self) -> list[list[int]]:
+        """Active links out of each item."""
+        return self._adjacency().out
+
+    @property
+    def _succ_all(self) -> list[list[int]]:
+        """Successors of each item over all links (for cycle checks and levels)."""
+        return self._adjacency().succ_all
 
     def _invalidate(self, structure: bool = False) -> None:
         if self._result is not None:  # a result handed out keeps the schedule it was made of
@@ -1119,34 +1244,11 @@ class Scheduler:
         rem, base, lbase = (np.zeros(n, np.int64) for _ in range(3))
         f_adj = np.zeros(f_succ.size, np.int64)
         b_adj = np.zeros(b_pred.size, np.int64)
-        es, ef = pts[:n], pts[n : 2 * n]
 
         levels_sorted = self._level[order]
         bounds = np.flatnonzero(np.diff(levels_sorted)) + 1 if n else np.zeros(0, np.int64)
-        starts = [0, *bounds.tolist()] if n else []
-        ends = [*bounds.tolist(), n] if n else []
-        forward: list[_ForwardLevel] = []
-        backward: list[_BackwardLevel] = []
-        for lo, hi in zip(starts, ends, strict=True):
-            elo, ehi = int(f_first[lo]), int(f_first[hi])
-            seg = None if ehi - elo == hi - lo else f_first[lo:hi] - elo
-            forward.append(
-                _ForwardLevel(
-                    f_src[elo:ehi],
-                    f_adj[elo:ehi],
-                    seg,
-                    base[lo:hi],
-                    ef[lo:hi],
-                    rem[lo:hi],
-                    es[lo:hi],
-                )
-            )
-            blo, bhi = int(b_first[lo]), int(b_first[hi])
-            seg = None if bhi - blo == hi - lo else b_first[lo:hi] - blo
-            backward.append(
-                _BackwardLevel(b_dst[blo:bhi], b_adj[blo:bhi], seg, lbase[lo:hi], lfx[lo:hi])
-            )
-        backward.reverse()
+        level_starts = np.concatenate([[0], bounds]).astype(np.int64) if n else bounds
+        level_ends = np.concatenate([bounds, [n]]).astype(np.int64) if n else bounds
         self._compiled = _Compiled(
             n=n,
             order=order,
@@ -1158,8 +1260,9 @@ class Scheduler:
             f_lag=f_lag,
             f_bind_start=f_bind,
             f_adj=f_adj,
+            f_src=f_src,
+            f_first=f_first,
             pts=pts,
-            forward=forward,
             b_succ=b_succ,
             b_pred=b_pred,
             b_neg_lag=b_neg_lag,
@@ -1170,8 +1273,11 @@ class Scheduler:
             b_src_point=b_src_point,
             b_dst_point=b_dst_point,
             b_first=b_first[:n].copy(),
+            b_first_all=b_first,
+            b_dst=b_dst,
             lfx=lfx,
-            backward=backward,
+            level_starts=level_starts,
+            level_ends=level_ends,
             rem=rem,
             base=base,
             span=np.zeros(n, np.int64),
@@ -1196,14 +1302,18 @@ class Scheduler:
         c.f_adj *= c.f_bind_start
         c.f_adj += c.f_lag
         pts = c.pts
-        maximum, reduce_max = np.maximum, np.maximum.reduceat
-        for src, adj, seg, base, ef, rem, es in c.forward:
-            values = pts[src]
-            values += adj
-            if seg is not None:
-                values = reduce_max(values, seg)
-            maximum(values, base, out=ef)
-            np.subtract(ef, rem, out=es)
+        deep = c.deep if self._engine == "auto" else self._engine == "loop"
+        if deep:
+            _forward_loop(c)
+        else:
+            maximum, reduce_max = np.maximum, np.maximum.reduceat
+            for src, adj, seg, base, ef, rem, es in c.levels()[0]:
+                values = pts[src]
+                values += adj
+                if seg is not None:
+                    values = reduce_max(values, seg)
+                maximum(values, base, out=ef)
+                np.subtract(ef, rem, out=es)
         es_p, ef_p = pts[:n], pts[n : 2 * n]
         finish = int(ef_p.max())
 
@@ -1220,13 +1330,16 @@ class Scheduler:
         c.lbase -= finish
         np.minimum(c.lbase, 0, out=c.lbase)
         lfx = c.lfx
-        minimum, reduce_min = np.minimum, np.minimum.reduceat
-        for dst, adj, seg, lbase, lf in c.backward:
-            values = lfx[dst]
-            values += adj
-            if seg is not None:
-                values = reduce_min(values, seg)
-            minimum(values, lbase, out=lf)
+        if deep:
+            _backward_loop(c)
+        else:
+            minimum, reduce_min = np.minimum, np.minimum.reduceat
+            for dst, adj, seg, lbase, lf in c.levels()[1]:
+                values = lfx[dst]
+                values += adj
+                if seg is not None:
+                    values = reduce_min(values, seg)
+                minimum(values, lbase, out=lf)
 
         self._es[c.order] = es_p
         self._es[c.started_items] = c.fixed_starts

@@ -81,10 +81,21 @@ def networks(draw: st.DrawFn, progress: bool = False, max_items: int = 12) -> Ne
     return [acts[i] for i in order], links, status, windows
 
 
-def build(net: Network, limit: int | None = None, trusted: bool = False) -> Scheduler:
+def build(
+    net: Network, limit: int | None = None, trusted: bool = False, engine: str = "levels"
+) -> Scheduler:
+    """The scheduler under test; full passes level by level unless ``engine`` says "loop"."""
     acts, links, status, windows = net
     return Scheduler(
-        acts, links, CAL, START, status, windows, incremental_limit=limit, trusted=trusted
+        acts,
+        links,
+        CAL,
+        START,
+        status,
+        windows,
+        incremental_limit=limit,
+        trusted=trusted,
+        engine=engine,  # type: ignore[arg-type]
     )
 
 
@@ -348,6 +359,7 @@ def observed(s: Scheduler) -> dict[str, tuple[int, int, int, int, int, int, bool
 def test_progress_matches_the_reference(net: Network) -> None:
     expected = reference(net)
     assert observed(build(net)) == expected
+    assert observed(build(net, engine="loop")) == expected  # item by item, for deep plans
     assert observed(build(net, trusted=True)) == expected  # rows validated at the edge
 
 
@@ -380,7 +392,10 @@ limits = st.sampled_from([None, 0, 1, 3, 1000])
 
 
 def full(s: Scheduler) -> Scheduler:
-    return Scheduler(s.activities, s.links, CAL, START, s.status_date, s.phase_windows)
+    # the reference of the incremental tests is a full pass item by item
+    return Scheduler(
+        s.activities, s.links, CAL, START, s.status_date, s.phase_windows, engine="loop"
+    )
 
 
 def moved_between(before: Scheduler | dict[str, tuple[int, ...]], after: Scheduler) -> set[str]:
