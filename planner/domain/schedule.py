@@ -807,6 +807,44 @@ def _plan_item(
     return _Plan(_IN_PROGRESS, rem, max(0, snet, status), es, fnl)
 
 
+def _plan_rows(
+    acts: Sequence[Activity], memo: _MemoIndex, status: int | None, gates: dict[str, dt.date]
+) -> list[int]:
+    """:func:`_plan_item` of every item, flattened; items not started take a fast path."""
+    flat: list[int] = []
+    extend = flat.extend
+    start_point: dict[tuple[dt.date, bool], int] = {}
+    finish_point: dict[tuple[dt.date | None, dt.date | None, bool], int] = {}
+    floor = 0 if status is None else status
+    milestone_floor = 0 if status is None else (status + 1 if status > 0 else status)
+    for act in acts:
+        if status is not None and (act.actual_start is not None or act.actual_finish is not None):
+            extend(_plan_item(act, memo, status, _deadline(act, gates)))
+            continue
+        milestone = act.duration == 0
+        lowest = milestone_floor if milestone else floor
+        snet = act.start_no_earlier
+        if snet is not None:
+            point = start_point.get((snet, milestone))
+            if point is None:
+                point = start_point[(snet, milestone)] = _start_point(memo, snet, milestone)
+            if point > lowest:
+                lowest = point
+        gate = gates.get(act.phase) if act.phase is not None else None  # type: ignore[arg-type]
+        fnl = act.finish_no_later
+        if gate is None and fnl is None:
+            deadline = _BIG
+        else:
+            found = finish_point.get((gate, fnl, milestone))
+            if found is None:
+                day = gate if fnl is None else (fnl if gate is None else min(gate, fnl))
+                assert day is not None
+                found = finish_point[(gate, fnl, milestone)] = _finish_point(memo, day, milestone)
+            deadline = found
+        extend((_NOT_STARTED, act.duration, lowest if lowest > 0 else 0, 0, deadline))
+    return flat
+
+
 # --------------------------------------------------------------------------------------------
 # the compiled network
 
@@ -1047,10 +1085,9 @@ class Scheduler:
         # per-item arrays (numpy for passes, memoryviews for cheap scalar access)
         self._gates = {w.key: w.end for w in windows}
         gates = self._gates
-        plans = chain.from_iterable(
-            _plan_item(a, self._memo, self._status, _deadline(a, gates)) for a in acts
+        columns = np.array(_plan_rows(acts, self._memo, self._status, gates), np.int64).reshape(
+            n, 5
         )
-        columns = np.fromiter(plans, np.int64, count=5 * n).reshape(n, 5)
         self._state = np.ascontiguousarray(columns[:, 0])
         self._rem = np.ascontiguousarray(columns[:, 1])
         self._floor = np.ascontiguousarray(columns[:, 2])
