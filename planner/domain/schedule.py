@@ -84,7 +84,6 @@ import heapq
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain
 from typing import Final, Literal, NamedTuple, Protocol
 
 import networkx as nx
@@ -559,13 +558,14 @@ def validate_network(activities: Sequence[Activity], links: Sequence[Link]) -> N
     """  # noqa: E501
     activities, links = list(activities), list(links)
     index, pairs = _check_network(activities, links)
-    _levels_or_raise([a.key for a in activities], pairs)
+    ends = np.array(pairs, np.int64).reshape(-1, 2)
+    _levels_or_raise([a.key for a in activities], ends[:, 0], ends[:, 1])
 
 
-def _levels_or_raise(keys: Sequence[str], pairs: Sequence[tuple[int, int]]) -> Int64Array:
-    arr = np.fromiter(chain.from_iterable(pairs), np.int64, count=2 * len(pairs)).reshape(-1, 2)
-    level = _peel_levels(len(keys), arr[:, 0], arr[:, 1])
+def _levels_or_raise(keys: Sequence[str], pred: Int64Array, succ: Int64Array) -> Int64Array:
+    level = _peel_levels(len(keys), pred, succ)
     if (level < 0).any():
+        pairs = list(zip(pred.tolist(), succ.tolist(), strict=True))
         raise DependencyCycleError(_cycle_in(keys, pairs, level))
     return level
 
@@ -1058,12 +1058,20 @@ class Scheduler:
     ) -> None:
         acts, link_list, windows = list(activities), list(links), tuple(phase_windows)
         self._engine = engine
+        codes = _TYPE_CODE
         if trusted:
             key_index = {a.key: i for i, a in enumerate(acts)}
-            pairs = [(key_index[x.predecessor], key_index[x.successor]) for x in link_list]
+            rows = [
+                (key_index[x.predecessor], key_index[x.successor], codes[x.type], x.lag)
+                for x in link_list
+            ]
         else:
             key_index, pairs = _check_network(acts, link_list)
-        level = _levels_or_raise([a.key for a in acts], pairs)
+            rows = [
+                (p, s, codes[x.type], x.lag) for (p, s), x in zip(pairs, link_list, strict=True)
+            ]
+        link_table = np.array(rows, np.int64).reshape(-1, 4)
+        level = _levels_or_raise([a.key for a in acts], link_table[:, 0], link_table[:, 1])
         if not trusted:
             _check_dates(acts, windows, start, status_date)
         self.calendar = calendar
@@ -1102,7 +1110,7 @@ class Scheduler:
         self._views()
 
         # links: growable arrays plus adjacency lists of link ids
-        capacity = max(16, 2 * len(pairs))
+        capacity = max(16, 2 * len(link_table))
         self._lp = np.zeros(capacity, np.int64)
         self._ls = np.zeros(capacity, np.int64)
         self._lt = np.zeros(capacity, np.int64)
@@ -1110,12 +1118,10 @@ class Scheduler:
         self._alive = np.zeros(capacity, np.int64)
         self._link_views()
         self._adj: _Adjacency | None = None  # made when an edit or a reader needs it
-        m = len(pairs)
+        m = len(link_table)
         if m:
-            ends = np.fromiter(chain.from_iterable(pairs), np.int64, count=2 * m)
-            self._lp[:m], self._ls[:m] = ends[0::2], ends[1::2]
-            self._lt[:m] = np.fromiter((_TYPE_CODE[x.type] for x in link_list), np.int64, m)
-            self._lg[:m] = np.fromiter((x.lag for x in link_list), np.int64, m)
+            self._lp[:m], self._ls[:m] = link_table[:, 0], link_table[:, 1]
+            self._lt[:m], self._lg[:m] = link_table[:, 2], link_table[:, 3]
             self._alive[:m] = 1
         self._nlinks = m
 
