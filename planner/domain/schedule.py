@@ -504,9 +504,8 @@ def _peel_levels(n: int, pred: Int64Array, succ: Int64Array) -> Int64Array:
     indeg = indeg_array.tolist()
     level = [0] * n
     ready = np.flatnonzero(indeg_array == 0).tolist()
-    pop, push = ready.pop, ready.append
-    while ready:
-        u = pop()
+    push = ready.append
+    for u in ready:  # the list grows as nodes become ready: a breadth-first queue
         next_level = level[u] + 1
         for v in targets[first[u] : first[u + 1]]:
             if level[v] < next_level:
@@ -810,38 +809,26 @@ def _plan_item(
 def _plan_rows(
     acts: Sequence[Activity], memo: _MemoIndex, status: int | None, gates: dict[str, dt.date]
 ) -> list[int]:
-    """:func:`_plan_item` of every item, flattened; items not started take a fast path."""
+    """:func:`_plan_item` of every item, flattened; items not started take a fast path.
+
+    An item not started is planned from its phase, its two constraint dates and whether it
+    is a milestone: plans repeat these a lot (every item of a phase starts no earlier than
+    the window), so each combination is worked out once.
+    """
     flat: list[int] = []
     extend = flat.extend
-    start_point: dict[tuple[dt.date, bool], int] = {}
-    finish_point: dict[tuple[dt.date | None, dt.date | None, bool], int] = {}
-    floor = 0 if status is None else status
-    milestone_floor = 0 if status is None else (status + 1 if status > 0 else status)
+    seen: dict[tuple[str | None, dt.date | None, dt.date | None, bool], tuple[int, int]] = {}
     for act in acts:
         if status is not None and (act.actual_start is not None or act.actual_finish is not None):
             extend(_plan_item(act, memo, status, _deadline(act, gates)))
             continue
         milestone = act.duration == 0
-        lowest = milestone_floor if milestone else floor
-        snet = act.start_no_earlier
-        if snet is not None:
-            point = start_point.get((snet, milestone))
-            if point is None:
-                point = start_point[(snet, milestone)] = _start_point(memo, snet, milestone)
-            if point > lowest:
-                lowest = point
-        gate = gates.get(act.phase) if act.phase is not None else None  # type: ignore[arg-type]
-        fnl = act.finish_no_later
-        if gate is None and fnl is None:
-            deadline = _BIG
-        else:
-            found = finish_point.get((gate, fnl, milestone))
-            if found is None:
-                day = gate if fnl is None else (fnl if gate is None else min(gate, fnl))
-                assert day is not None
-                found = finish_point[(gate, fnl, milestone)] = _finish_point(memo, day, milestone)
-            deadline = found
-        extend((_NOT_STARTED, act.duration, lowest if lowest > 0 else 0, 0, deadline))
+        shape = (act.phase, act.start_no_earlier, act.finish_no_later, milestone)
+        bounds = seen.get(shape)
+        if bounds is None:
+            plan = _plan_item(act, memo, status, _deadline(act, gates))
+            bounds = seen[shape] = (plan.floor, plan.fnl)
+        extend((_NOT_STARTED, act.duration, bounds[0], 0, bounds[1]))
     return flat
 
 
