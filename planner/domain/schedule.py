@@ -956,10 +956,15 @@ def _forward_loop(c: _Compiled) -> None:
     for i in range(n):
         hi = first[i + 1]
         best = base[i]
-        for k in range(lo, hi):
-            value = pts[src[k]] + adj[k]
+        if hi - lo == 1:  # the common case: one link (or none) drives the item
+            value = pts[src[lo]] + adj[lo]
             if value > best:
                 best = value
+        else:
+            for k in range(lo, hi):
+                value = pts[src[k]] + adj[k]
+                if value > best:
+                    best = value
         lo = hi
         pts[n + i] = best
         pts[i] = best - rem[i]
@@ -976,10 +981,15 @@ def _backward_loop(c: _Compiled) -> None:
     for i in range(n - 1, -1, -1):
         lo = first[i]
         best = lbase[i]
-        for k in range(lo, hi):
-            value = lfx[dst[k]] + adj[k]
+        if hi - lo == 1:
+            value = lfx[dst[lo]] + adj[lo]
             if value < best:
                 best = value
+        else:
+            for k in range(lo, hi):
+                value = lfx[dst[k]] + adj[k]
+                if value < best:
+                    best = value
         hi = lo
         lfx[i] = best
     c.lfx[:n] = lfx[:n]
@@ -1045,19 +1055,19 @@ class Scheduler:
     ) -> None:
         acts, link_list, windows = list(activities), list(links), tuple(phase_windows)
         self._engine = engine
-        codes = _TYPE_CODE
+        m = len(link_list)
+        link_table = np.empty((m, 4), np.int64)  # predecessor, successor, type code, lag
         if trusted:
             key_index = {a.key: i for i, a in enumerate(acts)}
-            rows = [
-                (key_index[x.predecessor], key_index[x.successor], codes[x.type], x.lag)
-                for x in link_list
-            ]
+            at = key_index.__getitem__
+            link_table[:, 0] = np.fromiter(map(at, [x.predecessor for x in link_list]), np.int64, m)
+            link_table[:, 1] = np.fromiter(map(at, [x.successor for x in link_list]), np.int64, m)
         else:
             key_index, pairs = _check_network(acts, link_list)
-            rows = [
-                (p, s, codes[x.type], x.lag) for (p, s), x in zip(pairs, link_list, strict=True)
-            ]
-        link_table = np.array(rows, np.int64).reshape(-1, 4)
+            link_table[:, :2] = np.array(pairs, np.int64).reshape(-1, 2)
+        code_of = _TYPE_CODE.__getitem__
+        link_table[:, 2] = np.fromiter(map(code_of, [x.type for x in link_list]), np.int64, m)
+        link_table[:, 3] = np.fromiter([x.lag for x in link_list], np.int64, m)
         level = _levels_or_raise([a.key for a in acts], link_table[:, 0], link_table[:, 1])
         if not trusted:
             _check_dates(acts, windows, start, status_date)
@@ -1105,7 +1115,6 @@ class Scheduler:
         self._alive = np.zeros(capacity, np.int64)
         self._link_views()
         self._adj: _Adjacency | None = None  # made when an edit or a reader needs it
-        m = len(link_table)
         if m:
             self._lp[:m], self._ls[:m] = link_table[:, 0], link_table[:, 1]
             self._lt[:m], self._lg[:m] = link_table[:, 2], link_table[:, 3]
