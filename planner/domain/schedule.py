@@ -18,8 +18,9 @@ Links (``lag`` in working days, negative = lead), from predecessor P to successo
 Forward pass: ``ES`` is the smallest start meeting every link, the program start, the
 status date (see progress) and a *start no earlier than* constraint; ``EF = ES + d``.
 Backward pass from the project finish ``F = max EF``: ``LF`` is the largest finish meeting
-every link (mirror images of the rules above), ``F`` and the item's *deadline*: the earlier
-of its *finish no later than* date and its phase's gate (see Phases); ``LS = LF - d``.
+every link (mirror images of the rules above), ``F`` and a *finish no later than* date;
+then ``LF`` is lowered to the late finish to the item's phase gate when that is earlier
+(see Phases); ``LS = LF - d``.
 Total float ``= LS - ES`` (``= LF - EF``). Free float of P is
 the smallest slack over its links (slack of an FS link is ``ES(S) - EF(P) - lag``, and so
 on), or ``F - EF(P)`` when it has no successor, but never more than its total float (nor
@@ -56,8 +57,13 @@ deadline do), and its late start is its actual start (as MS Project shows it). A
 dates after the status date are refused.
 
 Phases. Each :class:`PhaseWindow`'s end is its *gate*: a deadline for the items of that
-phase, so their total float is the smaller of the float to the gate and the float to the
-program end, and through the links the gate also bounds whatever drives them. A gate the
+phase and what they drive inside it. A second backward pass starts from each item's gate
+point (the latest finish point whose shown finish is on or before the gate) and follows
+only the links between items of the same phase; an item's late finish is the earlier of
+that and the textbook one, so its total float is the smaller of the float to its gate and
+the float to the program end. A later phase's gate does not reach back into an earlier
+phase: a late phase shows negative float on its own items (by how many working days it is
+late), and :meth:`Scheduler.phase_drivers` names what drives it, across phases. A gate the
 network meets changes nothing. Items of a phase whose early finish date is after the
 window end are listed in a :class:`PhaseOverrun`, with the calendar days by which each one
 overruns. :meth:`Scheduler.phase_drivers` tells, per phase, what drives its gate: the
@@ -763,19 +769,10 @@ class _Plan(NamedTuple):
     fnl: int  # upper bound of LF, _BIG if none
 
 
-def _deadline(act: Activity, gates: dict[str, dt.date]) -> dt.date | None:
-    """The earliest of the item's finish-no-later date and its phase's gate date."""
-    gate = gates.get(act.phase) if act.phase is not None else None
-    fnl = act.finish_no_later
-    if gate is None or fnl is None:
-        return fnl if gate is None else gate
-    return min(gate, fnl)
-
-
 def _plan_item(
     act: Activity, index: _DayIndex, status: int | None, deadline: dt.date | None = None
 ) -> _Plan:
-    """Points of one item; ``deadline`` bounds its late finish (see :func:`_deadline`)."""
+    """Points of one item; ``deadline`` (its finish-no-later date) bounds its late finish."""
     milestone = act.duration == 0
     snet = 0
     if act.start_no_earlier is not None:
@@ -806,9 +803,7 @@ def _plan_item(
     return _Plan(_IN_PROGRESS, rem, max(0, snet, status), es, fnl)
 
 
-def _plan_rows(
-    acts: Sequence[Activity], memo: _MemoIndex, status: int | None, gates: dict[str, dt.date]
-) -> list[int]:
+def _plan_rows(acts: Sequence[Activity], memo: _MemoIndex, status: int | None) -> list[int]:
     """:func:`_plan_item` of every item, flattened; items not started take a fast path.
 
     An item not started is planned from its phase, its two constraint dates and whether it
@@ -820,13 +815,13 @@ def _plan_rows(
     seen: dict[tuple[str | None, dt.date | None, dt.date | None, bool], tuple[int, int]] = {}
     for act in acts:
         if status is not None and (act.actual_start is not None or act.actual_finish is not None):
-            extend(_plan_item(act, memo, status, _deadline(act, gates)))
+            extend(_plan_item(act, memo, status, act.finish_no_later))
             continue
         milestone = act.duration == 0
         shape = (act.phase, act.start_no_earlier, act.finish_no_later, milestone)
         bounds = seen.get(shape)
         if bounds is None:
-            plan = _plan_item(act, memo, status, _deadline(act, gates))
+            plan = _plan_item(act, memo, status, act.finish_no_later)
             bounds = seen[shape] = (plan.floor, plan.fnl)
         extend((_NOT_STARTED, act.duration, bounds[0], 0, bounds[1]))
     return flat
@@ -995,6 +990,36 @@ def _backward_loop(c: _Compiled) -> None:
     c.lfx[:n] = lfx[:n]
 
 
+def _backward_generic(
+    c: _Compiled, adj: Int64Array, lbase: Int64Array, lfx: Int64Array, deep: bool
+) -> None:
+    """A backward pass over the compiled entries with the given adjustments and bounds:
+    ``lfx[i] = min(lbase[i], min over i's entries of lfx[dst] + adj)`` in reverse level
+    order (``lfx[n]`` is the placeholders' value)."""
+    n, first, dst = c.n, c.b_first_all, c.b_dst
+    if deep:
+        dst_l, adj_l, first_l, base_l = dst.tolist(), adj.tolist(), first.tolist(), lbase.tolist()
+        out = lfx.tolist()
+        hi = first_l[n]
+        for i in range(n - 1, -1, -1):
+            lo = first_l[i]
+            best = base_l[i]
+            for k in range(lo, hi):
+                value = out[dst_l[k]] + adj_l[k]
+                if value < best:
+                    best = value
+            hi = lo
+            out[i] = best
+        lfx[:n] = out[:n]
+        return
+    for lo, hi in zip(c.level_starts.tolist()[::-1], c.level_ends.tolist()[::-1], strict=True):
+        elo, ehi = int(first[lo]), int(first[hi])
+        values = lfx[dst[elo:ehi]] + adj[elo:ehi]
+        if ehi - elo != hi - lo:
+            values = np.minimum.reduceat(values, first[lo:hi] - elo)
+        np.minimum(values, lbase[lo:hi], out=lfx[lo:hi])
+
+
 @dataclass
 class _Adjacency:
     pair: dict[tuple[int, int], int]  # (predecessor, successor) → link id
@@ -1089,10 +1114,7 @@ class Scheduler:
 
         # per-item arrays (numpy for passes, memoryviews for cheap scalar access)
         self._gates = {w.key: w.end for w in windows}
-        gates = self._gates
-        columns = np.array(_plan_rows(acts, self._memo, self._status, gates), np.int64).reshape(
-            n, 5
-        )
+        columns = np.array(_plan_rows(acts, self._memo, self._status), np.int64).reshape(n, 5)
         self._state = np.ascontiguousarray(columns[:, 0])
         self._rem = np.ascontiguousarray(columns[:, 1])
         self._floor = np.ascontiguousarray(columns[:, 2])
@@ -1103,6 +1125,15 @@ class Scheduler:
         self._es = np.zeros(n, np.int64)
         self._ef = np.zeros(n, np.int64)
         self._lf = np.zeros(n, np.int64)  # late finish minus the project finish
+        # the phase gates: each item's gate point (_BIG: none), its phase as a number, and
+        # the late finish to the gate over links inside the phase (absolute points)
+        self._gate_points: dict[tuple[str, bool], int] = {}
+        self._gate = np.fromiter(map(self._gate_point_of, acts), np.int64, n)
+        phase_numbers: dict[str | None, int] = {None: -1}
+        self._phase_id = np.fromiter(
+            (phase_numbers.setdefault(a.phase, len(phase_numbers)) for a in acts), np.int64, n
+        )
+        self._lf_gate = np.full(n, _BIG, np.int64)
         self._finish = 0
         self._views()
 
@@ -1127,6 +1158,17 @@ class Scheduler:
         self._full_pass()
 
     # -- array plumbing ------------------------------------------------------------------
+
+    def _gate_point_of(self, act: Activity) -> int:
+        """The latest finish point that meets the gate of the item's phase (_BIG: none)."""
+        gate = self._gates.get(act.phase) if act.phase is not None else None
+        if gate is None or act.phase is None:
+            return _BIG
+        shape = (act.phase, act.duration == 0)
+        found = self._gate_points.get(shape)
+        if found is None:
+            found = self._gate_points[shape] = _finish_point(self._memo, gate, shape[1])
+        return found
 
     def _views(self) -> None:
         self._state_v = memoryview(self._state)
@@ -1385,6 +1427,31 @@ class Scheduler:
         self._ef[c.order] = ef_p
         self._lf[c.order] = lfx[:n]
         self._finish = finish
+        self._gate_pass(deep)
+
+    def _gate_pass(self, deep: bool) -> None:
+        """Late finish of every item to its phase's gate, over the links inside its phase.
+
+        A gate is a deadline for the items of its phase and what they drive inside it; a
+        later phase's gate does not reach back into an earlier phase (its lateness shows on
+        its own items), so links between phases are left out of this pass.
+        """
+        c = self._compile()
+        n = c.n
+        lf_gate = self._lf_gate
+        if n == 0 or not (self._gate < _BIG).any():
+            lf_gate[:] = _BIG
+            return
+        order = c.order
+        rem = self._rem[order]
+        span = (self._ef - self._es)[order]  # EF minus the (actual) start
+        adj = c.b_neg_lag - rem[c.b_succ] * c.b_bind_start + span[c.b_pred] * c.b_read_start
+        phase = self._phase_id[order]
+        adj[phase[c.b_pred] != phase[c.b_succ]] += _BIG  # placeholders read BIG anyway
+        lfx = np.empty(n + 1, np.int64)
+        lfx[n] = _BIG
+        _backward_generic(c, adj, self._gate[order], lfx, deep)
+        lf_gate[order] = lfx[:n]
 
     def _derive(self) -> _Derived:
         """Total and free float and the critical flag, vectorised."""
@@ -1393,7 +1460,7 @@ class Scheduler:
         c = self._compile()
         n, finish = c.n, self._finish
         done = self._state == _DONE
-        late_finish = self._lf + finish
+        late_finish = np.minimum(self._lf + finish, self._lf_gate)
         late_finish[done] = self._ef[done]
         total = late_finish - self._ef
         points = np.empty(2 * n + 1, np.int64)
@@ -1511,6 +1578,9 @@ class Scheduler:
         changed = None
         if forward_seeds is not None:
             changed = self._incremental(forward_seeds, backward_seeds)
+            if changed is not None:
+                c = self._compile()
+                self._gate_pass(c.deep if self._engine == "auto" else self._engine == "loop")
         if changed is None:  # cheaper to start again than to keep walking
             self._full_pass()
             moved = (self._es != before_es) | (self._ef != before_ef)
@@ -1539,7 +1609,8 @@ class Scheduler:
             raise ValidationError(f"{key}: duration {problem}", [("duration", problem)])
         self._invalidate()  # before anything changes: a result handed out is completed first
         act = replace(self._acts[i], duration=days)
-        plan = _plan_item(act, self._memo, self._status, _deadline(act, self._gates))
+        plan = _plan_item(act, self._memo, self._status, act.finish_no_later)
+        self._gate[i] = self._gate_point_of(act)
         self._acts[i] = act
         self._milestone[i] = days == 0
         old_state = self._state_v[i]

@@ -137,6 +137,23 @@ def test_total_float_is_the_smaller_of_float_to_the_gate_and_to_the_end() -> Non
     assert items["f"].free_float == 4  # free float never above total float
 
 
+def test_a_later_gate_does_not_reach_back_into_an_earlier_phase() -> None:
+    # a 3 d (p1, gate point 5): 0–3. b 10 d (p2, window Mon 10 – Fri 14: SNET point 5,
+    # gate point 10) FS after a: 5–15, F = 15. b: float to its gate 10 - 15 = -5.
+    # a: float to the end LS(b) - EF(a) = 5 - 3 = 2, to its own gate 5 - 3 = 2 → 2; phase
+    # 2's lateness stays on phase 2 (through the link a would show 10 - 10 - 3 = -3)
+    p2 = PhaseWindow("p2", D(2024, 6, 10), D(2024, 6, 14))
+    s = build(
+        [Activity("a", 3, "p1"), Activity("b", 10, "p2", start_no_earlier=D(2024, 6, 10))],
+        [Link("a", "b")],
+        [P1_TO_FRI_7, p2],
+    )
+    items = s.result().items
+    assert (items["a"].total_float, items["b"].total_float) == (2, -5)
+    assert s.result().negative_float == ["b"]
+    assert not items["a"].critical
+
+
 def test_gate_deadlines_through_ss_ff_and_sf_links_with_lags() -> None:
     # phase p1 to Wed 12 June: gate point 8
     # x 4 d: 0–4; y 3 d SS+2 from x: 2–5; z 2 d FF+1 from y: EF ≥ 6 → 4–6;

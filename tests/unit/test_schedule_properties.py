@@ -125,16 +125,20 @@ def snet_point(act: Activity) -> int:
     return first_point(lambda p: shown_start(p, act.duration == 0) >= snet)
 
 
-def fnl_point(act: Activity, windows: list[PhaseWindow] = ()) -> int | None:  # type: ignore[assignment]
-    """The latest finish point whose displayed finish is on or before the constraint and
-    the gate (window end) of the item's phase, whichever comes first."""
-    deadlines = [w.end for w in windows if w.key == act.phase]
-    if act.finish_no_later is not None:
-        deadlines.append(act.finish_no_later)
-    if not deadlines:
+def fnl_point(act: Activity) -> int | None:
+    """The latest finish point whose displayed finish is on or before the constraint."""
+    if act.finish_no_later is None:
         return None
-    fnl = min(deadlines)
+    fnl = act.finish_no_later
     return first_point(lambda p: shown_finish(p + 1, act.duration == 0) > fnl)
+
+
+def gate_point(act: Activity, windows: list[PhaseWindow]) -> int | None:
+    """The latest finish point whose displayed finish is on or before the phase's gate."""
+    gates = [w.end for w in windows if w.key == act.phase]
+    if not gates:
+        return None
+    return first_point(lambda p: shown_finish(p + 1, act.duration == 0) > gates[0])
 
 
 # --- properties of plans without progress ----------------------------------------------------
@@ -166,15 +170,16 @@ def test_early_dates_meet_every_link_and_are_as_early_as_possible(net: Network) 
 @SETTINGS
 @given(networks())
 def test_late_dates_meet_every_link_and_are_as_late_as_possible(net: Network) -> None:
-    acts, links, _, windows = net
-    s = build(net)
+    # the textbook backward pass (gates are deadlines inside their phase: see the reference)
+    acts, links, _, _ = net
+    s = build((acts, links, None, []))
     points = s.points()
     finish = max(p.early_finish for p in points.values())
     assert s.finish_point == finish
     dur = {a.key: a.duration for a in acts}
     bounds: dict[str, list[int]] = {a.key: [finish] for a in acts}
     for act in acts:
-        fnl = fnl_point(act, windows)
+        fnl = fnl_point(act)
         if fnl is not None:
             bounds[act.key].append(fnl)
     for link in links:
@@ -218,7 +223,7 @@ def test_floats_and_critical_items(net: Network) -> None:
         assert item.free_float == min(free, max(item.total_float, 0))
         assert 0 <= item.free_float
     assert result.negative_float == [a.key for a in acts if totals[a.key] < 0]
-    if all(fnl_point(a, windows) is None for a in acts):
+    if all(fnl_point(a) is None and gate_point(a, windows) is None for a in acts):
         assert smallest == 0 and result.critical_paths
     # each critical path: critical items joined by zero-slack links
     for path in result.critical_paths:
@@ -308,7 +313,7 @@ def reference(net: Network) -> dict[str, tuple[int, int, int, int, int, int, boo
         if state[k] == "done":
             lf_[k] = ef_[k]
             continue
-        fnl = fnl_point(by_key[k], windows)
+        fnl = fnl_point(by_key[k])
         bound = finish if fnl is None else min(finish, fnl)
         for s in graph.successors(k):
             link = graph.edges[k, s]["link"]
@@ -319,6 +324,28 @@ def reference(net: Network) -> dict[str, tuple[int, int, int, int, int, int, boo
             value = lf_[s] - link.lag - (rem[s] if link.type in ("FS", "SS") else 0)
             bound = min(bound, value + (ef_[k] - es_[k] if link.type in ("SS", "SF") else 0))
         lf_[k] = bound
+    # gates: a second backward pass from each item's phase gate over the links inside its
+    # phase only; the late finish is the earlier of the two
+    gate_lf: dict[str, int | None] = {}
+    for k in reversed(list(nx.topological_sort(graph))):
+        if state[k] == "done":
+            gate_lf[k] = None
+            continue
+        bounds = [gate_point(by_key[k], windows)]
+        for s in graph.successors(k):
+            link = graph.edges[k, s]["link"]
+            same_phase = by_key[s].phase == by_key[k].phase
+            if state[s] == "done" or not same_phase or gate_lf[s] is None:
+                continue
+            if state[k] == "doing" and link.type in ("SS", "SF"):
+                continue
+            value = gate_lf[s] - link.lag - (rem[s] if link.type in ("FS", "SS") else 0)  # type: ignore[operator]
+            bounds.append(value + (ef_[k] - es_[k] if link.type in ("SS", "SF") else 0))
+        known = [b for b in bounds if b is not None]
+        gate_lf[k] = min(known) if known else None
+    for k, value in gate_lf.items():
+        if value is not None and state[k] != "done":
+            lf_[k] = min(lf_[k], value)
     total = {k: lf_[k] - ef_[k] for k in by_key}
     out = {}
     for k in by_key:
