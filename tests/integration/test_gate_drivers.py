@@ -9,8 +9,16 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from planner.demodata import plan as plan_demo
+from planner.domain.schedule import PhaseWindow, Scheduler
 from planner.models import Dependency
 from planner.services.plan_view import load_plan
+from planner.services.scheduling import (
+    _activities,
+    _links,
+    load_network,
+    program_calendar,
+    status_date_of,
+)
 from tests.integration.plan_support import make_program
 
 
@@ -71,3 +79,25 @@ def test_the_demo_phase_2_overrun_is_explained_by_a_driving_chain(client, db):  
     tasks = [rows[i] for i in driver.chain_ids if rows[i].kind != "milestone"]
     assert len(layer["base"]) >= len(tasks)
     assert {t.early_start.isoformat() for t in tasks} <= set(layer["base"])
+
+
+def test_the_stored_schedule_names_the_same_drivers_as_the_scheduler(db):  # type: ignore[no-untyped-def]
+    today = date(2026, 9, 14)
+    program = make_program(db, start=today - timedelta(days=150), status=None)
+    plan_demo.populate(program, today)
+    program.status_date = today
+    db.session.commit()
+    view = load_plan(program, today=today)
+    network = load_network(program)
+    phases = {p.id: p for p in program.phases}
+    scheduler = Scheduler(
+        _activities(network, phases),
+        _links(network),
+        program_calendar(program),
+        program.start_date,
+        status_date_of(program, today),
+        [PhaseWindow(p.key, p.window_start, p.window_end) for p in phases.values()],
+    )
+    from_domain = {d.phase: (d.chain, d.gate_float) for d in scheduler.phase_drivers()}
+    from_rows = {p.key: (p.driver.chain_keys, p.driver.gate_float) for p in view.phases if p.driver}
+    assert from_rows == from_domain
