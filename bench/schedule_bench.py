@@ -81,7 +81,7 @@ def run(n: int, chain: int, changes: int) -> None:
     t0 = time.perf_counter()
     sched = Scheduler(acts, links, CALENDAR, START)
     build = (time.perf_counter() - t0) * 1000
-    depth = len(sched._compile().forward)
+    depth = sched._compile().level_starts.size
     print(f"\n== {n} items, {len(links)} links, {depth} levels (chains of {chain}) ==")
     print(f"load (validate, levels, compile, first pass): {build:8.1f} ms")
     print(

@@ -47,6 +47,7 @@ COLOURS = {
     "today": "#d62728",
     "status_date": "#7b1fa2",
     "gate": "#3b4a5a",
+    "driving": "#4a148c",
 }
 PHASE_FILLS = ("rgba(111,66,193,0.07)", "rgba(31,78,121,0.06)", "rgba(31,78,121,0.12)")
 STATUS_ORDER = ("done", "in_progress", "not_started", "late")
@@ -60,6 +61,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "baseline": "Baseline",
     "milestone": "Milestones",
     "critical_links": "Critical path links",
+    "driving": "Drives a gate",
     "other_links": "Other links",
     "summary": "Workstream summary",
     "progress": "Work done",
@@ -132,6 +134,8 @@ class GanttOptions:
     today: date | None = None
     status_date: date | None = None
     labels: Mapping[str, str] = field(default_factory=lambda: DEFAULT_LABELS)
+    # ids of the items on a chain that drives a phase gate (outlined in their own layer)
+    driving: frozenset[int] = frozenset()
     # how a day is written in text on the chart (the axis has its own format)
     day_text: Callable[[date], str] = date.isoformat
 
@@ -242,6 +246,7 @@ def build_gantt(
     status_bars = {status: _Bars() for status in STATUS_ORDER}
     ghosts = _Bars()
     outline = _Bars()
+    driving = _Bars()
     progress = _Bars()
     summaries = _Bars()
     ms_x: list[str] = []
@@ -345,13 +350,18 @@ def build_gantt(
             ms_x.append(_end(row.early_finish))
             ms_y.append(y)
             ms_colour.append(COLOURS[row.status])
-            ms_line.append(COLOURS["critical"] if row.critical else "#333")
+            if row.id in options.driving:
+                ms_line.append(COLOURS["driving"])
+            else:
+                ms_line.append(COLOURS["critical"] if row.critical else "#333")
             custom.append(row.early_finish.isoformat())
             ms_custom.append(custom)
         else:
             status_bars[row.status].add(row.early_start, row.early_finish, y, custom)
             if row.critical:
                 outline.add(row.early_start, row.early_finish, y)
+            if row.id in options.driving:
+                driving.add(row.early_start, row.early_finish, y)
             if 0 < row.percent < 100 and row.status != "done":
                 span = (row.early_finish - row.early_start).days + 1
                 done_days = max(1, round(span * row.percent / 100))
@@ -448,6 +458,17 @@ def build_gantt(
                 width=bar_w,
                 offset=bar_off,
                 line={"color": COLOURS["critical"], "width": 2},
+            )
+        )
+    if driving.y:
+        data.append(
+            _bar_trace(
+                driving,
+                labels["driving"],
+                "rgba(0,0,0,0)",
+                width=bar_w,
+                offset=bar_off,
+                line={"color": COLOURS["driving"], "width": 3},
             )
         )
     if ms_x:

@@ -18,15 +18,17 @@ Links (``lag`` in working days, negative = lead), from predecessor P to successo
 Forward pass: ``ES`` is the smallest start meeting every link, the program start, the
 status date (see progress) and a *start no earlier than* constraint; ``EF = ES + d``.
 Backward pass from the project finish ``F = max EF``: ``LF`` is the largest finish meeting
-every link (mirror images of the rules above), ``F`` and a *finish no later than*
-constraint; ``LS = LF - d``. Total float ``= LS - ES`` (``= LF - EF``). Free float of P is
+every link (mirror images of the rules above), ``F`` and a *finish no later than* date;
+then ``LF`` is lowered to the late finish to the item's phase gate when that is earlier
+(see Phases); ``LS = LF - d``.
+Total float ``= LS - ES`` (``= LF - EF``). Free float of P is
 the smallest slack over its links (slack of an FS link is ``ES(S) - EF(P) - lag``, and so
 on), or ``F - EF(P)`` when it has no successor, but never more than its total float (nor
 below 0): an item that ends the project has no free float even if its only link is an SF
-with slack. A *finish no later than* date earlier than the network allows gives negative
-float: it is kept in the numbers and the keys are listed in
-``ScheduleResult.negative_float``. An item is critical when its total float is at most
-``min(0, smallest total float of the network)``. ``critical_paths`` lists chains of critical
+with slack. A deadline earlier than the network allows gives negative float: it is kept in
+the numbers (it says by how many working days the item is late) and the keys are listed in
+``ScheduleResult.negative_float``. An item not done is critical when its total float is at
+most 0 (as in MS Project). ``critical_paths`` lists chains of critical
 items joined by driving links (zero slack), from an item nothing critical drives to one that
 drives nothing critical, at most :data:`MAX_CRITICAL_PATHS` of them, in input order.
 
@@ -49,11 +51,24 @@ longer constrain anything. An item with only an actual start is in progress: its
 fixed at the actual start and its remaining work, ``ceil(duration × (1 -
 percent_complete/100))`` days, starts no earlier than the status date, its start no earlier
 date and what its FS/SS links require ("retained logic"), while FF/SF links still bind its
-finish; its LS is ``LF - (EF - ES)``. Actual dates after the status date are refused.
+finish. Backward, its start has already happened: SS and SF links *from* it do not bound
+its late finish (only its FS and FF links, the status of its successors, ``F`` and its
+deadline do), and its late start is its actual start (as MS Project shows it). Actual
+dates after the status date are refused.
 
-Phases. For each :class:`PhaseWindow` (end inclusive), items of that phase whose early
-finish date is after the window end are listed in a :class:`PhaseOverrun`, with the
-calendar days by which each one overruns.
+Phases. Each :class:`PhaseWindow`'s end is its *gate*: a deadline for the items of that
+phase and what they drive inside it. A second backward pass starts from each item's gate
+point (the latest finish point whose shown finish is on or before the gate) and follows
+only the links between items of the same phase; an item's late finish is the earlier of
+that and the textbook one, so its total float is the smaller of the float to its gate and
+the float to the program end. A later phase's gate does not reach back into an earlier
+phase: a late phase shows negative float on its own items (by how many working days it is
+late), and :meth:`Scheduler.phase_drivers` names what drives it, across phases. A gate the
+network meets changes nothing. Items of a phase whose early finish date is after the
+window end are listed in a :class:`PhaseOverrun`, with the calendar days by which each one
+overruns. :meth:`Scheduler.phase_drivers` tells, per phase, what drives its gate: the
+chain of driving (zero-slack) links that ends at the phase's latest finish (see
+:func:`driving_chain`), with the working days of float to the gate.
 
 Changes. :meth:`Scheduler.set_duration`, :meth:`Scheduler.add_link` and
 :meth:`Scheduler.remove_link` return the keys whose early dates moved ("what moved");
@@ -73,10 +88,9 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain
-from typing import Final, Literal, NamedTuple
+from typing import Final, Literal, NamedTuple, Protocol
 
 import networkx as nx
 import numpy as np
@@ -95,10 +109,15 @@ __all__ = [
     "ItemSchedule",
     "Link",
     "LinkType",
+    "PhaseDriver",
     "PhaseOverrun",
     "PhaseWindow",
     "ScheduleResult",
     "Scheduler",
+    "driving_chain",
+    "gate_driver",
+    "gate_point",
+    "remaining_days",
     "schedule",
     "validate_network",
 ]
@@ -110,6 +129,9 @@ MAX_LAG: Final = 2000
 MAX_DURATION: Final = 10_000
 """Largest duration, in working days (about forty years)."""
 MAX_CRITICAL_PATHS: Final = 20
+LOOP_ITEMS_PER_LEVEL: Final = 24
+"""Below this many items per dependency level on average, full passes run item by item in
+plain Python; above, level by level with numpy (a few numpy calls per level)."""
 MAX_YEARS_FROM_START: Final = 100
 """Constraint, actual and status dates must lie within this many years of the start."""
 
@@ -185,15 +207,131 @@ class PhaseOverrun:
 
 
 @dataclass(frozen=True)
-class ScheduleResult:
-    """The schedule of a whole program."""
+class PhaseDriver:
+    """What drives a phase's gate: the driving chain that ends at the phase's last finish.
 
-    items: dict[str, ItemSchedule]
-    start: dt.date
+    ``chain`` runs from the first driver (an item nothing drives: its own constraint, the
+    status date or the program start sets it) to ``chain[-1]``, the item of the phase that
+    finishes last; it may start in an earlier phase. ``gate_float`` is the working days
+    from that finish to the gate (negative: the phase is late by that many working days).
+    """
+
+    phase: str
+    gate: dt.date
     finish: dt.date
-    critical_paths: list[list[str]]
-    overruns: list[PhaseOverrun]
-    negative_float: list[str]
+    gate_float: int
+    chain: list[str]
+
+
+class ItemTable(Mapping[str, ItemSchedule]):
+    """Every item's :class:`ItemSchedule`, held as columns; an object is made when asked.
+
+    ``ordinals`` holds the date ordinals of the four shown dates, stacked (ES, EF, LS, LF:
+    ``4 × n`` values); ``total_float``, ``free_float`` and ``critical`` are per item.
+    """
+
+    __slots__ = ("_keys", "_position", "_ordinals", "_total", "_free", "_critical", "_n")
+
+    def __init__(
+        self,
+        keys: Sequence[str],
+        position: Mapping[str, int],
+        ordinals: Int64Array,
+        total_float: Int64Array,
+        free_float: Int64Array,
+        critical: npt.NDArray[np.bool_],
+    ) -> None:
+        self._keys, self._position, self._n = keys, position, len(keys)
+        self._ordinals: list[int] = ordinals.tolist()
+        self._total: list[int] = total_float.tolist()
+        self._free: list[int] = free_float.tolist()
+        self._critical: list[bool] = critical.tolist()
+
+    def __getitem__(self, key: str) -> ItemSchedule:
+        i = self._position[key]  # KeyError for an unknown key, as a dict
+        n, ords, day = self._n, self._ordinals, dt.date.fromordinal
+        return ItemSchedule(
+            day(ords[i]),
+            day(ords[n + i]),
+            day(ords[2 * n + i]),
+            day(ords[3 * n + i]),
+            self._total[i],
+            self._free[i],
+            self._critical[i],
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._position
+
+    def __repr__(self) -> str:
+        return f"ItemTable({self._n} items)"
+
+
+class ScheduleResult:
+    """The schedule of a whole program.
+
+    ``critical_paths`` and ``overruns`` may be given as functions: they are computed when
+    first read (most readers need neither). Results compare equal when every field does.
+    """
+
+    __slots__ = ("items", "start", "finish", "negative_float", "_critical_paths", "_overruns")
+
+    def __init__(
+        self,
+        items: Mapping[str, ItemSchedule],
+        start: dt.date,
+        finish: dt.date,
+        critical_paths: list[list[str]] | Callable[[], list[list[str]]],
+        overruns: list[PhaseOverrun] | Callable[[], list[PhaseOverrun]],
+        negative_float: list[str],
+    ) -> None:
+        self.items = items
+        self.start = start
+        self.finish = finish
+        self.negative_float = negative_float
+        self._critical_paths = critical_paths
+        self._overruns = overruns
+
+    @property
+    def critical_paths(self) -> list[list[str]]:
+        if callable(self._critical_paths):
+            self._critical_paths = self._critical_paths()
+        return self._critical_paths
+
+    @property
+    def overruns(self) -> list[PhaseOverrun]:
+        if callable(self._overruns):
+            self._overruns = self._overruns()
+        return self._overruns
+
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            dict(self.items),
+            self.start,
+            self.finish,
+            self.critical_paths,
+            self.overruns,
+            self.negative_float,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ScheduleResult):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"ScheduleResult({len(self.items)} items, start={self.start}, "
+            f"finish={self.finish}, negative_float={self.negative_float!r})"
+        )
 
 
 class ItemPoints(NamedTuple):
@@ -357,31 +495,33 @@ def _group_starts(sorted_keys: Int64Array, n: int) -> Int64Array:
 
 
 def _peel_levels(n: int, pred: Int64Array, succ: Int64Array) -> Int64Array:
-    """Longest-path level of every node (sources are 0); -1 for nodes on or after a cycle."""
-    level = np.full(n, -1, dtype=np.int64)
+    """Longest-path level of every node (sources are 0); -1 for nodes on or after a cycle.
+
+    Kahn's algorithm over plain lists: one visit per node and per link, so its cost does
+    not grow with the depth of the network (a level-by-level numpy peel pays a few numpy
+    calls per level, which dominates on plans with thousands of levels).
+    """
     if n == 0:
-        return level
-    indeg = np.bincount(succ, minlength=n)
-    outdeg = np.bincount(pred, minlength=n)
+        return np.full(0, -1, dtype=np.int64)
     by_pred = _stable_argsort(pred)
-    targets_by_pred = succ[by_pred]
-    first_out = np.concatenate([[0], np.cumsum(outdeg)])
-    frontier = np.flatnonzero(indeg == 0)
-    depth = 0
-    while frontier.size:
-        level[frontier] = depth
-        counts = outdeg[frontier]
-        total = int(counts.sum())
-        if total == 0:
-            break
-        offsets = np.repeat(
-            first_out[frontier] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts
-        )
-        reached, hits = np.unique(targets_by_pred[offsets + np.arange(total)], return_counts=True)
-        indeg[reached] -= hits
-        frontier = reached[indeg[reached] == 0]
-        depth += 1
-    return level
+    targets = succ[by_pred].tolist()
+    first = _group_starts(pred[by_pred], n).tolist()
+    indeg_array = np.bincount(succ, minlength=n)
+    indeg = indeg_array.tolist()
+    level = [0] * n
+    ready = np.flatnonzero(indeg_array == 0).tolist()
+    push = ready.append
+    for u in ready:  # the list grows as nodes become ready: a breadth-first queue
+        next_level = level[u] + 1
+        for v in targets[first[u] : first[u + 1]]:
+            if level[v] < next_level:
+                level[v] = next_level
+            indeg[v] -= 1
+            if not indeg[v]:
+                push(v)
+    result = np.array(level, dtype=np.int64)
+    result[np.array(indeg, dtype=np.int64) > 0] = -1
+    return result
 
 
 def _cycle_in(
@@ -423,13 +563,14 @@ def validate_network(activities: Sequence[Activity], links: Sequence[Link]) -> N
     """  # noqa: E501
     activities, links = list(activities), list(links)
     index, pairs = _check_network(activities, links)
-    _levels_or_raise([a.key for a in activities], pairs)
+    ends = np.array(pairs, np.int64).reshape(-1, 2)
+    _levels_or_raise([a.key for a in activities], ends[:, 0], ends[:, 1])
 
 
-def _levels_or_raise(keys: Sequence[str], pairs: Sequence[tuple[int, int]]) -> Int64Array:
-    arr = np.fromiter(chain.from_iterable(pairs), np.int64, count=2 * len(pairs)).reshape(-1, 2)
-    level = _peel_levels(len(keys), arr[:, 0], arr[:, 1])
+def _levels_or_raise(keys: Sequence[str], pred: Int64Array, succ: Int64Array) -> Int64Array:
+    level = _peel_levels(len(keys), pred, succ)
     if (level < 0).any():
+        pairs = list(zip(pred.tolist(), succ.tolist(), strict=True))
         raise DependencyCycleError(_cycle_in(keys, pairs, level))
     return level
 
@@ -489,18 +630,132 @@ def _check_dates(
 # per-item set-up: converting dates and progress to points
 
 
-def _remaining(duration: int, percent_complete: float) -> int:
+def remaining_days(duration: int, percent_complete: float) -> int:
+    """Working days left of a task in progress (rounded up).
+
+    Examples:
+        >>> remaining_days(5, 40), remaining_days(10, 70)
+        (3, 3)
+    """
     # round first: 10 × (1 - 0.7) is 3.0000000000000004 in floating point
     return math.ceil(round(duration * (100 - percent_complete) / 100, 6))
 
 
-def _finish_point(index: WorkdayIndex, d: dt.date, milestone: bool) -> int:
+_remaining = remaining_days
+
+
+def gate_point(index: _DayIndex, gate: dt.date, milestone: bool) -> int:
+    """The latest finish point that still meets the gate ``gate`` (its deadline)."""
+    return _finish_point(index, gate, milestone)
+
+
+def driving_chain(
+    end: int,
+    read_start: Sequence[int],
+    bound_start: Sequence[int],
+    finish: Sequence[int],
+    into: Sequence[Sequence[tuple[int, str, int]]],
+) -> list[int]:
+    """The chain of driving links that ends at item ``end``, first driver first.
+
+    Items are numbered; per item: ``read_start`` is the point SS and SF links read (its
+    early start; a started item's actual start), ``bound_start`` the point FS and SS links
+    into it bind (its early finish minus its remaining work), ``finish`` its early finish,
+    and ``into`` the links that constrain it as ``(predecessor, type, lag)`` (none for a
+    done item). A link drives when it holds with no slack; among several, the first in
+    ``into`` is followed. The chain stops at an item no link drives.
+
+    Examples:
+        >>> # a (0-3) FS→ b (3-5); c (0-1) SS+1→ b does not drive: b starts at 3, not 1
+        >>> driving_chain(1, [0, 3, 0], [0, 3, 0], [3, 5, 1],
+        ...               [[], [(2, "SS", 1), (0, "FS", 0)], []])
+        [0, 1]
+    """
+    chain = [end]
+    seen = {end}
+    current = end
+    while True:
+        driver = None
+        for pred, kind, lag in into[current]:
+            reads_start = kind in ("SS", "SF")
+            value = (read_start[pred] if reads_start else finish[pred]) + lag
+            target = bound_start[current] if kind in ("FS", "SS") else finish[current]
+            if value == target and pred not in seen:
+                driver = pred
+                break
+        if driver is None:
+            chain.reverse()
+            return chain
+        chain.append(driver)
+        seen.add(driver)
+        current = driver
+
+
+def gate_driver(
+    members: Sequence[int],
+    read_start: Sequence[int],
+    bound_start: Sequence[int],
+    finish: Sequence[int],
+    into: Sequence[Sequence[tuple[int, str, int]]],
+) -> list[int]:
+    """What drives a phase's gate: the driving chain of its latest-finishing member.
+
+    Among members that finish together the longest chain wins (the first on a tie), so a
+    gate milestone right after the task that sets it names that task. Arguments as for
+    :func:`driving_chain`; an empty list when there are no members.
+
+    Examples:
+        >>> # 0: t 0–5; 1: milestone g at 5, FS after t; both finish at 5
+        >>> gate_driver([0, 1], [0, 5], [0, 5], [5, 5], [[], [(0, "FS", 0)]])
+        [0, 1]
+    """
+    if not members:
+        return []
+    last = max(finish[i] for i in members)
+    best: list[int] = []
+    for end in members:
+        if finish[end] == last:
+            chain = driving_chain(end, read_start, bound_start, finish, into)
+            if len(chain) > len(best):
+                best = chain
+    return best
+
+
+class _DayIndex(Protocol):
+    def index(self, d: dt.date) -> int: ...
+
+    def index_through(self, d: dt.date) -> int: ...
+
+
+class _MemoIndex:
+    """A :class:`WorkdayIndex` that remembers its answers: plans repeat a few dates (phase
+    windows, gates, the status date) thousands of times."""
+
+    def __init__(self, index: WorkdayIndex) -> None:
+        self._index = index
+        self._at: dict[dt.date, int] = {}
+        self._through: dict[dt.date, int] = {}
+
+    def index(self, d: dt.date) -> int:
+        found = self._at.get(d)
+        if found is None:
+            found = self._at[d] = self._index.index(d)
+        return found
+
+    def index_through(self, d: dt.date) -> int:
+        found = self._through.get(d)
+        if found is None:
+            found = self._through[d] = self._index.index_through(d)
+        return found
+
+
+def _finish_point(index: _DayIndex, d: dt.date, milestone: bool) -> int:
     """Latest point whose displayed finish date is on or before ``d``."""
     q = index.index_through(d)
     return q if (not milestone or q >= 1) else q - 1
 
 
-def _start_point(index: WorkdayIndex, d: dt.date, milestone: bool) -> int:
+def _start_point(index: _DayIndex, d: dt.date, milestone: bool) -> int:
     """Earliest point whose displayed start date is on or after ``d``."""
     r = index.index(d)
     return r + 1 if (milestone and r > 0) else r
@@ -514,14 +769,17 @@ class _Plan(NamedTuple):
     fnl: int  # upper bound of LF, _BIG if none
 
 
-def _plan_item(act: Activity, index: WorkdayIndex, status: int | None) -> _Plan:
+def _plan_item(
+    act: Activity, index: _DayIndex, status: int | None, deadline: dt.date | None = None
+) -> _Plan:
+    """Points of one item; ``deadline`` (its finish-no-later date) bounds its late finish."""
     milestone = act.duration == 0
     snet = 0
     if act.start_no_earlier is not None:
         snet = _start_point(index, act.start_no_earlier, milestone)
     fnl = _BIG
-    if act.finish_no_later is not None:
-        fnl = _finish_point(index, act.finish_no_later, milestone)
+    if deadline is not None:
+        fnl = _finish_point(index, deadline, milestone)
     if status is None or (act.actual_start is None and act.actual_finish is None):
         # the status date works like a start-no-earlier date (a milestone on it shows it)
         status_floor = 0 if status is None else (status + 1 if milestone and status > 0 else status)
@@ -543,6 +801,30 @@ def _plan_item(act: Activity, index: WorkdayIndex, status: int | None) -> _Plan:
     es = index.index(act.actual_start)
     rem = _remaining(act.duration, act.percent_complete)
     return _Plan(_IN_PROGRESS, rem, max(0, snet, status), es, fnl)
+
+
+def _plan_rows(acts: Sequence[Activity], memo: _MemoIndex, status: int | None) -> list[int]:
+    """:func:`_plan_item` of every item, flattened; items not started take a fast path.
+
+    An item not started is planned from its phase, its two constraint dates and whether it
+    is a milestone: plans repeat these a lot (every item of a phase starts no earlier than
+    the window), so each combination is worked out once.
+    """
+    flat: list[int] = []
+    extend = flat.extend
+    seen: dict[tuple[str | None, dt.date | None, dt.date | None, bool], tuple[int, int]] = {}
+    for act in acts:
+        if status is not None and (act.actual_start is not None or act.actual_finish is not None):
+            extend(_plan_item(act, memo, status, act.finish_no_later))
+            continue
+        milestone = act.duration == 0
+        shape = (act.phase, act.start_no_earlier, act.finish_no_later, milestone)
+        bounds = seen.get(shape)
+        if bounds is None:
+            plan = _plan_item(act, memo, status, act.finish_no_later)
+            bounds = seen[shape] = (plan.floor, plan.fnl)
+        extend((_NOT_STARTED, act.duration, bounds[0], 0, bounds[1]))
+    return flat
 
 
 # --------------------------------------------------------------------------------------------
@@ -592,8 +874,9 @@ class _Compiled:
     f_lag: Int64Array
     f_bind_start: Int64Array
     f_adj: Int64Array
+    f_src: Int64Array
+    f_first: Int64Array  # first entry of each item, and the total at [n]
     pts: Int64Array  # [ES (n) | EF (n) | -BIG | actual starts of items in progress]
-    forward: list[_ForwardLevel]
     b_succ: Int64Array
     b_pred: Int64Array
     b_neg_lag: Int64Array
@@ -604,12 +887,145 @@ class _Compiled:
     b_src_point: Int64Array  # index into [ES | EF | F] of the value the link reads
     b_dst_point: Int64Array  # index into [ES | EF | F] of the successor's EF (or F)
     b_first: Int64Array  # first entry of each item
+    b_first_all: Int64Array  # the same, and the total at [n]
+    b_dst: Int64Array
     lfx: Int64Array  # [LF - F (n) | BIG]
-    backward: list[_BackwardLevel]
+    level_starts: Int64Array  # first item (level order) of each level
+    level_ends: Int64Array
     rem: Int64Array
     base: Int64Array
     span: Int64Array
     lbase: Int64Array
+    _levels: tuple[list[_ForwardLevel], list[_BackwardLevel]] | None = None
+
+    @property
+    def deep(self) -> bool:
+        """Few items per level: a plain loop beats a few numpy calls per level."""
+        return self.n < LOOP_ITEMS_PER_LEVEL * self.level_starts.size
+
+    def levels(self) -> tuple[list[_ForwardLevel], list[_BackwardLevel]]:
+        """Views of each level's slice of the arrays, for the level-by-level numpy pass."""
+        if self._levels is not None:
+            return self._levels
+        f_first, b_first = self.f_first, self.b_first_all
+        es, ef = self.pts[: self.n], self.pts[self.n : 2 * self.n]
+        forward: list[_ForwardLevel] = []
+        backward: list[_BackwardLevel] = []
+        for lo, hi in zip(self.level_starts.tolist(), self.level_ends.tolist(), strict=True):
+            elo, ehi = int(f_first[lo]), int(f_first[hi])
+            seg = None if ehi - elo == hi - lo else f_first[lo:hi] - elo
+            forward.append(
+                _ForwardLevel(
+                    self.f_src[elo:ehi],
+                    self.f_adj[elo:ehi],
+                    seg,
+                    self.base[lo:hi],
+                    ef[lo:hi],
+                    self.rem[lo:hi],
+                    es[lo:hi],
+                )
+            )
+            blo, bhi = int(b_first[lo]), int(b_first[hi])
+            seg = None if bhi - blo == hi - lo else b_first[lo:hi] - blo
+            backward.append(
+                _BackwardLevel(
+                    self.b_dst[blo:bhi],
+                    self.b_adj[blo:bhi],
+                    seg,
+                    self.lbase[lo:hi],
+                    self.lfx[lo:hi],
+                )
+            )
+        backward.reverse()
+        self._levels = (forward, backward)
+        return self._levels
+
+
+def _forward_loop(c: _Compiled) -> None:
+    """The forward pass item by item in level order (plain Python, for deep networks)."""
+    n = c.n
+    src, adj, first = c.f_src.tolist(), c.f_adj.tolist(), c.f_first.tolist()
+    base, rem = c.base.tolist(), c.rem.tolist()
+    pts = c.pts.tolist()
+    lo = 0
+    for i in range(n):
+        hi = first[i + 1]
+        best = base[i]
+        if hi - lo == 1:  # the common case: one link (or none) drives the item
+            value = pts[src[lo]] + adj[lo]
+            if value > best:
+                best = value
+        else:
+            for k in range(lo, hi):
+                value = pts[src[k]] + adj[k]
+                if value > best:
+                    best = value
+        lo = hi
+        pts[n + i] = best
+        pts[i] = best - rem[i]
+    c.pts[: 2 * n] = pts[: 2 * n]
+
+
+def _backward_loop(c: _Compiled) -> None:
+    """The backward pass item by item in reverse level order (plain Python)."""
+    n = c.n
+    dst, adj, first = c.b_dst.tolist(), c.b_adj.tolist(), c.b_first_all.tolist()
+    lbase = c.lbase.tolist()
+    lfx = c.lfx.tolist()
+    hi = first[n]
+    for i in range(n - 1, -1, -1):
+        lo = first[i]
+        best = lbase[i]
+        if hi - lo == 1:
+            value = lfx[dst[lo]] + adj[lo]
+            if value < best:
+                best = value
+        else:
+            for k in range(lo, hi):
+                value = lfx[dst[k]] + adj[k]
+                if value < best:
+                    best = value
+        hi = lo
+        lfx[i] = best
+    c.lfx[:n] = lfx[:n]
+
+
+def _backward_generic(
+    c: _Compiled, adj: Int64Array, lbase: Int64Array, lfx: Int64Array, deep: bool
+) -> None:
+    """A backward pass over the compiled entries with the given adjustments and bounds:
+    ``lfx[i] = min(lbase[i], min over i's entries of lfx[dst] + adj)`` in reverse level
+    order (``lfx[n]`` is the placeholders' value)."""
+    n, first, dst = c.n, c.b_first_all, c.b_dst
+    if deep:
+        dst_l, adj_l, first_l, base_l = dst.tolist(), adj.tolist(), first.tolist(), lbase.tolist()
+        out = lfx.tolist()
+        hi = first_l[n]
+        for i in range(n - 1, -1, -1):
+            lo = first_l[i]
+            best = base_l[i]
+            for k in range(lo, hi):
+                value = out[dst_l[k]] + adj_l[k]
+                if value < best:
+                    best = value
+            hi = lo
+            out[i] = best
+        lfx[:n] = out[:n]
+        return
+    for lo, hi in zip(c.level_starts.tolist()[::-1], c.level_ends.tolist()[::-1], strict=True):
+        elo, ehi = int(first[lo]), int(first[hi])
+        values = lfx[dst[elo:ehi]] + adj[elo:ehi]
+        if ehi - elo != hi - lo:
+            values = np.minimum.reduceat(values, first[lo:hi] - elo)
+        np.minimum(values, lbase[lo:hi], out=lfx[lo:hi])
+
+
+@dataclass
+class _Adjacency:
+    pair: dict[tuple[int, int], int]  # (predecessor, successor) → link id
+    into: list[list[int]]
+    out: list[list[int]]
+    succ_all: list[list[int]]
 
 
 @dataclass
@@ -627,6 +1043,13 @@ class Scheduler:
     :meth:`add_link` and :meth:`remove_link` change the network and return the keys of the
     items whose early dates moved. ``incremental_limit`` caps how many items one change may
     visit before a full pass is cheaper (default ``max(128, n // 32)``).
+
+    ``trusted=True`` skips the checks of every field (types, ranges, duplicates, unknown
+    keys, dates near the start) for rows validated when they were written, e.g. read back
+    from the database: validate once, at the edge. A cycle is still refused (finding the
+    levels detects it for free). ``engine`` chooses how full passes run: ``"levels"``
+    (numpy, level by level), ``"loop"`` (item by item) or ``"auto"`` (the cheaper for the
+    network's shape, see :data:`LOOP_ITEMS_PER_LEVEL`); all give the same schedule.
 
     Examples:
         >>> import datetime as dt
@@ -652,16 +1075,33 @@ class Scheduler:
         phase_windows: Iterable[PhaseWindow] = (),
         *,
         incremental_limit: int | None = None,
+        trusted: bool = False,
+        engine: Literal["auto", "levels", "loop"] = "auto",
     ) -> None:
         acts, link_list, windows = list(activities), list(links), tuple(phase_windows)
-        key_index, pairs = _check_network(acts, link_list)
-        level = _levels_or_raise([a.key for a in acts], pairs)
-        _check_dates(acts, windows, start, status_date)
+        self._engine = engine
+        m = len(link_list)
+        link_table = np.empty((m, 4), np.int64)  # predecessor, successor, type code, lag
+        if trusted:
+            key_index = {a.key: i for i, a in enumerate(acts)}
+            at = key_index.__getitem__
+            link_table[:, 0] = np.fromiter(map(at, [x.predecessor for x in link_list]), np.int64, m)
+            link_table[:, 1] = np.fromiter(map(at, [x.successor for x in link_list]), np.int64, m)
+        else:
+            key_index, pairs = _check_network(acts, link_list)
+            link_table[:, :2] = np.array(pairs, np.int64).reshape(-1, 2)
+        code_of = _TYPE_CODE.__getitem__
+        link_table[:, 2] = np.fromiter(map(code_of, [x.type for x in link_list]), np.int64, m)
+        link_table[:, 3] = np.fromiter([x.lag for x in link_list], np.int64, m)
+        level = _levels_or_raise([a.key for a in acts], link_table[:, 0], link_table[:, 1])
+        if not trusted:
+            _check_dates(acts, windows, start, status_date)
         self.calendar = calendar
         self.start = start
         self.status_date = status_date
         self.phase_windows = windows
         self.index = WorkdayIndex(calendar, start)
+        self._memo = _MemoIndex(self.index)
         self._status = None if status_date is None else self.index.index(status_date)
         n = len(acts)
         self._n = n
@@ -673,8 +1113,8 @@ class Scheduler:
         )
 
         # per-item arrays (numpy for passes, memoryviews for cheap scalar access)
-        plans = chain.from_iterable(_plan_item(a, self.index, self._status) for a in acts)
-        columns = np.fromiter(plans, np.int64, count=5 * n).reshape(n, 5)
+        self._gates = {w.key: w.end for w in windows}
+        columns = np.array(_plan_rows(acts, self._memo, self._status), np.int64).reshape(n, 5)
         self._state = np.ascontiguousarray(columns[:, 0])
         self._rem = np.ascontiguousarray(columns[:, 1])
         self._floor = np.ascontiguousarray(columns[:, 2])
@@ -685,36 +1125,32 @@ class Scheduler:
         self._es = np.zeros(n, np.int64)
         self._ef = np.zeros(n, np.int64)
         self._lf = np.zeros(n, np.int64)  # late finish minus the project finish
+        # the phase gates: each item's gate point (_BIG: none), its phase as a number, and
+        # the late finish to the gate over links inside the phase (absolute points)
+        self._gate_points: dict[tuple[str, bool], int] = {}
+        self._gate = np.fromiter(map(self._gate_point_of, acts), np.int64, n)
+        phase_numbers: dict[str | None, int] = {None: -1}
+        self._phase_id = np.fromiter(
+            (phase_numbers.setdefault(a.phase, len(phase_numbers)) for a in acts), np.int64, n
+        )
+        self._lf_gate = np.full(n, _BIG, np.int64)
         self._finish = 0
         self._views()
 
         # links: growable arrays plus adjacency lists of link ids
-        capacity = max(16, 2 * len(pairs))
+        capacity = max(16, 2 * len(link_table))
         self._lp = np.zeros(capacity, np.int64)
         self._ls = np.zeros(capacity, np.int64)
         self._lt = np.zeros(capacity, np.int64)
         self._lg = np.zeros(capacity, np.int64)
         self._alive = np.zeros(capacity, np.int64)
         self._link_views()
-        self._pair: dict[tuple[int, int], int] = {}
-        self._in: list[list[int]] = [[] for _ in range(n)]  # active links into an item
-        self._out: list[list[int]] = [[] for _ in range(n)]  # active links out of an item
-        self._succ_all: list[list[int]] = [[] for _ in range(n)]  # successors over all links
-        m = len(pairs)
+        self._adj: _Adjacency | None = None  # made when an edit or a reader needs it
         if m:
-            ends = np.fromiter(chain.from_iterable(pairs), np.int64, count=2 * m)
-            self._lp[:m], self._ls[:m] = ends[0::2], ends[1::2]
-            self._lt[:m] = np.fromiter((_TYPE_CODE[x.type] for x in link_list), np.int64, m)
-            self._lg[:m] = np.fromiter((x.lag for x in link_list), np.int64, m)
+            self._lp[:m], self._ls[:m] = link_table[:, 0], link_table[:, 1]
+            self._lt[:m], self._lg[:m] = link_table[:, 2], link_table[:, 3]
             self._alive[:m] = 1
         self._nlinks = m
-        state = self._state_v
-        for k, (p, s) in enumerate(pairs):
-            self._pair[(p, s)] = k
-            self._succ_all[p].append(s)
-            if state[s] != _DONE:
-                self._in[s].append(k)
-                self._out[p].append(k)
 
         self._compiled: _Compiled | None = None
         self._derived: _Derived | None = None
@@ -722,6 +1158,17 @@ class Scheduler:
         self._full_pass()
 
     # -- array plumbing ------------------------------------------------------------------
+
+    def _gate_point_of(self, act: Activity) -> int:
+        """The latest finish point that meets the gate of the item's phase (_BIG: none)."""
+        gate = self._gates.get(act.phase) if act.phase is not None else None
+        if gate is None or act.phase is None:
+            return _BIG
+        shape = (act.phase, act.duration == 0)
+        found = self._gate_points.get(shape)
+        if found is None:
+            found = self._gate_points[shape] = _finish_point(self._memo, gate, shape[1])
+        return found
 
     def _views(self) -> None:
         self._state_v = memoryview(self._state)
@@ -751,24 +1198,60 @@ class Scheduler:
             self._link_views()
         self._lp[k], self._ls[k], self._lt[k], self._lg[k], self._alive[k] = p, s, code, lag, 1
         self._nlinks += 1
-        self._pair[(p, s)] = k
-        self._succ_all[p].append(s)
-        if self._state_v[s] != _DONE:
-            self._in[s].append(k)
-            self._out[p].append(k)
+        adj = self._adj
+        if adj is not None:  # else it is made from the arrays, this link included
+            adj.pair[(p, s)] = k
+            adj.succ_all[p].append(s)
+            if self._state_v[s] != _DONE:
+                adj.into[s].append(k)
+                adj.out[p].append(k)
         return k
 
     def _rebuild_adjacency(self) -> None:
         """Recompute which links are active (after an item became done or not done)."""
-        self._in = [[] for _ in range(self._n)]
-        self._out = [[] for _ in range(self._n)]
-        for k in np.flatnonzero(self._alive[: self._nlinks]).tolist():
-            p, s = self._lp_v[k], self._ls_v[k]
-            if self._state_v[s] != _DONE:
-                self._in[s].append(k)
-                self._out[p].append(k)
+        self._adj = None
+
+    def _adjacency(self) -> _Adjacency:
+        """Per-item lists of link ids, for edits and readers that walk the network."""
+        if self._adj is not None:
+            return self._adj
+        n = self._n
+        adj = _Adjacency({}, [[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)])
+        live = np.flatnonzero(self._alive[: self._nlinks])
+        preds, succs = self._lp[live].tolist(), self._ls[live].tolist()
+        state = self._state_v
+        pair, into, out, succ_all = adj.pair, adj.into, adj.out, adj.succ_all
+        for k, p, s in zip(live.tolist(), preds, succs, strict=True):
+            pair[(p, s)] = k
+            succ_all[p].append(s)
+            if state[s] != _DONE:
+                into[s].append(k)
+                out[p].append(k)
+        self._adj = adj
+        return adj
+
+    @property
+    def _pair(self) -> dict[tuple[int, int], int]:
+        return self._adjacency().pair
+
+    @property
+    def _in(self) -> list[list[int]]:
+        """Active links into each item (links into a done item constrain nothing)."""
+        return self._adjacency().into
+
+    @property
+    def _out(self) -> list[list[int]]:
+        """Active links out of each item."""
+        return self._adjacency().out
+
+    @property
+    def _succ_all(self) -> list[list[int]]:
+        """Successors of each item over all links (for cycle checks and levels)."""
+        return self._adjacency().succ_all
 
     def _invalidate(self, structure: bool = False) -> None:
+        if self._result is not None:  # a result handed out keeps the schedule it was made of
+            self._result.critical_paths, self._result.overruns  # noqa: B018
         self._derived = None
         self._result = None
         if structure:
@@ -811,7 +1294,11 @@ class Scheduler:
 
         # backward entries, grouped by predecessor in level order
         b_active = active.copy()
-        b_active[active] = state[lp[active]] != _DONE
+        # a link that reads a started item's (fixed) start does not bound its finish
+        pred_state = state[lp[active]]
+        b_active[active] = (pred_state == _NOT_STARTED) | (
+            (pred_state == _IN_PROGRESS) & ((lt[active] & 1) == 0)
+        )
         bp, bs, bt, bg = pos[lp[b_active]], pos[ls[b_active]], lt[b_active], lg[b_active]
         b_read = (bt & 1).astype(np.int64)
         lonely_b = np.flatnonzero(np.bincount(bp, minlength=n) == 0)  # they drive nothing
@@ -838,34 +1325,11 @@ class Scheduler:
         rem, base, lbase = (np.zeros(n, np.int64) for _ in range(3))
         f_adj = np.zeros(f_succ.size, np.int64)
         b_adj = np.zeros(b_pred.size, np.int64)
-        es, ef = pts[:n], pts[n : 2 * n]
 
         levels_sorted = self._level[order]
         bounds = np.flatnonzero(np.diff(levels_sorted)) + 1 if n else np.zeros(0, np.int64)
-        starts = [0, *bounds.tolist()] if n else []
-        ends = [*bounds.tolist(), n] if n else []
-        forward: list[_ForwardLevel] = []
-        backward: list[_BackwardLevel] = []
-        for lo, hi in zip(starts, ends, strict=True):
-            elo, ehi = int(f_first[lo]), int(f_first[hi])
-            seg = None if ehi - elo == hi - lo else f_first[lo:hi] - elo
-            forward.append(
-                _ForwardLevel(
-                    f_src[elo:ehi],
-                    f_adj[elo:ehi],
-                    seg,
-                    base[lo:hi],
-                    ef[lo:hi],
-                    rem[lo:hi],
-                    es[lo:hi],
-                )
-            )
-            blo, bhi = int(b_first[lo]), int(b_first[hi])
-            seg = None if bhi - blo == hi - lo else b_first[lo:hi] - blo
-            backward.append(
-                _BackwardLevel(b_dst[blo:bhi], b_adj[blo:bhi], seg, lbase[lo:hi], lfx[lo:hi])
-            )
-        backward.reverse()
+        level_starts = np.concatenate([[0], bounds]).astype(np.int64) if n else bounds
+        level_ends = np.concatenate([bounds, [n]]).astype(np.int64) if n else bounds
         self._compiled = _Compiled(
             n=n,
             order=order,
@@ -877,8 +1341,9 @@ class Scheduler:
             f_lag=f_lag,
             f_bind_start=f_bind,
             f_adj=f_adj,
+            f_src=f_src,
+            f_first=f_first,
             pts=pts,
-            forward=forward,
             b_succ=b_succ,
             b_pred=b_pred,
             b_neg_lag=b_neg_lag,
@@ -889,8 +1354,11 @@ class Scheduler:
             b_src_point=b_src_point,
             b_dst_point=b_dst_point,
             b_first=b_first[:n].copy(),
+            b_first_all=b_first,
+            b_dst=b_dst,
             lfx=lfx,
-            backward=backward,
+            level_starts=level_starts,
+            level_ends=level_ends,
             rem=rem,
             base=base,
             span=np.zeros(n, np.int64),
@@ -915,14 +1383,18 @@ class Scheduler:
         c.f_adj *= c.f_bind_start
         c.f_adj += c.f_lag
         pts = c.pts
-        maximum, reduce_max = np.maximum, np.maximum.reduceat
-        for src, adj, seg, base, ef, rem, es in c.forward:
-            values = pts[src]
-            values += adj
-            if seg is not None:
-                values = reduce_max(values, seg)
-            maximum(values, base, out=ef)
-            np.subtract(ef, rem, out=es)
+        deep = c.deep if self._engine == "auto" else self._engine == "loop"
+        if deep:
+            _forward_loop(c)
+        else:
+            maximum, reduce_max = np.maximum, np.maximum.reduceat
+            for src, adj, seg, base, ef, rem, es in c.levels()[0]:
+                values = pts[src]
+                values += adj
+                if seg is not None:
+                    values = reduce_max(values, seg)
+                maximum(values, base, out=ef)
+                np.subtract(ef, rem, out=es)
         es_p, ef_p = pts[:n], pts[n : 2 * n]
         finish = int(ef_p.max())
 
@@ -939,19 +1411,47 @@ class Scheduler:
         c.lbase -= finish
         np.minimum(c.lbase, 0, out=c.lbase)
         lfx = c.lfx
-        minimum, reduce_min = np.minimum, np.minimum.reduceat
-        for dst, adj, seg, lbase, lf in c.backward:
-            values = lfx[dst]
-            values += adj
-            if seg is not None:
-                values = reduce_min(values, seg)
-            minimum(values, lbase, out=lf)
+        if deep:
+            _backward_loop(c)
+        else:
+            minimum, reduce_min = np.minimum, np.minimum.reduceat
+            for dst, adj, seg, lbase, lf in c.levels()[1]:
+                values = lfx[dst]
+                values += adj
+                if seg is not None:
+                    values = reduce_min(values, seg)
+                minimum(values, lbase, out=lf)
 
         self._es[c.order] = es_p
         self._es[c.started_items] = c.fixed_starts
         self._ef[c.order] = ef_p
         self._lf[c.order] = lfx[:n]
         self._finish = finish
+        self._gate_pass(deep)
+
+    def _gate_pass(self, deep: bool) -> None:
+        """Late finish of every item to its phase's gate, over the links inside its phase.
+
+        A gate is a deadline for the items of its phase and what they drive inside it; a
+        later phase's gate does not reach back into an earlier phase (its lateness shows on
+        its own items), so links between phases are left out of this pass.
+        """
+        c = self._compile()
+        n = c.n
+        lf_gate = self._lf_gate
+        if n == 0 or not (self._gate < _BIG).any():
+            lf_gate[:] = _BIG
+            return
+        order = c.order
+        rem = self._rem[order]
+        span = (self._ef - self._es)[order]  # EF minus the (actual) start
+        adj = c.b_neg_lag - rem[c.b_succ] * c.b_bind_start + span[c.b_pred] * c.b_read_start
+        phase = self._phase_id[order]
+        adj[phase[c.b_pred] != phase[c.b_succ]] += _BIG  # placeholders read BIG anyway
+        lfx = np.empty(n + 1, np.int64)
+        lfx[n] = _BIG
+        _backward_generic(c, adj, self._gate[order], lfx, deep)
+        lf_gate[order] = lfx[:n]
 
     def _derive(self) -> _Derived:
         """Total and free float and the critical flag, vectorised."""
@@ -960,7 +1460,7 @@ class Scheduler:
         c = self._compile()
         n, finish = c.n, self._finish
         done = self._state == _DONE
-        late_finish = self._lf + finish
+        late_finish = np.minimum(self._lf + finish, self._lf_gate)
         late_finish[done] = self._ef[done]
         total = late_finish - self._ef
         points = np.empty(2 * n + 1, np.int64)
@@ -973,9 +1473,7 @@ class Scheduler:
         free = np.minimum.reduceat(slack, c.b_first)[c.pos] if n else np.zeros(0, np.int64)
         np.minimum(free, np.maximum(total, 0), out=free)  # free float never exceeds total float
         free[done] = 0
-        open_items = ~done
-        threshold = min(0, int(total[open_items].min())) if open_items.any() else 0
-        critical = open_items & (total <= threshold)
+        critical = ~done & (total <= 0)
         self._derived = _Derived(late_finish, total, free, critical)
         return self._derived
 
@@ -1052,8 +1550,11 @@ class Scheduler:
             _, i = heapq.heappop(heap)
             bound = min(0, fnl[i] - finish)
             span = ef[i] - es[i]
+            started = state[i] == _IN_PROGRESS
             for k in out[i]:
                 s, code = ls[k], lt[k]
+                if started and code & 1:
+                    continue  # its start is fixed: the link does not bound its finish
                 value = lf[s] - lg[k]
                 if code < 2:
                     value -= rem[s]
@@ -1077,6 +1578,9 @@ class Scheduler:
         changed = None
         if forward_seeds is not None:
             changed = self._incremental(forward_seeds, backward_seeds)
+            if changed is not None:
+                c = self._compile()
+                self._gate_pass(c.deep if self._engine == "auto" else self._engine == "loop")
         if changed is None:  # cheaper to start again than to keep walking
             self._full_pass()
             moved = (self._es != before_es) | (self._ef != before_ef)
@@ -1103,8 +1607,10 @@ class Scheduler:
         problem = _duration_problem(days)
         if problem:
             raise ValidationError(f"{key}: duration {problem}", [("duration", problem)])
+        self._invalidate()  # before anything changes: a result handed out is completed first
         act = replace(self._acts[i], duration=days)
-        plan = _plan_item(act, self.index, self._status)
+        plan = _plan_item(act, self._memo, self._status, act.finish_no_later)
+        self._gate[i] = self._gate_point_of(act)
         self._acts[i] = act
         self._milestone[i] = days == 0
         old_state = self._state_v[i]
@@ -1195,6 +1701,7 @@ class Scheduler:
         path = self._find_path(s, p)
         if path is not None:
             raise DependencyCycleError([self._keys[p], *(self._keys[v] for v in path[:-1])])
+        self._invalidate()
         self._append_link(p, s, _TYPE_CODE[link.type], link.lag)
         self._raise_levels(p, s)
         self._invalidate(structure=True)
@@ -1213,9 +1720,10 @@ class Scheduler:
             {'b'}
         """
         p, s = self._item(predecessor), self._item(successor)
-        k = self._pair.pop((p, s), None)
-        if k is None:
+        if (p, s) not in self._pair:
             raise NotFoundError(f"no dependency {predecessor} → {successor}")
+        self._invalidate()
+        k = self._pair.pop((p, s))
         self._alive[k] = 0
         self._succ_all[p].remove(s)
         self._invalidate(structure=True)
@@ -1262,7 +1770,7 @@ class Scheduler:
             ItemPoints(early_start=1, early_finish=2, late_start=2, late_finish=3)
         """
         late_finish = self._derive().late_finish
-        late_start = late_finish - (self._ef - self._es)
+        late_start = self._late_start(late_finish)
         rows = zip(
             self._es.tolist(),
             self._ef.tolist(),
@@ -1286,10 +1794,17 @@ class Scheduler:
             self._result = self._build_result()
         return self._result
 
+    def _late_start(self, late_finish: Int64Array) -> Int64Array:
+        """LF minus the item's span; a started item's late start is its actual start."""
+        late_start = late_finish - (self._ef - self._es)
+        started = self._state == _IN_PROGRESS
+        late_start[started] = self._es[started]
+        return late_start
+
     def _display_points(self, late_finish: Int64Array) -> Int64Array:
         """Working-day indices of the four displayed dates, stacked: ES, EF, LS, LF."""
         es, ef = self._es, self._ef
-        late_start = late_finish - (ef - es)
+        late_start = self._late_start(late_finish)
         milestone = self._milestone
 
         def milestone_day(point: Int64Array) -> Int64Array:
@@ -1311,29 +1826,25 @@ class Scheduler:
             first = self.index.start
             return ScheduleResult({}, first, first, [], [], [])
         days = self._display_points(derived.late_finish)
-        dates = self.index.dates(days)
-        total, free = derived.total_float.tolist(), derived.free_float.tolist()
-        critical = derived.critical.tolist()
-        items = {
-            key: ItemSchedule(
-                dates[i],
-                dates[n + i],
-                dates[2 * n + i],
-                dates[3 * n + i],
-                total[i],
-                free[i],
-                critical[i],
-            )
-            for i, key in enumerate(keys)
-        }
+        ordinals = self.index.ordinals(days)
+        items = ItemTable(
+            keys,
+            self._key_index,
+            ordinals,
+            derived.total_float,
+            derived.free_float,
+            derived.critical,
+        )
         done = self._state == _DONE
         negative = np.flatnonzero((derived.total_float < 0) & ~done).tolist()
+        early_finish = ordinals[n : 2 * n]
+        critical = derived.critical
         return ScheduleResult(
             items=items,
-            start=self.index.date(int(days[:n].min())),
-            finish=self.index.date(int(days[n : 2 * n].max())),
-            critical_paths=self._critical_paths(derived.critical),
-            overruns=self._overruns(items),
+            start=dt.date.fromordinal(int(ordinals[:n].min())),
+            finish=dt.date.fromordinal(int(early_finish.max())),
+            critical_paths=lambda: self._critical_paths(critical),
+            overruns=lambda: self._overruns(early_finish),
             negative_float=[keys[i] for i in negative],
         )
 
@@ -1373,24 +1884,73 @@ class Scheduler:
                     stack.append(iter(children[nxt]))
         return paths
 
-    def _overruns(self, items: dict[str, ItemSchedule]) -> list[PhaseOverrun]:
-        members: dict[str, list[str]] = {}
-        for act in self._acts:
+    def phase_drivers(self) -> list[PhaseDriver]:
+        """What drives each phase's gate (phases with items, in window order), on demand.
+
+        Examples:
+            >>> import datetime as dt
+            >>> s = Scheduler([Activity("a", 3, "p1"), Activity("b", 4, "p1"),
+            ...                Activity("c", 1, "p1")], [Link("a", "b")],
+            ...               WorkCalendar(), dt.date(2024, 6, 3),
+            ...               phase_windows=[PhaseWindow("p1", dt.date(2024, 6, 3),
+            ...                                          dt.date(2024, 6, 7))])
+            >>> [(d.phase, d.chain, d.finish, d.gate_float) for d in s.phase_drivers()]
+            [('p1', ['a', 'b'], datetime.date(2024, 6, 11), -2)]
+        """
+        n = self._n
+        if n == 0:
+            return []
+        es, ef = self._es.tolist(), self._ef.tolist()
+        bound_start = (self._ef - self._rem).tolist()
+        types, keys = LINK_TYPES, self._keys
+        into = [
+            [(self._lp_v[k], types[self._lt_v[k]], self._lg_v[k]) for k in self._in[i]]
+            for i in range(n)
+        ]
+        members: dict[str, list[int]] = {}
+        for i, act in enumerate(self._acts):
             if act.phase is not None:
-                members.setdefault(act.phase, []).append(act.key)
+                members.setdefault(act.phase, []).append(i)
+        shown_finish = self._display_points(self._derive().late_finish)[n : 2 * n]
+        drivers = []
+        for window in self.phase_windows:
+            items = members.get(window.key)
+            if not items:
+                continue
+            chain = gate_driver(items, es, bound_start, ef, into)
+            end = chain[-1]
+            point = gate_point(self.index, window.end, bool(self._milestone[end]))
+            drivers.append(
+                PhaseDriver(
+                    window.key,
+                    window.end,
+                    self.index.date(int(shown_finish[end])),
+                    point - ef[end],
+                    [keys[i] for i in chain],
+                )
+            )
+        return drivers
+
+    def _overruns(self, early_finish: Int64Array) -> list[PhaseOverrun]:
+        """Phases whose items finish after the window (``early_finish``: shown ordinals)."""
+        members: dict[str, list[int]] = {}
+        for i, act in enumerate(self._acts):
+            if act.phase is not None:
+                members.setdefault(act.phase, []).append(i)
+        finish = early_finish.tolist()
         overruns = []
         for window in self.phase_windows:
-            keys = members.get(window.key, [])
-            late = [
-                (key, (items[key].early_finish - window.end).days)
-                for key in keys
-                if items[key].early_finish > window.end
-            ]
+            indices = members.get(window.key, [])
+            end = window.end.toordinal()
+            late = [(self._keys[i], finish[i] - end) for i in indices if finish[i] > end]
             if late:
                 late.sort(key=lambda pair: -pair[1])
-                finish = max(items[key].early_finish for key in keys)
-                days = (finish - window.end).days
-                overruns.append(PhaseOverrun(window.key, window.end, finish, days, late))
+                last = max(finish[i] for i in indices)
+                overruns.append(
+                    PhaseOverrun(
+                        window.key, window.end, dt.date.fromordinal(last), last - end, late
+                    )
+                )
         return overruns
 
 
@@ -1401,6 +1961,8 @@ def schedule(
     start: dt.date,
     status_date: dt.date | None = None,
     phase_windows: Iterable[PhaseWindow] = (),
+    *,
+    trusted: bool = False,
 ) -> ScheduleResult:
     """Schedule a program in one go (see the module docstring for the rules).
 
@@ -1416,9 +1978,11 @@ def schedule(
         ...     phase_windows=[PhaseWindow("p1", dt.date(2024, 6, 3), dt.date(2024, 6, 14))])
         >>> result.finish, result.critical_paths
         (datetime.date(2024, 6, 21), [['kickoff', 'design', 'build']])
-        >>> result.items["docs"].early_start, result.items["docs"].total_float
-        (datetime.date(2024, 6, 5), 10)
+        >>> result.items["docs"].early_start, result.items["docs"].total_float  # to the gate
+        (datetime.date(2024, 6, 5), 5)
         >>> result.overruns[0].items
         [('build', 7)]
     """
-    return Scheduler(activities, links, calendar, start, status_date, phase_windows).result()
+    return Scheduler(
+        activities, links, calendar, start, status_date, phase_windows, trusted=trusted
+    ).result()

@@ -21,6 +21,7 @@ from planner.extensions import db
 from planner.models import CalendarException, Dependency, Phase, Program, WorkItem
 from planner.models.baseline import Baseline, BaselineItem
 from planner.ops.cache import derived
+from planner.services.gate_drivers import GateDriver, gate_drivers
 from planner.services.scheduling import refresh_if_stale, status_date_of
 
 STATUSES = ("done", "in_progress", "not_started", "late")
@@ -153,6 +154,7 @@ class PhaseInfo:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     milestones: list[PlanRow] = field(default_factory=list)
     items: int = 0
+    driver: GateDriver | None = None  # what drives the gate (the chain of driving links)
 
     @property
     def gate_date(self) -> date:
@@ -196,6 +198,19 @@ class PlanView:
     @property
     def overrunning_phases(self) -> list[PhaseInfo]:
         return [phase for phase in self.phases if phase.overrun_days > 0]
+
+    @property
+    def driving_ids(self) -> frozenset[int]:
+        """Items not done on a chain that drives a gate with no float left (highlighted in
+        the Gantt): what the team can still act on."""
+        done = {row.id for row in self.all_rows if row.status == "done"}
+        return frozenset(
+            item_id
+            for phase in self.phases
+            if phase.driver is not None and phase.driver.gate_float <= 0
+            for item_id in phase.driver.chain_ids
+            if item_id not in done
+        )
 
 
 def _calendar(program_id: int, workdays: str) -> WorkCalendar:
@@ -494,6 +509,10 @@ def _read_plan(
             phase.baseline_finish = baseline_finish
             phase.finish_variance = wd(finish) - wd(baseline_finish)
             phase.slipped_items = slipped
+
+    drivers = gate_drivers(phases, rows, dependency_rows, index, wd)
+    for phase in phases:
+        phase.driver = drivers.get(phase.id)
 
     workstream_names = sorted({row.workstream for row in rows if row.workstream})
     owners = sorted({row.owner for row in rows if row.owner})

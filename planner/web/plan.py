@@ -195,6 +195,7 @@ def _labels() -> dict[str, str]:
         "baseline": _("Baseline"),
         "milestone": _("Milestones"),
         "critical_links": _("Critical path links"),
+        "driving": _("Drives a gate"),
         "other_links": _("Other links"),
         "summary": _("Workstream summary"),
         "progress": _("Work done"),
@@ -257,6 +258,7 @@ def _gantt_body(program: Program) -> str:
             status_date=view.status_date,
             labels=_labels(),
             day_text=format_day,
+            driving=view.driving_ids,
         ),
     )
     figure = localize_date_axes(figure, content_lang())

@@ -197,6 +197,17 @@ def test_critical_items_get_an_outline_and_progress_a_darker_part(plan) -> None:
     assert round((length + 3_600_000) / DAY_MS) == 4
 
 
+def test_items_driving_a_gate_get_their_own_outline(plan) -> None:  # type: ignore[no-untyped-def]
+    rows, links = plan
+    assert "Drives a gate" not in names(build_gantt(rows, links, PHASES))
+    figure = build_gantt(rows, links, PHASES, GanttOptions(driving=frozenset({2, 3})))
+    driving = layer(figure, "Drives a gate")
+    assert decode(driving["y"]) == [3]  # task b; milestone m has a coloured edge instead
+    assert driving["marker"]["line"]["color"] == gantt.COLOURS["driving"]
+    edges = layer(figure, "Milestones")["marker"]["line"]["color"]
+    assert edges == [gantt.COLOURS["driving"]]
+
+
 def test_baseline_ghost_bars_are_thin_and_below_the_bar(plan) -> None:  # type: ignore[no-untyped-def]
     rows, links = plan
     figure = build_gantt(rows, links, PHASES, GanttOptions(baseline_name="Approved"))

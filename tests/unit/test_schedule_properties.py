@@ -22,6 +22,7 @@ from planner.domain.schedule import (
     Activity,
     Link,
     LinkType,
+    PhaseWindow,
     Scheduler,
 )
 
@@ -34,7 +35,8 @@ SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[Heal
 # each example of the incremental tests makes up to four changes, each checked by a rebuild
 INCREMENTAL = settings(SETTINGS, max_examples=80)
 
-Network = tuple[list[Activity], list[Link], dt.date | None]
+Network = tuple[list[Activity], list[Link], dt.date | None, list[PhaseWindow]]
+PHASES = ("p1", "p2")
 
 some_dates = st.dates(START - dt.timedelta(days=6), START + dt.timedelta(days=45))
 
@@ -44,8 +46,15 @@ def networks(draw: st.DrawFn, progress: bool = False, max_items: int = 12) -> Ne
     """Random DAG; item i may only depend on items before it, then the list is shuffled."""
     n = draw(st.integers(1, max_items))
     status = draw(st.dates(START, START + dt.timedelta(days=25))) if progress else None
+    # gates (phase window ends) are deadlines for the items of their phase
+    windows = [
+        PhaseWindow(key, START, draw(st.dates(START, START + dt.timedelta(days=60))))
+        for key in PHASES
+        if draw(st.booleans())
+    ]
     acts = []
     for i in range(n):
+        phase = draw(st.sampled_from([None, *PHASES]))
         duration = draw(st.integers(0, 6))
         snet = draw(st.none() | some_dates) if draw(st.booleans()) else None
         fnl = draw(st.none() | some_dates) if draw(st.integers(0, 5)) == 0 else None
@@ -60,7 +69,7 @@ def networks(draw: st.DrawFn, progress: bool = False, max_items: int = 12) -> Ne
             else:
                 percent = draw(st.sampled_from([0.0, 10.0, 50.0, 70.0, 99.0, 100.0]))
         acts.append(
-            Activity(f"k{i}", duration, None, snet, fnl, actual_start, actual_finish, percent)
+            Activity(f"k{i}", duration, phase, snet, fnl, actual_start, actual_finish, percent)
         )
     pairs = [(i, j) for j in range(n) for i in range(j)]
     chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=2 * n)) if pairs else []
@@ -69,12 +78,25 @@ def networks(draw: st.DrawFn, progress: bool = False, max_items: int = 12) -> Ne
         for i, j in chosen
     ]
     order = draw(st.permutations(range(n)))
-    return [acts[i] for i in order], links, status
+    return [acts[i] for i in order], links, status, windows
 
 
-def build(net: Network, limit: int | None = None) -> Scheduler:
-    acts, links, status = net
-    return Scheduler(acts, links, CAL, START, status, incremental_limit=limit)
+def build(
+    net: Network, limit: int | None = None, trusted: bool = False, engine: str = "levels"
+) -> Scheduler:
+    """The scheduler under test; full passes level by level unless ``engine`` says "loop"."""
+    acts, links, status, windows = net
+    return Scheduler(
+        acts,
+        links,
+        CAL,
+        START,
+        status,
+        windows,
+        incremental_limit=limit,
+        trusted=trusted,
+        engine=engine,  # type: ignore[arg-type]
+    )
 
 
 # --- display rules, written from the module docstring ----------------------------------------
@@ -111,13 +133,21 @@ def fnl_point(act: Activity) -> int | None:
     return first_point(lambda p: shown_finish(p + 1, act.duration == 0) > fnl)
 
 
+def gate_point(act: Activity, windows: list[PhaseWindow]) -> int | None:
+    """The latest finish point whose displayed finish is on or before the phase's gate."""
+    gates = [w.end for w in windows if w.key == act.phase]
+    if not gates:
+        return None
+    return first_point(lambda p: shown_finish(p + 1, act.duration == 0) > gates[0])
+
+
 # --- properties of plans without progress ----------------------------------------------------
 
 
 @SETTINGS
 @given(networks())
 def test_early_dates_meet_every_link_and_are_as_early_as_possible(net: Network) -> None:
-    acts, links, _ = net
+    acts, links, _, windows = net
     points = build(net).points()
     dur = {a.key: a.duration for a in acts}
     bounds: dict[str, list[int]] = {a.key: [0, snet_point(a)] for a in acts}
@@ -140,8 +170,9 @@ def test_early_dates_meet_every_link_and_are_as_early_as_possible(net: Network) 
 @SETTINGS
 @given(networks())
 def test_late_dates_meet_every_link_and_are_as_late_as_possible(net: Network) -> None:
-    acts, links, _ = net
-    s = build(net)
+    # the textbook backward pass (gates are deadlines inside their phase: see the reference)
+    acts, links, _, _ = net
+    s = build((acts, links, None, []))
     points = s.points()
     finish = max(p.early_finish for p in points.values())
     assert s.finish_point == finish
@@ -169,7 +200,7 @@ def test_late_dates_meet_every_link_and_are_as_late_as_possible(net: Network) ->
 @SETTINGS
 @given(networks())
 def test_floats_and_critical_items(net: Network) -> None:
-    acts, links, _ = net
+    acts, links, _, windows = net
     s = build(net)
     points, result = s.points(), s.result()
     items = result.items
@@ -179,7 +210,7 @@ def test_floats_and_critical_items(net: Network) -> None:
     for act in acts:
         item, p = items[act.key], points[act.key]
         assert item.total_float == totals[act.key] == p.late_finish - p.early_finish
-        assert item.critical is (item.total_float <= smallest)
+        assert item.critical is (item.total_float <= 0)
         # free float: the least slack on its links (or F - EF), never above its total float
         slacks = []
         for link in links:
@@ -192,7 +223,7 @@ def test_floats_and_critical_items(net: Network) -> None:
         assert item.free_float == min(free, max(item.total_float, 0))
         assert 0 <= item.free_float
     assert result.negative_float == [a.key for a in acts if totals[a.key] < 0]
-    if all(a.finish_no_later is None for a in acts):
+    if all(fnl_point(a) is None and gate_point(a, windows) is None for a in acts):
         assert smallest == 0 and result.critical_paths
     # each critical path: critical items joined by zero-slack links
     for path in result.critical_paths:
@@ -208,7 +239,7 @@ def test_floats_and_critical_items(net: Network) -> None:
 @SETTINGS
 @given(networks())
 def test_shown_dates_follow_the_points(net: Network) -> None:
-    acts, _, _ = net
+    acts, _, _, _ = net
     s = build(net)
     points, items = s.points(), s.result().items
     for act in acts:
@@ -231,7 +262,7 @@ def test_shown_dates_follow_the_points(net: Network) -> None:
 
 
 def reference(net: Network) -> dict[str, tuple[int, int, int, int, int, int, bool]]:
-    acts, links, status = net
+    acts, links, status, windows = net
     status_point = None if status is None else INDEX.index(status)
     by_key = {a.key: a for a in acts}
     graph: nx.DiGraph[str] = nx.DiGraph()
@@ -288,11 +319,34 @@ def reference(net: Network) -> dict[str, tuple[int, int, int, int, int, int, boo
             link = graph.edges[k, s]["link"]
             if state[s] == "done":
                 continue
+            if state[k] == "doing" and link.type in ("SS", "SF"):
+                continue  # a started item's start is fixed: such links do not bound it
             value = lf_[s] - link.lag - (rem[s] if link.type in ("FS", "SS") else 0)
             bound = min(bound, value + (ef_[k] - es_[k] if link.type in ("SS", "SF") else 0))
         lf_[k] = bound
+    # gates: a second backward pass from each item's phase gate over the links inside its
+    # phase only; the late finish is the earlier of the two
+    gate_lf: dict[str, int | None] = {}
+    for k in reversed(list(nx.topological_sort(graph))):
+        if state[k] == "done":
+            gate_lf[k] = None
+            continue
+        bounds = [gate_point(by_key[k], windows)]
+        for s in graph.successors(k):
+            link = graph.edges[k, s]["link"]
+            same_phase = by_key[s].phase == by_key[k].phase
+            if state[s] == "done" or not same_phase or gate_lf[s] is None:
+                continue
+            if state[k] == "doing" and link.type in ("SS", "SF"):
+                continue
+            value = gate_lf[s] - link.lag - (rem[s] if link.type in ("FS", "SS") else 0)  # type: ignore[operator]
+            bounds.append(value + (ef_[k] - es_[k] if link.type in ("SS", "SF") else 0))
+        known = [b for b in bounds if b is not None]
+        gate_lf[k] = min(known) if known else None
+    for k, value in gate_lf.items():
+        if value is not None and state[k] != "done":
+            lf_[k] = min(lf_[k], value)
     total = {k: lf_[k] - ef_[k] for k in by_key}
-    smallest = min([0] + [total[k] for k in by_key if state[k] != "done"])
     out = {}
     for k in by_key:
         slacks = [
@@ -301,10 +355,12 @@ def reference(net: Network) -> dict[str, tuple[int, int, int, int, int, int, boo
             for s in graph.successors(k)
             if state[s] != "done"
             for link in [graph.edges[k, s]["link"]]
+            if not (state[k] == "doing" and link.type in ("SS", "SF"))
         ]
         free = min(min(slacks) if slacks else finish - ef_[k], max(total[k], 0))
         done = state[k] == "done"
-        late_start = lf_[k] - (ef_[k] - es_[k])
+        # a started item's late start is its actual start
+        late_start = es_[k] if state[k] == "doing" else lf_[k] - (ef_[k] - es_[k])
         out[k] = (
             es_[k],
             ef_[k],
@@ -312,7 +368,7 @@ def reference(net: Network) -> dict[str, tuple[int, int, int, int, int, int, boo
             lf_[k],
             total[k],
             0 if done else free,
-            not done and total[k] <= smallest,
+            not done and total[k] <= 0,
         )
     return out
 
@@ -328,13 +384,16 @@ def observed(s: Scheduler) -> dict[str, tuple[int, int, int, int, int, int, bool
 @SETTINGS
 @given(networks(progress=True))
 def test_progress_matches_the_reference(net: Network) -> None:
-    assert observed(build(net)) == reference(net)
+    expected = reference(net)
+    assert observed(build(net)) == expected
+    assert observed(build(net, engine="loop")) == expected  # item by item, for deep plans
+    assert observed(build(net, trusted=True)) == expected  # rows validated at the edge
 
 
 @SETTINGS
 @given(networks(progress=True))
 def test_actual_dates_are_kept_and_the_rest_waits_for_the_status_date(net: Network) -> None:
-    acts, _, status = net
+    acts, _, status, _ = net
     assert status is not None
     items = build(net).result().items
     for act in acts:
@@ -360,7 +419,10 @@ limits = st.sampled_from([None, 0, 1, 3, 1000])
 
 
 def full(s: Scheduler) -> Scheduler:
-    return Scheduler(s.activities, s.links, CAL, START, s.status_date)
+    # the reference of the incremental tests is a full pass item by item
+    return Scheduler(
+        s.activities, s.links, CAL, START, s.status_date, s.phase_windows, engine="loop"
+    )
 
 
 def moved_between(before: Scheduler | dict[str, tuple[int, ...]], after: Scheduler) -> set[str]:
@@ -443,3 +505,17 @@ def test_remove_link_equals_a_full_schedule(
         assert s.points() == reference_run.points()
         assert s.result() == reference_run.result()
         assert moved == moved_between(before, s)
+
+
+@SETTINGS
+@given(networks(progress=True))
+def test_gates_that_do_not_bind_leave_the_textbook_schedule(net: Network) -> None:
+    acts, links, status, windows = net
+    far = [PhaseWindow(w.key, w.start, START + dt.timedelta(days=3000)) for w in windows]
+    textbook = reference((acts, links, status, []))
+    assert observed(build((acts, links, status, far))) == textbook
+    # and a gate deadline only ever lowers late dates and floats
+    with_gates = observed(build(net))
+    for key, (es, ef, _, lf, total, _, _) in with_gates.items():
+        assert (es, ef) == textbook[key][:2]
+        assert lf <= textbook[key][3] and total <= textbook[key][4]
