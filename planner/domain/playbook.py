@@ -58,11 +58,33 @@ DependencyType = Literal["FS", "SS", "FF", "SF"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a value has its type in the file (``duration: "5"``, ``likelihood: true`` and
+    # ``critical: yes`` are refused, as the JSON schema refuses them), never coerced
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def _text_schema(schema: dict[str, Any]) -> None:
+    """A text is a non-empty string (English) or ``{en, zh}`` with at least one non-empty."""
+    languages = {"en": {"type": "string", "minLength": 1}, "zh": {"type": "string", "minLength": 1}}
+    bilingual = dict(schema)
+    bilingual["anyOf"] = [
+        {"required": [lang], "properties": {lang: rule}} for lang, rule in languages.items()
+    ]
+    schema.clear()
+    schema["anyOf"] = [{"type": "string", "minLength": 1}, bilingual]
+
+
+def _dependency_schema(schema: dict[str, Any]) -> None:
+    """A dependency is a predecessor's key (finish-to-start, no lag) or ``{key, type, lag}``."""
+    full = dict(schema)
+    schema.clear()
+    schema["anyOf"] = [{"type": "string", "pattern": KEY_PATTERN}, full]
 
 
 class Text(_Strict):
     """A user-facing text in English and/or Simplified Chinese; a plain string means English."""
+
+    model_config = ConfigDict(json_schema_extra=_text_schema)
 
     en: str | None = None
     zh: str | None = None
@@ -89,6 +111,8 @@ class Text(_Strict):
 
 class Dependency(_Strict):
     """A link from a predecessor (``key``) to the item that lists it in ``depends_on``."""
+
+    model_config = ConfigDict(json_schema_extra=_dependency_schema)
 
     key: Key
     type: DependencyType = "FS"
@@ -178,7 +202,12 @@ class Metric(_Strict):
     unit: str
     direction: Literal["higher", "lower"]
     baseline: float | None = None
-    targets: dict[int, float] = Field(default_factory=dict, description="phase ordinal → target")
+    targets: dict[int, float] = Field(
+        default_factory=dict,
+        description="phase ordinal → target",
+        # YAML keys are numbers; JSON (what an editor checks) spells every key as a string
+        json_schema_extra={"propertyNames": {"pattern": r"^-?[0-9]+$"}},
+    )
     owner_role: str | None = None
     data_source: str | None = None
     description: Text | None = None
@@ -232,7 +261,12 @@ class MaturityLevel(_Strict):
 
 
 class MaturityModel(_Strict):
-    scale: dict[int, Text]
+    scale: dict[int, Text] = Field(
+        json_schema_extra={
+            "propertyNames": {"pattern": "^[0-5]$"},
+            "required": ["0", "1", "2", "3", "4", "5"],
+        }
+    )
     levels: list[MaturityLevel] = Field(min_length=1)
     level_weights: dict[Literal["senior", "middle", "front_line"], float] = Field(
         default_factory=lambda: {"senior": 1.0, "middle": 1.0, "front_line": 1.0}
