@@ -704,6 +704,9 @@ def _what_moves(program: Program, current: PlanData, plan: PlanData, today: date
 
 
 def _merged_or_error(current: PlanData, incoming: PlanData, changes: PlanChanges) -> PlanData:
+    bad_keys = [c.key for c in changes.added if not KEY_PATTERN.match(c.key)]
+    if bad_keys:  # the plan editor could not open them: say so rather than rename silently
+        raise import_error([(key, "update.bad_key") for key in bad_keys])
     plan = merged(current, incoming, changes)
     found = problems(plan)
     if found:

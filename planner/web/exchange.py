@@ -404,6 +404,9 @@ def _drop_stash(program: Program, token: str) -> None:
 #: codes the update service raises, worded here
 def _update_message(message: str) -> str:
     words = {
+        "update.bad_key": _(
+            "A new row's key may hold only letters, digits, “.”, “_” and “-” (at most 64)."
+        ),
         "update.not_a_table": _(
             "Only a .csv or .xlsx file updates the plan (an MS Project file can make a new "
             "program or be added to a phase)."

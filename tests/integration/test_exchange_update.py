@@ -242,6 +242,20 @@ def test_a_bad_update_file_says_why_and_changes_nothing(client, db, program) -> 
     response = upload(client, f"/programs/{program.id}/exchange/update", "p.xlsx", sheet.data())
     assert response.status_code == 422
     assert snapshot(db, program) == before
+    sheet = Sheet(client.get(f"/programs/{program.id}/exchange/plan.xlsx").data)
+    sheet.append(
+        {
+            "ID": 999,
+            "Key": "sponsor check in",
+            "Name": "Sponsor",
+            "Duration (days)": 1,
+            "Phase": sheet.get("interviews-senior", "Phase"),
+        }
+    )
+    response = upload(client, f"/programs/{program.id}/exchange/update", "p.xlsx", sheet.data())
+    assert response.status_code == 422
+    assert "key may hold only letters, digits" in response.get_data(as_text=True)
+    assert snapshot(db, program) == before
 
 
 def test_a_csv_round_trip_in_chinese_keeps_both_names(client, db, program) -> None:  # type: ignore[no-untyped-def]
