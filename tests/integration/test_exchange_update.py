@@ -278,6 +278,18 @@ def test_a_csv_round_trip_in_chinese_keeps_both_names(client, db, program) -> No
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert "高层访谈（第一轮）" in text
+    english_before = item(db, program, "interviews-senior").name
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', text)
+    fingerprint = re.search(r'name="fingerprint" type="hidden" value="([^"]+)"', text)
+    assert token and fingerprint
+    applied = client.post(
+        f"/programs/{program.id}/exchange/update/apply",
+        data={"token": token[1], "fingerprint": fingerprint[1], "filename": "p.csv"},
+    )
+    assert applied.status_code == 302
+    db.session.expire_all()
+    senior = item(db, program, "interviews-senior")
+    assert (senior.name, senior.name_zh) == (english_before, "高层访谈（第一轮）")
     # a new program from the Chinese file, in the English interface, has both names
     use_language(client, "en")
     response = upload(client, "/programs/import", "plan.csv", data, client="Acme", name="Copy")
