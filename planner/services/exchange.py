@@ -24,7 +24,11 @@ problem with the task (MSPDI) or row and column (CSV, .xlsx) at fault.
   program (the program keeps its calendar; the file's phases and baseline are not used).
   Keys the program already uses get ``-2``, ``-3`` … so nothing is overwritten.
 
-Both flush and reschedule but never commit: the caller commits on success and rolls back on
+* :func:`read_update`, :func:`preview_update` and :func:`apply_update` take back a CSV or
+  .xlsx exported from the program and edited: items are updated by key after a preview
+  (every change, new and missing keys, stale rows as conflicts, what moves in the schedule).
+
+The imports and the update flush and reschedule (the preview writes nothing) but never commit: the caller commits on success and rolls back on
 any error, so a refused file writes nothing. Keys that the plan editor would refuse (it
 accepts letters, digits, ``.``, ``_`` and ``-``) are made acceptable the same way.
 """
@@ -649,7 +653,9 @@ class _DraftLink:
     lag_days: int
 
 
-def _what_moves(program: Program, current: PlanData, plan: PlanData, today: date | None) -> list:
+def _what_moves(
+    program: Program, current: PlanData, plan: PlanData, today: date | None
+) -> list[Move]:
     """The schedule of ``plan`` computed in memory (nothing written), as moves against the
     program's stored dates."""
     phase_ids = {p.key: p.id for p in program.phases}
