@@ -28,8 +28,9 @@ problem with the task (MSPDI) or row and column (CSV, .xlsx) at fault.
   .xlsx exported from the program and edited: items are updated by key after a preview
   (every change, new and missing keys, stale rows as conflicts, what moves in the schedule).
 
-The imports and the update flush and reschedule (the preview writes nothing) but never commit: the caller commits on success and rolls back on
-any error, so a refused file writes nothing. Keys that the plan editor would refuse (it
+The imports and the update flush and reschedule (the preview writes nothing) but never
+commit: the caller commits on success and rolls back on any error, so a refused file writes
+nothing. Keys that the plan editor would refuse (it
 accepts letters, digits, ``.``, ``_`` and ``-``) are made acceptable the same way.
 """
 
