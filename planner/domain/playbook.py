@@ -37,15 +37,19 @@ from typing import Annotated, Any, Literal
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from planner.domain.errors import ValidationError
 
 MAX_PLAYBOOK_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
+"""Deepest nesting of mappings and lists a playbook may have (it needs about 8)."""
 KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+_VERSION_PATTERN = r"^\d+(\.\d+){0,2}$"
 DEPENDENCY_TYPES = ("FS", "SS", "FF", "SF")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _STANDARD_TAGS = {
@@ -58,11 +62,33 @@ DependencyType = Literal["FS", "SS", "FF", "SF"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a value has its type in the file (``duration: "5"``, ``likelihood: true`` and
+    # ``critical: yes`` are refused, as the JSON schema refuses them), never coerced
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def _text_schema(schema: dict[str, Any]) -> None:
+    """A text is a non-empty string (English) or ``{en, zh}`` with at least one non-empty."""
+    languages = {"en": {"type": "string", "minLength": 1}, "zh": {"type": "string", "minLength": 1}}
+    bilingual = dict(schema)
+    bilingual["anyOf"] = [
+        {"required": [lang], "properties": {lang: rule}} for lang, rule in languages.items()
+    ]
+    schema.clear()
+    schema["anyOf"] = [{"type": "string", "minLength": 1}, bilingual]
+
+
+def _dependency_schema(schema: dict[str, Any]) -> None:
+    """A dependency is a predecessor's key (finish-to-start, no lag) or ``{key, type, lag}``."""
+    full = dict(schema)
+    schema.clear()
+    schema["anyOf"] = [{"type": "string", "pattern": KEY_PATTERN}, full]
 
 
 class Text(_Strict):
     """A user-facing text in English and/or Simplified Chinese; a plain string means English."""
+
+    model_config = ConfigDict(json_schema_extra=_text_schema)
 
     en: str | None = None
     zh: str | None = None
@@ -77,7 +103,7 @@ class Text(_Strict):
     @model_validator(mode="after")
     def _not_empty(self) -> Text:
         if not (self.en or self.zh):
-            raise ValueError("give the text in English (en) or Chinese (zh)")
+            raise PydanticCustomError("text_empty", "give the text in English (en) or Chinese (zh)")
         return self
 
     def get(self, lang: str) -> str:
@@ -89,6 +115,8 @@ class Text(_Strict):
 
 class Dependency(_Strict):
     """A link from a predecessor (``key``) to the item that lists it in ``depends_on``."""
+
+    model_config = ConfigDict(json_schema_extra=_dependency_schema)
 
     key: Key
     type: DependencyType = "FS"
@@ -178,7 +206,12 @@ class Metric(_Strict):
     unit: str
     direction: Literal["higher", "lower"]
     baseline: float | None = None
-    targets: dict[int, float] = Field(default_factory=dict, description="phase ordinal → target")
+    targets: dict[int, float] = Field(
+        default_factory=dict,
+        description="phase ordinal → target",
+        # YAML keys are numbers; JSON (what an editor checks) spells every key as a string
+        json_schema_extra={"propertyNames": {"pattern": r"^-?[0-9]+$"}},
+    )
     owner_role: str | None = None
     data_source: str | None = None
     description: Text | None = None
@@ -201,12 +234,16 @@ class RiskScale(_Strict):
         expected = 1
         for band in self.bands:
             if band.min_score != expected or band.max_score < band.min_score:
-                raise ValueError(
-                    f'band "{band.name}" should start at score {expected} and end at or after it'
+                raise PydanticCustomError(
+                    "band_start",
+                    'band "{band}" should start at score {score} and end at or after it',
+                    {"band": band.name, "score": expected},
                 )
             expected = band.max_score + 1
         if expected != 26:
-            raise ValueError("bands must cover the scores 1 to 25 without gaps or overlaps")
+            raise PydanticCustomError(
+                "bands_cover", "bands must cover the scores 1 to 25 without gaps or overlaps"
+            )
         return self
 
 
@@ -232,7 +269,12 @@ class MaturityLevel(_Strict):
 
 
 class MaturityModel(_Strict):
-    scale: dict[int, Text]
+    scale: dict[int, Text] = Field(
+        json_schema_extra={
+            "propertyNames": {"pattern": "^[0-5]$"},
+            "required": ["0", "1", "2", "3", "4", "5"],
+        }
+    )
     levels: list[MaturityLevel] = Field(min_length=1)
     level_weights: dict[Literal["senior", "middle", "front_line"], float] = Field(
         default_factory=lambda: {"senior": 1.0, "middle": 1.0, "front_line": 1.0}
@@ -243,14 +285,16 @@ class MaturityModel(_Strict):
     @classmethod
     def _scale_is_zero_to_five(cls, value: dict[int, Text]) -> dict[int, Text]:
         if sorted(value) != [0, 1, 2, 3, 4, 5]:
-            raise ValueError("the scale must label each score 0 to 5")
+            raise PydanticCustomError("scale_0_to_5", "the scale must label each score 0 to 5")
         return value
 
     @model_validator(mode="after")
     def _levels_ascend(self) -> MaturityModel:
         scores = [level.min_score for level in self.levels]
         if scores != sorted(scores) or len(set(scores)) != len(scores):
-            raise ValueError("levels must be listed with strictly ascending min_score")
+            raise PydanticCustomError(
+                "levels_ascending", "levels must be listed with strictly ascending min_score"
+            )
         return self
 
 
@@ -264,7 +308,7 @@ class Playbook(_Strict):
     """A rollout method: stages with work, gates, risks, metrics and a maturity model."""
 
     id: Key
-    version: str = Field(pattern=r"^\d+(\.\d+){0,2}$")
+    version: str = Field(pattern=_VERSION_PATTERN)
     title: Text
     description: Text | None = None
     author: str | None = None
@@ -300,12 +344,24 @@ def playbook_json_schema() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class PlaybookIssue:
-    """One problem in a playbook file: where (line, path) and what."""
+    """One problem in a playbook file: where (line, path) and what.
+
+    ``code`` and ``params`` say what in data (see :data:`ISSUE_CODES`): the interface words
+    them in the reader's language (``planner.playbook_text``); ``message`` is the same in
+    English, for the command line and logs.
+    """
 
     source: str
     line: int | None
     path: str
     message: str
+    code: str = "problem"
+    params: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def values(self) -> dict[str, object]:
+        """``params`` as a mapping."""
+        return dict(self.params)
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
@@ -316,6 +372,11 @@ class PlaybookError(ValidationError):
     """A playbook that does not load; ``issues`` lists every problem found."""
 
     def __init__(self, issues: list[PlaybookIssue]) -> None:
+        # each problem once (an alias used 72 times is one problem, not 72)
+        unique: dict[tuple[object, ...], PlaybookIssue] = {}
+        for issue in issues:
+            unique.setdefault((issue.line, issue.path, issue.code, issue.message), issue)
+        issues = list(unique.values())
         self.issues = issues
         super().__init__(
             f"{len(issues)} problem(s) in playbook",
@@ -361,6 +422,159 @@ def _line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:
     return None if line is None else line + 1
 
 
+# --------------------------------------------------------------------------- problems in data
+# Every problem is a code and its parameters; ISSUE_CODES holds each one in English (for the
+# command line and logs); planner.playbook_text words them in the reader's language.
+
+ISSUE_CODES: dict[str, str] = {
+    "file_too_large": "the file is larger than {limit} bytes",
+    "file_empty": "the file is empty",
+    "file_unreadable": "the file cannot be read ({detail})",
+    "not_utf8": "the file is not UTF-8 text (byte {offset} is not)",
+    "yaml_syntax": "the YAML cannot be read: {detail}",
+    "control_character": "the control character {char} is not allowed in a playbook",
+    "too_deep": "lists and mappings are nested more than {limit} levels deep",
+    "alias": "aliases are not allowed",
+    "tag": "YAML tag {tag} refused",
+    "unexpected_node": "unexpected YAML node",
+    "not_mapping": "a playbook must be a YAML mapping",
+    "unknown_field": 'unknown field "{name}"',
+    "missing": "required field is missing",
+    "key_pattern": (
+        "expected a key of lower-case letters, digits, - and _ (starting with a letter or "
+        "digit, at most 64 characters), got {value}"
+    ),
+    "version_pattern": "expected a version like 1.0 or 1.2.3, got {value}",
+    "pattern": "does not have the expected form, got {value}",
+    "expected_integer": "expected a whole number, got {value}",
+    "expected_number": "expected a number, got {value}",
+    "expected_text": "expected text, got {value}",
+    "expected_boolean": "expected true or false, got {value}",
+    "expected_list": "expected a list, got {value}",
+    "expected_mapping": "expected a mapping of fields, got {value}",
+    "too_small": "must be at least {limit}, got {value}",
+    "too_big": "must be at most {limit}, got {value}",
+    "too_few": "needs at least {limit} entries",
+    "too_many": "may have at most {limit} entries",
+    "choice": "expected one of {choices}, got {value}",
+    "gate_kind": "expected a gate criterion kind ({choices}), got {value}",
+    "text_empty": "give the text in English (en) or Chinese (zh)",
+    "band_start": 'band "{band}" should start at score {score} and end at or after it',
+    "bands_cover": "bands must cover the scores 1 to 25 without gaps or overlaps",
+    "scale_0_to_5": "the scale must label each score 0 to 5",
+    "levels_ascending": "levels must be listed with strictly ascending min_score",
+    "invalid": "{detail}",
+    "duplicate_item_key": 'duplicate work item key "{key}" (first at {first})',
+    "duplicate_phase_ordinal": "duplicate phase ordinal {ordinal}",
+    "duplicate_phase_key": 'duplicate phase key "{key}"',
+    "phase_order": "phases must be listed in ascending ordinal order",
+    "self_dependency": '"{key}" cannot depend on itself',
+    "unknown_task": 'unknown task key "{key}"',
+    "listed_twice": '"{key}" is listed twice',
+    "cycle": "dependency cycle: {cycle}",
+    "duplicate_metric_key": 'duplicate metric key "{key}"',
+    "duplicate_risk_key": 'duplicate risk key "{key}"',
+    "target_no_phase": "no phase with ordinal {ordinal}",
+    "unknown_metric": 'unknown metric key "{key}"',
+    "unknown_milestone": 'unknown milestone key "{key}"',
+    "unknown_band": 'unknown risk band "{band}" (one of {bands})',
+    "duplicate_indicator_key": 'duplicate indicator key "{key}"',
+}
+
+
+def english(code: str, params: dict[str, object] | tuple[tuple[str, object], ...]) -> str:
+    """A problem in English.
+
+    Examples:
+        >>> english("unknown_task", {"key": "pilot"})
+        'unknown task key "pilot"'
+    """
+    values = dict(params)
+    try:
+        return ISSUE_CODES[code].format(**values)
+    except (KeyError, IndexError):
+        return str(values.get("detail") or code)
+
+
+def issue(source: str, line: int | None, path: str, code: str, **params: object) -> PlaybookIssue:
+    """A coded problem with its English words."""
+    return PlaybookIssue(source, line, path, english(code, params), code, tuple(params.items()))
+
+
+def shown(value: object) -> str:
+    """A value from the file as a problem quotes it (short, never a whole mapping).
+
+    Examples:
+        >>> shown("5"), shown(True), shown(None), shown({"a": 1}), shown(2.5)
+        ('"5"', 'true', 'nothing', 'a mapping', '2.5')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return '"' + (value if len(value) <= 60 else value[:57] + "…") + '"'
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
+_TYPE_CODES = {
+    "int_type": "expected_integer",
+    "int_parsing": "expected_integer",
+    "int_from_float": "expected_integer",
+    "float_type": "expected_number",
+    "float_parsing": "expected_number",
+    "string_type": "expected_text",
+    "bool_type": "expected_boolean",
+    "bool_parsing": "expected_boolean",
+    "list_type": "expected_list",
+    "dict_type": "expected_mapping",
+    "model_type": "expected_mapping",
+    "model_attributes_type": "expected_mapping",
+}
+_CUSTOM_CODES = {"text_empty", "band_start", "bands_cover", "scale_0_to_5", "levels_ascending"}
+
+
+def _field_problem(error: Any, loc: Loc) -> tuple[str, dict[str, object]]:
+    """A pydantic error as a code and its parameters."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = shown(error.get("input"))
+    if kind == "extra_forbidden":
+        return "unknown_field", {"name": str(loc[-1]) if loc else ""}
+    if kind == "missing":
+        return "missing", {}
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern")
+        code = {KEY_PATTERN: "key_pattern", _VERSION_PATTERN: "version_pattern"}.get(
+            pattern, "pattern"
+        )
+        return code, {"value": value}
+    if kind in _TYPE_CODES:
+        return _TYPE_CODES[kind], {"value": value}
+    if kind in ("greater_than_equal", "greater_than"):
+        return "too_small", {"limit": ctx.get("ge", ctx.get("gt")), "value": value}
+    if kind in ("less_than_equal", "less_than"):
+        return "too_big", {"limit": ctx.get("le", ctx.get("lt")), "value": value}
+    if kind == "too_short":
+        return "too_few", {"limit": ctx.get("min_length")}
+    if kind == "too_long":
+        return "too_many", {"limit": ctx.get("max_length")}
+    if kind in ("literal_error", "enum"):
+        return "choice", {"choices": str(ctx.get("expected", "")), "value": value}
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        tags = ctx.get("expected_tags") or "metric_target, milestones_done, max_risk_band, manual"
+        return "gate_kind", {"choices": str(tags), "value": shown(ctx.get("tag"))}
+    if kind in _CUSTOM_CODES:
+        return kind, dict(ctx)
+    return "invalid", {"detail": str(error.get("msg", kind)).removeprefix("Value error, ")}
+
+
 def _check_nodes(node: Node, source: str, issues: list[PlaybookIssue]) -> None:
     """Refuse YAML features a playbook never needs: custom tags, anchors and aliases."""
     seen: set[int] = set()
@@ -368,26 +582,22 @@ def _check_nodes(node: Node, source: str, issues: list[PlaybookIssue]) -> None:
     while stack:
         current = stack.pop()
         if id(current) in seen:
-            issues.append(
-                PlaybookIssue(source, current.start_mark.line + 1, "", "aliases are not allowed")
-            )
-            continue
+            issues.append(issue(source, current.start_mark.line + 1, "", "alias"))
+            continue  # an alias: its node was checked where it was anchored
         seen.add(id(current))
         if current.tag and not isinstance(current.tag, str):
             tag = getattr(current.tag, "value", None) or str(current.tag)
         else:
             tag = current.tag
         if tag and tag not in _STANDARD_TAGS:
-            issues.append(
-                PlaybookIssue(source, current.start_mark.line + 1, "", f"YAML tag {tag} refused")
-            )
+            issues.append(issue(source, current.start_mark.line + 1, "", "tag", tag=tag))
         if isinstance(current, MappingNode):
             for key_node, value_node in current.value:
                 stack.extend([key_node, value_node])
         elif isinstance(current, SequenceNode):
             stack.extend(current.value)
         elif not isinstance(current, ScalarNode):
-            issues.append(PlaybookIssue(source, None, "", "unexpected YAML node"))
+            issues.append(issue(source, None, "", "unexpected_node"))
 
 
 def _yaml() -> YAML:
@@ -396,17 +606,89 @@ def _yaml() -> YAML:
     return yaml
 
 
-def parse_playbook(text: str, source: str = "<playbook>") -> Playbook:
-    """Parse and validate playbook YAML text; raise :class:`PlaybookError` listing every issue."""
-    if len(text.encode("utf-8")) > MAX_PLAYBOOK_BYTES:
-        raise PlaybookError(
-            [PlaybookIssue(source, None, "", f"file larger than {MAX_PLAYBOOK_BYTES} bytes")]
-        )
+_FLOW_OR_QUOTE = re.compile(r"[\[\]{}\"'#\n]")
+_BLOCK_LINE = re.compile(r"^( *)((?:- +)*)(\S?)")
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where lists and mappings nest deeper than :data:`MAX_DEPTH`, or None.
+
+    A cheap scan before YAML reads the text: the YAML reader takes minutes (and then
+    overflows Python's stack) on thousands of levels. It counts flow brackets outside quotes
+    and comments, and block levels by indentation and ``- `` entries; it may over-count a
+    bracket in a plain scalar, never under-count.
+
+    Examples:
+        >>> _too_deep("a: " + "[" * 40 + "]" * 40), _too_deep("a: [[1], {b: 2}]")
+        (1, None)
+        >>> _too_deep("".join("  " * i + "k:\\n" for i in range(40)))
+        33
+    """
+    flow = 0
+    quote = ""
+    line = 1
+    comment = False
+    for match in _FLOW_OR_QUOTE.finditer(text):
+        char = match.group()
+        if char == "\n":
+            line += 1
+            comment = False
+            continue
+        if comment:
+            continue
+        if quote:
+            if char == quote:
+                quote = ""
+            continue
+        if char == "#":
+            start = match.start()
+            comment = start == 0 or text[start - 1] in " \t\n"
+        elif char in "\"'":
+            before = text[match.start() - 1] if match.start() else " "
+            if flow or before in " \t\n:[{,-":
+                quote = char
+        elif char in "[{":
+            flow += 1
+            if flow > MAX_DEPTH:
+                return line
+        elif char in "]}" and flow:
+            flow -= 1
+    indents: list[int] = []
+    for number, text_line in enumerate(text.split("\n"), start=1):
+        found = _BLOCK_LINE.match(text_line)
+        if found is None or not found[3] or found[3] == "#":
+            continue
+        indent = len(found[1])
+        while indents and indents[-1] >= indent:
+            indents.pop()
+        indents.append(indent)
+        if len(indents) + found[2].count("-") > MAX_DEPTH:
+            return number
+    return None
+
+
+def _reader_issue(source: str, text: str, exc: YAMLError) -> PlaybookIssue:
+    """Any other error of the YAML reader (a control character, say) as a numbered line."""
+    position = getattr(exc, "position", None)
+    line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+    character = getattr(exc, "character", None)
+    if isinstance(character, str) and len(character) == 1:
+        return issue(source, line, "", "control_character", char=f"U+{ord(character):04X}")
+    if isinstance(character, int):
+        return issue(source, line, "", "control_character", char=f"U+{character:04X}")
+    return issue(source, line, "", "yaml_syntax", detail=str(exc).splitlines()[0])
+
+
+def _read_yaml(text: str, source: str) -> CommentedMap:
+    """The YAML document, refused (PlaybookError) when it is not a plain mapping."""
+    deep = _too_deep(text)
+    if deep is not None:
+        raise PlaybookError([issue(source, deep, "", "too_deep", limit=MAX_DEPTH)])
     issues: list[PlaybookIssue] = []
     try:
         node = _yaml().compose(io.StringIO(text))
         if node is None:
-            raise PlaybookError([PlaybookIssue(source, None, "", "the file is empty")])
+            raise PlaybookError([issue(source, None, "", "file_empty")])
         _check_nodes(node, source, issues)
         if issues:
             raise PlaybookError(issues)
@@ -414,24 +696,34 @@ def parse_playbook(text: str, source: str = "<playbook>") -> Playbook:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise PlaybookError([PlaybookIssue(source, line, "", message)]) from None
+        detail = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise PlaybookError([issue(source, line, "", "yaml_syntax", detail=detail)]) from None
+    except YAMLError as exc:
+        raise PlaybookError([_reader_issue(source, text, exc)]) from None
+    except RecursionError:
+        raise PlaybookError([issue(source, None, "", "too_deep", limit=MAX_DEPTH)]) from None
     if not isinstance(data, CommentedMap):
-        raise PlaybookError([PlaybookIssue(source, 1, "", "a playbook must be a YAML mapping")])
+        raise PlaybookError([issue(source, 1, "", "not_mapping")])
+    return data
+
+
+def parse_playbook(text: str, source: str = "<playbook>") -> Playbook:
+    """Parse and validate playbook YAML text; raise :class:`PlaybookError` listing every
+    problem at once: the fields' and, on what parsed, the document's cross-references."""
+    if len(text.encode("utf-8")) > MAX_PLAYBOOK_BYTES:
+        raise PlaybookError([issue(source, None, "", "file_too_large", limit=MAX_PLAYBOOK_BYTES)])
+    data = _read_yaml(text, source)
+    issues: list[PlaybookIssue] = []
     try:
         playbook = Playbook.model_validate(data)
     except PydanticValidationError as exc:
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if not _is_union_tag(p))
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "extra_forbidden":
-                message = f'unknown field "{loc[-1]}"'
-            elif error["type"] == "missing":
-                message = "required field is missing"
-            issues.append(PlaybookIssue(source, _line_of(data, loc), format_path(loc), message))
-        raise PlaybookError(sorted(issues, key=lambda i: i.line or 0)) from None
-    for loc, message in cross_check(playbook):
-        issues.append(PlaybookIssue(source, _line_of(data, loc), format_path(loc), message))
+            code, params = _field_problem(error, loc)
+            issues.append(issue(source, _line_of(data, loc), format_path(loc), code, **params))
+        playbook = _partial(data)
+    for loc, code, params in _cross_problems(playbook):
+        issues.append(issue(source, _line_of(data, loc), format_path(loc), code, **params))
     if issues:
         raise PlaybookError(sorted(issues, key=lambda i: i.line or 0))
     return playbook
@@ -453,64 +745,165 @@ def load_playbook(path: str | Path) -> Playbook:
     try:
         if file.stat().st_size > MAX_PLAYBOOK_BYTES:
             raise PlaybookError(
-                [PlaybookIssue(file.name, None, "", f"file larger than {MAX_PLAYBOOK_BYTES} bytes")]
+                [issue(file.name, None, "", "file_too_large", limit=MAX_PLAYBOOK_BYTES)]
             )
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlaybookError([PlaybookIssue(file.name, None, "", str(exc))]) from None
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PlaybookError([issue(file.name, None, "", "not_utf8", offset=exc.start)]) from None
+    except OSError as exc:
+        detail = exc.strerror or type(exc).__name__
+        raise PlaybookError(
+            [issue(file.name, None, "", "file_unreadable", detail=detail)]
+        ) from None
     return parse_playbook(text, source=file.name)
 
 
 Loc = tuple[int | str, ...]
 
 
+# --------------------------------------------------------------------------- what parsed
+# When fields are wrong, the document's rules still run on every part that parsed: a part
+# that did not parse is None (skipped), or a stub holding its key when the key is sound, so
+# that a reference to it is not reported as unknown on top of the part's own problem.
+
+
+def _valid(model: type[BaseModel], raw: Any) -> Any:
+    try:
+        return model.model_validate(raw)
+    except PydanticValidationError:
+        return None
+
+
+def _raw_key(raw: Any, name: str = "key") -> str | None:
+    value = raw.get(name) if isinstance(raw, dict) else None
+    return value if isinstance(value, str) and re.match(KEY_PATTERN, value) else None
+
+
+def _items(model: type[_WorkItem], raw: Any) -> list[Any]:
+    if not isinstance(raw, list):
+        return []
+    out: list[Any] = []
+    for entry in raw:
+        item = _valid(model, entry)
+        if item is None and _raw_key(entry) is not None:
+            item = model.model_construct(key=_raw_key(entry), depends_on=[])
+        out.append(item)
+    return out
+
+
+def _keyed(model: type[BaseModel], raw: Any) -> list[Any]:
+    if not isinstance(raw, list):
+        return []
+    out: list[Any] = []
+    for entry in raw:
+        parsed = _valid(model, entry)
+        if parsed is None and _raw_key(entry) is not None:
+            parsed = model.model_construct(key=_raw_key(entry), targets={})
+        out.append(parsed)
+    return out
+
+
+def _partial_phase(raw: Any) -> Phase | None:
+    if not isinstance(raw, dict):
+        return None
+    phase = _valid(Phase, raw)
+    if phase is not None:
+        return phase  # type: ignore[no-any-return]
+    ordinal = raw.get("ordinal")
+    gate = raw.get("gate")
+    return Phase.model_construct(
+        ordinal=ordinal if isinstance(ordinal, int) and not isinstance(ordinal, bool) else None,
+        key=_raw_key(raw),
+        tasks=_items(Task, raw.get("tasks")),
+        milestones=_items(Milestone, raw.get("milestones")),
+        gate=[_valid(_Gate, {"criterion": c}) for c in gate] if isinstance(gate, list) else [],
+    )
+
+
+class _Gate(_Strict):
+    criterion: GateCriterion
+
+
+def _partial(data: Any) -> Playbook:
+    """The parts of ``data`` that parse, in their places (see above)."""
+    phases = data.get("phases")
+    maturity = data.get("maturity")
+    return Playbook.model_construct(
+        phases=[_partial_phase(p) for p in phases] if isinstance(phases, list) else [],
+        risks=_keyed(Risk, data.get("risks")),
+        metrics=_keyed(Metric, data.get("metrics")),
+        risk_scale=_valid(RiskScale, data.get("risk_scale")) if "risk_scale" in data else None,
+        maturity=_valid(MaturityModel, maturity) if maturity is not None else None,
+    )
+
+
+def _criteria(phase: Phase) -> list[Any]:
+    return [getattr(c, "criterion", c) for c in phase.gate]
+
+
+Problem = tuple[Loc, str, dict[str, object]]
+
+
 def cross_check(playbook: Playbook) -> list[tuple[Loc, str]]:
     """Rules that span the document: unique keys, references, cycles, ordinals, bands."""
-    problems: list[tuple[Loc, str]] = []
+    return [(loc, english(code, params)) for loc, code, params in _cross_problems(playbook)]
+
+
+def _cross_problems(playbook: Playbook) -> list[Problem]:
+    problems: list[Problem] = []
+    phases = [(i, p) for i, p in enumerate(playbook.phases) if p is not None]
     item_locs: dict[str, Loc] = {}
-    for p_index, phase in enumerate(playbook.phases):
+    for p_index, phase in phases:
         for list_name in ("tasks", "milestones"):
             for i_index, item in enumerate(getattr(phase, list_name)):
+                if item is None or item.key is None:
+                    continue
                 loc: Loc = ("phases", p_index, list_name, i_index, "key")
                 if item.key in item_locs:
-                    problems.append(
-                        (
-                            loc,
-                            f'duplicate work item key "{item.key}" (first at '
-                            f"{format_path(item_locs[item.key][:-1])})",
-                        )
-                    )
+                    first = format_path(item_locs[item.key][:-1])
+                    problems.append((loc, "duplicate_item_key", {"key": item.key, "first": first}))
                 else:
                     item_locs[item.key] = loc
 
     ordinals: dict[int, int] = {}
     phase_keys: set[str] = set()
-    for p_index, phase in enumerate(playbook.phases):
-        if phase.ordinal in ordinals:
-            problems.append(
-                (("phases", p_index, "ordinal"), f"duplicate phase ordinal {phase.ordinal}")
-            )
-        ordinals[phase.ordinal] = p_index
-        if phase.key in phase_keys:
-            problems.append((("phases", p_index, "key"), f'duplicate phase key "{phase.key}"'))
-        phase_keys.add(phase.key)
-    if [p.ordinal for p in playbook.phases] != sorted(ordinals):
-        problems.append((("phases",), "phases must be listed in ascending ordinal order"))
+    for p_index, phase in phases:
+        if phase.ordinal is not None:
+            if phase.ordinal in ordinals:
+                problems.append(
+                    (
+                        ("phases", p_index, "ordinal"),
+                        "duplicate_phase_ordinal",
+                        {"ordinal": phase.ordinal},
+                    )
+                )
+            ordinals[phase.ordinal] = p_index
+        if phase.key is not None:
+            if phase.key in phase_keys:
+                problems.append(
+                    (("phases", p_index, "key"), "duplicate_phase_key", {"key": phase.key})
+                )
+            phase_keys.add(phase.key)
+    listed = [p.ordinal for _i, p in phases if p.ordinal is not None]
+    if listed != sorted(ordinals):
+        problems.append((("phases",), "phase_order", {}))
 
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(item_locs)
-    for p_index, phase in enumerate(playbook.phases):
+    for p_index, phase in phases:
         for list_name in ("tasks", "milestones"):
             for i_index, item in enumerate(getattr(phase, list_name)):
+                if item is None or item.key is None:
+                    continue
                 seen_preds: set[str] = set()
                 for d_index, dep in enumerate(item.depends_on):
                     loc = ("phases", p_index, list_name, i_index, "depends_on", d_index)
                     if dep.key == item.key:
-                        problems.append((loc, f'"{item.key}" cannot depend on itself'))
+                        problems.append((loc, "self_dependency", {"key": item.key}))
                     elif dep.key not in item_locs:
-                        problems.append((loc, f'unknown task key "{dep.key}"'))
+                        problems.append((loc, "unknown_task", {"key": dep.key}))
                     elif dep.key in seen_preds:
-                        problems.append((loc, f'"{dep.key}" is listed twice'))
+                        problems.append((loc, "listed_twice", {"key": dep.key}))
                     else:
                         graph.add_edge(dep.key, item.key)
                     seen_preds.add(dep.key)
@@ -518,40 +911,42 @@ def cross_check(playbook: Playbook) -> list[tuple[Loc, str]]:
         cycle = [u for u, _ in nx.find_cycle(graph)]
         first = item_locs[cycle[0]][:-1]
         problems.append(
-            ((*first, "depends_on"), "dependency cycle: " + " → ".join([*cycle, cycle[0]]))
+            ((*first, "depends_on"), "cycle", {"cycle": " → ".join([*cycle, cycle[0]])})
         )
 
-    band_names = {b.name for b in (playbook.risk_scale.bands if playbook.risk_scale else [])} or {
-        "low",
-        "medium",
-        "high",
-        "critical",
-    }
-    metric_keys = _unique_keys(playbook.metrics, "metrics", "metric", problems)
-    _unique_keys(playbook.risks, "risks", "risk", problems)
+    bands = playbook.risk_scale.bands if playbook.risk_scale else []
+    band_names = {b.name for b in bands} or {"low", "medium", "high", "critical"}
+    metric_keys = _unique_keys(playbook.metrics, "metrics", "duplicate_metric_key", problems)
+    _unique_keys(playbook.risks, "risks", "duplicate_risk_key", problems)
     for m_index, metric in enumerate(playbook.metrics):
+        if metric is None:
+            continue
         for ordinal in metric.targets:
             if ordinal not in ordinals:
                 problems.append(
-                    (("metrics", m_index, "targets", ordinal), f"no phase with ordinal {ordinal}")
+                    (
+                        ("metrics", m_index, "targets", ordinal),
+                        "target_no_phase",
+                        {"ordinal": ordinal},
+                    )
                 )
-    for p_index, phase in enumerate(playbook.phases):
-        for c_index, criterion in enumerate(phase.gate):
+    for p_index, phase in phases:
+        for c_index, criterion in enumerate(_criteria(phase)):
             loc = ("phases", p_index, "gate", c_index)
             if isinstance(criterion, MetricTargetCriterion) and criterion.metric not in metric_keys:
-                problems.append(((*loc, "metric"), f'unknown metric key "{criterion.metric}"'))
+                problems.append(((*loc, "metric"), "unknown_metric", {"key": criterion.metric}))
             elif isinstance(criterion, MilestonesDoneCriterion):
                 for k_index, key in enumerate(criterion.milestones):
                     if key not in item_locs:
                         problems.append(
-                            ((*loc, "milestones", k_index), f'unknown milestone key "{key}"')
+                            ((*loc, "milestones", k_index), "unknown_milestone", {"key": key})
                         )
             elif isinstance(criterion, MaxRiskBandCriterion) and criterion.band not in band_names:
                 problems.append(
                     (
                         (*loc, "band"),
-                        f'unknown risk band "{criterion.band}" '
-                        f"(one of {', '.join(sorted(band_names))})",
+                        "unknown_band",
+                        {"band": criterion.band, "bands": ", ".join(sorted(band_names))},
                     )
                 )
     if playbook.maturity:
@@ -562,7 +957,8 @@ def cross_check(playbook: Playbook) -> list[tuple[Loc, str]]:
                     problems.append(
                         (
                             ("maturity", "categories", c_index, "indicators", i_index, "key"),
-                            f'duplicate indicator key "{indicator.key}"',
+                            "duplicate_indicator_key",
+                            {"key": indicator.key},
                         )
                     )
                 seen.add(indicator.key)
@@ -570,12 +966,14 @@ def cross_check(playbook: Playbook) -> list[tuple[Loc, str]]:
 
 
 def _unique_keys(
-    items: list[Risk] | list[Metric], list_name: str, noun: str, problems: list[tuple[Loc, str]]
+    items: list[Risk] | list[Metric], list_name: str, code: str, problems: list[Problem]
 ) -> set[str]:
     keys: set[str] = set()
     for index, item in enumerate(items):
+        if item is None or item.key is None:
+            continue
         if item.key in keys:
-            problems.append(((list_name, index, "key"), f'duplicate {noun} key "{item.key}"'))
+            problems.append(((list_name, index, "key"), code, {"key": item.key}))
         keys.add(item.key)
     return keys
 

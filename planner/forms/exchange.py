@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from planner.forms.choices import choices  # noqa: F401  (also used by the views)
@@ -17,6 +24,24 @@ class ImportIntoPhaseForm(FlaskForm):
     file = FileField(_l("Plan file"), validators=[FileRequired()], description=FILE_HELP)
     phase = SelectField(_l("Add its work items to the phase"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Import into the phase"))
+
+
+class UpdatePlanForm(FlaskForm):
+    file = FileField(
+        _l("Edited plan file"),
+        validators=[FileRequired()],
+        description=_l("A .csv or .xlsx downloaded from this page, edited; at most 10 MB."),
+    )
+    submit = SubmitField(_l("Preview the changes"))
+
+
+class ApplyUpdateForm(FlaskForm):
+    """The confirmation of a previewed update: the stashed file and what the preview showed."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    filename = HiddenField(validators=[Optional(), Length(max=255)])
+    fingerprint = HiddenField(validators=[DataRequired(), Length(max=64)])
+    submit = SubmitField(_l("Apply these changes"))
 
 
 class ImportProgramForm(FlaskForm):

@@ -92,6 +92,11 @@ __all__ = [
     "MAX_XLSX_RATIO",
     "MAX_XLSX_UNCOMPRESSED",
     "format_predecessors",
+    "ALL_COLUMNS",
+    "NAME_EN",
+    "NAME_ZH",
+    "VERSION",
+    "columns_of",
     "header_row",
     "parse_predecessors",
     "read_csv",
@@ -136,9 +141,19 @@ _ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "Actual start": ("actual start", "实际开始时间", "实际开始"),
     "Actual finish": ("actual finish", "实际完成时间", "实际完成"),
 }
+NAME_EN: Final = "Name (English)"
+NAME_ZH: Final = "Name (Chinese)"
+VERSION: Final = "Version"
+EXTRA_COLUMNS: Final = (NAME_EN, NAME_ZH, VERSION)
+"""Columns written after :data:`COLUMNS` when they say something: the name in the language
+the Name column is not in (a file exported in ``lang``), and each row's version."""
+ALL_COLUMNS: Final = (*COLUMNS, *EXTRA_COLUMNS)
+_ALIASES[NAME_EN] = ("name (english)", "name (en)", "english name", "名称（英文）", "英文名称")
+_ALIASES[NAME_ZH] = ("name (chinese)", "name (zh)", "chinese name", "名称（中文）", "中文名称")
+_ALIASES[VERSION] = ("version", "row version", "版本", "行版本")
 HeaderLabels = Mapping[str, str]
 """Canonical column name (one of :data:`COLUMNS`) → the header label a file uses for it."""
-_TEXT_COLUMNS: Final = ("Key", "Name", "Phase", "Workstream", "Owner")
+_TEXT_COLUMNS: Final = ("Key", "Name", "Phase", "Workstream", "Owner", NAME_EN, NAME_ZH)
 _DATE_COLUMNS: Final = ("Start", "Finish", "Constraint date", "Actual start", "Actual finish")
 MAX_ROWS: Final = 10_000
 """Most work items a file may hold."""
@@ -246,7 +261,25 @@ def _phase_labels(phases: Sequence[PhaseData]) -> dict[str, str]:
     return labels
 
 
-def _rows(plan: PlanData) -> list[list[object]]:
+def columns_of(plan: PlanData, lang: str | None = None) -> tuple[str, ...]:
+    """The columns a file of ``plan`` has: :data:`COLUMNS`, then the name in the other
+    language than ``lang`` (none without ``lang``), then Version when items carry one.
+
+    Examples:
+        >>> d = dt.date(2024, 3, 4)
+        >>> plan = PlanData("P", d, items=[ItemData("a", "A", "p", version=3)])
+        >>> columns_of(plan, "zh")[len(COLUMNS):]
+        ('Name (English)', 'Version')
+    """
+    extra: list[str] = []
+    if lang is not None:
+        extra.append(NAME_ZH if lang == "en" else NAME_EN)
+    if any(item.version is not None for item in plan.items):
+        extra.append(VERSION)
+    return (*COLUMNS, *extra)
+
+
+def _rows(plan: PlanData, columns: Sequence[str] = COLUMNS) -> list[list[object]]:
     validate(plan)
     plan = normalised(plan)
     ids = {item.key: n for n, item in enumerate(plan.items, start=1)}
@@ -256,6 +289,11 @@ def _rows(plan: PlanData) -> list[list[object]]:
         incoming.setdefault(link.successor, []).append((ids[link.predecessor], link.type, link.lag))
     rows: list[list[object]] = []
     for item in plan.items:
+        extra = {
+            NAME_EN: neutralise(item.name_en or ""),
+            NAME_ZH: neutralise(item.name_zh or ""),
+            VERSION: item.version,
+        }
         rows.append(
             [
                 ids[item.key],
@@ -274,6 +312,7 @@ def _rows(plan: PlanData) -> list[list[object]]:
                 item.constraint_date,
                 item.actual_start,
                 item.actual_finish,
+                *(extra[name] for name in columns[len(COLUMNS) :]),
             ]
         )
     return rows
@@ -284,7 +323,7 @@ def _fold(label: str) -> str:
     return re.sub(r"\s+", " ", label.strip().lower())
 
 
-def header_row(headers: HeaderLabels | None = None) -> list[str]:
+def header_row(headers: HeaderLabels | None = None, columns: Sequence[str] = COLUMNS) -> list[str]:
     """The header row to write: each column's label from ``headers`` (its canonical name
     where ``headers`` has none). ValueError for a name that is no column, or for two columns
     with the same label (the file could not be read back).
@@ -298,10 +337,10 @@ def header_row(headers: HeaderLabels | None = None) -> list[str]:
         ValueError: two columns would both be headed "Key"
     """
     headers = headers or {}
-    unknown = sorted(set(headers) - set(COLUMNS))
+    unknown = sorted(set(headers) - set(ALL_COLUMNS))
     if unknown:
         raise ValueError(f"not plan columns: {', '.join(unknown)}")
-    labels = [(headers.get(name) or "").strip() or name for name in COLUMNS]
+    labels = [(headers.get(name) or "").strip() or name for name in columns]
     seen: set[str] = set()
     for label in labels:
         if _fold(label) in seen:
@@ -310,9 +349,11 @@ def header_row(headers: HeaderLabels | None = None) -> list[str]:
     return labels
 
 
-def write_csv(plan: PlanData, *, headers: HeaderLabels | None = None) -> bytes:
+def write_csv(
+    plan: PlanData, *, headers: HeaderLabels | None = None, lang: str | None = None
+) -> bytes:
     """The plan as CSV: UTF-8 with a byte-order mark, CRLF line ends, ISO dates; the header
-    row in ``headers``' labels (English without).
+    row in ``headers``' labels (English without); the columns of :func:`columns_of`.
 
     Examples:
         >>> d = dt.date(2024, 3, 4)
@@ -324,8 +365,9 @@ def write_csv(plan: PlanData, *, headers: HeaderLabels | None = None) -> bytes:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header_row(headers))
-    for row in _rows(plan):
+    columns = columns_of(plan, lang)
+    writer.writerow(header_row(headers, columns))
+    for row in _rows(plan, columns):
         writer.writerow(
             ["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row]
         )
@@ -333,10 +375,15 @@ def write_csv(plan: PlanData, *, headers: HeaderLabels | None = None) -> bytes:
 
 
 def write_xlsx(
-    plan: PlanData, *, headers: HeaderLabels | None = None, sheet_title: str = "Plan"
+    plan: PlanData,
+    *,
+    headers: HeaderLabels | None = None,
+    sheet_title: str = "Plan",
+    lang: str | None = None,
 ) -> bytes:
     """The plan as an Excel workbook: one sheet, user text in text cells, real date cells;
-    the header row in ``headers``' labels (English without)."""
+    the header row in ``headers``' labels (English without); the columns of
+    :func:`columns_of`."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -345,12 +392,13 @@ def write_xlsx(
     assert sheet is not None
     # a sheet name may not hold []:*?/\\ and has at most 31 characters
     sheet.title = re.sub(r"[\[\]:*?/\\]", " ", sheet_title).strip()[:31] or "Plan"
-    sheet.append(header_row(headers))
+    columns = columns_of(plan, lang)
+    sheet.append(header_row(headers, columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    text_columns = {COLUMNS.index(name) for name in (*_TEXT_COLUMNS, "Predecessors", "Type")}
-    text_columns.add(COLUMNS.index("Constraint"))
-    for r, row in enumerate(_rows(plan), start=2):
+    text = (*_TEXT_COLUMNS, "Predecessors", "Type", "Constraint")
+    text_columns = {i for i, name in enumerate(columns) if name in text}
+    for r, row in enumerate(_rows(plan, columns), start=2):
         for c, value in enumerate(row):
             cell = sheet.cell(row=r, column=c + 1)
             if value is None or value == "":
@@ -361,8 +409,9 @@ def write_xlsx(
                 cell.number_format = "@"
             elif isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-    widths = {"ID": 6, "Key": 18, "Name": 40, "Phase": 22, "Predecessors": 18}
-    for c, name in enumerate(COLUMNS):
+    widths = {"ID": 6, "Key": 18, "Name": 40, "Phase": 22, "Predecessors": 18, NAME_EN: 40}
+    widths[NAME_ZH] = 40
+    for c, name in enumerate(columns):
         letter = sheet.cell(row=1, column=c + 1).column_letter
         sheet.column_dimensions[letter].width = widths.get(name, 14)
     sheet.freeze_panes = "A2"
@@ -499,6 +548,9 @@ class _Row:
     owner: str | None = None
     predecessors: list[tuple[int, LinkType, int]] = field(default_factory=list)
     constraint: ConstraintType | None = None
+    name_en: str | None = None
+    name_zh: str | None = None
+    version: int | None = None
     dates: dict[str, dt.date | None] = field(default_factory=dict)
     broken: bool = False
 
@@ -642,6 +694,9 @@ class _Table:
         row.phase = self._text(row, "Phase")
         row.workstream = self._text(row, "Workstream")
         row.owner = self._text(row, "Owner")
+        row.name_en = self._text(row, NAME_EN)
+        row.name_zh = self._text(row, NAME_ZH)
+        row.version = self._whole(row, VERSION, 1)
         kind = self._text(row, "Type")
         if kind is not None:
             row.kind = _KINDS.get(kind.lower())
@@ -713,12 +768,17 @@ class _Table:
                 explicit[key] = row
         return by_id
 
-    def phases(self, base: PlanData | None, name: str) -> tuple[list[PhaseData], dict[int, str]]:
-        """The phases and each row's phase key (rows whose phase is unknown get an error)."""
+    def phases(
+        self, base: PlanData | None, name: str, aliases: Mapping[str, str] | None = None
+    ) -> tuple[list[PhaseData], dict[int, str]]:
+        """The phases and each row's phase key (rows whose phase is unknown get an error);
+        ``aliases`` are more labels of the base's phases (label → key)."""
         row_phase: dict[int, str] = {}
         known = list(base.phases) if base is not None else []
         if known:
-            exact = {label: key for key, label in _phase_labels(known).items()}
+            keys = {p.key for p in known}
+            exact = {label: key for label, key in (aliases or {}).items() if key in keys}
+            exact.update({label: key for key, label in _phase_labels(known).items()})
             folded: dict[str, str] = {}
             for phase in known:  # then names and keys, whatever their case
                 folded.setdefault(phase.name.lower(), phase.key)
@@ -825,6 +885,8 @@ def _plan(
     cells: Iterator[tuple[int, list[Cell]]],
     base: PlanData | None,
     headers: Iterable[HeaderLabels] = (),
+    lang: str | None = None,
+    phase_names: Mapping[str, str] | None = None,
 ) -> PlanData:
     table = _Table(cells, tuple(headers))
     if table.errors:
@@ -832,7 +894,12 @@ def _plan(
     table.parse()
     by_id = table.identify()
     name = base.name if base is not None else "Imported plan"
-    phases, row_phase = table.phases(base, name)
+    phases, row_phase = table.phases(base, name, phase_names)
+    # the Name column is in the language the other name column is not in (else in ``lang``)
+    if NAME_ZH in table.header and NAME_EN not in table.header:
+        lang = "en"
+    elif NAME_EN in table.header and NAME_ZH not in table.header:
+        lang = "zh"
     links = table.links(by_id)
     start = base.start if base is not None else table.earliest()
     if start is None:
@@ -848,7 +915,7 @@ def _plan(
         raise import_error(sorted(table.errors, key=table.order))
     assert start is not None
     sound = [row for row in table.rows if not row.broken]
-    items = [_item(row, row_phase[row.number]) for row in sound]
+    items = [_item(row, row_phase[row.number], lang) for row in sound]
     keys = {item.key for item in items}
     kept = [
         (row, link) for row, link in links if link.predecessor in keys and link.successor in keys
@@ -874,7 +941,7 @@ def _plan(
     return normalised(plan)
 
 
-def _item(row: _Row, phase_key: str) -> ItemData:
+def _item(row: _Row, phase_key: str, lang: str | None = None) -> ItemData:
     assert row.key is not None and row.name is not None and row.duration is not None
     constraint_date = row.dates.get("Constraint date")
     return ItemData(
@@ -892,14 +959,24 @@ def _item(row: _Row, phase_key: str) -> ItemData:
         constraint_date=constraint_date,
         early_start=row.dates.get("Start"),
         early_finish=row.dates.get("Finish"),
+        name_en=row.name if lang == "en" else row.name_en,
+        name_zh=row.name if lang == "zh" else row.name_zh,
+        version=row.version,
     )
 
 
 def read_csv(
-    data: bytes, *, base: PlanData | None = None, headers: Iterable[HeaderLabels] = ()
+    data: bytes,
+    *,
+    base: PlanData | None = None,
+    headers: Iterable[HeaderLabels] = (),
+    lang: str | None = None,
+    phase_names: Mapping[str, str] | None = None,
 ) -> PlanData:
     """Read a CSV plan (UTF-8 with or without BOM, or GB18030; comma, semicolon or tab);
-    ``headers``' labels are accepted besides the built-in ones.
+    ``headers``' labels are accepted besides the built-in ones. The Name column is in the
+    language the file's other name column is not in, else in ``lang`` (None: unknown);
+    ``phase_names`` are more labels of ``base``'s phases (e.g. in the other language).
 
     Examples:
         >>> text = "ID,Name,Duration (days),Predecessors\\r\\n1,设计,5,\\r\\n2,上线,0,1FS+2d\\r\\n"
@@ -909,12 +986,18 @@ def read_csv(
         ([('item-1', '设计', 'task'), ('item-2', '上线', 'milestone')], \
 (LinkData(predecessor='item-1', successor='item-2', type='FS', lag=2),))
     """
-    return _plan(_csv_cells(data), base, headers)
+    return _plan(_csv_cells(data), base, headers, lang, phase_names)
 
 
 def read_xlsx(
-    data: bytes, *, base: PlanData | None = None, headers: Iterable[HeaderLabels] = ()
+    data: bytes,
+    *,
+    base: PlanData | None = None,
+    headers: Iterable[HeaderLabels] = (),
+    lang: str | None = None,
+    phase_names: Mapping[str, str] | None = None,
 ) -> PlanData:
     """Read the first sheet of an .xlsx plan (checked for zip bombs first; values, not
-    formulas); ``headers``' labels are accepted besides the built-in ones."""
-    return _plan(_xlsx_cells(data), base, headers)
+    formulas); ``headers``' labels are accepted besides the built-in ones; the other
+    arguments as for :func:`read_csv`."""
+    return _plan(_xlsx_cells(data), base, headers, lang, phase_names)

@@ -154,7 +154,10 @@ class ItemData:
     """A work item: a task (duration ≥ 1 working day) or a milestone (duration 0).
 
     ``early_start``/``early_finish`` are the scheduler's dates (informative);
-    ``baseline_start``/``baseline_finish`` are the dates of baseline 0.
+    ``baseline_start``/``baseline_finish`` are the dates of baseline 0. ``name`` is the name
+    a file shows (in its language); ``name_en`` and ``name_zh`` are the name in each language
+    where it is known (None: not in the file). ``version`` is the row version the item had
+    when it was exported (a stale file is detected by it on re-import).
     """
 
     key: str
@@ -173,9 +176,16 @@ class ItemData:
     early_finish: dt.date | None = None
     baseline_start: dt.date | None = None
     baseline_finish: dt.date | None = None
+    name_en: str | None = None
+    name_zh: str | None = None
+    version: int | None = None
 
     def __post_init__(self) -> None:
-        _clean(self, ("key", "name", "phase_key", "workstream", "owner"), ("workstream", "owner"))
+        _clean(
+            self,
+            ("key", "name", "phase_key", "workstream", "owner", "name_en", "name_zh"),
+            ("workstream", "owner", "name_en", "name_zh"),
+        )
 
 
 @dataclass(frozen=True)
@@ -350,6 +360,8 @@ def _item_problems(i: int, item: ItemData, phase_keys: set[str]) -> list[Problem
     for name, limit, required in (
         ("key", MAX_KEY, True),
         ("name", MAX_ITEM_NAME, True),
+        ("name_en", MAX_ITEM_NAME, False),
+        ("name_zh", MAX_ITEM_NAME, False),
         ("workstream", MAX_WORKSTREAM, False),
         ("owner", MAX_OWNER, False),
     ):
@@ -368,6 +380,8 @@ def _item_problems(i: int, item: ItemData, phase_keys: set[str]) -> list[Problem
         add("duration", "a task lasts at least 1 working day (make it a milestone instead)")
     elif item.duration > MAX_DURATION:
         add("duration", f"must be at most {MAX_DURATION} working days, got {item.duration}")
+    if item.version is not None and (not _is_int(item.version) or item.version < 1):
+        add("version", f"expected a whole number ≥ 1, got {item.version!r}")
     pc = item.percent_complete
     if not _is_int(pc) or not 0 <= pc <= 100:
         add("percent_complete", f"expected a whole number from 0 to 100, got {pc!r}")

@@ -24,8 +24,13 @@ problem with the task (MSPDI) or row and column (CSV, .xlsx) at fault.
   program (the program keeps its calendar; the file's phases and baseline are not used).
   Keys the program already uses get ``-2``, ``-3`` … so nothing is overwritten.
 
-Both flush and reschedule but never commit: the caller commits on success and rolls back on
-any error, so a refused file writes nothing. Keys that the plan editor would refuse (it
+* :func:`read_update`, :func:`preview_update` and :func:`apply_update` take back a CSV or
+  .xlsx exported from the program and edited: items are updated by key after a preview
+  (every change, new and missing keys, stale rows as conflicts, what moves in the schedule).
+
+The imports and the update flush and reschedule (the preview writes nothing) but never
+commit: the caller commits on success and rolls back on any error, so a refused file writes
+nothing. Keys that the plan editor would refuse (it
 accepts letters, digits, ``.``, ``_`` and ``-``) are made acceptable the same way.
 """
 
@@ -40,10 +45,11 @@ from typing import Final, Literal
 from sqlalchemy import func, select
 
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
-from planner.domain.errors import ImportFormatError, ValidationError
+from planner.domain.errors import ConflictError, ImportFormatError, ValidationError
 from planner.domain.playbook import Playbook, Text
 from planner.extensions import db
 from planner.interop import mspdi, plan_table
+from planner.interop.plan_changes import PlanChanges, merged, plan_changes
 from planner.interop.plandata import (
     CalendarData,
     ItemData,
@@ -51,6 +57,7 @@ from planner.interop.plandata import (
     PhaseData,
     PlanData,
     import_error,
+    problems,
 )
 from planner.models import (
     CalendarException,
@@ -63,9 +70,16 @@ from planner.models import (
     WorkItem,
 )
 from planner.models.baseline import Baseline, BaselineItem
-from planner.services.plan import record_baseline
+from planner.services.plan import MoveView, describe_moves, record_baseline
 from planner.services.programs import metric_from_playbook, risk_from_playbook
-from planner.services.scheduling import Outcome, program_calendar, reschedule
+from planner.services.scheduling import (
+    Move,
+    Network,
+    Outcome,
+    compute,
+    program_calendar,
+    reschedule,
+)
 
 Format = Literal["mspdi", "csv", "xlsx"]
 FORMATS: Final[tuple[Format, ...]] = ("mspdi", "csv", "xlsx")
@@ -99,8 +113,19 @@ def latest_baseline(program: Program) -> Baseline | None:
     )
 
 
-def plan_data(program: Program) -> PlanData:
-    """The program's plan as plain data, with its latest baseline as baseline 0."""
+def _named(name: str | None, name_zh: str | None, fallback: str, lang: str | None) -> str:
+    if lang == "zh":
+        return _text(name_zh, name or fallback)
+    return _text(name, name_zh or fallback)
+
+
+def plan_data(program: Program, lang: str | None = None) -> PlanData:
+    """The program's plan as plain data, with its latest baseline as baseline 0.
+
+    With ``lang`` (``en`` or ``zh``), names are in that language (the other one where a
+    name has no translation) and every item carries its name in each language and its row
+    version: what a CSV or .xlsx for round-trip editing holds. Without, names are English
+    and items carry neither (what an MS Project file holds)."""
     phases = list(
         db.session.scalars(
             select(Phase).where(Phase.program_id == program.id).order_by(Phase.ordinal)
@@ -136,14 +161,18 @@ def plan_data(program: Program) -> PlanData:
         calendar=CalendarData.from_work_calendar(program_calendar(program)),
         phases=[
             PhaseData(
-                p.key, _text(p.name, p.name_zh or p.key), p.ordinal, p.window_start, p.window_end
+                p.key,
+                _named(p.name, p.name_zh, p.key, lang),
+                p.ordinal,
+                p.window_start,
+                p.window_end,
             )
             for p in phases
         ],
         items=[
             ItemData(
                 key=i.key,
-                name=_text(i.name, i.name_zh or i.key),
+                name=_named(i.name, i.name_zh, i.key, lang),
                 phase_key=phase_key[i.phase_id],
                 kind="milestone" if i.kind == "milestone" else "task",
                 duration=i.duration_days,
@@ -158,6 +187,9 @@ def plan_data(program: Program) -> PlanData:
                 early_finish=i.early_finish,
                 baseline_start=dates[i.key][0] if i.key in dates else None,
                 baseline_finish=dates[i.key][1] if i.key in dates else None,
+                name_en=(i.name or None) if lang else None,
+                name_zh=(i.name_zh or None) if lang else None,
+                version=i.version if lang else None,
             )
             for i in items
         ],
@@ -175,17 +207,20 @@ def export_plan(
     *,
     headers: plan_table.HeaderLabels | None = None,
     sheet_title: str = "Plan",
+    lang: str = "en",
 ) -> bytes:
     """The program's plan as an MS Project XML, CSV or .xlsx file; a table's header row in
     ``headers``' labels and an .xlsx sheet named ``sheet_title`` (MS Project XML has neither).
+    A table's names are in ``lang``, with the other language's in a column of its own, and
+    each row's version (so that the edited file can update the plan: :func:`read_update`).
     """
-    plan = plan_data(program)
     if fmt == "mspdi":
-        return mspdi.write(plan)
+        return mspdi.write(plan_data(program))
+    plan = plan_data(program, lang)
     if fmt == "csv":
-        return plan_table.write_csv(plan, headers=headers)
+        return plan_table.write_csv(plan, headers=headers, lang=lang)
     if fmt == "xlsx":
-        return plan_table.write_xlsx(plan, headers=headers, sheet_title=sheet_title)
+        return plan_table.write_xlsx(plan, headers=headers, sheet_title=sheet_title, lang=lang)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -223,6 +258,7 @@ def read_plan_file(
     *,
     start: date | None = None,
     headers: Iterable[plan_table.HeaderLabels] = (),
+    lang: str | None = None,
 ) -> PlanFile:
     """Read an uploaded plan file; ImportFormatError (nothing read) when it is not sound.
 
@@ -245,7 +281,7 @@ def read_plan_file(
         return PlanFile(result.plan, fmt, result.notes)
     base = PlanData("Imported plan", start) if start is not None else None
     reader = plan_table.read_csv if fmt == "csv" else plan_table.read_xlsx
-    return PlanFile(reader(data, base=base, headers=headers), fmt)
+    return PlanFile(reader(data, base=base, headers=headers, lang=lang), fmt)
 
 
 # --------------------------------------------------------------------------- keys
@@ -322,7 +358,8 @@ def _work_item(program: Program, item: ItemData, position: int) -> WorkItem:
         program_id=program.id,
         key=item.key,
         kind=item.kind,
-        name=item.name,
+        name=item.name_en or item.name,
+        name_zh=item.name_zh,
         workstream=item.workstream,
         duration_days=0 if item.kind == "milestone" else item.duration,
         owner=item.owner,
@@ -458,12 +495,15 @@ def import_new_program(
     for day in sorted(calendar.extra_workdays):
         program.calendar_exceptions.append(CalendarException(day=day, working=True, name=""))
     phases: dict[str, Phase] = {}
+    # a table exported in Chinese names its phases in Chinese (and its items in both languages)
+    chinese = any(i.name_zh is not None and i.name == i.name_zh for i in plan.items)
     for data in plan.phases:
         phase = Phase(
             ordinal=data.ordinal,
             key=data.key,
             kind="diagnosis" if data.ordinal == 0 else "phase",
             name=data.name,
+            name_zh=data.name if chinese else None,
             goal="",
             result="",
             length_days=(data.end - data.start).days + 1,
@@ -525,8 +565,267 @@ def import_into_phase(
     )
 
 
+# --------------------------------------------------------------------------- update from a file
+# A CSV or .xlsx exported from the program, edited and imported again updates the items by key
+# (planner.interop.plan_changes says what changes). The lead first sees a preview: every change,
+# the new and the missing keys, the stale rows, and what the schedule would move; applying
+# repeats the comparison and refuses when it no longer gives what the preview showed.
+
+UPDATE_FORMATS: Final[tuple[Format, ...]] = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class UpdatePreview:
+    """What a file would do to a program: the changes, and the items whose computed dates
+    would move (biggest shift first, new items last)."""
+
+    changes: PlanChanges
+    moves: list[MoveView]
+    names: dict[str, str]  # item key → name in the reader's language (program's, else file's)
+
+    @property
+    def fingerprint(self) -> str:
+        return self.changes.fingerprint()
+
+
+class StalePreviewError(ConflictError):
+    """The plan or the file changed between the preview and the confirmation."""
+
+
+def phase_labels(program: Program) -> dict[str, str]:
+    """Every label a file may give a phase of ``program`` (English and Chinese names, key)."""
+    labels: dict[str, str] = {}
+    for phase in program.phases:
+        for label in (phase.name, phase.name_zh, phase.key):
+            if label and label.strip():
+                labels.setdefault(label.strip(), phase.key)
+    return labels
+
+
+def read_update(
+    program: Program,
+    filename: str,
+    data: bytes,
+    *,
+    headers: Iterable[plan_table.HeaderLabels] = (),
+    lang: str = "en",
+) -> tuple[PlanData, PlanData]:
+    """The program's plan (names in ``lang``, with row versions) and the file's, read
+    against the program's phases; ImportFormatError when the file is unreadable or not a
+    table (``update.not_a_table``: MS Project files make new programs or add to a phase)."""
+    if not data:
+        raise import_error([("file", "the file is empty")])
+    if len(data) > MAX_FILE_BYTES:
+        raise import_error(
+            [("file", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")]
+        )
+    fmt = detect_format(filename, data)
+    if fmt not in UPDATE_FORMATS:
+        raise import_error([("file", "update.not_a_table")])
+    current = plan_data(program, lang)
+    base = PlanData(current.name, current.start, current.calendar, current.phases)
+    reader = plan_table.read_csv if fmt == "csv" else plan_table.read_xlsx
+    incoming = reader(
+        data, base=base, headers=headers, lang=lang, phase_names=phase_labels(program)
+    )
+    return current, incoming
+
+
+@dataclass
+class _Draft:
+    """An item as the scheduler reads it (the fields of WorkItem that compute() uses)."""
+
+    id: int
+    key: str
+    phase_id: int
+    duration_days: int
+    constraint_type: str | None
+    constraint_date: date | None
+    actual_start: date | None
+    actual_finish: date | None
+    percent_complete: int
+
+
+@dataclass
+class _DraftLink:
+    predecessor_id: int
+    successor_id: int
+    type: str
+    lag_days: int
+
+
+def _what_moves(
+    program: Program, current: PlanData, plan: PlanData, today: date | None
+) -> list[Move]:
+    """The schedule of ``plan`` computed in memory (nothing written), as moves against the
+    program's stored dates."""
+    phase_ids = {p.key: p.id for p in program.phases}
+    ids = dict(
+        db.session.execute(
+            select(WorkItem.key, WorkItem.id).where(WorkItem.program_id == program.id)
+        ).all()
+    )
+    next_id = -1
+    for item in plan.items:
+        if item.key not in ids:
+            ids[item.key] = next_id
+            next_id -= 1
+    drafts = [
+        _Draft(
+            ids[i.key],
+            i.key,
+            phase_ids[i.phase_key],
+            0 if i.kind == "milestone" else i.duration,
+            i.constraint_type,
+            i.constraint_date,
+            i.actual_start,
+            i.actual_finish,
+            i.percent_complete,
+        )
+        for i in plan.items
+    ]
+    links = [
+        _DraftLink(ids[link.predecessor], ids[link.successor], link.type, link.lag)
+        for link in plan.links
+    ]
+    result = compute(Network(program, drafts, links), today)  # type: ignore[arg-type]
+    before = {i.key: i for i in current.items}
+    moves = []
+    for item in plan.items:
+        computed = result.items[item.key]
+        old = before.get(item.key)
+        old_start = old.early_start if old else None
+        old_finish = old.early_finish if old else None
+        if (old_start, old_finish) != (computed.early_start, computed.early_finish):
+            moves.append(
+                Move(
+                    item.key,
+                    item.name,
+                    old_start,
+                    computed.early_start,
+                    old_finish,
+                    computed.early_finish,
+                )
+            )
+    return moves
+
+
+def _merged_or_error(current: PlanData, incoming: PlanData, changes: PlanChanges) -> PlanData:
+    bad_keys = [c.key for c in changes.added if not KEY_PATTERN.match(c.key)]
+    if bad_keys:  # the plan editor could not open them: say so rather than rename silently
+        raise import_error([(key, "update.bad_key") for key in bad_keys])
+    plan = merged(current, incoming, changes)
+    found = problems(plan)
+    if found:
+        keys = [item.key for item in plan.items]
+        raise import_error(
+            [
+                (
+                    keys[p.index] if p.section == "items" and p.index is not None else "file",
+                    p.message,
+                )
+                for p in found
+            ]
+        )
+    return plan
+
+
+def preview_update(
+    program: Program, current: PlanData, incoming: PlanData, today: date | None = None
+) -> UpdatePreview:
+    """What the file would change and move; nothing is written."""
+    changes = plan_changes(current, incoming)
+    plan = _merged_or_error(current, incoming, changes)
+    moves = describe_moves(program, _what_moves(program, current, plan, today))
+    names = {item.key: item.name for item in plan.items}
+    return UpdatePreview(changes, moves, names)
+
+
+def apply_update(
+    program: Program,
+    current: PlanData,
+    incoming: PlanData,
+    fingerprint: str,
+    today: date | None = None,
+) -> UpdatePreview:
+    """Apply the file's changes (not the conflicts) if they are still those of the preview
+    whose ``fingerprint`` the lead confirmed (else StalePreviewError, nothing written);
+    reschedule. The caller commits."""
+    changes = plan_changes(current, incoming)
+    if changes.fingerprint() != fingerprint:
+        raise StalePreviewError("the plan or the file changed since the preview")
+    plan = _merged_or_error(current, incoming, changes)
+    rows = {
+        row.key: row
+        for row in db.session.scalars(select(WorkItem).where(WorkItem.program_id == program.id))
+    }
+    phases = {p.key: p for p in program.phases}
+    wanted = {item.key: item for item in plan.items}
+    relinked: set[str] = set()
+    for change in changes.updated:
+        row, item = rows[change.key], wanted[change.key]
+        for field_change in change.changes:
+            _set_field(row, field_change.field, item, phases)
+            if field_change.field == "predecessors":
+                relinked.add(change.key)
+    last = max((row.position for row in rows.values()), default=-1)
+    for offset, change in enumerate(changes.added, start=1):
+        row = _work_item(program, wanted[change.key], last + offset)
+        phases[wanted[change.key].phase_key].work_items.append(row)
+        rows[change.key] = row
+        relinked.add(change.key)
+    db.session.flush()
+    if relinked:
+        ids = [rows[key].id for key in relinked]
+        for dependency in db.session.scalars(
+            select(Dependency).where(
+                Dependency.program_id == program.id, Dependency.successor_id.in_(ids)
+            )
+        ):
+            db.session.delete(dependency)
+        db.session.flush()
+        _add_links(program, tuple(x for x in plan.links if x.successor in relinked), rows)
+    outcome = reschedule(program, today)
+    return UpdatePreview(
+        changes,
+        describe_moves(program, outcome.moves),
+        {item.key: item.name for item in plan.items},
+    )
+
+
+def _set_field(row: WorkItem, name: str, item: ItemData, phases: dict[str, Phase]) -> None:
+    """One changed field of ``item`` onto its row (predecessors are relinked apart)."""
+    if name == "name_en":
+        row.name = item.name_en or row.name
+    elif name == "name_zh":
+        row.name_zh = item.name_zh
+    elif name == "phase_key":
+        row.phase_id = phases[item.phase_key].id
+    elif name == "kind":
+        row.kind = item.kind
+        row.duration_days = 0 if item.kind == "milestone" else item.duration
+    elif name == "duration":
+        row.duration_days = 0 if item.kind == "milestone" else item.duration
+    elif name in (
+        "workstream",
+        "owner",
+        "percent_complete",
+        "actual_start",
+        "actual_finish",
+        "constraint_type",
+        "constraint_date",
+    ):
+        setattr(row, name, getattr(item, name))
+
+
 __all__ = [
     "DEFAULT_BASELINE_NAME",
+    "StalePreviewError",
+    "UpdatePreview",
+    "apply_update",
+    "phase_labels",
+    "preview_update",
+    "read_update",
     "EXTENSIONS",
     "FORMATS",
     "IMPORTED_PLAYBOOK_ID",

@@ -59,9 +59,9 @@ from planner.domain.playbook import (
     MilestonesDoneCriterion,
     Playbook,
     PlaybookError,
-    PlaybookIssue,
     Task,
     Text,
+    issue,
     parse_playbook,
 )
 from planner.domain.playbook import GateCriterion as PlaybookCriterion
@@ -617,11 +617,11 @@ def upload_playbook(data: bytes, filename: str, uploaded_by: str) -> UploadResul
             [("file", f"{len(data)} bytes; at most {MAX_UPLOAD_BYTES} are accepted")],
         )
     if not data:
-        raise PlaybookError([PlaybookIssue(name, None, "", "the file is empty")])
+        raise PlaybookError([issue(name, None, "", "file_empty")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PlaybookError([PlaybookIssue(name, None, "", str(exc))]) from None
+        raise PlaybookError([issue(name, None, "", "not_utf8", offset=exc.start)]) from None
     playbook = parse_playbook(text, source=name)
     digest = checksum(data)
     ref = f"{playbook.id}@{playbook.version}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, render_template, send_file
+from flask import Flask, Response, abort, render_template, send_file
 from flask_babel import gettext as _
 
 from planner.domain.errors import NotFoundError
@@ -43,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
     app.jinja_env.globals["program_tabs"] = program_tabs
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
     app.jinja_env.filters["localized_dates"] = _localized_dates
+    app.after_request(_one_charset)
 
     @app.get("/vendor/plotly.min.js")
     def plotly_js():  # type: ignore[no-untyped-def]
@@ -71,6 +72,22 @@ def register_blueprints(app: Flask) -> None:
     def bad_request(exc: Exception):  # type: ignore[no-untyped-def]
         message = getattr(exc, "description", None) or _("Bad request.")
         return render_template("errors/error.html", code=400, message=message), 400
+
+
+def _one_charset(response: Response) -> Response:
+    """Each Content-Type parameter once: Werkzeug appends ``; charset=utf-8`` to every
+    ``text/*`` type, also to one that names its charset already (``text/csv;
+    charset=utf-8`` became ``…; charset=utf-8; charset=utf-8``, which strict clients refuse).
+    """
+    value = response.headers.get("Content-Type")
+    if value and value.count(";") > 1:
+        parts = [part.strip() for part in value.split(";")]
+        kept: list[str] = []
+        for part in parts:
+            if part.lower() not in (k.lower() for k in kept):
+                kept.append(part)
+        response.headers["Content-Type"] = "; ".join(kept)
+    return response
 
 
 def _localized_dates(figure: Any) -> Any:

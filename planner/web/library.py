@@ -31,6 +31,7 @@ from planner.domain.playbook import PlaybookError
 from planner.extensions import db
 from planner.forms.library import LessonsForm, UploadForm, lessons_form, upgrade_form
 from planner.i18n import content_lang
+from planner.playbook_text import issue_text
 from planner.services import library as service
 from planner.services import users as user_service
 from planner.services.concurrency import StaleEditError
@@ -38,6 +39,9 @@ from planner.services.playbooks import ORIGINS, find_installed
 from planner.services.programs import get_program
 
 bp = Blueprint("library", __name__)
+
+# playbook problems are worded in the reader's language wherever a page shows them
+bp.add_app_template_filter(issue_text, "playbook_issue")
 
 SECTION_LABELS = {
     "playbook": _l("Playbook"),

@@ -145,6 +145,8 @@ POLICY: dict[str, Rule] = {
     "exchange.pack_pdf": "read",
     "exchange.save_playbook": "read",
     "exchange.import_into_phase": "edit",
+    "exchange.update_preview": "edit",
+    "exchange.update_apply": "edit",
     "exchange.import_program": "signed_in",
     "exchange.account_feed": "signed_in",
     "exchange.feed": "public",

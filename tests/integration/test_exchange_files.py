@@ -156,12 +156,14 @@ def use_language(http, lang: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def headers_in(lang: str) -> list[str]:
-    """The catalogue's label of every column (each column's English name is its msgid)."""
+    """The catalogue's label of every column (each column's English name is its msgid): the
+    plan's columns, the name in the other language, the row version."""
     from flask import current_app
     from flask_babel import force_locale, gettext
 
+    other = plan_table.NAME_EN if lang.startswith("zh") else plan_table.NAME_ZH
     with current_app.test_request_context(), force_locale(lang):
-        return [gettext(name) for name in plan_table.COLUMNS]
+        return [gettext(name) for name in (*plan_table.COLUMNS, other, plan_table.VERSION)]
 
 
 def first_rows(data: bytes, fmt: str) -> tuple[list[str], str | None]:
@@ -177,7 +179,8 @@ def test_table_exports_are_headed_in_the_interface_language(client, program, fmt
     english, _title = first_rows(
         client.get(f"/programs/{program.id}/exchange/plan.{fmt}").data, fmt
     )
-    assert english == list(plan_table.COLUMNS)
+    assert english == headers_in("en")
+    assert english[: len(plan_table.COLUMNS)] == list(plan_table.COLUMNS)
     use_language(client, "zh_Hans_CN")
     chinese, title = first_rows(client.get(f"/programs/{program.id}/exchange/plan.{fmt}").data, fmt)
     assert chinese == headers_in("zh_Hans_CN")
@@ -209,7 +212,12 @@ def test_a_table_exported_in_one_language_imports_in_either(  # type: ignore[no-
         (i.key, i.name, i.duration, i.owner) for i in original.items
     ]
     assert set(copy.links) == set(original.links)
-    assert [p.name for p in copy.phases] == [p.name for p in original.phases]
+    # phases are named as the file names them: in the language it was exported in
+    lang = "zh" if exported_in.startswith("zh") else "en"
+    copied = db.session.scalars(select(Program).where(Program.name == "Copy")).one()
+    assert [p.name for p in service.plan_data(copied, lang).phases] == [
+        p.name for p in service.plan_data(program, lang).phases
+    ]
 
 
 def test_a_chinese_table_into_a_phase(client, db, program) -> None:  # type: ignore[no-untyped-def]
@@ -234,7 +242,8 @@ def test_a_chinese_table_into_a_phase(client, db, program) -> None:  # type: ign
 
 
 def test_errors_name_the_columns_as_the_file_heads_them(client, db, program) -> None:  # type: ignore[no-untyped-def]
-    labels = dict(zip(plan_table.COLUMNS, headers_in("zh_Hans_CN"), strict=True))
+    # the plan's columns come first (then the other-language name and the version)
+    labels = dict(zip(plan_table.COLUMNS, headers_in("zh_Hans_CN"), strict=False))
     book = Workbook()
     sheet = book.active
     columns = ["ID", "Name", "Phase", "Duration (days)", "Predecessors", "Start"]

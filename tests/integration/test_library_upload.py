@@ -154,8 +154,8 @@ def test_invalid_playbook_lists_every_problem_with_its_line(consultant, db) -> N
     assert "3 problems" in page
     assert "nothing was installed" in page
     # each problem with its line and path, as `planner playbook validate` prints them
-    assert '5 owner unknown field "owner"' in page
-    assert "13 phases[0].tasks[0].duration Input should be greater than or equal to 1" in page
+    assert "5 owner unknown field “owner”" in page
+    assert "13 phases[0].tasks[0].duration must be at least 1, got 0" in page
     assert "17 risks[0].likelihood" in page
     assert counts() == before
 
@@ -166,14 +166,14 @@ def test_cross_references_are_checked_with_their_lines(consultant, db) -> None: 
     assert response.status_code == 422
     page = text_of(response)
     assert "1 problem;" in page
-    assert '14 phases[0].milestones[0].depends_on[0] unknown task key "interview"' in page
+    assert "14 phases[0].milestones[0].depends_on[0] unknown task key “interview”" in page
     assert counts()["uploads"] == 0
 
 
 def test_yaml_syntax_error_shows_its_line(consultant, db) -> None:  # type: ignore[no-untyped-def]
     response = _post(consultant, SMALL.replace("title: {en: Acme", "title: {en: [Acme"))
     assert response.status_code == 422
-    assert "3 acme.yaml while parsing a flow sequence" in text_of(response)
+    assert "3 acme.yaml the YAML cannot be read: while parsing a flow sequence" in text_of(response)
     assert counts()["uploads"] == 0
 
 

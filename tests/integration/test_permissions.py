@@ -150,6 +150,8 @@ EXPECTED: dict[str, str | dict[str, str]] = {
         )
     },
     "exchange.import_into_phase": E,
+    "exchange.update_preview": E,
+    "exchange.update_apply": E,
     "exchange.import_program": "signed_in",
     "exchange.account_feed": "signed_in",
     "exchange.feed": "public",

@@ -67,7 +67,7 @@ def test_valid_playbook_loads() -> None:
         (
             "likelihood: 4",
             "likelihood: 6",
-            "pb.yaml:21 risks[0].likelihood: Input should be less than or equal to 5",
+            "pb.yaml:21 risks[0].likelihood: must be at most 5, got 6",
         ),
         # unknown field
         (
