@@ -138,12 +138,12 @@ def update_account(
 
 
 def _active_admins() -> int:
-    return int(
-        db.session.scalar(
-            select(func.count()).where(User.is_admin.is_(True), User.active.is_(True))
-        )
-        or 0
+    """Active administrators, their rows locked (PostgreSQL) so that two administrators
+    removing each other at the same moment cannot both succeed; SQLite runs one writer."""
+    rows = db.session.scalars(
+        select(User.id).where(User.is_admin.is_(True), User.active.is_(True)).with_for_update()
     )
+    return len(list(rows))
 
 
 def list_users() -> list[User]:
