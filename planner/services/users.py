@@ -15,7 +15,7 @@ from planner.domain.errors import NotFoundError, ValidationError
 from planner.domain.explain import Explanation
 from planner.domain.passwords import MAX_LENGTH, password_problems
 from planner.extensions import db
-from planner.models import Membership, Program, ShareLink, User
+from planner.models import AuditEvent, Membership, Program, ShareLink, User
 
 _hasher = PasswordHasher()
 # verifying against a dummy hash when the e-mail is unknown keeps timing uniform,
@@ -138,11 +138,23 @@ def update_account(
 
 
 def _active_admins() -> int:
-    return int(
-        db.session.scalar(
-            select(func.count()).where(User.is_admin.is_(True), User.active.is_(True))
+    """Active administrators, their rows locked (PostgreSQL) so that two administrators
+    removing each other at the same moment cannot both succeed; SQLite runs one writer."""
+    rows = db.session.scalars(
+        select(User.id).where(User.is_admin.is_(True), User.active.is_(True)).with_for_update()
+    )
+    return len(list(rows))
+
+
+def account_changes(limit: int = 50) -> list[AuditEvent]:
+    """The newest changes to accounts (rights, activation, names) from the audit trail."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity == "user")
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
         )
-        or 0
     )
 
 

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from planner.domain.errors import ValidationError
 from planner.extensions import db
 from planner.forms.auth import NewUserForm
 from planner.services import users as user_service
+from planner.web.history import shown_actor, shown_value
 from planner.web.password_text import error_texts
 
 bp = Blueprint("admin", __name__)
+
+# the audit trail names an account's columns; the Users page shows them in the reader's words
+ACCOUNT_FIELDS = {
+    "email": _l("E-mail"),
+    "name": _l("Name"),
+    "active": _l("Active"),
+    "is_admin": _l("Administrator"),
+    "is_consultant": _l("Consultant"),
+}
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -38,7 +49,15 @@ def users():  # type: ignore[no-untyped-def]
                 flash(_("User created."), "success")
                 return redirect(url_for("admin.users"))
         status = 422
-    return render_template("admin/users.html", users=user_service.list_users(), form=form), status
+    return render_template(
+        "admin/users.html",
+        users=user_service.list_users(),
+        form=form,
+        changes=user_service.account_changes(),
+        field_names=ACCOUNT_FIELDS,
+        shown_value=shown_value,
+        shown_actor=shown_actor,
+    ), status
 
 
 def _account_message(code: str) -> str:

@@ -251,10 +251,14 @@ class Journey:
         """Sign in as a demo account: with the form the first time in a run, then by reusing
         that session's cookies (the login form allows 10 attempts a minute)."""
         cookies = self.session.cookies.get(role)
+        signed_out = False
         if cookies and not with_form:
             self.page.context.add_cookies(cookies)
             self.goto("/")
-        else:
+            # a sign-out of the account (another journey's) ends every one of its sessions,
+            # these cookies too: then sign in with the form again
+            signed_out = "/login" in self.page.url
+        if not cookies or with_form or signed_out:
             self.goto("/login")
             self.page.fill("input[name=email]", f"{role}@demo.example")
             self.page.fill("input[name=password]", DEMO_PASSWORD)

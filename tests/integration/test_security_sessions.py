@@ -209,3 +209,7 @@ def test_privilege_changes_are_in_the_audit_trail(client, db) -> None:  # type: 
     ).all()
     membership = db.session.scalars(select(Membership).where(Membership.user_id == user.id)).one()
     assert membership.role == "lead"
+    # the Users page lists the changes to accounts, in the reader's words
+    page = client.get("/admin/users").get_data(as_text=True)
+    changes_table = page.split("Changes to accounts", 1)[1]
+    assert "member@example.com" in changes_table and "Administrator" in changes_table
