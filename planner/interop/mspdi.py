@@ -53,7 +53,6 @@ Reading (:func:`read`, :func:`read_with_notes`)
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -63,6 +62,7 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from planner.domain.calendar import WorkCalendar
 from planner.domain.errors import ValidationError
+from planner.domain.lags import LagUnit, lag_working_days, round_half_away
 from planner.interop.plandata import (
     CalendarData,
     ConstraintType,
@@ -109,10 +109,42 @@ _WORKSTREAM = _Field(
     188743734, "Text2", "Workstream", ("workstream", "work stream", "planner workstream", "工作流")
 )
 _OWNER = _Field(188743737, "Text3", "Owner", ("owner", "planner owner", "负责人"))
-_ORDINAL = _Field(188743767, "Number1", "Planner phase ordinal", ("planner phase ordinal",))
+# the ordinal as text: writers such as MPXJ leave out a Number field holding 0 (its default),
+# and the diagnosis stage (ordinal 0) then came back as the last phase; a text "0" is kept
+_ORDINAL = _Field(188743740, "Text4", "Planner phase ordinal", ("planner phase ordinal",))
+_ORDINAL_NUMBER = _Field(  # files written before the ordinal became text
+    188743767, "Number1", "Planner phase ordinal", ("planner phase ordinal",)
+)
 _WINDOW_START = _Field(188743732, "Start1", "Planner phase start", ("planner phase start",))
 _WINDOW_END = _Field(188743733, "Finish1", "Planner phase end", ("planner phase end",))
-_FIELDS: Final = (_KEY, _WORKSTREAM, _OWNER, _ORDINAL, _WINDOW_START, _WINDOW_END)
+# the name in the other language; the alias says which language that is
+_NAME_ZH = _Field(188743743, "Text5", "Planner name (zh)", ("planner name (zh)",))
+_NAME_EN = _Field(188743743, "Text5", "Planner name (en)", ("planner name (en)",))
+# why a task carries a start-no-earlier-than the planner did not set (see _effective_constraint)
+_HELD_BY = _Field(188743746, "Text6", "Planner held back by", ("planner held back by",))
+# an item's own start-no-earlier-than when a later held-back bound was written instead
+_OWN_SNET = _Field(
+    188743735, "Start2", "Planner own start no earlier than", ("planner own start no earlier than",)
+)
+_FIELDS: Final = (
+    _OWN_SNET,
+    _KEY,
+    _WORKSTREAM,
+    _OWNER,
+    _ORDINAL,
+    _ORDINAL_NUMBER,
+    _WINDOW_START,
+    _WINDOW_END,
+    _NAME_ZH,
+    _NAME_EN,
+    _HELD_BY,
+)
+_WRITTEN_FIELDS: Final = (_KEY, _WORKSTREAM, _OWNER, _ORDINAL, _WINDOW_START, _WINDOW_END)
+HELD_BY_WINDOW: Final = "phase window"
+HELD_BY_STATUS: Final = "status date"
+CURRENCY_CODE: Final = "XXX"  # ISO 4217 "no currency": the planner holds no costs
+# LagFormat codes of MSPDI
+LAG_FORMAT: Final[dict[str, int]] = {"d": 7, "ed": 8, "w": 9, "pct": 19}
 
 
 # ============================================================================================
@@ -134,13 +166,19 @@ def _hours(days: int) -> str:
     return f"PT{days * HOURS_PER_DAY}H0M0S"
 
 
-def _runs(days: frozenset[dt.date]) -> Iterator[tuple[dt.date, dt.date]]:
-    """Consecutive calendar days merged into (first, last) runs, in date order."""
+def _runs(
+    days: frozenset[dt.date], name_of: Callable[[dt.date], str] = lambda _day: ""
+) -> Iterator[tuple[dt.date, dt.date]]:
+    """Consecutive calendar days of the same name merged into (first, last) runs, in order."""
     ordered = sorted(days)
     i = 0
     while i < len(ordered):
         j = i
-        while j + 1 < len(ordered) and ordered[j + 1] - ordered[j] == dt.timedelta(days=1):
+        while (
+            j + 1 < len(ordered)
+            and ordered[j + 1] - ordered[j] == dt.timedelta(days=1)
+            and name_of(ordered[j + 1]) == name_of(ordered[i])
+        ):
             j += 1
         yield ordered[i], ordered[j]
         i = j + 1
@@ -168,8 +206,9 @@ def _write_calendar(project: Element, calendar: CalendarData) -> None:
         _sub(weekday, "DayWorking", int(working))
         if working:
             _working_times(weekday)
-    runs = [(first, last, False) for first, last in _runs(calendar.holidays)]
-    runs += [(first, last, True) for first, last in _runs(calendar.extra_workdays)]
+    name_of = calendar.name_of
+    runs = [(first, last, False) for first, last in _runs(calendar.holidays, name_of)]
+    runs += [(first, last, True) for first, last in _runs(calendar.extra_workdays, name_of)]
     if not runs:
         return
     exceptions = _sub(cal, "Exceptions")
@@ -180,7 +219,8 @@ def _write_calendar(project: Element, calendar: CalendarData) -> None:
         _sub(period, "FromDate", _stamp(first, "00:00:00"))
         _sub(period, "ToDate", _stamp(last, "23:59:00"))
         _sub(exc, "Occurrences", 1)
-        _sub(exc, "Name", "Working day" if working else "Holiday")
+        if name_of(first):  # MS Project names unnamed exceptions itself
+            _sub(exc, "Name", name_of(first))
         _sub(exc, "Type", 1)
         _sub(exc, "DayWorking", int(working))
         if working:
@@ -193,6 +233,7 @@ def _write_header(project: Element, plan: PlanData) -> None:
     _sub(project, "Title", plan.name)
     _sub(project, "ScheduleFromStart", 1)
     _sub(project, "StartDate", _stamp(plan.start, DAY_START))
+    _sub(project, "CurrencyCode", CURRENCY_CODE)
     _sub(project, "CalendarUID", CALENDAR_UID)
     _sub(project, "DefaultStartTime", DAY_START)
     _sub(project, "DefaultFinishTime", DAY_END)
@@ -205,12 +246,20 @@ def _write_header(project: Element, plan: PlanData) -> None:
     _sub(project, "NewTasksEffortDriven", 0)
     _sub(project, "NewTasksEstimated", 0)
     _sub(project, "WeekStartDay", 1)
+    if plan.status_date is not None:
+        # MSPDI's status date is the end of a day; ours is the first day of remaining work
+        _sub(project, "StatusDate", _stamp(plan.status_date - dt.timedelta(days=1), DAY_END))
     attributes = _sub(project, "ExtendedAttributes")
-    for custom in _FIELDS:
+    for custom in (*_WRITTEN_FIELDS, _alt_field(plan), _HELD_BY, _OWN_SNET):
         definition = _sub(attributes, "ExtendedAttribute")
         _sub(definition, "FieldID", custom.field_id)
         _sub(definition, "FieldName", custom.field_name)
         _sub(definition, "Alias", custom.alias)
+
+
+def _alt_field(plan: PlanData) -> _Field:
+    """The custom field of the names in the plan's other language."""
+    return _NAME_EN if plan.language == "zh" else _NAME_ZH
 
 
 def _task(tasks: Element, uid: int, name: str, level: int, outline: str) -> Element:
@@ -234,7 +283,9 @@ def _custom(task: Element, custom: _Field, value: object) -> None:
     _sub(attribute, "Value", value)
 
 
-def _write_phase(tasks: Element, uid: int, number: int, phase: PhaseData, hours: int) -> None:
+def _write_phase(
+    tasks: Element, uid: int, number: int, phase: PhaseData, hours: int, alt: _Field
+) -> None:
     task = _task(tasks, uid, phase.name, 1, str(number))
     _sub(task, "Start", _stamp(phase.start, DAY_START))
     _sub(task, "Finish", _stamp(phase.end, DAY_END))
@@ -249,6 +300,87 @@ def _write_phase(tasks: Element, uid: int, number: int, phase: PhaseData, hours:
     _custom(task, _ORDINAL, phase.ordinal)
     _custom(task, _WINDOW_START, _stamp(phase.start, DAY_START))
     _custom(task, _WINDOW_END, _stamp(phase.end, DAY_END))
+    if phase.alt_name:
+        _custom(task, alt, phase.alt_name)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What writing one item needs to know of the whole plan."""
+
+    plan: PlanData
+    calendar: WorkCalendar
+    uids: dict[str, int]
+    durations: dict[str, int]
+    alt: _Field
+
+
+def _effective_constraint(
+    item: ItemData, phase: PhaseData, context: _Context
+) -> tuple[int, dt.date | None, str | None]:
+    """The ConstraintType, ConstraintDate and "held back by" reason written for an item.
+
+    The planner holds every item not started yet to its phase's window start and to the
+    status date; MS Project has neither rule, so where one of them holds an item back (its
+    early start is that day) it is written as a start-no-earlier-than — what MS Project's own
+    "reschedule uncompleted work after the status date" writes — marked in the "Planner held
+    back by" field, so that reading the file back drops it again. The item's own SNET is
+    written when it is the later bound.
+    """
+    own_snet = item.constraint_date if item.constraint_type == "SNET" else None
+    if item.actual_start is None:
+        bounds: list[tuple[dt.date, str]] = []
+        if phase.start > context.plan.start:
+            bounds.append((phase.start, HELD_BY_WINDOW))
+        status = context.plan.status_date
+        if status is not None and status > context.plan.start:
+            bounds.append((status, HELD_BY_STATUS))
+        if bounds:
+            bound, why = max(bounds)
+            held_day = context.calendar.next_workday(bound)
+            held = item.early_start is None or item.early_start <= held_day
+            if held and (own_snet is None or own_snet < bound):
+                return CONSTRAINT_CODE["SNET"], bound, why
+    if own_snet is not None:
+        return CONSTRAINT_CODE["SNET"], own_snet, None
+    return 0, None, None
+
+
+def _duration_text(minutes: float) -> str:
+    seconds = round(minutes * 60)
+    return f"PT{seconds // 3600}H{seconds % 3600 // 60}M{seconds % 60}S"
+
+
+def _write_progress(task: Element, item: ItemData) -> None:
+    """ActualDuration and RemainingDuration (MS Project and MPXJ's scheduler need both):
+    the share ``PercentComplete`` of the duration is done, as MS Project counts it."""
+    total = item.duration * MINUTES_PER_DAY
+    if item.actual_finish is not None:
+        done = float(total)
+    elif item.actual_start is None:
+        done = 0.0
+    else:
+        done = total * item.percent_complete / 100
+    _sub(task, "ActualDuration", _duration_text(done))
+    _sub(task, "RemainingDuration", _duration_text(total - done))
+
+
+def _write_link(task: Element, link: LinkData, context: _Context) -> None:
+    element = _sub(task, "PredecessorLink")
+    _sub(element, "PredecessorUID", context.uids[link.predecessor])
+    _sub(element, "Type", LINK_CODE[link.type])
+    _sub(element, "CrossProject", 0)
+    unit, amount = link.lag_unit, link.lag_amount
+    if amount is None or unit == "d":
+        unit, lag = "d", link.lag * MINUTES_PER_DAY * 10
+    elif unit == "w":
+        lag = amount * MINUTES_PER_DAY * len(context.plan.calendar.workdays) * 10
+    elif unit == "ed":
+        lag = amount * 1440 * 10
+    else:  # pct: LinkLag holds the percentage itself
+        lag = amount
+    _sub(element, "LinkLag", lag)
+    _sub(element, "LagFormat", LAG_FORMAT[unit])
 
 
 def _write_item(
@@ -256,8 +388,9 @@ def _write_item(
     uid: int,
     outline: str,
     item: ItemData,
+    phase: PhaseData,
     links: list[LinkData],
-    uids: dict[str, int],
+    context: _Context,
 ) -> None:
     milestone = item.kind == "milestone"
     task = _task(tasks, uid, item.name, 2, outline)
@@ -268,6 +401,7 @@ def _write_item(
         _sub(task, "Finish", _stamp(item.early_finish, DAY_END))
     _sub(task, "Duration", _hours(item.duration))
     _sub(task, "DurationFormat", 7)
+    _write_progress(task, item)
     _sub(task, "Estimated", 0)
     _sub(task, "Milestone", int(milestone))
     _sub(task, "Summary", 0)
@@ -276,26 +410,28 @@ def _write_item(
         _sub(task, "ActualStart", _stamp(item.actual_start, DAY_START))
     if item.actual_finish is not None:
         _sub(task, "ActualFinish", _stamp(item.actual_finish, DAY_END))
-    if item.constraint_type is None or item.constraint_date is None:
-        _sub(task, "ConstraintType", 0)
-        _sub(task, "CalendarUID", -1)
-    else:
-        _sub(task, "ConstraintType", CONSTRAINT_CODE[item.constraint_type])
-        _sub(task, "CalendarUID", -1)
-        time = DAY_START if item.constraint_type == "SNET" else DAY_END
-        _sub(task, "ConstraintDate", _stamp(item.constraint_date, time))
+    code, constraint_day, held_by = _effective_constraint(item, phase, context)
+    _sub(task, "ConstraintType", code)
+    _sub(task, "CalendarUID", -1)
+    if constraint_day is not None:
+        _sub(task, "ConstraintDate", _stamp(constraint_day, DAY_START))
+    if item.constraint_type == "FNLT" and item.constraint_date is not None:
+        # the planner's finish-no-later-than never moves a task, it shows negative float:
+        # MS Project's deadline, not its FNLT constraint (which pulls the task earlier)
+        _sub(task, "Deadline", _stamp(item.constraint_date, DAY_END))
     for link in links:
-        element = _sub(task, "PredecessorLink")
-        _sub(element, "PredecessorUID", uids[link.predecessor])
-        _sub(element, "Type", LINK_CODE[link.type])
-        _sub(element, "CrossProject", 0)
-        _sub(element, "LinkLag", link.lag * MINUTES_PER_DAY * 10)
-        _sub(element, "LagFormat", 7)
+        _write_link(task, link, context)
     _custom(task, _KEY, item.key)
     if item.workstream is not None:
         _custom(task, _WORKSTREAM, item.workstream)
     if item.owner is not None:
         _custom(task, _OWNER, item.owner)
+    if item.alt_name:
+        _custom(task, context.alt, item.alt_name)
+    if held_by is not None:
+        _custom(task, _HELD_BY, held_by)
+        if item.constraint_type == "SNET" and item.constraint_date is not None:
+            _custom(task, _OWN_SNET, _stamp(item.constraint_date, DAY_START))
     if item.baseline_start is not None or item.baseline_finish is not None:
         baseline = _sub(task, "Baseline")
         _sub(baseline, "Number", 0)
@@ -337,13 +473,17 @@ def write(plan: PlanData) -> bytes:
     incoming: dict[str, list[LinkData]] = {}
     for link in plan.links:
         incoming.setdefault(link.successor, []).append(link)
+    context = _Context(
+        plan, calendar, uids, {i.key: i.duration for i in plan.items}, _alt_field(plan)
+    )
     for number, phase in enumerate(plan.phases, start=1):
         days = calendar.workdays_between(phase.start, phase.end + dt.timedelta(days=1))
-        _write_phase(tasks, uids[f"phase:{phase.key}"], number, phase, days * HOURS_PER_DAY)
+        hours = days * HOURS_PER_DAY
+        _write_phase(tasks, uids[f"phase:{phase.key}"], number, phase, hours, context.alt)
         members = [item for item in plan.items if item.phase_key == phase.key]
         for sub, item in enumerate(members, start=1):
             links = incoming.get(item.key, [])
-            _write_item(tasks, uids[item.key], f"{number}.{sub}", item, links, uids)
+            _write_item(tasks, uids[item.key], f"{number}.{sub}", item, phase, links, context)
     indent(project, space="  ")
     body = tostring(project, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body + "\n").encode()
@@ -367,6 +507,7 @@ _DURATION = re.compile(
 )
 _ELAPSED_FORMATS: Final = frozenset({4, 6, 8, 10, 12, 36, 38, 40, 42, 44})
 _PERCENT_FORMATS: Final = frozenset({19, 20, 51, 52})
+_WEEK_FORMATS: Final = frozenset({9, 41})
 _MAX_EXCEPTION_DAYS: Final = 40_000  # about a century of daily exceptions
 _NAME_SUFFIX = re.compile(r"\.(xml|mpp|mpx)$", re.IGNORECASE)
 
@@ -377,10 +518,6 @@ class _Bad(Exception):
 
 def _days(n: int) -> str:
     return f"{n} day" if abs(n) == 1 else f"{n} days"
-
-
-def _round_half_away(value: float) -> int:
-    return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
 
 
 def _duration_hours(text: str) -> float:
@@ -448,6 +585,7 @@ class _PhaseDraft:
     start: dt.date | None
     end: dt.date | None
     item_uids: list[int] = field(default_factory=list)
+    alt_name: str | None = None
 
 
 class _Reader:
@@ -463,6 +601,10 @@ class _Reader:
         self.work_calendar = WorkCalendar()
         self.name = "Imported project"
         self.start: dt.date | None = None
+        self.status_date: dt.date | None = None
+        self.language = "en"
+        self.exception_names: dict[dt.date, str] = {}
+        self.open_phases: list[int] = []  # UIDs of summaries without a window start
 
     # -- element helpers ---------------------------------------------------------------
 
@@ -532,9 +674,26 @@ class _Reader:
         for definition in definitions:
             field_id = self.text(definition, "FieldID")
             alias = (self.text(definition, "Alias") or "").strip().lower()
-            for custom in _FIELDS:
-                if alias in custom.aliases and field_id and field_id.isdigit():
-                    self.fields[int(field_id)] = custom
+            if not field_id or not field_id.isdigit():
+                continue
+            matches = [custom for custom in _FIELDS if alias in custom.aliases]
+            exact = [custom for custom in matches if custom.field_id == int(field_id)]
+            if exact or matches:
+                self.fields[int(field_id)] = (exact or matches)[0]
+            if matches and matches[0] is _NAME_EN:
+                self.language = "zh"  # the other language is English: names are Chinese
+        self.status_date = self.data_date()
+
+    def data_date(self) -> dt.date | None:
+        """The first day of remaining work: the day after MSPDI's StatusDate, which is the
+        end of a day, unless the status time is at or before the start of the working day."""
+        raw = self.text(self.root, "StatusDate")
+        day = self.day("Project", self.root, "StatusDate")
+        if raw is None or day is None:
+            return None
+        start_time = self.text(self.root, "DefaultStartTime") or DAY_START
+        time = raw.split("T", 1)[1][:8] if "T" in raw else DAY_END
+        return day if time <= start_time else day + dt.timedelta(days=1)
 
     # -- calendar ----------------------------------------------------------------------
 
@@ -582,6 +741,7 @@ class _Reader:
             frozenset(workdays),
             frozenset(d for d, working in exceptions.items() if not working),
             frozenset(d for d, working in exceptions.items() if working),
+            {d: self.exception_names.get(d, "") for d in exceptions},
         )
         try:
             self.work_calendar = data.to_work_calendar()
@@ -618,8 +778,10 @@ class _Reader:
         container = self.find(cal, "Exceptions")
         for exc in self.children(container, "Exception") if container is not None else []:
             working = self.flag(where, exc, "DayWorking")
+            name = self.text(exc, "Name") or ""
             for day in self.exception_days(where, exc):
                 exceptions[day] = working
+                self.exception_names[day] = name
         return weekdays, exceptions
 
     def expand(self, where: str, first: dt.date, last: dt.date, step: int) -> list[dt.date]:
@@ -766,30 +928,55 @@ class _Reader:
         else:
             exact = hours * 60 / self.minutes_per_day
             note = f"{where}: a duration of {exact:g} working days"
-        days = _round_half_away(exact)
+        days = round_half_away(exact)
         if hours > 0 and days == 0:
             days = 1
         if abs(days - exact) > 1e-6:
             self.notes.append(f"{note} became {_days(days)}")
         return days
 
-    def lag_days(self, link: _RawLink, durations: dict[int, int]) -> int:
+    def lag(self, link: _RawLink, durations: dict[int, int]) -> tuple[int, LagUnit, int | None]:
+        """The lag in working days, and the unit and amount it was given in when that is a
+        whole number of weeks, percent or elapsed days (kept, so it can be written back)."""
+        minutes = link.lag / 10
+        per_week = self.minutes_per_day * len(self.calendar.workdays)
+        unit: LagUnit = "d"
+        amount: float = minutes / self.minutes_per_day
         if link.lag_format in _PERCENT_FORMATS:
-            exact = link.lag / 100 * durations.get(link.predecessor_uid, 0)
-            what = f"a lag of {link.lag}% of the predecessor"
+            unit, amount = "pct", link.lag
+        elif link.lag_format in _WEEK_FORMATS and per_week:
+            unit, amount = "w", minutes / per_week
         elif link.lag_format in _ELAPSED_FORMATS:
-            exact = link.lag / 10 / 1440 * len(self.calendar.workdays) / 7
-            what = f"an elapsed lag of {link.lag / 10 / 1440:g} calendar days"
-        else:
-            exact = link.lag / 10 / self.minutes_per_day
-            what = f"a lag of {exact:g} working days"
-        days = _round_half_away(exact)
+            unit, amount = "ed", minutes / 1440
+        whole = abs(amount - round(amount)) < 1e-6
+        if unit != "d" and whole:
+            days = lag_working_days(
+                unit,
+                round(amount),
+                0,
+                durations.get(link.predecessor_uid, 0),
+                len(self.calendar.workdays),
+            )
+            return days, unit, round(amount)
+        exact = {
+            "d": amount,
+            "w": amount * len(self.calendar.workdays),
+            "ed": amount * len(self.calendar.workdays) / 7,
+            "pct": 0.0,
+        }[unit]
+        days = round_half_away(exact)
         if abs(days - exact) > 1e-6:
+            what = {
+                "d": f"a lag of {amount:g} working days",
+                "w": f"a lag of {amount:g} weeks",
+                "ed": f"an elapsed lag of {amount:g} calendar days",
+                "pct": "",
+            }[unit]
             self.notes.append(
                 f"Task UID {link.successor_uid}: {what} from UID {link.predecessor_uid} "
                 f"became {_days(days)}"
             )
-        return days
+        return days, "d", None
 
     def constraint(self, where: str, task: Element) -> tuple[ConstraintType | None, dt.date | None]:
         code = self.whole(where, task, "ConstraintType")
@@ -840,7 +1027,9 @@ class _Reader:
             out.append(_RawLink(raw.uid, pred, LINK_TYPE[code], lag, fmt))
         return out
 
-    def item(self, raw: _RawTask, phase_key: str) -> ItemData | None:
+    def item(
+        self, raw: _RawTask, phase_key: str, window_start: dt.date | None = None
+    ) -> ItemData | None:
         where = f"Task UID {raw.uid}"
         task = raw.element
         errors_before = len(self.errors)
@@ -871,6 +1060,26 @@ class _Reader:
                 (where, f"ActualFinish {actual_finish} is before ActualStart {actual_start}")
             )
         constraint_type, constraint_date = self.constraint(where, task)
+        if constraint_type == "SNET" and custom.get(_HELD_BY) and raw.element is task:
+            held = custom[_HELD_BY].strip().lower()
+            bound = self.status_date if held == HELD_BY_STATUS else window_start
+            if constraint_date is not None and constraint_date == bound:
+                # written for MS Project's sake; the planner's own rules hold the item back
+                constraint_type = constraint_date = None
+                if _OWN_SNET in custom:
+                    try:
+                        constraint_type, constraint_date = "SNET", _date(custom[_OWN_SNET])
+                    except _Bad as exc:
+                        self.errors.append((where, f"{_OWN_SNET.alias} {exc}"))
+        deadline = self.day(where, task, "Deadline")
+        if deadline is not None:
+            if constraint_type is None:
+                constraint_type, constraint_date = "FNLT", deadline
+            elif (constraint_type, constraint_date) != ("FNLT", deadline):
+                self.notes.append(
+                    f"{where}: the deadline {deadline} was dropped (the task keeps its "
+                    f"{constraint_type} {constraint_date} constraint)"
+                )
         baseline_start = baseline_finish = None
         for baseline in self.children(task, "Baseline"):
             if self.text(baseline, "Number") in (None, "0"):
@@ -895,6 +1104,7 @@ class _Reader:
             early_finish=self.day(where, task, "Finish"),
             baseline_start=baseline_start,
             baseline_finish=baseline_finish,
+            alt_name=custom.get(_NAME_EN if self.language == "zh" else _NAME_ZH),
         )
 
     def phase(self, raw: _RawTask) -> _PhaseDraft:
@@ -904,11 +1114,12 @@ class _Reader:
         if name is None:
             self.errors.append((where, "the summary task has no Name"))
         ordinal = None
-        if _ORDINAL in custom:
-            try:
-                ordinal = _int(custom[_ORDINAL])
-            except _Bad as exc:
-                self.errors.append((where, f"{_ORDINAL.alias} {exc}"))
+        for ordinal_field in (_ORDINAL, _ORDINAL_NUMBER):
+            if ordinal is None and ordinal_field in custom:
+                try:
+                    ordinal = _int(custom[ordinal_field])
+                except _Bad as exc:
+                    self.errors.append((where, f"{ordinal_field.alias} {exc}"))
         start = end = None
         for custom_field, element_name in ((_WINDOW_START, "Start"), (_WINDOW_END, "Finish")):
             value: dt.date | None = None
@@ -917,14 +1128,29 @@ class _Reader:
                     value = _date(custom[custom_field])
                 except _Bad as exc:
                     self.errors.append((where, f"{custom_field.alias} {exc}"))
-            else:
+            elif custom_field is _WINDOW_END:
                 value = self.day(where, raw.element, element_name)
+            elif self.whole(where, raw.element, "ConstraintType") == CONSTRAINT_CODE["SNET"]:
+                # a summary's own start-no-earlier-than holds its tasks back: the window
+                value = self.day(where, raw.element, "ConstraintDate")
+            else:
+                # a summary's Start is computed from its tasks: it never becomes a window
+                # start (that would hold its tasks back like a constraint); the phase is
+                # open from the project start
+                value = None
+                self.open_phases.append(raw.uid)
             if custom_field is _WINDOW_START:
                 start = value
             else:
                 end = value
         return _PhaseDraft(
-            raw.uid, custom.get(_KEY, f"t{raw.uid}"), name or "", ordinal, start, end
+            raw.uid,
+            custom.get(_KEY, f"t{raw.uid}"),
+            name or "",
+            ordinal,
+            start,
+            end,
+            alt_name=custom.get(_NAME_EN if self.language == "zh" else _NAME_ZH),
         )
 
     # -- the whole file -------------------------------------------------------------------
@@ -965,7 +1191,7 @@ class _Reader:
                     loose = _PhaseDraft(None, key, self.name, None, None, None)
                     drafts.append(loose)
                 phase = loose
-            item = self.item(raw, phase.key)
+            item = self.item(raw, phase.key, phase.start)
             raw_links.extend(self.links(raw))
             if item is not None:
                 items[raw.uid] = item
@@ -988,6 +1214,8 @@ class _Reader:
             self.phases(drafts, items),
             tuple(items[uid] for uid in item_uids),
             tuple(link for _, link in links),
+            status_date=self.status_date,
+            language=self.language,
         )
         return _Built(plan, [d.uid for d in drafts], item_uids, [uid for uid, _ in links])
 
@@ -1012,8 +1240,10 @@ class _Reader:
                 continue
             if link.predecessor_uid not in items or link.successor_uid not in items:
                 continue  # an error about that task is already listed
-            lag = self.lag_days(link, durations)
-            data = LinkData(items[pred.uid].key, items[link.successor_uid].key, link.type, lag)
+            lag, unit, amount = self.lag(link, durations)
+            data = LinkData(
+                items[pred.uid].key, items[link.successor_uid].key, link.type, lag, unit, amount
+            )
             out.append((link.successor_uid, data))
         return out
 
@@ -1043,9 +1273,16 @@ class _Reader:
                 )
                 if d is not None
             ]
-            start = draft.start or (min(days) if days else self.start)
+            if draft.start is not None:
+                start = draft.start
+            elif draft.uid in self.open_phases:
+                start = min([self.start, *days])
+            else:
+                start = min(days) if days else self.start
             end = draft.end or (max(days) if days else start)
-            out.append(PhaseData(draft.key, draft.name, ordinal, start, max(start, end)))
+            out.append(
+                PhaseData(draft.key, draft.name, ordinal, start, max(start, end), draft.alt_name)
+            )
         return tuple(out)
 
 

@@ -194,9 +194,23 @@ def test_durations_milestones_constraints_and_progress() -> None:
     assert field("Cleanse master data", "Milestone") == "0"
     assert field("Cleanse master data", "ConstraintType") == "4"
     assert field("Cleanse master data", "ConstraintDate") == "2024-09-23T08:00:00"
-    assert field("Configure sales automation", "ConstraintType") == "7"
-    assert field("Configure sales automation", "ConstraintDate") == "2024-11-29T17:00:00"
-    assert field("Go-live", "ConstraintType") == "0"
+    # the planner's FNLT shows negative float and never moves the task: MS Project's deadline
+    assert field("Configure sales automation", "Deadline") == "2024-11-29T17:00:00"
+    # not started and in phase 1 (no early dates known): its window holds it back, written as
+    # start-no-earlier-than the window start and marked so that reading drops it again
+    assert field("Configure sales automation", "ConstraintType") == "4"
+    assert field("Configure sales automation", "ConstraintDate") == "2024-09-23T08:00:00"
+    assert field("Go-live", "ConstraintType") == "4"
+    assert field("Go-live", "Deadline") is None
+    # started: the window no longer matters, only its own constraint is written
+    assert field("Stakeholder interviews", "ConstraintType") == "0"
+    # 40 % of 120 h done
+    assert field("Cleanse master data", "ActualDuration") == "PT48H0M0S"
+    assert field("Cleanse master data", "RemainingDuration") == "PT72H0M0S"
+    assert field("Stakeholder interviews", "ActualDuration") == "PT80H0M0S"
+    assert field("Stakeholder interviews", "RemainingDuration") == "PT0H0M0S"
+    assert field("Configure sales automation", "ActualDuration") == "PT0H0M0S"
+    assert field("Configure sales automation", "RemainingDuration") == "PT160H0M0S"
     assert field("Cleanse master data", "PercentComplete") == "40"
     assert field("Stakeholder interviews", "ActualStart") == "2024-09-02T08:00:00"
     assert field("Stakeholder interviews", "ActualFinish") == "2024-09-13T17:00:00"
@@ -327,21 +341,32 @@ def test_ms_project_2019_file() -> None:
     # 1–7 Oct National Day (a range), the fourth Thursday of November 2024 (Type 3),
     # New Year's Day yearly for two occurrences (Type 2); make-up Sunday 29 Sep, Saturday 12 Oct.
     # The resource calendar of 王伟 (annual leave) is not the project calendar.
+    national_day = {D(2024, 10, d): "国庆节 National Day" for d in range(1, 8)}
     calendar = CalendarData(
         frozenset({0, 1, 2, 3, 4}),
         frozenset(
             {D(2024, 10, d) for d in range(1, 8)} | {D(2024, 11, 28), D(2025, 1, 1), D(2026, 1, 1)}
         ),
         frozenset({D(2024, 9, 29), D(2024, 10, 12)}),
+        {  # exception names are kept
+            **national_day,
+            D(2024, 9, 29): "调休上班 (make-up day)",
+            D(2024, 10, 12): "调休上班 (make-up day)",
+            D(2024, 11, 28): "Company day (fourth Thursday of November)",
+            D(2025, 1, 1): "元旦 New Year's Day",
+            D(2026, 1, 1): "元旦 New Year's Day",
+        },
     )
     expected = PlanData(
         "CRM Rollout – Acme 华东区",  # the Title, not the file Name
         D(2024, 9, 2),
         calendar,
         phases=(
-            # no planner fields: keys t<UID>, ordinals in file order, windows from Start/Finish
+            # no planner fields: keys t<UID>, ordinals in file order; a summary's computed
+            # Start is not a window start (it would hold the tasks back like a constraint):
+            # the windows open at the project start and end at the summary's Finish
             PhaseData("t1", "Diagnosis", 1, D(2024, 9, 2), D(2024, 9, 20)),
-            PhaseData("t5", "Phase 1 – Foundation 第一阶段", 2, D(2024, 9, 12), D(2024, 12, 13)),
+            PhaseData("t5", "Phase 1 – Foundation 第一阶段", 2, D(2024, 9, 2), D(2024, 12, 13)),
         ),
         items=(
             ItemData(
@@ -451,13 +476,16 @@ def test_ms_project_2019_file() -> None:
             LinkData("t2", "t4", "FS", 0),
             LinkData("t3", "t4", "FF", 0),
             LinkData("t4", "t7", "FS", -1),  # -4800: a lead of one day
-            LinkData("t7", "t8", "FS", 1),  # 2 elapsed days (LagFormat 8) × 5/7 = 1.43 → 1
+            # 2 elapsed days (LagFormat 8) kept as such; × 5/7 = 1.43 → 1 working day
+            LinkData("t7", "t8", "FS", 1, "ed", 2),
             LinkData("t7", "t9", "SS", 0),
             LinkData("t9", "t10", "SF", 0),
             LinkData("t8", "t11", "FS", 0),
-            LinkData("t9", "t11", "FS", 2),  # 10 % (LagFormat 19) of 20 days
+            LinkData("t9", "t11", "FS", 2, "pct", 10),  # 10 % (LagFormat 19) of 20 days
             # the link from the summary task UID 6 is dropped
         ),
+        # StatusDate 2024-09-30T17:00 is the end of that day: remaining work from 1 October
+        status_date=D(2024, 10, 1),
     )
     assert result.plan == expected
     assert result.notes == (
@@ -465,7 +493,6 @@ def test_ms_project_2019_file() -> None:
         "the summary was not",
         "Task UID 8: a duration of 4.5 working days became 5 days",
         'Task UID 10: the constraint "must start on" became SNET 2024-11-04',
-        "Task UID 8: an elapsed lag of 2 calendar days from UID 7 became 1 day",
         "Task UID 11: the link from UID 6 (a summary task) was dropped",
     )
 
@@ -487,7 +514,7 @@ def test_projectlibre_file() -> None:
             # spans their dates (21 April – 12 May)
             PhaseData("t0", "销售试点", 1, D(2025, 4, 21), D(2025, 5, 12)),
             # "Pilot" has no <Summary> element: it is a summary because tasks are beneath it
-            PhaseData("t3", "Pilot 试点", 2, D(2025, 4, 25), D(2025, 5, 12)),
+            PhaseData("t3", "Pilot 试点", 2, D(2025, 4, 21), D(2025, 5, 12)),  # open
         ),
         items=(
             ItemData(
@@ -772,19 +799,25 @@ def test_a_missing_duration_comes_from_start_and_finish() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lag", "fmt", "pred_hours", "days"),
+    ("lag", "fmt", "pred_hours", "days", "unit", "amount"),
     [
-        (4800, 7, 8, 1),  # 480 min × 10
-        (-9600, 7, 8, -2),
-        (2400, 7, 8, 1),  # half a day → 1
-        (-2400, 7, 8, -1),  # half a day of lead → -1
-        (4800, 5, 8, 1),  # shown in hours, still tenths of a minute
-        (201600, 8, 8, 10),  # 14 elapsed days (14 × 1440 × 10) × 5/7
-        (50, 19, 32, 2),  # 50 % of a 4-day predecessor
-        (0, 7, 8, 0),
+        (4800, 7, 8, 1, "d", None),  # 480 min × 10
+        (-9600, 7, 8, -2, "d", None),
+        (2400, 7, 8, 1, "d", None),  # half a day → 1
+        (-2400, 7, 8, -1, "d", None),  # half a day of lead → -1
+        (4800, 5, 8, 1, "d", None),  # shown in hours, still tenths of a minute
+        (201600, 8, 8, 10, "ed", 14),  # 14 elapsed days (14 × 1440 × 10) × 5/7, unit kept
+        (100800, 8, 8, 5, "ed", 7),  # a week of elapsed days is 5 working days
+        (21600, 8, 8, 1, "d", None),  # 1.5 elapsed days is no whole amount: 1.07 → 1 day
+        (50, 19, 32, 2, "pct", 50),  # 50 % of a 4-day predecessor, unit kept
+        (48000, 9, 8, 10, "w", 2),  # 2 weeks of 5 × 480 min = 10 working days, unit kept
+        (20, 19, 24, 1, "pct", 20),  # 20 % of 3 days = 0.6 → 1
+        (0, 7, 8, 0, "d", None),
     ],
 )
-def test_lags(lag: int, fmt: int, pred_hours: int, days: int) -> None:
+def test_lags(
+    lag: int, fmt: int, pred_hours: int, days: int, unit: str, amount: int | None
+) -> None:
     link = (
         f"<PredecessorLink><PredecessorUID>1</PredecessorUID><Type>1</Type>"
         f"<LinkLag>{lag}</LinkLag><LagFormat>{fmt}</LagFormat></PredecessorLink>"
@@ -794,7 +827,7 @@ def test_lags(lag: int, fmt: int, pred_hours: int, days: int) -> None:
         + task(2, body=f"<Duration>PT8H0M0S</Duration>{link}")
     )
     (read,) = mspdi.read(data).links
-    assert read == LinkData("t1", "t2", "FS", days)
+    assert read == LinkData("t1", "t2", "FS", days, unit, amount)  # type: ignore[arg-type]
 
 
 def test_a_link_without_type_is_finish_to_start() -> None:

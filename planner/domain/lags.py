@@ -1,0 +1,52 @@
+"""Lag units: a dependency's lag as given (weeks, percent of the predecessor, elapsed days)
+and its working-day equivalent, which is what the scheduler works with.
+
+Units: ``d`` working days (the scheduler's own unit), ``w`` weeks of the calendar's working
+days (5 days on a Monday–Friday calendar, as MS Project's MinutesPerWeek / MinutesPerDay),
+``pct`` percent of the predecessor's duration (it follows later changes of that duration),
+``ed`` elapsed calendar days. An elapsed lag is calendar time, which the working-day
+scheduler cannot hold exactly: it is scaled by working days per week (7 elapsed days = one
+working week), the same approximation the MSPDI reader always used.
+Every conversion rounds half away from zero, so a lag and its mirror lead stay symmetric.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final, Literal
+
+LagUnit = Literal["d", "w", "pct", "ed"]
+LAG_UNITS: Final[tuple[LagUnit, ...]] = ("d", "w", "pct", "ed")
+
+__all__ = ["LAG_UNITS", "LagUnit", "lag_working_days", "round_half_away"]
+
+
+def round_half_away(value: float) -> int:
+    """``value`` rounded to a whole number, halves away from zero.
+
+    >>> round_half_away(2.5), round_half_away(-2.5), round_half_away(2.4)
+    (3, -3, 2)
+    """
+    return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
+
+
+def lag_working_days(
+    unit: str, amount: int | None, fallback_days: int, predecessor_days: int, workdays: int
+) -> int:
+    """The working-day equivalent of a lag of ``amount`` ``unit``; ``fallback_days`` (the
+    stored working days) for ``d`` or when there is no amount.
+
+    >>> lag_working_days("pct", 50, 0, 9, 5), lag_working_days("w", 2, 0, 9, 5)
+    (5, 10)
+    >>> lag_working_days("ed", 14, 0, 9, 5), lag_working_days("d", None, 3, 9, 5)
+    (10, 3)
+    """
+    if amount is None or unit == "d":
+        return fallback_days
+    if unit == "w":
+        return amount * workdays
+    if unit == "pct":
+        return round_half_away(amount / 100 * predecessor_days)
+    if unit == "ed":
+        return round_half_away(amount * workdays / 7)
+    return fallback_days
