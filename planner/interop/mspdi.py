@@ -339,8 +339,9 @@ def _effective_constraint(
             bound, why = max(bounds)
             held_day = context.calendar.next_workday(bound)
             held = item.early_start is None or item.early_start <= held_day
-            if held and (own_snet is None or own_snet < bound):
-                return CONSTRAINT_CODE["SNET"], bound, why
+            if held and (own_snet is None or own_snet < held_day):
+                # the working day itself: MPXJ's scheduler would start on a weekend date
+                return CONSTRAINT_CODE["SNET"], held_day, why
     if own_snet is not None:
         return CONSTRAINT_CODE["SNET"], own_snet, None
     return 0, None, None
@@ -1063,7 +1064,7 @@ class _Reader:
         if constraint_type == "SNET" and custom.get(_HELD_BY) and raw.element is task:
             held = custom[_HELD_BY].strip().lower()
             bound = self.status_date if held == HELD_BY_STATUS else window_start
-            if constraint_date is not None and constraint_date == bound:
+            if bound is not None and constraint_date == self.work_calendar.next_workday(bound):
                 # written for MS Project's sake; the planner's own rules hold the item back
                 constraint_type = constraint_date = None
                 if _OWN_SNET in custom:

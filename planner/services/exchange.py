@@ -65,7 +65,7 @@ from planner.models import (
 from planner.models.baseline import Baseline, BaselineItem
 from planner.services.plan import record_baseline
 from planner.services.programs import metric_from_playbook, risk_from_playbook
-from planner.services.scheduling import Outcome, program_calendar, reschedule
+from planner.services.scheduling import Outcome, program_calendar, reschedule, status_date_of
 
 Format = Literal["mspdi", "csv", "xlsx"]
 FORMATS: Final[tuple[Format, ...]] = ("mspdi", "csv", "xlsx")
@@ -99,8 +99,19 @@ def latest_baseline(program: Program) -> Baseline | None:
     )
 
 
-def plan_data(program: Program) -> PlanData:
-    """The program's plan as plain data, with its latest baseline as baseline 0."""
+def _names(row: Phase | WorkItem, language: str) -> tuple[str, str | None]:
+    """The row's name in ``language`` (the other one when it has none, then its key) and
+    its name in the other language (None when it has none or it is the same)."""
+    english, chinese = (row.name or "").strip(), (row.name_zh or "").strip()
+    first, other = (chinese, english) if language == "zh" else (english, chinese)
+    name = first or other or row.key
+    return name, (other if other and other != name else None)
+
+
+def plan_data(program: Program, language: str = "en") -> PlanData:
+    """The program's plan as plain data, with its latest baseline as baseline 0; names in
+    ``language`` (``en`` or ``zh``), each with its name in the other language as ``alt_name``.
+    """
     phases = list(
         db.session.scalars(
             select(Phase).where(Phase.program_id == program.id).order_by(Phase.ordinal)
@@ -130,20 +141,22 @@ def plan_data(program: Program) -> PlanData:
             )
         )
         dates = {key: (start, finish) for key, start, finish in rows}
+    calendar = CalendarData.from_work_calendar(program_calendar(program))
+    names = {e.day: e.name for e in program.calendar_exceptions if e.name}
     return PlanData(
         name=_text(program.name, f"Program {program.id}"),
         start=program.start_date,
-        calendar=CalendarData.from_work_calendar(program_calendar(program)),
+        calendar=replace(calendar, names=names),
         phases=[
-            PhaseData(
-                p.key, _text(p.name, p.name_zh or p.key), p.ordinal, p.window_start, p.window_end
-            )
+            PhaseData(p.key, name, p.ordinal, p.window_start, p.window_end, alt_name)
             for p in phases
+            for name, alt_name in [_names(p, language)]
         ],
         items=[
             ItemData(
                 key=i.key,
-                name=_text(i.name, i.name_zh or i.key),
+                name=_names(i, language)[0],
+                alt_name=_names(i, language)[1],
                 phase_key=phase_key[i.phase_id],
                 kind="milestone" if i.kind == "milestone" else "task",
                 duration=i.duration_days,
@@ -162,10 +175,21 @@ def plan_data(program: Program) -> PlanData:
             for i in items
         ],
         links=[
-            LinkData(key_of[d.predecessor_id], key_of[d.successor_id], d.type, d.lag_days)  # type: ignore[arg-type]
+            LinkData(
+                key_of[d.predecessor_id],
+                key_of[d.successor_id],
+                d.type,  # type: ignore[arg-type]
+                d.lag_days,
+                d.lag_unit if d.lag_amount is not None else "d",  # type: ignore[arg-type]
+                d.lag_amount if d.lag_unit != "d" else None,
+            )
             # links by successor, then predecessor, in item order: the same plan, the same data
             for d in sorted(deps, key=lambda d: (rank[d.successor_id], rank[d.predecessor_id]))
         ],
+        # the status date the stored dates were computed with (today when the program
+        # follows today): another scheduler needs it to put remaining work where we do
+        status_date=status_date_of(program),
+        language="zh" if language == "zh" else "en",
     )
 
 
@@ -175,13 +199,16 @@ def export_plan(
     *,
     headers: plan_table.HeaderLabels | None = None,
     sheet_title: str = "Plan",
+    language: str = "en",
 ) -> bytes:
     """The program's plan as an MS Project XML, CSV or .xlsx file; a table's header row in
     ``headers``' labels and an .xlsx sheet named ``sheet_title`` (MS Project XML has neither).
+    MS Project XML names its tasks in ``language`` and keeps the other language's names in a
+    custom field.
     """
     plan = plan_data(program)
     if fmt == "mspdi":
-        return mspdi.write(plan)
+        return mspdi.write(plan_data(program, language) if language != "en" else plan)
     if fmt == "csv":
         return plan_table.write_csv(plan, headers=headers)
     if fmt == "xlsx":
@@ -317,12 +344,21 @@ class ImportOutcome:
     notes: tuple[str, ...] = ()
 
 
-def _work_item(program: Program, item: ItemData, position: int) -> WorkItem:
+def _english_and_chinese(data: ItemData | PhaseData, language: str) -> tuple[str, str | None]:
+    """A row's ``name`` and ``name_zh`` from a file's name and its other-language name."""
+    if language == "zh":
+        return (data.alt_name or data.name), data.name
+    return data.name, data.alt_name
+
+
+def _work_item(program: Program, item: ItemData, position: int, language: str = "en") -> WorkItem:
+    name, name_zh = _english_and_chinese(item, language)
     return WorkItem(
         program_id=program.id,
         key=item.key,
         kind=item.kind,
-        name=item.name,
+        name=name,
+        name_zh=name_zh,
         workstream=item.workstream,
         duration_days=0 if item.kind == "milestone" else item.duration,
         owner=item.owner,
@@ -344,6 +380,8 @@ def _add_links(program: Program, links: tuple[LinkData, ...], rows: dict[str, Wo
                 successor_id=rows[link.successor].id,
                 type=link.type,
                 lag_days=link.lag,
+                lag_unit=link.lag_unit if link.lag_amount is not None else "d",
+                lag_amount=link.lag_amount if link.lag_unit != "d" else None,
             )
         )
 
@@ -444,6 +482,8 @@ def import_new_program(
         name=name,
         client=client,
         start_date=plan.start,
+        # the file's status date: its actuals and the dates it shows hold as of that day
+        status_date=plan.status_date,
         status="planning",
         workdays="".join(str(day + 1) for day in sorted(calendar.workdays)),
         playbook_id=playbook.id if playbook else IMPORTED_PLAYBOOK_ID,
@@ -454,16 +494,20 @@ def import_new_program(
     if lead is not None:
         db.session.add(Membership(user_id=lead.id, program_id=program.id, role="lead"))
     for day in sorted(calendar.holidays):
-        program.calendar_exceptions.append(CalendarException(day=day, working=False, name=""))
+        name = calendar.name_of(day)
+        program.calendar_exceptions.append(CalendarException(day=day, working=False, name=name))
     for day in sorted(calendar.extra_workdays):
-        program.calendar_exceptions.append(CalendarException(day=day, working=True, name=""))
+        name = calendar.name_of(day)
+        program.calendar_exceptions.append(CalendarException(day=day, working=True, name=name))
     phases: dict[str, Phase] = {}
     for data in plan.phases:
+        phase_name, phase_name_zh = _english_and_chinese(data, plan.language)
         phase = Phase(
             ordinal=data.ordinal,
             key=data.key,
             kind="diagnosis" if data.ordinal == 0 else "phase",
-            name=data.name,
+            name=phase_name,
+            name_zh=phase_name_zh,
             goal="",
             result="",
             length_days=(data.end - data.start).days + 1,
@@ -474,7 +518,7 @@ def import_new_program(
         phases[data.key] = phase
     rows: dict[str, WorkItem] = {}
     for position, item in enumerate(plan.items):
-        row = _work_item(program, item, position)
+        row = _work_item(program, item, position, plan.language)
         phases[item.phase_key].work_items.append(row)
         rows[item.key] = row
     db.session.flush()
@@ -512,7 +556,9 @@ def import_into_phase(
     )
     rows: dict[str, WorkItem] = {}
     for offset, item in enumerate(plan.items, start=1):
-        row = _work_item(program, item, int(last if last is not None else -1) + offset)
+        row = _work_item(
+            program, item, int(last if last is not None else -1) + offset, plan.language
+        )
         phase.work_items.append(row)
         rows[item.key] = row
     db.session.flush()

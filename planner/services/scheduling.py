@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, select, update
 
 from planner.domain.calendar import WorkCalendar
 from planner.domain.errors import DependencyCycleError, ValidationError
+from planner.domain.lags import lag_working_days
 from planner.domain.schedule import (
     MAX_LAG,
     Activity,
@@ -133,12 +134,44 @@ def _activities(network: Network, phases: dict[int, Phase]) -> list[Activity]:
     return activities
 
 
+def _lag_days(dependency: Dependency, by_id: dict[int, WorkItem], workdays: int) -> int:
+    """The dependency's lag in working days for this pass: a lag kept in another unit is
+    converted again each time (a percent lag follows the predecessor's current duration)."""
+    days = lag_working_days(
+        dependency.lag_unit,
+        dependency.lag_amount,
+        dependency.lag_days,
+        by_id[dependency.predecessor_id].duration_days,
+        workdays,
+    )
+    return max(-MAX_LAG, min(MAX_LAG, days))
+
+
 def _links(network: Network) -> list[Link]:
     by_id = network.by_id
+    workdays = len(network.program.workdays)
     return [
-        Link(by_id[d.predecessor_id].key, by_id[d.successor_id].key, d.type, d.lag_days)  # type: ignore[arg-type]
+        Link(
+            by_id[d.predecessor_id].key,
+            by_id[d.successor_id].key,
+            d.type,  # type: ignore[arg-type]
+            _lag_days(d, by_id, workdays),
+        )
         for d in network.dependencies
     ]
+
+
+def _refresh_lag_days(network: Network) -> None:
+    """Store the working-day equivalent of every lag kept in another unit (what pages and
+    files that speak working days show), when it changed."""
+    by_id = network.by_id
+    workdays = len(network.program.workdays)
+    for dependency in network.dependencies:
+        if dependency.lag_amount is None or dependency.lag_unit == "d":
+            continue
+        days = _lag_days(dependency, by_id, workdays)
+        if dependency.lag_days != days:
+            dependency.lag_days = days
 
 
 def compute(network: Network, today: date | None = None) -> ScheduleResult:
@@ -160,6 +193,7 @@ def reschedule(program: Program, today: date | None = None) -> Outcome:
     db.session.flush()
     network = load_network(program)
     result = compute(network, today)
+    _refresh_lag_days(network)
     rows = []
     moves = []
     previous = [item.early_finish for item in network.items if item.early_finish is not None]

@@ -207,7 +207,13 @@ def _import_columns() -> list[dict[str, str]]:
 
 def _export(program_id: int, fmt: service.Format):  # type: ignore[no-untyped-def]
     program = _fresh(program_id)
-    data = service.export_plan(program, fmt, headers=_export_columns(), sheet_title=_("Plan"))
+    data = service.export_plan(
+        program,
+        fmt,
+        headers=_export_columns(),
+        sheet_title=_("Plan"),
+        language=content_lang(),  # names in the reader's language, the other one kept too
+    )
     name = f"{_slug(program.name, f'program-{program.id}')}-plan.{service.EXTENSIONS[fmt]}"
     return _download(data, service.MEDIA_TYPES[fmt], name)
 
