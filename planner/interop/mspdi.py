@@ -94,6 +94,7 @@ DAY_END: Final = "17:00:00"
 LINK_CODE: Final[dict[LinkType, int]] = {"FF": 0, "FS": 1, "SF": 2, "SS": 3}
 LINK_TYPE: Final[dict[int, LinkType]] = {code: name for name, code in LINK_CODE.items()}
 CONSTRAINT_CODE: Final[dict[ConstraintType, int]] = {"SNET": 4, "FNLT": 7}
+FNET_CODE: Final = 6  # finish no earlier than
 
 
 @dataclass(frozen=True)
@@ -328,6 +329,20 @@ def _effective_constraint(
     written when it is the later bound.
     """
     own_snet = item.constraint_date if item.constraint_type == "SNET" else None
+    calendar = context.calendar
+    if (
+        item.actual_start is not None
+        and item.actual_finish is None
+        and item.early_finish is not None
+        and item.duration > 0
+        and context.plan.status_date is not None
+    ):
+        # in progress, its remaining work held after the status date: MS Project would
+        # split the task; a finish-no-earlier-than our finish says the same to a scheduler
+        # that does not split (MPXJ's finishes a started task at ActualStart + Duration)
+        unsplit = calendar.add_workdays(calendar.next_workday(item.actual_start), item.duration - 1)
+        if item.early_finish > unsplit:
+            return FNET_CODE, item.early_finish, HELD_BY_STATUS
     if item.actual_start is None:
         bounds: list[tuple[dt.date, str]] = []
         if phase.start > context.plan.start:
@@ -337,7 +352,7 @@ def _effective_constraint(
             bounds.append((status, HELD_BY_STATUS))
         if bounds:
             bound, why = max(bounds)
-            held_day = context.calendar.next_workday(bound)
+            held_day = calendar.next_workday(bound)
             held = item.early_start is None or item.early_start <= held_day
             if held and (own_snet is None or own_snet < held_day):
                 # the working day itself: MPXJ's scheduler would start on a weekend date
@@ -415,7 +430,8 @@ def _write_item(
     _sub(task, "ConstraintType", code)
     _sub(task, "CalendarUID", -1)
     if constraint_day is not None:
-        _sub(task, "ConstraintDate", _stamp(constraint_day, DAY_START))
+        time = DAY_END if code == FNET_CODE else DAY_START
+        _sub(task, "ConstraintDate", _stamp(constraint_day, time))
     if item.constraint_type == "FNLT" and item.constraint_date is not None:
         # the planner's finish-no-later-than never moves a task, it shows negative float:
         # MS Project's deadline, not its FNLT constraint (which pulls the task earlier)
@@ -1060,18 +1076,29 @@ class _Reader:
             self.errors.append(
                 (where, f"ActualFinish {actual_finish} is before ActualStart {actual_start}")
             )
-        constraint_type, constraint_date = self.constraint(where, task)
-        if constraint_type == "SNET" and custom.get(_HELD_BY) and raw.element is task:
-            held = custom[_HELD_BY].strip().lower()
+        held = (custom.get(_HELD_BY) or "").strip().lower()
+        fnet = self.whole(where, task, "ConstraintType") == FNET_CODE
+        if fnet and held == HELD_BY_STATUS and actual_start is not None:
+            # remaining work held after the status date, written for MS Project's sake
+            constraint_type, constraint_date = None, None
+            written_for_ms_project = True
+        else:
+            constraint_type, constraint_date = self.constraint(where, task)
             bound = self.status_date if held == HELD_BY_STATUS else window_start
-            if bound is not None and constraint_date == self.work_calendar.next_workday(bound):
-                # written for MS Project's sake; the planner's own rules hold the item back
-                constraint_type = constraint_date = None
-                if _OWN_SNET in custom:
-                    try:
-                        constraint_type, constraint_date = "SNET", _date(custom[_OWN_SNET])
-                    except _Bad as exc:
-                        self.errors.append((where, f"{_OWN_SNET.alias} {exc}"))
+            written_for_ms_project = (
+                constraint_type == "SNET"
+                and held in (HELD_BY_STATUS, HELD_BY_WINDOW)
+                and bound is not None
+                and constraint_date == self.work_calendar.next_workday(bound)
+            )
+        if written_for_ms_project:
+            # the planner's own rules hold the item back: not a constraint of the item
+            constraint_type = constraint_date = None
+            if _OWN_SNET in custom:
+                try:
+                    constraint_type, constraint_date = "SNET", _date(custom[_OWN_SNET])
+                except _Bad as exc:
+                    self.errors.append((where, f"{_OWN_SNET.alias} {exc}"))
         deadline = self.day(where, task, "Deadline")
         if deadline is not None:
             if constraint_type is None:

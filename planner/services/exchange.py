@@ -108,7 +108,7 @@ def _names(row: Phase | WorkItem, language: str) -> tuple[str, str | None]:
     return name, (other if other and other != name else None)
 
 
-def plan_data(program: Program, language: str = "en") -> PlanData:
+def plan_data(program: Program, language: str = "en", today: date | None = None) -> PlanData:
     """The program's plan as plain data, with its latest baseline as baseline 0; names in
     ``language`` (``en`` or ``zh``), each with its name in the other language as ``alt_name``.
     """
@@ -188,7 +188,7 @@ def plan_data(program: Program, language: str = "en") -> PlanData:
         ],
         # the status date the stored dates were computed with (today when the program
         # follows today): another scheduler needs it to put remaining work where we do
-        status_date=status_date_of(program),
+        status_date=status_date_of(program, today),
         language="zh" if language == "zh" else "en",
     )
 
@@ -200,15 +200,16 @@ def export_plan(
     headers: plan_table.HeaderLabels | None = None,
     sheet_title: str = "Plan",
     language: str = "en",
+    today: date | None = None,
 ) -> bytes:
     """The program's plan as an MS Project XML, CSV or .xlsx file; a table's header row in
     ``headers``' labels and an .xlsx sheet named ``sheet_title`` (MS Project XML has neither).
     MS Project XML names its tasks in ``language`` and keeps the other language's names in a
     custom field.
     """
-    plan = plan_data(program)
+    plan = plan_data(program, today=today)
     if fmt == "mspdi":
-        return mspdi.write(plan_data(program, language) if language != "en" else plan)
+        return mspdi.write(plan_data(program, language, today) if language != "en" else plan)
     if fmt == "csv":
         return plan_table.write_csv(plan, headers=headers)
     if fmt == "xlsx":
