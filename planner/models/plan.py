@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, inspect
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from planner.extensions import db
 from planner.models.audit import Audited
@@ -161,6 +161,22 @@ class Dependency(Audited, db.Model):  # type: ignore[name-defined,misc]
     lag_days: Mapped[int] = mapped_column(default=0)
     lag_unit: Mapped[str] = mapped_column(String(3), default="d", server_default="d")
     lag_amount: Mapped[int | None] = mapped_column(default=None)
+    converting_lag = False  # set while a reschedule refreshes lag_days (not a column)
+
+    @validates("lag_days")
+    def _edited_in_working_days(self, _key: str, days: int) -> int:
+        """A stored link whose lag is edited in working days keeps working days from then
+        on (else the next reschedule would convert its old unit over the edit); the
+        reschedule's own refresh of a converted lag sets ``converting_lag``."""
+        state = inspect(self)
+        if (
+            state.persistent
+            and not getattr(self, "converting_lag", False)
+            and days != self.lag_days
+            and self.lag_unit != "d"
+        ):
+            self.lag_unit, self.lag_amount = "d", None
+        return days
 
     predecessor: Mapped[WorkItem] = relationship(foreign_keys=[predecessor_id])
     successor: Mapped[WorkItem] = relationship(foreign_keys=[successor_id])

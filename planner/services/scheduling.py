@@ -171,7 +171,9 @@ def _refresh_lag_days(network: Network) -> None:
             continue
         days = _lag_days(dependency, by_id, workdays)
         if dependency.lag_days != days:
+            dependency.converting_lag = True  # not an edit: the unit stays
             dependency.lag_days = days
+            dependency.converting_lag = False
 
 
 def compute(network: Network, today: date | None = None) -> ScheduleResult:

@@ -27,9 +27,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "mspdi"
 
 def _import(db, name: str, today: dt.date) -> Program:  # type: ignore[no-untyped-def]
     data = (FIXTURES / name).read_bytes()
-    outcome = import_new_program(
-        read_plan_file(name, data), name=None, client="Acme", today=today
-    )
+    outcome = import_new_program(read_plan_file(name, data), name=None, client="Acme", today=today)
     db.session.commit()
     return outcome.program
 
@@ -127,3 +125,35 @@ def test_lag_units_exception_names_and_both_languages_survive_export_and_import(
     ).first()
     assert plan.language == "zh"
     assert (plan.items[0].name, plan.items[0].alt_name) == (first.name_zh, first.name)
+
+
+def test_a_percent_lag_follows_its_predecessor_until_edited_in_days(db) -> None:  # type: ignore[no-untyped-def]
+    from planner.services.playbooks import get_playbook
+    from planner.services.programs import create_program
+    from planner.services.scheduling import reschedule
+
+    start = D(2026, 1, 5)
+    program = create_program(
+        get_playbook("small-business-quick-start"), name="Lags", client="C", start_date=start
+    )
+    link = db.session.scalars(
+        select(Dependency).where(Dependency.program_id == program.id).limit(1)
+    ).one()
+    link.lag_unit, link.lag_amount = "pct", 50
+    predecessor = db.session.get(WorkItem, link.predecessor_id)
+    predecessor.kind, predecessor.duration_days = "task", 10
+    reschedule(program, start)
+    assert (link.lag_days, link.lag_unit) == (5, "pct")  # 50 % of 10 days
+    predecessor.duration_days = 7
+    reschedule(program, start)
+    assert (link.lag_days, link.lag_unit) == (4, "pct")  # 3.5 rounds half away from zero
+    if link.type == "FS":  # the schedule used it: 4 working days after the predecessor
+        successor = db.session.get(WorkItem, link.successor_id)
+        from planner.services.scheduling import program_calendar
+
+        calendar = program_calendar(program)
+        gap = calendar.workdays_between(predecessor.early_finish, successor.early_start)
+        assert gap >= 5  # the finish day itself and the four days of lag
+    link.lag_days = 2  # an edit in working days
+    reschedule(program, start)
+    assert (link.lag_days, link.lag_unit, link.lag_amount) == (2, "d", None)
