@@ -63,6 +63,7 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 from planner.domain.calendar import WorkCalendar
 from planner.domain.errors import ValidationError
 from planner.domain.lags import LagUnit, lag_working_days, round_half_away
+from planner.interop.messages import N_, Message
 from planner.interop.plandata import (
     CalendarData,
     ConstraintType,
@@ -533,6 +534,23 @@ class _Bad(Exception):
     """A value that cannot be read; the reader records it against the task at hand."""
 
 
+_PROJECT: Final = Message(N_("Project"))
+_CALENDAR: Final = Message(N_("Calendar"))
+_TASKS: Final = Message(N_("Tasks"))
+
+
+def _bad_field(name: str, exc: _Bad) -> Message:
+    """``Duration "P3X" is not a valid duration``: the element and what is wrong with it."""
+    return Message(N_("%(field)s %(problem)s"), field=name, problem=exc.args[0])
+
+
+def task_where(uid: int, name: str) -> Message:
+    """A task as an error names it: by UID and, when it has one, by name."""
+    if name:
+        return Message(N_('Task UID %(uid)s "%(name)s"'), uid=uid, name=name)
+    return Message(N_("Task UID %(uid)s"), uid=uid)
+
+
 def _days(n: int) -> str:
     return f"{n} day" if abs(n) == 1 else f"{n} days"
 
@@ -540,7 +558,7 @@ def _days(n: int) -> str:
 def _duration_hours(text: str) -> float:
     match = _DURATION.match(text.strip())
     if not match or text.strip() in ("P", "PT"):
-        raise _Bad(f'"{text}" is not a valid duration')
+        raise _Bad(Message(N_('"%(text)s" is not a valid duration'), text=text))
     parts = {k: float(v) if v else 0.0 for k, v in match.groupdict().items()}
     return parts["d"] * 24 + parts["h"] + parts["m"] / 60 + parts["s"] / 3600
 
@@ -552,16 +570,16 @@ def _date(text: str) -> dt.date:
             return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date()
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise _Bad(f'"{text}" is not a valid date') from None
+        raise _Bad(Message(N_('"%(text)s" is not a valid date'), text=text)) from None
 
 
 def _int(text: str) -> int:
     try:
         number = Decimal(text.strip())
     except InvalidOperation:
-        raise _Bad(f'"{text}" is not a number') from None
+        raise _Bad(Message(N_('"%(text)s" is not a number'), text=text)) from None
     if not number.is_finite() or number.adjusted() > 15:
-        raise _Bad(f'"{text}" is not a number of a sensible size')
+        raise _Bad(Message(N_('"%(text)s" is not a number of a sensible size'), text=text))
     return int(number.to_integral_value(rounding=ROUND_HALF_UP))
 
 
@@ -571,7 +589,7 @@ def _bool(text: str) -> bool:
         return True
     if value in ("0", "false", "no", ""):
         return False
-    raise _Bad(f'"{text}" is not 0 or 1')
+    raise _Bad(Message(N_('"%(text)s" is not 0 or 1'), text=text))
 
 
 @dataclass
@@ -622,8 +640,12 @@ class _Reader:
         self.language = "en"
         self.exception_names: dict[dt.date, str] = {}
         self.open_phases: list[int] = []  # UIDs of summaries without a window start
+        self.names: dict[int, str] = {}  # task UID → Name, to name tasks in messages
 
     # -- element helpers ---------------------------------------------------------------
+
+    def where(self, uid: int) -> Message:
+        return task_where(uid, self.names.get(uid, ""))
 
     def q(self, name: str) -> str:
         return f"{{{self.ns}}}{name}" if self.ns else name
@@ -654,7 +676,7 @@ class _Reader:
         try:
             return parse(raw)
         except _Bad as exc:
-            self.errors.append((where, f"{what or name} {exc}"))
+            self.errors.append((where, _bad_field(what or name, exc)))
             return None
 
     def day(self, where: str, element: Element, name: str) -> dt.date | None:
@@ -677,11 +699,16 @@ class _Reader:
             self.name = title
         elif name:
             self.name = _NAME_SUFFIX.sub("", name) or self.name
-        self.start = self.day("Project", self.root, "StartDate")
-        minutes = self.whole("Project", self.root, "MinutesPerDay")
+        self.start = self.day(_PROJECT, self.root, "StartDate")
+        minutes = self.whole(_PROJECT, self.root, "MinutesPerDay")
         if minutes is not None:
             if minutes <= 0:
-                self.errors.append(("Project", f"MinutesPerDay must be positive, got {minutes}"))
+                self.errors.append(
+                    (
+                        _PROJECT,
+                        Message(N_("MinutesPerDay must be positive, got %(n)s"), n=minutes),
+                    )
+                )
             else:
                 self.minutes_per_day = minutes
         attributes = self.find(self.root, "ExtendedAttributes")
@@ -705,7 +732,7 @@ class _Reader:
         """The first day of remaining work: the day after MSPDI's StatusDate, which is the
         end of a day, unless the status time is at or before the start of the working day."""
         raw = self.text(self.root, "StatusDate")
-        day = self.day("Project", self.root, "StatusDate")
+        day = self.day(_PROJECT, self.root, "StatusDate")
         if raw is None or day is None:
             return None
         start_time = self.text(self.root, "DefaultStartTime") or DAY_START
@@ -744,7 +771,9 @@ class _Reader:
         weekdays: dict[int, bool] = {}
         exceptions: dict[dt.date, bool] = {}
         for cal in reversed(chain):  # the base first, the project calendar last (it wins)
-            where = f'Calendar "{self.text(cal, "Name") or self.text(cal, "UID")}"'
+            where = Message(
+                N_('Calendar "%(name)s"'), name=self.text(cal, "Name") or self.text(cal, "UID")
+            )
             days, excepted = self.calendar_days(where, cal)
             weekdays.update(days)
             exceptions.update(excepted)
@@ -764,7 +793,7 @@ class _Reader:
             self.work_calendar = data.to_work_calendar()
         except ValidationError as exc:
             for path, message in exc.errors:
-                self.errors.append(("Calendar", f"{path}: {message}"))
+                self.errors.append((_CALENDAR, f"{path}: {message}"))
             return
         self.calendar = data
 
@@ -791,7 +820,9 @@ class _Reader:
                     for day in self.expand(where, first, last, 1):
                         exceptions[day] = working
             else:
-                self.errors.append((where, f"WeekDay DayType {day_type} is not 0–7"))
+                self.errors.append(
+                    (where, Message(N_("WeekDay DayType %(n)s is not 0–7"), n=day_type))
+                )
         container = self.find(cal, "Exceptions")
         for exc in self.children(container, "Exception") if container is not None else []:
             working = self.flag(where, exc, "DayWorking")
@@ -803,25 +834,42 @@ class _Reader:
 
     def expand(self, where: str, first: dt.date, last: dt.date, step: int) -> list[dt.date]:
         if last < first:
-            self.errors.append((where, f"a calendar exception ends ({last}) before it starts"))
+            self.errors.append(
+                (
+                    where,
+                    Message(N_("a calendar exception ends (%(last)s) before it starts"), last=last),
+                )
+            )
             return []
         if (last - first).days // max(step, 1) > _MAX_EXCEPTION_DAYS:
-            self.errors.append((where, f"a calendar exception from {first} to {last} is too long"))
+            self.errors.append(
+                (
+                    where,
+                    Message(
+                        N_("a calendar exception from %(first)s to %(last)s is too long"),
+                        first=first,
+                        last=last,
+                    ),
+                )
+            )
             return []
         return [first + dt.timedelta(days=n) for n in range(0, (last - first).days + 1, step)]
 
     def exception_days(self, where: str, exc: Element) -> list[dt.date]:
         name = self.text(exc, "Name")
-        where = f'{where}, exception "{name}"' if name else where
+        if name:
+            where = Message(N_('%(calendar)s, exception "%(name)s"'), calendar=where, name=name)
         period = self.find(exc, "TimePeriod")
         if period is None:
-            self.errors.append((where, "a calendar exception has no TimePeriod"))
+            self.errors.append((where, Message(N_("a calendar exception has no TimePeriod"))))
             return []
         first = self.day(where, period, "FromDate")
         last = self.day(where, period, "ToDate")
         if first is None or last is None:
             if first is None and last is None:
-                self.errors.append((where, "a calendar exception has no FromDate or ToDate"))
+                self.errors.append(
+                    (where, Message(N_("a calendar exception has no FromDate or ToDate")))
+                )
             return []
         kind = self.whole(where, exc, "Type") or 1
         step = max(self.whole(where, exc, "Period") or 1, 1)
@@ -859,7 +907,12 @@ class _Reader:
                 elif kind in (3, 5):
                     day = _month_position(year, mon, item, position)
                 else:
-                    self.errors.append((where, f"calendar exception Type {kind} is not supported"))
+                    self.errors.append(
+                        (
+                            where,
+                            Message(N_("calendar exception Type %(n)s is not supported"), n=kind),
+                        )
+                    )
                     return None
                 if day is not None and first <= day <= last:
                     out.append(day)
@@ -876,15 +929,19 @@ class _Reader:
         seen: dict[int, int] = {}
         ids: list[int | None] = []
         for position, element in enumerate(elements, start=1):
-            where = f"Task #{position}"
+            where = Message(N_("Task #%(n)s"), n=position)
             uid = self.whole(where, element, "UID")
             if uid is None:
                 if self.text(element, "UID") is None:
-                    self.errors.append((where, "the task has no UID"))
+                    self.errors.append((where, Message(N_("the task has no UID"))))
                 continue
-            where = f"Task UID {uid}"
+            where = task_where(uid, self.text(element, "Name") or "")
+            if uid not in seen:
+                self.names[uid] = self.text(element, "Name") or ""
             if uid in seen:
-                self.errors.append((where, f"UID {uid} is used by two tasks"))
+                self.errors.append(
+                    (where, Message(N_("UID %(uid)s is used by two tasks"), uid=uid))
+                )
                 continue
             seen[uid] = position
             level = self.whole(where, element, "OutlineLevel")
@@ -907,7 +964,7 @@ class _Reader:
         for i, raw in enumerate(live):
             later = live[i + 1].level if i + 1 < len(live) else 0
             raw.summary = (
-                self.flag(f"Task UID {raw.uid}", raw.element, "Summary") or later > raw.level
+                self.flag(self.where(raw.uid), raw.element, "Summary") or later > raw.level
             )
         return raws
 
@@ -931,12 +988,12 @@ class _Reader:
                 days = self.work_calendar.workdays_between(start, finish + dt.timedelta(days=1))
                 self.notes.append(f"{where}: no Duration, {_days(days)} taken from Start–Finish")
                 return days
-            self.errors.append((where, "the task has no Duration"))
+            self.errors.append((where, Message(N_("the task has no Duration"))))
             return None
         try:
             hours = _duration_hours(raw)
         except _Bad as exc:
-            self.errors.append((where, f"Duration {exc}"))
+            self.errors.append((where, _bad_field("Duration", exc)))
             return None
         fmt = self.whole(where, task, "DurationFormat")
         if fmt in _ELAPSED_FORMATS:
@@ -990,7 +1047,7 @@ class _Reader:
                 "pct": "",
             }[unit]
             self.notes.append(
-                f"Task UID {link.successor_uid}: {what} from UID {link.predecessor_uid} "
+                f"{self.where(link.successor_uid)}: {what} from UID {link.predecessor_uid} "
                 f"became {_days(days)}"
             )
         return days, "d", None
@@ -1006,12 +1063,14 @@ class _Reader:
             if code in names:
                 self.notes.append(f'{where}: the constraint "{names[code]}" was dropped')
             else:
-                self.errors.append((where, f"ConstraintType {code} is not 0–7"))
+                self.errors.append((where, Message(N_("ConstraintType %(n)s is not 0–7"), n=code)))
             return None, None
         day = self.day(where, task, "ConstraintDate")
         if day is None:
             if self.text(task, "ConstraintDate") is None:
-                self.errors.append((where, f"ConstraintType {code} needs a ConstraintDate"))
+                self.errors.append(
+                    (where, Message(N_("ConstraintType %(n)s needs a ConstraintDate"), n=code))
+                )
             return None, None
         if code in names:
             self.notes.append(
@@ -1020,13 +1079,15 @@ class _Reader:
         return mapped[code], day
 
     def links(self, raw: _RawTask) -> list[_RawLink]:
-        where = f"Task UID {raw.uid}"
+        where = self.where(raw.uid)
         out: list[_RawLink] = []
         for element in self.children(raw.element, "PredecessorLink"):
             pred = self.whole(where, element, "PredecessorUID")
             if pred is None:
                 if self.text(element, "PredecessorUID") is None:
-                    self.errors.append((where, "a PredecessorLink has no PredecessorUID"))
+                    self.errors.append(
+                        (where, Message(N_("a PredecessorLink has no PredecessorUID")))
+                    )
                 continue
             if self.flag(where, element, "CrossProject"):
                 self.notes.append(f"{where}: a link to another project was dropped")
@@ -1036,7 +1097,15 @@ class _Reader:
                 code = 1
             if code not in LINK_TYPE:
                 self.errors.append(
-                    (where, f"PredecessorLink Type {code} is not 0 (FF), 1 (FS), 2 (SF) or 3 (SS)")
+                    (
+                        where,
+                        Message(
+                            N_(
+                                "PredecessorLink Type %(n)s is not 0 (FF), 1 (FS), 2 (SF) or 3 (SS)"
+                            ),
+                            n=code,
+                        ),
+                    )
                 )
                 continue
             lag = self.whole(where, element, "LinkLag") or 0
@@ -1047,12 +1116,12 @@ class _Reader:
     def item(
         self, raw: _RawTask, phase_key: str, window_start: dt.date | None = None
     ) -> ItemData | None:
-        where = f"Task UID {raw.uid}"
+        where = self.where(raw.uid)
         task = raw.element
         errors_before = len(self.errors)
         name = self.text(task, "Name")
         if name is None:
-            self.errors.append((where, "the task has no Name"))
+            self.errors.append((where, Message(N_("the task has no Name"))))
         custom = self.custom_values(task)
         milestone_flag = self.flag(where, task, "Milestone")
         days = self.duration_days(where, task, milestone_flag)
@@ -1060,7 +1129,9 @@ class _Reader:
             self.notes.append(f"{where}: marked as a milestone but lasts {days} days: a task")
         percent = self.whole(where, task, "PercentComplete") or 0
         if not 0 <= percent <= 100:
-            self.errors.append((where, f"PercentComplete must be 0–100, got {percent}"))
+            self.errors.append(
+                (where, Message(N_("PercentComplete must be 0–100, got %(n)s"), n=percent))
+            )
         actual_start = self.day(where, task, "ActualStart")
         actual_finish = self.day(where, task, "ActualFinish")
         if actual_finish and actual_start is None and days is not None:
@@ -1074,7 +1145,14 @@ class _Reader:
             self.notes.append(f"{where}: no ActualStart; {actual_start} taken from the duration")
         if actual_start and actual_finish and actual_finish < actual_start:
             self.errors.append(
-                (where, f"ActualFinish {actual_finish} is before ActualStart {actual_start}")
+                (
+                    where,
+                    Message(
+                        N_("ActualFinish %(finish)s is before ActualStart %(start)s"),
+                        finish=actual_finish,
+                        start=actual_start,
+                    ),
+                )
             )
         held = (custom.get(_HELD_BY) or "").strip().lower()
         fnet = self.whole(where, task, "ConstraintType") == FNET_CODE
@@ -1098,7 +1176,7 @@ class _Reader:
                 try:
                     constraint_type, constraint_date = "SNET", _date(custom[_OWN_SNET])
                 except _Bad as exc:
-                    self.errors.append((where, f"{_OWN_SNET.alias} {exc}"))
+                    self.errors.append((where, _bad_field(_OWN_SNET.alias, exc)))
         deadline = self.day(where, task, "Deadline")
         if deadline is not None:
             if constraint_type is None:
@@ -1136,18 +1214,18 @@ class _Reader:
         )
 
     def phase(self, raw: _RawTask) -> _PhaseDraft:
-        where = f"Task UID {raw.uid}"
+        where = self.where(raw.uid)
         custom = self.custom_values(raw.element)
         name = self.text(raw.element, "Name")
         if name is None:
-            self.errors.append((where, "the summary task has no Name"))
+            self.errors.append((where, Message(N_("the summary task has no Name"))))
         ordinal = None
         for ordinal_field in (_ORDINAL, _ORDINAL_NUMBER):
             if ordinal is None and ordinal_field in custom:
                 try:
                     ordinal = _int(custom[ordinal_field])
                 except _Bad as exc:
-                    self.errors.append((where, f"{ordinal_field.alias} {exc}"))
+                    self.errors.append((where, _bad_field(ordinal_field.alias, exc)))
         start = end = None
         for custom_field, element_name in ((_WINDOW_START, "Start"), (_WINDOW_END, "Finish")):
             value: dt.date | None = None
@@ -1155,7 +1233,7 @@ class _Reader:
                 try:
                     value = _date(custom[custom_field])
                 except _Bad as exc:
-                    self.errors.append((where, f"{custom_field.alias} {exc}"))
+                    self.errors.append((where, _bad_field(custom_field.alias, exc)))
             elif custom_field is _WINDOW_END:
                 value = self.day(where, raw.element, element_name)
             elif self.whole(where, raw.element, "ConstraintType") == CONSTRAINT_CODE["SNET"]:
@@ -1199,7 +1277,9 @@ class _Reader:
             if raw.level == 1:
                 top = None
             if raw.summary and self.children(raw.element, "PredecessorLink"):
-                self.notes.append(f"Task UID {raw.uid}: the links into a summary task were dropped")
+                self.notes.append(
+                    f"{self.where(raw.uid)}: the links into a summary task were dropped"
+                )
             if raw.summary and raw.level == 1:
                 top = self.phase(raw)
                 drafts.append(top)
@@ -1230,7 +1310,7 @@ class _Reader:
         if self.start is None:
             starts = [d for i in items.values() for d in (i.early_start, i.actual_start) if d]
             if not starts:
-                self.errors.append(("Project", "the project has no StartDate"))
+                self.errors.append((_PROJECT, Message(N_("the project has no StartDate"))))
                 return None
             self.start = min(starts)
             self.notes.append(f"the project has no StartDate: {self.start} is used")
@@ -1245,7 +1325,9 @@ class _Reader:
             status_date=self.status_date,
             language=self.language,
         )
-        return _Built(plan, [d.uid for d in drafts], item_uids, [uid for uid, _ in links])
+        return _Built(
+            plan, [d.uid for d in drafts], item_uids, [uid for uid, _ in links], dict(self.names)
+        )
 
     def resolve_links(
         self, raw_links: list[_RawLink], by_uid: dict[int, _RawTask], items: dict[int, ItemData]
@@ -1253,11 +1335,17 @@ class _Reader:
         durations = {uid: item.duration for uid, item in items.items()}
         out: list[tuple[int, LinkData]] = []
         for link in raw_links:
-            where = f"Task UID {link.successor_uid}"
+            where = self.where(link.successor_uid)
             pred = by_uid.get(link.predecessor_uid)
             if pred is None:
                 self.errors.append(
-                    (where, f"the predecessor UID {link.predecessor_uid} is not a task of the file")
+                    (
+                        where,
+                        Message(
+                            N_("the predecessor UID %(uid)s is not a task of the file"),
+                            uid=link.predecessor_uid,
+                        ),
+                    )
                 )
                 continue
             if pred.skipped is not None or pred.summary and pred.uid not in items:
@@ -1385,27 +1473,32 @@ class _Built:
     item_uids: list[int]
     link_uids: list[int]
 
+    names: dict[int, str] = field(default_factory=dict)  # task UID → Name
+
+    def task(self, uid: int) -> Message:
+        return task_where(uid, self.names.get(uid, ""))
+
     def locate(self, problem: Problem) -> tuple[str, str]:
-        """A problem of the plan as (task, message), in the file's terms."""
+        """A problem of the plan as (task, message), in the file's terms; tasks are named by
+        UID and name."""
         element = _ELEMENT_OF.get(problem.field, problem.field)
         message = f"{element}: {problem.message}" if element else problem.message
         index = problem.index
         if problem.section == "items" and index is not None:
-            return f"Task UID {self.item_uids[index]}", message
+            return self.task(self.item_uids[index]), message
         if problem.section == "phases" and index is not None:
             uid = self.phase_uids[index]
-            return ("Project" if uid is None else f"Task UID {uid}"), message
+            return (_PROJECT if uid is None else self.task(uid)), message
         if problem.section == "links" and index is not None:
-            return f"Task UID {self.link_uids[index]}", message
+            return self.task(self.link_uids[index]), message
         if problem.section == "links":
             uids = dict(zip((i.key for i in self.plan.items), self.item_uids, strict=True))
-            names = {i.key: i.name for i in self.plan.items}
             cycle = find_cycle(self.plan.links) or []
-            steps = [f'UID {uids[k]} "{names[k]}"' for k in [*cycle, *cycle[:1]]]
-            return "Tasks", "dependency cycle: " + " → ".join(steps)
+            steps = " → ".join(str(self.task(uids[k])) for k in [*cycle, *cycle[:1]])
+            return _TASKS, Message(N_("dependency cycle: %(steps)s"), steps=steps)
         if problem.section == "calendar":
-            return "Calendar", problem.message
-        return "Project", message
+            return _CALENDAR, problem.message
+        return _PROJECT, message
 
 
 def read_with_notes(data: bytes) -> MspdiImport:

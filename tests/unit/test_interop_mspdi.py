@@ -491,9 +491,9 @@ def test_ms_project_2019_file() -> None:
     assert result.notes == (
         'Task UID 6 "Data migration" is a summary task inside a phase: its tasks were kept, '
         "the summary was not",
-        "Task UID 8: a duration of 4.5 working days became 5 days",
-        'Task UID 10: the constraint "must start on" became SNET 2024-11-04',
-        "Task UID 11: the link from UID 6 (a summary task) was dropped",
+        'Task UID 8 "Load opportunities": a duration of 4.5 working days became 5 days',
+        'Task UID 10 "Train the trainers": the constraint "must start on" became SNET 2024-11-04',
+        'Task UID 11 "Go-live Phase 1 上线": the link from UID 6 (a summary task) was dropped',
     )
 
 
@@ -592,7 +592,9 @@ def test_projectlibre_file() -> None:
         ),
     )
     assert result.plan == expected
-    assert result.notes == ("Task UID 4: a duration of 0.5 working days became 1 day",)
+    assert result.notes == (
+        'Task UID 4 "Train pilot team": a duration of 0.5 working days became 1 day',
+    )
 
 
 def test_an_imported_file_exports_and_imports_again_unchanged() -> None:
@@ -639,14 +641,15 @@ def test_an_imported_file_exports_and_imports_again_unchanged() -> None:
         ),
         (
             "missing_predecessor.xml",
-            "Task UID 3",
+            'Task UID 3 "Build"',
             "the predecessor UID 99 is not a task of the file",
         ),
-        ("bad_duration.xml", "Task UID 12", 'Duration "P3X" is not a valid duration'),
+        ("bad_duration.xml", 'Task UID 12 "Build"', 'Duration "P3X" is not a valid duration'),
         (
             "cycle.xml",
             "Tasks",
-            'dependency cycle: UID 1 "Design" → UID 2 "Build" → UID 3 "Test" → UID 1 "Design"',
+            'dependency cycle: Task UID 1 "Design" → Task UID 2 "Build" → Task UID 3 "Test" → '
+            'Task UID 1 "Design"',
         ),
     ],
 )
@@ -662,8 +665,8 @@ def test_the_error_message_names_the_task() -> None:
     with pytest.raises(ImportFormatError) as caught:
         mspdi.read(fixture("bad_duration.xml"))
     assert str(caught.value) == (
-        'the MS Project file cannot be imported: Task UID 12: Duration "P3X" is not a valid '
-        "duration"
+        'the MS Project file cannot be imported: Task UID 12 "Build": Duration "P3X" is not a '
+        "valid duration"
     )
 
 
@@ -729,13 +732,13 @@ def test_every_problem_is_collected_in_one_error() -> None:
     )
     assert errors_of(document(tasks)) == [
         ("Task #1", "the task has no UID"),
-        ("Task UID 2", "UID 2 is used by two tasks"),
-        ("Task UID 2", "PercentComplete must be 0–100, got 150"),
+        ('Task UID 2 "Twin"', "UID 2 is used by two tasks"),
+        ('Task UID 2 "A"', "PercentComplete must be 0–100, got 150"),
         ("Task UID 3", "the task has no Name"),
-        ("Task UID 4", "ActualFinish 2024-09-04 is before ActualStart 2024-09-05"),
-        ("Task UID 4", "ConstraintType 4 needs a ConstraintDate"),
-        ("Task UID 5", 'Start "someday" is not a valid date'),
-        ("Task UID 6", "PredecessorLink Type 7 is not 0 (FF), 1 (FS), 2 (SF) or 3 (SS)"),
+        ('Task UID 4 "B"', "ActualFinish 2024-09-04 is before ActualStart 2024-09-05"),
+        ('Task UID 4 "B"', "ConstraintType 4 needs a ConstraintDate"),
+        ('Task UID 5 "C"', 'Start "someday" is not a valid date'),
+        ('Task UID 6 "D"', "PredecessorLink Type 7 is not 0 (FF), 1 (FS), 2 (SF) or 3 (SS)"),
     ]
 
 
@@ -750,7 +753,7 @@ def test_duplicate_planner_keys_are_named_by_task() -> None:
         2, "B", 1, f"<Duration>PT8H0M0S</Duration>{key}"
     )
     assert errors_of(document(tasks, header)) == [
-        ("Task UID 2", 'Planner key: "same" is used by another item')
+        ('Task UID 2 "B"', 'Planner key: "same" is used by another item')
     ]
 
 
@@ -788,14 +791,14 @@ def test_a_milestone_flag_on_a_long_task_keeps_the_task() -> None:
     body = "<Duration>PT16H0M0S</Duration><Milestone>1</Milestone>"
     result = mspdi.read_with_notes(document(task(1, body=body)))
     assert (result.plan.items[0].kind, result.plan.items[0].duration) == ("task", 2)
-    assert result.notes == ("Task UID 1: marked as a milestone but lasts 2 days: a task",)
+    assert result.notes == ('Task UID 1 "Task 1": marked as a milestone but lasts 2 days: a task',)
 
 
 def test_a_missing_duration_comes_from_start_and_finish() -> None:
     # Monday 2 to Friday 6 September: 5 working days
     body = "<Start>2024-09-02T08:00:00</Start><Finish>2024-09-06T17:00:00</Finish>"
     assert one_item(document(task(1, body=body))).duration == 5
-    assert errors_of(document(task(1))) == [("Task UID 1", "the task has no Duration")]
+    assert errors_of(document(task(1))) == [('Task UID 1 "Task 1"', "the task has no Duration")]
 
 
 @pytest.mark.parametrize(
@@ -845,27 +848,39 @@ def test_a_link_to_another_project_is_dropped_with_a_note() -> None:
     )
     result = mspdi.read_with_notes(document(task(2, body=f"<Duration>PT8H</Duration>{link}")))
     assert result.plan.links == ()
-    assert result.notes == ("Task UID 2: a link to another project was dropped",)
+    assert result.notes == ('Task UID 2 "Task 2": a link to another project was dropped',)
 
 
 @pytest.mark.parametrize(
     ("code", "expected", "notes"),
     [
         (0, (None, None), ()),
-        (1, (None, None), ('Task UID 1: the constraint "as late as possible" was dropped',)),
+        (
+            1,
+            (None, None),
+            ('Task UID 1 "Task 1": the constraint "as late as possible" was dropped',),
+        ),
         (
             2,
             ("SNET", D(2024, 9, 9)),
-            ('Task UID 1: the constraint "must start on" became SNET 2024-09-09',),
+            ('Task UID 1 "Task 1": the constraint "must start on" became SNET 2024-09-09',),
         ),
         (
             3,
             ("FNLT", D(2024, 9, 9)),
-            ('Task UID 1: the constraint "must finish on" became FNLT 2024-09-09',),
+            ('Task UID 1 "Task 1": the constraint "must finish on" became FNLT 2024-09-09',),
         ),
         (4, ("SNET", D(2024, 9, 9)), ()),
-        (5, (None, None), ('Task UID 1: the constraint "start no later than" was dropped',)),
-        (6, (None, None), ('Task UID 1: the constraint "finish no earlier than" was dropped',)),
+        (
+            5,
+            (None, None),
+            ('Task UID 1 "Task 1": the constraint "start no later than" was dropped',),
+        ),
+        (
+            6,
+            (None, None),
+            ('Task UID 1 "Task 1": the constraint "finish no earlier than" was dropped',),
+        ),
         (7, ("FNLT", D(2024, 9, 9)), ()),
     ],
 )
@@ -887,7 +902,9 @@ def test_an_actual_finish_without_start_takes_the_start_from_the_duration() -> N
     body = "<Duration>PT24H0M0S</Duration><ActualFinish>2024-09-11T17:00:00</ActualFinish>"
     result = mspdi.read_with_notes(document(task(1, body=body)))
     assert result.plan.items[0].actual_start == D(2024, 9, 9)
-    assert result.notes == ("Task UID 1: no ActualStart; 2024-09-09 taken from the duration",)
+    assert result.notes == (
+        'Task UID 1 "Task 1": no ActualStart; 2024-09-09 taken from the duration',
+    )
 
 
 def test_blank_inactive_and_external_tasks_are_skipped() -> None:
