@@ -52,6 +52,7 @@ from planner.forms.exchange import (
 )
 from planner.i18n import SUPPORTED, content_lang, localized
 from planner.interop import plan_table
+from planner.interop.messages import localize
 from planner.models import Program
 from planner.services import exchange as service
 from planner.services import feed as feed_service
@@ -88,7 +89,10 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 
 def _problems(exc: ValidationError) -> list[tuple[str, str]]:
     """(where, message) pairs of an error, for the list shown above the form."""
-    found = [(where if where != "file" else "", message) for where, message in exc.errors]
+    found = [
+        ("" if where == "file" else localize(where, _), localize(message, _))
+        for where, message in exc.errors
+    ]
     return found or [("", str(exc))]
 
 

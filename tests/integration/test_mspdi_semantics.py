@@ -157,3 +157,28 @@ def test_a_percent_lag_follows_its_predecessor_until_edited_in_days(db) -> None:
     link.lag_days = 2  # an edit in working days
     reschedule(program, start)
     assert (link.lag_days, link.lag_unit, link.lag_amount) == (2, "d", None)
+
+
+@pytest.mark.parametrize(
+    ("lang", "where", "message"),
+    [
+        ("en", 'Task UID 12 "Build"', 'Duration "P3X" is not a valid duration'),
+        ("zh_Hans_CN", "任务 UID 12“Build”", "Duration：“P3X”不是有效的工期"),
+    ],
+)
+def test_an_import_error_names_the_task_in_the_readers_language(  # type: ignore[no-untyped-def]
+    client, db, lang: str, where: str, message: str
+) -> None:
+    from flask_babel import refresh
+
+    from tests.integration.exchange_support import upload
+
+    assert client.post("/language", data={"lang": lang, "next": "/"}).status_code == 302
+    refresh()
+    data = (FIXTURES / "bad_duration.xml").read_bytes()
+    response = upload(client, "/programs/import", "bad.xml", data, client="Acme")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True).replace("&#34;", '"')
+    assert f'<td class="where">{where}</td>' in page
+    assert message in page
+    assert db.session.scalars(select(Program)).first() is None
