@@ -11,7 +11,7 @@ scheduler, not about scheduling itself:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import networkx as nx
@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, select, update
 
 from planner.domain.calendar import WorkCalendar
 from planner.domain.errors import DependencyCycleError, ValidationError
-from planner.domain.lags import lag_working_days
+from planner.domain.lags import elapsed_working_days, lag_working_days
 from planner.domain.schedule import (
     MAX_LAG,
     Activity,
@@ -161,41 +161,93 @@ def _links(network: Network) -> list[Link]:
     ]
 
 
-def _refresh_lag_days(network: Network) -> None:
+def _refresh_lag_days(network: Network, links: list[Link]) -> None:
     """Store the working-day equivalent of every lag kept in another unit (what pages and
-    files that speak working days show), when it changed."""
-    by_id = network.by_id
-    workdays = len(network.program.workdays)
-    for dependency in network.dependencies:
+    files that speak working days show), as the schedule used it, when it changed."""
+    for dependency, link in zip(network.dependencies, links, strict=True):
         if dependency.lag_amount is None or dependency.lag_unit == "d":
             continue
-        days = _lag_days(dependency, by_id, workdays)
+        days = link.lag
         if dependency.lag_days != days:
             dependency.converting_lag = True  # not an edit: the unit stays
             dependency.lag_days = days
             dependency.converting_lag = False
 
 
-def compute(network: Network, today: date | None = None) -> ScheduleResult:
-    """Schedule the loaded network without writing anything."""
+MAX_ELAPSED_PASSES = 10
+
+
+def _elapsed_lags(
+    network: Network, links: list[Link], result: ScheduleResult, calendar: WorkCalendar
+) -> list[Link] | None:
+    """The links with every elapsed lag spanning the working days it covers from its
+    predecessor's scheduled dates, or None when they already do."""
+    by_id = network.by_id
+    changed = False
+    out = list(links)
+    for i, dependency in enumerate(network.dependencies):
+        if dependency.lag_unit != "ed" or dependency.lag_amount is None:
+            continue
+        predecessor = by_id[dependency.predecessor_id]
+        dates = result.items[predecessor.key]
+        days = elapsed_working_days(
+            calendar,
+            dependency.type in ("SS", "SF"),
+            predecessor.duration_days == 0,
+            dates.early_start,
+            dates.early_finish,
+            dependency.lag_amount,
+        )
+        days = max(-MAX_LAG, min(MAX_LAG, days))
+        if days != out[i].lag:
+            out[i] = replace(out[i], lag=days)
+            changed = True
+    return out if changed else None
+
+
+def _schedule(network: Network, today: date | None) -> tuple[ScheduleResult, list[Link]]:
+    """The schedule and the links it used (elapsed lags in the working days they span)."""
     program = network.program
     phases = {phase.id: phase for phase in program.phases}
-    return schedule(
-        _activities(network, phases),
-        _links(network),
-        program_calendar(program),
-        start=program.start_date,
-        status_date=status_date_of(program, today),
-        phase_windows=[PhaseWindow(p.key, p.window_start, p.window_end) for p in phases.values()],
-    )
+    activities = _activities(network, phases)
+    calendar = program_calendar(program)
+    links = _links(network)
+
+    def run(links: list[Link]) -> ScheduleResult:
+        return schedule(
+            activities,
+            links,
+            calendar,
+            start=program.start_date,
+            status_date=status_date_of(program, today),
+            phase_windows=[
+                PhaseWindow(p.key, p.window_start, p.window_end) for p in phases.values()
+            ],
+        )
+
+    result = run(links)
+    # an elapsed lag is calendar time: its working days depend on where its predecessor
+    # lands, so schedule again until they agree (each pass fixes at least one more level)
+    for _ in range(MAX_ELAPSED_PASSES):
+        better = _elapsed_lags(network, links, result, calendar)
+        if better is None:
+            break
+        links = better
+        result = run(links)
+    return result, links
+
+
+def compute(network: Network, today: date | None = None) -> ScheduleResult:
+    """Schedule the loaded network without writing anything."""
+    return _schedule(network, today)[0]
 
 
 def reschedule(program: Program, today: date | None = None) -> Outcome:
     """Recompute every item's dates and float, store them, and say what moved."""
     db.session.flush()
     network = load_network(program)
-    result = compute(network, today)
-    _refresh_lag_days(network)
+    result, links = _schedule(network, today)
+    _refresh_lag_days(network, links)
     rows = []
     moves = []
     previous = [item.early_finish for item in network.items if item.early_finish is not None]
