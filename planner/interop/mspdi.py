@@ -208,7 +208,11 @@ def _write_calendar(project: Element, calendar: CalendarData) -> None:
         _sub(weekday, "DayWorking", int(working))
         if working:
             _working_times(weekday)
-    name_of = calendar.name_of
+    names = dict(calendar.names)
+
+    def name_of(day: dt.date) -> str:
+        return names.get(day, "")
+
     runs = [(first, last, False) for first, last in _runs(calendar.holidays, name_of)]
     runs += [(first, last, True) for first, last in _runs(calendar.extra_workdays, name_of)]
     if not runs:
@@ -313,7 +317,6 @@ class _Context:
     plan: PlanData
     calendar: WorkCalendar
     uids: dict[str, int]
-    durations: dict[str, int]
     alt: _Field
 
 
@@ -491,9 +494,7 @@ def write(plan: PlanData) -> bytes:
     incoming: dict[str, list[LinkData]] = {}
     for link in plan.links:
         incoming.setdefault(link.successor, []).append(link)
-    context = _Context(
-        plan, calendar, uids, {i.key: i.duration for i in plan.items}, _alt_field(plan)
-    )
+    context = _Context(plan, calendar, uids, _alt_field(plan))
     for number, phase in enumerate(plan.phases, start=1):
         days = calendar.workdays_between(phase.start, phase.end + dt.timedelta(days=1))
         hours = days * HOURS_PER_DAY
