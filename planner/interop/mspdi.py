@@ -8,19 +8,29 @@ Writing (:func:`write`)
   DurationFormat 7 (days); a milestone has ``PT0H0M0S`` and ``Milestone`` 1.
 * Links are ``PredecessorLink`` elements of the successor: Type 0 = FF, 1 = FS, 2 = SF,
   3 = SS; ``LinkLag`` in tenths of a minute (one working day = 480 minutes = 4800) with
-  LagFormat 7 (days); a lead is a negative lag.
-* Constraints: ConstraintType 4 (start no earlier than) or 7 (finish no later than) with a
-  ConstraintDate; 0 (as soon as possible) otherwise.
-* PercentComplete, ActualStart, ActualFinish; baseline 0 as ``<Baseline><Number>0</Number>
-  <Start>…</Start><Finish>…</Finish></Baseline>``.
+  LagFormat 7 (days), or in the lag's own unit: weeks (9), elapsed days (8), percent of the
+  predecessor (19, LinkLag the percentage); a lead is a negative lag.
+* Constraints (see :func:`_effective_constraint`): an item's own start no earlier than is
+  ConstraintType 4; where its phase window or the status date holds a not-started item back,
+  a ConstraintType 4 on that working day, and where remaining work of an item in progress
+  waits for the status date, a ConstraintType 6 (finish no earlier than) on its finish — both
+  marked "Planner held back by" and dropped again on reading. A finish no later than is a
+  ``Deadline`` (it never moves the task here, it shows negative float).
+* PercentComplete, ActualStart, ActualFinish, ActualDuration and RemainingDuration; baseline
+  0 as ``<Baseline><Number>0</Number><Start>…</Start><Finish>…</Finish></Baseline>``.
+* StatusDate is the end of the day before the plan's status date (MSPDI's is end of day,
+  ours the first day of remaining work); CurrencyCode ``XXX`` (no currency).
 * Start and Finish of a work item are its early dates when known (omitted otherwise, and
   MS Project schedules the task itself); a phase's Start and Finish are its window.
 * The project calendar "Standard" (UID 1): the working weekdays (08:00–12:00 and 13:00–17:00)
   and, as calendar exceptions, the holidays (non-working) and the make-up working days,
   consecutive days merged into one exception.
+* Names are in the plan's language; the other language's go into Text5 "Planner name (zh)"
+  or "Planner name (en)". Calendar exceptions keep their names.
 * What MS Project has no field for goes into custom fields with an alias: Text1 "Planner
-  key", Text2 "Workstream", Text3 "Owner", and on phases Number1 "Planner phase ordinal",
-  Start1 "Planner phase start", Finish1 "Planner phase end".
+  key", Text2 "Workstream", Text3 "Owner", Text6 "Planner held back by", Start2 "Planner own
+  start no earlier than", and on phases Text4 "Planner phase ordinal" (text, since writers
+  drop a number field holding 0), Start1 "Planner phase start", Finish1 "Planner phase end".
 
 Reading (:func:`read`, :func:`read_with_notes`)
 -----------------------------------------------
@@ -32,22 +42,30 @@ Reading (:func:`read`, :func:`read_with_notes`)
   (IsNull), inactive and external tasks and the project summary (OutlineLevel 0) are skipped.
 * Keys come from the custom field with the alias "Planner key" when present, else
   ``t<UID>``; workstream and owner from the fields aliased "Workstream" and "Owner"; a
-  phase's ordinal and window from its "Planner phase …" fields, else from the order of the
-  phases (1, 2, …) and the summary task's Start and Finish.
+  phase's ordinal and window from its "Planner phase …" fields (the ordinal also from
+  Number1, as older exports wrote it), else from the order of the phases (1, 2, …); without
+  them a window opens at the project start (a summary's computed Start would hold its tasks
+  back like a constraint) unless the summary has its own start no earlier than, and ends at
+  the summary's Finish.
+* StatusDate: the day after it is the plan's status date (the day itself when its time is at
+  or before the start of the working day).
 * The calendar is the project's (CalendarUID), with its base calendar's weekdays and
   exceptions beneath it; exceptions are read in both the MS Project 2007+ form
   (``Exceptions``, including recurring ones) and the older form (``WeekDay`` with DayType 0).
 * Durations and lags are converted to whole working days with the file's MinutesPerDay,
-  rounding half away from zero (a non-zero task duration stays at least one day); elapsed
-  ones count calendar days and scale them by working days per week; a percentage lag is that
-  share of the predecessor's duration. A task of zero duration is a milestone; a task
+  rounding half away from zero (a non-zero task duration stays at least one day). A lag of
+  a whole number of weeks, elapsed days or percent keeps that unit and amount (its working
+  days a first guess, see :mod:`planner.domain.lags`); other elapsed lags scale calendar
+  days by working days per week. A task of zero duration is a milestone; a task
   flagged as a milestone with a non-zero duration is kept as a task.
-* Constraints 4 (SNET) and 7 (FNLT) are kept, "must start on" becomes SNET and "must finish
-  on" FNLT; "as late as possible", "start no later than" and "finish no earlier than" are
+* Constraints 4 (SNET) and 7 (FNLT) are kept, a Deadline becomes FNLT, "must start on"
+  becomes SNET and "must finish on" FNLT; "as late as possible", "start no later than" and "finish no earlier than" are
   dropped. Links to summary or skipped tasks and to other projects are dropped.
   Every such change is listed in :attr:`MspdiImport.notes`.
-* Errors name the task at fault (``Task UID 12: Duration "P3X" is not a valid duration``);
-  all of them are collected and raised as one ImportFormatError, and nothing is returned.
+* Errors name the task at fault by UID and name (``Task UID 12 "Build": Duration "P3X" is
+  not a valid duration``), as :class:`~planner.interop.messages.Message` values the web
+  layer words in the reader's language; all of them are collected and raised as one
+  ImportFormatError, and nothing is returned.
 """
 
 from __future__ import annotations
