@@ -59,9 +59,9 @@ Reading (:func:`read`, :func:`read_with_notes`)
   days by working days per week. A task of zero duration is a milestone; a task
   flagged as a milestone with a non-zero duration is kept as a task.
 * Constraints 4 (SNET) and 7 (FNLT) are kept, a Deadline becomes FNLT, "must start on"
-  becomes SNET and "must finish on" FNLT; "as late as possible", "start no later than" and "finish no earlier than" are
-  dropped. Links to summary or skipped tasks and to other projects are dropped.
-  Every such change is listed in :attr:`MspdiImport.notes`.
+  becomes SNET and "must finish on" FNLT; "as late as possible", "start no later than" and
+  "finish no earlier than" are dropped. Links to summary or skipped tasks and to other
+  projects are dropped. Every such change is listed in :attr:`MspdiImport.notes`.
 * Errors name the task at fault by UID and name (``Task UID 12 "Build": Duration "P3X" is
   not a valid duration``), as :class:`~planner.interop.messages.Message` values the web
   layer words in the reader's language; all of them are collected and raised as one
