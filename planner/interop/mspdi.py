@@ -776,7 +776,9 @@ class _Reader:
             chosen = next((c for c in calendars if self.text(c, "IsBaseCalendar") == "1"), None)
         if chosen is None:
             if calendars:
-                self.notes.append("the project calendar was not found: Monday–Friday is used")
+                self.notes.append(
+                    Message(N_("the project calendar was not found: Monday–Friday is used"))
+                )
             return
         chain = [chosen]
         seen = {id(chosen)}
@@ -971,7 +973,7 @@ class _Reader:
                 raw.skipped = "project summary"
             elif self.text(element, "Active") == "0":
                 raw.skipped = "inactive"
-                self.notes.append(f'Task UID {uid} "{self.text(element, "Name")}" is inactive')
+                self.notes.append(Message(N_("%(task)s is inactive"), task=where))
             elif self.flag(where, element, "ExternalTask"):
                 raw.skipped = "external"
             raws.append(raw)
@@ -1005,7 +1007,16 @@ class _Reader:
             finish = self.day(where, task, "Finish")
             if start and finish and finish >= start:
                 days = self.work_calendar.workdays_between(start, finish + dt.timedelta(days=1))
-                self.notes.append(f"{where}: no Duration, {_days(days)} taken from Start–Finish")
+                self.notes.append(
+                    Message(
+                        N_(
+                            "%(task)s: no Duration; the working days from Start to Finish "
+                            "(%(n)s) were used"
+                        ),
+                        task=where,
+                        n=days,
+                    )
+                )
                 return days
             self.errors.append((where, Message(N_("the task has no Duration"))))
             return None
@@ -1080,7 +1091,13 @@ class _Reader:
         mapped: dict[int, ConstraintType] = {2: "SNET", 3: "FNLT", 4: "SNET", 7: "FNLT"}
         if code not in mapped:
             if code in names:
-                self.notes.append(f'{where}: the constraint "{names[code]}" was dropped')
+                self.notes.append(
+                    Message(
+                        N_('%(task)s: the constraint "%(name)s" was dropped'),
+                        task=where,
+                        name=names[code],
+                    )
+                )
             else:
                 self.errors.append((where, Message(N_("ConstraintType %(n)s is not 0–7"), n=code)))
             return None, None
@@ -1109,7 +1126,9 @@ class _Reader:
                     )
                 continue
             if self.flag(where, element, "CrossProject"):
-                self.notes.append(f"{where}: a link to another project was dropped")
+                self.notes.append(
+                    Message(N_("%(task)s: a link to another project was dropped"), task=where)
+                )
                 continue
             code = self.whole(where, element, "Type")
             if code is None:
@@ -1145,7 +1164,13 @@ class _Reader:
         milestone_flag = self.flag(where, task, "Milestone")
         days = self.duration_days(where, task, milestone_flag)
         if days is not None and milestone_flag and days > 0:
-            self.notes.append(f"{where}: marked as a milestone but lasts {days} days: a task")
+            self.notes.append(
+                Message(
+                    N_("%(task)s: marked as a milestone but lasts %(n)s days: a task"),
+                    task=where,
+                    n=days,
+                )
+            )
         percent = self.whole(where, task, "PercentComplete") or 0
         if not 0 <= percent <= 100:
             self.errors.append(
@@ -1161,7 +1186,13 @@ class _Reader:
                     self.work_calendar.previous_workday(actual_finish), -(days - 1)
                 )
             )
-            self.notes.append(f"{where}: no ActualStart; {actual_start} taken from the duration")
+            self.notes.append(
+                Message(
+                    N_("%(task)s: no ActualStart; %(day)s taken from the duration"),
+                    task=where,
+                    day=actual_start,
+                )
+            )
         if actual_start and actual_finish and actual_finish < actual_start:
             self.errors.append(
                 (
@@ -1297,7 +1328,10 @@ class _Reader:
                 top = None
             if raw.summary and self.children(raw.element, "PredecessorLink"):
                 self.notes.append(
-                    f"{self.where(raw.uid)}: the links into a summary task were dropped"
+                    Message(
+                        N_("%(task)s: the links into a summary task were dropped"),
+                        task=self.where(raw.uid),
+                    )
                 )
             if raw.summary and raw.level == 1:
                 top = self.phase(raw)
@@ -1306,8 +1340,13 @@ class _Reader:
             if raw.summary:
                 raw.skipped = "summary"
                 self.notes.append(
-                    f'Task UID {raw.uid} "{self.text(raw.element, "Name")}" is a summary task '
-                    "inside a phase: its tasks were kept, the summary was not"
+                    Message(
+                        N_(
+                            "%(task)s is a summary task inside a phase: its tasks were kept, "
+                            "the summary was not"
+                        ),
+                        task=self.where(raw.uid),
+                    )
                 )
                 continue
             phase = top
@@ -1332,7 +1371,9 @@ class _Reader:
                 self.errors.append((_PROJECT, Message(N_("the project has no StartDate"))))
                 return None
             self.start = min(starts)
-            self.notes.append(f"the project has no StartDate: {self.start} is used")
+            self.notes.append(
+                Message(N_("the project has no StartDate: %(day)s is used"), day=self.start)
+            )
         item_uids = [uid for d in drafts for uid in d.item_uids]
         plan = PlanData(
             self.name,

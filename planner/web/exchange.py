@@ -303,7 +303,7 @@ def _flash_outcome(outcome: service.ImportOutcome) -> None:
             "info",
         )
     for note in outcome.notes[:10]:
-        flash(note, "info")
+        flash(localize(note, _), "info")
 
 
 @bp.post("/programs/<int:program_id>/exchange/import")

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 from planner.domain.errors import ImportFormatError, ValidationError
 from planner.interop import mspdi
+from planner.interop.messages import localize
 from planner.interop.plandata import (
     CalendarData,
     ItemData,
@@ -798,6 +799,20 @@ def test_a_missing_duration_comes_from_start_and_finish() -> None:
     # Monday 2 to Friday 6 September: 5 working days
     body = "<Start>2024-09-02T08:00:00</Start><Finish>2024-09-06T17:00:00</Finish>"
     assert one_item(document(task(1, body=body))).duration == 5
+    notes = mspdi.read_with_notes(document(task(1, body=body))).notes
+    assert notes == (
+        'Task UID 1 "Task 1": no Duration; the working days from Start to Finish (5) were used',
+    )
+    # the note is worded in the reader's language where it is shown
+    chinese = {
+        "%(task)s: no Duration; the working days from Start to Finish (%(n)s) were used": (
+            "%(task)s：没有工期（Duration），采用了从开始到完成的工作日数（%(n)s）"
+        ),
+        'Task UID %(uid)s "%(name)s"': "任务 UID %(uid)s“%(name)s”",
+    }
+    assert localize(notes[0], lambda text: chinese.get(text, text)) == (
+        "任务 UID 1“Task 1”：没有工期（Duration），采用了从开始到完成的工作日数（5）"
+    )
     assert errors_of(document(task(1))) == [('Task UID 1 "Task 1"', "the task has no Duration")]
 
 
