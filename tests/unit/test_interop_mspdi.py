@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import replace
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner.domain.errors import ImportFormatError, ValidationError
+from planner.domain.lags import lag_working_days
 from planner.interop import mspdi
 from planner.interop.messages import localize
 from planner.interop.plandata import (
@@ -330,6 +333,53 @@ def test_the_written_order_is_canonical() -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
 def test_round_trip_property(plan: PlanData) -> None:
+    assert mspdi.read(mspdi.write(plan)) == plan
+
+
+@st.composite
+def semantic_plans(draw: st.DrawFn) -> PlanData:
+    """Plans with what MS Project needs more than a plan: a status date (holding items back
+    as start-no-earlier-than or finish-no-earlier-than), both languages, named calendar
+    exceptions and lags in weeks, percent and elapsed days."""
+    plan = draw(plans())
+    language = draw(st.sampled_from(["en", "zh"]))
+    status = draw(st.none() | st.dates(plan.start, plan.start + dt.timedelta(days=400)))
+    items = tuple(
+        replace(i, alt_name=draw(st.none() | st.sampled_from(["名称", "Other name"])))
+        for i in plan.items
+    )
+    durations = {i.key: i.duration for i in items}
+    workdays = len(plan.calendar.workdays)
+    links = []
+    for link in plan.links:
+        unit = draw(st.sampled_from(["d", "w", "pct", "ed"]))
+        if unit == "d":
+            links.append(link)
+            continue
+        amount = draw(st.integers(-3, 40) if unit != "pct" else st.integers(-100, 300))
+        days = lag_working_days(unit, amount, 0, durations[link.predecessor], workdays)
+        if abs(days) <= 2000:
+            links.append(replace(link, lag=days, lag_unit=unit, lag_amount=amount))
+        else:
+            links.append(link)
+    exceptions = sorted(plan.calendar.holidays | plan.calendar.extra_workdays)
+    names = {d: draw(st.sampled_from(["", "国庆节", "Make-up day"])) for d in exceptions}
+    calendar = replace(plan.calendar, names=names)
+    phases = tuple(replace(p, alt_name=draw(st.none() | st.just("阶段"))) for p in plan.phases)
+    return replace(
+        plan,
+        calendar=calendar,
+        phases=phases,
+        items=items,
+        links=tuple(links),
+        status_date=status,
+        language=language,
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(semantic_plans())
+def test_round_trip_keeps_status_date_languages_names_and_lag_units(plan: PlanData) -> None:
     assert mspdi.read(mspdi.write(plan)) == plan
 
 
