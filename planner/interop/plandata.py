@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final, Literal, NamedTuple
 
 import networkx as nx
@@ -31,10 +31,12 @@ from planner.domain.errors import (
     ImportFormatError,
     ValidationError,
 )
+from planner.domain.lags import LAG_UNITS, LagUnit
 
 __all__ = [
     "CONSTRAINT_TYPES",
     "ITEM_KINDS",
+    "LAG_UNITS",
     "LINK_TYPES",
     "MAX_DURATION",
     "MAX_LAG",
@@ -42,6 +44,7 @@ __all__ = [
     "ConstraintType",
     "ItemData",
     "ItemKind",
+    "LagUnit",
     "LinkData",
     "LinkType",
     "PhaseData",
@@ -113,12 +116,22 @@ class CalendarData:
     workdays: frozenset[int] = DEFAULT_WORKDAYS
     holidays: frozenset[dt.date] = field(default_factory=frozenset)
     extra_workdays: frozenset[dt.date] = field(default_factory=frozenset)
+    # the name of an exception day ("National Day"), as sorted (day, name) pairs; days
+    # without a name are left out
+    names: tuple[tuple[dt.date, str], ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("workdays", "holidays", "extra_workdays"):
             value = getattr(self, name)
             if not isinstance(value, frozenset):
                 object.__setattr__(self, name, frozenset(value))
+        pairs = self.names.items() if isinstance(self.names, dict) else self.names
+        cleaned = {day: clean_text(text) for day, text in pairs}
+        object.__setattr__(self, "names", tuple(sorted((d, t) for d, t in cleaned.items() if t)))
+
+    def name_of(self, day: dt.date) -> str:
+        """The exception's name on ``day`` ("" when it has none)."""
+        return dict(self.names).get(day, "")
 
     def to_work_calendar(self) -> WorkCalendar:
         """The domain's calendar (raises ValidationError if this one breaks its rules)."""
@@ -144,9 +157,10 @@ class PhaseData:
     ordinal: int
     start: dt.date
     end: dt.date
+    alt_name: str | None = None  # the name in the plan's other language (see PlanData)
 
     def __post_init__(self) -> None:
-        _clean(self, ("key", "name"))
+        _clean(self, ("key", "name", "alt_name"), ("alt_name",))
 
 
 @dataclass(frozen=True)
@@ -176,6 +190,8 @@ class ItemData:
     early_finish: dt.date | None = None
     baseline_start: dt.date | None = None
     baseline_finish: dt.date | None = None
+    alt_name: str | None = None  # the name in the plan's other language (see PlanData)
+    # a table for round-trip editing: the name in each language and the row's version
     name_en: str | None = None
     name_zh: str | None = None
     version: int | None = None
@@ -183,19 +199,26 @@ class ItemData:
     def __post_init__(self) -> None:
         _clean(
             self,
-            ("key", "name", "phase_key", "workstream", "owner", "name_en", "name_zh"),
-            ("workstream", "owner", "name_en", "name_zh"),
+            ("key", "name", "phase_key", "workstream", "owner", "alt_name", "name_en", "name_zh"),
+            ("workstream", "owner", "alt_name", "name_en", "name_zh"),
         )
 
 
 @dataclass(frozen=True)
 class LinkData:
-    """A dependency; ``lag`` in working days, negative for a lead."""
+    """A dependency; ``lag`` in working days, negative for a lead.
+
+    A lag given in another unit keeps it: ``lag_unit`` (``w`` weeks, ``pct`` percent of the
+    predecessor's duration, ``ed`` elapsed days; see :mod:`planner.domain.lags`) with
+    ``lag_amount`` in that unit, and ``lag`` its working-day equivalent.
+    """
 
     predecessor: str
     successor: str
     type: LinkType = "FS"
     lag: int = 0
+    lag_unit: LagUnit = "d"
+    lag_amount: int | None = None
 
     def __post_init__(self) -> None:
         _clean(self, ("predecessor", "successor"))
@@ -219,6 +242,10 @@ class PlanData:
     phases: tuple[PhaseData, ...] = ()
     items: tuple[ItemData, ...] = ()
     links: tuple[LinkData, ...] = ()
+    # the data date: the first day remaining work may use (None: the plan follows today)
+    status_date: dt.date | None = None
+    # the language of every ``name``; ``alt_name`` is in the other one (en ↔ zh)
+    language: str = "en"
 
     def __post_init__(self) -> None:
         _clean(self, ("name",))
@@ -295,6 +322,10 @@ def _plan_problems(plan: PlanData) -> list[Problem]:
         out.append(Problem("plan", None, "name", problem))
     if not _is_date(plan.start):
         out.append(Problem("plan", None, "start", f"expected a date, got {plan.start!r}"))
+    if plan.status_date is not None and not _is_date(plan.status_date):
+        out.append(
+            Problem("plan", None, "status_date", f"expected a date, got {plan.status_date!r}")
+        )
     try:
         plan.calendar.to_work_calendar()
     except ValidationError as exc:
@@ -429,6 +460,10 @@ def _link_problems(links: Sequence[LinkData], item_keys: set[str]) -> list[Probl
             pairs.add(pair)
         if link.type not in LINK_TYPES:
             out.append(Problem("links", i, "type", f"expected FS, SS, FF or SF, got {link.type!r}"))
+        if link.lag_unit not in LAG_UNITS:
+            out.append(
+                Problem("links", i, "lag_unit", f"expected d, w, pct or ed, got {link.lag_unit!r}")
+            )
         if not _is_int(link.lag) or not -MAX_LAG <= link.lag <= MAX_LAG:
             out.append(
                 Problem(
@@ -563,4 +598,4 @@ def normalised(plan: PlanData) -> PlanData:
     items = tuple(plan.items[i] for i in order)
     position = {item.key: i for i, item in enumerate(items)}
     links = tuple(sorted(plan.links, key=lambda link: position.get(link.successor, 1 << 30)))
-    return PlanData(plan.name, plan.start, plan.calendar, phases, items, links)
+    return replace(plan, phases=phases, items=items, links=links)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, inspect
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from planner.extensions import db
 from planner.models.audit import Audited
@@ -133,7 +133,14 @@ class WorkItem(Audited, db.Model):  # type: ignore[name-defined,misc]
 
 
 class Dependency(Audited, db.Model):  # type: ignore[name-defined,misc]
-    """Predecessor → successor, of type FS/SS/FF/SF, with a lag in working days."""
+    """Predecessor → successor, of type FS/SS/FF/SF, with a lag in working days.
+
+    ``lag_unit`` keeps the unit the lag was given in (``d`` working days, ``w`` weeks of the
+    calendar's working days, ``pct`` percent of the predecessor's duration, ``ed`` elapsed
+    calendar days) with ``lag_amount`` in that unit; ``lag_days`` is always its working-day
+    equivalent, refreshed on every reschedule (a percent lag follows the predecessor's
+    duration), so everything that reads working days keeps working.
+    """
 
     __tablename__ = "dependency"
     __table_args__ = (
@@ -141,6 +148,7 @@ class Dependency(Audited, db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint("predecessor_id <> successor_id", name="not_self"),
         CheckConstraint("type IN ('FS', 'SS', 'FF', 'SF')", name="type_known"),
         CheckConstraint("lag_days >= -2000 AND lag_days <= 2000", name="lag_range"),
+        CheckConstraint("lag_unit IN ('d', 'w', 'pct', 'ed')", name="lag_unit_known"),
         Index("ix_dependency_program", "program_id"),
         Index("ix_dependency_successor", "successor_id"),
     )
@@ -151,6 +159,24 @@ class Dependency(Audited, db.Model):  # type: ignore[name-defined,misc]
     successor_id: Mapped[int] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(2), default="FS")
     lag_days: Mapped[int] = mapped_column(default=0)
+    lag_unit: Mapped[str] = mapped_column(String(3), default="d", server_default="d")
+    lag_amount: Mapped[int | None] = mapped_column(default=None)
+    converting_lag = False  # set while a reschedule refreshes lag_days (not a column)
+
+    @validates("lag_days")
+    def _edited_in_working_days(self, _key: str, days: int) -> int:
+        """A stored link whose lag is edited in working days keeps working days from then
+        on (else the next reschedule would convert its old unit over the edit); the
+        reschedule's own refresh of a converted lag sets ``converting_lag``."""
+        state = inspect(self)
+        if (
+            state.persistent
+            and not getattr(self, "converting_lag", False)
+            and days != self.lag_days
+            and self.lag_unit != "d"
+        ):
+            self.lag_unit, self.lag_amount = "d", None
+        return days
 
     predecessor: Mapped[WorkItem] = relationship(foreign_keys=[predecessor_id])
     successor: Mapped[WorkItem] = relationship(foreign_keys=[successor_id])

@@ -79,6 +79,7 @@ from planner.services.scheduling import (
     compute,
     program_calendar,
     reschedule,
+    status_date_of,
 )
 
 Format = Literal["mspdi", "csv", "xlsx"]
@@ -113,19 +114,24 @@ def latest_baseline(program: Program) -> Baseline | None:
     )
 
 
-def _named(name: str | None, name_zh: str | None, fallback: str, lang: str | None) -> str:
-    if lang == "zh":
-        return _text(name_zh, name or fallback)
-    return _text(name, name_zh or fallback)
+def _names(row: Phase | WorkItem, language: str) -> tuple[str, str | None]:
+    """The row's name in ``language`` (the other one when it has none, then its key) and
+    its name in the other language (None when it has none or it is the same)."""
+    english, chinese = (row.name or "").strip(), (row.name_zh or "").strip()
+    first, other = (chinese, english) if language == "zh" else (english, chinese)
+    name = first or other or row.key
+    return name, (other if other and other != name else None)
 
 
-def plan_data(program: Program, lang: str | None = None) -> PlanData:
-    """The program's plan as plain data, with its latest baseline as baseline 0.
+def plan_data(
+    program: Program, language: str = "en", today: date | None = None, *, table: bool = False
+) -> PlanData:
+    """The program's plan as plain data, with its latest baseline as baseline 0; names in
+    ``language`` (``en`` or ``zh``), each with its name in the other language as ``alt_name``.
 
-    With ``lang`` (``en`` or ``zh``), names are in that language (the other one where a
-    name has no translation) and every item carries its name in each language and its row
-    version: what a CSV or .xlsx for round-trip editing holds. Without, names are English
-    and items carry neither (what an MS Project file holds)."""
+    With ``table``, every item also carries its name in each language and its row version:
+    what a CSV or .xlsx for round-trip editing holds (see :func:`read_update`).
+    """
     phases = list(
         db.session.scalars(
             select(Phase).where(Phase.program_id == program.id).order_by(Phase.ordinal)
@@ -155,24 +161,22 @@ def plan_data(program: Program, lang: str | None = None) -> PlanData:
             )
         )
         dates = {key: (start, finish) for key, start, finish in rows}
+    calendar = CalendarData.from_work_calendar(program_calendar(program))
+    names = {e.day: e.name for e in program.calendar_exceptions if e.name}
     return PlanData(
         name=_text(program.name, f"Program {program.id}"),
         start=program.start_date,
-        calendar=CalendarData.from_work_calendar(program_calendar(program)),
+        calendar=replace(calendar, names=names),
         phases=[
-            PhaseData(
-                p.key,
-                _named(p.name, p.name_zh, p.key, lang),
-                p.ordinal,
-                p.window_start,
-                p.window_end,
-            )
+            PhaseData(p.key, name, p.ordinal, p.window_start, p.window_end, alt_name)
             for p in phases
+            for name, alt_name in [_names(p, language)]
         ],
         items=[
             ItemData(
                 key=i.key,
-                name=_named(i.name, i.name_zh, i.key, lang),
+                name=_names(i, language)[0],
+                alt_name=_names(i, language)[1],
                 phase_key=phase_key[i.phase_id],
                 kind="milestone" if i.kind == "milestone" else "task",
                 duration=i.duration_days,
@@ -187,17 +191,28 @@ def plan_data(program: Program, lang: str | None = None) -> PlanData:
                 early_finish=i.early_finish,
                 baseline_start=dates[i.key][0] if i.key in dates else None,
                 baseline_finish=dates[i.key][1] if i.key in dates else None,
-                name_en=(i.name or None) if lang else None,
-                name_zh=(i.name_zh or None) if lang else None,
-                version=i.version if lang else None,
+                name_en=(i.name or None) if table else None,
+                name_zh=(i.name_zh or None) if table else None,
+                version=i.version if table else None,
             )
             for i in items
         ],
         links=[
-            LinkData(key_of[d.predecessor_id], key_of[d.successor_id], d.type, d.lag_days)  # type: ignore[arg-type]
+            LinkData(
+                key_of[d.predecessor_id],
+                key_of[d.successor_id],
+                d.type,  # type: ignore[arg-type]
+                d.lag_days,
+                d.lag_unit if d.lag_amount is not None else "d",  # type: ignore[arg-type]
+                d.lag_amount if d.lag_unit != "d" else None,
+            )
             # links by successor, then predecessor, in item order: the same plan, the same data
             for d in sorted(deps, key=lambda d: (rank[d.successor_id], rank[d.predecessor_id]))
         ],
+        # the status date the stored dates were computed with (today when the program
+        # follows today): another scheduler needs it to put remaining work where we do
+        status_date=status_date_of(program, today),
+        language="zh" if language == "zh" else "en",
     )
 
 
@@ -207,20 +222,22 @@ def export_plan(
     *,
     headers: plan_table.HeaderLabels | None = None,
     sheet_title: str = "Plan",
-    lang: str = "en",
+    language: str = "en",
+    today: date | None = None,
 ) -> bytes:
     """The program's plan as an MS Project XML, CSV or .xlsx file; a table's header row in
     ``headers``' labels and an .xlsx sheet named ``sheet_title`` (MS Project XML has neither).
-    A table's names are in ``lang``, with the other language's in a column of its own, and
-    each row's version (so that the edited file can update the plan: :func:`read_update`).
+    Names are in ``language``; MS Project XML keeps the other language's names in a custom
+    field, a table in a column of its own, with each row's version (so that the edited file
+    can update the plan: :func:`read_update`).
     """
     if fmt == "mspdi":
-        return mspdi.write(plan_data(program))
-    plan = plan_data(program, lang)
+        return mspdi.write(plan_data(program, language, today))
+    plan = plan_data(program, language, today, table=True)
     if fmt == "csv":
-        return plan_table.write_csv(plan, headers=headers, lang=lang)
+        return plan_table.write_csv(plan, headers=headers, lang=language)
     if fmt == "xlsx":
-        return plan_table.write_xlsx(plan, headers=headers, sheet_title=sheet_title, lang=lang)
+        return plan_table.write_xlsx(plan, headers=headers, sheet_title=sheet_title, lang=language)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -353,13 +370,25 @@ class ImportOutcome:
     notes: tuple[str, ...] = ()
 
 
-def _work_item(program: Program, item: ItemData, position: int) -> WorkItem:
+def _english_and_chinese(data: ItemData | PhaseData, language: str) -> tuple[str, str | None]:
+    """A row's ``name`` and ``name_zh`` from a file's name and its other-language name."""
+    if language == "zh":
+        return (data.alt_name or data.name), data.name
+    return data.name, data.alt_name
+
+
+def _work_item(program: Program, item: ItemData, position: int, language: str = "en") -> WorkItem:
+    if item.name_en is not None or item.name_zh is not None:
+        # a table for round-trip editing holds the name in each language
+        name, name_zh = item.name_en or item.name, item.name_zh
+    else:
+        name, name_zh = _english_and_chinese(item, language)
     return WorkItem(
         program_id=program.id,
         key=item.key,
         kind=item.kind,
-        name=item.name_en or item.name,
-        name_zh=item.name_zh,
+        name=name,
+        name_zh=name_zh,
         workstream=item.workstream,
         duration_days=0 if item.kind == "milestone" else item.duration,
         owner=item.owner,
@@ -381,6 +410,8 @@ def _add_links(program: Program, links: tuple[LinkData, ...], rows: dict[str, Wo
                 successor_id=rows[link.successor].id,
                 type=link.type,
                 lag_days=link.lag,
+                lag_unit=link.lag_unit if link.lag_amount is not None else "d",
+                lag_amount=link.lag_amount if link.lag_unit != "d" else None,
             )
         )
 
@@ -481,6 +512,8 @@ def import_new_program(
         name=name,
         client=client,
         start_date=plan.start,
+        # the file's status date: its actuals and the dates it shows hold as of that day
+        status_date=plan.status_date,
         status="planning",
         workdays="".join(str(day + 1) for day in sorted(calendar.workdays)),
         playbook_id=playbook.id if playbook else IMPORTED_PLAYBOOK_ID,
@@ -491,19 +524,25 @@ def import_new_program(
     if lead is not None:
         db.session.add(Membership(user_id=lead.id, program_id=program.id, role="lead"))
     for day in sorted(calendar.holidays):
-        program.calendar_exceptions.append(CalendarException(day=day, working=False, name=""))
+        name = calendar.name_of(day)
+        program.calendar_exceptions.append(CalendarException(day=day, working=False, name=name))
     for day in sorted(calendar.extra_workdays):
-        program.calendar_exceptions.append(CalendarException(day=day, working=True, name=""))
+        name = calendar.name_of(day)
+        program.calendar_exceptions.append(CalendarException(day=day, working=True, name=name))
     phases: dict[str, Phase] = {}
     # a table exported in Chinese names its phases in Chinese (and its items in both languages)
     chinese = any(i.name_zh is not None and i.name == i.name_zh for i in plan.items)
     for data in plan.phases:
+        if chinese:
+            phase_name, phase_name_zh = data.name, data.name
+        else:
+            phase_name, phase_name_zh = _english_and_chinese(data, plan.language)
         phase = Phase(
             ordinal=data.ordinal,
             key=data.key,
             kind="diagnosis" if data.ordinal == 0 else "phase",
-            name=data.name,
-            name_zh=data.name if chinese else None,
+            name=phase_name,
+            name_zh=phase_name_zh,
             goal="",
             result="",
             length_days=(data.end - data.start).days + 1,
@@ -514,7 +553,7 @@ def import_new_program(
         phases[data.key] = phase
     rows: dict[str, WorkItem] = {}
     for position, item in enumerate(plan.items):
-        row = _work_item(program, item, position)
+        row = _work_item(program, item, position, plan.language)
         phases[item.phase_key].work_items.append(row)
         rows[item.key] = row
     db.session.flush()
@@ -552,7 +591,9 @@ def import_into_phase(
     )
     rows: dict[str, WorkItem] = {}
     for offset, item in enumerate(plan.items, start=1):
-        row = _work_item(program, item, int(last if last is not None else -1) + offset)
+        row = _work_item(
+            program, item, int(last if last is not None else -1) + offset, plan.language
+        )
         phase.work_items.append(row)
         rows[item.key] = row
     db.session.flush()
@@ -622,7 +663,7 @@ def read_update(
     fmt = detect_format(filename, data)
     if fmt not in UPDATE_FORMATS:
         raise import_error([("file", "update.not_a_table")])
-    current = plan_data(program, lang)
+    current = plan_data(program, lang or "en", table=True)
     base = PlanData(current.name, current.start, current.calendar, current.phases)
     reader = plan_table.read_csv if fmt == "csv" else plan_table.read_xlsx
     incoming = reader(

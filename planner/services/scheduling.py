@@ -11,7 +11,7 @@ scheduler, not about scheduling itself:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import networkx as nx
@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, select, update
 
 from planner.domain.calendar import WorkCalendar
 from planner.domain.errors import DependencyCycleError, ValidationError
+from planner.domain.lags import elapsed_working_days, lag_working_days
 from planner.domain.schedule import (
     MAX_LAG,
     Activity,
@@ -133,33 +134,120 @@ def _activities(network: Network, phases: dict[int, Phase]) -> list[Activity]:
     return activities
 
 
+def _lag_days(dependency: Dependency, by_id: dict[int, WorkItem], workdays: int) -> int:
+    """The dependency's lag in working days for this pass: a lag kept in another unit is
+    converted again each time (a percent lag follows the predecessor's current duration)."""
+    days = lag_working_days(
+        dependency.lag_unit,
+        dependency.lag_amount,
+        dependency.lag_days,
+        by_id[dependency.predecessor_id].duration_days,
+        workdays,
+    )
+    return max(-MAX_LAG, min(MAX_LAG, days))
+
+
 def _links(network: Network) -> list[Link]:
     by_id = network.by_id
+    workdays = len(network.program.workdays)
     return [
-        Link(by_id[d.predecessor_id].key, by_id[d.successor_id].key, d.type, d.lag_days)  # type: ignore[arg-type]
+        Link(
+            by_id[d.predecessor_id].key,
+            by_id[d.successor_id].key,
+            d.type,  # type: ignore[arg-type]
+            _lag_days(d, by_id, workdays),
+        )
         for d in network.dependencies
     ]
 
 
-def compute(network: Network, today: date | None = None) -> ScheduleResult:
-    """Schedule the loaded network without writing anything."""
+def _refresh_lag_days(network: Network, links: list[Link]) -> None:
+    """Store the working-day equivalent of every lag kept in another unit (what pages and
+    files that speak working days show), as the schedule used it, when it changed."""
+    for dependency, link in zip(network.dependencies, links, strict=True):
+        if dependency.lag_amount is None or dependency.lag_unit == "d":
+            continue
+        days = link.lag
+        if dependency.lag_days != days:
+            dependency.converting_lag = True  # not an edit: the unit stays
+            dependency.lag_days = days
+            dependency.converting_lag = False
+
+
+MAX_ELAPSED_PASSES = 10
+
+
+def _elapsed_lags(
+    network: Network, links: list[Link], result: ScheduleResult, calendar: WorkCalendar
+) -> list[Link] | None:
+    """The links with every elapsed lag spanning the working days it covers from its
+    predecessor's scheduled dates, or None when they already do."""
+    by_id = network.by_id
+    changed = False
+    out = list(links)
+    for i, dependency in enumerate(network.dependencies):
+        if dependency.lag_unit != "ed" or dependency.lag_amount is None:
+            continue
+        predecessor = by_id[dependency.predecessor_id]
+        dates = result.items[predecessor.key]
+        days = elapsed_working_days(
+            calendar,
+            dependency.type in ("SS", "SF"),
+            predecessor.duration_days == 0,
+            dates.early_start,
+            dates.early_finish,
+            dependency.lag_amount,
+        )
+        days = max(-MAX_LAG, min(MAX_LAG, days))
+        if days != out[i].lag:
+            out[i] = replace(out[i], lag=days)
+            changed = True
+    return out if changed else None
+
+
+def _schedule(network: Network, today: date | None) -> tuple[ScheduleResult, list[Link]]:
+    """The schedule and the links it used (elapsed lags in the working days they span)."""
     program = network.program
     phases = {phase.id: phase for phase in program.phases}
-    return schedule(
-        _activities(network, phases),
-        _links(network),
-        program_calendar(program),
-        start=program.start_date,
-        status_date=status_date_of(program, today),
-        phase_windows=[PhaseWindow(p.key, p.window_start, p.window_end) for p in phases.values()],
-    )
+    activities = _activities(network, phases)
+    calendar = program_calendar(program)
+    links = _links(network)
+
+    def run(links: list[Link]) -> ScheduleResult:
+        return schedule(
+            activities,
+            links,
+            calendar,
+            start=program.start_date,
+            status_date=status_date_of(program, today),
+            phase_windows=[
+                PhaseWindow(p.key, p.window_start, p.window_end) for p in phases.values()
+            ],
+        )
+
+    result = run(links)
+    # an elapsed lag is calendar time: its working days depend on where its predecessor
+    # lands, so schedule again until they agree (each pass fixes at least one more level)
+    for _ in range(MAX_ELAPSED_PASSES):
+        better = _elapsed_lags(network, links, result, calendar)
+        if better is None:
+            break
+        links = better
+        result = run(links)
+    return result, links
+
+
+def compute(network: Network, today: date | None = None) -> ScheduleResult:
+    """Schedule the loaded network without writing anything."""
+    return _schedule(network, today)[0]
 
 
 def reschedule(program: Program, today: date | None = None) -> Outcome:
     """Recompute every item's dates and float, store them, and say what moved."""
     db.session.flush()
     network = load_network(program)
-    result = compute(network, today)
+    result, links = _schedule(network, today)
+    _refresh_lag_days(network, links)
     rows = []
     moves = []
     previous = [item.early_finish for item in network.items if item.early_finish is not None]

@@ -60,6 +60,7 @@ from planner.forms.exchange import (
 )
 from planner.i18n import SUPPORTED, content_lang, format_day, localized
 from planner.interop import plan_table
+from planner.interop.messages import localize
 from planner.models import Program
 from planner.services import exchange as service
 from planner.services import feed as feed_service
@@ -96,7 +97,10 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 
 def _problems(exc: ValidationError) -> list[tuple[str, str]]:
     """(where, message) pairs of an error, for the list shown above the form."""
-    found = [(where if where != "file" else "", message) for where, message in exc.errors]
+    found = [
+        ("" if where == "file" else localize(where, _), localize(message, _))
+        for where, message in exc.errors
+    ]
     return found or [("", str(exc))]
 
 
@@ -223,7 +227,11 @@ def _import_columns() -> list[dict[str, str]]:
 def _export(program_id: int, fmt: service.Format):  # type: ignore[no-untyped-def]
     program = _fresh(program_id)
     data = service.export_plan(
-        program, fmt, headers=_export_columns(), sheet_title=_("Plan"), lang=content_lang()
+        program,
+        fmt,
+        headers=_export_columns(),
+        sheet_title=_("Plan"),
+        language=content_lang(),  # names in the reader's language, the other one kept too
     )
     name = f"{_slug(program.name, f'program-{program.id}')}-plan.{service.EXTENSIONS[fmt]}"
     return _download(data, service.MEDIA_TYPES[fmt], name)
@@ -310,7 +318,7 @@ def _flash_outcome(outcome: service.ImportOutcome) -> None:
             "info",
         )
     for note in outcome.notes[:10]:
-        flash(note, "info")
+        flash(localize(note, _), "info")
 
 
 @bp.post("/programs/<int:program_id>/exchange/import")

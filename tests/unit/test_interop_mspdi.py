@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import replace
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner.domain.errors import ImportFormatError, ValidationError
+from planner.domain.lags import lag_working_days
 from planner.interop import mspdi
+from planner.interop.messages import localize
 from planner.interop.plandata import (
     CalendarData,
     ItemData,
@@ -194,9 +198,23 @@ def test_durations_milestones_constraints_and_progress() -> None:
     assert field("Cleanse master data", "Milestone") == "0"
     assert field("Cleanse master data", "ConstraintType") == "4"
     assert field("Cleanse master data", "ConstraintDate") == "2024-09-23T08:00:00"
-    assert field("Configure sales automation", "ConstraintType") == "7"
-    assert field("Configure sales automation", "ConstraintDate") == "2024-11-29T17:00:00"
-    assert field("Go-live", "ConstraintType") == "0"
+    # the planner's FNLT shows negative float and never moves the task: MS Project's deadline
+    assert field("Configure sales automation", "Deadline") == "2024-11-29T17:00:00"
+    # not started and in phase 1 (no early dates known): its window holds it back, written as
+    # start-no-earlier-than the window start and marked so that reading drops it again
+    assert field("Configure sales automation", "ConstraintType") == "4"
+    assert field("Configure sales automation", "ConstraintDate") == "2024-09-23T08:00:00"
+    assert field("Go-live", "ConstraintType") == "4"
+    assert field("Go-live", "Deadline") is None
+    # started: the window no longer matters, only its own constraint is written
+    assert field("Stakeholder interviews", "ConstraintType") == "0"
+    # 40 % of 120 h done
+    assert field("Cleanse master data", "ActualDuration") == "PT48H0M0S"
+    assert field("Cleanse master data", "RemainingDuration") == "PT72H0M0S"
+    assert field("Stakeholder interviews", "ActualDuration") == "PT80H0M0S"
+    assert field("Stakeholder interviews", "RemainingDuration") == "PT0H0M0S"
+    assert field("Configure sales automation", "ActualDuration") == "PT0H0M0S"
+    assert field("Configure sales automation", "RemainingDuration") == "PT160H0M0S"
     assert field("Cleanse master data", "PercentComplete") == "40"
     assert field("Stakeholder interviews", "ActualStart") == "2024-09-02T08:00:00"
     assert field("Stakeholder interviews", "ActualFinish") == "2024-09-13T17:00:00"
@@ -318,6 +336,53 @@ def test_round_trip_property(plan: PlanData) -> None:
     assert mspdi.read(mspdi.write(plan)) == plan
 
 
+@st.composite
+def semantic_plans(draw: st.DrawFn) -> PlanData:
+    """Plans with what MS Project needs more than a plan: a status date (holding items back
+    as start-no-earlier-than or finish-no-earlier-than), both languages, named calendar
+    exceptions and lags in weeks, percent and elapsed days."""
+    plan = draw(plans())
+    language = draw(st.sampled_from(["en", "zh"]))
+    status = draw(st.none() | st.dates(plan.start, plan.start + dt.timedelta(days=400)))
+    items = tuple(
+        replace(i, alt_name=draw(st.none() | st.sampled_from(["名称", "Other name"])))
+        for i in plan.items
+    )
+    durations = {i.key: i.duration for i in items}
+    workdays = len(plan.calendar.workdays)
+    links = []
+    for link in plan.links:
+        unit = draw(st.sampled_from(["d", "w", "pct", "ed"]))
+        if unit == "d":
+            links.append(link)
+            continue
+        amount = draw(st.integers(-3, 40) if unit != "pct" else st.integers(-100, 300))
+        days = lag_working_days(unit, amount, 0, durations[link.predecessor], workdays)
+        if abs(days) <= 2000:
+            links.append(replace(link, lag=days, lag_unit=unit, lag_amount=amount))
+        else:
+            links.append(link)
+    exceptions = sorted(plan.calendar.holidays | plan.calendar.extra_workdays)
+    names = {d: draw(st.sampled_from(["", "国庆节", "Make-up day"])) for d in exceptions}
+    calendar = replace(plan.calendar, names=names)
+    phases = tuple(replace(p, alt_name=draw(st.none() | st.just("阶段"))) for p in plan.phases)
+    return replace(
+        plan,
+        calendar=calendar,
+        phases=phases,
+        items=items,
+        links=tuple(links),
+        status_date=status,
+        language=language,
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(semantic_plans())
+def test_round_trip_keeps_status_date_languages_names_and_lag_units(plan: PlanData) -> None:
+    assert mspdi.read(mspdi.write(plan)) == plan
+
+
 # --------------------------------------------------------------------------------------------
 # reading files written by MS Project and ProjectLibre
 
@@ -327,21 +392,32 @@ def test_ms_project_2019_file() -> None:
     # 1–7 Oct National Day (a range), the fourth Thursday of November 2024 (Type 3),
     # New Year's Day yearly for two occurrences (Type 2); make-up Sunday 29 Sep, Saturday 12 Oct.
     # The resource calendar of 王伟 (annual leave) is not the project calendar.
+    national_day = {D(2024, 10, d): "国庆节 National Day" for d in range(1, 8)}
     calendar = CalendarData(
         frozenset({0, 1, 2, 3, 4}),
         frozenset(
             {D(2024, 10, d) for d in range(1, 8)} | {D(2024, 11, 28), D(2025, 1, 1), D(2026, 1, 1)}
         ),
         frozenset({D(2024, 9, 29), D(2024, 10, 12)}),
+        {  # exception names are kept
+            **national_day,
+            D(2024, 9, 29): "调休上班 (make-up day)",
+            D(2024, 10, 12): "调休上班 (make-up day)",
+            D(2024, 11, 28): "Company day (fourth Thursday of November)",
+            D(2025, 1, 1): "元旦 New Year's Day",
+            D(2026, 1, 1): "元旦 New Year's Day",
+        },
     )
     expected = PlanData(
         "CRM Rollout – Acme 华东区",  # the Title, not the file Name
         D(2024, 9, 2),
         calendar,
         phases=(
-            # no planner fields: keys t<UID>, ordinals in file order, windows from Start/Finish
+            # no planner fields: keys t<UID>, ordinals in file order; a summary's computed
+            # Start is not a window start (it would hold the tasks back like a constraint):
+            # the windows open at the project start and end at the summary's Finish
             PhaseData("t1", "Diagnosis", 1, D(2024, 9, 2), D(2024, 9, 20)),
-            PhaseData("t5", "Phase 1 – Foundation 第一阶段", 2, D(2024, 9, 12), D(2024, 12, 13)),
+            PhaseData("t5", "Phase 1 – Foundation 第一阶段", 2, D(2024, 9, 2), D(2024, 12, 13)),
         ),
         items=(
             ItemData(
@@ -451,22 +527,24 @@ def test_ms_project_2019_file() -> None:
             LinkData("t2", "t4", "FS", 0),
             LinkData("t3", "t4", "FF", 0),
             LinkData("t4", "t7", "FS", -1),  # -4800: a lead of one day
-            LinkData("t7", "t8", "FS", 1),  # 2 elapsed days (LagFormat 8) × 5/7 = 1.43 → 1
+            # 2 elapsed days (LagFormat 8) kept as such; × 5/7 = 1.43 → 1 working day
+            LinkData("t7", "t8", "FS", 1, "ed", 2),
             LinkData("t7", "t9", "SS", 0),
             LinkData("t9", "t10", "SF", 0),
             LinkData("t8", "t11", "FS", 0),
-            LinkData("t9", "t11", "FS", 2),  # 10 % (LagFormat 19) of 20 days
+            LinkData("t9", "t11", "FS", 2, "pct", 10),  # 10 % (LagFormat 19) of 20 days
             # the link from the summary task UID 6 is dropped
         ),
+        # StatusDate 2024-09-30T17:00 is the end of that day: remaining work from 1 October
+        status_date=D(2024, 10, 1),
     )
     assert result.plan == expected
     assert result.notes == (
         'Task UID 6 "Data migration" is a summary task inside a phase: its tasks were kept, '
         "the summary was not",
-        "Task UID 8: a duration of 4.5 working days became 5 days",
-        'Task UID 10: the constraint "must start on" became SNET 2024-11-04',
-        "Task UID 8: an elapsed lag of 2 calendar days from UID 7 became 1 day",
-        "Task UID 11: the link from UID 6 (a summary task) was dropped",
+        'Task UID 8 "Load opportunities": a duration of 4.5 working days became 5 days',
+        'Task UID 10 "Train the trainers": the constraint "must start on" became SNET 2024-11-04',
+        'Task UID 11 "Go-live Phase 1 上线": the link from UID 6 (a summary task) was dropped',
     )
 
 
@@ -487,7 +565,7 @@ def test_projectlibre_file() -> None:
             # spans their dates (21 April – 12 May)
             PhaseData("t0", "销售试点", 1, D(2025, 4, 21), D(2025, 5, 12)),
             # "Pilot" has no <Summary> element: it is a summary because tasks are beneath it
-            PhaseData("t3", "Pilot 试点", 2, D(2025, 4, 25), D(2025, 5, 12)),
+            PhaseData("t3", "Pilot 试点", 2, D(2025, 4, 21), D(2025, 5, 12)),  # open
         ),
         items=(
             ItemData(
@@ -565,7 +643,9 @@ def test_projectlibre_file() -> None:
         ),
     )
     assert result.plan == expected
-    assert result.notes == ("Task UID 4: a duration of 0.5 working days became 1 day",)
+    assert result.notes == (
+        'Task UID 4 "Train pilot team": a duration of 0.5 working days became 1 day',
+    )
 
 
 def test_an_imported_file_exports_and_imports_again_unchanged() -> None:
@@ -612,14 +692,15 @@ def test_an_imported_file_exports_and_imports_again_unchanged() -> None:
         ),
         (
             "missing_predecessor.xml",
-            "Task UID 3",
+            'Task UID 3 "Build"',
             "the predecessor UID 99 is not a task of the file",
         ),
-        ("bad_duration.xml", "Task UID 12", 'Duration "P3X" is not a valid duration'),
+        ("bad_duration.xml", 'Task UID 12 "Build"', 'Duration "P3X" is not a valid duration'),
         (
             "cycle.xml",
             "Tasks",
-            'dependency cycle: UID 1 "Design" → UID 2 "Build" → UID 3 "Test" → UID 1 "Design"',
+            'dependency cycle: Task UID 1 "Design" → Task UID 2 "Build" → Task UID 3 "Test" → '
+            'Task UID 1 "Design"',
         ),
     ],
 )
@@ -635,8 +716,8 @@ def test_the_error_message_names_the_task() -> None:
     with pytest.raises(ImportFormatError) as caught:
         mspdi.read(fixture("bad_duration.xml"))
     assert str(caught.value) == (
-        'the MS Project file cannot be imported: Task UID 12: Duration "P3X" is not a valid '
-        "duration"
+        'the MS Project file cannot be imported: Task UID 12 "Build": Duration "P3X" is not a '
+        "valid duration"
     )
 
 
@@ -702,13 +783,13 @@ def test_every_problem_is_collected_in_one_error() -> None:
     )
     assert errors_of(document(tasks)) == [
         ("Task #1", "the task has no UID"),
-        ("Task UID 2", "UID 2 is used by two tasks"),
-        ("Task UID 2", "PercentComplete must be 0–100, got 150"),
+        ('Task UID 2 "Twin"', "UID 2 is used by two tasks"),
+        ('Task UID 2 "A"', "PercentComplete must be 0–100, got 150"),
         ("Task UID 3", "the task has no Name"),
-        ("Task UID 4", "ActualFinish 2024-09-04 is before ActualStart 2024-09-05"),
-        ("Task UID 4", "ConstraintType 4 needs a ConstraintDate"),
-        ("Task UID 5", 'Start "someday" is not a valid date'),
-        ("Task UID 6", "PredecessorLink Type 7 is not 0 (FF), 1 (FS), 2 (SF) or 3 (SS)"),
+        ('Task UID 4 "B"', "ActualFinish 2024-09-04 is before ActualStart 2024-09-05"),
+        ('Task UID 4 "B"', "ConstraintType 4 needs a ConstraintDate"),
+        ('Task UID 5 "C"', 'Start "someday" is not a valid date'),
+        ('Task UID 6 "D"', "PredecessorLink Type 7 is not 0 (FF), 1 (FS), 2 (SF) or 3 (SS)"),
     ]
 
 
@@ -723,7 +804,7 @@ def test_duplicate_planner_keys_are_named_by_task() -> None:
         2, "B", 1, f"<Duration>PT8H0M0S</Duration>{key}"
     )
     assert errors_of(document(tasks, header)) == [
-        ("Task UID 2", 'Planner key: "same" is used by another item')
+        ('Task UID 2 "B"', 'Planner key: "same" is used by another item')
     ]
 
 
@@ -761,30 +842,50 @@ def test_a_milestone_flag_on_a_long_task_keeps_the_task() -> None:
     body = "<Duration>PT16H0M0S</Duration><Milestone>1</Milestone>"
     result = mspdi.read_with_notes(document(task(1, body=body)))
     assert (result.plan.items[0].kind, result.plan.items[0].duration) == ("task", 2)
-    assert result.notes == ("Task UID 1: marked as a milestone but lasts 2 days: a task",)
+    assert result.notes == ('Task UID 1 "Task 1": marked as a milestone but lasts 2 days: a task',)
 
 
 def test_a_missing_duration_comes_from_start_and_finish() -> None:
     # Monday 2 to Friday 6 September: 5 working days
     body = "<Start>2024-09-02T08:00:00</Start><Finish>2024-09-06T17:00:00</Finish>"
     assert one_item(document(task(1, body=body))).duration == 5
-    assert errors_of(document(task(1))) == [("Task UID 1", "the task has no Duration")]
+    notes = mspdi.read_with_notes(document(task(1, body=body))).notes
+    assert notes == (
+        'Task UID 1 "Task 1": no Duration; the working days from Start to Finish (5) were used',
+    )
+    # the note is worded in the reader's language where it is shown
+    chinese = {
+        "%(task)s: no Duration; the working days from Start to Finish (%(n)s) were used": (
+            "%(task)s：没有工期（Duration），采用了从开始到完成的工作日数（%(n)s）"
+        ),
+        'Task UID %(uid)s "%(name)s"': "任务 UID %(uid)s“%(name)s”",
+    }
+    assert localize(notes[0], lambda text: chinese.get(text, text)) == (
+        "任务 UID 1“Task 1”：没有工期（Duration），采用了从开始到完成的工作日数（5）"
+    )
+    assert errors_of(document(task(1))) == [('Task UID 1 "Task 1"', "the task has no Duration")]
 
 
 @pytest.mark.parametrize(
-    ("lag", "fmt", "pred_hours", "days"),
+    ("lag", "fmt", "pred_hours", "days", "unit", "amount"),
     [
-        (4800, 7, 8, 1),  # 480 min × 10
-        (-9600, 7, 8, -2),
-        (2400, 7, 8, 1),  # half a day → 1
-        (-2400, 7, 8, -1),  # half a day of lead → -1
-        (4800, 5, 8, 1),  # shown in hours, still tenths of a minute
-        (201600, 8, 8, 10),  # 14 elapsed days (14 × 1440 × 10) × 5/7
-        (50, 19, 32, 2),  # 50 % of a 4-day predecessor
-        (0, 7, 8, 0),
+        (4800, 7, 8, 1, "d", None),  # 480 min × 10
+        (-9600, 7, 8, -2, "d", None),
+        (2400, 7, 8, 1, "d", None),  # half a day → 1
+        (-2400, 7, 8, -1, "d", None),  # half a day of lead → -1
+        (4800, 5, 8, 1, "d", None),  # shown in hours, still tenths of a minute
+        (201600, 8, 8, 10, "ed", 14),  # 14 elapsed days (14 × 1440 × 10) × 5/7, unit kept
+        (100800, 8, 8, 5, "ed", 7),  # a week of elapsed days is 5 working days
+        (21600, 8, 8, 1, "d", None),  # 1.5 elapsed days is no whole amount: 1.07 → 1 day
+        (50, 19, 32, 2, "pct", 50),  # 50 % of a 4-day predecessor, unit kept
+        (48000, 9, 8, 10, "w", 2),  # 2 weeks of 5 × 480 min = 10 working days, unit kept
+        (20, 19, 24, 1, "pct", 20),  # 20 % of 3 days = 0.6 → 1
+        (0, 7, 8, 0, "d", None),
     ],
 )
-def test_lags(lag: int, fmt: int, pred_hours: int, days: int) -> None:
+def test_lags(
+    lag: int, fmt: int, pred_hours: int, days: int, unit: str, amount: int | None
+) -> None:
     link = (
         f"<PredecessorLink><PredecessorUID>1</PredecessorUID><Type>1</Type>"
         f"<LinkLag>{lag}</LinkLag><LagFormat>{fmt}</LagFormat></PredecessorLink>"
@@ -794,7 +895,7 @@ def test_lags(lag: int, fmt: int, pred_hours: int, days: int) -> None:
         + task(2, body=f"<Duration>PT8H0M0S</Duration>{link}")
     )
     (read,) = mspdi.read(data).links
-    assert read == LinkData("t1", "t2", "FS", days)
+    assert read == LinkData("t1", "t2", "FS", days, unit, amount)  # type: ignore[arg-type]
 
 
 def test_a_link_without_type_is_finish_to_start() -> None:
@@ -812,27 +913,39 @@ def test_a_link_to_another_project_is_dropped_with_a_note() -> None:
     )
     result = mspdi.read_with_notes(document(task(2, body=f"<Duration>PT8H</Duration>{link}")))
     assert result.plan.links == ()
-    assert result.notes == ("Task UID 2: a link to another project was dropped",)
+    assert result.notes == ('Task UID 2 "Task 2": a link to another project was dropped',)
 
 
 @pytest.mark.parametrize(
     ("code", "expected", "notes"),
     [
         (0, (None, None), ()),
-        (1, (None, None), ('Task UID 1: the constraint "as late as possible" was dropped',)),
+        (
+            1,
+            (None, None),
+            ('Task UID 1 "Task 1": the constraint "as late as possible" was dropped',),
+        ),
         (
             2,
             ("SNET", D(2024, 9, 9)),
-            ('Task UID 1: the constraint "must start on" became SNET 2024-09-09',),
+            ('Task UID 1 "Task 1": the constraint "must start on" became SNET 2024-09-09',),
         ),
         (
             3,
             ("FNLT", D(2024, 9, 9)),
-            ('Task UID 1: the constraint "must finish on" became FNLT 2024-09-09',),
+            ('Task UID 1 "Task 1": the constraint "must finish on" became FNLT 2024-09-09',),
         ),
         (4, ("SNET", D(2024, 9, 9)), ()),
-        (5, (None, None), ('Task UID 1: the constraint "start no later than" was dropped',)),
-        (6, (None, None), ('Task UID 1: the constraint "finish no earlier than" was dropped',)),
+        (
+            5,
+            (None, None),
+            ('Task UID 1 "Task 1": the constraint "start no later than" was dropped',),
+        ),
+        (
+            6,
+            (None, None),
+            ('Task UID 1 "Task 1": the constraint "finish no earlier than" was dropped',),
+        ),
         (7, ("FNLT", D(2024, 9, 9)), ()),
     ],
 )
@@ -854,7 +967,9 @@ def test_an_actual_finish_without_start_takes_the_start_from_the_duration() -> N
     body = "<Duration>PT24H0M0S</Duration><ActualFinish>2024-09-11T17:00:00</ActualFinish>"
     result = mspdi.read_with_notes(document(task(1, body=body)))
     assert result.plan.items[0].actual_start == D(2024, 9, 9)
-    assert result.notes == ("Task UID 1: no ActualStart; 2024-09-09 taken from the duration",)
+    assert result.notes == (
+        'Task UID 1 "Task 1": no ActualStart; 2024-09-09 taken from the duration',
+    )
 
 
 def test_blank_inactive_and_external_tasks_are_skipped() -> None:
