@@ -693,6 +693,9 @@ class _DraftLink:
     successor_id: int
     type: str
     lag_days: int
+    lag_unit: str = "d"  # as Dependency keeps it (see planner.domain.lags)
+    lag_amount: float | None = None
+    converting_lag: bool = False
 
 
 def _what_moves(
@@ -726,7 +729,14 @@ def _what_moves(
         for i in plan.items
     ]
     links = [
-        _DraftLink(ids[link.predecessor], ids[link.successor], link.type, link.lag)
+        _DraftLink(
+            ids[link.predecessor],
+            ids[link.successor],
+            link.type,
+            link.lag,
+            link.lag_unit,
+            link.lag_amount,
+        )
         for link in plan.links
     ]
     result = compute(Network(program, drafts, links), today)  # type: ignore[arg-type]
