@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -126,17 +125,25 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
     try:
         # data_only: a formula cell gives its cached value; nothing is ever computed
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFormatError(
-            "the file is not a readable .xlsx workbook",
-            [("file", "not a readable .xlsx workbook")],
-        ) from exc
+    except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors of a damaged file
+        raise _unreadable() from exc
     try:
         names = {n.casefold(): n for n in book.sheetnames}
         sheet = book[names.get("readings", book.sheetnames[0])]
+        # a read-only sheet is parsed row by row, here: a truncated sheet or one with
+        # entities fails now, not in load_workbook
         yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    except Exception as exc:  # noqa: BLE001
+        raise _unreadable() from exc
     finally:
         book.close()
+
+
+def _unreadable() -> ImportFormatError:
+    return ImportFormatError(
+        "the file is not a readable .xlsx workbook",
+        [("file", "not a readable .xlsx workbook")],
+    )
 
 
 def _clean(value: Any) -> Any:

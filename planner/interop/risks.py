@@ -656,8 +656,14 @@ def decode_csv(data: bytes) -> str:
     """Text of a CSV: UTF-8 (with or without BOM), else GB18030 (Chinese Excel's default)."""
     if len(data) > MAX_FILE_BYTES:
         raise _refuse(f"the file is {len(data):,} bytes; at most {MAX_FILE_BYTES:,} are accepted")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+    if data.startswith(b"\xef\xbb\xbf"):  # a BOM says UTF-8: nothing else to try
+        try:
+            return data[3:].decode("utf-8", errors="strict")
+        except UnicodeDecodeError as exc:
+            raise _refuse(
+                f"the CSV file starts as UTF-8 but byte {exc.start + 3} is not UTF-8: "
+                "save it again as CSV UTF-8"
+            ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -852,8 +858,14 @@ def _read_workbook(
     try:
         names = workbook.sheetnames
         register = workbook[REGISTER_SHEET] if REGISTER_SHEET in names else workbook[names[0]]
+        # read-only sheets are parsed only now, row by row: a truncated sheet or one with
+        # entities fails here, not in load_workbook
         register_rows = _rows_from_sheet(register)
         action_rows = _rows_from_sheet(workbook[ACTIONS_SHEET]) if ACTIONS_SHEET in names else None
+    except ImportFormatError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - XML, zip and openpyxl errors of a damaged sheet
+        raise _refuse(f"a sheet could not be read ({type(exc).__name__})") from None
     finally:
         workbook.close()
     return register_rows, action_rows

@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from planner.domain.days import DayOutOfRange, NotADay, parse_day
 from planner.extensions import db
 from planner.models import AuditEvent
 from planner.services.programs import get_program
 from planner.web.assessment import LEVEL_LABELS
+from planner.web.days import out_of_range_message
 
 bp = Blueprint("history", __name__)
 PAGE_SIZE = 200
@@ -194,9 +196,13 @@ def shown_value(value: str | None) -> str:
 
 
 def _day(value: str | None) -> date | None:
+    """A filter's day; text that is no day is ignored (as before), a day outside the range
+    the planner handles is refused (400) rather than overflowing the query's date sums."""
     try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+        return parse_day(value) if value else None
+    except DayOutOfRange:
+        abort(400, description=out_of_range_message(value or ""))
+    except NotADay:
         return None
 
 

@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from planner.charts.gantt import GanttOptions, build_gantt
+from planner.domain.days import DayOutOfRange, NotADay, parse_day
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.domain.playbook import PlaybookError
 from planner.extensions import db
@@ -37,6 +38,7 @@ from planner.services import users as user_service
 from planner.services.concurrency import StaleEditError
 from planner.services.playbooks import ORIGINS, find_installed
 from planner.services.programs import get_program
+from planner.web.days import out_of_range_message
 
 bp = Blueprint("library", __name__)
 
@@ -311,8 +313,10 @@ def preview(playbook_id: str, version: str):  # type: ignore[no-untyped-def]
     raw = request.args.get("start", "").strip()
     if raw:
         try:
-            start = date.fromisoformat(raw)
-        except ValueError:
+            start = parse_day(raw)
+        except DayOutOfRange:
+            start_error = out_of_range_message(raw)
+        except NotADay:
             start_error = _("“%(value)s” is not a date (YYYY-MM-DD).", value=raw[:40])
     result = service.preview(item.playbook, start, lang)
     figure = build_gantt(
