@@ -17,6 +17,7 @@ from planner.models.metric import Metric, MetricReading, MetricTarget, StatusSet
 from planner.models.plan import Dependency, Phase, WorkItem
 from planner.models.program import CalendarException, Program
 from planner.models.review import ReviewDecision, RiskReviewEntry, SteeringReview
+from planner.models.scenario import Scenario
 from planner.models.risk import Risk, RiskAction, RiskPhaseLink, RiskWorkItemLink
 from planner.models.user import Membership, ShareLink, User
 
@@ -48,6 +49,7 @@ __all__ = [
     "RiskPhaseLink",
     "RiskReviewEntry",
     "RiskWorkItemLink",
+    "Scenario",
     "SteeringReview",
     "StatusSettings",
     "Membership",
