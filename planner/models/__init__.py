@@ -17,8 +17,8 @@ from planner.models.metric import Metric, MetricReading, MetricTarget, StatusSet
 from planner.models.plan import Dependency, Phase, WorkItem
 from planner.models.program import CalendarException, Program
 from planner.models.review import ReviewDecision, RiskReviewEntry, SteeringReview
-from planner.models.scenario import Scenario
 from planner.models.risk import Risk, RiskAction, RiskPhaseLink, RiskWorkItemLink
+from planner.models.scenario import Scenario
 from planner.models.user import Membership, ShareLink, User
 
 __all__ = [
