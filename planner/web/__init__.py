@@ -25,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
         metrics,
         plan,
         programs,
+        replan,
         risks,
         share,
         tokens,
@@ -32,7 +33,8 @@ def register_blueprints(app: Flask) -> None:
     from planner.web.nav import program_tabs
 
     areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
-    for module in (*areas, library, exchange, auth, members, admin, history, share, tokens):
+    extras = (library, exchange, auth, members, admin, history, share, tokens, replan)
+    for module in (*areas, *extras):
         app.register_blueprint(module.bp)
     from planner import api
     from planner.extensions import csrf

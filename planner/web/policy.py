@@ -126,6 +126,9 @@ POLICY: dict[str, Rule] = {
     "plan.status_date": "edit",
     "plan.baselines": {"GET": "read", "POST": "edit"},
     "plan.calendar": {"GET": "read", "POST": "edit"},
+    # replanning, holiday sets and what-if scenarios
+    "replan.replan": {"GET": "read", "POST": "manage"},
+    "replan.holiday_set": "edit",
     # the playbook library
     "library.index": "signed_in",
     "library.versions": "signed_in",

@@ -156,6 +156,8 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "tokens.revoke": "signed_in",
     "plan.baselines": READ_EDIT,
     "plan.calendar": READ_EDIT,
+    "replan.replan": {"GET": R, "POST": M},
+    "replan.holiday_set": E,
 }
 
 
