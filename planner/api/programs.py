@@ -85,6 +85,8 @@ def create_program(body: s.ProgramCreate) -> Response:
         client=body.client,
         start_date=body.start_date,
         lead=current_user,
+        diagnosis_weeks=body.diagnosis_weeks,
+        holiday_set=body.holiday_set,
     )
     return created(dump(s.ProgramOut, program), "api.get_program", program_id=program.id)
 
@@ -121,6 +123,7 @@ def get_program(program_id: int) -> Response:
             "workdays",
             "playbook_id",
             "playbook_version",
+            "holiday_set",
             "created_at",
         )
     },

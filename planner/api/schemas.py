@@ -171,6 +171,9 @@ class ProgramOut(Output):
     workdays: str = Field(description=N_('ISO weekday digits of working days, "12345" = Mon-Fri.'))
     playbook_id: str
     playbook_version: str
+    holiday_set: str | None = Field(
+        default=None, description=N_('The public-holiday set of its calendar: "cn-mainland".')
+    )
     created_at: UtcDateTime
     version: int
 
@@ -186,6 +189,15 @@ class ProgramCreate(Input):
             'An installed playbook: "crm-four-100-days", or with its version '
             '"crm-four-100-days@1.1" (the newest when none is given).'
         ),
+    )
+    diagnosis_weeks: Annotated[int, Field(ge=1, le=8)] = optional(
+        description=N_("The diagnosis length in whole weeks, 1 to 8 (else the playbook's).")
+    )
+    holiday_set: Literal["cn-mainland"] = optional(
+        description=N_(
+            'Fill the calendar with a public-holiday set: "cn-mainland" (mainland China\'s'
+            " holidays and make-up working days)."
+        )
     )
 
 
