@@ -27,13 +27,14 @@ def register_blueprints(app: Flask) -> None:
         programs,
         replan,
         risks,
+        scenarios,
         share,
         tokens,
     )
     from planner.web.nav import program_tabs
 
     areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
-    extras = (library, exchange, auth, members, admin, history, share, tokens, replan)
+    extras = (library, exchange, auth, members, admin, history, share, tokens, replan, scenarios)
     for module in (*areas, *extras):
         app.register_blueprint(module.bp)
     from planner import api

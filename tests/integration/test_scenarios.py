@@ -162,3 +162,54 @@ def test_stale_scenario_edit_and_discard(db) -> None:  # type: ignore[no-untyped
     service.discard_scenario(scenario, scenario.version)
     db.session.commit()
     assert db.session.get(Scenario, scenario.id) is None and audit_count(db) == audits
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def test_scenario_pages_copy_edit_compare_apply(client, db) -> None:  # type: ignore[no-untyped-def]
+    program = make_program(db)
+    driver = phase_two_driver(program)
+    old_duration = driver.duration_days
+    base = f"/programs/{program.id}/scenarios"
+    assert client.get(base).status_code == 200
+    created = client.post(base, data={"name": "Ten more days"})
+    assert created.status_code == 302
+    page_url = created.headers["Location"]
+    scenario = db.session.scalars(select(Scenario)).one()
+    opened = scenario.version
+    assert client.post(base, data={"name": ""}).status_code == 422
+
+    bad = client.post(
+        f"{page_url}/item",
+        data={"key": "no-such-item", "duration_days": "5", "version": scenario.version},
+    )
+    assert bad.status_code == 422
+    assert "No work item “no-such-item” in this scenario." in bad.get_data(as_text=True)
+    edited = client.post(
+        f"{page_url}/item",
+        data={"key": driver.key, "duration_days": old_duration + 10, "version": scenario.version},
+    )
+    assert edited.status_code == 302
+    db.session.expire_all()
+    assert item(db, program, driver.key).duration_days == old_duration  # live plan untouched
+    html = client.get(page_url).get_data(as_text=True)
+    assert "Phases against their gates" in html and "+10" in html
+    stale = client.post(f"{page_url}/apply", data={"version": opened})
+    assert stale.status_code == 409  # the page was opened before the edit
+    applied = client.post(
+        f"{page_url}/apply", data={"version": db.session.get(Scenario, scenario.id).version}
+    )
+    assert applied.status_code == 302
+    db.session.expire_all()
+    assert item(db, program, driver.key).duration_days == old_duration + 10
+
+
+def test_scenario_pages_in_chinese(client, db) -> None:  # type: ignore[no-untyped-def]
+    program = make_program(db)
+    scenario = service.create_scenario(program, "方案A")
+    db.session.commit()
+    client.post("/language", data={"lang": "zh_Hans_CN", "next": "/"})
+    html = client.get(f"/programs/{program.id}/scenarios/{scenario.id}").get_data(as_text=True)
+    assert "各阶段与关口" in html and "应用到现行计划" in html
+    assert "情景" in client.get(f"/programs/{program.id}/scenarios").get_data(as_text=True)
