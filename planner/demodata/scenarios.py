@@ -1,5 +1,5 @@
-"""The demo's what-if scenario: the lead tries ten more days on the phase-2 item that
-finishes last (its phase's gate moves), left open to compare, apply or discard."""
+"""The demo's what-if scenario: the lead tries ten more days on the configurator build
+(phase 2's critical chain: its gate moves), left open to compare, apply or discard."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from planner.models import Program
 from planner.services.scenarios import create_scenario, edit_scenario_item
 
 NAME = "Configurator build +10 days"
+ITEM = "configurator-build"
 EXTRA_DAYS = 10
 
 
@@ -16,7 +17,8 @@ def populate(program: Program, today: date) -> None:
     phase_two = [i for i in program.work_items if i.phase.ordinal == 2 and i.kind == "task"]
     if not phase_two:
         return  # a program without a second phase has no such question to ask
-    last = max(phase_two, key=lambda i: (i.early_finish or today, i.position))
+    chosen = next((i for i in phase_two if i.key == ITEM), None)
+    last = chosen or max(phase_two, key=lambda i: (i.early_finish or today, i.position))
     scenario = create_scenario(program, NAME)
     edit_scenario_item(
         scenario,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import networkx as nx
@@ -295,7 +295,10 @@ def compare(
     scenario_phase = _phase_finishes(scenario, phase_of)
 
     def over(finish: date | None, gate: date) -> int:
-        return max(0, calendar.workdays_between(gate, finish)) if finish else 0
+        # working days after the gate up to and including the finish
+        if finish is None or finish <= gate:
+            return 0
+        return calendar.workdays_between(gate + timedelta(days=1), finish + timedelta(days=1))
 
     gate_rows = []
     for phase, gate in gates:
