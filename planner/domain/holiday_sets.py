@@ -39,8 +39,21 @@ class SetDay:
 
     @property
     def label(self) -> str:
-        """One name for a calendar row (which holds one text): both languages."""
-        return f"{self.name_zh} · {self.name_en}"
+        """One name for a calendar row (which holds one text): both languages, Chinese
+        first (see :func:`name_in`)."""
+        return f"{self.name_zh}{LABEL_SEPARATOR}{self.name_en}"
+
+
+LABEL_SEPARATOR = " · "
+
+
+def name_in(label: str, lang: str) -> str:
+    """A set day's stored label in one language (``zh`` or else English); a name someone
+    typed (no separator, or no Chinese before it) is returned as it is."""
+    zh, sep, en = label.partition(LABEL_SEPARATOR)
+    if not sep or not any("\u4e00" <= ch <= "\u9fff" for ch in zh):
+        return label
+    return zh if lang == "zh" else en
 
 
 class UnknownHolidaySet(ValueError):

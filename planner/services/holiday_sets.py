@@ -28,7 +28,8 @@ def apply_holiday_set(program: Program, set_id: str | None) -> int:
     listed = {e.day for e in program.calendar_exceptions}
     added = 0
     for set_day in holiday_set_days(set_id, program_years(program), workdays):
-        if set_day.day in listed:
+        # days before the start change nothing (a replan to an earlier start applies again)
+        if set_day.day in listed or set_day.day < program.start_date:
             continue
         program.calendar_exceptions.append(
             CalendarException(day=set_day.day, working=set_day.working, name=set_day.label[:200])

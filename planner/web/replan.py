@@ -13,11 +13,11 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from planner.domain.errors import ValidationError
-from planner.domain.holiday_sets import CN_MAINLAND, published_years
+from planner.domain.holiday_sets import CN_MAINLAND, name_in, published_years
 from planner.domain.replan import ReplanError
 from planner.extensions import db
 from planner.forms.replan import HOLIDAY_SET_CHOICES, HolidaySetForm, ReplanForm
-from planner.i18n import format_day
+from planner.i18n import content_lang, format_day
 from planner.models import Program
 from planner.replan_text import reason_text
 from planner.services.concurrency import StaleEditError
@@ -32,8 +32,13 @@ bp = Blueprint("replan", __name__)
 
 @bp.app_context_processor
 def holiday_set_choices() -> dict[str, Any]:
-    """The holiday sets a calendar or a new program may choose (for their forms)."""
-    return {"holiday_set_choices": HOLIDAY_SET_CHOICES}
+    """The holiday sets a calendar may choose, and a calendar day's name in the reader's
+    language (a set's days carry both)."""
+    return {
+        "holiday_set_choices": HOLIDAY_SET_CHOICES,
+        "day_name": lambda label: name_in(label, content_lang()),
+        "holiday_set_published": lambda: published_years(CN_MAINLAND)[1],
+    }
 
 
 def attach_reasons(form: Any, exc: ValidationError, fallback: str) -> None:
@@ -55,7 +60,6 @@ def _page(
         form.start_date.data = program.start_date
         form.diagnosis_weeks.data = diagnosis_weeks(program)
         form.version.data = program.version
-    first, last = published_years(CN_MAINLAND)
     return render_template(
         "replan/replan.html",
         program=program,
@@ -63,7 +67,6 @@ def _page(
         conflict=conflict,
         has_diagnosis=diagnosis_weeks(program) is not None,
         moves=_pop_moves(program),
-        published_last=last,
     ), status
 
 

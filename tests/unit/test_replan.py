@@ -88,3 +88,17 @@ def test_diagnosis_weeks_need_a_diagnosis_stage() -> None:
 def test_nothing_asked_changes_nothing() -> None:
     result = replan(START, WINDOWS, ITEMS, Replan())
     assert result.windows == WINDOWS and not result.changed
+
+
+def test_a_set_day_is_named_in_the_readers_language() -> None:
+    from planner.domain.holiday_sets import CN_MAINLAND, holiday_set_days, name_in
+
+    national = [
+        d
+        for d in holiday_set_days(CN_MAINLAND, [2026], frozenset(range(5)))
+        if d.day == date(2026, 10, 1)
+    ]
+    assert [(name_in(d.label, "zh"), name_in(d.label, "en")) for d in national] == [
+        ("国庆节", "National Day")
+    ]
+    assert name_in("Company day · offsite", "zh") == "Company day · offsite"
