@@ -108,8 +108,8 @@ def get_program(program_id: int) -> Response:
     PROGRAM,
     summary=N_("Change a program"),
     description=N_(
-        "Change the name, client, status or status date (the date progress is reported at; the "
-        "plan is rescheduled from it). Only the fields sent change."
+        "Change the name, client, status, status date (the date progress is reported at; the "
+        "plan is rescheduled from it) or holiday set. Only the fields sent change."
     ),
     tag=TAG,
     requirement="manage",
@@ -123,7 +123,6 @@ def get_program(program_id: int) -> Response:
             "workdays",
             "playbook_id",
             "playbook_version",
-            "holiday_set",
             "created_at",
         )
     },

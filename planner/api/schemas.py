@@ -207,6 +207,12 @@ class ProgramUpdate(Input):
     client: Text(200, 1) = optional()
     status: ProgramStatus = optional()
     status_date: date | None = optional(description=N_("null: follow today."))
+    holiday_set: Literal["cn-mainland"] | None = optional(
+        description=N_(
+            "Apply a public-holiday set to the calendar (its days not listed yet are added);"
+            " null: no set (the days stay)."
+        )
+    )
 
 
 class ProgramQuery(PageQuery):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from planner.demodata.plan import LEAD
 from planner.models import Program
 from planner.services.scenarios import create_scenario, edit_scenario_item
 
@@ -20,6 +21,7 @@ def populate(program: Program, today: date) -> None:
     chosen = next((i for i in phase_two if i.key == ITEM), None)
     last = chosen or max(phase_two, key=lambda i: (i.early_finish or today, i.position))
     scenario = create_scenario(program, NAME)
+    scenario.created_by = LEAD
     edit_scenario_item(
         scenario,
         last.key,

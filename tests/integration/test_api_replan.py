@@ -113,3 +113,22 @@ def test_openapi_describes_replanning(app) -> None:  # type: ignore[no-untyped-d
     assert operation["summary"] == "Replan a program"
     schema = str(spec["components"]["schemas"])
     assert "diagnosis_weeks" in schema and "holiday_set" in schema
+
+
+def test_patch_applies_a_holiday_set(app, db) -> None:  # type: ignore[no-untyped-def]
+    program = new_program(start=date(2026, 9, 7))
+    api = api_as(app, "lead", program)
+    path = f"/programs/{program.id}"
+    version = api.get(path).get_json()["version"]
+    changed = api.patch(path, {"version": version, "holiday_set": "cn-mainland"})
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["holiday_set"] == "cn-mainland"
+    days = {
+        e.day: e.working
+        for e in db.session.scalars(
+            select(CalendarException).where(CalendarException.program_id == program.id)
+        )
+    }
+    assert days[date(2026, 10, 7)] is False and days[date(2026, 10, 10)] is True
+    # nothing before the start (7 Sep 2026): Labour Day 2026 is not listed
+    assert date(2026, 5, 1) not in days
