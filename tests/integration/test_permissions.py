@@ -160,10 +160,7 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "replan.holiday_set": E,
     "scenarios.index": READ_EDIT,
     "scenarios.show": R,
-    **{
-        f"scenarios.{e}": E
-        for e in ("edit_item", "add_link", "remove_link", "apply", "discard")
-    },
+    **{f"scenarios.{e}": E for e in ("edit_item", "add_link", "remove_link", "apply", "discard")},
 }
 
 
