@@ -9,7 +9,7 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from planner.config import DEMO_DATABASE_FILE
-from planner.demodata import assessment, metrics, plan, risks
+from planner.demodata import assessment, metrics, plan, risks, scenarios
 from planner.extensions import db
 from planner.models import Membership
 from planner.services.playbooks import get_playbook
@@ -20,7 +20,7 @@ from planner.web.auth import DEMO_ACCOUNTS, DEMO_PASSWORD
 DEMO_START_OFFSET_DAYS = 150
 # order matters: risks and gates read the schedule, metrics read phases
 # metrics before risks: a steering review records the readings as they stood on its day
-DEMO_AREAS = (plan, metrics, risks, assessment)
+DEMO_AREAS = (plan, metrics, risks, assessment, scenarios)
 
 
 def reset_demo_database(app: Flask) -> None:

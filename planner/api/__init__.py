@@ -23,5 +23,6 @@ from planner.api import (  # noqa: E402, F401  # noqa: E402, F401, I001
     metrics,
     plan,
     programs,
+    replan,
     risks,
 )

@@ -85,6 +85,8 @@ def create_program(body: s.ProgramCreate) -> Response:
         client=body.client,
         start_date=body.start_date,
         lead=current_user,
+        diagnosis_weeks=body.diagnosis_weeks,
+        holiday_set=body.holiday_set,
     )
     return created(dump(s.ProgramOut, program), "api.get_program", program_id=program.id)
 
@@ -106,8 +108,8 @@ def get_program(program_id: int) -> Response:
     PROGRAM,
     summary=N_("Change a program"),
     description=N_(
-        "Change the name, client, status or status date (the date progress is reported at; the "
-        "plan is rescheduled from it). Only the fields sent change."
+        "Change the name, client, status, status date (the date progress is reported at; the "
+        "plan is rescheduled from it) or holiday set. Only the fields sent change."
     ),
     tag=TAG,
     requirement="manage",

@@ -172,6 +172,9 @@ class ProgramOut(Output):
     workdays: str = Field(description=N_('ISO weekday digits of working days, "12345" = Mon-Fri.'))
     playbook_id: str
     playbook_version: str
+    holiday_set: str | None = Field(
+        default=None, description=N_('The public-holiday set of its calendar: "cn-mainland".')
+    )
     created_at: UtcDateTime
     version: int
 
@@ -188,6 +191,15 @@ class ProgramCreate(Input):
             '"crm-four-100-days@1.1" (the newest when none is given).'
         ),
     )
+    diagnosis_weeks: Annotated[int, Field(ge=1, le=8)] = optional(
+        description=N_("The diagnosis length in whole weeks, 1 to 8 (else the playbook's).")
+    )
+    holiday_set: Literal["cn-mainland"] = optional(
+        description=N_(
+            'Fill the calendar with a public-holiday set: "cn-mainland" (mainland China\'s'
+            " holidays and make-up working days)."
+        )
+    )
 
 
 class ProgramUpdate(Input):
@@ -196,6 +208,12 @@ class ProgramUpdate(Input):
     client: Text(200, 1) = optional()
     status: ProgramStatus = optional()
     status_date: date | None = optional(description=N_("null: follow today."))
+    holiday_set: Literal["cn-mainland"] | None = optional(
+        description=N_(
+            "Apply a public-holiday set to the calendar (its days not listed yet are added);"
+            " null: no set (the days stay)."
+        )
+    )
 
 
 class ProgramQuery(PageQuery):

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from planner.domain.holiday_sets import CN_MAINLAND
 from planner.domain.schedule import ItemSchedule
 from planner.extensions import db
-from planner.models import CalendarException, Program, WorkItem
+from planner.models import Program, WorkItem
+from planner.services.holiday_sets import apply_holiday_set
 from planner.services.plan import record_baseline
+from planner.services.replan import replan_program
 from planner.services.scheduling import compute, load_network, program_calendar, reschedule
 
 PEOPLE = {
@@ -102,27 +105,19 @@ def _people(program: Program) -> None:
             item.owner = PEOPLE.get(item.owner_role.lower(), item.owner_role.title())
 
 
+DIAGNOSIS_WEEKS = 5
+
+
 def _holidays(program: Program) -> None:
-    """Fixed-date public holidays in the program's span, and a weekend make-up day."""
-    end = program.start_date + timedelta(days=2 * 366)
-    known = {e.day for e in program.calendar_exceptions}
-    for year in range(program.start_date.year, end.year + 1):
-        days = [
-            (date(year, 1, 1), False, "New Year's Day"),
-            (date(year, 5, 1), False, "Labour Day"),
-            (date(year, 10, 1), False, "National Day"),
-            (date(year, 10, 2), False, "National Day holiday"),
-            (date(year, 10, 3), False, "National Day holiday"),
-        ]
-        makeup = date(year, 9, 30)
-        while makeup.weekday() < 5:
-            makeup -= timedelta(days=1)
-        days.append((makeup, True, "Make-up working day for National Day"))
-        for day, working, name in days:
-            if program.start_date <= day <= end and day not in known:
-                program.calendar_exceptions.append(
-                    CalendarException(day=day, working=working, name=name)
-                )
+    """Mainland China's public holidays and make-up working days over the program's span
+    (Spring Festival, a week of National Day, …): the holiday set a client in China picks.
+    The diagnosis then takes five weeks instead of four (the lead's replan at kick-off: the
+    interviews do not fit four weeks with a holiday in them)."""
+    apply_holiday_set(program, CN_MAINLAND)
+    if any(p.kind == "diagnosis" for p in program.phases):
+        replan_program(
+            program, start_date=None, diagnosis_weeks=DIAGNOSIS_WEEKS, version=program.version
+        )
 
 
 def _history(

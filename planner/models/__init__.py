@@ -19,6 +19,7 @@ from planner.models.plan import Dependency, Phase, WorkItem
 from planner.models.program import CalendarException, Program
 from planner.models.review import ReviewDecision, RiskReviewEntry, SteeringReview
 from planner.models.risk import Risk, RiskAction, RiskPhaseLink, RiskWorkItemLink
+from planner.models.scenario import Scenario
 from planner.models.user import Membership, ShareLink, User
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "RiskPhaseLink",
     "RiskReviewEntry",
     "RiskWorkItemLink",
+    "Scenario",
     "SteeringReview",
     "StatusSettings",
     "Membership",

@@ -38,6 +38,8 @@ class Program(Audited, db.Model):  # type: ignore[name-defined,misc]
     workdays: Mapped[str] = mapped_column(String(7), default="12345")
     playbook_id: Mapped[str] = mapped_column(String(64))
     playbook_version: Mapped[str] = mapped_column(String(32))
+    # the public-holiday set applied to the calendar (see domain/holiday_sets.py); None: none
+    holiday_set: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}

@@ -33,6 +33,7 @@ from planner.models import (
 from planner.models.program import PROGRAM_STATUSES
 from planner.services import plan as plan_service
 from planner.services.concurrency import check_version
+from planner.services.holiday_sets import apply_holiday_set
 
 T = TypeVar("T")
 
@@ -73,7 +74,8 @@ def programs_query(user: User, status: str | None = None) -> Select[Any]:
 
 
 def update_program(program: Program, changes: dict[str, Any], version: int | str | None) -> Program:
-    """Change a program's name, client, status or status date (only the keys given)."""
+    """Change a program's name, client, status, status date or holiday set (only the keys
+    given)."""
     check_version(program, version)
     errors: list[tuple[str, str]] = []
     values: dict[str, Any] = {}
@@ -94,6 +96,9 @@ def update_program(program: Program, changes: dict[str, Any], version: int | str
     for field, value in values.items():
         if getattr(program, field) != value:
             setattr(program, field, value)
+    if "holiday_set" in changes and changes["holiday_set"] != program.holiday_set:
+        apply_holiday_set(program, changes["holiday_set"])
+        plan_service.reschedule(program)
     if "status_date" in changes and changes["status_date"] != program.status_date:
         # the plan's own rule: actual dates already recorded must not lie after it
         plan_service.set_status_date(program, changes["status_date"], program.version)

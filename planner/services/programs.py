@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.domain.playbook import WEEKDAYS, Milestone, Playbook, Text
 from planner.domain.playbook import Metric as PlaybookMetric
+from planner.domain.playbook import Phase as PlaybookPhase
 from planner.domain.playbook import Risk as PlaybookRisk
+from planner.domain.replan import ReplanError, diagnosis_weeks_problems
 from planner.extensions import db
 from planner.models import (
     Dependency,
@@ -23,6 +25,7 @@ from planner.models import (
     User,
     WorkItem,
 )
+from planner.services.holiday_sets import apply_holiday_set
 from planner.services.scheduling import reschedule
 
 WEEKDAY_DIGITS = {name: str(n) for n, name in enumerate(WEEKDAYS, start=1)}
@@ -80,15 +83,31 @@ def metric_from_playbook(pb_metric: PlaybookMetric) -> Metric:
     )
 
 
-def phase_windows(playbook: Playbook, start: date) -> list[tuple[date, date]]:
-    """Back-to-back windows: each phase starts the day after the previous one ends."""
+def phase_windows(
+    playbook: Playbook, start: date, diagnosis_weeks: int | None = None
+) -> list[tuple[date, date]]:
+    """Back-to-back windows: each phase starts the day after the previous one ends (the
+    diagnosis ``diagnosis_weeks`` long when given, else as long as the playbook says)."""
     windows = []
     cursor = start
     for phase in playbook.phases:
-        end = cursor + timedelta(days=phase.length_days - 1)
+        end = cursor + timedelta(days=_length_days(phase, diagnosis_weeks) - 1)
         windows.append((cursor, end))
         cursor = end + timedelta(days=1)
     return windows
+
+
+def _length_days(phase: PlaybookPhase, diagnosis_weeks: int | None) -> int:
+    if phase.kind == "diagnosis" and diagnosis_weeks is not None:
+        return diagnosis_weeks * 7
+    return phase.length_days
+
+
+def _check_diagnosis_weeks(playbook: Playbook, weeks: int | None) -> None:
+    has_diagnosis = any(p.kind == "diagnosis" for p in playbook.phases)
+    problems = diagnosis_weeks_problems(weeks, has_diagnosis)
+    if problems:
+        raise ReplanError(problems)
 
 
 def create_program(
@@ -98,8 +117,14 @@ def create_program(
     client: str,
     start_date: date,
     lead: User | None = None,
+    diagnosis_weeks: int | None = None,
+    holiday_set: str | None = None,
 ) -> Program:
-    """Instantiate ``playbook`` as a new program; all rows in the caller's transaction."""
+    """Instantiate ``playbook`` as a new program; all rows in the caller's transaction.
+
+    ``diagnosis_weeks`` (1–8) overrides the playbook's diagnosis length; ``holiday_set``
+    (see :mod:`planner.domain.holiday_sets`) fills the program's calendar."""
+    _check_diagnosis_weeks(playbook, diagnosis_weeks)
     errors = []
     if not name.strip():
         errors.append(("name", "a program needs a name"))
@@ -124,7 +149,7 @@ def create_program(
     items_by_key: dict[str, WorkItem] = {}
     position = 0
     for pb_phase, (window_start, window_end) in zip(
-        playbook.phases, phase_windows(playbook, start_date), strict=True
+        playbook.phases, phase_windows(playbook, start_date, diagnosis_weeks), strict=True
     ):
         phase = Phase(
             ordinal=pb_phase.ordinal,
@@ -136,7 +161,7 @@ def create_program(
             goal_zh=_zh(pb_phase.goal),
             result=_en(pb_phase.result),
             result_zh=_zh(pb_phase.result),
-            length_days=pb_phase.length_days,
+            length_days=_length_days(pb_phase, diagnosis_weeks),
             window_start=window_start,
             window_end=window_end,
         )
@@ -192,6 +217,7 @@ def create_program(
         program.risks.append(risk_from_playbook(pb_risk, rank))
     for pb_metric in playbook.metrics:
         program.metrics.append(metric_from_playbook(pb_metric))
+    apply_holiday_set(program, holiday_set)
     db.session.flush()
     reschedule(program)
     return program

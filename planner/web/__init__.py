@@ -25,14 +25,17 @@ def register_blueprints(app: Flask) -> None:
         metrics,
         plan,
         programs,
+        replan,
         risks,
+        scenarios,
         share,
         tokens,
     )
     from planner.web.nav import program_tabs
 
     areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
-    for module in (*areas, library, exchange, auth, members, admin, history, share, tokens):
+    extras = (library, exchange, auth, members, admin, history, share, tokens, replan, scenarios)
+    for module in (*areas, *extras):
         app.register_blueprint(module.bp)
     from planner import api
     from planner.extensions import csrf

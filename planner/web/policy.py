@@ -127,6 +127,16 @@ POLICY: dict[str, Rule] = {
     "plan.status_date": "edit",
     "plan.baselines": {"GET": "read", "POST": "edit"},
     "plan.calendar": {"GET": "read", "POST": "edit"},
+    # replanning, holiday sets and what-if scenarios
+    "replan.replan": {"GET": "read", "POST": "manage"},
+    "replan.holiday_set": "edit",
+    "scenarios.index": {"GET": "read", "POST": "edit"},
+    "scenarios.show": "read",
+    "scenarios.edit_item": "edit",
+    "scenarios.add_link": "edit",
+    "scenarios.remove_link": "edit",
+    "scenarios.apply": "edit",
+    "scenarios.discard": "edit",
     # the playbook library
     "library.index": "signed_in",
     "library.versions": "signed_in",

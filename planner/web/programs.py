@@ -9,11 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.replan import ReplanError
 from planner.extensions import db
 from planner.forms.choices import choices
 from planner.forms.programs import NewProgramForm
 from planner.forms.risks import STATUS_LABELS as RISK_STATUS_LABELS
 from planner.i18n import SUPPORTED, content_lang
+from planner.replan_text import reason_text
 from planner.services import programs as program_service
 from planner.services import users as user_service
 from planner.services.playbooks import get_playbook, installed_playbooks
@@ -49,8 +51,14 @@ def new():  # type: ignore[no-untyped-def]
                 client=form.client.data,
                 start_date=form.start_date.data,
                 lead=current_user,
+                diagnosis_weeks=form.diagnosis_weeks.data,
+                holiday_set=form.holiday_set.data or None,
             )
             db.session.commit()
+        except ReplanError as exc:
+            db.session.rollback()
+            for field, reason in exc.reasons:
+                getattr(form, field, form.playbook).errors.append(reason_text(reason))
         except (ValidationError, NotFoundError) as exc:
             db.session.rollback()
             for field, message in getattr(exc, "errors", []) or [("playbook", str(exc))]:

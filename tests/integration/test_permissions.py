@@ -159,6 +159,11 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "tokens.revoke": "signed_in",
     "plan.baselines": READ_EDIT,
     "plan.calendar": READ_EDIT,
+    "replan.replan": {"GET": R, "POST": M},
+    "replan.holiday_set": E,
+    "scenarios.index": READ_EDIT,
+    "scenarios.show": R,
+    **{f"scenarios.{e}": E for e in ("edit_item", "add_link", "remove_link", "apply", "discard")},
 }
 
 

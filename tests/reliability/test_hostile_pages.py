@@ -42,6 +42,7 @@ ARG_TABLES = {
     "membership_id": "membership",
     "user_id": "user_account",
     "link_id": "share_link",
+    "scenario_id": "scenario",
 }
 
 
