@@ -523,6 +523,8 @@ class ReadingQuery(PageQuery):
 CriterionKind = Literal["metric_target", "milestones_done", "max_risk_band", "manual"]
 DecisionKind = Literal["go", "conditional_go", "no_go"]
 Overall = Literal["pass", "at_risk", "fail"]
+#: an outlook before the gate date, a result from it (``planner.domain.gates.gate_verdict``)
+Verdict = Literal["on_track", "at_risk", "off_track", "pass", "fail"]
 
 
 class CriterionOut(Output):
@@ -538,7 +540,9 @@ class CriterionOut(Output):
     met: bool | None = Field(description=N_("`manual`: judged by a person (null: pending)."))
     evidence: str
     evidence_url: str | None
-    outcome: Literal["met", "not_met", "at_risk"] = read_only(description=N_("Evaluated today."))
+    outcome: Literal["met", "on_track", "at_risk", "not_met"] = read_only(
+        description=N_("Evaluated today.")
+    )
     reason: str = read_only()
     reason_codes: list[str] = read_only(
         description=N_("The reason as stable codes (`reason` words them for people).")
@@ -602,7 +606,13 @@ class GateOut(Output):
     phase_name: str
     gate_date: date
     days_to_gate: int
-    overall: Overall = read_only()
+    overall: Verdict = read_only(
+        description=N_(
+            "Before the gate date an outlook (on_track, at_risk, off_track); from the gate "
+            "date the result (pass, at_risk, fail)."
+        )
+    )
+    outlook: bool = read_only(description=N_("True before the gate date."))
     summary: str = read_only()
     criteria: list[CriterionOut]
     latest_decision: DecisionOut | None

@@ -24,8 +24,9 @@ will be; only before the gate), *at risk*, *not met*.
   unknown, not done after the gate date, forecast to finish after the gate date, or not
   scheduled at all; else (the rest forecast on or before the gate) *on track* before the
   gate day, *at risk* on it. An empty list is *not met* (nothing to prove).
-- **risk**: *not met* when any open risk's band (by residual score) ranks above
-  ``max_band``, or has a band the order does not know; *met* otherwise.
+- **risk**: when any open risk's band (by residual score) ranks above ``max_band``, or has
+  a band the order does not know: *at risk* before the gate (there is time to bring it
+  down), *not met* on or after the gate date; *met* otherwise.
 - **manual**: ``met`` True → *met*, False → *not met*, None (pending) → *on track* before
   the gate day (it is confirmed at the gate), *at risk* on or after it.
 
@@ -332,6 +333,8 @@ def _evaluate_one(
         outcome, reason = _milestones_outcome(criterion, facts, today, gate_date)
     elif isinstance(criterion, RiskCriterion):
         outcome, reason = _risk_outcome(criterion, facts)
+        if outcome == "not_met" and today < gate_date and reason.code == "gate.risk.above":
+            outcome = "at_risk"  # risks can still be brought down before the gate
     else:
         outcome, reason = _manual_outcome(criterion, today, gate_date)
     return CriterionResult(criterion, outcome, reason)

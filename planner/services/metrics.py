@@ -15,6 +15,7 @@ import planner.models.metric  # noqa: F401
 from planner.domain.errors import ImportFormatError, NotFoundError, ValidationError
 from planner.domain.explain import Explanation
 from planner.domain.metrics import (
+    Glide,
     MetricDef,
     MetricStatus,
     PhaseSpan,
@@ -60,7 +61,16 @@ def metric_def(metric: Metric) -> MetricDef:
         baseline=metric.baseline,
         targets={t.phase_ordinal: t.target for t in metric.targets},
         is_percentage=is_percentage(metric.unit),
+        glide=_glide(metric.glide),
     )
+
+
+def _glide(text: str | None) -> Glide:
+    """The stored glide path; one that no longer reads (edited by hand) is linear."""
+    try:
+        return Glide.parse(text)
+    except ValidationError:
+        return Glide()
 
 
 def readings_of(metric: Metric) -> list[Reading]:
@@ -165,7 +175,8 @@ def metric_rows(program: Program, today: date) -> list[MetricRow]:
         readings = readings_of(metric)
         rule = rule_for(metric, settings)
         judged = metric_status(definition, readings, spans, today, rule)
-        text = rule.describe(definition, judged.target) if judged.target is not None else None
+        around = judged.path_value if judged.path_value is not None else judged.target
+        text = rule.describe(definition, around) if around is not None else None
         rows.append(MetricRow(metric, definition, judged, rule, text, readings))
     return rows
 

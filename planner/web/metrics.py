@@ -19,7 +19,13 @@ from flask_wtf import FlaskForm
 
 from planner.charts.metrics import PhaseBand, trend_figure
 from planner.domain.errors import ImportFormatError, ValidationError
-from planner.domain.metrics import format_number, target_for, target_steps
+from planner.domain.metrics import (
+    format_number,
+    glide_points,
+    target_for,
+    target_steps,
+    value_range,
+)
 from planner.explain_text import format_value, renderer
 from planner.extensions import db
 from planner.forms.metrics import (
@@ -66,6 +72,7 @@ def _labels() -> dict[str, str]:
         "readings": _("Readings"),
         "target": _("Target"),
         "forecast": _("Forecast to the gate"),
+        "glide": _("Glide path"),
         "baseline": _("Baseline"),
         "today": _("Today"),
         "gate": _("Gate"),
@@ -322,6 +329,11 @@ def _render_detail(
         percentage=definition.is_percentage,
         labels=_labels(),
         day_text=format_day,
+        glide_path=glide_points(definition, spans),
+        forecast_band=(judged.forecast_low, judged.forecast_high)
+        if judged.forecast_low is not None and judged.forecast_high is not None
+        else None,
+        value_bounds=value_range(definition),
     )
     targets = []
     for phase in program.phases:
@@ -339,7 +351,12 @@ def _render_detail(
             definition=definition,
             judged=judged,
             rule=rule,
-            rule_text=rule.describe(definition, judged.target)
+            # the band around the glide path on the latest reading's date (what the status
+            # compares with), else around the gate target
+            rule_text=rule.describe(
+                definition,
+                judged.path_value if judged.path_value is not None else judged.target,
+            )
             if judged.target is not None
             else None,
             explain=renderer(),

@@ -475,13 +475,21 @@ def test_risk_criterion(
     risks: tuple[OpenRisk, ...], max_band: str, outcome: str, reason: Explanation
 ) -> None:
     facts = GateFacts(open_risks=risks)
-    (result,) = evaluate_gate([RiskCriterion(max_band)], facts, BEFORE, GATE).results
+    (result,) = evaluate_gate([RiskCriterion(max_band)], facts, GATE, GATE).results
     assert (result.outcome, result.reason) == (outcome, reason)
+
+
+def test_risks_above_the_ceiling_before_the_gate_are_at_risk_not_off_track() -> None:
+    facts = GateFacts(open_risks=(OpenRisk("R-1", "high"),))
+    (before,) = evaluate_gate([RiskCriterion("medium")], facts, BEFORE, GATE).results
+    (on_the_day,) = evaluate_gate([RiskCriterion("medium")], facts, GATE, GATE).results
+    assert (before.outcome, on_the_day.outcome) == ("at_risk", "not_met")
+    assert before.reason == on_the_day.reason
 
 
 def test_risk_criterion_uses_the_given_band_order() -> None:
     facts = GateFacts(open_risks=(OpenRisk("R-1", "amber"),), band_order=("green", "amber", "red"))
-    (result,) = evaluate_gate([RiskCriterion("green")], facts, BEFORE, GATE).results
+    (result,) = evaluate_gate([RiskCriterion("green")], facts, GATE, GATE).results
     assert result.outcome == "not_met"
 
 
