@@ -38,6 +38,14 @@ program.
    dependencies; otherwise it is skipped.
 6. **Removed by the program** (in both versions, not in the program) and changed in the
    playbook: *skipped*; the upgrade does not bring it back.
+8. **Closed phases are never reopened.** A phase is closed when its gate date has passed
+   or its gate has a recorded decision (``ProgramSnapshot.closed_phases``). A work item or
+   gate criterion the new version adds to a closed phase is a **conflict**
+   (``phase_closed``): the lead either skips it (``keep_program``) or adds it to the
+   current phase, the first phase that is not closed (``take_new``; for a gate criterion:
+   to that phase's gate). With no open phase left it is *skipped*. Updates and removals of
+   work items and gate criteria of a closed phase are *skipped* (``phase_closed_unchanged``):
+   the phase stays as it was decided.
 7. Work items are compared on kind, phase, name (English and Chinese), duration,
    workstream and owner role; dependencies on type and lag; risks on title, likelihood,
    impact, response and mitigation (English and Chinese); metrics on their per-phase
@@ -213,6 +221,10 @@ class ProgramSnapshot:
     metrics: Mapping[str, ProgramMetric] = field(default_factory=dict)
     gate_criteria: Sequence[ProgramGateCriterion] = ()
     phases: Collection[str] | None = None
+    #: phases whose gate date has passed or whose gate has a decision, in phase order
+    closed_phases: Collection[str] = ()
+    #: the first phase that is not closed (where a closed phase's additions may go)
+    current_phase: str | None = None
 
     def phase_keys(self) -> set[str]:
         """The program's phase keys."""
@@ -352,6 +364,20 @@ _REASONS: Final[dict[str, tuple[str, str]]] = {
     "would_close_cycle": (
         "it would close a dependency cycle: {cycle}",
         "它会形成循环依赖：{cycle}",
+    ),
+    "phase_closed": (
+        'its phase "{phase_key}" is closed (its gate has passed or been decided): skip it, '
+        'or add it to the current phase "{current}"',
+        '它所在的阶段 "{phase_key}" 已关闭（关口已过或已有决定）：跳过，'
+        '或将其加入当前阶段 "{current}"',
+    ),
+    "phase_closed_skipped": (
+        'its phase "{phase_key}" is closed and no later phase is open',
+        '它所在的阶段 "{phase_key}" 已关闭，且没有尚未关闭的后续阶段',
+    ),
+    "phase_closed_unchanged": (
+        'its phase "{phase_key}" is closed (its gate has passed or been decided); left as it was',
+        '它所在的阶段 "{phase_key}" 已关闭（关口已过或已有决定）；保持原样',
     ),
     "kept_by_lead": (
         "the lead kept the program's version",
@@ -624,6 +650,7 @@ class _Planner:
         self.old = old
         self.new = new
         self.phases = program.phase_keys()
+        self.closed = set(program.closed_phases)
         self.actions: list[UpgradeAction] = []
         self.conflicts: list[Conflict] = []
         self.old_items = {item.key for _phase, item in old.work_items()}
@@ -688,6 +715,9 @@ class _Planner:
                 _action("skip", section, key, "missing_phase", fields, phase, phase_key=str(where))
             )
             return
+        if section in {"task", "milestone", "gate"} and where in self.closed:
+            self._into_closed_phase(section, key, phase, str(where), n, add)
+            return
         gone = [
             pred for pred in n.requires if pred not in self.program.items and pred in self.old_items
         ]
@@ -706,6 +736,69 @@ class _Planner:
             )
             return
         self.actions.append(add)
+
+    def _into_closed_phase(
+        self,
+        section: UpgradeSection,
+        key: str,
+        phase: str | None,
+        closed: str,
+        n: _Thing,
+        add: UpgradeAction,
+    ) -> None:
+        """A new thing for a closed phase: the lead skips it or adds it to the current one."""
+        current = self.program.current_phase
+        if current is None:
+            self.actions.append(
+                _action(
+                    "skip",
+                    section,
+                    key,
+                    "phase_closed_skipped",
+                    add.fields,
+                    phase,
+                    phase_key=closed,
+                )
+            )
+            return
+        fields = dict(add.fields)
+        if section == "gate":
+            # the criterion's phase moves: (closed phase it came for, phase it goes to)
+            fields["phase_key"] = (closed, current)
+            moved = replace(add, fields=fields, phase=current)
+        else:
+            fields["phase_key"] = (None, current)
+            moved = replace(add, fields=fields, phase=current)
+        self.conflicts.append(
+            _conflict(
+                section,
+                key,
+                None,
+                (None, None, _label(n)),
+                "phase_closed",
+                [moved],
+                phase,
+                phase_key=closed,
+                current=current,
+            )
+        )
+
+    def _closed_here(self, section: UpgradeSection, key: str, p: _Thing) -> bool:
+        """An item or gate criterion of a closed phase: leave it, say so (rule 8)."""
+        if section not in {"task", "milestone", "gate"} or p.phase not in self.closed:
+            return False
+        self.actions.append(
+            _action(
+                "skip",
+                section,
+                key,
+                "phase_closed_unchanged",
+                None,
+                p.phase,
+                phase_key=str(p.phase),
+            )
+        )
+        return True
 
     def _program_own(
         self,
@@ -734,6 +827,8 @@ class _Planner:
         self.actions.append(_action("keep", section, key, "added_by_program", None, phase))
 
     def _removed(self, section: UpgradeSection, key: str, phase: str | None, p: _Thing) -> None:
+        if self._closed_here(section, key, p):
+            return
         remove = _action("remove", section, key, "removed_from_playbook", None, phase)
         code, details = None, {}
         if p.progress:
@@ -772,6 +867,10 @@ class _Planner:
         n: _Thing,
         p: _Thing,
     ) -> None:
+        if o is not None and o.values == n.values:
+            pass  # nothing changed in the playbook: nothing to say, closed or not
+        elif self._closed_here(section, key, p):
+            return
         auto: dict[str, tuple[Value, Value]] = {}
         for name, new_value in n.values.items():
             old_value = o.values.get(name) if o else None
@@ -823,7 +922,8 @@ class _Planner:
         } | {
             c.key
             for c in self.conflicts
-            if c.section in {"task", "milestone"} and c.code in {"missing_predecessor", "key_taken"}
+            if c.section in {"task", "milestone"}
+            and c.code in {"missing_predecessor", "key_taken", "phase_closed"}
         }
         present = (set(self.program.items) - removed) | coming
         graph: nx.DiGraph[str] = nx.DiGraph()
