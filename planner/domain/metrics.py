@@ -774,7 +774,7 @@ def metric_status(
     ``gate``, ``status`` and the ``rule`` around the path value), then
     ``metric.gate_passed`` (``gate``), ``metric.not_enough_data`` (``days``: how many are
     needed) or ``metric.forecast_band`` (``value``, ``low``, ``high``, ``gate``,
-    ``status``).
+    ``status``; ``metric.forecast`` without ``low`` and ``high`` when they are equal).
 
     Examples:
         >>> m = MetricDef("active", "Active users", "%", "higher", 20.0, {1: 60.0}, True)
@@ -880,6 +880,15 @@ def metric_status(
                 "status": Term("rag", forecast_rag),
             },
         )
+        if low == high:  # no spread left (an exact line, or clamped to the range's end)
+            ahead = Explanation(
+                "metric.forecast",
+                {
+                    "value": Quantity(forecast_value, metric.unit),
+                    "gate": gate,
+                    "status": Term("rag", forecast_rag),
+                },
+            )
     return MetricStatus(
         phase,
         target,

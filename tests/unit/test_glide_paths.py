@@ -137,3 +137,12 @@ def test_value_ranges() -> None:
         None,
         None,
     )
+
+
+def test_a_band_with_no_width_is_not_shown_as_a_range() -> None:
+    # an exact line 10, 20, 30 ten days apart: no spread; the gate forecast is 10 + 99 = 109,
+    # clamped to 100 with its band: the reason gives the value only
+    rs = [Reading(date(2024, 1, d), 10.0 + (d - 1)) for d in (1, 11, 21)]
+    judged = metric_status(ACTIVE, rs, PHASES, date(2024, 1, 22), RULE)
+    assert (judged.forecast_low, judged.forecast_high) == (100.0, 100.0)
+    assert judged.reason[1].code == "metric.forecast"
