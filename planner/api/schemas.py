@@ -452,8 +452,25 @@ class MetricOut(Output):
         description=N_("This metric's amber band (fraction); null uses the program's rule.")
     )
     targets: list[TargetOut]
-    status: Rag | None = read_only(description=N_("Judged today against the current target."))
+    status: Rag | None = read_only(
+        description=N_(
+            "Judged today: the latest reading against the glide path on the reading's day."
+        )
+    )
     current_target: float | None = read_only()
+    glide: str = read_only(
+        description=N_("The glide path's shape: linear, s-curve, or steps (from the playbook).")
+    )
+    path_value: float | None = read_only(
+        description=N_("The glide path on the latest reading's day (what the status compares).")
+    )
+    forecast_at_gate: float | None = read_only(
+        description=N_("Null when there is not enough data (readings on fewer than 3 days).")
+    )
+    forecast_low: float | None = read_only(
+        description=N_("The forecast's likely range at the gate (80 %), within the metric's range.")
+    )
+    forecast_high: float | None = read_only()
     latest_value: float | None = read_only()
     latest_day: date | None = read_only()
     status_reason: str = read_only()

@@ -136,3 +136,20 @@ def test_gate_page_of_a_future_gate_shows_the_outlook_with_reasons(client, db) -
     assert html.count('class="criterion-reason"') == len(
         next(p for p in program.phases if p.ordinal == 3).gate_criteria
     )
+
+
+def test_the_api_gives_the_path_and_no_forecast_without_enough_data(app, db) -> None:  # type: ignore[no-untyped-def]
+    from planner.services import metrics as metric_service
+    from tests.integration.metrics_support import metric
+
+    program = make_program()  # day 22 of phase 2 (99 days to its gate)
+    junk = metric(program, "junk-order-rate")
+    metric_service.add_reading(program, junk, TODAY - timedelta(days=2), 6.0)
+    db.session.commit()
+    api = api_as(app, "viewer", program)
+    found = api.get(f"/programs/{program.id}/metrics/{junk.id}").get_json()
+    # the path from the baseline 15 % to phase 2's 5 % on day 20: 15 - 10 x 20/99 = 12.98
+    assert found["path_value"] == pytest.approx(15 - 10 * 20 / 99)
+    assert found["status"] == "green" and found["glide"] == "linear"
+    assert found["forecast_at_gate"] is None and found["forecast_low"] is None
+    assert "metric.not_enough_data" in found["status_reason_codes"]
