@@ -216,6 +216,8 @@ class MetricInput:
     description_zh: str | None = None
     amber_tolerance: float | None = None  # fraction; None = the program's setting
     targets: Mapping[int, float | None] = field(default_factory=dict)
+    #: linear, s-curve, or steps (keeps the steps stored); None leaves the glide path as it is
+    glide: str | None = None
 
 
 def save_metric(
@@ -253,6 +255,18 @@ def save_metric(
             StatusRule(data.amber_tolerance)
         except ValidationError as exc:
             errors.append(("amber_tolerance", str(exc)))
+    glide_text: str | None = None
+    if data.glide is not None:
+        stored_steps = metric is not None and (metric.glide or "").startswith("steps")
+        if data.glide == "steps":
+            if stored_steps:
+                glide_text = metric.glide  # type: ignore[union-attr]
+            else:
+                errors.append(("glide", "steps come from a playbook; choose linear or s-curve"))
+        elif data.glide in ("linear", "s-curve"):
+            glide_text = data.glide
+        else:
+            errors.append(("glide", f'choose linear or s-curve, got "{data.glide}"'))
     percentage = is_percentage(data.unit)
     if not errors:
         try:
@@ -309,6 +323,8 @@ def save_metric(
     metric.description = _blank_none(data.description)
     metric.description_zh = _blank_none(data.description_zh)
     metric.amber_tolerance = data.amber_tolerance
+    if glide_text is not None:
+        metric.glide = glide_text
     by_ordinal = {t.phase_ordinal: t for t in metric.targets}
     for ordinal, value in sorted(targets.items()):
         if ordinal in by_ordinal:

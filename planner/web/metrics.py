@@ -181,6 +181,7 @@ def _metric_form_data(form: MetricForm, metric: Metric) -> None:
     form.amber_tolerance.data = (
         None if metric.amber_tolerance is None else metric.amber_tolerance * 100
     )
+    form.glide.data = (metric.glide or "linear").split()[0]
     targets = {t.phase_ordinal: t.target for t in metric.targets}
     for ordinal, name in form.target_fields:
         getattr(form, name).data = targets.get(ordinal)
@@ -202,6 +203,8 @@ def _metric_input(form: MetricForm) -> service.MetricInput:
         description_zh=form.description_zh.data,
         amber_tolerance=None if tolerance is None else tolerance / 100.0,
         targets=form.targets(),
+        # a form posted without the field (an older page, a script) leaves the path as it is
+        glide=(form.glide.data or "linear") if "glide" in request.form else None,
     )
 
 
@@ -283,6 +286,7 @@ def _current_metric_values(metric: Metric) -> dict[str, str]:
         "amber_tolerance": ""
         if metric.amber_tolerance is None
         else format_number(metric.amber_tolerance * 100),
+        "glide": (metric.glide or "linear").split()[0],
     }
     for target in metric.targets:
         values[f"target_{target.phase_ordinal}"] = format_number(target.target)

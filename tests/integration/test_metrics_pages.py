@@ -350,3 +350,39 @@ def test_metric_pages_in_chinese(client, db, program) -> None:  # type: ignore[n
     rule = unescape(re.search(r'id="status-rule">(.*?)</p>', page, re.S).group(1))
     assert "为绿" in rule and "为红" in rule and "最新读数" in rule, rule
     assert not re.search(r"\b(green|amber|red|latest|target|forecast)\b", rule), rule
+
+
+def test_the_glide_path_is_chosen_on_the_metric_form(client, db, program) -> None:  # type: ignore[no-untyped-def]
+    m = metric(program, "junk-order-rate")
+    url = f"/programs/{program.id}/metrics/{m.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="glide"' in page and "S-curve: slow start" in page
+    data = _metric_form(
+        key="junk-order-rate",
+        name="Junk orders",
+        unit="%",
+        direction="lower",
+        baseline="15",
+        target_1="",
+        target_3="",
+        target_2="5",
+        glide="s-curve",
+        version=str(m.version),
+    )
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    assert m.glide == "s-curve"
+    # today is day 22 of phase 2 (99 days): s = 22/99, 3s² - 2s³ = 0.1262; the path from the
+    # baseline 15% down to 5%: 15 - 10 x 0.1262 = 13.74%
+    _add(program, "junk-order-rate", 0, 13.0)
+    db.session.commit()
+    html = client.get(f"/programs/{program.id}/metrics/{m.id}").get_data(as_text=True)
+    assert "against the glide path&#39;s 13.74% that day" in html or (
+        "against the glide path's 13.74% that day" in html
+    )
+    # steps only come from a playbook
+    data.update(glide="steps", version=str(m.version))
+    refused = client.post(url, data=data)
+    assert refused.status_code == 422 and "steps come from a playbook" in refused.get_data(True)
+    db.session.expire_all()
+    assert m.glide == "s-curve"
