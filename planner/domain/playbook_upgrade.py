@@ -45,7 +45,10 @@ program.
    current phase, the first phase that is not closed (``take_new``; for a gate criterion:
    to that phase's gate). With no open phase left it is *skipped*. Updates and removals of
    work items and gate criteria of a closed phase are *skipped* (``phase_closed_unchanged``):
-   the phase stays as it was decided.
+   the phase stays as it was decided, and so do a metric's targets for closed phases
+   (``closed_ordinals``; the targets of open phases are upgraded as usual). A new
+   dependency that joins a work item the lead is asked about is part of that question:
+   added with it, never on its own.
 7. Work items are compared on kind, phase, name (English and Chinese), duration,
    workstream and owner role; dependencies on type and lag; risks on title, likelihood,
    impact, response and mitigation (English and Chinese); metrics on their per-phase
@@ -225,6 +228,8 @@ class ProgramSnapshot:
     closed_phases: Collection[str] = ()
     #: the first phase that is not closed (where a closed phase's additions may go)
     current_phase: str | None = None
+    #: the ordinals of the closed phases (their metric targets stay as they are)
+    closed_ordinals: Collection[int] = ()
 
     def phase_keys(self) -> set[str]:
         """The program's phase keys."""
@@ -875,6 +880,10 @@ class _Planner:
         for name, new_value in n.values.items():
             old_value = o.values.get(name) if o else None
             program_value = p.values.get(name)
+            if name == "targets" and self.program.closed_ordinals:
+                new_value = _keep_closed_targets(
+                    new_value, program_value, self.program.closed_ordinals
+                )
             if (o is not None and new_value == old_value) or program_value == new_value:
                 continue
             if name == "phase_key" and new_value not in self.phases:
@@ -913,6 +922,28 @@ class _Planner:
             )
 
     # -- dependencies: ends and cycles
+
+    def attach_links_to_questions(self) -> None:
+        """A new link to a work item of a closed phase goes with the lead's answer (rule 8)."""
+        asked = {
+            c.key: i
+            for i, c in enumerate(self.conflicts)
+            if c.code == "phase_closed" and c.section in {"task", "milestone"}
+        }
+        if not asked:
+            return
+        kept: list[UpgradeAction] = []
+        for action in self.actions:
+            ends = split_link_key(action.key) if action.section == "dependency" else ()
+            index = next((asked[end] for end in ends if end in asked), None)
+            if action.op != "add" or index is None:
+                kept.append(action)
+                continue
+            conflict = self.conflicts[index]
+            self.conflicts[index] = replace(
+                conflict, take_new=(*conflict.take_new, *_taken([action]))
+            )
+        self.actions = kept
 
     def check_links(self) -> None:
         """Skip new links whose ends will be missing or that close a cycle."""
@@ -971,6 +1002,20 @@ class _Planner:
         self.actions = kept
 
 
+def _keep_closed_targets(new: Value, program: Value, closed: Collection[int]) -> Value:
+    """The new targets, with the program's own for closed phases (rule 8).
+
+    Examples:
+        >>> _keep_closed_targets({1: 8.0, 2: 2.0}, {1: 6.0, 2: 3.0}, [1])
+        {1: 6.0, 2: 2.0}
+    """
+    if not isinstance(new, Mapping) or not isinstance(program, Mapping):
+        return new
+    merged = {k: v for k, v in new.items() if k not in closed}
+    merged.update({k: v for k, v in program.items() if k in closed})
+    return dict(sorted(merged.items()))
+
+
 def _label(thing: _Thing) -> Value:
     """A short value naming a thing in a conflict (its name, title or criterion)."""
     for name in ("name", "title", "reference", "text"):
@@ -1009,6 +1054,7 @@ def plan_upgrade(program: ProgramSnapshot, old: Playbook, new: Playbook) -> Upgr
     planner.run(_playbook_metrics(old), _playbook_metrics(new), _program_metrics(program))
     planner.run(_playbook_gates(old), _playbook_gates(new), _program_gates(program))
     planner.check_links()
+    planner.attach_links_to_questions()
     conflicts = _unique_ids(planner.conflicts)
     return UpgradePlan(
         new.id,

@@ -1004,6 +1004,7 @@ def snapshot(
         for (phase_key, key), row in rows.gates.items()
     ]
     closed, current = closed_phases(rows, today) if today is not None else ([], None)
+    closed_ordinals = [rows.phases[key].ordinal for key in closed]
     return ProgramSnapshot(
         items=items,
         links=links,
@@ -1013,6 +1014,7 @@ def snapshot(
         phases=set(rows.phases),
         closed_phases=closed,
         current_phase=current,
+        closed_ordinals=closed_ordinals,
     )
 
 

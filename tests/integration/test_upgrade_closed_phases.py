@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from planner.demo import load_demo
 from planner.extensions import db as _db
-from planner.models import GateCriterion, Phase, Program, WorkItem
+from planner.models import GateCriterion, Metric, Phase, Program, WorkItem
 from planner.models.gate import GateDecision
 from planner.services import dashboard as dashboard_service
 from planner.services import library as service
@@ -62,6 +62,13 @@ def test_the_demo_after_phase_1_go_keeps_phase_1_closed_and_asks(client, demo) -
         and (a.phase == phase1.key or a.fields.get("phase_key", (None, None))[1] == phase1.key)
     ]
     assert added_to_1 == []
+    # nor a link to the work in question: it goes with the lead's answer
+    asked_keys = {c.key for c in plan.conflicts if c.code == "phase_closed"}
+    assert not [
+        a
+        for a in plan.actions
+        if a.section == "dependency" and a.op == "add" and set(a.key.split(" → ")) & asked_keys
+    ]
     # ... every addition 1.1 makes to phase 1 is a question for the lead
     asked = [c for c in plan.conflicts if c.code == "phase_closed"]
     new_in_phase1 = {
@@ -72,8 +79,9 @@ def test_the_demo_after_phase_1_go_keeps_phase_1_closed_and_asks(client, demo) -
     for conflict in asked:
         assert f'"{phase1.key}" is closed' in conflict.reason
         # taking it adds it to the current phase, phase 2, never to phase 1
-        (add,) = conflict.take_new
+        add, *links = conflict.take_new
         assert add.op == "add" and add.phase == phase2.key
+        assert all(link.section == "dependency" and link.op == "add" for link in links)
     # the preview lists them among the conflicts, with "skip" and "add to the current phase"
     html = client.get(f"/programs/{demo.id}/playbook/upgrade?to=1.1").get_data(as_text=True)
     assert "Skip it: the phase stays closed" in html and "Add it to the current phase" in html
@@ -110,6 +118,11 @@ def test_the_leads_choice_for_a_closed_phase_is_applied(demo, choice: str) -> No
     tasks = {k for k in asked if ":" not in k}  # gate criteria's keys have a colon
     assert tasks, "1.1 adds work to phase 1"
     assert moved == (tasks if choice == "take_new" else set())
+    # 1.1 raises duplicate-rate's phase-1 target from 6 % to 8 %: phase 1 was judged on 6 %
+    dupes = _db.session.scalars(
+        select(Metric).where(Metric.program_id == demo.id, Metric.key == "duplicate-rate")
+    ).one()
+    assert {t.phase_ordinal: t.target for t in dupes.targets}[1] == 6.0
     board = dashboard_service.build_dashboard(demo.id, DEMO_DAY)
     closed = next(s for s in board.phases if s.phase.ordinal == 1)
     assert closed.state == "past" and closed.schedule.rag == "green"

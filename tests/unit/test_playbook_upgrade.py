@@ -830,7 +830,8 @@ def test_a_closed_phase_is_never_reopened() -> None:
         ("task:extra", "phase_closed"),
         ("gate:one:milestones_done", "phase_closed"),
     ]
-    assert not [a for a in plan.actions if a.op == "add" and a.section != "dependency"]
+    # nothing is added by itself, not even the new link to the task in question
+    assert not [a for a in plan.actions if a.op == "add"]
     task, gate = plan.conflicts
     assert task.reason == (
         'its phase "one" is closed (its gate has passed or been decided): skip it, or add it '
@@ -854,3 +855,26 @@ def test_with_no_open_phase_left_additions_are_skipped() -> None:
     codes = {(a.key, a.op, a.code) for a in plan.actions if a.section in ("task", "gate")}
     assert ("extra", "skip", "phase_closed_skipped") in codes
     assert ("milestones_done", "skip", "phase_closed_skipped") in codes
+
+
+def test_targets_of_a_closed_phase_stay_as_they_are() -> None:
+    old = parse_playbook(
+        "id: m\nversion: '1.0'\ntitle: M\nphases: [{ordinal: 1, key: one, name: One},"
+        " {ordinal: 2, key: two, name: Two}]\n"
+        "metrics: [{key: dupes, name: Dupes, unit: '%', direction: lower,"
+        " targets: {1: 6, 2: 2}}]"
+    )
+    new = parse_playbook(
+        "id: m\nversion: '1.1'\ntitle: M\nphases: [{ordinal: 1, key: one, name: One},"
+        " {ordinal: 2, key: two, name: Two}]\n"
+        "metrics: [{key: dupes, name: Dupes, unit: '%', direction: lower,"
+        " targets: {1: 8, 2: 1}}]"
+    )
+    metric = ProgramMetric(key="dupes", targets={1: 6.0, 2: 2.0}, from_playbook=True, edited=False)
+    program = ProgramSnapshot(
+        items={}, metrics={"dupes": metric}, phases={"one", "two"},
+        closed_phases=("one",), current_phase="two", closed_ordinals=(1,),
+    )  # fmt: skip
+    (update,) = [a for a in plan_upgrade(program, old, new).actions if a.section == "metric"]
+    # phase 1 keeps its 6 (its gate was judged on it); phase 2 takes the new 1
+    assert update.fields == {"targets": ({1: 6.0, 2: 2.0}, {1: 6.0, 2: 1.0})}
