@@ -205,13 +205,13 @@ class GateEvaluation:
     overall: Overall
     summary: Explanation
     verdict: Verdict = "at_risk"
+    #: judged before the gate date: the verdict is an outlook, not a result
+    outlook: bool = False
 
     @property
     def is_outlook(self) -> bool:
         """True before the gate date (the verdict is an outlook, not a result)."""
-        return self.verdict in ("on_track", "off_track") or (
-            self.summary.code == "gate.outlook_summary"
-        )
+        return self.outlook
 
 
 def gate_verdict(outcomes: Sequence[Outcome], today: date, gate_date: date) -> Verdict:
@@ -289,7 +289,9 @@ def evaluate_gate(
     results = tuple(_evaluate_one(c, facts, today, gate_date) for c in criteria)
     outcomes = [r.outcome for r in results]
     if not results:
-        return GateEvaluation((), "at_risk", Explanation("gate.no_criteria"), "at_risk")
+        return GateEvaluation(
+            (), "at_risk", Explanation("gate.no_criteria"), "at_risk", today < gate_date
+        )
     overall: Overall
     if "not_met" in outcomes:
         overall = "fail"
@@ -319,7 +321,7 @@ def evaluate_gate(
                 "not_met": outcomes.count("not_met"),
             },
         )
-    return GateEvaluation(results, overall, summary, verdict)
+    return GateEvaluation(results, overall, summary, verdict, today < gate_date)
 
 
 def _evaluate_one(

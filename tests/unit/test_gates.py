@@ -604,7 +604,13 @@ def test_before_the_gate_an_outlook_never_fail(
 
 def test_fail_from_the_gate_date_on() -> None:
     for today, verdict in ((BEFORE, "off_track"), (GATE, "fail"), (AFTER, "fail")):
-        assert evaluate_gate([NOT_MET], GateFacts(), today, GATE).verdict == verdict
+        evaluation = evaluate_gate([NOT_MET], GateFacts(), today, GATE)
+        assert (evaluation.verdict, evaluation.is_outlook) == (verdict, today < GATE)
+
+
+def test_a_gate_without_criteria_is_an_outlook_before_its_date_too() -> None:
+    assert evaluate_gate([], GateFacts(), BEFORE, GATE).is_outlook
+    assert not evaluate_gate([], GateFacts(), GATE, GATE).is_outlook
 
 
 def test_an_at_risk_criterion_makes_the_outlook_at_risk() -> None:
