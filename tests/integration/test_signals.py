@@ -153,3 +153,25 @@ def test_the_api_gives_the_path_and_no_forecast_without_enough_data(app, db) -> 
     assert found["status"] == "green" and found["glide"] == "linear"
     assert found["forecast_at_gate"] is None and found["forecast_low"] is None
     assert "metric.not_enough_data" in found["status_reason_codes"]
+
+
+def test_a_new_program_takes_the_playbooks_glide_paths_and_tolerances(db) -> None:  # type: ignore[no-untyped-def]
+    from planner.services.playbooks import get_playbook
+    from planner.services.programs import create_program
+    from tests.integration.metrics_support import metric
+
+    playbook = get_playbook("crm-four-100-days", "1.1")
+    metrics = [
+        m.model_copy(update={"amber_tolerance": 0.2}) if m.key == "weekly-logins" else m
+        for m in playbook.metrics
+    ]
+    program = create_program(
+        playbook.model_copy(update={"metrics": metrics}),
+        name="Glide Co",
+        client="Glide Ltd",
+        start_date=TODAY,
+    )
+    db.session.commit()
+    assert metric(program, "active-users").glide == "s-curve"  # as 1.1 ships it
+    assert metric(program, "weekly-logins").glide == "linear"
+    assert metric(program, "weekly-logins").amber_tolerance == 0.2

@@ -146,3 +146,31 @@ def test_a_band_with_no_width_is_not_shown_as_a_range() -> None:
     judged = metric_status(ACTIVE, rs, PHASES, date(2024, 1, 22), RULE)
     assert (judged.forecast_low, judged.forecast_high) == (100.0, 100.0)
     assert judged.reason[1].code == "metric.forecast"
+
+
+def test_a_playbook_gives_a_metric_its_glide_path_and_tolerance() -> None:
+    from planner.domain.playbook import PlaybookError, parse_playbook
+
+    text = """\
+id: g
+version: "1.0"
+title: G
+phases: [{{ordinal: 1, key: one, name: One}}]
+metrics:
+  - {{key: a, name: A, unit: "%", direction: higher, targets: {{1: 50}}, {extra}}}
+"""
+    steps = parse_playbook(
+        text.format(extra="glide: [{at: 0.5, reach: 0.3}, {at: 0.8, reach: 0.7}]")
+    )
+    assert steps.metrics[0].glide_text == "steps 0.5:0.3 0.8:0.7"
+    assert Glide.parse(steps.metrics[0].glide_text).share(0.6) == 0.3
+    curve = parse_playbook(text.format(extra="glide: s-curve, amber_tolerance: 0.2"))
+    assert (curve.metrics[0].glide_text, curve.metrics[0].amber_tolerance) == ("s-curve", 0.2)
+    assert parse_playbook(text.format(extra="baseline: 0")).metrics[0].glide_text == "linear"
+    for bad in (
+        "glide: wavy",
+        "glide: [{at: 0.8, reach: 0.5}, {at: 0.2, reach: 0.1}]",
+        "amber_tolerance: 10",
+    ):
+        with pytest.raises(PlaybookError):
+            parse_playbook(text.format(extra=bad))
