@@ -127,6 +127,11 @@ _MESSAGES: Final[dict[str, Message]] = {
     "gate.summary": lambda r, w: gettext(
         "%(met)s of %(total)s criteria met, %(at_risk)s at risk, %(not_met)s not met", **w
     ),
+    "gate.outlook_summary": lambda r, w: gettext(
+        "%(met)s of %(total)s criteria met, %(on_track)s on track, %(at_risk)s at risk, "
+        "%(off_track)s off track",
+        **w,
+    ),
     "gate.no_criteria": lambda r, w: gettext(
         "this gate has no criteria yet; add criteria before it can pass"
     ),
@@ -135,6 +140,41 @@ _MESSAGES: Final[dict[str, Message]] = {
     "gate.metric.no_target": lambda r, w: gettext("%(name)s has no target for this phase", **w),
     "gate.metric.no_reading": lambda r, w: gettext(
         "%(name)s has no reading yet (target %(target)s)", **w
+    ),
+    "gate.metric.phase_not_started": lambda r, w: gettext(
+        "%(name)s: its phase has not started; nothing is due yet (target %(target)s)", **w
+    ),
+    "gate.metric.no_reading_yet": lambda r, w: gettext(
+        "%(name)s has no reading yet in this phase (target %(target)s)", **w
+    ),
+    "gate.metric.on_path": lambda r, w: gettext(
+        "%(name)s is %(latest)s, on its glide path (%(path)s then) to the target of %(target)s",
+        **w,
+    ),
+    "gate.metric.near_path": lambda r, w: gettext(
+        "%(name)s is %(latest)s, a little below its glide path (%(path)s then) to the target "
+        "of %(target)s",
+        **w,
+    ),
+    "gate.metric.behind_path_forecast_reaches": lambda r, w: gettext(
+        "%(name)s is %(latest)s, behind its glide path (%(path)s then), but the forecast at "
+        "the gate (%(forecast)s) reaches the target of %(target)s",
+        **w,
+    ),
+    "gate.metric.behind_path_forecast_reaches_no_value": lambda r, w: gettext(
+        "%(name)s is %(latest)s, behind its glide path (%(path)s then), but the forecast at "
+        "the gate reaches the target of %(target)s",
+        **w,
+    ),
+    "gate.metric.behind_path": lambda r, w: gettext(
+        "%(name)s is %(latest)s, behind its glide path (%(path)s then) to the target of "
+        "%(target)s; not enough data for a forecast",
+        **w,
+    ),
+    "gate.metric.behind_path_forecast_short": lambda r, w: gettext(
+        "%(name)s is %(latest)s, behind its glide path (%(path)s then), and the forecast at "
+        "the gate (%(forecast)s) falls short of the target of %(target)s",
+        **w,
     ),
     "gate.metric.reached": lambda r, w: gettext(
         "%(name)s is %(latest)s, reaching the target of %(target)s", **w
@@ -265,6 +305,21 @@ _MESSAGES: Final[dict[str, Message]] = {
     ),
     "metric.not_started": lambda r, w: gettext(
         "no phase has started by %(day)s; no target to judge by", **w
+    ),
+    "metric.phase_not_started": lambda r, w: gettext(
+        "phase %(phase)s starts on %(start)s; nothing to judge yet", **w
+    ),
+    "metric.on_path": lambda r, w: gettext(
+        "latest %(value)s on %(day)s against the glide path's %(path)s that day (phase "
+        "%(phase)s target %(target)s at the gate on %(gate)s): %(status)s (%(rule)s)",
+        **w,
+    ),
+    "metric.not_enough_data": lambda r, w: gettext(
+        "not enough data for a forecast (readings on %(days)s days needed)", **w
+    ),
+    "metric.forecast_band": lambda r, w: gettext(
+        "forecast %(value)s (likely %(low)s to %(high)s) at the gate on %(gate)s: %(status)s",
+        **w,
     ),
     "metric.no_target": lambda r, w: gettext(
         "no target is set for phase %(phase)s or any earlier phase", **w
@@ -498,6 +553,10 @@ _STORED_SUMMARY = re.compile(
     r"^(?P<met>\d+) of (?P<total>\d+) criteria met, (?P<at_risk>\d+) at risk, "
     r"(?P<not_met>\d+) not met$"
 )
+_STORED_OUTLOOK = re.compile(
+    r"^(?P<met>\d+) of (?P<total>\d+) criteria met, (?P<on_track>\d+) on track, "
+    r"(?P<at_risk>\d+) at risk, (?P<off_track>\d+) off track$"
+)
 
 
 def stored_summary(text: str) -> str:
@@ -507,6 +566,10 @@ def stored_summary(text: str) -> str:
     if found is not None:
         counts = {name: int(value) for name, value in found.groupdict().items()}
         return render(Explanation("gate.summary", counts))
+    found = _STORED_OUTLOOK.match(text.strip())
+    if found is not None:
+        counts = {name: int(value) for name, value in found.groupdict().items()}
+        return render(Explanation("gate.outlook_summary", counts))
     with force_locale("en"):
         no_criteria = render(Explanation("gate.no_criteria"))
     if text.strip() == no_criteria:

@@ -38,6 +38,11 @@ METRIC_READ_ONLY = {
         for name in (
             "status",
             "current_target",
+            "glide",
+            "path_value",
+            "forecast_at_gate",
+            "forecast_low",
+            "forecast_high",
             "latest_value",
             "latest_day",
             "status_reason",
@@ -57,6 +62,11 @@ def _metric_json(metric: Metric, judged: MetricStatus) -> dict[str, Any]:
         targets=[{"phase_ordinal": t.phase_ordinal, "target": t.target} for t in metric.targets],
         status=judged.status,
         current_target=judged.target,
+        glide=metric.glide or "linear",
+        path_value=judged.path_value,
+        forecast_at_gate=judged.forecast_at_gate,
+        forecast_low=judged.forecast_low,
+        forecast_high=judged.forecast_high,
         latest_value=latest.value if latest else None,
         latest_day=latest.day if latest else None,
         status_reason=render(judged.reason),  # in the request's language

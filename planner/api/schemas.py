@@ -471,8 +471,25 @@ class MetricOut(Output):
         description=N_("This metric's amber band (fraction); null uses the program's rule.")
     )
     targets: list[TargetOut]
-    status: Rag | None = read_only(description=N_("Judged today against the current target."))
+    status: Rag | None = read_only(
+        description=N_(
+            "Judged today: the latest reading against the glide path on the reading's day."
+        )
+    )
     current_target: float | None = read_only()
+    glide: str = read_only(
+        description=N_("The glide path's shape: linear, s-curve, or steps (from the playbook).")
+    )
+    path_value: float | None = read_only(
+        description=N_("The glide path on the latest reading's day (what the status compares).")
+    )
+    forecast_at_gate: float | None = read_only(
+        description=N_("Null when there is not enough data (readings on fewer than 3 days).")
+    )
+    forecast_low: float | None = read_only(
+        description=N_("The forecast's likely range at the gate (80 %), within the metric's range.")
+    )
+    forecast_high: float | None = read_only()
     latest_value: float | None = read_only()
     latest_day: date | None = read_only()
     status_reason: str = read_only()
@@ -542,6 +559,8 @@ class ReadingQuery(PageQuery):
 CriterionKind = Literal["metric_target", "milestones_done", "max_risk_band", "manual"]
 DecisionKind = Literal["go", "conditional_go", "no_go"]
 Overall = Literal["pass", "at_risk", "fail"]
+#: an outlook before the gate date, a result from it (``planner.domain.gates.gate_verdict``)
+Verdict = Literal["on_track", "at_risk", "off_track", "pass", "fail"]
 
 
 class CriterionOut(Output):
@@ -557,7 +576,9 @@ class CriterionOut(Output):
     met: bool | None = Field(description=N_("`manual`: judged by a person (null: pending)."))
     evidence: str
     evidence_url: str | None
-    outcome: Literal["met", "not_met", "at_risk"] = read_only(description=N_("Evaluated today."))
+    outcome: Literal["met", "on_track", "at_risk", "not_met"] = read_only(
+        description=N_("Evaluated today.")
+    )
     reason: str = read_only()
     reason_codes: list[str] = read_only(
         description=N_("The reason as stable codes (`reason` words them for people).")
@@ -621,7 +642,13 @@ class GateOut(Output):
     phase_name: str
     gate_date: date
     days_to_gate: int
-    overall: Overall = read_only()
+    overall: Verdict = read_only(
+        description=N_(
+            "Before the gate date an outlook (on_track, at_risk, off_track); from the gate "
+            "date the result (pass, at_risk, fail)."
+        )
+    )
+    outlook: bool = read_only(description=N_("True before the gate date."))
     summary: str = read_only()
     criteria: list[CriterionOut]
     latest_decision: DecisionOut | None

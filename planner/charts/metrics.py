@@ -15,7 +15,13 @@ from planner.domain.metrics import Forecast, Reading, format_value
 
 RAG_COLOURS: Final = {"green": "#1b7f3a", "amber": "#d98c00", "red": "#c62828"}
 NO_STATUS: Final = "#6c757d"
-GATE_COLOURS: Final = {"pass": "#1b7f3a", "at_risk": "#d98c00", "fail": "#c62828"}
+GATE_COLOURS: Final = {
+    "pass": "#1b7f3a",
+    "on_track": "#1b7f3a",
+    "at_risk": "#d98c00",
+    "off_track": "#c62828",
+    "fail": "#c62828",
+}
 _BAND_FILLS: Final = ("rgba(31, 78, 121, 0.07)", "rgba(31, 78, 121, 0.15)")
 _DIAGNOSIS_FILL: Final = "rgba(111, 66, 193, 0.12)"
 _DAY_MS: Final = 86_400_000
@@ -24,6 +30,7 @@ DEFAULT_LABELS: Final = {
     "readings": "Readings",
     "target": "Target",
     "forecast": "Forecast",
+    "glide": "Glide path",
     "baseline": "Baseline",
     "today": "Today",
     "gate": "Gate",
@@ -51,10 +58,15 @@ def _iso(d: date) -> str:
     return d.isoformat()
 
 
-def _clamp(value: float, bounds: tuple[float, float] | None) -> float:
+def _clamp(value: float, bounds: tuple[float | None, float | None] | None) -> float:
     if bounds is None:
         return value
-    return min(bounds[1], max(bounds[0], value))
+    low, high = bounds
+    if low is not None:
+        value = max(low, value)
+    if high is not None:
+        value = min(high, value)
+    return value
 
 
 def trend_figure(
@@ -70,9 +82,16 @@ def trend_figure(
     labels: Mapping[str, str] | None = None,
     title: str = "",
     day_text: Callable[[date], str] = _iso,
+    glide_path: Sequence[tuple[date, float]] = (),
+    forecast_band: tuple[float, float] | None = None,
+    value_bounds: tuple[float | None, float | None] | None = None,
 ) -> dict[str, Any]:
-    """A metric over time: readings, the per-phase target steps, the phase windows as
-    shaded bands, the baseline, today, and the linear forecast up to the phase's gate.
+    """A metric over time: readings, the per-phase target steps, the glide path each phase
+    follows to its gate, the phase windows as shaded bands, the baseline, today, and the
+    linear forecast up to the phase's gate with its band (an error bar at the gate).
+
+    ``value_bounds`` (low, high; None for open) keeps the forecast inside the metric's
+    range; without it, a percentage is kept in 0–100.
 
     >>> fig = trend_figure(readings=[Reading(date(2024, 1, 8), 30.0)],
     ...                    target_steps=[(date(2024, 1, 1), 60.0), (date(2024, 4, 9), 60.0)],
@@ -82,8 +101,20 @@ def trend_figure(
     (['Target', 'Readings'], 'hv')
     """
     text = _labels(labels)
-    bounds = (0.0, 100.0) if percentage else None
+    bounds = value_bounds if value_bounds is not None else (0.0, 100.0) if percentage else None
     data: list[dict[str, Any]] = []
+    if glide_path:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": text["glide"],
+                "x": [_iso(d) for d, _ in glide_path],
+                "y": [v for _, v in glide_path],
+                "line": {"color": "#1f4e79", "width": 2},
+                "hovertemplate": f"{text['glide']} %{{x}}: %{{y:.1f}}<extra></extra>",
+            }
+        )
     if target_steps:
         data.append(
             {
@@ -112,21 +143,29 @@ def trend_figure(
     )
     if forecast is not None:
         start = ordered[-1].day if ordered else forecast.origin
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": text["forecast"],
-                "x": [_iso(start), _iso(forecast.until)],
-                "y": [
-                    _clamp(forecast.value_on(start), bounds),
-                    _clamp(forecast.value_at_until, bounds),
-                ],
-                "line": {"color": "#b45309", "width": 2, "dash": "dash"},
-                "marker": {"size": [0, 12], "symbol": "diamond"},
-                "hovertemplate": f"{text['forecast']} %{{x}}: %{{y:.1f}}<extra></extra>",
+        at_gate = _clamp(forecast.value_at_until, bounds)
+        trace: dict[str, Any] = {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": text["forecast"],
+            "x": [_iso(start), _iso(forecast.until)],
+            "y": [_clamp(forecast.value_on(start), bounds), at_gate],
+            "line": {"color": "#b45309", "width": 2, "dash": "dash"},
+            "marker": {"size": [0, 12], "symbol": "diamond"},
+            "hovertemplate": f"{text['forecast']} %{{x}}: %{{y:.1f}}<extra></extra>",
+        }
+        if forecast_band is not None:
+            low, high = forecast_band
+            trace["error_y"] = {
+                "type": "data",
+                "symmetric": False,
+                "array": [0, max(0.0, high - at_gate)],
+                "arrayminus": [0, max(0.0, at_gate - low)],
+                "color": "#b45309",
+                "thickness": 2,
+                "width": 8,
             }
-        )
+        data.append(trace)
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     for index, band in enumerate(phases):
@@ -320,7 +359,7 @@ class TimelinePhase:
     start: date
     end: date
     rag: str | None  # None: not judged (future phase)
-    gate_result: str  # pass, at_risk, fail
+    gate_result: str  # a gate verdict: on_track, at_risk, off_track, pass, fail
     gate_text: str  # e.g. "Gate: pass · decision go"
     future: bool = False
 

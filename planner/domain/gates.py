@@ -5,24 +5,38 @@ risks) and this module judges them. Reasons and summaries are explanations
 (:mod:`planner.domain.explain`: codes and parameters); ``planner.explain_text`` words them in
 the reader's language.
 
-Criterion outcomes ("the gate is still ahead" means ``today <= gate_date``):
+Two moments: **before the gate** (``today < gate_date``) the gate has an *outlook*; **on
+or after the gate date** it has a *result*. "Fail" exists only as a result.
 
-- **metric** reaches its phase target: *met* when the latest reading's status is green;
-  *at risk* when it is not, the gate is still ahead and either the forecast at the gate
-  reaches the target (forecast status green) or the latest status is amber; *not met*
-  otherwise, including when there is no reading, no target, or the metric is unknown.
+Criterion outcomes: *met* (proven now), *on track* (not yet proven, and the evidence says it
+will be; only before the gate), *at risk*, *not met*.
+
+- **metric** reaches its phase target: *met* when the latest reading reaches the gate
+  target. Before the gate: *on track* when its phase has not started yet (nothing is due)
+  or the latest reading is green against the glide path on its date; *at risk* when there
+  is no reading yet, the reading is amber against the path, or it is red against the path
+  but the forecast at the gate reaches the target; *not met* (off track) when it is red
+  against the path and the forecast does not reach the target (or there is not enough data
+  for one). On the gate day: *at risk* when amber against the target or the forecast
+  reaches it, else *not met*. After the gate: *not met* unless reached. No target, an
+  unknown metric, or no reading on or after the gate day: *not met*.
 - **milestones** done: *met* when every listed milestone is done; *not met* when one is
   unknown, not done after the gate date, forecast to finish after the gate date, or not
-  scheduled at all; *at risk* when the rest are not done yet but forecast to finish on or
-  before the gate date. An empty list is *not met* (nothing to prove).
-- **risk**: *not met* when any open risk's band (by residual score) ranks above
-  ``max_band``, or has a band the order does not know; *met* otherwise.
-- **manual**: ``met`` True → *met*, False → *not met*, None → *at risk* (pending).
+  scheduled at all; else (the rest forecast on or before the gate) *on track* before the
+  gate day, *at risk* on it. An empty list is *not met* (nothing to prove).
+- **risk**: when any open risk's band (by residual score) ranks above ``max_band``, or has
+  a band the order does not know: *at risk* before the gate (there is time to bring it
+  down), *not met* on or after the gate date; *met* otherwise.
+- **manual**: ``met`` True → *met*, False → *not met*, None (pending) → *on track* before
+  the gate day (it is confirmed at the gate), *at risk* on or after it.
 
-Overall: **fail** when any criterion is not met, else **at risk** when any is at risk, else
-**pass**. Because the metric and milestone rules already look ahead (forecasts), a "fail"
-before the gate date means "on today's evidence and forecast this gate would fail". A gate
-with no criteria is **at risk** (nothing proves it) and no decision can be recorded on it.
+``evaluate_gate`` also gives the **verdict** through ``gate_verdict``, the one rule every
+page, the API and the steering pack show: before the gate *off track* when any criterion
+is not met, else *at risk* when any is at risk, else *on track*; on or after the gate date
+*fail* when any is not met, else *pass* when all are met, else *at risk*. A gate with no
+criteria is *at risk* (nothing proves it) and no decision can be recorded on it.
+
+``overall`` (pass / at risk / fail, ignoring the date) is what a decision records.
 """
 
 from __future__ import annotations
@@ -36,8 +50,10 @@ from planner.domain.errors import ValidationError
 from planner.domain.explain import Days, Explanation, Quantity, Quoted, Reason, Term, as_one
 from planner.domain.metrics import MetricDef, MetricStatus, Rag
 
-Outcome = Literal["met", "not_met", "at_risk"]
+Outcome = Literal["met", "on_track", "at_risk", "not_met"]
 Overall = Literal["pass", "at_risk", "fail"]
+#: What a gate shows: an outlook before its date, a result on or after it.
+Verdict = Literal["on_track", "at_risk", "off_track", "pass", "fail"]
 DecisionKind = Literal["go", "conditional_go", "no_go"]
 
 #: Rating bands lowest first (the names risk.py uses by default).
@@ -89,8 +105,9 @@ Criterion = MetricCriterion | MilestonesCriterion | RiskCriterion | ManualCriter
 class MetricFact:
     """What the gate needs to know about one metric, judged against the gate's phase target.
 
-    ``status`` and ``forecast_status`` are those of ``metrics.metric_status`` (None when
-    there is no reading, no target, or too few readings for a forecast).
+    ``status`` (against the glide path on the reading's date), ``target_status`` (against
+    the gate target) and ``forecast_status`` are those of ``metrics.metric_status`` (None
+    when there is no reading, no target, or too few readings for a forecast).
     """
 
     key: str
@@ -101,6 +118,11 @@ class MetricFact:
     forecast_status: Rag | None
     forecast_value: float | None = None
     unit: str = ""
+    #: the latest reading against the gate target (``status`` is against the glide path)
+    target_status: Rag | None = None
+    path_value: float | None = None
+    #: False while the gate's phase has not started (nothing is due yet)
+    started: bool = True
 
 
 @dataclass(frozen=True)
@@ -151,6 +173,9 @@ def metric_fact(metric: MetricDef, judged: MetricStatus) -> MetricFact:
         forecast_status=judged.forecast_status,
         forecast_value=judged.forecast_at_gate,
         unit=metric.unit,
+        target_status=judged.target_status,
+        path_value=judged.path_value,
+        started=judged.started,
     )
 
 
@@ -168,15 +193,53 @@ class CriterionResult:
 
 @dataclass(frozen=True)
 class GateEvaluation:
-    """Every criterion's result in the order given, the overall result and a summary.
+    """Every criterion's result in the order given, the overall result, the verdict (see
+    ``gate_verdict``) and a summary.
 
-    The summary is ``gate.summary`` (counts ``met``, ``total``, ``at_risk``, ``not_met``) or,
-    for a gate without criteria, ``gate.no_criteria``.
+    The summary is ``gate.summary`` on or after the gate date (counts ``met``, ``total``,
+    ``at_risk``, ``not_met``), ``gate.outlook_summary`` before it (``met``, ``total``,
+    ``on_track``, ``at_risk``, ``off_track``) or, without criteria, ``gate.no_criteria``.
     """
 
     results: tuple[CriterionResult, ...]
     overall: Overall
     summary: Explanation
+    verdict: Verdict = "at_risk"
+    #: judged before the gate date: the verdict is an outlook, not a result
+    outlook: bool = False
+
+    @property
+    def is_outlook(self) -> bool:
+        """True before the gate date (the verdict is an outlook, not a result)."""
+        return self.outlook
+
+
+def gate_verdict(outcomes: Sequence[Outcome], today: date, gate_date: date) -> Verdict:
+    """The one rule for what a gate shows (see the module docstring): an outlook before the
+    gate date, a result on or after it; never "fail" before the gate.
+
+    Examples:
+        >>> gate_verdict(["met", "not_met"], date(2024, 4, 8), date(2024, 4, 9))
+        'off_track'
+        >>> gate_verdict(["met", "not_met"], date(2024, 4, 9), date(2024, 4, 9))
+        'fail'
+        >>> gate_verdict(["met", "on_track"], date(2024, 4, 8), date(2024, 4, 9))
+        'on_track'
+        >>> gate_verdict(["met", "met"], date(2024, 4, 10), date(2024, 4, 9))
+        'pass'
+        >>> gate_verdict([], date(2024, 4, 1), date(2024, 4, 9))
+        'at_risk'
+    """
+    if not outcomes:
+        return "at_risk"
+    before = today < gate_date
+    if "not_met" in outcomes:
+        return "off_track" if before else "fail"
+    if "at_risk" in outcomes:
+        return "at_risk"
+    if before:
+        return "on_track"
+    return "pass" if all(o == "met" for o in outcomes) else "at_risk"
 
 
 def describe_criterion(criterion: Criterion, facts: GateFacts | None = None) -> Explanation:
@@ -218,29 +281,47 @@ def evaluate_gate(
         ...                                                     date(2024, 4, 1))})
         >>> ev = evaluate_gate([MilestonesCriterion(("live",)), ManualCriterion("Sign-off", True)],
         ...                    facts, date(2024, 3, 1), date(2024, 4, 9))
-        >>> ev.overall, [r.outcome for r in ev.results]
-        ('at_risk', ['at_risk', 'met'])
-        >>> ev.summary.code, dict(ev.summary.params)
-        ('gate.summary', {'met': 1, 'total': 2, 'at_risk': 1, 'not_met': 0})
+        >>> ev.verdict, [r.outcome for r in ev.results]
+        ('on_track', ['on_track', 'met'])
+        >>> ev.summary.code, ev.summary.params["on_track"], ev.summary.params["off_track"]
+        ('gate.outlook_summary', 1, 0)
     """
     results = tuple(_evaluate_one(c, facts, today, gate_date) for c in criteria)
     outcomes = [r.outcome for r in results]
     if not results:
-        return GateEvaluation((), "at_risk", Explanation("gate.no_criteria"))
+        return GateEvaluation(
+            (), "at_risk", Explanation("gate.no_criteria"), "at_risk", today < gate_date
+        )
     overall: Overall
     if "not_met" in outcomes:
         overall = "fail"
-    elif "at_risk" in outcomes:
+    elif "at_risk" in outcomes or "on_track" in outcomes:
         overall = "at_risk"
     else:
         overall = "pass"
-    counts = {
-        "met": outcomes.count("met"),
-        "total": len(outcomes),
-        "at_risk": outcomes.count("at_risk"),
-        "not_met": outcomes.count("not_met"),
-    }
-    return GateEvaluation(results, overall, Explanation("gate.summary", counts))
+    verdict = gate_verdict(outcomes, today, gate_date)
+    if today < gate_date:
+        summary = Explanation(
+            "gate.outlook_summary",
+            {
+                "met": outcomes.count("met"),
+                "total": len(outcomes),
+                "on_track": outcomes.count("on_track"),
+                "at_risk": outcomes.count("at_risk"),
+                "off_track": outcomes.count("not_met"),
+            },
+        )
+    else:
+        summary = Explanation(
+            "gate.summary",
+            {
+                "met": outcomes.count("met"),
+                "total": len(outcomes),
+                "at_risk": outcomes.count("at_risk") + outcomes.count("on_track"),
+                "not_met": outcomes.count("not_met"),
+            },
+        )
+    return GateEvaluation(results, overall, summary, verdict, today < gate_date)
 
 
 def _evaluate_one(
@@ -254,8 +335,10 @@ def _evaluate_one(
         outcome, reason = _milestones_outcome(criterion, facts, today, gate_date)
     elif isinstance(criterion, RiskCriterion):
         outcome, reason = _risk_outcome(criterion, facts)
+        if outcome == "not_met" and today < gate_date and reason.code == "gate.risk.above":
+            outcome = "at_risk"  # risks can still be brought down before the gate
     else:
-        outcome, reason = _manual_outcome(criterion)
+        outcome, reason = _manual_outcome(criterion, today, gate_date)
     return CriterionResult(criterion, outcome, reason)
 
 
@@ -269,12 +352,22 @@ def _metric_outcome(
     if fact.target is None:
         return "not_met", Explanation("gate.metric.no_target", {"name": fact.name})
     target = Quantity(fact.target, fact.unit)
+    before = today < gate_date
+    if before and not fact.started:
+        return "on_track", Explanation(
+            "gate.metric.phase_not_started", {"name": fact.name, "target": target}
+        )
     if fact.latest is None or fact.status is None:
+        if before:
+            return "at_risk", Explanation(
+                "gate.metric.no_reading_yet", {"name": fact.name, "target": target}
+            )
         return "not_met", Explanation(
             "gate.metric.no_reading", {"name": fact.name, "target": target}
         )
     seen = {"name": fact.name, "latest": Quantity(fact.latest, fact.unit), "target": target}
-    if fact.status == "green":
+    reached = fact.target_status if fact.target_status is not None else fact.status
+    if reached == "green":
         return "met", Explanation("gate.metric.reached", seen)
     forecast = (
         {"forecast": Quantity(fact.forecast_value, fact.unit)}
@@ -283,10 +376,21 @@ def _metric_outcome(
     )
     if today > gate_date:
         return "not_met", Explanation("gate.metric.short_gate_passed", {**seen, "gate": gate_date})
+    if before and fact.path_value is not None:
+        on_path = {**seen, "path": Quantity(fact.path_value, fact.unit)}
+        if fact.status == "green":
+            return "on_track", Explanation("gate.metric.on_path", on_path)
+        if fact.status == "amber":
+            return "at_risk", Explanation("gate.metric.near_path", on_path)
+        if fact.forecast_status == "green":
+            code = "gate.metric.behind_path_forecast_reaches" + ("" if forecast else "_no_value")
+            return "at_risk", Explanation(code, {**on_path, **forecast})
+        code = "gate.metric.behind_path" + ("_forecast_short" if forecast else "")
+        return "not_met", Explanation(code, {**on_path, **forecast})
     if fact.forecast_status == "green":
         code = "gate.metric.short_forecast_reaches" + ("" if forecast else "_no_value")
         return "at_risk", Explanation(code, {**seen, **forecast})
-    if fact.status == "amber":
+    if reached == "amber":
         days = (gate_date - today).days
         if days == 0:
             return "at_risk", Explanation("gate.metric.amber_gate_today", seen)
@@ -355,7 +459,7 @@ def _milestones_outcome(
     if problems:
         return "not_met", problems[0] if len(problems) == 1 else tuple(problems)
     if pending:
-        return "at_risk", Explanation(
+        return "on_track" if today < gate_date else "at_risk", Explanation(
             "gate.milestones.pending", {"gate": gate_date, "items": tuple(pending)}
         )
     return "met", Explanation("gate.milestones.done", {"names": tuple(done)})
@@ -393,12 +497,15 @@ def _risk_outcome(criterion: RiskCriterion, facts: GateFacts) -> tuple[Outcome, 
     )
 
 
-def _manual_outcome(criterion: ManualCriterion) -> tuple[Outcome, Explanation]:
+def _manual_outcome(
+    criterion: ManualCriterion, today: date, gate_date: date
+) -> tuple[Outcome, Explanation]:
     """Codes ``gate.manual.pending``, ``gate.manual.confirmed`` and ``gate.manual.not_met``;
     the last two carry ``evidence`` ("" when none was recorded)."""
     evidence = criterion.evidence.strip()
     if criterion.met is None:
-        return "at_risk", Explanation("gate.manual.pending", {"text": criterion.text})
+        pending: Outcome = "on_track" if today < gate_date else "at_risk"
+        return pending, Explanation("gate.manual.pending", {"text": criterion.text})
     code = "gate.manual.confirmed" if criterion.met else "gate.manual.not_met"
     outcome: Outcome = "met" if criterion.met else "not_met"
     return outcome, Explanation(code, {"text": criterion.text, "evidence": evidence})

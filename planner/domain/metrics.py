@@ -1,4 +1,5 @@
-"""Adoption metrics: reading validation, RAG status against a phase target, linear forecast.
+"""Adoption metrics: reading validation, glide paths, RAG status against the path, bounded
+forecast with an uncertainty band.
 
 Every function is pure: plain values and frozen dataclasses in and out.
 
@@ -14,11 +15,27 @@ Semantics in one place:
   ``amber_tolerance x |target|`` (relative to the target, so "10%" of a 60% target is 6
   points). When the target is 0 that band would be empty, so it falls back to
   ``amber_tolerance x |baseline - target|``, and to no amber band if there is no baseline.
-- The forecast is an ordinary least-squares line through the readings, ``x`` being the day
-  offset from the earliest reading; it needs readings on at least two distinct days.
+- **Glide path** (``path_value``): inside a phase the target is not the gate target from
+  day 1 but a path from where the phase starts to the gate target. The path starts at the
+  previous phase's target (the last gate's target) or, for the first phase with a target,
+  at the baseline; with neither, the path is flat at the gate target. Between the phase start
+  (share 0) and its gate (share 1) the value is ``start + (target - start) x shape(share)``,
+  ``share = days since the phase start / days from the phase start to the gate`` (clamped to
+  0–1). Shapes (``Glide``): ``linear`` (``shape(s) = s``, the default), ``s-curve`` (adoption
+  starts slowly, speeds up, levels off: ``3s² - 2s³``), and ``steps`` (a list of ``(share of
+  the phase, share of the way)`` points: the path holds each step until the next one, and is
+  the full target at the gate).
 - ``metric_status`` looks at readings dated on or before ``today`` only, and judges the
-  latest of them against the target of the current phase (or of the most recent phase when
-  ``today`` falls between or after phases).
+  latest of them against the path **at that reading's date** (the status), and against the
+  gate target itself (``target_status``: has it already reached the gate target?). The phase
+  is the current one (or the most recent when ``today`` falls between or after phases).
+- **Range** (``value_range``): a percentage lies in 0–100; any other metric whose baseline
+  and targets are all 0 or more (counts, rates, days) is 0 or more; otherwise unbounded.
+- **Forecast**: an ordinary least-squares line through the readings, ``x`` being the day
+  offset from the earliest reading. Shown only with readings on at least
+  ``MIN_FORECAST_DAYS`` (3) distinct days ("not enough data" otherwise), clamped to the
+  metric's range, with an 80 % prediction band ``± t(0.90, n-2) x s x sqrt(1 + 1/n +
+  (x0 - x̄)² / Sxx)`` (``s`` the residuals' standard error), also clamped to the range.
 """
 
 from __future__ import annotations
@@ -26,7 +43,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from numbers import Real
 from types import MappingProxyType
 from typing import Literal
@@ -37,9 +54,100 @@ from planner.domain.numbers import number_problem
 
 Direction = Literal["higher", "lower"]
 Rag = Literal["green", "amber", "red"]
+GlideShape = Literal["linear", "s-curve", "steps"]
+
+#: Readings on fewer distinct days than this give "not enough data", not a forecast.
+MIN_FORECAST_DAYS = 3
+
+#: t quantile 0.90 (two-sided 80 % band) by degrees of freedom; above 30, the normal 1.2816.
+_T90: tuple[float, ...] = (
+    3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415, 1.397, 1.383, 1.372,
+    1.363, 1.356, 1.350, 1.345, 1.341, 1.337, 1.333, 1.330, 1.328, 1.325,
+    1.323, 1.321, 1.319, 1.318, 1.316, 1.315, 1.314, 1.313, 1.311, 1.310,
+)  # fmt: skip
 
 #: Units shown as a bare number (no suffix).
 _BARE_UNITS = frozenset({"", "count", "ratio", "number"})
+
+
+@dataclass(frozen=True)
+class Glide:
+    """The shape of a metric's path from a phase's start value to its gate target.
+
+    ``steps`` holds ``(share of the phase elapsed, share of the way)`` pairs, both 0–1, for
+    the ``steps`` shape (ignored otherwise). ``text`` and ``parse`` store it in one column:
+    ``linear``, ``s-curve`` or ``steps 0.5:0.3 0.8:0.7``.
+
+    Examples:
+        >>> Glide().share(0.25), Glide("s-curve").share(0.25), Glide("s-curve").share(0.5)
+        (0.25, 0.15625, 0.5)
+        >>> g = Glide.parse("steps 0.5:0.3 0.8:0.7")
+        >>> [g.share(t) for t in (0.0, 0.49, 0.5, 0.9, 1.0)], g.text
+        ([0.0, 0.0, 0.3, 0.7, 1.0], 'steps 0.5:0.3 0.8:0.7')
+    """
+
+    shape: GlideShape = "linear"
+    steps: tuple[tuple[float, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        """Refuse an unknown shape, or steps outside 0–1 or not in time order."""
+        if self.shape not in ("linear", "s-curve", "steps"):
+            raise ValidationError(
+                f'unknown glide path "{self.shape}"', [("glide", "linear, s-curve or steps")]
+            )
+        steps = tuple((float(t), float(p)) for t, p in self.steps)
+        object.__setattr__(self, "steps", steps)
+        times = [t for t, _ in steps]
+        if any(not (0 <= t <= 1 and 0 <= p <= 1) for t, p in steps) or times != sorted(set(times)):
+            raise ValidationError(
+                "glide steps are (share of the phase, share of the way) pairs from 0 to 1, "
+                "in time order",
+                [("glide", "steps from 0 to 1 in time order")],
+            )
+
+    def share(self, elapsed: float) -> float:
+        """The share of the way from the start value to the target after ``elapsed`` (0–1)
+        of the phase."""
+        s = min(1.0, max(0.0, elapsed))
+        if self.shape == "s-curve":
+            return 3 * s * s - 2 * s * s * s
+        if self.shape == "steps":
+            if s >= 1.0:
+                return 1.0
+            reached = [p for t, p in self.steps if t <= s]
+            return reached[-1] if reached else 0.0
+        return s
+
+    @property
+    def text(self) -> str:
+        """The stored form (see the class docstring)."""
+        if self.shape != "steps":
+            return self.shape
+        return " ".join(
+            ["steps", *(f"{format_number(t)}:{format_number(p)}" for t, p in self.steps)]
+        )
+
+    @classmethod
+    def parse(cls, text: str | None) -> Glide:
+        """The stored form read back; empty means linear."""
+        words = (text or "").split()
+        if not words:
+            return cls()
+        shape, rest = words[0], words[1:]
+        if shape != "steps":
+            if rest:
+                raise ValidationError(f'unknown glide path "{text}"', [("glide", "unknown")])
+            return cls(shape)  # type: ignore[arg-type]
+        pairs: list[tuple[float, float]] = []
+        for word in rest:
+            at, _, reach = word.partition(":")
+            try:
+                pairs.append((float(at), float(reach)))
+            except ValueError:
+                raise ValidationError(
+                    f'unknown glide step "{word}"', [("glide", "steps are share:share")]
+                ) from None
+        return cls("steps", tuple(pairs))
 
 
 @dataclass(frozen=True)
@@ -62,6 +170,7 @@ class MetricDef:
     baseline: float | None = None
     targets: Mapping[int, float] = field(default_factory=dict)
     is_percentage: bool = False
+    glide: Glide = field(default_factory=Glide)
 
     def __post_init__(self) -> None:
         """Freeze ``targets`` and refuse definitions no status could be computed from."""
@@ -142,6 +251,28 @@ class Forecast:
     r2: float
     origin: date
     until: date
+    n: int = 0  # readings fitted
+    x_mean: float = 0.0  # their mean day offset
+    sxx: float = 0.0  # sum of squared day offsets from the mean
+    residual_se: float | None = None  # residuals' standard error; None with two readings
+
+    def half_band(self, day: date) -> float | None:
+        """Half the width of the 80 % prediction band on ``day`` (None without a spread).
+
+        Examples:
+            >>> rs = [Reading(date(2024, 1, 1), 10.0), Reading(date(2024, 1, 8), 20.0),
+            ...       Reading(date(2024, 1, 15), 24.0)]
+            >>> f = linear_forecast(rs, date(2024, 1, 29))
+            >>> # residuals -1, 2, -1: s = sqrt(6 / 1) = 2.4495; x0 = 28, mean 7, Sxx 98:
+            >>> # 3.078 x 2.4495 x sqrt(1 + 1/3 + 441/98) = 3.078 x 2.4495 x 2.4152
+            >>> round(f.half_band(date(2024, 1, 29)), 2)
+            18.21
+        """
+        if self.residual_se is None or self.n < 3 or self.sxx <= 0:
+            return None
+        x0 = float((day - self.origin).days)
+        t = _T90[self.n - 3] if self.n - 2 <= len(_T90) else 1.2816
+        return t * self.residual_se * math.sqrt(1 + 1 / self.n + (x0 - self.x_mean) ** 2 / self.sxx)
 
     def value_on(self, day: date) -> float:
         """The line's value on ``day``.
@@ -228,11 +359,12 @@ class StatusRule:
 
 @dataclass(frozen=True)
 class MetricStatus:
-    """A metric judged on a day: the phase and target used, the latest reading, the status,
-    the forecast at the phase's gate date and its status, and why (see ``metric_status``).
+    """A metric judged on a day: the phase and gate target used, the latest reading, its
+    status against the glide path, the forecast at the phase's gate date (with its band) and
+    its status, and why (see ``metric_status``).
 
     ``status`` is None when there is no reading or no target; ``forecast_at_gate`` is None
-    when there are too few readings or the gate date has passed.
+    when there are readings on fewer than ``MIN_FORECAST_DAYS`` days or the gate has passed.
     """
 
     phase: PhaseSpan | None
@@ -243,6 +375,15 @@ class MetricStatus:
     forecast_status: Rag | None
     reason: Reason
     forecast: Forecast | None = None
+    #: the glide path on the latest reading's date (what ``status`` compares with)
+    path_value: float | None = None
+    #: the latest reading against the gate target itself (green: the target is reached)
+    target_status: Rag | None = None
+    #: the forecast's 80 % band at the gate, clamped to the metric's range
+    forecast_low: float | None = None
+    forecast_high: float | None = None
+    #: False when judged for a phase that has not started on ``today``
+    started: bool = True
 
 
 # --------------------------------------------------------------------------- formatting
@@ -477,6 +618,124 @@ def target_steps(metric: MetricDef, phases: Iterable[PhaseSpan]) -> list[tuple[d
     return points
 
 
+def value_range(metric: MetricDef) -> tuple[float | None, float | None]:
+    """The values the metric can take: 0–100 for a percentage, 0 or more when the baseline
+    and every target are 0 or more (counts, rates, days), else unbounded.
+
+    Examples:
+        >>> value_range(MetricDef("a", "Active", "%", "higher", 0.0, {1: 70.0}, True))
+        (0.0, 100.0)
+        >>> value_range(MetricDef("l", "Logins", "per week", "higher", 0.0, {1: 3.0}))
+        (0.0, None)
+        >>> value_range(MetricDef("n", "NPS", "points", "higher", -20.0, {1: 10.0}))
+        (None, None)
+    """
+    if metric.is_percentage:
+        return 0.0, 100.0
+    known = [v for v in (metric.baseline, *metric.targets.values()) if v is not None]
+    return (0.0, None) if all(v >= 0 for v in known) else (None, None)
+
+
+def clamp_to_range(metric: MetricDef, x: float) -> float:
+    """``x`` kept inside ``value_range(metric)``.
+
+    Examples:
+        >>> m = MetricDef("l", "Logins", "per week", "higher", 0.0, {1: 3.0})
+        >>> clamp_to_range(m, -1.5), clamp_to_range(m, 7.0)
+        (0.0, 7.0)
+    """
+    low, high = value_range(metric)
+    if low is not None:
+        x = max(low, x)
+    if high is not None:
+        x = min(high, x)
+    return x
+
+
+def _previous_phase(phases: Iterable[PhaseSpan], phase: PhaseSpan) -> PhaseSpan | None:
+    earlier = [p for p in phases if (p.start, p.ordinal) < (phase.start, phase.ordinal)]
+    return max(earlier, key=lambda p: (p.start, p.ordinal)) if earlier else None
+
+
+def glide_start(metric: MetricDef, phases: Sequence[PhaseSpan], phase: PhaseSpan) -> float | None:
+    """Where ``phase``'s glide path starts: the previous phase's target (the last gate's),
+    else the baseline, else None (the path is then flat at the gate target).
+
+    Examples:
+        >>> m = MetricDef("a", "Active", "%", "higher", 10.0, {1: 50.0, 2: 80.0}, True)
+        >>> ps = [PhaseSpan(0, date(2024, 1, 1), date(2024, 1, 31)),
+        ...       PhaseSpan(1, date(2024, 2, 1), date(2024, 5, 10)),
+        ...       PhaseSpan(2, date(2024, 5, 11), date(2024, 8, 18))]
+        >>> glide_start(m, ps, ps[1]), glide_start(m, ps, ps[2])
+        (10.0, 50.0)
+    """
+    before = _previous_phase(phases, phase)
+    earlier = target_for(metric, before.ordinal) if before is not None else None
+    return earlier if earlier is not None else metric.baseline
+
+
+def path_value(
+    metric: MetricDef, phases: Sequence[PhaseSpan], phase: PhaseSpan, day: date
+) -> float | None:
+    """The glide path of ``phase`` on ``day`` (None when the phase has no target).
+
+    Before the phase starts it is the start value; from the gate on, the gate target.
+
+    Examples:
+        >>> m = MetricDef("a", "Active", "%", "higher", 10.0, {1: 50.0}, True)
+        >>> ps = [PhaseSpan(1, date(2024, 1, 1), date(2024, 4, 10))]  # 100 days to the gate
+        >>> [path_value(m, ps, ps[0], date(2024, 1, d)) for d in (1, 26)]  # 10 + 40 x 0.25
+        [10.0, 20.0]
+        >>> path_value(m, ps, ps[0], date(2024, 4, 10))
+        50.0
+    """
+    target = target_for(metric, phase.ordinal)
+    if target is None:
+        return None
+    start = glide_start(metric, phases, phase)
+    if start is None:
+        return target
+    span = (phase.end - phase.start).days
+    elapsed = 1.0 if span <= 0 else (day - phase.start).days / span
+    return start + (target - start) * metric.glide.share(elapsed)
+
+
+def glide_points(
+    metric: MetricDef, phases: Sequence[PhaseSpan], samples: int = 12
+) -> list[tuple[date, float]]:
+    """Points of the glide path over every phase with a target, in date order, for a chart:
+    the two ends of a linear path, ``samples`` + 1 points of an S-curve, and a vertical rise
+    at each step (two points on one day).
+
+    Examples:
+        >>> m = MetricDef("a", "Active", "%", "higher", 10.0, {1: 50.0}, True)
+        >>> ps = [PhaseSpan(1, date(2024, 1, 1), date(2024, 4, 10))]
+        >>> [(d.isoformat(), v) for d, v in glide_points(m, ps)]
+        [('2024-01-01', 10.0), ('2024-04-10', 50.0)]
+    """
+    points: list[tuple[date, float]] = []
+    ordered = sorted(phases, key=lambda p: (p.start, p.ordinal))
+    for phase in ordered:
+        if target_for(metric, phase.ordinal) is None:
+            continue
+        span = (phase.end - phase.start).days
+        if metric.glide.shape == "linear" or span <= 0:
+            shares = [0.0, 1.0]
+        elif metric.glide.shape == "s-curve":
+            shares = [i / samples for i in range(samples + 1)]
+        else:
+            shares = [0.0, *(t for t, _ in metric.glide.steps), 1.0]
+        for share in shares:
+            day = phase.start + timedelta(days=round(share * span))
+            value = path_value(metric, ordered, phase, day)
+            assert value is not None
+            if metric.glide.shape == "steps" and points and points[-1][0] <= day:
+                # hold the previous step until this day, then rise
+                points.append((day, points[-1][1]))
+            points.append((day, value))
+    return points
+
+
 # --------------------------------------------------------------------------- forecast
 
 
@@ -499,17 +758,11 @@ def linear_forecast(readings: Iterable[Reading], until: date) -> Forecast | None
     # computed on values scaled to at most 1 and scaled back, so that squares cannot
     # overflow whatever is stored (1e300 squared is not a float)
     scale = max(abs(r.value) for r in points) or 1.0
-    line = _least_squares(points, scale, until)
-    if line is None:
-        return None
-    slope, intercept, value, r2 = line
-    return Forecast(slope, intercept, value, r2, min(r.day for r in points), until)
+    return _least_squares(points, scale, until)
 
 
-def _least_squares(
-    points: list[Reading], scale: float, until: date
-) -> tuple[float, float, float, float] | None:
-    """Slope, intercept, value on ``until`` and r² of the line through ``points``, in the
+def _least_squares(points: list[Reading], scale: float, until: date) -> Forecast | None:
+    """The line through ``points`` fitted on values divided by ``scale``, given back in the
     points' own units; None if the line's value on ``until`` is not a finite number."""
     origin = min(r.day for r in points)
     xs = [float((r.day - origin).days) for r in points]
@@ -527,7 +780,8 @@ def _least_squares(
     value = (intercept + slope * (until - origin).days) * scale
     if not math.isfinite(value):
         return None
-    return slope * scale, intercept * scale, value, r2
+    se = math.sqrt(ss_res / (n - 2)) * scale if n > 2 else None
+    return Forecast(slope * scale, intercept * scale, value, r2, origin, until, n, x_mean, sxx, se)
 
 
 # --------------------------------------------------------------------------- judgement
@@ -541,30 +795,39 @@ def metric_status(
     rule: StatusRule,
     phase_ordinal: int | None = None,
 ) -> MetricStatus:
-    """Judge a metric on ``today``: latest reading against the phase target, and the
-    linear forecast at the phase's gate date (only while the gate is still ahead).
+    """Judge a metric on ``today``: the latest reading against the phase's glide path on
+    that reading's date (and against the gate target), and the linear forecast at the
+    phase's gate date with its band (only while the gate is still ahead).
 
     Readings dated after ``today`` are ignored. The phase is ``phase_ordinal`` when given
     (to judge against a particular gate), else the current phase, else the most recent
-    phase that has started (after the last gate, its final target still applies).
+    phase that has started (after the last gate, its final target still applies). A phase
+    given by ordinal that has not started on ``today`` is not judged (``started`` False).
 
     The reason is ``metric.no_such_phase`` (``phase``), ``metric.not_started`` (``day``),
-    ``metric.no_target`` (``phase``) or ``metric.no_reading`` (``phase``, ``target``) when
-    there is nothing to judge; else two clauses: ``metric.latest`` (``value``, ``day``,
-    ``phase``, ``target``, ``status`` and the ``rule``), then ``metric.gate_passed``
-    (``gate``), ``metric.too_few_readings`` or ``metric.forecast`` (``value``, ``gate``,
-    ``status``).
+    ``metric.phase_not_started`` (``phase``, ``start``), ``metric.no_target`` (``phase``)
+    or ``metric.no_reading`` (``phase``, ``target``) when there is nothing to judge; else
+    two clauses: ``metric.on_path`` (``value``, ``day``, ``path``, ``phase``, ``target``,
+    ``gate``, ``status`` and the ``rule`` around the path value), then
+    ``metric.gate_passed`` (``gate``), ``metric.not_enough_data`` (``days``: how many are
+    needed) or ``metric.forecast_band`` (``value``, ``low``, ``high``, ``gate``,
+    ``status``; ``metric.forecast`` without ``low`` and ``high`` when they are equal).
 
     Examples:
         >>> m = MetricDef("active", "Active users", "%", "higher", 20.0, {1: 60.0}, True)
-        >>> ps = [PhaseSpan(1, date(2024, 1, 1), date(2024, 4, 9))]
-        >>> rs = [Reading(date(2024, 1, 8), 30.0), Reading(date(2024, 2, 5), 44.0)]
-        >>> s = metric_status(m, rs, ps, date(2024, 2, 10), StatusRule())
-        >>> # slope (44 - 30) / 28 days = 0.5 a day; 2024-01-08 to the gate is 92 days: 30 + 46
-        >>> s.status, s.forecast_status, format_number(s.forecast_at_gate)
-        ('red', 'green', '76')
+        >>> ps = [PhaseSpan(1, date(2024, 1, 1), date(2024, 4, 10))]  # 100 days
+        >>> rs = [Reading(date(2024, 1, 11), 25.0), Reading(date(2024, 1, 21), 27.0),
+        ...       Reading(date(2024, 1, 31), 32.0)]
+        >>> s = metric_status(m, rs, ps, date(2024, 2, 1), StatusRule())
+        >>> # the path on 31 Jan (day 30 of 100): 20 + 40 x 0.3 = 32, reached: green
+        >>> s.path_value, s.status, s.target_status
+        (32.0, 'green', 'red')
+        >>> # x 0, 10, 20 days; slope (-10 x -3 + 10 x 4) / 200 = 0.35 a day, mean 28 on
+        >>> # day 10; the gate is day 90: 28 + 0.35 x 80 = 56, within 10 % of 60: amber
+        >>> round(s.forecast_at_gate, 2), s.forecast_status
+        (56.0, 'amber')
         >>> [clause.code for clause in s.reason]
-        ['metric.latest', 'metric.forecast']
+        ['metric.on_path', 'metric.forecast_band']
     """
     phase = _pick_phase(phases, today, phase_ordinal)
     seen = sorted((r for r in readings if r.day <= today), key=lambda r: r.day)
@@ -588,6 +851,17 @@ def metric_status(
             Explanation("metric.no_target", {"phase": phase.ordinal}),
         )
     t = Quantity(target, metric.unit)
+    if today < phase.start:
+        return MetricStatus(
+            phase,
+            target,
+            latest,
+            None,
+            None,
+            None,
+            Explanation("metric.phase_not_started", {"phase": phase.ordinal, "start": phase.start}),
+            started=False,
+        )
     if latest is None:
         return MetricStatus(
             phase,
@@ -598,31 +872,52 @@ def metric_status(
             None,
             Explanation("metric.no_reading", {"phase": phase.ordinal, "target": t}),
         )
-    now = status(metric, latest.value, target, rule)
+    on_path = path_value(metric, phases, phase, latest.day)
+    assert on_path is not None  # the phase has a target
+    now = status(metric, latest.value, on_path, rule)
+    reached = status(metric, latest.value, target, rule)
     judged = Explanation(
-        "metric.latest",
+        "metric.on_path",
         {
             "value": Quantity(latest.value, metric.unit),
             "day": latest.day,
+            "path": Quantity(on_path, metric.unit),
             "phase": phase.ordinal,
             "target": t,
+            "gate": phase.end,
             "status": Term("rag", now),
-            "rule": rule.describe(metric, target),
+            "rule": rule.describe(metric, on_path),
         },
     )
     gate = phase.end
     forecast: Forecast | None = None
     forecast_value: float | None = None
     forecast_rag: Rag | None = None
+    low: float | None = None
+    high: float | None = None
     if today > gate:
         ahead = Explanation("metric.gate_passed", {"gate": gate})
+    elif len({r.day for r in seen}) < MIN_FORECAST_DAYS:
+        ahead = Explanation("metric.not_enough_data", {"days": MIN_FORECAST_DAYS})
     else:
         forecast = linear_forecast(seen, gate)
-        if forecast is None:
-            ahead = Explanation("metric.too_few_readings")
-        else:
-            forecast_value = _clamp_pct(metric, forecast.value_at_until)
-            forecast_rag = status(metric, forecast_value, target, rule)
+        assert forecast is not None  # readings on three days or more
+        forecast_value = clamp_to_range(metric, forecast.value_at_until)
+        forecast_rag = status(metric, forecast_value, target, rule)
+        half = forecast.half_band(gate) or 0.0
+        low = clamp_to_range(metric, forecast.value_at_until - half)
+        high = clamp_to_range(metric, forecast.value_at_until + half)
+        ahead = Explanation(
+            "metric.forecast_band",
+            {
+                "value": Quantity(forecast_value, metric.unit),
+                "low": Quantity(low, metric.unit),
+                "high": Quantity(high, metric.unit),
+                "gate": gate,
+                "status": Term("rag", forecast_rag),
+            },
+        )
+        if low == high:  # no spread left (an exact line, or clamped to the range's end)
             ahead = Explanation(
                 "metric.forecast",
                 {
@@ -632,7 +927,18 @@ def metric_status(
                 },
             )
     return MetricStatus(
-        phase, target, latest, now, forecast_value, forecast_rag, (judged, ahead), forecast
+        phase,
+        target,
+        latest,
+        now,
+        forecast_value,
+        forecast_rag,
+        (judged, ahead),
+        forecast,
+        path_value=on_path,
+        target_status=reached,
+        forecast_low=low,
+        forecast_high=high,
     )
 
 

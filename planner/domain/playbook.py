@@ -200,6 +200,13 @@ class Risk(_Strict):
     mitigation: Text | None = None
 
 
+class GlideStep(_Strict):
+    """One step of a stepped glide path."""
+
+    at: float = Field(ge=0, le=1, description="share of the phase elapsed (0 = start, 1 = gate)")
+    reach: float = Field(ge=0, le=1, description="share of the way to the gate target from then")
+
+
 class Metric(_Strict):
     key: Key
     name: Text
@@ -215,6 +222,34 @@ class Metric(_Strict):
     owner_role: str | None = None
     data_source: str | None = None
     description: Text | None = None
+    glide: Literal["linear", "s-curve"] | list[GlideStep] = Field(
+        default="linear",
+        description="the path from the phase start (the baseline or the last gate's target) "
+        "to the gate target: linear, s-curve (slow start, fast middle, levelling off), or "
+        "steps in time order",
+    )
+    amber_tolerance: float | None = Field(
+        default=None, ge=0, le=1, description="amber band as a fraction (0.10 = 10%)"
+    )
+
+    @field_validator("glide")
+    @classmethod
+    def _steps_in_time_order(
+        cls, value: Literal["linear", "s-curve"] | list[GlideStep]
+    ) -> Literal["linear", "s-curve"] | list[GlideStep]:
+        if isinstance(value, list):
+            times = [step.at for step in value]
+            if not value or times != sorted(set(times)):
+                raise ValueError("give at least one step, in time order, each at its own time")
+        return value
+
+    @property
+    def glide_text(self) -> str:
+        """The glide path as stored with a program's metric (see ``metrics.Glide``)."""
+        if isinstance(self.glide, str):
+            return self.glide
+        steps = " ".join(f"{step.at:g}:{step.reach:g}" for step in self.glide)
+        return f"steps {steps}"
 
 
 class RiskBand(_Strict):

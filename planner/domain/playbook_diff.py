@@ -318,6 +318,8 @@ _METRIC_FIELDS: Final = (
     "owner_role",
     "data_source",
     "description",
+    "glide_text",
+    "amber_tolerance",
 )
 _INDICATOR_FIELDS: Final = (
     "name",
@@ -606,6 +608,8 @@ _FIELD_LABELS: Final[dict[str, tuple[str, str]]] = {
     "unit": ("unit", "单位"),
     "direction": ("direction", "方向"),
     "baseline": ("baseline", "基准"),
+    "glide_text": ("glide path", "目标路径"),
+    "amber_tolerance": ("amber tolerance", "黄色容差"),
     "data_source": ("data source", "数据来源"),
     "weight": ("weight", "权重"),
     "critical": ("critical", "关键"),

@@ -38,6 +38,17 @@ program.
    dependencies; otherwise it is skipped.
 6. **Removed by the program** (in both versions, not in the program) and changed in the
    playbook: *skipped*; the upgrade does not bring it back.
+8. **Closed phases are never reopened.** A phase is closed when its gate date has passed
+   or its gate has a recorded decision (``ProgramSnapshot.closed_phases``). A work item or
+   gate criterion the new version adds to a closed phase is a **conflict**
+   (``phase_closed``): the lead either skips it (``keep_program``) or adds it to the
+   current phase, the first phase that is not closed (``take_new``; for a gate criterion:
+   to that phase's gate). With no open phase left it is *skipped*. Updates and removals of
+   work items and gate criteria of a closed phase are *skipped* (``phase_closed_unchanged``):
+   the phase stays as it was decided, and so do a metric's targets for closed phases
+   (``closed_ordinals``; the targets of open phases are upgraded as usual). A new
+   dependency that joins a work item the lead is asked about is part of that question:
+   added with it, never on its own.
 7. Work items are compared on kind, phase, name (English and Chinese), duration,
    workstream and owner role; dependencies on type and lag; risks on title, likelihood,
    impact, response and mitigation (English and Chinese); metrics on their per-phase
@@ -213,6 +224,12 @@ class ProgramSnapshot:
     metrics: Mapping[str, ProgramMetric] = field(default_factory=dict)
     gate_criteria: Sequence[ProgramGateCriterion] = ()
     phases: Collection[str] | None = None
+    #: phases whose gate date has passed or whose gate has a decision, in phase order
+    closed_phases: Collection[str] = ()
+    #: the first phase that is not closed (where a closed phase's additions may go)
+    current_phase: str | None = None
+    #: the ordinals of the closed phases (their metric targets stay as they are)
+    closed_ordinals: Collection[int] = ()
 
     def phase_keys(self) -> set[str]:
         """The program's phase keys."""
@@ -352,6 +369,20 @@ _REASONS: Final[dict[str, tuple[str, str]]] = {
     "would_close_cycle": (
         "it would close a dependency cycle: {cycle}",
         "它会形成循环依赖：{cycle}",
+    ),
+    "phase_closed": (
+        'its phase "{phase_key}" is closed (its gate has passed or been decided): skip it, '
+        'or add it to the current phase "{current}"',
+        '它所在的阶段 "{phase_key}" 已关闭（关口已过或已有决定）：跳过，'
+        '或将其加入当前阶段 "{current}"',
+    ),
+    "phase_closed_skipped": (
+        'its phase "{phase_key}" is closed and no later phase is open',
+        '它所在的阶段 "{phase_key}" 已关闭，且没有尚未关闭的后续阶段',
+    ),
+    "phase_closed_unchanged": (
+        'its phase "{phase_key}" is closed (its gate has passed or been decided); left as it was',
+        '它所在的阶段 "{phase_key}" 已关闭（关口已过或已有决定）；保持原样',
     ),
     "kept_by_lead": (
         "the lead kept the program's version",
@@ -624,6 +655,7 @@ class _Planner:
         self.old = old
         self.new = new
         self.phases = program.phase_keys()
+        self.closed = set(program.closed_phases)
         self.actions: list[UpgradeAction] = []
         self.conflicts: list[Conflict] = []
         self.old_items = {item.key for _phase, item in old.work_items()}
@@ -688,6 +720,9 @@ class _Planner:
                 _action("skip", section, key, "missing_phase", fields, phase, phase_key=str(where))
             )
             return
+        if section in {"task", "milestone", "gate"} and where in self.closed:
+            self._into_closed_phase(section, key, phase, str(where), n, add)
+            return
         gone = [
             pred for pred in n.requires if pred not in self.program.items and pred in self.old_items
         ]
@@ -706,6 +741,69 @@ class _Planner:
             )
             return
         self.actions.append(add)
+
+    def _into_closed_phase(
+        self,
+        section: UpgradeSection,
+        key: str,
+        phase: str | None,
+        closed: str,
+        n: _Thing,
+        add: UpgradeAction,
+    ) -> None:
+        """A new thing for a closed phase: the lead skips it or adds it to the current one."""
+        current = self.program.current_phase
+        if current is None:
+            self.actions.append(
+                _action(
+                    "skip",
+                    section,
+                    key,
+                    "phase_closed_skipped",
+                    add.fields,
+                    phase,
+                    phase_key=closed,
+                )
+            )
+            return
+        fields = dict(add.fields)
+        if section == "gate":
+            # the criterion's phase moves: (closed phase it came for, phase it goes to)
+            fields["phase_key"] = (closed, current)
+            moved = replace(add, fields=fields, phase=current)
+        else:
+            fields["phase_key"] = (None, current)
+            moved = replace(add, fields=fields, phase=current)
+        self.conflicts.append(
+            _conflict(
+                section,
+                key,
+                None,
+                (None, None, _label(n)),
+                "phase_closed",
+                [moved],
+                phase,
+                phase_key=closed,
+                current=current,
+            )
+        )
+
+    def _closed_here(self, section: UpgradeSection, key: str, p: _Thing) -> bool:
+        """An item or gate criterion of a closed phase: leave it, say so (rule 8)."""
+        if section not in {"task", "milestone", "gate"} or p.phase not in self.closed:
+            return False
+        self.actions.append(
+            _action(
+                "skip",
+                section,
+                key,
+                "phase_closed_unchanged",
+                None,
+                p.phase,
+                phase_key=str(p.phase),
+            )
+        )
+        return True
 
     def _program_own(
         self,
@@ -734,6 +832,8 @@ class _Planner:
         self.actions.append(_action("keep", section, key, "added_by_program", None, phase))
 
     def _removed(self, section: UpgradeSection, key: str, phase: str | None, p: _Thing) -> None:
+        if self._closed_here(section, key, p):
+            return
         remove = _action("remove", section, key, "removed_from_playbook", None, phase)
         code, details = None, {}
         if p.progress:
@@ -772,10 +872,18 @@ class _Planner:
         n: _Thing,
         p: _Thing,
     ) -> None:
+        if o is not None and o.values == n.values:
+            pass  # nothing changed in the playbook: nothing to say, closed or not
+        elif self._closed_here(section, key, p):
+            return
         auto: dict[str, tuple[Value, Value]] = {}
         for name, new_value in n.values.items():
             old_value = o.values.get(name) if o else None
             program_value = p.values.get(name)
+            if name == "targets" and self.program.closed_ordinals:
+                new_value = _keep_closed_targets(
+                    new_value, program_value, self.program.closed_ordinals
+                )
             if (o is not None and new_value == old_value) or program_value == new_value:
                 continue
             if name == "phase_key" and new_value not in self.phases:
@@ -815,6 +923,28 @@ class _Planner:
 
     # -- dependencies: ends and cycles
 
+    def attach_links_to_questions(self) -> None:
+        """A new link to a work item of a closed phase goes with the lead's answer (rule 8)."""
+        asked = {
+            c.key: i
+            for i, c in enumerate(self.conflicts)
+            if c.code == "phase_closed" and c.section in {"task", "milestone"}
+        }
+        if not asked:
+            return
+        kept: list[UpgradeAction] = []
+        for action in self.actions:
+            ends = split_link_key(action.key) if action.section == "dependency" else ()
+            index = next((asked[end] for end in ends if end in asked), None)
+            if action.op != "add" or index is None:
+                kept.append(action)
+                continue
+            conflict = self.conflicts[index]
+            self.conflicts[index] = replace(
+                conflict, take_new=(*conflict.take_new, *_taken([action]))
+            )
+        self.actions = kept
+
     def check_links(self) -> None:
         """Skip new links whose ends will be missing or that close a cycle."""
         removed = {a.key for a in self.actions if a.op == "remove" and a.section != "dependency"}
@@ -823,7 +953,8 @@ class _Planner:
         } | {
             c.key
             for c in self.conflicts
-            if c.section in {"task", "milestone"} and c.code in {"missing_predecessor", "key_taken"}
+            if c.section in {"task", "milestone"}
+            and c.code in {"missing_predecessor", "key_taken", "phase_closed"}
         }
         present = (set(self.program.items) - removed) | coming
         graph: nx.DiGraph[str] = nx.DiGraph()
@@ -871,6 +1002,20 @@ class _Planner:
         self.actions = kept
 
 
+def _keep_closed_targets(new: Value, program: Value, closed: Collection[int]) -> Value:
+    """The new targets, with the program's own for closed phases (rule 8).
+
+    Examples:
+        >>> _keep_closed_targets({1: 8.0, 2: 2.0}, {1: 6.0, 2: 3.0}, [1])
+        {1: 6.0, 2: 2.0}
+    """
+    if not isinstance(new, Mapping) or not isinstance(program, Mapping):
+        return new
+    merged = {k: v for k, v in new.items() if k not in closed}
+    merged.update({k: v for k, v in program.items() if k in closed})
+    return dict(sorted(merged.items()))
+
+
 def _label(thing: _Thing) -> Value:
     """A short value naming a thing in a conflict (its name, title or criterion)."""
     for name in ("name", "title", "reference", "text"):
@@ -909,6 +1054,7 @@ def plan_upgrade(program: ProgramSnapshot, old: Playbook, new: Playbook) -> Upgr
     planner.run(_playbook_metrics(old), _playbook_metrics(new), _program_metrics(program))
     planner.run(_playbook_gates(old), _playbook_gates(new), _program_gates(program))
     planner.check_links()
+    planner.attach_links_to_questions()
     conflicts = _unique_ids(planner.conflicts)
     return UpgradePlan(
         new.id,

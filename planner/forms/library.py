@@ -20,6 +20,14 @@ DECISION_CHOICES = choices(
         ("keep_program", _l("Keep the program's version")),
     ]
 )
+#: for an addition to a closed phase (rule 8 of ``playbook_upgrade``): skip it, or add it to
+#: the current phase
+CLOSED_PHASE_CHOICES = choices(
+    [
+        ("keep_program", _l("Skip it: the phase stays closed")),
+        ("take_new", _l("Add it to the current phase")),
+    ]
+)
 
 
 class UploadForm(FlaskForm):
@@ -44,7 +52,7 @@ def upgrade_form(conflicts: Sequence[Conflict], tokens: Sequence[str]) -> type[U
     fields = {
         token: RadioField(
             conflict.id,
-            choices=DECISION_CHOICES,
+            choices=CLOSED_PHASE_CHOICES if conflict.code == "phase_closed" else DECISION_CHOICES,
             validators=[DataRequired(_l("Decide this conflict."))],
         )
         for conflict, token in zip(conflicts, tokens, strict=True)

@@ -80,6 +80,21 @@ class MetricForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=100)],
         description=_l("Leave empty to use the program's setting."),
     )
+    glide = SelectField(
+        _l("Glide path"),
+        choices=choices(
+            [
+                ("linear", _l("Linear: the same step every day")),
+                ("s-curve", _l("S-curve: slow start, fast middle, levelling off")),
+                ("steps", _l("Steps, as the playbook gives them")),
+            ]
+        ),
+        default="linear",
+        description=_l(
+            "How the target moves from the phase start (the baseline or the last gate's "
+            "target) to the gate target; the status compares each reading with it."
+        ),
+    )
     version = HiddenField()
     submit = SubmitField(_l("Save metric"))
 

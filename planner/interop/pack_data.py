@@ -31,7 +31,9 @@ RAG_TEXT: Final[dict[str, str]] = {
 OUTCOME_RAG: Final[dict[str, str]] = {
     "pass": "green",
     "met": "green",
+    "on_track": "green",
     "at_risk": "amber",
+    "off_track": "red",
     "fail": "red",
     "not_met": "red",
 }

@@ -41,6 +41,8 @@ class Metric(Audited, db.Model):  # type: ignore[name-defined,misc]
     description_zh: Mapped[str | None] = mapped_column(Text)
     # this metric's own amber band (fraction, 0.10 = 10%); None uses the program's setting
     amber_tolerance: Mapped[float | None]
+    # the glide path's shape, as ``planner.domain.metrics.Glide.text`` writes it
+    glide: Mapped[str] = mapped_column(String(200), default="linear", server_default="linear")
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 

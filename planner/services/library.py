@@ -112,6 +112,7 @@ from planner.models import (
     Risk,
     WorkItem,
 )
+from planner.models.gate import GateDecision
 from planner.models.library import PlaybookUpgrade, PlaybookUpload
 from planner.models.risk import RiskWorkItemLink
 from planner.services.concurrency import check_version
@@ -906,8 +907,25 @@ def started(item: WorkItem) -> bool:
     return item.percent_complete > 0 or item.actual_start is not None
 
 
-def snapshot(rows: ProgramRows, old: Playbook, trail: Provenance) -> ProgramSnapshot:
-    """The program as the upgrade planner sees it (see the module notes for the two flags)."""
+def closed_phases(rows: ProgramRows, today: date) -> tuple[list[str], str | None]:
+    """The program's closed phases (gate date passed, or a decision recorded at the gate),
+    in order, and the first phase that is not closed (None when every one is)."""
+    decided = set(
+        db.session.scalars(
+            select(GateDecision.phase_id).where(GateDecision.program_id == rows.program.id)
+        )
+    )
+    ordered = sorted(rows.phases.values(), key=lambda p: p.ordinal)
+    closed = [p.key for p in ordered if p.window_end < today or p.id in decided]
+    current = next((p.key for p in ordered if p.key not in closed), None)
+    return closed, current
+
+
+def snapshot(
+    rows: ProgramRows, old: Playbook, trail: Provenance, today: date | None = None
+) -> ProgramSnapshot:
+    """The program as the upgrade planner sees it (see the module notes for the two flags);
+    with ``today``, also which phases are closed (an upgrade never reopens them)."""
     phase_key_of = {p.id: p.key for p in rows.phases.values()}
     old_items = {item.key for _phase, item in old.work_items()}
     old_links = {
@@ -985,6 +1003,8 @@ def snapshot(rows: ProgramRows, old: Playbook, trail: Provenance) -> ProgramSnap
         )
         for (phase_key, key), row in rows.gates.items()
     ]
+    closed, current = closed_phases(rows, today) if today is not None else ([], None)
+    closed_ordinals = [rows.phases[key].ordinal for key in closed]
     return ProgramSnapshot(
         items=items,
         links=links,
@@ -992,6 +1012,9 @@ def snapshot(rows: ProgramRows, old: Playbook, trail: Provenance) -> ProgramSnap
         metrics=metrics,
         gate_criteria=gates,
         phases=set(rows.phases),
+        closed_phases=closed,
+        current_phase=current,
+        closed_ordinals=closed_ordinals,
     )
 
 
@@ -1043,8 +1066,11 @@ def _current_playbook(program: Program) -> Playbook:
         ) from None
 
 
-def upgrade_context(program: Program, to_version: str | None) -> UpgradeContext:
-    """What upgrading the program to ``to_version`` (default: the newest) would do.
+def upgrade_context(
+    program: Program, to_version: str | None, today: date | None = None
+) -> UpgradeContext:
+    """What upgrading the program to ``to_version`` (default: the newest) would do on
+    ``today`` (default: the real today; it decides which phases are closed).
 
     Raises NotFoundError when there is no newer version or the current one is not installed.
     """
@@ -1063,7 +1089,7 @@ def upgrade_context(program: Program, to_version: str | None) -> UpgradeContext:
     old = _current_playbook(program)
     new = find_installed(program.playbook_id, target).playbook
     rows = load_rows(program)
-    plan = plan_upgrade(snapshot(rows, old, provenance(program)), old, new)
+    plan = plan_upgrade(snapshot(rows, old, provenance(program), today or date.today()), old, new)
     under_way = frozenset(key for key, item in rows.items.items() if started(item))
     return UpgradeContext(program, old, new, plan, versions, upgrade_history(program), under_way)
 
@@ -1170,7 +1196,9 @@ class _Applier:
 
     def _add_item(self, action: UpgradeAction) -> None:
         phase_pb, pb_item = self.new_items[action.key]
-        phase = self.rows.phases[phase_pb.key]
+        # a closed phase's new item the lead put into the current phase goes there
+        into = action.fields.get("phase_key", (None, phase_pb.key))[1]
+        phase = self.rows.phases.get(str(into)) or self.rows.phases[phase_pb.key]
         is_task = isinstance(pb_item, Task)
         position = max((i.position for i in self.rows.items.values()), default=0) + 1
         item = WorkItem(
@@ -1291,8 +1319,13 @@ class _Applier:
 
     def _add_gate(self, action: UpgradeAction) -> None:
         ident = self._gate(action)
-        criterion = self.new_gates[ident]
+        moved = action.fields.get("phase_key")
+        # a closed phase's new criterion the lead put on the current phase's gate
+        source = (str(moved[0]), action.key) if moved and moved[0] else ident
+        criterion = self.new_gates[source]
         phase = self.rows.phases[ident[0]]
+        if ident in self.rows.gates:  # that gate has it already
+            return
         siblings = [g for (p, _k), g in self.rows.gates.items() if p == phase.key]
         reference = ""
         if isinstance(criterion, MetricTargetCriterion):
@@ -1322,6 +1355,7 @@ def apply_upgrade(
     *,
     version: int | str | None,
     actor: str,
+    today: date | None = None,
 ) -> PlaybookUpgrade:
     """Upgrade the program to ``to_version`` with the lead's decisions; one transaction.
 
@@ -1331,7 +1365,7 @@ def apply_upgrade(
     caller rolls back. Every row change is in the audit trail; the caller commits.
     """
     check_version(program, version)
-    context = upgrade_context(program, to_version)
+    context = upgrade_context(program, to_version, today)
     actions = apply_decisions(context.plan, decisions)
     rows = load_rows(program)
     before = db.session.scalar(select(func.max(AuditEvent.id))) or 0

@@ -15,6 +15,7 @@ import planner.models.metric  # noqa: F401
 from planner.domain.errors import ImportFormatError, NotFoundError, ValidationError
 from planner.domain.explain import Explanation
 from planner.domain.metrics import (
+    Glide,
     MetricDef,
     MetricStatus,
     PhaseSpan,
@@ -61,7 +62,16 @@ def metric_def(metric: Metric) -> MetricDef:
         baseline=metric.baseline,
         targets={t.phase_ordinal: t.target for t in metric.targets},
         is_percentage=is_percentage(metric.unit),
+        glide=_glide(metric.glide),
     )
+
+
+def _glide(text: str | None) -> Glide:
+    """The stored glide path; one that no longer reads (edited by hand) is linear."""
+    try:
+        return Glide.parse(text)
+    except ValidationError:
+        return Glide()
 
 
 def readings_of(metric: Metric) -> list[Reading]:
@@ -166,7 +176,8 @@ def metric_rows(program: Program, today: date) -> list[MetricRow]:
         readings = readings_of(metric)
         rule = rule_for(metric, settings)
         judged = metric_status(definition, readings, spans, today, rule)
-        text = rule.describe(definition, judged.target) if judged.target is not None else None
+        around = judged.path_value if judged.path_value is not None else judged.target
+        text = rule.describe(definition, around) if around is not None else None
         rows.append(MetricRow(metric, definition, judged, rule, text, readings))
     return rows
 
@@ -206,6 +217,8 @@ class MetricInput:
     description_zh: str | None = None
     amber_tolerance: float | None = None  # fraction; None = the program's setting
     targets: Mapping[int, float | None] = field(default_factory=dict)
+    #: linear, s-curve, or steps (keeps the steps stored); None leaves the glide path as it is
+    glide: str | None = None
 
 
 def save_metric(
@@ -247,6 +260,18 @@ def save_metric(
         if path.startswith("targets["):
             path = "target_" + path[len("targets[") : -1]
         errors.append((path, message))
+    glide_text: str | None = None
+    if data.glide is not None:
+        stored_steps = metric is not None and (metric.glide or "").startswith("steps")
+        if data.glide == "steps":
+            if stored_steps:
+                glide_text = metric.glide  # type: ignore[union-attr]
+            else:
+                errors.append(("glide", "steps come from a playbook; choose linear or s-curve"))
+        elif data.glide in ("linear", "s-curve"):
+            glide_text = data.glide
+        else:
+            errors.append(("glide", f'choose linear or s-curve, got "{data.glide}"'))
     percentage = is_percentage(data.unit)
     if not errors:
         try:
@@ -303,6 +328,8 @@ def save_metric(
     metric.description = _blank_none(data.description)
     metric.description_zh = _blank_none(data.description_zh)
     metric.amber_tolerance = data.amber_tolerance
+    if glide_text is not None:
+        metric.glide = glide_text
     by_ordinal = {t.phase_ordinal: t for t in metric.targets}
     for ordinal, value in sorted(targets.items()):
         if ordinal in by_ordinal:

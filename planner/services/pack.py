@@ -132,12 +132,27 @@ def _rag_label(rag: str | None) -> str:
     }.get(rag or "", _("No status"))
 
 
-def _overall_label(overall: str) -> str:
-    return {"pass": _("Pass"), "at_risk": _("At risk"), "fail": _("Fail")}.get(overall, overall)
+def _overall_label(verdict: str, outlook: bool = False) -> str:
+    """A gate verdict (``gates.gate_verdict``) in words; an outlook says so."""
+    words = {
+        "pass": _("Pass"),
+        "at_risk": _("At risk"),
+        "fail": _("Fail"),
+        "on_track": _("On track"),
+        "off_track": _("Off track"),
+    }
+    word = words.get(verdict, verdict)
+    return _("Outlook: %(result)s", result=word) if outlook else word
 
 
-def _outcome_label(outcome: str) -> str:
-    return {"met": _("Met"), "at_risk": _("At risk"), "not_met": _("Not met")}.get(outcome, outcome)
+def _outcome_label(outcome: str, outlook: bool = False) -> str:
+    words = {
+        "met": _("Met"),
+        "on_track": _("On track"),
+        "at_risk": _("At risk"),
+        "not_met": _("Off track") if outlook else _("Not met"),
+    }
+    return words.get(outcome, outcome)
 
 
 def _decision_label(kind: str) -> str:
@@ -312,8 +327,10 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
             GateRow(
                 label=label,
                 day=phase.window_end,
-                overall=report.evaluation.overall,
-                overall_label=_overall_label(report.evaluation.overall),
+                overall=report.evaluation.verdict,
+                overall_label=_overall_label(
+                    report.evaluation.verdict, report.evaluation.is_outlook
+                ),
                 summary=render(report.evaluation.summary, bands=bands),
                 decision=decision_text,
                 criteria=tuple(
@@ -324,7 +341,9 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
                             describe_criterion(line.result.criterion, report.facts), bands=bands
                         ),
                         outcome=line.result.outcome,
-                        outcome_label=_outcome_label(line.result.outcome),
+                        outcome_label=_outcome_label(
+                            line.result.outcome, report.evaluation.is_outlook
+                        ),
                         reason=render(line.result.reason, bands=bands),
                     )
                     for line in report.lines
@@ -339,7 +358,7 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
                     "(evaluation today: %(result)s; %(summary)s).",
                     gate=label,
                     day=format_day(phase.window_end),
-                    result=_overall_label(report.evaluation.overall),
+                    result=_overall_label(report.evaluation.verdict, report.evaluation.is_outlook),
                     summary=render(report.evaluation.summary, bands=bands),
                 )
             )

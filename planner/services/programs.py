@@ -72,6 +72,8 @@ def metric_from_playbook(pb_metric: PlaybookMetric) -> Metric:
         unit=pb_metric.unit,
         direction=pb_metric.direction,
         baseline=pb_metric.baseline,
+        glide=pb_metric.glide_text,
+        amber_tolerance=pb_metric.amber_tolerance,
         owner=pb_metric.owner_role,
         data_source=pb_metric.data_source,
         description=_en(pb_metric.description) or None,

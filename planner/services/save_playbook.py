@@ -399,6 +399,9 @@ def program_playbook(
         }
         if metric.data_source:
             data["data_source"] = scrub(metric.data_source, "en")
+        glide = _glide_entry(metric.glide)
+        if glide is not None:
+            data["glide"] = glide
         src_metric = src_metrics.get(metric.key)
         metric_description = text(metric.description, metric.description_zh)
         if metric_description:
@@ -447,3 +450,19 @@ def program_playbook(
     if scrub.count:
         notes.append(f"the client's name was replaced in {scrub.count} place(s)")
     return SavedPlaybook(parsed, yaml_text, tuple(notes), renamed)
+
+
+def _glide_entry(text: str | None) -> str | list[dict[str, float]] | None:
+    """A metric's glide path as the playbook writes it; None for the default (linear)."""
+    from planner.domain.errors import ValidationError
+    from planner.domain.metrics import Glide
+
+    try:
+        glide = Glide.parse(text)
+    except ValidationError:
+        return None
+    if glide.shape == "linear":
+        return None
+    if glide.shape == "steps":
+        return [{"at": at, "reach": reach} for at, reach in glide.steps]
+    return glide.shape

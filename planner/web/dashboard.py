@@ -30,14 +30,21 @@ def _phase_label(phase: Phase) -> str:
 
 
 def _gate_text(status: service.PhaseStatus) -> str:
-    words = {"pass": _("pass"), "at_risk": _("at risk"), "fail": _("fail")}
+    words = {
+        "pass": _("pass"),
+        "at_risk": _("at risk"),
+        "fail": _("fail"),
+        "on_track": _("on track"),
+        "off_track": _("off track"),
+    }
     decided = {"go": _("Go"), "conditional_go": _("Conditional go"), "no_go": _("No-go")}
     latest = status.gate.latest_decision
     if latest is not None:
         return _("Gate: %(kind)s", kind=decided.get(latest.kind, latest.kind))
-    if status.state == "future":
-        return _("Outlook: %(result)s", result=words[status.gate.evaluation.overall])
-    return _("Gate: %(result)s", result=words[status.gate.evaluation.overall])
+    evaluation = status.gate.evaluation
+    if evaluation.is_outlook:
+        return _("Outlook: %(result)s", result=words[evaluation.verdict])
+    return _("Gate: %(result)s", result=words[evaluation.verdict])
 
 
 @bp.get("/programs/<int:program_id>/dashboard")
@@ -64,7 +71,7 @@ def _board_html(program_id: int, today: date) -> str:
                 start=s.phase.window_start,
                 end=s.phase.window_end,
                 rag=s.rag,
-                gate_result=s.gate.evaluation.overall,
+                gate_result=s.gate.evaluation.verdict,
                 gate_text=_gate_text(s),
                 future=s.state == "future",
             )

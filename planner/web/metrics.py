@@ -21,7 +21,13 @@ from flask_wtf import FlaskForm
 from planner.charts.metrics import PhaseBand, trend_figure
 from planner.domain.errors import ImportFormatError, ValidationError
 from planner.domain.ids import as_id
-from planner.domain.metrics import format_number, target_for, target_steps
+from planner.domain.metrics import (
+    format_number,
+    glide_points,
+    target_for,
+    target_steps,
+    value_range,
+)
 from planner.explain_text import format_value, renderer
 from planner.extensions import db
 from planner.forms.metrics import (
@@ -68,6 +74,7 @@ def _labels() -> dict[str, str]:
         "readings": _("Readings"),
         "target": _("Target"),
         "forecast": _("Forecast to the gate"),
+        "glide": _("Glide path"),
         "baseline": _("Baseline"),
         "today": _("Today"),
         "gate": _("Gate"),
@@ -176,6 +183,7 @@ def _metric_form_data(form: MetricForm, metric: Metric) -> None:
     form.amber_tolerance.data = (
         None if metric.amber_tolerance is None else metric.amber_tolerance * 100
     )
+    form.glide.data = (metric.glide or "linear").split()[0]
     targets = {t.phase_ordinal: t.target for t in metric.targets}
     for ordinal, name in form.target_fields:
         getattr(form, name).data = targets.get(ordinal)
@@ -197,6 +205,8 @@ def _metric_input(form: MetricForm) -> service.MetricInput:
         description_zh=form.description_zh.data,
         amber_tolerance=None if tolerance is None else tolerance / 100.0,
         targets=form.targets(),
+        # a form posted without the field (an older page, a script) leaves the path as it is
+        glide=(form.glide.data or "linear") if "glide" in request.form else None,
     )
 
 
@@ -278,6 +288,7 @@ def _current_metric_values(metric: Metric) -> dict[str, str]:
         "amber_tolerance": ""
         if metric.amber_tolerance is None
         else format_number(metric.amber_tolerance * 100),
+        "glide": (metric.glide or "linear").split()[0],
     }
     for target in metric.targets:
         values[f"target_{target.phase_ordinal}"] = format_number(target.target)
@@ -324,6 +335,11 @@ def _render_detail(
         percentage=definition.is_percentage,
         labels=_labels(),
         day_text=format_day,
+        glide_path=glide_points(definition, spans),
+        forecast_band=(judged.forecast_low, judged.forecast_high)
+        if judged.forecast_low is not None and judged.forecast_high is not None
+        else None,
+        value_bounds=value_range(definition),
     )
     targets = []
     for phase in program.phases:
@@ -341,7 +357,12 @@ def _render_detail(
             definition=definition,
             judged=judged,
             rule=rule,
-            rule_text=rule.describe(definition, judged.target)
+            # the band around the glide path on the latest reading's date (what the status
+            # compares with), else around the gate target
+            rule_text=rule.describe(
+                definition,
+                judged.path_value if judged.path_value is not None else judged.target,
+            )
             if judged.target is not None
             else None,
             explain=renderer(),

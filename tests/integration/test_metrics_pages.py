@@ -31,15 +31,18 @@ def _add(program, key: str, days_ago: int, value: float, note: str = "") -> None
 
 def test_metrics_list_shows_status_against_the_current_phase_target(client, db, program) -> None:  # type: ignore[no-untyped-def]
     _add(program, "active-users", 30, 60.0)
-    _add(program, "active-users", 2, 76.0)
+    _add(program, "active-users", 2, 65.0)
     db.session.commit()
     page = client.get(f"/programs/{program.id}/metrics")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     row = re.search(r'<tr data-metric="active-users">(.*?)</tr>', html, re.S).group(1)
-    # phase 2 target 80%, amber from 72% (10% of target)
-    assert "80%" in row and "(Phase 2)" in row and "76%" in row
-    assert 'class="rag rag-amber"' in row
+    # phase 2 runs from day 128 to its gate on day 227 (99 days); playbook 1.1 gives active
+    # users an S-curve from phase 1's 70% to 80%: on day 148 (day 20, s = 20/99)
+    # 3s² - 2s³ = 0.106, so 70 + 10 x 0.106 = 71.06%, amber from 63.95% (10%)
+    assert "71.06%" in row and "gate target 80%" in row and "(Phase 2)" in row
+    assert "65%" in row and 'class="rag rag-amber"' in row
+    assert "not enough data" in row  # two readings: no forecast
     empty = re.search(r'<tr data-metric="upward-migration">(.*?)</tr>', html, re.S).group(1)
     assert "No status" in empty and "none yet" in empty
     assert f'href="/programs/{program.id}/metrics/new"' in html
@@ -53,13 +56,18 @@ def test_metric_page_has_trend_chart_rule_and_readings(client, db, program) -> N
     page = client.get(f"/programs/{program.id}/metrics/{m.id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    # the rule spelled out with the actual thresholds (lower is better, target 2%)
-    assert "green at or below 2%; amber above 2% up to 2.2% (within 10% of target)" in html
-    assert "red above 2.2%" in html
+    # the rule spelled out with the actual thresholds around the glide path on the latest
+    # reading's day (lower is better): phase 2 falls from phase 1's 8% to 2% over 99 days;
+    # day 145 is its day 17: 8 - 6 x 17/99 = 6.97%, amber up to 6.97 x 1.1 = 7.67%
+    assert "green at or below 6.97%; amber above 6.97% up to 7.67% (within 10% of target)" in html
+    assert "red above 7.67%" in html
     figure = json.loads(re.search(r'id="trend-json">(.*?)</script>', html, re.S).group(1))
     names = [t["name"] for t in figure["data"]]
-    assert names == ["Target", "Readings", "Forecast to the gate"]
-    assert figure["data"][1]["y"] == [5.0, 3.0]
+    assert names == ["Glide path", "Target", "Readings"]  # two readings: no forecast
+    assert figure["data"][2]["y"] == [5.0, 3.0]
+    # the path: from the baseline 12% to phase 1's 8%, then to phase 2's 2%, ...
+    glide = figure["data"][0]
+    assert glide["y"][:4] == [12.0, 8.0, 8.0, 2.0]
     assert len([s for s in figure["layout"]["shapes"] if s["type"] == "rect"]) == 5
     assert "after the clean-up" in html
     assert "/vendor/plotly.min.js" in html and "<script>" not in html  # no inline code
@@ -222,11 +230,12 @@ def test_edit_metric_renames_criteria_and_sets_its_own_tolerance(client, db, pro
         select(GateCriterion.reference).where(GateCriterion.kind == "metric_target")
     ).all()
     assert "junk-orders" in refs and "junk-order-rate" not in refs
-    # its status now uses 20%: 5.9 against 5 is amber (up to 6), not red
-    service.add_reading(program, m, TODAY, 5.9)
+    # its status now uses 20%: today (day 22 of phase 2) the path from the baseline 15% to
+    # 5% is at 15 - 10 x 22/99 = 12.78%; 14.5 is amber (up to 15.33), not red (10%: 14.06)
+    service.add_reading(program, m, TODAY, 14.5)
     db.session.commit()
     html = client.get(f"/programs/{program.id}/metrics/{m.id}").get_data(as_text=True)
-    assert "amber above 5% up to 6% (within 20% of target)" in html
+    assert "amber above 12.78% up to 15.33% (within 20% of target)" in html
     assert "this metric's own setting" in unescape(html)
 
 
@@ -257,10 +266,13 @@ def test_stale_metric_edit_shows_both_versions(client, db, program, monkeypatch)
 
 
 def test_status_rules_change_the_amber_band(client, db, program) -> None:  # type: ignore[no-untyped-def]
-    _add(program, "active-users", 1, 70.0)  # 70 against 80: red at 10%, amber at 15%
+    # day 149 is day 21 of phase 2: on the S-curve from 70% to 80% (s = 21/99,
+    # 3s² - 2s³ = 0.1159) the path is at 71.16%
+    _add(program, "active-users", 1, 70.0)
     db.session.commit()
     m = metric(program, "active-users")
-    assert "red below 72%" in client.get(f"/programs/{program.id}/metrics/{m.id}").get_data(True)
+    page = client.get(f"/programs/{program.id}/metrics/{m.id}").get_data(True)
+    assert "red below 64.04%" in page  # 71.16 x 0.9
     response = client.post(
         f"/programs/{program.id}/metrics/settings",
         data={"amber_tolerance": "15", "schedule_tolerance_days": "7", "version": ""},
@@ -269,7 +281,7 @@ def test_status_rules_change_the_amber_band(client, db, program) -> None:  # typ
     stored = db.session.scalars(select(StatusSettings)).one()
     assert (stored.amber_tolerance, stored.schedule_tolerance_days) == (0.15, 7)
     html = client.get(f"/programs/{program.id}/metrics/{m.id}").get_data(as_text=True)
-    assert "amber from 68% to below 80% (within 15% of target)" in html
+    assert "amber from 60.49% to below 71.16% (within 15% of target)" in html  # 71.16 x 0.85
     # a stale form is refused; a bad one too; nothing changes
     before = snapshot()
     stale = client.post(
@@ -338,3 +350,39 @@ def test_metric_pages_in_chinese(client, db, program) -> None:  # type: ignore[n
     rule = unescape(re.search(r'id="status-rule">(.*?)</p>', page, re.S).group(1))
     assert "为绿" in rule and "为红" in rule and "最新读数" in rule, rule
     assert not re.search(r"\b(green|amber|red|latest|target|forecast)\b", rule), rule
+
+
+def test_the_glide_path_is_chosen_on_the_metric_form(client, db, program) -> None:  # type: ignore[no-untyped-def]
+    m = metric(program, "junk-order-rate")
+    url = f"/programs/{program.id}/metrics/{m.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="glide"' in page and "S-curve: slow start" in page
+    data = _metric_form(
+        key="junk-order-rate",
+        name="Junk orders",
+        unit="%",
+        direction="lower",
+        baseline="15",
+        target_1="",
+        target_3="",
+        target_2="5",
+        glide="s-curve",
+        version=str(m.version),
+    )
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    assert m.glide == "s-curve"
+    # today is day 22 of phase 2 (99 days): s = 22/99, 3s² - 2s³ = 0.1262; the path from the
+    # baseline 15% down to 5%: 15 - 10 x 0.1262 = 13.74%
+    _add(program, "junk-order-rate", 0, 13.0)
+    db.session.commit()
+    html = client.get(f"/programs/{program.id}/metrics/{m.id}").get_data(as_text=True)
+    assert "against the glide path&#39;s 13.74% that day" in html or (
+        "against the glide path's 13.74% that day" in html
+    )
+    # steps only come from a playbook
+    data.update(glide="steps", version=str(m.version))
+    refused = client.post(url, data=data)
+    assert refused.status_code == 422 and "steps come from a playbook" in refused.get_data(True)
+    db.session.expire_all()
+    assert m.glide == "s-curve"

@@ -116,9 +116,25 @@ PHASES = [
 
 def _cases() -> list[tuple[Reason, str, str]]:
     """(reason from the domain, English, Chinese): the sentences the pages show."""
+    # phase 2 runs 99 days from Apr 10 to its gate on Jul 18; on Apr 29 (day 19) its
+    # glide path from 40 to 60 stands at 40 + 20 x 19/99 = 43.84, amber from 39.45
     red_now = metric_status(
         ACTIVE,
-        [Reading(date(2024, 4, 15), 42.0), Reading(date(2024, 4, 29), 49.0)],
+        [Reading(date(2024, 4, 15), 35.0), Reading(date(2024, 4, 29), 38.0)],
+        PHASES,
+        date(2024, 5, 1),
+        StatusRule(),
+    )
+    # x = 0, 7, 14 days: slope 49 / 98 = 0.5, 43 on day 7, the gate is day 94: 86.5;
+    # residuals 0.5, -1, 0.5: s = sqrt(1.5); band 3.078 x 1.2247 x sqrt(1 + 1/3 + 87²/98)
+    # = 33.41: 53.09 to 119.9, clamped to 100
+    with_band = metric_status(
+        ACTIVE,
+        [
+            Reading(date(2024, 4, 15), 40.0),
+            Reading(date(2024, 4, 22), 42.0),
+            Reading(date(2024, 4, 29), 47.0),
+        ],
         PHASES,
         date(2024, 5, 1),
         StatusRule(),
@@ -166,9 +182,14 @@ def _cases() -> list[tuple[Reason, str, str]]:
             "Active users 为 50%，未达到目标值 60%，且读数太少，无法预测",
         ),
         (
-            _reason(MetricCriterion("active"), _metric(None, latest=None)),
+            _reason(MetricCriterion("active"), _metric(None, latest=None), GATE),
             "Active users has no reading yet (target 60%)",
             "Active users 尚无读数（目标值 60%）",
+        ),
+        (
+            _reason(MetricCriterion("active"), _metric(None, latest=None)),
+            "Active users has no reading yet in this phase (target 60%)",
+            "Active users 在本阶段尚无读数（目标值 60%）",
         ),
         (
             _reason(MetricCriterion("nps"), GateFacts()),
@@ -241,10 +262,17 @@ def _cases() -> list[tuple[Reason, str, str]]:
         ),
         (
             evaluate_gate(
-                [ManualCriterion("a", True), ManualCriterion("b")], GateFacts(), BEFORE, GATE
+                [ManualCriterion("a", True), ManualCriterion("b")], GateFacts(), GATE, GATE
             ).summary,  # noqa: E501
             "1 of 2 criteria met, 1 at risk, 0 not met",
             "2 项标准中 1 项已满足，1 项有风险，0 项未满足",
+        ),
+        (
+            evaluate_gate(
+                [ManualCriterion("a", True), ManualCriterion("b")], GateFacts(), BEFORE, GATE
+            ).summary,  # noqa: E501
+            "1 of 2 criteria met, 1 on track, 0 at risk, 0 off track",
+            "2 项标准中 1 项已满足，1 项进展正常，0 项有风险，0 项偏离轨道",
         ),
         (
             evaluate_gate([], GateFacts(), BEFORE, GATE).summary,
@@ -333,12 +361,18 @@ def _cases() -> list[tuple[Reason, str, str]]:
         ),
         (
             red_now.reason,
-            "latest 49% on Apr 29, 2024 against the phase 2 target of 60%: red (green at or "
-            "above 60%; amber from 54% to below 60% (within 10% of target); red below 54%); "
-            "forecast 89% at the gate on Jul 18, 2024: green",
-            "2024年4月29日 的最新读数 49%，对照第 2 阶段目标值 60%：红（不低于 60% 为绿；"
-            "54% 至低于 60% 为黄（与目标值相差不超过 10%）；低于 54% 为红）；"
-            "2024年7月18日 关口的预测值 89%：绿",
+            "latest 38% on Apr 29, 2024 against the glide path's 43.84% that day (phase 2 "
+            "target 60% at the gate on Jul 18, 2024): red (green at or above 43.84%; amber "
+            "from 39.45% to below 43.84% (within 10% of target); red below 39.45%); not enough "
+            "data for a forecast (readings on 3 days needed)",
+            "2024年4月29日 的最新读数 38%，对照当日目标路径值 43.84%（第 2 阶段目标值 60%，"
+            "2024年7月18日 关口）：红（不低于 43.84% 为绿；39.45% 至低于 43.84% 为黄"
+            "（与目标值相差不超过 10%）；低于 39.45% 为红）；数据不足，无法预测（需要 3 天的读数）",
+        ),
+        (
+            with_band.reason[1],
+            "forecast 86.5% (likely 53.09% to 100%) at the gate on Jul 18, 2024: green",
+            "2024年7月18日 关口的预测值 86.5%（可能在 53.09% 至 100% 之间）：绿",
         ),
         (
             metric_status(ACTIVE, [], PHASES, date(2023, 12, 1), StatusRule()).reason,
@@ -402,6 +436,12 @@ def test_every_message_is_translated(zh: None, code: str) -> None:
         "total": 2,
         "at_risk": 1,
         "not_met": 0,
+        "on_track": 1,
+        "off_track": 0,
+        "path": Quantity(1.5, "%"),
+        "low": Quantity(3, "%"),
+        "high": Quantity(7, "%"),
+        "start": GATE,
         "band": Term("band", "high"),
         "known": (Term("band", "low"),),
         "latest": Quantity(1, "%"),
@@ -476,12 +516,19 @@ def test_format_value(app: Flask, value: float, unit: str, english: str, chinese
 def test_a_decision_keeps_its_summary_in_english_and_shows_it_in_the_readers_language(
     app: Flask,
 ) -> None:
-    summary = evaluate_gate([ManualCriterion("a", True)], GateFacts(), BEFORE, GATE).summary
+    summary = evaluate_gate([ManualCriterion("a", True)], GateFacts(), GATE, GATE).summary
+    outlook = evaluate_gate([ManualCriterion("a", True)], GateFacts(), BEFORE, GATE).summary
     with app.test_request_context():
         with force_locale("zh_Hans_CN"):
             stored = render_english(summary)  # whoever records it
             assert stored == "1 of 1 criteria met, 0 at risk, 0 not met"
             assert stored_summary(stored) == "1 项标准中 1 项已满足，0 项有风险，0 项未满足"
+            # a decision taken before the gate date keeps the outlook's counts
+            early = render_english(outlook)
+            assert early == "1 of 1 criteria met, 0 on track, 0 at risk, 0 off track"
+            assert stored_summary(early) == (
+                "1 项标准中 1 项已满足，0 项进展正常，0 项有风险，0 项偏离轨道"
+            )
             none = render_english(Explanation("gate.no_criteria"))
             assert stored_summary(none) == "此关口尚无标准；添加标准后才能通过"
             # anything else is shown as it was stored

@@ -137,6 +137,12 @@ def _seen(latest: float) -> dict[str, object]:
         (
             _metric(None, latest=None),
             BEFORE,
+            "at_risk",
+            Explanation("gate.metric.no_reading_yet", {"name": "Active users", "target": _q(60.0)}),
+        ),
+        (
+            _metric(None, latest=None),
+            GATE,
             "not_met",
             Explanation("gate.metric.no_reading", {"name": "Active users", "target": _q(60.0)}),
         ),
@@ -164,14 +170,100 @@ def test_unknown_metric_is_not_met() -> None:
 def test_metric_fact_bridges_metric_status() -> None:
     metric = MetricDef("active", "Active users", "%", "higher", 20.0, {1: 60.0}, True)
     phases = [PhaseSpan(1, date(2024, 1, 1), GATE)]
-    # 30 on 01-01 and 44 on 01-29: slope 0.5 a day; to 04-09 is 99 days -> 30 + 49.5 = 79.5
-    rs = [Reading(date(2024, 1, 1), 30.0), Reading(date(2024, 1, 29), 44.0)]
+    # 30, 37, 44 two weeks apart: slope 0.5 a day; to 04-09 is 99 days -> 30 + 49.5 = 79.5.
+    # The path on 01-29 (day 28 of 99): 20 + 40 x 28/99 = 31.31, so 44 is green against it
+    # and red against the gate's 60 (amber from 54)
+    rs = [
+        Reading(date(2024, 1, 1), 30.0),
+        Reading(date(2024, 1, 15), 37.0),
+        Reading(date(2024, 1, 29), 44.0),
+    ]
     fact = metric_fact(metric, metric_status(metric, rs, phases, BEFORE, StatusRule()))
-    assert fact == MetricFact("active", "Active users", 44.0, 60.0, "red", "green", 79.5, "%")
+    assert fact == MetricFact(
+        "active",
+        "Active users",
+        44.0,
+        60.0,
+        "green",
+        "green",
+        pytest.approx(79.5),  # type: ignore[arg-type]
+        "%",
+        target_status="red",
+        path_value=pytest.approx(20 + 40 * 28 / 99),  # type: ignore[arg-type]
+    )
     (result,) = evaluate_gate(
         [MetricCriterion("active")], GateFacts(metrics={"active": fact}), BEFORE, GATE
     ).results
-    assert result.outcome == "at_risk"
+    assert result.outcome == "on_track"
+    assert result.reason.code == "gate.metric.on_path"
+
+
+def _path_fact(
+    status: str | None,
+    forecast_status: str | None = None,
+    forecast_value: float | None = None,
+    started: bool = True,
+) -> GateFacts:
+    fact = MetricFact(
+        "active",
+        "Active users",
+        40.0 if started else None,
+        60.0,
+        status,  # type: ignore[arg-type]
+        forecast_status,  # type: ignore[arg-type]
+        forecast_value,
+        "%",
+        target_status="red" if started else None,
+        path_value=42.0 if started else None,
+        started=started,
+    )
+    return GateFacts(metrics={"active": fact})
+
+
+def _on_path(**more: object) -> dict[str, object]:
+    return {**_seen(40.0), "path": _q(42.0), **more}
+
+
+@pytest.mark.parametrize(
+    ("facts", "today", "outcome", "reason"),
+    [
+        (
+            _path_fact(None, started=False),
+            BEFORE,
+            "on_track",
+            Explanation(
+                "gate.metric.phase_not_started", {"name": "Active users", "target": _q(60.0)}
+            ),
+        ),
+        (_path_fact("green"), BEFORE, "on_track", Explanation("gate.metric.on_path", _on_path())),
+        (_path_fact("amber"), BEFORE, "at_risk", Explanation("gate.metric.near_path", _on_path())),
+        (
+            _path_fact("red", "green", 61.0),
+            BEFORE,
+            "at_risk",
+            Explanation("gate.metric.behind_path_forecast_reaches", _on_path(forecast=_q(61.0))),
+        ),
+        (
+            _path_fact("red", "red", 45.0),
+            BEFORE,
+            "not_met",
+            Explanation("gate.metric.behind_path_forecast_short", _on_path(forecast=_q(45.0))),
+        ),
+        (_path_fact("red"), BEFORE, "not_met", Explanation("gate.metric.behind_path", _on_path())),
+        (
+            # on the gate day the path is the target: judged as before glide paths
+            _path_fact("green", "red", 45.0),
+            GATE,
+            "not_met",
+            Explanation("gate.metric.short_forecast_short", {**_seen(40.0), "forecast": _q(45.0)}),
+        ),
+    ],
+)
+def test_metric_criterion_against_the_glide_path(
+    facts: GateFacts, today: date, outcome: str, reason: Explanation
+) -> None:
+    (result,) = evaluate_gate([MetricCriterion("active")], facts, today, GATE).results
+    assert (result.outcome, result.reason) == (outcome, reason)
 
 
 # --------------------------------------------------------------------------- milestones
@@ -205,9 +297,10 @@ def _forecast(name: str, day: date, late: int | None = None) -> Explanation:
         ),
         (("kickoff",), AFTER, "met", Explanation("gate.milestones.done", {"names": ("Kick-off",)})),
         (
+            # before the gate, forecast on time: on track
             ("kickoff", "pilot", "on-gate"),
             BEFORE,
-            "at_risk",
+            "on_track",
             Explanation(
                 "gate.milestones.pending",
                 {
@@ -217,6 +310,16 @@ def _forecast(name: str, day: date, late: int | None = None) -> Explanation:
                         _forecast("Training done", GATE),
                     ),
                 },
+            ),
+        ),
+        (
+            # on the gate day, still not done: at risk
+            ("on-gate",),
+            GATE,
+            "at_risk",
+            Explanation(
+                "gate.milestones.pending",
+                {"gate": GATE, "items": (_forecast("Training done", GATE),)},
             ),
         ),
         (
@@ -372,13 +475,21 @@ def test_risk_criterion(
     risks: tuple[OpenRisk, ...], max_band: str, outcome: str, reason: Explanation
 ) -> None:
     facts = GateFacts(open_risks=risks)
-    (result,) = evaluate_gate([RiskCriterion(max_band)], facts, BEFORE, GATE).results
+    (result,) = evaluate_gate([RiskCriterion(max_band)], facts, GATE, GATE).results
     assert (result.outcome, result.reason) == (outcome, reason)
+
+
+def test_risks_above_the_ceiling_before_the_gate_are_at_risk_not_off_track() -> None:
+    facts = GateFacts(open_risks=(OpenRisk("R-1", "high"),))
+    (before,) = evaluate_gate([RiskCriterion("medium")], facts, BEFORE, GATE).results
+    (on_the_day,) = evaluate_gate([RiskCriterion("medium")], facts, GATE, GATE).results
+    assert (before.outcome, on_the_day.outcome) == ("at_risk", "not_met")
+    assert before.reason == on_the_day.reason
 
 
 def test_risk_criterion_uses_the_given_band_order() -> None:
     facts = GateFacts(open_risks=(OpenRisk("R-1", "amber"),), band_order=("green", "amber", "red"))
-    (result,) = evaluate_gate([RiskCriterion("green")], facts, BEFORE, GATE).results
+    (result,) = evaluate_gate([RiskCriterion("green")], facts, GATE, GATE).results
     assert result.outcome == "not_met"
 
 
@@ -418,7 +529,7 @@ SIGN_OFF = "Sponsor sign-off"
         ),
         (
             ManualCriterion(SIGN_OFF),
-            "at_risk",
+            "on_track",  # before the gate day: it is signed at the gate
             Explanation("gate.manual.pending", {"text": SIGN_OFF}),
         ),
     ],
@@ -426,6 +537,11 @@ SIGN_OFF = "Sponsor sign-off"
 def test_manual_criterion(criterion: ManualCriterion, outcome: str, reason: Explanation) -> None:
     (result,) = evaluate_gate([criterion], GateFacts(), BEFORE, GATE).results
     assert (result.outcome, result.reason) == (outcome, reason)
+
+
+def test_a_pending_sign_off_is_at_risk_on_the_gate_day() -> None:
+    (result,) = evaluate_gate([ManualCriterion(SIGN_OFF)], GateFacts(), GATE, GATE).results
+    assert result.outcome == "at_risk"
 
 
 # --------------------------------------------------------------------------- overall
@@ -451,9 +567,57 @@ def _summary(met: int, total: int, at_risk: int, not_met: int) -> Explanation:
     ],
 )
 def test_overall_result(criteria: list[Criterion], overall: str, summary: Explanation) -> None:
-    evaluation = evaluate_gate(criteria, GateFacts(), BEFORE, GATE)
+    evaluation = evaluate_gate(criteria, GateFacts(), GATE, GATE)
     assert (evaluation.overall, evaluation.summary) == (overall, summary)
+    assert evaluation.verdict == overall  # on the gate day the verdict is the result
     assert [r.criterion for r in evaluation.results] == criteria
+
+
+def _outlook(met: int, total: int, on_track: int, at_risk: int, off_track: int) -> Explanation:
+    counts = {
+        "met": met,
+        "total": total,
+        "on_track": on_track,
+        "at_risk": at_risk,
+        "off_track": off_track,
+    }
+    return Explanation("gate.outlook_summary", counts)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "verdict", "summary"),
+    [
+        ([MET, MET], "on_track", _outlook(2, 2, 0, 0, 0)),
+        ([MET, AT_RISK], "on_track", _outlook(1, 2, 1, 0, 0)),  # a sign-off still to come
+        ([MET, NOT_MET], "off_track", _outlook(1, 2, 0, 0, 1)),
+        ([AT_RISK, NOT_MET, MET], "off_track", _outlook(1, 3, 1, 0, 1)),
+        ([], "at_risk", Explanation("gate.no_criteria")),
+    ],
+)
+def test_before_the_gate_an_outlook_never_fail(
+    criteria: list[Criterion], verdict: str, summary: Explanation
+) -> None:
+    evaluation = evaluate_gate(criteria, GateFacts(), BEFORE, GATE)
+    assert (evaluation.verdict, evaluation.summary) == (verdict, summary)
+    assert evaluation.verdict != "fail"
+
+
+def test_fail_from_the_gate_date_on() -> None:
+    for today, verdict in ((BEFORE, "off_track"), (GATE, "fail"), (AFTER, "fail")):
+        evaluation = evaluate_gate([NOT_MET], GateFacts(), today, GATE)
+        assert (evaluation.verdict, evaluation.is_outlook) == (verdict, today < GATE)
+
+
+def test_a_gate_without_criteria_is_an_outlook_before_its_date_too() -> None:
+    assert evaluate_gate([], GateFacts(), BEFORE, GATE).is_outlook
+    assert not evaluate_gate([], GateFacts(), GATE, GATE).is_outlook
+
+
+def test_an_at_risk_criterion_makes_the_outlook_at_risk() -> None:
+    facts = _path_fact("amber")
+    evaluation = evaluate_gate([MetricCriterion("active"), MET], facts, BEFORE, GATE)
+    assert evaluation.verdict == "at_risk"
+    assert evaluation.summary == _outlook(1, 2, 0, 1, 0)
 
 
 def test_a_full_gate() -> None:
@@ -469,11 +633,11 @@ def test_a_full_gate() -> None:
         open_risks=(OpenRisk("R-1", "low"),),
     )
     before = evaluate_gate(criteria, facts, BEFORE, GATE)
-    assert [r.outcome for r in before.results] == ["met", "at_risk", "met", "met"]
-    assert before.overall == "at_risk"
+    assert [r.outcome for r in before.results] == ["met", "on_track", "met", "met"]
+    assert (before.overall, before.verdict) == ("at_risk", "on_track")
     after = evaluate_gate(criteria, facts, AFTER, GATE)  # the pilot is still not done
     assert [r.outcome for r in after.results] == ["met", "not_met", "met", "met"]
-    assert after.overall == "fail"
+    assert (after.overall, after.verdict) == ("fail", "fail")
 
 
 @pytest.mark.parametrize(

@@ -505,37 +505,47 @@ def test_forecast_recovers_an_exact_line(intercept: int, slope: int, days: list[
 # --------------------------------------------------------------------------- metric status
 
 
-def test_metric_status_red_now_green_forecast() -> None:
+def test_metric_status_behind_path_green_forecast() -> None:
     rs = [
-        Reading(date(2024, 4, 15), 42.0),
-        Reading(date(2024, 4, 29), 49.0),
+        Reading(date(2024, 4, 15), 25.0),
+        Reading(date(2024, 4, 22), 33.0),
+        Reading(date(2024, 4, 29), 39.0),
         Reading(date(2024, 5, 20), 99.0),  # after today: ignored
     ]
     s = metric_status(ACTIVE, rs, PHASES, date(2024, 5, 1), RULE)
-    # phase 2, target 60; 49 < 54 -> red.
-    # slope (49 - 42) / 14 = 0.5 a day; 2024-04-15 to 2024-07-18 is 94 days: 42 + 47 = 89
+    # phase 2: 99 days from 04-10 to its gate 07-18, path from phase 1's 40 to 60; on 04-29
+    # (day 19): 40 + 20 x 19/99 = 43.838; amber from 43.838 x 0.9 = 39.455: 39 is red
     assert s.phase == P2
     assert s.target == 60.0
-    assert s.latest == Reading(date(2024, 4, 29), 49.0)
-    assert s.status == "red"
-    assert s.forecast_at_gate == pytest.approx(89.0)
+    assert s.latest == Reading(date(2024, 4, 29), 39.0)
+    assert s.path_value == pytest.approx(40 + 20 * 19 / 99)
+    assert (s.status, s.target_status) == ("red", "red")
+    # x = 0, 7, 14: mean 7 and 32.333, Sxy 98, Sxx 98: slope 1 a day; the gate is day 94:
+    # 32.333 + 87 = 119.333, shown as 100 (a percentage cannot exceed it)
+    assert s.forecast is not None and s.forecast.value_at_until == pytest.approx(119 + 1 / 3)
+    assert s.forecast_at_gate == 100.0
     assert s.forecast_status == "green"
-    assert s.forecast is not None and s.forecast.until == date(2024, 7, 18)
-    assert isinstance(s.reason, tuple)
+    # residuals -1/3, 2/3, -1/3: s = sqrt((2/3) / 1); 3.078 x s x sqrt(1 + 1/3 + 87²/98)
+    half = 3.078 * math.sqrt(2 / 3) * math.sqrt(1 + 1 / 3 + 87**2 / 98)
+    assert half == pytest.approx(22.277, abs=1e-3)
+    assert s.forecast_low == pytest.approx(119 + 1 / 3 - half)
+    assert s.forecast_high == 100.0
     judged, ahead = s.reason
     assert judged == Explanation(
-        "metric.latest",
+        "metric.on_path",
         {
-            "value": _pct(49.0),
+            "value": _pct(39.0),
             "day": date(2024, 4, 29),
+            "path": Quantity(pytest.approx(43.838, abs=1e-3), "%"),
             "phase": 2,
             "target": _pct(60.0),
+            "gate": date(2024, 7, 18),
             "status": Term("rag", "red"),
-            "rule": RULE.describe(ACTIVE, 60.0),
+            "rule": RULE.describe(ACTIVE, 40 + 20 * 19 / 99),
         },
     )
-    assert ahead.code == "metric.forecast"
-    assert ahead.params["value"] == Quantity(pytest.approx(89.0), "%")
+    assert ahead.code == "metric.forecast_band"
+    assert ahead.params["value"] == _pct(100.0)
     assert (ahead.params["gate"], ahead.params["status"]) == (
         date(2024, 7, 18),
         Term("rag", "green"),
@@ -543,12 +553,39 @@ def test_metric_status_red_now_green_forecast() -> None:
 
 
 def test_metric_status_forecast_is_clamped_for_percentages() -> None:
-    # slope (90 - 50) / 10 = 4 a day; 2024-01-01 to 2024-04-09 is 99 days -> 50 + 396 = 446,
-    # shown as 100 (a percentage cannot exceed it)
-    rs = [Reading(date(2024, 1, 1), 50.0), Reading(date(2024, 1, 11), 90.0)]
+    # slope 4 a day; 2024-01-01 to 2024-04-09 is 99 days -> 50 + 396 = 446, shown as 100
+    rs = [
+        Reading(date(2024, 1, 1), 50.0),
+        Reading(date(2024, 1, 6), 70.0),
+        Reading(date(2024, 1, 11), 90.0),
+    ]
     s = metric_status(ACTIVE, rs, PHASES, date(2024, 1, 20), RULE)
     assert s.forecast_at_gate == 100.0
     assert s.forecast is not None and s.forecast.value_at_until == pytest.approx(446.0)
+    # an exact line has no spread: the band is the clamped value itself
+    assert (s.forecast_low, s.forecast_high) == (100.0, 100.0)
+
+
+def test_metric_status_forecast_of_a_count_never_goes_below_zero() -> None:
+    # logins 1.9, 1.4, 0.9 a week apart: slope -1/14 a day; 2024-04-09 is 68 days after
+    # 2024-02-01: 1.9 - 68/14 = -2.957, shown as 0 (a count cannot be negative)
+    rs = [
+        Reading(date(2024, 2, 1), 1.9),
+        Reading(date(2024, 2, 8), 1.4),
+        Reading(date(2024, 2, 15), 0.9),
+    ]
+    s = metric_status(LOGINS, rs, PHASES, date(2024, 2, 20), RULE)
+    assert s.forecast is not None
+    assert s.forecast.value_at_until == pytest.approx(1.9 - 68 / 14)
+    assert s.forecast_at_gate == 0.0
+    assert s.forecast_low == 0.0 and s.forecast_high == 0.0
+
+
+def test_two_readings_are_not_enough_data() -> None:
+    rs = [Reading(date(2024, 1, 1), 50.0), Reading(date(2024, 1, 11), 90.0)]
+    s = metric_status(ACTIVE, rs, PHASES, date(2024, 1, 20), RULE)
+    assert s.forecast_at_gate is None and s.forecast_status is None and s.forecast is None
+    assert s.reason[1] == Explanation("metric.not_enough_data", {"days": 3})
 
 
 @pytest.mark.parametrize(
@@ -591,13 +628,34 @@ def test_metric_status_forecast_is_clamped_for_percentages() -> None:
             Explanation("metric.no_reading", {"phase": 1, "target": _pct(40.0)}),
         ),
         (
+            # the path on 02-01 (day 31 of 99): 20 + 20 x 31/99 = 26.26; amber from 23.64
             ACTIVE,
-            [(date(2024, 2, 1), 38.0)],  # 40 x 0.9 = 36 <= 38 < 40 -> amber
+            [(date(2024, 2, 1), 25.0)],
             date(2024, 2, 2),
             None,
             "amber",
             1,
-            Explanation("metric.too_few_readings"),
+            Explanation("metric.not_enough_data", {"days": 3}),
+        ),
+        (
+            # 38 is short of the gate's 40 but well above the path's 26.26: green
+            ACTIVE,
+            [(date(2024, 2, 1), 38.0)],
+            date(2024, 2, 2),
+            None,
+            "green",
+            1,
+            Explanation("metric.not_enough_data", {"days": 3}),
+        ),
+        (
+            # judged for the phase-2 gate while phase 1 runs: not started, nothing judged
+            ACTIVE,
+            [(date(2024, 2, 1), 38.0)],
+            date(2024, 2, 2),
+            2,
+            None,
+            2,
+            Explanation("metric.phase_not_started", {"phase": 2, "start": date(2024, 4, 10)}),
         ),
         (
             # after the last gate: judged against phase 2's target, no forecast
@@ -618,12 +676,14 @@ def test_metric_status_forecast_is_clamped_for_percentages() -> None:
             "green",
             1,
             Explanation(
-                "metric.latest",
+                "metric.on_path",
                 {
                     "value": _pct(45.0),
                     "day": date(2024, 4, 20),
+                    "path": _pct(40.0),  # after the gate the path is the target
                     "phase": 1,
                     "target": _pct(40.0),
+                    "gate": date(2024, 4, 9),
                     "status": Term("rag", "green"),
                     "rule": RULE.describe(ACTIVE, 40.0),
                 },
@@ -645,15 +705,27 @@ def test_metric_status_cases(
     assert s.status == status_
     assert (s.phase.ordinal if s.phase else None) == phase
     assert reason_part in clauses(s.reason)
-    if s.phase is None or today > s.phase.end or len(rs) < 2:
+    if s.phase is None or today > s.phase.end or len(rs) < 3:
         assert s.forecast_at_gate is None and s.forecast_status is None
 
 
 def test_metric_status_lower_is_better() -> None:
-    # junk orders 9% then 7% two weeks later: slope -2/14 a day; to 2024-04-09 from
-    # 2024-02-01 is 68 days -> 9 - 68/7 = -0.714..., clamped to 0 -> green; now 7 > 5.5 -> red
-    rs = [Reading(date(2024, 2, 1), 9.0), Reading(date(2024, 2, 15), 7.0)]
+    # junk orders 9, 8, 7 % a week apart: slope -1/7 a day; to 2024-04-09 from 2024-02-01
+    # is 68 days -> 9 - 68/7 = -0.714..., clamped to 0 -> green. The path from the baseline
+    # 12 to 5 on 02-15 (day 45 of 99): 12 - 7 x 45/99 = 8.82, and 7 <= 8.82 -> green, while
+    # against the gate's 5 (amber up to 5.5) it is still red
+    rs = [
+        Reading(date(2024, 2, 1), 9.0),
+        Reading(date(2024, 2, 8), 8.0),
+        Reading(date(2024, 2, 15), 7.0),
+    ]
     s = metric_status(JUNK, rs, PHASES, date(2024, 2, 20), RULE)
-    assert (s.status, s.forecast_status, s.forecast_at_gate) == ("red", "green", 0.0)
+    assert s.path_value == pytest.approx(12 - 7 * 45 / 99)
+    assert (s.status, s.target_status, s.forecast_status, s.forecast_at_gate) == (
+        "green",
+        "red",
+        "green",
+        0.0,
+    )
     assert s.forecast is not None
     assert math.isclose(s.forecast.value_at_until, 9 - 68 / 7)

@@ -693,6 +693,8 @@ def test_v1_1_lists_exactly_the_refinements() -> None:
             "Losing key users and super users",
             None,
         ),
+        # 1.1 gives active users an adoption S-curve as its glide path
+        ("changed", "metric", "active-users", "glide_text", "linear", "s-curve", None),
         ("changed", "metric", "duplicate-rate", "target", "6", "8", "foundation"),
         ("changed", "indicator", "pf-08", "weight", "1.5", "2", None),
     ]

@@ -746,3 +746,135 @@ def test_upgrading_a_program_from_1_0_to_1_1() -> None:
     ] == [("task:sales-training:duration", 9, 8, 10)]
     final = apply_decisions(plan, {"task:sales-training:duration": "take_new"})
     assert ("update", "sales-training", "taken_by_lead") in [(a.op, a.key, a.code) for a in final]
+
+
+# --------------------------------------------------------------------------- closed phases
+
+TINY = """\
+id: tiny
+version: "{v}"
+title: Tiny
+phases:
+  - ordinal: 1
+    key: one
+    name: One
+    tasks:
+{one}
+    gate:
+{gate}
+  - ordinal: 2
+    key: two
+    name: Two
+    tasks:
+      - {{key: rollout, name: Rollout, duration: 5}}
+"""
+
+
+def _tiny(version: str, tasks_one: list[str], gate: list[str]) -> Playbook:
+    one = "\n".join(f"      - {t}" for t in tasks_one)
+    return parse_playbook(
+        TINY.format(v=version, one=one, gate="\n".join(f"      - {g}" for g in gate))
+    )
+
+
+OLD_TINY = _tiny(
+    "1.0", ["{key: design, name: Design, duration: 10}"], ["{kind: manual, text: Sign}"]
+)
+NEW_TINY = _tiny(
+    "1.1",
+    [
+        "{key: design, name: Design, duration: 12}",
+        "{key: extra, name: Extra, duration: 3, depends_on: [design]}",
+    ],
+    ["{kind: manual, text: Sign}", "{kind: milestones_done, milestones: [rollout]}"],
+)
+
+
+def _tiny_program(closed: tuple[str, ...], current: str | None) -> ProgramSnapshot:
+    def task(key: str, phase: str, duration: int) -> ProgramItem:
+        return ProgramItem(
+            key=key, phase_key=phase, name=key.title(), duration=duration,
+            from_playbook=True, edited=False,
+        )  # fmt: skip
+
+    return ProgramSnapshot(
+        items={"design": task("design", "one", 10), "rollout": task("rollout", "two", 5)},
+        gate_criteria=[
+            ProgramGateCriterion(
+                phase_key="one", kind="manual", text="Sign", from_playbook=True, edited=False
+            )
+        ],
+        phases={"one", "two"},
+        closed_phases=closed,
+        current_phase=current,
+    )
+
+
+def test_an_open_phase_takes_additions_and_updates_by_itself() -> None:
+    plan = plan_upgrade(_tiny_program((), "one"), OLD_TINY, NEW_TINY)
+    assert plan.conflicts == []
+    assert {(a.op, a.section, a.key) for a in plan.actions} >= {
+        ("update", "task", "design"),
+        ("add", "task", "extra"),
+        ("add", "gate", "milestones_done"),
+    }
+
+
+def test_a_closed_phase_is_never_reopened() -> None:
+    plan = plan_upgrade(_tiny_program(("one",), "two"), OLD_TINY, NEW_TINY)
+    # the duration of a task of the closed phase is left as it was
+    (design,) = [a for a in plan.actions if a.key == "design"]
+    assert (design.op, design.code) == ("skip", "phase_closed_unchanged")
+    # the new task and the new criterion are questions, not automatic additions
+    assert [(c.id, c.code) for c in plan.conflicts] == [
+        ("task:extra", "phase_closed"),
+        ("gate:one:milestones_done", "phase_closed"),
+    ]
+    # nothing is added by itself, not even the new link to the task in question
+    assert not [a for a in plan.actions if a.op == "add"]
+    task, gate = plan.conflicts
+    assert task.reason == (
+        'its phase "one" is closed (its gate has passed or been decided): skip it, or add it '
+        'to the current phase "two"'
+    )
+    # skipping keeps the closed phase as it is; the new link to the skipped task goes too
+    skipped = apply_decisions(plan, {task.id: "keep_program", gate.id: "keep_program"})
+    assert not [a for a in skipped if a.op == "add"]
+    # taking them adds them to the current phase and its gate
+    taken = apply_decisions(plan, {task.id: "take_new", gate.id: "take_new"})
+    adds = {(a.section, a.key): a for a in taken if a.op == "add"}
+    assert adds[("task", "extra")].fields["phase_key"] == (None, "two")
+    assert adds[("gate", "milestones_done")].phase == "two"
+    assert adds[("gate", "milestones_done")].fields["phase_key"] == ("one", "two")
+    assert ("dependency", "design → extra") in adds
+
+
+def test_with_no_open_phase_left_additions_are_skipped() -> None:
+    plan = plan_upgrade(_tiny_program(("one", "two"), None), OLD_TINY, NEW_TINY)
+    assert plan.conflicts == []
+    codes = {(a.key, a.op, a.code) for a in plan.actions if a.section in ("task", "gate")}
+    assert ("extra", "skip", "phase_closed_skipped") in codes
+    assert ("milestones_done", "skip", "phase_closed_skipped") in codes
+
+
+def test_targets_of_a_closed_phase_stay_as_they_are() -> None:
+    old = parse_playbook(
+        "id: m\nversion: '1.0'\ntitle: M\nphases: [{ordinal: 1, key: one, name: One},"
+        " {ordinal: 2, key: two, name: Two}]\n"
+        "metrics: [{key: dupes, name: Dupes, unit: '%', direction: lower,"
+        " targets: {1: 6, 2: 2}}]"
+    )
+    new = parse_playbook(
+        "id: m\nversion: '1.1'\ntitle: M\nphases: [{ordinal: 1, key: one, name: One},"
+        " {ordinal: 2, key: two, name: Two}]\n"
+        "metrics: [{key: dupes, name: Dupes, unit: '%', direction: lower,"
+        " targets: {1: 8, 2: 1}}]"
+    )
+    metric = ProgramMetric(key="dupes", targets={1: 6.0, 2: 2.0}, from_playbook=True, edited=False)
+    program = ProgramSnapshot(
+        items={}, metrics={"dupes": metric}, phases={"one", "two"},
+        closed_phases=("one",), current_phase="two", closed_ordinals=(1,),
+    )  # fmt: skip
+    (update,) = [a for a in plan_upgrade(program, old, new).actions if a.section == "metric"]
+    # phase 1 keeps its 6 (its gate was judged on it); phase 2 takes the new 1
+    assert update.fields == {"targets": ({1: 6.0, 2: 2.0}, {1: 6.0, 2: 1.0})}
