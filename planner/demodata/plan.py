@@ -82,15 +82,21 @@ def populate(program: Program, today: date) -> None:
         for item in items:
             if item.phase_id == diagnosis.id:
                 _done(item, history[item.key])
+        # the roadmap is agreed when the diagnosis's last item is done: a holiday in the
+        # diagnosis (Spring Festival) can push that past the window's end
+        finished = [
+            i.actual_finish for i in items if i.phase_id == diagnosis.id and i.actual_finish
+        ]
+        agreed_on = max([after_diagnosis, *(day + timedelta(days=1) for day in finished)])
         with db.session.no_autoflush:
-            agreed = compute(network, today=after_diagnosis).items
+            agreed = compute(network, today=agreed_on).items
         record_baseline(
             program,
             f"End of {diagnosis.name}"[:200],
             _dates(items, agreed),
-            taken_at=datetime.combine(after_diagnosis, time(9, 15)),
+            taken_at=datetime.combine(agreed_on, time(9, 15)),
             taken_by=LEAD,
-            status_date=after_diagnosis,
+            status_date=agreed_on,
         )
     for item in items:
         _progress(item, history[item.key], today, program, slips.get(item.key, 0))
@@ -111,10 +117,19 @@ DIAGNOSIS_WEEKS = 5
 def _holidays(program: Program) -> None:
     """Mainland China's public holidays and make-up working days over the program's span
     (Spring Festival, a week of National Day, …): the holiday set a client in China picks.
-    The diagnosis then takes five weeks instead of four (the lead's replan at kick-off: the
-    interviews do not fit four weeks with a holiday in them)."""
+    A diagnosis with a holiday in it then takes five weeks instead of four (the lead's replan
+    at kick-off: the interviews do not fit four weeks with a holiday in them)."""
     apply_holiday_set(program, CN_MAINLAND)
-    if any(p.kind == "diagnosis" for p in program.phases):
+    diagnosis = next((p for p in program.phases if p.kind == "diagnosis"), None)
+    if diagnosis is None:
+        return
+    off = {e.day for e in program.calendar_exceptions if not e.working}
+    holiday_inside = any(diagnosis.window_start <= day <= diagnosis.window_end for day in off)
+    days = (diagnosis.window_end - diagnosis.window_start).days + 1
+    # only a diagnosis counted in weeks (the four-100-days method's 1–8); the quick start's
+    # ten-day diagnosis is not
+    in_weeks = days % 7 == 0 and days < 7 * DIAGNOSIS_WEEKS
+    if holiday_inside and in_weeks:
         replan_program(
             program, start_date=None, diagnosis_weeks=DIAGNOSIS_WEEKS, version=program.version
         )

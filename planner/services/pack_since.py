@@ -27,8 +27,14 @@ def _name(obj: object | None, lang: str, fallback: str) -> str:
     return ((chinese or english) if lang == "zh" else (english or chinese)) or fallback
 
 
-def _overall(code: str | None) -> str:
-    words = {"pass": _("Pass"), "at_risk": _("At risk"), "fail": _("Fail")}
+def _verdict(code: str | None) -> str:
+    words = {
+        "pass": _("Pass"),
+        "at_risk": _("At risk"),
+        "fail": _("Fail"),
+        "on_track": _("On track"),
+        "off_track": _("Off track"),
+    }
     return words.get(code or "", "—")
 
 
@@ -83,8 +89,8 @@ def since_lines(
                 _(
                     "Gate of %(phase)s: %(before)s → %(after)s",
                     phase=_name(phase, lang, str(ordinal)),
-                    before=_overall(before),
-                    after=_overall(after),
+                    before=_verdict(before),
+                    after=_verdict(after),
                 )
             )
         if changes.became_critical:

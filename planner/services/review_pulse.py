@@ -58,7 +58,7 @@ def pulse_now(program_id: int, today: date) -> Pulse:
         report.phase.ordinal: GatePulse(
             report.phase.window_end,
             phase_finish.get(report.phase.id),
-            str(report.evaluation.overall),
+            str(report.evaluation.verdict),  # an outlook before the gate date
         )
         for report in reports
     }
