@@ -100,7 +100,7 @@ def _remember(program: Program, outcome: Outcome, message: str) -> None:
         "count": sum(1 for m in moves if not m.new_item),
         "finish": outcome.finish.isoformat(),
         "finish_shift": shift,
-        "overruns": [[o.phase, o.days_over] for o in outcome.result.overruns][:6],
+        "overruns": [[o.phase, o.days_over] for o in outcome.overruns][:6],
         "items": [
             [
                 m.key,
