@@ -40,9 +40,9 @@ from flask.wrappers import Response
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from planner.domain.schedule import Scheduler
+from planner.domain.schedule import PhaseWindow, Scheduler
 from planner.extensions import db
-from planner.ops.cache import cache, cache_key
+from planner.ops.cache import cache
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +75,15 @@ class LiveSchedule:
     phases: list[str | None]
     # (n, 7): early/late start/finish as date ordinals (-1: none), floats, critical (0/1)
     stored: Columns
+    # phase id → the phase as the scheduler knows it (its window start bounds every item)
+    phase_windows: dict[int, PhaseWindow]
+    _position: dict[int, int] | None = None
 
-    def position(self) -> dict[int, int]:
-        return {item_id: i for i, item_id in enumerate(self.item_ids.tolist())}
+    def position(self, item_id: int) -> int | None:
+        """The item's place in the scheduler's order (None: not in this schedule)."""
+        if self._position is None:
+            self._position = {item: i for i, item in enumerate(self.item_ids.tolist())}
+        return self._position.get(item_id)
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,7 +186,9 @@ def loads(data: bytes) -> LiveSchedule:
 
 
 def _shared_key(program_id: int, revision: str, status: date) -> str:
-    return cache_key(_KIND, program_id, revision, (status.isoformat(),))  # type: ignore[arg-type]
+    # no language in it (a schedule has no words), today's date as every derived result
+    today = date.today().isoformat()
+    return f"derived:{_KIND}:{program_id}:{revision}:{status.isoformat()}:{today}"
 
 
 def _read_shared(program_id: int, revision: str, status: date) -> LiveSchedule | None:
@@ -192,11 +200,18 @@ def _read_shared(program_id: int, revision: str, status: date) -> LiveSchedule |
         return None
 
 
-def _write_shared(revision: str, live: LiveSchedule) -> None:
-    try:
-        cache.set(_shared_key(live.program_id, revision, live.status_date), dumps(live))
-    except Exception as exc:  # noqa: BLE001
-        log.warning("live schedule write failed (%s)", type(exc).__name__)
+def _writer(backend: Any, entries: list[tuple[str, LiveSchedule]]) -> Callable[[], None]:
+    """Write the entries with this cache backend (also after the app context is gone)."""
+    keys = [_shared_key(live.program_id, revision, live.status_date) for revision, live in entries]
+
+    def write() -> None:
+        for key, (_revision, live) in zip(keys, entries, strict=True):
+            try:
+                backend.set(key, dumps(live))
+            except Exception as exc:  # noqa: BLE001
+                log.warning("live schedule write failed (%s)", type(exc).__name__)
+
+    return write
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,18 +252,22 @@ def _published(session: Session) -> None:
     limit = _local_limit()
     for revision, live in entries:
         _local.put(revision, live, limit)
-    if cache.cache is None or type(cache.cache).__name__ == "NullCache":
+    try:
+        backend = cache.cache
+    except (KeyError, RuntimeError):  # no cache set up for this app
         return
+    if backend is None or type(backend).__name__ == "NullCache":
+        return
+    write = _writer(backend, entries)
     if has_request_context():
         # after the response has been sent: the edit does not wait for the pickling
         @after_this_request
         def later(response: Response) -> Response:
-            response.call_on_close(lambda: [_write_shared(r, e) for r, e in entries])
+            response.call_on_close(write)
             return response
 
         return
-    for revision, live in entries:
-        _write_shared(revision, live)
+    write()
 
 
 def _dropped(session: Session, *_args: Any) -> None:

@@ -162,8 +162,8 @@ def _windows(program: Program) -> list[PhaseWindow]:
 
 
 def activity_of(
-    phase: Phase,
-    key: str,
+    phase: Phase | PhaseWindow,
+    item_key: str,
     duration: int,
     constraint_type: str | None,
     constraint_date: date | None,
@@ -172,13 +172,16 @@ def activity_of(
     percent_complete: float,
 ) -> Activity:
     """The domain activity of one item: its phase window is a start-no-earlier date."""
-    start_no_earlier = phase.window_start
+    if isinstance(phase, PhaseWindow):
+        key, start_no_earlier = phase.key, phase.start
+    else:
+        key, start_no_earlier = phase.key, phase.window_start
     if constraint_type == "SNET" and constraint_date:
         start_no_earlier = max(start_no_earlier, constraint_date)
     return Activity(
-        key=key,
+        key=item_key,
         duration=duration,
-        phase=phase.key,
+        phase=key,
         start_no_earlier=start_no_earlier,
         finish_no_later=constraint_date if constraint_type == "FNLT" else None,
         actual_start=actual_start,
@@ -208,13 +211,14 @@ class ItemEdited:
     item: WorkItem
 
     def apply(self, live: LiveSchedule) -> None:
-        i = live.position().get(self.item.id)
-        if i is None:
-            raise NotIncremental
         item = self.item
+        i = live.position(item.id)
+        window = live.phase_windows.get(item.phase_id)
+        if i is None or window is None:
+            raise NotIncremental
         before = live.scheduler.activities[i]
         after = activity_of(
-            item.phase,
+            window,
             item.key,
             item.duration_days,
             item.constraint_type,
@@ -350,6 +354,10 @@ def build_live(program: Program, status: date) -> LiveSchedule:
         keys=[row[1] for row in rows],
         phases=[a.phase for a in activities],
         stored=stored,
+        phase_windows={
+            phase_id: PhaseWindow(p.key, p.window_start, p.window_end)
+            for phase_id, p in phases.items()
+        },
     )
 
 
