@@ -26,7 +26,7 @@ def test_pages_are_compressed_for_browsers_that_accept_it(client, db) -> None:  
 
 
 def test_static_urls_carry_a_version_and_live_a_year(client, db) -> None:  # type: ignore[no-untyped-def]
-    html = client.get("/auth/login").get_data(as_text=True)
+    html = client.get("/login").get_data(as_text=True)
     found = re.search(r'href="(/static/css/planner\.css\?v=([0-9a-f]{12}))"', html)
     assert found, "the stylesheet URL is versioned"
     versioned = client.get(found.group(1), headers={"Accept-Encoding": "gzip"})
@@ -54,7 +54,7 @@ def test_no_path_escapes_the_static_folder(client, db) -> None:  # type: ignore[
 
 
 def test_bootstrap_is_versioned_and_compressed_too(client, db) -> None:  # type: ignore[no-untyped-def]
-    html = client.get("/auth/login").get_data(as_text=True)
+    html = client.get("/login").get_data(as_text=True)
     found = re.search(r'href="(/bootstrap/static/[^"]+\.css\?v=[0-9a-f]{12})"', html)
     assert found, "Bootstrap's stylesheet URL is versioned"
     response = client.get(found.group(1), headers={"Accept-Encoding": "br"})
