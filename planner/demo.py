@@ -14,7 +14,7 @@ from planner.extensions import db
 from planner.models import Membership
 from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
-from planner.services.users import create_user
+from planner.services.users import create_user, hash_password
 from planner.web.auth import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 DEMO_START_OFFSET_DAYS = 150
@@ -37,6 +37,7 @@ def reset_demo_database(app: Flask) -> None:
 def load_demo(today: date | None = None) -> str:
     """Create the demo programs; return a one-line summary."""
     today = today or date.today()
+    shared_hash = hash_password(DEMO_PASSWORD)  # one argon2 hash for every demo account
     people = {
         role: create_user(
             email,
@@ -44,6 +45,7 @@ def load_demo(today: date | None = None) -> str:
             name=f"Demo {role}",
             is_admin=role == "admin",
             is_consultant=role == "consultant",
+            password_hash=shared_hash,
         )
         for email, role in DEMO_ACCOUNTS
     }

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -404,13 +404,15 @@ def parse_playbook(text: str, source: str = "<playbook>") -> Playbook:
         )
     issues: list[PlaybookIssue] = []
     try:
-        node = _yaml().compose(io.StringIO(text))
+        yaml = _yaml()
+        node = yaml.compose(io.StringIO(text))
         if node is None:
             raise PlaybookError([PlaybookIssue(source, None, "", "the file is empty")])
         _check_nodes(node, source, issues)
         if issues:
             raise PlaybookError(issues)
-        data = _yaml().load(io.StringIO(text))
+        # built from the node already composed: scanning the text is nine tenths of the cost
+        data = yaml.constructor.construct_document(node)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -583,8 +585,14 @@ def _unique_keys(
 _SAFE_FILENAME = re.compile(r"^[A-Za-z0-9_.-]+\.ya?ml$")
 
 
-def discover_playbooks(dirs: list[Path]) -> tuple[list[tuple[Path, Playbook]], list[PlaybookError]]:
-    """Load every ``*.yaml``/``*.yml`` in ``dirs``; good ones and the errors of the bad ones."""
+def discover_playbooks(
+    dirs: list[Path], load: Callable[[Path], Playbook] | None = None
+) -> tuple[list[tuple[Path, Playbook]], list[PlaybookError]]:
+    """Load every ``*.yaml``/``*.yml`` in ``dirs``; good ones and the errors of the bad ones.
+
+    ``load`` reads one file (default :func:`load_playbook`; the app passes one that keeps
+    parsed playbooks by file checksum)."""
+    load = load or load_playbook
     found: list[tuple[Path, Playbook]] = []
     errors: list[PlaybookError] = []
     for directory in dirs:
@@ -594,7 +602,7 @@ def discover_playbooks(dirs: list[Path]) -> tuple[list[tuple[Path, Playbook]], l
             if not _SAFE_FILENAME.match(file.name) or file.name.endswith(".schema.yaml"):
                 continue
             try:
-                found.append((file, load_playbook(file)))
+                found.append((file, load(file)))
             except PlaybookError as exc:
                 errors.append(exc)
     return found, errors
