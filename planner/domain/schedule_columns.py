@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from planner.domain.schedule import PhaseOverrun, PhaseWindow, Scheduler
 
-__all__ = ["COLUMNS", "NO_DATE", "columns_of", "overruns_of"]
+__all__ = ["COLUMNS", "NO_DATE", "columns_of", "overruns_of", "phase_index_of"]
 
 COLUMNS = (
     "early_start",
@@ -74,28 +74,33 @@ def _columns_from_result(scheduler: Scheduler) -> Columns:
     return out
 
 
+def phase_index_of(phases: Sequence[str | None], windows: Sequence[PhaseWindow]) -> Columns:
+    """Each item's window as an index into ``windows`` (-1: in no window)."""
+    where = {window.key: j for j, window in enumerate(windows)}
+    return np.array([where.get(phase, -1) for phase in phases], dtype=np.int64)
+
+
 def overruns_of(
     columns: Columns,
     keys: Sequence[str],
-    phases: Sequence[str | None],
+    phase_index: Columns,
     windows: Sequence[PhaseWindow],
 ) -> list[PhaseOverrun]:
     """The phases whose items finish after their window (as ``ScheduleResult.overruns``)."""
-    early_finish = columns[:, 1] if len(keys) else np.zeros(0, np.int64)
-    phase_of = np.array(phases, dtype=object)
+    if not len(keys) or not windows:
+        return []
+    early_finish = columns[:, 1]
+    # the window end of each item's phase; items in no window never overrun
+    ends = np.array([w.end.toordinal() for w in windows] + [np.iinfo(np.int64).max])
+    late = early_finish > ends[phase_index]
     overruns = []
-    for window in windows:
-        members = np.flatnonzero(phase_of == window.key)
-        if members.size == 0:
-            continue
-        end = window.end.toordinal()
-        finishes = early_finish[members]
-        late = members[finishes > end]
-        if late.size == 0:
-            continue
-        pairs = [(keys[i], int(early_finish[i]) - end) for i in late.tolist()]
+    for j in sorted(set(phase_index[late].tolist())):
+        window, end = windows[j], int(ends[j])
+        members = phase_index == j
+        late_items = np.flatnonzero(members & late).tolist()
+        pairs = [(keys[i], int(early_finish[i]) - end) for i in late_items]
         pairs.sort(key=lambda pair: -pair[1])
-        finish = int(finishes.max())
+        finish = int(early_finish[members].max())
         overruns.append(
             PhaseOverrun(window.key, window.end, dt.date.fromordinal(finish), finish - end, pairs)
         )

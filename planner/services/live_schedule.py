@@ -72,11 +72,12 @@ class LiveSchedule:
     scheduler: Scheduler
     item_ids: npt.NDArray[np.int64]
     keys: list[str]
-    phases: list[str | None]
     # (n, 7): early/late start/finish as date ordinals (-1: none), floats, critical (0/1)
     stored: Columns
     # phase id → the phase as the scheduler knows it (its window start bounds every item)
     phase_windows: dict[int, PhaseWindow]
+    # each item's phase as an index into the scheduler's phase windows (-1: none)
+    phase_index: npt.NDArray[np.int64]
     _position: dict[int, int] | None = None
 
     def position(self, item_id: int) -> int | None:

@@ -32,7 +32,13 @@ from planner.domain.schedule import (
     ScheduleResult,
     schedule,
 )
-from planner.domain.schedule_columns import NO_DATE, Columns, columns_of, overruns_of
+from planner.domain.schedule_columns import (
+    NO_DATE,
+    Columns,
+    columns_of,
+    overruns_of,
+    phase_index_of,
+)
 from planner.extensions import db
 from planner.models import Dependency, Phase, Program, WorkItem
 from planner.ops.cache import program_revision
@@ -352,12 +358,12 @@ def build_live(program: Program, status: date) -> LiveSchedule:
         scheduler=scheduler,
         item_ids=np.array([row[0] for row in rows], dtype=np.int64),
         keys=[row[1] for row in rows],
-        phases=[a.phase for a in activities],
         stored=stored,
         phase_windows={
             phase_id: PhaseWindow(p.key, p.window_start, p.window_end)
             for phase_id, p in phases.items()
         },
+        phase_index=phase_index_of([a.phase for a in activities], scheduler.phase_windows),
     )
 
 
@@ -410,7 +416,7 @@ def _store(program: Program, live: LiveSchedule) -> Outcome:
         finish = date.fromordinal(int(new[:, 1].max()))
     else:
         finish = live.scheduler.result().finish
-    overruns = overruns_of(new, live.keys, live.phases, live.scheduler.phase_windows)
+    overruns = overruns_of(new, live.keys, live.phase_index, live.scheduler.phase_windows)
     return Outcome(moves, finish, previous_finish, overruns)
 
 
