@@ -68,6 +68,7 @@ def overview(program_id: int):  # type: ignore[no-untyped-def]
         "programs/overview.html",
         program=program,
         counts=counts,
+        milestones=program_service.milestones_by_phase(program.id),
         today=date.today(),
         risk_status_labels=RISK_STATUS_LABELS,
     )
