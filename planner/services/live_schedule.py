@@ -180,7 +180,8 @@ def dumps(live: LiveSchedule) -> bytes:
 
 
 def loads(data: bytes) -> LiveSchedule:
-    live = pickle.loads(data)  # noqa: S301 - our own cache, written by dumps() above
+    # our own cache entry, written by dumps() above (as Flask-Caching's own entries are)
+    live = pickle.loads(data)  # noqa: S301  # nosec B301
     if not isinstance(live, LiveSchedule):
         raise TypeError("not a live schedule")
     return live

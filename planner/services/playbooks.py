@@ -126,7 +126,8 @@ def load_by_checksum(path: Path, folder: Path | None) -> Playbook:
     key = hashlib.sha256(content + _parser_version().encode()).hexdigest()
     kept = folder / f"{key}.pickle"
     try:
-        found = pickle.loads(kept.read_bytes())  # noqa: S301 - written below, in our instance folder
+        # written below, in the instance folder (as the file cache's entries are)
+        found = pickle.loads(kept.read_bytes())  # noqa: S301  # nosec B301
         if isinstance(found, Playbook):
             return found
     except FileNotFoundError:
