@@ -57,7 +57,18 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         "PLANNER_LOG_JSON": _flag("PLANNER_LOG_JSON", True),
         # run a request again when SQLite said "database is locked"
         "PLANNER_RETRY_LOCKED": _flag("PLANNER_RETRY_LOCKED", True),
+        # compiled schedules each worker keeps for incremental edits (0: none)
+        "PLANNER_LIVE_SCHEDULES": _count("PLANNER_LIVE_SCHEDULES", 8),
     }
+
+
+def _count(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number, got {value!r}")
+    return int(value)
 
 
 def _flag(name: str, default: bool) -> bool:

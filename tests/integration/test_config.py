@@ -38,3 +38,15 @@ def test_sqlite_connections_enforce_foreign_keys_and_wal(tmp_path) -> None:  # t
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_kept_schedules_setting(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from planner.config import settings_from_environment
+
+    monkeypatch.delenv("PLANNER_LIVE_SCHEDULES", raising=False)
+    assert settings_from_environment(str(tmp_path))["PLANNER_LIVE_SCHEDULES"] == 8
+    monkeypatch.setenv("PLANNER_LIVE_SCHEDULES", "0")
+    assert settings_from_environment(str(tmp_path))["PLANNER_LIVE_SCHEDULES"] == 0
+    monkeypatch.setenv("PLANNER_LIVE_SCHEDULES", "many")
+    with pytest.raises(ConfigError, match="PLANNER_LIVE_SCHEDULES"):
+        settings_from_environment(str(tmp_path))

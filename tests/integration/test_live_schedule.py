@@ -209,3 +209,24 @@ def test_a_full_reschedule_writes_only_rows_that_changed(db) -> None:  # type: i
     db.session.commit()
     assert outcome.moves == []
     assert dict(db.session.execute(select(WorkItem.key, WorkItem.version)).all()) == versions
+
+
+def test_no_kept_schedule_when_the_setting_is_zero(app, db) -> None:  # type: ignore[no-untyped-def]
+    before = app.config["PLANNER_LIVE_SCHEDULES"]
+    app.config["PLANNER_LIVE_SCHEDULES"] = 0
+    try:
+        today = date.today()
+        program = generate_program(40, start_date=today - timedelta(days=20), seed=11)
+        db.session.commit()
+        item_id = db.session.scalars(
+            select(WorkItem.id).where(WorkItem.program_id == program.id, WorkItem.kind == "task")
+        ).first()
+        Stats.reset()
+        for days in (3, 4):
+            item = db.session.get(WorkItem, item_id)
+            plan_service.update_item(program, item, details(item, days), item.version)
+            db.session.commit()
+        assert Stats.reused == 0 and Stats.built == 2  # each edit built it from the rows
+    finally:
+        app.config["PLANNER_LIVE_SCHEDULES"] = before
+    assert stored(db, program.id) == from_scratch(db, program)
