@@ -33,8 +33,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from planner import database, i18n
     from planner.extensions import bootstrap, csrf, db, migrate
     from planner.services.audit import init_audit
+    from planner.services.live_schedule import init_app as init_live_schedules
 
     init_audit()
+    init_live_schedules()
     database.init_app(app)
     db.init_app(app)
     # batch mode lets Alembic alter tables on SQLite, which has no ALTER COLUMN

@@ -78,13 +78,12 @@ def init_command() -> None:
 @with_appcontext
 def demo_command(serve: bool, host: str, port: int) -> None:
     """Reset the demo database (its own file), load a demo program, and serve it."""
-    from planner.demo import load_demo, reset_demo_database
+    from planner.demo import fresh_demo
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.config.get("DEMO_MODE"):
         raise click.ClickException("run `planner demo` without a --app option")
-    reset_demo_database(app)
-    summary = load_demo()
+    summary = fresh_demo(app)
     click.echo(summary)
     if serve:
         click.echo(f"serving the demo on http://{host}:{port}/ (Ctrl+C stops it)")

@@ -76,6 +76,8 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         "PLANNER_SESSION_MAX_HOURS": _int("PLANNER_SESSION_MAX_HOURS", 12),
         # run a request again when SQLite said "database is locked"
         "PLANNER_RETRY_LOCKED": _flag("PLANNER_RETRY_LOCKED", True),
+        # compiled schedules each worker keeps for incremental edits (0: none)
+        "PLANNER_LIVE_SCHEDULES": _int("PLANNER_LIVE_SCHEDULES", 8, minimum=0),
     }
 
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
 from flask import Flask
 from flask_migrate import upgrade
 
-from planner.config import DEMO_DATABASE_FILE
+from planner.config import DEMO_DATABASE_FILE, PROJECT_ROOT
 from planner.demodata import assessment, metrics, plan, risks, scenarios
 from planner.extensions import db
 from planner.models import Membership
 from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
-from planner.services.users import create_user
+from planner.services.users import create_user, hash_password
 from planner.web.auth import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 DEMO_START_OFFSET_DAYS = 150
@@ -23,7 +26,7 @@ DEMO_START_OFFSET_DAYS = 150
 DEMO_AREAS = (plan, metrics, risks, assessment, scenarios)
 
 
-def reset_demo_database(app: Flask) -> None:
+def reset_demo_database(app: Flask, *, migrate: bool = True) -> None:
     """Delete the demo database file (never any other) and migrate a fresh one to head."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     demo_file = Path(app.instance_path) / DEMO_DATABASE_FILE
@@ -32,12 +35,14 @@ def reset_demo_database(app: Flask) -> None:
     db.engine.dispose()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{demo_file}{suffix}").unlink(missing_ok=True)
-    upgrade()
+    if migrate:
+        upgrade()
 
 
 def load_demo(today: date | None = None) -> str:
     """Create the demo programs; return a one-line summary."""
     today = today or date.today()
+    shared_hash = hash_password(DEMO_PASSWORD)  # one argon2 hash for every demo account
     people = {
         role: create_user(
             email,
@@ -45,6 +50,7 @@ def load_demo(today: date | None = None) -> str:
             name=f"Demo {role}",
             is_admin=role == "admin",
             is_consultant=role == "consultant",
+            password_hash=shared_hash,
         )
         for email, role in DEMO_ACCOUNTS
     }
@@ -70,3 +76,51 @@ def load_demo(today: date | None = None) -> str:
         db.session.flush()
     db.session.commit()
     return f"demo loaded: programs {main.id} and {small.id}"
+
+
+# --------------------------------------------------------------------------------------------
+# a demo built once per day and code: later runs copy it (start-up in well under a second)
+
+
+def demo_fingerprint(today: date | None = None) -> str:
+    """What the demo database depends on: today's date and every source file that writes it
+    (the package, the playbooks, the migrations)."""
+    digest = hashlib.sha256((today or date.today()).isoformat().encode())
+    roots = [PROJECT_ROOT / "planner", PROJECT_ROOT / "playbooks", PROJECT_ROOT / "migrations"]
+    for root in roots:
+        for file in sorted(root.rglob("*")):
+            if file.suffix in (".py", ".yaml", ".yml") and "__pycache__" not in file.parts:
+                digest.update(str(file.relative_to(PROJECT_ROOT)).encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def fresh_demo(app: Flask) -> str:
+    """Reset the demo database and fill it: copied from today's build when one exists
+    (same code), else built (and kept for the next run). Returns the summary line."""
+    demo_file = Path(app.instance_path) / DEMO_DATABASE_FILE
+    kept = Path(app.instance_path) / "cache" / f"demo-{demo_fingerprint()}.sqlite"
+    summary_file = kept.with_suffix(".txt")
+    if kept.is_file() and summary_file.is_file():
+        reset_demo_database(app, migrate=False)
+        shutil.copyfile(kept, demo_file)
+        return summary_file.read_text(encoding="utf-8")
+    reset_demo_database(app)
+    summary = load_demo()
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        for old in kept.parent.glob("demo-*.sqlite"):
+            old.unlink(missing_ok=True)
+        partial = kept.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        db.session.remove()
+        connection = sqlite3.connect(demo_file)
+        try:
+            connection.execute("VACUUM INTO ?", (str(partial),))  # one consistent copy
+        finally:
+            connection.close()
+        partial.replace(kept)
+        summary_file.write_text(summary, encoding="utf-8")
+    except (OSError, sqlite3.Error) as exc:  # the next run builds it again
+        app.logger.warning("demo database not kept (%s)", type(exc).__name__)
+    return summary

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date, datetime
 
 from flask import Flask, request, session
-from flask_babel import format_date, format_decimal, format_scientific
+from flask_babel import format_date, format_decimal, format_scientific, get_locale
 
 from planner.extensions import babel
 
@@ -93,6 +94,13 @@ def format_day(day: date | datetime | None, style: str = "medium") -> str:
         return ""
     if isinstance(day, datetime):
         day = day.date()
+    return _day_text(day, style, str(get_locale() or ""))
+
+
+@functools.lru_cache(maxsize=8192)
+def _day_text(day: date, style: str, _locale: str) -> str:
+    # a plan table words thousands of dates over a few hundred distinct days: each day is
+    # worded once per locale and style (flask_babel's format_date reads the request's locale)
     return str(format_date(day, style))
 
 

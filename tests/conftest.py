@@ -90,9 +90,11 @@ def shared_app(schema_database: str):  # type: ignore[no-untyped-def]
 def app(shared_app):  # type: ignore[no-untyped-def]
     """The shared app with an empty database and fresh per-process state for each test."""
     from planner.extensions import db, limiter
+    from planner.services.live_schedule import forget_all
 
     with shared_app.app_context():
         limiter.reset()  # sign-in limits counted by earlier tests
+        forget_all()  # compiled schedules kept by earlier tests (ids are reused)
         yield shared_app
         db.session.remove()
         _empty_all_tables()

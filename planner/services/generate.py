@@ -94,6 +94,7 @@ def generate_program(
     name: str | None = None,
     progress_until: date | None = None,
     baseline_name: str | None = None,
+    items_per_stream: int = 50,
 ) -> Program:
     """Create a generated program of ``n_items`` work items and schedule it.
 
@@ -132,7 +133,8 @@ def generate_program(
         cursor = end + timedelta(days=1)
     db.session.flush()
 
-    n_streams = max(1, n_items // 50)
+    # long workstreams make a deep network (a chain of 1,000 items is 1,000 levels)
+    n_streams = max(1, n_items // max(1, items_per_stream))
     streams = [
         STREAMS[i % len(STREAMS)] + (f"-{i // len(STREAMS) + 1}" if i >= len(STREAMS) else "")
         for i in range(n_streams)

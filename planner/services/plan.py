@@ -25,10 +25,11 @@ from planner.models.baseline import Baseline, BaselineItem
 from planner.services.audit import current_actor
 from planner.services.concurrency import check_version
 from planner.services.scheduling import (
+    ItemEdited,
+    LinkAdded,
+    LinkRemoved,
     Move,
     Outcome,
-    check_new_dependency,
-    load_network,
     program_calendar,
     refresh_if_stale,
     reschedule,
@@ -327,7 +328,7 @@ def update_item(
     if errors:
         raise ValidationError("the work item was not saved", errors)
     _apply_details(item, details)
-    return reschedule(program)
+    return reschedule(program, edit=ItemEdited(item))
 
 
 def move_item(
@@ -454,7 +455,16 @@ def add_dependency(
     if errors:
         raise ValidationError("the dependency was not added", errors)
     assert predecessor is not None and successor is not None
-    check_new_dependency(load_network(program), predecessor, successor, dep_type, lag)
+    if predecessor.id == successor.id:
+        errors.append(("successor", "an item cannot depend on itself"))
+    elif db.session.scalar(
+        select(Dependency.id).where(
+            Dependency.predecessor_id == predecessor.id, Dependency.successor_id == successor.id
+        )
+    ):
+        errors.append(("successor", f'"{successor.key}" already depends on "{predecessor.key}"'))
+    if errors:
+        raise ValidationError("the dependency was not added", errors)
     dependency = Dependency(
         program_id=program.id,
         predecessor_id=predecessor.id,
@@ -463,13 +473,16 @@ def add_dependency(
         lag_days=lag,
     )
     db.session.add(dependency)
-    outcome = reschedule(program)
+    # the compiled schedule refuses a cycle (naming it) before anything is written
+    edit = LinkAdded(predecessor.key, successor.key, dep_type, lag)  # type: ignore[arg-type]
+    outcome = reschedule(program, edit=edit)
     return dependency, outcome
 
 
 def delete_dependency(program: Program, dependency: Dependency) -> Outcome:
+    edit = LinkRemoved(dependency.predecessor.key, dependency.successor.key)
     db.session.delete(dependency)
-    return reschedule(program)
+    return reschedule(program, edit=edit)
 
 
 # --------------------------------------------------------------------------- calendar

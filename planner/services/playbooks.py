@@ -1,28 +1,45 @@
 """The installed playbooks: shipped ones, those in PLANNER_PLAYBOOK_DIRS, and uploaded ones.
 
-Files are read once per change of the directories (their names and modification times);
-uploaded playbooks live in the database (:class:`~planner.models.library.PlaybookUpload`)
-and are parsed once per checksum. A file wins over an upload with the same id and version
+Files are read once per change of the directories (their names and modification times),
+and each file is parsed once per content: the parsed playbook is kept in the instance
+folder by the file's checksum (``cache/playbooks``), so a new process — ``planner demo``, a
+gunicorn worker — reads it back instead of parsing the YAML again. Uploaded playbooks live
+in the database (:class:`~planner.models.library.PlaybookUpload`) and are parsed once per
+checksum. A file wins over an upload with the same id and version
 (the upload page refuses such an upload, but a directory can gain the file later).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from flask import current_app
 from sqlalchemy import inspect, select
 
+import planner.domain.playbook as playbook_domain
 import planner.models.library  # noqa: F401  (registers the library tables)
 from planner.config import SHIPPED_PLAYBOOKS
 from planner.domain.errors import NotFoundError
-from planner.domain.playbook import Playbook, PlaybookError, discover_playbooks, parse_playbook
+from planner.domain.playbook import (
+    Playbook,
+    PlaybookError,
+    discover_playbooks,
+    load_playbook,
+    parse_playbook,
+)
 from planner.extensions import db
 from planner.models.library import PlaybookUpload
 
+log = logging.getLogger(__name__)
 Origin = Literal["shipped", "directory", "upload"]
 ORIGINS: tuple[Origin, ...] = ("shipped", "directory", "upload")
 
@@ -77,12 +94,64 @@ def _origin_of(path: Path) -> Origin:
     return "shipped" if shipped else "directory"
 
 
+@cache
+def _parser_version() -> str:
+    """What a parsed playbook depends on besides its text: the parser's code and libraries."""
+    import pydantic
+    import ruamel.yaml
+
+    material = Path(playbook_domain.__file__).read_bytes()
+    material += f"{ruamel.yaml.__version__} {pydantic.VERSION}".encode()
+    return hashlib.sha256(material).hexdigest()[:16]
+
+
+def parsed_cache_dir() -> Path | None:
+    """Where parsed playbooks are kept (None: not kept, as in tests unless asked)."""
+    setting = current_app.config.get("PLANNER_PLAYBOOK_CACHE")
+    if setting is False or (setting is None and current_app.testing):
+        return None
+    if isinstance(setting, str | Path):
+        return Path(setting)
+    return Path(current_app.instance_path) / "cache" / "playbooks"
+
+
+def load_by_checksum(path: Path, folder: Path | None) -> Playbook:
+    """The file's playbook, parsed once per content (kept in ``folder``) and validated."""
+    if folder is None:
+        return load_playbook(path)
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return load_playbook(path)  # which words the error
+    key = hashlib.sha256(content + _parser_version().encode()).hexdigest()
+    kept = folder / f"{key}.pickle"
+    try:
+        # written below, in the instance folder (as the file cache's entries are)
+        found = pickle.loads(kept.read_bytes())  # noqa: S301  # nosec B301
+        if isinstance(found, Playbook):
+            return found
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # noqa: BLE001 - a damaged entry is parsed again
+        log.warning("parsed playbook %s unreadable (%s): parsing", kept.name, type(exc).__name__)
+    playbook = load_playbook(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as out:
+            out.write(pickle.dumps(playbook, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(out.name, kept)  # readers see a whole file or none
+    except OSError as exc:
+        log.warning("parsed playbook not kept (%s)", type(exc).__name__)
+    return playbook
+
+
 def file_playbooks() -> tuple[list[InstalledPlaybook], list[PlaybookError]]:
     """The playbooks of the shipped directory and PLANNER_PLAYBOOK_DIRS (cached)."""
     dirs: list[Path] = [Path(d) for d in current_app.config["PLAYBOOK_DIRS"]]
     signature = _signature(dirs)
     if signature not in _cache:
-        found, errors = discover_playbooks(dirs)
+        folder = parsed_cache_dir()
+        found, errors = discover_playbooks(dirs, lambda path: load_by_checksum(path, folder))
         installed = [InstalledPlaybook(path, pb, _origin_of(path)) for path, pb in found]
         _cache.clear()
         _cache[signature] = (installed, errors)

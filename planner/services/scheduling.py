@@ -13,23 +13,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any, Protocol
 
-import networkx as nx
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.util import identity_key
 
 from planner.domain.calendar import WorkCalendar
-from planner.domain.errors import DependencyCycleError, ValidationError
+from planner.domain.errors import DependencyCycleError
 from planner.domain.lags import elapsed_working_days, lag_working_days
 from planner.domain.schedule import (
     MAX_LAG,
     Activity,
     Link,
+    LinkType,
+    PhaseOverrun,
     PhaseWindow,
+    Scheduler,
     ScheduleResult,
     schedule,
 )
+from planner.domain.schedule_columns import (
+    NO_DATE,
+    Columns,
+    columns_of,
+    overruns_of,
+    phase_index_of,
+)
 from planner.extensions import db
 from planner.models import Dependency, Phase, Program, WorkItem
+from planner.ops.cache import program_revision
+from planner.services.live_schedule import LiveSchedule, keep, take
+from planner.services.live_schedule import Stats as LiveStats
 
 COMPUTED_COLUMNS = (
     "early_start",
@@ -75,14 +91,13 @@ class Network:
 
 @dataclass(frozen=True)
 class Outcome:
-    result: ScheduleResult
-    moves: list[Move]
-    # the program's finish before this reschedule (None when nothing was scheduled yet)
-    previous_finish: date | None = None
+    """What a reschedule did: the items that moved, the finish before and after, overruns."""
 
-    @property
-    def finish(self) -> date:
-        return self.result.finish
+    moves: list[Move]
+    finish: date
+    # the program's finish before this reschedule (None when nothing was scheduled yet)
+    previous_finish: date | None
+    overruns: list[PhaseOverrun]
 
 
 def program_calendar(program: Program) -> WorkCalendar:
@@ -113,25 +128,19 @@ def load_network(program: Program) -> Network:
 
 
 def _activities(network: Network, phases: dict[int, Phase]) -> list[Activity]:
-    activities = []
-    for item in network.items:
-        phase = phases[item.phase_id]
-        start_no_earlier = phase.window_start
-        if item.constraint_type == "SNET" and item.constraint_date:
-            start_no_earlier = max(start_no_earlier, item.constraint_date)
-        activities.append(
-            Activity(
-                key=item.key,
-                duration=item.duration_days,
-                phase=phase.key,
-                start_no_earlier=start_no_earlier,
-                finish_no_later=item.constraint_date if item.constraint_type == "FNLT" else None,
-                actual_start=item.actual_start,
-                actual_finish=item.actual_finish,
-                percent_complete=float(item.percent_complete),
-            )
+    return [
+        activity_of(
+            phases[item.phase_id],
+            item.key,
+            item.duration_days,
+            item.constraint_type,
+            item.constraint_date,
+            item.actual_start,
+            item.actual_finish,
+            item.percent_complete,
         )
-    return activities
+        for item in network.items
+    ]
 
 
 def _lag_days(dependency: Dependency, by_id: dict[int, WorkItem], workdays: int) -> int:
@@ -242,41 +251,266 @@ def compute(network: Network, today: date | None = None) -> ScheduleResult:
     return _schedule(network, today)[0]
 
 
-def reschedule(program: Program, today: date | None = None) -> Outcome:
-    """Recompute every item's dates and float, store them, and say what moved."""
+def _windows(program: Program) -> list[PhaseWindow]:
+    return [PhaseWindow(p.key, p.window_start, p.window_end) for p in program.phases]
+
+
+def activity_of(
+    phase: Phase | PhaseWindow,
+    item_key: str,
+    duration: int,
+    constraint_type: str | None,
+    constraint_date: date | None,
+    actual_start: date | None,
+    actual_finish: date | None,
+    percent_complete: float,
+) -> Activity:
+    """The domain activity of one item: its phase window is a start-no-earlier date."""
+    if isinstance(phase, PhaseWindow):
+        key, start_no_earlier = phase.key, phase.start
+    else:
+        key, start_no_earlier = phase.key, phase.window_start
+    if constraint_type == "SNET" and constraint_date:
+        start_no_earlier = max(start_no_earlier, constraint_date)
+    return Activity(
+        key=item_key,
+        duration=duration,
+        phase=key,
+        start_no_earlier=start_no_earlier,
+        finish_no_later=constraint_date if constraint_type == "FNLT" else None,
+        actual_start=actual_start,
+        actual_finish=actual_finish,
+        percent_complete=float(percent_complete),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# edits applied to the compiled schedule
+
+
+class NotIncremental(Exception):
+    """The edit changes something the incremental scheduler cannot: schedule it in full."""
+
+
+class ScheduleEdit(Protocol):
+    """One change to a program's plan, applied to its compiled schedule."""
+
+    def apply(self, live: LiveSchedule) -> None: ...
+
+
+@dataclass(frozen=True)
+class ItemEdited:
+    """An item's fields were changed in memory (not flushed yet): a new duration, or none."""
+
+    item: WorkItem
+
+    def apply(self, live: LiveSchedule) -> None:
+        item = self.item
+        i = live.position(item.id)
+        window = live.phase_windows.get(item.phase_id)
+        if i is None or window is None:
+            raise NotIncremental
+        before = live.scheduler.activities[i]
+        after = activity_of(
+            window,
+            item.key,
+            item.duration_days,
+            item.constraint_type,
+            item.constraint_date,
+            item.actual_start,
+            item.actual_finish,
+            item.percent_complete,
+        )
+        if after == before:
+            return  # a name, owner or deliverable: nothing to schedule
+        if replace(before, duration=after.duration) != after:
+            raise NotIncremental
+        live.scheduler.set_duration(before.key, after.duration)
+
+
+@dataclass(frozen=True)
+class LinkAdded:
+    """A dependency about to be added (refused here when it would close a cycle)."""
+
+    predecessor: str
+    successor: str
+    type: LinkType
+    lag: int
+
+    def apply(self, live: LiveSchedule) -> None:
+        try:
+            live.scheduler.add_link(Link(self.predecessor, self.successor, self.type, self.lag))
+        except DependencyCycleError as exc:
+            # named from the successor back to the predecessor: the path the new link closes
+            cycle = exc.cycle
+            if self.successor in cycle:
+                at = cycle.index(self.successor)
+                cycle = [*cycle[at:], *cycle[:at]]
+            raise DependencyCycleError(cycle) from None
+
+
+@dataclass(frozen=True)
+class LinkRemoved:
+    predecessor: str
+    successor: str
+
+    def apply(self, live: LiveSchedule) -> None:
+        live.scheduler.remove_link(self.predecessor, self.successor)
+
+
+# --------------------------------------------------------------------------------------------
+# rescheduling
+
+
+def reschedule(
+    program: Program, today: date | None = None, *, edit: ScheduleEdit | None = None
+) -> Outcome:
+    """Recompute every item's dates and float, store those that changed, say what moved.
+
+    With an ``edit`` whose rows are changed in memory but not flushed yet, the program's
+    compiled schedule of the revision before the edit (kept per revision, see
+    :mod:`planner.services.live_schedule`; built from the rows when not kept) takes the
+    edit incrementally; an edit it cannot take, or none, schedules the whole program
+    again from the rows. Either way only rows whose computed columns changed are written.
+    """
+    status = status_date_of(program, today)
+    live: LiveSchedule | None = None
+    # a lag kept in weeks, percent of its predecessor or elapsed days is converted to working
+    # days again by every full schedule (an elapsed one by repeated passes): such programs
+    # are scheduled in full
+    units = _has_unit_lags(program)
+    if edit is not None and not units:
+        with db.session.no_autoflush:
+            revision = program_revision(program.id)
+            live = take(program.id, revision, status) or build_live(program, status)
+        try:
+            edit.apply(live)
+        except NotIncremental:
+            live = None
     db.session.flush()
-    network = load_network(program)
-    result, links = _schedule(network, today)
-    _refresh_lag_days(network, links)
-    rows = []
-    moves = []
-    previous = [item.early_finish for item in network.items if item.early_finish is not None]
-    previous_finish = max(previous) if previous else None
-    for item in network.items:
-        computed = result.items[item.key]
-        values = {
-            "early_start": computed.early_start,
-            "early_finish": computed.early_finish,
-            "late_start": computed.late_start,
-            "late_finish": computed.late_finish,
-            "total_float": computed.total_float,
-            "free_float": computed.free_float,
-            "is_critical": computed.critical,
-        }
-        if any(getattr(item, column) != value for column, value in values.items()):
-            rows.append({"item_id": item.id, **values})
-        if item.early_start != computed.early_start or item.early_finish != computed.early_finish:
-            moves.append(
-                Move(
-                    item.key,
-                    item.name,
-                    item.early_start,
-                    computed.early_start,
-                    item.early_finish,
-                    computed.early_finish,
-                )
+    if live is None and units:
+        network = load_network(program)
+        _result, links = _schedule(network, today)
+        _refresh_lag_days(network, links)
+        db.session.flush()
+        live = build_live(program, status, links)
+    elif live is None:
+        live = build_live(program, status)
+    return _store(program, live)
+
+
+def _has_unit_lags(program: Program) -> bool:
+    """Whether any dependency keeps its lag in a unit other than working days."""
+    query = (
+        select(Dependency.id)
+        .where(
+            Dependency.program_id == program.id,
+            Dependency.lag_unit != "d",
+            Dependency.lag_amount.is_not(None),
+        )
+        .limit(1)
+    )
+    return db.session.scalar(query) is not None
+
+
+_ITEM_COLUMNS = (
+    WorkItem.id,
+    WorkItem.key,
+    WorkItem.phase_id,
+    WorkItem.duration_days,
+    WorkItem.constraint_type,
+    WorkItem.constraint_date,
+    WorkItem.actual_start,
+    WorkItem.actual_finish,
+    WorkItem.percent_complete,
+    *(getattr(WorkItem, column) for column in COMPUTED_COLUMNS),
+)
+_NO_FLOAT = -(1 << 40)  # a float never computed (the column is NULL)
+
+
+def _stored_row(row: Any) -> tuple[int, ...]:
+    dates = [d.toordinal() if d is not None else NO_DATE for d in row[9:13]]
+    floats = [f if f is not None else _NO_FLOAT for f in row[13:15]]
+    return (*dates, *floats, int(bool(row[15])))
+
+
+def build_live(program: Program, status: date, converted: list[Link] | None = None) -> LiveSchedule:
+    """The program's compiled schedule from its rows as stored (plain columns, no objects);
+    with ``converted``, those links (lags in working days for this schedule) instead of the
+    stored ones."""
+    LiveStats.built += 1
+    rows = db.session.execute(
+        select(*_ITEM_COLUMNS)
+        .where(WorkItem.program_id == program.id)
+        .order_by(WorkItem.position, WorkItem.id)
+    ).all()
+    links = db.session.execute(
+        select(
+            Dependency.predecessor_id,
+            Dependency.successor_id,
+            Dependency.type,
+            Dependency.lag_days,
+        )
+        .where(Dependency.program_id == program.id)
+        .order_by(Dependency.id)
+    ).all()
+    phases = {phase.id: phase for phase in program.phases}
+    activities = [activity_of(phases[row[2]], row[1], *row[3:9]) for row in rows]
+    key_of = {row[0]: row[1] for row in rows}
+    scheduler = Scheduler(
+        activities,
+        converted
+        if converted is not None
+        else [Link(key_of[p], key_of[s], kind, lag) for p, s, kind, lag in links],
+        program_calendar(program),
+        program.start_date,
+        status,
+        _windows(program),
+    )
+    stored = np.array([_stored_row(row) for row in rows], dtype=np.int64).reshape(-1, 7)
+    return LiveSchedule(
+        program_id=program.id,
+        status_date=status,
+        scheduler=scheduler,
+        item_ids=np.array([row[0] for row in rows], dtype=np.int64),
+        keys=[row[1] for row in rows],
+        stored=stored,
+        phase_windows={
+            phase_id: PhaseWindow(p.key, p.window_start, p.window_end)
+            for phase_id, p in phases.items()
+        },
+        phase_index=phase_index_of([a.phase for a in activities], scheduler.phase_windows),
+    )
+
+
+def _date(ordinal: int) -> date | None:
+    return date.fromordinal(ordinal) if ordinal != NO_DATE else None
+
+
+def _store(program: Program, live: LiveSchedule) -> Outcome:
+    """Write the rows whose computed columns changed; hand the schedule back for the next edit."""
+    new = columns_of(live.scheduler)
+    old = live.stored
+    started = old[:, 1][old[:, 1] != NO_DATE]
+    previous_finish = _date(int(started.max())) if started.size else None
+    changed = np.flatnonzero((new != old).any(axis=1)) if len(new) else np.zeros(0, np.int64)
+    ids = live.item_ids[changed].tolist()
+    if ids:
+        rows = [
+            {
+                "item_id": item_id,
+                "early_start": _date(es),
+                "early_finish": _date(ef),
+                "late_start": _date(ls),
+                "late_finish": _date(lf),
+                "total_float": total,
+                "free_float": free,
+                "is_critical": bool(critical),
+            }
+            for item_id, (es, ef, ls, lf, total, free, critical) in zip(
+                ids, new[changed].tolist(), strict=True
             )
-    if rows:
+        ]
         table = WorkItem.__table__
         # Core executemany: one statement for all rows; computed columns are not audited and
         # do not bump the row version (they are derived, not edited)
@@ -286,9 +520,50 @@ def reschedule(program: Program, today: date | None = None) -> Outcome:
             .values({column: bindparam(column) for column in COMPUTED_COLUMNS})
         )
         db.session.connection().execute(statement, rows)
-        for item in network.items:
-            db.session.expire(item, list(COMPUTED_COLUMNS))
-    return Outcome(result, moves, previous_finish)
+        identity = db.session.identity_map
+        for item_id in ids:
+            loaded = identity.get(identity_key(WorkItem, item_id))
+            if loaded is not None:
+                db.session.expire(loaded, list(COMPUTED_COLUMNS))
+    moves = _moves(live, old, new, changed)
+    live.stored = new
+    keep(program_revision(program.id), live)
+    if len(new):
+        finish = date.fromordinal(int(new[:, 1].max()))
+    else:
+        finish = live.scheduler.result().finish
+    overruns = overruns_of(new, live.keys, live.phase_index, live.scheduler.phase_windows)
+    return Outcome(moves, finish, previous_finish, overruns)
+
+
+def _moves(
+    live: LiveSchedule, old: Columns, new: Columns, changed: npt.NDArray[np.int64]
+) -> list[Move]:
+    """The items whose early dates changed, named (one query for their names)."""
+    if not changed.size:
+        return []
+    moved = changed[(old[changed, :2] != new[changed, :2]).any(axis=1)].tolist()
+    ids = [int(live.item_ids[i]) for i in moved]
+    names: dict[int, str] = {}
+    for chunk in range(0, len(ids), 900):
+        part = ids[chunk : chunk + 900]
+        names.update(
+            (row[0], row[1])
+            for row in db.session.execute(
+                select(WorkItem.id, WorkItem.name).where(WorkItem.id.in_(part))
+            )
+        )
+    return [
+        Move(
+            live.keys[i],
+            names.get(item_id, live.keys[i]),
+            _date(int(old[i, 0])),
+            date.fromordinal(int(new[i, 0])),
+            _date(int(old[i, 1])),
+            date.fromordinal(int(new[i, 1])),
+        )
+        for i, item_id in zip(moved, ids, strict=True)
+    ]
 
 
 def is_stale(program: Program, today: date | None = None) -> bool:
@@ -316,34 +591,3 @@ def refresh_if_stale(program: Program, today: date | None = None) -> Outcome | N
     if not is_stale(program, today):
         return None
     return reschedule(program, today)
-
-
-def check_new_dependency(
-    network: Network, predecessor: WorkItem, successor: WorkItem, dep_type: str, lag: int
-) -> None:
-    """Refuse a dependency that is malformed, duplicated or would close a cycle."""
-    errors = []
-    if predecessor.program_id != network.program.id or successor.program_id != network.program.id:
-        errors.append(("predecessor", "both items must belong to this program"))
-    if predecessor.id == successor.id:
-        errors.append(("successor", "an item cannot depend on itself"))
-    if dep_type not in ("FS", "SS", "FF", "SF"):
-        errors.append(("type", f'expected FS, SS, FF or SF, got "{dep_type}"'))
-    if not -MAX_LAG <= lag <= MAX_LAG:
-        errors.append(("lag", f"lag must be between -{MAX_LAG} and {MAX_LAG} working days"))
-    if any(
-        d.predecessor_id == predecessor.id and d.successor_id == successor.id
-        for d in network.dependencies
-    ):
-        errors.append(("successor", f'"{successor.key}" already depends on "{predecessor.key}"'))
-    if errors:
-        raise ValidationError("the dependency was not added", errors)
-    by_id = network.by_id
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(item.key for item in network.items)
-    graph.add_edges_from(
-        (by_id[d.predecessor_id].key, by_id[d.successor_id].key) for d in network.dependencies
-    )
-    if nx.has_path(graph, successor.key, predecessor.key):
-        path = nx.shortest_path(graph, successor.key, predecessor.key)
-        raise DependencyCycleError(path)

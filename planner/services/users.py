@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -18,9 +19,18 @@ from planner.extensions import db
 from planner.models import AuditEvent, Membership, Program, ShareLink, User
 
 _hasher = PasswordHasher()
-# verifying against a dummy hash when the e-mail is unknown keeps timing uniform,
-# so response time does not reveal which addresses have accounts
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against a dummy hash when the e-mail is unknown keeps timing uniform, so
+    response time does not reveal which addresses have accounts. Made at the first sign-in,
+    not at import (an argon2 hash costs a good fraction of a second)."""
+    return _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
 
 
 def _now() -> datetime:
@@ -54,7 +64,10 @@ def create_user(
     name: str = "",
     is_admin: bool = False,
     is_consultant: bool = False,
+    password_hash: str | None = None,
 ) -> User:
+    """A new account; ``password_hash`` (made by :func:`hash_password` for ``password``)
+    spares hashing again when several accounts share one password (the demo's)."""
     email = normalise_email(email)
     errors = []
     if "@" not in email or len(email) > 254:
@@ -67,7 +80,7 @@ def create_user(
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=_hasher.hash(password),
+        password_hash=password_hash or _hasher.hash(password),
         is_admin=is_admin,
         is_consultant=is_consultant,
     )
@@ -82,7 +95,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None  # no password that long was ever accepted: do not spend a hash on it
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, render_template, send_file
+from flask import Flask, Response, render_template
 from flask_babel import gettext as _
 
 from planner.domain.errors import NotFoundError
+from planner.ops.assets import FILE_ENDPOINTS, asset_response
+from planner.web.csp import plotly_js_path
 
 
 def register_blueprints(app: Flask) -> None:
@@ -50,13 +51,12 @@ def register_blueprints(app: Flask) -> None:
 
     @app.get("/vendor/plotly.min.js")
     def plotly_js():  # type: ignore[no-untyped-def]
-        # plotly.js ships inside the plotly package: serve it from there, never from a CDN
-        import plotly
+        # the full plotly.js (polar charts) ships inside the plotly package: served from
+        # there, never from a CDN; charts with only cartesian traces use the partial
+        # bundles in static/vendor (see templates/macros/charts.html)
+        return asset_response(plotly_js_path(), "text/javascript")
 
-        path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-        if not path.exists():
-            abort(404)
-        return send_file(path, mimetype="text/javascript", max_age=86400)
+    FILE_ENDPOINTS["plotly_js"] = plotly_js_path
 
     @app.errorhandler(NotFoundError)
     def not_found_error(exc: NotFoundError):  # type: ignore[no-untyped-def]

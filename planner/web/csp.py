@@ -46,15 +46,24 @@ def plotly_js_path() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
+def plotly_bundles() -> list[Path]:
+    """Every plotly.js the app serves: the full one from the plotly package (polar charts)
+    and the partial bundles vendored in ``static/vendor``."""
+    from planner.config import PROJECT_ROOT
+
+    return [plotly_js_path(), *sorted((PROJECT_ROOT / "static" / "vendor").glob("plotly*.min.js"))]
+
+
 @cache
 def plotly_style_hashes() -> tuple[str, ...]:
     """Hashes of the ``<style>`` texts plotly.js inserts: the empty one always, the map
-    stylesheet when found (without it that one element is refused, nothing else breaks)."""
+    stylesheet when found (without it that one element is refused, nothing else breaks),
+    from every bundle served."""
     hashes = [style_hash("")]
-    path = plotly_js_path()
-    if path.exists():
-        source = path.read_text(encoding="utf-8", errors="replace")
-        hashes.extend(style_hash(found) for found in _PLOTLY_STYLE_TEXT.findall(source))
+    for path in plotly_bundles():
+        if path.exists():
+            source = path.read_text(encoding="utf-8", errors="replace")
+            hashes.extend(style_hash(found) for found in _PLOTLY_STYLE_TEXT.findall(source))
     return tuple(dict.fromkeys(hashes))
 
 

@@ -102,7 +102,7 @@ def _remember(program: Program, outcome: Outcome, message: str) -> None:
         "count": sum(1 for m in moves if not m.new_item),
         "finish": outcome.finish.isoformat(),
         "finish_shift": shift,
-        "overruns": [[o.phase, o.days_over] for o in outcome.result.overruns][:6],
+        "overruns": [[o.phase, o.days_over] for o in outcome.overruns][:6],
         "items": [
             [
                 m.key,
@@ -281,6 +281,25 @@ def _gantt_body(program: Program) -> str:
 @bp.get("/programs/<int:program_id>/plan/table")
 def table(program_id: int):  # type: ignore[no-untyped-def]
     program = get_program(program_id)
+    if refresh_if_stale(program) is not None:
+        db.session.commit()  # today moved on: the stored schedule was brought up to date
+    # as the Gantt: the table under the header is the same for every reader of this
+    # revision with the same query and language (70 % of the page was Jinja): shared
+    body_html = derived(
+        "table-page",
+        program.id,
+        lambda: _table_body(program),
+        request.query_string.decode("utf-8", "replace"),
+    )
+    return render_template(
+        "plan/table.html",
+        program=program,
+        body_html=Markup(body_html),  # nosec B704 - rendered by Jinja with autoescape
+        moves=_pop_moves(program),
+    )
+
+
+def _table_body(program: Program) -> str:
     view = _load(program)
     sort = request.args.get("sort", DEFAULT_SORT)
     if sort not in SORT_KEYS:
@@ -291,7 +310,7 @@ def table(program_id: int):  # type: ignore[no-untyped-def]
     page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
     shown = rows[(page - 1) * TABLE_PAGE : page * TABLE_PAGE]
     return render_template(
-        "plan/table.html",
+        "plan/_table_body.html",
         program=program,
         view=view,
         rows=shown,
@@ -300,7 +319,6 @@ def table(program_id: int):  # type: ignore[no-untyped-def]
         descending=descending,
         page=page,
         pages=pages,
-        moves=_pop_moves(program),
         args=_view_args(view),
     )
 

@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.domain.replan import ReplanError
@@ -15,6 +16,8 @@ from planner.forms.choices import choices
 from planner.forms.programs import NewProgramForm
 from planner.forms.risks import STATUS_LABELS as RISK_STATUS_LABELS
 from planner.i18n import SUPPORTED, content_lang
+from planner.models import Program
+from planner.ops.cache import derived
 from planner.replan_text import reason_text
 from planner.services import programs as program_service
 from planner.services import users as user_service
@@ -72,11 +75,22 @@ def new():  # type: ignore[no-untyped-def]
 @bp.get("/programs/<int:program_id>")
 def overview(program_id: int):  # type: ignore[no-untyped-def]
     program = program_service.get_program(program_id)
-    counts = program_service.work_item_counts(program.id)
+    # under the header the page is the same for every reader of this revision, day and
+    # language (hundreds of milestone dates worded): rendered once, then shared
+    body_html = derived("overview-page", program.id, lambda: _overview_body(program))
     return render_template(
         "programs/overview.html",
         program=program,
-        counts=counts,
+        body_html=Markup(body_html),  # nosec B704 - rendered by Jinja with autoescape
+    )
+
+
+def _overview_body(program: Program) -> str:
+    return render_template(
+        "programs/_overview_body.html",
+        program=program,
+        counts=program_service.work_item_counts(program.id),
+        milestones=program_service.milestones_by_phase(program.id),
         today=date.today(),
         risk_status_labels=RISK_STATUS_LABELS,
     )

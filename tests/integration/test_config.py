@@ -85,3 +85,13 @@ def test_planner_run_with_a_strong_key_serves(monkeypatch, tmp_path) -> None:  #
     result = app.test_cli_runner().invoke(args=["run"])
     assert result.exit_code == 0, result.output
     assert served == [app]
+def test_kept_schedules_setting(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from planner.config import settings_from_environment
+
+    monkeypatch.delenv("PLANNER_LIVE_SCHEDULES", raising=False)
+    assert settings_from_environment(str(tmp_path))["PLANNER_LIVE_SCHEDULES"] == 8
+    monkeypatch.setenv("PLANNER_LIVE_SCHEDULES", "0")
+    assert settings_from_environment(str(tmp_path))["PLANNER_LIVE_SCHEDULES"] == 0
+    monkeypatch.setenv("PLANNER_LIVE_SCHEDULES", "many")
+    with pytest.raises(ConfigError, match="PLANNER_LIVE_SCHEDULES"):
+        settings_from_environment(str(tmp_path))

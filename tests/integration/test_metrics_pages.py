@@ -70,7 +70,7 @@ def test_metric_page_has_trend_chart_rule_and_readings(client, db, program) -> N
     assert glide["y"][:4] == [12.0, 8.0, 8.0, 2.0]
     assert len([s for s in figure["layout"]["shapes"] if s["type"] == "rect"]) == 5
     assert "after the clean-up" in html
-    assert "/vendor/plotly.min.js" in html and "<script>" not in html  # no inline code
+    assert "vendor/plotly-basic.min.js" in html and "<script>" not in html  # no inline code
 
 
 @pytest.mark.parametrize(

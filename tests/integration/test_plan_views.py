@@ -46,7 +46,7 @@ def test_gantt_page_has_the_layers_and_a_reading_alternative(client, db, program
     # one trace per layer, never one per task
     assert len(figure["data"]) < 15
     assert "noscript" in html and f"/programs/{program.id}/plan/table" in html
-    assert "vendor/plotly.min.js" in html and "js/gantt.js" in html
+    assert "vendor/plotly-basic.min.js" in html and "js/gantt.js" in html
     assert "<script>" not in html  # no inline code (strict CSP)
     every = gantt_figure(client.get(f"/programs/{program.id}/plan/gantt?arrows=all").data.decode())
     assert "Other links" in [t["name"] for t in every["data"]]

@@ -159,3 +159,23 @@ def test_risk_cause_and_effect_show_in_the_reader_language(client, db) -> None: 
     chinese = client.get(page, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert pb_risk.cause.en in english and pb_risk.cause.zh not in english
     assert pb_risk.cause.zh in chinese and pb_risk.effect.zh in chinese
+
+
+def test_the_overview_lists_each_phase_milestones_in_plan_order(client, db) -> None:  # type: ignore[no-untyped-def]
+    from planner.services.scheduling import reschedule
+
+    program = create_program(
+        get_playbook("crm-four-100-days", "1.0"), name="M", client="C", start_date=date(2026, 3, 2)
+    )
+    reschedule(program)
+    db.session.commit()
+    html = client.get(f"/programs/{program.id}").get_data(as_text=True)
+    cards = html.split('class="card h-100 stage-card')[1:]
+    assert len(cards) == len(program.phases)
+    for phase, card in zip(program.phases, cards, strict=True):
+        milestones = [i for i in phase.work_items if i.kind == "milestone"]
+        listed = [line for line in card.split("<li>")[1:] if line.startswith("◆")]
+        assert len(listed) == len(milestones), phase.key
+        for milestone, line in zip(milestones, listed, strict=True):
+            assert milestone.name in line
+            assert f'datetime="{milestone.early_finish.isoformat()}"' in line

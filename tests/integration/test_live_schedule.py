@@ -1,0 +1,232 @@
+"""Edits applied incrementally to the kept schedule store the dates a full reschedule stores.
+
+Hundreds of random edits go through the plan service (durations, links added and removed,
+progress recorded and cleared); after each one the stored computed columns of every item are
+compared with a schedule computed from scratch from the rows.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from planner.domain.errors import DependencyCycleError, ValidationError
+from planner.models import Dependency, WorkItem
+from planner.services import plan as plan_service
+from planner.services.generate import generate_program
+from planner.services.live_schedule import Stats, dumps, loads
+from planner.services.plan import ItemDetails
+from planner.services.scheduling import build_live, compute, load_network, reschedule
+
+COLUMNS = (
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "total_float",
+    "free_float",
+    "is_critical",
+)
+
+
+def stored(db, program_id: int) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
+    rows = db.session.execute(
+        select(WorkItem.key, *(getattr(WorkItem, c) for c in COLUMNS)).where(
+            WorkItem.program_id == program_id
+        )
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def from_scratch(db, program) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
+    db.session.expire_all()
+    return columns(compute(load_network(program)))
+
+
+def columns(result) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
+    items = result.items
+    return {
+        key: (
+            s.early_start,
+            s.early_finish,
+            s.late_start,
+            s.late_finish,
+            s.total_float,
+            s.free_float,
+            s.critical,
+        )
+        for key, s in items.items()
+    }
+
+
+def details(item: WorkItem, days: int) -> ItemDetails:
+    return ItemDetails(
+        name=item.name,
+        kind=item.kind,
+        duration_days=days,
+        owner=item.owner,
+        constraint_type=item.constraint_type,
+        constraint_date=item.constraint_date,
+        deliverable=item.deliverable,
+    )
+
+
+def random_edit(db, program, rng: random.Random, today: date):  # type: ignore[no-untyped-def]
+    """One random edit through the plan service: (its kind, its outcome)."""
+    items = db.session.scalars(select(WorkItem).where(WorkItem.program_id == program.id)).all()
+    tasks = [i for i in items if i.kind == "task"]
+    roll = rng.random()
+    if roll < 0.45:
+        item = rng.choice(tasks)
+        days = rng.randint(1, 12)
+        return "duration", plan_service.update_item(
+            program, item, details(item, days), item.version
+        )
+    if roll < 0.55:
+        item = rng.choice(tasks)
+        changed = details(item, item.duration_days)
+        changed = ItemDetails(**{**changed.__dict__, "name": f"{item.name}!"[:300]})
+        return "rename", plan_service.update_item(program, item, changed, item.version)
+    if roll < 0.75:
+        a, b = rng.sample(items, 2)
+        kind = rng.choice(["FS", "FS", "SS", "FF", "SF"])
+        _dependency, outcome = plan_service.add_dependency(
+            program, a.key, b.key, kind, rng.randint(-3, 5)
+        )
+        return "link added", outcome
+    if roll < 0.88:
+        links = db.session.scalars(
+            select(Dependency).where(Dependency.program_id == program.id)
+        ).all()
+        return "link removed", plan_service.delete_dependency(program, rng.choice(links))
+    item = rng.choice(tasks)
+    if item.actual_start is None and item.early_start is not None and item.early_start < today:
+        outcome = plan_service.set_progress(
+            program,
+            item,
+            percent_complete=rng.choice((10, 50, 90)),
+            actual_start=item.early_start,
+            actual_finish=None,
+            version=item.version,
+        )
+    else:
+        outcome = plan_service.set_progress(
+            program,
+            item,
+            percent_complete=0,
+            actual_start=None,
+            actual_finish=None,
+            version=item.version,
+        )
+    return "progress", outcome
+
+
+def test_random_edits_store_what_a_full_reschedule_stores(db) -> None:  # type: ignore[no-untyped-def]
+    today = date.today()
+    program = generate_program(
+        240, start_date=today - timedelta(days=120), seed=7, progress_until=today
+    )
+    db.session.commit()
+    rng = random.Random(17)
+    Stats.reset()
+    done: dict[str, int] = {}
+    refused = 0
+    for step in range(300):
+        try:
+            kind, outcome = random_edit(db, program, rng, today)
+        except (DependencyCycleError, ValidationError):
+            db.session.rollback()
+            refused += 1
+            continue
+        db.session.commit()
+        done[kind] = done.get(kind, 0) + 1
+        db.session.expire_all()
+        full = compute(load_network(program))
+        expected = columns(full)
+        actual = stored(db, program.id)
+        wrong = [key for key in expected if expected[key] != actual[key]]
+        assert not wrong, f"step {step} ({kind}): {wrong[:5]} differ, e.g. {wrong[:1]}"
+        # what the page says about the finish and the overrunning phases holds too
+        assert outcome.finish == full.finish, f"step {step} ({kind})"
+        assert outcome.overruns == full.overruns, f"step {step} ({kind})"
+    # every kind of edit was exercised, and most edits reused the kept schedule
+    assert set(done) == {"duration", "rename", "link added", "link removed", "progress"}
+    assert refused > 0  # cycles and duplicates were tried and refused
+    incremental = done["duration"] + done["rename"] + done["link added"] + done["link removed"]
+    assert Stats.reused >= incremental - 1
+    # progress is scheduled in full (one rebuild each), plus the first edit's
+    assert Stats.built <= done["progress"] + refused + 2
+
+
+def test_a_refused_cycle_changes_nothing_and_the_next_edit_is_right(db) -> None:  # type: ignore[no-untyped-def]
+    today = date.today()
+    program = generate_program(60, start_date=today - timedelta(days=30), seed=3)
+    db.session.commit()
+    first, last = (
+        db.session.scalars(
+            select(WorkItem)
+            .where(WorkItem.program_id == program.id)
+            .order_by(WorkItem.position.desc() if desc else WorkItem.position)
+            .limit(1)
+        ).one()
+        for desc in (False, True)
+    )
+    # make sure a path first → … → last exists, then close the cycle
+    plan_service.add_dependency(program, first.key, last.key, "FS", 0)
+    db.session.commit()
+    with pytest.raises(DependencyCycleError) as cycle:
+        plan_service.add_dependency(program, last.key, first.key, "FS", 0)
+    db.session.rollback()
+    # named from the successor back to the predecessor, as the page shows it
+    assert cycle.value.cycle[0] == first.key and cycle.value.cycle[-1] == last.key
+    item = db.session.get(WorkItem, first.id)
+    plan_service.update_item(program, item, details(item, item.duration_days + 3), item.version)
+    db.session.commit()
+    assert stored(db, program.id) == from_scratch(db, program)
+
+
+def test_a_kept_schedule_survives_the_shared_cache(db) -> None:  # type: ignore[no-untyped-def]
+    today = date.today()
+    program = generate_program(80, start_date=today - timedelta(days=40), seed=5)
+    db.session.commit()
+    live = build_live(program, today)
+    copy = loads(dumps(live))
+    key = live.keys[3]
+    assert live.scheduler.set_duration(key, 9) == copy.scheduler.set_duration(key, 9)
+    assert live.scheduler.result() == copy.scheduler.result()
+    assert (copy.item_ids == live.item_ids).all() and (copy.stored == live.stored).all()
+
+
+def test_a_full_reschedule_writes_only_rows_that_changed(db) -> None:  # type: ignore[no-untyped-def]
+    today = date.today()
+    program = generate_program(50, start_date=today - timedelta(days=10), seed=9)
+    db.session.commit()
+    versions = dict(db.session.execute(select(WorkItem.key, WorkItem.version)).all())
+    outcome = reschedule(program)
+    db.session.commit()
+    assert outcome.moves == []
+    assert dict(db.session.execute(select(WorkItem.key, WorkItem.version)).all()) == versions
+
+
+def test_no_kept_schedule_when_the_setting_is_zero(app, db) -> None:  # type: ignore[no-untyped-def]
+    before = app.config["PLANNER_LIVE_SCHEDULES"]
+    app.config["PLANNER_LIVE_SCHEDULES"] = 0
+    try:
+        today = date.today()
+        program = generate_program(40, start_date=today - timedelta(days=20), seed=11)
+        db.session.commit()
+        item_id = db.session.scalars(
+            select(WorkItem.id).where(WorkItem.program_id == program.id, WorkItem.kind == "task")
+        ).first()
+        Stats.reset()
+        for days in (3, 4):
+            item = db.session.get(WorkItem, item_id)
+            plan_service.update_item(program, item, details(item, days), item.version)
+            db.session.commit()
+        assert Stats.reused == 0 and Stats.built == 2  # each edit built it from the rows
+    finally:
+        app.config["PLANNER_LIVE_SCHEDULES"] = before
+    assert stored(db, program.id) == from_scratch(db, program)
