@@ -85,6 +85,8 @@ def test_planner_run_with_a_strong_key_serves(monkeypatch, tmp_path) -> None:  #
     result = app.test_cli_runner().invoke(args=["run"])
     assert result.exit_code == 0, result.output
     assert served == [app]
+
+
 def test_kept_schedules_setting(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from planner.config import settings_from_environment
 
