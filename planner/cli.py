@@ -199,3 +199,7 @@ def main() -> None:
     cli.add_command(shell_command)
     cli.add_command(routes_command)
     cli.main(prog_name="planner")
+
+
+if __name__ == "__main__":  # `python -m planner.cli …` as well as the `planner` script
+    main()

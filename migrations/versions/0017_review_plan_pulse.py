@@ -1,7 +1,7 @@
 """steering review keeps the program's pulse (plan, gates, metrics) with its snapshot
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-06 11:00:00
 
 Reviews held before this revision have no pulse: their page says the plan's changes were
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0019'
-down_revision = '0018'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
