@@ -53,7 +53,7 @@ LEVEL_BIAS = {
 MAIN_INTERVIEWS = [
     (
         "senior",
-        "Li Wei",
+        "Liu Yang",
         "General manager",
         (),
         90,
@@ -61,7 +61,7 @@ MAIN_INTERVIEWS = [
     ),
     (
         "senior",
-        "Zhang Min",
+        "Li Wei",
         "Sales director",
         (),
         75,
@@ -91,7 +91,7 @@ MAIN_INTERVIEWS = [
     ),
     (
         "middle",
-        "Liu Yang",
+        "Gao Peng",
         "Customer service manager",
         ("customer-processes", "customer-data", "customer-management", "customer-experience"),
         70,
@@ -99,7 +99,7 @@ MAIN_INTERVIEWS = [
     ),
     (
         "middle",
-        "Zhao Lei",
+        "Zhao Qiang",
         "IT manager",
         ("customer-processes", "information-technology", "customer-data"),
         90,

@@ -30,7 +30,9 @@ WEEKLY: dict[str, dict[str, list[tuple[int, float]]]] = {
         "opportunities-logged": [(-119, 1.1), (-60, 2.4), (-23, 3.2), (0, 3.7)],
         "contact-completeness": [(-119, 56.0), (-60, 68.0), (-23, 77.0), (0, 83.0)],
         "duplicate-rate": [(-119, 11.8), (-60, 7.5), (-23, 4.2), (0, 2.15)],
-        "junk-order-rate": [(-119, 15.0), (-60, 12.0), (-23, 8.5), (0, 5.4)],
+        # junk orders fall only once the configurator checks orders (phase 2, still being
+        # built): flat through phase 1, as the method says
+        "junk-order-rate": [(-119, 15.2), (-60, 15.0), (-23, 14.8), (0, 14.3)],
     },
     # started 20 days ago: a 10-day diagnosis, and phase 1 began 10 days ago
     "small-business-quick-start": {
@@ -59,7 +61,7 @@ NOTES = {
     -23: "reading taken for the phase-1 gate",
     0: "latest weekly report",
 }
-STEERING = "Steering committee (chair: Li Wei, sponsor)"
+STEERING = "Steering committee (chair: Liu Yang, sponsor)"
 
 
 def _wobble(key: str, day: int) -> float:

@@ -20,22 +20,25 @@ from planner.services.plan import record_baseline
 from planner.services.replan import replan_program
 from planner.services.scheduling import compute, load_network, program_calendar, reschedule
 
+# one cast across the demo (plan owners, risk owners, review attendees, gate decisions,
+# interviews): Liu Yang is the sponsor and general manager who chairs the steering
+# committee, Li Wei the sales director, Wang Fang the project lead
 PEOPLE = {
     "consultant": "Chen Jing",
-    "sponsor": "Zhao Lei",
+    "sponsor": "Liu Yang",
     "project lead": "Wang Fang",
-    "data steward": "Liu Yang",
+    "data steward": "Sun Hao",
     "business analyst": "Sun Mei",
     "change manager": "Zhou Min",
     "crm consultant": "Anna Keller",
-    "sales ops manager": "Huang Tao",
+    "sales ops manager": "Chen Jie",
     "trainer": "Lin Xiu",
-    "integration architect": "Marco Rossi",
+    "integration architect": "Huang Tao",
     "marketing manager": "Xu Na",
     "service manager": "Gao Peng",
     "operations manager": "Ma Jun",
-    "general manager": "Zhao Lei",
-    "sales manager": "Huang Tao",
+    "general manager": "Liu Yang",
+    "sales manager": "Li Wei",
 }
 LEAD = "Wang Fang"
 

@@ -46,6 +46,17 @@ def _decide(review: Any, risk: Risk, decision: str, note: str) -> None:
     service.record_decision(review, risk.id, decision, note)
 
 
+def _reading(program: Program, key: str, day: date) -> float | None:
+    """The metric's latest reading on or before ``day`` (the demo's notes quote the data)."""
+    metric = next((m for m in program.metrics if m.key == key), None)
+    seen = [r for r in (metric.readings if metric else []) if r.day <= day]
+    return max(seen, key=lambda r: r.day).value if seen else None
+
+
+def _quoted(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".rstrip("0").rstrip(".")
+
+
 def _link(risk: Risk, items: dict[str, Any], phases: dict[str, Any], *keys: str) -> None:
     for key in keys:
         if key in items:
@@ -213,7 +224,12 @@ def _northwind(
     _decide(second, data, "escalate", "Sponsor to ask regional heads for clean-up time.")
     _decide(second, goals, "close", "Strategic goals signed off in the roadmap.")
     _decide(second, attrition, "more_actions", "Deputies for every key user by next review.")
-    _decide(second, change, "continue", "Adoption at 72% after two weeks.")
+    _decide(
+        second,
+        change,
+        "continue",
+        f"Active users at {_quoted(_reading(program, 'active-users', d(-42)))}% of licences.",
+    )
 
     # ---- up to the last review: customisation bites, data recovers a little
     _set(custom, status="occurred", occurred_on=d(-15))
@@ -258,12 +274,18 @@ def _northwind(
         "Steering committee #3",
         "Liu Yang (sponsor, chair)\nLi Wei (sales director)\nZhou Lan (finance controller)\n"
         "Huang Tao (solution architect)\nProject lead",
-        "Configurator went live two weeks late (customisation issue). ERP interface is the new "
-        "top risk for phase 3.",
+        "Configurator build running two weeks late (customisation issue). ERP interface is the "
+        "new top risk for phase 3.",
     )
     _decide(third, integration, "escalate", "Sponsor raises ERP capacity with the CIO.")
     _decide(third, custom, "noted", "Issue I-3 tracked in the issue log; lessons learnt.")
-    _decide(third, data, "continue", "Duplicate rate down to 6%; keep the campaign running.")
+    _decide(
+        third,
+        data,
+        "continue",
+        f"Duplicate rate down to {_quoted(_reading(program, 'duplicate-rate', d(-7)))}%; "
+        "keep the campaign running.",
+    )
     _decide(third, roi, "more_actions", "Baseline quote turnaround before the next review.")
 
     # ---- since the last review: one risk down, one reassessed
