@@ -62,7 +62,7 @@ def test_the_demo_phase_2_overrun_is_explained_by_a_driving_chain(client, db):  
     rows = {row.id: row for row in view.all_rows}
     # the configurator's growth drives the gate: every item of the chain is late by as many
     # working days as the gate (negative float, critical)
-    assert driver.chain_keys[0] == "configurator-build"
+    assert "configurator-build" in driver.chain_keys
     assert driver.chain_keys[-1] == "p2-gate-review"
     assert driver.gate_float < 0
     assert all(rows[i].total_float == driver.gate_float for i in driver.chain_ids)
