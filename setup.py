@@ -26,6 +26,9 @@ class BuildWithShippedFolders(build_py):
         if self.editable_mode:  # an editable install reads them from the checkout
             return
         target = Path(self.build_lib) / "planner" / "_shipped"
+        # a build folder kept from an earlier build may hold files removed since (an old
+        # migration would make two heads): start from nothing
+        shutil.rmtree(target, ignore_errors=True)
         for name in SHIPPED_FOLDERS:
             source = ROOT / name
             if source.is_dir():

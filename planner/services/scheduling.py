@@ -378,7 +378,8 @@ def reschedule(
     # a lag kept in weeks, percent of its predecessor or elapsed days is converted to working
     # days again by every full schedule (an elapsed one by repeated passes): such programs
     # are scheduled in full
-    units = _has_unit_lags(program)
+    with db.session.no_autoflush:  # the edit's rows are not flushed yet
+        units = _has_unit_lags(program)
     if edit is not None and not units:
         with db.session.no_autoflush:
             revision = program_revision(program.id)
