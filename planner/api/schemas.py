@@ -644,8 +644,8 @@ class GateOut(Output):
     days_to_gate: int
     overall: Verdict = read_only(
         description=N_(
-            "Before the gate date an outlook (on_track, at_risk, off_track); from the gate "
-            "date the result (pass, at_risk, fail)."
+            "Before the gate date an outlook (on track, at risk or off track); from the gate "
+            "date the result (pass, at risk or fail)."
         )
     )
     outlook: bool = read_only(description=N_("True before the gate date."))
