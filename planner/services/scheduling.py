@@ -378,18 +378,18 @@ def reschedule(
     # a lag kept in weeks, percent of its predecessor or elapsed days is converted to working
     # days again by every full schedule (an elapsed one by repeated passes): such programs
     # are scheduled in full
-    with db.session.no_autoflush:  # the edit's rows are not flushed yet
-        units = _has_unit_lags(program)
-    if edit is not None and not units:
-        with db.session.no_autoflush:
-            revision = program_revision(program.id)
-            live = take(program.id, revision, status) or build_live(program, status)
-        try:
-            edit.apply(live)
-        except NotIncremental:
-            live = None
+    if edit is not None:
+        with db.session.no_autoflush:  # the edit's rows are not flushed yet
+            if not _has_unit_lags(program):
+                revision = program_revision(program.id)
+                live = take(program.id, revision, status) or build_live(program, status)
+        if live is not None:
+            try:
+                edit.apply(live)
+            except NotIncremental:
+                live = None
     db.session.flush()
-    if live is None and units:
+    if live is None and _has_unit_lags(program):
         network = load_network(program)
         _result, links = _schedule(network, today)
         _refresh_lag_days(network, links)
