@@ -235,6 +235,15 @@ def demo_strings(paths: Iterable[Path], interface: Collection[str] = ()) -> set[
                 lines = [" ".join(line.split()) for line in node.value.splitlines()]
                 if len(lines) > 1:
                     found.update(x for x in lines if len(x) > 2 and x not in interface)
+            elif isinstance(node, ast.JoinedStr):
+                # an f-string quoting the demo's own data ("Duplicate rate down to {…}%;
+                # keep the campaign running."): its literal parts are demo text too, without
+                # the punctuation that joins them to the values
+                for part in node.values:
+                    if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                        text = " ".join(part.value.split()).strip(" %;:,.()")
+                        if len(text) > 2 and " " in text:
+                            found.add(text)
     return found
 
 
