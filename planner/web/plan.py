@@ -7,10 +7,12 @@ the stored values beside the user's input (409); both roll back, so nothing chan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -221,19 +223,26 @@ def _labels() -> dict[str, str]:
 
 @bp.get("/programs/<int:program_id>/plan/gantt")
 def gantt(program_id: int):  # type: ignore[no-untyped-def]
+    return _shared_body_page(program_id, "gantt-page", "plan/gantt.html", _gantt_body)
+
+
+def _shared_body_page(
+    program_id: int, name: str, template: str, body: Callable[[Program], str]
+) -> ResponseReturnValue:
+    """A plan page whose body under the header (summary, filters, chart or table) is the same
+    for every reader of this revision with the same query and language: rendered once, then
+    shared; the header and "what moved" stay per reader."""
     program = get_program(program_id)
     if refresh_if_stale(program) is not None:
         db.session.commit()  # today moved on: the stored schedule was brought up to date
-    # everything under the header (summary, filters, chart) is the same for every reader
-    # of this revision with the same query and language: rendered once, then shared
     body_html = derived(
-        "gantt-page",
+        name,
         program.id,
-        lambda: _gantt_body(program),
+        lambda: body(program),
         request.query_string.decode("utf-8", "replace"),
     )
     return render_template(
-        "plan/gantt.html",
+        template,
         program=program,
         body_html=Markup(body_html),  # nosec B704 - rendered by Jinja with autoescape
         moves=_pop_moves(program),
@@ -280,23 +289,8 @@ def _gantt_body(program: Program) -> str:
 
 @bp.get("/programs/<int:program_id>/plan/table")
 def table(program_id: int):  # type: ignore[no-untyped-def]
-    program = get_program(program_id)
-    if refresh_if_stale(program) is not None:
-        db.session.commit()  # today moved on: the stored schedule was brought up to date
-    # as the Gantt: the table under the header is the same for every reader of this
-    # revision with the same query and language (70 % of the page was Jinja): shared
-    body_html = derived(
-        "table-page",
-        program.id,
-        lambda: _table_body(program),
-        request.query_string.decode("utf-8", "replace"),
-    )
-    return render_template(
-        "plan/table.html",
-        program=program,
-        body_html=Markup(body_html),  # nosec B704 - rendered by Jinja with autoescape
-        moves=_pop_moves(program),
-    )
+    # 70 % of this page was Jinja: its body is shared as the Gantt's is
+    return _shared_body_page(program_id, "table-page", "plan/table.html", _table_body)
 
 
 def _table_body(program: Program) -> str:
