@@ -30,7 +30,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     import planner.models  # noqa: F401  (registers every table on db.metadata)
-    from planner import database, i18n
+
+    # words the coded problems of domain, services and interop in the reader's language
+    from planner import database, explain_text, i18n  # noqa: F401
     from planner.extensions import bootstrap, csrf, db, migrate
     from planner.services.audit import init_audit
     from planner.services.live_schedule import init_app as init_live_schedules

@@ -26,6 +26,7 @@ from babel import numbers as babel_numbers
 from flask import has_app_context, has_request_context
 from flask_babel import force_locale, get_locale, gettext, ngettext, pgettext
 
+from planner.domain.errors import PlannerError, Problem, install_wording
 from planner.domain.explain import (
     CLAUSES,
     Days,
@@ -37,13 +38,10 @@ from planner.domain.explain import (
     clauses,
 )
 from planner.i18n import LARGEST_PLAIN, format_count, format_day
+from planner.messages import Message, Params, Words, catalogue
 
 #: Units shown as a bare number (as in the domain's ``format_value``).
 _BARE_UNITS: Final = frozenset({"", "count", "ratio", "number"})
-
-Params = Mapping[str, object]  # as the domain gave them
-Words = dict[str, str]  # formatted for the reader
-Message = Callable[[Params, Words], str]
 
 
 # --------------------------------------------------------------------------- messages
@@ -341,8 +339,14 @@ _MESSAGES: Final[dict[str, Message]] = {
     ),
 }
 
-#: Codes the renderer has words for (a test checks the domain uses no other).
+#: Codes the renderer has words for here (a test checks the domain uses no other); the
+#: feature catalogues of ``planner/messages/`` add theirs (:func:`known_codes`).
 KNOWN_CODES: Final = frozenset(_MESSAGES)
+
+
+def known_codes() -> frozenset[str]:
+    """Every code with words: this module's and the feature catalogues'."""
+    return KNOWN_CODES | frozenset(catalogue())
 
 
 # --------------------------------------------------------------------------- vocabularies
@@ -504,7 +508,7 @@ def _sentence(explanation: Explanation, bands: Mapping[str, str] | None) -> str:
         parts = explanation.params.get("clauses", ())
         if isinstance(parts, tuple):
             return clause_separator().join(_word(p, bands) for p in parts)
-    message = _MESSAGES.get(explanation.code)
+    message = _MESSAGES.get(explanation.code) or catalogue().get(explanation.code)
     if message is None:
         # a code without words is a bug; show the code rather than nothing
         return explanation.code
@@ -575,3 +579,24 @@ def stored_summary(text: str) -> str:
     if text.strip() == no_criteria:
         return render(Explanation("gate.no_criteria"))
     return text
+
+
+# --------------------------------------------------------------------------- problems
+
+
+def word_problem(problem: Problem) -> str:
+    """A coded problem (see :class:`planner.domain.errors.Problem`) as a sentence in the
+    current language."""
+    return render(Explanation(problem.code, problem.params))
+
+
+def problem_pairs(error: PlannerError) -> list[tuple[str, str]]:
+    """``(field, sentence)`` for each problem of an error, in the current language; an error
+    of the older path (ready words) gives its message once."""
+    if error.problems:
+        return [(p.field, word_problem(p)) for p in error.problems]
+    pairs = list(getattr(error, "errors", []) or [])
+    return pairs or [("", str(error))]
+
+
+install_wording(word_problem)

@@ -1,18 +1,112 @@
-"""One exception tree for the whole planner; views and the API map it to messages and 4xx."""
+"""One exception tree for the whole planner; views and the API map it to messages and 4xx.
+
+The message path: the domain, services and interop say *what* is wrong as coded
+:class:`Problem` values (a field, a message code, its parameters) and never word it; the
+layer that renders (a page, the API, a CLI command) words each code once, in the reader's
+language, through :mod:`planner.explain_text` (whose catalogue is ``planner/messages/``).
+
+An error built from problems words them when it is read: ``exc.errors`` gives
+``(field, sentence)`` pairs and ``str(exc)`` one sentence, in the language of the moment they
+are read (the request's, or a forced one). The wording function is installed by
+:mod:`planner.explain_text` when the app is made; without it (pure domain tests) the code and
+its parameters are shown. ``errors=[(field, text)]`` with ready words is the older path, kept
+while code moves to problems.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Self
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where (``field``: a form field, an API body path, a
+    file's ``line 12``; ``""`` for the input as a whole), what (``code``, worded by the
+    renderer) and the values the words need (``params``, as for an explanation)."""
+
+    field: str
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.code.strip():
+            raise ValueError("a problem needs a code")
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    def __hash__(self) -> int:
+        return hash((self.field, self.code, tuple(sorted(map(repr, self.params.items())))))
+
+
+def _plain_words(problem: Problem) -> str:
+    """Words outside any app: the code and its parameters (tests of the pure domain)."""
+    if not problem.params:
+        return problem.code
+    values = ", ".join(f"{k}={v}" for k, v in problem.params.items())
+    return f"{problem.code} ({values})"
+
+
+_wording: Callable[[Problem], str] = _plain_words
+
+
+def install_wording(words: Callable[[Problem], str]) -> None:
+    """Called once by :mod:`planner.explain_text`: how a problem becomes a sentence."""
+    global _wording
+    _wording = words
+
+
+def word(problem: Problem) -> str:
+    """A problem as a sentence in the current language (see :func:`install_wording`)."""
+    return _wording(problem)
+
 
 class PlannerError(Exception):
-    """Base of every error the planner raises on purpose."""
+    """Base of every error the planner raises on purpose.
+
+    Raised with ``problems`` (coded), it words them when shown; raised with a plain message
+    (the older path), it shows that message.
+    """
+
+    def __init__(self, message: str = "", *, problems: Iterable[Problem] = ()) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(message or "; ".join(p.code for p in self.problems))
+        self._message = message
+
+    def __str__(self) -> str:
+        if self.problems and not self._message:
+            return "; ".join(word(p) for p in self.problems)
+        return self._message
+
+    @classmethod
+    def of(cls, field_name: str, code: str, /, **params: object) -> Self:
+        """The error of one problem: ``raise ValidationError.of("name", "item.name_taken",
+        name=name)``."""
+        return cls(problems=[Problem(field_name, code, params)])
 
 
 class ValidationError(PlannerError):
-    """Input that breaks a rule; ``errors`` holds ``(path, message)`` pairs a person can act on."""
+    """Input that breaks a rule; ``errors`` holds ``(path, message)`` pairs a person can act
+    on (coded problems are worded when ``errors`` is read)."""
 
-    def __init__(self, message: str, errors: list[tuple[str, str]] | None = None) -> None:
-        super().__init__(message)
-        self.errors: list[tuple[str, str]] = errors or []
+    def __init__(
+        self,
+        message: str = "",
+        errors: list[tuple[str, str]] | None = None,
+        *,
+        problems: Iterable[Problem] = (),
+    ) -> None:
+        super().__init__(message, problems=problems)
+        self._errors: list[tuple[str, str]] = errors or []
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        return [*self._errors, *((p.field, word(p)) for p in self.problems)]
+
+    @errors.setter
+    def errors(self, value: list[tuple[str, str]]) -> None:
+        self._errors = list(value)
 
 
 class DependencyCycleError(ValidationError):

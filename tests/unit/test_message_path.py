@@ -1,0 +1,34 @@
+"""The message path: coded problems worded once, in the reader's language, when read."""
+
+from __future__ import annotations
+
+import pytest
+from flask_babel import force_locale
+
+from planner.domain.errors import Problem, ValidationError
+from planner.messages import catalogue
+
+
+def test_catalogue_builds_without_a_code_worded_twice() -> None:
+    assert "field.required" in catalogue()
+
+
+def test_problem_is_worded_in_the_language_read(app) -> None:  # type: ignore[no-untyped-def]
+    error = ValidationError(problems=[Problem("name", "field.too_long", {"max": 200})])
+    with app.app_context():
+        with force_locale("en"):
+            assert error.errors == [("name", "At most 200 characters.")]
+        with force_locale("zh_Hans_CN"):
+            ((field, words),) = error.errors
+            assert field == "name" and "200" in words and "characters" not in words
+
+
+def test_of_builds_a_single_problem() -> None:
+    error = ValidationError.of("due", "field.not_a_date")
+    assert error.problems == (Problem("due", "field.not_a_date"),)
+    assert isinstance(error, ValidationError)
+
+
+def test_problem_needs_a_code() -> None:
+    with pytest.raises(ValueError):
+        Problem("x", " ")
