@@ -11,9 +11,7 @@ MESSAGES: dict[str, Message] = {
         "Give optimistic ≤ most likely ≤ pessimistic durations (most likely: %(likely)s).", **w
     ),
     "risk_analysis.negative_delay": lambda r, w: gettext("A delay cannot be negative."),
-    "risk_analysis.empty_plan": lambda r, w: gettext(
-        "The plan has no work items to simulate yet."
-    ),
+    "risk_analysis.empty_plan": lambda r, w: gettext("The plan has no work items to simulate yet."),
     "risk_analysis.unknown_scope": lambda r, w: gettext(
         "%(value)s is neither a phase nor a workstream of this program.", **w
     ),

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.numbers import in_range
@@ -212,14 +212,17 @@ def analyse(
 
 
 def _number(value: object, field: str) -> float:
-    """A finite number from a form field, a query or JSON (the numeric policy's range)."""
+    """A finite number from a form field (text or Decimal), a query or JSON (the numeric
+    policy's range)."""
+    if isinstance(value, bool) or value is None:
+        raise ValidationError.of(field, "field.not_a_number")
     try:
-        number = float(str(value).strip()) if isinstance(value, str) else value
+        number = float(str(value).strip())
     except ValueError:
         raise ValidationError.of(field, "field.not_a_number") from None
-    if isinstance(number, bool) or not in_range(number):
+    if not in_range(number):
         raise ValidationError.of(field, "field.not_a_number")
-    return float(number)  # type: ignore[arg-type]  # in_range admits only real numbers
+    return number
 
 
 def _pct(value: object, field: str, low: float, high: float) -> float:
@@ -365,6 +368,46 @@ def item_names(program: Program, lang: str) -> dict[str, str]:
         title = risk.title_zh if lang.startswith("zh") and risk.title_zh else risk.title
         names[risk.key] = title
     return names
+
+
+def item_by_key(program: Program, key: str) -> WorkItem:
+    item = db.session.scalars(
+        select(WorkItem).where(WorkItem.program_id == program.id, WorkItem.key == key.strip())
+    ).first()
+    if item is None:
+        raise ValidationError.of("key", "field.unknown_reference", value=key.strip()[:64])
+    return item
+
+
+def risk_by_id(program: Program, risk_id: int) -> Risk:
+    risk = db.session.get(Risk, risk_id)
+    if risk is None or risk.program_id != program.id:
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
+    return risk
+
+
+def ranged_items(program: Program) -> list[WorkItem]:
+    """Items with a three-point duration of their own."""
+    return list(
+        db.session.scalars(
+            select(WorkItem)
+            .where(WorkItem.program_id == program.id, WorkItem.duration_optimistic.is_not(None))
+            .order_by(WorkItem.position, WorkItem.id)
+        )
+    )
+
+
+def risks_for_delays(program: Program) -> list[tuple[Risk, int]]:
+    """Open risks linked to work items (the ones that can delay them), with their link count."""
+    counts = dict(
+        db.session.execute(
+            select(RiskWorkItemLink.risk_id, func.count())
+            .join(Risk, Risk.id == RiskWorkItemLink.risk_id)
+            .where(Risk.program_id == program.id)
+            .group_by(RiskWorkItemLink.risk_id)
+        ).all()
+    )
+    return [(r, counts[r.id]) for r in program.risks if r.is_open and counts.get(r.id)]
 
 
 __all__ = ["ITERATION_CHOICES", "analyse", "check_iterations", "load_inputs", "seed_of"]
