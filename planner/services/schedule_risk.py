@@ -411,3 +411,42 @@ def risks_for_delays(program: Program) -> list[tuple[Risk, int]]:
 
 
 __all__ = ["ITERATION_CHOICES", "analyse", "check_iterations", "load_inputs", "seed_of"]
+
+
+@dataclass(frozen=True)
+class GateChance:
+    """One gate ahead, as the dashboard and the gate page show it (words filled by views)."""
+
+    phase: str
+    name: str
+    gate: date
+    probability: float
+    p80: date
+    days_late: int
+    driver_keys: tuple[str, ...]
+
+
+def gates_ahead(program: Program, today: date) -> list[GateChance]:
+    """The simulated gates from today on (default iterations, cached); [] when the plan has
+    nothing to simulate."""
+    try:
+        analysis = analyse(program, today)
+    except ValidationError:
+        return []
+    names = {p.key: p for p in program.phases}
+    out = []
+    for g in analysis.gates:
+        if g.gate is None or g.gate < today or g.probability is None or g.phase not in names:
+            continue
+        out.append(
+            GateChance(
+                g.phase,
+                g.phase,
+                g.gate,
+                g.probability,
+                g.p80,
+                max(0, g.days_late(80)),
+                tuple(d.key for d in g.drivers[:3]),
+            )
+        )
+    return out

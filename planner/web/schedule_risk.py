@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from planner.charts.schedule_risk import Series, s_curve_figure, tornado_figure
 from planner.domain.errors import PlannerError, ValidationError
 from planner.domain.schedule_risk import DEFAULT_ITERATIONS, LIKELIHOOD_PROBABILITY, RiskAnalysis
-from planner.explain_text import format_number
+from planner.explain_text import format_number, join_list
 from planner.extensions import db
 from planner.forms.schedule_risk import DeleteForm, ItemRangeForm, RangeForm, RiskDelayForm
 from planner.i18n import localized
@@ -53,6 +53,37 @@ def format_percent(share: float | None) -> str:
     if share is None:
         return "—"
     return babel_numbers.format_percent(round(share, 2), locale=_lang())
+
+
+def schedule_risk_card(program: Program, today: date) -> dict[str, Any] | None:
+    """The gates ahead with their chance, P80 and drivers named in the reader's language."""
+    gates = service.gates_ahead(program, today)
+    if not gates:
+        return None
+    phases = phase_names(program)
+    names = service.item_names(program, _lang())
+    return {
+        "gates": [
+            {
+                "phase": g.phase,
+                "name": phases.get(g.phase, g.phase),
+                "probability": g.probability,
+                "chance": format_percent(g.probability),
+                "p80": g.p80,
+                "days_late": g.days_late,
+                "drivers": join_list([names.get(k, k) for k in g.driver_keys]),
+            }
+            for g in gates
+        ]
+    }
+
+
+def gate_chance(program: Program, phase_key: str, today: date) -> dict[str, Any] | None:
+    """One gate ahead of the card (for the gate page), or None when it is past."""
+    card = schedule_risk_card(program, today)
+    if card is None:
+        return None
+    return next((g for g in card["gates"] if g["phase"] == phase_key), None)
 
 
 def labels() -> dict[str, str]:
