@@ -163,3 +163,59 @@ def test_the_export_holds_every_gate(db, login_as) -> None:  # type: ignore[no-u
     phases_with_items = {i.phase_id for i in program.work_items}
     assert len([r for r in rows if r and r[0]]) >= len(phases_with_items) + 1
     assert isinstance(date.today(), date)
+
+
+def test_the_api_gives_every_gate_and_refuses_bad_options(app, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.integration.api_support import api_as, assert_problem, install_api
+
+    install_api(app, monkeypatch)
+    program = make_program(db)
+    service.save_range(program, "program", "", -10, 40, "pert")
+    db.session.commit()
+    api = api_as(app, "viewer", program)
+    path = f"/programs/{program.id}/schedule-risk"
+    body = api.get(path + "?iterations=500").get_json()
+    assert body["iterations"] == 500
+    assert {g["phase"] for g in body["gates"]} == {
+        p.key for p in program.phases if any(i.phase_id == p.id for i in program.work_items)
+    }
+    for gate in body["gates"]:
+        assert gate["p50"] <= gate["p80"] <= gate["p90"]
+        assert gate["curve"][-1]["share"] == 1.0
+    assert_problem(api.get(path + "?iterations=5"), 400, "iterations")
+    refused = api.get(path + "?mitigate=no-such-risk", headers={"Accept-Language": "zh-CN"})
+    problem = assert_problem(refused, 422, "mitigate")
+    assert "no-such-risk" in problem["errors"][0]["message"]
+    assert "does not exist" not in problem["errors"][0]["message"]
+
+
+def test_the_pack_has_the_schedule_risk_slide_in_its_language(db, client) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from pptx import Presentation
+
+    program = make_program(db, status=None, start=date.today())
+    service.save_range(program, "program", "", -10, 40, "pert")
+    db.session.commit()
+    for lang, title, chance in (
+        ("en", "Schedule risk: the chance of meeting each gate", "Chance of meeting the gate"),
+        ("zh", "进度风险：按期通过各关口的概率", "按期通过关口的概率"),
+    ):
+        client.post("/language", data={"lang": "zh_Hans_CN" if lang == "zh" else "en", "next": "/"})
+        deck = Presentation(io.BytesIO(client.get(f"/programs/{program.id}/exchange/pack.pptx").data))
+        slides = [
+            s
+            for s in deck.slides
+            if s.shapes.title is not None and s.shapes.title.text_frame.text == title
+        ]
+        assert len(slides) == 1, lang
+        cells = [
+            c.text
+            for s in slides
+            for sh in s.shapes
+            if sh.has_table
+            for r in sh.table.rows
+            for c in r.cells
+        ]
+        assert chance in cells
+        assert any(c.endswith("%") for c in cells)
