@@ -202,7 +202,8 @@ def test_the_pack_has_the_schedule_risk_slide_in_its_language(db, client) -> Non
         ("zh", "进度风险：按期通过各关口的概率", "按期通过关口的概率"),
     ):
         client.post("/language", data={"lang": "zh_Hans_CN" if lang == "zh" else "en", "next": "/"})
-        deck = Presentation(io.BytesIO(client.get(f"/programs/{program.id}/exchange/pack.pptx").data))
+        pptx = client.get(f"/programs/{program.id}/exchange/pack.pptx").data
+        deck = Presentation(io.BytesIO(pptx))
         slides = [
             s
             for s in deck.slides
