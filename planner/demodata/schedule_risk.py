@@ -24,6 +24,7 @@ ITEM_RANGES = {"configurator-build": (12, 40, "triangular")}  # optimistic, pess
 RISK_DELAYS = {
     "cleaning-legacy-data": (10, 0, 3),
     "software-customisation": (0, 25, 3),
+    "R-11": (8, 0, 2),  # key users leave during the pilot: phase 2 training and UAT
     "finding-process-gaps": (5, 0, 2),
 }
 
