@@ -25,4 +25,5 @@ from planner.api import (  # noqa: E402, F401  # noqa: E402, F401, I001
     programs,
     replan,
     risks,
+    schedule_risk,
 )

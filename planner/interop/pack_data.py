@@ -146,6 +146,21 @@ class GateRow:
 
 
 @dataclass(frozen=True)
+class TableSlide:
+    """A slide (and PDF page) of one table, words already in the pack's language: what a
+    feature adds to the pack without a renderer of its own. ``rags`` colours the cell of
+    ``rag_column`` in each row (green, amber, red, none)."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]
+    rags: tuple[str, ...] = ()
+    rag_column: int = -1
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Pack:
     """Everything in the pack; ``labels`` holds the translated headings and column names."""
 
@@ -173,6 +188,7 @@ class Pack:
     extra: Mapping[str, str] = field(default_factory=dict)
     since_title: str = ""  # "Since the review of …"; empty when there was no review
     since: tuple[str, ...] = ()  # what moved since that review, one line each
+    tables: tuple[TableSlide, ...] = ()  # the features' slides, after the gates
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)

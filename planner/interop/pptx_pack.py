@@ -731,6 +731,32 @@ class _Deck:
         width = SLIDE_WIDTH - 2 * MARGIN
         self.table(slide, header, body, MARGIN, Inches(1.2), width, [4.2, 1.2, 6.9], 10, fills)
 
+    def table_slides(self) -> None:
+        """The features' table slides (schedule risk, …), each with its note below."""
+        width = SLIDE_WIDTH - 2 * MARGIN
+        for table in self.pack.tables:
+            slide = self.slide(table.title)
+            rows = table.rows[:MAX_ROWS]
+            fills = {
+                (i, table.rag_column): RAG_FILL[rag]
+                for i, rag in enumerate(table.rags[: len(rows)])
+                if table.rag_column >= 0 and rag in RAG_FILL
+            }
+            shape = self.table(
+                slide,
+                table.header,
+                rows,
+                MARGIN,
+                Inches(1.2),
+                width,
+                table.widths,
+                TABLE_PT,
+                fills,
+            )
+            if table.note:
+                top = Inches(1.2) + shape.height + Inches(0.15)
+                self.text(slide, table.note, MARGIN, top, width, Inches(0.8), 12)
+
     def build(self) -> bytes:
         self.title_slide()
         self.since_slide()
@@ -740,6 +766,7 @@ class _Deck:
         self.metrics_slide()
         self.gates_slide()
         self.criteria_slide()
+        self.table_slides()
         out = io.BytesIO()
         self.prs.save(out)
         return out.getvalue()

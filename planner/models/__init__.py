@@ -20,6 +20,7 @@ from planner.models.program import CalendarException, Program
 from planner.models.review import ReviewDecision, RiskReviewEntry, SteeringReview
 from planner.models.risk import Risk, RiskAction, RiskPhaseLink, RiskWorkItemLink
 from planner.models.scenario import Scenario
+from planner.models.schedule_risk import UncertaintyRange
 from planner.models.user import Membership, ShareLink, User
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "RiskReviewEntry",
     "RiskWorkItemLink",
     "Scenario",
+    "UncertaintyRange",
     "SteeringReview",
     "StatusSettings",
     "Membership",

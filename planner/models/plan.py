@@ -113,6 +113,10 @@ class WorkItem(Audited, db.Model):  # type: ignore[name-defined,misc]
     constraint_type: Mapped[str | None] = mapped_column(String(4))
     constraint_date: Mapped[date | None]
     position: Mapped[int] = mapped_column(default=0)
+    # three-point duration for the schedule risk analysis (None: the quick ranges apply)
+    duration_optimistic: Mapped[int | None] = mapped_column(default=None)
+    duration_pessimistic: Mapped[int | None] = mapped_column(default=None)
+    duration_shape: Mapped[str | None] = mapped_column(String(12), default=None)
     # Computed by the scheduler (one source of truth); never typed by a person.
     early_start: Mapped[date | None]
     early_finish: Mapped[date | None]

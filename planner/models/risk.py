@@ -73,6 +73,13 @@ class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
     residual_likelihood: Mapped[int | None]
     residual_impact: Mapped[int | None]
     owner: Mapped[str | None] = mapped_column(String(120))
+    # the schedule risk analysis: the delay the risk adds to its linked items when it occurs
+    # (working days and/or percent of each item's duration), its chance when not read from
+    # the likelihood, and the delay left once mitigated
+    schedule_delay_days: Mapped[int | None] = mapped_column(default=None)
+    schedule_delay_pct: Mapped[int | None] = mapped_column(default=None)
+    probability_pct: Mapped[int | None] = mapped_column(default=None)
+    residual_delay_days: Mapped[int | None] = mapped_column(default=None)
     response: Mapped[str] = mapped_column(String(20), default="mitigate")
     mitigation: Mapped[str] = mapped_column(Text, default="")
     mitigation_zh: Mapped[str | None] = mapped_column(Text)

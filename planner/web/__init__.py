@@ -29,6 +29,7 @@ def register_blueprints(app: Flask) -> None:
         replan,
         risks,
         scenarios,
+        schedule_risk,
         share,
         tokens,
     )
@@ -36,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
 
     areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
     extras = (library, exchange, auth, members, admin, history, share, tokens, replan, scenarios)
+    extras = (*extras, schedule_risk)
     for module in (*areas, *extras):
         app.register_blueprint(module.bp)
     from planner import api

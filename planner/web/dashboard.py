@@ -19,6 +19,7 @@ from planner.services.gates import band_labels
 from planner.services.programs import get_program
 from planner.web.gates import explaining
 from planner.web.metrics import display_value
+from planner.web.schedule_risk import schedule_risk_card
 
 bp = Blueprint("dashboard", __name__)
 
@@ -95,6 +96,7 @@ def _board_html(program_id: int, today: date) -> str:
         phase_label=_phase_label,
         gate_text=_gate_text,
         format_value=display_value,
+        schedule_risk=schedule_risk_card(board.program, today),
         **explaining(board.program),
     )
 

@@ -29,6 +29,7 @@ from planner.services import gates as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
 from planner.web.metrics import apply_errors, display_value
+from planner.web.schedule_risk import gate_chance
 
 bp = Blueprint("gates", __name__)
 
@@ -93,6 +94,7 @@ def _render_gate(
             phase_label=_phase_label,
             today=report.today,
             format_value=display_value,
+            gate_chance=gate_chance(program, report.phase.key, report.today),
             **explaining(program),
         ),
         status,

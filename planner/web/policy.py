@@ -137,6 +137,13 @@ POLICY: dict[str, Rule] = {
     "scenarios.remove_link": "edit",
     "scenarios.apply": "edit",
     "scenarios.discard": "edit",
+    # schedule risk analysis (Monte Carlo)
+    "schedule_risk.index": "read",
+    "schedule_risk.export": "read",
+    "schedule_risk.save_range": "edit",
+    "schedule_risk.delete_range": "edit",
+    "schedule_risk.save_item_range": "edit",
+    "schedule_risk.save_risk_delay": "edit",
     # the playbook library
     "library.index": "signed_in",
     "library.versions": "signed_in",

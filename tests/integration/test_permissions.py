@@ -164,6 +164,12 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "scenarios.index": READ_EDIT,
     "scenarios.show": R,
     **{f"scenarios.{e}": E for e in ("edit_item", "add_link", "remove_link", "apply", "discard")},
+    "schedule_risk.index": R,
+    "schedule_risk.export": R,
+    **{
+        f"schedule_risk.{e}": E
+        for e in ("save_range", "delete_range", "save_item_range", "save_risk_delay")
+    },
 }
 
 
