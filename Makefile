@@ -40,8 +40,11 @@ messages: $(BIN)/.installed
 demo: install
 	$(BIN)/planner demo
 
+# on every core (pytest-xdist); tests that share a server, a port or a service run as one
+# group on one worker (see the conftest files). PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
 test: install test-tools
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check planner tests bench tools

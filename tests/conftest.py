@@ -12,6 +12,24 @@ from flask import request_started
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
+# `make test` spreads the suite over every core (pytest-xdist, --dist loadgroup). These folders
+# share something a second worker must not touch at the same moment (one demo server and
+# browser; gunicorn, PostgreSQL restarts, Redis, a full disk): each runs as one group, on one
+# worker, in order.
+SERIAL_GROUPS = {
+    "tests/e2e/": "browser",
+    "tests/reliability/": "services",
+    "tests/fuzz/": "services",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = str(item.fspath).replace(os.sep, "/")
+        for folder, group in SERIAL_GROUPS.items():
+            if f"/{folder}" in path:
+                item.add_marker(pytest.mark.xdist_group(group))
+
 
 def _postgres_database() -> Iterator[str]:
     """Create a database of our own on the server and drop it afterwards."""
