@@ -53,7 +53,6 @@ def words_for(params: Mapping[str, Any]) -> dict[str, object]:
             values["day"] = date.fromisoformat(str(params["day"]))
         except ValueError:
             pass
-    values["num"] = int(params.get("days") or 0)
     for key in ("outlook", "before"):
         if key in params:
             values[key] = str(OUTLOOK_WORDS.get(str(params[key]), params[key]))

@@ -14,15 +14,19 @@ def _n(raw: Params) -> int:
 
 def _owner_note(raw: Params, words: Words) -> str:
     """Why a lead gets an owner's reminder: the owner has no account in the program."""
-    if raw.get("as_lead") and raw.get("owner"):
-        return " " + gettext("(owner %(owner)s has no account here; you lead the program)", **words)
-    return ""
+    if raw.get("as_lead"):
+        if raw.get("owner"):
+            return " " + gettext(
+                "Its owner, %(owner)s, has no account in this program: you lead it.", **words
+            )
+        return " " + gettext("It has no owner: you lead the program.")
+    return " " + gettext("You are its owner.")
 
 
 def _item_starts(raw: Params, w: Words) -> str:
     text = ngettext(
-        "%(name)s, which you own, starts in %(num)s day (%(day)s).",
-        "%(name)s, which you own, starts in %(num)s days (%(day)s).",
+        "%(name)s starts in %(num)s day (%(day)s).",
+        "%(name)s starts in %(num)s days (%(day)s).",
         _n(raw),
         **w,
     )
@@ -31,8 +35,8 @@ def _item_starts(raw: Params, w: Words) -> str:
 
 def _item_late(raw: Params, w: Words) -> str:
     text = ngettext(
-        "%(name)s, which you own, is late: it was due to finish %(day)s (%(num)s day ago).",
-        "%(name)s, which you own, is late: it was due to finish %(day)s (%(num)s days ago).",
+        "%(name)s is late: it was due to finish %(day)s (%(num)s day ago).",
+        "%(name)s is late: it was due to finish %(day)s (%(num)s days ago).",
         _n(raw),
         **w,
     )

@@ -78,7 +78,7 @@ def _dated(program: Program) -> tuple[list[Dated], dict[int, int]]:
         select(Risk).where(Risk.program_id == program.id).options(selectinload(Risk.actions))
     )
     for risk in risks:
-        if risk.status not in ("open", "occurred"):
+        if not (risk.is_open or risk.status == "occurred"):
             continue
         things.append(Dated("review", risk.id, risk.owner, f"{risk.key} {risk.title}",
                             _zh(risk.key, risk.title_zh), due=risk.review_date))  # fmt: skip
