@@ -16,7 +16,7 @@ from planner.domain.errors import ValidationError
 
 MAX_COMMENT_LENGTH = 10_000
 _TAGS = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "a", "del"}
-_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]|&#|javascript:", re.IGNORECASE)
+_HTML = re.compile(r"</?[A-Za-z!?]|&#|javascript:", re.IGNORECASE)
 # @handle: an e-mail's local part or a whole address; not inside a word or an address
 MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)")
 

@@ -129,7 +129,7 @@ def build_message(plan: PlannedDigest, base_url: str, sender: str) -> EmailMessa
         context = {"groups": groups, "user": plan.user, "prefs_url": prefs_url,
                    "unsubscribe_url": unsubscribe_url, "count": len(lines),
                    "lang": plan.lang}  # fmt: skip
-        text = render_template("notify/digest.txt", **context)
+        text = render_template("notify/digest_plain.html", **context)
         html = render_template("notify/digest.html", **context)
         subject = gettext("CRM Rollout Planner: %(count)s updates for you", count=len(lines))
     message = EmailMessage()
