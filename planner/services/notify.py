@@ -14,7 +14,8 @@ from typing import Any
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from planner.domain.notify import matches_owner, urgency_of
 from planner.extensions import db
@@ -93,40 +94,39 @@ def record(
     dedupe_key: str,
     *,
     skip_user_id: int | None = None,
-) -> list[Notification]:
+) -> int:
     """One notification per person (none twice for the same ``dedupe_key``); a person who
-    turned both channels off for this event and program gets none. Returns the new rows."""
+    turned both channels off for this event and program gets none. Returns how many are new."""
     people = [u for u in {u.id: u for u in users}.values() if u.id != skip_user_id]
     off = _disabled([u.id for u in people], program_id, event)
-    made: list[Notification] = []
+    made = 0
     for user in people:
         inapp, email = (user.id, "inapp") not in off, (user.id, "email") not in off
         if not (inapp or email):
             continue
-        row = Notification(
-            user_id=user.id,
-            program_id=program_id,
-            event=event,
-            urgency=urgency_of(event),
-            params=params,
-            link=link,
-            dedupe_key=dedupe_key[:200],
-            read_at=None if inapp else now(),  # e-mail only: never counted by the bell
-        )
-        if _insert_once(row):
-            made.append(row)
+        row = {
+            "user_id": user.id,
+            "program_id": program_id,
+            "event": event,
+            "urgency": urgency_of(event),
+            "params": params,
+            "link": link,
+            "dedupe_key": dedupe_key[:200],
+            "created_at": now(),
+            "read_at": None if inapp else now(),  # e-mail only: never counted by the bell
+        }
+        made += _insert_once(Notification, row, ["user_id", "dedupe_key"])
     return made
 
 
-def _insert_once(row: Notification | WebhookDelivery) -> bool:
-    """Insert unless the same key is there (also when an overlapping run inserts it first)."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        return False
-    return True
+def _insert_once(model: Any, row: dict[str, Any], keys: list[str]) -> bool:
+    """Insert unless a row with the same keys is there, also when an overlapping run inserts
+    it at the same moment: one INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(model).values(**row).on_conflict_do_nothing(index_elements=keys)
+    result = db.session.execute(statement)
+    return bool(getattr(result, "rowcount", 0))
 
 
 def queue_webhooks(
@@ -137,16 +137,20 @@ def queue_webhooks(
         select(Webhook).where(Webhook.program_id == program_id, Webhook.active.is_(True))
     )
     queued = 0
-    for hook in hooks:
-        delivery = WebhookDelivery(
-            webhook_id=hook.id,
-            event=event,
-            params=params,
-            link=link,
-            dedupe_key=dedupe_key[:200],
-            next_attempt_at=now(),
-        )
-        queued += _insert_once(delivery)
+    for hook in list(hooks):
+        row = {
+            "webhook_id": hook.id,
+            "event": event,
+            "params": params,
+            "link": link,
+            "dedupe_key": dedupe_key[:200],
+            "status": "pending",
+            "attempts": 0,
+            "last_error": "",
+            "created_at": now(),
+            "next_attempt_at": now(),
+        }
+        queued += _insert_once(WebhookDelivery, row, ["webhook_id", "dedupe_key"])
     return queued
 
 
@@ -159,8 +163,8 @@ def announce(
     dedupe_key: str,
     *,
     skip_user_id: int | None = None,
-) -> list[Notification]:
-    """Notify people and the program's webhooks of one event."""
+) -> int:
+    """Notify people and the program's webhooks of one event; returns the people notified."""
     made = record(users, program_id, event, params, link, dedupe_key, skip_user_id=skip_user_id)
     queue_webhooks(program_id, event, params, link, dedupe_key)
     return made

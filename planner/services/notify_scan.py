@@ -113,7 +113,7 @@ def _remind(
     params: dict[str, Any] = {
         **r.params, "owner": r.owner or "", "as_lead": not matched, "program": program.name
     }  # fmt: skip
-    return len(record(people, program.id, r.event, params, link, r.dedupe_key))
+    return record(people, program.id, r.event, params, link, r.dedupe_key)
 
 
 def _gates(program: Program, today: date) -> int:
@@ -139,11 +139,11 @@ def _gates(program: Program, today: date) -> int:
         link = link_to("gates.show", program_id=program.id, ordinal=phase.ordinal)
         before = _last_outlook(program.id, phase.id)
         key = f"gate_soon:{phase.id}:{phase.window_end.isoformat()}"
-        made += len(announce(people, program.id, "gate_soon", params, link, key))
+        made += announce(people, program.id, "gate_soon", params, link, key)
         if before is not None and before != outlook:
             params = {**params, "before": before}
             key = f"gate_outlook:{phase.id}:{today.isoformat()}:{outlook}"
-            made += len(announce(people, program.id, "gate_outlook", params, link, key))
+            made += announce(people, program.id, "gate_outlook", params, link, key)
     return made
 
 
@@ -184,5 +184,5 @@ def _metrics(program: Program, today: date) -> int:
         }
         link = link_to("metrics.detail", program_id=program.id, metric_id=metric.id)
         key = f"metric_red:{metric.id}:{latest.day.isoformat()}"
-        made += len(announce(people, program.id, "metric_red", params, link, key))
+        made += announce(people, program.id, "metric_red", params, link, key)
     return made
