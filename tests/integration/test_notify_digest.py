@@ -12,7 +12,10 @@ from planner.extensions import db
 from planner.models import Notification, NotifyDigest, NotifySettings, RiskAction
 from planner.services.digest import claim, planned_digests, release_stale_claims
 from tests.conftest import sign_in
-from tests.integration.notify_support import free_port, parts, smtp_server, team  # noqa: F401
+from tests.integration import notify_support
+from tests.integration.notify_support import free_port, parts, team
+
+smtp_server = notify_support.smtp_server  # the fixture
 
 TODAY = date(2026, 3, 11)  # a Wednesday; the test program started 2026-01-05
 
