@@ -141,7 +141,9 @@ def add_comment(s: Subject, author: User, body: str) -> Comment:
 def _notify(s: Subject, comment: Comment, author: User, mentioned: list[User]) -> None:
     if mentioned:
         link = f"{s.link}#comment-{comment.id}"
-        notify_mentioned(mentioned, s.program_id, author.display_name, s.name, link, comment.id)
+        notify_mentioned(
+            mentioned, s.program_id, author.display_name, (s.name, s.name_zh), link, comment.id
+        )
 
 
 def get_comment(s: Subject, comment_id: int) -> Comment:

@@ -164,6 +164,27 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "scenarios.index": READ_EDIT,
     "scenarios.show": R,
     **{f"scenarios.{e}": E for e in ("edit_item", "add_link", "remove_link", "apply", "discard")},
+    # notifications: a person's own; the digest's signed links need no sign-in; webhooks: lead
+    "notify.index": "signed_in",
+    "notify.open_one": "signed_in",
+    "notify.mark": "signed_in",
+    "notify.preferences": "signed_in",
+    "notify.token_preferences": "public",
+    "notify.unsubscribe": "public",
+    "notify.program_settings": M,
+    "notify.webhook_delete": M,
+    # comments and attachments: members read (writers are checked in the view)
+    **{
+        f"discussion.{e}": R
+        for e in (
+            "comment_add",
+            "comment_edit",
+            "attachment_add",
+            "attachment_get",
+            "attachment_delete",
+            "mentionable",
+        )
+    },
 }
 
 
