@@ -43,8 +43,8 @@ def test_a_risks_new_score_reaches_its_owner_by_name(app) -> None:  # type: igno
 def test_a_person_who_turned_an_event_off_does_not_get_it(app) -> None:  # type: ignore[no-untyped-def]
     t = team()
     for channel in ("inapp", "email"):
-        db.session.add(NotifyPreference(user_id=t.member.id, program_id=t.program.id,
-                                        event="decision", channel=channel, enabled=False))  # fmt: skip
+        choice = {"event": "decision", "channel": channel, "enabled": False}
+        db.session.add(NotifyPreference(user_id=t.member.id, program_id=t.program.id, **choice))
     db.session.commit()
     notify_decision_recorded(t.program.id, "Stop", "/x", key="raid:D-2")
     assert _events(t.member.id) == []
