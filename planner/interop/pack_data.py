@@ -173,6 +173,7 @@ class Pack:
     extra: Mapping[str, str] = field(default_factory=dict)
     since_title: str = ""  # "Since the review of …"; empty when there was no review
     since: tuple[str, ...] = ()  # what moved since that review, one line each
+    evidence: tuple[str, ...] = ()  # the gates' evidence files, one line each (pack_notify)
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)

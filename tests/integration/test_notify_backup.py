@@ -31,3 +31,27 @@ def test_backup_and_restore_carry_the_evidence_files(app, tmp_path, monkeypatch)
     done = runner.invoke(restore_command, [str(target), "--yes"])
     assert done.exit_code == 0, done.output
     assert path.read_bytes() == data
+
+
+def test_the_steering_pack_lists_the_evidence_files(app) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from planner.services.pack import build_pack, pack_pptx
+
+    t = team()
+    phase = t.program.phases[0]
+    add_attachment(subject(t.program.id, "gate", phase.id), "signoff.pdf", b"%PDF-1.4 x", "x@y")
+    db.session.commit()
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        pack = build_pack(t.program.id, date(2026, 3, 11), "en")
+    (line,) = pack.evidence
+    assert line.startswith("Gate ") and "signoff.pdf" in line and "SHA-256" in line
+    assert b"signoff.pdf" in _slides_text(pack_pptx(pack))
+
+
+def _slides_text(deck: bytes) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(deck)) as archive:
+        return b"".join(archive.read(n) for n in archive.namelist() if n.startswith("ppt/slides/"))
