@@ -25,7 +25,7 @@
 
   function typed(area) {
     var before = area.value.slice(0, area.selectionStart);
-    var match = /(^|[\s(])@([\w.+-]*)$/.exec(before);
+    var match = /(^|[^A-Za-z0-9_.@])@([\w.+-]*)$/.exec(before);
     return match ? match[2].toLowerCase() : null;
   }
 

@@ -19,6 +19,7 @@ def test_a_mention_rings_the_colleagues_bell(journey) -> None:  # type: ignore[n
     journey.shot("bell-before")
 
     journey.restart()
+    page = journey.page
     journey.sign_in("lead")
     program_id = journey.open_program()
     journey.goto(f"/programs/{program_id}/risks")
@@ -40,6 +41,7 @@ def test_a_mention_rings_the_colleagues_bell(journey) -> None:  # type: ignore[n
     journey.check_page()
 
     journey.restart()
+    page = journey.page
     journey.sign_in("member")
     assert _bell_count(journey) == before + 1
     first = page.locator("[data-testid=notification]").first
