@@ -52,7 +52,9 @@ def populate(program: Program, today: date) -> None:
         on_item = subject(program.id, "workitem", item.id)
         add_comment(on_item, people["member"], "Minutes are in the shared folder; "
                     "@lead please confirm the attendee list.")  # fmt: skip
-    first = min(program.phases, key=lambda p: p.ordinal, default=None)
+    # the sign-off belongs to the first gate after the diagnosis (Northwind's "foundation")
+    phases = sorted(program.phases, key=lambda p: (p.key != "foundation", p.ordinal < 1, p.ordinal))
+    first = phases[0] if phases else None
     if first is not None:
         gate = subject(program.id, "gate", first.id)
         add_attachment(gate, EVIDENCE_NAME, EVIDENCE.encode(), people["lead"].email)
