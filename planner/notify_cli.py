@@ -29,7 +29,7 @@ def _render_delivery(hook, delivery):  # type: ignore[no-untyped-def]
     from planner.notify_text import reason
 
     base = str(current_app.config["PLANNER_BASE_URL"]).rstrip("/")
-    with force_locale(hook.lang), current_app.test_request_context():
+    with current_app.test_request_context(), force_locale(hook.lang):
         title = gettext("CRM Rollout Planner") + " · " + str(delivery.params.get("program", ""))
         return title, reason(delivery.event, delivery.params), base + delivery.link
 
@@ -62,7 +62,7 @@ def _dry_run(today: date) -> None:
     click.echo(f"dry run for {today.isoformat()}: {len(plans)} digests would be sent")
     for plan in plans:
         click.echo(f"\n{plan.user.email} ({plan.lang}, {plan.period}): {len(plan.notifications)}")
-        with force_locale(plan.lang), current_app.test_request_context():
+        with current_app.test_request_context(), force_locale(plan.lang):
             for n in plan.notifications:
                 program = n.params.get("program", "")
                 click.echo(f"  [{n.urgency}] {program}: {reason(n.event, n.params)}")

@@ -112,7 +112,7 @@ def _pending_for(user_id: int) -> list[Notification]:
 
 def build_message(plan: PlannedDigest, base_url: str, sender: str) -> EmailMessage:
     """The digest as a multipart message (plain text and HTML), in the person's language."""
-    with force_locale(plan.lang), current_app.test_request_context(base_url=base_url):
+    with current_app.test_request_context(base_url=base_url), force_locale(plan.lang):
         lines = [
             DigestLine(
                 n.params.get("program", ""),
