@@ -38,7 +38,7 @@ class Comment(Audited, db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def audit_label(self) -> str:
-        return f"{self.subject_type} {self.subject_id}: {self.body[:80]}"
+        return self.body[:120]
 
 
 class Attachment(Audited, db.Model):  # type: ignore[name-defined,misc]
@@ -66,4 +66,4 @@ class Attachment(Audited, db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def audit_label(self) -> str:
-        return f"{self.filename} ({self.subject_type} {self.subject_id}, sha256 {self.sha256[:12]})"
+        return self.filename
