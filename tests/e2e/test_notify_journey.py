@@ -52,3 +52,25 @@ def test_a_mention_rings_the_colleagues_bell(journey) -> None:  # type: ignore[n
     page.wait_for_url(re.compile(r"/risks/\d+"))
     assert "#comment-" in page.url
     assert _bell_count(journey) == before
+
+
+def test_the_lead_reads_settings_webhooks_and_gate_evidence(journey) -> None:  # type: ignore[no-untyped-def]
+    page = journey.page
+    journey.sign_in("lead")
+    program_id = journey.open_program()
+    journey.goto("/notifications/preferences")
+    assert page.locator("input[type=checkbox][name$='-mentioned-email']").count() >= 1
+    journey.shot("preferences")
+    journey.goto(f"/programs/{program_id}/notify")
+    journey.shot("webhooks")
+    journey.goto(f"/programs/{program_id}/gates")
+    for ordinal in range(0, 4):
+        journey.goto(f"/programs/{program_id}/gates/{ordinal}")
+        if page.locator("[data-testid=attachments] a").count():
+            break
+    assert "foundation-gate-signoff.txt" in page.locator("[data-testid=attachments]").inner_text()
+    journey.shot("gate-evidence")
+    journey.goto(f"/programs/{program_id}/history?entity=comment")
+    assert page.locator("table.history-table tbody tr").count() >= 1
+    journey.shot("history-comments")
+    journey.check_page()
