@@ -41,8 +41,28 @@ def check_comment(body: str) -> str:
 
 
 def render_markdown(body: str) -> str:
-    """Safe HTML: Markdown without raw HTML or images, then an allow-list sanitizer."""
-    html = _parser().render(body)
+    """Safe HTML: Markdown without raw HTML or images, then an allow-list sanitizer; each
+    @mention outside links and code is marked (``<span class="mention">``)."""
+    return _mark_mentions(_clean(_parser().render(body)))
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _mark_mentions(html: str) -> str:
+    parts = _TAG.split(html)
+    inside = 0  # depth of <a>, <code>, <pre>: no marks there
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            name = part.strip("</> ").split(" ")[0].lower()
+            if name in ("a", "code", "pre"):
+                inside += -1 if part.startswith("</") else 1
+        elif not inside:
+            parts[i] = MENTION.sub(r'<span class="mention">@\1</span>', part)
+    return "".join(parts)
+
+
+def _clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=_TAGS,

@@ -229,3 +229,11 @@ def test_each_robot_gets_its_own_body() -> None:
     assert payload("dingtalk", "T", "x", "https://l", "e")["markdown"]["title"] == "T"
     assert payload("slack", "T", "x", "https://l", "e") == {"text": "T\nx\nhttps://l"}
     assert payload("json", "T", "x", "https://l", "e")["event"] == "e"
+
+
+def test_mentions_are_marked_outside_links_and_code() -> None:
+    html = render_markdown("hi @ann, [ask @bob](https://e.com) `@carl` **@dan** a@b.com")
+    assert '<span class="mention">@ann</span>' in html
+    assert '<span class="mention">@dan</span>' in html
+    assert "x @bob" not in html and ">ask @bob</a>" in html
+    assert "<code>@carl</code>" in html and "a@b.com" in html
