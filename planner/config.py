@@ -82,6 +82,7 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         # through PLANNER_SMTP_URL (smtp+starttls://user:pass@host:587, smtps://…, smtp://…)
         # when `planner notify send` runs (cron); links in e-mails start with PLANNER_BASE_URL
         "PLANNER_SMTP_URL": os.environ.get("PLANNER_SMTP_URL", ""),
+        "PLANNER_SMTP_CA_FILE": os.environ.get("PLANNER_SMTP_CA_FILE", ""),
         "PLANNER_MAIL_FROM": os.environ.get("PLANNER_MAIL_FROM", "planner@localhost"),
         "PLANNER_BASE_URL": os.environ.get("PLANNER_BASE_URL", "http://localhost:5000"),
         # webhooks never reach loopback, private or link-local addresses unless this is on

@@ -83,7 +83,7 @@ def _send_digests(today: date) -> None:
     if not url:
         click.echo("digests: not sent (PLANNER_SMTP_URL is not set)")
         return
-    settings = parse_smtp_url(url)
+    settings = parse_smtp_url(url, current_app.config.get("PLANNER_SMTP_CA_FILE"))
     result = send_digests(
         today,
         lambda message: send_message(settings, message),

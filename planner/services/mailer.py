@@ -2,7 +2,8 @@
 
 ``smtp://host:25`` (plain), ``smtp+starttls://user:password@host:587`` (STARTTLS required,
 then sign-in), ``smtps://user:password@host:465`` (TLS from the start). Credentials in the URL
-are percent-encoded. Each send has a timeout; errors are :class:`MailError`.
+are percent-encoded. The server's certificate is checked (against the system's CAs, or the
+file ``PLANNER_SMTP_CA_FILE`` names). Each send has a timeout; errors are :class:`MailError`.
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ class SmtpSettings:
     tls: str  # "", "starttls", "ssl"
     username: str | None
     password: str | None
+    ca_file: str | None = None  # an internal CA to trust (PLANNER_SMTP_CA_FILE)
 
 
-def parse_smtp_url(url: str) -> SmtpSettings:
+def parse_smtp_url(url: str, ca_file: str | None = None) -> SmtpSettings:
     parts = urlsplit(url.strip())
     tls = {"smtp": "", "smtp+starttls": "starttls", "smtps": "ssl"}.get(parts.scheme)
     if tls is None or not parts.hostname:
@@ -43,12 +45,13 @@ def parse_smtp_url(url: str) -> SmtpSettings:
         tls=tls,
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
+        ca_file=ca_file or None,
     )
 
 
 def send_message(settings: SmtpSettings, message: EmailMessage) -> None:
     """Hand one message to the server (raises :class:`MailError` on any failure)."""
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=settings.ca_file)
     try:
         if settings.tls == "ssl":
             client: smtplib.SMTP = smtplib.SMTP_SSL(

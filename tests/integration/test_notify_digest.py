@@ -166,3 +166,56 @@ def test_the_signed_link_changes_settings_without_signing_in(
     db.session.refresh(settings)
     assert settings.digest == "off"
     assert guest.get(link[:-3] + "xyz").status_code == 404
+
+
+def _certificate(folder) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    import shutil
+    import subprocess
+
+    import pytest
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("no openssl to make a test certificate")
+    key, cert = str(folder / "key.pem"), str(folder / "cert.pem")
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return key, cert
+
+
+def test_starttls_and_sign_in_to_the_smtp_server(app, runner, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    key, cert = _certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    keeper = notify_support._Keeper()
+
+    def check(_server, _session, _envelope, _mechanism, data):  # type: ignore[no-untyped-def]
+        return AuthResult(success=(data.login, data.password) == (b"planner", b"p@ss word"))
+
+    port = free_port()
+    secure = {"tls_context": context, "require_starttls": True}
+    controller = Controller(keeper, hostname="127.0.0.1", port=port, authenticator=check,
+                            auth_required=True, **secure)  # fmt: skip
+    controller.start()
+    try:
+        monkeypatch.setitem(app.config, "PLANNER_SMTP_CA_FILE", cert)
+        monkeypatch.setitem(app.config, "PLANNER_SMTP_URL",
+                            f"smtp+starttls://planner:wrong@127.0.0.1:{port}")  # fmt: skip
+        t = team()
+        _mention(app, t)
+        assert "1 failed" in _send(runner)  # a wrong password: refused, nothing sent
+        monkeypatch.setitem(app.config, "PLANNER_SMTP_URL",
+                            f"smtp+starttls://planner:p%40ss%20word@127.0.0.1:{port}")  # fmt: skip
+        output = runner.invoke(args=["notify", "send", "--today", "2026-03-12"]).output
+        assert "digests: 1 sent" in output, output
+        assert len(keeper.messages) == 1 and "member@acme.example" in str(keeper.messages[0]["To"])
+    finally:
+        controller.stop()
