@@ -30,6 +30,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(playbook_group)
     app.cli.add_command(user_group)
+    from planner.notify_cli import notify_group
+
+    app.cli.add_command(notify_group)
 
     from planner.ops.cli_ops import OPS_COMMANDS
 

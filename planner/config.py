@@ -78,6 +78,18 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         "PLANNER_RETRY_LOCKED": _flag("PLANNER_RETRY_LOCKED", True),
         # compiled schedules each worker keeps for incremental edits (0: none)
         "PLANNER_LIVE_SCHEDULES": _int("PLANNER_LIVE_SCHEDULES", 8, minimum=0),
+        # notifications (planner/services/notify*.py, digest.py, webhooks.py): e-mail goes
+        # through PLANNER_SMTP_URL (smtp+starttls://user:pass@host:587, smtps://…, smtp://…)
+        # when `planner notify send` runs (cron); links in e-mails start with PLANNER_BASE_URL
+        "PLANNER_SMTP_URL": os.environ.get("PLANNER_SMTP_URL", ""),
+        "PLANNER_SMTP_CA_FILE": os.environ.get("PLANNER_SMTP_CA_FILE", ""),
+        "PLANNER_MAIL_FROM": os.environ.get("PLANNER_MAIL_FROM", "planner@localhost"),
+        "PLANNER_BASE_URL": os.environ.get("PLANNER_BASE_URL", "http://localhost:5000"),
+        # webhooks never reach loopback, private or link-local addresses unless this is on
+        "PLANNER_WEBHOOK_ALLOW_PRIVATE": _flag("PLANNER_WEBHOOK_ALLOW_PRIVATE", False),
+        # attachments: kept under <instance>/attachments (or this folder), at most this big
+        "PLANNER_ATTACHMENT_DIR": os.environ.get("PLANNER_ATTACHMENT_DIR", ""),
+        "PLANNER_ATTACHMENT_MAX_MB": _int("PLANNER_ATTACHMENT_MAX_MB", 10),
     }
 
 

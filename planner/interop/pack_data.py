@@ -189,6 +189,7 @@ class Pack:
     since_title: str = ""  # "Since the review of …"; empty when there was no review
     since: tuple[str, ...] = ()  # what moved since that review, one line each
     tables: tuple[TableSlide, ...] = ()  # the features' slides, after the gates
+    evidence: tuple[str, ...] = ()  # the gates' evidence files, one line each (pack_notify)
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)

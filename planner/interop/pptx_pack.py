@@ -706,15 +706,17 @@ class _Deck:
             slide, pack.label("decisions_title"), MARGIN, top, width, Inches(0.4), 16, True, NAVY
         )
         decisions = list(pack.decisions) or [pack.label("no_decisions")]
+        if pack.evidence:  # the gates' evidence files (planner/services/pack_notify.py)
+            decisions += [f"{pack.extra.get('evidence_title', '')}: {e}" for e in pack.evidence]
         self.text(
             slide,
-            decisions[:6],
+            decisions[:8],
             MARGIN,
             top + Inches(0.45),
             width,
             SLIDE_HEIGHT - top - Inches(1.0),
             13,
-            bullets=bool(pack.decisions),
+            bullets=bool(pack.decisions or pack.evidence),
         )
 
     def criteria_slide(self) -> None:

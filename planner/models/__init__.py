@@ -10,11 +10,20 @@ from planner.models.assessment import (
 )
 from planner.models.audit import AuditEvent
 from planner.models.baseline import Baseline, BaselineItem
+from planner.models.discussion import Attachment, Comment
 from planner.models.feed import FeedToken
 from planner.models.gate import GateCriterion, GateDecision
 from planner.models.key_counter import KeyCounter
 from planner.models.library import PlaybookUpgrade, PlaybookUpload
 from planner.models.metric import Metric, MetricReading, MetricTarget, StatusSettings
+from planner.models.notify import (
+    Notification,
+    NotifyDigest,
+    NotifyPreference,
+    NotifySettings,
+    Webhook,
+    WebhookDelivery,
+)
 from planner.models.plan import Dependency, Phase, WorkItem
 from planner.models.program import CalendarException, Program
 from planner.models.review import ReviewDecision, RiskReviewEntry, SteeringReview
@@ -60,4 +69,13 @@ __all__ = [
     "ShareLink",
     "User",
     "WorkItem",
+    # notifications, comments and attachments
+    "Attachment",
+    "Comment",
+    "Notification",
+    "NotifyDigest",
+    "NotifyPreference",
+    "NotifySettings",
+    "Webhook",
+    "WebhookDelivery",
 ]

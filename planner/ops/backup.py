@@ -308,3 +308,36 @@ def table_checksums(bind: Engine | Connection | str) -> dict[str, TableChecksum]
     finally:
         if owned:
             engine_or_conn.dispose()  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+def files_beside(backup: str | Path) -> Path:
+    """Where the attachments of a backup are kept: a folder beside its file."""
+    path = Path(backup).resolve()
+    return path.with_name(path.name + ".attachments")
+
+
+def backup_files(source: str | Path, backup: str | Path) -> int:
+    """Copy the attachment folder beside the database backup (after the database copy: every
+    file a backed-up row names was written before its row). Returns the files copied."""
+    src, dest = Path(source), files_beside(backup)
+    if not src.is_dir():
+        return 0
+    partial = dest.with_name(dest.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(src, partial)
+    shutil.rmtree(dest, ignore_errors=True)
+    partial.replace(dest)
+    return sum(1 for f in dest.rglob("*") if f.is_file())
+
+
+def restore_files(backup: str | Path, target: str | Path) -> int:
+    """Put a backup's attachments back (names are unique: files kept since stay). Returns
+    the files restored."""
+    src = files_beside(backup)
+    if not src.is_dir():
+        return 0
+    shutil.copytree(src, Path(target), dirs_exist_ok=True)
+    return sum(1 for f in src.rglob("*") if f.is_file())

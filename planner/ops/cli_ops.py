@@ -21,8 +21,10 @@ from flask.cli import with_appcontext
 from planner.ops.backup import (
     BackupError,
     backup_database,
+    backup_files,
     default_backup_name,
     restore_database,
+    restore_files,
     table_checksums,
 )
 
@@ -54,6 +56,15 @@ def backup_command(path: Path | None, folder: Path | None) -> None:
         f"backup written: {result.path} ({result.size_bytes / 1024:.0f} KiB, "
         f"{result.backend}, {result.seconds:.2f} s)"
     )
+    files = backup_files(_attachments(), result.path)
+    if files:
+        click.echo(f"attachments copied: {files} files beside it")
+
+
+def _attachments() -> Path:
+    from planner.services.discussion import storage_root
+
+    return storage_root()
 
 
 @click.command("restore")
@@ -81,6 +92,9 @@ def restore_command(path: Path, yes: bool) -> None:
         from planner.ops.cache import clear
 
         clear()  # cached results of the replaced content must not be served again
+    files = restore_files(path, _attachments())
+    if files:
+        click.echo(f"attachments restored: {files} files")
     click.echo(
         f"restored {result.path} into the {result.backend} database ({result.seconds:.2f} s)"
     )

@@ -18,12 +18,14 @@ def register_blueprints(app: Flask) -> None:
         assessment,
         auth,
         dashboard,
+        discussion,
         exchange,
         gates,
         history,
         library,
         members,
         metrics,
+        notify,
         plan,
         programs,
         replan,
@@ -37,7 +39,7 @@ def register_blueprints(app: Flask) -> None:
 
     areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
     extras = (library, exchange, auth, members, admin, history, share, tokens, replan, scenarios)
-    extras = (*extras, schedule_risk)
+    extras = (*extras, schedule_risk, notify, discussion)
     for module in (*areas, *extras):
         app.register_blueprint(module.bp)
     from planner import api

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 
 from planner.domain.errors import ValidationError
 from planner.domain.gates import describe_criterion
@@ -26,6 +27,7 @@ from planner.models.gate import GateCriterion
 from planner.models.plan import Phase
 from planner.models.program import Program
 from planner.services import gates as service
+from planner.services import notify_events as notify_hooks
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
 from planner.web.metrics import apply_errors, display_value
@@ -131,6 +133,7 @@ def decide(program_id: int, ordinal: int):  # type: ignore[no-untyped-def]
         )
         try:
             decision = service.record_decision(program, phase, data, today)
+            notify_hooks.gate_decision_recorded(program.id, phase, decision, current_user)
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()

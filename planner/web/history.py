@@ -50,6 +50,9 @@ ENTITY_NAMES = {
     "interview": _l("interview"),
     "interview_score": _l("interview score"),
     "action_item": _l("assessment action"),
+    "comment": _l("comment"),
+    "attachment": _l("attachment"),
+    "webhook": _l("chat webhook"),
 }
 FIELD_NAMES = {
     "actual_finish": _l("Actual finish"),
@@ -138,6 +141,10 @@ FIELD_NAMES = {
     "result": _l("Result"),
     "result_zh": _l("Result (Chinese)"),
     "revoked_at": _l("Revoked"),
+    "body": _l("Comment"),
+    "edited_at": _l("Edited"),
+    "active": _l("Active"),
+    "lang": _l("Language"),
     "role": _l("Role"),
     "schedule_tolerance_days": _l("Schedule tolerance (days)"),
     "score": _l("Score"),

@@ -169,6 +169,23 @@ POLICY: dict[str, Rule] = {
     "exchange.feed": "public",
     "tokens.index": "signed_in",
     "tokens.revoke": "signed_in",
+    # notifications (the bell, preferences; the digest's signed links need no sign-in; a
+    # program's chat webhooks are the lead's), comments and attachments (writers checked in
+    # the view: members and steering, not viewers; an attachment's uploader or a lead deletes)
+    "notify.index": "signed_in",
+    "notify.open_one": "signed_in",
+    "notify.mark": "signed_in",
+    "notify.preferences": {"GET": "signed_in", "POST": "signed_in"},
+    "notify.token_preferences": {"GET": "public", "POST": "public"},
+    "notify.unsubscribe": {"GET": "public", "POST": "public"},
+    "notify.program_settings": {"GET": "manage", "POST": "manage"},
+    "notify.webhook_delete": "manage",
+    "discussion.comment_add": "read",
+    "discussion.comment_edit": "read",
+    "discussion.attachment_add": "read",
+    "discussion.attachment_get": "read",
+    "discussion.attachment_delete": "read",
+    "discussion.mentionable": "read",
     # the JSON API: each operation declares its requirement beside its route
     **API_POLICY,
 }

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 from markupsafe import Markup
 
 from planner.charts.risks import exposure_trend_figure, heat_map_figure
@@ -45,6 +46,7 @@ from planner.forms.risks import (
 )
 from planner.i18n import content_lang, format_day, localized
 from planner.ops.cache import derived
+from planner.services import notify_events as notify_hooks
 from planner.services import risks as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
@@ -296,7 +298,9 @@ def edit(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
         status = 422
         if form.validate_on_submit():
             try:
+                old_score = risk.residual_score
                 service.update_risk(risk, form.service_data(), form.version.data)
+                notify_hooks.risk_rescored(risk, old_score, current_user)
                 db.session.commit()
             except StaleEditError as exc:
                 db.session.rollback()
@@ -767,6 +771,7 @@ def decide(program_id: int, review_id: int):  # type: ignore[no-untyped-def]
         decision = service.record_decision(
             review_row, form.risk_id.data, form.decision.data, form.note.data, form.version.data
         )
+        notify_hooks.review_decision_recorded(program.id, review_row, decision, current_user)
         db.session.commit()
     except (StaleEditError, ValidationError) as exc:
         db.session.rollback()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from planner.domain.scenario import ScenarioError
 from planner.extensions import db
@@ -21,6 +22,7 @@ from planner.forms.replan import (
 from planner.i18n import localized
 from planner.models import Program, Scenario
 from planner.replan_text import reason_text
+from planner.services import notify_events as notify_hooks
 from planner.services import scenarios as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
@@ -204,6 +206,7 @@ def apply(program_id: int, scenario_id: int):  # type: ignore[no-untyped-def]
         abort(400)
     try:
         outcome = service.apply_scenario(program, scenario, form.version.data)
+        notify_hooks.scenario_applied(program.id, scenario, current_user)
         db.session.commit()
     except StaleEditError:
         db.session.rollback()

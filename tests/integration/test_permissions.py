@@ -169,6 +169,26 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     **{
         f"schedule_risk.{e}": E
         for e in ("save_range", "delete_range", "save_item_range", "save_risk_delay")
+    # notifications: a person's own; the digest's signed links need no sign-in; webhooks: lead
+    "notify.index": "signed_in",
+    "notify.open_one": "signed_in",
+    "notify.mark": "signed_in",
+    "notify.preferences": "signed_in",
+    "notify.token_preferences": "public",
+    "notify.unsubscribe": "public",
+    "notify.program_settings": M,
+    "notify.webhook_delete": M,
+    # comments and attachments: members read (writers are checked in the view)
+    **{
+        f"discussion.{e}": R
+        for e in (
+            "comment_add",
+            "comment_edit",
+            "attachment_add",
+            "attachment_get",
+            "attachment_delete",
+            "mentionable",
+        )
     },
 }
 

@@ -1,0 +1,205 @@
+"""Notifications: events become one row per person concerned (and one delivery per program
+webhook); the bell counts them, the notifications page lists them.
+
+Other areas call the ``notify_*`` hooks after their change is flushed (the view commits both
+together). A hook never raises for a delivery problem: e-mail and webhooks go out later, from
+`planner notify send`, so a dead SMTP server or chat robot cannot fail anyone's request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from planner.domain.notify import matches_owner, urgency_of
+from planner.extensions import db
+from planner.models import (
+    Membership,
+    Notification,
+    NotifyPreference,
+    User,
+    Webhook,
+    WebhookDelivery,
+)
+
+PAGE_SIZE = 100
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def link_to(endpoint: str, **values: Any) -> str:
+    """A path in the app, also outside a request (the cron command)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+# --------------------------------------------------------------------------- who
+
+
+def members(program_id: int, roles: Iterable[str] = ("lead", "member", "steering")) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.program_id == program_id, Membership.role.in_(tuple(roles)))
+            .where(User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
+
+
+def owners(program_id: int, owner: str | None) -> tuple[list[User], bool]:
+    """The members an owner typed as text names (their name or e-mail), and whether it was
+    a match; when none matches, the program's leads hear of it instead (reason says so)."""
+    everyone = members(program_id, ("lead", "member", "steering", "viewer"))
+    found = [u for u in everyone if matches_owner(owner, u.name, u.email)]
+    if found:
+        return found, True
+    return members(program_id, ("lead",)), False
+
+
+def _disabled(user_ids: list[int], program_id: int | None, event: str) -> set[tuple[int, str]]:
+    if program_id is None or not user_ids:
+        return set()
+    rows = db.session.execute(
+        select(NotifyPreference.user_id, NotifyPreference.channel).where(
+            NotifyPreference.user_id.in_(user_ids),
+            NotifyPreference.program_id == program_id,
+            NotifyPreference.event == event,
+            NotifyPreference.enabled.is_(False),
+        )
+    )
+    return {(r.user_id, r.channel) for r in rows}
+
+
+# --------------------------------------------------------------------------- record
+
+
+def record(
+    users: Iterable[User],
+    program_id: int | None,
+    event: str,
+    params: dict[str, Any],
+    link: str,
+    dedupe_key: str,
+    *,
+    skip_user_id: int | None = None,
+) -> int:
+    """One notification per person (none twice for the same ``dedupe_key``); a person who
+    turned both channels off for this event and program gets none. Returns how many are new."""
+    people = [u for u in {u.id: u for u in users}.values() if u.id != skip_user_id]
+    off = _disabled([u.id for u in people], program_id, event)
+    made = 0
+    for user in people:
+        inapp, email = (user.id, "inapp") not in off, (user.id, "email") not in off
+        if not (inapp or email):
+            continue
+        row = {
+            "user_id": user.id,
+            "program_id": program_id,
+            "event": event,
+            "urgency": urgency_of(event),
+            "params": params,
+            "link": link,
+            "dedupe_key": dedupe_key[:200],
+            "created_at": now(),
+            "read_at": None if inapp else now(),  # e-mail only: never counted by the bell
+        }
+        made += _insert_once(Notification, row, ["user_id", "dedupe_key"])
+    return made
+
+
+def _insert_once(model: Any, row: dict[str, Any], keys: list[str]) -> bool:
+    """Insert unless a row with the same keys is there, also when an overlapping run inserts
+    it at the same moment: one INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(model).values(**row).on_conflict_do_nothing(index_elements=keys)
+    result = db.session.execute(statement)
+    return bool(getattr(result, "rowcount", 0))
+
+
+def queue_webhooks(
+    program_id: int, event: str, params: dict[str, Any], link: str, dedupe_key: str
+) -> int:
+    """One delivery per active webhook of the program, sent later by `planner notify send`."""
+    hooks = db.session.scalars(
+        select(Webhook).where(Webhook.program_id == program_id, Webhook.active.is_(True))
+    )
+    queued = 0
+    for hook in list(hooks):
+        row = {
+            "webhook_id": hook.id,
+            "event": event,
+            "params": params,
+            "link": link,
+            "dedupe_key": dedupe_key[:200],
+            "status": "pending",
+            "attempts": 0,
+            "last_error": "",
+            "created_at": now(),
+            "next_attempt_at": now(),
+        }
+        queued += _insert_once(WebhookDelivery, row, ["webhook_id", "dedupe_key"])
+    return queued
+
+
+def announce(
+    users: Iterable[User],
+    program_id: int,
+    event: str,
+    params: dict[str, Any],
+    link: str,
+    dedupe_key: str,
+    *,
+    skip_user_id: int | None = None,
+) -> int:
+    """Notify people and the program's webhooks of one event; returns the people notified."""
+    made = record(users, program_id, event, params, link, dedupe_key, skip_user_id=skip_user_id)
+    queue_webhooks(program_id, event, params, link, dedupe_key)
+    return made
+
+
+# --------------------------------------------------------------------------- read
+
+
+def unread_count(user_id: int) -> int:
+    return int(
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user_id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def list_for(user_id: int, *, unread_only: bool = False) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user_id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(PAGE_SIZE)))
+
+
+def mark_read(user_id: int, notification_id: int | None, read: bool = True) -> int:
+    """Mark one (or, with None, every) notification of this person read or unread."""
+    query = update(Notification).where(Notification.user_id == user_id)
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    result = db.session.execute(query.values(read_at=now() if read else None))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def get_own(user_id: int, notification_id: int) -> Notification | None:
+    row = db.session.get(Notification, notification_id)
+    return row if row is not None and row.user_id == user_id else None
