@@ -53,8 +53,8 @@ from planner.models.plan import Phase
 from planner.services import dashboard as dashboard_service
 from planner.services.exchange import latest_baseline
 from planner.services.gates import band_labels, is_done, load_program, program_facts
-from planner.services.pack_schedule_risk import schedule_risk_slide
 from planner.services.pack_notify import evidence_lines, evidence_title
+from planner.services.pack_schedule_risk import schedule_risk_slide
 from planner.services.pack_since import since_lines
 from planner.services.risks import scale_for
 

@@ -169,6 +169,7 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     **{
         f"schedule_risk.{e}": E
         for e in ("save_range", "delete_range", "save_item_range", "save_risk_delay")
+    },
     # notifications: a person's own; the digest's signed links need no sign-in; webhooks: lead
     "notify.index": "signed_in",
     "notify.open_one": "signed_in",
