@@ -48,7 +48,7 @@ def upgrade():
         sa.CheckConstraint('correlation >= 0 AND correlation <= 1', name=op.f('ck_uncertainty_range_correlation_range')),
         sa.ForeignKeyConstraint(['program_id'], ['program.id'], name=op.f('fk_uncertainty_range_program_id_program'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_uncertainty_range')),
-        sa.UniqueConstraint('program_id', 'scope', 'scope_key', name=op.f('uq_uncertainty_range_program_id')),
+        sa.UniqueConstraint('program_id', 'scope', 'scope_key', name=op.f('uq_uncertainty_range_program_id_scope_scope_key')),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.extensions import db
@@ -33,9 +33,9 @@ class UncertaintyRange(Audited, db.Model):  # type: ignore[name-defined,misc]
     program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
     scope: Mapped[str] = mapped_column(String(12))
     scope_key: Mapped[str] = mapped_column(String(64), default="")
-    low_pct: Mapped[float]
-    high_pct: Mapped[float]
+    low_pct: Mapped[float] = mapped_column(Float)
+    high_pct: Mapped[float] = mapped_column(Float)
     shape: Mapped[str] = mapped_column(String(12), default="pert")
-    correlation: Mapped[float] = mapped_column(default=0.0)
+    correlation: Mapped[float] = mapped_column(Float, default=0.0)
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
