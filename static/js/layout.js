@@ -55,9 +55,19 @@
     clearTimeout(resizing);
     resizing = setTimeout(function () { focusable(document); }, 150);
   });
+  // a row of tabs that scrolls sideways shows the current tab
+  function showCurrentTab(root) {
+    root.querySelectorAll(".program-tabs, .category-tabs").forEach(function (row) {
+      var current = row.querySelector(".active");
+      if (!current || row.scrollWidth <= row.clientWidth) return;
+      var left = current.offsetLeft - (row.clientWidth - current.offsetWidth) / 2;
+      row.scrollLeft = Math.max(0, left);
+    });
+  }
   function setUp(root) {
     apply(root);
     boxTables(root);
+    showCurrentTab(root);
   }
   function toggle(button, open) {
     var target = document.querySelector(button.getAttribute("data-planner-target"));
