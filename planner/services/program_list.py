@@ -178,10 +178,11 @@ _SORT_VALUES: dict[str, Callable[[ProgramLine], Any]] = {
 
 
 def sort_lines(lines: list[ProgramLine], sort: str, descending: bool) -> list[ProgramLine]:
-    """Sort by a column (the name breaks ties); lines without a value go last either way."""
+    """Sort by a column (the name, A to Z, breaks ties); lines without a value go last."""
     value = _SORT_VALUES.get(sort, _SORT_VALUES["name"])
     present = [line for line in lines if value(line) is not None]
     absent = [line for line in lines if value(line) is None]
-    present.sort(key=lambda line: (value(line), line.name.casefold()), reverse=descending)
     absent.sort(key=lambda line: line.name.casefold())
+    present.sort(key=lambda line: line.name.casefold())
+    present.sort(key=value, reverse=descending)  # stable: equal values stay by name
     return present + absent
