@@ -53,7 +53,7 @@
   var resizing = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
-    resizing = setTimeout(function () { focusable(document); }, 150);
+    resizing = setTimeout(function () { focusable(document); fitLabels(document); }, 100);
   });
   // a row of tabs that scrolls sideways shows the current tab
   function showCurrentTab(root) {
@@ -64,10 +64,19 @@
       row.scrollLeft = Math.max(0, left);
     });
   }
+  // a timeline segment too narrow for its label shows none (its title and the cards below
+  // name it) rather than a label cut in the middle of a word
+  function fitLabels(root) {
+    root.querySelectorAll(".timeline .seg").forEach(function (seg) {
+      seg.classList.remove("seg-narrow");
+      if (seg.scrollWidth > seg.clientWidth + 1) seg.classList.add("seg-narrow");
+    });
+  }
   function setUp(root) {
     apply(root);
     boxTables(root);
     showCurrentTab(root);
+    fitLabels(root);
   }
   function toggle(button, open) {
     var target = document.querySelector(button.getAttribute("data-planner-target"));

@@ -29,6 +29,7 @@ from tests.e2e.test_page_tour import APP, PAGE_IDS, PROGRAM, PageResult, Tour, _
 VIEWPORTS = ((390, 844), (768, 1024))
 DESKTOP = {"width": 1440, "height": 900}
 HEADER_SHARE = 0.15
+SETTLE_MS = 3000  # the longest a chart may take to fit the new width
 OUTPUT_NAME = "small_screens"
 # the handout is printed, not looked at on a screen
 SIZED_PAGES = [p for p in PAGE_IDS if not p.endswith("@print")]
@@ -46,6 +47,8 @@ MEASURE_JS = """() => {
     if (!own) continue;
     const style = getComputedStyle(el);
     if (!clips(style) || style.display === 'none' || style.visibility === 'hidden') continue;
+    // text hidden on purpose for screen readers only (a 1 px box, as .visually-hidden)
+    if (el.clientWidth <= 1 && el.clientHeight <= 1) continue;
     if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 2) {
       cut.push(el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 40));
     }
@@ -98,7 +101,8 @@ class SizeTour(Tour):
         page = self.journey.page
         for width, height in VIEWPORTS:
             page.set_viewport_size({"width": width, "height": height})
-            page.wait_for_timeout(120)  # layout.js's resize handler, plotly's relayout
+            page.wait_for_timeout(250)  # layout.js's resize handler
+            self._settle_width()
             found: dict[str, Any] = page.evaluate(MEASURE_JS)
             size = f"{width}×{height}"
             if found["scrollWidth"] > found["width"]:
@@ -113,6 +117,19 @@ class SizeTour(Tour):
             OUTPUT.mkdir(parents=True, exist_ok=True)
             shot = OUTPUT / f"{OUTPUT_NAME}-{self.lang}-{width}-{_slug(page_id)}.png"
             page.screenshot(path=str(shot))
+
+    def _settle_width(self) -> None:
+        """Give charts time to draw again at the new width (plotly relayouts after a resize,
+        later on a loaded machine); a page still too wide after that is measured as it is."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.journey.page.wait_for_function(
+                "() => document.scrollingElement.scrollWidth <= window.innerWidth",
+                timeout=SETTLE_MS,
+            )
+        except PlaywrightTimeout:
+            pass
 
     def write_summary(self) -> None:
         OUTPUT.mkdir(parents=True, exist_ok=True)
