@@ -145,7 +145,8 @@ def program_revisions(program_ids: Sequence[int]) -> dict[int, str]:
         select(AuditEvent.program_id, AuditEvent.id, AuditEvent.at).where(AuditEvent.id.in_(newest))
     )
     for program_id, event_id, at in rows:
-        found[program_id] = f"{event_id}.{at:%Y%m%d%H%M%S%f}"
+        if program_id is not None:
+            found[program_id] = f"{event_id}.{at:%Y%m%d%H%M%S%f}"
     return found
 
 
