@@ -173,6 +173,24 @@ def create_work_item(program_id: int, body: s.WorkItemCreate) -> Response:
 
 @operation(
     "GET",
+    f"{PROGRAM}/work-items/key-suggestion",
+    summary=N_("Suggest a work item key"),
+    description=N_(
+        "The key a new item with this name would get: a slug of its Latin words, else "
+        "item-<n>; unique in the program when asked (nothing is reserved)."
+    ),
+    tag="work items",
+    requirement="read",
+    query=s.KeySuggestionQuery,
+    response=s.KeySuggestionOut,
+)
+def suggest_work_item_key(program_id: int, query: s.KeySuggestionQuery) -> Response:
+    program = get_program(program_id)
+    return json_response({"key": plan_service.suggest_key(program, query.name or "")})
+
+
+@operation(
+    "GET",
     ITEM,
     summary=N_("Read a work item"),
     tag="work items",

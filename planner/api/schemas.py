@@ -298,7 +298,9 @@ class _WorkItemFields(Input):
 
 
 class WorkItemCreate(_WorkItemFields):
-    key: Text(64, 1, pattern=KEY_PATTERN)
+    key: Text(64, 1, pattern=KEY_PATTERN) = optional(
+        description=N_("Default: made from the name, unique in the program.")
+    )
     phase_id: Id
     name: Text(300, 1)
     kind: ItemKind = "task"
@@ -311,6 +313,14 @@ class WorkItemUpdate(_WorkItemFields):
     name: Text(300, 1) = optional()
     kind: ItemKind = optional()
     duration_days: Annotated[int, Field(ge=0, le=5000)] = optional()
+
+
+class KeySuggestionQuery(Query):
+    name: Text(300) = optional(description=N_("The new item's name."))
+
+
+class KeySuggestionOut(Output):
+    key: str
 
 
 class WorkItemQuery(PageQuery):

@@ -64,6 +64,11 @@ class Explanation:
         """Hash by code only: explanations are compared far more often than hashed."""
         return hash(self.code)
 
+    def __reduce__(self) -> tuple[type[Explanation], tuple[str, dict[str, object]]]:
+        """Pickled as its code and a plain dict (a read-only mapping cannot be pickled), so
+        results holding explanations can be cached (planner/ops/cache.py)."""
+        return (Explanation, (self.code, dict(self.params)))
+
 
 #: One explanation, or several clauses that together say why.
 Reason: TypeAlias = Explanation | tuple[Explanation, ...]

@@ -57,8 +57,10 @@ class ItemDetailsForm(FlaskForm):
 class NewItemForm(ItemDetailsForm):
     key = StringField(
         _l("Key"),
-        validators=[DataRequired(), Length(max=64)],
-        description=_l("Short unique id, e.g. crm-pilot (letters, digits, . _ -)."),
+        validators=[Optional(), Length(max=64)],
+        description=_l(
+            "Made from the name (change it if you like); left empty, one is made when saving."
+        ),
     )
     phase = SelectField(_l("Phase"), coerce=int, validators=[InputRequired()])
     workstream = StringField(_l("Workstream"), validators=[Optional(), Length(max=64)])

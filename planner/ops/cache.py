@@ -39,13 +39,13 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, has_request_context
 from flask_caching import Cache
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from planner.extensions import db
@@ -131,6 +131,61 @@ def program_revision(program_id: int) -> str:
     return f"{row.id}.{row.at:%Y%m%d%H%M%S%f}"
 
 
+def program_revisions(program_ids: Sequence[int]) -> dict[int, str]:
+    """:func:`program_revision` of many programs in one query (for lists of programs)."""
+    found = dict.fromkeys(program_ids, "0")
+    if not found:
+        return found
+    newest = (
+        select(func.max(AuditEvent.id))
+        .where(AuditEvent.program_id.in_(list(found)))
+        .group_by(AuditEvent.program_id)
+    )
+    rows = db.session.execute(
+        select(AuditEvent.program_id, AuditEvent.id, AuditEvent.at).where(AuditEvent.id.in_(newest))
+    )
+    for program_id, event_id, at in rows:
+        if program_id is not None:
+            found[program_id] = f"{event_id}.{at:%Y%m%d%H%M%S%f}"
+    return found
+
+
+def has_unsaved_writes() -> bool:
+    """Whether this transaction has written (it sees revisions no one else sees yet)."""
+    return bool(db.session.info.get(_WRITES))
+
+
+def get_many(keys: list[str]) -> dict[str, Any]:
+    """The cached values of ``keys`` (from :func:`cache_key`) that are there, in one round
+    trip; a failing cache reads as empty."""
+    if not keys:
+        return {}
+    try:
+        values = cache.get_many(*keys)
+    except Exception as exc:  # noqa: BLE001 - a broken cache is a miss, never an error
+        Stats.errors += 1
+        log.warning("cache read failed (%s): computing", type(exc).__name__)
+        return {}
+    found = {}
+    for key, value in zip(keys, values, strict=True):
+        if isinstance(value, tuple) and len(value) == 2 and value[0] == "v":
+            found[key] = value[1]
+    Stats.hits += len(found)
+    Stats.misses += len(keys) - len(found)
+    return found
+
+
+def set_many(values: dict[str, Any], timeout: int | None = None) -> None:
+    """Store values under keys from :func:`cache_key` (``None`` included)."""
+    if not values:
+        return
+    try:
+        cache.set_many({key: ("v", value) for key, value in values.items()}, timeout=timeout)
+    except Exception as exc:  # noqa: BLE001
+        Stats.errors += 1
+        log.warning("cache write failed (%s)", type(exc).__name__)
+
+
 def _locale() -> str:
     if not has_request_context():
         return ""
@@ -142,7 +197,7 @@ def _locale() -> str:
         return ""
 
 
-def cache_key(kind: str, program_id: int, revision: int, parts: tuple[Any, ...]) -> str:
+def cache_key(kind: str, program_id: int, revision: str, parts: tuple[Any, ...]) -> str:
     material = json.dumps(
         [list(parts), date.today().isoformat(), _locale()],
         default=str,

@@ -18,6 +18,7 @@ from sqlalchemy import case, func, insert, select
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
 from planner.domain.calendar import WorkCalendar
 from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.item_keys import key_for
 from planner.domain.schedule import MAX_LAG, MAX_YEARS_FROM_START
 from planner.extensions import db
 from planner.models import CalendarException, Dependency, Phase, Program, WorkItem
@@ -91,6 +92,11 @@ def workstreams(program: Program) -> list[str]:
         .distinct()
     )
     return sorted(rows)
+
+
+def suggest_key(program: Program, name: str) -> str:
+    """A key for a new item named ``name``, unique in the program (nothing is reserved)."""
+    return key_for(name or "", item_keys(program))
 
 
 def item_keys(program: Program) -> list[str]:
@@ -261,14 +267,15 @@ def _workstream(value: str | None) -> str | None:
 def add_item(
     program: Program,
     *,
-    key: str,
+    key: str | None,
     phase_id: int,
     workstream: str | None,
     details: ItemDetails,
     predecessor_key: str | None = None,
 ) -> tuple[WorkItem, Outcome]:
-    """Add a work item (optionally finish-to-start after ``predecessor_key``)."""
-    key = (key or "").strip()
+    """Add a work item (optionally finish-to-start after ``predecessor_key``); without a
+    key it gets one made from its name (:func:`suggest_key`)."""
+    key = (key or "").strip() or suggest_key(program, details.name)
     errors = _validate_details(program, details)
     if not KEY_PATTERN.match(key):
         errors.append(

@@ -384,6 +384,14 @@ def item_new(program_id: int):  # type: ignore[no-untyped-def]
     ), status
 
 
+@bp.get("/programs/<int:program_id>/plan/items/key-suggestion")
+def item_key_suggestion(program_id: int):  # type: ignore[no-untyped-def]
+    """The key the add-item form proposes for the name typed so far (JSON, item_key.js)."""
+    program = get_program(program_id)
+    name = request.args.get("name", "")[:300]
+    return {"key": plan_service.suggest_key(program, name)}
+
+
 def _item_page(
     program: Program,
     item: WorkItem,

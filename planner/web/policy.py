@@ -115,6 +115,7 @@ POLICY: dict[str, Rule] = {
     "plan.phases": "read",
     "plan.item": "read",
     "plan.item_new": "edit",
+    "plan.item_key_suggestion": "edit",
     "plan.item_edit": "edit",
     "plan.item_progress": "edit",
     "plan.item_move": "edit",

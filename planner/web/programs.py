@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from markupsafe import Markup
 
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.domain.replan import ReplanError
+from planner.explain_text import renderer
 from planner.extensions import db
 from planner.forms.choices import choices
 from planner.forms.programs import NewProgramForm
@@ -19,8 +21,10 @@ from planner.i18n import SUPPORTED, content_lang
 from planner.models import Program
 from planner.ops.cache import derived
 from planner.replan_text import reason_text
+from planner.services import program_list
 from planner.services import programs as program_service
 from planner.services import users as user_service
+from planner.services.gates import band_labels
 from planner.services.playbooks import get_playbook, installed_playbooks
 from planner.web.redirects import safe_next
 
@@ -30,7 +34,38 @@ bp = Blueprint("programs", __name__)
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
     programs = user_service.programs_for(current_user)
-    return render_template("programs/index.html", programs=programs, today=date.today())
+    sort = request.args.get("sort", "name")
+    sort = sort if sort in program_list.SORT_KEYS else "name"
+    descending = request.args.get("dir") == "desc"
+    today = date.today()
+    lines = program_list.program_lines(programs, today, sort, descending)
+    # band labels come from each program's playbook: one look-up a playbook, not a program
+    explainers: dict[tuple[str, str], Any] = {}
+    for program in programs:
+        ref = (program.playbook_id, program.playbook_version)
+        if ref not in explainers:
+            explainers[ref] = renderer(band_labels(program))
+    return render_template(
+        "programs/index.html",
+        lines=lines,
+        refs={p.id: (p.playbook_id, p.playbook_version) for p in programs},
+        explainers=explainers,
+        columns=_list_columns(),
+        sort=sort,
+        descending=descending,
+        today=today,
+    )
+
+
+def _list_columns() -> list[tuple[str, str]]:
+    return [
+        ("name", _("Program")),
+        ("status", _("Status")),
+        ("phase", _("Current phase")),
+        ("finish", _("Forecast finish")),
+        ("gate", _("Next gate")),
+        ("progress", _("Progress")),
+    ]
 
 
 @bp.route("/programs/new", methods=["GET", "POST"])

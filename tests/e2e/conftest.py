@@ -272,9 +272,13 @@ class Journey:
             self.data.add(account.inner_text())
 
     def use_language(self, lang: str) -> None:
-        """Choose ``lang`` with the selector in the header, unless the page is in it already."""
+        """Choose ``lang`` with the selector in the header, unless the page is in it already
+        (on a narrow screen the header's menu is opened first)."""
         if self.page.get_attribute("html", "lang") == HTML_LANG[lang]:
             return
+        toggler = self.page.locator(".planner-nav .navbar-toggler")
+        if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+            toggler.click()
         self.page.select_option("#lang-select", LOCALES[lang])
         with self.page.expect_navigation():
             self.page.click("form:has(#lang-select) button[type=submit]")
@@ -285,8 +289,9 @@ class Journey:
         if self.where() != "/":
             self.goto("/")
         rows = self.page.eval_on_selector_all(
-            "main table tbody tr",
-            "rows => rows.map((r) => [...r.cells].slice(0, 2).map((c) => c.innerText))",
+            "main table tbody tr .program-cell",
+            "cells => cells.map((c) => [...c.querySelectorAll('a, .text-muted')]"
+            ".map((e) => e.innerText))",
         )
         for cells in rows:
             self.data.add(*cells)

@@ -329,3 +329,18 @@ def test_roles_on_the_plan(app, db, program, role) -> None:  # type: ignore[no-u
         assert_problem(create_dep, 403)
         db.session.refresh(item)
         assert item.owner is None
+
+
+def test_a_work_item_created_without_a_key_gets_one_from_its_name(app, db, program) -> None:  # type: ignore[no-untyped-def]
+    api = api_as(app, "member", program)
+    phase_id = _item(db, program, "diagnosis-plan").phase_id
+    suggested = api.get(
+        f"/programs/{program.id}/work-items/key-suggestion?name=Diagnosis%20plan"
+    ).get_json()
+    assert suggested["key"] == "diagnosis-plan-2"  # diagnosis-plan is taken
+    body = {"phase_id": phase_id, "name": "Diagnosis plan", "duration_days": 2}
+    created = api.post(f"/programs/{program.id}/work-items", body)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["key"] == suggested["key"]
+    chinese = api.post(f"/programs/{program.id}/work-items", {**body, "name": "诊断计划"})
+    assert chinese.status_code == 201 and chinese.get_json()["key"].startswith("item-")

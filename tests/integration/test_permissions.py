@@ -121,6 +121,7 @@ EXPECTED: dict[str, str | dict[str, str]] = {
         f"plan.{e}": E
         for e in (
             "item_new",
+            "item_key_suggestion",
             "item_edit",
             "item_progress",
             "item_move",
