@@ -377,9 +377,8 @@ class Adoption(_Strict):
         tiers = {t.key for t in self.tiers}
         for module in self.modules:
             if module.tier not in tiers:
-                raise PydanticCustomError(
-                    "unknown_tier", 'module "{module}" names an unknown tier', {"module": module.key}
-                )
+                words = 'module "{module}" names an unknown tier'
+                raise PydanticCustomError("unknown_tier", words, {"module": module.key})
         shares = [t.min_share for t in self.tiers]
         if shares != sorted(shares, reverse=True) or len(set(shares)) != len(shares):
             raise PydanticCustomError(
