@@ -227,20 +227,20 @@ class WeekReading:
 
 
 def weekly_readings(
-    events: Mapping[tuple[date, str, str], int],
+    events: Iterable[tuple[date, str, str, int]],
     user_team: Mapping[str, str],
     team_users: Mapping[str, int],
     module_keys: Iterable[str],
 ) -> tuple[list[WeekReading], set[str]]:
-    """Readings per week and team from the events (see the module doc), and the users left
-    out because the lookup has no team for them."""
+    """Readings per week and team from ``(week, user, module, events)`` rows, consumed once
+    (see the module doc), and the users left out because the lookup has no team for them."""
     keys = set(module_keys)
     active: dict[tuple[date, str], set[str]] = defaultdict(set)
     logins: dict[tuple[date, str], int] = defaultdict(int)
     in_module: dict[tuple[date, str, str], set[str]] = defaultdict(set)
     login_weeks: set[date] = set()
     unmapped: set[str] = set()
-    for (week, user, module), count in events.items():
+    for week, user, module, count in events:
         team = user_team.get(user)
         if team is None:
             unmapped.add(user)

@@ -33,6 +33,8 @@ from planner.models.adoption import CellReading, UsageActivity, UsageImport, Usa
 from planner.services import adoption as adoption_service
 from planner.services.concurrency import check_version
 
+#: rows written or read per database round trip
+BATCH = 5_000
 #: metric of each computed reading (the playbook's adoption metrics, and module adoption)
 READING_METRICS = {
     "active": "active-users",
@@ -187,17 +189,16 @@ def _merge_activity(program: Program, totals: Aggregate) -> set[date]:
     for (week, user, module), count in totals.events.items():
         old = stored.get((week, user, module))
         if old is None:
-            new.append(
-                {
-                    "program_id": program.id,
-                    "week": week,
-                    "user_name": user[:254],
-                    "module": module,
-                    "events": count,
-                }
-            )
+            new.append({"program_id": program.id, "week": week, "user_name": user[:254],
+                        "module": module, "events": count})  # fmt: skip
         elif count > old[1]:
             raised.append({"id": old[0], "events": count})
+        if len(new) >= BATCH:
+            db.session.execute(insert(UsageActivity), new)
+            new.clear()
+        if len(raised) >= BATCH:
+            db.session.execute(update(UsageActivity), raised)
+            raised.clear()
     if new:
         db.session.execute(insert(UsageActivity), new)
     if raised:
@@ -210,19 +211,15 @@ def _write_readings(
 ) -> tuple[int, set[str]]:
     """Recompute the readings of the touched weeks from all stored activity of those weeks."""
     weeks = sorted(set(weeks))
-    events = {
-        (w, u, m): n
-        for w, u, m, n in db.session.execute(
-            select(
-                UsageActivity.week,
-                UsageActivity.user_name,
-                UsageActivity.module,
-                UsageActivity.events,
-            ).where(UsageActivity.program_id == program.id, UsageActivity.week.in_(weeks))
+    events = db.session.execute(
+        select(
+            UsageActivity.week, UsageActivity.user_name, UsageActivity.module, UsageActivity.events
         )
-    }
+        .where(UsageActivity.program_id == program.id, UsageActivity.week.in_(weeks))
+        .execution_options(yield_per=BATCH)
+    )
     computed, unmapped = weekly_readings(
-        events,
+        ((w, u, m, n) for w, u, m, n in events),
         adoption_service.user_teams(program),
         adoption_service.team_users(program),
         module_keys,
