@@ -141,6 +141,16 @@ def user_teams(program: Program) -> dict[str, str]:
     return {user: team for user, team in rows}
 
 
+def user_team_rows(program: Program) -> list[tuple[str, str, str]]:
+    """The lookup as ``(user, team, region)`` rows, by team then user."""
+    rows = db.session.execute(
+        select(UserTeam.user_name, UserTeam.team, UserTeam.region)
+        .where(UserTeam.program_id == program.id)
+        .order_by(UserTeam.team, UserTeam.user_name)
+    )
+    return [(u, t, r) for u, t, r in rows]
+
+
 def replace_user_teams(program: Program, rows: Iterable[tuple[str, str, str]]) -> int:
     """Replace the user → team lookup with ``(user, team, region)`` rows; every team and
     region must be a value of the program. Returns how many users are mapped."""
@@ -383,6 +393,10 @@ class MatrixView:
 
     def module_label(self, key: str) -> str:
         return self.module_labels.get(key, key)
+
+    def modules_of(self, tier: str) -> list[str]:
+        """The names of the tier's modules, in the playbook's order."""
+        return [self.module_label(m.key) for m in self.matrix.modules if m.tier == tier]
 
 
 def matrix_view(program: Program, lang: str) -> MatrixView | None:
