@@ -68,12 +68,7 @@ def write_usage_log(
         monday = first_monday + timedelta(weeks=week)
         progress = week / max(1, weeks - 1)
         for team in teams:
-            scale = 1 - team.ramp * (1 - progress)
-            active = team.active * scale
-            for user in team.user_names():
-                if rng.random() >= active:
-                    continue
-                batch = _user_week(rng, user, monday, team, scale / active, lo, hi)
+            for batch in _team_week(rng, team, monday, progress, lo, hi):
                 if max_rows is not None and rows + len(batch) > max_rows:
                     batch = batch[: max_rows - rows]
                 writer.writerows(batch)
@@ -83,19 +78,25 @@ def write_usage_log(
     return rows
 
 
-def _user_week(
-    rng: random.Random, user: str, monday: date, team: TeamProfile, given_active: float,
-    lo: int, hi: int,
-) -> list[tuple[str, str, str, str]]:  # fmt: skip
-    out: list[tuple[str, str, str, str]] = []
-    for _ in range(rng.randint(2, 6)):
-        out.append((user, _stamp(rng, monday), "", "Login"))
+def _team_week(
+    rng: random.Random, team: TeamProfile, monday: date, progress: float, lo: int, hi: int
+) -> list[list[tuple[str, str, str, str]]]:
+    """One week of a team: exactly the profile's share of users active and in each module
+    (scaled by the ramp), chosen at random; one batch of rows per active user."""
+    scale = 1 - team.ramp * (1 - progress)
+    names = team.user_names()
+    active = rng.sample(names, min(len(names), round(len(names) * team.active * scale)))
+    rows: dict[str, list[tuple[str, str, str, str]]] = {u: [] for u in active}
+    for user in active:
+        for _ in range(rng.randint(2, 6)):
+            rows[user].append((user, _stamp(rng, monday), "", "Login"))
     for module, share in team.modules.items():
-        if rng.random() < min(1.0, share * given_active):
+        count = min(len(active), round(len(names) * share * scale))
+        for user in rng.sample(active, count):
             for _ in range(rng.randint(lo, hi)):
                 obj = rng.choice(OBJECTS[module])
-                out.append((user, _stamp(rng, monday), obj, rng.choice(ACTIONS)))
-    return out
+                rows[user].append((user, _stamp(rng, monday), obj, rng.choice(ACTIONS)))
+    return [sorted(batch, key=lambda r: r[1]) for batch in rows.values()]
 
 
 def _stamp(rng: random.Random, monday: date) -> str:
