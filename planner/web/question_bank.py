@@ -14,9 +14,12 @@ from planner.i18n import content_lang
 from planner.services import assessment as assessment_service
 from planner.services import question_bank as service
 from planner.services.programs import get_program
+from planner.web import assessment as assessment_pages
 from planner.web.assessment import LEVEL_LABELS
 
 bp = Blueprint("question_bank", __name__)
+# the assessment's header (shared template) names stored codes with the assessment's labels
+bp.context_processor(assessment_pages._labels)
 GUIDE = (
     "/programs/<int:program_id>/assessment/<int:assessment_id>/interviews/<int:interview_id>/guide"
 )
