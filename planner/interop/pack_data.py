@@ -146,6 +146,19 @@ class GateRow:
 
 
 @dataclass(frozen=True)
+class AdoptionSlide:
+    """The team × module adoption matrix for the pack (``planner.services.pack_adoption``):
+    ``statuses`` holds each body cell's RAG word ("" for none), row by row."""
+
+    title: str
+    lagging: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    statuses: tuple[tuple[str, ...], ...]
+    note: str
+
+
+@dataclass(frozen=True)
 class Pack:
     """Everything in the pack; ``labels`` holds the translated headings and column names."""
 
@@ -173,6 +186,7 @@ class Pack:
     extra: Mapping[str, str] = field(default_factory=dict)
     since_title: str = ""  # "Since the review of …"; empty when there was no review
     since: tuple[str, ...] = ()  # what moved since that review, one line each
+    adoption: AdoptionSlide | None = None  # the team × module matrix, when there is one
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)
