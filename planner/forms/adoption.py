@@ -38,6 +38,7 @@ class LookupForm(FlaskForm):
 
 
 class MappingForm(FlaskForm):
+    version = HiddenField()
     preset = SelectField(_l("Preset"), choices=[])
     user_column = StringField(_l("User column"), validators=[DataRequired(), Length(max=120)])
     date_column = StringField(_l("Date column"), validators=[DataRequired(), Length(max=120)])

@@ -80,7 +80,7 @@ def save_mapping(
     if row is None:
         row = UsageMapping(program_id=program.id)
         db.session.add(row)
-    else:
+    elif version not in (None, ""):  # a form that read the mapping: catch a concurrent change
         check_version(row, version)
     row.preset = preset
     row.user_column, row.date_column = mapping.user.strip(), mapping.date.strip()

@@ -79,6 +79,7 @@ def _mapping_form(program: Program) -> MappingForm:
         form.object_column.data, form.action_column.data = mapping.object, mapping.action
         form.date_order.data = mapping.date_order
         form.login_actions.data = ", ".join(mapping.login_actions)
+        form.version.data = str(saved.version) if saved else ""
     return form
 
 
@@ -135,7 +136,7 @@ def usage(program_id: int):  # type: ignore[no-untyped-def]
 def _save_and_import(program: Program, form: MappingForm) -> bool:
     """Save the mapping; import the file if one came. True when a file was imported."""
     mapping = _submitted_mapping(form)
-    usage_import.save_mapping(program, form.preset.data, mapping)
+    usage_import.save_mapping(program, form.preset.data, mapping, form.version.data)
     upload = form.file.data
     if not upload or not getattr(upload, "filename", ""):
         db.session.commit()
