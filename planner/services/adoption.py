@@ -22,7 +22,7 @@ from planner.domain.adoption import (
     rollup,
 )
 from planner.domain.errors import Problem, ValidationError
-from planner.domain.metrics import validate_reading
+from planner.domain.metrics import current_phase, status, validate_reading
 from planner.domain.playbook import Adoption
 from planner.extensions import db
 from planner.models import Metric, MetricReading, Program
@@ -34,7 +34,13 @@ from planner.models.adoption import (
     UserTeam,
 )
 from planner.services.concurrency import check_version
-from planner.services.metrics import metric_def, program_window
+from planner.services.metrics import (
+    metric_def,
+    phase_spans,
+    program_window,
+    rule_for,
+    settings_for,
+)
 
 MODULE_METRIC = "module-adoption"
 TRAINING_METRIC = "training-completion"
@@ -234,7 +240,7 @@ def add_cell_reading(
 ) -> CellReading:
     """Record (or replace) one cell's reading and roll the day's team cells up into the
     metric's program reading."""
-    _check_cell(program, cell)
+    check_cell(program, cell)
     start, end = program_window(program)
     number = validate_reading(metric_def(metric), day, value, start, end, [])
     assert isinstance(day, date)
@@ -259,7 +265,8 @@ def add_cell_reading(
     return row
 
 
-def _check_cell(program: Program, cell: Cell) -> None:
+def check_cell(program: Program, cell: Cell) -> None:
+    """Refuse a cell naming a team, region or module the program does not have."""
     problems: list[Problem] = []
     for kind, key in zip(DIMENSION_KINDS, cell, strict=True):
         if key and key not in {v.key for v in values(program, kind)}:
@@ -343,10 +350,15 @@ class CellRow:
     users: int
     target: float | None
     inherited: bool
+    rag: str | None = None  # against the target (own or inherited), as metrics are judged
 
 
-def cell_rows(metric: Metric, phase_ordinal: int) -> list[CellRow]:
-    """Each cell's latest reading with its target for the phase (own or inherited)."""
+def cell_rows(program: Program, metric: Metric) -> list[CellRow]:
+    """Each cell's latest reading with its target (own or inherited) for the phase the
+    reading falls in, and its status against that target."""
+    spans = phase_spans(program)
+    definition = metric_def(metric)
+    rule = rule_for(metric, settings_for(program))
     targets: dict[Cell, dict[int, float]] = {}
     for t in db.session.scalars(select(CellTarget).where(CellTarget.metric_id == metric.id)):
         targets.setdefault((t.team, t.region, t.module), {})[t.phase_ordinal] = t.target
@@ -369,8 +381,11 @@ def cell_rows(metric: Metric, phase_ordinal: int) -> list[CellRow]:
         )
         assert row is not None
         cell = (team, region, module)
-        target, source = inherited_target(targets, metric_targets, cell, phase_ordinal)
-        out.append(CellRow(cell, day, row.value, row.users, target, source != cell))
+        phase = current_phase(spans, day)
+        ordinal = phase.ordinal if phase else 0
+        target, source = inherited_target(targets, metric_targets, cell, ordinal)
+        rag = status(definition, row.value, target, rule) if target is not None else None
+        out.append(CellRow(cell, day, row.value, row.users, target, source != cell, rag))
     return sorted(out, key=lambda r: r.cell)
 
 

@@ -4,6 +4,7 @@ metric's readings and targets per cell."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -13,14 +14,23 @@ from planner.domain.errors import PlannerError
 from planner.domain.usage_log import PRESETS, ColumnMapping
 from planner.explain_text import join_list, problem_pairs
 from planner.extensions import db
-from planner.forms.adoption import LookupForm, MappingForm, TrainingForm, ValueForm
-from planner.i18n import content_lang, format_day
+from planner.forms.adoption import (
+    CellReadingForm,
+    CellTargetForm,
+    LookupForm,
+    MappingForm,
+    TrainingForm,
+    ValueForm,
+)
+from planner.i18n import content_lang, format_day, localized
 from planner.models import Program
 from planner.services import adoption as service
+from planner.services import metrics as metric_service
 from planner.services import training as training_service
 from planner.services import usage_import
 from planner.services.programs import get_program
 from planner.web.form_errors import show_on_form
+from planner.web.metrics import display_value
 
 bp = Blueprint("adoption", __name__)
 BASE = "/programs/<int:program_id>/adoption"
@@ -291,3 +301,60 @@ def training_delete(program_id: int, session_id: int) -> Response:
     db.session.commit()
     flash(_("Training session deleted."), "success")
     return redirect(url_for("adoption.training", program_id=program.id))  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- cells of a metric
+
+
+@bp.route(BASE + "/metrics/<int:metric_id>/cells", methods=["GET", "POST"])
+def cells(program_id: int, metric_id: int):  # type: ignore[no-untyped-def]
+    program = get_program(program_id)
+    metric = metric_service.get_metric(program, metric_id)
+    reading, target = _cell_forms(program)
+    form = reading if "r-day" in request.form else target
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            _save_cell(program, metric, form)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("adoption.cells", program_id=program.id, metric_id=metric.id))
+        except PlannerError as exc:
+            db.session.rollback()
+            show_on_form(form, exc)
+    page = render_template(
+        "adoption/cells.html",
+        program=program,
+        metric=metric,
+        reading_form=reading,
+        target_form=target,
+        rows=service.cell_rows(program, metric),
+        labels={k: service.labels(program, k, content_lang()) for k in ("team", "region")},
+        format_value=display_value,
+    )
+    return page, 422 if request.method == "POST" else 200
+
+
+def _cell_forms(program: Program) -> tuple[CellReadingForm, CellTargetForm]:
+    lang = content_lang()
+    every = [("", _("All"))]
+    teams = every + list(service.labels(program, "team", lang).items())
+    regions = every + list(service.labels(program, "region", lang).items())
+    modules = every + training_service.module_choices(program, lang)
+    reading, target = CellReadingForm(prefix="r"), CellTargetForm(prefix="t")
+    for form in (reading, target):
+        form.team.choices, form.region.choices, form.module.choices = teams, regions, modules
+    target.phase.choices = [(p.ordinal, localized(p, "name")) for p in program.phases]
+    if request.method == "GET":
+        reading.day.data = date.today()
+    return reading, target
+
+
+def _save_cell(program: Program, metric: Any, form: Any) -> None:
+    cell = (form.team.data or "", form.region.data or "", form.module.data or "")
+    if isinstance(form, CellReadingForm):
+        service.add_cell_reading(
+            program, metric, form.day.data, cell, form.value.data, form.users.data or 0
+        )
+    else:
+        service.check_cell(program, cell)
+        service.set_cell_target(metric, cell, form.phase.data, form.target.data)

@@ -216,3 +216,32 @@ def test_viewers_read_but_do_not_import(login_as) -> None:  # type: ignore[no-un
     assert viewer.post(f"/programs/{program.id}/adoption/training", data={}).status_code == 403
     outsider = login_as("outsider")
     assert outsider.get(f"/programs/{program.id}/adoption").status_code == 404
+
+
+def test_cell_readings_roll_up_and_targets_are_inherited(client) -> None:  # type: ignore[no-untyped-def]
+    program = _program_with_teams()
+    metric = database.session.scalars(
+        select(Metric).where(Metric.program_id == program.id, Metric.key == "active-users")
+    ).one()
+    url = f"/programs/{program.id}/adoption/metrics/{metric.id}/cells"
+    reading = {"r-day": "2026-05-31", "r-region": "", "r-module": "", "r-users": 30}
+    assert client.post(url, data={**reading, "r-team": "north", "r-value": "90"}).status_code == 302
+    assert (
+        client.post(
+            url, data={**reading, "r-team": "south", "r-value": "60", "r-users": 10}
+        ).status_code
+        == 302
+    )
+    figure = database.session.scalars(
+        select(MetricReading.value).where(MetricReading.metric_id == metric.id)
+    ).one()
+    assert figure == pytest.approx((90 * 30 + 60 * 10) / 40)
+    target = {"t-team": "south", "t-region": "", "t-module": "", "t-phase": 2, "t-target": "65"}
+    assert client.post(url, data=target).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    north = page[page.index('data-cell="north||"') :].split("</tr>")[0]
+    south = page[page.index('data-cell="south||"') :].split("</tr>")[0]
+    assert "80%" in north and "(inherited)" in north  # the metric's phase-2 target
+    assert "65%" in south and "(inherited)" not in south and "rag-amber" in south  # 60 vs 65
+    refused = client.post(url, data={**reading, "r-team": "north", "r-value": "120"})
+    assert refused.status_code == 422
