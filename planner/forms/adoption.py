@@ -70,6 +70,14 @@ class TrainingForm(FlaskForm):
     attended = IntegerField(_l("Attended"), validators=[InputRequired(), NumberRange(0, 100_000)])
 
 
+class AttendanceForm(FlaskForm):
+    lines = TextAreaField(
+        _l("Sessions, one a line: team, module, date, invited, attended, title, trainer"),
+        validators=[Length(max=200_000)],
+        render_kw={"rows": 5, "spellcheck": "false"},
+    )
+
+
 class CellReadingForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired()])
     team = SelectField(_l("Team"), choices=[])

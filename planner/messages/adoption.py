@@ -33,4 +33,12 @@ MESSAGES: dict[str, Message] = {
     "adoption.training.attended_over_invited": lambda r, w: gettext(
         "More attended than were invited."
     ),
+    "adoption.training.bad_line": lambda r, w: gettext(
+        "line %(line)s: write team, module, date (YYYY-MM-DD), invited, attended.", **w
+    ),
+    "adoption.training.bad_value": lambda r, w: gettext(
+        "line %(line)s: the %(field)s is not right (an unknown team or module, a date outside "
+        "the program, or more attended than invited).",
+        **w,
+    ),
 }

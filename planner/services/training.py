@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import delete, insert, select
 
 from planner.domain.adoption import completion_rate
+from planner.domain.days import parse_day
 from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.extensions import db
 from planner.models import MetricReading, Program
@@ -41,7 +42,29 @@ def sessions(program: Program) -> list[TrainingSession]:
 
 
 def add_session(program: Program, data: SessionInput) -> TrainingSession:
-    """Record a session (typed or imported) and refresh the completion readings."""
+    """Record a session (typed) and refresh the completion readings."""
+    _check_session(program, data)
+    row = _row(program, data)
+    db.session.add(row)
+    db.session.flush()
+    refresh_completion(program)
+    return row
+
+
+def _row(program: Program, data: SessionInput) -> TrainingSession:
+    return TrainingSession(
+        program_id=program.id,
+        team=data.team,
+        module=data.module,
+        held_on=data.held_on,
+        title=data.title.strip(),
+        trainer=data.trainer.strip(),
+        invited=data.invited,
+        attended=data.attended,
+    )
+
+
+def _check_session(program: Program, data: SessionInput) -> None:
     problems: list[Problem] = []
     if data.team not in {v.key for v in adoption_service.values(program, "team")}:
         problems.append(Problem("team", "field.unknown_reference", {"value": data.team}))
@@ -59,20 +82,54 @@ def add_session(program: Program, data: SessionInput) -> TrainingSession:
         )
     if problems:
         raise ValidationError(problems=problems)
-    row = TrainingSession(
-        program_id=program.id,
-        team=data.team,
-        module=data.module,
-        held_on=data.held_on,
-        title=data.title.strip(),
-        trainer=data.trainer.strip(),
-        invited=data.invited,
-        attended=data.attended,
-    )
-    db.session.add(row)
+
+
+def import_sessions(program: Program, lines: list[str]) -> int:
+    """Add sessions from ``team, module, date, invited, attended[, title[, trainer]]`` lines
+    (commas or tabs; as a spreadsheet copies them), all or none: every bad line is reported
+    by its number. Returns how many were added."""
+    problems: list[Problem] = []
+    parsed: list[tuple[int, SessionInput]] = []
+    for number, line in enumerate(lines, start=1):
+        parts = [p.strip() for p in line.replace("\t", ",").split(",")]
+        if not line.strip():
+            continue
+        try:
+            team, module, day, invited, attended = parts[:5]
+            data = SessionInput(
+                team,
+                module,
+                parse_day(day),
+                " ".join(parts[5:6]),
+                " ".join(parts[6:7]),
+                int(invited),
+                int(attended),
+            )
+        except (ValueError, TypeError, ValidationError):
+            problems.append(
+                Problem(f"line {number}", "adoption.training.bad_line", {"line": number})
+            )
+            continue
+        parsed.append((number, data))
+    for number, data in parsed:
+        try:
+            _check_session(program, data)
+        except ValidationError as exc:
+            problems.extend(
+                Problem(
+                    f"line {number}",
+                    "adoption.training.bad_value",
+                    {"line": number, "field": p.field},
+                )
+                for p in exc.problems
+            )
+    if problems:
+        raise ValidationError(problems=problems)
+    for _number, data in parsed:
+        db.session.add(_row(program, data))
     db.session.flush()
     refresh_completion(program)
-    return row
+    return len(parsed)
 
 
 def delete_session(program: Program, session_id: int) -> None:

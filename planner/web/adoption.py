@@ -15,6 +15,7 @@ from planner.domain.usage_log import PRESETS, ColumnMapping
 from planner.explain_text import join_list, problem_pairs
 from planner.extensions import db
 from planner.forms.adoption import (
+    AttendanceForm,
     CellReadingForm,
     CellTargetForm,
     LookupForm,
@@ -251,10 +252,7 @@ def _teams_page(program: Program, form: ValueForm, lookup_form: LookupForm, stat
 @bp.route(BASE + "/training", methods=["GET", "POST"])
 def training(program_id: int):  # type: ignore[no-untyped-def]
     program = get_program(program_id)
-    form = TrainingForm()
-    lang = content_lang()
-    form.team.choices = list(service.labels(program, "team", lang).items())
-    form.module.choices = [("", _("All modules"))] + training_service.module_choices(program, lang)
+    form = _training_form(program)
     if form.validate_on_submit():
         try:
             training_service.add_session(program, _session_input(form))
@@ -265,6 +263,14 @@ def training(program_id: int):  # type: ignore[no-untyped-def]
             db.session.rollback()
             show_on_form(form, exc)
     return _training_page(program, form, 422 if request.method == "POST" else 200)
+
+
+def _training_form(program: Program) -> TrainingForm:
+    lang = content_lang()
+    form = TrainingForm()
+    form.team.choices = list(service.labels(program, "team", lang).items())
+    form.module.choices = [("", _("All modules"))] + training_service.module_choices(program, lang)
+    return form
 
 
 def _session_input(form: TrainingForm) -> training_service.SessionInput:
@@ -279,7 +285,9 @@ def _session_input(form: TrainingForm) -> training_service.SessionInput:
     )
 
 
-def _training_page(program: Program, form: TrainingForm, status: int) -> Any:
+def _training_page(
+    program: Program, form: TrainingForm, status: int, attendance: AttendanceForm | None = None
+) -> Any:
     lang = content_lang()
     page = render_template(
         "adoption/training.html",
@@ -290,8 +298,25 @@ def _training_page(program: Program, form: TrainingForm, status: int) -> Any:
         team_labels=service.labels(program, "team", lang),
         modules=training_service.module_choices(program, lang),
         trainers_item=training_service.trainers_item(program, lang),
+        attendance_form=attendance or AttendanceForm(prefix="att", formdata=None),
     )
     return page, status
+
+
+@bp.post(BASE + "/training/import")
+def training_import(program_id: int):  # type: ignore[no-untyped-def]
+    program = get_program(program_id)
+    form = AttendanceForm(prefix="att")
+    if form.validate_on_submit():
+        try:
+            count = training_service.import_sessions(program, (form.lines.data or "").splitlines())
+            db.session.commit()
+            flash(_("%(n)s training sessions imported.", n=count), "success")
+            return redirect(url_for("adoption.training", program_id=program.id))
+        except PlannerError as exc:
+            db.session.rollback()
+            show_on_form(form, exc)
+    return _training_page(program, _training_form(program), 422, form)
 
 
 @bp.post(BASE + "/training/<int:session_id>/delete")

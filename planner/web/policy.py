@@ -77,6 +77,7 @@ POLICY: dict[str, Rule] = {
     "adoption.lookup": "manage",
     "adoption.training": {"GET": "read", "POST": "edit"},
     "adoption.training_delete": "edit",
+    "adoption.training_import": "edit",
     "adoption.cells": {"GET": "read", "POST": "edit"},
     "question_bank.guide": {"GET": "read", "POST": "edit"},
     # adoption metrics

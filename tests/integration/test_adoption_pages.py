@@ -245,3 +245,22 @@ def test_cell_readings_roll_up_and_targets_are_inherited(client) -> None:  # typ
     assert "65%" in south and "(inherited)" not in south and "rag-amber" in south  # 60 vs 65
     refused = client.post(url, data={**reading, "r-team": "north", "r-value": "120"})
     assert refused.status_code == 422
+
+
+def test_attendance_is_imported_all_or_nothing(client) -> None:  # type: ignore[no-untyped-def]
+    program = _program_with_teams()
+    url = f"/programs/{program.id}/adoption/training/import"
+    bad = (
+        "north, contacts, 2026-05-20, 4, 3\nsouth, contacts, 20 May, 2, 2\nwest, , 2026-05-21, 3, 1"
+    )
+    response = client.post(url, data={"att-lines": bad})
+    page = response.get_data(as_text=True)
+    assert (
+        response.status_code == 422 and "line 2: write team" in page and "line 3: the team" in page
+    )
+    good = (
+        "north, contacts, 2026-05-20, 4, 3, Contacts, Chen Jie\nsouth\tcontacts\t2026-05-21\t2\t1"
+    )
+    assert client.post(url, data={"att-lines": good}).status_code == 302
+    page = client.get(f"/programs/{program.id}/adoption/training").get_data(as_text=True)
+    assert "Chen Jie" in page and "3/4" in page and "1/2" in page

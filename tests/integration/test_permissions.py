@@ -87,6 +87,7 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "adoption.lookup": M,
     "adoption.training": {"GET": R, "POST": E},
     "adoption.training_delete": E,
+    "adoption.training_import": E,
     "adoption.cells": {"GET": R, "POST": E},
     "question_bank.guide": {"GET": R, "POST": E},
     # gates: the lead edits criteria; the steering committee decides
