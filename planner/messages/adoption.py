@@ -37,8 +37,8 @@ MESSAGES: dict[str, Message] = {
         "line %(line)s: write team, module, date (YYYY-MM-DD), invited, attended.", **w
     ),
     "adoption.training.bad_value": lambda r, w: gettext(
-        "line %(line)s: the %(field)s is not right (an unknown team or module, a date outside "
-        "the program, or more attended than invited).",
+        "line %(line)s: an unknown team or module, a date outside the program, or more "
+        "attended than invited.",
         **w,
     ),
 }

@@ -256,7 +256,9 @@ def test_attendance_is_imported_all_or_nothing(client) -> None:  # type: ignore[
     response = client.post(url, data={"att-lines": bad})
     page = response.get_data(as_text=True)
     assert (
-        response.status_code == 422 and "line 2: write team" in page and "line 3: the team" in page
+        response.status_code == 422
+        and "line 2: write team" in page
+        and "line 3: an unknown team" in page
     )
     good = (
         "north, contacts, 2026-05-20, 4, 3, Contacts, Chen Jie\nsouth\tcontacts\t2026-05-21\t2\t1"
