@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from planner.domain.errors import ValidationError
-from planner.domain.usage_log import PRESETS
+from planner.domain.usage_log import PRESETS, ColumnMapping
 from planner.extensions import db as database
 from planner.models import CellReading, Metric, MetricReading, UsageActivity, UsageImport
 from planner.services import usage_import
@@ -150,3 +150,36 @@ def test_dynamics_preset_reads_its_columns(db) -> None:  # type: ignore[no-untyp
     body = usage_csv([(r[0], r[1], r[2], r[3]) for r in rows], header=header)
     result = usage_import.import_usage(program, body, "audit.csv", preset, "dynamics-audit")
     assert result.first == date(2026, 5, 26) and result.users == 1
+
+
+def test_an_xlsx_export_is_read_as_a_stream(db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    program = make_program()
+    with_teams(program, {"north": 2})
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["user", "date", "object", "action"])
+    sheet.append(["north-0", datetime(2026, 5, 26, 9, 30), "Opportunity", "update"])
+    sheet.append(["north-1", "2026-05-27", "", "login"])
+    sheet.append([None, None, None, None])  # an empty row is no row
+    body = BytesIO()
+    book.save(body)
+    result = usage_import.import_usage(program, body, "log.xlsx", GENERIC, "generic")
+    assert (result.rows, result.users, result.first) == (2, 2, date(2026, 5, 26))
+
+
+def test_a_gb18030_csv_is_decoded(db) -> None:  # type: ignore[no-untyped-def]
+    from io import BytesIO
+
+    program = make_program()
+    database.session.flush()
+    text = "用户,日期,对象,操作\n王芳,2026-05-26,Contact,查看\n"
+    mapping = ColumnMapping("用户", "日期", "对象", "操作")
+    result = usage_import.import_usage(
+        program, BytesIO(text.encode("gb18030")), "x.csv", mapping, "generic"
+    )
+    assert result.rows == 1 and result.unmapped == ("王芳",)
