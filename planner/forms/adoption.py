@@ -19,6 +19,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 
 class ValueForm(FlaskForm):
+    value_id = HiddenField()
+    version = HiddenField()
     kind = HiddenField(default="team")
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=64)])
     label = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])

@@ -21,7 +21,7 @@ from planner.domain.adoption import (
     lagging,
     rollup,
 )
-from planner.domain.errors import Problem, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.metrics import current_phase, status, validate_reading
 from planner.domain.playbook import Adoption
 from planner.extensions import db
@@ -145,6 +145,34 @@ def user_teams(program: Program) -> dict[str, str]:
         select(UserTeam.user_name, UserTeam.team).where(UserTeam.program_id == program.id)
     )
     return {user: team for user, team in rows}
+
+
+def get_value(program: Program, value_id: int | None) -> DimensionValue | None:
+    """A team or region of the program (None for no id); NotFoundError for another's."""
+    if value_id is None:
+        return None
+    value = db.session.get(DimensionValue, value_id)
+    if value is None or value.program_id != program.id:
+        raise NotFoundError.of("value", "row.not_found")
+    return value
+
+
+def delete_value(program: Program, value_id: int, version: int | str | None) -> None:
+    """Remove a team or region; the users mapped to it are unmapped (its past cell readings
+    stay: they are history)."""
+    value = get_value(program, value_id)
+    assert value is not None
+    check_version(value, version)
+    column = UserTeam.team if value.kind == "team" else UserTeam.region
+    for row in db.session.scalars(
+        select(UserTeam).where(UserTeam.program_id == program.id, column == value.key)
+    ):
+        if value.kind == "team":
+            db.session.delete(row)
+        else:
+            row.region = ""
+    db.session.delete(value)
+    db.session.flush()
 
 
 def user_team_rows(program: Program) -> list[tuple[str, str, str]]:

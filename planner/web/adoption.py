@@ -11,6 +11,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 
 from planner.domain.errors import PlannerError
+from planner.domain.ids import as_id
 from planner.domain.usage_log import PRESETS, ColumnMapping
 from planner.explain_text import join_list, problem_pairs
 from planner.extensions import db
@@ -188,7 +189,12 @@ def _flash_result(result: usage_import.UsageResult) -> None:
 def teams(program_id: int):  # type: ignore[no-untyped-def]
     program = get_program(program_id)
     form, lookup = ValueForm(prefix="value"), LookupForm(prefix="lookup")
-    if request.method == "POST" and "value-key" in request.form and form.validate_on_submit():
+    editing = service.get_value(program, as_id(form.value_id.data or request.args.get("edit")))
+    if request.method == "GET" and editing is not None:
+        form.value_id.data, form.version.data = str(editing.id), str(editing.version)
+        form.kind.data, form.key.data, form.label.data = editing.kind, editing.key, editing.label
+        form.label_zh.data, form.users.data = editing.label_zh or "", editing.users
+    if request.method == "POST" and form.validate_on_submit():
         try:
             service.save_value(
                 program,
@@ -197,6 +203,8 @@ def teams(program_id: int):  # type: ignore[no-untyped-def]
                 form.label.data or "",
                 form.label_zh.data or "",
                 form.users.data,
+                editing,
+                form.version.data,
             )
             db.session.commit()
             flash(_("Saved."), "success")
@@ -205,6 +213,15 @@ def teams(program_id: int):  # type: ignore[no-untyped-def]
             db.session.rollback()
             show_on_form(form, exc)
     return _teams_page(program, form, lookup, 422 if request.method == "POST" else 200)
+
+
+@bp.post(BASE + "/teams/<int:value_id>/delete")
+def value_delete(program_id: int, value_id: int) -> Response:
+    program = get_program(program_id)
+    service.delete_value(program, value_id, request.form.get("version"))
+    db.session.commit()
+    flash(_("Deleted: its users are no longer mapped; its past readings are kept."), "success")
+    return redirect(url_for("adoption.teams", program_id=program.id))  # type: ignore[return-value]
 
 
 @bp.post(BASE + "/teams/lookup")

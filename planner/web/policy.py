@@ -75,6 +75,7 @@ POLICY: dict[str, Rule] = {
     "adoption.usage": {"GET": "read", "POST": "edit"},
     "adoption.teams": {"GET": "read", "POST": "manage"},
     "adoption.lookup": "manage",
+    "adoption.value_delete": "manage",
     "adoption.training": {"GET": "read", "POST": "edit"},
     "adoption.training_delete": "edit",
     "adoption.training_import": "edit",

@@ -266,3 +266,31 @@ def test_attendance_is_imported_all_or_nothing(client) -> None:  # type: ignore[
     assert client.post(url, data={"att-lines": good}).status_code == 302
     page = client.get(f"/programs/{program.id}/adoption/training").get_data(as_text=True)
     assert "Chen Jie" in page and "3/4" in page and "1/2" in page
+
+
+def test_a_team_is_changed_and_deleted(client) -> None:  # type: ignore[no-untyped-def]
+    from planner.models import DimensionValue, UserTeam
+
+    program = _program_with_teams()
+    north = database.session.scalars(
+        select(DimensionValue).where(DimensionValue.key == "north")
+    ).one()
+    url = f"/programs/{program.id}/adoption/teams"
+    form = client.get(f"{url}?edit={north.id}").get_data(as_text=True)
+    assert 'value="North"' in form
+    data = {
+        "value-value_id": north.id,
+        "value-version": north.version,
+        "value-kind": "team",
+        "value-key": "north",
+        "value-label": "North sales",
+        "value-users": 12,
+    }
+    assert client.post(url, data=data).status_code == 302
+    stale = client.post(url, data={**data, "value-label": "Old"})  # the version moved on
+    assert stale.status_code == 422
+    database.session.expire_all()
+    assert (north.label, north.users) == ("North sales", 12)
+    deleted = client.post(f"{url}/{north.id}/delete", data={"version": north.version})
+    assert deleted.status_code == 302
+    assert database.session.scalars(select(UserTeam.team).distinct()).all() == ["south"]

@@ -85,6 +85,7 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "adoption.usage": {"GET": R, "POST": E},
     "adoption.teams": {"GET": R, "POST": M},
     "adoption.lookup": M,
+    "adoption.value_delete": M,
     "adoption.training": {"GET": R, "POST": E},
     "adoption.training_delete": E,
     "adoption.training_import": E,
