@@ -294,3 +294,19 @@ def test_a_team_is_changed_and_deleted(client) -> None:  # type: ignore[no-untyp
     deleted = client.post(f"{url}/{north.id}/delete", data={"version": north.version})
     assert deleted.status_code == 302
     assert database.session.scalars(select(UserTeam.team).distinct()).all() == ["south"]
+
+
+def test_usage_logs_may_be_larger_than_other_uploads(app, client) -> None:  # type: ignore[no-untyped-def]
+    program = _program_with_teams()
+    rows = _log() * 20  # ~14 KB
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    try:
+        assert _import(client, program, rows).status_code == 302
+        other = client.post(
+            f"/programs/{program.id}/metrics/import",
+            data={"file": (usage_csv(rows), "readings.csv")},
+            content_type="multipart/form-data",
+        )
+        assert other.status_code == 413
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
