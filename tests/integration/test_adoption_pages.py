@@ -299,6 +299,7 @@ def test_a_team_is_changed_and_deleted(client) -> None:  # type: ignore[no-untyp
 def test_usage_logs_may_be_larger_than_other_uploads(app, client) -> None:  # type: ignore[no-untyped-def]
     program = _program_with_teams()
     rows = _log() * 20  # ~14 KB
+    limit = app.config["MAX_CONTENT_LENGTH"]
     app.config["MAX_CONTENT_LENGTH"] = 4096
     try:
         assert _import(client, program, rows).status_code == 302
@@ -309,4 +310,4 @@ def test_usage_logs_may_be_larger_than_other_uploads(app, client) -> None:  # ty
         )
         assert other.status_code == 413
     finally:
-        app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
+        app.config["MAX_CONTENT_LENGTH"] = limit
