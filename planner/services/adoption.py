@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import delete, func, select
@@ -22,7 +22,7 @@ from planner.domain.adoption import (
     rollup,
 )
 from planner.domain.errors import NotFoundError, Problem, ValidationError
-from planner.domain.metrics import current_phase, status, validate_reading
+from planner.domain.metrics import current_phase, path_value, status, validate_reading
 from planner.domain.playbook import Adoption
 from planner.extensions import db
 from planner.models import Metric, MetricReading, Program
@@ -378,12 +378,14 @@ class CellRow:
     users: int
     target: float | None
     inherited: bool
-    rag: str | None = None  # against the target (own or inherited), as metrics are judged
+    rag: str | None = None  # against the glide path (else the target), as metrics are judged
+    path: float | None = None  # the cell's glide path on the reading's day
 
 
 def cell_rows(program: Program, metric: Metric) -> list[CellRow]:
     """Each cell's latest reading with its target (own or inherited) for the phase the
-    reading falls in, and its status against that target."""
+    reading falls in, its glide path on that day (the metric's shape, from the cell's own
+    targets), and its status against that path."""
     spans = phase_spans(program)
     definition = metric_def(metric)
     rule = rule_for(metric, settings_for(program))
@@ -391,30 +393,41 @@ def cell_rows(program: Program, metric: Metric) -> list[CellRow]:
     for t in db.session.scalars(select(CellTarget).where(CellTarget.metric_id == metric.id)):
         targets.setdefault((t.team, t.region, t.module), {})[t.phase_ordinal] = t.target
     metric_targets = {t.phase_ordinal: t.target for t in metric.targets}
+    out: list[CellRow] = []
+    for row in _latest_cells(metric):
+        cell = (row.team, row.region, row.module)
+        phase = current_phase(spans, row.day)
+        ordinal = phase.ordinal if phase else 0
+        target, source = inherited_target(targets, metric_targets, cell, ordinal)
+        own = {
+            s.ordinal: t
+            for s in spans
+            if (t := inherited_target(targets, metric_targets, cell, s.ordinal)[0]) is not None
+        }
+        cell_def = replace(definition, targets=own)
+        path = path_value(cell_def, spans, phase, row.day) if phase else target
+        judged = path if path is not None else target
+        rag = status(cell_def, row.value, judged, rule) if judged is not None else None
+        out.append(CellRow(cell, row.day, row.value, row.users, target, source != cell, rag, path))
+    return sorted(out, key=lambda r: r.cell)
+
+
+def _latest_cells(metric: Metric) -> list[CellReading]:
+    """The latest reading of each of the metric's cells."""
     latest = (
         select(CellReading.team, CellReading.region, CellReading.module, func.max(CellReading.day))
         .where(CellReading.metric_id == metric.id)
         .group_by(CellReading.team, CellReading.region, CellReading.module)
+        .subquery()
     )
-    out: list[CellRow] = []
-    for team, region, module, day in db.session.execute(latest).all():
-        row = db.session.scalar(
-            select(CellReading).where(
-                CellReading.metric_id == metric.id,
-                CellReading.day == day,
-                CellReading.team == team,
-                CellReading.region == region,
-                CellReading.module == module,
-            )
-        )
-        assert row is not None
-        cell = (team, region, module)
-        phase = current_phase(spans, day)
-        ordinal = phase.ordinal if phase else 0
-        target, source = inherited_target(targets, metric_targets, cell, ordinal)
-        rag = status(definition, row.value, target, rule) if target is not None else None
-        out.append(CellRow(cell, day, row.value, row.users, target, source != cell, rag))
-    return sorted(out, key=lambda r: r.cell)
+    query = select(CellReading).join(
+        latest,
+        (CellReading.team == latest.c.team)
+        & (CellReading.region == latest.c.region)
+        & (CellReading.module == latest.c.module)
+        & (CellReading.day == latest.c[3]),
+    )
+    return list(db.session.scalars(query.where(CellReading.metric_id == metric.id)))
 
 
 # --------------------------------------------------------------------------- matrix
