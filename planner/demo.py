@@ -12,7 +12,16 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from planner.config import DEMO_DATABASE_FILE, PROJECT_ROOT
-from planner.demodata import assessment, metrics, notify, plan, risks, scenarios, schedule_risk
+from planner.demodata import (
+    adoption,
+    assessment,
+    metrics,
+    notify,
+    plan,
+    risks,
+    scenarios,
+    schedule_risk,
+)
 from planner.extensions import db
 from planner.models import Membership
 from planner.services.playbooks import get_playbook
@@ -23,7 +32,7 @@ from planner.web.auth import DEMO_ACCOUNTS, DEMO_PASSWORD
 DEMO_START_OFFSET_DAYS = 150
 # order matters: risks and gates read the schedule, metrics read phases
 # metrics before risks: a steering review records the readings as they stood on its day
-DEMO_AREAS = (plan, metrics, risks, assessment, scenarios, schedule_risk, notify)
+DEMO_AREAS = (plan, metrics, risks, assessment, scenarios, schedule_risk, notify, adoption)
 
 
 def reset_demo_database(app: Flask, *, migrate: bool = True) -> None:

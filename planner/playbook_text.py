@@ -68,6 +68,8 @@ MESSAGES: Final[dict[str, Callable[[Words], str]]] = {
     "bands_cover": lambda p: _t("bands must cover the scores 1 to 25 without gaps or overlaps"),
     "scale_0_to_5": lambda p: _t("the scale must label each score 0 to 5"),
     "levels_ascending": lambda p: _t("levels must be listed with strictly ascending min_score"),
+    "unknown_tier": lambda p: _t("module “%(module)s” names an unknown tier", **p),
+    "tiers_descending": lambda p: _t("tiers must be listed with strictly descending min_share"),
     "invalid": lambda p: str(p.get("detail", "")),
     "duplicate_item_key": lambda p: _t(
         "duplicate work item key “%(key)s” (first at %(first)s)", **p

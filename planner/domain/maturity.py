@@ -8,9 +8,12 @@ Semantics, in one place (the tests check each of these by hand-computed examples
   1 planned, 2 rarely, 3 partly, 4 basically, 5 fully implemented. An interview score is an
   ``int``; aggregated, target, benchmark and competitor scores may be any real in 0-5.
   ``None`` (or an absent key) means *not scored*; it is never read as 0.
-* **Effective weight.** An indicator's weight (``>= 0``) counts double when the indicator is
-  ``critical``: ``effective_weight = weight * (2 if critical else 1)``. The effective weight
-  is used everywhere a weight is used: category scores, the overall score and weighted gaps.
+* **Effective weight.** An indicator's weight (``>= 0``) is the playbook's weight, counted
+  once: ``effective_weight = weight``. ``critical`` marks an indicator (it makes a proposal
+  strategic) but does not multiply its weight: a playbook that judges an indicator critical
+  already gives it a larger weight (1.5 in CMM-E), and doubling it again would count the
+  judgement twice. The effective weight is used everywhere a weight is used: category
+  scores, the overall score and weighted gaps.
 * **Current score.** Per indicator: the mean of the interview scores *per level* (senior,
   middle, front line; ``None`` ignored), then the mean of those level means weighted by
   ``MaturityModel.level_weights`` over the levels that scored the indicator. A level with
@@ -114,7 +117,7 @@ class Indicator:
         >>> Indicator("cs4", "cs", "Customer segmentation strategy", weight=2.0).effective_weight
         2.0
         >>> Indicator("cs1", "cs", "Overall plan", weight=1.5, critical=True).effective_weight
-        3.0
+        1.5
     """
 
     key: str
@@ -143,8 +146,9 @@ class Indicator:
 
     @property
     def effective_weight(self) -> float:
-        """The weight used in every weighted sum: doubled for a critical indicator."""
-        return float(self.weight) * (2.0 if self.critical else 1.0)
+        """The weight used in every weighted sum: the playbook's weight, counted once (a
+        critical indicator is not doubled)."""
+        return float(self.weight)
 
 
 @dataclass(frozen=True)

@@ -282,6 +282,15 @@ class RiskScale(_Strict):
         return self
 
 
+class QuestionBank(_Strict):
+    """The diagnostic questions for one indicator, by interview level (seed 003: every
+    indicator is diagnosed with detailed questions fixed per interviewee)."""
+
+    senior: list[Text] = Field(default_factory=list)
+    middle: list[Text] = Field(default_factory=list)
+    front_line: list[Text] = Field(default_factory=list)
+
+
 class Indicator(_Strict):
     key: Key
     name: Text
@@ -290,6 +299,7 @@ class Indicator(_Strict):
     critical: bool = False
     suggested_action: Text | None = None
     horizon: Literal["tactical", "strategic"] | None = None
+    questions: QuestionBank | None = None
 
 
 class MaturityCategory(_Strict):
@@ -333,6 +343,50 @@ class MaturityModel(_Strict):
         return self
 
 
+class AdoptionTier(_Strict):
+    """A module adoption tier: the share of CRM users expected to use the tier's modules
+    (seed 000: over 80 % / 50 % / 30 % of companies use these functions)."""
+
+    key: Key
+    label: Text
+    min_share: float = Field(gt=0, le=100, description="percent of a team's CRM users")
+
+
+class AdoptionModule(_Strict):
+    key: Key
+    name: Text
+    tier: Key
+    objects: list[str] = Field(
+        default_factory=list,
+        description="CRM object or area names in usage logs that count as this module",
+    )
+
+
+class Adoption(_Strict):
+    """Module adoption tiers as data, the modules in each, and the plan item that trains the
+    trainers (its training sessions are tracked on the training page)."""
+
+    tiers: list[AdoptionTier] = Field(min_length=1)
+    modules: list[AdoptionModule] = Field(min_length=1)
+    train_the_trainers: Key | None = Field(
+        default=None, description="key of the work item that trains the trainers"
+    )
+
+    @model_validator(mode="after")
+    def _modules_name_known_tiers(self) -> Adoption:
+        tiers = {t.key for t in self.tiers}
+        for module in self.modules:
+            if module.tier not in tiers:
+                words = 'module "{module}" names an unknown tier'
+                raise PydanticCustomError("unknown_tier", words, {"module": module.key})
+        shares = [t.min_share for t in self.tiers]
+        if shares != sorted(shares, reverse=True) or len(set(shares)) != len(shares):
+            raise PydanticCustomError(
+                "tiers_descending", "tiers must be listed with strictly descending min_share"
+            )
+        return self
+
+
 class Calendar(_Strict):
     workdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
         default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], min_length=1
@@ -353,6 +407,7 @@ class Playbook(_Strict):
     metrics: list[Metric] = Field(default_factory=list)
     risk_scale: RiskScale | None = None
     maturity: MaturityModel | None = None
+    adoption: Adoption | None = None
 
     def work_items(self) -> Iterator[tuple[Phase, Task | Milestone]]:
         """Every task and milestone with the phase it belongs to, in document order."""
@@ -498,6 +553,8 @@ ISSUE_CODES: dict[str, str] = {
     "bands_cover": "bands must cover the scores 1 to 25 without gaps or overlaps",
     "scale_0_to_5": "the scale must label each score 0 to 5",
     "levels_ascending": "levels must be listed with strictly ascending min_score",
+    "unknown_tier": 'module "{module}" names an unknown tier',
+    "tiers_descending": "tiers must be listed with strictly descending min_share",
     "invalid": "{detail}",
     "duplicate_item_key": 'duplicate work item key "{key}" (first at {first})',
     "duplicate_phase_ordinal": "duplicate phase ordinal {ordinal}",
@@ -572,7 +629,15 @@ _TYPE_CODES = {
     "model_type": "expected_mapping",
     "model_attributes_type": "expected_mapping",
 }
-_CUSTOM_CODES = {"text_empty", "band_start", "bands_cover", "scale_0_to_5", "levels_ascending"}
+_CUSTOM_CODES = {
+    "text_empty",
+    "band_start",
+    "bands_cover",
+    "scale_0_to_5",
+    "levels_ascending",
+    "unknown_tier",
+    "tiers_descending",
+}
 
 
 def _field_problem(error: Any, loc: Loc) -> tuple[str, dict[str, object]]:
@@ -999,6 +1064,9 @@ def _cross_problems(playbook: Playbook) -> list[Problem]:
                         )
                     )
                 seen.add(indicator.key)
+    trainers = playbook.adoption.train_the_trainers if playbook.adoption else None
+    if trainers and trainers not in item_locs:
+        problems.append((("adoption", "train_the_trainers"), "unknown_task", {"key": trainers}))
     return problems
 
 

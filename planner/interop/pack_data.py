@@ -160,6 +160,18 @@ class TableSlide:
     note: str = ""
 
 
+class AdoptionSlide:
+    """The team × module adoption matrix for the pack (``planner.services.pack_adoption``):
+    ``statuses`` holds each body cell's RAG word ("" for none), row by row."""
+
+    title: str
+    lagging: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    statuses: tuple[tuple[str, ...], ...]
+    note: str
+
+
 @dataclass(frozen=True)
 class Pack:
     """Everything in the pack; ``labels`` holds the translated headings and column names."""
@@ -190,6 +202,7 @@ class Pack:
     since: tuple[str, ...] = ()  # what moved since that review, one line each
     tables: tuple[TableSlide, ...] = ()  # the features' slides, after the gates
     evidence: tuple[str, ...] = ()  # the gates' evidence files, one line each (pack_notify)
+    adoption: AdoptionSlide | None = None  # the team × module matrix, when there is one
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)

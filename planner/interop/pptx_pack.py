@@ -44,6 +44,7 @@ from planner.interop.pack_data import (
     Pack,
     rag_of,
 )
+from planner.interop.pptx_adoption import add_adoption_slide
 from planner.interop.text_measure import text_width, wrap_to_width
 
 __all__ = ["SLIDE_HEIGHT", "SLIDE_WIDTH", "write_pptx"]
@@ -766,6 +767,8 @@ class _Deck:
         self.milestones_slide()
         self.risks_slide()
         self.metrics_slide()
+        if self.pack.adoption is not None:
+            add_adoption_slide(self, self.pack.adoption)
         self.gates_slide()
         self.criteria_slide()
         self.table_slides()

@@ -1,5 +1,16 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
+from planner.models.adoption import (
+    CellReading,
+    CellTarget,
+    DimensionValue,
+    InterviewAnswer,
+    TrainingSession,
+    UsageActivity,
+    UsageImport,
+    UsageMapping,
+    UserTeam,
+)
 from planner.models.api_token import ApiToken
 from planner.models.assessment import (
     ActionItem,
@@ -33,6 +44,15 @@ from planner.models.schedule_risk import UncertaintyRange
 from planner.models.user import Membership, ShareLink, User
 
 __all__ = [
+    "CellReading",
+    "CellTarget",
+    "DimensionValue",
+    "InterviewAnswer",
+    "TrainingSession",
+    "UsageActivity",
+    "UsageImport",
+    "UsageMapping",
+    "UserTeam",
     "ApiToken",
     "ActionItem",
     "Assessment",

@@ -53,6 +53,7 @@ from planner.models.plan import Phase
 from planner.services import dashboard as dashboard_service
 from planner.services.exchange import latest_baseline
 from planner.services.gates import band_labels, is_done, load_program, program_facts
+from planner.services.pack_adoption import adoption_slide
 from planner.services.pack_notify import evidence_lines, evidence_title
 from planner.services.pack_schedule_risk import schedule_risk_slide
 from planner.services.pack_since import since_lines
@@ -441,6 +442,7 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
         tables=tuple(t for t in (schedule_risk_slide(program, today, lang),) if t is not None),
         evidence=evidence_lines(program, lang),
         extra={"evidence_title": evidence_title()},
+        adoption=adoption_slide(program, lang),
     )
 
 

@@ -15,6 +15,7 @@ from planner.web.csp import plotly_js_path
 def register_blueprints(app: Flask) -> None:
     from planner.web import (
         admin,
+        adoption,
         assessment,
         auth,
         dashboard,
@@ -28,6 +29,7 @@ def register_blueprints(app: Flask) -> None:
         notify,
         plan,
         programs,
+        question_bank,
         replan,
         risks,
         scenarios,
@@ -40,6 +42,7 @@ def register_blueprints(app: Flask) -> None:
     areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
     extras = (library, exchange, auth, members, admin, history, share, tokens, replan, scenarios)
     extras = (*extras, schedule_risk, notify, discussion)
+    extras = (*extras, adoption, question_bank)
     for module in (*areas, *extras):
         app.register_blueprint(module.bp)
     from planner import api

@@ -15,6 +15,7 @@ PROGRAM_TABS = (
     ("risks.register", _l("Risks")),
     ("risks.reviews", _l("Steering reviews")),
     ("metrics.index", _l("Metrics")),
+    ("adoption.matrix", _l("Adoption")),
     ("gates.index", _l("Gates")),
     ("schedule_risk.index", _l("Schedule risk")),
     ("assessment.index", _l("Assessment")),

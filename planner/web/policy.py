@@ -70,6 +70,17 @@ POLICY: dict[str, Rule] = {
     "risks.edit_review": "decide",
     "risks.refresh_snapshot": "decide",
     "risks.decide": "decide",
+    # adoption by team, region and module; usage logs; training; interview guides
+    "adoption.matrix": "read",
+    "adoption.usage": {"GET": "read", "POST": "edit"},
+    "adoption.teams": {"GET": "read", "POST": "manage"},
+    "adoption.lookup": "manage",
+    "adoption.value_delete": "manage",
+    "adoption.training": {"GET": "read", "POST": "edit"},
+    "adoption.training_delete": "edit",
+    "adoption.training_import": "edit",
+    "adoption.cells": {"GET": "read", "POST": "edit"},
+    "question_bank.guide": {"GET": "read", "POST": "edit"},
     # adoption metrics
     "metrics.index": "read",
     "metrics.detail": "read",

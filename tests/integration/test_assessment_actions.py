@@ -17,8 +17,8 @@ def assessment(db):  # type: ignore[no-untyped-def]
     assessment = start(db, program)
     targets = {
         # key: (weight, critical, target); current comes from the interview below
-        "cs-01": (1.5, True, 4),  # gap 3, weighted 9 → strategic (critical)
-        "cd-02": (1.5, True, 4.5),  # gap 2.5, weighted 7.5; the playbook says tactical
+        "cs-01": (1.5, True, 4),  # gap 3, weighted 4.5 (critical: weighted once) → strategic
+        "cd-02": (1.5, True, 4.5),  # gap 2.5, weighted 3.75; the playbook says tactical
         "cm-02": (1.0, False, 4),  # gap 1, weighted 1 → tactical
         "ce-01": (1.0, False, 3),  # gap 0: no proposal
     }
@@ -50,7 +50,7 @@ def test_propose_accept_edit_drop_and_add_to_plan(client, db, assessment) -> Non
     # titles in both languages from the playbook's suggested action
     assert actions[0].title.startswith("Write a customer-management master plan")
     assert actions[0].title_zh and "客户管理总体规划" in actions[0].title_zh
-    assert actions[0].weighted_gap == pytest.approx(9)
+    assert actions[0].weighted_gap == pytest.approx(4.5)  # 1.5 × 3, not doubled
 
     again = client.post(url(program, assessment, "/actions/propose"), follow_redirects=True)
     assert "No new proposal" in again.get_data(as_text=True)

@@ -47,7 +47,7 @@ def test_export_has_every_score_and_keeps_user_text_as_text(client, db) -> None:
     }
     assert len(rows) == 64
     assert rows["cs-01"]["Current"] == 2.2 and rows["cs-01"]["Target"] == 4
-    assert rows["cs-01"]["Weighted gap"] == 5.4  # 3 × (4 − 2.2)
+    assert rows["cs-01"]["Weighted gap"] == 2.7  # 1.5 × (4 − 2.2): critical, weighted once
     assert rows["cs-02"]["Current"] is None  # missing stays empty, never 0
 
     scores = book["Scores"]

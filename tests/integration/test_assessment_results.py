@@ -39,7 +39,8 @@ def scored(db, program):  # type: ignore[no-untyped-def]
         assessment,
         **{
             "cs-01": {"weight": 2, "critical": False, "target": 4, "benchmark": 3},
-            "cs-02": {"weight": 1, "critical": True, "target": 3, "benchmark": 2.5},
+            # critical, with the larger weight that says so (the engine does not double it)
+            "cs-02": {"weight": 2, "critical": True, "target": 3, "benchmark": 2.5},
             "cs-03": {"weight": 0, "critical": False, "target": 4},
         },
     )
@@ -67,7 +68,7 @@ def test_results_match_a_hand_computed_example(db, scored) -> None:  # type: ign
     )
     assert res.current["cs-03"] is None  # nobody scored it: missing, not 0
     assert res.per_level["cs-02"] == {"senior": 2.0, "middle": None, "front_line": 4.0}
-    # weights: cs-01 2, cs-02 1 doubled for criticality = 2 → the plain mean
+    # weights: cs-01 2, cs-02 2 (critical, weighted once) → the plain mean
     assert res.categories["customer-strategy"] == pytest.approx((7.4 / 3 + 2.8) / 2)
     assert res.categories["customer-data"] is None
     assert res.overall == pytest.approx((7.4 / 3 + 2.8) / 2)

@@ -79,6 +79,18 @@ EXPECTED: dict[str, str | dict[str, str]] = {
         for e in ("add_reading", "edit_reading", "delete_reading", "import_readings")
     },
     **{f"metrics.{e}": M for e in ("new", "edit", "settings")},
+    # adoption: everyone reads; members import usage logs and record training; the lead
+    # defines teams and the user lookup
+    "adoption.matrix": R,
+    "adoption.usage": {"GET": R, "POST": E},
+    "adoption.teams": {"GET": R, "POST": M},
+    "adoption.lookup": M,
+    "adoption.value_delete": M,
+    "adoption.training": {"GET": R, "POST": E},
+    "adoption.training_delete": E,
+    "adoption.training_import": E,
+    "adoption.cells": {"GET": R, "POST": E},
+    "question_bank.guide": {"GET": R, "POST": E},
     # gates: the lead edits criteria; the steering committee decides
     "gates.index": R,
     "gates.show": R,

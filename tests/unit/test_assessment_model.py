@@ -35,7 +35,7 @@ def test_the_cmm_e_model_has_64_indicators_in_8_categories(maturity) -> None:  #
     cs01 = view.model.indicator("cs-01")
     pb = maturity.categories[0].indicators[0]
     assert (cs01.weight, cs01.critical, cs01.horizon) == (pb.weight, pb.critical, pb.horizon)
-    assert cs01.effective_weight == pb.weight * (2 if pb.critical else 1)
+    assert pb.critical and cs01.effective_weight == pb.weight  # the playbook's weight, once
     assert cs01.suggested_action == pb.suggested_action.get("en")
     assert view.descriptions["cs-01"].startswith("A complete")
 
@@ -58,6 +58,6 @@ def test_an_assessments_snapshot_overrides_weights(maturity) -> None:  # type: i
     view = domain_model(maturity, "en", rows)  # type: ignore[arg-type]
     assert [i.key for i in view.model.indicators] == ["cs-01", "cd-01"]
     assert view.model.indicator("cs-01").effective_weight == 0.5
-    assert view.model.indicator("cd-01").effective_weight == 6
+    assert view.model.indicator("cd-01").effective_weight == 3
     with pytest.raises(ValidationError, match="weight must be 0 or more"):
         domain_model(maturity, "en", [_Row("cs-01", "customer-strategy", -1, False)])  # type: ignore[list-item]

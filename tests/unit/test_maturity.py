@@ -50,7 +50,8 @@ CS = Category(
             weight=2.0,
             suggested_action="Publish the customer-needs strategy",
         ),
-        Indicator("cs3", "cs", "Cascading the strategy", critical=True),
+        # critical, and the playbook's weight says so (2); the engine does not double it
+        Indicator("cs3", "cs", "Cascading the strategy", weight=2.0, critical=True),
     ),
 )
 CD = Category(
@@ -163,7 +164,7 @@ def test_category_and_overall_scores_by_hand() -> None:
     model = small_model()
     current = aggregate_current(model, INTERVIEWS)
     cats = category_scores(model, current)
-    # cs: (1*2.625 + 2*2.25 + 2*3) / (1+2+2) = 13.125 / 5 = 2.625  (cs3 critical: 1 x 2)
+    # cs: (1*2.625 + 2*2.25 + 2*3) / (1+2+2) = 13.125 / 5 = 2.625  (cs3 critical, weight 2)
     assert cats["cs"] == pytest.approx(2.625)
     # cd: (1*5/3 + 0.5*3) / (1+0.5) = (10/6 + 9/6) / 1.5 = 19/9; cd3 not scored, not counted
     assert cats["cd"] == pytest.approx(19 / 9)
@@ -174,10 +175,13 @@ def test_category_and_overall_scores_by_hand() -> None:
     assert coverage(model, current) == pytest.approx(5 / 6)
 
 
-def test_critical_indicator_counts_double() -> None:
-    # cs1 = 1 (weight 1), cs3 = 4 (weight 1, critical -> 2): (1*1 + 2*4) / 3 = 3
-    assert category_scores(small_model(), {"cs1": 1, "cs3": 4})["cs"] == pytest.approx(3.0)
-    assert Indicator("x", "c", "X", weight=1.5, critical=True).effective_weight == 3.0
+def test_critical_indicator_is_weighted_once() -> None:
+    # a critical: 4 (weight 1, not doubled), b: 1 (weight 1): (1*4 + 1*1) / 2 = 2.5
+    model = MaturityModel(
+        (Category("c", "C", (Indicator("a", "c", "A", critical=True), Indicator("b", "c", "B"))),)
+    )
+    assert category_scores(model, {"a": 4, "b": 1})["c"] == pytest.approx(2.5)
+    assert Indicator("x", "c", "X", weight=1.5, critical=True).effective_weight == 1.5
 
 
 def test_all_scored_indicators_weightless_gives_missing_category() -> None:

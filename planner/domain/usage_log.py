@@ -1,0 +1,267 @@
+"""Usage logs exported from a CRM: column mappings and presets, and the streaming aggregation
+of rows into per user-week-module activity, and of activity into weekly adoption readings.
+
+Pure: rows in (any iterable, consumed once), plain values out; memory grows with the number
+of distinct (week, user, module) triples, never with the number of rows.
+
+Semantics in one place:
+
+- A row is ``user, date, object, action``. The **week** is the ISO week (Monday) of the
+  date; the date is read from the text's first part (``2026-03-02``, ``2026-03-02T08:15Z``,
+  ``3/2/2026 8:15 AM``) in the mapping's ``date_order`` (``ymd``, ``mdy`` or ``dmy``; a part
+  of four digits first is always year-month-day), or taken from a date/datetime cell.
+- A row is a **login** when its action (case-insensitive) is one of the mapping's
+  ``login_actions``; such a row counts under module ``""``.
+- Any other row counts under the **module** whose ``objects`` (or key or name) matches its
+  object (case-insensitive), or under ``OTHER`` when none does. When the mapping has no
+  object column, only login rows count (the other rows of a login history are failed
+  attempts).
+- A row without a user, or with a date that cannot be read, is **bad**: its line is
+  reported and nothing of the file is imported (all-or-nothing).
+- **Readings per week and team** (``weekly_readings``): with ``N`` the team's users,
+  active users = users with any counted row that week / ``N`` × 100; logins per user = login
+  rows / ``N`` (only for weeks that have login rows); module use = users with a row in the
+  module / ``N`` × 100. Users missing from the team lookup are counted apart and left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from planner.domain.errors import Problem
+
+DateOrder = Literal["ymd", "mdy", "dmy"]
+LOGIN = ""
+OTHER = "-"
+#: Bad rows reported one by one (the rest are counted).
+MAX_REPORTED = 50
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which column holds what; column names as the file's header writes them."""
+
+    user: str
+    date: str
+    object: str = ""
+    action: str = ""
+    date_order: DateOrder = "ymd"
+    login_actions: tuple[str, ...] = ("login",)
+
+    def columns(self) -> list[str]:
+        return [c for c in (self.user, self.date, self.object, self.action) if c]
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    mapping: ColumnMapping
+
+
+#: Presets for common CRM exports (the columns each expects are documented in README.md).
+PRESETS: dict[str, Preset] = {
+    "generic": Preset("generic", ColumnMapping("user", "date", "object", "action")),
+    # Setup → Login History → Download (CSV): one row per login attempt; Status "Success"
+    "salesforce-login": Preset(
+        "salesforce-login",
+        ColumnMapping("Username", "Login Time", "", "Status", "mdy", ("success",)),
+    ),
+    # Event Monitoring log files (EventLogFile CSV), e.g. LightningPageView and Login events
+    "salesforce-events": Preset(
+        "salesforce-events",
+        ColumnMapping(
+            "USER_ID_DERIVED", "TIMESTAMP_DERIVED", "PAGE_ENTITY_TYPE", "EVENT_TYPE", "ymd",
+            ("login",),
+        ),
+    ),
+    # Dynamics 365 audit history exported to CSV/Excel (Audit Summary view)
+    "dynamics-audit": Preset(
+        "dynamics-audit",
+        ColumnMapping(
+            "Changed By", "Changed Date", "Entity", "Event", "mdy",
+            ("user access via web", "user access via web services"),
+        ),
+    ),
+}  # fmt: skip
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def read_day(value: object, order: DateOrder) -> date | None:
+    """A row's date, or None when it cannot be read.
+
+    Examples:
+        >>> read_day("2026-03-04T08:15:00.000Z", "mdy"), read_day("3/4/2026 8:15 AM", "mdy")
+        (datetime.date(2026, 3, 4), datetime.date(2026, 3, 4))
+        >>> read_day("4.3.2026", "dmy"), read_day("2026/13/01", "ymd"), read_day("", "ymd")
+        (datetime.date(2026, 3, 4), None, None)
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip().split(" ")[0].split("T")[0]
+    parts = text.replace("/", "-").replace(".", "-").split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    a, b, c = (int(p) for p in parts)
+    if len(parts[0]) == 4 or order == "ymd":
+        y, m, d = a, b, c
+    elif order == "mdy":
+        m, d, y = a, b, c
+    else:
+        d, m, y = a, b, c
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class ModuleMatch:
+    """Which module an object name counts under (case-insensitive)."""
+
+    names: Mapping[str, str]
+
+    @classmethod
+    def of(cls, modules: Iterable[tuple[str, Iterable[str]]]) -> ModuleMatch:
+        names: dict[str, str] = {}
+        for key, aliases in modules:
+            for alias in (key, *aliases):
+                names.setdefault(alias.strip().casefold(), key)
+        return cls(names)
+
+    def module(self, obj: str) -> str:
+        return self.names.get(obj.strip().casefold(), OTHER)
+
+
+@dataclass
+class Aggregate:
+    """Events per (week, user, module), the file's bad lines, and its date span."""
+
+    events: dict[tuple[date, str, str], int] = field(default_factory=lambda: defaultdict(int))
+    problems: list[Problem] = field(default_factory=list)
+    bad_rows: int = 0
+    rows: int = 0
+    first: date | None = None
+    last: date | None = None
+
+    def bad(self, line: int, code: str, **params: object) -> None:
+        self.bad_rows += 1
+        if len(self.problems) < MAX_REPORTED:
+            self.problems.append(Problem(f"line {line}", code, {"line": line, **params}))
+
+    @property
+    def users(self) -> set[str]:
+        return {user for _, user, _ in self.events}
+
+
+def aggregate(
+    rows: Iterable[tuple[int, Sequence[object]]],
+    header: Sequence[str],
+    mapping: ColumnMapping,
+    match: ModuleMatch,
+) -> Aggregate:
+    """Sum ``(line, values)`` rows into events per week, user and module (see the module
+    doc); bad rows are reported by line, the caller refuses the file when there are any."""
+    index = {name.strip(): i for i, name in enumerate(header)}
+    iu, idate = index[mapping.user], index[mapping.date]
+    iobj = index.get(mapping.object, -1) if mapping.object else -1
+    iact = index.get(mapping.action, -1) if mapping.action else -1
+    logins = frozenset(a.casefold() for a in mapping.login_actions)
+    weeks: dict[object, date | None] = {}
+    modules: dict[str, str] = {}
+    out = Aggregate()
+    events = out.events
+    width = max(iu, idate, iobj, iact) + 1
+    for line, values in rows:
+        out.rows += 1
+        if len(values) < width:
+            values = [*values, *([""] * (width - len(values)))]
+        user = str(values[iu] or "").strip()
+        raw_day = values[idate]
+        week = weeks.get(raw_day, date.min) if isinstance(raw_day, str) else date.min
+        if week is date.min:
+            day = read_day(raw_day, mapping.date_order)
+            week = monday(day) if day else None
+            if isinstance(raw_day, str) and len(weeks) < 100_000:
+                weeks[raw_day] = week
+            if day is not None:
+                out.first = day if out.first is None or day < out.first else out.first
+                out.last = day if out.last is None or day > out.last else out.last
+        if not user:
+            out.bad(line, "adoption.usage.no_user")
+            continue
+        if week is None:
+            out.bad(line, "adoption.usage.bad_date", value=str(raw_day or "")[:40])
+            continue
+        action = str(values[iact] or "").strip().casefold() if iact >= 0 else ""
+        if action in logins:
+            module = LOGIN
+        elif iobj < 0:
+            continue
+        else:
+            obj = str(values[iobj] or "")
+            module = modules.get(obj) or modules.setdefault(obj, match.module(obj))
+        events[(week, user, module)] += 1
+    return out
+
+
+@dataclass(frozen=True)
+class WeekReading:
+    """One computed reading: metric (``active``, ``logins`` or ``module``), week, team,
+    module ("" unless ``module``), value and the users it speaks for."""
+
+    metric: Literal["active", "logins", "module"]
+    week: date
+    team: str
+    module: str
+    value: float
+    users: int
+
+
+def weekly_readings(
+    events: Iterable[tuple[date, str, str, int]],
+    user_team: Mapping[str, str],
+    team_users: Mapping[str, int],
+    module_keys: Iterable[str],
+) -> tuple[list[WeekReading], set[str]]:
+    """Readings per week and team from ``(week, user, module, events)`` rows, consumed once
+    (see the module doc), and the users left out because the lookup has no team for them."""
+    keys = set(module_keys)
+    active: dict[tuple[date, str], set[str]] = defaultdict(set)
+    logins: dict[tuple[date, str], int] = defaultdict(int)
+    in_module: dict[tuple[date, str, str], set[str]] = defaultdict(set)
+    login_weeks: set[date] = set()
+    unmapped: set[str] = set()
+    for week, user, module, count in events:
+        team = user_team.get(user)
+        if team is None:
+            unmapped.add(user)
+            continue
+        active[(week, team)].add(user)
+        if module == LOGIN:
+            logins[(week, team)] += count
+            login_weeks.add(week)
+        elif module in keys:
+            in_module[(week, team, module)].add(user)
+    out: list[WeekReading] = []
+    weeks = sorted({w for w, _ in active})
+    for week in weeks:
+        for team, n in sorted(team_users.items()):
+            if n <= 0:
+                continue
+            users = active.get((week, team), set())
+            out.append(WeekReading("active", week, team, "", min(100.0, 100 * len(users) / n), n))
+            if week in login_weeks:
+                out.append(WeekReading("logins", week, team, "", logins[(week, team)] / n, n))
+            for module in sorted(keys):
+                used = len(in_module.get((week, team, module), ()))
+                out.append(WeekReading("module", week, team, module, min(100.0, 100 * used / n), n))
+    return out, unmapped
