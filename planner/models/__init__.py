@@ -17,12 +17,18 @@ from planner.models.library import PlaybookUpgrade, PlaybookUpload
 from planner.models.metric import Metric, MetricReading, MetricTarget, StatusSettings
 from planner.models.plan import Dependency, Phase, WorkItem
 from planner.models.program import CalendarException, Program
+from planner.models.raid import ChangeRequest, Decision, Issue, IssueLink
 from planner.models.review import ReviewDecision, RiskReviewEntry, SteeringReview
-from planner.models.risk import Risk, RiskAction, RiskPhaseLink, RiskWorkItemLink
+from planner.models.risk import Action, Risk, RiskAction, RiskPhaseLink, RiskWorkItemLink
 from planner.models.scenario import Scenario
 from planner.models.user import Membership, ShareLink, User
 
 __all__ = [
+    "Action",
+    "ChangeRequest",
+    "Decision",
+    "Issue",
+    "IssueLink",
     "ApiToken",
     "ActionItem",
     "Assessment",
