@@ -81,8 +81,10 @@ def cadence_for(
     """Days between reviews: the risk's own, else its band's (playbook, then default).
 
     Examples:
-        >>> cadence_for(None, "high"), cadence_for(10, "high"), cadence_for(None, "high", {"high": 5})
-        (14, 10, 5)
+        >>> cadence_for(None, "high"), cadence_for(10, "high")
+        (14, 10)
+        >>> cadence_for(None, "high", {"high": 5})
+        5
     """
     if risk_cadence:
         return risk_cadence
@@ -132,9 +134,8 @@ def review_due(
 
 def check_cadence(days: int | None) -> list[Problem]:
     if days is not None and not 1 <= days <= MAX_CADENCE_DAYS:
-        return [
-            Problem("review_cadence_days", "field.out_of_range", {"min": 1, "max": MAX_CADENCE_DAYS})
-        ]
+        limits = {"min": 1, "max": MAX_CADENCE_DAYS}
+        return [Problem("review_cadence_days", "field.out_of_range", limits)]
     return []
 
 

@@ -95,9 +95,7 @@ class IssueLink(Audited, db.Model):  # type: ignore[name-defined,misc]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"))
-    work_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("work_item.id", ondelete="CASCADE")
-    )
+    work_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"))
     phase_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id", ondelete="CASCADE"))
     risk_id: Mapped[int | None] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"))
 
