@@ -47,6 +47,12 @@ MESSAGES: dict[str, Message] = {
     "raid.change.no_analysis": lambda r, w: gettext(
         "This change request has no impact analysis: run it again before approving."
     ),
+    "raid.file.unreadable": lambda r, w: gettext("The workbook could not be read."),
+    "raid.file.no_sheet": lambda r, w: gettext(
+        "The workbook has none of the sheets Issues, Actions, Decisions, Change requests."
+    ),
+    "raid.file.too_many_rows": lambda r, w: gettext("A sheet has more than %(max)s rows.", **w),
+    "raid.file.row_refused": lambda r, w: gettext("This row was refused."),
     "raid.change.stale": lambda r, w: gettext(
         "The live plan changed since the impact of %(key)s was analysed: run the analysis "
         "again, then decide. Nothing was changed.",
