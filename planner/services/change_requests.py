@@ -36,6 +36,7 @@ class GateMove:
     new_finish: date | None
     shift: int  # working days (+ later)
     over: int  # working days past the gate with the change
+    live_over: int = 0  # … and without it
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Impact:
                     "new_finish": iso(g.new_finish),
                     "shift": g.shift,
                     "over": g.over,
+                    "live_over": g.live_over,
                 }
                 for g in self.gates
             ],
@@ -88,6 +90,7 @@ class Impact:
                 day(g["new_finish"]),
                 int(g["shift"]),
                 int(g["over"]),
+                int(g.get("live_over", 0)),
             )
             for g in data.get("gates", [])
         ]
@@ -145,7 +148,9 @@ def impact_of(program: Program, change: ChangeRequest, today: date | None = None
     view = what_if.view_scenario(program, change.scenario, today)
     comparison = view.comparison
     gates = [
-        GateMove(g.phase, g.gate, g.live_finish, g.scenario_finish, g.shift, g.scenario_over)
+        GateMove(
+            g.phase, g.gate, g.live_finish, g.scenario_finish, g.shift, g.scenario_over, g.live_over
+        )
         for g in comparison.gates
     ]
     moved_phases = {g.phase for g in gates if g.shift}

@@ -77,11 +77,17 @@ def due_of(risk: Risk, today: date, cadences: dict[str, int] | None = None) -> R
     )
 
 
-def mark_reviewed(risk: Risk, on: date, cadences: dict[str, int] | None = None) -> None:
-    """The risk was reviewed ``on``: the next review follows from its cadence."""
+def mark_reviewed(
+    risk: Risk, on: date, cadences: dict[str, int] | None = None, *, keep_later: bool = False
+) -> None:
+    """The risk was reviewed ``on``: the next review follows from its cadence. With
+    ``keep_later`` (a steering decision) a review date already set after ``on`` stands."""
     if cadences is None:
         cadences = band_cadences(risk.program)
-    risk.last_reviewed_on = on
+    if risk.last_reviewed_on is None or risk.last_reviewed_on < on:
+        risk.last_reviewed_on = on
+    if keep_later and risk.review_date is not None and risk.review_date > on:
+        return
     risk.review_date = next_review(on, cadence_of(risk, cadences)) if risk.is_open else None
 
 

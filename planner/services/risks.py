@@ -958,7 +958,7 @@ def record_decision(
         return existing
     made = ReviewDecision(risk=risk, decision=decision, note=(note or "").strip())
     review.decisions.append(made)
-    risk_cadence.mark_reviewed(risk, review.held_on)
+    risk_cadence.mark_reviewed(risk, review.held_on, keep_later=True)
     db.session.flush()
     return made
 
