@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from babel.dates import format_date
 
@@ -173,6 +173,7 @@ class Pack:
     extra: Mapping[str, str] = field(default_factory=dict)
     since_title: str = ""  # "Since the review of …"; empty when there was no review
     since: tuple[str, ...] = ()  # what moved since that review, one line each
+    raid: Any = None  # the RAID slide (planner.services.pack_raid.RaidSlide), if any
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)

@@ -740,6 +740,10 @@ class _Deck:
         self.metrics_slide()
         self.gates_slide()
         self.criteria_slide()
+        if self.pack.raid is not None:
+            from planner.interop.pptx_raid import add_raid_slide
+
+            add_raid_slide(self, self.pack.raid)
         out = io.BytesIO()
         self.prs.save(out)
         return out.getvalue()

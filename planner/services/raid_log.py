@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import select
 
@@ -216,3 +216,22 @@ def decisions_since(program: Program, since: date | None) -> list[RaidRow]:
     rows = _decision_rows(program)
     kept = [r for r in rows if since is None or (r.due is not None and r.due > since)]
     return sorted(kept, key=lambda r: (r.due or date.min, r.key), reverse=True)
+
+
+@dataclass(frozen=True)
+class RaidSummary:
+    """The RAID figures the dashboard card shows."""
+
+    overdue_actions: list[Any]
+    open_issues: int
+    pending_changes: int
+    overdue_reviews: int
+
+
+def raid_summary(program: Program, today: date) -> RaidSummary:
+    return RaidSummary(
+        overdue_actions=raid.overdue_actions(program, today),
+        open_issues=sum(1 for i in raid.list_issues(program) if i.is_open),
+        pending_changes=len(change_requests.pending_changes(program)),
+        overdue_reviews=len(risk_cadence.overdue_reviews(program, today)),
+    )

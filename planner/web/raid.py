@@ -32,14 +32,29 @@ from planner.models import Program
 from planner.services import change_requests as changes
 from planner.services import raid as service
 from planner.services import raid_xlsx, risk_cadence
+from planner.services.pack_raid import raid_for_review
 from planner.services.programs import get_program
-from planner.services.raid_log import KINDS, RaidQuery, raid_log
+from planner.services.raid_log import KINDS, RaidQuery, raid_log, raid_summary
 from planner.services.risks import get_risk, list_reviews
 from planner.web.form_errors import show_on_form
 from planner.web.policy import membership_role
 from planner.web.redirects import safe_next
 
 bp = Blueprint("raid", __name__)
+
+
+@bp.app_context_processor
+def _dashboard_card() -> dict[str, Any]:
+    """The dashboard's RAID card reads its figures through this (templates/dashboard)."""
+    return {
+        "raid_dashboard": raid_summary,
+        "raid_for_review": raid_for_review,
+        "raid_risk_due": _risk_due,
+    }
+
+
+def _risk_due(risk: Any) -> Any:
+    return risk_cadence.due_of(risk, _today(), risk_cadence.band_cadences(risk.program))
 
 
 def _today() -> date:
