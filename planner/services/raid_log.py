@@ -145,6 +145,8 @@ def _decision_rows(program: Program) -> list[RaidRow]:
     for d in raid.list_decisions(program):
         link = d.change_request or d.issue
         parent = link.key if link else (f"gate {d.gate_phase.ordinal}" if d.gate_phase else "")
+        if not parent and d.review is not None:
+            parent = f"review {d.review.held_on.isoformat()}"
         rows.append(
             RaidRow(
                 "decision",
