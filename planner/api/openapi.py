@@ -40,6 +40,9 @@ TAGS = {
         "The steering committee's go / conditional go / no-go, with the gate's "
         "evaluation of record."
     ),
+    "raid log": N_(
+        "Issues, actions, decisions and change requests (with their impact on the plan)."
+    ),
 }
 INFO_DESCRIPTION = N_(
     "Programs, phases, work items, dependencies, risks, metrics and readings, and "
