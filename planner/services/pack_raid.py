@@ -53,6 +53,12 @@ def _decision_kind(value: str) -> str:
     return words.get(value, "")
 
 
+def _phase(ordinal: int | None, key: str) -> str:
+    if ordinal is None:
+        return key
+    return _("Diagnosis") if ordinal == 0 else _("Phase %(n)d", n=ordinal)
+
+
 def last_review_before(program: Program, day: date) -> SteeringReview | None:
     return db.session.scalars(
         select(SteeringReview)
@@ -66,8 +72,14 @@ def _impact_text(program: Program, change: ChangeRequest, today: date) -> str:
     impact = change_requests.impact_of(program, change, today)
     if impact is None:
         return "—"
+    ordinals = {p.key: p.ordinal for p in program.phases}
     moved = [
-        _("%(phase)s gate %(n)s wd", phase=g.phase, n=f"{g.shift:+d}") for g in impact.gates_moved
+        _(
+            "%(phase)s gate %(n)s wd",
+            phase=_phase(ordinals.get(g.phase), g.phase),
+            n=f"{g.shift:+d}",
+        )
+        for g in impact.gates_moved
     ]
     finish = _("finish %(n)s wd", n=f"{impact.finish_shift:+d}")
     text = "; ".join([*moved, finish])
@@ -90,7 +102,7 @@ def raid_slide(program: Program, today: date, lang: str) -> RaidSlide:
     )
     review = last_review_before(program, today)
     since = review.held_on if review else None
-    decisions = decisions_since(program, since)
+    decisions = decisions_since(program, since, inclusive=True)
     return RaidSlide(
         title=_("RAID: issues, changes and decisions"),
         issues_title=_("Open issues (%(n)d)", n=len(issues)),

@@ -213,10 +213,19 @@ def raid_log(program: Program, query: RaidQuery, today: date) -> RaidLog:
     return RaidLog(rows, [r for r in rows if query.keeps(r)], counts, owners)
 
 
-def decisions_since(program: Program, since: date | None) -> list[RaidRow]:
-    """Decisions (the log's and the gates') taken after ``since`` (all when None)."""
+def decisions_since(
+    program: Program, since: date | None, *, inclusive: bool = False
+) -> list[RaidRow]:
+    """Decisions (the log's and the gates') taken after ``since`` (on it too with
+    ``inclusive``; all when None), newest first."""
     rows = _decision_rows(program)
-    kept = [r for r in rows if since is None or (r.due is not None and r.due > since)]
+
+    def kept_row(row: RaidRow) -> bool:
+        if since is None:
+            return True
+        return row.due is not None and (row.due >= since if inclusive else row.due > since)
+
+    kept = [r for r in rows if kept_row(r)]
     return sorted(kept, key=lambda r: (r.due or date.min, r.key), reverse=True)
 
 

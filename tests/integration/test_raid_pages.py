@@ -161,7 +161,7 @@ def test_dashboard_card_review_panel_and_pack_show_the_raid(login_as, program) -
     cells = [c.text for s in last.shapes if s.has_table for r in s.table.rows for c in r.cells]
     assert any(c.startswith("I-3 ") for c in cells)
     assert any(c.startswith("CR-2 ") for c in cells)
-    assert any("integration gate +" in c for c in cells)
+    assert any("Phase 3 gate +" in c for c in cells)
 
 
 def test_export_then_import_round_trip_and_a_bad_row_changes_nothing(login_as, db, program) -> None:  # type: ignore[no-untyped-def]
