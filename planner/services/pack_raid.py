@@ -16,7 +16,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import ChangeRequest, Issue, Program, SteeringReview
+from planner.models import (
+    ChangeRequest,
+    Decision,
+    Issue,
+    Phase,
+    Program,
+    RiskAction,
+    SteeringReview,
+)
 from planner.services import change_requests, raid
 from planner.services.raid_log import RaidRow, decisions_since
 
@@ -148,6 +156,7 @@ class ReviewRaid:
     changes: list[ChangeRequest]
     decisions: list[RaidRow]
     since: date | None
+    actions: list[RiskAction]
 
 
 def raid_for_review(review: SteeringReview) -> ReviewRaid:
@@ -163,4 +172,22 @@ def raid_for_review(review: SteeringReview) -> ReviewRaid:
         changes=change_requests.pending_changes(program),
         decisions=decisions,
         since=since,
+        actions=[a for a in raid.list_actions(program) if a.review_id == review.id],
+    )
+
+
+@dataclass(frozen=True)
+class GateRaid:
+    """A phase's gate in the RAID log: its actions and the decisions linked to it."""
+
+    actions: list[RiskAction]
+    decisions: list[Decision]
+
+
+def raid_for_gate(phase: Phase) -> GateRaid:
+    program = db.session.get(Program, phase.program_id)
+    assert program is not None
+    return GateRaid(
+        actions=[a for a in raid.list_actions(program) if a.gate_phase_id == phase.id],
+        decisions=[d for d in raid.list_decisions(program) if d.gate_phase_id == phase.id],
     )

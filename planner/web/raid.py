@@ -32,7 +32,7 @@ from planner.models import Program
 from planner.services import change_requests as changes
 from planner.services import raid as service
 from planner.services import raid_xlsx, risk_cadence
-from planner.services.pack_raid import raid_for_review
+from planner.services.pack_raid import raid_for_gate, raid_for_review
 from planner.services.programs import get_program
 from planner.services.raid_log import KINDS, RaidQuery, raid_log, raid_summary
 from planner.services.risks import get_risk, list_reviews
@@ -50,6 +50,12 @@ def _dashboard_card() -> dict[str, Any]:
         "raid_dashboard": raid_summary,
         "raid_for_review": raid_for_review,
         "raid_risk_due": _risk_due,
+        "raid_gate": raid_for_gate,
+        "raid_today": _today,
+        "raid_forms": lambda: {
+            "action": ActionForm(formdata=None),
+            "done": ActionDoneForm(formdata=None),
+        },
     }
 
 
