@@ -146,7 +146,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, str):
-        return restore(value).strip()
+        return str(restore(value)).strip()
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from planner.domain.access import allows
 from planner.domain.errors import ConflictError, NotFoundError, Problem, ValidationError
-from planner.domain.ids import as_id
 from planner.domain.raid import CHANGE_KINDS, requested_edit
 from planner.domain.scenario import ScenarioError
 from planner.extensions import db
@@ -204,16 +203,9 @@ def _fields(problems: list[Problem]) -> set[str]:
 def _ref(model: Any, program: Program, ref: Any, field: str, problems: list[Problem]) -> Any:
     if ref in (None, ""):
         return None
-    row = None
-    if isinstance(ref, str) and as_id(ref) is None:
-        row = db.session.scalar(
-            select(model).where(model.program_id == program.id, model.key == ref.strip())
-        )
-    elif (rid := as_id(ref)) is not None:
-        row = db.session.get(model, rid)
-    if row is None or row.program_id != program.id:
+    row = raid.find_in_program(model, program, ref)
+    if row is None:
         problems.append(Problem(field, "field.unknown_reference", {"value": str(ref)}))
-        return None
     return row
 
 

@@ -111,6 +111,18 @@ def _by_key(model: Any, program_id: int, keys: list[str], field: str, problems: 
     return [found[k] for k in keys if k in found]
 
 
+def find_in_program(model: Any, program: Program, ref: Any) -> Any:
+    """The row of ``model`` in the program that ``ref`` names (its key, or its id), or None."""
+    row = None
+    if isinstance(ref, str) and as_id(ref) is None and hasattr(model, "key"):
+        row = db.session.scalar(
+            select(model).where(model.program_id == program.id, model.key == ref.strip())
+        )
+    elif (rid := as_id(ref)) is not None:
+        row = db.session.get(model, rid)
+    return row if row is not None and row.program_id == program.id else None
+
+
 # --------------------------------------------------------------------------- issues
 
 
@@ -271,15 +283,8 @@ def overdue_actions(program: Program, today: date) -> list[RiskAction]:
 def _parent(program: Program, kind: str, ref: Any) -> Any:
     if kind not in ACTION_PARENTS:
         raise ValidationError.of("owner_kind", "field.not_a_choice", value=kind)
-    model, _attr = ACTION_PARENTS[kind]
-    row = None
-    if hasattr(model, "key") and isinstance(ref, str) and as_id(ref) is None:
-        row = db.session.scalar(
-            select(model).where(model.program_id == program.id, model.key == ref.strip())
-        )
-    elif (rid := as_id(ref)) is not None:
-        row = db.session.get(model, rid)
-    if row is None or row.program_id != program.id:
+    row = find_in_program(ACTION_PARENTS[kind][0], program, ref)
+    if row is None:
         raise ValidationError.of("parent", "field.unknown_reference", value=str(ref))
     return row
 
@@ -354,15 +359,8 @@ def _decision_links(program: Program, data: Mapping[str, Any]) -> dict[str, Any]
         ref = data.get(name)
         if ref in (None, ""):
             continue
-        model = DECISION_LINKS[name]
-        row = None
-        if isinstance(ref, str) and as_id(ref) is None and hasattr(model, "key"):
-            row = db.session.scalar(
-                select(model).where(model.program_id == program.id, model.key == ref.strip())
-            )
-        elif (rid := as_id(ref)) is not None:
-            row = db.session.get(model, rid)
-        if row is None or row.program_id != program.id:
+        row = find_in_program(DECISION_LINKS[name], program, ref)
+        if row is None:
             raise ValidationError.of(name, "field.unknown_reference", value=str(ref))
         links[attr] = row
     return links
