@@ -315,7 +315,7 @@ def decide(
     _pending(change)
     impact = impact_of(program, change, today)
     if approve:
-        if change.scenario is None or impact is None:
+        if change.scenario is None or change.scenario.status != "open" or impact is None:
             raise ValidationError.of("", "raid.change.no_analysis")
         if impact.stale:
             raise ConflictError(problems=[Problem("", "raid.change.stale", {"key": change.key})])
