@@ -218,7 +218,19 @@ def shown_value(value: str | None) -> str:
     """A stored old or new value as the reader reads it (yes/no rather than true/false)."""
     if value is None:
         return ""
-    return {"true": _("yes"), "false": _("no")}.get(value, value)
+    words = {"true": _("yes"), "false": _("no"), **_status_words()}
+    return words.get(value, value)
+
+
+def _status_words() -> dict[str, str]:
+    """Stored states of the RAID log's issues and change requests, as words."""
+    return {
+        "in_progress": _("In progress"),
+        "resolved": _("Resolved"),
+        "approved": _("Approved"),
+        "rejected": _("Rejected"),
+        "withdrawn": _("Withdrawn"),
+    }
 
 
 def _day(value: str | None) -> date | None:
