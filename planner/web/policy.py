@@ -141,6 +141,7 @@ POLICY: dict[str, Rule] = {
     "raid.action_add": "edit",
     "raid.action_done": "edit",
     "raid.decision_new": "decide",
+    "raid.decision": "read",
     "raid.change_new": "edit",
     "raid.change": "read",
     "raid.change_decide": "decide",

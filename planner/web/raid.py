@@ -285,6 +285,13 @@ def decision_new(program_id: int):  # type: ignore[no-untyped-def]
     return render_template("raid/decision_form.html", program=program, form=form), code
 
 
+@bp.get("/programs/<int:program_id>/raid/decisions/<int:decision_id>")
+def decision(program_id: int, decision_id: int):  # type: ignore[no-untyped-def]
+    program = get_program(program_id)
+    found = service.get_decision(program, decision_id)
+    return render_template("raid/decision.html", program=program, decision=found)
+
+
 # --------------------------------------------------------------------------- changes
 
 

@@ -72,7 +72,7 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     },
     "risks.reviews": {"GET": R, "POST": D},
     # RAID log: members keep issues, actions and change requests; steering decides
-    **{f"raid.{e}": R for e in ("index", "issue", "change", "export_xlsx")},
+    **{f"raid.{e}": R for e in ("index", "issue", "change", "decision", "export_xlsx")},
     **{
         f"raid.{e}": E
         for e in (

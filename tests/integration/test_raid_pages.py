@@ -212,3 +212,11 @@ def test_members_cannot_record_decisions_steering_can(login_as, db, program) -> 
     assert made.one().issue.key == "I-3"
     assert changes.pending_changes(program)  # CR-2 still waits
     assert raid.list_decisions(program)[0].title == "Hold phase 3 kick-off"
+    page = member.get(f"/programs/{program.id}/raid/decisions/{made_id(db)}")
+    assert page.status_code == 200 and "Hold phase 3 kick-off" in page.get_data(as_text=True)
+
+
+def made_id(db) -> int:  # type: ignore[no-untyped-def]
+    return int(
+        db.session.scalar(select(Decision.id).where(Decision.title == "Hold phase 3 kick-off"))
+    )
