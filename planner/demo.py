@@ -18,6 +18,7 @@ from planner.demodata import (
     metrics,
     notify,
     plan,
+    raid,
     risks,
     scenarios,
     schedule_risk,
@@ -32,7 +33,17 @@ from planner.web.auth import DEMO_ACCOUNTS, DEMO_PASSWORD
 DEMO_START_OFFSET_DAYS = 150
 # order matters: risks and gates read the schedule, metrics read phases
 # metrics before risks: a steering review records the readings as they stood on its day
-DEMO_AREAS = (plan, metrics, risks, assessment, scenarios, schedule_risk, notify, adoption)
+DEMO_AREAS = (
+    plan,
+    metrics,
+    risks,
+    assessment,
+    scenarios,
+    schedule_risk,
+    notify,
+    adoption,
+    raid,
+)
 
 
 def reset_demo_database(app: Flask, *, migrate: bool = True) -> None:

@@ -23,6 +23,7 @@ from planner.api import (  # noqa: E402, F401  # noqa: E402, F401, I001
     metrics,
     plan,
     programs,
+    raid,
     replan,
     risks,
     schedule_risk,

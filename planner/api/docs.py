@@ -89,6 +89,7 @@ TAG_TITLES = {
     "gates": N_("Gates"),
     "gate criteria": N_("Gate criteria"),
     "gate decisions": N_("Gate decisions"),
+    "raid log": N_("RAID log"),
 }
 
 

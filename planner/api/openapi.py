@@ -40,6 +40,9 @@ TAGS = {
         "The steering committee's go / conditional go / no-go, with the gate's "
         "evaluation of record."
     ),
+    "raid log": N_(
+        "Issues, actions, decisions and change requests (with their impact on the plan)."
+    ),
 }
 INFO_DESCRIPTION = N_(
     "Programs, phases, work items, dependencies, risks, metrics and readings, and "
@@ -64,6 +67,9 @@ ID_DESCRIPTIONS = {
     "reading_id": N_("The reading's id."),
     "criterion_id": N_("The criterion's id."),
     "decision_id": N_("The decision's id."),
+    "issue_id": N_("The issue's id."),
+    "action_id": N_("The action's id."),
+    "change_id": N_("The change request's id."),
 }
 PATH_PARAMETERS = {
     "ordinal": (

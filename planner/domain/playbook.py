@@ -257,6 +257,9 @@ class RiskBand(_Strict):
     label: Text
     min_score: int = Field(ge=1, le=25)
     max_score: int = Field(ge=1, le=25)
+    review_every_days: int | None = Field(
+        default=None, ge=1, le=365, description="days between reviews of a risk in this band"
+    )
 
 
 class RiskScale(_Strict):

@@ -81,6 +81,9 @@ FIELD_LABELS = {
     "status": _l("Status"),
     "occurred_on": _l("Occurred on"),
     "issue_note": _l("Issue note"),
+    "review_cadence_days": _l("Review every (days)"),
+    "last_reviewed_on": _l("Last reviewed"),
+    "residual_reason": _l("Why the residual score is above the inherent one"),
     "rank": _l("Rank"),
     "due_date": _l("Due"),
     "done": _l("Done"),
@@ -130,11 +133,21 @@ class RiskForm(FlaskForm):
     mitigation_zh = TextAreaField(_l("Mitigation (Chinese)"), validators=[Optional()])
     residual_likelihood = SelectField(_l("Residual likelihood"), validate_choice=False)
     residual_impact = SelectField(_l("Residual impact"), validate_choice=False)
+    residual_reason = TextAreaField(
+        _l("Why the residual score is above the inherent one"),
+        validators=[Optional()],
+        description=_l("Needed only when the response makes the risk worse."),
+    )
     contingency = TextAreaField(_l("Contingency"), validators=[Optional()])
     trigger = TextAreaField(_l("Trigger"), validators=[Optional()])
     proximity_date = DateField(_l("Proximity date"), validators=[Optional()])
     proximity_phase_id = SelectField(_l("Proximity phase"), validate_choice=False)
     review_date = DateField(_l("Next review"), validators=[Optional()])
+    review_cadence_days = StringField(
+        _l("Review every (days)"),
+        validators=[Optional(), Length(max=4)],
+        description=_l("Empty: the cadence of the risk's band in the playbook."),
+    )
     status = SelectField(
         _l("Status"), choices=choices(STATUS_LABELS.items()), validate_choice=False
     )
@@ -160,11 +173,13 @@ class RiskForm(FlaskForm):
         "mitigation_zh",
         "residual_likelihood",
         "residual_impact",
+        "residual_reason",
         "contingency",
         "trigger",
         "proximity_date",
         "proximity_phase_id",
         "review_date",
+        "review_cadence_days",
         "status",
         "issue_note",
     )

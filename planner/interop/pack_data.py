@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from babel.dates import format_date
 
@@ -203,6 +203,7 @@ class Pack:
     tables: tuple[TableSlide, ...] = ()  # the features' slides, after the gates
     evidence: tuple[str, ...] = ()  # the gates' evidence files, one line each (pack_notify)
     adoption: AdoptionSlide | None = None  # the team × module matrix, when there is one
+    raid: Any = None  # the RAID slide (planner.services.pack_raid.RaidSlide), if any
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)

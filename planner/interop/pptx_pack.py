@@ -772,6 +772,10 @@ class _Deck:
         self.gates_slide()
         self.criteria_slide()
         self.table_slides()
+        if self.pack.raid is not None:
+            from planner.interop.pptx_raid import add_raid_slide
+
+            add_raid_slide(self, self.pack.raid)
         out = io.BytesIO()
         self.prs.save(out)
         return out.getvalue()

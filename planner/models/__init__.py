@@ -37,8 +37,9 @@ from planner.models.notify import (
 )
 from planner.models.plan import Dependency, Phase, WorkItem
 from planner.models.program import CalendarException, Program
+from planner.models.raid import ChangeRequest, Decision, Issue, IssueLink
 from planner.models.review import ReviewDecision, RiskReviewEntry, SteeringReview
-from planner.models.risk import Risk, RiskAction, RiskPhaseLink, RiskWorkItemLink
+from planner.models.risk import Action, Risk, RiskAction, RiskPhaseLink, RiskWorkItemLink
 from planner.models.scenario import Scenario
 from planner.models.schedule_risk import UncertaintyRange
 from planner.models.user import Membership, ShareLink, User
@@ -53,6 +54,11 @@ __all__ = [
     "UsageImport",
     "UsageMapping",
     "UserTeam",
+    "Action",
+    "ChangeRequest",
+    "Decision",
+    "Issue",
+    "IssueLink",
     "ApiToken",
     "ActionItem",
     "Assessment",

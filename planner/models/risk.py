@@ -9,9 +9,9 @@ Steering reviews (with their snapshot of the register) live in :mod:`planner.mod
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
@@ -20,6 +20,8 @@ from planner.models.audit import Audited
 if TYPE_CHECKING:
     from planner.models.plan import Phase, WorkItem
     from planner.models.program import Program
+    from planner.models.raid import Issue
+    from planner.models.review import SteeringReview
 
 RISK_STATUSES = ("open", "mitigating", "closed", "occurred")
 RISK_RESPONSES = ("avoid", "mitigate", "transfer", "accept", "escalate")
@@ -95,6 +97,11 @@ class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
     # when the risk occurred, it turned into an issue: when, and what is being done about it
     occurred_on: Mapped[date | None]
     issue_note: Mapped[str] = mapped_column(Text, default="")
+    # review cadence: every N days (NULL: the band's cadence from the playbook), the last
+    # review, and why a residual score above the inherent one stands
+    review_cadence_days: Mapped[int | None]
+    last_reviewed_on: Mapped[date | None]
+    residual_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -110,6 +117,10 @@ class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
     )
     phase_links: Mapped[list[RiskPhaseLink]] = relationship(
         back_populates="risk", cascade="all, delete-orphan", order_by="RiskPhaseLink.id"
+    )
+    # the issues it became when it occurred (the issue keeps the risk as its source)
+    issues: Mapped[list[Issue]] = relationship(
+        back_populates="source_risk", order_by="Issue.id", passive_deletes=True
     )
 
     @property
@@ -131,19 +142,40 @@ class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.status in ("open", "mitigating")
 
 
+ACTION_OWNERS = ("risk", "issue", "review", "gate")
+_ONE_OWNER = (
+    "(CASE WHEN risk_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN issue_id IS NULL THEN 0 ELSE 1 END)"
+    " + (CASE WHEN review_id IS NULL THEN 0 ELSE 1 END)"
+    " + (CASE WHEN gate_phase_id IS NULL THEN 0 ELSE 1 END) = 1"
+)
+
+
 class RiskAction(Audited, db.Model):  # type: ignore[name-defined,misc]
-    """A mitigation action of a risk: who does what by when, and whether it is done."""
+    """An action of the program's one action list: who does what by when, and whether it is
+    done. It belongs to exactly one risk, issue, steering review or phase's gate.
+
+    The table and audit entity keep their first name (``risk_action``, from when only risks
+    had actions) so each action's history stays continuous; :data:`Action` is its name now.
+    """
 
     __tablename__ = "risk_action"
     __audit_entity__ = "risk_action"
     __table_args__ = (
         CheckConstraint("length(title) >= 1", name="has_title"),
         CheckConstraint("done_on IS NULL OR done", name="done_on_needs_done"),
+        CheckConstraint(_ONE_OWNER, name="one_owner"),
         Index("ix_risk_action_risk", "risk_id"),
+        Index("ix_risk_action_program", "program_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"))
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    risk_id: Mapped[int | None] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"))
+    issue_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"))
+    review_id: Mapped[int | None] = mapped_column(
+        ForeignKey("steering_review.id", ondelete="CASCADE")
+    )
+    gate_phase_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(300))
     owner: Mapped[str | None] = mapped_column(String(120))
     due_date: Mapped[date | None]
@@ -152,18 +184,64 @@ class RiskAction(Audited, db.Model):  # type: ignore[name-defined,misc]
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
-    risk: Mapped[Risk] = relationship(back_populates="actions")
+    risk: Mapped[Risk | None] = relationship(back_populates="actions")
+    issue: Mapped[Issue | None] = relationship(back_populates="actions")
+    review: Mapped[SteeringReview | None] = relationship()
+    gate_phase: Mapped[Phase | None] = relationship()
+
+    @property
+    def owner_kind(self) -> str:
+        """What the action belongs to: one of :data:`ACTION_OWNERS`."""
+        if self.risk_id is not None or self.risk is not None:
+            return "risk"
+        if self.issue_id is not None or self.issue is not None:
+            return "issue"
+        if self.review_id is not None or self.review is not None:
+            return "review"
+        return "gate"
+
+    @property
+    def owner_label(self) -> str:
+        """The key of what the action belongs to (R-3, I-2, review 2026-05-01, gate 1)."""
+        if self.risk is not None:
+            return self.risk.key
+        if self.issue is not None:
+            return self.issue.key
+        if self.review is not None:
+            return f"review {self.review.held_on.isoformat()}"
+        if self.gate_phase is not None:
+            return f"gate {self.gate_phase.ordinal}"
+        return "?"
 
     @property
     def audit_label(self) -> str:
-        return f"{self.risk.key if self.risk else '?'}{RISK_LABEL_SEPARATOR}{self.title}"
+        return f"{self.owner_label}{RISK_LABEL_SEPARATOR}{self.title}"
 
     @property
     def audit_program_id(self) -> int | None:
-        return self.risk.program_id if self.risk else None
+        if self.program_id is not None:
+            return self.program_id
+        for parent in (self.risk, self.issue, self.review, self.gate_phase):
+            if parent is not None:
+                return parent.program_id
+        return None
+
+    @property
+    def status(self) -> str:
+        return "done" if self.done else "open"
 
     def is_overdue(self, as_of: date) -> bool:
         return not self.done and self.due_date is not None and self.due_date < as_of
+
+
+Action = RiskAction
+
+
+@event.listens_for(RiskAction, "before_insert")
+def _action_program(_mapper: Any, _connection: Any, target: RiskAction) -> None:
+    """An action added to a risk's (or issue's) list takes its program from it."""
+    if target.program_id is None:
+        target.program_id = target.audit_program_id  # type: ignore[assignment]  # None fails
 
 
 class RiskWorkItemLink(Audited, db.Model):  # type: ignore[name-defined,misc]

@@ -55,6 +55,7 @@ from planner.services.exchange import latest_baseline
 from planner.services.gates import band_labels, is_done, load_program, program_facts
 from planner.services.pack_adoption import adoption_slide
 from planner.services.pack_notify import evidence_lines, evidence_title
+from planner.services.pack_raid import raid_slide
 from planner.services.pack_schedule_risk import schedule_risk_slide
 from planner.services.pack_since import since_lines
 from planner.services.risks import scale_for
@@ -443,6 +444,7 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
         evidence=evidence_lines(program, lang),
         extra={"evidence_title": evidence_title()},
         adoption=adoption_slide(program, lang),
+        raid=raid_slide(program, today, lang),
     )
 
 

@@ -61,6 +61,7 @@ from planner.models.risk import (
     RiskWorkItemLink,
 )
 from planner.services import keys as key_counters
+from planner.services import risk_cadence
 from planner.services.concurrency import check_version
 from planner.services.playbooks import get_playbook
 from planner.services.review_pulse import PlanSinceReview, plan_since, record_pulse
@@ -87,6 +88,7 @@ TEXT_FIELDS = (
     "contingency",
     "trigger",
     "issue_note",
+    "residual_reason",
 )
 TOP_RISKS = 10
 
@@ -448,6 +450,8 @@ RISK_FIELDS = (
     "status",
     "occurred_on",
     "issue_note",
+    "review_cadence_days",
+    "residual_reason",
     "rank",
 )
 
@@ -541,6 +545,8 @@ def clean_risk_data(
                 clean["proximity_phase_id"] = phase.id
     if "rank" in data:
         clean["rank"] = data.get("rank")
+    if "review_cadence_days" in data:
+        clean["review_cadence_days"] = risk_cadence.clean_cadence(data.get("review_cadence_days"))
     _fail(errors)
     return clean
 
@@ -597,6 +603,7 @@ def create_risk(program: Program, data: Mapping[str, Any]) -> Risk:
     if clean["status"] == "occurred" and not clean.get("occurred_on"):
         clean["occurred_on"] = date.today()
     risk = Risk(program_id=program.id, key=key, **clean)
+    risk_cadence.check_residual(risk)
     db.session.add(risk)
     db.session.flush()
     return risk
@@ -611,6 +618,7 @@ def update_risk(risk: Risk, data: Mapping[str, Any], version: Any) -> None:
         if clean["status"] == "occurred" and not (clean.get("occurred_on") or risk.occurred_on):
             clean["occurred_on"] = date.today()
     _assign(risk, clean)
+    risk_cadence.check_residual(risk)
     db.session.flush()
 
 
@@ -950,6 +958,7 @@ def record_decision(
         return existing
     made = ReviewDecision(risk=risk, decision=decision, note=(note or "").strip())
     review.decisions.append(made)
+    risk_cadence.mark_reviewed(risk, review.held_on, keep_later=True)
     db.session.flush()
     return made
 

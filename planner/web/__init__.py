@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         plan,
         programs,
         question_bank,
+        raid,
         replan,
         risks,
         scenarios,
@@ -43,6 +44,7 @@ def register_blueprints(app: Flask) -> None:
     extras = (library, exchange, auth, members, admin, history, share, tokens, replan, scenarios)
     extras = (*extras, schedule_risk, notify, discussion)
     extras = (*extras, adoption, question_bank)
+    extras = (*extras, raid)
     for module in (*areas, *extras):
         app.register_blueprint(module.bp)
     from planner import api

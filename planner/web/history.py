@@ -34,7 +34,11 @@ ENTITY_NAMES = {
     "baseline": _l("baseline"),
     "calendar_day": _l("calendar day"),
     "risk": _l("risk"),
-    "risk_action": _l("risk action"),
+    "risk_action": _l("action"),
+    "issue": _l("issue"),
+    "issue_link": _l("link of an issue"),
+    "decision": _l("decision"),
+    "change_request": _l("change request"),
     "risk_item_link": _l("link between a risk and a work item"),
     "risk_phase_link": _l("link between a risk and a phase"),
     "steering_review": _l("steering review"),
@@ -55,6 +59,28 @@ ENTITY_NAMES = {
     "webhook": _l("chat webhook"),
 }
 FIELD_NAMES = {
+    # the RAID log's fields
+    "severity": _l("Severity"),
+    "raised_on": _l("Raised on"),
+    "resolved_on": _l("Resolved on"),
+    "resolution": _l("Resolution"),
+    "source_risk_id": _l("From risk"),
+    "program_id": _l("Program"),
+    "issue_id": _l("Issue"),
+    "review_id": _l("Steering review"),
+    "gate_phase_id": _l("Gate"),
+    "risk_id": _l("Risk"),
+    "rationale": _l("Why"),
+    "options": _l("Options considered"),
+    "change_request_id": _l("Change request"),
+    "requester": _l("Requester"),
+    "requested_on": _l("Requested on"),
+    "days": _l("Days"),
+    "new_date": _l("Milestone's new date"),
+    "scenario_id": _l("What-if scenario"),
+    "review_cadence_days": _l("Review every (days)"),
+    "last_reviewed_on": _l("Last reviewed"),
+    "residual_reason": _l("Why the residual score is above the inherent one"),
     "actual_finish": _l("Actual finish"),
     "actual_start": _l("Actual start"),
     "amber_tolerance": _l("Amber tolerance"),
@@ -199,7 +225,19 @@ def shown_value(value: str | None) -> str:
     """A stored old or new value as the reader reads it (yes/no rather than true/false)."""
     if value is None:
         return ""
-    return {"true": _("yes"), "false": _("no")}.get(value, value)
+    words = {"true": _("yes"), "false": _("no"), **_status_words()}
+    return words.get(value, value)
+
+
+def _status_words() -> dict[str, str]:
+    """Stored states of the RAID log's issues and change requests, as words."""
+    return {
+        "in_progress": _("In progress"),
+        "resolved": _("Resolved"),
+        "approved": _("Approved"),
+        "rejected": _("Rejected"),
+        "withdrawn": _("Withdrawn"),
+    }
 
 
 def _day(value: str | None) -> date | None:

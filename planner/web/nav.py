@@ -14,6 +14,7 @@ PROGRAM_TABS = (
     ("plan.phases", _l("Phases")),
     ("risks.register", _l("Risks")),
     ("risks.reviews", _l("Steering reviews")),
+    ("raid.index", _l("RAID log")),
     ("metrics.index", _l("Metrics")),
     ("adoption.matrix", _l("Adoption")),
     ("gates.index", _l("Gates")),

@@ -68,6 +68,7 @@ SKIP: dict[str, str] = {
     "notify.open_one": "a redirect to what the notification is about (marks it read)",
     "notify.token_preferences": "from a digest e-mail's signed link (test_notify_digest.py)",
     "notify.unsubscribe": "from a digest e-mail's signed link (test_notify_digest.py)",
+    "raid.export_xlsx": "download: RAID log as Excel",
 }
 API_PREFIX = "api."
 API_PAGES = frozenset({"api.docs"})  # the API's only HTML page

@@ -71,6 +71,24 @@ EXPECTED: dict[str, str | dict[str, str]] = {
         )
     },
     "risks.reviews": {"GET": R, "POST": D},
+    # RAID log: members keep issues, actions and change requests; steering decides
+    **{f"raid.{e}": R for e in ("index", "issue", "change", "decision", "export_xlsx")},
+    **{
+        f"raid.{e}": E
+        for e in (
+            "issue_new",
+            "issue_edit",
+            "issue_status",
+            "risk_to_issue",
+            "risk_reviewed",
+            "action_add",
+            "action_done",
+            "change_new",
+            "change_update",
+            "import_xlsx",
+        )
+    },
+    **{f"raid.{e}": D for e in ("decision_new", "change_decide")},
     **{f"risks.{e}": D for e in ("edit_review", "refresh_snapshot", "decide")},
     # metrics: members enter readings; the lead defines metrics and rules
     **{f"metrics.{e}": R for e in ("index", "detail", "export_readings")},
