@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from planner.extensions import db
 from planner.models import (
+    Decision,
     GateDecision,
     Phase,
     Program,
@@ -145,3 +146,12 @@ def scenario_applied(program_id: int, scenario: Scenario, actor: Actor) -> None:
     notify_scenario_applied(
         program_id, scenario.id, scenario.name, name, getattr(actor, "id", None)
     )
+
+
+def raid_decision_recorded(decision: Decision, actor: Actor) -> None:
+    """A decision logged in the RAID log (a listener of ``services.raid.record_decision``,
+    registered by the web layer with the signed-in person)."""
+    link = link_to("raid.decision", program_id=decision.program_id, decision_id=decision.id)
+    notify_decision_recorded(decision.program_id, f"{decision.key} {decision.title}", link,
+                             decided_by=decision.decided_by, key=f"raid:{decision.key}",
+                             actor_id=getattr(actor, "id", None))  # fmt: skip

@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     extras = (*extras, raid)
     for module in (*areas, *extras):
         app.register_blueprint(module.bp)
+    _decisions_notify()
     from planner import api
     from planner.extensions import csrf
 
@@ -108,3 +109,18 @@ def _localized_dates(figure: Any) -> Any:
     from planner.i18n import content_lang
 
     return localize_date_axes(figure, content_lang())
+
+
+def _decisions_notify() -> None:
+    """Decisions logged in the RAID log notify the program's people (who decided is the
+    signed-in person; a command line has none)."""
+    from flask_login import current_user
+
+    from planner.services import notify_events, raid
+
+    def listener(decision):  # type: ignore[no-untyped-def]
+        actor = current_user if getattr(current_user, "is_authenticated", False) else None
+        notify_events.raid_decision_recorded(decision, actor)
+
+    if not any(getattr(f, "__name__", "") == "listener" for f in raid.DECISION_LISTENERS):
+        raid.DECISION_LISTENERS.append(listener)

@@ -220,3 +220,30 @@ def made_id(db) -> int:  # type: ignore[no-untyped-def]
     return int(
         db.session.scalar(select(Decision.id).where(Decision.title == "Hold phase 3 kick-off"))
     )
+
+
+def test_a_decision_logged_on_the_page_notifies_the_program_once(login_as, db, program) -> None:  # type: ignore[no-untyped-def]
+    from planner.models import Membership, Notification
+
+    steering = login_as("steering", program)
+    member = db.session.scalars(
+        select(Membership).where(Membership.program_id == program.id, Membership.role == "member")
+    ).first()
+    if member is None:  # the demo program's members are made by the demo loader, not here
+        login_as("member", program)
+        member = db.session.scalars(
+            select(Membership).where(
+                Membership.program_id == program.id, Membership.role == "member"
+            )
+        ).one()
+    before = db.session.scalars(
+        select(Notification).where(Notification.user_id == member.user_id)
+    ).all()
+    url = f"/programs/{program.id}/raid/decisions/new"
+    assert steering.post(url, data={"title": "Freeze scope for phase 3"}).status_code == 302
+    after = db.session.scalars(
+        select(Notification).where(Notification.user_id == member.user_id)
+    ).all()
+    new = [n for n in after if n not in before]
+    assert len(new) == 1 and new[0].event == "decision"
+    assert "Freeze scope for phase 3" in str(new[0].params)
