@@ -15,6 +15,15 @@ from planner.models.gate import GateCriterion, GateDecision
 from planner.models.key_counter import KeyCounter
 from planner.models.library import PlaybookUpgrade, PlaybookUpload
 from planner.models.metric import Metric, MetricReading, MetricTarget, StatusSettings
+from planner.models.money import (
+    Benefit,
+    BenefitReading,
+    BudgetLine,
+    CostEntry,
+    MoneySettings,
+    RoleRate,
+)
+from planner.models.people import Assignment, EffortLog, Person, PersonDayOff
 from planner.models.plan import Dependency, Phase, WorkItem
 from planner.models.program import CalendarException, Program
 from planner.models.review import ReviewDecision, RiskReviewEntry, SteeringReview
@@ -23,6 +32,16 @@ from planner.models.scenario import Scenario
 from planner.models.user import Membership, ShareLink, User
 
 __all__ = [
+    "Assignment",
+    "Benefit",
+    "BenefitReading",
+    "BudgetLine",
+    "CostEntry",
+    "EffortLog",
+    "MoneySettings",
+    "Person",
+    "PersonDayOff",
+    "RoleRate",
     "ApiToken",
     "ActionItem",
     "Assessment",

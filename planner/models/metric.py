@@ -36,6 +36,10 @@ class Metric(Audited, db.Model):  # type: ignore[name-defined,misc]
     direction: Mapped[str] = mapped_column(String(10))
     baseline: Mapped[float | None]
     owner: Mapped[str | None] = mapped_column(String(120))
+    # the owner as a person of the directory; ``owner`` keeps their name (see services/people)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     data_source: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     description_zh: Mapped[str | None] = mapped_column(Text)

@@ -104,6 +104,10 @@ class WorkItem(Audited, db.Model):  # type: ignore[name-defined,misc]
     workstream: Mapped[str | None] = mapped_column(String(64))
     duration_days: Mapped[int] = mapped_column(default=1)
     owner: Mapped[str | None] = mapped_column(String(120))
+    # the owner as a person of the directory; ``owner`` keeps their name (see services/people)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     owner_role: Mapped[str | None] = mapped_column(String(120))
     deliverable: Mapped[str | None] = mapped_column(Text)
     deliverable_zh: Mapped[str | None] = mapped_column(Text)

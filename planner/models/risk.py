@@ -73,6 +73,10 @@ class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
     residual_likelihood: Mapped[int | None]
     residual_impact: Mapped[int | None]
     owner: Mapped[str | None] = mapped_column(String(120))
+    # the owner as a person of the directory; ``owner`` keeps their name (see services/people)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     response: Mapped[str] = mapped_column(String(20), default="mitigate")
     mitigation: Mapped[str] = mapped_column(Text, default="")
     mitigation_zh: Mapped[str | None] = mapped_column(Text)
@@ -139,6 +143,10 @@ class RiskAction(Audited, db.Model):  # type: ignore[name-defined,misc]
     risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(300))
     owner: Mapped[str | None] = mapped_column(String(120))
+    # the owner as a person of the directory; ``owner`` keeps their name (see services/people)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     due_date: Mapped[date | None]
     done: Mapped[bool] = mapped_column(default=False)
     done_on: Mapped[date | None]
