@@ -12,7 +12,7 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from planner.config import DEMO_DATABASE_FILE, PROJECT_ROOT
-from planner.demodata import assessment, metrics, plan, risks, scenarios
+from planner.demodata import assessment, metrics, money, plan, risks, scenarios
 from planner.extensions import db
 from planner.models import Membership
 from planner.services.playbooks import get_playbook
@@ -23,7 +23,7 @@ from planner.web.auth import DEMO_ACCOUNTS, DEMO_PASSWORD
 DEMO_START_OFFSET_DAYS = 150
 # order matters: risks and gates read the schedule, metrics read phases
 # metrics before risks: a steering review records the readings as they stood on its day
-DEMO_AREAS = (plan, metrics, risks, assessment, scenarios)
+DEMO_AREAS = (plan, metrics, risks, assessment, scenarios, money)
 
 
 def reset_demo_database(app: Flask, *, migrate: bool = True) -> None:

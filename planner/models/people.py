@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.extensions import db
 from planner.models.audit import Audited
 
-PERSON_KINDS = ("member", "stakeholder")
+PERSON_KINDS = ("member", "stakeholder", "role")  # role: a playbook role not yet named
 
 
 class Person(Audited, db.Model):  # type: ignore[name-defined,misc]
@@ -29,7 +29,7 @@ class Person(Audited, db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint("length(name) >= 1", name="has_name"),
         CheckConstraint("capacity_hours >= 0 AND capacity_hours <= 168", name="capacity_range"),
         CheckConstraint("hourly_rate IS NULL OR hourly_rate >= 0", name="rate_not_negative"),
-        CheckConstraint("kind IN ('member', 'stakeholder')", name="kind_known"),
+        CheckConstraint("kind IN ('member', 'stakeholder', 'role')", name="kind_known"),
         Index("ix_person_team", "program_id", "team"),
     )
 

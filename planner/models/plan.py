@@ -13,6 +13,7 @@ from planner.models.audit import Audited
 
 if TYPE_CHECKING:
     from planner.models.gate import GateCriterion
+    from planner.models.people import Person
     from planner.models.program import Program
 
 DEPENDENCY_TYPES = ("FS", "SS", "FF", "SF")
@@ -130,6 +131,7 @@ class WorkItem(Audited, db.Model):  # type: ignore[name-defined,misc]
 
     program: Mapped[Program] = relationship(viewonly=True)
     phase: Mapped[Phase] = relationship(back_populates="work_items")
+    owner_person: Mapped[Person | None] = relationship(foreign_keys=[owner_person_id])
 
     @property
     def is_milestone(self) -> bool:

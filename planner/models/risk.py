@@ -18,6 +18,7 @@ from planner.extensions import db
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
+    from planner.models.people import Person
     from planner.models.plan import Phase, WorkItem
     from planner.models.program import Program
 
@@ -96,6 +97,7 @@ class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
     __mapper_args__ = {"version_id_col": version}
 
     program: Mapped[Program] = relationship(back_populates="risks")
+    owner_person: Mapped[Person | None] = relationship(foreign_keys=[owner_person_id])
     proximity_phase: Mapped[Phase | None] = relationship(foreign_keys=[proximity_phase_id])
     actions: Mapped[list[RiskAction]] = relationship(
         back_populates="risk",
@@ -154,6 +156,7 @@ class RiskAction(Audited, db.Model):  # type: ignore[name-defined,misc]
     __mapper_args__ = {"version_id_col": version}
 
     risk: Mapped[Risk] = relationship(back_populates="actions")
+    owner_person: Mapped[Person | None] = relationship(foreign_keys=[owner_person_id])
 
     @property
     def audit_label(self) -> str:

@@ -27,6 +27,7 @@ from planner.models import (
     WorkItem,
 )
 from planner.services.holiday_sets import apply_holiday_set
+from planner.services.people import seed_roles
 from planner.services.scheduling import reschedule
 
 WEEKDAY_DIGITS = {name: str(n) for n, name in enumerate(WEEKDAYS, start=1)}
@@ -222,6 +223,7 @@ def create_program(
         program.metrics.append(metric_from_playbook(pb_metric))
     apply_holiday_set(program, holiday_set)
     db.session.flush()
+    seed_roles(program)  # playbook owner roles become people to name (issue 23)
     reschedule(program)
     return program
 
