@@ -301,3 +301,18 @@ def benefits_case(program: Program, today: date) -> Case:
         payback_months=payback_period(flows),
         sensitivity=sensitivity(rates, (0.5, 0.75, 1.0, 1.25), benefits, costs),
     )
+
+
+def add_reading_from(benefit: Benefit, data: Mapping[str, Any]) -> None:
+    """A reading from form or API input (``day``, ``value``, ``note``)."""
+    from planner.domain.days import NotADay, parse_day
+
+    try:
+        day = parse_day(str(data.get("day") or ""))
+    except (NotADay, ValueError):
+        raise ValidationError(problems=[Problem("day", "field.not_a_date")]) from None
+    problems: list[Problem] = []
+    value = number(data, "value", problems, low=-1e12)
+    if problems or value is None:
+        raise ValidationError(problems=problems)
+    add_benefit_reading(benefit, day, value, str(data.get("note") or ""))

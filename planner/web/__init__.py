@@ -24,6 +24,8 @@ def register_blueprints(app: Flask) -> None:
         library,
         members,
         metrics,
+        money,
+        people,
         plan,
         programs,
         replan,
@@ -36,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
 
     areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
     extras = (library, exchange, auth, members, admin, history, share, tokens, replan, scenarios)
+    extras = (*extras, people, money)  # people, workload and money (issue 23)
     for module in (*areas, *extras):
         app.register_blueprint(module.bp)
     from planner import api

@@ -16,6 +16,7 @@ PROGRAM_TABS = (
     ("risks.reviews", _l("Steering reviews")),
     ("metrics.index", _l("Metrics")),
     ("gates.index", _l("Gates")),
+    ("people.workload", _l("People & money")),
     ("assessment.index", _l("Assessment")),
     ("exchange.index", _l("Exchange")),
     ("history.index", _l("History")),
