@@ -117,7 +117,7 @@ def _spreads(
         .join(WorkItem, WorkItem.id == Assignment.work_item_id)
         .where(Assignment.program_id == program.id)
     )
-    rows = list(db.session.execute(query).tuples())
+    rows = [(a, i) for a, i in db.session.execute(query)]
     if phase is not None:
         rows = [(a, i) for a, i in rows if i.phase.ordinal == phase]
     return rows
@@ -169,7 +169,7 @@ def _load_program(
         select(EffortLog, WorkItem)
         .join(WorkItem, WorkItem.id == EffortLog.work_item_id)
         .where(EffortLog.program_id == program.id)
-    ).tuples()
+    )
     for log, item in logs:
         if phase is not None and item.phase.ordinal != phase:
             continue
