@@ -48,7 +48,7 @@ def _tables():
                            name=op.f('ck_person_capacity_range')),
         sa.CheckConstraint('hourly_rate IS NULL OR hourly_rate >= 0',
                            name=op.f('ck_person_rate_not_negative')),
-        sa.CheckConstraint("kind IN ('member', 'stakeholder')", name=op.f('ck_person_kind_known')),
+        sa.CheckConstraint("kind IN ('member', 'stakeholder', 'role')", name=op.f('ck_person_kind_known')),
         sa.ForeignKeyConstraint(['program_id'], ['program.id'], name=op.f('fk_person_program_id_program'), ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_person_user_id_user_account'), ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_person')),
@@ -238,7 +238,7 @@ def downgrade():
     for table, _program in OWNED:
         conn.execute(sa.text(
             f"UPDATE {table} SET owner = (SELECT substr(p.name, 1, 120) FROM person p "
-            f"WHERE p.id = {table}.owner_person_id) "
+            f"WHERE p.id = {table}.owner_person_id AND p.kind <> 'role') "
             "WHERE owner_person_id IS NOT NULL AND (owner IS NULL OR trim(owner) = '')"
         ))
         with op.batch_alter_table(table, schema=None) as batch_op:
