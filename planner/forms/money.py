@@ -16,7 +16,7 @@ class PersonForm(FlaskForm):
     team = StringField(_l("Team or department"), validators=[Optional(), Length(max=120)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     capacity_hours = StringField(_l("Weekly capacity (hours)"), default="40")
-    capacity_percent = StringField(_l("or capacity in % of a 40-hour week"))
+    capacity_percent = StringField(_l("or capacity as a percentage of a 40-hour week"))
     hourly_rate = StringField(_l("Hourly rate (empty: the role's rate)"))
     currency = StringField(_l("Currency"), validators=[Optional(), Length(max=3)])
     version = HiddenField()
@@ -96,7 +96,7 @@ class RoleRateForm(FlaskForm):
 class SettingsForm(FlaskForm):
     currency = StringField(_l("Program currency"), validators=[Length(max=3)])
     fx_rates = StringField(_l("Exchange rates (e.g. EUR=7.8, USD=7.1)"))
-    discount_rate = StringField(_l("Discount rate (% a year)"))
+    discount_rate = StringField(_l("Discount rate (percent a year)"))
     horizon_months = StringField(_l("Horizon (months)"))
     version = HiddenField()
     submit = SubmitField(_l("Save settings"))
