@@ -62,6 +62,7 @@ SKIP: dict[str, str] = {
     "risks.export_xlsx": "download: risk register as Excel",
     "metrics.export_readings": "download: metric readings as CSV",
     "assessment.export": "download: assessment as Excel",
+    "money.export_xlsx": "download: people, effort, costs and benefits as Excel",
 }
 API_PREFIX = "api."
 API_PAGES = frozenset({"api.docs"})  # the API's only HTML page
