@@ -37,26 +37,26 @@ from planner.services import money as money_service
 from planner.services.people import list_people, merge_person
 
 CONSULTANT_EMAIL = "chen.jing@consulting.example"
-# name: (team, weekly hours, own hourly rate or None for the role's, currency)
-ROSTER: dict[str, tuple[str, float, float | None, str | None]] = {
-    "Liu Yang": ("Management", 8.0, None, None),
-    "Wang Fang": ("PMO", 40.0, None, None),
-    "Chen Jing": ("Consulting (external)", 32.0, 1100.0, "CNY"),
-    "Anna Keller": ("Consulting (external)", 40.0, 140.0, "EUR"),
-    "Sun Hao": ("IT", 40.0, None, None),
-    "Sun Mei": ("Sales operations", 40.0, None, None),
-    "Chen Jie": ("Sales operations", 40.0, None, None),
-    "Li Wei": ("Sales", 8.0, None, None),
-    "Zhou Min": ("HR", 20.0, None, None),
-    "Lin Xiu": ("HR", 32.0, None, None),
-    "Huang Tao": ("IT", 40.0, None, None),
-    "Xu Na": ("Marketing", 24.0, None, None),
-    "Gao Peng": ("Service", 40.0, None, None),
-    "Ma Jun": ("Operations", 24.0, None, None),
-    "Zhao Qiang": ("IT", 8.0, None, None),
-    "Zhou Lan": ("Finance", 4.0, None, None),
-    "Zhang Min": ("Sales operations", 16.0, None, None),
-    "Ma Li": ("HR", 8.0, None, None),
+# name: (role, team, weekly hours, own hourly rate or None for the role's, currency)
+ROSTER: dict[str, tuple[str, str, float, float | None, str | None]] = {
+    "Liu Yang": ("sponsor", "Management", 8.0, None, None),
+    "Wang Fang": ("project lead", "PMO", 40.0, None, None),
+    "Chen Jing": ("consultant", "Consulting (external)", 32.0, 1100.0, "CNY"),
+    "Anna Keller": ("crm consultant", "Consulting (external)", 40.0, 140.0, "EUR"),
+    "Sun Hao": ("data steward", "IT", 40.0, None, None),
+    "Sun Mei": ("business analyst", "Sales operations", 40.0, None, None),
+    "Chen Jie": ("sales ops manager", "Sales operations", 40.0, None, None),
+    "Li Wei": ("sales director", "Sales", 8.0, None, None),
+    "Zhou Min": ("change manager", "HR", 20.0, None, None),
+    "Lin Xiu": ("trainer", "HR", 32.0, None, None),
+    "Huang Tao": ("integration architect", "IT", 40.0, None, None),
+    "Xu Na": ("marketing manager", "Marketing", 24.0, None, None),
+    "Gao Peng": ("service manager", "Service", 40.0, None, None),
+    "Ma Jun": ("operations manager", "Operations", 24.0, None, None),
+    "Zhao Qiang": ("IT manager", "IT", 8.0, None, None),
+    "Zhou Lan": ("finance controller", "Finance", 4.0, None, None),
+    "Zhang Min": ("product owner", "Sales operations", 16.0, None, None),
+    "Ma Li": ("HR business partner", "HR", 8.0, None, None),
 }
 ROLE_RATES = {  # CNY an hour, internal staff at cost
     "sponsor": 900.0,
@@ -70,7 +70,7 @@ ROLE_RATES = {  # CNY an hour, internal staff at cost
     "marketing manager": 330.0,
     "service manager": 330.0,
     "operations manager": 330.0,
-    "sales manager": 400.0,
+    "sales director": 400.0,
 }
 # hours a working day on an item (the owner's share), where not half a day
 HOURS_A_DAY = {
@@ -146,14 +146,14 @@ def _roster(program: Program) -> None:
     ).first()
     people = {p.name: p for p in list_people(program)}
     if "Chen Jing" not in people:
-        people["Chen Jing"] = Person(program_id=program.id, name="Chen Jing", role="consultant")
+        people["Chen Jing"] = Person(program_id=program.id, name="Chen Jing")
         db.session.add(people["Chen Jing"])
     for name, person in people.items():
-        team, hours, rate, currency = ROSTER.get(name, ("", 40.0, None, None))
-        person.team, person.capacity_hours = team, hours
+        role, team, hours, rate, currency = ROSTER.get(name, (person.role, "", 40.0, None, None))
+        person.role, person.team, person.capacity_hours = role, team, hours
         person.hourly_rate, person.currency = rate, currency
         if name == "Chen Jing":
-            person.email, person.role = CONSULTANT_EMAIL, person.role or "consultant"
+            person.email = CONSULTANT_EMAIL
         if name == LEAD and lead is not None:
             person.user_id, person.kind = lead, "member"
     db.session.flush()

@@ -146,6 +146,19 @@ class GateRow:
 
 
 @dataclass(frozen=True)
+class TableSlide:
+    """A slide of lines and one table, built by an area (e.g. ``services/pack_money.py``);
+    ``fills`` colours cells by (row, column) of ``rows`` (hex, as in :data:`RAG_FILL`)."""
+
+    title: str
+    lines: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    widths: tuple[float, ...] = ()
+    fills: Mapping[tuple[int, int], str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Pack:
     """Everything in the pack; ``labels`` holds the translated headings and column names."""
 
@@ -173,6 +186,7 @@ class Pack:
     extra: Mapping[str, str] = field(default_factory=dict)
     since_title: str = ""  # "Since the review of …"; empty when there was no review
     since: tuple[str, ...] = ()  # what moved since that review, one line each
+    slides: tuple[TableSlide, ...] = ()  # the areas' own slides (money, workload), in order
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)

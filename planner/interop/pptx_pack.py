@@ -42,6 +42,7 @@ from planner.interop.pack_data import (
     RAG_TEXT,
     MilestoneRow,
     Pack,
+    TableSlide,
     rag_of,
 )
 from planner.interop.text_measure import text_width, wrap_to_width
@@ -229,6 +230,19 @@ class _Deck:
         return int(Pt(size * 1.2 * lines + 7.2))
 
     # ------------------------------------------------------------------ slides
+
+    def table_slide(self, extra: TableSlide) -> None:
+        """An area's slide: its lines as bullets, then its table."""
+        slide = self.slide(extra.title)
+        top = Inches(1.2)
+        if extra.lines:
+            self.text(slide, list(extra.lines), MARGIN, top, SLIDE_WIDTH - 2 * MARGIN,
+                      Inches(0.4) * len(extra.lines), 14, bullets=True)  # fmt: skip
+            top += Inches(0.42) * len(extra.lines)
+        if extra.header:
+            widths = extra.widths or tuple(1.0 for _ in extra.header)
+            self.table(slide, extra.header, extra.rows, MARGIN, top, SLIDE_WIDTH - 2 * MARGIN,
+                       widths, fills=dict(extra.fills))  # fmt: skip
 
     def title_slide(self) -> None:
         """The "Title Slide" layout: the program in the title placeholder (what outlines,
@@ -740,6 +754,8 @@ class _Deck:
         self.metrics_slide()
         self.gates_slide()
         self.criteria_slide()
+        for extra in self.pack.slides:  # the areas' slides: money and workload (issue 23)
+            self.table_slide(extra)
         out = io.BytesIO()
         self.prs.save(out)
         return out.getvalue()

@@ -53,6 +53,7 @@ from planner.models.plan import Phase
 from planner.services import dashboard as dashboard_service
 from planner.services.exchange import latest_baseline
 from planner.services.gates import band_labels, is_done, load_program, program_facts
+from planner.services.pack_money import money_slides
 from planner.services.pack_since import since_lines
 from planner.services.risks import scale_for
 
@@ -436,6 +437,7 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
         decisions=tuple(decisions),
         since_title=since_title,
         since=since,
+        slides=money_slides(program, today, lang),  # issue 23: money and workload slides
     )
 
 
