@@ -48,10 +48,24 @@ def money_card(program: Program, today: date, *, weeks_ahead: int = 12) -> Money
     )
 
 
+def programs_with_money(program_ids: list[int]) -> set[int]:
+    """Which of the programs have money data (four queries, however many programs)."""
+    found: set[int] = set()
+    for model in (Assignment, CostEntry, BudgetLine, Benefit):
+        found |= set(
+            db.session.scalars(
+                select(model.program_id).where(model.program_id.in_(program_ids)).distinct()
+            )
+        )
+    return found
+
+
 def money_cards(programs: list[Program], today: date) -> dict[int, MoneyCard]:
+    """The cards of the programs that have money data (the portfolio's money table)."""
+    with_money = programs_with_money([p.id for p in programs])
     cards = {}
     for program in programs:
-        card = money_card(program, today)
+        card = money_card(program, today) if program.id in with_money else None
         if card is not None:
             cards[program.id] = card
     return cards

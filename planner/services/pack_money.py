@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from planner.interop.pack_data import RAG_FILL, TableSlide
 from planner.models import Program
-from planner.services.money_cards import money_card
+from planner.services.money_cards import has_money, money_card
 from planner.services.workload import build_workload
 
 WORKLOAD_WEEKS = 8
@@ -106,5 +106,7 @@ def workload_slide(program: Program, today: date, lang: str) -> TableSlide | Non
 
 def money_slides(program: Program, today: date, lang: str) -> tuple[TableSlide, ...]:
     """The slides this area adds to the pack (none for a program without money data)."""
+    if not has_money(program):  # nothing planned, spent or expected: no slides, no queries
+        return ()
     found = [money_slide(program, today), workload_slide(program, today, lang)]
     return tuple(s for s in found if s is not None)

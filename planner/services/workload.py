@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from planner.domain.calendar import WorkCalendar
 from planner.domain.workload import (
@@ -138,7 +139,13 @@ def _load_program(
 ) -> _Data:
     calendar = program_calendar(program)
     status = status_date_of(program, today)
-    people = list(db.session.scalars(select(Person).where(Person.program_id == program.id)))
+    people = list(
+        db.session.scalars(
+            select(Person)
+            .where(Person.program_id == program.id)
+            .options(selectinload(Person.days_off))
+        )
+    )
     by_id = {p.id: p for p in people}
     spreads: list[Spread] = []
     labels: dict[str, str] = {}
