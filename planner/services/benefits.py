@@ -316,3 +316,19 @@ def add_reading_from(benefit: Benefit, data: Mapping[str, Any]) -> None:
     if problems or value is None:
         raise ValidationError(problems=problems)
     add_benefit_reading(benefit, day, value, str(data.get("note") or ""))
+
+
+def benefit_review_case(program: Program, ordinal: int, today: date) -> Case | None:
+    """The benefits case as the evidence of a gate's benefit review: for the phase that
+    holds the benefit review (a work item keyed ``benefit-review…``; else the last phase),
+    when the program has a benefits case."""
+    phases = sorted(program.phases, key=lambda p: p.ordinal)
+    if not phases:
+        return None
+    review = next(
+        (p for p in phases if any(i.key.startswith("benefit-review") for i in p.work_items)),
+        phases[-1],
+    )
+    if review.ordinal != ordinal or not list_benefits(program):
+        return None
+    return benefits_case(program, today)

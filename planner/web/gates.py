@@ -26,6 +26,7 @@ from planner.models.gate import GateCriterion
 from planner.models.plan import Phase
 from planner.models.program import Program
 from planner.services import gates as service
+from planner.services.benefits import benefit_review_case
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
 from planner.web.metrics import apply_errors, display_value
@@ -93,6 +94,8 @@ def _render_gate(
             phase_label=_phase_label,
             today=report.today,
             format_value=display_value,
+            # issue 23: the benefit review reads the benefits case
+            benefit_case=benefit_review_case(program, report.phase.ordinal, report.today),
             **explaining(program),
         ),
         status,

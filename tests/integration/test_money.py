@@ -196,20 +196,31 @@ def test_demo_benefits_after_phase_one_go_live(db, northwind) -> None:  # type: 
 
 @pytest.mark.parametrize("lang", ["en", "zh_Hans_CN"])
 def test_pages_render(client, northwind, lang) -> None:  # type: ignore[no-untyped-def]
-    client.get(f"/language/{lang}")
+    client.post("/language", data={"lang": lang})
     pid = northwind.id
     for path in ("people", "workload", "effort", "money", "benefits"):
         response = client.get(f"/programs/{pid}/{path}")
         assert response.status_code == 200, path
+        heading = "人员与资金" if lang.startswith("zh") else "People &amp; money"
+        assert heading in response.get_data(as_text=True), path
     assert client.get("/workload").status_code == 200
     book = client.get(f"/programs/{pid}/money.xlsx")
     assert book.status_code == 200 and book.data[:2] == b"PK"
 
 
 def test_capacity_form_names_the_field(client, program) -> None:  # type: ignore[no-untyped-def]
-    client.get("/language/en")
+    client.post("/language", data={"lang": "en"})
     response = client.post(
         f"/programs/{program.id}/people", data={"name": "X", "capacity_hours": "200"}
     )
     assert response.status_code == 422
     assert b"at most 168 hours" in response.data
+
+
+def test_benefit_review_gate_reads_the_case(client, northwind) -> None:  # type: ignore[no-untyped-def]
+    client.post("/language", data={"lang": "en"})
+    review = client.get(f"/programs/{northwind.id}/gates/4")
+    assert review.status_code == 200
+    assert b"Benefit review: the benefits case" in review.data
+    other = client.get(f"/programs/{northwind.id}/gates/2")
+    assert b"Benefit review: the benefits case" not in other.data
