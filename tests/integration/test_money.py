@@ -224,3 +224,33 @@ def test_benefit_review_gate_reads_the_case(client, northwind) -> None:  # type:
     assert b"Benefit review: the benefits case" in review.data
     other = client.get(f"/programs/{northwind.id}/gates/2")
     assert b"Benefit review: the benefits case" not in other.data
+
+
+def test_timesheet_from_xlsx_and_capacity_in_percent(db, program) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import Workbook
+
+    half = people.create_person(program, {"name": "Ann", "capacity_percent": "50"})
+    assert half.capacity_hours == 20
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["人员", "任务", "周", "工时"])
+    sheet.append(["Ann", "roadmap", date(2026, 2, 5), 7.5])
+    data = io.BytesIO()
+    book.save(data)
+    assert effort.import_timesheet(program, data.getvalue(), "hours.xlsx") == 1
+    db.session.commit()
+    log = db.session.scalars(select(EffortLog)).one()
+    assert (log.week, log.hours) == (date(2026, 2, 2), 7.5)
+
+
+def test_currency_defaults_to_cny_for_chinese_programs(db) -> None:  # type: ignore[no-untyped-def]
+    from planner.services.money_input import settings_of
+
+    chinese = create_program(get_playbook("crm-four-100-days"), name="CN", client="C",
+                             start_date=date(2026, 1, 5), holiday_set="cn-mainland")  # fmt: skip
+    other = create_program(get_playbook("crm-four-100-days"), name="EN", client="C",
+                           start_date=date(2026, 1, 5))  # fmt: skip
+    assert settings_of(chinese).currency == "CNY"
+    assert settings_of(other, "zh_Hans_CN").currency == "CNY"
