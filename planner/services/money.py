@@ -291,6 +291,19 @@ def _planned_dates(program: Program) -> dict[int, tuple[date, date]]:
     return {r.work_item_id: (r.start, r.finish) for r in rows if r.work_item_id is not None}
 
 
+def _budgets(
+    program: Program, whole: Group, by_phase: dict[int, Group], by_stream: dict[str, Group]
+) -> None:
+    """Put each budget line on its group: the program's, a phase's or a workstream's."""
+    for line in db.session.scalars(select(BudgetLine).where(BudgetLine.program_id == program.id)):
+        if line.phase_id is None and line.workstream is None:
+            whole.budget = line.amount
+        elif line.phase_id in by_phase and line.workstream is None:
+            by_phase[line.phase_id].budget = line.amount
+        elif line.workstream is not None and line.phase_id is None:
+            by_stream[line.workstream].budget = line.amount
+
+
 def cost_report(program: Program, today: date | None = None) -> CostReport:
     settings = settings_of(program)
     status = status_date_of(program, today)
@@ -338,13 +351,7 @@ def cost_report(program: Program, today: date | None = None) -> CostReport:
                 group.fixed_planned += amount
         if entry.kind == "planned":
             monthly[date(entry.day.year, entry.day.month, 1)] += amount
-    for line in db.session.scalars(select(BudgetLine).where(BudgetLine.program_id == program.id)):
-        if line.phase_id is None and line.workstream is None:
-            program_group.budget = line.amount
-        elif line.phase_id in by_phase and line.workstream is None:
-            by_phase[line.phase_id].budget = line.amount
-        elif line.workstream is not None and line.phase_id is None:
-            by_stream[line.workstream].budget = line.amount
+    _budgets(program, program_group, by_phase, by_stream)
     for group in [program_group, *by_phase.values(), *by_stream.values()]:
         group.ev = earned_value(group.items, status)
     if program_group.budget is None and any(g.budget for g in by_phase.values()):
