@@ -33,7 +33,7 @@ def npv(rate: float, flows: Sequence[float], periods_per_year: int = PERIODS_PER
         >>> npv(0.0, [-100, 60, 60], periods_per_year=1)
         20.0
     """
-    return sum(f / (1 + rate) ** (t / periods_per_year) for t, f in enumerate(flows))
+    return float(sum(f / (1 + rate) ** (t / periods_per_year) for t, f in enumerate(flows)))
 
 
 def roi(total_benefit: float, total_cost: float) -> float | None:

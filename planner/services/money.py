@@ -314,8 +314,8 @@ def cost_report(program: Program, today: date | None = None) -> CostReport:
     }
     phases = sorted(program.phases, key=lambda p: p.ordinal)
     baseline = _planned_dates(program)
-    budget = defaultdict(float)
-    actual = defaultdict(float)
+    budget: defaultdict[int, float] = defaultdict(float)
+    actual: defaultdict[int, float] = defaultdict(float)
     for a in db.session.scalars(select(Assignment).where(Assignment.program_id == program.id)):
         budget[a.work_item_id] += a.planned_hours * rates.get(a.person_id, 0.0)
     for log in db.session.scalars(select(EffortLog).where(EffortLog.program_id == program.id)):

@@ -58,7 +58,8 @@ def money_slide(program: Program, today: date) -> TableSlide | None:
             _("Realised to date %(r)s against %(c)s expected by the case",
               r=_amount(case.realised_to_date), c=_amount(case.case_to_date))
         )  # fmt: skip
-    rows, fills = [], {}
+    rows: list[tuple[str, ...]] = []
+    fills: dict[tuple[int, int], str] = {}
     for index, (phase, group) in enumerate(card.cost.phases):
         rows.append((
             _phase(phase.ordinal, phase.kind), _amount(group.budget), _amount(group.planned),
@@ -80,7 +81,8 @@ def workload_slide(program: Program, today: date, lang: str) -> TableSlide | Non
                           lang=lang)  # fmt: skip
     if not view.people:
         return None
-    rows, fills = [], {}
+    rows: list[tuple[str, ...]] = []
+    fills: dict[tuple[int, int], str] = {}
     for person in view.people[:MAX_ROWS]:
         over = [c for c in person.cells if c.over]
         peak = max(over or person.cells, key=lambda c: c.hours - c.capacity if over else c.hours)

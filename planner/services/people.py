@@ -27,6 +27,8 @@ from planner.services.concurrency import check_version
 from planner.services.money_input import MAX_WEEK_HOURS, currency, number, settings_of, text
 
 STANDARD_WEEK_HOURS = 40.0
+# the models whose rows have an owner from the directory (RAID's owners join here later)
+OWNED: tuple[Any, ...] = (WorkItem, Risk, RiskAction, Metric)
 
 
 def list_people(program: Program) -> list[Person]:
@@ -78,9 +80,9 @@ def seed_roles(program: Program) -> list[Person]:
             db.session.add(made[role.lower()])
     db.session.flush()
     for item in items:
-        person = made.get((item.owner_role or "").strip().lower())
-        if person is not None and not item.owner:
-            item.owner_person_id = person.id
+        role_person = made.get((item.owner_role or "").strip().lower())
+        if role_person is not None and not item.owner:
+            item.owner_person_id = role_person.id
     db.session.flush()
     return list(made.values())
 
@@ -171,7 +173,7 @@ def update_person(program: Program, person: Person, data: Mapping[str, Any], ver
 
 
 def _rename_owners(person: Person) -> None:
-    for model in (WorkItem, Risk, RiskAction, Metric):
+    for model in OWNED:
         for row in db.session.scalars(select(model).where(model.owner_person_id == person.id)):
             row.owner = person.name
     db.session.flush()
@@ -195,7 +197,7 @@ def merge_person(program: Program, source: Person, into: Person) -> int:
     if source.id == into.id:
         return 0
     moved = 0
-    for model in (WorkItem, Risk, RiskAction, Metric):
+    for model in OWNED:
         rows = db.session.scalars(select(model).where(model.owner_person_id == source.id))
         for row in list(rows):
             row.owner_person_id = into.id
@@ -240,7 +242,8 @@ def days_off(person: Person) -> frozenset[date]:
 def owned_counts(program: Program) -> dict[int, int]:
     """How many items, risks, actions and metrics each person owns."""
     counts: dict[int, int] = {}
-    for model in (WorkItem, Risk, Metric):
+    owned: tuple[Any, ...] = (WorkItem, Risk, Metric)
+    for model in owned:
         for person_id in db.session.scalars(
             select(model.owner_person_id).where(
                 model.program_id == program.id, model.owner_person_id.is_not(None)
