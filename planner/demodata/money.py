@@ -30,7 +30,6 @@ from planner.models import (
     Person,
     Program,
     User,
-    WorkItem,
 )
 from planner.services import benefits as benefit_service
 from planner.services import money as money_service
@@ -306,4 +305,4 @@ def over_allocated_item() -> str:
     return "legacy-quoting-support"
 
 
-__all__ = ["over_allocated_item", "populate", "WorkItem"]
+__all__ = ["over_allocated_item", "populate"]

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from planner.domain.days import NotADay, parse_day
-from planner.domain.errors import PlannerError, Problem, ValidationError
+from planner.domain.errors import PlannerError, ValidationError
 from planner.extensions import db
 from planner.forms.money import DayOffForm, LevelingForm, MergeForm, PersonForm
 from planner.i18n import content_lang
@@ -178,6 +178,3 @@ def portfolio_workload():  # type: ignore[no-untyped-def]
         "money/workload.html", program=None, view=view, suggestion=None, phase=phase,
         before=before, after=after, form=None, programs=programs, chosen=chosen,
     )  # fmt: skip
-
-
-__all__ = ["Problem", "bp"]

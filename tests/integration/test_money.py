@@ -254,3 +254,19 @@ def test_currency_defaults_to_cny_for_chinese_programs(db) -> None:  # type: ign
                            start_date=date(2026, 1, 5))  # fmt: skip
     assert settings_of(chinese).currency == "CNY"
     assert settings_of(other, "zh_Hans_CN").currency == "CNY"
+
+
+def test_person_page_merge_and_leveling_through_the_pages(client, db, northwind) -> None:  # type: ignore[no-untyped-def]
+    from planner.models import Scenario
+
+    pid = northwind.id
+    chen = next(p for p in people.list_people(northwind) if p.name == "Chen Jie")
+    assert client.get(f"/programs/{pid}/people/{chen.id}").status_code == 200
+    extra = people.create_person(northwind, {"name": "C. Jie", "capacity_hours": "40"})
+    db.session.commit()
+    merged = client.post(f"/programs/{pid}/people/{extra.id}/merge", data={"merge-into": chen.id})
+    assert merged.status_code == 302
+    assert db.session.get(Person, extra.id) is None
+    level = client.post(f"/programs/{pid}/workload/level")
+    assert level.status_code == 302 and "/scenarios/" in level.headers["Location"]
+    assert db.session.scalars(select(Scenario).where(Scenario.name.startswith("Leveling"))).one()
