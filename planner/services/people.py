@@ -3,7 +3,7 @@ weekly capacity, rate and days off; playbook roles to be named; owners follow re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -56,34 +56,31 @@ def person_by_name(program: Program, name: str, field: str = "person") -> Person
     return person
 
 
-def seed_roles(program: Program) -> list[Person]:
-    """Playbook owner roles become ``role`` people to name ("data steward" → who): the
-    people made from the playbook's owner texts so far (metric owners) and one per owner
-    role of the work items; items of that role point at it. Naming the role (a rename, or
-    :func:`merge_person` into someone in the directory) gives its items to a real person."""
+def seed_roles(program: Program, roles: Iterable[str] = ()) -> list[Person]:
+    """Playbook owner roles become ``role`` people to name ("data steward" → who): one per
+    owner role of the program's work items (still in memory: call before they are first
+    flushed, so each is inserted with its owner) and of ``roles`` (the metrics' owner roles,
+    which the owner listener links by role). Naming the role (a rename, or
+    :func:`merge_person` into someone) gives its items to a real person."""
+    items = [i for phase in program.phases for i in phase.work_items]
+    wanted = [i.owner_role or "" for i in items] + list(roles)
     made: dict[str, Person] = {}
-    for person in list_people(program):  # made from owner texts: playbook roles
-        person.kind, person.role = "role", person.role or person.name
-        made[person.role.lower()] = person
-    items = list(db.session.scalars(select(WorkItem).where(WorkItem.program_id == program.id)))
-    for item in items:
-        role = (item.owner_role or "").strip()
+    for raw in wanted:
+        role = raw.strip()
         if role and role.lower() not in made:
             made[role.lower()] = Person(
                 program_id=program.id,
-                name=role[:1].upper() + role[1:],
+                name=(role[:1].upper() + role[1:])[:120],
                 kind="role",
-                role=role,
+                role=role[:120],
                 team="",
                 capacity_hours=STANDARD_WEEK_HOURS,
             )
             db.session.add(made[role.lower()])
-    db.session.flush()
     for item in items:
-        role_person = made.get((item.owner_role or "").strip().lower())
-        if role_person is not None and not item.owner:
-            item.owner_person_id = role_person.id
-    db.session.flush()
+        person = made.get((item.owner_role or "").strip().lower())
+        if person is not None and not item.owner:
+            item.owner_person = person
     return list(made.values())
 
 

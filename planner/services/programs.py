@@ -205,6 +205,8 @@ def create_program(
                     text_zh=_zh(text),
                 )
             )
+    # playbook owner roles become people to name (issue 23), inserted with their items
+    seed_roles(program, [m.owner_role or "" for m in playbook.metrics])
     db.session.flush()
     for _phase, pb_item in playbook.work_items():
         for dep in pb_item.depends_on:
@@ -223,7 +225,6 @@ def create_program(
         program.metrics.append(metric_from_playbook(pb_metric))
     apply_holiday_set(program, holiday_set)
     db.session.flush()
-    seed_roles(program)  # playbook owner roles become people to name (issue 23)
     reschedule(program)
     return program
 
