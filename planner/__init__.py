@@ -39,6 +39,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_audit()
     init_live_schedules()
+    from planner.services.owners import install as init_owners
+
+    init_owners()  # owners are people of the directory (issue 23)
     database.init_app(app)
     db.init_app(app)
     # batch mode lets Alembic alter tables on SQLite, which has no ALTER COLUMN

@@ -16,6 +16,7 @@ from planner.demodata import (
     adoption,
     assessment,
     metrics,
+    money,
     notify,
     plan,
     raid,
@@ -43,6 +44,7 @@ DEMO_AREAS = (
     notify,
     adoption,
     raid,
+    money,
 )
 
 

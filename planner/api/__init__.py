@@ -21,6 +21,7 @@ from planner.api import (  # noqa: E402, F401  # noqa: E402, F401, I001
     errors,
     gates,
     metrics,
+    money,
     plan,
     programs,
     raid,

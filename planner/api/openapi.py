@@ -36,6 +36,8 @@ TAGS = {
     "readings": N_("A metric's values over time."),
     "gates": N_("Each phase's exit gate, evaluated live."),
     "gate criteria": N_("What must be true to pass a gate."),
+    "people": N_("The people directory, assignments, effort logged and the workload."),
+    "money": N_("Budget, cost, earned value and the benefits case."),
     "gate decisions": N_(
         "The steering committee's go / conditional go / no-go, with the gate's "
         "evaluation of record."

@@ -147,19 +147,21 @@ class GateRow:
 
 @dataclass(frozen=True)
 class TableSlide:
-    """A slide (and PDF page) of one table, words already in the pack's language: what a
-    feature adds to the pack without a renderer of its own. ``rags`` colours the cell of
-    ``rag_column`` in each row (green, amber, red, none)."""
+    """A slide (and PDF page) built by an area (``services/pack_money.py``,
+    ``services/pack_schedule_risk.py``): lines as bullets, then one table, then a note, all in
+    the pack's language; ``fills`` colours cells by (row, column) of ``rows`` (hex, as in
+    :data:`RAG_FILL`)."""
 
     title: str
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    widths: tuple[float, ...]
-    rags: tuple[str, ...] = ()
-    rag_column: int = -1
+    lines: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    widths: tuple[float, ...] = ()
+    fills: Mapping[tuple[int, int], str] = field(default_factory=dict)
     note: str = ""
 
 
+@dataclass(frozen=True)
 class AdoptionSlide:
     """The team × module adoption matrix for the pack (``planner.services.pack_adoption``):
     ``statuses`` holds each body cell's RAG word ("" for none), row by row."""
@@ -200,7 +202,7 @@ class Pack:
     extra: Mapping[str, str] = field(default_factory=dict)
     since_title: str = ""  # "Since the review of …"; empty when there was no review
     since: tuple[str, ...] = ()  # what moved since that review, one line each
-    tables: tuple[TableSlide, ...] = ()  # the features' slides, after the gates
+    slides: tuple[TableSlide, ...] = ()  # the areas' own slides (money, workload, schedule risk)
     evidence: tuple[str, ...] = ()  # the gates' evidence files, one line each (pack_notify)
     adoption: AdoptionSlide | None = None  # the team × module matrix, when there is one
     raid: Any = None  # the RAID slide (planner.services.pack_raid.RaidSlide), if any

@@ -42,6 +42,7 @@ from planner.interop.pack_data import (
     RAG_TEXT,
     MilestoneRow,
     Pack,
+    TableSlide,
     rag_of,
 )
 from planner.interop.pptx_adoption import add_adoption_slide
@@ -230,6 +231,22 @@ class _Deck:
         return int(Pt(size * 1.2 * lines + 7.2))
 
     # ------------------------------------------------------------------ slides
+
+    def table_slide(self, extra: TableSlide) -> None:
+        """An area's slide: its lines as bullets, then its table."""
+        slide = self.slide(extra.title)
+        top = Inches(1.2)
+        if extra.lines:
+            self.text(slide, list(extra.lines), MARGIN, top, SLIDE_WIDTH - 2 * MARGIN,
+                      Inches(0.4) * len(extra.lines), 14, bullets=True)  # fmt: skip
+            top += Inches(0.42) * len(extra.lines)
+        if extra.header:
+            widths = extra.widths or tuple(1.0 for _ in extra.header)
+            shape = self.table(slide, extra.header, extra.rows, MARGIN, top,
+                               SLIDE_WIDTH - 2 * MARGIN, widths, fills=dict(extra.fills))  # fmt: skip
+            top += shape.height + Inches(0.15)
+        if extra.note:
+            self.text(slide, extra.note, MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, Inches(0.8), 12)
 
     def title_slide(self) -> None:
         """The "Title Slide" layout: the program in the title placeholder (what outlines,
@@ -734,32 +751,6 @@ class _Deck:
         width = SLIDE_WIDTH - 2 * MARGIN
         self.table(slide, header, body, MARGIN, Inches(1.2), width, [4.2, 1.2, 6.9], 10, fills)
 
-    def table_slides(self) -> None:
-        """The features' table slides (schedule risk, …), each with its note below."""
-        width = SLIDE_WIDTH - 2 * MARGIN
-        for table in self.pack.tables:
-            slide = self.slide(table.title)
-            rows = table.rows[:MAX_ROWS]
-            fills = {
-                (i, table.rag_column): RAG_FILL[rag]
-                for i, rag in enumerate(table.rags[: len(rows)])
-                if table.rag_column >= 0 and rag in RAG_FILL
-            }
-            shape = self.table(
-                slide,
-                table.header,
-                rows,
-                MARGIN,
-                Inches(1.2),
-                width,
-                table.widths,
-                TABLE_PT,
-                fills,
-            )
-            if table.note:
-                top = Inches(1.2) + shape.height + Inches(0.15)
-                self.text(slide, table.note, MARGIN, top, width, Inches(0.8), 12)
-
     def build(self) -> bytes:
         self.title_slide()
         self.since_slide()
@@ -771,7 +762,8 @@ class _Deck:
             add_adoption_slide(self, self.pack.adoption)
         self.gates_slide()
         self.criteria_slide()
-        self.table_slides()
+        for extra in self.pack.slides:  # the areas' slides: money and workload (issue 23)
+            self.table_slide(extra)
         if self.pack.raid is not None:
             from planner.interop.pptx_raid import add_raid_slide
 

@@ -27,6 +27,14 @@ from planner.models.gate import GateCriterion, GateDecision
 from planner.models.key_counter import KeyCounter
 from planner.models.library import PlaybookUpgrade, PlaybookUpload
 from planner.models.metric import Metric, MetricReading, MetricTarget, StatusSettings
+from planner.models.money import (
+    Benefit,
+    BenefitReading,
+    BudgetLine,
+    CostEntry,
+    MoneySettings,
+    RoleRate,
+)
 from planner.models.notify import (
     Notification,
     NotifyDigest,
@@ -35,6 +43,7 @@ from planner.models.notify import (
     Webhook,
     WebhookDelivery,
 )
+from planner.models.people import Assignment, EffortLog, Person, PersonDayOff
 from planner.models.plan import Dependency, Phase, WorkItem
 from planner.models.program import CalendarException, Program
 from planner.models.raid import ChangeRequest, Decision, Issue, IssueLink
@@ -59,6 +68,16 @@ __all__ = [
     "Decision",
     "Issue",
     "IssueLink",
+    "Assignment",
+    "Benefit",
+    "BenefitReading",
+    "BudgetLine",
+    "CostEntry",
+    "EffortLog",
+    "MoneySettings",
+    "Person",
+    "PersonDayOff",
+    "RoleRate",
     "ApiToken",
     "ActionItem",
     "Assessment",

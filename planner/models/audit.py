@@ -50,4 +50,7 @@ class Audited:
         return getattr(self, "program_id", None)
 
 
-ALWAYS_EXCLUDED = frozenset({"id", "version", "created_at", "updated_at", "updated_by"})
+# owner_person_id: the link of an owner to the people directory; its name, `owner`, is audited
+ALWAYS_EXCLUDED = frozenset(
+    {"id", "version", "created_at", "updated_at", "updated_by", "owner_person_id"}
+)

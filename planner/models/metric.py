@@ -13,6 +13,7 @@ from planner.extensions import db
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
+    from planner.models.people import Person
     from planner.models.program import Program
 
 
@@ -36,6 +37,10 @@ class Metric(Audited, db.Model):  # type: ignore[name-defined,misc]
     direction: Mapped[str] = mapped_column(String(10))
     baseline: Mapped[float | None]
     owner: Mapped[str | None] = mapped_column(String(120))
+    # the owner as a person of the directory; ``owner`` keeps their name (see services/people)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     data_source: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     description_zh: Mapped[str | None] = mapped_column(Text)
@@ -47,6 +52,7 @@ class Metric(Audited, db.Model):  # type: ignore[name-defined,misc]
     __mapper_args__ = {"version_id_col": version}
 
     program: Mapped[Program] = relationship(back_populates="metrics")
+    owner_person: Mapped[Person | None] = relationship(foreign_keys=[owner_person_id])
     targets: Mapped[list[MetricTarget]] = relationship(
         back_populates="metric", cascade="all, delete-orphan", order_by="MetricTarget.phase_ordinal"
     )

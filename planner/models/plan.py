@@ -13,6 +13,7 @@ from planner.models.audit import Audited
 
 if TYPE_CHECKING:
     from planner.models.gate import GateCriterion
+    from planner.models.people import Person
     from planner.models.program import Program
 
 DEPENDENCY_TYPES = ("FS", "SS", "FF", "SF")
@@ -104,6 +105,10 @@ class WorkItem(Audited, db.Model):  # type: ignore[name-defined,misc]
     workstream: Mapped[str | None] = mapped_column(String(64))
     duration_days: Mapped[int] = mapped_column(default=1)
     owner: Mapped[str | None] = mapped_column(String(120))
+    # the owner as a person of the directory; ``owner`` keeps their name (see services/people)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     owner_role: Mapped[str | None] = mapped_column(String(120))
     deliverable: Mapped[str | None] = mapped_column(Text)
     deliverable_zh: Mapped[str | None] = mapped_column(Text)
@@ -130,6 +135,7 @@ class WorkItem(Audited, db.Model):  # type: ignore[name-defined,misc]
 
     program: Mapped[Program] = relationship(viewonly=True)
     phase: Mapped[Phase] = relationship(back_populates="work_items")
+    owner_person: Mapped[Person | None] = relationship(foreign_keys=[owner_person_id])
 
     @property
     def is_milestone(self) -> bool:

@@ -18,6 +18,7 @@ from planner.extensions import db
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
+    from planner.models.people import Person
     from planner.models.plan import Phase, WorkItem
     from planner.models.program import Program
     from planner.models.raid import Issue
@@ -82,6 +83,10 @@ class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
     schedule_delay_pct: Mapped[int | None] = mapped_column(default=None)
     probability_pct: Mapped[int | None] = mapped_column(default=None)
     residual_delay_days: Mapped[int | None] = mapped_column(default=None)
+    # the owner as a person of the directory; ``owner`` keeps their name (see services/people)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     response: Mapped[str] = mapped_column(String(20), default="mitigate")
     mitigation: Mapped[str] = mapped_column(Text, default="")
     mitigation_zh: Mapped[str | None] = mapped_column(Text)
@@ -106,6 +111,7 @@ class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
     __mapper_args__ = {"version_id_col": version}
 
     program: Mapped[Program] = relationship(back_populates="risks")
+    owner_person: Mapped[Person | None] = relationship(foreign_keys=[owner_person_id])
     proximity_phase: Mapped[Phase | None] = relationship(foreign_keys=[proximity_phase_id])
     actions: Mapped[list[RiskAction]] = relationship(
         back_populates="risk",
@@ -178,6 +184,10 @@ class RiskAction(Audited, db.Model):  # type: ignore[name-defined,misc]
     gate_phase_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(300))
     owner: Mapped[str | None] = mapped_column(String(120))
+    # the owner as a person of the directory; ``owner`` keeps their name (see services/people)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     due_date: Mapped[date | None]
     done: Mapped[bool] = mapped_column(default=False)
     done_on: Mapped[date | None]
@@ -212,6 +222,8 @@ class RiskAction(Audited, db.Model):  # type: ignore[name-defined,misc]
         if self.gate_phase is not None:
             return f"gate {self.gate_phase.ordinal}"
         return "?"
+
+    owner_person: Mapped[Person | None] = relationship(foreign_keys=[owner_person_id])
 
     @property
     def audit_label(self) -> str:

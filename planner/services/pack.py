@@ -54,6 +54,7 @@ from planner.services import dashboard as dashboard_service
 from planner.services.exchange import latest_baseline
 from planner.services.gates import band_labels, is_done, load_program, program_facts
 from planner.services.pack_adoption import adoption_slide
+from planner.services.pack_money import money_slides
 from planner.services.pack_notify import evidence_lines, evidence_title
 from planner.services.pack_raid import raid_slide
 from planner.services.pack_schedule_risk import schedule_risk_slide
@@ -440,7 +441,10 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
         decisions=tuple(decisions),
         since_title=since_title,
         since=since,
-        tables=tuple(t for t in (schedule_risk_slide(program, today, lang),) if t is not None),
+        slides=(
+            *money_slides(program, today, lang),  # issue 23: money and workload slides
+            *(t for t in (schedule_risk_slide(program, today, lang),) if t is not None),
+        ),
         evidence=evidence_lines(program, lang),
         extra={"evidence_title": evidence_title()},
         adoption=adoption_slide(program, lang),

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from planner.domain.errors import ValidationError
 from planner.explain_text import join_list
 from planner.i18n import format_day
-from planner.interop.pack_data import TableSlide
+from planner.interop.pack_data import RAG_FILL, TableSlide
 from planner.models import Program
 from planner.services import schedule_risk as service
 
@@ -63,8 +63,7 @@ def schedule_risk_slide(program: Program, today: date, lang: str) -> TableSlide 
         ),
         rows=tuple(rows),
         widths=(2.6, 1.5, 1.6, 1.5, 1.5, 3.6),
-        rags=tuple(rags),
-        rag_column=4,
+        fills={(i, 4): RAG_FILL[rag] for i, rag in enumerate(rags)},
         note=_(
             "%(n)s runs of the plan with each item’s duration range and the linked risks’ "
             "delays; P80: the date by which 80 %% of the runs finished.",

@@ -27,6 +27,7 @@ from planner.models import (
     WorkItem,
 )
 from planner.services.holiday_sets import apply_holiday_set
+from planner.services.people import seed_roles
 from planner.services.scheduling import reschedule
 
 WEEKDAY_DIGITS = {name: str(n) for n, name in enumerate(WEEKDAYS, start=1)}
@@ -204,6 +205,8 @@ def create_program(
                     text_zh=_zh(text),
                 )
             )
+    # playbook owner roles become people to name (issue 23), inserted with their items
+    seed_roles(program, [m.owner_role or "" for m in playbook.metrics])
     db.session.flush()
     for _phase, pb_item in playbook.work_items():
         for dep in pb_item.depends_on:

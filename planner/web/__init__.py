@@ -26,7 +26,9 @@ def register_blueprints(app: Flask) -> None:
         library,
         members,
         metrics,
+        money,
         notify,
+        people,
         plan,
         programs,
         question_bank,
@@ -45,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     extras = (*extras, schedule_risk, notify, discussion)
     extras = (*extras, adoption, question_bank)
     extras = (*extras, raid)
+    extras = (*extras, people, money)  # people, workload and money (issue 23)
     for module in (*areas, *extras):
         app.register_blueprint(module.bp)
     _decisions_notify()

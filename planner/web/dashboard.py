@@ -16,6 +16,7 @@ from planner.models.plan import Phase
 from planner.ops.cache import derived
 from planner.services import dashboard as service
 from planner.services.gates import band_labels
+from planner.services.money_cards import money_card, money_cards
 from planner.services.programs import get_program
 from planner.web.gates import explaining
 from planner.web.metrics import display_value
@@ -97,6 +98,7 @@ def _board_html(program_id: int, today: date) -> str:
         gate_text=_gate_text,
         format_value=display_value,
         schedule_risk=schedule_risk_card(board.program, today),
+        money_card=money_card(board.program, today),  # issue 23: cost and benefit cards
         **explaining(board.program),
     )
 
@@ -150,4 +152,5 @@ def portfolio():  # type: ignore[no-untyped-def]
         phase_label=_phase_label,
         localized=localized,
         explainers=explainers,
+        money_cards=money_cards([row.program for row in rows], today),  # issue 23
     )

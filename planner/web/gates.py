@@ -28,6 +28,7 @@ from planner.models.plan import Phase
 from planner.models.program import Program
 from planner.services import gates as service
 from planner.services import notify_events as notify_hooks
+from planner.services.benefits import benefit_review_case
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
 from planner.web.metrics import apply_errors, display_value
@@ -97,6 +98,8 @@ def _render_gate(
             today=report.today,
             format_value=display_value,
             gate_chance=gate_chance(program, report.phase.key, report.today),
+            # issue 23: the benefit review reads the benefits case
+            benefit_case=benefit_review_case(program, report.phase.ordinal, report.today),
             **explaining(program),
         ),
         status,

@@ -19,6 +19,7 @@ PROGRAM_TABS = (
     ("adoption.matrix", _l("Adoption")),
     ("gates.index", _l("Gates")),
     ("schedule_risk.index", _l("Schedule risk")),
+    ("people.workload", _l("People & money")),
     ("assessment.index", _l("Assessment")),
     ("exchange.index", _l("Exchange")),
     ("history.index", _l("History")),

@@ -216,6 +216,19 @@ POLICY: dict[str, Rule] = {
     "discussion.attachment_get": "read",
     "discussion.attachment_delete": "read",
     "discussion.mentionable": "read",
+    # people, workload and money (issue 23); the leveling scenario is the lead's
+    "people.directory": {"GET": "read", "POST": "edit"},
+    "people.person": {"GET": "read", "POST": "edit"},
+    "people.days_off": "edit",
+    "people.merge": "manage",
+    "people.workload": "read",
+    "people.level": "manage",
+    "people.portfolio_workload": "signed_in",
+    "money.costs": {"GET": "read", "POST": "edit"},
+    "money.effort": {"GET": "read", "POST": "edit"},
+    "money.benefits": {"GET": "read", "POST": "edit"},
+    "money.benefit_reading": "edit",
+    "money.export_xlsx": "read",
     # the JSON API: each operation declares its requirement beside its route
     **API_POLICY,
 }

@@ -69,6 +69,7 @@ SKIP: dict[str, str] = {
     "notify.token_preferences": "from a digest e-mail's signed link (test_notify_digest.py)",
     "notify.unsubscribe": "from a digest e-mail's signed link (test_notify_digest.py)",
     "raid.export_xlsx": "download: RAID log as Excel",
+    "money.export_xlsx": "download: people, effort, costs and benefits as Excel",
 }
 API_PREFIX = "api."
 API_PAGES = frozenset({"api.docs"})  # the API's only HTML page

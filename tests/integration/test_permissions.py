@@ -222,6 +222,19 @@ EXPECTED: dict[str, str | dict[str, str]] = {
             "mentionable",
         )
     },
+    # people, workload and money: members keep them; naming a role and leveling are the lead's
+    "people.directory": READ_EDIT,
+    "people.person": READ_EDIT,
+    "people.days_off": E,
+    "people.merge": M,
+    "people.workload": R,
+    "people.level": M,
+    "people.portfolio_workload": "signed_in",
+    "money.costs": READ_EDIT,
+    "money.effort": READ_EDIT,
+    "money.benefits": READ_EDIT,
+    "money.benefit_reading": E,
+    "money.export_xlsx": R,
 }
 
 

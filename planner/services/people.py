@@ -1,0 +1,250 @@
+"""The people directory of a program: members and named stakeholders, their role, team,
+weekly capacity, rate and days off; playbook roles to be named; owners follow renames."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select, update
+
+from planner.domain.errors import NotFoundError, Problem, ValidationError
+from planner.extensions import db
+from planner.models import (
+    Assignment,
+    EffortLog,
+    Membership,
+    Metric,
+    Person,
+    PersonDayOff,
+    Program,
+    Risk,
+    RiskAction,
+    WorkItem,
+)
+from planner.services.concurrency import check_version
+from planner.services.money_input import MAX_WEEK_HOURS, currency, number, settings_of, text
+
+STANDARD_WEEK_HOURS = 40.0
+# the models whose rows have an owner from the directory (RAID's owners join here later)
+OWNED: tuple[Any, ...] = (WorkItem, Risk, RiskAction, Metric)
+
+
+def list_people(program: Program) -> list[Person]:
+    return list(
+        db.session.scalars(
+            select(Person).where(Person.program_id == program.id).order_by(Person.name)
+        )
+    )
+
+
+def get_person(program: Program, person_id: int) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None or person.program_id != program.id:
+        raise NotFoundError(problems=[Problem("person", "row.not_found")])
+    return person
+
+
+def person_by_name(program: Program, name: str, field: str = "person") -> Person:
+    """The person called ``name``; an unknown name is refused with ``field`` named."""
+    person = db.session.scalars(
+        select(Person).where(Person.program_id == program.id, Person.name == name.strip())
+    ).first()
+    if person is None:
+        raise ValidationError(problems=[Problem(field, "money.unknown_person", {"value": name})])
+    return person
+
+
+def seed_roles(program: Program, roles: Iterable[str] = ()) -> list[Person]:
+    """Playbook owner roles become ``role`` people to name ("data steward" → who): one per
+    owner role of the program's work items (still in memory: call before they are first
+    flushed, so each is inserted with its owner) and of ``roles`` (the metrics' owner roles,
+    which the owner listener links by role). Naming the role (a rename, or
+    :func:`merge_person` into someone) gives its items to a real person."""
+    items = [i for phase in program.phases for i in phase.work_items]
+    wanted = [i.owner_role or "" for i in items] + list(roles)
+    made: dict[str, Person] = {}
+    for raw in wanted:
+        role = raw.strip()
+        if role and role.lower() not in made:
+            made[role.lower()] = Person(
+                program_id=program.id,
+                name=(role[:1].upper() + role[1:])[:120],
+                kind="role",
+                role=role[:120],
+                team="",
+                capacity_hours=STANDARD_WEEK_HOURS,
+            )
+            db.session.add(made[role.lower()])
+    for item in items:
+        person = made.get((item.owner_role or "").strip().lower())
+        if person is not None and not item.owner:
+            item.owner_person = person
+    return list(made.values())
+
+
+def clean_person(
+    program: Program, data: Mapping[str, Any], person: Person | None
+) -> dict[str, Any]:
+    """The fields of a person from form or API input; every problem at once, fields named."""
+    problems: list[Problem] = []
+    values: dict[str, Any] = {
+        "name": text(data, "name", problems, limit=120, required=True),
+        "role": text(data, "role", problems, limit=120),
+        "team": text(data, "team", problems, limit=120),
+        "email": text(data, "email", problems, limit=254) or None,
+    }
+    kind = str(data.get("kind") or (person.kind if person else "stakeholder"))
+    if kind not in ("member", "stakeholder", "role"):
+        problems.append(Problem("kind", "field.not_a_choice", {"value": kind}))
+    values["kind"] = kind
+    if data.get("capacity_percent") not in (None, ""):
+        percent = number(data, "capacity_percent", problems, high=420.0)
+        hours = None if percent is None else STANDARD_WEEK_HOURS * percent / 100
+        if hours is not None and hours > MAX_WEEK_HOURS:
+            problems.append(Problem("capacity_percent", "money.capacity_range", {"max": 168}))
+    else:
+        hours = number(
+            data, "capacity_hours", problems, high=MAX_WEEK_HOURS, code="money.capacity_range"
+        )
+    values["capacity_hours"] = hours
+    values["hourly_rate"] = number(data, "hourly_rate", problems, required=False)
+    settings = settings_of(program)
+    values["currency"] = (
+        currency(data, "currency", problems, settings)
+        if values["hourly_rate"] is not None
+        else None
+    )
+    values["user_id"] = _user_id(program, data, problems)
+    if values["name"] and not problems:
+        clash = db.session.scalars(
+            select(Person.id).where(Person.program_id == program.id, Person.name == values["name"])
+        ).first()
+        if clash is not None and (person is None or clash != person.id):
+            problems.append(Problem("name", "field.taken", {"value": values["name"]}))
+    if problems:
+        raise ValidationError(problems=problems)
+    if values["user_id"] is not None and kind == "stakeholder":
+        values["kind"] = "member"
+    return values
+
+
+def _user_id(program: Program, data: Mapping[str, Any], problems: list[Problem]) -> int | None:
+    raw = data.get("user_id")
+    if raw in (None, ""):
+        return None
+    try:
+        user_id = int(str(raw))
+    except ValueError:
+        problems.append(Problem("user_id", "field.not_a_number"))
+        return None
+    member = db.session.scalars(
+        select(Membership).where(Membership.program_id == program.id, Membership.user_id == user_id)
+    ).first()
+    if member is None:
+        problems.append(Problem("user_id", "field.unknown_reference", {"value": raw}))
+    return user_id
+
+
+def create_person(program: Program, data: Mapping[str, Any]) -> Person:
+    values = clean_person(program, data, None)
+    person = Person(program_id=program.id, **values)
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def update_person(program: Program, person: Person, data: Mapping[str, Any], version: Any) -> None:
+    """Save a person; owners' names follow a rename (nothing points at an old name)."""
+    check_version(person, version)
+    values = clean_person(program, data, person)
+    old_name = person.name
+    if person.kind == "role" and values["name"] != old_name and values["kind"] == "role":
+        values["kind"] = "stakeholder"  # a named role is a person now
+    for key, value in values.items():
+        setattr(person, key, value)
+    db.session.flush()
+    if values["name"] != old_name:
+        _rename_owners(person)
+
+
+def _rename_owners(person: Person) -> None:
+    for model in OWNED:
+        for row in db.session.scalars(select(model).where(model.owner_person_id == person.id)):
+            row.owner = person.name
+    db.session.flush()
+
+
+def delete_person(program: Program, person: Person, version: Any) -> None:
+    """Remove a person with no logged effort; owned rows keep the name as text."""
+    check_version(person, version)
+    logged = db.session.scalars(
+        select(EffortLog.id).where(EffortLog.person_id == person.id)
+    ).first()
+    if logged is not None:
+        raise ValidationError(problems=[Problem("person", "money.person_has_effort")])
+    db.session.delete(person)
+    db.session.flush()
+
+
+def merge_person(program: Program, source: Person, into: Person) -> int:
+    """Give everything ``source`` owns or is assigned to ``into`` (a playbook role named,
+    or a duplicate entry of the same human), then remove ``source``. Returns the rows moved."""
+    if source.id == into.id:
+        return 0
+    moved = 0
+    for model in OWNED:
+        rows = db.session.scalars(select(model).where(model.owner_person_id == source.id))
+        for row in list(rows):
+            row.owner_person_id = into.id
+            row.owner = into.name
+            moved += 1
+    for table in (Assignment, EffortLog):
+        db.session.execute(
+            update(table)
+            .where(table.person_id == source.id)
+            .values(person_id=into.id)
+            .execution_options(synchronize_session="fetch")
+        )
+    if not into.role:
+        into.role = source.role
+    db.session.flush()
+    db.session.delete(source)
+    db.session.flush()
+    return moved
+
+
+def add_day_off(person: Person, first: date, last: date, note: str = "") -> PersonDayOff:
+    if last < first:
+        raise ValidationError(problems=[Problem("last_day", "money.days_ordered")])
+    day_off = PersonDayOff(person=person, first_day=first, last_day=last, note=note[:200])
+    db.session.add(day_off)
+    db.session.flush()
+    return day_off
+
+
+def days_off(person: Person) -> frozenset[date]:
+    from datetime import timedelta
+
+    days: set[date] = set()
+    for span in person.days_off:
+        day = span.first_day
+        while day <= span.last_day:
+            days.add(day)
+            day += timedelta(days=1)
+    return frozenset(days)
+
+
+def owned_counts(program: Program) -> dict[int, int]:
+    """How many items, risks, actions and metrics each person owns."""
+    counts: dict[int, int] = {}
+    owned: tuple[Any, ...] = (WorkItem, Risk, Metric)
+    for model in owned:
+        for person_id in db.session.scalars(
+            select(model.owner_person_id).where(
+                model.program_id == program.id, model.owner_person_id.is_not(None)
+            )
+        ):
+            counts[person_id] = counts.get(person_id, 0) + 1
+    return counts
