@@ -242,8 +242,11 @@ class _Deck:
             top += Inches(0.42) * len(extra.lines)
         if extra.header:
             widths = extra.widths or tuple(1.0 for _ in extra.header)
-            shape = self.table(slide, extra.header, extra.rows, MARGIN, top,
-                               SLIDE_WIDTH - 2 * MARGIN, widths, fills=dict(extra.fills))  # fmt: skip
+            width = SLIDE_WIDTH - 2 * MARGIN
+            fills = dict(extra.fills)
+            shape = self.table(
+                slide, extra.header, extra.rows, MARGIN, top, width, widths, fills=fills
+            )
             top += shape.height + Inches(0.15)
         if extra.note:
             self.text(slide, extra.note, MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, Inches(0.8), 12)
