@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         dashboard,
         exchange,
+        gantt,
         gates,
         history,
         library,
@@ -36,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
 
     areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
     extras = (library, exchange, auth, members, admin, history, share, tokens, replan, scenarios)
+    extras = (*extras, gantt)
     for module in (*areas, *extras):
         app.register_blueprint(module.bp)
     from planner import api
