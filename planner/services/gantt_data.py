@@ -28,17 +28,14 @@ def gantt_payload(
     lang: str,
     today: date | None = None,
 ) -> str:
-    """The JSON text of :func:`planner.charts.gantt_data.gantt_columns` for this program."""
-    view = load_plan(program, filters=filters, baseline_id=baseline_id, lang=lang, today=today)
-    return derived(
-        "gantt-data",
-        program.id,
-        lambda: _payload(program, view),
-        filters.as_args(),
-        baseline_id,
-        lang,
-        view.today,
-    )
+    """The JSON text of :func:`planner.charts.gantt_data.gantt_columns` for this program
+    (the caller has brought a stale schedule up to date first)."""
+
+    def compute() -> str:
+        view = load_plan(program, filters=filters, baseline_id=baseline_id, lang=lang, today=today)
+        return _payload(program, view)
+
+    return derived("gantt-data", program.id, compute, filters.as_args(), baseline_id, lang, today)
 
 
 def _payload(program: Program, view: PlanView) -> str:

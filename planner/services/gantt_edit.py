@@ -55,6 +55,9 @@ def apply_edit(program: Program, edit: Mapping[str, Any]) -> GanttEdit:
         "date": item.constraint_date.isoformat() if item.constraint_date else None,
     }
     if op == "move":
+        if item.actual_start is not None:
+            # a started item's start is a fact (its progress), not a plan to move
+            raise ValidationError.of("start", "gantt.started", key=item.key)
         start = _date(edit.get("start"), "start")
         details = replace(details, constraint_type="SNET", constraint_date=start)
     elif op == "duration":

@@ -19,6 +19,8 @@ from planner.explain_text import problem_pairs
 from planner.extensions import db
 from planner.i18n import content_lang
 from planner.models import Program
+from planner.ops.assets import chosen_encoding, compress
+from planner.ops.cache import derived
 from planner.services import plan as plan_service
 from planner.services.concurrency import StaleEditError
 from planner.services.gantt_data import gantt_payload
@@ -38,13 +40,25 @@ def data(program_id: int) -> ResponseReturnValue:
     if refresh_if_stale(program) is not None:
         db.session.commit()  # today moved on: the stored schedule was brought up to date
     baseline = request.args.get("baseline", "")
-    text = gantt_payload(
-        program,
-        filters=Filters.from_args(request.args),
-        baseline_id=int(baseline) if baseline.isdigit() else None,
-        lang=content_lang(),
-    )
-    response = Response(text, mimetype="application/json")
+    filters = Filters.from_args(request.args)
+    baseline_id = int(baseline) if baseline.isdigit() else None
+    lang = content_lang()
+
+    def text() -> str:
+        return gantt_payload(program, filters=filters, baseline_id=baseline_id, lang=lang)
+
+    encoding = chosen_encoding(request.headers.get("Accept-Encoding", ""))
+    if encoding is None:
+        response = Response(text(), mimetype="application/json")
+    else:
+        # 10,000 items are 1.2 MB of JSON: compressed once per revision, not per reader
+        parts = (filters.as_args(), baseline_id, lang, encoding)
+        body = derived(
+            "gantt-data-z", program.id, lambda: compress(text().encode(), encoding), *parts
+        )
+        response = Response(body, mimetype="application/json")
+        response.headers["Content-Encoding"] = encoding
+        response.vary.add("Accept-Encoding")
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 

@@ -59,4 +59,5 @@ def gantt_text() -> dict[str, str]:
         ),
         "linkTo": _("Successor: %(key)s %(name)s."),
         "milestoneNoDuration": _("A milestone has no duration."),
+        "startedNoMove": _("This item has started: record its progress in its page instead."),
     }

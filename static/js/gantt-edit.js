@@ -56,7 +56,9 @@
     this.g.canvas.setPointerCapture(e.pointerId);
     if (hit && this.canEdit && !this.busy) {
       var kind = hit.part === "handle" ? "link" : hit.part === "end" ? "stretch" : "move";
+      if (kind === "move" && this.g.model.items.st[hit.item] < 2) kind = "select";  // started
       p.drag = { kind: kind, item: hit.item, x0: pt.x, y0: pt.y, x: pt.x, y: pt.y, days: 0, active: kind === "link" };
+      p.drag.started = kind === "select";
       p.selected = hit.item;
       p.selectedLink = -1;
     } else if (hit) {
@@ -99,6 +101,7 @@
     if (!d) return;
     if (d.kind === "select" || ((d.kind === "move" || d.kind === "stretch") && !d.active)) {
       this.g.select(d.item);
+      if (d.started && Math.abs(pt.x - d.x0) > 3) this.g.say(this.g.text.startedNoMove, true);
       return;
     }
     if (d.kind === "move" && d.days) this.commitMove(d.item, d.days);
@@ -314,6 +317,7 @@
   Editor.prototype.startMode = function (k) {
     var p = this.g.painter, i = p.selected, it = this.g.model.items;
     if (k === "d" && it.kind[i] === 1) { this.g.say(this.g.text.milestoneNoDuration); return; }
+    if (k === "m" && it.st[i] < 2) { this.g.say(this.g.text.startedNoMove, true); return; }
     var kind = k === "m" ? "move" : k === "d" ? "stretch" : "link";
     this.key = { kind: kind, item: i, days: 0, target: i };
     if (kind !== "link") p.drag = { kind: kind, item: i, days: 0, active: true };

@@ -69,6 +69,7 @@
       this.painter.left = left;
       this.layout();
     }
+    if (!this.readyAt) this.readyAt = performance.now();
     this.root.setAttribute("data-ready", String(model.n));
     this.root.dispatchEvent(new CustomEvent("planner:gantt-ready", { bubbles: true }));
   };
@@ -107,15 +108,16 @@
 
   Gantt.prototype._headCells = function () {
     var cells = ['<div class="gx-c-name">' + esc(this.text.name) + "</div>"];
+    var sig = "";
     COLUMNS.forEach(function (c) {
       if (!this.columns[c[0]]) return;
-      cells.push('<div class="' + (c[3] ? "gx-num " : "") + '" data-w="' + c[2] + '">' + esc(this.text[c[1]]) + "</div>");
+      sig += c[0];
+      cells.push('<div class="gx-w-' + c[0] + (c[3] ? " gx-num" : "") + '">' + esc(this.text[c[1]]) + "</div>");
     }, this);
+    if (sig === this.colSig && this.head.firstChild) return;
+    this.colSig = sig;
     this.head.innerHTML = cells.join("");
-    this.head.querySelectorAll("[data-w]").forEach(function (el) { el.style.width = el.getAttribute("data-w") + "px"; });
-    this.head.firstChild.style.flex = "1 1 auto";
-    this.pool.forEach(function (el) { el.remove(); });
-    this.pool = [];
+    this.pool.forEach(function (el) { el._r = -1; });
   };
 
   Gantt.prototype._hbarSize = function () {
@@ -167,31 +169,51 @@
     }
   };
 
+  // a pooled row: its cells are made once (when the columns change), then only their text
+  Gantt.prototype._cells = function (el) {
+    if (el._cols === this.colSig) return;
+    var html = ['<div class="gx-c-name"><button type="button" class="gx-toggle"></button><span class="gx-key"></span><span class="gx-name"></span></div>'];
+    COLUMNS.forEach(function (c) {
+      if (this.columns[c[0]]) html.push('<div class="gx-w-' + c[0] + (c[3] ? " gx-num" : "") + '" data-col="' + c[0] + '"></div>');
+    }, this);
+    el.innerHTML = html.join("");
+    el._name = el.firstChild;
+    el._toggle = el._name.firstChild;
+    el._key = el._toggle.nextSibling;
+    el._label = el._key.nextSibling;
+    el._extra = Array.prototype.slice.call(el.children, 1);
+    el._cols = this.colSig;
+  };
+
   Gantt.prototype._fillRow = function (el, r) {
     var m = this.model, row = m.rows[r], it = m.items;
+    this._cells(el);
     el._r = r; el._sig = row; el._sel = this.painter.selected;
     el.className = "gx-row" + (row[0] < 2 ? " gx-h" + row[0] : "") +
       (row[0] === 2 && row[1] === this.painter.selected ? " gx-sel" : "") +
       (row[0] === 2 && it.crit[row[1]] ? " gx-crit" : "");
     el.setAttribute("data-row", String(r));
     var label = m.label(row, this.text);
-    var name;
+    el._name.title = label;
+    el._label.textContent = label;
     if (row[0] < 2) {
       var key = m.keyOfRow(row), open = !m.collapsed[key];
-      name = '<button type="button" class="gx-toggle" data-toggle="' + esc(key) + '" aria-expanded="' + open +
-        '" aria-label="' + esc(open ? this.text.collapse : this.text.expand) + '">' + (open ? "▾" : "▸") + "</button>" +
-        (row[0] === 1 ? "\u2003" : "") + '<span class="gx-name">' + esc(label) + "</span>";
+      el._toggle.hidden = false;
+      el._toggle.setAttribute("data-toggle", key);
+      el._toggle.setAttribute("aria-expanded", String(open));
+      el._toggle.setAttribute("aria-label", open ? this.text.collapse : this.text.expand);
+      el._toggle.textContent = open ? "▾" : "▸";
+      el._key.textContent = row[0] === 1 ? "\u2003" : "";
+      el._key.className = "gx-key gx-indent";
     } else {
-      name = "\u2003\u2003" + '<span class="gx-key">' + esc(it.key[row[1]]) + '</span><span class="gx-name">' + esc(label) + "</span>";
+      el._toggle.hidden = true;
+      el._key.textContent = it.key[row[1]];
+      el._key.className = "gx-key";
     }
-    var cells = ['<div class="gx-c-name" title="' + esc(label) + '">' + name + "</div>"];
     var span = m.span(row);
-    COLUMNS.forEach(function (c) {
-      if (!this.columns[c[0]]) return;
-      cells.push('<div class="' + (c[3] ? "gx-num" : "") + '" data-w="' + c[2] + '">' + esc(this._cell(c[0], row, span)) + "</div>");
-    }, this);
-    el.innerHTML = cells.join("");
-    el.querySelectorAll("[data-w]").forEach(function (c) { c.style.width = c.getAttribute("data-w") + "px"; });
+    for (var c = 0; c < el._extra.length; c++) {
+      el._extra[c].textContent = this._cell(el._extra[c].getAttribute("data-col"), row, span);
+    }
   };
 
   Gantt.prototype._cell = function (col, row, span) {
