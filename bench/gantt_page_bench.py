@@ -39,63 +39,20 @@ from bench.gantt_programs import add_programs
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
-INTERACTIVE = """() => new Promise((done) => {
-  const g = window.plannerGantt;
-  g.main.focus();
-  g.main.dispatchEvent(new KeyboardEvent("keydown", {key: "ArrowDown", bubbles: true}));
-  requestAnimationFrame(() => done({ready: g.readyAt, answered: performance.now()}));
-})"""
 
-SCROLL = """(selector) => new Promise((done) => {
-  const box = selector ? document.querySelector(selector) : document.scrollingElement;
-  const g = window.plannerGantt;
-  let renders = [];
-  if (g) {
-    const render = g.render.bind(g);
-    g.render = function () { const t = performance.now(); render(); renders.push(performance.now() - t); };
-  }
-  box.scrollTop = 0;
-  const gaps = [];
-  let last = 0;
-  function step(now) {
-    if (last) gaps.push(now - last);
-    last = now;
-    if (box.scrollTop + box.clientHeight >= box.scrollHeight - 2) {
-      const sorted = gaps.slice().sort((a, b) => a - b);
-      const names = g ? [...document.querySelectorAll(".gx-row:not([hidden]) .gx-name")].map((e) => e.textContent) : [];
-      done({frames: gaps.length, max: sorted[sorted.length - 1] || 0, p95: sorted[Math.floor(sorted.length * 0.95)] || 0,
-            over50: gaps.filter((x) => x > 50).length, renderMax: renders.length ? Math.max(...renders) : null,
-            lastNames: names.slice(-3)});
-      return;
-    }
-    box.scrollTop += 900;
-    requestAnimationFrame(step);
-  }
-  requestAnimationFrame(step);
-})"""
+def _probes() -> dict[str, str]:
+    """The in-page functions of ``gantt_page_probes.js``, by section name."""
+    text = (Path(__file__).parent / "gantt_page_probes.js").read_text(encoding="utf-8")
+    found = {}
+    for section in text.split("// ---- ")[1:]:
+        name, _, body = section.partition("\n")
+        found[name.strip()] = body
+    return found
 
-WATCH_MOVED = """() => {
-  const g = window.plannerGantt;
-  window.__moved = null;
-  g.canvas.addEventListener("pointerup", () => { window.__released = performance.now(); }, {capture: true, once: true});
-  new MutationObserver((list, observer) => { window.__moved = performance.now() - window.__released; observer.disconnect(); })
-    .observe(document.querySelector(".gx-moved-title"), {childList: true, characterData: true, subtree: true});
-}"""
 
-BAR = """() => {
-  const g = window.plannerGantt, m = g.model, p = g.painter;
-  let best = -1;
-  for (let r = p.firstRow(); r <= p.lastRow(); r++) {
-    const row = m.rows[r];
-    if (row[0] === 2 && m.items.st[row[1]] === 2 && m.items.kind[row[1]] === 0 && m.items.ef[row[1]] - m.items.es[row[1]] >= 2) { best = row[1]; break; }
-  }
-  if (best < 0) { for (let i = 0; i < m.n; i++) if (m.items.st[i] === 2 && m.items.kind[i] === 0) { best = i; break; } }
-  g.showItem(best);
-  g.main.scrollIntoView({block: "start"});
-  const rect = g.canvas.getBoundingClientRect(), row = m.rowOf[best];
-  return {x: rect.left + (p.x(m.items.es[best]) + p.x(m.items.ef[best] + 1)) / 2,
-          y: rect.top + row * 26 - p.top + 13, ppd: p.ppd};
-}"""
+PROBES = _probes()
+INTERACTIVE, SCROLL = PROBES["INTERACTIVE"], PROBES["SCROLL"]
+WATCH_MOVED, BAR = PROBES["WATCH_MOVED"], PROBES["BAR"]
 
 
 def _free_port() -> int:
@@ -182,14 +139,7 @@ def measure_drag(page: Any, base: str, program: int, log: Path, repeat: int) -> 
         try:
             page.wait_for_function("() => window.__moved !== null", timeout=30_000)
         except Exception:
-            print(
-                "no 'what moved':",
-                page.inner_text(".gx-status"),
-                bar,
-                page.evaluate(
-                    "() => [window.plannerGantt.editor.canEdit, window.plannerGantt.editor.busy, location.href]"
-                ),
-            )
+            print("no 'what moved':", page.inner_text(".gx-status"), bar)
             raise
         shown.append(page.evaluate("() => window.__moved"))
         page.wait_for_function(
@@ -272,7 +222,8 @@ def main() -> None:
             print(
                 f"  server: edit {_ms(drag['edit_server'])}, data after a change "
                 f"{_ms(drag['data_after_change'])}, page after a change "
-                f"{drag['page_after_change']:.0f} ms (then its data {drag['data_after_page']:.0f} ms)"
+                f"{drag['page_after_change']:.0f} ms"
+                f" (then its data {drag['data_after_page']:.0f} ms)"
             )
             browser.close()
         print(
