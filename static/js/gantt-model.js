@@ -32,15 +32,25 @@
   Model.prototype.isWorkday = function (d) {
     if (this.on[d]) return true;
     if (this.off[d]) return false;
-    var weekday = (new Date(this.origin + d * DAY_MS).getUTCDay() + 6) % 7;
-    return !!this.workdays[weekday];
+    if (this.originWeekday === undefined) this.originWeekday = (new Date(this.origin).getUTCDay() + 6) % 7;
+    return !!this.workdays[(((this.originWeekday + d) % 7) + 7) % 7];
   };
 
-  // working days from a to b inclusive (a <= b), as a task's duration
+  // working days from a to b inclusive (a <= b), as a task's duration: a prefix sum over
+  // the plan's days, so a heading spanning a year costs no more than a task
   Model.prototype.workdaysSpan = function (a, b) {
-    var count = 0;
-    for (var d = a; d <= b; d++) if (this.isWorkday(d)) count++;
-    return count;
+    if (!this._cum || a < this._lo || b >= this._lo + this._cum.length - 1) this._prefix(a, b);
+    return this._cum[b - this._lo + 1] - this._cum[a - this._lo];
+  };
+
+  Model.prototype._prefix = function (a, b) {
+    var lo = Math.min(a, this._lo === undefined ? a : this._lo, -30) - 400;
+    var hi = Math.max(b, this._hi || b, 800) + 800;
+    var cum = new Int32Array(hi - lo + 2);
+    for (var d = lo; d <= hi; d++) cum[d - lo + 1] = cum[d - lo] + (this.isWorkday(d) ? 1 : 0);
+    this._lo = lo;
+    this._hi = hi;
+    this._cum = cum;
   };
 
   Model.prototype.iso = function (d) {

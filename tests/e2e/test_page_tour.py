@@ -230,7 +230,7 @@ class Tour:
     def _settle(self) -> None:
         """Wait for the charts to draw: their titles and axes are interface text too."""
         page = self.journey.page
-        if page.locator("[data-figure], [data-gantt]").count():
+        if page.locator("[data-figure], [data-gantt], #gx").count():
             self.journey.wait_for_charts()
 
     def _collect(self, result: PageResult, errors: int, language: int, a11y: int) -> None:
