@@ -247,7 +247,8 @@
     });
     this._hbarSize();
     this.render();
-    this.say(this.text.zoomed.replace("%(zoom)s", this.text[zoom]));
+    var button = this.root.querySelector('[data-zoom="' + zoom + '"]');
+    this.say(this.text.zoomed.replace("%(zoom)s", button ? button.textContent : zoom));
   };
 
   Gantt.prototype.fitPhase = function (p) {

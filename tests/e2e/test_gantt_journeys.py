@@ -124,10 +124,14 @@ def test_big_programs_read_every_name_through_scroll_zoom_reset_and_resize(
         page.wait_for_timeout(200)
         assert _names_readable(journey) != first
         # the last item
-        page.evaluate("() => { const s = window.plannerGantt.scroller; s.scrollTop = s.scrollHeight; }")
+        page.evaluate(
+            "() => { const s = window.plannerGantt.scroller; s.scrollTop = s.scrollHeight; }"
+        )
         names = _names_readable(journey)
-        last = page.evaluate("() => { const m = window.plannerGantt.model; "
-                             "return m.label(m.rows[m.rows.length - 1], window.plannerGantt.text); }")
+        last = page.evaluate(
+            "() => { const m = window.plannerGantt.model; "
+            "return m.label(m.rows[m.rows.length - 1], window.plannerGantt.text); }"
+        )
         assert names[-1] == last
         for zoom in ("day", "month", "quarter", "week"):
             page.click(f"[data-zoom={zoom}]")
@@ -143,7 +147,9 @@ def test_big_programs_read_every_name_through_scroll_zoom_reset_and_resize(
         page.wait_for_timeout(300)
         _names_readable(journey)
         # search jumps to an item
-        wanted = page.evaluate("() => window.plannerGantt.model.items.key[Math.floor(window.plannerGantt.model.n * 0.7)]")
+        wanted = page.evaluate(
+            "() => window.plannerGantt.model.items.key[Math.floor(window.plannerGantt.model.n * 0.7)]"
+        )
         page.fill("#gx-q", wanted)
         page.click(".gx-search button[type=submit]")
         page.wait_for_timeout(200)
@@ -153,7 +159,9 @@ def test_big_programs_read_every_name_through_scroll_zoom_reset_and_resize(
     journey.check_page()
 
 
-def test_edit_on_the_chart_with_mouse_and_keyboard(journey: Any, big_programs: dict[int, int]) -> None:
+def test_edit_on_the_chart_with_mouse_and_keyboard(
+    journey: Any, big_programs: dict[int, int]
+) -> None:
     journey.sign_in("lead")
     page = journey.page
     program = big_programs[2000]
@@ -161,7 +169,13 @@ def test_edit_on_the_chart_with_mouse_and_keyboard(journey: Any, big_programs: d
     a, b, c, d = page.evaluate(CANDIDATES)[:4]
     # drag a bar: a start-no-earlier-than, what moved, then undo
     bar = page.evaluate(BAR, a)
-    _drag(journey, (bar["a"] + bar["b"]) / 2, bar["y"], (bar["a"] + bar["b"]) / 2 + 6 * bar["ppd"], bar["y"])
+    _drag(
+        journey,
+        (bar["a"] + bar["b"]) / 2,
+        bar["y"],
+        (bar["a"] + bar["b"]) / 2 + 6 * bar["ppd"],
+        bar["y"],
+    )
     _wait_edit(journey, 1)
     moved = page.evaluate(BAR, a)
     assert moved["ct"] == 1 and moved["es"] >= bar["es"] + 6
@@ -250,7 +264,13 @@ def test_phone_and_tablet_show_grid_or_bars(
         # a bar is dragged on the phone too, and undone
         i = page.evaluate(CANDIDATES)[0]
         bar = page.evaluate(BAR, i)
-        _drag(journey, (bar["a"] + bar["b"]) / 2, bar["y"], (bar["a"] + bar["b"]) / 2 + 4 * bar["ppd"], bar["y"])
+        _drag(
+            journey,
+            (bar["a"] + bar["b"]) / 2,
+            bar["y"],
+            (bar["a"] + bar["b"]) / 2 + 4 * bar["ppd"],
+            bar["y"],
+        )
         _wait_edit(journey, 1)
         assert page.evaluate(BAR, i)["ct"] == 1
         page.click("[data-act=undo]")
@@ -258,7 +278,9 @@ def test_phone_and_tablet_show_grid_or_bars(
         page.click("button[data-mode=grid]")
         assert page.is_visible(".gx-rows") and not page.is_visible(".gx-canvas")
         _names_readable(journey)
-        page.evaluate("() => { const s = window.plannerGantt.scroller; s.scrollTop = s.scrollHeight; }")
+        page.evaluate(
+            "() => { const s = window.plannerGantt.scroller; s.scrollTop = s.scrollHeight; }"
+        )
         _names_readable(journey)
         right = page.evaluate("() => document.querySelector('#gx').getBoundingClientRect().right")
         assert right <= size[0] + 1, right  # the chart does not run off the screen
