@@ -328,7 +328,8 @@ class Journey:
         self.page.wait_for_function(
             """() => [...document.querySelectorAll('[data-figure], [data-gantt]')]
                   .every((el) => el.querySelector('.main-svg'))
-                  && [...document.querySelectorAll('#gx')].every((el) => el.hasAttribute('data-ready'))""",
+                  && [...document.querySelectorAll('#gx')]
+                      .every((el) => el.hasAttribute('data-ready'))""",
             timeout=15000,
         )
 

@@ -148,7 +148,8 @@ def test_big_programs_read_every_name_through_scroll_zoom_reset_and_resize(
         _names_readable(journey)
         # search jumps to an item
         wanted = page.evaluate(
-            "() => window.plannerGantt.model.items.key[Math.floor(window.plannerGantt.model.n * 0.7)]"
+            "() => { const m = window.plannerGantt.model;"
+            " return m.items.key[Math.floor(m.n * 0.7)]; }"
         )
         page.fill("#gx-q", wanted)
         page.click(".gx-search button[type=submit]")
