@@ -6,8 +6,8 @@
   "use strict";
   var G = window.PlannerGantt;
   var COLUMNS = [
-    ["owner", "owner", 110, false], ["dur", "duration", 58, true], ["start", "start", 92, true],
-    ["finish", "finish", 92, true], ["float", "float", 58, true]
+    ["owner", "owner", 110, false], ["dur", "duration", 84, true], ["start", "start", 96, true],
+    ["finish", "finish", 96, true], ["float", "float", 84, true]
   ];
 
   function Gantt(root) {

@@ -73,7 +73,7 @@ def _open(journey: Any, program: int) -> None:
     # generated names and workstreams are user data for the language check
     data = journey.page.evaluate(
         "() => { const d = window.plannerGantt.model.data;"
-        " return [...d.items.name, ...d.ws, ...d.owners]; }"
+        " return [...d.items.name, ...d.ws, ...d.owners, ...d.phases.name]; }"
     )
     journey.data.add(*data)
 
