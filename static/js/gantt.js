@@ -89,9 +89,11 @@
     this.root.style.setProperty("--gx-grid", width + "px");
     this._headCells();
     var total = this.model.rows.length * G.ROW;
+    var keep = this.painter.top;  // a resize never loses the place in the rows
     var viewH = this.scroller.clientHeight;
     this.view.style.height = viewH + "px";
     this.spacer.style.height = Math.max(0, total - viewH + 4) + "px";
+    if (Math.abs(this.scroller.scrollTop - keep) > 1) this.scroller.scrollTop = Math.min(keep, Math.max(0, total - viewH + 4));
     var plot = this.q(".gx-plot");
     this.painter.resize(plot.clientWidth || this.main.clientWidth - width, viewH);
     this._hbarSize();
@@ -327,7 +329,7 @@
     var columns = {};
     COLUMNS.forEach(function (c) { columns[c[0]] = saved[c[0]] !== false; });
     if (window.innerWidth <= 820 && !localStorage.getItem("gx-columns")) {
-      columns.owner = columns.float = columns.finish = false;
+      columns.owner = columns.float = columns.finish = columns.dur = false;
     }
     return columns;
   };
