@@ -50,6 +50,8 @@ def add_programs(instance: Path, sizes: list[int], today: date | None = None) ->
                 name=name,
             )
             db.session.flush()
+            for phase in program.phases:  # a bilingual program, as the demo's are
+                phase.name_zh = phase.name_zh or f"第 {phase.ordinal} 阶段（生成）"
             for user in users:
                 role = user.email.split("@", 1)[0]
                 if role in ("lead", "member", "steering", "viewer"):
