@@ -256,7 +256,6 @@ def _gantt_body(program: Program) -> str:
         view=view,
         gantt_text=gantt_text(),
         args=_view_args(view),
-        gantt_options=True,
     )
 
 
