@@ -43,7 +43,7 @@
     .observe(document.querySelector(".gx-moved-title"), {childList: true, characterData: true, subtree: true});
 }
 // ---- BAR
-() => {
+async () => {
   const g = window.plannerGantt, m = g.model, p = g.painter;
   let best = -1;
   for (let r = p.firstRow(); r <= p.lastRow(); r++) {
@@ -52,7 +52,9 @@
   }
   if (best < 0) { for (let i = 0; i < m.n; i++) if (m.items.st[i] === 2 && m.items.kind[i] === 0) { best = i; break; } }
   g.showItem(best);
-  g.main.scrollIntoView({block: "start"});
+  g.main.scrollIntoView({block: "start", behavior: "instant"});
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  g.render();
   const rect = g.canvas.getBoundingClientRect(), row = m.rowOf[best];
   return {x: rect.left + (p.x(m.items.es[best]) + p.x(m.items.ef[best] + 1)) / 2,
           y: rect.top + row * 26 - p.top + 13, ppd: p.ppd};

@@ -32,10 +32,14 @@ VISIBLE_NAMES = """() => {
   }).filter((row) => row.inside);
 }"""
 
-BAR = """(i) => {
+BAR = """async (i) => {
   const g = window.plannerGantt, m = g.model, p = g.painter;
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
   g.showItem(i);
-  g.main.scrollIntoView({block: "start"});
+  g.main.scrollIntoView({block: "start", behavior: "instant"});
+  await frame();
+  await frame();  // scrolling settled: the drawing and the hit test use the same offset
+  g.render();
   const rect = g.canvas.getBoundingClientRect(), y = rect.top + m.rowOf[i] * 26 - p.top + 13;
   const a = rect.left + p.x(m.items.es[i]), b = rect.left + p.x(m.items.ef[i] + 1);
   return {a: a, b: b, y: y, ppd: p.ppd, es: m.items.es[i], ef: m.items.ef[i],
