@@ -213,6 +213,10 @@
         self.busy = false;
         return g.load(true);
       }
+      // older undo steps of the same item carry its new row version from now on
+      self.undoStack.forEach(function (step) {
+        if (answer.item && step.item === answer.item) step.version = answer.version;
+      });
       if (!isUndo) {
         self.undoStack.push(answer.undo);
         g.q("[data-act=undo]").disabled = false;

@@ -39,11 +39,16 @@
   }
 
   Gantt.prototype.load = function (keepPlace) {
-    var self = this;
+    var self = this, root = this.root;
     var began = performance.now();
-    return fetch(this.root.getAttribute("data-src"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+    root.setAttribute("data-loading", "1");
+    return fetch(root.getAttribute("data-src"), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
-      .then(function (data) { self._use(data, keepPlace); self.loadMs = performance.now() - began; });
+      .then(function (data) {
+        self._use(data, keepPlace);
+        self.loadMs = performance.now() - began;
+        root.removeAttribute("data-loading");
+      }, function (err) { root.removeAttribute("data-loading"); throw err; });
   };
 
   Gantt.prototype._use = function (data, keepPlace) {

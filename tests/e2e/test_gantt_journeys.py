@@ -101,8 +101,8 @@ def _wait_edit(journey: Any, count: int) -> None:
         f"() => Number(document.querySelector('#gx').getAttribute('data-edits') || 0) >= {count}"
         " && !window.plannerGantt.editor.busy"
     )
-    journey.page.wait_for_timeout(300)  # the data reload after the edit
-    journey.page.wait_for_function("() => !window.plannerGantt.editor.busy")
+    # the data reload after the edit
+    journey.page.wait_for_function("() => !document.querySelector('#gx[data-loading]')")
 
 
 def _drag(journey: Any, x0: float, y0: float, x1: float, y1: float) -> None:
@@ -218,7 +218,7 @@ def test_edit_on_the_chart_with_mouse_and_keyboard(
     assert one["key"] in refusal and two["key"] in refusal
     assert journey.t("cycle", "循环") in refusal
     page.wait_for_function("() => !window.plannerGantt.editor.busy")
-    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('#gx[data-loading]')")
     assert page.evaluate(LINKS) == links + 1
     assert page.evaluate("() => Array.from(window.plannerGantt.model.items.es)") == before
     journey.shot("gantt-cycle-refused")
