@@ -209,7 +209,7 @@
     }).then(function (pair) {
       var answer = pair[1];
       if (pair[0] !== 200 || !answer.ok) {
-        g.say((answer.message || g.text.refused + " (" + pair[0] + ")") + (answer.stale ? "" : " " + g.text.nothingChanged), true);
+        g.say(answer.message || g.text.refused + " (" + pair[0] + ") " + g.text.nothingChanged, true);
         self.busy = false;
         return g.load(true);
       }

@@ -6,8 +6,8 @@
   "use strict";
   var G = window.PlannerGantt;
   var COLUMNS = [
-    ["owner", "owner", 110, false], ["dur", "duration", 84, true], ["start", "start", 96, true],
-    ["finish", "finish", 96, true], ["float", "float", 84, true]
+    ["owner", "owner", 110, false], ["dur", "duration", 84, true], ["start", "start", 110, true],
+    ["finish", "finish", 110, true], ["float", "float", 84, true]
   ];
 
   function Gantt(root) {
