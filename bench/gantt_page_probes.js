@@ -26,6 +26,7 @@
       const names = g ? [...document.querySelectorAll(".gx-row:not([hidden]) .gx-name")].map((e) => e.textContent) : [];
       done({frames: gaps.length, max: sorted[sorted.length - 1] || 0, p95: sorted[Math.floor(sorted.length * 0.95)] || 0,
             over50: gaps.filter((x) => x > 50).length, renderMax: renders.length ? Math.max(...renders) : null,
+            renderP95: renders.length ? renders.slice().sort((a, b) => a - b)[Math.floor(renders.length * 0.95)] : null,
             lastNames: names.slice(-3)});
       return;
     }
