@@ -145,7 +145,7 @@ def measure_drag(page: Any, base: str, program: int, log: Path, repeat: int) -> 
         page.wait_for_function(
             f"() => document.querySelector('#gx').getAttribute('data-edits') === '{k + 1}'"
         )
-        page.wait_for_timeout(400)  # the data reload after the edit
+        page.wait_for_function("() => !document.querySelector('#gx[data-loading]')")
     after_change = server_ms(log, f"/programs/{program}/plan/gantt/data")[-repeat:]
     page.click("[data-act=undo]")
     page.wait_for_timeout(500)

@@ -213,6 +213,9 @@
         self.busy = false;
         return g.load(true);
       }
+      // the edited row's new version at once: a next edit before the reload is not stale
+      var at = answer.item ? g.model.indexOfId(answer.item) : -1;
+      if (at >= 0) g.model.items.ver[at] = answer.version;
       // older undo steps of the same item carry its new row version from now on
       self.undoStack.forEach(function (step) {
         if (answer.item && step.item === answer.item) step.version = answer.version;
