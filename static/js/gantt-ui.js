@@ -195,9 +195,6 @@
     gantt.load(false).catch(function (err) {
       gantt.say(gantt.text.loadFailed + " (" + err.message + ")", true);
     });
-    document.querySelectorAll(".auto-submit").forEach(function (input) {
-      input.addEventListener("change", function () { if (input.form) input.form.submit(); });
-    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

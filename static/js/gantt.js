@@ -1,10 +1,19 @@
-// The Gantt page: fetch the columnar data, lay out the task grid (virtualized DOM rows, so
+// The plan pages' filters, and the Gantt page: fetch the columnar data, lay out the task grid (virtualized DOM rows, so
 // every name on screen is real text) beside the canvas bars, one vertical scroll for both,
 // zoom, fit phase, collapse/expand, search, columns, phone mode, export. Editing is in
 // gantt-edit.js. No inline script anywhere (strict CSP); sizes through the CSSOM.
 (function () {
   "use strict";
-  var G = window.PlannerGantt;
+  var G = (window.PlannerGantt = window.PlannerGantt || {});
+
+  // the plan pages (Gantt, table, phases) submit their filter forms on change
+  function autoSubmit() {
+    document.querySelectorAll(".auto-submit").forEach(function (input) {
+      input.addEventListener("change", function () { if (input.form) input.form.submit(); });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", autoSubmit);
+  else autoSubmit();
   var COLUMNS = [
     ["owner", "owner", 110, false], ["dur", "duration", 84, true], ["start", "start", 110, true],
     ["finish", "finish", 110, true], ["float", "float", 84, true]
