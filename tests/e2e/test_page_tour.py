@@ -50,6 +50,7 @@ SKIP: dict[str, str] = {
     "plotly_js": "the plotly.js bundle",
     # machine-readable answers: JSON and files, not pages a reader reads
     "ops.healthz": "JSON health check for load balancers",
+    "gantt.data": "JSON: the Gantt's columnar data (drawn by the Gantt page, toured there)",
     "exchange.feed": "iCalendar (.ics) file for calendar apps",
     "exchange.export_mspdi": "download: MS Project XML",
     "exchange.export_csv": "download: plan as CSV",
