@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         discussion,
         exchange,
+        gantt,
         gates,
         history,
         library,
@@ -48,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
     extras = (*extras, adoption, question_bank)
     extras = (*extras, raid)
     extras = (*extras, people, money)  # people, workload and money (issue 23)
+    extras = (*extras, gantt)
     for module in (*areas, *extras):
         app.register_blueprint(module.bp)
     _decisions_notify()

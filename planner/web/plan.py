@@ -17,8 +17,6 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from planner.charts.dates import localize_date_axes
-from planner.charts.gantt import AGGREGATE_ABOVE, GanttOptions, build_gantt, figure_json
 from planner.domain.errors import DependencyCycleError, ValidationError
 from planner.domain.ids import as_id
 from planner.extensions import db
@@ -48,6 +46,7 @@ from planner.services.plan_view import (
 )
 from planner.services.programs import get_program
 from planner.services.scheduling import Outcome, refresh_if_stale
+from planner.web.gantt_text import gantt_text
 from planner.web.redirects import local_path
 
 bp = Blueprint("plan", __name__)
@@ -251,39 +250,12 @@ def _shared_body_page(
 
 def _gantt_body(program: Program) -> str:
     view = _load(program)
-    arrows = request.args.get("arrows", "critical")
-    if arrows not in ("none", "critical", "all"):
-        arrows = "critical"
-    summary = request.args.get("summary") == "1"
-    figure = build_gantt(
-        view.rows,
-        view.links,
-        view.phases,
-        GanttOptions(
-            arrows=arrows,
-            summary=summary,
-            baseline_name=view.baseline.name if view.baseline else None,
-            today=view.today,
-            status_date=view.status_date,
-            labels=_labels(),
-            day_text=format_day,
-            driving=view.driving_ids,
-        ),
-    )
-    figure = localize_date_axes(figure, content_lang())
-    layout = figure["layout"]
     return render_template(
         "plan/_gantt_body.html",
         program=program,
         view=view,
-        figure_json=figure_json(figure),
-        height=layout["height"],
-        aggregated=layout["meta"]["summary"],
-        aggregate_above=AGGREGATE_ABOVE,
-        arrows=arrows,
-        summary=summary,
+        gantt_text=gantt_text(),
         args=_view_args(view),
-        gantt_options=True,
     )
 
 

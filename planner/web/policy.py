@@ -122,6 +122,8 @@ POLICY: dict[str, Rule] = {
     "assessment.delete": "manage",
     # the plan
     "plan.gantt": "read",
+    "gantt.data": "read",
+    "gantt.edit": "edit",
     "plan.table": "read",
     "plan.phases": "read",
     "plan.item": "read",

@@ -329,10 +329,12 @@ class Journey:
         assert "Internal Server Error" not in self.page.title()
 
     def wait_for_charts(self) -> None:
-        """Wait until every plotly chart on the page has drawn."""
+        """Wait until every plotly chart and the Gantt on the page have drawn."""
         self.page.wait_for_function(
             """() => [...document.querySelectorAll('[data-figure], [data-gantt]')]
-                  .every((el) => el.querySelector('.main-svg'))""",
+                  .every((el) => el.querySelector('.main-svg'))
+                  && [...document.querySelectorAll('#gx')]
+                      .every((el) => el.hasAttribute('data-ready'))""",
             timeout=15000,
         )
 

@@ -51,6 +51,7 @@ SKIP: dict[str, str] = {
     # machine-readable answers: JSON and files, not pages a reader reads
     "ops.healthz": "JSON health check for load balancers",
     "plan.item_key_suggestion": "JSON: the key the add-item form proposes for a name",
+    "gantt.data": "JSON: the Gantt's columnar data (drawn by the Gantt page, toured there)",
     "exchange.feed": "iCalendar (.ics) file for calendar apps",
     "exchange.export_mspdi": "download: MS Project XML",
     "exchange.export_csv": "download: plan as CSV",
@@ -238,7 +239,7 @@ class Tour:
     def _settle(self) -> None:
         """Wait for the charts to draw: their titles and axes are interface text too."""
         page = self.journey.page
-        if page.locator("[data-figure], [data-gantt]").count():
+        if page.locator("[data-figure], [data-gantt], #gx").count():
             self.journey.wait_for_charts()
 
     def _collect(self, result: PageResult, errors: int, language: int, a11y: int) -> None:

@@ -36,11 +36,12 @@ def _rows(page) -> dict[str, dict[str, object]]:  # type: ignore[no-untyped-def]
 
 
 def _gantt_labels(journey, program_id: int) -> list[str]:  # type: ignore[no-untyped-def]
-    """The row labels the Gantt draws when it shows the critical path only."""
+    """The names of the rows the Gantt shows when it shows the critical path only."""
     journey.goto(f"/programs/{program_id}/plan/gantt?critical=1")
     journey.wait_for_charts()
-    return journey.page.eval_on_selector_all(
-        "#gantt .ytick text", "texts => texts.map((t) => t.textContent)"
+    return journey.page.evaluate(
+        "() => { const m = window.plannerGantt.model;"
+        " return m.rows.map((row) => m.label(row, window.plannerGantt.text)); }"
     )
 
 

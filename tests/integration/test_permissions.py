@@ -147,6 +147,8 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "assessment.delete": M,
     # the plan: members edit it
     **{f"plan.{e}": R for e in ("gantt", "table", "phases", "item")},
+    "gantt.data": R,
+    "gantt.edit": E,
     **{
         f"plan.{e}": E
         for e in (

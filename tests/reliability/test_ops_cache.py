@@ -195,9 +195,9 @@ def test_plan_pages_share_one_reading_per_revision(app, db, client, program) -> 
     # the new revision is read once and its table body rendered once (two entries)
     assert Stats.misses == misses + 2
 
-    gantt = client.get(f"/programs/{program.id}/plan/gantt")
+    gantt = client.get(f"/programs/{program.id}/plan/gantt/data")
     assert gantt.status_code == 200
-    assert "Renamed while the plan was cached" in gantt.get_data(as_text=True)
+    assert "Renamed while the plan was cached" in gantt.get_json()["items"]["name"]
 
 
 def test_dashboard_body_is_rendered_once_per_revision_and_language(
