@@ -50,5 +50,5 @@ def reason_text(reason: Explanation | str) -> str:
     words = _WORDS.get(reason.code)
     if words is None:
         return reason.code
-    params = {k: format_day(v) if hasattr(v, "isoformat") else v for k, v in reason.params.items()}
+    params = {k: format_day(v) if hasattr(v, "isoformat") else v for k, v in reason.params.items()}  # type: ignore[arg-type]  # a value with isoformat is a date or datetime
     return words(params)

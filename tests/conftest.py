@@ -35,7 +35,7 @@ def _fresh_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"sqlite:///{path}"
 
 
-def make_app(database_url: str, **overrides: Any):  # type: ignore[no-untyped-def]
+def make_app(database_url: str, **overrides: Any):
     from planner import create_app
 
     config = {
@@ -80,14 +80,14 @@ def _empty_all_tables() -> None:
 
 
 @pytest.fixture(scope="session")
-def shared_app(schema_database: str):  # type: ignore[no-untyped-def]
+def shared_app(schema_database: str):
     """One app for the whole run: building one costs ~0.2 s (werkzeug compiles ~490 URL
     rules), which over a thousand tests and two databases was minutes of CI."""
     return make_app(schema_database)
 
 
 @pytest.fixture()
-def app(shared_app):  # type: ignore[no-untyped-def]
+def app(shared_app):
     """The shared app with an empty database and fresh per-process state for each test."""
     from planner.extensions import db, limiter
     from planner.services.live_schedule import forget_all
@@ -101,7 +101,7 @@ def app(shared_app):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def db(app):  # type: ignore[no-untyped-def]
+def db(app):
     from planner.extensions import db
 
     return db
@@ -110,7 +110,7 @@ def db(app):  # type: ignore[no-untyped-def]
 TEST_PASSWORD = "correct horse battery staple"
 
 
-def sign_in(client, user) -> None:  # type: ignore[no-untyped-def]
+def sign_in(client, user) -> None:
     """Start a signed-in session for ``user`` (what a sign-in stores: Flask-Login's keys and
     the account's session generation, planner/sessions.py)."""
     from planner.sessions import signed_in_session
@@ -119,7 +119,7 @@ def sign_in(client, user) -> None:  # type: ignore[no-untyped-def]
         session.update(signed_in_session(user.id, user.session_generation))
 
 
-def make_user(email: str, **flags: Any):  # type: ignore[no-untyped-def]
+def make_user(email: str, **flags: Any):
     from planner.extensions import db
     from planner.services.users import create_user
 
@@ -129,12 +129,12 @@ def make_user(email: str, **flags: Any):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def anonymous_client(app):  # type: ignore[no-untyped-def]
+def anonymous_client(app):
     return app.test_client()
 
 
 @pytest.fixture()
-def client(app):  # type: ignore[no-untyped-def]
+def client(app):
     """A client signed in as a site administrator (who may open every program)."""
     client = app.test_client()
     sign_in(client, make_user("admin@test.example", name="Admin", is_admin=True))
@@ -142,7 +142,7 @@ def client(app):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def login_as(app):  # type: ignore[no-untyped-def]
+def login_as(app):
     """login_as(role, program) → a client signed in as a new user with that program role.
 
     ``role`` is lead/member/steering/viewer, "admin" (site administrator), "outsider" (a
@@ -153,7 +153,7 @@ def login_as(app):  # type: ignore[no-untyped-def]
 
     counter = iter(range(1, 1_000_000))
 
-    def login(role: str, program=None):  # type: ignore[no-untyped-def]
+    def login(role: str, program=None):
         client = app.test_client()
         if role == "anonymous":
             return client
@@ -169,7 +169,7 @@ def login_as(app):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def runner(app):  # type: ignore[no-untyped-def]
+def runner(app):
     return app.test_cli_runner()
 
 

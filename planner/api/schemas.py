@@ -139,7 +139,7 @@ def page_of(model: type[BaseModel]) -> type[BaseModel]:
     return create_model(
         f"{model.__name__}Page",
         __base__=Output,
-        items=(list[model], ...),  # type: ignore[valid-type]
+        items=(list[model], ...),
         page=(int, ...),
         per_page=(int, ...),
         total=(int, Field(description=N_("How many items the whole (filtered) list has."))),

@@ -77,7 +77,7 @@ def _columns_from_result(scheduler: Scheduler) -> Columns:
 def phase_index_of(phases: Sequence[str | None], windows: Sequence[PhaseWindow]) -> Columns:
     """Each item's window as an index into ``windows`` (-1: in no window)."""
     where = {window.key: j for j, window in enumerate(windows)}
-    return np.array([where.get(phase, -1) for phase in phases], dtype=np.int64)
+    return np.array([where.get(phase, -1) for phase in phases], dtype=np.int64)  # type: ignore[arg-type]  # an item in no phase (None) finds no window: -1
 
 
 def overruns_of(

@@ -808,7 +808,7 @@ class _Reader:
             frozenset(workdays),
             frozenset(d for d, working in exceptions.items() if not working),
             frozenset(d for d, working in exceptions.items() if working),
-            {d: self.exception_names.get(d, "") for d in exceptions},
+            tuple((d, self.exception_names.get(d, "")) for d in exceptions),
         )
         try:
             self.work_calendar = data.to_work_calendar()

@@ -241,7 +241,7 @@ def parse_predecessors(text: str) -> list[tuple[int, LinkType, int]]:
         kind = (match["type"] or "FS").upper()
         assert kind in LINK_TYPES
         lag = int(match["lag"] or 0) * (-1 if match["sign"] == "-" else 1)
-        out.append((int(match["id"]), kind, lag))  # type: ignore[arg-type]
+        out.append((int(match["id"]), kind, lag))
     return out
 
 
@@ -403,7 +403,7 @@ def write_xlsx(
             cell = sheet.cell(row=r, column=c + 1)
             if value is None or value == "":
                 continue
-            cell.value = value  # type: ignore[assignment]
+            cell.value = value
             if c in text_columns:
                 cell.data_type = "s"  # a text cell, never a formula
                 cell.number_format = "@"
@@ -511,7 +511,7 @@ def _xlsx_cells(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
             raise _file_error("the workbook has no sheet")
         sheet = workbook.worksheets[0]
         # the declared size of a sheet may be a lie (A1:XFD1048576): read only its real cells
-        sheet.reset_dimensions()  # type: ignore[union-attr]
+        sheet.reset_dimensions()
         rows = sheet.iter_rows(values_only=True)
         number = 0
         while True:
@@ -806,11 +806,11 @@ class _Table:
         names: list[str] = []
         for row in self.rows:
             label = row.phase if row.phase is not None else name
-            folded = label.strip().lower()
-            if folded not in made:
-                made[folded] = f"p{len(made) + 1}"
+            label_key = label.strip().lower()
+            if label_key not in made:
+                made[label_key] = f"p{len(made) + 1}"
                 names.append(label.strip())
-            row_phase[row.number] = made[folded]
+            row_phase[row.number] = made[label_key]
         start = base.start if base is not None else self.earliest()
         phases = []
         for n, label in enumerate(names, start=1):

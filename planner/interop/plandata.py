@@ -274,7 +274,7 @@ class Problem(NamedTuple):
     """
 
     section: str
-    index: int | None
+    index: int | None  # type: ignore[assignment]  # a field named like tuple.index, read by callers
     field: str
     message: str
 
@@ -423,7 +423,7 @@ def _item_problems(i: int, item: ItemData, phase_keys: set[str]) -> list[Problem
     a_start, a_finish = item.actual_start, item.actual_finish
     if a_finish is not None and a_start is None:
         add("actual_start", "an item with an actual finish needs an actual start")
-    elif _is_date(a_start) and _is_date(a_finish) and a_finish < a_start:  # type: ignore[operator]
+    elif _is_date(a_start) and _is_date(a_finish) and a_finish < a_start:  # type: ignore[operator]  # _is_date checked both are dates
         add("actual_finish", f"{a_finish} is before the actual start {a_start}")
     if item.constraint_type is not None and item.constraint_type not in CONSTRAINT_TYPES:
         add("constraint_type", f'expected "SNET", "FNLT" or none, got {item.constraint_type!r}')

@@ -163,8 +163,8 @@ def _table(rows: Iterable[tuple[int, Sequence[Any]]]) -> ReadingTable:
     if header is None:
         raise ImportFormatError("the file is empty", [("file", "the file is empty")])
     columns: dict[str, tuple[int, str]] = {}
-    for position, cell in enumerate(header):
-        title = str(cell).strip() if cell is not None else ""
+    for position, heading in enumerate(header):
+        title = str(heading).strip() if heading is not None else ""
         wanted = title.casefold().replace("_", " ")
         for logical, aliases in COLUMN_ALIASES.items():
             if wanted in aliases and logical not in columns:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 DEPENDENCY_TYPES = ("FS", "SS", "FF", "SF")
 
 
-class Phase(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Phase(Audited, Model):
     __tablename__ = "phase"
     __table_args__ = (
         UniqueConstraint("program_id", "ordinal"),
@@ -56,7 +56,7 @@ class Phase(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.kind == "diagnosis"
 
 
-class WorkItem(Audited, db.Model):  # type: ignore[name-defined,misc]
+class WorkItem(Audited, Model):
     """A task, or a milestone (kind 'milestone', zero duration), in one phase."""
 
     __tablename__ = "work_item"
@@ -132,7 +132,7 @@ class WorkItem(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.kind == "milestone"
 
 
-class Dependency(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Dependency(Audited, Model):
     """Predecessor → successor, of type FS/SS/FF/SF, with a lag in working days.
 
     ``lag_unit`` keeps the unit the lag was given in (``d`` working days, ``w`` weeks of the

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ RISK_LABEL_SEPARATOR = " · "
 RISK_CHILD_ENTITIES = ("risk_action", "risk_item_link", "risk_phase_link", "review_decision")
 
 
-class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Risk(Audited, Model):
     __tablename__ = "risk"
     __table_args__ = (
         UniqueConstraint("program_id", "key"),
@@ -124,7 +124,7 @@ class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.status in ("open", "mitigating")
 
 
-class RiskAction(Audited, db.Model):  # type: ignore[name-defined,misc]
+class RiskAction(Audited, Model):
     """A mitigation action of a risk: who does what by when, and whether it is done."""
 
     __tablename__ = "risk_action"
@@ -159,7 +159,7 @@ class RiskAction(Audited, db.Model):  # type: ignore[name-defined,misc]
         return not self.done and self.due_date is not None and self.due_date < as_of
 
 
-class RiskWorkItemLink(Audited, db.Model):  # type: ignore[name-defined,misc]
+class RiskWorkItemLink(Audited, Model):
     """A work item the risk threatens; both belong to the same program (the service checks)."""
 
     __tablename__ = "risk_work_item_link"
@@ -186,7 +186,7 @@ class RiskWorkItemLink(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.risk.program_id if self.risk else None
 
 
-class RiskPhaseLink(Audited, db.Model):  # type: ignore[name-defined,misc]
+class RiskPhaseLink(Audited, Model):
     """A phase the risk threatens (the phase belongs to the risk's program)."""
 
     __tablename__ = "risk_phase_link"

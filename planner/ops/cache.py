@@ -142,7 +142,7 @@ def _locale() -> str:
         return ""
 
 
-def cache_key(kind: str, program_id: int, revision: int, parts: tuple[Any, ...]) -> str:
+def cache_key(kind: str, program_id: int, revision: str, parts: tuple[Any, ...]) -> str:
     material = json.dumps(
         [list(parts), date.today().isoformat(), _locale()],
         default=str,
@@ -178,7 +178,7 @@ def derived(
         found = None
     if isinstance(found, tuple) and len(found) == 2 and found[0] == "v":
         Stats.hits += 1
-        return found[1]  # type: ignore[no-any-return]
+        return found[1]
     Stats.misses += 1
     value = compute()
     try:
@@ -203,7 +203,7 @@ def cached_per_revision(
 
         @functools.wraps(function)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-            program_id = int(args[0])  # type: ignore[call-overload]
+            program_id = int(args[0])  # type: ignore[call-overload]  # the first argument of a cached program view is its id
             parts = (args[1:], sorted(kwargs.items()))
             return derived(
                 name, program_id, lambda: function(*args, **kwargs), *parts, timeout=timeout

@@ -47,7 +47,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     active = db.session.scalar(
         select(func.count()).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     )
-    if active >= MAX_ACTIVE_TOKENS:
+    if (active or 0) >= MAX_ACTIVE_TOKENS:
         errors.append(
             ("name", f"you have {MAX_ACTIVE_TOKENS} active tokens: revoke one you no longer use")
         )

@@ -173,7 +173,7 @@ def domain_model(
                 weight=weight,
                 critical=critical,
                 suggested_action=action,
-                horizon=horizon,  # type: ignore[arg-type]
+                horizon=horizon,  # type: ignore[arg-type]  # the horizon values come from the model's Literal
             )
         )
     order = [c.key for c in pb.categories] + [c for c in by_category if c not in category_names]
@@ -187,9 +187,11 @@ def domain_model(
         categories=categories,
         levels=tuple(m.MaturityLevel(lv.name.get(lang), lv.min_score) for lv in pb.levels),
         scale_labels=scale,
-        level_weights=dict(pb.level_weights),
+        level_weights={level: w for level, w in pb.level_weights.items()},
     )
-    return ModelView(model, lang, descriptions, scale, dict(pb.level_weights))
+    return ModelView(
+        model, lang, descriptions, scale, {level: w for level, w in pb.level_weights.items()}
+    )
 
 
 def model_for(assessment: Assessment, lang: str) -> ModelView:
@@ -200,7 +202,7 @@ def model_for(assessment: Assessment, lang: str) -> ModelView:
 # --------------------------------------------------------------------------- reading
 
 
-def _assessment_query():  # type: ignore[no-untyped-def]
+def _assessment_query():
     return select(Assessment).options(
         selectinload(Assessment.indicators),
         selectinload(Assessment.interviews).selectinload(Interview.scores),
@@ -521,7 +523,7 @@ def save_scores(
             [(k, "no such indicator in this assessment") for k in unknown],
         )
     # the domain's rule: whole numbers 0-5, or None
-    m.Interview(str(interview.id), interview.level, dict(scores))  # type: ignore[arg-type]
+    m.Interview(str(interview.id), interview.level, dict(scores))  # type: ignore[arg-type]  # the column's check constraint allows only the Literal's values
     existing = {s.indicator_key: s for s in interview.scores}
     changed = 0
     for key, score in scores.items():
@@ -594,7 +596,7 @@ def _domain_interviews(assessment: Assessment, view: ModelView) -> list[m.Interv
     return [
         m.Interview(
             str(iv.id),
-            iv.level,  # type: ignore[arg-type]
+            iv.level,  # type: ignore[arg-type]  # the column's check constraint allows only the Literal's values
             {
                 s.indicator_key: s.score
                 for s in iv.scores
@@ -616,7 +618,8 @@ def assessment_results(assessment: Assessment, lang: str) -> Results:
     interviews = _domain_interviews(assessment, view)
     current = m.aggregate_current(model, interviews)  # raises when there are no interviews
     per_level: dict[str, dict[str, float | None]] = {
-        key: dict(levels) for key, levels in m.level_means(model, interviews).items()
+        key: {level: mean for level, mean in levels.items()}
+        for key, levels in m.level_means(model, interviews).items()
     }
     target = {s.key: s.target for s in assessment.indicators}
     benchmark = {s.key: s.benchmark for s in assessment.indicators}

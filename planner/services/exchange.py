@@ -162,12 +162,12 @@ def plan_data(
         )
         dates = {key: (start, finish) for key, start, finish in rows}
     calendar = CalendarData.from_work_calendar(program_calendar(program))
-    names = {e.day: e.name for e in program.calendar_exceptions if e.name}
+    names = tuple((e.day, e.name) for e in program.calendar_exceptions if e.name)
     return PlanData(
         name=_text(program.name, f"Program {program.id}"),
         start=program.start_date,
         calendar=replace(calendar, names=names),
-        phases=[
+        phases=[  # type: ignore[arg-type]  # PlanData turns its lists into tuples
             PhaseData(p.key, name, p.ordinal, p.window_start, p.window_end, alt_name)
             for p in phases
             for name, alt_name in [_names(p, language)]
@@ -185,7 +185,7 @@ def plan_data(
                 percent_complete=i.percent_complete,
                 actual_start=i.actual_start,
                 actual_finish=i.actual_finish,
-                constraint_type=i.constraint_type,  # type: ignore[arg-type]
+                constraint_type=i.constraint_type,  # type: ignore[arg-type]  # the column's check constraint allows only SNET, FNLT
                 constraint_date=i.constraint_date,
                 early_start=i.early_start,
                 early_finish=i.early_finish,
@@ -201,9 +201,9 @@ def plan_data(
             LinkData(
                 key_of[d.predecessor_id],
                 key_of[d.successor_id],
-                d.type,  # type: ignore[arg-type]
+                d.type,  # type: ignore[arg-type]  # the column's check constraint allows only FS, SS, FF, SF
                 d.lag_days,
-                d.lag_unit if d.lag_amount is not None else "d",  # type: ignore[arg-type]
+                d.lag_unit if d.lag_amount is not None else "d",  # type: ignore[arg-type]  # the column's check constraint allows only the lag units
                 d.lag_amount if d.lag_unit != "d" else None,
             )
             # links by successor, then predecessor, in item order: the same plan, the same data
@@ -534,7 +534,7 @@ def import_new_program(
     chinese = any(i.name_zh is not None and i.name == i.name_zh for i in plan.items)
     for data in plan.phases:
         if chinese:
-            phase_name, phase_name_zh = data.name, data.name
+            phase_name, phase_name_zh = data.name, data.name  # type: str, str | None
         else:
             phase_name, phase_name_zh = _english_and_chinese(data, plan.language)
         phase = Phase(
@@ -739,7 +739,7 @@ def _what_moves(
         )
         for link in plan.links
     ]
-    result = compute(Network(program, drafts, links), today)  # type: ignore[arg-type]
+    result = compute(Network(program, drafts, links), today)  # type: ignore[arg-type]  # drafts and links have the fields Network reads
     before = {i.key: i for i in current.items}
     moves = []
     for item in plan.items:

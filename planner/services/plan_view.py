@@ -457,8 +457,8 @@ def _read_plan(
             row.status = "not_started"
 
     def point(row: PlanRow) -> tuple[int, int]:
-        finish = wd(row.early_finish) + 1  # type: ignore[arg-type]
-        return (finish if row.is_milestone else wd(row.early_start), finish)  # type: ignore[arg-type]
+        finish = wd(row.early_finish) + 1  # type: ignore[arg-type]  # a scheduled row has its dates
+        return (finish if row.is_milestone else wd(row.early_start), finish)  # type: ignore[arg-type]  # a scheduled row has its dates
 
     links: list[LinkRow] = []
     for pred_id, succ_id, type_, lag in dependency_rows:

@@ -79,7 +79,7 @@ _tables_seen: set[str] = set()  # database URLs known to have the upload table
 
 
 def _signature(dirs: list[Path]) -> Signature:
-    files = []
+    files: list[tuple[str, float]] = []
     for directory in dirs:
         if directory.is_dir():
             files.extend((str(f), f.stat().st_mtime) for f in sorted(directory.glob("*.y*ml")))

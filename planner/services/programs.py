@@ -178,7 +178,7 @@ def create_program(
                 name=_en(pb_item.name),
                 name_zh=_zh(pb_item.name),
                 workstream=pb_item.workstream,
-                duration_days=0 if is_milestone else pb_item.duration,  # type: ignore[union-attr]
+                duration_days=0 if is_milestone else pb_item.duration,  # type: ignore[attr-defined]  # a work item that is not a milestone is a task
                 owner_role=pb_item.owner_role,
                 deliverable=_en(pb_item.deliverable) or None,
                 deliverable_zh=_zh(pb_item.deliverable),

@@ -296,7 +296,7 @@ def program_playbook(
             if deliverable:
                 data["deliverable"] = deliverable
             if item.key in src_items and src_items[item.key].description is not None:
-                data["description"] = src_items[item.key].description.model_dump(  # type: ignore[union-attr]
+                data["description"] = src_items[item.key].description.model_dump(  # type: ignore[union-attr]  # an item kept from the source playbook has its description
                     exclude_none=True
                 )
             if item.kind == "milestone":
@@ -309,7 +309,7 @@ def program_playbook(
                         f"a playbook allows 1–{MAX_TASK_DAYS}"
                     )
                 tasks.append({**data, "duration": duration})
-        gate = []
+        gate: list[dict[str, object]] = []
         for criterion in phase.gate_criteria:
             where = f"gate criterion {criterion.position + 1} of phase {key}"
             if criterion.kind == "metric_target":

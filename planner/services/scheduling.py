@@ -163,7 +163,7 @@ def _links(network: Network) -> list[Link]:
         Link(
             by_id[d.predecessor_id].key,
             by_id[d.successor_id].key,
-            d.type,  # type: ignore[arg-type]
+            d.type,  # type: ignore[arg-type]  # the column's check constraint allows only FS, SS, FF, SF
             _lag_days(d, by_id, workdays),
         )
         for d in network.dependencies
@@ -462,7 +462,7 @@ def build_live(program: Program, status: date, converted: list[Link] | None = No
         activities,
         converted
         if converted is not None
-        else [Link(key_of[p], key_of[s], kind, lag) for p, s, kind, lag in links],
+        else [Link(key_of[p], key_of[s], kind, lag) for p, s, kind, lag in links],  # type: ignore[arg-type]  # the column's check constraint allows only FS, SS, FF, SF
         program_calendar(program),
         program.start_date,
         status,
@@ -516,7 +516,7 @@ def _store(program: Program, live: LiveSchedule) -> Outcome:
         # Core executemany: one statement for all rows; computed columns are not audited and
         # do not bump the row version (they are derived, not edited)
         statement = (
-            update(table)
+            update(table)  # type: ignore[arg-type]  # a mapped class's __table__ is a Table
             .where(table.c.id == bindparam("item_id"))
             .values({column: bindparam(column) for column in COMPUTED_COLUMNS})
         )

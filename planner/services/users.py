@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
 from planner.domain.access import ROLES
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.explain import Explanation
 from planner.domain.passwords import MAX_LENGTH, password_problems
 from planner.extensions import db
@@ -42,12 +42,11 @@ def normalise_email(email: str) -> str:
 
 
 class PasswordRejected(ValidationError):
-    """A new password that breaks the policy; ``problems`` says why, as codes."""
+    """A new password that breaks the policy; ``problems`` says why, as codes on ``field``."""
 
-    def __init__(self, field: str, problems: list[Explanation]) -> None:
-        super().__init__("password not accepted", [(field, p.code) for p in problems])
+    def __init__(self, field: str, reasons: list[Explanation]) -> None:
+        super().__init__(problems=[Problem(field, r.code, r.params) for r in reasons])
         self.field = field
-        self.problems = problems
 
 
 def check_password_strength(password: str, field: str = "password", email: str = "") -> None:
@@ -254,7 +253,7 @@ def _keep_a_lead(program: Program, membership: Membership, new_role: str | None)
     leads = db.session.scalar(
         select(func.count()).where(Membership.program_id == program.id, Membership.role == "lead")
     )
-    if leads <= 1:
+    if (leads or 0) <= 1:
         raise ValidationError(
             "a program needs a lead", [("role", "the program's only lead cannot be removed")]
         )

@@ -27,7 +27,7 @@ ACCOUNT_FIELDS = {
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
-def users():  # type: ignore[no-untyped-def]
+def users():
     form = NewUserForm()
     status = 200
     if request.method == "POST":
@@ -72,7 +72,7 @@ def _account_message(code: str) -> str:
 
 
 @bp.post("/admin/users/<int:user_id>")
-def user_update(user_id: int):  # type: ignore[no-untyped-def]
+def user_update(user_id: int):
     user = user_service.get_user(user_id)
     try:
         user_service.update_account(
@@ -93,7 +93,7 @@ def user_update(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/admin/users/<int:user_id>/sign-out")
-def user_sign_out(user_id: int):  # type: ignore[no-untyped-def]
+def user_sign_out(user_id: int):
     """End every session of the account (a lost laptop, a shared computer)."""
     user = user_service.get_user(user_id)
     user_service.end_sessions(user)

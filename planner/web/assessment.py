@@ -56,7 +56,7 @@ ACTION_STATUS_LABELS = {
 }
 
 
-def _label(labels: dict, value: str) -> str:  # type: ignore[type-arg]
+def _label(labels: dict, value: str) -> str:
     return str(labels.get(value, value))
 
 
@@ -100,7 +100,7 @@ def _phase_choices(program: Program) -> list[Any]:
     return choices(_phase_labels(program))
 
 
-def _field_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+def _field_errors(form, exc: ValidationError) -> None:
     """Put a service error on the form field it names (or on the form as a whole)."""
     placed = False
     for path, message in exc.errors:
@@ -115,7 +115,7 @@ def _field_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untype
         form.form_errors.append(str(exc))
 
 
-def _stale(form, exc: StaleEditError) -> str:  # type: ignore[no-untyped-def]
+def _stale(form, exc: StaleEditError) -> str:
     """Keep the user's input; let a deliberate second submit win; return the message."""
     form.version.data = str(exc.current_version)
     return str(exc)
@@ -174,12 +174,12 @@ def _category_series(results: service.Results) -> tuple[list[str], list[charts.S
     return axes, series
 
 
-def _radar(results: service.Results, height: int = 460) -> dict:  # type: ignore[type-arg]
+def _radar(results: service.Results, height: int = 460) -> dict:
     axes, series = _category_series(results)
     return charts.radar(axes, series, height=height, missing_label=_("not scored"))
 
 
-def _drilldown(results: service.Results, category_key: str) -> dict:  # type: ignore[type-arg]
+def _drilldown(results: service.Results, category_key: str) -> dict:
     category = results.view.category(category_key)
     keys = [i.key for i in category.indicators]
     lines = [
@@ -203,7 +203,7 @@ def _drilldown(results: service.Results, category_key: str) -> dict:  # type: ig
 
 
 @bp.get(BASE)
-def index(program_id: int):  # type: ignore[no-untyped-def]
+def index(program_id: int):
     program = get_program(program_id)
     assessments = service.list_assessments(program, full=True)
     summaries = {}
@@ -220,7 +220,7 @@ def index(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route(BASE + "/new", methods=["GET", "POST"])
-def new(program_id: int):  # type: ignore[no-untyped-def]
+def new(program_id: int):
     program = get_program(program_id)
     previous = service.list_assessments(program)
     form = StartAssessmentForm()
@@ -280,7 +280,7 @@ def new(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get(ONE)
-def show(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def show(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     view = service.model_for(assessment, content_lang())
     scored: dict[int, dict[str, int]] = {}
@@ -305,7 +305,7 @@ def show(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route(ONE + "/edit", methods=["GET", "POST"])
-def edit(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def edit(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     form = AssessmentForm(obj=assessment if request.method == "GET" else None)
     form.phase_ordinal.choices = _phase_choices(program)
@@ -341,7 +341,7 @@ def edit(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post(ONE + "/delete")
-def delete(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def delete(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     form = VersionForm()
     try:
@@ -360,7 +360,7 @@ def delete(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- interviews
 
 
-def _interview_form(assessment: Assessment, view: service.ModelView, obj=None) -> InterviewForm:  # type: ignore[no-untyped-def]
+def _interview_form(assessment: Assessment, view: service.ModelView, obj=None) -> InterviewForm:
     form = InterviewForm(obj=obj)
     form.categories.choices = choices((c.key, c.name) for c in view.categories)
     return form
@@ -379,7 +379,7 @@ def _interview_data(form: InterviewForm) -> service.InterviewData:
 
 
 @bp.route(ONE + "/interviews/new", methods=["GET", "POST"])
-def interview_new(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def interview_new(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     view = service.model_for(assessment, content_lang())
     form = _interview_form(assessment, view)
@@ -422,7 +422,7 @@ def interview_new(program_id: int, assessment_id: int):  # type: ignore[no-untyp
 
 
 @bp.route(ONE + "/interviews/<int:interview_id>/edit", methods=["GET", "POST"])
-def interview_edit(program_id: int, assessment_id: int, interview_id: int):  # type: ignore[no-untyped-def]
+def interview_edit(program_id: int, assessment_id: int, interview_id: int):
     program, assessment = _load(program_id, assessment_id)
     interview = service.get_interview(assessment, interview_id)
     view = service.model_for(assessment, content_lang())
@@ -462,7 +462,7 @@ def interview_edit(program_id: int, assessment_id: int, interview_id: int):  # t
 
 
 @bp.post(ONE + "/interviews/<int:interview_id>/delete")
-def interview_delete(program_id: int, assessment_id: int, interview_id: int):  # type: ignore[no-untyped-def]
+def interview_delete(program_id: int, assessment_id: int, interview_id: int):
     program, assessment = _load(program_id, assessment_id)
     interview = service.get_interview(assessment, interview_id)
     form = VersionForm()
@@ -482,7 +482,7 @@ def interview_delete(program_id: int, assessment_id: int, interview_id: int):  #
 
 
 @bp.get(ONE + "/interviews/<int:interview_id>/score")
-def score_start(program_id: int, assessment_id: int, interview_id: int):  # type: ignore[no-untyped-def]
+def score_start(program_id: int, assessment_id: int, interview_id: int):
     program, assessment = _load(program_id, assessment_id)
     interview = service.get_interview(assessment, interview_id)
     view = service.model_for(assessment, content_lang())
@@ -501,7 +501,7 @@ def score_start(program_id: int, assessment_id: int, interview_id: int):  # type
 
 
 @bp.route(ONE + "/interviews/<int:interview_id>/score/<category>", methods=["GET", "POST"])
-def score(program_id: int, assessment_id: int, interview_id: int, category: str):  # type: ignore[no-untyped-def]
+def score(program_id: int, assessment_id: int, interview_id: int, category: str):
     program, assessment = _load(program_id, assessment_id)
     interview = service.get_interview(assessment, interview_id)
     view = service.model_for(assessment, content_lang())
@@ -596,7 +596,7 @@ def score(program_id: int, assessment_id: int, interview_id: int, category: str)
 
 
 @bp.route(ONE + "/settings", methods=["GET", "POST"])
-def settings(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def settings(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     view = service.model_for(assessment, content_lang())
     rows = {s.key: s for s in assessment.indicators}
@@ -661,7 +661,7 @@ def settings(program_id: int, assessment_id: int):  # type: ignore[no-untyped-de
 
 
 @bp.get(ONE + "/results")
-def results(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def results(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     res, message = _results_or_message(assessment)
     radar = drill = None
@@ -690,7 +690,7 @@ def results(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def
 # --------------------------------------------------------------------------- actions
 
 
-def _actions_page(program, assessment, to_plan=None, status=200):  # type: ignore[no-untyped-def]
+def _actions_page(program, assessment, to_plan=None, status=200):
     res, message = _results_or_message(assessment)
     if to_plan is None:
         to_plan = ToPlanForm()
@@ -713,13 +713,13 @@ def _actions_page(program, assessment, to_plan=None, status=200):  # type: ignor
 
 
 @bp.get(ONE + "/actions")
-def actions(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def actions(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     return _actions_page(program, assessment)
 
 
 @bp.post(ONE + "/actions/propose")
-def actions_propose(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def actions_propose(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     form = VersionForm()
     if not form.validate_on_submit():
@@ -750,7 +750,7 @@ def actions_propose(program_id: int, assessment_id: int):  # type: ignore[no-unt
 
 
 @bp.route(ONE + "/actions/<int:action_id>/edit", methods=["GET", "POST"])
-def action_edit(program_id: int, assessment_id: int, action_id: int):  # type: ignore[no-untyped-def]
+def action_edit(program_id: int, assessment_id: int, action_id: int):
     program, assessment = _load(program_id, assessment_id)
     action = service.get_action(assessment, action_id)
     form = ActionForm(obj=action if request.method == "GET" else None)
@@ -798,7 +798,7 @@ def action_edit(program_id: int, assessment_id: int, action_id: int):  # type: i
 
 
 @bp.post(ONE + "/actions/<int:action_id>/status")
-def action_status(program_id: int, assessment_id: int, action_id: int):  # type: ignore[no-untyped-def]
+def action_status(program_id: int, assessment_id: int, action_id: int):
     program, assessment = _load(program_id, assessment_id)
     action = service.get_action(assessment, action_id)
     form = ActionStatusForm()
@@ -816,7 +816,7 @@ def action_status(program_id: int, assessment_id: int, action_id: int):  # type:
 
 
 @bp.post(ONE + "/actions/to-plan")
-def actions_to_plan(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def actions_to_plan(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     form = ToPlanForm()
     form.phase.choices = _phase_choices(program)
@@ -846,7 +846,7 @@ def actions_to_plan(program_id: int, assessment_id: int):  # type: ignore[no-unt
 
 
 @bp.get(ONE + "/report")
-def report(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def report(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     res, message = _results_or_message(assessment)
     radar = _radar(res, height=400) if res is not None and res.has_scores else None
@@ -873,7 +873,7 @@ def report(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get(ONE + "/export.xlsx")
-def export(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def export(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     content = export_xlsx(assessment, content_lang())
     filename = f"assessment-{program.id}-{assessment.id}.xlsx"
@@ -888,7 +888,7 @@ def export(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get(BASE + "/compare")
-def compare(program_id: int):  # type: ignore[no-untyped-def]
+def compare(program_id: int):
     program = get_program(program_id)
     assessments = service.list_assessments(program)
     ids = [a.id for a in assessments]

@@ -48,7 +48,7 @@ def _gate_text(status: service.PhaseStatus) -> str:
 
 
 @bp.get("/programs/<int:program_id>/dashboard")
-def show(program_id: int):  # type: ignore[no-untyped-def]
+def show(program_id: int):
     program = get_program(program_id)
     today = date.today()
     # a steering room opens the same dashboard at the same minute: render its body once
@@ -115,7 +115,7 @@ def _visible_program_ids() -> list[int] | None:
 
 
 @bp.get("/portfolio")
-def portfolio():  # type: ignore[no-untyped-def]
+def portfolio():
     today = date.today()
     sort = request.args.get("sort", "name")
     if sort not in service.SORT_KEYS:

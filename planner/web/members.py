@@ -24,13 +24,13 @@ def _member_message(code: str) -> str:
     return code
 
 
-def _apply_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+def _apply_errors(form, exc: ValidationError) -> None:
     for field, message in exc.errors or [("email", str(exc))]:
         getattr(form, field, form.email).errors.append(_member_message(message))
 
 
 @bp.route("/programs/<int:program_id>/members", methods=["GET", "POST"])
-def index(program_id: int):  # type: ignore[no-untyped-def]
+def index(program_id: int):
     program = get_program(program_id)
     form = MemberForm()
     status = 200
@@ -56,7 +56,7 @@ def index(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/members/<int:membership_id>")
-def update(program_id: int, membership_id: int):  # type: ignore[no-untyped-def]
+def update(program_id: int, membership_id: int):
     program = get_program(program_id)
     members = {m.id: m for m in user_service.members_of(program)}
     membership = members.get(membership_id)
@@ -74,7 +74,7 @@ def update(program_id: int, membership_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/members/<int:membership_id>/remove")
-def remove(program_id: int, membership_id: int):  # type: ignore[no-untyped-def]
+def remove(program_id: int, membership_id: int):
     program = get_program(program_id)
     try:
         user_service.remove_membership(program, membership_id)
@@ -88,7 +88,7 @@ def remove(program_id: int, membership_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/share-links", methods=["GET", "POST"])
-def share_links(program_id: int):  # type: ignore[no-untyped-def]
+def share_links(program_id: int):
     program = get_program(program_id)
     form = ShareLinkForm()
     new_url = None
@@ -113,7 +113,7 @@ def share_links(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/share-links/<int:link_id>/revoke")
-def revoke_link(program_id: int, link_id: int):  # type: ignore[no-untyped-def]
+def revoke_link(program_id: int, link_id: int):
     program = get_program(program_id)
     user_service.revoke_share_link(program, link_id)
     db.session.commit()

@@ -93,7 +93,7 @@ def _phase_label(phase: Any) -> str:
 
 
 @bp.get("/programs/<int:program_id>/metrics")
-def index(program_id: int):  # type: ignore[no-untyped-def]
+def index(program_id: int):
     program = get_program(program_id)
     return _render_index(program, SettingsForm(formdata=None), ImportForm(formdata=None))
 
@@ -105,7 +105,7 @@ def _render_index(
     status: int = 200,
     import_errors: list[tuple[str, str]] | None = None,
     stale: StaleEditError | None = None,
-):  # type: ignore[no-untyped-def]
+):
     today = date.today()
     rows = service.metric_rows(program, today)
     settings = service.settings_for(program)
@@ -137,7 +137,7 @@ def _render_index(
 
 
 @bp.post("/programs/<int:program_id>/metrics/settings")
-def settings(program_id: int):  # type: ignore[no-untyped-def]
+def settings(program_id: int):
     program = get_program(program_id)
     form = SettingsForm()
     if form.validate_on_submit():
@@ -211,7 +211,7 @@ def _metric_input(form: MetricForm) -> service.MetricInput:
 
 
 @bp.route("/programs/<int:program_id>/metrics/new", methods=["GET", "POST"])
-def new(program_id: int):  # type: ignore[no-untyped-def]
+def new(program_id: int):
     program = get_program(program_id)
     form = metric_form_class(program.phases)()
     if request.method == "GET":
@@ -235,7 +235,7 @@ def new(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/metrics/<int:metric_id>/edit", methods=["GET", "POST"])
-def edit(program_id: int, metric_id: int):  # type: ignore[no-untyped-def]
+def edit(program_id: int, metric_id: int):
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     form = metric_form_class(program.phases)()
@@ -296,7 +296,7 @@ def _current_metric_values(metric: Metric) -> dict[str, str]:
 
 
 @bp.get("/programs/<int:program_id>/metrics/<int:metric_id>")
-def detail(program_id: int, metric_id: int):  # type: ignore[no-untyped-def]
+def detail(program_id: int, metric_id: int):
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     form = ReadingForm(formdata=None)
@@ -312,7 +312,7 @@ def _render_detail(
     import_form: ImportForm | None = None,
     import_errors: list[tuple[str, str]] | None = None,
     loose: list[str] | None = None,
-):  # type: ignore[no-untyped-def]
+):
     today = date.today()
     settings = service.settings_for(program)
     definition = service.metric_def(metric)
@@ -388,7 +388,7 @@ def _render_detail(
 
 
 @bp.post("/programs/<int:program_id>/metrics/<int:metric_id>/readings")
-def add_reading(program_id: int, metric_id: int):  # type: ignore[no-untyped-def]
+def add_reading(program_id: int, metric_id: int):
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     form = ReadingForm()
@@ -428,7 +428,7 @@ class _ReadingErrors:
     "/programs/<int:program_id>/metrics/<int:metric_id>/readings/<int:reading_id>/edit",
     methods=["GET", "POST"],
 )
-def edit_reading(program_id: int, metric_id: int, reading_id: int):  # type: ignore[no-untyped-def]
+def edit_reading(program_id: int, metric_id: int, reading_id: int):
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     reading = service.get_reading(metric, reading_id)
@@ -481,7 +481,7 @@ def edit_reading(program_id: int, metric_id: int, reading_id: int):  # type: ign
 
 
 @bp.post("/programs/<int:program_id>/metrics/<int:metric_id>/readings/<int:reading_id>/delete")
-def delete_reading(program_id: int, metric_id: int, reading_id: int):  # type: ignore[no-untyped-def]
+def delete_reading(program_id: int, metric_id: int, reading_id: int):
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     reading = service.get_reading(metric, reading_id)
@@ -496,7 +496,7 @@ def delete_reading(program_id: int, metric_id: int, reading_id: int):  # type: i
 
 
 @bp.post("/programs/<int:program_id>/metrics/import")
-def import_readings(program_id: int):  # type: ignore[no-untyped-def]
+def import_readings(program_id: int):
     program = get_program(program_id)
     form = ImportForm()
     metric: Metric | None = None
@@ -531,7 +531,7 @@ def import_readings(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/programs/<int:program_id>/metrics/readings.csv")
-def export_readings(program_id: int):  # type: ignore[no-untyped-def]
+def export_readings(program_id: int):
     program = get_program(program_id)
     body = readings_io.write_csv(
         (m.key, r.day, r.value, r.note) for m, r in service.all_readings(program)

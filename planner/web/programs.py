@@ -28,13 +28,13 @@ bp = Blueprint("programs", __name__)
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index():
     programs = user_service.programs_for(current_user)
     return render_template("programs/index.html", programs=programs, today=date.today())
 
 
 @bp.route("/programs/new", methods=["GET", "POST"])
-def new():  # type: ignore[no-untyped-def]
+def new():
     form = NewProgramForm()
     installed, _errors = installed_playbooks()
     lang = content_lang()
@@ -73,7 +73,7 @@ def new():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/programs/<int:program_id>")
-def overview(program_id: int):  # type: ignore[no-untyped-def]
+def overview(program_id: int):
     program = program_service.get_program(program_id)
     # under the header the page is the same for every reader of this revision, day and
     # language (hundreds of milestone dates worded): rendered once, then shared
@@ -97,7 +97,7 @@ def _overview_body(program: Program) -> str:
 
 
 @bp.post("/language")
-def set_language():  # type: ignore[no-untyped-def]
+def set_language():
     lang = request.form.get("lang", "")
     if lang in SUPPORTED:
         session["lang"] = lang

@@ -154,7 +154,7 @@ def _heat_map(program_id: int, view: Any, info: Any, which: str, query: Any) -> 
 
 
 @bp.get("/programs/<int:program_id>/risks")
-def register(program_id: int):  # type: ignore[no-untyped-def]
+def register(program_id: int):
     program = get_program(program_id)
     can_edit = can("edit", program.id)
     # a steering room reads the same register: render its body once per program revision,
@@ -235,7 +235,7 @@ def _current_values(risk: Any, form: RiskForm, info: Any) -> dict[str, str]:
 
 
 @bp.route("/programs/<int:program_id>/risks/new", methods=["GET", "POST"])
-def new(program_id: int):  # type: ignore[no-untyped-def]
+def new(program_id: int):
     program = get_program(program_id)
     info = service.scale_for(program, content_lang())
     form = _risk_form(program, info)
@@ -269,7 +269,7 @@ def new(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/risks/<int:risk_id>/edit", methods=["GET", "POST"])
-def edit(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def edit(program_id: int, risk_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     info = service.scale_for(program, content_lang())
@@ -323,7 +323,7 @@ def edit(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
     ), status
 
 
-def _render_detail(program: Any, risk: Any, status: int = 200, **forms: Any):  # type: ignore[no-untyped-def]
+def _render_detail(program: Any, risk: Any, status: int = 200, **forms: Any):
     info = service.scale_for(program, content_lang())
     action_form = forms.get("action_form") or ActionForm(formdata=None)
     item_form = forms.get("item_form") or LinkItemForm(formdata=None)
@@ -363,17 +363,17 @@ def _render_detail(program: Any, risk: Any, status: int = 200, **forms: Any):  #
 
 
 @bp.get("/programs/<int:program_id>/risks/<int:risk_id>")
-def detail(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def detail(program_id: int, risk_id: int):
     program = get_program(program_id)
     return _render_detail(program, service.get_risk(program.id, risk_id))
 
 
-def _back(program_id: int, risk_id: int, anchor: str = ""):  # type: ignore[no-untyped-def]
+def _back(program_id: int, risk_id: int, anchor: str = ""):
     url = url_for("risks.detail", program_id=program_id, risk_id=risk_id)
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
-def _refused(program: Any, risk_id: int, exc: Exception, **forms: Any):  # type: ignore[no-untyped-def]
+def _refused(program: Any, risk_id: int, exc: Exception, **forms: Any):
     """Re-render the risk page after a refused change: 409 when stale, else 422."""
     db.session.rollback()
     risk = service.get_risk(program.id, risk_id)
@@ -384,7 +384,7 @@ def _refused(program: Any, risk_id: int, exc: Exception, **forms: Any):  # type:
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/status")
-def set_status(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def set_status(program_id: int, risk_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     form = StatusForm()
@@ -407,7 +407,7 @@ def set_status(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/actions")
-def add_action(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def add_action(program_id: int, risk_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     form = ActionForm()
@@ -426,7 +426,7 @@ def add_action(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/actions/<int:action_id>/done")
-def toggle_action(program_id: int, risk_id: int, action_id: int):  # type: ignore[no-untyped-def]
+def toggle_action(program_id: int, risk_id: int, action_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     action = service.get_action(risk, action_id)
@@ -442,7 +442,7 @@ def toggle_action(program_id: int, risk_id: int, action_id: int):  # type: ignor
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/actions/<int:action_id>/delete")
-def delete_action(program_id: int, risk_id: int, action_id: int):  # type: ignore[no-untyped-def]
+def delete_action(program_id: int, risk_id: int, action_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     action = service.get_action(risk, action_id)
@@ -459,7 +459,7 @@ def delete_action(program_id: int, risk_id: int, action_id: int):  # type: ignor
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/links/items")
-def link_item(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def link_item(program_id: int, risk_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     form = LinkItemForm()
@@ -476,7 +476,7 @@ def link_item(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/links/items/<int:link_id>/delete")
-def unlink_item(program_id: int, risk_id: int, link_id: int):  # type: ignore[no-untyped-def]
+def unlink_item(program_id: int, risk_id: int, link_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     if not VersionForm().validate_on_submit():
@@ -488,7 +488,7 @@ def unlink_item(program_id: int, risk_id: int, link_id: int):  # type: ignore[no
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/links/phases")
-def link_phase(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def link_phase(program_id: int, risk_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     form = LinkPhaseForm()
@@ -505,7 +505,7 @@ def link_phase(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/links/phases/<int:link_id>/delete")
-def unlink_phase(program_id: int, risk_id: int, link_id: int):  # type: ignore[no-untyped-def]
+def unlink_phase(program_id: int, risk_id: int, link_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     if not VersionForm().validate_on_submit():
@@ -524,7 +524,7 @@ def _slug(text: str) -> str:
 
 
 @bp.get("/programs/<int:program_id>/risks/export.xlsx")
-def export_xlsx(program_id: int):  # type: ignore[no-untyped-def]
+def export_xlsx(program_id: int):
     program = get_program(program_id)
     lang = content_lang()
     info = service.scale_for(program, lang)
@@ -539,7 +539,7 @@ def export_xlsx(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/programs/<int:program_id>/risks/export.csv")
-def export_csv(program_id: int):  # type: ignore[no-untyped-def]
+def export_csv(program_id: int):
     program = get_program(program_id)
     lang = content_lang()
     info = service.scale_for(program, lang)
@@ -554,7 +554,7 @@ def export_csv(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/risks/import", methods=["GET", "POST"])
-def import_register(program_id: int):  # type: ignore[no-untyped-def]
+def import_register(program_id: int):
     program = get_program(program_id)
     form = ImportForm()
     problems: list[str] = []
@@ -626,7 +626,7 @@ def _trend_figure(points: list[Any], info: Any) -> dict[str, Any]:
 
 
 @bp.route("/programs/<int:program_id>/reviews", methods=["GET", "POST"])
-def reviews(program_id: int):  # type: ignore[no-untyped-def]
+def reviews(program_id: int):
     program = get_program(program_id)
     info = service.scale_for(program, content_lang())
     today = _today()
@@ -674,7 +674,7 @@ def reviews(program_id: int):  # type: ignore[no-untyped-def]
     ), status
 
 
-def _render_review(program: Any, review: Any, status: int = 200, message: str = ""):  # type: ignore[no-untyped-def]
+def _render_review(program: Any, review: Any, status: int = 200, message: str = ""):
     info = service.scale_for(program, content_lang())
     view = service.review_view(review, info)
     return render_template(
@@ -690,13 +690,13 @@ def _render_review(program: Any, review: Any, status: int = 200, message: str = 
 
 
 @bp.get("/programs/<int:program_id>/reviews/<int:review_id>")
-def review(program_id: int, review_id: int):  # type: ignore[no-untyped-def]
+def review(program_id: int, review_id: int):
     program = get_program(program_id)
     return _render_review(program, service.get_review(program.id, review_id))
 
 
 @bp.route("/programs/<int:program_id>/reviews/<int:review_id>/edit", methods=["GET", "POST"])
-def edit_review(program_id: int, review_id: int):  # type: ignore[no-untyped-def]
+def edit_review(program_id: int, review_id: int):
     program = get_program(program_id)
     review_row = service.get_review(program.id, review_id)
     if request.method == "GET":
@@ -738,7 +738,7 @@ def edit_review(program_id: int, review_id: int):  # type: ignore[no-untyped-def
 
 
 @bp.post("/programs/<int:program_id>/reviews/<int:review_id>/snapshot")
-def refresh_snapshot(program_id: int, review_id: int):  # type: ignore[no-untyped-def]
+def refresh_snapshot(program_id: int, review_id: int):
     program = get_program(program_id)
     review_row = service.get_review(program.id, review_id)
     form = VersionForm()
@@ -757,7 +757,7 @@ def refresh_snapshot(program_id: int, review_id: int):  # type: ignore[no-untype
 
 
 @bp.post("/programs/<int:program_id>/reviews/<int:review_id>/decisions")
-def decide(program_id: int, review_id: int):  # type: ignore[no-untyped-def]
+def decide(program_id: int, review_id: int):
     program = get_program(program_id)
     review_row = service.get_review(program.id, review_id)
     form = DecisionForm()

@@ -15,7 +15,7 @@ bp = Blueprint("tokens", __name__)
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
-def index():  # type: ignore[no-untyped-def]
+def index():
     form = NewTokenForm()
     new_token = None
     status = 200
@@ -46,7 +46,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
-def revoke(token_id: int):  # type: ignore[no-untyped-def]
+def revoke(token_id: int):
     row = api_tokens.revoke_token(current_user, token_id)
     db.session.commit()
     flash(_("Token “%(name)s” revoked: it no longer opens the API.", name=row.name), "success")

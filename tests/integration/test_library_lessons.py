@@ -32,12 +32,12 @@ LESSONS = {
 
 
 @pytest.fixture(autouse=True)
-def library(app, monkeypatch):  # type: ignore[no-untyped-def]
+def library(app, monkeypatch):
     install_library(app, monkeypatch)
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     """200 days in: a task added, one that ran long, a risk that occurred, a missed target."""
     start = date.today() - timedelta(days=200)
     start -= timedelta(days=start.weekday())  # a Monday
@@ -96,7 +96,7 @@ def _form(program: Program, *, drop: set[str] = frozenset(), **overrides: str) -
     return data
 
 
-def test_lessons_are_proposed_from_what_happened(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_lessons_are_proposed_from_what_happened(client, program) -> None:
     context = service.lessons_context(program, date.today())
     assert {lesson.id for lesson in context.lessons} == LESSONS
     assert context.suggested_version == "1.2"  # 1.1 is installed already
@@ -111,7 +111,7 @@ def test_lessons_are_proposed_from_what_happened(client, program) -> None:  # ty
     assert 'Adjust the phase-1 target of metric "duplicate-rate" from 6 to 8' in page
 
 
-def test_download_gives_a_valid_new_version_with_the_chosen_lessons(client, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_download_gives_a_valid_new_version_with_the_chosen_lessons(client, program, db) -> None:
     before = counts()
     data = _form(
         program,
@@ -136,7 +136,7 @@ def test_download_gives_a_valid_new_version_with_the_chosen_lessons(client, prog
     assert counts() == before  # a download installs nothing
 
 
-def test_consultant_saves_the_new_version_to_the_library(app, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_consultant_saves_the_new_version_to_the_library(app, program, db) -> None:
     user = make_consultant()
     db.session.add(Membership(user_id=user.id, program_id=program.id, role="viewer"))
     db.session.commit()
@@ -156,7 +156,7 @@ def test_consultant_saves_the_new_version_to_the_library(app, program, db) -> No
     assert "saved to the library with 4 lesson(s)" in page
 
 
-def test_members_download_but_may_not_save(login_as, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_members_download_but_may_not_save(login_as, program, db) -> None:
     member = login_as("member", program)
     before = counts()
     assert member.get(_url(program)).status_code == 200
@@ -178,7 +178,7 @@ def test_members_download_but_may_not_save(login_as, program, db) -> None:  # ty
         ({"lengthen_task:contact-migration": "2.5"}, "give a whole number"),
     ],
 )
-def test_bad_input_is_refused_and_nothing_is_written(client, program, db, change, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_refused_and_nothing_is_written(client, program, db, change, message) -> None:
     before = counts()
     data: dict[str, Any] = _form(program, **change)
     data["save"] = "y"
@@ -188,7 +188,7 @@ def test_bad_input_is_refused_and_nothing_is_written(client, program, db, change
     assert counts() == before
 
 
-def test_saving_a_version_that_exists_with_other_content_is_refused(client, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_saving_a_version_that_exists_with_other_content_is_refused(client, program, db) -> None:
     data = _form(program, new_version="1.1")
     data["save"] = "y"
     response = client.post(_url(program), data=data)
@@ -197,7 +197,7 @@ def test_saving_a_version_that_exists_with_other_content_is_refused(client, prog
     assert db.session.scalars(select(PlaybookUpload)).first() is None
 
 
-def test_a_program_that_followed_its_playbook_has_nothing_to_carry_back(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_program_that_followed_its_playbook_has_nothing_to_carry_back(client, db) -> None:
     program = new_program(name="On plan")
     assert service.lessons_context(program, date.today()).lessons == []
     assert "Nothing to carry back yet" in text_of(client.get(_url(program)))

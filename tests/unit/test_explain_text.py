@@ -78,7 +78,7 @@ def _metric(
 ) -> GateFacts:
     fact = MetricFact(
         "active", "Active users", latest, 60.0, status, forecast_status, forecast_value, "%"
-    )  # type: ignore[arg-type]  # noqa: E501
+    )  # noqa: E501
     return GateFacts(metrics={"active": fact})
 
 
@@ -100,7 +100,7 @@ RISKS = GateFacts(
 )
 
 
-def _reason(criterion, facts: GateFacts, today: date = BEFORE) -> Reason:  # type: ignore[no-untyped-def]
+def _reason(criterion, facts: GateFacts, today: date = BEFORE) -> Reason:
     (result,) = evaluate_gate([criterion], facts, today, GATE).results
     return result.reason
 
