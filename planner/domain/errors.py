@@ -116,7 +116,8 @@ class DependencyCycleError(ValidationError):
     def __init__(self, cycle: list[str]) -> None:
         self.cycle = list(cycle)
         names = " → ".join([*self.cycle, self.cycle[0]]) if self.cycle else "?"
-        super().__init__(f"dependency cycle: {names}")
+        # one code, one sentence wherever a cycle is refused (planner/messages/dependencies.py)
+        super().__init__(problems=[Problem("", "dependency.cycle", {"cycle": names})])
 
 
 class ConflictError(PlannerError):

@@ -28,4 +28,25 @@ MESSAGES: dict[str, Message] = {
     "password.repeated": lambda r, w: gettext(
         "A single character repeated is not a password: choose another."
     ),
+    # planner/services/users.py
+    "user.email_invalid": lambda r, w: gettext("Enter a valid e-mail address."),
+    "user.email_taken": lambda r, w: gettext("A user with this e-mail address already exists."),
+    "user.password_wrong": lambda r, w: gettext("The current password is wrong."),
+    "account.self_deactivate": lambda r, w: gettext("You cannot deactivate your own account."),
+    "account.self_demote": lambda r, w: gettext(
+        "You cannot remove your own administrator right: ask another administrator."
+    ),
+    "account.last_admin": lambda r, w: gettext("At least one active administrator must remain."),
+    "member.not_addable": lambda r, w: gettext(
+        "You can add people who already work with you on a program. "
+        "Ask a site administrator to add anyone else."
+    ),
+    "member.last_lead": lambda r, w: gettext("The program's only lead cannot be removed."),
+    # planner/services/api_tokens.py
+    "token.name_required": lambda r, w: gettext(
+        "Give the token a name, e.g. the script that will use it."
+    ),
+    "token.too_many": lambda r, w: gettext(
+        "You have %(count)s active tokens: revoke one you no longer use.", **w
+    ),
 }

@@ -34,6 +34,7 @@ from planner.services import assessment as service
 from planner.services.assessment_xlsx import export_xlsx
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
+from planner.web.form_errors import show_on_form
 
 bp = Blueprint("assessment", __name__)
 
@@ -98,21 +99,6 @@ def _phase_labels(program: Program) -> list[tuple[int, str]]:
 
 def _phase_choices(program: Program) -> list[Any]:
     return choices(_phase_labels(program))
-
-
-def _field_errors(form, exc: ValidationError) -> None:
-    """Put a service error on the form field it names (or on the form as a whole)."""
-    placed = False
-    for path, message in exc.errors:
-        name = path.split(".")[0]
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            if isinstance(field.errors, tuple):
-                field.errors = list(field.errors)
-            field.errors.append(message)
-            placed = True
-    if not placed:
-        form.form_errors.append(str(exc))
 
 
 def _stale(form, exc: StaleEditError) -> str:
@@ -264,7 +250,7 @@ def new(program_id: int):
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()
-            _field_errors(form, exc)
+            show_on_form(form, exc)
         else:
             flash(_("Assessment “%(title)s” started.", title=assessment.title), "success")
             return redirect(
@@ -321,7 +307,7 @@ def edit(program_id: int, assessment_id: int):
             status = 409
         except ValidationError as exc:
             db.session.rollback()
-            _field_errors(form, exc)
+            show_on_form(form, exc)
             status = 422
         else:
             flash(_("Assessment saved."), "success")
@@ -393,7 +379,7 @@ def interview_new(program_id: int, assessment_id: int):
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()
-            _field_errors(form, exc)
+            show_on_form(form, exc)
             status = 422
         else:
             flash(_("Interview with %(name)s saved.", name=interview.interviewee), "success")
@@ -441,7 +427,7 @@ def interview_edit(program_id: int, assessment_id: int, interview_id: int):
             status = 409
         except ValidationError as exc:
             db.session.rollback()
-            _field_errors(form, exc)
+            show_on_form(form, exc)
             status = 422
         else:
             flash(_("Interview saved."), "success")
@@ -776,7 +762,7 @@ def action_edit(program_id: int, assessment_id: int, action_id: int):
             status = 409
         except ValidationError as exc:
             db.session.rollback()
-            _field_errors(form, exc)
+            show_on_form(form, exc)
             status = 422
         else:
             flash(_("Action saved."), "success")

@@ -21,7 +21,7 @@ from planner.domain.errors import ValidationError
 from planner.extensions import db, limiter
 from planner.forms.auth import ChangePasswordForm, LoginForm
 from planner.services import users as user_service
-from planner.web.password_text import error_texts
+from planner.web.form_errors import show_on_form
 from planner.web.redirects import local_path, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -113,8 +113,7 @@ def change_password():
             )
         except ValidationError as exc:
             db.session.rollback()
-            for field, message in error_texts(exc):
-                getattr(form, field).errors.append(message)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             # other sessions ended with the old password; this one goes on

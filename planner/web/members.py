@@ -11,22 +11,9 @@ from planner.extensions import db
 from planner.forms.auth import MemberForm, ShareLinkForm
 from planner.services import users as user_service
 from planner.services.programs import get_program
+from planner.web.form_errors import show_on_form
 
 bp = Blueprint("members", __name__)
-
-
-def _member_message(code: str) -> str:
-    if code == "member.not_addable":
-        return _(
-            "You can add people who already work with you on a program. "
-            "Ask a site administrator to add anyone else."
-        )
-    return code
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    for field, message in exc.errors or [("email", str(exc))]:
-        getattr(form, field, form.email).errors.append(_member_message(message))
 
 
 @bp.route("/programs/<int:program_id>/members", methods=["GET", "POST"])
@@ -40,7 +27,7 @@ def index(program_id: int):
                 user_service.add_member(current_user, program, form.email.data, form.role.data)
             except ValidationError as exc:
                 db.session.rollback()
-                _apply_errors(form, exc)
+                show_on_form(form, exc)
             else:
                 db.session.commit()
                 flash(_("Member saved."), "success")

@@ -45,21 +45,18 @@ from planner.models.program import Program
 from planner.services import metrics as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
+from planner.web.form_errors import show_on_form
 
 bp = Blueprint("metrics", __name__)
 
 
-def apply_errors(form: FlaskForm, exc: ValidationError) -> list[str]:
-    """Put each ``(path, message)`` on its form field; return those that fit no field."""
-    loose: list[str] = []
-    for path, message in exc.errors or [("", str(exc))]:
-        field = getattr(form, path, None) if path else None
-        if field is not None and hasattr(field, "errors"):
-            if not isinstance(field.errors, list):
-                field.errors = list(field.errors)
-            field.errors.append(message)
-        else:
-            loose.append(f"{path}: {message}" if path else message)
+def apply_errors(
+    form: FlaskForm, exc: ValidationError, aliases: dict[str, str] | None = None
+) -> list[str]:
+    """:func:`show_on_form`, returning (and taking off the form) what fits no field: these
+    pages show it beside the form."""
+    show_on_form(form, exc, aliases)
+    loose, form.form_errors = list(form.form_errors), []
     return loose
 
 
@@ -401,7 +398,7 @@ def add_reading(program_id: int, metric_id: int):
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()
-            loose = apply_errors(_ReadingErrors(form), exc)
+            loose = apply_errors(form, exc, _READING_FIELDS)
             metric = service.get_metric(program, metric_id)
         else:
             flash(
@@ -416,12 +413,8 @@ def add_reading(program_id: int, metric_id: int):
     return _render_detail(program, metric, form, 422, loose=loose)
 
 
-class _ReadingErrors:
-    """Maps the domain's error paths (date, value) onto the reading form's fields."""
-
-    def __init__(self, form: ReadingForm) -> None:
-        self.date = form.day
-        self.value = form.value
+#: the domain's error paths on the reading form's fields
+_READING_FIELDS = {"date": "day"}
 
 
 @bp.route(
@@ -459,7 +452,7 @@ def edit_reading(program_id: int, metric_id: int, reading_id: int):
             form.version.data = exc.current_version
         except ValidationError as exc:
             db.session.rollback()
-            loose, status = apply_errors(_ReadingErrors(form), exc), 422
+            loose, status = apply_errors(form, exc, _READING_FIELDS), 422
         else:
             flash(_("Reading saved."), "success")
             return redirect(url_for("metrics.detail", program_id=program.id, metric_id=metric.id))

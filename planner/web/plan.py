@@ -19,8 +19,9 @@ from markupsafe import Markup
 
 from planner.charts.dates import localize_date_axes
 from planner.charts.gantt import AGGREGATE_ABOVE, GanttOptions, build_gantt, figure_json
-from planner.domain.errors import DependencyCycleError, ValidationError
+from planner.domain.errors import ValidationError
 from planner.domain.ids import as_id
+from planner.explain_text import problem_pairs
 from planner.extensions import db
 from planner.forms.plan import (
     BaselineForm,
@@ -149,20 +150,14 @@ def _day(text: Any) -> date | None:
 def _attach(form: FlaskForm, exc: ValidationError, fallback: str) -> list[str]:
     """Put a service's (field, message) errors on the form; return those with no field."""
     general: list[str] = []
-    pairs = exc.errors or [(fallback, str(exc))]
-    if isinstance(exc, DependencyCycleError):
-        pairs = [(fallback, _("This dependency would close a cycle: %(cycle)s", cycle=_cycle(exc)))]
-    for name, message in pairs:
+    for name, message in problem_pairs(exc):
+        name = name or fallback
         field = getattr(form, name, None)
         if field is None or not hasattr(field, "errors"):
             general.append(message)
         else:
             field.errors = [*field.errors, message]
     return general
-
-
-def _cycle(exc: DependencyCycleError) -> str:
-    return " → ".join([*exc.cycle, exc.cycle[0]]) if exc.cycle else "?"
 
 
 def _phase_choices(program: Program) -> list[tuple[int, str]]:

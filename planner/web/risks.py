@@ -48,6 +48,7 @@ from planner.ops.cache import derived
 from planner.services import risks as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
+from planner.web.form_errors import show_on_form
 from planner.web.policy import can
 
 bp = Blueprint("risks", __name__)
@@ -81,18 +82,6 @@ def _labels() -> dict[str, Any]:
         "entity_labels": ENTITY_LABELS,
         "statuses": STATUSES,
     }
-
-
-def _apply_errors(form: Any, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Put each ``(path, message)`` of the error on its form field (or the form itself)."""
-    aliases = aliases or {}
-    for path, message in exc.errors or [("", str(exc))]:
-        name = aliases.get(path, path)
-        field = form._fields.get(name) if name else None
-        if field is not None:
-            field.errors = [*list(field.errors), message]
-        else:
-            form.form_errors.append(f"{path}: {message}" if path else message)
 
 
 def _stale_message(exc: StaleEditError) -> str:
@@ -259,7 +248,7 @@ def new(program_id: int):
                 db.session.commit()
             except ValidationError as exc:
                 db.session.rollback()
-                _apply_errors(form, exc)
+                show_on_form(form, exc)
             else:
                 flash(_("Risk %(key)s added.", key=risk.key), "success")
                 return redirect(url_for("risks.detail", program_id=program.id, risk_id=risk.id))
@@ -307,7 +296,7 @@ def edit(program_id: int, risk_id: int):
                 form.version.data = str(risk.version)
             except ValidationError as exc:
                 db.session.rollback()
-                _apply_errors(form, exc)
+                show_on_form(form, exc)
             else:
                 flash(_("Risk %(key)s saved.", key=risk.key), "success")
                 return redirect(url_for("risks.detail", program_id=program.id, risk_id=risk.id))
@@ -419,7 +408,7 @@ def add_action(program_id: int, risk_id: int):
     except ValidationError as exc:
         db.session.rollback()
         risk = service.get_risk(program.id, risk_id)
-        _apply_errors(form, exc)
+        show_on_form(form, exc)
         return _render_detail(program, risk, 422, action_form=form)
     flash(_("Action added to %(key)s.", key=risk.key), "success")
     return _back(program.id, risk.id, "actions")
@@ -469,7 +458,7 @@ def link_item(program_id: int, risk_id: int):
     except ValidationError as exc:
         db.session.rollback()
         risk = service.get_risk(program.id, risk_id)
-        _apply_errors(form, exc)
+        show_on_form(form, exc)
         return _render_detail(program, risk, 422, item_form=form)
     flash(_("Work item linked to %(key)s.", key=risk.key), "success")
     return _back(program.id, risk.id, "threatens")
@@ -498,7 +487,7 @@ def link_phase(program_id: int, risk_id: int):
     except ValidationError as exc:
         db.session.rollback()
         risk = service.get_risk(program.id, risk_id)
-        _apply_errors(form, exc)
+        show_on_form(form, exc)
         return _render_detail(program, risk, 422, phase_form=form)
     flash(_("Phase linked to %(key)s.", key=risk.key), "success")
     return _back(program.id, risk.id, "threatens")
@@ -640,7 +629,7 @@ def reviews(program_id: int):
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            show_on_form(form, exc)
             status = 422
         else:
             flash(
@@ -721,7 +710,7 @@ def edit_review(program_id: int, review_id: int):
                 form.version.data = str(review_row.version)
             except ValidationError as exc:
                 db.session.rollback()
-                _apply_errors(form, exc)
+                show_on_form(form, exc)
             else:
                 flash(_("Review saved."), "success")
                 return redirect(

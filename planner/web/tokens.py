@@ -10,6 +10,7 @@ from planner.domain.errors import ValidationError
 from planner.extensions import db
 from planner.forms.tokens import NewTokenForm
 from planner.services import api_tokens
+from planner.web.form_errors import show_on_form
 
 bp = Blueprint("tokens", __name__)
 
@@ -25,8 +26,7 @@ def index():
                 row, new_token = api_tokens.create_token(current_user, form.name.data)
             except ValidationError as exc:
                 db.session.rollback()
-                for field, message in exc.errors or [("name", str(exc))]:
-                    getattr(form, field, form.name).errors.append(message)
+                show_on_form(form, exc)
                 status = 422
             else:
                 db.session.commit()

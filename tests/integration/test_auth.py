@@ -129,7 +129,7 @@ def test_the_only_lead_cannot_be_removed(login_as, program, db) -> None:
     page = lead.post(
         f"/programs/{program.id}/members/{membership.id}/remove", follow_redirects=True
     )
-    assert "the program&#39;s only lead cannot be removed" in page.get_data(as_text=True)
+    assert "The program&#39;s only lead cannot be removed." in page.get_data(as_text=True)
     assert db.session.get(Membership, membership.id) is not None
 
 
