@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from flask import request_started
 
+# coded problems are worded as the app words them (planner/explain_text installs the wording)
+import planner.explain_text  # noqa: F401
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 

@@ -42,14 +42,20 @@ def test_an_import_refusal_is_worded_in_chinese(zh_journey: Journey, tmp_path) -
     journey.sign_in("lead")
     journey.goto("/programs/import")
     broken = tmp_path / "plan.csv"
-    broken.write_text("ID,Name,Start\n1,,not a date\n", encoding="utf-8")
+    # a blank name, a duration that is no number, a date that is no date: each refused by cell
+    broken.write_text(
+        "ID,Name,Duration (days),Start\n1,,-5,2026-13-45\n2,B,3,2026-03-02\n", encoding="utf-8"
+    )
     form = journey.page.locator("form:has(input[name=file])")
     form.locator("input[name=file]").set_input_files(str(broken))
     form.locator("input[name=client]").fill("华东机械")
     journey.submit(form)
-    refusal = journey.page.locator(".alert-danger, .invalid-feedback").first
+    refusal = journey.page.locator(".alert-danger").first
     assert refusal.is_visible()
-    assert HAN.search(refusal.inner_text()), refusal.inner_text()
+    rows = refusal.locator("tbody tr")
+    assert rows.count() >= 3, refusal.inner_text()
+    for i in range(rows.count()):
+        assert HAN.search(rows.nth(i).inner_text()), rows.nth(i).inner_text()
     journey.shot("import-refused")
     journey.check_page()
 
