@@ -173,9 +173,9 @@ def test_members_download_but_may_not_save(login_as, program, db) -> None:
     [
         ({"new_version": "1.0"}, "version 1.0 is not newer than 1.0"),
         ({"new_version": "one"}, "Numbers separated by dots"),
-        ({"lengthen_task:contact-migration": "abc"}, '"abc" is not a number'),
-        ({"raise_risk:cleaning-legacy-data": "7"}, "give a number from 1 to 5"),
-        ({"lengthen_task:contact-migration": "2.5"}, "give a whole number"),
+        ({"lengthen_task:contact-migration": "abc"}, "Enter a number."),
+        ({"raise_risk:cleaning-legacy-data": "7"}, "Enter a value from 1 to 5."),
+        ({"lengthen_task:contact-migration": "2.5"}, "Give a whole number."),
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_written(client, program, db, change, message) -> None:

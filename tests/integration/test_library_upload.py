@@ -253,7 +253,7 @@ def test_a_new_version_of_a_shipped_playbook_is_accepted(consultant, db) -> None
 def test_the_library_s_own_address_is_not_a_playbook_id(consultant, db) -> None:
     response = _post(consultant, SMALL.replace("id: acme-method", "id: upload"))
     assert response.status_code == 409
-    assert 'the id "upload" is taken by the library itself' in text_of(response)
+    assert "The id “upload” is taken by the library itself" in text_of(response)
     assert counts()["uploads"] == 0
 
 

@@ -195,19 +195,21 @@ def test_chosen_lessons_keep_the_ticked_ones_with_edited_values() -> None:
 
 
 @pytest.mark.parametrize(
-    ("index", "value", "message"),
+    ("index", "value", "code", "params"),
     [
-        (0, "abc", '"abc" is not a number'),
-        (0, "1.5", "give a whole number"),
-        (0, "0", "give a number from 1 to 1000"),
-        (1, "6", "give a number from 1 to 5"),
+        (0, "abc", "field.not_a_number", {}),
+        (0, "1.5", "library.whole_number", {}),
+        (0, "0", "field.out_of_range", {"min": 1, "max": 1000}),
+        (1, "6", "field.out_of_range", {"min": 1, "max": 5}),
     ],
 )
-def test_chosen_lessons_refuse_values_that_do_not_fit(index, value, message) -> None:
+def test_chosen_lessons_refuse_values_that_do_not_fit(index, value, code, params) -> None:
     token = service.lesson_token(LESSONS[index])
     with pytest.raises(ValidationError) as caught:
         service.chosen_lessons(LESSONS, {token: True}, {token: value})
-    assert caught.value.errors == [(token, message)]
+    assert [(p.field, p.code, dict(p.params)) for p in caught.value.problems] == [
+        (token, code, params)
+    ]
 
 
 def test_lesson_tokens_are_stable_and_distinct() -> None:
