@@ -254,14 +254,16 @@ def test_errors_name_the_columns_as_the_file_heads_them(client, db, program) -> 
     out = io.BytesIO()
     book.save(out)
     before = table_counts(db)
-    for lang in ("en", "zh_Hans_CN"):  # whatever the interface's language
+    # the place in the file in the interface's language, the column as the file heads it
+    where = {"en": 'row {row}, column "{column}"', "zh_Hans_CN": "第 {row} 行，“{column}”列"}
+    for lang, place in where.items():
         use_language(client, lang)
         response = upload(client, "/programs/import", "plan.xlsx", out.getvalue(), client="Acme")
         assert response.status_code == 422
         page = response.get_data(as_text=True).replace("&#34;", '"')
-        assert f'row 3, column "{labels["Duration (days)"]}"' in page
-        assert f'row 4, column "{labels["Name"]}"' in page
-        assert f'row 4, column "{labels["Predecessors"]}"' in page
+        assert place.format(row=3, column=labels["Duration (days)"]) in page
+        assert place.format(row=4, column=labels["Name"]) in page
+        assert place.format(row=4, column=labels["Predecessors"]) in page
         assert table_counts(db) == before
 
 
