@@ -28,10 +28,10 @@ from planner.forms.assessment import (
 )
 from planner.forms.choices import choices
 from planner.i18n import content_lang, format_day
+from planner.interop.assessment_xlsx import export_xlsx
 from planner.models.assessment import Assessment
 from planner.models.program import Program
 from planner.services import assessment as service
-from planner.services.assessment_xlsx import export_xlsx
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
 from planner.web.form_errors import show_on_form
