@@ -24,6 +24,7 @@ from pydantic import (
 
 from planner.api.core import MAX_ID
 from planner.api.markers import N_
+from planner.domain.limits import MAX_TASK_DAYS
 from planner.domain.numbers import MAX_MAGNITUDE
 
 MAX_NUMBER = MAX_MAGNITUDE  # metric values and targets: the domain's one numeric policy
@@ -302,7 +303,7 @@ class WorkItemCreate(_WorkItemFields):
     phase_id: Id
     name: Text(300, 1)
     kind: ItemKind = "task"
-    duration_days: Annotated[int, Field(ge=0, le=5000)] = 1
+    duration_days: Annotated[int, Field(ge=0, le=MAX_TASK_DAYS)] = 1
 
 
 class WorkItemUpdate(_WorkItemFields):
@@ -310,7 +311,7 @@ class WorkItemUpdate(_WorkItemFields):
     phase_id: Id = optional()
     name: Text(300, 1) = optional()
     kind: ItemKind = optional()
-    duration_days: Annotated[int, Field(ge=0, le=5000)] = optional()
+    duration_days: Annotated[int, Field(ge=0, le=MAX_TASK_DAYS)] = optional()
 
 
 class WorkItemQuery(PageQuery):

@@ -35,6 +35,7 @@ from planner.domain.errors import (
 )
 from planner.domain.errors import Problem as CodedProblem
 from planner.domain.lags import LAG_UNITS, LagUnit
+from planner.domain.limits import MAX_TASK_DAYS
 
 __all__ = [
     "CONSTRAINT_TYPES",
@@ -68,7 +69,7 @@ ConstraintType = Literal["SNET", "FNLT"]
 ITEM_KINDS: Final[tuple[ItemKind, ...]] = ("task", "milestone")
 LINK_TYPES: Final[tuple[LinkType, ...]] = ("FS", "SS", "FF", "SF")
 CONSTRAINT_TYPES: Final[tuple[ConstraintType, ...]] = ("SNET", "FNLT")
-MAX_DURATION: Final = 5000
+MAX_DURATION: Final = MAX_TASK_DAYS
 """Largest task duration in working days (the database's limit)."""
 MAX_LAG: Final = 2000
 """Largest lag or lead in working days (the database's limit)."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from planner.domain.limits import MAX_TASK_DAYS
 from planner.extensions import Model
 from planner.models.audit import Audited
 
@@ -75,7 +76,9 @@ class WorkItem(Audited, Model):
     __table_args__ = (
         UniqueConstraint("program_id", "key"),
         CheckConstraint("kind IN ('task', 'milestone')", name="kind_known"),
-        CheckConstraint("duration_days >= 0 AND duration_days <= 5000", name="duration_range"),
+        CheckConstraint(
+            f"duration_days >= 0 AND duration_days <= {MAX_TASK_DAYS}", name="duration_range"
+        ),
         CheckConstraint(
             "(kind = 'milestone' AND duration_days = 0) OR (kind = 'task' AND duration_days > 0)",
             name="milestone_zero_duration",
