@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import networkx as nx
+from packaging.version import Version
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
@@ -59,6 +60,12 @@ _STANDARD_TAGS = {
 
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
 DependencyType = Literal["FS", "SS", "FF", "SF"]
+
+
+def version_key(version: str) -> Version:
+    """A playbook version for ordering (PEP 440 through ``packaging``): "1.10" after "1.9",
+    "1" equal to "1.0"."""
+    return Version(version)
 
 
 class _Strict(BaseModel):

@@ -35,6 +35,7 @@ from planner.domain.playbook import (
     discover_playbooks,
     load_playbook,
     parse_playbook,
+    version_key,
 )
 from planner.extensions import db
 from planner.models.library import PlaybookUpload
@@ -227,12 +228,6 @@ def installed_playbooks() -> tuple[list[InstalledPlaybook], list[PlaybookError]]
         key=lambda i: (i.playbook.id, version_key(i.playbook.version)),
     )
     return installed, [*file_errors, *upload_errors]
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    """A version as numbers for ordering: "1.10" after "1.9", "1" equal to "1.0"."""
-    parts = tuple(int(part) for part in version.split("."))
-    return parts + (0,) * (3 - len(parts))
 
 
 _version_key = version_key  # the earlier private name
