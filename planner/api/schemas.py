@@ -245,15 +245,6 @@ class PhaseOut(Output):
 
 ItemKind = Literal["task", "milestone"]
 ConstraintType = Literal["SNET", "FNLT"]
-SCHEDULE_FIELDS = (
-    "early_start",
-    "early_finish",
-    "late_start",
-    "late_finish",
-    "total_float",
-    "free_float",
-    "is_critical",
-)
 
 
 class WorkItemOut(Output):

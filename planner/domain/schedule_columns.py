@@ -16,18 +16,11 @@ import numpy as np
 import numpy.typing as npt
 
 from planner.domain.schedule import PhaseOverrun, PhaseWindow, Scheduler
+from planner.domain.schedule_fields import SCHEDULE_FIELDS
 
 __all__ = ["COLUMNS", "NO_DATE", "columns_of", "overruns_of", "phase_index_of"]
 
-COLUMNS = (
-    "early_start",
-    "early_finish",
-    "late_start",
-    "late_finish",
-    "total_float",
-    "free_float",
-    "is_critical",
-)
+COLUMNS = SCHEDULE_FIELDS
 NO_DATE = -1
 Columns = npt.NDArray[np.int64]
 

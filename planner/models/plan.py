@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from planner.domain.limits import MAX_TASK_DAYS
+from planner.domain.schedule_fields import SCHEDULE_FIELDS
 from planner.extensions import Model
 from planner.models.audit import Audited
 
@@ -61,18 +62,7 @@ class WorkItem(Audited, Model):
     """A task, or a milestone (kind 'milestone', zero duration), in one phase."""
 
     __tablename__ = "work_item"
-    __audit_exclude__ = frozenset(
-        {
-            "early_start",
-            "early_finish",
-            "late_start",
-            "late_finish",
-            "total_float",
-            "free_float",
-            "is_critical",
-            "position",
-        }
-    )
+    __audit_exclude__ = frozenset({*SCHEDULE_FIELDS, "position"})
     __table_args__ = (
         UniqueConstraint("program_id", "key"),
         CheckConstraint("kind IN ('task', 'milestone')", name="kind_known"),

@@ -41,21 +41,14 @@ from planner.domain.schedule_columns import (
     overruns_of,
     phase_index_of,
 )
+from planner.domain.schedule_fields import SCHEDULE_FIELDS
 from planner.extensions import db
 from planner.models import Dependency, Phase, Program, WorkItem
 from planner.ops.cache import program_revision
 from planner.services.live_schedule import LiveSchedule, keep, take
 from planner.services.live_schedule import Stats as LiveStats
 
-COMPUTED_COLUMNS = (
-    "early_start",
-    "early_finish",
-    "late_start",
-    "late_finish",
-    "total_float",
-    "free_float",
-    "is_critical",
-)
+COMPUTED_COLUMNS = SCHEDULE_FIELDS
 
 
 @dataclass(frozen=True)
