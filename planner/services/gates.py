@@ -403,21 +403,7 @@ def delete_criterion(phase: Phase, criterion: GateCriterion) -> None:
 # --------------------------------------------------------------------------- decisions
 
 
-@dataclass(frozen=True)
-class DecisionInput:
-    kind: str
-    decided_by: str
-    decided_on: date
-    notes: str = ""
-    conditions: str = ""
-    due: date | None = None
-    justification: str = ""
-    replan: str = ""
-
-
-def record_decision(
-    program: Program, phase: Phase, data: DecisionInput, today: date
-) -> GateDecision:
+def record_decision(program: Program, phase: Phase, data: Decision, today: date) -> GateDecision:
     """Record the steering committee's decision after evaluating the gate on ``today``.
 
     Refused (nothing written) when the gate has no criteria, when a go is taken while a
@@ -425,16 +411,7 @@ def record_decision(
     """
     facts = program_facts(program, today)
     report = evaluate_phase(facts, phase)
-    decision = Decision(
-        kind=data.kind,  # type: ignore[arg-type]  # the column's check constraint allows only the Literal's values
-        decided_by=data.decided_by,
-        decided_on=data.decided_on,
-        notes=data.notes,
-        conditions=data.conditions,
-        due=data.due,
-        justification=data.justification,
-        replan=data.replan,
-    )
+    decision = data
     if data.decided_on > today:
         raise ValidationError(
             "decision refused: it cannot be dated after today",

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from planner.domain.errors import ValidationError
-from planner.domain.gates import describe_criterion
+from planner.domain.gates import Decision, decision_kind, describe_criterion
 from planner.explain_text import (
     band_label,
     clause_separator,
@@ -117,8 +117,8 @@ def decide(program_id: int, ordinal: int):
     loose: list[str] = []
     refused: ValidationError | None = None
     if form.validate_on_submit():
-        data = service.DecisionInput(
-            kind=form.kind.data or "",
+        data = Decision(
+            kind=decision_kind(form.kind.data or ""),
             decided_by=form.decided_by.data or "",
             decided_on=form.decided_on.data,
             notes=form.notes.data or "",
