@@ -935,16 +935,9 @@ def latest_maturity_levels(programs: Iterable[Program], lang: str = "en") -> dic
     return result
 
 
-def latest_maturity_level(program: Program, lang: str | None = None) -> str | None:
-    """The maturity level (name, in the current language) of the program's latest assessment.
+def latest_maturity_level(program: Program, lang: str) -> str | None:
+    """The maturity level (name, in ``lang``) of the program's latest assessment.
 
     None when no assessment of the program has scores yet.
     """
-    if lang is None:
-        from planner.i18n import content_lang
-
-        try:
-            lang = content_lang()
-        except RuntimeError:  # outside a request
-            lang = "en"
     return latest_maturity_levels([program], lang)[program.id]

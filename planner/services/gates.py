@@ -99,9 +99,9 @@ def risk_scale(program: Program) -> RiskScale:
         return DEFAULT_SCALE
 
 
-def band_labels(program: Program, lang: str | None = None) -> dict[str, str]:
-    """The labels of the program's risk bands in ``lang`` ("en"/"zh"; the reader's language
-    when None) from its playbook, for ``explain_text.render``; empty when the playbook gives
+def band_labels(program: Program, lang: str) -> dict[str, str]:
+    """The labels of the program's risk bands in ``lang`` ("en" or "zh"), read
+    from its playbook, for ``explain_text.render``; empty when the playbook gives
     none (the renderer then words the default band names itself)."""
     from planner.services.playbooks import get_playbook
 
@@ -111,13 +111,6 @@ def band_labels(program: Program, lang: str | None = None) -> dict[str, str]:
         return {}
     if playbook.risk_scale is None:
         return {}
-    if lang is None:
-        try:
-            from planner.i18n import content_lang
-
-            lang = content_lang()
-        except RuntimeError:  # no request: English
-            lang = "en"
     labels = {band.name: band.label.get(lang) for band in playbook.risk_scale.bands}
     return {name: label for name, label in labels.items() if label}
 

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from planner.charts.metrics import TimelinePhase, sparkline_figure, timeline_figure
 from planner.explain_text import renderer
-from planner.i18n import format_day, localized
+from planner.i18n import content_lang, format_day, localized
 from planner.models.plan import Phase
 from planner.ops.cache import derived
 from planner.services import dashboard as service
@@ -128,7 +128,7 @@ def portfolio():
     for row in rows:
         ref = (row.program.playbook_id, row.program.playbook_version)
         if ref not in by_playbook:
-            by_playbook[ref] = renderer(band_labels(row.program))
+            by_playbook[ref] = renderer(band_labels(row.program, content_lang()))
         explainers[row.program.id] = by_playbook[ref]
     columns: list[tuple[str, Any]] = [
         ("name", _("Program")),

@@ -21,7 +21,7 @@ from planner.explain_text import (
 from planner.extensions import db
 from planner.forms.gates import CriterionForm, DecisionForm
 from planner.forms.metrics import choices
-from planner.i18n import format_day, localized
+from planner.i18n import content_lang, format_day, localized
 from planner.models.gate import GateCriterion
 from planner.models.plan import Phase
 from planner.models.program import Program
@@ -56,7 +56,7 @@ def index(program_id: int):
 
 def explaining(program: Program) -> dict[str, Any]:
     """What a template needs to word the domain's explanations for this program."""
-    bands = service.band_labels(program)
+    bands = service.band_labels(program, content_lang())
     return {
         "explain": renderer(bands),
         "band_label": lambda band: band_label(band, bands),
@@ -154,7 +154,7 @@ def _refusal_in_words(
 ) -> ValidationError:
     """The domain's refusal of a decision, field by field, in the reader's language (the
     domain words its rules in English; a field it names is worded here)."""
-    explain = renderer(service.band_labels(program))
+    explain = renderer(service.band_labels(program, content_lang()))
     unmet = [line for line in report.lines if line.result.outcome != "met"]
     names = clause_separator().join(
         explain(describe_criterion(line.result.criterion, report.facts)) for line in unmet
@@ -212,7 +212,7 @@ def _criterion_form(program: Program, formdata: bool = True) -> CriterionForm:
         for i in program.work_items
         if i.is_milestone
     )
-    bands = service.band_labels(program)
+    bands = service.band_labels(program, content_lang())
     form.band.choices = choices(
         (b, band_label(b, bands)) for b in service.risk_scale(program).band_names
     )
