@@ -114,7 +114,7 @@ def test_propose_accept_edit_drop_and_add_to_plan(client, db, assessment) -> Non
     # nothing left to add: a clear message, nothing created
     again = client.post(url(program, assessment, "/actions/to-plan"), data={"phase": "1"})
     assert again.status_code == 422
-    assert "no accepted action is waiting" in again.get_data(as_text=True)
+    assert "No accepted action is waiting" in again.get_data(as_text=True)
     assert count(db, WorkItem) == items_before + 2
     # an action in the plan stays accepted
     with pytest.raises(service.ValidationError, match="already a work item"):

@@ -74,8 +74,8 @@ def test_settings_page_saves_weights_targets_and_lines(client, db, assessment) -
     [
         ("weight-cs-03", "-1", "weight must be 0 or more"),
         ("weight-cs-03", "", "A weight is needed"),
-        ("target-cs-03", "6", "outside 0–5"),
-        ("benchmark-cs-03", "-0.5", "outside 0–5"),
+        ("target-cs-03", "6", "Enter a value from 0 to 5."),
+        ("benchmark-cs-03", "-0.5", "Enter a value from 0 to 5."),
         ("competitor-cs-03", "lots", "Not a number"),
     ],
 )
