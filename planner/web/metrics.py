@@ -28,7 +28,7 @@ from planner.domain.metrics import (
     target_steps,
     value_range,
 )
-from planner.explain_text import format_value, renderer
+from planner.explain_text import format_value, problem_pairs, renderer
 from planner.extensions import db
 from planner.forms.metrics import (
     ImportForm,
@@ -507,7 +507,7 @@ def import_readings(program_id: int):
             db.session.commit()
         except (ImportFormatError, ValidationError) as exc:
             db.session.rollback()
-            errors = [("", str(exc))] + list(exc.errors)
+            errors = problem_pairs(exc)
         else:
             flash(_("%(n)d readings imported.", n=count), "success")
             if metric is not None:
