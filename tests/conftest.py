@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from flask import request_started
 
 # coded problems are worded as the app words them (planner/explain_text installs the wording)
@@ -180,3 +182,16 @@ def runner(app):
 def empty_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database of its own with no tables, for migration tests."""
     yield from _fresh_database(tmp_path_factory)
+
+
+#: the day date-dependent tests run on, whatever the machine's date
+FROZEN_TODAY = date(2026, 3, 2)
+
+
+@pytest.fixture()
+def today() -> Iterator[date]:
+    """A frozen clock: the test and the app (same process) see :data:`FROZEN_TODAY` as today
+    (the clock still ticks from 09:00 UTC, so durations measured inside a test stay real).
+    Ask for it before ``client`` or ``login_as``: the sign-in then happens on the same clock."""
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=True):
+        yield FROZEN_TODAY
