@@ -177,7 +177,7 @@ def test_defaults_without_a_form(client, program) -> None:
     ("field", "value", "message"),
     [
         ("playbook_id", "Not A Key", "lower-case letters"),
-        ("version", "v2", "a version such as 1.0"),
+        ("version", "v2", "A version such as 1.0"),
         ("title", "", "This field is required"),
     ],
 )
