@@ -576,10 +576,7 @@ def _link_traces(
     labels: Mapping[str, str],
 ) -> list[dict[str, Any]]:
     by_id = {row.id: row for row in rows}
-    layers: dict[bool, tuple[list[Any], ...]] = {
-        True: ([], [], [], [], []),
-        False: ([], [], [], [], []),
-    }
+    layers: dict[bool, tuple[list[Any], ...]] = {c: ([], [], [], [], []) for c in (True, False)}
     for link in links:
         if not link.critical and arrows != "all":
             continue

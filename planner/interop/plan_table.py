@@ -68,6 +68,7 @@ from planner.interop.plandata import (
     refusal,
     validate,
 )
+from planner.interop.plandata import Problem as DataProblem
 
 try:  # formula-injection guard shared by every exporter (restore undoes it on import)
     from planner.interop.neutralise import neutralise, restore
@@ -951,20 +952,25 @@ def _plan(
         tuple(link for _, link in kept),
     )
     for problem in problems(plan):
-        column = _COLUMN_OF.get(problem.field)
-        if problem.section == "items" and problem.index is not None and column:
-            table.error(sound[problem.index].number, column, problem.code, **problem.params)
-        elif problem.section == "links" and problem.index is not None:
-            row_number = kept[problem.index][0].number
-            table.error(row_number, "Predecessors", problem.code, **problem.params)
-        else:
-            what = Explanation(problem.code, problem.params)
-            table.errors.append(
-                Problem("file", "table.at_path", {"path": problem.path, "problem": what})
-            )
+        _place(table, problem, [r.number for r in sound], [r.number for r, _ in kept])
     if table.errors:
         raise refusal(sorted(table.errors, key=table.order))
     return normalised(plan)
+
+
+def _place(table: _Table, problem: DataProblem, items: list[int], links: list[int]) -> None:
+    """A rule of the plan's data broken by a row: on its cell (an item's column, a link's
+    Predecessors), else on the file."""
+    column = _COLUMN_OF.get(problem.field)
+    if problem.section == "items" and problem.index is not None and column:
+        table.error(items[problem.index], column, problem.code, **problem.params)
+    elif problem.section == "links" and problem.index is not None:
+        table.error(links[problem.index], "Predecessors", problem.code, **problem.params)
+    else:
+        what = Explanation(problem.code, problem.params)
+        table.errors.append(
+            Problem("file", "table.at_path", {"path": problem.path, "problem": what})
+        )
 
 
 def _item(row: _Row, phase_key: str, lang: str | None = None) -> ItemData:

@@ -181,15 +181,14 @@ def domain_model(
         if key in by_category
     )
     scale = {int(score): label.get(lang) for score, label in pb.scale.items()}
+    weights: dict[str, float] = {level: w for level, w in pb.level_weights.items()}
     model = m.MaturityModel(
         categories=categories,
         levels=tuple(m.MaturityLevel(lv.name.get(lang), lv.min_score) for lv in pb.levels),
         scale_labels=scale,
-        level_weights={level: w for level, w in pb.level_weights.items()},
+        level_weights=weights,
     )
-    return ModelView(
-        model, lang, descriptions, scale, {level: w for level, w in pb.level_weights.items()}
-    )
+    return ModelView(model, lang, descriptions, scale, dict(weights))
 
 
 def model_for(assessment: Assessment, lang: str) -> ModelView:
