@@ -409,24 +409,6 @@ def _drop_stash(program: Program, token: str) -> None:
         path.unlink(missing_ok=True)
 
 
-#: codes the update service raises, worded here
-def _update_message(message: str) -> str:
-    words = {
-        "update.bad_key": _(
-            "A new row's key may hold only letters, digits, “.”, “_” and “-” (at most 64)."
-        ),
-        "update.not_a_table": _(
-            "Only a .csv or .xlsx file updates the plan (an MS Project file can make a new "
-            "program or be added to a phase)."
-        ),
-    }
-    return words.get(message, message)
-
-
-def _update_problems(exc: ValidationError) -> list[tuple[str, str]]:
-    return [(where, _update_message(message)) for where, message in _problems(exc)]
-
-
 def _render_preview(
     program: Program,
     preview: service.UpdatePreview,
@@ -501,9 +483,7 @@ def update_preview(program_id: int):
         preview = service.preview_update(program, current, incoming, _today())
     except ValidationError as exc:
         db.session.rollback()
-        return _render_index(
-            program, update_form=form, update_problems=_update_problems(exc), status=422
-        )
+        return _render_index(program, update_form=form, update_problems=_problems(exc), status=422)
     confirm = ApplyUpdateForm(formdata=None)
     confirm.token.data = _stash(program, data)
     confirm.filename.data = upload.filename or ""
@@ -535,7 +515,7 @@ def update_apply(program_id: int):
     except ValidationError as exc:
         db.session.rollback()
         _drop_stash(program, form.token.data or "")
-        return _render_index(program, update_problems=_update_problems(exc), status=422)
+        return _render_index(program, update_problems=_problems(exc), status=422)
     _drop_stash(program, form.token.data or "")
     changes = outcome.changes
     flash(

@@ -464,7 +464,7 @@ def test_the_playbook_brings_its_risks_metrics_and_gates(client, db, program) ->
             'row 2, column "Duration (days)"',
             "five",
         ),
-        ("plan.pdf", b"%PDF-1.7 not a plan", "File", "expected an MS Project XML file"),
+        ("plan.pdf", b"%PDF-1.7 not a plan", "File", "Expected an MS Project XML file"),
         ("empty.csv", b"", "File", "empty"),
     ],
 )
