@@ -240,7 +240,7 @@ def find_installed(playbook_id: str, version: str | None = None) -> InstalledPla
         matches = [i for i in matches if i.playbook.version == version]
     if not matches:
         wanted = f"{playbook_id}@{version}" if version else playbook_id
-        raise NotFoundError(f'no installed playbook "{wanted}"')
+        raise NotFoundError.of("", "library.not_installed", playbook=wanted)
     return matches[-1]
 
 
