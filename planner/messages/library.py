@@ -46,4 +46,13 @@ MESSAGES: dict[str, Message] = {
         "“%(target)s” is not an installed version of %(playbook)s newer than %(version)s.", **w
     ),
     "library.whole_number": lambda r, w: gettext("Give a whole number."),
+    # a gate criterion of a previewed playbook
+    "library.criterion.metric_target": lambda r, w: gettext(
+        "“%(name)s” meets its phase target", **w
+    ),
+    "library.criterion.milestones_done": lambda r, w: gettext("milestones done: %(names)s", **w),
+    "library.criterion.max_risk_band": lambda r, w: gettext(
+        "no open risk rated above “%(band)s”", **w
+    ),
+    "library.criterion.manual": lambda r, w: str(r.get("text", "")),
 }

@@ -29,6 +29,7 @@ from planner.charts.gantt import GanttOptions, build_gantt
 from planner.domain.days import DayOutOfRange, NotADay, parse_day
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.domain.playbook import PlaybookError
+from planner.explain_text import renderer
 from planner.extensions import db
 from planner.forms.library import LessonsForm, UploadForm, lessons_form, upgrade_form
 from planner.i18n import content_lang
@@ -334,6 +335,7 @@ def preview(playbook_id: str, version: str):
         height=figure["layout"].get("height", 600),
         start=start,
         start_error=start_error,
+        explain=renderer(),
     ), (422 if start_error else 200)
 
 

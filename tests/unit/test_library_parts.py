@@ -7,6 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from flask_babel import force_locale
 
 from planner.charts.gantt import GanttOptions, build_gantt
 from planner.domain.calendar import WorkCalendar
@@ -14,6 +15,7 @@ from planner.domain.errors import ValidationError
 from planner.domain.playbook import load_playbook, parse_playbook
 from planner.domain.playbook_diff import diff_playbooks
 from planner.domain.playbook_lessons import Lesson
+from planner.explain_text import render
 from planner.services import library as service
 from planner.web.library import added_label, show_value
 
@@ -99,10 +101,12 @@ def test_preview_rows_are_grouped_by_phase_then_workstream(tiny) -> None:
         ("zh", ["里程碑完成：Roadmap agreed", "发起人签字"]),
     ],
 )
-def test_preview_gate_criteria_read_in_the_chosen_language(tiny, lang, texts) -> None:
+def test_preview_gate_criteria_read_in_the_chosen_language(app, tiny, lang, texts) -> None:
     result = service.preview(tiny, date(2026, 3, 2), lang)
-    assert [c.text for c in result.phases[0].gate] == texts
-    metric = result.phases[1].gate[0].text
+    # names in the chosen language; the sentence worded by the page, in the reader's
+    with app.app_context(), force_locale("zh_Hans_CN" if lang == "zh" else "en"):
+        assert [render(c.text) for c in result.phases[0].gate] == texts
+        metric = render(result.phases[1].gate[0].text)
     assert ("活跃用户" if lang == "zh" else "Active users") in metric
     assert result.phases[0].name == ("诊断" if lang == "zh" else "Diagnosis")
 

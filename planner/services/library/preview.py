@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import planner.models.library  # noqa: F401  (registers the library tables)
 from planner.domain.calendar import WorkCalendar
+from planner.domain.explain import Explanation
 from planner.domain.playbook import (
     WEEKDAYS,
     ManualCriterion,
@@ -66,7 +67,7 @@ class PreviewLink:
 @dataclass(frozen=True)
 class CriterionView:
     kind: str
-    text: str  # what it checks, in the chosen language
+    text: Explanation  # what it checks (worded by the page, names in the chosen language)
 
 
 @dataclass
@@ -112,21 +113,19 @@ def criterion_text(
     lang: str,
     metric_names: Mapping[str, str],
     item_names: Mapping[str, str] | None = None,
-) -> str:
-    """What a gate criterion checks, as a person reads it, with names rather than keys."""
-    zh = lang == "zh"
+) -> Explanation:
+    """What a gate criterion checks, with names (in ``lang``) rather than keys, as a code the
+    page words (planner/messages/library.py)."""
     if isinstance(criterion, MetricTargetCriterion):
         name = metric_names.get(criterion.metric, criterion.metric)
-        return f"指标“{name}”达到本阶段目标" if zh else f"“{name}” meets its phase target"
+        return Explanation("library.criterion.metric_target", {"name": name})
     if isinstance(criterion, MilestonesDoneCriterion):
-        names = [(item_names or {}).get(key, key) for key in criterion.milestones]
-        done = ("、" if zh else "; ").join(names)
-        return f"里程碑完成：{done}" if zh else f"milestones done: {done}"
+        names = tuple((item_names or {}).get(key, key) for key in criterion.milestones)
+        return Explanation("library.criterion.milestones_done", {"names": names})
     if isinstance(criterion, MaxRiskBandCriterion):
-        band = criterion.band
-        return f"没有高于“{band}”的未关闭风险" if zh else f"no open risk rated above “{band}”"
+        return Explanation("library.criterion.max_risk_band", {"band": criterion.band})
     assert isinstance(criterion, ManualCriterion)
-    return criterion.text.get(lang)
+    return Explanation("library.criterion.manual", {"text": criterion.text.get(lang)})
 
 
 def preview(playbook: Playbook, start: date, lang: str) -> Preview:
