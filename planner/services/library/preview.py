@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import planner.models.library  # noqa: F401  (registers the library tables)
 from planner.domain.calendar import WorkCalendar
-from planner.domain.explain import Explanation
+from planner.domain.explain import Explanation, Term
 from planner.domain.playbook import (
     WEEKDAYS,
     ManualCriterion,
@@ -123,7 +123,8 @@ def criterion_text(
         names = tuple((item_names or {}).get(key, key) for key in criterion.milestones)
         return Explanation("library.criterion.milestones_done", {"names": names})
     if isinstance(criterion, MaxRiskBandCriterion):
-        return Explanation("library.criterion.max_risk_band", {"band": criterion.band})
+        band = Term("band", criterion.band)  # the scale's label in the reader's language
+        return Explanation("library.criterion.max_risk_band", {"band": band})
     assert isinstance(criterion, ManualCriterion)
     return Explanation("library.criterion.manual", {"text": criterion.text.get(lang)})
 
