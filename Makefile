@@ -49,6 +49,7 @@ test: install test-tools
 lint: $(BIN)/.installed
 	$(BIN)/ruff check planner tests bench tools
 	$(BIN)/ruff format --check planner tests bench tools
+	$(BIN)/mypy
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format planner tests bench tools

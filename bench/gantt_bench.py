@@ -55,7 +55,7 @@ def plan(n: int, seed: int = 1) -> tuple[list[PlanRow], list[LinkRow], list[Phas
         p = rng.randrange(max(0, s - 3 * streams), max(1, s - streams // 2))
         kind = rng.choices(TYPES, weights=[70, 15, 10, 5])[0]
         lag = rng.choice([0] * 6 + [-2, -1, 1, 2, 3, 5])
-        links.setdefault((p, s), Link(acts[p].key, acts[s].key, kind, lag))  # type: ignore[arg-type]
+        links.setdefault((p, s), Link(acts[p].key, acts[s].key, kind, lag))
     windows = [PhaseWindow(p.key, p.window_start, p.window_end) for p in phases]
     result = schedule(acts, links.values(), WorkCalendar(), START, None, windows)
     status = START + dt.timedelta(days=150)
@@ -117,7 +117,7 @@ def measure(n: int, repeat: int) -> None:
     times = []
     cpu = []
     size = 0
-    figure: dict = {}  # type: ignore[type-arg]
+    figure: dict = {}
     for _ in range(repeat):
         t0, c0 = time.perf_counter(), time.process_time()
         figure = build_gantt(rows, links, phases, options)

@@ -37,7 +37,7 @@ def median_ms(fn: Callable[[], object], repeat: int) -> str:
     return f"{statistics.median(wall):.1f} / {statistics.median(cpu):.1f} ms"
 
 
-def shallow(n: int) -> tuple[list, list, list[PhaseWindow]]:  # type: ignore[type-arg]
+def shallow(n: int) -> tuple[list, list, list[PhaseWindow]]:
     acts, links = network(n, 100)
     return acts, links, []
 
@@ -57,10 +57,10 @@ def main() -> None:
             levels = sched._compile().level_starts.size
             repeat = 3 if n >= 100_000 else 9
 
-            def full(acts=acts, links=links, windows=windows) -> None:  # type: ignore[no-untyped-def]
+            def full(acts=acts, links=links, windows=windows) -> None:
                 schedule(acts, links, CALENDAR, START, None, windows).items  # noqa: B018
 
-            def trusted(acts=acts, links=links, windows=windows) -> None:  # type: ignore[no-untyped-def]
+            def trusted(acts=acts, links=links, windows=windows) -> None:
                 schedule(acts, links, CALENDAR, START, None, windows, trusted=True)
 
             budget = BUDGET_MS.get(n) if shape == "deep" else None

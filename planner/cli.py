@@ -55,7 +55,7 @@ def run_command(host: str, port: int) -> None:
     """Serve the app (development server; use gunicorn for a team)."""
     from planner.config import ConfigError, check_secret_key
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's LocalProxy method, not in its stubs
     app.config["CLI_MODE"] = False
     try:
         check_secret_key(app.config)
@@ -83,7 +83,7 @@ def demo_command(serve: bool, host: str, port: int) -> None:
     """Reset the demo database (its own file), load a demo program, and serve it."""
     from planner.demo import fresh_demo
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's LocalProxy method, not in its stubs
     if not app.config.get("DEMO_MODE"):
         raise click.ClickException("run `planner demo` without a --app option")
     summary = fresh_demo(app)

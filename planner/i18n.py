@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from flask import Flask, request, session
 from flask_babel import format_date, format_decimal, format_scientific, get_locale
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from planner.extensions import babel
 
@@ -19,26 +21,20 @@ SUPPORTED = ("en", "zh_Hans_CN")
 
 
 def language_from_header(header: str) -> str:
-    """Pick a supported locale from an Accept-Language header.
-
-    Werkzeug's best_match does not treat zh, zh-CN and zh-Hans as one language, so we do.
+    """Pick a supported locale from an Accept-Language header (parsed by werkzeug, in the
+    order of its qualities; zh, zh-CN, zh-Hans and zh-SG are one language here).
 
     >>> language_from_header("zh-CN,zh;q=0.9,en;q=0.8")
     'zh_Hans_CN'
     >>> language_from_header("fr-FR, en;q=0.5")
     'en'
+    >>> language_from_header("en;q=0.4, zh")
+    'zh_Hans_CN'
     """
-    choices = []
-    for position, part in enumerate(header.split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        choices.append((-quality, position, tag.strip().lower()))
-    for _, _, tag in sorted(choices):
+    for tag, quality in parse_accept_header(header, LanguageAccept):
+        tag = tag.lower()
+        if quality <= 0:
+            continue
         if tag == "zh" or tag.startswith(("zh-cn", "zh-hans", "zh-sg", "zh_")):
             return "zh_Hans_CN"
         if tag == "en" or tag.startswith("en-"):

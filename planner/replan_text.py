@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from flask_babel import gettext as _
 
 from planner.domain.explain import Explanation
+from planner.domain.limits import MAX_TASK_DAYS
 from planner.i18n import format_day
 
 Words = Callable[[Mapping[str, object]], str]
@@ -23,7 +24,9 @@ _WORDS: dict[str, Words] = {
     "holiday_set.unknown": lambda p: _("Choose one of the holiday sets offered."),
     "scenario.name_needed": lambda p: _("A scenario needs a name."),
     "scenario.unknown_item": lambda p: _("No work item “%(key)s” in this scenario.", key=p["key"]),
-    "scenario.duration_range": lambda p: _("A task lasts 1 to 5000 working days; a milestone 0."),
+    "scenario.duration_range": lambda p: _(
+        "A task lasts 1 to %(max)s working days; a milestone 0.", max=p.get("max", MAX_TASK_DAYS)
+    ),
     "scenario.constraint_needs_date": lambda p: _("A constraint needs its date."),
     "scenario.date_needs_constraint": lambda p: _("Choose the kind of constraint for this date."),
     "scenario.self_link": lambda p: _("An item cannot depend on itself."),
@@ -50,5 +53,5 @@ def reason_text(reason: Explanation | str) -> str:
     words = _WORDS.get(reason.code)
     if words is None:
         return reason.code
-    params = {k: format_day(v) if hasattr(v, "isoformat") else v for k, v in reason.params.items()}
+    params = {k: format_day(v) if hasattr(v, "isoformat") else v for k, v in reason.params.items()}  # type: ignore[arg-type]  # a value with isoformat is a date or datetime
     return words(params)

@@ -82,7 +82,7 @@ def _trust_proxies(app: Flask) -> None:
     since any client can send an X-Forwarded-For header."""
     proxies = int(app.config.get("PLANNER_PROXY_COUNT") or 0)
     if proxies > 0:
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # the documented way to wrap a Flask app's WSGI callable
             app.wsgi_app, x_for=proxies, x_proto=proxies
         )
 

@@ -61,7 +61,9 @@ def is_current(user: SessionOwner, data: Mapping[str, Any], config: Mapping[str,
     generation = data.get(GENERATION_KEY)
     signed_in_at = data.get(SIGNED_IN_AT_KEY)
     last_seen = data.get(LAST_SEEN_KEY)
-    if not all(isinstance(v, int) for v in (generation, signed_in_at, last_seen)):
+    if not (
+        isinstance(generation, int) and isinstance(signed_in_at, int) and isinstance(last_seen, int)
+    ):
         return False  # a session from before revocation existed, or a forged shape
     if generation != user.session_generation:
         return False

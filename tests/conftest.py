@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from flask import request_started
+
+# coded problems are worded as the app words them (planner/explain_text installs the wording)
+import planner.explain_text  # noqa: F401
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -53,7 +58,7 @@ def _fresh_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"sqlite:///{path}"
 
 
-def make_app(database_url: str, **overrides: Any):  # type: ignore[no-untyped-def]
+def make_app(database_url: str, **overrides: Any):
     from planner import create_app
 
     config = {
@@ -98,14 +103,14 @@ def _empty_all_tables() -> None:
 
 
 @pytest.fixture(scope="session")
-def shared_app(schema_database: str):  # type: ignore[no-untyped-def]
+def shared_app(schema_database: str):
     """One app for the whole run: building one costs ~0.2 s (werkzeug compiles ~490 URL
     rules), which over a thousand tests and two databases was minutes of CI."""
     return make_app(schema_database)
 
 
 @pytest.fixture()
-def app(shared_app):  # type: ignore[no-untyped-def]
+def app(shared_app):
     """The shared app with an empty database and fresh per-process state for each test."""
     from planner.extensions import db, limiter
     from planner.services.live_schedule import forget_all
@@ -119,7 +124,7 @@ def app(shared_app):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def db(app):  # type: ignore[no-untyped-def]
+def db(app):
     from planner.extensions import db
 
     return db
@@ -128,7 +133,7 @@ def db(app):  # type: ignore[no-untyped-def]
 TEST_PASSWORD = "correct horse battery staple"
 
 
-def sign_in(client, user) -> None:  # type: ignore[no-untyped-def]
+def sign_in(client, user) -> None:
     """Start a signed-in session for ``user`` (what a sign-in stores: Flask-Login's keys and
     the account's session generation, planner/sessions.py)."""
     from planner.sessions import signed_in_session
@@ -137,7 +142,7 @@ def sign_in(client, user) -> None:  # type: ignore[no-untyped-def]
         session.update(signed_in_session(user.id, user.session_generation))
 
 
-def make_user(email: str, **flags: Any):  # type: ignore[no-untyped-def]
+def make_user(email: str, **flags: Any):
     from planner.extensions import db
     from planner.services.users import create_user
 
@@ -147,12 +152,12 @@ def make_user(email: str, **flags: Any):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def anonymous_client(app):  # type: ignore[no-untyped-def]
+def anonymous_client(app):
     return app.test_client()
 
 
 @pytest.fixture()
-def client(app):  # type: ignore[no-untyped-def]
+def client(app):
     """A client signed in as a site administrator (who may open every program)."""
     client = app.test_client()
     sign_in(client, make_user("admin@test.example", name="Admin", is_admin=True))
@@ -160,7 +165,7 @@ def client(app):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def login_as(app):  # type: ignore[no-untyped-def]
+def login_as(app):
     """login_as(role, program) → a client signed in as a new user with that program role.
 
     ``role`` is lead/member/steering/viewer, "admin" (site administrator), "outsider" (a
@@ -171,7 +176,7 @@ def login_as(app):  # type: ignore[no-untyped-def]
 
     counter = iter(range(1, 1_000_000))
 
-    def login(role: str, program=None):  # type: ignore[no-untyped-def]
+    def login(role: str, program=None):
         client = app.test_client()
         if role == "anonymous":
             return client
@@ -187,7 +192,7 @@ def login_as(app):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def runner(app):  # type: ignore[no-untyped-def]
+def runner(app):
     return app.test_cli_runner()
 
 
@@ -195,3 +200,16 @@ def runner(app):  # type: ignore[no-untyped-def]
 def empty_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database of its own with no tables, for migration tests."""
     yield from _fresh_database(tmp_path_factory)
+
+
+#: the day date-dependent tests run on, whatever the machine's date
+FROZEN_TODAY = date(2026, 3, 2)
+
+
+@pytest.fixture()
+def today() -> Iterator[date]:
+    """A frozen clock: the test and the app (same process) see :data:`FROZEN_TODAY` as today
+    (the clock still ticks from 09:00 UTC, so durations measured inside a test stay real).
+    Ask for it before ``client`` or ``login_as``: the sign-in then happens on the same clock."""
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=True):
+        yield FROZEN_TODAY

@@ -17,7 +17,7 @@ import time
 from datetime import date, timedelta
 
 
-def median_ms(function, repeat: int) -> float:  # type: ignore[no-untyped-def]
+def median_ms(function, repeat: int) -> float:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()

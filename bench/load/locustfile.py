@@ -95,13 +95,13 @@ class Planner(HttpUser):
 
 
 @events.request.add_listener
-def _record(name, response_time, response=None, **_kwargs) -> None:  # type: ignore[no-untyped-def]
+def _record(name, response_time, response=None, **_kwargs) -> None:
     status = getattr(response, "status_code", 0) or 0
     samples.append((name, float(response_time), int(status)))
 
 
 @events.quitting.add_listener
-def _write_tally(environment, **_kwargs) -> None:  # type: ignore[no-untyped-def]
+def _write_tally(environment, **_kwargs) -> None:
     if TALLY_FILE:
         Path(TALLY_FILE).write_text(json.dumps({k: dict(v) for k, v in tally.items()}))
     if SAMPLES_FILE:

@@ -51,7 +51,7 @@ def _client(
                     tally.statuses[f"form {page.status_code}"] += 1
                 continue
             form = form_with(page.text, "version")
-            number = int(COUNTER.search(form.get("title") or "").group(1))  # type: ignore[union-attr]
+            number = int(COUNTER.search(form.get("title") or "").group(1))
             form.set("title", f"Load counter {number + 1}")
             started = time.perf_counter()
             saved = session.post(url, data=form.fields, allow_redirects=False, timeout=30)

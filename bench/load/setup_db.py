@@ -55,14 +55,14 @@ def drop_database(url: str) -> None:
     databases.drop_database(url)
 
 
-def make_app(url: str, instance: str):  # type: ignore[no-untyped-def]
+def make_app(url: str, instance: str):
     os.environ["PLANNER_INSTANCE_PATH"] = instance
     from planner import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "CLI_MODE": True})
 
 
-def session_cookie(app, user_id: int) -> str:  # type: ignore[no-untyped-def]
+def session_cookie(app, user_id: int) -> str:
     """What Flask-Login stores after a sign-in, signed with the app's key.
 
     The load test signs its users in this way because sign-in is rate-limited per address

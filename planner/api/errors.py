@@ -11,18 +11,12 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from planner.api import bp
 from planner.api.problems import PROBLEMS, problem
+from planner.domain.explain import Explanation
+from planner.explain_text import render
 from planner.extensions import db
 
-DETAILS = {
-    400: "the request could not be read",
-    401: "send a valid API token: Authorization: Bearer <token> (create one at /account/tokens)",
-    403: "your role in this program does not allow this",
-    404: "no such resource",
-    405: "this path does not accept this method",
-    413: "the request body is too large",
-    415: "send the body as JSON with Content-Type: application/json",
-    500: "something went wrong on the server; nothing was saved",
-}
+#: statuses the API words itself (planner/messages/api.py), in the reader's language
+WORDED = frozenset({400, 401, 403, 404, 405, 413, 415, 500})
 
 
 def http_error(exc: HTTPException) -> Response:
@@ -34,7 +28,10 @@ def http_error(exc: HTTPException) -> Response:
         headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     if status >= 500:
         db.session.rollback()
-    detail = DETAILS.get(status) or PROBLEMS.get(status, ("", exc.name))[1]
+    if status in WORDED:
+        detail = render(Explanation(f"api.http.{status}"))
+    else:
+        detail = PROBLEMS.get(status, ("", exc.name))[1]
     return problem(status, detail, headers=headers)
 
 

@@ -22,6 +22,7 @@ from planner.api.core import (
 from planner.api.markers import N_
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.domain.explain import codes
+from planner.domain.gates import Decision
 from planner.explain_text import render
 from planner.models import GateCriterion, GateDecision
 from planner.services import api_support
@@ -316,7 +317,7 @@ def create_decision(program_id: int, ordinal: int, body: s.DecisionCreate) -> Re
     program = gate_service.load_program(program_id)
     phase = gate_service.phase_by_ordinal(program, ordinal)
     today = date.today()
-    data = gate_service.DecisionInput(
+    data = Decision(
         kind=body.kind,
         decided_by=body.decided_by,
         decided_on=body.decided_on if "decided_on" in body.model_fields_set else today,

@@ -230,7 +230,7 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
 
 def build_document() -> dict[str, Any]:
     """The whole OpenAPI document (a new dict each call)."""
-    refs, top = models_json_schema(_models(), ref_template=REF)
+    refs, top = models_json_schema(_models(), ref_template=REF)  # type: ignore[arg-type]  # pydantic's mode Literal: the strings given are valid modes
     order = {tag: n for n, tag in enumerate(TAGS)}
     paths: dict[str, dict[str, Any]] = {}
     for op in sorted(OPERATIONS, key=lambda o: order.get(o.tag, len(order))):

@@ -14,6 +14,7 @@ from planner.api import schemas as s
 from planner.api.core import ID, created, dump, json_response, no_content, operation, page_response
 from planner.api.markers import N_
 from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.schedule_fields import SCHEDULE_FIELDS
 from planner.models import Dependency, WorkItem
 from planner.services import api_support
 from planner.services import plan as plan_service
@@ -27,7 +28,7 @@ DEPENDENCY = f"{PROGRAM}/dependencies/<{ID}:dependency_id>"
 
 COMPUTED = "read-only: computed by the scheduler from durations, dependencies and the calendar"
 ITEM_READ_ONLY = {
-    **{name: COMPUTED for name in s.SCHEDULE_FIELDS},
+    **{name: COMPUTED for name in SCHEDULE_FIELDS},
     **{name: "read-only" for name in ("id", "program_id", "position", "name_zh", "owner_role")},
 }
 ITEM_ALIASES = {"phase": "phase_id", "predecessor": "predecessor_id"}

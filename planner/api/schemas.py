@@ -24,6 +24,7 @@ from pydantic import (
 
 from planner.api.core import MAX_ID
 from planner.api.markers import N_
+from planner.domain.limits import MAX_TASK_DAYS
 from planner.domain.numbers import MAX_MAGNITUDE
 
 MAX_NUMBER = MAX_MAGNITUDE  # metric values and targets: the domain's one numeric policy
@@ -139,7 +140,7 @@ def page_of(model: type[BaseModel]) -> type[BaseModel]:
     return create_model(
         f"{model.__name__}Page",
         __base__=Output,
-        items=(list[model], ...),  # type: ignore[valid-type]
+        items=(list[model], ...),
         page=(int, ...),
         per_page=(int, ...),
         total=(int, Field(description=N_("How many items the whole (filtered) list has."))),
@@ -244,15 +245,6 @@ class PhaseOut(Output):
 
 ItemKind = Literal["task", "milestone"]
 ConstraintType = Literal["SNET", "FNLT"]
-SCHEDULE_FIELDS = (
-    "early_start",
-    "early_finish",
-    "late_start",
-    "late_finish",
-    "total_float",
-    "free_float",
-    "is_critical",
-)
 
 
 class WorkItemOut(Output):
@@ -304,7 +296,7 @@ class WorkItemCreate(_WorkItemFields):
     phase_id: Id
     name: Text(300, 1)
     kind: ItemKind = "task"
-    duration_days: Annotated[int, Field(ge=0, le=5000)] = 1
+    duration_days: Annotated[int, Field(ge=0, le=MAX_TASK_DAYS)] = 1
 
 
 class WorkItemUpdate(_WorkItemFields):
@@ -312,7 +304,7 @@ class WorkItemUpdate(_WorkItemFields):
     phase_id: Id = optional()
     name: Text(300, 1) = optional()
     kind: ItemKind = optional()
-    duration_days: Annotated[int, Field(ge=0, le=5000)] = optional()
+    duration_days: Annotated[int, Field(ge=0, le=MAX_TASK_DAYS)] = optional()
 
 
 class KeySuggestionQuery(Query):

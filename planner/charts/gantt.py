@@ -375,8 +375,8 @@ def build_gantt(
         "<extra></extra>"
     )
     for group_y, group_rows in groups:
-        start = min(r.early_start for r in group_rows)  # type: ignore[type-var]
-        finish = max(r.early_finish for r in group_rows)  # type: ignore[type-var]
+        start = min(r.early_start for r in group_rows if r.early_start is not None)
+        finish = max(r.early_finish for r in group_rows if r.early_finish is not None)
         total = sum(r.duration for r in group_rows)
         done = sum(r.duration * r.percent for r in group_rows)
         pct = round(done / total) if total else 0
@@ -576,7 +576,7 @@ def _link_traces(
     labels: Mapping[str, str],
 ) -> list[dict[str, Any]]:
     by_id = {row.id: row for row in rows}
-    layers = {True: ([], [], [], [], []), False: ([], [], [], [], [])}
+    layers: dict[bool, tuple[list[Any], ...]] = {c: ([], [], [], [], []) for c in (True, False)}
     for link in links:
         if not link.critical and arrows != "all":
             continue
@@ -632,8 +632,8 @@ def _link_traces(
 
 def _edge(row: GanttRow, start: bool) -> str:
     if row.kind == "milestone" or not start:
-        return _end(row.early_finish)  # type: ignore[arg-type]
-    return _iso(row.early_start)  # type: ignore[arg-type]
+        return _end(row.early_finish)  # type: ignore[arg-type]  # a scheduled row has its dates
+    return _iso(row.early_start)  # type: ignore[arg-type]  # a scheduled row has its dates
 
 
 def _reference_marks(

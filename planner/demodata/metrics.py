@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+from planner.domain.gates import Decision
 from planner.extensions import db
 from planner.models import Program
 from planner.services import gates as gate_service
@@ -184,7 +185,7 @@ def _record_decisions(program: Program, today: date) -> None:
             gate_service.record_decision(
                 program,
                 phase,
-                gate_service.DecisionInput(
+                Decision(
                     kind="conditional_go",
                     decided_by=STEERING,
                     decided_on=gate_day,
@@ -197,7 +198,7 @@ def _record_decisions(program: Program, today: date) -> None:
             gate_service.record_decision(
                 program,
                 phase,
-                gate_service.DecisionInput(
+                Decision(
                     kind="go",
                     decided_by=STEERING,
                     decided_on=min(gate_day + timedelta(days=8), today),
@@ -212,7 +213,7 @@ def _record_decisions(program: Program, today: date) -> None:
             gate_service.record_decision(
                 program,
                 phase,
-                gate_service.DecisionInput(
+                Decision(
                     kind="go",
                     decided_by=STEERING,
                     decided_on=gate_day,

@@ -9,6 +9,7 @@ path runs through the overrunning phase. Then the plan is rescheduled.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
 from planner.domain.holiday_sets import CN_MAINLAND
@@ -140,7 +141,7 @@ def _holidays(program: Program) -> None:
 
 def _history(
     program: Program, items: list[WorkItem], today: date
-) -> tuple[dict[str, ItemSchedule], dict[str, int]]:
+) -> tuple[Mapping[str, ItemSchedule], dict[str, int]]:
     """When each item happened (or would have, from kick-off) with the days it ran long.
 
     Slips are dropped again in a phase that is over if they would have made it overrun
@@ -190,7 +191,7 @@ def _progress(
         item.percent_complete = max(5, min(90, int(round(share * 20)) * 5))
 
 
-def _scope_change(program: Program, network, today: date) -> None:  # type: ignore[no-untyped-def]
+def _scope_change(program: Program, network, today: date) -> None:
     """Grow the configurator so phase 2, and only phase 2 of those ahead, overruns its window."""
     item = next((i for i in network.items if i.key == SCOPE_CHANGE_ITEM), None)
     if item is None or item.actual_finish is not None:
@@ -211,7 +212,7 @@ def _scope_change(program: Program, network, today: date) -> None:  # type: igno
 
 
 def _dates(
-    items: list[WorkItem], computed: dict[str, ItemSchedule]
+    items: list[WorkItem], computed: Mapping[str, ItemSchedule]
 ) -> dict[str, tuple[date, date, int]]:
     return {
         item.key: (

@@ -279,7 +279,8 @@ class WorkdayIndex:
             working &= ~np.isin(days, self._holiday_ords)
         if self._extra_ords.size:
             working |= np.isin(days, self._extra_ords)
-        return days[working]
+        found: np.ndarray[tuple[int], np.dtype[np.int64]] = days[working]
+        return found
 
     def _extend_forward(self, days: int) -> None:
         new = self._working_ordinals(self._day_hi, self._day_hi + days)

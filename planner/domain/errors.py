@@ -15,8 +15,9 @@ while code moves to problems.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Self
 
@@ -29,7 +30,7 @@ class Problem:
 
     field: str
     code: str
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.code.strip():
@@ -115,7 +116,8 @@ class DependencyCycleError(ValidationError):
     def __init__(self, cycle: list[str]) -> None:
         self.cycle = list(cycle)
         names = " → ".join([*self.cycle, self.cycle[0]]) if self.cycle else "?"
-        super().__init__(f"dependency cycle: {names}")
+        # one code, one sentence wherever a cycle is refused (planner/messages/dependencies.py)
+        super().__init__(problems=[Problem("", "dependency.cycle", {"cycle": names})])
 
 
 class ConflictError(PlannerError):

@@ -514,9 +514,21 @@ def _manual_outcome(
 # --------------------------------------------------------------------------- decisions
 
 
+DECISION_KINDS: tuple[DecisionKind, ...] = ("go", "conditional_go", "no_go")
+
+
+def decision_kind(value: str) -> DecisionKind:
+    """``value`` as a decision kind, or a refusal naming it."""
+    for kind in DECISION_KINDS:
+        if kind == value:
+            return kind
+    raise ValidationError.of("kind", "field.not_a_choice", value=value)
+
+
 @dataclass(frozen=True)
 class Decision:
-    """A steering committee's decision at a gate; the history keeps every one."""
+    """A steering committee's decision at a gate (what a page or the API hands over, and
+    what the history keeps)."""
 
     kind: DecisionKind
     decided_by: str

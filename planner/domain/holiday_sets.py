@@ -108,8 +108,8 @@ def _published_cn_year(year: int) -> tuple[SetDay, ...] | None:
 def _estimated_cn_year(year: int) -> tuple[SetDay, ...]:
     import holidays
 
-    english = holidays.China(years=year, language="en_US")
-    chinese = holidays.China(years=year, language="zh_CN")
+    english = holidays.China(years=year, language="en_US")  # type: ignore[no-untyped-call]  # holidays declares no types for its country classes
+    chinese = holidays.China(years=year, language="zh_CN")  # type: ignore[no-untyped-call]  # as above
     return tuple(
         SetDay(
             day,

@@ -137,7 +137,7 @@ class Glide:
         if shape != "steps":
             if rest:
                 raise ValidationError(f'unknown glide path "{text}"', [("glide", "unknown")])
-            return cls(shape)  # type: ignore[arg-type]
+            return cls(shape)  # type: ignore[arg-type]  # shape was checked to be one of the Literal's values
         pairs: list[tuple[float, float]] = []
         for word in rest:
             at, _, reach = word.partition(":")

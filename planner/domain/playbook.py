@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import networkx as nx
+from packaging.version import Version
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
@@ -59,6 +60,12 @@ _STANDARD_TAGS = {
 
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
 DependencyType = Literal["FS", "SS", "FF", "SF"]
+
+
+def version_key(version: str) -> Version:
+    """A playbook version for ordering (PEP 440 through ``packaging``): "1.10" after "1.9",
+    "1" equal to "1.0"."""
+    return Version(version)
 
 
 class _Strict(BaseModel):
@@ -316,6 +323,12 @@ class MaturityLevel(_Strict):
     min_score: float = Field(ge=0, le=5)
 
 
+_Level = Literal["senior", "middle", "front_line"]
+_LEVELS: tuple[_Level, ...] = ("senior", "middle", "front_line")
+_Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_WORKWEEK: tuple[_Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+
 class MaturityModel(_Strict):
     scale: dict[int, Text] = Field(
         json_schema_extra={
@@ -324,9 +337,7 @@ class MaturityModel(_Strict):
         }
     )
     levels: list[MaturityLevel] = Field(min_length=1)
-    level_weights: dict[Literal["senior", "middle", "front_line"], float] = Field(
-        default_factory=lambda: {"senior": 1.0, "middle": 1.0, "front_line": 1.0}
-    )
+    level_weights: dict[_Level, float] = Field(default_factory=lambda: dict.fromkeys(_LEVELS, 1.0))
     categories: list[MaturityCategory] = Field(min_length=1)
 
     @field_validator("scale")
@@ -391,9 +402,7 @@ class Adoption(_Strict):
 
 
 class Calendar(_Strict):
-    workdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], min_length=1
-    )
+    workdays: list[_Weekday] = Field(default_factory=lambda: list(_WORKWEEK), min_length=1)
 
 
 class Playbook(_Strict):
@@ -416,7 +425,7 @@ class Playbook(_Strict):
         """Every task and milestone with the phase it belongs to, in document order."""
         for phase in self.phases:
             for item in [*phase.tasks, *phase.milestones]:
-                yield phase, item
+                yield phase, item  # type: ignore[misc]  # a phase's tasks and milestones are its only work items
 
     @property
     def task_count(self) -> int:
@@ -653,7 +662,7 @@ def _field_problem(error: Any, loc: Loc) -> tuple[str, dict[str, object]]:
     if kind == "missing":
         return "missing", {}
     if kind == "string_pattern_mismatch":
-        pattern = ctx.get("pattern")
+        pattern = str(ctx.get("pattern", ""))
         code = {KEY_PATTERN: "key_pattern", _VERSION_PATTERN: "version_pattern"}.get(
             pattern, "pattern"
         )
@@ -913,7 +922,7 @@ def _partial_phase(raw: Any) -> Phase | None:
         return None
     phase = _valid(Phase, raw)
     if phase is not None:
-        return phase  # type: ignore[no-any-return]
+        return phase  # type: ignore[no-any-return]  # pydantic's model_validate returns the model
     ordinal = raw.get("ordinal")
     gate = raw.get("gate")
     return Phase.model_construct(
@@ -1078,11 +1087,11 @@ def _unique_keys(
 ) -> set[str]:
     keys: set[str] = set()
     for index, item in enumerate(items):
-        if item is None or item.key is None:
+        if item is None or item.key is None:  # type: ignore[attr-defined]  # risks and metrics both have a key
             continue
-        if item.key in keys:
-            problems.append(((list_name, index, "key"), code, {"key": item.key}))
-        keys.add(item.key)
+        if item.key in keys:  # type: ignore[attr-defined]  # as above
+            problems.append(((list_name, index, "key"), code, {"key": item.key}))  # type: ignore[attr-defined]  # as above
+        keys.add(item.key)  # type: ignore[attr-defined]  # as above
     return keys
 
 

@@ -409,7 +409,8 @@ def _work_items(pb: Playbook, tasks: bool) -> list[tuple[str, tuple[str, WorkIte
 
 
 def _diff_items(old: Playbook, new: Playbook, out: _Collector) -> None:
-    for section, tasks in (("task", True), ("milestone", False)):
+    pairs: tuple[tuple[Section, bool], ...] = (("task", True), ("milestone", False))
+    for section, tasks in pairs:
         names = (*_ITEM_FIELDS[:2], "duration", *_ITEM_FIELDS[2:]) if tasks else _ITEM_FIELDS
         removed, kept, added = _matched(_work_items(old, tasks), _work_items(new, tasks))
         for key, (phase_key, item) in removed:

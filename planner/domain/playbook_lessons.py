@@ -89,6 +89,7 @@ from planner.domain.playbook import (
     Task,
     cross_check,
     format_path,
+    version_key,
 )
 
 LessonKind = Literal["add_task", "lengthen_task", "raise_risk", "add_risk", "adjust_target"]
@@ -390,11 +391,6 @@ def propose_lessons(
 # --------------------------------------------------------------------------- applying
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    parts = tuple(int(p) for p in version.split("."))
-    return parts + (0,) * (3 - len(parts))
-
-
 def _text(en: object, zh: object) -> dict[str, str] | None:
     out = {k: v for k, v in (("en", en), ("zh", zh)) if isinstance(v, str) and v.strip()}
     return out or None
@@ -526,7 +522,7 @@ def apply_lessons(playbook: Playbook, lessons: Sequence[Lesson], new_version: st
             f'"{new_version}" is not a version number',
             [("version", "expected numbers separated by dots, e.g. 1.1")],
         )
-    if _version_key(new_version) <= _version_key(playbook.version):
+    if version_key(new_version) <= version_key(playbook.version):
         raise ValidationError(
             f"version {new_version} is not newer than {playbook.version}",
             [("version", f"expected a version after {playbook.version}")],

@@ -712,12 +712,18 @@ class _Planner:
             return
         fields = {name: (None, value) for name, value in n.values.items()}
         add = _action(
-            "add", section, key, "new_in_playbook", fields, phase, version=self.new.version
+            "add",
+            section,
+            key,
+            "new_in_playbook",
+            fields,  # type: ignore[arg-type]  # dict is invariant: None is a value a field may have
+            phase,
+            version=self.new.version,
         )
         where = phase if section == "gate" else n.values.get("phase_key")
         if section in {"task", "milestone", "gate"} and where not in self.phases:
             self.actions.append(
-                _action("skip", section, key, "missing_phase", fields, phase, phase_key=str(where))
+                _action("skip", section, key, "missing_phase", fields, phase, phase_key=str(where))  # type: ignore[arg-type]  # as above
             )
             return
         if section in {"task", "milestone", "gate"} and where in self.closed:

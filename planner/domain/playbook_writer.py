@@ -90,11 +90,11 @@ Node = CommentedMap | CommentedSeq | str | int | float | bool
 def _scalar(value: object) -> Node:
     if isinstance(value, str):
         if _literal(value):
-            return LiteralScalarString(value)
+            return LiteralScalarString(value)  # type: ignore[no-any-return]  # ruamel.yaml's scalar strings are untyped str subclasses
         if any(_unsafe(c) for c in value):
-            return DoubleQuotedScalarString(value)
+            return DoubleQuotedScalarString(value)  # type: ignore[no-any-return]  # as above
         if _foldable(value):
-            return FoldedScalarString(value)
+            return FoldedScalarString(value)  # type: ignore[no-any-return]  # as above
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
     if isinstance(value, str | int | float | bool):

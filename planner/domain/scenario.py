@@ -19,10 +19,10 @@ import networkx as nx
 
 from planner.domain.calendar import WorkCalendar
 from planner.domain.explain import Explanation
+from planner.domain.limits import MAX_TASK_DAYS
 from planner.domain.replan import ReplanError
 from planner.domain.schedule import MAX_LAG, ScheduleResult
 
-MAX_TASK_DAYS = 5000
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 CONSTRAINT_TYPES = ("SNET", "FNLT")
 
@@ -129,7 +129,9 @@ def edit_item(
     low = 0 if item.kind == "milestone" else 1
     high = 0 if item.kind == "milestone" else MAX_TASK_DAYS
     if not low <= duration <= high:
-        reasons.append(("duration_days", Explanation("scenario.duration_range")))
+        reasons.append(
+            ("duration_days", Explanation("scenario.duration_range", {"max": MAX_TASK_DAYS}))
+        )
     constraint_type = constraint_type or None
     if constraint_type is not None and constraint_type not in CONSTRAINT_TYPES:
         reasons.append(("constraint_type", Explanation("scenario.date_needs_constraint")))

@@ -325,7 +325,7 @@ class ScheduleResult:
             return NotImplemented
         return self._fields() == other._fields()
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable on purpose (mutable)
 
     def __repr__(self) -> str:
         return (
@@ -1171,21 +1171,21 @@ class Scheduler:
         return found
 
     def _views(self) -> None:
-        self._state_v = memoryview(self._state)
-        self._rem_v = memoryview(self._rem)
-        self._floor_v = memoryview(self._floor)
-        self._fixed_v = memoryview(self._fixed)
-        self._fnl_v = memoryview(self._fnl)
-        self._level_v = memoryview(self._level)
-        self._es_v = memoryview(self._es)
-        self._ef_v = memoryview(self._ef)
-        self._lf_v = memoryview(self._lf)
+        self._state_v = self._state.data
+        self._rem_v = self._rem.data
+        self._floor_v = self._floor.data
+        self._fixed_v = self._fixed.data
+        self._fnl_v = self._fnl.data
+        self._level_v = self._level.data
+        self._es_v = self._es.data
+        self._ef_v = self._ef.data
+        self._lf_v = self._lf.data
 
     def _link_views(self) -> None:
-        self._lp_v = memoryview(self._lp)
-        self._ls_v = memoryview(self._ls)
-        self._lt_v = memoryview(self._lt)
-        self._lg_v = memoryview(self._lg)
+        self._lp_v = self._lp.data
+        self._ls_v = self._ls.data
+        self._lt_v = self._lt.data
+        self._lg_v = self._lg.data
 
     def _append_link(self, p: int, s: int, code: int, lag: int) -> int:
         k = self._nlinks

@@ -16,18 +16,11 @@ import numpy as np
 import numpy.typing as npt
 
 from planner.domain.schedule import PhaseOverrun, PhaseWindow, Scheduler
+from planner.domain.schedule_fields import SCHEDULE_FIELDS
 
 __all__ = ["COLUMNS", "NO_DATE", "columns_of", "overruns_of", "phase_index_of"]
 
-COLUMNS = (
-    "early_start",
-    "early_finish",
-    "late_start",
-    "late_finish",
-    "total_float",
-    "free_float",
-    "is_critical",
-)
+COLUMNS = SCHEDULE_FIELDS
 NO_DATE = -1
 Columns = npt.NDArray[np.int64]
 
@@ -77,7 +70,7 @@ def _columns_from_result(scheduler: Scheduler) -> Columns:
 def phase_index_of(phases: Sequence[str | None], windows: Sequence[PhaseWindow]) -> Columns:
     """Each item's window as an index into ``windows`` (-1: in no window)."""
     where = {window.key: j for j, window in enumerate(windows)}
-    return np.array([where.get(phase, -1) for phase in phases], dtype=np.int64)
+    return np.array([where.get(phase, -1) for phase in phases], dtype=np.int64)  # type: ignore[arg-type]  # an item in no phase (None) finds no window: -1
 
 
 def overruns_of(

@@ -9,11 +9,11 @@ try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
     from wtforms.fields.choices import SelectChoice
 except ImportError:  # pragma: no cover - older WTForms
 
-    def SelectChoice(value: str, label: Any) -> Any:  # type: ignore[no-redef]  # noqa: N802
+    def SelectChoice(value: str, label: Any) -> Any:  # noqa: N802
         return (value, label)
 
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[Any]:
     """Options from ``(value, label)`` pairs; values are sent as text (``coerce`` turns
     them back into numbers where a field needs it)."""
-    return [SelectChoice(str(value), label) for value, label in pairs]  # type: ignore[arg-type]
+    return [SelectChoice(str(value), label) for value, label in pairs]

@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from planner.domain.limits import MAX_TASK_DAYS
 from planner.forms.choices import choices
 
 KIND_CHOICES = choices([("task", _l("Task")), ("milestone", _l("Milestone"))])
@@ -43,7 +44,7 @@ class ItemDetailsForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES, default="task")
     duration_days = IntegerField(
         _l("Duration (working days)"),
-        validators=[Optional(), NumberRange(min=0, max=5000)],
+        validators=[Optional(), NumberRange(min=0, max=MAX_TASK_DAYS)],
         description=_l("Milestones have no duration."),
     )
     owner = StringField(_l("Owner"), validators=[Optional(), Length(max=120)])

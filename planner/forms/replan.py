@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from planner.domain.limits import MAX_TASK_DAYS
 from planner.domain.replan import MAX_DIAGNOSIS_WEEKS, MIN_DIAGNOSIS_WEEKS
 from planner.forms.choices import choices
 
@@ -39,7 +40,7 @@ class NewScenarioForm(FlaskForm):
 class ScenarioItemForm(FlaskForm):
     key = HiddenField(validators=[DataRequired()])
     duration_days = IntegerField(
-        _l("Duration (working days)"), validators=[InputRequired(), NumberRange(0, 5000)]
+        _l("Duration (working days)"), validators=[InputRequired(), NumberRange(0, MAX_TASK_DAYS)]
     )
     constraint_type = SelectField(
         _l("Constraint"),

@@ -49,6 +49,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from planner.domain.errors import ImportFormatError, Problem
+from planner.domain.explain import Explanation
+from planner.interop.messages import N_, Message
 from planner.interop.plandata import (
     LINK_TYPES,
     CalendarData,
@@ -60,11 +63,12 @@ from planner.interop.plandata import (
     PhaseData,
     PlanData,
     find_cycle,
-    import_error,
     normalised,
     problems,
+    refusal,
     validate,
 )
+from planner.interop.plandata import Problem as DataProblem
 
 try:  # formula-injection guard shared by every exporter (restore undoes it on import)
     from planner.interop.neutralise import neutralise, restore
@@ -219,6 +223,27 @@ def format_predecessors(links: Iterable[tuple[int, LinkType, int]]) -> str:
     return ";".join(out)
 
 
+class PredecessorsError(ValueError):
+    """A Predecessors cell that is not like 12, 12SS or 12FS+2d; ``part`` is the bad part."""
+
+    def __init__(self, part: str) -> None:
+        super().__init__(f'"{part}" is not like 12, 12SS or 12FS+2d (lags in working days)')
+        self.part = part
+
+
+def _cell(row: int, column: str) -> str:
+    """Where in the file, worded in the reader's language where it is shown (a Message)."""
+    return Message(N_('row %(row)s, column "%(column)s"'), row=row, column=column)
+
+
+def _row(row: int) -> str:
+    return Message(N_("row %(row)s"), row=row)
+
+
+def _line(line: int) -> str:
+    return Message(N_("line %(line)s"), line=line)
+
+
 def parse_predecessors(text: str) -> list[tuple[int, LinkType, int]]:
     """The ``(id, type, lag)`` triples of a Predecessors cell; ValueError names a bad part.
 
@@ -237,11 +262,11 @@ def parse_predecessors(text: str) -> list[tuple[int, LinkType, int]]:
             continue
         match = _PREDECESSOR.match(part)
         if not match:
-            raise ValueError(f'"{part}" is not like 12, 12SS or 12FS+2d (lags in working days)')
+            raise PredecessorsError(part)
         kind = (match["type"] or "FS").upper()
         assert kind in LINK_TYPES
         lag = int(match["lag"] or 0) * (-1 if match["sign"] == "-" else 1)
-        out.append((int(match["id"]), kind, lag))  # type: ignore[arg-type]
+        out.append((int(match["id"]), kind, lag))
     return out
 
 
@@ -403,7 +428,7 @@ def write_xlsx(
             cell = sheet.cell(row=r, column=c + 1)
             if value is None or value == "":
                 continue
-            cell.value = value  # type: ignore[assignment]
+            cell.value = value
             if c in text_columns:
                 cell.data_type = "s"  # a text cell, never a formula
                 cell.number_format = "@"
@@ -435,7 +460,7 @@ def _decode(data: bytes) -> str:
         try:
             return data[3:].decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _file_error(f"the file is not valid UTF-8 (byte {exc.start + 4})") from None
+            raise _file_error("table.not_utf8", byte=exc.start + 4) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     for encoding in _CSV_ENCODINGS:
@@ -443,19 +468,19 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _file_error("the file is neither UTF-8 nor GB18030 text: save it as CSV UTF-8")
+    raise _file_error("table.encoding")
 
 
-def _file_error(message: str) -> Exception:
-    return import_error([("file", message)])
+def _file_error(code: str, **params: object) -> ImportFormatError:
+    return refusal([Problem("file", code, params)])
 
 
 def _csv_cells(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _file_error("this is an Excel workbook, not CSV: import it as .xlsx")
+        raise _file_error("table.xlsx_not_csv")
     text = _decode(data)
     if "\x00" in text:
-        raise _file_error("the file contains NUL characters: it is not a CSV text file")
+        raise _file_error("table.nul")
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=lambda d: (first.count(d), d == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -463,37 +488,35 @@ def _csv_cells(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
         for number, row in enumerate(reader, start=1):
             yield number, list(row)
     except csv.Error as exc:
-        raise import_error(
-            [(f"line {reader.line_num}", f"the CSV cannot be read: {exc}")]
+        raise refusal(
+            [Problem(_line(reader.line_num), "table.csv_unreadable", {"error": str(exc)})]
         ) from None
 
 
 def _check_zip(data: bytes) -> None:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _file_error("old Excel .xls files are not supported: save the sheet as .xlsx")
+        raise _file_error("table.xls")
     if not data.startswith(b"PK\x03\x04"):
-        raise _file_error("this is not an .xlsx workbook")
+        raise _file_error("table.not_xlsx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _file_error("the .xlsx workbook is damaged (not a readable zip file)") from None
+        raise _file_error("table.xlsx_damaged") from None
     if len(infos) > _MAX_ZIP_MEMBERS:
-        raise _file_error(f"the .xlsx has {len(infos)} parts: too many for a workbook")
+        raise _file_error("table.xlsx_parts", parts=len(infos))
     unpacked = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos)
     if unpacked > MAX_XLSX_UNCOMPRESSED:
         raise _file_error(
-            f"the .xlsx unpacks to {unpacked // (1024 * 1024)} MB, more than "
-            f"{MAX_XLSX_UNCOMPRESSED // (1024 * 1024)} MB"
+            "table.xlsx_too_big",
+            size=unpacked // (1024 * 1024),
+            max=MAX_XLSX_UNCOMPRESSED // (1024 * 1024),
         )
     if unpacked > 1024 * 1024 and unpacked > MAX_XLSX_RATIO * max(packed, 1):
-        raise _file_error(
-            f"the .xlsx is compressed {unpacked // max(packed, 1)} to 1, which looks like a zip "
-            "bomb"
-        )
+        raise _file_error("table.zip_bomb", ratio=unpacked // max(packed, 1))
     if "xl/workbook.xml" not in {info.filename for info in infos}:
-        raise _file_error("this zip file is not an Excel workbook")
+        raise _file_error("table.zip_not_xlsx")
 
 
 def _xlsx_cells(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
@@ -505,13 +528,13 @@ def _xlsx_cells(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
             warnings.simplefilter("ignore")
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise _file_error(f"the .xlsx workbook cannot be read ({type(exc).__name__})") from None
+        raise _file_error("table.xlsx_unreadable", error=type(exc).__name__) from None
     try:
         if not workbook.worksheets:
-            raise _file_error("the workbook has no sheet")
+            raise _file_error("table.no_sheet")
         sheet = workbook.worksheets[0]
         # the declared size of a sheet may be a lie (A1:XFD1048576): read only its real cells
-        sheet.reset_dimensions()  # type: ignore[union-attr]
+        sheet.reset_dimensions()
         rows = sheet.iter_rows(values_only=True)
         number = 0
         while True:
@@ -520,9 +543,7 @@ def _xlsx_cells(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
             except StopIteration:
                 break
             except Exception as exc:  # a damaged sheet part
-                raise _file_error(
-                    f"the .xlsx sheet cannot be read ({type(exc).__name__})"
-                ) from None
+                raise _file_error("table.sheet_unreadable", error=type(exc).__name__) from None
             number += 1
             yield number, list(row)
     finally:
@@ -559,14 +580,18 @@ class _Table:
     def __init__(
         self, cells: Iterator[tuple[int, list[Cell]]], headers: Sequence[HeaderLabels] = ()
     ) -> None:
-        self.errors: list[tuple[str, str]] = []
+        self.errors: list[Problem] = []
         self.header: dict[str, str] = {}  # canonical column → as the file spells it
         self.rows: list[_Row] = []
         self.labels = headers
         self._read(cells)
 
-    def error(self, row: int, column: str, message: str) -> None:
-        self.errors.append((f'row {row}, column "{self.header.get(column, column)}"', message))
+    def error(self, number: int, column: str, code: str, /, **params: object) -> None:
+        self.errors.append(Problem(self.cell(number, column), code, params))
+
+    def cell(self, row: int, column: str) -> str:
+        """Where a problem is: a row and a column as the file heads it."""
+        return _cell(row, self.header.get(column, column))
 
     def _read(self, cells: Iterator[tuple[int, list[Cell]]]) -> None:
         positions: dict[str, int] = {}
@@ -581,11 +606,11 @@ class _Table:
             if all(_blank(v) for v in values):
                 continue
             if len(self.rows) >= MAX_ROWS:
-                raise _file_error(f"the file has more than {MAX_ROWS} rows")
+                raise _file_error("table.too_many_rows", max=MAX_ROWS)
             row = {c: values[i] if i < len(values) else None for c, i in positions.items()}
             self.rows.append(_Row(number, row))
         if not positions:
-            raise _file_error("the file is empty: row 1 should name the columns")
+            raise _file_error("table.empty")
 
     def _header(self, number: int, values: list[Cell]) -> dict[str, int]:
         lookup = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
@@ -600,7 +625,7 @@ class _Table:
             if name is None:
                 continue
             if name in positions:
-                self.errors.append((f"row {number}", f'the column "{label}" appears twice'))
+                self.errors.append(Problem(_row(number), "table.column_twice", {"column": label}))
                 continue
             positions[name] = i
             self.header[name] = label
@@ -608,21 +633,21 @@ class _Table:
         for name in missing:
             # named as the interface's first language heads it (the one it exports)
             label = next((ls[name] for ls in self.labels if ls.get(name)), name)
-            self.errors.append((f"row {number}", f'the column "{label}" is missing'))
+            self.errors.append(Problem(_row(number), "table.column_missing", {"column": label}))
         return {} if missing else positions
 
     # -- cells ---------------------------------------------------------------------------
 
-    def order(self, error: tuple[str, str]) -> tuple[int, int, str]:
+    def order(self, error: Problem) -> tuple[int, int, str]:
         """Errors by row, then by the column's place in :data:`COLUMNS` (whatever the file
         calls it), file-wide ones first."""
-        match = re.match(r'row (\d+)(?:, column "(.*)")?', error[0])
+        match = re.match(r'row (\d+)(?:, column "(.*)")?', str(error.field))
         if not match:
-            return (0, 0, error[0])
+            return (0, 0, str(error.field))
         spelt = {label: name for name, label in self.header.items()}
         column = spelt.get(match[2] or "", match[2] or "")
         columns = {v: k for k, v in enumerate(COLUMNS)}
-        return (int(match[1]), columns.get(column, len(COLUMNS)), error[0])
+        return (int(match[1]), columns.get(column, len(COLUMNS)), str(error.field))
 
     def parse(self) -> None:
         for row in self.rows:
@@ -663,8 +688,12 @@ class _Table:
             match = pattern.match(text)
             number = int(match["n"]) if match else None
         if number is None or number < low or (high is not None and number > high):
-            bound = f"from {low} to {high}" if high is not None else f"≥ {low}"
-            self.error(row.number, column, f'expected a whole number {bound}, got "{value}"')
+            if high is not None:
+                self.error(
+                    row.number, column, "table.whole_between", min=low, max=high, value=value
+                )
+            else:
+                self.error(row.number, column, "table.whole_at_least", min=low, value=str(value))
             return None
         return number
 
@@ -682,7 +711,7 @@ class _Table:
                 return dt.date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
                 pass
-        self.error(row.number, column, f'expected a date like 2024-03-04, got "{value}"')
+        self.error(row.number, column, "table.not_a_date", value=str(value))
         return None
 
     def _parse_row(self, row: _Row) -> None:
@@ -690,7 +719,7 @@ class _Table:
         row.key = self._text(row, "Key")
         row.name = self._text(row, "Name")
         if row.name is None:
-            self.error(row.number, "Name", "a name is needed")
+            self.error(row.number, "Name", "table.name_needed")
         row.phase = self._text(row, "Phase")
         row.workstream = self._text(row, "Workstream")
         row.owner = self._text(row, "Owner")
@@ -701,13 +730,13 @@ class _Table:
         if kind is not None:
             row.kind = _KINDS.get(kind.lower())
             if row.kind is None:
-                self.error(row.number, "Type", f'expected "task" or "milestone", got "{kind}"')
+                self.error(row.number, "Type", "table.kind", value=kind)
         row.duration = self._whole(row, "Duration (days)", 0)
         if row.duration is None and _blank(row.cells.get("Duration (days)")):
             if row.kind == "milestone":
                 row.duration = 0
             else:
-                self.error(row.number, "Duration (days)", "a duration in working days is needed")
+                self.error(row.number, "Duration (days)", "table.duration_needed")
         if row.kind is None and row.duration is not None and kind is None:
             row.kind = "milestone" if row.duration == 0 else "task"
         row.percent = self._whole(row, "Percent complete", 0, 100) or 0
@@ -715,18 +744,13 @@ class _Table:
         if predecessors:
             try:
                 row.predecessors = parse_predecessors(predecessors)
-            except ValueError as exc:
-                self.error(row.number, "Predecessors", str(exc))
+            except PredecessorsError as exc:
+                self.error(row.number, "Predecessors", "table.predecessors", part=exc.part)
         constraint = self._text(row, "Constraint")
         if constraint is not None:
             key = re.sub(r"\s+", " ", constraint.lower())
             if key not in _CONSTRAINTS:
-                self.error(
-                    row.number,
-                    "Constraint",
-                    f"expected SNET (start no earlier than) or FNLT (finish no later than), "
-                    f'got "{constraint}"',
-                )
+                self.error(row.number, "Constraint", "table.constraint", value=constraint)
             else:
                 row.constraint = _CONSTRAINTS[key]
         for column in _DATE_COLUMNS:
@@ -740,7 +764,7 @@ class _Table:
             if row.id is None:
                 continue
             if row.id in by_id:
-                self.error(row.number, "ID", f"ID {row.id} is also on row {by_id[row.id].number}")
+                self.error(row.number, "ID", "table.id_twice", id=row.id, row=by_id[row.id].number)
                 row.broken = True
             else:
                 by_id[row.id] = row
@@ -749,11 +773,8 @@ class _Table:
             if row.key is None:
                 continue
             if row.key in explicit:
-                self.error(
-                    row.number,
-                    "Key",
-                    f'"{row.key}" is also the key on row {explicit[row.key].number}',
-                )
+                other = explicit[row.key].number
+                self.error(row.number, "Key", "table.key_twice", key=row.key, row=other)
                 row.broken = True
             else:
                 explicit[row.key] = row
@@ -790,13 +811,13 @@ class _Table:
                     if len(known) == 1:
                         row_phase[row.number] = known[0].key
                     else:
-                        self.error(row.number, "Phase", f"a phase is needed: one of {listed}")
+                        self.error(row.number, "Phase", "table.phase_needed", phases=listed)
                         row.broken = True
                     continue
                 key = exact.get(row.phase) or folded.get(row.phase.lower())
                 if key is None:
                     self.error(
-                        row.number, "Phase", f'unknown phase "{row.phase}": the plan has {listed}'
+                        row.number, "Phase", "table.unknown_phase", phase=row.phase, phases=listed
                     )
                     row.broken = True
                 else:
@@ -806,11 +827,11 @@ class _Table:
         names: list[str] = []
         for row in self.rows:
             label = row.phase if row.phase is not None else name
-            folded = label.strip().lower()
-            if folded not in made:
-                made[folded] = f"p{len(made) + 1}"
+            label_key = label.strip().lower()
+            if label_key not in made:
+                made[label_key] = f"p{len(made) + 1}"
                 names.append(label.strip())
-            row_phase[row.number] = made[folded]
+            row_phase[row.number] = made[label_key]
         start = base.start if base is not None else self.earliest()
         phases = []
         for n, label in enumerate(names, start=1):
@@ -843,11 +864,11 @@ class _Table:
             for number, kind, lag in row.predecessors:
                 pred = by_id.get(number)
                 if pred is None:
-                    self.error(row.number, "Predecessors", f"unknown ID {number}")
+                    self.error(row.number, "Predecessors", "table.unknown_id", id=number)
                 elif pred is row:
-                    self.error(row.number, "Predecessors", f"ID {number} is this row itself")
+                    self.error(row.number, "Predecessors", "table.self_id", id=number)
                 elif number in seen:
-                    self.error(row.number, "Predecessors", f"ID {number} is listed twice")
+                    self.error(row.number, "Predecessors", "table.id_listed_twice", id=number)
                 else:
                     seen.add(number)
                     assert pred.key is not None and row.key is not None
@@ -890,7 +911,7 @@ def _plan(
 ) -> PlanData:
     table = _Table(cells, tuple(headers))
     if table.errors:
-        raise import_error(table.errors)
+        raise refusal(table.errors)
     table.parse()
     by_id = table.identify()
     name = base.name if base is not None else "Imported plan"
@@ -903,16 +924,18 @@ def _plan(
     links = table.links(by_id)
     start = base.start if base is not None else table.earliest()
     if start is None:
-        table.errors.append(("file", "no row has a Start date: give the plan's start date"))
+        table.errors.append(Problem("file", "table.no_start"))
     # a cycle among the links, named by IDs
     cycle = find_cycle(link for _, link in links)
     if cycle:
         rows = {row.key: row for row in table.rows}
         steps = [f'{rows[k].id} "{rows[k].name}"' for k in [*cycle, cycle[0]]]
-        table.error(rows[cycle[0]].number, "Predecessors", "dependency cycle: " + " → ".join(steps))
+        table.error(
+            rows[cycle[0]].number, "Predecessors", "dependency.cycle", cycle=" → ".join(steps)
+        )
     if table.errors or start is None:
         # rule checks below would only repeat or confuse these
-        raise import_error(sorted(table.errors, key=table.order))
+        raise refusal(sorted(table.errors, key=table.order))
     assert start is not None
     sound = [row for row in table.rows if not row.broken]
     items = [_item(row, row_phase[row.number], lang) for row in sound]
@@ -929,16 +952,25 @@ def _plan(
         tuple(link for _, link in kept),
     )
     for problem in problems(plan):
-        column = _COLUMN_OF.get(problem.field)
-        if problem.section == "items" and problem.index is not None and column:
-            table.error(sound[problem.index].number, column, problem.message)
-        elif problem.section == "links" and problem.index is not None:
-            table.error(kept[problem.index][0].number, "Predecessors", problem.message)
-        else:
-            table.errors.append(("file", f"{problem.path}: {problem.message}"))
+        _place(table, problem, [r.number for r in sound], [r.number for r, _ in kept])
     if table.errors:
-        raise import_error(sorted(table.errors, key=table.order))
+        raise refusal(sorted(table.errors, key=table.order))
     return normalised(plan)
+
+
+def _place(table: _Table, problem: DataProblem, items: list[int], links: list[int]) -> None:
+    """A rule of the plan's data broken by a row: on its cell (an item's column, a link's
+    Predecessors), else on the file."""
+    column = _COLUMN_OF.get(problem.field)
+    if problem.section == "items" and problem.index is not None and column:
+        table.error(items[problem.index], column, problem.code, **problem.params)
+    elif problem.section == "links" and problem.index is not None:
+        table.error(links[problem.index], "Predecessors", problem.code, **problem.params)
+    else:
+        what = Explanation(problem.code, problem.params)
+        table.errors.append(
+            Problem("file", "table.at_path", {"path": problem.path, "problem": what})
+        )
 
 
 def _item(row: _Row, phase_key: str, lang: str | None = None) -> ItemData:

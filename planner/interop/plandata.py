@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Final, Literal, NamedTuple
 
 import networkx as nx
@@ -30,8 +31,11 @@ from planner.domain.errors import (
     DependencyCycleError,
     ImportFormatError,
     ValidationError,
+    word,
 )
+from planner.domain.errors import Problem as CodedProblem
 from planner.domain.lags import LAG_UNITS, LagUnit
+from planner.domain.limits import MAX_TASK_DAYS
 
 __all__ = [
     "CONSTRAINT_TYPES",
@@ -53,6 +57,7 @@ __all__ = [
     "clean_text",
     "find_cycle",
     "import_error",
+    "refusal",
     "normalised",
     "problems",
     "validate",
@@ -64,7 +69,7 @@ ConstraintType = Literal["SNET", "FNLT"]
 ITEM_KINDS: Final[tuple[ItemKind, ...]] = ("task", "milestone")
 LINK_TYPES: Final[tuple[LinkType, ...]] = ("FS", "SS", "FF", "SF")
 CONSTRAINT_TYPES: Final[tuple[ConstraintType, ...]] = ("SNET", "FNLT")
-MAX_DURATION: Final = 5000
+MAX_DURATION: Final = MAX_TASK_DAYS
 """Largest task duration in working days (the database's limit)."""
 MAX_LAG: Final = 2000
 """Largest lag or lead in working days (the database's limit)."""
@@ -267,16 +272,27 @@ class PlanData:
 
 
 class Problem(NamedTuple):
-    """One broken rule: where (``section`` and ``index`` into it), which field, what is wrong.
+    """One broken rule: where (``section`` and ``index`` into it), which field, what is wrong
+    (``code`` and its ``params``, worded by planner/messages/plandata.py when read).
 
     ``section`` is ``plan``, ``calendar``, ``phases``, ``items`` or ``links``; ``index`` is
     None for the plan and the calendar.
     """
 
     section: str
-    index: int | None
+    index: int | None  # type: ignore[assignment]  # a field named like tuple.index, read by callers
     field: str
-    message: str
+    code: str
+    params: Mapping[str, object] = MappingProxyType({})
+
+    @property
+    def message(self) -> str:
+        """The rule worded in the current language (English outside a request)."""
+        return word(self.coded())
+
+    def coded(self) -> CodedProblem:
+        """As the errors' coded problem, on :attr:`path`."""
+        return CodedProblem(self.path, self.code, self.params)
 
     @property
     def path(self) -> str:
@@ -300,18 +316,21 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _text_problem(value: object, limit: int, required: bool) -> str | None:
+Coded = tuple[str, dict[str, object]]
+
+
+def _text_problem(value: object, limit: int, required: bool) -> Coded | None:
     if value is None:
-        return "must not be empty" if required else None
+        return ("plandata.empty", {}) if required else None
     if not isinstance(value, str):
-        return f"expected text, got {value!r}"
+        return "plandata.not_text", {"value": repr(value)}
     if required and not value.strip():
-        return "must not be empty"
+        return "plandata.empty", {}
     if len(value) > limit:
-        return f"must be at most {limit} characters, got {len(value)}"
+        return "plandata.too_long", {"max": limit, "length": len(value)}
     bad = _FORBIDDEN.search(value)
     if bad:
-        return f"must not contain the control character U+{ord(bad.group()):04X}"
+        return "plandata.control_character", {"code": f"U+{ord(bad.group()):04X}"}
     return None
 
 
@@ -319,17 +338,22 @@ def _plan_problems(plan: PlanData) -> list[Problem]:
     out: list[Problem] = []
     problem = _text_problem(plan.name, MAX_PLAN_NAME, required=True)
     if problem:
-        out.append(Problem("plan", None, "name", problem))
+        out.append(Problem("plan", None, "name", *problem))
     if not _is_date(plan.start):
-        out.append(Problem("plan", None, "start", f"expected a date, got {plan.start!r}"))
-    if plan.status_date is not None and not _is_date(plan.status_date):
         out.append(
-            Problem("plan", None, "status_date", f"expected a date, got {plan.status_date!r}")
+            Problem("plan", None, "start", "plandata.not_a_date", {"value": repr(plan.start)})
         )
+    if plan.status_date is not None and not _is_date(plan.status_date):
+        value = repr(plan.status_date)
+        out.append(Problem("plan", None, "status_date", "plandata.not_a_date", {"value": value}))
     try:
         plan.calendar.to_work_calendar()
     except ValidationError as exc:
-        out.extend(Problem("calendar", None, path, msg) for path, msg in exc.errors)
+        out.extend(Problem("calendar", None, p.field, p.code, p.params) for p in exc.problems)
+        out.extend(
+            Problem("calendar", None, path, "plandata.as_given", {"text": msg})
+            for path, msg in exc.errors[: len(exc.errors) - len(exc.problems)]
+        )
     return out
 
 
@@ -340,34 +364,33 @@ def _phase_problems(phases: Sequence[PhaseData]) -> list[Problem]:
     for i, phase in enumerate(phases):
         problem = _text_problem(phase.key, MAX_KEY, required=True)
         if problem:
-            out.append(Problem("phases", i, "key", problem))
+            out.append(Problem("phases", i, "key", *problem))
         elif phase.key in keys:
-            out.append(Problem("phases", i, "key", f'"{phase.key}" is used by another phase'))
+            out.append(Problem("phases", i, "key", "plandata.phase_key_taken", {"key": phase.key}))
         else:
             keys[phase.key] = i
         problem = _text_problem(phase.name, MAX_PHASE_NAME, required=True)
         if problem:
-            out.append(Problem("phases", i, "name", problem))
+            out.append(Problem("phases", i, "name", *problem))
         if not _is_int(phase.ordinal) or phase.ordinal < 0:
-            out.append(
-                Problem(
-                    "phases", i, "ordinal", f"expected a whole number ≥ 0, got {phase.ordinal!r}"
-                )
-            )
+            at_least = {"min": 0, "value": repr(phase.ordinal)}
+            out.append(Problem("phases", i, "ordinal", "plandata.whole_at_least", at_least))
         elif phase.ordinal in ordinals:
-            out.append(Problem("phases", i, "ordinal", f"{phase.ordinal} is used by another phase"))
+            taken = {"ordinal": phase.ordinal}
+            out.append(Problem("phases", i, "ordinal", "plandata.ordinal_taken", taken))
         else:
             ordinals[phase.ordinal] = i
         dates_ok = True
         for name in ("start", "end"):
             value = getattr(phase, name)
             if not _is_date(value):
-                out.append(Problem("phases", i, name, f"expected a date, got {value!r}"))
+                out.append(
+                    Problem("phases", i, name, "plandata.not_a_date", {"value": repr(value)})
+                )
                 dates_ok = False
         if dates_ok and phase.end < phase.start:
-            out.append(
-                Problem("phases", i, "end", f"{phase.end} is before the start {phase.start}")
-            )
+            order = {"end": str(phase.end), "start": str(phase.start)}
+            out.append(Problem("phases", i, "end", "plandata.end_before_start", order))
     return out
 
 
@@ -385,8 +408,8 @@ _ITEM_DATES = (
 def _item_problems(i: int, item: ItemData, phase_keys: set[str]) -> list[Problem]:
     out: list[Problem] = []
 
-    def add(name: str, message: str) -> None:
-        out.append(Problem("items", i, name, message))
+    def add(name: str, code: str, /, **params: object) -> None:
+        out.append(Problem("items", i, name, code, params))
 
     for name, limit, required in (
         ("key", MAX_KEY, True),
@@ -398,39 +421,44 @@ def _item_problems(i: int, item: ItemData, phase_keys: set[str]) -> list[Problem
     ):
         problem = _text_problem(getattr(item, name), limit, required)
         if problem:
-            add(name, problem)
+            add(name, problem[0], **problem[1])
     if item.phase_key not in phase_keys:
-        add("phase_key", f"no phase has the key {item.phase_key!r}")
+        add("phase_key", "plandata.unknown_phase", key=repr(item.phase_key))
     if item.kind not in ITEM_KINDS:
-        add("kind", f'expected "task" or "milestone", got {item.kind!r}')
+        add("kind", "plandata.kind", value=repr(item.kind))
     if not _is_int(item.duration) or item.duration < 0:
-        add("duration", f"expected a whole number of working days ≥ 0, got {item.duration!r}")
+        add("duration", "plandata.duration_invalid", value=repr(item.duration))
     elif item.kind == "milestone" and item.duration != 0:
-        add("duration", f"a milestone has a duration of 0, got {item.duration}")
+        add("duration", "plandata.milestone_duration", value=item.duration)
     elif item.kind == "task" and item.duration == 0:
-        add("duration", "a task lasts at least 1 working day (make it a milestone instead)")
+        add("duration", "plandata.task_duration_zero")
     elif item.duration > MAX_DURATION:
-        add("duration", f"must be at most {MAX_DURATION} working days, got {item.duration}")
+        add("duration", "plandata.duration_too_long", max=MAX_DURATION, value=item.duration)
     if item.version is not None and (not _is_int(item.version) or item.version < 1):
-        add("version", f"expected a whole number ≥ 1, got {item.version!r}")
+        add("version", "plandata.whole_at_least", min=1, value=repr(item.version))
     pc = item.percent_complete
     if not _is_int(pc) or not 0 <= pc <= 100:
-        add("percent_complete", f"expected a whole number from 0 to 100, got {pc!r}")
+        add("percent_complete", "plandata.percent_invalid", value=repr(pc))
     for name in _ITEM_DATES:
         value = getattr(item, name)
         if value is not None and not _is_date(value):
-            add(name, f"expected a date, got {value!r}")
+            add(name, "plandata.not_a_date", value=repr(value))
     a_start, a_finish = item.actual_start, item.actual_finish
     if a_finish is not None and a_start is None:
-        add("actual_start", "an item with an actual finish needs an actual start")
-    elif _is_date(a_start) and _is_date(a_finish) and a_finish < a_start:  # type: ignore[operator]
-        add("actual_finish", f"{a_finish} is before the actual start {a_start}")
+        add("actual_start", "plandata.finish_without_start")
+    elif _is_date(a_start) and _is_date(a_finish) and a_finish < a_start:  # type: ignore[operator]  # _is_date checked both are dates
+        add(
+            "actual_finish",
+            "plandata.actual_finish_before_start",
+            finish=str(a_finish),
+            start=str(a_start),
+        )
     if item.constraint_type is not None and item.constraint_type not in CONSTRAINT_TYPES:
-        add("constraint_type", f'expected "SNET", "FNLT" or none, got {item.constraint_type!r}')
+        add("constraint_type", "plandata.constraint_type_invalid", value=repr(item.constraint_type))
     if item.constraint_type is not None and item.constraint_date is None:
-        add("constraint_date", f"a {item.constraint_type} constraint needs a date")
+        add("constraint_date", "plandata.constraint_needs_date", type=item.constraint_type)
     if item.constraint_type is None and item.constraint_date is not None:
-        add("constraint_type", "a constraint date needs a constraint type (SNET or FNLT)")
+        add("constraint_type", "plandata.date_needs_constraint")
     return out
 
 
@@ -442,38 +470,26 @@ def _link_problems(links: Sequence[LinkData], item_keys: set[str]) -> list[Probl
         for name in ("predecessor", "successor"):
             key = getattr(link, name)
             if key not in item_keys:
-                out.append(Problem("links", i, name, f"no work item has the key {key!r}"))
+                out.append(Problem("links", i, name, "plandata.unknown_item", {"key": repr(key)}))
                 ends_ok = False
         if ends_ok and link.predecessor == link.successor:
-            out.append(Problem("links", i, "successor", f"{link.successor} depends on itself"))
+            itself = {"key": link.successor}
+            out.append(Problem("links", i, "successor", "plandata.self_link", itself))
         elif ends_ok:
             pair = (link.predecessor, link.successor)
             if pair in pairs:
-                out.append(
-                    Problem(
-                        "links",
-                        i,
-                        "successor",
-                        f"{link.predecessor} → {link.successor} is listed twice",
-                    )
-                )
+                twice = {"predecessor": link.predecessor, "successor": link.successor}
+                out.append(Problem("links", i, "successor", "plandata.link_twice", twice))
             pairs.add(pair)
         if link.type not in LINK_TYPES:
-            out.append(Problem("links", i, "type", f"expected FS, SS, FF or SF, got {link.type!r}"))
+            value = {"value": repr(link.type)}
+            out.append(Problem("links", i, "type", "plandata.link_type_invalid", value))
         if link.lag_unit not in LAG_UNITS:
-            out.append(
-                Problem("links", i, "lag_unit", f"expected d, w, pct or ed, got {link.lag_unit!r}")
-            )
+            value = {"value": repr(link.lag_unit)}
+            out.append(Problem("links", i, "lag_unit", "plandata.lag_unit_invalid", value))
         if not _is_int(link.lag) or not -MAX_LAG <= link.lag <= MAX_LAG:
-            out.append(
-                Problem(
-                    "links",
-                    i,
-                    "lag",
-                    f"expected a whole number of working days from -{MAX_LAG} to {MAX_LAG}, "
-                    f"got {link.lag!r}",
-                )
-            )
+            lag = {"max": MAX_LAG, "value": repr(link.lag)}
+            out.append(Problem("links", i, "lag", "plandata.lag_invalid", lag))
     return out
 
 
@@ -522,7 +538,7 @@ def problems(plan: PlanData) -> list[Problem]:
     for i, item in enumerate(plan.items):
         out.extend(_item_problems(i, item, phase_keys))
         if isinstance(item.key, str) and item.key in keys:
-            out.append(Problem("items", i, "key", f'"{item.key}" is used by another item'))
+            out.append(Problem("items", i, "key", "plandata.item_key_taken", {"key": item.key}))
         keys.add(item.key)
     out.extend(_link_problems(plan.links, keys))
     sound = [
@@ -535,7 +551,7 @@ def problems(plan: PlanData) -> list[Problem]:
     cycle = find_cycle(sound)
     if cycle:
         names = " → ".join([*cycle, cycle[0]])
-        out.append(Problem("links", None, "", f"dependency cycle: {names}"))
+        out.append(Problem("links", None, "", "dependency.cycle", {"cycle": names}))
     return out
 
 
@@ -555,12 +571,12 @@ def validate(plan: PlanData) -> None:
     found = problems(plan)
     if not found:
         return
-    if len(found) == 1 and found[0].message.startswith("dependency cycle: "):
+    if len(found) == 1 and found[0].code == "dependency.cycle":
         cycle = find_cycle(plan.links)
         raise DependencyCycleError(cycle or [])
     first = f"{found[0].path}: {found[0].message}"
     more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-    raise ValidationError(f"invalid plan: {first}{more}", [(p.path, p.message) for p in found])
+    raise ValidationError(f"invalid plan: {first}{more}", problems=[p.coded() for p in found])
 
 
 def import_error(errors: Sequence[tuple[str, str]], what: str = "the file") -> ImportFormatError:
@@ -574,6 +590,15 @@ def import_error(errors: Sequence[tuple[str, str]], what: str = "the file") -> I
     n = len(errors) - 1
     more = f" (and {n} more problem{'s' if n > 1 else ''})" if n > 0 else ""
     return ImportFormatError(f"{what} cannot be imported: {first}{more}", list(errors))
+
+
+def refusal(problems: Sequence[CodedProblem], what: str = "the file") -> ImportFormatError:
+    """One ImportFormatError for every coded problem (worded when read, in the reader's
+    language); its own message names the first one, for logs."""
+    first = f"{problems[0].field}: {word(problems[0])}" if problems else "unknown problem"
+    n = len(problems) - 1
+    more = f" (and {n} more problem{'s' if n > 1 else ''})" if n > 0 else ""
+    return ImportFormatError(f"{what} cannot be imported: {first}{more}", problems=problems)
 
 
 def normalised(plan: PlanData) -> PlanData:

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from planner.domain.errors import ImportFormatError
+from planner.domain.errors import ImportFormatError, Problem, word
+from planner.interop.messages import N_, Message
 
 try:  # formula-injection guard shared by every exporter (restore undoes it on import)
     from planner.interop.neutralise import neutralise, restore
@@ -70,18 +71,12 @@ def read(data: bytes, filename: str) -> ReadingTable:
     """Read a CSV or .xlsx file of readings; raise ImportFormatError if it is unreadable."""
     name = filename.lower()
     if name.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFormatError(
-            "old Excel .xls files are not supported: save the sheet as .xlsx or CSV",
-            [("file", "save the sheet as .xlsx or CSV")],
-        )
+        raise ImportFormatError.of("file", "readings.xls")
     if name.endswith((".xlsx", ".xlsm")) or data.startswith(_XLSX_MAGIC):
         return _table(_xlsx_rows(data))
     if name.endswith((".csv", ".txt", ".tsv")) or not name:
         return _table(_csv_rows(data))
-    raise ImportFormatError(
-        f'cannot read "{filename}": expected a .csv or .xlsx file',
-        [("file", "expected a .csv or .xlsx file")],
-    )
+    raise ImportFormatError.of("file", "readings.not_a_table", file=filename)
 
 
 def decode_text(data: bytes) -> str:
@@ -93,10 +88,7 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise ImportFormatError(
-            "the file is neither UTF-8 nor GB18030 text: save it as CSV UTF-8",
-            [("file", f"cannot decode byte {exc.start}: save it as CSV UTF-8")],
-        ) from exc
+        raise ImportFormatError.of("file", "table.encoding") from exc
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
@@ -108,10 +100,8 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
     try:
         yield from enumerate(reader, start=1)
     except csv.Error as exc:
-        raise ImportFormatError(
-            f"the CSV file is malformed near row {reader.line_num}: {exc}",
-            [(f"row {reader.line_num}", str(exc))],
-        ) from exc
+        where = Message(N_("row %(row)s"), row=reader.line_num)
+        raise ImportFormatError.of(where, "table.csv_unreadable", error=str(exc)) from exc
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
@@ -140,10 +130,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
 
 
 def _unreadable() -> ImportFormatError:
-    return ImportFormatError(
-        "the file is not a readable .xlsx workbook",
-        [("file", "not a readable .xlsx workbook")],
-    )
+    return ImportFormatError.of("file", "readings.not_xlsx")
 
 
 def _clean(value: Any) -> Any:
@@ -161,22 +148,19 @@ def _table(rows: Iterable[tuple[int, Sequence[Any]]]) -> ReadingTable:
             header = values
             break
     if header is None:
-        raise ImportFormatError("the file is empty", [("file", "the file is empty")])
+        raise ImportFormatError.of("file", "readings.empty")
     columns: dict[str, tuple[int, str]] = {}
-    for position, cell in enumerate(header):
-        title = str(cell).strip() if cell is not None else ""
+    for position, heading in enumerate(header):
+        title = str(heading).strip() if heading is not None else ""
         wanted = title.casefold().replace("_", " ")
         for logical, aliases in COLUMN_ALIASES.items():
             if wanted in aliases and logical not in columns:
                 columns[logical] = (position, title)
     missing = [n for n in ("date", "value") if n not in columns]
     if missing:
-        found = ", ".join(f'"{str(c).strip()}"' for c in header if c not in (None, "")) or "none"
-        need = " and ".join(f'"{n.capitalize()}"' for n in missing)
-        raise ImportFormatError(
-            f"the header row needs a {need} column (found {found})",
-            [("columns", f"missing {need}; columns are Metric, Date, Value, Note")],
-        )
+        found = ", ".join(f'"{str(c).strip()}"' for c in header if c not in (None, ""))
+        need = ", ".join(f'"{n.capitalize()}"' for n in missing)
+        raise ImportFormatError.of("columns", "readings.columns_missing", need=need, found=found)
 
     def cell(values: Sequence[Any], logical: str) -> Any:
         if logical not in columns:
@@ -193,7 +177,8 @@ def _table(rows: Iterable[tuple[int, Sequence[Any]]]) -> ReadingTable:
         raw_day = cell(values, "date")
         day, problem = parse_day(raw_day)
         if problem:
-            errors.append((f'row {index}, column "{date_title}"', problem))
+            where = Message(N_('row %(row)s, column "%(column)s"'), row=index, column=date_title)
+            errors.append((where, problem))
         metric = cell(values, "metric")
         note = cell(values, "note")
         out.append(
@@ -216,7 +201,8 @@ def _table(rows: Iterable[tuple[int, Sequence[Any]]]) -> ReadingTable:
 
 
 def parse_day(value: Any) -> tuple[date | None, str]:
-    """``(day, "")`` or ``(None, message)``; accepts dates, 2024-03-31, 2024/3/31, 2024年3月31日.
+    """``(day, "")`` or ``(None, message)`` (worded in the current language); accepts dates,
+    2024-03-31, 2024/3/31, 2024年3月31日.
 
     >>> parse_day("2024/3/31")
     (datetime.date(2024, 3, 31), '')
@@ -228,20 +214,20 @@ def parse_day(value: Any) -> tuple[date | None, str]:
     if isinstance(value, date):
         return value, ""
     if value is None or (isinstance(value, str) and not value.strip()):
-        return None, "a date is required"
+        return None, word(Problem("", "readings.date_required"))
     text = str(value).strip()
     match = _DATE_TEXT.match(text)
     if match:
         try:
             return date(int(match[1]), int(match[2]), int(match[3])), ""
         except ValueError:
-            return None, f'"{text}" is not a day of the calendar'
+            return None, word(Problem("", "readings.no_such_day", {"text": text}))
     if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", text):
         try:
             return datetime.fromisoformat(text).date(), ""
         except ValueError:
             pass
-    return None, f'expected a date like 2024-03-31, got "{text}"'
+    return None, word(Problem("", "readings.not_a_date", {"text": text}))
 
 
 def write_csv(rows: Iterable[tuple[str, date, float, str]]) -> bytes:

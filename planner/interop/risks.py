@@ -444,7 +444,7 @@ def write_csv(
             elif isinstance(value, dt.date):
                 row.append(value.isoformat())
             else:
-                row.append(neutralise(value) if isinstance(value, str) else value)
+                row.append(str(neutralise(value)) if isinstance(value, str) else str(value))
         writer.writerow(row)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -513,7 +513,7 @@ def write_xlsx(
             cell.alignment = wrap
             cell.border = box
             if column.attribute in rating_columns:
-                band = snap.band(rating_columns[column.attribute], scale)  # type: ignore[arg-type]
+                band = snap.band(rating_columns[column.attribute], scale)  # type: ignore[arg-type]  # the rating columns hold the scale's numbers
                 cell.fill = PatternFill("solid", fgColor=_hex(band_colours.get(band, "#FFFFFF")))
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
     last = header_row + max(len(records), 1)
@@ -588,7 +588,7 @@ def _write_heat_map_sheet(
         ("residual", "剩余（应对后）" if zh else "Residual (after response)", 9),
     )
     for which, caption, first_col in grids:
-        counts = heat_map(snapshots, which)  # type: ignore[arg-type]
+        counts = heat_map(snapshots, which)  # type: ignore[arg-type]  # which is one of the heat map's kinds
         text_cell(sheet, 3, first_col, caption).font = bold
         corner = "可能性 ↓ / 影响 →" if zh else "Likelihood ↓ / Impact →"
         text_cell(sheet, 4, first_col, corner).font = bold
@@ -615,10 +615,11 @@ def _write_heat_map_sheet(
             sheet.column_dimensions[get_column_letter(first_col + impact)].width = 13
     legend_row = 12
     text_cell(sheet, legend_row, 1, "评级" if zh else "Rating bands").font = bold
-    for offset, band in enumerate(scale.bands, start=1):
-        cell = text_cell(sheet, legend_row + offset, 1, band_labels.get(band.name, band.name))
-        cell.fill = PatternFill("solid", fgColor=_hex(band_colours.get(band.name, "#FFFFFF")))
-        text_cell(sheet, legend_row + offset, 2, f"{band.min_score}–{band.max_score}")
+    for offset, scale_band in enumerate(scale.bands, start=1):
+        band = scale_band.name
+        cell = text_cell(sheet, legend_row + offset, 1, band_labels.get(band, band))
+        cell.fill = PatternFill("solid", fgColor=_hex(band_colours.get(band, "#FFFFFF")))
+        text_cell(sheet, legend_row + offset, 2, f"{scale_band.min_score}–{scale_band.max_score}")
 
 
 # --------------------------------------------------------------------------- import

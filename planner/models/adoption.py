@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ DIMENSION_KINDS = ("team", "region", "module")
 CELL_SEPARATOR = " · "
 
 
-class DimensionValue(Audited, db.Model):  # type: ignore[name-defined,misc]
+class DimensionValue(Audited, Model):
     """One value of a dimension of the program (a team, a region or a CRM module)."""
 
     __tablename__ = "dimension_value"
@@ -53,7 +53,7 @@ class DimensionValue(Audited, db.Model):  # type: ignore[name-defined,misc]
         return f"{self.kind} {self.key}"
 
 
-class UserTeam(Audited, db.Model):  # type: ignore[name-defined,misc]
+class UserTeam(Audited, Model):
     """The small, replaceable lookup from a CRM user name (as usage logs write it) to a team
     and region of the program."""
 
@@ -71,7 +71,7 @@ class UserTeam(Audited, db.Model):  # type: ignore[name-defined,misc]
         return f"{self.user_name} → {self.team}"
 
 
-class CellReading(Audited, db.Model):  # type: ignore[name-defined,misc]
+class CellReading(Audited, Model):
     """A metric's value for one cell on one day, with the users it speaks for (the weight
     of the roll-up)."""
 
@@ -110,7 +110,7 @@ class CellReading(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.metric.program_id if self.metric else None
 
 
-class CellTarget(Audited, db.Model):  # type: ignore[name-defined,misc]
+class CellTarget(Audited, Model):
     """A phase target of one cell; a cell without one inherits the metric's target."""
 
     __tablename__ = "cell_target"
@@ -136,7 +136,7 @@ class CellTarget(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.metric.program_id if self.metric else None
 
 
-class UsageMapping(Audited, db.Model):  # type: ignore[name-defined,misc]
+class UsageMapping(Audited, Model):
     """The program's saved column mapping for usage-log imports."""
 
     __tablename__ = "usage_mapping"
@@ -159,7 +159,7 @@ class UsageMapping(Audited, db.Model):  # type: ignore[name-defined,misc]
         return "usage-log mapping"
 
 
-class UsageImport(Audited, db.Model):  # type: ignore[name-defined,misc]
+class UsageImport(Audited, Model):
     """One imported usage file; its checksum makes importing the same file twice a no-op."""
 
     __tablename__ = "usage_import"
@@ -182,7 +182,7 @@ class UsageImport(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.filename or self.checksum[:12]
 
 
-class UsageActivity(db.Model):  # type: ignore[name-defined,misc]
+class UsageActivity(Model):
     """What one user did in one module in one week (module "" = logins), summed from the
     usage files; (program, week, user, module) identifies a row, so overlapping exports keep
     the larger count and never add twice. Not audited row by row: the import is."""
@@ -198,7 +198,7 @@ class UsageActivity(db.Model):  # type: ignore[name-defined,misc]
     events: Mapped[int] = mapped_column(default=0)
 
 
-class TrainingSession(Audited, db.Model):  # type: ignore[name-defined,misc]
+class TrainingSession(Audited, Model):
     """A training session for one team on one module, with its attendance."""
 
     __tablename__ = "training_session"
@@ -224,7 +224,7 @@ class TrainingSession(Audited, db.Model):  # type: ignore[name-defined,misc]
         return f"{self.team} {self.module} {self.held_on.isoformat()}"
 
 
-class InterviewAnswer(Audited, db.Model):  # type: ignore[name-defined,misc]
+class InterviewAnswer(Audited, Model):
     """What an interviewee answered to one indicator's questions, and the interviewer's note,
     kept with the score of the same interview and indicator."""
 

@@ -12,12 +12,12 @@ from typing import ClassVar
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 from planner.models.user import User
 
 
-class ApiToken(Audited, db.Model):  # type: ignore[name-defined,misc]
+class ApiToken(Audited, Model):
     __tablename__ = "api_token"
     __audit_entity__ = "api_token"
     # bookkeeping, not a person's edit; the hash is no business of the history page

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def _score_range(column: str) -> str:
     return f"{column} IS NULL OR ({column} >= 0 AND {column} <= 5)"
 
 
-class Assessment(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Assessment(Audited, Model):
     """One maturity assessment of a program: the diagnosis, or a re-assessment at a gate."""
 
     __tablename__ = "assessment"
@@ -105,7 +105,7 @@ class Assessment(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.status == "completed"
 
 
-class AssessmentIndicator(Audited, db.Model):  # type: ignore[name-defined,misc]
+class AssessmentIndicator(Audited, Model):
     """One indicator's settings in one assessment: weight, target, benchmark, competitor."""
 
     __tablename__ = "assessment_indicator"
@@ -136,7 +136,7 @@ class AssessmentIndicator(Audited, db.Model):  # type: ignore[name-defined,misc]
     assessment: Mapped[Assessment] = relationship(back_populates="indicators")
 
 
-class Interview(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Interview(Audited, Model):
     """An interview at one level (senior, middle, front line) and the scores it gave."""
 
     __tablename__ = "interview"
@@ -182,7 +182,7 @@ class Interview(Audited, db.Model):  # type: ignore[name-defined,misc]
         return not self.categories.strip() or category in self.categories.split()
 
 
-class InterviewScore(Audited, db.Model):  # type: ignore[name-defined,misc]
+class InterviewScore(Audited, Model):
     """One interview's score of one indicator: 0-5, or NULL for "not scored"."""
 
     __tablename__ = "interview_score"
@@ -205,7 +205,7 @@ class InterviewScore(Audited, db.Model):  # type: ignore[name-defined,misc]
         return f"interview {self.interview_id} · {self.indicator_key}"
 
 
-class ActionItem(Audited, db.Model):  # type: ignore[name-defined,misc]
+class ActionItem(Audited, Model):
     """An action proposed from a gap; once accepted it can become a work item of the plan."""
 
     __tablename__ = "action_item"

@@ -8,10 +8,10 @@ from typing import ClassVar
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from planner.extensions import db
+from planner.extensions import Model
 
 
-class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+class AuditEvent(Model):
     __tablename__ = "audit_event"
     __table_args__ = (
         Index("ix_audit_event_program_at", "program_id", "at"),

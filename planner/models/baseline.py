@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
     from planner.models.program import Program
 
 
-class Baseline(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Baseline(Audited, Model):
     """A named snapshot of the whole plan, taken by someone at some moment."""
 
     __tablename__ = "baseline"
@@ -41,7 +41,7 @@ class Baseline(Audited, db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class BaselineItem(db.Model):  # type: ignore[name-defined,misc]
+class BaselineItem(Model):
     """One work item's dates in a baseline; immutable, so not audited (the baseline is).
 
     ``work_item_id`` becomes NULL when the item is deleted later; ``key`` keeps its name so

@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 SUBJECT_KINDS = ("workitem", "risk", "gate", "review", "assessment")
 _KINDS_SQL = "subject_type IN ('workitem', 'risk', 'gate', 'review', 'assessment')"
 
 
-class Comment(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Comment(Audited, Model):
     __tablename__ = "comment"
     __audit_entity__ = "comment"
     __table_args__ = (
@@ -41,7 +41,7 @@ class Comment(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.body[:120]
 
 
-class Attachment(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Attachment(Audited, Model):
     """A file kept under the instance folder (``storage_key``), its checksum recorded."""
 
     __tablename__ = "attachment"

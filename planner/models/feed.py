@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 from planner.models.user import User
 
 
-class FeedToken(Audited, db.Model):  # type: ignore[name-defined,misc]
+class FeedToken(Audited, Model):
     """The token in a user's calendar-feed URLs (``/feeds/<token>/programs/<id>.ics``).
 
     Only the SHA-256 of the token is stored: the token itself is shown once, when it is

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ CRITERION_KINDS = ("metric_target", "milestones_done", "max_risk_band", "manual"
 DECISION_KINDS = ("go", "conditional_go", "no_go")
 
 
-class GateCriterion(Audited, db.Model):  # type: ignore[name-defined,misc]
+class GateCriterion(Audited, Model):
     __tablename__ = "gate_criterion"
     __table_args__ = (
         CheckConstraint(
@@ -60,7 +60,7 @@ class GateCriterion(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.reference.split() if self.kind == "milestones_done" else []
 
 
-class GateDecision(Audited, db.Model):  # type: ignore[name-defined,misc]
+class GateDecision(Audited, Model):
     """A steering committee's decision at a phase's gate; never edited, the latest counts."""
 
     __tablename__ = "gate_decision"

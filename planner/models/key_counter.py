@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from planner.extensions import db
+from planner.extensions import Model
 
 
-class KeyCounter(db.Model):  # type: ignore[name-defined,misc]
+class KeyCounter(Model):
     __tablename__ = "key_counter"
 
     program_id: Mapped[int] = mapped_column(

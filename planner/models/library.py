@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from planner.extensions import db
+from planner.extensions import Model
 
 
-class PlaybookUpload(db.Model):  # type: ignore[name-defined,misc]
+class PlaybookUpload(Model):
     """A playbook version installed through the library's upload page (the YAML as sent)."""
 
     __tablename__ = "playbook_upload"
@@ -43,7 +43,7 @@ class PlaybookUpload(db.Model):  # type: ignore[name-defined,misc]
         return f"{self.playbook_id}@{self.version}"
 
 
-class PlaybookUpgrade(db.Model):  # type: ignore[name-defined,misc]
+class PlaybookUpgrade(Model):
     """A program moved from one version of its playbook to another (one transaction).
 
     ``first_audit_id``..``last_audit_id`` are the audit rows the upgrade itself wrote for the

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from planner.models.program import Program
 
 
-class Metric(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Metric(Audited, Model):
     __tablename__ = "metric"
     __table_args__ = (
         UniqueConstraint("program_id", "key"),
@@ -61,7 +61,7 @@ class Metric(Audited, db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class MetricTarget(Audited, db.Model):  # type: ignore[name-defined,misc]
+class MetricTarget(Audited, Model):
     __tablename__ = "metric_target"
     __table_args__ = (UniqueConstraint("metric_id", "phase_ordinal"),)
 
@@ -81,7 +81,7 @@ class MetricTarget(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.metric.program_id if self.metric else None
 
 
-class MetricReading(Audited, db.Model):  # type: ignore[name-defined,misc]
+class MetricReading(Audited, Model):
     __tablename__ = "metric_reading"
     __table_args__ = (UniqueConstraint("metric_id", "day"),)
 
@@ -108,7 +108,7 @@ DEFAULT_AMBER_TOLERANCE = 0.10
 DEFAULT_SCHEDULE_TOLERANCE_DAYS = 5
 
 
-class StatusSettings(Audited, db.Model):  # type: ignore[name-defined,misc]
+class StatusSettings(Audited, Model):
     """A program's status rules; a program without a row uses the defaults."""
 
     __tablename__ = "status_settings"

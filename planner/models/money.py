@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 COST_KINDS = ("planned", "invoice")
 COST_CATEGORIES = ("licence", "hardware", "services", "training", "other")
 
 
-class MoneySettings(Audited, db.Model):  # type: ignore[name-defined,misc]
+class MoneySettings(Audited, Model):
     """One row a program: its currency, exchange rates into it, discount rate, horizon."""
 
     __tablename__ = "money_settings"
@@ -42,7 +42,7 @@ class MoneySettings(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.currency
 
 
-class RoleRate(Audited, db.Model):  # type: ignore[name-defined,misc]
+class RoleRate(Audited, Model):
     __tablename__ = "role_rate"
     __audit_entity__ = "role_rate"
     __table_args__ = (
@@ -61,7 +61,7 @@ class RoleRate(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.role
 
 
-class CostEntry(Audited, db.Model):  # type: ignore[name-defined,misc]
+class CostEntry(Audited, Model):
     """A fixed cost (``planned``: licences, hardware, services) or an ``invoice`` (actual),
     on an item, a phase or a workstream (or the program as a whole)."""
 
@@ -93,7 +93,7 @@ class CostEntry(Audited, db.Model):  # type: ignore[name-defined,misc]
         return f"{self.kind} {self.category}"
 
 
-class BudgetLine(Audited, db.Model):  # type: ignore[name-defined,misc]
+class BudgetLine(Audited, Model):
     """The budget of a phase, of a workstream, or (both empty) of the program."""
 
     __tablename__ = "budget_line"
@@ -116,7 +116,7 @@ class BudgetLine(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.workstream or str(self.phase_id or "program")
 
 
-class Benefit(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Benefit(Audited, Model):
     """One benefit of the case: measured by a metric or its own readings, worth
     ``annual_value`` a year once ``target`` is reached, ramping up after a phase's go-live."""
 
@@ -149,7 +149,7 @@ class Benefit(Audited, db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class BenefitReading(Audited, db.Model):  # type: ignore[name-defined,misc]
+class BenefitReading(Audited, Model):
     __tablename__ = "benefit_reading"
     __audit_entity__ = "benefit_reading"
     __table_args__ = (UniqueConstraint("benefit_id", "day"),)

@@ -19,14 +19,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 WEBHOOK_KINDS = ("wecom", "dingtalk", "slack", "json")
 DIGEST_FREQUENCIES = ("daily", "weekly", "off")
 
 
-class Notification(db.Model):  # type: ignore[name-defined,misc]
+class Notification(Model):
     """One event for one person: why (``event`` and ``params``, worded when read) and where
     to look (``link``). ``dedupe_key`` makes a reminder found again by the next run the same
     row, not a second one."""
@@ -53,7 +53,7 @@ class Notification(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class NotifySettings(db.Model):  # type: ignore[name-defined,misc]
+class NotifySettings(Model):
     """A person's digest frequency, quiet weekdays and how many days ahead to be reminded."""
 
     __tablename__ = "notify_settings"
@@ -70,7 +70,7 @@ class NotifySettings(db.Model):  # type: ignore[name-defined,misc]
     __mapper_args__ = {"version_id_col": version}
 
 
-class NotifyPreference(db.Model):  # type: ignore[name-defined,misc]
+class NotifyPreference(Model):
     """An event a person does not want by a channel in a program (the default is wanted)."""
 
     __tablename__ = "notify_preference"
@@ -88,7 +88,7 @@ class NotifyPreference(db.Model):  # type: ignore[name-defined,misc]
     enabled: Mapped[bool] = mapped_column(default=False)
 
 
-class NotifyDigest(db.Model):  # type: ignore[name-defined,misc]
+class NotifyDigest(Model):
     """One e-mail digest for one person and period, claimed (committed) BEFORE it is sent:
     the unique constraint is what keeps two overlapping runs, or a run started again after
     one died half-way, from sending it twice."""
@@ -109,7 +109,7 @@ class NotifyDigest(db.Model):  # type: ignore[name-defined,misc]
     error: Mapped[str] = mapped_column(Text, default="")
 
 
-class Webhook(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Webhook(Audited, Model):
     """A program's chat robot: WeCom, DingTalk (optionally signed), Slack or generic JSON."""
 
     __tablename__ = "notify_webhook"
@@ -143,7 +143,7 @@ class Webhook(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.label or self.kind
 
 
-class WebhookDelivery(db.Model):  # type: ignore[name-defined,misc]
+class WebhookDelivery(Model):
     """One event waiting for (or done with) one webhook: sent by `planner notify send`."""
 
     __tablename__ = "notify_webhook_delivery"

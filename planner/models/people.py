@@ -8,13 +8,13 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 PERSON_KINDS = ("member", "stakeholder", "role")  # role: a playbook role not yet named
 
 
-class Person(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Person(Audited, Model):
     """Someone who owns or does work in a program.
 
     The same human across programs is one row per program, joined by ``user_id`` (members)
@@ -61,7 +61,7 @@ class Person(Audited, db.Model):  # type: ignore[name-defined,misc]
         return f"person:{self.id}"
 
 
-class PersonDayOff(Audited, db.Model):  # type: ignore[name-defined,misc]
+class PersonDayOff(Audited, Model):
     __tablename__ = "person_day_off"
     __audit_entity__ = "person_day_off"
     __table_args__ = (CheckConstraint("last_day >= first_day", name="days_ordered"),)
@@ -79,7 +79,7 @@ class PersonDayOff(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.person.program_id if self.person else None
 
 
-class Assignment(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Assignment(Audited, Model):
     """A person on a work item with planned effort in hours (spread over its dates)."""
 
     __tablename__ = "assignment"
@@ -101,7 +101,7 @@ class Assignment(Audited, db.Model):  # type: ignore[name-defined,misc]
     person: Mapped[Person] = relationship()
 
 
-class EffortLog(Audited, db.Model):  # type: ignore[name-defined,misc]
+class EffortLog(Audited, Model):
     """Hours a person worked on an item in one week (``week`` is its Monday)."""
 
     __tablename__ = "effort_log"

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from planner.extensions import db
+from planner.domain.limits import MAX_TASK_DAYS
+from planner.domain.schedule_fields import SCHEDULE_FIELDS
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 DEPENDENCY_TYPES = ("FS", "SS", "FF", "SF")
 
 
-class Phase(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Phase(Audited, Model):
     __tablename__ = "phase"
     __table_args__ = (
         UniqueConstraint("program_id", "ordinal"),
@@ -57,26 +59,17 @@ class Phase(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.kind == "diagnosis"
 
 
-class WorkItem(Audited, db.Model):  # type: ignore[name-defined,misc]
+class WorkItem(Audited, Model):
     """A task, or a milestone (kind 'milestone', zero duration), in one phase."""
 
     __tablename__ = "work_item"
-    __audit_exclude__ = frozenset(
-        {
-            "early_start",
-            "early_finish",
-            "late_start",
-            "late_finish",
-            "total_float",
-            "free_float",
-            "is_critical",
-            "position",
-        }
-    )
+    __audit_exclude__ = frozenset({*SCHEDULE_FIELDS, "position"})
     __table_args__ = (
         UniqueConstraint("program_id", "key"),
         CheckConstraint("kind IN ('task', 'milestone')", name="kind_known"),
-        CheckConstraint("duration_days >= 0 AND duration_days <= 5000", name="duration_range"),
+        CheckConstraint(
+            f"duration_days >= 0 AND duration_days <= {MAX_TASK_DAYS}", name="duration_range"
+        ),
         CheckConstraint(
             "(kind = 'milestone' AND duration_days = 0) OR (kind = 'task' AND duration_days > 0)",
             name="milestone_zero_duration",
@@ -142,7 +135,7 @@ class WorkItem(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.kind == "milestone"
 
 
-class Dependency(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Dependency(Audited, Model):
     """Predecessor → successor, of type FS/SS/FF/SF, with a lag in working days.
 
     ``lag_unit`` keeps the unit the lag was given in (``d`` working days, ``w`` weeks of the

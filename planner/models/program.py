@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 PROGRAM_STATUSES = ("planning", "active", "on_hold", "closed")
 
 
-class Program(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Program(Audited, Model):
     __tablename__ = "program"
     __table_args__ = (
         CheckConstraint(
@@ -63,7 +63,7 @@ class Program(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.id
 
 
-class CalendarException(Audited, db.Model):  # type: ignore[name-defined,misc]
+class CalendarException(Audited, Model):
     """A holiday (working=False) or an extra working day (working=True) of a program."""
 
     __tablename__ = "calendar_exception"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 from planner.models.risk import RISK_LABEL_SEPARATOR, RiskAction
 
@@ -37,7 +37,7 @@ _ONE_TARGET = (
 )
 
 
-class Issue(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Issue(Audited, Model):
     __tablename__ = "issue"
     __audit_entity__ = "issue"
     __table_args__ = (
@@ -83,7 +83,7 @@ class Issue(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.is_open and self.due_date is not None and self.due_date < as_of
 
 
-class IssueLink(Audited, db.Model):  # type: ignore[name-defined,misc]
+class IssueLink(Audited, Model):
     """A work item, phase or risk an issue concerns (exactly one of them)."""
 
     __tablename__ = "issue_link"
@@ -123,7 +123,7 @@ class IssueLink(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.issue.program_id if self.issue else None
 
 
-class ChangeRequest(Audited, db.Model):  # type: ignore[name-defined,misc]
+class ChangeRequest(Audited, Model):
     __tablename__ = "change_request"
     __audit_entity__ = "change_request"
     __audit_exclude__ = frozenset({"impact"})
@@ -173,7 +173,7 @@ class ChangeRequest(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.status == "pending"
 
 
-class Decision(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Decision(Audited, Model):
     """A decision of the program: who decided what, when, why, and which options were weighed."""
 
     __tablename__ = "decision"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 from planner.models.risk import RISK_LABEL_SEPARATOR
 
@@ -33,7 +33,7 @@ REVIEW_DECISIONS = (
 )
 
 
-class SteeringReview(Audited, db.Model):  # type: ignore[name-defined,misc]
+class SteeringReview(Audited, Model):
     __tablename__ = "steering_review"
     __audit_entity__ = "steering_review"
     __audit_exclude__ = frozenset({"snapshot_taken_at", "plan_pulse"})
@@ -69,7 +69,7 @@ class SteeringReview(Audited, db.Model):  # type: ignore[name-defined,misc]
         return [a.strip() for a in self.attendees.replace(";", "\n").splitlines() if a.strip()]
 
 
-class RiskReviewEntry(db.Model):  # type: ignore[name-defined,misc]
+class RiskReviewEntry(Model):
     """One risk as it stood when the review's snapshot was taken (never edited)."""
 
     __tablename__ = "risk_review_entry"
@@ -114,7 +114,7 @@ class RiskReviewEntry(db.Model):  # type: ignore[name-defined,misc]
     review: Mapped[SteeringReview] = relationship(back_populates="entries")
 
 
-class ReviewDecision(Audited, db.Model):  # type: ignore[name-defined,misc]
+class ReviewDecision(Audited, Model):
     """What the steering committee decided about one risk at one review, and why."""
 
     __tablename__ = "review_decision"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ RISK_LABEL_SEPARATOR = " · "
 RISK_CHILD_ENTITIES = ("risk_action", "risk_item_link", "risk_phase_link", "review_decision")
 
 
-class Risk(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Risk(Audited, Model):
     __tablename__ = "risk"
     __table_args__ = (
         UniqueConstraint("program_id", "key"),
@@ -156,7 +156,7 @@ _ONE_OWNER = (
 )
 
 
-class RiskAction(Audited, db.Model):  # type: ignore[name-defined,misc]
+class RiskAction(Audited, Model):
     """An action of the program's one action list: who does what by when, and whether it is
     done. It belongs to exactly one risk, issue, steering review or phase's gate.
 
@@ -256,7 +256,7 @@ def _action_program(_mapper: Any, _connection: Any, target: RiskAction) -> None:
         target.program_id = target.audit_program_id  # type: ignore[assignment]  # None fails
 
 
-class RiskWorkItemLink(Audited, db.Model):  # type: ignore[name-defined,misc]
+class RiskWorkItemLink(Audited, Model):
     """A work item the risk threatens; both belong to the same program (the service checks)."""
 
     __tablename__ = "risk_work_item_link"
@@ -283,7 +283,7 @@ class RiskWorkItemLink(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.risk.program_id if self.risk else None
 
 
-class RiskPhaseLink(Audited, db.Model):  # type: ignore[name-defined,misc]
+class RiskPhaseLink(Audited, Model):
     """A phase the risk threatens (the phase belongs to the risk's program)."""
 
     __tablename__ = "risk_phase_link"

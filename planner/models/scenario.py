@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from planner.extensions import db
+from planner.extensions import Model
 
 SCENARIO_STATUSES = ("open", "applied")
 
 
-class Scenario(db.Model):  # type: ignore[name-defined,misc]
+class Scenario(Model):
     __tablename__ = "scenario"
     __table_args__ = (
         CheckConstraint("status IN ('open', 'applied')", name="status_known"),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 RANGE_SCOPES = ("program", "phase", "workstream")
 
 
-class UncertaintyRange(Audited, db.Model):  # type: ignore[name-defined,misc]
+class UncertaintyRange(Audited, Model):
     """Durations of the scope's items range from ``low_pct`` to ``high_pct`` around the most
     likely one (e.g. −10 % … +30 %); a workstream's items move together by ``correlation``.
 

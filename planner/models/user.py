@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models.audit import Audited
 
 PROGRAM_ROLES = ("lead", "member", "steering", "viewer")
 
 
-class User(Audited, db.Model):  # type: ignore[name-defined,misc]
+class User(Audited, Model):
     """An account; changes to its rights (admin, consultant, active) reach the audit trail."""
 
     __tablename__ = "user_account"
@@ -67,7 +67,7 @@ class User(Audited, db.Model):  # type: ignore[name-defined,misc]
         return None  # an account belongs to no program
 
 
-class Membership(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Membership(Audited, Model):
     __tablename__ = "membership"
     __table_args__ = (
         UniqueConstraint("user_id", "program_id"),
@@ -86,7 +86,7 @@ class Membership(Audited, db.Model):  # type: ignore[name-defined,misc]
         return self.user.email if self.user else str(self.user_id)
 
 
-class ShareLink(Audited, db.Model):  # type: ignore[name-defined,misc]
+class ShareLink(Audited, Model):
     """A read-only link to a program's dashboard and steering reviews, for guests."""
 
     __tablename__ = "share_link"

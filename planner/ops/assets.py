@@ -70,12 +70,12 @@ def chosen_encoding(accept_encoding: str) -> str | None:
 def compress(body: bytes, encoding: str, *, best: bool = False) -> bytes:
     if encoding == "br":
         quality = ASSET_BROTLI_QUALITY if best else DYNAMIC_BROTLI_QUALITY
-        return brotli.compress(body, quality=quality)  # type: ignore[no-any-return,union-attr]
+        return brotli.compress(body, quality=quality)  # type: ignore[union-attr]  # brotli is None only when not installed; encoding br is offered only then
     return gzip.compress(body, compresslevel=9 if best else DYNAMIC_GZIP_LEVEL, mtime=0)
 
 
 def _compressible(mimetype: str | None) -> bool:
-    return bool(mimetype) and any(mimetype.startswith(kind) for kind in COMPRESSIBLE)  # type: ignore[union-attr]
+    return bool(mimetype) and any(mimetype.startswith(kind) for kind in COMPRESSIBLE)  # type: ignore[union-attr]  # bool(mimetype) checked it is a str
 
 
 def compress_response(response: Response) -> Response:
@@ -151,7 +151,7 @@ def _precompressed(path: Path, encoding: str, body: bytes) -> bytes | None:
         return None
     packed = sibling.read_bytes()
     try:
-        unpacked = brotli.decompress(packed) if encoding == "br" else gzip.decompress(packed)  # type: ignore[union-attr]
+        unpacked = brotli.decompress(packed) if encoding == "br" else gzip.decompress(packed)  # type: ignore[union-attr]  # br files exist only where brotli is installed
     except Exception:  # noqa: BLE001 - a damaged file is not used
         return None
     return packed if unpacked == body else None
@@ -181,7 +181,7 @@ def asset_response(path: Path, mimetype: str | None = None) -> Response:
     else:
         response.cache_control.public = True
         response.cache_control.max_age = UNVERSIONED_S
-    return response.make_conditional(request)
+    return response.make_conditional(request)  # type: ignore[return-value]  # make_conditional returns the same flask Response
 
 
 def _static_view(folder: str) -> Callable[..., Response]:

@@ -307,7 +307,7 @@ def table_checksums(bind: Engine | Connection | str) -> dict[str, TableChecksum]
             return result
     finally:
         if owned:
-            engine_or_conn.dispose()  # type: ignore[union-attr]
+            engine_or_conn.dispose()  # type: ignore[union-attr]  # only an Engine reaches here (a Connection returned above)
 
 
 # --------------------------------------------------------------------------- attachments

@@ -233,7 +233,7 @@ def derived(
         found = None
     if isinstance(found, tuple) and len(found) == 2 and found[0] == "v":
         Stats.hits += 1
-        return found[1]  # type: ignore[no-any-return]
+        return found[1]
     Stats.misses += 1
     value = compute()
     try:
@@ -258,7 +258,7 @@ def cached_per_revision(
 
         @functools.wraps(function)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-            program_id = int(args[0])  # type: ignore[call-overload]
+            program_id = int(args[0])  # type: ignore[call-overload]  # the first argument of a cached program view is its id
             parts = (args[1:], sorted(kwargs.items()))
             return derived(
                 name, program_id, lambda: function(*args, **kwargs), *parts, timeout=timeout

@@ -149,7 +149,7 @@ def generate_command(
     from planner.services.generate import generate_program
 
     today = date.today()
-    start_date = start.date() if start is not None else today - timedelta(days=150)  # type: ignore[attr-defined]
+    start_date = start.date() if start is not None else today - timedelta(days=150)  # type: ignore[attr-defined]  # click gives a datetime for a DateTime option
     grants = []
     for entry in members:
         email, _, role = entry.partition(":")

@@ -102,11 +102,11 @@ def retry_locked(view: Callable[..., Any]) -> Callable[..., Any]:
             _rewind_uploads()
             time.sleep(random.uniform(*LOCKED_PAUSE_S) * attempt)  # nosec B311
 
-    wrapper.__ops_retry__ = True  # type: ignore[attr-defined]
+    wrapper.__ops_retry__ = True  # type: ignore[attr-defined]  # a marker attribute on the wrapped function
     return wrapper
 
 
-def _conflict(exc: IntegrityError):  # type: ignore[no-untyped-def]
+def _conflict(exc: IntegrityError):
     db.session.rollback()
     log.warning("integrity conflict in %s: answered 409, nothing saved", request.endpoint)
     message = _(
@@ -139,7 +139,7 @@ def _page(code: int, message: str) -> Response:
     return make_response(body, code)
 
 
-def _stale(exc: StaleDataError):  # type: ignore[no-untyped-def]
+def _stale(exc: StaleDataError):
     db.session.rollback()
     log.warning("stale row version in %s: answered 409, nothing saved", request.endpoint)
     message = _(
@@ -169,7 +169,7 @@ def _translated(text: LazyString) -> str:
             return str(text)
 
 
-def _unavailable(exc: OperationalError):  # type: ignore[no-untyped-def]
+def _unavailable(exc: OperationalError):
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the connection may be gone; the pool replaces it

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from planner.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -47,10 +47,10 @@ class Slice(Generic[T]):
 
 
 def paginate(query: Select[Any], page: int, per_page: int) -> Slice[Any]:
-    """Run ``query`` (already ordered) for one page, and count the whole list."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).unique().all()
-    return Slice(list(rows), int(total or 0))
+    """Run ``query`` (already ordered) for one page, and count the whole list (Flask-SQLAlchemy's
+    ``db.paginate``; the API checked ``page`` and ``per_page`` already)."""
+    found = db.paginate(query, page=page, per_page=per_page, max_per_page=None, error_out=False)
+    return Slice(list(found.items), int(found.total or 0))
 
 
 def slice_list(rows: list[T], page: int, per_page: int) -> Slice[T]:

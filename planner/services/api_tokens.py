@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 import planner.models.api_token  # noqa: F401  (registers the table until models/__init__ does)
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.extensions import db
 from planner.models.api_token import ApiToken
 from planner.models.user import User
@@ -39,20 +39,18 @@ def tokens_of(user: User) -> list[ApiToken]:
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns the row and the token (stored only hashed)."""
     name = (name or "").strip()
-    errors = []
+    problems: list[Problem] = []
     if not name:
-        errors.append(("name", "give the token a name, e.g. the script that will use it"))
+        problems.append(Problem("name", "token.name_required"))
     elif len(name) > MAX_NAME_LENGTH:
-        errors.append(("name", f"at most {MAX_NAME_LENGTH} characters"))
+        problems.append(Problem("name", "field.too_long", {"max": MAX_NAME_LENGTH}))
     active = db.session.scalar(
         select(func.count()).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     )
-    if active >= MAX_ACTIVE_TOKENS:
-        errors.append(
-            ("name", f"you have {MAX_ACTIVE_TOKENS} active tokens: revoke one you no longer use")
-        )
-    if errors:
-        raise ValidationError("the token was not created", errors)
+    if (active or 0) >= MAX_ACTIVE_TOKENS:
+        problems.append(Problem("name", "token.too_many", {"count": MAX_ACTIVE_TOKENS}))
+    if problems:
+        raise ValidationError(problems=problems)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=name, token_hash=token_hash(token), prefix=token[:10])
     db.session.add(row)
@@ -63,7 +61,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
 def revoke_token(user: User, token_id: int) -> ApiToken:
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:
-        raise NotFoundError("no such token")
+        raise NotFoundError.of("", "row.not_found")
     if row.revoked_at is None:
         row.revoked_at = _now()
     db.session.flush()

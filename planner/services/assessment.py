@@ -19,7 +19,8 @@ from sqlalchemy.orm import selectinload
 
 import planner.models.assessment  # noqa: F401  (registers the tables until models/__init__ does)
 from planner.domain import maturity as m
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
+from planner.domain.explain import Explanation
 from planner.domain.playbook import MaturityModel as PlaybookMaturity
 from planner.domain.playbook import Text
 from planner.extensions import db
@@ -90,7 +91,7 @@ class ModelView:
         for category in self.model.categories:
             if category.key == key:
                 return category
-        raise NotFoundError(f"no category {key!r} in this assessment")
+        raise NotFoundError.of("", "row.not_found")
 
     def category_name(self, key: str) -> str:
         for category in self.model.categories:
@@ -108,10 +109,7 @@ def playbook_maturity(program: Program) -> PlaybookMaturity:
     """The maturity model of the program's playbook; ValidationError when it has none."""
     playbook = get_playbook(program.playbook_id, program.playbook_version)
     if playbook.maturity is None:
-        raise ValidationError(
-            f"the playbook {playbook.id}@{playbook.version} has no maturity model",
-            [("playbook", "this playbook defines no maturity model to assess")],
-        )
+        raise ValidationError.of("playbook", "assessment.no_model")
     return playbook.maturity
 
 
@@ -173,7 +171,7 @@ def domain_model(
                 weight=weight,
                 critical=critical,
                 suggested_action=action,
-                horizon=horizon,  # type: ignore[arg-type]
+                horizon=horizon,  # type: ignore[arg-type]  # the horizon values come from the model's Literal
             )
         )
     order = [c.key for c in pb.categories] + [c for c in by_category if c not in category_names]
@@ -183,13 +181,14 @@ def domain_model(
         if key in by_category
     )
     scale = {int(score): label.get(lang) for score, label in pb.scale.items()}
+    weights: dict[str, float] = {level: w for level, w in pb.level_weights.items()}
     model = m.MaturityModel(
         categories=categories,
         levels=tuple(m.MaturityLevel(lv.name.get(lang), lv.min_score) for lv in pb.levels),
         scale_labels=scale,
-        level_weights=dict(pb.level_weights),
+        level_weights=weights,
     )
-    return ModelView(model, lang, descriptions, scale, dict(pb.level_weights))
+    return ModelView(model, lang, descriptions, scale, dict(weights))
 
 
 def model_for(assessment: Assessment, lang: str) -> ModelView:
@@ -200,7 +199,7 @@ def model_for(assessment: Assessment, lang: str) -> ModelView:
 # --------------------------------------------------------------------------- reading
 
 
-def _assessment_query():  # type: ignore[no-untyped-def]
+def _assessment_query():
     return select(Assessment).options(
         selectinload(Assessment.indicators),
         selectinload(Assessment.interviews).selectinload(Interview.scores),
@@ -232,7 +231,7 @@ def get_assessment(program: Program, assessment_id: int) -> Assessment:
         )
     ).first()
     if found is None:
-        raise NotFoundError("no such assessment in this program")
+        raise NotFoundError.of("", "row.not_found")
     return found
 
 
@@ -240,14 +239,14 @@ def get_interview(assessment: Assessment, interview_id: int) -> Interview:
     for interview in assessment.interviews:
         if interview.id == interview_id:
             return interview
-    raise NotFoundError("no such interview in this assessment")
+    raise NotFoundError.of("", "row.not_found")
 
 
 def get_action(assessment: Assessment, action_id: int) -> ActionItem:
     for action in assessment.actions:
         if action.id == action_id:
             return action
-    raise NotFoundError("no such action in this assessment")
+    raise NotFoundError.of("", "row.not_found")
 
 
 def sorted_interviews(assessment: Assessment) -> list[Interview]:
@@ -274,24 +273,25 @@ class AssessmentData:
 
 
 def _check_assessment_data(program: Program, data: AssessmentData) -> None:
-    errors: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     if not data.title.strip():
-        errors.append(("title", "an assessment needs a title"))
+        problems.append(Problem("title", "field.required"))
     if len(data.title.strip()) > 200:
-        errors.append(("title", "a title has at most 200 characters"))
+        problems.append(Problem("title", "field.too_long", {"max": 200}))
     if data.kind not in ASSESSMENT_KINDS:
-        errors.append(("kind", f"kind must be diagnosis or reassessment, got {data.kind!r}"))
+        problems.append(Problem("kind", "field.not_a_choice", {"value": data.kind}))
     if data.status not in ASSESSMENT_STATUSES:
-        errors.append(("status", f"unknown status {data.status!r}"))
+        problems.append(Problem("status", "field.not_a_choice", {"value": data.status}))
     ordinals = {p.ordinal for p in program.phases}
     if data.phase_ordinal not in ordinals:
-        errors.append(("phase_ordinal", f"the program has no phase {data.phase_ordinal}"))
+        no_phase = {"phase": data.phase_ordinal}
+        problems.append(Problem("phase_ordinal", "assessment.no_phase", no_phase))
     if data.status == "completed" and data.completed_on is None:
-        errors.append(("completed_on", "a completed assessment needs its completion date"))
+        problems.append(Problem("completed_on", "assessment.completed_needs_date"))
     if data.completed_on is not None and data.completed_on < data.started_on:
-        errors.append(("completed_on", "the completion date comes before the start date"))
-    if errors:
-        raise ValidationError(errors[0][1], errors)
+        problems.append(Problem("completed_on", "assessment.completed_before_start"))
+    if problems:
+        raise ValidationError(problems=problems)
 
 
 def start_assessment(
@@ -304,10 +304,7 @@ def start_assessment(
     """
     _check_assessment_data(program, data)
     if copy_settings_from is not None and copy_settings_from.program_id != program.id:
-        raise ValidationError(
-            "settings can only be copied from an assessment of the same program",
-            [("copy_from", "not an assessment of this program")],
-        )
+        raise ValidationError.of("copy_from", "assessment.other_program")
     pb = playbook_maturity(program)
     view = domain_model(pb, "en")  # validates the playbook's model with the domain's rules
     previous = {s.key: s for s in (copy_settings_from.indicators if copy_settings_from else [])}
@@ -383,27 +380,27 @@ def save_settings(
     """
     check_version(assessment, version)
     by_key = {s.key: s for s in assessment.indicators}
-    errors: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    scale = {"min": m.SCALE_MIN, "max": m.SCALE_MAX}
     for key, setting in values.items():
         if key not in by_key:
-            errors.append((f"{key}.weight", f"{key!r} is not an indicator of this assessment"))
+            problems.append(Problem(f"{key}.weight", "assessment.unknown_indicator", {"key": key}))
             continue
         try:
             m.Indicator(key, by_key[key].category, key, weight=setting.weight)
         except ValidationError as exc:
-            errors.extend((f"{key}.weight", message) for _path, message in exc.errors)
+            problems.extend(
+                Problem(f"{key}.weight", "assessment.as_given", {"text": message})
+                for _path, message in exc.errors
+            )
         for line in ("target", "benchmark", "competitor"):
             score = getattr(setting, line)
             if score is None:
                 continue
-            if not _real(score):
-                errors.append((f"{key}.{line}", f"{line} of {key!r} must be a number 0–5"))
-            elif not m.SCALE_MIN <= score <= m.SCALE_MAX:
-                errors.append((f"{key}.{line}", f"{line} of {key!r} is {score:g}, outside 0–5"))
-    if errors:
-        raise ValidationError(
-            errors[0][1] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""), errors
-        )
+            if not _real(score) or not m.SCALE_MIN <= score <= m.SCALE_MAX:
+                problems.append(Problem(f"{key}.{line}", "field.out_of_range", scale))
+    if problems:
+        raise ValidationError(problems=problems)
     changed = 0
     for key, setting in values.items():
         row = by_key[key]
@@ -438,29 +435,25 @@ class InterviewData:
 
 
 def _check_interview_data(assessment: Assessment, data: InterviewData) -> None:
-    errors: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     if data.level not in INTERVIEW_LEVELS:
-        errors.append(("level", f"level must be senior, middle or front_line, got {data.level!r}"))
+        problems.append(Problem("level", "field.not_a_choice", {"value": data.level}))
     if not data.interviewee.strip():
-        errors.append(("interviewee", "name the interviewee"))
+        problems.append(Problem("interviewee", "field.required"))
     if (
         isinstance(data.duration_minutes, bool)
         or not isinstance(data.duration_minutes, int)
         or not DURATION_MIN <= data.duration_minutes <= DURATION_MAX
     ):
-        errors.append(
-            (
-                "duration_minutes",
-                f"the duration must be {DURATION_MIN}–{DURATION_MAX} minutes "
-                f"(60–90 is usual), got {data.duration_minutes!r}",
-            )
-        )
+        minutes = {"min": DURATION_MIN, "max": DURATION_MAX}
+        problems.append(Problem("duration_minutes", "assessment.interview_minutes", minutes))
     known = {s.category for s in assessment.indicators}
     unknown = [c for c in data.categories if c not in known]
     if unknown:
-        errors.append(("categories", f"unknown categories: {', '.join(unknown)}"))
-    if errors:
-        raise ValidationError(errors[0][1], errors)
+        keys = ", ".join(unknown)
+        problems.append(Problem("categories", "assessment.unknown_categories", {"keys": keys}))
+    if problems:
+        raise ValidationError(problems=problems)
 
 
 def add_interview(assessment: Assessment, data: InterviewData) -> Interview:
@@ -517,11 +510,10 @@ def save_scores(
     unknown = [k for k in scores if k not in known]
     if unknown:
         raise ValidationError(
-            f"not indicators of this assessment: {', '.join(unknown)}",
-            [(k, "no such indicator in this assessment") for k in unknown],
+            problems=[Problem(k, "assessment.unknown_indicator", {"key": k}) for k in unknown]
         )
     # the domain's rule: whole numbers 0-5, or None
-    m.Interview(str(interview.id), interview.level, dict(scores))  # type: ignore[arg-type]
+    m.Interview(str(interview.id), interview.level, dict(scores))  # type: ignore[arg-type]  # the column's check constraint allows only the Literal's values
     existing = {s.indicator_key: s for s in interview.scores}
     changed = 0
     for key, score in scores.items():
@@ -594,7 +586,7 @@ def _domain_interviews(assessment: Assessment, view: ModelView) -> list[m.Interv
     return [
         m.Interview(
             str(iv.id),
-            iv.level,  # type: ignore[arg-type]
+            iv.level,  # type: ignore[arg-type]  # the column's check constraint allows only the Literal's values
             {
                 s.indicator_key: s.score
                 for s in iv.scores
@@ -616,7 +608,8 @@ def assessment_results(assessment: Assessment, lang: str) -> Results:
     interviews = _domain_interviews(assessment, view)
     current = m.aggregate_current(model, interviews)  # raises when there are no interviews
     per_level: dict[str, dict[str, float | None]] = {
-        key: dict(levels) for key, levels in m.level_means(model, interviews).items()
+        key: {level: mean for level, mean in levels.items()}
+        for key, levels in m.level_means(model, interviews).items()
     }
     target = {s.key: s.target for s in assessment.indicators}
     benchmark = {s.key: s.benchmark for s in assessment.indicators}
@@ -704,31 +697,26 @@ class ActionData:
 
 
 def _check_action_data(data: ActionData) -> None:
-    errors: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     if not data.title.strip():
-        errors.append(("title", "an action needs a title"))
+        problems.append(Problem("title", "field.required"))
     if len(data.title) > 300 or len(data.title_zh or "") > 300:
-        errors.append(("title", "a title has at most 300 characters"))
+        problems.append(Problem("title", "field.too_long", {"max": 300}))
     if data.horizon not in ACTION_HORIZONS:
-        errors.append(("horizon", f"horizon must be tactical or strategic, got {data.horizon!r}"))
+        problems.append(Problem("horizon", "field.not_a_choice", {"value": data.horizon}))
     if isinstance(data.priority, bool) or data.priority not in (1, 2, 3):
-        errors.append(("priority", f"priority must be 1, 2 or 3, got {data.priority!r}"))
+        problems.append(Problem("priority", "field.not_a_choice", {"value": data.priority}))
     if data.status not in ACTION_STATUSES:
-        errors.append(
-            ("status", f"status must be proposed, accepted or dropped, got {data.status!r}")
-        )
-    if errors:
-        raise ValidationError(errors[0][1], errors)
+        problems.append(Problem("status", "field.not_a_choice", {"value": data.status}))
+    if problems:
+        raise ValidationError(problems=problems)
 
 
 def update_action(action: ActionItem, version: int | str | None, data: ActionData) -> None:
     check_version(action, version)
     _check_action_data(data)
     if action.work_item_id is not None and data.status != "accepted":
-        raise ValidationError(
-            "this action is already a work item of the plan; it stays accepted",
-            [("status", "already in the plan")],
-        )
+        raise ValidationError.of("status", "assessment.action_in_plan")
     action.title = data.title.strip()
     action.title_zh = (data.title_zh or "").strip() or None
     action.horizon = data.horizon
@@ -786,16 +774,10 @@ def add_accepted_to_plan(
         select(Phase).where(Phase.program_id == program.id, Phase.ordinal == phase_ordinal)
     ).first()
     if phase is None:
-        raise ValidationError(
-            f"the program has no phase {phase_ordinal}",
-            [("phase", f"no phase {phase_ordinal} in this program")],
-        )
+        raise ValidationError.of("phase", "assessment.no_phase", phase=phase_ordinal)
     todo = [a for a in assessment.actions if a.status == "accepted" and a.work_item_id is None]
     if not todo:
-        raise ValidationError(
-            "no accepted action is waiting to be added to the plan",
-            [("phase", "accept some actions first")],
-        )
+        raise ValidationError.of("phase", "assessment.accept_first")
     view = model_for(assessment, lang)
     taken = set(db.session.scalars(select(WorkItem.key).where(WorkItem.program_id == program.id)))
     position = (
@@ -863,20 +845,17 @@ def compare_assessments(before: Assessment, after: Assessment, lang: str) -> Com
     without interviews.
     """
     if before.program_id != after.program_id:
-        raise ValidationError(
-            "only assessments of the same program can be compared",
-            [("before", "another program's assessment")],
-        )
+        raise ValidationError.of("before", "assessment.other_program")
     if before.id == after.id:
-        raise ValidationError(
-            "choose two different assessments to compare", [("after", "same as before")]
-        )
+        raise ValidationError.of("after", "assessment.same_twice")
     results: list[Results] = []
     for side, assessment in (("before", before), ("after", after)):
         try:
             results.append(assessment_results(assessment, lang))
         except ValidationError as exc:
-            raise ValidationError(f"“{assessment.title}”: {exc}", [(side, str(exc))]) from exc
+            words = Explanation("assessment.as_given", {"text": str(exc)})
+            titled = {"title": assessment.title, "problem": words}
+            raise ValidationError.of(side, "assessment.of_title", **titled) from exc
     model = results[1].model
     old = {k: v for k, v in results[0].current.items() if model.has_indicator(k)}
     return Comparison(
@@ -932,16 +911,9 @@ def latest_maturity_levels(programs: Iterable[Program], lang: str = "en") -> dic
     return result
 
 
-def latest_maturity_level(program: Program, lang: str | None = None) -> str | None:
-    """The maturity level (name, in the current language) of the program's latest assessment.
+def latest_maturity_level(program: Program, lang: str) -> str | None:
+    """The maturity level (name, in ``lang``) of the program's latest assessment.
 
     None when no assessment of the program has scores yet.
     """
-    if lang is None:
-        from planner.i18n import content_lang
-
-        try:
-            lang = content_lang()
-        except RuntimeError:  # outside a request
-            lang = "en"
     return latest_maturity_levels([program], lang)[program.id]

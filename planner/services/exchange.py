@@ -45,7 +45,7 @@ from typing import Final, Literal
 from sqlalchemy import func, select
 
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
-from planner.domain.errors import ConflictError, ImportFormatError, ValidationError
+from planner.domain.errors import ConflictError, ImportFormatError, Problem, ValidationError
 from planner.domain.playbook import Playbook, Text
 from planner.extensions import db
 from planner.interop import mspdi, plan_table
@@ -56,8 +56,8 @@ from planner.interop.plandata import (
     LinkData,
     PhaseData,
     PlanData,
-    import_error,
     problems,
+    refusal,
 )
 from planner.models import (
     CalendarException,
@@ -162,12 +162,12 @@ def plan_data(
         )
         dates = {key: (start, finish) for key, start, finish in rows}
     calendar = CalendarData.from_work_calendar(program_calendar(program))
-    names = {e.day: e.name for e in program.calendar_exceptions if e.name}
+    names = tuple((e.day, e.name) for e in program.calendar_exceptions if e.name)
     return PlanData(
         name=_text(program.name, f"Program {program.id}"),
         start=program.start_date,
         calendar=replace(calendar, names=names),
-        phases=[
+        phases=[  # type: ignore[arg-type]  # PlanData turns its lists into tuples
             PhaseData(p.key, name, p.ordinal, p.window_start, p.window_end, alt_name)
             for p in phases
             for name, alt_name in [_names(p, language)]
@@ -185,7 +185,7 @@ def plan_data(
                 percent_complete=i.percent_complete,
                 actual_start=i.actual_start,
                 actual_finish=i.actual_finish,
-                constraint_type=i.constraint_type,  # type: ignore[arg-type]
+                constraint_type=i.constraint_type,  # type: ignore[arg-type]  # the column's check constraint allows only SNET, FNLT
                 constraint_date=i.constraint_date,
                 early_start=i.early_start,
                 early_finish=i.early_finish,
@@ -201,9 +201,9 @@ def plan_data(
             LinkData(
                 key_of[d.predecessor_id],
                 key_of[d.successor_id],
-                d.type,  # type: ignore[arg-type]
+                d.type,  # type: ignore[arg-type]  # the column's check constraint allows only FS, SS, FF, SF
                 d.lag_days,
-                d.lag_unit if d.lag_amount is not None else "d",  # type: ignore[arg-type]
+                d.lag_unit if d.lag_amount is not None else "d",  # type: ignore[arg-type]  # the column's check constraint allows only the lag units
                 d.lag_amount if d.lag_unit != "d" else None,
             )
             # links by successor, then predecessor, in item order: the same plan, the same data
@@ -283,16 +283,12 @@ def read_plan_file(
     a CSV or .xlsx may head its columns with any of ``headers``' labels.
     """
     if not data:
-        raise import_error([("file", "the file is empty")])
+        raise ImportFormatError.of("file", "readings.empty")
     if len(data) > MAX_FILE_BYTES:
-        raise import_error(
-            [("file", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")]
-        )
+        raise ImportFormatError.of("file", "exchange.too_large", mb=MAX_FILE_BYTES // (1024 * 1024))
     fmt = detect_format(filename, data)
     if fmt is None:
-        raise import_error(
-            [("file", "expected an MS Project XML file (.xml), a .csv or an .xlsx file")]
-        )
+        raise ImportFormatError.of("file", "exchange.unknown_format")
     if fmt == "mspdi":
         result = mspdi.read_with_notes(data)
         return PlanFile(result.plan, fmt, result.notes)
@@ -494,19 +490,16 @@ def import_new_program(
     plan, renamed = rekey(planfile.plan, set())
     name = (name or "").strip() or plan.name
     client = (client or "").strip()
-    errors = []
-    if not name:
-        errors.append(("name", "a program needs a name"))
-    elif len(name) > 200:
-        errors.append(("name", f"at most 200 characters, got {len(name)}"))
-    if not client:
-        errors.append(("client", "a program needs a client"))
-    elif len(client) > 200:
-        errors.append(("client", f"at most 200 characters, got {len(client)}"))
+    problems: list[Problem] = []
+    for field_name, value in (("name", name), ("client", client)):
+        if not value:
+            problems.append(Problem(field_name, "field.required"))
+        elif len(value) > 200:
+            problems.append(Problem(field_name, "field.too_long", {"max": 200}))
     if not plan.phases:
-        errors.append(("file", "the file has no phase and no task to import"))
-    if errors:
-        raise ValidationError("the program could not be created", errors)
+        problems.append(Problem("file", "exchange.nothing_to_import"))
+    if problems:
+        raise ValidationError(problems=problems)
     calendar = plan.calendar
     program = Program(
         name=name,
@@ -534,7 +527,7 @@ def import_new_program(
     chinese = any(i.name_zh is not None and i.name == i.name_zh for i in plan.items)
     for data in plan.phases:
         if chinese:
-            phase_name, phase_name_zh = data.name, data.name
+            phase_name, phase_name_zh = data.name, data.name  # type: str, str | None
         else:
             phase_name, phase_name_zh = _english_and_chinese(data, plan.language)
         phase = Phase(
@@ -577,11 +570,9 @@ def import_into_phase(
     """Add the file's work items and links to one phase of ``program``; the caller commits."""
     phase = next((p for p in program.phases if p.id == phase_id), None)
     if phase is None:
-        raise ValidationError(
-            "the file was not imported", [("phase", "choose one of this program's phases")]
-        )
+        raise ValidationError.of("phase", "exchange.choose_phase")
     if not planfile.plan.items:
-        raise import_error([("file", "the file has no work item to import")])
+        raise ImportFormatError.of("file", "exchange.no_items")
     taken = set(db.session.scalars(select(WorkItem.key).where(WorkItem.program_id == program.id)))
     plan, renamed = rekey(planfile.plan, taken)
     last = db.session.scalar(
@@ -655,14 +646,12 @@ def read_update(
     against the program's phases; ImportFormatError when the file is unreadable or not a
     table (``update.not_a_table``: MS Project files make new programs or add to a phase)."""
     if not data:
-        raise import_error([("file", "the file is empty")])
+        raise ImportFormatError.of("file", "readings.empty")
     if len(data) > MAX_FILE_BYTES:
-        raise import_error(
-            [("file", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")]
-        )
+        raise ImportFormatError.of("file", "exchange.too_large", mb=MAX_FILE_BYTES // (1024 * 1024))
     fmt = detect_format(filename, data)
     if fmt not in UPDATE_FORMATS:
-        raise import_error([("file", "update.not_a_table")])
+        raise ImportFormatError.of("file", "update.not_a_table")
     current = plan_data(program, lang or "en", table=True)
     base = PlanData(current.name, current.start, current.calendar, current.phases)
     reader = plan_table.read_csv if fmt == "csv" else plan_table.read_xlsx
@@ -739,7 +728,7 @@ def _what_moves(
         )
         for link in plan.links
     ]
-    result = compute(Network(program, drafts, links), today)  # type: ignore[arg-type]
+    result = compute(Network(program, drafts, links), today)  # type: ignore[arg-type]  # drafts and links have the fields Network reads
     before = {i.key: i for i in current.items}
     moves = []
     for item in plan.items:
@@ -764,16 +753,17 @@ def _what_moves(
 def _merged_or_error(current: PlanData, incoming: PlanData, changes: PlanChanges) -> PlanData:
     bad_keys = [c.key for c in changes.added if not KEY_PATTERN.match(c.key)]
     if bad_keys:  # the plan editor could not open them: say so rather than rename silently
-        raise import_error([(key, "update.bad_key") for key in bad_keys])
+        raise refusal([Problem(key, "update.bad_key") for key in bad_keys])
     plan = merged(current, incoming, changes)
     found = problems(plan)
     if found:
         keys = [item.key for item in plan.items]
-        raise import_error(
+        raise refusal(
             [
-                (
+                Problem(
                     keys[p.index] if p.section == "items" and p.index is not None else "file",
-                    p.message,
+                    p.code,
+                    p.params,
                 )
                 for p in found
             ]

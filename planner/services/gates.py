@@ -50,7 +50,7 @@ _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 # --------------------------------------------------------------------------- loading
 
 
-def program_query():  # type: ignore[no-untyped-def]
+def program_query():
     """A select of programs with everything a gate or a dashboard reads, loaded in a fixed
     number of queries whatever the number of rows."""
     return select(Program).options(
@@ -99,9 +99,9 @@ def risk_scale(program: Program) -> RiskScale:
         return DEFAULT_SCALE
 
 
-def band_labels(program: Program, lang: str | None = None) -> dict[str, str]:
-    """The labels of the program's risk bands in ``lang`` ("en"/"zh"; the reader's language
-    when None) from its playbook, for ``explain_text.render``; empty when the playbook gives
+def band_labels(program: Program, lang: str) -> dict[str, str]:
+    """The labels of the program's risk bands in ``lang`` ("en" or "zh"), read
+    from its playbook, for ``explain_text.render``; empty when the playbook gives
     none (the renderer then words the default band names itself)."""
     from planner.services.playbooks import get_playbook
 
@@ -111,13 +111,6 @@ def band_labels(program: Program, lang: str | None = None) -> dict[str, str]:
         return {}
     if playbook.risk_scale is None:
         return {}
-    if lang is None:
-        try:
-            from planner.i18n import content_lang
-
-            lang = content_lang()
-        except RuntimeError:  # no request: English
-            lang = "en"
     labels = {band.name: band.label.get(lang) for band in playbook.risk_scale.bands}
     return {name: label for name, label in labels.items() if label}
 
@@ -176,7 +169,7 @@ class ProgramFacts:
         """The phase's work items, from the program's (loaded once, not per phase)."""
         return [i for i in self.program.work_items if i.phase_id == phase.id]
 
-    def judge(self, metric: Metric, phase_ordinal: int | None = None, today: date | None = None):  # type: ignore[no-untyped-def]
+    def judge(self, metric: Metric, phase_ordinal: int | None = None, today: date | None = None):
         return metric_status(
             self.metric_defs[metric.id],
             self.readings[metric.id],
@@ -403,21 +396,7 @@ def delete_criterion(phase: Phase, criterion: GateCriterion) -> None:
 # --------------------------------------------------------------------------- decisions
 
 
-@dataclass(frozen=True)
-class DecisionInput:
-    kind: str
-    decided_by: str
-    decided_on: date
-    notes: str = ""
-    conditions: str = ""
-    due: date | None = None
-    justification: str = ""
-    replan: str = ""
-
-
-def record_decision(
-    program: Program, phase: Phase, data: DecisionInput, today: date
-) -> GateDecision:
+def record_decision(program: Program, phase: Phase, data: Decision, today: date) -> GateDecision:
     """Record the steering committee's decision after evaluating the gate on ``today``.
 
     Refused (nothing written) when the gate has no criteria, when a go is taken while a
@@ -425,16 +404,7 @@ def record_decision(
     """
     facts = program_facts(program, today)
     report = evaluate_phase(facts, phase)
-    decision = Decision(
-        kind=data.kind,  # type: ignore[arg-type]
-        decided_by=data.decided_by,
-        decided_on=data.decided_on,
-        notes=data.notes,
-        conditions=data.conditions,
-        due=data.due,
-        justification=data.justification,
-        replan=data.replan,
-    )
+    decision = data
     if data.decided_on > today:
         raise ValidationError(
             "decision refused: it cannot be dated after today",

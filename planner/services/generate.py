@@ -214,7 +214,7 @@ def generate_program(
                 program,
                 baseline_name,
                 {
-                    key: (s.early_start, s.early_finish, int(by_key[key]["duration_days"]))  # type: ignore[call-overload]
+                    key: (s.early_start, s.early_finish, int(by_key[key]["duration_days"]))  # type: ignore[call-overload]  # duration_days is an int column
                     for key, s in planned.items()
                 },
                 taken_by="generator",
@@ -226,7 +226,7 @@ def generate_program(
     return program
 
 
-def _progress(rng, program, rows, planned, ids, until: date) -> None:  # type: ignore[no-untyped-def]
+def _progress(rng, program, rows, planned, ids, until: date) -> None:
     updates = []
     last = until - timedelta(days=1)
     for row in rows:
@@ -253,7 +253,7 @@ def _progress(rng, program, rows, planned, ids, until: date) -> None:  # type: i
     if updates:
         table = WorkItem.__table__
         db.session.connection().execute(
-            update(table)
+            update(table)  # type: ignore[arg-type]  # a mapped class's __table__ is a Table
             .where(table.c.id == bindparam("item_id"))
             .values(
                 percent_complete=bindparam("percent_complete"),

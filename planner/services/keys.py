@@ -45,6 +45,6 @@ def _ensure_row(program_id: int, kind: str, floor: int) -> None:
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]  # both dialects' insert have on_conflict_do_nothing
     statement = insert(KeyCounter).values(program_id=program_id, kind=kind, last=floor)
     db.session.execute(statement.on_conflict_do_nothing())

@@ -58,7 +58,7 @@ def metric_def(metric: Metric) -> MetricDef:
         key=metric.key,
         name=metric.name,
         unit=metric.unit,
-        direction=metric.direction,  # type: ignore[arg-type]
+        direction=metric.direction,  # type: ignore[arg-type]  # the column's check constraint allows only the Literal's values
         baseline=metric.baseline,
         targets={t.phase_ordinal: t.target for t in metric.targets},
         is_percentage=is_percentage(metric.unit),
@@ -265,7 +265,7 @@ def save_metric(
         stored_steps = metric is not None and (metric.glide or "").startswith("steps")
         if data.glide == "steps":
             if stored_steps:
-                glide_text = metric.glide  # type: ignore[union-attr]
+                glide_text = metric.glide  # type: ignore[union-attr]  # a glide metric has its glide row
             else:
                 errors.append(("glide", "steps come from a playbook; choose linear or s-curve"))
         elif data.glide in ("linear", "s-curve"):
@@ -279,7 +279,7 @@ def save_metric(
                 key,
                 data.name.strip(),
                 data.unit.strip(),
-                data.direction,  # type: ignore[arg-type]
+                data.direction,  # type: ignore[arg-type]  # the column's check constraint allows only the Literal's values
                 data.baseline,
                 targets,
                 percentage,

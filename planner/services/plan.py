@@ -91,7 +91,7 @@ def workstreams(program: Program) -> list[str]:
         .where(WorkItem.program_id == program.id, WorkItem.workstream.is_not(None))
         .distinct()
     )
-    return sorted(rows)
+    return sorted(row for row in rows if row is not None)
 
 
 def suggest_key(program: Program, name: str) -> str:
@@ -138,8 +138,8 @@ def describe_moves(program: Program, moves: list[Move]) -> list[MoveView]:
                 move.key,
                 names.get(move.key) or move.name,
                 new,
-                None if new else _shift(calendar, move.old_start, move.new_start),  # type: ignore[arg-type]
-                None if new else _shift(calendar, move.old_finish, move.new_finish),  # type: ignore[arg-type]
+                None if new else _shift(calendar, move.old_start, move.new_start),  # type: ignore[arg-type]  # a moved item has both dates
+                None if new else _shift(calendar, move.old_finish, move.new_finish),  # type: ignore[arg-type]  # a moved item has both dates
                 move.new_start,
                 move.new_finish,
             )
@@ -163,9 +163,9 @@ def _item_names(program: Program, keys: list[str]) -> dict[str, str]:
             WorkItem.program_id == program.id, WorkItem.key.in_(keys)
         )
     )
-    found = {}
+    found: dict[str, str] = {}
     for key, name, name_zh in rows:
-        found[key] = (name_zh or name) if chinese else (name or name_zh)
+        found[key] = ((name_zh or name) if chinese else (name or name_zh)) or key
     return found
 
 
@@ -481,7 +481,7 @@ def add_dependency(
     )
     db.session.add(dependency)
     # the compiled schedule refuses a cycle (naming it) before anything is written
-    edit = LinkAdded(predecessor.key, successor.key, dep_type, lag)  # type: ignore[arg-type]
+    edit = LinkAdded(predecessor.key, successor.key, dep_type, lag)  # type: ignore[arg-type]  # the form's choices allow only the Literal's values
     outcome = reschedule(program, edit=edit)
     return dependency, outcome
 
@@ -636,7 +636,7 @@ def take_baseline(program: Program, name: str) -> Baseline:
         .order_by(WorkItem.position)
     ).all()
     dates = {key: (start, finish, duration) for key, start, finish, duration in rows}
-    return record_baseline(program, name, dates, status_date=status_date_of(program))
+    return record_baseline(program, name, dates, status_date=status_date_of(program))  # type: ignore[arg-type]  # scheduled items have both dates (the columns are nullable)
 
 
 def delete_baseline(program: Program, baseline: Baseline, version: int | str | None) -> None:

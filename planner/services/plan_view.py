@@ -7,210 +7,49 @@ and workstream. Whatever the plan's size, a page costs the same handful of state
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
-from planner.domain.calendar import WorkCalendar
+from planner.domain.calendar import WorkCalendar, WorkdayIndex
+from planner.domain.errors import NotFoundError
 from planner.domain.gates import phase_progress
+from planner.domain.schedule_fields import SCHEDULE_FIELDS
 from planner.extensions import db
 from planner.models import CalendarException, Dependency, Phase, Program, WorkItem
 from planner.models.baseline import Baseline, BaselineItem
 from planner.ops.cache import derived
-from planner.services.gate_drivers import GateDriver, gate_drivers
+from planner.services.gate_drivers import gate_drivers
+from planner.services.plan_view_types import (
+    NO_WORKSTREAM,
+    STATUSES,
+    BaselineInfo,
+    Filters,
+    LinkRow,
+    PhaseInfo,
+    PlanRow,
+    PlanView,
+)
 from planner.services.scheduling import refresh_if_stale, status_date_of
 
-STATUSES = ("done", "in_progress", "not_started", "late")
-NO_WORKSTREAM = ""
-
-
-# --------------------------------------------------------------------------- filters
-
-
-def _flag(value: Any) -> bool:
-    return str(value or "").lower() in ("1", "true", "on", "yes")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which items a view shows; each is a query argument so pages work without JavaScript."""
-
-    phase: str | None = None
-    workstream: str | None = None
-    owner: str | None = None
-    critical: bool = False
-    late: bool = False
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, Any]) -> Filters:
-        def text(name: str) -> str | None:
-            value = str(args.get(name) or "").strip()
-            return value[:200] or None
-
-        return cls(
-            phase=text("phase"),
-            workstream=text("workstream"),
-            owner=text("owner"),
-            critical=_flag(args.get("critical")),
-            late=_flag(args.get("late")),
-        )
-
-    @property
-    def active(self) -> bool:
-        return bool(self.phase or self.workstream or self.owner or self.critical or self.late)
-
-    def as_args(self) -> dict[str, str]:
-        args = {}
-        for name in ("phase", "workstream", "owner"):
-            value = getattr(self, name)
-            if value:
-                args[name] = value
-        if self.critical:
-            args["critical"] = "1"
-        if self.late:
-            args["late"] = "1"
-        return args
-
-
-# --------------------------------------------------------------------------- rows
-
-
-@dataclass
-class PlanRow:
-    """One work item as the views show it."""
-
-    id: int
-    key: str
-    name: str
-    kind: str
-    phase_id: int
-    phase_key: str
-    phase_ordinal: int
-    workstream: str | None
-    owner: str | None
-    duration: int
-    percent: int
-    actual_start: date | None
-    actual_finish: date | None
-    constraint_type: str | None
-    constraint_date: date | None
-    early_start: date | None
-    early_finish: date | None
-    late_start: date | None
-    late_finish: date | None
-    total_float: int | None
-    free_float: int | None
-    critical: bool
-    position: int
-    status: str = "not_started"
-    overrun_days: int = 0
-    baseline_start: date | None = None
-    baseline_finish: date | None = None
-    start_variance: int | None = None
-    finish_variance: int | None = None
-    predecessors: list[str] = field(default_factory=list)
-
-    @property
-    def is_milestone(self) -> bool:
-        return self.kind == "milestone"
-
-    @property
-    def predecessors_text(self) -> str:
-        return ", ".join(self.predecessors)
-
-
-@dataclass(frozen=True)
-class LinkRow:
-    predecessor_id: int
-    successor_id: int
-    type: str
-    lag: int
-    critical: bool
-
-
-@dataclass
-class PhaseInfo:
-    """A phase with its window, its items' roll-up and its variance against the baseline."""
-
-    id: int
-    key: str
-    ordinal: int
-    kind: str
-    name: str
-    goal: str
-    window_start: date
-    window_end: date
-    finish: date | None = None
-    overrun_days: int = 0
-    overrun_items: list[tuple[str, int]] = field(default_factory=list)
-    progress: float = 0.0
-    baseline_finish: date | None = None
-    finish_variance: int | None = None
-    slipped_items: int = 0
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
-    milestones: list[PlanRow] = field(default_factory=list)
-    items: int = 0
-    driver: GateDriver | None = None  # what drives the gate (the chain of driving links)
-
-    @property
-    def gate_date(self) -> date:
-        return self.window_end
-
-
-@dataclass(frozen=True)
-class BaselineInfo:
-    id: int
-    name: str
-    taken_at: datetime
-    taken_by: str
-    version: int
-
-
-@dataclass
-class PlanView:
-    program: Program | None  # None only inside the shared cache
-    phases: list[PhaseInfo]
-    rows: list[PlanRow]  # filtered, grouped by phase and workstream
-    all_rows: list[PlanRow]
-    links: list[LinkRow]  # between visible rows
-    all_links: int
-    filters: Filters
-    baselines: list[BaselineInfo]
-    baseline: BaselineInfo | None
-    workstreams: list[str]
-    owners: list[str]
-    status_date: date
-    today: date
-    finish: date | None
-    baseline_finish: date | None
-    finish_variance: int | None
-    critical_count: int
-    refreshed: bool
-
-    @property
-    def by_id(self) -> dict[int, PlanRow]:
-        return {row.id: row for row in self.all_rows}
-
-    @property
-    def overrunning_phases(self) -> list[PhaseInfo]:
-        return [phase for phase in self.phases if phase.overrun_days > 0]
-
-    @property
-    def driving_ids(self) -> frozenset[int]:
-        """Items not done on a chain that drives a gate with no float left (highlighted in
-        the Gantt): what the team can still act on."""
-        done = {row.id for row in self.all_rows if row.status == "done"}
-        return frozenset(
-            item_id
-            for phase in self.phases
-            if phase.driver is not None and phase.driver.gate_float <= 0
-            for item_id in phase.driver.chain_ids
-            if item_id not in done
-        )
+__all__ = [
+    "BaselineInfo",
+    "DEFAULT_SORT",
+    "Filters",
+    "LinkRow",
+    "NO_WORKSTREAM",
+    "PhaseInfo",
+    "PlanRow",
+    "PlanView",
+    "SORT_KEYS",
+    "STATUSES",
+    "load_plan",
+    "sort_rows",
+]
 
 
 def _calendar(program_id: int, workdays: str) -> WorkCalendar:
@@ -265,22 +104,53 @@ def load_plan(
     return replace(shared, program=program, refreshed=refreshed)
 
 
-def _read_plan(
-    program: Program, filters: Filters, baseline_id: int | None, lang: str, today: date
-) -> PlanView:
-    from planner.domain.errors import NotFoundError
+#: the work item columns a plan row is read from, in PlanRow's order from ``duration_days``
+_ITEM_COLUMNS = (
+    "id",
+    "key",
+    "name",
+    "name_zh",
+    "kind",
+    "phase_id",
+    "workstream",
+    "owner",
+    "owner_role",
+    "duration_days",
+    "percent_complete",
+    "actual_start",
+    "actual_finish",
+    "constraint_type",
+    "constraint_date",
+    *SCHEDULE_FIELDS,
+    "position",
+)
 
-    status = status_date_of(program, today)
 
-    phase_rows = db.session.scalars(
-        select(Phase).where(Phase.program_id == program.id).order_by(Phase.ordinal)
-    ).all()
+class _Workdays:
+    """Working days before a day since the program's start (differences are working-day
+    spans), each day looked up once."""
+
+    def __init__(self, index: WorkdayIndex) -> None:
+        self.index = index
+        self.known: dict[date, int] = {}
+
+    def __call__(self, day: date) -> int:
+        found = self.known.get(day)
+        if found is None:
+            found = self.known[day] = self.index.index(day)
+        return found
+
+
+def _phase_infos(program: Program, lang: str) -> list[PhaseInfo]:
     zh = lang == "zh"
 
     def pick(en: str | None, other: str | None) -> str:
         return ((other or en) if zh else (en or other)) or ""
 
-    phases = [
+    phase_rows = db.session.scalars(
+        select(Phase).where(Phase.program_id == program.id).order_by(Phase.ordinal)
+    ).all()
+    return [
         PhaseInfo(
             id=p.id,
             key=p.key,
@@ -293,8 +163,10 @@ def _read_plan(
         )
         for p in phase_rows
     ]
-    phase_by_id = {p.id: p for p in phases}
 
+
+def _baselines(program: Program, baseline_id: int | None) -> tuple[list[BaselineInfo], Any]:
+    """The program's baselines, newest first, and the one compared with (None: none)."""
     baselines = [
         BaselineInfo(*row)
         for row in db.session.execute(
@@ -305,81 +177,41 @@ def _read_plan(
             .order_by(Baseline.taken_at.desc(), Baseline.id.desc())
         )
     ]
-    chosen: BaselineInfo | None
     if baseline_id is None:
-        chosen = baselines[0] if baselines else None
-    elif baseline_id == 0:
-        chosen = None
-    else:
-        chosen = next((b for b in baselines if b.id == baseline_id), None)
-        if chosen is None:
-            raise NotFoundError("no such baseline in this program")
+        return baselines, (baselines[0] if baselines else None)
+    if baseline_id == 0:
+        return baselines, None
+    chosen = next((b for b in baselines if b.id == baseline_id), None)
+    if chosen is None:
+        raise NotFoundError.of("", "row.not_found")
+    return baselines, chosen
 
+
+def _item_rows(program: Program, phase_by_id: Mapping[int, PhaseInfo], lang: str) -> list[PlanRow]:
+    """Every work item as a plan row, from Core rows rather than ORM entities: thousands of
+    items load in a few milliseconds."""
+    zh = lang == "zh"
     t = WorkItem.__table__.c
     query = (
-        select(
-            t.id,
-            t.key,
-            t.name,
-            t.name_zh,
-            t.kind,
-            t.phase_id,
-            t.workstream,
-            t.owner,
-            t.owner_role,
-            t.duration_days,
-            t.percent_complete,
-            t.actual_start,
-            t.actual_finish,
-            t.constraint_type,
-            t.constraint_date,
-            t.early_start,
-            t.early_finish,
-            t.late_start,
-            t.late_finish,
-            t.total_float,
-            t.free_float,
-            t.is_critical,
-            t.position,
-        )
+        select(*(t[name] for name in _ITEM_COLUMNS))
         .where(t.program_id == program.id)
         .order_by(t.position, t.id)
     )
-    # Core rows, not ORM entities: thousands of items load in a few milliseconds
-    connection = db.session.connection()
     rows: list[PlanRow] = []
     append = rows.append
-    for (
-        id_,
-        key,
-        name,
-        name_zh,
-        kind,
-        phase_id,
-        workstream,
-        owner,
-        owner_role,
-        duration,
-        percent,
-        actual_start,
-        actual_finish,
-        constraint_type,
-        constraint_date,
-        early_start,
-        early_finish,
-        late_start,
-        late_finish,
-        total_float,
-        free_float,
-        is_critical,
-        position,
-    ) in connection.execute(query).all():
+    for values in db.session.connection().execute(query).all():
+        id_, key, name, name_zh, kind, phase_id, workstream, owner, owner_role = values[:9]
         phase = phase_by_id[phase_id]
+        label = ((name_zh or name) if zh else (name or name_zh)) or ""
+        (duration, percent, actual_start, actual_finish, constraint_type, constraint_date) = values[
+            9:15
+        ]
+        early_start, early_finish, late_start, late_finish, total_float, free_float = values[15:21]
         append(
             PlanRow(
                 id_,
                 key,
-                ((name_zh or name) if zh else (name or name_zh)) or "",
+                label,
                 kind,
                 phase_id,
                 phase.key,
@@ -398,47 +230,31 @@ def _read_plan(
                 late_finish,
                 total_float,
                 free_float,
-                bool(is_critical),
-                position,
+                bool(values[21]),
+                values[22],
             )
         )
-    by_id = {row.id: row for row in rows}
+    return rows
 
-    calendar = _calendar(program.id, program.workdays)
-    index = calendar.index(program.start_date)
-    day_index: dict[date, int] = {}
 
-    def wd(day: date) -> int:
-        """Working days before ``day`` since the start; differences are working-day spans."""
-        found = day_index.get(day)
-        if found is None:
-            found = day_index[day] = index.index(day)
-        return found
+def _compare_with(chosen: BaselineInfo, by_id: Mapping[int, PlanRow], wd: _Workdays) -> None:
+    b = BaselineItem.__table__.c
+    baseline_rows = db.session.connection().execute(
+        select(b.work_item_id, b.start, b.finish).where(
+            b.baseline_id == chosen.id, b.work_item_id.is_not(None)
+        )
+    )
+    for item_id, start, finish in baseline_rows.all():
+        row = by_id.get(item_id)
+        if row is None or row.early_start is None or row.early_finish is None:
+            continue
+        row.baseline_start = start
+        row.baseline_finish = finish
+        row.start_variance = wd(row.early_start) - wd(start)
+        row.finish_variance = wd(row.early_finish) - wd(finish)
 
-    if chosen is not None:
-        b = BaselineItem.__table__.c
-        baseline_rows = connection.execute(
-            select(b.work_item_id, b.start, b.finish).where(
-                b.baseline_id == chosen.id, b.work_item_id.is_not(None)
-            )
-        ).all()
-        for item_id, start, finish in baseline_rows:
-            row = by_id.get(item_id)
-            if row is None or row.early_start is None or row.early_finish is None:
-                continue
-            row.baseline_start = start
-            row.baseline_finish = finish
-            row.start_variance = wd(row.early_start) - wd(start)
-            row.finish_variance = wd(row.early_finish) - wd(finish)
 
-    d = Dependency.__table__.c
-    dependency_rows = connection.execute(
-        select(d.predecessor_id, d.successor_id, d.type, d.lag_days)
-        .where(d.program_id == program.id)
-        .order_by(d.id)
-    ).all()
-
-    # statuses and phase roll-ups over every item
+def _set_statuses(rows: list[PlanRow], phase_by_id: Mapping[int, PhaseInfo]) -> None:
     for row in rows:
         phase = phase_by_id[row.phase_id]
         if row.early_finish is not None and row.early_finish > phase.window_end:
@@ -456,9 +272,17 @@ def _read_plan(
         else:
             row.status = "not_started"
 
+
+def _links(
+    dependency_rows: Sequence[Any], by_id: Mapping[int, PlanRow], wd: _Workdays
+) -> list[LinkRow]:
+    """The dependencies between loaded rows (each successor learns its predecessors); a link
+    is critical when it drives its successor along the critical path."""
+
     def point(row: PlanRow) -> tuple[int, int]:
-        finish = wd(row.early_finish) + 1  # type: ignore[arg-type]
-        return (finish if row.is_milestone else wd(row.early_start), finish)  # type: ignore[arg-type]
+        assert row.early_start is not None and row.early_finish is not None
+        finish = wd(row.early_finish) + 1
+        return (finish if row.is_milestone else wd(row.early_start), finish)
 
     links: list[LinkRow] = []
     for pred_id, succ_id, type_, lag in dependency_rows:
@@ -474,54 +298,43 @@ def _read_plan(
             target = s_start if type_ in ("FS", "SS") else s_finish
             critical = source + lag == target
         links.append(LinkRow(pred_id, succ_id, type_, lag, critical))
+    return links
 
-    members_of: dict[int, list[PlanRow]] = {phase.id: [] for phase in phases}
-    for row in rows:
-        members_of[row.phase_id].append(row)
-    for phase in phases:
-        members = members_of[phase.id]
-        phase.items = len(members)
-        counts = phase.counts
-        late: list[tuple[str, int]] = []
-        finish = baseline_finish = None
-        weights: list[tuple[int, int]] = []
-        slipped = 0
-        for row in members:
-            counts[row.status] += 1
-            weights.append((row.duration, row.percent))
-            if row.early_finish is not None and (finish is None or row.early_finish > finish):
-                finish = row.early_finish
-            if row.overrun_days > 0:
-                late.append((row.key, row.overrun_days))
-            if row.baseline_finish is not None:
-                if baseline_finish is None or row.baseline_finish > baseline_finish:
-                    baseline_finish = row.baseline_finish
-                if (row.finish_variance or 0) > 0:
-                    slipped += 1
-            if row.kind == "milestone":
-                phase.milestones.append(row)
-        late.sort(key=lambda pair: -pair[1])
-        phase.finish = finish
-        phase.overrun_items = late
-        phase.overrun_days = late[0][1] if late else 0
-        phase.progress = phase_progress(weights)
-        if baseline_finish is not None and finish is not None:
-            phase.baseline_finish = baseline_finish
-            phase.finish_variance = wd(finish) - wd(baseline_finish)
-            phase.slipped_items = slipped
 
-    drivers = gate_drivers(phases, rows, dependency_rows, index, wd)
-    for phase in phases:
-        phase.driver = drivers.get(phase.id)
+def _roll_up(phase: PhaseInfo, members: list[PlanRow], wd: _Workdays) -> None:
+    """A phase's counts, finish, overruns, progress and slip from its items."""
+    phase.items = len(members)
+    late: list[tuple[str, int]] = []
+    finish = baseline_finish = None
+    weights: list[tuple[int, int]] = []
+    slipped = 0
+    for row in members:
+        phase.counts[row.status] += 1
+        weights.append((row.duration, row.percent))
+        if row.early_finish is not None and (finish is None or row.early_finish > finish):
+            finish = row.early_finish
+        if row.overrun_days > 0:
+            late.append((row.key, row.overrun_days))
+        if row.baseline_finish is not None:
+            if baseline_finish is None or row.baseline_finish > baseline_finish:
+                baseline_finish = row.baseline_finish
+            if (row.finish_variance or 0) > 0:
+                slipped += 1
+        if row.kind == "milestone":
+            phase.milestones.append(row)
+    late.sort(key=lambda pair: -pair[1])
+    phase.finish = finish
+    phase.overrun_items = late
+    phase.overrun_days = late[0][1] if late else 0
+    phase.progress = phase_progress(weights)
+    if baseline_finish is not None and finish is not None:
+        phase.baseline_finish = baseline_finish
+        phase.finish_variance = wd(finish) - wd(baseline_finish)
+        phase.slipped_items = slipped
 
-    workstream_names = sorted({row.workstream for row in rows if row.workstream})
-    owners = sorted({row.owner for row in rows if row.owner})
-    finishes = [row.early_finish for row in rows if row.early_finish]
-    finish = max(finishes) if finishes else None
-    baseline_finishes = [row.baseline_finish for row in rows if row.baseline_finish]
-    baseline_finish = max(baseline_finishes) if baseline_finishes else None
-    finish_variance = wd(finish) - wd(baseline_finish) if finish and baseline_finish else None
 
+def _shown(rows: list[PlanRow], filters: Filters) -> list[PlanRow]:
+    """The rows the filters keep, by phase, workstream, start and place."""
     visible = [row for row in rows if _matches(row, filters)] if filters.active else rows[:]
     visible.sort(
         key=lambda row: (
@@ -532,27 +345,67 @@ def _read_plan(
             row.position,
         )
     )
+    return visible
+
+
+def _latest(days: Iterable[date | None]) -> date | None:
+    found = [day for day in days if day]
+    return max(found) if found else None
+
+
+def _read_plan(
+    program: Program, filters: Filters, baseline_id: int | None, lang: str, today: date
+) -> PlanView:
+    phases = _phase_infos(program, lang)
+    phase_by_id = {p.id: p for p in phases}
+    baselines, chosen = _baselines(program, baseline_id)
+    rows = _item_rows(program, phase_by_id, lang)
+    by_id = {row.id: row for row in rows}
+    index = _calendar(program.id, program.workdays).index(program.start_date)
+    wd = _Workdays(index)
+    if chosen is not None:
+        _compare_with(chosen, by_id, wd)
+    d = Dependency.__table__.c
+    dependency_rows = (
+        db.session.connection()
+        .execute(
+            select(d.predecessor_id, d.successor_id, d.type, d.lag_days)
+            .where(d.program_id == program.id)
+            .order_by(d.id)
+        )
+        .all()
+    )
+    _set_statuses(rows, phase_by_id)
+    links = _links(dependency_rows, by_id, wd)
+    members_of: dict[int, list[PlanRow]] = {phase.id: [] for phase in phases}
+    for row in rows:
+        members_of[row.phase_id].append(row)
+    for phase in phases:
+        _roll_up(phase, members_of[phase.id], wd)
+    drivers = gate_drivers(phases, rows, dependency_rows, index, wd)
+    for phase in phases:
+        phase.driver = drivers.get(phase.id)
+    finish = _latest(row.early_finish for row in rows)
+    baseline_finish = _latest(row.baseline_finish for row in rows)
+    visible = _shown(rows, filters)
     shown = {row.id for row in visible}
-    visible_links = [
-        link for link in links if link.predecessor_id in shown and link.successor_id in shown
-    ]
     return PlanView(
         program=program,
         phases=phases,
         rows=visible,
         all_rows=rows,
-        links=visible_links,
+        links=[link for link in links if {link.predecessor_id, link.successor_id} <= shown],
         all_links=len(links),
         filters=filters,
         baselines=baselines,
         baseline=chosen,
-        workstreams=workstream_names,
-        owners=owners,
-        status_date=status,
+        workstreams=sorted({row.workstream for row in rows if row.workstream}),
+        owners=sorted({row.owner for row in rows if row.owner}),
+        status_date=status_date_of(program, today),
         today=today,
         finish=finish,
         baseline_finish=baseline_finish,
-        finish_variance=finish_variance,
+        finish_variance=wd(finish) - wd(baseline_finish) if finish and baseline_finish else None,
         critical_count=sum(1 for row in rows if row.critical),
         refreshed=False,
     )

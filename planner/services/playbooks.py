@@ -35,6 +35,7 @@ from planner.domain.playbook import (
     discover_playbooks,
     load_playbook,
     parse_playbook,
+    version_key,
 )
 from planner.extensions import db
 from planner.models.library import PlaybookUpload
@@ -79,7 +80,7 @@ _tables_seen: set[str] = set()  # database URLs known to have the upload table
 
 
 def _signature(dirs: list[Path]) -> Signature:
-    files = []
+    files: list[tuple[str, float]] = []
     for directory in dirs:
         if directory.is_dir():
             files.extend((str(f), f.stat().st_mtime) for f in sorted(directory.glob("*.y*ml")))
@@ -229,12 +230,6 @@ def installed_playbooks() -> tuple[list[InstalledPlaybook], list[PlaybookError]]
     return installed, [*file_errors, *upload_errors]
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    """A version as numbers for ordering: "1.10" after "1.9", "1" equal to "1.0"."""
-    parts = tuple(int(part) for part in version.split("."))
-    return parts + (0,) * (3 - len(parts))
-
-
 _version_key = version_key  # the earlier private name
 
 
@@ -245,7 +240,7 @@ def find_installed(playbook_id: str, version: str | None = None) -> InstalledPla
         matches = [i for i in matches if i.playbook.version == version]
     if not matches:
         wanted = f"{playbook_id}@{version}" if version else playbook_id
-        raise NotFoundError(f'no installed playbook "{wanted}"')
+        raise NotFoundError.of("", "library.not_installed", playbook=wanted)
     return matches[-1]
 
 

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from sqlalchemy import func, select
 
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.playbook import WEEKDAYS, Milestone, Playbook, Text
 from planner.domain.playbook import Metric as PlaybookMetric
 from planner.domain.playbook import Phase as PlaybookPhase
@@ -129,13 +129,10 @@ def create_program(
     ``diagnosis_weeks`` (1–8) overrides the playbook's diagnosis length; ``holiday_set``
     (see :mod:`planner.domain.holiday_sets`) fills the program's calendar."""
     _check_diagnosis_weeks(playbook, diagnosis_weeks)
-    errors = []
-    if not name.strip():
-        errors.append(("name", "a program needs a name"))
-    if not client.strip():
-        errors.append(("client", "a program needs a client"))
-    if errors:
-        raise ValidationError("the program could not be created", errors)
+    given = (("name", name), ("client", client))
+    problems = [Problem(f, "field.required") for f, v in given if not v.strip()]
+    if problems:
+        raise ValidationError(problems=problems)
 
     program = Program(
         name=name.strip(),
@@ -179,7 +176,7 @@ def create_program(
                 name=_en(pb_item.name),
                 name_zh=_zh(pb_item.name),
                 workstream=pb_item.workstream,
-                duration_days=0 if is_milestone else pb_item.duration,  # type: ignore[union-attr]
+                duration_days=0 if is_milestone else pb_item.duration,  # type: ignore[attr-defined]  # a work item that is not a milestone is a task
                 owner_role=pb_item.owner_role,
                 deliverable=_en(pb_item.deliverable) or None,
                 deliverable_zh=_zh(pb_item.deliverable),
@@ -232,7 +229,7 @@ def create_program(
 def get_program(program_id: int) -> Program:
     program = db.session.get(Program, program_id)
     if program is None:
-        raise NotFoundError("no such program")
+        raise NotFoundError.of("", "row.not_found")
     return program
 
 

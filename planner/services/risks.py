@@ -381,8 +381,8 @@ def register_view(
             owner=query.owner or None,
             phase=query.phase or None,
             category=query.category or None,
-            overdue=overdue,  # type: ignore[arg-type]
-            cell=query.cell,  # type: ignore[arg-type]
+            overdue=overdue,  # type: ignore[arg-type]  # the query's parser gives only the Literal's values
+            cell=query.cell,  # type: ignore[arg-type]  # the query's parser gives only valid cells
             as_of=today,
             scale=scale,
         )

@@ -32,6 +32,7 @@ the program's structure.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
@@ -40,7 +41,7 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.playbook import (
     KEY_PATTERN,
     WEEKDAYS,
@@ -50,7 +51,7 @@ from planner.domain.playbook import (
 )
 from planner.domain.playbook_writer import dump_playbook
 from planner.extensions import db
-from planner.models import Dependency, Metric, Phase, Program, Risk, WorkItem
+from planner.models import Dependency, GateCriterion, Metric, Phase, Program, Risk, WorkItem
 from planner.services.playbooks import get_playbook
 
 MAX_TASK_DAYS: Final = 1000
@@ -192,6 +193,257 @@ def _load(program: Program) -> tuple[list[Phase], list[WorkItem], list[Dependenc
     return phases, items, deps, risks, metrics
 
 
+def _check_names(playbook_id: str, version: str, title: dict[str, str] | None) -> None:
+    """Refuse the form's names before anything is read (each problem on its field)."""
+    problems: list[Problem] = []
+    if not _KEY.match(playbook_id):
+        problems.append(Problem("playbook_id", "save_playbook.id_pattern"))
+    if not re.match(r"^\d+(\.\d+){0,2}$", version):
+        problems.append(Problem("version", "save_playbook.version_pattern"))
+    if not title:
+        problems.append(Problem("title", "field.required"))
+    if problems:
+        raise ValidationError(problems=problems)
+
+
+class _Builder:
+    """The program's rows as the plain data of a playbook document, one part at a time."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.notes: list[str] = []
+        self.renamed: dict[str, str] = {}
+        self.scrub = _Scrubber(program.client)
+        self.source = _source_playbook(program)
+        self.phases, self.items, deps, self.risks, self.metrics = _load(program)
+        source = self.source
+        # what the method says that a program does not store, carried over by key
+        self.src_items = {i.key: i for _p, i in source.work_items()} if source else {}
+        self.src_risks = {r.key: r for r in source.risks} if source else {}
+        self.src_metrics = {m.key: m for m in source.metrics} if source else {}
+        self.item_keys = self._keys("work item", (i.key for i in self.items))
+        self.risk_keys = self._keys("risk", (r.key for r in self.risks))
+        self.metric_keys = self._keys("metric", (m.key for m in self.metrics))
+        self.phase_keys = self._keys("phase", (p.key for p in self.phases))
+        self.key_by_id = {i.id: self.item_keys.map[i.key] for i in self.items}
+        self.incoming = self._incoming(deps)
+        self.bands = (
+            [b.name for b in source.risk_scale.bands]
+            if source is not None and source.risk_scale is not None
+            else list(DEFAULT_BANDS)
+        )
+        self.ordinals = {p.ordinal for p in self.phases}
+
+    def _keys(self, kind: str, keys: Iterable[str]) -> _Keys:
+        found = _Keys(kind, self.renamed)
+        for key in keys:
+            found.add(key)
+        return found
+
+    def text(self, en: str | None, zh: str | None = None) -> dict[str, str] | None:
+        en_text, zh_text = self.scrub(en, "en"), self.scrub(zh, "zh")
+        out = {k: v for k, v in (("en", en_text), ("zh", zh_text)) if v and v.strip()}
+        return out or None
+
+    def _incoming(self, deps: list[Dependency]) -> dict[int, list[dict[str, Any]]]:
+        key_by_id = self.key_by_id
+        incoming: dict[int, list[dict[str, Any]]] = {}
+        for dep in deps:
+            if dep.predecessor_id not in key_by_id or dep.successor_id not in key_by_id:
+                continue
+            lag = _clamp(dep.lag_days, -MAX_LAG, MAX_LAG)
+            if lag != dep.lag_days:
+                self.notes.append(
+                    f"the lag of {key_by_id[dep.predecessor_id]} → "
+                    f"{key_by_id[dep.successor_id]} was {dep.lag_days} working days; a "
+                    f"playbook allows ±{MAX_LAG}"
+                )
+            entry: dict[str, Any] = {"key": key_by_id[dep.predecessor_id]}
+            if dep.type != "FS":
+                entry["type"] = dep.type
+            if lag:
+                entry["lag"] = lag
+            incoming.setdefault(dep.successor_id, []).append(entry)
+        return incoming
+
+    # -- phases --------------------------------------------------------------------------
+
+    def phase(self, phase: Phase) -> dict[str, Any]:
+        key = self.phase_keys.map[phase.key]
+        length = _clamp(phase.length_days or 1, 1, MAX_PHASE_DAYS)
+        if length != phase.length_days:
+            self.notes.append(
+                f"phase {key} lasted {phase.length_days} days; a playbook allows 1–730"
+            )
+        tasks, milestones = [], []
+        for item in self.items:
+            if item.phase_id != phase.id:
+                continue
+            data = self.item(item)
+            if item.kind == "milestone":
+                milestones.append(data)
+            else:
+                tasks.append({**data, "duration": self.duration(item, data["key"])})
+        out: dict[str, Any] = {
+            "ordinal": phase.ordinal,
+            "key": key,
+            "kind": "diagnosis" if phase.kind == "diagnosis" else "phase",
+            "name": self.text(phase.name, phase.name_zh) or {"en": phase.key},
+            "length_days": length,
+            "milestones": milestones,
+            "tasks": tasks,
+            "gate": [c for c in (self.criterion(c, key) for c in phase.gate_criteria) if c],
+        }
+        for name in ("goal", "result"):
+            value = self.text(getattr(phase, name), getattr(phase, f"{name}_zh"))
+            if value:
+                out[name] = value
+        return out
+
+    def item(self, item: WorkItem) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "key": self.key_by_id[item.id],
+            "name": self.text(item.name, item.name_zh) or {"en": item.key},
+        }
+        if item.workstream:
+            data["workstream"] = item.workstream
+        if self.incoming.get(item.id):
+            data["depends_on"] = self.incoming[item.id]
+        if item.owner_role:
+            data["owner_role"] = item.owner_role
+        deliverable = self.text(item.deliverable, item.deliverable_zh)
+        if deliverable:
+            data["deliverable"] = deliverable
+        source = self.src_items.get(item.key)
+        if source is not None and source.description is not None:
+            data["description"] = source.description.model_dump(exclude_none=True)
+        return data
+
+    def duration(self, item: WorkItem, key: str) -> int:
+        duration = _clamp(item.duration_days, 1, MAX_TASK_DAYS)
+        if duration != item.duration_days:
+            self.notes.append(
+                f"task {key} lasts {item.duration_days} working days; "
+                f"a playbook allows 1–{MAX_TASK_DAYS}"
+            )
+        return duration
+
+    def criterion(self, criterion: GateCriterion, phase_key: str) -> dict[str, object] | None:
+        """A gate criterion as the playbook writes it; None (with a note) when it cannot be."""
+        where = f"gate criterion {criterion.position + 1} of phase {phase_key}"
+        if criterion.kind == "metric_target":
+            metric = self.metric_keys.map.get(criterion.reference.strip())
+            if metric is None:
+                self.notes.append(f"{where} names an unknown metric and was left out")
+                return None
+            return {"kind": "metric_target", "metric": metric}
+        if criterion.kind == "milestones_done":
+            known = self.item_keys.map
+            keys = [known[k] for k in criterion.milestone_keys if k in known]
+            if len(keys) != len(criterion.milestone_keys):
+                self.notes.append(f"{where}: unknown milestones left out")
+            return (
+                {"kind": "milestones_done", "milestones": list(dict.fromkeys(keys))}
+                if keys
+                else None
+            )
+        if criterion.kind == "max_risk_band":
+            band = criterion.reference.strip()
+            if band not in self.bands:
+                self.notes.append(f'{where} names the unknown risk band "{band}" and was left out')
+                return None
+            return {"kind": "max_risk_band", "band": band}
+        manual = self.text(criterion.text, criterion.text_zh)
+        if manual is None:
+            self.notes.append(f"{where} has no text and was left out")
+            return None
+        return {"kind": "manual", "text": manual}
+
+    # -- risks and metrics -----------------------------------------------------------------
+
+    def risk(self, risk: Risk) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "key": self.risk_keys.map[risk.key],
+            "title": self.text(risk.title, risk.title_zh) or {"en": risk.key},
+            "category": (risk.category or "").strip() or "other",
+            "likelihood": risk.likelihood,
+            "impact": risk.impact,
+            "response": risk.response,
+        }
+        src = self.src_risks.get(risk.key)
+
+        def src_zh(name: str, en: str | None) -> str | None:
+            # the program stores no Chinese cause or effect: keep the method's while the
+            # English text is the method's too
+            value = getattr(src, name, None) if src is not None else None
+            return value.zh if value is not None and value.en == (en or None) else None
+
+        for name, en, zh in (
+            ("description", risk.description, risk.description_zh),
+            ("cause", risk.cause, risk.cause_zh or src_zh("cause", risk.cause)),
+            ("effect", risk.effect, risk.effect_zh or src_zh("effect", risk.effect)),
+            ("mitigation", risk.mitigation, risk.mitigation_zh),
+        ):
+            value = self.text(en, zh)
+            if value:
+                data[name] = value
+        return data
+
+    def metric(self, metric: Metric) -> dict[str, Any]:
+        targets = {
+            t.phase_ordinal: t.target for t in metric.targets if t.phase_ordinal in self.ordinals
+        }
+        if len(targets) != len(metric.targets):
+            self.notes.append(
+                f"metric {self.metric_keys.map[metric.key]}: targets for phases the program "
+                "does not have were left out"
+            )
+        data: dict[str, Any] = {
+            "key": self.metric_keys.map[metric.key],
+            "name": self.text(metric.name, metric.name_zh) or {"en": metric.key},
+            "unit": metric.unit,
+            "direction": metric.direction,
+            "targets": targets,
+        }
+        if metric.data_source:
+            data["data_source"] = self.scrub(metric.data_source, "en")
+        glide = _glide_entry(metric.glide)
+        if glide is not None:
+            data["glide"] = glide
+        source = self.src_metrics.get(metric.key)
+        description = self.text(metric.description, metric.description_zh)
+        if description:
+            data["description"] = description
+        elif source is not None and source.description is not None:
+            data["description"] = source.description.model_dump(exclude_none=True)
+        if source is not None:
+            # the method's typical baseline and owner role, never the client's measurement
+            # or the person named in the program
+            if source.baseline is not None:
+                data["baseline"] = source.baseline
+            if source.owner_role:
+                data["owner_role"] = source.owner_role
+        return data
+
+    def document(self, head: dict[str, Any]) -> dict[str, Any]:
+        """The whole playbook document: ``head`` (id, version, title, description) and the
+        program's method."""
+        document: dict[str, Any] = {
+            **head,
+            "calendar": {"workdays": [WEEKDAYS[int(d) - 1] for d in sorted(self.program.workdays)]},
+            "phases": [self.phase(p) for p in self.phases],
+            "risks": [self.risk(r) for r in self.risks],
+            "metrics": [self.metric(m) for m in self.metrics],
+        }
+        source = self.source
+        if source is not None:
+            if source.risk_scale is not None:
+                document["risk_scale"] = source.risk_scale.model_dump(exclude_none=True)
+            if source.maturity is not None:
+                document["maturity"] = source.maturity.model_dump(exclude_none=True)
+        return document
+
+
 def program_playbook(
     program: Program,
     *,
@@ -204,241 +456,26 @@ def program_playbook(
 ) -> SavedPlaybook:
     """The program's method as a playbook (see the module notes); ValidationError naming the
     form field (``playbook_id``, ``version``, ``title``) or the playbook path at fault."""
-    notes: list[str] = []
-    renamed: dict[str, str] = {}
-    scrub = _Scrubber(program.client)
-
-    def text(en: str | None, zh: str | None = None) -> dict[str, str] | None:
-        en_text, zh_text = scrub(en, "en"), scrub(zh, "zh")
-        out = {k: v for k, v in (("en", en_text), ("zh", zh_text)) if v and v.strip()}
-        return out or None
-
-    errors = []
-    playbook_id = (playbook_id or "").strip()
-    version = (version or "").strip()
-    if not _KEY.match(playbook_id):
-        errors.append(
-            (
-                "playbook_id",
-                "1–64 lower-case letters, digits, - or _, starting with a letter or digit",
-            )
-        )
-    if not re.match(r"^\d+(\.\d+){0,2}$", version):
-        errors.append(("version", "a version such as 1.0 or 2.1.3"))
-    if not text(title, title_zh):
-        errors.append(("title", "give the playbook a title"))
-    if errors:
-        raise ValidationError("the playbook was not saved", errors)
-
-    source = _source_playbook(program)
-    phases, items, deps, risks, metrics = _load(program)
-    # what the method says that a program does not store, carried over by key
-    src_items = {i.key: i for _p, i in source.work_items()} if source else {}
-    src_risks = {r.key: r for r in source.risks} if source else {}
-    src_metrics = {m.key: m for m in source.metrics} if source else {}
-    item_keys = _Keys("work item", renamed)
-    for item in items:
-        item_keys.add(item.key)
-    risk_keys = _Keys("risk", renamed)
-    for risk in risks:
-        risk_keys.add(risk.key)
-    metric_keys = _Keys("metric", renamed)
-    for metric in metrics:
-        metric_keys.add(metric.key)
-    phase_keys = _Keys("phase", renamed)
-    for phase in phases:
-        phase_keys.add(phase.key)
-    key_by_id = {i.id: item_keys.map[i.key] for i in items}
-    incoming: dict[int, list[dict[str, Any]]] = {}
-    for dep in deps:
-        if dep.predecessor_id not in key_by_id or dep.successor_id not in key_by_id:
-            continue
-        lag = _clamp(dep.lag_days, -MAX_LAG, MAX_LAG)
-        if lag != dep.lag_days:
-            notes.append(
-                f"the lag of {key_by_id[dep.predecessor_id]} → {key_by_id[dep.successor_id]} "
-                f"was {dep.lag_days} working days; a playbook allows ±{MAX_LAG}"
-            )
-        entry: dict[str, Any] = {"key": key_by_id[dep.predecessor_id]}
-        if dep.type != "FS":
-            entry["type"] = dep.type
-        if lag:
-            entry["lag"] = lag
-        incoming.setdefault(dep.successor_id, []).append(entry)
-
-    bands = (
-        [b.name for b in source.risk_scale.bands]
-        if source is not None and source.risk_scale is not None
-        else list(DEFAULT_BANDS)
-    )
-    ordinals = {p.ordinal for p in phases}
-    out_phases = []
-    for phase in phases:
-        key = phase_keys.map[phase.key]
-        length = _clamp(phase.length_days or 1, 1, MAX_PHASE_DAYS)
-        if length != phase.length_days:
-            notes.append(f"phase {key} lasted {phase.length_days} days; a playbook allows 1–730")
-        tasks, milestones = [], []
-        for item in items:
-            if item.phase_id != phase.id:
-                continue
-            data: dict[str, Any] = {
-                "key": key_by_id[item.id],
-                "name": text(item.name, item.name_zh) or {"en": item.key},
-            }
-            if item.workstream:
-                data["workstream"] = item.workstream
-            if incoming.get(item.id):
-                data["depends_on"] = incoming[item.id]
-            if item.owner_role:
-                data["owner_role"] = item.owner_role
-            deliverable = text(item.deliverable, item.deliverable_zh)
-            if deliverable:
-                data["deliverable"] = deliverable
-            if item.key in src_items and src_items[item.key].description is not None:
-                data["description"] = src_items[item.key].description.model_dump(  # type: ignore[union-attr]
-                    exclude_none=True
-                )
-            if item.kind == "milestone":
-                milestones.append(data)
-            else:
-                duration = _clamp(item.duration_days, 1, MAX_TASK_DAYS)
-                if duration != item.duration_days:
-                    notes.append(
-                        f"task {data['key']} lasts {item.duration_days} working days; "
-                        f"a playbook allows 1–{MAX_TASK_DAYS}"
-                    )
-                tasks.append({**data, "duration": duration})
-        gate = []
-        for criterion in phase.gate_criteria:
-            where = f"gate criterion {criterion.position + 1} of phase {key}"
-            if criterion.kind == "metric_target":
-                metric = metric_keys.map.get(criterion.reference.strip())
-                if metric is None:
-                    notes.append(f"{where} names an unknown metric and was left out")
-                    continue
-                gate.append({"kind": "metric_target", "metric": metric})
-            elif criterion.kind == "milestones_done":
-                keys = [item_keys.map[k] for k in criterion.milestone_keys if k in item_keys.map]
-                if len(keys) != len(criterion.milestone_keys):
-                    notes.append(f"{where}: unknown milestones left out")
-                if not keys:
-                    continue
-                gate.append({"kind": "milestones_done", "milestones": list(dict.fromkeys(keys))})
-            elif criterion.kind == "max_risk_band":
-                band = criterion.reference.strip()
-                if band not in bands:
-                    notes.append(f'{where} names the unknown risk band "{band}" and was left out')
-                    continue
-                gate.append({"kind": "max_risk_band", "band": band})
-            else:
-                manual = text(criterion.text, criterion.text_zh)
-                if manual is None:
-                    notes.append(f"{where} has no text and was left out")
-                    continue
-                gate.append({"kind": "manual", "text": manual})
-        out_phase: dict[str, Any] = {
-            "ordinal": phase.ordinal,
-            "key": key,
-            "kind": "diagnosis" if phase.kind == "diagnosis" else "phase",
-            "name": text(phase.name, phase.name_zh) or {"en": phase.key},
-            "length_days": length,
-            "milestones": milestones,
-            "tasks": tasks,
-            "gate": gate,
-        }
-        for name in ("goal", "result"):
-            value = text(getattr(phase, name), getattr(phase, f"{name}_zh"))
-            if value:
-                out_phase[name] = value
-        out_phases.append(out_phase)
-
-    out_risks = []
-    for risk in risks:
-        data = {
-            "key": risk_keys.map[risk.key],
-            "title": text(risk.title, risk.title_zh) or {"en": risk.key},
-            "category": (risk.category or "").strip() or "other",
-            "likelihood": risk.likelihood,
-            "impact": risk.impact,
-            "response": risk.response,
-        }
-        src = src_risks.get(risk.key)
-
-        def src_zh(name: str, en: str | None, src: Any = src) -> str | None:
-            # the program stores no Chinese cause or effect: keep the method's while the
-            # English text is the method's too
-            value = getattr(src, name, None) if src is not None else None
-            return value.zh if value is not None and value.en == (en or None) else None
-
-        for name, en, zh in (
-            ("description", risk.description, risk.description_zh),
-            ("cause", risk.cause, risk.cause_zh or src_zh("cause", risk.cause)),
-            ("effect", risk.effect, risk.effect_zh or src_zh("effect", risk.effect)),
-            ("mitigation", risk.mitigation, risk.mitigation_zh),
-        ):
-            value = text(en, zh)
-            if value:
-                data[name] = value
-        out_risks.append(data)
-
-    out_metrics = []
-    for metric in metrics:
-        targets = {t.phase_ordinal: t.target for t in metric.targets if t.phase_ordinal in ordinals}
-        if len(targets) != len(metric.targets):
-            notes.append(
-                f"metric {metric_keys.map[metric.key]}: targets for phases the program "
-                "does not have were left out"
-            )
-        data = {
-            "key": metric_keys.map[metric.key],
-            "name": text(metric.name, metric.name_zh) or {"en": metric.key},
-            "unit": metric.unit,
-            "direction": metric.direction,
-            "targets": targets,
-        }
-        if metric.data_source:
-            data["data_source"] = scrub(metric.data_source, "en")
-        glide = _glide_entry(metric.glide)
-        if glide is not None:
-            data["glide"] = glide
-        src_metric = src_metrics.get(metric.key)
-        metric_description = text(metric.description, metric.description_zh)
-        if metric_description:
-            data["description"] = metric_description
-        elif src_metric is not None and src_metric.description is not None:
-            data["description"] = src_metric.description.model_dump(exclude_none=True)
-        if src_metric is not None:
-            # the method's typical baseline and owner role, never the client's measurement
-            # or the person named in the program
-            if src_metric.baseline is not None:
-                data["baseline"] = src_metric.baseline
-            if src_metric.owner_role:
-                data["owner_role"] = src_metric.owner_role
-        out_metrics.append(data)
-
-    document: dict[str, Any] = {
+    playbook_id, version = (playbook_id or "").strip(), (version or "").strip()
+    build = _Builder(program)
+    head: dict[str, Any] = {
         "id": playbook_id,
         "version": version,
-        "title": text(title, title_zh),
-        "calendar": {"workdays": [WEEKDAYS[int(d) - 1] for d in sorted(program.workdays)]},
-        "phases": out_phases,
-        "risks": out_risks,
-        "metrics": out_metrics,
+        "title": build.text(title, title_zh),
     }
+    _check_names(playbook_id, version, head["title"])
     if description and description.strip():
-        document["description"] = text(description.strip())
-    if source is not None:
-        if source.risk_scale is not None:
-            document["risk_scale"] = source.risk_scale.model_dump(exclude_none=True)
-        if source.maturity is not None:
-            document["maturity"] = source.maturity.model_dump(exclude_none=True)
+        head["description"] = build.text(description.strip())
     try:
-        playbook = Playbook.model_validate(document)
+        playbook = Playbook.model_validate(build.document(head))
     except PydanticValidationError as exc:
         raise ValidationError(
-            "the program does not fit a playbook",
-            [(format_path(tuple(e["loc"])), e["msg"]) for e in exc.errors()],
+            problems=[
+                Problem(
+                    format_path(tuple(e["loc"])), "save_playbook.not_a_playbook", {"text": e["msg"]}
+                )
+                for e in exc.errors()
+            ]
         ) from None
     header = (
         f"{playbook.id} {playbook.version}: saved from a program of the CRM Rollout Planner"
@@ -447,9 +484,9 @@ def program_playbook(
     )
     yaml_text = dump_playbook(playbook, header=header)
     parsed = parse_playbook(yaml_text, source=f"{playbook.id}-{playbook.version}.yaml")
-    if scrub.count:
-        notes.append(f"the client's name was replaced in {scrub.count} place(s)")
-    return SavedPlaybook(parsed, yaml_text, tuple(notes), renamed)
+    if build.scrub.count:
+        build.notes.append(f"the client's name was replaced in {build.scrub.count} place(s)")
+    return SavedPlaybook(parsed, yaml_text, tuple(build.notes), build.renamed)
 
 
 def _glide_entry(text: str | None) -> str | list[dict[str, float]] | None:

@@ -98,7 +98,7 @@ def list_scenarios(program: Program) -> list[Scenario]:
 def get_scenario(program: Program, scenario_id: int) -> Scenario:
     scenario = db.session.get(Scenario, scenario_id)
     if scenario is None or scenario.program_id != program.id:
-        raise NotFoundError("no such scenario in this program")
+        raise NotFoundError.of("", "row.not_found")
     return scenario
 
 

@@ -41,21 +41,14 @@ from planner.domain.schedule_columns import (
     overruns_of,
     phase_index_of,
 )
+from planner.domain.schedule_fields import SCHEDULE_FIELDS
 from planner.extensions import db
 from planner.models import Dependency, Phase, Program, WorkItem
 from planner.ops.cache import program_revision
 from planner.services.live_schedule import LiveSchedule, keep, take
 from planner.services.live_schedule import Stats as LiveStats
 
-COMPUTED_COLUMNS = (
-    "early_start",
-    "early_finish",
-    "late_start",
-    "late_finish",
-    "total_float",
-    "free_float",
-    "is_critical",
-)
+COMPUTED_COLUMNS = SCHEDULE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -163,7 +156,7 @@ def _links(network: Network) -> list[Link]:
         Link(
             by_id[d.predecessor_id].key,
             by_id[d.successor_id].key,
-            d.type,  # type: ignore[arg-type]
+            d.type,  # type: ignore[arg-type]  # the column's check constraint allows only FS, SS, FF, SF
             _lag_days(d, by_id, workdays),
         )
         for d in network.dependencies
@@ -462,7 +455,7 @@ def build_live(program: Program, status: date, converted: list[Link] | None = No
         activities,
         converted
         if converted is not None
-        else [Link(key_of[p], key_of[s], kind, lag) for p, s, kind, lag in links],
+        else [Link(key_of[p], key_of[s], kind, lag) for p, s, kind, lag in links],  # type: ignore[arg-type]  # the column's check constraint allows only FS, SS, FF, SF
         program_calendar(program),
         program.start_date,
         status,
@@ -516,7 +509,7 @@ def _store(program: Program, live: LiveSchedule) -> Outcome:
         # Core executemany: one statement for all rows; computed columns are not audited and
         # do not bump the row version (they are derived, not edited)
         statement = (
-            update(table)
+            update(table)  # type: ignore[arg-type]  # a mapped class's __table__ is a Table
             .where(table.c.id == bindparam("item_id"))
             .values({column: bindparam(column) for column in COMPUTED_COLUMNS})
         )

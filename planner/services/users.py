@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
 from planner.domain.access import ROLES
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.explain import Explanation
 from planner.domain.passwords import MAX_LENGTH, password_problems
 from planner.extensions import db
@@ -42,12 +42,11 @@ def normalise_email(email: str) -> str:
 
 
 class PasswordRejected(ValidationError):
-    """A new password that breaks the policy; ``problems`` says why, as codes."""
+    """A new password that breaks the policy; ``problems`` says why, as codes on ``field``."""
 
-    def __init__(self, field: str, problems: list[Explanation]) -> None:
-        super().__init__("password not accepted", [(field, p.code) for p in problems])
+    def __init__(self, field: str, reasons: list[Explanation]) -> None:
+        super().__init__(problems=[Problem(field, r.code, r.params) for r in reasons])
         self.field = field
-        self.problems = problems
 
 
 def check_password_strength(password: str, field: str = "password", email: str = "") -> None:
@@ -69,13 +68,10 @@ def create_user(
     """A new account; ``password_hash`` (made by :func:`hash_password` for ``password``)
     spares hashing again when several accounts share one password (the demo's)."""
     email = normalise_email(email)
-    errors = []
     if "@" not in email or len(email) > 254:
-        errors.append(("email", "enter a valid e-mail address"))
-    elif db.session.scalar(select(func.count()).where(User.email == email)):
-        errors.append(("email", "a user with this e-mail address already exists"))
-    if errors:
-        raise ValidationError("the user was not created", errors)
+        raise ValidationError.of("email", "user.email_invalid")
+    if db.session.scalar(select(func.count()).where(User.email == email)):
+        raise ValidationError.of("email", "user.email_taken")
     check_password_strength(password, email=email)
     user = User(
         email=email,
@@ -111,9 +107,7 @@ def change_password(user: User, current: str, new: str) -> None:
             raise VerificationError()
         _hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
-        raise ValidationError(
-            "password not changed", [("current_password", "the current password is wrong")]
-        ) from None
+        raise ValidationError.of("current_password", "user.password_wrong") from None
     check_password_strength(new, "new_password", user.email)
     user.password_hash = _hasher.hash(new)
     end_sessions(user)
@@ -129,19 +123,19 @@ def update_account(
 ) -> None:
     """Change an account's rights; at least one active administrator always remains.
 
-    Errors are ``(field, code)`` pairs: ``account.self_deactivate``, ``account.self_demote``
-    and ``account.last_admin``. The changes reach the audit trail (User is audited).
+    Refusals are coded problems: ``account.self_deactivate``, ``account.self_demote`` and
+    ``account.last_admin``. The changes reach the audit trail (User is audited).
     """
-    errors: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     if user.id == actor.id and not active:
-        errors.append(("active", "account.self_deactivate"))
+        problems.append(Problem("active", "account.self_deactivate"))
     if user.id == actor.id and user.is_admin and not is_admin:
-        errors.append(("is_admin", "account.self_demote"))
+        problems.append(Problem("is_admin", "account.self_demote"))
     was_active_admin = user.is_admin and user.active
     if was_active_admin and not (is_admin and active) and _active_admins() <= 1:
-        errors.append(("is_admin", "account.last_admin"))
-    if errors:
-        raise ValidationError("account not changed", errors)
+        problems.append(Problem("is_admin", "account.last_admin"))
+    if problems:
+        raise ValidationError(problems=problems)
     if user.active and not active:
         end_sessions(user)  # reactivating later must not revive the old cookies
     user.active = active
@@ -178,7 +172,7 @@ def list_users() -> list[User]:
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFoundError("no such user")
+        raise NotFoundError.of("", "row.not_found")
     return user
 
 
@@ -225,16 +219,16 @@ def add_member(actor: User, program: Program, email: str, role: str) -> Membersh
     wanted = normalise_email(email)
     existing = {m.user.email: m for m in members_of(program)}
     if wanted not in existing and wanted not in {u.email for u in addable_people(actor, program)}:
-        raise ValidationError("not addable", [("email", "member.not_addable")])
+        raise ValidationError.of("email", "member.not_addable")
     return set_membership(program, wanted, role)
 
 
 def set_membership(program: Program, email: str, role: str) -> Membership:
     if role not in ROLES:
-        raise ValidationError("unknown role", [("role", f"expected one of {', '.join(ROLES)}")])
+        raise ValidationError.of("role", "field.not_a_choice", value=role)
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        raise ValidationError("no such user", [("email", "member.not_addable")])
+        raise ValidationError.of("email", "member.not_addable")
     membership = db.session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.program_id == program.id)
     )
@@ -254,16 +248,14 @@ def _keep_a_lead(program: Program, membership: Membership, new_role: str | None)
     leads = db.session.scalar(
         select(func.count()).where(Membership.program_id == program.id, Membership.role == "lead")
     )
-    if leads <= 1:
-        raise ValidationError(
-            "a program needs a lead", [("role", "the program's only lead cannot be removed")]
-        )
+    if (leads or 0) <= 1:
+        raise ValidationError.of("role", "member.last_lead")
 
 
 def remove_membership(program: Program, membership_id: int) -> None:
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.program_id != program.id:
-        raise NotFoundError("no such member")
+        raise NotFoundError.of("", "row.not_found")
     _keep_a_lead(program, membership, None)
     db.session.delete(membership)
 
@@ -277,7 +269,7 @@ def create_share_link(
 ) -> tuple[ShareLink, str]:
     """A new read-only link; returns it with its token (shown once, stored only hashed)."""
     if not 1 <= days <= 365:
-        raise ValidationError("bad expiry", [("days", "a link lasts between 1 and 365 days")])
+        raise ValidationError.of("days", "field.out_of_range", min=1, max=365)
     token = secrets.token_urlsafe(32)
     link = ShareLink(
         program_id=program.id,
@@ -304,7 +296,7 @@ def share_links_of(program: Program) -> list[ShareLink]:
 def revoke_share_link(program: Program, link_id: int) -> None:
     link = db.session.get(ShareLink, link_id)
     if link is None or link.program_id != program.id:
-        raise NotFoundError("no such link")
+        raise NotFoundError.of("", "row.not_found")
     if link.revoked_at is None:
         link.revoked_at = _now()
 

@@ -65,7 +65,7 @@ def register_blueprints(app: Flask) -> None:
     app.after_request(_one_charset)
 
     @app.get("/vendor/plotly.min.js")
-    def plotly_js():  # type: ignore[no-untyped-def]
+    def plotly_js():
         # the full plotly.js (polar charts) ships inside the plotly package: served from
         # there, never from a CDN; charts with only cartesian traces use the partial
         # bundles in static/vendor (see templates/macros/charts.html)
@@ -74,20 +74,20 @@ def register_blueprints(app: Flask) -> None:
     FILE_ENDPOINTS["plotly_js"] = plotly_js_path
 
     @app.errorhandler(NotFoundError)
-    def not_found_error(exc: NotFoundError):  # type: ignore[no-untyped-def]
+    def not_found_error(exc: NotFoundError):
         return render_template("errors/error.html", code=404, message=str(exc)), 404
 
     @app.errorhandler(404)
-    def not_found(_exc: Exception):  # type: ignore[no-untyped-def]
+    def not_found(_exc: Exception):
         return render_template("errors/error.html", code=404, message=_("Page not found.")), 404
 
     @app.errorhandler(403)
-    def forbidden(_exc: Exception):  # type: ignore[no-untyped-def]
+    def forbidden(_exc: Exception):
         message = _("You do not have permission to do this.")
         return render_template("errors/error.html", code=403, message=message), 403
 
     @app.errorhandler(400)
-    def bad_request(exc: Exception):  # type: ignore[no-untyped-def]
+    def bad_request(exc: Exception):
         message = getattr(exc, "description", None) or _("Bad request.")
         return render_template("errors/error.html", code=400, message=message), 400
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from planner.domain.errors import ValidationError
+from planner.explain_text import problem_pairs
 from planner.extensions import db
 from planner.forms.auth import NewUserForm
 from planner.services import users as user_service
@@ -27,7 +28,7 @@ ACCOUNT_FIELDS = {
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
-def users():  # type: ignore[no-untyped-def]
+def users():
     form = NewUserForm()
     status = 200
     if request.method == "POST":
@@ -60,19 +61,8 @@ def users():  # type: ignore[no-untyped-def]
     ), status
 
 
-def _account_message(code: str) -> str:
-    messages = {
-        "account.self_deactivate": _("You cannot deactivate your own account."),
-        "account.self_demote": _(
-            "You cannot remove your own administrator right: ask another administrator."
-        ),
-        "account.last_admin": _("At least one active administrator must remain."),
-    }
-    return messages.get(code, code)
-
-
 @bp.post("/admin/users/<int:user_id>")
-def user_update(user_id: int):  # type: ignore[no-untyped-def]
+def user_update(user_id: int):
     user = user_service.get_user(user_id)
     try:
         user_service.update_account(
@@ -84,8 +74,8 @@ def user_update(user_id: int):  # type: ignore[no-untyped-def]
         )
     except ValidationError as exc:
         db.session.rollback()
-        for _field, code in exc.errors:
-            flash(_account_message(code), "error")
+        for _field, message in problem_pairs(exc):
+            flash(message, "error")
         return redirect(url_for("admin.users"))
     db.session.commit()
     flash(_("User %(email)s updated.", email=user.email), "success")
@@ -93,7 +83,7 @@ def user_update(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/admin/users/<int:user_id>/sign-out")
-def user_sign_out(user_id: int):  # type: ignore[no-untyped-def]
+def user_sign_out(user_id: int):
     """End every session of the account (a lost laptop, a shared computer)."""
     user = user_service.get_user(user_id)
     user_service.end_sessions(user)

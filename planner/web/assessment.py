@@ -28,12 +28,13 @@ from planner.forms.assessment import (
 )
 from planner.forms.choices import choices
 from planner.i18n import content_lang, format_day
+from planner.interop.assessment_xlsx import export_xlsx
 from planner.models.assessment import Assessment
 from planner.models.program import Program
 from planner.services import assessment as service
-from planner.services.assessment_xlsx import export_xlsx
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
+from planner.web.form_errors import show_on_form
 
 bp = Blueprint("assessment", __name__)
 
@@ -56,7 +57,7 @@ ACTION_STATUS_LABELS = {
 }
 
 
-def _label(labels: dict, value: str) -> str:  # type: ignore[type-arg]
+def _label(labels: dict, value: str) -> str:
     return str(labels.get(value, value))
 
 
@@ -100,22 +101,7 @@ def _phase_choices(program: Program) -> list[Any]:
     return choices(_phase_labels(program))
 
 
-def _field_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
-    """Put a service error on the form field it names (or on the form as a whole)."""
-    placed = False
-    for path, message in exc.errors:
-        name = path.split(".")[0]
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            if isinstance(field.errors, tuple):
-                field.errors = list(field.errors)
-            field.errors.append(message)
-            placed = True
-    if not placed:
-        form.form_errors.append(str(exc))
-
-
-def _stale(form, exc: StaleEditError) -> str:  # type: ignore[no-untyped-def]
+def _stale(form, exc: StaleEditError) -> str:
     """Keep the user's input; let a deliberate second submit win; return the message."""
     form.version.data = str(exc.current_version)
     return str(exc)
@@ -174,12 +160,12 @@ def _category_series(results: service.Results) -> tuple[list[str], list[charts.S
     return axes, series
 
 
-def _radar(results: service.Results, height: int = 460) -> dict:  # type: ignore[type-arg]
+def _radar(results: service.Results, height: int = 460) -> dict:
     axes, series = _category_series(results)
     return charts.radar(axes, series, height=height, missing_label=_("not scored"))
 
 
-def _drilldown(results: service.Results, category_key: str) -> dict:  # type: ignore[type-arg]
+def _drilldown(results: service.Results, category_key: str) -> dict:
     category = results.view.category(category_key)
     keys = [i.key for i in category.indicators]
     lines = [
@@ -203,7 +189,7 @@ def _drilldown(results: service.Results, category_key: str) -> dict:  # type: ig
 
 
 @bp.get(BASE)
-def index(program_id: int):  # type: ignore[no-untyped-def]
+def index(program_id: int):
     program = get_program(program_id)
     assessments = service.list_assessments(program, full=True)
     summaries = {}
@@ -220,7 +206,7 @@ def index(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route(BASE + "/new", methods=["GET", "POST"])
-def new(program_id: int):  # type: ignore[no-untyped-def]
+def new(program_id: int):
     program = get_program(program_id)
     previous = service.list_assessments(program)
     form = StartAssessmentForm()
@@ -264,7 +250,7 @@ def new(program_id: int):  # type: ignore[no-untyped-def]
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()
-            _field_errors(form, exc)
+            show_on_form(form, exc)
         else:
             flash(_("Assessment “%(title)s” started.", title=assessment.title), "success")
             return redirect(
@@ -280,7 +266,7 @@ def new(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get(ONE)
-def show(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def show(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     view = service.model_for(assessment, content_lang())
     scored: dict[int, dict[str, int]] = {}
@@ -305,7 +291,7 @@ def show(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route(ONE + "/edit", methods=["GET", "POST"])
-def edit(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def edit(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     form = AssessmentForm(obj=assessment if request.method == "GET" else None)
     form.phase_ordinal.choices = _phase_choices(program)
@@ -321,7 +307,7 @@ def edit(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
             status = 409
         except ValidationError as exc:
             db.session.rollback()
-            _field_errors(form, exc)
+            show_on_form(form, exc)
             status = 422
         else:
             flash(_("Assessment saved."), "success")
@@ -341,7 +327,7 @@ def edit(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post(ONE + "/delete")
-def delete(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def delete(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     form = VersionForm()
     try:
@@ -360,7 +346,7 @@ def delete(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- interviews
 
 
-def _interview_form(assessment: Assessment, view: service.ModelView, obj=None) -> InterviewForm:  # type: ignore[no-untyped-def]
+def _interview_form(assessment: Assessment, view: service.ModelView, obj=None) -> InterviewForm:
     form = InterviewForm(obj=obj)
     form.categories.choices = choices((c.key, c.name) for c in view.categories)
     return form
@@ -379,7 +365,7 @@ def _interview_data(form: InterviewForm) -> service.InterviewData:
 
 
 @bp.route(ONE + "/interviews/new", methods=["GET", "POST"])
-def interview_new(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def interview_new(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     view = service.model_for(assessment, content_lang())
     form = _interview_form(assessment, view)
@@ -393,7 +379,7 @@ def interview_new(program_id: int, assessment_id: int):  # type: ignore[no-untyp
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()
-            _field_errors(form, exc)
+            show_on_form(form, exc)
             status = 422
         else:
             flash(_("Interview with %(name)s saved.", name=interview.interviewee), "success")
@@ -422,7 +408,7 @@ def interview_new(program_id: int, assessment_id: int):  # type: ignore[no-untyp
 
 
 @bp.route(ONE + "/interviews/<int:interview_id>/edit", methods=["GET", "POST"])
-def interview_edit(program_id: int, assessment_id: int, interview_id: int):  # type: ignore[no-untyped-def]
+def interview_edit(program_id: int, assessment_id: int, interview_id: int):
     program, assessment = _load(program_id, assessment_id)
     interview = service.get_interview(assessment, interview_id)
     view = service.model_for(assessment, content_lang())
@@ -441,7 +427,7 @@ def interview_edit(program_id: int, assessment_id: int, interview_id: int):  # t
             status = 409
         except ValidationError as exc:
             db.session.rollback()
-            _field_errors(form, exc)
+            show_on_form(form, exc)
             status = 422
         else:
             flash(_("Interview saved."), "success")
@@ -462,7 +448,7 @@ def interview_edit(program_id: int, assessment_id: int, interview_id: int):  # t
 
 
 @bp.post(ONE + "/interviews/<int:interview_id>/delete")
-def interview_delete(program_id: int, assessment_id: int, interview_id: int):  # type: ignore[no-untyped-def]
+def interview_delete(program_id: int, assessment_id: int, interview_id: int):
     program, assessment = _load(program_id, assessment_id)
     interview = service.get_interview(assessment, interview_id)
     form = VersionForm()
@@ -482,7 +468,7 @@ def interview_delete(program_id: int, assessment_id: int, interview_id: int):  #
 
 
 @bp.get(ONE + "/interviews/<int:interview_id>/score")
-def score_start(program_id: int, assessment_id: int, interview_id: int):  # type: ignore[no-untyped-def]
+def score_start(program_id: int, assessment_id: int, interview_id: int):
     program, assessment = _load(program_id, assessment_id)
     interview = service.get_interview(assessment, interview_id)
     view = service.model_for(assessment, content_lang())
@@ -501,7 +487,7 @@ def score_start(program_id: int, assessment_id: int, interview_id: int):  # type
 
 
 @bp.route(ONE + "/interviews/<int:interview_id>/score/<category>", methods=["GET", "POST"])
-def score(program_id: int, assessment_id: int, interview_id: int, category: str):  # type: ignore[no-untyped-def]
+def score(program_id: int, assessment_id: int, interview_id: int, category: str):
     program, assessment = _load(program_id, assessment_id)
     interview = service.get_interview(assessment, interview_id)
     view = service.model_for(assessment, content_lang())
@@ -596,7 +582,7 @@ def score(program_id: int, assessment_id: int, interview_id: int, category: str)
 
 
 @bp.route(ONE + "/settings", methods=["GET", "POST"])
-def settings(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def settings(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     view = service.model_for(assessment, content_lang())
     rows = {s.key: s for s in assessment.indicators}
@@ -661,7 +647,7 @@ def settings(program_id: int, assessment_id: int):  # type: ignore[no-untyped-de
 
 
 @bp.get(ONE + "/results")
-def results(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def results(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     res, message = _results_or_message(assessment)
     radar = drill = None
@@ -690,7 +676,7 @@ def results(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def
 # --------------------------------------------------------------------------- actions
 
 
-def _actions_page(program, assessment, to_plan=None, status=200):  # type: ignore[no-untyped-def]
+def _actions_page(program, assessment, to_plan=None, status=200):
     res, message = _results_or_message(assessment)
     if to_plan is None:
         to_plan = ToPlanForm()
@@ -713,13 +699,13 @@ def _actions_page(program, assessment, to_plan=None, status=200):  # type: ignor
 
 
 @bp.get(ONE + "/actions")
-def actions(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def actions(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     return _actions_page(program, assessment)
 
 
 @bp.post(ONE + "/actions/propose")
-def actions_propose(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def actions_propose(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     form = VersionForm()
     if not form.validate_on_submit():
@@ -750,7 +736,7 @@ def actions_propose(program_id: int, assessment_id: int):  # type: ignore[no-unt
 
 
 @bp.route(ONE + "/actions/<int:action_id>/edit", methods=["GET", "POST"])
-def action_edit(program_id: int, assessment_id: int, action_id: int):  # type: ignore[no-untyped-def]
+def action_edit(program_id: int, assessment_id: int, action_id: int):
     program, assessment = _load(program_id, assessment_id)
     action = service.get_action(assessment, action_id)
     form = ActionForm(obj=action if request.method == "GET" else None)
@@ -776,7 +762,7 @@ def action_edit(program_id: int, assessment_id: int, action_id: int):  # type: i
             status = 409
         except ValidationError as exc:
             db.session.rollback()
-            _field_errors(form, exc)
+            show_on_form(form, exc)
             status = 422
         else:
             flash(_("Action saved."), "success")
@@ -798,7 +784,7 @@ def action_edit(program_id: int, assessment_id: int, action_id: int):  # type: i
 
 
 @bp.post(ONE + "/actions/<int:action_id>/status")
-def action_status(program_id: int, assessment_id: int, action_id: int):  # type: ignore[no-untyped-def]
+def action_status(program_id: int, assessment_id: int, action_id: int):
     program, assessment = _load(program_id, assessment_id)
     action = service.get_action(assessment, action_id)
     form = ActionStatusForm()
@@ -816,7 +802,7 @@ def action_status(program_id: int, assessment_id: int, action_id: int):  # type:
 
 
 @bp.post(ONE + "/actions/to-plan")
-def actions_to_plan(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def actions_to_plan(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     form = ToPlanForm()
     form.phase.choices = _phase_choices(program)
@@ -846,7 +832,7 @@ def actions_to_plan(program_id: int, assessment_id: int):  # type: ignore[no-unt
 
 
 @bp.get(ONE + "/report")
-def report(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def report(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     res, message = _results_or_message(assessment)
     radar = _radar(res, height=400) if res is not None and res.has_scores else None
@@ -873,7 +859,7 @@ def report(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get(ONE + "/export.xlsx")
-def export(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+def export(program_id: int, assessment_id: int):
     program, assessment = _load(program_id, assessment_id)
     content = export_xlsx(assessment, content_lang())
     filename = f"assessment-{program.id}-{assessment.id}.xlsx"
@@ -888,7 +874,7 @@ def export(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get(BASE + "/compare")
-def compare(program_id: int):  # type: ignore[no-untyped-def]
+def compare(program_id: int):
     program = get_program(program_id)
     assessments = service.list_assessments(program)
     ids = [a.id for a in assessments]

@@ -21,7 +21,7 @@ from planner.domain.errors import ValidationError
 from planner.extensions import db, limiter
 from planner.forms.auth import ChangePasswordForm, LoginForm
 from planner.services import users as user_service
-from planner.web.password_text import error_texts
+from planner.web.form_errors import show_on_form
 from planner.web.redirects import local_path, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -60,7 +60,7 @@ def _failed(response: Response) -> bool:
 # addresses does not help, and the owner's own sign-ins never count
 @limiter.limit(_address_limit, methods=["POST"])
 @limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
-def login():  # type: ignore[no-untyped-def]
+def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = local_path(request.args.get("next")) or ""
@@ -91,7 +91,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout():
     if current_user.is_authenticated:
         # a copy of this session's cookie must not outlive the sign-out: end them all
         user_service.end_sessions(current_user)
@@ -104,7 +104,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-def change_password():  # type: ignore[no-untyped-def]
+def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -113,8 +113,7 @@ def change_password():  # type: ignore[no-untyped-def]
             )
         except ValidationError as exc:
             db.session.rollback()
-            for field, message in error_texts(exc):
-                getattr(form, field).errors.append(message)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             # other sessions ended with the old password; this one goes on

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from planner.charts.metrics import TimelinePhase, sparkline_figure, timeline_figure
 from planner.explain_text import renderer
-from planner.i18n import format_day, localized
+from planner.i18n import content_lang, format_day, localized
 from planner.models.plan import Phase
 from planner.ops.cache import derived
 from planner.services import dashboard as service
@@ -50,7 +50,7 @@ def _gate_text(status: service.PhaseStatus) -> str:
 
 
 @bp.get("/programs/<int:program_id>/dashboard")
-def show(program_id: int):  # type: ignore[no-untyped-def]
+def show(program_id: int):
     program = get_program(program_id)
     today = date.today()
     # a steering room opens the same dashboard at the same minute: render its body once
@@ -119,7 +119,7 @@ def _visible_program_ids() -> list[int] | None:
 
 
 @bp.get("/portfolio")
-def portfolio():  # type: ignore[no-untyped-def]
+def portfolio():
     today = date.today()
     sort = request.args.get("sort", "name")
     if sort not in service.SORT_KEYS:
@@ -132,7 +132,7 @@ def portfolio():  # type: ignore[no-untyped-def]
     for row in rows:
         ref = (row.program.playbook_id, row.program.playbook_version)
         if ref not in by_playbook:
-            by_playbook[ref] = renderer(band_labels(row.program))
+            by_playbook[ref] = renderer(band_labels(row.program, content_lang()))
         explainers[row.program.id] = by_playbook[ref]
     columns: list[tuple[str, Any]] = [
         ("name", _("Program")),

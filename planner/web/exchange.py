@@ -163,7 +163,7 @@ def _render_index(
 
 
 @bp.get("/programs/<int:program_id>/exchange")
-def index(program_id: int):  # type: ignore[no-untyped-def]
+def index(program_id: int):
     program = get_program(program_id)
     return _render_index(program)
 
@@ -224,7 +224,7 @@ def _import_columns() -> list[dict[str, str]]:
     return sets
 
 
-def _export(program_id: int, fmt: service.Format):  # type: ignore[no-untyped-def]
+def _export(program_id: int, fmt: service.Format):
     program = _fresh(program_id)
     data = service.export_plan(
         program,
@@ -238,17 +238,17 @@ def _export(program_id: int, fmt: service.Format):  # type: ignore[no-untyped-de
 
 
 @bp.get("/programs/<int:program_id>/exchange/plan.xml")
-def export_mspdi(program_id: int):  # type: ignore[no-untyped-def]
+def export_mspdi(program_id: int):
     return _export(program_id, "mspdi")
 
 
 @bp.get("/programs/<int:program_id>/exchange/plan.csv")
-def export_csv(program_id: int):  # type: ignore[no-untyped-def]
+def export_csv(program_id: int):
     return _export(program_id, "csv")
 
 
 @bp.get("/programs/<int:program_id>/exchange/plan.xlsx")
-def export_xlsx(program_id: int):  # type: ignore[no-untyped-def]
+def export_xlsx(program_id: int):
     return _export(program_id, "xlsx")
 
 
@@ -257,7 +257,7 @@ def _pack_name(program: Program, today: date, ext: str) -> str:
 
 
 @bp.get("/programs/<int:program_id>/exchange/pack.pptx")
-def pack_pptx(program_id: int):  # type: ignore[no-untyped-def]
+def pack_pptx(program_id: int):
     program = _fresh(program_id)
     today = _today()
     pack = pack_service.build_pack(program.id, today, content_lang())
@@ -265,7 +265,7 @@ def pack_pptx(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/programs/<int:program_id>/exchange/pack.pdf")
-def pack_pdf(program_id: int):  # type: ignore[no-untyped-def]
+def pack_pdf(program_id: int):
     program = _fresh(program_id)
     today = _today()
     pack = pack_service.build_pack(program.id, today, content_lang())
@@ -275,7 +275,7 @@ def pack_pdf(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/programs/<int:program_id>/exchange/playbook.yaml")
-def save_playbook(program_id: int):  # type: ignore[no-untyped-def]
+def save_playbook(program_id: int):
     program = get_program(program_id)
     if request.args:
         form = SavePlaybookForm(formdata=request.args)
@@ -322,7 +322,7 @@ def _flash_outcome(outcome: service.ImportOutcome) -> None:
 
 
 @bp.post("/programs/<int:program_id>/exchange/import")
-def import_into_phase(program_id: int):  # type: ignore[no-untyped-def]
+def import_into_phase(program_id: int):
     program = get_program(program_id)
     form = ImportIntoPhaseForm()
     form.phase.choices = choices((p.id, _phase_label(p)) for p in program.phases)
@@ -409,24 +409,6 @@ def _drop_stash(program: Program, token: str) -> None:
         path.unlink(missing_ok=True)
 
 
-#: codes the update service raises, worded here
-def _update_message(message: str) -> str:
-    words = {
-        "update.bad_key": _(
-            "A new row's key may hold only letters, digits, “.”, “_” and “-” (at most 64)."
-        ),
-        "update.not_a_table": _(
-            "Only a .csv or .xlsx file updates the plan (an MS Project file can make a new "
-            "program or be added to a phase)."
-        ),
-    }
-    return words.get(message, message)
-
-
-def _update_problems(exc: ValidationError) -> list[tuple[str, str]]:
-    return [(where, _update_message(message)) for where, message in _problems(exc)]
-
-
 def _render_preview(
     program: Program,
     preview: service.UpdatePreview,
@@ -489,7 +471,7 @@ def _read_update(program: Program, filename: str, data: bytes) -> tuple[Any, Any
 
 
 @bp.post("/programs/<int:program_id>/exchange/update")
-def update_preview(program_id: int):  # type: ignore[no-untyped-def]
+def update_preview(program_id: int):
     program = _fresh(program_id)
     form = UpdatePlanForm()
     if not form.validate_on_submit():
@@ -501,9 +483,7 @@ def update_preview(program_id: int):  # type: ignore[no-untyped-def]
         preview = service.preview_update(program, current, incoming, _today())
     except ValidationError as exc:
         db.session.rollback()
-        return _render_index(
-            program, update_form=form, update_problems=_update_problems(exc), status=422
-        )
+        return _render_index(program, update_form=form, update_problems=_problems(exc), status=422)
     confirm = ApplyUpdateForm(formdata=None)
     confirm.token.data = _stash(program, data)
     confirm.filename.data = upload.filename or ""
@@ -512,7 +492,7 @@ def update_preview(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/exchange/update/apply")
-def update_apply(program_id: int):  # type: ignore[no-untyped-def]
+def update_apply(program_id: int):
     program = _fresh(program_id)
     form = ApplyUpdateForm()
     data = _unstash(program, form.token.data or "") if form.validate_on_submit() else None
@@ -535,7 +515,7 @@ def update_apply(program_id: int):  # type: ignore[no-untyped-def]
     except ValidationError as exc:
         db.session.rollback()
         _drop_stash(program, form.token.data or "")
-        return _render_index(program, update_problems=_update_problems(exc), status=422)
+        return _render_index(program, update_problems=_problems(exc), status=422)
     _drop_stash(program, form.token.data or "")
     changes = outcome.changes
     flash(
@@ -563,7 +543,7 @@ def update_apply(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/import", methods=["GET", "POST"])
-def import_program():  # type: ignore[no-untyped-def]
+def import_program():
     form = ImportProgramForm()
     installed, _errors = installed_playbooks()
     form.playbook.choices = choices(
@@ -668,7 +648,7 @@ def _feed_urls(program: Program) -> tuple[dict[str, str], dict[str, str]]:
     )
     items = {item.key: plan for item in program.work_items if plan} if plan else {}
     phase_urls = {phase.key: gates for phase in program.phases} if gates else {}
-    return items, phase_urls  # type: ignore[return-value]
+    return items, phase_urls
 
 
 def _has(endpoint: str) -> bool:
@@ -678,7 +658,7 @@ def _has(endpoint: str) -> bool:
 
 
 @bp.get("/feeds/<token>/programs/<int:program_id>.ics")
-def feed(token: str, program_id: int):  # type: ignore[no-untyped-def]
+def feed(token: str, program_id: int):
     try:
         data = feed_service.program_feed(token, program_id, _feed_texts, urls=_feed_urls)
     except NotFoundError:
@@ -695,7 +675,7 @@ def feed(token: str, program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/account/feed", methods=["GET", "POST"])
-def account_feed():  # type: ignore[no-untyped-def]
+def account_feed():
     form = FeedTokenForm()
     token: str | None = None
     status = 200

@@ -17,6 +17,8 @@ def show_on_form(form: Any, error: PlannerError, aliases: Mapping[str, str] | No
     for path, message in problem_pairs(error):
         name = aliases.get(path, path)
         field = form._fields.get(name) if name else None
+        if field is None and name and "." in name:  # "answers.3": on the answers field
+            field = form._fields.get(name.split(".")[0])
         if field is not None:
             field.errors = [*list(field.errors), message]
         else:

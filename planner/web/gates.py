@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from planner.domain.errors import ValidationError
-from planner.domain.gates import describe_criterion
+from planner.domain.gates import Decision, decision_kind, describe_criterion
 from planner.explain_text import (
     band_label,
     clause_separator,
@@ -22,7 +22,7 @@ from planner.explain_text import (
 from planner.extensions import db
 from planner.forms.gates import CriterionForm, DecisionForm
 from planner.forms.metrics import choices
-from planner.i18n import format_day, localized
+from planner.i18n import content_lang, format_day, localized
 from planner.models.gate import GateCriterion
 from planner.models.plan import Phase
 from planner.models.program import Program
@@ -44,7 +44,7 @@ def _phase_label(phase: Phase) -> str:
 
 
 @bp.get("/programs/<int:program_id>/gates")
-def index(program_id: int):  # type: ignore[no-untyped-def]
+def index(program_id: int):
     get_program(program_id)
     today = date.today()
     program, reports = service.gate_reports(program_id, today)
@@ -60,7 +60,7 @@ def index(program_id: int):  # type: ignore[no-untyped-def]
 
 def explaining(program: Program) -> dict[str, Any]:
     """What a template needs to word the domain's explanations for this program."""
-    bands = service.band_labels(program)
+    bands = service.band_labels(program, content_lang())
     return {
         "explain": renderer(bands),
         "band_label": lambda band: band_label(band, bands),
@@ -81,7 +81,7 @@ def _render_gate(
     decision_form: DecisionForm,
     status: int = 200,
     loose: list[str] | None = None,
-):  # type: ignore[no-untyped-def]
+):
     metric_names = {m.key: localized(m, "name") for m in program.metrics}
     milestone_names = {i.key: localized(i, "name") for i in program.work_items if i.is_milestone}
     return (
@@ -107,7 +107,7 @@ def _render_gate(
 
 
 @bp.get("/programs/<int:program_id>/gates/<int:ordinal>")
-def show(program_id: int, ordinal: int):  # type: ignore[no-untyped-def]
+def show(program_id: int, ordinal: int):
     get_program(program_id)
     today = date.today()
     program, report = service.gate_report(program_id, ordinal, today)
@@ -115,7 +115,7 @@ def show(program_id: int, ordinal: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/gates/<int:ordinal>/decisions")
-def decide(program_id: int, ordinal: int):  # type: ignore[no-untyped-def]
+def decide(program_id: int, ordinal: int):
     get_program(program_id)
     today = date.today()
     program = service.load_program(program_id)
@@ -124,8 +124,8 @@ def decide(program_id: int, ordinal: int):  # type: ignore[no-untyped-def]
     loose: list[str] = []
     refused: ValidationError | None = None
     if form.validate_on_submit():
-        data = service.DecisionInput(
-            kind=form.kind.data or "",
+        data = Decision(
+            kind=decision_kind(form.kind.data or ""),
             decided_by=form.decided_by.data or "",
             decided_on=form.decided_on.data,
             notes=form.notes.data or "",
@@ -162,7 +162,7 @@ def _refusal_in_words(
 ) -> ValidationError:
     """The domain's refusal of a decision, field by field, in the reader's language (the
     domain words its rules in English; a field it names is worded here)."""
-    explain = renderer(service.band_labels(program))
+    explain = renderer(service.band_labels(program, content_lang()))
     unmet = [line for line in report.lines if line.result.outcome != "met"]
     names = clause_separator().join(
         explain(describe_criterion(line.result.criterion, report.facts)) for line in unmet
@@ -220,7 +220,7 @@ def _criterion_form(program: Program, formdata: bool = True) -> CriterionForm:
         for i in program.work_items
         if i.is_milestone
     )
-    bands = service.band_labels(program)
+    bands = service.band_labels(program, content_lang())
     form.band.choices = choices(
         (b, band_label(b, bands)) for b in service.risk_scale(program).band_names
     )
@@ -248,14 +248,14 @@ def _fill_criterion_form(form: CriterionForm, row: GateCriterion) -> None:
     form.band.data = row.reference if row.kind == "max_risk_band" else ""
     form.text.data = row.text
     form.text_zh.data = row.text_zh or ""
-    form.met.data = {True: "yes", False: "no"}.get(row.met, "")  # type: ignore[arg-type]
+    form.met.data = {True: "yes", False: "no"}.get(row.met, "")  # type: ignore[arg-type]  # None finds no answer: empty
     form.evidence.data = row.evidence
     form.evidence_url.data = row.evidence_url or ""
     form.version.data = row.version
 
 
 @bp.route("/programs/<int:program_id>/gates/<int:ordinal>/criteria/new", methods=["GET", "POST"])
-def new_criterion(program_id: int, ordinal: int):  # type: ignore[no-untyped-def]
+def new_criterion(program_id: int, ordinal: int):
     get_program(program_id)
     program = service.load_program(program_id)
     phase = service.phase_by_ordinal(program, ordinal)
@@ -292,7 +292,7 @@ def new_criterion(program_id: int, ordinal: int):  # type: ignore[no-untyped-def
     "/programs/<int:program_id>/gates/<int:ordinal>/criteria/<int:criterion_id>/edit",
     methods=["GET", "POST"],
 )
-def edit_criterion(program_id: int, ordinal: int, criterion_id: int):  # type: ignore[no-untyped-def]
+def edit_criterion(program_id: int, ordinal: int, criterion_id: int):
     get_program(program_id)
     program = service.load_program(program_id)
     phase = service.phase_by_ordinal(program, ordinal)
@@ -339,7 +339,7 @@ def edit_criterion(program_id: int, ordinal: int, criterion_id: int):  # type: i
 
 
 @bp.post("/programs/<int:program_id>/gates/<int:ordinal>/criteria/<int:criterion_id>/delete")
-def delete_criterion(program_id: int, ordinal: int, criterion_id: int):  # type: ignore[no-untyped-def]
+def delete_criterion(program_id: int, ordinal: int, criterion_id: int):
     get_program(program_id)
     program = service.load_program(program_id)
     phase = service.phase_by_ordinal(program, ordinal)

@@ -252,7 +252,7 @@ def _day(value: str | None) -> date | None:
 
 
 @bp.get("/programs/<int:program_id>/history")
-def index(program_id: int):  # type: ignore[no-untyped-def]
+def index(program_id: int):
     program = get_program(program_id)
     args = request.args
     query = select(AuditEvent).where(AuditEvent.program_id == program.id)

@@ -29,6 +29,7 @@ from planner.charts.gantt import GanttOptions, build_gantt
 from planner.domain.days import DayOutOfRange, NotADay, parse_day
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.domain.playbook import PlaybookError
+from planner.explain_text import renderer
 from planner.extensions import db
 from planner.forms.library import LessonsForm, UploadForm, lessons_form, upgrade_form
 from planner.i18n import content_lang
@@ -199,14 +200,14 @@ def _actor() -> str:
 
 
 @bp.get("/playbooks")
-def index():  # type: ignore[no-untyped-def]
+def index():
     filters = service.LibraryFilters.from_args(request.args)
     found = service.library(filters, content_lang())
     return render_template("library/index.html", library=found, filters=filters, origins=ORIGINS)
 
 
 @bp.route("/playbooks/upload", methods=["GET", "POST"])
-def upload():  # type: ignore[no-untyped-def]
+def upload():
     _require_uploader()
     limit = service.MAX_UPLOAD_BYTES
     # refuse an oversized body before reading it (the form fields need a little room)
@@ -259,7 +260,7 @@ def _upload_page(
 
 
 @bp.get("/playbooks/<playbook_id>")
-def versions(playbook_id: str):  # type: ignore[no-untyped-def]
+def versions(playbook_id: str):
     lang = content_lang()
     entries = service.versions_of(playbook_id, lang)
     readable = [p.id for p in user_service.programs_for(current_user)]
@@ -279,7 +280,7 @@ def versions(playbook_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/playbooks/<playbook_id>/diff")
-def diff(playbook_id: str):  # type: ignore[no-untyped-def]
+def diff(playbook_id: str):
     lang = content_lang()
     entries = service.versions_of(playbook_id, lang)
     versions_list = [e.version for e in entries]
@@ -305,7 +306,7 @@ def diff(playbook_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/playbooks/<playbook_id>/<version>")
-def preview(playbook_id: str, version: str):  # type: ignore[no-untyped-def]
+def preview(playbook_id: str, version: str):
     lang = content_lang()
     item = service.entry(playbook_id, version, lang)
     start_error = None
@@ -321,7 +322,7 @@ def preview(playbook_id: str, version: str):  # type: ignore[no-untyped-def]
     result = service.preview(item.playbook, start, lang)
     figure = build_gantt(
         result.rows,
-        result.links,
+        result.links,  # type: ignore[arg-type]  # PreviewLink has GanttLink's fields (a structural match mypy does not see)
         result.phases,
         GanttOptions(arrows="critical", labels=_gantt_labels()),
     )
@@ -334,11 +335,12 @@ def preview(playbook_id: str, version: str):  # type: ignore[no-untyped-def]
         height=figure["layout"].get("height", 600),
         start=start,
         start_error=start_error,
+        explain=renderer(),
     ), (422 if start_error else 200)
 
 
 @bp.get("/playbooks/<playbook_id>/<version>/yaml")
-def source(playbook_id: str, version: str):  # type: ignore[no-untyped-def]
+def source(playbook_id: str, version: str):
     item = find_installed(playbook_id, version)
     text = service.source_text(item)
     filename = f"{playbook_id}-{version}.yaml"
@@ -353,7 +355,7 @@ def source(playbook_id: str, version: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/playbook/upgrade", methods=["GET", "POST"])
-def upgrade(program_id: int):  # type: ignore[no-untyped-def]
+def upgrade(program_id: int):
     program = get_program(program_id)
     if not service.newer_versions(program):
         return render_template(
@@ -433,7 +435,7 @@ def _upgrade_page(
 
 
 @bp.route("/programs/<int:program_id>/playbook/lessons", methods=["GET", "POST"])
-def lessons(program_id: int):  # type: ignore[no-untyped-def]
+def lessons(program_id: int):
     program = get_program(program_id)
     context = service.lessons_context(program, date.today())
     tokens = [service.lesson_token(lesson) for lesson in context.lessons]

@@ -11,26 +11,13 @@ from planner.extensions import db
 from planner.forms.auth import MemberForm, ShareLinkForm
 from planner.services import users as user_service
 from planner.services.programs import get_program
+from planner.web.form_errors import show_on_form
 
 bp = Blueprint("members", __name__)
 
 
-def _member_message(code: str) -> str:
-    if code == "member.not_addable":
-        return _(
-            "You can add people who already work with you on a program. "
-            "Ask a site administrator to add anyone else."
-        )
-    return code
-
-
-def _apply_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
-    for field, message in exc.errors or [("email", str(exc))]:
-        getattr(form, field, form.email).errors.append(_member_message(message))
-
-
 @bp.route("/programs/<int:program_id>/members", methods=["GET", "POST"])
-def index(program_id: int):  # type: ignore[no-untyped-def]
+def index(program_id: int):
     program = get_program(program_id)
     form = MemberForm()
     status = 200
@@ -40,7 +27,7 @@ def index(program_id: int):  # type: ignore[no-untyped-def]
                 user_service.add_member(current_user, program, form.email.data, form.role.data)
             except ValidationError as exc:
                 db.session.rollback()
-                _apply_errors(form, exc)
+                show_on_form(form, exc)
             else:
                 db.session.commit()
                 flash(_("Member saved."), "success")
@@ -56,7 +43,7 @@ def index(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/members/<int:membership_id>")
-def update(program_id: int, membership_id: int):  # type: ignore[no-untyped-def]
+def update(program_id: int, membership_id: int):
     program = get_program(program_id)
     members = {m.id: m for m in user_service.members_of(program)}
     membership = members.get(membership_id)
@@ -74,7 +61,7 @@ def update(program_id: int, membership_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/members/<int:membership_id>/remove")
-def remove(program_id: int, membership_id: int):  # type: ignore[no-untyped-def]
+def remove(program_id: int, membership_id: int):
     program = get_program(program_id)
     try:
         user_service.remove_membership(program, membership_id)
@@ -88,7 +75,7 @@ def remove(program_id: int, membership_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/share-links", methods=["GET", "POST"])
-def share_links(program_id: int):  # type: ignore[no-untyped-def]
+def share_links(program_id: int):
     program = get_program(program_id)
     form = ShareLinkForm()
     new_url = None
@@ -113,7 +100,7 @@ def share_links(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/share-links/<int:link_id>/revoke")
-def revoke_link(program_id: int, link_id: int):  # type: ignore[no-untyped-def]
+def revoke_link(program_id: int, link_id: int):
     program = get_program(program_id)
     user_service.revoke_share_link(program, link_id)
     db.session.commit()

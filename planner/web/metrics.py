@@ -28,7 +28,7 @@ from planner.domain.metrics import (
     target_steps,
     value_range,
 )
-from planner.explain_text import format_value, renderer
+from planner.explain_text import format_value, problem_pairs, renderer
 from planner.extensions import db
 from planner.forms.metrics import (
     ImportForm,
@@ -45,21 +45,18 @@ from planner.models.program import Program
 from planner.services import metrics as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
+from planner.web.form_errors import show_on_form
 
 bp = Blueprint("metrics", __name__)
 
 
-def apply_errors(form: FlaskForm, exc: ValidationError) -> list[str]:
-    """Put each ``(path, message)`` on its form field; return those that fit no field."""
-    loose: list[str] = []
-    for path, message in exc.errors or [("", str(exc))]:
-        field = getattr(form, path, None) if path else None
-        if field is not None and hasattr(field, "errors"):
-            if not isinstance(field.errors, list):
-                field.errors = list(field.errors)
-            field.errors.append(message)
-        else:
-            loose.append(f"{path}: {message}" if path else message)
+def apply_errors(
+    form: FlaskForm, exc: ValidationError, aliases: dict[str, str] | None = None
+) -> list[str]:
+    """:func:`show_on_form`, returning (and taking off the form) what fits no field: these
+    pages show it beside the form."""
+    show_on_form(form, exc, aliases)
+    loose, form.form_errors = list(form.form_errors), []
     return loose
 
 
@@ -93,7 +90,7 @@ def _phase_label(phase: Any) -> str:
 
 
 @bp.get("/programs/<int:program_id>/metrics")
-def index(program_id: int):  # type: ignore[no-untyped-def]
+def index(program_id: int):
     program = get_program(program_id)
     return _render_index(program, SettingsForm(formdata=None), ImportForm(formdata=None))
 
@@ -105,7 +102,7 @@ def _render_index(
     status: int = 200,
     import_errors: list[tuple[str, str]] | None = None,
     stale: StaleEditError | None = None,
-):  # type: ignore[no-untyped-def]
+):
     today = date.today()
     rows = service.metric_rows(program, today)
     settings = service.settings_for(program)
@@ -137,7 +134,7 @@ def _render_index(
 
 
 @bp.post("/programs/<int:program_id>/metrics/settings")
-def settings(program_id: int):  # type: ignore[no-untyped-def]
+def settings(program_id: int):
     program = get_program(program_id)
     form = SettingsForm()
     if form.validate_on_submit():
@@ -211,7 +208,7 @@ def _metric_input(form: MetricForm) -> service.MetricInput:
 
 
 @bp.route("/programs/<int:program_id>/metrics/new", methods=["GET", "POST"])
-def new(program_id: int):  # type: ignore[no-untyped-def]
+def new(program_id: int):
     program = get_program(program_id)
     form = metric_form_class(program.phases)()
     if request.method == "GET":
@@ -235,7 +232,7 @@ def new(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/metrics/<int:metric_id>/edit", methods=["GET", "POST"])
-def edit(program_id: int, metric_id: int):  # type: ignore[no-untyped-def]
+def edit(program_id: int, metric_id: int):
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     form = metric_form_class(program.phases)()
@@ -296,7 +293,7 @@ def _current_metric_values(metric: Metric) -> dict[str, str]:
 
 
 @bp.get("/programs/<int:program_id>/metrics/<int:metric_id>")
-def detail(program_id: int, metric_id: int):  # type: ignore[no-untyped-def]
+def detail(program_id: int, metric_id: int):
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     form = ReadingForm(formdata=None)
@@ -312,7 +309,7 @@ def _render_detail(
     import_form: ImportForm | None = None,
     import_errors: list[tuple[str, str]] | None = None,
     loose: list[str] | None = None,
-):  # type: ignore[no-untyped-def]
+):
     today = date.today()
     settings = service.settings_for(program)
     definition = service.metric_def(metric)
@@ -388,7 +385,7 @@ def _render_detail(
 
 
 @bp.post("/programs/<int:program_id>/metrics/<int:metric_id>/readings")
-def add_reading(program_id: int, metric_id: int):  # type: ignore[no-untyped-def]
+def add_reading(program_id: int, metric_id: int):
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     form = ReadingForm()
@@ -401,7 +398,7 @@ def add_reading(program_id: int, metric_id: int):  # type: ignore[no-untyped-def
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()
-            loose = apply_errors(_ReadingErrors(form), exc)
+            loose = apply_errors(form, exc, _READING_FIELDS)
             metric = service.get_metric(program, metric_id)
         else:
             flash(
@@ -416,19 +413,15 @@ def add_reading(program_id: int, metric_id: int):  # type: ignore[no-untyped-def
     return _render_detail(program, metric, form, 422, loose=loose)
 
 
-class _ReadingErrors:
-    """Maps the domain's error paths (date, value) onto the reading form's fields."""
-
-    def __init__(self, form: ReadingForm) -> None:
-        self.date = form.day
-        self.value = form.value
+#: the domain's error paths on the reading form's fields
+_READING_FIELDS = {"date": "day"}
 
 
 @bp.route(
     "/programs/<int:program_id>/metrics/<int:metric_id>/readings/<int:reading_id>/edit",
     methods=["GET", "POST"],
 )
-def edit_reading(program_id: int, metric_id: int, reading_id: int):  # type: ignore[no-untyped-def]
+def edit_reading(program_id: int, metric_id: int, reading_id: int):
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     reading = service.get_reading(metric, reading_id)
@@ -459,7 +452,7 @@ def edit_reading(program_id: int, metric_id: int, reading_id: int):  # type: ign
             form.version.data = exc.current_version
         except ValidationError as exc:
             db.session.rollback()
-            loose, status = apply_errors(_ReadingErrors(form), exc), 422
+            loose, status = apply_errors(form, exc, _READING_FIELDS), 422
         else:
             flash(_("Reading saved."), "success")
             return redirect(url_for("metrics.detail", program_id=program.id, metric_id=metric.id))
@@ -481,7 +474,7 @@ def edit_reading(program_id: int, metric_id: int, reading_id: int):  # type: ign
 
 
 @bp.post("/programs/<int:program_id>/metrics/<int:metric_id>/readings/<int:reading_id>/delete")
-def delete_reading(program_id: int, metric_id: int, reading_id: int):  # type: ignore[no-untyped-def]
+def delete_reading(program_id: int, metric_id: int, reading_id: int):
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     reading = service.get_reading(metric, reading_id)
@@ -496,7 +489,7 @@ def delete_reading(program_id: int, metric_id: int, reading_id: int):  # type: i
 
 
 @bp.post("/programs/<int:program_id>/metrics/import")
-def import_readings(program_id: int):  # type: ignore[no-untyped-def]
+def import_readings(program_id: int):
     program = get_program(program_id)
     form = ImportForm()
     metric: Metric | None = None
@@ -514,7 +507,7 @@ def import_readings(program_id: int):  # type: ignore[no-untyped-def]
             db.session.commit()
         except (ImportFormatError, ValidationError) as exc:
             db.session.rollback()
-            errors = [("", str(exc))] + list(exc.errors)
+            errors = problem_pairs(exc)
         else:
             flash(_("%(n)d readings imported.", n=count), "success")
             if metric is not None:
@@ -531,7 +524,7 @@ def import_readings(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/programs/<int:program_id>/metrics/readings.csv")
-def export_readings(program_id: int):  # type: ignore[no-untyped-def]
+def export_readings(program_id: int):
     program = get_program(program_id)
     body = readings_io.write_csv(
         (m.key, r.day, r.value, r.note) for m, r in service.all_readings(program)

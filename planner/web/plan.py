@@ -17,8 +17,9 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from planner.domain.errors import DependencyCycleError, ValidationError
+from planner.domain.errors import ValidationError
 from planner.domain.ids import as_id
+from planner.explain_text import problem_pairs
 from planner.extensions import db
 from planner.forms.plan import (
     BaselineForm,
@@ -148,20 +149,14 @@ def _day(text: Any) -> date | None:
 def _attach(form: FlaskForm, exc: ValidationError, fallback: str) -> list[str]:
     """Put a service's (field, message) errors on the form; return those with no field."""
     general: list[str] = []
-    pairs = exc.errors or [(fallback, str(exc))]
-    if isinstance(exc, DependencyCycleError):
-        pairs = [(fallback, _("This dependency would close a cycle: %(cycle)s", cycle=_cycle(exc)))]
-    for name, message in pairs:
+    for name, message in problem_pairs(exc):
+        name = name or fallback
         field = getattr(form, name, None)
         if field is None or not hasattr(field, "errors"):
             general.append(message)
         else:
             field.errors = [*field.errors, message]
     return general
-
-
-def _cycle(exc: DependencyCycleError) -> str:
-    return " → ".join([*exc.cycle, exc.cycle[0]]) if exc.cycle else "?"
 
 
 def _phase_choices(program: Program) -> list[tuple[int, str]]:
@@ -221,7 +216,7 @@ def _labels() -> dict[str, str]:
 
 
 @bp.get("/programs/<int:program_id>/plan/gantt")
-def gantt(program_id: int):  # type: ignore[no-untyped-def]
+def gantt(program_id: int):
     return _shared_body_page(program_id, "gantt-page", "plan/gantt.html", _gantt_body)
 
 
@@ -260,7 +255,7 @@ def _gantt_body(program: Program) -> str:
 
 
 @bp.get("/programs/<int:program_id>/plan/table")
-def table(program_id: int):  # type: ignore[no-untyped-def]
+def table(program_id: int):
     # 70 % of this page was Jinja: its body is shared as the Gantt's is
     return _shared_body_page(program_id, "table-page", "plan/table.html", _table_body)
 
@@ -290,7 +285,7 @@ def _table_body(program: Program) -> str:
 
 
 @bp.get("/programs/<int:program_id>/plan/phases")
-def phases(program_id: int):  # type: ignore[no-untyped-def]
+def phases(program_id: int):
     program = get_program(program_id)
     view = _load(program)
     return render_template(
@@ -324,7 +319,7 @@ def _datalists(program: Program) -> dict[str, list[str]]:
 
 
 @bp.route("/programs/<int:program_id>/plan/items/new", methods=["GET", "POST"])
-def item_new(program_id: int):  # type: ignore[no-untyped-def]
+def item_new(program_id: int):
     program = get_program(program_id)
     form = NewItemForm()
     form.phase.choices = _phase_choices(program)
@@ -375,7 +370,7 @@ def _item_page(
     general: list[str] | None = None,
     conflict: dict[str, Any] | None = None,
     status: int = 200,
-):  # type: ignore[no-untyped-def]
+):
     if details is None:
         details = ItemDetailsForm(formdata=None, obj=item)
         details.version.data = item.version
@@ -424,13 +419,13 @@ def _conflict(item: WorkItem, exc: StaleEditError, fields: list[str]) -> dict[st
 
 
 @bp.get("/programs/<int:program_id>/plan/items/<int:item_id>")
-def item(program_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def item(program_id: int, item_id: int):
     program = get_program(program_id)
     return _item_page(program, plan_service.get_item(program, item_id))
 
 
 @bp.post("/programs/<int:program_id>/plan/items/<int:item_id>/edit")
-def item_edit(program_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def item_edit(program_id: int, item_id: int):
     program = get_program(program_id)
     work_item = plan_service.get_item(program, item_id)
     form = ItemDetailsForm()
@@ -454,7 +449,7 @@ def item_edit(program_id: int, item_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/plan/items/<int:item_id>/progress")
-def item_progress(program_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def item_progress(program_id: int, item_id: int):
     program = get_program(program_id)
     work_item = plan_service.get_item(program, item_id)
     form = ProgressForm()
@@ -484,7 +479,7 @@ def item_progress(program_id: int, item_id: int):  # type: ignore[no-untyped-def
 
 
 @bp.post("/programs/<int:program_id>/plan/items/<int:item_id>/move")
-def item_move(program_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def item_move(program_id: int, item_id: int):
     program = get_program(program_id)
     work_item = plan_service.get_item(program, item_id)
     form = MoveForm()
@@ -510,7 +505,7 @@ def item_move(program_id: int, item_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/plan/items/<int:item_id>/delete", methods=["GET", "POST"])
-def item_delete(program_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def item_delete(program_id: int, item_id: int):
     program = get_program(program_id)
     work_item = plan_service.get_item(program, item_id)
     form = DeleteForm()
@@ -548,7 +543,7 @@ def item_delete(program_id: int, item_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/plan/dependencies")
-def dependency_add(program_id: int):  # type: ignore[no-untyped-def]
+def dependency_add(program_id: int):
     program = get_program(program_id)
     form = DependencyForm()
     context_item = None
@@ -589,7 +584,7 @@ def dependency_add(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/programs/<int:program_id>/plan/dependencies/new")
-def dependency_new(program_id: int):  # type: ignore[no-untyped-def]
+def dependency_new(program_id: int):
     program = get_program(program_id)
     form = DependencyForm(formdata=None)
     form.predecessor.data = request.args.get("predecessor", "")
@@ -600,7 +595,7 @@ def dependency_new(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/plan/dependencies/<int:dependency_id>/delete")
-def dependency_delete(program_id: int, dependency_id: int):  # type: ignore[no-untyped-def]
+def dependency_delete(program_id: int, dependency_id: int):
     program = get_program(program_id)
     dependency = plan_service.get_dependency(program, dependency_id)
     if not DeleteForm().validate_on_submit():
@@ -618,7 +613,7 @@ def dependency_delete(program_id: int, dependency_id: int):  # type: ignore[no-u
 
 
 @bp.route("/programs/<int:program_id>/plan/baselines", methods=["GET", "POST"])
-def baselines(program_id: int):  # type: ignore[no-untyped-def]
+def baselines(program_id: int):
     program = get_program(program_id)
     form = BaselineForm()
     status = 200
@@ -649,7 +644,7 @@ def baselines(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/plan/baselines/<int:baseline_id>/delete")
-def baseline_delete(program_id: int, baseline_id: int):  # type: ignore[no-untyped-def]
+def baseline_delete(program_id: int, baseline_id: int):
     program = get_program(program_id)
     baseline = plan_service.get_baseline(program, baseline_id)
     form = DeleteForm()
@@ -676,7 +671,7 @@ def _calendar_page(
     status_form: StatusDateForm | None = None,
     conflict: dict[str, Any] | None = None,
     status: int = 200,
-):  # type: ignore[no-untyped-def]
+):
     if day_form is None:
         day_form = CalendarDayForm(formdata=None)
     if status_form is None:
@@ -696,7 +691,7 @@ def _calendar_page(
 
 
 @bp.route("/programs/<int:program_id>/plan/calendar", methods=["GET", "POST"])
-def calendar(program_id: int):  # type: ignore[no-untyped-def]
+def calendar(program_id: int):
     program = get_program(program_id)
     if request.method == "GET":
         return _calendar_page(program)
@@ -718,7 +713,7 @@ def calendar(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/plan/calendar/<int:day_id>/delete")
-def calendar_day_delete(program_id: int, day_id: int):  # type: ignore[no-untyped-def]
+def calendar_day_delete(program_id: int, day_id: int):
     program = get_program(program_id)
     if not DeleteForm().validate_on_submit():
         abort(400)
@@ -729,7 +724,7 @@ def calendar_day_delete(program_id: int, day_id: int):  # type: ignore[no-untype
 
 
 @bp.post("/programs/<int:program_id>/plan/status-date")
-def status_date(program_id: int):  # type: ignore[no-untyped-def]
+def status_date(program_id: int):
     program = get_program(program_id)
     form = StatusDateForm()
     if not form.validate_on_submit():

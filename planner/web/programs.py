@@ -32,7 +32,7 @@ bp = Blueprint("programs", __name__)
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index():
     programs = user_service.programs_for(current_user)
     sort = request.args.get("sort", "name")
     sort = sort if sort in program_list.SORT_KEYS else "name"
@@ -69,7 +69,7 @@ def _list_columns() -> list[tuple[str, str]]:
 
 
 @bp.route("/programs/new", methods=["GET", "POST"])
-def new():  # type: ignore[no-untyped-def]
+def new():
     form = NewProgramForm()
     installed, _errors = installed_playbooks()
     lang = content_lang()
@@ -108,7 +108,7 @@ def new():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/programs/<int:program_id>")
-def overview(program_id: int):  # type: ignore[no-untyped-def]
+def overview(program_id: int):
     program = program_service.get_program(program_id)
     # under the header the page is the same for every reader of this revision, day and
     # language (hundreds of milestone dates worded): rendered once, then shared
@@ -132,7 +132,7 @@ def _overview_body(program: Program) -> str:
 
 
 @bp.post("/language")
-def set_language():  # type: ignore[no-untyped-def]
+def set_language():
     lang = request.form.get("lang", "")
     if lang in SUPPORTED:
         session["lang"] = lang

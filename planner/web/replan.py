@@ -54,7 +54,7 @@ def _page(
     form: ReplanForm | None = None,
     conflict: dict[str, Any] | None = None,
     status: int = 200,
-):  # type: ignore[no-untyped-def]
+):
     if form is None:
         form = ReplanForm(formdata=None)
         form.start_date.data = program.start_date
@@ -71,7 +71,7 @@ def _page(
 
 
 @bp.route("/programs/<int:program_id>/plan/replan", methods=["GET", "POST"])
-def replan(program_id: int):  # type: ignore[no-untyped-def]
+def replan(program_id: int):
     program = get_program(program_id)
     if request.method == "GET":
         return _page(program)
@@ -103,7 +103,7 @@ def replan(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/plan/holiday-set")
-def holiday_set(program_id: int):  # type: ignore[no-untyped-def]
+def holiday_set(program_id: int):
     program = get_program(program_id)
     form = HolidaySetForm()
     if not form.validate_on_submit():

@@ -50,6 +50,7 @@ from planner.services import notify_events as notify_hooks
 from planner.services import risks as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
+from planner.web.form_errors import show_on_form
 from planner.web.policy import can
 
 bp = Blueprint("risks", __name__)
@@ -83,18 +84,6 @@ def _labels() -> dict[str, Any]:
         "entity_labels": ENTITY_LABELS,
         "statuses": STATUSES,
     }
-
-
-def _apply_errors(form: Any, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Put each ``(path, message)`` of the error on its form field (or the form itself)."""
-    aliases = aliases or {}
-    for path, message in exc.errors or [("", str(exc))]:
-        name = aliases.get(path, path)
-        field = form._fields.get(name) if name else None
-        if field is not None:
-            field.errors = [*list(field.errors), message]
-        else:
-            form.form_errors.append(f"{path}: {message}" if path else message)
 
 
 def _stale_message(exc: StaleEditError) -> str:
@@ -156,7 +145,7 @@ def _heat_map(program_id: int, view: Any, info: Any, which: str, query: Any) -> 
 
 
 @bp.get("/programs/<int:program_id>/risks")
-def register(program_id: int):  # type: ignore[no-untyped-def]
+def register(program_id: int):
     program = get_program(program_id)
     can_edit = can("edit", program.id)
     # a steering room reads the same register: render its body once per program revision,
@@ -237,7 +226,7 @@ def _current_values(risk: Any, form: RiskForm, info: Any) -> dict[str, str]:
 
 
 @bp.route("/programs/<int:program_id>/risks/new", methods=["GET", "POST"])
-def new(program_id: int):  # type: ignore[no-untyped-def]
+def new(program_id: int):
     program = get_program(program_id)
     info = service.scale_for(program, content_lang())
     form = _risk_form(program, info)
@@ -261,7 +250,7 @@ def new(program_id: int):  # type: ignore[no-untyped-def]
                 db.session.commit()
             except ValidationError as exc:
                 db.session.rollback()
-                _apply_errors(form, exc)
+                show_on_form(form, exc)
             else:
                 flash(_("Risk %(key)s added.", key=risk.key), "success")
                 return redirect(url_for("risks.detail", program_id=program.id, risk_id=risk.id))
@@ -271,7 +260,7 @@ def new(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/risks/<int:risk_id>/edit", methods=["GET", "POST"])
-def edit(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def edit(program_id: int, risk_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     info = service.scale_for(program, content_lang())
@@ -311,7 +300,7 @@ def edit(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
                 form.version.data = str(risk.version)
             except ValidationError as exc:
                 db.session.rollback()
-                _apply_errors(form, exc)
+                show_on_form(form, exc)
             else:
                 flash(_("Risk %(key)s saved.", key=risk.key), "success")
                 return redirect(url_for("risks.detail", program_id=program.id, risk_id=risk.id))
@@ -327,7 +316,7 @@ def edit(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
     ), status
 
 
-def _render_detail(program: Any, risk: Any, status: int = 200, **forms: Any):  # type: ignore[no-untyped-def]
+def _render_detail(program: Any, risk: Any, status: int = 200, **forms: Any):
     info = service.scale_for(program, content_lang())
     action_form = forms.get("action_form") or ActionForm(formdata=None)
     item_form = forms.get("item_form") or LinkItemForm(formdata=None)
@@ -367,17 +356,17 @@ def _render_detail(program: Any, risk: Any, status: int = 200, **forms: Any):  #
 
 
 @bp.get("/programs/<int:program_id>/risks/<int:risk_id>")
-def detail(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def detail(program_id: int, risk_id: int):
     program = get_program(program_id)
     return _render_detail(program, service.get_risk(program.id, risk_id))
 
 
-def _back(program_id: int, risk_id: int, anchor: str = ""):  # type: ignore[no-untyped-def]
+def _back(program_id: int, risk_id: int, anchor: str = ""):
     url = url_for("risks.detail", program_id=program_id, risk_id=risk_id)
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
-def _refused(program: Any, risk_id: int, exc: Exception, **forms: Any):  # type: ignore[no-untyped-def]
+def _refused(program: Any, risk_id: int, exc: Exception, **forms: Any):
     """Re-render the risk page after a refused change: 409 when stale, else 422."""
     db.session.rollback()
     risk = service.get_risk(program.id, risk_id)
@@ -388,7 +377,7 @@ def _refused(program: Any, risk_id: int, exc: Exception, **forms: Any):  # type:
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/status")
-def set_status(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def set_status(program_id: int, risk_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     form = StatusForm()
@@ -411,7 +400,7 @@ def set_status(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/actions")
-def add_action(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def add_action(program_id: int, risk_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     form = ActionForm()
@@ -423,14 +412,14 @@ def add_action(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
     except ValidationError as exc:
         db.session.rollback()
         risk = service.get_risk(program.id, risk_id)
-        _apply_errors(form, exc)
+        show_on_form(form, exc)
         return _render_detail(program, risk, 422, action_form=form)
     flash(_("Action added to %(key)s.", key=risk.key), "success")
     return _back(program.id, risk.id, "actions")
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/actions/<int:action_id>/done")
-def toggle_action(program_id: int, risk_id: int, action_id: int):  # type: ignore[no-untyped-def]
+def toggle_action(program_id: int, risk_id: int, action_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     action = service.get_action(risk, action_id)
@@ -446,7 +435,7 @@ def toggle_action(program_id: int, risk_id: int, action_id: int):  # type: ignor
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/actions/<int:action_id>/delete")
-def delete_action(program_id: int, risk_id: int, action_id: int):  # type: ignore[no-untyped-def]
+def delete_action(program_id: int, risk_id: int, action_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     action = service.get_action(risk, action_id)
@@ -463,7 +452,7 @@ def delete_action(program_id: int, risk_id: int, action_id: int):  # type: ignor
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/links/items")
-def link_item(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def link_item(program_id: int, risk_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     form = LinkItemForm()
@@ -473,14 +462,14 @@ def link_item(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
     except ValidationError as exc:
         db.session.rollback()
         risk = service.get_risk(program.id, risk_id)
-        _apply_errors(form, exc)
+        show_on_form(form, exc)
         return _render_detail(program, risk, 422, item_form=form)
     flash(_("Work item linked to %(key)s.", key=risk.key), "success")
     return _back(program.id, risk.id, "threatens")
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/links/items/<int:link_id>/delete")
-def unlink_item(program_id: int, risk_id: int, link_id: int):  # type: ignore[no-untyped-def]
+def unlink_item(program_id: int, risk_id: int, link_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     if not VersionForm().validate_on_submit():
@@ -492,7 +481,7 @@ def unlink_item(program_id: int, risk_id: int, link_id: int):  # type: ignore[no
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/links/phases")
-def link_phase(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def link_phase(program_id: int, risk_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     form = LinkPhaseForm()
@@ -502,14 +491,14 @@ def link_phase(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
     except ValidationError as exc:
         db.session.rollback()
         risk = service.get_risk(program.id, risk_id)
-        _apply_errors(form, exc)
+        show_on_form(form, exc)
         return _render_detail(program, risk, 422, phase_form=form)
     flash(_("Phase linked to %(key)s.", key=risk.key), "success")
     return _back(program.id, risk.id, "threatens")
 
 
 @bp.post("/programs/<int:program_id>/risks/<int:risk_id>/links/phases/<int:link_id>/delete")
-def unlink_phase(program_id: int, risk_id: int, link_id: int):  # type: ignore[no-untyped-def]
+def unlink_phase(program_id: int, risk_id: int, link_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     if not VersionForm().validate_on_submit():
@@ -528,7 +517,7 @@ def _slug(text: str) -> str:
 
 
 @bp.get("/programs/<int:program_id>/risks/export.xlsx")
-def export_xlsx(program_id: int):  # type: ignore[no-untyped-def]
+def export_xlsx(program_id: int):
     program = get_program(program_id)
     lang = content_lang()
     info = service.scale_for(program, lang)
@@ -543,7 +532,7 @@ def export_xlsx(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/programs/<int:program_id>/risks/export.csv")
-def export_csv(program_id: int):  # type: ignore[no-untyped-def]
+def export_csv(program_id: int):
     program = get_program(program_id)
     lang = content_lang()
     info = service.scale_for(program, lang)
@@ -558,7 +547,7 @@ def export_csv(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/risks/import", methods=["GET", "POST"])
-def import_register(program_id: int):  # type: ignore[no-untyped-def]
+def import_register(program_id: int):
     program = get_program(program_id)
     form = ImportForm()
     problems: list[str] = []
@@ -630,7 +619,7 @@ def _trend_figure(points: list[Any], info: Any) -> dict[str, Any]:
 
 
 @bp.route("/programs/<int:program_id>/reviews", methods=["GET", "POST"])
-def reviews(program_id: int):  # type: ignore[no-untyped-def]
+def reviews(program_id: int):
     program = get_program(program_id)
     info = service.scale_for(program, content_lang())
     today = _today()
@@ -644,7 +633,7 @@ def reviews(program_id: int):  # type: ignore[no-untyped-def]
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            show_on_form(form, exc)
             status = 422
         else:
             flash(
@@ -678,7 +667,7 @@ def reviews(program_id: int):  # type: ignore[no-untyped-def]
     ), status
 
 
-def _render_review(program: Any, review: Any, status: int = 200, message: str = ""):  # type: ignore[no-untyped-def]
+def _render_review(program: Any, review: Any, status: int = 200, message: str = ""):
     info = service.scale_for(program, content_lang())
     view = service.review_view(review, info)
     return render_template(
@@ -694,13 +683,13 @@ def _render_review(program: Any, review: Any, status: int = 200, message: str = 
 
 
 @bp.get("/programs/<int:program_id>/reviews/<int:review_id>")
-def review(program_id: int, review_id: int):  # type: ignore[no-untyped-def]
+def review(program_id: int, review_id: int):
     program = get_program(program_id)
     return _render_review(program, service.get_review(program.id, review_id))
 
 
 @bp.route("/programs/<int:program_id>/reviews/<int:review_id>/edit", methods=["GET", "POST"])
-def edit_review(program_id: int, review_id: int):  # type: ignore[no-untyped-def]
+def edit_review(program_id: int, review_id: int):
     program = get_program(program_id)
     review_row = service.get_review(program.id, review_id)
     if request.method == "GET":
@@ -725,7 +714,7 @@ def edit_review(program_id: int, review_id: int):  # type: ignore[no-untyped-def
                 form.version.data = str(review_row.version)
             except ValidationError as exc:
                 db.session.rollback()
-                _apply_errors(form, exc)
+                show_on_form(form, exc)
             else:
                 flash(_("Review saved."), "success")
                 return redirect(
@@ -742,7 +731,7 @@ def edit_review(program_id: int, review_id: int):  # type: ignore[no-untyped-def
 
 
 @bp.post("/programs/<int:program_id>/reviews/<int:review_id>/snapshot")
-def refresh_snapshot(program_id: int, review_id: int):  # type: ignore[no-untyped-def]
+def refresh_snapshot(program_id: int, review_id: int):
     program = get_program(program_id)
     review_row = service.get_review(program.id, review_id)
     form = VersionForm()
@@ -761,7 +750,7 @@ def refresh_snapshot(program_id: int, review_id: int):  # type: ignore[no-untype
 
 
 @bp.post("/programs/<int:program_id>/reviews/<int:review_id>/decisions")
-def decide(program_id: int, review_id: int):  # type: ignore[no-untyped-def]
+def decide(program_id: int, review_id: int):
     program = get_program(program_id)
     review_row = service.get_review(program.id, review_id)
     form = DecisionForm()

@@ -39,7 +39,7 @@ def _names(program: Program) -> dict[str, str]:
     return {i.key: localized(i, "name") or i.name for i in program.work_items}
 
 
-def _index_page(program: Program, form: NewScenarioForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _index_page(program: Program, form: NewScenarioForm | None = None, status: int = 200):
     return render_template(
         "scenarios/index.html",
         program=program,
@@ -50,7 +50,7 @@ def _index_page(program: Program, form: NewScenarioForm | None = None, status: i
 
 
 @bp.route("/programs/<int:program_id>/scenarios", methods=["GET", "POST"])
-def index(program_id: int):  # type: ignore[no-untyped-def]
+def index(program_id: int):
     program = get_program(program_id)
     form = NewScenarioForm()
     if not form.is_submitted():
@@ -76,7 +76,7 @@ def _show_page(
     link_form: ScenarioLinkForm | None = None,
     problem: str | None = None,
     status: int = 200,
-):  # type: ignore[no-untyped-def]
+):
     view = service.view_scenario(program, scenario)
     if item_form is None:
         item_form = ScenarioItemForm(formdata=None)
@@ -104,7 +104,7 @@ def _load(program_id: int, scenario_id: int) -> tuple[Program, Scenario]:
     return program, service.get_scenario(program, scenario_id)
 
 
-def _here(program: Program, scenario: Scenario):  # type: ignore[no-untyped-def]
+def _here(program: Program, scenario: Scenario):
     return redirect(url_for("scenarios.show", program_id=program.id, scenario_id=scenario.id))
 
 
@@ -113,13 +113,13 @@ def _stale() -> str:
 
 
 @bp.get("/programs/<int:program_id>/scenarios/<int:scenario_id>")
-def show(program_id: int, scenario_id: int):  # type: ignore[no-untyped-def]
+def show(program_id: int, scenario_id: int):
     program, scenario = _load(program_id, scenario_id)
     return _show_page(program, scenario)
 
 
 @bp.post("/programs/<int:program_id>/scenarios/<int:scenario_id>/item")
-def edit_item(program_id: int, scenario_id: int):  # type: ignore[no-untyped-def]
+def edit_item(program_id: int, scenario_id: int):
     program, scenario = _load(program_id, scenario_id)
     form = ScenarioItemForm()
     if not form.validate():
@@ -146,7 +146,7 @@ def edit_item(program_id: int, scenario_id: int):  # type: ignore[no-untyped-def
 
 
 @bp.post("/programs/<int:program_id>/scenarios/<int:scenario_id>/links")
-def add_link(program_id: int, scenario_id: int):  # type: ignore[no-untyped-def]
+def add_link(program_id: int, scenario_id: int):
     program, scenario = _load(program_id, scenario_id)
     form = ScenarioLinkForm()
     if not form.validate():
@@ -179,7 +179,7 @@ def _pair() -> tuple[str, str]:
 
 
 @bp.post("/programs/<int:program_id>/scenarios/<int:scenario_id>/links/remove")
-def remove_link(program_id: int, scenario_id: int):  # type: ignore[no-untyped-def]
+def remove_link(program_id: int, scenario_id: int):
     program, scenario = _load(program_id, scenario_id)
     form = ScenarioActionForm()
     if not form.validate():
@@ -199,7 +199,7 @@ def remove_link(program_id: int, scenario_id: int):  # type: ignore[no-untyped-d
 
 
 @bp.post("/programs/<int:program_id>/scenarios/<int:scenario_id>/apply")
-def apply(program_id: int, scenario_id: int):  # type: ignore[no-untyped-def]
+def apply(program_id: int, scenario_id: int):
     program, scenario = _load(program_id, scenario_id)
     form = ScenarioActionForm()
     if not form.validate():
@@ -224,7 +224,7 @@ def apply(program_id: int, scenario_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/scenarios/<int:scenario_id>/discard")
-def discard(program_id: int, scenario_id: int):  # type: ignore[no-untyped-def]
+def discard(program_id: int, scenario_id: int):
     program, scenario = _load(program_id, scenario_id)
     form = ScenarioActionForm()
     if not form.validate():

@@ -11,7 +11,7 @@ bp = Blueprint("share", __name__)
 
 
 @bp.get("/share/<token>")
-def open(token: str):  # type: ignore[no-untyped-def]  # noqa: A001 - the route's name
+def open(token: str):  # noqa: A001 - the route's name
     link = resolve_share_token(token)
     if link is None:
         session.pop("share", None)

@@ -10,12 +10,13 @@ from planner.domain.errors import ValidationError
 from planner.extensions import db
 from planner.forms.tokens import NewTokenForm
 from planner.services import api_tokens
+from planner.web.form_errors import show_on_form
 
 bp = Blueprint("tokens", __name__)
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
-def index():  # type: ignore[no-untyped-def]
+def index():
     form = NewTokenForm()
     new_token = None
     status = 200
@@ -25,8 +26,7 @@ def index():  # type: ignore[no-untyped-def]
                 row, new_token = api_tokens.create_token(current_user, form.name.data)
             except ValidationError as exc:
                 db.session.rollback()
-                for field, message in exc.errors or [("name", str(exc))]:
-                    getattr(form, field, form.name).errors.append(message)
+                show_on_form(form, exc)
                 status = 422
             else:
                 db.session.commit()
@@ -46,7 +46,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
-def revoke(token_id: int):  # type: ignore[no-untyped-def]
+def revoke(token_id: int):
     row = api_tokens.revoke_token(current_user, token_id)
     db.session.commit()
     flash(_("Token “%(name)s” revoked: it no longer opens the API.", name=row.name), "success")

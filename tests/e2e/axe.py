@@ -63,7 +63,7 @@ def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
-def check(page, where: str) -> list[Violation]:  # type: ignore[no-untyped-def]
+def check(page, where: str) -> list[Violation]:
     """The violations of the basic rules on the page as it stands, grouped by kind of element."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source())

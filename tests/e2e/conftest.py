@@ -151,7 +151,7 @@ def known_data() -> language.DataStrings:
 class Session:
     """What the journeys of one run share: browser contexts, sign-ins, checks already made."""
 
-    def __init__(self, browser, base_url: str, data: language.DataStrings) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, browser, base_url: str, data: language.DataStrings) -> None:
         self.browser = browser
         self.base_url = base_url
         self.data = data
@@ -160,7 +160,7 @@ class Session:
         self.a11y: dict[tuple[str, str], list[axe.Violation]] = {}  # (page kind, lang) -> found
         self._contexts: dict[str, Any] = {}
 
-    def context(self, lang: str):  # type: ignore[no-untyped-def]
+    def context(self, lang: str):
         """One browser context per language for the whole run: plotly.js is fetched and
         compiled once, not once per journey. Each journey starts with no cookies."""
         if lang not in self._contexts:
@@ -180,7 +180,7 @@ class Session:
 
 
 @pytest.fixture(scope="session")
-def e2e(browser, server, known_data) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+def e2e(browser, server, known_data) -> Iterator[Session]:
     session = Session(browser, server, known_data)
     yield session
     session.close()
@@ -204,7 +204,7 @@ class Journey:
         self._refused_pages: set[str] = set()
         self.page = self._new_page()
 
-    def _new_page(self):  # type: ignore[no-untyped-def]
+    def _new_page(self):
         context = self.session.context(self.lang)
         context.clear_cookies()
         page = context.new_page()
@@ -217,13 +217,13 @@ class Journey:
     def close(self) -> None:
         self.page.close()
 
-    def _on_response(self, response) -> None:  # type: ignore[no-untyped-def]
+    def _on_response(self, response) -> None:
         if response.status >= 500:
             self.errors.append(f"server error {response.status}: {response.url}")
         elif response.status >= 400 and response.request.is_navigation_request():
             self._refused_pages.add(response.url)
 
-    def _on_console(self, msg) -> None:  # type: ignore[no-untyped-def]
+    def _on_console(self, msg) -> None:
         if msg.type != "error":
             return
         source = (msg.location or {}).get("url", "")
@@ -303,7 +303,7 @@ class Journey:
         self.page.wait_for_url(re.compile(r"/programs/\d+$"))
         return int(self.page.url.rstrip("/").rsplit("/", 1)[1])
 
-    def fill(self, target, value: str) -> None:  # type: ignore[no-untyped-def]
+    def fill(self, target, value: str) -> None:
         """Type user data into a field; from then on the language check treats it as data."""
         locator = self.page.locator(target) if isinstance(target, str) else target
         locator.fill(value)
@@ -322,7 +322,7 @@ class Journey:
         self.data.add(name, client)  # user data from now on
         return int(self.page.url.rstrip("/").rsplit("/", 1)[1])
 
-    def submit(self, form, button: str = "button[type=submit], input[type=submit]") -> None:  # type: ignore[no-untyped-def]
+    def submit(self, form, button: str = "button[type=submit], input[type=submit]") -> None:
         """Press a form's submit button and wait for the page that answers."""
         with self.page.expect_navigation():
             form.locator(button).first.click()
@@ -338,7 +338,7 @@ class Journey:
             timeout=15000,
         )
 
-    def download(self, link) -> Path:  # type: ignore[no-untyped-def]
+    def download(self, link) -> Path:
         """Click a download link; return where the file was saved."""
         with self.page.expect_download() as info:
             link.click()
@@ -403,7 +403,7 @@ class Journey:
 
 
 @pytest.fixture(params=["en", "zh"])
-def journey(request, e2e) -> Iterator[Journey]:  # type: ignore[no-untyped-def]
+def journey(request, e2e) -> Iterator[Journey]:
     journey = Journey(e2e, request.param, request.node.originalname)
     yield journey
     journey.close()

@@ -176,7 +176,7 @@ def _is_data(value: str, data: DataStrings) -> bool:
     return any(value in s for s in data.strings)
 
 
-def collect(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def collect(page) -> list[tuple[str, str]]:
     """(element, text) of every interface text on the page."""
     return [tuple(pair) for pair in page.evaluate(COLLECT_JS, list(NAME_ATTRIBUTES))]
 

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 
-def test_scoring_part_of_an_assessment_by_keyboard_shows_the_radar(journey) -> None:  # type: ignore[no-untyped-def]
+def test_scoring_part_of_an_assessment_by_keyboard_shows_the_radar(journey) -> None:
     page = journey.page
     journey.sign_in("lead")
     program_id = journey.open_program()

@@ -18,7 +18,7 @@ def _header_language_ok(lang: str, header: list[str]) -> bool:
     return bool(CJK.search(text)) if lang == "zh" else not CJK.search(text)
 
 
-def _check_csv(path, lang: str, must_contain: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _check_csv(path, lang: str, must_contain: str) -> list[str]:
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), f"{path.name}: no UTF-8 byte-order mark (Excel)"
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -28,7 +28,7 @@ def _check_csv(path, lang: str, must_contain: str) -> list[str]:  # type: ignore
     return rows[0]
 
 
-def _check_xlsx(path, lang: str, must_contain: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _check_xlsx(path, lang: str, must_contain: str) -> list[str]:
     book = load_workbook(path, read_only=True)
     try:
         rows = [
@@ -44,7 +44,7 @@ def _check_xlsx(path, lang: str, must_contain: str) -> list[str]:  # type: ignor
     return header
 
 
-def test_export_the_risk_register_and_the_plan(journey) -> None:  # type: ignore[no-untyped-def]
+def test_export_the_risk_register_and_the_plan(journey) -> None:
     page = journey.page
     journey.sign_in("lead")
     program_id = journey.open_program()

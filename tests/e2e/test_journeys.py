@@ -12,7 +12,7 @@ HTML_LANG = {"en": "en", "zh": "zh-CN"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def test_sign_in_and_open_the_demo_overview(journey) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_and_open_the_demo_overview(journey) -> None:
     page = journey.page
     journey.goto("/login")
     assert "lead@demo.example" in page.inner_text("body")  # demo mode lists the accounts
@@ -36,7 +36,7 @@ def test_sign_in_and_open_the_demo_overview(journey) -> None:  # type: ignore[no
     journey.check_page()
 
 
-def test_create_a_program_from_a_playbook(journey) -> None:  # type: ignore[no-untyped-def]
+def test_create_a_program_from_a_playbook(journey) -> None:
     page = journey.page
     journey.sign_in("lead")
     journey.goto("/programs/new")
@@ -56,7 +56,7 @@ def test_create_a_program_from_a_playbook(journey) -> None:  # type: ignore[no-u
     journey.check_page()
 
 
-def test_switch_language_with_the_header_selector(journey) -> None:  # type: ignore[no-untyped-def]
+def test_switch_language_with_the_header_selector(journey) -> None:
     page = journey.page
     journey.sign_in("member")
     program_id = journey.open_program()
@@ -83,7 +83,7 @@ def test_switch_language_with_the_header_selector(journey) -> None:  # type: ign
     journey.check_page()
 
 
-def test_the_language_choice_is_remembered_per_user(journey) -> None:  # type: ignore[no-untyped-def]
+def test_the_language_choice_is_remembered_per_user(journey) -> None:
     """Chosen once, the language holds in the next session, whatever the browser asks for."""
     page = journey.page
     other = OTHER[journey.lang]

@@ -358,7 +358,7 @@ def _slug(page_id: str) -> str:
 
 
 @pytest.fixture(scope="module", params=["en", "zh"])
-def tour(request, e2e: Session) -> Iterator[Tour]:  # type: ignore[no-untyped-def]
+def tour(request, e2e: Session) -> Iterator[Tour]:
     journey = Journey(e2e, request.param, OUTPUT_NAME)
     adapter = APP.url_map.bind("localhost")
     result = Tour(request.param, journey, adapter)

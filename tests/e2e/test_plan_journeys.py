@@ -9,7 +9,7 @@ from datetime import date, timedelta
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _rows(page) -> dict[str, dict[str, object]]:  # type: ignore[no-untyped-def]
+def _rows(page) -> dict[str, dict[str, object]]:
     """The plan table by key: start, finish, float, whether marked critical, predecessors.
 
     Days are read from the cells' <time datetime> (ISO); the text is the reader's locale."""
@@ -50,14 +50,14 @@ def _next_monday(days_ahead: int) -> str:
     return (day + timedelta(days=(7 - day.weekday()) % 7)).isoformat()
 
 
-def _phase_value(page, ordinal: int) -> str:  # type: ignore[no-untyped-def]
+def _phase_value(page, ordinal: int) -> str:
     for option in page.locator("select[name=phase] option").all():
         if option.inner_text().strip().startswith(f"{ordinal} ·"):
             return str(option.get_attribute("value"))
     raise AssertionError(f"no phase {ordinal} to choose")
 
 
-def test_a_task_and_a_dependency_move_the_gantt_and_the_critical_path(journey) -> None:  # type: ignore[no-untyped-def]
+def test_a_task_and_a_dependency_move_the_gantt_and_the_critical_path(journey) -> None:
     page = journey.page
     journey.sign_in("lead")
     program_id = journey.create_program(
@@ -125,7 +125,7 @@ def test_a_task_and_a_dependency_move_the_gantt_and_the_critical_path(journey) -
     journey.check_page()
 
 
-def test_a_dependency_cycle_is_refused_with_the_cycle_shown(journey) -> None:  # type: ignore[no-untyped-def]
+def test_a_dependency_cycle_is_refused_with_the_cycle_shown(journey) -> None:
     page = journey.page
     journey.sign_in("lead")
     program_id = journey.create_program(

@@ -9,7 +9,7 @@ DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def _heat_count(page, which: int, likelihood: int, impact: int) -> int:  # type: ignore[no-untyped-def]
+def _heat_count(page, which: int, likelihood: int, impact: int) -> int:
     """The count in a heat-map table (0: inherent, 1: residual) for one cell."""
     text = page.evaluate(
         """([which, lk, im]) => {
@@ -23,7 +23,7 @@ def _heat_count(page, which: int, likelihood: int, impact: int) -> int:  # type:
     return int(text.strip())
 
 
-def test_a_new_risk_shows_in_the_heat_map(journey) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_risk_shows_in_the_heat_map(journey) -> None:
     page = journey.page
     journey.sign_in("member")
     program_id = journey.open_program()
@@ -52,7 +52,7 @@ def test_a_new_risk_shows_in_the_heat_map(journey) -> None:  # type: ignore[no-u
     journey.check_page()
 
 
-def test_a_steering_review_records_a_decision(journey) -> None:  # type: ignore[no-untyped-def]
+def test_a_steering_review_records_a_decision(journey) -> None:
     page = journey.page
     journey.sign_in("steering")
     program_id = journey.open_program()
@@ -86,7 +86,7 @@ def test_a_steering_review_records_a_decision(journey) -> None:  # type: ignore[
     journey.check_page()
 
 
-def _current_gate(journey, program_id: int) -> str:  # type: ignore[no-untyped-def]
+def _current_gate(journey, program_id: int) -> str:
     """The path of the gate of the current phase: the first gate not yet behind us."""
     journey.goto(f"/programs/{program_id}/gates")
     # the gate date as people read it; its ISO day in the <time> element's datetime
@@ -105,7 +105,7 @@ def _current_gate(journey, program_id: int) -> str:  # type: ignore[no-untyped-d
     raise AssertionError(f"no gate ahead of {today}: {rows}")
 
 
-def _outcomes(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _outcomes(page) -> dict[str, str]:
     return dict(
         page.eval_on_selector_all(
             "tr[data-criterion]",
@@ -114,7 +114,7 @@ def _outcomes(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
     )
 
 
-def test_a_metric_reading_turns_a_gate_criterion_met(journey) -> None:  # type: ignore[no-untyped-def]
+def test_a_metric_reading_turns_a_gate_criterion_met(journey) -> None:
     page = journey.page
     journey.sign_in("lead")
     # a program 60 days in: its phase-1 gate waits for adoption readings
@@ -142,7 +142,7 @@ def test_a_metric_reading_turns_a_gate_criterion_met(journey) -> None:  # type: 
     for criterion_id, text in criteria:
         for name, href, target in metrics:
             if text.startswith(name) and NUMBER.search(target) and before[criterion_id] != "met":
-                chosen = (criterion_id, href, NUMBER.search(target).group(0))  # type: ignore[union-attr]
+                chosen = (criterion_id, href, NUMBER.search(target).group(0))
                 break
         if chosen:
             break
@@ -169,7 +169,7 @@ def test_a_metric_reading_turns_a_gate_criterion_met(journey) -> None:  # type: 
     journey.check_page()
 
 
-def test_the_steering_committee_records_a_gate_decision(journey) -> None:  # type: ignore[no-untyped-def]
+def test_the_steering_committee_records_a_gate_decision(journey) -> None:
     page = journey.page
     journey.sign_in("steering")
     program_id = journey.open_program()

@@ -86,7 +86,7 @@ def shipped_text(name: str = "crm-four-100-days.yaml") -> str:
     return (SHIPPED / name).read_text(encoding="utf-8")
 
 
-def make_consultant(email: str = "consultant@test.example"):  # type: ignore[no-untyped-def]
+def make_consultant(email: str = "consultant@test.example"):
     from tests.conftest import make_user
 
     return make_user(email, is_consultant=True)

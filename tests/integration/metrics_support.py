@@ -19,7 +19,7 @@ from planner.services.programs import create_program
 TODAY = date.today()
 
 
-def make_program(name: str = "Northwind", days_ago: int = 150, playbook: str = "crm-four-100-days"):  # type: ignore[no-untyped-def]
+def make_program(name: str = "Northwind", days_ago: int = 150, playbook: str = "crm-four-100-days"):
     """A program started ``days_ago`` days before today (150: 22 days into phase 2)."""
     program = create_program(
         get_playbook(playbook),
@@ -61,7 +61,7 @@ def snapshot() -> dict[str, Any]:
 def count_queries() -> Iterator[list[str]]:
     statements: list[str] = []
 
-    def before(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    def before(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
     engine = db.engine

@@ -24,11 +24,11 @@ from tests.integration.api_support import (
 
 
 @pytest.fixture(autouse=True)
-def _api(app, monkeypatch):  # type: ignore[no-untyped-def]
+def _api(app, monkeypatch):
     install_api(app, monkeypatch)
 
 
-def test_token_page_shows_the_token_once_and_stores_only_its_hash(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_token_page_shows_the_token_once_and_stores_only_its_hash(app, db) -> None:
     user = make_user("owner@test.example")
     page = app.test_client()
     sign_in(page, user)
@@ -50,7 +50,7 @@ def test_token_page_shows_the_token_once_and_stores_only_its_hash(app, db) -> No
     assert row.last_used_at is not None
 
 
-def test_token_name_is_required(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_token_name_is_required(app, db) -> None:
     page = app.test_client()
     sign_in(page, make_user("owner@test.example"))
     response = page.post("/account/tokens", data={"name": ""})
@@ -58,7 +58,7 @@ def test_token_name_is_required(app, db) -> None:  # type: ignore[no-untyped-def
     assert db.session.scalar(select(ApiToken)) is None
 
 
-def test_revoked_token_is_refused(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_revoked_token_is_refused(app, db) -> None:
     api = api_as(app, "admin")
     assert api.get("/me").status_code == 200
     page = app.test_client()
@@ -68,7 +68,7 @@ def test_revoked_token_is_refused(app, db) -> None:  # type: ignore[no-untyped-d
     assert_problem(api.get("/me"), 401)
 
 
-def test_nobody_revokes_another_users_token(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_nobody_revokes_another_users_token(app, db) -> None:
     api = api_as(app, "admin")
     row = db.session.scalar(select(ApiToken))
     page = app.test_client()
@@ -77,12 +77,12 @@ def test_nobody_revokes_another_users_token(app, db) -> None:  # type: ignore[no
     assert api.get("/me").status_code == 200
 
 
-def test_token_page_needs_sign_in(app) -> None:  # type: ignore[no-untyped-def]
+def test_token_page_needs_sign_in(app) -> None:
     response = app.test_client().get("/account/tokens")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_inactive_users_token_is_refused(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_inactive_users_token_is_refused(app, db) -> None:
     api = api_as(app, "admin")
     api.user.active = False
     db.session.commit()
@@ -93,7 +93,7 @@ def test_inactive_users_token_is_refused(app, db) -> None:  # type: ignore[no-un
     "header",
     ["", "Bearer", "Bearer nonsense", "Basic dXNlcjpwYXNz", "Token pln_x", "Bearer " + "x" * 300],
 )
-def test_missing_or_bad_token_is_401_with_challenge(app, db, header) -> None:  # type: ignore[no-untyped-def]
+def test_missing_or_bad_token_is_401_with_challenge(app, db, header) -> None:
     client = app.test_client()
     headers = {"Authorization": header} if header else {}
     response = client.get("/api/v1/programs", headers=headers)
@@ -102,7 +102,7 @@ def test_missing_or_bad_token_is_401_with_challenge(app, db, header) -> None:  #
     assert body["type"].endswith("#problem-unauthorized")
 
 
-def test_the_session_cookie_opens_nothing_and_is_left_alone(app, db, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_session_cookie_opens_nothing_and_is_left_alone(app, db, client) -> None:
     program = new_program()
     # `client` is signed in to the pages as a site administrator
     assert client.get(f"/programs/{program.id}").status_code == 200
@@ -113,7 +113,7 @@ def test_the_session_cookie_opens_nothing_and_is_left_alone(app, db, client) -> 
     assert client.get(f"/programs/{program.id}").status_code == 200
 
 
-def test_api_needs_no_csrf_token(database_url, db) -> None:  # type: ignore[no-untyped-def]
+def test_api_needs_no_csrf_token(database_url, db) -> None:
     strict = make_app(database_url, WTF_CSRF_ENABLED=True)
     install_api(strict)
     with strict.app_context():
@@ -127,7 +127,7 @@ def test_api_needs_no_csrf_token(database_url, db) -> None:  # type: ignore[no-u
         assert api.post("/programs", body).status_code == 201
 
 
-def test_outsider_gets_404_for_a_program_and_an_empty_list(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_outsider_gets_404_for_a_program_and_an_empty_list(app, db) -> None:
     program = new_program()
     outsider = api_as(app, "outsider")
     assert_problem(outsider.get(f"/programs/{program.id}"), 404)
@@ -149,19 +149,19 @@ def test_outsider_gets_404_for_a_program_and_an_empty_list(app, db) -> None:  # 
         "/programs/1/work-items/%0A",
     ],
 )
-def test_unknown_paths_and_ids_out_of_range_are_404_problems(app, db, path) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_paths_and_ids_out_of_range_are_404_problems(app, db, path) -> None:
     new_program()
     for role in ("admin", "anonymous"):
         assert_problem(api_as(app, role).get(path), 404)
 
 
-def test_wrong_method_is_405_with_allow(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_method_is_405_with_allow(app, db) -> None:
     response = api_as(app, "admin").open("PUT", "/programs")
     assert_problem(response, 405)
     assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
 
 
-def test_bodies_must_be_json(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_bodies_must_be_json(app, db) -> None:
     api = api_as(app, "admin")
     assert_problem(
         api.post("/programs", data="name=x", headers={"Content-Type": "text/plain"}), 415
@@ -178,7 +178,7 @@ def test_bodies_must_be_json(app, db) -> None:  # type: ignore[no-untyped-def]
     assert_problem(api.post("/programs", data=huge, content_type="application/json"), 413)
 
 
-def test_query_errors_name_the_parameter(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_query_errors_name_the_parameter(app, db) -> None:
     api = api_as(app, "admin")
     assert_problem(api.get("/programs?per_page=201"), 400, "per_page")
     assert_problem(api.get("/programs?page=0"), 400, "page")
@@ -187,7 +187,7 @@ def test_query_errors_name_the_parameter(app, db) -> None:  # type: ignore[no-un
     assert_problem(api.get("/programs?status=%00"), 400, "status")
 
 
-def test_openapi_description(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_openapi_description(app, db) -> None:
     response = api_as(app, "anonymous").get("/openapi.json")
     assert response.status_code == 200
     document = response.get_json()
@@ -209,7 +209,7 @@ def test_openapi_description(app, db) -> None:  # type: ignore[no-untyped-def]
                     assert PROBLEM in answer["content"]
 
 
-def test_every_operation_has_a_policy_entry(app) -> None:  # type: ignore[no-untyped-def]
+def test_every_operation_has_a_policy_entry(app) -> None:
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")}
     assert endpoints == set(API_POLICY)
     for op in OPERATIONS:
@@ -224,7 +224,7 @@ def test_every_operation_has_a_policy_entry(app) -> None:  # type: ignore[no-unt
         assert op.requirement in ("signed_in", "read", "edit", "decide", "manage")
 
 
-def test_docs_page_lists_every_operation(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_docs_page_lists_every_operation(app, db) -> None:
     response = app.test_client().get("/api/v1/docs")
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
@@ -235,13 +235,13 @@ def test_docs_page_lists_every_operation(app, db) -> None:  # type: ignore[no-un
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
 
 
-def test_problem_type_points_at_the_docs(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_problem_type_points_at_the_docs(app, db) -> None:
     body = assert_problem(api_as(app, "admin").get("/programs/99"), 404)
     anchor = body["type"].split("#")[1]
     html = app.test_client().get("/api/v1/docs").get_data(as_text=True)
     assert f'id="{anchor}"' in html
 
 
-def test_password_is_not_a_token(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_password_is_not_a_token(app, db) -> None:
     make_user("pw@test.example")
     assert_problem(Api(app, TEST_PASSWORD).get("/me"), 401)

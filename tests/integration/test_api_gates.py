@@ -18,16 +18,16 @@ from tests.integration.api_support import (
 
 
 @pytest.fixture(autouse=True)
-def _api(app, monkeypatch):  # type: ignore[no-untyped-def]
+def _api(app, monkeypatch):
     install_api(app, monkeypatch)
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return new_program()
 
 
-def _state(db):  # type: ignore[no-untyped-def]
+def _state(db):
     db.session.expire_all()
     criteria = tuple(
         db.session.execute(
@@ -38,7 +38,7 @@ def _state(db):  # type: ignore[no-untyped-def]
     return criteria, decisions, audit_count()
 
 
-def test_gates_are_evaluated(app, program) -> None:  # type: ignore[no-untyped-def]
+def test_gates_are_evaluated(app, program) -> None:
     api = api_as(app, "viewer", program)
     gates = api.get(f"/programs/{program.id}/gates").get_json()
     assert [g["ordinal"] for g in gates["items"]] == [0, 1, 2, 3, 4]
@@ -63,7 +63,7 @@ def test_gates_are_evaluated(app, program) -> None:  # type: ignore[no-untyped-d
     assert_problem(api.get(f"/programs/{program.id}/gates/7"), 404)
 
 
-def test_criteria_crud(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_criteria_crud(app, db, program) -> None:
     api = api_as(app, "lead", program)
     url = f"/programs/{program.id}/gates/1/criteria"
     created = api.post(url, {"kind": "manual", "text": "The sponsor signs the gate"})
@@ -110,14 +110,14 @@ def test_criteria_crud(app, db, program) -> None:  # type: ignore[no-untyped-def
         ({"kind": "manual", "text": "x", "outcome": "met"}, "outcome"),
     ],
 )
-def test_criterion_validation(app, db, program, payload, field) -> None:  # type: ignore[no-untyped-def]
+def test_criterion_validation(app, db, program, payload, field) -> None:
     api = api_as(app, "lead", program)
     before = _state(db)
     assert_problem(api.post(f"/programs/{program.id}/gates/1/criteria", payload), 422, field)
     assert _state(db) == before
 
 
-def test_decisions(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_decisions(app, db, program) -> None:
     steering = api_as(app, "steering", program)
     url = f"/programs/{program.id}/gates/0/decisions"
     before = _state(db)
@@ -173,7 +173,7 @@ def test_decisions(app, db, program) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     "role", ["viewer", "steering", "member", "lead", "admin", "outsider", "anonymous"]
 )
-def test_roles_on_gates(app, db, program, role) -> None:  # type: ignore[no-untyped-def]
+def test_roles_on_gates(app, db, program, role) -> None:
     """The lead edits criteria; the steering committee (and the lead) decides."""
     api = api_as(app, role, program)
     base = f"/programs/{program.id}/gates/0"

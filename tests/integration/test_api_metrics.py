@@ -25,22 +25,22 @@ NEW = {
 
 
 @pytest.fixture(autouse=True)
-def _api(app, monkeypatch):  # type: ignore[no-untyped-def]
+def _api(app, monkeypatch):
     install_api(app, monkeypatch)
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return new_program()
 
 
-def _metric(db, program, key):  # type: ignore[no-untyped-def]
+def _metric(db, program, key):
     return db.session.scalar(
         select(Metric).where(Metric.program_id == program.id, Metric.key == key)
     )
 
 
-def _counts(db):  # type: ignore[no-untyped-def]
+def _counts(db):
     db.session.expire_all()
     metrics = db.session.scalar(select(func.count()).select_from(Metric))
     readings = db.session.scalar(select(func.count()).select_from(MetricReading))
@@ -48,7 +48,7 @@ def _counts(db):  # type: ignore[no-untyped-def]
     return metrics, readings, names, audit_count()
 
 
-def test_metric_crud(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_metric_crud(app, db, program) -> None:
     api = api_as(app, "lead", program)
     url = f"/programs/{program.id}/metrics"
     created = api.post(url, NEW)
@@ -78,7 +78,7 @@ def test_metric_crud(app, db, program) -> None:  # type: ignore[no-untyped-def]
     assert _metric(db, program, "nps") is None
 
 
-def test_renaming_a_key_carries_gate_criteria(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_renaming_a_key_carries_gate_criteria(app, db, program) -> None:
     api = api_as(app, "lead", program)
     metric = _metric(db, program, "active-users")
     response = api.patch(
@@ -91,7 +91,7 @@ def test_renaming_a_key_carries_gate_criteria(app, db, program) -> None:  # type
     assert "active-share" in references and "active-users" not in references
 
 
-def test_a_metric_a_gate_measures_cannot_be_deleted(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_metric_a_gate_measures_cannot_be_deleted(app, db, program) -> None:
     api = api_as(app, "lead", program)
     metric = _metric(db, program, "active-users")
     before = _counts(db)
@@ -126,14 +126,14 @@ def test_a_metric_a_gate_measures_cannot_be_deleted(app, db, program) -> None:  
         ({**NEW, "latest_value": 3}, "latest_value"),
     ],
 )
-def test_metric_validation(app, db, program, payload, field) -> None:  # type: ignore[no-untyped-def]
+def test_metric_validation(app, db, program, payload, field) -> None:
     api = api_as(app, "lead", program)
     before = _counts(db)
     assert_problem(api.post(f"/programs/{program.id}/metrics", payload), 422, field)
     assert _counts(db) == before
 
 
-def test_reading_crud_and_status(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_reading_crud_and_status(app, db, program) -> None:
     api = api_as(app, "member", program)
     metric = _metric(db, program, "active-users")
     url = f"/programs/{program.id}/metrics/{metric.id}/readings"
@@ -175,7 +175,7 @@ def test_reading_crud_and_status(app, db, program) -> None:  # type: ignore[no-u
         ({"day": "2026-02-02", "value": 10, "metric_id": 3}, "metric_id"),
     ],
 )
-def test_reading_validation(app, db, program, payload, field) -> None:  # type: ignore[no-untyped-def]
+def test_reading_validation(app, db, program, payload, field) -> None:
     metric = _metric(db, program, "active-users")
     metric.readings.append(
         MetricReading(day=__import__("datetime").date(2026, 1, 10), value=5, note="")
@@ -192,7 +192,7 @@ def test_reading_validation(app, db, program, payload, field) -> None:  # type: 
 @pytest.mark.parametrize(
     "role", ["viewer", "steering", "member", "lead", "admin", "outsider", "anonymous"]
 )
-def test_roles_on_metrics(app, db, program, role) -> None:  # type: ignore[no-untyped-def]
+def test_roles_on_metrics(app, db, program, role) -> None:
     """Members record readings; defining metrics is the lead's, as in the pages."""
     api = api_as(app, role, program)
     metric = _metric(db, program, "active-users")

@@ -23,11 +23,11 @@ def allowed_roles(requirement: str) -> set[str]:
 
 
 @pytest.fixture(autouse=True)
-def _api(app, monkeypatch):  # type: ignore[no-untyped-def]
+def _api(app, monkeypatch):
     install_api(app, monkeypatch)
 
 
-def test_every_operation_allows_exactly_its_roles(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_every_operation_allows_exactly_its_roles(app, db) -> None:
     program = new_program()
     clients = {role: api_as(app, role, program) for role in ROLES}
     problems = []

@@ -17,22 +17,22 @@ from tests.integration.api_support import (
 
 
 @pytest.fixture(autouse=True)
-def _api(app, monkeypatch):  # type: ignore[no-untyped-def]
+def _api(app, monkeypatch):
     install_api(app, monkeypatch)
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return new_program()
 
 
-def _item(db, program, key):  # type: ignore[no-untyped-def]
+def _item(db, program, key):
     return db.session.scalar(
         select(WorkItem).where(WorkItem.program_id == program.id, WorkItem.key == key)
     )
 
 
-def _snapshot(db, program):  # type: ignore[no-untyped-def]
+def _snapshot(db, program):
     rows = db.session.execute(
         select(WorkItem.key, WorkItem.name, WorkItem.duration_days, WorkItem.version)
         .where(WorkItem.program_id == program.id)
@@ -42,7 +42,7 @@ def _snapshot(db, program):  # type: ignore[no-untyped-def]
     return rows, deps, audit_count()
 
 
-def test_phases_list_and_read(app, program) -> None:  # type: ignore[no-untyped-def]
+def test_phases_list_and_read(app, program) -> None:
     api = api_as(app, "viewer", program)
     body = api.get(f"/programs/{program.id}/phases").get_json()
     assert [p["ordinal"] for p in body["items"]] == [0, 1, 2, 3, 4]
@@ -53,7 +53,7 @@ def test_phases_list_and_read(app, program) -> None:  # type: ignore[no-untyped-
     assert_problem(api.get(f"/programs/{program.id}/phases/999999"), 404)
 
 
-def test_work_items_paginate_in_a_stable_order_with_links(app, program) -> None:  # type: ignore[no-untyped-def]
+def test_work_items_paginate_in_a_stable_order_with_links(app, program) -> None:
     api = api_as(app, "viewer", program)
     first = api.get(f"/programs/{program.id}/work-items?per_page=30")
     body = first.get_json()
@@ -76,7 +76,7 @@ def test_work_items_paginate_in_a_stable_order_with_links(app, program) -> None:
     assert beyond["items"] == [] and beyond["next"] is None
 
 
-def test_work_item_filters(app, program) -> None:  # type: ignore[no-untyped-def]
+def test_work_item_filters(app, program) -> None:
     api = api_as(app, "viewer", program)
     base = f"/programs/{program.id}/work-items?per_page=200"
     phases = api.get(f"/programs/{program.id}/phases").get_json()["items"]
@@ -94,7 +94,7 @@ def test_work_item_filters(app, program) -> None:  # type: ignore[no-untyped-def
     assert_problem(api.get(f"{base}&kind=epic"), 400, "kind")
 
 
-def test_create_read_update_delete_a_work_item(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_create_read_update_delete_a_work_item(app, db, program) -> None:
     api = api_as(app, "member", program)
     phase_id = _item(db, program, "diagnosis-plan").phase_id
     created = api.post(
@@ -145,7 +145,7 @@ def test_create_read_update_delete_a_work_item(app, db, program) -> None:  # typ
 
 def test_a_stale_version_is_409_naming_the_current_one_and_changes_nothing(
     app, db, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     api = api_as(app, "member", program)
     item = _item(db, program, "diagnosis-plan")
     path = f"/programs/{program.id}/work-items/{item.id}"
@@ -180,7 +180,7 @@ def test_a_stale_version_is_409_naming_the_current_one_and_changes_nothing(
 )
 def test_invalid_updates_are_422_naming_the_field_and_change_nothing(
     app, db, program, payload, field, hint
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     api = api_as(app, "member", program)
     item = _item(db, program, "diagnosis-plan")
     before = _snapshot(db, program)
@@ -192,11 +192,11 @@ def test_invalid_updates_are_422_naming_the_field_and_change_nothing(
     assert _snapshot(db, program) == before
 
 
-def json_text(body) -> str:  # type: ignore[no-untyped-def]
+def json_text(body) -> str:
     return " ".join(e["message"] for e in body["errors"]) + " " + body["detail"]
 
 
-def test_create_validation(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_create_validation(app, db, program) -> None:
     api = api_as(app, "member", program)
     phase_id = _item(db, program, "diagnosis-plan").phase_id
     before = _snapshot(db, program)
@@ -218,7 +218,7 @@ def test_create_validation(app, db, program) -> None:  # type: ignore[no-untyped
     assert _snapshot(db, program) == before
 
 
-def test_dependencies(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_dependencies(app, db, program) -> None:
     api = api_as(app, "member", program)
     a, b = _item(db, program, "staff-briefing"), _item(db, program, "roadmap-approved")
     url = f"/programs/{program.id}/dependencies"
@@ -265,7 +265,7 @@ def test_dependencies(app, db, program) -> None:  # type: ignore[no-untyped-def]
     assert_problem(api.get(f"{url}/{dep['id']}"), 404)
 
 
-def test_schedule_fields_follow_a_new_dependency(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_fields_follow_a_new_dependency(app, db, program) -> None:
     api = api_as(app, "member", program)
     a, b = _item(db, program, "diagnosis-plan"), _item(db, program, "sfa-design-signed-off")
     before = api.get(f"/programs/{program.id}/work-items/{b.id}").get_json()
@@ -292,7 +292,7 @@ ROLE_EXPECTATIONS = {
 
 
 @pytest.mark.parametrize("role", [*ROLE_EXPECTATIONS, "outsider", "anonymous"])
-def test_roles_on_the_plan(app, db, program, role) -> None:  # type: ignore[no-untyped-def]
+def test_roles_on_the_plan(app, db, program, role) -> None:
     api = api_as(app, role, program)
     item = _item(db, program, "diagnosis-plan")
     base = f"/programs/{program.id}"

@@ -23,15 +23,15 @@ BODY = {
 
 
 @pytest.fixture(autouse=True)
-def _api(app, monkeypatch):  # type: ignore[no-untyped-def]
+def _api(app, monkeypatch):
     install_api(app, monkeypatch)
 
 
-def _programs(db) -> int:  # type: ignore[no-untyped-def]
+def _programs(db) -> int:
     return int(db.session.scalar(select(func.count()).select_from(Program)))
 
 
-def test_create_from_a_playbook_makes_the_caller_lead(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_create_from_a_playbook_makes_the_caller_lead(app, db) -> None:
     api = api_as(app, "outsider")
     response = api.post("/programs", {**BODY, "playbook": "crm-four-100-days@1.1"})
     assert response.status_code == 201, response.get_json()
@@ -58,14 +58,14 @@ def test_create_from_a_playbook_makes_the_caller_lead(app, db) -> None:  # type:
         ({k: v for k, v in BODY.items() if k != "client"}, "client"),
     ],
 )
-def test_create_validation(app, db, payload, field) -> None:  # type: ignore[no-untyped-def]
+def test_create_validation(app, db, payload, field) -> None:
     api = api_as(app, "admin")
     before = (_programs(db), audit_count())
     assert_problem(api.post("/programs", payload), 422, field)
     assert (_programs(db), audit_count()) == before
 
 
-def test_list_is_paginated_and_filtered(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_list_is_paginated_and_filtered(app, db) -> None:
     programs = [new_program(f"P{n}") for n in range(3)]
     programs[1].status = "active"
     db.session.commit()
@@ -78,7 +78,7 @@ def test_list_is_paginated_and_filtered(app, db) -> None:  # type: ignore[no-unt
     assert_problem(api.get("/programs?status=paused"), 400, "status")
 
 
-def test_update_and_conflict(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_update_and_conflict(app, db) -> None:
     program = new_program()
     api = api_as(app, "lead", program)
     path = f"/programs/{program.id}"
@@ -104,7 +104,7 @@ def test_update_and_conflict(app, db) -> None:  # type: ignore[no-untyped-def]
     assert (db.session.get(Program, program.id).name, audit_count()) == before
 
 
-def test_status_date_before_recorded_progress_is_refused(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_status_date_before_recorded_progress_is_refused(app, db) -> None:
     program = new_program()
     api = api_as(app, "lead", program)
     item = db.session.scalar(select(WorkItem).where(WorkItem.key == "diagnosis-plan"))
@@ -127,7 +127,7 @@ def test_status_date_before_recorded_progress_is_refused(app, db) -> None:  # ty
     assert_problem(refused, 422, "status_date")
 
 
-def test_delete_needs_manage_and_the_version(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_delete_needs_manage_and_the_version(app, db) -> None:
     program = new_program()
     path = f"/programs/{program.id}"
     for role in ("member", "steering", "viewer"):
@@ -145,7 +145,7 @@ def test_delete_needs_manage_and_the_version(app, db) -> None:  # type: ignore[n
 @pytest.mark.parametrize(
     "role", ["viewer", "steering", "member", "lead", "admin", "outsider", "anonymous"]
 )
-def test_roles_on_a_program(app, db, role) -> None:  # type: ignore[no-untyped-def]
+def test_roles_on_a_program(app, db, role) -> None:
     program = new_program()
     api = api_as(app, role, program)
     path = f"/programs/{program.id}"

@@ -11,15 +11,15 @@ from tests.integration.api_support import api_as, install_api, new_program
 
 
 @pytest.fixture(autouse=True)
-def _api(app, monkeypatch):  # type: ignore[no-untyped-def]
+def _api(app, monkeypatch):
     install_api(app, monkeypatch)
 
 
 @contextmanager
-def counting(db):  # type: ignore[no-untyped-def]
+def counting(db):
     statements: list[str] = []
 
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+    def record(_conn, _cursor, statement, *_args) -> None:
         statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", record)
@@ -33,7 +33,7 @@ def counting(db):  # type: ignore[no-untyped-def]
     "resource",
     ["work-items", "dependencies", "risks", "metrics", "gates", "phases"],
 )
-def test_list_queries_do_not_grow_with_the_page(app, db, resource) -> None:  # type: ignore[no-untyped-def]
+def test_list_queries_do_not_grow_with_the_page(app, db, resource) -> None:
     program = new_program()
     api = api_as(app, "viewer", program)
     url = f"/programs/{program.id}/{resource}"

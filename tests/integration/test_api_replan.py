@@ -18,11 +18,11 @@ from tests.integration.api_support import (
 
 
 @pytest.fixture(autouse=True)
-def _api(app, monkeypatch):  # type: ignore[no-untyped-def]
+def _api(app, monkeypatch):
     install_api(app, monkeypatch)
 
 
-def _windows(db, program_id):  # type: ignore[no-untyped-def]
+def _windows(db, program_id):
     db.session.expire_all()
     return [
         (p.window_start, p.window_end)
@@ -32,7 +32,7 @@ def _windows(db, program_id):  # type: ignore[no-untyped-def]
     ]
 
 
-def test_replan_moves_and_reports_then_undoes(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_replan_moves_and_reports_then_undoes(app, db) -> None:
     program = new_program(start=date(2026, 1, 5))
     api = api_as(app, "lead", program)
     path = f"/programs/{program.id}/replan"
@@ -53,7 +53,7 @@ def test_replan_moves_and_reports_then_undoes(app, db) -> None:  # type: ignore[
     assert _windows(db, program.id) == before
 
 
-def test_replan_refusals_change_nothing(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_replan_refusals_change_nothing(app, db) -> None:
     program = new_program()
     lead = api_as(app, "lead", program)
     path = f"/programs/{program.id}/replan"
@@ -68,7 +68,7 @@ def test_replan_refusals_change_nothing(app, db) -> None:  # type: ignore[no-unt
     assert (_windows(db, program.id), audit_count()) == before
 
 
-def test_create_with_diagnosis_weeks_and_holiday_set(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_create_with_diagnosis_weeks_and_holiday_set(app, db) -> None:
     api = api_as(app, "outsider")
     response = api.post(
         "/programs",
@@ -107,7 +107,7 @@ def test_create_with_diagnosis_weeks_and_holiday_set(app, db) -> None:  # type: 
     )
 
 
-def test_openapi_describes_replanning(app) -> None:  # type: ignore[no-untyped-def]
+def test_openapi_describes_replanning(app) -> None:
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
     operation = spec["paths"]["/programs/{program_id}/replan"]["post"]
     assert operation["summary"] == "Replan a program"
@@ -115,7 +115,7 @@ def test_openapi_describes_replanning(app) -> None:  # type: ignore[no-untyped-d
     assert "diagnosis_weeks" in schema and "holiday_set" in schema
 
 
-def test_patch_applies_a_holiday_set(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_patch_applies_a_holiday_set(app, db) -> None:
     program = new_program(start=date(2026, 9, 7))
     api = api_as(app, "lead", program)
     path = f"/programs/{program.id}"

@@ -16,22 +16,22 @@ from tests.integration.api_support import (
 
 
 @pytest.fixture(autouse=True)
-def _api(app, monkeypatch):  # type: ignore[no-untyped-def]
+def _api(app, monkeypatch):
     install_api(app, monkeypatch)
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return new_program()
 
 
-def _state(db, risk_id):  # type: ignore[no-untyped-def]
+def _state(db, risk_id):
     db.session.expire_all()
     risk = db.session.get(Risk, risk_id)
     return (risk.title, risk.status, risk.likelihood, risk.version, audit_count()) if risk else None
 
 
-def test_create_read_update_delete(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_create_read_update_delete(app, db, program) -> None:
     api = api_as(app, "member", program)
     url = f"/programs/{program.id}/risks"
     created = api.post(
@@ -65,7 +65,7 @@ def test_create_read_update_delete(app, db, program) -> None:  # type: ignore[no
     assert db.session.get(Risk, risk["id"]) is None
 
 
-def test_filters_and_order(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_filters_and_order(app, db, program) -> None:
     api = api_as(app, "viewer", program)
     url = f"/programs/{program.id}/risks?per_page=200"
     everything = api.get(url).get_json()["items"]
@@ -108,7 +108,7 @@ def test_filters_and_order(app, db, program) -> None:  # type: ignore[no-untyped
 )
 def test_invalid_updates_name_the_field_and_change_nothing(
     app, db, program, payload, field
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     api = api_as(app, "member", program)
     risk = db.session.scalars(select(Risk).where(Risk.program_id == program.id)).first()
     before = _state(db, risk.id)
@@ -117,7 +117,7 @@ def test_invalid_updates_name_the_field_and_change_nothing(
     assert _state(db, risk.id) == before
 
 
-def test_status_transition_rule_of_the_register(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_status_transition_rule_of_the_register(app, db, program) -> None:
     api = api_as(app, "member", program)
     risk = db.session.scalars(select(Risk).where(Risk.program_id == program.id)).first()
     path = f"/programs/{program.id}/risks/{risk.id}"
@@ -128,7 +128,7 @@ def test_status_transition_rule_of_the_register(app, db, program) -> None:  # ty
     assert _state(db, risk.id) == before
 
 
-def test_create_validation(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_create_validation(app, db, program) -> None:
     api = api_as(app, "member", program)
     url = f"/programs/{program.id}/risks"
     before = audit_count()
@@ -149,7 +149,7 @@ def test_create_validation(app, db, program) -> None:  # type: ignore[no-untyped
 @pytest.mark.parametrize(
     "role", ["viewer", "steering", "member", "lead", "admin", "outsider", "anonymous"]
 )
-def test_roles_on_risks(app, db, program, role) -> None:  # type: ignore[no-untyped-def]
+def test_roles_on_risks(app, db, program, role) -> None:
     api = api_as(app, role, program)
     url = f"/programs/{program.id}/risks"
     read = api.get(url)

@@ -12,7 +12,7 @@ from tests.integration.assessment_support import count, interview, make_program,
 
 
 @pytest.fixture()
-def assessment(db):  # type: ignore[no-untyped-def]
+def assessment(db):
     program = make_program(db)
     assessment = start(db, program)
     targets = {
@@ -34,7 +34,7 @@ def assessment(db):  # type: ignore[no-untyped-def]
     return assessment
 
 
-def test_propose_accept_edit_drop_and_add_to_plan(client, db, assessment) -> None:  # type: ignore[no-untyped-def]
+def test_propose_accept_edit_drop_and_add_to_plan(client, db, assessment) -> None:
     program = assessment.program
     empty = client.get(url(program, assessment, "/actions")).get_data(as_text=True)
     assert "Propose actions from the largest gaps" in empty
@@ -114,14 +114,14 @@ def test_propose_accept_edit_drop_and_add_to_plan(client, db, assessment) -> Non
     # nothing left to add: a clear message, nothing created
     again = client.post(url(program, assessment, "/actions/to-plan"), data={"phase": "1"})
     assert again.status_code == 422
-    assert "no accepted action is waiting" in again.get_data(as_text=True)
+    assert "No accepted action is waiting" in again.get_data(as_text=True)
     assert count(db, WorkItem) == items_before + 2
     # an action in the plan stays accepted
     with pytest.raises(service.ValidationError, match="already a work item"):
         service.set_action_status(by_indicator["cs-01"], by_indicator["cs-01"].version, "dropped")
 
 
-def test_add_to_a_chosen_phase_and_refuse_an_unknown_one(client, db, assessment) -> None:  # type: ignore[no-untyped-def]
+def test_add_to_a_chosen_phase_and_refuse_an_unknown_one(client, db, assessment) -> None:
     program = assessment.program
     (action, *_rest) = service.propose_actions(assessment)
     service.set_action_status(action, action.version, "accepted")
@@ -139,7 +139,7 @@ def test_add_to_a_chosen_phase_and_refuse_an_unknown_one(client, db, assessment)
     assert item.constraint_date == phase2.window_start
 
 
-def test_propose_without_interviews_or_targets_gives_a_message(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_propose_without_interviews_or_targets_gives_a_message(client, db) -> None:
     program = make_program(db, name="Bare")
     assessment = start(db, program)
     response = client.post(url(program, assessment, "/actions/propose"))

@@ -11,7 +11,7 @@ from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
 
 
-def test_demo_program_gets_a_diagnosis_a_reassessment_and_actions_in_the_plan(db) -> None:  # type: ignore[no-untyped-def]
+def test_demo_program_gets_a_diagnosis_a_reassessment_and_actions_in_the_plan(db) -> None:
     today = date(2026, 11, 27)
     program = create_program(
         get_playbook("crm-four-100-days"),
@@ -51,7 +51,7 @@ def test_demo_program_gets_a_diagnosis_a_reassessment_and_actions_in_the_plan(db
     assert service.latest_maturity_level(program, "en") == after.level.name
 
 
-def test_small_program_gets_a_quick_check(db) -> None:  # type: ignore[no-untyped-def]
+def test_small_program_gets_a_quick_check(db) -> None:
     today = date(2026, 11, 27)
     program = create_program(
         get_playbook("small-business-quick-start"),

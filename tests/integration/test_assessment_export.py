@@ -10,7 +10,7 @@ from planner.services import assessment as service
 from tests.integration.assessment_support import interview, make_program, start, url
 
 
-def test_export_has_every_score_and_keeps_user_text_as_text(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_export_has_every_score_and_keeps_user_text_as_text(client, db) -> None:
     program = make_program(db)
     assessment = start(db, program)
     service.save_settings(
@@ -70,7 +70,7 @@ def test_export_has_every_score_and_keeps_user_text_as_text(client, db) -> None:
     assert "'@SUM(A1)" in cells and "'-2 points since last year" in cells
 
 
-def test_export_without_interviews_says_so(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_export_without_interviews_says_so(client, db) -> None:
     program = make_program(db)
     assessment = start(db, program)
     response = client.get(url(program, assessment, "/export.xlsx"))

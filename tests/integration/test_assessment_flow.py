@@ -23,11 +23,11 @@ from tests.integration.assessment_support import (
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return make_program(db)
 
 
-def test_tab_lists_assessments_and_offers_to_start(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_tab_lists_assessments_and_offers_to_start(client, program) -> None:
     page = client.get(url(program))
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -35,7 +35,7 @@ def test_tab_lists_assessments_and_offers_to_start(client, program) -> None:  # 
     assert 'aria-current="page"' in html and ">Assessment</a>" in html
 
 
-def test_start_snapshots_the_playbook_indicators_and_weights(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_start_snapshots_the_playbook_indicators_and_weights(client, db, program) -> None:
     form = client.get(url(program, suffix="/new"))
     assert form.status_code == 200
     response = client.post(
@@ -66,7 +66,7 @@ def test_start_snapshots_the_playbook_indicators_and_weights(client, db, program
     assert len(created) == 1 and created[0].program_id == program.id
 
 
-def test_start_refuses_a_phase_the_program_lacks_and_writes_nothing(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_start_refuses_a_phase_the_program_lacks_and_writes_nothing(client, db, program) -> None:
     response = client.post(
         url(program, suffix="/new"),
         data={"title": "", "kind": "diagnosis", "phase_ordinal": "9", "started_on": "2026-03-04"},
@@ -80,7 +80,7 @@ def test_start_refuses_a_phase_the_program_lacks_and_writes_nothing(client, db, 
     assert count(db, Assessment) == 0
 
 
-def test_reassessment_copies_settings_from_the_previous_one(db, program) -> None:  # type: ignore[no-untyped-def]
+def test_reassessment_copies_settings_from_the_previous_one(db, program) -> None:
     first = start(db, program)
     row = first.indicators[0]
     service.save_settings(
@@ -96,7 +96,7 @@ def test_reassessment_copies_settings_from_the_previous_one(db, program) -> None
     assert (copied.weight, copied.critical, copied.target, copied.benchmark) == (2.5, True, 4, 3.2)
 
 
-def test_interview_crud_with_duration_rules(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_interview_crud_with_duration_rules(client, db, program) -> None:
     assessment = start(db, program)
     base = {
         "level": "middle",
@@ -124,15 +124,15 @@ def test_interview_crud_with_duration_rules(client, db, program) -> None:  # typ
         assert message in response.get_data(as_text=True)
     db.session.refresh(iv)
     assert iv.duration_minutes == 80
-    with pytest.raises(service.ValidationError, match="15–240 minutes"):
+    with pytest.raises(service.ValidationError, match="15 to 240 minutes"):
         service.add_interview(
             assessment, service.InterviewData(level="senior", interviewee="X", duration_minutes=5)
         )
-    with pytest.raises(service.ValidationError, match="unknown categories"):
+    with pytest.raises(service.ValidationError, match="Unknown categories"):
         service.add_interview(
             assessment, service.InterviewData(level="senior", interviewee="X", categories=["nope"])
         )
-    with pytest.raises(service.ValidationError, match="level must be"):
+    with pytest.raises(service.ValidationError, match="board is not one of the choices"):
         service.add_interview(assessment, service.InterviewData(level="board", interviewee="X"))
     db.session.rollback()
     assert count(db, Interview) == 1
@@ -164,7 +164,7 @@ def test_interview_crud_with_duration_rules(client, db, program) -> None:  # typ
     assert count(db, Interview) == 0
 
 
-def test_scoring_page_shows_the_scale_and_one_category(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_scoring_page_shows_the_scale_and_one_category(client, db, program) -> None:
     assessment = start(db, program)
     iv = interview(db, assessment, "senior", "Li Wei", {"cs-01": 3})
     first = client.get(url(program, assessment, f"/interviews/{iv.id}/score"))
@@ -184,7 +184,7 @@ def test_scoring_page_shows_the_scale_and_one_category(client, db, program) -> N
     assert "score-cp-01" not in html  # another category is on another page
 
 
-def test_scoring_saves_and_moves_to_the_next_category(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_scoring_saves_and_moves_to_the_next_category(client, db, program) -> None:
     assessment = start(db, program)
     iv = interview(db, assessment, "front_line", "Huang Xin")
     page = url(program, assessment, f"/interviews/{iv.id}/score/customer-strategy")
@@ -211,7 +211,7 @@ def test_scoring_saves_and_moves_to_the_next_category(client, db, program) -> No
 
 
 @pytest.mark.parametrize("bad", ["6", "-1", "x", "3.5"])
-def test_a_score_outside_0_to_5_is_refused_and_nothing_saved(client, db, program, bad) -> None:  # type: ignore[no-untyped-def]
+def test_a_score_outside_0_to_5_is_refused_and_nothing_saved(client, db, program, bad) -> None:
     assessment = start(db, program)
     iv = interview(db, assessment, "senior", "Li Wei", {"cs-01": 2})
     response = client.post(
@@ -225,18 +225,18 @@ def test_a_score_outside_0_to_5_is_refused_and_nothing_saved(client, db, program
     assert service.stored_scores(db.session.get(Interview, iv.id)) == {"cs-01": 2}
 
 
-def test_service_refuses_bad_scores_and_unknown_indicators(db, program) -> None:  # type: ignore[no-untyped-def]
+def test_service_refuses_bad_scores_and_unknown_indicators(db, program) -> None:
     assessment = start(db, program)
     iv = interview(db, assessment, "senior", "Li Wei")
     with pytest.raises(service.ValidationError, match="outside 0–5"):
         service.save_scores(iv, iv.version, {"cs-01": 7})
-    with pytest.raises(service.ValidationError, match="not indicators of this assessment"):
+    with pytest.raises(service.ValidationError, match="is not an indicator of this assessment"):
         service.save_scores(iv, iv.version, {"zz-99": 3})
     db.session.rollback()
     assert count(db, InterviewScore) == 0
 
 
-def test_a_stale_scoring_page_is_not_saved_and_shows_both_values(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_scoring_page_is_not_saved_and_shows_both_values(client, db, program) -> None:
     assessment = start(db, program)
     iv = interview(db, assessment, "senior", "Li Wei", {"cs-01": 1})
     opened_version = iv.version
@@ -254,7 +254,7 @@ def test_a_stale_scoring_page_is_not_saved_and_shows_both_values(client, db, pro
     assert service.stored_scores(db.session.get(Interview, iv.id)) == {"cs-01": 2}
 
 
-def test_another_programs_assessment_is_not_found(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_another_programs_assessment_is_not_found(client, db, program) -> None:
     other = make_program(db, name="Other", start=date(2026, 1, 5))
     assessment = start(db, other)
     assert client.get(url(program, assessment)).status_code == 404
@@ -264,7 +264,7 @@ def test_another_programs_assessment_is_not_found(client, db, program) -> None: 
     assert client.get(url(other, assessment, f"/interviews/{iv.id}/score/nope")).status_code == 404
 
 
-def test_edit_and_delete_an_assessment(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_edit_and_delete_an_assessment(client, db, program) -> None:
     assessment = start(db, program)
     interview(db, assessment, "senior", "Li Wei", {"cs-01": 3})
     form = {
@@ -289,7 +289,7 @@ def test_edit_and_delete_an_assessment(client, db, program) -> None:  # type: ig
     assert count(db, Assessment) == 0 and count(db, InterviewScore) == 0
 
 
-def test_a_viewer_reads_but_cannot_change(login_as, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewer_reads_but_cannot_change(login_as, db, program) -> None:
     assessment = start(db, program)
     iv = interview(db, assessment, "senior", "Li Wei", {"cs-01": 3})
     viewer = login_as("viewer", program)

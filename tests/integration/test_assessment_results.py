@@ -20,18 +20,18 @@ from tests.integration.assessment_support import (
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return make_program(db)
 
 
-def _set(db, assessment, **settings):  # type: ignore[no-untyped-def]
+def _set(db, assessment, **settings):
     values = {key: service.IndicatorSetting(**value) for key, value in settings.items()}
     service.save_settings(assessment, assessment.version, values)
     db.session.commit()
 
 
 @pytest.fixture()
-def scored(db, program):  # type: ignore[no-untyped-def]
+def scored(db, program):
     """Two indicators scored by four interviews, with known weights, targets and benchmarks."""
     assessment = start(db, program)
     _set(
@@ -51,7 +51,7 @@ def scored(db, program):  # type: ignore[no-untyped-def]
     return assessment
 
 
-def test_results_match_a_hand_computed_example(db, scored) -> None:  # type: ignore[no-untyped-def]
+def test_results_match_a_hand_computed_example(db, scored) -> None:
     w = level_weights()
     res = service.assessment_results(scored, "en")
     # cs-01: level means senior (4+2)/2=3, middle 3, front line 1, then levels weighted
@@ -82,7 +82,7 @@ def test_results_match_a_hand_computed_example(db, scored) -> None:  # type: ign
     assert cs01_gap.gap_to_benchmark == pytest.approx(3 - 7.4 / 3)
 
 
-def test_results_page_shows_scores_level_radar_and_missing_as_dash(client, scored, program) -> None:  # type: ignore[no-untyped-def]
+def test_results_page_shows_scores_level_radar_and_missing_as_dash(client, scored, program) -> None:
     page = client.get(url(program, scored, "/results"))
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -106,7 +106,7 @@ def test_results_page_shows_scores_level_radar_and_missing_as_dash(client, score
 
 def test_results_without_interviews_or_scores_give_a_message_not_a_number(
     client, db, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assessment = start(db, program)
     page = client.get(url(program, assessment, "/results"))
     html = page.get_data(as_text=True)
@@ -126,7 +126,7 @@ def test_results_without_interviews_or_scores_give_a_message_not_a_number(
 
 def test_report_is_printable_with_level_radar_and_recommendations(
     client, db, scored, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     service.propose_actions(scored)
     db.session.commit()
     page = client.get(url(program, scored, "/report"))
@@ -140,13 +140,13 @@ def test_report_is_printable_with_level_radar_and_recommendations(
     assert "css/assessment.css" in html and "<script>" not in html  # no inline script
 
 
-def test_chinese_interface_shows_the_playbook_names_in_chinese(client, scored, program) -> None:  # type: ignore[no-untyped-def]
+def test_chinese_interface_shows_the_playbook_names_in_chinese(client, scored, program) -> None:
     client.post("/language", data={"lang": "zh_Hans_CN", "next": "/"})
     html = client.get(url(program, scored, "/results")).get_data(as_text=True)
     assert "客户战略" in html and "已定义级" in html
 
 
-def test_compare_two_assessments(client, db, scored, program) -> None:  # type: ignore[no-untyped-def]
+def test_compare_two_assessments(client, db, scored, program) -> None:
     later = start(
         db, program, "Gate 1", kind="reassessment", phase_ordinal=1, copy_settings_from=scored
     )
@@ -171,7 +171,7 @@ def test_compare_two_assessments(client, db, scored, program) -> None:  # type: 
     assert client.get(url(program, suffix="/compare?before=1&after=99999")).status_code == 404
 
 
-def test_latest_maturity_level_for_the_portfolio(db, program) -> None:  # type: ignore[no-untyped-def]
+def test_latest_maturity_level_for_the_portfolio(db, program) -> None:
     other = make_program(db, name="Empty")
     assert service.latest_maturity_level(program, "en") is None
     first = start(db, program, status="completed", completed_on=program.start_date)
@@ -192,10 +192,10 @@ def test_latest_maturity_level_for_the_portfolio(db, program) -> None:  # type: 
 
 
 @contextmanager
-def _count_queries(db):  # type: ignore[no-untyped-def]
+def _count_queries(db):
     statements: list[str] = []
 
-    def record(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+    def record(_conn, _cursor, statement, *_args):
         statements.append(statement)
 
     engine = db.engine
@@ -207,7 +207,7 @@ def _count_queries(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("page", ["/results", "/report", "", "/actions", "/export.xlsx"])
-def test_query_count_does_not_grow_with_interviews(client, db, program, page) -> None:  # type: ignore[no-untyped-def]
+def test_query_count_does_not_grow_with_interviews(client, db, program, page) -> None:
     small = start(db, program, "Small")
     big = start(db, program, "Big")
     for n in range(2):

@@ -11,7 +11,7 @@ import brotli
 from planner.services.generate import generate_program
 
 
-def test_pages_are_compressed_for_browsers_that_accept_it(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_pages_are_compressed_for_browsers_that_accept_it(client, db) -> None:
     plain = client.get("/", headers={"Accept-Encoding": "identity"})
     squeezed = client.get("/", headers={"Accept-Encoding": "gzip, deflate, br"})
     zipped = client.get("/", headers={"Accept-Encoding": "gzip"})
@@ -25,7 +25,7 @@ def test_pages_are_compressed_for_browsers_that_accept_it(client, db) -> None:  
     assert len(squeezed.data) < len(plain.data) / 2
 
 
-def test_static_urls_carry_a_version_and_live_a_year(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_static_urls_carry_a_version_and_live_a_year(client, db) -> None:
     html = client.get("/login").get_data(as_text=True)
     found = re.search(r'href="(/static/css/planner\.css\?v=([0-9a-f]{12}))"', html)
     assert found, "the stylesheet URL is versioned"
@@ -48,12 +48,12 @@ def test_static_urls_carry_a_version_and_live_a_year(client, db) -> None:  # typ
     assert "immutable" not in stale.headers["Cache-Control"]
 
 
-def test_no_path_escapes_the_static_folder(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_no_path_escapes_the_static_folder(client, db) -> None:
     assert client.get("/static/../pyproject.toml").status_code == 404
     assert client.get("/static/%2e%2e/pyproject.toml").status_code == 404
 
 
-def test_bootstrap_is_versioned_and_compressed_too(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_bootstrap_is_versioned_and_compressed_too(client, db) -> None:
     html = client.get("/login").get_data(as_text=True)
     found = re.search(r'href="(/bootstrap/static/[^"]+\.css\?v=[0-9a-f]{12})"', html)
     assert found, "Bootstrap's stylesheet URL is versioned"
@@ -62,7 +62,7 @@ def test_bootstrap_is_versioned_and_compressed_too(client, db) -> None:  # type:
     assert len(response.data) < 60_000  # bootstrap.min.css is ~230 KB
 
 
-def test_gantt_first_visit_is_under_600_kb(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_gantt_first_visit_is_under_600_kb(client, db) -> None:
     from datetime import date, timedelta
 
     program = generate_program(2000, start_date=date.today() - timedelta(days=150))

@@ -15,7 +15,7 @@ from planner.services.programs import create_program
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     program = create_program(
         get_playbook("small-business-quick-start"),
         name="P",
@@ -26,12 +26,12 @@ def program(db):  # type: ignore[no-untyped-def]
     return program
 
 
-def events(db, **where):  # type: ignore[no-untyped-def]
+def events(db, **where):
     query = select(AuditEvent).filter_by(**where).order_by(AuditEvent.id)
     return list(db.session.scalars(query))
 
 
-def test_create_update_delete_are_recorded_with_actor_and_values(db, program, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_create_update_delete_are_recorded_with_actor_and_values(db, program, monkeypatch) -> None:
     created = events(db, program_id=program.id, action="create")
     assert {e.entity for e in created} >= {"program", "phase", "workitem", "risk", "metric"}
     risk = program.risks[0]
@@ -55,7 +55,7 @@ def test_create_update_delete_are_recorded_with_actor_and_values(db, program, mo
     assert deleted.entity_label == risk.key
 
 
-def test_computed_schedule_fields_are_not_audited(db, program) -> None:  # type: ignore[no-untyped-def]
+def test_computed_schedule_fields_are_not_audited(db, program) -> None:
     item = program.phases[1].work_items[0]
     item.early_start = date(2026, 2, 2)
     item.total_float = 3
@@ -63,7 +63,7 @@ def test_computed_schedule_fields_are_not_audited(db, program) -> None:  # type:
     assert events(db, entity="workitem", entity_id=item.id, action="update") == []
 
 
-def test_stale_version_is_refused_with_who_and_when(db, program, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_stale_version_is_refused_with_who_and_when(db, program, monkeypatch) -> None:
     risk = db.session.scalars(select(Risk).where(Risk.program_id == program.id)).first()
     seen_version = risk.version
     monkeypatch.setattr(audit, "actor_provider", lambda: "alice")
@@ -77,7 +77,7 @@ def test_stale_version_is_refused_with_who_and_when(db, program, monkeypatch) ->
     assert caught.value.current_version == seen_version + 1
 
 
-def test_rows_removed_from_a_collection_and_cascaded_deletes_are_recorded(db, program) -> None:  # type: ignore[no-untyped-def]
+def test_rows_removed_from_a_collection_and_cascaded_deletes_are_recorded(db, program) -> None:
     from planner.models.risk import RiskAction
 
     risk = program.risks[0]

@@ -15,7 +15,7 @@ from tests.conftest import TEST_PASSWORD, make_app, make_user, sign_in
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     program = create_program(
         get_playbook("small-business-quick-start"),
         name="Alpha",
@@ -27,7 +27,7 @@ def program(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def other_program(db):  # type: ignore[no-untyped-def]
+def other_program(db):
     program = create_program(
         get_playbook("small-business-quick-start"),
         name="Beta",
@@ -38,7 +38,7 @@ def other_program(db):  # type: ignore[no-untyped-def]
     return program
 
 
-def test_sign_in_and_out(anonymous_client, db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_and_out(anonymous_client, db) -> None:
     make_user("lead@example.com")
     assert anonymous_client.get("/").status_code == 302  # must sign in first
     page = anonymous_client.post(
@@ -50,7 +50,7 @@ def test_sign_in_and_out(anonymous_client, db) -> None:  # type: ignore[no-untyp
     assert anonymous_client.get("/").status_code == 302
 
 
-def test_failed_sign_in_does_not_reveal_which_part_was_wrong(anonymous_client, db, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_failed_sign_in_does_not_reveal_which_part_was_wrong(anonymous_client, db, caplog) -> None:
     make_user("lead@example.com")
     wrong_password = anonymous_client.post(
         "/login", data={"email": "lead@example.com", "password": "nope-nope-nope"}
@@ -64,7 +64,7 @@ def test_failed_sign_in_does_not_reveal_which_part_was_wrong(anonymous_client, d
     assert "failed sign-in" in caplog.text
 
 
-def test_sign_in_is_rate_limited(anonymous_client, db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_is_rate_limited(anonymous_client, db) -> None:
     statuses = [
         anonymous_client.post(
             "/login", data={"email": "x@example.com", "password": "wrong-one!"}
@@ -75,7 +75,7 @@ def test_sign_in_is_rate_limited(anonymous_client, db) -> None:  # type: ignore[
     assert statuses[10:] == [429, 429]
 
 
-def test_next_redirect_stays_on_site(anonymous_client, db) -> None:  # type: ignore[no-untyped-def]
+def test_next_redirect_stays_on_site(anonymous_client, db) -> None:
     make_user("lead@example.com")
     page = anonymous_client.post(
         "/login",
@@ -84,7 +84,7 @@ def test_next_redirect_stays_on_site(anonymous_client, db) -> None:  # type: ign
     assert page.headers["Location"] == "/"
 
 
-def test_user_sees_only_own_programs_and_others_are_404(login_as, program, other_program) -> None:  # type: ignore[no-untyped-def]
+def test_user_sees_only_own_programs_and_others_are_404(login_as, program, other_program) -> None:
     client = login_as("viewer", program)
     listing = client.get("/").get_data(as_text=True)
     assert "Alpha" in listing and "Beta" not in listing
@@ -93,7 +93,7 @@ def test_user_sees_only_own_programs_and_others_are_404(login_as, program, other
     assert client.get(f"/programs/{other_program.id}/history").status_code == 404
 
 
-def test_roles_limit_what_can_be_changed(login_as, program, other_program, db) -> None:  # type: ignore[no-untyped-def]
+def test_roles_limit_what_can_be_changed(login_as, program, other_program, db) -> None:
     viewer = login_as("viewer", program)
     member = login_as("member", program)
     lead = login_as("lead", program)
@@ -121,7 +121,7 @@ def test_roles_limit_what_can_be_changed(login_as, program, other_program, db) -
     )
 
 
-def test_the_only_lead_cannot_be_removed(login_as, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_only_lead_cannot_be_removed(login_as, program, db) -> None:
     lead = login_as("lead", program)
     membership = db.session.scalars(
         select(Membership).where(Membership.program_id == program.id)
@@ -129,11 +129,11 @@ def test_the_only_lead_cannot_be_removed(login_as, program, db) -> None:  # type
     page = lead.post(
         f"/programs/{program.id}/members/{membership.id}/remove", follow_redirects=True
     )
-    assert "the program&#39;s only lead cannot be removed" in page.get_data(as_text=True)
+    assert "The program&#39;s only lead cannot be removed." in page.get_data(as_text=True)
     assert db.session.get(Membership, membership.id) is not None
 
 
-def test_post_without_csrf_token_is_refused_and_changes_nothing(db, program) -> None:  # type: ignore[no-untyped-def]
+def test_post_without_csrf_token_is_refused_and_changes_nothing(db, program) -> None:
     app = make_app(db.engine.url.render_as_string(hide_password=False), WTF_CSRF_ENABLED=True)
     client = app.test_client()
     lead = make_user("lead@example.com")
@@ -150,7 +150,7 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(db, program) -> 
 
 def test_share_link_reads_dashboard_only_until_revoked_or_expired(
     anonymous_client, db, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     link, token = create_share_link(program, "lead@example.com", days=7, label="Sponsor")
     db.session.commit()
     opened = anonymous_client.get(f"/share/{token}")
@@ -171,7 +171,7 @@ def test_share_link_reads_dashboard_only_until_revoked_or_expired(
     assert db.session.scalar(select(func.count()).select_from(ShareLink)) == 2
 
 
-def test_security_headers(anonymous_client) -> None:  # type: ignore[no-untyped-def]
+def test_security_headers(anonymous_client) -> None:
     page = anonymous_client.get("/login")
     csp = page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
@@ -181,7 +181,7 @@ def test_security_headers(anonymous_client) -> None:  # type: ignore[no-untyped-
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_history_lists_changes_with_filters(login_as, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_history_lists_changes_with_filters(login_as, program, db) -> None:
     lead = login_as("lead", program)
     risk = db.session.scalars(select(Risk).where(Risk.program_id == program.id)).first()
     from planner.services import audit
@@ -205,7 +205,7 @@ def test_history_lists_changes_with_filters(login_as, program, db) -> None:  # t
     )
 
 
-def test_cli_creates_an_administrator(runner, db) -> None:  # type: ignore[no-untyped-def]
+def test_cli_creates_an_administrator(runner, db) -> None:
     result = runner.invoke(
         args=["user", "create", "root@example.com", "--admin", "--password-stdin"],
         input="a-long-enough-password\n",
@@ -218,7 +218,7 @@ def test_cli_creates_an_administrator(runner, db) -> None:  # type: ignore[no-un
     assert weak.exit_code == 1 and "at least 10 characters" in weak.output
 
 
-def test_change_password(anonymous_client, db) -> None:  # type: ignore[no-untyped-def]
+def test_change_password(anonymous_client, db) -> None:
     user = make_user("me@example.com")
     from tests.conftest import sign_in
 
@@ -237,7 +237,7 @@ def test_change_password(anonymous_client, db) -> None:  # type: ignore[no-untyp
     assert authenticate("me@example.com", "another-long-one") is not None
 
 
-def test_language_choice_is_remembered_per_user(anonymous_client, db) -> None:  # type: ignore[no-untyped-def]
+def test_language_choice_is_remembered_per_user(anonymous_client, db) -> None:
     make_user("me@example.com")
     login = {"email": "me@example.com", "password": TEST_PASSWORD, "next": "/"}
     anonymous_client.post("/login", data=login)

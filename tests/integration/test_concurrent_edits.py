@@ -46,14 +46,14 @@ class FormFields(HTMLParser):
             self.fields[self._textarea] += data.lstrip("\n")
 
 
-def form_of(client, url: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def form_of(client, url: str) -> dict[str, str]:
     parser = FormFields()
     parser.feed(client.get(url).get_data(as_text=True))
     assert "version" in parser.fields
     return parser.fields
 
 
-def test_second_of_two_concurrent_edits_gets_the_conflict_page(db, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_second_of_two_concurrent_edits_gets_the_conflict_page(db, login_as) -> None:
     program = create_program(
         get_playbook("small-business-quick-start"),
         name="P",

@@ -10,7 +10,7 @@ from planner.config import ConfigError
 
 
 @pytest.mark.parametrize("key", [None, "", "dev", "short-key"])
-def test_missing_or_weak_secret_key_stops_startup(monkeypatch, tmp_path, key) -> None:  # type: ignore[no-untyped-def]
+def test_missing_or_weak_secret_key_stops_startup(monkeypatch, tmp_path, key) -> None:
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     monkeypatch.delenv("PLANNER_DEMO", raising=False)
     if key is None:
@@ -22,7 +22,7 @@ def test_missing_or_weak_secret_key_stops_startup(monkeypatch, tmp_path, key) ->
         create_app()
 
 
-def test_strong_secret_key_and_postgres_url_normalised(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_strong_secret_key_and_postgres_url_normalised(monkeypatch, tmp_path) -> None:
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@127.0.0.1:5432/somedb")
@@ -30,7 +30,7 @@ def test_strong_secret_key_and_postgres_url_normalised(monkeypatch, tmp_path) ->
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1:5432/somedb"
 
 
-def test_sqlite_connections_enforce_foreign_keys_and_wal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_connections_enforce_foreign_keys_and_wal(tmp_path) -> None:
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.sqlite"})
     from planner.extensions import db
 
@@ -40,7 +40,7 @@ def test_sqlite_connections_enforce_foreign_keys_and_wal(tmp_path) -> None:  # t
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
 
 
-def test_planner_run_without_secret_key_refuses_to_serve(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_planner_run_without_secret_key_refuses_to_serve(monkeypatch, tmp_path) -> None:
     """`planner run` builds the app in CLI mode (a stand-in key) and must still refuse."""
     import planner.cli
 
@@ -57,7 +57,7 @@ def test_planner_run_without_secret_key_refuses_to_serve(monkeypatch, tmp_path) 
 
 
 @pytest.mark.parametrize("flag", ["DEBUG", "DEMO_MODE"])
-def test_planner_run_in_debug_or_demo_serves(monkeypatch, tmp_path, flag) -> None:  # type: ignore[no-untyped-def]
+def test_planner_run_in_debug_or_demo_serves(monkeypatch, tmp_path, flag) -> None:
     import planner.cli
 
     served: list[object] = []
@@ -72,7 +72,7 @@ def test_planner_run_in_debug_or_demo_serves(monkeypatch, tmp_path, flag) -> Non
     assert served == [app]
 
 
-def test_planner_run_with_a_strong_key_serves(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_planner_run_with_a_strong_key_serves(monkeypatch, tmp_path) -> None:
     import planner.cli
 
     served: list[object] = []
@@ -87,7 +87,7 @@ def test_planner_run_with_a_strong_key_serves(monkeypatch, tmp_path) -> None:  #
     assert served == [app]
 
 
-def test_kept_schedules_setting(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_kept_schedules_setting(monkeypatch, tmp_path) -> None:
     from planner.config import settings_from_environment
 
     monkeypatch.delenv("PLANNER_LIVE_SCHEDULES", raising=False)

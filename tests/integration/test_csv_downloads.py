@@ -11,7 +11,7 @@ from tests.integration.exchange_support import make_program
     "path",
     ["exchange/plan.csv", "risks/export.csv", "metrics/readings.csv"],
 )
-def test_a_csv_download_says_its_charset_once(client, db, path) -> None:  # type: ignore[no-untyped-def]
+def test_a_csv_download_says_its_charset_once(client, db, path) -> None:
     program = make_program(db)
     response = client.get(f"/programs/{program.id}/{path}")
     assert response.status_code == 200

@@ -21,7 +21,7 @@ from tests.integration.metrics_support import TODAY, count_queries, make_program
 
 
 @pytest.fixture(autouse=True)
-def portfolio_policy(app, monkeypatch):  # type: ignore[no-untyped-def]
+def portfolio_policy(app, monkeypatch):
     """Stands in for the route's entry in the policy table until the lead adds it."""
     try:
         from planner.web import policy
@@ -33,19 +33,19 @@ def portfolio_policy(app, monkeypatch):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return make_program()  # 150 days in: diagnosis and phase 1 behind, phase 2 current
 
 
-def _phase(program, ordinal: int):  # type: ignore[no-untyped-def]
+def _phase(program, ordinal: int):
     return next(p for p in program.phases if p.ordinal == ordinal)
 
 
-def _item(program, key: str) -> WorkItem:  # type: ignore[no-untyped-def]
+def _item(program, key: str) -> WorkItem:
     return next(i for i in program.work_items if i.key == key)
 
 
-def _finish_past_phases(db, program) -> None:  # type: ignore[no-untyped-def]
+def _finish_past_phases(db, program) -> None:
     for phase in program.phases[:2]:
         for item in phase.work_items:
             item.actual_start = phase.window_start
@@ -54,7 +54,7 @@ def _finish_past_phases(db, program) -> None:  # type: ignore[no-untyped-def]
     db.session.commit()
 
 
-def _on_time(program, ordinal: int) -> None:  # type: ignore[no-untyped-def]
+def _on_time(program, ordinal: int) -> None:
     """Every item of the phase forecast well inside its window."""
     phase = _phase(program, ordinal)
     for item in program.work_items:
@@ -62,7 +62,7 @@ def _on_time(program, ordinal: int) -> None:  # type: ignore[no-untyped-def]
             item.early_start = item.early_finish = phase.window_end - timedelta(days=20)
 
 
-def _figure(html: str, figure_id: str) -> dict:  # type: ignore[type-arg]
+def _figure(html: str, figure_id: str) -> dict:
     return json.loads(re.search(rf'id="{figure_id}-json">(.*?)</script>', html, re.S).group(1))
 
 
@@ -72,7 +72,7 @@ def _card(html: str, ordinal: int) -> str:
     ).group(1)
 
 
-def test_dashboard_shows_timeline_phase_rag_with_reasons(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_shows_timeline_phase_rag_with_reasons(client, db, program) -> None:
     _finish_past_phases(db, program)
     _on_time(program, 2)
     gate2 = _phase(program, 2).window_end
@@ -118,7 +118,7 @@ def test_dashboard_shows_timeline_phase_rag_with_reasons(client, db, program) ->
     assert spark["data"][0]["y"] == [66.0, 71.0, 78.0]
 
 
-def test_dashboard_and_portfolio_explain_in_chinese(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_and_portfolio_explain_in_chinese(client, db, program) -> None:
     _finish_past_phases(db, program)
     gate2 = _phase(program, 2).window_end
     _item(program, "data-quality-result").early_finish = gate2 + timedelta(days=8)
@@ -138,7 +138,7 @@ def test_dashboard_and_portfolio_explain_in_chinese(client, db, program) -> None
     assert why and all(r.startswith(("进度：", "采纳指标：", "风险：")) for r in why), why
 
 
-def test_schedule_tolerance_comes_from_the_status_rules(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_tolerance_comes_from_the_status_rules(client, db, program) -> None:
     _finish_past_phases(db, program)
     _on_time(program, 2)
     gate2 = _phase(program, 2).window_end
@@ -153,7 +153,7 @@ def test_schedule_tolerance_comes_from_the_status_rules(client, db, program) -> 
     assert status.schedule.rag == "amber" and "tolerance 10 days" in render(status.schedule.reason)
 
 
-def test_finished_phase_metrics_are_judged_at_their_gate(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_finished_phase_metrics_are_judged_at_their_gate(client, db, program) -> None:
     _finish_past_phases(db, program)
     gate1 = _phase(program, 1).window_end
     active = metric(program, "active-users")
@@ -166,7 +166,7 @@ def test_finished_phase_metrics_are_judged_at_their_gate(client, db, program) ->
     assert status.metrics.rag == "red" and "Active users" in render(status.metrics.reason)
 
 
-def test_top_risks_ranked_by_residual_score(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_top_risks_ranked_by_residual_score(client, db, program) -> None:
     risks = db.session.scalars(select(Risk).where(Risk.program_id == program.id)).all()
     low = risks[-1]
     low.likelihood, low.impact = 5, 5
@@ -184,7 +184,7 @@ def test_top_risks_ranked_by_residual_score(client, db, program) -> None:  # typ
     assert 'data-rag="red"' in html  # a critical open risk makes the current phase red
 
 
-def test_dashboard_queries_do_not_grow_with_rows(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_queries_do_not_grow_with_rows(client, db, program) -> None:
     url = f"/programs/{program.id}/dashboard"
     db.session.expire_all()  # each request starts from an empty session, as in production
     with count_queries() as few:
@@ -213,7 +213,7 @@ def _portfolio_rows(html: str) -> list[str]:
     return re.findall(r'<tr data-program="(\d+)">', html)
 
 
-def test_portfolio_lists_every_program_with_phase_gate_rag_and_progress(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_portfolio_lists_every_program_with_phase_gate_rag_and_progress(client, db) -> None:
     north = make_program("Northwind", 150)
     small = make_program("Alpha quick start", 20, "small-business-quick-start")
     future = make_program("Zeta", -10)
@@ -241,7 +241,7 @@ def test_portfolio_lists_every_program_with_phase_gate_rag_and_progress(client, 
         ("phase", "asc", ["B", "A", "C"]),
     ],
 )
-def test_portfolio_sorts_on_the_server(client, db, sort, direction, order) -> None:  # type: ignore[no-untyped-def]
+def test_portfolio_sorts_on_the_server(client, db, sort, direction, order) -> None:
     # A: 150 days in (phase 2, gate in 77 days); B: 10 days in (diagnosis, gate in 18 days);
     # C: 300 days in (phase 3, gate in 27 days)
     ids = {
@@ -255,13 +255,13 @@ def test_portfolio_sorts_on_the_server(client, db, sort, direction, order) -> No
     assert f'aria-sort="{"descending" if direction == "desc" else "ascending"}"' in html
 
 
-def test_portfolio_unknown_sort_falls_back_to_name(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_portfolio_unknown_sort_falls_back_to_name(client, db) -> None:
     b, a = make_program("B"), make_program("A")
     html = client.get("/portfolio?sort=drop%20table&dir=sideways").get_data(as_text=True)
     assert _portfolio_rows(html) == [str(a.id), str(b.id)]
 
 
-def test_portfolio_maturity_column(client, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_portfolio_maturity_column(client, db, monkeypatch) -> None:
     program = make_program()
     html = client.get("/portfolio").get_data(as_text=True)
     row = re.search(rf'<tr data-program="{program.id}">(.*?)</tr>', html, re.S).group(1)
@@ -277,7 +277,7 @@ def test_portfolio_maturity_column(client, db, monkeypatch) -> None:  # type: ig
     assert 'aria-sort="ascending"' in html
 
 
-def test_portfolio_shows_only_the_programs_a_member_may_read(login_as, db) -> None:  # type: ignore[no-untyped-def]
+def test_portfolio_shows_only_the_programs_a_member_may_read(login_as, db) -> None:
     mine = make_program("Mine")
     make_program("Theirs")
     viewer = login_as("viewer", mine)
@@ -286,7 +286,7 @@ def test_portfolio_shows_only_the_programs_a_member_may_read(login_as, db) -> No
     assert "Theirs" not in html
 
 
-def test_portfolio_queries_do_not_grow_with_programs(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_portfolio_queries_do_not_grow_with_programs(client, db) -> None:
     make_program("One")
     db.session.expire_all()
     with count_queries() as one:
@@ -299,7 +299,7 @@ def test_portfolio_queries_do_not_grow_with_programs(client, db) -> None:  # typ
     assert len(four) == len(one)
 
 
-def test_portfolio_service_sorting_keeps_missing_values_last(db) -> None:  # type: ignore[no-untyped-def]
+def test_portfolio_service_sorting_keeps_missing_values_last(db) -> None:
     make_program("Done", 500)  # after its last gate: no next gate
     make_program("Running", 150)
     rows = service.portfolio(TODAY, "gate", descending=True)

@@ -24,7 +24,7 @@ SPONSOR = "Liu Yang"
 
 
 @pytest.fixture()
-def northwind(db):  # type: ignore[no-untyped-def]
+def northwind(db):
     load_demo(DEMO_DAY)
     return db.session.scalars(select(Program).where(Program.name.startswith("Northwind"))).one()
 
@@ -34,7 +34,7 @@ def _reading_on(program: Program, key: str, day: date) -> float:
     return max((r for r in metric.readings if r.day <= day), key=lambda r: r.day).value
 
 
-def test_one_sponsor_everywhere(northwind) -> None:  # type: ignore[no-untyped-def]
+def test_one_sponsor_everywhere(northwind) -> None:
     pid = northwind.id
     owners = db.session.scalars(
         select(WorkItem.owner).where(WorkItem.program_id == pid, WorkItem.owner_role == "sponsor")
@@ -62,7 +62,7 @@ def test_one_sponsor_everywhere(northwind) -> None:  # type: ignore[no-untyped-d
     assert managers and set(managers) == {SPONSOR}
 
 
-def test_review_notes_quote_the_readings_of_their_day(northwind) -> None:  # type: ignore[no-untyped-def]
+def test_review_notes_quote_the_readings_of_their_day(northwind) -> None:
     quoted = 0
     patterns = {
         "active-users": re.compile(r"Active users at ([\d.]+)%"),
@@ -85,7 +85,7 @@ def test_review_notes_quote_the_readings_of_their_day(northwind) -> None:  # typ
     assert quoted == 2
 
 
-def test_junk_orders_wait_for_the_configurator(northwind) -> None:  # type: ignore[no-untyped-def]
+def test_junk_orders_wait_for_the_configurator(northwind) -> None:
     live = db.session.scalars(
         select(WorkItem).where(
             WorkItem.program_id == northwind.id, WorkItem.key == "configurator-go-live"

@@ -23,11 +23,11 @@ FEED_URL = re.compile(r'value="(http://localhost/feeds/([^/"]+)/programs/(\d+)\.
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return make_program(db)
 
 
-def new_token(http) -> dict[int, str]:  # type: ignore[no-untyped-def]
+def new_token(http) -> dict[int, str]:
     """Create (or rotate) the signed-in user's token; the feed URL of each program."""
     response = http.post("/account/feed", data={"rotate": "y"})
     assert response.status_code == 200
@@ -50,7 +50,7 @@ def events_of(data: bytes) -> dict[str, dict[str, object]]:
     }
 
 
-def test_a_member_subscribes_with_a_token_and_uids_stay_stable(  # type: ignore[no-untyped-def]
+def test_a_member_subscribes_with_a_token_and_uids_stay_stable(
     login_as, anonymous_client, db, program
 ) -> None:
     member = login_as("member", program)
@@ -93,7 +93,7 @@ def test_a_member_subscribes_with_a_token_and_uids_stay_stable(  # type: ignore[
     assert again[f"milestone-{key}@{domain}"]["day"] > before
 
 
-def test_the_token_is_stored_hashed_and_rotation_kills_the_old_one(  # type: ignore[no-untyped-def]
+def test_the_token_is_stored_hashed_and_rotation_kills_the_old_one(
     login_as, anonymous_client, db, program
 ) -> None:
     lead = login_as("lead", program)
@@ -117,7 +117,7 @@ def test_the_token_is_stored_hashed_and_rotation_kills_the_old_one(  # type: ign
     assert db.session.scalar(select(FeedToken.id)) is None
 
 
-def test_everyone_else_gets_404(login_as, anonymous_client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_everyone_else_gets_404(login_as, anonymous_client, db, program) -> None:
     other = make_program(db, name="Other program", client="Other")
     member = login_as("member", program)
     url = new_token(member)[program.id]
@@ -145,14 +145,14 @@ def test_everyone_else_gets_404(login_as, anonymous_client, db, program) -> None
 
 def test_an_administrator_subscribes_to_any_program(
     login_as, anonymous_client, db, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     other = make_program(db, name="Other program", client="Other")
     urls = new_token(login_as("admin"))
     assert set(urls) == {program.id, other.id}
     assert anonymous_client.get(urls[other.id]).status_code == 200
 
 
-def test_the_feed_speaks_the_subscribers_language(anonymous_client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_feed_speaks_the_subscribers_language(anonymous_client, db, program) -> None:
     user = make_user("zh@test.example")
     user.lang = "zh_Hans_CN"
     db.session.commit()
@@ -170,13 +170,13 @@ def test_the_feed_speaks_the_subscribers_language(anonymous_client, db, program)
     assert summary["summary"] == milestone.name_zh
 
 
-def test_the_account_page_needs_a_sign_in(anonymous_client) -> None:  # type: ignore[no-untyped-def]
+def test_the_account_page_needs_a_sign_in(anonymous_client) -> None:
     response = anonymous_client.get("/account/feed")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert anonymous_client.post("/account/feed", data={"rotate": "y"}).status_code == 302
 
 
-def test_the_account_page_says_a_token_exists_without_showing_it(login_as, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_account_page_says_a_token_exists_without_showing_it(login_as, db, program) -> None:
     lead = login_as("lead", program)
     url = new_token(lead)[program.id]
     token = url.split("/")[2]
@@ -187,7 +187,7 @@ def test_the_account_page_says_a_token_exists_without_showing_it(login_as, db, p
 
 def test_the_feed_needs_few_queries_whatever_its_size(
     login_as, anonymous_client, db, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     small = make_program(db, name="Small", playbook="small-business-quick-start")
     lead = login_as("admin")
     urls = new_token(lead)

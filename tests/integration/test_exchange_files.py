@@ -41,7 +41,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "mspdi"
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     """A program a lead has worked on: progress, a constraint, a holiday, links of every
     type with lag and lead, a baseline, an owner, Chinese text and formula-looking text."""
     program = make_program(db, status=dt.date(2026, 3, 20))
@@ -75,7 +75,7 @@ def plan_of(program: Program) -> PlanData:
 # --------------------------------------------------------------------------- exports
 
 
-def test_mspdi_export_reads_back_to_the_same_plan(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_mspdi_export_reads_back_to_the_same_plan(client, program) -> None:
     response = client.get(f"/programs/{program.id}/exchange/plan.xml")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
@@ -98,7 +98,7 @@ def test_mspdi_export_reads_back_to_the_same_plan(client, program) -> None:  # t
     assert dt.date(2026, 4, 6) in read.plan.calendar.holidays
 
 
-def test_csv_and_xlsx_exports_read_back(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_csv_and_xlsx_exports_read_back(client, program) -> None:
     expected = plan_of(program)
     base = PlanData(expected.name, expected.start, expected.calendar, expected.phases)
     csv = client.get(f"/programs/{program.id}/exchange/plan.csv")
@@ -145,7 +145,7 @@ def test_csv_and_xlsx_exports_read_back(client, program) -> None:  # type: ignor
 # --------------------------------------------------------------------------- header language
 
 
-def use_language(http, lang: str) -> None:  # type: ignore[no-untyped-def]
+def use_language(http, lang: str) -> None:
     response = http.post("/language", data={"lang": lang, "next": "/"})
     assert response.status_code in (302, 303)
     # the fixture's app context outlives the requests, and Flask-Babel caches the locale on
@@ -175,7 +175,7 @@ def first_rows(data: bytes, fmt: str) -> tuple[list[str], str | None]:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_table_exports_are_headed_in_the_interface_language(client, program, fmt) -> None:  # type: ignore[no-untyped-def]
+def test_table_exports_are_headed_in_the_interface_language(client, program, fmt) -> None:
     english, _title = first_rows(
         client.get(f"/programs/{program.id}/exchange/plan.{fmt}").data, fmt
     )
@@ -198,7 +198,7 @@ def test_table_exports_are_headed_in_the_interface_language(client, program, fmt
     [("zh_Hans_CN", "en"), ("en", "zh_Hans_CN"), ("zh_Hans_CN", "zh_Hans_CN")],
 )
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_a_table_exported_in_one_language_imports_in_either(  # type: ignore[no-untyped-def]
+def test_a_table_exported_in_one_language_imports_in_either(
     client, db, program, fmt, exported_in, imported_in
 ) -> None:
     use_language(client, exported_in)
@@ -220,7 +220,7 @@ def test_a_table_exported_in_one_language_imports_in_either(  # type: ignore[no-
     ]
 
 
-def test_a_chinese_table_into_a_phase(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_chinese_table_into_a_phase(client, db, program) -> None:
     source = make_program(db, name="Source", playbook="small-business-quick-start")
     use_language(client, "zh_Hans_CN")
     exported = client.get(f"/programs/{source.id}/exchange/plan.xlsx").data
@@ -241,7 +241,7 @@ def test_a_chinese_table_into_a_phase(client, db, program) -> None:  # type: ign
     assert count == before + len(plan_of(source).items)
 
 
-def test_errors_name_the_columns_as_the_file_heads_them(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_errors_name_the_columns_as_the_file_heads_them(client, db, program) -> None:
     # the plan's columns come first (then the other-language name and the version)
     labels = dict(zip(plan_table.COLUMNS, headers_in("zh_Hans_CN"), strict=False))
     book = Workbook()
@@ -254,18 +254,20 @@ def test_errors_name_the_columns_as_the_file_heads_them(client, db, program) -> 
     out = io.BytesIO()
     book.save(out)
     before = table_counts(db)
-    for lang in ("en", "zh_Hans_CN"):  # whatever the interface's language
+    # the place in the file in the interface's language, the column as the file heads it
+    where = {"en": 'row {row}, column "{column}"', "zh_Hans_CN": "第 {row} 行，“{column}”列"}
+    for lang, place in where.items():
         use_language(client, lang)
         response = upload(client, "/programs/import", "plan.xlsx", out.getvalue(), client="Acme")
         assert response.status_code == 422
         page = response.get_data(as_text=True).replace("&#34;", '"')
-        assert f'row 3, column "{labels["Duration (days)"]}"' in page
-        assert f'row 4, column "{labels["Name"]}"' in page
-        assert f'row 4, column "{labels["Predecessors"]}"' in page
+        assert place.format(row=3, column=labels["Duration (days)"]) in page
+        assert place.format(row=4, column=labels["Name"]) in page
+        assert place.format(row=4, column=labels["Predecessors"]) in page
         assert table_counts(db) == before
 
 
-def test_a_viewer_downloads_but_an_outsider_sees_nothing(login_as, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewer_downloads_but_an_outsider_sees_nothing(login_as, program) -> None:
     viewer = login_as("viewer", program)
     for ext in ("xml", "csv", "xlsx"):
         assert viewer.get(f"/programs/{program.id}/exchange/plan.{ext}").status_code == 200
@@ -278,7 +280,7 @@ def test_a_viewer_downloads_but_an_outsider_sees_nothing(login_as, program) -> N
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_the_page_offers_every_download_and_the_import(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_offers_every_download_and_the_import(client, program) -> None:
     page = client.get(f"/programs/{program.id}/exchange").get_data(as_text=True)
     for path in ("plan.xml", "plan.csv", "plan.xlsx", "pack.pptx", "pack.pdf", "playbook.yaml"):
         assert f"/programs/{program.id}/exchange/{path}" in page
@@ -287,7 +289,7 @@ def test_the_page_offers_every_download_and_the_import(client, program) -> None:
     assert 'href="/account/feed"' in page
 
 
-def test_a_viewer_sees_no_import_form(login_as, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewer_sees_no_import_form(login_as, program) -> None:
     page = login_as("viewer", program).get(f"/programs/{program.id}/exchange")
     assert "/exchange/import" not in page.get_data(as_text=True)
 
@@ -295,7 +297,7 @@ def test_a_viewer_sees_no_import_form(login_as, program) -> None:  # type: ignor
 # --------------------------------------------------------------------------- new program
 
 
-def test_mspdi_round_trip_through_a_new_program_is_lossless(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_mspdi_round_trip_through_a_new_program_is_lossless(client, program) -> None:
     exported = client.get(f"/programs/{program.id}/exchange/plan.xml").data
     before = _db.session.scalar(select(Program.id).order_by(Program.id.desc()))
     response = upload(client, "/programs/import", "acme.xml", exported, client="Acme Co")
@@ -326,7 +328,7 @@ def test_mspdi_round_trip_through_a_new_program_is_lossless(client, program) -> 
     ("fixture", "phases", "items", "links", "baselined"),
     [("ms_project_2019.xml", 2, 8, 9, 3), ("projectlibre.xml", 2, 6, 5, 0)],
 )
-def test_files_from_ms_project_and_projectlibre_import(  # type: ignore[no-untyped-def]
+def test_files_from_ms_project_and_projectlibre_import(
     client, db, fixture, phases, items, links, baselined
 ) -> None:
     data = (FIXTURES / fixture).read_bytes()
@@ -364,20 +366,20 @@ def test_files_from_ms_project_and_projectlibre_import(  # type: ignore[no-untyp
     assert page.status_code == 200
 
 
-def _count(model):  # type: ignore[no-untyped-def]
+def _count(model):
     from sqlalchemy import func
 
     return func.count(model.id)
 
 
-def test_ms_project_notes_are_shown(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_ms_project_notes_are_shown(client, db) -> None:
     data = (FIXTURES / "ms_project_2019.xml").read_bytes()
     response = upload(client, "/programs/import", "plan.xml", data, client="Acme")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "4.5 working days became 5 days" in page
 
 
-def test_csv_and_xlsx_import_as_new_programs(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_csv_and_xlsx_import_as_new_programs(client, db, program) -> None:
     csv = client.get(f"/programs/{program.id}/exchange/plan.csv").data
     xlsx = client.get(f"/programs/{program.id}/exchange/plan.xlsx").data
     for name, data in (("plan.csv", csv), ("plan.xlsx", xlsx)):
@@ -393,7 +395,7 @@ def test_csv_and_xlsx_import_as_new_programs(client, db, program) -> None:  # ty
         assert [p.name for p in copy.phases] == [p.name for p in original.phases]
 
 
-def test_a_csv_without_dates_takes_the_start_date_from_the_form(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_csv_without_dates_takes_the_start_date_from_the_form(client, db) -> None:
     text = (
         "ID,Name,Phase,Duration (days),Predecessors\r\n1,设计,Build,5,\r\n2,上线,Build,0,1FS+2d\r\n"
     )
@@ -418,7 +420,7 @@ def test_a_csv_without_dates_takes_the_start_date_from_the_form(client, db) -> N
     assert milestone.early_finish is not None
 
 
-def test_the_playbook_brings_its_risks_metrics_and_gates(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_playbook_brings_its_risks_metrics_and_gates(client, db, program) -> None:
     exported = client.get(f"/programs/{program.id}/exchange/plan.xml").data
     response = upload(
         client,
@@ -462,11 +464,11 @@ def test_the_playbook_brings_its_risks_metrics_and_gates(client, db, program) ->
             'row 2, column "Duration (days)"',
             "five",
         ),
-        ("plan.pdf", b"%PDF-1.7 not a plan", "File", "expected an MS Project XML file"),
+        ("plan.pdf", b"%PDF-1.7 not a plan", "File", "Expected an MS Project XML file"),
         ("empty.csv", b"", "File", "empty"),
     ],
 )
-def test_a_bad_file_creates_nothing_and_says_where(  # type: ignore[no-untyped-def]
+def test_a_bad_file_creates_nothing_and_says_where(
     client, db, program, name, data, where, message
 ) -> None:
     before = table_counts(db)
@@ -479,7 +481,7 @@ def test_a_bad_file_creates_nothing_and_says_where(  # type: ignore[no-untyped-d
     assert table_counts(db) == before
 
 
-def test_an_xlsx_with_bad_rows_lists_every_row(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_an_xlsx_with_bad_rows_lists_every_row(client, db, program) -> None:
     book = Workbook()
     sheet = book.active
     sheet.append(["ID", "Name", "Phase", "Duration (days)", "Predecessors", "Start"])
@@ -498,7 +500,7 @@ def test_an_xlsx_with_bad_rows_lists_every_row(client, db, program) -> None:  # 
     assert table_counts(db) == before
 
 
-def test_the_form_needs_a_client(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_form_needs_a_client(client, db, program) -> None:
     before = table_counts(db)
     data = (FIXTURES / "projectlibre.xml").read_bytes()
     response = upload(client, "/programs/import", "plan.xml", data, client="")
@@ -509,7 +511,7 @@ def test_the_form_needs_a_client(client, db, program) -> None:  # type: ignore[n
 # --------------------------------------------------------------------------- into a phase
 
 
-def test_import_into_a_phase_adds_items_and_links_with_unique_keys(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_import_into_a_phase_adds_items_and_links_with_unique_keys(client, db, program) -> None:
     source = make_program(db, name="Source", playbook="small-business-quick-start")
     exported = client.get(f"/programs/{source.id}/exchange/plan.csv").data
     target_phase = program.phases[2]
@@ -556,7 +558,7 @@ def test_import_into_a_phase_adds_items_and_links_with_unique_keys(client, db, p
     assert "imported into" in page
 
 
-def test_import_into_a_phase_from_ms_project(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_import_into_a_phase_from_ms_project(client, db, program) -> None:
     data = (FIXTURES / "ms_project_2019.xml").read_bytes()
     before = len(program.work_items)
     response = upload(
@@ -585,7 +587,7 @@ def test_import_into_a_phase_from_ms_project(client, db, program) -> None:  # ty
         ("ok.xml", (FIXTURES / "projectlibre.xml").read_bytes(), "999999", "phase"),
     ],
 )
-def test_a_bad_import_into_a_phase_changes_nothing(  # type: ignore[no-untyped-def]
+def test_a_bad_import_into_a_phase_changes_nothing(
     client, db, program, name, data, phase, text
 ) -> None:
     before = table_counts(db)
@@ -603,7 +605,7 @@ def test_a_bad_import_into_a_phase_changes_nothing(  # type: ignore[no-untyped-d
     assert program_rows(db, program.id) == rows
 
 
-def test_only_editors_import_into_a_phase(login_as, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_only_editors_import_into_a_phase(login_as, db, program) -> None:
     data = (FIXTURES / "projectlibre.xml").read_bytes()
     rows = program_rows(db, program.id)
     for role, status in (("viewer", 403), ("steering", 403), ("outsider", 404)):
@@ -628,7 +630,7 @@ def test_only_editors_import_into_a_phase(login_as, db, program) -> None:  # typ
     assert response.status_code == 302
 
 
-def test_any_signed_in_user_may_import_a_new_program(login_as, db) -> None:  # type: ignore[no-untyped-def]
+def test_any_signed_in_user_may_import_a_new_program(login_as, db) -> None:
     data = (FIXTURES / "projectlibre.xml").read_bytes()
     outsider = login_as("outsider")
     assert outsider.get("/programs/import").status_code == 200
@@ -640,7 +642,7 @@ def test_any_signed_in_user_may_import_a_new_program(login_as, db) -> None:  # t
     assert anonymous.get("/programs/import").status_code == 302
 
 
-def test_page_and_exports_need_the_same_queries_whatever_the_size(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_page_and_exports_need_the_same_queries_whatever_the_size(client, db, program) -> None:
     small = make_program(db, name="Small", playbook="small-business-quick-start")
     plan_service.take_baseline(small, "Approved plan")
     db.session.commit()

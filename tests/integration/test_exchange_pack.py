@@ -24,11 +24,11 @@ TODAY = date.today()
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return demo_program(db, TODAY)
 
 
-def titles(deck) -> list[str]:  # type: ignore[no-untyped-def]
+def titles(deck) -> list[str]:
     out = []
     for slide in deck.slides:
         title = slide.shapes.title
@@ -36,7 +36,7 @@ def titles(deck) -> list[str]:  # type: ignore[no-untyped-def]
     return out
 
 
-def all_text(deck) -> str:  # type: ignore[no-untyped-def]
+def all_text(deck) -> str:
     parts = []
     for slide in deck.slides:
         for shape in slide.shapes:
@@ -47,7 +47,7 @@ def all_text(deck) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(parts)
 
 
-def test_the_deck_has_every_part_and_a_native_chart(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_deck_has_every_part_and_a_native_chart(client, program) -> None:
     response = client.get(f"/programs/{program.id}/exchange/pack.pptx")
     assert response.status_code == 200
     assert response.mimetype.endswith("presentationml.presentation")
@@ -92,7 +92,7 @@ def test_the_deck_has_every_part_and_a_native_chart(client, program) -> None:  #
     )
 
 
-def test_the_deck_follows_the_chosen_language(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_deck_follows_the_chosen_language(client, program) -> None:
     client.post("/language", data={"lang": "zh_Hans_CN", "next": "/"})
     deck = Presentation(io.BytesIO(client.get(f"/programs/{program.id}/exchange/pack.pptx").data))
     text = all_text(deck)
@@ -109,16 +109,16 @@ def pdf_info(data: bytes, tmp_path: Path, tool: str = "pdfinfo") -> str:
     return subprocess.run([tool, str(path)], capture_output=True, text=True, check=True).stdout
 
 
-def test_the_pdf_has_the_same_parts(client, program, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_pdf_has_the_same_parts(client, program, tmp_path) -> None:
     response = client.get(f"/programs/{program.id}/exchange/pack.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF-")
-    pages = int(re.search(r"Pages:\s+(\d+)", pdf_info(response.data, tmp_path))[1])  # type: ignore[index]
+    pages = int(re.search(r"Pages:\s+(\d+)", pdf_info(response.data, tmp_path))[1])
     assert pages >= 6
 
 
-def test_the_chinese_pdf_embeds_a_cjk_font(client, program, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_chinese_pdf_embeds_a_cjk_font(client, program, tmp_path) -> None:
     client.post("/language", data={"lang": "zh_Hans_CN", "next": "/"})
     data = client.get(f"/programs/{program.id}/exchange/pack.pdf").data
     fonts = pdf_info(data, tmp_path, "pdffonts")
@@ -129,14 +129,14 @@ def test_the_chinese_pdf_embeds_a_cjk_font(client, program, tmp_path) -> None:  
     assert program.phases[1].name_zh in text.replace(" ", "")
 
 
-def test_readers_get_the_pack_outsiders_do_not(login_as, program) -> None:  # type: ignore[no-untyped-def]
+def test_readers_get_the_pack_outsiders_do_not(login_as, program) -> None:
     steering = login_as("steering", program)
     assert steering.get(f"/programs/{program.id}/exchange/pack.pptx").status_code == 200
     outsider = login_as("outsider")
     assert outsider.get(f"/programs/{program.id}/exchange/pack.pdf").status_code == 404
 
 
-def test_the_pack_needs_the_same_queries_for_a_bigger_program(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_pack_needs_the_same_queries_for_a_bigger_program(client, db, program) -> None:
     small = create_program(
         get_playbook("small-business-quick-start"),
         name="Small",

@@ -25,7 +25,7 @@ QUERY = {"playbook_id": "acme-method", "version": "2.0", "title": "Method from a
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     """A program with client data everywhere and a key a playbook cannot take."""
     program = make_program(db, name="Acme Industrial CRM rollout", client="Acme Industrial Co.")
     task = item(db, program, "diagnosis-plan")
@@ -126,7 +126,7 @@ def structure(program_id: int) -> dict[str, Any]:
     }
 
 
-def test_the_yaml_validates_and_reproduces_the_structure(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_yaml_validates_and_reproduces_the_structure(client, db, program) -> None:
     response = client.get(f"/programs/{program.id}/exchange/playbook.yaml", query_string=QUERY)
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="acme-method-2.0.yaml"'
@@ -145,7 +145,7 @@ def test_the_yaml_validates_and_reproduces_the_structure(client, db, program) ->
     assert structure(copy.id) == structure(program.id)
 
 
-def test_client_data_stays_out(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_client_data_stays_out(client, program) -> None:
     text = client.get(
         f"/programs/{program.id}/exchange/playbook.yaml", query_string=QUERY
     ).get_data(as_text=True)
@@ -165,7 +165,7 @@ def test_client_data_stays_out(client, program) -> None:  # type: ignore[no-unty
     assert "pilot-extra" in text and "PILOT.Extra" not in text
 
 
-def test_defaults_without_a_form(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_defaults_without_a_form(client, program) -> None:
     response = client.get(f"/programs/{program.id}/exchange/playbook.yaml")
     assert response.status_code == 200
     playbook = parse_playbook(response.get_data(as_text=True))
@@ -177,11 +177,11 @@ def test_defaults_without_a_form(client, program) -> None:  # type: ignore[no-un
     ("field", "value", "message"),
     [
         ("playbook_id", "Not A Key", "lower-case letters"),
-        ("version", "v2", "a version such as 1.0"),
+        ("version", "v2", "A version such as 1.0"),
         ("title", "", "This field is required"),
     ],
 )
-def test_a_bad_form_says_which_field(client, db, program, field, value, message) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_form_says_which_field(client, db, program, field, value, message) -> None:
     before = table_counts(db)
     response = client.get(
         f"/programs/{program.id}/exchange/playbook.yaml", query_string={**QUERY, field: value}
@@ -193,13 +193,13 @@ def test_a_bad_form_says_which_field(client, db, program, field, value, message)
     assert table_counts(db) == before
 
 
-def test_a_viewer_may_save_the_method_an_outsider_may_not(login_as, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewer_may_save_the_method_an_outsider_may_not(login_as, program) -> None:
     url = f"/programs/{program.id}/exchange/playbook.yaml"
     assert login_as("viewer", program).get(url, query_string=QUERY).status_code == 200
     assert login_as("outsider").get(url, query_string=QUERY).status_code == 404
 
 
-def test_an_imported_program_saves_as_a_playbook_too(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_imported_program_saves_as_a_playbook_too(client, db) -> None:
     from pathlib import Path
 
     from tests.integration.exchange_support import upload
@@ -218,7 +218,7 @@ def test_an_imported_program_saves_as_a_playbook_too(client, db) -> None:  # typ
     assert structure(copy.id)["items"].keys() == structure(program.id)["items"].keys()
 
 
-def test_metric_descriptions_are_carried_over(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_metric_descriptions_are_carried_over(client, db, program) -> None:
     metric = program.metrics[0]
     metric.description = "Share of licensed users active in the week"
     db.session.commit()

@@ -18,7 +18,7 @@ from tests.integration.exchange_support import item, make_program, table_counts,
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     program = make_program(db)
     chinese = item(db, program, "interviews-senior")
     chinese.name_zh = "高层访谈"
@@ -26,14 +26,14 @@ def program(db):  # type: ignore[no-untyped-def]
     return program
 
 
-def use_language(http, lang: str) -> None:  # type: ignore[no-untyped-def]
+def use_language(http, lang: str) -> None:
     assert http.post("/language", data={"lang": lang, "next": "/"}).status_code in (302, 303)
     from flask_babel import refresh
 
     refresh()
 
 
-def snapshot(db, program: Program) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
+def snapshot(db, program: Program) -> dict[str, tuple]:
     """Every item's edited fields, version and predecessors, by key."""
     db.session.expire_all()
     rows = db.session.scalars(select(WorkItem).where(WorkItem.program_id == program.id)).all()
@@ -115,7 +115,7 @@ def three_edits(data: bytes) -> tuple[bytes, dict[str, object]]:
     return sheet.data(), {"duration": duration, "old_preds": old_preds, "phase": phase}
 
 
-def test_the_xlsx_carries_versions_and_the_other_language(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_xlsx_carries_versions_and_the_other_language(client, program) -> None:
     sheet = Sheet(client.get(f"/programs/{program.id}/exchange/plan.xlsx").data)
     assert "Version" in sheet.columns and "Name (Chinese)" in sheet.columns
     assert sheet.get("interviews-senior", "Name (Chinese)") == "高层访谈"
@@ -124,7 +124,7 @@ def test_the_xlsx_carries_versions_and_the_other_language(client, program) -> No
     )
 
 
-def test_an_edited_xlsx_reimports_as_exactly_its_three_changes(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_an_edited_xlsx_reimports_as_exactly_its_three_changes(client, db, program) -> None:
     exported = client.get(f"/programs/{program.id}/exchange/plan.xlsx").data
     edited, was = three_edits(exported)
     before = snapshot(db, program)
@@ -167,7 +167,7 @@ def test_an_edited_xlsx_reimports_as_exactly_its_three_changes(client, db, progr
     survey = "current-state-survey"
     for key, values in before.items():
         if key == "interviews-senior":
-            assert after[key][4] == was["duration"] + 3  # type: ignore[operator]
+            assert after[key][4] == was["duration"] + 3
             assert after[key][:4] + after[key][5:8] == values[:4] + values[5:8]
             assert after[key][9] == values[9]
             assert after[key][8] == values[8] + 1  # one new version
@@ -184,11 +184,11 @@ def test_an_edited_xlsx_reimports_as_exactly_its_three_changes(client, db, progr
     assert service.preview_update(program, current, incoming).changes.empty
 
 
-def test_a_stale_row_is_a_conflict_and_is_left_as_it_is(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_row_is_a_conflict_and_is_left_as_it_is(client, db, program) -> None:
     exported = client.get(f"/programs/{program.id}/exchange/plan.xlsx").data
     sheet = Sheet(exported)
     duration = sheet.get("interviews-senior", "Duration (days)")
-    sheet.set("interviews-senior", "Duration (days)", duration + 5)  # type: ignore[operator]
+    sheet.set("interviews-senior", "Duration (days)", duration + 5)
     sheet.set("diagnosis-plan", "Owner", "Li Lei")
     # meanwhile someone else edits interviews-senior in the app
     row = item(db, program, "interviews-senior")
@@ -201,7 +201,7 @@ def test_a_stale_row_is_a_conflict_and_is_left_as_it_is(client, db, program) -> 
         ("interviews-senior", version_now - 1, version_now)
     ]
     assert {(x.field, x.old, x.new) for x in changes.conflicts[0].changes} == {
-        ("duration", duration, duration + 5),  # type: ignore[operator]
+        ("duration", duration, duration + 5),
         ("owner", "Zhang Wei", None),
     }
     assert [c.key for c in changes.updated] == ["diagnosis-plan"]
@@ -215,7 +215,7 @@ def test_a_stale_row_is_a_conflict_and_is_left_as_it_is(client, db, program) -> 
     assert item(db, program, "diagnosis-plan").owner == "Li Lei"
 
 
-def test_a_confirmation_of_an_outdated_preview_changes_nothing(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_confirmation_of_an_outdated_preview_changes_nothing(client, db, program) -> None:
     edited, _was = three_edits(client.get(f"/programs/{program.id}/exchange/plan.xlsx").data)
     page = upload(client, f"/programs/{program.id}/exchange/update", "p.xlsx", edited)
     text = page.get_data(as_text=True)
@@ -231,7 +231,7 @@ def test_a_confirmation_of_an_outdated_preview_changes_nothing(client, db, progr
     assert snapshot(db, program) == before
 
 
-def test_a_bad_update_file_says_why_and_changes_nothing(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_update_file_says_why_and_changes_nothing(client, db, program) -> None:
     before = snapshot(db, program)
     xml = client.get(f"/programs/{program.id}/exchange/plan.xml").data
     response = upload(client, f"/programs/{program.id}/exchange/update", "plan.xml", xml)
@@ -258,7 +258,7 @@ def test_a_bad_update_file_says_why_and_changes_nothing(client, db, program) -> 
     assert snapshot(db, program) == before
 
 
-def test_a_csv_round_trip_in_chinese_keeps_both_names(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_csv_round_trip_in_chinese_keeps_both_names(client, db, program) -> None:
     use_language(client, "zh_Hans_CN")
     data = client.get(f"/programs/{program.id}/exchange/plan.csv").data
     rows = list(csv_module.reader(io.StringIO(data.decode("utf-8-sig"))))

@@ -22,7 +22,7 @@ from planner.services.scheduling import (
 from tests.integration.plan_support import make_program
 
 
-def test_a_new_program_names_what_drives_every_phase_gate(db):  # type: ignore[no-untyped-def]
+def test_a_new_program_names_what_drives_every_phase_gate(db):
     program = make_program(db)
     view = load_plan(program)
     rows = {row.id: row for row in view.all_rows}
@@ -46,7 +46,7 @@ def test_a_new_program_names_what_drives_every_phase_gate(db):  # type: ignore[n
         assert all(rows[i].total_float <= driver.gate_float for i in driver.chain_ids)
 
 
-def test_the_demo_phase_2_overrun_is_explained_by_a_driving_chain(client, db):  # type: ignore[no-untyped-def]
+def test_the_demo_phase_2_overrun_is_explained_by_a_driving_chain(client, db):
     today = date(2026, 9, 14)
     program = make_program(db, start=today - timedelta(days=150), status=None)
     plan_demo.populate(program, today)
@@ -83,7 +83,7 @@ def test_the_demo_phase_2_overrun_is_explained_by_a_driving_chain(client, db):  
     assert {t.early_start.isoformat() for t in tasks} <= set(layer["base"])
 
 
-def test_the_stored_schedule_names_the_same_drivers_as_the_scheduler(db):  # type: ignore[no-untyped-def]
+def test_the_stored_schedule_names_the_same_drivers_as_the_scheduler(db):
     today = date(2026, 9, 14)
     program = make_program(db, start=today - timedelta(days=150), status=None)
     plan_demo.populate(program, today)

@@ -20,15 +20,15 @@ from tests.integration.metrics_support import TODAY, make_program, metric, snaps
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return make_program()  # 22 days into phase 2; the phase-2 gate is 77 days ahead
 
 
-def _phase(program, ordinal: int):  # type: ignore[no-untyped-def]
+def _phase(program, ordinal: int):
     return next(p for p in program.phases if p.ordinal == ordinal)
 
 
-def _item(program, key: str) -> WorkItem:  # type: ignore[no-untyped-def]
+def _item(program, key: str) -> WorkItem:
     return next(i for i in program.work_items if i.key == key)
 
 
@@ -43,7 +43,7 @@ def _rows(html: str) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _setup_phase2_evidence(db, program) -> None:  # type: ignore[no-untyped-def]
+def _setup_phase2_evidence(db, program) -> None:
     """Phase-2 evidence: junk orders falling toward the target, one milestone forecast late."""
     junk = metric(program, "junk-order-rate")
     for days_ago, value in ((60, 12.0), (30, 9.0), (2, 6.0)):
@@ -54,7 +54,7 @@ def _setup_phase2_evidence(db, program) -> None:  # type: ignore[no-untyped-def]
     db.session.commit()
 
 
-def test_gate_page_evaluates_every_criterion_live(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_gate_page_evaluates_every_criterion_live(client, db, program) -> None:
     _setup_phase2_evidence(db, program)
     page = client.get(f"/programs/{program.id}/gates/2")
     html = page.get_data(as_text=True)
@@ -89,7 +89,7 @@ def test_gate_page_evaluates_every_criterion_live(client, db, program) -> None: 
     assert index.count("<tr data-gate=") == 5
 
 
-def test_milestone_done_by_percent_and_forecast_finish(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_milestone_done_by_percent_and_forecast_finish(client, db, program) -> None:
     gate = _phase(program, 2).window_end
     _item(program, "configurator-go-live").percent_complete = 100
     _item(program, "data-quality-result").early_finish = gate - timedelta(days=1)
@@ -100,7 +100,7 @@ def test_milestone_done_by_percent_and_forecast_finish(client, db, program) -> N
     assert "not done yet, forecast by the gate" in render(line.result.reason)
 
 
-def test_risk_criterion_uses_the_residual_score(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_risk_criterion_uses_the_residual_score(client, db, program) -> None:
     risk = db.session.scalars(select(Risk).where(Risk.program_id == program.id)).first()
     risk.likelihood, risk.impact = 5, 5  # inherent 25: critical
     db.session.commit()
@@ -123,7 +123,7 @@ def test_risk_criterion_uses_the_residual_score(client, db, program) -> None:  #
 # --------------------------------------------------------------------------- criteria
 
 
-def test_add_each_kind_of_criterion(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_add_each_kind_of_criterion(client, db, program) -> None:
     url = f"/programs/{program.id}/gates/3/criteria/new"
     page = client.get(url)
     assert page.status_code == 200
@@ -177,7 +177,7 @@ def test_add_each_kind_of_criterion(client, db, program) -> None:  # type: ignor
         ),
     ],
 )
-def test_bad_criteria_are_refused(client, db, program, data, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_criteria_are_refused(client, db, program, data, message) -> None:
     before = snapshot()
     response = client.post(f"/programs/{program.id}/gates/3/criteria/new", data=data)
     assert response.status_code == 422
@@ -185,7 +185,7 @@ def test_bad_criteria_are_refused(client, db, program, data, message) -> None:  
     assert snapshot() == before
 
 
-def test_record_manual_judgement_and_stale_edit(client, db, program, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_record_manual_judgement_and_stale_edit(client, db, program, monkeypatch) -> None:
     manual = next(c for c in _phase(program, 2).gate_criteria if c.kind == "manual")
     url = f"/programs/{program.id}/gates/2/criteria/{manual.id}/edit"
     page = client.get(url).get_data(as_text=True)
@@ -221,7 +221,7 @@ def test_record_manual_judgement_and_stale_edit(client, db, program, monkeypatch
     assert manual.met is False
 
 
-def test_remove_criterion(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_remove_criterion(client, db, program) -> None:
     first = _phase(program, 4).gate_criteria[0]
     count = len(_phase(program, 4).gate_criteria)
     url = f"/programs/{program.id}/gates/4/criteria/{first.id}/delete"
@@ -230,7 +230,7 @@ def test_remove_criterion(client, db, program) -> None:  # type: ignore[no-untyp
     assert len(_phase(program, 4).gate_criteria) == count - 1
 
 
-def test_criterion_of_another_gate_is_404(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_criterion_of_another_gate_is_404(client, db, program) -> None:
     other = _phase(program, 3).gate_criteria[0]
     assert client.get(f"/programs/{program.id}/gates/2/criteria/{other.id}/edit").status_code == 404
     assert client.get(f"/programs/{program.id}/gates/9").status_code == 404
@@ -239,12 +239,12 @@ def test_criterion_of_another_gate_is_404(client, db, program) -> None:  # type:
 # --------------------------------------------------------------------------- decisions
 
 
-def _decide(client, program, ordinal: int, **data):  # type: ignore[no-untyped-def]
+def _decide(client, program, ordinal: int, **data):
     form = {"decided_by": "Steering committee", "decided_on": TODAY.isoformat(), **data}
     return client.post(f"/programs/{program.id}/gates/{ordinal}/decisions", data=form)
 
 
-def test_no_decision_on_a_gate_without_criteria(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_no_decision_on_a_gate_without_criteria(client, db, program) -> None:
     phase = _phase(program, 4)
     for c in list(phase.gate_criteria):
         db.session.delete(c)
@@ -258,7 +258,7 @@ def test_no_decision_on_a_gate_without_criteria(client, db, program) -> None:  #
     assert snapshot() == before
 
 
-def test_go_while_unmet_needs_a_justification(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_go_while_unmet_needs_a_justification(client, db, program) -> None:
     before = snapshot()
     response = _decide(client, program, 2, kind="go", notes="Looks fine")
     html = unescape(response.get_data(as_text=True))
@@ -298,7 +298,7 @@ def test_go_while_unmet_needs_a_justification(client, db, program) -> None:  # t
         ),
     ],
 )
-def test_decision_rules(client, db, program, data, messages) -> None:  # type: ignore[no-untyped-def]
+def test_decision_rules(client, db, program, data, messages) -> None:
     before = snapshot()
     response = _decide(client, program, 2, **data)
     html = unescape(response.get_data(as_text=True))
@@ -308,7 +308,7 @@ def test_decision_rules(client, db, program, data, messages) -> None:  # type: i
     assert snapshot() == before
 
 
-def test_decision_history_is_kept_newest_first(client, db, program, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_decision_history_is_kept_newest_first(client, db, program, monkeypatch) -> None:
     monkeypatch.setattr(audit, "actor_provider", lambda: "secretary@example.com")
     due = (TODAY + timedelta(days=14)).isoformat()
     first = _decide(
@@ -348,7 +348,7 @@ def test_decision_history_is_kept_newest_first(client, db, program, monkeypatch)
     assert len(created) == 2 and created[0].program_id == program.id
 
 
-def test_controls_follow_the_role(login_as, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_controls_follow_the_role(login_as, db, program) -> None:
     viewer = login_as("viewer", program)
     page = viewer.get(f"/programs/{program.id}/gates/2").get_data(as_text=True)
     assert "Exit criteria" in page
@@ -358,7 +358,7 @@ def test_controls_follow_the_role(login_as, db, program) -> None:  # type: ignor
     assert "Record decision" in page and "Add criterion" not in page
 
 
-def test_gate_pages_in_chinese(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_gate_pages_in_chinese(client, db, program) -> None:
     client.post("/language", data={"lang": "zh_Hans_CN", "next": "/"})
     page = client.get(f"/programs/{program.id}/gates/2")
     assert page.status_code == 200

@@ -32,14 +32,15 @@ LESSONS = {
 
 
 @pytest.fixture(autouse=True)
-def library(app, monkeypatch):  # type: ignore[no-untyped-def]
+def library(app, monkeypatch):
     install_library(app, monkeypatch)
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
-    """200 days in: a task added, one that ran long, a risk that occurred, a missed target."""
-    start = date.today() - timedelta(days=200)
+def program(db, today):
+    """200 days in: a task added, one that ran long, a risk that occurred, a missed target
+    (on the frozen clock's today, which the pages read too)."""
+    start = today - timedelta(days=200)
     start -= timedelta(days=start.weekday())  # a Monday
     program = new_program(start=start)
     foundation = item(program, "change-impact").phase
@@ -81,9 +82,11 @@ def _url(program: Program) -> str:
     return f"/programs/{program.id}/playbook/lessons"
 
 
-def _form(program: Program, *, drop: set[str] = frozenset(), **overrides: str) -> dict[str, str]:
+def _form(
+    program: Program, *, today: date, drop: set[str] = frozenset(), **overrides: str
+) -> dict[str, str]:
     """Every lesson kept with its proposed value, less ``drop``, plus ``overrides``."""
-    context = service.lessons_context(program, date.today())
+    context = service.lessons_context(program, today)
     data = {"new_version": context.suggested_version}
     for lesson in context.lessons:
         token = service.lesson_token(lesson)
@@ -96,8 +99,8 @@ def _form(program: Program, *, drop: set[str] = frozenset(), **overrides: str) -
     return data
 
 
-def test_lessons_are_proposed_from_what_happened(client, program) -> None:  # type: ignore[no-untyped-def]
-    context = service.lessons_context(program, date.today())
+def test_lessons_are_proposed_from_what_happened(today, client, program) -> None:
+    context = service.lessons_context(program, today)
     assert {lesson.id for lesson in context.lessons} == LESSONS
     assert context.suggested_version == "1.2"  # 1.1 is installed already
     page = text_of(client.get(_url(program)))
@@ -111,10 +114,13 @@ def test_lessons_are_proposed_from_what_happened(client, program) -> None:  # ty
     assert 'Adjust the phase-1 target of metric "duplicate-rate" from 6 to 8' in page
 
 
-def test_download_gives_a_valid_new_version_with_the_chosen_lessons(client, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_download_gives_a_valid_new_version_with_the_chosen_lessons(
+    today, client, program, db
+) -> None:
     before = counts()
     data = _form(
         program,
+        today=today,
         drop={"raise_risk:cleaning-legacy-data"},
         **{"lengthen_task:contact-migration": "19"},
     )
@@ -136,13 +142,13 @@ def test_download_gives_a_valid_new_version_with_the_chosen_lessons(client, prog
     assert counts() == before  # a download installs nothing
 
 
-def test_consultant_saves_the_new_version_to_the_library(app, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_consultant_saves_the_new_version_to_the_library(today, app, program, db) -> None:
     user = make_consultant()
     db.session.add(Membership(user_id=user.id, program_id=program.id, role="viewer"))
     db.session.commit()
     consultant = app.test_client()
     sign_in(consultant, user)
-    data = _form(program)
+    data = _form(program, today=today)
     data["save"] = "y"
     response = consultant.post(_url(program), data=data)
     assert response.status_code == 303
@@ -156,12 +162,12 @@ def test_consultant_saves_the_new_version_to_the_library(app, program, db) -> No
     assert "saved to the library with 4 lesson(s)" in page
 
 
-def test_members_download_but_may_not_save(login_as, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_members_download_but_may_not_save(today, login_as, program, db) -> None:
     member = login_as("member", program)
     before = counts()
     assert member.get(_url(program)).status_code == 200
     assert "Save to the library" not in text_of(member.get(_url(program)))
-    data = _form(program)
+    data = _form(program, today=today)
     assert member.post(_url(program), data={**data, "save": "y"}).status_code == 403
     assert counts() == before
     assert member.post(_url(program), data={**data, "download": "y"}).status_code == 200
@@ -173,14 +179,16 @@ def test_members_download_but_may_not_save(login_as, program, db) -> None:  # ty
     [
         ({"new_version": "1.0"}, "version 1.0 is not newer than 1.0"),
         ({"new_version": "one"}, "Numbers separated by dots"),
-        ({"lengthen_task:contact-migration": "abc"}, '"abc" is not a number'),
-        ({"raise_risk:cleaning-legacy-data": "7"}, "give a number from 1 to 5"),
-        ({"lengthen_task:contact-migration": "2.5"}, "give a whole number"),
+        ({"lengthen_task:contact-migration": "abc"}, "Enter a number."),
+        ({"raise_risk:cleaning-legacy-data": "7"}, "Enter a value from 1 to 5."),
+        ({"lengthen_task:contact-migration": "2.5"}, "Give a whole number."),
     ],
 )
-def test_bad_input_is_refused_and_nothing_is_written(client, program, db, change, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_refused_and_nothing_is_written(
+    today, client, program, db, change, message
+) -> None:
     before = counts()
-    data: dict[str, Any] = _form(program, **change)
+    data: dict[str, Any] = _form(program, today=today, **change)
     data["save"] = "y"
     response = client.post(_url(program), data=data)
     assert response.status_code == 422
@@ -188,8 +196,10 @@ def test_bad_input_is_refused_and_nothing_is_written(client, program, db, change
     assert counts() == before
 
 
-def test_saving_a_version_that_exists_with_other_content_is_refused(client, program, db) -> None:  # type: ignore[no-untyped-def]
-    data = _form(program, new_version="1.1")
+def test_saving_a_version_that_exists_with_other_content_is_refused(
+    today, client, program, db
+) -> None:
+    data = _form(program, today=today, new_version="1.1")
     data["save"] = "y"
     response = client.post(_url(program), data=data)
     assert response.status_code == 409
@@ -197,7 +207,7 @@ def test_saving_a_version_that_exists_with_other_content_is_refused(client, prog
     assert db.session.scalars(select(PlaybookUpload)).first() is None
 
 
-def test_a_program_that_followed_its_playbook_has_nothing_to_carry_back(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_program_that_followed_its_playbook_has_nothing_to_carry_back(today, client, db) -> None:
     program = new_program(name="On plan")
-    assert service.lessons_context(program, date.today()).lessons == []
+    assert service.lessons_context(program, today).lessons == []
     assert "Nothing to carry back yet" in text_of(client.get(_url(program)))

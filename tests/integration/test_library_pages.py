@@ -26,7 +26,7 @@ MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
 @pytest.fixture(autouse=True)
-def library(app, monkeypatch):  # type: ignore[no-untyped-def]
+def library(app, monkeypatch):
     install_library(app, monkeypatch)
 
 
@@ -36,12 +36,12 @@ def _row(page: str, ref: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1)))
 
 
-def _chinese(client) -> None:  # type: ignore[no-untyped-def]
+def _chinese(client) -> None:
     with client.session_transaction() as session:
         session["lang"] = "zh_Hans_CN"
 
 
-def test_library_lists_every_installed_playbook_with_its_counts(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_library_lists_every_installed_playbook_with_its_counts(client, db) -> None:
     page = client.get("/playbooks").get_data(as_text=True)
     row = _row(page, "crm-four-100-days@1.0")
     assert "CRM rollout in four 100-day phases" in row
@@ -55,7 +55,7 @@ def test_library_lists_every_installed_playbook_with_its_counts(client, db) -> N
     assert "3 of 3 playbook versions" in text_of(client.get("/playbooks"))
 
 
-def test_titles_follow_the_chosen_language(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_titles_follow_the_chosen_language(client, db) -> None:
     _chinese(client)
     page = client.get("/playbooks").get_data(as_text=True)
     assert "CRM分四个100天实施" in _row(page, "crm-four-100-days@1.0")
@@ -73,7 +73,7 @@ def test_titles_follow_the_chosen_language(client, db) -> None:  # type: ignore[
         ("author=Nobody", set()),
     ],
 )
-def test_search_and_filters(client, db, query, shown) -> None:  # type: ignore[no-untyped-def]
+def test_search_and_filters(client, db, query, shown) -> None:
     page = client.get(f"/playbooks?{query}").get_data(as_text=True)
     assert set(re.findall(r'data-playbook="([^"]+)"', page)) == shown
     if not shown:
@@ -82,7 +82,7 @@ def test_search_and_filters(client, db, query, shown) -> None:  # type: ignore[n
 
 def test_playbook_folders_are_listed_and_broken_files_named(
     app, client, db, tmp_path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     text = shipped_text("small-business-quick-start.yaml").replace(
         "id: small-business-quick-start", "id: folder-method", 1
     )
@@ -95,7 +95,7 @@ def test_playbook_folders_are_listed_and_broken_files_named(
     assert "broken.yaml" in text_of(client.get("/playbooks"))
 
 
-def test_preview_shows_stages_gates_risks_metrics_and_maturity(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_preview_shows_stages_gates_risks_metrics_and_maturity(client, db) -> None:
     response = client.get(f"{CRM}/1.1?start=2026-03-02")
     assert response.status_code == 200
     page = text_of(response)
@@ -116,26 +116,26 @@ def test_preview_shows_stages_gates_risks_metrics_and_maturity(client, db) -> No
     assert html.count("<tr") > 70
 
 
-def test_preview_starts_next_monday_by_default(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_preview_starts_next_monday_by_default(client, db) -> None:
     start = next_monday(date.today())
     assert start.weekday() == 0 and start > date.today()
     shown = f"{MONTHS[start.month - 1]} {start.day}, {start.year}"  # as the page writes it
     assert f"scheduled from {shown}" in text_of(client.get(f"{CRM}/1.0"))
 
 
-def test_preview_with_a_bad_start_date_says_so(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_preview_with_a_bad_start_date_says_so(client, db) -> None:
     response = client.get(f"{CRM}/1.0?start=31-02-2026")
     assert response.status_code == 422
     assert "is not a date" in text_of(response)
 
 
-def test_unknown_playbook_or_version_is_404(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_playbook_or_version_is_404(client, db) -> None:
     assert client.get("/playbooks/nope").status_code == 404
     assert client.get(f"{CRM}/9.9").status_code == 404
     assert client.get(f"{CRM}/diff?from=1.0&to=9.9").status_code == 404
 
 
-def test_versions_page_shows_the_history_and_programs_to_upgrade(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_versions_page_shows_the_history_and_programs_to_upgrade(client, db) -> None:
     program = new_program()
     page = text_of(client.get(CRM))
     assert "2 versions installed" in page
@@ -144,7 +144,7 @@ def test_versions_page_shows_the_history_and_programs_to_upgrade(client, db) -> 
     assert program.name in page and "Upgrade to 1.1" in page
 
 
-def test_diff_is_grouped_by_section_and_readable(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_diff_is_grouped_by_section_and_readable(client, db) -> None:
     response = client.get(f"{CRM}/diff?from=1.0&to=1.1")
     assert response.status_code == 200
     page = text_of(response)
@@ -160,18 +160,18 @@ def test_diff_is_grouped_by_section_and_readable(client, db) -> None:  # type: i
     assert order == sorted(order)
 
 
-def test_diff_in_chinese_and_backwards(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_diff_in_chinese_and_backwards(client, db) -> None:
     _chinese(client)
     page = text_of(client.get(f"{CRM}/diff?from=1.1&to=1.0"))
     assert '任务 "contact-migration"：工期 18 → 15 个工作日' in page
     assert '风险 "key-user-turnover" 已删除' in page
 
 
-def test_diff_of_a_version_with_itself_is_empty(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_diff_of_a_version_with_itself_is_empty(client, db) -> None:
     assert "same structure and content" in text_of(client.get(f"{CRM}/diff?from=1.1&to=1.1"))
 
 
-def test_yaml_download_is_the_file(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_yaml_download_is_the_file(client, db) -> None:
     response = client.get(f"{CRM}/1.0/yaml")
     assert response.status_code == 200
     assert response.get_data(as_text=True) == shipped_text()
@@ -179,13 +179,13 @@ def test_yaml_download_is_the_file(client, db) -> None:  # type: ignore[no-untyp
 
 
 @pytest.mark.parametrize("url", ["/playbooks", f"{CRM}/1.0", CRM, f"{CRM}/diff", f"{CRM}/1.0/yaml"])
-def test_reading_the_library_needs_a_signed_in_user(login_as, db, url) -> None:  # type: ignore[no-untyped-def]
+def test_reading_the_library_needs_a_signed_in_user(login_as, db, url) -> None:
     response = login_as("anonymous").get(url)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert login_as("outsider").get(url).status_code == 200
 
 
-def test_program_pages_cost_the_same_queries_however_big_the_program(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_program_pages_cost_the_same_queries_however_big_the_program(client, db) -> None:
     program = new_program()
 
     def cost(url: str) -> int:

@@ -19,12 +19,12 @@ from tests.integration.library_support import counts, install_library, item, new
 
 
 @pytest.fixture(autouse=True)
-def library(app, monkeypatch):  # type: ignore[no-untyped-def]
+def library(app, monkeypatch):
     install_library(app, monkeypatch)
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     # starts tomorrow: no phase is closed yet, whatever the day the tests run (an upgrade
     # never reopens a closed phase; test_upgrade_never_reopens_a_closed_phase covers that)
     return new_program(start=date.today() + timedelta(days=1))
@@ -64,7 +64,7 @@ def _target(program: Program, metric: str, ordinal: int) -> float:
     return next(t.target for t in row.targets if t.phase_ordinal == ordinal)
 
 
-def test_preview_lists_what_would_change(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_preview_lists_what_would_change(client, program) -> None:
     page = text_of(client.get(_url(program)))
     assert "Upgrade from 1.0 to 1.1" in page
     assert "Task contact-migration phase foundation duration (working days): 15 → 18" in page
@@ -80,7 +80,7 @@ def test_preview_lists_what_would_change(client, program) -> None:  # type: igno
     assert item(program, "contact-migration").duration_days == 15
 
 
-def test_apply_changes_everything_in_one_audited_transaction(client, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_apply_changes_everything_in_one_audited_transaction(client, program, db) -> None:
     before = db.session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
     response = _apply(client, program)
     assert response.status_code == 303
@@ -135,7 +135,7 @@ def test_apply_changes_everything_in_one_audited_transaction(client, program, db
     assert "Earlier upgrades" in page and "admin@test.example" in page
 
 
-def test_running_the_program_is_not_editing_it(client, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_running_the_program_is_not_editing_it(client, program, db) -> None:
     item(program, "contact-migration").owner = "Liu Yang"
     risk = _risk(program, "cleaning-legacy-data")
     risk.status = "mitigating"
@@ -148,7 +148,7 @@ def test_running_the_program_is_not_editing_it(client, program, db) -> None:  # 
     assert ("update", "cleaning-legacy-data") in {(a.op, a.key) for a in plan.actions}
 
 
-def test_work_that_has_started_is_never_replanned_by_itself(client, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_work_that_has_started_is_never_replanned_by_itself(client, program, db) -> None:
     item(program, "contact-migration").percent_complete = 40
     item(program, "sales-training").actual_start = program.start_date
     db.session.commit()
@@ -164,7 +164,7 @@ def test_work_that_has_started_is_never_replanned_by_itself(client, program, db)
 
 
 @pytest.fixture()
-def edited(program, db):  # type: ignore[no-untyped-def]
+def edited(program, db):
     """The program changed a duration, a risk's likelihood, a lag and a target itself."""
     item(program, "contact-migration").duration_days = 20
     _risk(program, "cleaning-legacy-data").likelihood = 3
@@ -185,7 +185,7 @@ CONFLICTS = {
 }
 
 
-def test_edits_by_the_program_become_conflicts(client, edited) -> None:  # type: ignore[no-untyped-def]
+def test_edits_by_the_program_become_conflicts(client, edited) -> None:
     plan = service.upgrade_context(edited, "1.1").plan
     assert {c.id for c in plan.conflicts} == CONFLICTS
     duration = next(c for c in plan.conflicts if c.key == "contact-migration")
@@ -202,7 +202,7 @@ def test_edits_by_the_program_become_conflicts(client, edited) -> None:  # type:
     assert "Task sales-training phase foundation duration (working days): 8 → 10" in page
 
 
-def test_undecided_conflicts_refuse_the_whole_upgrade(client, edited, db) -> None:  # type: ignore[no-untyped-def]
+def test_undecided_conflicts_refuse_the_whole_upgrade(client, edited, db) -> None:
     before = counts()
     response = _apply(client, edited, **{"task:contact-migration:duration": "take_new"})
     assert response.status_code == 422
@@ -214,7 +214,7 @@ def test_undecided_conflicts_refuse_the_whole_upgrade(client, edited, db) -> Non
     assert item(edited, "sales-training").duration_days == 8  # not even the automatic part
 
 
-def test_the_leads_decisions_are_applied(client, edited, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_leads_decisions_are_applied(client, edited, db) -> None:
     response = _apply(
         client,
         edited,
@@ -236,7 +236,7 @@ def test_the_leads_decisions_are_applied(client, edited, db) -> None:  # type: i
     assert item(edited, "sales-training").duration_days == 10
 
 
-def test_stale_page_is_refused_with_409(client, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_stale_page_is_refused_with_409(client, program, db) -> None:
     stale = program.version
     program.name = "Renamed meanwhile"
     db.session.commit()
@@ -249,7 +249,7 @@ def test_stale_page_is_refused_with_409(client, program, db) -> None:  # type: i
     assert program.playbook_version == "1.0"
 
 
-def test_what_the_program_removed_is_not_brought_back(client, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_what_the_program_removed_is_not_brought_back(client, program, db) -> None:
     db.session.delete(item(program, "service-history-migration"))
     db.session.commit()
     plan = service.upgrade_context(program, "1.1").plan
@@ -259,7 +259,7 @@ def test_what_the_program_removed_is_not_brought_back(client, program, db) -> No
     assert not any(i.key == "service-history-migration" for i in program.work_items)
 
 
-def test_a_key_the_program_already_uses_is_a_conflict(client, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_key_the_program_already_uses_is_a_conflict(client, program, db) -> None:
     from planner.models import WorkItem
 
     phase = item(program, "change-impact").phase
@@ -298,7 +298,7 @@ def _version_1_2() -> Playbook:
     return Playbook.model_validate(data)
 
 
-def test_a_second_upgrade_does_not_mistake_the_first_for_edits(client, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_upgrade_does_not_mistake_the_first_for_edits(client, program, db) -> None:
     assert _apply(client, program).status_code == 303
     service.upload_playbook(dump_playbook(_version_1_2()).encode(), "v1.2.yaml", "c@test.example")
     db.session.commit()
@@ -322,7 +322,7 @@ def test_a_second_upgrade_does_not_mistake_the_first_for_edits(client, program, 
     )
 
 
-def test_choosing_the_target_version(client, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_choosing_the_target_version(client, program, db) -> None:
     service.upload_playbook(dump_playbook(_version_1_2()).encode(), "v1.2.yaml", "c@test.example")
     db.session.commit()
     assert "Upgrade from 1.0 to 1.2" in text_of(client.get(_url(program)))
@@ -330,7 +330,7 @@ def test_choosing_the_target_version(client, program, db) -> None:  # type: igno
     assert client.get(_url(program) + "?to=0.9").status_code == 404
 
 
-def test_permissions(login_as, program, db) -> None:  # type: ignore[no-untyped-def]
+def test_permissions(login_as, program, db) -> None:
     member, viewer, lead = (login_as(r, program) for r in ("member", "viewer", "lead"))
     outsider, anonymous = login_as("outsider"), login_as("anonymous")
     before = counts()
@@ -364,7 +364,7 @@ def _version_1_2_without_dashboard() -> Playbook:
 
 
 @pytest.mark.parametrize("choice", ["take_new", "keep_program"])
-def test_removing_work_under_way_is_the_leads_call(client, program, db, choice) -> None:  # type: ignore[no-untyped-def]
+def test_removing_work_under_way_is_the_leads_call(client, program, db, choice) -> None:
     assert _apply(client, program).status_code == 303
     item(program, "data-quality-dashboard").percent_complete = 30
     service.upload_playbook(

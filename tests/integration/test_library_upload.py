@@ -45,12 +45,12 @@ risks:
 
 
 @pytest.fixture(autouse=True)
-def library(app, monkeypatch):  # type: ignore[no-untyped-def]
+def library(app, monkeypatch):
     install_library(app, monkeypatch)
 
 
 @pytest.fixture()
-def consultant(app):  # type: ignore[no-untyped-def]
+def consultant(app):
     client = app.test_client()
     sign_in(client, make_consultant())
     return client
@@ -65,7 +65,7 @@ def _post(client: Any, content: str | bytes, filename: str = "acme.yaml") -> Any
     )
 
 
-def test_consultant_uploads_a_playbook_stored_with_its_checksum(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_consultant_uploads_a_playbook_stored_with_its_checksum(consultant, db) -> None:
     response = _post(consultant, SMALL)
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/playbooks/acme-method/2.0")
@@ -85,7 +85,7 @@ def test_consultant_uploads_a_playbook_stored_with_its_checksum(consultant, db) 
     assert "Interviews" in text_of(consultant.get(response.headers["Location"]))
 
 
-def test_an_uploaded_playbook_can_start_a_program(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_uploaded_playbook_can_start_a_program(consultant, db) -> None:
     _post(consultant, SMALL)
     response = consultant.post(
         "/programs/new",
@@ -99,13 +99,13 @@ def test_an_uploaded_playbook_can_start_a_program(consultant, db) -> None:  # ty
     assert response.status_code == 302, text_of(response)[:500]
 
 
-def test_administrator_may_upload(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_administrator_may_upload(client, db) -> None:
     assert client.get("/playbooks/upload").status_code == 200
     assert _post(client, SMALL).status_code == 303
 
 
 @pytest.mark.parametrize("role", ["member", "lead", "outsider", "viewer"])
-def test_others_may_not_upload(login_as, db, role) -> None:  # type: ignore[no-untyped-def]
+def test_others_may_not_upload(login_as, db, role) -> None:
     program = new_program()
     other = login_as(role, program) if role != "outsider" else login_as("outsider")
     before = counts()
@@ -114,14 +114,14 @@ def test_others_may_not_upload(login_as, db, role) -> None:  # type: ignore[no-u
     assert counts() == before
 
 
-def test_anonymous_is_sent_to_sign_in(anonymous_client, db) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_is_sent_to_sign_in(anonymous_client, db) -> None:
     response = _post(anonymous_client, SMALL)
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
     assert db.session.scalars(select(PlaybookUpload)).first() is None
 
 
-def test_too_large_is_refused_with_413(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_too_large_is_refused_with_413(consultant, db) -> None:
     padding = "# " + "x" * 100 + "\n"
     big = SMALL + padding * (MAX_UPLOAD_BYTES // len(padding) + 1)
     assert len(big.encode()) > MAX_UPLOAD_BYTES
@@ -132,7 +132,7 @@ def test_too_large_is_refused_with_413(consultant, db) -> None:  # type: ignore[
     assert counts() == before
 
 
-def test_a_file_just_over_the_limit_is_refused_too(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_just_over_the_limit_is_refused_too(consultant, db) -> None:
     # a body within the request allowance but a file over the limit: the service refuses it
     over = SMALL + "#" * (MAX_UPLOAD_BYTES - len(SMALL.encode()) + 1)
     assert len(over.encode()) == MAX_UPLOAD_BYTES + 1
@@ -141,7 +141,7 @@ def test_a_file_just_over_the_limit_is_refused_too(consultant, db) -> None:  # t
     assert counts()["uploads"] == 0
 
 
-def test_invalid_playbook_lists_every_problem_with_its_line(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_playbook_lists_every_problem_with_its_line(consultant, db) -> None:
     broken = (
         SMALL.replace("duration: 5", "duration: 0")
         .replace("author: Acme Consulting", "author: Acme Consulting\nowner: nobody")
@@ -160,7 +160,7 @@ def test_invalid_playbook_lists_every_problem_with_its_line(consultant, db) -> N
     assert counts() == before
 
 
-def test_cross_references_are_checked_with_their_lines(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_cross_references_are_checked_with_their_lines(consultant, db) -> None:
     broken = SMALL.replace("depends_on: [interviews]", "depends_on: [interview]")
     response = _post(consultant, broken)
     assert response.status_code == 422
@@ -170,7 +170,7 @@ def test_cross_references_are_checked_with_their_lines(consultant, db) -> None: 
     assert counts()["uploads"] == 0
 
 
-def test_yaml_syntax_error_shows_its_line(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_yaml_syntax_error_shows_its_line(consultant, db) -> None:
     response = _post(consultant, SMALL.replace("title: {en: Acme", "title: {en: [Acme"))
     assert response.status_code == 422
     assert "3 acme.yaml the YAML cannot be read: while parsing a flow sequence" in text_of(response)
@@ -192,7 +192,7 @@ def test_yaml_syntax_error_shows_its_line(consultant, db) -> None:  # type: igno
     ],
     ids=["python-tag", "custom-tag", "alias"],
 )
-def test_tags_and_aliases_are_refused(consultant, db, change, message) -> None:  # type: ignore[no-untyped-def]
+def test_tags_and_aliases_are_refused(consultant, db, change, message) -> None:
     text = SMALL.replace(*change)
     assert text != SMALL
     response = _post(consultant, text)
@@ -201,14 +201,14 @@ def test_tags_and_aliases_are_refused(consultant, db, change, message) -> None: 
     assert counts()["uploads"] == 0
 
 
-def test_not_utf8_is_refused(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_not_utf8_is_refused(consultant, db) -> None:
     response = _post(consultant, SMALL.encode("utf-16"))
     assert response.status_code == 422
     assert "utf-8" in text_of(response).lower()
     assert counts()["uploads"] == 0
 
 
-def test_same_id_and_version_with_other_content_is_refused(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_same_id_and_version_with_other_content_is_refused(consultant, db) -> None:
     assert _post(consultant, SMALL).status_code == 303
     before = counts()
     other = SMALL.replace("Acme Consulting", "Someone else")
@@ -219,7 +219,7 @@ def test_same_id_and_version_with_other_content_is_refused(consultant, db) -> No
     assert get_playbook("acme-method", "2.0").author == "Acme Consulting"
 
 
-def test_same_content_twice_is_already_installed(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_same_content_twice_is_already_installed(consultant, db) -> None:
     assert _post(consultant, SMALL).status_code == 303
     before = counts()
     response = _post(consultant, SMALL, "again.yaml")
@@ -229,7 +229,7 @@ def test_same_content_twice_is_already_installed(consultant, db) -> None:  # typ
     assert "already installed with exactly this content" in text_of(page)
 
 
-def test_an_upload_cannot_shadow_a_shipped_playbook(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_upload_cannot_shadow_a_shipped_playbook(consultant, db) -> None:
     text = shipped_text().replace("author: CRM Rollout Planner", "author: Impostor", 1)
     assert parse_playbook(text).version == "1.0"
     response = _post(consultant, text, "crm-four-100-days.yaml")
@@ -239,7 +239,7 @@ def test_an_upload_cannot_shadow_a_shipped_playbook(consultant, db) -> None:  # 
     assert get_playbook("crm-four-100-days", "1.0").author == "CRM Rollout Planner"
 
 
-def test_a_new_version_of_a_shipped_playbook_is_accepted(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_version_of_a_shipped_playbook_is_accepted(consultant, db) -> None:
     text = shipped_text("crm-four-100-days-v1.1.yaml").replace(
         'version: "1.1"', 'version: "1.2"', 1
     )
@@ -250,20 +250,20 @@ def test_a_new_version_of_a_shipped_playbook_is_accepted(consultant, db) -> None
     assert "1.2" in text_of(versions) and "Uploaded" in text_of(versions)
 
 
-def test_the_library_s_own_address_is_not_a_playbook_id(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_library_s_own_address_is_not_a_playbook_id(consultant, db) -> None:
     response = _post(consultant, SMALL.replace("id: acme-method", "id: upload"))
     assert response.status_code == 409
-    assert 'the id "upload" is taken by the library itself' in text_of(response)
+    assert "The id “upload” is taken by the library itself" in text_of(response)
     assert counts()["uploads"] == 0
 
 
-def test_missing_file_is_a_form_error(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_missing_file_is_a_form_error(consultant, db) -> None:
     response = consultant.post("/playbooks/upload", data={}, content_type="multipart/form-data")
     assert response.status_code == 422
     assert "Choose a playbook file" in text_of(response)
 
 
-def test_uploads_of_one_transaction_vanish_on_rollback(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_uploads_of_one_transaction_vanish_on_rollback(app, db) -> None:
     """Nothing half-way: the service writes one row and the caller's rollback removes it."""
     from planner.services.library import upload_playbook
 

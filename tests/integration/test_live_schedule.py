@@ -32,7 +32,7 @@ COLUMNS = (
 )
 
 
-def stored(db, program_id: int) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
+def stored(db, program_id: int) -> dict[str, tuple]:
     rows = db.session.execute(
         select(WorkItem.key, *(getattr(WorkItem, c) for c in COLUMNS)).where(
             WorkItem.program_id == program_id
@@ -41,12 +41,12 @@ def stored(db, program_id: int) -> dict[str, tuple]:  # type: ignore[no-untyped-
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
-def from_scratch(db, program) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
+def from_scratch(db, program) -> dict[str, tuple]:
     db.session.expire_all()
     return columns(compute(load_network(program)))
 
 
-def columns(result) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
+def columns(result) -> dict[str, tuple]:
     items = result.items
     return {
         key: (
@@ -74,7 +74,7 @@ def details(item: WorkItem, days: int) -> ItemDetails:
     )
 
 
-def random_edit(db, program, rng: random.Random, today: date):  # type: ignore[no-untyped-def]
+def random_edit(db, program, rng: random.Random, today: date):
     """One random edit through the plan service: (its kind, its outcome)."""
     items = db.session.scalars(select(WorkItem).where(WorkItem.program_id == program.id)).all()
     tasks = [i for i in items if i.kind == "task"]
@@ -124,7 +124,7 @@ def random_edit(db, program, rng: random.Random, today: date):  # type: ignore[n
     return "progress", outcome
 
 
-def test_random_edits_store_what_a_full_reschedule_stores(db) -> None:  # type: ignore[no-untyped-def]
+def test_random_edits_store_what_a_full_reschedule_stores(db) -> None:
     today = date.today()
     program = generate_program(
         240, start_date=today - timedelta(days=120), seed=7, progress_until=today
@@ -161,7 +161,7 @@ def test_random_edits_store_what_a_full_reschedule_stores(db) -> None:  # type: 
     assert Stats.built <= done["progress"] + refused + 2
 
 
-def test_a_refused_cycle_changes_nothing_and_the_next_edit_is_right(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_cycle_changes_nothing_and_the_next_edit_is_right(db) -> None:
     today = date.today()
     program = generate_program(60, start_date=today - timedelta(days=30), seed=3)
     db.session.commit()
@@ -188,7 +188,7 @@ def test_a_refused_cycle_changes_nothing_and_the_next_edit_is_right(db) -> None:
     assert stored(db, program.id) == from_scratch(db, program)
 
 
-def test_a_kept_schedule_survives_the_shared_cache(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_kept_schedule_survives_the_shared_cache(db) -> None:
     today = date.today()
     program = generate_program(80, start_date=today - timedelta(days=40), seed=5)
     db.session.commit()
@@ -200,7 +200,7 @@ def test_a_kept_schedule_survives_the_shared_cache(db) -> None:  # type: ignore[
     assert (copy.item_ids == live.item_ids).all() and (copy.stored == live.stored).all()
 
 
-def test_a_full_reschedule_writes_only_rows_that_changed(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_full_reschedule_writes_only_rows_that_changed(db) -> None:
     today = date.today()
     program = generate_program(50, start_date=today - timedelta(days=10), seed=9)
     db.session.commit()
@@ -211,7 +211,7 @@ def test_a_full_reschedule_writes_only_rows_that_changed(db) -> None:  # type: i
     assert dict(db.session.execute(select(WorkItem.key, WorkItem.version)).all()) == versions
 
 
-def test_no_kept_schedule_when_the_setting_is_zero(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_no_kept_schedule_when_the_setting_is_zero(app, db) -> None:
     before = app.config["PLANNER_LIVE_SCHEDULES"]
     app.config["PLANNER_LIVE_SCHEDULES"] = 0
     try:

@@ -20,11 +20,11 @@ OUTSIDE = (TODAY - timedelta(days=400)).isoformat()
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return make_program()
 
 
-def _post(client, program, body: bytes, filename: str, metric_id: str = ""):  # type: ignore[no-untyped-def]
+def _post(client, program, body: bytes, filename: str, metric_id: str = ""):
     return client.post(
         f"/programs/{program.id}/metrics/import",
         data={"file": (io.BytesIO(body), filename), "metric": metric_id},
@@ -32,14 +32,14 @@ def _post(client, program, body: bytes, filename: str, metric_id: str = ""):  # 
     )
 
 
-def _readings(db):  # type: ignore[no-untyped-def]
+def _readings(db):
     return sorted(
         (r.metric.key, r.day.isoformat(), r.value, r.note)
         for r in db.session.scalars(select(MetricReading))
     )
 
 
-def test_csv_utf8_import_adds_every_row(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_csv_utf8_import_adds_every_row(client, db, program) -> None:
     body = (
         "Metric,Date,Value,Note\n"
         f"active-users,{D1},45%,pilot\n"
@@ -55,7 +55,7 @@ def test_csv_utf8_import_adds_every_row(client, db, program) -> None:  # type: i
     ]
 
 
-def test_csv_with_bom_and_gb18030_with_chinese_names(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_csv_with_bom_and_gb18030_with_chinese_names(client, db, program) -> None:
     bom = b"\xef\xbb\xbf" + f"Metric,Date,Value\nactive-users,{D1},45\n".encode()
     assert _post(client, program, bom, "bom.csv").status_code == 302
     chinese = f"指标,日期,数值,备注\n重复记录率,{D1},7.5,清理之后\n".encode("gb18030")
@@ -66,7 +66,7 @@ def test_csv_with_bom_and_gb18030_with_chinese_names(client, db, program) -> Non
     ]
 
 
-def test_xlsx_import(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_import(client, db, program) -> None:
     book = Workbook()
     sheet = book.active
     sheet.append(["Metric", "Date", "Value", "Note"])
@@ -82,7 +82,7 @@ def test_xlsx_import(client, db, program) -> None:  # type: ignore[no-untyped-de
     ]
 
 
-def test_one_bad_row_imports_nothing_and_every_problem_is_listed(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_one_bad_row_imports_nothing_and_every_problem_is_listed(client, db, program) -> None:
     service.add_reading(program, metric(program, "active-users"), TODAY - timedelta(days=7), 50.0)
     db.session.commit()
     body = (
@@ -125,7 +125,7 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_listed(client, db, pro
     assert snapshot() == before
 
 
-def test_import_into_one_metric_needs_no_metric_column(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_import_into_one_metric_needs_no_metric_column(client, db, program) -> None:
     m = metric(program, "junk-order-rate")
     body = f"Date,Value\n{D1},12\n{D2},11.5\n".encode()
     response = _post(client, program, body, "junk.csv", str(m.id))
@@ -134,7 +134,7 @@ def test_import_into_one_metric_needs_no_metric_column(client, db, program) -> N
     assert _readings(db) == [("junk-order-rate", D1, 12.0, ""), ("junk-order-rate", D2, 11.5, "")]
 
 
-def test_rows_for_another_metric_are_refused_on_a_metric_import(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_rows_for_another_metric_are_refused_on_a_metric_import(client, db, program) -> None:
     m = metric(program, "junk-order-rate")
     body = f"Metric,Date,Value\nactive-users,{D1},40\n".encode()
     before = snapshot()
@@ -156,7 +156,7 @@ def test_rows_for_another_metric_are_refused_on_a_metric_import(client, db, prog
         (b"PK\x03\x04garbage", "x.xlsx", "not an .xlsx workbook"),
     ],
 )
-def test_unreadable_files_are_refused(client, db, program, body, filename, message) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_files_are_refused(client, db, program, body, filename, message) -> None:
     before = snapshot()
     response = _post(client, program, body, filename)
     assert response.status_code == 422
@@ -164,7 +164,7 @@ def test_unreadable_files_are_refused(client, db, program, body, filename, messa
     assert snapshot() == before
 
 
-def test_no_file_chosen(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_no_file_chosen(client, db, program) -> None:
     response = client.post(
         f"/programs/{program.id}/metrics/import", data={}, content_type="multipart/form-data"
     )
@@ -172,7 +172,7 @@ def test_no_file_chosen(client, db, program) -> None:  # type: ignore[no-untyped
     assert "Choose a file." in response.get_data(as_text=True)
 
 
-def test_exported_file_imports_back_into_an_empty_program(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_exported_file_imports_back_into_an_empty_program(client, db, program) -> None:
     service.add_reading(
         program, metric(program, "active-users"), TODAY - timedelta(days=7), 50.0, "=1+1"
     )

@@ -19,17 +19,17 @@ from tests.integration.metrics_support import TODAY, make_program, metric, snaps
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return make_program()
 
 
-def _add(program, key: str, days_ago: int, value: float, note: str = "") -> None:  # type: ignore[no-untyped-def]
+def _add(program, key: str, days_ago: int, value: float, note: str = "") -> None:
     service.add_reading(
         program, metric(program, key), TODAY - timedelta(days=days_ago), value, note
     )
 
 
-def test_metrics_list_shows_status_against_the_current_phase_target(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_metrics_list_shows_status_against_the_current_phase_target(client, db, program) -> None:
     _add(program, "active-users", 30, 60.0)
     _add(program, "active-users", 2, 65.0)
     db.session.commit()
@@ -48,7 +48,7 @@ def test_metrics_list_shows_status_against_the_current_phase_target(client, db, 
     assert f'href="/programs/{program.id}/metrics/new"' in html
 
 
-def test_metric_page_has_trend_chart_rule_and_readings(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_metric_page_has_trend_chart_rule_and_readings(client, db, program) -> None:
     _add(program, "duplicate-rate", 40, 5.0, "after the clean-up")
     _add(program, "duplicate-rate", 5, 3.0)
     db.session.commit()
@@ -85,7 +85,7 @@ def test_metric_page_has_trend_chart_rule_and_readings(client, db, program) -> N
         (-3, "50", "day", "there is already a reading"),
     ],
 )
-def test_bad_readings_are_refused_and_change_nothing(  # type: ignore[no-untyped-def]
+def test_bad_readings_are_refused_and_change_nothing(
     client, db, program, day_offset, value, field, message
 ) -> None:
     _add(program, "active-users", 3, 40.0)
@@ -103,7 +103,7 @@ def test_bad_readings_are_refused_and_change_nothing(  # type: ignore[no-untyped
     assert snapshot() == before
 
 
-def test_reading_with_percent_sign_is_added_and_audited(client, db, program, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_reading_with_percent_sign_is_added_and_audited(client, db, program, monkeypatch) -> None:
     monkeypatch.setattr(audit, "actor_provider", lambda: "lead@example.com")
     m = metric(program, "active-users")
     response = client.post(
@@ -117,7 +117,7 @@ def test_reading_with_percent_sign_is_added_and_audited(client, db, program, mon
     assert event.action == "create"
 
 
-def test_edit_reading_and_stale_edit(client, db, program, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_edit_reading_and_stale_edit(client, db, program, monkeypatch) -> None:
     _add(program, "active-users", 10, 40.0)
     _add(program, "active-users", 3, 44.0)
     db.session.commit()
@@ -151,7 +151,7 @@ def test_edit_reading_and_stale_edit(client, db, program, monkeypatch) -> None: 
     assert first.value == 42.0
 
 
-def test_delete_reading(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_delete_reading(client, db, program) -> None:
     _add(program, "active-users", 10, 40.0)
     db.session.commit()
     m = metric(program, "active-users")
@@ -161,7 +161,7 @@ def test_delete_reading(client, db, program) -> None:  # type: ignore[no-untyped
     assert db.session.scalars(select(MetricReading)).all() == []
 
 
-def _metric_form(**overrides):  # type: ignore[no-untyped-def]
+def _metric_form(**overrides):
     data = {
         "key": "nps",
         "name": "Sales team satisfaction",
@@ -176,7 +176,7 @@ def _metric_form(**overrides):  # type: ignore[no-untyped-def]
     return data
 
 
-def test_add_metric_with_targets_per_phase(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_add_metric_with_targets_per_phase(client, db, program) -> None:
     page = client.get(f"/programs/{program.id}/metrics/new")
     assert page.status_code == 200
     assert 'name="target_4"' in page.get_data(as_text=True)
@@ -197,7 +197,7 @@ def test_add_metric_with_targets_per_phase(client, db, program) -> None:  # type
         ({"name": ""}, "This field is required"),
     ],
 )
-def test_bad_metrics_are_refused(client, db, program, overrides, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_metrics_are_refused(client, db, program, overrides, message) -> None:
     before = snapshot()
     response = client.post(f"/programs/{program.id}/metrics/new", data=_metric_form(**overrides))
     assert response.status_code == 422
@@ -205,7 +205,7 @@ def test_bad_metrics_are_refused(client, db, program, overrides, message) -> Non
     assert snapshot() == before
 
 
-def test_edit_metric_renames_criteria_and_sets_its_own_tolerance(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_edit_metric_renames_criteria_and_sets_its_own_tolerance(client, db, program) -> None:
     m = metric(program, "junk-order-rate")
     url = f"/programs/{program.id}/metrics/{m.id}/edit"
     page = client.get(url)
@@ -239,7 +239,7 @@ def test_edit_metric_renames_criteria_and_sets_its_own_tolerance(client, db, pro
     assert "this metric's own setting" in unescape(html)
 
 
-def test_unit_cannot_become_percentage_with_readings_above_100(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_unit_cannot_become_percentage_with_readings_above_100(client, db, program) -> None:
     m = metric(program, "weekly-logins")
     service.add_reading(program, m, TODAY, 130.0)
     db.session.commit()
@@ -249,7 +249,7 @@ def test_unit_cannot_become_percentage_with_readings_above_100(client, db, progr
     assert "a percentage metric keeps readings within 0–100" in response.get_data(as_text=True)
 
 
-def test_stale_metric_edit_shows_both_versions(client, db, program, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_stale_metric_edit_shows_both_versions(client, db, program, monkeypatch) -> None:
     m = metric(program, "weekly-logins")
     seen = m.version
     monkeypatch.setattr(audit, "actor_provider", lambda: "bob")
@@ -265,7 +265,7 @@ def test_stale_metric_edit_shows_both_versions(client, db, program, monkeypatch)
     assert m.owner == "Bob"
 
 
-def test_status_rules_change_the_amber_band(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_status_rules_change_the_amber_band(client, db, program) -> None:
     # day 149 is day 21 of phase 2: on the S-curve from 70% to 80% (s = 21/99,
     # 3s² - 2s³ = 0.1159) the path is at 71.16%
     _add(program, "active-users", 1, 70.0)
@@ -297,7 +297,7 @@ def test_status_rules_change_the_amber_band(client, db, program) -> None:  # typ
     assert snapshot() == before
 
 
-def test_export_readings_csv(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_export_readings_csv(client, db, program) -> None:
     _add(program, "active-users", 3, 40.0, "=SUM(A1:A2)")
     db.session.commit()
     response = client.get(f"/programs/{program.id}/metrics/readings.csv")
@@ -308,14 +308,14 @@ def test_export_readings_csv(client, db, program) -> None:  # type: ignore[no-un
     assert f"active-users,{(TODAY - timedelta(days=3)).isoformat()},40,'=SUM(A1:A2)" in text
 
 
-def test_unknown_metric_or_program_is_404(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_metric_or_program_is_404(client, db, program) -> None:
     other = make_program("Other")
     foreign = metric(other, "active-users")
     assert client.get(f"/programs/{program.id}/metrics/{foreign.id}").status_code == 404
     assert client.get(f"/programs/{program.id}/metrics/999999").status_code == 404
 
 
-def test_readers_see_no_editing_controls(login_as, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_readers_see_no_editing_controls(login_as, db, program) -> None:
     _add(program, "active-users", 3, 40.0)
     db.session.commit()
     m = metric(program, "active-users")
@@ -331,7 +331,7 @@ def test_readers_see_no_editing_controls(login_as, db, program) -> None:  # type
     assert "Add a reading" in page and "Edit metric" not in page
 
 
-def test_metric_pages_in_chinese(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_metric_pages_in_chinese(client, db, program) -> None:
     client.post("/language", data={"lang": "zh_Hans_CN", "next": "/"})
     m = metric(program, "active-users")
     for url in (
@@ -352,7 +352,7 @@ def test_metric_pages_in_chinese(client, db, program) -> None:  # type: ignore[n
     assert not re.search(r"\b(green|amber|red|latest|target|forecast)\b", rule), rule
 
 
-def test_the_glide_path_is_chosen_on_the_metric_form(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_glide_path_is_chosen_on_the_metric_form(client, db, program) -> None:
     m = metric(program, "junk-order-rate")
     url = f"/programs/{program.id}/metrics/{m.id}/edit"
     page = client.get(url).get_data(as_text=True)

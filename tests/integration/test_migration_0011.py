@@ -12,7 +12,7 @@ from planner.extensions import db
 from tests.conftest import make_app
 
 
-def _numbers(conn) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _numbers(conn) -> dict[str, object]:
     return {
         "readings": sorted(
             (r.id, r.value, r.note) for r in conn.execute(text("SELECT * FROM metric_reading"))

@@ -292,7 +292,7 @@ def _compare(plan: PlanData, data: bytes) -> tuple[list[str], dict[str, str]]:
 TODAY = D(2026, 12, 7)
 
 
-def test_microsoft_scheduler_gives_our_dates_for_the_demo_programs(db) -> None:  # type: ignore[no-untyped-def]
+def test_microsoft_scheduler_gives_our_dates_for_the_demo_programs(db) -> None:
     from planner.demo import load_demo
     from planner.models import Program
     from planner.services.exchange import export_plan, plan_data
@@ -315,7 +315,7 @@ def test_microsoft_scheduler_gives_our_dates_for_the_demo_programs(db) -> None: 
 
 
 @pytest.mark.parametrize("version", ["1.0", "1.1"])
-def test_microsoft_scheduler_gives_our_dates_for_a_new_four_100_days_program(db, version) -> None:  # type: ignore[no-untyped-def]
+def test_microsoft_scheduler_gives_our_dates_for_a_new_four_100_days_program(db, version) -> None:
     """The case of issue #16: 66 of 84 items moved because the phase windows were not in
     the file."""
     from planner.services.exchange import export_plan, plan_data

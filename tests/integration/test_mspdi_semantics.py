@@ -25,21 +25,21 @@ D = dt.date
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "mspdi"
 
 
-def _import(db, name: str, today: dt.date) -> Program:  # type: ignore[no-untyped-def]
+def _import(db, name: str, today: dt.date) -> Program:
     data = (FIXTURES / name).read_bytes()
     outcome = import_new_program(read_plan_file(name, data), name=None, client="Acme", today=today)
     db.session.commit()
     return outcome.program
 
 
-def _dates(db, program: Program) -> dict[str, tuple[dt.date, dt.date]]:  # type: ignore[no-untyped-def]
+def _dates(db, program: Program) -> dict[str, tuple[dt.date, dt.date]]:
     rows = db.session.scalars(select(WorkItem).where(WorkItem.program_id == program.id))
     return {row.name: (row.early_start, row.early_finish) for row in rows}
 
 
 def _file_dates(name: str) -> dict[str, tuple[dt.date, dt.date]]:
     plan = mspdi.read((FIXTURES / name).read_bytes())
-    return {i.name: (i.early_start, i.early_finish) for i in plan.items}  # type: ignore[misc]
+    return {i.name: (i.early_start, i.early_finish) for i in plan.items}
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def _file_dates(name: str) -> dict[str, tuple[dt.date, dt.date]]:
         ("mpxj_progress.xml", D(2025, 3, 10)),
     ],
 )
-def test_a_file_written_and_scheduled_by_mpxj_imports_with_its_dates(  # type: ignore[no-untyped-def]
+def test_a_file_written_and_scheduled_by_mpxj_imports_with_its_dates(
     db, name: str, today: dt.date
 ) -> None:
     program = _import(db, name, today=today)
@@ -60,7 +60,7 @@ def test_a_file_written_and_scheduled_by_mpxj_imports_with_its_dates(  # type: i
     assert len(_dates(db, program)) in (10, 5)
 
 
-def test_a_past_status_date_is_kept(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_past_status_date_is_kept(db) -> None:
     program = _import(db, "mpxj_progress.xml", today=D(2026, 12, 6))
     # StatusDate 2025-03-21T17:00 is the end of Friday: remaining work from Saturday on
     assert program.status_date == D(2025, 3, 22)
@@ -69,7 +69,7 @@ def test_a_past_status_date_is_kept(db) -> None:  # type: ignore[no-untyped-def]
     assert dates["Go-live"] == (D(2025, 4, 2), D(2025, 4, 2))
 
 
-def test_the_ms_project_2019_file_keeps_its_status_date(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_ms_project_2019_file_keeps_its_status_date(db) -> None:
     """It used to be replanned from today (+583 working days)."""
     program = _import(db, "ms_project_2019.xml", today=D(2026, 12, 6))
     assert program.status_date == D(2024, 10, 1)
@@ -78,7 +78,7 @@ def test_the_ms_project_2019_file_keeps_its_status_date(db) -> None:  # type: ig
 
 
 def test_lag_units_exception_names_and_both_languages_survive_export_and_import(
-    db,  # type: ignore[no-untyped-def]
+    db,
 ) -> None:
     from planner.services.playbooks import get_playbook
     from planner.services.programs import create_program
@@ -127,7 +127,7 @@ def test_lag_units_exception_names_and_both_languages_survive_export_and_import(
     assert (plan.items[0].name, plan.items[0].alt_name) == (first.name_zh, first.name)
 
 
-def test_a_percent_lag_follows_its_predecessor_until_edited_in_days(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_percent_lag_follows_its_predecessor_until_edited_in_days(db) -> None:
     from planner.services.playbooks import get_playbook
     from planner.services.programs import create_program
     from planner.services.scheduling import reschedule
@@ -166,7 +166,7 @@ def test_a_percent_lag_follows_its_predecessor_until_edited_in_days(db) -> None:
         ("zh_Hans_CN", "任务 UID 12“Build”", "Duration：“P3X”不是有效的工期"),
     ],
 )
-def test_an_import_error_names_the_task_in_the_readers_language(  # type: ignore[no-untyped-def]
+def test_an_import_error_names_the_task_in_the_readers_language(
     client, db, lang: str, where: str, message: str
 ) -> None:
     from flask_babel import refresh

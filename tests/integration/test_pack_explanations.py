@@ -21,11 +21,11 @@ ENGLISH = re.compile(
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return demo_program(db, TODAY)
 
 
-def _explanations(pack) -> list[str]:  # type: ignore[no-untyped-def]
+def _explanations(pack) -> list[str]:
     texts = [reason for phase in pack.phases for reason in phase.reasons]
     texts += [m.reason for m in pack.metrics]
     texts += [g.summary for g in pack.gates]
@@ -34,7 +34,7 @@ def _explanations(pack) -> list[str]:  # type: ignore[no-untyped-def]
     return [t for t in texts if t]
 
 
-def test_the_chinese_pack_explains_in_chinese(app, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_chinese_pack_explains_in_chinese(app, program) -> None:
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         pack = pack_service.build_pack(program.id, TODAY, "zh")
     texts = _explanations(pack)
@@ -46,7 +46,7 @@ def test_the_chinese_pack_explains_in_chinese(app, program) -> None:  # type: ig
     assert not left, left
 
 
-def test_the_english_pack_explains_in_english(app, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_english_pack_explains_in_english(app, program) -> None:
     with app.test_request_context(), force_locale("en"):
         pack = pack_service.build_pack(program.id, TODAY, "en")
     texts = _explanations(pack)

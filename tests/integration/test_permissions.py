@@ -250,7 +250,7 @@ def requirement(endpoint: str, method: str) -> str:
     return spec if isinstance(spec, str) else spec[method]
 
 
-def url_for_rule(rule, program_id: int) -> str:  # type: ignore[no-untyped-def]
+def url_for_rule(rule, program_id: int) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
@@ -263,13 +263,13 @@ def url_for_rule(rule, program_id: int) -> str:  # type: ignore[no-untyped-def]
     return rule.build(values, append_unknown=False)[1]
 
 
-def test_every_route_has_an_expected_permission(app) -> None:  # type: ignore[no-untyped-def]
+def test_every_route_has_an_expected_permission(app) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if not is_api(rule.endpoint)}
     assert sorted(endpoints - set(EXPECTED)) == []
     assert sorted(set(EXPECTED) - endpoints) == []
 
 
-def test_permission_matrix(app, db, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_permission_matrix(app, db, login_as) -> None:
     playbook = get_playbook("small-business-quick-start")
     program = create_program(playbook, name="Matrix", client="C", start_date=date(2026, 1, 5))
     db.session.commit()
@@ -319,7 +319,7 @@ def test_permission_matrix(app, db, login_as) -> None:  # type: ignore[no-untype
 
 
 @pytest.mark.parametrize("role", ["viewer", "steering"])
-def test_readers_get_no_edit_controls(login_as, db, role) -> None:  # type: ignore[no-untyped-def]
+def test_readers_get_no_edit_controls(login_as, db, role) -> None:
     program = create_program(
         get_playbook("small-business-quick-start"),
         name="P",

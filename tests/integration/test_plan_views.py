@@ -20,7 +20,7 @@ from tests.integration.plan_support import item, make_program, snapshot
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return make_program(db)
 
 
@@ -31,7 +31,7 @@ def gantt_data(client, program_id: int, query: str = "") -> dict:  # type: ignor
     return response.get_json()  # type: ignore[no-any-return]
 
 
-def test_gantt_page_has_the_layers_and_a_reading_alternative(client, db, program):  # type: ignore[no-untyped-def]
+def test_gantt_page_has_the_layers_and_a_reading_alternative(client, db, program):
     response = client.get(f"/programs/{program.id}/plan/gantt")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -48,7 +48,7 @@ def test_gantt_page_has_the_layers_and_a_reading_alternative(client, db, program
     assert len(data["phases"]["key"]) == len(program.phases)
 
 
-def test_filters_work_on_the_server(client, db, program):  # type: ignore[no-untyped-def]
+def test_filters_work_on_the_server(client, db, program):
     base = f"/programs/{program.id}/plan/table"
     phase1 = client.get(f"{base}?phase=foundation").get_data(as_text=True)
     assert "sfa-uat" in phase1 and "diagnosis-plan" not in phase1
@@ -70,7 +70,7 @@ def test_filters_work_on_the_server(client, db, program):  # type: ignore[no-unt
     assert set(gantt["items"]["key"]) == keys
 
 
-def test_table_sorts_on_the_server_and_shows_computed_columns(client, db, program):  # type: ignore[no-untyped-def]
+def test_table_sorts_on_the_server_and_shows_computed_columns(client, db, program):
     base = f"/programs/{program.id}/plan/table"
     html = client.get(f"{base}?sort=float&order=desc").get_data(as_text=True)
     assert 'aria-sort="descending"' in html
@@ -90,7 +90,7 @@ def test_table_sorts_on_the_server_and_shows_computed_columns(client, db, progra
     assert uat.late_finish is not None and uat.late_finish.isoformat() in html
 
 
-def test_phase_view_shows_window_goal_milestones_progress_and_overrun(client, db, program):  # type: ignore[no-untyped-def]
+def test_phase_view_shows_window_goal_milestones_progress_and_overrun(client, db, program):
     program.status_date = date(2026, 4, 15)
     db.session.commit()
     profiling = item(db, program, "data-profiling")  # 10 days in phase 1
@@ -125,7 +125,7 @@ def test_phase_view_shows_window_goal_milestones_progress_and_overrun(client, db
     assert f"{expected:.0f} %" in html
 
 
-def test_baselines_compare_and_variance_in_working_days(client, db, program):  # type: ignore[no-untyped-def]
+def test_baselines_compare_and_variance_in_working_days(client, db, program):
     response = client.post(f"/programs/{program.id}/plan/baselines", data={"name": "Approved"})
     assert response.status_code == 302
     baseline = db.session.scalars(select(Baseline)).one()
@@ -177,7 +177,7 @@ def test_baselines_compare_and_variance_in_working_days(client, db, program):  #
     assert client.get(f"/programs/{program.id}/plan/gantt?baseline=999999").status_code == 404
 
 
-def test_choose_between_baselines_and_delete_one(client, db, program):  # type: ignore[no-untyped-def]
+def test_choose_between_baselines_and_delete_one(client, db, program):
     first = plan_service.take_baseline(program, "First")
     db.session.commit()
     task = item(db, program, "wave1-data")
@@ -208,7 +208,7 @@ def test_choose_between_baselines_and_delete_one(client, db, program):  # type: 
     )
 
 
-def test_deleted_item_keeps_its_baseline_dates(client, db, program):  # type: ignore[no-untyped-def]
+def test_deleted_item_keeps_its_baseline_dates(client, db, program):
     plan_service.take_baseline(program, "Before")
     db.session.commit()
     task = item(db, program, "legacy-contact-freeze")
@@ -225,10 +225,10 @@ def test_deleted_item_keeps_its_baseline_dates(client, db, program):  # type: ig
 # --------------------------------------------------------------------------- size
 
 
-def count_statements(db, fn) -> list[str]:  # type: ignore[no-untyped-def]
+def count_statements(db, fn) -> list[str]:
     statements: list[str] = []
 
-    def before(_conn, _cursor, statement, _parameters, _context, _executemany):  # type: ignore[no-untyped-def]
+    def before(_conn, _cursor, statement, _parameters, _context, _executemany):
         statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", before)
@@ -239,7 +239,7 @@ def count_statements(db, fn) -> list[str]:  # type: ignore[no-untyped-def]
     return statements
 
 
-def test_gantt_page_statements_do_not_grow_with_the_plan(client, db, program):  # type: ignore[no-untyped-def]
+def test_gantt_page_statements_do_not_grow_with_the_plan(client, db, program):
     big = generate_program(2000, start_date=date(2026, 3, 2), baseline_name="Plan")
     big.status_date = date(2026, 3, 2)
     plan_service.reschedule(big)
@@ -266,7 +266,7 @@ def test_gantt_page_statements_do_not_grow_with_the_plan(client, db, program):  
     assert len(response.get_json()["items"]["id"]) == 2000  # every item, never summaries only
 
 
-def test_generated_program_schedules_and_is_project_like(db):  # type: ignore[no-untyped-def]
+def test_generated_program_schedules_and_is_project_like(db):
     today = date(2026, 8, 3)
     big = generate_program(
         600, start_date=date(2026, 3, 2), progress_until=today, baseline_name="Plan", seed=3
@@ -288,7 +288,7 @@ def test_generated_program_schedules_and_is_project_like(db):  # type: ignore[no
 # --------------------------------------------------------------------------- demo
 
 
-def test_demo_content_has_progress_baselines_and_one_overrun(db):  # type: ignore[no-untyped-def]
+def test_demo_content_has_progress_baselines_and_one_overrun(db):
     today = date(2026, 9, 14)
     program = make_program(db, start=today - timedelta(days=150), status=None)
     plan_demo.populate(program, today)
@@ -317,7 +317,7 @@ def test_demo_content_has_progress_baselines_and_one_overrun(db):  # type: ignor
     assert any(r.owner == "Chen Jing" for r in view.all_rows)
 
 
-def test_readers_see_the_plan_but_no_editing_controls(login_as, db, program):  # type: ignore[no-untyped-def]
+def test_readers_see_the_plan_but_no_editing_controls(login_as, db, program):
     viewer = login_as("viewer", program)
     task = item(db, program, "sfa-uat")
     for page in ("gantt", "table", "phases", "baselines", "calendar", f"items/{task.id}"):
@@ -336,7 +336,7 @@ def test_readers_see_the_plan_but_no_editing_controls(login_as, db, program):  #
     assert "Add work item" in member.get(f"/programs/{program.id}/plan/gantt").data.decode()
 
 
-def test_a_stale_schedule_is_brought_up_to_date_when_read(client, db):  # type: ignore[no-untyped-def]
+def test_a_stale_schedule_is_brought_up_to_date_when_read(client, db):
     # following today: yesterday's schedule no longer holds once today moved on
     program = make_program(db, start=date.today() - timedelta(days=40), status=None)
     first = item(db, program, "diagnosis-plan")

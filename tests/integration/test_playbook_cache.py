@@ -12,11 +12,11 @@ from planner.config import SHIPPED_PLAYBOOKS
 SMALL = SHIPPED_PLAYBOOKS / "small-business-quick-start.yaml"
 
 
-def test_a_file_is_parsed_once_per_content(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_is_parsed_once_per_content(tmp_path: Path, monkeypatch) -> None:
     parsed: list[str] = []
     real = service.load_playbook
 
-    def counting(path: Path):  # type: ignore[no-untyped-def]
+    def counting(path: Path):
         parsed.append(Path(path).name)
         return real(path)
 

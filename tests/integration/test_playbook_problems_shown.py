@@ -19,12 +19,12 @@ BELL = VALID.replace("name: Diagnosis", "name: Diag\x07nosis")
 
 
 @pytest.fixture(autouse=True)
-def library(app, monkeypatch):  # type: ignore[no-untyped-def]
+def library(app, monkeypatch):
     install_library(app, monkeypatch)
 
 
 @pytest.fixture()
-def consultant(app):  # type: ignore[no-untyped-def]
+def consultant(app):
     client = app.test_client()
     sign_in(client, make_consultant())
     return client
@@ -38,14 +38,14 @@ def _post(client: Any, text: str) -> Any:
     )
 
 
-def test_a_control_character_upload_is_a_422_with_its_line(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_control_character_upload_is_a_422_with_its_line(consultant, db) -> None:
     response = _post(consultant, BELL)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "U+0007" in page and '<td class="font-monospace">8</td>' in page
 
 
-def test_upload_problems_are_in_chinese_in_the_chinese_interface(consultant, db) -> None:  # type: ignore[no-untyped-def]
+def test_upload_problems_are_in_chinese_in_the_chinese_interface(consultant, db) -> None:
     assert consultant.post("/language", data={"lang": "zh_Hans_CN", "next": "/"}).status_code in (
         302,
         303,
@@ -75,7 +75,7 @@ def test_validate_prints_every_problem_and_no_traceback(tmp_path: Path) -> None:
     assert len(lines) == 1 + 7, lines
 
 
-def test_list_names_a_broken_file_and_goes_on(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_list_names_a_broken_file_and_goes_on(app, tmp_path: Path) -> None:
     (tmp_path / "bell.yaml").write_text(BELL, encoding="utf-8")
     app.config["PLAYBOOK_DIRS"] = [*app.config["PLAYBOOK_DIRS"], tmp_path]
     result = app.test_cli_runner().invoke(list_command, [])

@@ -13,11 +13,11 @@ from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
 
 
-def count(db, model) -> int:  # type: ignore[no-untyped-def]
+def count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_create_program_from_playbook_through_the_form(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_create_program_from_playbook_through_the_form(client, db) -> None:
     page = client.get("/programs/new")
     assert page.status_code == 200
     assert b"crm-four-100-days@1.0" in page.data
@@ -67,7 +67,7 @@ def test_create_program_from_playbook_through_the_form(client, db) -> None:  # t
     assert "Controlling resistance to change" in html
 
 
-def test_form_errors_rerender_and_write_nothing(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_form_errors_rerender_and_write_nothing(client, db) -> None:
     response = client.post(
         "/programs/new",
         data={"name": "", "client": "Acme", "start_date": "not a date", "playbook": "nope@9"},
@@ -80,7 +80,7 @@ def test_form_errors_rerender_and_write_nothing(client, db) -> None:  # type: ig
     assert count(db, Phase) == 0
 
 
-def test_failed_instantiation_rolls_back_everything(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_failed_instantiation_rolls_back_everything(app, db) -> None:
     playbook = get_playbook("crm-four-100-days")
     create_program(playbook, name="First", client="C", start_date=date(2026, 1, 5))
     db.session.commit()
@@ -109,7 +109,7 @@ def test_failed_instantiation_rolls_back_everything(app, db) -> None:  # type: i
     assert count(db, WorkItem) == before
 
 
-def test_program_list_and_unknown_program(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_program_list_and_unknown_program(client, db) -> None:
     create_program(
         get_playbook("small-business-quick-start"),
         name="Company A",
@@ -122,7 +122,7 @@ def test_program_list_and_unknown_program(client, db) -> None:  # type: ignore[n
     assert client.get("/programs/999999").status_code == 404
 
 
-def test_language_switch_keeps_the_user_on_site(client) -> None:  # type: ignore[no-untyped-def]
+def test_language_switch_keeps_the_user_on_site(client) -> None:
     response = client.post("/language", data={"lang": "zh_Hans_CN", "next": "//evil.example"})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
@@ -130,13 +130,13 @@ def test_language_switch_keeps_the_user_on_site(client) -> None:  # type: ignore
         assert session["lang"] == "zh_Hans_CN"
 
 
-def test_plotly_is_served_locally(client) -> None:  # type: ignore[no-untyped-def]
+def test_plotly_is_served_locally(client) -> None:
     response = client.get("/vendor/plotly.min.js")
     assert response.status_code == 200
     assert re.search(rb"plotly", response.data[:2000], re.I)
 
 
-def test_a_new_program_keeps_the_playbook_metric_descriptions(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_program_keeps_the_playbook_metric_descriptions(db) -> None:
     playbook = get_playbook("crm-four-100-days")
     program = create_program(playbook, name="N", client="C", start_date=date(2026, 3, 2))
     db.session.commit()
@@ -147,7 +147,7 @@ def test_a_new_program_keeps_the_playbook_metric_descriptions(db) -> None:  # ty
         assert stored[key] == (text.en or text.zh, text.zh)
 
 
-def test_risk_cause_and_effect_show_in_the_reader_language(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_risk_cause_and_effect_show_in_the_reader_language(client, db) -> None:
     playbook = get_playbook("crm-four-100-days")
     program = create_program(playbook, name="N", client="C", start_date=date(2026, 3, 2))
     db.session.commit()
@@ -161,7 +161,7 @@ def test_risk_cause_and_effect_show_in_the_reader_language(client, db) -> None: 
     assert pb_risk.cause.zh in chinese and pb_risk.effect.zh in chinese
 
 
-def test_the_overview_lists_each_phase_milestones_in_plan_order(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_overview_lists_each_phase_milestones_in_plan_order(client, db) -> None:
     from planner.services.scheduling import reschedule
 
     program = create_program(

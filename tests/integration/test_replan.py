@@ -15,7 +15,7 @@ from planner.services.replan import diagnosis_weeks, replan_program
 from tests.integration.plan_support import START, item, make_program
 
 
-def windows(db, program):  # type: ignore[no-untyped-def]
+def windows(db, program):
     db.session.expire_all()
     return [
         (p.key, p.window_start, p.window_end, p.length_days)
@@ -25,7 +25,7 @@ def windows(db, program):  # type: ignore[no-untyped-def]
     ]
 
 
-def dates(db, program):  # type: ignore[no-untyped-def]
+def dates(db, program):
     rows = db.session.scalars(select(WorkItem).where(WorkItem.program_id == program.id))
     return {
         i.key: (i.early_start, i.early_finish, i.actual_start, i.actual_finish, i.constraint_date)
@@ -33,7 +33,7 @@ def dates(db, program):  # type: ignore[no-untyped-def]
     }
 
 
-def test_two_weeks_later_and_six_weeks_of_diagnosis_then_back(db) -> None:  # type: ignore[no-untyped-def]
+def test_two_weeks_later_and_six_weeks_of_diagnosis_then_back(db) -> None:
     program = make_program(db, status=date(2026, 3, 6))
     first = program.work_items[0]
     assert first.phase.kind == "diagnosis"
@@ -97,7 +97,7 @@ def test_two_weeks_later_and_six_weeks_of_diagnosis_then_back(db) -> None:  # ty
     assert dates(db, program) == before
 
 
-def test_a_stale_version_changes_nothing(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_version_changes_nothing(db) -> None:
     program = make_program(db)
     opened = program.version
     replan_program(program, start_date=None, diagnosis_weeks=5, version=opened)
@@ -109,7 +109,7 @@ def test_a_stale_version_changes_nothing(db) -> None:  # type: ignore[no-untyped
     assert windows(db, program) == before
 
 
-def test_a_bad_length_is_refused(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_length_is_refused(db) -> None:
     program = make_program(db)
     with pytest.raises(ReplanError):
         replan_program(program, start_date=None, diagnosis_weeks=9, version=program.version)
@@ -118,7 +118,7 @@ def test_a_bad_length_is_refused(db) -> None:  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- pages
 
 
-def test_replan_page_moves_the_plan_and_says_what_moved(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_replan_page_moves_the_plan_and_says_what_moved(client, db) -> None:
     program = make_program(db)
     page = client.get(f"/programs/{program.id}/plan/replan")
     assert page.status_code == 200
@@ -133,7 +133,7 @@ def test_replan_page_moves_the_plan_and_says_what_moved(client, db) -> None:  # 
     assert windows(db, program)[1][1] == date(2026, 4, 27)
 
 
-def test_replan_page_refuses_bad_and_stale_input(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_replan_page_refuses_bad_and_stale_input(client, db) -> None:
     program = make_program(db)
     before = windows(db, program)
     bad = client.post(
@@ -149,7 +149,7 @@ def test_replan_page_refuses_bad_and_stale_input(client, db) -> None:  # type: i
     assert windows(db, program) == before
 
 
-def test_replanning_needs_the_lead(login_as, db) -> None:  # type: ignore[no-untyped-def]
+def test_replanning_needs_the_lead(login_as, db) -> None:
     program = make_program(db)
     member = login_as("member", program)
     assert member.get(f"/programs/{program.id}/plan/replan").status_code == 200
@@ -160,7 +160,7 @@ def test_replanning_needs_the_lead(login_as, db) -> None:  # type: ignore[no-unt
     assert response.status_code == 403
 
 
-def test_new_program_with_six_weeks_of_diagnosis_and_chinese_holidays(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_new_program_with_six_weeks_of_diagnosis_and_chinese_holidays(client, db) -> None:
     from planner.models import CalendarException, Program
 
     response = client.post(
@@ -204,7 +204,7 @@ def test_new_program_with_six_weeks_of_diagnosis_and_chinese_holidays(client, db
     assert all(days.get(i.early_start) is not False for i in items)
 
 
-def test_new_program_refuses_nine_weeks(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_new_program_refuses_nine_weeks(client, db) -> None:
     from planner.models import Program
 
     response = client.post(
@@ -221,7 +221,7 @@ def test_new_program_refuses_nine_weeks(client, db) -> None:  # type: ignore[no-
     assert db.session.scalars(select(Program)).first() is None
 
 
-def test_holiday_set_applied_from_the_calendar_page(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_holiday_set_applied_from_the_calendar_page(client, db) -> None:
     from planner.models import CalendarException
 
     program = make_program(db)

@@ -24,16 +24,16 @@ SECOND = TODAY - timedelta(days=7)
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return new_program()
 
 
-def open_review(client, program, day: date):  # type: ignore[no-untyped-def]
+def open_review(client, program, day: date):
     data = {"held_on": day.isoformat(), "title": "", "attendees": "", "notes": ""}
     assert client.post(f"/programs/{program.id}/reviews", data=data).status_code == 302
 
 
-def stored_dates(program) -> dict[str, tuple[str, date | None, bool]]:  # type: ignore[no-untyped-def]
+def stored_dates(program) -> dict[str, tuple[str, date | None, bool]]:
     db.session.expire_all()
     rows = db.session.execute(
         select(WorkItem.key, WorkItem.kind, WorkItem.early_finish, WorkItem.is_critical).where(
@@ -43,7 +43,7 @@ def stored_dates(program) -> dict[str, tuple[str, date | None, bool]]:  # type: 
     return {r.key: (r.kind, r.early_finish, r.is_critical) for r in rows}
 
 
-def lengthen_a_milestone_driver(program) -> str:  # type: ignore[no-untyped-def]
+def lengthen_a_milestone_driver(program) -> str:
     """Add 15 working days to the task that drives the latest milestone of phase 1."""
     driver = db.session.scalars(
         select(WorkItem)
@@ -71,7 +71,7 @@ def lengthen_a_milestone_driver(program) -> str:  # type: ignore[no-untyped-def]
     return driver.key
 
 
-def test_review_lists_moved_milestones_finish_critical_items_and_readings(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_review_lists_moved_milestones_finish_critical_items_and_readings(client, program) -> None:
     open_review(client, program, FIRST)
     before = stored_dates(program)
     lengthen_a_milestone_driver(program)
@@ -112,7 +112,7 @@ def test_review_lists_moved_milestones_finish_critical_items_and_readings(client
     assert "12.5" in section and "Metric readings" in section
 
 
-def test_gate_decisions_between_reviews_are_listed(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_gate_decisions_between_reviews_are_listed(client, program) -> None:
     from planner.models.gate import GateDecision
 
     open_review(client, program, FIRST)
@@ -139,7 +139,7 @@ def test_gate_decisions_between_reviews_are_listed(client, program) -> None:  # 
     assert [d.kind for d in first_view.plan.decisions] == ["no_go"]
 
 
-def test_review_in_chinese_words_the_plan_changes(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_review_in_chinese_words_the_plan_changes(client, program) -> None:
     open_review(client, program, FIRST)
     lengthen_a_milestone_driver(program)
     open_review(client, program, SECOND)
@@ -154,7 +154,7 @@ def test_review_in_chinese_words_the_plan_changes(client, program) -> None:  # t
     assert "Milestones that moved" not in section
 
 
-def test_the_pack_says_what_moved_since_the_latest_review(client, program, app) -> None:  # type: ignore[no-untyped-def]
+def test_the_pack_says_what_moved_since_the_latest_review(client, program, app) -> None:
     from flask_babel import force_locale
 
     from planner.services.pack import build_pack

@@ -10,7 +10,7 @@ from planner.services import risks as service
 from tests.integration.risks_support import new_program
 
 
-def test_the_default_scale_is_worded_in_the_reader_language(app) -> None:  # type: ignore[no-untyped-def]
+def test_the_default_scale_is_worded_in_the_reader_language(app) -> None:
     program = new_program()
     program.playbook_id = "no-longer-installed"
     db.session.commit()

@@ -20,28 +20,28 @@ TODAY = date.today()
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return new_program()
 
 
-def url(program, path: str) -> str:  # type: ignore[no-untyped-def]
+def url(program, path: str) -> str:
     return f"/programs/{program.id}/risks{path}"
 
 
-def upload(client, program, name: str, data: bytes, replace: bool = False):  # type: ignore[no-untyped-def]
+def upload(client, program, name: str, data: bytes, replace: bool = False):
     form = {"file": (io.BytesIO(data), name)}
     if replace:
         form["replace"] = "y"
     return client.post(url(program, "/import"), data=form, content_type="multipart/form-data")
 
 
-def register_of(program) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def register_of(program) -> dict[str, object]:
     """Everything the register holds, keyed by risk key (no ids): for comparing programs."""
     db.session.expire_all()
     return {record.key: record for record in service.register_records(program.id)}
 
 
-def customise(program) -> None:  # type: ignore[no-untyped-def]
+def customise(program) -> None:
     """A register a lead has worked on for weeks: every kind of value filled somewhere."""
     data = risk(program, "cleaning-legacy-data")
     data.owner = "Sun Hao"
@@ -84,7 +84,7 @@ def customise(program) -> None:  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- export
 
 
-def test_xlsx_export_one_row_per_risk_heat_map_sheet_and_neutralised_cells(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_export_one_row_per_risk_heat_map_sheet_and_neutralised_cells(client, program) -> None:
     customise(program)
     response = client.get(url(program, "/export.xlsx"))
     assert response.status_code == 200
@@ -121,7 +121,7 @@ def test_xlsx_export_one_row_per_risk_heat_map_sheet_and_neutralised_cells(clien
     assert counted == sum(1 for r in program.risks if r.is_open)
 
 
-def test_csv_export_is_neutralised(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_csv_export_is_neutralised(client, program) -> None:
     customise(program)
     response = client.get(url(program, "/export.csv"))
     assert response.status_code == 200 and response.mimetype == "text/csv"
@@ -133,7 +133,7 @@ def test_csv_export_is_neutralised(client, program) -> None:  # type: ignore[no-
 # --------------------------------------------------------------------------- round trip
 
 
-def test_round_trip_into_a_new_program_gives_the_same_register(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_round_trip_into_a_new_program_gives_the_same_register(client, program) -> None:
     customise(program)
     exported = client.get(url(program, "/export.xlsx")).data
     target = new_program("Acme copy")
@@ -147,7 +147,7 @@ def test_round_trip_into_a_new_program_gives_the_same_register(client, program) 
     assert database_state() == before
 
 
-def test_csv_round_trip_gives_the_same_register_but_actions(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_csv_round_trip_gives_the_same_register_but_actions(client, program) -> None:
     customise(program)
     exported = client.get(url(program, "/export.csv")).data
     target = new_program("Acme from CSV")
@@ -156,7 +156,7 @@ def test_csv_round_trip_gives_the_same_register_but_actions(client, program) -> 
     assert {k: r.__class__(**{**r.__dict__, "actions": ()}) for k, r in source.items()} == copy
 
 
-def use_language(client, lang: str) -> None:  # type: ignore[no-untyped-def]
+def use_language(client, lang: str) -> None:
     assert client.post("/language", data={"lang": lang, "next": "/"}).status_code == 302
     refresh()  # the fixture's app context outlives requests: forget the cached locale
 
@@ -172,7 +172,7 @@ def header_of(data: bytes, fmt: str) -> list[str]:
     ("exported_in", "imported_in"), [("zh_Hans_CN", "en"), ("en", "zh_Hans_CN")]
 )
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_a_register_exported_in_one_language_imports_in_either(  # type: ignore[no-untyped-def]
+def test_a_register_exported_in_one_language_imports_in_either(
     client, program, fmt, exported_in, imported_in
 ) -> None:
     customise(program)
@@ -190,7 +190,7 @@ def test_a_register_exported_in_one_language_imports_in_either(  # type: ignore[
     assert copy == source
 
 
-def test_bad_cells_of_a_chinese_file_are_named_by_its_headers(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_bad_cells_of_a_chinese_file_are_named_by_its_headers(client, program) -> None:
     data = "编号,标题,可能性,影响\nR-1,风险一,高,3\nR-2,风险二,2,9\n".encode()
     before = database_state()
     response = upload(client, program, "register.csv", data)
@@ -201,7 +201,7 @@ def test_bad_cells_of_a_chinese_file_are_named_by_its_headers(client, program) -
     assert database_state() == before
 
 
-def test_replace_removes_the_risks_the_file_does_not_list(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_replace_removes_the_risks_the_file_does_not_list(client, program) -> None:
     small = new_program("Small", "small-business-quick-start")
     exported = client.get(f"/programs/{small.id}/risks/export.xlsx").data
     response = upload(client, program, "small.xlsx", exported, replace=True)
@@ -216,7 +216,7 @@ def test_replace_removes_the_risks_the_file_does_not_list(client, program) -> No
 HEADER = "Key,Title,Likelihood,Impact,Status,Proximity phase,Threatened work items\n"
 
 
-def test_bad_cells_are_all_reported_and_nothing_changes(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_bad_cells_are_all_reported_and_nothing_changes(client, program) -> None:
     rows = [f"R-{n},Risk {n},2,3,open,," for n in range(1, 13)]
     rows += [
         "R-13,Risk 13,high,3,open,,",  # file row 14
@@ -263,7 +263,7 @@ def test_bad_cells_are_all_reported_and_nothing_changes(client, program) -> None
         ("register.csv", b"\xff\xfe\x00K\x00e\x00y", "neither UTF-8 nor GB18030"),
     ],
 )
-def test_unreadable_files_are_refused(client, program, name, data, message) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_files_are_refused(client, program, name, data, message) -> None:
     before = database_state()
     response = upload(client, program, name, data)
     assert response.status_code == 422
@@ -271,12 +271,12 @@ def test_unreadable_files_are_refused(client, program, name, data, message) -> N
     assert database_state() == before
 
 
-def test_missing_file_is_refused(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_missing_file_is_refused(client, program) -> None:
     response = client.post(url(program, "/import"), data={}, content_type="multipart/form-data")
     assert response.status_code == 422 and "This field is required." in text(response)
 
 
-def test_a_file_without_the_required_columns_is_refused(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_without_the_required_columns_is_refused(client, program) -> None:
     book = Workbook()
     book.active.append(["Key", "Title", "Likelihood", "Impact"])
     book.active.append(["R-20", "A new one", 2, 2])
@@ -295,7 +295,7 @@ def test_a_file_without_the_required_columns_is_refused(client, program) -> None
     assert database_state() == before
 
 
-def test_partial_columns_update_only_those_fields(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_partial_columns_update_only_those_fields(client, program) -> None:
     target = risk(program, "cleaning-legacy-data")
     likelihood = target.likelihood
     csv = (
@@ -311,7 +311,7 @@ def test_partial_columns_update_only_those_fields(client, program) -> None:  # t
     assert db.session.query(Risk).filter_by(program_id=program.id).count() == len(program.risks)
 
 
-def test_import_removes_actions_and_links_the_file_no_longer_lists(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_import_removes_actions_and_links_the_file_no_longer_lists(client, program) -> None:
     customise(program)
     book = load_workbook(io.BytesIO(client.get(url(program, "/export.xlsx")).data))
     sheet = book["Register"]

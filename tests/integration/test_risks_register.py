@@ -27,15 +27,15 @@ TODAY = date.today()
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return new_program()
 
 
-def url(program, path: str = "") -> str:  # type: ignore[no-untyped-def]
+def url(program, path: str = "") -> str:
     return f"/programs/{program.id}/risks{path}"
 
 
-def get(client, address: str) -> str:  # type: ignore[no-untyped-def]
+def get(client, address: str) -> str:
     response = client.get(address)
     assert response.status_code == 200, response.status_code
     return text(response)
@@ -44,7 +44,7 @@ def get(client, address: str) -> str:  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- register page
 
 
-def test_register_lists_the_playbook_checklist_with_both_heat_maps(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_register_lists_the_playbook_checklist_with_both_heat_maps(client, program) -> None:
     change = risk(program, "resistance-to-change")
     change.residual_likelihood, change.residual_impact = 2, 2
     risk(program, "determining-roi").status = "closed"
@@ -70,7 +70,7 @@ def test_register_lists_the_playbook_checklist_with_both_heat_maps(client, progr
     assert f'href="/programs/{program.id}/risks?cell=2-2-residual' in html
 
 
-def test_clicking_a_cell_lists_exactly_its_open_risks(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_clicking_a_cell_lists_exactly_its_open_risks(client, program) -> None:
     keys = ("resistance-to-change", "finding-process-gaps", "determining-roi")
     a, b, c = (risk(program, k) for k in keys)
     for r in (a, b, c):
@@ -85,7 +85,7 @@ def test_clicking_a_cell_lists_exactly_its_open_risks(client, program) -> None: 
     assert len(shapes) == 1 and shapes[0]["x0"] == 0.5
 
 
-def test_filters_and_sorting(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_filters_and_sorting(client, program) -> None:
     a = risk(program, "resistance-to-change")
     a.owner = "Li Wei"
     a.review_date = TODAY - timedelta(days=3)
@@ -112,7 +112,7 @@ def test_filters_and_sorting(client, program) -> None:  # type: ignore[no-untype
     assert [s for _p, s in positions] == sorted(s for _p, s in positions)
 
 
-def test_bad_filters_are_refused_with_a_message(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_bad_filters_are_refused_with_a_message(client, program) -> None:
     response = client.get(url(program, "?status=done&band=severe&sort=colour"))
     html = text(response)
     assert response.status_code == 400
@@ -122,10 +122,10 @@ def test_bad_filters_are_refused_with_a_message(client, program) -> None:  # typ
     assert html.count('class="risk-title"') == len(program.risks)
 
 
-def test_register_queries_do_not_grow_with_the_rows(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_register_queries_do_not_grow_with_the_rows(client, program) -> None:
     statements: list[str] = []
 
-    def counter(*_args) -> None:  # type: ignore[no-untyped-def]
+    def counter(*_args) -> None:
         statements.append("x")
 
     first = program.risks[0]
@@ -163,7 +163,7 @@ def test_register_queries_do_not_grow_with_the_rows(client, program) -> None:  #
 # --------------------------------------------------------------------------- add and edit
 
 
-def test_lead_adds_a_risk(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_lead_adds_a_risk(client, program) -> None:
     assert 'placeholder="R-1"' in get(client, url(program, "/new"))
     response = client.post(
         url(program, "/new"),
@@ -192,7 +192,7 @@ def test_lead_adds_a_risk(client, program) -> None:  # type: ignore[no-untyped-d
     assert "ERP interface arrives late" in html and "12 · High" in html
 
 
-def test_a_key_already_used_is_refused(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_key_already_used_is_refused(client, program) -> None:
     before = database_state()
     data = {"key": "cleaning-legacy-data", "title": "x", "likelihood": "2", "impact": "2"}
     response = client.post(url(program, "/new"), data=data)
@@ -213,7 +213,7 @@ def test_a_key_already_used_is_refused(client, program) -> None:  # type: ignore
         ("proximity_date", "31/31/2026", "Not a valid date value."),
     ],
 )
-def test_invalid_new_risk_is_refused_and_nothing_is_written(  # type: ignore[no-untyped-def]
+def test_invalid_new_risk_is_refused_and_nothing_is_written(
     client, program, field, value, message
 ) -> None:
     before = database_state()
@@ -224,7 +224,7 @@ def test_invalid_new_risk_is_refused_and_nothing_is_written(  # type: ignore[no-
     assert database_state() == before
 
 
-def test_invalid_edit_changes_nothing(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_edit_changes_nothing(client, program) -> None:
     target = risk(program, "cleaning-legacy-data")
     before = database_state()
     for bad in ("0", "6"):
@@ -236,7 +236,7 @@ def test_invalid_edit_changes_nothing(client, program) -> None:  # type: ignore[
     assert database_state() == before
 
 
-def test_edit_is_recorded_and_shown_in_the_history(client, program, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_edit_is_recorded_and_shown_in_the_history(client, program, monkeypatch) -> None:
     target = risk(program, "cleaning-legacy-data")
     monkeypatch.setattr(audit, "actor_provider", lambda: "lead@example.com")
     response = client.post(
@@ -264,7 +264,7 @@ def test_edit_is_recorded_and_shown_in_the_history(client, program, monkeypatch)
     assert "Sun Hao" in history and "Mitigating" in history
 
 
-def test_stale_edit_is_refused_with_who_changed_it(client, program, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_stale_edit_is_refused_with_who_changed_it(client, program, monkeypatch) -> None:
     target = risk(program, "cleaning-legacy-data")
     seen = risk_form(target)
     monkeypatch.setattr(audit, "actor_provider", lambda: "alice@example.com")
@@ -285,13 +285,13 @@ def test_stale_edit_is_refused_with_who_changed_it(client, program, monkeypatch)
 # --------------------------------------------------------------------------- status
 
 
-def set_status(client, program, target, new: str, **extra):  # type: ignore[no-untyped-def]
+def set_status(client, program, target, new: str, **extra):
     db.session.refresh(target)
     data = {"status": new, "version": str(target.version), **extra}
     return client.post(url(program, f"/{target.id}/status"), data=data)
 
 
-def test_close_reopen_and_refuse_closed_to_mitigating(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_close_reopen_and_refuse_closed_to_mitigating(client, program) -> None:
     target = risk(program, "determining-roi")
     assert set_status(client, program, target, "closed").status_code == 302
     db.session.refresh(target)
@@ -316,7 +316,7 @@ def test_close_reopen_and_refuse_closed_to_mitigating(client, program) -> None: 
     assert target.status == "mitigating"
 
 
-def test_occurred_turns_the_risk_into_an_issue(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_occurred_turns_the_risk_into_an_issue(client, program) -> None:
     target = risk(program, "software-customisation")
     note = "Custom pricing rules; issue I-3."
     assert set_status(client, program, target, "occurred", note=note).status_code == 302
@@ -328,7 +328,7 @@ def test_occurred_turns_the_risk_into_an_issue(client, program) -> None:  # type
     assert "Occurred (now an issue)" in get(client, url(program))
 
 
-def test_unknown_status_is_refused(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_status_is_refused(client, program) -> None:
     target = risk(program, "software-customisation")
     before = database_state()
     response = set_status(client, program, target, "finished")
@@ -340,7 +340,7 @@ def test_unknown_status_is_refused(client, program) -> None:  # type: ignore[no-
 # --------------------------------------------------------------------------- actions and links
 
 
-def test_actions_added_done_and_removed(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_actions_added_done_and_removed(client, program) -> None:
     target = risk(program, "cleaning-legacy-data")
     due = (TODAY - timedelta(days=2)).isoformat()
     response = client.post(
@@ -380,7 +380,7 @@ def test_actions_added_done_and_removed(client, program) -> None:  # type: ignor
     assert deleted.entity_label == "cleaning-legacy-data · Profile the legacy data"
 
 
-def test_linked_work_items_show_float_and_the_critical_path(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_linked_work_items_show_float_and_the_critical_path(client, program) -> None:
     target = risk(program, "cleaning-legacy-data")
     migration = item(program, "contact-migration")
     migration.total_float, migration.is_critical = 0, True
@@ -401,7 +401,7 @@ def test_linked_work_items_show_float_and_the_critical_path(client, program) -> 
     assert again.status_code == 422 and "already linked" in text(again)
 
 
-def test_a_link_to_another_programs_work_item_or_phase_is_refused(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_link_to_another_programs_work_item_or_phase_is_refused(client, program) -> None:
     other = new_program("Other", "small-business-quick-start")
     target = risk(program, "cleaning-legacy-data")
     foreign = other.phases[1].work_items[0]
@@ -428,7 +428,7 @@ def test_a_link_to_another_programs_work_item_or_phase_is_refused(client, progra
     assert client.get(f"/programs/{other.id}/risks/{target.id}").status_code == 404
 
 
-def test_phase_links_added_and_removed(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_phase_links_added_and_removed(client, program) -> None:
     target = risk(program, "winning-executive-support")
     phase = program.phases[1]
     links = url(program, f"/{target.id}/links/phases")
@@ -444,7 +444,7 @@ def test_phase_links_added_and_removed(client, program) -> None:  # type: ignore
     assert "Phase link" in history and 'text-bg-danger">removed' in history
 
 
-def test_viewer_reads_but_sees_no_edit_controls(login_as, program) -> None:  # type: ignore[no-untyped-def]
+def test_viewer_reads_but_sees_no_edit_controls(login_as, program) -> None:
     viewer = login_as("viewer", program)
     target = risk(program, "cleaning-legacy-data")
     register = get(viewer, url(program))

@@ -33,20 +33,20 @@ def shown(day: date) -> str:
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     return new_program()
 
 
-def reviews_url(program, path: str = "") -> str:  # type: ignore[no-untyped-def]
+def reviews_url(program, path: str = "") -> str:
     return f"/programs/{program.id}/reviews{path}"
 
 
-def open_review(client, program, day: date, **extra):  # type: ignore[no-untyped-def]
+def open_review(client, program, day: date, **extra):
     data = {"held_on": day.isoformat(), "title": "", "attendees": "", "notes": "", **extra}
     return client.post(reviews_url(program), data=data)
 
 
-def review_on(program, day: date) -> SteeringReview:  # type: ignore[no-untyped-def]
+def review_on(program, day: date) -> SteeringReview:
     return db.session.scalars(
         db.select(SteeringReview).where(
             SteeringReview.program_id == program.id, SteeringReview.held_on == day
@@ -54,7 +54,7 @@ def review_on(program, day: date) -> SteeringReview:  # type: ignore[no-untyped-
     ).one()
 
 
-def test_opening_a_review_snapshots_the_register(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_opening_a_review_snapshots_the_register(client, program) -> None:
     response = open_review(
         client, program, FIRST, title="Steering #1", attendees="Li Wei (sponsor)\nWang Fang"
     )
@@ -69,7 +69,7 @@ def test_opening_a_review_snapshots_the_register(client, program) -> None:  # ty
     assert "Li Wei (sponsor), Wang Fang" in html
 
 
-def test_a_second_review_on_the_same_day_is_refused(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_review_on_the_same_day_is_refused(client, program) -> None:
     assert open_review(client, program, FIRST).status_code == 302
     before = database_state()
     response = open_review(client, program, FIRST)
@@ -80,7 +80,7 @@ def test_a_second_review_on_the_same_day_is_refused(client, program) -> None:  #
     assert database_state() == before
 
 
-def make_changes(program) -> None:  # type: ignore[no-untyped-def]
+def make_changes(program) -> None:
     """What happens between the two reviews."""
     up = risk(program, "cleaning-legacy-data")
     up.residual_likelihood, up.residual_impact = 5, 5  # residual score up, band up
@@ -99,7 +99,7 @@ def make_changes(program) -> None:  # type: ignore[no-untyped-def]
     db.session.commit()
 
 
-def test_review_shows_what_changed_since_the_previous_one(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_review_shows_what_changed_since_the_previous_one(client, program) -> None:
     open_review(client, program, FIRST)
     up = risk(program, "cleaning-legacy-data")
     old_up = up.residual_score
@@ -131,7 +131,7 @@ def test_review_shows_what_changed_since_the_previous_one(client, program) -> No
     assert top.index("Cleaning legacy data") < top.index("Controlling resistance to change")
 
 
-def test_the_first_review_is_unchanged_by_later_edits(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_first_review_is_unchanged_by_later_edits(client, program) -> None:
     open_review(client, program, FIRST)
     first = review_on(program, FIRST)
     before = {(e.key, e.status, e.residual_likelihood) for e in first.entries}
@@ -141,7 +141,7 @@ def test_the_first_review_is_unchanged_by_later_edits(client, program) -> None: 
     assert count(RiskReviewEntry) == len(before)
 
 
-def test_exposure_trend_on_the_reviews_page_and_the_review(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_exposure_trend_on_the_reviews_page_and_the_review(client, program) -> None:
     open_review(client, program, FIRST)
     make_changes(program)
     open_review(client, program, SECOND)
@@ -169,7 +169,7 @@ def test_exposure_trend_on_the_reviews_page_and_the_review(client, program) -> N
     assert figure(page, "exposure-trend")["data"][0]["x"] == [FIRST.isoformat()]
 
 
-def test_decisions_are_recorded_per_risk(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_decisions_are_recorded_per_risk(client, program) -> None:
     open_review(client, program, FIRST)
     review = review_on(program, FIRST)
     target = risk(program, "cleaning-legacy-data")
@@ -204,7 +204,7 @@ def test_decisions_are_recorded_per_risk(client, program) -> None:  # type: igno
     assert "Review decision" in history and "Escalate" in history
 
 
-def test_bad_decisions_change_nothing(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_bad_decisions_change_nothing(client, program) -> None:
     other = new_program("Other")
     open_review(client, program, FIRST)
     review = review_on(program, FIRST)
@@ -222,7 +222,7 @@ def test_bad_decisions_change_nothing(client, program) -> None:  # type: ignore[
     assert count(ReviewDecision) == 0
 
 
-def test_retaking_the_snapshot_and_editing_the_meeting(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_retaking_the_snapshot_and_editing_the_meeting(client, program) -> None:
     open_review(client, program, FIRST)
     review = review_on(program, FIRST)
     risk(program, "resistance-to-change").status = "closed"
@@ -255,7 +255,7 @@ def test_retaking_the_snapshot_and_editing_the_meeting(client, program) -> None:
     assert database_state() == before
 
 
-def test_the_review_prints_as_a_handout(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_review_prints_as_a_handout(client, program) -> None:
     open_review(client, program, FIRST)
     review = review_on(program, FIRST)
     html = text(client.get(reviews_url(program, f"/{review.id}")))
@@ -269,7 +269,7 @@ def test_the_review_prints_as_a_handout(client, program) -> None:  # type: ignor
     assert "<script>" not in html  # no inline code: the CSP allows only our files
 
 
-def test_viewer_reads_reviews_but_cannot_open_one(login_as, program) -> None:  # type: ignore[no-untyped-def]
+def test_viewer_reads_reviews_but_cannot_open_one(login_as, program) -> None:
     viewer = login_as("viewer", program)
     page = text(viewer.get(reviews_url(program)))
     assert "Steering-committee reviews" in page and "Open a review meeting" not in page

@@ -16,17 +16,17 @@ from planner.services.scheduling import program_calendar
 from tests.integration.plan_support import item, make_program, snapshot
 
 
-def audit_count(db) -> int:  # type: ignore[no-untyped-def]
+def audit_count(db) -> int:
     return int(db.session.scalar(select(func.count()).select_from(AuditEvent)))
 
 
-def phase_two_driver(program) -> WorkItem:  # type: ignore[no-untyped-def]
+def phase_two_driver(program) -> WorkItem:
     """The phase-2 task that finishes last (its finish is the phase's forecast finish)."""
     tasks = [i for i in program.work_items if i.phase.ordinal == 2 and i.kind == "task"]
     return max(tasks, key=lambda i: (i.early_finish, i.total_float * -1))
 
 
-def test_ten_more_days_on_a_phase_two_item_moves_its_gate_then_applies(db) -> None:  # type: ignore[no-untyped-def]
+def test_ten_more_days_on_a_phase_two_item_moves_its_gate_then_applies(db) -> None:
     program = make_program(db)
     driver = phase_two_driver(program)
     old_duration, old_finish = driver.duration_days, driver.early_finish
@@ -78,7 +78,7 @@ def test_ten_more_days_on_a_phase_two_item_moves_its_gate_then_applies(db) -> No
     ]
 
 
-def test_links_added_and_removed_in_a_scenario_are_applied(db) -> None:  # type: ignore[no-untyped-def]
+def test_links_added_and_removed_in_a_scenario_are_applied(db) -> None:
     program = make_program(db)
     network_links = db.session.scalars(
         select(Dependency).where(Dependency.program_id == program.id).order_by(Dependency.id)
@@ -106,7 +106,7 @@ def test_links_added_and_removed_in_a_scenario_are_applied(db) -> None:  # type:
     assert not any(p[:2] == (pred, succ) for p in pairs)
 
 
-def test_a_live_change_after_the_copy_is_a_conflict(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_live_change_after_the_copy_is_a_conflict(db) -> None:
     program = make_program(db)
     driver = phase_two_driver(program)
     scenario = service.create_scenario(program, "Stale")
@@ -138,7 +138,7 @@ def test_a_live_change_after_the_copy_is_a_conflict(db) -> None:  # type: ignore
     assert snapshot(db, program.id) == before
 
 
-def test_stale_scenario_edit_and_discard(db) -> None:  # type: ignore[no-untyped-def]
+def test_stale_scenario_edit_and_discard(db) -> None:
     program = make_program(db)
     scenario = service.create_scenario(program, "Throwaway")
     db.session.commit()
@@ -167,7 +167,7 @@ def test_stale_scenario_edit_and_discard(db) -> None:  # type: ignore[no-untyped
 # --------------------------------------------------------------------------- pages
 
 
-def test_scenario_pages_copy_edit_compare_apply(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_scenario_pages_copy_edit_compare_apply(client, db) -> None:
     program = make_program(db)
     driver = phase_two_driver(program)
     old_duration = driver.duration_days
@@ -205,7 +205,7 @@ def test_scenario_pages_copy_edit_compare_apply(client, db) -> None:  # type: ig
     assert item(db, program, driver.key).duration_days == old_duration + 10
 
 
-def test_scenario_pages_in_chinese(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_scenario_pages_in_chinese(client, db) -> None:
     program = make_program(db)
     scenario = service.create_scenario(program, "方案A")
     db.session.commit()

@@ -27,7 +27,7 @@ def _style_src(csp: str) -> list[str]:
     return directive.split()[1:]
 
 
-def test_style_src_has_no_unsafe_inline(anonymous_client) -> None:  # type: ignore[no-untyped-def]
+def test_style_src_has_no_unsafe_inline(anonymous_client) -> None:
     sources = _style_src(anonymous_client.get("/login").headers["Content-Security-Policy"])
     assert "'unsafe-inline'" not in sources
     assert sources[0] == "'self'"
@@ -36,7 +36,7 @@ def test_style_src_has_no_unsafe_inline(anonymous_client) -> None:  # type: igno
     assert all(s.startswith("'sha256-") for s in sources if s not in ("'self'", "'unsafe-hashes'"))
 
 
-def test_allowed_hashes_are_exactly_plotlys_styles(anonymous_client) -> None:  # type: ignore[no-untyped-def]
+def test_allowed_hashes_are_exactly_plotlys_styles(anonymous_client) -> None:
     sources = _style_src(anonymous_client.get("/login").headers["Content-Security-Policy"])
     hashes = {s for s in sources if s.startswith("'sha256-")}
     expected = {_sha(""), *(_sha(t) for t in plotly_text_styles())}
@@ -62,7 +62,7 @@ def test_no_template_carries_an_inline_style(template: str) -> None:
     assert not INLINE_STYLE.search(text), f"{template}: use a CSS class or a data-* size"
 
 
-def test_sizes_arrive_as_data_attributes(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_sizes_arrive_as_data_attributes(client, db) -> None:
     from datetime import date
 
     from planner.services.playbooks import get_playbook

@@ -15,7 +15,7 @@ from tests.conftest import TEST_PASSWORD, make_app, make_user, sign_in
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     program = create_program(
         get_playbook("small-business-quick-start"),
         name="Alpha",
@@ -27,26 +27,26 @@ def program(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("path", ["/login", "/account/password", "/admin/users", "/"])
-def test_sensitive_pages_are_never_stored(client, path) -> None:  # type: ignore[no-untyped-def]
+def test_sensitive_pages_are_never_stored(client, path) -> None:
     response = client.get(path)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_risk_export_is_never_stored(client, program) -> None:  # type: ignore[no-untyped-def]
+def test_risk_export_is_never_stored(client, program) -> None:
     response = client.get(f"/programs/{program.id}/risks/export.csv")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     assert "no-store" in response.headers["Cache-Control"]
 
 
-def test_static_files_keep_their_own_caching(anonymous_client) -> None:  # type: ignore[no-untyped-def]
+def test_static_files_keep_their_own_caching(anonymous_client) -> None:
     response = anonymous_client.get("/static/css/planner.css")
     assert response.status_code == 200
     assert response.headers.get("Cache-Control") != "no-store"
 
 
-def test_session_cookie_has_the_host_prefix_over_https(anonymous_client, db) -> None:  # type: ignore[no-untyped-def]
+def test_session_cookie_has_the_host_prefix_over_https(anonymous_client, db) -> None:
     make_user("lead@example.com")
     page = anonymous_client.post(
         "/login",
@@ -59,7 +59,7 @@ def test_session_cookie_has_the_host_prefix_over_https(anonymous_client, db) -> 
     assert anonymous_client.get("/", base_url="https://planner.example").status_code == 200
 
 
-def test_plain_http_keeps_the_plain_cookie_name(anonymous_client, db) -> None:  # type: ignore[no-untyped-def]
+def test_plain_http_keeps_the_plain_cookie_name(anonymous_client, db) -> None:
     make_user("lead@example.com")
     page = anonymous_client.post(
         "/login", data={"email": "lead@example.com", "password": TEST_PASSWORD, "next": "/"}
@@ -67,7 +67,7 @@ def test_plain_http_keeps_the_plain_cookie_name(anonymous_client, db) -> None:  
     assert page.headers["Set-Cookie"].startswith("session=")
 
 
-def test_https_behind_the_configured_proxy_gets_the_host_prefix(db) -> None:  # type: ignore[no-untyped-def]
+def test_https_behind_the_configured_proxy_gets_the_host_prefix(db) -> None:
     make_user("lead@example.com")
     url = db.engine.url.render_as_string(hide_password=False)
     client = make_app(url, PLANNER_PROXY_COUNT=1).test_client()
@@ -82,18 +82,18 @@ def test_https_behind_the_configured_proxy_gets_the_host_prefix(db) -> None:  # 
 # --------------------------------------------------------------------------- members
 
 
-def _lead_of(program, db):  # type: ignore[no-untyped-def]
+def _lead_of(program, db):
     lead = make_user("lead@example.com")
     db.session.add(Membership(user_id=lead.id, program_id=program.id, role="lead"))
     db.session.commit()
     return lead
 
 
-def _memberships(db, user_id: int) -> int:  # type: ignore[no-untyped-def]
+def _memberships(db, user_id: int) -> int:
     return len(db.session.scalars(select(Membership).where(Membership.user_id == user_id)).all())
 
 
-def test_lead_cannot_add_or_discover_an_account_out_of_sight(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_lead_cannot_add_or_discover_an_account_out_of_sight(app, db, program) -> None:
     """A new program's lead tries addresses: a stranger's account and a made-up address get
     the same answer, and no one is added."""
     client = app.test_client()
@@ -115,7 +115,7 @@ def test_lead_cannot_add_or_discover_an_account_out_of_sight(app, db, program) -
     )
 
 
-def test_lead_adds_a_colleague_from_another_program(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_lead_adds_a_colleague_from_another_program(app, db, program) -> None:
     lead = _lead_of(program, db)
     colleague = make_user("colleague@example.com", name="Colleague")
     shared = create_program(
@@ -139,7 +139,7 @@ def test_lead_adds_a_colleague_from_another_program(app, db, program) -> None:  
     assert _memberships(db, colleague.id) == 2
 
 
-def test_site_administrator_may_add_anyone(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_site_administrator_may_add_anyone(client, db, program) -> None:
     anyone = make_user("anyone@example.com")
     page = client.post(
         f"/programs/{program.id}/members", data={"email": "anyone@example.com", "role": "viewer"}

@@ -26,7 +26,7 @@ def _users() -> int:
 
 
 @pytest.mark.parametrize(("password", "message"), REFUSED)
-def test_cli_user_create_applies_the_policy(runner, db, password, message) -> None:  # type: ignore[no-untyped-def]
+def test_cli_user_create_applies_the_policy(runner, db, password, message) -> None:
     result = runner.invoke(
         args=["user", "create", "weak@example.com", "--password-stdin"], input=password + "\n"
     )
@@ -36,7 +36,7 @@ def test_cli_user_create_applies_the_policy(runner, db, password, message) -> No
 
 
 @pytest.mark.parametrize(("password", "message"), REFUSED)
-def test_administrator_new_user_applies_the_policy(client, db, password, message) -> None:  # type: ignore[no-untyped-def]
+def test_administrator_new_user_applies_the_policy(client, db, password, message) -> None:
     before = _users()
     page = client.post("/admin/users", data={"email": "weak@example.com", "password": password})
     assert page.status_code == 422
@@ -45,7 +45,7 @@ def test_administrator_new_user_applies_the_policy(client, db, password, message
 
 
 @pytest.mark.parametrize(("password", "message"), REFUSED)
-def test_change_of_password_applies_the_policy(anonymous_client, db, password, message) -> None:  # type: ignore[no-untyped-def]
+def test_change_of_password_applies_the_policy(anonymous_client, db, password, message) -> None:
     sign_in(anonymous_client, make_user("weak@example.com"))
     page = anonymous_client.post(
         "/account/password", data={"current_password": TEST_PASSWORD, "new_password": password}
@@ -55,7 +55,7 @@ def test_change_of_password_applies_the_policy(anonymous_client, db, password, m
     assert authenticate("weak@example.com", TEST_PASSWORD) is not None
 
 
-def test_policy_is_worded_in_chinese(anonymous_client, db) -> None:  # type: ignore[no-untyped-def]
+def test_policy_is_worded_in_chinese(anonymous_client, db) -> None:
     sign_in(anonymous_client, make_user("weak@example.com"))
     with anonymous_client.session_transaction() as session:
         session["lang"] = "zh_Hans_CN"
@@ -67,7 +67,7 @@ def test_policy_is_worded_in_chinese(anonymous_client, db) -> None:  # type: ign
     assert "10" in text and "至少" in text
 
 
-def test_megabyte_password_at_sign_in_is_refused_like_any_wrong_one(anonymous_client, db) -> None:  # type: ignore[no-untyped-def]
+def test_megabyte_password_at_sign_in_is_refused_like_any_wrong_one(anonymous_client, db) -> None:
     make_user("weak@example.com")
     page = anonymous_client.post(
         "/login", data={"email": "weak@example.com", "password": "x" * 1_000_000}
@@ -76,7 +76,7 @@ def test_megabyte_password_at_sign_in_is_refused_like_any_wrong_one(anonymous_cl
     assert "Invalid e-mail or password." in page.get_data(as_text=True)
 
 
-def test_a_good_password_is_accepted_everywhere(runner, client, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_good_password_is_accepted_everywhere(runner, client, db) -> None:
     good = "violet kettle under 7 bridges"
     result = runner.invoke(
         args=["user", "create", "good@example.com", "--password-stdin"], input=good + "\n"

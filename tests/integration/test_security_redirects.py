@@ -17,13 +17,13 @@ HOSTILE_NEXT = [
 ]
 
 
-def _location(response) -> str:  # type: ignore[no-untyped-def]
+def _location(response) -> str:
     assert response.status_code == 302
     return response.headers["Location"]
 
 
 @pytest.mark.parametrize("target", HOSTILE_NEXT)
-def test_sign_in_never_sends_the_browser_to_another_host(anonymous_client, db, target) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_never_sends_the_browser_to_another_host(anonymous_client, db, target) -> None:
     make_user("lead@example.com")
     from urllib.parse import unquote
 
@@ -34,7 +34,7 @@ def test_sign_in_never_sends_the_browser_to_another_host(anonymous_client, db, t
     assert _location(page) == "/"
 
 
-def test_sign_in_page_keeps_a_local_next_through_the_query(anonymous_client, db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_page_keeps_a_local_next_through_the_query(anonymous_client, db) -> None:
     make_user("lead@example.com")
     form = anonymous_client.get("/login?next=/%09/evil.example/").get_data(as_text=True)
     assert '<input id="next" name="next" type="hidden" value="">' in form
@@ -43,7 +43,7 @@ def test_sign_in_page_keeps_a_local_next_through_the_query(anonymous_client, db)
 
 
 @pytest.mark.parametrize("target", HOSTILE_NEXT)
-def test_language_switch_stays_on_site(client, target) -> None:  # type: ignore[no-untyped-def]
+def test_language_switch_stays_on_site(client, target) -> None:
     from urllib.parse import unquote
 
     page = client.post("/language", data={"lang": "en", "next": unquote(target)})
@@ -53,7 +53,7 @@ def test_language_switch_stays_on_site(client, target) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize("target", HOSTILE_NEXT)
-def test_plan_next_stays_on_site(client, db, target) -> None:  # type: ignore[no-untyped-def]
+def test_plan_next_stays_on_site(client, db, target) -> None:
     from urllib.parse import unquote
 
     from sqlalchemy import select

@@ -18,14 +18,14 @@ from tests.conftest import TEST_PASSWORD, make_user
 NEW_PASSWORD = "a much newer passphrase"
 
 
-def _sign_in_by_form(app, email: str, password: str = TEST_PASSWORD):  # type: ignore[no-untyped-def]
+def _sign_in_by_form(app, email: str, password: str = TEST_PASSWORD):
     client = app.test_client()
     page = client.post("/login", data={"email": email, "password": password, "next": "/"})
     assert page.status_code == 302, page.get_data(as_text=True)
     return client
 
 
-def _copy_of(app, client):  # type: ignore[no-untyped-def]
+def _copy_of(app, client):
     """A second browser holding the same session cookie (the attacker's copy)."""
     copy = app.test_client()
     cookie = client.get_cookie("session")
@@ -34,11 +34,11 @@ def _copy_of(app, client):  # type: ignore[no-untyped-def]
     return copy
 
 
-def _signed_in(client) -> bool:  # type: ignore[no-untyped-def]
+def _signed_in(client) -> bool:
     return client.get("/").status_code == 200
 
 
-def test_copied_cookie_dies_with_sign_out(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_copied_cookie_dies_with_sign_out(app, db) -> None:
     make_user("lead@example.com")
     browser = _sign_in_by_form(app, "lead@example.com")
     stolen = _copy_of(app, browser)
@@ -48,7 +48,7 @@ def test_copied_cookie_dies_with_sign_out(app, db) -> None:  # type: ignore[no-u
     assert not _signed_in(stolen)
 
 
-def test_password_change_ends_other_sessions_but_keeps_this_one(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_password_change_ends_other_sessions_but_keeps_this_one(app, db) -> None:
     make_user("lead@example.com")
     browser = _sign_in_by_form(app, "lead@example.com")
     stolen = _copy_of(app, browser)
@@ -63,7 +63,7 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, db) -> None
     assert not _signed_in(other_device)
 
 
-def test_reactivation_does_not_revive_old_cookies(app, db, client) -> None:  # type: ignore[no-untyped-def]
+def test_reactivation_does_not_revive_old_cookies(app, db, client) -> None:
     user = make_user("member@example.com")
     browser = _sign_in_by_form(app, "member@example.com")
     form = {"is_consultant": "", "is_admin": ""}
@@ -75,7 +75,7 @@ def test_reactivation_does_not_revive_old_cookies(app, db, client) -> None:  # t
     assert _signed_in(_sign_in_by_form(app, "member@example.com"))
 
 
-def test_administrator_signs_a_user_out_everywhere(app, db, client) -> None:  # type: ignore[no-untyped-def]
+def test_administrator_signs_a_user_out_everywhere(app, db, client) -> None:
     user = make_user("member@example.com")
     laptop = _sign_in_by_form(app, "member@example.com")
     phone = _sign_in_by_form(app, "member@example.com")
@@ -85,7 +85,7 @@ def test_administrator_signs_a_user_out_everywhere(app, db, client) -> None:  # 
     assert _signed_in(client)  # the administrator's own session is untouched
 
 
-def test_sign_out_everywhere_is_for_administrators_only(login_as, db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_everywhere_is_for_administrators_only(login_as, db) -> None:
     user = make_user("member@example.com")
     outsider = login_as("outsider")
     assert outsider.post(f"/admin/users/{user.id}/sign-out").status_code == 403
@@ -103,7 +103,7 @@ def test_sign_out_everywhere_is_for_administrators_only(login_as, db) -> None:  
         (SIGNED_IN_AT_KEY, 3 * 3600, {"PLANNER_SESSION_MAX_HOURS": 2}, False),
     ],
 )
-def test_idle_and_absolute_timeouts(app, db, monkeypatch, key, age_seconds, config, alive) -> None:  # type: ignore[no-untyped-def]
+def test_idle_and_absolute_timeouts(app, db, monkeypatch, key, age_seconds, config, alive) -> None:
     for name, value in config.items():
         monkeypatch.setitem(app.config, name, value)
     make_user("lead@example.com")
@@ -113,7 +113,7 @@ def test_idle_and_absolute_timeouts(app, db, monkeypatch, key, age_seconds, conf
     assert _signed_in(browser) is alive
 
 
-def test_activity_keeps_an_idle_session_alive(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_activity_keeps_an_idle_session_alive(app, db) -> None:
     make_user("lead@example.com")
     browser = _sign_in_by_form(app, "lead@example.com")
     with browser.session_transaction() as session:
@@ -123,7 +123,7 @@ def test_activity_keeps_an_idle_session_alive(app, db) -> None:  # type: ignore[
         assert now_seconds() - session[LAST_SEEN_KEY] < 60
 
 
-def test_session_without_generation_is_refused(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_session_without_generation_is_refused(app, db) -> None:
     """What a sign-in wrote before revocation existed (only Flask-Login's keys)."""
     user = make_user("lead@example.com")
     browser = app.test_client()
@@ -133,7 +133,7 @@ def test_session_without_generation_is_refused(app, db) -> None:  # type: ignore
     assert not _signed_in(browser)
 
 
-def test_sign_in_starts_a_fresh_session_with_a_new_csrf_token(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_starts_a_fresh_session_with_a_new_csrf_token(app, db) -> None:
     make_user("lead@example.com")
     browser = app.test_client()
     with browser.session_transaction() as session:
@@ -151,7 +151,7 @@ def test_sign_in_starts_a_fresh_session_with_a_new_csrf_token(app, db) -> None: 
 # --------------------------------------------------------------------------- administrators
 
 
-def test_administrator_cannot_remove_own_admin_right(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_administrator_cannot_remove_own_admin_right(client, db) -> None:
     me = db.session.scalars(select(User).where(User.email == "admin@test.example")).one()
     make_user("second-admin@example.com", is_admin=True)
     page = client.post(f"/admin/users/{me.id}", data={"active": "1"}, follow_redirects=True)
@@ -159,7 +159,7 @@ def test_administrator_cannot_remove_own_admin_right(client, db) -> None:  # typ
     assert db.session.get(User, me.id).is_admin
 
 
-def test_last_active_administrator_always_remains(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_last_active_administrator_always_remains(app, db) -> None:
     """Two administrators; one deactivates the other, then the last cannot be removed."""
     from tests.conftest import sign_in
 
@@ -178,14 +178,14 @@ def test_last_active_administrator_always_remains(app, db) -> None:  # type: ign
     assert db.session.get(User, first.id).is_admin
 
 
-def test_one_of_two_administrators_may_step_down(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_one_of_two_administrators_may_step_down(client, db) -> None:
     other = make_user("other-admin@example.com", is_admin=True)
     assert client.post(f"/admin/users/{other.id}", data={"active": "1"}).status_code == 302
     db.session.expire_all()
     assert not db.session.get(User, other.id).is_admin  # two admins: one may step down
 
 
-def test_privilege_changes_are_in_the_audit_trail(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_privilege_changes_are_in_the_audit_trail(client, db) -> None:
     user = make_user("member@example.com")
     client.post(f"/admin/users/{user.id}", data={"active": "1", "is_admin": "1"})
     playbook = get_playbook("small-business-quick-start")

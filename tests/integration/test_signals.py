@@ -20,11 +20,11 @@ DEMO_DAY = date(2026, 3, 2)  # the day the demo is loaded ("today" of its story)
 
 
 @pytest.fixture()
-def not_started(db):  # type: ignore[no-untyped-def]
+def not_started(db):
     return make_program("Future Co", days_ago=-14)  # starts in two weeks
 
 
-def test_a_program_that_has_not_started_shows_no_red_and_no_fail(not_started) -> None:  # type: ignore[no-untyped-def]
+def test_a_program_that_has_not_started_shows_no_red_and_no_fail(not_started) -> None:
     board = service.build_dashboard(not_started.id, TODAY)
     assert all(s.state == "future" for s in board.phases)
     assert [s.rag for s in board.phases if s.rag == "red"] == []
@@ -38,7 +38,7 @@ def test_a_program_that_has_not_started_shows_no_red_and_no_fail(not_started) ->
     assert row.next_gate.evaluation.verdict in ("on_track", "at_risk")
 
 
-def test_pages_of_a_program_not_started_say_outlook_never_fail(client, not_started) -> None:  # type: ignore[no-untyped-def]
+def test_pages_of_a_program_not_started_say_outlook_never_fail(client, not_started) -> None:
     dashboard = client.get(f"/programs/{not_started.id}/dashboard").get_data(as_text=True)
     gates = client.get(f"/programs/{not_started.id}/gates").get_data(as_text=True)
     gate = client.get(f"/programs/{not_started.id}/gates/1").get_data(as_text=True)
@@ -50,7 +50,7 @@ def test_pages_of_a_program_not_started_say_outlook_never_fail(client, not_start
     assert "gate-off_track" not in gate
 
 
-def test_the_api_gives_the_same_outlooks(app, not_started) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_gives_the_same_outlooks(app, not_started) -> None:
     api = api_as(app, "viewer", not_started)
     items = api.get(f"/programs/{not_started.id}/gates").get_json()["items"]
     assert len(items) == 5
@@ -79,7 +79,7 @@ def _statuses(program: Program, day: date) -> dict[str, tuple[float | None, floa
 QUICK_START_DAY = date(2026, 6, 15)
 
 
-def test_demo_quick_start_on_the_day_of_its_first_readings_agrees_with_its_glide_paths(db) -> None:  # type: ignore[no-untyped-def]
+def test_demo_quick_start_on_the_day_of_its_first_readings_agrees_with_its_glide_paths(db) -> None:
     load_demo(QUICK_START_DAY)
     small = _demo("Company A")
     first = QUICK_START_DAY - timedelta(days=10)  # phase 1 starts, the first readings are taken
@@ -105,7 +105,7 @@ def test_demo_quick_start_on_the_day_of_its_first_readings_agrees_with_its_glide
     assert current.metrics.rag == "green"
 
 
-def test_demo_main_program_on_its_first_readings_agrees_with_its_glide_paths(db) -> None:  # type: ignore[no-untyped-def]
+def test_demo_main_program_on_its_first_readings_agrees_with_its_glide_paths(db) -> None:
     load_demo(DEMO_DAY)
     main = _demo("Northwind")
     phase1 = next(p for p in main.phases if p.ordinal == 1)
@@ -137,7 +137,7 @@ def test_demo_main_program_on_its_first_readings_agrees_with_its_glide_paths(db)
         assert status == expected, (metric.key, value, path)
 
 
-def test_gate_page_of_a_future_gate_shows_the_outlook_with_reasons(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_gate_page_of_a_future_gate_shows_the_outlook_with_reasons(client, db) -> None:
     program = make_program()  # 22 days into phase 2
     html = client.get(f"/programs/{program.id}/gates/3").get_data(as_text=True)
     badge = re.search(r'<span class="gate gate-outlook gate-(\w+) rag-big"', html)
@@ -149,7 +149,7 @@ def test_gate_page_of_a_future_gate_shows_the_outlook_with_reasons(client, db) -
     )
 
 
-def test_the_api_gives_the_path_and_no_forecast_without_enough_data(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_gives_the_path_and_no_forecast_without_enough_data(app, db) -> None:
     from planner.services import metrics as metric_service
     from tests.integration.metrics_support import metric
 
@@ -166,7 +166,7 @@ def test_the_api_gives_the_path_and_no_forecast_without_enough_data(app, db) -> 
     assert "metric.not_enough_data" in found["status_reason_codes"]
 
 
-def test_a_new_program_takes_the_playbooks_glide_paths_and_tolerances(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_program_takes_the_playbooks_glide_paths_and_tolerances(db) -> None:
     from planner.services.playbooks import get_playbook
     from planner.services.programs import create_program
     from tests.integration.metrics_support import metric

@@ -21,12 +21,12 @@ DEMO_DAY = date.today()  # the pages judge on the real today
 
 
 @pytest.fixture(autouse=True)
-def library(app, monkeypatch):  # type: ignore[no-untyped-def]
+def library(app, monkeypatch):
     install_library(app, monkeypatch)
 
 
 @pytest.fixture()
-def demo(db):  # type: ignore[no-untyped-def]
+def demo(db):
     load_demo(DEMO_DAY)
     return _db.session.scalars(select(Program).where(Program.name.startswith("Northwind"))).one()
 
@@ -45,7 +45,7 @@ def _items_of(program: Program, phase: Phase) -> set[str]:
     )
 
 
-def test_the_demo_after_phase_1_go_keeps_phase_1_closed_and_asks(client, demo) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_after_phase_1_go_keeps_phase_1_closed_and_asks(client, demo) -> None:
     phase1, phase2 = _phase(demo, 1), _phase(demo, 2)
     decision = _db.session.scalars(
         select(GateDecision).where(GateDecision.phase_id == phase1.id)
@@ -88,7 +88,7 @@ def test_the_demo_after_phase_1_go_keeps_phase_1_closed_and_asks(client, demo) -
 
 
 @pytest.mark.parametrize("choice", ["keep_program", "take_new"])
-def test_the_leads_choice_for_a_closed_phase_is_applied(demo, choice: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_leads_choice_for_a_closed_phase_is_applied(demo, choice: str) -> None:
     phase1, phase2 = _phase(demo, 1), _phase(demo, 2)
     before1, before2 = _items_of(demo, phase1), _items_of(demo, phase2)
     gates1 = len(phase1.gate_criteria)

@@ -18,7 +18,7 @@ from tests.conftest import _empty_all_tables, make_app
 
 
 @pytest.fixture()
-def app(schema_database: str, tmp_path):  # type: ignore[no-untyped-def]
+def app(schema_database: str, tmp_path):
     app = make_app(
         schema_database,
         PLANNER_CACHE_URL=f"file://{tmp_path / 'cache'}",
@@ -34,7 +34,7 @@ def app(schema_database: str, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def program(db):  # type: ignore[no-untyped-def]
+def program(db):
     """The four-phase playbook's program: phases, items, risks, metrics."""
     from planner.services.playbooks import get_playbook
     from planner.services.programs import create_program

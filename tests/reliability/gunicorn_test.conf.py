@@ -7,7 +7,7 @@ _deploy = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"
 exec(compile(_deploy.read_text(), str(_deploy), "exec"))  # noqa: S102  (our own config file)
 
 
-def post_worker_init(worker):  # type: ignore[no-untyped-def]
+def post_worker_init(worker):
     table = os.environ.get("PLANNER_TEST_KILL_TABLE")
     if table:
         from tests.reliability.killer import install

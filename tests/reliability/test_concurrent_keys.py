@@ -53,14 +53,14 @@ def _keys(url: str, program: int) -> list[str]:
 
 
 @pytest.fixture()
-def instance():  # type: ignore[no-untyped-def]
+def instance():
     folder = Path(tempfile.mkdtemp(prefix="planner-keys-"))
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_concurrent_risk_creation_gets_distinct_keys(backend, instance) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_risk_creation_gets_distinct_keys(backend, instance) -> None:
     with own_database(backend, instance) as url:
         data = prepare(url, str(instance))
         program = data["program"]

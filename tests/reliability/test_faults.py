@@ -71,7 +71,7 @@ def _consistent(url: str) -> None:
 
 
 @pytest.fixture()
-def instance():  # type: ignore[no-untyped-def]
+def instance():
     folder = Path(tempfile.mkdtemp(prefix="planner-fault-"))
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
@@ -94,7 +94,7 @@ def _register_csv(session: requests.Session, base: str, program: int, rows: int)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def test_worker_killed_in_the_middle_of_an_import(instance) -> None:  # type: ignore[no-untyped-def]
+def test_worker_killed_in_the_middle_of_an_import(instance) -> None:
     marker = instance / "killed.marker"
     with own_database(BACKEND, instance) as url:
         data = prepare(url, str(instance))
@@ -161,7 +161,7 @@ def _plan_file(folder: Path, items: int) -> Path:
     return path
 
 
-def test_process_killed_in_the_middle_of_a_plan_import(instance) -> None:  # type: ignore[no-untyped-def]
+def test_process_killed_in_the_middle_of_a_plan_import(instance) -> None:
     """The plan import dies after inserting the work items, before their dependencies."""
     marker = instance / "killed.marker"
     with own_database(BACKEND, instance) as url:
@@ -202,7 +202,7 @@ def _new_risk(session: requests.Session, base: str, program: int, title: str) ->
         return 0
 
 
-def test_postgresql_restart_during_writes(instance) -> None:  # type: ignore[no-untyped-def]
+def test_postgresql_restart_during_writes(instance) -> None:
     machine_faults_allowed()
     cluster = Path("/etc/postgresql")
     version = sorted(p.name for p in cluster.iterdir())[-1] if cluster.exists() else ""
@@ -282,7 +282,7 @@ def test_postgresql_restart_during_writes(instance) -> None:  # type: ignore[no-
             server.stop()
 
 
-def test_sqlite_disk_full_during_writes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_disk_full_during_writes(tmp_path) -> None:
     from tests.conftest import make_app
 
     machine_faults_allowed()

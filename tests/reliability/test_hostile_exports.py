@@ -61,7 +61,7 @@ def assert_xlsx_has_no_formula(data: bytes) -> int:
     return checked
 
 
-def _poison_risks(db, program) -> list[str]:  # type: ignore[no-untyped-def]
+def _poison_risks(db, program) -> list[str]:
     formulas = cycle(FORMULAS)
     used = []
     for risk in program.risks:
@@ -73,7 +73,7 @@ def _poison_risks(db, program) -> list[str]:  # type: ignore[no-untyped-def]
     return used
 
 
-def test_risk_csv_export(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_risk_csv_export(client, db, program) -> None:
     _poison_risks(db, program)
     response = client.get(f"/programs/{program.id}/risks/export.csv")
     assert response.status_code == 200
@@ -82,14 +82,14 @@ def test_risk_csv_export(client, db, program) -> None:  # type: ignore[no-untype
     assert assert_csv_neutralised(response.data) > 50
 
 
-def test_risk_xlsx_export(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_risk_xlsx_export(client, db, program) -> None:
     _poison_risks(db, program)
     response = client.get(f"/programs/{program.id}/risks/export.xlsx")
     assert response.status_code == 200
     assert assert_xlsx_has_no_formula(response.data) > 50
 
 
-def test_readings_csv_export(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_readings_csv_export(client, db, program) -> None:
     from planner.models import MetricReading
 
     metric = program.metrics[0]
@@ -106,7 +106,7 @@ def test_readings_csv_export(client, db, program) -> None:  # type: ignore[no-un
     assert assert_csv_neutralised(response.data) >= 4 * len(FORMULAS)
 
 
-def _hostile_plan():  # type: ignore[no-untyped-def]
+def _hostile_plan():
     from planner.interop.plandata import ItemData, PhaseData, PlanData
 
     day = dt.date(2026, 3, 2)

@@ -23,7 +23,7 @@ BIG = 10**23
 ID_NAMES = ("_id", "phase", "item", "risk", "metric", "version", "copy_from", "ordinal")
 
 
-def _post(client, db, url: str, **kwargs):  # type: ignore[no-untyped-def]
+def _post(client, db, url: str, **kwargs):
     """The answer's status, or the error a view raised (the test client re-raises it)."""
     try:
         return client.post(url, **kwargs).status_code
@@ -32,7 +32,7 @@ def _post(client, db, url: str, **kwargs):  # type: ignore[no-untyped-def]
         return f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
-def test_huge_ids_in_every_form_are_4xx(app, db, client, full_program) -> None:  # type: ignore[no-untyped-def]
+def test_huge_ids_in_every_form_are_4xx(app, db, client, full_program) -> None:
     """Every form of every page, each id or number field in turn set to ±10^23."""
     ids = _first_ids(db)
     done: set[tuple[str, str]] = set()
@@ -70,7 +70,7 @@ def test_huge_ids_in_every_form_are_4xx(app, db, client, full_program) -> None: 
     print(f"\nhuge ids in forms: {tried} posts")
 
 
-def test_huge_ids_and_numbers_in_json_bodies_are_4xx(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_huge_ids_and_numbers_in_json_bodies_are_4xx(app, db, program) -> None:
     from tests.integration.api_support import api_as
 
     api = api_as(app, "lead", program)
@@ -114,7 +114,7 @@ def test_huge_ids_and_numbers_in_json_bodies_are_4xx(app, db, program) -> None: 
     assert _data_checksums(db) == before
 
 
-def _data_checksums(db):  # type: ignore[no-untyped-def]
+def _data_checksums(db):
     """Every table's checksum but the token's (its last use is recorded)."""
     db.session.remove()
     return {k: v for k, v in table_checksums(db.engine).items() if k != "api_token"}
@@ -124,7 +124,7 @@ def _data_checksums(db):  # type: ignore[no-untyped-def]
     ("query", "status"),
     [("until=9999-12-31", 400), ("since=0001-01-01", 400), ("until=2026-02-30", 200)],
 )
-def test_extreme_days_in_the_history_filter(client, program, query, status) -> None:  # type: ignore[no-untyped-def]
+def test_extreme_days_in_the_history_filter(client, program, query, status) -> None:
     response = client.get(f"/programs/{program.id}/history?{query}")
     assert response.status_code == status
     if status == 400:
@@ -132,7 +132,7 @@ def test_extreme_days_in_the_history_filter(client, program, query, status) -> N
 
 
 @pytest.mark.parametrize("start", ["0001-01-01", "9999-12-31", "9999-06-01", "1899-12-31"])
-def test_extreme_days_in_the_playbook_preview(client, start) -> None:  # type: ignore[no-untyped-def]
+def test_extreme_days_in_the_playbook_preview(client, start) -> None:
     response = client.get(f"/playbooks/crm-four-100-days/1.1?start={start}")
     assert response.status_code == 422
     assert "outside the dates the planner handles" in response.get_data(as_text=True)
@@ -142,11 +142,11 @@ def test_extreme_days_in_the_playbook_preview(client, start) -> None:  # type: i
     assert "超出了本系统可处理的日期范围" in chinese.get_data(as_text=True)
 
 
-def test_the_last_day_handled_still_previews(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_day_handled_still_previews(client) -> None:
     assert client.get("/playbooks/crm-four-100-days/1.1?start=2999-12-31").status_code == 200
 
 
-def _upload(client, db, url: str, name: str, data: bytes):  # type: ignore[no-untyped-def]
+def _upload(client, db, url: str, name: str, data: bytes):
     return _post(
         client,
         db,
@@ -156,7 +156,7 @@ def _upload(client, db, url: str, name: str, data: bytes):  # type: ignore[no-un
     )
 
 
-def test_risk_csv_with_a_bom_and_invalid_utf8_is_refused(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_risk_csv_with_a_bom_and_invalid_utf8_is_refused(client, db, program) -> None:
     before = table_checksums(db.engine)
     data = b"\xef\xbb\xbfKey,Title,Likelihood,Impact\nR-1,\xff\xfe broken,3,3\n"
     url = f"/programs/{program.id}/risks/import"
@@ -170,7 +170,7 @@ def test_risk_csv_with_a_bom_and_invalid_utf8_is_refused(client, db, program) ->
     assert table_checksums(db.engine) == before
 
 
-def _rewrite_sheet(workbook: bytes, change) -> bytes:  # type: ignore[no-untyped-def]
+def _rewrite_sheet(workbook: bytes, change) -> bytes:
     """The workbook with its first worksheet's XML replaced by ``change(xml)``."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(workbook)) as source, zipfile.ZipFile(out, "w") as target:
@@ -195,7 +195,7 @@ BROKEN_SHEETS = {
 
 
 @pytest.mark.parametrize("kind", sorted(BROKEN_SHEETS))
-def test_broken_xlsx_sheets_are_refused(client, db, program, kind) -> None:  # type: ignore[no-untyped-def]
+def test_broken_xlsx_sheets_are_refused(client, db, program, kind) -> None:
     """The sheet XML is read only while the rows are: a truncated sheet or one with an
     entity used to raise outside the guarded block (500)."""
     exported = client.get(f"/programs/{program.id}/risks/export.xlsx")

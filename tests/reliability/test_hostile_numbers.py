@@ -18,7 +18,7 @@ from tests.reliability.test_hostile_pages import full_program as full_program  #
 HUGE = ("1e27", "-1e27", "1e300", "1e13", "inf", "nan")
 
 
-def _metric(db, program):  # type: ignore[no-untyped-def]
+def _metric(db, program):
     from planner.models import Metric
 
     return db.session.scalars(
@@ -28,22 +28,22 @@ def _metric(db, program):  # type: ignore[no-untyped-def]
     ).first()
 
 
-def _counts(db) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+def _counts(db) -> tuple[int, int, int]:
     from planner.models import Metric, MetricReading, MetricTarget
 
     db.session.rollback()  # what is stored, not what this session holds
-    return tuple(  # type: ignore[return-value]
+    return tuple(
         int(db.session.scalar(select(func.count()).select_from(model)) or 0)
         for model in (MetricReading, MetricTarget, Metric)
     )
 
 
-def _a_program_day(program) -> date:  # type: ignore[no-untyped-def]
+def _a_program_day(program) -> date:
     return program.phases[0].window_start + timedelta(days=3)
 
 
 @pytest.mark.parametrize("value", HUGE)
-def test_reading_form_refuses_numbers_out_of_range(client, db, program, value) -> None:  # type: ignore[no-untyped-def]
+def test_reading_form_refuses_numbers_out_of_range(client, db, program, value) -> None:
     metric = _metric(db, program)
     before = _counts(db)
     response = client.post(
@@ -56,7 +56,7 @@ def test_reading_form_refuses_numbers_out_of_range(client, db, program, value) -
     assert _counts(db) == before
 
 
-def test_reading_form_says_so_in_chinese(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_reading_form_says_so_in_chinese(client, db, program) -> None:
     metric = _metric(db, program)
     response = client.post(
         f"/programs/{program.id}/metrics/{metric.id}/readings",
@@ -67,7 +67,7 @@ def test_reading_form_says_so_in_chinese(client, db, program) -> None:  # type: 
     assert "超出范围" in response.get_data(as_text=True)
 
 
-def test_the_largest_allowed_reading_is_stored_and_shown(client, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_the_largest_allowed_reading_is_stored_and_shown(client, db, program) -> None:
     metric = _metric(db, program)
     response = client.post(
         f"/programs/{program.id}/metrics/{metric.id}/readings",
@@ -80,7 +80,7 @@ def test_the_largest_allowed_reading_is_stored_and_shown(client, db, program) ->
 
 
 @pytest.mark.parametrize(("field", "value"), [("baseline", "-1e308"), ("target_1", "1e300")])
-def test_metric_settings_refuse_numbers_out_of_range(client, db, program, field, value) -> None:  # type: ignore[no-untyped-def]
+def test_metric_settings_refuse_numbers_out_of_range(client, db, program, field, value) -> None:
     from tests.reliability.support import edit_form
 
     metric = _metric(db, program)
@@ -109,7 +109,7 @@ def _xlsx(rows: list[list[object]]) -> bytes:
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_reading_import_refuses_numbers_out_of_range(client, db, program, kind) -> None:  # type: ignore[no-untyped-def]
+def test_reading_import_refuses_numbers_out_of_range(client, db, program, kind) -> None:
     metric = _metric(db, program)
     day = _a_program_day(program)
     rows = [
@@ -133,7 +133,7 @@ def test_reading_import_refuses_numbers_out_of_range(client, db, program, kind) 
     assert _counts(db) == before
 
 
-def test_api_refuses_numbers_out_of_range(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_api_refuses_numbers_out_of_range(app, db, program) -> None:
     from tests.integration.api_support import api_as
 
     api = api_as(app, "member", program)
@@ -147,7 +147,7 @@ def test_api_refuses_numbers_out_of_range(app, db, program) -> None:  # type: ig
     assert _counts(db) == before
 
 
-def _plant(db, program) -> None:  # type: ignore[no-untyped-def]
+def _plant(db, program) -> None:
     """Numbers no input accepts any more, as the old version stored them for metrics that are
     not percentages: readings of ±1e27 and 1e300, a baseline of -1e308, a target of 1e300."""
     from planner.models import Metric, MetricReading, MetricTarget
@@ -167,7 +167,7 @@ def _plant(db, program) -> None:  # type: ignore[no-untyped-def]
     db.session.commit()
 
 
-def test_stored_huge_numbers_never_break_a_page_or_the_api(app, db, client, full_program) -> None:  # type: ignore[no-untyped-def]
+def test_stored_huge_numbers_never_break_a_page_or_the_api(app, db, client, full_program) -> None:
     from tests.integration.api_support import api_as
 
     _plant(db, full_program)

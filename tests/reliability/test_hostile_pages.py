@@ -47,7 +47,7 @@ ARG_TABLES = {
 
 
 @pytest.fixture()
-def full_program(db, program):  # type: ignore[no-untyped-def]
+def full_program(db, program):
     """The program with every area's demo content: reviews, readings, assessment, gates."""
     from planner.demo import DEMO_AREAS
 
@@ -59,7 +59,7 @@ def full_program(db, program):  # type: ignore[no-untyped-def]
     return program
 
 
-def _poison(db) -> int:  # type: ignore[no-untyped-def]
+def _poison(db) -> int:
     """Put an XSS payload into every free-text column of every row; return columns hit."""
     hit = 0
     for table in db.metadata.sorted_tables:
@@ -85,7 +85,7 @@ def _poison(db) -> int:  # type: ignore[no-untyped-def]
     return hit
 
 
-def _first_ids(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _first_ids(db) -> dict[str, int]:
     ids = {}
     for arg, table in ARG_TABLES.items():
         found = db.session.execute(text(f"SELECT min(id) FROM {table}")).scalar()  # noqa: S608
@@ -93,7 +93,7 @@ def _first_ids(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return ids
 
 
-def _path(rule, pid: int, ids: dict[str, int], /, **override: int) -> str:  # type: ignore[no-untyped-def]
+def _path(rule, pid: int, ids: dict[str, int], /, **override: int) -> str:
     values: dict[str, object] = {}
     for name in rule.arguments:
         converter = type(rule._converters[name]).__name__
@@ -113,7 +113,7 @@ def _path(rule, pid: int, ids: dict[str, int], /, **override: int) -> str:  # ty
     return rule.build(values, append_unknown=False)[1]
 
 
-def _page_rules(app):  # type: ignore[no-untyped-def]
+def _page_rules(app):
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if rule.endpoint in ("static", "bootstrap.static", "plotly_js", "auth.logout"):
             continue
@@ -122,7 +122,7 @@ def _page_rules(app):  # type: ignore[no-untyped-def]
 
 def test_xss_payloads_in_every_text_field_are_escaped_on_every_page(
     app, db, client, full_program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     hit = _poison(db)
     assert hit >= 40
     ids = _first_ids(db)
@@ -161,7 +161,7 @@ def test_xss_payloads_in_every_text_field_are_escaped_on_every_page(
         "/%2F%2Fevil.example",
     ],
 )
-def test_sign_in_next_never_leaves_the_site(app, db, target) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_next_never_leaves_the_site(app, db, target) -> None:
     from tests.conftest import TEST_PASSWORD, make_user
 
     make_user("next@test.example")
@@ -176,7 +176,7 @@ def test_sign_in_next_never_leaves_the_site(app, db, target) -> None:  # type: i
     assert location.scheme in ("", "http")
 
 
-def test_next_with_a_payload_is_escaped_on_the_sign_in_page(anonymous_client) -> None:  # type: ignore[no-untyped-def]
+def test_next_with_a_payload_is_escaped_on_the_sign_in_page(anonymous_client) -> None:
     response = anonymous_client.get("/login", query_string={"next": XSS_ATTR + XSS})
     assert response.status_code == 200
     body = response.get_data(as_text=True)
@@ -185,7 +185,7 @@ def test_next_with_a_payload_is_escaped_on_the_sign_in_page(anonymous_client) ->
 
 
 @pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example"])
-def test_plan_form_next_never_leaves_the_site(client, db, program, target) -> None:  # type: ignore[no-untyped-def]
+def test_plan_form_next_never_leaves_the_site(client, db, program, target) -> None:
     from tests.reliability.support import edit_form
 
     item = program.work_items[0]
@@ -200,7 +200,7 @@ def test_plan_form_next_never_leaves_the_site(client, db, program, target) -> No
         assert parts.netloc in ("", "localhost") and "\\" not in location, location
 
 
-def test_ids_out_of_range_in_every_url_are_4xx(app, db, client, program) -> None:  # type: ignore[no-untyped-def]
+def test_ids_out_of_range_in_every_url_are_4xx(app, db, client, program) -> None:
     ids = _first_ids(db)
     problems, tried = [], 0
     for rule in _page_rules(app):
@@ -227,7 +227,7 @@ def test_ids_out_of_range_in_every_url_are_4xx(app, db, client, program) -> None
 @pytest.mark.parametrize(
     "query", ["baseline=100000000000000000000000", "page=100000000000000000000000"]
 )
-def test_ids_out_of_range_in_query_strings_are_not_500(client, program, query) -> None:  # type: ignore[no-untyped-def]
+def test_ids_out_of_range_in_query_strings_are_not_500(client, program, query) -> None:
     for page in ("gantt", "table", "phases"):
         response = client.get(f"/programs/{program.id}/plan/{page}?{query}")
         assert response.status_code < 500, (page, query, response.status_code)
@@ -236,7 +236,7 @@ def test_ids_out_of_range_in_query_strings_are_not_500(client, program, query) -
 @pytest.mark.parametrize(
     "link", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x"]
 )
-def test_evidence_links_must_be_web_links(client, db, program, link) -> None:  # type: ignore[no-untyped-def]
+def test_evidence_links_must_be_web_links(client, db, program, link) -> None:
     from planner.models import GateCriterion
     from tests.reliability.support import edit_form
 

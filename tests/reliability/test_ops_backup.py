@@ -19,7 +19,7 @@ from planner.ops.cli_ops import backup_command, checksums_command, restore_comma
 from tests.conftest import TEST_DATABASE_URL
 
 
-def _fill(db, program) -> None:  # type: ignore[no-untyped-def]
+def _fill(db, program) -> None:
     """Content in many tables: phases, items, links, risks, metrics, audit events, users."""
     from planner.models import MetricReading
     from planner.services.users import create_user
@@ -31,14 +31,14 @@ def _fill(db, program) -> None:  # type: ignore[no-untyped-def]
     db.session.commit()
 
 
-def scratch_database(url: str):  # type: ignore[no-untyped-def]
+def scratch_database(url: str):
     """Another empty database on the same backend (a file, or a database on the server)."""
     from planner.ops import databases
 
     return databases.scratch_database(url, "planner_scratch")
 
 
-def test_restore_gives_identical_content(app, db, program, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_restore_gives_identical_content(app, db, program, tmp_path) -> None:
     _fill(db, program)
     url = db.engine.url.render_as_string(hide_password=False)
     before = table_checksums(db.engine)
@@ -64,7 +64,7 @@ def test_restore_gives_identical_content(app, db, program, tmp_path) -> None:  #
     )
 
 
-def test_a_bad_backup_file_is_refused_and_nothing_changes(app, db, program, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_backup_file_is_refused_and_nothing_changes(app, db, program, tmp_path) -> None:
     url = db.engine.url.render_as_string(hide_password=False)
     before = table_checksums(db.engine)
     bogus = tmp_path / "not-a-backup.bin"
@@ -77,7 +77,7 @@ def test_a_bad_backup_file_is_refused_and_nothing_changes(app, db, program, tmp_
     assert table_checksums(db.engine) == before
 
 
-def test_backup_while_users_write_is_a_consistent_snapshot(app, db, program, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_while_users_write_is_a_consistent_snapshot(app, db, program, tmp_path) -> None:
     """A writer adds risks (each with its audit event, in one transaction) during the
     backup; in the restored copy every risk has its audit event and no event lacks its risk."""
     from planner.extensions import db as ext_db
@@ -140,7 +140,7 @@ def test_backup_while_users_write_is_a_consistent_snapshot(app, db, program, tmp
     assert events == risks
 
 
-def test_cli_backup_restore_and_checksums(app, db, program, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_backup_restore_and_checksums(app, db, program, tmp_path) -> None:
     runner = app.test_cli_runner()
     target = tmp_path / "cli-backup.bin"
     done = runner.invoke(backup_command, [str(target)])
@@ -158,7 +158,7 @@ def test_cli_backup_restore_and_checksums(app, db, program, tmp_path) -> None:  
     assert runner.invoke(checksums_command, []).output == sums.output
 
 
-def test_generate_command_makes_a_program(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_generate_command_makes_a_program(app, db) -> None:
     from planner.models import Membership, Program, WorkItem
     from planner.ops.cli_ops import generate_command
     from planner.services.users import create_user
@@ -178,6 +178,6 @@ def test_generate_command_makes_a_program(app, db) -> None:  # type: ignore[no-u
     assert db.session.scalar(db.select(db.func.count(Program.id))) == 1
 
 
-def test_the_backend_under_test_is_the_one_backed_up(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_backend_under_test_is_the_one_backed_up(db) -> None:
     expected = "postgresql" if TEST_DATABASE_URL else "sqlite"
     assert db.engine.url.get_backend_name() == expected

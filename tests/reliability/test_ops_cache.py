@@ -17,21 +17,21 @@ from tests.conftest import make_app
 
 
 @pytest.fixture(autouse=True)
-def _fresh_stats():  # type: ignore[no-untyped-def]
+def _fresh_stats():
     Stats.reset()
     yield
 
 
-def _edit_a_risk(db, program) -> None:  # type: ignore[no-untyped-def]
+def _edit_a_risk(db, program) -> None:
     risk = program.risks[0]
     risk.owner = f"{risk.owner} (changed)"
     db.session.commit()
 
 
-def test_computed_once_per_revision_and_again_after_a_change(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_computed_once_per_revision_and_again_after_a_change(app, db, program) -> None:
     calls = []
 
-    def compute() -> dict:  # type: ignore[type-arg]
+    def compute() -> dict:
         calls.append(1)
         return {"figure": len(calls)}
 
@@ -50,7 +50,7 @@ def test_computed_once_per_revision_and_again_after_a_change(app, db, program) -
     assert derived("chart", program.id, compute, "arrows=critical") == {"figure": 3}
 
 
-def test_programs_do_not_share_entries(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_programs_do_not_share_entries(app, db, program) -> None:
     from planner.services.playbooks import get_playbook
     from planner.services.programs import create_program
 
@@ -66,14 +66,14 @@ def test_programs_do_not_share_entries(app, db, program) -> None:  # type: ignor
     assert derived("x", program.id, lambda: "not computed") == "first"
 
 
-def test_none_is_cached_too(app, program) -> None:  # type: ignore[no-untyped-def]
+def test_none_is_cached_too(app, program) -> None:
     calls = []
     for _ in range(3):
         assert derived("nothing", program.id, lambda: calls.append(1)) is None
     assert len(calls) == 1
 
 
-def test_a_transaction_that_wrote_bypasses_the_cache(app, db, program) -> None:  # type: ignore[no-untyped-def]
+def test_a_transaction_that_wrote_bypasses_the_cache(app, db, program) -> None:
     derived("chart", program.id, lambda: "committed state")
     risk = program.risks[0]
     risk.owner = "Uncommitted owner"
@@ -85,7 +85,7 @@ def test_a_transaction_that_wrote_bypasses_the_cache(app, db, program) -> None: 
     assert derived("chart", program.id, lambda: "recomputed") == "committed state"
 
 
-def test_decorator_keys_on_every_argument(app, program) -> None:  # type: ignore[no-untyped-def]
+def test_decorator_keys_on_every_argument(app, program) -> None:
     calls = []
 
     @cached_per_revision("schedule")
@@ -100,7 +100,7 @@ def test_decorator_keys_on_every_argument(app, program) -> None:  # type: ignore
     assert len(calls) == 2
 
 
-def test_two_workers_share_the_file_cache(schema_database, tmp_path, program) -> None:  # type: ignore[no-untyped-def]
+def test_two_workers_share_the_file_cache(schema_database, tmp_path, program) -> None:
     # two app objects on one cache folder stand for two gunicorn workers
     folder = tmp_path / "shared-cache"
     apps = [make_app(schema_database, PLANNER_CACHE_URL=f"file://{folder}") for _ in range(2)]
@@ -115,7 +115,7 @@ def test_two_workers_share_the_file_cache(schema_database, tmp_path, program) ->
     assert any(folder.iterdir())
 
 
-def test_tests_without_a_cache_setting_get_no_cache(schema_database) -> None:  # type: ignore[no-untyped-def]
+def test_tests_without_a_cache_setting_get_no_cache(schema_database) -> None:
     app = make_app(schema_database)
     assert app.config["CACHE_TYPE"] == "NullCache"
 
@@ -135,7 +135,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture()
-def redis_url(tmp_path):  # type: ignore[no-untyped-def]
+def redis_url(tmp_path):
     """A Redis server of the test's own on a free loopback port (stopped afterwards)."""
     server = shutil.which("redis-server")
     if server is None:
@@ -165,7 +165,7 @@ def redis_url(tmp_path):  # type: ignore[no-untyped-def]
 
 def test_redis_backend_is_shared_and_survives_a_redis_outage(
     schema_database, redis_url, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     apps = [make_app(schema_database, PLANNER_CACHE_URL=redis_url) for _ in range(2)]
     with apps[0].app_context():
         assert derived("r", program.id, lambda: {"n": 1}) == {"n": 1}
@@ -178,7 +178,7 @@ def test_redis_backend_is_shared_and_survives_a_redis_outage(
     assert Stats.errors >= 2
 
 
-def test_plan_pages_share_one_reading_per_revision(app, db, client, program) -> None:  # type: ignore[no-untyped-def]
+def test_plan_pages_share_one_reading_per_revision(app, db, client, program) -> None:
     table = f"/programs/{program.id}/plan/table"
     first = client.get(table)
     assert first.status_code == 200 and Stats.misses >= 1
@@ -202,7 +202,7 @@ def test_plan_pages_share_one_reading_per_revision(app, db, client, program) -> 
 
 def test_dashboard_body_is_rendered_once_per_revision_and_language(
     app, db, client, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from planner.services import metrics as metric_service
 
     page = f"/programs/{program.id}/dashboard"
@@ -224,7 +224,7 @@ def test_dashboard_body_is_rendered_once_per_revision_and_language(
 
 def test_risk_register_body_is_shared_per_filters_and_right_to_edit(
     app, db, login_as, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     page = f"/programs/{program.id}/risks"
     lead, viewer = login_as("lead", program), login_as("viewer", program)
     as_lead = lead.get(page).get_data(as_text=True)

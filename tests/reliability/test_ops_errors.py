@@ -11,7 +11,7 @@ from planner.ops import errors as ops_errors
 from tests.reliability.support import edit_form
 
 
-def test_a_save_that_loses_the_race_gets_409_not_500(client, db, program, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_save_that_loses_the_race_gets_409_not_500(client, db, program, monkeypatch) -> None:
     """Both requests pass the version check; the other one commits first."""
     from planner.services import risks as risk_service
 
@@ -21,7 +21,7 @@ def test_a_save_that_loses_the_race_gets_409_not_500(client, db, program, monkey
     fields["title"] = "Mine"
     original = risk_service.check_version
 
-    def check_then_lose_the_race(obj, version):  # type: ignore[no-untyped-def]
+    def check_then_lose_the_race(obj, version):
         original(obj, version)
         with db.engine.begin() as conn:  # another worker saves meanwhile
             conn.execute(
@@ -52,7 +52,7 @@ def _locked() -> OperationalError:
     return OperationalError("UPDATE risk", {}, Exception("database is locked"))
 
 
-def test_a_locked_database_is_retried(app) -> None:  # type: ignore[no-untyped-def]
+def test_a_locked_database_is_retried(app) -> None:
     calls = []
 
     def view() -> str:
@@ -66,7 +66,7 @@ def test_a_locked_database_is_retried(app) -> None:  # type: ignore[no-untyped-d
     assert len(calls) == 3
 
 
-def test_retries_are_bounded_and_other_errors_pass_through(app) -> None:  # type: ignore[no-untyped-def]
+def test_retries_are_bounded_and_other_errors_pass_through(app) -> None:
     calls = []
 
     def always_locked() -> str:
@@ -87,7 +87,7 @@ def test_retries_are_bounded_and_other_errors_pass_through(app) -> None:  # type
         assert len(calls) == 1
 
 
-def test_an_insert_that_lost_a_race_for_a_key_is_run_again(app) -> None:  # type: ignore[no-untyped-def]
+def test_an_insert_that_lost_a_race_for_a_key_is_run_again(app) -> None:
     calls = []
 
     def view() -> str:
@@ -101,10 +101,10 @@ def test_an_insert_that_lost_a_race_for_a_key_is_run_again(app) -> None:  # type
     assert len(calls) == 2
 
 
-def test_a_lasting_integrity_conflict_is_a_409_page(app, client, program, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_lasting_integrity_conflict_is_a_409_page(app, client, program, monkeypatch) -> None:
     from planner.services import programs as program_service
 
-    def conflict(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def conflict(*args, **kwargs):
         raise IntegrityError("INSERT INTO program", {}, Exception("UNIQUE constraint failed"))
 
     monkeypatch.setattr(program_service, "get_program", conflict)
@@ -114,7 +114,7 @@ def test_a_lasting_integrity_conflict_is_a_409_page(app, client, program, monkey
     assert "conflicts with a change saved at the same moment" in response.get_data(as_text=True)
 
 
-def test_every_view_is_wrapped(app) -> None:  # type: ignore[no-untyped-def]
+def test_every_view_is_wrapped(app) -> None:
     unwrapped = [
         endpoint
         for endpoint, view in app.view_functions.items()
@@ -123,7 +123,7 @@ def test_every_view_is_wrapped(app) -> None:  # type: ignore[no-untyped-def]
     assert unwrapped == []
 
 
-def test_the_api_gets_a_problem_document(app) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_gets_a_problem_document(app) -> None:
     with app.test_request_context("/api/v1/programs/1/risks/1", method="PATCH"):
         response = ops_errors._page(409, "changed meanwhile")
     assert response.status_code == 409

@@ -7,7 +7,7 @@ import json
 from tests.conftest import make_app
 
 
-def request_lines(text: str) -> list[dict]:  # type: ignore[type-arg]
+def request_lines(text: str) -> list[dict]:
     lines = []
     for raw in text.splitlines():
         try:
@@ -19,12 +19,12 @@ def request_lines(text: str) -> list[dict]:  # type: ignore[type-arg]
     return lines
 
 
-def admin_id(client) -> int:  # type: ignore[no-untyped-def]
+def admin_id(client) -> int:
     with client.session_transaction() as session:
         return int(session["_user_id"])
 
 
-def test_healthz_answers_ok_without_sign_in(anonymous_client, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_answers_ok_without_sign_in(anonymous_client, capsys) -> None:
     response = anonymous_client.get("/healthz")
     assert response.status_code == 200
     assert response.json["status"] == "ok"
@@ -35,7 +35,7 @@ def test_healthz_answers_ok_without_sign_in(anonymous_client, capsys) -> None:  
     assert line["status"] == 200
 
 
-def test_healthz_says_503_when_the_database_is_gone(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_says_503_when_the_database_is_gone(tmp_path, monkeypatch, capsys) -> None:
     from planner.web import policy
 
     monkeypatch.setitem(policy.POLICY, "ops.healthz", "public")
@@ -53,7 +53,7 @@ def test_healthz_says_503_when_the_database_is_gone(tmp_path, monkeypatch, capsy
     assert "health check: database unavailable" in out
 
 
-def test_one_json_line_per_request_with_user_route_status_duration(client, program, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_one_json_line_per_request_with_user_route_status_duration(client, program, capsys) -> None:
     capsys.readouterr()
     client.get(f"/programs/{program.id}/risks", headers={"X-Request-ID": "abc-123"})
     client.get(f"/programs/{program.id}/nothing-here")
@@ -76,7 +76,7 @@ def test_one_json_line_per_request_with_user_route_status_duration(client, progr
     assert refused["user"] == first["user"]
 
 
-def test_request_id_is_sent_back_and_hostile_ids_are_replaced(anonymous_client) -> None:  # type: ignore[no-untyped-def]
+def test_request_id_is_sent_back_and_hostile_ids_are_replaced(anonymous_client) -> None:
     kept = anonymous_client.get("/healthz", headers={"X-Request-ID": "req-42"})
     assert kept.headers["X-Request-ID"] == "req-42"
     replaced = anonymous_client.get("/healthz", headers={"X-Request-ID": 'x"<b>{evil}'})
@@ -84,7 +84,7 @@ def test_request_id_is_sent_back_and_hostile_ids_are_replaced(anonymous_client) 
     assert len(replaced.headers["X-Request-ID"]) == 32
 
 
-def test_anonymous_requests_log_no_user(anonymous_client, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_requests_log_no_user(anonymous_client, capsys) -> None:
     capsys.readouterr()
     anonymous_client.get("/login")
     [line] = request_lines(capsys.readouterr().out)
@@ -92,7 +92,7 @@ def test_anonymous_requests_log_no_user(anonymous_client, capsys) -> None:  # ty
     assert line["route"] == "auth.login"
 
 
-def test_tokens_in_urls_are_redacted_in_the_request_log(app, db, program, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_tokens_in_urls_are_redacted_in_the_request_log(app, db, program, capsys) -> None:
     """Share-link and calendar-feed tokens are bearer secrets: the log never holds them."""
     from planner.models import Membership
     from planner.services.feed import rotate_token

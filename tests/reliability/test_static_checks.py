@@ -94,7 +94,7 @@ def test_an_allow_comment_silences_only_its_rule() -> None:
     assert rules(other) == ["F001"]
 
 
-def test_the_application_has_no_forbidden_constructs(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_application_has_no_forbidden_constructs(capsys) -> None:
     status = check_forbidden.main([str(ROOT / "planner"), str(ROOT / "deploy")])
     assert status == 0, capsys.readouterr().out
 

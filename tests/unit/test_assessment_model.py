@@ -14,13 +14,13 @@ PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
 
 
 @pytest.fixture(scope="module")
-def maturity():  # type: ignore[no-untyped-def]
+def maturity():
     model = load_playbook(PLAYBOOKS / "crm-four-100-days.yaml").maturity
     assert model is not None
     return model
 
 
-def test_the_cmm_e_model_has_64_indicators_in_8_categories(maturity) -> None:  # type: ignore[no-untyped-def]
+def test_the_cmm_e_model_has_64_indicators_in_8_categories(maturity) -> None:
     view = domain_model(maturity, "en")
     assert len(view.model.categories) == 8
     assert len(view.model.indicators) == 64
@@ -40,7 +40,7 @@ def test_the_cmm_e_model_has_64_indicators_in_8_categories(maturity) -> None:  #
     assert view.descriptions["cs-01"].startswith("A complete")
 
 
-def test_chinese_names_come_from_the_playbook(maturity) -> None:  # type: ignore[no-untyped-def]
+def test_chinese_names_come_from_the_playbook(maturity) -> None:
     view = domain_model(maturity, "zh")
     assert view.category_name("customer-strategy") == "客户战略"
     assert view.model.levels[0].name == "原始级"
@@ -53,11 +53,11 @@ class _Row:
         self.key, self.category, self.weight, self.critical = key, category, weight, critical
 
 
-def test_an_assessments_snapshot_overrides_weights(maturity) -> None:  # type: ignore[no-untyped-def]
+def test_an_assessments_snapshot_overrides_weights(maturity) -> None:
     rows = [_Row("cs-01", "customer-strategy", 0.5, False), _Row("cd-01", "customer-data", 3, True)]
-    view = domain_model(maturity, "en", rows)  # type: ignore[arg-type]
+    view = domain_model(maturity, "en", rows)
     assert [i.key for i in view.model.indicators] == ["cs-01", "cd-01"]
     assert view.model.indicator("cs-01").effective_weight == 0.5
     assert view.model.indicator("cd-01").effective_weight == 3
     with pytest.raises(ValidationError, match="weight must be 0 or more"):
-        domain_model(maturity, "en", [_Row("cs-01", "customer-strategy", -1, False)])  # type: ignore[list-item]
+        domain_model(maturity, "en", [_Row("cs-01", "customer-strategy", -1, False)])

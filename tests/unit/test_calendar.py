@@ -156,7 +156,7 @@ def test_invalid_calendar(kwargs: dict[str, Any], path: str, fragment: str) -> N
 
 
 def test_sets_given_as_lists_are_frozen() -> None:
-    cal = WorkCalendar(workdays=[0, 1, 2], holidays=[D(2024, 6, 4)])  # type: ignore[arg-type]
+    cal = WorkCalendar(workdays=[0, 1, 2], holidays=[D(2024, 6, 4)])
     assert cal.workdays == frozenset({0, 1, 2})
     assert cal.holidays == frozenset({D(2024, 6, 4)})
     assert hash(cal) == hash(WorkCalendar(frozenset({0, 1, 2}), frozenset({D(2024, 6, 4)})))

@@ -74,13 +74,13 @@ def decode(spec: object) -> list[float]:
     return np.frombuffer(base64.b64decode(spec["bdata"]), dtype=dtype).tolist()
 
 
-def layer(figure: dict, name: str) -> dict:  # type: ignore[type-arg]
+def layer(figure: dict, name: str) -> dict:
     found = [t for t in figure["data"] if t["name"] == name]
     assert len(found) == 1, [t["name"] for t in figure["data"]]
     return found[0]
 
 
-def names(figure: dict) -> list[str]:  # type: ignore[type-arg]
+def names(figure: dict) -> list[str]:
     return [t["name"] for t in figure["data"]]
 
 
@@ -117,7 +117,7 @@ def plan() -> tuple[list[Row], list[Link]]:
     return rows, links
 
 
-def test_one_trace_per_layer_with_rows_grouped_by_phase_and_workstream(plan) -> None:  # type: ignore[no-untyped-def]
+def test_one_trace_per_layer_with_rows_grouped_by_phase_and_workstream(plan) -> None:
     rows, links = plan
     figure = build_gantt(rows, links, PHASES, GanttOptions(baseline_name="Approved"))
     assert names(figure) == [
@@ -147,7 +147,7 @@ def test_one_trace_per_layer_with_rows_grouped_by_phase_and_workstream(plan) -> 
     assert axis["range"] == [6.5, -0.5]  # top to bottom
 
 
-def test_bars_start_on_the_start_day_and_end_on_the_finish_day(plan) -> None:  # type: ignore[no-untyped-def]
+def test_bars_start_on_the_start_day_and_end_on_the_finish_day(plan) -> None:
     rows, links = plan
     figure = build_gantt(rows, links, PHASES)
     done = layer(figure, "Done")
@@ -161,7 +161,7 @@ def test_bars_start_on_the_start_day_and_end_on_the_finish_day(plan) -> None:  #
     assert done["orientation"] == "h" and done["type"] == "bar"
 
 
-def test_milestones_are_diamonds_at_the_end_of_their_day(plan) -> None:  # type: ignore[no-untyped-def]
+def test_milestones_are_diamonds_at_the_end_of_their_day(plan) -> None:
     rows, links = plan
     milestones = layer(build_gantt(rows, links, PHASES), "Milestones")
     assert milestones["marker"]["symbol"] == "diamond"
@@ -170,7 +170,7 @@ def test_milestones_are_diamonds_at_the_end_of_their_day(plan) -> None:  # type:
     assert milestones["customdata"][0][-1] == "2026-03-11"  # the date the hover shows
 
 
-def test_hover_shows_dates_float_owner_and_predecessors(plan) -> None:  # type: ignore[no-untyped-def]
+def test_hover_shows_dates_float_owner_and_predecessors(plan) -> None:
     rows, links = plan
     figure = build_gantt(rows, links, PHASES, GanttOptions(baseline_name="Approved"))
     progress = layer(figure, "In progress")
@@ -184,7 +184,7 @@ def test_hover_shows_dates_float_owner_and_predecessors(plan) -> None:  # type: 
     assert "vs baseline" not in no_baseline
 
 
-def test_critical_items_get_an_outline_and_progress_a_darker_part(plan) -> None:  # type: ignore[no-untyped-def]
+def test_critical_items_get_an_outline_and_progress_a_darker_part(plan) -> None:
     rows, links = plan
     figure = build_gantt(rows, links, PHASES)
     outline = layer(figure, "Critical")
@@ -197,7 +197,7 @@ def test_critical_items_get_an_outline_and_progress_a_darker_part(plan) -> None:
     assert round((length + 3_600_000) / DAY_MS) == 4
 
 
-def test_items_driving_a_gate_get_their_own_outline(plan) -> None:  # type: ignore[no-untyped-def]
+def test_items_driving_a_gate_get_their_own_outline(plan) -> None:
     rows, links = plan
     assert "Drives a gate" not in names(build_gantt(rows, links, PHASES))
     figure = build_gantt(rows, links, PHASES, GanttOptions(driving=frozenset({2, 3})))
@@ -208,7 +208,7 @@ def test_items_driving_a_gate_get_their_own_outline(plan) -> None:  # type: igno
     assert edges == [gantt.COLOURS["driving"]]
 
 
-def test_baseline_ghost_bars_are_thin_and_below_the_bar(plan) -> None:  # type: ignore[no-untyped-def]
+def test_baseline_ghost_bars_are_thin_and_below_the_bar(plan) -> None:
     rows, links = plan
     figure = build_gantt(rows, links, PHASES, GanttOptions(baseline_name="Approved"))
     ghosts = layer(figure, "Baseline: Approved")
@@ -219,7 +219,7 @@ def test_baseline_ghost_bars_are_thin_and_below_the_bar(plan) -> None:  # type: 
     assert ghosts["hoverinfo"] == "skip"
 
 
-def test_links_critical_by_default_all_on_demand_none_in_summaries(plan) -> None:  # type: ignore[no-untyped-def]
+def test_links_critical_by_default_all_on_demand_none_in_summaries(plan) -> None:
     rows, links = plan
     default = build_gantt(rows, links, PHASES)
     lines = [t for t in default["data"] if t["name"] == "Critical path links"][0]
@@ -245,7 +245,7 @@ def test_links_critical_by_default_all_on_demand_none_in_summaries(plan) -> None
     assert not any("links" in n for n in names(none))
 
 
-def test_phase_windows_gates_overrun_and_today(plan) -> None:  # type: ignore[no-untyped-def]
+def test_phase_windows_gates_overrun_and_today(plan) -> None:
     rows, links = plan
     figure = build_gantt(rows, links, PHASES, GanttOptions(today=date(2026, 3, 5)))
     shapes = figure["layout"]["shapes"]
@@ -263,7 +263,7 @@ def test_phase_windows_gates_overrun_and_today(plan) -> None:  # type: ignore[no
     assert "Today" in texts
 
 
-def test_more_than_the_limit_collapses_into_workstream_summaries(monkeypatch, plan) -> None:  # type: ignore[no-untyped-def]
+def test_more_than_the_limit_collapses_into_workstream_summaries(monkeypatch, plan) -> None:
     rows, links = plan
     monkeypatch.setattr(gantt, "AGGREGATE_ABOVE", 3)
     figure = build_gantt(rows, links, PHASES, GanttOptions(baseline_name="B"))
@@ -309,7 +309,7 @@ def test_a_tall_chart_opens_on_the_current_phase() -> None:
     assert layout["height"] < 1300
 
 
-def test_json_is_compact_and_safe_inside_a_script_tag(plan) -> None:  # type: ignore[no-untyped-def]
+def test_json_is_compact_and_safe_inside_a_script_tag(plan) -> None:
     rows, links = plan
     rows[0].name = "</script><script>alert(1)</script> & more"
     text = figure_json(build_gantt(rows, links, PHASES))
@@ -326,7 +326,7 @@ def test_no_rows_says_so() -> None:
     assert figure["data"] == []
 
 
-def test_labels_can_be_translated(plan) -> None:  # type: ignore[no-untyped-def]
+def test_labels_can_be_translated(plan) -> None:
     rows, links = plan
     figure = build_gantt(rows, links, PHASES, GanttOptions(labels={"done": "已完成"}))
     assert "已完成" in names(figure)

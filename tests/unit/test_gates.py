@@ -50,8 +50,8 @@ def _metric(
         "Active users",
         latest,
         target,
-        status,  # type: ignore[arg-type]
-        forecast_status,  # type: ignore[arg-type]
+        status,
+        forecast_status,
         forecast_value,
         "%",
     )
@@ -186,10 +186,10 @@ def test_metric_fact_bridges_metric_status() -> None:
         60.0,
         "green",
         "green",
-        pytest.approx(79.5),  # type: ignore[arg-type]
+        pytest.approx(79.5),
         "%",
         target_status="red",
-        path_value=pytest.approx(20 + 40 * 28 / 99),  # type: ignore[arg-type]
+        path_value=pytest.approx(20 + 40 * 28 / 99),
     )
     (result,) = evaluate_gate(
         [MetricCriterion("active")], GateFacts(metrics={"active": fact}), BEFORE, GATE
@@ -209,8 +209,8 @@ def _path_fact(
         "Active users",
         40.0 if started else None,
         60.0,
-        status,  # type: ignore[arg-type]
-        forecast_status,  # type: ignore[arg-type]
+        status,
+        forecast_status,
         forecast_value,
         "%",
         target_status="red" if started else None,
@@ -731,7 +731,7 @@ def test_decision_accepted(decision: Decision, criteria: list[Criterion]) -> Non
             [("decided_by", "say who decided")],
         ),
         (
-            Decision("maybe", "Board", ON),  # type: ignore[arg-type]
+            Decision("maybe", "Board", ON),
             [("kind", 'expected go, conditional_go or no_go, got "maybe"')],
         ),
     ],
@@ -768,7 +768,7 @@ def test_go_justification_names_every_unmet_criterion() -> None:
 )
 def test_rag_rollup_is_the_worst(rags: tuple[str, str, str], expected: str) -> None:
     whys = [Explanation(f"why.{i}") for i in range(3)]
-    parts = [RagResult(r, why) for r, why in zip(rags, whys, strict=True)]  # type: ignore[arg-type]
+    parts = [RagResult(r, why) for r, why in zip(rags, whys, strict=True)]
     rag, reasons = rag_rollup(*parts)
     assert rag == expected
     assert reasons == tuple(
@@ -905,7 +905,7 @@ def _names(code: str, *names: str) -> Explanation:
     ],
 )
 def test_metrics_rag(statuses: dict[str, str | None], rag: str, reason: Reason) -> None:
-    assert metrics_rag(statuses) == RagResult(rag, reason)  # type: ignore[arg-type]
+    assert metrics_rag(statuses) == RagResult(rag, reason)
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ def test_window_slips_feed_schedule_rag() -> None:
     result = schedule_rag(slips, overrun, tolerance=5)
     assert result.rag == "red"
     # Go-live 11 days late, and the phase overruns its window by as much
-    problems = result.reason.params["problems"].params["clauses"]  # type: ignore[union-attr]
+    problems = result.reason.params["problems"].params["clauses"]
     assert problems[0] == Explanation(
         "schedule.milestone_late", {"name": "Go-live", "days": Days(11)}
     )

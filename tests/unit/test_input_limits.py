@@ -13,12 +13,12 @@ from planner.domain.metrics import MetricDef, Reading, linear_forecast, validate
 
 
 @pytest.mark.parametrize("module", [days, ids, numbers])
-def test_doctests(module) -> None:  # type: ignore[no-untyped-def]
+def test_doctests(module) -> None:
     assert doctest.testmod(module).failed == 0
 
 
 @pytest.mark.parametrize("value", ["1e12", "-1000000000000", 1e12, "999999999999.5"])
-def test_readings_up_to_the_limit_are_accepted(value) -> None:  # type: ignore[no-untyped-def]
+def test_readings_up_to_the_limit_are_accepted(value) -> None:
     metric = MetricDef("calls", "Calls", "count", "higher")
     number = validate_reading(
         metric, date(2026, 2, 2), value, date(2026, 1, 1), date(2026, 12, 31), []
@@ -27,7 +27,7 @@ def test_readings_up_to_the_limit_are_accepted(value) -> None:  # type: ignore[n
 
 
 @pytest.mark.parametrize("value", ["1e27", "-1.0000001e12", 1e300, float("inf"), "nan"])
-def test_readings_beyond_the_limit_are_refused(value) -> None:  # type: ignore[no-untyped-def]
+def test_readings_beyond_the_limit_are_refused(value) -> None:
     from planner.domain.errors import ValidationError
 
     metric = MetricDef("calls", "Calls", "count", "higher")

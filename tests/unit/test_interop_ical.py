@@ -116,7 +116,7 @@ def test_event_uids(uid_key: str, program_key: str, uid: str) -> None:
     [
         ([CalendarEvent("", "gate", "G", D(2024, 9, 2))], "events[0].uid_key"),
         ([EVENTS[1], EVENTS[1]], "events[1].uid_key"),
-        ([CalendarEvent("k", "risk", "R", D(2024, 9, 2))], "events[0].kind"),  # type: ignore[arg-type]
+        ([CalendarEvent("k", "risk", "R", D(2024, 9, 2))], "events[0].kind"),
         ([CalendarEvent("k", "gate", " ", D(2024, 9, 2))], "events[0].title"),
         ([CalendarEvent("k", "gate", "G", dt.datetime(2024, 9, 2))], "events[0].day"),
     ],

@@ -895,7 +895,7 @@ def test_lags(
         + task(2, body=f"<Duration>PT8H0M0S</Duration>{link}")
     )
     (read,) = mspdi.read(data).links
-    assert read == LinkData("t1", "t2", "FS", days, unit, amount)  # type: ignore[arg-type]
+    assert read == LinkData("t1", "t2", "FS", days, unit, amount)
 
 
 def test_a_link_without_type_is_finish_to_start() -> None:

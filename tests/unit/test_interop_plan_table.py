@@ -125,7 +125,7 @@ def csv_of(*rows: str, header: str = HEADER) -> bytes:
     ],
 )
 def test_format_and_parse_predecessors(links: list[tuple[int, str, int]], text: str) -> None:
-    assert format_predecessors(links) == text  # type: ignore[arg-type]
+    assert format_predecessors(links) == text
     assert parse_predecessors(text) == links
 
 

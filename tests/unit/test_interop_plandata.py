@@ -32,7 +32,7 @@ P1 = PhaseData("p1", "Phase 1", 1, START, D(2024, 12, 10))
 
 
 def plan_of(*items: ItemData, links: tuple[LinkData, ...] = (), **kw: object) -> PlanData:
-    return PlanData("Plan", START, phases=(P1,), items=items, links=links, **kw)  # type: ignore[arg-type]
+    return PlanData("Plan", START, phases=(P1,), items=items, links=links, **kw)
 
 
 def paths(plan: PlanData) -> list[tuple[str, str]]:
@@ -154,7 +154,7 @@ def test_a_sound_plan_has_no_problem() -> None:
         (ItemData("a", " ", "p1"), "items[0].name", "must not be empty"),
         (ItemData("a", "A", "zz"), "items[0].phase_key", "no phase has the key 'zz'"),
         (
-            ItemData("a", "A", "p1", "phase", 1),  # type: ignore[arg-type]
+            ItemData("a", "A", "p1", "phase", 1),
             "items[0].kind",
             'expected "task" or "milestone", got \'phase\'',
         ),
@@ -174,7 +174,7 @@ def test_a_sound_plan_has_no_problem() -> None:
             "must be at most 5000 working days, got 5001",
         ),
         (
-            ItemData("a", "A", "p1", "task", 2.5),  # type: ignore[arg-type]
+            ItemData("a", "A", "p1", "task", 2.5),
             "items[0].duration",
             "expected a whole number of working days ≥ 0, got 2.5",
         ),
@@ -204,7 +204,7 @@ def test_a_sound_plan_has_no_problem() -> None:
             "a constraint date needs a constraint type (SNET or FNLT)",
         ),
         (
-            ItemData("a", "A", "p1", constraint_type="MSO", constraint_date=START),  # type: ignore[arg-type]
+            ItemData("a", "A", "p1", constraint_type="MSO", constraint_date=START),
             "items[0].constraint_type",
             'expected "SNET", "FNLT" or none, got \'MSO\'',
         ),
@@ -219,7 +219,7 @@ def test_a_sound_plan_has_no_problem() -> None:
             "must not contain the control character U+0007",
         ),
         (
-            ItemData("a", "A", "p1", early_start=dt.datetime(2024, 9, 2, 8)),  # type: ignore[arg-type]
+            ItemData("a", "A", "p1", early_start=dt.datetime(2024, 9, 2, 8)),
             "items[0].early_start",
             "expected a date, got datetime.datetime(2024, 9, 2, 8, 0)",
         ),
@@ -234,7 +234,7 @@ def test_item_problems(item: ItemData, path: str, message: str) -> None:
     [
         (LinkData("a", "zz"), "links[0].successor", "no work item has the key 'zz'"),
         (LinkData("a", "a"), "links[0].successor", "a depends on itself"),
-        (LinkData("a", "b", "XX"), "links[0].type", "expected FS, SS, FF or SF, got 'XX'"),  # type: ignore[arg-type]
+        (LinkData("a", "b", "XX"), "links[0].type", "expected FS, SS, FF or SF, got 'XX'"),
         (
             LinkData("a", "b", "FS", 2001),
             "links[0].lag",

@@ -7,6 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from flask_babel import force_locale
 
 from planner.charts.gantt import GanttOptions, build_gantt
 from planner.domain.calendar import WorkCalendar
@@ -14,6 +15,7 @@ from planner.domain.errors import ValidationError
 from planner.domain.playbook import load_playbook, parse_playbook
 from planner.domain.playbook_diff import diff_playbooks
 from planner.domain.playbook_lessons import Lesson
+from planner.explain_text import render
 from planner.services import library as service
 from planner.web.library import added_label, show_value
 
@@ -55,11 +57,11 @@ metrics:
 
 
 @pytest.fixture(scope="module")
-def tiny():  # type: ignore[no-untyped-def]
+def tiny():
     return parse_playbook(TINY)
 
 
-def test_preview_schedules_the_playbook_from_the_start(tiny) -> None:  # type: ignore[no-untyped-def]
+def test_preview_schedules_the_playbook_from_the_start(tiny) -> None:
     result = service.preview(tiny, date(2026, 3, 2), "en")  # a Monday
     rows = {r.key: r for r in result.rows}
     assert (rows["interviews"].early_start, rows["interviews"].early_finish) == (
@@ -81,7 +83,7 @@ def test_preview_schedules_the_playbook_from_the_start(tiny) -> None:  # type: i
     assert rows["report"].predecessors == ["interviews"]
 
 
-def test_preview_rows_are_grouped_by_phase_then_workstream(tiny) -> None:  # type: ignore[no-untyped-def]
+def test_preview_rows_are_grouped_by_phase_then_workstream(tiny) -> None:
     result = service.preview(tiny, date(2026, 3, 2), "en")
     assert [r.key for r in result.rows] == ["report", "roadmap", "interviews", "survey", "build"]
     ids = {r.key: r.id for r in result.rows}
@@ -99,10 +101,12 @@ def test_preview_rows_are_grouped_by_phase_then_workstream(tiny) -> None:  # typ
         ("zh", ["里程碑完成：Roadmap agreed", "发起人签字"]),
     ],
 )
-def test_preview_gate_criteria_read_in_the_chosen_language(tiny, lang, texts) -> None:  # type: ignore[no-untyped-def]
+def test_preview_gate_criteria_read_in_the_chosen_language(app, tiny, lang, texts) -> None:
     result = service.preview(tiny, date(2026, 3, 2), lang)
-    assert [c.text for c in result.phases[0].gate] == texts
-    metric = result.phases[1].gate[0].text
+    # names in the chosen language; the sentence worded by the page, in the reader's
+    with app.app_context(), force_locale("zh_Hans_CN" if lang == "zh" else "en"):
+        assert [render(c.text) for c in result.phases[0].gate] == texts
+        metric = render(result.phases[1].gate[0].text)
     assert ("活跃用户" if lang == "zh" else "Active users") in metric
     assert result.phases[0].name == ("诊断" if lang == "zh" else "Diagnosis")
 
@@ -124,13 +128,13 @@ def test_the_shipped_playbook_previews_as_a_gantt_figure() -> None:
         (date(2026, 12, 6), date(2026, 12, 7)),  # Sunday
     ],
 )
-def test_next_monday(today, monday) -> None:  # type: ignore[no-untyped-def]
+def test_next_monday(today, monday) -> None:
     assert service.next_monday(today) == monday
 
 
-def _entry(pb, origin="shipped", latest=True):  # type: ignore[no-untyped-def]
+def _entry(pb, origin="shipped", latest=True):
     installed = SimpleNamespace(playbook=pb, origin=origin, path=None, upload_id=1)
-    return service.LibraryEntry(installed, pb.title.get("en"), "", latest)  # type: ignore[arg-type]
+    return service.LibraryEntry(installed, pb.title.get("en"), "", latest)
 
 
 @pytest.mark.parametrize(
@@ -149,16 +153,16 @@ def _entry(pb, origin="shipped", latest=True):  # type: ignore[no-untyped-def]
         ({"latest": "1"}, True),
     ],
 )
-def test_library_filters(tiny, args, matches) -> None:  # type: ignore[no-untyped-def]
+def test_library_filters(tiny, args, matches) -> None:
     assert service.LibraryFilters.from_args(args).matches(_entry(tiny)) is matches
 
 
-def test_latest_filter_drops_older_versions(tiny) -> None:  # type: ignore[no-untyped-def]
+def test_latest_filter_drops_older_versions(tiny) -> None:
     filters = service.LibraryFilters.from_args({"latest": "on"})
     assert filters.active and not filters.matches(_entry(tiny, latest=False))
 
 
-def test_diff_sections_group_changes_in_section_order(tiny) -> None:  # type: ignore[no-untyped-def]
+def test_diff_sections_group_changes_in_section_order(tiny) -> None:
     newer = parse_playbook(
         TINY.replace('version: "1.0"', 'version: "1.1"')
         .replace("duration: 5", "duration: 6")
@@ -171,7 +175,7 @@ def test_diff_sections_group_changes_in_section_order(tiny) -> None:  # type: ig
 
 
 def _lesson(kind: str, key: str, **patch: object) -> Lesson:
-    return Lesson(kind, key, "", "", patch)  # type: ignore[arg-type]
+    return Lesson(kind, key, "", "", patch)
 
 
 LESSONS = [
@@ -195,19 +199,21 @@ def test_chosen_lessons_keep_the_ticked_ones_with_edited_values() -> None:
 
 
 @pytest.mark.parametrize(
-    ("index", "value", "message"),
+    ("index", "value", "code", "params"),
     [
-        (0, "abc", '"abc" is not a number'),
-        (0, "1.5", "give a whole number"),
-        (0, "0", "give a number from 1 to 1000"),
-        (1, "6", "give a number from 1 to 5"),
+        (0, "abc", "field.not_a_number", {}),
+        (0, "1.5", "library.whole_number", {}),
+        (0, "0", "field.out_of_range", {"min": 1, "max": 1000}),
+        (1, "6", "field.out_of_range", {"min": 1, "max": 5}),
     ],
 )
-def test_chosen_lessons_refuse_values_that_do_not_fit(index, value, message) -> None:  # type: ignore[no-untyped-def]
+def test_chosen_lessons_refuse_values_that_do_not_fit(index, value, code, params) -> None:
     token = service.lesson_token(LESSONS[index])
     with pytest.raises(ValidationError) as caught:
         service.chosen_lessons(LESSONS, {token: True}, {token: value})
-    assert caught.value.errors == [(token, message)]
+    assert [(p.field, p.code, dict(p.params)) for p in caught.value.problems] == [
+        (token, code, params)
+    ]
 
 
 def test_lesson_tokens_are_stable_and_distinct() -> None:
@@ -225,7 +231,7 @@ def test_lesson_tokens_are_stable_and_distinct() -> None:
         (date(2026, 3, 2), date(2026, 3, 27), 20),
     ],
 )
-def test_actual_durations_count_both_ends(start, finish, days) -> None:  # type: ignore[no-untyped-def]
+def test_actual_durations_count_both_ends(start, finish, days) -> None:
     assert service._inclusive_workdays(WorkCalendar(), start, finish) == days
 
 
@@ -241,7 +247,7 @@ def test_actual_durations_count_both_ends(start, finish, days) -> None:  # type:
         (5, "5"),
     ],
 )
-def test_upgrade_values_for_a_person(value, shown) -> None:  # type: ignore[no-untyped-def]
+def test_upgrade_values_for_a_person(value, shown) -> None:
     assert show_value(value) == shown
 
 
@@ -267,5 +273,5 @@ def test_checksum_is_sha256_of_the_bytes() -> None:
         ({"targets": (None, {1: 70.0})}, "en", "P1: 70"),
     ],
 )
-def test_what_an_upgrade_adds_reads_in_the_chosen_language(fields, lang, label) -> None:  # type: ignore[no-untyped-def]
+def test_what_an_upgrade_adds_reads_in_the_chosen_language(fields, lang, label) -> None:
     assert added_label(SimpleNamespace(fields=fields), lang) == label

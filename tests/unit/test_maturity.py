@@ -308,7 +308,7 @@ def test_interview_lists_every_bad_score() -> None:
 
 def test_interview_refuses_unknown_level() -> None:
     with pytest.raises(ValidationError, match="level must be senior, middle or front_line"):
-        Interview("X", "ceo", {})  # type: ignore[arg-type]
+        Interview("X", "ceo", {})
 
 
 def test_interview_scores_for_unknown_indicator_are_refused() -> None:
@@ -341,7 +341,7 @@ def test_indicator_weight_zero_is_allowed() -> None:
 
 def test_indicator_refuses_unknown_horizon() -> None:
     with pytest.raises(ValidationError, match="horizon must be tactical or strategic"):
-        Indicator("cs9", "cs", "Something", horizon="someday")  # type: ignore[arg-type]
+        Indicator("cs9", "cs", "Something", horizon="someday")
 
 
 @pytest.mark.parametrize(

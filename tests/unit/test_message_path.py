@@ -13,7 +13,7 @@ def test_catalogue_builds_without_a_code_worded_twice() -> None:
     assert "field.required" in catalogue()
 
 
-def test_problem_is_worded_in_the_language_read(app) -> None:  # type: ignore[no-untyped-def]
+def test_problem_is_worded_in_the_language_read(app) -> None:
     error = ValidationError(problems=[Problem("name", "field.too_long", {"max": 200})])
     with app.app_context():
         with force_locale("en"):

@@ -99,7 +99,7 @@ def test_status_refuses_non_finite_numbers(bad: float) -> None:
 def test_status_never_worsens_as_value_improves(
     a: float, b: float, target: float, direction: str
 ) -> None:
-    metric = MetricDef("m", "M", "%", direction, None, {1: target}, True)  # type: ignore[arg-type]
+    metric = MetricDef("m", "M", "%", direction, None, {1: target}, True)
     worse, better = sorted((a, b), reverse=direction == "lower")
     rank = {"red": 0, "amber": 1, "green": 2}
     assert rank[status(metric, better, target, RULE)] >= rank[status(metric, worse, target, RULE)]
@@ -254,7 +254,7 @@ def test_metric_definition_refusals(kwargs: dict[str, object], path: str) -> Non
     }
     fields.update(kwargs)
     with pytest.raises(ValidationError) as info:
-        MetricDef(**fields)  # type: ignore[arg-type]
+        MetricDef(**fields)
     assert [p for p, _ in info.value.errors] == [path]
 
 
@@ -264,7 +264,7 @@ def test_targets_are_copied_and_read_only() -> None:
     targets[3] = 99.0
     assert dict(metric.targets) == {1: 40.0, 2: 60.0}
     with pytest.raises(TypeError):
-        metric.targets[4] = 1.0  # type: ignore[index]
+        metric.targets[4] = 1.0
 
 
 # --------------------------------------------------------------------------- readings

@@ -41,7 +41,7 @@ BANDS = [
 ]
 
 
-def _trend(**overrides):  # type: ignore[no-untyped-def]
+def _trend(**overrides):
     args = {
         "readings": READINGS,
         "target_steps": target_steps(ACTIVE, [P0, P1, P2]),

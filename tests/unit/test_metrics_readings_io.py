@@ -78,7 +78,12 @@ def test_unreadable_dates_are_reported_with_row_and_column_and_blank_lines_skipp
 def test_missing_columns_and_empty_files_are_refused() -> None:
     with pytest.raises(ImportFormatError) as caught:
         read(b"Metric,When,Amount\nx,2024-01-01,1\n", "r.csv")
-    assert 'needs a "Date" and "Value" column' in str(caught.value)
+    ((field, code, params),) = [(p.field, p.code, p.params) for p in caught.value.problems]
+    assert (field, code, params["need"]) == (
+        "columns",
+        "readings.columns_missing",
+        '"Date", "Value"',
+    )
     assert '"When"' in str(caught.value)
     with pytest.raises(ImportFormatError, match="empty"):
         read(b"", "r.csv")

@@ -69,7 +69,7 @@ def test_each_unit_has_its_own_chart_and_names_are_wrapped_not_cut() -> None:
     assert widths[3] == widths[5] == max(widths) > widths[1]
 
 
-def test_html_becomes_pdf_with_chinese(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_html_becomes_pdf_with_chinese(tmp_path) -> None:
     data = html_to_pdf(
         "<html><body style=\"font-family: 'Noto Sans CJK SC'\"><h1>指导委员会</h1>"
         "<section style='page-break-after: always'>1</section><section>2</section></body></html>"

@@ -15,7 +15,7 @@ from tests.unit.pack_sample import sample_pack, without_extras
 NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
 
 
-def deck_of(pack):  # type: ignore[no-untyped-def]
+def deck_of(pack):
     return Presentation(io.BytesIO(write_pptx(pack)))
 
 

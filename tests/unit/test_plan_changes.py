@@ -23,7 +23,7 @@ NOW = PlanData(
 )
 
 
-def fields(changes) -> set[tuple[str, str, object, object]]:  # type: ignore[no-untyped-def]
+def fields(changes) -> set[tuple[str, str, object, object]]:
     return {(i.key, c.field, c.old, c.new) for i in changes for c in i.changes}
 
 

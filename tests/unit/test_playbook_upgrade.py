@@ -214,7 +214,7 @@ BASE = snapshot(OLD)
 
 def with_item(program: ProgramSnapshot, key: str, **changes: object) -> ProgramSnapshot:
     items = dict(program.items)
-    items[key] = replace(items[key], **changes)  # type: ignore[arg-type]
+    items[key] = replace(items[key], **changes)
     return replace(program, items=items)
 
 

@@ -207,7 +207,7 @@ def test_score_refuses_anything_but_1_to_5(value: Any, shown: str, side: str) ->
 
 def test_score_reports_both_bad_levels_at_once() -> None:
     with pytest.raises(ValidationError) as caught:
-        score(0, 6)  # type: ignore[arg-type]
+        score(0, 6)
     assert caught.value.errors == [
         ("likelihood", "expected 1–5, got 0"),
         ("impact", "expected 1–5, got 6"),
@@ -546,7 +546,7 @@ def test_snapshot_checks_its_fields(kwargs: dict[str, Any], errors: list[tuple[s
 def test_snapshot_is_frozen() -> None:
     r = risk("R-1", 2, 2)
     with pytest.raises(AttributeError):
-        r.status = "closed"  # type: ignore[misc]
+        r.status = "closed"
 
 
 @pytest.mark.parametrize(
@@ -648,7 +648,7 @@ def test_heat_map_of_empty_register() -> None:
 
 def test_heat_map_refuses_unknown_which_and_duplicate_keys() -> None:
     with pytest.raises(ValidationError, match='^which: expected "inherent" or "residual", got'):
-        heat_map(REGISTER, "current")  # type: ignore[arg-type]
+        heat_map(REGISTER, "current")
     with pytest.raises(ValidationError, match=r'^risks\[1\]\.key: duplicate risk key "R-1"$'):
         heat_map([risk("R-1", 1, 1), risk("R-1", 2, 2)])
 

@@ -33,7 +33,7 @@ def test_band_styles_have_css_and_colours() -> None:
     assert len({s.fill for s in styles.values()}) == 4
 
 
-def figure(**kwargs):  # type: ignore[no-untyped-def]
+def figure(**kwargs):
     risks = [
         RiskSnapshot("R-1", "t", inherent_likelihood=4, inherent_impact=5),
         RiskSnapshot("R-2", "t", inherent_likelihood=4, inherent_impact=5),

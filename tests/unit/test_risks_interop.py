@@ -63,7 +63,7 @@ def test_needs_neutralising_covers_every_trigger() -> None:
 def record(key: str = "R-1", **values: object) -> files.RiskRecord:
     base: dict[str, object] = {"key": key, "title": f"Risk {key}", "likelihood": 3, "impact": 4}
     base.update(values)
-    return files.RiskRecord(**base)  # type: ignore[arg-type]
+    return files.RiskRecord(**base)
 
 
 def write(records: list[files.RiskRecord], lang: str = "en") -> bytes:
@@ -241,7 +241,7 @@ def test_every_bad_cell_is_reported_with_row_and_column() -> None:
     ],
     ids=["utf-8", "utf-8 with BOM", "gb18030"],
 )
-def test_csv_in_utf8_with_or_without_bom_and_gb18030(encode) -> None:  # type: ignore[no-untyped-def]
+def test_csv_in_utf8_with_or_without_bom_and_gb18030(encode) -> None:
     text = "编号,标题,可能性,影响,负责人\nR-1,清理原始数据,4,3,孙浩\n"
     register = files.read_register("登记册.csv", encode(text))
     (row,) = register.rows
@@ -290,7 +290,7 @@ def test_zip_without_a_workbook_is_refused() -> None:
     ]
 
 
-def test_zip_bomb_is_refused_before_opening(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_zip_bomb_is_refused_before_opening(monkeypatch) -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
@@ -305,7 +305,7 @@ def test_zip_bomb_is_refused_before_opening(monkeypatch) -> None:  # type: ignor
     )
 
 
-def test_huge_upload_is_refused(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_huge_upload_is_refused(monkeypatch) -> None:
     monkeypatch.setattr(files, "MAX_FILE_BYTES", 100)
     assert errors_of("r.xlsx", b"x" * 101) == [
         "file: the file is 101 bytes; at most 100 are accepted"

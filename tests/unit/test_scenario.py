@@ -33,10 +33,10 @@ PLAN = ScenarioPlan(
 )
 
 
-def run(plan: ScenarioPlan):  # type: ignore[no-untyped-def]
+def run(plan: ScenarioPlan):
     return schedule(
         [Activity(i.key, i.duration, i.phase) for i in plan.items],
-        [Link(k.predecessor, k.successor, k.type, k.lag) for k in plan.links],  # type: ignore[arg-type]
+        [Link(k.predecessor, k.successor, k.type, k.lag) for k in plan.links],
         CAL,
         start=START,
         status_date=START,

@@ -361,7 +361,7 @@ def test_empty_plan() -> None:
         ([Activity("a", 1), Activity("a", 2)], [], "activities[1].key", 'duplicate key "a"'),
         ([Activity("", 1)], [], "activities[0].key", "non-empty key"),
         ([Activity("a", -1)], [], "activities[0].duration", "must not be negative"),
-        ([Activity("a", 1.5)], [], "activities[0].duration", "whole number"),  # type: ignore[arg-type]
+        ([Activity("a", 1.5)], [], "activities[0].duration", "whole number"),
         ([Activity("a", 10_001)], [], "activities[0].duration", "at most 10000"),
         (
             [Activity("a", 1), Activity("b", 1)],
@@ -377,7 +377,7 @@ def test_empty_plan() -> None:
         ),
         (
             [Activity("a", 1), Activity("b", 1)],
-            [Link("a", "b", "XX")],  # type: ignore[arg-type]
+            [Link("a", "b", "XX")],
             "links[0].type",
             "expected one of FS, SS, FF, SF",
         ),

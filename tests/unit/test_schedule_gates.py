@@ -34,7 +34,7 @@ START = D(2024, 6, 3)
 def build(
     activities: list[Activity],
     links: list[Link],
-    windows: list[PhaseWindow] = (),  # type: ignore[assignment]
+    windows: list[PhaseWindow] = (),
     status: dt.date | None = None,
 ) -> Scheduler:
     return Scheduler(activities, links, CAL, START, status, windows)

@@ -95,7 +95,7 @@ def build(
         windows,
         incremental_limit=limit,
         trusted=trusted,
-        engine=engine,  # type: ignore[arg-type]
+        engine=engine,
     )
 
 
@@ -282,7 +282,7 @@ def reference(net: Network) -> dict[str, tuple[int, int, int, int, int, int, boo
             if ms:
                 day = a.actual_finish or a.actual_start
                 assert day is not None
-                ef = first_point(lambda p, d=day: shown_finish(p + 1, True) > d)  # type: ignore[misc]
+                ef = first_point(lambda p, d=day: shown_finish(p + 1, True) > d)
                 es = ef
             else:
                 assert a.actual_finish is not None
@@ -339,7 +339,7 @@ def reference(net: Network) -> dict[str, tuple[int, int, int, int, int, int, boo
                 continue
             if state[k] == "doing" and link.type in ("SS", "SF"):
                 continue
-            value = gate_lf[s] - link.lag - (rem[s] if link.type in ("FS", "SS") else 0)  # type: ignore[operator]
+            value = gate_lf[s] - link.lag - (rem[s] if link.type in ("FS", "SS") else 0)
             bounds.append(value + (ef_[k] - es_[k] if link.type in ("SS", "SF") else 0))
         known = [b for b in bounds if b is not None]
         gate_lf[k] = min(known) if known else None

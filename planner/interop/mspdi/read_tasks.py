@@ -1,0 +1,418 @@
+"""Reading MSPDI's tasks: durations, constraints, links and lags, work items and phases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from xml.etree.ElementTree import Element
+
+from planner.domain.lags import LagUnit, lag_working_days, round_half_away
+from planner.interop.messages import N_, Message
+from planner.interop.mspdi.read_base import (
+    _bad_field,
+    _PhaseDraft,
+    _RawLink,
+    _RawTask,
+    _ReaderBase,
+    task_where,
+)
+from planner.interop.mspdi.semantics import (
+    _ELAPSED_FORMATS,
+    _HELD_BY,
+    _KEY,
+    _NAME_EN,
+    _NAME_ZH,
+    _ORDINAL,
+    _ORDINAL_NUMBER,
+    _OWN_SNET,
+    _OWNER,
+    _PERCENT_FORMATS,
+    _WEEK_FORMATS,
+    _WINDOW_END,
+    _WINDOW_START,
+    _WORKSTREAM,
+    CONSTRAINT_CODE,
+    FNET_CODE,
+    HELD_BY_STATUS,
+    HELD_BY_WINDOW,
+    LINK_TYPE,
+    _Bad,
+    _date,
+    _days,
+    _duration_hours,
+    _Field,
+    _int,
+)
+from planner.interop.plandata import (
+    ConstraintType,
+    ItemData,
+)
+
+
+class _TaskReader(_ReaderBase):
+    # -- tasks -------------------------------------------------------------------------
+
+    def raw_tasks(self) -> list[_RawTask]:
+        container = self.find(self.root, "Tasks")
+        elements = self.children(container, "Task") if container is not None else []
+        raws: list[_RawTask] = []
+        seen: dict[int, int] = {}
+        ids: list[int | None] = []
+        for position, element in enumerate(elements, start=1):
+            where = Message(N_("Task #%(n)s"), n=position)
+            uid = self.whole(where, element, "UID")
+            if uid is None:
+                if self.text(element, "UID") is None:
+                    self.errors.append((where, Message(N_("the task has no UID"))))
+                continue
+            where = task_where(uid, self.text(element, "Name") or "")
+            if uid not in seen:
+                self.names[uid] = self.text(element, "Name") or ""
+            if uid in seen:
+                self.errors.append(
+                    (where, Message(N_("UID %(uid)s is used by two tasks"), uid=uid))
+                )
+                continue
+            seen[uid] = position
+            level = self.whole(where, element, "OutlineLevel")
+            raw = _RawTask(position, uid, element, 1 if level is None else level)
+            if self.flag(where, element, "IsNull"):
+                raw.skipped = "blank row"
+            elif raw.level <= 0:
+                raw.skipped = "project summary"
+            elif self.text(element, "Active") == "0":
+                raw.skipped = "inactive"
+                self.notes.append(Message(N_("%(task)s is inactive"), task=where))
+            elif self.flag(where, element, "ExternalTask"):
+                raw.skipped = "external"
+            raws.append(raw)
+            ids.append(self.whole(where, element, "ID"))
+        if raws and all(i is not None for i in ids):
+            order = sorted(range(len(raws)), key=lambda i: (ids[i], i))
+            raws = [raws[i] for i in order]
+        live = [r for r in raws if r.skipped is None]
+        for i, raw in enumerate(live):
+            later = live[i + 1].level if i + 1 < len(live) else 0
+            raw.summary = (
+                self.flag(self.where(raw.uid), raw.element, "Summary") or later > raw.level
+            )
+        return raws
+
+    def custom_values(self, task: Element) -> dict[_Field, str]:
+        values: dict[_Field, str] = {}
+        for attribute in self.children(task, "ExtendedAttribute"):
+            field_id = self.text(attribute, "FieldID")
+            value = self.text(attribute, "Value")
+            if field_id and field_id.isdigit() and int(field_id) in self.fields and value:
+                values[self.fields[int(field_id)]] = value
+        return values
+
+    def duration_days(self, where: str, task: Element, milestone_flag: bool) -> int | None:
+        raw = self.text(task, "Duration")
+        if raw is None:
+            if milestone_flag:
+                return 0
+            start = self.day(where, task, "Start")
+            finish = self.day(where, task, "Finish")
+            if start and finish and finish >= start:
+                days = self.work_calendar.workdays_between(start, finish + dt.timedelta(days=1))
+                self.notes.append(
+                    Message(
+                        N_(
+                            "%(task)s: no Duration; the working days from Start to Finish "
+                            "(%(n)s) were used"
+                        ),
+                        task=where,
+                        n=days,
+                    )
+                )
+                return days
+            self.errors.append((where, Message(N_("the task has no Duration"))))
+            return None
+        try:
+            hours = _duration_hours(raw)
+        except _Bad as exc:
+            self.errors.append((where, _bad_field("Duration", exc)))
+            return None
+        fmt = self.whole(where, task, "DurationFormat")
+        if fmt in _ELAPSED_FORMATS:
+            exact = hours / 24 * len(self.calendar.workdays) / 7
+            note = f"{where}: an elapsed duration of {hours / 24:g} calendar days"
+        else:
+            exact = hours * 60 / self.minutes_per_day
+            note = f"{where}: a duration of {exact:g} working days"
+        days = round_half_away(exact)
+        if hours > 0 and days == 0:
+            days = 1
+        if abs(days - exact) > 1e-6:
+            self.notes.append(f"{note} became {_days(days)}")
+        return days
+
+    def lag(self, link: _RawLink, durations: dict[int, int]) -> tuple[int, LagUnit, int | None]:
+        """The lag in working days, and the unit and amount it was given in when that is a
+        whole number of weeks, percent or elapsed days (kept, so it can be written back)."""
+        minutes = link.lag / 10
+        per_week = self.minutes_per_day * len(self.calendar.workdays)
+        unit: LagUnit = "d"
+        amount: float = minutes / self.minutes_per_day
+        if link.lag_format in _PERCENT_FORMATS:
+            unit, amount = "pct", link.lag
+        elif link.lag_format in _WEEK_FORMATS and per_week:
+            unit, amount = "w", minutes / per_week
+        elif link.lag_format in _ELAPSED_FORMATS:
+            unit, amount = "ed", minutes / 1440
+        whole = abs(amount - round(amount)) < 1e-6
+        if unit != "d" and whole:
+            days = lag_working_days(
+                unit,
+                round(amount),
+                0,
+                durations.get(link.predecessor_uid, 0),
+                len(self.calendar.workdays),
+            )
+            return days, unit, round(amount)
+        exact = {
+            "d": amount,
+            "w": amount * len(self.calendar.workdays),
+            "ed": amount * len(self.calendar.workdays) / 7,
+            "pct": 0.0,
+        }[unit]
+        days = round_half_away(exact)
+        if abs(days - exact) > 1e-6:
+            what = {
+                "d": f"a lag of {amount:g} working days",
+                "w": f"a lag of {amount:g} weeks",
+                "ed": f"an elapsed lag of {amount:g} calendar days",
+                "pct": "",
+            }[unit]
+            self.notes.append(
+                f"{self.where(link.successor_uid)}: {what} from UID {link.predecessor_uid} "
+                f"became {_days(days)}"
+            )
+        return days, "d", None
+
+    def constraint(self, where: str, task: Element) -> tuple[ConstraintType | None, dt.date | None]:
+        code = self.whole(where, task, "ConstraintType")
+        if code is None or code == 0:
+            return None, None
+        names = {1: "as late as possible", 2: "must start on", 3: "must finish on",
+                 5: "start no later than", 6: "finish no earlier than"}  # fmt: skip
+        mapped: dict[int, ConstraintType] = {2: "SNET", 3: "FNLT", 4: "SNET", 7: "FNLT"}
+        if code not in mapped:
+            if code in names:
+                self.notes.append(
+                    Message(
+                        N_('%(task)s: the constraint "%(name)s" was dropped'),
+                        task=where,
+                        name=names[code],
+                    )
+                )
+            else:
+                self.errors.append((where, Message(N_("ConstraintType %(n)s is not 0–7"), n=code)))
+            return None, None
+        day = self.day(where, task, "ConstraintDate")
+        if day is None:
+            if self.text(task, "ConstraintDate") is None:
+                self.errors.append(
+                    (where, Message(N_("ConstraintType %(n)s needs a ConstraintDate"), n=code))
+                )
+            return None, None
+        if code in names:
+            self.notes.append(
+                f'{where}: the constraint "{names[code]}" became {mapped[code]} {day}'
+            )
+        return mapped[code], day
+
+    def links(self, raw: _RawTask) -> list[_RawLink]:
+        where = self.where(raw.uid)
+        out: list[_RawLink] = []
+        for element in self.children(raw.element, "PredecessorLink"):
+            pred = self.whole(where, element, "PredecessorUID")
+            if pred is None:
+                if self.text(element, "PredecessorUID") is None:
+                    self.errors.append(
+                        (where, Message(N_("a PredecessorLink has no PredecessorUID")))
+                    )
+                continue
+            if self.flag(where, element, "CrossProject"):
+                self.notes.append(
+                    Message(N_("%(task)s: a link to another project was dropped"), task=where)
+                )
+                continue
+            code = self.whole(where, element, "Type")
+            if code is None:
+                code = 1
+            if code not in LINK_TYPE:
+                self.errors.append(
+                    (
+                        where,
+                        Message(
+                            N_(
+                                "PredecessorLink Type %(n)s is not 0 (FF), 1 (FS), 2 (SF) or 3 (SS)"
+                            ),
+                            n=code,
+                        ),
+                    )
+                )
+                continue
+            lag = self.whole(where, element, "LinkLag") or 0
+            fmt = self.whole(where, element, "LagFormat") or 7
+            out.append(_RawLink(raw.uid, pred, LINK_TYPE[code], lag, fmt))
+        return out
+
+    def item(
+        self, raw: _RawTask, phase_key: str, window_start: dt.date | None = None
+    ) -> ItemData | None:
+        where = self.where(raw.uid)
+        task = raw.element
+        errors_before = len(self.errors)
+        name = self.text(task, "Name")
+        if name is None:
+            self.errors.append((where, Message(N_("the task has no Name"))))
+        custom = self.custom_values(task)
+        milestone_flag = self.flag(where, task, "Milestone")
+        days = self.duration_days(where, task, milestone_flag)
+        if days is not None and milestone_flag and days > 0:
+            self.notes.append(
+                Message(
+                    N_("%(task)s: marked as a milestone but lasts %(n)s days: a task"),
+                    task=where,
+                    n=days,
+                )
+            )
+        percent = self.whole(where, task, "PercentComplete") or 0
+        if not 0 <= percent <= 100:
+            self.errors.append(
+                (where, Message(N_("PercentComplete must be 0–100, got %(n)s"), n=percent))
+            )
+        actual_start = self.day(where, task, "ActualStart")
+        actual_finish = self.day(where, task, "ActualFinish")
+        if actual_finish and actual_start is None and days is not None:
+            actual_start = (
+                actual_finish
+                if days == 0
+                else self.work_calendar.add_workdays(
+                    self.work_calendar.previous_workday(actual_finish), -(days - 1)
+                )
+            )
+            self.notes.append(
+                Message(
+                    N_("%(task)s: no ActualStart; %(day)s taken from the duration"),
+                    task=where,
+                    day=actual_start,
+                )
+            )
+        if actual_start and actual_finish and actual_finish < actual_start:
+            self.errors.append(
+                (
+                    where,
+                    Message(
+                        N_("ActualFinish %(finish)s is before ActualStart %(start)s"),
+                        finish=actual_finish,
+                        start=actual_start,
+                    ),
+                )
+            )
+        held = (custom.get(_HELD_BY) or "").strip().lower()
+        fnet = self.whole(where, task, "ConstraintType") == FNET_CODE
+        if fnet and held == HELD_BY_STATUS and actual_start is not None:
+            # remaining work held after the status date, written for MS Project's sake
+            constraint_type, constraint_date = None, None
+            written_for_ms_project = True
+        else:
+            constraint_type, constraint_date = self.constraint(where, task)
+            bound = self.status_date if held == HELD_BY_STATUS else window_start
+            written_for_ms_project = (
+                constraint_type == "SNET"
+                and held in (HELD_BY_STATUS, HELD_BY_WINDOW)
+                and bound is not None
+                and constraint_date == self.work_calendar.next_workday(bound)
+            )
+        if written_for_ms_project:
+            # the planner's own rules hold the item back: not a constraint of the item
+            constraint_type = constraint_date = None
+            if _OWN_SNET in custom:
+                try:
+                    constraint_type, constraint_date = "SNET", _date(custom[_OWN_SNET])
+                except _Bad as exc:
+                    self.errors.append((where, _bad_field(_OWN_SNET.alias, exc)))
+        deadline = self.day(where, task, "Deadline")
+        if deadline is not None:
+            if constraint_type is None:
+                constraint_type, constraint_date = "FNLT", deadline
+            elif (constraint_type, constraint_date) != ("FNLT", deadline):
+                self.notes.append(
+                    f"{where}: the deadline {deadline} was dropped (the task keeps its "
+                    f"{constraint_type} {constraint_date} constraint)"
+                )
+        baseline_start = baseline_finish = None
+        for baseline in self.children(task, "Baseline"):
+            if self.text(baseline, "Number") in (None, "0"):
+                baseline_start = self.day(where, baseline, "Start")
+                baseline_finish = self.day(where, baseline, "Finish")
+        if len(self.errors) > errors_before or name is None or days is None:
+            return None
+        return ItemData(
+            key=custom.get(_KEY, f"t{raw.uid}"),
+            name=name,
+            phase_key=phase_key,
+            kind="milestone" if days == 0 else "task",
+            duration=days,
+            workstream=custom.get(_WORKSTREAM),
+            owner=custom.get(_OWNER),
+            percent_complete=percent,
+            actual_start=actual_start,
+            actual_finish=actual_finish,
+            constraint_type=constraint_type,
+            constraint_date=constraint_date,
+            early_start=self.day(where, task, "Start"),
+            early_finish=self.day(where, task, "Finish"),
+            baseline_start=baseline_start,
+            baseline_finish=baseline_finish,
+            alt_name=custom.get(_NAME_EN if self.language == "zh" else _NAME_ZH),
+        )
+
+    def phase(self, raw: _RawTask) -> _PhaseDraft:
+        where = self.where(raw.uid)
+        custom = self.custom_values(raw.element)
+        name = self.text(raw.element, "Name")
+        if name is None:
+            self.errors.append((where, Message(N_("the summary task has no Name"))))
+        ordinal = None
+        for ordinal_field in (_ORDINAL, _ORDINAL_NUMBER):
+            if ordinal is None and ordinal_field in custom:
+                try:
+                    ordinal = _int(custom[ordinal_field])
+                except _Bad as exc:
+                    self.errors.append((where, _bad_field(ordinal_field.alias, exc)))
+        start = end = None
+        for custom_field, element_name in ((_WINDOW_START, "Start"), (_WINDOW_END, "Finish")):
+            value: dt.date | None = None
+            if custom_field in custom:
+                try:
+                    value = _date(custom[custom_field])
+                except _Bad as exc:
+                    self.errors.append((where, _bad_field(custom_field.alias, exc)))
+            elif custom_field is _WINDOW_END:
+                value = self.day(where, raw.element, element_name)
+            elif self.whole(where, raw.element, "ConstraintType") == CONSTRAINT_CODE["SNET"]:
+                # a summary's own start-no-earlier-than holds its tasks back: the window
+                value = self.day(where, raw.element, "ConstraintDate")
+            else:
+                # a summary's Start is computed from its tasks: it never becomes a window
+                # start (that would hold its tasks back like a constraint); the phase is
+                # open from the project start
+                value = None
+                self.open_phases.append(raw.uid)
+            if custom_field is _WINDOW_START:
+                start = value
+            else:
+                end = value
+        return _PhaseDraft(
+            raw.uid,
+            custom.get(_KEY, f"t{raw.uid}"),
+            name or "",
+            ordinal,
+            start,
+            end,
+            alt_name=custom.get(_NAME_EN if self.language == "zh" else _NAME_ZH),
+        )

@@ -1,0 +1,200 @@
+"""What the plan views show: the filters, a work item's row, a link, a phase's roll-up, a
+baseline, and the whole view (read by :mod:`planner.services.plan_view`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from planner.models import Program
+from planner.services.gate_drivers import GateDriver
+
+STATUSES = ("done", "in_progress", "not_started", "late")
+NO_WORKSTREAM = ""
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _flag(value: Any) -> bool:
+    return str(value or "").lower() in ("1", "true", "on", "yes")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which items a view shows; each is a query argument so pages work without JavaScript."""
+
+    phase: str | None = None
+    workstream: str | None = None
+    owner: str | None = None
+    critical: bool = False
+    late: bool = False
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> Filters:
+        def text(name: str) -> str | None:
+            value = str(args.get(name) or "").strip()
+            return value[:200] or None
+
+        return cls(
+            phase=text("phase"),
+            workstream=text("workstream"),
+            owner=text("owner"),
+            critical=_flag(args.get("critical")),
+            late=_flag(args.get("late")),
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.phase or self.workstream or self.owner or self.critical or self.late)
+
+    def as_args(self) -> dict[str, str]:
+        args = {}
+        for name in ("phase", "workstream", "owner"):
+            value = getattr(self, name)
+            if value:
+                args[name] = value
+        if self.critical:
+            args["critical"] = "1"
+        if self.late:
+            args["late"] = "1"
+        return args
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass
+class PlanRow:
+    """One work item as the views show it."""
+
+    id: int
+    key: str
+    name: str
+    kind: str
+    phase_id: int
+    phase_key: str
+    phase_ordinal: int
+    workstream: str | None
+    owner: str | None
+    duration: int
+    percent: int
+    actual_start: date | None
+    actual_finish: date | None
+    constraint_type: str | None
+    constraint_date: date | None
+    early_start: date | None
+    early_finish: date | None
+    late_start: date | None
+    late_finish: date | None
+    total_float: int | None
+    free_float: int | None
+    critical: bool
+    position: int
+    status: str = "not_started"
+    overrun_days: int = 0
+    baseline_start: date | None = None
+    baseline_finish: date | None = None
+    start_variance: int | None = None
+    finish_variance: int | None = None
+    predecessors: list[str] = field(default_factory=list)
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind == "milestone"
+
+    @property
+    def predecessors_text(self) -> str:
+        return ", ".join(self.predecessors)
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    predecessor_id: int
+    successor_id: int
+    type: str
+    lag: int
+    critical: bool
+
+
+@dataclass
+class PhaseInfo:
+    """A phase with its window, its items' roll-up and its variance against the baseline."""
+
+    id: int
+    key: str
+    ordinal: int
+    kind: str
+    name: str
+    goal: str
+    window_start: date
+    window_end: date
+    finish: date | None = None
+    overrun_days: int = 0
+    overrun_items: list[tuple[str, int]] = field(default_factory=list)
+    progress: float = 0.0
+    baseline_finish: date | None = None
+    finish_variance: int | None = None
+    slipped_items: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    milestones: list[PlanRow] = field(default_factory=list)
+    items: int = 0
+    driver: GateDriver | None = None  # what drives the gate (the chain of driving links)
+
+    @property
+    def gate_date(self) -> date:
+        return self.window_end
+
+
+@dataclass(frozen=True)
+class BaselineInfo:
+    id: int
+    name: str
+    taken_at: datetime
+    taken_by: str
+    version: int
+
+
+@dataclass
+class PlanView:
+    program: Program | None  # None only inside the shared cache
+    phases: list[PhaseInfo]
+    rows: list[PlanRow]  # filtered, grouped by phase and workstream
+    all_rows: list[PlanRow]
+    links: list[LinkRow]  # between visible rows
+    all_links: int
+    filters: Filters
+    baselines: list[BaselineInfo]
+    baseline: BaselineInfo | None
+    workstreams: list[str]
+    owners: list[str]
+    status_date: date
+    today: date
+    finish: date | None
+    baseline_finish: date | None
+    finish_variance: int | None
+    critical_count: int
+    refreshed: bool
+
+    @property
+    def by_id(self) -> dict[int, PlanRow]:
+        return {row.id: row for row in self.all_rows}
+
+    @property
+    def overrunning_phases(self) -> list[PhaseInfo]:
+        return [phase for phase in self.phases if phase.overrun_days > 0]
+
+    @property
+    def driving_ids(self) -> frozenset[int]:
+        """Items not done on a chain that drives a gate with no float left (highlighted in
+        the Gantt): what the team can still act on."""
+        done = {row.id for row in self.all_rows if row.status == "done"}
+        return frozenset(
+            item_id
+            for phase in self.phases
+            if phase.driver is not None and phase.driver.gate_float <= 0
+            for item_id in phase.driver.chain_ids
+            if item_id not in done
+        )
