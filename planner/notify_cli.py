@@ -23,7 +23,7 @@ def notify_group() -> None:
     """Reminders and digests by e-mail and chat webhooks."""
 
 
-def _render_delivery(hook, delivery):  # type: ignore[no-untyped-def]
+def _render_delivery(hook, delivery):
     from flask_babel import gettext
 
     from planner.notify_text import reason

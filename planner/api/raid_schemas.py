@@ -12,7 +12,7 @@ Severity = Literal["low", "medium", "high", "critical"]
 IssueStatus = Literal["open", "in_progress", "resolved", "closed"]
 ActionParent = Literal["risk", "issue", "review", "gate"]
 ChangeKind = Literal["add_work", "remove_work", "resize_work", "move_milestone", "phase_scope"]
-Keys = list[Text(64, 1)]
+Keys = list[Text(64, 1)]  # type: ignore[misc]  # Text() builds pydantic's Annotated type at run time
 
 
 class RaidQuery(PageQuery):

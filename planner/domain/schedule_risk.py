@@ -29,7 +29,7 @@ import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -65,7 +65,7 @@ PERCENTILES: Final = (50, 80, 90)
 TOP_DRIVERS: Final = 8
 _CANDIDATES: Final = 40  # items ranked by plain correlation before the rank correlation
 
-FloatArray = npt.NDArray[np.float64]
+FloatArray = npt.NDArray[np.floating[Any]]  # float64, or float32 where memory counts
 IntArray = npt.NDArray[np.int64]
 
 
@@ -531,7 +531,7 @@ def _rank_correlations(samples: FloatArray, target: FloatArray) -> FloatArray:
     t = t - t.mean()
     with np.errstate(invalid="ignore", divide="ignore"):
         r = (ranks @ t) / np.sqrt((ranks * ranks).sum(axis=1) * (t @ t))
-    return np.nan_to_num(r)
+    return np.asarray(np.nan_to_num(r), np.float64)
 
 
 @dataclass(frozen=True)
@@ -550,7 +550,7 @@ class _Samples:
         t = (target - target.mean()).astype(np.float32)
         with np.errstate(invalid="ignore", divide="ignore"):
             r = (self.centred @ t) / (self.norms * float(np.sqrt(t @ t)))
-        return np.nan_to_num(r)
+        return np.asarray(np.nan_to_num(r), np.float64)
 
 
 def _drivers(

@@ -54,7 +54,7 @@ def open_usage(stream: IO[bytes], filename: str) -> UsageFile:
         return _open_xlsx(stream)
     if b"\x00" in head[:4096]:
         raise ImportFormatError(problems=_problem("adoption.usage.not_a_table"))
-    text = io.TextIOWrapper(stream, encoding=_encoding(head), newline="")  # type: ignore[type-var]
+    text = io.TextIOWrapper(stream, encoding=_encoding(head), newline="")
     reader = csv.reader(text, _dialect(head))
     header = next(reader, None)
     if not header:

@@ -253,7 +253,7 @@ Action = RiskAction
 def _action_program(_mapper: Any, _connection: Any, target: RiskAction) -> None:
     """An action added to a risk's (or issue's) list takes its program from it."""
     if target.program_id is None:
-        target.program_id = target.audit_program_id  # type: ignore[assignment]  # None fails
+        target.program_id = target.audit_program_id
 
 
 class RiskWorkItemLink(Audited, Model):

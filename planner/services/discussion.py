@@ -54,7 +54,7 @@ def subject(program_id: int, kind: str, subject_id: int) -> Subject:
     """The thing commented on, in this program (404 otherwise)."""
     model = _MODELS.get(kind) if kind in SUBJECT_KINDS else None
     row = db.session.get(model, subject_id) if model is not None else None
-    if row is None or row.program_id != program_id:
+    if row is None or getattr(row, "program_id", None) != program_id:
         raise NotFoundError(problems=[Problem("", "row.not_found")])
     name, name_zh, link = _describe(kind, row)
     return Subject(kind, subject_id, program_id, name, name_zh, link)

@@ -98,7 +98,7 @@ def _allocate(program_id: int, kind: str, prefix: str, keys: Iterable[str]) -> s
     return f"{prefix}-{key_counters.allocate(program_id, kind, max(numbers, default=0))}"
 
 
-def _by_key(model: Any, program_id: int, keys: list[str], field: str, problems: list[Problem]):  # type: ignore[no-untyped-def]
+def _by_key(model: Any, program_id: int, keys: list[str], field: str, problems: list[Problem]):
     found = {
         row.key: row
         for row in db.session.scalars(

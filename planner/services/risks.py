@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 import planner.models.review  # noqa: F401  (registers the review tables until models/__init__ does)
 from planner.charts.risks import BandStyle, TrendPoint, band_styles
-from planner.domain.errors import ImportFormatError, NotFoundError, ValidationError
+from planner.domain.errors import ImportFormatError, NotFoundError, Problem, ValidationError
 from planner.domain.ids import as_id
 from planner.domain.risk import (
     DEFAULT_SCALE,
@@ -707,6 +707,8 @@ def set_action_done(action: RiskAction, done: bool, version: Any, today: date) -
 
 def delete_action(action: RiskAction, version: Any) -> None:
     check_version(action, version)
+    if action.risk is None:  # an action of an issue, a review or a gate: the RAID log's
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     _delete(action, action.risk, "actions")
     db.session.flush()
 

@@ -18,6 +18,7 @@ from planner.domain.errors import ConflictError, NotFoundError
 from planner.domain.explain import Explanation
 from planner.domain.scenario import (
     Comparison,
+    PlanChanges,
     PlanItem,
     PlanLink,
     ScenarioError,
@@ -180,7 +181,7 @@ class ScenarioView:
     plan: ScenarioPlan
     live: ScenarioPlan
     comparison: Comparison
-    changes: object  # planner.domain.scenario.PlanChanges
+    changes: PlanChanges
     conflicts: list[AuditEvent]
     result: ScheduleResult
 

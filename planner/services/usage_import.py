@@ -250,7 +250,7 @@ def _metrics(program: Program, kinds: set[str]) -> dict[str, Metric]:
 
 _cells = CellReading.__table__
 _CELL_UPDATE = (
-    update(_cells)
+    update(_cells)  # type: ignore[arg-type]  # a mapped class's __table__ is a Table
     .where(_cells.c.id == bindparam("row_id"))
     .values(
         value=bindparam("new_value"),

@@ -123,7 +123,7 @@ def _decisions_notify() -> None:
 
     from planner.services import notify_events, raid
 
-    def listener(decision):  # type: ignore[no-untyped-def]
+    def listener(decision):
         actor = current_user if getattr(current_user, "is_authenticated", False) else None
         notify_events.raid_decision_recorded(decision, actor)
 

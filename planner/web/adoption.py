@@ -67,7 +67,7 @@ def is_trainers_item(program: Program, key: str) -> bool:
 
 
 @bp.get(BASE)
-def matrix(program_id: int):  # type: ignore[no-untyped-def]
+def matrix(program_id: int):
     program = get_program(program_id)
     view = service.matrix_view(program, content_lang())
     return render_template(
@@ -111,13 +111,13 @@ def _submitted_mapping(form: MappingForm) -> ColumnMapping:
         form.date_column.data or "",
         form.object_column.data or "",
         form.action_column.data or "",
-        form.date_order.data,  # type: ignore[arg-type]  # a SelectField of the three orders
+        form.date_order.data,
         logins,
     )
 
 
 @bp.route(BASE + "/import", methods=["GET", "POST"])
-def usage(program_id: int):  # type: ignore[no-untyped-def]
+def usage(program_id: int):
     program = get_program(program_id)
     form = _mapping_form(program)
     errors: list[tuple[str, str]] = []
@@ -186,7 +186,7 @@ def _flash_result(result: usage_import.UsageResult) -> None:
 
 
 @bp.route(BASE + "/teams", methods=["GET", "POST"])
-def teams(program_id: int):  # type: ignore[no-untyped-def]
+def teams(program_id: int):
     program = get_program(program_id)
     form, lookup = ValueForm(prefix="value"), LookupForm(prefix="lookup")
     editing = service.get_value(program, as_id(form.value_id.data or request.args.get("edit")))
@@ -225,7 +225,7 @@ def value_delete(program_id: int, value_id: int) -> Response:
 
 
 @bp.post(BASE + "/teams/lookup")
-def lookup(program_id: int):  # type: ignore[no-untyped-def]
+def lookup(program_id: int):
     program = get_program(program_id)
     form = LookupForm(prefix="lookup")
     if form.validate_on_submit():
@@ -267,7 +267,7 @@ def _teams_page(program: Program, form: ValueForm, lookup_form: LookupForm, stat
 
 
 @bp.route(BASE + "/training", methods=["GET", "POST"])
-def training(program_id: int):  # type: ignore[no-untyped-def]
+def training(program_id: int):
     program = get_program(program_id)
     form = _training_form(program)
     if form.validate_on_submit():
@@ -294,7 +294,7 @@ def _session_input(form: TrainingForm) -> training_service.SessionInput:
     return training_service.SessionInput(
         form.team.data or "",
         form.module.data or "",
-        form.held_on.data,  # type: ignore[arg-type]
+        form.held_on.data,
         form.title.data or "",
         form.trainer.data or "",
         form.invited.data or 0,
@@ -321,7 +321,7 @@ def _training_page(
 
 
 @bp.post(BASE + "/training/import")
-def training_import(program_id: int):  # type: ignore[no-untyped-def]
+def training_import(program_id: int):
     program = get_program(program_id)
     form = AttendanceForm(prefix="att")
     if form.validate_on_submit():
@@ -349,7 +349,7 @@ def training_delete(program_id: int, session_id: int) -> Response:
 
 
 @bp.route(BASE + "/metrics/<int:metric_id>/cells", methods=["GET", "POST"])
-def cells(program_id: int, metric_id: int):  # type: ignore[no-untyped-def]
+def cells(program_id: int, metric_id: int):
     program = get_program(program_id)
     metric = metric_service.get_metric(program, metric_id)
     reading, target = _cell_forms(program)

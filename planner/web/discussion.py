@@ -68,7 +68,7 @@ def _refused(exc: PlannerError) -> None:
 
 
 @bp.post(f"{BASE}/comments")
-def comment_add(program_id: int, kind: str, subject_id: int):  # type: ignore[no-untyped-def]
+def comment_add(program_id: int, kind: str, subject_id: int):
     s = _subject(program_id, kind, subject_id)
     if not _may_write(program_id):
         abort(403)
@@ -82,7 +82,7 @@ def comment_add(program_id: int, kind: str, subject_id: int):  # type: ignore[no
 
 
 @bp.post(f"{BASE}/comments/<int:comment_id>")
-def comment_edit(program_id: int, kind: str, subject_id: int, comment_id: int):  # type: ignore[no-untyped-def]
+def comment_edit(program_id: int, kind: str, subject_id: int, comment_id: int):
     s = _subject(program_id, kind, subject_id)
     comment = _comment(s, comment_id)
     try:
@@ -105,7 +105,7 @@ def _comment(s: service.Subject, comment_id: int) -> Comment:
 
 
 @bp.post(f"{BASE}/attachments")
-def attachment_add(program_id: int, kind: str, subject_id: int):  # type: ignore[no-untyped-def]
+def attachment_add(program_id: int, kind: str, subject_id: int):
     s = _subject(program_id, kind, subject_id)
     if not _may_write(program_id):
         abort(403)
@@ -124,7 +124,7 @@ def attachment_add(program_id: int, kind: str, subject_id: int):  # type: ignore
 
 
 @bp.get("/programs/<int:program_id>/attachments/<int:attachment_id>")
-def attachment_get(program_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+def attachment_get(program_id: int, attachment_id: int):
     try:
         row = service.get_attachment(program_id, attachment_id)
         path = service.attachment_path(row)
@@ -140,7 +140,7 @@ def attachment_get(program_id: int, attachment_id: int):  # type: ignore[no-unty
 
 
 @bp.post("/programs/<int:program_id>/attachments/<int:attachment_id>/delete")
-def attachment_delete(program_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+def attachment_delete(program_id: int, attachment_id: int):
     try:
         row = service.get_attachment(program_id, attachment_id)
     except NotFoundError:
@@ -156,6 +156,6 @@ def attachment_delete(program_id: int, attachment_id: int):  # type: ignore[no-u
 
 
 @bp.get("/programs/<int:program_id>/mentionable")
-def mentionable(program_id: int):  # type: ignore[no-untyped-def]
+def mentionable(program_id: int):
     people = service.mentionable(program_id)
     return jsonify([{"handle": h, "name": n} for h, n in people])

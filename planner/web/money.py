@@ -33,7 +33,7 @@ def _data(form: FlaskForm) -> dict[str, Any]:
 
 def _posted(form: FlaskForm, action: Any) -> bool:
     """Validate and run ``action``; commit, or roll back and show problems on ``form``."""
-    if not (form.submit.data and form.validate_on_submit()):  # type: ignore[attr-defined]
+    if not (form.submit.data and form.validate_on_submit()):
         return False
     try:
         action(_data(form))
@@ -81,7 +81,7 @@ def _rates(text: str) -> dict[str, str]:
 
 
 @bp.route("/programs/<int:program_id>/money", methods=["GET", "POST"])
-def costs(program_id: int):  # type: ignore[no-untyped-def]
+def costs(program_id: int):
     program = get_program(program_id)
     f = _money_forms(program)
     done = (
@@ -101,7 +101,7 @@ def costs(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/effort", methods=["GET", "POST"])
-def effort(program_id: int):  # type: ignore[no-untyped-def]
+def effort(program_id: int):
     program = get_program(program_id)
     people = [(p.name, p.name) for p in list_people(program) if p.kind != "role"]
     log, assign = forms.EffortForm(prefix="log"), forms.AssignmentForm(prefix="assign")
@@ -129,7 +129,7 @@ def _import_sheet(program: Program, data: dict[str, Any]) -> None:
 
 
 @bp.route("/programs/<int:program_id>/benefits", methods=["GET", "POST"])
-def benefits(program_id: int):  # type: ignore[no-untyped-def]
+def benefits(program_id: int):
     program = get_program(program_id)
     form = forms.BenefitForm(prefix="benefit")
     form.key.choices = [(k, v["name_zh"] if content_lang() == "zh" else v["name"])
@@ -146,7 +146,7 @@ def benefits(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/benefits/<int:benefit_id>/readings")
-def benefit_reading(program_id: int, benefit_id: int):  # type: ignore[no-untyped-def]
+def benefit_reading(program_id: int, benefit_id: int):
     program = get_program(program_id)
     benefit = benefit_service.get_benefit(program, benefit_id)
     form = forms.BenefitReadingForm(prefix="reading")
@@ -160,7 +160,7 @@ def benefit_reading(program_id: int, benefit_id: int):  # type: ignore[no-untype
 
 
 @bp.get("/programs/<int:program_id>/money.xlsx")
-def export_xlsx(program_id: int):  # type: ignore[no-untyped-def]
+def export_xlsx(program_id: int):
     program = get_program(program_id)
     data = money_xlsx.workbook(program, date.today(), _xlsx_words())
     return Response(

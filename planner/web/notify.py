@@ -41,7 +41,7 @@ def urgency_label(urgency: str) -> str:
 
 
 @bp.app_template_global()
-def notification_reason(row) -> str:  # type: ignore[no-untyped-def]
+def notification_reason(row) -> str:
     return reason(row.event, row.params)
 
 
@@ -60,7 +60,7 @@ def _kinds() -> dict[str, str]:
 
 
 @bp.get("/notifications")
-def index():  # type: ignore[no-untyped-def]
+def index():
     unread_only = request.args.get("show") == "unread"
     rows = service.list_for(current_user.id, unread_only=unread_only)
     return render_template(
@@ -73,7 +73,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/notifications/<int:notification_id>/open")
-def open_one(notification_id: int):  # type: ignore[no-untyped-def]
+def open_one(notification_id: int):
     row = service.get_own(current_user.id, notification_id)
     if row is None:
         abort(404)
@@ -83,7 +83,7 @@ def open_one(notification_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/notifications/read")
-def mark():  # type: ignore[no-untyped-def]
+def mark():
     raw = request.form.get("id", "")
     target = int(raw) if raw.isdigit() else None
     if raw and target is None:
@@ -94,7 +94,7 @@ def mark():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/notifications/preferences", methods=["GET", "POST"])
-def preferences():  # type: ignore[no-untyped-def]
+def preferences():
     if request.method == "POST":
         prefs.save_preferences(current_user.id, request.form)
         db.session.commit()
@@ -110,7 +110,7 @@ def preferences():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/notify/preferences/<token>", methods=["GET", "POST"])
-def token_preferences(token: str):  # type: ignore[no-untyped-def]
+def token_preferences(token: str):
     user = user_from_token(token)
     if user is None:
         return render_template("notify/token_invalid.html"), 404
@@ -125,7 +125,7 @@ def token_preferences(token: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/notify/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the signed token is the authority (RFC 8058 one-click from the mail client)
-def unsubscribe(token: str):  # type: ignore[no-untyped-def]
+def unsubscribe(token: str):
     user = user_from_token(token)
     if user is None:
         return render_template("notify/token_invalid.html"), 404
@@ -140,7 +140,7 @@ def unsubscribe(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/notify", methods=["GET", "POST"])
-def program_settings(program_id: int):  # type: ignore[no-untyped-def]
+def program_settings(program_id: int):
     program = get_program(program_id)
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
@@ -169,7 +169,7 @@ def program_settings(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/notify/webhooks/<int:webhook_id>/delete")
-def webhook_delete(program_id: int, webhook_id: int):  # type: ignore[no-untyped-def]
+def webhook_delete(program_id: int, webhook_id: int):
     try:
         hooks.delete_webhook(hooks.get_webhook(program_id, webhook_id))
     except NotFoundError:

@@ -42,7 +42,7 @@ def _person_data(form: PersonForm) -> dict[str, Any]:
 
 
 @bp.route("/programs/<int:program_id>/people", methods=["GET", "POST"])
-def directory(program_id: int):  # type: ignore[no-untyped-def]
+def directory(program_id: int):
     program = get_program(program_id)
     form = PersonForm()
     if form.validate_on_submit() and _saved(
@@ -66,7 +66,7 @@ def _directory_page(program: Program, form: PersonForm) -> str:
 
 
 @bp.route("/programs/<int:program_id>/people/<int:person_id>", methods=["GET", "POST"])
-def person(program_id: int, person_id: int):  # type: ignore[no-untyped-def]
+def person(program_id: int, person_id: int):
     program = get_program(program_id)
     row = service.get_person(program, person_id)
     form = PersonForm(obj=row if request.method == "GET" else None)
@@ -84,7 +84,7 @@ def person(program_id: int, person_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/people/<int:person_id>/days-off")
-def days_off(program_id: int, person_id: int):  # type: ignore[no-untyped-def]
+def days_off(program_id: int, person_id: int):
     program = get_program(program_id)
     row = service.get_person(program, person_id)
     form = DayOffForm(prefix="off")
@@ -105,7 +105,7 @@ def days_off(program_id: int, person_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/people/<int:person_id>/merge")
-def merge(program_id: int, person_id: int):  # type: ignore[no-untyped-def]
+def merge(program_id: int, person_id: int):
     """Name a playbook role (or join two entries of one human): the other takes it all."""
     program = get_program(program_id)
     source = service.get_person(program, person_id)
@@ -131,7 +131,7 @@ def _filters() -> tuple[int | None, int, int]:
 
 
 @bp.get("/programs/<int:program_id>/workload")
-def workload(program_id: int):  # type: ignore[no-untyped-def]
+def workload(program_id: int):
     program = get_program(program_id)
     phase, before, after = _filters()
     today = date.today()
@@ -147,7 +147,7 @@ def workload(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/workload/level")
-def level(program_id: int):  # type: ignore[no-untyped-def]
+def level(program_id: int):
     """The leveling suggestion as a what-if scenario; the lead applies it there, or not."""
     program = get_program(program_id)
     suggestion = workload_service.suggest_leveling(program, today=date.today())
@@ -161,7 +161,7 @@ def level(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/workload")
-def portfolio_workload():  # type: ignore[no-untyped-def]
+def portfolio_workload():
     """Person × week across every program the viewer may see, filtered by program."""
     from planner.web.dashboard import _visible_program_ids
 

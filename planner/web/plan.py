@@ -352,7 +352,7 @@ def item_new(program_id: int):
 
 
 @bp.get("/programs/<int:program_id>/plan/items/key-suggestion")
-def item_key_suggestion(program_id: int):  # type: ignore[no-untyped-def]
+def item_key_suggestion(program_id: int):
     """The key the add-item form proposes for the name typed so far (JSON, item_key.js)."""
     program = get_program(program_id)
     name = request.args.get("name", "")[:300]

@@ -26,7 +26,7 @@ GUIDE = (
 
 
 @bp.route(GUIDE, methods=["GET", "POST"])
-def guide(program_id: int, assessment_id: int, interview_id: int):  # type: ignore[no-untyped-def]
+def guide(program_id: int, assessment_id: int, interview_id: int):
     program = get_program(program_id)
     assessment = assessment_service.get_assessment(program, assessment_id)
     interview = assessment_service.get_interview(assessment, interview_id)

@@ -81,7 +81,7 @@ def _query() -> RaidQuery:
 
 
 @bp.get("/programs/<int:program_id>/raid")
-def index(program_id: int):  # type: ignore[no-untyped-def]
+def index(program_id: int):
     program = get_program(program_id)
     query = _query()
     log = raid_log(program, query, _today())
@@ -100,12 +100,12 @@ def _refused(form: Any, exc: PlannerError) -> None:
 # --------------------------------------------------------------------------- issues
 
 
-def _issue_form_page(program: Program, form: IssueForm, issue: Any = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _issue_form_page(program: Program, form: IssueForm, issue: Any = None, status: int = 200):
     return render_template("raid/issue_form.html", program=program, form=form, issue=issue), status
 
 
 @bp.route("/programs/<int:program_id>/raid/issues/new", methods=["GET", "POST"])
-def issue_new(program_id: int):  # type: ignore[no-untyped-def]
+def issue_new(program_id: int):
     program = get_program(program_id)
     form = IssueForm()
     if not form.validate_on_submit():
@@ -121,7 +121,7 @@ def issue_new(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/raid/issues/<int:issue_id>/edit", methods=["GET", "POST"])
-def issue_edit(program_id: int, issue_id: int):  # type: ignore[no-untyped-def]
+def issue_edit(program_id: int, issue_id: int):
     program = get_program(program_id)
     issue = service.get_issue(program, issue_id)
     form = IssueForm(obj=None if request.method == "POST" else issue)
@@ -143,7 +143,7 @@ def issue_edit(program_id: int, issue_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("raid.issue", program_id=program.id, issue_id=issue.id))
 
 
-def _issue_page(program: Program, issue: Any, status_form: Any = None, code: int = 200):  # type: ignore[no-untyped-def]
+def _issue_page(program: Program, issue: Any, status_form: Any = None, code: int = 200):
     decisions = [d for d in service.list_decisions(program) if d.issue_id == issue.id]
     return render_template(
         "raid/issue.html",
@@ -158,13 +158,13 @@ def _issue_page(program: Program, issue: Any, status_form: Any = None, code: int
 
 
 @bp.get("/programs/<int:program_id>/raid/issues/<int:issue_id>")
-def issue(program_id: int, issue_id: int):  # type: ignore[no-untyped-def]
+def issue(program_id: int, issue_id: int):
     program = get_program(program_id)
     return _issue_page(program, service.get_issue(program, issue_id))
 
 
 @bp.post("/programs/<int:program_id>/raid/issues/<int:issue_id>/status")
-def issue_status(program_id: int, issue_id: int):  # type: ignore[no-untyped-def]
+def issue_status(program_id: int, issue_id: int):
     program = get_program(program_id)
     issue = service.get_issue(program, issue_id)
     form = IssueStatusForm()
@@ -186,7 +186,7 @@ def issue_status(program_id: int, issue_id: int):  # type: ignore[no-untyped-def
 
 
 @bp.post("/programs/<int:program_id>/raid/risks/<int:risk_id>/issue")
-def risk_to_issue(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def risk_to_issue(program_id: int, risk_id: int):
     program = get_program(program_id)
     risk = get_risk(program.id, risk_id)
     form = VersionForm()
@@ -203,7 +203,7 @@ def risk_to_issue(program_id: int, risk_id: int):  # type: ignore[no-untyped-def
 
 
 @bp.post("/programs/<int:program_id>/raid/risks/<int:risk_id>/reviewed")
-def risk_reviewed(program_id: int, risk_id: int):  # type: ignore[no-untyped-def]
+def risk_reviewed(program_id: int, risk_id: int):
     program = get_program(program_id)
     risk = get_risk(program.id, risk_id)
     form = VersionForm()
@@ -222,7 +222,7 @@ def risk_reviewed(program_id: int, risk_id: int):  # type: ignore[no-untyped-def
 
 
 @bp.post("/programs/<int:program_id>/raid/actions")
-def action_add(program_id: int):  # type: ignore[no-untyped-def]
+def action_add(program_id: int):
     program = get_program(program_id)
     form = ActionForm()
     default = url_for("raid.index", program_id=program.id, kind="action")
@@ -240,7 +240,7 @@ def action_add(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/programs/<int:program_id>/raid/actions/<int:action_id>/done")
-def action_done(program_id: int, action_id: int):  # type: ignore[no-untyped-def]
+def action_done(program_id: int, action_id: int):
     program = get_program(program_id)
     action = service.get_action(program, action_id)
     form = ActionDoneForm()
@@ -267,7 +267,7 @@ def _decision_choices(program: Program, form: DecisionForm) -> None:
 
 
 @bp.route("/programs/<int:program_id>/raid/decisions/new", methods=["GET", "POST"])
-def decision_new(program_id: int):  # type: ignore[no-untyped-def]
+def decision_new(program_id: int):
     program = get_program(program_id)
     form = DecisionForm()
     _decision_choices(program, form)
@@ -286,7 +286,7 @@ def decision_new(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/programs/<int:program_id>/raid/decisions/<int:decision_id>")
-def decision(program_id: int, decision_id: int):  # type: ignore[no-untyped-def]
+def decision(program_id: int, decision_id: int):
     program = get_program(program_id)
     found = service.get_decision(program, decision_id)
     return render_template("raid/decision.html", program=program, decision=found)
@@ -305,7 +305,7 @@ def _change_choices(program: Program, form: ChangeForm) -> None:
 
 
 @bp.route("/programs/<int:program_id>/raid/changes/new", methods=["GET", "POST"])
-def change_new(program_id: int):  # type: ignore[no-untyped-def]
+def change_new(program_id: int):
     program = get_program(program_id)
     form = ChangeForm()
     _change_choices(program, form)
@@ -321,7 +321,7 @@ def change_new(program_id: int):  # type: ignore[no-untyped-def]
     return render_template("raid/change_form.html", program=program, form=form), code
 
 
-def _change_page(program: Program, change: Any, form: Any = None, code: int = 200):  # type: ignore[no-untyped-def]
+def _change_page(program: Program, change: Any, form: Any = None, code: int = 200):
     form = form or DecideForm(formdata=None)
     form.version.data = change.version
     return render_template(
@@ -337,13 +337,13 @@ def _change_page(program: Program, change: Any, form: Any = None, code: int = 20
 
 
 @bp.get("/programs/<int:program_id>/raid/changes/<int:change_id>")
-def change(program_id: int, change_id: int):  # type: ignore[no-untyped-def]
+def change(program_id: int, change_id: int):
     program = get_program(program_id)
     return _change_page(program, changes.get_change(program, change_id))
 
 
 @bp.post("/programs/<int:program_id>/raid/changes/<int:change_id>/decide")
-def change_decide(program_id: int, change_id: int):  # type: ignore[no-untyped-def]
+def change_decide(program_id: int, change_id: int):
     program = get_program(program_id)
     change = changes.get_change(program, change_id)
     form = DecideForm()
@@ -369,7 +369,7 @@ def change_decide(program_id: int, change_id: int):  # type: ignore[no-untyped-d
 
 
 @bp.post("/programs/<int:program_id>/raid/changes/<int:change_id>/<op>")
-def change_update(program_id: int, change_id: int, op: str):  # type: ignore[no-untyped-def]
+def change_update(program_id: int, change_id: int, op: str):
     if op not in ("reanalyse", "withdraw"):
         abort(404)
     program = get_program(program_id)
@@ -392,7 +392,7 @@ def change_update(program_id: int, change_id: int, op: str):  # type: ignore[no-
 
 
 @bp.get("/programs/<int:program_id>/raid/export.xlsx")
-def export_xlsx(program_id: int):  # type: ignore[no-untyped-def]
+def export_xlsx(program_id: int):
     program = get_program(program_id)
     data = raid_xlsx.export_xlsx(program, content_lang())
     name = f"raid-log-{program.id}-{_today().isoformat()}.xlsx"
@@ -404,7 +404,7 @@ def export_xlsx(program_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/programs/<int:program_id>/raid/import", methods=["GET", "POST"])
-def import_xlsx(program_id: int):  # type: ignore[no-untyped-def]
+def import_xlsx(program_id: int):
     program = get_program(program_id)
     form = RaidImportForm()
     problems: list[str] = []
