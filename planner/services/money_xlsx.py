@@ -16,7 +16,7 @@ from planner.models import Program
 from planner.services import benefits as benefit_service
 from planner.services import effort as effort_service
 from planner.services import money as service
-from planner.services.assessment_xlsx import _header, _row
+from planner.interop.assessment_xlsx import _header, _row
 from planner.services.people import list_people
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import case, func, insert, select
 
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
 from planner.domain.calendar import WorkCalendar
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.item_keys import key_for
 from planner.domain.schedule import MAX_LAG, MAX_YEARS_FROM_START
 from planner.extensions import db
@@ -48,21 +48,21 @@ CONSTRAINT_TYPES = ("SNET", "FNLT")
 def get_item(program: Program, item_id: int) -> WorkItem:
     item = db.session.get(WorkItem, item_id)
     if item is None or item.program_id != program.id:
-        raise NotFoundError("no such work item in this program")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     return item
 
 
 def get_dependency(program: Program, dependency_id: int) -> Dependency:
     dependency = db.session.get(Dependency, dependency_id)
     if dependency is None or dependency.program_id != program.id:
-        raise NotFoundError("no such dependency in this program")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     return dependency
 
 
 def get_baseline(program: Program, baseline_id: int) -> Baseline:
     baseline = db.session.get(Baseline, baseline_id)
     if baseline is None or baseline.program_id != program.id:
-        raise NotFoundError("no such baseline in this program")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     return baseline
 
 
@@ -176,13 +176,19 @@ def _shift(calendar: WorkCalendar, old: date, new: date) -> int:
 # --------------------------------------------------------------------------- validation
 
 
-def _check_date_range(program: Program, value: date | None, field: str, errors: list) -> None:
+def _check_date_range(
+    program: Program, value: date | None, field: str, errors: list[Problem]
+) -> None:
     if value is None:
         return
     limit = MAX_YEARS_FROM_START * 365
     if abs((value - program.start_date).days) > limit:
         errors.append(
-            (field, f"{value.isoformat()} is more than {MAX_YEARS_FROM_START} years from the start")
+            Problem(
+                field,
+                "plan.date_far",
+                {"day": value.isoformat(), "years": str(MAX_YEARS_FROM_START)},
+            )
         )
 
 
@@ -204,29 +210,29 @@ class ItemDetails:
     deliverable: str | None = None
 
 
-def _validate_details(program: Program, details: ItemDetails) -> list[tuple[str, str]]:
-    errors: list[tuple[str, str]] = []
+def _validate_details(program: Program, details: ItemDetails) -> list[Problem]:
+    errors: list[Problem] = []
     if not details.name or not details.name.strip():
-        errors.append(("name", "a work item needs a name"))
+        errors.append(Problem("name", "plan.item.name_required"))
     elif len(details.name.strip()) > 300:
-        errors.append(("name", "at most 300 characters"))
+        errors.append(Problem("name", "field.too_long", {"max": 300}))
     if details.kind not in ("task", "milestone"):
-        errors.append(("kind", f'expected "task" or "milestone", got "{details.kind}"'))
+        errors.append(Problem("kind", "plan.item.kind", {"value": details.kind}))
     elif details.kind == "task" and not 1 <= details.duration_days <= MAX_TASK_DAYS:
         errors.append(
-            (
+            Problem(
                 "duration_days",
-                f"a task lasts 1 to {MAX_TASK_DAYS} working days (got {details.duration_days}); "
-                "make it a milestone for a zero-length event",
+                "plan.item.duration",
+                {"max": str(MAX_TASK_DAYS), "value": str(details.duration_days)},
             )
         )
     ctype = details.constraint_type or None
     if ctype is not None and ctype not in CONSTRAINT_TYPES:
-        errors.append(("constraint_type", f'expected SNET or FNLT, got "{ctype}"'))
+        errors.append(Problem("constraint_type", "plan.item.constraint_type", {"value": ctype}))
     if ctype and details.constraint_date is None:
-        errors.append(("constraint_date", "a constraint needs its date"))
+        errors.append(Problem("constraint_date", "plan.item.constraint_date_missing"))
     if not ctype and details.constraint_date is not None:
-        errors.append(("constraint_type", "choose the kind of constraint for this date"))
+        errors.append(Problem("constraint_type", "plan.item.constraint_type_missing"))
     _check_date_range(program, details.constraint_date, "constraint_date", errors)
     return errors
 
@@ -254,7 +260,7 @@ def _phase_of(program: Program, phase_id: int | None) -> Phase:
     for phase in program.phases:
         if phase.id == phase_id:
             return phase
-    raise ValidationError("unknown phase", [("phase", "choose one of this program's phases")])
+    raise ValidationError(problems=[Problem("phase", "plan.phase_unknown")])
 
 
 def _workstream(value: str | None) -> str | None:
@@ -278,25 +284,25 @@ def add_item(
     key = (key or "").strip() or suggest_key(program, details.name)
     errors = _validate_details(program, details)
     if not KEY_PATTERN.match(key):
-        errors.append(
-            ("key", "1–64 letters, digits, dots, dashes or underscores, starting with one")
-        )
+        errors.append(Problem("key", "plan.item.key_pattern"))
     elif db.session.scalar(
         select(WorkItem.id).where(WorkItem.program_id == program.id, WorkItem.key == key)
     ):
-        errors.append(("key", f'"{key}" is already used in this program'))
+        errors.append(Problem("key", "plan.item.key_taken", {"key": key}))
     phase = None
     try:
         phase = _phase_of(program, phase_id)
     except ValidationError as exc:
-        errors.extend(exc.errors)
+        errors.extend(exc.problems)
     predecessor = None
     if predecessor_key and predecessor_key.strip():
         predecessor = _item_by_key(program, predecessor_key.strip())
         if predecessor is None:
-            errors.append(("predecessor", f'unknown item "{predecessor_key.strip()}"'))
+            errors.append(
+                Problem("predecessor", "plan.item_unknown", {"key": predecessor_key.strip()})
+            )
     if errors:
-        raise ValidationError("the work item was not added", errors)
+        raise ValidationError(problems=errors)
     assert phase is not None
     position = db.session.scalar(
         select(func.coalesce(func.max(WorkItem.position), -1)).where(
@@ -333,7 +339,7 @@ def update_item(
     check_version(item, version)
     errors = _validate_details(program, details)
     if errors:
-        raise ValidationError("the work item was not saved", errors)
+        raise ValidationError(problems=errors)
     _apply_details(item, details)
     return reschedule(program, edit=ItemEdited(item))
 
@@ -378,9 +384,11 @@ def set_progress(
     """Record progress: percent complete and actual dates (none after the status date)."""
     check_version(item, version)
     status = status_date_of(program)
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     if not 0 <= percent_complete <= 100:
-        errors.append(("percent_complete", f"expected 0 to 100, got {percent_complete}"))
+        errors.append(
+            Problem("percent_complete", "plan.progress.percent", {"value": str(percent_complete)})
+        )
     if item.is_milestone:
         # one date: when the milestone was reached
         reached = actual_finish or actual_start
@@ -391,38 +399,38 @@ def set_progress(
             continue
         if value > status:
             errors.append(
-                (
+                Problem(
                     field,
-                    f"{value.isoformat()} is after the status date {status.isoformat()}: "
-                    "actual dates are in the past",
+                    "plan.progress.after_status",
+                    {"day": value.isoformat(), "status": status.isoformat()},
                 )
             )
         elif value < program.start_date:
             errors.append(
-                (
+                Problem(
                     field,
-                    f"{value.isoformat()} is before the program starts "
-                    f"({program.start_date.isoformat()})",
+                    "plan.progress.before_start",
+                    {"day": value.isoformat(), "start": program.start_date.isoformat()},
                 )
             )
     if actual_finish is not None and actual_start is None:
-        errors.append(("actual_start", "a finished item needs its actual start too"))
+        errors.append(Problem("actual_start", "plan.progress.start_missing"))
     if actual_start and actual_finish and actual_finish < actual_start:
         errors.append(
-            (
+            Problem(
                 "actual_finish",
-                f"the actual finish {actual_finish.isoformat()} is before the actual start "
-                f"{actual_start.isoformat()}",
+                "plan.progress.finish_before_start",
+                {"finish": actual_finish.isoformat(), "start": actual_start.isoformat()},
             )
         )
     if actual_finish is not None:
         percent_complete = 100
     elif percent_complete == 100 and not item.is_milestone:
-        errors.append(("actual_finish", "a finished item (100 %) needs its actual finish"))
+        errors.append(Problem("actual_finish", "plan.progress.finish_missing"))
     if percent_complete > 0 and actual_start is None and not errors:
-        errors.append(("actual_start", "an item with progress has started: give its actual start"))
+        errors.append(Problem("actual_start", "plan.progress.started"))
     if errors:
-        raise ValidationError("the progress was not saved", errors)
+        raise ValidationError(problems=errors)
     item.percent_complete = percent_complete
     item.actual_start = actual_start
     item.actual_finish = actual_finish
@@ -444,7 +452,7 @@ def add_dependency(
     """Link two items by key; unknown keys, bad type or lag, duplicates and cycles refused."""
     predecessor_key = (predecessor_key or "").strip()
     successor_key = (successor_key or "").strip()
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     predecessor = _item_by_key(program, predecessor_key) if predecessor_key else None
     successor = _item_by_key(program, successor_key) if successor_key else None
     for field, key, found in (
@@ -452,26 +460,32 @@ def add_dependency(
         ("successor", successor_key, successor),
     ):
         if not key:
-            errors.append((field, "give the key of a work item"))
+            errors.append(Problem(field, "plan.link.key_required"))
         elif found is None:
-            errors.append((field, f'unknown item "{key}"'))
+            errors.append(Problem(field, "plan.item_unknown", {"key": key}))
     if not isinstance(lag, int) or isinstance(lag, bool) or not -MAX_LAG <= lag <= MAX_LAG:
-        errors.append(("lag", f"lag must be between -{MAX_LAG} and {MAX_LAG} working days"))
+        errors.append(Problem("lag", "plan.link.lag", {"max": str(MAX_LAG)}))
     if dep_type not in ("FS", "SS", "FF", "SF"):
-        errors.append(("type", f'expected FS, SS, FF or SF, got "{dep_type}"'))
+        errors.append(Problem("type", "plan.link.type", {"value": dep_type}))
     if errors:
-        raise ValidationError("the dependency was not added", errors)
+        raise ValidationError(problems=errors)
     assert predecessor is not None and successor is not None
     if predecessor.id == successor.id:
-        errors.append(("successor", "an item cannot depend on itself"))
+        errors.append(Problem("successor", "plan.link.self"))
     elif db.session.scalar(
         select(Dependency.id).where(
             Dependency.predecessor_id == predecessor.id, Dependency.successor_id == successor.id
         )
     ):
-        errors.append(("successor", f'"{successor.key}" already depends on "{predecessor.key}"'))
+        errors.append(
+            Problem(
+                "successor",
+                "plan.link.duplicate",
+                {"successor": successor.key, "predecessor": predecessor.key},
+            )
+        )
     if errors:
-        raise ValidationError("the dependency was not added", errors)
+        raise ValidationError(problems=errors)
     dependency = Dependency(
         program_id=program.id,
         predecessor_id=predecessor.id,
@@ -497,14 +511,14 @@ def delete_dependency(program: Program, dependency: Dependency) -> Outcome:
 
 def add_calendar_day(program: Program, day: date, working: bool, name: str) -> Outcome:
     """Add a holiday (``working`` False) or an extra working day (True)."""
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     if any(e.day == day for e in program.calendar_exceptions):
-        errors.append(("day", f"{day.isoformat()} is already listed"))
+        errors.append(Problem("day", "plan.calendar.listed", {"day": day.isoformat()}))
     _check_date_range(program, day, "day", errors)
     if len((name or "").strip()) > 200:
-        errors.append(("name", "at most 200 characters"))
+        errors.append(Problem("name", "field.too_long", {"max": 200}))
     if errors:
-        raise ValidationError("the day was not added", errors)
+        raise ValidationError(problems=errors)
     program.calendar_exceptions.append(
         CalendarException(day=day, working=working, name=(name or "").strip())
     )
@@ -517,14 +531,14 @@ def delete_calendar_day(program: Program, exception_id: int) -> Outcome:
             program.calendar_exceptions.remove(exception)
             db.session.delete(exception)
             return reschedule(program)
-    raise NotFoundError("no such calendar day in this program")
+    raise NotFoundError(problems=[Problem("", "row.not_found")])
 
 
 def set_status_date(program: Program, day: date | None, version: int | str | None) -> Outcome:
     """Set (or clear, to follow today) the date the progress is reported at."""
     check_version(program, version)
     effective = day or date.today()
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     _check_date_range(program, day, "status_date", errors)
     later = db.session.scalars(
         select(WorkItem.key)
@@ -538,13 +552,14 @@ def set_status_date(program: Program, day: date | None, version: int | str | Non
     if later:
         listed = ", ".join(later[:3]) + (" …" if len(later) > 3 else "")
         errors.append(
-            (
+            Problem(
                 "status_date",
-                f"{effective.isoformat()} is before actual dates already recorded ({listed})",
+                "plan.status_date.before_actuals",
+                {"day": effective.isoformat(), "items": listed},
             )
         )
     if errors:
-        raise ValidationError("the status date was not changed", errors)
+        raise ValidationError(problems=errors)
     program.status_date = day
     return reschedule(program)
 
@@ -564,17 +579,17 @@ def list_baselines(program: Program) -> list[Baseline]:
 
 def _check_baseline_name(program: Program, name: str) -> str:
     name = (name or "").strip()
-    errors = []
+    errors: list[Problem] = []
     if not name:
-        errors.append(("name", "a baseline needs a name"))
+        errors.append(Problem("name", "plan.baseline.name_required"))
     elif len(name) > 200:
-        errors.append(("name", "at most 200 characters"))
+        errors.append(Problem("name", "field.too_long", {"max": 200}))
     elif db.session.scalar(
         select(Baseline.id).where(Baseline.program_id == program.id, Baseline.name == name)
     ):
-        errors.append(("name", f'a baseline named "{name}" already exists'))
+        errors.append(Problem("name", "plan.baseline.name_taken", {"name": name}))
     if errors:
-        raise ValidationError("the baseline was not taken", errors)
+        raise ValidationError(problems=errors)
     return name
 
 
@@ -596,9 +611,7 @@ def record_baseline(
     )
     unknown = sorted(set(dates) - set(ids))
     if unknown:
-        raise ValidationError(
-            "the baseline was not taken", [("items", f'unknown item "{unknown[0]}"')]
-        )
+        raise ValidationError(problems=[Problem("items", "plan.item_unknown", {"key": unknown[0]})])
     baseline = Baseline(
         program_id=program.id,
         name=name,
