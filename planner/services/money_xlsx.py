@@ -12,11 +12,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.interop.assessment_xlsx import _header, _row
 from planner.models import Program
 from planner.services import benefits as benefit_service
 from planner.services import effort as effort_service
 from planner.services import money as service
-from planner.interop.assessment_xlsx import _header, _row
 from planner.services.people import list_people
 
 
