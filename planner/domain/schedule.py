@@ -90,6 +90,7 @@ import heapq
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from types import ModuleType
 from typing import Final, Literal, NamedTuple, Protocol
 
 import networkx as nx
@@ -130,6 +131,10 @@ MAX_DURATION: Final = 10_000
 """Largest duration, in working days (about forty years)."""
 MAX_CRITICAL_PATHS: Final = 20
 LOOP_ITEMS_PER_LEVEL: Final = 24
+COMPILED_MIN_ITEMS: Final = 1000
+"""From this many items, full passes run compiled (numba, when it is installed): one visit
+per item and link in machine code, whatever the depth. Smaller plans stay in numpy / plain
+Python, so a process that schedules only small plans never imports numba."""
 """Below this many items per dependency level on average, full passes run item by item in
 plain Python; above, level by level with numpy (a few numpy calls per level)."""
 MAX_YEARS_FROM_START: Final = 100
@@ -143,6 +148,25 @@ _TYPE_CODE: Final = {"FS": 0, "SS": 1, "FF": 2, "SF": 3}
 _NOT_STARTED: Final = 0
 _IN_PROGRESS: Final = 1
 _DONE: Final = 2
+Engine = Literal["auto", "levels", "loop", "compiled"]
+
+
+def _kernels() -> ModuleType | None:
+    """The compiled passes (:mod:`planner.domain.schedule_compiled`), None without numba."""
+    try:
+        from planner.domain import schedule_compiled
+    except ImportError:  # numba is not installed: the numpy / plain-Python engines remain
+        return None
+    return schedule_compiled
+
+
+def _resolve_engine(engine: Engine, n: int) -> Engine:
+    """``"auto"`` becomes ``"compiled"`` for large plans when numba is there."""
+    if engine == "auto" and n >= COMPILED_MIN_ITEMS and _kernels() is not None:
+        return "compiled"
+    if engine == "compiled" and _kernels() is None:
+        raise ImportError("the compiled engine needs numba")
+    return engine
 
 
 # --------------------------------------------------------------------------------------------
@@ -567,8 +591,14 @@ def validate_network(activities: Sequence[Activity], links: Sequence[Link]) -> N
     _levels_or_raise([a.key for a in activities], ends[:, 0], ends[:, 1])
 
 
-def _levels_or_raise(keys: Sequence[str], pred: Int64Array, succ: Int64Array) -> Int64Array:
-    level = _peel_levels(len(keys), pred, succ)
+def _levels_or_raise(
+    keys: Sequence[str], pred: Int64Array, succ: Int64Array, compiled: bool = False
+) -> Int64Array:
+    kernels = _kernels() if compiled else None
+    if kernels is not None:
+        level: Int64Array = kernels.levels(len(keys), pred, succ)
+    else:
+        level = _peel_levels(len(keys), pred, succ)
     if (level < 0).any():
         pairs = list(zip(pred.tolist(), succ.tolist(), strict=True))
         raise DependencyCycleError(_cycle_in(keys, pairs, level))
@@ -1048,7 +1078,9 @@ class Scheduler:
     keys, dates near the start) for rows validated when they were written, e.g. read back
     from the database: validate once, at the edge. A cycle is still refused (finding the
     levels detects it for free). ``engine`` chooses how full passes run: ``"levels"``
-    (numpy, level by level), ``"loop"`` (item by item) or ``"auto"`` (the cheaper for the
+    (numpy, level by level), ``"loop"`` (item by item), ``"compiled"`` (numba, see
+    :mod:`planner.domain.schedule_compiled`) or ``"auto"`` (compiled from
+    :data:`COMPILED_MIN_ITEMS` items when numba is installed, else the cheaper for the
     network's shape, see :data:`LOOP_ITEMS_PER_LEVEL`); all give the same schedule.
 
     Examples:
@@ -1076,10 +1108,10 @@ class Scheduler:
         *,
         incremental_limit: int | None = None,
         trusted: bool = False,
-        engine: Literal["auto", "levels", "loop"] = "auto",
+        engine: Engine = "auto",
     ) -> None:
         acts, link_list, windows = list(activities), list(links), tuple(phase_windows)
-        self._engine = engine
+        self._engine = _resolve_engine(engine, len(acts))
         m = len(link_list)
         link_table = np.empty((m, 4), np.int64)  # predecessor, successor, type code, lag
         if trusted:
@@ -1093,7 +1125,12 @@ class Scheduler:
         code_of = _TYPE_CODE.__getitem__
         link_table[:, 2] = np.fromiter(map(code_of, [x.type for x in link_list]), np.int64, m)
         link_table[:, 3] = np.fromiter([x.lag for x in link_list], np.int64, m)
-        level = _levels_or_raise([a.key for a in acts], link_table[:, 0], link_table[:, 1])
+        level = _levels_or_raise(
+            [a.key for a in acts],
+            np.ascontiguousarray(link_table[:, 0]),
+            np.ascontiguousarray(link_table[:, 1]),
+            compiled=self._engine == "compiled",
+        )
         if not trusted:
             _check_dates(acts, windows, start, status_date)
         self.calendar = calendar
@@ -1153,6 +1190,7 @@ class Scheduler:
         self._nlinks = m
 
         self._compiled: _Compiled | None = None
+        self._csr: tuple[Int64Array, ...] | None = None  # the compiled engine's network
         self._derived: _Derived | None = None
         self._result: ScheduleResult | None = None
         self._full_pass()
@@ -1256,6 +1294,7 @@ class Scheduler:
         self._result = None
         if structure:
             self._compiled = None
+            self._csr = None
 
     # -- compiling -----------------------------------------------------------------------
 
@@ -1368,8 +1407,47 @@ class Scheduler:
 
     # -- full passes ---------------------------------------------------------------------
 
+    def _loop(self) -> bool:
+        """Whether the numpy engine's passes run item by item (deep plans) or by level."""
+        return self._compile().deep if self._engine == "auto" else self._engine == "loop"
+
+    def _network(self) -> tuple[Int64Array, ...]:
+        """For the compiled engine: level order, links into and out of each item (CSR)."""
+        if self._csr is None:
+            kernels, m = _kernels(), self._nlinks
+            assert kernels is not None
+            self._csr = kernels.network(
+                self._level, self._lp[:m], self._ls[:m], self._lt[:m], self._alive[:m], self._state
+            )
+        return self._csr
+
+    def _compiled_pass(self) -> None:
+        """Forward and backward pass compiled (see :mod:`planner.domain.schedule_compiled`)."""
+        kernels, m, n = _kernels(), self._nlinks, self._n
+        assert kernels is not None
+        order, in_first, in_ids, out_first, out_ids = self._network()
+        self._invalidate()
+        if n == 0:
+            self._finish = 0
+            return
+        lp, ls, lt, lg = self._lp[:m], self._ls[:m], self._lt[:m], self._lg[:m]
+        rem, es, ef = self._rem, self._es, self._ef
+        finish = kernels.forward_pass(
+            order, in_first, in_ids, lp, lt, lg, self._state, rem, self._floor, self._fixed, es, ef
+        )
+        base = np.minimum(self._fnl - finish, 0)
+        no_phase = np.zeros(n, np.int64)
+        kernels.backward_pass(
+            order, out_first, out_ids, lp, ls, lt, lg, rem, es, ef, base, no_phase, self._lf
+        )
+        self._finish = int(finish)
+        self._gate_pass()
+
     def _full_pass(self) -> None:
         """Forward and backward pass over the whole network (numpy, level by level)."""
+        if self._engine == "compiled":
+            self._compiled_pass()
+            return
         c = self._compile()
         n = c.n
         self._invalidate()
@@ -1383,7 +1461,7 @@ class Scheduler:
         c.f_adj *= c.f_bind_start
         c.f_adj += c.f_lag
         pts = c.pts
-        deep = c.deep if self._engine == "auto" else self._engine == "loop"
+        deep = self._loop()
         if deep:
             _forward_loop(c)
         else:
@@ -1427,21 +1505,40 @@ class Scheduler:
         self._ef[c.order] = ef_p
         self._lf[c.order] = lfx[:n]
         self._finish = finish
-        self._gate_pass(deep)
+        self._gate_pass()
 
-    def _gate_pass(self, deep: bool) -> None:
+    def _gate_pass(self) -> None:
         """Late finish of every item to its phase's gate, over the links inside its phase.
 
         A gate is a deadline for the items of its phase and what they drive inside it; a
         later phase's gate does not reach back into an earlier phase (its lateness shows on
         its own items), so links between phases are left out of this pass.
         """
-        c = self._compile()
-        n = c.n
-        lf_gate = self._lf_gate
+        n, lf_gate = self._n, self._lf_gate
         if n == 0 or not (self._gate < _BIG).any():
             lf_gate[:] = _BIG
             return
+        kernels = _kernels() if self._engine == "compiled" else None
+        if kernels is not None:
+            m = self._nlinks
+            order, _, _, out_first, out_ids = self._network()
+            kernels.backward_pass(
+                order,
+                out_first,
+                out_ids,
+                self._lp[:m],
+                self._ls[:m],
+                self._lt[:m],
+                self._lg[:m],
+                self._rem,
+                self._es,
+                self._ef,
+                self._gate,
+                self._phase_id,
+                lf_gate,
+            )
+            return
+        c = self._compile()
         order = c.order
         rem = self._rem[order]
         span = (self._ef - self._es)[order]  # EF minus the (actual) start
@@ -1450,12 +1547,33 @@ class Scheduler:
         adj[phase[c.b_pred] != phase[c.b_succ]] += _BIG  # placeholders read BIG anyway
         lfx = np.empty(n + 1, np.int64)
         lfx[n] = _BIG
-        _backward_generic(c, adj, self._gate[order], lfx, deep)
+        _backward_generic(c, adj, self._gate[order], lfx, self._loop())
         lf_gate[order] = lfx[:n]
 
     def _derive(self) -> _Derived:
         """Total and free float and the critical flag, vectorised."""
         if self._derived is not None:
+            return self._derived
+        kernels = _kernels() if self._engine == "compiled" else None
+        if kernels is not None:
+            m = self._nlinks
+            _, _, _, out_first, out_ids = self._network()
+            self._derived = _Derived(
+                *kernels.floats(
+                    out_first,
+                    out_ids,
+                    self._ls[:m],
+                    self._lt[:m],
+                    self._lg[:m],
+                    self._state,
+                    self._rem,
+                    self._es,
+                    self._ef,
+                    self._lf,
+                    self._lf_gate,
+                    self._finish,
+                )
+            )
             return self._derived
         c = self._compile()
         n, finish = c.n, self._finish
@@ -1579,8 +1697,7 @@ class Scheduler:
         if forward_seeds is not None:
             changed = self._incremental(forward_seeds, backward_seeds)
             if changed is not None:
-                c = self._compile()
-                self._gate_pass(c.deep if self._engine == "auto" else self._engine == "loop")
+                self._gate_pass()
         if changed is None:  # cheaper to start again than to keep walking
             self._full_pass()
             moved = (self._es != before_es) | (self._ef != before_ef)
