@@ -82,9 +82,10 @@ def main() -> None:
         admin_id = admin.id
 
     client = app.test_client()
+    from planner.sessions import signed_in_session
+
     with client.session_transaction() as session:
-        session["_user_id"] = str(admin_id)
-        session["_fresh"] = True
+        session.update(signed_in_session(admin_id))
 
     load = os.getloadavg()
     print(f"\nEdits through the app, SQLite, median of {args.repeat} (ms); load {load[0]:.2f}")
@@ -169,6 +170,7 @@ def _editor(app: Any, client: Any, program_id: int, edit: str, n: int) -> Callab
             },
         )
         assert response.status_code == 302, response.status_code
+        assert "/login" not in response.location, response.location
         return response
 
     def link() -> Any:
@@ -187,6 +189,7 @@ def _editor(app: Any, client: Any, program_id: int, edit: str, n: int) -> Callab
             },
         )
         assert response.status_code in (302, 422), response.status_code
+        assert "/login" not in response.headers.get("Location", ""), response.location
         return response
 
     return save if edit == "save" else link

@@ -72,9 +72,10 @@ def main() -> None:
         admin_id = admin.id
 
     client = app.test_client()
+    from planner.sessions import signed_in_session
+
     with client.session_transaction() as session:
-        session["_user_id"] = str(admin_id)
-        session["_fresh"] = True
+        session.update(signed_in_session(admin_id))
 
     print(f"Plan pages, SQLite, median of {args.repeat} (ms); load {os.getloadavg()[0]:.2f}")
     print(f"{'page':10} {'items':>6} {'after change':>12} {'warm':>7}")

@@ -140,6 +140,7 @@ def forget_all() -> None:
 
 def _restore_scheduler(state: dict[str, Any]) -> Scheduler:
     scheduler = Scheduler.__new__(Scheduler)
+    scheduler.__dict__.update(dict.fromkeys(_REBUILT_ON_DEMAND))  # entries of older versions
     scheduler.__dict__.update(
         {
             name: memoryview(value[1])
@@ -153,7 +154,7 @@ def _restore_scheduler(state: dict[str, Any]) -> Scheduler:
 
 # caches the scheduler rebuilds on demand (None is their "not computed" state); the compiled
 # level arrays are four times the size of everything else and slow to pickle
-_REBUILT_ON_DEMAND = frozenset({"_compiled", "_derived", "_result"})
+_REBUILT_ON_DEMAND = frozenset({"_compiled", "_csr", "_derived", "_result"})
 
 
 def _reduce_scheduler(scheduler: Scheduler) -> tuple[Callable[..., Scheduler], tuple[Any]]:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import numpy as np
 from sqlalchemy import case, func, insert, select
 
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
@@ -124,6 +125,12 @@ def describe_moves(program: Program, moves: list[Move]) -> list[MoveView]:
     reader's language (its Chinese name in the Chinese interface, else the English one)."""
     calendar = program_calendar(program)
     names = _item_names(program, [m.key for m in moves])
+    pairs = [
+        (m.old_start, m.new_start, m.old_finish, m.new_finish)
+        for m in moves
+        if m.old_start is not None and m.old_finish is not None
+    ]
+    shifts = iter(workday_shifts(calendar, [d for four in pairs for d in four]))
     views = []
     for move in moves:
         new = move.old_start is None or move.old_finish is None
@@ -132,14 +139,37 @@ def describe_moves(program: Program, moves: list[Move]) -> list[MoveView]:
                 move.key,
                 names.get(move.key) or move.name,
                 new,
-                None if new else _shift(calendar, move.old_start, move.new_start),  # type: ignore[arg-type]
-                None if new else _shift(calendar, move.old_finish, move.new_finish),  # type: ignore[arg-type]
+                None if new else next(shifts),
+                None if new else next(shifts),
                 move.new_start,
                 move.new_finish,
             )
         )
     views.sort(key=lambda v: (v.new_item, -abs(v.finish_shift or 0), v.key))
     return views
+
+
+MANY_KEYS = 500
+
+
+def workday_shifts(calendar: WorkCalendar, dates: list[date]) -> list[int]:
+    """``calendar.workdays_between(a, b)`` of each pair ``a, b`` of ``dates`` (flat: a, b,
+    a, b …), from one count of working days over the span they cover (a deep plan's edit
+    moves thousands of items)."""
+    if not dates:
+        return []
+    ordinals = np.array([d.toordinal() for d in dates], np.int64).reshape(-1, 2)
+    low, high = int(ordinals.min()), int(ordinals.max())
+    if high - low > 20 * len(dates) + 1000:  # a few far dates: count pair by pair
+        return [_shift(calendar, a, b) for a, b in zip(dates[::2], dates[1::2], strict=True)]
+    workday = np.fromiter(
+        (calendar.is_workday(date.fromordinal(o)) for o in range(low, high + 1)), bool
+    )
+    before = np.zeros(high - low + 2, np.int64)  # working days in [low, low + k)
+    np.cumsum(workday, out=before[1:])
+    offsets = ordinals - low
+    shifts: list[int] = (before[offsets[:, 1]] - before[offsets[:, 0]]).tolist()
+    return shifts
 
 
 def _item_names(program: Program, keys: list[str]) -> dict[str, str]:
@@ -152,13 +182,13 @@ def _item_names(program: Program, keys: list[str]) -> dict[str, str]:
         chinese = content_lang() == "zh"
     except RuntimeError:  # no request: no language chosen
         chinese = False
-    rows = db.session.execute(
-        select(WorkItem.key, WorkItem.name, WorkItem.name_zh).where(
-            WorkItem.program_id == program.id, WorkItem.key.in_(keys)
-        )
+    query = select(WorkItem.key, WorkItem.name, WorkItem.name_zh).where(
+        WorkItem.program_id == program.id
     )
+    if len(keys) <= MANY_KEYS:  # else the whole program: cheaper than thousands of parameters
+        query = query.where(WorkItem.key.in_(keys))
     found = {}
-    for key, name, name_zh in rows:
+    for key, name, name_zh in db.session.execute(query):
         found[key] = (name_zh or name) if chinese else (name or name_zh)
     return found
 

@@ -17,8 +17,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy import select
 
 from planner.domain.calendar import WorkCalendar
 from planner.domain.errors import DependencyCycleError
@@ -497,35 +496,7 @@ def _store(program: Program, live: LiveSchedule) -> Outcome:
     changed = np.flatnonzero((new != old).any(axis=1)) if len(new) else np.zeros(0, np.int64)
     ids = live.item_ids[changed].tolist()
     if ids:
-        rows = [
-            {
-                "item_id": item_id,
-                "early_start": _date(es),
-                "early_finish": _date(ef),
-                "late_start": _date(ls),
-                "late_finish": _date(lf),
-                "total_float": total,
-                "free_float": free,
-                "is_critical": bool(critical),
-            }
-            for item_id, (es, ef, ls, lf, total, free, critical) in zip(
-                ids, new[changed].tolist(), strict=True
-            )
-        ]
-        table = WorkItem.__table__
-        # Core executemany: one statement for all rows; computed columns are not audited and
-        # do not bump the row version (they are derived, not edited)
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("item_id"))
-            .values({column: bindparam(column) for column in COMPUTED_COLUMNS})
-        )
-        db.session.connection().execute(statement, rows)
-        identity = db.session.identity_map
-        for item_id in ids:
-            loaded = identity.get(identity_key(WorkItem, item_id))
-            if loaded is not None:
-                db.session.expire(loaded, list(COMPUTED_COLUMNS))
+        _write_columns(ids, new[changed])
     moves = _moves(live, old, new, changed)
     live.stored = new
     keep(program_revision(program.id), live)
@@ -537,6 +508,47 @@ def _store(program: Program, live: LiveSchedule) -> Outcome:
     return Outcome(moves, finish, previous_finish, overruns)
 
 
+def _write_columns(ids: list[int], columns: Columns) -> None:
+    """Store the computed columns of these items: one executemany of plain tuples.
+
+    Computed columns are not audited and do not bump the row version (they are derived,
+    not edited). A deep plan's edit can move thousands of items: the rows go to the driver
+    as tuples of values it takes as they are (dates as ISO text for SQLite, as SQLAlchemy
+    stores them; date objects otherwise), without SQLAlchemy's per-row processing.
+    """
+    connection = db.session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    ordinals = columns[:, :4]
+    days, where = np.unique(ordinals, return_inverse=True)
+    as_value = (lambda d: d.isoformat()) if sqlite else (lambda d: d)
+    values = np.array(
+        [as_value(date.fromordinal(o)) if o != NO_DATE else None for o in days.tolist()],
+        dtype=object,
+    )
+    shown = values[where.reshape(ordinals.shape)]
+    critical = columns[:, 6].astype(bool)
+    rows = list(
+        zip(
+            *(shown[:, k].tolist() for k in range(4)),
+            columns[:, 4].tolist(),
+            columns[:, 5].tolist(),
+            critical.astype(np.int64).tolist() if sqlite else critical.tolist(),
+            ids,
+            strict=True,
+        )
+    )
+    table = WorkItem.__table__
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    assignments = ", ".join(f"{table.c[column].name} = {mark}" for column in COMPUTED_COLUMNS)
+    statement = f"UPDATE {table.name} SET {assignments} WHERE {table.c.id.name} = {mark}"  # noqa: S608  # nosec B608 - names from the model, values bound
+    connection.exec_driver_sql(statement, rows)
+    # loaded rows read the new values on their next access (few are loaded: look at those)
+    changed = set(ids)
+    for loaded in list(db.session.identity_map.values()):
+        if isinstance(loaded, WorkItem) and loaded.id in changed:
+            db.session.expire(loaded, list(COMPUTED_COLUMNS))
+
+
 def _moves(
     live: LiveSchedule, old: Columns, new: Columns, changed: npt.NDArray[np.int64]
 ) -> list[Move]:
@@ -544,16 +556,11 @@ def _moves(
     if not changed.size:
         return []
     moved = changed[(old[changed, :2] != new[changed, :2]).any(axis=1)].tolist()
-    ids = [int(live.item_ids[i]) for i in moved]
-    names: dict[int, str] = {}
-    for chunk in range(0, len(ids), 900):
-        part = ids[chunk : chunk + 900]
-        names.update(
-            (row[0], row[1])
-            for row in db.session.execute(
-                select(WorkItem.id, WorkItem.name).where(WorkItem.id.in_(part))
-            )
-        )
+    ids = live.item_ids[moved].tolist()
+    query = select(WorkItem.id, WorkItem.name).where(WorkItem.program_id == live.program_id)
+    if len(ids) <= 500:  # else the whole program: cheaper than thousands of parameters
+        query = query.where(WorkItem.id.in_(ids))
+    names: dict[int, str] = {row[0]: row[1] for row in db.session.execute(query)}
     return [
         Move(
             live.keys[i],
