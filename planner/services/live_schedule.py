@@ -78,6 +78,8 @@ class LiveSchedule:
     phase_windows: dict[int, PhaseWindow]
     # each item's phase as an index into the scheduler's phase windows (-1: none)
     phase_index: npt.NDArray[np.int64]
+    # each item's name and Chinese name, to name what moved without a query (None: not kept)
+    names: list[tuple[str, str | None]] | None = None
     _position: dict[int, int] | None = None
 
     def position(self, item_id: int) -> int | None:

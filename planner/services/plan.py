@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 import numpy as np
 from sqlalchemy import case, func, insert, select
@@ -107,9 +108,9 @@ def item_keys(program: Program) -> list[str]:
 # --------------------------------------------------------------------------- what moved
 
 
-@dataclass(frozen=True)
-class MoveView:
-    """A moved item, with its shifts in working days of the program's calendar."""
+class MoveView(NamedTuple):
+    """A moved item, with its shifts in working days of the program's calendar (a tuple:
+    a deep plan's edit can move thousands of items)."""
 
     key: str
     name: str
@@ -124,7 +125,11 @@ def describe_moves(program: Program, moves: list[Move]) -> list[MoveView]:
     """Moves with working-day shifts, biggest finish shift first; each item named in the
     reader's language (its Chinese name in the Chinese interface, else the English one)."""
     calendar = program_calendar(program)
-    names = _item_names(program, [m.key for m in moves])
+    if all(m.named for m in moves):  # both names came with the moves
+        chinese = _chinese()
+        names = {m.key: (m.name_zh or m.name) if chinese else m.name for m in moves}
+    else:
+        names = _item_names(program, [m.key for m in moves])
     pairs = [
         (m.old_start, m.new_start, m.old_finish, m.new_finish)
         for m in moves
@@ -172,16 +177,21 @@ def workday_shifts(calendar: WorkCalendar, dates: list[date]) -> list[int]:
     return shifts
 
 
+def _chinese() -> bool:
+    """Whether items are named in Chinese for this reader (English outside a request)."""
+    try:
+        from planner.i18n import content_lang
+
+        return content_lang() == "zh"
+    except RuntimeError:  # no request: no language chosen
+        return False
+
+
 def _item_names(program: Program, keys: list[str]) -> dict[str, str]:
     """Item key → name in the reader's language, in one query (English outside a request)."""
     if not keys:
         return {}
-    try:
-        from planner.i18n import content_lang
-
-        chinese = content_lang() == "zh"
-    except RuntimeError:  # no request: no language chosen
-        chinese = False
+    chinese = _chinese()
     query = select(WorkItem.key, WorkItem.name, WorkItem.name_zh).where(
         WorkItem.program_id == program.id
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -57,9 +57,9 @@ COMPUTED_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Move:
-    """An item whose computed dates changed in a reschedule."""
+class Move(NamedTuple):
+    """An item whose computed dates changed in a reschedule (a tuple: a deep plan's edit
+    can move thousands of items)."""
 
     key: str
     name: str
@@ -67,6 +67,9 @@ class Move:
     new_start: date
     old_finish: date | None
     new_finish: date
+    # the item's Chinese name, when ``named`` says both names were read with the move
+    name_zh: str | None = None
+    named: bool = False
 
     @property
     def finish_shift_days(self) -> int | None:
@@ -309,6 +312,8 @@ class ItemEdited:
         window = live.phase_windows.get(item.phase_id)
         if i is None or window is None:
             raise NotIncremental
+        if live.names is not None:
+            live.names[i] = (item.name, item.name_zh)
         before = live.scheduler.activities[i]
         after = activity_of(
             window,
@@ -424,6 +429,8 @@ _ITEM_COLUMNS = (
     WorkItem.actual_finish,
     WorkItem.percent_complete,
     *(getattr(WorkItem, column) for column in COMPUTED_COLUMNS),
+    WorkItem.name,
+    WorkItem.name_zh,
 )
 _NO_FLOAT = -(1 << 40)  # a float never computed (the column is NULL)
 
@@ -480,6 +487,7 @@ def build_live(program: Program, status: date, converted: list[Link] | None = No
             for phase_id, p in phases.items()
         },
         phase_index=phase_index_of([a.phase for a in activities], scheduler.phase_windows),
+        names=[(row[16], row[17]) for row in rows],
     )
 
 
@@ -518,14 +526,7 @@ def _write_columns(ids: list[int], columns: Columns) -> None:
     """
     connection = db.session.connection()
     sqlite = connection.dialect.name == "sqlite"
-    ordinals = columns[:, :4]
-    days, where = np.unique(ordinals, return_inverse=True)
-    as_value = (lambda d: d.isoformat()) if sqlite else (lambda d: d)
-    values = np.array(
-        [as_value(date.fromordinal(o)) if o != NO_DATE else None for o in days.tolist()],
-        dtype=object,
-    )
-    shown = values[where.reshape(ordinals.shape)]
+    shown = _date_values(columns[:, :4], iso=sqlite)
     critical = columns[:, 6].astype(bool)
     rows = list(
         zip(
@@ -549,29 +550,51 @@ def _write_columns(ids: list[int], columns: Columns) -> None:
             db.session.expire(loaded, list(COMPUTED_COLUMNS))
 
 
+def _date_values(ordinals: Columns, iso: bool = False) -> npt.NDArray[np.object_]:
+    """Date ordinals (``NO_DATE``: None) as dates, or ISO text; each distinct day made once."""
+    days, where = np.unique(ordinals, return_inverse=True)
+    values = np.array(
+        [
+            None
+            if o == NO_DATE
+            else date.fromordinal(o).isoformat()
+            if iso
+            else date.fromordinal(o)
+            for o in days.tolist()
+        ],
+        dtype=object,
+    )
+    return values[where.reshape(ordinals.shape)]
+
+
 def _moves(
     live: LiveSchedule, old: Columns, new: Columns, changed: npt.NDArray[np.int64]
 ) -> list[Move]:
     """The items whose early dates changed, named (one query for their names)."""
     if not changed.size:
         return []
-    moved = changed[(old[changed, :2] != new[changed, :2]).any(axis=1)].tolist()
+    moved = changed[(old[changed, :2] != new[changed, :2]).any(axis=1)]
     ids = live.item_ids[moved].tolist()
-    query = select(WorkItem.id, WorkItem.name).where(WorkItem.program_id == live.program_id)
-    if len(ids) <= 500:  # else the whole program: cheaper than thousands of parameters
-        query = query.where(WorkItem.id.in_(ids))
-    names: dict[int, str] = {row[0]: row[1] for row in db.session.execute(query)}
-    return [
-        Move(
-            live.keys[i],
-            names.get(item_id, live.keys[i]),
-            _date(int(old[i, 0])),
-            date.fromordinal(int(new[i, 0])),
-            _date(int(old[i, 1])),
-            date.fromordinal(int(new[i, 1])),
+    kept = live.names
+    names = {}
+    if kept is None:
+        table = WorkItem.__table__
+        for chunk in range(0, len(ids), 900):  # an entry kept by an older version
+            query = select(table.c.id, table.c.name, table.c.name_zh).where(
+                table.c.id.in_(ids[chunk : chunk + 900])
+            )
+            names.update((row[0], (row[1], row[2])) for row in db.session.execute(query))
+    dates = _date_values(np.concatenate([old[moved, :2], new[moved, :2]], axis=1)).tolist()
+    keys = live.keys
+    moves = []
+    for i, item_id, (old_start, old_finish, new_start, new_finish) in zip(
+        moved.tolist(), ids, dates, strict=True
+    ):
+        name, name_zh = kept[i] if kept is not None else names.get(item_id, (keys[i], None))
+        moves.append(
+            Move(keys[i], name, old_start, new_start, old_finish, new_finish, name_zh, True)
         )
-        for i, item_id in zip(moved, ids, strict=True)
-    ]
+    return moves
 
 
 def is_stale(program: Program, today: date | None = None) -> bool:
