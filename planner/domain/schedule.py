@@ -90,6 +90,7 @@ import heapq
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from types import ModuleType
 from typing import Final, Literal, NamedTuple, Protocol
 
@@ -254,7 +255,7 @@ class ItemTable(Mapping[str, ItemSchedule]):
     ``4 × n`` values); ``total_float``, ``free_float`` and ``critical`` are per item.
     """
 
-    __slots__ = ("_keys", "_position", "_ordinals", "_total", "_free", "_critical", "_n")
+    __slots__ = ("_keys", "_position", "_arrays", "_ordinals", "_total", "_free", "_critical", "_n")
 
     def __init__(
         self,
@@ -266,13 +267,25 @@ class ItemTable(Mapping[str, ItemSchedule]):
         critical: npt.NDArray[np.bool_],
     ) -> None:
         self._keys, self._position, self._n = keys, position, len(keys)
-        self._ordinals: list[int] = ordinals.tolist()
-        self._total: list[int] = total_float.tolist()
-        self._free: list[int] = free_float.tolist()
-        self._critical: list[bool] = critical.tolist()
+        # plain lists (cheap scalar reads) are made when the first item is read
+        self._arrays: tuple[npt.NDArray[np.generic], ...] | None = (
+            ordinals,
+            total_float,
+            free_float,
+            critical,
+        )
+        self._ordinals: list[int] = []
+        self._total: list[int] = []
+        self._free: list[int] = []
+        self._critical: list[bool] = []
 
     def __getitem__(self, key: str) -> ItemSchedule:
         i = self._position[key]  # KeyError for an unknown key, as a dict
+        if self._arrays is not None:
+            ordinals, total, free, critical = self._arrays
+            self._ordinals, self._total = ordinals.tolist(), total.tolist()
+            self._free, self._critical = free.tolist(), critical.tolist()
+            self._arrays = None
         n, ords, day = self._n, self._ordinals, dt.date.fromordinal
         return ItemSchedule(
             day(ords[i]),
@@ -833,8 +846,21 @@ def _plan_item(
     return _Plan(_IN_PROGRESS, rem, max(0, snet, status), es, fnl)
 
 
-def _plan_rows(acts: Sequence[Activity], memo: _MemoIndex, status: int | None) -> list[int]:
-    """:func:`_plan_item` of every item, flattened; items not started take a fast path.
+_ITEM_FIELDS: Final = attrgetter(
+    "phase", "start_no_earlier", "finish_no_later", "duration", "actual_start", "actual_finish"
+)
+_LINK_FIELDS: Final = attrgetter("predecessor", "successor", "type", "lag")
+ROW_WIDTH: Final = 8
+
+
+def _plan_rows(
+    acts: Sequence[Activity],
+    memo: _MemoIndex,
+    status: int | None,
+    gate_of: Callable[[str | None, bool], int],
+) -> list[int]:
+    """:func:`_plan_item` of every item, its gate point, its phase as a number and whether
+    it is a milestone, flattened (:data:`ROW_WIDTH` values an item).
 
     An item not started is planned from its phase, its two constraint dates and whether it
     is a milestone: plans repeat these a lot (every item of a phase starts no earlier than
@@ -842,19 +868,49 @@ def _plan_rows(acts: Sequence[Activity], memo: _MemoIndex, status: int | None) -
     """
     flat: list[int] = []
     extend = flat.extend
-    seen: dict[tuple[str | None, dt.date | None, dt.date | None, bool], tuple[int, int]] = {}
-    for act in acts:
-        if status is not None and (act.actual_start is not None or act.actual_finish is not None):
-            extend(_plan_item(act, memo, status, act.finish_no_later))
+    phases: dict[str | None, int] = {None: -1}
+    seen: dict[tuple[str | None, dt.date | None, dt.date | None, bool], tuple[int, ...]] = {}
+    for act, (phase, snet, fnl, duration, a_start, a_finish) in zip(
+        acts, map(_ITEM_FIELDS, acts), strict=True
+    ):
+        milestone = duration == 0
+        if status is not None and (a_start is not None or a_finish is not None):
+            number = phases.setdefault(phase, len(phases))
+            extend(_plan_item(act, memo, status, fnl))
+            extend((gate_of(phase, milestone), number, milestone))
             continue
-        milestone = act.duration == 0
-        shape = (act.phase, act.start_no_earlier, act.finish_no_later, milestone)
+        shape = (phase, snet, fnl, milestone)
         bounds = seen.get(shape)
         if bounds is None:
-            plan = _plan_item(act, memo, status, act.finish_no_later)
-            bounds = seen[shape] = (plan.floor, plan.fnl)
-        extend((_NOT_STARTED, act.duration, bounds[0], 0, bounds[1]))
+            plan = _plan_item(act, memo, status, fnl)
+            number = phases.setdefault(phase, len(phases))
+            bounds = seen[shape] = (plan.floor, 0, plan.fnl, gate_of(phase, milestone), number)
+        extend((_NOT_STARTED, duration, *bounds, milestone))
     return flat
+
+
+def _link_table(
+    acts: Sequence[Activity], links: Sequence[Link], trusted: bool
+) -> tuple[dict[str, int], Int64Array]:
+    """The key index and the links as rows of (predecessor, successor, type code, lag);
+    every field checked unless ``trusted`` (cycles are found later, with the levels)."""
+    m = len(links)
+    table = np.empty((m, 4), np.int64)
+    if not trusted:
+        key_index, pairs = _check_network(acts, links)
+        table[:, :2] = np.array(pairs, np.int64).reshape(-1, 2)
+    else:
+        key_index = dict(zip([a.key for a in acts], range(len(acts)), strict=True))
+    if not m:
+        return key_index, table
+    preds, succs, types, lags = zip(*map(_LINK_FIELDS, links), strict=True)
+    if trusted:
+        at = key_index.__getitem__
+        table[:, 0] = np.fromiter(map(at, preds), np.int64, m)
+        table[:, 1] = np.fromiter(map(at, succs), np.int64, m)
+    table[:, 2] = np.fromiter(map(_TYPE_CODE.__getitem__, types), np.int64, m)
+    table[:, 3] = lags
+    return key_index, table
 
 
 # --------------------------------------------------------------------------------------------
@@ -1113,18 +1169,7 @@ class Scheduler:
         acts, link_list, windows = list(activities), list(links), tuple(phase_windows)
         self._engine = _resolve_engine(engine, len(acts))
         m = len(link_list)
-        link_table = np.empty((m, 4), np.int64)  # predecessor, successor, type code, lag
-        if trusted:
-            key_index = {a.key: i for i, a in enumerate(acts)}
-            at = key_index.__getitem__
-            link_table[:, 0] = np.fromiter(map(at, [x.predecessor for x in link_list]), np.int64, m)
-            link_table[:, 1] = np.fromiter(map(at, [x.successor for x in link_list]), np.int64, m)
-        else:
-            key_index, pairs = _check_network(acts, link_list)
-            link_table[:, :2] = np.array(pairs, np.int64).reshape(-1, 2)
-        code_of = _TYPE_CODE.__getitem__
-        link_table[:, 2] = np.fromiter(map(code_of, [x.type for x in link_list]), np.int64, m)
-        link_table[:, 3] = np.fromiter([x.lag for x in link_list], np.int64, m)
+        key_index, link_table = _link_table(acts, link_list, trusted)
         level = _levels_or_raise(
             [a.key for a in acts],
             np.ascontiguousarray(link_table[:, 0]),
@@ -1151,25 +1196,18 @@ class Scheduler:
 
         # per-item arrays (numpy for passes, memoryviews for cheap scalar access)
         self._gates = {w.key: w.end for w in windows}
-        columns = np.array(_plan_rows(acts, self._memo, self._status), np.int64).reshape(n, 5)
-        self._state = np.ascontiguousarray(columns[:, 0])
-        self._rem = np.ascontiguousarray(columns[:, 1])
-        self._floor = np.ascontiguousarray(columns[:, 2])
-        self._fixed = np.ascontiguousarray(columns[:, 3])
-        self._fnl = np.ascontiguousarray(columns[:, 4])
-        self._milestone = np.array([a.duration == 0 for a in acts], dtype=bool)
+        self._gate_points: dict[tuple[str, bool], int] = {}
+        rows = _plan_rows(acts, self._memo, self._status, self._gate_point_for)
+        columns = np.array(rows, np.int64).reshape(n, ROW_WIDTH).T.copy()
+        self._state, self._rem, self._floor, self._fixed, self._fnl = columns[:5]
+        self._milestone = columns[7].astype(bool)
         self._level = level
         self._es = np.zeros(n, np.int64)
         self._ef = np.zeros(n, np.int64)
         self._lf = np.zeros(n, np.int64)  # late finish minus the project finish
         # the phase gates: each item's gate point (_BIG: none), its phase as a number, and
         # the late finish to the gate over links inside the phase (absolute points)
-        self._gate_points: dict[tuple[str, bool], int] = {}
-        self._gate = np.fromiter(map(self._gate_point_of, acts), np.int64, n)
-        phase_numbers: dict[str | None, int] = {None: -1}
-        self._phase_id = np.fromiter(
-            (phase_numbers.setdefault(a.phase, len(phase_numbers)) for a in acts), np.int64, n
-        )
+        self._gate, self._phase_id = columns[5], columns[6]
         self._lf_gate = np.full(n, _BIG, np.int64)
         self._finish = 0
         self._views()
@@ -1199,13 +1237,16 @@ class Scheduler:
 
     def _gate_point_of(self, act: Activity) -> int:
         """The latest finish point that meets the gate of the item's phase (_BIG: none)."""
-        gate = self._gates.get(act.phase) if act.phase is not None else None
-        if gate is None or act.phase is None:
+        return self._gate_point_for(act.phase, act.duration == 0)
+
+    def _gate_point_for(self, phase: str | None, milestone: bool) -> int:
+        gate = self._gates.get(phase) if phase is not None else None
+        if gate is None or phase is None:
             return _BIG
-        shape = (act.phase, act.duration == 0)
+        shape = (phase, milestone)
         found = self._gate_points.get(shape)
         if found is None:
-            found = self._gate_points[shape] = _finish_point(self._memo, gate, shape[1])
+            found = self._gate_points[shape] = _finish_point(self._memo, gate, milestone)
         return found
 
     def _views(self) -> None:
@@ -1435,13 +1476,27 @@ class Scheduler:
         finish = kernels.forward_pass(
             order, in_first, in_ids, lp, lt, lg, self._state, rem, self._floor, self._fixed, es, ef
         )
-        base = np.minimum(self._fnl - finish, 0)
-        no_phase = np.zeros(n, np.int64)
-        kernels.backward_pass(
-            order, out_first, out_ids, lp, ls, lt, lg, rem, es, ef, base, no_phase, self._lf
-        )
         self._finish = int(finish)
-        self._gate_pass()
+        derived = kernels.backward_all(
+            order,
+            out_first,
+            out_ids,
+            ls,
+            lt,
+            lg,
+            self._state,
+            rem,
+            es,
+            ef,
+            self._fnl,
+            self._gate,
+            self._phase_id,
+            bool((self._gate < _BIG).any()),
+            self._finish,
+            self._lf,
+            self._lf_gate,
+        )
+        self._derived = _Derived(*derived)
 
     def _full_pass(self) -> None:
         """Forward and backward pass over the whole network (numpy, level by level)."""

@@ -271,3 +271,67 @@ def floats(
         free[i] = 0 if done else min(slack, cap)
         critical[i] = not done and total[i] <= 0
     return late, total, free, critical
+
+
+@njit(cache=True)  # type: ignore[untyped-decorator]
+def backward_all(
+    order: Int64Array,
+    out_first: Int64Array,
+    out_ids: Int64Array,
+    ls: Int64Array,
+    lt: Int64Array,
+    lg: Int64Array,
+    state: Int64Array,
+    rem: Int64Array,
+    es: Int64Array,
+    ef: Int64Array,
+    fnl: Int64Array,
+    gate: Int64Array,
+    phase: Int64Array,
+    gates: bool,
+    finish: int,
+    lf: Int64Array,
+    lf_gate: Int64Array,
+) -> tuple[Int64Array, Int64Array, Int64Array, npt.NDArray[np.bool_]]:
+    """The textbook backward pass, the gate pass and :func:`floats` in one visit per item
+    and link (a full pass); the same numbers as the three apart. ``gates``: whether any
+    item has a gate (else every gate late finish is BIG)."""
+    n = order.size
+    late = np.empty(n, np.int64)
+    total = np.empty(n, np.int64)
+    free = np.empty(n, np.int64)
+    critical = np.zeros(n, np.bool_)
+    for idx in range(n - 1, -1, -1):
+        i = order[idx]
+        best = min(fnl[i] - finish, 0)
+        gate_best = gate[i] if gates else BIG
+        span = ef[i] - es[i]
+        lo, hi = out_first[i], out_first[i + 1]
+        slack = finish - ef[i] if hi == lo else BIG
+        for e in range(lo, hi):
+            k = out_ids[e]
+            s = ls[k]
+            t = lt[k]
+            bind = rem[s] if t < 2 else 0
+            adj = -lg[k] - bind + (span if t & 1 else 0)
+            value = lf[s] + adj
+            if value < best:
+                best = value
+            if gates:
+                value = lf_gate[s] + adj
+                if phase[i] != phase[s]:
+                    value += BIG
+                if value < gate_best:
+                    gate_best = value
+            value = ef[s] - (es[i] if t & 1 else ef[i]) - lg[k] - bind
+            if value < slack:
+                slack = value
+        lf[i] = best
+        lf_gate[i] = gate_best
+        done = state[i] == DONE
+        late[i] = ef[i] if done else min(best + finish, gate_best)
+        total[i] = late[i] - ef[i]
+        cap = total[i] if total[i] > 0 else 0
+        free[i] = 0 if done else min(slack, cap)
+        critical[i] = not done and total[i] <= 0
+    return late, total, free, critical
