@@ -45,7 +45,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, has_request_context
 from flask_caching import Cache
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from planner.extensions import db
@@ -131,6 +131,25 @@ def program_revision(program_id: int) -> str:
     return f"{row.id}.{row.at:%Y%m%d%H%M%S%f}"
 
 
+def program_revisions(program_ids: list[int]) -> dict[int, str]:
+    """:func:`program_revision` of several programs in one query."""
+    if not program_ids:
+        return {}
+    newest = (
+        select(AuditEvent.program_id, func.max(AuditEvent.id).label("id"))
+        .where(AuditEvent.program_id.in_(program_ids))
+        .group_by(AuditEvent.program_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(AuditEvent.program_id, AuditEvent.id, AuditEvent.at).join(
+            newest, AuditEvent.id == newest.c.id
+        )
+    )
+    found = {row.program_id: f"{row.id}.{row.at:%Y%m%d%H%M%S%f}" for row in rows}
+    return {pid: found.get(pid, "0") for pid in program_ids}
+
+
 def _locale() -> str:
     if not has_request_context():
         return ""
@@ -187,6 +206,44 @@ def derived(
         Stats.errors += 1
         log.warning("cache write failed (%s)", type(exc).__name__)
     return value
+
+
+def derived_many(
+    kind: str,
+    program_ids: list[int],
+    compute: Callable[[list[int]], dict[int, T]],
+    timeout: int | None = None,
+) -> dict[int, T]:
+    """:func:`derived` for several programs at once: one revision query, one cache read,
+    and ``compute`` called once with the programs whose entries were not there (so the
+    number of queries does not grow with the programs)."""
+    if db.session.info.get(_WRITES):
+        Stats.bypassed += len(program_ids)
+        return compute(program_ids)
+    revisions = program_revisions(program_ids)
+    keys = {pid: cache_key(kind, pid, revisions[pid], ()) for pid in program_ids}
+    try:
+        values = cache.get_many(*keys.values())
+    except Exception as exc:  # noqa: BLE001 - a broken cache is a miss, never an error
+        Stats.errors += 1
+        log.warning("cache read failed (%s): computing", type(exc).__name__)
+        values = [None] * len(keys)
+    out: dict[int, T] = {}
+    for pid, found in zip(keys, values, strict=True):
+        if isinstance(found, tuple) and len(found) == 2 and found[0] == "v":
+            out[pid] = found[1]
+    Stats.hits += len(out)
+    missing = [pid for pid in program_ids if pid not in out]
+    Stats.misses += len(missing)
+    if missing:
+        made = compute(missing)
+        out.update(made)
+        try:
+            cache.set_many({keys[pid]: ("v", made[pid]) for pid in missing}, timeout=timeout)
+        except Exception as exc:  # noqa: BLE001
+            Stats.errors += 1
+            log.warning("cache write failed (%s)", type(exc).__name__)
+    return out
 
 
 def cached_per_revision(
