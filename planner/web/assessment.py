@@ -31,7 +31,6 @@ from planner.i18n import content_lang, format_day
 from planner.models.assessment import Assessment
 from planner.models.program import Program
 from planner.services import assessment as service
-from planner.services.assessment_xlsx import export_xlsx
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
 
@@ -874,6 +873,8 @@ def report(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get(ONE + "/export.xlsx")
 def export(program_id: int, assessment_id: int):  # type: ignore[no-untyped-def]
+    from planner.services.assessment_xlsx import export_xlsx  # openpyxl: only when asked
+
     program, assessment = _load(program_id, assessment_id)
     content = export_xlsx(assessment, content_lang())
     filename = f"assessment-{program.id}-{assessment.id}.xlsx"
