@@ -86,6 +86,8 @@ are held relative to the project finish, so a moved finish does not re-date ever
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import heapq
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -150,6 +152,24 @@ _NOT_STARTED: Final = 0
 _IN_PROGRESS: Final = 1
 _DONE: Final = 2
 Engine = Literal["auto", "levels", "loop", "compiled"]
+
+
+def _without_gc(build: Callable[..., None]) -> Callable[..., None]:
+    """Run ``build`` with the cyclic garbage collector paused: reading 100,000 objects into
+    columns allocates millions of short-lived tuples and lists, none of them cyclic, and
+    the collections they trigger (over every object alive) took 40 % of the set-up."""
+
+    @functools.wraps(build)
+    def wrapper(*args: object, **kwargs: object) -> None:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            build(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return wrapper
 
 
 def _kernels() -> ModuleType | None:
@@ -1153,6 +1173,7 @@ class Scheduler:
         datetime.date(2024, 6, 19)
     """
 
+    @_without_gc
     def __init__(
         self,
         activities: Iterable[Activity],
