@@ -161,7 +161,7 @@ def _locale() -> str:
         return ""
 
 
-def cache_key(kind: str, program_id: int, revision: int, parts: tuple[Any, ...]) -> str:
+def cache_key(kind: str, program_id: int, revision: str, parts: tuple[Any, ...]) -> str:
     material = json.dumps(
         [list(parts), date.today().isoformat(), _locale()],
         default=str,

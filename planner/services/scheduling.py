@@ -576,7 +576,7 @@ def _moves(
     moved = changed[(old[changed, :2] != new[changed, :2]).any(axis=1)]
     ids = live.item_ids[moved].tolist()
     kept = live.names
-    names = {}
+    names: dict[int, tuple[str, str | None]] = {}
     if kept is None:
         table = WorkItem.__table__
         for chunk in range(0, len(ids), 900):  # an entry kept by an older version
