@@ -85,6 +85,7 @@ are held relative to the project finish, so a moved finish does not re-date ever
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -121,6 +122,7 @@ __all__ = [
     "driving_chain",
     "gate_driver",
     "gate_point",
+    "paused_gc",
     "remaining_days",
     "schedule",
     "validate_network",
@@ -154,20 +156,26 @@ _DONE: Final = 2
 Engine = Literal["auto", "levels", "loop", "compiled"]
 
 
-def _without_gc(build: Callable[..., None]) -> Callable[..., None]:
-    """Run ``build`` with the cyclic garbage collector paused: reading 100,000 objects into
-    columns allocates millions of short-lived tuples and lists, none of them cyclic, and
-    the collections they trigger (over every object alive) took 40 % of the set-up."""
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused for the block: reading 100,000 objects into
+    columns (or unpickling a kept schedule) allocates millions of short-lived tuples and
+    lists, none of them cyclic, and the collections they trigger walk every object alive
+    (40 % of a large set-up). Threads that nest it leave it as they found it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
+
+def _without_gc(build: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(build)
     def wrapper(*args: object, **kwargs: object) -> None:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             build(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
 
     return wrapper
 

@@ -40,7 +40,7 @@ from flask.wrappers import Response
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from planner.domain.schedule import PhaseWindow, Scheduler
+from planner.domain.schedule import PhaseWindow, Scheduler, paused_gc
 from planner.extensions import db
 from planner.ops.cache import cache
 
@@ -184,7 +184,8 @@ def dumps(live: LiveSchedule) -> bytes:
 
 def loads(data: bytes) -> LiveSchedule:
     # our own cache entry, written by dumps() above (as Flask-Caching's own entries are)
-    live = pickle.loads(data)  # noqa: S301  # nosec B301
+    with paused_gc():  # thousands of objects, none cyclic
+        live = pickle.loads(data)  # noqa: S301  # nosec B301
     if not isinstance(live, LiveSchedule):
         raise TypeError("not a live schedule")
     return live

@@ -31,6 +31,7 @@ from planner.domain.schedule import (
     PhaseWindow,
     Scheduler,
     ScheduleResult,
+    paused_gc,
     schedule,
 )
 from planner.domain.schedule_columns import (
@@ -462,13 +463,17 @@ def build_live(program: Program, status: date, converted: list[Link] | None = No
         .order_by(Dependency.id)
     ).all()
     phases = {phase.id: phase for phase in program.phases}
-    activities = [activity_of(phases[row[2]], row[1], *row[3:9]) for row in rows]
     key_of = {row[0]: row[1] for row in rows}
+    with paused_gc():  # an object per item and link, none cyclic
+        activities = [activity_of(phases[row[2]], row[1], *row[3:9]) for row in rows]
+        used = (
+            converted
+            if converted is not None
+            else [Link(key_of[p], key_of[s], kind, lag) for p, s, kind, lag in links]
+        )
     scheduler = Scheduler(
         activities,
-        converted
-        if converted is not None
-        else [Link(key_of[p], key_of[s], kind, lag) for p, s, kind, lag in links],
+        used,
         program_calendar(program),
         program.start_date,
         status,
