@@ -71,7 +71,7 @@ def levels(n: int, pred: Int64Array, succ: Int64Array) -> Int64Array:
     return level
 
 
-@njit(cache=True)  # type: ignore[untyped-decorator]
+@njit(cache=True)  # type: ignore[untyped-decorator]  # numba ships no type hints
 def _order(level: Int64Array) -> Int64Array:
     """Items sorted by level (a counting sort; stable)."""
     n = level.size
@@ -91,7 +91,7 @@ def _order(level: Int64Array) -> Int64Array:
     return order
 
 
-@njit(cache=True)  # type: ignore[untyped-decorator]
+@njit(cache=True)  # type: ignore[untyped-decorator]  # numba ships no type hints
 def _group(n: int, key: Int64Array, mask: npt.NDArray[np.bool_]) -> tuple[Int64Array, Int64Array]:
     """Ids of the links where ``mask`` holds, grouped by ``key`` (offsets, ids)."""
     first = np.zeros(n + 1, np.int64)
@@ -109,7 +109,7 @@ def _group(n: int, key: Int64Array, mask: npt.NDArray[np.bool_]) -> tuple[Int64A
     return first, ids
 
 
-@njit(cache=True)  # type: ignore[untyped-decorator]
+@njit(cache=True)  # type: ignore[untyped-decorator]  # numba ships no type hints
 def _masks(
     lp: Int64Array, ls: Int64Array, lt: Int64Array, alive: Int64Array, state: Int64Array
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
@@ -126,7 +126,7 @@ def _masks(
     return forward, backward
 
 
-@njit(cache=True)  # type: ignore[untyped-decorator]
+@njit(cache=True)  # type: ignore[untyped-decorator]  # numba ships no type hints
 def network(
     level: Int64Array,
     lp: Int64Array,
@@ -143,7 +143,7 @@ def network(
     return _order(level), in_first, in_ids, out_first, out_ids
 
 
-@njit(cache=True)  # type: ignore[untyped-decorator]
+@njit(cache=True)  # type: ignore[untyped-decorator]  # numba ships no type hints
 def forward_pass(
     order: Int64Array,
     in_first: Int64Array,
@@ -184,7 +184,7 @@ def forward_pass(
     return finish
 
 
-@njit(cache=True)  # type: ignore[untyped-decorator]
+@njit(cache=True)  # type: ignore[untyped-decorator]  # numba ships no type hints
 def backward_pass(
     order: Int64Array,
     out_first: Int64Array,
@@ -226,7 +226,7 @@ def backward_pass(
         lf[i] = best
 
 
-@njit(cache=True)  # type: ignore[untyped-decorator]
+@njit(cache=True)  # type: ignore[untyped-decorator]  # numba ships no type hints
 def floats(
     out_first: Int64Array,
     out_ids: Int64Array,
@@ -273,7 +273,7 @@ def floats(
     return late, total, free, critical
 
 
-@njit(cache=True)  # type: ignore[untyped-decorator]
+@njit(cache=True)  # type: ignore[untyped-decorator]  # numba ships no type hints
 def backward_all(
     order: Int64Array,
     out_first: Int64Array,
