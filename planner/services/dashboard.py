@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from sqlalchemy import select
+
+from planner.domain.errors import NotFoundError
 from planner.domain.explain import Explanation
 from planner.domain.gates import (
     ItemFinish,
@@ -33,7 +36,6 @@ from planner.services.gates import (
     display_name,
     evaluate_phase,
     is_done,
-    load_program,
     program_facts,
     program_query,
     risk_scale,
@@ -174,17 +176,48 @@ def _headline(statuses: list[PhaseStatus]) -> PhaseStatus | None:
 
 
 def build_dashboard(program_id: int, today: date) -> ProgramDashboard:
-    program = load_program(program_id)
-    return dashboard_for(program_facts(program, today))
+    """The dashboard, its work items read as per-phase aggregates kept per revision (no
+    object per item) and the next milestones as the few rows shown."""
+    program = db.session.scalars(program_query(items=False).where(Program.id == program_id)).first()
+    if program is None:
+        raise NotFoundError("no such program")
+    summary = item_summaries([program.id])[program.id]
+    facts = program_facts(program, today, milestones=summary.milestone_facts())
+    return dashboard_for(facts, summary, _next_milestones(program.id))
 
 
-def dashboard_for(facts: ProgramFacts) -> ProgramDashboard:
+def _next_milestones(program_id: int) -> list[WorkItem]:
+    """The milestones not done yet, soonest forecast first (those without one last)."""
+    not_done = WorkItem.actual_finish.is_(None) & (WorkItem.percent_complete < 100)
+    return list(
+        db.session.scalars(
+            select(WorkItem)
+            .where(WorkItem.program_id == program_id, WorkItem.kind == "milestone", not_done)
+            .order_by(
+                WorkItem.early_finish.is_(None),
+                WorkItem.early_finish,
+                WorkItem.position,
+                WorkItem.id,
+            )
+            .limit(MAX_NEXT_MILESTONES)
+        )
+    )
+
+
+def dashboard_for(
+    facts: ProgramFacts,
+    summary: ItemSummary | None = None,
+    pending: list[WorkItem] | None = None,
+) -> ProgramDashboard:
+    """The dashboard from the program's facts; ``summary`` and ``pending`` (the next
+    milestones) when the caller read the items as aggregates, else from its item objects."""
     program, today = facts.program, facts.today
-    statuses = [phase_status(facts, p) for p in program.phases]
+    statuses = [phase_status(facts, p, summary) for p in program.phases]
     current = next((s for s in statuses if s.state == "current"), None)
     phase_of = {p.id: p for p in program.phases}
-    pending = [i for i in program.work_items if i.is_milestone and not is_done(i)]
-    pending.sort(key=lambda i: (i.early_finish is None, i.early_finish or today, i.position))
+    if pending is None:
+        pending = [i for i in program.work_items if i.is_milestone and not is_done(i)]
+        pending.sort(key=lambda i: (i.early_finish is None, i.early_finish or today, i.position))
     milestones = []
     for item in pending[:MAX_NEXT_MILESTONES]:
         phase = phase_of[item.phase_id]

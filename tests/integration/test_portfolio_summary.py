@@ -12,7 +12,7 @@ from planner.models import Program, WorkItem
 from planner.ops.cache import Stats as CacheStats
 from planner.services import dashboard
 from planner.services import metrics as metric_service
-from planner.services.gates import decisions_by_phase, program_facts, program_query
+from planner.services.gates import decisions_by_phase, load_program, program_facts, program_query
 from planner.services.generate import generate_program
 from tests.conftest import _empty_all_tables, make_app
 
@@ -120,3 +120,27 @@ def test_the_summary_is_kept_per_program_revision(db, programs) -> None:  # type
     CacheStats.reset()
     dashboard.portfolio(DAY)
     assert CacheStats.misses == 1
+
+
+def test_the_program_dashboard_equals_the_item_by_item_one(db, programs) -> None:  # type: ignore[no-untyped-def]
+    ids = [p.id for p in db.session.scalars(program_query())]
+    expected = {}
+    for program_id in ids:
+        board = dashboard.dashboard_for(program_facts(load_program(program_id), DAY))
+        expected[program_id] = board
+    db.session.expunge_all()
+    for program_id in ids:
+        board = dashboard.build_dashboard(program_id, DAY)
+        old = expected[program_id]
+        assert [shown(s) for s in board.phases] == [shown(s) for s in old.phases]
+        assert [
+            (m.item.key, m.phase.id, m.forecast, m.days_late) for m in board.next_milestones
+        ] == [(m.item.key, m.phase.id, m.forecast, m.days_late) for m in old.next_milestones]
+        assert [g.evaluation for g in board.next_gates] == [g.evaluation for g in old.next_gates]
+        assert board.headline is not None and old.headline is not None
+        assert shown(board.headline) == shown(old.headline)
+        assert [m.metric.id for m in board.key_metrics] == [m.metric.id for m in old.key_metrics]
+        assert board.next_milestones or program_id != ids[0]
+    # only the milestones shown were loaded as objects
+    loaded = [o for o in db.session.identity_map.values() if isinstance(o, WorkItem)]
+    assert len(loaded) <= dashboard.MAX_NEXT_MILESTONES * len(ids)
