@@ -41,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, nargs="+", default=[2000])
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--pages", nargs="+", default=["gantt", "table", "overview", "dashboard"])
     args = parser.parse_args()
 
     from planner import create_app
@@ -87,6 +88,8 @@ def main() -> None:
             ("overview", f"/programs/{program_id}"),
             ("dashboard", f"/programs/{program_id}/dashboard"),
         ):
+            if page not in args.pages:
+                continue
             after: list[tuple[float, float]] = []
             warm: list[tuple[float, float]] = []
             for _ in range(args.repeat):
