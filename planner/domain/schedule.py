@@ -91,6 +91,7 @@ import functools
 import gc
 import heapq
 import math
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from operator import attrgetter
@@ -154,6 +155,7 @@ _NOT_STARTED: Final = 0
 _IN_PROGRESS: Final = 1
 _DONE: Final = 2
 Engine = Literal["auto", "levels", "loop", "compiled"]
+_KERNELS_BROKEN = False  # importing the compiled passes failed once: do not try again
 
 
 @contextlib.contextmanager
@@ -182,9 +184,18 @@ def _without_gc(build: Callable[..., None]) -> Callable[..., None]:
 
 def _kernels() -> ModuleType | None:
     """The compiled passes (:mod:`planner.domain.schedule_compiled`), None without numba."""
+    global _KERNELS_BROKEN
+    if _KERNELS_BROKEN:
+        return None
     try:
         from planner.domain import schedule_compiled
     except ImportError:  # numba is not installed: the numpy / plain-Python engines remain
+        return None
+    except Exception as exc:  # noqa: BLE001 - e.g. no writable place for numba's cache
+        _KERNELS_BROKEN = True
+        warnings.warn(
+            f"compiled scheduler unavailable ({exc}); using the Python engine", stacklevel=2
+        )
         return None
     return schedule_compiled
 
