@@ -161,9 +161,13 @@ def _locale() -> str:
         return ""
 
 
-def cache_key(kind: str, program_id: int, revision: str, parts: tuple[Any, ...]) -> str:
+def cache_key(
+    kind: str, program_id: int, revision: str, parts: tuple[Any, ...], *, localized: bool = True
+) -> str:
+    """The key of a derived result; ``localized=False`` for results that hold no words
+    (one entry for every language)."""
     material = json.dumps(
-        [list(parts), date.today().isoformat(), _locale()],
+        [list(parts), date.today().isoformat(), _locale() if localized else ""],
         default=str,
         sort_keys=True,
         separators=(",", ":"),
@@ -216,12 +220,13 @@ def derived_many(
 ) -> dict[int, T]:
     """:func:`derived` for several programs at once: one revision query, one cache read,
     and ``compute`` called once with the programs whose entries were not there (so the
-    number of queries does not grow with the programs)."""
+    number of queries does not grow with the programs). The results must hold no words
+    in the reader's language: one entry serves every language."""
     if db.session.info.get(_WRITES):
         Stats.bypassed += len(program_ids)
         return compute(program_ids)
     revisions = program_revisions(program_ids)
-    keys = {pid: cache_key(kind, pid, revisions[pid], ()) for pid in program_ids}
+    keys = {pid: cache_key(kind, pid, revisions[pid], (), localized=False) for pid in program_ids}
     try:
         values = cache.get_many(*keys.values())
     except Exception as exc:  # noqa: BLE001 - a broken cache is a miss, never an error
