@@ -156,6 +156,16 @@ _IN_PROGRESS: Final = 1
 _DONE: Final = 2
 Engine = Literal["auto", "levels", "loop", "compiled"]
 _KERNELS_BROKEN = False  # importing the compiled passes failed once: do not try again
+_KERNELS_FROZEN = False
+
+
+def _freeze_once() -> None:
+    """Move every object alive now (numba's hundreds of thousands among them, all kept
+    for the life of the process) out of the cyclic collector's reach: a full collection
+    then walks only what requests make, not the compiler."""
+    global _KERNELS_FROZEN
+    _KERNELS_FROZEN = True
+    gc.freeze()
 
 
 @contextlib.contextmanager
@@ -197,6 +207,8 @@ def _kernels() -> ModuleType | None:
             f"compiled scheduler unavailable ({exc}); using the Python engine", stacklevel=2
         )
         return None
+    if not _KERNELS_FROZEN:
+        _freeze_once()
     return schedule_compiled
 
 
