@@ -56,7 +56,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff check --fix planner tests bench tools
 
 bench: $(BIN)/.installed
-	for f in bench/*_bench.py; do $(BIN)/python $$f; done
+	for f in bench/*_bench.py; do $(BIN)/python -m bench.$$(basename $$f .py) || exit 1; done
 
 # a wheel that carries templates, static files, translations, playbooks and migrations
 wheel: $(BIN)/.installed

@@ -85,11 +85,17 @@ are held relative to the project finish, so a moved finish does not re-date ever
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import gc
 import heapq
 import math
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
+from types import ModuleType
 from typing import Final, Literal, NamedTuple, Protocol
 
 import networkx as nx
@@ -117,6 +123,7 @@ __all__ = [
     "driving_chain",
     "gate_driver",
     "gate_point",
+    "paused_gc",
     "remaining_days",
     "schedule",
     "validate_network",
@@ -130,6 +137,10 @@ MAX_DURATION: Final = 10_000
 """Largest duration, in working days (about forty years)."""
 MAX_CRITICAL_PATHS: Final = 20
 LOOP_ITEMS_PER_LEVEL: Final = 24
+COMPILED_MIN_ITEMS: Final = 1000
+"""From this many items, full passes run compiled (numba, when it is installed): one visit
+per item and link in machine code, whatever the depth. Smaller plans stay in numpy / plain
+Python, so a process that schedules only small plans never imports numba."""
 """Below this many items per dependency level on average, full passes run item by item in
 plain Python; above, level by level with numpy (a few numpy calls per level)."""
 MAX_YEARS_FROM_START: Final = 100
@@ -143,6 +154,71 @@ _TYPE_CODE: Final = {"FS": 0, "SS": 1, "FF": 2, "SF": 3}
 _NOT_STARTED: Final = 0
 _IN_PROGRESS: Final = 1
 _DONE: Final = 2
+Engine = Literal["auto", "levels", "loop", "compiled"]
+_KERNELS_BROKEN = False  # importing the compiled passes failed once: do not try again
+_KERNELS_FROZEN = False
+
+
+def _freeze_once() -> None:
+    """Move every object alive now (numba's hundreds of thousands among them, all kept
+    for the life of the process) out of the cyclic collector's reach: a full collection
+    then walks only what requests make, not the compiler."""
+    global _KERNELS_FROZEN
+    _KERNELS_FROZEN = True
+    gc.freeze()
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused for the block: reading 100,000 objects into
+    columns (or unpickling a kept schedule) allocates millions of short-lived tuples and
+    lists, none of them cyclic, and the collections they trigger walk every object alive
+    (40 % of a large set-up). Threads that nest it leave it as they found it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _without_gc(build: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(build)
+    def wrapper(*args: object, **kwargs: object) -> None:
+        with paused_gc():
+            build(*args, **kwargs)
+
+    return wrapper
+
+
+def _kernels() -> ModuleType | None:
+    """The compiled passes (:mod:`planner.domain.schedule_compiled`), None without numba."""
+    global _KERNELS_BROKEN
+    if _KERNELS_BROKEN:
+        return None
+    try:
+        from planner.domain import schedule_compiled
+    except ImportError:  # numba is not installed: the numpy / plain-Python engines remain
+        return None
+    except Exception as exc:  # noqa: BLE001 - e.g. no writable place for numba's cache
+        _KERNELS_BROKEN = True
+        warnings.warn(
+            f"compiled scheduler unavailable ({exc}); using the Python engine", stacklevel=2
+        )
+        return None
+    if not _KERNELS_FROZEN:
+        _freeze_once()
+    return schedule_compiled
+
+
+def _resolve_engine(engine: Engine, n: int) -> Engine:
+    """``"auto"`` becomes ``"compiled"`` for large plans when numba is there."""
+    if engine == "auto" and n >= COMPILED_MIN_ITEMS and _kernels() is not None:
+        return "compiled"
+    if engine == "compiled" and _kernels() is None:
+        raise ImportError("the compiled engine needs numba")
+    return engine
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,7 +306,7 @@ class ItemTable(Mapping[str, ItemSchedule]):
     ``4 × n`` values); ``total_float``, ``free_float`` and ``critical`` are per item.
     """
 
-    __slots__ = ("_keys", "_position", "_ordinals", "_total", "_free", "_critical", "_n")
+    __slots__ = ("_keys", "_position", "_arrays", "_ordinals", "_total", "_free", "_critical", "_n")
 
     def __init__(
         self,
@@ -242,13 +318,25 @@ class ItemTable(Mapping[str, ItemSchedule]):
         critical: npt.NDArray[np.bool_],
     ) -> None:
         self._keys, self._position, self._n = keys, position, len(keys)
-        self._ordinals: list[int] = ordinals.tolist()
-        self._total: list[int] = total_float.tolist()
-        self._free: list[int] = free_float.tolist()
-        self._critical: list[bool] = critical.tolist()
+        # plain lists (cheap scalar reads) are made when the first item is read
+        self._arrays: tuple[npt.NDArray[np.generic], ...] | None = (
+            ordinals,
+            total_float,
+            free_float,
+            critical,
+        )
+        self._ordinals: list[int] = []
+        self._total: list[int] = []
+        self._free: list[int] = []
+        self._critical: list[bool] = []
 
     def __getitem__(self, key: str) -> ItemSchedule:
         i = self._position[key]  # KeyError for an unknown key, as a dict
+        if self._arrays is not None:
+            ordinals, total, free, critical = self._arrays
+            self._ordinals, self._total = ordinals.tolist(), total.tolist()
+            self._free, self._critical = free.tolist(), critical.tolist()
+            self._arrays = None
         n, ords, day = self._n, self._ordinals, dt.date.fromordinal
         return ItemSchedule(
             day(ords[i]),
@@ -567,8 +655,14 @@ def validate_network(activities: Sequence[Activity], links: Sequence[Link]) -> N
     _levels_or_raise([a.key for a in activities], ends[:, 0], ends[:, 1])
 
 
-def _levels_or_raise(keys: Sequence[str], pred: Int64Array, succ: Int64Array) -> Int64Array:
-    level = _peel_levels(len(keys), pred, succ)
+def _levels_or_raise(
+    keys: Sequence[str], pred: Int64Array, succ: Int64Array, compiled: bool = False
+) -> Int64Array:
+    kernels = _kernels() if compiled else None
+    if kernels is not None:
+        level: Int64Array = kernels.levels(len(keys), pred, succ)
+    else:
+        level = _peel_levels(len(keys), pred, succ)
     if (level < 0).any():
         pairs = list(zip(pred.tolist(), succ.tolist(), strict=True))
         raise DependencyCycleError(_cycle_in(keys, pairs, level))
@@ -803,8 +897,21 @@ def _plan_item(
     return _Plan(_IN_PROGRESS, rem, max(0, snet, status), es, fnl)
 
 
-def _plan_rows(acts: Sequence[Activity], memo: _MemoIndex, status: int | None) -> list[int]:
-    """:func:`_plan_item` of every item, flattened; items not started take a fast path.
+_ITEM_FIELDS: Final = attrgetter(
+    "phase", "start_no_earlier", "finish_no_later", "duration", "actual_start", "actual_finish"
+)
+_LINK_FIELDS: Final = attrgetter("predecessor", "successor", "type", "lag")
+ROW_WIDTH: Final = 8
+
+
+def _plan_rows(
+    acts: Sequence[Activity],
+    memo: _MemoIndex,
+    status: int | None,
+    gate_of: Callable[[str | None, bool], int],
+) -> list[int]:
+    """:func:`_plan_item` of every item, its gate point, its phase as a number and whether
+    it is a milestone, flattened (:data:`ROW_WIDTH` values an item).
 
     An item not started is planned from its phase, its two constraint dates and whether it
     is a milestone: plans repeat these a lot (every item of a phase starts no earlier than
@@ -812,19 +919,49 @@ def _plan_rows(acts: Sequence[Activity], memo: _MemoIndex, status: int | None) -
     """
     flat: list[int] = []
     extend = flat.extend
-    seen: dict[tuple[str | None, dt.date | None, dt.date | None, bool], tuple[int, int]] = {}
-    for act in acts:
-        if status is not None and (act.actual_start is not None or act.actual_finish is not None):
-            extend(_plan_item(act, memo, status, act.finish_no_later))
+    phases: dict[str | None, int] = {None: -1}
+    seen: dict[tuple[str | None, dt.date | None, dt.date | None, bool], tuple[int, ...]] = {}
+    for act, (phase, snet, fnl, duration, a_start, a_finish) in zip(
+        acts, map(_ITEM_FIELDS, acts), strict=True
+    ):
+        milestone = duration == 0
+        if status is not None and (a_start is not None or a_finish is not None):
+            number = phases.setdefault(phase, len(phases))
+            extend(_plan_item(act, memo, status, fnl))
+            extend((gate_of(phase, milestone), number, milestone))
             continue
-        milestone = act.duration == 0
-        shape = (act.phase, act.start_no_earlier, act.finish_no_later, milestone)
+        shape = (phase, snet, fnl, milestone)
         bounds = seen.get(shape)
         if bounds is None:
-            plan = _plan_item(act, memo, status, act.finish_no_later)
-            bounds = seen[shape] = (plan.floor, plan.fnl)
-        extend((_NOT_STARTED, act.duration, bounds[0], 0, bounds[1]))
+            plan = _plan_item(act, memo, status, fnl)
+            number = phases.setdefault(phase, len(phases))
+            bounds = seen[shape] = (plan.floor, 0, plan.fnl, gate_of(phase, milestone), number)
+        extend((_NOT_STARTED, duration, *bounds, milestone))
     return flat
+
+
+def _link_table(
+    acts: Sequence[Activity], links: Sequence[Link], trusted: bool
+) -> tuple[dict[str, int], Int64Array]:
+    """The key index and the links as rows of (predecessor, successor, type code, lag);
+    every field checked unless ``trusted`` (cycles are found later, with the levels)."""
+    m = len(links)
+    table = np.empty((m, 4), np.int64)
+    if not trusted:
+        key_index, pairs = _check_network(acts, links)
+        table[:, :2] = np.array(pairs, np.int64).reshape(-1, 2)
+    else:
+        key_index = dict(zip([a.key for a in acts], range(len(acts)), strict=True))
+    if not m:
+        return key_index, table
+    preds, succs, types, lags = zip(*map(_LINK_FIELDS, links), strict=True)
+    if trusted:
+        at = key_index.__getitem__
+        table[:, 0] = np.fromiter(map(at, preds), np.int64, m)
+        table[:, 1] = np.fromiter(map(at, succs), np.int64, m)
+    table[:, 2] = np.fromiter(map(_TYPE_CODE.__getitem__, types), np.int64, m)
+    table[:, 3] = lags
+    return key_index, table
 
 
 # --------------------------------------------------------------------------------------------
@@ -1048,7 +1185,9 @@ class Scheduler:
     keys, dates near the start) for rows validated when they were written, e.g. read back
     from the database: validate once, at the edge. A cycle is still refused (finding the
     levels detects it for free). ``engine`` chooses how full passes run: ``"levels"``
-    (numpy, level by level), ``"loop"`` (item by item) or ``"auto"`` (the cheaper for the
+    (numpy, level by level), ``"loop"`` (item by item), ``"compiled"`` (numba, see
+    :mod:`planner.domain.schedule_compiled`) or ``"auto"`` (compiled from
+    :data:`COMPILED_MIN_ITEMS` items when numba is installed, else the cheaper for the
     network's shape, see :data:`LOOP_ITEMS_PER_LEVEL`); all give the same schedule.
 
     Examples:
@@ -1065,6 +1204,7 @@ class Scheduler:
         datetime.date(2024, 6, 19)
     """
 
+    @_without_gc
     def __init__(
         self,
         activities: Iterable[Activity],
@@ -1076,24 +1216,18 @@ class Scheduler:
         *,
         incremental_limit: int | None = None,
         trusted: bool = False,
-        engine: Literal["auto", "levels", "loop"] = "auto",
+        engine: Engine = "auto",
     ) -> None:
         acts, link_list, windows = list(activities), list(links), tuple(phase_windows)
-        self._engine = engine
+        self._engine = _resolve_engine(engine, len(acts))
         m = len(link_list)
-        link_table = np.empty((m, 4), np.int64)  # predecessor, successor, type code, lag
-        if trusted:
-            key_index = {a.key: i for i, a in enumerate(acts)}
-            at = key_index.__getitem__
-            link_table[:, 0] = np.fromiter(map(at, [x.predecessor for x in link_list]), np.int64, m)
-            link_table[:, 1] = np.fromiter(map(at, [x.successor for x in link_list]), np.int64, m)
-        else:
-            key_index, pairs = _check_network(acts, link_list)
-            link_table[:, :2] = np.array(pairs, np.int64).reshape(-1, 2)
-        code_of = _TYPE_CODE.__getitem__
-        link_table[:, 2] = np.fromiter(map(code_of, [x.type for x in link_list]), np.int64, m)
-        link_table[:, 3] = np.fromiter([x.lag for x in link_list], np.int64, m)
-        level = _levels_or_raise([a.key for a in acts], link_table[:, 0], link_table[:, 1])
+        key_index, link_table = _link_table(acts, link_list, trusted)
+        level = _levels_or_raise(
+            [a.key for a in acts],
+            np.ascontiguousarray(link_table[:, 0]),
+            np.ascontiguousarray(link_table[:, 1]),
+            compiled=self._engine == "compiled",
+        )
         if not trusted:
             _check_dates(acts, windows, start, status_date)
         self.calendar = calendar
@@ -1114,25 +1248,18 @@ class Scheduler:
 
         # per-item arrays (numpy for passes, memoryviews for cheap scalar access)
         self._gates = {w.key: w.end for w in windows}
-        columns = np.array(_plan_rows(acts, self._memo, self._status), np.int64).reshape(n, 5)
-        self._state = np.ascontiguousarray(columns[:, 0])
-        self._rem = np.ascontiguousarray(columns[:, 1])
-        self._floor = np.ascontiguousarray(columns[:, 2])
-        self._fixed = np.ascontiguousarray(columns[:, 3])
-        self._fnl = np.ascontiguousarray(columns[:, 4])
-        self._milestone = np.array([a.duration == 0 for a in acts], dtype=bool)
+        self._gate_points: dict[tuple[str, bool], int] = {}
+        rows = _plan_rows(acts, self._memo, self._status, self._gate_point_for)
+        columns = np.array(rows, np.int64).reshape(n, ROW_WIDTH).T.copy()
+        self._state, self._rem, self._floor, self._fixed, self._fnl = columns[:5]
+        self._milestone = columns[7].astype(bool)
         self._level = level
         self._es = np.zeros(n, np.int64)
         self._ef = np.zeros(n, np.int64)
         self._lf = np.zeros(n, np.int64)  # late finish minus the project finish
         # the phase gates: each item's gate point (_BIG: none), its phase as a number, and
         # the late finish to the gate over links inside the phase (absolute points)
-        self._gate_points: dict[tuple[str, bool], int] = {}
-        self._gate = np.fromiter(map(self._gate_point_of, acts), np.int64, n)
-        phase_numbers: dict[str | None, int] = {None: -1}
-        self._phase_id = np.fromiter(
-            (phase_numbers.setdefault(a.phase, len(phase_numbers)) for a in acts), np.int64, n
-        )
+        self._gate, self._phase_id = columns[5], columns[6]
         self._lf_gate = np.full(n, _BIG, np.int64)
         self._finish = 0
         self._views()
@@ -1153,6 +1280,7 @@ class Scheduler:
         self._nlinks = m
 
         self._compiled: _Compiled | None = None
+        self._csr: tuple[Int64Array, ...] | None = None  # the compiled engine's network
         self._derived: _Derived | None = None
         self._result: ScheduleResult | None = None
         self._full_pass()
@@ -1161,13 +1289,16 @@ class Scheduler:
 
     def _gate_point_of(self, act: Activity) -> int:
         """The latest finish point that meets the gate of the item's phase (_BIG: none)."""
-        gate = self._gates.get(act.phase) if act.phase is not None else None
-        if gate is None or act.phase is None:
+        return self._gate_point_for(act.phase, act.duration == 0)
+
+    def _gate_point_for(self, phase: str | None, milestone: bool) -> int:
+        gate = self._gates.get(phase) if phase is not None else None
+        if gate is None or phase is None:
             return _BIG
-        shape = (act.phase, act.duration == 0)
+        shape = (phase, milestone)
         found = self._gate_points.get(shape)
         if found is None:
-            found = self._gate_points[shape] = _finish_point(self._memo, gate, shape[1])
+            found = self._gate_points[shape] = _finish_point(self._memo, gate, milestone)
         return found
 
     def _views(self) -> None:
@@ -1256,6 +1387,7 @@ class Scheduler:
         self._result = None
         if structure:
             self._compiled = None
+            self._csr = None
 
     # -- compiling -----------------------------------------------------------------------
 
@@ -1368,8 +1500,61 @@ class Scheduler:
 
     # -- full passes ---------------------------------------------------------------------
 
+    def _loop(self) -> bool:
+        """Whether the numpy engine's passes run item by item (deep plans) or by level."""
+        return self._compile().deep if self._engine == "auto" else self._engine == "loop"
+
+    def _network(self) -> tuple[Int64Array, ...]:
+        """For the compiled engine: level order, links into and out of each item (CSR)."""
+        if self._csr is None:
+            kernels, m = _kernels(), self._nlinks
+            assert kernels is not None
+            self._csr = kernels.network(
+                self._level, self._lp[:m], self._ls[:m], self._lt[:m], self._alive[:m], self._state
+            )
+        return self._csr
+
+    def _compiled_pass(self) -> None:
+        """Forward and backward pass compiled (see :mod:`planner.domain.schedule_compiled`)."""
+        kernels, m, n = _kernels(), self._nlinks, self._n
+        assert kernels is not None
+        order, in_first, in_ids, out_first, out_ids = self._network()
+        self._invalidate()
+        if n == 0:
+            self._finish = 0
+            return
+        lp, ls, lt, lg = self._lp[:m], self._ls[:m], self._lt[:m], self._lg[:m]
+        rem, es, ef = self._rem, self._es, self._ef
+        finish = kernels.forward_pass(
+            order, in_first, in_ids, lp, lt, lg, self._state, rem, self._floor, self._fixed, es, ef
+        )
+        self._finish = int(finish)
+        derived = kernels.backward_all(
+            order,
+            out_first,
+            out_ids,
+            ls,
+            lt,
+            lg,
+            self._state,
+            rem,
+            es,
+            ef,
+            self._fnl,
+            self._gate,
+            self._phase_id,
+            bool((self._gate < _BIG).any()),
+            self._finish,
+            self._lf,
+            self._lf_gate,
+        )
+        self._derived = _Derived(*derived)
+
     def _full_pass(self) -> None:
         """Forward and backward pass over the whole network (numpy, level by level)."""
+        if self._engine == "compiled":
+            self._compiled_pass()
+            return
         c = self._compile()
         n = c.n
         self._invalidate()
@@ -1383,7 +1568,7 @@ class Scheduler:
         c.f_adj *= c.f_bind_start
         c.f_adj += c.f_lag
         pts = c.pts
-        deep = c.deep if self._engine == "auto" else self._engine == "loop"
+        deep = self._loop()
         if deep:
             _forward_loop(c)
         else:
@@ -1427,21 +1612,40 @@ class Scheduler:
         self._ef[c.order] = ef_p
         self._lf[c.order] = lfx[:n]
         self._finish = finish
-        self._gate_pass(deep)
+        self._gate_pass()
 
-    def _gate_pass(self, deep: bool) -> None:
+    def _gate_pass(self) -> None:
         """Late finish of every item to its phase's gate, over the links inside its phase.
 
         A gate is a deadline for the items of its phase and what they drive inside it; a
         later phase's gate does not reach back into an earlier phase (its lateness shows on
         its own items), so links between phases are left out of this pass.
         """
-        c = self._compile()
-        n = c.n
-        lf_gate = self._lf_gate
+        n, lf_gate = self._n, self._lf_gate
         if n == 0 or not (self._gate < _BIG).any():
             lf_gate[:] = _BIG
             return
+        kernels = _kernels() if self._engine == "compiled" else None
+        if kernels is not None:
+            m = self._nlinks
+            order, _, _, out_first, out_ids = self._network()
+            kernels.backward_pass(
+                order,
+                out_first,
+                out_ids,
+                self._lp[:m],
+                self._ls[:m],
+                self._lt[:m],
+                self._lg[:m],
+                self._rem,
+                self._es,
+                self._ef,
+                self._gate,
+                self._phase_id,
+                lf_gate,
+            )
+            return
+        c = self._compile()
         order = c.order
         rem = self._rem[order]
         span = (self._ef - self._es)[order]  # EF minus the (actual) start
@@ -1450,12 +1654,33 @@ class Scheduler:
         adj[phase[c.b_pred] != phase[c.b_succ]] += _BIG  # placeholders read BIG anyway
         lfx = np.empty(n + 1, np.int64)
         lfx[n] = _BIG
-        _backward_generic(c, adj, self._gate[order], lfx, deep)
+        _backward_generic(c, adj, self._gate[order], lfx, self._loop())
         lf_gate[order] = lfx[:n]
 
     def _derive(self) -> _Derived:
         """Total and free float and the critical flag, vectorised."""
         if self._derived is not None:
+            return self._derived
+        kernels = _kernels() if self._engine == "compiled" else None
+        if kernels is not None:
+            m = self._nlinks
+            _, _, _, out_first, out_ids = self._network()
+            self._derived = _Derived(
+                *kernels.floats(
+                    out_first,
+                    out_ids,
+                    self._ls[:m],
+                    self._lt[:m],
+                    self._lg[:m],
+                    self._state,
+                    self._rem,
+                    self._es,
+                    self._ef,
+                    self._lf,
+                    self._lf_gate,
+                    self._finish,
+                )
+            )
             return self._derived
         c = self._compile()
         n, finish = c.n, self._finish
@@ -1579,8 +1804,7 @@ class Scheduler:
         if forward_seeds is not None:
             changed = self._incremental(forward_seeds, backward_seeds)
             if changed is not None:
-                c = self._compile()
-                self._gate_pass(c.deep if self._engine == "auto" else self._engine == "loop")
+                self._gate_pass()
         if changed is None:  # cheaper to start again than to keep walking
             self._full_pass()
             moved = (self._es != before_es) | (self._ef != before_ef)

@@ -42,6 +42,7 @@ from planner.domain.schedule import (
     _IN_PROGRESS,
     _NOT_STARTED,
     _TYPE_CODE,
+    ROW_WIDTH,
     Activity,
     Link,
     PhaseWindow,
@@ -338,7 +339,10 @@ def _compile(net: Network, trusted: bool) -> _Net:
     index = WorkdayIndex(net.calendar, net.start)
     memo = _MemoIndex(index)
     status = None if net.status_date is None else index.index(net.status_date)
-    columns = np.array(_plan_rows(acts, memo, status), np.int64).reshape(n, 5)
+    # the plan columns as the deterministic engine makes them (state, remaining days, floor,
+    # fixed start, deadline, then gate columns this analysis does not read)
+    rows = _plan_rows(acts, memo, status, lambda _phase, _milestone: 0)
+    columns = np.array(rows, np.int64).reshape(n, ROW_WIDTH)
     order = _stable_argsort(level)
     position = np.empty(n, np.int64)
     position[order] = np.arange(n)

@@ -197,9 +197,13 @@ def _locale() -> str:
         return ""
 
 
-def cache_key(kind: str, program_id: int, revision: str, parts: tuple[Any, ...]) -> str:
+def cache_key(
+    kind: str, program_id: int, revision: str, parts: tuple[Any, ...], *, localized: bool = True
+) -> str:
+    """The key of a derived result; ``localized=False`` for results that hold no words
+    (one entry for every language)."""
     material = json.dumps(
-        [list(parts), date.today().isoformat(), _locale()],
+        [list(parts), date.today().isoformat(), _locale() if localized else ""],
         default=str,
         sort_keys=True,
         separators=(",", ":"),
@@ -242,6 +246,45 @@ def derived(
         Stats.errors += 1
         log.warning("cache write failed (%s)", type(exc).__name__)
     return value
+
+
+def derived_many(
+    kind: str,
+    program_ids: list[int],
+    compute: Callable[[list[int]], dict[int, T]],
+    timeout: int | None = None,
+) -> dict[int, T]:
+    """:func:`derived` for several programs at once: one revision query, one cache read,
+    and ``compute`` called once with the programs whose entries were not there (so the
+    number of queries does not grow with the programs). The results must hold no words
+    in the reader's language: one entry serves every language."""
+    if db.session.info.get(_WRITES):
+        Stats.bypassed += len(program_ids)
+        return compute(program_ids)
+    revisions = program_revisions(program_ids)
+    keys = {pid: cache_key(kind, pid, revisions[pid], (), localized=False) for pid in program_ids}
+    try:
+        values = cache.get_many(*keys.values())
+    except Exception as exc:  # noqa: BLE001 - a broken cache is a miss, never an error
+        Stats.errors += 1
+        log.warning("cache read failed (%s): computing", type(exc).__name__)
+        values = [None] * len(keys)
+    out: dict[int, T] = {}
+    for pid, found in zip(keys, values, strict=True):
+        if isinstance(found, tuple) and len(found) == 2 and found[0] == "v":
+            out[pid] = found[1]
+    Stats.hits += len(out)
+    missing = [pid for pid in program_ids if pid not in out]
+    Stats.misses += len(missing)
+    if missing:
+        made = compute(missing)
+        out.update(made)
+        try:
+            cache.set_many({keys[pid]: ("v", made[pid]) for pid in missing}, timeout=timeout)
+        except Exception as exc:  # noqa: BLE001
+            Stats.errors += 1
+            log.warning("cache write failed (%s)", type(exc).__name__)
+    return out
 
 
 def cached_per_revision(

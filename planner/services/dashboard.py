@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from sqlalchemy import select
+
+from planner.domain.errors import NotFoundError
 from planner.domain.explain import Explanation
 from planner.domain.gates import (
     ItemFinish,
@@ -33,11 +36,11 @@ from planner.services.gates import (
     display_name,
     evaluate_phase,
     is_done,
-    load_program,
     program_facts,
     program_query,
     risk_scale,
 )
+from planner.services.item_summary import ItemSummary, PhaseSums, item_summaries
 
 PhaseState = Literal["past", "current", "future"]
 MAX_NEXT_MILESTONES = 6
@@ -118,17 +121,24 @@ def _item_finish(item: WorkItem) -> date | None:
     return item.early_finish
 
 
-def phase_status(facts: ProgramFacts, phase: Phase) -> PhaseStatus:
-    """A phase's RAG from its schedule, metrics and risks, each with its reason."""
+def phase_status(
+    facts: ProgramFacts, phase: Phase, summary: ItemSummary | None = None
+) -> PhaseStatus:
+    """A phase's RAG from its schedule, metrics and risks, each with its reason; its items
+    from ``summary`` when given (per-phase aggregates), else from the program's objects."""
     today = facts.today
     state = phase_state(phase, today)
-    slips, overrun = window_slips(
-        phase.window_end,
-        (
-            ItemFinish(display_name(i), i.is_milestone, _item_finish(i))
-            for i in facts.items_of(phase)
-        ),
-    )
+    if summary is not None:
+        finishes = summary.finishes(phase.id)
+        progress = summary.phases.get(phase.id, PhaseSums()).progress
+    else:
+        items = facts.items_of(phase)
+        finishes = [ItemFinish(display_name(i), i.is_milestone, _item_finish(i)) for i in items]
+        progress = phase_progress(
+            (float(i.duration_days), 100.0 if is_done(i) else float(i.percent_complete))
+            for i in items
+        )
+    slips, overrun = window_slips(phase.window_end, finishes)
     schedule = schedule_rag(slips, overrun, facts.settings.schedule_tolerance_days)
     if state == "future":
         metrics = RagResult("green", Explanation("metrics.phase_not_started"))
@@ -150,10 +160,6 @@ def phase_status(facts: ProgramFacts, phase: Phase) -> PhaseStatus:
             [r.band for r in facts.open_risks], names, amber_from=amber_from, red_from=names[-1]
         )
     rag, _reasons = rag_rollup(schedule, metrics, risks)
-    progress = phase_progress(
-        (float(i.duration_days), 100.0 if is_done(i) else float(i.percent_complete))
-        for i in facts.items_of(phase)
-    )
     return PhaseStatus(
         phase, state, rag, schedule, metrics, risks, evaluate_phase(facts, phase), progress
     )
@@ -170,17 +176,48 @@ def _headline(statuses: list[PhaseStatus]) -> PhaseStatus | None:
 
 
 def build_dashboard(program_id: int, today: date) -> ProgramDashboard:
-    program = load_program(program_id)
-    return dashboard_for(program_facts(program, today))
+    """The dashboard, its work items read as per-phase aggregates kept per revision (no
+    object per item) and the next milestones as the few rows shown."""
+    program = db.session.scalars(program_query(items=False).where(Program.id == program_id)).first()
+    if program is None:
+        raise NotFoundError("no such program")
+    summary = item_summaries([program.id])[program.id]
+    facts = program_facts(program, today, milestones=summary.milestone_facts())
+    return dashboard_for(facts, summary, _next_milestones(program.id))
 
 
-def dashboard_for(facts: ProgramFacts) -> ProgramDashboard:
+def _next_milestones(program_id: int) -> list[WorkItem]:
+    """The milestones not done yet, soonest forecast first (those without one last)."""
+    not_done = WorkItem.actual_finish.is_(None) & (WorkItem.percent_complete < 100)
+    return list(
+        db.session.scalars(
+            select(WorkItem)
+            .where(WorkItem.program_id == program_id, WorkItem.kind == "milestone", not_done)
+            .order_by(
+                WorkItem.early_finish.is_(None),
+                WorkItem.early_finish,
+                WorkItem.position,
+                WorkItem.id,
+            )
+            .limit(MAX_NEXT_MILESTONES)
+        )
+    )
+
+
+def dashboard_for(
+    facts: ProgramFacts,
+    summary: ItemSummary | None = None,
+    pending: list[WorkItem] | None = None,
+) -> ProgramDashboard:
+    """The dashboard from the program's facts; ``summary`` and ``pending`` (the next
+    milestones) when the caller read the items as aggregates, else from its item objects."""
     program, today = facts.program, facts.today
-    statuses = [phase_status(facts, p) for p in program.phases]
+    statuses = [phase_status(facts, p, summary) for p in program.phases]
     current = next((s for s in statuses if s.state == "current"), None)
     phase_of = {p.id: p for p in program.phases}
-    pending = [i for i in program.work_items if i.is_milestone and not is_done(i)]
-    pending.sort(key=lambda i: (i.early_finish is None, i.early_finish or today, i.position))
+    if pending is None:
+        pending = [i for i in program.work_items if i.is_milestone and not is_done(i)]
+        pending.sort(key=lambda i: (i.early_finish is None, i.early_finish or today, i.position))
     milestones = []
     for item in pending[:MAX_NEXT_MILESTONES]:
         phase = phase_of[item.phase_id]
@@ -280,8 +317,9 @@ def portfolio(
     program_ids: Collection[int] | None = None,
 ) -> list[PortfolioRow]:
     """Every program (or those of ``program_ids``) with its current phase, next gate, RAG,
-    maturity and progress; the number of queries does not grow with the programs."""
-    query = program_query().order_by(Program.name, Program.id)
+    maturity and progress. Work items are read as per-phase aggregates, kept per program
+    revision (:mod:`planner.services.item_summary`): no object per item."""
+    query = program_query(items=False).order_by(Program.name, Program.id)
     if program_ids is not None:
         query = query.where(Program.id.in_(list(program_ids)))
     programs = list(db.session.scalars(query))
@@ -289,16 +327,23 @@ def portfolio(
     settings = metric_service.settings_by_program(ids)
     decisions = decisions_by_phase(ids)
     maturity = maturity_levels(programs)
+    summaries = item_summaries(ids)
     rows = []
     scales: dict[tuple[str, str], RiskScale] = {}  # one look-up per playbook, not per program
     for program in programs:
         ref = (program.playbook_id, program.playbook_version)
         if ref not in scales:
             scales[ref] = risk_scale(program)
+        summary = summaries[program.id]
         facts = program_facts(
-            program, today, settings=settings[program.id], decisions=decisions, scale=scales[ref]
+            program,
+            today,
+            settings=settings[program.id],
+            decisions=decisions,
+            scale=scales[ref],
+            milestones=summary.milestone_facts(),
         )
-        statuses = [phase_status(facts, p) for p in program.phases]
+        statuses = [phase_status(facts, p, summary) for p in program.phases]
         headline = _headline(statuses)
         spans = facts.spans
         now = current_phase(spans, today)

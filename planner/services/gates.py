@@ -50,12 +50,13 @@ _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 # --------------------------------------------------------------------------- loading
 
 
-def program_query():
+def program_query(*, items: bool = True):
     """A select of programs with everything a gate or a dashboard reads, loaded in a fixed
-    number of queries whatever the number of rows."""
+    number of queries whatever the number of rows; ``items=False`` leaves the work items
+    out (the portfolio reads them as per-phase aggregates)."""
     return select(Program).options(
         selectinload(Program.phases).selectinload(Phase.gate_criteria),
-        selectinload(Program.work_items),
+        *([selectinload(Program.work_items)] if items else []),
         selectinload(Program.metrics).selectinload(Metric.targets),
         selectinload(Program.metrics).selectinload(Metric.readings),
         selectinload(Program.risks),
@@ -187,13 +188,17 @@ def program_facts(
     settings: StatusSettings | None = None,
     decisions: dict[int, list[GateDecision]] | None = None,
     scale: RiskScale | None = None,
+    milestones: dict[str, MilestoneFact] | None = None,
 ) -> ProgramFacts:
+    """``milestones``: the program's milestones when the caller read them (else from its
+    work items)."""
     scale = scale or risk_scale(program)
-    milestones = {
-        item.key: MilestoneFact(item.key, display_name(item), is_done(item), item.early_finish)
-        for item in program.work_items
-        if item.is_milestone
-    }
+    if milestones is None:
+        milestones = {
+            item.key: MilestoneFact(item.key, display_name(item), is_done(item), item.early_finish)
+            for item in program.work_items
+            if item.is_milestone
+        }
     open_risks = []
     for risk in program.risks:
         if risk.status in OPEN_STATUSES:

@@ -40,7 +40,7 @@ from flask.wrappers import Response
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from planner.domain.schedule import PhaseWindow, Scheduler
+from planner.domain.schedule import PhaseWindow, Scheduler, paused_gc
 from planner.extensions import db
 from planner.ops.cache import cache
 
@@ -78,6 +78,8 @@ class LiveSchedule:
     phase_windows: dict[int, PhaseWindow]
     # each item's phase as an index into the scheduler's phase windows (-1: none)
     phase_index: npt.NDArray[np.int64]
+    # each item's name and Chinese name, to name what moved without a query (None: not kept)
+    names: list[tuple[str, str | None]] | None = None
     _position: dict[int, int] | None = None
 
     def position(self, item_id: int) -> int | None:
@@ -140,6 +142,7 @@ def forget_all() -> None:
 
 def _restore_scheduler(state: dict[str, Any]) -> Scheduler:
     scheduler = Scheduler.__new__(Scheduler)
+    scheduler.__dict__.update(dict.fromkeys(_REBUILT_ON_DEMAND))  # entries of older versions
     scheduler.__dict__.update(
         {
             name: memoryview(value[1])
@@ -153,7 +156,7 @@ def _restore_scheduler(state: dict[str, Any]) -> Scheduler:
 
 # caches the scheduler rebuilds on demand (None is their "not computed" state); the compiled
 # level arrays are four times the size of everything else and slow to pickle
-_REBUILT_ON_DEMAND = frozenset({"_compiled", "_derived", "_result"})
+_REBUILT_ON_DEMAND = frozenset({"_compiled", "_csr", "_derived", "_result"})
 
 
 def _reduce_scheduler(scheduler: Scheduler) -> tuple[Callable[..., Scheduler], tuple[Any]]:
@@ -181,7 +184,8 @@ def dumps(live: LiveSchedule) -> bytes:
 
 def loads(data: bytes) -> LiveSchedule:
     # our own cache entry, written by dumps() above (as Flask-Caching's own entries are)
-    live = pickle.loads(data)  # noqa: S301  # nosec B301
+    with paused_gc():  # thousands of objects, none cyclic
+        live = pickle.loads(data)  # noqa: S301  # nosec B301
     if not isinstance(live, LiveSchedule):
         raise TypeError("not a live schedule")
     return live

@@ -47,7 +47,6 @@ from planner.interop.pack_data import (
     rag_of,
 )
 from planner.interop.pdf_pack import html_to_pdf, metrics_svg, timeline_svg
-from planner.interop.pptx_pack import write_pptx
 from planner.models.baseline import BaselineItem
 from planner.models.plan import Phase
 from planner.services import dashboard as dashboard_service
@@ -453,6 +452,9 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
 
 
 def pack_pptx(pack: Pack) -> bytes:
+    # python-pptx, lxml and Pillow take a noticeable share of start-up: imported when needed
+    from planner.interop.pptx_pack import write_pptx
+
     return write_pptx(pack)
 
 

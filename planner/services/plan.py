@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
+import numpy as np
 from sqlalchemy import case, func, insert, select
 
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
@@ -112,9 +114,9 @@ def item_keys(program: Program) -> list[str]:
 # --------------------------------------------------------------------------- what moved
 
 
-@dataclass(frozen=True)
-class MoveView:
-    """A moved item, with its shifts in working days of the program's calendar."""
+class MoveView(NamedTuple):
+    """A moved item, with its shifts in working days of the program's calendar (a tuple:
+    a deep plan's edit can move thousands of items)."""
 
     key: str
     name: str
@@ -129,7 +131,17 @@ def describe_moves(program: Program, moves: list[Move]) -> list[MoveView]:
     """Moves with working-day shifts, biggest finish shift first; each item named in the
     reader's language (its Chinese name in the Chinese interface, else the English one)."""
     calendar = program_calendar(program)
-    names = _item_names(program, [m.key for m in moves])
+    if all(m.named for m in moves):  # both names came with the moves
+        chinese = _chinese()
+        names = {m.key: (m.name_zh or m.name) if chinese else m.name for m in moves}
+    else:
+        names = _item_names(program, [m.key for m in moves])
+    pairs = [
+        (m.old_start, m.new_start, m.old_finish, m.new_finish)
+        for m in moves
+        if m.old_start is not None and m.old_finish is not None
+    ]
+    shifts = iter(workday_shifts(calendar, [d for four in pairs for d in four]))
     views = []
     for move in moves:
         new = move.old_start is None or move.old_finish is None
@@ -138,8 +150,8 @@ def describe_moves(program: Program, moves: list[Move]) -> list[MoveView]:
                 move.key,
                 names.get(move.key) or move.name,
                 new,
-                None if new else _shift(calendar, move.old_start, move.new_start),  # type: ignore[arg-type]  # a moved item has both dates
-                None if new else _shift(calendar, move.old_finish, move.new_finish),  # type: ignore[arg-type]  # a moved item has both dates
+                None if new else next(shifts),
+                None if new else next(shifts),
                 move.new_start,
                 move.new_finish,
             )
@@ -148,23 +160,51 @@ def describe_moves(program: Program, moves: list[Move]) -> list[MoveView]:
     return views
 
 
+MANY_KEYS = 500
+
+
+def workday_shifts(calendar: WorkCalendar, dates: list[date]) -> list[int]:
+    """``calendar.workdays_between(a, b)`` of each pair ``a, b`` of ``dates`` (flat: a, b,
+    a, b …), from one count of working days over the span they cover (a deep plan's edit
+    moves thousands of items)."""
+    if not dates:
+        return []
+    ordinals = np.array([d.toordinal() for d in dates], np.int64).reshape(-1, 2)
+    low, high = int(ordinals.min()), int(ordinals.max())
+    if high - low > 20 * len(dates) + 1000:  # a few far dates: count pair by pair
+        return [_shift(calendar, a, b) for a, b in zip(dates[::2], dates[1::2], strict=True)]
+    workday = np.fromiter(
+        (calendar.is_workday(date.fromordinal(o)) for o in range(low, high + 1)), bool
+    )
+    before = np.zeros(high - low + 2, np.int64)  # working days in [low, low + k)
+    np.cumsum(workday, out=before[1:])
+    offsets = ordinals - low
+    shifts: list[int] = (before[offsets[:, 1]] - before[offsets[:, 0]]).tolist()
+    return shifts
+
+
+def _chinese() -> bool:
+    """Whether items are named in Chinese for this reader (English outside a request)."""
+    try:
+        from planner.i18n import content_lang
+
+        return content_lang() == "zh"
+    except RuntimeError:  # no request: no language chosen
+        return False
+
+
 def _item_names(program: Program, keys: list[str]) -> dict[str, str]:
     """Item key → name in the reader's language, in one query (English outside a request)."""
     if not keys:
         return {}
-    try:
-        from planner.i18n import content_lang
-
-        chinese = content_lang() == "zh"
-    except RuntimeError:  # no request: no language chosen
-        chinese = False
-    rows = db.session.execute(
-        select(WorkItem.key, WorkItem.name, WorkItem.name_zh).where(
-            WorkItem.program_id == program.id, WorkItem.key.in_(keys)
-        )
+    chinese = _chinese()
+    query = select(WorkItem.key, WorkItem.name, WorkItem.name_zh).where(
+        WorkItem.program_id == program.id
     )
+    if len(keys) <= MANY_KEYS:  # else the whole program: cheaper than thousands of parameters
+        query = query.where(WorkItem.key.in_(keys))
     found: dict[str, str] = {}
-    for key, name, name_zh in rows:
+    for key, name, name_zh in db.session.execute(query):
         found[key] = ((name_zh or name) if chinese else (name or name_zh)) or key
     return found
 

@@ -11,14 +11,14 @@ scheduler, not about scheduling itself:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy import select
 
 from planner.domain.calendar import WorkCalendar
 from planner.domain.errors import DependencyCycleError
@@ -32,6 +32,7 @@ from planner.domain.schedule import (
     PhaseWindow,
     Scheduler,
     ScheduleResult,
+    paused_gc,
     schedule,
 )
 from planner.domain.schedule_columns import (
@@ -51,9 +52,9 @@ from planner.services.live_schedule import Stats as LiveStats
 COMPUTED_COLUMNS = SCHEDULE_FIELDS
 
 
-@dataclass(frozen=True)
-class Move:
-    """An item whose computed dates changed in a reschedule."""
+class Move(NamedTuple):
+    """An item whose computed dates changed in a reschedule (a tuple: a deep plan's edit
+    can move thousands of items)."""
 
     key: str
     name: str
@@ -61,6 +62,9 @@ class Move:
     new_start: date
     old_finish: date | None
     new_finish: date
+    # the item's Chinese name, when ``named`` says both names were read with the move
+    name_zh: str | None = None
+    named: bool = False
 
     @property
     def finish_shift_days(self) -> int | None:
@@ -303,6 +307,8 @@ class ItemEdited:
         window = live.phase_windows.get(item.phase_id)
         if i is None or window is None:
             raise NotIncremental
+        if live.names is not None:
+            live.names[i] = (item.name, item.name_zh)
         before = live.scheduler.activities[i]
         after = activity_of(
             window,
@@ -418,14 +424,25 @@ _ITEM_COLUMNS = (
     WorkItem.actual_finish,
     WorkItem.percent_complete,
     *(getattr(WorkItem, column) for column in COMPUTED_COLUMNS),
+    WorkItem.name,
+    WorkItem.name_zh,
 )
 _NO_FLOAT = -(1 << 40)  # a float never computed (the column is NULL)
 
 
-def _stored_row(row: Any) -> tuple[int, ...]:
-    dates = [d.toordinal() if d is not None else NO_DATE for d in row[9:13]]
-    floats = [f if f is not None else _NO_FLOAT for f in row[13:15]]
-    return (*dates, *floats, int(bool(row[15])))
+def _stored_columns(rows: Sequence[Any]) -> Columns:
+    """The computed columns the rows hold, as (n, 7) integers (a column at a time: slicing
+    each SQLAlchemy row cost 40 µs, most of a cold edit of a large program)."""
+    out = np.empty((len(rows), 7), np.int64)
+    if not rows:
+        return out
+    columns = list(zip(*rows, strict=True))
+    for k in range(4):
+        out[:, k] = [NO_DATE if d is None else d.toordinal() for d in columns[9 + k]]
+    for k in range(2):
+        out[:, 4 + k] = [_NO_FLOAT if f is None else f for f in columns[13 + k]]
+    out[:, 6] = [bool(c) for c in columns[15]]
+    return out
 
 
 def build_live(program: Program, status: date, converted: list[Link] | None = None) -> LiveSchedule:
@@ -449,19 +466,23 @@ def build_live(program: Program, status: date, converted: list[Link] | None = No
         .order_by(Dependency.id)
     ).all()
     phases = {phase.id: phase for phase in program.phases}
-    activities = [activity_of(phases[row[2]], row[1], *row[3:9]) for row in rows]
     key_of = {row[0]: row[1] for row in rows}
+    with paused_gc():  # an object per item and link, none cyclic
+        activities = [activity_of(phases[row[2]], row[1], *row[3:9]) for row in rows]
+        used = (
+            converted
+            if converted is not None
+            else [Link(key_of[p], key_of[s], kind, lag) for p, s, kind, lag in links]  # type: ignore[arg-type]  # the column's check constraint allows only FS, SS, FF, SF
+        )
     scheduler = Scheduler(
         activities,
-        converted
-        if converted is not None
-        else [Link(key_of[p], key_of[s], kind, lag) for p, s, kind, lag in links],  # type: ignore[arg-type]  # the column's check constraint allows only FS, SS, FF, SF
+        used,
         program_calendar(program),
         program.start_date,
         status,
         _windows(program),
     )
-    stored = np.array([_stored_row(row) for row in rows], dtype=np.int64).reshape(-1, 7)
+    stored = _stored_columns(rows)
     return LiveSchedule(
         program_id=program.id,
         status_date=status,
@@ -474,6 +495,7 @@ def build_live(program: Program, status: date, converted: list[Link] | None = No
             for phase_id, p in phases.items()
         },
         phase_index=phase_index_of([a.phase for a in activities], scheduler.phase_windows),
+        names=[(row[16], row[17]) for row in rows],
     )
 
 
@@ -490,35 +512,7 @@ def _store(program: Program, live: LiveSchedule) -> Outcome:
     changed = np.flatnonzero((new != old).any(axis=1)) if len(new) else np.zeros(0, np.int64)
     ids = live.item_ids[changed].tolist()
     if ids:
-        rows = [
-            {
-                "item_id": item_id,
-                "early_start": _date(es),
-                "early_finish": _date(ef),
-                "late_start": _date(ls),
-                "late_finish": _date(lf),
-                "total_float": total,
-                "free_float": free,
-                "is_critical": bool(critical),
-            }
-            for item_id, (es, ef, ls, lf, total, free, critical) in zip(
-                ids, new[changed].tolist(), strict=True
-            )
-        ]
-        table = WorkItem.__table__
-        # Core executemany: one statement for all rows; computed columns are not audited and
-        # do not bump the row version (they are derived, not edited)
-        statement = (
-            update(table)  # type: ignore[arg-type]  # a mapped class's __table__ is a Table
-            .where(table.c.id == bindparam("item_id"))
-            .values({column: bindparam(column) for column in COMPUTED_COLUMNS})
-        )
-        db.session.connection().execute(statement, rows)
-        identity = db.session.identity_map
-        for item_id in ids:
-            loaded = identity.get(identity_key(WorkItem, item_id))
-            if loaded is not None:
-                db.session.expire(loaded, list(COMPUTED_COLUMNS))
+        _write_columns(ids, new[changed])
     moves = _moves(live, old, new, changed)
     live.stored = new
     keep(program_revision(program.id), live)
@@ -530,34 +524,87 @@ def _store(program: Program, live: LiveSchedule) -> Outcome:
     return Outcome(moves, finish, previous_finish, overruns)
 
 
+def _write_columns(ids: list[int], columns: Columns) -> None:
+    """Store the computed columns of these items: one executemany of plain tuples.
+
+    Computed columns are not audited and do not bump the row version (they are derived,
+    not edited). A deep plan's edit can move thousands of items: the rows go to the driver
+    as tuples of values it takes as they are (dates as ISO text for SQLite, as SQLAlchemy
+    stores them; date objects otherwise), without SQLAlchemy's per-row processing.
+    """
+    connection = db.session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    shown = _date_values(columns[:, :4], iso=sqlite)
+    critical = columns[:, 6].astype(bool)
+    rows = list(
+        zip(
+            *(shown[:, k].tolist() for k in range(4)),
+            columns[:, 4].tolist(),
+            columns[:, 5].tolist(),
+            critical.astype(np.int64).tolist() if sqlite else critical.tolist(),
+            ids,
+            strict=True,
+        )
+    )
+    table = WorkItem.__table__
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    assignments = ", ".join(f"{table.c[column].name} = {mark}" for column in COMPUTED_COLUMNS)
+    statement = (
+        f"UPDATE {WorkItem.__tablename__} SET {assignments} WHERE {table.c.id.name} = {mark}"  # noqa: S608  # nosec B608 - names from the model, values bound
+    )
+    connection.exec_driver_sql(statement, rows)
+    # loaded rows read the new values on their next access (few are loaded: look at those)
+    changed = set(ids)
+    for loaded in list(db.session.identity_map.values()):
+        if isinstance(loaded, WorkItem) and loaded.id in changed:
+            db.session.expire(loaded, list(COMPUTED_COLUMNS))
+
+
+def _date_values(ordinals: Columns, iso: bool = False) -> npt.NDArray[np.object_]:
+    """Date ordinals (``NO_DATE``: None) as dates, or ISO text; each distinct day made once."""
+    days, where = np.unique(ordinals, return_inverse=True)
+    values = np.array(
+        [
+            None
+            if o == NO_DATE
+            else date.fromordinal(o).isoformat()
+            if iso
+            else date.fromordinal(o)
+            for o in days.tolist()
+        ],
+        dtype=object,
+    )
+    return values[where.reshape(ordinals.shape)]
+
+
 def _moves(
     live: LiveSchedule, old: Columns, new: Columns, changed: npt.NDArray[np.int64]
 ) -> list[Move]:
     """The items whose early dates changed, named (one query for their names)."""
     if not changed.size:
         return []
-    moved = changed[(old[changed, :2] != new[changed, :2]).any(axis=1)].tolist()
-    ids = [int(live.item_ids[i]) for i in moved]
-    names: dict[int, str] = {}
-    for chunk in range(0, len(ids), 900):
-        part = ids[chunk : chunk + 900]
-        names.update(
-            (row[0], row[1])
-            for row in db.session.execute(
-                select(WorkItem.id, WorkItem.name).where(WorkItem.id.in_(part))
+    moved = changed[(old[changed, :2] != new[changed, :2]).any(axis=1)]
+    ids = live.item_ids[moved].tolist()
+    kept = live.names
+    names: dict[int, tuple[str, str | None]] = {}
+    if kept is None:
+        table = WorkItem.__table__
+        for chunk in range(0, len(ids), 900):  # an entry kept by an older version
+            query = select(table.c.id, table.c.name, table.c.name_zh).where(
+                table.c.id.in_(ids[chunk : chunk + 900])
             )
+            names.update((row[0], (row[1], row[2])) for row in db.session.execute(query))
+    dates = _date_values(np.concatenate([old[moved, :2], new[moved, :2]], axis=1)).tolist()
+    keys = live.keys
+    moves = []
+    for i, item_id, (old_start, old_finish, new_start, new_finish) in zip(
+        moved.tolist(), ids, dates, strict=True
+    ):
+        name, name_zh = kept[i] if kept is not None else names.get(item_id, (keys[i], None))
+        moves.append(
+            Move(keys[i], name, old_start, new_start, old_finish, new_finish, name_zh, True)
         )
-    return [
-        Move(
-            live.keys[i],
-            names.get(item_id, live.keys[i]),
-            _date(int(old[i, 0])),
-            date.fromordinal(int(new[i, 0])),
-            _date(int(old[i, 1])),
-            date.fromordinal(int(new[i, 1])),
-        )
-        for i, item_id in zip(moved, ids, strict=True)
-    ]
+    return moves
 
 
 def is_stale(program: Program, today: date | None = None) -> bool:

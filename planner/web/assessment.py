@@ -860,6 +860,7 @@ def report(program_id: int, assessment_id: int):
 
 @bp.get(ONE + "/export.xlsx")
 def export(program_id: int, assessment_id: int):
+
     program, assessment = _load(program_id, assessment_id)
     content = export_xlsx(assessment, content_lang())
     filename = f"assessment-{program.id}-{assessment.id}.xlsx"

@@ -99,9 +99,10 @@ def _remember(program: Program, outcome: Outcome, message: str) -> None:
     if outcome.previous_finish is not None:
         calendar = plan_service.program_calendar(program)
         shift = calendar.workdays_between(outcome.previous_finish, outcome.finish)
+    moved = [m for m in moves if not m.new_item]
     session["plan_moves"] = {
         "program": program.id,
-        "count": sum(1 for m in moves if not m.new_item),
+        "count": len(moved),
         "finish": outcome.finish.isoformat(),
         "finish_shift": shift,
         "overruns": [[o.phase, o.days_over] for o in outcome.overruns][:6],
@@ -115,9 +116,8 @@ def _remember(program: Program, outcome: Outcome, message: str) -> None:
                 m.new_start.isoformat(),
                 m.new_finish.isoformat(),
             ]
-            for m in moves
-            if not m.new_item
-        ][:MOVES_SHOWN],
+            for m in moved[:MOVES_SHOWN]
+        ],
     }
 
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from planner.domain.errors import DependencyCycleError, ValidationError
+from planner.domain.schedule import COMPILED_MIN_ITEMS
 from planner.models import Dependency, WorkItem
 from planner.services import plan as plan_service
 from planner.services.generate import generate_program
@@ -124,17 +125,30 @@ def random_edit(db, program, rng: random.Random, today: date):
     return "progress", outcome
 
 
-def test_random_edits_store_what_a_full_reschedule_stores(db) -> None:
+@pytest.mark.parametrize(
+    ("size", "per_stream", "steps"),
+    [
+        (240, None, 300),  # shallow: workstreams of a few dozen items
+        # deep: six workstreams of 200 items one after another, large enough for the
+        # compiled engine; an edit early in a chain moves hundreds of items
+        (COMPILED_MIN_ITEMS + 200, (COMPILED_MIN_ITEMS + 200) // 6, 90),
+    ],
+    ids=["shallow", "deep"],
+)
+def test_random_edits_store_what_a_full_reschedule_stores(  # type: ignore[no-untyped-def]
+    db, size: int, per_stream: int | None, steps: int
+) -> None:
     today = date.today()
+    shape = {} if per_stream is None else {"items_per_stream": per_stream}
     program = generate_program(
-        240, start_date=today - timedelta(days=120), seed=7, progress_until=today
+        size, start_date=today - timedelta(days=120), seed=7, progress_until=today, **shape
     )
     db.session.commit()
     rng = random.Random(17)
     Stats.reset()
     done: dict[str, int] = {}
     refused = 0
-    for step in range(300):
+    for step in range(steps):
         try:
             kind, outcome = random_edit(db, program, rng, today)
         except (DependencyCycleError, ValidationError):
@@ -152,6 +166,13 @@ def test_random_edits_store_what_a_full_reschedule_stores(db) -> None:
         # what the page says about the finish and the overrunning phases holds too
         assert outcome.finish == full.finish, f"step {step} ({kind})"
         assert outcome.overruns == full.overruns, f"step {step} ({kind})"
+        # what moved is named as the rows are named now (names kept with the schedule)
+        names = dict(
+            db.session.execute(
+                select(WorkItem.key, WorkItem.name).where(WorkItem.program_id == program.id)
+            ).all()
+        )
+        assert all(move.name == names[move.key] for move in outcome.moves), f"step {step}"
     # every kind of edit was exercised, and most edits reused the kept schedule
     assert set(done) == {"duration", "rename", "link added", "link removed", "progress"}
     assert refused > 0  # cycles and duplicates were tried and refused

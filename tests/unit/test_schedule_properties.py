@@ -387,6 +387,7 @@ def test_progress_matches_the_reference(net: Network) -> None:
     expected = reference(net)
     assert observed(build(net)) == expected
     assert observed(build(net, engine="loop")) == expected  # item by item, for deep plans
+    assert observed(build(net, engine="compiled")) == expected  # numba, for large plans
     assert observed(build(net, trusted=True)) == expected  # rows validated at the edge
 
 
@@ -416,6 +417,7 @@ def test_actual_dates_are_kept_and_the_rest_waits_for_the_status_date(net: Netwo
 
 
 limits = st.sampled_from([None, 0, 1, 3, 1000])
+engines = st.sampled_from(["levels", "compiled"])  # the engine of the fallback full passes
 
 
 def full(s: Scheduler) -> Scheduler:
@@ -435,7 +437,7 @@ def moved_between(before: Scheduler | dict[str, tuple[int, ...]], after: Schedul
 def test_set_duration_equals_a_full_schedule(
     net: Network, limit: int | None, data: st.DataObject
 ) -> None:
-    s = build(net, limit)
+    s = build(net, limit, engine=data.draw(engines))
     keys = [a.key for a in net[0]]
     for _ in range(data.draw(st.integers(1, 4))):
         before = {k: tuple(p) for k, p in s.points().items()}
@@ -452,7 +454,7 @@ def test_set_duration_equals_a_full_schedule(
 def test_add_link_equals_a_full_schedule_or_names_the_cycle(
     net: Network, limit: int | None, data: st.DataObject
 ) -> None:
-    s = build(net, limit)
+    s = build(net, limit, engine=data.draw(engines))
     keys = [a.key for a in net[0]]
     for _ in range(data.draw(st.integers(1, 4))):
         if len(keys) < 2:
@@ -494,7 +496,7 @@ def test_add_link_equals_a_full_schedule_or_names_the_cycle(
 def test_remove_link_equals_a_full_schedule(
     net: Network, limit: int | None, data: st.DataObject
 ) -> None:
-    s = build(net, limit)
+    s = build(net, limit, engine=data.draw(engines))
     for _ in range(data.draw(st.integers(1, 3))):
         if not s.links:
             return
