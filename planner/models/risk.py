@@ -11,7 +11,16 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import Model
@@ -251,9 +260,24 @@ Action = RiskAction
 
 @event.listens_for(RiskAction, "before_insert")
 def _action_program(_mapper: Any, _connection: Any, target: RiskAction) -> None:
-    """An action added to a risk's (or issue's) list takes its program from it."""
+    """An action added to a risk's (or issue's) list takes its program from it; one made
+    with only its parent's id (an import, a test) reads the program from the parent row."""
     if target.program_id is None:
         target.program_id = target.audit_program_id
+    if target.program_id is None:
+        for column, table in (
+            (target.risk_id, "risk"),
+            (target.issue_id, "issue"),
+            (target.review_id, "steering_review"),
+            (target.gate_phase_id, "phase"),
+        ):
+            if column is not None:
+                found = _connection.execute(
+                    text(f"SELECT program_id FROM {table} WHERE id = :id"),  # noqa: S608  # nosec B608 - a fixed table name
+                    {"id": column},
+                ).scalar()
+                target.program_id = found
+                break
 
 
 class RiskWorkItemLink(Audited, Model):

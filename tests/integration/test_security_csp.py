@@ -13,8 +13,14 @@ from planner.web.csp import plotly_js_path, plotly_style_hashes, plotly_text_sty
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # laid out by WeasyPrint into a PDF, never served to a browser under the CSP
-# never served as pages: the PDF pack, and the digest e-mail (mail clients need inline styles)
-PDF_ONLY = {"exchange/pack_pdf.html", "notify/digest.html"}
+# never served as pages: the PDF pack and the parts it includes, and the digest e-mail (mail
+# clients need inline styles)
+PDF_ONLY = {
+    "exchange/pack_pdf.html",
+    "exchange/_pack_adoption.html",
+    "exchange/_pack_raid.html",
+    "notify/digest.html",
+}
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 
 
