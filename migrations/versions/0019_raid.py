@@ -1,7 +1,7 @@
 """raid: issues, decisions, change requests; one action list; risk review cadence
 
 Revision ID: 0019
-Revises: 0018
+Revises: 0017
 Create Date: 2026-12-06 14:00:00
 
 The risk actions become the program's one action list in place: ``risk_action`` keeps its
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """schedule risk analysis: three-point durations, risk delays, uncertainty ranges
 
 Revision ID: 0025
-Revises: 0024
+Revises: 0022
 Create Date: 2026-12-06 14:00:00
 
 Work items get an optimistic and a pessimistic duration and a distribution; risks get the
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0025'
-down_revision = '0024'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 

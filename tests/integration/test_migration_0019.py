@@ -37,7 +37,7 @@ def test_0019_keeps_every_risk_action_and_gives_it_the_program(empty_database_ur
             program_id = program.id
             db.session.remove()
 
-            downgrade(revision="0018")
+            downgrade(revision="0017")
             assert "issue" not in inspect(db.engine).get_table_names()
             with db.engine.connect() as conn:
                 before = conn.execute(text(ROWS + " ORDER BY id")).all()
