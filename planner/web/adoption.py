@@ -221,7 +221,7 @@ def value_delete(program_id: int, value_id: int) -> Response:
     service.delete_value(program, value_id, request.form.get("version"))
     db.session.commit()
     flash(_("Deleted: its users are no longer mapped; its past readings are kept."), "success")
-    return redirect(url_for("adoption.teams", program_id=program.id))  # type: ignore[return-value]
+    return redirect(url_for("adoption.teams", program_id=program.id))  # type: ignore[return-value]  # a redirect is a Response, the view also renders text
 
 
 @bp.post(BASE + "/teams/lookup")
@@ -342,7 +342,7 @@ def training_delete(program_id: int, session_id: int) -> Response:
     training_service.delete_session(program, session_id)
     db.session.commit()
     flash(_("Training session deleted."), "success")
-    return redirect(url_for("adoption.training", program_id=program.id))  # type: ignore[return-value]
+    return redirect(url_for("adoption.training", program_id=program.id))  # type: ignore[return-value]  # a redirect is a Response, the view also renders text
 
 
 # --------------------------------------------------------------------------- cells of a metric

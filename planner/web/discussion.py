@@ -58,7 +58,7 @@ def _subject(program_id: int, kind: str, subject_id: int) -> service.Subject:
 
 
 def _back(s: service.Subject, anchor: str = "discussion") -> Response:
-    return redirect(f"{s.link}#{anchor}")  # type: ignore[return-value]
+    return redirect(f"{s.link}#{anchor}")  # type: ignore[return-value]  # a redirect is a Response, the view also renders text
 
 
 def _refused(exc: PlannerError) -> None:
