@@ -60,7 +60,7 @@ def write_usage_log(
 ) -> int:
     """Write the log as CSV (``user, date, object, action``); return the rows written."""
     rng = random.Random(seed)
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n")  # forbidden: allow F004 generated demo data
     writer.writerow(HEADER)
     rows = 0
     lo, hi = events_per_module
