@@ -372,4 +372,14 @@ def leveling_scenario(program: Program, suggestion: Suggestion, name: str) -> Sc
             constraint_date=delay.start,
             version=scenario.version,
         )
+    # marked, so that only the lead applies it (the leveling is the lead's call)
+    scenario.plan = {**scenario.plan, "origin": LEVELING_ORIGIN}
     return scenario
+
+
+LEVELING_ORIGIN = "leveling"
+
+
+def is_leveling(scenario: Scenario) -> bool:
+    """Whether the scenario is a leveling suggestion (applied by the lead only)."""
+    return isinstance(scenario.plan, dict) and scenario.plan.get("origin") == LEVELING_ORIGIN

@@ -26,7 +26,9 @@ from planner.services import notify_events as notify_hooks
 from planner.services import scenarios as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
+from planner.services.workload import is_leveling  # noqa: E402
 from planner.web.plan import _moved_message, _remember
+from planner.web.policy import can  # noqa: E402
 from planner.web.replan import attach_reasons
 
 bp = Blueprint("scenarios", __name__)
@@ -204,6 +206,8 @@ def apply(program_id: int, scenario_id: int):
     form = ScenarioActionForm()
     if not form.validate():
         abort(400)
+    if is_leveling(scenario) and not can("manage", program.id):
+        abort(403)  # a leveling suggestion delays people's work: the lead applies it
     try:
         outcome = service.apply_scenario(program, scenario, form.version.data)
         notify_hooks.scenario_applied(program.id, scenario, current_user)

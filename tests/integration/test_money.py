@@ -270,3 +270,23 @@ def test_person_page_merge_and_leveling_through_the_pages(client, db, northwind)
     level = client.post(f"/programs/{pid}/workload/level")
     assert level.status_code == 302 and "/scenarios/" in level.headers["Location"]
     assert db.session.scalars(select(Scenario).where(Scenario.name.startswith("Leveling"))).one()
+
+
+def test_only_the_lead_applies_a_leveling_scenario(db, northwind, login_as) -> None:  # type: ignore[no-untyped-def]
+    from planner.models import Scenario
+    from planner.services import workload
+
+    everyone = list(db.session.scalars(select(Program)))
+    others = [p for p in everyone if p != northwind]
+    suggestion = workload.suggest_leveling(northwind, others, today=DEMO_DAY)
+    scenario = workload.leveling_scenario(northwind, suggestion, "Leveling check")
+    db.session.commit()
+    url = f"/programs/{northwind.id}/scenarios/{scenario.id}/apply"
+    member = login_as("member", northwind)
+    refused = member.post(url, data={"version": scenario.version})
+    assert refused.status_code == 403
+    assert db.session.get(Scenario, scenario.id).status == "open"
+    lead = login_as("lead", northwind)
+    applied = lead.post(url, data={"version": scenario.version})
+    assert applied.status_code in (200, 302, 409)  # 409 only if the live plan moved meanwhile
+    assert workload.is_leveling(scenario)
