@@ -44,7 +44,7 @@ def index():
     for program in programs:
         ref = (program.playbook_id, program.playbook_version)
         if ref not in explainers:
-            explainers[ref] = renderer(band_labels(program))
+            explainers[ref] = renderer(band_labels(program, content_lang()))
     return render_template(
         "programs/index.html",
         lines=lines,
