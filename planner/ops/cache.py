@@ -218,8 +218,10 @@ def derived(
     compute: Callable[[], T],
     *parts: Any,
     timeout: int | None = None,
+    localized: bool = True,
 ) -> T:
-    """``compute()``'s result for this program revision and these key parts, cached.
+    """``compute()``'s result for this program revision and these key parts, cached
+    (``localized=False``: a result that holds no words, one entry for every language).
 
     The revision is read before computing, so a result is never stored under a revision
     newer than the data it was computed from. Inside a transaction that has written,
@@ -228,7 +230,7 @@ def derived(
     if db.session.info.get(_WRITES):
         Stats.bypassed += 1
         return compute()
-    key = cache_key(kind, program_id, program_revision(program_id), parts)
+    key = cache_key(kind, program_id, program_revision(program_id), parts, localized=localized)
     try:
         found = cache.get(key)
     except Exception as exc:  # noqa: BLE001 - a broken cache is a miss, never an error

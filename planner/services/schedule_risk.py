@@ -205,7 +205,10 @@ def analyse(
             trusted=True,
         )
 
-    return derived("schedule-risk", program.id, run, today.isoformat(), iterations, chosen)
+    # numbers and keys only: one entry for every language
+    return derived(
+        "schedule-risk", program.id, run, today.isoformat(), iterations, chosen, localized=False
+    )
 
 
 # --------------------------------------------------------------------------- editing
