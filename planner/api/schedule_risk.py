@@ -10,8 +10,9 @@ from flask_babel import get_locale
 from pydantic import Field
 
 from planner.api import schemas as s
-from planner.api.core import ID, dump, json_response, operation
+from planner.api.core import ID, ApiError, dump, json_response, operation
 from planner.api.markers import N_
+from planner.domain.errors import ValidationError
 from planner.domain.schedule_risk import (
     DEFAULT_ITERATIONS,
     MAX_ITERATIONS,
@@ -119,9 +120,16 @@ def _finish(o: FinishOutlook, names: dict[str, str]) -> dict[str, object]:
 def schedule_risk(program_id: int, query: RiskAnalysisQuery) -> Response:
     program = load_program(program_id)
     mitigate = tuple(k.strip() for k in query.mitigate.split(",") if k.strip())
-    analysis = service.analyse(
-        program, date.today(), iterations=query.iterations, mitigated=mitigate
-    )
+    try:
+        analysis = service.analyse(
+            program, date.today(), iterations=query.iterations, mitigated=mitigate
+        )
+    except ValidationError as exc:
+        if not any(field == "mitigate" for field, _words in exc.errors):
+            raise
+        # an unknown risk key is a query parameter the program does not know: 400, as every
+        # query refusal (worded in the reader's language)
+        raise ApiError(400, str(exc), exc.errors) from None
     names = service.item_names(program, str(get_locale() or "en"))
     return json_response(
         dump(

@@ -184,7 +184,7 @@ def test_the_api_gives_every_gate_and_refuses_bad_options(app, db, monkeypatch) 
         assert gate["curve"][-1]["share"] == 1.0
     assert_problem(api.get(path + "?iterations=5"), 400, "iterations")
     refused = api.get(path + "?mitigate=no-such-risk", headers={"Accept-Language": "zh-CN"})
-    problem = assert_problem(refused, 422, "mitigate")
+    problem = assert_problem(refused, 400, "mitigate")
     assert "no-such-risk" in problem["errors"][0]["message"]
     assert "does not exist" not in problem["errors"][0]["message"]
 
