@@ -104,7 +104,10 @@ def log_effort(program_id: int, body: EffortIn) -> Response:
 
 
 @operation("GET", f"{PROGRAM}/workload", summary=N_("Workload: person × week"), tag="people",
-           requirement="read")  # fmt: skip
+           requirement="read", description=N_(
+               "Hours a week against capacity for each person; over-allocated weeks with their"
+               " items, and the leveling suggestion (items to delay within their free float)."
+           ))  # fmt: skip
 def get_workload(program_id: int) -> Response:
     """Hours a week against capacity for each person; over-allocated weeks with their items,
     and the leveling suggestion (items to delay within their free float)."""

@@ -24,6 +24,7 @@ PAGE_SIZE = 200
 # shows them in the reader's language; a code missing here is shown as it is
 ENTITY_NAMES = {
     "program": _l("program"),
+    "uncertaintyrange": _l("uncertainty range"),
     "membership": _l("membership"),
     "sharelink": _l("share link"),
     "api_token": _l("API token"),
@@ -59,6 +60,19 @@ ENTITY_NAMES = {
     "webhook": _l("chat webhook"),
 }
 FIELD_NAMES = {
+    # the schedule risk analysis' fields
+    "schedule_delay_days": _l("Delay (working days)"),
+    "schedule_delay_pct": _l("Delay (percent of each item)"),
+    "probability_pct": _l("Probability (%)"),
+    "residual_delay_days": _l("Delay once mitigated (days)"),
+    "duration_optimistic": _l("Optimistic (days)"),
+    "duration_pessimistic": _l("Pessimistic (days)"),
+    "duration_shape": _l("Distribution"),
+    "scope": _l("Applies to"),
+    "scope_key": _l("Phase or workstream"),
+    "low_pct": _l("Low end (%)"),
+    "high_pct": _l("High end (%)"),
+    "correlation": _l("Correlation"),
     # the RAID log's fields
     "severity": _l("Severity"),
     "raised_on": _l("Raised on"),

@@ -70,6 +70,7 @@ SKIP: dict[str, str] = {
     "notify.token_preferences": "from a digest e-mail's signed link (test_notify_digest.py)",
     "notify.unsubscribe": "from a digest e-mail's signed link (test_notify_digest.py)",
     "raid.export_xlsx": "download: RAID log as Excel",
+    "schedule_risk.export": "download: the schedule risk analysis as Excel (test_schedule_risk.py)",
     "money.export_xlsx": "download: people, effort, costs and benefits as Excel",
 }
 API_PREFIX = "api."
