@@ -94,6 +94,15 @@ FIELD_LABELS = {
     "attendees": _l("Attendees"),
     "notes": _l("Notes"),
 }
+# the schedule risk analysis' fields of a risk (planner/web/schedule_risk.py edits them)
+FIELD_LABELS.update(
+    {
+        "schedule_delay_days": _l("Delay (working days)"),
+        "schedule_delay_pct": _l("Delay (percent of each item)"),
+        "probability_pct": _l("Probability (%)"),
+        "residual_delay_days": _l("Delay once mitigated (days)"),
+    }
+)
 ENTITY_LABELS = {
     "risk": _l("Risk"),
     "risk_action": _l("Action"),
