@@ -252,12 +252,7 @@ def save_range(
     if scope == "phase" and scope_key not in {p.key for p in program.phases}:
         problems.append(Problem("scope_key", "risk_analysis.unknown_scope", {"value": scope_key}))
     if scope == "workstream":
-        streams = set(
-            db.session.scalars(
-                select(WorkItem.workstream).where(WorkItem.program_id == program.id).distinct()
-            )
-        )
-        if scope_key not in streams:
+        if scope_key not in workstreams(program):
             problems.append(
                 Problem("scope_key", "risk_analysis.unknown_scope", {"value": scope_key})
             )

@@ -45,12 +45,18 @@ def register_blueprints(app: Flask) -> None:
 
     areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
     extras = (library, exchange, auth, members, admin, history, share, tokens, replan, scenarios)
-    extras = (*extras, schedule_risk, notify, discussion)
-    extras = (*extras, adoption, question_bank)
-    extras = (*extras, raid)
-    extras = (*extras, people, money)  # people, workload and money (issue 23)
-    extras = (*extras, gantt)
-    for module in (*areas, *extras):
+    features = (
+        schedule_risk,
+        notify,
+        discussion,
+        adoption,
+        question_bank,
+        raid,
+        people,
+        money,
+        gantt,
+    )
+    for module in (*areas, *extras, *features):
         app.register_blueprint(module.bp)
     _decisions_notify()
     from planner import api

@@ -26,9 +26,9 @@ from planner.services import notify_events as notify_hooks
 from planner.services import scenarios as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
-from planner.services.workload import is_leveling  # noqa: E402
+from planner.services.workload import is_leveling
 from planner.web.plan import _moved_message, _remember
-from planner.web.policy import can  # noqa: E402
+from planner.web.policy import can
 from planner.web.replan import attach_reasons
 
 bp = Blueprint("scenarios", __name__)
