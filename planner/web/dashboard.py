@@ -18,6 +18,7 @@ from planner.services import dashboard as service
 from planner.services.gates import band_labels
 from planner.services.money_cards import money_card, money_cards
 from planner.services.programs import get_program
+from planner.services.schedule_risk import outlook_stamp
 from planner.web.gates import explaining
 from planner.web.metrics import display_value
 from planner.web.schedule_risk import schedule_risk_card
@@ -55,7 +56,13 @@ def show(program_id: int):
     today = date.today()
     # a steering room opens the same dashboard at the same minute: render its body once
     # per program revision and language (today and the locale are part of the key)
-    board_html = derived("dashboard-board", program.id, lambda: _board_html(program.id, today))
+    # (and of the latest schedule risk analysis, which can be made without a change of revision)
+    board_html = derived(
+        "dashboard-board",
+        program.id,
+        lambda: _board_html(program.id, today),
+        outlook_stamp(program.id),
+    )
     return render_template(
         "dashboard/show.html",
         program=program,

@@ -56,13 +56,19 @@ def format_percent(share: float | None) -> str:
 
 
 def schedule_risk_card(program: Program, today: date) -> dict[str, Any] | None:
-    """The gates ahead with their chance, P80 and drivers named in the reader's language."""
-    gates = service.gates_ahead(program, today)
+    """The gates ahead with their chance, P80 and drivers named in the reader's language;
+    dated when the analysis predates the latest changes, an invitation when there is none."""
+    outlook = service.gate_outlook(program, today)
+    if outlook.pending:
+        return {"gates": [], "pending": True, "as_of": None}
+    gates = outlook.gates
     if not gates:
         return None
     phases = phase_names(program)
     names = service.item_names(program, _lang())
     return {
+        "pending": False,
+        "as_of": outlook.as_of,
         "gates": [
             {
                 "phase": g.phase,
@@ -74,7 +80,7 @@ def schedule_risk_card(program: Program, today: date) -> dict[str, Any] | None:
                 "drivers": join_list([names.get(k, k) for k in g.driver_keys]),
             }
             for g in gates
-        ]
+        ],
     }
 
 
@@ -83,7 +89,8 @@ def gate_chance(program: Program, phase_key: str, today: date) -> dict[str, Any]
     card = schedule_risk_card(program, today)
     if card is None:
         return None
-    return next((g for g in card["gates"] if g["phase"] == phase_key), None)
+    found = next((g for g in card["gates"] if g["phase"] == phase_key), None)
+    return None if found is None else {**found, "as_of": card["as_of"]}
 
 
 def labels() -> dict[str, str]:
