@@ -41,6 +41,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, has_request_context
@@ -155,9 +156,10 @@ def has_unsaved_writes() -> bool:
     return bool(db.session.info.get(_WRITES))
 
 
-def get_many(keys: list[str]) -> dict[str, Any]:
+def get_many(keys: list[str], *, probe: bool = False) -> dict[str, Any]:
     """The cached values of ``keys`` (from :func:`cache_key`) that are there, in one round
-    trip; a failing cache reads as empty."""
+    trip; a failing cache reads as empty. ``probe``: a look that computes nothing when a key
+    is missing (not counted as hits and misses)."""
     if not keys:
         return {}
     try:
@@ -170,8 +172,9 @@ def get_many(keys: list[str]) -> dict[str, Any]:
     for key, value in zip(keys, values, strict=True):
         if isinstance(value, tuple) and len(value) == 2 and value[0] == "v":
             found[key] = value[1]
-    Stats.hits += len(found)
-    Stats.misses += len(keys) - len(found)
+    if not probe:
+        Stats.hits += len(found)
+        Stats.misses += len(keys) - len(found)
     return found
 
 
@@ -197,6 +200,31 @@ def _locale() -> str:
         return ""
 
 
+@functools.cache
+def code_digest() -> str:
+    """A digest of the code, templates and translations that render cached results.
+
+    Part of every key: after an upgrade the bodies rendered by the old templates are never
+    served again, though the program's revision did not change. By content, not file times,
+    so machines that share a Redis cache and run the same release share its entries.
+    Computed once per process, on the first key (not at start-up).
+    """
+    from planner.config import PROJECT_ROOT
+
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=6)
+    for folder, suffixes in (
+        (package, (".py",)),
+        (PROJECT_ROOT / "templates", (".html", ".txt")),
+        (PROJECT_ROOT / "translations", (".mo",)),
+    ):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in suffixes and path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key(
     kind: str, program_id: int, revision: str, parts: tuple[Any, ...], *, localized: bool = True
 ) -> str:
@@ -209,7 +237,7 @@ def cache_key(
         separators=(",", ":"),
     )
     digest = hashlib.sha256(material.encode("utf-8")).hexdigest()[:24]
-    return f"derived:{kind}:{program_id}:{revision}:{digest}"
+    return f"derived:{kind}:{program_id}:{revision}:{code_digest()}:{digest}"
 
 
 def derived(

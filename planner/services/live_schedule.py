@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from planner.domain.schedule import PhaseWindow, Scheduler, paused_gc
 from planner.extensions import db
-from planner.ops.cache import cache
+from planner.ops.cache import cache, code_digest
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +194,8 @@ def loads(data: bytes) -> LiveSchedule:
 def _shared_key(program_id: int, revision: str, status: date) -> str:
     # no language in it (a schedule has no words), today's date as every derived result
     today = date.today().isoformat()
-    return f"derived:{_KIND}:{program_id}:{revision}:{status.isoformat()}:{today}"
+    # the code's digest: a schedule pickled by another release is never read back
+    return f"derived:{_KIND}:{program_id}:{revision}:{code_digest()}:{status.isoformat()}:{today}"
 
 
 def _read_shared(program_id: int, revision: str, status: date) -> LiveSchedule | None:

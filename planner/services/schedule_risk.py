@@ -51,7 +51,14 @@ from planner.domain.schedule_risk import (
 from planner.extensions import db
 from planner.models import Program, Risk, RiskWorkItemLink, UncertaintyRange, WorkItem
 from planner.models.schedule_risk import RANGE_SCOPES
-from planner.ops.cache import cache_key, derived, get_many, program_revision, set_many
+from planner.ops.cache import (
+    cache_key,
+    code_digest,
+    derived,
+    get_many,
+    program_revision,
+    set_many,
+)
 from planner.services.concurrency import check_version
 from planner.services.scheduling import _activities, _schedule, load_network, program_calendar
 from planner.services.scheduling import status_date_of as _status_date_of
@@ -463,7 +470,7 @@ class GateOutlook:
 
 
 def _latest_key(program_id: int) -> str:
-    return f"derived:schedule-risk-latest:{program_id}"
+    return f"derived:schedule-risk-latest:{program_id}:{code_digest()}"
 
 
 def _remember_latest(program: Program, analysis: RiskAnalysis) -> None:
@@ -501,10 +508,9 @@ def _item_count(program: Program) -> int:
     )
 
 
-def gate_outlook(program: Program, today: date) -> GateOutlook:
-    """The gates from today on with their chances (default iterations), never waiting for a
-    large simulation: the current analysis when cached or cheap, else the latest one dated,
-    else ``pending``. No gates when the plan has nothing to simulate."""
+def _outlook_source(program: Program, today: date) -> tuple[str, RiskAnalysis | None, object]:
+    """Where the gates' chances come from now: ("current", the cached analysis or None when
+    it is cheap to run, None), ("latest", None, the latest entry) or ("pending", None, None)."""
     key = cache_key(
         "schedule-risk",
         program.id,
@@ -512,27 +518,42 @@ def gate_outlook(program: Program, today: date) -> GateOutlook:
         _key_parts(today, DEFAULT_ITERATIONS, ()),
         localized=False,
     )
-    found = get_many([key, _latest_key(program.id)])
+    found = get_many([key, _latest_key(program.id)], probe=True)
     current = found.get(key)
-    if current is None and _item_count(program) * DEFAULT_ITERATIONS <= INLINE_CELLS:
-        try:
-            current = analyse(program, today)
-        except ValidationError:
-            return GateOutlook()
     if isinstance(current, RiskAnalysis):
-        return GateOutlook(_ahead(_chances(current), program, today))
+        return "current", current, None
+    if _item_count(program) * DEFAULT_ITERATIONS <= INLINE_CELLS:
+        return "current", None, None
     latest = found.get(_latest_key(program.id))
-    if latest is None:
+    return ("pending", None, None) if latest is None else ("latest", None, latest)
+
+
+def gate_outlook(program: Program, today: date) -> GateOutlook:
+    """The gates from today on with their chances (default iterations), never waiting for a
+    large simulation: the current analysis when cached or cheap, else the latest one dated,
+    else ``pending``. No gates when the plan has nothing to simulate."""
+    source, current, latest = _outlook_source(program, today)
+    if source == "current":
+        if current is None:
+            try:
+                current = analyse(program, today)
+            except ValidationError:
+                return GateOutlook()
+        return GateOutlook(_ahead(_chances(current), program, today))
+    if source == "pending" or not isinstance(latest, tuple):
         return GateOutlook(pending=True)
     made, chances = latest
     return GateOutlook(_ahead(chances, program, today), as_of=made)
 
 
-def outlook_stamp(program_id: int) -> str:
-    """What the dashboard's cached body depends on besides the revision: when the latest
-    analysis was made (a new analysis of the same revision changes the card)."""
-    latest = get_many([_latest_key(program_id)]).get(_latest_key(program_id))
-    return "none" if latest is None else latest[0].isoformat()
+def outlook_stamp(program: Program, today: date) -> str:
+    """What a cached page showing :func:`gate_outlook` depends on besides the revision: the
+    source of the chances (a dated analysis is replaced by the current one once someone runs
+    it, with no change of revision)."""
+    source, _current, latest = _outlook_source(program, today)
+    if source == "latest" and isinstance(latest, tuple):
+        return f"latest:{latest[0].isoformat()}"
+    return source
 
 
 def gates_ahead(program: Program, today: date) -> list[GateChance]:

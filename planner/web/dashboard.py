@@ -61,7 +61,7 @@ def show(program_id: int):
         "dashboard-board",
         program.id,
         lambda: _board_html(program.id, today),
-        outlook_stamp(program.id),
+        outlook_stamp(program, today),
     )
     return render_template(
         "dashboard/show.html",

@@ -50,6 +50,36 @@ def test_computed_once_per_revision_and_again_after_a_change(app, db, program) -
     assert derived("chart", program.id, compute, "arrows=critical") == {"figure": 3}
 
 
+def test_an_upgrade_of_templates_or_code_is_never_served_old_bodies(
+    app, program, tmp_path, monkeypatch
+) -> None:
+    """The same revision after a release changed a template: computed again."""
+    import planner.config
+
+    shutil.copytree(planner.config.PROJECT_ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "translations").mkdir()
+    monkeypatch.setattr(planner.config, "PROJECT_ROOT", tmp_path)
+    ops_cache.code_digest.cache_clear()
+    calls = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    try:
+        release = ops_cache.code_digest()
+        assert derived("board", program.id, compute) == 1
+        assert derived("board", program.id, compute) == 1
+        page = tmp_path / "templates" / "dashboard" / "_board.html"
+        page.write_text(page.read_text(encoding="utf-8") + "<!-- next release -->", "utf-8")
+        ops_cache.code_digest.cache_clear()
+        assert ops_cache.code_digest() != release
+        assert derived("board", program.id, compute) == 2  # not the old body
+    finally:
+        monkeypatch.undo()
+        ops_cache.code_digest.cache_clear()
+
+
 def test_programs_do_not_share_entries(app, db, program) -> None:
     from planner.services.playbooks import get_playbook
     from planner.services.programs import create_program
