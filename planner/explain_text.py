@@ -15,16 +15,13 @@ pick them); this module never looks at rows.
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Final
 
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
-from flask import has_app_context, has_request_context
-from flask_babel import force_locale, get_locale, gettext, ngettext, pgettext
+from flask import has_request_context
+from flask_babel import force_locale, gettext, ngettext
 
 from planner.domain.errors import PlannerError, Problem, install_wording
 from planner.domain.explain import (
@@ -37,12 +34,45 @@ from planner.domain.explain import (
     Term,
     clauses,
 )
-from planner.i18n import LARGEST_PLAIN, format_count, format_day
+from planner.explain_words import (
+    area_word,
+    band_label,
+    clause_separator,
+    format_date,
+    format_days,
+    format_number,
+    format_quantity,
+    format_value,
+    join_list,
+    list_separator,
+    quoted,
+    rag_word,
+)
 from planner.messages import Message, Params, Words, catalogue
 
-#: Units shown as a bare number (as in the domain's ``format_value``).
-_BARE_UNITS: Final = frozenset({"", "count", "ratio", "number"})
-
+#: the words of parameters come from planner.explain_words; importers may take them here
+__all__ = [
+    "KNOWN_CODES",
+    "area_word",
+    "band_label",
+    "clause_separator",
+    "format_date",
+    "format_days",
+    "format_number",
+    "format_quantity",
+    "format_value",
+    "join_list",
+    "known_codes",
+    "list_separator",
+    "problem_pairs",
+    "quoted",
+    "rag_word",
+    "render",
+    "render_english",
+    "renderer",
+    "stored_summary",
+    "word_problem",
+]
 
 # --------------------------------------------------------------------------- messages
 # One entry a code. A message gets the raw parameters (to choose a plural or a variant) and
@@ -347,129 +377,6 @@ KNOWN_CODES: Final = frozenset(_MESSAGES)
 def known_codes() -> frozenset[str]:
     """Every code with words: this module's and the feature catalogues'."""
     return KNOWN_CODES | frozenset(catalogue())
-
-
-# --------------------------------------------------------------------------- vocabularies
-
-
-def rag_word(rag: str) -> str:
-    """A RAG colour as a word in running text (the badges say "Green" on their own)."""
-    words = {
-        "green": pgettext("RAG status", "green"),
-        "amber": pgettext("RAG status", "amber"),
-        "red": pgettext("RAG status", "red"),
-    }
-    return words.get(rag, rag)
-
-
-def area_word(area: str) -> str:
-    """One of the three areas a phase's RAG rolls up."""
-    words = {
-        "schedule": pgettext("RAG area", "schedule"),
-        "metrics": pgettext("RAG area", "metrics"),
-        "risks": pgettext("RAG area", "risks"),
-    }
-    return words.get(area, area)
-
-
-def band_label(band: str, bands: Mapping[str, str] | None = None) -> str:
-    """A risk band's label: the scale's own (``bands``: name → label in the reader's
-    language, as the risk pages show it), else the translated default band names, else
-    the name as given."""
-    if bands:
-        label = bands.get(band)
-        if label is None:
-            label = next((v for k, v in bands.items() if k.casefold() == band.casefold()), None)
-        if label:
-            return label
-    defaults = {
-        "low": pgettext("risk band", "low"),
-        "medium": pgettext("risk band", "medium"),
-        "high": pgettext("risk band", "high"),
-        "critical": pgettext("risk band", "critical"),
-    }
-    translated = defaults.get(band.casefold())
-    # an untranslated default keeps the name as written ("Critical" stays "Critical")
-    if translated is None or translated == band.casefold():
-        return band
-    return translated
-
-
-# --------------------------------------------------------------------------- values
-
-
-def _zh() -> bool:
-    locale = get_locale()
-    return locale is not None and locale.language == "zh"
-
-
-def list_separator() -> str:
-    return "、" if _zh() else ", "
-
-
-def join_list(values: Iterable[str], names: Mapping[str, str] | None = None) -> str:
-    """Values joined the locale's way ("a, b" / "a、b"), each by its name when ``names``
-    has one (item keys → names in the reader's language)."""
-    return list_separator().join((names or {}).get(v, v) for v in values)
-
-
-def clause_separator() -> str:
-    return "；" if _zh() else "; "
-
-
-def quoted(text: str) -> str:
-    return f"“{text}”" if _zh() else f'"{text}"'
-
-
-def format_number(x: float) -> str:
-    """A number with the locale's signs, at most 4 decimals, no trailing zeros."""
-    if x == 0:
-        x = 0.0  # never "-0"
-    number = round(float(x), 4)
-    if has_app_context():
-        text = format_count(number)
-    elif not math.isfinite(number) or abs(number) >= LARGEST_PLAIN:  # as format_count does
-        text = f"{number:.4G}".replace("INF", "∞").replace("+", "")
-    else:  # no app, no locale: English
-        text = babel_numbers.format_decimal(number, format="#,##0.####", locale="en")
-    return "0" if text in ("-0", "") else text
-
-
-def format_date(day: date) -> str:
-    """A day as the locale writes it (``planner.i18n.format_day``; English outside an app)."""
-    if has_app_context():
-        return format_day(day)
-    return babel_dates.format_date(day, "medium", locale="en")
-
-
-def format_value(x: float, unit: str) -> str:
-    """A number with its unit for a person: ``60%``, ``1 day`` / ``1 天``, ``1.5 logins/week``.
-
-    The unit is the metric's, as its owner typed it; only "days" is a word of ours.
-    """
-    n = format_number(x)
-    return _with_unit(n, unit)
-
-
-def format_quantity(x: float, unit: str) -> str:
-    """A metric's value in a sentence: two decimals at most, as the metric pages show values
-    (a forecast of 0.6351% reads 0.64%), unless that would leave nothing of a small value."""
-    shown = round(x, 2)
-    return format_value(x if shown == 0 and x != 0 else shown, unit)
-
-
-def _with_unit(n: str, unit: str) -> str:
-    if unit == "%":
-        return f"{n}%"
-    if unit.strip().lower() in _BARE_UNITS:
-        return n
-    if unit == "days":
-        return ngettext("%(days)s day", "%(days)s days", 1 if n == "1" else 2, days=n)
-    return f"{n} {unit}"
-
-
-def format_days(n: int) -> str:
-    return ngettext("%(days)s day", "%(days)s days", n, days=format_number(n))
 
 
 def _int(value: object) -> int:

@@ -3,17 +3,14 @@ module matrix as a native table coloured by tier status (built with the deck's o
 
 from __future__ import annotations
 
-from typing import Any
-
 from pptx.util import Inches
 
 from planner.interop.pack_data import RAG_FILL, AdoptionSlide
+from planner.interop.pptx_deck import MARGIN, NAVY, SLIDE_WIDTH, Deck
 
 
-def add_adoption_slide(deck: Any, data: AdoptionSlide) -> None:
-    """Add the slide to ``deck`` (a ``planner.interop.pptx_pack._Deck``)."""
-    from planner.interop.pptx_pack import MARGIN, NAVY, SLIDE_WIDTH
-
+def add_adoption_slide(deck: Deck, data: AdoptionSlide) -> None:
+    """Add the slide to ``deck``."""
     slide = deck.slide(data.title)
     width = SLIDE_WIDTH - 2 * MARGIN
     deck.text(slide, data.lagging, MARGIN, Inches(1.1), width, Inches(0.4), 14, True, NAVY)

@@ -9,7 +9,7 @@ from typing import Any
 
 from pptx.util import Inches
 
-from planner.interop.pptx_pack import MARGIN, NAVY, SLIDE_HEIGHT, SLIDE_WIDTH
+from planner.interop.pptx_deck import MARGIN, NAVY, SLIDE_HEIGHT, SLIDE_WIDTH
 
 GAP = Inches(0.3)
 

@@ -22,10 +22,7 @@ from tests.integration.api_support import (
     new_program,
 )
 
-
-@pytest.fixture(autouse=True)
-def _api(app, monkeypatch):
-    install_api(app, monkeypatch)
+pytestmark = pytest.mark.usefixtures("api")  # tests/integration/conftest.py
 
 
 def test_token_page_shows_the_token_once_and_stores_only_its_hash(app, db) -> None:

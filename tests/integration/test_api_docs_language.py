@@ -12,14 +12,12 @@ from babel.support import Translations
 from planner.api.core import OPERATIONS
 from planner.api.openapi import TAGS
 from planner.api.problems import PROBLEM_HELP, PROBLEMS
-from tests.integration.api_support import api_as, install_api
+from tests.integration.api_support import api_as
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 
 
-@pytest.fixture(autouse=True)
-def _api(app, monkeypatch):
-    install_api(app, monkeypatch)
+pytestmark = pytest.mark.usefixtures("api")  # tests/integration/conftest.py
 
 
 def _zh() -> Translations:

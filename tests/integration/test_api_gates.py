@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
@@ -12,14 +10,10 @@ from tests.integration.api_support import (
     api_as,
     assert_problem,
     audit_count,
-    install_api,
     new_program,
 )
 
-
-@pytest.fixture(autouse=True)
-def _api(app, monkeypatch):
-    install_api(app, monkeypatch)
+pytestmark = pytest.mark.usefixtures("api")  # tests/integration/conftest.py
 
 
 @pytest.fixture()
@@ -117,7 +111,7 @@ def test_criterion_validation(app, db, program, payload, field) -> None:
     assert _state(db) == before
 
 
-def test_decisions(app, db, program) -> None:
+def test_decisions(today, app, db, program) -> None:
     steering = api_as(app, "steering", program)
     url = f"/programs/{program.id}/gates/0/decisions"
     before = _state(db)
@@ -159,7 +153,7 @@ def test_decisions(app, db, program) -> None:
     )
     assert second.status_code == 201, second.get_json()
     decision = second.get_json()
-    assert decision["decided_on"] == date.today().isoformat()
+    assert decision["decided_on"] == today.isoformat()
     assert decision["overall_at_decision"] in ("pass", "at_risk", "fail")
     assert decision["recorded_by"] == steering.user.email
     listed = steering.get(url).get_json()["items"]

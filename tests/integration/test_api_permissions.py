@@ -11,7 +11,7 @@ import pytest
 
 from planner.api.core import OPERATIONS
 from planner.domain.access import CAPABILITIES
-from tests.integration.api_support import api_as, install_api, new_program
+from tests.integration.api_support import api_as, new_program
 
 ROLES = ("anonymous", "outsider", "viewer", "steering", "member", "lead", "admin")
 
@@ -22,9 +22,7 @@ def allowed_roles(requirement: str) -> set[str]:
     return {role for role, caps in CAPABILITIES.items() if requirement in caps} | {"admin"}
 
 
-@pytest.fixture(autouse=True)
-def _api(app, monkeypatch):
-    install_api(app, monkeypatch)
+pytestmark = pytest.mark.usefixtures("api")  # tests/integration/conftest.py
 
 
 def test_every_operation_allows_exactly_its_roles(app, db) -> None:

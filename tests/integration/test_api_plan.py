@@ -11,14 +11,10 @@ from tests.integration.api_support import (
     api_as,
     assert_problem,
     audit_count,
-    install_api,
     new_program,
 )
 
-
-@pytest.fixture(autouse=True)
-def _api(app, monkeypatch):
-    install_api(app, monkeypatch)
+pytestmark = pytest.mark.usefixtures("api")  # tests/integration/conftest.py
 
 
 @pytest.fixture()

@@ -7,12 +7,9 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from tests.integration.api_support import api_as, install_api, new_program
+from tests.integration.api_support import api_as, new_program
 
-
-@pytest.fixture(autouse=True)
-def _api(app, monkeypatch):
-    install_api(app, monkeypatch)
+pytestmark = pytest.mark.usefixtures("api")  # tests/integration/conftest.py
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,12 +15,15 @@ from pptx.enum.chart import XL_CHART_TYPE
 from planner.services import risks as risk_service
 from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
+from tests.conftest import FROZEN_TODAY
 from tests.integration.exchange_support import (
     count_queries,
     demo_program,
 )
 
-TODAY = date.today()
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+TODAY = FROZEN_TODAY
 
 
 @pytest.fixture()

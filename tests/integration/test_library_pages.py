@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 
 import pytest
 
@@ -116,9 +115,9 @@ def test_preview_shows_stages_gates_risks_metrics_and_maturity(client, db) -> No
     assert html.count("<tr") > 70
 
 
-def test_preview_starts_next_monday_by_default(client, db) -> None:
-    start = next_monday(date.today())
-    assert start.weekday() == 0 and start > date.today()
+def test_preview_starts_next_monday_by_default(today, client, db) -> None:
+    start = next_monday(today)
+    assert start.weekday() == 0 and start > today
     shown = f"{MONTHS[start.month - 1]} {start.day}, {start.year}"  # as the page writes it
     assert f"scheduled from {shown}" in text_of(client.get(f"{CRM}/1.0"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +17,9 @@ from planner.services import library as service
 from planner.services.playbooks import get_playbook
 from tests.integration.library_support import counts, install_library, item, new_program, text_of
 
+#: a frozen today (tests/conftest.py), set before any sign-in
+pytestmark = pytest.mark.usefixtures("today")
+
 
 @pytest.fixture(autouse=True)
 def library(app, monkeypatch):
@@ -24,10 +27,10 @@ def library(app, monkeypatch):
 
 
 @pytest.fixture()
-def program(db):
+def program(today, db):
     # starts tomorrow: no phase is closed yet, whatever the day the tests run (an upgrade
     # never reopens a closed phase; test_upgrade_never_reopens_a_closed_phase covers that)
-    return new_program(start=date.today() + timedelta(days=1))
+    return new_program(start=today + timedelta(days=1))
 
 
 def _url(program: Program) -> str:

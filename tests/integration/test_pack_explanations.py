@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from flask_babel import force_locale
 
 from planner.services import pack as pack_service
+from tests.conftest import FROZEN_TODAY
 from tests.integration.exchange_support import demo_program
 
-TODAY = date.today()
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+TODAY = FROZEN_TODAY
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # English words the domain's explanations use (names and keys are data and may stay)
 ENGLISH = re.compile(

@@ -14,9 +14,12 @@ from planner.interop import risks as risk_files
 from planner.models import AuditEvent
 from planner.models.risk import Risk, RiskAction
 from planner.services import risks as service
+from tests.conftest import FROZEN_TODAY
 from tests.integration.risks_support import database_state, item, new_program, risk, text
 
-TODAY = date.today()
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+TODAY = FROZEN_TODAY
 
 
 @pytest.fixture()

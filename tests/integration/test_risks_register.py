@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select
@@ -12,6 +12,7 @@ from planner.models import AuditEvent
 from planner.models.risk import Risk, RiskAction, RiskWorkItemLink
 from planner.services import audit
 from planner.services import risks as service
+from tests.conftest import FROZEN_TODAY
 from tests.integration.risks_support import (
     count,
     database_state,
@@ -23,7 +24,9 @@ from tests.integration.risks_support import (
     text,
 )
 
-TODAY = date.today()
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+TODAY = FROZEN_TODAY
 
 
 @pytest.fixture()
@@ -321,7 +324,7 @@ def test_occurred_turns_the_risk_into_an_issue(client, program) -> None:
     note = "Custom pricing rules; issue I-3."
     assert set_status(client, program, target, "occurred", note=note).status_code == 302
     db.session.refresh(target)
-    assert target.status == "occurred" and target.occurred_on == date.today()
+    assert target.status == "occurred" and target.occurred_on == TODAY
     assert target.issue_note == note
     html = get(client, url(program, f"/{target.id}"))
     assert "Turned into an issue" in html and "issue I-3" in html

@@ -11,6 +11,7 @@ from planner.extensions import db
 from planner.models.review import ReviewDecision, RiskReviewEntry, SteeringReview
 from planner.models.risk import RiskAction
 from planner.services import risks as service
+from tests.conftest import FROZEN_TODAY
 from tests.integration.risks_support import (
     count,
     database_state,
@@ -20,7 +21,9 @@ from tests.integration.risks_support import (
     text,
 )
 
-TODAY = date.today()
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+TODAY = FROZEN_TODAY
 FIRST = TODAY - timedelta(days=42)
 SECOND = TODAY - timedelta(days=7)
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()

@@ -3,7 +3,6 @@ to 1.1 after phase 1's Go, keeps phase 1 closed and asks the lead what to do ins
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -15,9 +14,12 @@ from planner.models import GateCriterion, Metric, Phase, Program, WorkItem
 from planner.models.gate import GateDecision
 from planner.services import dashboard as dashboard_service
 from planner.services import library as service
+from tests.conftest import FROZEN_TODAY
 from tests.integration.library_support import install_library
 
-DEMO_DAY = date.today()  # the pages judge on the real today
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+DEMO_DAY = FROZEN_TODAY
 
 
 @pytest.fixture(autouse=True)

@@ -108,7 +108,7 @@ def test_a_lasting_integrity_conflict_is_a_409_page(app, client, program, monkey
         raise IntegrityError("INSERT INTO program", {}, Exception("UNIQUE constraint failed"))
 
     monkeypatch.setattr(program_service, "get_program", conflict)
-    monkeypatch.setattr("planner.web.risks.get_program", conflict)
+    monkeypatch.setattr("planner.web.risks.register_pages.get_program", conflict)
     response = client.get(f"/programs/{program.id}/risks")
     assert response.status_code == 409
     assert "conflicts with a change saved at the same moment" in response.get_data(as_text=True)

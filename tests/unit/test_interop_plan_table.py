@@ -571,7 +571,7 @@ def test_undecodable_and_binary_files() -> None:
 
 
 def test_too_many_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plan_table, "MAX_ROWS", 3)
+    monkeypatch.setattr(plan_table.read, "MAX_ROWS", 3)
     rows = [f"{n},k{n},N,Phase 1,,,1,,,,,,,,," for n in range(1, 5)]
     assert errors_of(csv_of(*rows)) == [("file", "the file has more than 3 rows")]
 
@@ -618,7 +618,7 @@ def test_a_zip_bomb_is_refused_before_openpyxl_sees_it() -> None:
 
 
 def test_a_workbook_unpacking_beyond_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plan_table, "MAX_XLSX_UNCOMPRESSED", 1000)
+    monkeypatch.setattr(plan_table.cells, "MAX_XLSX_UNCOMPRESSED", 1000)
     assert xlsx_errors(write_xlsx(PLAN))[0][1].startswith("the .xlsx unpacks to 0 MB, more than")
 
 

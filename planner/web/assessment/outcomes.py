@@ -1,0 +1,226 @@
+"""An assessment's settings and results, its report and workbook, and two compared."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from planner.charts import assessment as charts
+from planner.domain.errors import NotFoundError, ValidationError
+from planner.extensions import db
+from planner.forms.assessment import (
+    VersionForm,
+    parse_settings,
+    setting_field,
+)
+from planner.i18n import content_lang
+from planner.interop.assessment_xlsx import export_xlsx
+from planner.services import assessment as service
+from planner.services.concurrency import StaleEditError
+from planner.services.programs import get_program
+from planner.web.assessment.common import (
+    BASE,
+    ONE,
+    bp,
+    drilldown_figure,
+    load_assessment,
+    radar_figure,
+    results_or_message,
+    stale_message,
+)
+
+# --------------------------------------------------------------------------- settings
+
+
+@bp.route(ONE + "/settings", methods=["GET", "POST"])
+def settings(program_id: int, assessment_id: int):
+    program, assessment = load_assessment(program_id, assessment_id)
+    view = service.model_for(assessment, content_lang())
+    rows = {s.key: s for s in assessment.indicators}
+    form = VersionForm()
+    raw: dict[str, dict[str, str]] = {}
+    errors: dict[str, dict[str, str]] = {}
+    conflict = None
+    status = 200
+    if request.method == "GET":
+        form.version.data = str(assessment.version)
+    elif form.validate_on_submit():
+        parsed = parse_settings(request.form, list(rows))
+        raw = parsed.raw
+        errors = parsed.errors
+        if not errors:
+            values = {
+                key: service.IndicatorSetting(
+                    weight=s.weight if s.weight is not None else 0.0,
+                    critical=s.critical,
+                    target=s.target,
+                    benchmark=s.benchmark,
+                    competitor=s.competitor,
+                )
+                for key, s in parsed.values.items()
+            }
+            try:
+                changed = service.save_settings(assessment, form.version.data, values)
+                db.session.commit()
+            except StaleEditError as exc:
+                db.session.rollback()
+                conflict = stale_message(form, exc)
+            except ValidationError as exc:
+                db.session.rollback()
+                for path, message in exc.errors:
+                    key, _dot, line = path.rpartition(".")
+                    errors.setdefault(key, {})[line] = message
+            else:
+                flash(_("Settings saved: %(n)d value(s) changed.", n=changed), "success")
+                return redirect(
+                    url_for(
+                        "assessment.settings", program_id=program.id, assessment_id=assessment.id
+                    )
+                )
+        status = 409 if conflict else 422
+    else:
+        status = 400
+    return render_template(
+        "assessment/settings.html",
+        program=program,
+        assessment=assessment,
+        view=view,
+        rows=rows,
+        raw=raw,
+        errors=errors,
+        conflict=conflict,
+        form=form,
+        setting_field=setting_field,
+    ), status
+
+
+# --------------------------------------------------------------------------- results
+
+
+@bp.get(ONE + "/results")
+def results(program_id: int, assessment_id: int):
+    program, assessment = load_assessment(program_id, assessment_id)
+    res, message = results_or_message(assessment)
+    radar = drill = None
+    selected = None
+    if res is not None and res.has_scores:
+        radar = radar_figure(res)
+        keys = [c.key for c in res.model.categories]
+        selected = request.args.get("category") or min(
+            keys, key=lambda k: (res.categories[k] is None, res.categories[k] or 0)
+        )
+        if selected not in keys:
+            raise NotFoundError("no such category in this assessment")
+        drill = drilldown_figure(res, selected)
+    return render_template(
+        "assessment/results.html",
+        program=program,
+        assessment=assessment,
+        res=res,
+        message=message,
+        radar=radar,
+        drill=drill,
+        selected=selected,
+    )
+
+
+# --------------------------------------------------------------------------- report, export
+
+
+@bp.get(ONE + "/report")
+def report(program_id: int, assessment_id: int):
+    program, assessment = load_assessment(program_id, assessment_id)
+    res, message = results_or_message(assessment)
+    radar = radar_figure(res, height=400) if res is not None and res.has_scores else None
+    if radar is not None:
+        radar["layout"]["width"] = 470  # a fixed size prints the same on every page size
+        radar["layout"]["margin"] = {"l": 90, "r": 90, "t": 45, "b": 30}
+        radar["layout"]["font"] = {"size": 10}
+        radar["config"]["responsive"] = False
+        radar["config"]["staticPlot"] = True
+    recommendations = [a for a in assessment.actions if a.status == "accepted"] or [
+        a for a in assessment.actions if a.status == "proposed"
+    ]
+    return render_template(
+        "assessment/report.html",
+        program=program,
+        assessment=assessment,
+        res=res,
+        message=message,
+        radar=radar,
+        recommendations=recommendations,
+        interviews=service.sorted_interviews(assessment),
+        today=date.today(),
+    )
+
+
+@bp.get(ONE + "/export.xlsx")
+def export(program_id: int, assessment_id: int):
+
+    program, assessment = load_assessment(program_id, assessment_id)
+    content = export_xlsx(assessment, content_lang())
+    filename = f"assessment-{program.id}-{assessment.id}.xlsx"
+    return Response(
+        content,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@bp.get(BASE + "/compare")
+def compare(program_id: int):
+    program = get_program(program_id)
+    assessments = service.list_assessments(program)
+    ids = [a.id for a in assessments]
+    before_id = request.args.get("before", type=int)
+    after_id = request.args.get("after", type=int)
+    if before_id is None and after_id is None and len(ids) >= 2:
+        before_id, after_id = ids[-2], ids[-1]
+    comparison = None
+    message = None
+    radar = None
+    status = 200
+    if before_id is not None and after_id is not None:
+        if before_id not in ids or after_id not in ids:
+            raise NotFoundError("no such assessment in this program")
+        before = service.get_assessment(program, before_id)
+        after = service.get_assessment(program, after_id)
+        try:
+            comparison = service.compare_assessments(before, after, content_lang())
+        except ValidationError as exc:
+            if not before.interviews or not after.interviews:
+                title = before.title if not before.interviews else after.title
+                message = _(
+                    "“%(title)s” has no interviews yet, so there is nothing to compare.",
+                    title=title,
+                )
+            else:
+                message = str(exc)
+            status = 422
+        else:
+            cats = comparison.view.categories
+            radar = charts.comparison_radar(
+                [c.name for c in cats],
+                [comparison.before_results.categories[c.key] for c in cats],
+                [comparison.after_results.categories[c.key] for c in cats],
+                before_name=before.title,
+                after_name=after.title,
+                missing_label=_("not scored"),
+            )
+    elif len(ids) < 2:
+        message = _("Comparing needs two assessments of this program.")
+    return render_template(
+        "assessment/compare.html",
+        program=program,
+        assessments=assessments,
+        before_id=before_id,
+        after_id=after_id,
+        comparison=comparison,
+        message=message,
+        radar=radar,
+    ), status
