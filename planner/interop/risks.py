@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from planner.domain.errors import ImportFormatError, ValidationError
+from planner.domain.errors import ImportFormatError, Problem, ValidationError
 from planner.domain.risk import (
     LEVELS,
     RESPONSE_STRATEGIES,
@@ -34,6 +34,7 @@ from planner.domain.risk import (
     check_level,
     heat_map,
 )
+from planner.interop.messages import N_, Message
 from planner.interop.neutralise import neutralise, restore
 
 MAX_FILE_BYTES: Final = 5 * 1024 * 1024
@@ -144,8 +145,20 @@ class ImportedRegister:
     ignored_headers: tuple[str, ...] = ()
 
     def cell(self, row: int, attribute: str) -> str:
-        """Path of a cell in messages: ``row 14, column "Likelihood"``."""
-        return f'row {row}, column "{self.headers.get(attribute, attribute)}"'
+        """Where a cell is, worded where it is shown: ``row 14, column "Likelihood"``."""
+        return cell_at(row, self.headers.get(attribute, attribute))
+
+
+def cell_at(row: int, column: str, sheet: str | None = None) -> str:
+    """Where a cell is (a :class:`~planner.interop.messages.Message`, worded on display)."""
+    if sheet is None:
+        return Message(N_('row %(row)s, column "%(column)s"'), row=row, column=column)
+    return Message(
+        N_('sheet %(sheet)s, row %(row)s, column "%(column)s"'),
+        sheet=sheet,
+        row=row,
+        column=column,
+    )
 
 
 # --------------------------------------------------------------------------- columns
@@ -155,7 +168,12 @@ Parser = Callable[[Any], Any]
 
 
 class CellError(ValueError):
-    """A cell value that does not fit its column; the message follows ``expected …, got …``."""
+    """A cell value that does not fit its column: a message code and its parameters."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 def _show(value: Any) -> str:
@@ -197,7 +215,7 @@ def parse_optional_text(value: Any) -> str | None:
 def parse_required_text(value: Any) -> str:
     text = _as_text(value).strip()
     if not text:
-        raise CellError("expected some text, got an empty cell")
+        raise CellError("risk.file.text_empty")
     return text
 
 
@@ -207,18 +225,16 @@ _KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 def parse_key(value: Any) -> str:
     text = _as_text(value).strip()
     if not text:
-        raise CellError("expected a risk key such as R-11, got an empty cell")
+        raise CellError("risk.file.key_empty")
     if not _KEY_RE.match(text):
-        raise CellError(
-            f"expected a key of letters, digits, '.', '_' or '-' (at most 64), got {_show(text)}"
-        )
+        raise CellError("risk.file.key_pattern", value=_show(text))
     return text
 
 
 def _level(value: Any, required: bool) -> int | None:
     if _blank(value):
         if required:
-            raise CellError("expected 1–5, got an empty cell")
+            raise CellError("risk.file.level_empty")
         return None
     candidate: Any = value
     if isinstance(value, float) and value.is_integer():
@@ -230,7 +246,8 @@ def _level(value: Any, required: bool) -> int | None:
     try:
         return check_level(candidate, "level")
     except ValidationError as exc:
-        raise CellError(exc.errors[0][1]) from None
+        problem = exc.problems[0]
+        raise CellError(problem.code, **problem.params) from None
 
 
 def parse_level(value: Any) -> int:
@@ -260,7 +277,7 @@ def parse_date(value: Any) -> dt.date | None:
             return dt.date(*(int(part) for part in match.groups()))
         except ValueError:
             pass
-    raise CellError(f"expected a date like 2026-05-31, got {_show(value)}")
+    raise CellError("risk.file.date", value=_show(value))
 
 
 def _choice(allowed: Sequence[str], default: str) -> Parser:
@@ -271,7 +288,7 @@ def _choice(allowed: Sequence[str], default: str) -> Parser:
         for option in allowed:
             if text == option:
                 return option
-        raise CellError(f"expected one of {', '.join(allowed)}, got {_show(value)}")
+        raise CellError("risk.file.choice", known=", ".join(allowed), value=_show(value))
 
     return parse
 
@@ -296,7 +313,7 @@ def parse_rank(value: Any) -> int | None:
         value = int(value.strip())
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10000:
         return value
-    raise CellError(f"expected a whole number 1 or more, got {_show(value)}")
+    raise CellError("risk.file.rank", value=_show(value))
 
 
 _TRUE = {"yes", "y", "true", "1", "x", "done", "✓", "✔", "是", "完成", "已完成"}
@@ -315,7 +332,7 @@ def parse_done(value: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise CellError(f"expected yes or no, got {_show(value)}")
+    raise CellError("risk.file.yes_no", value=_show(value))
 
 
 @dataclass(frozen=True)
@@ -625,46 +642,41 @@ def _write_heat_map_sheet(
 # --------------------------------------------------------------------------- import
 
 
-def _refuse(message: str) -> ImportFormatError:
-    return ImportFormatError(message, [("file", message)])
+def _refuse(code: str, /, **params: Any) -> ImportFormatError:
+    """The refusal of a whole file (``field`` empty: it is about no cell)."""
+    return ImportFormatError.of("", code, **params)
 
 
 def check_xlsx_container(data: bytes) -> None:
     """Refuse, before openpyxl sees it, an .xlsx that is not a zip or unpacks to too much."""
     if len(data) > MAX_FILE_BYTES:
-        raise _refuse(f"the file is {len(data):,} bytes; at most {MAX_FILE_BYTES:,} are accepted")
+        raise _refuse("risk.file.too_big", size=len(data), max=MAX_FILE_BYTES)
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise _refuse("this is not an .xlsx workbook (not a valid zip file)")
+        raise _refuse("risk.file.not_zip")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
             names = {entry.filename for entry in entries}
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse(f"this is not an .xlsx workbook ({exc})") from None
+        raise _refuse("risk.file.not_xlsx", error=str(exc)) from None
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise _refuse(f"the workbook holds {len(entries)} parts; at most {MAX_ZIP_ENTRIES}")
+        raise _refuse("risk.file.parts", parts=len(entries), max=MAX_ZIP_ENTRIES)
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_UNPACKED_BYTES:
-        raise _refuse(
-            f"the workbook unpacks to {unpacked:,} bytes; at most {MAX_UNPACKED_BYTES:,} "
-            "are accepted"
-        )
+        raise _refuse("risk.file.unpacks", size=unpacked, max=MAX_UNPACKED_BYTES)
     if "xl/workbook.xml" not in names:
-        raise _refuse("this zip file is not an .xlsx workbook (no xl/workbook.xml)")
+        raise _refuse("risk.file.zip_not_xlsx")
 
 
 def decode_csv(data: bytes) -> str:
     """Text of a CSV: UTF-8 (with or without BOM), else GB18030 (Chinese Excel's default)."""
     if len(data) > MAX_FILE_BYTES:
-        raise _refuse(f"the file is {len(data):,} bytes; at most {MAX_FILE_BYTES:,} are accepted")
+        raise _refuse("risk.file.too_big", size=len(data), max=MAX_FILE_BYTES)
     if data.startswith(b"\xef\xbb\xbf"):  # a BOM says UTF-8: nothing else to try
         try:
             return data[3:].decode("utf-8", errors="strict")
         except UnicodeDecodeError as exc:
-            raise _refuse(
-                f"the CSV file starts as UTF-8 but byte {exc.start + 3} is not UTF-8: "
-                "save it again as CSV UTF-8"
-            ) from None
+            raise _refuse("risk.file.bad_utf8", byte=str(exc.start + 3)) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -672,7 +684,7 @@ def decode_csv(data: bytes) -> str:
     try:
         return data.decode("gb18030").removeprefix("\ufeff")  # GB18030 has a BOM of its own
     except UnicodeDecodeError:
-        raise _refuse("the CSV file is neither UTF-8 nor GB18030 text") from None
+        raise _refuse("table.encoding") from None
 
 
 def _rows_from_csv(text: str) -> list[tuple[int, list[Any]]]:
@@ -684,9 +696,9 @@ def _rows_from_csv(text: str) -> list[tuple[int, list[Any]]]:
         for number, row in enumerate(reader, start=1):
             rows.append((number, list(row)))
             if number > MAX_ROWS + HEADER_SEARCH_ROWS:
-                raise _refuse(f"the file has more than {MAX_ROWS} rows")
+                raise _refuse("table.too_many_rows", max=MAX_ROWS)
     except csv.Error as exc:
-        raise _refuse(f"line {reader.line_num}: not valid CSV ({exc})") from None
+        raise _refuse("risk.file.bad_csv", line=str(reader.line_num), error=str(exc)) from None
     return rows
 
 
@@ -695,7 +707,7 @@ def _rows_from_sheet(sheet: Any) -> list[tuple[int, list[Any]]]:
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         rows.append((number, list(row)))
         if number > MAX_ROWS + HEADER_SEARCH_ROWS:
-            raise _refuse(f"the sheet has more than {MAX_ROWS} rows")
+            raise _refuse("table.too_many_rows", max=MAX_ROWS)
     return rows
 
 
@@ -722,21 +734,25 @@ def _find_header(
     return None
 
 
-def _missing_columns_message(columns: Sequence[Column], what: str) -> str:
+def _missing_columns(columns: Sequence[Column], sheet: str | None) -> Problem:
     names = ", ".join(f'"{c.en}"' for c in columns if c.required)
-    return f"no header row found in the {what}: the first {HEADER_SEARCH_ROWS} rows need {names}"
+    params = {"rows": str(HEADER_SEARCH_ROWS), "names": names}
+    if sheet is None:
+        return Problem("", "risk.file.no_header", params)
+    where = Message(N_("sheet %(sheet)s"), sheet=sheet)
+    return Problem(where, "risk.file.no_header_sheet", params)
 
 
 def _parse_rows(
     rows: list[tuple[int, list[Any]]],
     columns: Sequence[Column],
     by_header: Mapping[str, Column],
-    what: str,
-    errors: list[tuple[str, str]],
+    errors: list[Problem],
+    sheet: str | None = None,
 ) -> tuple[list[tuple[int, dict[str, Any]]], dict[str, str], list[str]]:
     found = _find_header(rows, by_header, (c.attribute for c in columns if c.required))
     if found is None:
-        errors.append(("file", _missing_columns_message(columns, what)))
+        errors.append(_missing_columns(columns, sheet))
         return [], {}, []
     position, mapping, headers, ignored = found
     parsed: list[tuple[int, dict[str, Any]]] = []
@@ -751,7 +767,8 @@ def _parse_rows(
             try:
                 values[column.attribute] = column.parse(raw)
             except CellError as exc:
-                errors.append((f'row {number}, column "{headers[column.attribute]}"', str(exc)))
+                where = cell_at(number, headers[column.attribute], sheet)
+                errors.append(Problem(where, exc.code, exc.params))
         parsed.append((number, values))
     return parsed, headers, ignored
 
@@ -760,17 +777,18 @@ def read_register(filename: str, data: bytes) -> ImportedRegister:
     """Read a register from an .xlsx or .csv file; raise ImportFormatError listing every fault."""
     register, errors = parse_register(filename, data)
     if errors:
-        raise ImportFormatError("; ".join(f"{path}: {message}" for path, message in errors), errors)
+        raise ImportFormatError(problems=errors)
     return register
 
 
-def error_order(error: tuple[str, str]) -> tuple[int, int]:
-    """Sort key putting errors in file order: register rows first, then the Actions sheet."""
-    match = re.search(r"row (\d+)", error[0])
-    return (1 if error[0].startswith("sheet ") else 0, int(match.group(1)) if match else 0)
+def error_order(problem: Problem) -> tuple[int, int]:
+    """Sort key putting problems in file order: register rows first, then the Actions sheet."""
+    params = getattr(problem.field, "params", {})
+    row = params.get("row", 0)
+    return (1 if "sheet" in params else 0, row if isinstance(row, int) else 0)
 
 
-def parse_register(filename: str, data: bytes) -> tuple[ImportedRegister, list[tuple[str, str]]]:
+def parse_register(filename: str, data: bytes) -> tuple[ImportedRegister, list[Problem]]:
     """Read a register, returning the bad cells beside the good ones (for further checks).
 
     A file that cannot be read at all (not an .xlsx, no header row …) raises at once. Rows
@@ -783,10 +801,10 @@ def parse_register(filename: str, data: bytes) -> tuple[ImportedRegister, list[t
     elif name.endswith((".xlsx", ".xlsm")):
         register_rows, action_rows = _read_workbook(data)
     else:
-        raise _refuse(f'expected an .xlsx or .csv file, got "{filename}"')
+        raise _refuse("risk.file.kind", name=filename)
 
-    errors: list[tuple[str, str]] = []
-    parsed, headers, ignored = _parse_rows(register_rows, COLUMNS, _BY_HEADER, "register", errors)
+    errors: list[Problem] = []
+    parsed, headers, ignored = _parse_rows(register_rows, COLUMNS, _BY_HEADER, errors)
     rows: list[ImportedRow] = []
     seen: dict[str, int] = {}
     for number, values in parsed:
@@ -794,33 +812,31 @@ def parse_register(filename: str, data: bytes) -> tuple[ImportedRegister, list[t
         if isinstance(key, str):
             if key in seen:
                 errors.append(
-                    (
-                        f'row {number}, column "{headers["key"]}"',
-                        f'duplicate key "{key}" (also on row {seen[key]})',
+                    Problem(
+                        cell_at(number, headers["key"]),
+                        "risk.file.key_twice",
+                        {"key": key, "row": str(seen[key])},
                     )
                 )
             seen.setdefault(key, number)
         rows.append(ImportedRow(number, values))
     if not rows and not errors:
-        errors.append(("file", "the register has a header row but no risks"))
+        errors.append(Problem("", "risk.file.no_risks"))
 
     actions: list[ImportedAction] | None = None
     if action_rows is not None:
         actions = []
-        action_errors: list[tuple[str, str]] = []
         parsed_actions, action_headers, _ignored = _parse_rows(
-            action_rows, ACTION_COLUMNS, _ACTION_BY_HEADER, "Actions sheet", action_errors
+            action_rows, ACTION_COLUMNS, _ACTION_BY_HEADER, errors, ACTIONS_SHEET
         )
-        for path, message in action_errors:
-            errors.append((f"sheet {ACTIONS_SHEET}, {path}", message))
         for number, values in parsed_actions:
             risk_key = values.get("risk_key")
             if isinstance(risk_key, str) and risk_key not in seen:
                 errors.append(
-                    (
-                        f'sheet {ACTIONS_SHEET}, row {number}, column "'
-                        f'{action_headers["risk_key"]}"',
-                        f'no risk "{risk_key}" on the register sheet',
+                    Problem(
+                        cell_at(number, action_headers["risk_key"], ACTIONS_SHEET),
+                        "risk.file.action_no_risk",
+                        {"key": risk_key},
                     )
                 )
             if any(k not in values for k in ("risk_key", "title")):
@@ -837,9 +853,9 @@ def parse_register(filename: str, data: bytes) -> tuple[ImportedRegister, list[t
                     ),
                 )
             )
-    fatal = [e for e in errors if e[0] == "file"]
+    fatal = [e for e in errors if not e.field]
     if fatal:
-        raise ImportFormatError("; ".join(f"{p}: {m}" for p, m in fatal), fatal)
+        raise ImportFormatError(problems=fatal)
     register = ImportedRegister(
         tuple(rows), tuple(actions) if actions is not None else None, headers, tuple(ignored)
     )
@@ -855,7 +871,7 @@ def _read_workbook(
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise _refuse(f"the workbook could not be read ({type(exc).__name__}: {exc})") from None
+        raise _refuse("risk.file.unreadable", error=f"{type(exc).__name__}: {exc}") from None
     try:
         names = workbook.sheetnames
         register = workbook[REGISTER_SHEET] if REGISTER_SHEET in names else workbook[names[0]]
@@ -866,7 +882,7 @@ def _read_workbook(
     except ImportFormatError:
         raise
     except Exception as exc:  # noqa: BLE001 - XML, zip and openpyxl errors of a damaged sheet
-        raise _refuse(f"a sheet could not be read ({type(exc).__name__})") from None
+        raise _refuse("risk.file.sheet_unreadable", error=type(exc).__name__) from None
     finally:
         workbook.close()
     return register_rows, action_rows

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from planner.charts.risks import exposure_trend_figure, heat_map_figure
 from planner.domain.errors import ImportFormatError, ValidationError
 from planner.domain.risk import ALLOWED_TRANSITIONS, LEVELS, STATUSES
+from planner.explain_text import problem_pairs
 from planner.extensions import db
 from planner.forms.risks import (
     DECISION_LABELS,
@@ -567,9 +568,7 @@ def import_register(program_id: int):
                 db.session.commit()
             except ImportFormatError as exc:
                 db.session.rollback()
-                problems = [f"{p}: {m}" if p and p != "file" else m for p, m in exc.errors] or [
-                    str(exc)
-                ]
+                problems = [f"{p}: {m}" if p else m for p, m in problem_pairs(exc)]
             else:
                 flash(
                     _(

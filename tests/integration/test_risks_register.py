@@ -300,10 +300,7 @@ def test_close_reopen_and_refuse_closed_to_mitigating(client, program) -> None:
     before = database_state()
     response = set_status(client, program, target, "mitigating")
     assert response.status_code == 422
-    assert (
-        'cannot change from "closed" to "mitigating"; from "closed" only "open" is allowed '
-        "(reopen it first)" in text(response)
-    )
+    assert "a risk cannot go from “Closed” to “Mitigating”: reopen it first" in text(response)
     edit = client.post(
         url(program, f"/{target.id}/edit"), data=risk_form(target, status="mitigating")
     )
