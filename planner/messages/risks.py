@@ -4,6 +4,8 @@ planner/interop/risks.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import gettext
 
 from planner.messages import Message, Params
@@ -14,6 +16,19 @@ def _status(value: object) -> str:
     from planner.forms.risks import STATUS_LABELS
 
     return str(STATUS_LABELS.get(str(value), value))
+
+
+def _known(raw: Params, word: Callable[[str], str]) -> str:
+    """The ``known`` values (a ", "-joined list of names) each as the pages name it."""
+    from planner.explain_text import join_list
+
+    return join_list(word(v) for v in str(raw.get("known", "")).split(", ") if v)
+
+
+def _band(name: str) -> str:
+    from planner.explain_text import band_label
+
+    return band_label(name)
 
 
 def _statuses(raw: Params) -> str:
@@ -49,12 +64,16 @@ MESSAGES: dict[str, Message] = {
     ),
     "risk.score": lambda r, w: gettext("expected a whole number 1–25, got %(value)s", **w),
     "risk.band_unknown": lambda r, w: gettext(
-        "unknown band %(value)s; expected one of %(known)s", **w
+        "unknown band %(value)s; expected one of %(known)s",
+        value=w["value"],
+        known=_known(r, _band),
     ),
     "risk.count": lambda r, w: gettext("expected a whole number 0 or more, got %(value)s", **w),
     # statuses
     "risk.status_unknown": lambda r, w: gettext(
-        "unknown status %(value)s; expected one of %(known)s", **w
+        "unknown status %(value)s; expected one of %(known)s",
+        value=w["value"],
+        known=_known(r, _status),
     ),
     "risk.transition": lambda r, w: gettext(
         "a risk cannot go from “%(old)s” to “%(new)s”; from “%(old)s” it can go to %(allowed)s",

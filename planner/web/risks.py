@@ -568,7 +568,10 @@ def import_register(program_id: int):
                 db.session.commit()
             except ImportFormatError as exc:
                 db.session.rollback()
-                problems = [f"{p}: {m}" if p else m for p, m in problem_pairs(exc)]
+                problems = [
+                    _("%(element)s: %(problem)s", element=p, problem=m) if p else m
+                    for p, m in problem_pairs(exc)
+                ]
             else:
                 flash(
                     _(
