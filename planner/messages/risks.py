@@ -1,6 +1,6 @@
 """Messages of the risk register: scoring, the register's filters, edits, links, steering
 reviews and the register file (planner/domain/risk.py, planner/services/risks/,
-planner/interop/risks.py)."""
+planner/interop/risks/)."""
 
 from __future__ import annotations
 

@@ -523,7 +523,7 @@ def export_xlsx(program_id: int):
     lang = content_lang()
     info = service.scale_for(program, lang)
     today = _today()
-    data = service.export_xlsx(program, info, today, lang)
+    data = service.export_xlsx(program, info, today, lang, translate=_)
     name = f"risk-register-{_slug(program.name)}-{today.isoformat()}.xlsx"
     return Response(
         data,

@@ -300,7 +300,7 @@ def test_zip_bomb_is_refused_before_opening(monkeypatch) -> None:
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (2 * 1024 * 1024))
     data = out.getvalue()
     assert len(data) < 20_000  # tiny on disk …
-    monkeypatch.setattr(files, "MAX_UNPACKED_BYTES", 1024 * 1024)  # … huge unpacked
+    monkeypatch.setattr(files.read, "MAX_UNPACKED_BYTES", 1024 * 1024)  # … huge unpacked
     (problem,) = problems_of("bomb.xlsx", data)
     assert problem.code == "risk.file.unpacks"
     assert problem.params["size"] > 2 * 1024 * 1024  # type: ignore[operator]  # an int
@@ -308,7 +308,7 @@ def test_zip_bomb_is_refused_before_opening(monkeypatch) -> None:
 
 
 def test_huge_upload_is_refused(monkeypatch) -> None:
-    monkeypatch.setattr(files, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(files.read, "MAX_FILE_BYTES", 100)
     for name in ("r.xlsx", "r.csv"):
         (problem,) = problems_of(name, b"x" * 101)
         assert (problem.code, problem.params) == ("risk.file.too_big", {"size": 101, "max": 100})

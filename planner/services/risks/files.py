@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -72,7 +73,14 @@ def register_records(program_id: int) -> list[risk_files.RiskRecord]:
     return [record_of(risk) for risk in risks]
 
 
-def export_xlsx(program: Program, info: ScaleInfo, today: date, lang: str = "en") -> bytes:
+def export_xlsx(
+    program: Program,
+    info: ScaleInfo,
+    today: date,
+    lang: str = "en",
+    translate: Callable[[str], str] = str,
+) -> bytes:
+    """The register workbook, headers in ``lang``, its own words through ``translate``."""
     return risk_files.write_xlsx(
         register_records(program.id),
         title=f"{program.name} ({program.client})",
@@ -81,6 +89,7 @@ def export_xlsx(program: Program, info: ScaleInfo, today: date, lang: str = "en"
         band_colours=info.colours,
         as_of=today,
         lang=lang,
+        translate=translate,
     )
 
 
