@@ -25,6 +25,24 @@ def _known(raw: Params, word: Callable[[str], str]) -> str:
     return join_list(word(v) for v in str(raw.get("known", "")).split(", ") if v)
 
 
+def _sort_column(name: str) -> str:
+    """A column the register sorts by, as its header names it."""
+    labels = {
+        "key": gettext("Key"),
+        "title": gettext("Title"),
+        "status": gettext("Status"),
+        "category": gettext("Category"),
+        "owner": gettext("Owner"),
+        "phase": gettext("Phase"),
+        "inherent_score": gettext("Inherent score"),
+        "residual_score": gettext("Residual score"),
+        "inherent_band": gettext("Inherent rating"),
+        "residual_band": gettext("Residual rating"),
+        "review_date": gettext("Next review"),
+    }
+    return labels.get(name, name)
+
+
 def _band(name: str) -> str:
     from planner.explain_text import band_label
 
@@ -98,7 +116,9 @@ MESSAGES: dict[str, Message] = {
         "expected (likelihood, impact, which), got %(value)s", **w
     ),
     "risk.sort_unknown": lambda r, w: gettext(
-        "unknown column %(value)s; expected one of %(known)s", **w
+        "unknown column %(value)s; expected one of %(known)s",
+        value=w["value"],
+        known=_known(r, _sort_column),
     ),
     # a risk's edits
     "risk.title_required": lambda r, w: gettext("a risk needs a title"),
