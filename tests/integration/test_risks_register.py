@@ -116,9 +116,10 @@ def test_bad_filters_are_refused_with_a_message(client, program) -> None:
     response = client.get(url(program, "?status=done&band=severe&sort=colour"))
     html = text(response)
     assert response.status_code == 400
-    assert 'status: unknown status "done"' in html
-    assert 'band: unknown band "severe"' in html
-    assert 'sort: unknown column "colour"' in html
+    # each refused filter by its label, with what it accepts, in the reader's language
+    assert 'Status: unknown status "done"; expected one of Open, Mitigating' in html
+    assert 'Residual band: unknown band "severe"' in html
+    assert 'Sort order: unknown column "colour"; expected one of Key, Title' in html
     assert html.count('class="risk-title"') == len(program.risks)
 
 
