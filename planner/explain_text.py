@@ -21,7 +21,7 @@ from datetime import date
 from typing import Final
 
 from flask import has_request_context
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, get_locale, gettext, ngettext
 
 from planner.domain.errors import PlannerError, Problem, install_wording
 from planner.domain.explain import (
@@ -48,6 +48,8 @@ from planner.explain_words import (
     quoted,
     rag_word,
 )
+from planner.interop.messages import Message as FileMessage
+from planner.interop.messages import localize
 from planner.messages import Message, Params, Words, catalogue
 
 #: the words of parameters come from planner.explain_words; importers may take them here
@@ -497,13 +499,34 @@ def word_problem(problem: Problem) -> str:
     return render(Explanation(problem.code, problem.params))
 
 
+def word_place(field: str) -> str:
+    """A problem's field for the reader: a place in a file (``row 3, column "Title"``, an
+    :class:`~planner.interop.messages.Message`) in the current language; a form field's or
+    an API body's path as it is."""
+    if not isinstance(field, FileMessage):
+        return field
+    if has_request_context():
+        return localize(field, gettext)
+    with force_locale(_forced_or_english()):
+        return localize(field, gettext)
+
+
+def _forced_or_english() -> str:
+    """The language forced on this app context (``force_locale``), else English."""
+    try:
+        locale = get_locale()
+    except RuntimeError:  # an app without a request and no language forced
+        return "en"
+    return str(locale) if locale is not None else "en"
+
+
 def problem_pairs(error: PlannerError) -> list[tuple[str, str]]:
     """``(field, sentence)`` for each problem of an error, in the current language; an error
     of the older path (ready words) gives its message once."""
     if error.problems:
-        return [(p.field, word_problem(p)) for p in error.problems]
+        return [(word_place(p.field), word_problem(p)) for p in error.problems]
     pairs = list(getattr(error, "errors", []) or [])
     return pairs or [("", str(error))]
 
 
-install_wording(word_problem)
+install_wording(word_problem, word_place)

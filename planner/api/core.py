@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from flask import Response, abort, request, url_for
 from pydantic import BaseModel
@@ -25,6 +25,8 @@ from planner.domain.errors import (
     NotFoundError,
     ValidationError,
 )
+from planner.domain.explain import Explanation
+from planner.explain_text import render
 from planner.extensions import db
 from planner.services.api_support import Slice
 from planner.services.concurrency import StaleEditError
@@ -156,16 +158,16 @@ def _run(op: Operation, view: Callable[..., Response], path_args: dict[str, Any]
         db.session.rollback()
         return problem(
             409,
-            str(exc),
-            [("version", f"the stored version is {exc.current_version}: read it again")],
+            _words("row.stale"),
+            [("version", _words("api.version_stored", version=str(exc.current_version)))],
             current_version=exc.current_version,
         )
     except StaleDataError:
         db.session.rollback()
         return problem(
             409,
-            "this row was changed by someone else while your change was saved",
-            [("version", "read it again and re-apply your change")],
+            _words("api.row_changed_meanwhile"),
+            [("version", _words("api.read_again"))],
         )
     except NotFoundError as exc:
         db.session.rollback()
@@ -224,7 +226,48 @@ def error_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
+def _words(code: str, /, **params: object) -> str:
+    """A message of the API in the reader's language (``Accept-Language``)."""
+    return render(Explanation(code, params))
+
+
+#: pydantic's error types → message codes (planner/messages/), and each parameter's context key
+_PYDANTIC_CODES: Final[dict[str, tuple[str, dict[str, str]]]] = {
+    "missing": ("field.required", {}),
+    "string_too_long": ("field.too_long", {"max": "max_length"}),
+    "string_too_short": ("api.field.too_short", {"min": "min_length"}),
+    "string_type": ("api.field.text", {}),
+    "int_type": ("api.field.whole", {}),
+    "int_parsing": ("api.field.whole", {}),
+    "int_from_float": ("api.field.whole", {}),
+    "float_type": ("field.not_a_number", {}),
+    "float_parsing": ("field.not_a_number", {}),
+    "bool_type": ("api.field.boolean", {}),
+    "date_type": ("field.not_a_date", {}),
+    "date_parsing": ("field.not_a_date", {}),
+    "date_from_datetime_parsing": ("field.not_a_date", {}),
+    "greater_than_equal": ("api.field.at_least", {"limit": "ge"}),
+    "less_than_equal": ("api.field.at_most", {"limit": "le"}),
+    "greater_than": ("api.field.above", {"limit": "gt"}),
+    "less_than": ("api.field.below", {"limit": "lt"}),
+    "literal_error": ("api.field.choice", {"values": "expected"}),
+    "string_pattern_mismatch": ("api.field.pattern", {}),
+    "list_type": ("api.field.list", {}),
+    "too_long": ("api.field.too_many", {"max": "max_length"}),
+}
+
+
 def _message(error: Mapping[str, Any]) -> str:
+    """A pydantic error in the reader's language (pydantic's own words for a rare type)."""
+    known = _PYDANTIC_CODES.get(str(error.get("type")))
+    if known is not None:
+        code, keys = known
+        context = error.get("ctx") or {}
+        # pydantic lists a literal's values as "'a', 'b' or 'c'": a plain list, any language
+        params = {
+            name: str(context.get(key, "")).replace(" or ", ", ") for name, key in keys.items()
+        }
+        return _words(code, **params)
     message = str(error.get("msg", "invalid"))
     return message.removeprefix("Value error, ")
 
@@ -238,19 +281,19 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         values = request.args.getlist(name)
         if name not in known:
             expected = ", ".join(known) or "none"
-            errors.append((name, f"unknown query parameter (expected: {expected})"))
+            errors.append((name, _words("api.query.unknown", expected=expected)))
         elif len(values) > 1:
-            errors.append((name, "give this parameter once"))
+            errors.append((name, _words("api.query.twice")))
         else:
             data[name] = values[0]
     if errors:
-        raise ApiError(400, "the query string was not understood", errors)
+        raise ApiError(400, _words("api.query.not_understood"), errors)
     try:
         return model.model_validate(data)
     except PydanticValidationError as exc:
         raise ApiError(
             400,
-            "the query string was not understood",
+            _words("api.query.not_understood"),
             [(error_path(e["loc"]), _message(e)) for e in exc.errors()],
         ) from None
 
@@ -263,14 +306,14 @@ def parse_body(model: type[BaseModel], read_only: Mapping[str, str]) -> BaseMode
     ):
         raise ApiError(
             415,
-            f"send the body as JSON with Content-Type: {JSON_MEDIA_TYPE}"
-            + (f" (got {mimetype})" if mimetype else ""),
-            [("", "expected a JSON body")],
+            _words("api.http.415"),
+            [("", _words("api.body.not_json", got=mimetype or "-"))],
         )
     request.max_content_length = MAX_BODY_BYTES
     raw = request.get_data(cache=True)
     if not raw.strip():
-        raise ApiError(400, "the request body is empty: send a JSON object", [("", "empty body")])
+        empty = _words("api.body.empty")
+        raise ApiError(400, empty, [("", empty)])
     try:
         return model.model_validate_json(raw, strict=True)
     except PydanticValidationError as exc:
@@ -278,7 +321,7 @@ def parse_body(model: type[BaseModel], read_only: Mapping[str, str]) -> BaseMode
         unreadable = [e for e in problems if e["type"] == "json_invalid"]
         if unreadable:
             raise ApiError(
-                400, "the request body is not valid JSON", [("", _message(unreadable[0]))]
+                400, _words("api.body.invalid_json"), [("", _message(unreadable[0]))]
             ) from None
         errors = []
         for error in problems:
@@ -288,12 +331,12 @@ def parse_body(model: type[BaseModel], read_only: Mapping[str, str]) -> BaseMode
                 if len(loc) == 1 and loc[0] in read_only:
                     errors.append((path, read_only[str(loc[0])]))
                 else:
-                    errors.append((path, "unknown field"))
+                    errors.append((path, _words("api.body.unknown_field")))
             elif error["type"] == "model_type" and not loc:
-                errors.append(("", "expected a JSON object"))
+                errors.append(("", _words("api.body.object")))
             else:
                 errors.append((path, _message(error)))
-        raise ApiError(422, "the request body does not match the schema", errors) from None
+        raise ApiError(422, _words("api.body.schema"), errors) from None
 
 
 # --------------------------------------------------------------------------- responses

@@ -15,7 +15,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Response, url_for
+from flask import Response, has_request_context, url_for
+from flask_babel import gettext
 
 from planner.api.markers import N_
 
@@ -77,13 +78,21 @@ def problem_type(status: int) -> str:
         return f"/api/v1/docs#problem-{slug}"
 
 
+def _title(status: int) -> str:
+    """The problem's title in the reader's language (RFC 9457 allows localizing it)."""
+    title = PROBLEMS.get(status, ("error", "Error"))[1]
+    if not has_request_context():
+        return title
+    return gettext(title)
+
+
 def problem_body(
     status: int,
     detail: str = "",
     errors: Iterable[tuple[str, str]] = (),
     **extra: Any,
 ) -> dict[str, Any]:
-    title = PROBLEMS.get(status, ("error", "Error"))[1]
+    title = _title(status)
     body: dict[str, Any] = {
         "type": problem_type(status),
         "title": title,

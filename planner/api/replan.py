@@ -13,6 +13,7 @@ from planner.api.core import ID, dump, json_response, operation
 from planner.api.markers import N_
 from planner.domain.errors import ValidationError
 from planner.domain.replan import MAX_DIAGNOSIS_WEEKS, MIN_DIAGNOSIS_WEEKS, ReplanError
+from planner.i18n import content_lang
 from planner.replan_text import reason_text
 from planner.services.plan import describe_moves, program_calendar
 from planner.services.programs import get_program as load_program
@@ -94,7 +95,7 @@ def replan(program_id: int, body: ReplanIn) -> Response:
             "start_shift": m.start_shift,
             "finish_shift": m.finish_shift,
         }
-        for m in describe_moves(program, outcome.moves)
+        for m in describe_moves(program, outcome.moves, content_lang())
         if not m.new_item
     ]
     return json_response(

@@ -20,6 +20,8 @@ from planner.api.core import (
     page_response,
 )
 from planner.api.markers import N_
+from planner.domain.explain import Explanation
+from planner.explain_text import render
 from planner.models import Risk
 from planner.services import api_support
 from planner.services import risks as risk_service
@@ -73,7 +75,7 @@ def list_risks(program_id: int, query: s.RiskQuery) -> Response:
         date.today(),
     )
     if register.errors:
-        raise ApiError(400, "the filter was not understood", register.errors)
+        raise ApiError(400, render(Explanation("api.query.filter")), register.errors)
     risks = sorted((row.risk for row in register.rows), key=lambda r: r.id)
     page = api_support.slice_list(risks, query.page, query.per_page)
     return page_response([_risk_json(r, info) for r in page.rows], page, query)

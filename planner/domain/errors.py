@@ -50,17 +50,29 @@ def _plain_words(problem: Problem) -> str:
 
 
 _wording: Callable[[Problem], str] = _plain_words
+_placing: Callable[[str], str] = str
 
 
-def install_wording(words: Callable[[Problem], str]) -> None:
-    """Called once by :mod:`planner.explain_text`: how a problem becomes a sentence."""
-    global _wording
+def install_wording(
+    words: Callable[[Problem], str], place: Callable[[str], str] | None = None
+) -> None:
+    """Called once by :mod:`planner.explain_text`: how a problem becomes a sentence, and how
+    its field (a place in a file, such as ``row 3, column "Title"``) is named."""
+    global _wording, _placing
     _wording = words
+    if place is not None:
+        _placing = place
 
 
 def word(problem: Problem) -> str:
     """A problem as a sentence in the current language (see :func:`install_wording`)."""
     return _wording(problem)
+
+
+def place(field: str) -> str:
+    """A problem's field as the reader sees it: a place in a file in the current language,
+    a form field's name as it is."""
+    return _placing(field)
 
 
 class PlannerError(Exception):
@@ -103,7 +115,7 @@ class ValidationError(PlannerError):
 
     @property
     def errors(self) -> list[tuple[str, str]]:
-        return [*self._errors, *((p.field, word(p)) for p in self.problems)]
+        return [*self._errors, *((place(p.field), word(p)) for p in self.problems)]
 
     @errors.setter
     def errors(self, value: list[tuple[str, str]]) -> None:

@@ -48,7 +48,7 @@ from numbers import Real
 from types import MappingProxyType
 from typing import Literal
 
-from planner.domain.errors import ValidationError
+from planner.domain.errors import Problem, ValidationError
 from planner.domain.explain import Explanation, Quantity, Reason, Term
 from planner.domain.numbers import number_problem
 
@@ -92,18 +92,12 @@ class Glide:
     def __post_init__(self) -> None:
         """Refuse an unknown shape, or steps outside 0–1 or not in time order."""
         if self.shape not in ("linear", "s-curve", "steps"):
-            raise ValidationError(
-                f'unknown glide path "{self.shape}"', [("glide", "linear, s-curve or steps")]
-            )
+            raise ValidationError.of("glide", "metric.glide.unknown", value=str(self.shape))
         steps = tuple((float(t), float(p)) for t, p in self.steps)
         object.__setattr__(self, "steps", steps)
         times = [t for t, _ in steps]
         if any(not (0 <= t <= 1 and 0 <= p <= 1) for t, p in steps) or times != sorted(set(times)):
-            raise ValidationError(
-                "glide steps are (share of the phase, share of the way) pairs from 0 to 1, "
-                "in time order",
-                [("glide", "steps from 0 to 1 in time order")],
-            )
+            raise ValidationError.of("glide", "metric.glide.steps")
 
     def share(self, elapsed: float) -> float:
         """The share of the way from the start value to the target after ``elapsed`` (0–1)
@@ -136,7 +130,7 @@ class Glide:
         shape, rest = words[0], words[1:]
         if shape != "steps":
             if rest:
-                raise ValidationError(f'unknown glide path "{text}"', [("glide", "unknown")])
+                raise ValidationError.of("glide", "metric.glide.unknown", value=str(text))
             return cls(shape)  # type: ignore[arg-type]  # shape was checked to be one of the Literal's values
         pairs: list[tuple[float, float]] = []
         for word in rest:
@@ -144,9 +138,7 @@ class Glide:
             try:
                 pairs.append((float(at), float(reach)))
             except ValueError:
-                raise ValidationError(
-                    f'unknown glide step "{word}"', [("glide", "steps are share:share")]
-                ) from None
+                raise ValidationError.of("glide", "metric.glide.step", value=word) from None
         return cls("steps", tuple(pairs))
 
 
@@ -174,13 +166,11 @@ class MetricDef:
 
     def __post_init__(self) -> None:
         """Freeze ``targets`` and refuse definitions no status could be computed from."""
-        errors: list[tuple[str, str]] = []
+        errors: list[Problem] = []
         if not self.key.strip():
-            errors.append(("key", "a metric needs a key"))
+            errors.append(Problem("key", "metric.key_required"))
         if self.direction not in ("higher", "lower"):
-            errors.append(
-                ("direction", f'direction must be "higher" or "lower", got "{self.direction}"')
-            )
+            errors.append(Problem("direction", "metric.direction", {"value": str(self.direction)}))
         frozen = MappingProxyType(dict(sorted(self.targets.items())))
         object.__setattr__(self, "targets", frozen)
         checked: list[tuple[str, float | None]] = [("baseline", self.baseline)]
@@ -189,16 +179,11 @@ class MetricDef:
             if number is None:
                 continue
             if not _is_finite_number(number):
-                errors.append((path, f"expected a number, got {number!r}"))
+                errors.append(Problem(path, "number.not_a_number", {"value": repr(number)}))
             elif self.is_percentage and not 0 <= number <= 100:
-                errors.append(
-                    (path, f"a percentage must be from 0 to 100, got {format_number(number)}")
-                )
+                errors.append(Problem(path, "metric.percentage", {"value": format_number(number)}))
         if errors:
-            raise ValidationError(
-                f'metric "{self.name or self.key}": ' + "; ".join(f"{p}: {m}" for p, m in errors),
-                errors,
-            )
+            raise ValidationError(problems=errors)
 
 
 @dataclass(frozen=True)
@@ -231,9 +216,12 @@ class PhaseSpan:
     def __post_init__(self) -> None:
         """Refuse a window that ends before it starts."""
         if self.end < self.start:
-            raise ValidationError(
-                f"phase {self.ordinal} ends ({self.end}) before it starts ({self.start})",
-                [(f"phases[{self.ordinal}].end", "must be on or after the start")],
+            raise ValidationError.of(
+                f"phases[{self.ordinal}].end",
+                "metric.phase_ends_before_start",
+                phase=str(self.ordinal),
+                start=self.start.isoformat(),
+                end=self.end.isoformat(),
             )
 
 
@@ -300,10 +288,7 @@ class StatusRule:
         """Refuse a tolerance outside 0–1 (a common slip: 10 meant as 10%)."""
         tol = self.amber_tolerance
         if not _is_finite_number(tol) or not 0 <= tol <= 1:
-            raise ValidationError(
-                f"amber tolerance is a fraction from 0 to 1 (0.10 means 10%); got {tol!r}",
-                [("amber_tolerance", "expected a fraction from 0 to 1")],
-            )
+            raise ValidationError.of("amber_tolerance", "metric.amber_fraction", value=repr(tol))
 
     def band(self, metric: MetricDef, target: float) -> float:
         """Width of the amber band for ``target`` (see the module docstring for the rule).
@@ -449,51 +434,53 @@ def validate_reading(
         ...     validate_reading(m, date(2024, 2, 1), 120, date(2024, 1, 1),
         ...                      date(2025, 2, 3), [date(2024, 2, 1)])
         ... except ValidationError as e:
-        ...     for path, message in e.errors:
-        ...         print(f"{path}: {message}")
-        value: a percentage must be from 0 to 100, got 120
-        date: there is already a reading of "Active users" on 2024-02-01 (edit that one instead)
+        ...     for problem in e.problems:
+        ...         print(f"{problem.field}: {problem.code}")
+        value: metric.percentage
+        date: metric.reading.day_taken
     """
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     if not isinstance(day, date):
-        errors.append(("date", f"expected a date, got {day!r}"))
+        errors.append(Problem("date", "field.not_a_date"))
     else:
         if isinstance(day, datetime):  # keep the calendar day of a timestamp
             day = day.date()
         if not program_start <= day <= program_end:
             errors.append(
-                (
+                Problem(
                     "date",
-                    f"{day.isoformat()} is outside the program "
-                    f"({program_start.isoformat()} to {program_end.isoformat()})",
+                    "metric.reading.outside",
+                    {
+                        "day": day.isoformat(),
+                        "start": program_start.isoformat(),
+                        "end": program_end.isoformat(),
+                    },
                 )
             )
     number, problem = _parse_number(value, allow_percent_sign=metric.is_percentage)
     if problem:
-        errors.append(("value", problem))
+        errors.append(problem)
     elif number is not None and metric.is_percentage and not 0 <= number <= 100:
-        errors.append(("value", f"a percentage must be from 0 to 100, got {format_number(number)}"))
+        errors.append(Problem("value", "metric.percentage", {"value": format_number(number)}))
     if isinstance(day, date) and day in set(existing_days):
         errors.append(
-            (
-                "date",
-                f'there is already a reading of "{metric.name}" on {day.isoformat()} '
-                "(edit that one instead)",
+            Problem(
+                "date", "metric.reading.day_taken", {"name": metric.name, "day": day.isoformat()}
             )
         )
     if errors or number is None:
-        raise ValidationError(
-            f'reading of "{metric.name}" refused: ' + "; ".join(m for _, m in errors), errors
-        )
+        raise ValidationError(problems=errors)
     return number
 
 
-def _parse_number(value: object, *, allow_percent_sign: bool) -> tuple[float | None, str]:
-    """``(number, "")`` or ``(None, message)``."""
+def _parse_number(
+    value: object, *, allow_percent_sign: bool
+) -> tuple[float | None, Problem | None]:
+    """``(number, None)`` or ``(None, the problem of the value)``."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        return None, "a value is required"
+        return None, Problem("value", "metric.value_required")
     if isinstance(value, bool):
-        return None, f"expected a number, got {value!r}"
+        return None, Problem("value", "number.not_a_number", {"value": repr(value)})
     if isinstance(value, str):
         text = value.strip()
         if allow_percent_sign and text.endswith("%"):
@@ -501,36 +488,34 @@ def _parse_number(value: object, *, allow_percent_sign: bool) -> tuple[float | N
         try:
             number = float(text)
         except ValueError:
-            return None, f'expected a number, got "{value.strip()}"'
+            return None, Problem("value", "number.not_a_number", {"value": f'"{value.strip()}"'})
     elif isinstance(value, Real):
         number = float(value)
     else:
-        return None, f"expected a number, got {value!r}"
-    problem = number_problem(number)
+        return None, Problem("value", "number.not_a_number", {"value": repr(value)})
+    problem = number_problem(number, "value")
     if problem:
         return None, problem
-    return number, ""
+    return number, None
 
 
-def metric_number_problems(
-    baseline: object, targets: Mapping[int, object]
-) -> list[tuple[str, str]]:
-    """``(path, message)`` for a baseline or target outside the numeric policy
-    (``planner.domain.numbers``); paths as ``MetricDef`` names them.
+def metric_number_problems(baseline: object, targets: Mapping[int, object]) -> list[Problem]:
+    """The problems of a baseline or target outside the numeric policy
+    (``planner.domain.numbers``); fields as ``MetricDef`` names them.
 
     Examples:
         >>> metric_number_problems(None, {1: 60.0})
         []
-        >>> [path for path, _ in metric_number_problems(-1e308, {1: 5.0, 2: 1e13})]
+        >>> [p.field for p in metric_number_problems(-1e308, {1: 5.0, 2: 1e13})]
         ['baseline', 'targets[2]']
     """
     checked: list[tuple[str, object]] = [("baseline", baseline)]
     checked += [(f"targets[{k}]", v) for k, v in sorted(targets.items())]
-    found = []
-    for path, number in checked:
-        if number is not None and (problem := number_problem(number)):
-            found.append((path, problem))
-    return found
+    return [
+        problem
+        for path, number in checked
+        if number is not None and (problem := number_problem(number, path)) is not None
+    ]
 
 
 # --------------------------------------------------------------------------- status
@@ -548,9 +533,7 @@ def status(metric: MetricDef, value: float, target: float, rule: StatusRule) -> 
         ['green', 'amber', 'red']
     """
     if not (_is_finite_number(value) and _is_finite_number(target)):
-        raise ValidationError(
-            f"status needs finite numbers, got value {value!r}, target {target!r}"
-        )
+        raise ValidationError.of("", "number.not_finite", value=f"{value!r}, {target!r}")
     width = rule.band(metric, target)
     if metric.direction == "higher":
         if _at_least(value, target):

@@ -14,6 +14,8 @@ import math
 from numbers import Real
 from typing import Final
 
+from planner.domain.errors import Problem
+
 #: The largest magnitude of a stored metric number (values, baselines, targets).
 MAX_MAGNITUDE: Final = 1e12
 
@@ -28,27 +30,28 @@ def short_number(x: float) -> str:
     return f"{x:.6g}"
 
 
-def number_problem(x: object) -> str | None:
-    """Why ``x`` may not be stored as a metric number, or None when it may.
+def number_problem(x: object, field: str = "") -> Problem | None:
+    """Why ``x`` may not be stored as a metric number (a coded problem at ``field``), or
+    None when it may.
 
     Examples:
         >>> number_problem(1e12) is None, number_problem(-1e12) is None
         (True, True)
-        >>> number_problem(1e27)
-        'out of range: a number from -1,000,000,000,000 to 1,000,000,000,000 is expected, got 1e+27'
-        >>> number_problem(float("nan"))
-        'expected a finite number, got nan'
+        >>> number_problem(1e27, "value")
+        Problem(field='value', code='number.out_of_range', params=mappingproxy({'limit': \
+'1,000,000,000,000', 'value': '1e+27'}))
+        >>> number_problem(float("nan")).code
+        'number.not_finite'
     """
     if isinstance(x, bool) or not isinstance(x, Real):
-        return f"expected a number, got {x!r}"
+        return Problem(field, "number.not_a_number", {"value": repr(x)})
     number = float(x)
     if not math.isfinite(number):
-        return f"expected a finite number, got {short_number(number)}"
+        return Problem(field, "number.not_finite", {"value": short_number(number)})
     if abs(number) > MAX_MAGNITUDE:
         limit = f"{MAX_MAGNITUDE:,.0f}"
-        return (
-            f"out of range: a number from -{limit} to {limit} is expected, "
-            f"got {short_number(number)}"
+        return Problem(
+            field, "number.out_of_range", {"limit": limit, "value": short_number(number)}
         )
     return None
 

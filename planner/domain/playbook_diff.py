@@ -39,10 +39,8 @@ Examples:
     >>> old = parse_playbook(text.format(version="1.0", days=5))
     >>> new = parse_playbook(text.format(version="1.1", days=8))
     >>> diff = diff_playbooks(old, new)
-    >>> [describe(c) for c in diff.changes]
-    ['Task "pilot-training": duration 5 → 8 working days']
-    >>> describe(diff.changes[0], "zh")
-    '任务 "pilot-training"：工期 5 → 8 个工作日'
+    >>> [(c.kind, c.section, c.key, c.field, c.old, c.new) for c in diff.changes]
+    [('changed', 'task', 'pilot-training', 'duration', '5', '8')]
 """
 
 from __future__ import annotations
@@ -54,6 +52,7 @@ from typing import Final, Literal, TypeVar
 
 from pydantic import BaseModel
 
+from planner.domain.explain import Explanation
 from planner.domain.playbook import (
     Dependency,
     GateCriterion,
@@ -129,9 +128,9 @@ class PlaybookDiff:
             counts[change.section][change.kind] += 1
         return counts
 
-    def lines(self, lang: str = "en") -> list[str]:
-        """Every change as a sentence (see :func:`describe`)."""
-        return [describe(change, lang) for change in self.changes]
+    def explanations(self) -> list[Explanation]:
+        """Every change as an explanation to word (see :func:`describe`)."""
+        return [describe(change) for change in self.changes]
 
 
 # --------------------------------------------------------------------------- keys
@@ -549,83 +548,8 @@ def diff_playbooks(old: Playbook, new: Playbook) -> PlaybookDiff:
 
 # --------------------------------------------------------------------------- sentences
 
-_NOUNS: Final[dict[str, dict[str, str]]] = {
-    "en": {
-        "playbook": "Playbook",
-        "phase": "Phase",
-        "task": "Task",
-        "milestone": "Milestone",
-        "dependency": "Dependency",
-        "gate": "Gate criterion",
-        "risk": "Risk",
-        "metric": "Metric",
-        "indicator": "Indicator",
-    },
-    "zh": {
-        "playbook": "实施手册",
-        "phase": "阶段",
-        "task": "任务",
-        "milestone": "里程碑",
-        "dependency": "依赖关系",
-        "gate": "关口条件",
-        "risk": "风险",
-        "metric": "指标",
-        "indicator": "成熟度指标",
-    },
-}
-
-_FIELD_LABELS: Final[dict[str, tuple[str, str]]] = {
-    "title": ("title", "标题"),
-    "description": ("description", "说明"),
-    "author": ("author", "作者"),
-    "workdays": ("working days", "工作日"),
-    "risk_scale": ("risk scale", "风险评分标准"),
-    "maturity_scale": ("maturity scale", "成熟度评分标准"),
-    "maturity_levels": ("maturity levels", "成熟度等级"),
-    "level_weights": ("interview level weights", "访谈层级权重"),
-    "maturity_categories": ("maturity categories", "成熟度类别"),
-    "ordinal": ("ordinal", "序号"),
-    "kind": ("kind", "类型"),
-    "name": ("name", "名称"),
-    "goal": ("goal", "目标"),
-    "result": ("result", "成果"),
-    "length_days": ("length", "长度"),
-    "workstream": ("workstream", "工作流"),
-    "duration": ("duration", "工期"),
-    "owner_role": ("owner role", "责任角色"),
-    "deliverable": ("deliverable", "交付物"),
-    "type": ("type", "类型"),
-    "lag": ("lag", "滞后量"),
-    "milestones": ("milestones", "里程碑"),
-    "band": ("highest risk band allowed", "允许的最高风险等级"),
-    "text": ("text", "内容"),
-    "category": ("category", "类别"),
-    "cause": ("cause", "原因"),
-    "effect": ("effect", "后果"),
-    "likelihood": ("likelihood", "可能性"),
-    "impact": ("impact", "影响"),
-    "response": ("response", "应对策略"),
-    "mitigation": ("mitigation", "应对措施"),
-    "unit": ("unit", "单位"),
-    "direction": ("direction", "方向"),
-    "baseline": ("baseline", "基准"),
-    "glide_text": ("glide path", "目标路径"),
-    "amber_tolerance": ("amber tolerance", "黄色容差"),
-    "data_source": ("data source", "数据来源"),
-    "weight": ("weight", "权重"),
-    "critical": ("critical", "关键"),
-    "suggested_action": ("suggested action", "建议措施"),
-    "horizon": ("horizon", "时间范围"),
-}
-
-_UNITS: Final[dict[str, tuple[str, str]]] = {
-    "duration": ("working days", "个工作日"),
-    "lag": ("working days", "个工作日"),
-    "length_days": ("calendar days", "个日历日"),
-}
-
-#: Fields whose values are free text and are shown in quotes.
-_QUOTED: Final = frozenset(
+#: Fields whose values are free text, shown in quotes.
+QUOTED_FIELDS: Final = frozenset(
     {
         "title",
         "description",
@@ -647,142 +571,33 @@ _QUOTED: Final = frozenset(
         "band",
     }
 )
-
-_ZH_VALUES: Final[dict[str, str]] = {
-    "true": "是",
-    "false": "否",
-    "higher": "越高越好",
-    "lower": "越低越好",
-    "tactical": "战术性",
-    "strategic": "战略性",
-    "avoid": "规避",
-    "mitigate": "减轻",
-    "transfer": "转移",
-    "accept": "接受",
-    "escalate": "上报",
-    "diagnosis": "诊断",
-    "phase": "阶段",
-}
+#: Fields whose values are words of a closed vocabulary (``higher``, ``strategic`` …),
+#: translated where they are shown.
+VOCABULARY_FIELDS: Final = frozenset({"critical", "direction", "horizon", "response", "kind"})
 
 _DEPENDENCY_TEXT = re.compile(r"^(FS|SS|FF|SF)([+-]\d+)?$")
 
 
-def _value(change: Change, which: Literal["old", "new"], zh: bool) -> str:
-    raw = change.old if which == "old" else change.new
-    raw_zh = change.old_zh if which == "old" else change.new_zh
-    text = (raw_zh or raw) if zh else raw
-    if text is None:
-        return "（无）" if zh else "(none)"
-    field = change.field or ""
-    if field in _QUOTED:
-        return f'"{text}"'
-    if zh and field in {"critical", "direction", "horizon", "response", "kind"}:
-        text = _ZH_VALUES.get(text, text)
-    return text
-
-
-def _criterion_phrase(key: str, value: str | None, zh: bool) -> str:
-    kind = key.partition(":")[0].partition("#")[0]
-    value = value or ""
-    if kind == "metric_target":
-        return f'指标 "{value}" 达到目标值' if zh else f'metric "{value}" meets its target'
-    if kind == "milestones_done":
-        return f"里程碑完成：{value.replace(', ', '、')}" if zh else f"milestones done: {value}"
-    if kind == "max_risk_band":
-        return f'没有高于 "{value}" 的未关闭风险' if zh else f'no open risk above "{value}"'
-    return f'"{value}"'
-
-
-def _dependency_phrase(value: str | None, zh: bool) -> str:
-    match = _DEPENDENCY_TEXT.match(value or "")
-    if not match:
-        return value or ""
-    kind, lag = match.group(1), int(match.group(2) or 0)
-    if not lag:
-        return kind
-    if zh:
-        label = "滞后量" if lag > 0 else "提前量"
-        return f"{kind}，{label} {abs(lag)} 个工作日"
-    label = "lag" if lag > 0 else "lead"
-    return f"{kind}, {label} {abs(lag)} working days"
-
-
-def describe(change: Change, lang: str = "en") -> str:
-    """One sentence a person can read, in English (``"en"``) or Chinese (``"zh"``).
+def dependency_parts(value: str | None) -> tuple[str, int] | None:
+    """A dependency's value (``"SS+2"``) as its type and lag, or None for another text.
 
     Examples:
-        >>> describe(Change("changed", "task", "x", "phase", "a", "b", "b"))
-        'Task "x": moved from phase "a" to phase "b"'
-        >>> risk = Change("added", "risk", "churn", new="Key users leave", new_zh="骨干流失")
-        >>> describe(risk, "zh")
-        '风险 "churn" 已添加：骨干流失'
-        >>> describe(Change("added", "dependency", "a → b", new="SS+2", phase="p"))
-        'Dependency "a → b" added in phase "p" (SS, lag 2 working days)'
+        >>> dependency_parts("FS-5"), dependency_parts("SS"), dependency_parts("?")
+        (('FS', -5), ('SS', 0), None)
     """
-    zh = lang.startswith("zh")
-    noun = _NOUNS["zh" if zh else "en"][change.section]
-    if change.section == "gate":
-        subject = f'阶段 "{change.phase}" 的关口' if zh else f'Gate of phase "{change.phase}"'
-        if change.kind == "changed":
-            return _changed_sentence(subject, change, zh)
-        value = change.new if change.kind == "added" else change.old
-        value_zh = change.new_zh if change.kind == "added" else change.old_zh
-        phrase = _criterion_phrase(change.key, (value_zh or value) if zh else value, zh)
-        if zh:
-            return f"{subject}：{'增加' if change.kind == 'added' else '删除'}条件：{phrase}"
-        return f"{subject}: criterion {change.kind}: {phrase}"
-    subject = f'{noun} "{change.key}"'
-    if change.kind == "changed":
-        return _changed_sentence(subject, change, zh)
-    value = change.new if change.kind == "added" else change.old
-    value_zh = change.new_zh if change.kind == "added" else change.old_zh
-    if change.section == "dependency":
-        detail = _dependency_phrase(value, zh)
-        if zh:
-            verb = "已添加" if change.kind == "added" else "已删除"
-            where = f'阶段 "{change.phase}"，' if change.phase else ""
-            return f"{subject} {verb}（{where}{detail}）"
-        where = f' in phase "{change.phase}"' if change.phase else ""
-        return f"{subject} {change.kind}{where} ({detail})"
-    shown = (value_zh or value) if zh else value
-    tail = f"：{shown}" if zh and shown else (f": {shown}" if shown else "")
-    in_phase = change.phase and change.section in {"task", "milestone"}
-    if zh:
-        if change.kind == "added":
-            where = f'已添加到阶段 "{change.phase}"' if in_phase else "已添加"
-        else:
-            where = f'已从阶段 "{change.phase}" 删除' if in_phase else "已删除"
-        return f"{subject} {where}{tail}"
-    if change.kind == "added":
-        where = f' added to phase "{change.phase}"' if in_phase else " added"
-    else:
-        where = f' removed from phase "{change.phase}"' if in_phase else " removed"
-    return f"{subject}{where}{tail}"
+    match = _DEPENDENCY_TEXT.match(value or "")
+    if not match:
+        return None
+    return match.group(1), int(match.group(2) or 0)
 
 
-def _changed_sentence(subject: str, change: Change, zh: bool) -> str:
-    field = change.field or ""
-    if field == "phase":
-        if zh:
-            return f'{subject}：从阶段 "{change.old}" 移到阶段 "{change.new}"'
-        return f'{subject}: moved from phase "{change.old}" to phase "{change.new}"'
-    if field == "category" and change.section == "indicator":
-        if zh:
-            return f'{subject}：从类别 "{change.old}" 移到类别 "{change.new}"'
-        return f'{subject}: moved from category "{change.old}" to category "{change.new}"'
-    label_en, label_zh = _FIELD_LABELS.get(field, (field, field))
-    if field == "target":
-        label_en = f'target for phase "{change.phase}"'
-        label_zh = f'阶段 "{change.phase}" 的目标值'
-    # a text whose English is unchanged changed only in Chinese: show the Chinese
-    zh_only = not zh and change.old == change.new and change.old_zh != change.new_zh
-    if zh_only:
-        label_en += " (Chinese)"
-    old = _value(change, "old", zh or zh_only)
-    new = _value(change, "new", zh or zh_only)
-    unit = _UNITS.get(field)
-    if unit and change.new is not None:
-        new = f"{new} {unit[1] if zh else unit[0]}"
-    if zh:
-        return f"{subject}：{label_zh} {old} → {new}"
-    return f"{subject}: {label_en} {old} → {new}"
+def describe(change: Change) -> Explanation:
+    """What a change says, without the words: the renderer (``planner.explain_text`` with
+    ``planner/messages/playbook_diff.py``) makes it one sentence in the reader's language,
+    taking the Chinese texts of the change (``old_zh``, ``new_zh``) for a Chinese reader.
+
+    Examples:
+        >>> describe(Change("changed", "task", "x", "phase", "a", "b", "b")).code
+        'playbook.change'
+    """
+    return Explanation("playbook.change", {"change": change})

@@ -1,8 +1,9 @@
 """Risk scoring: likelihood × impact, rating bands, heat maps, review diffs and exposure trends.
 
 Everything here is pure: inputs are frozen dataclasses or plain values, outputs are plain
-values, and invalid input raises :class:`~planner.domain.errors.ValidationError` with a
-``(path, message)`` pair a person can act on, e.g. ``likelihood: expected 1–5, got 6``.
+values, and invalid input raises :class:`~planner.domain.errors.ValidationError` with coded
+problems (worded by ``planner/messages/risks.py``), e.g. ``Problem("likelihood", "risk.level",
+{"value": 6})``.
 
 Conventions used throughout:
 
@@ -21,7 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, NoReturn
 
-from planner.domain.errors import ValidationError
+from planner.domain.errors import Problem, ValidationError
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -100,22 +101,21 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def _fail(errors: list[tuple[str, str]]) -> NoReturn:
-    """Raise one ValidationError carrying every ``(path, message)`` pair."""
-    message = "; ".join(f"{path}: {msg}" if path else msg for path, msg in errors)
-    raise ValidationError(message, errors)
+def _fail(errors: list[Problem]) -> NoReturn:
+    """Raise one ValidationError carrying every coded problem (worded by the renderer)."""
+    raise ValidationError(problems=errors)
 
 
-def _raise(errors: list[tuple[str, str]]) -> None:
-    """Raise one ValidationError carrying every ``(path, message)`` pair, if there are any."""
+def _raise(errors: list[Problem]) -> None:
+    """Raise one ValidationError carrying every problem, if there are any."""
     if errors:
         _fail(errors)
 
 
-def _level_error(value: object) -> str | None:
-    """Return the message for an invalid level, or None when ``value`` is 1–5."""
+def _level_error(value: object, path: str) -> Problem | None:
+    """The problem of an invalid level at ``path``, or None when ``value`` is 1–5."""
     if isinstance(value, bool) or not isinstance(value, int) or value not in LEVELS:
-        return f"expected 1–5, got {_show(value)}"
+        return Problem(path, "risk.level", {"value": _show(value)})
     return None
 
 
@@ -132,16 +132,16 @@ def _check_which(which: object, path: str = "which") -> Which:
         return "inherent"
     if which == "residual":
         return "residual"
-    _fail([(path, f'expected "inherent" or "residual", got {_show(which)}')])
+    _fail([Problem(path, "risk.which", {"value": _show(which)})])
 
 
 def _check_unique(risks: Sequence[RiskSnapshot], path: str = "risks") -> None:
     """Refuse a register that lists the same key twice (it would be counted twice)."""
     seen: set[str] = set()
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     for index, risk in enumerate(risks):
         if risk.key in seen:
-            errors.append((f"{path}[{index}].key", f'duplicate risk key "{risk.key}"'))
+            errors.append(Problem(f"{path}[{index}].key", "risk.key_twice", {"key": risk.key}))
         seen.add(risk.key)
     _raise(errors)
 
@@ -210,8 +210,8 @@ class RiskScale:
         >>> RiskScale(bands=(Band("low", 1, 9), Band("high", 11, 25)))
         Traceback (most recent call last):
         ...
-        planner.domain.errors.ValidationError: bands[1].min_score: expected 10 \
-(right after "low" ends at 9), got 11
+        planner.domain.errors.ValidationError: risk.scale.gap (expected=10, previous=low, end=9, \
+got=11)
     """
 
     likelihood_levels: tuple[str, ...] = DEFAULT_LIKELIHOOD_LEVELS
@@ -229,18 +229,26 @@ class RiskScale:
             >>> RiskScale().validate() is None
             True
         """
-        errors: list[tuple[str, str]] = []
+        errors: list[Problem] = []
         for name, labels in (
             ("likelihood_levels", self.likelihood_levels),
             ("impact_levels", self.impact_levels),
         ):
             if len(labels) != len(LEVELS):
-                errors.append((name, f"expected {len(LEVELS)} labels, got {len(labels)}"))
+                errors.append(
+                    Problem(
+                        name,
+                        "risk.scale.label_count",
+                        {"count": str(len(LEVELS)), "got": str(len(labels))},
+                    )
+                )
             for index, label in enumerate(labels):
                 if not isinstance(label, str) or not label.strip():
-                    errors.append((f"{name}[{index}]", f"expected a label, got {_show(label)}"))
+                    errors.append(
+                        Problem(f"{name}[{index}]", "risk.scale.label", {"value": _show(label)})
+                    )
         if not self.bands:
-            errors.append(("bands", "expected at least one band covering scores 1–25"))
+            errors.append(Problem("bands", "risk.scale.no_band"))
             _fail(errors)
         names: set[str] = set()
         expected_min = MIN_SCORE
@@ -248,27 +256,35 @@ class RiskScale:
         for index, band in enumerate(self.bands):
             path = f"bands[{index}]"
             if not isinstance(band.name, str) or not band.name.strip():
-                errors.append((f"{path}.name", f"expected a name, got {_show(band.name)}"))
-            elif band.name in names:
-                errors.append((f"{path}.name", f'duplicate band name "{band.name}"'))
-            names.add(band.name)
-            if band.min_score != expected_min:
-                where = (
-                    "the lowest band must start at 1"
-                    if previous is None
-                    else f'right after "{previous.name}" ends at {previous.max_score}'
-                )
                 errors.append(
-                    (
+                    Problem(f"{path}.name", "risk.scale.band_name", {"value": _show(band.name)})
+                )
+            elif band.name in names:
+                errors.append(Problem(f"{path}.name", "risk.scale.band_twice", {"name": band.name}))
+            names.add(band.name)
+            if band.min_score != expected_min and previous is None:
+                errors.append(
+                    Problem(f"{path}.min_score", "risk.scale.first_min", {"got": band.min_score})
+                )
+            elif band.min_score != expected_min and previous is not None:
+                errors.append(
+                    Problem(
                         f"{path}.min_score",
-                        f"expected {expected_min} ({where}), got {band.min_score}",
+                        "risk.scale.gap",
+                        {
+                            "expected": expected_min,
+                            "previous": previous.name,
+                            "end": previous.max_score,
+                            "got": band.min_score,
+                        },
                     )
                 )
             if band.max_score < band.min_score:
                 errors.append(
-                    (
+                    Problem(
                         f"{path}.max_score",
-                        f"must not be below min_score {band.min_score}, got {band.max_score}",
+                        "risk.scale.max_below_min",
+                        {"min": band.min_score, "got": band.max_score},
                     )
                 )
             expected_min = band.max_score + 1
@@ -276,9 +292,10 @@ class RiskScale:
         last = self.bands[-1]
         if last.max_score != MAX_SCORE:
             errors.append(
-                (
+                Problem(
                     f"bands[{len(self.bands) - 1}].max_score",
-                    f"expected {MAX_SCORE} (the highest band must end at 25), got {last.max_score}",
+                    "risk.scale.last_max",
+                    {"got": last.max_score},
                 )
             )
         _raise(errors)
@@ -301,11 +318,11 @@ class RiskScale:
             ('medium', 'high')
         """
         if isinstance(value, bool) or not isinstance(value, int):
-            _fail([("score", f"expected a whole number 1–25, got {_show(value)}")])
+            _fail([Problem("score", "risk.score", {"value": _show(value)})])
         for band in self.bands:
             if band.contains(value):
                 return band.name
-        _fail([("score", f"expected 1–25, got {_show(value)}")])
+        _fail([Problem("score", "risk.score", {"value": _show(value)})])
 
     def band_rank(self, name: str) -> int:
         """Rank of a band, 0 for the lowest.
@@ -318,7 +335,7 @@ class RiskScale:
             if band.name == name:
                 return rank
         known = ", ".join(self.band_names)
-        _fail([("band", f"unknown band {_show(name)}; expected one of {known}")])
+        _fail([Problem("band", "risk.band_unknown", {"value": _show(name), "known": known})])
 
     def likelihood_label(self, level: int) -> str:
         """Label of a likelihood level 1–5.
@@ -357,11 +374,11 @@ def check_level(value: object, field: str = "level") -> int:
         >>> check_level("high", "likelihood")
         Traceback (most recent call last):
         ...
-        planner.domain.errors.ValidationError: likelihood: expected 1–5, got "high"
+        planner.domain.errors.ValidationError: risk.level (value="high")
     """
-    message = _level_error(value)
-    if message is not None:
-        _raise([(field, message)])
+    problem = _level_error(value, field)
+    if problem is not None:
+        _raise([problem])
     assert isinstance(value, int)
     return value
 
@@ -375,13 +392,13 @@ def score(likelihood: int, impact: int) -> int:
         >>> score(6, 2)
         Traceback (most recent call last):
         ...
-        planner.domain.errors.ValidationError: likelihood: expected 1–5, got 6
+        planner.domain.errors.ValidationError: risk.level (value=6)
     """
-    errors: list[tuple[str, str]] = []
-    for name, value in (("likelihood", likelihood), ("impact", impact)):
-        message = _level_error(value)
-        if message is not None:
-            errors.append((name, message))
+    errors = [
+        problem
+        for name, value in (("likelihood", likelihood), ("impact", impact))
+        if (problem := _level_error(value, name)) is not None
+    ]
     _raise(errors)
     return likelihood * impact
 
@@ -422,30 +439,22 @@ def check_transition(old: str, new: str) -> None:
         >>> check_transition("closed", "mitigating")
         Traceback (most recent call last):
         ...
-        planner.domain.errors.ValidationError: status: cannot change from "closed" to \
-"mitigating"; from "closed" only "open" is allowed (reopen it first)
+        planner.domain.errors.ValidationError: risk.transition_reopen (old=closed, \
+new=mitigating, allowed=('open',))
     """
-    errors: list[tuple[str, str]] = []
     known = ", ".join(STATUSES)
-    for value in dict.fromkeys((old, new)):
-        if value not in ALLOWED_TRANSITIONS:
-            errors.append(("status", f"unknown status {_show(value)}; expected one of {known}"))
-    _raise(errors)
-    if old == new or new in ALLOWED_TRANSITIONS[old]:
-        return
-    allowed = [s for s in STATUSES if s in ALLOWED_TRANSITIONS[old]]
-    listed = " or ".join(f'"{s}"' for s in allowed)
-    hint = " (reopen it first)" if allowed == ["open"] else ""
-    only = "only " if len(allowed) == 1 else ""
     _raise(
         [
-            (
-                "status",
-                f'cannot change from "{old}" to "{new}"; from "{old}" {only}{listed} '
-                f"{'is' if len(allowed) == 1 else 'are'} allowed{hint}",
-            )
+            Problem("status", "risk.status_unknown", {"value": _show(value), "known": known})
+            for value in dict.fromkeys((old, new))
+            if value not in ALLOWED_TRANSITIONS
         ]
     )
+    if old == new or new in ALLOWED_TRANSITIONS[old]:
+        return
+    allowed = tuple(s for s in STATUSES if s in ALLOWED_TRANSITIONS[old])
+    code = "risk.transition_reopen" if allowed == ("open",) else "risk.transition"
+    _raise([Problem("status", code, {"old": old, "new": new, "allowed": allowed})])
 
 
 # --------------------------------------------------------------------------- snapshots
@@ -510,14 +519,15 @@ class RiskSnapshot:
     def __post_init__(self) -> None:
         """Check key, status and levels as soon as the snapshot is built."""
         where = f"risk {self.key}" if isinstance(self.key, str) and self.key.strip() else "risk"
-        errors: list[tuple[str, str]] = []
+        errors: list[Problem] = []
         if not isinstance(self.key, str) or not self.key.strip():
-            errors.append((f"{where}.key", f"expected a key, got {_show(self.key)}"))
+            errors.append(Problem(f"{where}.key", "risk.key_missing", {"value": _show(self.key)}))
         if self.status not in ALLOWED_TRANSITIONS:
             errors.append(
-                (
+                Problem(
                     f"{where}.status",
-                    f"unknown status {_show(self.status)}; expected one of {', '.join(STATUSES)}",
+                    "risk.status_unknown",
+                    {"value": _show(self.status), "known": ", ".join(STATUSES)},
                 )
             )
         levels: list[tuple[str, object, bool]] = [
@@ -529,9 +539,9 @@ class RiskSnapshot:
         for name, value, optional in levels:
             if optional and value is None:
                 continue
-            message = _level_error(value)
-            if message is not None:
-                errors.append((f"{where}.{name}", message))
+            problem = _level_error(value, f"{where}.{name}")
+            if problem is not None:
+                errors.append(problem)
         _raise(errors)
 
     def touches_phase(self, phases: Collection[str]) -> bool:
@@ -731,7 +741,7 @@ def top_risks(
     """
     which = _check_which(which)
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        _raise([("n", f"expected a whole number 0 or more, got {_show(n)}")])
+        _raise([Problem("n", "risk.count", {"value": _show(n)})])
     listed = list(risks)
     _check_unique(listed)
     live = [r for r in listed if r.is_open]
@@ -932,7 +942,7 @@ def _as_set(value: str | Collection[str], path: str) -> frozenset[str]:
     """One filter value or several, as a set; an empty collection is refused."""
     values = frozenset([value]) if isinstance(value, str) else frozenset(value)
     if not values:
-        _raise([(path, "expected at least one value")])
+        _raise([Problem(path, "risk.filter.empty")])
     return values
 
 
@@ -970,17 +980,17 @@ def register_filter(
         ['R-2']
     """
     tests: list[Callable[[RiskSnapshot], bool]] = []
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
 
     if status is not None:
         statuses = _as_set(status, "status")
         unknown = sorted(statuses - set(STATUSES), key=str)
         if unknown:
             errors.append(
-                (
+                Problem(
                     "status",
-                    f"unknown status {', '.join(map(_show, unknown))}; "
-                    f"expected one of {', '.join(STATUSES)}",
+                    "risk.status_unknown",
+                    {"value": ", ".join(map(_show, unknown)), "known": ", ".join(STATUSES)},
                 )
             )
         tests.append(lambda r: r.status in statuses)
@@ -989,10 +999,10 @@ def register_filter(
         unknown = sorted(bands - set(scale.band_names), key=str)
         if unknown:
             errors.append(
-                (
+                Problem(
                     "band",
-                    f"unknown band {', '.join(map(_show, unknown))}; "
-                    f"expected one of {', '.join(scale.band_names)}",
+                    "risk.band_unknown",
+                    {"value": ", ".join(map(_show, unknown)), "known": ", ".join(scale.band_names)},
                 )
             )
         tests.append(lambda r: scale.band_for(r.residual_score) in bands)
@@ -1008,7 +1018,7 @@ def register_filter(
     if overdue is not None:
         day = as_of or dt.date.min
         if as_of is None:
-            errors.append(("as_of", "needed to filter on overdue reviews or actions"))
+            errors.append(Problem("as_of", "risk.filter.as_of"))
         elif overdue is True:
             tests.append(lambda r: r.is_overdue(day))
         elif overdue is False:
@@ -1018,28 +1028,18 @@ def register_filter(
         elif overdue == "action":
             tests.append(lambda r: bool(r.overdue_actions(day)))
         else:
-            errors.append(
-                (
-                    "overdue",
-                    f'expected true, false, "review" or "action", got {_show(overdue)}',
-                )
-            )
+            errors.append(Problem("overdue", "risk.filter.overdue", {"value": _show(overdue)}))
     if cell is not None:
         if not isinstance(cell, tuple) or len(cell) != 3:
-            errors.append(("cell", f"expected (likelihood, impact, which), got {_show(cell)}"))
+            errors.append(Problem("cell", "risk.filter.cell", {"value": _show(cell)}))
         else:
             cell_likelihood, cell_impact, cell_which = cell
             for path, value in (("cell.likelihood", cell_likelihood), ("cell.impact", cell_impact)):
-                message = _level_error(value)
-                if message is not None:
-                    errors.append((path, message))
+                problem = _level_error(value, path)
+                if problem is not None:
+                    errors.append(problem)
             if cell_which not in _WHICH:
-                errors.append(
-                    (
-                        "cell.which",
-                        f'expected "inherent" or "residual", got {_show(cell_which)}',
-                    )
-                )
+                errors.append(Problem("cell.which", "risk.which", {"value": _show(cell_which)}))
             target = (cell_likelihood, cell_impact)
             tests.append(lambda r: r.is_open and r.cell(cell_which) == target)
     _raise(errors)
@@ -1106,12 +1106,20 @@ def sort_risks(
         >>> sort_risks(rs, "colour")
         Traceback (most recent call last):
         ...
-        planner.domain.errors.ValidationError: sort: unknown column "colour"; expected one \
-of key, title, status, category, owner, phase, inherent_score, residual_score, \
-inherent_band, residual_band, review_date
+        planner.domain.errors.ValidationError: risk.sort_unknown (value="colour", known=key, \
+title, status, category, owner, phase, inherent_score, residual_score, inherent_band, \
+residual_band, review_date)
     """
     if key not in SORT_KEYS:
-        _fail([("sort", f"unknown column {_show(key)}; expected one of {', '.join(SORT_KEYS)}")])
+        _fail(
+            [
+                Problem(
+                    "sort",
+                    "risk.sort_unknown",
+                    {"value": _show(key), "known": ", ".join(SORT_KEYS)},
+                )
+            ]
+        )
     value_of = _sort_value(key, scale)
     ordered = sorted(risks, key=lambda r: _natural(r.key))
     present = [r for r in ordered if value_of(r) is not None]

@@ -103,7 +103,7 @@ import numpy as np
 import numpy.typing as npt
 
 from planner.domain.calendar import WorkCalendar, WorkdayIndex
-from planner.domain.errors import DependencyCycleError, NotFoundError, ValidationError
+from planner.domain.errors import DependencyCycleError, NotFoundError, Problem, ValidationError
 
 __all__ = [
     "LINK_TYPES",
@@ -443,40 +443,50 @@ def _is_date(value: object) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
-def _raise_if(errors: list[tuple[str, str]]) -> None:
-    if not errors:
-        return
-    first = f"{errors[0][0]}: {errors[0][1]}"
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    raise ValidationError(f"the plan cannot be scheduled: {first}{more}", errors)
+def _raise_if(errors: list[Problem]) -> None:
+    """Refuse with every coded problem at once (worded by ``planner/messages/schedule.py``)."""
+    if errors:
+        raise ValidationError(problems=errors)
 
 
-def _duration_problem(value: object) -> str | None:
+def _duration_problem(value: object, path: str, key: object) -> Problem | None:
     if not _is_int(value):
-        return f"expected a whole number of working days, got {value!r}"
+        return Problem(path, "schedule.duration.whole", {"key": str(key), "value": repr(value)})
     assert isinstance(value, int)
     if value < 0:
-        return f"must not be negative, got {value}"
+        return Problem(path, "schedule.duration.negative", {"key": str(key), "value": str(value)})
     if value > MAX_DURATION:
-        return f"must be at most {MAX_DURATION} working days, got {value}"
+        return Problem(
+            path,
+            "schedule.duration.too_long",
+            {"key": str(key), "max": str(MAX_DURATION), "value": str(value)},
+        )
     return None
 
 
-def _activity_problems(i: int, act: Activity) -> list[tuple[str, str]]:
+def _activity_problems(i: int, act: Activity) -> list[Problem]:
     path = f"activities[{i}]"
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     if not isinstance(act.key, str) or not act.key.strip():
-        errors.append((f"{path}.key", f"expected a non-empty key, got {act.key!r}"))
-    problem = _duration_problem(act.duration)
+        errors.append(Problem(f"{path}.key", "schedule.key_empty", {"value": repr(act.key)}))
+    problem = _duration_problem(act.duration, f"{path}.duration", act.key)
     if problem:
-        errors.append((f"{path}.duration", f"{act.key}: {problem}"))
+        errors.append(problem)
     for name in ("start_no_earlier", "finish_no_later", "actual_start", "actual_finish"):
         value = getattr(act, name)
         if value is not None and not _is_date(value):
-            errors.append((f"{path}.{name}", f"{act.key}: expected a date, got {value!r}"))
+            errors.append(
+                Problem(
+                    f"{path}.{name}", "schedule.not_a_date", {"key": act.key, "value": repr(value)}
+                )
+            )
     pc = act.percent_complete
     if not isinstance(pc, int | float) or isinstance(pc, bool) or not 0 <= pc <= 100:
-        errors.append((f"{path}.percent_complete", f"{act.key}: expected 0–100, got {pc!r}"))
+        errors.append(
+            Problem(
+                f"{path}.percent_complete", "schedule.percent", {"key": act.key, "value": repr(pc)}
+            )
+        )
     a_start, a_finish = act.actual_start, act.actual_finish
     if (
         isinstance(a_start, dt.date)
@@ -486,9 +496,10 @@ def _activity_problems(i: int, act: Activity) -> list[tuple[str, str]]:
         and a_finish < a_start
     ):
         errors.append(
-            (
+            Problem(
                 f"{path}.actual_finish",
-                f"{act.key}: actual finish {a_finish} is before actual start {a_start}",
+                "schedule.finish_before_start",
+                {"key": act.key, "finish": a_finish.isoformat(), "start": a_start.isoformat()},
             )
         )
     return errors
@@ -496,27 +507,46 @@ def _activity_problems(i: int, act: Activity) -> list[tuple[str, str]]:
 
 def _link_problems(
     j: int, link: Link, index: dict[str, int], seen: dict[tuple[str, str], int]
-) -> list[tuple[str, str]]:
+) -> list[Problem]:
     path = f"links[{j}]"
     name = f"{link.predecessor} → {link.successor}"
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     for end in ("predecessor", "successor"):
         key = getattr(link, end)
         if key not in index:
-            errors.append((f"{path}.{end}", f'unknown item "{key}" in dependency {name}'))
+            errors.append(
+                Problem(f"{path}.{end}", "schedule.link.unknown_item", {"key": key, "link": name})
+            )
     if link.predecessor == link.successor:
-        errors.append((path, f"{link.predecessor} cannot depend on itself"))
+        errors.append(Problem(path, "schedule.link.self", {"key": link.predecessor}))
     if link.type not in _TYPE_CODE:
         expected = ", ".join(LINK_TYPES)
-        errors.append((f"{path}.type", f"{name}: expected one of {expected}, got {link.type!r}"))
+        errors.append(
+            Problem(
+                f"{path}.type",
+                "schedule.link.type",
+                {"link": name, "known": expected, "value": repr(link.type)},
+            )
+        )
     if not _is_int(link.lag):
-        errors.append((f"{path}.lag", f"{name}: expected whole working days, got {link.lag!r}"))
+        errors.append(
+            Problem(
+                f"{path}.lag", "schedule.link.lag_whole", {"link": name, "value": repr(link.lag)}
+            )
+        )
     elif abs(link.lag) > MAX_LAG:
-        message = f"{name}: lag must be within ±{MAX_LAG} working days, got {link.lag}"
-        errors.append((f"{path}.lag", message))
+        errors.append(
+            Problem(
+                f"{path}.lag",
+                "schedule.link.lag_range",
+                {"link": name, "max": str(MAX_LAG), "value": str(link.lag)},
+            )
+        )
     pair = (link.predecessor, link.successor)
     if pair in seen and seen[pair] != j:
-        errors.append((path, f"duplicate dependency {name} (also links[{seen[pair]}])"))
+        errors.append(
+            Problem(path, "schedule.link.twice", {"link": name, "other": f"links[{seen[pair]}]"})
+        )
     return errors
 
 
@@ -524,14 +554,17 @@ def _check_network(
     activities: Sequence[Activity], links: Sequence[Link]
 ) -> tuple[dict[str, int], list[tuple[int, int]]]:
     """Check everything but cycles; return the key index and (pred, succ) index pairs."""
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     index: dict[str, int] = {}
     for i, act in enumerate(activities):
         errors.extend(_activity_problems(i, act))
         if act.key in index:
-            first = index[act.key]
-            message = f'duplicate key "{act.key}" (also activities[{first}])'
-            errors.append((f"activities[{i}].key", message))
+            other = f"activities[{index[act.key]}]"
+            errors.append(
+                Problem(
+                    f"activities[{i}].key", "schedule.key_twice", {"key": act.key, "other": other}
+                )
+            )
         else:
             index[act.key] = i
     pairs: list[tuple[int, int]] = []
@@ -642,7 +675,7 @@ def validate_network(activities: Sequence[Activity], links: Sequence[Link]) -> N
         >>> validate_network([Activity("a", 2)], [Link("a", "zz")])
         Traceback (most recent call last):
         ...
-        planner.domain.errors.ValidationError: the plan cannot be scheduled: links[0].successor: unknown item "zz" in dependency a → zz
+        planner.domain.errors.ValidationError: schedule.link.unknown_item (key=zz, link=a → zz)
         >>> validate_network([Activity("a", 1), Activity("b", 1)],
         ...                  [Link("a", "b"), Link("b", "a", "SS")])
         Traceback (most recent call last):
@@ -675,11 +708,13 @@ def _check_dates(
     start: dt.date,
     status_date: dt.date | None,
 ) -> None:
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     if not _is_date(start):
-        raise ValidationError("invalid start", [("start", f"expected a date, got {start!r}")])
+        raise ValidationError.of("start", "schedule.date_expected", value=repr(start))
     if status_date is not None and not _is_date(status_date):
-        errors.append(("status_date", f"expected a date, got {status_date!r}"))
+        errors.append(
+            Problem("status_date", "schedule.date_expected", {"value": repr(status_date)})
+        )
         status_date = None
     span = dt.timedelta(days=round(365.25 * MAX_YEARS_FROM_START))
 
@@ -687,7 +722,13 @@ def _check_dates(
         return abs(d - start) > span
 
     if status_date is not None and far(status_date):
-        errors.append(("status_date", f"{status_date} is too far from the start {start}"))
+        errors.append(
+            Problem(
+                "status_date",
+                "schedule.status_date_far",
+                {"day": status_date.isoformat(), "start": start.isoformat()},
+            )
+        )
     for i, act in enumerate(activities):
         for name in ("start_no_earlier", "finish_no_later", "actual_start", "actual_finish"):
             value = getattr(act, name)
@@ -695,27 +736,43 @@ def _check_dates(
                 continue
             if far(value):
                 errors.append(
-                    (f"activities[{i}].{name}", f"{act.key}: {value} is too far from {start}")
+                    Problem(
+                        f"activities[{i}].{name}",
+                        "schedule.date_far",
+                        {"key": act.key, "day": value.isoformat(), "start": start.isoformat()},
+                    )
                 )
             elif status_date is not None and name.startswith("actual") and value > status_date:
                 errors.append(
-                    (
+                    Problem(
                         f"activities[{i}].{name}",
-                        f"{act.key}: {name.replace('_', ' ')} {value} is after the status date "
-                        f"{status_date}",
+                        f"schedule.{name}_after_status",
+                        {
+                            "key": act.key,
+                            "day": value.isoformat(),
+                            "status": status_date.isoformat(),
+                        },
                     )
                 )
     seen: set[str] = set()
     for i, window in enumerate(windows):
         path = f"phase_windows[{i}]"
         if not (_is_date(window.start) and _is_date(window.end)):
-            errors.append((path, f"{window.key}: expected start and end dates"))
+            errors.append(Problem(path, "schedule.window.dates", {"key": window.key}))
         elif window.end < window.start:
             errors.append(
-                (f"{path}.end", f"{window.key}: ends {window.end}, before it starts {window.start}")
+                Problem(
+                    f"{path}.end",
+                    "schedule.window.order",
+                    {
+                        "key": window.key,
+                        "end": window.end.isoformat(),
+                        "start": window.start.isoformat(),
+                    },
+                )
             )
         if window.key in seen:
-            errors.append((f"{path}.key", f'duplicate phase window "{window.key}"'))
+            errors.append(Problem(f"{path}.key", "schedule.window.twice", {"key": window.key}))
         seen.add(window.key)
     _raise_if(errors)
 
@@ -1815,7 +1872,7 @@ class Scheduler:
         try:
             return self._key_index[key]
         except KeyError:
-            raise NotFoundError(f'unknown item "{key}"') from None
+            raise NotFoundError.of("", "schedule.unknown_item", key=key) from None
 
     def set_duration(self, key: str, days: int) -> set[str]:
         """Change one item's duration; return the keys whose early dates moved.
@@ -1828,9 +1885,9 @@ class Scheduler:
             ['a', 'b']
         """
         i = self._item(key)
-        problem = _duration_problem(days)
+        problem = _duration_problem(days, "duration", key)
         if problem:
-            raise ValidationError(f"{key}: duration {problem}", [("duration", problem)])
+            raise ValidationError(problems=[problem])
         self._invalidate()  # before anything changes: a result handed out is completed first
         act = replace(self._acts[i], duration=days)
         plan = _plan_item(act, self._memo, self._status, act.finish_no_later)
@@ -1921,7 +1978,7 @@ class Scheduler:
         p, s = self._key_index[link.predecessor], self._key_index[link.successor]
         if (p, s) in self._pair:
             name = f"{link.predecessor} → {link.successor}"
-            raise ValidationError(f"duplicate dependency {name}", [("link", "already exists")])
+            raise ValidationError.of("link", "schedule.link.exists", link=name)
         path = self._find_path(s, p)
         if path is not None:
             raise DependencyCycleError([self._keys[p], *(self._keys[v] for v in path[:-1])])
@@ -1945,7 +2002,7 @@ class Scheduler:
         """
         p, s = self._item(predecessor), self._item(successor)
         if (p, s) not in self._pair:
-            raise NotFoundError(f"no dependency {predecessor} → {successor}")
+            raise NotFoundError.of("", "schedule.link.missing", link=f"{predecessor} → {successor}")
         self._invalidate()
         k = self._pair.pop((p, s))
         self._alive[k] = 0

@@ -94,6 +94,19 @@ FIELD_LABELS = {
     "attendees": _l("Attendees"),
     "notes": _l("Notes"),
 }
+# the register's filters, as its query string names them (a filter it refuses is named)
+FIELD_LABELS.update(
+    {
+        "band": _l("Residual band"),
+        "phase": _l("Phase"),
+        "overdue": _l("Overdue"),
+        "sort": _l("Sort order"),
+        "cell": _l("Heat map cell"),
+        "cell.likelihood": _l("Heat map cell"),
+        "cell.impact": _l("Heat map cell"),
+        "cell.which": _l("Heat map cell"),
+    }
+)
 # the schedule risk analysis' fields of a risk (planner/web/schedule_risk.py edits them)
 FIELD_LABELS.update(
     {

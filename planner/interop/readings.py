@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from planner.domain.errors import ImportFormatError, Problem, word
+from planner.domain.errors import ImportFormatError, Problem
 from planner.interop.messages import N_, Message
 
 try:  # formula-injection guard shared by every exporter (restore undoes it on import)
@@ -64,7 +64,7 @@ class ReadingTable:
     value_column: str
     metric_column: str | None = None
     note_column: str | None = None
-    errors: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
 
 
 def read(data: bytes, filename: str) -> ReadingTable:
@@ -169,16 +169,16 @@ def _table(rows: Iterable[tuple[int, Sequence[Any]]]) -> ReadingTable:
         return _clean(values[position]) if position < len(values) else None
 
     out: list[RawReading] = []
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     date_title = columns["date"][1]
     for index, values in iterator:
         if not any(v is not None and str(v).strip() for v in values):
             continue  # blank line
         raw_day = cell(values, "date")
         day, problem = parse_day(raw_day)
-        if problem:
+        if problem is not None:
             where = Message(N_('row %(row)s, column "%(column)s"'), row=index, column=date_title)
-            errors.append((where, problem))
+            errors.append(Problem(where, problem.code, problem.params))
         metric = cell(values, "metric")
         note = cell(values, "note")
         out.append(
@@ -200,34 +200,34 @@ def _table(rows: Iterable[tuple[int, Sequence[Any]]]) -> ReadingTable:
     )
 
 
-def parse_day(value: Any) -> tuple[date | None, str]:
-    """``(day, "")`` or ``(None, message)`` (worded in the current language); accepts dates,
-    2024-03-31, 2024/3/31, 2024年3月31日.
+def parse_day(value: Any) -> tuple[date | None, Problem | None]:
+    """``(day, None)`` or ``(None, the coded problem)``; accepts dates, 2024-03-31,
+    2024/3/31, 2024年3月31日.
 
     >>> parse_day("2024/3/31")
-    (datetime.date(2024, 3, 31), '')
-    >>> parse_day("31.03.24")[1]
-    'expected a date like 2024-03-31, got "31.03.24"'
+    (datetime.date(2024, 3, 31), None)
+    >>> parse_day("31.03.24")[1].code
+    'readings.not_a_date'
     """
     if isinstance(value, datetime):
-        return value.date(), ""
+        return value.date(), None
     if isinstance(value, date):
-        return value, ""
+        return value, None
     if value is None or (isinstance(value, str) and not value.strip()):
-        return None, word(Problem("", "readings.date_required"))
+        return None, Problem("", "readings.date_required")
     text = str(value).strip()
     match = _DATE_TEXT.match(text)
     if match:
         try:
-            return date(int(match[1]), int(match[2]), int(match[3])), ""
+            return date(int(match[1]), int(match[2]), int(match[3])), None
         except ValueError:
-            return None, word(Problem("", "readings.no_such_day", {"text": text}))
+            return None, Problem("", "readings.no_such_day", {"text": text})
     if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", text):
         try:
-            return datetime.fromisoformat(text).date(), ""
+            return datetime.fromisoformat(text).date(), None
         except ValueError:
             pass
-    return None, word(Problem("", "readings.not_a_date", {"text": text}))
+    return None, Problem("", "readings.not_a_date", {"text": text})
 
 
 def write_csv(rows: Iterable[tuple[str, date, float, str]]) -> bytes:

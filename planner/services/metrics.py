@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 import planner.models.gate  # noqa: F401  (registers the gate tables until models/__init__ does)
 import planner.models.metric  # noqa: F401
-from planner.domain.errors import ImportFormatError, NotFoundError, ValidationError
+from planner.domain.errors import ImportFormatError, NotFoundError, Problem, ValidationError
 from planner.domain.explain import Explanation
 from planner.domain.metrics import (
     Glide,
@@ -27,6 +27,7 @@ from planner.domain.metrics import (
     validate_reading,
 )
 from planner.extensions import db
+from planner.interop.messages import N_, Message
 from planner.interop.readings import ReadingTable
 from planner.models.gate import GateCriterion
 from planner.models.metric import (
@@ -189,14 +190,14 @@ def get_metric(program: Program, metric_id: int) -> Metric:
         .options(selectinload(Metric.targets), selectinload(Metric.readings))
     ).first()
     if metric is None:
-        raise NotFoundError("no such metric in this program")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     return metric
 
 
 def get_reading(metric: Metric, reading_id: int) -> MetricReading:
     reading = db.session.get(MetricReading, reading_id)
     if reading is None or reading.metric_id != metric.id:
-        raise NotFoundError("no such reading of this metric")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     return reading
 
 
@@ -231,35 +232,30 @@ def save_metric(
     if metric is not None:
         check_version(metric, version)
     key = data.key.strip()
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     if not KEY_PATTERN.match(key):
-        errors.append(
-            ("key", "use lower-case letters, digits, '-' or '_' (up to 64), e.g. active-users")
-        )
+        errors.append(Problem("key", "metric.key_pattern"))
     elif key != (metric.key if metric else None):
         clash = db.session.scalars(
             select(Metric.id).where(Metric.program_id == program.id, Metric.key == key)
         ).first()
         if clash is not None:
-            errors.append(("key", f'this program already has a metric "{key}"'))
+            errors.append(Problem("key", "metric.key_taken", {"key": key}))
     if not data.name.strip():
-        errors.append(("name", "a metric needs a name"))
+        errors.append(Problem("name", "metric.name_required"))
     if data.direction not in ("higher", "lower"):
-        errors.append(("direction", 'choose "higher is better" or "lower is better"'))
+        errors.append(Problem("direction", "metric.direction_choose"))
     ordinals = {p.ordinal for p in program.phases}
     targets = {k: v for k, v in data.targets.items() if v is not None}
     for ordinal in targets:
         if ordinal not in ordinals:
-            errors.append((f"target_{ordinal}", f"the program has no phase {ordinal}"))
+            errors.append(Problem(f"target_{ordinal}", "metric.no_phase", {"phase": str(ordinal)}))
     if data.amber_tolerance is not None:
         try:
             StatusRule(data.amber_tolerance)
         except ValidationError as exc:
-            errors.append(("amber_tolerance", str(exc)))
-    for path, message in metric_number_problems(data.baseline, targets):
-        if path.startswith("targets["):
-            path = "target_" + path[len("targets[") : -1]
-        errors.append((path, message))
+            errors.extend(exc.problems)
+    errors.extend(_form_field(p) for p in metric_number_problems(data.baseline, targets))
     glide_text: str | None = None
     if data.glide is not None:
         stored_steps = metric is not None and (metric.glide or "").startswith("steps")
@@ -267,11 +263,11 @@ def save_metric(
             if stored_steps:
                 glide_text = metric.glide  # type: ignore[union-attr]  # a glide metric has its glide row
             else:
-                errors.append(("glide", "steps come from a playbook; choose linear or s-curve"))
+                errors.append(Problem("glide", "metric.glide.steps_from_playbook"))
         elif data.glide in ("linear", "s-curve"):
             glide_text = data.glide
         else:
-            errors.append(("glide", f'choose linear or s-curve, got "{data.glide}"'))
+            errors.append(Problem("glide", "metric.glide.choose", {"value": data.glide}))
     percentage = is_percentage(data.unit)
     if not errors:
         try:
@@ -285,23 +281,18 @@ def save_metric(
                 percentage,
             )
         except ValidationError as exc:
-            for path, message in exc.errors:
-                if path.startswith("targets["):
-                    path = "target_" + path[len("targets[") : -1]
-                errors.append((path, message))
+            errors.extend(_form_field(p) for p in exc.problems)
     if percentage and metric is not None:
         outside = [r for r in metric.readings if not 0 <= r.value <= 100]
         if outside:
             days = ", ".join(r.day.isoformat() for r in outside[:5])
             errors.append(
-                (
-                    "unit",
-                    f"a percentage metric keeps readings within 0–100; {len(outside)} are "
-                    f"outside ({days})",
+                Problem(
+                    "unit", "metric.unit.readings_outside", {"count": len(outside), "days": days}
                 )
             )
     if errors:
-        raise ValidationError("the metric was not saved", errors)
+        raise ValidationError(problems=errors)
 
     if metric is None:
         metric = Metric(program_id=program.id, key=key)
@@ -341,6 +332,14 @@ def save_metric(
             metric.targets.remove(row)
     db.session.flush()
     return metric
+
+
+def _form_field(problem: Problem) -> Problem:
+    """A problem of ``targets[2]`` (as the domain names it) on the form's ``target_2``."""
+    if problem.field.startswith("targets["):
+        field_name = "target_" + problem.field[len("targets[") : -1]
+        return Problem(field_name, problem.code, problem.params)
+    return problem
 
 
 def _blank_none(text: str | None) -> str | None:
@@ -398,7 +397,7 @@ def import_readings(
 ) -> int:
     """Add every reading of ``table``, or none: every problem is reported as
     ``row N, column "X": ...`` and nothing is written. Returns how many were added."""
-    errors: list[tuple[str, str]] = list(table.errors)
+    errors: list[Problem] = list(table.errors)
     metrics = metrics_loaded(program)
     by_ref: dict[str, Metric] = {}
     for m in metrics:
@@ -406,19 +405,19 @@ def import_readings(
             if ref:
                 by_ref.setdefault(ref.strip().casefold(), m)
     if table.metric_column is None and default_metric is None:
+        errors.append(Problem("columns", "metric.import.metric_column"))
+    if len(table.rows) > MAX_IMPORT_ROWS:
         errors.append(
-            (
-                "columns",
-                'the file needs a "Metric" column (a metric key or name), or import it from '
-                "the metric's own page",
+            Problem(
+                "rows",
+                "metric.import.too_many_rows",
+                {"max": str(MAX_IMPORT_ROWS), "count": str(len(table.rows))},
             )
         )
-    if len(table.rows) > MAX_IMPORT_ROWS:
-        errors.append(("rows", f"at most {MAX_IMPORT_ROWS} rows at a time, got {len(table.rows)}"))
     if not table.rows and not errors:
-        errors.append(("rows", "the file has no readings below its header row"))
+        errors.append(Problem("rows", "metric.import.no_rows"))
     if errors and not table.rows:
-        raise ImportFormatError(_summary(errors), errors)
+        raise ImportFormatError(problems=errors)
 
     start, end = program_window(program)
     stored = {m.id: [r.day for r in m.readings] for m in metrics}
@@ -426,29 +425,30 @@ def import_readings(
     accepted: list[tuple[Metric, date, float, str]] = []
     known = ", ".join(m.key for m in metrics)
     for raw in table.rows:
-        where = f"row {raw.row}"
         metric = default_metric
         if table.metric_column is not None and raw.metric:
             metric = by_ref.get(raw.metric.strip().casefold())
             if metric is None:
                 errors.append(
-                    (
-                        f'{where}, column "{table.metric_column}"',
-                        f'unknown metric "{raw.metric.strip()}"; expected one of {known}',
+                    Problem(
+                        _cell(raw.row, table.metric_column),
+                        "metric.import.unknown_metric",
+                        {"value": raw.metric.strip(), "known": known},
                     )
                 )
                 continue
             if default_metric is not None and metric.id != default_metric.id:
                 errors.append(
-                    (
-                        f'{where}, column "{table.metric_column}"',
-                        f'this file is imported into "{default_metric.name}", '
-                        f'but the row is for "{metric.name}"',
+                    Problem(
+                        _cell(raw.row, table.metric_column),
+                        "metric.import.other_metric",
+                        {"into": default_metric.name, "name": metric.name},
                     )
                 )
                 continue
         if metric is None:
-            errors.append((f'{where}, column "{table.metric_column}"', "a metric is required"))
+            where = _cell(raw.row, table.metric_column or "")
+            errors.append(Problem(where, "metric.import.metric_required"))
             continue
         if raw.day is None:
             continue  # the reader already reported the unreadable date
@@ -457,17 +457,17 @@ def import_readings(
                 metric_def(metric), raw.day, raw.value, start, end, stored[metric.id]
             )
         except ValidationError as exc:
-            for path, message in exc.errors:
-                column = table.date_column if path == "date" else table.value_column
-                errors.append((f'{where}, column "{column}"', message))
+            for problem in exc.problems:
+                column = table.date_column if problem.field == "date" else table.value_column
+                errors.append(Problem(_cell(raw.row, column), problem.code, problem.params))
             continue
         earlier = seen.get((metric.id, raw.day))
         if earlier is not None:
             errors.append(
-                (
-                    f'{where}, column "{table.date_column}"',
-                    f'row {earlier} already has a reading of "{metric.name}" on '
-                    f"{raw.day.isoformat()}",
+                Problem(
+                    _cell(raw.row, table.date_column),
+                    "metric.import.day_twice",
+                    {"row": str(earlier), "name": metric.name, "day": raw.day.isoformat()},
                 )
             )
             continue
@@ -475,21 +475,21 @@ def import_readings(
         accepted.append((metric, raw.day, number, raw.note))
     if errors:
         errors.sort(key=_row_order)
-        raise ImportFormatError(_summary(errors), errors)
+        raise ImportFormatError(problems=errors)
     for metric, day, number, note in accepted:
         metric.readings.append(MetricReading(day=day, value=number, note=note.strip()))
     db.session.flush()
     return len(accepted)
 
 
-def _row_order(error: tuple[str, str]) -> tuple[int, str]:
-    match = re.match(r"row (\d+)", error[0])
-    return (int(match.group(1)) if match else 0, error[0])
+def _cell(row: int, column: str) -> str:
+    """Where in the file, worded in the reader's language where it is shown."""
+    return Message(N_('row %(row)s, column "%(column)s"'), row=row, column=column)
 
 
-def _summary(errors: list[tuple[str, str]]) -> str:
-    n = len(errors)
-    return f"nothing was imported: {n} problem{'' if n == 1 else 's'} in the file"
+def _row_order(problem: Problem) -> tuple[int, str]:
+    row = getattr(problem.field, "params", {}).get("row", 0)
+    return (row if isinstance(row, int) else 0, str(problem.field))
 
 
 def all_readings(program: Program) -> list[tuple[Metric, MetricReading]]:
@@ -511,19 +511,27 @@ def update_settings(
     stored = settings.id is not None
     if stored:
         check_version(settings, version)
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     try:
         StatusRule(amber_tolerance)
     except ValidationError:
         errors.append(
-            ("amber_tolerance", f"expected 0–100%, got {format_number(amber_tolerance * 100)}%")
+            Problem(
+                "amber_tolerance",
+                "metric.settings.amber",
+                {"value": format_number(amber_tolerance * 100)},
+            )
         )
     if not 0 <= schedule_tolerance_days <= 365:
         errors.append(
-            ("schedule_tolerance_days", f"expected 0–365 days, got {schedule_tolerance_days}")
+            Problem(
+                "schedule_tolerance_days",
+                "metric.settings.schedule_days",
+                {"value": str(schedule_tolerance_days)},
+            )
         )
     if errors:
-        raise ValidationError("the status rules were not saved", errors)
+        raise ValidationError(problems=errors)
     if not stored:
         db.session.add(settings)
     settings.amber_tolerance = amber_tolerance

@@ -127,15 +127,15 @@ class MoveView(NamedTuple):
     new_finish: date
 
 
-def describe_moves(program: Program, moves: list[Move]) -> list[MoveView]:
-    """Moves with working-day shifts, biggest finish shift first; each item named in the
-    reader's language (its Chinese name in the Chinese interface, else the English one)."""
+def describe_moves(program: Program, moves: list[Move], lang: str) -> list[MoveView]:
+    """Moves with working-day shifts, biggest finish shift first; each item named in
+    ``lang`` (``"zh"``: its Chinese name when it has one, else the English one)."""
     calendar = program_calendar(program)
     if all(m.named for m in moves):  # both names came with the moves
-        chinese = _chinese()
+        chinese = lang == "zh"
         names = {m.key: (m.name_zh or m.name) if chinese else m.name for m in moves}
     else:
-        names = _item_names(program, [m.key for m in moves])
+        names = _item_names(program, [m.key for m in moves], lang)
     pairs = [
         (m.old_start, m.new_start, m.old_finish, m.new_finish)
         for m in moves
@@ -183,21 +183,11 @@ def workday_shifts(calendar: WorkCalendar, dates: list[date]) -> list[int]:
     return shifts
 
 
-def _chinese() -> bool:
-    """Whether items are named in Chinese for this reader (English outside a request)."""
-    try:
-        from planner.i18n import content_lang
-
-        return content_lang() == "zh"
-    except RuntimeError:  # no request: no language chosen
-        return False
-
-
-def _item_names(program: Program, keys: list[str]) -> dict[str, str]:
-    """Item key → name in the reader's language, in one query (English outside a request)."""
+def _item_names(program: Program, keys: list[str], lang: str) -> dict[str, str]:
+    """Item key → name in ``lang``, in one query."""
     if not keys:
         return {}
-    chinese = _chinese()
+    chinese = lang == "zh"
     query = select(WorkItem.key, WorkItem.name, WorkItem.name_zh).where(
         WorkItem.program_id == program.id
     )

@@ -86,7 +86,8 @@ def edit(program_id: int) -> ResponseReturnValue:
 def _answer(program: Program, done: GanttEdit) -> dict[str, Any]:
     """What moved, in the reader's language, with the shift of the program's finish."""
     outcome = done.outcome
-    moves = [m for m in plan_service.describe_moves(program, outcome.moves) if not m.new_item]
+    moves = plan_service.describe_moves(program, outcome.moves, content_lang())
+    moves = [m for m in moves if not m.new_item]
     shift = None
     if outcome.previous_finish is not None:
         calendar = plan_service.program_calendar(program)

@@ -94,7 +94,7 @@ def _load(program: Program) -> PlanView:
 def _remember(program: Program, outcome: Outcome, message: str) -> None:
     """Flash ``message`` and keep what moved for the next page to show."""
     flash(message, "success")
-    moves = plan_service.describe_moves(program, outcome.moves)
+    moves = plan_service.describe_moves(program, outcome.moves, content_lang())
     shift = None
     if outcome.previous_finish is not None:
         calendar = plan_service.program_calendar(program)

@@ -119,9 +119,10 @@ def test_bad_filters_are_refused_with_a_message(client, program) -> None:
     response = client.get(url(program, "?status=done&band=severe&sort=colour"))
     html = text(response)
     assert response.status_code == 400
-    assert 'status: unknown status "done"' in html
-    assert 'band: unknown band "severe"' in html
-    assert 'sort: unknown column "colour"' in html
+    # each refused filter by its label, with what it accepts, in the reader's language
+    assert 'Status: unknown status "done"; expected one of Open, Mitigating' in html
+    assert 'Residual band: unknown band "severe"' in html
+    assert 'Sort order: unknown column "colour"; expected one of Key, Title' in html
     assert html.count('class="risk-title"') == len(program.risks)
 
 
@@ -303,10 +304,7 @@ def test_close_reopen_and_refuse_closed_to_mitigating(client, program) -> None:
     before = database_state()
     response = set_status(client, program, target, "mitigating")
     assert response.status_code == 422
-    assert (
-        'cannot change from "closed" to "mitigating"; from "closed" only "open" is allowed '
-        "(reopen it first)" in text(response)
-    )
+    assert "a risk cannot go from “Closed” to “Mitigating”: reopen it first" in text(response)
     edit = client.post(
         url(program, f"/{target.id}/edit"), data=risk_form(target, status="mitigating")
     )

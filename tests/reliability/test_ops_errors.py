@@ -13,13 +13,13 @@ from tests.reliability.support import edit_form
 
 def test_a_save_that_loses_the_race_gets_409_not_500(client, db, program, monkeypatch) -> None:
     """Both requests pass the version check; the other one commits first."""
-    from planner.services import risks as risk_service
+    from planner.services.risks import edit as risk_edit
 
     risk_id = program.risks[0].id
     url = f"/programs/{program.id}/risks/{risk_id}/edit"
     fields = edit_form(client, url)
     fields["title"] = "Mine"
-    original = risk_service.check_version
+    original = risk_edit.check_version
 
     def check_then_lose_the_race(obj, version):
         original(obj, version)
@@ -29,7 +29,7 @@ def test_a_save_that_loses_the_race_gets_409_not_500(client, db, program, monkey
                 {"i": obj.id},
             )
 
-    monkeypatch.setattr(risk_service, "check_version", check_then_lose_the_race)
+    monkeypatch.setattr(risk_edit, "check_version", check_then_lose_the_race)
     response = client.post(url, data=fields)
     assert response.status_code == 409
     assert "changed by someone else" in response.get_data(as_text=True)

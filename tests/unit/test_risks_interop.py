@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from planner.domain.errors import ImportFormatError
+from planner.domain.errors import ImportFormatError, Problem
 from planner.domain.risk import DEFAULT_SCALE
 from planner.interop import risks as files
 from planner.interop.neutralise import needs_neutralising, neutralise, restore
@@ -204,10 +204,15 @@ def csv_bytes(*rows: str, encoding: str = "utf-8") -> bytes:
     return (HEADER + "".join(r + "\n" for r in rows)).encode(encoding)
 
 
-def errors_of(filename: str, data: bytes) -> list[str]:
+def problems_of(filename: str, data: bytes) -> list[Problem]:
     with pytest.raises(ImportFormatError) as caught:
         files.read_register(filename, data)
-    return [f"{path}: {message}" for path, message in caught.value.errors]
+    return list(caught.value.problems)
+
+
+def errors_of(filename: str, data: bytes) -> list[str]:
+    """Each problem as ``where: code`` (the place in English, as logs show it)."""
+    return [f"{p.field or 'file'}: {p.code}" for p in problems_of(filename, data)]
 
 
 def test_every_bad_cell_is_reported_with_row_and_column() -> None:
@@ -220,16 +225,20 @@ def test_every_bad_cell_is_reported_with_row_and_column() -> None:
         "R-1,Duplicate,1,1,,",
     )
     assert errors_of("register.csv", data) == [
-        'row 14, column "Likelihood": expected 1–5, got "high"',
-        'row 15, column "Likelihood": expected 1–5, got 0',
-        'row 15, column "Impact": expected 1–5, got 6',
-        'row 15, column "Status": expected one of open, mitigating, closed, occurred, got "done"',
-        'row 15, column "Next review": expected a date like 2026-05-31, got "soon"',
-        'row 16, column "Title": expected some text, got an empty cell',
-        'row 16, column "Likelihood": expected 1–5, got an empty cell',
-        'row 16, column "Next review": expected a date like 2026-05-31, got "2026-02-30"',
-        'row 17, column "Key": duplicate key "R-1" (also on row 2)',
+        'row 14, column "Likelihood": risk.level',
+        'row 15, column "Likelihood": risk.level',
+        'row 15, column "Impact": risk.level',
+        'row 15, column "Status": risk.file.choice',
+        'row 15, column "Next review": risk.file.date',
+        'row 16, column "Title": risk.file.text_empty',
+        'row 16, column "Likelihood": risk.file.level_empty',
+        'row 16, column "Next review": risk.file.date',
+        'row 17, column "Key": risk.file.key_twice',
     ]
+    params = [dict(p.params) for p in problems_of("register.csv", data)]
+    assert params[0] == {"value": '"high"'}
+    assert params[3] == {"known": "open, mitigating, closed, occurred", "value": '"done"'}
+    assert params[-1] == {"key": "R-1", "row": "2"}
 
 
 @pytest.mark.parametrize(
@@ -263,31 +272,25 @@ def test_semicolon_csv_and_title_rows_above_the_header() -> None:
 
 
 def test_missing_header_is_explained() -> None:
-    assert errors_of("r.csv", b"Name,Score\nA,3\n") == [
-        'file: no header row found in the register: the first 10 rows need "Key", "Title", '
-        '"Likelihood", "Impact"'
-    ]
+    (problem,) = problems_of("r.csv", b"Name,Score\nA,3\n")
+    assert (problem.field, problem.code) == ("", "risk.file.no_header")
+    assert problem.params == {"rows": "10", "names": '"Key", "Title", "Likelihood", "Impact"'}
 
 
 def test_unknown_extension_is_refused() -> None:
-    assert errors_of("register.pdf", b"%PDF") == [
-        'file: expected an .xlsx or .csv file, got "register.pdf"'
-    ]
+    (problem,) = problems_of("register.pdf", b"%PDF")
+    assert (problem.code, problem.params) == ("risk.file.kind", {"name": "register.pdf"})
 
 
 def test_xlsx_that_is_not_a_zip_is_refused_before_opening() -> None:
-    assert errors_of("register.xlsx", b"Key,Title\nR-1,x\n") == [
-        "file: this is not an .xlsx workbook (not a valid zip file)"
-    ]
+    assert errors_of("register.xlsx", b"Key,Title\nR-1,x\n") == ["file: risk.file.not_zip"]
 
 
 def test_zip_without_a_workbook_is_refused() -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("hello.txt", "hi")
-    assert errors_of("register.xlsx", out.getvalue()) == [
-        "file: this zip file is not an .xlsx workbook (no xl/workbook.xml)"
-    ]
+    assert errors_of("register.xlsx", out.getvalue()) == ["file: risk.file.zip_not_xlsx"]
 
 
 def test_zip_bomb_is_refused_before_opening(monkeypatch) -> None:
@@ -297,22 +300,18 @@ def test_zip_bomb_is_refused_before_opening(monkeypatch) -> None:
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (2 * 1024 * 1024))
     data = out.getvalue()
     assert len(data) < 20_000  # tiny on disk …
-    monkeypatch.setattr(files, "MAX_UNPACKED_BYTES", 1024 * 1024)  # … huge unpacked
-    (message,) = errors_of("bomb.xlsx", data)
-    assert (
-        message.startswith("file: the workbook unpacks to 2,097,")
-        and "at most 1,048,576" in message
-    )
+    monkeypatch.setattr(files.read, "MAX_UNPACKED_BYTES", 1024 * 1024)  # … huge unpacked
+    (problem,) = problems_of("bomb.xlsx", data)
+    assert problem.code == "risk.file.unpacks"
+    assert problem.params["size"] > 2 * 1024 * 1024  # type: ignore[operator]  # an int
+    assert problem.params["max"] == 1024 * 1024
 
 
 def test_huge_upload_is_refused(monkeypatch) -> None:
-    monkeypatch.setattr(files, "MAX_FILE_BYTES", 100)
-    assert errors_of("r.xlsx", b"x" * 101) == [
-        "file: the file is 101 bytes; at most 100 are accepted"
-    ]
-    assert errors_of("r.csv", b"x" * 101) == [
-        "file: the file is 101 bytes; at most 100 are accepted"
-    ]
+    monkeypatch.setattr(files.read, "MAX_FILE_BYTES", 100)
+    for name in ("r.xlsx", "r.csv"):
+        (problem,) = problems_of(name, b"x" * 101)
+        assert (problem.code, problem.params) == ("risk.file.too_big", {"size": 101, "max": 100})
 
 
 def test_damaged_workbook_is_reported_not_raised() -> None:
@@ -320,8 +319,7 @@ def test_damaged_workbook_is_reported_not_raised() -> None:
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("xl/workbook.xml", "not xml at all")
         archive.writestr("[Content_Types].xml", "nope")
-    (message,) = errors_of("broken.xlsx", out.getvalue())
-    assert message.startswith("file: the workbook could not be read")
+    assert errors_of("broken.xlsx", out.getvalue()) == ["file: risk.file.unreadable"]
 
 
 def test_xlsx_cells_typed_by_excel_are_accepted() -> None:
@@ -371,7 +369,7 @@ def test_actions_sheet_errors_name_the_sheet() -> None:
     out = io.BytesIO()
     book.save(out)
     assert errors_of("r.xlsx", out.getvalue()) == [
-        'sheet Actions, row 2, column "Due": expected a date like 2026-05-31, got "next week"',
-        'sheet Actions, row 2, column "Done": expected yes or no, got "maybe"',
-        'sheet Actions, row 3, column "Risk key": no risk "R-9" on the register sheet',
+        'sheet Actions, row 2, column "Due": risk.file.date',
+        'sheet Actions, row 2, column "Done": risk.file.yes_no',
+        'sheet Actions, row 3, column "Risk key": risk.file.action_no_risk',
     ]

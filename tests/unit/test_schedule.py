@@ -353,58 +353,66 @@ def test_empty_plan() -> None:
 
 
 @pytest.mark.parametrize(
-    ("activities", "links", "path", "fragment"),
+    ("activities", "links", "path", "code"),
     [
-        ([Activity("a", 1)], [Link("x", "a")], "links[0].predecessor", 'unknown item "x"'),
-        ([Activity("a", 1)], [Link("a", "y")], "links[0].successor", "dependency a → y"),
-        ([Activity("a", 1)], [Link("a", "a")], "links[0]", "a cannot depend on itself"),
-        ([Activity("a", 1), Activity("a", 2)], [], "activities[1].key", 'duplicate key "a"'),
-        ([Activity("", 1)], [], "activities[0].key", "non-empty key"),
-        ([Activity("a", -1)], [], "activities[0].duration", "must not be negative"),
-        ([Activity("a", 1.5)], [], "activities[0].duration", "whole number"),
-        ([Activity("a", 10_001)], [], "activities[0].duration", "at most 10000"),
+        (
+            [Activity("a", 1)],
+            [Link("x", "a")],
+            "links[0].predecessor",
+            "schedule.link.unknown_item",
+        ),
+        ([Activity("a", 1)], [Link("a", "y")], "links[0].successor", "schedule.link.unknown_item"),
+        ([Activity("a", 1)], [Link("a", "a")], "links[0]", "schedule.link.self"),
+        ([Activity("a", 1), Activity("a", 2)], [], "activities[1].key", "schedule.key_twice"),
+        ([Activity("", 1)], [], "activities[0].key", "schedule.key_empty"),
+        ([Activity("a", -1)], [], "activities[0].duration", "schedule.duration.negative"),
+        ([Activity("a", 1.5)], [], "activities[0].duration", "schedule.duration.whole"),
+        ([Activity("a", 10_001)], [], "activities[0].duration", "schedule.duration.too_long"),
         (
             [Activity("a", 1), Activity("b", 1)],
             [Link("a", "b", "FS", 2001)],
             "links[0].lag",
-            "within ±2000",
+            "schedule.link.lag_range",
         ),
         (
             [Activity("a", 1), Activity("b", 1)],
             [Link("a", "b", "FS", -2001)],
             "links[0].lag",
-            "got -2001",
+            "schedule.link.lag_range",
         ),
         (
             [Activity("a", 1), Activity("b", 1)],
             [Link("a", "b", "XX")],
             "links[0].type",
-            "expected one of FS, SS, FF, SF",
+            "schedule.link.type",
         ),
         (
             [Activity("a", 1), Activity("b", 1)],
             [Link("a", "b"), Link("a", "b", "SS")],
             "links[1]",
-            "duplicate dependency a → b",
+            "schedule.link.twice",
         ),
-        ([Activity("a", 1, percent_complete=150)], [], "activities[0].percent_complete", "0–100"),
+        (
+            [Activity("a", 1, percent_complete=150)],
+            [],
+            "activities[0].percent_complete",
+            "schedule.percent",
+        ),
         (
             [Activity("a", 1, actual_start=D(2024, 6, 5), actual_finish=D(2024, 6, 4))],
             [],
             "activities[0].actual_finish",
-            "before actual start",
+            "schedule.finish_before_start",
         ),
     ],
 )
 def test_validation_names_the_problem(
-    activities: list[Activity], links: list[Link], path: str, fragment: str
+    activities: list[Activity], links: list[Link], path: str, code: str
 ) -> None:
     with pytest.raises(ValidationError) as info:
         validate_network(activities, links)
     assert not isinstance(info.value, DependencyCycleError)
-    assert [p for p, _ in info.value.errors] == [path]
-    assert fragment in info.value.errors[0][1]
-    assert fragment in str(info.value)
+    assert [(p.field, p.code) for p in info.value.problems] == [(path, code)]
 
 
 def test_validation_lists_every_problem_at_once() -> None:
@@ -413,13 +421,12 @@ def test_validation_lists_every_problem_at_once() -> None:
             [Activity("a", -2), Activity("b", 1)],
             [Link("a", "zz"), Link("b", "b"), Link("a", "b", "FS", 5000)],
         )
-    assert [p for p, _ in info.value.errors] == [
-        "activities[0].duration",
-        "links[0].successor",
-        "links[1]",
-        "links[2].lag",
+    assert [(p.field, p.code) for p in info.value.problems] == [
+        ("activities[0].duration", "schedule.duration.negative"),
+        ("links[0].successor", "schedule.link.unknown_item"),
+        ("links[1]", "schedule.link.self"),
+        ("links[2].lag", "schedule.link.lag_range"),
     ]
-    assert "(and 3 more)" in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -442,7 +449,7 @@ def test_a_cycle_is_named_by_its_keys(links: list[Link], cycle: list[str]) -> No
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "path", "fragment"),
+    ("kwargs", "path", "code"),
     [
         (
             {
@@ -450,18 +457,18 @@ def test_a_cycle_is_named_by_its_keys(links: list[Link], cycle: list[str]) -> No
                 "status_date": D(2024, 6, 10),
             },
             "activities[0].actual_finish",
-            "after the status date 2024-06-10",
+            "schedule.actual_finish_after_status",
         ),
         (
             {"activities": [Activity("a", 1, start_no_earlier=D(2200, 1, 1))]},
             "activities[0].start_no_earlier",
-            "too far",
+            "schedule.date_far",
         ),
-        ({"status_date": D(1900, 1, 1)}, "status_date", "too far"),
+        ({"status_date": D(1900, 1, 1)}, "status_date", "schedule.status_date_far"),
         (
             {"phase_windows": [PhaseWindow("p1", D(2024, 7, 1), D(2024, 6, 1))]},
             "phase_windows[0].end",
-            "before it starts",
+            "schedule.window.order",
         ),
         (
             {
@@ -471,16 +478,15 @@ def test_a_cycle_is_named_by_its_keys(links: list[Link], cycle: list[str]) -> No
                 ]
             },
             "phase_windows[1].key",
-            'duplicate phase window "p1"',
+            "schedule.window.twice",
         ),
     ],
 )
-def test_bad_dates_are_refused(kwargs: dict[str, Any], path: str, fragment: str) -> None:
+def test_bad_dates_are_refused(kwargs: dict[str, Any], path: str, code: str) -> None:
     activities = kwargs.pop("activities", [Activity("a", 1)])
     with pytest.raises(ValidationError) as info:
         build(activities, [], **kwargs)
-    assert [p for p, _ in info.value.errors] == [path]
-    assert fragment in info.value.errors[0][1]
+    assert [(p.field, p.code) for p in info.value.problems] == [(path, code)]
 
 
 # --- incremental changes --------------------------------------------------------------------
@@ -543,19 +549,22 @@ def test_add_link_refuses_a_cycle_and_changes_nothing() -> None:
 
 
 @pytest.mark.parametrize(
-    ("link", "exception", "fragment"),
+    ("link", "exception", "code"),
     [
-        (Link("A", "zz"), ValidationError, 'unknown item "zz"'),
-        (Link("A", "A"), ValidationError, "cannot depend on itself"),
-        (Link("A", "B", "SS"), ValidationError, "duplicate dependency A → B"),
-        (Link("A", "D", "FS", 3000), ValidationError, "±2000"),
-        (Link("B", "A"), DependencyCycleError, "B → A → B"),
+        (Link("A", "zz"), ValidationError, "schedule.link.unknown_item"),
+        (Link("A", "A"), ValidationError, "schedule.link.self"),
+        (Link("A", "B", "SS"), ValidationError, "schedule.link.exists"),
+        (Link("A", "D", "FS", 3000), ValidationError, "schedule.link.lag_range"),
+        (Link("B", "A"), DependencyCycleError, "dependency.cycle"),
     ],
 )
-def test_add_link_refuses_bad_links(link: Link, exception: type[Exception], fragment: str) -> None:
+def test_add_link_refuses_bad_links(
+    link: Link, exception: type[ValidationError], code: str
+) -> None:
     s = build(TEXTBOOK, TEXTBOOK_LINKS)
-    with pytest.raises(exception, match=fragment):
+    with pytest.raises(exception) as info:
         s.add_link(link)
+    assert info.value.problems[0].code == code
     assert s.links == tuple(TEXTBOOK_LINKS)
 
 

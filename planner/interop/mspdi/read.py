@@ -136,10 +136,15 @@ class _Reader(_CalendarReader, _TaskReader):
                 )
                 continue
             if pred.skipped is not None or pred.summary and pred.uid not in items:
-                why = (
-                    "a summary task" if pred.summary or pred.skipped == "summary" else pred.skipped
+                why = _SKIPPED["summary" if pred.summary else pred.skipped or "summary"]
+                self.notes.append(
+                    Message(
+                        N_("%(task)s: the link from UID %(uid)s (%(why)s) was dropped"),
+                        task=where,
+                        uid=pred.uid,
+                        why=why,
+                    )
                 )
-                self.notes.append(f"{where}: the link from UID {pred.uid} ({why}) was dropped")
                 continue
             if link.predecessor_uid not in items or link.successor_uid not in items:
                 continue  # an error about that task is already listed
@@ -191,6 +196,14 @@ class _Reader(_CalendarReader, _TaskReader):
 
 # -- errors of the whole plan, named by task ----------------------------------------------------
 
+#: Why a task was not imported (:attr:`_RawTask.skipped`), for the note on a link to it.
+_SKIPPED: Final = {
+    "summary": Message(N_("a summary task")),
+    "blank row": Message(N_("a blank row")),
+    "project summary": Message(N_("the project summary")),
+    "inactive": Message(N_("an inactive task")),
+}
+
 _ELEMENT_OF: Final = {
     "key": "Planner key",
     "name": "Name",
@@ -236,7 +249,11 @@ class _Built:
         """A problem of the plan as (task, message), in the file's terms; tasks are named by
         UID and name."""
         element = _ELEMENT_OF.get(problem.field, problem.field)
-        message = f"{element}: {problem.message}" if element else problem.message
+        message = (
+            Message(N_("%(element)s: %(problem)s"), element=element, problem=problem.message)
+            if element
+            else problem.message
+        )
         index = problem.index
         if problem.section == "items" and index is not None:
             return self.task(self.item_uids[index]), message
@@ -267,9 +284,11 @@ def read_with_notes(data: bytes) -> MspdiImport:
     """
     root = parse(data, "MS Project XML")
     if local_name(root.tag) != "Project" or root.tag.startswith("{") and NAMESPACE not in root.tag:
-        raise import_error(
-            [("file", f"this is not an MS Project XML file (the root is <{local_name(root.tag)}>)")]
+        message = Message(
+            N_("this is not an MS Project XML file (the root is <%(root)s>)"),
+            root=local_name(root.tag),
         )
+        raise import_error([("file", message)])
     reader = _Reader(root)
     built = reader.plan()
     if built is None or reader.errors:

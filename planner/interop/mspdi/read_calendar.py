@@ -129,7 +129,12 @@ class _CalendarReader(_ReaderBase):
             self.work_calendar = data.to_work_calendar()
         except ValidationError as exc:
             for path, message in exc.errors:
-                self.errors.append((_CALENDAR, f"{path}: {message}"))
+                self.errors.append(
+                    (
+                        _CALENDAR,
+                        Message(N_("%(element)s: %(problem)s"), element=path, problem=message),
+                    )
+                )
             return
         self.calendar = data
 

@@ -136,15 +136,22 @@ class _TaskReader(_ReaderBase):
         fmt = self.whole(where, task, "DurationFormat")
         if fmt in _ELAPSED_FORMATS:
             exact = hours / 24 * len(self.calendar.workdays) / 7
-            note = f"{where}: an elapsed duration of {hours / 24:g} calendar days"
+            given = Message(N_("an elapsed duration of %(n)s calendar days"), n=f"{hours / 24:g}")
         else:
             exact = hours * 60 / self.minutes_per_day
-            note = f"{where}: a duration of {exact:g} working days"
+            given = Message(N_("a duration of %(n)s working days"), n=f"{exact:g}")
         days = round_half_away(exact)
         if hours > 0 and days == 0:
             days = 1
         if abs(days - exact) > 1e-6:
-            self.notes.append(f"{note} became {_days(days)}")
+            self.notes.append(
+                Message(
+                    N_("%(task)s: %(given)s became %(days)s"),
+                    task=where,
+                    given=given,
+                    days=_days(days),
+                )
+            )
         return days
 
     def lag(self, link: _RawLink, durations: dict[int, int]) -> tuple[int, LagUnit, int | None]:
@@ -178,15 +185,20 @@ class _TaskReader(_ReaderBase):
         }[unit]
         days = round_half_away(exact)
         if abs(days - exact) > 1e-6:
-            what = {
-                "d": f"a lag of {amount:g} working days",
-                "w": f"a lag of {amount:g} weeks",
-                "ed": f"an elapsed lag of {amount:g} calendar days",
-                "pct": "",
-            }[unit]
+            templates = {
+                "d": N_("a lag of %(n)s working days"),
+                "w": N_("a lag of %(n)s weeks"),
+                "ed": N_("an elapsed lag of %(n)s calendar days"),
+            }
+            given = Message(templates[unit], n=f"{amount:g}")
             self.notes.append(
-                f"{self.where(link.successor_uid)}: {what} from UID {link.predecessor_uid} "
-                f"became {_days(days)}"
+                Message(
+                    N_("%(task)s: %(given)s from UID %(uid)s became %(days)s"),
+                    task=self.where(link.successor_uid),
+                    given=given,
+                    uid=link.predecessor_uid,
+                    days=_days(days),
+                )
             )
         return days, "d", None
 
@@ -194,8 +206,13 @@ class _TaskReader(_ReaderBase):
         code = self.whole(where, task, "ConstraintType")
         if code is None or code == 0:
             return None, None
-        names = {1: "as late as possible", 2: "must start on", 3: "must finish on",
-                 5: "start no later than", 6: "finish no earlier than"}  # fmt: skip
+        names = {
+            1: Message(N_("as late as possible")),
+            2: Message(N_("must start on")),
+            3: Message(N_("must finish on")),
+            5: Message(N_("start no later than")),
+            6: Message(N_("finish no earlier than")),
+        }
         mapped: dict[int, ConstraintType] = {2: "SNET", 3: "FNLT", 4: "SNET", 7: "FNLT"}
         if code not in mapped:
             if code in names:
@@ -218,7 +235,13 @@ class _TaskReader(_ReaderBase):
             return None, None
         if code in names:
             self.notes.append(
-                f'{where}: the constraint "{names[code]}" became {mapped[code]} {day}'
+                Message(
+                    N_('%(task)s: the constraint "%(name)s" became %(type)s %(day)s'),
+                    task=where,
+                    name=names[code],
+                    type=mapped[code],
+                    day=day.isoformat(),
+                )
             )
         return mapped[code], day
 

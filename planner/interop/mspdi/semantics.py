@@ -99,7 +99,10 @@ class _Bad(Exception):
 
 
 def _days(n: int) -> str:
-    return f"{n} day" if abs(n) == 1 else f"{n} days"
+    """A count of working days, worded where it is shown."""
+    if abs(n) == 1:
+        return Message(N_("%(n)s day"), n=n)
+    return Message(N_("%(n)s days"), n=n)
 
 
 def _duration_hours(text: str) -> float:

@@ -213,12 +213,16 @@ def _merged_or_error(current: PlanData, incoming: PlanData, changes: PlanChanges
 
 
 def preview_update(
-    program: Program, current: PlanData, incoming: PlanData, today: date | None = None
+    program: Program,
+    current: PlanData,
+    incoming: PlanData,
+    today: date | None = None,
+    lang: str = "en",
 ) -> UpdatePreview:
-    """What the file would change and move; nothing is written."""
+    """What the file would change and move (items named in ``lang``); nothing is written."""
     changes = plan_changes(current, incoming)
     plan = _merged_or_error(current, incoming, changes)
-    moves = describe_moves(program, _what_moves(program, current, plan, today))
+    moves = describe_moves(program, _what_moves(program, current, plan, today), lang)
     names = {item.key: item.name for item in plan.items}
     return UpdatePreview(changes, moves, names)
 
@@ -229,6 +233,7 @@ def apply_update(
     incoming: PlanData,
     fingerprint: str,
     today: date | None = None,
+    lang: str = "en",
 ) -> UpdatePreview:
     """Apply the file's changes (not the conflicts) if they are still those of the preview
     whose ``fingerprint`` the lead confirmed (else StalePreviewError, nothing written);
@@ -270,7 +275,7 @@ def apply_update(
     outcome = reschedule(program, today)
     return UpdatePreview(
         changes,
-        describe_moves(program, outcome.moves),
+        describe_moves(program, outcome.moves, lang),
         {item.key: item.name for item in plan.items},
     )
 

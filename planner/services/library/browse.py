@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 import planner.models.library  # noqa: F401  (registers the library tables)
 from planner.domain.errors import NotFoundError
+from planner.domain.explain import Explanation
 from planner.domain.playbook import (
     Playbook,
     PlaybookError,
@@ -242,7 +243,7 @@ def programs_on(playbook_id: str, program_ids: Iterable[int]) -> list[ProgramOnP
 @dataclass(frozen=True)
 class DiffSection:
     section: str
-    lines: list[tuple[Change, str]]
+    lines: list[tuple[Change, Explanation]]
     counts: dict[str, int]
 
 
@@ -253,8 +254,9 @@ def compare(playbook_id: str, old_version: str, new_version: str) -> PlaybookDif
     return diff_playbooks(old, new)
 
 
-def diff_sections(diff: PlaybookDiff, lang: str) -> list[DiffSection]:
-    """The changes grouped by section (in the diff's order), each as a sentence in ``lang``."""
+def diff_sections(diff: PlaybookDiff) -> list[DiffSection]:
+    """The changes grouped by section (in the diff's order), each with its explanation (worded
+    by the page, in the reader's language)."""
     summary = diff.summary()
     out = []
     for section in SECTIONS:
@@ -263,7 +265,7 @@ def diff_sections(diff: PlaybookDiff, lang: str) -> list[DiffSection]:
             out.append(
                 DiffSection(
                     section,
-                    [(c, describe(c, lang)) for c in changes],
+                    [(c, describe(c)) for c in changes],
                     {kind: count for kind, count in summary[section].items()},
                 )
             )

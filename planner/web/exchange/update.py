@@ -155,7 +155,7 @@ def update_preview(program_id: int):
     data = upload.read()
     try:
         current, incoming = _read_update(program, upload.filename or "", data)
-        preview = service.preview_update(program, current, incoming, today_date())
+        preview = service.preview_update(program, current, incoming, today_date(), content_lang())
     except ValidationError as exc:
         db.session.rollback()
         return render_exchange(
@@ -180,13 +180,13 @@ def update_apply(program_id: int):
     try:
         current, incoming = _read_update(program, filename, data)
         outcome = service.apply_update(
-            program, current, incoming, form.fingerprint.data or "", today_date()
+            program, current, incoming, form.fingerprint.data or "", today_date(), content_lang()
         )
         db.session.commit()
     except service.StalePreviewError:
         db.session.rollback()
         current, incoming = _read_update(program, filename, data)
-        preview = service.preview_update(program, current, incoming, today_date())
+        preview = service.preview_update(program, current, incoming, today_date(), content_lang())
         form.fingerprint.data = preview.fingerprint
         return _render_preview(program, preview, form, stale=True, status=409)
     except ValidationError as exc:

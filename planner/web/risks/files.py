@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from planner.domain.errors import ImportFormatError
+from planner.explain_text import problem_pairs
 from planner.extensions import db
 from planner.forms.risks import (
     ImportForm,
@@ -37,7 +38,7 @@ def export_xlsx(program_id: int):
     lang = content_lang()
     info = service.scale_for(program, lang)
     today = today_date()
-    data = service.export_xlsx(program, info, today, lang)
+    data = service.export_xlsx(program, info, today, lang, translate=_)
     name = f"risk-register-{_slug(program.name)}-{today.isoformat()}.xlsx"
     return Response(
         data,
@@ -82,8 +83,9 @@ def import_register(program_id: int):
                 db.session.commit()
             except ImportFormatError as exc:
                 db.session.rollback()
-                problems = [f"{p}: {m}" if p and p != "file" else m for p, m in exc.errors] or [
-                    str(exc)
+                problems = [
+                    _("%(element)s: %(problem)s", element=p, problem=m) if p else m
+                    for p, m in problem_pairs(exc)
                 ]
             else:
                 flash(
