@@ -333,7 +333,9 @@ def raid_changes(program_id: int, query: PageQuery) -> Response:
     summary=N_("Request a change"),
     description=N_(
         "The change is analysed as a what-if scenario: its impact lists the gates "
-        "and finish it moves and the risks it touches."
+        "and finish it moves, the risks it touches and its cost: planned cost at "
+        "completion per phase with and without the change (cost.phases, cost.delta, in "
+        "the program's currency; priced is false when the program tracks no money)."
     ),
     tag=TAG,
     requirement="edit",
