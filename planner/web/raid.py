@@ -45,6 +45,13 @@ from planner.web.redirects import safe_next
 bp = Blueprint("raid", __name__)
 
 
+@bp.record_once
+def _globals(state: Any) -> None:
+    """Owner fields offer the people directory (a global: macros imported without context
+    use it too)."""
+    state.app.jinja_env.globals["raid_people"] = people_names
+
+
 @bp.app_context_processor
 def _dashboard_card() -> dict[str, Any]:
     """The dashboard's RAID card reads its figures through this (templates/dashboard)."""
@@ -54,7 +61,6 @@ def _dashboard_card() -> dict[str, Any]:
         "raid_risk_due": _risk_due,
         "raid_gate": raid_for_gate,
         "raid_today": _today,
-        "raid_people": people_names,
         "raid_forms": lambda: {
             "action": ActionForm(formdata=None),
             "done": ActionDoneForm(formdata=None),
