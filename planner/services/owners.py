@@ -50,7 +50,9 @@ OWNER_FIELDS: tuple[OwnerField, ...] = (
     OwnerField(RiskAction, "owner", "owner_person_id", "owner_person", "action"),
     OwnerField(Metric, "owner", "owner_person_id", "owner_person", "metric"),
     OwnerField(Issue, "owner", "owner_person_id", "owner_person", "issue"),
-    OwnerField(Decision, "decided_by", "decided_by_person_id", "decided_by_person", "decision", 200),
+    OwnerField(
+        Decision, "decided_by", "decided_by_person_id", "decided_by_person", "decision", 200
+    ),
     OwnerField(ChangeRequest, "requester", "requester_person_id", "requester_person", "change"),
 )
 # the models whose rows have an owner from the directory

@@ -171,10 +171,11 @@ def update_person(program: Program, person: Person, data: Mapping[str, Any], ver
         setattr(person, key, value)
     db.session.flush()
     if values["name"] != old_name:
-        _rename_owners(person)
+        rename_owners(person)
 
 
-def _rename_owners(person: Person) -> None:
+def rename_owners(person: Person) -> None:
+    """Every row linked to ``person`` shows their name (after a rename)."""
     for spec in OWNER_FIELDS:
         link = getattr(spec.model, spec.link)
         for row in db.session.scalars(select(spec.model).where(link == person.id)):

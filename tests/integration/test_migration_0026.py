@@ -90,7 +90,9 @@ def test_0026_raid_names_become_people_and_downgrade_restores_text(
             assert people[owner[0]] == owner[1]  # Chen Jing, made a stakeholder by 0021's
             action = conn.execute(text("SELECT owner_person_id FROM risk_action")).scalar()
             assert action == people["Gu Lan"]
-            deciders = dict(conn.execute(text("SELECT key, decided_by_person_id FROM decision")).all())
+            deciders = dict(
+                conn.execute(text("SELECT key, decided_by_person_id FROM decision")).all()
+            )
             assert deciders["D-9"] == people["Wang Fang"]  # found by e-mail
             assert deciders["D-1"] == people["Liu Yang"]
             requester = conn.execute(text("SELECT requester_person_id FROM change_request"))

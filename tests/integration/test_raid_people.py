@@ -79,12 +79,16 @@ def test_a_merge_moves_the_raid_links_too(db) -> None:  # type: ignore[no-untype
     )
     assert set(rows) == {(xu.id, "Xu Na")}
     assert db.session.get(Person, gu.id) is None
-    assert [o.kind for o in people.owned_by(xu)] == ["action", "action", "issue", "decision", "change"]
+    assert [o.kind for o in people.owned_by(xu)] == [
+        "action",
+        "action",
+        "issue",
+        "decision",
+        "change",
+    ]
 
 
-def test_the_signed_in_decider_is_their_person_and_the_person_page_lists_raid(
-    db, login_as
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_signed_in_decider_is_their_person_and_the_person_page_lists_raid(db, login_as) -> None:  # type: ignore[no-untyped-def]
     program = make_program(db)
     steering = login_as("steering", program)
     account = db.session.scalars(select(User).where(User.email.startswith("steering"))).one()
