@@ -34,6 +34,7 @@ from planner.web.auth import DEMO_ACCOUNTS, DEMO_PASSWORD
 DEMO_START_OFFSET_DAYS = 150
 # order matters: risks and gates read the schedule, metrics read phases
 # metrics before risks: a steering review records the readings as they stood on its day
+# money before raid: a change request's impact is priced from the people's rates and costs
 DEMO_AREAS = (
     plan,
     metrics,
@@ -43,8 +44,8 @@ DEMO_AREAS = (
     schedule_risk,
     notify,
     adoption,
-    raid,
     money,
+    raid,
 )
 
 

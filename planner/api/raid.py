@@ -273,11 +273,13 @@ def raid_action_create(program_id: int, body: s.ActionCreate) -> Response:
 def raid_action_update(program_id: int, action_id: int, body: s.ActionUpdate) -> Response:
     action = service.get_action(get_program(program_id), action_id)
     sent = body.model_fields_set
-    data = {"title": action.title, "owner": action.owner, "due_date": action.due_date}
-    data.update(body.model_dump(include=sent & set(data)))
-    service.update_action(action, data, body.version)
-    if "done" in sent and body.done is not None and body.done != action.done:
-        service.set_action_done(action, body.done, action.version, date.today())
+    data: dict[str, Any] = {
+        "title": action.title,
+        "owner": action.owner,
+        "due_date": action.due_date,
+    }
+    data.update(body.model_dump(include=sent & {*data, "done"}))
+    service.edit_action(action, data, body.version, date.today())
     return json_response(_action(action))
 
 
@@ -333,7 +335,9 @@ def raid_changes(program_id: int, query: PageQuery) -> Response:
     summary=N_("Request a change"),
     description=N_(
         "The change is analysed as a what-if scenario: its impact lists the gates "
-        "and finish it moves and the risks it touches."
+        "and finish it moves, the risks it touches and its cost: planned cost at "
+        "completion per phase with and without the change (cost.phases, cost.delta, in "
+        "the program's currency; priced is false when the program tracks no money)."
     ),
     tag=TAG,
     requirement="edit",

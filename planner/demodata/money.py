@@ -33,7 +33,7 @@ from planner.models import (
 )
 from planner.services import benefits as benefit_service
 from planner.services import money as money_service
-from planner.services.people import list_people, merge_person
+from planner.services.people import list_people, merge_person, rename_owners
 
 CONSULTANT_EMAIL = "chen.jing@consulting.example"
 # name: (role, team, weekly hours, own hourly rate or None for the role's, currency)
@@ -134,6 +134,8 @@ def _name_people(program: Program) -> None:
                 merge_person(program, person, people[short])
             else:
                 person.name, person.role = short, person.role or title
+                db.session.flush()
+                rename_owners(person)  # "IT manager Zhao Qiang" owns as "Zhao Qiang"
     db.session.flush()
 
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from planner.demodata.plan import LEAD, PEOPLE, SCOPE_CHANGE_ITEM
+from planner.domain.change_cost import ChangeCost, PhaseCost
 from planner.extensions import db
 from planner.models import Issue, Program, Risk, WorkItem
 from planner.services import change_requests as changes
@@ -257,7 +258,15 @@ def _reversed(impact: changes.Impact) -> changes.Impact:
         -impact.finish_shift,
         impact.items_moved,
         impact.risks,
+        cost=_reversed_cost(impact.cost),
+        priced=impact.priced,
     )
+
+
+def _reversed_cost(cost: ChangeCost | None) -> ChangeCost | None:
+    if cost is None:
+        return None
+    return ChangeCost(cost.currency, tuple(PhaseCost(p.phase, p.new, p.live) for p in cost.phases))
 
 
 def _playbook_duration(program: Program, key: str, item: WorkItem) -> int:

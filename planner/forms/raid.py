@@ -67,6 +67,23 @@ class ActionForm(FlaskForm):
     submit = SubmitField(_l("Add action"))
 
 
+ACTION_STATUS_CHOICES = choices([("open", _l("Open")), ("done", _l("Done"))])
+
+
+class ActionEditForm(FlaskForm):
+    title = StringField(_l("Action"), validators=[DataRequired(), Length(max=300)])
+    owner = StringField(
+        _l("Owner"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("A person of the directory; a new name is added to it"),
+    )
+    due_date = DateField(_l("Due date"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=ACTION_STATUS_CHOICES, default="open")
+    version = HiddenField()
+    back = HiddenField()
+    submit = SubmitField(_l("Save action"))
+
+
 class ActionDoneForm(FlaskForm):
     done = HiddenField()
     version = HiddenField()

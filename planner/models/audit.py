@@ -50,7 +50,17 @@ class Audited:
         return getattr(self, "program_id", None)
 
 
-# owner_person_id: the link of an owner to the people directory; its name, `owner`, is audited
+# owner_person_id (and the RAID log's decided_by_/requester_person_id): the link of an owner to
+# the people directory; its name (`owner`, `decided_by`, `requester`) is audited
 ALWAYS_EXCLUDED = frozenset(
-    {"id", "version", "created_at", "updated_at", "updated_by", "owner_person_id"}
+    {
+        "id",
+        "version",
+        "created_at",
+        "updated_at",
+        "updated_by",
+        "owner_person_id",
+        "decided_by_person_id",
+        "requester_person_id",
+    }
 )

@@ -21,6 +21,7 @@ from planner.models.audit import Audited
 from planner.models.risk import RISK_LABEL_SEPARATOR, RiskAction
 
 if TYPE_CHECKING:
+    from planner.models.people import Person
     from planner.models.plan import Phase, WorkItem
     from planner.models.review import SteeringReview
     from planner.models.risk import Risk
@@ -56,6 +57,10 @@ class Issue(Audited, Model):
     description: Mapped[str] = mapped_column(Text, default="")
     severity: Mapped[str] = mapped_column(String(20), default="medium")
     owner: Mapped[str | None] = mapped_column(String(120))
+    # the owner as a person of the directory; ``owner`` keeps their name (services/owners)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     due_date: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="open")
     raised_on: Mapped[date]
@@ -66,6 +71,7 @@ class Issue(Audited, Model):
     __mapper_args__ = {"version_id_col": version}
 
     source_risk: Mapped[Risk | None] = relationship(back_populates="issues")
+    owner_person: Mapped[Person | None] = relationship(foreign_keys=[owner_person_id])
     links: Mapped[list[IssueLink]] = relationship(
         back_populates="issue", cascade="all, delete-orphan", order_by="IssueLink.id"
     )
@@ -145,6 +151,9 @@ class ChangeRequest(Audited, Model):
     kind: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text, default="")
     requester: Mapped[str] = mapped_column(String(120), default="")
+    requester_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     justification: Mapped[str] = mapped_column(Text, default="")
     requested_on: Mapped[date]
     # what is changed: an item (its work in days, or a milestone's new date) or a phase
@@ -164,6 +173,7 @@ class ChangeRequest(Audited, Model):
     work_item: Mapped[WorkItem | None] = relationship()
     phase: Mapped[Phase | None] = relationship()
     scenario: Mapped[Scenario | None] = relationship()
+    requester_person: Mapped[Person | None] = relationship(foreign_keys=[requester_person_id])
     decisions: Mapped[list[Decision]] = relationship(
         back_populates="change_request", order_by="Decision.id", passive_deletes=True
     )
@@ -190,6 +200,9 @@ class Decision(Audited, Model):
     rationale: Mapped[str] = mapped_column(Text, default="")
     options: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str] = mapped_column(String(200))
+    decided_by_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     decided_on: Mapped[date]
     issue_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id", ondelete="SET NULL"))
     review_id: Mapped[int | None] = mapped_column(
@@ -206,6 +219,7 @@ class Decision(Audited, Model):
     review: Mapped[SteeringReview | None] = relationship()
     change_request: Mapped[ChangeRequest | None] = relationship(back_populates="decisions")
     gate_phase: Mapped[Phase | None] = relationship()
+    decided_by_person: Mapped[Person | None] = relationship(foreign_keys=[decided_by_person_id])
 
     @property
     def option_list(self) -> list[str]:

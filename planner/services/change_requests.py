@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from planner.domain.access import allows
+from planner.domain.change_cost import ChangeCost, PhaseCost
 from planner.domain.errors import ConflictError, NotFoundError, Problem, ValidationError
 from planner.domain.raid import CHANGE_KINDS, requested_edit
 from planner.domain.scenario import ScenarioError
@@ -24,6 +25,7 @@ from planner.extensions import db
 from planner.models import ChangeRequest, Decision, Phase, Program, Risk, WorkItem
 from planner.services import raid
 from planner.services import scenarios as what_if
+from planner.services.change_cost import price_change
 from planner.services.concurrency import check_version
 
 
@@ -47,6 +49,10 @@ class Impact:
     items_moved: int
     risks: list[str]
     stale: bool = False
+    # the change's price: planned cost at completion, live plan against the change; None
+    # with ``priced`` False when the program tracks no money, None when never recorded
+    cost: ChangeCost | None = None
+    priced: bool | None = None
 
     @property
     def gates_moved(self) -> list[GateMove]:
@@ -74,6 +80,8 @@ class Impact:
             "finish_shift": self.finish_shift,
             "items_moved": self.items_moved,
             "risks": self.risks,
+            "priced": self.priced,
+            "cost": _cost_json(self.cost),
         }
 
     @classmethod
@@ -100,7 +108,32 @@ class Impact:
             int(data["finish_shift"]),
             int(data["items_moved"]),
             list(data.get("risks", [])),
+            cost=_cost_from_json(data.get("cost")),
+            priced=data.get("priced"),
         )
+
+
+def _cost_json(cost: ChangeCost | None) -> dict[str, Any] | None:
+    if cost is None:
+        return None
+    return {
+        "currency": cost.currency,
+        "phases": [{"phase": p.phase, "live": p.live, "new": p.new} for p in cost.phases],
+        "live": cost.live,
+        "new": cost.new,
+        "delta": cost.delta,
+    }
+
+
+def _cost_from_json(data: dict[str, Any] | None) -> ChangeCost | None:
+    if not data:
+        return None
+    return ChangeCost(
+        str(data["currency"]),
+        tuple(
+            PhaseCost(str(p["phase"]), float(p["live"]), float(p["new"])) for p in data["phases"]
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- reading
@@ -154,6 +187,7 @@ def impact_of(program: Program, change: ChangeRequest, today: date | None = None
     ]
     moved_phases = {g.phase for g in gates if g.shift}
     moved_items = {m.key for m in comparison.moved} | {live.key for live, _ in view.changes.items}
+    cost = price_change(program, view.live, view.plan)
     return Impact(
         gates,
         comparison.live_finish,
@@ -162,6 +196,8 @@ def impact_of(program: Program, change: ChangeRequest, today: date | None = None
         len(comparison.moved),
         _touched_risks(program, moved_items, moved_phases),
         stale=bool(view.conflicts),
+        cost=cost,
+        priced=cost is not None,
     )
 
 

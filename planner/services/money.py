@@ -281,6 +281,11 @@ def _rates(program: Program, settings: MoneySettings) -> dict[int, float]:
     return rates
 
 
+def hourly_rates(program: Program) -> dict[int, float]:
+    """Hourly cost per person id in the program's currency (own rate, else role's, else 0)."""
+    return _rates(program, settings_of(program))
+
+
 def _planned_dates(program: Program) -> dict[int, tuple[date, date]]:
     first = db.session.scalars(
         select(Baseline).where(Baseline.program_id == program.id).order_by(Baseline.taken_at)

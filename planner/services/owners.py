@@ -1,92 +1,165 @@
-"""Owners are people: whenever an owner's name is set on a work item, risk, risk action or
-metric (a form, an import, the API, a playbook), the row is linked to the person of that
-name in its program's directory (created as a named stakeholder when new), and when only the
-link is set, the name follows it. One listener serves every path that writes an owner.
+"""Owners are people: whenever an owner's name is set on a work item, risk, action, metric,
+issue, decision (who decided) or change request (who asked) — by a form, an import, the API
+or a playbook — the row is linked to the person of that name in its program's directory
+(created as a named stakeholder when new), and when only the link is set, the name follows
+it. One listener serves every path that writes an owner.
 
-The ``owner`` text column stays as the person's name, so exports and other areas that read it
-keep working; ``owner_person_id`` is the link (migration 0021 made it for existing rows).
+The text column stays as the person's name, so exports and other areas that read it keep
+working; the ``*_person_id`` column is the link (migrations 0021 and 0026 made it for
+existing rows). :data:`OWNER_FIELDS` is the one list of these pairs: the people directory
+(owned counts, renames, merges) reads it too.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import event, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
-from planner.models import Metric, Person, Risk, RiskAction, WorkItem
+from planner.models import (
+    ChangeRequest,
+    Decision,
+    Issue,
+    Membership,
+    Metric,
+    Person,
+    Risk,
+    RiskAction,
+    User,
+    WorkItem,
+)
 
-OWNED = (WorkItem, Risk, RiskAction, Metric)
+
+@dataclass(frozen=True)
+class OwnerField:
+    """A model whose rows name a person: the name column, its link, the relationship."""
+
+    model: Any
+    name: str
+    link: str
+    relation: str
+    kind: str  # what the person page calls such a row (see planner.web.people)
+    limit: int = 120
+
+
+OWNER_FIELDS: tuple[OwnerField, ...] = (
+    OwnerField(WorkItem, "owner", "owner_person_id", "owner_person", "item"),
+    OwnerField(Risk, "owner", "owner_person_id", "owner_person", "risk"),
+    OwnerField(RiskAction, "owner", "owner_person_id", "owner_person", "action"),
+    OwnerField(Metric, "owner", "owner_person_id", "owner_person", "metric"),
+    OwnerField(Issue, "owner", "owner_person_id", "owner_person", "issue"),
+    OwnerField(
+        Decision, "decided_by", "decided_by_person_id", "decided_by_person", "decision", 200
+    ),
+    OwnerField(ChangeRequest, "requester", "requester_person_id", "requester_person", "change"),
+)
+# the models whose rows have an owner from the directory
+OWNED: tuple[Any, ...] = tuple(f.model for f in OWNER_FIELDS)
+_BY_MODEL = {f.model: f for f in OWNER_FIELDS}
+# who recorded a change when nobody signed in did it (see planner.security): not a person
+NOT_PEOPLE = frozenset({"system", "share link"})
 _installed = False
 
 
 def _program_id(obj: Any) -> int | None:
-    if isinstance(obj, RiskAction):
-        risk = obj.risk
-        return risk.program_id if risk is not None else None
     if obj.program_id is not None:
         return int(obj.program_id)
-    program = getattr(obj, "program", None)
-    return program.id if program is not None else None
+    for parent in ("program", "risk", "issue", "review", "gate_phase"):
+        row = getattr(obj, parent, None)
+        if row is not None:
+            return row.id if parent == "program" else _program_id(row)
+    return None
 
 
 def find_person(session: Session, program_id: int, name: str) -> Person | None:
-    """The person called ``name`` in the program, else the playbook role of that name."""
+    """The person called ``name`` in the program, else the person whose (or whose account's)
+    e-mail it is, else the playbook role of that name."""
     for pending in session.new:
         if isinstance(pending, Person) and pending.program_id == program_id:
             if pending.name == name:
                 return pending
+    in_program = Person.program_id == program_id
     with session.no_autoflush:
-        person = session.scalars(
-            select(Person).where(Person.program_id == program_id, Person.name == name)
-        ).first()
+        person = session.scalars(select(Person).where(in_program, Person.name == name)).first()
+        if person is None and "@" in name:
+            email = name.lower()
+            person = session.scalars(
+                select(Person)
+                .outerjoin(User, User.id == Person.user_id)
+                .where(
+                    in_program,
+                    or_(func.lower(Person.email) == email, func.lower(User.email) == email),
+                )
+            ).first()
         if person is None:
             person = session.scalars(
                 select(Person).where(
-                    Person.program_id == program_id,
-                    Person.kind == "role",
-                    func.lower(Person.role) == name.lower(),
+                    in_program, Person.kind == "role", func.lower(Person.role) == name.lower()
                 )
             ).first()
     return person
 
 
-def _link(session: Session, obj: Any) -> None:
+def _account_name(session: Session, program_id: int, name: str) -> tuple[str, int | None]:
+    """A new person for an e-mail of a member's account is named as the account is."""
+    if "@" not in name:
+        return name, None
+    with session.no_autoflush:
+        row = session.execute(
+            select(User.name, User.id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.program_id == program_id, func.lower(User.email) == name.lower())
+        ).first()
+    return (str(row[0] or name).strip()[:120] or name, int(row[1])) if row else (name, None)
+
+
+def _link(session: Session, obj: Any, spec: OwnerField) -> None:
     state = inspect(obj)
-    owner_changed = state.attrs.owner.history.has_changes()
-    link_changed = state.attrs.owner_person_id.history.has_changes()
-    if link_changed and not owner_changed and obj.owner_person_id is not None:
-        person = session.get(Person, obj.owner_person_id)
+    name_changed = state.attrs[spec.name].history.has_changes()
+    link_changed = state.attrs[spec.link].history.has_changes()
+    link = getattr(obj, spec.link)
+    if link_changed and not name_changed and link is not None:
+        person = session.get(Person, link)
         if person is not None and person.kind != "role":  # a role to name is not a name
-            obj.owner = person.name
+            setattr(obj, spec.name, person.name[: spec.limit])
         return
-    if not owner_changed and not (state.pending and obj.owner and obj.owner_person_id is None):
+    text = getattr(obj, spec.name)
+    if not name_changed and not (state.pending and text and link is None):
         return
-    name = (obj.owner or "").strip()[:120]
-    if not name:
-        obj.owner_person_id = None
+    name = (text or "").strip()[:120]
+    if not name or name in NOT_PEOPLE:
+        setattr(obj, spec.link, None)
         return
     program_id = _program_id(obj)
     if program_id is None:
         return
     person = find_person(session, program_id, name)
     if person is None:
-        person = Person(
-            program_id=program_id,
-            name=name,
-            kind="stakeholder",
-            role=(getattr(obj, "owner_role", None) or "")[:120],
-            team="",
-            capacity_hours=40.0,
-        )
-        session.add(person)
-    obj.owner_person = person  # the relationship: a new person has no id before the flush
+        shown, user_id = _account_name(session, program_id, name)
+        person = find_person(session, program_id, shown) if shown != name else None
+        if person is None:
+            person = Person(
+                program_id=program_id,
+                name=shown[:120],
+                kind="member" if user_id else "stakeholder",
+                user_id=user_id,
+                role=(getattr(obj, "owner_role", None) or "")[:120],
+                team="",
+                capacity_hours=40.0,
+            )
+            session.add(person)
+    if "@" in name and person.name != name and person.kind != "role":
+        setattr(obj, spec.name, person.name[: spec.limit])  # an e-mail reads as its person
+    setattr(obj, spec.relation, person)  # a new person has no id before the flush
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, OWNED):
-            _link(session, obj)
+        spec = _BY_MODEL.get(type(obj))
+        if spec is not None:
+            _link(session, obj, spec)
 
 
 def install() -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -76,7 +77,17 @@ def last_review_before(program: Program, day: date) -> SteeringReview | None:
     ).first()
 
 
-def _impact_text(program: Program, change: ChangeRequest, today: date) -> str:
+def _cost_text(impact: change_requests.Impact, lang: str) -> str:
+    """The change's price in a few words: the planned cost difference, or why there is none."""
+    cost = impact.cost
+    if cost is None:
+        return _("cost not tracked") if impact.priced is False else ""
+    locale = "zh_Hans_CN" if lang == "zh" else "en"
+    amount = format_decimal(round(cost.delta), format="+#,##0;-#,##0", locale=locale)
+    return _("cost %(delta)s %(currency)s", delta=amount, currency=cost.currency)
+
+
+def _impact_text(program: Program, change: ChangeRequest, today: date, lang: str = "en") -> str:
     impact = change_requests.impact_of(program, change, today)
     if impact is None:
         return "—"
@@ -90,7 +101,8 @@ def _impact_text(program: Program, change: ChangeRequest, today: date) -> str:
         for g in impact.gates_moved
     ]
     finish = _("finish %(n)s wd", n=f"{impact.finish_shift:+d}")
-    text = "; ".join([*moved, finish])
+    cost = _cost_text(impact, lang)
+    text = "; ".join([*moved, finish, *([cost] if cost else [])])
     if impact.stale:
         text += " · " + _("plan changed since: re-analyse")
     return text
@@ -131,7 +143,7 @@ def raid_slide(program: Program, today: date, lang: str) -> RaidSlide:
             for i in issues[:MAX_ROWS]
         ),
         changes=tuple(
-            (f"{c.key} {c.title}", c.requester, _impact_text(program, c, today))
+            (f"{c.key} {c.title}", c.requester, _impact_text(program, c, today, lang))
             for c in change_requests.pending_changes(program)[:MAX_ROWS]
         ),
         decisions=tuple(

@@ -4,6 +4,7 @@ weekly capacity, rate and days off; playbook roles to be named; owners follow re
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,20 +16,16 @@ from planner.models import (
     Assignment,
     EffortLog,
     Membership,
-    Metric,
     Person,
     PersonDayOff,
     Program,
-    Risk,
-    RiskAction,
-    WorkItem,
 )
 from planner.services.concurrency import check_version
 from planner.services.money_input import MAX_WEEK_HOURS, currency, number, settings_of, text
+from planner.services.owners import OWNED as OWNED
+from planner.services.owners import OWNER_FIELDS
 
 STANDARD_WEEK_HOURS = 40.0
-# the models whose rows have an owner from the directory (RAID's owners join here later)
-OWNED: tuple[Any, ...] = (WorkItem, Risk, RiskAction, Metric)
 
 
 def list_people(program: Program) -> list[Person]:
@@ -37,6 +34,14 @@ def list_people(program: Program) -> list[Person]:
             select(Person).where(Person.program_id == program.id).order_by(Person.name)
         )
     )
+
+
+def people_names(program: Program) -> list[str]:
+    """The names an owner field offers (the directory, roles still to name last)."""
+    rows = db.session.execute(
+        select(Person.name, Person.kind).where(Person.program_id == program.id)
+    ).all()
+    return [name for name, _kind in sorted(rows, key=lambda r: (r[1] == "role", r[0].lower()))]
 
 
 def get_person(program: Program, person_id: int) -> Person:
@@ -166,13 +171,15 @@ def update_person(program: Program, person: Person, data: Mapping[str, Any], ver
         setattr(person, key, value)
     db.session.flush()
     if values["name"] != old_name:
-        _rename_owners(person)
+        rename_owners(person)
 
 
-def _rename_owners(person: Person) -> None:
-    for model in OWNED:
-        for row in db.session.scalars(select(model).where(model.owner_person_id == person.id)):
-            row.owner = person.name
+def rename_owners(person: Person) -> None:
+    """Every row linked to ``person`` shows their name (after a rename)."""
+    for spec in OWNER_FIELDS:
+        link = getattr(spec.model, spec.link)
+        for row in db.session.scalars(select(spec.model).where(link == person.id)):
+            setattr(row, spec.name, person.name[: spec.limit])
     db.session.flush()
 
 
@@ -194,11 +201,11 @@ def merge_person(program: Program, source: Person, into: Person) -> int:
     if source.id == into.id:
         return 0
     moved = 0
-    for model in OWNED:
-        rows = db.session.scalars(select(model).where(model.owner_person_id == source.id))
-        for row in list(rows):
-            row.owner_person_id = into.id
-            row.owner = into.name
+    for spec in OWNER_FIELDS:
+        link = getattr(spec.model, spec.link)
+        for row in list(db.session.scalars(select(spec.model).where(link == source.id))):
+            setattr(row, spec.link, into.id)
+            setattr(row, spec.name, into.name[: spec.limit])
             moved += 1
     for table in (Assignment, EffortLog):
         db.session.execute(
@@ -237,14 +244,37 @@ def days_off(person: Person) -> frozenset[date]:
 
 
 def owned_counts(program: Program) -> dict[int, int]:
-    """How many items, risks, actions and metrics each person owns."""
+    """How many rows each person owns: items, risks, actions, metrics, issues, decisions
+    taken and change requests asked for."""
     counts: dict[int, int] = {}
-    owned: tuple[Any, ...] = (WorkItem, Risk, Metric)
-    for model in owned:
+    for spec in OWNER_FIELDS:
+        link = getattr(spec.model, spec.link)
         for person_id in db.session.scalars(
-            select(model.owner_person_id).where(
-                model.program_id == program.id, model.owner_person_id.is_not(None)
-            )
+            select(link).where(spec.model.program_id == program.id, link.is_not(None))
         ):
             counts[person_id] = counts.get(person_id, 0) + 1
     return counts
+
+
+@dataclass(frozen=True)
+class Owned:
+    """A row a person owns, as the person page lists it."""
+
+    kind: str  # item, risk, action, metric, issue, decision, change (OwnerField.kind)
+    id: int
+    key: str
+    title: str
+    row: Any
+
+
+def owned_by(person: Person) -> list[Owned]:
+    """Everything ``person`` owns, kind by kind in :data:`OWNER_FIELDS` order."""
+    found: list[Owned] = []
+    for spec in OWNER_FIELDS:
+        link = getattr(spec.model, spec.link)
+        rows = db.session.scalars(select(spec.model).where(link == person.id))
+        for row in sorted(rows, key=lambda r: r.id):
+            key = getattr(row, "key", None) or f"A-{row.id}"
+            title = getattr(row, "title", None) or getattr(row, "name", "") or ""
+            found.append(Owned(spec.kind, row.id, str(key), str(title), row))
+    return found

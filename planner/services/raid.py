@@ -325,6 +325,34 @@ def update_action(action: RiskAction, data: Mapping[str, Any], version: Any) -> 
     db.session.flush()
 
 
+ACTION_STATUSES = ("open", "done")
+
+
+def edit_action(action: RiskAction, data: Mapping[str, Any], version: Any, today: date) -> None:
+    """Change an action's title, owner, due date and status (``status`` open/done, or
+    ``done`` true/false) in one step; every problem is refused before anything changes."""
+    check_version(action, version)
+    problems: list[Problem] = []
+    try:
+        values: dict[str, Any] = _clean_action(data)
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+        values = {}
+    done = action.done
+    if data.get("status") not in (None, ""):
+        status = str(data["status"])
+        if status not in ACTION_STATUSES:
+            problems.append(Problem("status", "field.not_a_choice", {"value": status}))
+        done = status == "done"
+    elif data.get("done") is not None:
+        done = bool(data["done"])
+    _raise(problems)
+    values["done"] = done
+    values["done_on"] = (action.done_on or today) if done else None
+    _assign(action, values)
+    db.session.flush()
+
+
 def set_action_done(action: RiskAction, done: bool, version: Any, today: date) -> None:
     check_version(action, version)
     _assign(action, {"done": done, "done_on": today if done else None})

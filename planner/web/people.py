@@ -79,7 +79,13 @@ def person(program_id: int, person_id: int):
             return redirect(url_for("people.directory", program_id=program.id))
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "money/person.html", program=program, person=row, form=form, days=days, merge=merge
+        "money/person.html",
+        program=program,
+        person=row,
+        form=form,
+        days=days,
+        merge=merge,
+        owned=service.owned_by(row),
     ), status
 
 

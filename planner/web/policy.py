@@ -154,6 +154,7 @@ POLICY: dict[str, Rule] = {
     "raid.risk_reviewed": "edit",
     "raid.action_add": "edit",
     "raid.action_done": "edit",
+    "raid.action": {"GET": "read", "POST": "edit"},
     "raid.decision_new": "decide",
     "raid.decision": "read",
     "raid.change_new": "edit",

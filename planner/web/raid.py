@@ -18,6 +18,7 @@ from planner.explain_text import problem_pairs
 from planner.extensions import db
 from planner.forms.raid import (
     ActionDoneForm,
+    ActionEditForm,
     ActionForm,
     ChangeForm,
     DecideForm,
@@ -33,6 +34,7 @@ from planner.services import change_requests as changes
 from planner.services import raid as service
 from planner.services import raid_xlsx, risk_cadence
 from planner.services.pack_raid import raid_for_gate, raid_for_review
+from planner.services.people import people_names
 from planner.services.programs import get_program
 from planner.services.raid_log import KINDS, RaidQuery, raid_log, raid_summary
 from planner.services.risks import get_risk, list_reviews
@@ -41,6 +43,13 @@ from planner.web.policy import membership_role
 from planner.web.redirects import safe_next
 
 bp = Blueprint("raid", __name__)
+
+
+@bp.record_once
+def _globals(state: Any) -> None:
+    """Owner fields offer the people directory (a global: macros imported without context
+    use it too)."""
+    state.app.jinja_env.globals["raid_people"] = people_names
 
 
 @bp.app_context_processor
@@ -252,6 +261,42 @@ def action_done(program_id: int, action_id: int):
         db.session.rollback()
         flash(str(exc), "danger")
     return _back(program, url_for("raid.index", program_id=program.id, kind="action"))
+
+
+def _action_page(program: Program, action: Any, form: ActionEditForm, code: int = 200):
+    return render_template(
+        "raid/action.html",
+        program=program,
+        action=action,
+        form=form,
+        today=_today(),
+    ), code
+
+
+@bp.route("/programs/<int:program_id>/raid/actions/<int:action_id>", methods=["GET", "POST"])
+def action(program_id: int, action_id: int):
+    """An action: read it, or (editors) change its title, owner, due date and status."""
+    program = get_program(program_id)
+    found = service.get_action(program, action_id)
+    default = url_for("raid.index", program_id=program.id, kind="action")
+    if request.method == "GET":
+        form = ActionEditForm(obj=found)
+        form.status.data = "done" if found.done else "open"
+        form.version.data = found.version
+        form.back.data = safe_next(request.args.get("next"), default)
+        return _action_page(program, found, form)
+    form = ActionEditForm()
+    if not form.validate():
+        return _action_page(program, found, form, 422)
+    try:
+        service.edit_action(found, form.data, form.version.data, _today())
+        db.session.commit()
+    except PlannerError as exc:
+        _refused(form, exc)
+        found = service.get_action(program, action_id)
+        return _action_page(program, found, form, 409 if isinstance(exc, ConflictError) else 422)
+    flash(_("Action saved."), "success")
+    return _back(program, default)
 
 
 # --------------------------------------------------------------------------- decisions

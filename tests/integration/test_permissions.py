@@ -89,6 +89,7 @@ EXPECTED: dict[str, str | dict[str, str]] = {
         )
     },
     **{f"raid.{e}": D for e in ("decision_new", "change_decide")},
+    "raid.action": READ_EDIT,
     **{f"risks.{e}": D for e in ("edit_review", "refresh_snapshot", "decide")},
     # metrics: members enter readings; the lead defines metrics and rules
     **{f"metrics.{e}": R for e in ("index", "detail", "export_readings")},

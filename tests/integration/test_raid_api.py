@@ -84,6 +84,7 @@ def test_change_requests_impact_role_and_stale(app, db) -> None:  # type: ignore
     change = made.get_json()
     gates = {g["phase"]: g["shift"] for g in change["impact"]["gates"]}
     assert gates[driver.phase.key] == 4 and change["impact"]["stale"] is False
+    assert change["impact"]["priced"] is False and change["impact"]["cost"] is None
     path = f"{base}/change-requests/{change['id']}/decision"
     assert member.post(path, {"approve": True, "version": change["version"]}).status_code == 403
 
@@ -100,3 +101,29 @@ def test_change_requests_impact_role_and_stale(app, db) -> None:  # type: ignore
     assert rejected.status_code == 200 and rejected.get_json()["status"] == "rejected"
     again = lead.post(path, {"approve": True, "version": rejected.get_json()["version"]})
     assert_problem(again, 422)
+
+
+def test_a_change_request_is_priced_in_the_api(app, db) -> None:  # type: ignore[no-untyped-def]
+    from planner.services import effort, people
+
+    program = api_program()
+    driver = _driver(program)
+    people.create_person(
+        program, {"name": "Li Wei", "capacity_hours": 40, "hourly_rate": 250, "currency": "USD"}
+    )
+    effort.set_assignment(program, {"person": "Li Wei", "item": driver.key, "planned_hours": 60})
+    db.session.commit()
+    member = api_as(app, "member", program)
+    made = member.post(
+        f"/programs/{program.id}/change-requests",
+        {"title": "More", "kind": "add_work", "work_item": driver.key, "days": 3,
+         "requester": "Li Wei"},
+    )  # fmt: skip
+    assert made.status_code == 201, made.get_json()
+    cost = made.get_json()["impact"]["cost"]
+    expected = 3 * 60 * 250 / driver.duration_days  # three more days of the item's daily labour
+    assert made.get_json()["impact"]["priced"] is True and cost["currency"] == "USD"
+    assert cost["delta"] == pytest.approx(expected)
+    phases = {p["phase"]: p["new"] - p["live"] for p in cost["phases"]}
+    assert phases[driver.phase.key] == pytest.approx(expected)
+    assert sum(phases.values()) == pytest.approx(expected)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from planner.demo import load_demo
@@ -63,3 +64,39 @@ def test_the_demo_raid_log_is_real_and_consistent(db) -> None:  # type: ignore[n
     assert "R-12" in pending.risks
     assert db.session.scalar(select(ChangeRequest.id).where(ChangeRequest.key == "CR-3")) is None
     assert db.session.scalar(select(Issue.id).where(Issue.key == "I-4")) is None
+
+
+def test_the_demo_change_requests_are_priced(db) -> None:  # type: ignore[no-untyped-def]
+    """CR-1's price is the configurator build's daily labour times the days it added; the
+    labour is worked here from the assignments and the people's (or their roles') rates."""
+    from planner.models import Assignment, Person, RoleRate
+    from planner.services.money_input import settings_of, to_program_currency
+
+    load_demo(DEMO_DAY)
+    program = db.session.scalars(select(Program).where(Program.name.startswith("Northwind"))).one()
+    cr1, cr2 = changes.list_changes(program)
+    item = db.session.scalars(
+        select(WorkItem).where(WorkItem.program_id == program.id, WorkItem.key == SCOPE_CHANGE_ITEM)
+    ).one()
+    settings = settings_of(program)
+    roles = {
+        r.role.lower(): to_program_currency(r.hourly_rate, r.currency, settings)
+        for r in db.session.scalars(select(RoleRate).where(RoleRate.program_id == program.id))
+    }
+    labour = 0.0
+    for a in db.session.scalars(select(Assignment).where(Assignment.work_item_id == item.id)):
+        person = db.session.get(Person, a.person_id)
+        rate = (
+            to_program_currency(person.hourly_rate, person.currency, settings)
+            if person.hourly_rate is not None
+            else roles.get(person.role.lower(), 0.0)
+        )
+        labour += a.planned_hours * rate
+    assert labour > 0
+    impact = changes.impact_of(program, cr1, DEMO_DAY)
+    assert impact is not None and impact.cost is not None and impact.cost.currency == "CNY"
+    assert impact.cost.delta == pytest.approx(labour * cr1.days / item.duration_days)
+    assert [p.phase for p in impact.cost.moved] == ["second-capability"]
+    pending = changes.impact_of(program, cr2, DEMO_DAY)
+    assert pending is not None and pending.priced and pending.cost is not None
+    assert pending.cost.delta > 0
