@@ -437,6 +437,28 @@ class _Deck:
                 bullets=True,
             )
 
+    def gantt_slide(self) -> None:
+        """The Gantt page's chart as a picture (drawn by planner.charts.gantt_render)."""
+        gantt = self.pack.gantt
+        if gantt is None:
+            return
+        from planner.charts.gantt_render import to_png
+
+        slide = self.slide(gantt.title)
+        scene = gantt.scene
+        top, bottom = Inches(1.15), SLIDE_HEIGHT - Inches(0.95)
+        width = SLIDE_WIDTH - 2 * MARGIN
+        height = int(width * scene.height / scene.width)
+        if height > bottom - top:  # a tall chart: fit the height, keep the proportions
+            height = bottom - top
+            width = int(height * scene.width / scene.height)
+        picture = slide.shapes.add_picture(
+            io.BytesIO(to_png(scene, scale=2)), MARGIN, top, width, height
+        )
+        picture.name = gantt.title
+        note_top = top + height + Inches(0.08)
+        self.text(slide, gantt.note, MARGIN, note_top, SLIDE_WIDTH - 2 * MARGIN, Inches(0.4), 11)
+
     def milestones_slide(self) -> None:
         pack = self.pack
         slide = self.slide(pack.label("milestones_title"))
@@ -758,6 +780,7 @@ class _Deck:
         self.title_slide()
         self.since_slide()
         self.timeline_slide()
+        self.gantt_slide()
         self.milestones_slide()
         self.risks_slide()
         self.metrics_slide()
