@@ -5,7 +5,7 @@ whole number of days after ``origin`` (so 10,000 items cost a few bytes a date),
 repeated text (workstream, owner, status, link type) is an index into a small table, and
 yes/no flags are 0/1. Rows come in the plan's order (phase, workstream, start); the client
 builds the phase and workstream headings itself. No database access here: the caller
-passes what the plan view read (:mod:`planner.services.gantt_data`).
+passes the rows it read (:mod:`planner.services.gantt_data`).
 """
 
 from __future__ import annotations
