@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from babel.dates import format_skeleton
+from babel.dates import format_date, format_skeleton
 from flask_babel import gettext as _
 
 from planner.charts.gantt_scene import SceneTexts, gantt_scene
@@ -30,6 +30,10 @@ def _dates(skeleton: str, locale: str) -> Callable[[date], str]:
     return lambda day: str(format_skeleton(skeleton, day, locale=locale))
 
 
+def _pattern(pattern: str, locale: str) -> Callable[[date], str]:
+    return lambda day: str(format_date(day, pattern, locale=locale))
+
+
 def scene_texts(lang: str) -> SceneTexts:
     """The chart's words and date formats in ``lang`` (the pack's gettext is in force)."""
     locale = "zh_Hans_CN" if lang == "zh" else "en"
@@ -37,6 +41,8 @@ def scene_texts(lang: str) -> SceneTexts:
         no_workstream=_("(no workstream)"),
         quarter=_("Q%(q)s"),
         today=_("Today"),
+        # as the page's grid writes them (Intl: short month, 2-digit year)
+        dates=_pattern("yy年M月d日" if lang == "zh" else "MMM d, yy", locale),
         month=_dates("MMM", locale),
         year=_dates("y", locale),
         day_month=_dates("MMMd", locale),
