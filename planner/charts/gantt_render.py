@@ -141,7 +141,7 @@ def to_png(scene: Scene, *, scale: float = 2.0) -> bytes:
             font = _font(round(s(shape.size)), shape.bold)
             draw.text((s(shape.x), s(shape.y)), shape.text, _rgba(shape.colour), font, anchor="lm")
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG", compress_level=6)
     return out.getvalue()
 
 
