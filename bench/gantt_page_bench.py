@@ -178,7 +178,7 @@ def measure_compare(page: Any, base: str, program: int, timeout_s: int) -> dict[
 
 def cpu_after_change(instance: Path, program_id: int, repeat: int) -> list[float]:
     """CPU ms (``time.process_time``) of the chart's data after a change, as the server
-    computes it: the plan view, the columns, the JSON, brotli — in this process."""
+    computes it: its own column reads, the columns, the JSON, brotli — in this process."""
     from planner import create_app
     from planner.extensions import db
     from planner.models import Program

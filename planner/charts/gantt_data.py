@@ -5,7 +5,7 @@ whole number of days after ``origin`` (so 10,000 items cost a few bytes a date),
 repeated text (workstream, owner, status, link type) is an index into a small table, and
 yes/no flags are 0/1. Rows come in the plan's order (phase, workstream, start); the client
 builds the phase and workstream headings itself. No database access here: the caller
-passes what the plan view read (:mod:`planner.services.gantt_data`).
+passes the rows it read (:mod:`planner.services.gantt_data`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from planner.charts.gantt import GanttPhase, GanttRow
@@ -120,31 +121,45 @@ def _item_columns(
     versions: Mapping[int, int],
     driving: frozenset[int],
 ) -> dict[str, list[Any]]:
-    """One list per column, each built in one pass (10,000 rows in a few milliseconds)."""
+    """One list per column, each built in one pass (10,000 rows in a few milliseconds):
+    fields read by C-level getters, each distinct date converted once."""
     statuses = {status: i for i, status in enumerate(STATUSES)}
     constraints = {c: i for i, c in enumerate(CONSTRAINTS)}
+
+    def column(name: str) -> list[Any]:
+        return list(map(attrgetter(name), rows))
+
+    days: dict[date | None, int | None] = {None: None}
+
+    def dates(name: str) -> list[int | None]:
+        values = column(name)
+        for value in set(values).difference(days):
+            days[value] = day(value)
+        return [days[value] for value in values]
+
+    ids = column("id")
     return {
-        "id": [r.id for r in rows],
-        "key": [r.key for r in rows],
-        "name": [r.name for r in rows],
-        "kind": [1 if r.kind == "milestone" else 0 for r in rows],
-        "phase": [phase_at.get(r.phase_key, -1) for r in rows],
-        "ws": [streams(r.workstream) for r in rows],
-        "owner": [owners(r.owner) for r in rows],
-        "dur": [r.duration for r in rows],
-        "pct": [r.percent for r in rows],
-        "es": [day(r.early_start) for r in rows],
-        "ef": [day(r.early_finish) for r in rows],
-        "tf": [r.total_float for r in rows],
-        "ff": [r.free_float for r in rows],
-        "crit": [1 if r.critical else 0 for r in rows],
-        "drive": [1 if r.id in driving else 0 for r in rows],
-        "st": [statuses.get(r.status, 2) for r in rows],
-        "bs": [day(r.baseline_start) for r in rows],
-        "bf": [day(r.baseline_finish) for r in rows],
-        "ct": [constraints.get(r.constraint_type or "", 0) for r in rows],
-        "cd": [day(r.constraint_date) for r in rows],
-        "ver": [versions.get(r.id, 0) for r in rows],
+        "id": ids,
+        "key": column("key"),
+        "name": column("name"),
+        "kind": [1 if kind == "milestone" else 0 for kind in column("kind")],
+        "phase": [phase_at.get(key, -1) for key in column("phase_key")],
+        "ws": list(map(streams, column("workstream"))),
+        "owner": list(map(owners, column("owner"))),
+        "dur": column("duration"),
+        "pct": column("percent"),
+        "es": dates("early_start"),
+        "ef": dates("early_finish"),
+        "tf": column("total_float"),
+        "ff": column("free_float"),
+        "crit": [1 if critical else 0 for critical in column("critical")],
+        "drive": [1 if i in driving else 0 for i in ids],
+        "st": [statuses.get(status, 2) for status in column("status")],
+        "bs": dates("baseline_start"),
+        "bf": dates("baseline_finish"),
+        "ct": [constraints.get(c or "", 0) for c in column("constraint_type")],
+        "cd": dates("constraint_date"),
+        "ver": [versions.get(i, 0) for i in ids],
     }
 
 

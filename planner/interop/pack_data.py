@@ -146,6 +146,16 @@ class GateRow:
 
 
 @dataclass(frozen=True)
+class GanttSlide:
+    """The Gantt page's chart as shapes (:mod:`planner.charts.gantt_scene`): SVG in the PDF,
+    PNG in the deck (:mod:`planner.charts.gantt_render`), with a note on what it shows."""
+
+    title: str
+    scene: Any
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class TableSlide:
     """A slide (and PDF page) built by an area (``services/pack_money.py``,
     ``services/pack_schedule_risk.py``): lines as bullets, then one table, then a note, all in
@@ -206,6 +216,7 @@ class Pack:
     evidence: tuple[str, ...] = ()  # the gates' evidence files, one line each (pack_notify)
     adoption: AdoptionSlide | None = None  # the team × module matrix, when there is one
     raid: Any = None  # the RAID slide (planner.services.pack_raid.RaidSlide), if any
+    gantt: GanttSlide | None = None  # the Gantt page's chart (planner.services.pack_gantt)
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)

@@ -25,6 +25,7 @@ from planner.interop.pack_data import Pack
 from planner.interop.pptx_adoption import add_adoption_slide
 from planner.interop.pptx_deck import SLIDE_HEIGHT, SLIDE_WIDTH, Deck
 from planner.interop.pptx_plan_slides import (
+    gantt_slide,
     milestones_slide,
     since_slide,
     timeline_slide,
@@ -44,7 +45,7 @@ __all__ = ["SLIDE_HEIGHT", "SLIDE_WIDTH", "write_pptx"]
 def write_pptx(pack: Pack) -> bytes:
     """The pack as a .pptx file (six slides; see the module notes)."""
     deck = Deck(pack)
-    for slide in (title_slide, since_slide, timeline_slide, milestones_slide):
+    for slide in (title_slide, since_slide, timeline_slide, gantt_slide, milestones_slide):
         slide(deck)
     risks_slide(deck)
     metrics_slide(deck)

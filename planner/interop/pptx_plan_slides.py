@@ -4,6 +4,7 @@ timeline with its RAG table, milestones due and slipped."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -212,6 +213,29 @@ def timeline_slide(deck: Deck) -> None:
             11,
             bullets=True,
         )
+
+
+def gantt_slide(deck: Deck) -> None:
+    """The Gantt page's chart as a picture (drawn by planner.charts.gantt_render)."""
+    gantt = deck.pack.gantt
+    if gantt is None:
+        return
+    from planner.charts.gantt_render import to_png
+
+    slide = deck.slide(gantt.title)
+    scene = gantt.scene
+    top, bottom = Inches(1.15), SLIDE_HEIGHT - Inches(0.95)
+    width = SLIDE_WIDTH - 2 * MARGIN
+    height = int(width * scene.height / scene.width)
+    if height > bottom - top:  # a tall chart: fit the height, keep the proportions
+        height = bottom - top
+        width = int(height * scene.width / scene.height)
+    picture = slide.shapes.add_picture(
+        io.BytesIO(to_png(scene, scale=2)), MARGIN, top, width, height
+    )
+    picture.name = gantt.title
+    note_top = top + height + Inches(0.08)
+    deck.text(slide, gantt.note, MARGIN, note_top, SLIDE_WIDTH - 2 * MARGIN, Inches(0.4), 11)
 
 
 def milestones_slide(deck: Deck) -> None:

@@ -29,6 +29,7 @@ from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from planner.charts.gantt_render import to_svg
 from planner.domain.gates import describe_criterion
 from planner.domain.risk import band_matrix
 from planner.explain_text import format_value, render
@@ -53,6 +54,7 @@ from planner.services import dashboard as dashboard_service
 from planner.services.exchange import latest_baseline
 from planner.services.gates import band_labels, is_done, load_program, program_facts
 from planner.services.pack_adoption import adoption_slide
+from planner.services.pack_gantt import gantt_slide
 from planner.services.pack_money import money_slides
 from planner.services.pack_notify import evidence_lines, evidence_title
 from planner.services.pack_raid import raid_slide
@@ -448,6 +450,7 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
         extra={"evidence_title": evidence_title()},
         adoption=adoption_slide(program, lang),
         raid=raid_slide(program, today, lang),
+        gantt=gantt_slide(program, today, lang),
     )
 
 
@@ -471,6 +474,7 @@ def pack_pdf(pack: Pack) -> bytes:
             f"{pack.label('today')} {pack.format_day(pack.day)}",
         ),
         metrics_chart=metrics_svg(pack.metrics, pack.label("latest"), pack.label("target")),
+        gantt_chart=to_svg(pack.gantt.scene, title=pack.gantt.title) if pack.gantt else "",
         rag_fill=RAG_FILL,
         rag_of=rag_of,
     )

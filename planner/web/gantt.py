@@ -32,6 +32,9 @@ from planner.services.scheduling import refresh_if_stale
 bp = Blueprint("gantt", __name__)
 
 MOVES_LISTED = 12
+#: up to this many moved items, the answer carries their new dates: the chart moves their
+#: bars at once, before its data is read again (floats, critical path, statuses)
+MOVES_DATED = 3000
 
 
 @bp.get("/programs/<int:program_id>/plan/gantt/data")
@@ -106,6 +109,9 @@ def _answer(program: Program, done: GanttEdit) -> dict[str, Any]:
             [m.key, m.name, m.start_shift, m.finish_shift, m.new_start.isoformat()]
             for m in moves[:MOVES_LISTED]
         ],
+        "dates": [[m.key, m.new_start.isoformat(), m.new_finish.isoformat()] for m in outcome.moves]
+        if len(outcome.moves) <= MOVES_DATED
+        else None,
         "item": done.item_id,
         "version": done.version,
         "dependency": done.dependency_id,

@@ -224,6 +224,7 @@
         self.undoStack.push(answer.undo);
         g.q("[data-act=undo]").disabled = false;
       }
+      self.patch(body, answer);
       self.showMoved(what, answer);
       self.lastMs = performance.now() - began;
       g.root.setAttribute("data-edits", String(Number(g.root.getAttribute("data-edits") || 0) + 1));
@@ -233,6 +234,37 @@
       self.busy = false;
       g.say(g.text.refused + " (" + err.message + ")", true);
     });
+  };
+
+  // the answer's new dates moved at once (the bars follow "what moved"); the data read
+  // again after it brings the floats, the critical path and the statuses
+  Editor.prototype.patch = function (body, answer) {
+    var m = this.g.model, it = m.items;
+    if (!answer.dates) return;
+    if (!m.byKey) {
+      m.byKey = {};
+      for (var i = 0; i < m.n; i++) m.byKey[it.key[i]] = i;
+    }
+    answer.dates.forEach(function (d) {
+      var at = m.byKey[d[0]];
+      if (at === undefined) return;
+      it.es[at] = m.dayOf(d[1]);
+      it.ef[at] = m.dayOf(d[2]);
+    });
+    var edited = answer.item ? m.indexOfId(answer.item) : -1;
+    if (edited >= 0) {
+      var constraints = m.data.constraints;
+      if (body.op === "move") { it.ct[edited] = constraints.indexOf("SNET"); it.cd[edited] = m.dayOf(body.start); }
+      else if (body.op === "duration") it.dur[edited] = body.days;
+      else if (body.op === "restore") {
+        it.dur[edited] = body.duration;
+        it.ct[edited] = Math.max(0, constraints.indexOf(body.constraint || ""));
+        it.cd[edited] = body.date ? m.dayOf(body.date) : null;
+      }
+    }
+    m._groups();
+    m.rebuild();
+    this.g.render();
   };
 
   Editor.prototype.showMoved = function (what, answer) {

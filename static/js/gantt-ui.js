@@ -180,9 +180,16 @@
     this.say(this.text.exported);
   };
 
+  // one A3 landscape sheet (400 × 277 mm inside its margins): the rows of the current view
+  // that fit its height at the snapshot's width, so names print at about 11 pt
+  Gantt.prototype.printRows = function () {
+    var width = 360 + 170 + this.painter.width;
+    return Math.max(8, Math.floor((width * 277 / 400 - G.AXIS) / G.ROW));
+  };
+
   Gantt.prototype.printA3 = function () {
     var img = this.q(".gx-print");
-    img.src = this.snapshot(60).toDataURL("image/png");
+    img.src = this.snapshot(this.printRows()).toDataURL("image/png");
     img.hidden = false;
     window.print();
   };

@@ -10,6 +10,7 @@ changed) and undoes, with the mouse and with the keyboard.
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -293,3 +294,40 @@ def test_phone_and_tablet_show_grid_or_bars(
         journey.check_page()
     finally:
         page.set_viewport_size({"width": 1440, "height": 900})
+
+
+def test_the_current_view_exports_as_png_and_prints_on_one_a3_sheet(
+    journey: Any, big_programs: dict[int, int], tmp_path: Path
+) -> None:
+    journey.sign_in("lead")
+    page = journey.page
+    _open(journey, big_programs[2000])
+    page.evaluate("() => { const s = window.plannerGantt.scroller; s.scrollTop = 2600; }")
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(done))")
+    _names_readable(journey)
+    with page.expect_download() as download:
+        page.click("[data-act=png]")
+    png = tmp_path / "gantt.png"
+    download.value.save_as(png)
+    from PIL import Image
+
+    width, height = Image.open(png).size
+    plot = page.evaluate("() => window.plannerGantt.painter.width")
+    assert width == 2 * (360 + 170 + plot) and height > 2 * 44 + 2 * 26 * 20  # twice as sharp
+    # printing: the same drawing, as many rows of the current view as one A3 sheet holds
+    rows = page.evaluate(
+        "() => { const g = window.plannerGantt, img = g.q('.gx-print');"
+        " img.src = g.snapshot(g.printRows()).toDataURL('image/png'); img.hidden = false;"
+        " return g.printRows(); }"
+    )
+    assert rows >= 25
+    page.emulate_media(media="print")
+    try:
+        pdf = tmp_path / "gantt.pdf"
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    finally:
+        page.emulate_media(media="screen")
+        page.evaluate("() => { window.plannerGantt.q('.gx-print').hidden = true; }")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    assert "Pages:           1" in info.stdout and "(A3)" in info.stdout
+    journey.check_page()

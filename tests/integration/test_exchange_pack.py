@@ -59,8 +59,9 @@ def test_the_deck_has_every_part_and_a_native_chart(client, program) -> None:
     assert len(deck.slides) >= 7
     # the program has had steering reviews: what moved since the latest comes first
     assert titles(deck)[1].startswith("Since the review of")
-    assert titles(deck)[2:7] == [
+    assert titles(deck)[2:8] == [
         "Phase timeline and RAG",
+        "Gantt chart",
         "Milestones due and slipped",
         "Top risks",
         "Metrics against targets",
@@ -104,6 +105,25 @@ def test_the_deck_follows_the_chosen_language(client, program) -> None:
     slide_xml = deck.slides[1].part.blob
     assert b'lang="zh-CN"' in slide_xml
     assert b'typeface="Noto Sans CJK SC"' in slide_xml
+
+
+def test_the_gantt_slide_is_the_gantt_pages_chart(client, program, tmp_path) -> None:
+    deck = Presentation(io.BytesIO(client.get(f"/programs/{program.id}/exchange/pack.pptx").data))
+    slide = deck.slides[titles(deck).index("Gantt chart")]
+    pictures = [shape for shape in slide.shapes if shape.shape_type == 13]  # picture
+    assert len(pictures) == 1
+    image = pictures[0].image
+    assert image.content_type == "image/png" and image.size[0] >= 2000  # sharp when projected
+    assert pictures[0].left + pictures[0].width <= deck.slide_width
+    assert "work items" in all_text(deck)
+    data = client.get(f"/programs/{program.id}/exchange/pack.pdf").data
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    page = next(p for p in text.split("\f") if "Gantt chart" in p)
+    for phase in program.phases:  # the chart is vector text in the PDF: names searchable
+        assert phase.name[:20] in page
+    assert "Today" in page and "Critical" in page
 
 
 def pdf_info(data: bytes, tmp_path: Path, tool: str = "pdfinfo") -> str:

@@ -74,6 +74,10 @@ def test_a_drag_sets_a_start_no_earlier_than_and_says_what_moved(client, db, pro
     assert moved.early_start >= new_start
     assert body["count"] >= 1 and target.key in [m[0] for m in body["moved"]]
     assert body["version"] == moved.version
+    # the new dates of what moved, for the chart to move the bars at once
+    dates = {key: (start, finish) for key, start, finish in body["dates"]}
+    assert dates[target.key] == (moved.early_start.isoformat(), moved.early_finish.isoformat())
+    assert len(dates) >= body["count"]
     assert body["undo"]["op"] == "restore" and body["undo"]["constraint"] == ""
     fields = db.session.scalars(
         select(AuditEvent.field).where(
