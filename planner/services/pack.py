@@ -211,14 +211,7 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
         client=program.client,
         day=format_day(today),
     )
-    since_title, since = since_lines(
-        program.id,
-        today,
-        lang,
-        {i.key: i for i in program.work_items},
-        {p.ordinal: p for p in program.phases},
-        {m.key: m for m in program.metrics},
-    )
+    since_title, since = _since(program, today, lang)
     texts = labels()
     texts["open_risks_count"] = _("%(n)d open risks in the register.", n=board.open_risk_count)
     return Pack(
@@ -253,6 +246,18 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
         extra={"evidence_title": evidence_title()},
         adoption=adoption_slide(program, lang),
         raid=raid_slide(program, today, lang),
+    )
+
+
+def _since(program: Program, today: date, lang: str) -> tuple[str, tuple[str, ...]]:
+    """What changed since the last pack: its title and lines."""
+    return since_lines(
+        program.id,
+        today,
+        lang,
+        {i.key: i for i in program.work_items},
+        {p.ordinal: p for p in program.phases},
+        {m.key: m for m in program.metrics},
     )
 
 
