@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,12 +12,14 @@ from planner.charts import assessment as charts
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.extensions import db
 from planner.forms.assessment import (
+    ParsedSetting,
     VersionForm,
     parse_settings,
     setting_field,
 )
 from planner.i18n import content_lang
 from planner.interop.assessment_xlsx import export_xlsx
+from planner.models.assessment import Assessment
 from planner.services import assessment as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
@@ -48,52 +51,71 @@ def settings(program_id: int, assessment_id: int):
         form.version.data = str(assessment.version)
     elif form.validate_on_submit():
         parsed = parse_settings(request.form, list(rows))
-        raw = parsed.raw
-        errors = parsed.errors
+        raw, errors = parsed.raw, parsed.errors
         if not errors:
-            values = {
-                key: service.IndicatorSetting(
-                    weight=s.weight if s.weight is not None else 0.0,
-                    critical=s.critical,
-                    target=s.target,
-                    benchmark=s.benchmark,
-                    competitor=s.competitor,
-                )
-                for key, s in parsed.values.items()
-            }
-            try:
-                changed = service.save_settings(assessment, form.version.data, values)
-                db.session.commit()
-            except StaleEditError as exc:
-                db.session.rollback()
-                conflict = stale_message(form, exc)
-            except ValidationError as exc:
-                db.session.rollback()
-                for path, message in exc.errors:
-                    key, _dot, line = path.rpartition(".")
-                    errors.setdefault(key, {})[line] = message
-            else:
+            changed, conflict = _save_settings(assessment, form, parsed.values, errors)
+            if changed is not None:
                 flash(_("Settings saved: %(n)d value(s) changed.", n=changed), "success")
-                return redirect(
-                    url_for(
-                        "assessment.settings", program_id=program.id, assessment_id=assessment.id
-                    )
+                here = url_for(
+                    "assessment.settings", program_id=program.id, assessment_id=assessment.id
                 )
+                return redirect(here)
         status = 409 if conflict else 422
     else:
         status = 400
+    page = {"program": program, "assessment": assessment, "view": view, "rows": rows}
+    return _render_settings(page, form, raw, errors, conflict), status
+
+
+def _render_settings(
+    page: dict[str, Any],
+    form: VersionForm,
+    raw: dict[str, dict[str, str]],
+    errors: dict[str, dict[str, str]],
+    conflict: str | None,
+) -> str:
     return render_template(
         "assessment/settings.html",
-        program=program,
-        assessment=assessment,
-        view=view,
-        rows=rows,
+        **page,
         raw=raw,
         errors=errors,
         conflict=conflict,
         form=form,
         setting_field=setting_field,
-    ), status
+    )
+
+
+def _save_settings(
+    assessment: Assessment,
+    form: VersionForm,
+    parsed: dict[str, ParsedSetting],
+    errors: dict[str, dict[str, str]],
+) -> tuple[int | None, str | None]:
+    """Save the parsed settings (committed): how many values changed, or None with the
+    conflict's words (an edit made meanwhile) or the refusals added to ``errors``."""
+    values = {
+        key: service.IndicatorSetting(
+            weight=s.weight if s.weight is not None else 0.0,
+            critical=s.critical,
+            target=s.target,
+            benchmark=s.benchmark,
+            competitor=s.competitor,
+        )
+        for key, s in parsed.items()
+    }
+    try:
+        changed = service.save_settings(assessment, form.version.data, values)
+        db.session.commit()
+    except StaleEditError as exc:
+        db.session.rollback()
+        return None, stale_message(form, exc)
+    except ValidationError as exc:
+        db.session.rollback()
+        for path, message in exc.errors:
+            key, _dot, line = path.rpartition(".")
+            errors.setdefault(key, {})[line] = message
+        return None, None
+    return changed, None
 
 
 # --------------------------------------------------------------------------- results
