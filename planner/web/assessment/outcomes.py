@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,7 @@ from planner.forms.assessment import (
 from planner.i18n import content_lang
 from planner.interop.assessment_xlsx import export_xlsx
 from planner.models.assessment import Assessment
+from planner.models.program import Program
 from planner.services import assessment as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
@@ -203,46 +205,57 @@ def compare(program_id: int):
     after_id = request.args.get("after", type=int)
     if before_id is None and after_id is None and len(ids) >= 2:
         before_id, after_id = ids[-2], ids[-1]
-    comparison = None
-    message = None
-    radar = None
-    status = 200
+    shown: _Compared = _Compared()
     if before_id is not None and after_id is not None:
         if before_id not in ids or after_id not in ids:
             raise NotFoundError("no such assessment in this program")
-        before = service.get_assessment(program, before_id)
-        after = service.get_assessment(program, after_id)
-        try:
-            comparison = service.compare_assessments(before, after, content_lang())
-        except ValidationError as exc:
-            if not before.interviews or not after.interviews:
-                title = before.title if not before.interviews else after.title
-                message = _(
-                    "“%(title)s” has no interviews yet, so there is nothing to compare.",
-                    title=title,
-                )
-            else:
-                message = str(exc)
-            status = 422
-        else:
-            cats = comparison.view.categories
-            radar = charts.comparison_radar(
-                [c.name for c in cats],
-                [comparison.before_results.categories[c.key] for c in cats],
-                [comparison.after_results.categories[c.key] for c in cats],
-                before_name=before.title,
-                after_name=after.title,
-                missing_label=_("not scored"),
-            )
+        shown = _compared(program, before_id, after_id)
     elif len(ids) < 2:
-        message = _("Comparing needs two assessments of this program.")
+        shown = _Compared(message=_("Comparing needs two assessments of this program."))
     return render_template(
         "assessment/compare.html",
         program=program,
         assessments=assessments,
         before_id=before_id,
         after_id=after_id,
-        comparison=comparison,
-        message=message,
-        radar=radar,
-    ), status
+        comparison=shown.comparison,
+        message=shown.message,
+        radar=shown.radar,
+    ), shown.status
+
+
+@dataclass(frozen=True)
+class _Compared:
+    comparison: service.Comparison | None = None
+    message: str | None = None
+    radar: dict[str, Any] | None = None
+    status: int = 200
+
+
+def _compared(program: Program, before_id: int, after_id: int) -> _Compared:
+    """Two assessments compared, with their categories on one radar; or why they cannot be
+    (one without interviews)."""
+    before = service.get_assessment(program, before_id)
+    after = service.get_assessment(program, after_id)
+    try:
+        comparison = service.compare_assessments(before, after, content_lang())
+    except ValidationError as exc:
+        if not before.interviews or not after.interviews:
+            title = before.title if not before.interviews else after.title
+            message = _(
+                "“%(title)s” has no interviews yet, so there is nothing to compare.",
+                title=title,
+            )
+        else:
+            message = str(exc)
+        return _Compared(message=message, status=422)
+    cats = comparison.view.categories
+    radar = charts.comparison_radar(
+        [c.name for c in cats],
+        [comparison.before_results.categories[c.key] for c in cats],
+        [comparison.after_results.categories[c.key] for c in cats],
+        before_name=before.title,
+        after_name=after.title,
+        missing_label=_("not scored"),
+    )
+    return _Compared(comparison, None, radar)
