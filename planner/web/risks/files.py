@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import (
     Response,
@@ -82,30 +83,41 @@ def import_register(program_id: int):
                 db.session.commit()
             except ImportFormatError as exc:
                 db.session.rollback()
-                problems = [f"{p}: {m}" if p and p != "file" else m for p, m in exc.errors] or [
-                    str(exc)
-                ]
+                problems = _import_problems(exc)
             else:
-                flash(
-                    _(
-                        "Register imported: %(created)d added, %(updated)d updated, "
-                        "%(unchanged)d unchanged, %(removed)d removed.",
-                        created=len(result.created),
-                        updated=len(result.updated),
-                        unchanged=len(result.unchanged),
-                        removed=len(result.removed),
-                    ),
-                    "success",
-                )
-                if result.ignored_columns:
-                    flash(
-                        _(
-                            "Columns not imported: %(names)s.",
-                            names=", ".join(result.ignored_columns),
-                        ),
-                        "info",
-                    )
+                _flash_imported(result)
                 return redirect(url_for("risks.register", program_id=program.id))
+    return _render_import(program, form, problems), status
+
+
+def _import_problems(exc: ImportFormatError) -> list[str]:
+    """A refused file's problems as lines, each with where it is (but "file")."""
+    return [f"{p}: {m}" if p and p != "file" else m for p, m in exc.errors] or [str(exc)]
+
+
+def _flash_imported(result: Any) -> None:
+    flash(
+        _(
+            "Register imported: %(created)d added, %(updated)d updated, "
+            "%(unchanged)d unchanged, %(removed)d removed.",
+            created=len(result.created),
+            updated=len(result.updated),
+            unchanged=len(result.unchanged),
+            removed=len(result.removed),
+        ),
+        "success",
+    )
+    if result.ignored_columns:
+        flash(
+            _(
+                "Columns not imported: %(names)s.",
+                names=", ".join(result.ignored_columns),
+            ),
+            "info",
+        )
+
+
+def _render_import(program: Any, form: ImportForm, problems: list[str]) -> str:
     from planner.interop.risks import COLUMNS
 
     return render_template(
@@ -115,4 +127,4 @@ def import_register(program_id: int):
         problems=problems,
         columns=COLUMNS,
         **template_labels(),
-    ), status
+    )
