@@ -33,6 +33,7 @@ from planner.explain_text import renderer
 from planner.extensions import db
 from planner.forms.library import LessonsForm, UploadForm, lessons_form, upgrade_form
 from planner.i18n import content_lang
+from planner.models.program import Program
 from planner.playbook_text import issue_text
 from planner.services import library as service
 from planner.services import users as user_service
@@ -369,14 +370,19 @@ def upgrade(program_id: int):
     )
     context = service.upgrade_context(program, to_version)
     tokens = [service.conflict_token(c) for c in context.plan.conflicts]
-    form_class = upgrade_form(context.plan.conflicts, tokens)
-    form = form_class()
+    form = upgrade_form(context.plan.conflicts, tokens)()
     if request.method == "GET":
         form.to.data = context.new.version
         form.version.data = str(program.version)
         return _upgrade_page(context, form, tokens)
     if not form.validate_on_submit():
         return _upgrade_page(context, form, tokens), 422
+    return _apply_upgrade(program, context, form, tokens)
+
+
+def _apply_upgrade(program: Program, context: service.UpgradeContext, form: Any, tokens: list[str]):
+    """Upgrade the program with the lead's decision on each conflict (committed), or show
+    the page again with why not."""
     decisions = {c.id: form[t].data for c, t in zip(context.plan.conflicts, tokens, strict=True)}
     try:
         record = service.apply_upgrade(
