@@ -66,18 +66,7 @@ def interview_new(program_id: int, assessment_id: int):
             status = 422
         else:
             flash(_("Interview with %(name)s saved.", name=interview.interviewee), "success")
-            if request.form.get("then") == "score":
-                return redirect(
-                    url_for(
-                        "assessment.score_start",
-                        program_id=program.id,
-                        assessment_id=assessment.id,
-                        interview_id=interview.id,
-                    )
-                )
-            return redirect(
-                url_for("assessment.show", program_id=program.id, assessment_id=assessment.id)
-            )
+            return redirect(_after_interview(program, assessment, interview))
     elif request.method == "POST":
         status = 422
     return render_template(
@@ -101,18 +90,8 @@ def interview_edit(program_id: int, assessment_id: int, interview_id: int):
     conflict = None
     status = 200
     if form.validate_on_submit():
-        try:
-            service.update_interview(interview, form.version.data, _interview_data(form))
-            db.session.commit()
-        except StaleEditError as exc:
-            db.session.rollback()
-            conflict = stale_message(form, exc)
-            status = 409
-        except ValidationError as exc:
-            db.session.rollback()
-            show_on_form(form, exc)
-            status = 422
-        else:
+        status, conflict = _save_interview(interview, form)
+        if status == 200:
             flash(_("Interview saved."), "success")
             return redirect(
                 url_for("assessment.show", program_id=program.id, assessment_id=assessment.id)
@@ -128,6 +107,34 @@ def interview_edit(program_id: int, assessment_id: int, interview_id: int):
         conflict=conflict,
         categories={c.key: c.name for c in view.categories},
     ), status
+
+
+def _after_interview(program: Program, assessment: Assessment, interview: Interview) -> str:
+    """Scoring the new interview when asked ("then score"), else the assessment."""
+    if request.form.get("then") == "score":
+        return url_for(
+            "assessment.score_start",
+            program_id=program.id,
+            assessment_id=assessment.id,
+            interview_id=interview.id,
+        )
+    return url_for("assessment.show", program_id=program.id, assessment_id=assessment.id)
+
+
+def _save_interview(interview: Interview, form: InterviewForm) -> tuple[int, str | None]:
+    """Save the form's interview (committed): 200, 409 with the conflict's words, or 422
+    with the refusal on the form."""
+    try:
+        service.update_interview(interview, form.version.data, _interview_data(form))
+        db.session.commit()
+    except StaleEditError as exc:
+        db.session.rollback()
+        return 409, stale_message(form, exc)
+    except ValidationError as exc:
+        db.session.rollback()
+        show_on_form(form, exc)
+        return 422, None
+    return 200, None
 
 
 @bp.post(ONE + "/interviews/<int:interview_id>/delete")
