@@ -50,9 +50,17 @@ from planner.interop.pack_data import (
 from planner.interop.pdf_pack import html_to_pdf, metrics_svg, timeline_svg
 from planner.models.baseline import BaselineItem
 from planner.models.plan import Phase
+from planner.models.program import Program
 from planner.services import dashboard as dashboard_service
+from planner.services.dashboard import PhaseStatus, ProgramDashboard
 from planner.services.exchange import latest_baseline
-from planner.services.gates import band_labels, is_done, load_program, program_facts
+from planner.services.gates import (
+    ProgramFacts,
+    band_labels,
+    is_done,
+    load_program,
+    program_facts,
+)
 from planner.services.pack_adoption import adoption_slide
 from planner.services.pack_gantt import gantt_slide
 from planner.services.pack_money import money_slides
@@ -60,7 +68,7 @@ from planner.services.pack_notify import evidence_lines, evidence_title
 from planner.services.pack_raid import raid_slide
 from planner.services.pack_schedule_risk import schedule_risk_slide
 from planner.services.pack_since import since_lines
-from planner.services.risks import scale_for
+from planner.services.risks import ScaleInfo, scale_for
 
 DUE_WITHIN_DAYS: Final = 42
 DECISION_WINDOW_DAYS: Final = 30
@@ -188,234 +196,24 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
     board = dashboard_service.dashboard_for(facts)
     info = scale_for(program, lang)
     bands = band_labels(program, lang)
-    phase_of = {p.id: p for p in program.phases}
-
-    phases = []
-    for status in board.phases:
-        phases.append(
-            PhaseRow(
-                label=_phase_label(status.phase, lang),
-                start=status.phase.window_start,
-                end=status.phase.window_end,
-                state=status.state,
-                state_label=_state_label(status.state),
-                progress=status.progress,
-                rag=status.rag if status.state != "future" else "none",
-                rag_label=_rag_label(status.rag if status.state != "future" else None),
-                schedule_rag=status.schedule.rag,
-                metrics_rag=status.metrics.rag if status.state != "future" else "none",
-                risks_rag=status.risks.rag,
-                short=_("Diagnosis")
-                if status.phase.kind == "diagnosis"
-                else _("Phase %(n)d", n=status.phase.ordinal),
-                reasons=(
-                    f"{_('Schedule')}: {render(status.schedule.reason, bands=bands)}",
-                    f"{_('Metrics')}: {render(status.metrics.reason, bands=bands)}",
-                    f"{_('Risks')}: {render(status.risks.reason, bands=bands)}",
-                ),
-            )
-        )
-
-    # milestones: due soon, and slipped against the latest baseline or their phase window
-    baseline = latest_baseline(program)
-    baseline_finish: dict[str, date] = {}
-    if baseline is not None:
-        baseline_finish = dict(
-            db.session.execute(
-                select(BaselineItem.key, BaselineItem.finish).where(
-                    BaselineItem.baseline_id == baseline.id
-                )
-            ).all()
-        )
-    pending = sorted(
-        (i for i in program.work_items if i.is_milestone and not is_done(i)),
-        key=lambda i: (i.early_finish is None, i.early_finish or today, i.position),
-    )
-    due, slipped = [], []
-    for item in pending:
-        phase = phase_of[item.phase_id]
-        forecast = item.early_finish
-        planned = baseline_finish.get(item.key)
-        slip = (forecast - planned).days if forecast and planned and forecast > planned else None
-        late = (
-            (forecast - phase.window_end).days if forecast and forecast > phase.window_end else None
-        )
-        row = MilestoneRow(
-            _name(item, "name", lang) or item.key,
-            _phase_label(phase, lang),
-            forecast,
-            planned,
-            slip,
-            late,
-        )
-        if forecast is not None and forecast <= today + timedelta(days=DUE_WITHIN_DAYS):
-            due.append(row)
-        if slip or late:
-            slipped.append(row)
-    slipped.sort(key=lambda m: -(m.slip_days or m.past_phase_end or 0))
-
-    # risks: the dashboard's top five and a heat map of every open risk (residual)
-    risks = []
-    for view in board.top_risks:
-        risk = view.risk
-        likelihood = risk.residual_likelihood or risk.likelihood
-        impact = risk.residual_impact or risk.impact
-        style = info.styles.get(view.band)
-        risks.append(
-            RiskRow(
-                key=risk.key,
-                title=_name(risk, "title", lang),
-                likelihood=likelihood,
-                impact=impact,
-                score=view.score,
-                band=view.band,
-                band_label=info.label(view.band),
-                band_fill=(style.fill if style else "#eeeeee").lstrip("#"),
-                owner=risk.owner or "",
-                response=_response_label(risk.response),
-            )
-        )
-    counts = [[0] * 5 for _ in range(5)]
-    for view in facts.open_risks:
-        likelihood = view.risk.residual_likelihood or view.risk.likelihood
-        impact = view.risk.residual_impact or view.risk.impact
-        counts[likelihood - 1][impact - 1] += 1
-    matrix = band_matrix(info.scale)
-    heat = HeatMap(
-        counts=tuple(tuple(row) for row in counts),
-        fills=tuple(tuple(info.styles[band].fill.lstrip("#") for band in row) for row in matrix),
-        likelihood_labels=tuple(info.likelihood_label(n) for n in range(1, 6)),
-        impact_labels=tuple(info.impact_label(n) for n in range(1, 6)),
-        legend=tuple(
-            (info.label(name), info.styles[name].fill.lstrip("#")) for name in info.band_names
-        ),
-    )
-
-    # metrics against the target of the current (or last started) phase
+    phases = _phase_rows(board, lang, bands)
+    due, slipped = _milestone_rows(program, today, lang)
+    risks = _risk_rows(board, info, lang)
+    heat = _heat_map(facts, info)
     headline = board.headline
-    focus = headline.phase if headline is not None else None
-    metrics = []
-    for metric in program.metrics:
-        judged = facts.judge(metric, focus.ordinal if focus else None)
-        if judged.target is None:
-            continue
-        latest = judged.latest.value if judged.latest is not None else None
-        metrics.append(
-            MetricRow(
-                name=_name(metric, "name", lang) or metric.key,
-                unit=metric.unit,
-                latest=latest,
-                target=judged.target,
-                latest_text=format_value(round(latest, 2), metric.unit)
-                if latest is not None
-                else "—",
-                target_text=format_value(round(judged.target, 2), metric.unit),
-                rag=judged.status or "none",
-                rag_label=_rag_label(judged.status),
-                reason=render(judged.reason, bands=bands),
-            )
-        )
+    metrics = _metric_rows(
+        program, facts, headline.phase if headline is not None else None, lang, bands
+    )
+    gates, decisions = _gate_rows(board, facts, today, lang, bands)
 
-    # gates and the decisions requested
-    gates, decisions = [], []
-    horizon = today + timedelta(days=DECISION_WINDOW_DAYS)
-    for status in board.phases:
-        report = status.gate
-        phase = status.phase
-        latest_decision = report.latest_decision
-        decision_text = (
-            f"{_decision_label(latest_decision.kind)} ({format_day(latest_decision.decided_on)})"
-            if latest_decision is not None
-            else ""
-        )
-        label = _("Gate %(n)d · %(phase)s", n=phase.ordinal, phase=_name(phase, "name", lang))
-        gates.append(
-            GateRow(
-                label=label,
-                day=phase.window_end,
-                overall=report.evaluation.verdict,
-                overall_label=_overall_label(
-                    report.evaluation.verdict, report.evaluation.is_outlook
-                ),
-                summary=render(report.evaluation.summary, bands=bands),
-                decision=decision_text,
-                criteria=tuple(
-                    CriterionRow(
-                        text=_name(line.row, "text", lang)
-                        if line.row.kind == "manual"
-                        else render(
-                            describe_criterion(line.result.criterion, report.facts), bands=bands
-                        ),
-                        outcome=line.result.outcome,
-                        outcome_label=_outcome_label(
-                            line.result.outcome, report.evaluation.is_outlook
-                        ),
-                        reason=render(line.result.reason, bands=bands),
-                    )
-                    for line in report.lines
-                ),
-                upcoming=phase.window_end >= today,
-            )
-        )
-        if latest_decision is None and phase.window_end <= horizon:
-            decisions.append(
-                _(
-                    "%(gate)s on %(day)s: decide go, conditional go or no-go "
-                    "(evaluation today: %(result)s; %(summary)s).",
-                    gate=label,
-                    day=format_day(phase.window_end),
-                    result=_overall_label(report.evaluation.verdict, report.evaluation.is_outlook),
-                    summary=render(report.evaluation.summary, bands=bands),
-                )
-            )
-        elif (
-            latest_decision is not None
-            and latest_decision.kind == "conditional_go"
-            and latest_decision.due is not None
-            and latest_decision.due <= horizon
-        ):
-            decisions.append(
-                _(
-                    "%(gate)s: confirm the conditions of the conditional go are met "
-                    "(due %(day)s): %(conditions)s",
-                    gate=label,
-                    day=format_day(latest_decision.due),
-                    conditions=latest_decision.conditions or "—",
-                )
-            )
-    for view in facts.open_risks:
-        if view.risk.response == "escalate":
-            decisions.append(
-                _(
-                    "Risk %(key)s “%(title)s” is escalated: decide the response.",
-                    key=view.risk.key,
-                    title=_name(view.risk, "title", lang),
-                )
-            )
-
-    head_rag = headline.rag if headline is not None and headline.state != "future" else None
-    head_phase = _phase_label(headline.phase, lang) if headline is not None else ""
+    head_rag, headline_text = _headline(board, lang)
     start, end = board.start, board.end
     subtitle = _(
         "Client: %(client)s · status on %(day)s",
         client=program.client,
         day=format_day(today),
     )
-    next_gate = format_day(board.next_gate.phase.window_end) if board.next_gate else "—"
-    headline_text = _(
-        "%(phase)s · %(open)d open risks · next gate %(gate)s",
-        phase=head_phase,
-        open=board.open_risk_count,
-        gate=next_gate,
-    )
-    since_title, since = since_lines(
-        program.id,
-        today,
-        lang,
-        {i.key: i for i in program.work_items},
-        {p.ordinal: p for p in program.phases},
-        {m.key: m for m in program.metrics},
-    )
+    since_title, since = _since(program, today, lang)
     texts = labels()
     texts["open_risks_count"] = _("%(n)d open risks in the register.", n=board.open_risk_count)
     return Pack(
@@ -452,6 +250,274 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
         raid=raid_slide(program, today, lang),
         gantt=gantt_slide(program, today, lang),
     )
+
+
+def _since(program: Program, today: date, lang: str) -> tuple[str, tuple[str, ...]]:
+    """What changed since the last pack: its title and lines."""
+    return since_lines(
+        program.id,
+        today,
+        lang,
+        {i.key: i for i in program.work_items},
+        {p.ordinal: p for p in program.phases},
+        {m.key: m for m in program.metrics},
+    )
+
+
+def _headline(board: ProgramDashboard, lang: str) -> tuple[str | None, str]:
+    """The headline's RAG (none before the first phase starts) and its line: the phase, the
+    open risks, the next gate."""
+    headline = board.headline
+    head_rag = headline.rag if headline is not None and headline.state != "future" else None
+    head_phase = _phase_label(headline.phase, lang) if headline is not None else ""
+    next_gate = format_day(board.next_gate.phase.window_end) if board.next_gate else "—"
+    text = _(
+        "%(phase)s · %(open)d open risks · next gate %(gate)s",
+        phase=head_phase,
+        open=board.open_risk_count,
+        gate=next_gate,
+    )
+    return head_rag, text
+
+
+def _phase_rows(board: ProgramDashboard, lang: str, bands: dict[str, str]) -> list[PhaseRow]:
+    """Each phase's window, progress and RAG with its reasons."""
+    phases = []
+    for status in board.phases:
+        phases.append(
+            PhaseRow(
+                label=_phase_label(status.phase, lang),
+                start=status.phase.window_start,
+                end=status.phase.window_end,
+                state=status.state,
+                state_label=_state_label(status.state),
+                progress=status.progress,
+                rag=status.rag if status.state != "future" else "none",
+                rag_label=_rag_label(status.rag if status.state != "future" else None),
+                schedule_rag=status.schedule.rag,
+                metrics_rag=status.metrics.rag if status.state != "future" else "none",
+                risks_rag=status.risks.rag,
+                short=_("Diagnosis")
+                if status.phase.kind == "diagnosis"
+                else _("Phase %(n)d", n=status.phase.ordinal),
+                reasons=(
+                    f"{_('Schedule')}: {render(status.schedule.reason, bands=bands)}",
+                    f"{_('Metrics')}: {render(status.metrics.reason, bands=bands)}",
+                    f"{_('Risks')}: {render(status.risks.reason, bands=bands)}",
+                ),
+            )
+        )
+    return phases
+
+
+def _milestone_rows(
+    program: Program, today: date, lang: str
+) -> tuple[list[MilestoneRow], list[MilestoneRow]]:
+    """Milestones due soon, and those slipped against the latest baseline or their phase
+    window (most slipped first)."""
+    phase_of = {p.id: p for p in program.phases}
+    baseline = latest_baseline(program)
+    baseline_finish: dict[str, date] = {}
+    if baseline is not None:
+        baseline_finish = dict(
+            db.session.execute(
+                select(BaselineItem.key, BaselineItem.finish).where(
+                    BaselineItem.baseline_id == baseline.id
+                )
+            ).all()
+        )
+    pending = sorted(
+        (i for i in program.work_items if i.is_milestone and not is_done(i)),
+        key=lambda i: (i.early_finish is None, i.early_finish or today, i.position),
+    )
+    due, slipped = [], []
+    for item in pending:
+        phase = phase_of[item.phase_id]
+        forecast = item.early_finish
+        planned = baseline_finish.get(item.key)
+        slip = (forecast - planned).days if forecast and planned and forecast > planned else None
+        late = (
+            (forecast - phase.window_end).days if forecast and forecast > phase.window_end else None
+        )
+        row = MilestoneRow(
+            _name(item, "name", lang) or item.key,
+            _phase_label(phase, lang),
+            forecast,
+            planned,
+            slip,
+            late,
+        )
+        if forecast is not None and forecast <= today + timedelta(days=DUE_WITHIN_DAYS):
+            due.append(row)
+        if slip or late:
+            slipped.append(row)
+    slipped.sort(key=lambda m: -(m.slip_days or m.past_phase_end or 0))
+    return due, slipped
+
+
+def _risk_rows(board: ProgramDashboard, info: ScaleInfo, lang: str) -> list[RiskRow]:
+    """The dashboard's top risks (residual assessment)."""
+    risks = []
+    for view in board.top_risks:
+        risk = view.risk
+        likelihood = risk.residual_likelihood or risk.likelihood
+        impact = risk.residual_impact or risk.impact
+        style = info.styles.get(view.band)
+        risks.append(
+            RiskRow(
+                key=risk.key,
+                title=_name(risk, "title", lang),
+                likelihood=likelihood,
+                impact=impact,
+                score=view.score,
+                band=view.band,
+                band_label=info.label(view.band),
+                band_fill=(style.fill if style else "#eeeeee").lstrip("#"),
+                owner=risk.owner or "",
+                response=_response_label(risk.response),
+            )
+        )
+    return risks
+
+
+def _heat_map(facts: ProgramFacts, info: ScaleInfo) -> HeatMap:
+    """Every open risk (residual) on the scale's 5×5 matrix."""
+    counts = [[0] * 5 for _ in range(5)]
+    for view in facts.open_risks:
+        likelihood = view.risk.residual_likelihood or view.risk.likelihood
+        impact = view.risk.residual_impact or view.risk.impact
+        counts[likelihood - 1][impact - 1] += 1
+    matrix = band_matrix(info.scale)
+    heat = HeatMap(
+        counts=tuple(tuple(row) for row in counts),
+        fills=tuple(tuple(info.styles[band].fill.lstrip("#") for band in row) for row in matrix),
+        likelihood_labels=tuple(info.likelihood_label(n) for n in range(1, 6)),
+        impact_labels=tuple(info.impact_label(n) for n in range(1, 6)),
+        legend=tuple(
+            (info.label(name), info.styles[name].fill.lstrip("#")) for name in info.band_names
+        ),
+    )
+    return heat
+
+
+def _metric_rows(
+    program: Program, facts: ProgramFacts, focus: Phase | None, lang: str, bands: dict[str, str]
+) -> list[MetricRow]:
+    """Metrics against the target of ``focus``, the current (or last started) phase."""
+    metrics = []
+    for metric in program.metrics:
+        judged = facts.judge(metric, focus.ordinal if focus else None)
+        if judged.target is None:
+            continue
+        latest = judged.latest.value if judged.latest is not None else None
+        metrics.append(
+            MetricRow(
+                name=_name(metric, "name", lang) or metric.key,
+                unit=metric.unit,
+                latest=latest,
+                target=judged.target,
+                latest_text=format_value(round(latest, 2), metric.unit)
+                if latest is not None
+                else "—",
+                target_text=format_value(round(judged.target, 2), metric.unit),
+                rag=judged.status or "none",
+                rag_label=_rag_label(judged.status),
+                reason=render(judged.reason, bands=bands),
+            )
+        )
+    return metrics
+
+
+def _gate_rows(
+    board: ProgramDashboard, facts: ProgramFacts, today: date, lang: str, bands: dict[str, str]
+) -> tuple[list[GateRow], list[str]]:
+    """Each gate with its criteria, and the decisions requested of the committee."""
+    gates, decisions = [], []
+    horizon = today + timedelta(days=DECISION_WINDOW_DAYS)
+    for status in board.phases:
+        phase = status.phase
+        label = _("Gate %(n)d · %(phase)s", n=phase.ordinal, phase=_name(phase, "name", lang))
+        gates.append(_gate_row(status, label, today, lang, bands))
+        request = _gate_request(status, label, horizon, bands)
+        if request is not None:
+            decisions.append(request)
+    for view in facts.open_risks:
+        if view.risk.response == "escalate":
+            decisions.append(
+                _(
+                    "Risk %(key)s “%(title)s” is escalated: decide the response.",
+                    key=view.risk.key,
+                    title=_name(view.risk, "title", lang),
+                )
+            )
+    return gates, decisions
+
+
+def _gate_row(
+    status: PhaseStatus, label: str, today: date, lang: str, bands: dict[str, str]
+) -> GateRow:
+    """One gate: its evaluation, latest decision and criteria with their outcomes."""
+    report = status.gate
+    phase = status.phase
+    latest_decision = report.latest_decision
+    decision_text = (
+        f"{_decision_label(latest_decision.kind)} ({format_day(latest_decision.decided_on)})"
+        if latest_decision is not None
+        else ""
+    )
+    return GateRow(
+        label=label,
+        day=phase.window_end,
+        overall=report.evaluation.verdict,
+        overall_label=_overall_label(report.evaluation.verdict, report.evaluation.is_outlook),
+        summary=render(report.evaluation.summary, bands=bands),
+        decision=decision_text,
+        criteria=tuple(
+            CriterionRow(
+                text=_name(line.row, "text", lang)
+                if line.row.kind == "manual"
+                else render(describe_criterion(line.result.criterion, report.facts), bands=bands),
+                outcome=line.result.outcome,
+                outcome_label=_outcome_label(line.result.outcome, report.evaluation.is_outlook),
+                reason=render(line.result.reason, bands=bands),
+            )
+            for line in report.lines
+        ),
+        upcoming=phase.window_end >= today,
+    )
+
+
+def _gate_request(
+    status: PhaseStatus, label: str, horizon: date, bands: dict[str, str]
+) -> str | None:
+    """The decision a gate asks of the committee by ``horizon``: go or not for an undecided
+    gate, the conditions of a conditional go falling due; None when it asks nothing."""
+    report = status.gate
+    phase = status.phase
+    latest_decision = report.latest_decision
+    if latest_decision is None and phase.window_end <= horizon:
+        return _(
+            "%(gate)s on %(day)s: decide go, conditional go or no-go "
+            "(evaluation today: %(result)s; %(summary)s).",
+            gate=label,
+            day=format_day(phase.window_end),
+            result=_overall_label(report.evaluation.verdict, report.evaluation.is_outlook),
+            summary=render(report.evaluation.summary, bands=bands),
+        )
+    if (
+        latest_decision is not None
+        and latest_decision.kind == "conditional_go"
+        and latest_decision.due is not None
+        and latest_decision.due <= horizon
+    ):
+        return _(
+            "%(gate)s: confirm the conditions of the conditional go are met "
+            "(due %(day)s): %(conditions)s",
+            gate=label,
+            day=format_day(latest_decision.due),
+            conditions=latest_decision.conditions or "—",
+        )
+    return None
 
 
 def pack_pptx(pack: Pack) -> bytes:

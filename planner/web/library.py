@@ -28,11 +28,12 @@ from flask_login import current_user
 from planner.charts.gantt import GanttOptions, build_gantt
 from planner.domain.days import DayOutOfRange, NotADay, parse_day
 from planner.domain.errors import NotFoundError, ValidationError
-from planner.domain.playbook import PlaybookError
+from planner.domain.playbook import Playbook, PlaybookError
 from planner.explain_text import renderer
 from planner.extensions import db
 from planner.forms.library import LessonsForm, UploadForm, lessons_form, upgrade_form
 from planner.i18n import content_lang
+from planner.models.program import Program
 from planner.playbook_text import issue_text
 from planner.services import library as service
 from planner.services import users as user_service
@@ -370,14 +371,19 @@ def upgrade(program_id: int):
     )
     context = service.upgrade_context(program, to_version)
     tokens = [service.conflict_token(c) for c in context.plan.conflicts]
-    form_class = upgrade_form(context.plan.conflicts, tokens)
-    form = form_class()
+    form = upgrade_form(context.plan.conflicts, tokens)()
     if request.method == "GET":
         form.to.data = context.new.version
         form.version.data = str(program.version)
         return _upgrade_page(context, form, tokens)
     if not form.validate_on_submit():
         return _upgrade_page(context, form, tokens), 422
+    return _apply_upgrade(program, context, form, tokens)
+
+
+def _apply_upgrade(program: Program, context: service.UpgradeContext, form: Any, tokens: list[str]):
+    """Upgrade the program with the lead's decision on each conflict (committed), or show
+    the page again with why not."""
     decisions = {c.id: form[t].data for c, t in zip(context.plan.conflicts, tokens, strict=True)}
     try:
         record = service.apply_upgrade(
@@ -442,10 +448,7 @@ def lessons(program_id: int):
     tokens = [service.lesson_token(lesson) for lesson in context.lessons]
     form = lessons_form(context.lessons, tokens)()
     if request.method == "GET":
-        form.new_version.data = context.suggested_version
-        for lesson, token in zip(context.lessons, tokens, strict=True):
-            value = service.editable_value(lesson)
-            form[f"value_{token}"].data = show_value(value) if value is not None else ""
+        _fill_lessons_form(form, context, tokens)
         return _lessons_page(context, form, tokens)
     saving = bool(form.save.data)
     if saving:
@@ -458,14 +461,7 @@ def lessons(program_id: int):
         picked = service.chosen_lessons(context.lessons, chosen, values)
         new, text = service.lessons_playbook(context, picked, form.new_version.data)
     except ValidationError as exc:
-        loose = []
-        for path, message in exc.errors:
-            if path in tokens:
-                form[f"value_{path}"].errors = [message]
-            elif path == "version":
-                form.new_version.errors = [message]
-            else:
-                loose.append((path, message))
+        loose = _place_lesson_errors(form, tokens, exc)
         return _lessons_page(context, form, tokens, errors=loose, summary=str(exc)), 422
     filename = f"{new.id}-{new.version}.yaml"
     if not saving:
@@ -474,6 +470,42 @@ def lessons(program_id: int):
             mimetype="application/yaml",
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
+    return _save_lessons(context, form, tokens, new, text, len(picked))
+
+
+def _fill_lessons_form(form: LessonsForm, context: service.LessonsContext, tokens: list[str]):
+    """The suggested version and each lesson's value as the form first shows them."""
+    form.new_version.data = context.suggested_version
+    for lesson, token in zip(context.lessons, tokens, strict=True):
+        value = service.editable_value(lesson)
+        form[f"value_{token}"].data = show_value(value) if value is not None else ""
+
+
+def _place_lesson_errors(
+    form: LessonsForm, tokens: list[str], exc: ValidationError
+) -> list[tuple[str, str]]:
+    """A refusal's problems on the lessons' value fields and the version; the rest returned."""
+    loose = []
+    for path, message in exc.errors:
+        if path in tokens:
+            form[f"value_{path}"].errors = [message]
+        elif path == "version":
+            form.new_version.errors = [message]
+        else:
+            loose.append((path, message))
+    return loose
+
+
+def _save_lessons(
+    context: service.LessonsContext,
+    form: LessonsForm,
+    tokens: list[str],
+    new: Playbook,
+    text: str,
+    picked: int,
+):
+    """Upload the playbook with the lessons to the library (committed), then show it."""
+    filename = f"{new.id}-{new.version}.yaml"
     try:
         result = service.upload_playbook(text.encode("utf-8"), filename, _actor())
     except (service.UploadRefused, PlaybookError, service.UploadTooLarge) as exc:
@@ -484,7 +516,7 @@ def lessons(program_id: int):
         _(
             "%(ref)s saved to the library with %(n)d lesson(s) from this program.",
             ref=_ref(new),
-            n=len(picked),
+            n=picked,
         ),
         "success",
     )

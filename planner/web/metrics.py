@@ -40,7 +40,7 @@ from planner.forms.metrics import (
 )
 from planner.i18n import format_day, localized
 from planner.interop import readings as readings_io
-from planner.models.metric import Metric
+from planner.models.metric import Metric, MetricReading
 from planner.models.program import Program
 from planner.services import metrics as service
 from planner.services.concurrency import StaleEditError
@@ -425,40 +425,15 @@ def edit_reading(program_id: int, metric_id: int, reading_id: int):
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     reading = service.get_reading(metric, reading_id)
-    form = ReadingForm()
-    if request.method == "GET":
-        form.day.data = reading.day
-        form.value.data = format_number(reading.value)
-        form.note.data = reading.note
-        form.version.data = reading.version
-    loose: list[str] = []
-    stale: StaleEditError | None = None
-    status = 200
+    form = _reading_form(reading)
     if form.validate_on_submit():
-        try:
-            service.update_reading(
-                program,
-                metric,
-                reading,
-                form.day.data,
-                form.value.data,
-                form.note.data or "",
-                form.version.data,
-            )
-            db.session.commit()
-        except StaleEditError as exc:
-            db.session.rollback()
-            stale, status = exc, 409
-            form.version.data = exc.current_version
-        except ValidationError as exc:
-            db.session.rollback()
-            loose, status = apply_errors(form, exc, _READING_FIELDS), 422
-        else:
+        status, loose, stale = _save_reading(program, metric, reading, form)
+        if status == 200:
             flash(_("Reading saved."), "success")
             return redirect(url_for("metrics.detail", program_id=program.id, metric_id=metric.id))
-    elif request.method == "POST":
-        status = 422
-    if status != 200:
+    else:
+        status, loose, stale = (422 if request.method == "POST" else 200), [], None
+    if status != 200:  # read again: the page shows what is stored now
         metric = service.get_metric(program, metric_id)
         reading = service.get_reading(metric, reading_id)
     return render_template(
@@ -471,6 +446,43 @@ def edit_reading(program_id: int, metric_id: int, reading_id: int):
         stale=stale,
         format_number=format_number,
     ), status
+
+
+def _reading_form(reading: MetricReading) -> ReadingForm:
+    """The reading form: the stored reading on a GET, the posted one otherwise."""
+    form = ReadingForm()
+    if request.method == "GET":
+        form.day.data = reading.day
+        form.value.data = format_number(reading.value)
+        form.note.data = reading.note
+        form.version.data = reading.version
+    return form
+
+
+def _save_reading(
+    program: Program, metric: Metric, reading: MetricReading, form: ReadingForm
+) -> tuple[int, list[str], StaleEditError | None]:
+    """Save the form's reading (committed): 200, or 409 with the edit made meanwhile, or 422
+    with the refusals not placed on a field."""
+    try:
+        service.update_reading(
+            program,
+            metric,
+            reading,
+            form.day.data,
+            form.value.data,
+            form.note.data or "",
+            form.version.data,
+        )
+        db.session.commit()
+    except StaleEditError as exc:
+        db.session.rollback()
+        form.version.data = exc.current_version
+        return 409, [], exc
+    except ValidationError as exc:
+        db.session.rollback()
+        return 422, apply_errors(form, exc, _READING_FIELDS), None
+    return 200, [], None
 
 
 @bp.post("/programs/<int:program_id>/metrics/<int:metric_id>/readings/<int:reading_id>/delete")

@@ -14,6 +14,7 @@ from planner.forms.assessment import (
     VersionForm,
 )
 from planner.i18n import content_lang
+from planner.models.assessment import ActionItem
 from planner.services import assessment as service
 from planner.services.concurrency import StaleEditError
 from planner.web.assessment.common import (
@@ -98,28 +99,8 @@ def action_edit(program_id: int, assessment_id: int, action_id: int):
     conflict = None
     status = 200
     if form.validate_on_submit():
-        try:
-            service.update_action(
-                action,
-                form.version.data,
-                service.ActionData(
-                    title=form.title.data or "",
-                    title_zh=form.title_zh.data,
-                    horizon=form.horizon.data,
-                    priority=form.priority.data,
-                    status=form.status.data,
-                ),
-            )
-            db.session.commit()
-        except StaleEditError as exc:
-            db.session.rollback()
-            conflict = stale_message(form, exc)
-            status = 409
-        except ValidationError as exc:
-            db.session.rollback()
-            show_on_form(form, exc)
-            status = 422
-        else:
+        status, conflict = _save_action(action, form)
+        if status == 200:
             flash(_("Action saved."), "success")
             return redirect(
                 url_for("assessment.actions", program_id=program.id, assessment_id=assessment.id)
@@ -136,6 +117,32 @@ def action_edit(program_id: int, assessment_id: int, action_id: int):
         form=form,
         conflict=conflict,
     ), status
+
+
+def _save_action(action: ActionItem, form: ActionForm) -> tuple[int, str | None]:
+    """Save the form's action (committed): 200, 409 with the conflict's words, or 422 with
+    the refusal on the form."""
+    try:
+        service.update_action(
+            action,
+            form.version.data,
+            service.ActionData(
+                title=form.title.data or "",
+                title_zh=form.title_zh.data,
+                horizon=form.horizon.data,
+                priority=form.priority.data,
+                status=form.status.data,
+            ),
+        )
+        db.session.commit()
+    except StaleEditError as exc:
+        db.session.rollback()
+        return 409, stale_message(form, exc)
+    except ValidationError as exc:
+        db.session.rollback()
+        show_on_form(form, exc)
+        return 422, None
+    return 200, None
 
 
 @bp.post(ONE + "/actions/<int:action_id>/status")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,12 +13,15 @@ from planner.charts import assessment as charts
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.extensions import db
 from planner.forms.assessment import (
+    ParsedSetting,
     VersionForm,
     parse_settings,
     setting_field,
 )
 from planner.i18n import content_lang
 from planner.interop.assessment_xlsx import export_xlsx
+from planner.models.assessment import Assessment
+from planner.models.program import Program
 from planner.services import assessment as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
@@ -48,52 +53,71 @@ def settings(program_id: int, assessment_id: int):
         form.version.data = str(assessment.version)
     elif form.validate_on_submit():
         parsed = parse_settings(request.form, list(rows))
-        raw = parsed.raw
-        errors = parsed.errors
+        raw, errors = parsed.raw, parsed.errors
         if not errors:
-            values = {
-                key: service.IndicatorSetting(
-                    weight=s.weight if s.weight is not None else 0.0,
-                    critical=s.critical,
-                    target=s.target,
-                    benchmark=s.benchmark,
-                    competitor=s.competitor,
-                )
-                for key, s in parsed.values.items()
-            }
-            try:
-                changed = service.save_settings(assessment, form.version.data, values)
-                db.session.commit()
-            except StaleEditError as exc:
-                db.session.rollback()
-                conflict = stale_message(form, exc)
-            except ValidationError as exc:
-                db.session.rollback()
-                for path, message in exc.errors:
-                    key, _dot, line = path.rpartition(".")
-                    errors.setdefault(key, {})[line] = message
-            else:
+            changed, conflict = _save_settings(assessment, form, parsed.values, errors)
+            if changed is not None:
                 flash(_("Settings saved: %(n)d value(s) changed.", n=changed), "success")
-                return redirect(
-                    url_for(
-                        "assessment.settings", program_id=program.id, assessment_id=assessment.id
-                    )
+                here = url_for(
+                    "assessment.settings", program_id=program.id, assessment_id=assessment.id
                 )
+                return redirect(here)
         status = 409 if conflict else 422
     else:
         status = 400
+    page = {"program": program, "assessment": assessment, "view": view, "rows": rows}
+    return _render_settings(page, form, raw, errors, conflict), status
+
+
+def _render_settings(
+    page: dict[str, Any],
+    form: VersionForm,
+    raw: dict[str, dict[str, str]],
+    errors: dict[str, dict[str, str]],
+    conflict: str | None,
+) -> str:
     return render_template(
         "assessment/settings.html",
-        program=program,
-        assessment=assessment,
-        view=view,
-        rows=rows,
+        **page,
         raw=raw,
         errors=errors,
         conflict=conflict,
         form=form,
         setting_field=setting_field,
-    ), status
+    )
+
+
+def _save_settings(
+    assessment: Assessment,
+    form: VersionForm,
+    parsed: dict[str, ParsedSetting],
+    errors: dict[str, dict[str, str]],
+) -> tuple[int | None, str | None]:
+    """Save the parsed settings (committed): how many values changed, or None with the
+    conflict's words (an edit made meanwhile) or the refusals added to ``errors``."""
+    values = {
+        key: service.IndicatorSetting(
+            weight=s.weight if s.weight is not None else 0.0,
+            critical=s.critical,
+            target=s.target,
+            benchmark=s.benchmark,
+            competitor=s.competitor,
+        )
+        for key, s in parsed.items()
+    }
+    try:
+        changed = service.save_settings(assessment, form.version.data, values)
+        db.session.commit()
+    except StaleEditError as exc:
+        db.session.rollback()
+        return None, stale_message(form, exc)
+    except ValidationError as exc:
+        db.session.rollback()
+        for path, message in exc.errors:
+            key, _dot, line = path.rpartition(".")
+            errors.setdefault(key, {})[line] = message
+        return None, None
+    return changed, None
 
 
 # --------------------------------------------------------------------------- results
@@ -181,46 +205,57 @@ def compare(program_id: int):
     after_id = request.args.get("after", type=int)
     if before_id is None and after_id is None and len(ids) >= 2:
         before_id, after_id = ids[-2], ids[-1]
-    comparison = None
-    message = None
-    radar = None
-    status = 200
+    shown: _Compared = _Compared()
     if before_id is not None and after_id is not None:
         if before_id not in ids or after_id not in ids:
             raise NotFoundError("no such assessment in this program")
-        before = service.get_assessment(program, before_id)
-        after = service.get_assessment(program, after_id)
-        try:
-            comparison = service.compare_assessments(before, after, content_lang())
-        except ValidationError as exc:
-            if not before.interviews or not after.interviews:
-                title = before.title if not before.interviews else after.title
-                message = _(
-                    "“%(title)s” has no interviews yet, so there is nothing to compare.",
-                    title=title,
-                )
-            else:
-                message = str(exc)
-            status = 422
-        else:
-            cats = comparison.view.categories
-            radar = charts.comparison_radar(
-                [c.name for c in cats],
-                [comparison.before_results.categories[c.key] for c in cats],
-                [comparison.after_results.categories[c.key] for c in cats],
-                before_name=before.title,
-                after_name=after.title,
-                missing_label=_("not scored"),
-            )
+        shown = _compared(program, before_id, after_id)
     elif len(ids) < 2:
-        message = _("Comparing needs two assessments of this program.")
+        shown = _Compared(message=_("Comparing needs two assessments of this program."))
     return render_template(
         "assessment/compare.html",
         program=program,
         assessments=assessments,
         before_id=before_id,
         after_id=after_id,
-        comparison=comparison,
-        message=message,
-        radar=radar,
-    ), status
+        comparison=shown.comparison,
+        message=shown.message,
+        radar=shown.radar,
+    ), shown.status
+
+
+@dataclass(frozen=True)
+class _Compared:
+    comparison: service.Comparison | None = None
+    message: str | None = None
+    radar: dict[str, Any] | None = None
+    status: int = 200
+
+
+def _compared(program: Program, before_id: int, after_id: int) -> _Compared:
+    """Two assessments compared, with their categories on one radar; or why they cannot be
+    (one without interviews)."""
+    before = service.get_assessment(program, before_id)
+    after = service.get_assessment(program, after_id)
+    try:
+        comparison = service.compare_assessments(before, after, content_lang())
+    except ValidationError as exc:
+        if not before.interviews or not after.interviews:
+            title = before.title if not before.interviews else after.title
+            message = _(
+                "“%(title)s” has no interviews yet, so there is nothing to compare.",
+                title=title,
+            )
+        else:
+            message = str(exc)
+        return _Compared(message=message, status=422)
+    cats = comparison.view.categories
+    radar = charts.comparison_radar(
+        [c.name for c in cats],
+        [comparison.before_results.categories[c.key] for c in cats],
+        [comparison.after_results.categories[c.key] for c in cats],
+        before_name=before.title,
+        after_name=after.title,
+        missing_label=_("not scored"),
+    )
+    return _Compared(comparison, None, radar)

@@ -16,6 +16,8 @@ from planner.forms.assessment import (
 )
 from planner.forms.choices import choices
 from planner.i18n import content_lang, format_day
+from planner.models.assessment import Assessment
+from planner.models.program import Program
 from planner.services import assessment as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
@@ -56,6 +58,28 @@ def index(program_id: int):
 def new(program_id: int):
     program = get_program(program_id)
     previous = service.list_assessments(program)
+    form = _start_form(program, previous)
+    problem = None
+    try:
+        service.playbook_maturity(program)
+    except ValidationError as exc:
+        problem = str(exc)
+    if form.validate_on_submit() and problem is None:
+        assessment = _start(program, previous, form)
+        if assessment is not None:
+            flash(_("Assessment “%(title)s” started.", title=assessment.title), "success")
+            return redirect(
+                url_for("assessment.show", program_id=program.id, assessment_id=assessment.id)
+            )
+    status = 200 if request.method == "GET" and problem is None else 422
+    return render_template(
+        "assessment/new.html", program=program, form=form, problem=problem
+    ), status
+
+
+def _start_form(program: Program, previous: list[Assessment]) -> StartAssessmentForm:
+    """The form to start an assessment; on a GET, a re-assessment of the next phase after
+    an earlier one (its settings copied), else the diagnosis."""
     form = StartAssessmentForm()
     form.phase_ordinal.choices = phase_choices(program)
     form.copy_from.choices = choices(
@@ -74,39 +98,34 @@ def new(program_id: int):
             form.kind.data = "diagnosis"
             form.title.data = _("CRM maturity diagnosis")
             form.phase_ordinal.data = 0
-    problem = None
+    return form
+
+
+def _start(
+    program: Program, previous: list[Assessment], form: StartAssessmentForm
+) -> Assessment | None:
+    """Start the assessment the form describes (committed); None with the refusal on the
+    form."""
+    copy_from = None
+    if form.copy_from.data:
+        copy_from = next((a for a in previous if a.id == form.copy_from.data), None)
     try:
-        service.playbook_maturity(program)
+        assessment = service.start_assessment(
+            program,
+            service.AssessmentData(
+                title=form.title.data,
+                kind=form.kind.data,
+                phase_ordinal=form.phase_ordinal.data,
+                started_on=form.started_on.data,
+            ),
+            copy_settings_from=copy_from,
+        )
+        db.session.commit()
     except ValidationError as exc:
-        problem = str(exc)
-    if form.validate_on_submit() and problem is None:
-        copy_from = None
-        if form.copy_from.data:
-            copy_from = next((a for a in previous if a.id == form.copy_from.data), None)
-        try:
-            assessment = service.start_assessment(
-                program,
-                service.AssessmentData(
-                    title=form.title.data,
-                    kind=form.kind.data,
-                    phase_ordinal=form.phase_ordinal.data,
-                    started_on=form.started_on.data,
-                ),
-                copy_settings_from=copy_from,
-            )
-            db.session.commit()
-        except ValidationError as exc:
-            db.session.rollback()
-            show_on_form(form, exc)
-        else:
-            flash(_("Assessment “%(title)s” started.", title=assessment.title), "success")
-            return redirect(
-                url_for("assessment.show", program_id=program.id, assessment_id=assessment.id)
-            )
-    status = 200 if request.method == "GET" and problem is None else 422
-    return render_template(
-        "assessment/new.html", program=program, form=form, problem=problem
-    ), status
+        db.session.rollback()
+        show_on_form(form, exc)
+        return None
+    return assessment
 
 
 # --------------------------------------------------------------------------- one assessment

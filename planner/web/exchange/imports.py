@@ -11,6 +11,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 
 from planner.domain.errors import ImportFormatError, NotFoundError, ValidationError
 from planner.extensions import db
@@ -91,78 +92,94 @@ def import_into_phase(program_id: int):
 
 @bp.route("/programs/import", methods=["GET", "POST"])
 def import_program():
+    form = _import_program_form()
+    problems: list[tuple[str, str]] = []
+    if request.method != "POST":
+        return render_template("exchange/import_program.html", form=form, problems=problems)
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            outcome = _import_new_program(form, upload)
+            db.session.commit()
+        except ValidationError as exc:
+            db.session.rollback()
+            problems = _place_import_errors(form, exc)
+        else:
+            _flash_new_program(outcome, upload.filename)
+            return redirect(url_for("programs.overview", program_id=outcome.program.id))
+    return render_template("exchange/import_program.html", form=form, problems=problems), 422
+
+
+def _import_program_form() -> ImportProgramForm:
+    """The form, its playbook choices the installed playbooks (or none: the plan only)."""
     form = ImportProgramForm()
     installed, _errors = installed_playbooks()
     form.playbook.choices = choices(
         [("", _("None: the plan only"))]
         + [(i.ref, f"{i.playbook.title.get(content_lang())} ({i.ref})") for i in installed]
     )
+    return form
+
+
+def _import_new_program(form: ImportProgramForm, upload: FileStorage) -> service.ImportOutcome:
+    """Read the uploaded file and make a program of it (flushed, not committed)."""
+    playbook = None
+    if form.playbook.data:
+        playbook_id, _at, version = form.playbook.data.partition("@")
+        try:
+            playbook = get_playbook(playbook_id, version or None)
+        except NotFoundError:
+            raise ValidationError(
+                "unknown playbook", [("playbook", _("Choose an installed playbook."))]
+            ) from None
+    planfile = service.read_plan_file(
+        upload.filename or "",
+        upload.read(),
+        start=form.start_date.data,
+        headers=import_columns(),
+        lang=content_lang(),
+    )
+    return service.import_new_program(
+        planfile,
+        name=form.name.data,
+        client=form.client.data or "",
+        lead=current_user,
+        playbook=playbook,
+        baseline_name=_("Baseline 0 (imported)"),
+        today=today_date(),
+    )
+
+
+def _place_import_errors(form: ImportProgramForm, exc: ValidationError) -> list[tuple[str, str]]:
+    """A refusal's problems on the form's fields where they belong; the file's (and any
+    other) problems returned for the list above the form."""
+    fields = {"name", "client", "playbook", "start_date"}
+    if isinstance(exc, ImportFormatError) or not any(w in fields for w, _m in exc.errors):
+        return problems_of(exc)
     problems: list[tuple[str, str]] = []
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            upload = form.file.data
-            try:
-                playbook = None
-                if form.playbook.data:
-                    playbook_id, _at, version = form.playbook.data.partition("@")
-                    try:
-                        playbook = get_playbook(playbook_id, version or None)
-                    except NotFoundError:
-                        raise ValidationError(
-                            "unknown playbook", [("playbook", _("Choose an installed playbook."))]
-                        ) from None
-                planfile = service.read_plan_file(
-                    upload.filename or "",
-                    upload.read(),
-                    start=form.start_date.data,
-                    headers=import_columns(),
-                    lang=content_lang(),
-                )
-                outcome = service.import_new_program(
-                    planfile,
-                    name=form.name.data,
-                    client=form.client.data or "",
-                    lead=current_user,
-                    playbook=playbook,
-                    baseline_name=_("Baseline 0 (imported)"),
-                    today=today_date(),
-                )
-                db.session.commit()
-            except ValidationError as exc:
-                db.session.rollback()
-                fields = {"name", "client", "playbook", "start_date"}
-                if isinstance(exc, ImportFormatError) or not any(
-                    w in fields for w, _m in exc.errors
-                ):
-                    problems = problems_of(exc)
-                else:
-                    for where, message in exc.errors:
-                        if where in fields:
-                            getattr(form, where).errors = [*getattr(form, where).errors, message]
-                        else:
-                            problems.append((where, message))
-            else:
-                flash(
-                    _(
-                        "Program “%(name)s” created from %(file)s: %(items)d work items, "
-                        "%(links)d dependencies.",
-                        name=outcome.program.name,
-                        file=upload.filename or _("the file"),
-                        items=outcome.items,
-                        links=outcome.links,
-                    ),
-                    "success",
-                )
-                if outcome.baseline is not None:
-                    flash(
-                        _(
-                            "The file's baseline was kept as “%(name)s”.",
-                            name=outcome.baseline.name,
-                        ),
-                        "info",
-                    )
-                _flash_outcome(outcome)
-                return redirect(url_for("programs.overview", program_id=outcome.program.id))
-    return render_template("exchange/import_program.html", form=form, problems=problems), status
+    for where, message in exc.errors:
+        if where in fields:
+            getattr(form, where).errors = [*getattr(form, where).errors, message]
+        else:
+            problems.append((where, message))
+    return problems
+
+
+def _flash_new_program(outcome: service.ImportOutcome, filename: str | None) -> None:
+    flash(
+        _(
+            "Program “%(name)s” created from %(file)s: %(items)d work items, "
+            "%(links)d dependencies.",
+            name=outcome.program.name,
+            file=filename or _("the file"),
+            items=outcome.items,
+            links=outcome.links,
+        ),
+        "success",
+    )
+    if outcome.baseline is not None:
+        flash(
+            _("The file's baseline was kept as “%(name)s”.", name=outcome.baseline.name),
+            "info",
+        )
+    _flash_outcome(outcome)

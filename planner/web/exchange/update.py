@@ -194,6 +194,12 @@ def update_apply(program_id: int):
         _drop_stash(program, form.token.data or "")
         return render_exchange(program, update_problems=problems_of(exc), status=422)
     _drop_stash(program, form.token.data or "")
+    _flash_updated(outcome, filename)
+    return redirect(url_for("exchange.index", program_id=program.id))
+
+
+def _flash_updated(outcome: service.UpdatePreview, filename: str) -> None:
+    """What the update changed, what moved, and the rows left as they were."""
     changes = outcome.changes
     flash(
         _(
@@ -216,4 +222,3 @@ def update_apply(program_id: int):
             ),
             "warning",
         )
-    return redirect(url_for("exchange.index", program_id=program.id))

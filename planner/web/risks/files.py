@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import (
     Response,
@@ -83,31 +84,44 @@ def import_register(program_id: int):
                 db.session.commit()
             except ImportFormatError as exc:
                 db.session.rollback()
-                problems = [
-                    _("%(element)s: %(problem)s", element=p, problem=m) if p else m
-                    for p, m in problem_pairs(exc)
-                ]
+                problems = _import_problems(exc)
             else:
-                flash(
-                    _(
-                        "Register imported: %(created)d added, %(updated)d updated, "
-                        "%(unchanged)d unchanged, %(removed)d removed.",
-                        created=len(result.created),
-                        updated=len(result.updated),
-                        unchanged=len(result.unchanged),
-                        removed=len(result.removed),
-                    ),
-                    "success",
-                )
-                if result.ignored_columns:
-                    flash(
-                        _(
-                            "Columns not imported: %(names)s.",
-                            names=", ".join(result.ignored_columns),
-                        ),
-                        "info",
-                    )
+                _flash_imported(result)
                 return redirect(url_for("risks.register", program_id=program.id))
+    return _render_import(program, form, problems), status
+
+
+def _import_problems(exc: ImportFormatError) -> list[str]:
+    """A refused file's problems as lines, each with where it is (but "file")."""
+    return [
+        _("%(element)s: %(problem)s", element=p, problem=m) if p else m
+        for p, m in problem_pairs(exc)
+    ]
+
+
+def _flash_imported(result: Any) -> None:
+    flash(
+        _(
+            "Register imported: %(created)d added, %(updated)d updated, "
+            "%(unchanged)d unchanged, %(removed)d removed.",
+            created=len(result.created),
+            updated=len(result.updated),
+            unchanged=len(result.unchanged),
+            removed=len(result.removed),
+        ),
+        "success",
+    )
+    if result.ignored_columns:
+        flash(
+            _(
+                "Columns not imported: %(names)s.",
+                names=", ".join(result.ignored_columns),
+            ),
+            "info",
+        )
+
+
+def _render_import(program: Any, form: ImportForm, problems: list[str]) -> str:
     from planner.interop.risks import COLUMNS
 
     return render_template(
@@ -117,4 +131,4 @@ def import_register(program_id: int):
         problems=problems,
         columns=COLUMNS,
         **template_labels(),
-    ), status
+    )

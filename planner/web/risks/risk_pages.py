@@ -80,6 +80,24 @@ def _current_values(risk: Any, form: RiskForm, info: Any) -> dict[str, str]:
 def new(program_id: int):
     program = get_program(program_id)
     info = service.scale_for(program, content_lang())
+    form = _new_risk_form(program, info)
+    if request.method != "POST":
+        return _render_risk_form(program, form, None, info)
+    if form.validate_on_submit():
+        try:
+            risk = service.create_risk(program, form.service_data())
+            db.session.commit()
+        except ValidationError as exc:
+            db.session.rollback()
+            show_on_form(form, exc)
+        else:
+            flash(_("Risk %(key)s added.", key=risk.key), "success")
+            return redirect(url_for("risks.detail", program_id=program.id, risk_id=risk.id))
+    return _render_risk_form(program, form, None, info, 422)
+
+
+def _new_risk_form(program: Any, info: Any) -> RiskForm:
+    """The form of a new risk (no status: it starts open), with defaults on a GET."""
     form = _risk_form(program, info)
     del form.status
     if request.method == "GET":
@@ -92,28 +110,7 @@ def new(program_id: int):
         form.likelihood.data = "3"
         form.impact.data = "3"
         form.response.data = "mitigate"
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            try:
-                risk = service.create_risk(program, form.service_data())
-                db.session.commit()
-            except ValidationError as exc:
-                db.session.rollback()
-                show_on_form(form, exc)
-            else:
-                flash(_("Risk %(key)s added.", key=risk.key), "success")
-                return redirect(url_for("risks.detail", program_id=program.id, risk_id=risk.id))
-    return render_template(
-        "risks/form.html",
-        program=program,
-        form=form,
-        risk=None,
-        info=info,
-        current={},
-        **template_labels(),
-    ), status
+    return form
 
 
 @bp.route("/programs/<int:program_id>/risks/<int:risk_id>/edit", methods=["GET", "POST"])
@@ -121,6 +118,35 @@ def edit(program_id: int, risk_id: int):
     program = get_program(program_id)
     risk = service.get_risk(program.id, risk_id)
     info = service.scale_for(program, content_lang())
+    form = _edit_risk_form(program, info, risk)
+    if request.method != "POST":
+        return _render_risk_form(program, form, risk, info)
+    current: dict[str, str] = {}
+    status, stale = 422, ""
+    if form.validate_on_submit():
+        try:
+            old_score = risk.residual_score
+            service.update_risk(risk, form.service_data(), form.version.data)
+            notify_hooks.risk_rescored(risk, old_score, current_user)
+            db.session.commit()
+        except StaleEditError as exc:
+            db.session.rollback()
+            status, stale = 409, stale_message(exc)
+            risk = service.get_risk(program.id, risk_id)
+            current = _current_values(risk, form, info)
+            form.version.data = str(risk.version)
+        except ValidationError as exc:
+            db.session.rollback()
+            show_on_form(form, exc)
+        else:
+            flash(_("Risk %(key)s saved.", key=risk.key), "success")
+            return redirect(url_for("risks.detail", program_id=program.id, risk_id=risk.id))
+    return _render_risk_form(program, form, risk, info, status, current, stale)
+
+
+def _edit_risk_form(program: Any, info: Any, risk: Any) -> RiskForm:
+    """The form of a stored risk: its values on a GET, the posted ones otherwise; no key;
+    the current status and the ones it may move to (the service checks again)."""
     if request.method == "GET":
         form = _risk_form(program, info, obj=risk)
         for name in ("likelihood", "impact", "residual_likelihood", "residual_impact"):
@@ -131,43 +157,30 @@ def edit(program_id: int, risk_id: int):
     else:
         form = _risk_form(program, info, formdata=request.form)
     del form.key
-    # offer the current status and the ones it may move to (the service checks again)
     form.status.choices = choices(
         (s, STATUS_LABELS[s])
         for s in STATUSES
         if s == risk.status or s in ALLOWED_TRANSITIONS[risk.status]
     )
-    status = 200
-    current: dict[str, str] = {}
-    stale = ""
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            try:
-                old_score = risk.residual_score
-                service.update_risk(risk, form.service_data(), form.version.data)
-                notify_hooks.risk_rescored(risk, old_score, current_user)
-                db.session.commit()
-            except StaleEditError as exc:
-                db.session.rollback()
-                status = 409
-                stale = stale_message(exc)
-                risk = service.get_risk(program.id, risk_id)
-                current = _current_values(risk, form, info)
-                form.version.data = str(risk.version)
-            except ValidationError as exc:
-                db.session.rollback()
-                show_on_form(form, exc)
-            else:
-                flash(_("Risk %(key)s saved.", key=risk.key), "success")
-                return redirect(url_for("risks.detail", program_id=program.id, risk_id=risk.id))
+    return form
+
+
+def _render_risk_form(
+    program: Any,
+    form: RiskForm,
+    risk: Any,
+    info: Any,
+    status: int = 200,
+    current: dict[str, str] | None = None,
+    stale: str = "",
+):
     return render_template(
         "risks/form.html",
         program=program,
         form=form,
         risk=risk,
         info=info,
-        current=current,
+        current=current or {},
         stale=stale,
         **template_labels(),
     ), status
