@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
+from functools import partial
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -268,7 +269,7 @@ def _restore_view(state: dict[str, Any]) -> PlanView:
 def _restored(state: dict[str, Any]) -> PlanView:
     rows = _unpack_rows(state.pop("all_rows"))
     new = object.__new__
-    links = list(map(LinkRow._make, state.pop("links")))
+    links = list(map(partial(tuple.__new__, LinkRow), state.pop("links")))
     for phase, milestones in zip(state["phases"], state.pop("milestones"), strict=True):
         phase.milestones = [rows[i] for i in milestones]
     visible = [rows[i] for i in state.pop("rows")]
