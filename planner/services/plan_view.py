@@ -130,7 +130,8 @@ class _Workdays:
         dated = ordinals != NO_DATE
         days, where = np.unique(ordinals[dated], return_inverse=True)
         found = self.index.indices(days)
-        self.known.update(zip(dates(days), found.tolist(), strict=True))
+        days_seen: list[date] = dates(days)  # type: ignore[assignment]  # every one a day: NO_DATE left out
+        self.known.update(zip(days_seen, found.tolist(), strict=True))
         out[dated] = found[where]
         return out
 

@@ -462,7 +462,7 @@ def plan_columns(
     return columns, windows
 
 
-_TYPE_CODES = {kind: code for code, kind in enumerate(LINK_TYPES)}
+_TYPE_CODES: dict[str, int] = {kind: code for code, kind in enumerate(LINK_TYPES)}
 
 
 def build_live(program: Program, status: date, converted: list[Link] | None = None) -> LiveSchedule:
