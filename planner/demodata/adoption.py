@@ -235,4 +235,6 @@ def populate(program: Program, today: date) -> None:
             training.SessionInput(
                 team, module, today + timedelta(days=offset), title, trainer, invited, attended
             ),
+            refresh=False,
         )
+    training.refresh_completion(program)  # once: it rewrites the readings from every session

@@ -364,6 +364,23 @@ class WorkdayIndex:
         self._cover_indices(int(arr.min()), int(arr.max()))
         return self._ords[arr - self._lo]
 
+    def indices(self, ordinals: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """:meth:`index` of an array of date ordinals (vectorised).
+
+        Examples:
+            >>> import datetime as dt
+            >>> idx = WorkdayIndex(WorkCalendar(), dt.date(2024, 6, 3))
+            >>> idx.indices([dt.date(2024, 5, 31).toordinal(), dt.date(2024, 6, 8).toordinal()])
+            array([-1,  5])
+        """
+        arr = np.asarray(ordinals, dtype=np.int64)
+        if arr.size == 0:
+            return np.empty(arr.shape, np.int64)
+        self._cover_ordinal(int(arr.min()))
+        self._cover_ordinal(int(arr.max()))
+        found: npt.NDArray[np.int64] = np.searchsorted(self._ords, arr) + self._lo
+        return found.astype(np.int64, copy=False)
+
     def dates(self, indices: npt.ArrayLike) -> list[dt.date]:
         """The working days of an array of indices, as a list of dates (vectorised).
 

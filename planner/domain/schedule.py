@@ -311,12 +311,13 @@ class ItemTable(Mapping[str, ItemSchedule]):
     def __init__(
         self,
         keys: Sequence[str],
-        position: Mapping[str, int],
+        position: Mapping[str, int] | Callable[[], Mapping[str, int]],
         ordinals: Int64Array,
         total_float: Int64Array,
         free_float: Int64Array,
         critical: npt.NDArray[np.bool_],
     ) -> None:
+        # the key index may be given as a function: made when an item is first read by key
         self._keys, self._position, self._n = keys, position, len(keys)
         # plain lists (cheap scalar reads) are made when the first item is read
         self._arrays: tuple[npt.NDArray[np.generic], ...] | None = (
@@ -331,7 +332,7 @@ class ItemTable(Mapping[str, ItemSchedule]):
         self._critical: list[bool] = []
 
     def __getitem__(self, key: str) -> ItemSchedule:
-        i = self._position[key]  # KeyError for an unknown key, as a dict
+        i = self._where()[key]  # KeyError for an unknown key, as a dict
         if self._arrays is not None:
             ordinals, total, free, critical = self._arrays
             self._ordinals, self._total = ordinals.tolist(), total.tolist()
@@ -355,7 +356,12 @@ class ItemTable(Mapping[str, ItemSchedule]):
         return self._n
 
     def __contains__(self, key: object) -> bool:
-        return key in self._position
+        return key in self._where()
+
+    def _where(self) -> Mapping[str, int]:
+        if callable(self._position):
+            self._position = self._position()
+        return self._position
 
     def __repr__(self) -> str:
         return f"ItemTable({self._n} items)"
@@ -364,11 +370,12 @@ class ItemTable(Mapping[str, ItemSchedule]):
 class ScheduleResult:
     """The schedule of a whole program.
 
-    ``critical_paths`` and ``overruns`` may be given as functions: they are computed when
-    first read (most readers need neither). Results compare equal when every field does.
+    ``critical_paths``, ``overruns`` and ``negative_float`` may be given as functions: they
+    are computed when first read (most readers need neither). Results compare equal when
+    every field does.
     """
 
-    __slots__ = ("items", "start", "finish", "negative_float", "_critical_paths", "_overruns")
+    __slots__ = ("items", "start", "finish", "_negative_float", "_critical_paths", "_overruns")
 
     def __init__(
         self,
@@ -377,12 +384,12 @@ class ScheduleResult:
         finish: dt.date,
         critical_paths: list[list[str]] | Callable[[], list[list[str]]],
         overruns: list[PhaseOverrun] | Callable[[], list[PhaseOverrun]],
-        negative_float: list[str],
+        negative_float: list[str] | Callable[[], list[str]],
     ) -> None:
         self.items = items
         self.start = start
         self.finish = finish
-        self.negative_float = negative_float
+        self._negative_float = negative_float
         self._critical_paths = critical_paths
         self._overruns = overruns
 
@@ -391,6 +398,12 @@ class ScheduleResult:
         if callable(self._critical_paths):
             self._critical_paths = self._critical_paths()
         return self._critical_paths
+
+    @property
+    def negative_float(self) -> list[str]:
+        if callable(self._negative_float):
+            self._negative_float = self._negative_float()
+        return self._negative_float
 
     @property
     def overruns(self) -> list[PhaseOverrun]:
@@ -1022,6 +1035,262 @@ def _link_table(
 
 
 # --------------------------------------------------------------------------------------------
+# a plan as columns
+
+
+NO_DATE: Final = -1
+"""A date column's "no date" (dates are ordinals, all positive)."""
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class PlanColumns:
+    """A plan as columns, one entry per item and per link: what :meth:`Scheduler.from_columns`
+    takes, so a plan read from the database needs no object per row.
+
+    Dates are date ordinals (:data:`NO_DATE` for none); ``phase`` is an index into
+    ``phase_keys`` (-1: in no phase); links name their items by position in ``keys`` and
+    their type by its place in :data:`LINK_TYPES` (0 FS, 1 SS, 2 FF, 3 SF); lags in
+    working days. The scheduler takes the arrays over (it changes ``duration`` in place).
+
+    Examples:
+        >>> import datetime as dt
+        >>> cols = PlanColumns.of([Activity("a", 2, "p"), Activity("b", 0)], [Link("a", "b")])
+        >>> cols.phase.tolist(), cols.phase_keys, cols.link(0), cols.activity(1)
+        ([0, -1], ('p',), Link(predecessor='a', successor='b', type='FS', lag=0), Activity(key='b', duration=0, phase=None, start_no_earlier=None, finish_no_later=None, actual_start=None, actual_finish=None, percent_complete=0.0))
+    """  # noqa: E501
+
+    keys: Sequence[str]
+    duration: Int64Array
+    phase: Int64Array
+    phase_keys: tuple[str, ...]
+    start_no_earlier: Int64Array
+    finish_no_later: Int64Array
+    actual_start: Int64Array
+    actual_finish: Int64Array
+    percent_complete: FloatArray
+    predecessor: Int64Array
+    successor: Int64Array
+    link_type: Int64Array
+    lag: Int64Array
+
+    @classmethod
+    def of(cls, activities: Sequence[Activity], links: Sequence[Link]) -> PlanColumns:
+        """The columns of activities and links (checked with :func:`validate_network`
+        first when they come from a user)."""
+        acts = list(activities)
+        return _columns_of(acts, _link_table(acts, list(links), True)[1])
+
+    @property
+    def n(self) -> int:
+        """The number of items."""
+        return len(self.keys)
+
+    def activity(self, i: int) -> Activity:
+        """Item ``i`` as an :class:`Activity`."""
+        phase = int(self.phase[i])
+
+        def day(column: Int64Array) -> dt.date | None:
+            value = int(column[i])
+            return None if value == NO_DATE else dt.date.fromordinal(value)
+
+        return Activity(
+            self.keys[i],
+            int(self.duration[i]),
+            self.phase_keys[phase] if phase >= 0 else None,
+            day(self.start_no_earlier),
+            day(self.finish_no_later),
+            day(self.actual_start),
+            day(self.actual_finish),
+            float(self.percent_complete[i]),
+        )
+
+    def link(self, k: int) -> Link:
+        """Link ``k`` as a :class:`Link`."""
+        return Link(
+            self.keys[int(self.predecessor[k])],
+            self.keys[int(self.successor[k])],
+            LINK_TYPES[int(self.link_type[k])],
+            int(self.lag[k]),
+        )
+
+    def check(self) -> None:
+        """Refuse columns that cannot be scheduled, as :func:`validate_network` does
+        (shapes and link ends first: the rest is checked on the items and links made of
+        them, with the same messages)."""
+        n, m = self.n, len(self.predecessor)
+        errors: list[tuple[str, str]] = []
+        item_columns = (
+            "duration",
+            "phase",
+            "start_no_earlier",
+            "finish_no_later",
+            "actual_start",
+            "actual_finish",
+            "percent_complete",
+        )
+        for name in item_columns:
+            if len(getattr(self, name)) != n:
+                errors.append((name, f"expected {n} values, got {len(getattr(self, name))}"))
+        for name in ("successor", "link_type", "lag"):
+            if len(getattr(self, name)) != m:
+                errors.append((name, f"expected {m} values, got {len(getattr(self, name))}"))
+        _raise_if(errors)
+        for name in ("predecessor", "successor"):
+            ends = getattr(self, name)
+            bad = np.flatnonzero((ends < 0) | (ends >= n))
+            errors.extend(
+                (f"links[{k}].{name}", f"no item at position {int(ends[k])}") for k in bad.tolist()
+            )
+        bad = np.flatnonzero((self.phase < -1) | (self.phase >= len(self.phase_keys)))
+        errors.extend((f"activities[{i}].phase", "unknown phase") for i in bad.tolist())
+        bad = np.flatnonzero((self.link_type < 0) | (self.link_type >= len(LINK_TYPES)))
+        errors.extend((f"links[{k}].type", "unknown link type") for k in bad.tolist())
+        for name in ("start_no_earlier", "finish_no_later", "actual_start", "actual_finish"):
+            column = getattr(self, name)
+            bad = np.flatnonzero((column != NO_DATE) & ((column < 1) | (column > _MAX_ORDINAL)))
+            errors.extend((f"activities[{i}].{name}", "not a date") for i in bad.tolist())
+        _raise_if(errors)
+        _check_network([self.activity(i) for i in range(n)], [self.link(k) for k in range(m)])
+
+
+_MAX_ORDINAL: Final = dt.date.max.toordinal()
+_ACTIVITY_FIELDS: Final = attrgetter(
+    "key",
+    "duration",
+    "phase",
+    "start_no_earlier",
+    "finish_no_later",
+    "actual_start",
+    "actual_finish",
+    "percent_complete",
+)
+
+
+def _ordinal_column(values: Sequence[dt.date | None]) -> Int64Array:
+    """Dates as ordinals (None: :data:`NO_DATE`), each distinct date converted once."""
+    table: dict[dt.date | None, int] = {d: d.toordinal() for d in set(values) if d is not None}
+    table[None] = NO_DATE
+    return np.fromiter(map(table.__getitem__, values), np.int64, len(values))
+
+
+def _columns_of(acts: Sequence[Activity], table: Int64Array) -> PlanColumns:
+    """Checked activities and their link table (see :func:`_link_table`) as columns."""
+    n = len(acts)
+    if n:
+        keys, durations, phases, snet, fnl, a_start, a_finish, percent = zip(
+            *map(_ACTIVITY_FIELDS, acts), strict=True
+        )
+    else:
+        keys = durations = phases = snet = fnl = a_start = a_finish = percent = ()
+    numbers: dict[str | None, int] = {}
+    for phase in phases:
+        if phase not in numbers:
+            numbers[phase] = len(numbers)
+    phase_keys = tuple(p for p in numbers if p is not None)
+    codes = {p: phase_keys.index(p) if p is not None else -1 for p in numbers}
+    return PlanColumns(
+        keys=list(keys),
+        duration=np.fromiter(durations, np.int64, n),
+        phase=np.fromiter(map(codes.__getitem__, phases), np.int64, n),
+        phase_keys=phase_keys,
+        start_no_earlier=_ordinal_column(snet),
+        finish_no_later=_ordinal_column(fnl),
+        actual_start=_ordinal_column(a_start),
+        actual_finish=_ordinal_column(a_finish),
+        percent_complete=np.fromiter(percent, np.float64, n),
+        predecessor=np.ascontiguousarray(table[:, 0]),
+        successor=np.ascontiguousarray(table[:, 1]),
+        link_type=np.ascontiguousarray(table[:, 2]),
+        lag=np.ascontiguousarray(table[:, 3]),
+    )
+
+
+class _PlanArrays(NamedTuple):
+    state: Int64Array
+    rem: Int64Array
+    floor: Int64Array
+    fixed: Int64Array
+    fnl: Int64Array
+    gate: Int64Array
+    milestone: npt.NDArray[np.bool_]
+
+
+def _plan_arrays(
+    cols: PlanColumns,
+    index: WorkdayIndex,
+    status: int | None,
+    gates: Mapping[str, dt.date],
+) -> _PlanArrays:
+    """:func:`_plan_item` and the gate point of every item, vectorised (one searchsorted
+    per date column instead of a call per item)."""
+    n = cols.n
+    duration = cols.duration
+    milestone = duration == 0
+
+    def finish_points(ordinals: Int64Array, ms: npt.NDArray[np.bool_]) -> Int64Array:
+        q = index.indices(ordinals + 1)
+        return np.where(~ms | (q >= 1), q, q - 1)
+
+    snet = np.zeros(n, np.int64)
+    has = np.flatnonzero(cols.start_no_earlier != NO_DATE)
+    if has.size:
+        r = index.indices(cols.start_no_earlier[has])
+        snet[has] = np.where(milestone[has] & (r > 0), r + 1, r)
+    fnl = np.full(n, _BIG, np.int64)
+    has = np.flatnonzero(cols.finish_no_later != NO_DATE)
+    if has.size:
+        fnl[has] = finish_points(cols.finish_no_later[has], milestone[has])
+    state = np.zeros(n, np.int64)
+    rem = duration.copy()
+    fixed = np.zeros(n, np.int64)
+    floor = np.maximum(snet, 0)
+    if status is not None:
+        status_floor = np.where(milestone & (status > 0), status + 1, status)
+        np.maximum(floor, status_floor, out=floor)
+        a_start, a_finish = cols.actual_start, cols.actual_finish
+        begun = (a_start != NO_DATE) | (a_finish != NO_DATE)
+        done_ms = np.flatnonzero(begun & milestone)
+        if done_ms.size:
+            when = np.where(a_finish[done_ms] != NO_DATE, a_finish[done_ms], a_start[done_ms])
+            point = finish_points(when, np.ones(done_ms.size, bool))
+            state[done_ms], rem[done_ms] = _DONE, 0
+            floor[done_ms] = fixed[done_ms] = point
+        done = np.flatnonzero(begun & ~milestone & (a_finish != NO_DATE))
+        if done.size:
+            ef = index.indices(a_finish[done] + 1)
+            starts = a_start[done]
+            known = starts != NO_DATE
+            es = ef - duration[done]
+            es[known] = index.indices(starts[known])
+            es = np.minimum(es, ef - 1)  # actual dates with no working day between: one day
+            state[done], rem[done] = _DONE, ef - es
+            floor[done] = fixed[done] = es
+        going = np.flatnonzero(begun & ~milestone & (a_finish == NO_DATE))
+        if going.size:
+            state[going] = _IN_PROGRESS
+            fixed[going] = index.indices(a_start[going])
+            rem[going] = [
+                _remaining(d, p)
+                for d, p in zip(
+                    duration[going].tolist(), cols.percent_complete[going].tolist(), strict=True
+                )
+            ]
+            floor[going] = np.maximum(np.maximum(snet[going], 0), status)
+    # each phase's gate point, for tasks and for milestones (the last entry: no phase)
+    ends = [gates.get(key) for key in cols.phase_keys]
+    task_gate = np.full(len(ends) + 1, _BIG, np.int64)
+    milestone_gate = np.full(len(ends) + 1, _BIG, np.int64)
+    with_gate = [j for j, end in enumerate(ends) if end is not None]
+    if with_gate:
+        ordinals = np.array([ends[j].toordinal() for j in with_gate], np.int64)  # type: ignore[union-attr]  # only phases with a gate
+        task_gate[with_gate] = finish_points(ordinals, np.zeros(len(with_gate), bool))
+        milestone_gate[with_gate] = finish_points(ordinals, np.ones(len(with_gate), bool))
+    gate = np.where(milestone, milestone_gate[cols.phase], task_gate[cols.phase])
+    return _PlanArrays(state, rem, floor, fixed, fnl, gate, milestone)
+
+
+# --------------------------------------------------------------------------------------------
 # the compiled network
 
 
@@ -1276,17 +1545,88 @@ class Scheduler:
         engine: Engine = "auto",
     ) -> None:
         acts, link_list, windows = list(activities), list(links), tuple(phase_windows)
-        self._engine = _resolve_engine(engine, len(acts))
-        m = len(link_list)
         key_index, link_table = _link_table(acts, link_list, trusted)
-        level = _levels_or_raise(
-            [a.key for a in acts],
-            np.ascontiguousarray(link_table[:, 0]),
-            np.ascontiguousarray(link_table[:, 1]),
-            compiled=self._engine == "compiled",
+        columns = _columns_of(acts, link_table)
+        self._set_up(
+            columns,
+            calendar,
+            start,
+            status_date,
+            windows,
+            incremental_limit,
+            engine,
+            key_index,
+            None if trusted else lambda: _check_dates(acts, windows, start, status_date),
         )
+
+    @classmethod
+    def from_columns(
+        cls,
+        columns: PlanColumns,
+        calendar: WorkCalendar,
+        start: dt.date,
+        status_date: dt.date | None = None,
+        phase_windows: Iterable[PhaseWindow] = (),
+        *,
+        incremental_limit: int | None = None,
+        trusted: bool = False,
+        engine: Engine = "auto",
+    ) -> Scheduler:
+        """A scheduler of a plan given as columns (see :class:`PlanColumns`): no object
+        per item or link, the set-up is a few array operations. ``trusted`` as for the
+        constructor (rows read back from the database: validated when they were written).
+
+        Examples:
+            >>> import datetime as dt
+            >>> cols = PlanColumns.of([Activity("a", 3), Activity("b", 2)], [Link("a", "b")])
+            >>> Scheduler.from_columns(cols, WorkCalendar(), dt.date(2024, 6, 3),
+            ...                        trusted=True).result().finish
+            datetime.date(2024, 6, 7)
+        """
+        windows = tuple(phase_windows)
+        check: Callable[[], None] | None = None
         if not trusted:
-            _check_dates(acts, windows, start, status_date)
+            columns.check()
+
+            def check() -> None:
+                acts = [columns.activity(i) for i in range(columns.n)]
+                _check_dates(acts, windows, start, status_date)
+
+        scheduler = cls.__new__(cls)
+        with paused_gc():
+            scheduler._set_up(
+                columns,
+                calendar,
+                start,
+                status_date,
+                windows,
+                incremental_limit,
+                engine,
+                None,
+                check,
+            )
+        return scheduler
+
+    def _set_up(
+        self,
+        cols: PlanColumns,
+        calendar: WorkCalendar,
+        start: dt.date,
+        status_date: dt.date | None,
+        windows: tuple[PhaseWindow, ...],
+        incremental_limit: int | None,
+        engine: Engine,
+        key_index: dict[str, int] | None,
+        check_dates: Callable[[], None] | None,
+    ) -> None:
+        n, m = cols.n, len(cols.predecessor)
+        self._engine = _resolve_engine(engine, n)
+        keys = cols.keys if isinstance(cols.keys, list) else list(cols.keys)
+        level = _levels_or_raise(
+            keys, cols.predecessor, cols.successor, compiled=self._engine == "compiled"
+        )
+        if check_dates is not None:
+            check_dates()
         self.calendar = calendar
         self.start = start
         self.status_date = status_date
@@ -1294,11 +1634,10 @@ class Scheduler:
         self.index = WorkdayIndex(calendar, start)
         self._memo = _MemoIndex(self.index)
         self._status = None if status_date is None else self.index.index(status_date)
-        n = len(acts)
         self._n = n
-        self._acts = acts
-        self._keys = [a.key for a in acts]
-        self._key_index = key_index
+        self._cols = replace(cols, keys=keys, duration=cols.duration.copy())
+        self._keys = keys
+        self._key_index_map = key_index
         self.incremental_limit = (
             incremental_limit if incremental_limit is not None else max(128, n // 32)
         )
@@ -1306,23 +1645,22 @@ class Scheduler:
         # per-item arrays (numpy for passes, memoryviews for cheap scalar access)
         self._gates = {w.key: w.end for w in windows}
         self._gate_points: dict[tuple[str, bool], int] = {}
-        rows = _plan_rows(acts, self._memo, self._status, self._gate_point_for)
-        columns = np.array(rows, np.int64).reshape(n, ROW_WIDTH).T.copy()
-        self._state, self._rem, self._floor, self._fixed, self._fnl = columns[:5]
-        self._milestone = columns[7].astype(bool)
+        plan = _plan_arrays(self._cols, self.index, self._status, self._gates)
+        self._state, self._rem, self._floor, self._fixed, self._fnl = plan[:5]
+        self._milestone = plan.milestone
         self._level = level
         self._es = np.zeros(n, np.int64)
         self._ef = np.zeros(n, np.int64)
         self._lf = np.zeros(n, np.int64)  # late finish minus the project finish
         # the phase gates: each item's gate point (_BIG: none), its phase as a number, and
         # the late finish to the gate over links inside the phase (absolute points)
-        self._gate, self._phase_id = columns[5], columns[6]
+        self._gate, self._phase_id = plan.gate, self._cols.phase
         self._lf_gate = np.full(n, _BIG, np.int64)
         self._finish = 0
         self._views()
 
         # links: growable arrays plus adjacency lists of link ids
-        capacity = max(16, 2 * len(link_table))
+        capacity = max(16, 2 * m)
         self._lp = np.zeros(capacity, np.int64)
         self._ls = np.zeros(capacity, np.int64)
         self._lt = np.zeros(capacity, np.int64)
@@ -1331,8 +1669,8 @@ class Scheduler:
         self._link_views()
         self._adj: _Adjacency | None = None  # made when an edit or a reader needs it
         if m:
-            self._lp[:m], self._ls[:m] = link_table[:, 0], link_table[:, 1]
-            self._lt[:m], self._lg[:m] = link_table[:, 2], link_table[:, 3]
+            self._lp[:m], self._ls[:m] = cols.predecessor, cols.successor
+            self._lt[:m], self._lg[:m] = cols.link_type, cols.lag
             self._alive[:m] = 1
         self._nlinks = m
 
@@ -1341,6 +1679,18 @@ class Scheduler:
         self._derived: _Derived | None = None
         self._result: ScheduleResult | None = None
         self._full_pass()
+
+    @property
+    def _key_index(self) -> dict[str, int]:
+        """Each key's position (made when first needed: most schedules are read by
+        position)."""
+        if self._key_index_map is None:
+            self._key_index_map = dict(zip(self._keys, range(self._n), strict=True))
+        return self._key_index_map
+
+    def activity(self, i: int) -> Activity:
+        """Item ``i`` (in input order) as currently scheduled."""
+        return self._cols.activity(i)
 
     # -- array plumbing ------------------------------------------------------------------
 
@@ -1889,10 +2239,10 @@ class Scheduler:
         if problem:
             raise ValidationError(problems=[problem])
         self._invalidate()  # before anything changes: a result handed out is completed first
-        act = replace(self._acts[i], duration=days)
+        act = replace(self.activity(i), duration=days)
         plan = _plan_item(act, self._memo, self._status, act.finish_no_later)
         self._gate[i] = self._gate_point_of(act)
-        self._acts[i] = act
+        self._cols.duration[i] = days
         self._milestone[i] = days == 0
         old_state = self._state_v[i]
         (
@@ -2019,7 +2369,7 @@ class Scheduler:
     @property
     def activities(self) -> tuple[Activity, ...]:
         """The activities as currently scheduled (with any changed durations)."""
-        return tuple(self._acts)
+        return tuple(self._cols.activity(i) for i in range(self._n))
 
     @property
     def links(self) -> tuple[Link, ...]:
@@ -2110,14 +2460,14 @@ class Scheduler:
         ordinals = self.index.ordinals(days)
         items = ItemTable(
             keys,
-            self._key_index,
+            lambda: self._key_index,
             ordinals,
             derived.total_float,
             derived.free_float,
             derived.critical,
         )
         done = self._state == _DONE
-        negative = np.flatnonzero((derived.total_float < 0) & ~done).tolist()
+        negative = np.flatnonzero((derived.total_float < 0) & ~done)
         early_finish = ordinals[n : 2 * n]
         critical = derived.critical
         return ScheduleResult(
@@ -2126,7 +2476,7 @@ class Scheduler:
             finish=dt.date.fromordinal(int(early_finish.max())),
             critical_paths=lambda: self._critical_paths(critical),
             overruns=lambda: self._overruns(early_finish),
-            negative_float=[keys[i] for i in negative],
+            negative_float=lambda: [keys[i] for i in negative.tolist()],
         )
 
     def _critical_paths(self, critical: npt.NDArray[np.bool_]) -> list[list[str]]:
@@ -2188,10 +2538,7 @@ class Scheduler:
             [(self._lp_v[k], types[self._lt_v[k]], self._lg_v[k]) for k in self._in[i]]
             for i in range(n)
         ]
-        members: dict[str, list[int]] = {}
-        for i, act in enumerate(self._acts):
-            if act.phase is not None:
-                members.setdefault(act.phase, []).append(i)
+        members = self._members()
         shown_finish = self._display_points(self._derive().late_finish)[n : 2 * n]
         drivers = []
         for window in self.phase_windows:
@@ -2212,12 +2559,21 @@ class Scheduler:
             )
         return drivers
 
+    def _members(self) -> dict[str, list[int]]:
+        """The items of each phase (by key), in input order."""
+        codes = self._cols.phase
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(self._cols.phase_keys) + 1))
+        found = {}
+        for j, key in enumerate(self._cols.phase_keys):
+            members = order[bounds[j] : bounds[j + 1]]
+            if members.size:
+                found[key] = members.tolist()
+        return found
+
     def _overruns(self, early_finish: Int64Array) -> list[PhaseOverrun]:
         """Phases whose items finish after the window (``early_finish``: shown ordinals)."""
-        members: dict[str, list[int]] = {}
-        for i, act in enumerate(self._acts):
-            if act.phase is not None:
-                members.setdefault(act.phase, []).append(i)
+        members = self._members()
         finish = early_finish.tolist()
         overruns = []
         for window in self.phase_windows:

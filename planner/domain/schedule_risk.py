@@ -33,7 +33,6 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special, stats
 
 from planner.domain.calendar import WorkCalendar, WorkdayIndex
 from planner.domain.errors import Problem, ValidationError
@@ -200,6 +199,8 @@ class RiskAnalysis:
 def _pert_tables(step: int) -> FloatArray:
     place = step / _MODE_STEPS
     alpha, beta = 1 + 4 * place, 1 + 4 * (1 - place)
+    from scipy import special  # imported when first simulating: 0.1 s an app start need not pay
+
     table = np.asarray(special.betaincinv(alpha, beta, _GRID), np.float32)
     table.setflags(write=False)
     return table
@@ -252,6 +253,8 @@ def _uniforms(
     """``items × iterations`` uniforms; items of a group share a normal factor (a Gaussian
     copula), the others are drawn independently."""
     u = rng.random((len(keys), iterations), dtype=np.float32)
+    from scipy.special import ndtr
+
     position = {k: i for i, k in enumerate(keys)}
     for group in groups:
         rows = [position[k] for k in group.items if k in position]
@@ -261,7 +264,7 @@ def _uniforms(
         z = rng.standard_normal((len(rows), iterations), dtype=np.float32)
         z *= np.float32(math.sqrt(1 - group.coefficient))
         z += np.float32(math.sqrt(group.coefficient)) * shared
-        u[rows] = special.ndtr(z)
+        u[rows] = ndtr(z)
     return u
 
 
@@ -525,13 +528,39 @@ def _durations(
 # results
 
 
+def rankdata(values: npt.ArrayLike, axis: int = -1) -> FloatArray:
+    """Ranks along ``axis`` from 1, ties given their average rank (as
+    ``scipy.stats.rankdata``, whose import costs an app start a third of a second).
+
+    Examples:
+        >>> rankdata([10, 30, 20, 20]).tolist()
+        [1.0, 4.0, 2.5, 2.5]
+    """
+    x = np.moveaxis(np.asarray(values), axis, -1)
+    shape = x.shape
+    if x.size == 0:
+        return np.zeros(np.shape(values), np.float64)
+    flat = x.reshape(-1, shape[-1]) if x.ndim else x.reshape(1, 1)
+    rows, n = flat.shape
+    order = np.argsort(flat, axis=1, kind="stable")
+    ordered = np.take_along_axis(flat, order, 1)
+    starts = np.ones((rows, n), bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    group = np.cumsum(starts.ravel()) - 1  # ties share a group; every row starts one
+    place = np.tile(np.arange(1, n + 1, dtype=np.float64), rows)
+    average = np.bincount(group, weights=place) / np.bincount(group)
+    out = np.empty((rows, n), np.float64)
+    np.put_along_axis(out, order, average[group].reshape(rows, n), 1)
+    return np.moveaxis(out.reshape(shape), -1, axis)
+
+
 def _rank_correlations(samples: FloatArray, target: FloatArray) -> FloatArray:
     """Spearman correlation of each row of ``samples`` with ``target`` (0 for a constant)."""
     if samples.shape[0] == 0:
         return np.zeros(0)
-    ranks = stats.rankdata(samples, axis=1)
+    ranks = rankdata(samples, axis=1)
     ranks -= ranks.mean(axis=1, keepdims=True)
-    t = stats.rankdata(target)
+    t = rankdata(target)
     t = t - t.mean()
     with np.errstate(invalid="ignore", divide="ignore"):
         r = (ranks @ t) / np.sqrt((ranks * ranks).sum(axis=1) * (t @ t))

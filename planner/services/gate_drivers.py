@@ -7,33 +7,39 @@ chain of each phase; the plan views show it in the overrun banner and the Gantt.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 from planner.domain.calendar import WorkdayIndex
-from planner.domain.schedule import gate_driver, gate_point, remaining_days
+from planner.domain.schedule import NO_DATE, gate_driver, gate_point, remaining_days
 
+if TYPE_CHECKING:
+    from planner.services.plan_rows import PlanRows
 
-class DriverRow(Protocol):
-    """What is read of a work item (see ``planner.services.plan_view.PlanRow``)."""
-
-    id: int
-    key: str
-    phase_id: int
-    kind: str
-    duration: int
-    percent: int
-    actual_start: date | None
-    actual_finish: date | None
-    early_start: date | None
-    early_finish: date | None
+Int64Array = npt.NDArray[np.int64]
 
 
 class DriverPhase(Protocol):
     id: int
     window_end: date
+
+
+class PlanPoints(NamedTuple):
+    """The stored early dates as the scheduler's working-day points, a value per item in
+    plan order (see :mod:`planner.domain.schedule`), and each link's ends by position."""
+
+    dated: npt.NDArray[np.bool_]  # both early dates stored
+    milestone: npt.NDArray[np.bool_]
+    start: Int64Array  # working-day index of the early start
+    finish: Int64Array  # finish point: working-day index of the early finish, plus one
+    predecessor: Int64Array
+    successor: Int64Array
+    known: npt.NDArray[np.bool_]  # both ends are items of the program
 
 
 @dataclass(frozen=True)
@@ -46,53 +52,54 @@ class GateDriver:
 
 
 def gate_drivers(
-    phases: Iterable[DriverPhase],
-    rows: Sequence[DriverRow],
-    links: Iterable[tuple[int, int, str, int]],
-    index: WorkdayIndex,
-    wd: Callable[[date], int],
+    phases: Iterable[DriverPhase], plan: PlanRows, points: PlanPoints, index: WorkdayIndex
 ) -> dict[int, GateDriver]:
-    """Phase id → what drives its gate, for phases with scheduled items.
-
-    ``links`` are ``(predecessor id, successor id, type, lag)``; ``wd`` gives a date's
-    working-day index in ``index`` (the caller's memoised ``index.index``).
-    """
-    dated = [row for row in rows if row.early_start is not None and row.early_finish is not None]
-    number = {row.id: i for i, row in enumerate(dated)}
-    read_start: list[int] = []
-    bound_start: list[int] = []
-    finish: list[int] = []
-    done: list[bool] = []
-    for row in dated:
-        assert row.early_start is not None and row.early_finish is not None
-        milestone = row.kind == "milestone"
-        end = wd(row.early_finish) + 1  # a task's finish point; a milestone's point
-        if milestone:
-            remaining = 0
-        elif row.actual_start is not None:
-            remaining = remaining_days(row.duration, row.percent)
-        else:
-            remaining = row.duration
-        finish.append(end)
-        read_start.append(end if milestone else wd(row.early_start))
-        bound_start.append(end - remaining)
-        done.append(row.actual_finish is not None or (milestone and row.actual_start is not None))
-    into: list[list[tuple[int, str, int]]] = [[] for _ in dated]
-    for pred_id, succ_id, type_, lag in links:
-        p, s = number.get(pred_id), number.get(succ_id)
-        if p is not None and s is not None and not done[s]:  # links into done items hold no one
-            into[s].append((p, type_, lag))
-    members: dict[int, list[int]] = {}
-    for i, row in enumerate(dated):
-        members.setdefault(row.phase_id, []).append(i)
+    """Phase id → what drives its gate, for phases with scheduled items."""
+    values = plan.values
+    dated = np.flatnonzero(points.dated)
+    number = np.full(plan.n, -1, np.int64)
+    number[dated] = np.arange(dated.size)
+    milestone = points.milestone[dated]
+    finish = points.finish[dated]  # a task's finish point; a milestone's point
+    started = values["actual_start"][dated] != NO_DATE
+    duration = np.array(values["duration_days"], np.int64)[dated]
+    percent = np.array(values["percent_complete"], np.float64)[dated]
+    remaining = duration.copy()
+    going = np.flatnonzero(started & ~milestone)
+    remaining[going] = [
+        remaining_days(d, p)
+        for d, p in zip(duration[going].tolist(), percent[going].tolist(), strict=True)
+    ]
+    remaining[milestone] = 0
+    read_start = np.where(milestone, finish, points.start[dated])
+    done = (values["actual_finish"][dated] != NO_DATE) | (milestone & started)
+    pred, succ = number[points.predecessor], number[points.successor]
+    holds = points.known & (pred >= 0) & (succ >= 0)
+    holds[holds] = ~done[succ[holds]]  # links into done items hold no one
+    into: list[list[tuple[int, str, int]]] = [[] for _ in range(dated.size)]
+    kinds = plan.link_type
+    for k, p, s, lag in zip(
+        np.flatnonzero(holds).tolist(),
+        pred[holds].tolist(),
+        succ[holds].tolist(),
+        plan.link_lag[holds].tolist(),
+        strict=True,
+    ):
+        into[s].append((p, kinds[k], lag))
+    phase_of = np.array(values["phase_id"], np.int64)[dated]
+    finish_list, keys, ids = finish.tolist(), values["key"], values["id"]
+    read, bound = read_start.tolist(), (finish - remaining).tolist()
     drivers = {}
     for phase in phases:
-        chain = gate_driver(members.get(phase.id, []), read_start, bound_start, finish, into)
+        members = np.flatnonzero(phase_of == phase.id).tolist()
+        chain = gate_driver(members, read, bound, finish_list, into)
         if not chain:
             continue
-        end = dated[chain[-1]]
-        point = gate_point(index, phase.window_end, end.kind == "milestone")
+        end = int(dated[chain[-1]])
+        point = gate_point(index, phase.window_end, bool(points.milestone[end]))
         drivers[phase.id] = GateDriver(
-            [dated[i].id for i in chain], [dated[i].key for i in chain], point - finish[chain[-1]]
+            [ids[dated[i]] for i in chain],
+            [keys[dated[i]] for i in chain],
+            point - finish_list[chain[-1]],
         )
     return drivers

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 Columns = npt.NDArray[np.int64]
 DEFAULT_LOCAL_ENTRIES = 8
 _PENDING = "live_schedule_pending"
-_KIND = "live-schedule"
+_KIND = "live-schedule-2"  # 2: the scheduler keeps its input as columns
 
 
 class Stats:
@@ -156,7 +156,7 @@ def _restore_scheduler(state: dict[str, Any]) -> Scheduler:
 
 # caches the scheduler rebuilds on demand (None is their "not computed" state); the compiled
 # level arrays are four times the size of everything else and slow to pickle
-_REBUILT_ON_DEMAND = frozenset({"_compiled", "_csr", "_derived", "_result"})
+_REBUILT_ON_DEMAND = frozenset({"_compiled", "_csr", "_derived", "_result", "_key_index_map"})
 
 
 def _reduce_scheduler(scheduler: Scheduler) -> tuple[Callable[..., Scheduler], tuple[Any]]:

@@ -7,23 +7,26 @@ and workstream. Whatever the plan's size, a page costs the same handful of state
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import select
 
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
 from planner.domain.calendar import WorkCalendar, WorkdayIndex
 from planner.domain.errors import NotFoundError
 from planner.domain.gates import phase_progress
-from planner.domain.schedule_fields import SCHEDULE_FIELDS
+from planner.domain.schedule import NO_DATE, paused_gc
 from planner.extensions import db
-from planner.models import CalendarException, Dependency, Phase, Program, WorkItem
+from planner.models import CalendarException, Phase, Program
 from planner.models.baseline import Baseline, BaselineItem
 from planner.ops.cache import derived
-from planner.services.gate_drivers import gate_drivers
+from planner.services.gate_drivers import PlanPoints, gate_drivers
+from planner.services.plan_rows import NO_FLOAT, SHOWN, PlanRows, dates, load_plan_rows
 from planner.services.plan_view_types import (
     NO_WORKSTREAM,
     STATUSES,
@@ -35,6 +38,8 @@ from planner.services.plan_view_types import (
     PlanView,
 )
 from planner.services.scheduling import refresh_if_stale, status_date_of
+
+Int64Array = npt.NDArray[np.int64]
 
 __all__ = [
     "BaselineInfo",
@@ -104,28 +109,6 @@ def load_plan(
     return replace(shared, program=program, refreshed=refreshed)
 
 
-#: the work item columns a plan row is read from, in PlanRow's order from ``duration_days``
-_ITEM_COLUMNS = (
-    "id",
-    "key",
-    "name",
-    "name_zh",
-    "kind",
-    "phase_id",
-    "workstream",
-    "owner",
-    "owner_role",
-    "duration_days",
-    "percent_complete",
-    "actual_start",
-    "actual_finish",
-    "constraint_type",
-    "constraint_date",
-    *SCHEDULE_FIELDS,
-    "position",
-)
-
-
 class _Workdays:
     """Working days before a day since the program's start (differences are working-day
     spans), each day looked up once."""
@@ -139,6 +122,18 @@ class _Workdays:
         if found is None:
             found = self.known[day] = self.index.index(day)
         return found
+
+    def learn(self, ordinals: Int64Array) -> Int64Array:
+        """The working-day index of each of these date ordinals (``NO_DATE``: -1), and
+        every distinct day remembered, in one vectorised lookup."""
+        out = np.full(len(ordinals), -1, np.int64)
+        dated = ordinals != NO_DATE
+        days, where = np.unique(ordinals[dated], return_inverse=True)
+        found = self.index.indices(days)
+        days_seen: list[date] = dates(days)  # type: ignore[assignment]  # every one a day: NO_DATE left out
+        self.known.update(zip(days_seen, found.tolist(), strict=True))
+        out[dated] = found[where]
+        return out
 
 
 def _phase_infos(program: Program, lang: str) -> list[PhaseInfo]:
@@ -187,54 +182,46 @@ def _baselines(program: Program, baseline_id: int | None) -> tuple[list[Baseline
     return baselines, chosen
 
 
-def _item_rows(program: Program, phase_by_id: Mapping[int, PhaseInfo], lang: str) -> list[PlanRow]:
-    """Every work item as a plan row, from Core rows rather than ORM entities: thousands of
-    items load in a few milliseconds."""
+def _item_rows(plan: PlanRows, phase_by_id: Mapping[int, PhaseInfo], lang: str) -> list[PlanRow]:
+    """Every work item as a plan row, made a column at a time from the loaded columns."""
+    values, computed = plan.values, plan.computed
     zh = lang == "zh"
-    t = WorkItem.__table__.c
-    query = (
-        select(*(t[name] for name in _ITEM_COLUMNS))
-        .where(t.program_id == program.id)
-        .order_by(t.position, t.id)
-    )
-    rows: list[PlanRow] = []
-    append = rows.append
-    for values in db.session.connection().execute(query).all():
-        id_, key, name, name_zh, kind, phase_id, workstream, owner, owner_role = values[:9]
-        phase = phase_by_id[phase_id]
-        label = ((name_zh or name) if zh else (name or name_zh)) or ""
-        (duration, percent, actual_start, actual_finish, constraint_type, constraint_date) = values[
-            9:15
-        ]
-        early_start, early_finish, late_start, late_finish, total_float, free_float = values[15:21]
-        append(
-            PlanRow(
-                id_,
-                key,
-                label,
-                kind,
-                phase_id,
-                phase.key,
-                phase.ordinal,
-                workstream,
-                owner or owner_role,
-                duration,
-                percent,
-                actual_start,
-                actual_finish,
-                constraint_type,
-                constraint_date,
-                early_start,
-                early_finish,
-                late_start,
-                late_finish,
-                total_float,
-                free_float,
-                bool(values[21]),
-                values[22],
-            )
+    labels = [
+        ((name_zh or name) if zh else (name or name_zh)) or ""
+        for name, name_zh in zip(values["name"], values["name_zh"], strict=True)
+    ]
+    phases = [phase_by_id[phase_id] for phase_id in values["phase_id"]]
+    owners = zip(values["owner"], values["owner_role"], strict=True)
+    shown_owners = [owner or role for owner, role in owners]
+
+    def floats(k: int) -> list[int | None]:
+        return [None if f == NO_FLOAT else f for f in computed[:, k].tolist()]
+
+    return list(
+        map(
+            PlanRow,
+            values["id"],
+            values["key"],
+            labels,
+            values["kind"],
+            values["phase_id"],
+            [phase.key for phase in phases],
+            [phase.ordinal for phase in phases],
+            values["workstream"],
+            shown_owners,
+            values["duration_days"],
+            values["percent_complete"],
+            dates(values["actual_start"]),
+            dates(values["actual_finish"]),
+            values["constraint_type"],
+            dates(values["constraint_date"]),
+            *(dates(computed[:, k]) for k in range(4)),
+            floats(4),
+            floats(5),
+            computed[:, 6].astype(bool).tolist(),
+            values["position"],
         )
-    return rows
+    )
 
 
 def _compare_with(chosen: BaselineInfo, by_id: Mapping[int, PlanRow], wd: _Workdays) -> None:
@@ -273,31 +260,59 @@ def _set_statuses(rows: list[PlanRow], phase_by_id: Mapping[int, PhaseInfo]) -> 
             row.status = "not_started"
 
 
-def _links(
-    dependency_rows: Sequence[Any], by_id: Mapping[int, PlanRow], wd: _Workdays
-) -> list[LinkRow]:
+_READS_START = {"SS": 1, "SF": 1}
+_BINDS_START = {"FS": 1, "SS": 1}
+
+
+def _points(plan: PlanRows, rows: list[PlanRow], wd: _Workdays) -> PlanPoints:
+    """The stored early dates as working-day points, and each link's ends by position."""
+    ids = plan.ids
+    pred, succ = plan.positions(plan.link_predecessor), plan.positions(plan.link_successor)
+    milestone = np.array([row.kind == "milestone" for row in rows], bool)
+    computed = plan.computed
+    return PlanPoints(
+        dated=(computed[:, 0] != NO_DATE) & (computed[:, 1] != NO_DATE),
+        milestone=milestone,
+        start=wd.learn(computed[:, 0]),
+        finish=wd.learn(computed[:, 1]) + 1,
+        predecessor=pred,
+        successor=succ,
+        known=(ids[pred] == plan.link_predecessor) & (ids[succ] == plan.link_successor)
+        if len(ids)
+        else np.zeros(len(pred), bool),
+    )
+
+
+def _links(plan: PlanRows, rows: list[PlanRow], points: PlanPoints) -> list[LinkRow]:
     """The dependencies between loaded rows (each successor learns its predecessors); a link
-    is critical when it drives its successor along the critical path."""
-
-    def point(row: PlanRow) -> tuple[int, int]:
-        assert row.early_start is not None and row.early_finish is not None
-        finish = wd(row.early_finish) + 1
-        return (finish if row.is_milestone else wd(row.early_start), finish)
-
+    is critical when it drives its successor along the critical path (worked out for every
+    link at once from the rows' working-day points)."""
+    m = len(plan.link_type)
+    if not m or not rows:
+        return []
+    pred, succ, known = points.predecessor, points.successor, points.known
+    start = np.where(points.milestone, points.finish, points.start)
+    eligible = points.dated & (plan.computed[:, 6] != 0)
+    reads_start = np.fromiter(map(_READS_START.get, plan.link_type, [0] * m), bool, m)
+    binds_start = np.fromiter(map(_BINDS_START.get, plan.link_type, [0] * m), bool, m)
+    source = np.where(reads_start, start[pred], points.finish[pred])
+    target = np.where(binds_start, start[succ], points.finish[succ])
+    critical = eligible[pred] & eligible[succ] & (source + plan.link_lag == target)
     links: list[LinkRow] = []
-    for pred_id, succ_id, type_, lag in dependency_rows:
-        pred, succ = by_id.get(pred_id), by_id.get(succ_id)
-        if pred is None or succ is None:
+    for p, s, type_, lag, crit, ok in zip(
+        pred.tolist(),
+        succ.tolist(),
+        plan.link_type,
+        plan.link_lag.tolist(),
+        critical.tolist(),
+        known.tolist(),
+        strict=True,
+    ):
+        if not ok:
             continue
-        succ.predecessors.append(pred.key + _link_label(type_, lag))
-        critical = False
-        if pred.critical and succ.critical and pred.early_start and succ.early_start:
-            p_start, p_finish = point(pred)
-            s_start, s_finish = point(succ)
-            source = p_start if type_ in ("SS", "SF") else p_finish
-            target = s_start if type_ in ("FS", "SS") else s_finish
-            critical = source + lag == target
-        links.append(LinkRow(pred_id, succ_id, type_, lag, critical))
+        predecessor, successor = rows[p], rows[s]
+        successor.predecessors.append(predecessor.key + _link_label(type_, lag))
+        links.append(LinkRow(predecessor.id, successor.id, type_, lag, crit))
     return links
 
 
@@ -356,33 +371,32 @@ def _latest(days: Iterable[date | None]) -> date | None:
 def _read_plan(
     program: Program, filters: Filters, baseline_id: int | None, lang: str, today: date
 ) -> PlanView:
+    with paused_gc():  # an object per item and link, none cyclic: collections would walk them
+        return _read_plan_rows(program, filters, baseline_id, lang, today)
+
+
+def _read_plan_rows(
+    program: Program, filters: Filters, baseline_id: int | None, lang: str, today: date
+) -> PlanView:
     phases = _phase_infos(program, lang)
     phase_by_id = {p.id: p for p in phases}
     baselines, chosen = _baselines(program, baseline_id)
-    rows = _item_rows(program, phase_by_id, lang)
+    plan = load_plan_rows(program.id, SHOWN)
+    rows = _item_rows(plan, phase_by_id, lang)
     by_id = {row.id: row for row in rows}
     index = _calendar(program.id, program.workdays).index(program.start_date)
     wd = _Workdays(index)
     if chosen is not None:
         _compare_with(chosen, by_id, wd)
-    d = Dependency.__table__.c
-    dependency_rows = (
-        db.session.connection()
-        .execute(
-            select(d.predecessor_id, d.successor_id, d.type, d.lag_days)
-            .where(d.program_id == program.id)
-            .order_by(d.id)
-        )
-        .all()
-    )
     _set_statuses(rows, phase_by_id)
-    links = _links(dependency_rows, by_id, wd)
+    points = _points(plan, rows, wd)
+    links = _links(plan, rows, points)
     members_of: dict[int, list[PlanRow]] = {phase.id: [] for phase in phases}
     for row in rows:
         members_of[row.phase_id].append(row)
     for phase in phases:
         _roll_up(phase, members_of[phase.id], wd)
-    drivers = gate_drivers(phases, rows, dependency_rows, index, wd)
+    drivers = gate_drivers(phases, plan, points, index)
     for phase in phases:
         phase.driver = drivers.get(phase.id)
     finish = _latest(row.early_finish for row in rows)

@@ -4,10 +4,16 @@ baseline, and the whole view (read by :mod:`planner.services.plan_view`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
-from typing import Any
+from functools import partial
+from operator import attrgetter
+from typing import Any, NamedTuple
 
+import numpy as np
+import numpy.typing as npt
+
+from planner.domain.schedule import paused_gc
 from planner.models import Program
 from planner.services.gate_drivers import GateDriver
 
@@ -110,8 +116,9 @@ class PlanRow:
         return ", ".join(self.predecessors)
 
 
-@dataclass(frozen=True)
-class LinkRow:
+class LinkRow(NamedTuple):
+    """A dependency as the views show it (a tuple: a plan has tens of thousands)."""
+
     predecessor_id: int
     successor_id: int
     type: str
@@ -178,6 +185,10 @@ class PlanView:
     critical_count: int
     refreshed: bool
 
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        """Pickled as columns (see the end of this module)."""
+        return _reduce_view(self)
+
     @property
     def by_id(self) -> dict[int, PlanRow]:
         return {row.id: row for row in self.all_rows}
@@ -198,3 +209,82 @@ class PlanView:
             for item_id in phase.driver.chain_ids
             if item_id not in done
         )
+
+
+# --------------------------------------------------------------------------- kept compactly
+#
+# A plan view is kept per revision in the shared cache and read by every page after a
+# change. Pickled as objects, 10,000 rows (each a dict of thirty fields and ten dates) take
+# longer to read back than to compute; kept as columns (dates as one array of ordinals per
+# field) they are read back in a few milliseconds. Rows are referred to by position, so
+# the visible rows and each phase's milestones stay the same objects as ``all_rows``.
+
+_ROW_FIELDS = tuple(f.name for f in fields(PlanRow))
+_ROW_DATES = frozenset(f.name for f in fields(PlanRow) if f.type == "date | None")
+_EPOCH = date(1970, 1, 1).toordinal()
+_NO_DAY = -(1 << 62)
+
+
+def _day_column(values: list[date | None]) -> npt.NDArray[np.int64]:
+    return np.array(
+        [_NO_DAY if day is None else day.toordinal() - _EPOCH for day in values], np.int64
+    )
+
+
+def _days(column: npt.NDArray[np.int64]) -> list[date | None]:
+    days = column.astype("datetime64[D]")
+    days[column == _NO_DAY] = np.datetime64("NaT")
+    found: list[date | None] = days.tolist()
+    return found
+
+
+def _pack_rows(rows: list[PlanRow]) -> dict[str, Any]:
+    columns = list(zip(*map(attrgetter(*_ROW_FIELDS), rows), strict=True)) if rows else []
+    packed: dict[str, Any] = {"n": len(rows)}
+    for name, column in zip(_ROW_FIELDS, columns, strict=True):
+        packed[name] = _day_column(list(column)) if name in _ROW_DATES else column
+    return packed
+
+
+def _unpack_rows(packed: dict[str, Any]) -> list[PlanRow]:
+    n = packed["n"]
+    if not n:
+        return []
+    columns = [_days(packed[name]) if name in _ROW_DATES else packed[name] for name in _ROW_FIELDS]
+    new = object.__new__
+    rows = []
+    for values in zip(*columns, strict=True):
+        row = new(PlanRow)
+        row.__dict__.update(zip(_ROW_FIELDS, values, strict=True))
+        row.predecessors = list(row.predecessors)
+        rows.append(row)
+    return rows
+
+
+def _restore_view(state: dict[str, Any]) -> PlanView:
+    with paused_gc():  # tens of thousands of objects, none cyclic
+        return _restored(state)
+
+
+def _restored(state: dict[str, Any]) -> PlanView:
+    rows = _unpack_rows(state.pop("all_rows"))
+    new = object.__new__
+    links = list(map(partial(tuple.__new__, LinkRow), state.pop("links")))
+    for phase, milestones in zip(state["phases"], state.pop("milestones"), strict=True):
+        phase.milestones = [rows[i] for i in milestones]
+    visible = [rows[i] for i in state.pop("rows")]
+    view = new(PlanView)
+    view.__dict__.update(state, all_rows=rows, rows=visible, links=links)
+    return view
+
+
+def _reduce_view(view: PlanView) -> tuple[Any, tuple[dict[str, Any]]]:
+    where = {id(row): i for i, row in enumerate(view.all_rows)}
+    state = dict(view.__dict__)
+    state["all_rows"] = _pack_rows(view.all_rows)
+    state["rows"] = [where[id(row)] for row in view.rows]
+    state["links"] = [tuple(link) for link in view.links]
+    phases = [replace(phase, milestones=[]) for phase in view.phases]
+    state["milestones"] = [[where[id(row)] for row in phase.milestones] for phase in view.phases]
+    state["phases"] = phases
+    return _restore_view, (state,)

@@ -11,10 +11,10 @@ scheduler, not about scheduling itself:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -24,30 +24,27 @@ from planner.domain.calendar import WorkCalendar
 from planner.domain.errors import DependencyCycleError
 from planner.domain.lags import elapsed_working_days, lag_working_days
 from planner.domain.schedule import (
+    LINK_TYPES,
     MAX_LAG,
+    NO_DATE,
     Activity,
     Link,
     LinkType,
     PhaseOverrun,
     PhaseWindow,
+    PlanColumns,
     Scheduler,
     ScheduleResult,
-    paused_gc,
     schedule,
 )
-from planner.domain.schedule_columns import (
-    NO_DATE,
-    Columns,
-    columns_of,
-    overruns_of,
-    phase_index_of,
-)
+from planner.domain.schedule_columns import Columns, columns_of, overruns_of
 from planner.domain.schedule_fields import SCHEDULE_FIELDS
 from planner.extensions import db
 from planner.models import Dependency, Phase, Program, WorkItem
 from planner.ops.cache import program_revision
 from planner.services.live_schedule import LiveSchedule, keep, take
 from planner.services.live_schedule import Stats as LiveStats
+from planner.services.plan_rows import PlanRows, load_plan_rows
 
 COMPUTED_COLUMNS = SCHEDULE_FIELDS
 
@@ -309,7 +306,7 @@ class ItemEdited:
             raise NotIncremental
         if live.names is not None:
             live.names[i] = (item.name, item.name_zh)
-        before = live.scheduler.activities[i]
+        before = live.scheduler.activity(i)
         after = activity_of(
             window,
             item.key,
@@ -413,89 +410,87 @@ def _has_unit_lags(program: Program) -> bool:
     return db.session.scalar(query) is not None
 
 
-_ITEM_COLUMNS = (
-    WorkItem.id,
-    WorkItem.key,
-    WorkItem.phase_id,
-    WorkItem.duration_days,
-    WorkItem.constraint_type,
-    WorkItem.constraint_date,
-    WorkItem.actual_start,
-    WorkItem.actual_finish,
-    WorkItem.percent_complete,
-    *(getattr(WorkItem, column) for column in COMPUTED_COLUMNS),
-    WorkItem.name,
-    WorkItem.name_zh,
-)
-_NO_FLOAT = -(1 << 40)  # a float never computed (the column is NULL)
+def plan_columns(
+    rows: PlanRows, phases: Mapping[int, Phase], links: Sequence[Link] | None = None
+) -> tuple[PlanColumns, tuple[PhaseWindow, ...]]:
+    """The scheduler's input from the program's rows, a column at a time (no object per
+    row): every item starts no earlier than its phase window's start (or its own later
+    start-no-earlier date); with ``links``, those (lags in working days for this schedule)
+    instead of the stored dependencies."""
+    values = rows.values
+    phase_ids = list(phases)
+    windows = tuple(PhaseWindow(p.key, p.window_start, p.window_end) for p in phases.values())
+    where = {phase_id: j for j, phase_id in enumerate(phase_ids)}
+    phase = np.fromiter(map(where.__getitem__, values["phase_id"]), np.int64, rows.n)
+    window_start = np.array([w.start.toordinal() for w in windows] or [NO_DATE], np.int64)
+    constraint = np.array(
+        [{"SNET": 1, "FNLT": 2}.get(c, 0) if c else 0 for c in values["constraint_type"]],
+        np.int64,
+    )
+    constraint_date = values["constraint_date"]
+    snet = window_start[phase]
+    by_date = (constraint == 1) & (constraint_date != NO_DATE)
+    snet[by_date] = np.maximum(snet[by_date], constraint_date[by_date])
+    fnl = np.where(constraint == 2, constraint_date, NO_DATE)
+    keys = values["key"]
+    if links is None:
+        pred = rows.positions(rows.link_predecessor)
+        succ = rows.positions(rows.link_successor)
+        kinds = np.fromiter(map(_TYPE_CODES.__getitem__, rows.link_type), np.int64, len(pred))
+        lags = rows.link_lag
+    else:
+        at = {key: i for i, key in enumerate(keys)}
+        pred = np.array([at[link.predecessor] for link in links], np.int64)
+        succ = np.array([at[link.successor] for link in links], np.int64)
+        kinds = np.array([_TYPE_CODES[link.type] for link in links], np.int64)
+        lags = np.array([link.lag for link in links], np.int64)
+    columns = PlanColumns(
+        keys=keys,
+        duration=np.array(values["duration_days"], np.int64),
+        phase=phase,
+        phase_keys=tuple(w.key for w in windows),
+        start_no_earlier=snet,
+        finish_no_later=fnl,
+        actual_start=values["actual_start"],
+        actual_finish=values["actual_finish"],
+        percent_complete=np.array(values["percent_complete"], np.float64),
+        predecessor=pred,
+        successor=succ,
+        link_type=kinds,
+        lag=lags,
+    )
+    return columns, windows
 
 
-def _stored_columns(rows: Sequence[Any]) -> Columns:
-    """The computed columns the rows hold, as (n, 7) integers (a column at a time: slicing
-    each SQLAlchemy row cost 40 µs, most of a cold edit of a large program)."""
-    out = np.empty((len(rows), 7), np.int64)
-    if not rows:
-        return out
-    columns = list(zip(*rows, strict=True))
-    for k in range(4):
-        out[:, k] = [NO_DATE if d is None else d.toordinal() for d in columns[9 + k]]
-    for k in range(2):
-        out[:, 4 + k] = [_NO_FLOAT if f is None else f for f in columns[13 + k]]
-    out[:, 6] = [bool(c) for c in columns[15]]
-    return out
+_TYPE_CODES: dict[str, int] = {kind: code for code, kind in enumerate(LINK_TYPES)}
 
 
 def build_live(program: Program, status: date, converted: list[Link] | None = None) -> LiveSchedule:
-    """The program's compiled schedule from its rows as stored (plain columns, no objects);
-    with ``converted``, those links (lags in working days for this schedule) instead of the
-    stored ones."""
+    """The program's compiled schedule from its rows as stored (plain columns, no objects;
+    validated when they were written); with ``converted``, those links (lags in working
+    days for this schedule) instead of the stored ones."""
     LiveStats.built += 1
-    rows = db.session.execute(
-        select(*_ITEM_COLUMNS)
-        .where(WorkItem.program_id == program.id)
-        .order_by(WorkItem.position, WorkItem.id)
-    ).all()
-    links = db.session.execute(
-        select(
-            Dependency.predecessor_id,
-            Dependency.successor_id,
-            Dependency.type,
-            Dependency.lag_days,
-        )
-        .where(Dependency.program_id == program.id)
-        .order_by(Dependency.id)
-    ).all()
+    rows = load_plan_rows(program.id, ("name", "name_zh"))
     phases = {phase.id: phase for phase in program.phases}
-    key_of = {row[0]: row[1] for row in rows}
-    with paused_gc():  # an object per item and link, none cyclic
-        activities = [activity_of(phases[row[2]], row[1], *row[3:9]) for row in rows]
-        used = (
-            converted
-            if converted is not None
-            else [Link(key_of[p], key_of[s], kind, lag) for p, s, kind, lag in links]  # type: ignore[arg-type]  # the column's check constraint allows only FS, SS, FF, SF
-        )
-    scheduler = Scheduler(
-        activities,
-        used,
+    columns, windows = plan_columns(rows, phases, converted)
+    scheduler = Scheduler.from_columns(
+        columns,
         program_calendar(program),
         program.start_date,
         status,
-        _windows(program),
+        windows,
+        trusted=True,
     )
-    stored = _stored_columns(rows)
     return LiveSchedule(
         program_id=program.id,
         status_date=status,
         scheduler=scheduler,
-        item_ids=np.array([row[0] for row in rows], dtype=np.int64),
-        keys=[row[1] for row in rows],
-        stored=stored,
-        phase_windows={
-            phase_id: PhaseWindow(p.key, p.window_start, p.window_end)
-            for phase_id, p in phases.items()
-        },
-        phase_index=phase_index_of([a.phase for a in activities], scheduler.phase_windows),
-        names=[(row[16], row[17]) for row in rows],
+        item_ids=rows.ids,
+        keys=columns.keys,  # type: ignore[arg-type]  # a list, from the loader
+        stored=rows.computed,
+        phase_windows={phase_id: window for phase_id, window in zip(phases, windows, strict=True)},
+        phase_index=columns.phase,
+        names=list(zip(rows.values["name"], rows.values["name_zh"], strict=True)),
     )
 
 

@@ -41,13 +41,15 @@ def sessions(program: Program) -> list[TrainingSession]:
     )
 
 
-def add_session(program: Program, data: SessionInput) -> TrainingSession:
-    """Record a session (typed) and refresh the completion readings."""
+def add_session(program: Program, data: SessionInput, *, refresh: bool = True) -> TrainingSession:
+    """Record a session (typed) and refresh the completion readings (``refresh=False``:
+    the caller adds several and calls :func:`refresh_completion` once, as the demo does)."""
     _check_session(program, data)
     row = _row(program, data)
     db.session.add(row)
     db.session.flush()
-    refresh_completion(program)
+    if refresh:
+        refresh_completion(program)
     return row
 
 

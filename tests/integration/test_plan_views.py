@@ -369,3 +369,23 @@ def test_gantt_speaks_the_readers_language(client, db, program):  # type: ignore
         f"/programs/{program.id}/plan/gantt/data", headers={"Accept-Language": "zh-CN"}
     ).get_json()
     assert data["phases"]["name"] != zh["phases"]["name"]  # phase names in the reader's language
+
+
+def test_a_plan_view_kept_in_the_shared_cache_reads_back_the_same(db, program):  # type: ignore[no-untyped-def]
+    import pickle
+    from dataclasses import replace
+
+    from planner.services.scheduling import reschedule
+
+    plan_service.take_baseline(program, "Plan")
+    item(db, program, "sfa-uat").duration_days += 3  # a variance against the baseline
+    reschedule(program)
+    db.session.commit()
+    view = replace(load_plan(program), program=None)
+    assert view.links and any(row.baseline_start for row in view.all_rows)
+    back = pickle.loads(pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: S301
+    assert back == view
+    kept = {id(row) for row in back.all_rows}
+    assert all(id(row) in kept for row in back.rows)  # the same objects, not copies
+    assert all(id(m) in kept for phase in back.phases for m in phase.milestones)
+    assert sum(len(phase.milestones) for phase in back.phases) > 0

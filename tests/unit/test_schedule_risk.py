@@ -251,3 +251,18 @@ def test_bad_inputs_are_refused() -> None:
         RiskEvent("R", 1.5, ("a",))
     with pytest.raises(ValidationError):
         simulate(_network([Activity("a", 1)], []), {}, iterations=10)
+
+
+def test_rankdata_ranks_as_scipy_does() -> None:
+    import numpy as np
+    from scipy import stats
+
+    from planner.domain.schedule_risk import rankdata
+
+    rng = np.random.default_rng(7)
+    for shape in [(0,), (1,), (9,), (4, 30), (3, 1), (5, 0)]:
+        values = rng.integers(0, 6, size=shape).astype(np.float32)  # many ties
+        assert np.array_equal(rankdata(values), stats.rankdata(values, axis=-1))
+        if len(shape) == 2:
+            assert np.array_equal(rankdata(values, axis=1), stats.rankdata(values, axis=1))
+            assert np.array_equal(rankdata(values, axis=0), stats.rankdata(values, axis=0))
