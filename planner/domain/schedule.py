@@ -1119,7 +1119,7 @@ class PlanColumns:
         (shapes and link ends first: the rest is checked on the items and links made of
         them, with the same messages)."""
         n, m = self.n, len(self.predecessor)
-        errors: list[tuple[str, str]] = []
+        errors: list[Problem] = []
         item_columns = (
             "duration",
             "phase",
@@ -1131,25 +1131,35 @@ class PlanColumns:
         )
         for name in item_columns:
             if len(getattr(self, name)) != n:
-                errors.append((name, f"expected {n} values, got {len(getattr(self, name))}"))
+                got = str(len(getattr(self, name)))
+                errors.append(Problem(name, "schedule.columns.length", {"n": str(n), "got": got}))
         for name in ("successor", "link_type", "lag"):
             if len(getattr(self, name)) != m:
-                errors.append((name, f"expected {m} values, got {len(getattr(self, name))}"))
+                got = str(len(getattr(self, name)))
+                errors.append(Problem(name, "schedule.columns.length", {"n": str(m), "got": got}))
         _raise_if(errors)
         for name in ("predecessor", "successor"):
             ends = getattr(self, name)
             bad = np.flatnonzero((ends < 0) | (ends >= n))
             errors.extend(
-                (f"links[{k}].{name}", f"no item at position {int(ends[k])}") for k in bad.tolist()
+                Problem(f"links[{k}].{name}", "schedule.columns.no_item", {"at": str(int(ends[k]))})
+                for k in bad.tolist()
             )
         bad = np.flatnonzero((self.phase < -1) | (self.phase >= len(self.phase_keys)))
-        errors.extend((f"activities[{i}].phase", "unknown phase") for i in bad.tolist())
+        errors.extend(
+            Problem(f"activities[{i}].phase", "schedule.columns.phase", {}) for i in bad.tolist()
+        )
         bad = np.flatnonzero((self.link_type < 0) | (self.link_type >= len(LINK_TYPES)))
-        errors.extend((f"links[{k}].type", "unknown link type") for k in bad.tolist())
+        errors.extend(
+            Problem(f"links[{k}].type", "schedule.columns.link_type", {}) for k in bad.tolist()
+        )
         for name in ("start_no_earlier", "finish_no_later", "actual_start", "actual_finish"):
             column = getattr(self, name)
             bad = np.flatnonzero((column != NO_DATE) & ((column < 1) | (column > _MAX_ORDINAL)))
-            errors.extend((f"activities[{i}].{name}", "not a date") for i in bad.tolist())
+            errors.extend(
+                Problem(f"activities[{i}].{name}", "schedule.columns.date", {})
+                for i in bad.tolist()
+            )
         _raise_if(errors)
         _check_network([self.activity(i) for i in range(n)], [self.link(k) for k in range(m)])
 

@@ -59,4 +59,10 @@ MESSAGES: dict[str, Message] = {
         "%(key)s: ends %(end)s, before it starts %(start)s", **w
     ),
     "schedule.window.twice": lambda r, w: gettext('duplicate phase window "%(key)s"', **w),
+    # the plan as columns (planner/domain/schedule.py PlanColumns.check)
+    "schedule.columns.length": lambda r, w: gettext("expected %(n)s values, got %(got)s", **w),
+    "schedule.columns.no_item": lambda r, w: gettext("no item at position %(at)s", **w),
+    "schedule.columns.phase": lambda r, w: gettext("unknown phase", **w),
+    "schedule.columns.link_type": lambda r, w: gettext("unknown link type", **w),
+    "schedule.columns.date": lambda r, w: gettext("not a date", **w),
 }

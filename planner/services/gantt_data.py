@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
@@ -31,7 +31,8 @@ from planner.extensions import db
 from planner.models import CalendarException, Dependency, Phase, Program, WorkItem
 from planner.models.baseline import Baseline, BaselineItem
 from planner.ops.cache import derived
-from planner.services.gate_drivers import DriverRow, GateDriver, gate_drivers
+from planner.services.gate_drivers import GateDriver, gate_drivers, plan_points
+from planner.services.plan_rows import load_plan_rows
 from planner.services.plan_view_types import Filters
 from planner.services.scheduling import reschedule, status_date_of
 
@@ -247,12 +248,10 @@ def _read(
     dependency_rows = _dependencies(program)
     by_id = {item.id: item for item in items}
     links = _links(dependency_rows, by_id, wd)
+    # the driving chains from the one loader of plan rows, as the plan pages find them
+    rows = load_plan_rows(program.id, ("kind",))
     drivers = gate_drivers(
-        [_PhaseId(row[0], row[7]) for row in phase_rows],
-        cast(Sequence[DriverRow], items),
-        [row[1:] for row in dependency_rows],
-        index,
-        wd,
+        [_PhaseId(row[0], row[7]) for row in phase_rows], rows, plan_points(rows, index), index
     )
     return _Plan(items, links, _phases(phase_rows, items, drivers, zh), calendar)
 

@@ -51,6 +51,34 @@ class GateDriver:
     gate_float: int
 
 
+def plan_points(plan: PlanRows, index: WorkdayIndex) -> PlanPoints:
+    """The stored early dates of ``plan`` (read with its ``kind`` column) as working-day
+    points, and each link's ends by position."""
+    ids = plan.ids
+    pred, succ = plan.positions(plan.link_predecessor), plan.positions(plan.link_successor)
+    computed = plan.computed
+    return PlanPoints(
+        dated=(computed[:, 0] != NO_DATE) & (computed[:, 1] != NO_DATE),
+        milestone=np.array([kind == "milestone" for kind in plan.values["kind"]], bool),
+        start=_workday_indices(index, computed[:, 0]),
+        finish=_workday_indices(index, computed[:, 1]) + 1,
+        predecessor=pred,
+        successor=succ,
+        known=(ids[pred] == plan.link_predecessor) & (ids[succ] == plan.link_successor)
+        if len(ids)
+        else np.zeros(len(pred), bool),
+    )
+
+
+def _workday_indices(index: WorkdayIndex, ordinals: Int64Array) -> Int64Array:
+    """The working-day index of each date ordinal (``NO_DATE``: -1), each day looked up once."""
+    out = np.full(len(ordinals), -1, np.int64)
+    dated = ordinals != NO_DATE
+    days, where = np.unique(ordinals[dated], return_inverse=True)
+    out[dated] = index.indices(days)[where]
+    return out
+
+
 def gate_drivers(
     phases: Iterable[DriverPhase], plan: PlanRows, points: PlanPoints, index: WorkdayIndex
 ) -> dict[int, GateDriver]:

@@ -25,7 +25,7 @@ from planner.extensions import db
 from planner.models import CalendarException, Phase, Program
 from planner.models.baseline import Baseline, BaselineItem
 from planner.ops.cache import derived
-from planner.services.gate_drivers import PlanPoints, gate_drivers
+from planner.services.gate_drivers import PlanPoints, gate_drivers, plan_points
 from planner.services.plan_rows import NO_FLOAT, SHOWN, PlanRows, dates, load_plan_rows
 from planner.services.plan_view_types import (
     NO_WORKSTREAM,
@@ -264,25 +264,6 @@ _READS_START = {"SS": 1, "SF": 1}
 _BINDS_START = {"FS": 1, "SS": 1}
 
 
-def _points(plan: PlanRows, rows: list[PlanRow], wd: _Workdays) -> PlanPoints:
-    """The stored early dates as working-day points, and each link's ends by position."""
-    ids = plan.ids
-    pred, succ = plan.positions(plan.link_predecessor), plan.positions(plan.link_successor)
-    milestone = np.array([row.kind == "milestone" for row in rows], bool)
-    computed = plan.computed
-    return PlanPoints(
-        dated=(computed[:, 0] != NO_DATE) & (computed[:, 1] != NO_DATE),
-        milestone=milestone,
-        start=wd.learn(computed[:, 0]),
-        finish=wd.learn(computed[:, 1]) + 1,
-        predecessor=pred,
-        successor=succ,
-        known=(ids[pred] == plan.link_predecessor) & (ids[succ] == plan.link_successor)
-        if len(ids)
-        else np.zeros(len(pred), bool),
-    )
-
-
 def _links(plan: PlanRows, rows: list[PlanRow], points: PlanPoints) -> list[LinkRow]:
     """The dependencies between loaded rows (each successor learns its predecessors); a link
     is critical when it drives its successor along the critical path (worked out for every
@@ -389,7 +370,7 @@ def _read_plan_rows(
     if chosen is not None:
         _compare_with(chosen, by_id, wd)
     _set_statuses(rows, phase_by_id)
-    points = _points(plan, rows, wd)
+    points = plan_points(plan, index)
     links = _links(plan, rows, points)
     members_of: dict[int, list[PlanRow]] = {phase.id: [] for phase in phases}
     for row in rows:
