@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 
 import planner.models.gate  # noqa: F401  (registers the gate tables until models/__init__ does)
 import planner.models.metric  # noqa: F401
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
+from planner.domain.explain import Term
 from planner.domain.gates import Criterion as DomainCriterion
 from planner.domain.gates import (
     CriterionResult,
@@ -66,7 +67,7 @@ def program_query(*, items: bool = True):
 def load_program(program_id: int) -> Program:
     program = db.session.scalars(program_query().where(Program.id == program_id)).first()
     if program is None:
-        raise NotFoundError("no such program")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     return program
 
 
@@ -303,7 +304,7 @@ def phase_by_ordinal(program: Program, ordinal: int) -> Phase:
     for phase in program.phases:
         if phase.ordinal == ordinal:
             return phase
-    raise NotFoundError(f"this program has no phase {ordinal}")
+    raise NotFoundError(problems=[Problem("", "row.not_found")])
 
 
 def gate_report(program_id: int, ordinal: int, today: date) -> tuple[Program, GateReport]:
@@ -332,7 +333,7 @@ def get_criterion(phase: Phase, criterion_id: int) -> GateCriterion:
     for row in phase.gate_criteria:
         if row.id == criterion_id:
             return row
-    raise NotFoundError("no such criterion at this gate")
+    raise NotFoundError(problems=[Problem("", "row.not_found")])
 
 
 def save_criterion(
@@ -345,37 +346,45 @@ def save_criterion(
     """Add a criterion to ``phase``'s gate, or change one; refused with field errors."""
     if criterion is not None:
         check_version(criterion, version)
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     reference = ""
     if data.kind not in CRITERION_KINDS:
-        errors.append(("kind", f'unknown kind "{data.kind}"'))
+        errors.append(Problem("kind", "field.not_a_choice", {"value": data.kind}))
     elif data.kind == "metric_target":
         keys = {m.key for m in program.metrics}
         if data.metric not in keys:
-            errors.append(("metric", f'choose one of the program\'s metrics, got "{data.metric}"'))
+            errors.append(Problem("metric", "gate.criterion.metric", {"value": data.metric}))
         reference = data.metric
     elif data.kind == "milestones_done":
         known = {i.key for i in program.work_items if i.is_milestone}
         chosen = [k for k in dict.fromkeys(data.milestones) if k]
         if not chosen:
-            errors.append(("milestones", "choose at least one milestone"))
+            errors.append(Problem("milestones", "gate.criterion.no_milestone"))
         unknown = [k for k in chosen if k not in known]
         if unknown:
-            errors.append(("milestones", "unknown milestone " + ", ".join(unknown)))
+            errors.append(
+                Problem("milestones", "gate.milestones.unknown", {"keys": tuple(unknown)})
+            )
         reference = " ".join(chosen)
     elif data.kind == "max_risk_band":
         names = risk_scale(program).band_names
         if data.band not in names:
-            errors.append(("band", f'choose one of {", ".join(names)}, got "{data.band}"'))
+            errors.append(
+                Problem(
+                    "band",
+                    "gate.criterion.band",
+                    {"value": data.band, "known": tuple(Term("band", n) for n in names)},
+                )
+            )
         reference = data.band
     else:
         if not data.text.strip():
-            errors.append(("text", "say what must be true, e.g. “the sponsor signs the gate”"))
+            errors.append(Problem("text", "gate.criterion.text"))
     url = (data.evidence_url or "").strip() or None
     if url and not _URL.match(url):
-        errors.append(("evidence_url", "a link must start with http:// or https://"))
+        errors.append(Problem("evidence_url", "gate.criterion.url"))
     if errors:
-        raise ValidationError("the criterion was not saved", errors)
+        raise ValidationError(problems=errors)
     manual = data.kind == "manual"
     if criterion is None:
         position = max((c.position for c in phase.gate_criteria), default=-1) + 1
@@ -411,16 +420,13 @@ def record_decision(program: Program, phase: Phase, data: Decision, today: date)
     report = evaluate_phase(facts, phase)
     decision = data
     if data.decided_on > today:
-        raise ValidationError(
-            "decision refused: it cannot be dated after today",
-            [
-                (
-                    "decided_on",
-                    f"a decision is recorded once taken: {today.isoformat()} at the latest",
-                )
-            ],
-        )
-    validate_decision(decision, [criterion_def(r) for r in phase.gate_criteria], report.evaluation)
+        raise ValidationError.of("decided_on", "gate.decision.future", day=today)
+    validate_decision(
+        decision,
+        [criterion_def(r) for r in phase.gate_criteria],
+        report.evaluation,
+        report.facts,
+    )
     conditional = data.kind == "conditional_go"
     row = GateDecision(
         program_id=program.id,
