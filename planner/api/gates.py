@@ -24,6 +24,7 @@ from planner.domain.errors import NotFoundError, ValidationError
 from planner.domain.explain import codes
 from planner.domain.gates import Decision
 from planner.explain_text import render
+from planner.i18n import content_lang
 from planner.models import GateCriterion, GateDecision
 from planner.services import api_support
 from planner.services import gates as gate_service
@@ -90,7 +91,7 @@ def _gate_json(report: gate_service.GateReport) -> dict[str, Any]:
 
 
 def _line(program_id: int, ordinal: int, criterion_id: int) -> gate_service.CriterionLine:
-    _program, report = gate_service.gate_report(program_id, ordinal, date.today())
+    _program, report = gate_service.gate_report(program_id, ordinal, date.today(), content_lang())
     for line in report.lines:
         if line.row.id == criterion_id:
             return line
@@ -111,7 +112,7 @@ def _line(program_id: int, ordinal: int, criterion_id: int) -> gate_service.Crit
     response=s.page_of(s.GateOut),
 )
 def list_gates(program_id: int, query: s.PageQuery) -> Response:
-    _program, reports = gate_service.gate_reports(program_id, date.today())
+    _program, reports = gate_service.gate_reports(program_id, date.today(), content_lang())
     page = api_support.slice_list(reports, query.page, query.per_page)
     return page_response([_gate_json(r) for r in page.rows], page, query)
 
@@ -125,7 +126,7 @@ def list_gates(program_id: int, query: s.PageQuery) -> Response:
     response=s.GateOut,
 )
 def get_gate(program_id: int, ordinal: int) -> Response:
-    _program, report = gate_service.gate_report(program_id, ordinal, date.today())
+    _program, report = gate_service.gate_report(program_id, ordinal, date.today(), content_lang())
     return json_response(_gate_json(report))
 
 
@@ -184,7 +185,7 @@ def _criterion_input(body: Any, row: GateCriterion | None) -> gate_service.Crite
     response=s.page_of(s.CriterionOut),
 )
 def list_criteria(program_id: int, ordinal: int, query: s.PageQuery) -> Response:
-    _program, report = gate_service.gate_report(program_id, ordinal, date.today())
+    _program, report = gate_service.gate_report(program_id, ordinal, date.today(), content_lang())
     page = api_support.slice_list(report.lines, query.page, query.per_page)
     return page_response([_criterion_json(line) for line in page.rows], page, query)
 
@@ -327,7 +328,7 @@ def create_decision(program_id: int, ordinal: int, body: s.DecisionCreate) -> Re
         justification=body.justification,
         replan=body.replan,
     )
-    decision = gate_service.record_decision(program, phase, data, today)
+    decision = gate_service.record_decision(program, phase, data, today, content_lang())
     return created(
         dump(s.DecisionOut, decision),
         "api.get_decision",

@@ -124,14 +124,14 @@ def residual_score(risk: Risk) -> int:
     return int(likelihood) * int(impact)
 
 
-def display_name(obj: object, field: str = "name") -> str:
-    """A row's name in the reader's language (English outside a request)."""
-    try:
-        from planner.i18n import localized
-
-        return localized(obj, field)
-    except RuntimeError:  # no request: no language chosen
-        return str(getattr(obj, field, "") or "")
+def display_name(obj: object, field: str = "name", lang: str = "en") -> str:
+    """A row's ``field`` in ``lang`` (``"zh"``: its ``<field>_zh`` when it has one), falling
+    back to the other language."""
+    english = str(getattr(obj, field, "") or "")
+    chinese = str(getattr(obj, f"{field}_zh", "") or "")
+    if lang == "zh":
+        return chinese or english
+    return english or chinese
 
 
 def is_done(item: WorkItem) -> bool:
@@ -159,6 +159,8 @@ class ProgramFacts:
     milestones: dict[str, MilestoneFact]
     open_risks: list[RiskView]
     decisions: dict[int, list[GateDecision]] = field(default_factory=dict)
+    #: the language names are given in (``"en"`` or ``"zh"``): the caller's, never guessed
+    lang: str = "en"
 
     @property
     def band_order(self) -> tuple[str, ...]:
@@ -190,13 +192,16 @@ def program_facts(
     decisions: dict[int, list[GateDecision]] | None = None,
     scale: RiskScale | None = None,
     milestones: dict[str, MilestoneFact] | None = None,
+    lang: str = "en",
 ) -> ProgramFacts:
     """``milestones``: the program's milestones when the caller read them (else from its
-    work items)."""
+    work items); names in ``lang``."""
     scale = scale or risk_scale(program)
     if milestones is None:
         milestones = {
-            item.key: MilestoneFact(item.key, display_name(item), is_done(item), item.early_finish)
+            item.key: MilestoneFact(
+                item.key, display_name(item, lang=lang), is_done(item), item.early_finish
+            )
             for item in program.work_items
             if item.is_milestone
         }
@@ -217,13 +222,14 @@ def program_facts(
         milestones=milestones,
         open_risks=open_risks,
         decisions=decisions if decisions is not None else decisions_by_phase([program.id]),
+        lang=lang,
     )
 
 
 # --------------------------------------------------------------------------- evaluation
 
 
-def criterion_def(row: GateCriterion) -> DomainCriterion:
+def criterion_def(row: GateCriterion, lang: str = "en") -> DomainCriterion:
     if row.kind == "metric_target":
         return MetricCriterion(row.reference.strip())
     if row.kind == "milestones_done":
@@ -233,7 +239,8 @@ def criterion_def(row: GateCriterion) -> DomainCriterion:
     evidence = " ".join(part for part in (row.evidence.strip(), row.evidence_url or "") if part)
     # the reason repeats the text ("…: pending"): in the reader's language, and without a
     # full stop before the colon
-    return ManualCriterion(display_name(row, "text").strip().rstrip(".。"), row.met, evidence)
+    text = display_name(row, "text", lang).strip().rstrip(".。")
+    return ManualCriterion(text, row.met, evidence)
 
 
 def gate_facts(facts: ProgramFacts, phase: Phase) -> GateFacts:
@@ -242,12 +249,13 @@ def gate_facts(facts: ProgramFacts, phase: Phase) -> GateFacts:
     for metric in facts.program.metrics:
         judged = facts.judge(metric, phase_ordinal=phase.ordinal)
         fact = metric_fact(facts.metric_defs[metric.id], judged)
-        metrics[metric.key] = replace(fact, name=display_name(metric))
+        metrics[metric.key] = replace(fact, name=display_name(metric, lang=facts.lang))
     return GateFacts(
         metrics=metrics,
         milestones=facts.milestones,
         open_risks=tuple(
-            OpenRisk(r.risk.key, r.band, display_name(r.risk, "title")) for r in facts.open_risks
+            OpenRisk(r.risk.key, r.band, display_name(r.risk, "title", facts.lang))
+            for r in facts.open_risks
         ),
         band_order=facts.band_order,
     )
@@ -286,7 +294,7 @@ def evaluate_phase(facts: ProgramFacts, phase: Phase) -> GateReport:
     rows = list(phase.gate_criteria)
     judged = gate_facts(facts, phase)
     evaluation = evaluate_gate(
-        [criterion_def(r) for r in rows], judged, facts.today, phase.window_end
+        [criterion_def(r, facts.lang) for r in rows], judged, facts.today, phase.window_end
     )
     lines = [CriterionLine(r, res) for r, res in zip(rows, evaluation.results, strict=True)]
     return GateReport(
@@ -294,9 +302,11 @@ def evaluate_phase(facts: ProgramFacts, phase: Phase) -> GateReport:
     )
 
 
-def gate_reports(program_id: int, today: date) -> tuple[Program, list[GateReport]]:
+def gate_reports(
+    program_id: int, today: date, lang: str = "en"
+) -> tuple[Program, list[GateReport]]:
     program = load_program(program_id)
-    facts = program_facts(program, today)
+    facts = program_facts(program, today, lang=lang)
     return program, [evaluate_phase(facts, p) for p in program.phases]
 
 
@@ -307,10 +317,12 @@ def phase_by_ordinal(program: Program, ordinal: int) -> Phase:
     raise NotFoundError(problems=[Problem("", "row.not_found")])
 
 
-def gate_report(program_id: int, ordinal: int, today: date) -> tuple[Program, GateReport]:
+def gate_report(
+    program_id: int, ordinal: int, today: date, lang: str = "en"
+) -> tuple[Program, GateReport]:
     program = load_program(program_id)
     phase = phase_by_ordinal(program, ordinal)
-    return program, evaluate_phase(program_facts(program, today), phase)
+    return program, evaluate_phase(program_facts(program, today, lang=lang), phase)
 
 
 # --------------------------------------------------------------------------- criteria
@@ -410,20 +422,23 @@ def delete_criterion(phase: Phase, criterion: GateCriterion) -> None:
 # --------------------------------------------------------------------------- decisions
 
 
-def record_decision(program: Program, phase: Phase, data: Decision, today: date) -> GateDecision:
+def record_decision(
+    program: Program, phase: Phase, data: Decision, today: date, lang: str = "en"
+) -> GateDecision:
     """Record the steering committee's decision after evaluating the gate on ``today``.
 
     Refused (nothing written) when the gate has no criteria, when a go is taken while a
-    criterion is unmet without a written justification, and as ``validate_decision`` says.
+    criterion is unmet without a written justification, and as ``validate_decision`` says
+    (the unmet criteria named in ``lang``).
     """
-    facts = program_facts(program, today)
+    facts = program_facts(program, today, lang=lang)
     report = evaluate_phase(facts, phase)
     decision = data
     if data.decided_on > today:
         raise ValidationError.of("decided_on", "gate.decision.future", day=today)
     validate_decision(
         decision,
-        [criterion_def(r) for r in phase.gate_criteria],
+        [criterion_def(r, lang) for r in phase.gate_criteria],
         report.evaluation,
         report.facts,
     )

@@ -45,7 +45,7 @@ def _phase_label(phase: Phase) -> str:
 def index(program_id: int):
     get_program(program_id)
     today = date.today()
-    program, reports = service.gate_reports(program_id, today)
+    program, reports = service.gate_reports(program_id, today, content_lang())
     return render_template(
         "gates/index.html",
         program=program,
@@ -108,7 +108,7 @@ def _render_gate(
 def show(program_id: int, ordinal: int):
     get_program(program_id)
     today = date.today()
-    program, report = service.gate_report(program_id, ordinal, today)
+    program, report = service.gate_report(program_id, ordinal, today, content_lang())
     return _render_gate(program, report, _decision_form(today))
 
 
@@ -133,7 +133,7 @@ def decide(program_id: int, ordinal: int):
             replan=form.replan.data or "",
         )
         try:
-            decision = service.record_decision(program, phase, data, today)
+            decision = service.record_decision(program, phase, data, today, content_lang())
             notify_hooks.gate_decision_recorded(program.id, phase, decision, current_user)
             db.session.commit()
         except ValidationError as exc:
@@ -149,7 +149,7 @@ def decide(program_id: int, ordinal: int):
                 "success",
             )
             return redirect(url_for("gates.show", program_id=program.id, ordinal=ordinal))
-    program, report = service.gate_report(program_id, ordinal, today)
+    program, report = service.gate_report(program_id, ordinal, today, content_lang())
     if refused is not None:
         # the gate as a whole has no field: its message stands above the form
         loose = apply_errors(form, refused, {"criteria": ""})
