@@ -20,7 +20,7 @@ from planner.api.core import (
     page_response,
 )
 from planner.api.markers import N_
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.explain import codes
 from planner.domain.gates import Decision
 from planner.explain_text import render
@@ -95,7 +95,7 @@ def _line(program_id: int, ordinal: int, criterion_id: int) -> gate_service.Crit
     for line in report.lines:
         if line.row.id == criterion_id:
             return line
-    raise NotFoundError("no such criterion at this gate")
+    raise NotFoundError(problems=[Problem("", "row.not_found")])
 
 
 @operation(
@@ -158,9 +158,8 @@ def _criterion_input(body: Any, row: GateCriterion | None) -> gate_service.Crite
     milestones = tuple(value("milestones") or ())
     if len(" ".join(milestones)) > MAX_REFERENCE:
         # the criterion stores the keys in one column of this size
-        raise ValidationError(
-            "the criterion was not saved",
-            [("milestones", f"at most {MAX_REFERENCE} characters of milestone keys in all")],
+        raise ValidationError.of(
+            "milestones", "gate.criterion.keys_too_long", max=str(MAX_REFERENCE)
         )
     return gate_service.CriterionInput(
         kind=value("kind"),

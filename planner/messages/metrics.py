@@ -90,4 +90,5 @@ MESSAGES: dict[str, Message] = {
         "remove that criterion first",
         **w,
     ),
+    "metric.target_twice": lambda r, w: gettext("a phase has one target"),
 }

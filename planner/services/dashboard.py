@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 
-from planner.domain.errors import NotFoundError
+from planner.domain.errors import NotFoundError, Problem
 from planner.domain.explain import Explanation
 from planner.domain.gates import (
     ItemFinish,
@@ -184,7 +184,7 @@ def build_dashboard(program_id: int, today: date, lang: str = "en") -> ProgramDa
     object per item) and the next milestones as the few rows shown."""
     program = db.session.scalars(program_query(items=False).where(Program.id == program_id)).first()
     if program is None:
-        raise NotFoundError("no such program")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     summary = item_summaries([program.id])[program.id]
     facts = program_facts(program, today, milestones=summary.milestone_facts(lang), lang=lang)
     return dashboard_for(facts, summary, _next_milestones(program.id))
