@@ -20,10 +20,11 @@ from planner.api.core import (
     page_response,
 )
 from planner.api.markers import N_
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.explain import codes
 from planner.domain.gates import Decision
 from planner.explain_text import render
+from planner.i18n import content_lang
 from planner.models import GateCriterion, GateDecision
 from planner.services import api_support
 from planner.services import gates as gate_service
@@ -90,11 +91,11 @@ def _gate_json(report: gate_service.GateReport) -> dict[str, Any]:
 
 
 def _line(program_id: int, ordinal: int, criterion_id: int) -> gate_service.CriterionLine:
-    _program, report = gate_service.gate_report(program_id, ordinal, date.today())
+    _program, report = gate_service.gate_report(program_id, ordinal, date.today(), content_lang())
     for line in report.lines:
         if line.row.id == criterion_id:
             return line
-    raise NotFoundError("no such criterion at this gate")
+    raise NotFoundError(problems=[Problem("", "row.not_found")])
 
 
 @operation(
@@ -111,7 +112,7 @@ def _line(program_id: int, ordinal: int, criterion_id: int) -> gate_service.Crit
     response=s.page_of(s.GateOut),
 )
 def list_gates(program_id: int, query: s.PageQuery) -> Response:
-    _program, reports = gate_service.gate_reports(program_id, date.today())
+    _program, reports = gate_service.gate_reports(program_id, date.today(), content_lang())
     page = api_support.slice_list(reports, query.page, query.per_page)
     return page_response([_gate_json(r) for r in page.rows], page, query)
 
@@ -125,7 +126,7 @@ def list_gates(program_id: int, query: s.PageQuery) -> Response:
     response=s.GateOut,
 )
 def get_gate(program_id: int, ordinal: int) -> Response:
-    _program, report = gate_service.gate_report(program_id, ordinal, date.today())
+    _program, report = gate_service.gate_report(program_id, ordinal, date.today(), content_lang())
     return json_response(_gate_json(report))
 
 
@@ -157,9 +158,8 @@ def _criterion_input(body: Any, row: GateCriterion | None) -> gate_service.Crite
     milestones = tuple(value("milestones") or ())
     if len(" ".join(milestones)) > MAX_REFERENCE:
         # the criterion stores the keys in one column of this size
-        raise ValidationError(
-            "the criterion was not saved",
-            [("milestones", f"at most {MAX_REFERENCE} characters of milestone keys in all")],
+        raise ValidationError.of(
+            "milestones", "gate.criterion.keys_too_long", max=str(MAX_REFERENCE)
         )
     return gate_service.CriterionInput(
         kind=value("kind"),
@@ -184,7 +184,7 @@ def _criterion_input(body: Any, row: GateCriterion | None) -> gate_service.Crite
     response=s.page_of(s.CriterionOut),
 )
 def list_criteria(program_id: int, ordinal: int, query: s.PageQuery) -> Response:
-    _program, report = gate_service.gate_report(program_id, ordinal, date.today())
+    _program, report = gate_service.gate_report(program_id, ordinal, date.today(), content_lang())
     page = api_support.slice_list(report.lines, query.page, query.per_page)
     return page_response([_criterion_json(line) for line in page.rows], page, query)
 
@@ -327,7 +327,7 @@ def create_decision(program_id: int, ordinal: int, body: s.DecisionCreate) -> Re
         justification=body.justification,
         replan=body.replan,
     )
-    decision = gate_service.record_decision(program, phase, data, today)
+    decision = gate_service.record_decision(program, phase, data, today, content_lang())
     return created(
         dump(s.DecisionOut, decision),
         "api.get_decision",

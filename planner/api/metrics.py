@@ -18,7 +18,7 @@ from planner.api.core import (
     page_response,
 )
 from planner.api.markers import N_
-from planner.domain.errors import ValidationError
+from planner.domain.errors import Problem, ValidationError
 from planner.domain.explain import codes
 from planner.domain.metrics import MetricStatus
 from planner.explain_text import render
@@ -92,10 +92,10 @@ def _metric_input(body: Any, metric: Metric | None) -> metric_service.MetricInpu
         errors = []
         for index, target in enumerate(body.targets):
             if target.phase_ordinal in targets:
-                errors.append((f"targets[{index}].phase_ordinal", "a phase has one target"))
+                errors.append(Problem(f"targets[{index}].phase_ordinal", "metric.target_twice"))
             targets[target.phase_ordinal] = target.target
         if errors:
-            raise ValidationError("the metric was not saved", errors)
+            raise ValidationError(problems=errors)
     else:
         targets = {t.phase_ordinal: t.target for t in metric.targets} if metric else {}
     return metric_service.MetricInput(
@@ -121,18 +121,19 @@ def _save(program: Program, body: Any, metric: Metric | None, version: int | Non
     except ValidationError as exc:
         # the service names targets after the form's fields: target_<ordinal>
         sent = list(body.targets) if "targets" in body.model_fields_set else []
-        errors = []
-        for path, message in exc.errors:
+        problems = []
+        for problem in exc.problems:
+            path = problem.field
             if path.startswith("target_"):
                 ordinal = path.removeprefix("target_")
                 index = next(
                     (i for i, t in enumerate(sent) if str(t.phase_ordinal) == ordinal), None
                 )
                 path = f"targets[{index}].target" if index is not None else "targets"
-                if "no phase" in message and index is not None:
+                if problem.code == "metric.no_phase" and index is not None:
                     path = f"targets[{index}].phase_ordinal"
-            errors.append((path, message))
-        raise ValidationError(str(exc), errors) from None
+            problems.append(Problem(path, problem.code, problem.params))
+        raise ValidationError(problems=problems) from None
 
 
 @operation(

@@ -13,7 +13,7 @@ from flask import Response
 from planner.api import schemas as s
 from planner.api.core import ID, created, dump, json_response, no_content, operation, page_response
 from planner.api.markers import N_
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.schedule_fields import SCHEDULE_FIELDS
 from planner.models import Dependency, WorkItem
 from planner.services import api_support
@@ -312,9 +312,9 @@ def create_dependency(program_id: int, body: s.DependencyCreate) -> Response:
         try:
             keys[field] = plan_service.get_item(program, getattr(body, field)).key
         except NotFoundError:
-            errors.append((field, "no such work item in this program"))
+            errors.append(Problem(field, "plan.item_not_in_program"))
     if errors:
-        raise ValidationError("the dependency was not added", errors)
+        raise ValidationError(problems=errors)
     dependency, _outcome = plan_service.add_dependency(
         program, keys["predecessor_id"], keys["successor_id"], body.type, body.lag_days
     )

@@ -46,8 +46,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final, Literal
 
-from planner.domain.errors import ValidationError
-from planner.domain.explain import Days, Explanation, Quantity, Quoted, Reason, Term, as_one
+from planner.domain.errors import Problem, ValidationError
+from planner.domain.explain import (
+    CLAUSES,
+    Days,
+    Explanation,
+    Quantity,
+    Quoted,
+    Reason,
+    Term,
+    as_one,
+)
 from planner.domain.metrics import MetricDef, MetricStatus, Rag
 
 Outcome = Literal["met", "on_track", "at_risk", "not_met"]
@@ -541,13 +550,18 @@ class Decision:
 
 
 def validate_decision(
-    decision: Decision, criteria: Sequence[Criterion], evaluation: GateEvaluation
+    decision: Decision,
+    criteria: Sequence[Criterion],
+    evaluation: GateEvaluation,
+    facts: GateFacts | None = None,
 ) -> None:
     """Refuse a decision that breaks the gate rules; every problem is listed.
 
     No criteria → refused outright. A go while any criterion is not met (not met or at
     risk) needs a justification; a conditional go needs conditions and a due date on or
-    after the decision date; a no-go needs a replan note; someone must have decided.
+    after the decision date; a no-go needs a replan note; someone must have decided. The
+    refusal is coded (``gate.decision.*``, worded by ``planner/messages/gates.py``); the unmet
+    criteria are named as the gate page names them (with ``facts``' names when given).
 
     Examples:
         >>> ev = evaluate_gate([ManualCriterion("Sign-off", None)], GateFacts(),
@@ -560,56 +574,41 @@ def validate_decision(
         justification
     """
     if not criteria:
-        raise ValidationError(
-            "this gate has no criteria; add criteria before recording a decision",
-            [("criteria", "this gate has no criteria; add criteria before recording a decision")],
-        )
-    errors: list[tuple[str, str]] = []
+        raise ValidationError.of("criteria", "gate.decision.no_criteria")
+    errors: list[Problem] = []
     if decision.kind not in ("go", "conditional_go", "no_go"):
-        errors.append(("kind", f'expected go, conditional_go or no_go, got "{decision.kind}"'))
+        errors.append(Problem("kind", "gate.decision.kind", {"value": decision.kind}))
     if not decision.decided_by.strip():
-        errors.append(("decided_by", "say who decided"))
+        errors.append(Problem("decided_by", "gate.decision.who"))
     if decision.kind == "go":
         unmet = [r for r in evaluation.results if r.outcome != "met"]
         if unmet and not decision.justification.strip():
-            names = "; ".join(_reference(r.criterion) for r in unmet)
+            named = tuple(describe_criterion(r.criterion, facts) for r in unmet)
+            names = Explanation(CLAUSES, {"clauses": named})  # "b; c": a name may hold commas
             errors.append(
-                (
+                Problem(
                     "justification",
-                    f"a go while {_count(len(unmet), 'criterion is', 'criteria are')} not met "
-                    "needs a written "
-                    f"justification (not met: {names})",
+                    "gate.decision.justification",
+                    {"count": len(unmet), "names": names},
                 )
             )
     elif decision.kind == "conditional_go":
         if not decision.conditions.strip():
-            errors.append(("conditions", "a conditional go needs its conditions"))
+            errors.append(Problem("conditions", "gate.decision.conditions"))
         if decision.due is None:
-            errors.append(("due", "a conditional go needs a due date for its conditions"))
+            errors.append(Problem("due", "gate.decision.due_missing"))
         elif decision.due < decision.decided_on:
             errors.append(
-                (
+                Problem(
                     "due",
-                    f"the due date {decision.due.isoformat()} is before the decision "
-                    f"({decision.decided_on.isoformat()})",
+                    "gate.decision.due_before",
+                    {"due": decision.due, "day": decision.decided_on},
                 )
             )
     elif decision.kind == "no_go" and not decision.replan.strip():
-        errors.append(("replan", "a no-go needs a replan note: what happens next"))
+        errors.append(Problem("replan", "gate.decision.replan"))
     if errors:
-        raise ValidationError("decision refused: " + "; ".join(m for _, m in errors), errors)
-
-
-def _reference(criterion: Criterion) -> str:
-    """A criterion as it is stored (a metric key, milestone keys, a band, the text): the
-    refusal names each unmet criterion by it, whatever the reader's language."""
-    if isinstance(criterion, MetricCriterion):
-        return criterion.metric_key
-    if isinstance(criterion, MilestonesCriterion):
-        return ", ".join(criterion.keys)
-    if isinstance(criterion, RiskCriterion):
-        return criterion.max_band
-    return criterion.text
+        raise ValidationError(problems=errors)
 
 
 # --------------------------------------------------------------------------- roll-ups
@@ -845,8 +844,3 @@ def phase_progress(durations_and_percent: Iterable[tuple[float, float]]) -> floa
 
 def _one_or_many(parts: tuple[Explanation, ...]) -> Reason:
     return parts[0] if len(parts) == 1 else parts
-
-
-def _count(n: int, one: str, many: str) -> str:
-    """For the English of validation messages (the views word refusals themselves)."""
-    return f"{n} {one if n == 1 else many}"

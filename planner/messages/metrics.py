@@ -85,4 +85,10 @@ MESSAGES: dict[str, Message] = {
     "metric.settings.schedule_days": lambda r, w: gettext(
         "expected 0–365 days, got %(value)s", **w
     ),
+    "metric.in_gate": lambda r, w: gettext(
+        'the metric "%(key)s" is a criterion of the gate of phase %(phases)s: '
+        "remove that criterion first",
+        **w,
+    ),
+    "metric.target_twice": lambda r, w: gettext("a phase has one target"),
 }

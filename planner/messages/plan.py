@@ -70,4 +70,5 @@ MESSAGES: dict[str, Message] = {
     "plan.baseline.name_taken": lambda r, w: gettext(
         'a baseline named "%(name)s" already exists', **w
     ),
+    "plan.item_not_in_program": lambda r, w: gettext("no such work item in this program"),
 }

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from planner.domain.errors import ConflictError, NotFoundError, ValidationError
+from planner.domain.errors import ConflictError, NotFoundError, Problem, ValidationError
 from planner.extensions import db
 from planner.models import (
     Dependency,
@@ -77,22 +77,24 @@ def update_program(program: Program, changes: dict[str, Any], version: int | str
     """Change a program's name, client, status, status date or holiday set (only the keys
     given)."""
     check_version(program, version)
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     values: dict[str, Any] = {}
     for field in ("name", "client"):
         if field in changes:
             text = (changes[field] or "").strip()
             if not text:
-                errors.append((field, f"a program needs a {field}"))
+                errors.append(Problem(field, "field.required"))
             elif len(text) > 200:
-                errors.append((field, "at most 200 characters"))
+                errors.append(Problem(field, "field.too_long", {"max": "200"}))
             values[field] = text
     if "status" in changes:
         if changes["status"] not in PROGRAM_STATUSES:
-            errors.append(("status", f"expected one of {', '.join(PROGRAM_STATUSES)}"))
+            errors.append(
+                Problem("status", "field.not_a_choice", {"value": str(changes["status"])})
+            )
         values["status"] = changes["status"]
     if errors:
-        raise ValidationError("the program was not saved", errors)
+        raise ValidationError(problems=errors)
     for field, value in values.items():
         if getattr(program, field) != value:
             setattr(program, field, value)
@@ -123,7 +125,7 @@ def phases_query(program: Program) -> Select[Any]:
 def get_phase(program: Program, phase_id: int) -> Phase:
     phase = db.session.get(Phase, phase_id)
     if phase is None or phase.program_id != program.id:
-        raise NotFoundError("no such phase in this program")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     return phase
 
 
@@ -207,10 +209,7 @@ def delete_metric(program: Program, metric: Metric, version: int | str | None) -
     ).all()
     if used:
         gates = ", ".join(str(ordinal) for ordinal in dict.fromkeys(used))
-        raise ConflictError(
-            f'the metric "{metric.key}" is a criterion of the gate of phase {gates}: '
-            "remove that criterion first"
-        )
+        raise ConflictError.of("", "metric.in_gate", key=metric.key, phases=gates)
     db.session.delete(metric)
     db.session.flush()
 
@@ -241,5 +240,5 @@ def decisions_query(program: Program, phase: Phase) -> Select[Any]:
 def get_decision(program: Program, phase: Phase, decision_id: int) -> GateDecision:
     decision = db.session.get(GateDecision, decision_id)
     if decision is None or decision.program_id != program.id or decision.phase_id != phase.id:
-        raise NotFoundError("no such decision at this gate")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     return decision

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 
-from planner.domain.errors import NotFoundError
+from planner.domain.errors import NotFoundError, Problem
 from planner.domain.explain import Explanation
 from planner.domain.gates import (
     ItemFinish,
@@ -129,11 +129,14 @@ def phase_status(
     today = facts.today
     state = phase_state(phase, today)
     if summary is not None:
-        finishes = summary.finishes(phase.id)
+        finishes = summary.finishes(phase.id, facts.lang)
         progress = summary.phases.get(phase.id, PhaseSums()).progress
     else:
         items = facts.items_of(phase)
-        finishes = [ItemFinish(display_name(i), i.is_milestone, _item_finish(i)) for i in items]
+        finishes = [
+            ItemFinish(display_name(i, lang=facts.lang), i.is_milestone, _item_finish(i))
+            for i in items
+        ]
         progress = phase_progress(
             (float(i.duration_days), 100.0 if is_done(i) else float(i.percent_complete))
             for i in items
@@ -149,7 +152,8 @@ def phase_status(
         for metric in facts.program.metrics:
             if target_for(facts.metric_defs[metric.id], phase.ordinal) is None:
                 continue
-            statuses[display_name(metric)] = facts.judge(metric, phase.ordinal, as_of).status
+            name = display_name(metric, lang=facts.lang)
+            statuses[name] = facts.judge(metric, phase.ordinal, as_of).status
         metrics = metrics_rag(statuses, expected=bool(statuses))
     if state == "past":
         risks = RagResult("green", Explanation("risks.phase_closed"))
@@ -175,14 +179,14 @@ def _headline(statuses: list[PhaseStatus]) -> PhaseStatus | None:
     return statuses[0] if statuses else None
 
 
-def build_dashboard(program_id: int, today: date) -> ProgramDashboard:
+def build_dashboard(program_id: int, today: date, lang: str = "en") -> ProgramDashboard:
     """The dashboard, its work items read as per-phase aggregates kept per revision (no
     object per item) and the next milestones as the few rows shown."""
     program = db.session.scalars(program_query(items=False).where(Program.id == program_id)).first()
     if program is None:
-        raise NotFoundError("no such program")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     summary = item_summaries([program.id])[program.id]
-    facts = program_facts(program, today, milestones=summary.milestone_facts())
+    facts = program_facts(program, today, milestones=summary.milestone_facts(lang), lang=lang)
     return dashboard_for(facts, summary, _next_milestones(program.id))
 
 
@@ -277,7 +281,7 @@ class PortfolioRow:
         return 100.0 * self.elapsed_days / self.total_days if self.total_days else 0.0
 
 
-def maturity_levels(programs: list[Program]) -> dict[int, str | None]:
+def maturity_levels(programs: list[Program], lang: str = "en") -> dict[int, str | None]:
     """Each program's latest maturity level, from the assessment area once it provides one
     (in bulk when it can, so the query count does not grow with the programs)."""
     try:
@@ -286,12 +290,6 @@ def maturity_levels(programs: list[Program]) -> dict[int, str | None]:
         return {}
     bulk = getattr(assessment, "latest_maturity_levels", None)
     if callable(bulk):
-        try:
-            from planner.i18n import content_lang
-
-            lang = content_lang()
-        except RuntimeError:  # outside a request
-            lang = "en"
         return {pid: _maturity_text(v) for pid, v in bulk(programs, lang).items()}
     single = getattr(assessment, "latest_maturity_level", None)
     if callable(single):
@@ -315,10 +313,11 @@ def portfolio(
     sort: str = "name",
     descending: bool = False,
     program_ids: Collection[int] | None = None,
+    lang: str = "en",
 ) -> list[PortfolioRow]:
     """Every program (or those of ``program_ids``) with its current phase, next gate, RAG,
-    maturity and progress. Work items are read as per-phase aggregates, kept per program
-    revision (:mod:`planner.services.item_summary`): no object per item."""
+    maturity and progress, named in ``lang``. Work items are read as per-phase aggregates,
+    kept per program revision (:mod:`planner.services.item_summary`): no object per item."""
     query = program_query(items=False).order_by(Program.name, Program.id)
     if program_ids is not None:
         query = query.where(Program.id.in_(list(program_ids)))
@@ -326,7 +325,7 @@ def portfolio(
     ids = [p.id for p in programs]
     settings = metric_service.settings_by_program(ids)
     decisions = decisions_by_phase(ids)
-    maturity = maturity_levels(programs)
+    maturity = maturity_levels(programs, lang)
     summaries = item_summaries(ids)
     rows = []
     scales: dict[tuple[str, str], RiskScale] = {}  # one look-up per playbook, not per program
@@ -341,7 +340,8 @@ def portfolio(
             settings=settings[program.id],
             decisions=decisions,
             scale=scales[ref],
-            milestones=summary.milestone_facts(),
+            milestones=summary.milestone_facts(lang),
+            lang=lang,
         )
         statuses = [phase_status(facts, p, summary) for p in program.phases]
         headline = _headline(statuses)

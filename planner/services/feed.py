@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 import planner.models.feed  # noqa: F401  (registers the feed table until models/__init__ does)
-from planner.domain.errors import NotFoundError
+from planner.domain.errors import NotFoundError, Problem
 from planner.extensions import db
 from planner.interop.ical import CalendarEvent, write_calendar
 from planner.models import Membership, Phase, Program, User, WorkItem
@@ -200,10 +200,10 @@ def program_feed(
     """
     user = user_for_token(token)
     if user is None or not may_subscribe(user, program_id):
-        raise NotFoundError("no such feed")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     program = db.session.get(Program, program_id)
     if program is None:
-        raise NotFoundError("no such feed")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     lang = "zh" if (user.lang or "").startswith("zh") else "en"
     texts = texts_for(lang)
     item_urls, gate_urls = urls(program) if urls is not None else ({}, {})

@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 
 import planner.models.gate  # noqa: F401  (registers the gate tables until models/__init__ does)
 import planner.models.metric  # noqa: F401
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
+from planner.domain.explain import Term
 from planner.domain.gates import Criterion as DomainCriterion
 from planner.domain.gates import (
     CriterionResult,
@@ -66,7 +67,7 @@ def program_query(*, items: bool = True):
 def load_program(program_id: int) -> Program:
     program = db.session.scalars(program_query().where(Program.id == program_id)).first()
     if program is None:
-        raise NotFoundError("no such program")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     return program
 
 
@@ -123,14 +124,14 @@ def residual_score(risk: Risk) -> int:
     return int(likelihood) * int(impact)
 
 
-def display_name(obj: object, field: str = "name") -> str:
-    """A row's name in the reader's language (English outside a request)."""
-    try:
-        from planner.i18n import localized
-
-        return localized(obj, field)
-    except RuntimeError:  # no request: no language chosen
-        return str(getattr(obj, field, "") or "")
+def display_name(obj: object, field: str = "name", lang: str = "en") -> str:
+    """A row's ``field`` in ``lang`` (``"zh"``: its ``<field>_zh`` when it has one), falling
+    back to the other language."""
+    english = str(getattr(obj, field, "") or "")
+    chinese = str(getattr(obj, f"{field}_zh", "") or "")
+    if lang == "zh":
+        return chinese or english
+    return english or chinese
 
 
 def is_done(item: WorkItem) -> bool:
@@ -158,6 +159,8 @@ class ProgramFacts:
     milestones: dict[str, MilestoneFact]
     open_risks: list[RiskView]
     decisions: dict[int, list[GateDecision]] = field(default_factory=dict)
+    #: the language names are given in (``"en"`` or ``"zh"``): the caller's, never guessed
+    lang: str = "en"
 
     @property
     def band_order(self) -> tuple[str, ...]:
@@ -189,13 +192,16 @@ def program_facts(
     decisions: dict[int, list[GateDecision]] | None = None,
     scale: RiskScale | None = None,
     milestones: dict[str, MilestoneFact] | None = None,
+    lang: str = "en",
 ) -> ProgramFacts:
     """``milestones``: the program's milestones when the caller read them (else from its
-    work items)."""
+    work items); names in ``lang``."""
     scale = scale or risk_scale(program)
     if milestones is None:
         milestones = {
-            item.key: MilestoneFact(item.key, display_name(item), is_done(item), item.early_finish)
+            item.key: MilestoneFact(
+                item.key, display_name(item, lang=lang), is_done(item), item.early_finish
+            )
             for item in program.work_items
             if item.is_milestone
         }
@@ -216,13 +222,14 @@ def program_facts(
         milestones=milestones,
         open_risks=open_risks,
         decisions=decisions if decisions is not None else decisions_by_phase([program.id]),
+        lang=lang,
     )
 
 
 # --------------------------------------------------------------------------- evaluation
 
 
-def criterion_def(row: GateCriterion) -> DomainCriterion:
+def criterion_def(row: GateCriterion, lang: str = "en") -> DomainCriterion:
     if row.kind == "metric_target":
         return MetricCriterion(row.reference.strip())
     if row.kind == "milestones_done":
@@ -232,7 +239,8 @@ def criterion_def(row: GateCriterion) -> DomainCriterion:
     evidence = " ".join(part for part in (row.evidence.strip(), row.evidence_url or "") if part)
     # the reason repeats the text ("…: pending"): in the reader's language, and without a
     # full stop before the colon
-    return ManualCriterion(display_name(row, "text").strip().rstrip(".。"), row.met, evidence)
+    text = display_name(row, "text", lang).strip().rstrip(".。")
+    return ManualCriterion(text, row.met, evidence)
 
 
 def gate_facts(facts: ProgramFacts, phase: Phase) -> GateFacts:
@@ -241,12 +249,13 @@ def gate_facts(facts: ProgramFacts, phase: Phase) -> GateFacts:
     for metric in facts.program.metrics:
         judged = facts.judge(metric, phase_ordinal=phase.ordinal)
         fact = metric_fact(facts.metric_defs[metric.id], judged)
-        metrics[metric.key] = replace(fact, name=display_name(metric))
+        metrics[metric.key] = replace(fact, name=display_name(metric, lang=facts.lang))
     return GateFacts(
         metrics=metrics,
         milestones=facts.milestones,
         open_risks=tuple(
-            OpenRisk(r.risk.key, r.band, display_name(r.risk, "title")) for r in facts.open_risks
+            OpenRisk(r.risk.key, r.band, display_name(r.risk, "title", facts.lang))
+            for r in facts.open_risks
         ),
         band_order=facts.band_order,
     )
@@ -285,7 +294,7 @@ def evaluate_phase(facts: ProgramFacts, phase: Phase) -> GateReport:
     rows = list(phase.gate_criteria)
     judged = gate_facts(facts, phase)
     evaluation = evaluate_gate(
-        [criterion_def(r) for r in rows], judged, facts.today, phase.window_end
+        [criterion_def(r, facts.lang) for r in rows], judged, facts.today, phase.window_end
     )
     lines = [CriterionLine(r, res) for r, res in zip(rows, evaluation.results, strict=True)]
     return GateReport(
@@ -293,9 +302,11 @@ def evaluate_phase(facts: ProgramFacts, phase: Phase) -> GateReport:
     )
 
 
-def gate_reports(program_id: int, today: date) -> tuple[Program, list[GateReport]]:
+def gate_reports(
+    program_id: int, today: date, lang: str = "en"
+) -> tuple[Program, list[GateReport]]:
     program = load_program(program_id)
-    facts = program_facts(program, today)
+    facts = program_facts(program, today, lang=lang)
     return program, [evaluate_phase(facts, p) for p in program.phases]
 
 
@@ -303,13 +314,15 @@ def phase_by_ordinal(program: Program, ordinal: int) -> Phase:
     for phase in program.phases:
         if phase.ordinal == ordinal:
             return phase
-    raise NotFoundError(f"this program has no phase {ordinal}")
+    raise NotFoundError(problems=[Problem("", "row.not_found")])
 
 
-def gate_report(program_id: int, ordinal: int, today: date) -> tuple[Program, GateReport]:
+def gate_report(
+    program_id: int, ordinal: int, today: date, lang: str = "en"
+) -> tuple[Program, GateReport]:
     program = load_program(program_id)
     phase = phase_by_ordinal(program, ordinal)
-    return program, evaluate_phase(program_facts(program, today), phase)
+    return program, evaluate_phase(program_facts(program, today, lang=lang), phase)
 
 
 # --------------------------------------------------------------------------- criteria
@@ -332,7 +345,7 @@ def get_criterion(phase: Phase, criterion_id: int) -> GateCriterion:
     for row in phase.gate_criteria:
         if row.id == criterion_id:
             return row
-    raise NotFoundError("no such criterion at this gate")
+    raise NotFoundError(problems=[Problem("", "row.not_found")])
 
 
 def save_criterion(
@@ -345,37 +358,45 @@ def save_criterion(
     """Add a criterion to ``phase``'s gate, or change one; refused with field errors."""
     if criterion is not None:
         check_version(criterion, version)
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     reference = ""
     if data.kind not in CRITERION_KINDS:
-        errors.append(("kind", f'unknown kind "{data.kind}"'))
+        errors.append(Problem("kind", "field.not_a_choice", {"value": data.kind}))
     elif data.kind == "metric_target":
         keys = {m.key for m in program.metrics}
         if data.metric not in keys:
-            errors.append(("metric", f'choose one of the program\'s metrics, got "{data.metric}"'))
+            errors.append(Problem("metric", "gate.criterion.metric", {"value": data.metric}))
         reference = data.metric
     elif data.kind == "milestones_done":
         known = {i.key for i in program.work_items if i.is_milestone}
         chosen = [k for k in dict.fromkeys(data.milestones) if k]
         if not chosen:
-            errors.append(("milestones", "choose at least one milestone"))
+            errors.append(Problem("milestones", "gate.criterion.no_milestone"))
         unknown = [k for k in chosen if k not in known]
         if unknown:
-            errors.append(("milestones", "unknown milestone " + ", ".join(unknown)))
+            errors.append(
+                Problem("milestones", "gate.milestones.unknown", {"keys": tuple(unknown)})
+            )
         reference = " ".join(chosen)
     elif data.kind == "max_risk_band":
         names = risk_scale(program).band_names
         if data.band not in names:
-            errors.append(("band", f'choose one of {", ".join(names)}, got "{data.band}"'))
+            errors.append(
+                Problem(
+                    "band",
+                    "gate.criterion.band",
+                    {"value": data.band, "known": tuple(Term("band", n) for n in names)},
+                )
+            )
         reference = data.band
     else:
         if not data.text.strip():
-            errors.append(("text", "say what must be true, e.g. “the sponsor signs the gate”"))
+            errors.append(Problem("text", "gate.criterion.text"))
     url = (data.evidence_url or "").strip() or None
     if url and not _URL.match(url):
-        errors.append(("evidence_url", "a link must start with http:// or https://"))
+        errors.append(Problem("evidence_url", "gate.criterion.url"))
     if errors:
-        raise ValidationError("the criterion was not saved", errors)
+        raise ValidationError(problems=errors)
     manual = data.kind == "manual"
     if criterion is None:
         position = max((c.position for c in phase.gate_criteria), default=-1) + 1
@@ -401,26 +422,26 @@ def delete_criterion(phase: Phase, criterion: GateCriterion) -> None:
 # --------------------------------------------------------------------------- decisions
 
 
-def record_decision(program: Program, phase: Phase, data: Decision, today: date) -> GateDecision:
+def record_decision(
+    program: Program, phase: Phase, data: Decision, today: date, lang: str = "en"
+) -> GateDecision:
     """Record the steering committee's decision after evaluating the gate on ``today``.
 
     Refused (nothing written) when the gate has no criteria, when a go is taken while a
-    criterion is unmet without a written justification, and as ``validate_decision`` says.
+    criterion is unmet without a written justification, and as ``validate_decision`` says
+    (the unmet criteria named in ``lang``).
     """
-    facts = program_facts(program, today)
+    facts = program_facts(program, today, lang=lang)
     report = evaluate_phase(facts, phase)
     decision = data
     if data.decided_on > today:
-        raise ValidationError(
-            "decision refused: it cannot be dated after today",
-            [
-                (
-                    "decided_on",
-                    f"a decision is recorded once taken: {today.isoformat()} at the latest",
-                )
-            ],
-        )
-    validate_decision(decision, [criterion_def(r) for r in phase.gate_criteria], report.evaluation)
+        raise ValidationError.of("decided_on", "gate.decision.future", day=today)
+    validate_decision(
+        decision,
+        [criterion_def(r, lang) for r in phase.gate_criteria],
+        report.evaluation,
+        report.facts,
+    )
     conditional = data.kind == "conditional_go"
     row = GateDecision(
         program_id=program.id,

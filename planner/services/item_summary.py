@@ -62,11 +62,11 @@ class ItemSummary:
     phases: dict[int, PhaseSums] = field(default_factory=dict)
     milestones: tuple[MilestoneRow, ...] = ()
 
-    def finishes(self, phase_id: int) -> list[ItemFinish]:
-        """What ``window_slips`` needs of a phase: its milestones by name (in the reader's
-        language) and one entry for the latest finish of its tasks."""
+    def finishes(self, phase_id: int, lang: str = "en") -> list[ItemFinish]:
+        """What ``window_slips`` needs of a phase: its milestones by name (in ``lang``) and
+        one entry for the latest finish of its tasks."""
         out = [
-            ItemFinish(display_name(m), True, m.finish)
+            ItemFinish(display_name(m, lang=lang), True, m.finish)
             for m in self.milestones
             if m.phase_id == phase_id
         ]
@@ -75,10 +75,11 @@ class ItemSummary:
             out.append(ItemFinish("", False, sums.task_finish))
         return out
 
-    def milestone_facts(self) -> dict[str, MilestoneFact]:
-        """The program's milestones as gates judge them (as ``program_facts`` makes them)."""
+    def milestone_facts(self, lang: str = "en") -> dict[str, MilestoneFact]:
+        """The program's milestones as gates judge them (as ``program_facts`` makes them),
+        named in ``lang``."""
         return {
-            m.key: MilestoneFact(m.key, display_name(m), m.done, m.early_finish)
+            m.key: MilestoneFact(m.key, display_name(m, lang=lang), m.done, m.early_finish)
             for m in self.milestones
         }
 

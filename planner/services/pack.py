@@ -192,7 +192,7 @@ def _response_label(response: str) -> str:
 def build_pack(program_id: int, today: date, lang: str) -> Pack:
     """The pack of ``program_id`` on ``today``; ``lang`` ("en"/"zh") picks playbook texts."""
     program = load_program(program_id)
-    facts = program_facts(program, today)
+    facts = program_facts(program, today, lang=lang)
     board = dashboard_service.dashboard_for(facts)
     info = scale_for(program, lang)
     bands = band_labels(program, lang)

@@ -78,25 +78,30 @@ class ProgramLine:
 
 
 def program_lines(
-    programs: Sequence[Program], today: date, sort: str = "name", descending: bool = False
+    programs: Sequence[Program],
+    today: date,
+    sort: str = "name",
+    descending: bool = False,
+    lang: str = "en",
 ) -> list[ProgramLine]:
-    """A line for each program, sorted; cached lines are reused, the rest computed in bulk."""
+    """A line for each program (names in ``lang``), sorted; cached lines are reused, the
+    rest computed in bulk."""
     ids = [p.id for p in programs]
     if ops_cache.has_unsaved_writes():  # unsaved changes: nothing cached applies
-        return sort_lines(list(_compute(ids, today).values()), sort, descending)
+        return sort_lines(list(_compute(ids, today, lang).values()), sort, descending)
     revisions = ops_cache.program_revisions(ids)
-    keys = {pid: ops_cache.cache_key(CACHE_KIND, pid, revisions[pid], ()) for pid in ids}
+    keys = {pid: ops_cache.cache_key(CACHE_KIND, pid, revisions[pid], (lang,)) for pid in ids}
     found = ops_cache.get_many(list(keys.values()))
     lines = {pid: found[keys[pid]] for pid in ids if keys[pid] in found}
     missing = [pid for pid in ids if pid not in lines]
     if missing:
-        computed = _compute(missing, today)
+        computed = _compute(missing, today, lang)
         ops_cache.set_many({keys[pid]: line for pid, line in computed.items()})
         lines.update(computed)
     return sort_lines([lines[pid] for pid in ids if pid in lines], sort, descending)
 
 
-def _compute(ids: Sequence[int], today: date) -> dict[int, ProgramLine]:
+def _compute(ids: Sequence[int], today: date, lang: str) -> dict[int, ProgramLine]:
     if not ids:
         return {}
     programs = list(db.session.scalars(program_query().where(Program.id.in_(list(ids)))))
@@ -109,7 +114,12 @@ def _compute(ids: Sequence[int], today: date) -> dict[int, ProgramLine]:
         if ref not in scales:
             scales[ref] = risk_scale(program)
         facts = program_facts(
-            program, today, settings=settings[program.id], decisions=decisions, scale=scales[ref]
+            program,
+            today,
+            settings=settings[program.id],
+            decisions=decisions,
+            scale=scales[ref],
+            lang=lang,
         )
         lines[program.id] = _line(program, facts, today)
     return lines

@@ -72,7 +72,7 @@ def show(program_id: int):
 
 
 def _board_html(program_id: int, today: date) -> str:
-    board = service.build_dashboard(program_id, today)
+    board = service.build_dashboard(program_id, today, content_lang())
     timeline = timeline_figure(
         [
             TimelinePhase(
@@ -132,7 +132,9 @@ def portfolio():
     if sort not in service.SORT_KEYS:
         sort = "name"
     descending = request.args.get("dir") == "desc"
-    rows = service.portfolio(today, sort, descending, program_ids=_visible_program_ids())
+    rows = service.portfolio(
+        today, sort, descending, program_ids=_visible_program_ids(), lang=content_lang()
+    )
     # band labels come from each program's playbook: one look-up a playbook, not a program
     by_playbook: dict[tuple[str, str], Any] = {}
     explainers = {}

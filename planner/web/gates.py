@@ -7,14 +7,12 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from planner.domain.errors import ValidationError
-from planner.domain.gates import Decision, decision_kind, describe_criterion
+from planner.domain.gates import Decision, decision_kind
 from planner.explain_text import (
     band_label,
-    clause_separator,
     join_list,
     renderer,
     stored_summary,
@@ -22,7 +20,7 @@ from planner.explain_text import (
 from planner.extensions import db
 from planner.forms.gates import CriterionForm, DecisionForm
 from planner.forms.metrics import choices
-from planner.i18n import content_lang, format_day, localized
+from planner.i18n import content_lang, localized
 from planner.models.gate import GateCriterion
 from planner.models.plan import Phase
 from planner.models.program import Program
@@ -47,7 +45,7 @@ def _phase_label(phase: Phase) -> str:
 def index(program_id: int):
     get_program(program_id)
     today = date.today()
-    program, reports = service.gate_reports(program_id, today)
+    program, reports = service.gate_reports(program_id, today, content_lang())
     return render_template(
         "gates/index.html",
         program=program,
@@ -110,7 +108,7 @@ def _render_gate(
 def show(program_id: int, ordinal: int):
     get_program(program_id)
     today = date.today()
-    program, report = service.gate_report(program_id, ordinal, today)
+    program, report = service.gate_report(program_id, ordinal, today, content_lang())
     return _render_gate(program, report, _decision_form(today))
 
 
@@ -135,7 +133,7 @@ def decide(program_id: int, ordinal: int):
             replan=form.replan.data or "",
         )
         try:
-            decision = service.record_decision(program, phase, data, today)
+            decision = service.record_decision(program, phase, data, today, content_lang())
             notify_hooks.gate_decision_recorded(program.id, phase, decision, current_user)
             db.session.commit()
         except ValidationError as exc:
@@ -151,53 +149,11 @@ def decide(program_id: int, ordinal: int):
                 "success",
             )
             return redirect(url_for("gates.show", program_id=program.id, ordinal=ordinal))
-    program, report = service.gate_report(program_id, ordinal, today)
+    program, report = service.gate_report(program_id, ordinal, today, content_lang())
     if refused is not None:
-        loose = apply_errors(form, _refusal_in_words(refused, form, program, report))
+        # the gate as a whole has no field: its message stands above the form
+        loose = apply_errors(form, refused, {"criteria": ""})
     return _render_gate(program, report, form, 422, loose)
-
-
-def _refusal_in_words(
-    exc: ValidationError, form: DecisionForm, program: Program, report: service.GateReport
-) -> ValidationError:
-    """The domain's refusal of a decision, field by field, in the reader's language (the
-    domain words its rules in English; a field it names is worded here)."""
-    explain = renderer(service.band_labels(program, content_lang()))
-    unmet = [line for line in report.lines if line.result.outcome != "met"]
-    names = clause_separator().join(
-        explain(describe_criterion(line.result.criterion, report.facts)) for line in unmet
-    )
-    due = form.due.data
-    words = {
-        "criteria": _("this gate has no criteria; add criteria before recording a decision"),
-        "decided_by": _("say who decided"),
-        "justification": ngettext(
-            "a go while %(num)d criterion is not met needs a written justification "
-            "(not met: %(names)s)",
-            "a go while %(num)d criteria are not met needs a written justification "
-            "(not met: %(names)s)",
-            len(unmet),
-            names=names,
-        ),
-        "conditions": _("a conditional go needs its conditions"),
-        "due": _("a conditional go needs a due date for its conditions")
-        if due is None
-        else _(
-            "the due date %(due)s is before the decision (%(day)s)",
-            due=format_day(due),
-            day=format_day(form.decided_on.data),
-        ),
-        "decided_on": _(
-            "a decision is recorded once taken: %(day)s at the latest", day=format_day(report.today)
-        ),
-        "replan": _("a no-go needs a replan note: what happens next"),
-    }
-    # the gate as a whole has no field: its message stands alone above the form
-    errors = [
-        ("" if path == "criteria" else path, words.get(path, message))
-        for path, message in exc.errors
-    ]
-    return ValidationError(str(exc), errors)
 
 
 def _decision_word(kind: str) -> str:

@@ -27,7 +27,7 @@ from flask_login import current_user
 
 from planner.charts.gantt import GanttOptions, build_gantt
 from planner.domain.days import DayOutOfRange, NotADay, parse_day
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.playbook import Playbook, PlaybookError
 from planner.explain_text import renderer
 from planner.extensions import db
@@ -291,7 +291,7 @@ def diff(playbook_id: str):
     new = request.args.get("to") or default_to
     for wanted in (old, new):
         if wanted not in versions_list:
-            raise NotFoundError(f'no installed version "{wanted}" of {playbook_id}')
+            raise NotFoundError(problems=[Problem("", "row.not_found")])
     result = service.compare(playbook_id, old, new)
     return render_template(
         "library/diff.html",

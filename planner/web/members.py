@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.extensions import db
 from planner.forms.auth import MemberForm, ShareLinkForm
 from planner.services import users as user_service
@@ -48,7 +48,7 @@ def update(program_id: int, membership_id: int):
     members = {m.id: m for m in user_service.members_of(program)}
     membership = members.get(membership_id)
     if membership is None:
-        raise NotFoundError("no such member")
+        raise NotFoundError(problems=[Problem("", "row.not_found")])
     try:
         user_service.set_membership(program, membership.user.email, request.form.get("role", ""))
     except ValidationError as exc:

@@ -38,7 +38,7 @@ def index():
     sort = sort if sort in program_list.SORT_KEYS else "name"
     descending = request.args.get("dir") == "desc"
     today = date.today()
-    lines = program_list.program_lines(programs, today, sort, descending)
+    lines = program_list.program_lines(programs, today, sort, descending, content_lang())
     # band labels come from each program's playbook: one look-up a playbook, not a program
     explainers: dict[tuple[str, str], Any] = {}
     for program in programs:

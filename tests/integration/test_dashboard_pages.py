@@ -269,7 +269,7 @@ def test_portfolio_maturity_column(client, db, monkeypatch) -> None:
     monkeypatch.setattr(
         service,
         "maturity_levels",
-        lambda programs: {p.id: "Level 2 — Repeatable" for p in programs},
+        lambda programs, lang: {p.id: "Level 2 — Repeatable" for p in programs},
     )
     html = client.get("/portfolio").get_data(as_text=True)
     assert "Level 2 — Repeatable" in html

@@ -720,7 +720,7 @@ def test_decision_accepted(decision: Decision, criteria: list[Criterion]) -> Non
         ),
         (
             Decision("conditional_go", "Board", ON, conditions="x", due=date(2024, 4, 8)),
-            [("due", "the due date 2024-04-08 is before the decision (2024-04-09)")],
+            [("due", "the due date Apr 8, 2024 is before the decision (Apr 9, 2024)")],
         ),
         (
             Decision("no_go", "Board", ON),

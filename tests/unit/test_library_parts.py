@@ -168,9 +168,16 @@ def test_diff_sections_group_changes_in_section_order(tiny) -> None:
         .replace("duration: 5", "duration: 6")
         .replace("targets: {1: 50}", "targets: {1: 60}")
     )
-    sections = service.diff_sections(diff_playbooks(tiny, newer), "zh")
+    sections = service.diff_sections(diff_playbooks(tiny, newer))
     assert [s.section for s in sections] == ["task", "metric"]
-    assert sections[0].lines[0][1] == '任务 "interviews"：工期 5 → 6 个工作日'
+    change, explanation = sections[0].lines[0]
+    assert (change.key, change.field, change.old, change.new) == (
+        "interviews",
+        "duration",
+        "5",
+        "6",
+    )
+    assert explanation.code == "playbook.change"  # worded by the page, in the reader's language
     assert sections[1].counts == {"added": 0, "removed": 0, "changed": 1}
 
 
