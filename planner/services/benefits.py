@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from planner.domain.benefit_review import BenefitsFact, benefits_outcome
 from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.roi import Sensitivity, npv, payback_period, realisation, roi, sensitivity
 from planner.extensions import db
@@ -189,6 +190,7 @@ class BenefitLine:
     achieved: float  # share of the way to target, today
     case_to_date: float  # money the case expects by today
     realised_to_date: float  # money the readings show by today
+    measured: bool = False  # a reading after go-live, on or before today
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,7 @@ class Case:
     npv: float
     payback_months: float | None
     sensitivity: Sensitivity
+    today: date
 
     @property
     def realised_to_date(self) -> float:
@@ -217,8 +220,20 @@ class Case:
 
     @property
     def on_track(self) -> bool:
-        """Realised at least 90 % of what the case expects by now (and something expected)."""
-        return self.case_to_date > 0 and self.realised_to_date >= 0.9 * self.case_to_date
+        """The benefit review's rule (:mod:`planner.domain.benefit_review`) holds today."""
+        return benefits_outcome(self.fact(), self.today, self.today)[0] == "met"
+
+    def fact(self) -> BenefitsFact:
+        """The case as the benefit review gate criterion reads it."""
+        lives = [line.go_live for line in self.lines if line.go_live is not None]
+        return BenefitsFact(
+            count=len(self.lines),
+            measured=sum(1 for line in self.lines if line.measured),
+            expected=self.case_to_date,
+            realised=self.realised_to_date,
+            currency=self.currency,
+            go_live=min(lives) if lives else None,
+        )
 
 
 def go_live_of(program: Program, ordinal: int) -> date | None:
@@ -263,6 +278,7 @@ def _line(
         achieved_fraction(benefit, readings, today),
         case_to_date,
         realised,
+        measured=go_live is not None and any(go_live < d <= today for d, _ in readings),
     )
     return line, monthly
 
@@ -300,6 +316,7 @@ def benefits_case(program: Program, today: date) -> Case:
         npv=npv(rate, flows),
         payback_months=payback_period(flows),
         sensitivity=sensitivity(rates, (0.5, 0.75, 1.0, 1.25), benefits, costs),
+        today=today,
     )
 
 
@@ -319,16 +336,24 @@ def add_reading_from(benefit: Benefit, data: Mapping[str, Any]) -> None:
 
 
 def benefit_review_case(program: Program, ordinal: int, today: date) -> Case | None:
-    """The benefits case as the evidence of a gate's benefit review: for the phase that
-    holds the benefit review (a work item keyed ``benefit-review…``; else the last phase),
-    when the program has a benefits case."""
+    """The benefits case as the evidence of a gate's benefit review, when the program has a
+    benefits case: for the phase whose gate has the benefit review criterion (a manual
+    criterion judged by the benefits case); without one, for the phase that holds the benefit
+    review (a work item keyed ``benefit-review…``; else the last phase)."""
     phases = sorted(program.phases, key=lambda p: p.ordinal)
     if not phases:
         return None
-    review = next(
-        (p for p in phases if any(i.key.startswith("benefit-review") for i in p.work_items)),
-        phases[-1],
-    )
-    if review.ordinal != ordinal or not list_benefits(program):
+    judged = [
+        p for p in phases if any(c.source == "benefits_case" for c in p.gate_criteria)
+    ]
+    if judged:
+        shown = ordinal in {p.ordinal for p in judged}
+    else:
+        review = next(
+            (p for p in phases if any(i.key.startswith("benefit-review") for i in p.work_items)),
+            phases[-1],
+        )
+        shown = review.ordinal == ordinal
+    if not shown or not list_benefits(program):
         return None
     return benefits_case(program, today)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 import planner.models.gate  # noqa: F401  (registers the gate tables until models/__init__ does)
 import planner.models.metric  # noqa: F401
+from planner.domain.benefit_review import BenefitsCriterion, BenefitsFact
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.domain.gates import Criterion as DomainCriterion
 from planner.domain.gates import (
@@ -34,7 +35,7 @@ from planner.domain.metrics import MetricDef, PhaseSpan, Reading, metric_status
 from planner.domain.risk import DEFAULT_SCALE, Band, RiskScale, band_for
 from planner.explain_text import render_english
 from planner.extensions import db
-from planner.models.gate import CRITERION_KINDS, GateCriterion, GateDecision
+from planner.models.gate import CRITERION_KINDS, CRITERION_SOURCES, GateCriterion, GateDecision
 from planner.models.metric import Metric, StatusSettings
 from planner.models.plan import Phase, WorkItem
 from planner.models.program import Program
@@ -158,10 +159,23 @@ class ProgramFacts:
     milestones: dict[str, MilestoneFact]
     open_risks: list[RiskView]
     decisions: dict[int, list[GateDecision]] = field(default_factory=dict)
+    _benefits: list[BenefitsFact | None] = field(default_factory=list)
 
     @property
     def band_order(self) -> tuple[str, ...]:
         return self.scale.band_names
+
+    def benefits(self) -> BenefitsFact | None:
+        """The benefits case as the benefit review reads it (None without one); read once,
+        and only by a gate that has the benefit review."""
+        if not self._benefits:
+            from planner.services.benefits import benefits_case, list_benefits
+
+            has_case = bool(list_benefits(self.program))
+            self._benefits.append(
+                benefits_case(self.program, self.today).fact() if has_case else None
+            )
+        return self._benefits[0]
 
     def metric_by_key(self) -> dict[str, Metric]:
         return {m.key: m for m in self.program.metrics}
@@ -222,6 +236,12 @@ def program_facts(
 # --------------------------------------------------------------------------- evaluation
 
 
+def criterion_text(row: GateCriterion) -> str:
+    """A manual criterion's text in the reader's language, as a reason repeats it."""
+    # without a full stop before the colon ("…: pending")
+    return display_name(row, "text").strip().rstrip(".。")
+
+
 def criterion_def(row: GateCriterion) -> DomainCriterion:
     if row.kind == "metric_target":
         return MetricCriterion(row.reference.strip())
@@ -229,14 +249,15 @@ def criterion_def(row: GateCriterion) -> DomainCriterion:
         return MilestonesCriterion(tuple(row.reference.split()))
     if row.kind == "max_risk_band":
         return RiskCriterion(row.reference.strip())
+    if row.source == "benefits_case":
+        return BenefitsCriterion(criterion_text(row))
     evidence = " ".join(part for part in (row.evidence.strip(), row.evidence_url or "") if part)
-    # the reason repeats the text ("…: pending"): in the reader's language, and without a
-    # full stop before the colon
-    return ManualCriterion(display_name(row, "text").strip().rstrip(".。"), row.met, evidence)
+    return ManualCriterion(criterion_text(row), row.met, evidence)
 
 
 def gate_facts(facts: ProgramFacts, phase: Phase) -> GateFacts:
-    """The evidence for ``phase``'s gate: metrics judged against that phase's targets."""
+    """The evidence for ``phase``'s gate: metrics judged against that phase's targets, and
+    the benefits case when the gate holds the benefit review."""
     metrics: dict[str, MetricFact] = {}
     for metric in facts.program.metrics:
         judged = facts.judge(metric, phase_ordinal=phase.ordinal)
@@ -249,6 +270,11 @@ def gate_facts(facts: ProgramFacts, phase: Phase) -> GateFacts:
             OpenRisk(r.risk.key, r.band, display_name(r.risk, "title")) for r in facts.open_risks
         ),
         band_order=facts.band_order,
+        benefits=(
+            facts.benefits()
+            if any(row.source == "benefits_case" for row in phase.gate_criteria)
+            else None
+        ),
     )
 
 
@@ -326,6 +352,8 @@ class CriterionInput:
     met: bool | None = None
     evidence: str = ""
     evidence_url: str | None = None
+    #: who judges a manual criterion: "person", or "benefits_case" (the benefit review)
+    source: str = "person"
 
 
 def get_criterion(phase: Phase, criterion_id: int) -> GateCriterion:
@@ -371,12 +399,17 @@ def save_criterion(
     else:
         if not data.text.strip():
             errors.append(("text", "say what must be true, e.g. “the sponsor signs the gate”"))
+        source = data.source or "person"
+        if source not in CRITERION_SOURCES:
+            errors.append(("source", f'choose one of {", ".join(CRITERION_SOURCES)}, got "{source}"'))
+        reference = "" if source == "person" else source
     url = (data.evidence_url or "").strip() or None
     if url and not _URL.match(url):
         errors.append(("evidence_url", "a link must start with http:// or https://"))
     if errors:
         raise ValidationError("the criterion was not saved", errors)
-    manual = data.kind == "manual"
+    # only a criterion a person judges carries their judgement and evidence
+    manual = data.kind == "manual" and reference == ""
     if criterion is None:
         position = max((c.position for c in phase.gate_criteria), default=-1) + 1
         criterion = GateCriterion(position=position, kind=data.kind)
