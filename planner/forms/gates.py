@@ -24,7 +24,13 @@ KIND_CHOICES = choices(
         ("metric_target", _l("A metric reaches its phase target")),
         ("milestones_done", _l("Milestones are done")),
         ("max_risk_band", _l("No open risk rated above a band")),
-        ("manual", _l("A judgement recorded by a person (e.g. sponsor sign-off)")),
+        (
+            "manual",
+            _l(
+                "A judgement: a person's (e.g. sponsor sign-off) or the benefits case's"
+                " (the benefit review)"
+            ),
+        ),
     ]
 )
 SOURCE_CHOICES = choices(
