@@ -9,8 +9,11 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from planner.domain.benefit_review import benefits_outcome
+from planner.explain_text import render
 from planner.interop.pack_data import RAG_FILL, TableSlide
 from planner.models import Program
+from planner.services.benefits import Case
 from planner.services.money_cards import has_money, money_card
 from planner.services.workload import build_workload
 
@@ -58,11 +61,18 @@ def money_slide(program: Program, today: date) -> TableSlide | None:
             _("Realised to date %(r)s against %(c)s expected by the case",
               r=_amount(case.realised_to_date), c=_amount(case.case_to_date))
         )  # fmt: skip
+        review = benefit_review_line(program, case, today)
+        if review:
+            lines.append(review)
     rows: list[tuple[str, ...]] = []
     fills: dict[tuple[int, int], str] = {}
-    for index, (phase, group) in enumerate(card.cost.phases):
+    groups = [(_phase(phase.ordinal, phase.kind), group) for phase, group in card.cost.phases]
+    groups += [
+        (_("Workstream %(name)s", name=name), group) for name, group in card.cost.workstreams
+    ]
+    for index, (label, group) in enumerate(groups):
         rows.append((
-            _phase(phase.ordinal, phase.kind), _amount(group.budget), _amount(group.planned),
+            label, _amount(group.budget), _amount(group.planned),
             _amount(group.actual), _amount(group.forecast),
             _ratio(group.ev.cpi if group.ev else None),
         ))  # fmt: skip
@@ -74,6 +84,34 @@ def money_slide(program: Program, today: date) -> TableSlide | None:
         _("Budget, cost and benefits"), tuple(lines), header, tuple(rows),
         (1.4, 1, 1, 1, 1.4, 0.6), fills,
     )  # fmt: skip
+
+
+def benefit_review_line(program: Program, case: Case, today: date) -> str:
+    """The benefit review as its gate judges it (the domain's rule), for the slide; "" when
+    no gate of the program has the benefit review criterion."""
+    phase = next(
+        (
+            p
+            for p in sorted(program.phases, key=lambda p: p.ordinal)
+            if any(c.source == "benefits_case" for c in p.gate_criteria)
+        ),
+        None,
+    )
+    if phase is None:
+        return ""
+    outcome, reason = benefits_outcome(case.fact(), today, phase.window_end)
+    words = {
+        "met": _("met"),
+        "on_track": _("on track"),
+        "at_risk": _("at risk"),
+        "not_met": _("not met"),
+    }
+    return _(
+        "Benefit review (gate of %(phase)s): %(outcome)s, %(reason)s",
+        phase=_phase(phase.ordinal, phase.kind),
+        outcome=words[outcome],
+        reason=render(reason),
+    )
 
 
 def workload_slide(program: Program, today: date, lang: str) -> TableSlide | None:

@@ -1,0 +1,69 @@
+"""The steering pack's money and workload slides (issue 23) on the demo: budget, cost and
+earned value per phase and per workstream, the benefits case with the benefit review as its
+gate judges it, and who is over capacity with the items causing it; in both languages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from planner.models import Program
+from planner.services import pack as pack_service
+from planner.services.benefits import benefits_case
+
+DEMO_DAY = date(2026, 11, 30)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture()
+def northwind(db):  # type: ignore[no-untyped-def]
+    from planner.demo import load_demo
+
+    load_demo(DEMO_DAY)
+    return db.session.scalars(select(Program).where(Program.name.startswith("Northwind"))).one()
+
+
+def _slides(app, program, lang: str):  # type: ignore[no-untyped-def]
+    headers = {"Accept-Language": "zh-CN" if lang == "zh" else "en"}
+    # the pack is built in the reader's language (the web view's content_lang)
+    with (
+        app.test_request_context(headers=headers),
+        force_locale("zh_Hans_CN" if lang == "zh" else "en"),
+    ):
+        pack = pack_service.build_pack(program.id, DEMO_DAY, lang)
+    return {slide.title: slide for slide in pack.slides}
+
+
+def test_the_english_pack_has_the_money_and_workload_slides(app, db, northwind) -> None:  # type: ignore[no-untyped-def]
+    slides = _slides(app, northwind, "en")
+    money = slides["Budget, cost and benefits"]
+    labels = [row[0] for row in money.rows]
+    phases = [p for p in northwind.phases]
+    assert labels[: len(phases)] == ["Diagnosis", *(f"Phase {p.ordinal}" for p in phases[1:])]
+    workstreams = {i.workstream for i in northwind.work_items if i.workstream}
+    assert {label.removeprefix("Workstream ") for label in labels[len(phases) :]} <= workstreams
+    assert any(label.startswith("Workstream ") for label in labels)
+    # the benefit review line says what its gate criterion says, with the figures
+    case = benefits_case(northwind, DEMO_DAY)
+    review = [line for line in money.lines if line.startswith("Benefit review (gate of Phase 4)")]
+    assert len(review) == 1
+    expected = "met" if case.on_track else "at risk"
+    assert review[0].startswith(f"Benefit review (gate of Phase 4): {expected}, ")
+    assert f"{round(case.case_to_date):,} CNY the case expects by now" in review[0]
+    workload = slides["Workload"]
+    over = [row for row in workload.rows if row[3] != "—"]
+    assert [row[0] for row in over] == ["Chen Jie"]
+    assert workload.lines[0].startswith("People over capacity in the next 8 weeks: 1")
+
+
+def test_the_chinese_pack_words_them_in_chinese(app, db, northwind) -> None:  # type: ignore[no-untyped-def]
+    slides = _slides(app, northwind, "zh")
+    assert {"预算、成本与效益", "工作负荷"} <= set(slides), list(slides)
+    money = next(s for s in slides.values() if any("效益评审" in line for line in s.lines))
+    review = next(line for line in money.lines if line.startswith("效益评审（第 4 阶段关口）"))
+    assert CJK.search(review.split("：", 1)[1])
+    assert any(row[0].startswith("工作流 ") for row in money.rows)
