@@ -130,9 +130,7 @@ _MESSAGES: Final[dict[str, Message]] = {
     "criterion.milestones": lambda r, w: gettext("Milestones done: %(names)s", **w),
     "criterion.risk": lambda r, w: gettext("No open risk rated above %(band)s", **w),
     "criterion.manual": lambda r, w: w.get("text", ""),
-    "criterion.benefits": lambda r, w: gettext(
-        "%(text)s (judged from the benefits case)", **w
-    ),
+    "criterion.benefits": lambda r, w: gettext("%(text)s (judged from the benefits case)", **w),
     # the gate as a whole
     "gate.summary": lambda r, w: gettext(
         "%(met)s of %(total)s criteria met, %(at_risk)s at risk, %(not_met)s not met", **w

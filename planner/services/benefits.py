@@ -343,9 +343,7 @@ def benefit_review_case(program: Program, ordinal: int, today: date) -> Case | N
     phases = sorted(program.phases, key=lambda p: p.ordinal)
     if not phases:
         return None
-    judged = [
-        p for p in phases if any(c.source == "benefits_case" for c in p.gate_criteria)
-    ]
+    judged = [p for p in phases if any(c.source == "benefits_case" for c in p.gate_criteria)]
     if judged:
         shown = ordinal in {p.ordinal for p in judged}
     else:

@@ -401,7 +401,9 @@ def save_criterion(
             errors.append(("text", "say what must be true, e.g. “the sponsor signs the gate”"))
         source = data.source or "person"
         if source not in CRITERION_SOURCES:
-            errors.append(("source", f'choose one of {", ".join(CRITERION_SOURCES)}, got "{source}"'))
+            errors.append(
+                ("source", f'choose one of {", ".join(CRITERION_SOURCES)}, got "{source}"')
+            )
         reference = "" if source == "person" else source
     url = (data.evidence_url or "").strip() or None
     if url and not _URL.match(url):

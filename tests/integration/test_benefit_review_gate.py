@@ -95,8 +95,11 @@ def test_without_a_benefits_case_it_says_so(client, program) -> None:  # type: i
 
 @pytest.mark.parametrize(
     ("reading", "outcome", "code", "share"),
-    [(100.0, "met", "gate.benefits.realised", 100.0), (50.0, "at_risk", "gate.benefits.short", 50.0)],
-)  # fmt: skip
+    [
+        (100.0, "met", "gate.benefits.realised", 100.0),
+        (50.0, "at_risk", "gate.benefits.short", 50.0),
+    ],
+)
 def test_before_the_gate_the_realised_share_decides(  # type: ignore[no-untyped-def]
     client, db, program, reading, outcome, code, share
 ) -> None:
@@ -167,16 +170,21 @@ def test_the_criterion_form_sets_who_judges_it(client, db, program) -> None:  # 
         data={"kind": "manual", "text": "Benefits proven", "source": "benefits_case", "met": "yes"},
     )
     assert saved.status_code == 302
-    row = db.session.scalars(select(GateCriterion).where(GateCriterion.text == "Benefits proven")).one()
+    row = db.session.scalars(
+        select(GateCriterion).where(GateCriterion.text == "Benefits proven")
+    ).one()
     # judged by the case: no judgement of a person is kept
     assert (row.source, row.reference, row.met) == ("benefits_case", "benefits_case", None)
     refused = client.post(
         f"{base}/new", data={"kind": "manual", "text": "Other", "source": "robot"}
     )
     assert refused.status_code == 422
-    assert db.session.scalar(
-        select(func.count()).select_from(GateCriterion).where(GateCriterion.text == "Other")
-    ) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(GateCriterion).where(GateCriterion.text == "Other")
+        )
+        == 0
+    )
 
 
 def test_the_api_shows_and_sets_the_source(app, db, program, monkeypatch) -> None:  # type: ignore[no-untyped-def]

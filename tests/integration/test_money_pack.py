@@ -67,3 +67,31 @@ def test_the_chinese_pack_words_them_in_chinese(app, db, northwind) -> None:  # 
     review = next(line for line in money.lines if line.startswith("效益评审（第 4 阶段关口）"))
     assert CJK.search(review.split("：", 1)[1])
     assert any(row[0].startswith("工作流 ") for row in money.rows)
+
+
+def test_the_workbook_has_the_case_the_sensitivity_and_the_workload(app, db, northwind) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import load_workbook
+
+    from planner.services import effort, money_xlsx
+    from planner.web.money import _xlsx_words
+
+    with app.test_request_context(), force_locale("en"):
+        data = money_xlsx.workbook(northwind, DEMO_DAY, _xlsx_words())
+    book = load_workbook(io.BytesIO(data))
+    assert {"Assignments", "Workload", "ROI and NPV", "Budget", "Benefits"} <= set(book.sheetnames)
+    case = benefits_case(northwind, DEMO_DAY)
+    roi = {row[0]: row[1] for row in book["ROI and NPV"].iter_rows(values_only=True) if row[0]}
+    assert roi["NPV"] == round(case.npv, 2)
+    assert roi["ROI"] == round(case.roi or 0, 4)
+    assert roi["Payback (months)"] == round(case.payback_months or 0, 1)
+    rows = list(book["ROI and NPV"].iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if r[0] == "NPV: discount rate × benefits")
+    assert rows[top][1:5] == ("× 0.5", "× 0.75", "× 1", "× 1.25")
+    grid = [r[1:5] for r in rows[top + 1 : top + 1 + len(case.sensitivity.rates)]]
+    assert grid == [tuple(round(v, 2) for v in line) for line in case.sensitivity.npv]
+    assigned = list(book["Assignments"].iter_rows(min_row=2, values_only=True))
+    assert len(assigned) == len(effort.assignments_of(northwind))
+    over = {r[0] for r in book["Workload"].iter_rows(min_row=2, values_only=True) if r[6]}
+    assert over == {"Chen Jie"}
