@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from planner.domain.benefit_review import BenefitsFact, benefits_outcome
 from planner.domain.errors import NotFoundError, Problem, ValidationError
+from planner.domain.explain import Explanation
 from planner.domain.roi import Sensitivity, npv, payback_period, realisation, roi, sensitivity
 from planner.extensions import db
-from planner.models import Benefit, BenefitReading, Metric, MetricReading, Program
+from planner.models import Benefit, BenefitReading, Metric, MetricReading, Phase, Program
 from planner.services.concurrency import check_version
 from planner.services.money import cost_report
 from planner.services.money_input import number, settings_of, text
@@ -73,6 +74,15 @@ def list_benefits(program: Program) -> list[Benefit]:
     )
 
 
+def benefit_by_key(program: Program, key: str) -> Benefit:
+    benefit = db.session.scalars(
+        select(Benefit).where(Benefit.program_id == program.id, Benefit.key == key)
+    ).first()
+    if benefit is None:
+        raise NotFoundError(problems=[Problem("benefit", "row.not_found")])
+    return benefit
+
+
 def get_benefit(program: Program, benefit_id: int) -> Benefit:
     benefit = db.session.get(Benefit, benefit_id)
     if benefit is None or benefit.program_id != program.id:
@@ -111,6 +121,13 @@ def _clean(program: Program, data: Mapping[str, Any], benefit: Benefit | None) -
         ).first()
         if clash is not None:
             problems.append(Problem("key", "field.taken", {"value": key}))
+    phase = values["go_live_phase"]
+    if phase is not None and int(phase) not in {p.ordinal for p in program.phases}:
+        # a benefit of no phase would never go live: nothing realised, nothing said
+        problems.append(Problem("go_live_phase", "field.unknown_reference", {"value": str(phase)}))
+    baseline, target = values["baseline"], values["target"]
+    if baseline is not None and baseline == target:
+        problems.append(Problem("target", "money.benefit_no_change"))
     if problems:
         raise ValidationError(problems=problems)
     values["go_live_phase"] = int(values["go_live_phase"])
@@ -355,3 +372,29 @@ def benefit_review_case(program: Program, ordinal: int, today: date) -> Case | N
     if not shown or not list_benefits(program):
         return None
     return benefits_case(program, today)
+
+
+@dataclass(frozen=True)
+class Review:
+    """The benefit review as its gate criterion judges it on a day."""
+
+    phase: Phase
+    outcome: str
+    reason: Explanation
+
+
+def benefit_review(program: Program, case: Case, today: date) -> Review | None:
+    """The benefit review judged by the domain's rule for the first gate that has it (a
+    manual criterion whose source is the benefits case); None when no gate has it."""
+    phase = next(
+        (
+            p
+            for p in sorted(program.phases, key=lambda p: p.ordinal)
+            if any(c.source == "benefits_case" for c in p.gate_criteria)
+        ),
+        None,
+    )
+    if phase is None:
+        return None
+    outcome, reason = benefits_outcome(case.fact(), today, phase.window_end)
+    return Review(phase, outcome, reason)

@@ -9,11 +9,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from planner.domain.benefit_review import benefits_outcome
 from planner.explain_text import render
 from planner.interop.pack_data import RAG_FILL, TableSlide
 from planner.models import Program
-from planner.services.benefits import Case
+from planner.services.benefits import Case, benefit_review
 from planner.services.money_cards import has_money, money_card
 from planner.services.workload import build_workload
 
@@ -89,17 +88,9 @@ def money_slide(program: Program, today: date) -> TableSlide | None:
 def benefit_review_line(program: Program, case: Case, today: date) -> str:
     """The benefit review as its gate judges it (the domain's rule), for the slide; "" when
     no gate of the program has the benefit review criterion."""
-    phase = next(
-        (
-            p
-            for p in sorted(program.phases, key=lambda p: p.ordinal)
-            if any(c.source == "benefits_case" for c in p.gate_criteria)
-        ),
-        None,
-    )
-    if phase is None:
+    review = benefit_review(program, case, today)
+    if review is None:
         return ""
-    outcome, reason = benefits_outcome(case.fact(), today, phase.window_end)
     words = {
         "met": _("met"),
         "on_track": _("on track"),
@@ -108,9 +99,9 @@ def benefit_review_line(program: Program, case: Case, today: date) -> str:
     }
     return _(
         "Benefit review (gate of %(phase)s): %(outcome)s, %(reason)s",
-        phase=_phase(phase.ordinal, phase.kind),
-        outcome=words[outcome],
-        reason=render(reason),
+        phase=_phase(review.phase.ordinal, review.phase.kind),
+        outcome=words[review.outcome],
+        reason=render(review.reason),
     )
 
 
