@@ -160,6 +160,16 @@ def level(program_id: int):
     return redirect(url_for("scenarios.show", program_id=program.id, scenario_id=scenario.id))
 
 
+@bp.get("/people")
+def across():
+    """The people of every program the viewer may see: one line a human, with their programs."""
+    from planner.web.dashboard import _visible_program_ids
+
+    visible = _visible_program_ids()
+    programs = [p for p in list_programs() if visible is None or p.id in visible]
+    return render_template("money/people_across.html", people=service.people_across(programs))
+
+
 @bp.get("/workload")
 def portfolio_workload():
     """Person × week across every program the viewer may see, filtered by program."""

@@ -95,3 +95,27 @@ def test_the_workbook_has_the_case_the_sensitivity_and_the_workload(app, db, nor
     assert len(assigned) == len(effort.assignments_of(northwind))
     over = {r[0] for r in book["Workload"].iter_rows(min_row=2, values_only=True) if r[6]}
     assert over == {"Chen Jie"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_Hans_CN"])
+def test_people_across_programs_lists_each_human_once(client, db, northwind, lang) -> None:  # type: ignore[no-untyped-def]
+    from planner.services import people
+
+    everyone = list(db.session.scalars(select(Program)))
+    across = people.people_across(everyone)
+    names = [s.name for s in across]
+    # one line a human: members by account, stakeholders by e-mail (two clients' staff who
+    # share a name stay two lines, each with its own program)
+    assert len({s.identity for s in across}) == len(across)
+    assert len(names) > len({s.identity for s in across if s.identity.startswith("user:")})
+    # a consultant working on both demo programs is one line with both programs
+    shared = [s for s in across if len(s.rows) > 1]
+    assert shared and all(len({p.id for p, _ in s.rows}) == len(s.rows) for s in shared)
+    assert all(person.kind != "role" for s in across for _, person in s.rows)
+    client.post("/language", data={"lang": lang})
+    page = client.get("/people").get_data(as_text=True)
+    assert ("People across programs" if lang == "en" else "跨项目人员") in page
+    for someone in shared:
+        assert someone.name in page
+        for program, person in someone.rows:
+            assert f"/programs/{program.id}/people/{person.id}" in page
