@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from planner.explain_text import render
 from planner.interop.pack_data import RAG_FILL, TableSlide
 from planner.models import Program
-from planner.services.benefits import Case, benefit_review
+from planner.services.benefits import Review
 from planner.services.money_cards import has_money, money_card
 from planner.services.workload import build_workload
 
@@ -60,9 +60,8 @@ def money_slide(program: Program, today: date) -> TableSlide | None:
             _("Realised to date %(r)s against %(c)s expected by the case",
               r=_amount(case.realised_to_date), c=_amount(case.case_to_date))
         )  # fmt: skip
-        review = benefit_review_line(program, case, today)
-        if review:
-            lines.append(review)
+        if card.review is not None:
+            lines.append(benefit_review_line(card.review))
     rows: list[tuple[str, ...]] = []
     fills: dict[tuple[int, int], str] = {}
     groups = [(_phase(phase.ordinal, phase.kind), group) for phase, group in card.cost.phases]
@@ -85,12 +84,8 @@ def money_slide(program: Program, today: date) -> TableSlide | None:
     )  # fmt: skip
 
 
-def benefit_review_line(program: Program, case: Case, today: date) -> str:
-    """The benefit review as its gate judges it (the domain's rule), for the slide; "" when
-    no gate of the program has the benefit review criterion."""
-    review = benefit_review(program, case, today)
-    if review is None:
-        return ""
+def benefit_review_line(review: Review) -> str:
+    """The benefit review as its gate judges it (the domain's rule), for the slide."""
     words = {
         "met": _("met"),
         "on_track": _("on track"),

@@ -143,6 +143,7 @@ def workload(program_id: int):
     return render_template(
         "money/workload.html", program=program, view=view, suggestion=suggestion,
         phase=phase, before=before, after=after, form=LevelingForm(), programs=None,
+        phase_ordinals=_ordinals([program]),
     )  # fmt: skip
 
 
@@ -187,4 +188,11 @@ def portfolio_workload():
     return render_template(
         "money/workload.html", program=None, view=view, suggestion=None, phase=phase,
         before=before, after=after, form=None, programs=programs, chosen=chosen,
+        phase_ordinals=_ordinals(shown),
     )  # fmt: skip
+
+
+def _ordinals(programs: list[Program]) -> list[int]:
+    """The phase filter's choices: the phases of the programs shown (a playbook may have
+    three phases or six)."""
+    return sorted({phase.ordinal for program in programs for phase in program.phases})

@@ -119,3 +119,32 @@ def test_people_across_programs_lists_each_human_once(client, db, northwind, lan
         assert someone.name in page
         for program, person in someone.rows:
             assert f"/programs/{program.id}/people/{person.id}" in page
+
+
+def test_the_dashboard_card_shows_the_benefit_review(client, db, northwind) -> None:  # type: ignore[no-untyped-def]
+    from planner.services.money_cards import money_card
+
+    card = money_card(northwind, DEMO_DAY)
+    assert card is not None and card.review is not None
+    assert card.review.phase.ordinal == 4 and card.review_outlook
+    expected = benefits_case(northwind, DEMO_DAY).on_track
+    assert (card.review.outcome == "met") is expected
+    client.post("/language", data={"lang": "en"})
+    page = client.get(f"/programs/{northwind.id}/dashboard").get_data(as_text=True)
+    assert "Benefit review at the gate of Phase 4" in page
+    assert f"/programs/{northwind.id}/gates/4" in page
+
+
+def test_the_phase_filter_offers_the_program_s_phases(client, db, northwind) -> None:  # type: ignore[no-untyped-def]
+    small = db.session.scalars(select(Program).where(Program.id != northwind.id)).first()
+    assert small is not None and len(small.phases) == 3  # the quick start: 0, 1 and 2
+    page = client.get(f"/programs/{small.id}/workload").get_data(as_text=True)
+    options = re.findall(
+        r'<option value="(\d+)"', page.split('name="phase"')[1].split("</select>")[0]
+    )
+    assert options == ["0", "1", "2"]
+    page = client.get(f"/programs/{northwind.id}/workload").get_data(as_text=True)
+    options = re.findall(
+        r'<option value="(\d+)"', page.split('name="phase"')[1].split("</select>")[0]
+    )
+    assert options == ["0", "1", "2", "3", "4"]
