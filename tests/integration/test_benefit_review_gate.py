@@ -201,3 +201,21 @@ def test_the_api_shows_and_sets_the_source(app, db, program, monkeypatch) -> Non
     assert made.get_json()["source"] == "benefits_case"
     assert made.get_json()["reason_codes"] == ["gate.benefits.no_case"]
     assert_problem(api.post(url, {"kind": "manual", "text": "x", "source": "robot"}), 422, "source")
+
+
+def test_a_program_saved_as_a_playbook_keeps_the_benefit_review(db, program) -> None:  # type: ignore[no-untyped-def]
+    from planner.domain.playbook import ManualCriterion
+    from planner.services.save_playbook import program_playbook
+
+    saved = program_playbook(program, playbook_id="acme-method", version="1.0", title="Acme")
+    assert "source: benefits_case" in saved.text
+    judged = [
+        (phase.ordinal, c.text.en)
+        for phase in saved.playbook.phases
+        for c in phase.gate
+        if isinstance(c, ManualCriterion) and c.source == "benefits_case"
+    ]
+    assert [o for o, _ in judged] == [4]
+    again = create_program(saved.playbook, name="Again", client="C", start_date=date(2026, 1, 5))
+    db.session.flush()
+    assert _review(again).text == judged[0][1]
