@@ -17,7 +17,15 @@ from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.explain import Explanation
 from planner.domain.roi import Sensitivity, npv, payback_period, realisation, roi, sensitivity
 from planner.extensions import db
-from planner.models import Benefit, BenefitReading, Metric, MetricReading, Phase, Program
+from planner.models import (
+    Benefit,
+    BenefitReading,
+    Metric,
+    MetricReading,
+    Phase,
+    Program,
+    WorkItem,
+)
 from planner.services.concurrency import check_version
 from planner.services.money import cost_report
 from planner.services.money_input import number, settings_of, text
@@ -242,38 +250,59 @@ class Case:
 
     def fact(self) -> BenefitsFact:
         """The case as the benefit review gate criterion reads it."""
-        lives = [line.go_live for line in self.lines if line.go_live is not None]
-        return BenefitsFact(
-            count=len(self.lines),
-            measured=sum(1 for line in self.lines if line.measured),
-            expected=self.case_to_date,
-            realised=self.realised_to_date,
-            currency=self.currency,
-            go_live=min(lives) if lives else None,
+        return fact_of(self.lines, self.currency)
+
+
+def fact_of(lines: list[BenefitLine], currency: str) -> BenefitsFact:
+    """Benefit lines as the benefit review gate criterion reads them."""
+    lives = [line.go_live for line in lines if line.go_live is not None]
+    return BenefitsFact(
+        count=len(lines),
+        measured=sum(1 for line in lines if line.measured),
+        expected=sum(line.case_to_date for line in lines),
+        realised=sum(line.realised_to_date for line in lines),
+        currency=currency,
+        go_live=min(lives) if lives else None,
+    )
+
+
+def go_lives(program: Program) -> dict[int, date]:
+    """When each phase's result went (or goes) live, by phase ordinal: its first go-live or
+    launch milestone (actual finish, else forecast), else the end of its window. One query,
+    reading columns (no work item is loaded as an object)."""
+    rows = db.session.execute(
+        select(
+            Phase.ordinal,
+            Phase.window_end,
+            WorkItem.key,
+            WorkItem.kind,
+            WorkItem.actual_finish,
+            WorkItem.early_finish,
         )
+        .outerjoin(WorkItem, WorkItem.phase_id == Phase.id)
+        .where(Phase.program_id == program.id)
+    )
+    live: dict[int, list[date]] = {}
+    ends: dict[int, date] = {}
+    for ordinal, window_end, key, kind, actual, early in rows:
+        ends[ordinal] = window_end
+        day = actual or early
+        if kind == "milestone" and key and ("live" in key or "launch" in key) and day:
+            live.setdefault(ordinal, []).append(day)
+    return {
+        ordinal: min(live[ordinal]) if ordinal in live else end for ordinal, end in ends.items()
+    }
 
 
 def go_live_of(program: Program, ordinal: int) -> date | None:
-    """When a phase's result went (or goes) live: its first go-live or launch milestone
-    (actual finish, else forecast), else the end of its window."""
-    phase = next((p for p in program.phases if p.ordinal == ordinal), None)
-    if phase is None:
-        return None
-    live = [
-        i.actual_finish or i.early_finish
-        for i in phase.work_items
-        if i.kind == "milestone" and ("live" in i.key or "launch" in i.key)
-    ]
-    days = [d for d in live if d is not None]
-    return min(days) if days else phase.window_end
+    """When phase ``ordinal``'s result went (or goes) live (see :func:`go_lives`)."""
+    return go_lives(program).get(ordinal)
 
 
 def _line(
-    program: Program, benefit: Benefit, start: date, today: date
+    benefit: Benefit, go_live: date | None, start: date, today: date, settings: Any
 ) -> tuple[BenefitLine, list[float]]:
-    go_live = go_live_of(program, benefit.go_live_phase)
     readings = readings_of(benefit)
-    settings = settings_of(program)
     monthly: list[float] = []
     case_to_date = realised = 0.0
     for offset in range(settings.horizon_months):
@@ -307,8 +336,9 @@ def benefits_case(program: Program, today: date) -> Case:
     horizon = settings.horizon_months
     benefits = [0.0] * horizon
     lines = []
+    lives = go_lives(program)
     for benefit in list_benefits(program):
-        line, monthly = _line(program, benefit, start, today)
+        line, monthly = _line(benefit, lives.get(benefit.go_live_phase), start, today, settings)
         lines.append(line)
         benefits = [a + b for a, b in zip(benefits, monthly, strict=True)]
     costs = [0.0] * horizon
@@ -334,6 +364,28 @@ def benefits_case(program: Program, today: date) -> Case:
         payback_months=payback_period(flows),
         sensitivity=sensitivity(rates, (0.5, 0.75, 1.0, 1.25), benefits, costs),
         today=today,
+    )
+
+
+def review_fact(program: Program, today: date) -> BenefitsFact | None:
+    """The benefits case as the benefit review reads it, without the costs of the plan (the
+    review needs none); None without a benefits case."""
+    benefits = list_benefits(program)
+    if not benefits:
+        return None
+    settings = settings_of(program)
+    start = _month(program.start_date, 0)
+    lives = go_lives(program)
+    lines = [_line(b, lives.get(b.go_live_phase), start, today, settings)[0] for b in benefits]
+    return fact_of(lines, settings.currency)
+
+
+def programs_with_benefits(program_ids: list[int]) -> set[int]:
+    """Which of the programs have a benefits case (one query)."""
+    return set(
+        db.session.scalars(
+            select(Benefit.program_id).where(Benefit.program_id.in_(program_ids)).distinct()
+        )
     )
 
 

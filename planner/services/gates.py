@@ -159,6 +159,8 @@ class ProgramFacts:
     milestones: dict[str, MilestoneFact]
     open_risks: list[RiskView]
     decisions: dict[int, list[GateDecision]] = field(default_factory=dict)
+    #: False when the caller knows the program has no benefits case (no query then)
+    has_benefits: bool | None = None
     _benefits: list[BenefitsFact | None] = field(default_factory=list)
 
     @property
@@ -169,12 +171,10 @@ class ProgramFacts:
         """The benefits case as the benefit review reads it (None without one); read once,
         and only by a gate that has the benefit review."""
         if not self._benefits:
-            from planner.services.benefits import benefits_case, list_benefits
+            from planner.services.benefits import review_fact
 
-            has_case = bool(list_benefits(self.program))
-            self._benefits.append(
-                benefits_case(self.program, self.today).fact() if has_case else None
-            )
+            known_none = self.has_benefits is False
+            self._benefits.append(None if known_none else review_fact(self.program, self.today))
         return self._benefits[0]
 
     def metric_by_key(self) -> dict[str, Metric]:
@@ -203,9 +203,10 @@ def program_facts(
     decisions: dict[int, list[GateDecision]] | None = None,
     scale: RiskScale | None = None,
     milestones: dict[str, MilestoneFact] | None = None,
+    has_benefits: bool | None = None,
 ) -> ProgramFacts:
     """``milestones``: the program's milestones when the caller read them (else from its
-    work items)."""
+    work items); ``has_benefits``: False when the caller knows there is no benefits case."""
     scale = scale or risk_scale(program)
     if milestones is None:
         milestones = {
@@ -230,6 +231,7 @@ def program_facts(
         milestones=milestones,
         open_risks=open_risks,
         decisions=decisions if decisions is not None else decisions_by_phase([program.id]),
+        has_benefits=has_benefits,
     )
 
 
