@@ -1,6 +1,7 @@
-"""The steering pack's money and workload slides (issue 23) on the demo: budget, cost and
-earned value per phase and per workstream, the benefits case with the benefit review as its
-gate judges it, and who is over capacity with the items causing it; in both languages."""
+"""Where people look at money and workload (issue 23), on the demo: the steering pack's
+money slide (per phase and per workstream, with the benefit review as its gate judges it)
+and workload slide, the money workbook (case, sensitivity, workload), the people across
+programs, the dashboard's benefit card and the workload's phase filter; both languages."""
 
 from __future__ import annotations
 
