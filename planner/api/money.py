@@ -242,11 +242,11 @@ def set_budget(program_id: int, body: BudgetIn) -> Response:
     return created({"id": line.id}, "api.get_money", program_id=program.id)
 
 
-@operation("POST", f"{PROGRAM}/benefits/<string:key>/readings",
+@operation("POST", f"{PROGRAM}/benefits/<string:benefit_key>/readings",
            summary=N_("Record a reading of a benefit"), tag="money", requirement="edit",
            body=ReadingIn, response=Saved, status=201)  # fmt: skip
-def add_benefit_reading(program_id: int, key: str, body: ReadingIn) -> Response:
+def add_benefit_reading(program_id: int, benefit_key: str, body: ReadingIn) -> Response:
     program = get_program(program_id)
-    benefit = benefit_service.benefit_by_key(program, key)
+    benefit = benefit_service.benefit_by_key(program, benefit_key)
     benefit_service.add_benefit_reading(benefit, body.day, body.value, body.note)
     return created({"id": benefit.id}, "api.get_benefits", program_id=program.id)
