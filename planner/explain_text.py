@@ -142,6 +142,15 @@ def _manual_not_met(raw: Params, words: Words) -> str:
     return gettext("%(text)s: recorded as not met (no evidence recorded)", **words)
 
 
+def _benefits_nothing_due(raw: Params, words: Words) -> str:
+    if raw.get("go_live"):
+        return gettext(
+            "no benefit is due yet: the case expects the first after go-live on %(go_live)s",
+            **words,
+        )
+    return gettext("no benefit is due yet: no go-live has passed and no value is expected")
+
+
 def _clauses(raw: Params, words: Words) -> str:
     return words.get("clauses", "")
 
@@ -153,6 +162,7 @@ _MESSAGES: Final[dict[str, Message]] = {
     "criterion.milestones": lambda r, w: gettext("Milestones done: %(names)s", **w),
     "criterion.risk": lambda r, w: gettext("No open risk rated above %(band)s", **w),
     "criterion.manual": lambda r, w: w.get("text", ""),
+    "criterion.benefits": lambda r, w: gettext("%(text)s (judged from the benefits case)", **w),
     # the gate as a whole
     "gate.summary": lambda r, w: gettext(
         "%(met)s of %(total)s criteria met, %(at_risk)s at risk, %(not_met)s not met", **w
@@ -283,6 +293,26 @@ _MESSAGES: Final[dict[str, Message]] = {
     "gate.manual.pending": lambda r, w: gettext("%(text)s: pending", **w),
     "gate.manual.confirmed": _manual_confirmed,
     "gate.manual.not_met": _manual_not_met,
+    # the benefit review, judged from the benefits case
+    "gate.benefits.no_case": lambda r, w: gettext(
+        "no benefits case: define the program's benefits and their readings"
+    ),
+    "gate.benefits.nothing_due": _benefits_nothing_due,
+    "gate.benefits.no_readings": lambda r, w: gettext(
+        "no benefit has a reading after its go-live: the case expects %(expected)s by now",
+        **w,
+    ),
+    "gate.benefits.realised": lambda r, w: gettext(
+        "%(realised)s realised against %(expected)s the case expects by now (%(share)s; "
+        "%(required)s needed), %(measured)s of %(count)s benefits measured since go-live",
+        **w,
+    ),
+    "gate.benefits.short": lambda r, w: gettext(
+        "only %(realised)s realised against %(expected)s the case expects by now "
+        "(%(share)s; %(required)s needed), %(measured)s of %(count)s benefits measured "
+        "since go-live",
+        **w,
+    ),
     # a phase's RAG, area by area
     "rag.area": lambda r, w: gettext("%(area)s: %(rag)s, %(reason)s", **w),
     "schedule.on_time": lambda r, w: gettext("no milestone slips and the phase fits its window"),

@@ -59,6 +59,7 @@ def _criterion_json(line: gate_service.CriterionLine) -> dict[str, Any]:
         metric=row.reference if row.kind == "metric_target" else None,
         milestones=row.milestone_keys,
         band=row.reference if row.kind == "max_risk_band" else None,
+        source=row.source or None,
         outcome=line.result.outcome,
         # words for people, in the request's language (English unless it asks otherwise)
         reason=render(line.result.reason),
@@ -145,10 +146,18 @@ def _criterion_input(body: Any, row: GateCriterion | None) -> gate_service.Crite
             "text": row.text,
             "text_zh": row.text_zh,
             "met": row.met,
+            "source": row.source or "person",
             "evidence": row.evidence,
             "evidence_url": row.evidence_url,
         }
-    defaults = {"metric": "", "milestones": [], "band": "", "text": "", "evidence": ""}
+    defaults = {
+        "metric": "",
+        "milestones": [],
+        "band": "",
+        "text": "",
+        "evidence": "",
+        "source": "person",
+    }
 
     def value(name: str) -> Any:
         if name in sent:
@@ -171,6 +180,7 @@ def _criterion_input(body: Any, row: GateCriterion | None) -> gate_service.Crite
         met=value("met"),
         evidence=value("evidence") or "",
         evidence_url=value("evidence_url"),
+        source=value("source") or "person",
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from flask import Response
 from pydantic import BaseModel, Field
@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 from planner.api import schemas as s
 from planner.api.core import ID, created, json_response, operation
 from planner.api.markers import N_
+from planner.domain.explain import codes
+from planner.explain_text import render
 from planner.services import benefits as benefit_service
 from planner.services import effort as effort_service
 from planner.services import money as money_service
@@ -61,6 +63,38 @@ class EffortIn(s.Input):
     week: date
     hours: Annotated[float, Field(description=N_("Hours worked that week, 0 to 168."))]
     note: s.Text(500) = ""
+
+
+class CostIn(s.Input):
+    kind: Literal["planned", "invoice"] = Field(
+        description=N_("`planned`: a fixed cost of the plan; `invoice`: an actual cost.")
+    )
+    category: Literal["licence", "hardware", "services", "training", "other"] = "other"
+    amount: Amount
+    currency: s.Text(3) | None = Field(
+        default=None,
+        description=N_("Three letters; another than the program's needs an exchange rate."),
+    )
+    day: date
+    phase: int | None = Field(default=None, description=N_("A phase's ordinal."))
+    item: s.Text(64) | None = Field(default=None, description=N_("A work item's key."))
+    workstream: s.Text(64) | None = None
+    note: s.Text(2000) = ""
+
+
+class BudgetIn(s.Input):
+    amount: Amount
+    phase: int | None = Field(
+        default=None,
+        description=N_("A phase's ordinal; neither phase nor workstream: the program."),
+    )
+    workstream: s.Text(64) | None = None
+
+
+class ReadingIn(s.Input):
+    day: date
+    value: float
+    note: s.Text(300) = ""
 
 
 class Saved(BaseModel):
@@ -174,4 +208,45 @@ def get_benefits(program_id: int) -> Response:
         "sensitivity": {"rates": list(case.sensitivity.rates),
                         "multipliers": list(case.sensitivity.multipliers),
                         "npv": [list(row) for row in case.sensitivity.npv]},
+        "benefit_review": _review(benefit_service.benefit_review(program, case, date.today())),
     })  # fmt: skip
+
+
+def _review(review: benefit_service.Review | None) -> dict[str, Any] | None:
+    """The benefit review as its gate judges it today (null: no gate has it)."""
+    if review is None:
+        return None
+    return {
+        "phase": review.phase.ordinal,
+        "outcome": review.outcome,
+        "reason": render(review.reason),
+        "reason_codes": list(codes(review.reason)),
+    }
+
+
+@operation("POST", f"{PROGRAM}/costs", summary=N_("Add a fixed cost or an invoice"),
+           tag="money", requirement="edit", body=CostIn, response=Saved,
+           status=201)  # fmt: skip
+def add_cost(program_id: int, body: CostIn) -> Response:
+    program = get_program(program_id)
+    entry = money_service.add_cost(program, body.model_dump())
+    return created({"id": entry.id}, "api.get_money", program_id=program.id)
+
+
+@operation("POST", f"{PROGRAM}/budget",
+           summary=N_("Set the budget of the program, a phase or a workstream"), tag="money",
+           requirement="edit", body=BudgetIn, response=Saved, status=201)  # fmt: skip
+def set_budget(program_id: int, body: BudgetIn) -> Response:
+    program = get_program(program_id)
+    line = money_service.set_budget(program, body.model_dump())
+    return created({"id": line.id}, "api.get_money", program_id=program.id)
+
+
+@operation("POST", f"{PROGRAM}/benefits/<string:benefit_key>/readings",
+           summary=N_("Record a reading of a benefit"), tag="money", requirement="edit",
+           body=ReadingIn, response=Saved, status=201)  # fmt: skip
+def add_benefit_reading(program_id: int, benefit_key: str, body: ReadingIn) -> Response:
+    program = get_program(program_id)
+    benefit = benefit_service.benefit_by_key(program, benefit_key)
+    benefit_service.add_benefit_reading(benefit, body.day, body.value, body.note)
+    return created({"id": benefit.id}, "api.get_benefits", program_id=program.id)

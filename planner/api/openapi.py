@@ -78,6 +78,10 @@ PATH_PARAMETERS = {
         {"type": "integer", "minimum": 0, "maximum": MAX_ORDINAL},
         N_("The phase's ordinal."),
     ),
+    "benefit_key": (
+        {"type": "string", "maxLength": 64},
+        N_("The benefit's key, e.g. `retention`."),
+    ),
 }
 
 

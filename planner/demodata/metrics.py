@@ -168,7 +168,7 @@ def _record_gate_evidence(program: Program, today: date) -> None:
             continue
         text, url = evidence.get(phase.ordinal, ("Confirmed at the gate review.", None))
         for criterion in phase.gate_criteria:
-            if criterion.kind == "manual" and criterion.met is None:
+            if criterion.source == "person" and criterion.met is None:
                 criterion.met = True
                 criterion.evidence = text
                 criterion.evidence_url = url

@@ -129,6 +129,8 @@ def _name_people(program: Program) -> None:
         words = name.split()
         if len(words) > 2:
             short, title = " ".join(words[-2:]), " ".join(words[:-2])
+            # the roster's word for the role when it has one (else one change more to show)
+            title = ROSTER[short][0] if short in ROSTER else title
             if short in people:
                 people[short].role = people[short].role or title
                 merge_person(program, person, people[short])

@@ -27,6 +27,8 @@ will be; only before the gate), *at risk*, *not met*.
 - **risk**: when any open risk's band (by residual score) ranks above ``max_band``, or has
   a band the order does not know: *at risk* before the gate (there is time to bring it
   down), *not met* on or after the gate date; *met* otherwise.
+- **benefits** (the benefit review, a manual criterion whose source is the benefits case):
+  judged from the benefits case by :func:`planner.domain.benefit_review.benefits_outcome`.
 - **manual**: ``met`` True → *met*, False → *not met*, None (pending) → *on track* before
   the gate day (it is confirmed at the gate), *at risk* on or after it.
 
@@ -46,6 +48,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final, Literal
 
+from planner.domain.benefit_review import BenefitsCriterion, BenefitsFact, benefits_outcome
 from planner.domain.errors import Problem, ValidationError
 from planner.domain.explain import (
     CLAUSES,
@@ -104,7 +107,9 @@ class ManualCriterion:
     evidence: str = ""
 
 
-Criterion = MetricCriterion | MilestonesCriterion | RiskCriterion | ManualCriterion
+Criterion = (
+    MetricCriterion | MilestonesCriterion | RiskCriterion | ManualCriterion | BenefitsCriterion
+)
 
 
 # --------------------------------------------------------------------------- facts
@@ -161,6 +166,8 @@ class GateFacts:
     milestones: Mapping[str, MilestoneFact] = field(default_factory=dict)
     open_risks: tuple[OpenRisk, ...] = ()
     band_order: tuple[str, ...] = DEFAULT_BAND_ORDER
+    #: the benefits case on the day (None: the program has none, or it was not read)
+    benefits: BenefitsFact | None = None
 
 
 def metric_fact(metric: MetricDef, judged: MetricStatus) -> MetricFact:
@@ -275,6 +282,8 @@ def describe_criterion(criterion: Criterion, facts: GateFacts | None = None) -> 
         return Explanation("criterion.milestones", {"names": tuple(names)})
     if isinstance(criterion, RiskCriterion):
         return Explanation("criterion.risk", {"band": Term("band", criterion.max_band)})
+    if isinstance(criterion, BenefitsCriterion):
+        return Explanation("criterion.benefits", {"text": criterion.text})
     return Explanation("criterion.manual", {"text": criterion.text})
 
 
@@ -346,6 +355,8 @@ def _evaluate_one(
         outcome, reason = _risk_outcome(criterion, facts)
         if outcome == "not_met" and today < gate_date and reason.code == "gate.risk.above":
             outcome = "at_risk"  # risks can still be brought down before the gate
+    elif isinstance(criterion, BenefitsCriterion):
+        outcome, reason = benefits_outcome(facts.benefits, today, gate_date)
     else:
         outcome, reason = _manual_outcome(criterion, today, gate_date)
     return CriterionResult(criterion, outcome, reason)

@@ -171,9 +171,32 @@ class MaxRiskBandCriterion(_Strict):
     band: str = Field(description="no open risk may be rated above this band")
 
 
+#: Who judges a ``manual`` criterion: a person records it, or the program's benefits case
+#: decides it (the benefit review, see :mod:`planner.domain.benefit_review`).
+CriterionSource = Literal["person", "benefits_case"]
+
+
 class ManualCriterion(_Strict):
     kind: Literal["manual"]
     text: Text
+    source: CriterionSource = Field(
+        default="person",
+        description=(
+            "who judges it: a person records it (person), or the benefits case decides it"
+            " from the realised benefits (benefits_case, the benefit review)"
+        ),
+    )
+
+    @property
+    def reference(self) -> str:
+        """What a program's criterion row stores for it: "" or the source that judges it.
+
+        Examples:
+            >>> ManualCriterion(kind="manual", text=Text(en="Benefits"),
+            ...                 source="benefits_case").reference
+            'benefits_case'
+        """
+        return "" if self.source == "person" else self.source
 
 
 GateCriterion = Annotated[

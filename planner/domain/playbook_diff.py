@@ -462,6 +462,7 @@ def _diff_gates(old: Playbook, new: Playbook, out: _Collector) -> None:
                 out.changed("gate", key, "band", o.band, n.band, phase_key)
             elif isinstance(o, ManualCriterion) and isinstance(n, ManualCriterion):
                 out.changed("gate", key, "text", o.text, n.text, phase_key)
+                out.changed("gate", key, "source", o.source, n.source, phase_key)
         for key, criterion in added:
             out.added("gate", key, _criterion_value(criterion), phase_key)
 

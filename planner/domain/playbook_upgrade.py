@@ -614,6 +614,7 @@ def _playbook_gates(pb: Playbook) -> dict[str, _Thing]:
             elif isinstance(criterion, MaxRiskBandCriterion):
                 reference = criterion.band
             elif isinstance(criterion, ManualCriterion):
+                reference = criterion.reference
                 text, text_zh = criterion.text.en or "", criterion.text.zh
             out[_gate_id(phase.key, key)] = _Thing(
                 "gate",

@@ -52,14 +52,19 @@ def roi(total_benefit: float, total_cost: float) -> float | None:
 
 def payback_period(flows: Sequence[float]) -> float | None:
     """Periods until the cumulative flow turns non-negative (interpolated within the
-    period it happens in); None if it never does in the horizon.
+    period it happens in); None if it never does in the horizon, or if there is no flow at
+    all (nothing spent, nothing gained: nothing pays back).
 
     Examples:
         >>> payback_period([-1000, 400, 400, 400])  # 2.5 years in a yearly series
         2.5
         >>> payback_period([-100, 10]) is None
         True
+        >>> payback_period([0.0, 0.0, 0.0]) is None
+        True
     """
+    if not any(flows):
+        return None
     cumulative = 0.0
     for t, flow in enumerate(flows):
         before = cumulative

@@ -24,7 +24,19 @@ KIND_CHOICES = choices(
         ("metric_target", _l("A metric reaches its phase target")),
         ("milestones_done", _l("Milestones are done")),
         ("max_risk_band", _l("No open risk rated above a band")),
-        ("manual", _l("A judgement recorded by a person (e.g. sponsor sign-off)")),
+        (
+            "manual",
+            _l(
+                "A judgement: a person's (e.g. sponsor sign-off) or the benefits case's"
+                " (the benefit review)"
+            ),
+        ),
+    ]
+)
+SOURCE_CHOICES = choices(
+    [
+        ("person", _l("A person records the judgement below")),
+        ("benefits_case", _l("The benefits case decides it (the benefit review)")),
     ]
 )
 MET_CHOICES = choices(
@@ -48,6 +60,15 @@ class CriterionForm(FlaskForm):
     band = SelectField(_l("Highest band allowed"), choices=[], validate_choice=False)
     text = TextAreaField(_l("What must be true (English)"), validators=[Optional()])
     text_zh = TextAreaField(_l("What must be true (Chinese)"), validators=[Optional()])
+    source = SelectField(
+        _l("Judged by"),
+        choices=SOURCE_CHOICES,
+        default="person",
+        description=_l(
+            "The benefits case judges the benefit review: met when the benefits realised"
+            " since go-live reach what the case expects by now."
+        ),
+    )
     # anything but yes/no counts as pending, so a form without the field is fine
     met = SelectField(_l("Judgement"), choices=MET_CHOICES, validate_choice=False)
     evidence = TextAreaField(_l("Evidence"), validators=[Optional()])

@@ -50,6 +50,7 @@ MESSAGES: dict[str, Message] = {
     "gate.criterion.text": lambda r, w: gettext(
         "say what must be true, e.g. “the sponsor signs the gate”"
     ),
+    "gate.criterion.source": lambda r, w: gettext('choose one of %(known)s, got "%(value)s"', **w),
     "gate.criterion.url": lambda r, w: gettext("a link must start with http:// or https://"),
     "gate.criterion.keys_too_long": lambda r, w: gettext(
         "at most %(max)s characters of milestone keys in all", **w

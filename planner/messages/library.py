@@ -55,4 +55,7 @@ MESSAGES: dict[str, Message] = {
         "no open risk rated above “%(band)s”", **w
     ),
     "library.criterion.manual": lambda r, w: str(r.get("text", "")),
+    "library.criterion.benefits": lambda r, w: gettext(
+        "%(text)s (judged from the benefits case)", text=str(r.get("text", ""))
+    ),
 }

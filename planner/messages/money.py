@@ -36,6 +36,10 @@ MESSAGES: dict[str, Message] = {
     "money.timesheet_unreadable": lambda r, w: gettext(
         "The timesheet is not a readable CSV or .xlsx file."
     ),
+    "money.benefit_no_change": lambda r, w: gettext(
+        "The target must differ from the baseline: the benefit is measured by the way from"
+        " one to the other."
+    ),
     "money.leveling.none": lambda r, w: gettext(
         "No over-allocation can be removed by delaying items within their free float."
     ),

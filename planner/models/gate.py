@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from planner.models.plan import Phase
 
 CRITERION_KINDS = ("metric_target", "milestones_done", "max_risk_band", "manual")
+#: Who judges a manual criterion (stored in ``reference``: "" a person, else the source)
+CRITERION_SOURCES = ("person", "benefits_case")
 DECISION_KINDS = ("go", "conditional_go", "no_go")
 
 
@@ -33,7 +35,8 @@ class GateCriterion(Audited, Model):
     phase_id: Mapped[int] = mapped_column(ForeignKey("phase.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(String(20))
-    # metric key, space-separated milestone keys, or band name, depending on kind
+    # metric key, space-separated milestone keys, or band name, depending on kind; for a
+    # manual criterion "" (a person judges it) or "benefits_case" (the benefits case does)
     reference: Mapped[str] = mapped_column(String(1000), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     text_zh: Mapped[str | None] = mapped_column(Text)
@@ -54,6 +57,13 @@ class GateCriterion(Audited, Model):
     @property
     def audit_program_id(self) -> int | None:
         return self.phase.program_id if self.phase else None
+
+    @property
+    def source(self) -> str:
+        """Who judges a manual criterion: "person" or "benefits_case" ("" for other kinds)."""
+        if self.kind != "manual":
+            return ""
+        return self.reference.strip() or "person"
 
     @property
     def milestone_keys(self) -> list[str]:

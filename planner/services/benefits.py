@@ -12,10 +12,20 @@ from typing import Any
 
 from sqlalchemy import select
 
+from planner.domain.benefit_review import BenefitsFact, benefits_outcome
 from planner.domain.errors import NotFoundError, Problem, ValidationError
+from planner.domain.explain import Explanation
 from planner.domain.roi import Sensitivity, npv, payback_period, realisation, roi, sensitivity
 from planner.extensions import db
-from planner.models import Benefit, BenefitReading, Metric, MetricReading, Program
+from planner.models import (
+    Benefit,
+    BenefitReading,
+    Metric,
+    MetricReading,
+    Phase,
+    Program,
+    WorkItem,
+)
 from planner.services.concurrency import check_version
 from planner.services.money import cost_report
 from planner.services.money_input import number, settings_of, text
@@ -72,6 +82,15 @@ def list_benefits(program: Program) -> list[Benefit]:
     )
 
 
+def benefit_by_key(program: Program, key: str) -> Benefit:
+    benefit = db.session.scalars(
+        select(Benefit).where(Benefit.program_id == program.id, Benefit.key == key)
+    ).first()
+    if benefit is None:
+        raise NotFoundError(problems=[Problem("benefit", "row.not_found")])
+    return benefit
+
+
 def get_benefit(program: Program, benefit_id: int) -> Benefit:
     benefit = db.session.get(Benefit, benefit_id)
     if benefit is None or benefit.program_id != program.id:
@@ -110,6 +129,13 @@ def _clean(program: Program, data: Mapping[str, Any], benefit: Benefit | None) -
         ).first()
         if clash is not None:
             problems.append(Problem("key", "field.taken", {"value": key}))
+    phase = values["go_live_phase"]
+    if phase is not None and int(phase) not in {p.ordinal for p in program.phases}:
+        # a benefit of no phase would never go live: nothing realised, nothing said
+        problems.append(Problem("go_live_phase", "field.unknown_reference", {"value": str(phase)}))
+    baseline, target = values["baseline"], values["target"]
+    if baseline is not None and baseline == target:
+        problems.append(Problem("target", "money.benefit_no_change"))
     if problems:
         raise ValidationError(problems=problems)
     values["go_live_phase"] = int(values["go_live_phase"])
@@ -189,6 +215,7 @@ class BenefitLine:
     achieved: float  # share of the way to target, today
     case_to_date: float  # money the case expects by today
     realised_to_date: float  # money the readings show by today
+    measured: bool = False  # a reading after go-live, on or before today
 
 
 @dataclass(frozen=True)
@@ -206,6 +233,7 @@ class Case:
     npv: float
     payback_months: float | None
     sensitivity: Sensitivity
+    today: date
 
     @property
     def realised_to_date(self) -> float:
@@ -217,31 +245,64 @@ class Case:
 
     @property
     def on_track(self) -> bool:
-        """Realised at least 90 % of what the case expects by now (and something expected)."""
-        return self.case_to_date > 0 and self.realised_to_date >= 0.9 * self.case_to_date
+        """The benefit review's rule (:mod:`planner.domain.benefit_review`) holds today."""
+        return benefits_outcome(self.fact(), self.today, self.today)[0] == "met"
+
+    def fact(self) -> BenefitsFact:
+        """The case as the benefit review gate criterion reads it."""
+        return fact_of(self.lines, self.currency)
+
+
+def fact_of(lines: list[BenefitLine], currency: str) -> BenefitsFact:
+    """Benefit lines as the benefit review gate criterion reads them."""
+    lives = [line.go_live for line in lines if line.go_live is not None]
+    return BenefitsFact(
+        count=len(lines),
+        measured=sum(1 for line in lines if line.measured),
+        expected=sum(line.case_to_date for line in lines),
+        realised=sum(line.realised_to_date for line in lines),
+        currency=currency,
+        go_live=min(lives) if lives else None,
+    )
+
+
+def go_lives(program: Program) -> dict[int, date]:
+    """When each phase's result went (or goes) live, by phase ordinal: its first go-live or
+    launch milestone (actual finish, else forecast), else the end of its window. One query,
+    reading columns (no work item is loaded as an object)."""
+    rows = db.session.execute(
+        select(
+            Phase.ordinal,
+            Phase.window_end,
+            WorkItem.key,
+            WorkItem.kind,
+            WorkItem.actual_finish,
+            WorkItem.early_finish,
+        )
+        .outerjoin(WorkItem, WorkItem.phase_id == Phase.id)
+        .where(Phase.program_id == program.id)
+    )
+    live: dict[int, list[date]] = {}
+    ends: dict[int, date] = {}
+    for ordinal, window_end, key, kind, actual, early in rows:
+        ends[ordinal] = window_end
+        day = actual or early
+        if kind == "milestone" and key and ("live" in key or "launch" in key) and day:
+            live.setdefault(ordinal, []).append(day)
+    return {
+        ordinal: min(live[ordinal]) if ordinal in live else end for ordinal, end in ends.items()
+    }
 
 
 def go_live_of(program: Program, ordinal: int) -> date | None:
-    """When a phase's result went (or goes) live: its first go-live or launch milestone
-    (actual finish, else forecast), else the end of its window."""
-    phase = next((p for p in program.phases if p.ordinal == ordinal), None)
-    if phase is None:
-        return None
-    live = [
-        i.actual_finish or i.early_finish
-        for i in phase.work_items
-        if i.kind == "milestone" and ("live" in i.key or "launch" in i.key)
-    ]
-    days = [d for d in live if d is not None]
-    return min(days) if days else phase.window_end
+    """When phase ``ordinal``'s result went (or goes) live (see :func:`go_lives`)."""
+    return go_lives(program).get(ordinal)
 
 
 def _line(
-    program: Program, benefit: Benefit, start: date, today: date
+    benefit: Benefit, go_live: date | None, start: date, today: date, settings: Any
 ) -> tuple[BenefitLine, list[float]]:
-    go_live = go_live_of(program, benefit.go_live_phase)
     readings = readings_of(benefit)
-    settings = settings_of(program)
     monthly: list[float] = []
     case_to_date = realised = 0.0
     for offset in range(settings.horizon_months):
@@ -263,6 +324,7 @@ def _line(
         achieved_fraction(benefit, readings, today),
         case_to_date,
         realised,
+        measured=go_live is not None and any(go_live < d <= today for d, _ in readings),
     )
     return line, monthly
 
@@ -274,8 +336,9 @@ def benefits_case(program: Program, today: date) -> Case:
     horizon = settings.horizon_months
     benefits = [0.0] * horizon
     lines = []
+    lives = go_lives(program)
     for benefit in list_benefits(program):
-        line, monthly = _line(program, benefit, start, today)
+        line, monthly = _line(benefit, lives.get(benefit.go_live_phase), start, today, settings)
         lines.append(line)
         benefits = [a + b for a, b in zip(benefits, monthly, strict=True)]
     costs = [0.0] * horizon
@@ -300,6 +363,29 @@ def benefits_case(program: Program, today: date) -> Case:
         npv=npv(rate, flows),
         payback_months=payback_period(flows),
         sensitivity=sensitivity(rates, (0.5, 0.75, 1.0, 1.25), benefits, costs),
+        today=today,
+    )
+
+
+def review_fact(program: Program, today: date) -> BenefitsFact | None:
+    """The benefits case as the benefit review reads it, without the costs of the plan (the
+    review needs none); None without a benefits case."""
+    benefits = list_benefits(program)
+    if not benefits:
+        return None
+    settings = settings_of(program)
+    start = _month(program.start_date, 0)
+    lives = go_lives(program)
+    lines = [_line(b, lives.get(b.go_live_phase), start, today, settings)[0] for b in benefits]
+    return fact_of(lines, settings.currency)
+
+
+def programs_with_benefits(program_ids: list[int]) -> set[int]:
+    """Which of the programs have a benefits case (one query)."""
+    return set(
+        db.session.scalars(
+            select(Benefit.program_id).where(Benefit.program_id.in_(program_ids)).distinct()
+        )
     )
 
 
@@ -319,16 +405,48 @@ def add_reading_from(benefit: Benefit, data: Mapping[str, Any]) -> None:
 
 
 def benefit_review_case(program: Program, ordinal: int, today: date) -> Case | None:
-    """The benefits case as the evidence of a gate's benefit review: for the phase that
-    holds the benefit review (a work item keyed ``benefit-review…``; else the last phase),
-    when the program has a benefits case."""
+    """The benefits case as the evidence of a gate's benefit review, when the program has a
+    benefits case: for the phase whose gate has the benefit review criterion (a manual
+    criterion judged by the benefits case); without one, for the phase that holds the benefit
+    review (a work item keyed ``benefit-review…``; else the last phase)."""
     phases = sorted(program.phases, key=lambda p: p.ordinal)
     if not phases:
         return None
-    review = next(
-        (p for p in phases if any(i.key.startswith("benefit-review") for i in p.work_items)),
-        phases[-1],
-    )
-    if review.ordinal != ordinal or not list_benefits(program):
+    judged = [p for p in phases if any(c.source == "benefits_case" for c in p.gate_criteria)]
+    if judged:
+        shown = ordinal in {p.ordinal for p in judged}
+    else:
+        review = next(
+            (p for p in phases if any(i.key.startswith("benefit-review") for i in p.work_items)),
+            phases[-1],
+        )
+        shown = review.ordinal == ordinal
+    if not shown or not list_benefits(program):
         return None
     return benefits_case(program, today)
+
+
+@dataclass(frozen=True)
+class Review:
+    """The benefit review as its gate criterion judges it on a day."""
+
+    phase: Phase
+    outcome: str
+    reason: Explanation
+
+
+def benefit_review(program: Program, case: Case, today: date) -> Review | None:
+    """The benefit review judged by the domain's rule for the first gate that has it (a
+    manual criterion whose source is the benefits case); None when no gate has it."""
+    phase = next(
+        (
+            p
+            for p in sorted(program.phases, key=lambda p: p.ordinal)
+            if any(c.source == "benefits_case" for c in p.gate_criteria)
+        ),
+        None,
+    )
+    if phase is None:
+        return None
+    outcome, reason = benefits_outcome(case.fact(), today, phase.window_end)
+    return Review(phase, outcome, reason)

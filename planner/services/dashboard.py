@@ -28,6 +28,7 @@ from planner.models.metric import Metric
 from planner.models.plan import Phase, WorkItem
 from planner.models.program import Program
 from planner.services import metrics as metric_service
+from planner.services.benefits import programs_with_benefits
 from planner.services.gates import (
     GateReport,
     ProgramFacts,
@@ -327,6 +328,7 @@ def portfolio(
     decisions = decisions_by_phase(ids)
     maturity = maturity_levels(programs, lang)
     summaries = item_summaries(ids)
+    with_benefits = programs_with_benefits(ids)  # the benefit review reads only these
     rows = []
     scales: dict[tuple[str, str], RiskScale] = {}  # one look-up per playbook, not per program
     for program in programs:
@@ -342,6 +344,7 @@ def portfolio(
             scale=scales[ref],
             milestones=summary.milestone_facts(lang),
             lang=lang,
+            has_benefits=program.id in with_benefits,
         )
         statuses = [phase_status(facts, p, summary) for p in program.phases]
         headline = _headline(statuses)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 import planner.models.gate  # noqa: F401  (registers the gate tables until models/__init__ does)
 import planner.models.metric  # noqa: F401
+from planner.domain.benefit_review import BenefitsCriterion, BenefitsFact
 from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.explain import Term
 from planner.domain.gates import Criterion as DomainCriterion
@@ -35,7 +36,7 @@ from planner.domain.metrics import MetricDef, PhaseSpan, Reading, metric_status
 from planner.domain.risk import DEFAULT_SCALE, Band, RiskScale, band_for
 from planner.explain_text import render_english
 from planner.extensions import db
-from planner.models.gate import CRITERION_KINDS, GateCriterion, GateDecision
+from planner.models.gate import CRITERION_KINDS, CRITERION_SOURCES, GateCriterion, GateDecision
 from planner.models.metric import Metric, StatusSettings
 from planner.models.plan import Phase, WorkItem
 from planner.models.program import Program
@@ -161,10 +162,23 @@ class ProgramFacts:
     decisions: dict[int, list[GateDecision]] = field(default_factory=dict)
     #: the language names are given in (``"en"`` or ``"zh"``): the caller's, never guessed
     lang: str = "en"
+    #: False when the caller knows the program has no benefits case (no query then)
+    has_benefits: bool | None = None
+    _benefits: list[BenefitsFact | None] = field(default_factory=list)
 
     @property
     def band_order(self) -> tuple[str, ...]:
         return self.scale.band_names
+
+    def benefits(self) -> BenefitsFact | None:
+        """The benefits case as the benefit review reads it (None without one); read once,
+        and only by a gate that has the benefit review."""
+        if not self._benefits:
+            from planner.services.benefits import review_fact
+
+            known_none = self.has_benefits is False
+            self._benefits.append(None if known_none else review_fact(self.program, self.today))
+        return self._benefits[0]
 
     def metric_by_key(self) -> dict[str, Metric]:
         return {m.key: m for m in self.program.metrics}
@@ -193,9 +207,11 @@ def program_facts(
     scale: RiskScale | None = None,
     milestones: dict[str, MilestoneFact] | None = None,
     lang: str = "en",
+    has_benefits: bool | None = None,
 ) -> ProgramFacts:
     """``milestones``: the program's milestones when the caller read them (else from its
-    work items); names in ``lang``."""
+    work items), names in ``lang``; ``has_benefits``: False when the caller knows there is
+    no benefits case."""
     scale = scale or risk_scale(program)
     if milestones is None:
         milestones = {
@@ -223,10 +239,17 @@ def program_facts(
         open_risks=open_risks,
         decisions=decisions if decisions is not None else decisions_by_phase([program.id]),
         lang=lang,
+        has_benefits=has_benefits,
     )
 
 
 # --------------------------------------------------------------------------- evaluation
+
+
+def criterion_text(row: GateCriterion, lang: str = "en") -> str:
+    """A manual criterion's text in the reader's language, as a reason repeats it."""
+    # without a full stop before the colon ("…: pending")
+    return display_name(row, "text", lang).strip().rstrip(".。")
 
 
 def criterion_def(row: GateCriterion, lang: str = "en") -> DomainCriterion:
@@ -236,15 +259,15 @@ def criterion_def(row: GateCriterion, lang: str = "en") -> DomainCriterion:
         return MilestonesCriterion(tuple(row.reference.split()))
     if row.kind == "max_risk_band":
         return RiskCriterion(row.reference.strip())
+    if row.source == "benefits_case":
+        return BenefitsCriterion(criterion_text(row, lang))
     evidence = " ".join(part for part in (row.evidence.strip(), row.evidence_url or "") if part)
-    # the reason repeats the text ("…: pending"): in the reader's language, and without a
-    # full stop before the colon
-    text = display_name(row, "text", lang).strip().rstrip(".。")
-    return ManualCriterion(text, row.met, evidence)
+    return ManualCriterion(criterion_text(row, lang), row.met, evidence)
 
 
 def gate_facts(facts: ProgramFacts, phase: Phase) -> GateFacts:
-    """The evidence for ``phase``'s gate: metrics judged against that phase's targets."""
+    """The evidence for ``phase``'s gate: metrics judged against that phase's targets, and
+    the benefits case when the gate holds the benefit review."""
     metrics: dict[str, MetricFact] = {}
     for metric in facts.program.metrics:
         judged = facts.judge(metric, phase_ordinal=phase.ordinal)
@@ -258,6 +281,11 @@ def gate_facts(facts: ProgramFacts, phase: Phase) -> GateFacts:
             for r in facts.open_risks
         ),
         band_order=facts.band_order,
+        benefits=(
+            facts.benefits()
+            if any(row.source == "benefits_case" for row in phase.gate_criteria)
+            else None
+        ),
     )
 
 
@@ -339,6 +367,8 @@ class CriterionInput:
     met: bool | None = None
     evidence: str = ""
     evidence_url: str | None = None
+    #: who judges a manual criterion: "person", or "benefits_case" (the benefit review)
+    source: str = "person"
 
 
 def get_criterion(phase: Phase, criterion_id: int) -> GateCriterion:
@@ -392,12 +422,23 @@ def save_criterion(
     else:
         if not data.text.strip():
             errors.append(Problem("text", "gate.criterion.text"))
+        source = data.source or "person"
+        if source not in CRITERION_SOURCES:
+            errors.append(
+                Problem(
+                    "source",
+                    "gate.criterion.source",
+                    {"known": ", ".join(CRITERION_SOURCES), "value": source},
+                )
+            )
+        reference = "" if source == "person" else source
     url = (data.evidence_url or "").strip() or None
     if url and not _URL.match(url):
         errors.append(Problem("evidence_url", "gate.criterion.url"))
     if errors:
         raise ValidationError(problems=errors)
-    manual = data.kind == "manual"
+    # only a criterion a person judges carries their judgement and evidence
+    manual = data.kind == "manual" and reference == ""
     if criterion is None:
         position = max((c.position for c in phase.gate_criteria), default=-1) + 1
         criterion = GateCriterion(position=position, kind=data.kind)

@@ -39,6 +39,7 @@ from planner.models import (
 from planner.models.money import COST_CATEGORIES, COST_KINDS
 from planner.services.concurrency import check_version
 from planner.services.money_input import currency, number, settings_of, text, to_program_currency
+from planner.services.plan import workstreams
 from planner.services.scheduling import status_date_of
 
 # --------------------------------------------------------------------------- input
@@ -131,7 +132,7 @@ def add_cost(program: Program, data: Mapping[str, Any]) -> CostEntry:
     day = _day(data, problems)
     item_id, phase_id = _target(program, data, problems)
     note = text(data, "note", problems, limit=2000)
-    workstream = text(data, "workstream", problems, limit=64) or None
+    workstream = _workstream(program, data, problems)
     if problems:
         raise ValidationError(problems=problems)
     entry = CostEntry(
@@ -187,6 +188,16 @@ def _target(
     return item_id, phase_id
 
 
+def _workstream(program: Program, data: Mapping[str, Any], problems: list[Problem]) -> str | None:
+    """One of the program's workstreams (those its items name), or None; an unknown one is
+    refused, else its money would land where no report shows it."""
+    name = text(data, "workstream", problems, limit=64) or None
+    if name is not None:
+        if name not in workstreams(program):
+            problems.append(Problem("workstream", "field.unknown_reference", {"value": name}))
+    return name
+
+
 def _int(raw: Any) -> int:
     try:
         return int(str(raw))
@@ -199,7 +210,7 @@ def set_budget(program: Program, data: Mapping[str, Any]) -> BudgetLine:
     problems: list[Problem] = []
     amount = number(data, "amount", problems)
     _item, phase_id = _target(program, {"phase": data.get("phase")}, problems)
-    workstream = text(data, "workstream", problems, limit=64) or None
+    workstream = _workstream(program, data, problems)
     if problems:
         raise ValidationError(problems=problems)
     line = db.session.scalars(

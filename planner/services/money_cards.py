@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from planner.extensions import db
 from planner.models import Assignment, Benefit, BudgetLine, CostEntry, Program
-from planner.services.benefits import Case, benefits_case
+from planner.services.benefits import Case, Review, benefit_review, benefits_case
 from planner.services.money import CostReport, cost_report
 from planner.services.workload import build_workload
 
@@ -21,6 +21,14 @@ class MoneyCard:
     cost: CostReport
     case: Case | None
     overloaded: tuple[str, ...]  # people over capacity in the coming weeks
+    #: the benefit review as its gate judges it today (None: no case, or no gate has it)
+    review: Review | None = None
+    today: date | None = None
+
+    @property
+    def review_outlook(self) -> bool:
+        """The review's gate is still ahead: its outcome is an outlook."""
+        return bool(self.review and self.today and self.today < self.review.phase.window_end)
 
     @property
     def currency(self) -> str:
@@ -45,6 +53,8 @@ def money_card(program: Program, today: date, *, weeks_ahead: int = 12) -> Money
         cost_report(program, today),
         case if case.lines else None,
         tuple(r.name for r in view.overloaded_people),
+        benefit_review(program, case, today) if case.lines else None,
+        today,
     )
 
 

@@ -9,8 +9,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from planner.explain_text import render
 from planner.interop.pack_data import RAG_FILL, TableSlide
 from planner.models import Program
+from planner.services.benefits import Review
 from planner.services.money_cards import has_money, money_card
 from planner.services.workload import build_workload
 
@@ -58,11 +60,17 @@ def money_slide(program: Program, today: date) -> TableSlide | None:
             _("Realised to date %(r)s against %(c)s expected by the case",
               r=_amount(case.realised_to_date), c=_amount(case.case_to_date))
         )  # fmt: skip
+        if card.review is not None:
+            lines.append(benefit_review_line(card.review))
     rows: list[tuple[str, ...]] = []
     fills: dict[tuple[int, int], str] = {}
-    for index, (phase, group) in enumerate(card.cost.phases):
+    groups = [(_phase(phase.ordinal, phase.kind), group) for phase, group in card.cost.phases]
+    groups += [
+        (_("Workstream %(name)s", name=name), group) for name, group in card.cost.workstreams
+    ]
+    for index, (label, group) in enumerate(groups):
         rows.append((
-            _phase(phase.ordinal, phase.kind), _amount(group.budget), _amount(group.planned),
+            label, _amount(group.budget), _amount(group.planned),
             _amount(group.actual), _amount(group.forecast),
             _ratio(group.ev.cpi if group.ev else None),
         ))  # fmt: skip
@@ -74,6 +82,22 @@ def money_slide(program: Program, today: date) -> TableSlide | None:
         _("Budget, cost and benefits"), tuple(lines), header, tuple(rows),
         (1.4, 1, 1, 1, 1.4, 0.6), fills,
     )  # fmt: skip
+
+
+def benefit_review_line(review: Review) -> str:
+    """The benefit review as its gate judges it (the domain's rule), for the slide."""
+    words = {
+        "met": _("met"),
+        "on_track": _("on track"),
+        "at_risk": _("at risk"),
+        "not_met": _("not met"),
+    }
+    return _(
+        "Benefit review (gate of %(phase)s): %(outcome)s, %(reason)s",
+        phase=_phase(review.phase.ordinal, review.phase.kind),
+        outcome=words[review.outcome],
+        reason=render(review.reason),
+    )
 
 
 def workload_slide(program: Program, today: date, lang: str) -> TableSlide | None:

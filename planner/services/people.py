@@ -3,7 +3,7 @@ weekly capacity, rate and days off; playbook roles to be named; owners follow re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -42,6 +42,50 @@ def people_names(program: Program) -> list[str]:
         select(Person.name, Person.kind).where(Person.program_id == program.id)
     ).all()
     return [name for name, _kind in sorted(rows, key=lambda r: (r[1] == "role", r[0].lower()))]
+
+
+@dataclass(frozen=True)
+class Someone:
+    """One human across the programs: their rows (one per program), joined by identity."""
+
+    identity: str
+    name: str
+    kind: str  # member when any row is a member, else stakeholder
+    roles: tuple[str, ...]
+    teams: tuple[str, ...]
+    email: str | None
+    capacity_hours: float  # the largest of their rows' weekly hours
+    rows: tuple[tuple[Program, Person], ...]
+
+
+def people_across(programs: Sequence[Program]) -> list[Someone]:
+    """Every named person of ``programs`` (roles still to name left out), one entry a human
+    (members by account, stakeholders by e-mail), by name; one query."""
+    by_id = {p.id: p for p in programs}
+    rows = db.session.scalars(
+        select(Person)
+        .where(Person.program_id.in_(list(by_id)), Person.kind != "role")
+        .order_by(Person.name, Person.program_id)
+    )
+    grouped: dict[str, list[Person]] = {}
+    for person in rows:
+        grouped.setdefault(person.identity, []).append(person)
+    found = []
+    for identity, people in grouped.items():
+        first = people[0]
+        found.append(
+            Someone(
+                identity=identity,
+                name=first.name,
+                kind="member" if any(p.kind == "member" for p in people) else first.kind,
+                roles=tuple(dict.fromkeys(p.role for p in people if p.role)),
+                teams=tuple(dict.fromkeys(p.team for p in people if p.team)),
+                email=next((p.email for p in people if p.email), None),
+                capacity_hours=max(p.capacity_hours for p in people),
+                rows=tuple((by_id[p.program_id], p) for p in people),
+            )
+        )
+    return sorted(found, key=lambda s: s.name.casefold())
 
 
 def get_person(program: Program, person_id: int) -> Person:

@@ -190,7 +190,7 @@ def create_program(
                 "metric_target": lambda c: c.metric,
                 "milestones_done": lambda c: " ".join(c.milestones),
                 "max_risk_band": lambda c: c.band,
-                "manual": lambda c: "",
+                "manual": lambda c: c.reference,  # who judges it: "" a person
             }[criterion.kind](criterion)
             text = getattr(criterion, "text", None)
             phase.gate_criteria.append(

@@ -357,6 +357,8 @@ class _Builder:
         if manual is None:
             self.notes.append(f"{where} has no text and was left out")
             return None
+        if criterion.source == "benefits_case":
+            return {"kind": "manual", "text": manual, "source": "benefits_case"}
         return {"kind": "manual", "text": manual}
 
     # -- risks and metrics -----------------------------------------------------------------

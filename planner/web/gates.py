@@ -194,6 +194,7 @@ def _criterion_input(form: CriterionForm) -> service.CriterionInput:
         met=form.met_value(),
         evidence=form.evidence.data or "",
         evidence_url=form.evidence_url.data,
+        source=form.source.data or "person",
     )
 
 
@@ -207,6 +208,7 @@ def _fill_criterion_form(form: CriterionForm, row: GateCriterion) -> None:
     form.met.data = {True: "yes", False: "no"}.get(row.met, "")  # type: ignore[arg-type]  # None finds no answer: empty
     form.evidence.data = row.evidence
     form.evidence_url.data = row.evidence_url or ""
+    form.source.data = row.source or "person"
     form.version.data = row.version
 
 

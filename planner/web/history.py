@@ -233,6 +233,23 @@ FIELD_NAMES = {
     "workdays": _l("Working days"),
     "working": _l("Working day"),
     "workstream": _l("Workstream"),
+    # people, effort and money (issue 23)
+    "team": _l("Team"),
+    "email": _l("E-mail"),
+    "capacity_hours": _l("Hours a week"),
+    "hourly_rate": _l("Hourly rate"),
+    "currency": _l("Currency"),
+    "person_id": _l("Person"),
+    "planned_hours": _l("Planned hours"),
+    "hours": _l("Hours"),
+    "week": _l("Week"),
+    "amount": _l("Amount"),
+    "annual_value": _l("Value a year at target"),
+    "go_live_phase": _l("Realised after the go-live of"),
+    "ramp_months": _l("Months to full realisation"),
+    "fx_rates": _l("Exchange rates"),
+    "discount_rate": _l("Discount rate (a year)"),
+    "horizon_months": _l("Horizon (months)"),
 }
 # stored labels that carry a code or an English word (planner/models/assessment.py writes
 # them): an interview's ends with its level, "Wu Hao (front_line)"; an interview score's

@@ -101,6 +101,7 @@ FIELD_LABELS = {
     "reference": _l("checks"),
     "text": _l("text"),
     "text_zh": _l("text (Chinese)"),
+    "source": _l("judged by"),
 }
 LESSON_LABELS = {
     "add_task": _l("Add a task"),

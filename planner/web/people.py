@@ -149,6 +149,7 @@ def workload(program_id: int):
     return render_template(
         "money/workload.html", program=program, view=view, suggestion=suggestion,
         phase=phase, before=before, after=after, form=LevelingForm(), programs=None,
+        phase_ordinals=_ordinals([program]),
     )  # fmt: skip
 
 
@@ -164,6 +165,16 @@ def level(program_id: int):
     scenario = workload_service.leveling_scenario(program, suggestion, name)
     db.session.commit()
     return redirect(url_for("scenarios.show", program_id=program.id, scenario_id=scenario.id))
+
+
+@bp.get("/people")
+def across():
+    """The people of every program the viewer may see: one line a human, with their programs."""
+    from planner.web.dashboard import _visible_program_ids
+
+    visible = _visible_program_ids()
+    programs = [p for p in list_programs() if visible is None or p.id in visible]
+    return render_template("money/people_across.html", people=service.people_across(programs))
 
 
 @bp.get("/workload")
@@ -183,4 +194,11 @@ def portfolio_workload():
     return render_template(
         "money/workload.html", program=None, view=view, suggestion=None, phase=phase,
         before=before, after=after, form=None, programs=programs, chosen=chosen,
+        phase_ordinals=_ordinals(shown),
     )  # fmt: skip
+
+
+def _ordinals(programs: list[Program]) -> list[int]:
+    """The phase filter's choices: the phases of the programs shown (a playbook may have
+    three phases or six)."""
+    return sorted({phase.ordinal for program in programs for phase in program.phases})

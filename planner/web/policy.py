@@ -227,6 +227,7 @@ POLICY: dict[str, Rule] = {
     "people.workload": "read",
     "people.level": "manage",
     "people.portfolio_workload": "signed_in",
+    "people.across": "signed_in",
     "money.costs": {"GET": "read", "POST": "edit"},
     "money.effort": {"GET": "read", "POST": "edit"},
     "money.benefits": {"GET": "read", "POST": "edit"},

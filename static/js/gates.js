@@ -20,6 +20,18 @@
       el.addEventListener("change", update);
     });
     update();
+    // a manual criterion the benefits case judges takes no judgement or evidence
+    var source = form.querySelector("select[name=source]");
+    if (source) {
+      var personal = form.querySelectorAll("[data-for-source=person]");
+      var showPersonal = function () {
+        personal.forEach(function (block) {
+          block.hidden = source.value === "benefits_case";
+        });
+      };
+      source.addEventListener("change", showPersonal);
+      showPersonal();
+    }
   }
   function init() {
     document.querySelectorAll("form.criterion-form").forEach(function (f) {

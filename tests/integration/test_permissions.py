@@ -233,6 +233,7 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "people.workload": R,
     "people.level": M,
     "people.portfolio_workload": "signed_in",
+    "people.across": "signed_in",
     "money.costs": READ_EDIT,
     "money.effort": READ_EDIT,
     "money.benefits": READ_EDIT,

@@ -27,6 +27,9 @@ def test_roi_and_payback() -> None:
     # cumulative: -100, -60, -20, +20 → payback 2.5 periods
     assert payback_period([-100, 40, 40, 40]) == pytest.approx(2.5)
     assert payback_period([-100, 10, 10]) is None
+    # nothing spent and nothing gained pays nothing back; a first gain pays back at once
+    assert payback_period([0, 0, 0]) is None
+    assert payback_period([0, 5, -1]) == 0.0
 
 
 def test_realisation_ramp() -> None:

@@ -86,6 +86,7 @@ from planner.api.schemas.status import (
 # --------------------------------------------------------------------------- gates
 
 CriterionKind = Literal["metric_target", "milestones_done", "max_risk_band", "manual"]
+CriterionSource = Literal["person", "benefits_case"]
 DecisionKind = Literal["go", "conditional_go", "no_go"]
 Overall = Literal["pass", "at_risk", "fail"]
 #: an outlook before the gate date, a result from it (``planner.domain.gates.gate_verdict``)
@@ -103,6 +104,13 @@ class CriterionOut(Output):
     text: str
     text_zh: str | None
     met: bool | None = Field(description=N_("`manual`: judged by a person (null: pending)."))
+    source: CriterionSource | None = Field(
+        description=N_(
+            "`manual`: who judges it: a person (`person`), or the benefits case"
+            " (`benefits_case`, the benefit review: met when the benefits realised since"
+            " go-live reach what the case expects by now)."
+        )
+    )
     evidence: str
     evidence_url: str | None
     outcome: Literal["met", "on_track", "at_risk", "not_met"] = read_only(
@@ -122,6 +130,7 @@ class _CriterionFields(Input):
     text: Text(5000) = optional()
     text_zh: Text(5000) | None = optional()
     met: bool | None = optional()
+    source: CriterionSource = optional()
     evidence: Text(5000) = optional()
     evidence_url: Text(1000) | None = optional()
 

@@ -143,7 +143,7 @@ def _add_playbook_parts(program: Program, playbook: Playbook, phases: dict[str, 
             elif criterion.kind == "max_risk_band":
                 reference, text = criterion.band, None
             else:
-                reference, text = "", criterion.text
+                reference, text = criterion.reference, criterion.text
             phase.gate_criteria.append(
                 GateCriterion(
                     position=position,

@@ -126,6 +126,8 @@ def criterion_text(
         band = Term("band", criterion.band)  # the scale's label in the reader's language
         return Explanation("library.criterion.max_risk_band", {"band": band})
     assert isinstance(criterion, ManualCriterion)
+    if criterion.source == "benefits_case":
+        return Explanation("library.criterion.benefits", {"text": criterion.text.get(lang)})
     return Explanation("library.criterion.manual", {"text": criterion.text.get(lang)})
 
 

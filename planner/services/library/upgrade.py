@@ -376,6 +376,8 @@ class _Applier:
             reference = " ".join(criterion.milestones)
         elif isinstance(criterion, MaxRiskBandCriterion):
             reference = criterion.band
+        elif isinstance(criterion, ManualCriterion):
+            reference = criterion.reference  # who judges it: "" a person
         text = criterion.text if isinstance(criterion, ManualCriterion) else None
         position = max((g.position for g in siblings), default=-1) + 1
         row = GateCriterion(
