@@ -238,27 +238,13 @@ def edit(program_id: int, metric_id: int):
     form = metric_form_class(program.phases)()
     if request.method == "GET":
         _metric_form_data(form, metric)
-    loose: list[str] = []
-    stale: StaleEditError | None = None
-    status = 200
     if form.validate_on_submit():
-        try:
-            service.save_metric(program, _metric_input(form), metric, form.version.data)
-            db.session.commit()
-        except StaleEditError as exc:
-            db.session.rollback()
-            stale = exc
-            form.version.data = exc.current_version
-            status = 409
-        except ValidationError as exc:
-            db.session.rollback()
-            loose = apply_errors(form, exc)
-            status = 422
-        else:
+        status, loose, stale = _save_metric(program, metric, form)
+        if status == 200:
             flash(_("Metric “%(name)s” saved.", name=metric.name), "success")
             return redirect(url_for("metrics.detail", program_id=program.id, metric_id=metric.id))
-    elif request.method == "POST":
-        status = 422
+    else:
+        status, loose, stale = (422 if request.method == "POST" else 200), [], None
     if stale is not None:
         metric = service.get_metric(program, metric_id)
     return render_template(
@@ -290,6 +276,24 @@ def _current_metric_values(metric: Metric) -> dict[str, str]:
     for target in metric.targets:
         values[f"target_{target.phase_ordinal}"] = format_number(target.target)
     return values
+
+
+def _save_metric(
+    program: Program, metric: Metric, form: Any
+) -> tuple[int, list[str], StaleEditError | None]:
+    """Save the form's metric (committed): 200, or 409 with the edit made meanwhile, or 422
+    with the refusals not placed on a field."""
+    try:
+        service.save_metric(program, _metric_input(form), metric, form.version.data)
+        db.session.commit()
+    except StaleEditError as exc:
+        db.session.rollback()
+        form.version.data = exc.current_version
+        return 409, [], exc
+    except ValidationError as exc:
+        db.session.rollback()
+        return 422, apply_errors(form, exc), None
+    return 200, [], None
 
 
 @bp.get("/programs/<int:program_id>/metrics/<int:metric_id>")
@@ -527,6 +531,13 @@ def import_readings(program_id: int):
                     url_for("metrics.detail", program_id=program.id, metric_id=metric.id)
                 )
             return redirect(url_for("metrics.index", program_id=program.id))
+    return _refused_import(program, metric, form, errors)
+
+
+def _refused_import(
+    program: Program, metric: Metric | None, form: ImportForm, errors: list[tuple[str, str]]
+):
+    """The page the refused import came from (the metric's, else the list) with why."""
     if metric is not None:
         metric = service.get_metric(program, metric.id)
         reading_form = ReadingForm(formdata=None)
