@@ -31,7 +31,7 @@ from planner.services import notify_events as notify_hooks
 from planner.services.benefits import benefit_review_case
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
-from planner.web.metrics import apply_errors, display_value
+from planner.web.metrics import apply_errors, display_value, save_or_refuse
 from planner.web.schedule_risk import gate_chance
 
 bp = Blueprint("gates", __name__)
@@ -294,7 +294,12 @@ def edit_criterion(program_id: int, ordinal: int, criterion_id: int):
     if request.method == "GET":
         _fill_criterion_form(form, criterion)
     if form.validate_on_submit():
-        status, loose, stale = _save_criterion(program, phase, criterion, form)
+        status, loose, stale = save_or_refuse(
+            form,
+            lambda: service.save_criterion(
+                program, phase, _criterion_input(form), criterion, form.version.data
+            ),
+        )
         if status == 200:
             flash(_("Criterion saved."), "success")
             return redirect(url_for("gates.show", program_id=program.id, ordinal=ordinal))
@@ -305,24 +310,6 @@ def edit_criterion(program_id: int, ordinal: int, criterion_id: int):
         phase = service.phase_by_ordinal(program, ordinal)
         criterion = service.get_criterion(phase, criterion_id)
     return _render_criterion_form(program, phase, form, criterion, loose, stale), status
-
-
-def _save_criterion(
-    program: Program, phase: Phase, criterion: GateCriterion, form: Any
-) -> tuple[int, list[str], StaleEditError | None]:
-    """Save the form's criterion (committed): 200, or 409 with the edit made meanwhile, or
-    422 with the refusals not placed on a field."""
-    try:
-        service.save_criterion(program, phase, _criterion_input(form), criterion, form.version.data)
-        db.session.commit()
-    except StaleEditError as exc:
-        db.session.rollback()
-        form.version.data = exc.current_version
-        return 409, [], exc
-    except ValidationError as exc:
-        db.session.rollback()
-        return 422, apply_errors(form, exc), None
-    return 200, [], None
 
 
 def _render_criterion_form(

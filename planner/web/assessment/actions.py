@@ -106,9 +106,8 @@ def action_edit(program_id: int, assessment_id: int, action_id: int):
     form = ActionForm(obj=action if request.method == "GET" else None)
     status, conflict = (422 if request.method == "POST" else 200), None
     if form.validate_on_submit():
-        data = _action_data(form)
         status, conflict = save_form(
-            form, lambda: service.update_action(action, form.version.data, data)
+            form, lambda: service.update_action(action, form.version.data, _action_data(form))
         )
         if status == 200:
             flash(_("Action saved."), "success")

@@ -87,9 +87,9 @@ def interview_edit(program_id: int, assessment_id: int, interview_id: int):
         form.categories.data = interview.category_keys
     status, conflict = (422 if request.method == "POST" else 200), None
     if form.validate_on_submit():
-        data = _interview_data(form)
         status, conflict = save_form(
-            form, lambda: service.update_interview(interview, form.version.data, data)
+            form,
+            lambda: service.update_interview(interview, form.version.data, _interview_data(form)),
         )
         if status == 200:
             flash(_("Interview saved."), "success")

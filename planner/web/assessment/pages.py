@@ -163,9 +163,9 @@ def edit(program_id: int, assessment_id: int):
     form.phase_ordinal.choices = phase_choices(program)
     status, conflict = (422 if request.method == "POST" else 200), None
     if form.validate_on_submit():
-        data = assessment_data(form)
         status, conflict = save_form(
-            form, lambda: service.update_assessment(assessment, form.version.data, data)
+            form,
+            lambda: service.update_assessment(assessment, form.version.data, assessment_data(form)),
         )
         if status == 200:
             flash(_("Assessment saved."), "success")
