@@ -32,23 +32,10 @@ def users():
     form = NewUserForm()
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                user_service.create_user(
-                    form.email.data,
-                    form.password.data,
-                    name=form.name.data or "",
-                    is_admin=form.is_admin.data,
-                    is_consultant=form.is_consultant.data,
-                )
-            except ValidationError as exc:
-                db.session.rollback()
-                for field, message in error_texts(exc):
-                    getattr(form, field, form.email).errors.append(message)
-            else:
-                db.session.commit()
-                flash(_("User created."), "success")
-                return redirect(url_for("admin.users"))
+        if form.validate_on_submit() and _create_user(form):
+            db.session.commit()
+            flash(_("User created."), "success")
+            return redirect(url_for("admin.users"))
         status = 422
     return render_template(
         "admin/users.html",
@@ -59,6 +46,24 @@ def users():
         shown_value=shown_value,
         shown_actor=shown_actor,
     ), status
+
+
+def _create_user(form: NewUserForm) -> bool:
+    """Create the form's user (not committed); False with the refusal on the form."""
+    try:
+        user_service.create_user(
+            form.email.data,
+            form.password.data,
+            name=form.name.data or "",
+            is_admin=form.is_admin.data,
+            is_consultant=form.is_consultant.data,
+        )
+    except ValidationError as exc:
+        db.session.rollback()
+        for field, message in error_texts(exc):
+            getattr(form, field, form.email).errors.append(message)
+        return False
+    return True
 
 
 @bp.post("/admin/users/<int:user_id>")

@@ -29,7 +29,7 @@ from planner.services import notify_events as notify_hooks
 from planner.services.benefits import benefit_review_case
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
-from planner.web.metrics import apply_errors, display_value
+from planner.web.metrics import apply_errors, display_value, save_or_refuse
 from planner.web.schedule_risk import gate_chance
 
 bp = Blueprint("gates", __name__)
@@ -122,38 +122,42 @@ def decide(program_id: int, ordinal: int):
     loose: list[str] = []
     refused: ValidationError | None = None
     if form.validate_on_submit():
-        data = Decision(
-            kind=decision_kind(form.kind.data or ""),
-            decided_by=form.decided_by.data or "",
-            decided_on=form.decided_on.data,
-            notes=form.notes.data or "",
-            conditions=form.conditions.data or "",
-            due=form.due.data,
-            justification=form.justification.data or "",
-            replan=form.replan.data or "",
-        )
         try:
-            decision = service.record_decision(program, phase, data, today, content_lang())
+            decision = service.record_decision(
+                program, phase, _decision_of(form), today, content_lang()
+            )
             notify_hooks.gate_decision_recorded(program.id, phase, decision, current_user)
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()
             refused = exc
         else:
-            flash(
-                _(
-                    "Decision recorded: %(kind)s at the gate of %(phase)s.",
-                    kind=_decision_word(decision.kind),
-                    phase=_phase_label(phase),
-                ),
-                "success",
+            word = _decision_word(decision.kind)
+            recorded = _(
+                "Decision recorded: %(kind)s at the gate of %(phase)s.",
+                kind=word,
+                phase=_phase_label(phase),
             )
+            flash(recorded, "success")
             return redirect(url_for("gates.show", program_id=program.id, ordinal=ordinal))
     program, report = service.gate_report(program_id, ordinal, today, content_lang())
     if refused is not None:
         # the gate as a whole has no field: its message stands above the form
         loose = apply_errors(form, refused, {"criteria": ""})
     return _render_gate(program, report, form, 422, loose)
+
+
+def _decision_of(form: DecisionForm) -> Decision:
+    return Decision(
+        kind=decision_kind(form.kind.data or ""),
+        decided_by=form.decided_by.data or "",
+        decided_on=form.decided_on.data,
+        notes=form.notes.data or "",
+        conditions=form.conditions.data or "",
+        due=form.due.data,
+        justification=form.justification.data or "",
+        replan=form.replan.data or "",
+    )
 
 
 def _decision_word(kind: str) -> str:
@@ -234,16 +238,7 @@ def new_criterion(program_id: int, ordinal: int):
             flash(_("Criterion added."), "success")
             return redirect(url_for("gates.show", program_id=program.id, ordinal=ordinal))
     status = 200 if request.method == "GET" else 422
-    return render_template(
-        "gates/criterion_form.html",
-        program=program,
-        phase=phase,
-        form=form,
-        criterion=None,
-        loose=loose,
-        phase_label=_phase_label,
-        **explaining(program),
-    ), status
+    return _render_criterion_form(program, phase, form, None, loose), status
 
 
 @bp.route(
@@ -258,31 +253,33 @@ def edit_criterion(program_id: int, ordinal: int, criterion_id: int):
     form = _criterion_form(program)
     if request.method == "GET":
         _fill_criterion_form(form, criterion)
-    loose: list[str] = []
-    stale: StaleEditError | None = None
-    status = 200
     if form.validate_on_submit():
-        try:
-            service.save_criterion(
+        status, loose, stale = save_or_refuse(
+            form,
+            lambda: service.save_criterion(
                 program, phase, _criterion_input(form), criterion, form.version.data
-            )
-            db.session.commit()
-        except StaleEditError as exc:
-            db.session.rollback()
-            stale, status = exc, 409
-            form.version.data = exc.current_version
-        except ValidationError as exc:
-            db.session.rollback()
-            loose, status = apply_errors(form, exc), 422
-        else:
+            ),
+        )
+        if status == 200:
             flash(_("Criterion saved."), "success")
             return redirect(url_for("gates.show", program_id=program.id, ordinal=ordinal))
-    elif request.method == "POST":
-        status = 422
-    if status != 200:
+    else:
+        status, loose, stale = (422 if request.method == "POST" else 200), [], None
+    if status != 200:  # read again: the page shows what is stored now
         program = service.load_program(program_id)
         phase = service.phase_by_ordinal(program, ordinal)
         criterion = service.get_criterion(phase, criterion_id)
+    return _render_criterion_form(program, phase, form, criterion, loose, stale), status
+
+
+def _render_criterion_form(
+    program: Program,
+    phase: Phase,
+    form: Any,
+    criterion: GateCriterion | None,
+    loose: list[str],
+    stale: StaleEditError | None = None,
+) -> str:
     return render_template(
         "gates/criterion_form.html",
         program=program,
@@ -293,7 +290,7 @@ def edit_criterion(program_id: int, ordinal: int, criterion_id: int):
         stale=stale,
         phase_label=_phase_label,
         **explaining(program),
-    ), status
+    )
 
 
 @bp.post("/programs/<int:program_id>/gates/<int:ordinal>/criteria/<int:criterion_id>/delete")

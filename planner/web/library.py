@@ -312,16 +312,7 @@ def diff(playbook_id: str):
 def preview(playbook_id: str, version: str):
     lang = content_lang()
     item = service.entry(playbook_id, version, lang)
-    start_error = None
-    start = service.next_monday(date.today())
-    raw = request.args.get("start", "").strip()
-    if raw:
-        try:
-            start = parse_day(raw)
-        except DayOutOfRange:
-            start_error = out_of_range_message(raw)
-        except NotADay:
-            start_error = _("“%(value)s” is not a date (YYYY-MM-DD).", value=raw[:40])
+    start, start_error = _preview_start(request.args.get("start", "").strip())
     result = service.preview(item.playbook, start, lang)
     figure = build_gantt(
         result.rows,
@@ -340,6 +331,19 @@ def preview(playbook_id: str, version: str):
         start_error=start_error,
         explain=renderer(),
     ), (422 if start_error else 200)
+
+
+def _preview_start(raw: str) -> tuple[date, str | None]:
+    """The preview's start: the day asked for, else next Monday (with why, for a bad day)."""
+    start = service.next_monday(date.today())
+    if not raw:
+        return start, None
+    try:
+        return parse_day(raw), None
+    except DayOutOfRange:
+        return start, out_of_range_message(raw)
+    except NotADay:
+        return start, _("“%(value)s” is not a date (YYYY-MM-DD).", value=raw[:40])
 
 
 @bp.get("/playbooks/<playbook_id>/<version>/yaml")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from flask import (
@@ -58,6 +60,24 @@ def apply_errors(
     show_on_form(form, exc, aliases)
     loose, form.form_errors = list(form.form_errors), []
     return loose
+
+
+def save_or_refuse(
+    form: FlaskForm, save: Callable[[], object], aliases: dict[str, str] | None = None
+) -> tuple[int, list[str], StaleEditError | None]:
+    """Run ``save`` and commit: 200; or roll back with 409 and the edit made meanwhile (the
+    form takes its version), or 422 and the refusals that fit no field of the form."""
+    try:
+        save()
+        db.session.commit()
+    except StaleEditError as exc:
+        db.session.rollback()
+        form.version.data = exc.current_version
+        return 409, [], exc
+    except ValidationError as exc:
+        db.session.rollback()
+        return 422, apply_errors(form, exc, aliases), None
+    return 200, [], None
 
 
 def display_value(value: float, unit: str) -> str:
@@ -238,27 +258,16 @@ def edit(program_id: int, metric_id: int):
     form = metric_form_class(program.phases)()
     if request.method == "GET":
         _metric_form_data(form, metric)
-    loose: list[str] = []
-    stale: StaleEditError | None = None
-    status = 200
     if form.validate_on_submit():
-        try:
-            service.save_metric(program, _metric_input(form), metric, form.version.data)
-            db.session.commit()
-        except StaleEditError as exc:
-            db.session.rollback()
-            stale = exc
-            form.version.data = exc.current_version
-            status = 409
-        except ValidationError as exc:
-            db.session.rollback()
-            loose = apply_errors(form, exc)
-            status = 422
-        else:
+        status, loose, stale = save_or_refuse(
+            form,
+            lambda: service.save_metric(program, _metric_input(form), metric, form.version.data),
+        )
+        if status == 200:
             flash(_("Metric “%(name)s” saved.", name=metric.name), "success")
             return redirect(url_for("metrics.detail", program_id=program.id, metric_id=metric.id))
-    elif request.method == "POST":
-        status = 422
+    else:
+        status, loose, stale = (422 if request.method == "POST" else 200), [], None
     if stale is not None:
         metric = service.get_metric(program, metric_id)
     return render_template(
@@ -427,7 +436,8 @@ def edit_reading(program_id: int, metric_id: int, reading_id: int):
     reading = service.get_reading(metric, reading_id)
     form = _reading_form(reading)
     if form.validate_on_submit():
-        status, loose, stale = _save_reading(program, metric, reading, form)
+        save = partial(_update_reading, program, metric, reading, form)
+        status, loose, stale = save_or_refuse(form, save, _READING_FIELDS)
         if status == 200:
             flash(_("Reading saved."), "success")
             return redirect(url_for("metrics.detail", program_id=program.id, metric_id=metric.id))
@@ -448,6 +458,20 @@ def edit_reading(program_id: int, metric_id: int, reading_id: int):
     ), status
 
 
+def _update_reading(
+    program: Program, metric: Metric, reading: MetricReading, form: ReadingForm
+) -> None:
+    service.update_reading(
+        program,
+        metric,
+        reading,
+        form.day.data,
+        form.value.data,
+        form.note.data or "",
+        form.version.data,
+    )
+
+
 def _reading_form(reading: MetricReading) -> ReadingForm:
     """The reading form: the stored reading on a GET, the posted one otherwise."""
     form = ReadingForm()
@@ -457,32 +481,6 @@ def _reading_form(reading: MetricReading) -> ReadingForm:
         form.note.data = reading.note
         form.version.data = reading.version
     return form
-
-
-def _save_reading(
-    program: Program, metric: Metric, reading: MetricReading, form: ReadingForm
-) -> tuple[int, list[str], StaleEditError | None]:
-    """Save the form's reading (committed): 200, or 409 with the edit made meanwhile, or 422
-    with the refusals not placed on a field."""
-    try:
-        service.update_reading(
-            program,
-            metric,
-            reading,
-            form.day.data,
-            form.value.data,
-            form.note.data or "",
-            form.version.data,
-        )
-        db.session.commit()
-    except StaleEditError as exc:
-        db.session.rollback()
-        form.version.data = exc.current_version
-        return 409, [], exc
-    except ValidationError as exc:
-        db.session.rollback()
-        return 422, apply_errors(form, exc, _READING_FIELDS), None
-    return 200, [], None
 
 
 @bp.post("/programs/<int:program_id>/metrics/<int:metric_id>/readings/<int:reading_id>/delete")
@@ -527,6 +525,13 @@ def import_readings(program_id: int):
                     url_for("metrics.detail", program_id=program.id, metric_id=metric.id)
                 )
             return redirect(url_for("metrics.index", program_id=program.id))
+    return _refused_import(program, metric, form, errors)
+
+
+def _refused_import(
+    program: Program, metric: Metric | None, form: ImportForm, errors: list[tuple[str, str]]
+):
+    """The page the refused import came from (the metric's, else the list) with why."""
     if metric is not None:
         metric = service.get_metric(program, metric.id)
         reading_form = ReadingForm(formdata=None)

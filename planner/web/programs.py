@@ -70,15 +70,7 @@ def _list_columns() -> list[tuple[str, str]]:
 
 @bp.route("/programs/new", methods=["GET", "POST"])
 def new():
-    form = NewProgramForm()
-    installed, _errors = installed_playbooks()
-    lang = content_lang()
-    form.playbook.choices = choices(
-        (i.ref, f"{i.playbook.title.get(lang) or i.playbook.title.get('en')} ({i.ref})")
-        for i in installed
-    )
-    if request.method == "GET" and not form.start_date.data:
-        form.start_date.data = date.today()
+    form = _new_program_form()
     if form.validate_on_submit():
         playbook_id, _at, version = form.playbook.data.partition("@")
         try:
@@ -93,18 +85,37 @@ def new():
                 holiday_set=form.holiday_set.data or None,
             )
             db.session.commit()
-        except ReplanError as exc:
+        except (ReplanError, ValidationError, NotFoundError) as exc:
             db.session.rollback()
-            for field, reason in exc.reasons:
-                getattr(form, field, form.playbook).errors.append(reason_text(reason))
-        except (ValidationError, NotFoundError) as exc:
-            db.session.rollback()
-            for field, message in getattr(exc, "errors", []) or [("playbook", str(exc))]:
-                getattr(form, field, form.playbook).errors.append(message)
+            _show_refusal(form, exc)
         else:
             flash(_("Program “%(name)s” created.", name=program.name), "success")
             return redirect(url_for("programs.overview", program_id=program.id))
     return render_template("programs/new.html", form=form), 200 if request.method == "GET" else 422
+
+
+def _new_program_form() -> NewProgramForm:
+    """The form, its choices the installed playbooks, starting today on a GET."""
+    form = NewProgramForm()
+    installed, _errors = installed_playbooks()
+    lang = content_lang()
+    form.playbook.choices = choices(
+        (i.ref, f"{i.playbook.title.get(lang) or i.playbook.title.get('en')} ({i.ref})")
+        for i in installed
+    )
+    if request.method == "GET" and not form.start_date.data:
+        form.start_date.data = date.today()
+    return form
+
+
+def _show_refusal(form: NewProgramForm, exc: ReplanError | ValidationError | NotFoundError) -> None:
+    """Why the program was not created, on the field at fault (else on the playbook)."""
+    if isinstance(exc, ReplanError):
+        for field, reason in exc.reasons:
+            getattr(form, field, form.playbook).errors.append(reason_text(reason))
+        return
+    for field, message in getattr(exc, "errors", []) or [("playbook", str(exc))]:
+        getattr(form, field, form.playbook).errors.append(message)
 
 
 @bp.get("/programs/<int:program_id>")

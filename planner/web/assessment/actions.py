@@ -14,7 +14,6 @@ from planner.forms.assessment import (
     VersionForm,
 )
 from planner.i18n import content_lang
-from planner.models.assessment import ActionItem
 from planner.services import assessment as service
 from planner.services.concurrency import StaleEditError
 from planner.web.assessment.common import (
@@ -25,9 +24,8 @@ from planner.web.assessment.common import (
     phase_choices,
     phase_labels,
     results_or_message,
-    stale_message,
+    save_form,
 )
-from planner.web.form_errors import show_on_form
 
 # --------------------------------------------------------------------------- actions
 
@@ -91,58 +89,40 @@ def actions_propose(program_id: int, assessment_id: int):
     )
 
 
+def _action_data(form: ActionForm) -> service.ActionData:
+    return service.ActionData(
+        title=form.title.data or "",
+        title_zh=form.title_zh.data,
+        horizon=form.horizon.data,
+        priority=form.priority.data,
+        status=form.status.data,
+    )
+
+
 @bp.route(ONE + "/actions/<int:action_id>/edit", methods=["GET", "POST"])
 def action_edit(program_id: int, assessment_id: int, action_id: int):
     program, assessment = load_assessment(program_id, assessment_id)
     action = service.get_action(assessment, action_id)
     form = ActionForm(obj=action if request.method == "GET" else None)
-    conflict = None
-    status = 200
+    status, conflict = (422 if request.method == "POST" else 200), None
     if form.validate_on_submit():
-        status, conflict = _save_action(action, form)
+        status, conflict = save_form(
+            form, lambda: service.update_action(action, form.version.data, _action_data(form))
+        )
         if status == 200:
             flash(_("Action saved."), "success")
             return redirect(
                 url_for("assessment.actions", program_id=program.id, assessment_id=assessment.id)
             )
-    elif request.method == "POST":
-        status = 422
-    view = service.model_for(assessment, content_lang())
     return render_template(
         "assessment/action_form.html",
         program=program,
         assessment=assessment,
         action=action,
-        view=view,
+        view=service.model_for(assessment, content_lang()),
         form=form,
         conflict=conflict,
     ), status
-
-
-def _save_action(action: ActionItem, form: ActionForm) -> tuple[int, str | None]:
-    """Save the form's action (committed): 200, 409 with the conflict's words, or 422 with
-    the refusal on the form."""
-    try:
-        service.update_action(
-            action,
-            form.version.data,
-            service.ActionData(
-                title=form.title.data or "",
-                title_zh=form.title_zh.data,
-                horizon=form.horizon.data,
-                priority=form.priority.data,
-                status=form.status.data,
-            ),
-        )
-        db.session.commit()
-    except StaleEditError as exc:
-        db.session.rollback()
-        return 409, stale_message(form, exc)
-    except ValidationError as exc:
-        db.session.rollback()
-        show_on_form(form, exc)
-        return 422, None
-    return 200, None
 
 
 @bp.post(ONE + "/actions/<int:action_id>/status")

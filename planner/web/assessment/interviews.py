@@ -23,7 +23,7 @@ from planner.models.assessment import Assessment, Interview
 from planner.models.program import Program
 from planner.services import assessment as service
 from planner.services.concurrency import StaleEditError
-from planner.web.assessment.common import ONE, bp, load_assessment, stale_message
+from planner.web.assessment.common import ONE, bp, load_assessment, save_form, stale_message
 from planner.web.form_errors import show_on_form
 
 # --------------------------------------------------------------------------- interviews
@@ -67,8 +67,6 @@ def interview_new(program_id: int, assessment_id: int):
         else:
             flash(_("Interview with %(name)s saved.", name=interview.interviewee), "success")
             return redirect(_after_interview(program, assessment, interview))
-    elif request.method == "POST":
-        status = 422
     return render_template(
         "assessment/interview_form.html",
         program=program,
@@ -87,17 +85,17 @@ def interview_edit(program_id: int, assessment_id: int, interview_id: int):
     form = _interview_form(assessment, view, obj=interview if request.method == "GET" else None)
     if request.method == "GET":
         form.categories.data = interview.category_keys
-    conflict = None
-    status = 200
+    status, conflict = (422 if request.method == "POST" else 200), None
     if form.validate_on_submit():
-        status, conflict = _save_interview(interview, form)
+        status, conflict = save_form(
+            form,
+            lambda: service.update_interview(interview, form.version.data, _interview_data(form)),
+        )
         if status == 200:
             flash(_("Interview saved."), "success")
             return redirect(
                 url_for("assessment.show", program_id=program.id, assessment_id=assessment.id)
             )
-    elif request.method == "POST":
-        status = 422
     return render_template(
         "assessment/interview_form.html",
         program=program,
@@ -119,22 +117,6 @@ def _after_interview(program: Program, assessment: Assessment, interview: Interv
             interview_id=interview.id,
         )
     return url_for("assessment.show", program_id=program.id, assessment_id=assessment.id)
-
-
-def _save_interview(interview: Interview, form: InterviewForm) -> tuple[int, str | None]:
-    """Save the form's interview (committed): 200, 409 with the conflict's words, or 422
-    with the refusal on the form."""
-    try:
-        service.update_interview(interview, form.version.data, _interview_data(form))
-        db.session.commit()
-    except StaleEditError as exc:
-        db.session.rollback()
-        return 409, stale_message(form, exc)
-    except ValidationError as exc:
-        db.session.rollback()
-        show_on_form(form, exc)
-        return 422, None
-    return 200, None
 
 
 @bp.post(ONE + "/interviews/<int:interview_id>/delete")

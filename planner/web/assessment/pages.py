@@ -30,7 +30,7 @@ from planner.web.assessment.common import (
     phase_choices,
     phase_labels,
     results_or_message,
-    stale_message,
+    save_form,
 )
 from planner.web.form_errors import show_on_form
 
@@ -161,27 +161,17 @@ def edit(program_id: int, assessment_id: int):
     program, assessment = load_assessment(program_id, assessment_id)
     form = AssessmentForm(obj=assessment if request.method == "GET" else None)
     form.phase_ordinal.choices = phase_choices(program)
-    conflict = None
-    status = 200
+    status, conflict = (422 if request.method == "POST" else 200), None
     if form.validate_on_submit():
-        try:
-            service.update_assessment(assessment, form.version.data, assessment_data(form))
-            db.session.commit()
-        except StaleEditError as exc:
-            db.session.rollback()
-            conflict = stale_message(form, exc)
-            status = 409
-        except ValidationError as exc:
-            db.session.rollback()
-            show_on_form(form, exc)
-            status = 422
-        else:
+        status, conflict = save_form(
+            form,
+            lambda: service.update_assessment(assessment, form.version.data, assessment_data(form)),
+        )
+        if status == 200:
             flash(_("Assessment saved."), "success")
             return redirect(
                 url_for("assessment.show", program_id=program.id, assessment_id=assessment.id)
             )
-    elif request.method == "POST":
-        status = 422
     return render_template(
         "assessment/edit.html",
         program=program,

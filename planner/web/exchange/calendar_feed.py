@@ -94,7 +94,11 @@ def account_feed():
         else:
             token = feed_service.rotate_token(current_user)
             db.session.commit()
-    row = feed_service.feed_token_of(current_user)
+    return _feed_page(form, token, status)
+
+
+def _feed_page(form: FeedTokenForm, token: str | None, status: int) -> Response:
+    """The account's feed page, never cached: a new token's links are shown once."""
     programs = feed_service.subscribable_programs(current_user)
     links = []
     if token is not None:
@@ -109,7 +113,7 @@ def account_feed():
         render_template(
             "exchange/account_feed.html",
             form=form,
-            row=row,
+            row=feed_service.feed_token_of(current_user),
             token=token,
             programs=programs,
             links=links,

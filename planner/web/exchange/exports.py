@@ -117,14 +117,20 @@ def save_playbook(program_id: int):
             today=today_date(),
         )
     except ValidationError as exc:
-        known = {"playbook_id", "version", "title"}
-        rest = []
-        for where, message in exc.errors:
-            if where in known:
-                getattr(form, where).errors = [*getattr(form, where).errors, message]
-            else:
-                rest.append((where, message))
+        rest = _place_playbook_errors(form, exc)
         return render_exchange(program, playbook_form=form, playbook_problems=rest, status=422)
     return download_response(
         saved.text.encode("utf-8"), "application/yaml; charset=utf-8", saved.filename
     )
+
+
+def _place_playbook_errors(form: SavePlaybookForm, exc: ValidationError) -> list[tuple[str, str]]:
+    """A refusal's problems on the id, version and title fields; the others returned."""
+    known = {"playbook_id", "version", "title"}
+    rest = []
+    for where, message in exc.errors:
+        if where in known:
+            getattr(form, where).errors = [*getattr(form, where).errors, message]
+        else:
+            rest.append((where, message))
+    return rest

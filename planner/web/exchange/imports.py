@@ -22,6 +22,7 @@ from planner.forms.exchange import (
 )
 from planner.i18n import content_lang
 from planner.interop.messages import localize
+from planner.models.plan import Phase
 from planner.services import exchange as service
 from planner.services.playbooks import get_playbook, installed_playbooks
 from planner.services.programs import get_program
@@ -58,10 +59,7 @@ def import_into_phase(program_id: int):
     if not form.validate_on_submit():
         return render_exchange(program, import_form=form, status=422)
     upload = form.file.data
-    try:
-        phase_id = int(form.phase.data or 0)
-    except (TypeError, ValueError):
-        phase_id = 0
+    phase_id = _chosen_phase(form)
     try:
         planfile = service.read_plan_file(
             upload.filename or "", upload.read(), headers=import_columns(), lang=content_lang()
@@ -77,6 +75,19 @@ def import_into_phase(program_id: int):
             return render_exchange(program, import_form=form, status=422)
         return render_exchange(program, import_form=form, problems=problems_of(exc), status=422)
     phase = next(p for p in program.phases if p.id == phase_id)
+    _flash_imported(outcome, phase)
+    return redirect(url_for("exchange.index", program_id=program.id))
+
+
+def _chosen_phase(form: ImportIntoPhaseForm) -> int:
+    """The chosen phase's id (0, no phase, for anything else)."""
+    try:
+        return int(form.phase.data or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _flash_imported(outcome: service.ImportOutcome, phase: Phase) -> None:
     flash(
         _(
             "%(items)d work items and %(links)d dependencies imported into %(phase)s.",
@@ -87,7 +98,6 @@ def import_into_phase(program_id: int):
         "success",
     )
     _flash_outcome(outcome)
-    return redirect(url_for("exchange.index", program_id=program.id))
 
 
 @bp.route("/programs/import", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -71,6 +72,12 @@ def reviews(program_id: int):
             return redirect(url_for("risks.review", program_id=program.id, review_id=review.id))
     else:
         status = 422
+    return _render_reviews(program, info, form, today), status
+
+
+def _render_reviews(program: Any, info: Any, form: ReviewForm, today: date) -> str:
+    """The reviews with, for each, its open risks and their total residual score; the
+    exposure trend across them."""
     listed = service.list_reviews(program.id)
     points = service.reviews_trend(program.id, listed, info, today)
     summaries = {}
@@ -92,7 +99,7 @@ def reviews(program_id: int):
         trend=_trend_figure(points, info),
         today=today,
         **template_labels(),
-    ), status
+    )
 
 
 def _render_review(program: Any, review: Any, status: int = 200, message: str = ""):
@@ -120,34 +127,23 @@ def review(program_id: int, review_id: int):
 def edit_review(program_id: int, review_id: int):
     program = get_program(program_id)
     review_row = service.get_review(program.id, review_id)
-    if request.method == "GET":
-        form = ReviewForm(obj=review_row)
-        form.version.data = str(review_row.version)
-    else:
-        form = ReviewForm()
-    form.submit.label.text = _("Save review")
-    status = 200
-    stale = ""
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            try:
-                service.update_review(review_row, form.data, form.version.data)
-                db.session.commit()
-            except StaleEditError as exc:
-                db.session.rollback()
-                status = 409
-                stale = stale_message(exc)
-                review_row = service.get_review(program.id, review_id)
-                form.version.data = str(review_row.version)
-            except ValidationError as exc:
-                db.session.rollback()
-                show_on_form(form, exc)
-            else:
-                flash(_("Review saved."), "success")
-                return redirect(
-                    url_for("risks.review", program_id=program.id, review_id=review_row.id)
-                )
+    form = _review_form(review_row)
+    status, stale = (422 if request.method == "POST" else 200), ""
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            service.update_review(review_row, form.data, form.version.data)
+            db.session.commit()
+        except StaleEditError as exc:
+            db.session.rollback()
+            status, stale = 409, stale_message(exc)
+            review_row = service.get_review(program.id, review_id)
+            form.version.data = str(review_row.version)
+        except ValidationError as exc:
+            db.session.rollback()
+            show_on_form(form, exc)
+        else:
+            flash(_("Review saved."), "success")
+            return redirect(url_for("risks.review", program_id=program.id, review_id=review_row.id))
     return render_template(
         "risks/review_form.html",
         program=program,
@@ -156,6 +152,17 @@ def edit_review(program_id: int, review_id: int):
         stale=stale,
         **template_labels(),
     ), status
+
+
+def _review_form(review_row: Any) -> ReviewForm:
+    """The review's form: its stored values on a GET, the posted ones otherwise."""
+    if request.method == "GET":
+        form = ReviewForm(obj=review_row)
+        form.version.data = str(review_row.version)
+    else:
+        form = ReviewForm()
+    form.submit.label.text = _("Save review")
+    return form
 
 
 @bp.post("/programs/<int:program_id>/reviews/<int:review_id>/snapshot")
