@@ -30,7 +30,7 @@ from planner.services.programs import phase_windows
 
 @dataclass(slots=True)
 class PreviewRow:
-    """A playbook work item scheduled from a start date (what the Gantt builder reads)."""
+    """A playbook work item scheduled from a start date (a row of the Gantt's columns)."""
 
     id: int
     key: str
@@ -51,6 +51,8 @@ class PreviewRow:
     baseline_start: date | None = None
     baseline_finish: date | None = None
     finish_variance: int | None = None
+    constraint_type: str | None = None
+    constraint_date: date | None = None
     ordinal: int = 0
     position: int = 0
 
