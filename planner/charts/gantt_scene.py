@@ -220,9 +220,9 @@ def _opened(
     """The phases whose workstreams show and the workstreams whose items show."""
     phases = sorted(groups)
     if level != "auto":
-        open_phases = set(phases) if level in ("workstreams", "items") else set()
-        streams = {(p, ws) for p in phases for ws in groups[p]} if level == "items" else set()
-        return open_phases, streams
+        every = {(p, ws) for p in phases for ws in groups[p]}
+        shown = set(phases) if level in ("workstreams", "items") else set()
+        return shown, every if level == "items" else set()
 
     def nearness(span: tuple[int, int] | None) -> tuple[int, int]:
         if span is None:
