@@ -1,12 +1,14 @@
-"""Benchmark of the Gantt figure builder on generated plans; prints figures.
+"""Benchmark of the Gantt drawn in Python (the steering pack's slide and the playbook
+preview: :mod:`planner.charts.gantt_scene` + :mod:`planner.charts.gantt_render`) on generated
+plans; prints figures.
 
-Run: ``.venv/bin/python -m bench.gantt_bench [--sizes 2000 10000] [--repeat 30]``
+Run: ``.venv/bin/python -m bench.gantt_bench [--sizes 90 2000 10000] [--repeat 10]``
 
 Each plan is project-like (chains within workstreams plus forward cross-links, about 1.5
 dependencies per item, mixed types and lags), scheduled with the real scheduler, with a
-baseline a few days off for some items, progress up to a status date and critical-path
-arrows: what the Gantt page sends. Timed: building the figure dict and its JSON text.
-Budgets (issue 3): 2,000 items ≤ 30 ms and ≤ 300 KB; 10,000 items ≤ 100 ms.
+baseline a few days off for some items and progress up to a status date. Timed: the rows as
+the Gantt's columns, the scene (as the preview lays it out: every item up to 400 rows, else
+the summaries) and its SVG text. A shipped playbook has about 90 items.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import random
 import statistics
 import time
 
-from planner.charts.gantt import GanttOptions, build_gantt, figure_json
+from planner.charts.gantt_data import DataCalendar, DataLink, gantt_columns
+from planner.charts.gantt_render import to_svg
+from planner.charts.gantt_scene import SceneTexts, gantt_scene
 from planner.domain.calendar import WorkCalendar
 from planner.domain.schedule import Activity, Link, PhaseWindow, schedule
 from planner.services.generate import OBJECTS, OWNERS, PHASES, STREAMS, TYPES, VERBS
@@ -111,39 +115,45 @@ def plan(n: int, seed: int = 1) -> tuple[list[PlanRow], list[LinkRow], list[Phas
 
 def measure(n: int, repeat: int) -> None:
     rows, links, phases = plan(n)
-    options = GanttOptions(
-        baseline_name="Plan of record", today=START + dt.timedelta(days=150), arrows="critical"
-    )
-    times = []
-    cpu = []
-    size = 0
-    figure: dict = {}
+    data_links = [
+        DataLink(k, link.predecessor_id, link.successor_id, link.type, link.lag, link.critical)
+        for k, link in enumerate(links)
+        if link.critical
+    ]
+    status = START + dt.timedelta(days=150)
+    calendar = DataCalendar(frozenset(range(5)), (), ())
+    times, cpu, parts = [], [], [0.0, 0.0, 0.0]
+    svg, level = "", ""
     for _ in range(repeat):
         t0, c0 = time.perf_counter(), time.process_time()
-        figure = build_gantt(rows, links, phases, options)
-        text = figure_json(figure)
-        times.append((time.perf_counter() - t0) * 1000)
+        data = gantt_columns(
+            rows, data_links, phases, versions={}, driving=frozenset(), calendar=calendar,
+            today=status, status_date=status, finish=None,
+        )  # fmt: skip
+        t1 = time.perf_counter()
+        scene = gantt_scene(data, SceneTexts(), width=1280, max_rows=400)
+        t2 = time.perf_counter()
+        svg = to_svg(scene)
+        t3 = time.perf_counter()
+        times.append((t3 - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
-        size = len(text.encode("utf-8"))
-    times.sort()
-    p90 = times[int(0.9 * (len(times) - 1))]
-    meta = figure["layout"]["meta"]
-    mode = "workstream summaries" if meta["summary"] else "every item"
+        for k, span in enumerate((t1 - t0, t2 - t1, t3 - t2)):
+            parts[k] += span * 1000 / repeat
+        level = scene.level
     print(
-        f"{n:>6} items, {len(links):>6} links ({mode}, {len(figure['data'])} traces): "
-        f"build+JSON median {statistics.median(times):6.1f} ms "
-        f"(CPU {statistics.median(cpu):6.1f} ms), p90 {p90:6.1f} ms, "
-        f"JSON {size / 1024:6.1f} KB"
+        f"{n:>6} items, {len(data_links):>5} critical links (rows: {level}): "
+        f"median {statistics.median(times):6.1f} ms (CPU {statistics.median(cpu):6.1f} ms; "
+        f"columns {parts[0]:.1f}, scene {parts[1]:.1f}, SVG {parts[2]:.1f}), "
+        f"SVG {len(svg.encode('utf-8')) / 1024:6.1f} KB"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000])
-    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[90, 2000, 10000])
+    parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
-    print("Gantt figure (baseline ghosts, critical-path arrows); budgets: 2,000 items")
-    print("≤ 30 ms and ≤ 300 KB, 10,000 items ≤ 100 ms")
+    print("Gantt scene + SVG (the pack's slide, the playbook preview)")
     for n in args.sizes:
         measure(n, args.repeat)
 

@@ -3,9 +3,10 @@
 Run: ``.venv/bin/python -m bench.load.cache_bench [--backend sqlite|postgresql]
 [--cache file|redis://127.0.0.1:6379/0] [--repeat 20]``
 
-Times, inside the app: the revision query alone; building the Gantt figure and its JSON
-(what ``derived("gantt", …)`` would skip); a cache hit of that JSON (revision query + read);
-and ``load_plan`` (the part of the page the cache does not cover as the view is written).
+Times, inside the app: the revision query alone; building the Gantt page's data and its JSON
+(:func:`planner.services.gantt_data.gantt_data`: what ``derived("gantt-data", …)`` skips); a
+cache hit of that JSON (:func:`~planner.services.gantt_data.gantt_payload`: revision query +
+read); and ``load_plan`` (the plan views' model, which the Gantt no longer needs).
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ def main() -> None:
         )
         ops_cache.init_app(app)
         with app.test_request_context("/"):
-            from planner.charts.gantt import GanttOptions, build_gantt, figure_json
+            import json
+
             from planner.extensions import db
+            from planner.services.gantt_data import gantt_data, gantt_payload
             from planner.services.generate import generate_program
             from planner.services.plan_view import Filters, load_plan
 
@@ -66,29 +69,27 @@ def main() -> None:
             )
             db.session.commit()
             pid = program.id
-            view = load_plan(program, filters=Filters.from_args({}), baseline_id=None, lang="en")
-            db.session.commit()
+            load_plan(program, filters=Filters.from_args({}), baseline_id=None, lang="en")
+            db.session.commit()  # the schedule brought up to date once, as the first page would
 
             def figure() -> str:
-                options = GanttOptions(
-                    arrows="critical",
-                    summary=False,
-                    baseline_name=None,
-                    today=view.today,
-                    status_date=view.status_date,
-                    labels={},
+                data = gantt_data(
+                    program, filters=Filters.from_args({}), baseline_id=None, lang="en", today=today
                 )
-                return figure_json(build_gantt(view.rows, view.links, view.phases, options))
+                return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+            def cached() -> str:
+                return gantt_payload(
+                    program, filters=Filters.from_args({}), baseline_id=None, lang="en", today=today
+                )
 
             def plan() -> None:
                 load_plan(program, filters=Filters.from_args({}), baseline_id=None, lang="en")
 
-            ops_cache.derived("gantt", pid, figure, "critical")  # fill
+            cached()  # fill
             revision = median_ms(lambda: ops_cache.program_revision(pid), args.repeat)
             compute = median_ms(figure, args.repeat)
-            hit = median_ms(
-                lambda: ops_cache.derived("gantt", pid, figure, "critical"), args.repeat
-            )
+            hit = median_ms(cached, args.repeat)
             loading = median_ms(plan, max(3, args.repeat // 4))
             size = len(figure()) / 1024
             db.engine.dispose()
@@ -97,8 +98,8 @@ def main() -> None:
             f"Gantt of {args.items} items on {args.backend}, cache {backend} "
             f"(median of {args.repeat}):\n"
             f"  revision query            {revision:7.2f} ms\n"
-            f"  figure + JSON (computed)  {compute:7.2f} ms  ({size:.0f} KB of JSON)\n"
-            f"  figure + JSON (cache hit) {hit:7.2f} ms\n"
+            f"  data + JSON (computed)    {compute:7.2f} ms  ({size:.0f} KB of JSON)\n"
+            f"  data + JSON (cache hit)   {hit:7.2f} ms\n"
             f"  load_plan (not cached)    {loading:7.2f} ms"
         )
     finally:

@@ -16,8 +16,6 @@ from datetime import date
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from planner.charts.gantt import GanttPhase, GanttRow
-
 STATUSES = ("done", "in_progress", "not_started", "late")
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 CONSTRAINTS = ("", "SNET", "FNLT")
@@ -60,7 +58,7 @@ class _Index:
         return found
 
 
-def _origin(rows: Sequence[GanttRow], phases: Sequence[GanttPhase], *days: date | None) -> date:
+def _origin(rows: Sequence[Any], phases: Sequence[Any], *days: date | None) -> date:
     candidates = [d for d in days if d is not None]
     candidates += [p.window_start for p in phases]
     candidates += [r.early_start for r in rows if r.early_start is not None]
@@ -76,12 +74,13 @@ def gantt_columns(
     versions: Mapping[int, int],
     driving: frozenset[int],
     calendar: DataCalendar,
-    today: date,
-    status_date: date,
+    today: date | None,
+    status_date: date | None,
     finish: date | None,
 ) -> dict[str, Any]:
-    """The payload: see the module docstring. ``rows`` are plan rows (``PlanRow``),
-    ``phases`` plan phases (``PhaseInfo``, with ``driver``)."""
+    """The payload: see the module docstring. ``rows`` are plan rows (``PlanRow``, or a
+    playbook preview's ``PreviewRow``), ``phases`` plan phases (``PhaseInfo``, with
+    ``driver``); no ``today`` or ``status_date``: no such line."""
     origin = _origin(rows, phases, today, status_date)
 
     def day(value: date | None) -> int | None:

@@ -112,7 +112,8 @@ class SceneTexts:
     month_year: Callable[[dt.date], str] = lambda d: d.strftime("%B %Y")
     name: str = "Name"
     span: str = "Start – finish"
-    #: the legend under the chart: (colour key of :data:`COLOURS`, words); empty: none
+    #: the legend under the chart: (colour key of :data:`COLOURS`, or "milestone", and
+    #: words); empty: none
     legend: tuple[tuple[str, str], ...] = ()
 
 
@@ -181,9 +182,47 @@ def _rows(
     groups: dict[int, dict[int, list[int]]] = {}
     for i, (phase, ws) in enumerate(zip(items["phase"], items["ws"], strict=True)):
         groups.setdefault(phase, {}).setdefault(ws, []).append(i)
+    spans = {
+        p: _span(items, [i for m in members.values() for i in m]) for p, members in groups.items()
+    }
+    open_phases, open_streams = _opened(
+        groups, spans, items, data.get("today") or 0, max_rows, level
+    )
+    every_stream = sum(len(streams) for streams in groups.values())
+    if len(open_streams) == every_stream and open_phases:
+        shown = "items"
+    elif len(open_phases) == len(groups):
+        shown = "workstreams"
+    else:
+        shown = "phases"
+    names = data["phases"]["name"]
+    rows: list[_Row] = []
+    for p in sorted(groups):
+        rows.append(_Row(0, p, names[p] if p >= 0 else "—", spans[p]))
+        if p not in open_phases:
+            continue
+        for ws, members in groups[p].items():
+            label = data["ws"][ws] if ws >= 0 else texts.no_workstream
+            rows.append(_Row(1, ws, label, _span(items, members)))
+            if (p, ws) in open_streams:
+                rows.extend(_Row(2, i, items["name"][i], _span(items, [i])) for i in members)
+    return rows[:max_rows], shown
+
+
+def _opened(
+    groups: Mapping[int, Mapping[int, list[int]]],
+    spans: Mapping[int, tuple[int, int] | None],
+    items: Mapping[str, list[Any]],
+    today: int,
+    max_rows: int,
+    level: Level,
+) -> tuple[set[int], set[tuple[int, int]]]:
+    """The phases whose workstreams show and the workstreams whose items show."""
     phases = sorted(groups)
-    spans = {p: _span(items, [i for m in groups[p].values() for i in m]) for p in phases}
-    today = data.get("today") or 0
+    if level != "auto":
+        every = {(p, ws) for p in phases for ws in groups[p]}
+        shown = set(phases) if level in ("workstreams", "items") else set()
+        return shown, every if level == "items" else set()
 
     def nearness(span: tuple[int, int] | None) -> tuple[int, int]:
         if span is None:
@@ -194,42 +233,20 @@ def _rows(
 
     open_phases: set[int] = set()
     open_streams: set[tuple[int, int]] = set()
-    if level in ("workstreams", "items"):
-        open_phases = set(phases)
-    if level == "items":
-        open_streams = {(p, ws) for p in phases for ws in groups[p]}
-    if level == "auto":
-        used = len(phases)
-        for p in sorted(phases, key=lambda p: nearness(spans[p])):
-            if used + len(groups[p]) <= max_rows:
-                open_phases.add(p)
-                used += len(groups[p])
-        if len(open_phases) == len(phases):
-            streams = [(p, ws) for p in phases for ws in groups[p]]
-            streams.sort(key=lambda pw: nearness(_span(items, groups[pw[0]][pw[1]])))
-            for p, ws in streams:
-                if used + len(groups[p][ws]) <= max_rows:
-                    open_streams.add((p, ws))
-                    used += len(groups[p][ws])
-    every_stream = sum(len(groups[p]) for p in phases)
-    if len(open_streams) == every_stream and open_phases:
-        shown = "items"
-    elif len(open_phases) == len(phases):
-        shown = "workstreams"
-    else:
-        shown = "phases"
-    names = data["phases"]["name"]
-    rows: list[_Row] = []
-    for p in phases:
-        rows.append(_Row(0, p, names[p] if p >= 0 else "—", spans[p]))
-        if p not in open_phases:
-            continue
-        for ws, members in groups[p].items():
-            label = data["ws"][ws] if ws >= 0 else texts.no_workstream
-            rows.append(_Row(1, ws, label, _span(items, members)))
-            if (p, ws) in open_streams:
-                rows.extend(_Row(2, i, items["name"][i], _span(items, [i])) for i in members)
-    return rows[:max_rows], shown
+    used = len(phases)
+    for p in sorted(phases, key=lambda p: nearness(spans[p])):
+        if used + len(groups[p]) <= max_rows:
+            open_phases.add(p)
+            used += len(groups[p])
+    if len(open_phases) < len(phases):
+        return open_phases, open_streams
+    pairs = [(p, ws) for p in phases for ws in groups[p]]
+    pairs.sort(key=lambda pw: nearness(_span(items, groups[pw[0]][pw[1]])))
+    for p, ws in pairs:
+        if used + len(groups[p][ws]) <= max_rows:
+            open_streams.add((p, ws))
+            used += len(groups[p][ws])
+    return open_phases, open_streams
 
 
 def _window(data: Mapping[str, Any], rows: Sequence[_Row]) -> tuple[int, int]:
@@ -435,9 +452,15 @@ class _Painter:
         x, y = 4.0, self.body + 4 + ROW / 2
         self.out.append(Rect(0, self.body, self.scene.width, 1, COLOURS["tick"]))
         for key, words in self.texts.legend:
-            colour = COLOURS[key]
+            colour = COLOURS.get(key, COLOURS["summary"])
             if key in ("today", "status"):
                 self.out.append(Line(x + 6, y - 8, x + 6, y + 8, colour, 2))
+            elif key == "gate":
+                self.out.append(Line(x + 6, y - 8, x + 6, y + 8, colour, 1.5, (4, 3)))
+            elif key == "milestone":
+                self.out.append(
+                    Poly(((x + 6, y - 7), (x + 13, y), (x + 6, y + 7), (x - 1, y)), colour)
+                )
             elif key in ("critical", "driving"):
                 self.out.append(Rect(x, y - 6, 22, 12, COLOURS["not_started"], colour, 2))
             elif key == "baseline":

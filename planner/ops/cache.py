@@ -24,7 +24,7 @@ Use it in a service or a view::
 
     from planner.ops.cache import derived
 
-    text = derived("gantt", program.id, lambda: figure_json(build_gantt(...)), arrows, summary)
+    text = derived("gantt-data", program.id, compute, filters.as_args(), baseline_id, lang)
 
 or as a decorator on a function whose first argument is the program id::
 

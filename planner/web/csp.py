@@ -7,10 +7,13 @@ the map library's stylesheet it writes as text. Both are allowed by the hash of 
 text, read from the plotly.js this app serves, so an upgrade of plotly keeps working and
 nothing else inline is let through.
 
-plotly.js writes the rich text of labels (``<b>``, ``<i>``, ``<span style='color:…'>``) as
-``style`` attributes on SVG text. Those few exact values are allowed by hash under
-``'unsafe-hashes'`` (which admits attributes whose text hashes to a listed value, and no
-others): :data:`PLOTLY_TEXT_STYLES`.
+plotly.js writes the rich text of labels (``<b>``, ``<i>``) as ``style`` attributes on SVG
+text. Those few exact values are allowed by hash under ``'unsafe-hashes'`` (which admits
+attributes whose text hashes to a listed value, and no others): :func:`plotly_text_styles`.
+
+Our own inline SVG (a playbook preview's Gantt, :mod:`planner.charts.gantt_render`) paints
+with presentation attributes (``fill=``, ``stroke=``, ``font-family=``), which the policy
+does not govern: it needs no hash and no ``style`` attribute.
 """
 
 from __future__ import annotations
@@ -29,10 +32,8 @@ _PLOTLY_STYLE_TEXT = re.compile(
 
 def plotly_text_styles() -> tuple[str, ...]:
     """The ``style`` attributes plotly.js writes for the rich text our charts use."""
-    from planner.charts.gantt import COLOURS
-
-    # <b>, <i>, and the Gantt's red "+Nd overrun" (plotly turns color: into " fill:")
-    return ("font-weight:bold", "font-style:italic", " fill:" + COLOURS["critical"])
+    # <b>, <i> (the Gantt charts are SVG of our own, with presentation attributes only)
+    return ("font-weight:bold", "font-style:italic")
 
 
 def style_hash(text: str) -> str:

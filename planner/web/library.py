@@ -25,7 +25,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from planner.charts.gantt import GanttOptions, build_gantt
 from planner.domain.days import DayOutOfRange, NotADay, parse_day
 from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.playbook import Playbook, PlaybookError
@@ -38,6 +37,7 @@ from planner.playbook_text import issue_text
 from planner.services import library as service
 from planner.services import users as user_service
 from planner.services.concurrency import StaleEditError
+from planner.services.library.preview_gantt import preview_chart
 from planner.services.playbooks import ORIGINS, find_installed
 from planner.services.programs import get_program
 from planner.web.days import out_of_range_message
@@ -115,28 +115,6 @@ VALUE_LABELS = {
     "likelihood": _l("Likelihood (1–5)"),
     "target": _l("Target"),
 }
-
-
-def _gantt_labels() -> dict[str, str]:
-    return {
-        "not_started": _("Planned"),
-        "critical": _("Critical"),
-        "milestone": _("Milestones"),
-        "critical_links": _("Critical path links"),
-        "other_links": _("Other links"),
-        "summary": _("Workstream summary"),
-        "gate": _("Gate"),
-        "overrun": _("overrun"),
-        "float": _("Float"),
-        "free_float": _("free"),
-        "owner": _("Owner role"),
-        "after": _("After"),
-        "items": _("items"),
-        "wd": _("wd"),
-        "complete": _("complete"),
-        "no_workstream": _("(no workstream)"),
-        "nothing": _("This playbook has no work items."),
-    }
 
 
 def show_value(value: Any) -> str:
@@ -314,19 +292,12 @@ def preview(playbook_id: str, version: str):
     item = service.entry(playbook_id, version, lang)
     start, start_error = _preview_start(request.args.get("start", "").strip())
     result = service.preview(item.playbook, start, lang)
-    figure = build_gantt(
-        result.rows,
-        result.links,  # type: ignore[arg-type]  # PreviewLink has GanttLink's fields (a structural match mypy does not see)
-        result.phases,
-        GanttOptions(arrows="critical", labels=_gantt_labels()),
-    )
     return render_template(
         "library/preview.html",
         item=item,
         pb=item.playbook,
         result=result,
-        figure=figure,
-        height=figure["layout"].get("height", 600),
+        chart=preview_chart(result, lang),
         start=start,
         start_error=start_error,
         explain=renderer(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -108,11 +107,25 @@ def test_preview_shows_stages_gates_risks_metrics_and_maturity(client, db) -> No
     assert "Metrics and their targets per phase" in page
     assert "Maturity model" in page and "64 indicators" not in page  # per category
     html = response.get_data(as_text=True)
-    figure = json.loads(re.search(r'id="preview-gantt-json">(.*?)</script>', html, re.S).group(1))
-    assert figure["data"] and figure["layout"]["xaxis"]
+    # the Gantt: the pack's renderer as inline SVG, no plotly, no inline style or script
+    chart = re.search(r'<div class="preview-gantt"[^>]*>(<svg .*?</svg>)</div>', html, re.S)
+    assert chart is not None and 'role="img"' in chart.group(1)
+    assert "Cleanse and migrate the customer data" in chart.group(1)
+    assert "plotly" not in html and " style=" not in chart.group(1)
+    assert "<script" not in chart.group(1)
     # the table beside the chart: every item with its scheduled dates
     assert "super-user-network" in page
     assert html.count("<tr") > 70
+
+
+def test_the_preview_gantt_speaks_chinese(client, db) -> None:
+    _chinese(client)
+    html = client.get(f"{CRM}/1.1?start=2026-03-02").get_data(as_text=True)
+    chart = re.search(r'<div class="preview-gantt"[^>]*>(<svg .*?</svg>)</div>', html, re.S)
+    assert chart is not None
+    svg = chart.group(1)
+    assert "CRM诊断" in svg and "名称" in svg and "关键" in svg  # names, grid heading, legend
+    assert "26年3月2日" in svg and "Critical" not in svg
 
 
 def test_preview_starts_next_monday_by_default(today, client, db) -> None:

@@ -33,8 +33,7 @@ def test_every_date_axis_gets_the_language_format_and_others_are_left_alone() ->
     assert "tickformat" not in figure["layout"]["xaxis"]  # the figure given is not changed
 
 
-def test_the_metric_trend_and_the_gantt_draw_date_axes() -> None:
-    from planner.charts.gantt import build_gantt
+def test_the_metric_trend_draws_a_date_axis() -> None:
     from planner.charts.metrics import PhaseBand, Reading
 
     trend = trend_figure(
@@ -43,10 +42,8 @@ def test_the_metric_trend_and_the_gantt_draw_date_axes() -> None:
         phases=[PhaseBand(1, "Phase 1", date(2026, 3, 2), date(2026, 6, 9))],
         unit="%",
     )
-    gantt = build_gantt([], [], [])
-    for figure in (trend, gantt):
-        axis = localize_date_axes(figure, "zh")["layout"]["xaxis"]
-        assert axis["type"] == "date" and axis["hoverformat"] == "%Y年%-m月%-d日"
+    axis = localize_date_axes(trend, "zh")["layout"]["xaxis"]
+    assert axis["type"] == "date" and axis["hoverformat"] == "%Y年%-m月%-d日"
 
 
 def test_days_written_on_charts_use_the_given_words() -> None:

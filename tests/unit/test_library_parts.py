@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from flask_babel import force_locale
 
-from planner.charts.gantt import GanttOptions, build_gantt
+from planner.charts.gantt_scene import Text
 from planner.domain.calendar import WorkCalendar
 from planner.domain.errors import ValidationError
 from planner.domain.playbook import load_playbook, parse_playbook
@@ -17,6 +17,7 @@ from planner.domain.playbook_diff import diff_playbooks
 from planner.domain.playbook_lessons import Lesson
 from planner.explain_text import render
 from planner.services import library as service
+from planner.services.library.preview_gantt import preview_chart
 from planner.web.library import added_label, show_value
 
 SHIPPED = Path(__file__).resolve().parents[2] / "playbooks"
@@ -111,13 +112,18 @@ def test_preview_gate_criteria_read_in_the_chosen_language(app, tiny, lang, text
     assert result.phases[0].name == ("诊断" if lang == "zh" else "Diagnosis")
 
 
-def test_the_shipped_playbook_previews_as_a_gantt_figure() -> None:
+def test_the_shipped_playbook_previews_as_a_gantt_of_every_item(app) -> None:
     playbook = load_playbook(SHIPPED / "crm-four-100-days-v1.1.yaml")
     result = service.preview(playbook, date(2026, 1, 5), "en")
     assert len(result.rows) == playbook.task_count + playbook.milestone_count
-    figure = build_gantt(result.rows, result.links, result.phases, GanttOptions())
-    assert figure["data"] and figure["layout"]["height"] > 0
     assert result.critical_count > 0
+    with app.app_context(), force_locale("en"):
+        chart = preview_chart(result, "en")
+    assert chart is not None and chart.scene.level == "items"
+    grid = [s.text for s in chart.scene.shapes if isinstance(s, Text) and s.x == 24]
+    assert len(grid) == len(result.rows)  # a row per item, names cut to fit (never lost)
+    for text, row in zip(grid, result.rows, strict=True):
+        assert text == row.name or (text.endswith("…") and row.name.startswith(text[:-1]))
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,8 @@ from planner.domain.playbook import (
     Task,
 )
 from planner.domain.playbook import GateCriterion as PlaybookCriterion
-from planner.domain.schedule import Activity, Link, PhaseWindow, schedule
+from planner.domain.playbook import Phase as PlaybookPhase
+from planner.domain.schedule import Activity, Link, PhaseWindow, ScheduleResult, schedule
 from planner.services.library.browse import text_of
 from planner.services.programs import phase_windows
 
@@ -30,7 +31,7 @@ from planner.services.programs import phase_windows
 
 @dataclass(slots=True)
 class PreviewRow:
-    """A playbook work item scheduled from a start date (what the Gantt builder reads)."""
+    """A playbook work item scheduled from a start date (a row of the Gantt's columns)."""
 
     id: int
     key: str
@@ -51,6 +52,8 @@ class PreviewRow:
     baseline_start: date | None = None
     baseline_finish: date | None = None
     finish_variance: int | None = None
+    constraint_type: str | None = None
+    constraint_date: date | None = None
     ordinal: int = 0
     position: int = 0
 
@@ -134,59 +137,15 @@ def criterion_text(
 def preview(playbook: Playbook, start: date, lang: str) -> Preview:
     """The playbook's plan scheduled from ``start`` with the programs' scheduler (no rows)."""
     windows = phase_windows(playbook, start)
-    activities: list[Activity] = []
-    links: list[Link] = []
-    for phase, (window_start, _end) in zip(playbook.phases, windows, strict=True):
-        for item in [*phase.tasks, *phase.milestones]:
-            duration = item.duration if isinstance(item, Task) else 0
-            activities.append(Activity(item.key, duration, phase.key, window_start))
-            links.extend(Link(d.key, item.key, d.type, d.lag) for d in item.depends_on)
-    result = schedule(
-        activities,
-        links,
-        playbook_calendar(playbook),
-        start=start,
-        phase_windows=[
-            PhaseWindow(p.key, s, e) for p, (s, e) in zip(playbook.phases, windows, strict=True)
-        ],
-    )
+    result, links = _schedule(playbook, start, windows)
     overruns = {o.phase: o.days_over for o in result.overruns}
     metric_names = {m.key: text_of(m.name, lang) for m in playbook.metrics}
     item_names = {item.key: text_of(item.name, lang) for _phase, item in playbook.work_items()}
     ids: dict[str, int] = {}
     rows: list[PreviewRow] = []
     phases: list[PreviewPhase] = []
-    position = 0
     for phase, (window_start, window_end) in zip(playbook.phases, windows, strict=True):
-        phase_rows = []
-        for item in [*phase.tasks, *phase.milestones]:
-            computed = result.items[item.key]
-            position += 1
-            ids[item.key] = position
-            is_task = isinstance(item, Task)
-            phase_rows.append(
-                PreviewRow(
-                    id=position,
-                    key=item.key,
-                    name=text_of(item.name, lang),
-                    kind="task" if is_task else "milestone",
-                    phase_key=phase.key,
-                    workstream=item.workstream,
-                    owner=item.owner_role,
-                    duration=item.duration if isinstance(item, Task) else 0,
-                    early_start=computed.early_start,
-                    early_finish=computed.early_finish,
-                    total_float=computed.total_float,
-                    free_float=computed.free_float,
-                    critical=computed.critical,
-                    predecessors=[
-                        d.key + ("" if d.type == "FS" and not d.lag else f" {d.type}{d.lag:+d}")
-                        for d in item.depends_on
-                    ],
-                    ordinal=phase.ordinal,
-                    position=position,
-                )
-            )
+        phase_rows = _phase_rows(phase, result, ids, lang)
         phase_rows.sort(key=lambda r: (r.workstream or "", r.early_start or start, r.position))
         rows.extend(phase_rows)
         finishes = [r.early_finish for r in phase_rows if r.early_finish]
@@ -222,12 +181,63 @@ def preview(playbook: Playbook, start: date, lang: str) -> Preview:
         )
         for link in links
     ]
-    return Preview(
-        playbook,
-        start,
-        result.finish,
-        phases,
-        rows,
-        preview_links,
-        sum(1 for r in rows if r.critical),
+    critical = sum(1 for r in rows if r.critical)
+    return Preview(playbook, start, result.finish, phases, rows, preview_links, critical)
+
+
+def _schedule(
+    playbook: Playbook, start: date, windows: list[tuple[date, date]]
+) -> tuple[ScheduleResult, list[Link]]:
+    """The playbook's items and links through the scheduler, each phase in its window."""
+    activities: list[Activity] = []
+    links: list[Link] = []
+    for phase, (window_start, _end) in zip(playbook.phases, windows, strict=True):
+        for item in [*phase.tasks, *phase.milestones]:
+            duration = item.duration if isinstance(item, Task) else 0
+            activities.append(Activity(item.key, duration, phase.key, window_start))
+            links.extend(Link(d.key, item.key, d.type, d.lag) for d in item.depends_on)
+    result = schedule(
+        activities,
+        links,
+        playbook_calendar(playbook),
+        start=start,
+        phase_windows=[
+            PhaseWindow(p.key, s, e) for p, (s, e) in zip(playbook.phases, windows, strict=True)
+        ],
     )
+    return result, links
+
+
+def _phase_rows(
+    phase: PlaybookPhase, result: ScheduleResult, ids: dict[str, int], lang: str
+) -> list[PreviewRow]:
+    """A phase's tasks and milestones as scheduled, numbered on from ``ids`` (filled in)."""
+    rows = []
+    for item in [*phase.tasks, *phase.milestones]:
+        computed = result.items[item.key]
+        position = ids[item.key] = len(ids) + 1
+        is_task = isinstance(item, Task)
+        rows.append(
+            PreviewRow(
+                id=position,
+                key=item.key,
+                name=text_of(item.name, lang),
+                kind="task" if is_task else "milestone",
+                phase_key=phase.key,
+                workstream=item.workstream,
+                owner=item.owner_role,
+                duration=item.duration if isinstance(item, Task) else 0,
+                early_start=computed.early_start,
+                early_finish=computed.early_finish,
+                total_float=computed.total_float,
+                free_float=computed.free_float,
+                critical=computed.critical,
+                predecessors=[
+                    d.key + ("" if d.type == "FS" and not d.lag else f" {d.type}{d.lag:+d}")
+                    for d in item.depends_on
+                ],
+                ordinal=phase.ordinal,
+                position=position,
+            )
+        )
+    return rows
