@@ -13,7 +13,7 @@ import random
 from datetime import date, timedelta
 
 from planner.domain.errors import ValidationError
-from planner.models import Program, WorkItem
+from planner.models import Assessment, Program, WorkItem
 from planner.services import assessment as service
 
 # Where a mid-sized industrial company starting CRM usually stands (0-5), per category.
@@ -305,6 +305,7 @@ def _main(program: Program, today: date) -> None:
         accepted.append(edited)
     if 1 in phases:
         items = service.add_accepted_to_plan(diagnosis, 1)
+        _deliverables_in_chinese(diagnosis, items)
         _progress(items, phases[1].window_start, today)
         service.reschedule_if_available(program)
 
@@ -373,3 +374,15 @@ def populate(program: Program, today: date) -> None:
         _main(program, today)
     else:
         _small(program, today)
+
+
+def _deliverables_in_chinese(diagnosis: Assessment, items: list[WorkItem]) -> None:
+    """The work items made from the diagnosis's actions get the Chinese deliverable the
+    service writes only in English (it names the indicator in the model's words)."""
+    names = service.model_for(diagnosis, "zh")
+    by_item = {a.work_item_id: a.indicator_key for a in diagnosis.actions if a.work_item_id}
+    for item in items:
+        key = by_item.get(item.id)
+        if key:
+            name = names.name(key)
+            item.deliverable_zh = f"指标 {key}（{name}）的成熟度改进行动，来自“CRM 成熟度诊断”"

@@ -24,6 +24,18 @@ class Col:
     en: str
     zh: str
     width: int = 16
+    # computed by the planner (a change's cost): written for the reader, never read back
+    computed: bool = False
+    # a coded value written in the reader's words: {code: (en, zh)}
+    words: tuple[tuple[str, str, str], ...] = ()
+
+
+# why a change request's cost reads as it does (the same three cases as its page)
+COST_STATUS: Final = (
+    ("priced", "priced", "已计价"),
+    ("untracked", "not priced: the program tracks no money", "未计价：本项目未记录费率和成本"),
+    ("unrecorded", "not recorded when decided", "决定时未记录"),
+)
 
 
 SHEETS: Final[dict[str, tuple[str, str, tuple[Col, ...]]]] = {
@@ -85,6 +97,9 @@ SHEETS: Final[dict[str, tuple[str, str, tuple[Col, ...]]]] = {
             Col("requester", "Requester", "提出人"),
             Col("justification", "Justification", "理由", 36),
             Col("status", "Status", "状态", 12),
+            Col("cost_delta", "Cost change", "成本变化", 14, computed=True),
+            Col("cost_currency", "Currency", "币种", 10, computed=True),
+            Col("cost_status", "Cost", "成本", 24, computed=True, words=COST_STATUS),
         ),
     ),
 }
@@ -123,8 +138,12 @@ def write_workbook(rows: Mapping[str, Sequence[Mapping[str, Any]]], lang: str) -
                 value = values.get(col.attribute)
                 if value is None or value == "":
                     continue
+                value = _word(col, value, zh)
                 cell = sheet.cell(row=r, column=index)
-                if isinstance(value, dt.date):
+                if isinstance(value, float):
+                    cell.value = value
+                    cell.number_format = "#,##0.00"
+                elif isinstance(value, dt.date):
                     cell.value = value
                     cell.number_format = "yyyy-mm-dd"
                 elif isinstance(value, bool | int):
@@ -136,6 +155,13 @@ def write_workbook(rows: Mapping[str, Sequence[Mapping[str, Any]]], lang: str) -
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _word(col: Col, value: Any, zh: bool) -> Any:
+    for code, en, zh_word in col.words:
+        if value == code:
+            return zh_word if zh else en
+    return value
 
 
 def _refuse(code: str, **params: object) -> ImportFormatError:
@@ -154,7 +180,8 @@ def _cell(value: Any) -> Any:
 
 def _sheet_rows(kind: str, sheet: Any) -> list[SheetRow]:
     cols = SHEETS[kind][2]
-    by_header = {h: c.attribute for c in cols for h in (c.en.casefold(), c.zh)}
+    # computed columns are left out: a file read back changes nothing the planner works out
+    by_header = {h: c.attribute for c in cols if not c.computed for h in (c.en.casefold(), c.zh)}
     lines = sheet.iter_rows(values_only=True)
     header = next(lines, None) or ()
     attrs = [by_header.get(str(h or "").strip().casefold()) for h in header]

@@ -51,6 +51,21 @@ def _parent_key(action: Any) -> str:
     return str(action.gate_phase.key) if action.gate_phase is not None else ""
 
 
+def _cost_columns(program: Program, change: Any) -> dict[str, Any]:
+    """The change's price as its page shows it: the planned cost difference at completion in
+    the program's currency, or why there is none (no money tracked, not recorded)."""
+    impact = changes.impact_of(program, change)
+    if impact is None:
+        return {}
+    if impact.cost is not None:
+        return {
+            "cost_delta": round(impact.cost.delta, 2) or 0.0,
+            "cost_currency": impact.cost.currency,
+            "cost_status": "priced",
+        }
+    return {"cost_status": "untracked" if impact.priced is False else "unrecorded"}
+
+
 def export_rows(program: Program) -> dict[str, list[dict[str, Any]]]:
     decisions = [
         {
@@ -101,6 +116,7 @@ def export_rows(program: Program) -> dict[str, list[dict[str, Any]]]:
                 "requester": c.requester,
                 "justification": c.justification,
                 "status": c.status,
+                **_cost_columns(program, c),
             }
             for c in changes.list_changes(program)
         ],
