@@ -7,8 +7,8 @@ from __future__ import annotations
 import io
 import re
 from functools import lru_cache
+from html import escape
 from typing import Any, Final
-from xml.sax.saxutils import escape, quoteattr
 
 from planner.charts.gantt_scene import Line, Poly, Rect, Scene, Text
 
@@ -48,11 +48,11 @@ def to_svg(scene: Scene, *, title: str = "") -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(scene.width)} '
         f'{_n(scene.height)}" width="{_n(scene.width)}" height="{_n(scene.height)}" '
         f'font-family="{FONT_FAMILY}" font-size="12" role="img"'
-        + (f" aria-label={quoteattr(title)}" if title else "")
+        + (f' aria-label="{escape(title, quote=True)}"' if title else "")
         + ">"
     ]
     if title:
-        parts.append(f"<title>{escape(title)}</title>")
+        parts.append(f"<title>{escape(title, quote=False)}</title>")
     for shape in scene.shapes:
         if isinstance(shape, Rect):
             stroke = _fill(shape.stroke, "stroke") if shape.stroke else ""
@@ -81,7 +81,7 @@ def to_svg(scene: Scene, *, title: str = "") -> str:
             weight = ' font-weight="600"' if shape.bold else ""
             parts.append(
                 f'<text x="{_n(shape.x)}" y="{_n(shape.y + shape.size * 0.36)}"'
-                f"{_fill(shape.colour)}{weight}>{escape(shape.text)}</text>"
+                f"{_fill(shape.colour)}{weight}>{escape(shape.text, quote=False)}</text>"
             )
     parts.append("</svg>")
     return "".join(parts)
