@@ -100,6 +100,7 @@ Examples:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
@@ -276,7 +277,7 @@ class Conflict:
     new_playbook_value: Value
     phase: str | None = None
     code: str = ""
-    details: Mapping[str, str] = field(default_factory=dict)
+    details: Mapping[str, str] = dataclasses.field(default_factory=dict)
     take_new: tuple[UpgradeAction, ...] = ()
 
     @property
