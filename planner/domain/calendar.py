@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from planner.domain.errors import ValidationError
+from planner.domain.errors import Problem, ValidationError
 
 __all__ = ["DEFAULT_WORKDAYS", "WorkCalendar", "WorkdayIndex"]
 
@@ -46,13 +46,11 @@ _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def _frozen_dates(
-    values: Iterable[Any], path: str, errors: list[tuple[str, str]]
-) -> frozenset[Any]:
+def _frozen_dates(values: Iterable[Any], path: str, errors: list[Problem]) -> frozenset[Any]:
     result = frozenset(values)
     for value in sorted(result, key=repr):
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            errors.append((path, f"expected a date, got {value!r}"))
+            errors.append(Problem(path, "calendar.not_a_date", {"got": repr(value)}))
     return result
 
 
@@ -79,23 +77,21 @@ class WorkCalendar:
     extra_workdays: frozenset[dt.date] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
-        errors: list[tuple[str, str]] = []
+        errors: list[Problem] = []
         workdays = frozenset(self.workdays)
         for day in sorted(workdays, key=repr):
             if not isinstance(day, int) or isinstance(day, bool) or not 0 <= day <= 6:
-                errors.append(
-                    ("workdays", f"expected weekday numbers 0–6 (Monday = 0), got {day!r}")
-                )
+                errors.append(Problem("workdays", "calendar.weekday", {"got": repr(day)}))
         if not workdays:
-            errors.append(("workdays", "a working calendar needs at least one working weekday"))
+            errors.append(Problem("workdays", "calendar.no_workday"))
         holidays = _frozen_dates(self.holidays, "holidays", errors)
         extra = _frozen_dates(self.extra_workdays, "extra_workdays", errors)
         both = sorted(holidays & extra)
         if both:
             listed = ", ".join(d.isoformat() for d in both[:5])
-            errors.append(("extra_workdays", f"also listed as holidays: {listed}"))
+            errors.append(Problem("extra_workdays", "calendar.also_holiday", {"days": listed}))
         if errors:
-            raise ValidationError("invalid working calendar", errors)
+            raise ValidationError(problems=errors)
         object.__setattr__(self, "workdays", workdays)
         object.__setattr__(self, "holidays", holidays)
         object.__setattr__(self, "extra_workdays", extra)

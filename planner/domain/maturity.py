@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, get_args
 
-from planner.domain.errors import ValidationError
+from planner.domain.errors import Problem, ValidationError
 
 InterviewLevel = Literal["senior", "middle", "front_line"]
 Horizon = Literal["tactical", "strategic"]
@@ -84,12 +84,12 @@ def _fmt(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _raise(errors: list[tuple[str, str]], prefix: str = "") -> None:
-    """Raise one ValidationError that lists every problem found (none found: return)."""
-    if not errors:
-        return
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    raise ValidationError(f"{prefix}{errors[0][1]}{more}", errors)
+def _raise(problems: list[Problem]) -> None:
+    """Raise one ValidationError that lists every problem found (none found: return).
+
+    The problems are coded (``maturity.*``, worded by planner/messages/maturity.py)."""
+    if problems:
+        raise ValidationError(problems=problems)
 
 
 def _opt(value: float | None) -> float | None:
@@ -130,17 +130,24 @@ class Indicator:
 
     def __post_init__(self) -> None:
         """Check the key, weight and horizon."""
-        label = f"indicator {self.key!r}"
-        errors: list[tuple[str, str]] = []
+        errors: list[Problem] = []
+        key = str(self.key)
         if not isinstance(self.key, str) or not self.key.strip():
-            errors.append(("key", "an indicator needs a non-empty key"))
+            errors.append(Problem("key", "maturity.indicator.key_empty"))
         if not _is_real(self.weight):
-            errors.append(("weight", f"{label}: weight must be a number, got {self.weight!r}"))
-        elif self.weight < 0:
-            errors.append(("weight", f"{label}: weight must be 0 or more, got {self.weight:g}"))
-        if self.horizon is not None and self.horizon not in HORIZONS:
+            got = repr(self.weight)
             errors.append(
-                ("horizon", f"{label}: horizon must be tactical or strategic, got {self.horizon!r}")
+                Problem("weight", "maturity.indicator.weight_nan", {"key": key, "got": got})
+            )
+        elif self.weight < 0:
+            got = f"{self.weight:g}"
+            errors.append(
+                Problem("weight", "maturity.indicator.weight_negative", {"key": key, "got": got})
+            )
+        if self.horizon is not None and self.horizon not in HORIZONS:
+            got = repr(self.horizon)
+            errors.append(
+                Problem("horizon", "maturity.indicator.horizon", {"key": key, "got": got})
             )
         _raise(errors)
 
@@ -230,105 +237,92 @@ class MaturityModel:
         object.__setattr__(self, "levels", tuple(self.levels))
         object.__setattr__(self, "scale_labels", MappingProxyType(dict(self.scale_labels)))
         object.__setattr__(self, "level_weights", MappingProxyType(dict(self.level_weights)))
-        errors: list[tuple[str, str]] = []
+        errors: list[Problem] = []
         by_key: dict[str, Indicator] = {}
         self._check_categories(errors, by_key)
         self._check_levels(errors)
         self._check_scale_labels(errors)
         self._check_level_weights(errors)
-        _raise(errors, "maturity model: ")
+        _raise(errors)
         object.__setattr__(self, "_by_key", MappingProxyType(by_key))
 
-    def _check_categories(
-        self, errors: list[tuple[str, str]], by_key: dict[str, Indicator]
-    ) -> None:
+    def _check_categories(self, errors: list[Problem], by_key: dict[str, Indicator]) -> None:
         if not self.categories:
-            errors.append(("categories", "the model has no categories"))
+            errors.append(Problem("categories", "maturity.model.no_categories"))
         seen_categories: set[str] = set()
         for c_index, category in enumerate(self.categories):
             path = f"categories[{c_index}]"
+            key = {"key": category.key}
             if category.key in seen_categories:
-                errors.append((f"{path}.key", f"category key {category.key!r} is used twice"))
+                errors.append(Problem(f"{path}.key", "maturity.model.category_twice", key))
             seen_categories.add(category.key)
             if not category.indicators:
-                errors.append(
-                    (f"{path}.indicators", f"category {category.key!r} has no indicators")
-                )
+                errors.append(Problem(f"{path}.indicators", "maturity.model.category_empty", key))
             for i_index, indicator in enumerate(category.indicators):
                 i_path = f"{path}.indicators[{i_index}]"
                 if indicator.key in by_key:
                     errors.append(
-                        (f"{i_path}.key", f"indicator key {indicator.key!r} is used twice")
+                        Problem(
+                            f"{i_path}.key",
+                            "maturity.model.indicator_twice",
+                            {"key": indicator.key},
+                        )
                     )
                 else:
                     by_key[indicator.key] = indicator
                 if indicator.category != category.key:
+                    where = {
+                        "key": indicator.key,
+                        "says": indicator.category,
+                        "listed": category.key,
+                    }
                     errors.append(
-                        (
-                            f"{i_path}.category",
-                            f"indicator {indicator.key!r} says category {indicator.category!r} "
-                            f"but is listed under {category.key!r}",
-                        )
+                        Problem(f"{i_path}.category", "maturity.model.wrong_category", where)
                     )
 
-    def _check_levels(self, errors: list[tuple[str, str]]) -> None:
+    def _check_levels(self, errors: list[Problem]) -> None:
         if not self.levels:
-            errors.append(("levels", "the model has no maturity levels"))
+            errors.append(Problem("levels", "maturity.model.no_levels"))
             return
         names = [level.name for level in self.levels]
         for name in sorted({n for n in names if names.count(n) > 1}):
-            errors.append(("levels", f"maturity level {name!r} is listed twice"))
+            errors.append(Problem("levels", "maturity.model.level_twice", {"name": name}))
         for index, level in enumerate(self.levels):
             path = f"levels[{index}].min_score"
             if not _is_real(level.min_score):
-                errors.append((path, f"level {level.name!r}: min_score must be a number"))
+                errors.append(Problem(path, "maturity.model.level_min_nan", {"name": level.name}))
                 return
+            at = {"name": level.name, "min": f"{level.min_score:g}"}
             if not SCALE_MIN <= level.min_score <= SCALE_MAX:
-                errors.append(
-                    (path, f"level {level.name!r}: min_score {level.min_score:g} is outside 0–5")
-                )
+                errors.append(Problem(path, "maturity.model.level_min_range", at))
             if index == 0 and level.min_score != SCALE_MIN:
-                errors.append(
-                    (
-                        path,
-                        f"the lowest level {level.name!r} must start at 0, "
-                        "so that every score has a level",
-                    )
-                )
+                errors.append(Problem(path, "maturity.model.lowest_level", {"name": level.name}))
             if index > 0 and level.min_score <= self.levels[index - 1].min_score:
                 previous = self.levels[index - 1]
-                errors.append(
-                    (
-                        path,
-                        f"levels must ascend: {level.name!r} ({level.min_score:g}) does not come "
-                        f"above {previous.name!r} ({previous.min_score:g})",
-                    )
-                )
+                below = {"previous": previous.name, "previous_min": f"{previous.min_score:g}"}
+                errors.append(Problem(path, "maturity.model.levels_ascend", at | below))
 
-    def _check_scale_labels(self, errors: list[tuple[str, str]]) -> None:
+    def _check_scale_labels(self, errors: list[Problem]) -> None:
         expected = set(range(SCALE_MIN, SCALE_MAX + 1))
         if set(self.scale_labels) != expected:
             got = ", ".join(repr(k) for k in sorted(self.scale_labels, key=repr))
-            errors.append(
-                ("scale_labels", f"scale labels must be given for 0–5 exactly, got {got}")
-            )
+            errors.append(Problem("scale_labels", "maturity.model.scale_labels", {"got": got}))
 
-    def _check_level_weights(self, errors: list[tuple[str, str]]) -> None:
+    def _check_level_weights(self, errors: list[Problem]) -> None:
         if set(self.level_weights) != set(INTERVIEW_LEVELS):
             got = ", ".join(sorted(self.level_weights))
-            errors.append(
-                ("level_weights", f"level weights must name senior, middle, front_line; got {got}")
-            )
+            errors.append(Problem("level_weights", "maturity.model.level_names", {"got": got}))
         for level, weight in self.level_weights.items():
             if not _is_real(weight) or weight < 0:
                 errors.append(
-                    (
+                    Problem(
                         f"level_weights.{level}",
-                        f"level weight of {level} must be a number 0 or more, got {weight!r}",
+                        "maturity.model.level_weight",
+                        {"level": level, "got": repr(weight)},
                     )
                 )
         if all(_is_real(w) and w == 0 for w in self.level_weights.values()):
-            errors.append(("level_weights", "at least one interview level needs a weight above 0"))
+            errors.append(Problem("level_weights", "maturity.model.level_weights_zero"))
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:
@@ -344,9 +338,7 @@ class MaturityModel:
         try:
             return self._by_key[key]
         except KeyError:
-            raise ValidationError(
-                f"unknown indicator {key!r}", [(key, "no such indicator in the model")]
-            ) from None
+            raise ValidationError.of(key, "maturity.unknown_indicator", key=key) from None
 
 
 # --------------------------------------------------------------------------- interviews
@@ -363,7 +355,7 @@ class Interview:
         ...     Interview("s1", "senior", {"cs1": 6})
         ... except ValidationError as error:
         ...     print(error)
-        interview 's1', indicator 'cs1': score 6 is outside 0–5
+        maturity.interview.score_range (interview=s1, indicator=cs1, score=6)
     """
 
     key: str
@@ -373,49 +365,41 @@ class Interview:
     def __post_init__(self) -> None:
         """Check the level and every score; freeze the scores."""
         object.__setattr__(self, "scores", MappingProxyType(dict(self.scores)))
-        errors: list[tuple[str, str]] = []
-        label = f"interview {self.key!r}"
+        errors: list[Problem] = []
         if self.level not in INTERVIEW_LEVELS:
-            errors.append(
-                (
-                    "level",
-                    f"{label}: level must be senior, middle or front_line, got {self.level!r}",
-                )
-            )
+            got = {"interview": self.key, "got": repr(self.level)}
+            errors.append(Problem("level", "maturity.interview.level", got))
         for indicator, score in self.scores.items():
-            where = f"{label}, indicator {indicator!r}"
             if score is None:
                 continue
+            where = {"interview": self.key, "indicator": indicator}
             if isinstance(score, bool) or not isinstance(score, int):
-                errors.append(
-                    (
-                        f"scores.{indicator}",
-                        f"{where}: score must be a whole number 0–5, got {score!r}",
-                    )
-                )
+                code, value = "maturity.interview.score_whole", {"got": repr(score)}
             elif not SCALE_MIN <= score <= SCALE_MAX:
-                errors.append((f"scores.{indicator}", f"{where}: score {score} is outside 0–5"))
+                code, value = "maturity.interview.score_range", {"score": str(score)}
+            else:
+                continue
+            errors.append(Problem(f"scores.{indicator}", code, where | value))
         _raise(errors)
 
 
 def _check_interviews(model: MaturityModel, interviews: Sequence[Interview]) -> None:
     if not interviews:
-        raise ValidationError(
-            "the assessment has no interviews", [("interviews", "record at least one interview")]
-        )
-    errors: list[tuple[str, str]] = []
+        raise ValidationError.of("interviews", "maturity.no_interviews")
+    errors: list[Problem] = []
     seen: set[str] = set()
     for interview in interviews:
         if interview.key in seen:
-            errors.append((interview.key, f"interview key {interview.key!r} is used twice"))
+            key = {"interview": interview.key}
+            errors.append(Problem(interview.key, "maturity.interview.key_twice", key))
         seen.add(interview.key)
         for indicator in interview.scores:
             if not model.has_indicator(indicator):
                 errors.append(
-                    (
+                    Problem(
                         f"{interview.key}.scores.{indicator}",
-                        f"interview {interview.key!r} scores {indicator!r}, "
-                        "which is not an indicator of the model",
+                        "maturity.interview.unknown_indicator",
+                        {"interview": interview.key, "indicator": indicator},
                     )
                 )
     _raise(errors)
@@ -454,7 +438,7 @@ def aggregate_current(
 
     Levels are weighted by ``model.level_weights``; only the levels that scored an indicator
     count, and an indicator nobody scored is None (missing, never 0).
-    No interviews at all raises ValidationError("the assessment has no interviews").
+    No interviews at all raises ValidationError (``maturity.no_interviews``).
 
     Examples:
         >>> m = MaturityModel((Category("c", "C", (Indicator("a", "c", "A"),
@@ -485,15 +469,18 @@ def _check_scores(
 
     ``what`` names the map in messages and paths ("current", "target", "benchmark" ...).
     """
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     for key, value in scores.items():
         path = f"{what}.{key}"
+        where = {"what": what, "key": key}
         if not model.has_indicator(key):
-            errors.append((path, f"{what}: {key!r} is not an indicator of the model"))
+            errors.append(Problem(path, "maturity.scores.unknown_indicator", where))
         elif value is not None and not _is_real(value):
-            errors.append((path, f"{what}: score of {key!r} must be a number 0–5, got {value!r}"))
+            got = {"got": repr(value)}
+            errors.append(Problem(path, "maturity.scores.not_number", where | got))
         elif value is not None and not SCALE_MIN <= value <= SCALE_MAX:
-            errors.append((path, f"{what}: score of {key!r} is {value:g}, outside 0–5"))
+            got = {"score": f"{value:g}"}
+            errors.append(Problem(path, "maturity.scores.range", where | got))
     _raise(errors)
     return {i.key: scores.get(i.key) for i in model.indicators}
 
@@ -503,13 +490,14 @@ def category_scores(
 ) -> dict[str, float | None]:
     """Per category, the mean of its scored indicators weighted by effective weight.
 
-    A critical indicator counts double. None when no indicator of the category is scored.
+    A critical indicator counts once, at its weight. None when no indicator of the category
+    is scored.
 
     Examples:
         >>> m = MaturityModel((Category("c", "C", (Indicator("a", "c", "A", critical=True),
         ...     Indicator("b", "c", "B"), Indicator("x", "c", "X"))),))
-        >>> category_scores(m, {"a": 4, "b": 1, "x": None})  # (2*4 + 1*1) / 3
-        {'c': 3.0}
+        >>> category_scores(m, {"a": 4, "b": 1, "x": None})  # (1*4 + 1*1) / 2
+        {'c': 2.5}
     """
     checked = _check_scores(model, scores)
     result: dict[str, float | None] = {}
@@ -563,14 +551,9 @@ def maturity_level(model: MaturityModel, score: float) -> MaturityLevel:
         ['Initial', 'Initial', 'Repeatable', 'Defined', 'Managed', 'Optimising', 'Optimising']
     """
     if not _is_real(score):
-        raise ValidationError(
-            f"a maturity level needs a score 0–5, got {score!r}",
-            [("score", "nothing scored yet, or not a number")],
-        )
+        raise ValidationError.of("score", "maturity.level.no_score", got=repr(score))
     if not SCALE_MIN <= score <= SCALE_MAX:
-        raise ValidationError(
-            f"score {score:g} is outside 0–5", [("score", "must be between 0 and 5")]
-        )
+        raise ValidationError.of("score", "maturity.level.score_range", score=f"{score:g}")
     reached = model.levels[0]
     for level in model.levels:
         if score + _EPS >= level.min_score:
@@ -695,10 +678,7 @@ def propose_actions(
         [('Raise Data model from 1 to 4', 'strategic', 1), ('Set up lead routing', 'tactical', 2)]
     """
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-        raise ValidationError(
-            f"the number of proposals must be a whole number 0 or more, got {limit!r}",
-            [("limit", "must be 0 or more")],
-        )
+        raise ValidationError.of("limit", "maturity.count", got=repr(limit))
     candidates = [
         g
         for g in gap_list
@@ -851,10 +831,7 @@ def strongest_weakest(
         (['b'], ['a'])
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise ValidationError(
-            f"the list length must be a whole number 0 or more, got {n!r}",
-            [("n", "must be 0 or more")],
-        )
+        raise ValidationError.of("n", "maturity.count", got=repr(n))
     checked = _check_scores(model, current, "current")
     ranked = [
         RankedIndicator(i.key, i.category, i.name, float(value))

@@ -81,7 +81,7 @@ from typing import Any, Final, Literal
 
 from pydantic import ValidationError as PydanticValidationError
 
-from planner.domain.errors import ValidationError
+from planner.domain.errors import Problem, ValidationError
 from planner.domain.playbook import (
     DEPENDENCY_TYPES,
     KEY_PATTERN,
@@ -376,9 +376,8 @@ def propose_lessons(
         ['super-users']
     """
     if duration_threshold < 0:
-        raise ValidationError(
-            "the duration threshold cannot be negative",
-            [("duration_threshold", f"expected 0 or more, got {duration_threshold}")],
+        raise ValidationError.of(
+            "duration_threshold", "lessons.threshold_negative", got=f"{duration_threshold:g}"
         )
     return [
         *_added_task_lessons(playbook, outcome.added_tasks),
@@ -399,12 +398,13 @@ def _text(en: object, zh: object) -> dict[str, str] | None:
 class _Patcher:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
-        self.errors: list[tuple[str, str]] = []
+        self.errors: list[Problem] = []
 
     def _int(self, where: str, patch: Mapping[str, object], name: str, low: int, high: int) -> int:
         value = patch.get(name)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.errors.append((f"{where}.{name}", f"expected a whole number {low}–{high}"))
+            bounds = {"min": str(low), "max": str(high)}
+            self.errors.append(Problem(f"{where}.{name}", "lessons.whole_number", bounds))
             return low
         return value
 
@@ -423,14 +423,18 @@ class _Patcher:
             task = self._work_item(lesson.key)
             duration = self._int(where, patch, "duration", 1, MAX_DURATION)
             if task is None:
-                self.errors.append((f"lessons[{index}].key", f'no task "{lesson.key}"'))
+                self.errors.append(
+                    Problem(f"lessons[{index}].key", "lessons.no_task", {"key": lesson.key})
+                )
             else:
                 task["duration"] = duration
         elif lesson.kind == "raise_risk":
             risk = next((r for r in self.data["risks"] if r["key"] == lesson.key), None)
             likelihood = self._int(where, patch, "likelihood", 1, 5)
             if risk is None:
-                self.errors.append((f"lessons[{index}].key", f'no risk "{lesson.key}"'))
+                self.errors.append(
+                    Problem(f"lessons[{index}].key", "lessons.no_risk", {"key": lesson.key})
+                )
             else:
                 risk["likelihood"] = likelihood
         elif lesson.kind == "add_risk":
@@ -449,18 +453,21 @@ class _Patcher:
         elif lesson.kind == "add_task":
             self._add_task(index, lesson)
         else:
-            self.errors.append((f"lessons[{index}].kind", f'unknown lesson kind "{lesson.kind}"'))
+            kind = {"kind": str(lesson.kind)}
+            self.errors.append(Problem(f"lessons[{index}].kind", "lessons.unknown_kind", kind))
 
     def _adjust_target(self, index: int, lesson: Lesson) -> None:
         where = f"lessons[{index}].patch"
         metric = next((m for m in self.data["metrics"] if m["key"] == lesson.key), None)
         phase, target = lesson.patch.get("phase"), lesson.patch.get("target")
         if metric is None:
-            self.errors.append((f"lessons[{index}].key", f'no metric "{lesson.key}"'))
+            self.errors.append(
+                Problem(f"lessons[{index}].key", "lessons.no_metric", {"key": lesson.key})
+            )
         elif isinstance(phase, bool) or not isinstance(phase, int):
-            self.errors.append((f"{where}.phase", "expected a phase ordinal"))
+            self.errors.append(Problem(f"{where}.phase", "lessons.phase_ordinal"))
         elif isinstance(target, bool) or not isinstance(target, int | float):
-            self.errors.append((f"{where}.target", "expected a number"))
+            self.errors.append(Problem(f"{where}.target", "lessons.number"))
         else:
             metric["targets"][phase] = float(target)
 
@@ -469,20 +476,19 @@ class _Patcher:
         patch = lesson.patch
         phase = next((p for p in self.data["phases"] if p["key"] == patch.get("phase")), None)
         if phase is None:
-            self.errors.append((f"{where}.phase", f'no phase "{patch.get("phase")}"'))
+            key = {"key": str(patch.get("phase"))}
+            self.errors.append(Problem(f"{where}.phase", "lessons.no_phase", key))
             return
         duration = self._int(where, patch, "duration", 0, MAX_DURATION)
         depends_on: list[dict[str, Any]] = []
         links = patch.get("depends_on") or ()
         if not isinstance(links, list | tuple):
-            self.errors.append((f"{where}.depends_on", "expected a list of predecessors"))
+            self.errors.append(Problem(f"{where}.depends_on", "lessons.predecessors"))
             links = ()
         for d_index, spec in enumerate(links):
             link = _link(spec) if isinstance(spec, str | tuple) else None
             if link is None or len(link) != 3 or link[1] not in DEPENDENCY_TYPES:
-                self.errors.append(
-                    (f"{where}.depends_on[{d_index}]", "expected a key or (key, type, lag)")
-                )
+                self.errors.append(Problem(f"{where}.depends_on[{d_index}]", "lessons.predecessor"))
                 continue
             depends_on.append({"key": link[0], "type": link[1], "lag": link[2]})
         item: dict[str, Any] = {
@@ -515,17 +521,13 @@ def apply_lessons(playbook: Playbook, lessons: Sequence[Lesson], new_version: st
         >>> apply_lessons(pb, [], "1.1")
         Traceback (most recent call last):
         ...
-        planner.domain.errors.ValidationError: version 1.1 is not newer than 1.2
+        planner.domain.errors.ValidationError: lessons.version_not_newer (version=1.1, current=1.2)
     """
     if not re.fullmatch(r"\d+(\.\d+){0,2}", new_version):
-        raise ValidationError(
-            f'"{new_version}" is not a version number',
-            [("version", "expected numbers separated by dots, e.g. 1.1")],
-        )
+        raise ValidationError.of("version", "lessons.version_format", version=new_version)
     if version_key(new_version) <= version_key(playbook.version):
-        raise ValidationError(
-            f"version {new_version} is not newer than {playbook.version}",
-            [("version", f"expected a version after {playbook.version}")],
+        raise ValidationError.of(
+            "version", "lessons.version_not_newer", version=new_version, current=playbook.version
         )
     data = playbook.model_dump()
     data["version"] = new_version
@@ -533,7 +535,7 @@ def apply_lessons(playbook: Playbook, lessons: Sequence[Lesson], new_version: st
     for index, lesson in enumerate(lessons):
         patcher.apply(index, lesson)
     if patcher.errors:
-        raise ValidationError(f"{len(patcher.errors)} lesson(s) do not fit", patcher.errors)
+        raise ValidationError(problems=patcher.errors)
     try:
         result = Playbook.model_validate(data)
     except PydanticValidationError as exc:

@@ -60,10 +60,11 @@ An *add* action lists the compared fields; the service takes everything else (de
 description, category, cause …) from the new playbook's item with that key. Removing a work
 item removes its dependencies too; :func:`apply_decisions` lists those removals explicitly.
 
-Each action and conflict carries a ``code`` (e.g. ``"edited_in_program"``) and a reason in
-English and Chinese. A conflict's ``id`` is stable (section, key and field; for a gate
-criterion also its phase) and is what the lead's decision refers to: ``"take_new"`` or
-``"keep_program"``.
+Each action and conflict carries a ``code`` (e.g. ``"edited_in_program"``) and the
+``details`` its reason needs; the reason is worded in the reader's language when read
+(``reason``: planner/messages/playbook_upgrade.py, codes ``upgrade.<code>``). A
+conflict's ``id`` is stable (section, key and field; for a gate criterion also its phase)
+and is what the lead's decision refers to: ``"take_new"`` or ``"keep_program"``.
 
 Examples:
     >>> from planner.domain.playbook import parse_playbook
@@ -99,13 +100,14 @@ Examples:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
 import networkx as nx
 
-from planner.domain.errors import DependencyCycleError, ValidationError
+from planner.domain.errors import DependencyCycleError, Problem, ValidationError, word
 from planner.domain.playbook import (
     ManualCriterion,
     MaxRiskBandCriterion,
@@ -253,10 +255,14 @@ class UpgradeAction:
     section: UpgradeSection
     key: str
     fields: dict[str, tuple[Value, Value]] = field(default_factory=dict)
-    reason: str = ""
     phase: str | None = None
     code: str = ""
-    reason_zh: str = ""
+    details: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        """Why, in the language of the moment it is read (see :func:`reason_problem`)."""
+        return word(reason_problem(self.code, self.details)) if self.code else ""
 
 
 @dataclass(frozen=True)
@@ -269,11 +275,15 @@ class Conflict:
     program_value: Value
     old_playbook_value: Value
     new_playbook_value: Value
-    reason: str
     phase: str | None = None
     code: str = ""
-    reason_zh: str = ""
+    details: Mapping[str, str] = dataclasses.field(default_factory=dict)
     take_new: tuple[UpgradeAction, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """Why the lead decides, in the language of the moment it is read."""
+        return word(reason_problem(self.code, self.details)) if self.code else ""
 
     @property
     def id(self) -> str:
@@ -306,117 +316,46 @@ class UpgradePlan:
 
 # --------------------------------------------------------------------------- reasons
 
-_REASONS: Final[dict[str, tuple[str, str]]] = {
-    "unchanged_in_program": (
-        "changed in the playbook; the program has not changed it",
-        "实施手册已修改；实施项目未修改过它",
-    ),
-    "new_in_playbook": ("new in playbook version {version}", "实施手册 {version} 版新增"),
-    "removed_from_playbook": (
-        "removed from the playbook; the program has not changed it",
-        "已从实施手册中删除；实施项目未修改过它",
-    ),
-    "added_by_program": ("added by the program", "由实施项目添加"),
-    "not_in_playbook": (
-        "in neither playbook version; left as it is",
-        "两个版本的实施手册中都没有；保持不变",
-    ),
-    "edited_in_program": (
-        "the program changed it and the playbook changed it too",
-        "实施项目和实施手册都修改了它",
-    ),
-    "removed_but_in_progress": (
-        "removed from the playbook, but work on it has started",
-        "已从实施手册中删除，但相关工作已经开始",
-    ),
-    "removed_but_has_readings": (
-        "removed from the playbook, but it has readings",
-        "已从实施手册中删除，但已有测量值",
-    ),
-    "removed_but_judged": (
-        "removed from the playbook, but it has been judged",
-        "已从实施手册中删除，但已有评定结果",
-    ),
-    "removed_but_edited": (
-        "removed from the playbook, but the program changed it",
-        "已从实施手册中删除，但实施项目修改过它",
-    ),
-    "removed_but_linked": (
-        "removed from the playbook, but the program's own dependency {link} uses it",
-        "已从实施手册中删除，但实施项目自己添加的依赖关系 {link} 用到它",
-    ),
-    "key_taken": (
-        "new in the playbook, but the program already has its own {section} with this key",
-        "实施手册新增，但实施项目已有同一键值的自建{section}",
-    ),
-    "missing_predecessor": (
-        "new in the playbook, but it depends on {other}, which the program has removed",
-        "实施手册新增，但它依赖于实施项目已删除的 {other}",
-    ),
-    "missing_phase": (
-        'its phase "{phase_key}" is not in the program',
-        '它所在的阶段 "{phase_key}" 不在实施项目中',
-    ),
-    "removed_by_program": (
-        "changed in the playbook, but the program has removed it",
-        "实施手册已修改，但实施项目已删除它",
-    ),
-    "missing_end": (
-        "{other} will not be in the program",
-        "{other} 不会在实施项目中",
-    ),
-    "end_removed": ("{other} is removed", "{other} 已删除"),
-    "would_close_cycle": (
-        "it would close a dependency cycle: {cycle}",
-        "它会形成循环依赖：{cycle}",
-    ),
-    "phase_closed": (
-        'its phase "{phase_key}" is closed (its gate has passed or been decided): skip it, '
-        'or add it to the current phase "{current}"',
-        '它所在的阶段 "{phase_key}" 已关闭（关口已过或已有决定）：跳过，'
-        '或将其加入当前阶段 "{current}"',
-    ),
-    "phase_closed_skipped": (
-        'its phase "{phase_key}" is closed and no later phase is open',
-        '它所在的阶段 "{phase_key}" 已关闭，且没有尚未关闭的后续阶段',
-    ),
-    "phase_closed_unchanged": (
-        'its phase "{phase_key}" is closed (its gate has passed or been decided); left as it was',
-        '它所在的阶段 "{phase_key}" 已关闭（关口已过或已有决定）；保持原样',
-    ),
-    "kept_by_lead": (
-        "the lead kept the program's version",
-        "项目负责人决定保留实施项目的版本",
-    ),
-    "taken_by_lead": (
-        "the lead took the new playbook's version",
-        "项目负责人决定采用新版实施手册",
-    ),
-}
-
-_SECTION_ZH: Final[dict[str, str]] = {
-    "task": "任务",
-    "milestone": "里程碑",
-    "dependency": "依赖关系",
-    "risk": "风险",
-    "metric": "指标",
-    "gate": "关口条件",
-}
+REASON_CODES: Final[frozenset[str]] = frozenset(
+    {
+        "unchanged_in_program",
+        "new_in_playbook",
+        "removed_from_playbook",
+        "added_by_program",
+        "not_in_playbook",
+        "edited_in_program",
+        "removed_but_in_progress",
+        "removed_but_has_readings",
+        "removed_but_judged",
+        "removed_but_edited",
+        "removed_but_linked",
+        "key_taken",
+        "missing_predecessor",
+        "missing_phase",
+        "removed_by_program",
+        "missing_end",
+        "end_removed",
+        "would_close_cycle",
+        "phase_closed",
+        "phase_closed_skipped",
+        "phase_closed_unchanged",
+        "kept_by_lead",
+        "taken_by_lead",
+    }
+)
+"""Every reason an action or conflict can give (worded as ``upgrade.<code>``)."""
 
 
-def reason_text(code: str, **details: str) -> tuple[str, str]:
-    """The English and Chinese reason for ``code``, with ``details`` filled in.
+def reason_problem(code: str, details: Mapping[str, str]) -> Problem:
+    """An action's or conflict's reason as a coded problem, worded by the renderer.
 
     Examples:
-        >>> reason_text("missing_phase", phase_key="rollout")[0]
-        'its phase "rollout" is not in the program'
+        >>> reason_problem("missing_phase", {"phase_key": "rollout"}).code
+        'upgrade.missing_phase'
     """
-    en, zh = _REASONS[code]
-    section = details.get("section", "")
-    return (
-        en.format(**details),
-        zh.format(**{**details, "section": _SECTION_ZH.get(section, section)}),
-    )
+    if code not in REASON_CODES:
+        raise ValueError(f"unknown upgrade reason {code!r}")
+    return Problem("", f"upgrade.{code}", details)
 
 
 def _action(
@@ -428,8 +367,10 @@ def _action(
     phase: str | None = None,
     **details: str,
 ) -> UpgradeAction:
-    en, zh = reason_text(code, section=section, **details)
-    return UpgradeAction(op, section, key, dict(fields or {}), en, phase, code, zh)
+    reason_problem(code, details)  # a known code
+    return UpgradeAction(
+        op, section, key, dict(fields or {}), phase, code, {"section": section, **details}
+    )
 
 
 def _conflict(
@@ -442,14 +383,22 @@ def _conflict(
     phase: str | None = None,
     **details: str,
 ) -> Conflict:
-    en, zh = reason_text(code, section=section, **details)
-    return Conflict(section, key, field_name, *values, en, phase, code, zh, tuple(_taken(take_new)))
+    reason_problem(code, details)  # a known code
+    return Conflict(
+        section,
+        key,
+        field_name,
+        *values,
+        phase=phase,
+        code=code,
+        details={"section": section, **details},
+        take_new=tuple(_taken(take_new)),
+    )
 
 
 def _taken(actions: Iterable[UpgradeAction]) -> Iterable[UpgradeAction]:
-    en, zh = reason_text("taken_by_lead")
     for action in actions:
-        yield replace(action, code="taken_by_lead", reason=en, reason_zh=zh)
+        yield replace(action, code="taken_by_lead", details={"section": action.section})
 
 
 # --------------------------------------------------------------------------- normalised
@@ -1050,10 +999,7 @@ def plan_upgrade(program: ProgramSnapshot, old: Playbook, new: Playbook) -> Upgr
         0
     """
     if old.id != new.id:
-        raise ValidationError(
-            f'cannot upgrade from playbook "{old.id}" to a different playbook "{new.id}"',
-            [("playbook", f'expected a version of "{old.id}"')],
-        )
+        raise ValidationError.of("playbook", "upgrade.other_playbook", old=old.id, new=new.id)
     planner = _Planner(program, old, new)
     planner.run(_playbook_items(old), _playbook_items(new), _program_items(program))
     planner.run(_playbook_links(old), _playbook_links(new), _program_links(program))
@@ -1114,22 +1060,20 @@ def apply_decisions(plan: UpgradePlan, decisions: Mapping[str, str]) -> list[Upg
         >>> apply_decisions(plan, {"task:x": "take_new"})
         Traceback (most recent call last):
         ...
-        planner.domain.errors.ValidationError: 1 problem(s) with the upgrade decisions
+        planner.domain.errors.ValidationError: upgrade.no_such_conflict
     """
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     known = {c.id for c in plan.conflicts}
     for conflict_id, decision in decisions.items():
         if conflict_id not in known:
-            errors.append((conflict_id, "no such conflict in this upgrade"))
+            errors.append(Problem(conflict_id, "upgrade.no_such_conflict"))
         elif decision not in DECISIONS:
-            errors.append((conflict_id, f'decide "take_new" or "keep_program", not "{decision}"'))
+            errors.append(Problem(conflict_id, "upgrade.bad_decision", {"decision": decision}))
     for conflict in plan.conflicts:
         if conflict.id not in decisions:
-            errors.append(
-                (conflict.id, "not decided yet: take the new value or keep the program's")
-            )
+            errors.append(Problem(conflict.id, "upgrade.undecided"))
     if errors:
-        raise ValidationError(f"{len(errors)} problem(s) with the upgrade decisions", errors)
+        raise ValidationError(problems=errors)
 
     actions = list(plan.actions)
     for conflict in plan.conflicts:

@@ -177,7 +177,7 @@ def test_members_download_but_may_not_save(today, login_as, program, db) -> None
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"new_version": "1.0"}, "version 1.0 is not newer than 1.0"),
+        ({"new_version": "1.0"}, "Version 1.0 is not newer than 1.0"),
         ({"new_version": "one"}, "Numbers separated by dots"),
         ({"lengthen_task:contact-migration": "abc"}, "Enter a number."),
         ({"raise_risk:cleaning-legacy-data": "7"}, "Enter a value from 1 to 5."),
@@ -211,3 +211,14 @@ def test_a_program_that_followed_its_playbook_has_nothing_to_carry_back(today, c
     program = new_program(name="On plan")
     assert service.lessons_context(program, today).lessons == []
     assert "Nothing to carry back yet" in text_of(client.get(_url(program)))
+
+
+def test_a_version_that_is_not_newer_is_refused_in_chinese(today, client, program, db) -> None:
+    before = counts()
+    data: dict[str, Any] = _form(program, today=today, new_version="1.0")
+    data["save"] = "y"
+    response = client.post(_url(program), data=data, headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "版本 1.0 并不比 1.0 新" in page and "is not newer" not in page
+    assert counts() == before

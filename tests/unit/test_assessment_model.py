@@ -59,5 +59,6 @@ def test_an_assessments_snapshot_overrides_weights(maturity) -> None:
     assert [i.key for i in view.model.indicators] == ["cs-01", "cd-01"]
     assert view.model.indicator("cs-01").effective_weight == 0.5
     assert view.model.indicator("cd-01").effective_weight == 3
-    with pytest.raises(ValidationError, match="weight must be 0 or more"):
+    with pytest.raises(ValidationError) as caught:
         domain_model(maturity, "en", [_Row("cs-01", "customer-strategy", -1, False)])
+    assert [p.code for p in caught.value.problems] == ["maturity.indicator.weight_negative"]

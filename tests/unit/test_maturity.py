@@ -34,6 +34,16 @@ from planner.domain.maturity import (
     strongest_weakest,
 )
 
+
+def coded(error: ValidationError) -> list[tuple[str, str, dict[str, Any]]]:
+    """An error's problems as (field, code, parameters): what the domain says, not its words."""
+    return [(p.field, p.code, dict(p.params)) for p in error.problems]
+
+
+def codes(error: ValidationError) -> list[str]:
+    return [p.code for p in error.problems]
+
+
 # --------------------------------------------------------------------------- fixtures
 
 # Two categories, six indicators. Effective weights (weight x 2 when critical):
@@ -153,8 +163,9 @@ def test_missing_scores_stay_none_not_zero() -> None:
 
 
 def test_no_interviews_is_refused() -> None:
-    with pytest.raises(ValidationError, match="^the assessment has no interviews$"):
+    with pytest.raises(ValidationError) as caught:
         aggregate_current(small_model(), [])
+    assert coded(caught.value) == [("interviews", "maturity.no_interviews", {})]
 
 
 # --------------------------------------------------------------------------- scores and levels
@@ -282,57 +293,70 @@ def test_maturity_level_refuses_bad_score(score: Any) -> None:
 # --------------------------------------------------------------------------- bad inputs
 
 
+WHERE = {"interview": "S9", "indicator": "cs1"}
+
+
 @pytest.mark.parametrize(
-    ("score", "message"),
+    ("score", "code", "value"),
     [
-        (6, "interview 'S9', indicator 'cs1': score 6 is outside 0–5"),
-        (-1, "interview 'S9', indicator 'cs1': score -1 is outside 0–5"),
-        ("3", "interview 'S9', indicator 'cs1': score must be a whole number 0–5, got '3'"),
-        (2.5, "interview 'S9', indicator 'cs1': score must be a whole number 0–5, got 2.5"),
-        (True, "interview 'S9', indicator 'cs1': score must be a whole number 0–5, got True"),
+        (6, "maturity.interview.score_range", {"score": "6"}),
+        (-1, "maturity.interview.score_range", {"score": "-1"}),
+        ("3", "maturity.interview.score_whole", {"got": "'3'"}),
+        (2.5, "maturity.interview.score_whole", {"got": "2.5"}),
+        (True, "maturity.interview.score_whole", {"got": "True"}),
     ],
 )
-def test_interview_refuses_bad_score(score: Any, message: str) -> None:
+def test_interview_refuses_bad_score(score: Any, code: str, value: dict[str, str]) -> None:
     with pytest.raises(ValidationError) as caught:
         Interview("S9", "senior", {"cs1": score})
-    assert str(caught.value) == message
-    assert caught.value.errors == [("scores.cs1", message)]
+    assert coded(caught.value) == [("scores.cs1", code, WHERE | value)]
 
 
 def test_interview_lists_every_bad_score() -> None:
     with pytest.raises(ValidationError) as caught:
         Interview("S9", "senior", {"cs1": 6, "cs2": 3, "cd1": -1})
-    assert str(caught.value).endswith("(and 1 more)")
+    assert [p.field for p in caught.value.problems] == ["scores.cs1", "scores.cd1"]
     assert [path for path, _ in caught.value.errors] == ["scores.cs1", "scores.cd1"]
 
 
 def test_interview_refuses_unknown_level() -> None:
-    with pytest.raises(ValidationError, match="level must be senior, middle or front_line"):
+    with pytest.raises(ValidationError) as caught:
         Interview("X", "ceo", {})
+    assert coded(caught.value) == [
+        ("level", "maturity.interview.level", {"interview": "X", "got": "'ceo'"})
+    ]
 
 
 def test_interview_scores_for_unknown_indicator_are_refused() -> None:
-    with pytest.raises(ValidationError, match="'zz1', which is not an indicator"):
+    with pytest.raises(ValidationError) as caught:
         aggregate_current(small_model(), [Interview("S1", "senior", {"zz1": 3})])
+    assert coded(caught.value) == [
+        (
+            "S1.scores.zz1",
+            "maturity.interview.unknown_indicator",
+            {"interview": "S1", "indicator": "zz1"},
+        )
+    ]
 
 
 def test_duplicate_interview_keys_are_refused() -> None:
-    with pytest.raises(ValidationError, match="interview key 'S1' is used twice"):
+    with pytest.raises(ValidationError) as caught:
         aggregate_current(small_model(), [INTERVIEWS[0], INTERVIEWS[0]])
+    assert coded(caught.value) == [("S1", "maturity.interview.key_twice", {"interview": "S1"})]
 
 
 @pytest.mark.parametrize(
-    ("weight", "message"),
+    ("weight", "code", "got"),
     [
-        (-0.5, "indicator 'cs9': weight must be 0 or more, got -0.5"),
-        ("1", "indicator 'cs9': weight must be a number, got '1'"),
-        (math.nan, "indicator 'cs9': weight must be a number, got nan"),
+        (-0.5, "maturity.indicator.weight_negative", "-0.5"),
+        ("1", "maturity.indicator.weight_nan", "'1'"),
+        (math.nan, "maturity.indicator.weight_nan", "nan"),
     ],
 )
-def test_indicator_refuses_bad_weight(weight: Any, message: str) -> None:
+def test_indicator_refuses_bad_weight(weight: Any, code: str, got: str) -> None:
     with pytest.raises(ValidationError) as caught:
         Indicator("cs9", "cs", "Something", weight=weight)
-    assert str(caught.value) == message
+    assert coded(caught.value) == [("weight", code, {"key": "cs9", "got": got})]
 
 
 def test_indicator_weight_zero_is_allowed() -> None:
@@ -340,68 +364,117 @@ def test_indicator_weight_zero_is_allowed() -> None:
 
 
 def test_indicator_refuses_unknown_horizon() -> None:
-    with pytest.raises(ValidationError, match="horizon must be tactical or strategic"):
-        Indicator("cs9", "cs", "Something", horizon="someday")
+    with pytest.raises(ValidationError) as caught:
+        Indicator("cs9", "cs", "Something", horizon="someday")  # type: ignore[arg-type]  # a bad value on purpose
+    assert codes(caught.value) == ["maturity.indicator.horizon"]
+
+
+ASCEND = "maturity.model.levels_ascend"
 
 
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("overrides", "problem"),
     [
         (
             {"levels": (MaturityLevel("A", 0), MaturityLevel("B", 3), MaturityLevel("C", 2))},
-            "levels must ascend: 'C' (2) does not come above 'B' (3)",
+            (
+                "levels[2].min_score",
+                ASCEND,
+                {"name": "C", "min": "2", "previous": "B", "previous_min": "3"},
+            ),
         ),
         (
             {"levels": (MaturityLevel("A", 0), MaturityLevel("B", 2), MaturityLevel("C", 2))},
-            "levels must ascend: 'C' (2) does not come above 'B' (2)",
+            (
+                "levels[2].min_score",
+                ASCEND,
+                {"name": "C", "min": "2", "previous": "B", "previous_min": "2"},
+            ),
         ),
-        ({"levels": (MaturityLevel("A", 1),)}, "the lowest level 'A' must start at 0"),
-        ({"levels": (MaturityLevel("A", 0), MaturityLevel("B", 6))}, "min_score 6 is outside"),
-        ({"levels": ()}, "the model has no maturity levels"),
-        ({"levels": (MaturityLevel("A", 0), MaturityLevel("A", 2))}, "'A' is listed twice"),
-        ({"categories": ()}, "the model has no categories"),
-        ({"categories": (CS, CS)}, "category key 'cs' is used twice"),
-        ({"categories": (Category("e", "Empty", ()),)}, "category 'e' has no indicators"),
+        (
+            {"levels": (MaturityLevel("A", 1),)},
+            ("levels[0].min_score", "maturity.model.lowest_level", {"name": "A"}),
+        ),
+        (
+            {"levels": (MaturityLevel("A", 0), MaturityLevel("B", 6))},
+            ("levels[1].min_score", "maturity.model.level_min_range", {"name": "B", "min": "6"}),
+        ),
+        ({"levels": ()}, ("levels", "maturity.model.no_levels", {})),
+        (
+            {"levels": (MaturityLevel("A", 0), MaturityLevel("A", 2))},
+            ("levels", "maturity.model.level_twice", {"name": "A"}),
+        ),
+        ({"categories": ()}, ("categories", "maturity.model.no_categories", {})),
+        (
+            {"categories": (CS, CS)},
+            ("categories[1].key", "maturity.model.category_twice", {"key": "cs"}),
+        ),
+        (
+            {"categories": (Category("e", "Empty", ()),)},
+            ("categories[0].indicators", "maturity.model.category_empty", {"key": "e"}),
+        ),
         (
             {"categories": (CS, Category("cd", "D", (Indicator("cs1", "cd", "Again"),)))},
-            "indicator key 'cs1' is used twice",
+            ("categories[1].indicators[0].key", "maturity.model.indicator_twice", {"key": "cs1"}),
         ),
         (
             {"categories": (Category("cd", "D", (Indicator("x1", "cs", "X"),)),)},
-            "indicator 'x1' says category 'cs' but is listed under 'cd'",
+            (
+                "categories[0].indicators[0].category",
+                "maturity.model.wrong_category",
+                {"key": "x1", "says": "cs", "listed": "cd"},
+            ),
         ),
-        ({"scale_labels": {0: "none", 1: "planned"}}, "scale labels must be given for 0–5"),
+        (
+            {"scale_labels": {0: "none", 1: "planned"}},
+            ("scale_labels", "maturity.model.scale_labels", {"got": "0, 1"}),
+        ),
         (
             {"level_weights": {"senior": -1, "middle": 1, "front_line": 1}},
-            "level weight of senior must be a number 0 or more",
+            (
+                "level_weights.senior",
+                "maturity.model.level_weight",
+                {"level": "senior", "got": "-1"},
+            ),
         ),
-        ({"level_weights": {"senior": 1, "middle": 1}}, "must name senior, middle, front_line"),
+        (
+            {"level_weights": {"senior": 1, "middle": 1}},
+            ("level_weights", "maturity.model.level_names", {"got": "middle, senior"}),
+        ),
         (
             {"level_weights": {"senior": 0, "middle": 0, "front_line": 0}},
-            "at least one interview level needs a weight above 0",
+            ("level_weights", "maturity.model.level_weights_zero", {}),
         ),
     ],
 )
-def test_model_refuses_bad_definition(overrides: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValidationError, match="^maturity model: ") as caught:
+def test_model_refuses_bad_definition(
+    overrides: dict[str, Any], problem: tuple[str, str, dict[str, Any]]
+) -> None:
+    with pytest.raises(ValidationError) as caught:
         small_model(**overrides)
-    assert any(message in text for _, text in caught.value.errors), caught.value.errors
+    assert problem in coded(caught.value), coded(caught.value)
 
 
 @pytest.mark.parametrize(
-    ("scores", "message"),
+    ("scores", "problem"),
     [
-        ({"cs1": 5.5}, "scores: score of 'cs1' is 5.5, outside 0–5"),
-        ({"cs1": -0.5}, "scores: score of 'cs1' is -0.5, outside 0–5"),
-        ({"cs1": "3"}, "scores: score of 'cs1' must be a number 0–5, got '3'"),
-        ({"cs1": math.nan}, "scores: score of 'cs1' must be a number 0–5, got nan"),
-        ({"zz": 3}, "scores: 'zz' is not an indicator of the model"),
+        ({"cs1": 5.5}, ("scores.cs1", "maturity.scores.range", {"key": "cs1", "score": "5.5"})),
+        ({"cs1": -0.5}, ("scores.cs1", "maturity.scores.range", {"key": "cs1", "score": "-0.5"})),
+        ({"cs1": "3"}, ("scores.cs1", "maturity.scores.not_number", {"key": "cs1", "got": "'3'"})),
+        (
+            {"cs1": math.nan},
+            ("scores.cs1", "maturity.scores.not_number", {"key": "cs1", "got": "nan"}),
+        ),
+        ({"zz": 3}, ("scores.zz", "maturity.scores.unknown_indicator", {"key": "zz"})),
     ],
 )
-def test_score_maps_are_checked(scores: dict[str, Any], message: str) -> None:
+def test_score_maps_are_checked(
+    scores: dict[str, Any], problem: tuple[str, str, dict[str, Any]]
+) -> None:
     with pytest.raises(ValidationError) as caught:
         category_scores(small_model(), scores)
-    assert str(caught.value) == message
+    field, code, params = problem
+    assert coded(caught.value) == [(field, code, {"what": "scores"} | params)]
     with pytest.raises(ValidationError):
         overall_score(small_model(), scores)
     with pytest.raises(ValidationError):
@@ -409,15 +482,23 @@ def test_score_maps_are_checked(scores: dict[str, Any], message: str) -> None:
 
 
 def test_gap_inputs_name_the_line() -> None:
-    with pytest.raises(ValidationError, match="^benchmark: score of 'cs1' is 7"):
+    with pytest.raises(ValidationError) as caught:
         gaps(small_model(), {"cs1": 1}, {"cs1": 4}, {"cs1": 7})
+    assert coded(caught.value) == [
+        (
+            "benchmark.cs1",
+            "maturity.scores.range",
+            {"what": "benchmark", "key": "cs1", "score": "7"},
+        )
+    ]
 
 
 def test_unknown_indicator_lookup() -> None:
     assert small_model().has_indicator("cs1")
     assert not small_model().has_indicator("zz")
-    with pytest.raises(ValidationError, match="unknown indicator 'zz'"):
+    with pytest.raises(ValidationError) as caught:
         small_model().indicator("zz")
+    assert coded(caught.value) == [("zz", "maturity.unknown_indicator", {"key": "zz"})]
 
 
 # --------------------------------------------------------------------------- gaps
@@ -568,8 +649,9 @@ def test_no_positive_gap_no_proposal() -> None:
 
 
 def test_proposal_refuses_bad_limit() -> None:
-    with pytest.raises(ValidationError, match="0 or more, got -1"):
+    with pytest.raises(ValidationError) as caught:
         propose_actions(small_model(), [], limit=-1)
+    assert coded(caught.value) == [("limit", "maturity.count", {"got": "-1"})]
 
 
 # --------------------------------------------------------------------------- comparison
@@ -605,10 +687,16 @@ def test_compare_categories_by_hand() -> None:
 
 
 def test_compare_names_the_bad_side() -> None:
-    with pytest.raises(ValidationError, match="^after: score of 'cs1' is 9"):
+    with pytest.raises(ValidationError) as caught:
         compare(small_model(), BEFORE, {"cs1": 9})
-    with pytest.raises(ValidationError, match="^before: "):
+    assert coded(caught.value) == [
+        ("after.cs1", "maturity.scores.range", {"what": "after", "key": "cs1", "score": "9"})
+    ]
+    with pytest.raises(ValidationError) as caught:
         compare_categories(small_model(), {"cs1": -2}, AFTER)
+    assert [(p.field, p.params["what"]) for p in caught.value.problems] == [
+        ("before.cs1", "before")
+    ]
 
 
 # --------------------------------------------------------------------------- strongest/weakest
@@ -629,8 +717,9 @@ def test_strongest_weakest_with_few_scores_overlap_and_n_bounds() -> None:
     assert [r.indicator for r in result.strongest] == ["cs1", "cs2"]
     assert [r.indicator for r in result.weakest] == ["cs2", "cs1"]
     assert strongest_weakest(small_model(), CURRENT, n=0).strongest == ()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as caught:
         strongest_weakest(small_model(), CURRENT, n=-1)
+    assert coded(caught.value) == [("n", "maturity.count", {"got": "-1"})]
 
 
 # --------------------------------------------------------------------------- properties

@@ -276,8 +276,10 @@ def test_untouched_program_takes_every_change_automatically() -> None:
     added = by_key["task", "super-users", "pilot"]
     assert added.fields["duration"] == (None, 3)
     assert added.fields["workstream"] == (None, "change")
-    assert added.reason == "new in playbook version 1.1"
-    assert added.reason_zh == "实施手册 1.1 版新增"
+    assert (added.code, dict(added.details)) == (
+        "new_in_playbook",
+        {"section": "task", "version": "1.1"},
+    )
     # add: 2 tasks + 3 links + 1 risk + 1 gate criterion = 7; update: design, its link to
     # training, resistance, active-users, the pilot's band = 5; remove: legacy, its link,
     # vendor, logins, the diagnosis's manual criterion = 5; skip: dashboards, its link, the
@@ -301,8 +303,11 @@ def test_same_version_changes_nothing() -> None:
 
 def test_playbooks_with_different_ids_are_refused() -> None:
     other = parse_playbook(OLD_TEXT.replace("id: up", "id: other"))
-    with pytest.raises(ValidationError, match='different playbook "other"'):
+    with pytest.raises(ValidationError) as caught:
         plan_upgrade(BASE, OLD, other)
+    assert [(p.field, p.code, dict(p.params)) for p in caught.value.problems] == [
+        ("playbook", "upgrade.other_playbook", {"old": "up", "new": "other"})
+    ]
 
 
 # --------------------------------------------------------------------------- conflicts
@@ -601,11 +606,7 @@ def test_decisions_take_new_or_keep_the_program() -> None:
         plan, {"task:design:name": "keep_program", "task:design:duration": "keep_program"}
     )
     [keep] = [a for a in kept if a.key == "design"]
-    assert (keep.op, keep.code, keep.reason_zh) == (
-        "keep",
-        "kept_by_lead",
-        "项目负责人决定保留实施项目的版本",
-    )
+    assert (keep.op, keep.code) == ("keep", "kept_by_lead")
     # everything else is what the plan said
     others = [a for a in plan.actions if a.key != "design"]
     assert [a for a in kept if a.key != "design"] == others
@@ -677,16 +678,13 @@ def test_a_new_link_to_a_task_the_lead_refused_is_skipped() -> None:
         (
             {},
             [
-                ("task:design:name", "not decided yet: take the new value or keep the program's"),
-                (
-                    "task:design:duration",
-                    "not decided yet: take the new value or keep the program's",
-                ),
+                ("task:design:name", "upgrade.undecided", {}),
+                ("task:design:duration", "upgrade.undecided", {}),
             ],
         ),
         (
             {"task:design:name": "take_new", "task:design:duration": "maybe"},
-            [("task:design:duration", 'decide "take_new" or "keep_program", not "maybe"')],
+            [("task:design:duration", "upgrade.bad_decision", {"decision": "maybe"})],
         ),
         (
             {
@@ -694,17 +692,17 @@ def test_a_new_link_to_a_task_the_lead_refused_is_skipped() -> None:
                 "task:design:duration": "take_new",
                 "task:nope": "take_new",
             },
-            [("task:nope", "no such conflict in this upgrade")],
+            [("task:nope", "upgrade.no_such_conflict", {})],
         ),
     ],
 )
 def test_every_conflict_needs_one_valid_decision(
-    decisions: dict[str, str], errors: list[tuple[str, str]]
+    decisions: dict[str, str], errors: list[tuple[str, str, dict[str, str]]]
 ) -> None:
     plan = plan_upgrade(with_item(BASE, "design", duration=11, edited=True), OLD, NEW)
     with pytest.raises(ValidationError) as caught:
         apply_decisions(plan, decisions)
-    assert caught.value.errors == errors
+    assert [(p.field, p.code, dict(p.params)) for p in caught.value.problems] == errors
 
 
 def test_a_final_cycle_is_refused() -> None:
@@ -878,3 +876,18 @@ def test_targets_of_a_closed_phase_stay_as_they_are() -> None:
     (update,) = [a for a in plan_upgrade(program, old, new).actions if a.section == "metric"]
     # phase 1 keeps its 6 (its gate was judged on it); phase 2 takes the new 1
     assert update.fields == {"targets": ({1: 6.0, 2: 2.0}, {1: 6.0, 2: 1.0})}
+
+
+def test_reasons_are_worded_in_the_readers_language(app) -> None:
+    from flask_babel import force_locale
+
+    plan = plan_upgrade(BASE, OLD, NEW)
+    added = next(a for a in plan.actions if a.code == "new_in_playbook")
+    taken = replace(added, code="key_taken")
+    with app.app_context():
+        with force_locale("en"):
+            assert added.reason == "new in playbook version 1.1"
+            assert taken.reason.endswith("already has its own task with this key")
+        with force_locale("zh_Hans_CN"):
+            assert added.reason == "实施手册 1.1 版新增"
+            assert taken.reason == "实施手册新增，但实施项目已有同一键值的自建任务"

@@ -228,10 +228,7 @@ def save_settings(
         try:
             m.Indicator(key, by_key[key].category, key, weight=setting.weight)
         except ValidationError as exc:
-            problems.extend(
-                Problem(f"{key}.weight", "assessment.as_given", {"text": message})
-                for _path, message in exc.errors
-            )
+            problems.extend(Problem(f"{key}.weight", p.code, p.params) for p in exc.problems)
         for line in ("target", "benchmark", "competitor"):
             score = getattr(setting, line)
             if score is None:

@@ -162,7 +162,12 @@ def compare_assessments(before: Assessment, after: Assessment, lang: str) -> Com
         try:
             results.append(assessment_results(assessment, lang))
         except ValidationError as exc:
-            words = Explanation("assessment.as_given", {"text": str(exc)})
+            first = exc.problems[0] if len(exc.problems) == 1 else None
+            words = (
+                Explanation(first.code, first.params)
+                if first is not None  # worded when the page is, in the reader's language
+                else Explanation("assessment.as_given", {"text": str(exc)})
+            )
             titled = {"title": assessment.title, "problem": words}
             raise ValidationError.of(side, "assessment.of_title", **titled) from exc
     model = results[1].model
