@@ -85,7 +85,6 @@ are held relative to the project finish, so a moved finish does not re-date ever
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import gc
@@ -104,6 +103,7 @@ import numpy.typing as npt
 
 from planner.domain.calendar import WorkCalendar, WorkdayIndex
 from planner.domain.errors import DependencyCycleError, NotFoundError, Problem, ValidationError
+from planner.domain.gc_pause import paused_gc
 
 __all__ = [
     "LINK_TYPES",
@@ -166,21 +166,6 @@ def _freeze_once() -> None:
     global _KERNELS_FROZEN
     _KERNELS_FROZEN = True
     gc.freeze()
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused for the block: reading 100,000 objects into
-    columns (or unpickling a kept schedule) allocates millions of short-lived tuples and
-    lists, none of them cyclic, and the collections they trigger walk every object alive
-    (40 % of a large set-up). Threads that nest it leave it as they found it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _without_gc(build: Callable[..., None]) -> Callable[..., None]:
