@@ -24,6 +24,7 @@ from planner.demodata import (
     scenarios,
     schedule_risk,
 )
+from planner.domain.gc_pause import paused_gc
 from planner.extensions import db
 from planner.models import Membership
 from planner.services.playbooks import get_playbook
@@ -134,8 +135,11 @@ def fresh_demo(app: Flask) -> str:
         reset_demo_database(app, migrate=False)
         shutil.copyfile(kept, demo_file)
         return summary_file.read_text(encoding="utf-8")
-    reset_demo_database(app)
-    summary = load_demo()
+    # a one-off build of some thousands of rows: the collector's passes over everything the
+    # app imported cost more than the few cycles it would free; they are freed afterwards
+    with paused_gc():
+        reset_demo_database(app)
+        summary = load_demo()
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
         for old in kept.parent.glob("demo-*.sqlite"):
