@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flask import Flask
-from flask_migrate import upgrade
+from flask_migrate import stamp
 
 from planner.config import DEMO_DATABASE_FILE, PROJECT_ROOT
 from planner.demodata import (
@@ -24,6 +24,7 @@ from planner.demodata import (
     scenarios,
     schedule_risk,
 )
+from planner.domain.gc_pause import paused_gc
 from planner.extensions import db
 from planner.models import Membership
 from planner.services.playbooks import get_playbook
@@ -50,7 +51,12 @@ DEMO_AREAS = (
 
 
 def reset_demo_database(app: Flask, *, migrate: bool = True) -> None:
-    """Delete the demo database file (never any other) and migrate a fresh one to head."""
+    """Delete the demo database file (never any other) and make a fresh one at head.
+
+    The fresh file gets the models' tables in one `create_all` and is stamped with the
+    newest revision, instead of running every migration one by one: the same schema
+    (tests/integration/test_migrations.py compares both), a fraction of the start-up.
+    Real databases keep `planner init` / `planner db upgrade`."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     demo_file = Path(app.instance_path) / DEMO_DATABASE_FILE
     if uri != f"sqlite:///{demo_file}":
@@ -59,7 +65,8 @@ def reset_demo_database(app: Flask, *, migrate: bool = True) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{demo_file}{suffix}").unlink(missing_ok=True)
     if migrate:
-        upgrade()
+        db.create_all()
+        stamp(revision="head")
 
 
 def load_demo(today: date | None = None) -> str:
@@ -128,8 +135,11 @@ def fresh_demo(app: Flask) -> str:
         reset_demo_database(app, migrate=False)
         shutil.copyfile(kept, demo_file)
         return summary_file.read_text(encoding="utf-8")
-    reset_demo_database(app)
-    summary = load_demo()
+    # a one-off build of some thousands of rows: the collector's passes over everything the
+    # app imported cost more than the few cycles it would free; they are freed afterwards
+    with paused_gc():
+        reset_demo_database(app)
+        summary = load_demo()
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
         for old in kept.parent.glob("demo-*.sqlite"):

@@ -45,6 +45,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from planner.domain.errors import ValidationError
+from planner.domain.gc_pause import paused_gc
 from planner.domain.yaml_fast import compose as compose_fast
 
 MAX_PLAYBOOK_BYTES = 2 * 1024 * 1024
@@ -854,7 +855,8 @@ def parse_playbook(text: str, source: str = "<playbook>") -> Playbook:
     problem at once: the fields' and, on what parsed, the document's cross-references."""
     if len(text.encode("utf-8")) > MAX_PLAYBOOK_BYTES:
         raise PlaybookError([issue(source, None, "", "file_too_large", limit=MAX_PLAYBOOK_BYTES)])
-    data = _read_yaml(text, source)
+    with paused_gc():  # thousands of nodes and marks, no cycle: collections cost 2/3
+        data = _read_yaml(text, source)
     issues: list[PlaybookIssue] = []
     try:
         playbook = Playbook.model_validate(data)

@@ -85,7 +85,6 @@ are held relative to the project finish, so a moved finish does not re-date ever
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import gc
@@ -104,6 +103,7 @@ import numpy.typing as npt
 
 from planner.domain.calendar import WorkCalendar, WorkdayIndex
 from planner.domain.errors import DependencyCycleError, NotFoundError, Problem, ValidationError
+from planner.domain.gc_pause import paused_gc
 
 __all__ = [
     "LINK_TYPES",
@@ -166,21 +166,6 @@ def _freeze_once() -> None:
     global _KERNELS_FROZEN
     _KERNELS_FROZEN = True
     gc.freeze()
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused for the block: reading 100,000 objects into
-    columns (or unpickling a kept schedule) allocates millions of short-lived tuples and
-    lists, none of them cyclic, and the collections they trigger walk every object alive
-    (40 % of a large set-up). Threads that nest it leave it as they found it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _without_gc(build: Callable[..., None]) -> Callable[..., None]:
@@ -1501,6 +1486,15 @@ class _Adjacency:
     succ_all: list[list[int]]
 
 
+def _grouped(n: int, owners: Int64Array, values: Int64Array) -> list[list[int]]:
+    """``values`` grouped by their owner (0 ≤ owner < n), each group in its input order."""
+    order = np.argsort(owners, kind="stable")
+    flat = values[order].tolist()
+    ends = np.cumsum(np.bincount(owners, minlength=n)).tolist()
+    starts = [0, *ends[:-1]] if ends else []
+    return [flat[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
 @dataclass
 class _Derived:
     late_finish: Int64Array
@@ -1760,22 +1754,29 @@ class Scheduler:
         self._adj = None
 
     def _adjacency(self) -> _Adjacency:
-        """Per-item lists of link ids, for edits and readers that walk the network."""
+        """Per-item lists of link ids, for edits and readers that walk the network (made
+        from the link arrays with a few sorts: the first edit after a restart pays it)."""
         if self._adj is not None:
             return self._adj
-        n = self._n
-        adj = _Adjacency({}, [[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)])
-        live = np.flatnonzero(self._alive[: self._nlinks])
-        preds, succs = self._lp[live].tolist(), self._ls[live].tolist()
-        state = self._state_v
-        pair, into, out, succ_all = adj.pair, adj.into, adj.out, adj.succ_all
-        for k, p, s in zip(live.tolist(), preds, succs, strict=True):
-            pair[(p, s)] = k
-            succ_all[p].append(s)
-            if state[s] != _DONE:
-                into[s].append(k)
-                out[p].append(k)
+        with paused_gc():  # tens of thousands of small lists, none cyclic
+            adj = self._make_adjacency()
         self._adj = adj
+        return adj
+
+    def _make_adjacency(self) -> _Adjacency:
+        n = self._n
+        live = np.flatnonzero(self._alive[: self._nlinks])
+        preds, succs = self._lp[live], self._ls[live]
+        active = self._state[succs] != _DONE  # links into a done item constrain nothing
+        pair = dict(
+            zip(zip(preds.tolist(), succs.tolist(), strict=True), live.tolist(), strict=True)
+        )
+        adj = _Adjacency(
+            pair,
+            _grouped(n, succs[active], live[active]),
+            _grouped(n, preds[active], live[active]),
+            _grouped(n, preds, succs),
+        )
         return adj
 
     @property

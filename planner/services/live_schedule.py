@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 Columns = npt.NDArray[np.int64]
 DEFAULT_LOCAL_ENTRIES = 8
 _PENDING = "live_schedule_pending"
-_KIND = "live-schedule-2"  # 2: the scheduler keeps its input as columns
+_KIND = "live-schedule-3"  # 3: without the per-item link lists
 
 
 class Stats:
@@ -155,8 +155,12 @@ def _restore_scheduler(state: dict[str, Any]) -> Scheduler:
 
 
 # caches the scheduler rebuilds on demand (None is their "not computed" state); the compiled
-# level arrays are four times the size of everything else and slow to pickle
-_REBUILT_ON_DEMAND = frozenset({"_compiled", "_csr", "_derived", "_result", "_key_index_map"})
+# level arrays are four times the size of everything else and slow to pickle, and the
+# per-item link lists (tens of thousands of small Python objects) are quicker to make again
+# from the link arrays than to unpickle
+_REBUILT_ON_DEMAND = frozenset(
+    {"_compiled", "_csr", "_derived", "_result", "_key_index_map", "_adj"}
+)
 
 
 def _reduce_scheduler(scheduler: Scheduler) -> tuple[Callable[..., Scheduler], tuple[Any]]:

@@ -18,7 +18,6 @@ from planner.models import Program
 from planner.services import benefits as benefit_service
 from planner.services import effort as effort_service
 from planner.services import money as service
-from planner.services import money_xlsx
 from planner.services.money_input import settings_of
 from planner.services.people import list_people
 from planner.services.programs import get_program
@@ -162,6 +161,8 @@ def benefit_reading(program_id: int, benefit_id: int):
 @bp.get("/programs/<int:program_id>/money.xlsx")
 def export_xlsx(program_id: int):
     program = get_program(program_id)
+    from planner.services import money_xlsx  # openpyxl: only when asked
+
     data = money_xlsx.workbook(program, date.today(), _xlsx_words())
     return Response(
         data,

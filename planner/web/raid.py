@@ -32,7 +32,7 @@ from planner.i18n import content_lang, localized
 from planner.models import Program
 from planner.services import change_requests as changes
 from planner.services import raid as service
-from planner.services import raid_xlsx, risk_cadence
+from planner.services import risk_cadence
 from planner.services.pack_raid import raid_for_gate, raid_for_review
 from planner.services.people import people_names
 from planner.services.programs import get_program
@@ -439,6 +439,8 @@ def change_update(program_id: int, change_id: int, op: str):
 @bp.get("/programs/<int:program_id>/raid/export.xlsx")
 def export_xlsx(program_id: int):
     program = get_program(program_id)
+    from planner.services import raid_xlsx  # openpyxl: only when asked
+
     data = raid_xlsx.export_xlsx(program, content_lang())
     name = f"raid-log-{program.id}-{_today().isoformat()}.xlsx"
     return Response(
@@ -455,6 +457,8 @@ def import_xlsx(program_id: int):
     problems: list[str] = []
     if form.validate_on_submit():
         try:
+            from planner.services import raid_xlsx  # openpyxl: only when asked
+
             result = raid_xlsx.import_xlsx(program, form.file.data.read(), _today())
             db.session.commit()
         except PlannerError as exc:

@@ -20,7 +20,6 @@ from planner.explain_text import format_number, join_list
 from planner.extensions import db
 from planner.forms.schedule_risk import DeleteForm, ItemRangeForm, RangeForm, RiskDelayForm
 from planner.i18n import localized
-from planner.interop.schedule_risk_xlsx import analysis_xlsx
 from planner.models import Program
 from planner.services import schedule_risk as service
 from planner.services.concurrency import StaleEditError
@@ -287,6 +286,8 @@ def export(program_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     iterations, mitigate, _phase, _refused = _options(program)
     analysis = service.analyse(program, date.today(), iterations=iterations, mitigated=mitigate)
+    from planner.interop.schedule_risk_xlsx import analysis_xlsx  # openpyxl: when asked
+
     data = analysis_xlsx(
         analysis, service.item_names(program, _lang()), phase_names(program), xlsx_words()
     )

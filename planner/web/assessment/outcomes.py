@@ -19,7 +19,6 @@ from planner.forms.assessment import (
     setting_field,
 )
 from planner.i18n import content_lang
-from planner.interop.assessment_xlsx import export_xlsx
 from planner.models.assessment import Assessment
 from planner.models.program import Program
 from planner.services import assessment as service
@@ -184,6 +183,8 @@ def report(program_id: int, assessment_id: int):
 def export(program_id: int, assessment_id: int):
 
     program, assessment = load_assessment(program_id, assessment_id)
+    from planner.interop.assessment_xlsx import export_xlsx  # openpyxl: only when asked
+
     content = export_xlsx(assessment, content_lang())
     filename = f"assessment-{program.id}-{assessment.id}.xlsx"
     return Response(
