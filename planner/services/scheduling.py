@@ -14,14 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import select
 
 from planner.domain.calendar import WorkCalendar
-from planner.domain.errors import DependencyCycleError
 from planner.domain.gc_pause import paused_gc
 from planner.domain.lags import elapsed_working_days, lag_working_days
 from planner.domain.schedule import (
@@ -30,7 +29,6 @@ from planner.domain.schedule import (
     NO_DATE,
     Activity,
     Link,
-    LinkType,
     PhaseOverrun,
     PhaseWindow,
     PlanColumns,
@@ -46,6 +44,16 @@ from planner.ops.cache import program_revision
 from planner.services.live_schedule import LiveSchedule, keep, take
 from planner.services.live_schedule import Stats as LiveStats
 from planner.services.plan_rows import PlanRows, load_plan_rows
+
+# the edits and an item's activity: their own module; their names stay importable from here
+from planner.services.schedule_edits import (  # noqa: F401
+    ItemEdited,
+    LinkAdded,
+    LinkRemoved,
+    NotIncremental,
+    ScheduleEdit,
+    activity_of,
+)
 
 COMPUTED_COLUMNS = SCHEDULE_FIELDS
 
@@ -248,111 +256,6 @@ def compute(network: Network, today: date | None = None) -> ScheduleResult:
 
 def _windows(program: Program) -> list[PhaseWindow]:
     return [PhaseWindow(p.key, p.window_start, p.window_end) for p in program.phases]
-
-
-def activity_of(
-    phase: Phase | PhaseWindow,
-    item_key: str,
-    duration: int,
-    constraint_type: str | None,
-    constraint_date: date | None,
-    actual_start: date | None,
-    actual_finish: date | None,
-    percent_complete: float,
-) -> Activity:
-    """The domain activity of one item: its phase window is a start-no-earlier date."""
-    if isinstance(phase, PhaseWindow):
-        key, start_no_earlier = phase.key, phase.start
-    else:
-        key, start_no_earlier = phase.key, phase.window_start
-    if constraint_type == "SNET" and constraint_date:
-        start_no_earlier = max(start_no_earlier, constraint_date)
-    return Activity(
-        key=item_key,
-        duration=duration,
-        phase=key,
-        start_no_earlier=start_no_earlier,
-        finish_no_later=constraint_date if constraint_type == "FNLT" else None,
-        actual_start=actual_start,
-        actual_finish=actual_finish,
-        percent_complete=float(percent_complete),
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# edits applied to the compiled schedule
-
-
-class NotIncremental(Exception):
-    """The edit changes something the incremental scheduler cannot: schedule it in full."""
-
-
-class ScheduleEdit(Protocol):
-    """One change to a program's plan, applied to its compiled schedule."""
-
-    def apply(self, live: LiveSchedule) -> None: ...
-
-
-@dataclass(frozen=True)
-class ItemEdited:
-    """An item's fields were changed in memory (not flushed yet): a new duration, or none."""
-
-    item: WorkItem
-
-    def apply(self, live: LiveSchedule) -> None:
-        item = self.item
-        i = live.position(item.id)
-        window = live.phase_windows.get(item.phase_id)
-        if i is None or window is None:
-            raise NotIncremental
-        if live.names is not None:
-            live.names[i] = (item.name, item.name_zh)
-        before = live.scheduler.activity(i)
-        after = activity_of(
-            window,
-            item.key,
-            item.duration_days,
-            item.constraint_type,
-            item.constraint_date,
-            item.actual_start,
-            item.actual_finish,
-            item.percent_complete,
-        )
-        if after == before:
-            return  # a name, owner or deliverable: nothing to schedule
-        if replace(before, duration=after.duration) != after:
-            raise NotIncremental
-        live.scheduler.set_duration(before.key, after.duration)
-
-
-@dataclass(frozen=True)
-class LinkAdded:
-    """A dependency about to be added (refused here when it would close a cycle)."""
-
-    predecessor: str
-    successor: str
-    type: LinkType
-    lag: int
-
-    def apply(self, live: LiveSchedule) -> None:
-        try:
-            live.scheduler.add_link(Link(self.predecessor, self.successor, self.type, self.lag))
-        except DependencyCycleError as exc:
-            # named from the successor back to the predecessor: the path the new link closes
-            cycle = exc.cycle
-            if self.successor in cycle:
-                at = cycle.index(self.successor)
-                cycle = [*cycle[at:], *cycle[:at]]
-            raise DependencyCycleError(cycle) from None
-
-
-@dataclass(frozen=True)
-class LinkRemoved:
-    predecessor: str
-    successor: str
-
-    def apply(self, live: LiveSchedule) -> None:
-        live.scheduler.remove_link(self.predecessor, self.successor)
 
 
 # --------------------------------------------------------------------------------------------
