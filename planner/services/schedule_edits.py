@@ -14,11 +14,8 @@ from planner.domain.schedule import (
     LinkType,
     PhaseWindow,
 )
-from planner.domain.schedule_fields import SCHEDULE_FIELDS
 from planner.models import Phase, WorkItem
 from planner.services.live_schedule import LiveSchedule
-
-COMPUTED_COLUMNS = SCHEDULE_FIELDS
 
 
 def activity_of(
