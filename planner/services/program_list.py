@@ -21,6 +21,7 @@ from planner.extensions import db
 from planner.models.program import Program
 from planner.ops import cache as ops_cache
 from planner.services import metrics as metric_service
+from planner.services.benefits import programs_with_benefits
 from planner.services.dashboard import _headline, phase_status
 from planner.services.gates import (
     decisions_by_phase,
@@ -107,6 +108,7 @@ def _compute(ids: Sequence[int], today: date, lang: str) -> dict[int, ProgramLin
     programs = list(db.session.scalars(program_query().where(Program.id.in_(list(ids)))))
     settings = metric_service.settings_by_program(ids)
     decisions = decisions_by_phase(ids)
+    with_benefits = programs_with_benefits(list(ids))  # the benefit review reads only these
     scales: dict[tuple[str, str], Any] = {}  # one look-up a playbook, not a program
     lines = {}
     for program in programs:
@@ -120,6 +122,7 @@ def _compute(ids: Sequence[int], today: date, lang: str) -> dict[int, ProgramLin
             decisions=decisions,
             scale=scales[ref],
             lang=lang,
+            has_benefits=program.id in with_benefits,
         )
         lines[program.id] = _line(program, facts, today)
     return lines
