@@ -76,7 +76,7 @@ class CostIn(s.Input):
         description=N_("Three letters; another than the program's needs an exchange rate."),
     )
     day: date
-    phase: int | None = Field(default=None, description=N_("A phase's ordinal."))
+    phase: int | None = Field(default=None, ge=0, le=99, description=N_("A phase's ordinal."))
     item: s.Text(64) | None = Field(default=None, description=N_("A work item's key."))
     workstream: s.Text(64) | None = None
     note: s.Text(2000) = ""
@@ -85,6 +85,8 @@ class CostIn(s.Input):
 class BudgetIn(s.Input):
     amount: Amount
     phase: int | None = Field(
+        ge=0,
+        le=99,
         default=None,
         description=N_("A phase's ordinal; neither phase nor workstream: the program."),
     )

@@ -99,3 +99,17 @@ def test_a_benefit_that_cannot_be_realised_is_refused(db) -> None:  # type: igno
         assert problem in {(p.field, p.code) for p in caught.value.problems}
     assert db.session.scalar(select(func.count()).select_from(Benefit)) == 0
     assert benefit_service.benefits_case(program, date(2026, 6, 1)).payback_months is None
+
+
+def test_a_phase_ordinal_beyond_any_phase_is_a_422_not_a_server_error(app, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Found by the API fuzzer on PostgreSQL: an ordinal past the database's integer range."""
+    install_api(app, monkeypatch)
+    program = new_program()
+    lead = api_as(app, "lead", program)
+    before = _counts(db)
+    huge = {"kind": "invoice", "category": "licence", "amount": 1, "day": "2026-02-10",
+            "phase": 30_229_404_017}  # fmt: skip
+    assert lead.post(f"/programs/{program.id}/costs", huge).status_code in (400, 422)
+    budget = {"amount": 5, "phase": -4_185_781_953_838_810}
+    assert lead.post(f"/programs/{program.id}/budget", budget).status_code in (400, 422)
+    assert _counts(db) == before
