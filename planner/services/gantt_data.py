@@ -388,7 +388,7 @@ def _phases(
 def _shown(items: list[GanttItem], filters: Filters) -> list[GanttItem]:
     """The items the filters keep, by phase, workstream, start and place (the plan view's
     order and filters)."""
-    visible = [item for item in items if _matches(item, filters)] if filters.active else items[:]
+    visible = [item for item in items if filters.matches(item)] if filters.active else items[:]
     visible.sort(
         key=lambda item: (
             item.phase_ordinal,
@@ -399,17 +399,3 @@ def _shown(items: list[GanttItem], filters: Filters) -> list[GanttItem]:
         )
     )
     return visible
-
-
-def _matches(item: GanttItem, filters: Filters) -> bool:
-    if filters.phase and item.phase_key != filters.phase:
-        return False
-    if filters.workstream:
-        wanted = None if filters.workstream == "-" else filters.workstream
-        if item.workstream != wanted:
-            return False
-    if filters.owner and item.owner != filters.owner:
-        return False
-    if filters.critical and not item.critical:
-        return False
-    return not (filters.late and item.status != "late")

@@ -331,7 +331,7 @@ def _roll_up(phase: PhaseInfo, members: list[PlanRow], wd: _Workdays) -> None:
 
 def _shown(rows: list[PlanRow], filters: Filters) -> list[PlanRow]:
     """The rows the filters keep, by phase, workstream, start and place."""
-    visible = [row for row in rows if _matches(row, filters)] if filters.active else rows[:]
+    visible = [row for row in rows if filters.matches(row)] if filters.active else rows[:]
     visible.sort(
         key=lambda row: (
             row.phase_ordinal,
@@ -404,20 +404,6 @@ def _read_plan_rows(
         critical_count=sum(1 for row in rows if row.critical),
         refreshed=False,
     )
-
-
-def _matches(row: PlanRow, filters: Filters) -> bool:
-    if filters.phase and row.phase_key != filters.phase:
-        return False
-    if filters.workstream:
-        wanted = None if filters.workstream == "-" else filters.workstream
-        if row.workstream != wanted:
-            return False
-    if filters.owner and row.owner != filters.owner:
-        return False
-    if filters.critical and not row.critical:
-        return False
-    return not (filters.late and row.status != "late")
 
 
 # --------------------------------------------------------------------------- sorting

@@ -56,6 +56,21 @@ class Filters:
     def active(self) -> bool:
         return bool(self.phase or self.workstream or self.owner or self.critical or self.late)
 
+    def matches(self, row: Any) -> bool:
+        """Whether a row (the plan view's or the Gantt's: each has ``phase_key``,
+        ``workstream``, ``owner``, ``critical`` and ``status``) passes every filter."""
+        if self.phase and row.phase_key != self.phase:
+            return False
+        if self.workstream:
+            wanted = None if self.workstream == "-" else self.workstream
+            if row.workstream != wanted:
+                return False
+        if self.owner and row.owner != self.owner:
+            return False
+        if self.critical and not row.critical:
+            return False
+        return not (self.late and row.status != "late")
+
     def as_args(self) -> dict[str, str]:
         args = {}
         for name in ("phase", "workstream", "owner"):
