@@ -2214,12 +2214,20 @@ class Scheduler:
                         heapq.heappush(heap, (-level[p], p))
         return changed
 
+    def _walks(self) -> bool:
+        """Whether an edit is propagated by walking from it: with the per-item link lists
+        at hand, or without the compiled pass. A schedule fresh from the rows or from the
+        shared cache has no lists, and making them costs more than the compiled full pass
+        (10k items: 10 vs 1 ms), so its first edits take the full pass; a walk (or a
+        reader) that needs the lists makes them and later edits walk."""
+        return self._adj is not None or self._engine != "compiled"
+
     def _propagate(self, forward_seeds: set[int] | None, backward_seeds: set[int]) -> set[str]:
         """Re-schedule after a change at the seeds (None: everything); return moved keys."""
         self._invalidate()
         before_es, before_ef = self._es.copy(), self._ef.copy()
         changed = None
-        if forward_seeds is not None:
+        if forward_seeds is not None and self._walks():
             changed = self._incremental(forward_seeds, backward_seeds)
             if changed is not None:
                 self._gate_pass()
@@ -2267,6 +2275,8 @@ class Scheduler:
             self._rebuild_adjacency()
             self._invalidate(structure=True)
             return self._propagate(None, set())
+        if not self._walks():
+            return self._propagate(None, set())
         preds = {self._lp_v[k] for k in self._in[i]}
         return self._propagate({i}, {i} | preds)
 
@@ -2295,6 +2305,15 @@ class Scheduler:
                 if level[v] < limit:
                     stack.append(v)
         return None
+
+    def _linked(self, p: int, s: int) -> bool:
+        """Whether a live link p → s exists (from the link arrays when the per-item lists
+        were not made: an O(links) scan is cheaper than making them)."""
+        if self._adj is not None:
+            return (p, s) in self._adj.pair
+        n = self._nlinks
+        found = (self._lp[:n] == p) & (self._ls[:n] == s) & (self._alive[:n] != 0)
+        return bool(found.any())
 
     def _raise_levels(self, p: int, s: int) -> None:
         """Keep every link going up a level after adding p → s (each item raised once)."""
@@ -2337,7 +2356,7 @@ class Scheduler:
         probe = [Activity(k, 0) for k in ends if k in self._key_index]
         _check_network(probe, [link])
         p, s = self._key_index[link.predecessor], self._key_index[link.successor]
-        if (p, s) in self._pair:
+        if self._linked(p, s):
             name = f"{link.predecessor} → {link.successor}"
             raise ValidationError.of("link", "schedule.link.exists", link=name)
         path = self._find_path(s, p)
@@ -2362,9 +2381,15 @@ class Scheduler:
             {'b'}
         """
         p, s = self._item(predecessor), self._item(successor)
-        if (p, s) not in self._pair:
+        if not self._linked(p, s):
             raise NotFoundError.of("", "schedule.link.missing", link=f"{predecessor} → {successor}")
         self._invalidate()
+        if not self._walks():  # no per-item lists to keep: drop it from the arrays
+            n = self._nlinks
+            live = (self._lp[:n] == p) & (self._ls[:n] == s) & (self._alive[:n] != 0)
+            self._alive[np.flatnonzero(live)] = 0
+            self._invalidate(structure=True)
+            return self._propagate(None, set())
         k = self._pair.pop((p, s))
         self._alive[k] = 0
         self._succ_all[p].remove(s)

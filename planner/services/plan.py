@@ -36,7 +36,7 @@ from planner.services.baselines import (  # noqa: F401
 from planner.services.concurrency import check_version
 
 # what moved, worded: its own module; its names stay importable from here
-from planner.services.plan_moves import MoveView, describe_moves, workday_shifts  # noqa: F401
+from planner.services.plan_moves import MoveView, count_moved, describe_moves  # noqa: F401
 from planner.services.scheduling import (
     ItemEdited,
     LinkAdded,

@@ -3,20 +3,20 @@ shift in working days, named in the reader's language."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import select
 
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
 from planner.domain.calendar import WorkCalendar
 from planner.extensions import db
 from planner.models import Program, WorkItem
-from planner.services.scheduling import (
-    Move,
-    program_calendar,
-)
+from planner.services.moved_items import Move, MovedItems
+from planner.services.scheduling import program_calendar
 
 
 class MoveView(NamedTuple):
@@ -32,60 +32,97 @@ class MoveView(NamedTuple):
     new_finish: date
 
 
-def describe_moves(program: Program, moves: list[Move], lang: str) -> list[MoveView]:
-    """Moves with working-day shifts, biggest finish shift first; each item named in
-    ``lang`` (``"zh"``: its Chinese name when it has one, else the English one)."""
-    calendar = program_calendar(program)
-    if all(m.named for m in moves):  # both names came with the moves
-        chinese = lang == "zh"
-        names = {m.key: (m.name_zh or m.name) if chinese else m.name for m in moves}
-    else:
-        names = _item_names(program, [m.key for m in moves], lang)
-    pairs = [
-        (m.old_start, m.new_start, m.old_finish, m.new_finish)
-        for m in moves
-        if m.old_start is not None and m.old_finish is not None
-    ]
-    shifts = iter(workday_shifts(calendar, [d for four in pairs for d in four]))
+def describe_moves(
+    program: Program, moves: Sequence[Move], lang: str, *, first: int | None = None
+) -> list[MoveView]:
+    """Moves with working-day shifts, biggest finish shift first (then by key), new items
+    last (by key); each item named in ``lang`` (``"zh"``: its Chinese name when it has one,
+    else the English one). With ``first``, only that many: a page shows a dozen of the
+    thousands a deep plan's edit can move, so the shifts and the order are computed as
+    arrays and only the views shown are made."""
+    if not len(moves):
+        return []
+    items = MovedItems.of(moves)
+    known = items.rescheduled
+    old_at, new_at = np.flatnonzero(known), np.flatnonzero(~known)
+    days = _workday_numbers(program_calendar(program), items.old[old_at], items.new[old_at])
+    start_shifts, finish_shifts = days[:, 2] - days[:, 0], days[:, 3] - days[:, 1]
+    keys = np.array(items.keys, dtype=str)
+    order = old_at[_biggest_first(finish_shifts, keys[old_at], first)]
+    shift_of = dict.fromkeys(order.tolist(), (0, 0))
+    rank = np.empty(len(items), np.int64)
+    rank[old_at] = np.arange(old_at.size)
+    for i in shift_of:
+        shift_of[i] = (int(start_shifts[rank[i]]), int(finish_shifts[rank[i]]))
+    chosen = order.tolist()
+    if first is None or len(chosen) < first:
+        fresh = new_at[np.argsort(keys[new_at], kind="stable")].tolist()
+        chosen += fresh[: None if first is None else first - len(chosen)]
+    names = _names_of(program, items, chosen, lang)
     views = []
-    for move in moves:
-        new = move.old_start is None or move.old_finish is None
+    for i, name in zip(chosen, names, strict=True):
+        move = items[i]
+        shifts = shift_of.get(i)
         views.append(
             MoveView(
                 move.key,
-                names.get(move.key) or move.name,
-                new,
-                None if new else next(shifts),
-                None if new else next(shifts),
+                name or move.name,
+                shifts is None,
+                None if shifts is None else shifts[0],
+                None if shifts is None else shifts[1],
                 move.new_start,
                 move.new_finish,
             )
         )
-    views.sort(key=lambda v: (v.new_item, -abs(v.finish_shift or 0), v.key))
     return views
 
 
-MANY_KEYS = 500
+def count_moved(moves: Sequence[Move]) -> int:
+    """How many items that had dates moved (items scheduled for the first time not counted)."""
+    return MovedItems.of(moves).moved_count()
 
 
-def workday_shifts(calendar: WorkCalendar, dates: list[date]) -> list[int]:
-    """``calendar.workdays_between(a, b)`` of each pair ``a, b`` of ``dates`` (flat: a, b,
-    a, b …), from one count of working days over the span they cover (a deep plan's edit
-    moves thousands of items)."""
-    if not dates:
-        return []
-    ordinals = np.array([d.toordinal() for d in dates], np.int64).reshape(-1, 2)
+def _biggest_first(
+    finish_shifts: npt.NDArray[np.int64], keys: npt.NDArray[np.str_], first: int | None
+) -> npt.NDArray[np.int64]:
+    """Positions by biggest finish shift (either way), then key; with ``first``, only the
+    first that many (ordered among the candidates that can be among them)."""
+    size = -np.abs(finish_shifts)
+    candidates = np.arange(size.size)
+    if first is not None and size.size > first:
+        cut = np.partition(size, first - 1)[first - 1]
+        candidates = np.flatnonzero(size <= cut)
+    order = candidates[np.lexsort((keys[candidates], size[candidates]))]
+    return order if first is None else order[:first]
+
+
+def _workday_numbers(
+    calendar: WorkCalendar, old: npt.NDArray[np.int64], new: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Working-day numbers of old start, old finish, new start, new finish (one row each)."""
+    ordinals = np.concatenate([old, new], axis=1)
+    if not ordinals.size:
+        return np.zeros((0, 4), np.int64)
     low, high = int(ordinals.min()), int(ordinals.max())
-    if high - low > 20 * len(dates) + 1000:  # a few far dates: count pair by pair
-        return [_shift(calendar, a, b) for a, b in zip(dates[::2], dates[1::2], strict=True)]
-    workday = np.fromiter(
-        (calendar.is_workday(date.fromordinal(o)) for o in range(low, high + 1)), bool
-    )
-    before = np.zeros(high - low + 2, np.int64)  # working days in [low, low + k)
-    np.cumsum(workday, out=before[1:])
-    offsets = ordinals - low
-    shifts: list[int] = (before[offsets[:, 1]] - before[offsets[:, 0]]).tolist()
-    return shifts
+    if high - low > 20 * ordinals.size + 1000:  # a few far dates: count from each date's own
+        start = date.fromordinal(low)
+        numbers = [calendar.workdays_between(start, date.fromordinal(o)) for o in ordinals.flat]
+        return np.array(numbers, np.int64).reshape(ordinals.shape)
+    found: npt.NDArray[np.int64] = calendar.index(date.fromordinal(low)).indices(ordinals)
+    return found
+
+
+def _names_of(program: Program, items: MovedItems, chosen: list[int], lang: str) -> list[str]:
+    """The chosen items' names in ``lang`` (read in one query when the moves came unnamed)."""
+    chinese = lang == "zh"
+    if items.names is not None:
+        pairs = [items.names[i] for i in chosen]
+        return [(zh or name) if chinese else name for name, zh in pairs]
+    found = _item_names(program, [items.keys[i] for i in chosen], lang)
+    return [found.get(items.keys[i], "") for i in chosen]
+
+
+MANY_KEYS = 500
 
 
 def _item_names(program: Program, keys: list[str], lang: str) -> dict[str, str]:
@@ -102,7 +139,3 @@ def _item_names(program: Program, keys: list[str], lang: str) -> dict[str, str]:
     for key, name, name_zh in db.session.execute(query):
         found[key] = ((name_zh or name) if chinese else (name or name_zh)) or key
     return found
-
-
-def _shift(calendar: WorkCalendar, old: date, new: date) -> int:
-    return calendar.workdays_between(old, new)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +42,7 @@ from planner.models import Dependency, Phase, Program, WorkItem
 from planner.ops.cache import program_revision
 from planner.services.live_schedule import LiveSchedule, keep, take
 from planner.services.live_schedule import Stats as LiveStats
+from planner.services.moved_items import Move, MovedItems  # noqa: F401  (Move: importable here)
 from planner.services.plan_rows import PlanRows, load_plan_rows
 
 # the edits and an item's activity: their own module; their names stay importable from here
@@ -56,27 +56,6 @@ from planner.services.schedule_edits import (  # noqa: F401
 )
 
 COMPUTED_COLUMNS = SCHEDULE_FIELDS
-
-
-class Move(NamedTuple):
-    """An item whose computed dates changed in a reschedule (a tuple: a deep plan's edit
-    can move thousands of items)."""
-
-    key: str
-    name: str
-    old_start: date | None
-    new_start: date
-    old_finish: date | None
-    new_finish: date
-    # the item's Chinese name, when ``named`` says both names were read with the move
-    name_zh: str | None = None
-    named: bool = False
-
-    @property
-    def finish_shift_days(self) -> int | None:
-        if self.old_finish is None:
-            return None
-        return (self.new_finish - self.old_finish).days
 
 
 @dataclass(frozen=True)
@@ -96,7 +75,7 @@ class Network:
 class Outcome:
     """What a reschedule did: the items that moved, the finish before and after, overruns."""
 
-    moves: list[Move]
+    moves: MovedItems
     finish: date
     # the program's finish before this reschedule (None when nothing was scheduled yet)
     previous_finish: date | None
@@ -476,32 +455,28 @@ def _date_values(ordinals: Columns, iso: bool = False) -> npt.NDArray[np.object_
 
 def _moves(
     live: LiveSchedule, old: Columns, new: Columns, changed: npt.NDArray[np.int64]
-) -> list[Move]:
-    """The items whose early dates changed, named (one query for their names)."""
-    if not changed.size:
-        return []
+) -> MovedItems:
+    """The items whose early dates changed, as columns (named from the live schedule)."""
     moved = changed[(old[changed, :2] != new[changed, :2]).any(axis=1)]
-    ids = live.item_ids[moved].tolist()
-    kept = live.names
-    names: dict[int, tuple[str, str | None]] = {}
-    if kept is None:
-        table = WorkItem.__table__
-        for chunk in range(0, len(ids), 900):  # an entry kept by an older version
-            query = select(table.c.id, table.c.name, table.c.name_zh).where(
-                table.c.id.in_(ids[chunk : chunk + 900])
-            )
-            names.update((row[0], (row[1], row[2])) for row in db.session.execute(query))
-    dates = _date_values(np.concatenate([old[moved, :2], new[moved, :2]], axis=1)).tolist()
-    keys = live.keys
-    moves = []
-    for i, item_id, (old_start, old_finish, new_start, new_finish) in zip(
-        moved.tolist(), ids, dates, strict=True
-    ):
-        name, name_zh = kept[i] if kept is not None else names.get(item_id, (keys[i], None))
-        moves.append(
-            Move(keys[i], name, old_start, new_start, old_finish, new_finish, name_zh, True)
+    at = moved.tolist()
+    keys, kept = [live.keys[i] for i in at], live.names
+    names = [kept[i] for i in at] if kept is not None else None
+    if names is None:
+        names = _names(live.item_ids[moved].tolist(), keys)
+    return MovedItems(keys, names, old[moved, :2].copy(), new[moved, :2].copy())
+
+
+def _names(ids: list[int], keys: list[str]) -> list[tuple[str, str | None]]:
+    """Items' (name, Chinese name) in the order of ``ids`` (for a schedule kept by an older
+    version, which did not keep them)."""
+    table = WorkItem.__table__
+    found: dict[int, tuple[str, str | None]] = {}
+    for chunk in range(0, len(ids), 900):
+        query = select(table.c.id, table.c.name, table.c.name_zh).where(
+            table.c.id.in_(ids[chunk : chunk + 900])
         )
-    return moves
+        found.update((row[0], (row[1], row[2])) for row in db.session.execute(query))
+    return [found.get(i, (key, None)) for i, key in zip(ids, keys, strict=True)]
 
 
 def is_stale(program: Program, today: date | None = None) -> bool:

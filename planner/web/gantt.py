@@ -89,25 +89,25 @@ def edit(program_id: int) -> ResponseReturnValue:
 def _answer(program: Program, done: GanttEdit) -> dict[str, Any]:
     """What moved, in the reader's language, with the shift of the program's finish."""
     outcome = done.outcome
-    moves = plan_service.describe_moves(program, outcome.moves, content_lang())
-    moves = [m for m in moves if not m.new_item]
+    listed = plan_service.describe_moves(program, outcome.moves, content_lang(), first=MOVES_LISTED)
+    moves = [m for m in listed if not m.new_item]
+    count = outcome.moves.moved_count()
     shift = None
     if outcome.previous_finish is not None:
         calendar = plan_service.program_calendar(program)
         shift = calendar.workdays_between(outcome.previous_finish, outcome.finish)
-    if moves:
-        message = _("%(n)d item(s) moved.", n=len(moves))
+    if count:
+        message = _("%(n)d item(s) moved.", n=count)
     else:
         message = _("Saved — no dates moved.")
     return {
         "ok": True,
         "message": message,
-        "count": len(moves),
+        "count": count,
         "finish": outcome.finish.isoformat(),
         "finishShift": shift,
         "moved": [
-            [m.key, m.name, m.start_shift, m.finish_shift, m.new_start.isoformat()]
-            for m in moves[:MOVES_LISTED]
+            [m.key, m.name, m.start_shift, m.finish_shift, m.new_start.isoformat()] for m in moves
         ],
         "dates": [[m.key, m.new_start.isoformat(), m.new_finish.isoformat()] for m in outcome.moves]
         if len(outcome.moves) <= MOVES_DATED

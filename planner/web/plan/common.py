@@ -68,15 +68,15 @@ def _load(program: Program) -> PlanView:
 def _remember(program: Program, outcome: Outcome, message: str) -> None:
     """Flash ``message`` and keep what moved for the next page to show."""
     flash(message, "success")
-    moves = plan_service.describe_moves(program, outcome.moves, content_lang())
+    shown = plan_service.describe_moves(program, outcome.moves, content_lang(), first=MOVES_SHOWN)
     shift = None
     if outcome.previous_finish is not None:
         calendar = plan_service.program_calendar(program)
         shift = calendar.workdays_between(outcome.previous_finish, outcome.finish)
-    moved = [m for m in moves if not m.new_item]
+    moved = [m for m in shown if not m.new_item]
     session["plan_moves"] = {
         "program": program.id,
-        "count": len(moved),
+        "count": outcome.moves.moved_count(),
         "finish": outcome.finish.isoformat(),
         "finish_shift": shift,
         "overruns": [[o.phase, o.days_over] for o in outcome.overruns][:6],
@@ -149,7 +149,7 @@ def _next_url(program: Program, item: WorkItem | None = None) -> str:
 
 
 def _moved_message(outcome: Outcome, what: str) -> str:
-    moved = sum(1 for m in outcome.moves if m.old_start is not None)
+    moved = outcome.moves.moved_count()
     if moved:
         return _("%(what)s — %(n)d item(s) moved.", what=what, n=moved)
     return _("%(what)s — no dates moved.", what=what)

@@ -1,0 +1,83 @@
+"""What moved after an edit: the columns a reschedule hands back, described for people,
+agree with the same description worked out item by item with the calendar."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from planner.models import WorkItem
+from planner.services import plan as plan_service
+from planner.services.generate import generate_program
+from planner.services.moved_items import Move, MovedItems
+from planner.services.plan import ItemDetails, count_moved, describe_moves, program_calendar
+
+
+def _details(item: WorkItem, days: int) -> ItemDetails:
+    return ItemDetails(
+        name=item.name,
+        kind=item.kind,
+        duration_days=days,
+        owner=item.owner,
+        constraint_type=item.constraint_type,
+        constraint_date=item.constraint_date,
+        deliverable=item.deliverable,
+    )
+
+
+def _by_hand(program, moves: list[Move], lang: str) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """The description worked out one move at a time with ``workdays_between``."""
+    calendar = program_calendar(program)
+    rows = []
+    for m in moves:
+        new = m.old_start is None or m.old_finish is None
+        name = (m.name_zh or m.name) if lang == "zh" else m.name
+        start = None if new else calendar.workdays_between(m.old_start, m.new_start)  # type: ignore[arg-type]
+        finish = None if new else calendar.workdays_between(m.old_finish, m.new_finish)  # type: ignore[arg-type]
+        rows.append((m.key, name, new, start, finish, m.new_start, m.new_finish))
+    rows.sort(key=lambda r: (r[2], -abs(r[4] or 0), r[0]))
+    return rows
+
+
+def test_a_deep_edit_is_described_as_item_by_item(db, today: date) -> None:  # type: ignore[no-untyped-def]
+    program = generate_program(
+        1200, start_date=today - timedelta(days=60), seed=3, items_per_stream=200
+    )
+    db.session.commit()
+    items = db.session.scalars(
+        select(WorkItem).where(WorkItem.program_id == program.id).order_by(WorkItem.position)
+    ).all()
+    first_task = next(i for i in items if i.kind == "task" and i.actual_start is None)
+    outcome = plan_service.update_item(
+        program, first_task, _details(first_task, first_task.duration_days + 7), first_task.version
+    )
+    assert isinstance(outcome.moves, MovedItems)
+    moves = list(outcome.moves)
+    assert len(moves) > 100  # a deep chain: many items move, with many equal shifts
+    for lang in ("en", "zh"):
+        expected = _by_hand(program, moves, lang)
+        described = [tuple(v) for v in describe_moves(program, outcome.moves, lang)]
+        assert described == expected
+        for first in (1, 5, 12, len(moves) + 3):
+            shown = describe_moves(program, outcome.moves, lang, first=first)
+            assert [tuple(v) for v in shown] == expected[:first]
+        # moves made one by one (a file's preview) are described the same way
+        assert [tuple(v) for v in describe_moves(program, moves, lang, first=12)] == expected[:12]
+    assert count_moved(outcome.moves) == sum(1 for m in moves if m.old_start is not None)
+    assert outcome.moves.moved_count() == count_moved(moves)
+
+
+def test_new_items_come_last_by_key_and_fill_a_short_list(db, today: date) -> None:  # type: ignore[no-untyped-def]
+    program = generate_program(40, start_date=today, seed=5)
+    db.session.commit()
+    day = today + timedelta(days=3)
+    moves = [
+        Move("B-2", "b", None, day, None, day),
+        Move("A-1", "a", day, day + timedelta(days=7), day, day + timedelta(days=7)),
+        Move("A-0", "z", None, day, None, day),
+    ]
+    shown = describe_moves(program, moves, "en", first=2)
+    assert [(v.key, v.new_item) for v in shown] == [("A-1", False), ("A-0", True)]
+    assert [v.key for v in describe_moves(program, moves, "en")] == ["A-1", "A-0", "B-2"]
+    assert count_moved(moves) == 1
