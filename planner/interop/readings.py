@@ -142,14 +142,43 @@ def _clean(value: Any) -> Any:
 
 def _table(rows: Iterable[tuple[int, Sequence[Any]]]) -> ReadingTable:
     iterator = iter(rows)
-    header: Sequence[Any] | None = None
-    for _index, values in iterator:
-        if any(v is not None and str(v).strip() for v in values):
-            header = values
-            break
+    header = next((values for _index, values in iterator if not _blank(values)), None)
     if header is None:
         raise ImportFormatError.of("file", "readings.empty")
-    columns: dict[str, tuple[int, str]] = {}
+    columns = _columns(header)
+    date_title = columns["date"][1]
+    out: list[RawReading] = []
+    errors: list[Problem] = []
+    for index, values in iterator:
+        if _blank(values):
+            continue  # blank line
+        reading, problem = _reading(index, values, columns)
+        if problem is not None:
+            where = Message(N_('row %(row)s, column "%(column)s"'), row=index, column=date_title)
+            errors.append(Problem(where, problem.code, problem.params))
+        out.append(reading)
+    return ReadingTable(
+        rows=out,
+        date_column=date_title,
+        value_column=columns["value"][1],
+        metric_column=columns["metric"][1] if "metric" in columns else None,
+        note_column=columns["note"][1] if "note" in columns else None,
+        errors=errors,
+    )
+
+
+def _blank(values: Sequence[Any]) -> bool:
+    return not any(v is not None and str(v).strip() for v in values)
+
+
+_Columns = dict[str, tuple[int, str]]
+"""Each logical column found: its position and its title as the file spells it."""
+
+
+def _columns(header: Sequence[Any]) -> _Columns:
+    """The logical columns of the header row (the first heading of each wins); refused
+    without a date and a value column."""
+    columns: _Columns = {}
     for position, heading in enumerate(header):
         title = str(heading).strip() if heading is not None else ""
         wanted = title.casefold().replace("_", " ")
@@ -161,43 +190,31 @@ def _table(rows: Iterable[tuple[int, Sequence[Any]]]) -> ReadingTable:
         found = ", ".join(f'"{str(c).strip()}"' for c in header if c not in (None, ""))
         need = ", ".join(f'"{n.capitalize()}"' for n in missing)
         raise ImportFormatError.of("columns", "readings.columns_missing", need=need, found=found)
+    return columns
 
-    def cell(values: Sequence[Any], logical: str) -> Any:
-        if logical not in columns:
-            return None
-        position = columns[logical][0]
-        return _clean(values[position]) if position < len(values) else None
 
-    out: list[RawReading] = []
-    errors: list[Problem] = []
-    date_title = columns["date"][1]
-    for index, values in iterator:
-        if not any(v is not None and str(v).strip() for v in values):
-            continue  # blank line
-        raw_day = cell(values, "date")
-        day, problem = parse_day(raw_day)
-        if problem is not None:
-            where = Message(N_('row %(row)s, column "%(column)s"'), row=index, column=date_title)
-            errors.append(Problem(where, problem.code, problem.params))
-        metric = cell(values, "metric")
-        note = cell(values, "note")
-        out.append(
-            RawReading(
-                row=index,
-                metric=str(metric) if metric not in (None, "") else None,
-                day=day,
-                value=cell(values, "value"),
-                note="" if note is None else str(note),
-            )
-        )
-    return ReadingTable(
-        rows=out,
-        date_column=date_title,
-        value_column=columns["value"][1],
-        metric_column=columns["metric"][1] if "metric" in columns else None,
-        note_column=columns["note"][1] if "note" in columns else None,
-        errors=errors,
+def _cell(values: Sequence[Any], columns: _Columns, logical: str) -> Any:
+    if logical not in columns:
+        return None
+    position = columns[logical][0]
+    return _clean(values[position]) if position < len(values) else None
+
+
+def _reading(
+    index: int, values: Sequence[Any], columns: _Columns
+) -> tuple[RawReading, Problem | None]:
+    """One data row, and the problem of its date (None when it reads)."""
+    day, problem = parse_day(_cell(values, columns, "date"))
+    metric = _cell(values, columns, "metric")
+    note = _cell(values, columns, "note")
+    reading = RawReading(
+        row=index,
+        metric=str(metric) if metric not in (None, "") else None,
+        day=day,
+        value=_cell(values, columns, "value"),
+        note="" if note is None else str(note),
     )
+    return reading, problem
 
 
 def parse_day(value: Any) -> tuple[date | None, Problem | None]:

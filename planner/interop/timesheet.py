@@ -45,44 +45,51 @@ def read(data: bytes, filename: str) -> list[TimesheetRow]:
         rows = list(_csv_rows(data))
     if not rows:
         raise ImportFormatError(problems=[Problem("file", "money.timesheet_empty")])
-    header = [str(v or "").strip().lower() for v in rows[0][1]]
+    where = _column_positions(rows[0][1])
+    return [_row(line, values, where) for line, values in rows[1:] if not _blank(values)]
+
+
+def _column_positions(header_row: Sequence[Any]) -> dict[str, int]:
+    """Each known column's position (its first matching header); refused when a required
+    one is missing."""
+    header = [str(v or "").strip().lower() for v in header_row]
     where: dict[str, int] = {}
     for name, labels in HEADERS.items():
-        for index, title in enumerate(header):
-            if title in labels:
-                where[name] = index
-                break
+        index = next((i for i, title in enumerate(header) if title in labels), None)
+        if index is not None:
+            where[name] = index
     missing = [n for n in ("person", "item", "week", "hours") if n not in where]
     if missing:
         raise ImportFormatError(
             problems=[Problem("file", "money.timesheet_columns", {"columns": ", ".join(missing)})]
         )
-    result = []
-    for line, values in rows[1:]:
-        if not any(v not in (None, "") and str(v).strip() for v in values):
-            continue
+    return where
 
-        def cell(name: str, values: Sequence[Any] = values) -> Any:
-            index = where.get(name)
-            if index is None or index >= len(values):
-                return None
-            value = values[index]
-            return value.strip() if isinstance(value, str) else value
 
-        week = cell("week")
-        if isinstance(week, datetime):
-            week = week.date()
-        result.append(
-            TimesheetRow(
-                line=line,
-                person=str(cell("person") or ""),
-                item=str(cell("item") or ""),
-                week=week if isinstance(week, date) else str(week or ""),
-                hours=cell("hours"),
-                note=str(cell("note") or ""),
-            )
-        )
-    return result
+def _blank(values: Sequence[Any]) -> bool:
+    return not any(v not in (None, "") and str(v).strip() for v in values)
+
+
+def _cell(values: Sequence[Any], where: dict[str, int], name: str) -> Any:
+    index = where.get(name)
+    if index is None or index >= len(values):
+        return None
+    value = values[index]
+    return value.strip() if isinstance(value, str) else value
+
+
+def _row(line: int, values: Sequence[Any], where: dict[str, int]) -> TimesheetRow:
+    week = _cell(values, where, "week")
+    if isinstance(week, datetime):
+        week = week.date()
+    return TimesheetRow(
+        line=line,
+        person=str(_cell(values, where, "person") or ""),
+        item=str(_cell(values, where, "item") or ""),
+        week=week if isinstance(week, date) else str(week or ""),
+        hours=_cell(values, where, "hours"),
+        note=str(_cell(values, where, "note") or ""),
+    )
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:

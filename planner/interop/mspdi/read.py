@@ -4,6 +4,7 @@ rules checked with errors named by task.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -42,69 +43,17 @@ class _Reader(_CalendarReader, _TaskReader):
         self.header()
         self.calendars()
         raws = self.raw_tasks()
-        by_uid = {raw.uid: raw for raw in raws}
-        drafts: list[_PhaseDraft] = []
-        loose: _PhaseDraft | None = None
-        items: dict[int, ItemData] = {}
-        raw_links: list[_RawLink] = []
-        top: _PhaseDraft | None = None
-        for raw in raws:
-            if raw.skipped is not None:
-                continue
-            if raw.level == 1:
-                top = None
-            if raw.summary and self.children(raw.element, "PredecessorLink"):
-                self.notes.append(
-                    Message(
-                        N_("%(task)s: the links into a summary task were dropped"),
-                        task=self.where(raw.uid),
-                    )
-                )
-            if raw.summary and raw.level == 1:
-                top = self.phase(raw)
-                drafts.append(top)
-                continue
-            if raw.summary:
-                raw.skipped = "summary"
-                self.notes.append(
-                    Message(
-                        N_(
-                            "%(task)s is a summary task inside a phase: its tasks were kept, "
-                            "the summary was not"
-                        ),
-                        task=self.where(raw.uid),
-                    )
-                )
-                continue
-            phase = top
-            if phase is None:
-                if loose is None:
-                    taken = {d.key for d in drafts} | {f"t{r.uid}" for r in raws}
-                    key = "t0" if "t0" not in taken else "project"
-                    loose = _PhaseDraft(None, key, self.name, None, None, None)
-                    drafts.append(loose)
-                phase = loose
-            item = self.item(raw, phase.key, phase.start)
-            raw_links.extend(self.links(raw))
-            if item is not None:
-                items[raw.uid] = item
-                phase.item_uids.append(raw.uid)
-        links = self.resolve_links(raw_links, by_uid, items)
+        drafts, items, raw_links = self.sort_tasks(raws)
+        links = self.resolve_links(raw_links, {raw.uid: raw for raw in raws}, items)
         if self.errors:
             return None
-        if self.start is None:
-            starts = [d for i in items.values() for d in (i.early_start, i.actual_start) if d]
-            if not starts:
-                self.errors.append((_PROJECT, Message(N_("the project has no StartDate"))))
-                return None
-            self.start = min(starts)
-            self.notes.append(
-                Message(N_("the project has no StartDate: %(day)s is used"), day=self.start)
-            )
+        start = self.project_start(items)
+        if start is None:
+            return None
         item_uids = [uid for d in drafts for uid in d.item_uids]
         plan = PlanData(
             self.name,
-            self.start,
+            start,
             self.calendar,
             self.phases(drafts, items),
             tuple(items[uid] for uid in item_uids),
@@ -115,6 +64,87 @@ class _Reader(_CalendarReader, _TaskReader):
         return _Built(
             plan, [d.uid for d in drafts], item_uids, [uid for uid, _ in links], dict(self.names)
         )
+
+    def sort_tasks(
+        self, raws: list[_RawTask]
+    ) -> tuple[list[_PhaseDraft], dict[int, ItemData], list[_RawLink]]:
+        """The phases (top-level summaries, and one for the tasks outside any), the items
+        read by task UID, and the links as the file writes them."""
+        drafts: list[_PhaseDraft] = []
+        loose: _PhaseDraft | None = None
+        items: dict[int, ItemData] = {}
+        raw_links: list[_RawLink] = []
+        top: _PhaseDraft | None = None
+        for raw in raws:
+            if raw.skipped is not None:
+                continue
+            if raw.level == 1:
+                top = None
+            if raw.summary:
+                summary = self.summary(raw)
+                if summary is not None:
+                    top = summary
+                    drafts.append(summary)
+                continue
+            if top is not None:
+                phase = top
+            elif loose is not None:
+                phase = loose
+            else:
+                phase = loose = self.loose_phase(drafts, raws)
+                drafts.append(loose)
+            item = self.item(raw, phase.key, phase.start)
+            raw_links.extend(self.links(raw))
+            if item is not None:
+                items[raw.uid] = item
+                phase.item_uids.append(raw.uid)
+        return drafts, items, raw_links
+
+    def summary(self, raw: _RawTask) -> _PhaseDraft | None:
+        """A summary task at the top level is a phase; one inside a phase is left out (its
+        tasks are kept), and so are links into a summary."""
+        if self.children(raw.element, "PredecessorLink"):
+            self.notes.append(
+                Message(
+                    N_("%(task)s: the links into a summary task were dropped"),
+                    task=self.where(raw.uid),
+                )
+            )
+        if raw.level == 1:
+            return self.phase(raw)
+        raw.skipped = "summary"
+        self.notes.append(
+            Message(
+                N_(
+                    "%(task)s is a summary task inside a phase: its tasks were kept, "
+                    "the summary was not"
+                ),
+                task=self.where(raw.uid),
+            )
+        )
+        return None
+
+    def loose_phase(self, drafts: list[_PhaseDraft], raws: list[_RawTask]) -> _PhaseDraft:
+        """The phase of the tasks outside any summary, named after the project; keyed t0
+        unless a phase or a task already is."""
+        taken = {d.key for d in drafts} | {f"t{r.uid}" for r in raws}
+        key = "t0" if "t0" not in taken else "project"
+        return _PhaseDraft(None, key, self.name, None, None, None)
+
+    def project_start(self, items: dict[int, ItemData]) -> dt.date | None:
+        """The project's StartDate, else its tasks' earliest day (with a note); None (with an
+        error) when there is neither."""
+        if self.start is not None:
+            return self.start
+        starts = [d for i in items.values() for d in (i.early_start, i.actual_start) if d]
+        if not starts:
+            self.errors.append((_PROJECT, Message(N_("the project has no StartDate"))))
+            return None
+        self.start = min(starts)
+        self.notes.append(
+            Message(N_("the project has no StartDate: %(day)s is used"), day=self.start)
+        )
+        return self.start
 
     def resolve_links(
         self, raw_links: list[_RawLink], by_uid: dict[int, _RawTask], items: dict[int, ItemData]

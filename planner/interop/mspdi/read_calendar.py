@@ -83,27 +83,48 @@ class _CalendarReader(_ReaderBase):
             uid = self.text(cal, "UID")
             if uid is not None:
                 by_uid[uid] = cal
-        wanted = self.text(self.root, "CalendarUID")
-        chosen = by_uid.get(wanted) if wanted is not None else None
-        if chosen is None:
-            chosen = next((c for c in calendars if self.text(c, "Name") == "Standard"), None)
-        if chosen is None:
-            chosen = next((c for c in calendars if self.text(c, "IsBaseCalendar") == "1"), None)
+        chosen = self.project_calendar(calendars, by_uid)
         if chosen is None:
             if calendars:
                 self.notes.append(
                     Message(N_("the project calendar was not found: Monday–Friday is used"))
                 )
             return
+        weekdays, exceptions = self.chain_days(self.base_chain(chosen, by_uid))
+        data = CalendarData(
+            frozenset(_workdays(weekdays)),
+            frozenset(d for d, working in exceptions.items() if not working),
+            frozenset(d for d, working in exceptions.items() if working),
+            tuple((d, self.exception_names.get(d, "")) for d in exceptions),
+        )
+        self.use_calendar(data)
+
+    def project_calendar(
+        self, calendars: list[Element], by_uid: dict[str, Element]
+    ) -> Element | None:
+        """The project's CalendarUID, else the one named Standard, else the first base one."""
+        wanted = self.text(self.root, "CalendarUID")
+        chosen = by_uid.get(wanted) if wanted is not None else None
+        if chosen is None:
+            chosen = next((c for c in calendars if self.text(c, "Name") == "Standard"), None)
+        if chosen is None:
+            chosen = next((c for c in calendars if self.text(c, "IsBaseCalendar") == "1"), None)
+        return chosen
+
+    def base_chain(self, chosen: Element, by_uid: dict[str, Element]) -> list[Element]:
+        """The calendar and the calendars it is based on, in turn (a loop is cut)."""
         chain = [chosen]
         seen = {id(chosen)}
         while True:
             base_uid = self.text(chain[-1], "BaseCalendarUID")
             base = by_uid.get(base_uid) if base_uid not in (None, "-1") else None
             if base is None or id(base) in seen:
-                break
+                return chain
             chain.append(base)
             seen.add(id(base))
+
+    def chain_days(self, chain: list[Element]) -> tuple[dict[int, bool], dict[dt.date, bool]]:
+        """Weekdays and exceptions of a chain of calendars, each overriding its base."""
         weekdays: dict[int, bool] = {}
         exceptions: dict[dt.date, bool] = {}
         for cal in reversed(chain):  # the base first, the project calendar last (it wins)
@@ -113,18 +134,10 @@ class _CalendarReader(_ReaderBase):
             days, excepted = self.calendar_days(where, cal)
             weekdays.update(days)
             exceptions.update(excepted)
-        workdays = {0, 1, 2, 3, 4}
-        for weekday, working in weekdays.items():
-            if working:
-                workdays.add(weekday)
-            else:
-                workdays.discard(weekday)
-        data = CalendarData(
-            frozenset(workdays),
-            frozenset(d for d, working in exceptions.items() if not working),
-            frozenset(d for d, working in exceptions.items() if working),
-            tuple((d, self.exception_names.get(d, "")) for d in exceptions),
-        )
+        return weekdays, exceptions
+
+    def use_calendar(self, data: CalendarData) -> None:
+        """The calendar the plan is read with, unless it is unsound (then errors say why)."""
         try:
             self.work_calendar = data.to_work_calendar()
         except ValidationError as exc:
@@ -260,3 +273,14 @@ class _CalendarReader(_ReaderBase):
             index += 1
             year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
         return out
+
+
+def _workdays(weekdays: dict[int, bool]) -> set[int]:
+    """Monday to Friday, changed by the weekdays the calendars say are (not) working."""
+    workdays = {0, 1, 2, 3, 4}
+    for weekday, working in weekdays.items():
+        if working:
+            workdays.add(weekday)
+        else:
+            workdays.discard(weekday)
+    return workdays

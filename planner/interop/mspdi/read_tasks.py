@@ -55,47 +55,61 @@ class _TaskReader(_ReaderBase):
         container = self.find(self.root, "Tasks")
         elements = self.children(container, "Task") if container is not None else []
         raws: list[_RawTask] = []
-        seen: dict[int, int] = {}
         ids: list[int | None] = []
+        seen: set[int] = set()
         for position, element in enumerate(elements, start=1):
-            where = Message(N_("Task #%(n)s"), n=position)
-            uid = self.whole(where, element, "UID")
-            if uid is None:
-                if self.text(element, "UID") is None:
-                    self.errors.append((where, Message(N_("the task has no UID"))))
-                continue
-            where = task_where(uid, self.text(element, "Name") or "")
-            if uid not in seen:
-                self.names[uid] = self.text(element, "Name") or ""
-            if uid in seen:
-                self.errors.append(
-                    (where, Message(N_("UID %(uid)s is used by two tasks"), uid=uid))
-                )
-                continue
-            seen[uid] = position
-            level = self.whole(where, element, "OutlineLevel")
-            raw = _RawTask(position, uid, element, 1 if level is None else level)
-            if self.flag(where, element, "IsNull"):
-                raw.skipped = "blank row"
-            elif raw.level <= 0:
-                raw.skipped = "project summary"
-            elif self.text(element, "Active") == "0":
-                raw.skipped = "inactive"
-                self.notes.append(Message(N_("%(task)s is inactive"), task=where))
-            elif self.flag(where, element, "ExternalTask"):
-                raw.skipped = "external"
-            raws.append(raw)
-            ids.append(self.whole(where, element, "ID"))
+            listed = self.raw_task(position, element, seen)
+            if listed is not None:
+                raws.append(listed[0])
+                ids.append(listed[1])
         if raws and all(i is not None for i in ids):
             order = sorted(range(len(raws)), key=lambda i: (ids[i], i))
             raws = [raws[i] for i in order]
-        live = [r for r in raws if r.skipped is None]
+        self.mark_summaries([r for r in raws if r.skipped is None])
+        return raws
+
+    def raw_task(
+        self, position: int, element: Element, seen: set[int]
+    ) -> tuple[_RawTask, int | None] | None:
+        """A task as the file lists it, and its ID; None (with an error) when it has no UID
+        or one an earlier task has."""
+        where = Message(N_("Task #%(n)s"), n=position)
+        uid = self.whole(where, element, "UID")
+        if uid is None:
+            if self.text(element, "UID") is None:
+                self.errors.append((where, Message(N_("the task has no UID"))))
+            return None
+        where = task_where(uid, self.text(element, "Name") or "")
+        if uid in seen:
+            self.errors.append((where, Message(N_("UID %(uid)s is used by two tasks"), uid=uid)))
+            return None
+        seen.add(uid)
+        self.names[uid] = self.text(element, "Name") or ""
+        level = self.whole(where, element, "OutlineLevel")
+        raw = _RawTask(position, uid, element, 1 if level is None else level)
+        raw.skipped = self.skip_reason(where, raw)
+        return raw, self.whole(where, element, "ID")
+
+    def skip_reason(self, where: str, raw: _RawTask) -> str | None:
+        """Why a task is not imported (None: it is)."""
+        if self.flag(where, raw.element, "IsNull"):
+            return "blank row"
+        if raw.level <= 0:
+            return "project summary"
+        if self.text(raw.element, "Active") == "0":
+            self.notes.append(Message(N_("%(task)s is inactive"), task=where))
+            return "inactive"
+        if self.flag(where, raw.element, "ExternalTask"):
+            return "external"
+        return None
+
+    def mark_summaries(self, live: list[_RawTask]) -> None:
+        """A task is a summary when it says so or the next imported task is below it."""
         for i, raw in enumerate(live):
             later = live[i + 1].level if i + 1 < len(live) else 0
             raw.summary = (
                 self.flag(self.where(raw.uid), raw.element, "Summary") or later > raw.level
             )
-        return raws
 
     def custom_values(self, task: Element) -> dict[_Field, str]:
         values: dict[_Field, str] = {}
@@ -292,6 +306,36 @@ class _TaskReader(_ReaderBase):
         if name is None:
             self.errors.append((where, Message(N_("the task has no Name"))))
         custom = self.custom_values(task)
+        days = self.item_days(where, task)
+        percent = self.percent(where, task)
+        actual_start, actual_finish = self.actuals(where, task, days)
+        constraint = self.item_constraint(where, task, custom, actual_start, window_start)
+        constraint_type, constraint_date = self.with_deadline(where, task, constraint)
+        baseline_start, baseline_finish = self.baseline(where, task)
+        if len(self.errors) > errors_before or name is None or days is None:
+            return None
+        return ItemData(
+            key=custom.get(_KEY, f"t{raw.uid}"),
+            name=name,
+            phase_key=phase_key,
+            kind="milestone" if days == 0 else "task",
+            duration=days,
+            workstream=custom.get(_WORKSTREAM),
+            owner=custom.get(_OWNER),
+            percent_complete=percent,
+            actual_start=actual_start,
+            actual_finish=actual_finish,
+            constraint_type=constraint_type,
+            constraint_date=constraint_date,
+            early_start=self.day(where, task, "Start"),
+            early_finish=self.day(where, task, "Finish"),
+            baseline_start=baseline_start,
+            baseline_finish=baseline_finish,
+            alt_name=custom.get(_NAME_EN if self.language == "zh" else _NAME_ZH),
+        )
+
+    def item_days(self, where: str, task: Element) -> int | None:
+        """The duration in working days (a note when a milestone lasts: it is a task)."""
         milestone_flag = self.flag(where, task, "Milestone")
         days = self.duration_days(where, task, milestone_flag)
         if days is not None and milestone_flag and days > 0:
@@ -302,11 +346,21 @@ class _TaskReader(_ReaderBase):
                     n=days,
                 )
             )
+        return days
+
+    def percent(self, where: str, task: Element) -> int:
         percent = self.whole(where, task, "PercentComplete") or 0
         if not 0 <= percent <= 100:
             self.errors.append(
                 (where, Message(N_("PercentComplete must be 0–100, got %(n)s"), n=percent))
             )
+        return percent
+
+    def actuals(
+        self, where: str, task: Element, days: int | None
+    ) -> tuple[dt.date | None, dt.date | None]:
+        """ActualStart and ActualFinish; a missing start is taken from the finish and the
+        duration."""
         actual_start = self.day(where, task, "ActualStart")
         actual_finish = self.day(where, task, "ActualFinish")
         if actual_finish and actual_start is None and days is not None:
@@ -335,64 +389,77 @@ class _TaskReader(_ReaderBase):
                     ),
                 )
             )
+        return actual_start, actual_finish
+
+    def item_constraint(
+        self,
+        where: str,
+        task: Element,
+        custom: dict[_Field, str],
+        actual_start: dt.date | None,
+        window_start: dt.date | None,
+    ) -> tuple[ConstraintType | None, dt.date | None]:
+        """The item's own constraint: not one the planner wrote for MS Project's sake (where
+        its rules hold the item back), in which case the item's own SNET is in a field."""
         held = (custom.get(_HELD_BY) or "").strip().lower()
         fnet = self.whole(where, task, "ConstraintType") == FNET_CODE
         if fnet and held == HELD_BY_STATUS and actual_start is not None:
             # remaining work held after the status date, written for MS Project's sake
-            constraint_type, constraint_date = None, None
-            written_for_ms_project = True
-        else:
-            constraint_type, constraint_date = self.constraint(where, task)
-            bound = self.status_date if held == HELD_BY_STATUS else window_start
-            written_for_ms_project = (
-                constraint_type == "SNET"
-                and held in (HELD_BY_STATUS, HELD_BY_WINDOW)
-                and bound is not None
-                and constraint_date == self.work_calendar.next_workday(bound)
-            )
+            return self.own_snet(where, custom)
+        constraint_type, constraint_date = self.constraint(where, task)
+        bound = self.status_date if held == HELD_BY_STATUS else window_start
+        written_for_ms_project = (
+            constraint_type == "SNET"
+            and held in (HELD_BY_STATUS, HELD_BY_WINDOW)
+            and bound is not None
+            and constraint_date == self.work_calendar.next_workday(bound)
+        )
         if written_for_ms_project:
-            # the planner's own rules hold the item back: not a constraint of the item
-            constraint_type = constraint_date = None
-            if _OWN_SNET in custom:
-                try:
-                    constraint_type, constraint_date = "SNET", _date(custom[_OWN_SNET])
-                except _Bad as exc:
-                    self.errors.append((where, _bad_field(_OWN_SNET.alias, exc)))
+            return self.own_snet(where, custom)
+        return constraint_type, constraint_date
+
+    def own_snet(
+        self, where: str, custom: dict[_Field, str]
+    ) -> tuple[ConstraintType | None, dt.date | None]:
+        """The planner's own rules hold the item back: not a constraint of the item, whose
+        own start-no-earlier-than, if any, was written in a field of its own."""
+        if _OWN_SNET not in custom:
+            return None, None
+        try:
+            return "SNET", _date(custom[_OWN_SNET])
+        except _Bad as exc:
+            self.errors.append((where, _bad_field(_OWN_SNET.alias, exc)))
+            return None, None
+
+    def with_deadline(
+        self,
+        where: str,
+        task: Element,
+        constraint: tuple[ConstraintType | None, dt.date | None],
+    ) -> tuple[ConstraintType | None, dt.date | None]:
+        """MS Project's deadline is the planner's finish-no-later-than, unless the task has
+        another constraint (then the deadline is dropped, with a note)."""
         deadline = self.day(where, task, "Deadline")
-        if deadline is not None:
-            if constraint_type is None:
-                constraint_type, constraint_date = "FNLT", deadline
-            elif (constraint_type, constraint_date) != ("FNLT", deadline):
-                self.notes.append(
-                    f"{where}: the deadline {deadline} was dropped (the task keeps its "
-                    f"{constraint_type} {constraint_date} constraint)"
-                )
+        if deadline is None:
+            return constraint
+        constraint_type, constraint_date = constraint
+        if constraint_type is None:
+            return "FNLT", deadline
+        if constraint != ("FNLT", deadline):
+            self.notes.append(
+                f"{where}: the deadline {deadline} was dropped (the task keeps its "
+                f"{constraint_type} {constraint_date} constraint)"
+            )
+        return constraint
+
+    def baseline(self, where: str, task: Element) -> tuple[dt.date | None, dt.date | None]:
+        """Start and Finish of baseline 0 (the last one listed, should there be two)."""
         baseline_start = baseline_finish = None
         for baseline in self.children(task, "Baseline"):
             if self.text(baseline, "Number") in (None, "0"):
                 baseline_start = self.day(where, baseline, "Start")
                 baseline_finish = self.day(where, baseline, "Finish")
-        if len(self.errors) > errors_before or name is None or days is None:
-            return None
-        return ItemData(
-            key=custom.get(_KEY, f"t{raw.uid}"),
-            name=name,
-            phase_key=phase_key,
-            kind="milestone" if days == 0 else "task",
-            duration=days,
-            workstream=custom.get(_WORKSTREAM),
-            owner=custom.get(_OWNER),
-            percent_complete=percent,
-            actual_start=actual_start,
-            actual_finish=actual_finish,
-            constraint_type=constraint_type,
-            constraint_date=constraint_date,
-            early_start=self.day(where, task, "Start"),
-            early_finish=self.day(where, task, "Finish"),
-            baseline_start=baseline_start,
-            baseline_finish=baseline_finish,
-            alt_name=custom.get(_NAME_EN if self.language == "zh" else _NAME_ZH),
-        )
+        return baseline_start, baseline_finish
 
     def phase(self, raw: _RawTask) -> _PhaseDraft:
         where = self.where(raw.uid)

@@ -312,13 +312,26 @@ def _write_item(
     links: list[LinkData],
     context: _Context,
 ) -> None:
-    milestone = item.kind == "milestone"
     task = _task(tasks, uid, item.name, 2, outline)
-    start_time = DAY_END if milestone else DAY_START
-    if item.early_start is not None:
-        _sub(task, "Start", _stamp(item.early_start, start_time))
-    if item.early_finish is not None:
-        _sub(task, "Finish", _stamp(item.early_finish, DAY_END))
+    _write_schedule(task, item)
+    held_by = _write_constraint(task, item, phase, context)
+    for link in links:
+        _write_link(task, link, context)
+    _write_item_fields(task, item, held_by, context.alt)
+    _write_baseline(task, item)
+
+
+def _sub_day(parent: Element, tag: str, day: dt.date | None, time: str) -> None:
+    """``<tag>`` stamped at ``time`` of the day, when there is a day."""
+    if day is not None:
+        _sub(parent, tag, _stamp(day, time))
+
+
+def _write_schedule(task: Element, item: ItemData) -> None:
+    """Dates, duration and progress (in the element order MS Project writes)."""
+    milestone = item.kind == "milestone"
+    _sub_day(task, "Start", item.early_start, DAY_END if milestone else DAY_START)
+    _sub_day(task, "Finish", item.early_finish, DAY_END)
     _sub(task, "Duration", _hours(item.duration))
     _sub(task, "DurationFormat", 7)
     _write_progress(task, item)
@@ -326,40 +339,47 @@ def _write_item(
     _sub(task, "Milestone", int(milestone))
     _sub(task, "Summary", 0)
     _sub(task, "PercentComplete", item.percent_complete)
-    if item.actual_start is not None:
-        _sub(task, "ActualStart", _stamp(item.actual_start, DAY_START))
-    if item.actual_finish is not None:
-        _sub(task, "ActualFinish", _stamp(item.actual_finish, DAY_END))
+    _sub_day(task, "ActualStart", item.actual_start, DAY_START)
+    _sub_day(task, "ActualFinish", item.actual_finish, DAY_END)
+
+
+def _write_constraint(
+    task: Element, item: ItemData, phase: PhaseData, context: _Context
+) -> str | None:
+    """The constraint and deadline written; what holds the item back (None: its own rule)."""
     code, constraint_day, held_by = _effective_constraint(item, phase, context)
     _sub(task, "ConstraintType", code)
     _sub(task, "CalendarUID", -1)
-    if constraint_day is not None:
-        time = DAY_END if code == FNET_CODE else DAY_START
-        _sub(task, "ConstraintDate", _stamp(constraint_day, time))
-    if item.constraint_type == "FNLT" and item.constraint_date is not None:
+    _sub_day(task, "ConstraintDate", constraint_day, DAY_END if code == FNET_CODE else DAY_START)
+    if item.constraint_type == "FNLT":
         # the planner's finish-no-later-than never moves a task, it shows negative float:
         # MS Project's deadline, not its FNLT constraint (which pulls the task earlier)
-        _sub(task, "Deadline", _stamp(item.constraint_date, DAY_END))
-    for link in links:
-        _write_link(task, link, context)
+        _sub_day(task, "Deadline", item.constraint_date, DAY_END)
+    return held_by
+
+
+def _write_item_fields(task: Element, item: ItemData, held_by: str | None, alt: _Field) -> None:
+    """The planner's own fields (custom fields of MS Project)."""
     _custom(task, _KEY, item.key)
     if item.workstream is not None:
         _custom(task, _WORKSTREAM, item.workstream)
     if item.owner is not None:
         _custom(task, _OWNER, item.owner)
     if item.alt_name:
-        _custom(task, context.alt, item.alt_name)
+        _custom(task, alt, item.alt_name)
     if held_by is not None:
         _custom(task, _HELD_BY, held_by)
         if item.constraint_type == "SNET" and item.constraint_date is not None:
             _custom(task, _OWN_SNET, _stamp(item.constraint_date, DAY_START))
-    if item.baseline_start is not None or item.baseline_finish is not None:
-        baseline = _sub(task, "Baseline")
-        _sub(baseline, "Number", 0)
-        if item.baseline_start is not None:
-            _sub(baseline, "Start", _stamp(item.baseline_start, DAY_START))
-        if item.baseline_finish is not None:
-            _sub(baseline, "Finish", _stamp(item.baseline_finish, DAY_END))
+
+
+def _write_baseline(task: Element, item: ItemData) -> None:
+    if item.baseline_start is None and item.baseline_finish is None:
+        return
+    baseline = _sub(task, "Baseline")
+    _sub(baseline, "Number", 0)
+    _sub_day(baseline, "Start", item.baseline_start, DAY_START)
+    _sub_day(baseline, "Finish", item.baseline_finish, DAY_END)
 
 
 def write(plan: PlanData) -> bytes:

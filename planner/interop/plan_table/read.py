@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from planner.domain.errors import Problem
@@ -297,35 +297,40 @@ class _Table:
     ) -> tuple[list[PhaseData], dict[int, str]]:
         """The phases and each row's phase key (rows whose phase is unknown get an error);
         ``aliases`` are more labels of the base's phases (label → key)."""
-        row_phase: dict[int, str] = {}
         known = list(base.phases) if base is not None else []
         if known:
-            keys = {p.key for p in known}
-            exact = {label: key for label, key in (aliases or {}).items() if key in keys}
-            exact.update({label: key for key, label in _phase_labels(known).items()})
-            folded: dict[str, str] = {}
-            for phase in known:  # then names and keys, whatever their case
-                folded.setdefault(phase.name.lower(), phase.key)
-            for phase in known:
-                folded.setdefault(phase.key.lower(), phase.key)
-            listed = ", ".join(f'"{p.name}"' for p in known)
-            for row in self.rows:
-                if row.phase is None:
-                    if len(known) == 1:
-                        row_phase[row.number] = known[0].key
-                    else:
-                        self.error(row.number, "Phase", "table.phase_needed", phases=listed)
-                        row.broken = True
-                    continue
-                key = exact.get(row.phase) or folded.get(row.phase.lower())
-                if key is None:
-                    self.error(
-                        row.number, "Phase", "table.unknown_phase", phase=row.phase, phases=listed
-                    )
-                    row.broken = True
-                else:
-                    row_phase[row.number] = key
-            return known, row_phase
+            return known, self._rows_in_known(known, aliases or {})
+        return self._made_phases(base, name)
+
+    def _rows_in_known(self, known: list[PhaseData], aliases: Mapping[str, str]) -> dict[int, str]:
+        """Each row's phase among the base's (a row without one is in the only phase)."""
+        row_phase: dict[int, str] = {}
+        exact, folded = _phase_lookup(known, aliases)
+        listed = ", ".join(f'"{p.name}"' for p in known)
+        for row in self.rows:
+            if row.phase is None and len(known) == 1:
+                row_phase[row.number] = known[0].key
+                continue
+            if row.phase is None:
+                self.error(row.number, "Phase", "table.phase_needed", phases=listed)
+                row.broken = True
+                continue
+            key = exact.get(row.phase) or folded.get(row.phase.lower())
+            if key is None:
+                self.error(
+                    row.number, "Phase", "table.unknown_phase", phase=row.phase, phases=listed
+                )
+                row.broken = True
+            else:
+                row_phase[row.number] = key
+        return row_phase
+
+    def _made_phases(
+        self, base: PlanData | None, name: str
+    ) -> tuple[list[PhaseData], dict[int, str]]:
+        """Phases made of the rows' phase labels (``name`` for a row without one), each
+        spanning its rows' dates (else the plan's start)."""
+        row_phase: dict[int, str] = {}
         made: dict[str, str] = {}
         names: list[str] = []
         for row in self.rows:
@@ -383,6 +388,22 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _phase_lookup(
+    known: list[PhaseData], aliases: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Phase keys by exact label (the aliases, then the interface's labels) and by folded
+    name, then folded key."""
+    keys = {p.key for p in known}
+    exact = {label: key for label, key in aliases.items() if key in keys}
+    exact.update({label: key for key, label in _phase_labels(known).items()})
+    folded: dict[str, str] = {}
+    for phase in known:  # then names and keys, whatever their case
+        folded.setdefault(phase.name.lower(), phase.key)
+    for phase in known:
+        folded.setdefault(phase.key.lower(), phase.key)
+    return exact, folded
+
+
 _COLUMN_OF: Final = {
     "key": "Key",
     "name": "Name",
@@ -419,46 +440,61 @@ def _plan(
     by_id = table.identify()
     name = base.name if base is not None else "Imported plan"
     phases, row_phase = table.phases(base, name, phase_names)
-    # the Name column is in the language the other name column is not in (else in ``lang``)
-    if NAME_ZH in table.header and NAME_EN not in table.header:
-        lang = "en"
-    elif NAME_EN in table.header and NAME_ZH not in table.header:
-        lang = "zh"
+    lang = _names_language(table, lang)
     links = table.links(by_id)
     start = base.start if base is not None else table.earliest()
     if start is None:
         table.errors.append(Problem("file", "table.no_start"))
-    # a cycle among the links, named by IDs
-    cycle = find_cycle(link for _, link in links)
-    if cycle:
-        rows = {row.key: row for row in table.rows}
-        steps = [f'{rows[k].id} "{rows[k].name}"' for k in [*cycle, cycle[0]]]
-        table.error(
-            rows[cycle[0]].number, "Predecessors", "dependency.cycle", cycle=" → ".join(steps)
-        )
+    _check_cycle(table, [link for _, link in links])
     if table.errors or start is None:
         # rule checks below would only repeat or confuse these
         raise refusal(sorted(table.errors, key=table.order))
-    assert start is not None
+    calendar = base.calendar if base is not None else CalendarData()
+    plan = PlanData(name, start, calendar, tuple(phases))
+    return normalised(_checked(table, plan, row_phase, links, lang))
+
+
+def _checked(
+    table: _Table,
+    plan: PlanData,
+    row_phase: dict[int, str],
+    links: list[tuple[_Row, LinkData]],
+    lang: str | None,
+) -> PlanData:
+    """The plan (its phases read) with the items of the sound rows and the links between
+    them; the rules of the plan's data it breaks are refused, each on its row's cell."""
     sound = [row for row in table.rows if not row.broken]
     items = [_item(row, row_phase[row.number], lang) for row in sound]
     keys = {item.key for item in items}
     kept = [
         (row, link) for row, link in links if link.predecessor in keys and link.successor in keys
     ]
-    plan = PlanData(
-        name,
-        start,
-        base.calendar if base is not None else CalendarData(),
-        tuple(phases),
-        tuple(items),
-        tuple(link for _, link in kept),
-    )
+    plan = replace(plan, items=tuple(items), links=tuple(link for _, link in kept))
     for problem in problems(plan):
         _place(table, problem, [r.number for r in sound], [r.number for r, _ in kept])
     if table.errors:
         raise refusal(sorted(table.errors, key=table.order))
-    return normalised(plan)
+    return plan
+
+
+def _names_language(table: _Table, lang: str | None) -> str | None:
+    """The Name column is in the language the other name column is not in (else in
+    ``lang``)."""
+    if NAME_ZH in table.header and NAME_EN not in table.header:
+        return "en"
+    if NAME_EN in table.header and NAME_ZH not in table.header:
+        return "zh"
+    return lang
+
+
+def _check_cycle(table: _Table, links: list[LinkData]) -> None:
+    """A cycle among the links, as an error named by IDs on its first row."""
+    cycle = find_cycle(links)
+    if not cycle:
+        return
+    rows = {row.key: row for row in table.rows}
+    steps = [f'{rows[k].id} "{rows[k].name}"' for k in [*cycle, cycle[0]]]
+    table.error(rows[cycle[0]].number, "Predecessors", "dependency.cycle", cycle=" → ".join(steps))
 
 
 def _place(table: _Table, problem: DataProblem, items: list[int], links: list[int]) -> None:

@@ -4,7 +4,7 @@ cycle among the links; a file's refusal; the plan in its canonical order."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 from typing import NamedTuple
@@ -176,61 +176,85 @@ _ITEM_DATES = (
 )
 
 
+_ITEM_TEXTS = (  # field, most characters, required
+    ("key", MAX_KEY, True),
+    ("name", MAX_ITEM_NAME, True),
+    ("name_en", MAX_ITEM_NAME, False),
+    ("name_zh", MAX_ITEM_NAME, False),
+    ("workstream", MAX_WORKSTREAM, False),
+    ("owner", MAX_OWNER, False),
+)
+
+_FieldCoded = tuple[str, str, dict[str, object]]
+"""A broken rule of one item: the field, the code and its parameters."""
+
+
 def _item_problems(i: int, item: ItemData, phase_keys: set[str]) -> list[Problem]:
-    out: list[Problem] = []
+    found: list[_FieldCoded] = [
+        *_item_text_problems(item),
+        *_item_kind_problems(item, phase_keys),
+        *_item_number_problems(item),
+        *_item_date_problems(item),
+        *_item_constraint_problems(item),
+    ]
+    return [Problem("items", i, name, code, params) for name, code, params in found]
 
-    def add(name: str, code: str, /, **params: object) -> None:
-        out.append(Problem("items", i, name, code, params))
 
-    for name, limit, required in (
-        ("key", MAX_KEY, True),
-        ("name", MAX_ITEM_NAME, True),
-        ("name_en", MAX_ITEM_NAME, False),
-        ("name_zh", MAX_ITEM_NAME, False),
-        ("workstream", MAX_WORKSTREAM, False),
-        ("owner", MAX_OWNER, False),
-    ):
+def _item_text_problems(item: ItemData) -> Iterator[_FieldCoded]:
+    for name, limit, required in _ITEM_TEXTS:
         problem = _text_problem(getattr(item, name), limit, required)
         if problem:
-            add(name, problem[0], **problem[1])
+            yield name, *problem
+
+
+def _item_kind_problems(item: ItemData, phase_keys: set[str]) -> Iterator[_FieldCoded]:
+    """Its phase and kind known, its duration one its kind can have."""
     if item.phase_key not in phase_keys:
-        add("phase_key", "plandata.unknown_phase", key=repr(item.phase_key))
+        yield "phase_key", "plandata.unknown_phase", {"key": repr(item.phase_key)}
     if item.kind not in ITEM_KINDS:
-        add("kind", "plandata.kind", value=repr(item.kind))
-    if not _is_int(item.duration) or item.duration < 0:
-        add("duration", "plandata.duration_invalid", value=repr(item.duration))
-    elif item.kind == "milestone" and item.duration != 0:
-        add("duration", "plandata.milestone_duration", value=item.duration)
-    elif item.kind == "task" and item.duration == 0:
-        add("duration", "plandata.task_duration_zero")
-    elif item.duration > MAX_DURATION:
-        add("duration", "plandata.duration_too_long", max=MAX_DURATION, value=item.duration)
+        yield "kind", "plandata.kind", {"value": repr(item.kind)}
+    duration = item.duration
+    if not _is_int(duration) or duration < 0:
+        yield "duration", "plandata.duration_invalid", {"value": repr(duration)}
+    elif item.kind == "milestone" and duration != 0:
+        yield "duration", "plandata.milestone_duration", {"value": duration}
+    elif item.kind == "task" and duration == 0:
+        yield "duration", "plandata.task_duration_zero", {}
+    elif duration > MAX_DURATION:
+        yield "duration", "plandata.duration_too_long", {"max": MAX_DURATION, "value": duration}
+
+
+def _item_number_problems(item: ItemData) -> Iterator[_FieldCoded]:
     if item.version is not None and (not _is_int(item.version) or item.version < 1):
-        add("version", "plandata.whole_at_least", min=1, value=repr(item.version))
+        yield "version", "plandata.whole_at_least", {"min": 1, "value": repr(item.version)}
     pc = item.percent_complete
     if not _is_int(pc) or not 0 <= pc <= 100:
-        add("percent_complete", "plandata.percent_invalid", value=repr(pc))
+        yield "percent_complete", "plandata.percent_invalid", {"value": repr(pc)}
+
+
+def _item_date_problems(item: ItemData) -> Iterator[_FieldCoded]:
+    """Dates that are dates; an actual finish only after an actual start."""
     for name in _ITEM_DATES:
         value = getattr(item, name)
         if value is not None and not _is_date(value):
-            add(name, "plandata.not_a_date", value=repr(value))
+            yield name, "plandata.not_a_date", {"value": repr(value)}
     a_start, a_finish = item.actual_start, item.actual_finish
     if a_finish is not None and a_start is None:
-        add("actual_start", "plandata.finish_without_start")
+        yield "actual_start", "plandata.finish_without_start", {}
     elif _is_date(a_start) and _is_date(a_finish) and a_finish < a_start:  # type: ignore[operator]  # _is_date checked both are dates
-        add(
-            "actual_finish",
-            "plandata.actual_finish_before_start",
-            finish=str(a_finish),
-            start=str(a_start),
-        )
-    if item.constraint_type is not None and item.constraint_type not in CONSTRAINT_TYPES:
-        add("constraint_type", "plandata.constraint_type_invalid", value=repr(item.constraint_type))
-    if item.constraint_type is not None and item.constraint_date is None:
-        add("constraint_date", "plandata.constraint_needs_date", type=item.constraint_type)
-    if item.constraint_type is None and item.constraint_date is not None:
-        add("constraint_type", "plandata.date_needs_constraint")
-    return out
+        order: dict[str, object] = {"finish": str(a_finish), "start": str(a_start)}
+        yield "actual_finish", "plandata.actual_finish_before_start", order
+
+
+def _item_constraint_problems(item: ItemData) -> Iterator[_FieldCoded]:
+    """A known constraint type, and a constraint type and date together."""
+    kind, day = item.constraint_type, item.constraint_date
+    if kind is not None and kind not in CONSTRAINT_TYPES:
+        yield "constraint_type", "plandata.constraint_type_invalid", {"value": repr(kind)}
+    if kind is not None and day is None:
+        yield "constraint_date", "plandata.constraint_needs_date", {"type": kind}
+    if kind is None and day is not None:
+        yield "constraint_type", "plandata.date_needs_constraint", {}
 
 
 def _link_problems(links: Sequence[LinkData], item_keys: set[str]) -> list[Problem]:

@@ -191,17 +191,39 @@ def parse_register(filename: str, data: bytes) -> tuple[ImportedRegister, list[P
     A file that cannot be read at all (not an .xlsx, no header row …) raises at once. Rows
     keep only the cells that parsed; the caller must not save anything while errors remain.
     """
-    name = filename.lower()
-    if name.endswith(".csv"):
-        register_rows = _rows_from_csv(decode_csv(data))
-        action_rows: list[tuple[int, list[Any]]] | None = None
-    elif name.endswith((".xlsx", ".xlsm")):
-        register_rows, action_rows = _read_workbook(data)
-    else:
-        raise _refuse("risk.file.kind", name=filename)
-
+    register_rows, action_rows = _sheets(filename, data)
     errors: list[Problem] = []
     parsed, headers, ignored = _parse_rows(register_rows, COLUMNS, BY_HEADER, errors)
+    rows, seen = _risk_rows(parsed, headers, errors)
+    if not rows and not errors:
+        errors.append(Problem("", "risk.file.no_risks"))
+    actions = _actions(action_rows, seen, errors) if action_rows is not None else None
+    fatal = [e for e in errors if not e.field]
+    if fatal:
+        raise ImportFormatError(problems=fatal)
+    register = ImportedRegister(
+        tuple(rows), tuple(actions) if actions is not None else None, headers, tuple(ignored)
+    )
+    return register, errors
+
+
+_Rows = list[tuple[int, list[Any]]]
+
+
+def _sheets(filename: str, data: bytes) -> tuple[_Rows, _Rows | None]:
+    """The register's rows and the Actions sheet's (None for a CSV, which has none)."""
+    name = filename.lower()
+    if name.endswith(".csv"):
+        return _rows_from_csv(decode_csv(data)), None
+    if name.endswith((".xlsx", ".xlsm")):
+        return _read_workbook(data)
+    raise _refuse("risk.file.kind", name=filename)
+
+
+def _risk_rows(
+    parsed: list[tuple[int, dict[str, Any]]], headers: Mapping[str, str], errors: list[Problem]
+) -> tuple[list[ImportedRow], dict[str, int]]:
+    """The register's rows, and the row each key is first on (a key twice is an error)."""
     rows: list[ImportedRow] = []
     seen: dict[str, int] = {}
     for number, values in parsed:
@@ -217,46 +239,37 @@ def parse_register(filename: str, data: bytes) -> tuple[ImportedRegister, list[P
                 )
             seen.setdefault(key, number)
         rows.append(ImportedRow(number, values))
-    if not rows and not errors:
-        errors.append(Problem("", "risk.file.no_risks"))
+    return rows, seen
 
-    actions: list[ImportedAction] | None = None
-    if action_rows is not None:
-        actions = []
-        parsed_actions, action_headers, _ignored = _parse_rows(
-            action_rows, ACTION_COLUMNS, ACTION_BY_HEADER, errors, ACTIONS_SHEET
-        )
-        for number, values in parsed_actions:
-            risk_key = values.get("risk_key")
-            if isinstance(risk_key, str) and risk_key not in seen:
-                errors.append(
-                    Problem(
-                        cell_at(number, action_headers["risk_key"], ACTIONS_SHEET),
-                        "risk.file.action_no_risk",
-                        {"key": risk_key},
-                    )
-                )
-            if any(k not in values for k in ("risk_key", "title")):
-                continue
-            actions.append(
-                ImportedAction(
-                    number,
-                    values["risk_key"],
-                    ActionRecord(
-                        title=values["title"],
-                        owner=values.get("owner"),
-                        due=values.get("due"),
-                        done=bool(values.get("done", False)),
-                    ),
+
+def _actions(
+    action_rows: _Rows, risk_keys: Mapping[str, int], errors: list[Problem]
+) -> list[ImportedAction]:
+    """The Actions sheet's actions; one of a risk the register does not hold is an error."""
+    parsed, headers, _ignored = _parse_rows(
+        action_rows, ACTION_COLUMNS, ACTION_BY_HEADER, errors, ACTIONS_SHEET
+    )
+    actions: list[ImportedAction] = []
+    for number, values in parsed:
+        risk_key = values.get("risk_key")
+        if isinstance(risk_key, str) and risk_key not in risk_keys:
+            errors.append(
+                Problem(
+                    cell_at(number, headers["risk_key"], ACTIONS_SHEET),
+                    "risk.file.action_no_risk",
+                    {"key": risk_key},
                 )
             )
-    fatal = [e for e in errors if not e.field]
-    if fatal:
-        raise ImportFormatError(problems=fatal)
-    register = ImportedRegister(
-        tuple(rows), tuple(actions) if actions is not None else None, headers, tuple(ignored)
-    )
-    return register, errors
+        if any(k not in values for k in ("risk_key", "title")):
+            continue
+        record = ActionRecord(
+            title=values["title"],
+            owner=values.get("owner"),
+            due=values.get("due"),
+            done=bool(values.get("done", False)),
+        )
+        actions.append(ImportedAction(number, values["risk_key"], record))
+    return actions
 
 
 def _read_workbook(
