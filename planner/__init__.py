@@ -29,10 +29,35 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     check_secret_key(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    _init_extensions(app)
+
+    from planner import security
+
+    security.init_app(app)
+
+    from planner.web import register_blueprints
+
+    register_blueprints(app)
+
+    # after the blueprints: the safety nets wrap every registered view
+    from planner import ops
+
+    ops.init_app(app)
+
+    from planner.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    """The tables, the words of coded problems, the audit trail, live schedules, owners, the
+    database and the Flask extensions (before security and the blueprints)."""
     import planner.models  # noqa: F401  (registers every table on db.metadata)
 
     # words the coded problems of domain, services and interop in the reader's language
     from planner import database, explain_text, i18n  # noqa: F401
+    from planner.config import PROJECT_ROOT
     from planner.extensions import bootstrap, csrf, db, migrate
     from planner.services.audit import init_audit
     from planner.services.live_schedule import init_app as init_live_schedules
@@ -55,21 +80,3 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     bootstrap.init_app(app)
     i18n.init_app(app)
-
-    from planner import security
-
-    security.init_app(app)
-
-    from planner.web import register_blueprints
-
-    register_blueprints(app)
-
-    # after the blueprints: the safety nets wrap every registered view
-    from planner import ops
-
-    ops.init_app(app)
-
-    from planner.cli import register_commands
-
-    register_commands(app)
-    return app

@@ -30,19 +30,11 @@ class ConfigError(PlannerError):
 def settings_from_environment(instance_path: str) -> dict[str, Any]:
     """Collect settings from ``PLANNER_*``, ``DATABASE_URL`` and ``SECRET_KEY``."""
     demo = os.environ.get("PLANNER_DEMO") == "1"
-    database_url = os.environ.get("DATABASE_URL") or (
-        "sqlite:///" + os.path.join(instance_path, "planner.sqlite")
-    )
-    if demo:
-        database_url = "sqlite:///" + os.path.join(instance_path, DEMO_DATABASE_FILE)
-    if database_url.startswith("postgresql://"):
-        # psycopg 3 is the driver we ship; plain postgresql:// would pick psycopg2
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     extra_dirs = [
         Path(p) for p in os.environ.get("PLANNER_PLAYBOOK_DIRS", "").split(os.pathsep) if p
     ]
     return {
-        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path, demo),
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "PLAYBOOK_DIRS": [SHIPPED_PLAYBOOKS, *extra_dirs],
         "DEMO_MODE": demo,
@@ -53,6 +45,28 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
+        **_operations_settings(),
+    }
+
+
+def _database_url(instance_path: str, demo: bool) -> str:
+    """``DATABASE_URL``, else SQLite in the instance folder (the demo's own file in demo
+    mode, whatever ``DATABASE_URL`` says)."""
+    database_url = os.environ.get("DATABASE_URL") or (
+        "sqlite:///" + os.path.join(instance_path, "planner.sqlite")
+    )
+    if demo:
+        database_url = "sqlite:///" + os.path.join(instance_path, DEMO_DATABASE_FILE)
+    if database_url.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; plain postgresql:// would pick psycopg2
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return database_url
+
+
+def _operations_settings() -> dict[str, Any]:
+    """The planner's own settings (``PLANNER_*``): limits, proxies, cache, logs, sessions,
+    mail, webhooks and attachments."""
+    return {
         # per process by default; several workers share limits through Redis, e.g.
         # PLANNER_RATELIMIT_STORAGE=redis://127.0.0.1:6379
         "RATELIMIT_STORAGE_URI": os.environ.get("PLANNER_RATELIMIT_STORAGE", "memory://"),

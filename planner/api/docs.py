@@ -14,7 +14,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, PathConverter, Rule
 
 from planner.api import bp
-from planner.api.core import OPERATIONS, json_response
+from planner.api.core import OPERATIONS, Operation, json_response
 from planner.api.markers import N_
 from planner.api.openapi import TAGS, build_document, roles_for
 from planner.api.problems import PROBLEM_HELP, PROBLEMS
@@ -178,62 +178,10 @@ def _title(status: int) -> str:
 def docs_context() -> dict[str, Any]:
     document = build_document()
     components = document["components"]["schemas"]
-    sections = []
     by_tag: dict[str, list[dict[str, Any]]] = {}
     for op in OPERATIONS:
         entry = document["paths"][op.path][op.method.lower()]
-        parameters = []
-        for parameter in entry["parameters"]:
-            text, _refs = type_text(parameter["schema"])
-            parameters.append(
-                {
-                    "name": parameter["name"],
-                    "in": gettext(PARAMETER_PLACES.get(parameter["in"], parameter["in"])),
-                    "type": text,
-                    "required": parameter["required"],
-                    "default": parameter["schema"].get("default"),
-                    "description": _inline(parameter.get("description", "")),
-                }
-            )
-        body = None
-        if "requestBody" in entry:
-            body = _ref_name(entry["requestBody"]["content"]["application/json"]["schema"]["$ref"])
-        responses = []
-        for status, response in entry["responses"].items():
-            content = response.get("content", {})
-            schema = next(iter(content.values()), {}).get("schema") if content else None  # type: ignore[call-overload]  # an OpenAPI media type is a dict
-            responses.append(
-                {
-                    "status": status,
-                    "schema": _ref_name(schema["$ref"]) if schema else None,
-                    "slug": PROBLEMS.get(int(status), ("", ""))[0] if int(status) >= 400 else "",
-                    "title": _title(int(status)),
-                }
-            )
-        by_tag.setdefault(op.tag, []).append(
-            {
-                "method": op.method,
-                "path": op.path,
-                "anchor": op.endpoint,
-                "summary": gettext(op.summary),
-                "description": _inline(op.description),
-                "roles": roles_for(op.requirement, gettext),
-                "requirement": op.requirement,
-                "parameters": parameters,
-                "body": body,
-                "responses": responses,
-            }
-        )
-    order = {tag: n for n, tag in enumerate(TAGS)}
-    for tag, ops in sorted(by_tag.items(), key=lambda kv: order.get(kv[0], len(order))):
-        sections.append(
-            {
-                "tag": tag,
-                "title": gettext(TAG_TITLES[tag]) if tag in TAG_TITLES else tag.capitalize(),
-                "description": _inline(TAGS.get(tag, "")),
-                "operations": ops,
-            }
-        )
+        by_tag.setdefault(op.tag, []).append(_operation(op, entry))
     schemas = [
         {
             "name": name,
@@ -257,11 +205,68 @@ def docs_context() -> dict[str, Any]:
         "title": gettext(info["title"]),
         # paragraphs of the overview, `backticked` parts as code
         "overview": [_inline(part) for part in gettext(info["description"]).split("\n\n")],
-        "sections": sections,
+        "sections": _sections(by_tag),
         "schemas": schemas,
         "problems": problems,
         "base_url": request.host_url.rstrip("/") + (bp.url_prefix or ""),
     }
+
+
+def _operation(op: Operation, entry: dict[str, Any]) -> dict[str, Any]:
+    """One operation of the reference: its words, who may call it, parameters, body and
+    responses (``entry``: its part of the OpenAPI document)."""
+    body = None
+    if "requestBody" in entry:
+        body = _ref_name(entry["requestBody"]["content"]["application/json"]["schema"]["$ref"])
+    return {
+        "method": op.method,
+        "path": op.path,
+        "anchor": op.endpoint,
+        "summary": gettext(op.summary),
+        "description": _inline(op.description),
+        "roles": roles_for(op.requirement, gettext),
+        "requirement": op.requirement,
+        "parameters": [_parameter(parameter) for parameter in entry["parameters"]],
+        "body": body,
+        "responses": [_response(status, answer) for status, answer in entry["responses"].items()],
+    }
+
+
+def _parameter(parameter: dict[str, Any]) -> dict[str, Any]:
+    text, _refs = type_text(parameter["schema"])
+    return {
+        "name": parameter["name"],
+        "in": gettext(PARAMETER_PLACES.get(parameter["in"], parameter["in"])),
+        "type": text,
+        "required": parameter["required"],
+        "default": parameter["schema"].get("default"),
+        "description": _inline(parameter.get("description", "")),
+    }
+
+
+def _response(status: str, response: dict[str, Any]) -> dict[str, Any]:
+    content = response.get("content", {})
+    schema = next(iter(content.values()), {}).get("schema") if content else None  # type: ignore[call-overload]  # an OpenAPI media type is a dict
+    return {
+        "status": status,
+        "schema": _ref_name(schema["$ref"]) if schema else None,
+        "slug": PROBLEMS.get(int(status), ("", ""))[0] if int(status) >= 400 else "",
+        "title": _title(int(status)),
+    }
+
+
+def _sections(by_tag: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The operations by tag, tags in the order of :data:`TAGS` (others after them)."""
+    order = {tag: n for n, tag in enumerate(TAGS)}
+    return [
+        {
+            "tag": tag,
+            "title": gettext(TAG_TITLES[tag]) if tag in TAG_TITLES else tag.capitalize(),
+            "description": _inline(TAGS.get(tag, "")),
+            "operations": ops,
+        }
+        for tag, ops in sorted(by_tag.items(), key=lambda kv: order.get(kv[0], len(order)))
+    ]
 
 
 @bp.get("/docs")

@@ -75,8 +75,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Final, Literal
 
 from pydantic import ValidationError as PydanticValidationError
@@ -152,6 +153,42 @@ class ProgramOutcome:
     actual_durations: Mapping[str, float] = field(default_factory=dict)
     occurred_risks: Sequence[OccurredRisk] = ()
     missed_metrics: Sequence[MissedMetric] = ()
+
+
+def missed_targets(
+    key: str,
+    direction: str,
+    targets: Iterable[tuple[int, float]],
+    readings: Sequence[tuple[date, float]],
+    ended: Mapping[int, date],
+) -> list[MissedMetric]:
+    """The phase targets of metric ``key`` that the program missed.
+
+    For each ``(phase ordinal, target)`` whose phase window has ended (``ended``: ordinal →
+    last day of the window), the last of the ``readings`` (``(day, value)`` in day order) on
+    or before that day against the target: below it when ``direction`` is "higher" (higher
+    is better), above it otherwise. A phase with no reading by then is not a miss.
+
+    Examples:
+        >>> from datetime import date
+        >>> readings = [(date(2026, 1, 5), 40.0), (date(2026, 2, 2), 55.0)]
+        >>> missed_targets("adoption", "higher", [(1, 60.0), (2, 80.0)], readings,
+        ...                {1: date(2026, 1, 31)})
+        [MissedMetric(key='adoption', phase=1, target=60.0, actual=40.0)]
+    """
+    missed = []
+    for phase, target in targets:
+        end = ended.get(phase)
+        if end is None:
+            continue
+        before = [value for day, value in readings if day <= end]
+        if not before:
+            continue
+        actual = before[-1]
+        short = actual < target if direction == "higher" else actual > target
+        if short:
+            missed.append(MissedMetric(key=key, phase=phase, target=target, actual=actual))
+    return missed
 
 
 # --------------------------------------------------------------------------- lessons

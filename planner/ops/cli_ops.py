@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -27,6 +28,9 @@ from planner.ops.backup import (
     restore_files,
     table_checksums,
 )
+
+if TYPE_CHECKING:
+    from planner.models import User
 
 
 def _url() -> str:
@@ -142,23 +146,13 @@ def generate_command(
     members: tuple[str, ...],
 ) -> None:
     """Create a generated program of N work items (benchmarks, load tests, demos)."""
-    from sqlalchemy import select
-
     from planner.extensions import db
-    from planner.models import Membership, User
+    from planner.models import Membership
     from planner.services.generate import generate_program
 
     today = date.today()
     start_date = start.date() if start is not None else today - timedelta(days=150)  # type: ignore[attr-defined]  # click gives a datetime for a DateTime option
-    grants = []
-    for entry in members:
-        email, _, role = entry.partition(":")
-        if role not in ("lead", "member", "steering", "viewer"):
-            raise click.BadParameter(f"{entry}: expected EMAIL:lead|member|steering|viewer")
-        user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-        if user is None:
-            raise click.BadParameter(f"{entry}: no user with that e-mail")
-        grants.append((user, role))
+    grants = _grants(members)
     program = generate_program(
         items,
         start_date=start_date,
@@ -172,6 +166,25 @@ def generate_command(
     db.session.commit()
     click.echo(f"program {program.id}: {program.name} ({items} items)")
     sys.stdout.flush()
+
+
+def _grants(members: tuple[str, ...]) -> list[tuple[User, str]]:
+    """The users and roles of ``--member EMAIL:ROLE`` options (each user must exist)."""
+    from sqlalchemy import select
+
+    from planner.extensions import db
+    from planner.models import User
+
+    grants = []
+    for entry in members:
+        email, _, role = entry.partition(":")
+        if role not in ("lead", "member", "steering", "viewer"):
+            raise click.BadParameter(f"{entry}: expected EMAIL:lead|member|steering|viewer")
+        user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            raise click.BadParameter(f"{entry}: no user with that e-mail")
+        grants.append((user, role))
+    return grants
 
 
 OPS_COMMANDS = (backup_command, restore_command, checksums_command, generate_command)

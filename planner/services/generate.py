@@ -11,7 +11,9 @@ program and its phases are.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
@@ -114,6 +116,37 @@ def generate_program(
     )
     db.session.add(program)
     db.session.flush()
+    phases = _add_phases(program, start_date)
+    db.session.flush()
+
+    # long workstreams make a deep network (a chain of 1,000 items is 1,000 levels)
+    n_streams = max(1, n_items // max(1, items_per_stream))
+    rows = _item_rows(rng, program, phases, n_items, n_streams)
+    db.session.execute(insert(WorkItem), rows)
+    ids = dict(
+        db.session.execute(
+            select(WorkItem.position, WorkItem.id).where(WorkItem.program_id == program.id)
+        ).all()
+    )
+    links = _link_rows(rng, program, ids, n_items, n_streams)
+    if links:
+        db.session.execute(insert(Dependency), links)
+    db.session.expire(program, ["phases"])
+
+    if baseline_name is not None or progress_until is not None:
+        program.status_date = start_date
+        planned = compute(load_network(program)).items
+        program.status_date = None
+        if baseline_name is not None:
+            _record_plan(program, baseline_name, rows, planned, start_date)
+        if progress_until is not None:
+            _progress(rng, program, rows, planned, ids, progress_until)
+    reschedule(program)
+    return program
+
+
+def _add_phases(program: Program, start_date: date) -> list[Phase]:
+    """The diagnosis and the four phases, back to back from ``start_date``."""
     cursor = start_date
     phases = []
     for ordinal, (key, kind, title, length) in enumerate(PHASES):
@@ -131,15 +164,19 @@ def generate_program(
         program.phases.append(phase)
         phases.append(phase)
         cursor = end + timedelta(days=1)
-    db.session.flush()
+    return phases
 
-    # long workstreams make a deep network (a chain of 1,000 items is 1,000 levels)
-    n_streams = max(1, n_items // max(1, items_per_stream))
+
+def _item_rows(
+    rng: random.Random, program: Program, phases: list[Phase], n_items: int, n_streams: int
+) -> list[dict[str, Any]]:
+    """The work items' rows: position i belongs to stream i % n_streams, step
+    i // n_streams of that stream's chain; the first steps are the diagnosis's, the others
+    shared out over the four phases."""
     streams = [
         STREAMS[i % len(STREAMS)] + (f"-{i // len(STREAMS) + 1}" if i >= len(STREAMS) else "")
         for i in range(n_streams)
     ]
-    # position i belongs to stream i % n_streams, step i // n_streams of that stream's chain
     steps = (n_items + n_streams - 1) // n_streams
     diagnosis_steps = max(1, steps // 20)
     rows = []
@@ -171,12 +208,14 @@ def generate_program(
                 "version": 1,
             }
         )
-    db.session.execute(insert(WorkItem), rows)
-    ids = dict(
-        db.session.execute(
-            select(WorkItem.position, WorkItem.id).where(WorkItem.program_id == program.id)
-        ).all()
-    )
+    return rows
+
+
+def _link_rows(
+    rng: random.Random, program: Program, ids: dict[int, int], n_items: int, n_streams: int
+) -> list[dict[str, object]]:
+    """The dependencies' rows: each workstream's chain, and about ``n_items / 2`` links
+    forward from an item listed shortly before, in any workstream (``ids``: by position)."""
     links: dict[tuple[int, int], dict[str, object]] = {}
 
     def link(p: int, s: int) -> None:
@@ -198,32 +237,30 @@ def generate_program(
     for _ in range(n_items // 2):
         s = rng.randrange(n_streams, n_items)
         link(rng.randrange(max(0, s - window), max(1, s - n_streams // 2)), s)
-    if links:
-        db.session.execute(insert(Dependency), list(links.values()))
-    db.session.expire(program, ["phases"])
+    return list(links.values())
 
-    if baseline_name is not None or progress_until is not None:
-        program.status_date = start_date
-        planned = compute(load_network(program)).items
-        program.status_date = None
-        if baseline_name is not None:
-            from planner.services.plan import record_baseline
 
-            by_key = {r["key"]: r for r in rows}
-            record_baseline(
-                program,
-                baseline_name,
-                {
-                    key: (s.early_start, s.early_finish, int(by_key[key]["duration_days"]))  # type: ignore[call-overload]  # duration_days is an int column
-                    for key, s in planned.items()
-                },
-                taken_by="generator",
-                status_date=start_date,
-            )
-        if progress_until is not None:
-            _progress(rng, program, rows, planned, ids, progress_until)
-    reschedule(program)
-    return program
+def _record_plan(
+    program: Program,
+    baseline_name: str,
+    rows: list[dict[str, Any]],
+    planned: Mapping[str, Any],
+    start_date: date,
+) -> None:
+    """The planned dates kept as baseline ``baseline_name``."""
+    from planner.services.plan import record_baseline
+
+    by_key = {r["key"]: r for r in rows}
+    record_baseline(
+        program,
+        baseline_name,
+        {
+            key: (s.early_start, s.early_finish, int(by_key[key]["duration_days"]))
+            for key, s in planned.items()
+        },
+        taken_by="generator",
+        status_date=start_date,
+    )
 
 
 def _progress(rng, program, rows, planned, ids, until: date) -> None:

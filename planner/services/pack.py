@@ -45,6 +45,7 @@ from planner.interop.pack_data import (
     Pack,
     PhaseRow,
     RiskRow,
+    TableSlide,
     rag_of,
 )
 from planner.interop.pdf_pack import html_to_pdf, metrics_svg, timeline_svg
@@ -240,15 +241,20 @@ def build_pack(program_id: int, today: date, lang: str) -> Pack:
         decisions=tuple(decisions),
         since_title=since_title,
         since=since,
-        slides=(
-            *money_slides(program, today, lang),  # issue 23: money and workload slides
-            *(t for t in (schedule_risk_slide(program, today, lang),) if t is not None),
-        ),
+        slides=_extra_slides(program, today, lang),
         evidence=evidence_lines(program, lang),
         extra={"evidence_title": evidence_title()},
         adoption=adoption_slide(program, lang),
         raid=raid_slide(program, today, lang),
         gantt=gantt_slide(program, today, lang),
+    )
+
+
+def _extra_slides(program: Program, today: date, lang: str) -> tuple[TableSlide, ...]:
+    """Money and workload slides (issue 23), then the schedule risk slide when there is one."""
+    return (
+        *money_slides(program, today, lang),
+        *(t for t in (schedule_risk_slide(program, today, lang),) if t is not None),
     )
 
 

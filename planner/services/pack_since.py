@@ -9,7 +9,7 @@ from typing import Final
 
 from flask_babel import gettext as _
 
-from planner.domain.review_pulse import Move
+from planner.domain.review_pulse import MetricChange, Move, PulseChanges
 from planner.explain_text import format_value
 from planner.i18n import format_day
 from planner.models.metric import Metric
@@ -73,51 +73,12 @@ def since_lines(
         return "", ()
     title = _("Since the review of %(day)s", day=format_day(since.review.held_on))
     lines: list[str] = []
-    changes = since.changes
-    if changes is None:
+    if since.changes is None:
         lines.append(
             _("The plan was not recorded with that review: only decisions and risks are compared.")
         )
     else:
-        if changes.finish is not None:
-            lines.append(_moved(_("Forecast finish"), changes.finish))
-        for move in changes.milestones_moved[:MAX_LINES_PER_KIND]:
-            lines.append(_moved(_name(items.get(move.key), lang, move.key), move))
-        for ordinal, before, after in changes.gate_outlooks:
-            phase = phases.get(ordinal)
-            lines.append(
-                _(
-                    "Gate of %(phase)s: %(before)s → %(after)s",
-                    phase=_name(phase, lang, str(ordinal)),
-                    before=_verdict(before),
-                    after=_verdict(after),
-                )
-            )
-        if changes.became_critical:
-            names = [_name(items.get(k), lang, k) for k in changes.became_critical]
-            shown = names[:MAX_LINES_PER_KIND]
-            more = len(names) - len(shown)
-            joined = ("、" if lang == "zh" else ", ").join(shown)
-            lines.append(
-                _("Became critical: %(names)s", names=joined)
-                + (" " + _("and %(n)d more", n=more) if more else "")
-            )
-        for change in changes.metrics[:MAX_LINES_PER_KIND]:
-            metric = metrics.get(change.key)
-            unit = metric.unit if metric else ""
-            before = change.before
-            lines.append(
-                _(
-                    "%(metric)s: %(before)s → %(after)s (%(rag_before)s → %(rag_after)s)",
-                    metric=_name(metric, lang, change.key),
-                    before=format_value(before.value, unit)
-                    if before and before.value is not None
-                    else "—",
-                    after=format_value(change.after.value or 0.0, unit),
-                    rag_before=_rag(before.status if before else None),
-                    rag_after=_rag(change.after.status),
-                )
-            )
+        lines.extend(_plan_lines(since.changes, lang, items, phases, metrics))
     by_id = {phase.id: phase for phase in phases.values()}
     for decision in since.decisions:
         lines.append(
@@ -132,3 +93,54 @@ def since_lines(
         _("Risks: %(new)d new, %(closed)d closed", new=since.new_risks, closed=since.closed_risks)
     )
     return title, tuple(lines)
+
+
+def _plan_lines(
+    changes: PulseChanges,
+    lang: str,
+    items: dict[str, WorkItem],
+    phases: dict[int, Phase],
+    metrics: dict[str, Metric],
+) -> list[str]:
+    """What moved in the plan and the metrics: finish, milestones, gate outlooks, the
+    critical path, metrics (at most :data:`MAX_LINES_PER_KIND` of a kind)."""
+    lines: list[str] = []
+    if changes.finish is not None:
+        lines.append(_moved(_("Forecast finish"), changes.finish))
+    for move in changes.milestones_moved[:MAX_LINES_PER_KIND]:
+        lines.append(_moved(_name(items.get(move.key), lang, move.key), move))
+    for ordinal, before, after in changes.gate_outlooks:
+        phase = phases.get(ordinal)
+        lines.append(
+            _(
+                "Gate of %(phase)s: %(before)s → %(after)s",
+                phase=_name(phase, lang, str(ordinal)),
+                before=_verdict(before),
+                after=_verdict(after),
+            )
+        )
+    if changes.became_critical:
+        names = [_name(items.get(k), lang, k) for k in changes.became_critical]
+        shown = names[:MAX_LINES_PER_KIND]
+        more = len(names) - len(shown)
+        joined = ("、" if lang == "zh" else ", ").join(shown)
+        lines.append(
+            _("Became critical: %(names)s", names=joined)
+            + (" " + _("and %(n)d more", n=more) if more else "")
+        )
+    for change in changes.metrics[:MAX_LINES_PER_KIND]:
+        lines.append(_metric_line(change, metrics.get(change.key), lang))
+    return lines
+
+
+def _metric_line(change: MetricChange, metric: Metric | None, lang: str) -> str:
+    unit = metric.unit if metric else ""
+    before = change.before
+    return _(
+        "%(metric)s: %(before)s → %(after)s (%(rag_before)s → %(rag_after)s)",
+        metric=_name(metric, lang, change.key),
+        before=format_value(before.value, unit) if before and before.value is not None else "—",
+        after=format_value(change.after.value or 0.0, unit),
+        rag_before=_rag(before.status if before else None),
+        rag_after=_rag(change.after.status),
+    )

@@ -8,7 +8,8 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 
 from planner.domain.errors import NotFoundError, Problem, ValidationError
-from planner.domain.playbook import WEEKDAYS, Milestone, Playbook, Text
+from planner.domain.playbook import WEEKDAYS, Milestone, Playbook, Task, Text
+from planner.domain.playbook import GateCriterion as PlaybookGateCriterion
 from planner.domain.playbook import Metric as PlaybookMetric
 from planner.domain.playbook import Phase as PlaybookPhase
 from planner.domain.playbook import Risk as PlaybookRisk
@@ -147,61 +148,7 @@ def create_program(
     db.session.flush()  # work items carry program_id directly: it must exist first
     if lead is not None:
         db.session.add(Membership(user_id=lead.id, program_id=program.id, role="lead"))
-    items_by_key: dict[str, WorkItem] = {}
-    position = 0
-    for pb_phase, (window_start, window_end) in zip(
-        playbook.phases, phase_windows(playbook, start_date, diagnosis_weeks), strict=True
-    ):
-        phase = Phase(
-            ordinal=pb_phase.ordinal,
-            key=pb_phase.key,
-            kind=pb_phase.kind,
-            name=_en(pb_phase.name),
-            name_zh=_zh(pb_phase.name),
-            goal=_en(pb_phase.goal),
-            goal_zh=_zh(pb_phase.goal),
-            result=_en(pb_phase.result),
-            result_zh=_zh(pb_phase.result),
-            length_days=_length_days(pb_phase, diagnosis_weeks),
-            window_start=window_start,
-            window_end=window_end,
-        )
-        program.phases.append(phase)
-        for pb_item in [*pb_phase.tasks, *pb_phase.milestones]:
-            is_milestone = isinstance(pb_item, Milestone)
-            item = WorkItem(
-                program_id=program.id,
-                key=pb_item.key,
-                kind="milestone" if is_milestone else "task",
-                name=_en(pb_item.name),
-                name_zh=_zh(pb_item.name),
-                workstream=pb_item.workstream,
-                duration_days=0 if is_milestone else pb_item.duration,  # type: ignore[attr-defined]  # a work item that is not a milestone is a task
-                owner_role=pb_item.owner_role,
-                deliverable=_en(pb_item.deliverable) or None,
-                deliverable_zh=_zh(pb_item.deliverable),
-                position=position,
-            )
-            position += 1
-            phase.work_items.append(item)
-            items_by_key[item.key] = item
-        for index, criterion in enumerate(pb_phase.gate):
-            reference = {
-                "metric_target": lambda c: c.metric,
-                "milestones_done": lambda c: " ".join(c.milestones),
-                "max_risk_band": lambda c: c.band,
-                "manual": lambda c: c.reference,  # who judges it: "" a person
-            }[criterion.kind](criterion)
-            text = getattr(criterion, "text", None)
-            phase.gate_criteria.append(
-                GateCriterion(
-                    position=index,
-                    kind=criterion.kind,
-                    reference=reference,
-                    text=_en(text),
-                    text_zh=_zh(text),
-                )
-            )
+    items_by_key = _add_phases(program, playbook, start_date, diagnosis_weeks)
     # playbook owner roles become people to name (issue 23), inserted with their items
     seed_roles(program, [m.owner_role or "" for m in playbook.metrics])
     db.session.flush()
@@ -224,6 +171,78 @@ def create_program(
     db.session.flush()
     reschedule(program)
     return program
+
+
+def _add_phases(
+    program: Program, playbook: Playbook, start_date: date, diagnosis_weeks: int | None
+) -> dict[str, WorkItem]:
+    """The playbook's phases added to ``program`` with their work items and gate criteria;
+    the work items by key."""
+    items_by_key: dict[str, WorkItem] = {}
+    position = 0
+    for pb_phase, (window_start, window_end) in zip(
+        playbook.phases, phase_windows(playbook, start_date, diagnosis_weeks), strict=True
+    ):
+        phase = Phase(
+            ordinal=pb_phase.ordinal,
+            key=pb_phase.key,
+            kind=pb_phase.kind,
+            name=_en(pb_phase.name),
+            name_zh=_zh(pb_phase.name),
+            goal=_en(pb_phase.goal),
+            goal_zh=_zh(pb_phase.goal),
+            result=_en(pb_phase.result),
+            result_zh=_zh(pb_phase.result),
+            length_days=_length_days(pb_phase, diagnosis_weeks),
+            window_start=window_start,
+            window_end=window_end,
+        )
+        program.phases.append(phase)
+        work: list[Task | Milestone] = [*pb_phase.tasks, *pb_phase.milestones]
+        for pb_item in work:
+            item = _work_item(program, pb_item, position)
+            position += 1
+            phase.work_items.append(item)
+            items_by_key[item.key] = item
+        phase.gate_criteria.extend(
+            _gate_criterion(index, criterion) for index, criterion in enumerate(pb_phase.gate)
+        )
+    return items_by_key
+
+
+def _work_item(program: Program, pb_item: Task | Milestone, position: int) -> WorkItem:
+    is_milestone = isinstance(pb_item, Milestone)
+    duration = 0 if isinstance(pb_item, Milestone) else pb_item.duration
+    return WorkItem(
+        program_id=program.id,
+        key=pb_item.key,
+        kind="milestone" if is_milestone else "task",
+        name=_en(pb_item.name),
+        name_zh=_zh(pb_item.name),
+        workstream=pb_item.workstream,
+        duration_days=duration,
+        owner_role=pb_item.owner_role,
+        deliverable=_en(pb_item.deliverable) or None,
+        deliverable_zh=_zh(pb_item.deliverable),
+        position=position,
+    )
+
+
+def _gate_criterion(index: int, criterion: PlaybookGateCriterion) -> GateCriterion:
+    reference = {
+        "metric_target": lambda c: c.metric,
+        "milestones_done": lambda c: " ".join(c.milestones),
+        "max_risk_band": lambda c: c.band,
+        "manual": lambda c: c.reference,  # who judges it: "" a person
+    }[criterion.kind](criterion)
+    text = getattr(criterion, "text", None)
+    return GateCriterion(
+        position=index,
+        kind=criterion.kind,
+        reference=reference,
+        text=_en(text),
+        text_zh=_zh(text),
+    )
 
 
 def get_program(program_id: int) -> Program:

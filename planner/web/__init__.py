@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from importlib import import_module
+from typing import Any, Final
 
 from flask import Flask, Response, render_template
 from flask_babel import gettext as _
@@ -11,53 +12,48 @@ from planner.domain.errors import NotFoundError
 from planner.ops.assets import FILE_ENDPOINTS, asset_response
 from planner.web.csp import plotly_js_path
 
+#: The modules under planner/web with a blueprint ``bp``, in the order they are registered.
+BLUEPRINT_MODULES: Final = (
+    # the program's areas
+    "programs",
+    "dashboard",
+    "plan",
+    "risks",
+    "metrics",
+    "gates",
+    "assessment",
+    # the library, files, people and access
+    "library",
+    "exchange",
+    "auth",
+    "members",
+    "admin",
+    "history",
+    "share",
+    "tokens",
+    "replan",
+    "scenarios",
+    # the features added since
+    "schedule_risk",
+    "notify",
+    "discussion",
+    "adoption",
+    "question_bank",
+    "raid",
+    "people",
+    "money",
+    "gantt",
+)
+
 
 def register_blueprints(app: Flask) -> None:
-    from planner.web import (
-        admin,
-        adoption,
-        assessment,
-        auth,
-        dashboard,
-        discussion,
-        exchange,
-        gantt,
-        gates,
-        history,
-        library,
-        members,
-        metrics,
-        money,
-        notify,
-        people,
-        plan,
-        programs,
-        question_bank,
-        raid,
-        replan,
-        risks,
-        scenarios,
-        schedule_risk,
-        share,
-        tokens,
-    )
+    # every module imported (in name order, as one import statement did) before any is
+    # registered: one that fails to import leaves the app without any blueprint, not some
+    modules = {name: import_module(f"planner.web.{name}") for name in sorted(BLUEPRINT_MODULES)}
     from planner.web.nav import program_tabs
 
-    areas = (programs, dashboard, plan, risks, metrics, gates, assessment)
-    extras = (library, exchange, auth, members, admin, history, share, tokens, replan, scenarios)
-    features = (
-        schedule_risk,
-        notify,
-        discussion,
-        adoption,
-        question_bank,
-        raid,
-        people,
-        money,
-        gantt,
-    )
-    for module in (*areas, *extras, *features):
-        app.register_blueprint(module.bp)
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(modules[name].bp)
     _decisions_notify()
     from planner import api
     from planner.extensions import csrf
@@ -78,7 +74,10 @@ def register_blueprints(app: Flask) -> None:
         return asset_response(plotly_js_path(), "text/javascript")
 
     FILE_ENDPOINTS["plotly_js"] = plotly_js_path
+    _register_error_pages(app)
 
+
+def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(NotFoundError)
     def not_found_error(exc: NotFoundError):
         return render_template("errors/error.html", code=404, message=str(exc)), 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from planner.domain.playbook_lessons import (
     OccurredRisk,
     ProgramOutcome,
     apply_lessons,
+    missed_targets,
     propose_lessons,
 )
 from planner.domain.playbook_writer import dump_playbook
@@ -186,6 +188,40 @@ def test_metrics_that_missed(miss: MissedMetric, expected: float | None) -> None
         assert found == []
     else:
         assert found == [("adjust_target", miss.key, {"phase": miss.phase, "target": expected})]
+
+
+READINGS = [(date(2026, 1, 10), 40.0), (date(2026, 1, 31), 70.0), (date(2026, 3, 1), 95.0)]
+
+
+@pytest.mark.parametrize(
+    ("direction", "targets", "ended", "expected"),
+    [
+        # the last reading on or before the window's end counts: 70 by Jan 31, 40 by Jan 20
+        ("higher", [(1, 80.0)], {1: date(2026, 1, 31)}, [(1, 80.0, 70.0)]),
+        ("higher", [(1, 50.0)], {1: date(2026, 1, 20)}, [(1, 50.0, 40.0)]),
+        ("higher", [(1, 70.0)], {1: date(2026, 1, 31)}, []),  # reached is not missed
+        ("lower", [(1, 50.0)], {1: date(2026, 1, 31)}, [(1, 50.0, 70.0)]),
+        ("lower", [(1, 90.0)], {1: date(2026, 1, 31)}, []),
+        ("higher", [(1, 80.0)], {1: date(2026, 1, 1)}, []),  # no reading by then
+        ("higher", [(2, 99.0)], {1: date(2026, 1, 31)}, []),  # phase 2 has not ended
+        (
+            "higher",
+            [(1, 80.0), (2, 99.0)],
+            {1: date(2026, 1, 31), 2: date(2026, 3, 31)},
+            [(1, 80.0, 70.0), (2, 99.0, 95.0)],
+        ),
+    ],
+)
+def test_missed_targets(
+    direction: str,
+    targets: list[tuple[int, float]],
+    ended: dict[int, date],
+    expected: list[tuple[int, float, float]],
+) -> None:
+    assert missed_targets("m", direction, targets, READINGS, ended) == [
+        MissedMetric(key="m", phase=phase, target=target, actual=actual)
+        for phase, target, actual in expected
+    ]
 
 
 # --------------------------------------------------------------------------- added tasks

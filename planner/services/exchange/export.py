@@ -78,22 +78,8 @@ def plan_data(
             .order_by(WorkItem.position, WorkItem.id)
         )
     )
-    key_of = {i.id: i.key for i in items}
-    rank = {i.id: n for n, i in enumerate(items)}
-    deps = [
-        d
-        for d in db.session.scalars(select(Dependency).where(Dependency.program_id == program.id))
-        if d.predecessor_id in rank and d.successor_id in rank
-    ]
-    baseline = latest_baseline(program)
-    dates: dict[str, tuple[date, date]] = {}
-    if baseline is not None:
-        rows = db.session.execute(
-            select(BaselineItem.key, BaselineItem.start, BaselineItem.finish).where(
-                BaselineItem.baseline_id == baseline.id
-            )
-        )
-        dates = {key: (start, finish) for key, start, finish in rows}
+    deps = list(db.session.scalars(select(Dependency).where(Dependency.program_id == program.id)))
+    dates = _baseline_dates(program)
     calendar = CalendarData.from_work_calendar(program_calendar(program))
     names = tuple((e.day, e.name) for e in program.calendar_exceptions if e.name)
     return PlanData(
@@ -105,47 +91,76 @@ def plan_data(
             for p in phases
             for name, alt_name in [_names(p, language)]
         ],
-        items=[
-            ItemData(
-                key=i.key,
-                name=_names(i, language)[0],
-                alt_name=_names(i, language)[1],
-                phase_key=phase_key[i.phase_id],
-                kind="milestone" if i.kind == "milestone" else "task",
-                duration=i.duration_days,
-                workstream=i.workstream or None,
-                owner=i.owner or None,
-                percent_complete=i.percent_complete,
-                actual_start=i.actual_start,
-                actual_finish=i.actual_finish,
-                constraint_type=i.constraint_type,  # type: ignore[arg-type]  # the column's check constraint allows only SNET, FNLT
-                constraint_date=i.constraint_date,
-                early_start=i.early_start,
-                early_finish=i.early_finish,
-                baseline_start=dates[i.key][0] if i.key in dates else None,
-                baseline_finish=dates[i.key][1] if i.key in dates else None,
-                name_en=(i.name or None) if table else None,
-                name_zh=(i.name_zh or None) if table else None,
-                version=i.version if table else None,
-            )
-            for i in items
-        ],
-        links=[
-            LinkData(
-                key_of[d.predecessor_id],
-                key_of[d.successor_id],
-                d.type,  # type: ignore[arg-type]  # the column's check constraint allows only FS, SS, FF, SF
-                d.lag_days,
-                d.lag_unit if d.lag_amount is not None else "d",  # type: ignore[arg-type]  # the column's check constraint allows only the lag units
-                d.lag_amount if d.lag_unit != "d" else None,
-            )
-            # links by successor, then predecessor, in item order: the same plan, the same data
-            for d in sorted(deps, key=lambda d: (rank[d.successor_id], rank[d.predecessor_id]))
-        ],
+        items=tuple(_item_data(i, phase_key[i.phase_id], language, dates, table) for i in items),
+        links=_link_data(items, deps),
         # the status date the stored dates were computed with (today when the program
         # follows today): another scheduler needs it to put remaining work where we do
         status_date=status_date_of(program, today),
         language="zh" if language == "zh" else "en",
+    )
+
+
+def _baseline_dates(program: Program) -> dict[str, tuple[date, date]]:
+    """Start and finish by item key in the program's latest baseline (none: empty)."""
+    baseline = latest_baseline(program)
+    if baseline is None:
+        return {}
+    rows = db.session.execute(
+        select(BaselineItem.key, BaselineItem.start, BaselineItem.finish).where(
+            BaselineItem.baseline_id == baseline.id
+        )
+    )
+    return {key: (start, finish) for key, start, finish in rows}
+
+
+def _item_data(
+    i: WorkItem,
+    phase_key: str,
+    language: str,
+    dates: dict[str, tuple[date, date]],
+    table: bool,
+) -> ItemData:
+    name, alt_name = _names(i, language)
+    return ItemData(
+        key=i.key,
+        name=name,
+        alt_name=alt_name,
+        phase_key=phase_key,
+        kind="milestone" if i.kind == "milestone" else "task",
+        duration=i.duration_days,
+        workstream=i.workstream or None,
+        owner=i.owner or None,
+        percent_complete=i.percent_complete,
+        actual_start=i.actual_start,
+        actual_finish=i.actual_finish,
+        constraint_type=i.constraint_type,  # type: ignore[arg-type]  # the column's check constraint allows only SNET, FNLT
+        constraint_date=i.constraint_date,
+        early_start=i.early_start,
+        early_finish=i.early_finish,
+        baseline_start=dates[i.key][0] if i.key in dates else None,
+        baseline_finish=dates[i.key][1] if i.key in dates else None,
+        name_en=(i.name or None) if table else None,
+        name_zh=(i.name_zh or None) if table else None,
+        version=i.version if table else None,
+    )
+
+
+def _link_data(items: list[WorkItem], deps: list[Dependency]) -> tuple[LinkData, ...]:
+    """The links between ``items`` (in item order) by successor, then predecessor: the same
+    plan, the same data."""
+    key_of = {i.id: i.key for i in items}
+    rank = {i.id: n for n, i in enumerate(items)}
+    kept = [d for d in deps if d.predecessor_id in rank and d.successor_id in rank]
+    return tuple(
+        LinkData(
+            key_of[d.predecessor_id],
+            key_of[d.successor_id],
+            d.type,  # type: ignore[arg-type]  # the column's check constraint allows only FS, SS, FF, SF
+            d.lag_days,
+            d.lag_unit if d.lag_amount is not None else "d",  # type: ignore[arg-type]  # the column's check constraint allows only the lag units
+            d.lag_amount if d.lag_unit != "d" else None,
+        )
+        for d in sorted(kept, key=lambda d: (rank[d.successor_id], rank[d.predecessor_id]))
     )
 
 

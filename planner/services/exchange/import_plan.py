@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Final
 
 from sqlalchemy import func, select
 
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
 from planner.domain.errors import ImportFormatError, Problem, ValidationError
 from planner.domain.playbook import Playbook, Text
+from planner.domain.text_fields import text_problems
 from planner.extensions import db
 from planner.interop.plandata import (
+    CalendarData,
     ItemData,
     LinkData,
     PhaseData,
@@ -44,6 +47,9 @@ from planner.services.scheduling import (
 )
 
 # --------------------------------------------------------------------------- import
+
+#: The longest program name or client (the columns hold 200 characters).
+MAX_NAME_LENGTH: Final = 200
 
 
 @dataclass(frozen=True)
@@ -185,17 +191,11 @@ def import_new_program(
     plan, renamed = rekey(planfile.plan, set())
     name = (name or "").strip() or plan.name
     client = (client or "").strip()
-    problems: list[Problem] = []
-    for field_name, value in (("name", name), ("client", client)):
-        if not value:
-            problems.append(Problem(field_name, "field.required"))
-        elif len(value) > 200:
-            problems.append(Problem(field_name, "field.too_long", {"max": 200}))
+    problems = text_problems((("name", name), ("client", client)), MAX_NAME_LENGTH)
     if not plan.phases:
         problems.append(Problem("file", "exchange.nothing_to_import"))
     if problems:
         raise ValidationError(problems=problems)
-    calendar = plan.calendar
     program = Program(
         name=name,
         client=client,
@@ -203,7 +203,7 @@ def import_new_program(
         # the file's status date: its actuals and the dates it shows hold as of that day
         status_date=plan.status_date,
         status="planning",
-        workdays="".join(str(day + 1) for day in sorted(calendar.workdays)),
+        workdays="".join(str(day + 1) for day in sorted(plan.calendar.workdays)),
         playbook_id=playbook.id if playbook else IMPORTED_PLAYBOOK_ID,
         playbook_version=playbook.version if playbook else IMPORTED_PLAYBOOK_VERSION,
     )
@@ -211,12 +211,39 @@ def import_new_program(
     db.session.flush()
     if lead is not None:
         db.session.add(Membership(user_id=lead.id, program_id=program.id, role="lead"))
+    _add_calendar_exceptions(program, plan.calendar)
+    phases = _add_phases(program, plan)
+    rows: dict[str, WorkItem] = {}
+    for position, item in enumerate(plan.items):
+        row = new_work_item(program, item, position, plan.language)
+        phases[item.phase_key].work_items.append(row)
+        rows[item.key] = row
+    db.session.flush()
+    add_links(program, plan.links, rows)
+    if playbook is not None:
+        _add_playbook_parts(program, playbook, phases)
+    db.session.flush()
+    outcome = reschedule(program, today)
+    baseline = None
+    dates = _baseline_dates(plan)
+    if dates:
+        baseline = record_baseline(program, baseline_name, dates, status_date=today)
+    return ImportOutcome(
+        program, len(plan.items), len(plan.links), renamed, baseline, outcome, planfile.notes
+    )
+
+
+def _add_calendar_exceptions(program: Program, calendar: CalendarData) -> None:
     for day in sorted(calendar.holidays):
         name = calendar.name_of(day)
         program.calendar_exceptions.append(CalendarException(day=day, working=False, name=name))
     for day in sorted(calendar.extra_workdays):
         name = calendar.name_of(day)
         program.calendar_exceptions.append(CalendarException(day=day, working=True, name=name))
+
+
+def _add_phases(program: Program, plan: PlanData) -> dict[str, Phase]:
+    """The file's phases added to ``program``, by key."""
     phases: dict[str, Phase] = {}
     # a table exported in Chinese names its phases in Chinese (and its items in both languages)
     chinese = any(i.name_zh is not None and i.name == i.name_zh for i in plan.items)
@@ -239,24 +266,7 @@ def import_new_program(
         )
         program.phases.append(phase)
         phases[data.key] = phase
-    rows: dict[str, WorkItem] = {}
-    for position, item in enumerate(plan.items):
-        row = new_work_item(program, item, position, plan.language)
-        phases[item.phase_key].work_items.append(row)
-        rows[item.key] = row
-    db.session.flush()
-    add_links(program, plan.links, rows)
-    if playbook is not None:
-        _add_playbook_parts(program, playbook, phases)
-    db.session.flush()
-    outcome = reschedule(program, today)
-    baseline = None
-    dates = _baseline_dates(plan)
-    if dates:
-        baseline = record_baseline(program, baseline_name, dates, status_date=today)
-    return ImportOutcome(
-        program, len(plan.items), len(plan.links), renamed, baseline, outcome, planfile.notes
-    )
+    return phases
 
 
 def import_into_phase(

@@ -133,6 +133,32 @@ def _what_moves(
 ) -> list[Move]:
     """The schedule of ``plan`` computed in memory (nothing written), as moves against the
     program's stored dates."""
+    drafts, links = _drafts(program, plan)
+    result = compute(Network(program, drafts, links), today)  # type: ignore[arg-type]  # drafts and links have the fields Network reads
+    before = {i.key: i for i in current.items}
+    moves = []
+    for item in plan.items:
+        computed = result.items[item.key]
+        old = before.get(item.key)
+        old_start = old.early_start if old else None
+        old_finish = old.early_finish if old else None
+        if (old_start, old_finish) != (computed.early_start, computed.early_finish):
+            moves.append(
+                Move(
+                    item.key,
+                    item.name,
+                    old_start,
+                    computed.early_start,
+                    old_finish,
+                    computed.early_finish,
+                )
+            )
+    return moves
+
+
+def _drafts(program: Program, plan: PlanData) -> tuple[list[_Draft], list[_DraftLink]]:
+    """The items and links of ``plan`` as the scheduler reads them; a new item gets a
+    negative id (it has no row yet)."""
     phase_ids = {p.key: p.id for p in program.phases}
     ids = dict(
         db.session.execute(
@@ -169,26 +195,7 @@ def _what_moves(
         )
         for link in plan.links
     ]
-    result = compute(Network(program, drafts, links), today)  # type: ignore[arg-type]  # drafts and links have the fields Network reads
-    before = {i.key: i for i in current.items}
-    moves = []
-    for item in plan.items:
-        computed = result.items[item.key]
-        old = before.get(item.key)
-        old_start = old.early_start if old else None
-        old_finish = old.early_finish if old else None
-        if (old_start, old_finish) != (computed.early_start, computed.early_finish):
-            moves.append(
-                Move(
-                    item.key,
-                    item.name,
-                    old_start,
-                    computed.early_start,
-                    old_finish,
-                    computed.early_finish,
-                )
-            )
-    return moves
+    return drafts, links
 
 
 def _merged_or_error(current: PlanData, incoming: PlanData, changes: PlanChanges) -> PlanData:

@@ -4,7 +4,8 @@
 
 The rules live in the pure modules (:mod:`planner.domain.playbook` for loading and checking,
 :mod:`~planner.domain.playbook_diff`, :mod:`~planner.domain.playbook_upgrade`,
-:mod:`~planner.domain.playbook_lessons`, :mod:`~planner.domain.playbook_writer`); this module
+:mod:`~planner.domain.playbook_lessons`, :mod:`~planner.domain.playbook_writer`,
+:mod:`~planner.domain.playbook_provenance` for what the audit trail says); this module
 reads rows, turns them into the plain data those modules take, and writes the result.
 
 Where a program's things came from, and whether the program edited them

@@ -28,6 +28,7 @@ from planner.domain.playbook_lessons import (
     OccurredRisk,
     ProgramOutcome,
     apply_lessons,
+    missed_targets,
     propose_lessons,
 )
 from planner.domain.playbook_writer import dump_playbook
@@ -37,7 +38,7 @@ from planner.models import (
     MetricReading,
     Program,
 )
-from planner.services.library.provenance import load_rows
+from planner.services.library.provenance import ProgramRows, load_rows
 from planner.services.library.upgrade import _current_playbook
 from planner.services.playbooks import (
     installed_playbooks,
@@ -65,13 +66,41 @@ def outcome(program: Program, playbook: Playbook, today: date) -> ProgramOutcome
     """
     rows = load_rows(program)
     calendar = program_calendar(program)
+    return ProgramOutcome(
+        added_tasks=_added_tasks(rows, playbook),
+        actual_durations={
+            item.key: float(_inclusive_workdays(calendar, item.actual_start, item.actual_finish))
+            for item in rows.items.values()
+            if item.kind == "task" and item.actual_start and item.actual_finish
+        },
+        occurred_risks=[
+            OccurredRisk(
+                key=risk.key,
+                title=risk.title,
+                title_zh=risk.title_zh,
+                likelihood=risk.likelihood,
+                impact=risk.impact,
+                category=risk.category,
+                mitigation=risk.mitigation or None,
+                mitigation_zh=risk.mitigation_zh,
+            )
+            for risk in rows.risks.values()
+            if risk.status == "occurred" or risk.occurred_on is not None
+        ],
+        missed_metrics=_missed_metrics(program, rows, today),
+    )
+
+
+def _added_tasks(rows: ProgramRows, playbook: Playbook) -> list[AddedTask]:
+    """The program's work items whose key the playbook version does not have, with their
+    links (a plain finish-to-start one as the predecessor's key alone)."""
     phase_key_of = {p.id: p.key for p in rows.phases.values()}
     known = {item.key for _phase, item in playbook.work_items()}
     preds: dict[str, list[tuple[str, str, int]]] = {}
     for key, dep in rows.links.items():
         pred, succ = split_link_key(key)
         preds.setdefault(succ, []).append((pred, dep.type, dep.lag_days))
-    added = [
+    return [
         AddedTask(
             key=item.key,
             name=item.name,
@@ -87,25 +116,10 @@ def outcome(program: Program, playbook: Playbook, today: date) -> ProgramOutcome
         for item in rows.items.values()
         if item.key not in known
     ]
-    durations = {
-        item.key: float(_inclusive_workdays(calendar, item.actual_start, item.actual_finish))
-        for item in rows.items.values()
-        if item.kind == "task" and item.actual_start and item.actual_finish
-    }
-    occurred = [
-        OccurredRisk(
-            key=risk.key,
-            title=risk.title,
-            title_zh=risk.title_zh,
-            likelihood=risk.likelihood,
-            impact=risk.impact,
-            category=risk.category,
-            mitigation=risk.mitigation or None,
-            mitigation_zh=risk.mitigation_zh,
-        )
-        for risk in rows.risks.values()
-        if risk.status == "occurred" or risk.occurred_on is not None
-    ]
+
+
+def _missed_metrics(program: Program, rows: ProgramRows, today: date) -> list[MissedMetric]:
+    """The metric targets of the phases ended before ``today`` that the readings missed."""
     ended = {p.ordinal: p.window_end for p in rows.phases.values() if p.window_end < today}
     readings = db.session.execute(
         select(MetricReading.metric_id, MetricReading.day, MetricReading.value)
@@ -116,34 +130,17 @@ def outcome(program: Program, playbook: Playbook, today: date) -> ProgramOutcome
     by_metric: dict[int, list[tuple[date, float]]] = {}
     for metric_id, day, value in readings:
         by_metric.setdefault(metric_id, []).append((day, value))
-    missed = []
-    for metric in rows.metrics.values():
-        for target in metric.targets:
-            end = ended.get(target.phase_ordinal)
-            if end is None:
-                continue
-            before = [v for d, v in by_metric.get(metric.id, []) if d <= end]
-            if not before:
-                continue
-            actual = before[-1]
-            short = (
-                actual < target.target if metric.direction == "higher" else actual > target.target
-            )
-            if short:
-                missed.append(
-                    MissedMetric(
-                        key=metric.key,
-                        phase=target.phase_ordinal,
-                        target=target.target,
-                        actual=actual,
-                    )
-                )
-    return ProgramOutcome(
-        added_tasks=added,
-        actual_durations=durations,
-        occurred_risks=occurred,
-        missed_metrics=missed,
-    )
+    return [
+        miss
+        for metric in rows.metrics.values()
+        for miss in missed_targets(
+            metric.key,
+            metric.direction,
+            [(target.phase_ordinal, target.target) for target in metric.targets],
+            by_metric.get(metric.id, []),
+            ended,
+        )
+    ]
 
 
 #: The patch value a consultant may edit on each kind of lesson, and its bounds.

@@ -19,6 +19,7 @@ from planner.domain.playbook_diff import (
     link_key,
     split_link_key,
 )
+from planner.domain.playbook_provenance import TrailEvent, trail_marks
 from planner.domain.playbook_upgrade import (
     ProgramGateCriterion,
     ProgramItem,
@@ -112,27 +113,7 @@ def provenance(program: Program) -> Provenance:
         )
     ).all()
     ranges = [(a, b) for a, b in upgrades if a is not None and b is not None]
-
-    def by_upgrade(event_id: int) -> bool:
-        return any(a <= event_id <= b for a, b in ranges)
-
-    start = db.session.scalar(
-        select(func.min(AuditEvent.id)).where(
-            AuditEvent.program_id == program.id,
-            AuditEvent.entity == "program",
-            AuditEvent.entity_id == program.id,
-            AuditEvent.action == "create",
-        )
-    )
-    end = None
-    if start is not None:
-        end = db.session.scalar(
-            select(func.min(AuditEvent.id)).where(
-                AuditEvent.program_id == program.id,
-                AuditEvent.id > start,
-                AuditEvent.action != "create",
-            )
-        )
+    creation = _creation_run(program)
     events = db.session.execute(
         select(
             AuditEvent.id,
@@ -145,30 +126,33 @@ def provenance(program: Program) -> Provenance:
         .where(AuditEvent.program_id == program.id, AuditEvent.entity.in_(_TRACKED))
         .order_by(AuditEvent.id)
     ).all()
-    created: set[tuple[str, int]] = set()
-    edited: set[tuple[str, int]] = set()
-    edited_targets: set[str] = set()
-    for event in events:
-        in_creation = start is not None and event.id >= start and (end is None or event.id < end)
-        upgraded = by_upgrade(event.id)
-        if event.entity == _TARGET_ENTITY:
-            if not in_creation and not upgraded:
-                edited_targets.add(event.entity_label.rsplit(" phase ", 1)[0])
-            continue
-        if event.entity_id is None:
-            continue
-        ident = (event.entity, event.entity_id)
-        if event.action == "create" and (in_creation or upgraded):
-            created.add(ident)
-        elif (
-            event.action == "update"
-            and not upgraded
-            and event.field in EDIT_FIELDS.get(event.entity, frozenset())
-        ):
-            edited.add(ident)
-    return Provenance(
-        frozenset(created), frozenset(edited), frozenset(edited_targets), start is not None
+    marks = trail_marks(
+        (TrailEvent(*event) for event in events), creation, ranges, EDIT_FIELDS, _TARGET_ENTITY
     )
+    return Provenance(marks.created, marks.edited, marks.edited_targets, creation[0] is not None)
+
+
+def _creation_run(program: Program) -> tuple[int | None, int | None]:
+    """The id of the program's own "create" event and of the first event after it that is
+    not a "create" (None when the trail has none)."""
+    start = db.session.scalar(
+        select(func.min(AuditEvent.id)).where(
+            AuditEvent.program_id == program.id,
+            AuditEvent.entity == "program",
+            AuditEvent.entity_id == program.id,
+            AuditEvent.action == "create",
+        )
+    )
+    if start is None:
+        return None, None
+    end = db.session.scalar(
+        select(func.min(AuditEvent.id)).where(
+            AuditEvent.program_id == program.id,
+            AuditEvent.id > start,
+            AuditEvent.action != "create",
+        )
+    )
+    return start, end
 
 
 # --------------------------------------------------------------------------- snapshot
@@ -202,7 +186,6 @@ def _gate_key(row: GateCriterion) -> str:
 
 def load_rows(program: Program) -> ProgramRows:
     phases = list(db.session.scalars(select(Phase).where(Phase.program_id == program.id)))
-    phase_by_id = {p.id: p for p in phases}
     items = list(
         db.session.scalars(
             select(WorkItem)
@@ -210,27 +193,11 @@ def load_rows(program: Program) -> ProgramRows:
             .order_by(WorkItem.position, WorkItem.id)
         )
     )
-    item_by_id = {i.id: i for i in items}
     deps = list(db.session.scalars(select(Dependency).where(Dependency.program_id == program.id)))
     risks = list(
         db.session.scalars(select(Risk).where(Risk.program_id == program.id).order_by(Risk.id))
     )
-    metrics = list(
-        db.session.scalars(
-            select(Metric).where(Metric.program_id == program.id).order_by(Metric.id)
-        )
-    )
-    targets = list(
-        db.session.scalars(select(MetricTarget).join(Metric).where(Metric.program_id == program.id))
-    )
-    by_metric: dict[int, list[MetricTarget]] = {}
-    for target in targets:
-        by_metric.setdefault(target.metric_id, []).append(target)
-    for metric in metrics:
-        # fill the relationship from the one query (no lazy load per metric)
-        set_committed_value(
-            metric, "targets", sorted(by_metric.get(metric.id, []), key=lambda t: t.phase_ordinal)
-        )
+    metrics = _metrics_with_targets(program)
     criteria = list(
         db.session.scalars(
             select(GateCriterion)
@@ -247,6 +214,43 @@ def load_rows(program: Program) -> ProgramRows:
             .distinct()
         )
     )
+    return ProgramRows(
+        program,
+        {p.key: p for p in phases},
+        {i.key: i for i in items},
+        _links_by_key(deps, {i.id: i for i in items}),
+        {r.key: r for r in risks},
+        {m.key: m for m in metrics},
+        _gates_by_key(criteria, {p.id: p for p in phases}),
+        readings,
+    )
+
+
+def _metrics_with_targets(program: Program) -> list[Metric]:
+    """The program's metrics, each with its targets in phase order (two queries)."""
+    metrics = list(
+        db.session.scalars(
+            select(Metric).where(Metric.program_id == program.id).order_by(Metric.id)
+        )
+    )
+    targets = list(
+        db.session.scalars(select(MetricTarget).join(Metric).where(Metric.program_id == program.id))
+    )
+    by_metric: dict[int, list[MetricTarget]] = {}
+    for target in targets:
+        by_metric.setdefault(target.metric_id, []).append(target)
+    for metric in metrics:
+        # fill the relationship from the one query (no lazy load per metric)
+        set_committed_value(
+            metric, "targets", sorted(by_metric.get(metric.id, []), key=lambda t: t.phase_ordinal)
+        )
+    return metrics
+
+
+def _gates_by_key(
+    criteria: list[GateCriterion], phase_by_id: dict[int, Phase]
+) -> dict[tuple[str, str], GateCriterion]:
+    """The criteria by (phase key, criterion key); repeated keys get ``#2``, ``#3`` …"""
     gates: dict[tuple[str, str], GateCriterion] = {}
     for row in criteria:
         phase_key = phase_by_id[row.phase_id].key
@@ -256,21 +260,17 @@ def load_rows(program: Program) -> ProgramRows:
             n += 1
             key = f"{base}#{n}"
         gates[(phase_key, key)] = row
+    return gates
+
+
+def _links_by_key(deps: list[Dependency], item_by_id: dict[int, WorkItem]) -> dict[str, Dependency]:
+    """The dependencies by ``"pred → succ"`` (those whose two items are known)."""
     links = {}
     for dep in deps:
         pred, succ = item_by_id.get(dep.predecessor_id), item_by_id.get(dep.successor_id)
         if pred is not None and succ is not None:
             links[link_key(pred.key, succ.key)] = dep
-    return ProgramRows(
-        program,
-        {p.key: p for p in phases},
-        {i.key: i for i in items},
-        links,
-        {r.key: r for r in risks},
-        {m.key: m for m in metrics},
-        gates,
-        readings,
-    )
+    return links
 
 
 def _playbook_gate_keys(playbook: Playbook) -> set[tuple[str, str]]:
@@ -301,15 +301,24 @@ def snapshot(
 ) -> ProgramSnapshot:
     """The program as the upgrade planner sees it (see the module notes for the two flags);
     with ``today``, also which phases are closed (an upgrade never reopens them)."""
+    closed, current = closed_phases(rows, today) if today is not None else ([], None)
+    return ProgramSnapshot(
+        items=_snapshot_items(rows, old, trail),
+        links=_snapshot_links(rows, old, trail),
+        risks=_snapshot_risks(rows, old, trail),
+        metrics=_snapshot_metrics(rows, old, trail),
+        gate_criteria=_snapshot_gates(rows, old, trail),
+        phases=set(rows.phases),
+        closed_phases=closed,
+        current_phase=current,
+        closed_ordinals=[rows.phases[key].ordinal for key in closed],
+    )
+
+
+def _snapshot_items(rows: ProgramRows, old: Playbook, trail: Provenance) -> dict[str, ProgramItem]:
     phase_key_of = {p.id: p.key for p in rows.phases.values()}
     old_items = {item.key for _phase, item in old.work_items()}
-    old_links = {
-        link_key(d.key, item.key) for _phase, item in old.work_items() for d in item.depends_on
-    }
-    old_risks = {r.key for r in old.risks}
-    old_metrics = {m.key for m in old.metrics}
-    old_gates = _playbook_gate_keys(old)
-    items = {
+    return {
         key: ProgramItem(
             key=key,
             phase_key=phase_key_of[item.phase_id],
@@ -325,6 +334,12 @@ def snapshot(
         )
         for key, item in rows.items.items()
     }
+
+
+def _snapshot_links(rows: ProgramRows, old: Playbook, trail: Provenance) -> list[ProgramLink]:
+    old_links = {
+        link_key(d.key, item.key) for _phase, item in old.work_items() for d in item.depends_on
+    }
     links = []
     for key, dep in rows.links.items():
         pred, succ = split_link_key(key)
@@ -338,7 +353,12 @@ def snapshot(
                 edited=trail.is_edited("dependency", dep.id),
             )
         )
-    risks = {
+    return links
+
+
+def _snapshot_risks(rows: ProgramRows, old: Playbook, trail: Provenance) -> dict[str, ProgramRisk]:
+    old_risks = {r.key for r in old.risks}
+    return {
         key: ProgramRisk(
             key=key,
             title=risk.title,
@@ -353,7 +373,13 @@ def snapshot(
         )
         for key, risk in rows.risks.items()
     }
-    metrics = {
+
+
+def _snapshot_metrics(
+    rows: ProgramRows, old: Playbook, trail: Provenance
+) -> dict[str, ProgramMetric]:
+    old_metrics = {m.key for m in old.metrics}
+    return {
         key: ProgramMetric(
             key=key,
             targets={t.phase_ordinal: t.target for t in metric.targets},
@@ -363,7 +389,13 @@ def snapshot(
         )
         for key, metric in rows.metrics.items()
     }
-    gates = [
+
+
+def _snapshot_gates(
+    rows: ProgramRows, old: Playbook, trail: Provenance
+) -> list[ProgramGateCriterion]:
+    old_gates = _playbook_gate_keys(old)
+    return [
         ProgramGateCriterion(
             phase_key=phase_key,
             kind=row.kind,  # type: ignore[arg-type]  # the column's check constraint allows only the Literal's values
@@ -378,16 +410,3 @@ def snapshot(
         )
         for (phase_key, key), row in rows.gates.items()
     ]
-    closed, current = closed_phases(rows, today) if today is not None else ([], None)
-    closed_ordinals = [rows.phases[key].ordinal for key in closed]
-    return ProgramSnapshot(
-        items=items,
-        links=links,
-        risks=risks,
-        metrics=metrics,
-        gate_criteria=gates,
-        phases=set(rows.phases),
-        closed_phases=closed,
-        current_phase=current,
-        closed_ordinals=closed_ordinals,
-    )
