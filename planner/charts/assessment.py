@@ -151,53 +151,8 @@ def drilldown_bar(
     for s in lines:
         if len(s.values) != len(indicators):
             raise ValueError(f"series {s.name!r} needs one value per indicator")
-    data: list[dict[str, Any]] = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "name": current_name,
-            "y": list(indicators),
-            "x": list(current),
-            "text": [_text(v) if v is not None else "" for v in current],
-            "textposition": "inside",
-            "insidetextanchor": "end",
-            "marker": {"color": "rgba(31, 95, 168, 0.75)"},
-            "hovertemplate": "%{y}: %{x:.2f}<extra>" + current_name + "</extra>",
-        }
-    ]
-    for s in lines:
-        if all(v is None for v in s.values):
-            continue
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": s.name,
-                "y": list(indicators),
-                "x": list(s.values),
-                "marker": {
-                    "symbol": MARKERS.get(s.kind, "circle"),
-                    "size": 14,
-                    "color": MARKER_COLOURS.get(s.kind, "#444"),
-                    "line": {"width": 3, "color": MARKER_COLOURS.get(s.kind, "#444")},
-                },
-                "hovertemplate": "%{y}: %{x:.2f}<extra>" + s.name + "</extra>",
-            }
-        )
-    annotations = [
-        {
-            "x": 0.05,
-            "y": name,
-            "xref": "x",
-            "yref": "y",
-            "text": missing_label,
-            "showarrow": False,
-            "xanchor": "left",
-            "font": {"color": "#6c757d", "size": 11},
-        }
-        for name, value in zip(indicators, current, strict=True)
-        if value is None
-    ]
+    data = [_current_bars(indicators, current, current_name)]
+    data += [_marker_trace(indicators, s) for s in lines if any(v is not None for v in s.values)]
     layout: dict[str, Any] = {
         "height": max(260, 46 * len(indicators) + 90),
         "margin": {"l": 10, "r": 20, "t": 40 if title else 10, "b": 40},
@@ -205,11 +160,67 @@ def drilldown_bar(
         "yaxis": {"autorange": "reversed", "automargin": True},
         "bargap": 0.35,
         "legend": {"orientation": "h", "y": -0.18, "x": 0.5, "xanchor": "center"},
-        "annotations": annotations,
+        "annotations": _not_scored_notes(indicators, current, missing_label),
     }
     if title:
         layout["title"] = {"text": title}
     return {"data": data, "layout": layout, "config": {"displayModeBar": False}}
+
+
+def _current_bars(
+    indicators: Sequence[str], current: Sequence[float | None], name: str
+) -> dict[str, Any]:
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "name": name,
+        "y": list(indicators),
+        "x": list(current),
+        "text": [_text(v) if v is not None else "" for v in current],
+        "textposition": "inside",
+        "insidetextanchor": "end",
+        "marker": {"color": "rgba(31, 95, 168, 0.75)"},
+        "hovertemplate": "%{y}: %{x:.2f}<extra>" + name + "</extra>",
+    }
+
+
+def _marker_trace(indicators: Sequence[str], s: Series) -> dict[str, Any]:
+    """A target, benchmark or competitor line as one marker per indicator."""
+    colour = MARKER_COLOURS.get(s.kind, "#444")
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": s.name,
+        "y": list(indicators),
+        "x": list(s.values),
+        "marker": {
+            "symbol": MARKERS.get(s.kind, "circle"),
+            "size": 14,
+            "color": colour,
+            "line": {"width": 3, "color": colour},
+        },
+        "hovertemplate": "%{y}: %{x:.2f}<extra>" + s.name + "</extra>",
+    }
+
+
+def _not_scored_notes(
+    indicators: Sequence[str], current: Sequence[float | None], label: str
+) -> list[dict[str, Any]]:
+    """A note at the start of each indicator without a current score (it has no bar)."""
+    return [
+        {
+            "x": 0.05,
+            "y": name,
+            "xref": "x",
+            "yref": "y",
+            "text": label,
+            "showarrow": False,
+            "xanchor": "left",
+            "font": {"color": "#6c757d", "size": 11},
+        }
+        for name, value in zip(indicators, current, strict=True)
+        if value is None
+    ]
 
 
 def comparison_radar(

@@ -102,70 +102,106 @@ def trend_figure(
     """
     text = _labels(labels)
     bounds = value_bounds if value_bounds is not None else (0.0, 100.0) if percentage else None
+    ordered = sorted(readings, key=lambda r: r.day)
     data: list[dict[str, Any]] = []
     if glide_path:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": text["glide"],
-                "x": [_iso(d) for d, _ in glide_path],
-                "y": [v for _, v in glide_path],
-                "line": {"color": "#1f4e79", "width": 2},
-                "hovertemplate": f"{text['glide']} %{{x}}: %{{y:.1f}}<extra></extra>",
-            }
-        )
+        data.append(_glide_trace(glide_path, text["glide"]))
     if target_steps:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": text["target"],
-                "x": [_iso(d) for d, _ in target_steps],
-                "y": [t for _, t in target_steps],
-                "line": {"shape": "hv", "color": "#1f4e79", "width": 3, "dash": "dot"},
-                "hovertemplate": f"{text['target']}: %{{y}}<extra></extra>",
-            }
-        )
-    ordered = sorted(readings, key=lambda r: r.day)
-    data.append(
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": text["readings"],
-            "x": [_iso(r.day) for r in ordered],
-            "y": [r.value for r in ordered],
-            "text": [r.note or "" for r in ordered],
-            "line": {"color": "#0b6e4f", "width": 3},
-            "marker": {"size": 8},
-            "hovertemplate": "%{x}: %{y}<br>%{text}<extra></extra>",
-        }
-    )
+        data.append(_target_trace(target_steps, text["target"]))
+    data.append(_readings_trace(ordered, text["readings"]))
     if forecast is not None:
         start = ordered[-1].day if ordered else forecast.origin
-        at_gate = _clamp(forecast.value_at_until, bounds)
-        trace: dict[str, Any] = {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": text["forecast"],
-            "x": [_iso(start), _iso(forecast.until)],
-            "y": [_clamp(forecast.value_on(start), bounds), at_gate],
-            "line": {"color": "#b45309", "width": 2, "dash": "dash"},
-            "marker": {"size": [0, 12], "symbol": "diamond"},
-            "hovertemplate": f"{text['forecast']} %{{x}}: %{{y:.1f}}<extra></extra>",
+        data.append(_forecast_trace(forecast, start, bounds, forecast_band, text["forecast"]))
+    shapes, annotations = _phase_marks(phases)
+    if baseline is not None:
+        shapes.append(_baseline_line(baseline))
+        annotations.append(
+            _baseline_note(baseline, f"{text['baseline']} {format_value(baseline, unit)}")
+        )
+    if today is not None:
+        shapes.append(_today_line(today))
+        annotations.append(_today_note(today, text["today"], day_text))
+    layout = _trend_layout(text, unit, title, shapes, annotations)
+    if percentage:
+        layout["yaxis"]["range"] = _percentage_range(ordered, target_steps, baseline, data)
+    return {"data": data, "layout": layout, "config": {"displaylogo": False}}
+
+
+def _dated_line(
+    name: str, points: Sequence[tuple[date, float]], line: dict[str, Any], hover: str
+) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": name,
+        "x": [_iso(d) for d, _ in points],
+        "y": [v for _, v in points],
+        "line": line,
+        "hovertemplate": hover,
+    }
+
+
+def _glide_trace(glide_path: Sequence[tuple[date, float]], name: str) -> dict[str, Any]:
+    """The line each phase follows to its gate's target."""
+    line = {"color": "#1f4e79", "width": 2}
+    return _dated_line(name, glide_path, line, f"{name} %{{x}}: %{{y:.1f}}<extra></extra>")
+
+
+def _target_trace(target_steps: Sequence[tuple[date, float]], name: str) -> dict[str, Any]:
+    """The per-phase targets as dotted steps."""
+    line = {"shape": "hv", "color": "#1f4e79", "width": 3, "dash": "dot"}
+    return _dated_line(name, target_steps, line, f"{name}: %{{y}}<extra></extra>")
+
+
+def _readings_trace(ordered: Sequence[Reading], name: str) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": name,
+        "x": [_iso(r.day) for r in ordered],
+        "y": [r.value for r in ordered],
+        "text": [r.note or "" for r in ordered],
+        "line": {"color": "#0b6e4f", "width": 3},
+        "marker": {"size": 8},
+        "hovertemplate": "%{x}: %{y}<br>%{text}<extra></extra>",
+    }
+
+
+def _forecast_trace(
+    forecast: Forecast,
+    start: date,
+    bounds: tuple[float | None, float | None] | None,
+    band: tuple[float, float] | None,
+    name: str,
+) -> dict[str, Any]:
+    """From the last reading to the gate, kept in bounds; the band as an error bar there."""
+    at_gate = _clamp(forecast.value_at_until, bounds)
+    trace: dict[str, Any] = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": name,
+        "x": [_iso(start), _iso(forecast.until)],
+        "y": [_clamp(forecast.value_on(start), bounds), at_gate],
+        "line": {"color": "#b45309", "width": 2, "dash": "dash"},
+        "marker": {"size": [0, 12], "symbol": "diamond"},
+        "hovertemplate": f"{name} %{{x}}: %{{y:.1f}}<extra></extra>",
+    }
+    if band is not None:
+        low, high = band
+        trace["error_y"] = {
+            "type": "data",
+            "symmetric": False,
+            "array": [0, max(0.0, high - at_gate)],
+            "arrayminus": [0, max(0.0, at_gate - low)],
+            "color": "#b45309",
+            "thickness": 2,
+            "width": 8,
         }
-        if forecast_band is not None:
-            low, high = forecast_band
-            trace["error_y"] = {
-                "type": "data",
-                "symmetric": False,
-                "array": [0, max(0.0, high - at_gate)],
-                "arrayminus": [0, max(0.0, at_gate - low)],
-                "color": "#b45309",
-                "thickness": 2,
-                "width": 8,
-            }
-        data.append(trace)
+    return trace
+
+
+def _phase_marks(phases: Sequence[PhaseBand]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each phase window as a shaded band (the diagnosis in its own tint), named on top."""
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     for index, band in enumerate(phases):
@@ -196,35 +232,43 @@ def trend_figure(
                 "font": {"size": 12, "color": "#333"},
             }
         )
-    if baseline is not None:
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "paper",
-                "yref": "y",
-                "x0": 0,
-                "x1": 1,
-                "y0": baseline,
-                "y1": baseline,
-                "line": {"color": "#888", "width": 1, "dash": "dot"},
-            }
-        )
-        annotations.append(
-            {
-                "x": 0,
-                "y": baseline,
-                "xref": "paper",
-                "yref": "y",
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "text": f"{text['baseline']} {format_value(baseline, unit)}",
-                "showarrow": False,
-                "font": {"size": 11, "color": "#555"},
-            }
-        )
-    if today is not None:
-        shapes.append(_today_line(today))
-        annotations.append(_today_note(today, text["today"], day_text))
+    return shapes, annotations
+
+
+def _baseline_line(baseline: float) -> dict[str, Any]:
+    return {
+        "type": "line",
+        "xref": "paper",
+        "yref": "y",
+        "x0": 0,
+        "x1": 1,
+        "y0": baseline,
+        "y1": baseline,
+        "line": {"color": "#888", "width": 1, "dash": "dot"},
+    }
+
+
+def _baseline_note(baseline: float, text: str) -> dict[str, Any]:
+    return {
+        "x": 0,
+        "y": baseline,
+        "xref": "paper",
+        "yref": "y",
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "text": text,
+        "showarrow": False,
+        "font": {"size": 11, "color": "#555"},
+    }
+
+
+def _trend_layout(
+    text: Mapping[str, str],
+    unit: str,
+    title: str,
+    shapes: list[dict[str, Any]],
+    annotations: list[dict[str, Any]],
+) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "margin": {"l": 60, "r": 20, "t": 50 if not title else 80, "b": 50},
         "hovermode": "closest",
@@ -241,15 +285,22 @@ def trend_figure(
     }
     if title:
         layout["title"] = {"text": title}
-    if percentage:
-        # from 0, with room above the highest point, never past 100% (plus a margin)
-        shown = [r.value for r in ordered] + [t for _, t in target_steps]
-        shown += [baseline] if baseline is not None else []
-        for trace in data[2:]:
-            shown += trace["y"]
-        top = max(shown, default=100.0)
-        layout["yaxis"]["range"] = [0, min(105.0, max(10.0, top * 1.15))]
-    return {"data": data, "layout": layout, "config": {"displaylogo": False}}
+    return layout
+
+
+def _percentage_range(
+    ordered: Sequence[Reading],
+    target_steps: Sequence[tuple[date, float]],
+    baseline: float | None,
+    data: Sequence[dict[str, Any]],
+) -> list[float]:
+    """From 0, with room above the highest point, never past 100% (plus a margin)."""
+    shown = [r.value for r in ordered] + [t for _, t in target_steps]
+    shown += [baseline] if baseline is not None else []
+    for trace in data[2:]:
+        shown += trace["y"]
+    top = max(shown, default=100.0)
+    return [0, min(105.0, max(10.0, top * 1.15))]
 
 
 def _today_line(today: date) -> dict[str, Any]:
@@ -299,30 +350,11 @@ def sparkline_figure(
     ordered = sorted(readings, key=lambda r: r.day)
     xs = [_iso(r.day) for r in ordered]
     ys = [r.value for r in ordered]
-    colour = RAG_COLOURS.get(rag or "", NO_STATUS)
-    data: list[dict[str, Any]] = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "readings",
-            "x": xs,
-            "y": ys,
-            "line": {"color": "#1f4e79", "width": 3},
-            "hoverinfo": "skip",
-        }
-    ]
+    data: list[dict[str, Any]] = [_spark_line("readings", xs, ys, "#1f4e79", 3)]
     if target is not None and xs:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": "target",
-                "x": [xs[0], xs[-1]],
-                "y": [target, target],
-                "line": {"color": "#555", "width": 1.5, "dash": "dot"},
-                "hoverinfo": "skip",
-            }
-        )
+        target_line = _spark_line("target", [xs[0], xs[-1]], [target, target], "#555", 1.5)
+        target_line["line"]["dash"] = "dot"
+        data.append(target_line)
     if xs:
         data.append(
             {
@@ -331,23 +363,41 @@ def sparkline_figure(
                 "name": "latest",
                 "x": [xs[-1]],
                 "y": [ys[-1]],
-                "marker": {"color": colour, "size": 11},
+                "marker": {"color": RAG_COLOURS.get(rag or "", NO_STATUS), "size": 11},
                 "hoverinfo": "skip",
             }
         )
+    return {"data": data, "layout": _spark_layout(height), "config": _STATIC}
+
+
+_STATIC: Final = {"staticPlot": True, "displayModeBar": False}
+
+
+def _spark_line(
+    name: str, xs: list[str], ys: list[float], colour: str, width: float
+) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": name,
+        "x": xs,
+        "y": ys,
+        "line": {"color": colour, "width": width},
+        "hoverinfo": "skip",
+    }
+
+
+def _spark_layout(height: int) -> dict[str, Any]:
+    """No axes, no legend, no background: only the line."""
     hidden = {"visible": False, "fixedrange": True}
     return {
-        "data": data,
-        "layout": {
-            "height": height,
-            "margin": {"l": 4, "r": 8, "t": 4, "b": 4},
-            "showlegend": False,
-            "xaxis": hidden,
-            "yaxis": hidden,
-            "plot_bgcolor": "rgba(0,0,0,0)",
-            "paper_bgcolor": "rgba(0,0,0,0)",
-        },
-        "config": {"staticPlot": True, "displayModeBar": False},
+        "height": height,
+        "margin": {"l": 4, "r": 8, "t": 4, "b": 4},
+        "showlegend": False,
+        "xaxis": hidden,
+        "yaxis": hidden,
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "paper_bgcolor": "rgba(0,0,0,0)",
     }
 
 
@@ -381,57 +431,10 @@ def timeline_figure(
     (['2024-01-01'], [8640000000], ['#1b7f3a'])
     """
     text = _labels(labels)
-    rows = [p.label for p in phases]
-    bar_colours = [RAG_COLOURS.get(p.rag or "", NO_STATUS) for p in phases]
-    data: list[dict[str, Any]] = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "name": "phases",
-            "y": rows,
-            "base": [_iso(p.start) for p in phases],
-            "x": [((p.end - p.start).days + 1) * _DAY_MS for p in phases],
-            "marker": {
-                "color": bar_colours,
-                "opacity": [0.45 if p.future else 0.9 for p in phases],
-                "line": {"color": "#fff", "width": 1},
-            },
-            # dates inside bars wide enough to hold them (the table beside says them too)
-            "text": [
-                f"{day_text(p.start)} → {day_text(p.end)}" if (p.end - p.start).days >= 60 else ""
-                for p in phases
-            ],
-            "hovertext": [f"{day_text(p.start)} → {day_text(p.end)}" for p in phases],
-            "textposition": "inside",
-            "insidetextanchor": "middle",
-            "textfont": {"color": "#fff", "size": 14},
-            "hovertemplate": "%{y}<br>%{hovertext}<extra></extra>",
-            "showlegend": False,
-        },
-        {
-            "type": "scatter",
-            "mode": "markers+text",
-            "name": text["gate"],
-            "y": rows,
-            "x": [_iso(p.end) for p in phases],
-            "marker": {
-                "symbol": "diamond",
-                "size": 20,
-                "color": [GATE_COLOURS.get(p.gate_result, NO_STATUS) for p in phases],
-                "line": {"color": "#111", "width": 2},
-            },
-            "text": [p.gate_text for p in phases],
-            "textposition": "middle right",
-            "textfont": {"size": 13, "color": "#111"},
-            "hovertemplate": "%{text}<extra></extra>",
-            "showlegend": False,
-            "cliponaxis": False,
-        },
-    ]
     start = min((p.start for p in phases), default=today)
     end = max((p.end for p in phases), default=today)
     return {
-        "data": data,
+        "data": [_phase_bars(phases, day_text), _gate_marks(phases, text["gate"])],
         "layout": {
             "barmode": "overlay",
             "height": 90 + 56 * max(len(phases), 1),
@@ -448,4 +451,55 @@ def timeline_figure(
             "plot_bgcolor": "#fff",
         },
         "config": {"displayModeBar": False},
+    }
+
+
+def _phase_bars(phases: Sequence[TimelinePhase], day_text: Callable[[date], str]) -> dict[str, Any]:
+    """A bar a phase in its RAG colour (a future phase paler), its dates inside when wide."""
+    windows = [f"{day_text(p.start)} → {day_text(p.end)}" for p in phases]
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "name": "phases",
+        "y": [p.label for p in phases],
+        "base": [_iso(p.start) for p in phases],
+        "x": [((p.end - p.start).days + 1) * _DAY_MS for p in phases],
+        "marker": {
+            "color": [RAG_COLOURS.get(p.rag or "", NO_STATUS) for p in phases],
+            "opacity": [0.45 if p.future else 0.9 for p in phases],
+            "line": {"color": "#fff", "width": 1},
+        },
+        # dates inside bars wide enough to hold them (the table beside says them too)
+        "text": [
+            w if (p.end - p.start).days >= 60 else "" for p, w in zip(phases, windows, strict=True)
+        ],
+        "hovertext": windows,
+        "textposition": "inside",
+        "insidetextanchor": "middle",
+        "textfont": {"color": "#fff", "size": 14},
+        "hovertemplate": "%{y}<br>%{hovertext}<extra></extra>",
+        "showlegend": False,
+    }
+
+
+def _gate_marks(phases: Sequence[TimelinePhase], name: str) -> dict[str, Any]:
+    """A diamond at each phase's end in its gate's colour, the gate's result beside it."""
+    return {
+        "type": "scatter",
+        "mode": "markers+text",
+        "name": name,
+        "y": [p.label for p in phases],
+        "x": [_iso(p.end) for p in phases],
+        "marker": {
+            "symbol": "diamond",
+            "size": 20,
+            "color": [GATE_COLOURS.get(p.gate_result, NO_STATUS) for p in phases],
+            "line": {"color": "#111", "width": 2},
+        },
+        "text": [p.gate_text for p in phases],
+        "textposition": "middle right",
+        "textfont": {"size": 13, "color": "#111"},
+        "hovertemplate": "%{text}<extra></extra>",
+        "showlegend": False,
+        "cliponaxis": False,
     }

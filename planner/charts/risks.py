@@ -7,7 +7,7 @@ figures as dicts; no database access, no Flask.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -78,91 +78,110 @@ def heat_map_figure(
     it); ``selected`` is the ``(likelihood, impact)`` cell outlined as the active filter.
     ``hover`` is a %-format with ``count``, ``likelihood``, ``impact`` and ``band``.
     """
-    styles = band_styles(band_names)
-    rank = {name: index for index, name in enumerate(band_names)}
-    n = len(band_names)
-    colorscale: list[list[Any]] = []
-    for index, name in enumerate(band_names):
-        colorscale.append([index / n, styles[name].fill])
-        colorscale.append([(index + 1) / n, styles[name].fill])
     levels = range(1, 6)
-    z = [[rank[cell_bands[lk - 1][im - 1]] for im in levels] for lk in levels]
-    text = [[str(counts[lk - 1][im - 1] or "") for im in levels] for lk in levels]
-    hovertext = [
-        [
-            hover
-            % {
-                "count": counts[lk - 1][im - 1],
-                "likelihood": lk,
-                "impact": im,
-                "band": band_labels.get(cell_bands[lk - 1][im - 1], cell_bands[lk - 1][im - 1]),
-            }
-            for im in levels
-        ]
-        for lk in levels
-    ]
+    rank = {name: index for index, name in enumerate(band_names)}
     trace: dict[str, Any] = {
         "type": "heatmap",
         "name": title,
         "x": list(levels),
         "y": list(levels),
-        "z": z,
+        "z": _grid(lambda lk, im: rank[cell_bands[lk - 1][im - 1]]),
         "zmin": -0.5,
-        "zmax": n - 0.5,
-        "colorscale": colorscale,
+        "zmax": len(band_names) - 0.5,
+        "colorscale": _band_colorscale(band_names),
         "showscale": False,
-        "text": text,
+        "text": _grid(lambda lk, im: str(counts[lk - 1][im - 1] or "")),
         "texttemplate": "%{text}",
         "textfont": {"size": 18, "color": "#1a1a1a"},
-        "hovertext": hovertext,
+        "hovertext": _hover_texts(hover, counts, cell_bands, band_labels),
         "hovertemplate": "%{hovertext}<extra></extra>",
         "xgap": 3,
         "ygap": 3,
     }
     if cell_urls is not None:
-        trace["customdata"] = [[cell_urls[lk - 1][im - 1] for im in levels] for lk in levels]
-    shapes = []
-    if selected is not None:
-        lk, im = selected
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": "x",
-                "yref": "y",
-                "x0": im - 0.5,
-                "x1": im + 0.5,
-                "y0": lk - 0.5,
-                "y1": lk + 0.5,
-                "line": {"color": "#1f4e79", "width": 4},
-            }
-        )
+        trace["customdata"] = _grid(lambda lk, im: cell_urls[lk - 1][im - 1])
+    layout = _heat_map_layout(title, x_title, y_title, likelihood_labels, impact_labels, selected)
+    return {"data": [trace], "layout": layout, "config": {"displayModeBar": False}}
+
+
+def _grid(value: Callable[[int, int], Any]) -> list[list[Any]]:
+    """The 5×5 ``value(likelihood, impact)``, a row per likelihood."""
+    return [[value(lk, im) for im in range(1, 6)] for lk in range(1, 6)]
+
+
+def _hover_texts(
+    hover: str,
+    counts: Sequence[Sequence[int]],
+    cell_bands: Sequence[Sequence[str]],
+    band_labels: Mapping[str, str],
+) -> list[list[str]]:
+    def text(lk: int, im: int) -> str:
+        band = cell_bands[lk - 1][im - 1]
+        values = {"count": counts[lk - 1][im - 1], "likelihood": lk, "impact": im}
+        return hover % {**values, "band": band_labels.get(band, band)}
+
+    return _grid(text)
+
+
+def _band_colorscale(band_names: Sequence[str]) -> list[list[Any]]:
+    """A discrete colour scale: each band's rank (0, 1, ...) maps to the band's fill."""
+    styles = band_styles(band_names)
+    n = len(band_names)
+    colorscale: list[list[Any]] = []
+    for index, name in enumerate(band_names):
+        colorscale.append([index / n, styles[name].fill])
+        colorscale.append([(index + 1) / n, styles[name].fill])
+    return colorscale
+
+
+def _heat_map_layout(
+    title: str,
+    x_title: str,
+    y_title: str,
+    likelihood_labels: Sequence[str],
+    impact_labels: Sequence[str],
+    selected: tuple[int, int] | None,
+) -> dict[str, Any]:
+    """Impact across, likelihood up, each tick with its number and words; the selected
+    cell outlined."""
+    levels = range(1, 6)
     return {
-        "data": [trace],
-        "layout": {
-            "title": {"text": title, "font": {"size": 15}},
-            "xaxis": {
-                "title": {"text": x_title},
-                "tickvals": list(levels),
-                "ticktext": [f"{i}<br>{impact_labels[i - 1]}" for i in levels],
-                "fixedrange": True,
-                "showgrid": False,
-                "zeroline": False,
-            },
-            "yaxis": {
-                "title": {"text": y_title, "standoff": 12},
-                "tickvals": list(levels),
-                "ticktext": [f"{likelihood_labels[i - 1]} {i}" for i in levels],
-                "fixedrange": True,
-                "showgrid": False,
-                "zeroline": False,
-            },
-            "shapes": shapes,
-            "margin": {"l": 130, "r": 10, "t": 40, "b": 70},
-            "height": 400,
-            "plot_bgcolor": "#ffffff",
-            "paper_bgcolor": "#ffffff",
-        },
-        "config": {"displayModeBar": False},
+        "title": {"text": title, "font": {"size": 15}},
+        "xaxis": _cell_axis({"text": x_title}, [f"{i}<br>{impact_labels[i - 1]}" for i in levels]),
+        "yaxis": _cell_axis(
+            {"text": y_title, "standoff": 12},
+            [f"{likelihood_labels[i - 1]} {i}" for i in levels],
+        ),
+        "shapes": [] if selected is None else [_selected_outline(*selected)],
+        "margin": {"l": 130, "r": 10, "t": 40, "b": 70},
+        "height": 400,
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+    }
+
+
+def _cell_axis(title: dict[str, Any], ticktext: list[str]) -> dict[str, Any]:
+    """An axis of the five levels, fixed (the map neither zooms nor pans)."""
+    return {
+        "title": title,
+        "tickvals": list(range(1, 6)),
+        "ticktext": ticktext,
+        "fixedrange": True,
+        "showgrid": False,
+        "zeroline": False,
+    }
+
+
+def _selected_outline(lk: int, im: int) -> dict[str, Any]:
+    return {
+        "type": "rect",
+        "xref": "x",
+        "yref": "y",
+        "x0": im - 0.5,
+        "x1": im + 0.5,
+        "y0": lk - 0.5,
+        "y1": lk + 0.5,
+        "line": {"color": "#1f4e79", "width": 4},
     }
 
 
@@ -212,31 +231,33 @@ def exposure_trend_figure(
             "marker": {"size": 8},
         }
     )
+    layout = _exposure_layout(title, count_title, score_title, most)
+    return {"data": data, "layout": layout, "config": {"displayModeBar": False}}
+
+
+def _exposure_layout(title: str, count_title: str, score_title: str, most: int) -> dict[str, Any]:
+    """Counts on the left axis (about ten ticks at most), the score on the right."""
     return {
-        "data": data,
-        "layout": {
-            "title": {"text": title, "font": {"size": 15}},
-            "barmode": "stack",
-            "xaxis": {"type": "category"},
-            "yaxis": {
-                "title": {"text": count_title},
-                "rangemode": "tozero",
-                "dtick": max(1, math.ceil(most / 10)),
-            },
-            "yaxis2": {
-                "title": {"text": score_title},
-                "overlaying": "y",
-                "side": "right",
-                "rangemode": "tozero",
-                "tickmode": "auto",
-                "tickformat": ",d",
-                "showgrid": False,
-            },
-            "legend": {"orientation": "h", "y": -0.2},
-            "margin": {"l": 60, "r": 60, "t": 40, "b": 40},
-            "height": 360,
-            "plot_bgcolor": "#ffffff",
-            "paper_bgcolor": "#ffffff",
+        "title": {"text": title, "font": {"size": 15}},
+        "barmode": "stack",
+        "xaxis": {"type": "category"},
+        "yaxis": {
+            "title": {"text": count_title},
+            "rangemode": "tozero",
+            "dtick": max(1, math.ceil(most / 10)),
         },
-        "config": {"displayModeBar": False},
+        "yaxis2": {
+            "title": {"text": score_title},
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "tickmode": "auto",
+            "tickformat": ",d",
+            "showgrid": False,
+        },
+        "legend": {"orientation": "h", "y": -0.2},
+        "margin": {"l": 60, "r": 60, "t": 40, "b": 40},
+        "height": 360,
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
     }

@@ -31,6 +31,19 @@ def _fmt(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+#: the timeline's height, the top of its bars and their height
+_TIMELINE_HEIGHT: Final = 92
+_BAR_TOP: Final = 18
+_BAR_HEIGHT: Final = 44
+
+
+def _svg_open(width: int, height: int) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" font-family="{escape(FONT_STACK)}">'
+    )
+
+
 def timeline_svg(
     phases: Sequence[PhaseRow],
     start: dt.date,
@@ -48,52 +61,52 @@ def timeline_svg(
     >>> svg.startswith("<svg") and "#FFB300" in svg and "Today" in svg
     True
     """
-    height, top, bar = 92, 18, 44
     span = max((end - start).days + 1, 1)
 
     def x(day: dt.date) -> float:
         return width * min(max((day - start).days, 0), span) / span
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" font-family="{escape(FONT_STACK)}">'
-    ]
+    parts = [_svg_open(width, _TIMELINE_HEIGHT)]
     for phase in phases:
-        left = x(phase.start)
-        right = x(phase.end + dt.timedelta(days=1))
-        rag = rag_of(phase.rag)
-        parts.append(
-            f'<rect x="{left:.1f}" y="{top}" width="{max(right - left, 4):.1f}" height="{bar}" '
-            f'fill="#{RAG_FILL[rag]}" stroke="#ffffff" stroke-width="2"/>'
-        )
-        label = next(
-            (
-                t
-                for t in (phase.bar_label, phase.short)
-                if t and text_width(t, 13) < right - left - 6
-            ),
-            "",
-        )  # measured: a label wider than its bar is left to the table below
-        if label:
-            parts.append(
-                f'<text x="{(left + right) / 2:.1f}" y="{top + bar / 2 + 5}" text-anchor="middle" '
-                f'font-size="13" font-weight="bold" fill="#{RAG_TEXT[rag]}">'
-                f"{escape(label)}</text>"
-            )
+        parts += _phase_bar(phase, x(phase.start), x(phase.end + dt.timedelta(days=1)))
     if start <= today <= end:
-        tx = x(today)
-        parts.append(
-            f'<line x1="{tx:.1f}" y1="6" x2="{tx:.1f}" y2="{top + bar + 8}" stroke="#111" '
-            'stroke-width="3"/>'
-        )
-        anchor = "start" if tx < width * 0.85 else "end"
-        parts.append(
-            f'<text x="{tx + (4 if anchor == "start" else -4):.1f}" y="{top + bar + 24}" '
-            f'text-anchor="{anchor}" font-size="12" fill="#111">'
-            f"{escape(today_label)}</text>"
-        )
+        parts += _today_mark(x(today), today_label, width)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _phase_bar(phase: PhaseRow, left: float, right: float) -> list[str]:
+    """A phase's bar in its RAG colour, its name inside when it fits."""
+    top, bar = _BAR_TOP, _BAR_HEIGHT
+    rag = rag_of(phase.rag)
+    parts = [
+        f'<rect x="{left:.1f}" y="{top}" width="{max(right - left, 4):.1f}" height="{bar}" '
+        f'fill="#{RAG_FILL[rag]}" stroke="#ffffff" stroke-width="2"/>'
+    ]
+    label = next(
+        (t for t in (phase.bar_label, phase.short) if t and text_width(t, 13) < right - left - 6),
+        "",
+    )  # measured: a label wider than its bar is left to the table below
+    if label:
+        parts.append(
+            f'<text x="{(left + right) / 2:.1f}" y="{top + bar / 2 + 5}" text-anchor="middle" '
+            f'font-size="13" font-weight="bold" fill="#{RAG_TEXT[rag]}">'
+            f"{escape(label)}</text>"
+        )
+    return parts
+
+
+def _today_mark(tx: float, today_label: str, width: int) -> list[str]:
+    """A line at today, its label on the side with room."""
+    bottom = _BAR_TOP + _BAR_HEIGHT
+    anchor = "start" if tx < width * 0.85 else "end"
+    return [
+        f'<line x1="{tx:.1f}" y1="6" x2="{tx:.1f}" y2="{bottom + 8}" stroke="#111" '
+        'stroke-width="3"/>',
+        f'<text x="{tx + (4 if anchor == "start" else -4):.1f}" y="{bottom + 24}" '
+        f'text-anchor="{anchor}" font-size="12" fill="#111">'
+        f"{escape(today_label)}</text>",
+    ]
 
 
 def _unit_groups(metrics: Sequence[MetricRow]) -> list[tuple[str, list[MetricRow]]]:
@@ -103,6 +116,13 @@ def _unit_groups(metrics: Sequence[MetricRow]) -> list[tuple[str, list[MetricRow
         if metric.latest is not None and metric.target is not None:
             groups.setdefault(metric.unit, []).append(metric)
     return list(groups.items())
+
+
+#: a metric bar's height and the gap below it, a name line's height and its font size
+_BAR_H: Final = 16
+_BAR_GAP: Final = 2
+_LINE_H: Final = 16
+_LABEL_SIZE: Final = 12
 
 
 def metrics_svg(
@@ -119,40 +139,51 @@ def metrics_svg(
     >>> "Active users" in svg and ">54<" in svg and ">70<" in svg
     True
     """
-    bar_h, gap, line_h, label_size = 16, 2, 16, 12
     plot_w = width - 60
     parts: list[str] = []
     y = 6
     for unit, rows in _unit_groups(metrics):
-        parts.append(
-            f'<text x="0" y="{y + 14}" font-size="13" font-weight="bold" fill="#1F4E79">'
-            f"{escape(unit or '#')}</text>"
-        )
-        y += 24
-        peak = max([max(m.latest or 0, m.target or 0) for m in rows] + [1e-9])
-        for metric in rows:
-            for line in wrap_to_width(metric.name, label_size, plot_w):
-                y += line_h
-                parts.append(
-                    f'<text x="0" y="{y - 3}" font-size="{label_size}" fill="#222">'
-                    f"{escape(line)}</text>"
-                )
-            for j, value in enumerate((metric.latest, metric.target)):
-                assert value is not None
-                w = max(plot_w * max(value, 0) / peak, 1)
-                parts.append(
-                    f'<rect x="0" y="{y}" width="{w:.1f}" height="{bar_h}" '
-                    f'fill="{_BAR_COLOURS[j]}"/>'
-                )
-                parts.append(
-                    f'<text x="{w + 4:.1f}" y="{y + bar_h - 3}" font-size="11" '
-                    f'fill="#222">{escape(_fmt(value))}</text>'
-                )
-                y += bar_h + gap
-            y += 8
-        y += 10
+        y = _unit_panel(parts, unit, rows, y, plot_w)
     y += 8
-    for j, name in enumerate((latest_label, target_label)):
+    parts += _legend(y, (latest_label, target_label))
+    return _svg_open(width, y + 10) + "".join(parts) + "</svg>"
+
+
+def _unit_panel(parts: list[str], unit: str, rows: Sequence[MetricRow], y: int, plot_w: int) -> int:
+    """One unit's title and its metrics (name lines, then latest and target bars) appended
+    to ``parts`` from ``y`` down; returns the ``y`` below the panel."""
+    parts.append(
+        f'<text x="0" y="{y + 14}" font-size="13" font-weight="bold" fill="#1F4E79">'
+        f"{escape(unit or '#')}</text>"
+    )
+    y += 24
+    peak = max([max(m.latest or 0, m.target or 0) for m in rows] + [1e-9])
+    for metric in rows:
+        for line in wrap_to_width(metric.name, _LABEL_SIZE, plot_w):
+            y += _LINE_H
+            parts.append(
+                f'<text x="0" y="{y - 3}" font-size="{_LABEL_SIZE}" fill="#222">'
+                f"{escape(line)}</text>"
+            )
+        for j, value in enumerate((metric.latest, metric.target)):
+            assert value is not None
+            parts += _value_bar(y, max(plot_w * max(value, 0) / peak, 1), value, j)
+            y += _BAR_H + _BAR_GAP
+        y += 8
+    return y + 10
+
+
+def _value_bar(y: int, w: float, value: float, series: int) -> list[str]:
+    return [
+        f'<rect x="0" y="{y}" width="{w:.1f}" height="{_BAR_H}" fill="{_BAR_COLOURS[series]}"/>',
+        f'<text x="{w + 4:.1f}" y="{y + _BAR_H - 3}" font-size="11" '
+        f'fill="#222">{escape(_fmt(value))}</text>',
+    ]
+
+
+def _legend(y: int, names: Sequence[str]) -> list[str]:
+    parts = []
+    for j, name in enumerate(names):
         lx = j * 140
         parts.append(
             f'<rect x="{lx}" y="{y - 11}" width="14" height="14" fill="{_BAR_COLOURS[j]}"/>'
@@ -160,12 +191,7 @@ def metrics_svg(
         parts.append(
             f'<text x="{lx + 20}" y="{y}" font-size="12" fill="#222">{escape(name)}</text>'
         )
-    height = y + 10
-    head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" font-family="{escape(FONT_STACK)}">'
-    )
-    return head + "".join(parts) + "</svg>"
+    return parts
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -43,6 +43,12 @@ def rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
 
 
+def solid_fill(target: Any, colour: RGBColor) -> None:
+    """Fill a shape or a table cell with one colour."""
+    target.fill.solid()
+    target.fill.fore_color.rgb = colour
+
+
 class Deck:
     """A deck being built: the presentation, its pack, and the building blocks every slide
     uses (a titled slide, styled text, a table, fonts for Chinese)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
@@ -17,6 +17,7 @@ from planner.interop.pack_data import (
     RAG_FILL,
     RAG_TEXT,
     MilestoneRow,
+    PhaseRow,
     rag_of,
 )
 from planner.interop.pptx_deck import (
@@ -28,6 +29,7 @@ from planner.interop.pptx_deck import (
     WHITE,
     Deck,
     rgb,
+    solid_fill,
 )
 from planner.interop.text_measure import text_width
 
@@ -109,11 +111,28 @@ def since_slide(deck: Deck) -> None:
     )
 
 
+#: the timeline's bars: their top and height
+_BARS_TOP: Final = Inches(1.3)
+_BAR_HEIGHT: Final = Inches(0.75)
+#: the columns of the phase table under the bars (widths in inches)
+_PHASE_COLUMNS: Final = (
+    ("phase", 3.4),
+    ("window", 2.4),
+    ("state", 1.2),
+    ("progress", 1.2),
+    ("schedule", 1.3),
+    ("metrics", 1.3),
+    ("risks", 1.2),
+    ("overall", 1.2),
+)
+
+
 def timeline_slide(deck: Deck) -> None:
+    """The phases as RAG-coloured bars with today marked, their RAG table below, and why
+    the current phase stands where it does."""
     pack = deck.pack
     slide = deck.slide(pack.label("timeline_title"))
-    left, top = MARGIN, Inches(1.3)
-    width = SLIDE_WIDTH - 2 * MARGIN
+    left, width = MARGIN, SLIDE_WIDTH - 2 * MARGIN
     span = max((pack.timeline_end - pack.timeline_start).days + 1, 1)
 
     def x(day: dt.date) -> int:
@@ -121,98 +140,71 @@ def timeline_slide(deck: Deck) -> None:
         return int(left + width * offset / span)
 
     for phase in pack.phases:
-        start, end = x(phase.start), x(phase.end + dt.timedelta(days=1))
-        bar = slide.shapes.add_shape(
-            MSO_SHAPE.RECTANGLE, start, top, max(end - start, Inches(0.2)), Inches(0.75)
-        )
-        rag = rag_of(phase.rag)
-        bar.fill.solid()
-        bar.fill.fore_color.rgb = rgb(RAG_FILL[rag])
-        bar.line.color.rgb = WHITE
-        frame = bar.text_frame
-        frame.word_wrap = True
-        inches = (end - start) / Inches(1)
-        label = next(
-            (t for t in (phase.bar_label, phase.short) if t and text_width(t, 12) < inches * 66),
-            "",
-        )  # measured in points (72 a inch, less the frame's margins); else the table names it
-        deck.style(frame.paragraphs[0], label, 12, True, rgb(RAG_TEXT[rag]), PP_ALIGN.CENTER)
+        _phase_bar(deck, slide, phase, x(phase.start), x(phase.end + dt.timedelta(days=1)))
     if pack.timeline_start <= pack.day <= pack.timeline_end:
-        line = slide.shapes.add_connector(
-            MSO_CONNECTOR.STRAIGHT,
-            x(pack.day),
-            top - Inches(0.15),
-            x(pack.day),
-            top + Inches(0.9),
-        )
-        line.line.color.rgb = RGBColor(0x11, 0x11, 0x11)
-        line.line.width = Pt(2.5)
-        deck.text(
-            slide,
-            f"{pack.label('today')} {pack.format_day(pack.day)}",
-            x(pack.day) - Inches(0.9),
-            top + Inches(0.9),
-            Inches(1.8),
-            Inches(0.3),
-            10,
-        )
-    header = [
-        pack.label("phase"),
-        pack.label("window"),
-        pack.label("state"),
-        pack.label("progress"),
-        pack.label("schedule"),
-        pack.label("metrics"),
-        pack.label("risks"),
-        pack.label("overall"),
-    ]
-    rows, fills = [], {}
+        _today_marker(deck, slide, x(pack.day))
+    shape = _phase_table(deck, slide, left, width)
+    current = next((p for p in pack.phases if p.state == "current"), None)
+    if current is not None and current.reasons:
+        # below the table's measured height, above the footer
+        top = shape.top + shape.height + Inches(0.15)
+        height = max(SLIDE_HEIGHT - Inches(0.5) - top, Inches(0.4))
+        deck.text(slide, list(current.reasons)[:3], left, top, width, height, 11, bullets=True)
+
+
+def _phase_bar(deck: Deck, slide: Any, phase: PhaseRow, start: int, end: int) -> None:
+    """A phase's bar in its RAG colour, its name inside when it fits."""
+    bar = slide.shapes.add_shape(
+        MSO_SHAPE.RECTANGLE, start, _BARS_TOP, max(end - start, Inches(0.2)), _BAR_HEIGHT
+    )
+    rag = rag_of(phase.rag)
+    solid_fill(bar, rgb(RAG_FILL[rag]))
+    bar.line.color.rgb = WHITE
+    frame = bar.text_frame
+    frame.word_wrap = True
+    inches = (end - start) / Inches(1)
+    label = next(
+        (t for t in (phase.bar_label, phase.short) if t and text_width(t, 12) < inches * 66),
+        "",
+    )  # measured in points (72 a inch, less the frame's margins); else the table names it
+    deck.style(frame.paragraphs[0], label, 12, True, rgb(RAG_TEXT[rag]), PP_ALIGN.CENTER)
+
+
+def _today_marker(deck: Deck, slide: Any, at: int) -> None:
+    """A line across the bars at today, the date under it."""
+    pack = deck.pack
+    top = _BARS_TOP
+    line = slide.shapes.add_connector(
+        MSO_CONNECTOR.STRAIGHT, at, top - Inches(0.15), at, top + Inches(0.9)
+    )
+    line.line.color.rgb = RGBColor(0x11, 0x11, 0x11)
+    line.line.width = Pt(2.5)
+    label = f"{pack.label('today')} {pack.format_day(pack.day)}"
+    deck.text(slide, label, at - Inches(0.9), top + Inches(0.9), Inches(1.8), Inches(0.3), 10)
+
+
+def _phase_table(deck: Deck, slide: Any, left: int, width: int) -> Any:
+    """A row a phase: its window, state, progress and each RAG (in its colour)."""
+    pack = deck.pack
+    header = [pack.label(name) for name, _ in _PHASE_COLUMNS]
     rag_names = {k: pack.label(f"rag_{k}") for k in RAG_FILL}
+    rows, fills = [], {}
     for r, phase in enumerate(pack.phases):
+        rags = (phase.schedule_rag, phase.metrics_rag, phase.risks_rag)
         rows.append(
             [
                 phase.label,
                 f"{pack.format_day(phase.start)} – {pack.format_day(phase.end)}",
                 phase.state_label,
                 f"{phase.progress:.0f}%",
-                rag_names[rag_of(phase.schedule_rag)],
-                rag_names[rag_of(phase.metrics_rag)],
-                rag_names[rag_of(phase.risks_rag)],
+                *(rag_names[rag_of(value)] for value in rags),
                 phase.rag_label,
             ]
         )
-        for c, value in (
-            (4, phase.schedule_rag),
-            (5, phase.metrics_rag),
-            (6, phase.risks_rag),
-            (7, phase.rag),
-        ):
+        for c, value in enumerate((*rags, phase.rag), start=4):
             fills[(r, c)] = RAG_FILL[rag_of(value)]
-    shape = deck.table(
-        slide,
-        header,
-        rows,
-        left,
-        Inches(2.5),
-        width,
-        [3.4, 2.4, 1.2, 1.2, 1.3, 1.3, 1.2, 1.2],
-        12,
-        fills,
-    )
-    current = next((p for p in pack.phases if p.state == "current"), None)
-    if current is not None and current.reasons:
-        # below the table's measured height, above the footer
-        top = shape.top + shape.height + Inches(0.15)
-        deck.text(
-            slide,
-            list(current.reasons)[:3],
-            left,
-            top,
-            width,
-            max(SLIDE_HEIGHT - Inches(0.5) - top, Inches(0.4)),
-            11,
-            bullets=True,
-        )
+    columns = [w for _, w in _PHASE_COLUMNS]
+    return deck.table(slide, header, rows, left, Inches(2.5), width, columns, 12, fills)
 
 
 def gantt_slide(deck: Deck) -> None:

@@ -4,7 +4,7 @@ their targets (native charts), gate status and the next gate's criteria."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
@@ -28,43 +28,22 @@ from planner.interop.pptx_deck import (
     WHITE,
     Deck,
     rgb,
+    solid_fill,
 )
+
+#: the heat map's cells: the likelihood labels' width, a cell's width and a row's height
+_HEAT_LABEL_W: Final = Inches(1.5)
+_HEAT_CELL: Final = Inches(0.72)
+_HEAT_ROW: Final = Inches(0.62)
+_INK: Final = RGBColor(0x11, 0x11, 0x11)
 
 
 def risks_slide(deck: Deck) -> None:
+    """The top risks on the left, the heat map of open risks on the right."""
     pack = deck.pack
     slide = deck.slide(pack.label("risks_title"))
     left_width = Inches(6.8)
-    if pack.risks:
-        header = [
-            pack.label("risk"),
-            pack.label("l_x_i"),
-            pack.label("band"),
-            pack.label("response"),
-        ]
-        body = [
-            [
-                f"{r.key} {r.title}",
-                f"{r.likelihood}×{r.impact} = {r.score}",
-                r.band_label,
-                r.response,
-            ]
-            for r in pack.risks
-        ]
-        fills = {(i, 2): r.band_fill for i, r in enumerate(pack.risks)}
-        deck.table(
-            slide,
-            header,
-            body,
-            MARGIN,
-            Inches(1.3),
-            left_width,
-            [3.8, 1.5, 1.1, 1.3],
-            10,
-            fills,
-        )
-    else:
-        deck.text(slide, pack.label("no_open_risks"), MARGIN, Inches(1.3), left_width, Inches(0.4))
+    _risk_table(deck, slide, left_width)
     deck.text(
         slide,
         pack.label("open_risks_count"),
@@ -74,72 +53,80 @@ def risks_slide(deck: Deck) -> None:
         Inches(0.4),
         11,
     )
-    heat = pack.heat
-    if heat is None:
+    if pack.heat is None:
         return
     left = MARGIN + left_width + Inches(0.3)
-    cell = Inches(0.72)
-    label_w = Inches(1.5)
     deck.text(
         slide, pack.label("heat_map"), left, Inches(1.2), Inches(5), Inches(0.4), 14, True, NAVY
     )
     top = Inches(1.7)
-    shape = slide.shapes.add_table(6, 6, left, top, label_w + cell * 5, Inches(0.62) * 6)
+    _heat_table(deck, slide, left, top)
+    _heat_caption_and_legend(deck, slide, left, top + _HEAT_ROW * 6 + Inches(0.1))
+
+
+def _risk_table(deck: Deck, slide: Any, width: int) -> None:
+    """The top risks with their score and band (the band cell in its colour)."""
+    pack = deck.pack
+    if not pack.risks:
+        deck.text(slide, pack.label("no_open_risks"), MARGIN, Inches(1.3), width, Inches(0.4))
+        return
+    header = [pack.label("risk"), pack.label("l_x_i"), pack.label("band"), pack.label("response")]
+    body = [
+        [f"{r.key} {r.title}", f"{r.likelihood}×{r.impact} = {r.score}", r.band_label, r.response]
+        for r in pack.risks
+    ]
+    fills = {(i, 2): r.band_fill for i, r in enumerate(pack.risks)}
+    deck.table(slide, header, body, MARGIN, Inches(1.3), width, [3.8, 1.5, 1.1, 1.3], 10, fills)
+
+
+def _heat_table(deck: Deck, slide: Any, left: int, top: int) -> None:
+    """A 6×6 table: likelihood labels down the left (highest on top), impact numbers along
+    the bottom, the count of open risks in each band-coloured cell."""
+    pack = deck.pack
+    heat = pack.heat
+    assert heat is not None
+    shape = slide.shapes.add_table(6, 6, left, top, _HEAT_LABEL_W + _HEAT_CELL * 5, _HEAT_ROW * 6)
     table = shape.table
-    table.columns[0].width = label_w
+    table.columns[0].width = _HEAT_LABEL_W
     for c in range(1, 6):
-        table.columns[c].width = cell
+        table.columns[c].width = _HEAT_CELL
     for r in range(6):
-        table.rows[r].height = Inches(0.62)
-    corner = table.cell(5, 0)
-    corner.fill.solid()
-    corner.fill.fore_color.rgb = WHITE
-    deck.style(
-        corner.text_frame.paragraphs[0],
-        f"{pack.label('likelihood')} ↑ / {pack.label('impact')} →",
-        TABLE_PT,
-    )
+        table.rows[r].height = _HEAT_ROW
+    corner = f"{pack.label('likelihood')} ↑ / {pack.label('impact')} →"
+    _label_cell(deck, table.cell(5, 0), corner)
     for row in range(5):
         likelihood = 5 - row  # top row = almost certain
-        label = table.cell(row, 0)
-        label.fill.solid()
-        label.fill.fore_color.rgb = WHITE
-        deck.style(
-            label.text_frame.paragraphs[0],
-            f"{likelihood} {heat.likelihood_labels[likelihood - 1]}",
-            TABLE_PT,
-        )
+        label = f"{likelihood} {heat.likelihood_labels[likelihood - 1]}"
+        _label_cell(deck, table.cell(row, 0), label)
         for impact in range(1, 6):
             target = table.cell(row, impact)
-            target.fill.solid()
-            target.fill.fore_color.rgb = rgb(heat.fills[likelihood - 1][impact - 1])
+            solid_fill(target, rgb(heat.fills[likelihood - 1][impact - 1]))
             target.vertical_anchor = MSO_ANCHOR.MIDDLE
             count = heat.counts[likelihood - 1][impact - 1]
-            deck.style(
-                target.text_frame.paragraphs[0],
-                str(count) if count else "",
-                14,
-                True,
-                RGBColor(0x11, 0x11, 0x11),
-                PP_ALIGN.CENTER,
-            )
+            paragraph = target.text_frame.paragraphs[0]
+            deck.style(paragraph, str(count) if count else "", 14, True, _INK, PP_ALIGN.CENTER)
     for impact in range(1, 6):
-        label = table.cell(5, impact)
-        label.fill.solid()
-        label.fill.fore_color.rgb = WHITE
         # the number only: impact words do not fit a cell at a readable size; the
         # caption below the map names them
-        deck.style(
-            label.text_frame.paragraphs[0], str(impact), TABLE_PT, True, align=PP_ALIGN.CENTER
-        )
-    caption_top = top + Inches(0.62) * 6 + Inches(0.1)
+        _label_cell(deck, table.cell(5, impact), str(impact), True, PP_ALIGN.CENTER)
+
+
+def _label_cell(deck: Deck, cell: Any, text: str, bold: bool = False, align: Any = None) -> None:
+    solid_fill(cell, WHITE)
+    deck.style(cell.text_frame.paragraphs[0], text, TABLE_PT, bold, align=align)
+
+
+def _heat_caption_and_legend(deck: Deck, slide: Any, left: int, caption_top: int) -> None:
+    """The impact words under the map, then a swatch per band."""
+    heat = deck.pack.heat
+    assert heat is not None
     deck.text(
         slide,
-        f"{pack.label('impact')}: "
+        f"{deck.pack.label('impact')}: "
         + " · ".join(f"{i} {name}" for i, name in enumerate(heat.impact_labels, start=1)),
         left,
         caption_top,
-        label_w + cell * 5,
+        _HEAT_LABEL_W + _HEAT_CELL * 5,
         Inches(0.6),
         TABLE_PT,
     )
@@ -148,17 +135,9 @@ def risks_slide(deck: Deck) -> None:
         swatch = slide.shapes.add_shape(
             MSO_SHAPE.RECTANGLE, left + Inches(1.2) * i, legend_top, Inches(1.1), Inches(0.32)
         )
-        swatch.fill.solid()
-        swatch.fill.fore_color.rgb = rgb(fill)
+        solid_fill(swatch, rgb(fill))
         swatch.line.color.rgb = RGBColor(0x88, 0x88, 0x88)
-        deck.style(
-            swatch.text_frame.paragraphs[0],
-            name,
-            10,
-            True,
-            RGBColor(0x11, 0x11, 0x11),
-            PP_ALIGN.CENTER,
-        )
+        deck.style(swatch.text_frame.paragraphs[0], name, 10, True, _INK, PP_ALIGN.CENTER)
 
 
 def metrics_slide(deck: Deck) -> None:

@@ -120,8 +120,8 @@ class SheetRow:
 def write_workbook(rows: Mapping[str, Sequence[Mapping[str, Any]]], lang: str) -> bytes:
     """One sheet per kind; ``rows[kind]`` are dicts keyed by the sheet's attributes."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+
+    from planner.interop.xlsx_cells import dark_header_cell, widths
 
     zh = lang.startswith("zh")
     workbook = Workbook()
@@ -129,10 +129,8 @@ def write_workbook(rows: Mapping[str, Sequence[Mapping[str, Any]]], lang: str) -
     for kind, (name_en, name_zh, cols) in SHEETS.items():
         sheet = workbook.create_sheet(name_zh if zh else name_en)
         for index, col in enumerate(cols, start=1):
-            cell = sheet.cell(row=1, column=index, value=col.zh if zh else col.en)
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = PatternFill("solid", fgColor="1F4E79")
-            sheet.column_dimensions[get_column_letter(index)].width = col.width
+            dark_header_cell(sheet.cell(row=1, column=index, value=col.zh if zh else col.en))
+        widths(sheet, [col.width for col in cols])
         for r, values in enumerate(rows.get(kind, ()), start=2):
             for index, col in enumerate(cols, start=1):
                 value = values.get(col.attribute)

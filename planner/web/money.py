@@ -161,7 +161,7 @@ def benefit_reading(program_id: int, benefit_id: int):
 @bp.get("/programs/<int:program_id>/money.xlsx")
 def export_xlsx(program_id: int):
     program = get_program(program_id)
-    from planner.services import money_xlsx  # openpyxl: only when asked
+    from planner.interop import money_xlsx  # openpyxl: only when asked
 
     data = money_xlsx.workbook(program, date.today(), _xlsx_words())
     return Response(

@@ -75,7 +75,8 @@ def test_the_workbook_has_the_case_the_sensitivity_and_the_workload(app, db, nor
 
     from openpyxl import load_workbook
 
-    from planner.services import effort, money_xlsx
+    from planner.interop import money_xlsx
+    from planner.services import effort
     from planner.web.money import _xlsx_words
 
     with app.test_request_context(), force_locale("en"):
