@@ -90,9 +90,12 @@ def overruns_of(
     for j in sorted(set(phase_index[late].tolist())):
         window, end = windows[j], int(ends[j])
         members = phase_index == j
-        late_items = np.flatnonzero(members & late).tolist()
-        pairs = [(keys[i], int(early_finish[i]) - end) for i in late_items]
-        pairs.sort(key=lambda pair: -pair[1])
+        late_items = np.flatnonzero(members & late)
+        days = early_finish[late_items] - end
+        order = np.argsort(-days, kind="stable")  # latest first; ties in item order
+        pairs = list(
+            zip([keys[i] for i in late_items[order].tolist()], days[order].tolist(), strict=True)
+        )
         finish = int(early_finish[members].max())
         overruns.append(
             PhaseOverrun(window.key, window.end, dt.date.fromordinal(finish), finish - end, pairs)

@@ -41,6 +41,11 @@ class Audited:
     # computed or bookkeeping columns whose changes are not a person's edit
     __audit_exclude__: ClassVar[frozenset[str]] = frozenset()
 
+    @classmethod
+    def audit_entity(cls) -> str:
+        """The entity name of this model's rows in the audit trail."""
+        return cls.__audit_entity__ or cls.__name__.lower()
+
     @property
     def audit_label(self) -> str:
         return str(getattr(self, "key", None) or getattr(self, "name", None) or "")

@@ -50,6 +50,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from planner.extensions import db
+from planner.models import CalendarException, Dependency, Phase, Program, WorkItem
 from planner.models.audit import AuditEvent
 
 P = ParamSpec("P")
@@ -124,6 +125,30 @@ def program_revision(program_id: int) -> str:
     row = db.session.execute(
         select(AuditEvent.id, AuditEvent.at)
         .where(AuditEvent.program_id == program_id)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return "0"
+    return f"{row.id}.{row.at:%Y%m%d%H%M%S%f}"
+
+
+@functools.cache
+def _plan_entities() -> tuple[str, ...]:
+    """What a program's schedule is computed from, as the audit names it: the program's own
+    dates and calendar, its phases' windows, its items and their dependencies."""
+    return tuple(
+        m.audit_entity() for m in (Program, CalendarException, Phase, WorkItem, Dependency)
+    )
+
+
+def plan_revision(program_id: int) -> str:
+    """The program's newest audit event about its plan (:func:`_plan_entities`), as
+    :func:`program_revision`: a risk or a reading changed since leaves it as it was, so
+    the schedule kept for the plan is still taken by the next edit of the plan."""
+    row = db.session.execute(
+        select(AuditEvent.id, AuditEvent.at)
+        .where(AuditEvent.program_id == program_id, AuditEvent.entity.in_(_plan_entities()))
         .order_by(AuditEvent.id.desc())
         .limit(1)
     ).first()

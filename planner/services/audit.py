@@ -57,7 +57,7 @@ def _rows_for(session: Session, actor: str, now: datetime) -> list[dict[str, Any
             "at": now,
             "actor": actor,
             "action": action,
-            "entity": obj.__audit_entity__ or type(obj).__name__.lower(),
+            "entity": obj.audit_entity(),
             "entity_id": getattr(obj, "id", None),
             "entity_label": obj.audit_label[:300],
             "field": None,

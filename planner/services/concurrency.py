@@ -30,7 +30,7 @@ class StaleEditError(ConflictError):
 
 
 def last_change(obj: Audited) -> LastChange | None:
-    entity = obj.__audit_entity__ or type(obj).__name__.lower()
+    entity = obj.audit_entity()
     event = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.entity == entity, AuditEvent.entity_id == getattr(obj, "id", None))
@@ -48,5 +48,5 @@ def check_version(obj: Audited, submitted_version: int | str | None) -> None:
     except (TypeError, ValueError):
         submitted = None
     if submitted != current:
-        entity = obj.__audit_entity__ or type(obj).__name__.lower()
+        entity = obj.audit_entity()
         raise StaleEditError(entity.replace("_", " "), last_change(obj), current)

@@ -39,7 +39,7 @@ from planner.domain.schedule_columns import Columns, columns_of, overruns_of
 from planner.domain.schedule_fields import SCHEDULE_FIELDS
 from planner.extensions import db
 from planner.models import Dependency, Phase, Program, WorkItem
-from planner.ops.cache import program_revision
+from planner.ops.cache import plan_revision
 from planner.services.live_schedule import LiveSchedule, keep, take
 from planner.services.live_schedule import Stats as LiveStats
 from planner.services.moved_items import Move, MovedItems  # noqa: F401  (Move: importable here)
@@ -252,7 +252,8 @@ def reschedule(
     edit incrementally; an edit it cannot take, or none, schedules the whole program
     again from the rows. Either way only rows whose computed columns changed are written.
     """
-    status = status_date_of(program, today)
+    with db.session.no_autoflush:  # an edit's rows are not flushed yet (nor audited)
+        status = status_date_of(program, today)
     live: LiveSchedule | None = None
     # a lag kept in weeks, percent of its predecessor or elapsed days is converted to working
     # days again by every full schedule (an elapsed one by repeated passes): such programs
@@ -260,7 +261,7 @@ def reschedule(
     if edit is not None:
         with db.session.no_autoflush:  # the edit's rows are not flushed yet
             if not _has_unit_lags(program):
-                revision = program_revision(program.id)
+                revision = plan_revision(program.id)
                 live = take(program.id, revision, status) or build_live(program, status)
         if live is not None:
             try:
@@ -391,7 +392,7 @@ def _store(program: Program, live: LiveSchedule) -> Outcome:
         _write_columns(ids, new[changed])
     moves = _moves(live, old, new, changed)
     live.stored = new
-    keep(program_revision(program.id), live)
+    keep(plan_revision(program.id), live)
     if len(new):
         finish = date.fromordinal(int(new[:, 1].max()))
     else:

@@ -251,3 +251,37 @@ def test_no_kept_schedule_when_the_setting_is_zero(app, db) -> None:
     finally:
         app.config["PLANNER_LIVE_SCHEDULES"] = before
     assert stored(db, program.id) == from_scratch(db, program)
+
+
+def test_a_change_outside_the_plan_keeps_the_schedule_a_plan_change_does_not(db) -> None:
+    from planner.services.risks.edit import create_risk
+
+    today = date.today()
+    program = generate_program(
+        COMPILED_MIN_ITEMS + 100, start_date=today - timedelta(days=30), seed=4
+    )
+    db.session.commit()
+    items = db.session.scalars(
+        select(WorkItem).where(WorkItem.program_id == program.id).order_by(WorkItem.position)
+    ).all()
+    first, second = items[3], items[len(items) // 2]
+
+    def edit(item: WorkItem, days: int) -> None:
+        plan_service.update_item(program, item, details(item, days), item.version)
+        db.session.commit()
+
+    edit(first, first.duration_days + 2)  # keeps the schedule of the new revision
+    Stats.reset()
+    # a risk is not part of the plan: the next plan edit takes the kept schedule
+    create_risk(program, {"title": "Vendor late", "likelihood": 3, "impact": 4})
+    db.session.commit()
+    edit(second, second.duration_days + 4)
+    assert (Stats.reused, Stats.built) == (1, 0)
+    assert stored(db, program.id) == from_scratch(db, program)
+    # a holiday is: the schedule is made again from the rows, and stays right
+    plan_service.add_calendar_day(program, today + timedelta(days=20), False, "Holiday")
+    db.session.commit()
+    Stats.reset()
+    edit(first, first.duration_days + 1)
+    assert Stats.reused == 1  # the holiday's own full reschedule kept its schedule
+    assert stored(db, program.id) == from_scratch(db, program)
