@@ -389,24 +389,45 @@ def _metric_outcome(
     reached = fact.target_status if fact.target_status is not None else fact.status
     if reached == "green":
         return "met", Explanation("gate.metric.reached", seen)
+    if today > gate_date:
+        return "not_met", Explanation("gate.metric.short_gate_passed", {**seen, "gate": gate_date})
     forecast = (
         {"forecast": Quantity(fact.forecast_value, fact.unit)}
         if fact.forecast_value is not None
         else {}
     )
-    if today > gate_date:
-        return "not_met", Explanation("gate.metric.short_gate_passed", {**seen, "gate": gate_date})
     if before and fact.path_value is not None:
         on_path = {**seen, "path": Quantity(fact.path_value, fact.unit)}
-        if fact.status == "green":
-            return "on_track", Explanation("gate.metric.on_path", on_path)
-        if fact.status == "amber":
-            return "at_risk", Explanation("gate.metric.near_path", on_path)
-        if fact.forecast_status == "green":
-            code = "gate.metric.behind_path_forecast_reaches" + ("" if forecast else "_no_value")
-            return "at_risk", Explanation(code, {**on_path, **forecast})
-        code = "gate.metric.behind_path" + ("_forecast_short" if forecast else "")
-        return "not_met", Explanation(code, {**on_path, **forecast})
+        return _path_outcome(fact, on_path, forecast)
+    return _short_outcome(fact, reached, seen, forecast, today, gate_date)
+
+
+def _path_outcome(
+    fact: MetricFact, on_path: Mapping[str, object], forecast: Mapping[str, object]
+) -> tuple[Outcome, Explanation]:
+    """Before the gate, a metric short of its target but with a glide path: the latest
+    reading against the path, then the forecast."""
+    if fact.status == "green":
+        return "on_track", Explanation("gate.metric.on_path", on_path)
+    if fact.status == "amber":
+        return "at_risk", Explanation("gate.metric.near_path", on_path)
+    if fact.forecast_status == "green":
+        code = "gate.metric.behind_path_forecast_reaches" + ("" if forecast else "_no_value")
+        return "at_risk", Explanation(code, {**on_path, **forecast})
+    code = "gate.metric.behind_path" + ("_forecast_short" if forecast else "")
+    return "not_met", Explanation(code, {**on_path, **forecast})
+
+
+def _short_outcome(
+    fact: MetricFact,
+    reached: str | None,
+    seen: Mapping[str, object],
+    forecast: Mapping[str, object],
+    today: date,
+    gate_date: date,
+) -> tuple[Outcome, Explanation]:
+    """A metric short of its target without a glide path, before the gate or on its day:
+    the forecast, then how near the latest reading is."""
     if fact.forecast_status == "green":
         code = "gate.metric.short_forecast_reaches" + ("" if forecast else "_no_value")
         return "at_risk", Explanation(code, {**seen, **forecast})

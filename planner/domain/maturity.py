@@ -679,6 +679,19 @@ def propose_actions(
     """
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise ValidationError.of("limit", "maturity.count", got=repr(limit))
+    chosen = _largest_gaps(model, gap_list, limit)
+    n = len(chosen)
+    proposals: list[ActionProposal] = []
+    for g in chosen:
+        wg = g.weighted_gap or 0.0
+        larger = sum(1 for other in chosen if (other.weighted_gap or 0.0) > wg + _EPS)
+        proposals.append(_proposal(model.indicator(g.indicator), g, 1 + (3 * larger) // n))
+    return proposals
+
+
+def _largest_gaps(model: MaturityModel, gap_list: Sequence[Gap], limit: int) -> list[Gap]:
+    """Up to ``limit`` scored gaps with a positive weighted gap, largest first (then by key);
+    an indicator the model does not have is refused."""
     candidates = [
         g
         for g in gap_list
@@ -687,38 +700,33 @@ def propose_actions(
     for g in candidates:
         model.indicator(g.indicator)  # unknown key -> ValidationError
     candidates.sort(key=lambda g: (-(g.weighted_gap or 0.0), g.indicator))
-    chosen = candidates[:limit]
-    n = len(chosen)
-    proposals: list[ActionProposal] = []
-    for g in chosen:
-        indicator = model.indicator(g.indicator)
-        wg = g.weighted_gap or 0.0
-        larger = sum(1 for other in chosen if (other.weighted_gap or 0.0) > wg + _EPS)
-        priority = 1 + (3 * larger) // n
-        gap_to_target = g.gap_to_target or 0.0
-        horizon: Horizon
-        if indicator.horizon is not None:
-            horizon = indicator.horizon
-        elif gap_to_target + _EPS >= 2 or indicator.critical:
-            horizon = "strategic"
-        else:
-            horizon = "tactical"
-        title = indicator.suggested_action or (
-            f"Raise {indicator.name} from {_fmt(g.current or 0.0)} to {_fmt(g.target or 0.0)}"
-        )
-        proposals.append(
-            ActionProposal(
-                indicator=indicator.key,
-                title=title,
-                horizon=horizon,
-                priority=priority,
-                category=indicator.category,
-                current=g.current,
-                target=g.target,
-                weighted_gap=g.weighted_gap,
-            )
-        )
-    return proposals
+    return candidates[:limit]
+
+
+def _proposal(indicator: Indicator, g: Gap, priority: int) -> ActionProposal:
+    """The action proposed for one gap (title and horizon: see :func:`propose_actions`)."""
+    title = indicator.suggested_action or (
+        f"Raise {indicator.name} from {_fmt(g.current or 0.0)} to {_fmt(g.target or 0.0)}"
+    )
+    return ActionProposal(
+        indicator=indicator.key,
+        title=title,
+        horizon=_horizon(indicator, g.gap_to_target or 0.0),
+        priority=priority,
+        category=indicator.category,
+        current=g.current,
+        target=g.target,
+        weighted_gap=g.weighted_gap,
+    )
+
+
+def _horizon(indicator: Indicator, gap_to_target: float) -> Horizon:
+    """The indicator's horizon, else strategic for a gap of 2 or more or a critical one."""
+    if indicator.horizon is not None:
+        return indicator.horizon
+    if gap_to_target + _EPS >= 2 or indicator.critical:
+        return "strategic"
+    return "tactical"
 
 
 # --------------------------------------------------------------------------- comparison

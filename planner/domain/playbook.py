@@ -761,6 +761,12 @@ def _too_deep(text: str) -> int | None:
         >>> _too_deep("".join("  " * i + "k:\\n" for i in range(40)))
         33
     """
+    return _flow_too_deep(text) or _block_too_deep(text)
+
+
+def _flow_too_deep(text: str) -> int | None:
+    """The line where flow brackets (``[`` and ``{``, outside quotes and comments) nest
+    deeper than :data:`MAX_DEPTH`, or None."""
     flow = 0
     quote = ""
     line = 1
@@ -770,14 +776,11 @@ def _too_deep(text: str) -> int | None:
         if char == "\n":
             line += 1
             comment = False
+        elif comment:
             continue
-        if comment:
-            continue
-        if quote:
-            if char == quote:
-                quote = ""
-            continue
-        if char == "#":
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char == "#":
             start = match.start()
             comment = start == 0 or text[start - 1] in " \t\n"
         elif char in "\"'":
@@ -790,6 +793,12 @@ def _too_deep(text: str) -> int | None:
                 return line
         elif char in "]}" and flow:
             flow -= 1
+    return None
+
+
+def _block_too_deep(text: str) -> int | None:
+    """The line where block levels (by indentation and ``- `` entries) nest deeper than
+    :data:`MAX_DEPTH`, or None."""
     indents: list[int] = []
     for number, text_line in enumerate(text.split("\n"), start=1):
         found = _BLOCK_LINE.match(text_line)
@@ -996,19 +1005,54 @@ def cross_check(playbook: Playbook) -> list[tuple[Loc, str]]:
 def _cross_problems(playbook: Playbook) -> list[Problem]:
     problems: list[Problem] = []
     phases = [(i, p) for i, p in enumerate(playbook.phases) if p is not None]
-    item_locs: dict[str, Loc] = {}
+    item_locs = _item_keys(phases, problems)
+    ordinals = _phase_keys(phases, problems)
+    _dependency_problems(phases, item_locs, problems)
+    metric_keys = _unique_keys(playbook.metrics, "metrics", "duplicate_metric_key", problems)
+    _unique_keys(playbook.risks, "risks", "duplicate_risk_key", problems)
+    _target_problems(playbook.metrics, ordinals, problems)
+    bands = playbook.risk_scale.bands if playbook.risk_scale else []
+    band_names = {b.name for b in bands} or {"low", "medium", "high", "critical"}
+    for p_index, phase in phases:
+        for c_index, criterion in enumerate(_criteria(phase)):
+            loc: Loc = ("phases", p_index, "gate", c_index)
+            problems.extend(_criterion_problems(criterion, loc, metric_keys, item_locs, band_names))
+    if playbook.maturity:
+        _indicator_problems(playbook.maturity, problems)
+    trainers = playbook.adoption.train_the_trainers if playbook.adoption else None
+    if trainers and trainers not in item_locs:
+        problems.append((("adoption", "train_the_trainers"), "unknown_task", {"key": trainers}))
+    return problems
+
+
+_Phases = list[tuple[int, Phase]]
+
+
+def _keyed_items(phases: _Phases) -> Iterator[tuple[Loc, _WorkItem]]:
+    """Each task and milestone that has a key, with its place (``phases[p].tasks[i]``)."""
     for p_index, phase in phases:
         for list_name in ("tasks", "milestones"):
             for i_index, item in enumerate(getattr(phase, list_name)):
-                if item is None or item.key is None:
-                    continue
-                loc: Loc = ("phases", p_index, list_name, i_index, "key")
-                if item.key in item_locs:
-                    first = format_path(item_locs[item.key][:-1])
-                    problems.append((loc, "duplicate_item_key", {"key": item.key, "first": first}))
-                else:
-                    item_locs[item.key] = loc
+                if item is not None and item.key is not None:
+                    yield ("phases", p_index, list_name, i_index), item
 
+
+def _item_keys(phases: _Phases, problems: list[Problem]) -> dict[str, Loc]:
+    """Where each task or milestone key is first given; a key given twice is a problem."""
+    item_locs: dict[str, Loc] = {}
+    for place, item in _keyed_items(phases):
+        loc: Loc = (*place, "key")
+        if item.key in item_locs:
+            first = format_path(item_locs[item.key][:-1])
+            problems.append((loc, "duplicate_item_key", {"key": item.key, "first": first}))
+        else:
+            item_locs[item.key] = loc
+    return item_locs
+
+
+def _phase_keys(phases: _Phases, problems: list[Problem]) -> dict[int, int]:
+    """The phases' ordinals (each to its index); ordinals and keys given twice, and
+    ordinals out of order, are problems."""
     ordinals: dict[int, int] = {}
     phase_keys: set[str] = set()
     for p_index, phase in phases:
@@ -1031,26 +1075,28 @@ def _cross_problems(playbook: Playbook) -> list[Problem]:
     listed = [p.ordinal for _i, p in phases if p.ordinal is not None]
     if listed != sorted(ordinals):
         problems.append((("phases",), "phase_order", {}))
+    return ordinals
 
+
+def _dependency_problems(
+    phases: _Phases, item_locs: dict[str, Loc], problems: list[Problem]
+) -> None:
+    """Dependencies on the item itself, on unknown keys, listed twice, or in a cycle."""
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(item_locs)
-    for p_index, phase in phases:
-        for list_name in ("tasks", "milestones"):
-            for i_index, item in enumerate(getattr(phase, list_name)):
-                if item is None or item.key is None:
-                    continue
-                seen_preds: set[str] = set()
-                for d_index, dep in enumerate(item.depends_on):
-                    loc = ("phases", p_index, list_name, i_index, "depends_on", d_index)
-                    if dep.key == item.key:
-                        problems.append((loc, "self_dependency", {"key": item.key}))
-                    elif dep.key not in item_locs:
-                        problems.append((loc, "unknown_task", {"key": dep.key}))
-                    elif dep.key in seen_preds:
-                        problems.append((loc, "listed_twice", {"key": dep.key}))
-                    else:
-                        graph.add_edge(dep.key, item.key)
-                    seen_preds.add(dep.key)
+    for place, item in _keyed_items(phases):
+        seen_preds: set[str] = set()
+        for d_index, dep in enumerate(item.depends_on):
+            loc: Loc = (*place, "depends_on", d_index)
+            if dep.key == item.key:
+                problems.append((loc, "self_dependency", {"key": item.key}))
+            elif dep.key not in item_locs:
+                problems.append((loc, "unknown_task", {"key": dep.key}))
+            elif dep.key in seen_preds:
+                problems.append((loc, "listed_twice", {"key": dep.key}))
+            else:
+                graph.add_edge(dep.key, item.key)
+            seen_preds.add(dep.key)
     if not nx.is_directed_acyclic_graph(graph):
         cycle = [u for u, _ in nx.find_cycle(graph)]
         first = item_locs[cycle[0]][:-1]
@@ -1058,58 +1104,51 @@ def _cross_problems(playbook: Playbook) -> list[Problem]:
             ((*first, "depends_on"), "cycle", {"cycle": " → ".join([*cycle, cycle[0]])})
         )
 
-    bands = playbook.risk_scale.bands if playbook.risk_scale else []
-    band_names = {b.name for b in bands} or {"low", "medium", "high", "critical"}
-    metric_keys = _unique_keys(playbook.metrics, "metrics", "duplicate_metric_key", problems)
-    _unique_keys(playbook.risks, "risks", "duplicate_risk_key", problems)
-    for m_index, metric in enumerate(playbook.metrics):
+
+def _target_problems(
+    metrics: list[Metric], ordinals: dict[int, int], problems: list[Problem]
+) -> None:
+    """Metric targets set for a phase ordinal no phase has."""
+    for m_index, metric in enumerate(metrics):
         if metric is None:
             continue
         for ordinal in metric.targets:
             if ordinal not in ordinals:
-                problems.append(
-                    (
-                        ("metrics", m_index, "targets", ordinal),
-                        "target_no_phase",
-                        {"ordinal": ordinal},
-                    )
-                )
-    for p_index, phase in phases:
-        for c_index, criterion in enumerate(_criteria(phase)):
-            loc = ("phases", p_index, "gate", c_index)
-            if isinstance(criterion, MetricTargetCriterion) and criterion.metric not in metric_keys:
-                problems.append(((*loc, "metric"), "unknown_metric", {"key": criterion.metric}))
-            elif isinstance(criterion, MilestonesDoneCriterion):
-                for k_index, key in enumerate(criterion.milestones):
-                    if key not in item_locs:
-                        problems.append(
-                            ((*loc, "milestones", k_index), "unknown_milestone", {"key": key})
-                        )
-            elif isinstance(criterion, MaxRiskBandCriterion) and criterion.band not in band_names:
-                problems.append(
-                    (
-                        (*loc, "band"),
-                        "unknown_band",
-                        {"band": criterion.band, "bands": ", ".join(sorted(band_names))},
-                    )
-                )
-    if playbook.maturity:
-        seen: set[str] = set()
-        for c_index, category in enumerate(playbook.maturity.categories):
-            for i_index, indicator in enumerate(category.indicators):
-                if indicator.key in seen:
-                    problems.append(
-                        (
-                            ("maturity", "categories", c_index, "indicators", i_index, "key"),
-                            "duplicate_indicator_key",
-                            {"key": indicator.key},
-                        )
-                    )
-                seen.add(indicator.key)
-    trainers = playbook.adoption.train_the_trainers if playbook.adoption else None
-    if trainers and trainers not in item_locs:
-        problems.append((("adoption", "train_the_trainers"), "unknown_task", {"key": trainers}))
-    return problems
+                loc: Loc = ("metrics", m_index, "targets", ordinal)
+                problems.append((loc, "target_no_phase", {"ordinal": ordinal}))
+
+
+def _criterion_problems(
+    criterion: Any,
+    loc: Loc,
+    metric_keys: set[str],
+    item_locs: dict[str, Loc],
+    band_names: set[str],
+) -> list[Problem]:
+    """A gate criterion's references to a metric, milestones or a risk band that do not exist."""
+    if isinstance(criterion, MetricTargetCriterion) and criterion.metric not in metric_keys:
+        return [((*loc, "metric"), "unknown_metric", {"key": criterion.metric})]
+    if isinstance(criterion, MilestonesDoneCriterion):
+        return [
+            ((*loc, "milestones", k_index), "unknown_milestone", {"key": key})
+            for k_index, key in enumerate(criterion.milestones)
+            if key not in item_locs
+        ]
+    if isinstance(criterion, MaxRiskBandCriterion) and criterion.band not in band_names:
+        bands = ", ".join(sorted(band_names))
+        return [((*loc, "band"), "unknown_band", {"band": criterion.band, "bands": bands})]
+    return []
+
+
+def _indicator_problems(maturity: MaturityModel, problems: list[Problem]) -> None:
+    """Maturity indicator keys given twice (across all categories)."""
+    seen: set[str] = set()
+    for c_index, category in enumerate(maturity.categories):
+        for i_index, indicator in enumerate(category.indicators):
+            if indicator.key in seen:
+                loc: Loc = ("maturity", "categories", c_index, "indicators", i_index, "key")
+                problems.append((loc, "duplicate_indicator_key", {"key": indicator.key}))
+            seen.add(indicator.key)
 
 
 def _unique_keys(

@@ -903,6 +903,18 @@ class _Planner:
 
     def check_links(self) -> None:
         """Skip new links whose ends will be missing or that close a cycle."""
+        present = self._items_present()
+        graph = self._links_kept()
+        self.actions = [
+            _checked_link(action, present, graph)
+            if action.op == "add" and action.section == "dependency"
+            else action
+            for action in self.actions
+        ]
+
+    def _items_present(self) -> set[str]:
+        """The work items after the upgrade: the program's less those removed, plus those
+        added or waiting for the lead's answer."""
         removed = {a.key for a in self.actions if a.op == "remove" and a.section != "dependency"}
         coming = {
             a.key for a in self.actions if a.op == "add" and a.section in {"task", "milestone"}
@@ -912,50 +924,49 @@ class _Planner:
             if c.section in {"task", "milestone"}
             and c.code in {"missing_predecessor", "key_taken", "phase_closed"}
         }
-        present = (set(self.program.items) - removed) | coming
+        return (set(self.program.items) - removed) | coming
+
+    def _links_kept(self) -> nx.DiGraph[str]:
+        """The program's links less those the upgrade removes."""
         graph: nx.DiGraph[str] = nx.DiGraph()
         dropped = {a.key for a in self.actions if a.op == "remove" and a.section == "dependency"}
         for link in self.program.links:
             if link_key(link.predecessor, link.successor) not in dropped:
                 graph.add_edge(link.predecessor, link.successor)
-        kept: list[UpgradeAction] = []
-        for action in self.actions:
-            if action.op != "add" or action.section != "dependency":
-                kept.append(action)
-                continue
-            pred, succ = split_link_key(action.key)
-            missing = [k for k in (pred, succ) if k not in present]
-            if missing:
-                kept.append(
-                    _action(
-                        "skip",
-                        "dependency",
-                        action.key,
-                        "missing_end",
-                        action.fields,
-                        action.phase,
-                        other=missing[0],
-                    )
-                )
-                continue
-            if graph.has_node(succ) and graph.has_node(pred) and nx.has_path(graph, succ, pred):
-                path = nx.shortest_path(graph, succ, pred)
-                cycle = " → ".join([pred, *path])
-                kept.append(
-                    _action(
-                        "skip",
-                        "dependency",
-                        action.key,
-                        "would_close_cycle",
-                        action.fields,
-                        action.phase,
-                        cycle=cycle,
-                    )
-                )
-                continue
-            graph.add_edge(pred, succ)
-            kept.append(action)
-        self.actions = kept
+        return graph
+
+
+def _checked_link(
+    action: UpgradeAction, present: Collection[str], graph: nx.DiGraph[str]
+) -> UpgradeAction:
+    """A new link as it is, or skipped when an end will be missing or it would close a
+    cycle in ``graph`` (which it joins when kept)."""
+    pred, succ = split_link_key(action.key)
+    missing = [k for k in (pred, succ) if k not in present]
+    if missing:
+        return _action(
+            "skip",
+            "dependency",
+            action.key,
+            "missing_end",
+            action.fields,
+            action.phase,
+            other=missing[0],
+        )
+    if graph.has_node(succ) and graph.has_node(pred) and nx.has_path(graph, succ, pred):
+        path = nx.shortest_path(graph, succ, pred)
+        cycle = " → ".join([pred, *path])
+        return _action(
+            "skip",
+            "dependency",
+            action.key,
+            "would_close_cycle",
+            action.fields,
+            action.phase,
+            cycle=cycle,
+        )
+    graph.add_edge(pred, succ)
+    return action
 
 
 def _keep_closed_targets(new: Value, program: Value, closed: Collection[int]) -> Value:
@@ -1113,67 +1124,86 @@ def _merge(actions: list[UpgradeAction]) -> list[UpgradeAction]:
 
 
 def _settle_links(plan: UpgradePlan, actions: list[UpgradeAction]) -> list[UpgradeAction]:
-    items = set(plan.program_items)
+    """The actions with every link to a work item no longer there skipped (a new link) or
+    removed (the program's); raises :class:`DependencyCycleError` if the links left close a
+    cycle."""
+    items = _items_after(plan.program_items, actions)
+    links = set(plan.program_links)
+    out: list[UpgradeAction] = []
+    handled: set[str] = set()
+    for action in actions:
+        if action.op == "remove":
+            handled.add(action.key)
+            links.discard(action.key)
+        if action.section != "dependency" or action.op in {"skip", "remove"}:
+            out.append(action)
+            continue
+        handled.add(action.key)
+        settled = _settled_link(action, items, plan.program_links)
+        out.append(settled)
+        if settled.op == "add":
+            links.add(action.key)
+        elif settled.op == "remove":
+            links.discard(action.key)
+    out += _ends_removed(plan.program_links - handled, items, links)
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_edges_from(split_link_key(key) for key in links)
+    if not nx.is_directed_acyclic_graph(graph):
+        raise DependencyCycleError([u for u, _ in nx.find_cycle(graph)])
+    return out
+
+
+def _items_after(program_items: Collection[str], actions: list[UpgradeAction]) -> set[str]:
+    """The program's work items once the actions are done."""
+    items = set(program_items)
     for action in actions:
         if action.section in {"task", "milestone"}:
             if action.op == "remove":
                 items.discard(action.key)
             elif action.op == "add":
                 items.add(action.key)
-    links = set(plan.program_links)
+    return items
+
+
+def _missing_end(key: str, items: Collection[str]) -> str | None:
+    """The first end of link ``key`` that is not among ``items``, or None."""
+    return next((k for k in split_link_key(key) if k not in items), None)
+
+
+def _settled_link(
+    action: UpgradeAction, items: Collection[str], program_links: Collection[str]
+) -> UpgradeAction:
+    """A link action as it is when both its ends are there; else the program's link
+    removed, or a new one skipped."""
+    missing = _missing_end(action.key, items)
+    if missing is None:
+        return action
+    if action.key in program_links:
+        return _action(
+            "remove", "dependency", action.key, "end_removed", None, action.phase, other=missing
+        )
+    return _action(
+        "skip",
+        "dependency",
+        action.key,
+        "missing_end",
+        action.fields,
+        action.phase,
+        other=missing,
+    )
+
+
+def _ends_removed(
+    untouched: Collection[str], items: Collection[str], links: set[str]
+) -> list[UpgradeAction]:
+    """Removals of the program's links no action touched whose end is gone (taken out of
+    ``links``), by key."""
     out: list[UpgradeAction] = []
-    handled: set[str] = set()
-    for action in actions:
-        if action.section != "dependency" or action.op in {"skip", "remove"}:
-            if action.op == "remove":
-                handled.add(action.key)
-                links.discard(action.key)
-            out.append(action)
-            continue
-        pred, succ = split_link_key(action.key)
-        missing = next((k for k in (pred, succ) if k not in items), None)
-        handled.add(action.key)
-        if missing is None:
-            out.append(action)
-            if action.op == "add":
-                links.add(action.key)
-            elif action.op == "remove":
-                links.discard(action.key)
-        elif action.key in plan.program_links:
-            out.append(
-                _action(
-                    "remove",
-                    "dependency",
-                    action.key,
-                    "end_removed",
-                    None,
-                    action.phase,
-                    other=missing,
-                )
-            )
-            links.discard(action.key)
-        else:
-            out.append(
-                _action(
-                    "skip",
-                    "dependency",
-                    action.key,
-                    "missing_end",
-                    action.fields,
-                    action.phase,
-                    other=missing,
-                )
-            )
-    for key in sorted(plan.program_links - handled):
-        pred, succ = split_link_key(key)
-        missing = next((k for k in (pred, succ) if k not in items), None)
+    for key in sorted(untouched):
+        missing = _missing_end(key, items)
         if missing is not None:
             out.append(
                 _action("remove", "dependency", key, "end_removed", None, None, other=missing)
             )
             links.discard(key)
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_edges_from(split_link_key(key) for key in links)
-    if not nx.is_directed_acyclic_graph(graph):
-        raise DependencyCycleError([u for u, _ in nx.find_cycle(graph)])
     return out

@@ -109,21 +109,34 @@ def replan(
     request: Replan,
 ) -> ReplanResult:
     """The new start, windows and constraint dates for ``request``; raise when refused."""
-    reasons: list[tuple[str, Explanation]] = []
     new_start = request.start or program_start
     start_shift = (new_start - program_start).days
-    if abs(start_shift) > MAX_START_SHIFT_DAYS:
-        reasons.append(
-            ("start_date", Explanation("replan.start_too_far", {"days": MAX_START_SHIFT_DAYS}))
-        )
     diagnosis = next((w for w in windows if w.kind == "diagnosis"), None)
+    reasons = _start_problems(start_shift)
     reasons += diagnosis_weeks_problems(request.diagnosis_weeks, diagnosis is not None)
-    new_diagnosis_days = None
-    if request.diagnosis_weeks is not None and not reasons:
-        new_diagnosis_days = request.diagnosis_weeks * 7
     if reasons:
         raise ReplanError(reasons)
+    new_diagnosis_days = None if request.diagnosis_weeks is None else request.diagnosis_weeks * 7
+    new_windows, shifts = _moved_windows(windows, diagnosis, start_shift, new_diagnosis_days)
+    moved_constraints = _moved_constraints(items, shifts, start_shift)
+    return ReplanResult(new_start, new_windows, moved_constraints, shifts)
 
+
+def _start_problems(start_shift: int) -> list[tuple[str, Explanation]]:
+    """Why the start cannot move by ``start_shift`` days (empty when it can)."""
+    if abs(start_shift) > MAX_START_SHIFT_DAYS:
+        return [("start_date", Explanation("replan.start_too_far", {"days": MAX_START_SHIFT_DAYS}))]
+    return []
+
+
+def _moved_windows(
+    windows: list[Window],
+    diagnosis: Window | None,
+    start_shift: int,
+    new_diagnosis_days: int | None,
+) -> tuple[list[Window], dict[str, int]]:
+    """The windows, by ordinal, moved by the start's shift (and, after the diagnosis, by the
+    change of its length), and each phase's shift in days."""
     extra_after_diagnosis = 0
     if diagnosis is not None and new_diagnosis_days is not None:
         extra_after_diagnosis = new_diagnosis_days - diagnosis.length_days
@@ -140,9 +153,16 @@ def replan(
             end = window.end + timedelta(days=shift)
         new_windows.append(Window(window.key, window.ordinal, window.kind, start, end))
         shifts[window.key] = start_shift if window is diagnosis else shift
+    return new_windows, shifts
+
+
+def _moved_constraints(
+    items: list[ItemState], shifts: dict[str, int], start_shift: int
+) -> dict[str, date]:
+    """The new constraint dates of work not started whose phase moved."""
     moved_constraints = {}
     for item in items:
         shift = shifts.get(item.phase_key, start_shift)
         if item.actual_start is None and item.constraint_date is not None and shift:
             moved_constraints[item.key] = item.constraint_date + timedelta(days=shift)
-    return ReplanResult(new_start, new_windows, moved_constraints, shifts)
+    return moved_constraints

@@ -834,6 +834,34 @@ def changed_since(
     )
     reopened = tuple(k for k in both if now[k].is_open and not before[k].is_open)
 
+    score_up, score_down, band_changes = _score_changes(before, now, both, scale)
+    overdue_actions, overdue_reviews = _overdue_now(current, as_of)
+
+    return ReviewDiff(
+        new=new,
+        removed=removed,
+        closed=closed,
+        occurred=occurred,
+        reopened=reopened,
+        score_up=score_up,
+        score_down=score_down,
+        band_changes=band_changes,
+        overdue_actions=overdue_actions,
+        overdue_reviews=overdue_reviews,
+    )
+
+
+def _score_changes(
+    before: dict[str, RiskSnapshot],
+    now: dict[str, RiskSnapshot],
+    both: list[str],
+    scale: RiskScale,
+) -> tuple[
+    tuple[tuple[str, int, int], ...],
+    tuple[tuple[str, int, int], ...],
+    tuple[tuple[str, str, str], ...],
+]:
+    """Residual scores up, down, and band changes of the risks in both that are open now."""
     score_up: list[tuple[str, int, int]] = []
     score_down: list[tuple[str, int, int]] = []
     band_changes: list[tuple[str, str, str]] = []
@@ -849,7 +877,14 @@ def changed_since(
         new_band = scale.band_for(cur.residual_score)
         if old_band != new_band:
             band_changes.append((key, old_band, new_band))
+    return tuple(score_up), tuple(score_down), tuple(band_changes)
 
+
+def _overdue_now(
+    current: Sequence[RiskSnapshot], as_of: dt.date
+) -> tuple[tuple[tuple[str, str, dt.date], ...], tuple[tuple[str, dt.date], ...]]:
+    """Overdue actions ``(key, title, due)`` and reviews ``(key, date)`` of the register now,
+    by date then key."""
     overdue_actions = [
         (r.key, a.title, a.due)
         for r in current
@@ -863,19 +898,7 @@ def changed_since(
         if r.overdue_review(as_of) and r.review_date is not None
     ]
     overdue_reviews.sort(key=lambda t: (t[1], _natural(t[0])))
-
-    return ReviewDiff(
-        new=new,
-        removed=removed,
-        closed=closed,
-        occurred=occurred,
-        reopened=reopened,
-        score_up=tuple(score_up),
-        score_down=tuple(score_down),
-        band_changes=tuple(band_changes),
-        overdue_actions=tuple(overdue_actions),
-        overdue_reviews=tuple(overdue_reviews),
-    )
+    return tuple(overdue_actions), tuple(overdue_reviews)
 
 
 # --------------------------------------------------------------------------- exposure trend
@@ -979,32 +1002,15 @@ def register_filter(
         >>> [r.key for r in register_filter(rs, cell=(1, 2, "residual"))]
         ['R-2']
     """
-    tests: list[Callable[[RiskSnapshot], bool]] = []
+    tests: list[_Test] = []
     errors: list[Problem] = []
-
     if status is not None:
         statuses = _as_set(status, "status")
-        unknown = sorted(statuses - set(STATUSES), key=str)
-        if unknown:
-            errors.append(
-                Problem(
-                    "status",
-                    "risk.status_unknown",
-                    {"value": ", ".join(map(_show, unknown)), "known": ", ".join(STATUSES)},
-                )
-            )
+        errors += _unknown(statuses, STATUSES, "status", "risk.status_unknown")
         tests.append(lambda r: r.status in statuses)
     if band is not None:
         bands = _as_set(band, "band")
-        unknown = sorted(bands - set(scale.band_names), key=str)
-        if unknown:
-            errors.append(
-                Problem(
-                    "band",
-                    "risk.band_unknown",
-                    {"value": ", ".join(map(_show, unknown)), "known": ", ".join(scale.band_names)},
-                )
-            )
+        errors += _unknown(bands, scale.band_names, "band", "risk.band_unknown")
         tests.append(lambda r: scale.band_for(r.residual_score) in bands)
     if owner is not None:
         owners = _as_set(owner, "owner")
@@ -1016,34 +1022,59 @@ def register_filter(
         categories = _as_set(category, "category")
         tests.append(lambda r: r.category in categories)
     if overdue is not None:
-        day = as_of or dt.date.min
-        if as_of is None:
-            errors.append(Problem("as_of", "risk.filter.as_of"))
-        elif overdue is True:
-            tests.append(lambda r: r.is_overdue(day))
-        elif overdue is False:
-            tests.append(lambda r: not r.is_overdue(day))
-        elif overdue == "review":
-            tests.append(lambda r: r.overdue_review(day))
-        elif overdue == "action":
-            tests.append(lambda r: bool(r.overdue_actions(day)))
-        else:
-            errors.append(Problem("overdue", "risk.filter.overdue", {"value": _show(overdue)}))
+        tests += _overdue_test(overdue, as_of, errors)
     if cell is not None:
-        if not isinstance(cell, tuple) or len(cell) != 3:
-            errors.append(Problem("cell", "risk.filter.cell", {"value": _show(cell)}))
-        else:
-            cell_likelihood, cell_impact, cell_which = cell
-            for path, value in (("cell.likelihood", cell_likelihood), ("cell.impact", cell_impact)):
-                problem = _level_error(value, path)
-                if problem is not None:
-                    errors.append(problem)
-            if cell_which not in _WHICH:
-                errors.append(Problem("cell.which", "risk.which", {"value": _show(cell_which)}))
-            target = (cell_likelihood, cell_impact)
-            tests.append(lambda r: r.is_open and r.cell(cell_which) == target)
+        tests += _cell_test(cell, errors)
     _raise(errors)
     return [r for r in risks if all(test(r) for test in tests)]
+
+
+_Test = Callable[[RiskSnapshot], bool]
+
+
+def _unknown(values: frozenset[str], known: Sequence[str], path: str, code: str) -> list[Problem]:
+    """The problem of filter values outside ``known``, if any."""
+    unknown = sorted(values - set(known), key=str)
+    if not unknown:
+        return []
+    params = {"value": ", ".join(map(_show, unknown)), "known": ", ".join(known)}
+    return [Problem(path, code, params)]
+
+
+def _overdue_test(
+    overdue: bool | Literal["review", "action"], as_of: dt.date | None, errors: list[Problem]
+) -> list[_Test]:
+    """The test of the ``overdue`` filter (none when it is refused: see the errors)."""
+    if as_of is None:
+        errors.append(Problem("as_of", "risk.filter.as_of"))
+        return []
+    day = as_of
+    if overdue is True:
+        return [lambda r: r.is_overdue(day)]
+    if overdue is False:
+        return [lambda r: not r.is_overdue(day)]
+    if overdue == "review":
+        return [lambda r: r.overdue_review(day)]
+    if overdue == "action":
+        return [lambda r: bool(r.overdue_actions(day))]
+    errors.append(Problem("overdue", "risk.filter.overdue", {"value": _show(overdue)}))
+    return []
+
+
+def _cell_test(cell: tuple[int, int, Which], errors: list[Problem]) -> list[_Test]:
+    """The test of the ``cell`` filter: open risks in that heat-map cell."""
+    if not isinstance(cell, tuple) or len(cell) != 3:
+        errors.append(Problem("cell", "risk.filter.cell", {"value": _show(cell)}))
+        return []
+    cell_likelihood, cell_impact, cell_which = cell
+    for path, value in (("cell.likelihood", cell_likelihood), ("cell.impact", cell_impact)):
+        problem = _level_error(value, path)
+        if problem is not None:
+            errors.append(problem)
+    if cell_which not in _WHICH:
+        errors.append(Problem("cell.which", "risk.which", {"value": _show(cell_which)}))
+    target = (cell_likelihood, cell_impact)
+    return [lambda r: r.is_open and r.cell(cell_which) == target]
 
 
 SORT_KEYS: Final[tuple[str, ...]] = (

@@ -172,14 +172,11 @@ def aggregate(
     doc); bad rows are reported by line, the caller refuses the file when there are any."""
     index = {name.strip(): i for i, name in enumerate(header)}
     iu, idate = index[mapping.user], index[mapping.date]
-    iobj = index.get(mapping.object, -1) if mapping.object else -1
-    iact = index.get(mapping.action, -1) if mapping.action else -1
-    logins = frozenset(a.casefold() for a in mapping.login_actions)
+    module_of = _ModuleOf.of(index, mapping, match)
     weeks: dict[object, date | None] = {}
-    modules: dict[str, str] = {}
     out = Aggregate()
     events = out.events
-    width = max(iu, idate, iobj, iact) + 1
+    width = max(iu, idate, module_of.obj, module_of.action) + 1
     for line, values in rows:
         out.rows += 1
         if len(values) < width:
@@ -187,30 +184,61 @@ def aggregate(
         user = str(values[iu] or "").strip()
         raw_day = values[idate]
         week = weeks.get(raw_day, date.min) if isinstance(raw_day, str) else date.min
-        if week is date.min:
-            day = read_day(raw_day, mapping.date_order)
-            week = monday(day) if day else None
-            if isinstance(raw_day, str) and len(weeks) < 100_000:
-                weeks[raw_day] = week
-            if day is not None:
-                out.first = day if out.first is None or day < out.first else out.first
-                out.last = day if out.last is None or day > out.last else out.last
+        if week is date.min:  # not read before: read it, and widen the file's date span
+            week = _read_week(raw_day, mapping.date_order, weeks, out)
         if not user:
             out.bad(line, "adoption.usage.no_user")
-            continue
-        if week is None:
+        elif week is None:
             out.bad(line, "adoption.usage.bad_date", value=str(raw_day or "")[:40])
-            continue
-        action = str(values[iact] or "").strip().casefold() if iact >= 0 else ""
-        if action in logins:
-            module = LOGIN
-        elif iobj < 0:
-            continue
-        else:
-            obj = str(values[iobj] or "")
-            module = modules.get(obj) or modules.setdefault(obj, match.module(obj))
-        events[(week, user, module)] += 1
+        elif (module := module_of(values)) is not None:
+            events[(week, user, module)] += 1
     return out
+
+
+def _read_week(
+    raw_day: object, order: DateOrder, weeks: dict[object, date | None], out: Aggregate
+) -> date | None:
+    """The week of a row's date (None when the date cannot be read), kept in ``weeks`` for
+    the next row with the same text; the day widens ``out``'s date span."""
+    day = read_day(raw_day, order)
+    week = monday(day) if day else None
+    if isinstance(raw_day, str) and len(weeks) < 100_000:
+        weeks[raw_day] = week
+    if day is not None:
+        out.first = day if out.first is None or day < out.first else out.first
+        out.last = day if out.last is None or day > out.last else out.last
+    return week
+
+
+@dataclass
+class _ModuleOf:
+    """The module a row counts under: :data:`LOGIN` for a login, else the module of its
+    object; None when it does not count (not a login, and the mapping has no object column).
+    ``action`` and ``obj`` are column indexes, -1 when the mapping has no such column."""
+
+    action: int
+    obj: int
+    logins: frozenset[str]
+    match: ModuleMatch
+    seen: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, index: Mapping[str, int], mapping: ColumnMapping, match: ModuleMatch) -> _ModuleOf:
+        return cls(
+            action=index.get(mapping.action, -1) if mapping.action else -1,
+            obj=index.get(mapping.object, -1) if mapping.object else -1,
+            logins=frozenset(a.casefold() for a in mapping.login_actions),
+            match=match,
+        )
+
+    def __call__(self, values: Sequence[object]) -> str | None:
+        action = str(values[self.action] or "").strip().casefold() if self.action >= 0 else ""
+        if action in self.logins:
+            return LOGIN
+        if self.obj < 0:
+            return None
+        obj = str(values[self.obj] or "")
+        return self.seen.get(obj) or self.seen.setdefault(obj, self.match.module(obj))
 
 
 @dataclass(frozen=True)
