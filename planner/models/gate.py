@@ -14,9 +14,6 @@ from planner.models.audit import Audited
 if TYPE_CHECKING:
     from planner.models.plan import Phase
 
-CRITERION_KINDS = ("metric_target", "milestones_done", "max_risk_band", "manual")
-#: Who judges a manual criterion (stored in ``reference``: "" a person, else the source)
-CRITERION_SOURCES = ("person", "benefits_case")
 DECISION_KINDS = ("go", "conditional_go", "no_go")
 
 

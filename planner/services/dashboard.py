@@ -346,34 +346,38 @@ def portfolio(
             lang=lang,
             has_benefits=program.id in with_benefits,
         )
-        statuses = [phase_status(facts, p, summary) for p in program.phases]
-        headline = _headline(statuses)
-        spans = facts.spans
-        now = current_phase(spans, today)
-        start, end = metric_service.program_window(program)
-        total = (end - start).days + 1
-        upcoming = [s.gate for s in statuses if s.phase.window_end >= today]
-        state: Literal["before", "during", "after"] = (
-            "before" if today < start else "after" if today > end else "during"
-        )
-        phase = next((p for p in program.phases if now and p.ordinal == now.ordinal), None)
-        rows.append(
-            PortfolioRow(
-                program=program,
-                phase=phase,
-                phase_label_state=state,
-                next_gate=upcoming[0] if upcoming else None,
-                days_to_gate=upcoming[0].days_to_gate if upcoming else None,
-                rag=headline.rag if headline and state != "before" else None,
-                rag_reasons=rag_rollup(headline.schedule, headline.metrics, headline.risks)[1]
-                if headline
-                else (),
-                elapsed_days=min(max((today - start).days, 0), total),
-                total_days=total,
-                maturity=maturity.get(program.id),
-            )
-        )
+        rows.append(_portfolio_row(program, facts, summary, today, maturity.get(program.id)))
     return sort_portfolio(rows, sort, descending)
+
+
+def _portfolio_row(
+    program: Program, facts: ProgramFacts, summary: ItemSummary, today: date, maturity: str | None
+) -> PortfolioRow:
+    """A program's row: its current phase, next gate, RAG (none before it starts), progress."""
+    statuses = [phase_status(facts, p, summary) for p in program.phases]
+    headline = _headline(statuses)
+    now = current_phase(facts.spans, today)
+    start, end = metric_service.program_window(program)
+    total = (end - start).days + 1
+    upcoming = [s.gate for s in statuses if s.phase.window_end >= today]
+    state: Literal["before", "during", "after"] = (
+        "before" if today < start else "after" if today > end else "during"
+    )
+    phase = next((p for p in program.phases if now and p.ordinal == now.ordinal), None)
+    return PortfolioRow(
+        program=program,
+        phase=phase,
+        phase_label_state=state,
+        next_gate=upcoming[0] if upcoming else None,
+        days_to_gate=upcoming[0].days_to_gate if upcoming else None,
+        rag=headline.rag if headline and state != "before" else None,
+        rag_reasons=rag_rollup(headline.schedule, headline.metrics, headline.risks)[1]
+        if headline
+        else (),
+        elapsed_days=min(max((today - start).days, 0), total),
+        total_days=total,
+        maturity=maturity,
+    )
 
 
 def sort_portfolio(rows: list[PortfolioRow], sort: str, descending: bool) -> list[PortfolioRow]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -14,7 +13,7 @@ import planner.models.gate  # noqa: F401  (registers the gate tables until model
 import planner.models.metric  # noqa: F401
 from planner.domain.benefit_review import BenefitsCriterion, BenefitsFact
 from planner.domain.errors import NotFoundError, Problem, ValidationError
-from planner.domain.explain import Term
+from planner.domain.gate_criteria import CriterionInput, clean_criterion
 from planner.domain.gates import Criterion as DomainCriterion
 from planner.domain.gates import (
     CriterionResult,
@@ -36,7 +35,7 @@ from planner.domain.metrics import MetricDef, PhaseSpan, Reading, metric_status
 from planner.domain.risk import DEFAULT_SCALE, Band, RiskScale, band_for
 from planner.explain_text import render_english
 from planner.extensions import db
-from planner.models.gate import CRITERION_KINDS, CRITERION_SOURCES, GateCriterion, GateDecision
+from planner.models.gate import GateCriterion, GateDecision
 from planner.models.metric import Metric, StatusSettings
 from planner.models.plan import Phase, WorkItem
 from planner.models.program import Program
@@ -46,7 +45,6 @@ from planner.services.audit import current_actor
 from planner.services.concurrency import check_version
 
 OPEN_STATUSES = ("open", "mitigating")
-_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- loading
@@ -356,21 +354,6 @@ def gate_report(
 # --------------------------------------------------------------------------- criteria
 
 
-@dataclass(frozen=True)
-class CriterionInput:
-    kind: str
-    metric: str = ""
-    milestones: Sequence[str] = ()
-    band: str = ""
-    text: str = ""
-    text_zh: str | None = None
-    met: bool | None = None
-    evidence: str = ""
-    evidence_url: str | None = None
-    #: who judges a manual criterion: "person", or "benefits_case" (the benefit review)
-    source: str = "person"
-
-
 def get_criterion(phase: Phase, criterion_id: int) -> GateCriterion:
     for row in phase.gate_criteria:
         if row.id == criterion_id:
@@ -385,73 +368,35 @@ def save_criterion(
     criterion: GateCriterion | None = None,
     version: int | str | None = None,
 ) -> GateCriterion:
-    """Add a criterion to ``phase``'s gate, or change one; refused with field errors."""
+    """Add a criterion to ``phase``'s gate, or change one; refused with field errors (the
+    rules: :func:`planner.domain.gate_criteria.clean_criterion`)."""
     if criterion is not None:
         check_version(criterion, version)
-    errors: list[Problem] = []
-    reference = ""
-    if data.kind not in CRITERION_KINDS:
-        errors.append(Problem("kind", "field.not_a_choice", {"value": data.kind}))
-    elif data.kind == "metric_target":
-        keys = {m.key for m in program.metrics}
-        if data.metric not in keys:
-            errors.append(Problem("metric", "gate.criterion.metric", {"value": data.metric}))
-        reference = data.metric
-    elif data.kind == "milestones_done":
-        known = {i.key for i in program.work_items if i.is_milestone}
-        chosen = [k for k in dict.fromkeys(data.milestones) if k]
-        if not chosen:
-            errors.append(Problem("milestones", "gate.criterion.no_milestone"))
-        unknown = [k for k in chosen if k not in known]
-        if unknown:
-            errors.append(
-                Problem("milestones", "gate.milestones.unknown", {"keys": tuple(unknown)})
-            )
-        reference = " ".join(chosen)
-    elif data.kind == "max_risk_band":
-        names = risk_scale(program).band_names
-        if data.band not in names:
-            errors.append(
-                Problem(
-                    "band",
-                    "gate.criterion.band",
-                    {"value": data.band, "known": tuple(Term("band", n) for n in names)},
-                )
-            )
-        reference = data.band
-    else:
-        if not data.text.strip():
-            errors.append(Problem("text", "gate.criterion.text"))
-        source = data.source or "person"
-        if source not in CRITERION_SOURCES:
-            errors.append(
-                Problem(
-                    "source",
-                    "gate.criterion.source",
-                    {"known": ", ".join(CRITERION_SOURCES), "value": source},
-                )
-            )
-        reference = "" if source == "person" else source
-    url = (data.evidence_url or "").strip() or None
-    if url and not _URL.match(url):
-        errors.append(Problem("evidence_url", "gate.criterion.url"))
-    if errors:
-        raise ValidationError(problems=errors)
-    # only a criterion a person judges carries their judgement and evidence
-    manual = data.kind == "manual" and reference == ""
+    clean = clean_criterion(data, _known_references(program, data.kind))
     if criterion is None:
         position = max((c.position for c in phase.gate_criteria), default=-1) + 1
         criterion = GateCriterion(position=position, kind=data.kind)
         phase.gate_criteria.append(criterion)
     criterion.kind = data.kind
-    criterion.reference = reference
+    criterion.reference = clean.reference
     criterion.text = data.text.strip()
     criterion.text_zh = (data.text_zh or "").strip() or None
-    criterion.met = data.met if manual else None
-    criterion.evidence = data.evidence.strip() if manual else ""
-    criterion.evidence_url = url if manual else None
+    criterion.met = data.met if clean.manual else None
+    criterion.evidence = data.evidence.strip() if clean.manual else ""
+    criterion.evidence_url = clean.evidence_url if clean.manual else None
     db.session.flush()
     return criterion
+
+
+def _known_references(program: Program, kind: str) -> Sequence[str]:
+    """What a criterion of ``kind`` may refer to in the program."""
+    if kind == "metric_target":
+        return [m.key for m in program.metrics]
+    if kind == "milestones_done":
+        return [i.key for i in program.work_items if i.is_milestone]
+    if kind == "max_risk_band":
+        return risk_scale(program).band_names
+    return ()
 
 
 def delete_criterion(phase: Phase, criterion: GateCriterion) -> None:

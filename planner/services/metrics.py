@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +13,7 @@ import planner.models.gate  # noqa: F401  (registers the gate tables until model
 import planner.models.metric  # noqa: F401
 from planner.domain.errors import ImportFormatError, NotFoundError, Problem, ValidationError
 from planner.domain.explain import Explanation
+from planner.domain.metric_edit import KEY_PATTERN, MetricInput, Stored, clean_metric
 from planner.domain.metrics import (
     Glide,
     MetricDef,
@@ -22,13 +22,12 @@ from planner.domain.metrics import (
     Reading,
     StatusRule,
     format_number,
-    metric_number_problems,
     metric_status,
     validate_reading,
 )
 from planner.extensions import db
 from planner.interop.messages import N_, Message
-from planner.interop.readings import ReadingTable
+from planner.interop.readings import RawReading, ReadingTable
 from planner.models.gate import GateCriterion
 from planner.models.metric import (
     DEFAULT_AMBER_TOLERANCE,
@@ -42,7 +41,6 @@ from planner.models.plan import Phase
 from planner.models.program import Program
 from planner.services.concurrency import check_version
 
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_IMPORT_ROWS = 20_000
 
 
@@ -204,114 +202,38 @@ def get_reading(metric: Metric, reading_id: int) -> MetricReading:
 # --------------------------------------------------------------------------- metrics
 
 
-@dataclass(frozen=True)
-class MetricInput:
-    key: str
-    name: str
-    unit: str
-    direction: str
-    name_zh: str | None = None
-    baseline: float | None = None
-    owner: str | None = None
-    data_source: str | None = None
-    description: str | None = None
-    description_zh: str | None = None
-    amber_tolerance: float | None = None  # fraction; None = the program's setting
-    targets: Mapping[int, float | None] = field(default_factory=dict)
-    #: linear, s-curve, or steps (keeps the steps stored); None leaves the glide path as it is
-    glide: str | None = None
-
-
 def save_metric(
     program: Program,
     data: MetricInput,
     metric: Metric | None = None,
     version: int | str | None = None,
 ) -> Metric:
-    """Create a metric (``metric`` None) or change one; refuses with field errors."""
+    """Create a metric (``metric`` None) or change one; refuses with field errors (the rules:
+    :func:`planner.domain.metric_edit.clean_metric`)."""
     if metric is not None:
         check_version(metric, version)
     key = data.key.strip()
-    errors: list[Problem] = []
-    if not KEY_PATTERN.match(key):
-        errors.append(Problem("key", "metric.key_pattern"))
-    elif key != (metric.key if metric else None):
-        clash = db.session.scalars(
-            select(Metric.id).where(Metric.program_id == program.id, Metric.key == key)
-        ).first()
-        if clash is not None:
-            errors.append(Problem("key", "metric.key_taken", {"key": key}))
-    if not data.name.strip():
-        errors.append(Problem("name", "metric.name_required"))
-    if data.direction not in ("higher", "lower"):
-        errors.append(Problem("direction", "metric.direction_choose"))
-    ordinals = {p.ordinal for p in program.phases}
-    targets = {k: v for k, v in data.targets.items() if v is not None}
-    for ordinal in targets:
-        if ordinal not in ordinals:
-            errors.append(Problem(f"target_{ordinal}", "metric.no_phase", {"phase": str(ordinal)}))
-    if data.amber_tolerance is not None:
-        try:
-            StatusRule(data.amber_tolerance)
-        except ValidationError as exc:
-            errors.extend(exc.problems)
-    errors.extend(_form_field(p) for p in metric_number_problems(data.baseline, targets))
-    glide_text: str | None = None
-    if data.glide is not None:
-        stored_steps = metric is not None and (metric.glide or "").startswith("steps")
-        if data.glide == "steps":
-            if stored_steps:
-                glide_text = metric.glide  # type: ignore[union-attr]  # a glide metric has its glide row
-            else:
-                errors.append(Problem("glide", "metric.glide.steps_from_playbook"))
-        elif data.glide in ("linear", "s-curve"):
-            glide_text = data.glide
-        else:
-            errors.append(Problem("glide", "metric.glide.choose", {"value": data.glide}))
-    percentage = is_percentage(data.unit)
-    if not errors:
-        try:
-            MetricDef(
-                key,
-                data.name.strip(),
-                data.unit.strip(),
-                data.direction,  # type: ignore[arg-type]  # the column's check constraint allows only the Literal's values
-                data.baseline,
-                targets,
-                percentage,
-            )
-        except ValidationError as exc:
-            errors.extend(_form_field(p) for p in exc.problems)
-    if percentage and metric is not None:
-        outside = [r for r in metric.readings if not 0 <= r.value <= 100]
-        if outside:
-            days = ", ".join(r.day.isoformat() for r in outside[:5])
-            errors.append(
-                Problem(
-                    "unit", "metric.unit.readings_outside", {"count": len(outside), "days": days}
-                )
-            )
-    if errors:
-        raise ValidationError(problems=errors)
-
+    stored = Stored(
+        ordinals={p.ordinal for p in program.phases},
+        key_taken=bool(KEY_PATTERN.match(key))
+        and key != (metric.key if metric else None)
+        and _key_taken(program, key),
+        glide=metric.glide if metric else None,
+        # only a percentage is checked against them: not loaded for another unit
+        readings=[(r.day, r.value) for r in metric.readings]
+        if metric and is_percentage(data.unit)
+        else (),
+    )
+    clean = clean_metric(data, stored)
     if metric is None:
-        metric = Metric(program_id=program.id, key=key)
+        metric = Metric(program_id=program.id, key=clean.key)
         db.session.add(metric)
-    elif metric.key != key:
-        # criteria refer to metrics by key: follow the rename
-        phase_ids = select(Phase.id).where(Phase.program_id == program.id)
-        for criterion in db.session.scalars(
-            select(GateCriterion).where(
-                GateCriterion.phase_id.in_(phase_ids),
-                GateCriterion.kind == "metric_target",
-                GateCriterion.reference == metric.key,
-            )
-        ):
-            criterion.reference = key
-        metric.key = key
-    metric.name = data.name.strip()
+    elif metric.key != clean.key:
+        _rename_in_criteria(program, metric.key, clean.key)
+        metric.key = clean.key
+    metric.name = clean.name
     metric.name_zh = _blank_none(data.name_zh)
-    metric.unit = data.unit.strip()
+    metric.unit = clean.unit
     metric.direction = data.direction
     metric.baseline = data.baseline
     metric.owner = _blank_none(data.owner)
@@ -319,8 +241,35 @@ def save_metric(
     metric.description = _blank_none(data.description)
     metric.description_zh = _blank_none(data.description_zh)
     metric.amber_tolerance = data.amber_tolerance
-    if glide_text is not None:
-        metric.glide = glide_text
+    if clean.glide is not None:
+        metric.glide = clean.glide
+    _set_targets(metric, clean.targets)
+    db.session.flush()
+    return metric
+
+
+def _key_taken(program: Program, key: str) -> bool:
+    clash = db.session.scalars(
+        select(Metric.id).where(Metric.program_id == program.id, Metric.key == key)
+    ).first()
+    return clash is not None
+
+
+def _rename_in_criteria(program: Program, old: str, new: str) -> None:
+    """Criteria refer to metrics by key: follow the rename."""
+    phase_ids = select(Phase.id).where(Phase.program_id == program.id)
+    for criterion in db.session.scalars(
+        select(GateCriterion).where(
+            GateCriterion.phase_id.in_(phase_ids),
+            GateCriterion.kind == "metric_target",
+            GateCriterion.reference == old,
+        )
+    ):
+        criterion.reference = new
+
+
+def _set_targets(metric: Metric, targets: Mapping[int, float]) -> None:
+    """The metric's target rows become ``targets``: changed, added, removed."""
     by_ordinal = {t.phase_ordinal: t for t in metric.targets}
     for ordinal, value in sorted(targets.items()):
         if ordinal in by_ordinal:
@@ -330,16 +279,6 @@ def save_metric(
     for ordinal, row in by_ordinal.items():
         if ordinal not in targets:
             metric.targets.remove(row)
-    db.session.flush()
-    return metric
-
-
-def _form_field(problem: Problem) -> Problem:
-    """A problem of ``targets[2]`` (as the domain names it) on the form's ``target_2``."""
-    if problem.field.startswith("targets["):
-        field_name = "target_" + problem.field[len("targets[") : -1]
-        return Problem(field_name, problem.code, problem.params)
-    return problem
 
 
 def _blank_none(text: str | None) -> str | None:
@@ -397,13 +336,24 @@ def import_readings(
 ) -> int:
     """Add every reading of ``table``, or none: every problem is reported as
     ``row N, column "X": ...`` and nothing is written. Returns how many were added."""
-    errors: list[Problem] = list(table.errors)
-    metrics = metrics_loaded(program)
-    by_ref: dict[str, Metric] = {}
-    for m in metrics:
-        for ref in (m.key, m.name, m.name_zh):
-            if ref:
-                by_ref.setdefault(ref.strip().casefold(), m)
+    errors: list[Problem] = [*table.errors, *_table_problems(table, default_metric)]
+    if errors and not table.rows:
+        raise ImportFormatError(problems=errors)
+    check = _RowCheck(program, table, default_metric, metrics_loaded(program))
+    accepted = [reading for raw in table.rows if (reading := check.row(raw)) is not None]
+    errors.extend(check.errors)
+    if errors:
+        errors.sort(key=_row_order)
+        raise ImportFormatError(problems=errors)
+    for metric, day, number, note in accepted:
+        metric.readings.append(MetricReading(day=day, value=number, note=note.strip()))
+    db.session.flush()
+    return len(accepted)
+
+
+def _table_problems(table: ReadingTable, default_metric: Metric | None) -> list[Problem]:
+    """What is wrong with the table as a whole: no metric column, too many rows or none."""
+    errors: list[Problem] = []
     if table.metric_column is None and default_metric is None:
         errors.append(Problem("columns", "metric.import.metric_column"))
     if len(table.rows) > MAX_IMPORT_ROWS:
@@ -414,72 +364,80 @@ def import_readings(
                 {"max": str(MAX_IMPORT_ROWS), "count": str(len(table.rows))},
             )
         )
-    if not table.rows and not errors:
+    if not table.rows and not errors and not table.errors:
         errors.append(Problem("rows", "metric.import.no_rows"))
-    if errors and not table.rows:
-        raise ImportFormatError(problems=errors)
+    return errors
 
-    start, end = program_window(program)
-    stored = {m.id: [r.day for r in m.readings] for m in metrics}
-    seen: dict[tuple[int, date], int] = {}
-    accepted: list[tuple[Metric, date, float, str]] = []
-    known = ", ".join(m.key for m in metrics)
-    for raw in table.rows:
-        metric = default_metric
-        if table.metric_column is not None and raw.metric:
-            metric = by_ref.get(raw.metric.strip().casefold())
-            if metric is None:
-                errors.append(
-                    Problem(
-                        _cell(raw.row, table.metric_column),
-                        "metric.import.unknown_metric",
-                        {"value": raw.metric.strip(), "known": known},
-                    )
-                )
-                continue
-            if default_metric is not None and metric.id != default_metric.id:
-                errors.append(
-                    Problem(
-                        _cell(raw.row, table.metric_column),
-                        "metric.import.other_metric",
-                        {"into": default_metric.name, "name": metric.name},
-                    )
-                )
-                continue
-        if metric is None:
-            where = _cell(raw.row, table.metric_column or "")
-            errors.append(Problem(where, "metric.import.metric_required"))
-            continue
-        if raw.day is None:
-            continue  # the reader already reported the unreadable date
+
+class _RowCheck:
+    """Checks the rows of an import one by one, gathering their problems at their cells."""
+
+    def __init__(
+        self,
+        program: Program,
+        table: ReadingTable,
+        default_metric: Metric | None,
+        metrics: list[Metric],
+    ) -> None:
+        self.table = table
+        self.default_metric = default_metric
+        self.by_ref: dict[str, Metric] = {}
+        for m in metrics:
+            for ref in (m.key, m.name, m.name_zh):
+                if ref:
+                    self.by_ref.setdefault(ref.strip().casefold(), m)
+        self.known = ", ".join(m.key for m in metrics)
+        self.window = program_window(program)
+        self.stored = {m.id: [r.day for r in m.readings] for m in metrics}
+        self.seen: dict[tuple[int, date], int] = {}
+        self.errors: list[Problem] = []
+
+    def row(self, raw: RawReading) -> tuple[Metric, date, float, str] | None:
+        """The row's reading, or None (its problem noted, or its date already reported)."""
+        metric = self._metric(raw)
+        if metric is None or raw.day is None:  # the reader reported an unreadable date
+            return None
+        start, end = self.window
         try:
             number = validate_reading(
-                metric_def(metric), raw.day, raw.value, start, end, stored[metric.id]
+                metric_def(metric), raw.day, raw.value, start, end, self.stored[metric.id]
             )
         except ValidationError as exc:
             for problem in exc.problems:
+                table = self.table
                 column = table.date_column if problem.field == "date" else table.value_column
-                errors.append(Problem(_cell(raw.row, column), problem.code, problem.params))
-            continue
-        earlier = seen.get((metric.id, raw.day))
+                self.errors.append(Problem(_cell(raw.row, column), problem.code, problem.params))
+            return None
+        earlier = self.seen.get((metric.id, raw.day))
         if earlier is not None:
-            errors.append(
-                Problem(
-                    _cell(raw.row, table.date_column),
-                    "metric.import.day_twice",
-                    {"row": str(earlier), "name": metric.name, "day": raw.day.isoformat()},
-                )
+            params = {"row": str(earlier), "name": metric.name, "day": raw.day.isoformat()}
+            where = _cell(raw.row, self.table.date_column)
+            self.errors.append(Problem(where, "metric.import.day_twice", params))
+            return None
+        self.seen[(metric.id, raw.day)] = raw.row
+        return metric, raw.day, number, raw.note
+
+    def _metric(self, raw: RawReading) -> Metric | None:
+        """The row's metric: named in its column, else the one imported into."""
+        column = self.table.metric_column
+        if column is None or not raw.metric:
+            if self.default_metric is None:
+                where = _cell(raw.row, column or "")
+                self.errors.append(Problem(where, "metric.import.metric_required"))
+            return self.default_metric
+        metric = self.by_ref.get(raw.metric.strip().casefold())
+        if metric is None:
+            params = {"value": raw.metric.strip(), "known": self.known}
+            self.errors.append(
+                Problem(_cell(raw.row, column), "metric.import.unknown_metric", params)
             )
-            continue
-        seen[(metric.id, raw.day)] = raw.row
-        accepted.append((metric, raw.day, number, raw.note))
-    if errors:
-        errors.sort(key=_row_order)
-        raise ImportFormatError(problems=errors)
-    for metric, day, number, note in accepted:
-        metric.readings.append(MetricReading(day=day, value=number, note=note.strip()))
-    db.session.flush()
-    return len(accepted)
+        elif self.default_metric is not None and metric.id != self.default_metric.id:
+            params = {"into": self.default_metric.name, "name": metric.name}
+            self.errors.append(
+                Problem(_cell(raw.row, column), "metric.import.other_metric", params)
+            )
+            return None
+        return metric
 
 
 def _cell(row: int, column: str) -> str:

@@ -323,12 +323,73 @@ def _budgets(
 def cost_report(program: Program, today: date | None = None) -> CostReport:
     settings = settings_of(program)
     status = status_date_of(program, today)
-    rates = _rates(program, settings)
     items = {
         i.id: i
         for i in db.session.scalars(select(WorkItem).where(WorkItem.program_id == program.id))
     }
     phases = sorted(program.phases, key=lambda p: p.ordinal)
+    groups = _Groups(Group("program"), {p.id: Group(p.key) for p in phases})
+    _add_work(program, _rates(program, settings), items, groups)
+    for entry in db.session.scalars(select(CostEntry).where(CostEntry.program_id == program.id)):
+        amount = to_program_currency(entry.amount, entry.currency, settings)
+        groups.add_entry(entry, amount, items)
+    _budgets(program, groups.program, groups.by_phase, groups.by_stream)
+    for group in [groups.program, *groups.by_phase.values(), *groups.by_stream.values()]:
+        group.ev = earned_value(group.items, status)
+    if groups.program.budget is None and any(g.budget for g in groups.by_phase.values()):
+        groups.program.budget = sum(g.budget or 0 for g in groups.by_phase.values())
+    return CostReport(
+        settings.currency,
+        status,
+        groups.program,
+        [(p, groups.by_phase[p.id]) for p in phases],
+        sorted(((k, g) for k, g in groups.by_stream.items() if k), key=lambda kv: kv[0]),
+        dict(sorted(groups.monthly.items())),
+    )
+
+
+@dataclass
+class _Groups:
+    """The groups a cost report adds up: the program, each phase, each workstream ("" none),
+    and the planned cost by month."""
+
+    program: Group
+    by_phase: dict[int, Group]
+    by_stream: defaultdict[str, Group] = field(
+        default_factory=lambda: defaultdict(lambda: Group(""))
+    )
+    monthly: defaultdict[date, float] = field(default_factory=lambda: defaultdict(float))
+
+    def add_item(self, item: WorkItem, value: ItemValue) -> None:
+        for group in (
+            self.program,
+            self.by_phase[item.phase_id],
+            self.by_stream[item.workstream or ""],
+        ):
+            group.items.append(value)
+        self.monthly[date(value.start.year, value.start.month, 1)] += value.budget
+
+    def add_entry(self, entry: CostEntry, amount: float, items: dict[int, WorkItem]) -> None:
+        """A fixed cost or an invoice, on the program, its workstream (its item's) and phase."""
+        item = items.get(entry.work_item_id) if entry.work_item_id is not None else None
+        stream = item.workstream if item is not None else entry.workstream
+        groups = [self.program, self.by_stream[stream or ""]]
+        if entry.phase_id in self.by_phase:
+            groups.append(self.by_phase[entry.phase_id])
+        for group in groups:
+            if entry.kind == "invoice":
+                group.invoiced += amount
+            else:
+                group.fixed_planned += amount
+        if entry.kind == "planned":
+            self.monthly[date(entry.day.year, entry.day.month, 1)] += amount
+
+
+def _add_work(
+    program: Program, rates: dict[int, float], items: dict[int, WorkItem], groups: _Groups
+) -> None:
+    """Each item with planned or logged hours, costed at the people's rates, on its groups
+    over its baseline dates (else its scheduled ones)."""
     baseline = _planned_dates(program)
     budget: defaultdict[int, float] = defaultdict(float)
     actual: defaultdict[int, float] = defaultdict(float)
@@ -336,10 +397,6 @@ def cost_report(program: Program, today: date | None = None) -> CostReport:
         budget[a.work_item_id] += a.planned_hours * rates.get(a.person_id, 0.0)
     for log in db.session.scalars(select(EffortLog).where(EffortLog.program_id == program.id)):
         actual[log.work_item_id] += log.hours * rates.get(log.person_id, 0.0)
-    program_group = Group("program")
-    by_phase = {p.id: Group(p.key) for p in phases}
-    by_stream: dict[str, Group] = defaultdict(lambda: Group(""))
-    monthly: dict[date, float] = defaultdict(float)
     for item_id, item in items.items():
         if item_id not in budget and item_id not in actual:
             continue
@@ -347,39 +404,7 @@ def cost_report(program: Program, today: date | None = None) -> CostReport:
         if start is None or finish is None:
             continue
         value = ItemValue(budget[item_id], start, finish, item.percent_complete, actual[item_id])
-        for group in (program_group, by_phase[item.phase_id], by_stream[item.workstream or ""]):
-            group.items.append(value)
-        monthly[date(start.year, start.month, 1)] += budget[item_id]
-    for entry in db.session.scalars(select(CostEntry).where(CostEntry.program_id == program.id)):
-        amount = to_program_currency(entry.amount, entry.currency, settings)
-        stream = (
-            items[entry.work_item_id].workstream
-            if entry.work_item_id in items
-            else entry.workstream
-        )
-        groups = [program_group, by_stream[stream or ""]]
-        if entry.phase_id in by_phase:
-            groups.append(by_phase[entry.phase_id])
-        for group in groups:
-            if entry.kind == "invoice":
-                group.invoiced += amount
-            else:
-                group.fixed_planned += amount
-        if entry.kind == "planned":
-            monthly[date(entry.day.year, entry.day.month, 1)] += amount
-    _budgets(program, program_group, by_phase, by_stream)
-    for group in [program_group, *by_phase.values(), *by_stream.values()]:
-        group.ev = earned_value(group.items, status)
-    if program_group.budget is None and any(g.budget for g in by_phase.values()):
-        program_group.budget = sum(g.budget or 0 for g in by_phase.values())
-    return CostReport(
-        settings.currency,
-        status,
-        program_group,
-        [(p, by_phase[p.id]) for p in phases],
-        sorted(((k, g) for k, g in by_stream.items() if k), key=lambda kv: kv[0]),
-        dict(sorted(monthly.items())),
-    )
+        groups.add_item(item, value)
 
 
 def cost_entries(program: Program) -> list[CostEntry]:

@@ -135,24 +135,31 @@ def _link(session: Session, obj: Any, spec: OwnerField) -> None:
     program_id = _program_id(obj)
     if program_id is None:
         return
-    person = find_person(session, program_id, name)
-    if person is None:
-        shown, user_id = _account_name(session, program_id, name)
-        person = find_person(session, program_id, shown) if shown != name else None
-        if person is None:
-            person = Person(
-                program_id=program_id,
-                name=shown[:120],
-                kind="member" if user_id else "stakeholder",
-                user_id=user_id,
-                role=(getattr(obj, "owner_role", None) or "")[:120],
-                team="",
-                capacity_hours=40.0,
-            )
-            session.add(person)
+    person = _person_named(session, program_id, name, getattr(obj, "owner_role", None))
     if "@" in name and person.name != name and person.kind != "role":
         setattr(obj, spec.name, person.name[: spec.limit])  # an e-mail reads as its person
     setattr(obj, spec.relation, person)  # a new person has no id before the flush
+
+
+def _person_named(session: Session, program_id: int, name: str, role: str | None) -> Person:
+    """The program's person ``name`` names (an e-mail: the member's account), else a new one."""
+    person = find_person(session, program_id, name)
+    if person is not None:
+        return person
+    shown, user_id = _account_name(session, program_id, name)
+    person = find_person(session, program_id, shown) if shown != name else None
+    if person is None:
+        person = Person(
+            program_id=program_id,
+            name=shown[:120],
+            kind="member" if user_id else "stakeholder",
+            user_id=user_id,
+            role=(role or "")[:120],
+            team="",
+            capacity_hours=40.0,
+        )
+        session.add(person)
+    return person
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:

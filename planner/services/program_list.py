@@ -130,16 +130,12 @@ def _compute(ids: Sequence[int], today: date, lang: str) -> dict[int, ProgramLin
 
 def _line(program: Program, facts: Any, today: date) -> ProgramLine:
     statuses = [phase_status(facts, p) for p in program.phases]
-    headline = _headline(statuses)
     start, end = metric_service.program_window(program)
     timing: Timing = "before" if today < start else "after" if today > end else "during"
+    # before the program starts there is nothing to judge yet
+    headline = _headline(statuses) if timing != "before" else None
     current = next((s.phase for s in statuses if s.state == "current"), None)
     upcoming = next((s.gate for s in statuses if s.phase.window_end >= today), None)
-    finishes = [
-        (i.actual_finish if is_done(i) and i.actual_finish else i.early_finish)
-        for i in program.work_items
-    ]
-    known = [f for f in finishes if f is not None]
     total = (end - start).days + 1
     return ProgramLine(
         program_id=program.id,
@@ -147,17 +143,14 @@ def _line(program: Program, facts: Any, today: date) -> ProgramLine:
         client=program.client,
         status=program.status,
         timing=timing,
-        rag=headline.rag if headline and timing != "before" else None,
+        rag=headline.rag if headline else None,
         rag_reasons=tuple(rag_rollup(headline.schedule, headline.metrics, headline.risks)[1])
-        if headline and timing != "before"
+        if headline
         else (),
-        phase_ordinal=current.ordinal if current else None,
-        phase_kind=current.kind if current else None,
-        phase_name=current.name if current else None,
-        phase_name_zh=getattr(current, "name_zh", None) if current else None,
+        **_phase_fields(current),
         start=start,
         planned_finish=end,
-        forecast_finish=max(known) if known else None,
+        forecast_finish=_forecast_finish(program),
         gate=_gate(upcoming) if upcoming else None,
         work_percent=phase_progress(
             (float(i.duration_days), 100.0 if is_done(i) else float(i.percent_complete))
@@ -165,6 +158,28 @@ def _line(program: Program, facts: Any, today: date) -> ProgramLine:
         ),
         elapsed_percent=100.0 * min(max((today - start).days, 0), total) / total,
     )
+
+
+def _phase_fields(current: Any) -> dict[str, Any]:
+    """The current phase's fields of a line (all None between phases)."""
+    if current is None:
+        return dict.fromkeys(("phase_ordinal", "phase_kind", "phase_name", "phase_name_zh"))
+    return {
+        "phase_ordinal": current.ordinal,
+        "phase_kind": current.kind,
+        "phase_name": current.name,
+        "phase_name_zh": getattr(current, "name_zh", None),
+    }
+
+
+def _forecast_finish(program: Program) -> date | None:
+    """The latest finish of the work: actual where done, else as scheduled."""
+    finishes = [
+        (i.actual_finish if is_done(i) and i.actual_finish else i.early_finish)
+        for i in program.work_items
+    ]
+    known = [f for f in finishes if f is not None]
+    return max(known) if known else None
 
 
 def _gate(report: Any) -> GateOutlook:

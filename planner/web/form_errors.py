@@ -1,12 +1,15 @@
-"""One way to show a service's refusal on a form: each problem on its field, the rest above."""
+"""One way to show a service's refusal on a form: each problem on its field, the rest above;
+and one way to save a form's edit and put a refusal on it (:func:`save_or_refuse`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from planner.domain.errors import PlannerError
+from planner.domain.errors import PlannerError, ValidationError
 from planner.explain_text import problem_pairs
+from planner.extensions import db
+from planner.services.concurrency import StaleEditError
 
 
 def show_on_form(form: Any, error: PlannerError, aliases: Mapping[str, str] | None = None) -> None:
@@ -23,3 +26,37 @@ def show_on_form(form: Any, error: PlannerError, aliases: Mapping[str, str] | No
             field.errors = [*list(field.errors), message]
         else:
             form.form_errors.append(message)
+
+
+def loose_errors(form: Any) -> list[str]:
+    """What fits no field of the form, taken off it: pages that show it beside the form."""
+    loose, form.form_errors = list(form.form_errors), []
+    return loose
+
+
+def apply_errors(
+    form: Any, exc: PlannerError, aliases: Mapping[str, str] | None = None
+) -> list[str]:
+    """:func:`show_on_form`, returning (and taking off the form) what fits no field."""
+    show_on_form(form, exc, aliases)
+    return loose_errors(form)
+
+
+def save_or_refuse(
+    form: Any, save: Callable[[], object], aliases: Mapping[str, str] | None = None
+) -> tuple[int, StaleEditError | None]:
+    """Run ``save`` and commit: 200; or roll back with 409 and the edit made meanwhile (the
+    form takes its version, so a deliberate second submit wins), or 422 with the refusal
+    shown on ``form`` (:func:`show_on_form`; :func:`loose_errors` takes what fits no field)."""
+    try:
+        save()
+        db.session.commit()
+    except StaleEditError as exc:
+        db.session.rollback()
+        form.version.data = str(exc.current_version)
+        return 409, exc
+    except ValidationError as exc:
+        db.session.rollback()
+        show_on_form(form, exc, aliases)
+        return 422, None
+    return 200, None

@@ -29,7 +29,8 @@ from planner.services import notify_events as notify_hooks
 from planner.services.benefits import benefit_review_case
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
-from planner.web.metrics import apply_errors, display_value, save_or_refuse
+from planner.web.form_errors import apply_errors, loose_errors, save_or_refuse
+from planner.web.metrics import display_value
 from planner.web.schedule_risk import gate_chance
 
 bp = Blueprint("gates", __name__)
@@ -228,13 +229,11 @@ def new_criterion(program_id: int, ordinal: int):
         form.band.data = "high" if "high" in names else names[-1]
     loose: list[str] = []
     if form.validate_on_submit():
-        try:
-            service.save_criterion(program, phase, _criterion_input(form))
-            db.session.commit()
-        except ValidationError as exc:
-            db.session.rollback()
-            loose = apply_errors(form, exc)
-        else:
+        status, _stale = save_or_refuse(
+            form, lambda: service.save_criterion(program, phase, _criterion_input(form))
+        )
+        loose = loose_errors(form)
+        if status == 200:
             flash(_("Criterion added."), "success")
             return redirect(url_for("gates.show", program_id=program.id, ordinal=ordinal))
     status = 200 if request.method == "GET" else 422
@@ -253,18 +252,18 @@ def edit_criterion(program_id: int, ordinal: int, criterion_id: int):
     form = _criterion_form(program)
     if request.method == "GET":
         _fill_criterion_form(form, criterion)
+    status, loose, stale = (422 if request.method == "POST" else 200), [], None
     if form.validate_on_submit():
-        status, loose, stale = save_or_refuse(
+        status, stale = save_or_refuse(
             form,
             lambda: service.save_criterion(
                 program, phase, _criterion_input(form), criterion, form.version.data
             ),
         )
+        loose = loose_errors(form)
         if status == 200:
             flash(_("Criterion saved."), "success")
             return redirect(url_for("gates.show", program_id=program.id, ordinal=ordinal))
-    else:
-        status, loose, stale = (422 if request.method == "POST" else 200), [], None
     if status != 200:  # read again: the page shows what is stored now
         program = service.load_program(program_id)
         phase = service.phase_by_ordinal(program, ordinal)

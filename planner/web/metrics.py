@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Any
@@ -18,7 +17,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from planner.charts.metrics import PhaseBand, trend_figure
 from planner.domain.errors import ImportFormatError, ValidationError
@@ -47,37 +45,9 @@ from planner.models.program import Program
 from planner.services import metrics as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
-from planner.web.form_errors import show_on_form
+from planner.web.form_errors import apply_errors, loose_errors, save_or_refuse
 
 bp = Blueprint("metrics", __name__)
-
-
-def apply_errors(
-    form: FlaskForm, exc: ValidationError, aliases: dict[str, str] | None = None
-) -> list[str]:
-    """:func:`show_on_form`, returning (and taking off the form) what fits no field: these
-    pages show it beside the form."""
-    show_on_form(form, exc, aliases)
-    loose, form.form_errors = list(form.form_errors), []
-    return loose
-
-
-def save_or_refuse(
-    form: FlaskForm, save: Callable[[], object], aliases: dict[str, str] | None = None
-) -> tuple[int, list[str], StaleEditError | None]:
-    """Run ``save`` and commit: 200; or roll back with 409 and the edit made meanwhile (the
-    form takes its version), or 422 and the refusals that fit no field of the form."""
-    try:
-        save()
-        db.session.commit()
-    except StaleEditError as exc:
-        db.session.rollback()
-        form.version.data = exc.current_version
-        return 409, [], exc
-    except ValidationError as exc:
-        db.session.rollback()
-        return 422, apply_errors(form, exc, aliases), None
-    return 200, [], None
 
 
 def display_value(value: float, unit: str) -> str:
@@ -158,25 +128,22 @@ def settings(program_id: int):
     program = get_program(program_id)
     form = SettingsForm()
     if form.validate_on_submit():
-        try:
-            service.update_settings(
+        status, stale = save_or_refuse(
+            form,
+            lambda: service.update_settings(
                 program,
                 form.amber_tolerance.data / 100.0,
                 form.schedule_tolerance_days.data,
                 form.version.data,
-            )
-            db.session.commit()
-        except StaleEditError as exc:
-            db.session.rollback()
-            form.version.data = exc.current_version
-            return _render_index(program, form, ImportForm(formdata=None), 409, stale=exc)
-        except ValidationError as exc:
-            db.session.rollback()
-            for message in apply_errors(form, exc):
-                flash(message, "error")
-        else:
+            ),
+        )
+        if status == 200:
             flash(_("Status rules saved."), "success")
             return redirect(url_for("metrics.index", program_id=program.id))
+        if stale is not None:
+            return _render_index(program, form, ImportForm(formdata=None), 409, stale=stale)
+        for message in loose_errors(form):
+            flash(message, "error")
     return _render_index(program, form, ImportForm(formdata=None), 422)
 
 
@@ -258,16 +225,16 @@ def edit(program_id: int, metric_id: int):
     form = metric_form_class(program.phases)()
     if request.method == "GET":
         _metric_form_data(form, metric)
+    status, loose, stale = (422 if request.method == "POST" else 200), [], None
     if form.validate_on_submit():
-        status, loose, stale = save_or_refuse(
+        status, stale = save_or_refuse(
             form,
             lambda: service.save_metric(program, _metric_input(form), metric, form.version.data),
         )
+        loose = loose_errors(form)
         if status == 200:
             flash(_("Metric “%(name)s” saved.", name=metric.name), "success")
             return redirect(url_for("metrics.detail", program_id=program.id, metric_id=metric.id))
-    else:
-        status, loose, stale = (422 if request.method == "POST" else 200), [], None
     if stale is not None:
         metric = service.get_metric(program, metric_id)
     return render_template(
@@ -435,14 +402,14 @@ def edit_reading(program_id: int, metric_id: int, reading_id: int):
     metric = service.get_metric(program, metric_id)
     reading = service.get_reading(metric, reading_id)
     form = _reading_form(reading)
+    status, loose, stale = (422 if request.method == "POST" else 200), [], None
     if form.validate_on_submit():
         save = partial(_update_reading, program, metric, reading, form)
-        status, loose, stale = save_or_refuse(form, save, _READING_FIELDS)
+        status, stale = save_or_refuse(form, save, _READING_FIELDS)
+        loose = loose_errors(form)
         if status == 200:
             flash(_("Reading saved."), "success")
             return redirect(url_for("metrics.detail", program_id=program.id, metric_id=metric.id))
-    else:
-        status, loose, stale = (422 if request.method == "POST" else 200), [], None
     if status != 200:  # read again: the page shows what is stored now
         metric = service.get_metric(program, metric_id)
         reading = service.get_reading(metric, reading_id)

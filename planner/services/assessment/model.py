@@ -108,6 +108,26 @@ def domain_model(
         rows = [(k, c, w, crit) for k, (c, w, crit) in playbook_indicators.items()]
     else:
         rows = [(s.key, s.category, s.weight, s.critical) for s in settings]
+    categories = _categories([c.key for c in pb.categories], category_names, names, rows)
+    scale = {int(score): label.get(lang) for score, label in pb.scale.items()}
+    weights: dict[str, float] = {level: w for level, w in pb.level_weights.items()}
+    model = m.MaturityModel(
+        categories=categories,
+        levels=tuple(m.MaturityLevel(lv.name.get(lang), lv.min_score) for lv in pb.levels),
+        scale_labels=scale,
+        level_weights=weights,
+    )
+    return ModelView(model, lang, descriptions, scale, dict(weights))
+
+
+def _categories(
+    playbook_order: list[str],
+    category_names: dict[str, str],
+    names: dict[str, tuple[str, str | None, str | None, str | None]],
+    rows: list[tuple[str, str, float, bool]],
+) -> tuple[m.Category, ...]:
+    """The categories with their indicators, in the playbook's order (then the snapshot's
+    categories the playbook no longer has); an indicator it lacks is named by its key."""
     by_category: dict[str, list[m.Indicator]] = {}
     for key, category, weight, critical in rows:
         name, action, horizon, _desc = names.get(key, (key, None, None, None))
@@ -122,21 +142,12 @@ def domain_model(
                 horizon=horizon,  # type: ignore[arg-type]  # the horizon values come from the model's Literal
             )
         )
-    order = [c.key for c in pb.categories] + [c for c in by_category if c not in category_names]
-    categories = tuple(
+    order = playbook_order + [c for c in by_category if c not in category_names]
+    return tuple(
         m.Category(key, category_names.get(key, key), tuple(by_category[key]))
         for key in order
         if key in by_category
     )
-    scale = {int(score): label.get(lang) for score, label in pb.scale.items()}
-    weights: dict[str, float] = {level: w for level, w in pb.level_weights.items()}
-    model = m.MaturityModel(
-        categories=categories,
-        levels=tuple(m.MaturityLevel(lv.name.get(lang), lv.min_score) for lv in pb.levels),
-        scale_labels=scale,
-        level_weights=weights,
-    )
-    return ModelView(model, lang, descriptions, scale, dict(weights))
 
 
 def model_for(assessment: Assessment, lang: str) -> ModelView:

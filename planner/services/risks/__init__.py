@@ -13,6 +13,7 @@ status), :mod:`.actions` (actions and links), :mod:`.reviews` (steering reviews)
 from __future__ import annotations
 
 import planner.models.review  # noqa: F401  (registers the review tables until models/__init__ does)
+from planner.domain.risk_fields import MAX_LENGTHS, TEXT_FIELDS
 from planner.services.risks.actions import (
     add_action,
     delete_action,
@@ -24,7 +25,7 @@ from planner.services.risks.actions import (
     unlink_work_item,
     update_action,
 )
-from planner.services.risks.common import KEY_RE, MAX_LENGTHS, TEXT_FIELDS, TOP_RISKS
+from planner.services.risks.common import KEY_RE, TOP_RISKS
 from planner.services.risks.edit import (
     RISK_FIELDS,
     allocate_key,

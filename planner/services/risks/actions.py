@@ -7,6 +7,7 @@ from typing import Any
 
 from planner.domain.errors import NotFoundError, Problem
 from planner.domain.ids import as_id
+from planner.domain.risk_fields import MAX_LENGTHS
 from planner.extensions import db
 from planner.models.plan import Phase, WorkItem
 from planner.models.risk import (
@@ -16,7 +17,7 @@ from planner.models.risk import (
     RiskWorkItemLink,
 )
 from planner.services.concurrency import check_version
-from planner.services.risks.common import MAX_LENGTHS, assign, refuse
+from planner.services.risks.common import assign, refuse
 
 # --------------------------------------------------------------------------- actions
 

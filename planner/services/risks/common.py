@@ -1,4 +1,5 @@
-"""Shared by the risk register's modules: limits, the refusal helper, saving changes."""
+"""Shared by the risk register's modules: the key pattern, the refusal helper, saving changes
+(the field limits are the domain's: ``planner.domain.risk_fields``)."""
 
 from __future__ import annotations
 
@@ -9,29 +10,6 @@ from typing import Any
 from planner.domain.errors import Problem, ValidationError
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-MAX_LENGTHS = {
-    "title": 300,
-    "title_zh": 300,
-    "category": 64,
-    "owner": 120,
-    "action_title": 300,
-    "action_owner": 120,
-    "review_title": 200,
-}
-TEXT_FIELDS = (
-    "description",
-    "description_zh",
-    "cause",
-    "cause_zh",
-    "effect",
-    "effect_zh",
-    "mitigation",
-    "mitigation_zh",
-    "contingency",
-    "trigger",
-    "issue_note",
-    "residual_reason",
-)
 TOP_RISKS = 10
 
 

@@ -11,12 +11,8 @@ from sqlalchemy import or_, select
 
 from planner.domain.errors import Problem, ValidationError
 from planner.domain.ids import as_id
-from planner.domain.risk import (
-    RESPONSE_STRATEGIES,
-    STATUSES,
-    check_level,
-    check_transition,
-)
+from planner.domain.risk import check_transition
+from planner.domain.risk_fields import check_risk_fields
 from planner.extensions import db
 from planner.models.audit import AuditEvent
 from planner.models.plan import Phase
@@ -29,7 +25,7 @@ from planner.models.risk import (
 from planner.services import keys as key_counters
 from planner.services import risk_cadence
 from planner.services.concurrency import check_version
-from planner.services.risks.common import KEY_RE, MAX_LENGTHS, TEXT_FIELDS, assign, refuse
+from planner.services.risks.common import KEY_RE, assign, refuse
 
 # --------------------------------------------------------------------------- risk edits
 
@@ -66,86 +62,16 @@ RISK_FIELDS = (
 )
 
 
-def _level(value: Any, path: str, errors: list[Problem], optional: bool) -> int | None:
-    if optional and value in (None, ""):
-        return None
-    candidate = value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        candidate = int(value.strip())
-    try:
-        return check_level(candidate, path)
-    except ValidationError as exc:
-        errors.extend(exc.problems)
-        return None
-
-
 def clean_risk_data(
     program_id: int, data: Mapping[str, Any], *, partial: bool = False
 ) -> dict[str, Any]:
     """Check the fields a form or file gives for a risk; return them cleaned, or raise.
 
-    With ``partial`` only the fields present are checked (an update from a file).
+    With ``partial`` only the fields present are checked (an update from a file). The rules
+    are :func:`planner.domain.risk_fields.check_risk_fields`; this adds what needs the
+    database: the proximity phase must be the program's.
     """
-    errors: list[Problem] = []
-    clean: dict[str, Any] = {}
-
-    def present(name: str) -> bool:
-        return name in data or not partial
-
-    if present("title"):
-        title = (data.get("title") or "").strip()
-        if not title:
-            errors.append(Problem("title", "risk.title_required"))
-        clean["title"] = title
-    for name in ("title_zh", "owner"):
-        if present(name) and name in data:
-            clean[name] = (data.get(name) or "").strip() or None
-    if present("category"):
-        clean["category"] = (data.get("category") or "").strip()
-    for name in TEXT_FIELDS:
-        if name in data:
-            value = data.get(name)
-            clean[name] = (value or "") if not name.endswith("_zh") else (value or None)
-    for name, limit in MAX_LENGTHS.items():
-        value = clean.get(name)
-        if isinstance(value, str) and len(value) > limit:
-            errors.append(Problem(name, "field.too_long", {"max": str(limit)}))
-    for name, optional in (
-        ("likelihood", False),
-        ("impact", False),
-        ("residual_likelihood", True),
-        ("residual_impact", True),
-    ):
-        if present(name):
-            clean[name] = _level(data.get(name), name, errors, optional)
-    if present("response"):
-        response = data.get("response") or "mitigate"
-        if response not in RESPONSE_STRATEGIES:
-            errors.append(
-                Problem(
-                    "response",
-                    "risk.response_unknown",
-                    {"value": response, "known": ", ".join(RESPONSE_STRATEGIES)},
-                )
-            )
-        clean["response"] = response
-    if "status" in data:
-        status = data.get("status") or "open"
-        if status not in STATUSES:
-            errors.append(
-                Problem(
-                    "status",
-                    "risk.status_unknown",
-                    {"value": f'"{status}"', "known": ", ".join(STATUSES)},
-                )
-            )
-        clean["status"] = status
-    for name in ("proximity_date", "review_date", "occurred_on"):
-        if name in data:
-            value = data.get(name)
-            if value is not None and not isinstance(value, date):
-                errors.append(Problem(name, "field.not_a_date"))
-            clean[name] = value
+    clean, errors = check_risk_fields(data, partial=partial)
     if "proximity_phase_id" in data:
         phase_id = data.get("proximity_phase_id")
         if phase_id in (None, "", 0, "0"):

@@ -11,6 +11,7 @@ from planner.domain.errors import ImportFormatError, Problem, ValidationError
 from planner.domain.risk import (
     check_transition,
 )
+from planner.domain.risk_fields import MAX_LENGTHS
 from planner.extensions import db
 from planner.interop import risks as risk_files
 from planner.models.plan import Phase, WorkItem
@@ -21,7 +22,7 @@ from planner.models.risk import (
     RiskPhaseLink,
     RiskWorkItemLink,
 )
-from planner.services.risks.common import MAX_LENGTHS, assign
+from planner.services.risks.common import assign
 from planner.services.risks.edit import clean_risk_data
 from planner.services.risks.loading import load_risks, program_phases, program_work_items
 from planner.services.risks.scale import ScaleInfo
@@ -152,62 +153,19 @@ def import_register(
     on any problem nothing is changed.
     """
     register, file_errors = risk_files.parse_register(filename, data)
-    existing = {risk.key: risk for risk in load_risks(program.id)}
-    phases = {phase.key: phase for phase in program_phases(program.id)}
-    items = {item.key: item for item in program_work_items(program.id)}
+    known = _Known(
+        risks={risk.key: risk for risk in load_risks(program.id)},
+        phases={phase.key: phase for phase in program_phases(program.id)},
+        items={item.key: item for item in program_work_items(program.id)},
+    )
     errors: list[Problem] = list(file_errors)
     plans: list[tuple[risk_files.ImportedRow, dict[str, Any]]] = []
     for row in register.rows:
-        values = row.values
-        if "key" not in values:
-            continue
-        risk = existing.get(row.key)
-        fields = {
-            _FILE_FIELD_TO_RISK[name]: value
-            for name, value in values.items()
-            if name in _FILE_FIELD_TO_RISK
-        }
-        if "proximity_phase" in values:
-            key = values["proximity_phase"]
-            if key and key not in phases:
-                errors.append(
-                    Problem(
-                        register.cell(row.row, "proximity_phase"), "risk.no_phase", {"key": key}
-                    )
-                )
-            fields["proximity_phase_id"] = phases[key].id if key in phases else None
-        for name, known, code in (
-            ("threatened_phases", phases, "risk.no_phase"),
-            ("threatened_work_items", items, "risk.no_item"),
-        ):
-            for key in values.get(name, ()):
-                if key not in known:
-                    errors.append(Problem(register.cell(row.row, name), code, {"key": key}))
-        if risk is not None and "status" in fields:
-            try:
-                check_transition(risk.status, fields["status"])
-            except ValidationError as exc:
-                errors.extend(
-                    Problem(register.cell(row.row, "status"), p.code, p.params)
-                    for p in exc.problems
-                )
-        try:
-            clean_risk_data(program.id, fields, partial=True)
-        except ValidationError as exc:
-            for problem in exc.problems:
-                column = {"proximity_phase_id": "proximity_phase"}.get(problem.field, problem.field)
-                errors.append(Problem(register.cell(row.row, column), problem.code, problem.params))
-        plans.append((row, fields))
-    if register.actions is not None:
-        for imported in register.actions:
-            action = imported.action
-            for column, value, limit in (
-                ("Action", action.title, MAX_LENGTHS["action_title"]),
-                ("Owner", action.owner, MAX_LENGTHS["action_owner"]),
-            ):
-                if value and len(value) > limit:
-                    where = risk_files.cell_at(imported.row, column, risk_files.ACTIONS_SHEET)
-                    errors.append(Problem(where, "field.too_long", {"max": str(limit)}))
+        if "key" in row.values:
+            fields, problems = _check_row(program.id, register, row, known)
+            errors.extend(problems)
+            plans.append((row, fields))
+    errors.extend(_action_problems(register))
     if errors:
         errors.sort(key=risk_files.error_order)
         raise ImportFormatError(problems=errors)
@@ -216,36 +174,120 @@ def import_register(
     actions_by_key: dict[str, list[risk_files.ActionRecord]] = {}
     for imported in register.actions or ():
         actions_by_key.setdefault(imported.risk_key, []).append(imported.action)
-    listed = {row.key for row, _fields in plans}
     for row, fields in plans:
-        risk = existing.get(row.key)
-        clean = clean_risk_data(program.id, fields, partial=True)
-        if risk is None:
-            clean.setdefault("status", "open")
-            risk = Risk(program_id=program.id, key=row.key, **clean)
-            db.session.add(risk)
-            db.session.flush()
-            result.created.append(risk.key)
-            changed = True
-        else:
-            changed = assign(risk, clean)
-        if "threatened_phases" in row.values:
-            changed |= _sync_phase_links(risk, [phases[k] for k in row.values["threatened_phases"]])
-        if "threatened_work_items" in row.values:
-            changed |= _sync_item_links(
-                risk, [items[k] for k in row.values["threatened_work_items"]]
-            )
-        if register.actions is not None:
-            changed |= _sync_actions(risk, actions_by_key.get(risk.key, []), today)
-        if risk.key not in result.created:
-            (result.updated if changed else result.unchanged).append(risk.key)
+        # None: the file has no actions sheet, so the risk's actions stay as they are
+        actions = None if register.actions is None else actions_by_key.get(row.key, [])
+        _write_row(program.id, row, fields, known, actions, today, result)
     if replace:
-        for key, risk in existing.items():
+        listed = {row.key for row, _fields in plans}
+        for key, risk in known.risks.items():
             if key not in listed:
                 db.session.delete(risk)
                 result.removed.append(key)
     db.session.flush()
     return result
+
+
+@dataclass(frozen=True)
+class _Known:
+    """The program's risks, phases and work items by key, as the file names them."""
+
+    risks: dict[str, Risk]
+    phases: dict[str, Phase]
+    items: dict[str, WorkItem]
+
+
+def _check_row(
+    program_id: int,
+    register: risk_files.ImportedRegister,
+    row: risk_files.ImportedRow,
+    known: _Known,
+) -> tuple[dict[str, Any], list[Problem]]:
+    """A row's fields for the risk, and its problems, each at its cell."""
+    values = row.values
+    errors: list[Problem] = []
+    fields = {
+        _FILE_FIELD_TO_RISK[name]: value
+        for name, value in values.items()
+        if name in _FILE_FIELD_TO_RISK
+    }
+    if "proximity_phase" in values:
+        key = values["proximity_phase"]
+        if key and key not in known.phases:
+            where = register.cell(row.row, "proximity_phase")
+            errors.append(Problem(where, "risk.no_phase", {"key": key}))
+        fields["proximity_phase_id"] = known.phases[key].id if key in known.phases else None
+    for name, keys, code in (
+        ("threatened_phases", known.phases, "risk.no_phase"),
+        ("threatened_work_items", known.items, "risk.no_item"),
+    ):
+        for key in values.get(name, ()):
+            if key not in keys:
+                errors.append(Problem(register.cell(row.row, name), code, {"key": key}))
+    risk = known.risks.get(row.key)
+    if risk is not None and "status" in fields:
+        try:
+            check_transition(risk.status, fields["status"])
+        except ValidationError as exc:
+            errors.extend(
+                Problem(register.cell(row.row, "status"), p.code, p.params) for p in exc.problems
+            )
+    try:
+        clean_risk_data(program_id, fields, partial=True)
+    except ValidationError as exc:
+        for problem in exc.problems:
+            column = {"proximity_phase_id": "proximity_phase"}.get(problem.field, problem.field)
+            errors.append(Problem(register.cell(row.row, column), problem.code, problem.params))
+    return fields, errors
+
+
+def _action_problems(register: risk_files.ImportedRegister) -> list[Problem]:
+    """Action titles and owners longer than their columns hold, at their cells."""
+    errors: list[Problem] = []
+    for imported in register.actions or ():
+        action = imported.action
+        for column, value, limit in (
+            ("Action", action.title, MAX_LENGTHS["action_title"]),
+            ("Owner", action.owner, MAX_LENGTHS["action_owner"]),
+        ):
+            if value and len(value) > limit:
+                where = risk_files.cell_at(imported.row, column, risk_files.ACTIONS_SHEET)
+                errors.append(Problem(where, "field.too_long", {"max": str(limit)}))
+    return errors
+
+
+def _write_row(
+    program_id: int,
+    row: risk_files.ImportedRow,
+    fields: dict[str, Any],
+    known: _Known,
+    actions: list[risk_files.ActionRecord] | None,
+    today: date,
+    result: ImportResult,
+) -> None:
+    """Add or update the row's risk, its links and actions; note it in ``result``."""
+    risk = known.risks.get(row.key)
+    clean = clean_risk_data(program_id, fields, partial=True)
+    if risk is None:
+        clean.setdefault("status", "open")
+        risk = Risk(program_id=program_id, key=row.key, **clean)
+        db.session.add(risk)
+        db.session.flush()
+        result.created.append(risk.key)
+        changed = True
+    else:
+        changed = assign(risk, clean)
+    if "threatened_phases" in row.values:
+        wanted = [known.phases[k] for k in row.values["threatened_phases"]]
+        changed |= _sync_phase_links(risk, wanted)
+    if "threatened_work_items" in row.values:
+        changed |= _sync_item_links(
+            risk, [known.items[k] for k in row.values["threatened_work_items"]]
+        )
+    if actions is not None:
+        changed |= _sync_actions(risk, actions, today)
+    if risk.key not in result.created:
+        (result.updated if changed else result.unchanged).append(risk.key)
 
 
 def _sync_phase_links(risk: Risk, wanted: list[Phase]) -> bool:

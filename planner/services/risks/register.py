@@ -8,6 +8,7 @@ from typing import Any
 
 from planner.domain.errors import ValidationError
 from planner.domain.risk import (
+    RiskScale,
     RiskSnapshot,
     band_matrix,
     heat_map,
@@ -123,15 +124,15 @@ class RegisterView:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
-def register_view(
-    program: Program, query: RegisterQuery, info: ScaleInfo, today: date
-) -> RegisterView:
-    """The register table (filtered and sorted) and both heat maps of every open risk."""
-    risks = load_risks(program.id)
-    snaps = {risk.id: snapshot_of(risk) for risk in risks}
-    everything = list(snaps.values())
-    scale = info.scale
-    errors: list[tuple[str, str]] = []
+def _filtered(
+    everything: list[RiskSnapshot],
+    query: RegisterQuery,
+    scale: RiskScale,
+    today: date,
+    errors: list[tuple[str, str]],
+) -> list[RiskSnapshot]:
+    """The risks the query keeps, in its order; a filter or sort it cannot apply is noted in
+    ``errors`` and left out (all risks, by residual score)."""
     overdue: bool | str | None = {
         "": None,
         "any": True,
@@ -160,6 +161,19 @@ def register_view(
     except ValidationError as exc:
         errors.extend(exc.errors)
         ordered = sort_risks(kept, "residual_score", True, scale)
+    return ordered
+
+
+def register_view(
+    program: Program, query: RegisterQuery, info: ScaleInfo, today: date
+) -> RegisterView:
+    """The register table (filtered and sorted) and both heat maps of every open risk."""
+    risks = load_risks(program.id)
+    snaps = {risk.id: snapshot_of(risk) for risk in risks}
+    everything = list(snaps.values())
+    scale = info.scale
+    errors: list[tuple[str, str]] = []
+    ordered = _filtered(everything, query, scale, today, errors)
     by_key = {risk.key: risk for risk in risks}
     rows = [
         RegisterRow(

@@ -21,6 +21,7 @@ from planner.domain.risk import (
     exposure_trend,
     top_risks,
 )
+from planner.domain.risk_fields import MAX_LENGTHS
 from planner.extensions import db
 from planner.models.program import Program
 from planner.models.review import (
@@ -35,7 +36,7 @@ from planner.models.risk import (
 from planner.services import risk_cadence
 from planner.services.concurrency import check_version
 from planner.services.review_pulse import PlanSinceReview, plan_since, record_pulse
-from planner.services.risks.common import MAX_LENGTHS, TOP_RISKS, assign, refuse
+from planner.services.risks.common import TOP_RISKS, assign, refuse
 from planner.services.risks.loading import load_risks, snapshot_of
 from planner.services.risks.scale import ScaleInfo
 

@@ -24,8 +24,8 @@ from planner.web.assessment.common import (
     phase_choices,
     phase_labels,
     results_or_message,
-    save_form,
 )
+from planner.web.form_errors import save_or_refuse
 
 # --------------------------------------------------------------------------- actions
 
@@ -106,9 +106,10 @@ def action_edit(program_id: int, assessment_id: int, action_id: int):
     form = ActionForm(obj=action if request.method == "GET" else None)
     status, conflict = (422 if request.method == "POST" else 200), None
     if form.validate_on_submit():
-        status, conflict = save_form(
+        status, stale = save_or_refuse(
             form, lambda: service.update_action(action, form.version.data, _action_data(form))
         )
+        conflict = str(stale) if stale else None
         if status == 200:
             flash(_("Action saved."), "success")
             return redirect(

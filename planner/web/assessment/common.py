@@ -3,7 +3,6 @@ share (loading, form data, results and their charts)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint
@@ -12,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from planner.charts import assessment as charts
 from planner.domain.errors import ValidationError
-from planner.extensions import db
 from planner.forms.assessment import (
     AssessmentForm,
 )
@@ -23,7 +21,6 @@ from planner.models.program import Program
 from planner.services import assessment as service
 from planner.services.concurrency import StaleEditError
 from planner.services.programs import get_program
-from planner.web.form_errors import show_on_form
 
 bp = Blueprint("assessment", __name__)
 
@@ -172,19 +169,3 @@ def drilldown_figure(results: service.Results, category_key: str) -> dict:
         current_name=_("Current"),
         missing_label=_("— not scored"),
     )
-
-
-def save_form(form: Any, save: Callable[[], object]) -> tuple[int, str | None]:
-    """Run ``save`` and commit: 200; or roll back with 409 and the words of the edit made
-    meanwhile, or 422 with the refusal shown on ``form``."""
-    try:
-        save()
-        db.session.commit()
-    except StaleEditError as exc:
-        db.session.rollback()
-        return 409, stale_message(form, exc)
-    except ValidationError as exc:
-        db.session.rollback()
-        show_on_form(form, exc)
-        return 422, None
-    return 200, None

@@ -23,8 +23,8 @@ from planner.models.assessment import Assessment, Interview
 from planner.models.program import Program
 from planner.services import assessment as service
 from planner.services.concurrency import StaleEditError
-from planner.web.assessment.common import ONE, bp, load_assessment, save_form, stale_message
-from planner.web.form_errors import show_on_form
+from planner.web.assessment.common import ONE, bp, load_assessment, stale_message
+from planner.web.form_errors import save_or_refuse, show_on_form
 
 # --------------------------------------------------------------------------- interviews
 
@@ -87,10 +87,11 @@ def interview_edit(program_id: int, assessment_id: int, interview_id: int):
         form.categories.data = interview.category_keys
     status, conflict = (422 if request.method == "POST" else 200), None
     if form.validate_on_submit():
-        status, conflict = save_form(
+        status, stale = save_or_refuse(
             form,
             lambda: service.update_interview(interview, form.version.data, _interview_data(form)),
         )
+        conflict = str(stale) if stale else None
         if status == 200:
             flash(_("Interview saved."), "success")
             return redirect(

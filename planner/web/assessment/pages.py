@@ -30,9 +30,8 @@ from planner.web.assessment.common import (
     phase_choices,
     phase_labels,
     results_or_message,
-    save_form,
 )
-from planner.web.form_errors import show_on_form
+from planner.web.form_errors import save_or_refuse, show_on_form
 
 # --------------------------------------------------------------------------- list, start
 
@@ -163,10 +162,11 @@ def edit(program_id: int, assessment_id: int):
     form.phase_ordinal.choices = phase_choices(program)
     status, conflict = (422 if request.method == "POST" else 200), None
     if form.validate_on_submit():
-        status, conflict = save_form(
+        status, stale = save_or_refuse(
             form,
             lambda: service.update_assessment(assessment, form.version.data, assessment_data(form)),
         )
+        conflict = str(stale) if stale else None
         if status == 200:
             flash(_("Assessment saved."), "success")
             return redirect(
