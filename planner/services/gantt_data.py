@@ -15,7 +15,7 @@ edit; readers of the same revision, filters and language share one computation.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
 from planner.charts.gantt_data import DataCalendar, DataLink, gantt_columns
-from planner.domain.calendar import WorkCalendar
+from planner.domain.calendar import WorkCalendar, WorkdayIndex
 from planner.domain.errors import NotFoundError
 from planner.domain.schedule import paused_gc
 from planner.extensions import db
@@ -196,9 +196,27 @@ def _read(
         .where(p.program_id == program.id)
         .order_by(p.ordinal)
     ).all()
-    phase_of = {row[0]: row for row in phase_rows}
     calendar = _calendar(program)
     index = calendar.index(program.start_date)
+    wd = _workday_numbers(index)
+    baseline = _baseline_dates(program, baseline_id)
+    status = status_date_of(program, today)
+    items, stale = _items(program.id, {row[0]: row for row in phase_rows}, baseline, status, wd, zh)
+    if stale and check:
+        return None
+    by_id = {item.id: item for item in items}
+    links = _links(_dependencies(program), by_id, wd)
+    # the driving chains from the one loader of plan rows, as the plan pages find them
+    rows = load_plan_rows(program.id, ("kind",))
+    drivers = gate_drivers(
+        [_PhaseId(row[0], row[7]) for row in phase_rows], rows, plan_points(rows, index), index
+    )
+    return _Plan(items, links, _phases(phase_rows, items, drivers, zh), calendar)
+
+
+def _workday_numbers(index: WorkdayIndex) -> Callable[[date], int]:
+    """A day's working-day number from the program's start (each distinct day looked up once:
+    plans repeat a few hundred dates)."""
     known: dict[date, int] = {}
 
     def wd(day: date) -> int:
@@ -207,19 +225,30 @@ def _read(
             found = known[day] = index.index(day)
         return found
 
-    baseline = _baseline_dates(program, baseline_id)
+    return wd
+
+
+def _items(
+    program_id: int,
+    phase_of: dict[int, Any],
+    baseline: Mapping[int, tuple[date | None, date | None]],
+    status: date,
+    wd: Callable[[date], int],
+    zh: bool,
+) -> tuple[list[GanttItem], bool]:
+    """The chart's items in plan order, each with its state, and whether the stored schedule
+    is stale for the status date (one pass over plain rows: a plan has thousands)."""
     t = WorkItem.__table__.c
     query = (
         select(*(t[name] for name in _ITEM_COLUMNS))
-        .where(t.program_id == program.id)
+        .where(t.program_id == program_id)
         .order_by(t.position, t.id)
     )
-    status = status_date_of(program, today)
     items: list[GanttItem] = []
     append = items.append
     make = tuple.__new__
     stale = False
-    for v in connection.execute(query).all():
+    for v in db.session.connection().execute(query).all():
         phase = phase_of[v[5]]
         actual_start, actual_finish, early_start, early_finish = v[11], v[12], v[15], v[16]
         if actual_start is None and (early_start is None or early_start < status):
@@ -243,17 +272,7 @@ def _read(
         name = ((v[3] or v[2]) if zh else (v[2] or v[3])) or ""
         head = (v[0], v[1], name, v[4], v[5], phase[1], phase[2], v[6], v[7] or v[8])
         append(make(GanttItem, head + v[9:19] + (bool(v[19]), v[20], v[21], state, bs, bf)))
-    if stale and check:
-        return None
-    dependency_rows = _dependencies(program)
-    by_id = {item.id: item for item in items}
-    links = _links(dependency_rows, by_id, wd)
-    # the driving chains from the one loader of plan rows, as the plan pages find them
-    rows = load_plan_rows(program.id, ("kind",))
-    drivers = gate_drivers(
-        [_PhaseId(row[0], row[7]) for row in phase_rows], rows, plan_points(rows, index), index
-    )
-    return _Plan(items, links, _phases(phase_rows, items, drivers, zh), calendar)
+    return items, stale
 
 
 @dataclass(slots=True)

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
 from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.item_keys import key_for
+from planner.domain.progress import Progress, checked_progress
 from planner.domain.schedule import MAX_LAG, MAX_YEARS_FROM_START
 from planner.extensions import db
 from planner.models import CalendarException, Dependency, Phase, Program, WorkItem
@@ -329,57 +330,17 @@ def set_progress(
 ) -> Outcome:
     """Record progress: percent complete and actual dates (none after the status date)."""
     check_version(item, version)
-    status = status_date_of(program)
-    errors: list[Problem] = []
-    if not 0 <= percent_complete <= 100:
-        errors.append(
-            Problem("percent_complete", "plan.progress.percent", {"value": str(percent_complete)})
-        )
-    if item.is_milestone:
-        # one date: when the milestone was reached
-        reached = actual_finish or actual_start
-        actual_start = actual_finish = reached
-        percent_complete = 100 if reached else 0
-    for field, value in (("actual_start", actual_start), ("actual_finish", actual_finish)):
-        if value is None:
-            continue
-        if value > status:
-            errors.append(
-                Problem(
-                    field,
-                    "plan.progress.after_status",
-                    {"day": value.isoformat(), "status": status.isoformat()},
-                )
-            )
-        elif value < program.start_date:
-            errors.append(
-                Problem(
-                    field,
-                    "plan.progress.before_start",
-                    {"day": value.isoformat(), "start": program.start_date.isoformat()},
-                )
-            )
-    if actual_finish is not None and actual_start is None:
-        errors.append(Problem("actual_start", "plan.progress.start_missing"))
-    if actual_start and actual_finish and actual_finish < actual_start:
-        errors.append(
-            Problem(
-                "actual_finish",
-                "plan.progress.finish_before_start",
-                {"finish": actual_finish.isoformat(), "start": actual_start.isoformat()},
-            )
-        )
-    if actual_finish is not None:
-        percent_complete = 100
-    elif percent_complete == 100 and not item.is_milestone:
-        errors.append(Problem("actual_finish", "plan.progress.finish_missing"))
-    if percent_complete > 0 and actual_start is None and not errors:
-        errors.append(Problem("actual_start", "plan.progress.started"))
+    progress, errors = checked_progress(
+        Progress(percent_complete, actual_start, actual_finish),
+        milestone=item.is_milestone,
+        start=program.start_date,
+        status=status_date_of(program),
+    )
     if errors:
         raise ValidationError(problems=errors)
-    item.percent_complete = percent_complete
-    item.actual_start = actual_start
-    item.actual_finish = actual_finish
+    item.percent_complete = progress.percent_complete
+    item.actual_start = progress.actual_start
+    item.actual_finish = progress.actual_finish
     return reschedule(program)
 
 
