@@ -388,9 +388,12 @@ def _store(program: Program, live: LiveSchedule) -> Outcome:
     previous_finish = _date(int(started.max())) if started.size else None
     changed = np.flatnonzero((new != old).any(axis=1)) if len(new) else np.zeros(0, np.int64)
     ids = live.item_ids[changed].tolist()
-    if ids:
-        _write_columns(ids, new[changed])
-    moves = _moves(live, old, new, changed)
+    # a deep plan's edit writes thousands of row tuples and moves, none cyclic: collections
+    # triggered by them would walk every object alive (a third of a 10k-item save)
+    with paused_gc():
+        if ids:
+            _write_columns(ids, new[changed])
+        moves = _moves(live, old, new, changed)
     live.stored = new
     keep(plan_revision(program.id), live)
     if len(new):
