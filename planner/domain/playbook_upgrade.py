@@ -107,6 +107,7 @@ from typing import Final, Literal
 
 import networkx as nx
 
+from planner.domain.cycles import find_cycle
 from planner.domain.errors import DependencyCycleError, Problem, ValidationError, word
 from planner.domain.playbook import Playbook, Task, Text
 from planner.domain.playbook_diff import keyed_gate, link_key, split_link_key
@@ -1161,8 +1162,7 @@ def _settle_links(plan: UpgradePlan, actions: list[UpgradeAction]) -> list[Upgra
                 _action("remove", "dependency", key, "end_removed", None, None, other=missing)
             )
             links.discard(key)
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_edges_from(split_link_key(key) for key in links)
-    if not nx.is_directed_acyclic_graph(graph):
-        raise DependencyCycleError([u for u, _ in nx.find_cycle(graph)])
+    cycle = find_cycle(split_link_key(key) for key in links)
+    if cycle:
+        raise DependencyCycleError(cycle)
     return out
