@@ -26,6 +26,7 @@ from planner.web.assessment.common import (
     results_or_message,
     save_form,
 )
+from planner.web.form_errors import show_on_form
 
 # --------------------------------------------------------------------------- actions
 
@@ -155,7 +156,7 @@ def actions_to_plan(program_id: int, assessment_id: int):
         db.session.commit()
     except ValidationError as exc:
         db.session.rollback()
-        form.phase.errors = [str(exc)]
+        show_on_form(form, exc, fallback="phase")
         return _actions_page(program, assessment, to_plan=form, status=422)
     flash(
         _(
