@@ -26,6 +26,7 @@ from planner.domain.errors import (
     ValidationError,
 )
 from planner.domain.explain import Explanation
+from planner.domain.playbook import format_path  # ("targets", 1, "target") → targets[1].target
 from planner.explain_text import render
 from planner.extensions import db
 from planner.services.api_support import Slice
@@ -215,17 +216,6 @@ def check_path_values(_endpoint: str | None, values: dict[str, Any] | None) -> N
 # --------------------------------------------------------------------------- parsing
 
 
-def error_path(loc: tuple[int | str, ...]) -> str:
-    """``("targets", 1, "target")`` → ``targets[1].target``."""
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += ("." if path else "") + str(part)
-    return path
-
-
 def _words(code: str, /, **params: object) -> str:
     """A message of the API in the reader's language (``Accept-Language``)."""
     return render(Explanation(code, params))
@@ -294,7 +284,7 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         raise ApiError(
             400,
             _words("api.query.not_understood"),
-            [(error_path(e["loc"]), _message(e)) for e in exc.errors()],
+            [(format_path(e["loc"]), _message(e)) for e in exc.errors()],
         ) from None
 
 
@@ -326,7 +316,7 @@ def parse_body(model: type[BaseModel], read_only: Mapping[str, str]) -> BaseMode
         errors = []
         for error in problems:
             loc = error["loc"]
-            path = error_path(loc)
+            path = format_path(loc)
             if error["type"] == "extra_forbidden":
                 if len(loc) == 1 and loc[0] in read_only:
                     errors.append((path, read_only[str(loc[0])]))

@@ -107,17 +107,11 @@ from typing import Final, Literal
 
 import networkx as nx
 
+from planner.domain.cycles import find_cycle
 from planner.domain.errors import DependencyCycleError, Problem, ValidationError, word
-from planner.domain.playbook import (
-    ManualCriterion,
-    MaxRiskBandCriterion,
-    MetricTargetCriterion,
-    MilestonesDoneCriterion,
-    Playbook,
-    Task,
-    Text,
-)
+from planner.domain.playbook import Playbook, Task, Text
 from planner.domain.playbook_diff import keyed_gate, link_key, split_link_key
+from planner.domain.playbook_rows import criterion_row
 
 Op = Literal["add", "update", "remove", "keep", "skip"]
 UpgradeSection = Literal["task", "milestone", "dependency", "risk", "metric", "gate"]
@@ -555,19 +549,15 @@ def _playbook_gates(pb: Playbook) -> dict[str, _Thing]:
     out: dict[str, _Thing] = {}
     for phase in pb.phases:
         for key, criterion in keyed_gate(phase.gate).items():
-            reference, text, text_zh = "", "", None
-            if isinstance(criterion, MetricTargetCriterion):
-                reference = criterion.metric
-            elif isinstance(criterion, MilestonesDoneCriterion):
-                reference = " ".join(criterion.milestones)
-            elif isinstance(criterion, MaxRiskBandCriterion):
-                reference = criterion.band
-            elif isinstance(criterion, ManualCriterion):
-                reference = criterion.reference
-                text, text_zh = criterion.text.en or "", criterion.text.zh
+            reference, text = criterion_row(criterion)
             out[_gate_id(phase.key, key)] = _Thing(
                 "gate",
-                {"kind": criterion.kind, "reference": reference, "text": text, "text_zh": text_zh},
+                {
+                    "kind": criterion.kind,
+                    "reference": reference,
+                    "text": _en(text) or "",
+                    "text_zh": _zh(text),
+                },
                 phase=phase.key,
             )
     return out
@@ -1146,10 +1136,9 @@ def _settle_links(plan: UpgradePlan, actions: list[UpgradeAction]) -> list[Upgra
         elif settled.op == "remove":
             links.discard(action.key)
     out += _ends_removed(plan.program_links - handled, items, links)
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_edges_from(split_link_key(key) for key in links)
-    if not nx.is_directed_acyclic_graph(graph):
-        raise DependencyCycleError([u for u, _ in nx.find_cycle(graph)])
+    cycle = find_cycle(split_link_key(key) for key in links)
+    if cycle:
+        raise DependencyCycleError(cycle)
     return out
 
 

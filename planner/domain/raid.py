@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Final
 
 from planner.domain.errors import Problem, ValidationError
+from planner.domain.limits import MAX_TASK_DAYS
 
 ISSUE_STATUSES: Final = ("open", "in_progress", "resolved", "closed")
 SEVERITIES: Final = ("low", "medium", "high", "critical")
@@ -161,7 +162,6 @@ params=mappingproxy({'inherent': 6, 'residual': 9}))], True)
 # --------------------------------------------------------------------------- change requests
 
 CHANGE_KINDS: Final = ("add_work", "remove_work", "resize_work", "move_milestone", "phase_scope")
-MAX_WORK_DAYS: Final = 5000
 
 
 @dataclass(frozen=True)
@@ -210,8 +210,8 @@ def requested_edit(
     if days is None:
         raise ValidationError.of("days", "field.required")
     new = {"add_work": duration + days, "remove_work": duration - days, "resize_work": days}[kind]
-    if not 1 <= new <= MAX_WORK_DAYS:
+    if not 1 <= new <= MAX_TASK_DAYS:
         raise ValidationError.of(
-            "days", "raid.change.duration_range", duration=new, max=MAX_WORK_DAYS
+            "days", "raid.change.duration_range", duration=new, max=MAX_TASK_DAYS
         )
     return ItemEdit(item_key, new, constraint_type, constraint_date)

@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from planner.domain.limits import MAX_TASK_DAYS
 from planner.forms.choices import choices
 
 SEVERITY_CHOICES = choices(
@@ -110,7 +111,7 @@ class ChangeForm(FlaskForm):
     work_item = SelectField(_l("Work item"), choices=[], default="")
     days = IntegerField(
         _l("Days"),
-        validators=[Optional(), NumberRange(0, 5000)],
+        validators=[Optional(), NumberRange(0, MAX_TASK_DAYS)],
         description=_l("Working days to add or remove, or the new length"),
     )
     new_date = DateField(_l("Milestone's new date"), validators=[Optional()])

@@ -16,6 +16,7 @@ from typing import Any
 
 from planner.domain.errors import DependencyCycleError, ValidationError
 from planner.domain.ids import as_id
+from planner.domain.limits import MAX_TASK_DAYS
 from planner.extensions import db
 from planner.models import Program, WorkItem
 from planner.services import plan as plan_service
@@ -115,10 +116,8 @@ def _days(raw: Any, item: WorkItem) -> int:
         return 0
     if isinstance(raw, bool) or not isinstance(raw, int):
         raise ValidationError.of("days", "field.not_a_number")
-    if not 1 <= raw <= plan_service.MAX_TASK_DAYS:
-        raise ValidationError.of(
-            "days", "field.out_of_range", min=1, max=plan_service.MAX_TASK_DAYS
-        )
+    if not 1 <= raw <= MAX_TASK_DAYS:
+        raise ValidationError.of("days", "field.out_of_range", min=1, max=MAX_TASK_DAYS)
     return raw
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
 from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.item_keys import key_for
+from planner.domain.limits import MAX_TASK_DAYS
 from planner.domain.progress import Progress, checked_progress
 from planner.domain.schedule import MAX_LAG, MAX_YEARS_FROM_START
 from planner.extensions import db
@@ -49,7 +50,6 @@ from planner.services.scheduling import (
 )
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-MAX_TASK_DAYS = 5000  # the database's duration_range check
 CONSTRAINT_TYPES = ("SNET", "FNLT")
 
 

@@ -8,11 +8,12 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 
 from planner.domain.errors import NotFoundError, Problem, ValidationError
-from planner.domain.playbook import WEEKDAYS, Milestone, Playbook, Task, Text
+from planner.domain.playbook import WEEKDAYS, Milestone, Playbook, Task
 from planner.domain.playbook import GateCriterion as PlaybookGateCriterion
 from planner.domain.playbook import Metric as PlaybookMetric
 from planner.domain.playbook import Phase as PlaybookPhase
 from planner.domain.playbook import Risk as PlaybookRisk
+from planner.domain.playbook_rows import criterion_row, en_column, zh_column
 from planner.domain.replan import ReplanError, diagnosis_weeks_problems
 from planner.extensions import db
 from planner.models import (
@@ -34,34 +35,26 @@ from planner.services.scheduling import reschedule
 WEEKDAY_DIGITS = {name: str(n) for n, name in enumerate(WEEKDAYS, start=1)}
 
 
-def _en(text: Text | None) -> str:
-    return (text.en or text.zh or "") if text else ""
-
-
-def _zh(text: Text | None) -> str | None:
-    return text.zh if text else None
-
-
 def risk_from_playbook(pb_risk: PlaybookRisk, rank: int) -> Risk:
     """A new open risk from the playbook's checklist (one way for every path that adds
     playbook risks: a new program, an imported plan, a playbook upgrade)."""
     return Risk(
         key=pb_risk.key,
         rank=rank,
-        title=_en(pb_risk.title) or pb_risk.key,
-        title_zh=_zh(pb_risk.title),
-        description=_en(pb_risk.description),
-        description_zh=_zh(pb_risk.description),
+        title=en_column(pb_risk.title) or pb_risk.key,
+        title_zh=zh_column(pb_risk.title),
+        description=en_column(pb_risk.description),
+        description_zh=zh_column(pb_risk.description),
         category=pb_risk.category,
-        cause=_en(pb_risk.cause),
-        cause_zh=_zh(pb_risk.cause),
-        effect=_en(pb_risk.effect),
-        effect_zh=_zh(pb_risk.effect),
+        cause=en_column(pb_risk.cause),
+        cause_zh=zh_column(pb_risk.cause),
+        effect=en_column(pb_risk.effect),
+        effect_zh=zh_column(pb_risk.effect),
         likelihood=pb_risk.likelihood,
         impact=pb_risk.impact,
         response=pb_risk.response,
-        mitigation=_en(pb_risk.mitigation),
-        mitigation_zh=_zh(pb_risk.mitigation),
+        mitigation=en_column(pb_risk.mitigation),
+        mitigation_zh=zh_column(pb_risk.mitigation),
         status="open",
     )
 
@@ -70,8 +63,8 @@ def metric_from_playbook(pb_metric: PlaybookMetric) -> Metric:
     """A new metric with its phase targets from the playbook."""
     return Metric(
         key=pb_metric.key,
-        name=_en(pb_metric.name) or pb_metric.key,
-        name_zh=_zh(pb_metric.name),
+        name=en_column(pb_metric.name) or pb_metric.key,
+        name_zh=zh_column(pb_metric.name),
         unit=pb_metric.unit,
         direction=pb_metric.direction,
         baseline=pb_metric.baseline,
@@ -79,8 +72,8 @@ def metric_from_playbook(pb_metric: PlaybookMetric) -> Metric:
         amber_tolerance=pb_metric.amber_tolerance,
         owner=pb_metric.owner_role,
         data_source=pb_metric.data_source,
-        description=_en(pb_metric.description) or None,
-        description_zh=_zh(pb_metric.description),
+        description=en_column(pb_metric.description) or None,
+        description_zh=zh_column(pb_metric.description),
         targets=[
             MetricTarget(phase_ordinal=ordinal, target=value)
             for ordinal, value in sorted(pb_metric.targets.items())
@@ -187,12 +180,12 @@ def _add_phases(
             ordinal=pb_phase.ordinal,
             key=pb_phase.key,
             kind=pb_phase.kind,
-            name=_en(pb_phase.name),
-            name_zh=_zh(pb_phase.name),
-            goal=_en(pb_phase.goal),
-            goal_zh=_zh(pb_phase.goal),
-            result=_en(pb_phase.result),
-            result_zh=_zh(pb_phase.result),
+            name=en_column(pb_phase.name),
+            name_zh=zh_column(pb_phase.name),
+            goal=en_column(pb_phase.goal),
+            goal_zh=zh_column(pb_phase.goal),
+            result=en_column(pb_phase.result),
+            result_zh=zh_column(pb_phase.result),
             length_days=_length_days(pb_phase, diagnosis_weeks),
             window_start=window_start,
             window_end=window_end,
@@ -217,31 +210,25 @@ def _work_item(program: Program, pb_item: Task | Milestone, position: int) -> Wo
         program_id=program.id,
         key=pb_item.key,
         kind="milestone" if is_milestone else "task",
-        name=_en(pb_item.name),
-        name_zh=_zh(pb_item.name),
+        name=en_column(pb_item.name),
+        name_zh=zh_column(pb_item.name),
         workstream=pb_item.workstream,
         duration_days=duration,
         owner_role=pb_item.owner_role,
-        deliverable=_en(pb_item.deliverable) or None,
-        deliverable_zh=_zh(pb_item.deliverable),
+        deliverable=en_column(pb_item.deliverable) or None,
+        deliverable_zh=zh_column(pb_item.deliverable),
         position=position,
     )
 
 
 def _gate_criterion(index: int, criterion: PlaybookGateCriterion) -> GateCriterion:
-    reference = {
-        "metric_target": lambda c: c.metric,
-        "milestones_done": lambda c: " ".join(c.milestones),
-        "max_risk_band": lambda c: c.band,
-        "manual": lambda c: c.reference,  # who judges it: "" a person
-    }[criterion.kind](criterion)
-    text = getattr(criterion, "text", None)
+    reference, text = criterion_row(criterion)
     return GateCriterion(
         position=index,
         kind=criterion.kind,
         reference=reference,
-        text=_en(text),
-        text_zh=_zh(text),
+        text=en_column(text),
+        text_zh=zh_column(text),
     )
 
 

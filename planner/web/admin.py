@@ -12,8 +12,8 @@ from planner.explain_text import problem_pairs
 from planner.extensions import db
 from planner.forms.auth import NewUserForm
 from planner.services import users as user_service
+from planner.web.form_errors import show_on_form
 from planner.web.history import shown_actor, shown_value
-from planner.web.password_text import error_texts
 
 bp = Blueprint("admin", __name__)
 
@@ -60,8 +60,7 @@ def _create_user(form: NewUserForm) -> bool:
         )
     except ValidationError as exc:
         db.session.rollback()
-        for field, message in error_texts(exc):
-            getattr(form, field, form.email).errors.append(message)
+        show_on_form(form, exc, fallback="email")
         return False
     return True
 

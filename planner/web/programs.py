@@ -26,6 +26,7 @@ from planner.services import programs as program_service
 from planner.services import users as user_service
 from planner.services.gates import band_labels
 from planner.services.playbooks import get_playbook, installed_playbooks
+from planner.web.form_errors import show_on_form
 from planner.web.redirects import safe_next
 
 bp = Blueprint("programs", __name__)
@@ -114,8 +115,7 @@ def _show_refusal(form: NewProgramForm, exc: ReplanError | ValidationError | Not
         for field, reason in exc.reasons:
             getattr(form, field, form.playbook).errors.append(reason_text(reason))
         return
-    for field, message in getattr(exc, "errors", []) or [("playbook", str(exc))]:
-        getattr(form, field, form.playbook).errors.append(message)
+    show_on_form(form, exc, fallback="playbook")
 
 
 @bp.get("/programs/<int:program_id>")

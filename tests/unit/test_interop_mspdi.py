@@ -962,6 +962,30 @@ def test_constraints(
     assert result.notes == notes
 
 
+def test_a_deadline_is_a_finish_no_later_than_unless_the_task_has_another_constraint() -> None:
+    deadline = "<Duration>PT8H0M0S</Duration><Deadline>2024-09-20T17:00:00</Deadline>"
+    alone = mspdi.read_with_notes(document(task(1, body=deadline)))
+    item = alone.plan.items[0]
+    assert (item.constraint_type, item.constraint_date, alone.notes) == ("FNLT", D(2024, 9, 20), ())
+    snet = "<ConstraintType>4</ConstraintType><ConstraintDate>2024-09-09T08:00:00</ConstraintDate>"
+    result = mspdi.read_with_notes(document(task(1, body=deadline + snet)))
+    item = result.plan.items[0]
+    assert (item.constraint_type, item.constraint_date) == ("SNET", D(2024, 9, 9))
+    assert result.notes == (
+        'Task UID 1 "Task 1": the deadline 2024-09-20 was dropped (the task keeps its SNET '
+        "2024-09-09 constraint)",
+    )
+    # a coded note, worded in the reader's language where it is shown
+    chinese = {
+        "%(task)s: the deadline %(deadline)s was dropped (the task keeps its %(type)s %(day)s "
+        "constraint)": "%(task)s：截止日期 %(deadline)s 已舍弃（任务保留其 %(type)s %(day)s 限制）",
+        'Task UID %(uid)s "%(name)s"': "任务 UID %(uid)s“%(name)s”",
+    }
+    assert localize(result.notes[0], lambda text: chinese.get(text, text)) == (
+        "任务 UID 1“Task 1”：截止日期 2024-09-20 已舍弃（任务保留其 SNET 2024-09-09 限制）"
+    )
+
+
 def test_an_actual_finish_without_start_takes_the_start_from_the_duration() -> None:
     # 3 days finishing Wednesday 11 September started Monday 9 September
     body = "<Duration>PT24H0M0S</Duration><ActualFinish>2024-09-11T17:00:00</ActualFinish>"

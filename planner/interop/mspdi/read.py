@@ -296,7 +296,8 @@ class _Built:
             uids = dict(zip((i.key for i in self.plan.items), self.item_uids, strict=True))
             cycle = find_cycle(self.plan.links) or []
             steps = " → ".join(str(self.task(uids[k])) for k in [*cycle, *cycle[:1]])
-            return _TASKS, Message(N_("dependency cycle: %(steps)s"), steps=steps)
+            # the sentence of every cycle refusal (planner/messages/dependencies.py)
+            return _TASKS, Message(N_("dependency cycle: %(cycle)s"), cycle=steps)
         if problem.section == "calendar":
             return _CALENDAR, problem.message
         return _PROJECT, message

@@ -447,8 +447,16 @@ class _TaskReader(_ReaderBase):
             return "FNLT", deadline
         if constraint != ("FNLT", deadline):
             self.notes.append(
-                f"{where}: the deadline {deadline} was dropped (the task keeps its "
-                f"{constraint_type} {constraint_date} constraint)"
+                Message(
+                    N_(
+                        "%(task)s: the deadline %(deadline)s was dropped (the task keeps its "
+                        "%(type)s %(day)s constraint)"
+                    ),
+                    task=where,
+                    deadline=str(deadline),
+                    type=constraint_type,
+                    day=str(constraint_date),
+                )
             )
         return constraint
 

@@ -9,8 +9,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import NamedTuple
 
-import networkx as nx
-
+from planner.domain.cycles import find_cycle as find_key_cycle
 from planner.domain.errors import (
     DependencyCycleError,
     ImportFormatError,
@@ -289,7 +288,8 @@ def _link_problems(links: Sequence[LinkData], item_keys: set[str]) -> list[Probl
 
 
 def find_cycle(links: Iterable[LinkData]) -> list[str] | None:
-    """Item keys along one dependency cycle (in link order), or None when there is none.
+    """Item keys along one dependency cycle (in link order, from the smallest key), or None
+    when there is none (:func:`planner.domain.cycles.find_cycle`).
 
     Examples:
         >>> find_cycle([LinkData("a", "b"), LinkData("b", "c"), LinkData("c", "a")])
@@ -297,15 +297,7 @@ def find_cycle(links: Iterable[LinkData]) -> list[str] | None:
         >>> find_cycle([LinkData("a", "b")]) is None
         True
     """
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_edges_from((link.predecessor, link.successor) for link in links)
-    try:
-        edges = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        return None
-    cycle = [str(u) for u, _v, *_ in edges]
-    first = cycle.index(min(cycle))  # start from the smallest key, for stable messages
-    return cycle[first:] + cycle[:first]
+    return find_key_cycle((link.predecessor, link.successor) for link in links)
 
 
 def problems(plan: PlanData) -> list[Problem]:

@@ -27,6 +27,7 @@ from planner.models import (
 from planner.models.baseline import Baseline, BaselineItem
 from planner.services.exchange.formats import Format
 from planner.services.scheduling import (
+    load_network,
     program_calendar,
     status_date_of,
 )
@@ -71,14 +72,8 @@ def plan_data(
         )
     )
     phase_key = {p.id: p.key for p in phases}
-    items = list(
-        db.session.scalars(
-            select(WorkItem)
-            .where(WorkItem.program_id == program.id)
-            .order_by(WorkItem.position, WorkItem.id)
-        )
-    )
-    deps = list(db.session.scalars(select(Dependency).where(Dependency.program_id == program.id)))
+    network = load_network(program)
+    items, deps = network.items, network.dependencies
     dates = _baseline_dates(program)
     calendar = CalendarData.from_work_calendar(program_calendar(program))
     names = tuple((e.day, e.name) for e in program.calendar_exceptions if e.name)

@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 
 import planner.models.baseline  # noqa: F401  (registers the baseline tables)
 from planner.domain.errors import ImportFormatError, Problem, ValidationError
-from planner.domain.playbook import Playbook, Text
+from planner.domain.playbook import GateCriterion as PlaybookGateCriterion
+from planner.domain.playbook import (
+    MetricTargetCriterion,
+    MilestonesDoneCriterion,
+    Playbook,
+)
+from planner.domain.playbook_rows import criterion_row, en_column, zh_column
 from planner.domain.text_fields import text_problems
 from planner.extensions import db
 from planner.interop.plandata import (
@@ -113,14 +119,6 @@ def add_links(program: Program, links: tuple[LinkData, ...], rows: dict[str, Wor
         )
 
 
-def _en(text: Text | None) -> str:
-    return (text.en or text.zh or "") if text else ""
-
-
-def _zh(text: Text | None) -> str | None:
-    return text.zh if text else None
-
-
 def _add_playbook_parts(program: Program, playbook: Playbook, phases: dict[str, Phase]) -> None:
     """The playbook's risks and metrics, and the gate criteria of its phases that the file
     also has (by key) whose references the program holds."""
@@ -138,28 +136,30 @@ def _add_playbook_parts(program: Program, playbook: Playbook, phases: dict[str, 
             continue
         position = 0
         for criterion in pb_phase.gate:
-            if criterion.kind == "metric_target":
-                if criterion.metric not in metric_keys:
-                    continue
-                reference, text = criterion.metric, None
-            elif criterion.kind == "milestones_done":
-                if not set(criterion.milestones) <= item_keys:
-                    continue
-                reference, text = " ".join(criterion.milestones), None
-            elif criterion.kind == "max_risk_band":
-                reference, text = criterion.band, None
-            else:
-                reference, text = criterion.reference, criterion.text
+            if not _program_holds(criterion, metric_keys, item_keys):
+                continue
+            reference, text = criterion_row(criterion)
             phase.gate_criteria.append(
                 GateCriterion(
                     position=position,
                     kind=criterion.kind,
                     reference=reference,
-                    text=_en(text),
-                    text_zh=_zh(text),
+                    text=en_column(text),
+                    text_zh=zh_column(text),
                 )
             )
             position += 1
+
+
+def _program_holds(
+    criterion: PlaybookGateCriterion, metric_keys: set[str], item_keys: set[str]
+) -> bool:
+    """Whether the program has what the criterion names (its metric, its milestones)."""
+    if isinstance(criterion, MetricTargetCriterion):
+        return criterion.metric in metric_keys
+    if isinstance(criterion, MilestonesDoneCriterion):
+        return set(criterion.milestones) <= item_keys
+    return True
 
 
 def _baseline_dates(plan: PlanData) -> dict[str, tuple[date, date, int]]:

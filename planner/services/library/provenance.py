@@ -43,6 +43,7 @@ from planner.models import (
 )
 from planner.models.gate import GateDecision
 from planner.models.library import PlaybookUpgrade
+from planner.services.scheduling import load_network
 
 # --------------------------------------------------------------------------- provenance
 
@@ -186,14 +187,8 @@ def _gate_key(row: GateCriterion) -> str:
 
 def load_rows(program: Program) -> ProgramRows:
     phases = list(db.session.scalars(select(Phase).where(Phase.program_id == program.id)))
-    items = list(
-        db.session.scalars(
-            select(WorkItem)
-            .where(WorkItem.program_id == program.id)
-            .order_by(WorkItem.position, WorkItem.id)
-        )
-    )
-    deps = list(db.session.scalars(select(Dependency).where(Dependency.program_id == program.id)))
+    network = load_network(program)
+    items, deps = network.items, network.dependencies
     risks = list(
         db.session.scalars(select(Risk).where(Risk.program_id == program.id).order_by(Risk.id))
     )

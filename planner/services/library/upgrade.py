@@ -13,19 +13,12 @@ from sqlalchemy import func, select
 
 import planner.models.library  # noqa: F401  (registers the library tables)
 from planner.domain.errors import NotFoundError
-from planner.domain.playbook import (
-    ManualCriterion,
-    MaxRiskBandCriterion,
-    MetricTargetCriterion,
-    MilestonesDoneCriterion,
-    Playbook,
-    Task,
-    Text,
-)
+from planner.domain.playbook import Playbook, Task
 from planner.domain.playbook_diff import (
     keyed_gate,
     split_link_key,
 )
+from planner.domain.playbook_rows import criterion_row, en_column, zh_column
 from planner.domain.playbook_upgrade import (
     Conflict,
     UpgradeAction,
@@ -152,14 +145,6 @@ _ITEM_COLUMNS = {
 _RISK_COLUMNS = ("title", "title_zh", "likelihood", "impact", "response", "mitigation")
 
 
-def _en(text: Text | None) -> str:
-    return (text.en or text.zh or "") if text else ""
-
-
-def _zh(text: Text | None) -> str | None:
-    return text.zh if text else None
-
-
 class _Applier:
     """Writes the final actions to the rows (all in the caller's transaction)."""
 
@@ -247,13 +232,13 @@ class _Applier:
             program_id=self.rows.program.id,
             key=pb_item.key,
             kind="task" if is_task else "milestone",
-            name=_en(pb_item.name) or pb_item.key,
-            name_zh=_zh(pb_item.name),
+            name=en_column(pb_item.name) or pb_item.key,
+            name_zh=zh_column(pb_item.name),
             workstream=pb_item.workstream,
             duration_days=pb_item.duration if isinstance(pb_item, Task) else 0,
             owner_role=pb_item.owner_role,
-            deliverable=_en(pb_item.deliverable) or None,
-            deliverable_zh=_zh(pb_item.deliverable),
+            deliverable=en_column(pb_item.deliverable) or None,
+            deliverable_zh=zh_column(pb_item.deliverable),
             position=position,
         )
         item.phase_id = phase.id
@@ -369,23 +354,14 @@ class _Applier:
         if ident in self.rows.gates:  # that gate has it already
             return
         siblings = [g for (p, _k), g in self.rows.gates.items() if p == phase.key]
-        reference = ""
-        if isinstance(criterion, MetricTargetCriterion):
-            reference = criterion.metric
-        elif isinstance(criterion, MilestonesDoneCriterion):
-            reference = " ".join(criterion.milestones)
-        elif isinstance(criterion, MaxRiskBandCriterion):
-            reference = criterion.band
-        elif isinstance(criterion, ManualCriterion):
-            reference = criterion.reference  # who judges it: "" a person
-        text = criterion.text if isinstance(criterion, ManualCriterion) else None
+        reference, text = criterion_row(criterion)
         position = max((g.position for g in siblings), default=-1) + 1
         row = GateCriterion(
             phase_id=phase.id,
             kind=criterion.kind,
             reference=reference,
-            text=_en(text),
-            text_zh=_zh(text),
+            text=en_column(text),
+            text_zh=zh_column(text),
             position=position,
         )
         db.session.add(row)

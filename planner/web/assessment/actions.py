@@ -25,7 +25,7 @@ from planner.web.assessment.common import (
     phase_labels,
     results_or_message,
 )
-from planner.web.form_errors import save_or_refuse
+from planner.web.form_errors import save_or_refuse, show_on_form
 
 # --------------------------------------------------------------------------- actions
 
@@ -156,7 +156,7 @@ def actions_to_plan(program_id: int, assessment_id: int):
         db.session.commit()
     except ValidationError as exc:
         db.session.rollback()
-        form.phase.errors = [str(exc)]
+        show_on_form(form, exc, fallback="phase")
         return _actions_page(program, assessment, to_plan=form, status=422)
     flash(
         _(
