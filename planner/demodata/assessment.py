@@ -13,7 +13,7 @@ import random
 from datetime import date, timedelta
 
 from planner.domain.errors import ValidationError
-from planner.models import Assessment, Program, WorkItem
+from planner.models import ActionItem, Assessment, Program, WorkItem
 from planner.services import assessment as service
 
 # Where a mid-sized industrial company starting CRM usually stands (0-5), per category.
@@ -261,6 +261,24 @@ def _progress(items: list[WorkItem], phase_start: date, today: date) -> None:
             item.percent_complete = 100
 
 
+# the diagnosis's proposals (by position) the lead accepts, drops, and rewords after the
+# feedback workshop (the reworded one is accepted too)
+ACCEPTED = (0, 1, 2, 3, 5, 6, 8)
+DROPPED = (9,)
+REWORDED = 4
+REWORDING = (" (pilot with the East region first)", "（先在华东区试点）")
+# what 100 days of phase 1 moved, as the re-assessment at its gate sees it: the indicators
+# the accepted actions worked on most, the categories phase 1's sales-automation foundation
+# touched less, every other indicator a little
+LIFT_WORKED_ON = 1.3
+LIFT_BY_FOUNDATION = 0.5
+FOUNDATION_CATEGORIES = ("customer-management", "customer-data", "customer-processes")
+LIFT_ELSEWHERE = 0.15
+# not everything improves: the rollout's workload strained cooperation between departments,
+# and the competitor benchmarking study was postponed
+SETBACKS = {"po-06": -0.9, "ce-07": -0.7, "it-08": -0.6}
+
+
 def _main(program: Program, today: date) -> None:
     phases = {p.ordinal: p for p in program.phases}
     diagnosis_start = phases[0].window_start + timedelta(days=3)
@@ -279,61 +297,71 @@ def _main(program: Program, today: date) -> None:
     )
     _set_lines(diagnosis, competitor=True)
     _record_interviews(diagnosis, MAIN_INTERVIEWS, diagnosis_start + timedelta(days=4), {})
+    accepted = _decide_proposals(diagnosis)
+    if 1 in phases:
+        items = service.add_accepted_to_plan(diagnosis, 1)
+        _deliverables_in_chinese(diagnosis, items)
+        _progress(items, phases[1].window_start, today)
+        service.reschedule_if_available(program)
+    gate = phases.get(1)
+    if gate is not None and gate.window_end < today:
+        _reassess(program, diagnosis, gate.window_end, _lift(diagnosis, accepted))
 
+
+def _decide_proposals(diagnosis: Assessment) -> list[ActionItem]:
+    """The lead's answer to the proposed actions; returns the accepted ones."""
     proposals = service.propose_actions(diagnosis, limit=12)
     accepted = []
     for index, action in enumerate(proposals):
-        if index in (0, 1, 2, 3, 5, 6, 8):
+        if index in ACCEPTED:
             service.set_action_status(action, action.version, "accepted")
             accepted.append(action)
-        elif index == 9:
+        elif index in DROPPED:
             service.set_action_status(action, action.version, "dropped")
-    if len(proposals) > 4:
-        # the lead rewords one proposal after the feedback workshop
-        edited = proposals[4]
+    if len(proposals) > REWORDED:
+        edited = proposals[REWORDED]
         service.update_action(
             edited,
             edited.version,
             service.ActionData(
-                title=edited.title + " (pilot with the East region first)",
-                title_zh=(edited.title_zh or "") + "（先在华东区试点）",
+                title=edited.title + REWORDING[0],
+                title_zh=(edited.title_zh or "") + REWORDING[1],
                 horizon=edited.horizon,
                 priority=edited.priority,
                 status="accepted",
             ),
         )
         accepted.append(edited)
-    if 1 in phases:
-        items = service.add_accepted_to_plan(diagnosis, 1)
-        _deliverables_in_chinese(diagnosis, items)
-        _progress(items, phases[1].window_start, today)
-        service.reschedule_if_available(program)
+    return accepted
 
-    # the re-assessment at the phase-1 gate: the same people, after 100 days of work
-    gate = phases.get(1)
-    if gate is None or gate.window_end >= today:
-        return
-    lift: dict[str, float] = {}
+
+def _lift(diagnosis: Assessment, accepted: list[ActionItem]) -> dict[str, float]:
+    """How far each indicator moved between the diagnosis and the re-assessment."""
     worked_on = {a.indicator_key for a in accepted}
+    lift: dict[str, float] = {}
     for s in diagnosis.indicators:
         if s.key in worked_on:
-            lift[s.key] = 1.3
-        elif s.category in ("customer-management", "customer-data", "customer-processes"):
-            lift[s.key] = 0.5  # phase 1 built the sales-automation foundation
+            lift[s.key] = LIFT_WORKED_ON
+        elif s.category in FOUNDATION_CATEGORIES:
+            lift[s.key] = LIFT_BY_FOUNDATION
         else:
-            lift[s.key] = 0.15
-    # not everything improves: the rollout's workload strained cooperation between departments,
-    # and the competitor benchmarking study was postponed
-    lift.update({"po-06": -0.9, "ce-07": -0.7, "it-08": -0.6})
+            lift[s.key] = LIFT_ELSEWHERE
+    return {**lift, **SETBACKS}
+
+
+def _reassess(
+    program: Program, diagnosis: Assessment, gate_day: date, lift: dict[str, float]
+) -> None:
+    """The re-assessment at the phase-1 gate: the same people, shorter interviews."""
     reassessment = service.start_assessment(
         program,
         service.AssessmentData(
             title="Re-assessment at the phase-1 gate",
             kind="reassessment",
             phase_ordinal=1,
-            started_on=gate.window_end - timedelta(days=8),
+            started_on=gate_day - timedelta(days=8),
             status="completed",
-            completed_on=gate.window_end - timedelta(days=1),
+            completed_on=gate_day - timedelta(days=1),
             notes="Same interviewees as the diagnosis, shorter interviews.",
         ),
         copy_settings_from=diagnosis,
@@ -341,7 +369,7 @@ def _main(program: Program, today: date) -> None:
     shorter = [
         (lv, n, r, c, max(45, mins - 15), "") for lv, n, r, c, mins, _notes in MAIN_INTERVIEWS
     ]
-    _record_interviews(reassessment, shorter, gate.window_end - timedelta(days=7), lift)
+    _record_interviews(reassessment, shorter, gate_day - timedelta(days=7), lift)
 
 
 def _small(program: Program, today: date) -> None:

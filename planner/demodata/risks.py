@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from planner.demodata import risks_story as story
 from planner.extensions import db
 from planner.models import Program
 from planner.models.risk import Risk, RiskAction
@@ -99,210 +100,47 @@ def _northwind(
     items: dict[str, Any],
     phases: dict[str, Any],
 ) -> None:
-    d = lambda days: today + timedelta(days=days)  # noqa: E731 - a short date helper
-    change = risks["resistance-to-change"]
-    features = risks["defining-system-features"]
-    use = risks["ensuring-proper-use"]
-    gaps = risks["finding-process-gaps"]
-    roi = risks["determining-roi"]
-    goals = risks["setting-strategic-goals"]
-    data = risks["cleaning-legacy-data"]
-    sponsor = risks["winning-executive-support"]
-    custom = risks["software-customisation"]
-    tools = risks["evaluating-system-and-tools"]
+    """Walk the register through its story (``risks_story.NORTHWIND``), step by step."""
+    risks = dict(risks)
+    review: Any = None
 
-    # ---- the register at the first steering review (end of phase 1's first month)
-    owners = {
-        change: ("Sales director Li Wei", 3, 3, d(-70)),
-        features: ("Product owner Zhang Min", 3, 2, d(-60)),
-        use: ("Sales operations lead Chen Jie", 3, 4, d(-60)),
-        gaps: ("Process lead Wang Fang", 2, 4, d(-50)),
-        roi: ("Finance controller Zhou Lan", 2, 3, d(-40)),
-        goals: ("Programme sponsor Liu Yang", 2, 3, d(-60)),
-        data: ("Data steward Sun Hao", 3, 3, d(-60)),
-        sponsor: ("Programme sponsor Liu Yang", 2, 4, d(-80)),
-        custom: ("Solution architect Huang Tao", 2, 3, d(-70)),
-        tools: ("IT manager Zhao Qiang", 1, 3, d(-90)),
-    }
-    for risk, (owner, rl, ri, review_date) in owners.items():
-        _set(
-            risk,
-            owner=owner,
-            residual_likelihood=rl,
-            residual_impact=ri,
-            review_date=review_date,
-        )
-    _set(
-        change,
-        status="mitigating",
-        trigger="Fewer than 60% of reps log opportunities two weeks after go-live.",
-        contingency="Tie the weekly pipeline meeting to CRM data only; coach the lowest users "
-        "one to one.",
-        proximity_phase_id=phases["foundation"].id,
-    )
-    _set(
-        data,
-        status="mitigating",
-        trigger="Duplicate rate above 5% in the data-profiling report.",
-        contingency="Load only active customers of the last 24 months; clean the rest in waves.",
-        proximity_phase_id=phases["foundation"].id,
-        proximity_date=phases["foundation"].window_start + timedelta(days=60),
-    )
-    _set(sponsor, contingency="Escalate to the CEO through the steering committee chair.")
-    _set(
-        custom,
-        trigger="Change requests for custom code exceed 10 in phase 2.",
-        contingency="Freeze customisation; use standard quoting with manual approval.",
-        proximity_phase_id=phases["second-capability"].id,
-    )
-    _action(change, "Name a change champion in every sales region", "Li Wei", d(-95), d(-100))
-    _action(change, "Publish the 'what changes for me' pack", "Li Wei", d(-80), d(-82))
-    _action(data, "Profile the legacy contact database", "Sun Hao", d(-90), d(-91))
-    _action(features, "Prioritise requirements with MoSCoW in a workshop", "Zhang Min", d(-88))
-    _action(use, "Agree usage KPIs with the sales managers", "Chen Jie", d(-75), d(-76))
-    _link(change, items, phases, "change-impact", "sales-training", "foundation")
-    _link(data, items, phases, "data-profiling", "contact-migration", "data-quality-campaign")
-    _link(features, items, phases, "sfa-requirements", "sfa-design-signed-off")
-    _link(use, items, phases, "hypercare", "sales-efficiency-confirmed")
-    _link(custom, items, phases, "configurator-build", "second-capability")
-    _link(sponsor, items, phases, "p1-gate-review")
-    _link(gaps, items, phases, "quoting-requirements", "order-validation")
-    _link(roi, items, phases, "benefit-baseline")
-    first = _review(
-        program,
-        d(-84),
-        "Steering committee #1",
-        "Liu Yang (sponsor, chair)\nLi Wei (sales director)\nZhao Qiang (IT manager)\nProject lead",
-        "Foundation phase under way. Agreed to review the register every six weeks.",
-    )
-    _decide(first, change, "continue", "Champions named; keep the weekly usage report.")
-    _decide(first, data, "more_actions", "Profile first, then decide what to migrate.")
-    _decide(first, sponsor, "noted", "Sponsor attends every steering committee.")
+    def value(given: Any) -> Any:
+        if isinstance(given, story.Day):
+            return today + timedelta(days=given.offset)
+        if isinstance(given, story.PhaseId):
+            return phases[given.key].id
+        if isinstance(given, story.PhaseDay):
+            return phases[given.key].window_start + timedelta(days=given.offset)
+        return given
 
-    # ---- the six weeks after: data gets worse, the sponsor steps in, goals settled
-    _set(data, residual_likelihood=4, residual_impact=4, review_date=d(-30))
-    _set(change, residual_likelihood=2, residual_impact=3, review_date=d(-20))
-    _set(features, status="mitigating", residual_likelihood=2, review_date=d(-25))
-    _set(goals, status="closed", review_date=None)
-    _set(sponsor, residual_likelihood=1, review_date=d(-14))
-    features.actions[0].done = True
-    features.actions[0].done_on = d(-60)
-    _action(data, "Run the duplicate-merge campaign with the regions", "Sun Hao", d(-35))
-    _action(data, "Freeze edits in the legacy contact system", "IT manager Zhao Qiang", d(-50))
-    _action(use, "Weekly adoption dashboard to the sales managers", "Chen Jie", d(-30))
-    attrition = service.create_risk(
-        program,
-        {
-            "key": "R-11",
-            "title": "Key users leave during the pilot",
-            "title_zh": "试点期间关键用户流失",
-            "description": "Two of the five pilot key users have applied for internal moves.",
-            "description_zh": "五名试点关键用户中已有两人申请内部调岗。",
-            "category": "people",
-            "cause": "Pilot workload on top of a full sales quota.",
-            "cause_zh": "试点工作叠加在满额的销售指标之上。",
-            "effect": "Pilot feedback stalls; training material has no field owner.",
-            "effect_zh": "试点反馈停滞；培训材料没有一线业务负责人。",
-            "owner": "HR business partner Ma Li",
-            "likelihood": 3,
-            "impact": 4,
-            "residual_likelihood": 2,
-            "residual_impact": 3,
-            "response": "mitigate",
-            "mitigation": "Relieve key users of 20% of quota for the pilot; name deputies.",
-            "mitigation_zh": "试点期间为关键用户减免 20% 的销售指标；为每人指定替补。",
-            "review_date": d(-10),
-            "proximity_phase_id": phases["second-capability"].id,
-        },
-    )
-    _action(attrition, "Agree quota relief with the sales director", "Ma Li", d(-40), d(-41))
-    _action(attrition, "Name a deputy for every key user", "Ma Li", d(-12))
-    _link(attrition, items, phases, "quoting-training", "configurator-uat")
-    second = _review(
-        program,
-        d(-42),
-        "Steering committee #2",
-        "Liu Yang (sponsor, chair)\nLi Wei (sales director)\nZhou Lan (finance controller)\n"
-        "Zhao Qiang (IT manager)\nProject lead",
-        "Foundation go-live reached. Data quality is now the top concern.",
-    )
-    _decide(second, data, "escalate", "Sponsor to ask regional heads for clean-up time.")
-    _decide(second, goals, "close", "Strategic goals signed off in the roadmap.")
-    _decide(second, attrition, "more_actions", "Deputies for every key user by next review.")
-    _decide(
-        second,
-        change,
-        "continue",
-        f"Active users at {_quoted(_reading(program, 'active-users', d(-42)))}% of licences.",
-    )
-
-    # ---- up to the last review: customisation bites, data recovers a little
-    _set(custom, status="occurred", occurred_on=d(-15))
-    _set(
-        custom,
-        issue_note="The quoting configurator needed custom pricing rules; two weeks lost. "
-        "Handled as issue I-3 with the vendor.",
-    )
-    _set(data, residual_likelihood=3, review_date=d(-5))
-    _set(roi, residual_likelihood=3, residual_impact=4, review_date=d(-3), status="mitigating")
-    _set(use, status="mitigating", review_date=d(-4))
-    _action(roi, "Measure quote turnaround before and after the configurator", "Zhou Lan", d(-6))
-    integration = service.create_risk(
-        program,
-        {
-            "key": "R-12",
-            "title": "ERP interface specification arrives late",
-            "title_zh": "ERP 接口规格说明交付延迟",
-            "description": "The ERP team's release calendar puts our interface after phase 3 "
-            "integration testing.",
-            "description_zh": "按 ERP 团队的发布日历，我们的接口排在第 3 阶段集成测试之后。",
-            "category": "technology",
-            "cause": "ERP upgrade project has priority on the same team.",
-            "cause_zh": "同一团队的 ERP 升级项目优先。",
-            "effect": "Integrated launch slips; order re-keying continues.",
-            "effect_zh": "集成上线推迟；订单仍需重复录入。",
-            "owner": "Solution architect Huang Tao",
-            "likelihood": 4,
-            "impact": 4,
-            "residual_likelihood": 3,
-            "residual_impact": 4,
-            "response": "escalate",
-            "mitigation": "Ask the sponsor to reserve ERP capacity; agree a file-based interim.",
-            "mitigation_zh": "请发起人为本项目预留 ERP 团队的产能；商定基于文件的过渡接口。",
-            "contingency": "Keep manual order entry with a daily reconciliation.",
-            "trigger": "No signed interface specification four weeks before phase 3.",
-            "review_date": d(14),
-            "proximity_phase_id": phases["integration"].id,
-            "proximity_date": phases["integration"].window_start + timedelta(days=30),
-        },
-    )
-    _action(integration, "Raise ERP capacity at the IT steering board", "Huang Tao", d(10))
-    _link(integration, items, phases, "integration-architecture", "erp-interface-build")
-    third = _review(
-        program,
-        d(-7),
-        "Steering committee #3",
-        "Liu Yang (sponsor, chair)\nLi Wei (sales director)\nZhou Lan (finance controller)\n"
-        "Huang Tao (solution architect)\nProject lead",
-        "Configurator build running two weeks late (customisation issue). ERP interface is the "
-        "new top risk for phase 3.",
-    )
-    _decide(third, integration, "escalate", "Sponsor raises ERP capacity with the CIO.")
-    _decide(third, custom, "noted", "Issue I-3 tracked in the issue log; lessons learnt.")
-    _decide(
-        third,
-        data,
-        "continue",
-        f"Duplicate rate down to {_quoted(_reading(program, 'duplicate-rate', d(-7)))}%; "
-        "keep the campaign running.",
-    )
-    _decide(third, roi, "more_actions", "Baseline quote turnaround before the next review.")
-
-    # ---- since the last review: one risk down, one reassessed
-    _set(change, residual_likelihood=1, review_date=d(30))
-    _set(tools, status="closed", review_date=None)
-    _set(attrition, residual_likelihood=3, review_date=d(-2))
+    for step in story.NORTHWIND:
+        match step:
+            case story.Set(key, values):
+                _set(risks[key], **{name: value(v) for name, v in values.items()})
+            case story.Act(key, title, owner, due, done):
+                done_on = None if done is None else value(story.Day(done))
+                _action(risks[key], title, owner, value(story.Day(due)), done_on)
+            case story.Done(key, nth, on):
+                risks[key].actions[nth].done = True
+                risks[key].actions[nth].done_on = value(story.Day(on))
+            case story.Link(key, keys):
+                _link(risks[key], items, phases, *keys)
+            case story.Create(values):
+                created = service.create_risk(program, {k: value(v) for k, v in values.items()})
+                risks[created.key] = created
+            case story.Review(day, title, attendees, notes):
+                review = _review(program, value(story.Day(day)), title, attendees, notes)
+            case story.Decide(key, decision, note):
+                _decide(review, risks[key], decision, _note(program, today, note))
     db.session.flush()
+
+
+def _note(program: Program, today: date, note: str | story.Reading) -> str:
+    """A decision's note; one that quotes a metric reads it as it stood on the day."""
+    if isinstance(note, str):
+        return note
+    day = today + timedelta(days=note.offset)
+    return note.text.format(_quoted(_reading(program, note.metric, day)))
 
 
 def _small_company(

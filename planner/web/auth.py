@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -20,6 +21,7 @@ from planner import sessions
 from planner.domain.errors import ValidationError
 from planner.extensions import db, limiter
 from planner.forms.auth import ChangePasswordForm, LoginForm
+from planner.models import User
 from planner.services import users as user_service
 from planner.web.form_errors import show_on_form
 from planner.web.redirects import local_path, safe_next
@@ -54,30 +56,34 @@ def _failed(response: Response) -> bool:
     return response.status_code == 401
 
 
+def _sign_in(user: User) -> None:
+    """A fresh session for the user: nothing from before the sign-in (fixation) and a new
+    CSRF token; only the language chosen on the sign-in page carries over."""
+    chosen_lang = session.get("lang")
+    session.clear()
+    if chosen_lang:
+        session["lang"] = chosen_lang
+    login_user(user)
+    sessions.start(user)
+    if user.lang:
+        session["lang"] = user.lang
+    db.session.commit()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 # per client address (behind a proxy: the client's, see PLANNER_PROXY_COUNT) every attempt;
 # per account only the failed ones, from any address: spreading guesses over many
 # addresses does not help, and the owner's own sign-ins never count
 @limiter.limit(_address_limit, methods=["POST"])
 @limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
-def login():
+def login() -> ResponseReturnValue:
     form = LoginForm()
     if request.method == "GET":
         form.next.data = local_path(request.args.get("next")) or ""
     if form.validate_on_submit():
         user = user_service.authenticate(form.email.data, form.password.data)
         if user is not None:
-            # a fresh session: nothing from before the sign-in (fixation) and a new CSRF
-            # token; only the language chosen on the sign-in page carries over
-            chosen_lang = session.get("lang")
-            session.clear()
-            if chosen_lang:
-                session["lang"] = chosen_lang
-            login_user(user)
-            sessions.start(user)
-            if user.lang:
-                session["lang"] = user.lang
-            db.session.commit()
+            _sign_in(user)
             return redirect(safe_next(form.next.data))
         current_app.logger.warning(
             "failed sign-in for %r from %s", form.email.data[:254], request.remote_addr
@@ -91,7 +97,7 @@ def login():
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
         # a copy of this session's cookie must not outlive the sign-out: end them all
         user_service.end_sessions(current_user)
@@ -104,7 +110,7 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-def change_password():
+def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -51,7 +52,7 @@ def _gate_text(status: service.PhaseStatus) -> str:
 
 
 @bp.get("/programs/<int:program_id>/dashboard")
-def show(program_id: int):
+def show(program_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     today = date.today()
     # a steering room opens the same dashboard at the same minute: render its body once
@@ -125,17 +126,15 @@ def _visible_program_ids() -> list[int] | None:
     return [p.id for p in programs_for(current_user)]
 
 
-@bp.get("/portfolio")
-def portfolio():
-    today = date.today()
+def _sort_order() -> tuple[str, bool]:
+    """The portfolio's sort key (an unknown one sorts by name) and whether it descends."""
     sort = request.args.get("sort", "name")
-    if sort not in service.SORT_KEYS:
-        sort = "name"
-    descending = request.args.get("dir") == "desc"
-    rows = service.portfolio(
-        today, sort, descending, program_ids=_visible_program_ids(), lang=content_lang()
-    )
-    # band labels come from each program's playbook: one look-up a playbook, not a program
+    return (sort if sort in service.SORT_KEYS else "name"), request.args.get("dir") == "desc"
+
+
+def _explainers(rows: list[service.PortfolioRow]) -> dict[int, Any]:
+    """Each program's explainer; band labels come from its playbook, so one look-up a
+    playbook, not a program."""
     by_playbook: dict[tuple[str, str], Any] = {}
     explainers = {}
     for row in rows:
@@ -143,7 +142,11 @@ def portfolio():
         if ref not in by_playbook:
             by_playbook[ref] = renderer(band_labels(row.program, content_lang()))
         explainers[row.program.id] = by_playbook[ref]
-    columns: list[tuple[str, Any]] = [
+    return explainers
+
+
+def _portfolio_columns() -> list[tuple[str, Any]]:
+    return [
         ("name", _("Program")),
         ("phase", _("Current phase")),
         ("gate", _("Next gate")),
@@ -151,15 +154,24 @@ def portfolio():
         ("maturity", _("Maturity level")),
         ("progress", _("Through the program")),
     ]
+
+
+@bp.get("/portfolio")
+def portfolio() -> ResponseReturnValue:
+    today = date.today()
+    sort, descending = _sort_order()
+    rows = service.portfolio(
+        today, sort, descending, program_ids=_visible_program_ids(), lang=content_lang()
+    )
     return render_template(
         "dashboard/portfolio.html",
         rows=rows,
-        columns=columns,
+        columns=_portfolio_columns(),
         sort=sort,
         descending=descending,
         today=today,
         phase_label=_phase_label,
         localized=localized,
-        explainers=explainers,
+        explainers=_explainers(rows),
         money_cards=money_cards([row.program for row in rows], today),  # issue 23
     )

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -43,7 +44,7 @@ def _phase_label(phase: Phase) -> str:
 
 
 @bp.get("/programs/<int:program_id>/gates")
-def index(program_id: int):
+def index(program_id: int) -> ResponseReturnValue:
     get_program(program_id)
     today = date.today()
     program, reports = service.gate_reports(program_id, today, content_lang())
@@ -106,7 +107,7 @@ def _render_gate(
 
 
 @bp.get("/programs/<int:program_id>/gates/<int:ordinal>")
-def show(program_id: int, ordinal: int):
+def show(program_id: int, ordinal: int) -> ResponseReturnValue:
     get_program(program_id)
     today = date.today()
     program, report = service.gate_report(program_id, ordinal, today, content_lang())
@@ -114,14 +115,13 @@ def show(program_id: int, ordinal: int):
 
 
 @bp.post("/programs/<int:program_id>/gates/<int:ordinal>/decisions")
-def decide(program_id: int, ordinal: int):
+def decide(program_id: int, ordinal: int) -> ResponseReturnValue:
     get_program(program_id)
     today = date.today()
     program = service.load_program(program_id)
     phase = service.phase_by_ordinal(program, ordinal)
     form = DecisionForm()
     loose: list[str] = []
-    refused: ValidationError | None = None
     if form.validate_on_submit():
         try:
             decision = service.record_decision(
@@ -131,21 +131,21 @@ def decide(program_id: int, ordinal: int):
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()
-            refused = exc
+            # the gate as a whole has no field: its message stands above the form
+            loose = apply_errors(form, exc, {"criteria": ""})
         else:
-            word = _decision_word(decision.kind)
-            recorded = _(
-                "Decision recorded: %(kind)s at the gate of %(phase)s.",
-                kind=word,
-                phase=_phase_label(phase),
-            )
-            flash(recorded, "success")
+            flash(_recorded(decision.kind, phase), "success")
             return redirect(url_for("gates.show", program_id=program.id, ordinal=ordinal))
     program, report = service.gate_report(program_id, ordinal, today, content_lang())
-    if refused is not None:
-        # the gate as a whole has no field: its message stands above the form
-        loose = apply_errors(form, refused, {"criteria": ""})
     return _render_gate(program, report, form, 422, loose)
+
+
+def _recorded(kind: str, phase: Phase) -> str:
+    return _(
+        "Decision recorded: %(kind)s at the gate of %(phase)s.",
+        kind=_decision_word(kind),
+        phase=_phase_label(phase),
+    )
 
 
 def _decision_of(form: DecisionForm) -> Decision:
@@ -218,7 +218,7 @@ def _fill_criterion_form(form: CriterionForm, row: GateCriterion) -> None:
 
 
 @bp.route("/programs/<int:program_id>/gates/<int:ordinal>/criteria/new", methods=["GET", "POST"])
-def new_criterion(program_id: int, ordinal: int):
+def new_criterion(program_id: int, ordinal: int) -> ResponseReturnValue:
     get_program(program_id)
     program = service.load_program(program_id)
     phase = service.phase_by_ordinal(program, ordinal)
@@ -244,7 +244,7 @@ def new_criterion(program_id: int, ordinal: int):
     "/programs/<int:program_id>/gates/<int:ordinal>/criteria/<int:criterion_id>/edit",
     methods=["GET", "POST"],
 )
-def edit_criterion(program_id: int, ordinal: int, criterion_id: int):
+def edit_criterion(program_id: int, ordinal: int, criterion_id: int) -> ResponseReturnValue:
     get_program(program_id)
     program = service.load_program(program_id)
     phase = service.phase_by_ordinal(program, ordinal)
@@ -293,7 +293,7 @@ def _render_criterion_form(
 
 
 @bp.post("/programs/<int:program_id>/gates/<int:ordinal>/criteria/<int:criterion_id>/delete")
-def delete_criterion(program_id: int, ordinal: int, criterion_id: int):
+def delete_criterion(program_id: int, ordinal: int, criterion_id: int) -> ResponseReturnValue:
     get_program(program_id)
     program = service.load_program(program_id)
     phase = service.phase_by_ordinal(program, ordinal)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from typing import Any
 
 from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from planner.domain.days import DayOutOfRange, NotADay, parse_day
-from planner.extensions import db
-from planner.models import AuditEvent
+from planner.services import history as history_service
 from planner.services.programs import get_program
 from planner.web.assessment import LEVEL_LABELS
 from planner.web.days import out_of_range_message
@@ -303,52 +304,41 @@ def _day(value: str | None) -> date | None:
         return None
 
 
+def _filters(args: MultiDict[str, str]) -> dict[str, str]:
+    """The filters as typed (the form shows them again)."""
+    return {name: args.get(name, "") for name in ("entity", "actor", "action", "since", "until")}
+
+
+def _wording() -> dict[str, Any]:
+    """What the template needs to show stored codes in the reader's language."""
+    return {
+        "entity_names": ENTITY_NAMES,
+        "field_names": FIELD_NAMES,
+        "entity_label": entity_label,
+        "shown_value": shown_value,
+        "shown_actor": shown_actor,
+    }
+
+
 @bp.get("/programs/<int:program_id>/history")
-def index(program_id: int):
+def index(program_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
-    args = request.args
-    query = select(AuditEvent).where(AuditEvent.program_id == program.id)
-    entity = args.get("entity", "")
-    actor = args.get("actor", "")
-    action = args.get("action", "")
-    since, until = _day(args.get("since")), _day(args.get("until"))
-    if entity:
-        query = query.where(AuditEvent.entity == entity)
-    if actor:
-        query = query.where(AuditEvent.actor == actor)
-    if action in ("create", "update", "delete"):
-        query = query.where(AuditEvent.action == action)
-    if since:
-        query = query.where(AuditEvent.at >= datetime.combine(since, time.min))
-    if until:
-        query = query.where(AuditEvent.at < datetime.combine(until + timedelta(days=1), time.min))
-    events = list(
-        db.session.scalars(
-            query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(PAGE_SIZE)
-        )
+    filters = _filters(request.args)
+    wanted = history_service.EventFilter(
+        entity=filters["entity"],
+        actor=filters["actor"],
+        action=filters["action"],
+        since=_day(filters["since"]),
+        until=_day(filters["until"]),
     )
-    facets = db.session.execute(
-        select(AuditEvent.entity, AuditEvent.actor)
-        .where(AuditEvent.program_id == program.id)
-        .distinct()
-    ).all()
+    entities, actors = history_service.facets(program)
     return render_template(
         "history/index.html",
         program=program,
-        events=events,
-        entities=sorted({e for e, _a in facets}),
-        actors=sorted({a for _e, a in facets}),
-        filters={
-            "entity": entity,
-            "actor": actor,
-            "action": action,
-            "since": args.get("since", ""),
-            "until": args.get("until", ""),
-        },
+        events=history_service.events(program, wanted, PAGE_SIZE),
+        entities=entities,
+        actors=actors,
+        filters=filters,
         page_size=PAGE_SIZE,
-        entity_names=ENTITY_NAMES,
-        field_names=FIELD_NAMES,
-        entity_label=entity_label,
-        shown_value=shown_value,
-        shown_actor=shown_actor,
+        **_wording(),
     )

@@ -16,12 +16,17 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from planner.charts.metrics import PhaseBand, trend_figure
 from planner.domain.errors import ImportFormatError, ValidationError
+from planner.domain.explain import Explanation
 from planner.domain.ids import as_id
 from planner.domain.metrics import (
+    MetricDef,
+    MetricStatus,
+    StatusRule,
     format_number,
     glide_points,
     target_for,
@@ -80,7 +85,7 @@ def _phase_label(phase: Any) -> str:
 
 
 @bp.get("/programs/<int:program_id>/metrics")
-def index(program_id: int):
+def index(program_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     return _render_index(program, SettingsForm(formdata=None), ImportForm(formdata=None))
 
@@ -124,7 +129,7 @@ def _render_index(
 
 
 @bp.post("/programs/<int:program_id>/metrics/settings")
-def settings(program_id: int):
+def settings(program_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     form = SettingsForm()
     if form.validate_on_submit():
@@ -195,7 +200,7 @@ def _metric_input(form: MetricForm) -> service.MetricInput:
 
 
 @bp.route("/programs/<int:program_id>/metrics/new", methods=["GET", "POST"])
-def new(program_id: int):
+def new(program_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     form = metric_form_class(program.phases)()
     if request.method == "GET":
@@ -219,7 +224,7 @@ def new(program_id: int):
 
 
 @bp.route("/programs/<int:program_id>/metrics/<int:metric_id>/edit", methods=["GET", "POST"])
-def edit(program_id: int, metric_id: int):
+def edit(program_id: int, metric_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     form = metric_form_class(program.phases)()
@@ -269,7 +274,7 @@ def _current_metric_values(metric: Metric) -> dict[str, str]:
 
 
 @bp.get("/programs/<int:program_id>/metrics/<int:metric_id>")
-def detail(program_id: int, metric_id: int):
+def detail(program_id: int, metric_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     form = ReadingForm(formdata=None)
@@ -277,28 +282,18 @@ def detail(program_id: int, metric_id: int):
     return _render_detail(program, metric, form)
 
 
-def _render_detail(
-    program: Program,
-    metric: Metric,
-    reading_form: ReadingForm,
-    status: int = 200,
-    import_form: ImportForm | None = None,
-    import_errors: list[tuple[str, str]] | None = None,
-    loose: list[str] | None = None,
-):
-    today = date.today()
-    settings = service.settings_for(program)
-    definition = service.metric_def(metric)
-    readings = service.readings_of(metric)
-    rule = service.rule_for(metric, settings)
-    judged = service.judge(program, metric, today, settings)
+def _trend(
+    program: Program, metric: Metric, definition: MetricDef, judged: MetricStatus, today: date
+) -> dict[str, Any]:
+    """The metric's trend chart: readings, the targets' steps and glide path, the forecast."""
     spans = service.phase_spans(program)
     bands = [
         PhaseBand(p.ordinal, _phase_label(p), p.window_start, p.window_end, p.is_diagnosis)
         for p in program.phases
     ]
-    figure = trend_figure(
-        readings=readings,
+    low, high = judged.forecast_low, judged.forecast_high
+    return trend_figure(
+        readings=service.readings_of(metric),
         target_steps=target_steps(definition, spans),
         phases=bands,
         unit=metric.unit,
@@ -309,59 +304,78 @@ def _render_detail(
         labels=_labels(),
         day_text=format_day,
         glide_path=glide_points(definition, spans),
-        forecast_band=(judged.forecast_low, judged.forecast_high)
-        if judged.forecast_low is not None and judged.forecast_high is not None
-        else None,
+        forecast_band=(low, high) if low is not None and high is not None else None,
         value_bounds=value_range(definition),
     )
-    targets = []
-    for phase in program.phases:
-        own = phase.ordinal in definition.targets
-        targets.append((phase, target_for(definition, phase.ordinal), own))
+
+
+def _rule_text(rule: StatusRule, definition: MetricDef, judged: MetricStatus) -> Explanation | None:
+    """The band around the glide path on the latest reading's date (what the status compares
+    with), else around the gate target; None without a target."""
+    if judged.target is None:
+        return None
+    return rule.describe(
+        definition, judged.path_value if judged.path_value is not None else judged.target
+    )
+
+
+def _detail_import_form(metric: Metric, import_form: ImportForm | None) -> ImportForm:
+    """The import form of the detail page: it imports into this metric only."""
     if import_form is None:
         import_form = ImportForm(formdata=None)
     import_form.metric.choices = choices([(str(metric.id), localized(metric, "name"))])
     import_form.metric.data = str(metric.id)
-    return (
-        render_template(
-            "metrics/detail.html",
-            program=program,
-            metric=metric,
-            definition=definition,
-            judged=judged,
-            rule=rule,
-            # the band around the glide path on the latest reading's date (what the status
-            # compares with), else around the gate target
-            rule_text=rule.describe(
-                definition,
-                judged.path_value if judged.path_value is not None else judged.target,
-            )
-            if judged.target is not None
-            else None,
-            explain=renderer(),
-            figure=figure,
-            targets=targets,
-            readings=list(reversed(metric.readings)),
-            reading_form=reading_form,
-            import_form=import_form,
-            import_errors=import_errors or [],
-            loose=loose or [],
-            settings=settings,
-            today=today,
-            format_value=display_value,
-            format_number=format_number,
-            phase_label=_phase_label,
-            phase_names={p.ordinal: _phase_label(p) for p in program.phases},
-        ),
-        status,
+    return import_form
+
+
+def _render_detail(
+    program: Program,
+    metric: Metric,
+    reading_form: ReadingForm,
+    status: int = 200,
+    import_form: ImportForm | None = None,
+    import_errors: list[tuple[str, str]] | None = None,
+    loose: list[str] | None = None,
+) -> ResponseReturnValue:
+    today = date.today()
+    settings = service.settings_for(program)
+    definition = service.metric_def(metric)
+    rule = service.rule_for(metric, settings)
+    judged = service.judge(program, metric, today, settings)
+    page = render_template(
+        "metrics/detail.html",
+        program=program,
+        metric=metric,
+        definition=definition,
+        judged=judged,
+        rule=rule,
+        rule_text=_rule_text(rule, definition, judged),
+        explain=renderer(),
+        figure=_trend(program, metric, definition, judged, today),
+        targets=[
+            (phase, target_for(definition, phase.ordinal), phase.ordinal in definition.targets)
+            for phase in program.phases
+        ],
+        readings=list(reversed(metric.readings)),
+        reading_form=reading_form,
+        import_form=_detail_import_form(metric, import_form),
+        import_errors=import_errors or [],
+        loose=loose or [],
+        settings=settings,
+        today=today,
+        format_value=display_value,
+        format_number=format_number,
+        phase_label=_phase_label,
+        phase_names={p.ordinal: _phase_label(p) for p in program.phases},
     )
+    return page, status
 
 
 # --------------------------------------------------------------------------- readings
 
 
 @bp.post("/programs/<int:program_id>/metrics/<int:metric_id>/readings")
-def add_reading(program_id: int, metric_id: int):
+def add_reading(program_id: int, metric_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     form = ReadingForm()
@@ -397,7 +411,7 @@ _READING_FIELDS = {"date": "day"}
     "/programs/<int:program_id>/metrics/<int:metric_id>/readings/<int:reading_id>/edit",
     methods=["GET", "POST"],
 )
-def edit_reading(program_id: int, metric_id: int, reading_id: int):
+def edit_reading(program_id: int, metric_id: int, reading_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     reading = service.get_reading(metric, reading_id)
@@ -451,7 +465,7 @@ def _reading_form(reading: MetricReading) -> ReadingForm:
 
 
 @bp.post("/programs/<int:program_id>/metrics/<int:metric_id>/readings/<int:reading_id>/delete")
-def delete_reading(program_id: int, metric_id: int, reading_id: int):
+def delete_reading(program_id: int, metric_id: int, reading_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     metric = service.get_metric(program, metric_id)
     reading = service.get_reading(metric, reading_id)
@@ -466,7 +480,7 @@ def delete_reading(program_id: int, metric_id: int, reading_id: int):
 
 
 @bp.post("/programs/<int:program_id>/metrics/import")
-def import_readings(program_id: int):
+def import_readings(program_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     form = ImportForm()
     metric: Metric | None = None
@@ -508,7 +522,7 @@ def _refused_import(
 
 
 @bp.get("/programs/<int:program_id>/metrics/readings.csv")
-def export_readings(program_id: int):
+def export_readings(program_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     body = readings_io.write_csv(
         (m.key, r.day, r.value, r.note) for m, r in service.all_readings(program)

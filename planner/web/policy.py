@@ -10,6 +10,7 @@ not 403, so a program's existence is not revealed. Site administrators may do ev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -288,6 +289,14 @@ def _share_grants(program_id: int | None) -> bool:
     return True
 
 
+# the requirements of the site as a whole: who may, among those signed in
+SITE_REQUIREMENTS: dict[str, Callable[[Any], bool]] = {
+    "signed_in": lambda user: True,
+    "admin": lambda user: bool(user.is_admin),
+    "consultant": lambda user: bool(user.is_admin or user.is_consultant),
+}
+
+
 def enforce() -> Any:
     # g can outlive a request (an app context held open around several); start afresh
     # (Flask-Login caches the user there as _login_user)
@@ -303,27 +312,34 @@ def enforce() -> Any:
         return None
     program_id = (request.view_args or {}).get("program_id")
     if not current_user.is_authenticated:
-        if (
-            requirement == "read"
-            and request.method in ("GET", "HEAD")
-            and endpoint in SHARE_ENDPOINTS
-            and _share_grants(program_id)
-        ):
-            g.share_program_id = program_id
-            return None
-        if request.path.startswith("/api/"):
-            abort(401)
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    if requirement == "signed_in":
-        return None
-    if requirement == "admin":
-        if not current_user.is_admin:
+        return _guest(endpoint, requirement, program_id)
+    if requirement in SITE_REQUIREMENTS:
+        if not SITE_REQUIREMENTS[requirement](current_user):
             abort(403)
         return None
-    if requirement == "consultant":
-        if not (current_user.is_admin or current_user.is_consultant):
-            abort(403)
+    _check_member(requirement, program_id)
+    return None
+
+
+def _guest(endpoint: str, requirement: str, program_id: int | None) -> Any:
+    """Someone not signed in: a valid share link opens what it shares (reading only);
+    everything else asks for a sign-in (the API answers 401)."""
+    if (
+        requirement == "read"
+        and request.method in ("GET", "HEAD")
+        and endpoint in SHARE_ENDPOINTS
+        and _share_grants(program_id)
+    ):
+        g.share_program_id = program_id
         return None
+    if request.path.startswith("/api/"):
+        abort(401)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _check_member(requirement: str, program_id: int | None) -> None:
+    """A program capability: refused (aborts) unless the user's role in the program has it;
+    a program the user is no member of (or that does not exist) is 404."""
     if program_id is None:
         abort(403)
     role = membership_role(program_id)
@@ -331,7 +347,6 @@ def enforce() -> Any:
         abort(404)
     if not allows(role, requirement):
         abort(403)
-    return None
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,7 @@ questions for the interview's level, and the answers and notes kept with the sco
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -25,34 +26,36 @@ GUIDE = (
 )
 
 
+def _posted_answers() -> dict[str, tuple[str, str]]:
+    """The answer and the note posted for each indicator, by key."""
+    keys = [k.removeprefix("answer-") for k in request.form if k.startswith("answer-")]
+    return {
+        k: (request.form.get(f"answer-{k}", ""), request.form.get(f"note-{k}", "")) for k in keys
+    }
+
+
 @bp.route(GUIDE, methods=["GET", "POST"])
-def guide(program_id: int, assessment_id: int, interview_id: int):
+def guide(program_id: int, assessment_id: int, interview_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     assessment = assessment_service.get_assessment(program, assessment_id)
     interview = assessment_service.get_interview(assessment, interview_id)
     form = FlaskForm()
     errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
-        keys = [k.removeprefix("answer-") for k in request.form if k.startswith("answer-")]
-        entries = {
-            k: (request.form.get(f"answer-{k}", ""), request.form.get(f"note-{k}", ""))
-            for k in keys
-        }
         try:
-            count = service.save_answers(program, interview, entries)
+            count = service.save_answers(program, interview, _posted_answers())
             db.session.commit()
             flash(_("Answers and notes saved (%(n)s indicators changed).", n=count), "success")
             return redirect(request.url)
         except PlannerError as exc:
             db.session.rollback()
             errors = problem_pairs(exc)
-    sections = service.guide(program, interview, content_lang())
     page = render_template(
         "assessment/guide.html",
         program=program,
         assessment=assessment,
         interview=interview,
-        sections=sections,
+        sections=service.guide(program, interview, content_lang()),
         form=form,
         errors=errors,
         level=str(LEVEL_LABELS[interview.level]),

@@ -235,16 +235,30 @@ def demo_strings(paths: Iterable[Path], interface: Collection[str] = ()) -> set[
                 lines = [" ".join(line.split()) for line in node.value.splitlines()]
                 if len(lines) > 1:
                     found.update(x for x in lines if len(x) > 2 and x not in interface)
+                if "{}" in text:
+                    # a template the loader fills with the demo's own data (risks_story's
+                    # Reading: "Duplicate rate down to {}%; keep the campaign running."):
+                    # its parts are demo text, as an f-string's are below
+                    found.update(_literal_parts(text.split("{}")))
             elif isinstance(node, ast.JoinedStr):
                 # an f-string quoting the demo's own data ("Duplicate rate down to {…}%;
                 # keep the campaign running."): its literal parts are demo text too, without
                 # the punctuation that joins them to the values
-                for part in node.values:
-                    if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                        text = " ".join(part.value.split()).strip(" %;:,.()")
-                        if len(text) > 2 and " " in text:
-                            found.add(text)
+                found.update(
+                    _literal_parts(
+                        part.value
+                        for part in node.values
+                        if isinstance(part, ast.Constant) and isinstance(part.value, str)
+                    )
+                )
     return found
+
+
+def _literal_parts(parts: Iterable[str]) -> set[str]:
+    """The literal parts of a text filled with values, without the punctuation that joins
+    them to the values."""
+    stripped = (" ".join(part.split()).strip(" %;:,.()") for part in parts)
+    return {text for text in stripped if len(text) > 2 and " " in text}
 
 
 def interface_messages(catalogue: Path) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from planner.domain.errors import ValidationError
@@ -12,6 +13,7 @@ from planner.forms.plan import (
     DeleteForm,
     DependencyForm,
 )
+from planner.models import Program, WorkItem
 from planner.services import plan as plan_service
 from planner.services.programs import get_program
 from planner.web.plan.common import (
@@ -24,38 +26,22 @@ from planner.web.plan.common import (
 from planner.web.plan.items import _datalists, _item_page
 
 
-@bp.post("/programs/<int:program_id>/plan/dependencies")
-def dependency_add(program_id: int):
-    program = get_program(program_id)
-    form = DependencyForm()
-    context_item = None
-    if request.form.get("item_id"):
-        item_id = as_id(request.form["item_id"])
-        if item_id is None:
-            abort(404)  # no such item (the URL's own ids answer the same)
-        context_item = plan_service.get_item(program, item_id)
-    general: list[str] = []
-    if form.validate_on_submit():
-        try:
-            _dep, outcome = plan_service.add_dependency(
-                program,
-                form.predecessor.data,
-                form.successor.data,
-                form.type.data,
-                form.lag.data,
-            )
-            db.session.commit()
-        except ValidationError as exc:
-            db.session.rollback()
-            general = _attach(form, exc, "predecessor")
-        else:
-            name = f"{form.predecessor.data.strip()} → {form.successor.data.strip()}"
-            _remember(
-                program, outcome, _moved_message(outcome, _("Dependency %(name)s added", name=name))
-            )
-            return redirect(_next_url(program, context_item))
-    if context_item is not None:
-        return _item_page(program, context_item, dependency=form, general=general, status=422)
+def _context_item(program: Program) -> WorkItem | None:
+    """The item whose page the form was sent from (None: the stand-alone form)."""
+    if not request.form.get("item_id"):
+        return None
+    item_id = as_id(request.form["item_id"])
+    if item_id is None:
+        abort(404)  # no such item (the URL's own ids answer the same)
+    return plan_service.get_item(program, item_id)
+
+
+def _refused(
+    program: Program, form: DependencyForm, item: WorkItem | None, general: list[str]
+) -> ResponseReturnValue:
+    """The form again with its errors, on the page it was sent from."""
+    if item is not None:
+        return _item_page(program, item, dependency=form, general=general, status=422)
     return render_template(
         "plan/dependency_new.html",
         program=program,
@@ -65,8 +51,29 @@ def dependency_add(program_id: int):
     ), 422
 
 
+@bp.post("/programs/<int:program_id>/plan/dependencies")
+def dependency_add(program_id: int) -> ResponseReturnValue:
+    program = get_program(program_id)
+    form = DependencyForm()
+    context_item = _context_item(program)
+    if not form.validate_on_submit():
+        return _refused(program, form, context_item, [])
+    predecessor, successor = form.predecessor.data, form.successor.data
+    try:
+        _dep, outcome = plan_service.add_dependency(
+            program, predecessor, successor, form.type.data, form.lag.data
+        )
+        db.session.commit()
+    except ValidationError as exc:
+        db.session.rollback()
+        return _refused(program, form, context_item, _attach(form, exc, "predecessor"))
+    name = f"{predecessor.strip()} → {successor.strip()}"
+    _remember(program, outcome, _moved_message(outcome, _("Dependency %(name)s added", name=name)))
+    return redirect(_next_url(program, context_item))
+
+
 @bp.get("/programs/<int:program_id>/plan/dependencies/new")
-def dependency_new(program_id: int):
+def dependency_new(program_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     form = DependencyForm(formdata=None)
     form.predecessor.data = request.args.get("predecessor", "")
@@ -77,7 +84,7 @@ def dependency_new(program_id: int):
 
 
 @bp.post("/programs/<int:program_id>/plan/dependencies/<int:dependency_id>/delete")
-def dependency_delete(program_id: int, dependency_id: int):
+def dependency_delete(program_id: int, dependency_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     dependency = plan_service.get_dependency(program, dependency_id)
     if not DeleteForm().validate_on_submit():

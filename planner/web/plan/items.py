@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from planner.domain.errors import ValidationError
@@ -50,16 +51,21 @@ def _datalists(program: Program) -> dict[str, list[str]]:
     return {"keys": plan_service.item_keys(program), "streams": plan_service.workstreams(program)}
 
 
+def _prefill(form: NewItemForm) -> None:
+    """The add form opened from a phase or a workstream starts in it."""
+    form.phase.data = int(request.args.get("phase", 0, type=int) or 0) or None
+    form.workstream.data = request.args.get("workstream") or None
+    form.duration_days.data = 5
+
+
 @bp.route("/programs/<int:program_id>/plan/items/new", methods=["GET", "POST"])
-def item_new(program_id: int):
+def item_new(program_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     form = NewItemForm()
     form.phase.choices = _phase_choices(program)
     general: list[str] = []
     if request.method == "GET":
-        form.phase.data = int(request.args.get("phase", 0, type=int) or 0) or None
-        form.workstream.data = request.args.get("workstream") or None
-        form.duration_days.data = 5
+        _prefill(form)
     if form.validate_on_submit():
         try:
             item, outcome = plan_service.add_item(
@@ -84,7 +90,7 @@ def item_new(program_id: int):
 
 
 @bp.get("/programs/<int:program_id>/plan/items/key-suggestion")
-def item_key_suggestion(program_id: int):
+def item_key_suggestion(program_id: int) -> ResponseReturnValue:
     """The key the add-item form proposes for the name typed so far (JSON, item_key.js)."""
     program = get_program(program_id)
     name = request.args.get("name", "")[:300]
@@ -151,13 +157,13 @@ def _conflict(item: WorkItem, exc: StaleEditError, fields: list[str]) -> dict[st
 
 
 @bp.get("/programs/<int:program_id>/plan/items/<int:item_id>")
-def item(program_id: int, item_id: int):
+def item(program_id: int, item_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     return _item_page(program, plan_service.get_item(program, item_id))
 
 
 @bp.post("/programs/<int:program_id>/plan/items/<int:item_id>/edit")
-def item_edit(program_id: int, item_id: int):
+def item_edit(program_id: int, item_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     work_item = plan_service.get_item(program, item_id)
     form = ItemDetailsForm()
@@ -181,7 +187,7 @@ def item_edit(program_id: int, item_id: int):
 
 
 @bp.post("/programs/<int:program_id>/plan/items/<int:item_id>/progress")
-def item_progress(program_id: int, item_id: int):
+def item_progress(program_id: int, item_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     work_item = plan_service.get_item(program, item_id)
     form = ProgressForm()
@@ -211,7 +217,7 @@ def item_progress(program_id: int, item_id: int):
 
 
 @bp.post("/programs/<int:program_id>/plan/items/<int:item_id>/move")
-def item_move(program_id: int, item_id: int):
+def item_move(program_id: int, item_id: int) -> ResponseReturnValue:
     program = get_program(program_id)
     work_item = plan_service.get_item(program, item_id)
     form = MoveForm()
@@ -236,39 +242,45 @@ def item_move(program_id: int, item_id: int):
     return redirect(_next_url(program, work_item))
 
 
-@bp.route("/programs/<int:program_id>/plan/items/<int:item_id>/delete", methods=["GET", "POST"])
-def item_delete(program_id: int, item_id: int):
-    program = get_program(program_id)
-    work_item = plan_service.get_item(program, item_id)
-    form = DeleteForm()
-    conflict = None
-    status = 200
-    if request.method == "GET":
-        form.version.data = work_item.version
-    elif form.validate_on_submit():
-        key = work_item.key
-        try:
-            outcome = plan_service.delete_item(program, work_item, form.version.data)
-            db.session.commit()
-        except StaleEditError as exc:
-            db.session.rollback()
-            form.version.data = exc.current_version
-            conflict = {"message": str(exc), "current": {}}
-            status = 409
-        else:
-            _remember(program, outcome, _moved_message(outcome, _("%(key)s deleted", key=key)))
-            return redirect(url_for("plan.table", program_id=program.id))
-    else:
-        status = 400
-    incoming, outgoing = plan_service.item_dependencies(work_item)
+def _delete_page(
+    program: Program,
+    item: WorkItem,
+    form: DeleteForm,
+    conflict: dict[str, Any] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    incoming, outgoing = plan_service.item_dependencies(item)
     return render_template(
         "plan/item_delete.html",
         program=program,
-        item=work_item,
+        item=item,
         form=form,
         conflict=conflict,
         links=len(incoming) + len(outgoing),
     ), status
+
+
+@bp.route("/programs/<int:program_id>/plan/items/<int:item_id>/delete", methods=["GET", "POST"])
+def item_delete(program_id: int, item_id: int) -> ResponseReturnValue:
+    program = get_program(program_id)
+    work_item = plan_service.get_item(program, item_id)
+    form = DeleteForm()
+    if request.method == "GET":
+        form.version.data = work_item.version
+        return _delete_page(program, work_item, form)
+    if not form.validate_on_submit():
+        return _delete_page(program, work_item, form, status=400)
+    key = work_item.key
+    try:
+        outcome = plan_service.delete_item(program, work_item, form.version.data)
+        db.session.commit()
+    except StaleEditError as exc:
+        db.session.rollback()
+        form.version.data = exc.current_version
+        conflict = {"message": str(exc), "current": {}}
+        return _delete_page(program, work_item, form, conflict, status=409)
+    _remember(program, outcome, _moved_message(outcome, _("%(key)s deleted", key=key)))
+    return redirect(url_for("plan.table", program_id=program.id))
 
 
 # --------------------------------------------------------------------------- dependencies
