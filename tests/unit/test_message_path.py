@@ -32,3 +32,19 @@ def test_of_builds_a_single_problem() -> None:
 def test_problem_needs_a_code() -> None:
     with pytest.raises(ValueError):
         Problem("x", " ")
+
+
+def test_an_unknown_holiday_set_is_a_coded_problem_worded_in_both_languages(app) -> None:
+    from planner.models import Program
+    from planner.services.holiday_sets import apply_holiday_set
+
+    with pytest.raises(ValidationError) as caught:
+        apply_holiday_set(Program(), "mars")
+    assert caught.value.problems == (Problem("holiday_set", "holiday_set.unknown"),)
+    with app.app_context():
+        with force_locale("en"):
+            assert caught.value.errors == [
+                ("holiday_set", "Choose one of the holiday sets offered.")
+            ]
+        with force_locale("zh_Hans_CN"):
+            assert caught.value.errors == [("holiday_set", "请选择所提供的节假日方案之一。")]
