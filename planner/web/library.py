@@ -28,7 +28,7 @@ from flask_login import current_user
 from planner.domain.days import DayOutOfRange, NotADay, parse_day
 from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.playbook import Playbook, PlaybookError
-from planner.explain_text import renderer
+from planner.explain_text import render, renderer
 from planner.extensions import db
 from planner.forms.library import LessonsForm, UploadForm, lessons_form, upgrade_form
 from planner.i18n import content_lang
@@ -438,7 +438,8 @@ def lessons(program_id: int):
         new, text = service.lessons_playbook(context, picked, form.new_version.data)
     except ValidationError as exc:
         loose = _place_lesson_errors(form, tokens, exc)
-        return _lessons_page(context, form, tokens, errors=loose, summary=str(exc)), 422
+        summary = _("The new version was not written:") if loose else None
+        return _lessons_page(context, form, tokens, errors=loose, summary=summary), 422
     filename = f"{new.id}-{new.version}.yaml"
     if not saving:
         return Response(
@@ -515,7 +516,7 @@ def _lessons_page(
             "token": token,
             "label": LESSON_LABELS[lesson.kind],
             "value_label": VALUE_LABELS[service.EDITABLE[lesson.kind][0]],
-            "text": lesson.description_zh if content_lang() == "zh" else lesson.description,
+            "text": render(lesson.reason),
         }
         for lesson, token in zip(context.lessons, tokens, strict=True)
     ]

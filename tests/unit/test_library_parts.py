@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from planner.charts.gantt_scene import Text
 from planner.domain.calendar import WorkCalendar
 from planner.domain.errors import ValidationError
+from planner.domain.explain import Explanation
 from planner.domain.playbook import load_playbook, parse_playbook
 from planner.domain.playbook_diff import diff_playbooks
 from planner.domain.playbook_lessons import Lesson
@@ -188,7 +189,7 @@ def test_diff_sections_group_changes_in_section_order(tiny) -> None:
 
 
 def _lesson(kind: str, key: str, **patch: object) -> Lesson:
-    return Lesson(kind, key, "", "", patch)
+    return Lesson(kind, key, Explanation(f"lessons.{kind}"), patch)
 
 
 LESSONS = [
