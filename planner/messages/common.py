@@ -22,6 +22,9 @@ MESSAGES: dict[str, Message] = {
     "row.stale": lambda r, w: gettext(
         "This was changed by someone else since you opened it: read it again."
     ),
+    "row.changed_by": lambda r, w: gettext(
+        "This was changed by %(actor)s at %(at)s UTC since you opened it: read it again.", **w
+    ),
     "permission.denied": lambda r, w: gettext("Your role in this program does not allow this."),
     "file.line": lambda r, w: gettext("line %(line)s: %(problem)s", **w),
 }

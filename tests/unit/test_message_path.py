@@ -48,3 +48,33 @@ def test_an_unknown_holiday_set_is_a_coded_problem_worded_in_both_languages(app)
             ]
         with force_locale("zh_Hans_CN"):
             assert caught.value.errors == [("holiday_set", "请选择所提供的节假日方案之一。")]
+
+
+def test_a_playbook_loader_code_is_worded_as_the_library_words_a_file(app) -> None:
+    # the path of a new version written from lessons or saved from a program
+    error = ValidationError.of("phases[0].key", "playbook.issue", issue="unknown_task", key="x")
+    with app.app_context():
+        with force_locale("en"):
+            assert error.errors == [("phases[0].key", "unknown task key “x”")]
+        with force_locale("zh_Hans_CN"):
+            ((_field, words),) = error.errors
+    assert "x" in words and "unknown" not in words
+
+
+def test_a_stale_edit_says_who_changed_it_in_the_readers_language(app) -> None:
+    from datetime import datetime
+
+    from planner.services.concurrency import LastChange, StaleEditError
+
+    error = StaleEditError("work item", LastChange("alice", datetime(2026, 3, 2, 9, 30)), 3)
+    assert [p.code for p in error.problems] == ["row.changed_by"]
+    with app.app_context():
+        with force_locale("en"):
+            assert str(error) == (
+                "This was changed by alice at 2026-03-02 09:30 UTC since you opened it: "
+                "read it again."
+            )
+        with force_locale("zh_Hans_CN"):
+            chinese = str(error)
+    assert "alice" in chinese and "2026-03-02 09:30" in chinese and "changed" not in chinese
+    assert [p.code for p in StaleEditError("scenario", None, 1).problems] == ["row.stale"]
