@@ -19,6 +19,9 @@ from tests.integration.library_support import (
 )
 from tests.integration.metrics_support import count_queries
 
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+
 CRM = "/playbooks/crm-four-100-days"
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
