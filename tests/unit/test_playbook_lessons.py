@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask_babel import force_locale
 
+from planner.config import SHIPPED_PLAYBOOKS
 from planner.domain.errors import ValidationError
 from planner.domain.explain import Explanation
 from planner.domain.playbook import cross_check, load_playbook, parse_playbook
@@ -49,8 +49,6 @@ def lesson(kind: str, key: str, patch: dict[str, object]) -> Lesson:
     """A lesson as a consultant's edit gives it (its reason does not matter to applying)."""
     return Lesson(kind, key, Explanation(f"lessons.{kind}"), patch)  # type: ignore[arg-type]
 
-
-PLAYBOOK_DIR = Path(__file__).resolve().parents[2] / "playbooks"
 
 TEXT = """\
 id: les
@@ -497,7 +495,7 @@ def test_lessons_descriptions_in_both_languages(app: Flask) -> None:
 
 
 def test_lessons_from_a_rollout_of_the_main_playbook() -> None:
-    v10 = load_playbook(PLAYBOOK_DIR / "crm-four-100-days.yaml")
+    v10 = load_playbook(SHIPPED_PLAYBOOKS / "crm-four-100-days.yaml")
     outcome = ProgramOutcome(
         added_tasks=[
             AddedTask(
