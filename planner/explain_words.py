@@ -44,6 +44,42 @@ def area_word(area: str) -> str:
     return words.get(area, area)
 
 
+def workstream_name(key: str | None) -> str:
+    """A workstream as the reader sees it: the shipped playbooks' workstreams by their name in
+    the reader's language, one a program made up as it was typed (never a code to decode)."""
+    if not key:
+        return ""
+    names = {
+        "governance": pgettext("workstream", "Governance"),
+        "sales-automation": pgettext("workstream", "Sales automation"),
+        "data-migration": pgettext("workstream", "Data migration"),
+        "integration": pgettext("workstream", "Integration"),
+        "training-change": pgettext("workstream", "Training and change"),
+    }
+    return names.get(key, key)
+
+
+def risk_category_name(key: str | None) -> str:
+    """A risk's category as the reader sees it: the shipped playbooks' categories by their name
+    in the reader's language, one a program made up as it was typed."""
+    if not key:
+        return ""
+    names = {
+        "adoption": pgettext("risk category", "Adoption"),
+        "data": pgettext("risk category", "Data"),
+        "people": pgettext("risk category", "People"),
+        "process": pgettext("risk category", "Process"),
+        "requirements": pgettext("risk category", "Requirements"),
+        "sponsorship": pgettext("risk category", "Sponsorship"),
+        "strategy": pgettext("risk category", "Strategy"),
+        "technology": pgettext("risk category", "Technology"),
+        "value": pgettext("risk category", "Value"),
+        "vendor": pgettext("risk category", "Vendor"),
+        "other": pgettext("risk category", "Other"),
+    }
+    return names.get(key, key)
+
+
 def band_label(band: str, bands: Mapping[str, str] | None = None) -> str:
     """A risk band's label: the scale's own (``bands``: name → label in the reader's
     language, as the risk pages show it), else the translated default band names, else

@@ -70,6 +70,16 @@ def test_filters_work_on_the_server(client, db, program):
     assert set(gantt["items"]["key"]) == keys
 
 
+def test_workstreams_show_by_their_names_in_the_readers_language(client, program):
+    base = f"/programs/{program.id}/plan/table?workstream=data-migration"
+    english = client.get(base).get_data(as_text=True)
+    assert "<td>Data migration</td>" in english
+    assert '<option value="data-migration" selected>Data migration</option>' in english
+    chinese = client.get(base, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "<td>数据迁移</td>" in chinese and "<td>data-migration</td>" not in chinese
+    assert '<option value="data-migration" selected>数据迁移</option>' in chinese
+
+
 def test_table_sorts_on_the_server_and_shows_computed_columns(client, db, program):
     base = f"/programs/{program.id}/plan/table"
     html = client.get(f"{base}?sort=float&order=desc").get_data(as_text=True)
