@@ -8,7 +8,6 @@ from flask import Flask, Response, render_template
 from flask_babel import gettext as _
 
 from planner.domain.errors import NotFoundError
-from planner.explain_words import risk_category_name, workstream_name
 from planner.ops.assets import FILE_ENDPOINTS, asset_response
 from planner.web.csp import plotly_js_path
 
@@ -68,9 +67,6 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api.bp)
     app.jinja_env.globals["program_tabs"] = program_tabs
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
-    # codes of the method shown by their names, in the reader's language
-    app.jinja_env.globals["workstream_name"] = workstream_name
-    app.jinja_env.globals["risk_category_name"] = risk_category_name
     app.jinja_env.filters["localized_dates"] = _localized_dates
     app.after_request(_one_charset)
 

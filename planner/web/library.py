@@ -438,8 +438,7 @@ def lessons(program_id: int):
         new, text = service.lessons_playbook(context, picked, form.new_version.data)
     except ValidationError as exc:
         loose = _place_lesson_errors(form, tokens, exc)
-        summary = _("The new version was not written:") if loose else None
-        return _lessons_page(context, form, tokens, errors=loose, summary=summary), 422
+        return _lessons_page(context, form, tokens, errors=loose, summary=_not_written(loose)), 422
     filename = f"{new.id}-{new.version}.yaml"
     if not saving:
         return Response(
@@ -448,6 +447,11 @@ def lessons(program_id: int):
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
     return _save_lessons(context, form, tokens, new, text, len(picked))
+
+
+def _not_written(loose: list[tuple[str, str]]) -> str | None:
+    """The heading of the problems no field shows (a refusal's own words follow it)."""
+    return _("The new version was not written:") if loose else None
 
 
 def _fill_lessons_form(form: LessonsForm, context: service.LessonsContext, tokens: list[str]):
