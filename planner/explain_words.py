@@ -59,6 +59,31 @@ def workstream_name(key: str | None) -> str:
     return names.get(key, key)
 
 
+def owner_name(owner: str | None) -> str:
+    """An owner as the reader sees it: a role of the shipped playbooks (an item no one has
+    taken yet) by its name in the reader's language, a person's name as it is."""
+    if not owner:
+        return ""
+    roles = {
+        "business analyst": pgettext("owner role", "business analyst"),
+        "change manager": pgettext("owner role", "change manager"),
+        "consultant": pgettext("owner role", "consultant"),
+        "crm consultant": pgettext("owner role", "crm consultant"),
+        "data steward": pgettext("owner role", "data steward"),
+        "general manager": pgettext("owner role", "general manager"),
+        "integration architect": pgettext("owner role", "integration architect"),
+        "marketing manager": pgettext("owner role", "marketing manager"),
+        "operations manager": pgettext("owner role", "operations manager"),
+        "project lead": pgettext("owner role", "project lead"),
+        "sales manager": pgettext("owner role", "sales manager"),
+        "sales ops manager": pgettext("owner role", "sales ops manager"),
+        "service manager": pgettext("owner role", "service manager"),
+        "sponsor": pgettext("owner role", "sponsor"),
+        "trainer": pgettext("owner role", "trainer"),
+    }
+    return roles.get(owner, owner)
+
+
 def risk_category_name(key: str | None) -> str:
     """A risk's category as the reader sees it: the shipped playbooks' categories by their name
     in the reader's language, one a program made up as it was typed."""

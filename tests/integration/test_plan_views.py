@@ -78,6 +78,11 @@ def test_workstreams_show_by_their_names_in_the_readers_language(client, program
     chinese = client.get(base, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "<td>数据迁移</td>" in chinese and "<td>data-migration</td>" not in chinese
     assert '<option value="data-migration" selected>数据迁移</option>' in chinese
+    # an item no one has taken yet shows its playbook role, by its name too
+    table = f"/programs/{program.id}/plan/table"
+    roles = client.get(table, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "<td>项目负责人</td>" in roles and "<td>project lead</td>" not in roles
+    assert "<td>project lead</td>" in client.get(table).get_data(as_text=True)
 
 
 def test_table_sorts_on_the_server_and_shows_computed_columns(client, db, program):
