@@ -351,16 +351,16 @@ def test_readers_see_the_plan_but_no_editing_controls(login_as, db, program):
     assert "Add work item" in member.get(f"/programs/{program.id}/plan/gantt").data.decode()
 
 
-def test_a_stale_schedule_is_brought_up_to_date_when_read(client, db):
+def test_a_stale_schedule_is_brought_up_to_date_when_read(today, client, db):
     # following today: yesterday's schedule no longer holds once today moved on
-    program = make_program(db, start=date.today() - timedelta(days=40), status=None)
+    program = make_program(db, start=today - timedelta(days=40), status=None)
     first = item(db, program, "diagnosis-plan")
-    assert first.early_start is not None and first.early_start >= date.today()
-    first.early_start = date.today() - timedelta(days=30)  # as computed a month ago
+    assert first.early_start is not None and first.early_start >= today
+    first.early_start = today - timedelta(days=30)  # as computed a month ago
     db.session.commit()
     assert client.get(f"/programs/{program.id}/plan/table").status_code == 200
     db.session.expire_all()
-    assert first.early_start >= date.today()
+    assert first.early_start >= today
 
 
 def test_gantt_speaks_the_readers_language(client, db, program):  # type: ignore[no-untyped-def]
