@@ -44,6 +44,67 @@ def area_word(area: str) -> str:
     return words.get(area, area)
 
 
+def workstream_name(key: str | None) -> str:
+    """A workstream as the reader sees it: the shipped playbooks' workstreams by their name in
+    the reader's language, one a program made up as it was typed (never a code to decode)."""
+    if not key:
+        return ""
+    names = {
+        "governance": pgettext("workstream", "Governance"),
+        "sales-automation": pgettext("workstream", "Sales automation"),
+        "data-migration": pgettext("workstream", "Data migration"),
+        "integration": pgettext("workstream", "Integration"),
+        "training-change": pgettext("workstream", "Training and change"),
+    }
+    return names.get(key, key)
+
+
+def owner_name(owner: str | None) -> str:
+    """An owner as the reader sees it: a role of the shipped playbooks (an item no one has
+    taken yet) by its name in the reader's language, a person's name as it is."""
+    if not owner:
+        return ""
+    roles = {
+        "business analyst": pgettext("owner role", "business analyst"),
+        "change manager": pgettext("owner role", "change manager"),
+        "consultant": pgettext("owner role", "consultant"),
+        "crm consultant": pgettext("owner role", "crm consultant"),
+        "data steward": pgettext("owner role", "data steward"),
+        "general manager": pgettext("owner role", "general manager"),
+        "integration architect": pgettext("owner role", "integration architect"),
+        "marketing manager": pgettext("owner role", "marketing manager"),
+        "operations manager": pgettext("owner role", "operations manager"),
+        "project lead": pgettext("owner role", "project lead"),
+        "sales manager": pgettext("owner role", "sales manager"),
+        "sales ops manager": pgettext("owner role", "sales ops manager"),
+        "service manager": pgettext("owner role", "service manager"),
+        "sponsor": pgettext("owner role", "sponsor"),
+        "trainer": pgettext("owner role", "trainer"),
+    }
+    return roles.get(owner, owner)
+
+
+def risk_category_name(key: str | None) -> str:
+    """A risk's category as the reader sees it: the shipped playbooks' categories by their name
+    in the reader's language, one a program made up as it was typed."""
+    if not key:
+        return ""
+    names = {
+        "adoption": pgettext("risk category", "Adoption"),
+        "data": pgettext("risk category", "Data"),
+        "people": pgettext("risk category", "People"),
+        "process": pgettext("risk category", "Process"),
+        "requirements": pgettext("risk category", "Requirements"),
+        "sponsorship": pgettext("risk category", "Sponsorship"),
+        "strategy": pgettext("risk category", "Strategy"),
+        "technology": pgettext("risk category", "Technology"),
+        "value": pgettext("risk category", "Value"),
+        "vendor": pgettext("risk category", "Vendor"),
+        "other": pgettext("risk category", "Other"),
+    }
+    return names.get(key, key)
+
+
 def band_label(band: str, bands: Mapping[str, str] | None = None) -> str:
     """A risk band's label: the scale's own (``bands``: name → label in the reader's
     language, as the risk pages show it), else the translated default band names, else

@@ -121,3 +121,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_lang"] = select_locale
     app.jinja_env.globals["format_day"] = format_day
     app.jinja_env.globals["format_count"] = format_count
+    # codes of the method shown by their names, in the reader's language (imported here:
+    # planner.explain_words builds on this module)
+    from planner.explain_words import owner_name, risk_category_name, workstream_name
+
+    app.jinja_env.globals["workstream_name"] = workstream_name
+    app.jinja_env.globals["risk_category_name"] = risk_category_name
+    app.jinja_env.globals["owner_name"] = owner_name

@@ -21,7 +21,6 @@ _WORDS: dict[str, Words] = {
     "replan.diagnosis_weeks_range": lambda p: _(
         "The diagnosis lasts %(low)d to %(high)d whole weeks.", low=p["low"], high=p["high"]
     ),
-    "holiday_set.unknown": lambda p: _("Choose one of the holiday sets offered."),
     "scenario.name_needed": lambda p: _("A scenario needs a name."),
     "scenario.unknown_item": lambda p: _("No work item “%(key)s” in this scenario.", key=p["key"]),
     "scenario.duration_range": lambda p: _(

@@ -696,7 +696,7 @@ def schedule_rag(
         ('amber', 'red')
     """
     if tolerance < 0:
-        raise ValidationError(f"tolerance must be 0 or more days, got {tolerance}")
+        raise ValidationError.of("tolerance", "field.at_least", limit=0, value=tolerance)
     slips = {name: days for name, days in milestone_slips_days.items() if days > 0}
     worst = max([overrun_days, *slips.values()], default=0)
     if worst <= 0:
@@ -821,11 +821,13 @@ def risks_rag(
         """Position in the order; an unknown band ranks above every known one."""
         return order.index(band.casefold()) if band.casefold() in order else len(order)
 
-    for name, band in (("amber_from", amber_from), ("red_from", red_from)):
-        if band.casefold() not in order:
-            raise ValidationError(
-                f'{name}: unknown band "{band}"; expected one of {", ".join(band_order)}'
-            )
+    unknown = [
+        Problem(name, "gate.criterion.band", {"known": tuple(band_order), "value": band})
+        for name, band in (("amber_from", amber_from), ("red_from", red_from))
+        if band.casefold() not in order
+    ]
+    if unknown:
+        raise ValidationError(problems=unknown)
     amber_at, red_at = rank(amber_from), rank(red_from)
     counts: dict[str, int] = {}
     worst = -1
@@ -858,14 +860,16 @@ def phase_progress(durations_and_percent: Iterable[tuple[float, float]]) -> floa
         62.5
     """
     items = list(durations_and_percent)
-    errors: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     for i, (duration, percent) in enumerate(items):
         if duration < 0:
-            errors.append((f"items[{i}].duration", f"must not be negative, got {duration}"))
+            at_least = {"limit": 0, "value": duration}
+            problems.append(Problem(f"items[{i}].duration", "field.at_least", at_least))
         if not 0 <= percent <= 100:
-            errors.append((f"items[{i}].percent", f"must be from 0 to 100, got {percent}"))
-    if errors:
-        raise ValidationError("; ".join(f"{p}: {m}" for p, m in errors), errors)
+            between = {"min": 0, "max": 100}
+            problems.append(Problem(f"items[{i}].percent", "field.out_of_range", between))
+    if problems:
+        raise ValidationError(problems=problems)
     if not items:
         return 0.0
     total = sum(d for d, _ in items)

@@ -870,9 +870,7 @@ def parse_playbook(text: str, source: str = "<playbook>") -> Playbook:
     try:
         playbook = Playbook.model_validate(data)
     except PydanticValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if not _is_union_tag(p))
-            code, params = _field_problem(error, loc)
+        for loc, code, params in schema_problems(exc):
             issues.append(issue(source, _line_of(data, loc), format_path(loc), code, **params))
         playbook = _partial(data)
     for loc, code, params in _cross_problems(playbook):
@@ -880,6 +878,17 @@ def parse_playbook(text: str, source: str = "<playbook>") -> Playbook:
     if issues:
         raise PlaybookError(sorted(issues, key=lambda i: i.line or 0))
     return playbook
+
+
+def schema_problems(exc: PydanticValidationError) -> list[tuple[Loc, str, dict[str, object]]]:
+    """The schema's refusals of a document as ``(location, code, parameters)``: the codes of
+    :data:`ISSUE_CODES`, as :func:`parse_playbook` reports them."""
+    found: list[tuple[Loc, str, dict[str, object]]] = []
+    for error in exc.errors():
+        loc = tuple(p for p in error["loc"] if not _is_union_tag(p))
+        code, params = _field_problem(error, loc)
+        found.append((loc, code, params))
+    return found
 
 
 def _is_union_tag(part: int | str) -> bool:
@@ -999,7 +1008,13 @@ Problem = tuple[Loc, str, dict[str, object]]
 
 def cross_check(playbook: Playbook) -> list[tuple[Loc, str]]:
     """Rules that span the document: unique keys, references, cycles, ordinals, bands."""
-    return [(loc, english(code, params)) for loc, code, params in _cross_problems(playbook)]
+    return [(loc, english(code, params)) for loc, code, params in cross_problems(playbook)]
+
+
+def cross_problems(playbook: Playbook) -> list[Problem]:
+    """:func:`cross_check`'s problems as ``(location, code, parameters)``, for a caller that
+    words them where they are shown."""
+    return _cross_problems(playbook)
 
 
 def _cross_problems(playbook: Playbook) -> list[Problem]:

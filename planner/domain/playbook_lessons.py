@@ -63,9 +63,11 @@ Examples:
     ...     occurred_risks=[OccurredRisk(key="dirty-data", title="Dirty data",
     ...                                  likelihood=3, impact=4)])
     >>> lessons = propose_lessons(pb, outcome)
-    >>> [lesson.description for lesson in lessons]  # doctest: +NORMALIZE_WHITESPACE
-    ['Lengthen task "migration" from 10 to 13 working days: it took 13 (30% over).',
-     'Raise the likelihood of risk "dirty-data" from 3 to 4: it occurred in the program.']
+    >>> [(lesson.reason.code, dict(lesson.reason.params)) for lesson in lessons]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('lessons.lengthen_task',
+      {'key': 'migration', 'planned': 10, 'proposed': 13, 'took': 13.0, 'over': 30}),
+     ('lessons.raise_risk', {'key': 'dirty-data', 'before': 3, 'after': 4})]
     >>> new = apply_lessons(pb, lessons, "1.1")
     >>> new.version, new.phases[0].tasks[0].duration, new.risks[0].likelihood
     ('1.1', 13, 4)
@@ -83,13 +85,15 @@ from typing import Any, Final, Literal
 from pydantic import ValidationError as PydanticValidationError
 
 from planner.domain.errors import Problem, ValidationError
+from planner.domain.explain import Explanation
 from planner.domain.playbook import (
     DEPENDENCY_TYPES,
     KEY_PATTERN,
     Playbook,
     Task,
-    cross_check,
+    cross_problems,
     format_path,
+    schema_problems,
     version_key,
 )
 
@@ -196,12 +200,12 @@ def missed_targets(
 
 @dataclass(frozen=True)
 class Lesson:
-    """A proposed change to the playbook, described in English and Chinese."""
+    """A proposed change to the playbook; ``reason`` says what and why as a code and its
+    parameters (worded in the reader's language by planner/messages/playbook_lessons.py)."""
 
     kind: LessonKind
     key: str
-    description: str
-    description_zh: str
+    reason: Explanation
     patch: Mapping[str, object]
 
     @property
@@ -214,10 +218,6 @@ class Lesson:
 
 def _round_half_up(value: float) -> int:
     return math.floor(value + 0.5)
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _slug(key: str) -> str:
@@ -259,29 +259,23 @@ def _added_task_lessons(playbook: Playbook, tasks: Sequence[AddedTask]) -> list[
                 kept.append((pred, kind, lag))
             else:
                 left_out.append(pred)
-        what_en = "milestone" if task.duration == 0 else "task"
-        what_zh = "里程碑" if task.duration == 0 else "任务"
-        detail_en = [f'"{task.name}"']
-        detail_zh = [f'"{task.name_zh or task.name}"']
-        if task.duration:
-            detail_en.append(f"{task.duration} working days")
-            detail_zh.append(f"{task.duration} 个工作日")
-        if kept:
-            preds = [k for k, _t, _l in kept]
-            detail_en.append("after " + ", ".join(preds))
-            detail_zh.append("前置：" + "、".join(preds))
-        note_en = note_zh = ""
-        if left_out:
-            note_en = f" Its link from {', '.join(left_out)} is left out: not in the playbook."
-            note_zh = f"它与 {'、'.join(left_out)} 的依赖关系未保留：实施手册中没有。"
+        why = Explanation(
+            "lessons.add_milestone" if task.duration == 0 else "lessons.add_task",
+            {
+                "key": key,
+                "phase": task.phase_key,
+                "name": task.name,
+                "name_zh": task.name_zh,
+                "days": task.duration,
+                "after": tuple(k for k, _t, _l in kept),
+                "left_out": tuple(left_out),
+            },
+        )
         lessons.append(
             Lesson(
                 "add_task",
                 key,
-                f'Add {what_en} "{key}" to phase "{task.phase_key}" ({", ".join(detail_en)}): '
-                f"the program added it.{note_en}",
-                f'在阶段 "{task.phase_key}" 中增加{what_zh} "{key}"（{"，".join(detail_zh)}）：'
-                f"实施项目中增加了它。{note_zh}",
+                why,
                 {
                     "phase": task.phase_key,
                     "name": task.name,
@@ -311,14 +305,12 @@ def _duration_lessons(
         if proposed <= planned:
             continue
         over = _round_half_up((took - planned) / planned * 100)
+        why = {"key": item.key, "planned": planned, "proposed": proposed, "took": took}
         lessons.append(
             Lesson(
                 "lengthen_task",
                 item.key,
-                f'Lengthen task "{item.key}" from {planned} to {proposed} working days: '
-                f"it took {_number(took)} ({over}% over).",
-                f'把任务 "{item.key}" 的工期从 {planned} 延长到 {proposed} 个工作日：'
-                f"实际用了 {_number(took)} 个工作日（超出 {over}%）。",
+                Explanation("lessons.lengthen_task", {**why, "over": over}),
                 {"duration": proposed},
             )
         )
@@ -334,14 +326,12 @@ def _risk_lessons(playbook: Playbook, occurred: Sequence[OccurredRisk]) -> list[
             before = known[risk.key].likelihood
             if before >= 5:
                 continue
+            why = {"key": risk.key, "before": before, "after": before + 1}
             lessons.append(
                 Lesson(
                     "raise_risk",
                     risk.key,
-                    f'Raise the likelihood of risk "{risk.key}" from {before} to {before + 1}: '
-                    "it occurred in the program.",
-                    f'把风险 "{risk.key}" 的可能性从 {before} 提高到 {before + 1}：'
-                    "该风险在实施项目中发生了。",
+                    Explanation("lessons.raise_risk", why),
                     {"likelihood": before + 1},
                 )
             )
@@ -349,14 +339,18 @@ def _risk_lessons(playbook: Playbook, occurred: Sequence[OccurredRisk]) -> list[
         key = _unique(_slug(risk.key), taken)
         likelihood = min(max(risk.likelihood, 1), 5)
         impact = min(max(risk.impact, 1), 5)
+        why = {
+            "key": key,
+            "title": risk.title,
+            "title_zh": risk.title_zh,
+            "likelihood": likelihood,
+            "impact": impact,
+        }
         lessons.append(
             Lesson(
                 "add_risk",
                 key,
-                f'Add risk "{key}" ("{risk.title}", likelihood {likelihood}, impact {impact}): '
-                "it occurred in the program and the playbook does not list it.",
-                f'增加风险 "{key}"（"{risk.title_zh or risk.title}"，可能性 {likelihood}，'
-                f"影响 {impact}）：该风险在实施项目中发生了，而实施手册中没有列出。",
+                Explanation("lessons.add_risk", why),
                 {
                     "title": risk.title,
                     "title_zh": risk.title_zh,
@@ -383,15 +377,12 @@ def _metric_lessons(playbook: Playbook, missed: Sequence[MissedMetric]) -> list[
         if not fell_short:
             continue
         proposed = round((target + miss.actual) / 2, 1)
-        t, a, p = _number(target), _number(miss.actual), _number(proposed)
+        why = {"key": miss.key, "phase": miss.phase, "target": target, "proposed": proposed}
         lessons.append(
             Lesson(
                 "adjust_target",
                 miss.key,
-                f'Adjust the phase-{miss.phase} target of metric "{miss.key}" from {t} to {p}: '
-                f"the program reached {a} against {t} (halfway towards the actual; review it).",
-                f'把指标 "{miss.key}" 第 {miss.phase} 阶段的目标值从 {t} 调整为 {p}：'
-                f"实施项目实际达到 {a}，目标为 {t}（取目标值与实际值的中间值，请复核）。",
+                Explanation("lessons.adjust_target", {**why, "actual": miss.actual}),
                 {"phase": miss.phase, "target": proposed},
             )
         )
@@ -576,12 +567,18 @@ def apply_lessons(playbook: Playbook, lessons: Sequence[Lesson], new_version: st
     try:
         result = Playbook.model_validate(data)
     except PydanticValidationError as exc:
-        errors = [(format_path(tuple(e["loc"])), e["msg"]) for e in exc.errors()]
-        raise ValidationError("the new version would not load", errors) from None
-    problems = cross_check(result)
+        raise ValidationError(problems=_would_not_load(schema_problems(exc))) from None
+    problems = cross_problems(result)
     if problems:
-        raise ValidationError(
-            "the new version would not load",
-            [(format_path(loc), message) for loc, message in problems],
-        )
+        raise ValidationError(problems=_would_not_load(problems))
     return result
+
+
+def _would_not_load(
+    found: Sequence[tuple[tuple[int | str, ...], str, dict[str, object]]],
+) -> list[Problem]:
+    """The loader's problems of the new version, worded as the library words a file's."""
+    return [
+        Problem(format_path(loc), "playbook.issue", {"issue": code, **params})
+        for loc, code, params in found
+    ]

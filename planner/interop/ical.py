@@ -12,21 +12,30 @@ refreshed hourly.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 from urllib.parse import quote
 
 from icalendar import Calendar, Event, vDuration
 
-from planner.domain.errors import ValidationError
+from planner.domain.errors import Problem, ValidationError
 
-__all__ = ["PRODID", "UID_DOMAIN", "CalendarEvent", "EventKind", "event_uid", "write_calendar"]
+__all__ = [
+    "KINDS",
+    "PRODID",
+    "UID_DOMAIN",
+    "CalendarEvent",
+    "EventKind",
+    "event_uid",
+    "write_calendar",
+]
 
 EventKind = Literal["milestone", "gate"]
 PRODID: Final = "-//CRM Rollout Planner//Calendar feed//EN"
 UID_DOMAIN: Final = "crm-rollout-planner"
-_CATEGORY: Final[dict[str, str]] = {"milestone": "Milestone", "gate": "Gate review"}
+#: the kinds of event; each is shown in the feed as a category worded by the caller
+KINDS: Final[tuple[EventKind, ...]] = ("milestone", "gate")
 _REFRESH: Final = dt.timedelta(hours=1)
 
 
@@ -60,35 +69,45 @@ def event_uid(uid_key: str, program_key: str) -> str:
     return f"{_safe(uid_key)}@{_safe(program_key)}.{UID_DOMAIN}"
 
 
-def _check(program_name: str, program_key: str, events: Sequence[CalendarEvent]) -> None:
-    errors: list[tuple[str, str]] = []
+def _check(
+    program_name: str,
+    program_key: str,
+    events: Sequence[CalendarEvent],
+    categories: Mapping[str, str],
+) -> None:
+    """Every problem of the input at once, as coded problems (worded by whoever shows them)."""
+    problems: list[Problem] = []
     if not program_name.strip():
-        errors.append(("program_name", "must not be empty"))
+        problems.append(Problem("program_name", "field.required"))
     if not program_key.strip():
-        errors.append(("program_key", "must not be empty"))
+        problems.append(Problem("program_key", "field.required"))
     seen: dict[str, int] = {}
     for i, event in enumerate(events):
         if not event.uid_key.strip():
-            errors.append((f"events[{i}].uid_key", "must not be empty"))
+            problems.append(Problem(f"events[{i}].uid_key", "field.required"))
         elif event.uid_key in seen:
-            errors.append(
-                (
+            problems.append(
+                Problem(
                     f"events[{i}].uid_key",
-                    f'"{event.uid_key}" is also used by event {seen[event.uid_key]}',
+                    "calendar.feed.uid_taken",
+                    {"uid": event.uid_key, "other": seen[event.uid_key]},
                 )
             )
         else:
             seen[event.uid_key] = i
-        if event.kind not in _CATEGORY:
-            errors.append(
-                (f"events[{i}].kind", f'expected "milestone" or "gate", got {event.kind!r}')
+        if event.kind not in KINDS:
+            problems.append(
+                Problem(f"events[{i}].kind", "field.not_a_choice", {"value": event.kind})
             )
         if not isinstance(event.day, dt.date) or isinstance(event.day, dt.datetime):
-            errors.append((f"events[{i}].day", f"expected a date, got {event.day!r}"))
+            problems.append(Problem(f"events[{i}].day", "calendar.not_a_date", {"got": event.day}))
         if not event.title.strip():
-            errors.append((f"events[{i}].title", "must not be empty"))
-    if errors:
-        raise ValidationError(f"cannot write the calendar: {errors[0][0]}: {errors[0][1]}", errors)
+            problems.append(Problem(f"events[{i}].title", "field.required"))
+    for kind in KINDS:
+        if not (categories.get(kind) or "").strip():
+            problems.append(Problem(f"categories.{kind}", "field.required"))
+    if problems:
+        raise ValidationError(problems=problems)
 
 
 def write_calendar(
@@ -97,21 +116,25 @@ def write_calendar(
     events: Sequence[CalendarEvent],
     *,
     generated_at: dt.datetime,
+    categories: Mapping[str, str],
 ) -> bytes:
     """The feed as iCalendar bytes (UTF-8, CRLF lines folded at 75 octets).
 
     ``generated_at`` becomes every event's DTSTAMP (a naive time is taken as UTC).
+    ``categories`` words each kind of event (:data:`KINDS`) in the subscriber's language:
+    the feed carries no words of its own.
 
     Examples:
         >>> feed = write_calendar("Acme 华东", "acme", [CalendarEvent(
         ...     "m-golive", "milestone", "上线 Go-live", dt.date(2024, 10, 22))],
-        ...     generated_at=dt.datetime(2024, 10, 1, 9, 0))
+        ...     generated_at=dt.datetime(2024, 10, 1, 9, 0),
+        ...     categories={"milestone": "里程碑", "gate": "阶段门评审"})
         >>> b"UID:m-golive@acme.crm-rollout-planner" in feed
         True
         >>> b"DTSTART;VALUE=DATE:20241022" in feed, b"DTSTAMP:20241001T090000Z" in feed
         (True, True)
     """
-    _check(program_name, program_key, events)
+    _check(program_name, program_key, events, categories)
     stamp = generated_at
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=dt.UTC)
@@ -133,7 +156,7 @@ def write_calendar(
         item.add("dtstart", event.day)
         item.add("dtend", event.day + dt.timedelta(days=1))
         item.add("summary", event.title)
-        item.add("categories", [_CATEGORY[event.kind]])
+        item.add("categories", [categories[event.kind]])
         item.add("transp", "TRANSPARENT")
         if event.description:
             item.add("description", event.description)

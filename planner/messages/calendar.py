@@ -16,4 +16,8 @@ MESSAGES: dict[str, Message] = {
     ),
     "calendar.not_a_date": lambda r, w: gettext("expected a date, got %(got)s", **w),
     "calendar.also_holiday": lambda r, w: gettext("also listed as holidays: %(days)s", **w),
+    "calendar.feed.uid_taken": lambda r, w: gettext(
+        "event %(other)s already uses the UID key “%(uid)s”", **w
+    ),
+    "holiday_set.unknown": lambda r, w: gettext("Choose one of the holiday sets offered."),
 }

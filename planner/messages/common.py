@@ -10,6 +10,7 @@ MESSAGES: dict[str, Message] = {
     "field.required": lambda r, w: gettext("This field is required."),
     "field.too_long": lambda r, w: gettext("At most %(max)s characters.", **w),
     "field.not_a_number": lambda r, w: gettext("Enter a number."),
+    "field.at_least": lambda r, w: gettext("must be at least %(limit)s, got %(value)s", **w),
     "field.out_of_range": lambda r, w: gettext("Enter a value from %(min)s to %(max)s.", **w),
     "field.not_a_date": lambda r, w: gettext("Enter a date as YYYY-MM-DD."),
     "field.not_a_choice": lambda r, w: gettext("%(value)s is not one of the choices.", **w),
@@ -20,6 +21,9 @@ MESSAGES: dict[str, Message] = {
     "row.not_found": lambda r, w: gettext("It does not exist (or you cannot see it)."),
     "row.stale": lambda r, w: gettext(
         "This was changed by someone else since you opened it: read it again."
+    ),
+    "row.changed_by": lambda r, w: gettext(
+        "This was changed by %(actor)s at %(at)s UTC since you opened it: read it again.", **w
     ),
     "permission.denied": lambda r, w: gettext("Your role in this program does not allow this."),
     "file.line": lambda r, w: gettext("line %(line)s: %(problem)s", **w),

@@ -133,6 +133,15 @@ MESSAGES: dict[str, Message] = {
         "link-local): webhooks only go to public addresses.",
         **w,
     ),
+    # a delivery that failed, as the webhook keeps it (planner/services/webhooks.py)
+    "webhook.unresolved": lambda r, w: gettext("cannot resolve %(host)s: %(detail)s", **w),
+    "webhook.address_not_allowed": lambda r, w: gettext("address not allowed: %(addresses)s", **w),
+    "webhook.https_only": lambda r, w: gettext("only https is allowed"),
+    "webhook.network": lambda r, w: gettext("the connection failed: %(detail)s", **w),
+    "webhook.http_status": lambda r, w: gettext("the receiver answered HTTP %(status)s", **w),
+    "webhook.robot_refused": lambda r, w: gettext(
+        "the robot refused the message: %(errcode)s %(errmsg)s", **w
+    ),
     "notify.token_invalid": lambda r, w: gettext(
         "This link is not valid any more: sign in to change your notification settings."
     ),

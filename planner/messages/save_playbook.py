@@ -11,6 +11,4 @@ MESSAGES: dict[str, Message] = {
         "1–64 lower-case letters, digits, - or _, starting with a letter or digit."
     ),
     "save_playbook.version_pattern": lambda r, w: gettext("A version such as 1.0 or 2.1.3."),
-    # pydantic's own words for a rule of the playbook schema the program breaks
-    "save_playbook.not_a_playbook": lambda r, w: str(r.get("text", "")),
 }

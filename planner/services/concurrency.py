@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from planner.domain.errors import ConflictError
+from planner.domain.errors import ConflictError, Problem
 from planner.extensions import db
 from planner.models.audit import Audited, AuditEvent
 
@@ -25,8 +25,13 @@ class StaleEditError(ConflictError):
         self.entity = entity
         self.last = last
         self.current_version = current_version
-        who = f"{last.actor} at {last.at:%Y-%m-%d %H:%M} UTC" if last else "someone else"
-        super().__init__(f"this {entity} was changed by {who} since you opened it")
+        # who and when, worded by the page that shows the conflict (planner/messages/common.py)
+        problem = (
+            Problem("", "row.changed_by", {"actor": last.actor, "at": f"{last.at:%Y-%m-%d %H:%M}"})
+            if last
+            else Problem("", "row.stale")
+        )
+        super().__init__(problems=[problem])
 
 
 def last_change(obj: Audited) -> LastChange | None:

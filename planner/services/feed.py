@@ -116,6 +116,7 @@ class FeedTexts:
     gate_title: str  # with %(phase)s
     gate_description: str  # with %(phase)s
     milestone_done: str  # appended to a done milestone's description
+    categories: dict[str, str]  # each kind of event (planner.interop.ical.KINDS) as a category
 
 
 def program_key(program: Program) -> str:
@@ -208,4 +209,10 @@ def program_feed(
     texts = texts_for(lang)
     item_urls, gate_urls = urls(program) if urls is not None else ({}, {})
     events = feed_events(program, lang, texts, item_urls, gate_urls)
-    return write_calendar(program.name, program_key(program), events, generated_at=now or _now())
+    return write_calendar(
+        program.name,
+        program_key(program),
+        events,
+        generated_at=now or _now(),
+        categories=texts.categories,
+    )

@@ -22,7 +22,7 @@ def apply_holiday_set(program: Program, set_id: str | None) -> int:
         program.holiday_set = None
         return 0
     if set_id not in HOLIDAY_SETS:
-        raise ValidationError("holiday_set.unknown", [("holiday_set", "holiday_set.unknown")])
+        raise ValidationError.of("holiday_set", "holiday_set.unknown")
     program.holiday_set = set_id
     workdays = frozenset(int(digit) - 1 for digit in program.workdays)
     listed = {e.day for e in program.calendar_exceptions}

@@ -48,6 +48,7 @@ from planner.domain.playbook import (
     Playbook,
     format_path,
     parse_playbook,
+    schema_problems,
 )
 from planner.domain.playbook_writer import dump_playbook
 from planner.extensions import db
@@ -471,12 +472,11 @@ def program_playbook(
     try:
         playbook = Playbook.model_validate(build.document(head))
     except PydanticValidationError as exc:
+        # the loader's codes, worded as the library words a file's (planner/messages/playbook.py)
         raise ValidationError(
             problems=[
-                Problem(
-                    format_path(tuple(e["loc"])), "save_playbook.not_a_playbook", {"text": e["msg"]}
-                )
-                for e in exc.errors()
+                Problem(format_path(loc), "playbook.issue", {"issue": code, **params})
+                for loc, code, params in schema_problems(exc)
             ]
         ) from None
     header = (

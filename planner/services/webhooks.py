@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select
 
-from planner.domain.errors import NotFoundError, ValidationError
+from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.notify import backoff_seconds
 from planner.domain.webhooks import address_allowed, check_url, dingtalk_signed_url, payload
 from planner.extensions import db
@@ -34,7 +34,32 @@ TIMEOUT_SECONDS = 5.0
 
 
 class DeliveryError(Exception):
-    """One attempt failed; ``str()`` says why (kept on the webhook for the lead to see)."""
+    """One attempt failed; ``problem`` says why as a code and its parameters (kept on the
+    webhook with :func:`stored_problem`, worded for the lead where it is shown)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        # texts from the network are cut short: the webhook keeps at most 1000 characters
+        short = {k: v[:300] if isinstance(v, str) else v for k, v in params.items()}
+        self.problem = Problem("", code, short)
+        super().__init__(code, short)
+
+
+def stored_problem(problem: Problem) -> str:
+    """A delivery's problem as the webhook keeps it (its code and parameters, no words)."""
+    return json.dumps({"code": problem.code, "params": dict(problem.params)}, ensure_ascii=False)
+
+
+def problem_of(stored: str) -> Problem | None:
+    """The problem :func:`stored_problem` kept; None for a text kept before problems were
+    coded (shown as it was written)."""
+    try:
+        data = json.loads(stored)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("code"), str):
+        return None
+    params = data.get("params")
+    return Problem("", data["code"], params if isinstance(params, dict) else {})
 
 
 def _allow_private() -> bool:
@@ -97,11 +122,11 @@ def resolve(host: str, port: int) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise DeliveryError(f"cannot resolve {host}: {exc}") from None
+        raise DeliveryError("webhook.unresolved", host=host, detail=str(exc)) from None
     addresses = [str(info[4][0]) for info in infos]
     refused = [a for a in addresses if not address_allowed(a, allow_private=_allow_private())]
     if not addresses or refused:
-        raise DeliveryError(f"address not allowed: {', '.join(refused) or host}")
+        raise DeliveryError("webhook.address_not_allowed", addresses=", ".join(refused) or host)
     return addresses[0]
 
 
@@ -129,7 +154,7 @@ def post_json(url: str, body: dict[str, Any], timeout: float = TIMEOUT_SECONDS) 
     parts = urlsplit(url)
     secure = parts.scheme == "https"
     if not secure and not (parts.scheme == "http" and _allow_private()):
-        raise DeliveryError("only https is allowed")
+        raise DeliveryError("webhook.https_only")
     host = parts.hostname or ""
     port = parts.port or (443 if secure else 80)
     address = resolve(host, port)
@@ -144,11 +169,11 @@ def post_json(url: str, body: dict[str, Any], timeout: float = TIMEOUT_SECONDS) 
         response = connection.getresponse()
         answer = response.read(64 * 1024)
     except (OSError, http.client.HTTPException) as exc:
-        raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
+        raise DeliveryError("webhook.network", detail=f"{type(exc).__name__}: {exc}") from None
     finally:
         connection.close()
     if not 200 <= response.status < 300:
-        raise DeliveryError(f"HTTP {response.status}")
+        raise DeliveryError("webhook.http_status", status=response.status)
     _check_robot_answer(answer)
 
 
@@ -159,7 +184,11 @@ def _check_robot_answer(answer: bytes) -> None:
     except ValueError:
         return
     if isinstance(parsed, dict) and parsed.get("errcode") not in (None, 0):
-        raise DeliveryError(f"robot refused: {parsed.get('errcode')} {parsed.get('errmsg', '')}")
+        raise DeliveryError(
+            "webhook.robot_refused",
+            errcode=str(parsed.get("errcode")),
+            errmsg=str(parsed.get("errmsg", "")),
+        )
 
 
 @dataclass
@@ -198,7 +227,7 @@ def _deliver(hook: Webhook, delivery: WebhookDelivery, render: Any, sleep: Any) 
         try:
             post_json(url, body)
         except DeliveryError as exc:
-            error = str(exc)
+            error = stored_problem(exc.problem)
             delivery.attempts += 1
             if attempt + 1 < TRIES_PER_RUN:
                 sleep(0.5 * 2**attempt)

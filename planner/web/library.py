@@ -28,7 +28,7 @@ from flask_login import current_user
 from planner.domain.days import DayOutOfRange, NotADay, parse_day
 from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.playbook import Playbook, PlaybookError
-from planner.explain_text import renderer
+from planner.explain_text import render, renderer
 from planner.extensions import db
 from planner.forms.library import LessonsForm, UploadForm, lessons_form, upgrade_form
 from planner.i18n import content_lang
@@ -438,7 +438,7 @@ def lessons(program_id: int):
         new, text = service.lessons_playbook(context, picked, form.new_version.data)
     except ValidationError as exc:
         loose = _place_lesson_errors(form, tokens, exc)
-        return _lessons_page(context, form, tokens, errors=loose, summary=str(exc)), 422
+        return _lessons_page(context, form, tokens, errors=loose, summary=_not_written(loose)), 422
     filename = f"{new.id}-{new.version}.yaml"
     if not saving:
         return Response(
@@ -447,6 +447,11 @@ def lessons(program_id: int):
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
     return _save_lessons(context, form, tokens, new, text, len(picked))
+
+
+def _not_written(loose: list[tuple[str, str]]) -> str | None:
+    """The heading of the problems no field shows (a refusal's own words follow it)."""
+    return _("The new version was not written:") if loose else None
 
 
 def _fill_lessons_form(form: LessonsForm, context: service.LessonsContext, tokens: list[str]):
@@ -515,7 +520,7 @@ def _lessons_page(
             "token": token,
             "label": LESSON_LABELS[lesson.kind],
             "value_label": VALUE_LABELS[service.EDITABLE[lesson.kind][0]],
-            "text": lesson.description_zh if content_lang() == "zh" else lesson.description,
+            "text": render(lesson.reason),
         }
         for lesson, token in zip(context.lessons, tokens, strict=True)
     ]

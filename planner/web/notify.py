@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from planner.domain.errors import NotFoundError, ValidationError
 from planner.domain.notify import CHANNELS, EVENTS, URGENCIES
-from planner.explain_text import problem_pairs
+from planner.explain_text import problem_pairs, word_problem
 from planner.extensions import csrf, db
 from planner.notify_text import (
     EVENT_LABELS,
@@ -26,6 +26,14 @@ from planner.services.programs import get_program
 from planner.web.redirects import local_path, safe_next
 
 bp = Blueprint("notify", __name__)
+
+
+@bp.app_template_filter("delivery_error")
+def delivery_error(stored: str) -> str:
+    """Why a webhook delivery failed, in the reader's language (a text kept before the
+    problems were coded is shown as it was written)."""
+    problem = hooks.problem_of(stored) if stored else None
+    return stored if problem is None else word_problem(problem)
 
 
 @bp.app_template_global()

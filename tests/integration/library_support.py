@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from planner.config import SHIPPED_PLAYBOOKS
 from planner.extensions import db
 from planner.models import AuditEvent, Program, WorkItem
 from planner.models.library import PlaybookUpgrade, PlaybookUpload
@@ -17,7 +17,6 @@ from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
 
 PLAYBOOK = "crm-four-100-days"
-SHIPPED = Path(__file__).resolve().parents[2] / "playbooks"
 
 # the requirement of each library endpoint (what the lead adds to planner.web.policy.POLICY;
 # "consultant" stands for "a site administrator or a consultant")
@@ -83,7 +82,7 @@ def text_of(response: Any) -> str:
 
 
 def shipped_text(name: str = "crm-four-100-days.yaml") -> str:
-    return (SHIPPED / name).read_text(encoding="utf-8")
+    return (SHIPPED_PLAYBOOKS / name).read_text(encoding="utf-8")
 
 
 def make_consultant(email: str = "consultant@test.example"):

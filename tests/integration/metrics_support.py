@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import event, func, select
@@ -15,8 +15,12 @@ from planner.models.gate import GateCriterion, GateDecision
 from planner.models.metric import StatusSettings
 from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
+from tests.conftest import FROZEN_TODAY
 
-TODAY = date.today()
+#: the day the programs are made around: the frozen one. Every test module using these
+#: helpers runs on the frozen clock (``pytestmark = pytest.mark.usefixtures("today")``), so
+#: the pages judge on the same day whatever the machine's date.
+TODAY = FROZEN_TODAY
 
 
 def make_program(name: str = "Northwind", days_ago: int = 150, playbook: str = "crm-four-100-days"):

@@ -19,6 +19,9 @@ from planner.services import gates as gate_service
 from planner.services import metrics as metric_service
 from tests.integration.metrics_support import TODAY, count_queries, make_program, metric
 
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+
 
 @pytest.fixture(autouse=True)
 def portfolio_policy(app, monkeypatch):

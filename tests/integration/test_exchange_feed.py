@@ -168,6 +168,10 @@ def test_the_feed_speaks_the_subscribers_language(anonymous_client, db, program)
     assert milestone.name_zh
     summary = events[f"milestone-roadmap-approved@program-{program.id}.crm-rollout-planner"]
     assert summary["summary"] == milestone.name_zh
+    # the categories too are in the subscriber's language: no English in a Chinese calendar
+    gates = [e for uid, e in events.items() if uid.startswith("gate-")]
+    assert {e["category"] for e in gates} == {"阶段关口评审"}
+    assert summary["category"] == "里程碑"
 
 
 def test_the_account_page_needs_a_sign_in(anonymous_client) -> None:

@@ -18,6 +18,9 @@ from planner.services import gates as service
 from planner.services import metrics as metric_service
 from tests.integration.metrics_support import TODAY, make_program, metric, snapshot
 
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+
 
 @pytest.fixture()
 def program(db):

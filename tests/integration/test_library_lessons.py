@@ -114,6 +114,15 @@ def test_lessons_are_proposed_from_what_happened(today, client, program) -> None
     assert 'Adjust the phase-1 target of metric "duplicate-rate" from 6 to 8' in page
 
 
+def test_lessons_are_worded_in_chinese_for_a_chinese_reader(today, client, program) -> None:
+    page = text_of(client.get(_url(program), headers={"Accept-Language": "zh-CN"}))
+    assert '把任务 "contact-migration" 的工期从 15 延长到 20 个工作日' in page
+    assert '把风险 "cleaning-legacy-data" 的可能性从 4 提高到 5' in page
+    assert '中增加任务 "vendor-demo-day"' in page and "前置：change-impact" in page
+    for english in ("Lengthen task", "Raise the likelihood", "Add task", "working days"):
+        assert english not in page
+
+
 def test_download_gives_a_valid_new_version_with_the_chosen_lessons(
     today, client, program, db
 ) -> None:

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
+from planner.config import SHIPPED_PLAYBOOKS
 from planner.extensions import db as _db
 from planner.models import Risk, WorkItem
 from planner.services.library import next_monday
 from tests.integration.library_support import (
-    SHIPPED,
     install_library,
     item,
     new_program,
@@ -18,6 +18,9 @@ from tests.integration.library_support import (
     text_of,
 )
 from tests.integration.metrics_support import count_queries
+
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
 
 CRM = "/playbooks/crm-four-100-days"
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
@@ -86,7 +89,7 @@ def test_playbook_folders_are_listed_and_broken_files_named(
     )
     (tmp_path / "folder-method.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "broken.yaml").write_text("id: broken\nversion: x\n", encoding="utf-8")
-    monkeypatch.setitem(app.config, "PLAYBOOK_DIRS", [SHIPPED, tmp_path])
+    monkeypatch.setitem(app.config, "PLAYBOOK_DIRS", [SHIPPED_PLAYBOOKS, tmp_path])
     page = client.get("/playbooks?origin=directory").get_data(as_text=True)
     assert set(re.findall(r'data-playbook="([^"]+)"', page)) == {"folder-method@1.0"}
     assert "Playbook folder folder-method.yaml" in _row(page, "folder-method@1.0")

@@ -136,9 +136,8 @@ def random_edit(db, program, rng: random.Random, today: date):
     ids=["shallow", "deep"],
 )
 def test_random_edits_store_what_a_full_reschedule_stores(  # type: ignore[no-untyped-def]
-    db, size: int, per_stream: int | None, steps: int
+    today, db, size: int, per_stream: int | None, steps: int
 ) -> None:
-    today = date.today()
     shape = {} if per_stream is None else {"items_per_stream": per_stream}
     program = generate_program(
         size, start_date=today - timedelta(days=120), seed=7, progress_until=today, **shape
@@ -182,8 +181,7 @@ def test_random_edits_store_what_a_full_reschedule_stores(  # type: ignore[no-un
     assert Stats.built <= done["progress"] + refused + 2
 
 
-def test_a_refused_cycle_changes_nothing_and_the_next_edit_is_right(db) -> None:
-    today = date.today()
+def test_a_refused_cycle_changes_nothing_and_the_next_edit_is_right(today, db) -> None:
     program = generate_program(60, start_date=today - timedelta(days=30), seed=3)
     db.session.commit()
     first, last = (
@@ -209,8 +207,7 @@ def test_a_refused_cycle_changes_nothing_and_the_next_edit_is_right(db) -> None:
     assert stored(db, program.id) == from_scratch(db, program)
 
 
-def test_a_kept_schedule_survives_the_shared_cache(db) -> None:
-    today = date.today()
+def test_a_kept_schedule_survives_the_shared_cache(today, db) -> None:
     program = generate_program(80, start_date=today - timedelta(days=40), seed=5)
     db.session.commit()
     live = build_live(program, today)
@@ -221,8 +218,7 @@ def test_a_kept_schedule_survives_the_shared_cache(db) -> None:
     assert (copy.item_ids == live.item_ids).all() and (copy.stored == live.stored).all()
 
 
-def test_a_full_reschedule_writes_only_rows_that_changed(db) -> None:
-    today = date.today()
+def test_a_full_reschedule_writes_only_rows_that_changed(today, db) -> None:
     program = generate_program(50, start_date=today - timedelta(days=10), seed=9)
     db.session.commit()
     versions = dict(db.session.execute(select(WorkItem.key, WorkItem.version)).all())
@@ -232,11 +228,10 @@ def test_a_full_reschedule_writes_only_rows_that_changed(db) -> None:
     assert dict(db.session.execute(select(WorkItem.key, WorkItem.version)).all()) == versions
 
 
-def test_no_kept_schedule_when_the_setting_is_zero(app, db) -> None:
+def test_no_kept_schedule_when_the_setting_is_zero(today, app, db) -> None:
     before = app.config["PLANNER_LIVE_SCHEDULES"]
     app.config["PLANNER_LIVE_SCHEDULES"] = 0
     try:
-        today = date.today()
         program = generate_program(40, start_date=today - timedelta(days=20), seed=11)
         db.session.commit()
         item_id = db.session.scalars(

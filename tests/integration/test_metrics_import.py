@@ -14,6 +14,9 @@ from planner.models import MetricReading
 from planner.services import metrics as service
 from tests.integration.metrics_support import TODAY, make_program, metric, snapshot
 
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+
 D1 = (TODAY - timedelta(days=14)).isoformat()
 D2 = (TODAY - timedelta(days=7)).isoformat()
 OUTSIDE = (TODAY - timedelta(days=400)).isoformat()

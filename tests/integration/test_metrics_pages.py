@@ -17,6 +17,9 @@ from planner.services import audit
 from planner.services import metrics as service
 from tests.integration.metrics_support import TODAY, make_program, metric, snapshot
 
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+
 
 @pytest.fixture()
 def program(db):

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from planner.extensions import db
 from planner.models import Webhook, WebhookDelivery
+from planner.services.webhooks import problem_of
 from tests.conftest import sign_in
 from tests.integration import notify_support
 from tests.integration.notify_support import team
@@ -132,7 +133,15 @@ def test_an_address_that_turned_internal_is_not_reached_when_sending(
     runner.invoke(args=["notify", "send"])
     assert hook_server.received == []
     error = db.session.scalar(select(Webhook.last_error))
-    assert "address not allowed" in error or "only https is allowed" in error
+    problem = problem_of(error)  # kept as a code: worded for whoever reads the settings
+    assert problem is not None
+    assert problem.code in {"webhook.address_not_allowed", "webhook.https_only"}
+    english = lead.get(_settings(t)).get_data(as_text=True)
+    assert "address not allowed" in english or "only https is allowed" in english
+    lead.post("/language", data={"lang": "zh_Hans_CN", "next": "/"})
+    chinese = lead.get(_settings(t)).get_data(as_text=True)
+    assert "不允许的地址" in chinese or "只允许 https" in chinese
+    assert "not allowed" not in chinese and error not in chinese
 
 
 def test_only_the_lead_manages_webhooks(app) -> None:  # type: ignore[no-untyped-def]

@@ -70,6 +70,21 @@ def test_filters_work_on_the_server(client, db, program):
     assert set(gantt["items"]["key"]) == keys
 
 
+def test_workstreams_show_by_their_names_in_the_readers_language(client, program):
+    base = f"/programs/{program.id}/plan/table?workstream=data-migration"
+    english = client.get(base).get_data(as_text=True)
+    assert "<td>Data migration</td>" in english
+    assert '<option value="data-migration" selected>Data migration</option>' in english
+    chinese = client.get(base, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "<td>数据迁移</td>" in chinese and "<td>data-migration</td>" not in chinese
+    assert '<option value="data-migration" selected>数据迁移</option>' in chinese
+    # an item no one has taken yet shows its playbook role, by its name too
+    table = f"/programs/{program.id}/plan/table"
+    roles = client.get(table, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "<td>项目负责人</td>" in roles and "<td>project lead</td>" not in roles
+    assert "<td>project lead</td>" in client.get(table).get_data(as_text=True)
+
+
 def test_table_sorts_on_the_server_and_shows_computed_columns(client, db, program):
     base = f"/programs/{program.id}/plan/table"
     html = client.get(f"{base}?sort=float&order=desc").get_data(as_text=True)
@@ -336,16 +351,16 @@ def test_readers_see_the_plan_but_no_editing_controls(login_as, db, program):
     assert "Add work item" in member.get(f"/programs/{program.id}/plan/gantt").data.decode()
 
 
-def test_a_stale_schedule_is_brought_up_to_date_when_read(client, db):
+def test_a_stale_schedule_is_brought_up_to_date_when_read(today, client, db):
     # following today: yesterday's schedule no longer holds once today moved on
-    program = make_program(db, start=date.today() - timedelta(days=40), status=None)
+    program = make_program(db, start=today - timedelta(days=40), status=None)
     first = item(db, program, "diagnosis-plan")
-    assert first.early_start is not None and first.early_start >= date.today()
-    first.early_start = date.today() - timedelta(days=30)  # as computed a month ago
+    assert first.early_start is not None and first.early_start >= today
+    first.early_start = today - timedelta(days=30)  # as computed a month ago
     db.session.commit()
     assert client.get(f"/programs/{program.id}/plan/table").status_code == 200
     db.session.expire_all()
-    assert first.early_start >= date.today()
+    assert first.early_start >= today
 
 
 def test_gantt_speaks_the_readers_language(client, db, program):  # type: ignore[no-untyped-def]

@@ -14,6 +14,9 @@ from sqlalchemy import func, select
 from planner.models import Risk, WorkItem
 from tests.integration.metrics_support import count_queries, make_program
 
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+
 
 def _rows(html: str) -> list[str]:
     return re.findall(r'<tr data-program="(\d+)">', html)

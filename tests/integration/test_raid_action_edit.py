@@ -4,7 +4,7 @@ language) and a reader's post (403) change nothing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,9 +12,13 @@ from sqlalchemy import func, select
 from planner.demodata import raid as raid_demo
 from planner.models import AuditEvent, Person, RiskAction
 from planner.services import raid
+from tests.conftest import FROZEN_TODAY
 from tests.integration.exchange_support import demo_program
 
-TODAY = date.today()
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+
+TODAY = FROZEN_TODAY
 
 
 @pytest.fixture()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -17,9 +16,13 @@ from planner.demodata import raid as raid_demo
 from planner.models import AuditEvent, ChangeRequest, Decision, Issue, RiskAction, WorkItem
 from planner.services import change_requests as changes
 from planner.services import raid
+from tests.conftest import FROZEN_TODAY
 from tests.integration.exchange_support import demo_program
 
-TODAY = date.today()
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+
+TODAY = FROZEN_TODAY
 
 
 @pytest.fixture()

@@ -16,9 +16,13 @@ from planner.services import metrics as metric_service
 from planner.services import risks as service
 from planner.services.plan import ItemDetails, update_item
 from planner.services.scheduling import program_calendar
+from tests.conftest import FROZEN_TODAY
 from tests.integration.risks_support import new_program, text
 
-TODAY = date.today()
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+
+TODAY = FROZEN_TODAY
 FIRST = TODAY - timedelta(days=42)
 SECOND = TODAY - timedelta(days=7)
 

@@ -73,6 +73,15 @@ def test_register_lists_the_playbook_checklist_with_both_heat_maps(client, progr
     assert f'href="/programs/{program.id}/risks?cell=2-2-residual' in html
 
 
+def test_risk_categories_show_by_their_names_in_the_readers_language(client, program) -> None:
+    category = risk(program, "resistance-to-change").category
+    assert category == "people"
+    assert '<td class="small">People</td>' in get(client, url(program))
+    chinese = text(client.get(url(program), headers={"Accept-Language": "zh-CN"}))
+    assert '<td class="small">人员</td>' in chinese
+    assert '<td class="small">people</td>' not in chinese
+
+
 def test_clicking_a_cell_lists_exactly_its_open_risks(client, program) -> None:
     keys = ("resistance-to-change", "finding-process-gaps", "determining-roi")
     a, b, c = (risk(program, k) for k in keys)

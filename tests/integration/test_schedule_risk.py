@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from io import BytesIO
 
 import pytest
@@ -188,12 +187,12 @@ def test_the_api_gives_every_gate_and_refuses_bad_options(app, db, monkeypatch) 
     assert "does not exist" not in problem["errors"][0]["message"]
 
 
-def test_the_pack_has_the_schedule_risk_slide_in_its_language(db, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_pack_has_the_schedule_risk_slide_in_its_language(today, db, client) -> None:  # type: ignore[no-untyped-def]
     import io
 
     from pptx import Presentation
 
-    program = make_program(db, status=None, start=date.today())
+    program = make_program(db, status=None, start=today)
     service.save_range(program, "program", "", -10, 40, "pert")
     db.session.commit()
     for lang, title, chance in (

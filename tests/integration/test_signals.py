@@ -16,6 +16,9 @@ from planner.services import gates as gate_service
 from tests.integration.api_support import api_as
 from tests.integration.metrics_support import TODAY, make_program
 
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
+
 DEMO_DAY = date(2026, 3, 2)  # the day the demo is loaded ("today" of its story)
 
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from planner.ops.cache import Stats
 from tests.integration.metrics_support import count_queries, make_program
+
+#: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("today")
 
 
 def test_lines_come_from_the_cache_until_a_program_changes(client, db) -> None:  # type: ignore[no-untyped-def]

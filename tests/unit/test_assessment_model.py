@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from planner.config import SHIPPED_PLAYBOOKS
 from planner.domain.errors import ValidationError
 from planner.domain.playbook import load_playbook
 from planner.services.assessment import domain_model
 
-PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
-
 
 @pytest.fixture(scope="module")
 def maturity():
-    model = load_playbook(PLAYBOOKS / "crm-four-100-days.yaml").maturity
+    model = load_playbook(SHIPPED_PLAYBOOKS / "crm-four-100-days.yaml").maturity
     assert model is not None
     return model
 

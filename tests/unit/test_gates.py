@@ -828,8 +828,9 @@ def test_schedule_rag(
 
 
 def test_schedule_rag_refuses_negative_tolerance() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as caught:
         schedule_rag({}, 0, -1)
+    assert [(p.field, p.code) for p in caught.value.problems] == [("tolerance", "field.at_least")]
 
 
 def _rated(*groups: tuple[int, str]) -> Explanation:
@@ -870,8 +871,14 @@ def test_risks_rag(
 
 
 def test_risks_rag_refuses_an_unknown_threshold() -> None:
-    with pytest.raises(ValidationError, match='amber_from: unknown band "severe"'):
+    with pytest.raises(ValidationError) as caught:
         risks_rag([], amber_from="severe")
+    ((problem,),) = [caught.value.problems]
+    assert (problem.field, problem.code, problem.params["value"]) == (
+        "amber_from",
+        "gate.criterion.band",
+        "severe",
+    )
 
 
 def _names(code: str, *names: str) -> Explanation:
@@ -930,4 +937,4 @@ def test_phase_progress(items: list[tuple[float, float]], expected: float) -> No
 def test_phase_progress_refuses_bad_items(items: list[tuple[float, float]], path: str) -> None:
     with pytest.raises(ValidationError) as info:
         phase_progress(items)
-    assert [p for p, _ in info.value.errors] == [path]
+    assert [p.field for p in info.value.problems] == [path]

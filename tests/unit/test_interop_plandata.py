@@ -299,7 +299,10 @@ def test_validate_lists_every_problem() -> None:
     plan = plan_of(ItemData("a", "", "p1", duration=-1))
     with pytest.raises(ValidationError) as caught:
         validate(plan)
-    assert str(caught.value) == "invalid plan: items[0].name: must not be empty (and 1 more)"
+    assert [(p.field, p.code) for p in caught.value.problems] == [
+        ("items[0].name", "plandata.empty"),
+        ("items[0].duration", "plandata.duration_invalid"),
+    ]
     assert [path for path, _ in caught.value.errors] == ["items[0].name", "items[0].duration"]
 
 

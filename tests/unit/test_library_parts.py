@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from flask_babel import force_locale
 
 from planner.charts.gantt_scene import Text
+from planner.config import SHIPPED_PLAYBOOKS
 from planner.domain.calendar import WorkCalendar
 from planner.domain.errors import ValidationError
+from planner.domain.explain import Explanation
 from planner.domain.playbook import load_playbook, parse_playbook
 from planner.domain.playbook_diff import diff_playbooks
 from planner.domain.playbook_lessons import Lesson
@@ -19,8 +20,6 @@ from planner.explain_text import render
 from planner.services import library as service
 from planner.services.library.preview_gantt import preview_chart
 from planner.web.library import added_label, show_value
-
-SHIPPED = Path(__file__).resolve().parents[2] / "playbooks"
 
 TINY = """
 id: tiny
@@ -113,7 +112,7 @@ def test_preview_gate_criteria_read_in_the_chosen_language(app, tiny, lang, text
 
 
 def test_the_shipped_playbook_previews_as_a_gantt_of_every_item(app) -> None:
-    playbook = load_playbook(SHIPPED / "crm-four-100-days-v1.1.yaml")
+    playbook = load_playbook(SHIPPED_PLAYBOOKS / "crm-four-100-days-v1.1.yaml")
     result = service.preview(playbook, date(2026, 1, 5), "en")
     assert len(result.rows) == playbook.task_count + playbook.milestone_count
     assert result.critical_count > 0
@@ -188,7 +187,7 @@ def test_diff_sections_group_changes_in_section_order(tiny) -> None:
 
 
 def _lesson(kind: str, key: str, **patch: object) -> Lesson:
-    return Lesson(kind, key, "", "", patch)
+    return Lesson(kind, key, Explanation(f"lessons.{kind}"), patch)
 
 
 LESSONS = [

@@ -10,10 +10,11 @@ import pytest
 from flask_babel import force_locale
 
 from planner.charts.gantt_scene import COLOURS, ROW, Poly, Rect, Text
+from planner.config import SHIPPED_PLAYBOOKS
 from planner.domain.playbook import load_playbook, parse_playbook
 from planner.services import library as service
 from planner.services.library.preview_gantt import preview_chart
-from tests.unit.test_library_parts import SHIPPED, TINY
+from tests.unit.test_library_parts import TINY
 
 
 def chart_of(app, result, lang="en"):  # type: ignore[no-untyped-def]
@@ -73,7 +74,7 @@ def test_critical_items_are_outlined_and_the_milestone_is_a_diamond(app, tiny_re
 
 
 def test_only_the_critical_paths_links_are_drawn_in_red(app) -> None:
-    playbook = load_playbook(SHIPPED / "crm-four-100-days-v1.1.yaml")
+    playbook = load_playbook(SHIPPED_PLAYBOOKS / "crm-four-100-days-v1.1.yaml")
     result = service.preview(playbook, date(2026, 1, 5), "en")
     critical_links = [link for link in result.links if link.critical]
     assert 0 < len(critical_links) < len(result.links)

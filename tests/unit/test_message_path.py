@@ -32,3 +32,49 @@ def test_of_builds_a_single_problem() -> None:
 def test_problem_needs_a_code() -> None:
     with pytest.raises(ValueError):
         Problem("x", " ")
+
+
+def test_an_unknown_holiday_set_is_a_coded_problem_worded_in_both_languages(app) -> None:
+    from planner.models import Program
+    from planner.services.holiday_sets import apply_holiday_set
+
+    with pytest.raises(ValidationError) as caught:
+        apply_holiday_set(Program(), "mars")
+    assert caught.value.problems == (Problem("holiday_set", "holiday_set.unknown"),)
+    with app.app_context():
+        with force_locale("en"):
+            assert caught.value.errors == [
+                ("holiday_set", "Choose one of the holiday sets offered.")
+            ]
+        with force_locale("zh_Hans_CN"):
+            assert caught.value.errors == [("holiday_set", "请选择所提供的节假日方案之一。")]
+
+
+def test_a_playbook_loader_code_is_worded_as_the_library_words_a_file(app) -> None:
+    # the path of a new version written from lessons or saved from a program
+    error = ValidationError.of("phases[0].key", "playbook.issue", issue="unknown_task", key="x")
+    with app.app_context():
+        with force_locale("en"):
+            assert error.errors == [("phases[0].key", "unknown task key “x”")]
+        with force_locale("zh_Hans_CN"):
+            ((_field, words),) = error.errors
+    assert "x" in words and "unknown" not in words
+
+
+def test_a_stale_edit_says_who_changed_it_in_the_readers_language(app) -> None:
+    from datetime import datetime
+
+    from planner.services.concurrency import LastChange, StaleEditError
+
+    error = StaleEditError("work item", LastChange("alice", datetime(2026, 3, 2, 9, 30)), 3)
+    assert [p.code for p in error.problems] == ["row.changed_by"]
+    with app.app_context():
+        with force_locale("en"):
+            assert str(error) == (
+                "This was changed by alice at 2026-03-02 09:30 UTC since you opened it: "
+                "read it again."
+            )
+        with force_locale("zh_Hans_CN"):
+            chinese = str(error)
+    assert "alice" in chinese and "2026-03-02 09:30" in chinese and "changed" not in chinese
+    assert [p.code for p in StaleEditError("scenario", None, 1).problems] == ["row.stale"]

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import pytest
 
+from planner.config import SHIPPED_PLAYBOOKS
 from planner.domain.playbook import PlaybookError, load_playbook, parse_playbook
-
-PLAYBOOK_DIR = Path(__file__).resolve().parents[2] / "playbooks"
 
 VALID = """\
 id: tiny
@@ -160,13 +158,13 @@ def test_unsafe_or_shapeless_yaml_is_refused(text: str, fragment: str) -> None:
 
 
 def test_shipped_playbooks_validate() -> None:
-    files = sorted(PLAYBOOK_DIR.glob("*.yaml"))
+    files = sorted(SHIPPED_PLAYBOOKS.glob("*.yaml"))
     ids = {load_playbook(f).id for f in files}
     assert {"crm-four-100-days", "small-business-quick-start"} <= ids
 
 
 def test_main_playbook_is_faithful_to_the_method() -> None:
-    pb = load_playbook(PLAYBOOK_DIR / "crm-four-100-days.yaml")
+    pb = load_playbook(SHIPPED_PLAYBOOKS / "crm-four-100-days.yaml")
     assert [p.ordinal for p in pb.phases] == [0, 1, 2, 3, 4]
     assert pb.phases[0].kind == "diagnosis"
     assert all(p.length_days == 100 for p in pb.phases[1:])

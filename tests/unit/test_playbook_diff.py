@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask_babel import Babel, force_locale
 
+from planner.config import SHIPPED_PLAYBOOKS
 from planner.domain.playbook import Playbook, load_playbook, parse_playbook
 from planner.domain.playbook_diff import (
     SECTIONS,
@@ -18,8 +19,6 @@ from planner.domain.playbook_diff import (
     split_link_key,
 )
 from planner.explain_text import render
-
-PLAYBOOK_DIR = Path(__file__).resolve().parents[2] / "playbooks"
 
 BASE = """\
 id: demo
@@ -611,8 +610,8 @@ def test_link_keys_split_back() -> None:
 
 
 def test_v1_1_lists_exactly_the_refinements() -> None:
-    v10 = load_playbook(PLAYBOOK_DIR / "crm-four-100-days.yaml")
-    v11 = load_playbook(PLAYBOOK_DIR / "crm-four-100-days-v1.1.yaml")
+    v10 = load_playbook(SHIPPED_PLAYBOOKS / "crm-four-100-days.yaml")
+    v11 = load_playbook(SHIPPED_PLAYBOOKS / "crm-four-100-days-v1.1.yaml")
     assert (v10.id, v10.version, v11.id, v11.version) == (
         "crm-four-100-days",
         "1.0",

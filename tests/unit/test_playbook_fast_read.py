@@ -3,14 +3,13 @@ reads them: the same data, the same line of every key, the same refusals."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from planner.config import SHIPPED_PLAYBOOKS
 from planner.domain import yaml_fast
 from planner.domain.playbook import PlaybookError, _read_yaml, parse_playbook
 
-SHIPPED = sorted((Path(__file__).resolve().parents[2] / "playbooks").glob("*.yaml"))
+SHIPPED = sorted(SHIPPED_PLAYBOOKS.glob("*.yaml"))
 
 
 def _lines(data: object) -> list[object]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
+from planner.config import SHIPPED_PLAYBOOKS
 from planner.domain.errors import DependencyCycleError, ValidationError
 from planner.domain.playbook import (
     ManualCriterion,
@@ -30,8 +30,6 @@ from planner.domain.playbook_upgrade import (
     apply_decisions,
     plan_upgrade,
 )
-
-PLAYBOOK_DIR = Path(__file__).resolve().parents[2] / "playbooks"
 
 OLD_TEXT = """\
 id: up
@@ -723,8 +721,8 @@ def test_a_final_cycle_is_refused() -> None:
 
 
 def test_upgrading_a_program_from_1_0_to_1_1() -> None:
-    v10 = load_playbook(PLAYBOOK_DIR / "crm-four-100-days.yaml")
-    v11 = load_playbook(PLAYBOOK_DIR / "crm-four-100-days-v1.1.yaml")
+    v10 = load_playbook(SHIPPED_PLAYBOOKS / "crm-four-100-days.yaml")
+    v11 = load_playbook(SHIPPED_PLAYBOOKS / "crm-four-100-days-v1.1.yaml")
     untouched = snapshot(v10)
     plan = plan_upgrade(untouched, v10, v11)
     # 2 tasks + 4 links + 1 risk + 1 gate criterion added; 3 durations, 1 lag, 1 likelihood

@@ -8,10 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner.config import SHIPPED_PLAYBOOKS
 from planner.domain.playbook import Playbook, Text, load_playbook, parse_playbook
 from planner.domain.playbook_writer import dump_playbook
-
-PLAYBOOK_DIR = Path(__file__).resolve().parents[2] / "playbooks"
 
 SMALL = """\
 id: tiny
@@ -47,7 +46,7 @@ def roundtrip(playbook: Playbook) -> Playbook:
     return parse_playbook(dump_playbook(playbook), source="written.yaml")
 
 
-@pytest.mark.parametrize("path", sorted(PLAYBOOK_DIR.glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(SHIPPED_PLAYBOOKS.glob("*.yaml")), ids=lambda p: p.name)
 def test_shipped_playbooks_round_trip(path: Path) -> None:
     playbook = load_playbook(path)
     text = dump_playbook(playbook)
@@ -56,7 +55,7 @@ def test_shipped_playbooks_round_trip(path: Path) -> None:
 
 
 def test_the_shipped_files_include_both_versions_of_the_main_playbook() -> None:
-    names = {p.name for p in PLAYBOOK_DIR.glob("*.yaml")}
+    names = {p.name for p in SHIPPED_PLAYBOOKS.glob("*.yaml")}
     assert {"crm-four-100-days.yaml", "crm-four-100-days-v1.1.yaml"} <= names
 
 

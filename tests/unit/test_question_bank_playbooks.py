@@ -3,19 +3,17 @@ module adoption tiers as data (80/50/30 %), and the seed fixes of issue 24."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from planner.config import SHIPPED_PLAYBOOKS
 from planner.domain.playbook import load_playbook, parse_playbook
 
-PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
 LEVELS = ("senior", "middle", "front_line")
 
 
 @pytest.mark.parametrize("name", ["crm-four-100-days.yaml", "crm-four-100-days-v1.1.yaml"])
 def test_all_64_indicators_have_questions_in_both_languages(name: str) -> None:
-    playbook = load_playbook(PLAYBOOKS / name)
+    playbook = load_playbook(SHIPPED_PLAYBOOKS / name)
     indicators = [i for c in playbook.maturity.categories for i in c.indicators]  # type: ignore[union-attr]
     assert len(indicators) == 64
     for indicator in indicators:
@@ -27,14 +25,14 @@ def test_all_64_indicators_have_questions_in_both_languages(name: str) -> None:
 
 
 def test_small_business_questions_cover_its_indicators() -> None:
-    playbook = load_playbook(PLAYBOOKS / "small-business-quick-start.yaml")
+    playbook = load_playbook(SHIPPED_PLAYBOOKS / "small-business-quick-start.yaml")
     indicators = [i for c in playbook.maturity.categories for i in c.indicators]  # type: ignore[union-attr]
     assert indicators and all(i.questions and i.questions.front_line for i in indicators)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in PLAYBOOKS.glob("*.yaml")))
+@pytest.mark.parametrize("name", sorted(p.name for p in SHIPPED_PLAYBOOKS.glob("*.yaml")))
 def test_adoption_tiers_are_data(name: str) -> None:
-    adoption = load_playbook(PLAYBOOKS / name).adoption
+    adoption = load_playbook(SHIPPED_PLAYBOOKS / name).adoption
     assert adoption is not None
     assert [(t.key, t.min_share) for t in adoption.tiers] == [
         ("core", 80),
@@ -46,18 +44,22 @@ def test_adoption_tiers_are_data(name: str) -> None:
 
 
 def test_small_business_keeps_roi_and_system_evaluation() -> None:
-    keys = [r.key for r in load_playbook(PLAYBOOKS / "small-business-quick-start.yaml").risks]
+    keys = [
+        r.key for r in load_playbook(SHIPPED_PLAYBOOKS / "small-business-quick-start.yaml").risks
+    ]
     assert "determining-roi" in keys and "evaluating-system-and-tools" in keys
 
 
 @pytest.mark.parametrize("name", ["crm-four-100-days.yaml", "crm-four-100-days-v1.1.yaml"])
 def test_upward_migration_targets_follow_seed_001(name: str) -> None:
-    metric = next(m for m in load_playbook(PLAYBOOKS / name).metrics if m.key == "upward-migration")
+    metric = next(
+        m for m in load_playbook(SHIPPED_PLAYBOOKS / name).metrics if m.key == "upward-migration"
+    )
     assert metric.targets == {3: 2, 4: 3}  # a 2–3 % net upward migration
 
 
 def _with_adoption(block: str) -> str:
-    text = (PLAYBOOKS / "small-business-quick-start.yaml").read_text(encoding="utf-8")
+    text = (SHIPPED_PLAYBOOKS / "small-business-quick-start.yaml").read_text(encoding="utf-8")
     return text[: text.index("\nadoption:")] + "\n" + block
 
 

@@ -361,9 +361,9 @@ def validate(plan: PlanData) -> None:
     if len(found) == 1 and found[0].code == "dependency.cycle":
         cycle = find_cycle(plan.links)
         raise DependencyCycleError(cycle or [])
-    first = f"{found[0].path}: {found[0].message}"
-    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-    raise ValidationError(f"invalid plan: {first}{more}", problems=[p.coded() for p in found])
+    # coded only: whoever shows the refusal words it (an English summary here reached the
+    # API's Chinese readers as its detail)
+    raise ValidationError(problems=[p.coded() for p in found])
 
 
 def import_error(errors: Sequence[tuple[str, str]], what: str = "the file") -> ImportFormatError:

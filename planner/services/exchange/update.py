@@ -247,7 +247,7 @@ def apply_update(
     reschedule. The caller commits."""
     changes = plan_changes(current, incoming)
     if changes.fingerprint() != fingerprint:
-        raise StalePreviewError("the plan or the file changed since the preview")
+        raise StalePreviewError(problems=[Problem("", "row.stale")])
     plan = _merged_or_error(current, incoming, changes)
     rows = {
         row.key: row

@@ -38,6 +38,7 @@ def _feed_texts(lang: str) -> feed_service.FeedTexts:
                 phase="%(phase)s",
             ),
             milestone_done=_("done"),
+            categories={"milestone": _("Milestone"), "gate": _("Gate review")},
         )
 
 
