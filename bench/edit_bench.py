@@ -21,6 +21,7 @@ Budgets (issue 17): save one duration 2k / 10k items ≤ 30 / 60 ms; add one dep
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import tempfile
@@ -59,6 +60,7 @@ def main() -> None:
             "PLANNER_CACHE_URL": f"file://{folder / 'cache'}",
         }
     )
+    gc.freeze()  # as the server's entry point does once the app is made (planner.ops.wsgi)
     shapes = {"deep": 0} if args.deep_only else {"shallow": 50, "deep": 0}
     programs: dict[tuple[str, int], int] = {}
     with app.app_context():

@@ -25,7 +25,8 @@ from planner.extensions import db
 from planner.models import Dependency, WorkItem
 
 Int64Array = npt.NDArray[np.int64]
-_EPOCH: Final = date(1970, 1, 1).toordinal()
+EPOCH: Final = date(1970, 1, 1).toordinal()
+"""The ordinal of numpy's day 0 (datetime64[D] counts days from it)."""
 NO_FLOAT: Final = -(1 << 40)
 """A stored float never computed (the column is NULL)."""
 
@@ -54,7 +55,7 @@ def ordinals(values: Sequence[Any]) -> Int64Array:
     if values and None not in values and isinstance(values[0], str):
         # ISO text from SQLite, none missing (the computed dates): numpy parses it at once
         days: Int64Array = np.array(values, dtype="datetime64[D]").astype(np.int64)
-        return days + _EPOCH
+        return days + EPOCH
     table: dict[Any, int] = {None: NO_DATE}
     for value in set(values):
         if value is None:
@@ -66,7 +67,7 @@ def ordinals(values: Sequence[Any]) -> Int64Array:
 
 def dates(column: Int64Array) -> list[date | None]:
     """Date ordinals (``NO_DATE``: None) as dates, in one go."""
-    days = (column - _EPOCH).astype("datetime64[D]")
+    days = (column - EPOCH).astype("datetime64[D]")
     days[column == NO_DATE] = np.datetime64("NaT")
     found: list[date | None] = days.tolist()
     return found

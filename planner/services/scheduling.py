@@ -43,7 +43,7 @@ from planner.ops.cache import plan_revision
 from planner.services.live_schedule import LiveSchedule, keep, take
 from planner.services.live_schedule import Stats as LiveStats
 from planner.services.moved_items import Move, MovedItems  # noqa: F401  (Move: importable here)
-from planner.services.plan_rows import PlanRows, load_plan_rows
+from planner.services.plan_rows import EPOCH, PlanRows, load_plan_rows
 
 # the edits and an item's activity: their own module; their names stay importable from here
 from planner.services.schedule_edits import (  # noqa: F401
@@ -388,19 +388,20 @@ def _store(program: Program, live: LiveSchedule) -> Outcome:
     previous_finish = _date(int(started.max())) if started.size else None
     changed = np.flatnonzero((new != old).any(axis=1)) if len(new) else np.zeros(0, np.int64)
     ids = live.item_ids[changed].tolist()
-    # a deep plan's edit writes thousands of row tuples and moves, none cyclic: collections
-    # triggered by them would walk every object alive (a third of a 10k-item save)
+    # a deep plan's edit writes thousands of row tuples, moves and overrunning items, none
+    # cyclic: collections triggered by them would walk every object alive (a third of a
+    # 10k-item save)
     with paused_gc():
         if ids:
             _write_columns(ids, new[changed])
         moves = _moves(live, old, new, changed)
+        overruns = overruns_of(new, live.keys, live.phase_index, live.scheduler.phase_windows)
     live.stored = new
     keep(plan_revision(program.id), live)
     if len(new):
         finish = date.fromordinal(int(new[:, 1].max()))
     else:
         finish = live.scheduler.result().finish
-    overruns = overruns_of(new, live.keys, live.phase_index, live.scheduler.phase_windows)
     return Outcome(moves, finish, previous_finish, overruns)
 
 
@@ -441,19 +442,15 @@ def _write_columns(ids: list[int], columns: Columns) -> None:
 
 
 def _date_values(ordinals: Columns, iso: bool = False) -> npt.NDArray[np.object_]:
-    """Date ordinals (``NO_DATE``: None) as dates, or ISO text; each distinct day made once."""
+    """Date ordinals (``NO_DATE``: None) as dates, or ISO text; each distinct day made once
+    (ISO text by numpy: a deep plan's edit writes thousands of distinct days)."""
     days, where = np.unique(ordinals, return_inverse=True)
-    values = np.array(
-        [
-            None
-            if o == NO_DATE
-            else date.fromordinal(o).isoformat()
-            if iso
-            else date.fromordinal(o)
-            for o in days.tolist()
-        ],
-        dtype=object,
-    )
+    values = np.empty(days.size, dtype=object)
+    known = days != NO_DATE
+    if iso:
+        values[known] = (days[known] - EPOCH).astype("datetime64[D]").astype(str).tolist()
+    else:
+        values[known] = [date.fromordinal(o) for o in days[known].tolist()]
     return values[where.reshape(ordinals.shape)]
 
 
