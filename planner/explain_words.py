@@ -6,7 +6,7 @@ puts them into its sentences; pages and packs use them directly too."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Final
 
@@ -44,19 +44,35 @@ def area_word(area: str) -> str:
     return words.get(area, area)
 
 
+def _in_locale(table: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """A vocabulary in the reader's language, made once a language: a plan table asks for a
+    name on every row, and wording the whole vocabulary each time cost a call per entry."""
+    locale = str(get_locale() or "")
+    words = _VOCABULARIES.get((table, locale))
+    if words is None:
+        words = _VOCABULARIES[(table, locale)] = table()
+    return words
+
+
+_VOCABULARIES: dict[tuple[Callable[[], dict[str, str]], str], dict[str, str]] = {}
+
+
 def workstream_name(key: str | None) -> str:
     """A workstream as the reader sees it: the shipped playbooks' workstreams by their name in
     the reader's language, one a program made up as it was typed (never a code to decode)."""
     if not key:
         return ""
-    names = {
+    return _in_locale(_workstream_name_table).get(key, key)
+
+
+def _workstream_name_table() -> dict[str, str]:
+    return {
         "governance": pgettext("workstream", "Governance"),
         "sales-automation": pgettext("workstream", "Sales automation"),
         "data-migration": pgettext("workstream", "Data migration"),
         "integration": pgettext("workstream", "Integration"),
         "training-change": pgettext("workstream", "Training and change"),
     }
-    return names.get(key, key)
 
 
 def owner_name(owner: str | None) -> str:
@@ -64,7 +80,11 @@ def owner_name(owner: str | None) -> str:
     taken yet) by its name in the reader's language, a person's name as it is."""
     if not owner:
         return ""
-    roles = {
+    return _in_locale(_owner_name_table).get(owner, owner)
+
+
+def _owner_name_table() -> dict[str, str]:
+    return {
         "business analyst": pgettext("owner role", "business analyst"),
         "change manager": pgettext("owner role", "change manager"),
         "consultant": pgettext("owner role", "consultant"),
@@ -81,7 +101,6 @@ def owner_name(owner: str | None) -> str:
         "sponsor": pgettext("owner role", "sponsor"),
         "trainer": pgettext("owner role", "trainer"),
     }
-    return roles.get(owner, owner)
 
 
 def risk_category_name(key: str | None) -> str:
@@ -89,7 +108,11 @@ def risk_category_name(key: str | None) -> str:
     in the reader's language, one a program made up as it was typed."""
     if not key:
         return ""
-    names = {
+    return _in_locale(_risk_category_name_table).get(key, key)
+
+
+def _risk_category_name_table() -> dict[str, str]:
+    return {
         "adoption": pgettext("risk category", "Adoption"),
         "data": pgettext("risk category", "Data"),
         "people": pgettext("risk category", "People"),
@@ -102,7 +125,6 @@ def risk_category_name(key: str | None) -> str:
         "vendor": pgettext("risk category", "Vendor"),
         "other": pgettext("risk category", "Other"),
     }
-    return names.get(key, key)
 
 
 def band_label(band: str, bands: Mapping[str, str] | None = None) -> str:
