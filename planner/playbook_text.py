@@ -15,6 +15,7 @@ from flask import has_app_context
 from flask_babel import gettext
 
 from planner.domain.playbook import PlaybookIssue
+from planner.messages import catalogue
 
 Words = Mapping[str, object]
 
@@ -80,7 +81,7 @@ MESSAGES: Final[dict[str, Callable[[Words], str]]] = {
     "self_dependency": lambda p: _t("“%(key)s” cannot depend on itself", **p),
     "unknown_task": lambda p: _t("unknown task key “%(key)s”", **p),
     "listed_twice": lambda p: _t("“%(key)s” is listed twice", **p),
-    "cycle": lambda p: _t("dependency cycle: %(cycle)s", **p),
+    "cycle": lambda p: catalogue()["dependency.cycle"](p, {k: str(v) for k, v in p.items()}),
     "duplicate_metric_key": lambda p: _t("duplicate metric key “%(key)s”", **p),
     "duplicate_risk_key": lambda p: _t("duplicate risk key “%(key)s”", **p),
     "target_no_phase": lambda p: _t("no phase with ordinal %(ordinal)s", **p),

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from planner.domain.explain import Explanation
 from planner.domain.limits import MAX_TASK_DAYS
+from planner.explain_text import render
 from planner.i18n import format_day
 
 Words = Callable[[Mapping[str, object]], str]
@@ -34,9 +35,6 @@ _WORDS: dict[str, Words] = {
         successor=p["successor"],
         predecessor=p["predecessor"],
     ),
-    "scenario.cycle": lambda p: _(
-        "This dependency would close a cycle: %(cycle)s", cycle=p["cycle"]
-    ),
     "scenario.lag_range": lambda p: _(
         "The lag is between -%(n)d and %(n)d working days.", n=p["limit"]
     ),
@@ -51,6 +49,7 @@ def reason_text(reason: Explanation | str) -> str:
         reason = Explanation(reason)
     words = _WORDS.get(reason.code)
     if words is None:
-        return reason.code
+        # a code shared with other features (``dependency.cycle``) is worded in planner/messages
+        return render(reason)
     params = {k: format_day(v) if hasattr(v, "isoformat") else v for k, v in reason.params.items()}  # type: ignore[arg-type]  # a value with isoformat is a date or datetime
     return words(params)

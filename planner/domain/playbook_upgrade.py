@@ -337,7 +337,11 @@ REASON_CODES: Final[frozenset[str]] = frozenset(
         "taken_by_lead",
     }
 )
-"""Every reason an action or conflict can give (worded as ``upgrade.<code>``)."""
+"""Every reason an action or conflict can give (worded as ``upgrade.<code>``, or as a code
+shared with other features, :data:`_SHARED_CODES`)."""
+
+_SHARED_CODES: Final[dict[str, str]] = {"would_close_cycle": "dependency.cycle"}
+"""Reasons worded by the sentence every feature uses (a cycle: planner/messages/dependencies.py)."""
 
 
 def reason_problem(code: str, details: Mapping[str, str]) -> Problem:
@@ -349,7 +353,7 @@ def reason_problem(code: str, details: Mapping[str, str]) -> Problem:
     """
     if code not in REASON_CODES:
         raise ValueError(f"unknown upgrade reason {code!r}")
-    return Problem("", f"upgrade.{code}", details)
+    return Problem("", _SHARED_CODES.get(code, f"upgrade.{code}"), details)
 
 
 def _action(

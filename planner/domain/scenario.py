@@ -175,7 +175,7 @@ def add_link(
         if nx.has_path(graph, successor, predecessor):
             path = nx.shortest_path(graph, successor, predecessor)
             cycle = " → ".join([*path, successor])
-            raise ScenarioError([("successor", Explanation("scenario.cycle", {"cycle": cycle}))])
+            raise ScenarioError([("successor", Explanation("dependency.cycle", {"cycle": cycle}))])
     link = PlanLink(predecessor, successor, link_type, lag)
     return replace(plan, links=(*plan.links, link))
 

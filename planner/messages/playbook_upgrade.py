@@ -66,9 +66,6 @@ MESSAGES: dict[str, Message] = {
     ),
     "upgrade.missing_end": lambda r, w: gettext("%(other)s will not be in the program", **w),
     "upgrade.end_removed": lambda r, w: gettext("%(other)s is removed", **w),
-    "upgrade.would_close_cycle": lambda r, w: gettext(
-        "it would close a dependency cycle: %(cycle)s", **w
-    ),
     "upgrade.phase_closed": lambda r, w: gettext(
         'its phase "%(phase_key)s" is closed (its gate has passed or been decided): skip it, '
         'or add it to the current phase "%(current)s"',

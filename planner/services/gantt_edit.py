@@ -133,7 +133,7 @@ def _link(program: Program, edit: Mapping[str, Any]) -> GanttEdit:
         )
     except DependencyCycleError as exc:
         cycle = " → ".join([*exc.cycle, exc.cycle[0]]) if exc.cycle else "?"
-        raise ValidationError.of("to", "gantt.cycle", cycle=cycle) from None
+        raise ValidationError.of("to", "dependency.cycle", cycle=cycle) from None
     db.session.flush()  # the new dependency's id
     undo = {"op": "unlink", "dependency": dependency.id}
     return GanttEdit(outcome, None, None, dependency.id, undo)

@@ -91,7 +91,7 @@ def test_links_added_and_removed_in_a_scenario_are_applied(db) -> None:
     service.add_scenario_link(scenario, pred, last, "SS", 2, scenario.version)
     with pytest.raises(ScenarioError) as refused:  # back from the end to the start: a cycle
         service.add_scenario_link(scenario, last, pred, "FS", 0, scenario.version)
-    assert refused.value.reasons[0][1].code == "scenario.cycle"
+    assert refused.value.reasons[0][1].code == "dependency.cycle"
     db.session.commit()
     assert len(network_links) == db.session.scalar(
         select(func.count()).select_from(Dependency).where(Dependency.program_id == program.id)

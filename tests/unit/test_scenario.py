@@ -70,7 +70,7 @@ def test_links_added_removed_and_cycles_refused() -> None:
     assert changes.added_links == [PlanLink("a", "c", "SS", 2)]
     with pytest.raises(ScenarioError) as refused:
         add_link(PLAN, "gate", "a", "FS", 0)
-    assert refused.value.reasons[0][1].code == "scenario.cycle"
+    assert refused.value.reasons[0][1].code == "dependency.cycle"
     with pytest.raises(ScenarioError):
         add_link(PLAN, "a", "b", "FS", 0)  # already there
     with pytest.raises(ScenarioError):
