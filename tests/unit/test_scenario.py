@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 
 from planner.domain.calendar import WorkCalendar
+from planner.domain.errors import DependencyCycleError, word
 from planner.domain.scenario import (
     PlanItem,
     PlanLink,
@@ -19,6 +21,7 @@ from planner.domain.scenario import (
     remove_link,
 )
 from planner.domain.schedule import Activity, Link, schedule
+from planner.replan_text import reason_text
 
 CAL = WorkCalendar()  # Monday to Friday
 START = date(2026, 3, 2)  # a Monday
@@ -86,3 +89,15 @@ def test_bad_edits_are_refused_and_json_round_trips() -> None:
         PLAN, "c", duration=4, constraint_type="SNET", constraint_date=date(2026, 4, 1)
     )
     assert ScenarioPlan.from_json(dated.to_json()) == dated
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "dependency cycle: "), ("zh_Hans_CN", "依赖循环：")]
+)
+def test_a_refused_cycle_is_the_one_cycle_sentence(app, lang: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ScenarioError) as refused:
+        add_link(PLAN, "gate", "a", "FS", 0)
+    with app.app_context(), force_locale(lang):
+        scenario = reason_text(refused.value.reasons[0][1])
+        shared = word(DependencyCycleError(["a", "gate"]).problems[0])
+    assert scenario.startswith(words) and shared.startswith(words)
