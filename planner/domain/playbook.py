@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 import networkx as nx
 from packaging.version import Version
@@ -68,6 +68,12 @@ def version_key(version: str) -> Version:
     """A playbook version for ordering (PEP 440 through ``packaging``): "1.10" after "1.9",
     "1" equal to "1.0"."""
     return Version(version)
+
+
+#: a playbook's limits (a task's days, a link's lag either way, a phase's calendar days)
+MAX_TASK_DAYS: Final = 1000
+MAX_LAG_DAYS: Final = 500
+MAX_PHASE_DAYS: Final = 730
 
 
 class _Strict(BaseModel):
@@ -129,7 +135,9 @@ class Dependency(_Strict):
 
     key: Key
     type: DependencyType = "FS"
-    lag: int = Field(default=0, ge=-500, le=500, description="working days; negative = lead")
+    lag: int = Field(
+        default=0, ge=-MAX_LAG_DAYS, le=MAX_LAG_DAYS, description="working days; negative = lead"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -150,7 +158,7 @@ class _WorkItem(_Strict):
 
 
 class Task(_WorkItem):
-    duration: int = Field(ge=1, le=1000, description="working days")
+    duration: int = Field(ge=1, le=MAX_TASK_DAYS, description="working days")
 
 
 class Milestone(_WorkItem):
@@ -213,7 +221,7 @@ class Phase(_Strict):
     name: Text
     goal: Text | None = None
     result: Text | None = None
-    length_days: int = Field(default=100, ge=1, le=730, description="calendar days")
+    length_days: int = Field(default=100, ge=1, le=MAX_PHASE_DAYS, description="calendar days")
     milestones: list[Milestone] = Field(default_factory=list)
     tasks: list[Task] = Field(default_factory=list)
     gate: list[GateCriterion] = Field(default_factory=list)

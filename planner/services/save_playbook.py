@@ -44,6 +44,9 @@ from sqlalchemy.orm import selectinload
 from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.playbook import (
     KEY_PATTERN,
+    MAX_LAG_DAYS,
+    MAX_PHASE_DAYS,
+    MAX_TASK_DAYS,
     WEEKDAYS,
     Playbook,
     format_path,
@@ -55,9 +58,6 @@ from planner.extensions import db
 from planner.models import Dependency, GateCriterion, Metric, Phase, Program, Risk, WorkItem
 from planner.services.playbooks import get_playbook
 
-MAX_TASK_DAYS: Final = 1000
-MAX_LAG: Final = 500
-MAX_PHASE_DAYS: Final = 730
 DEFAULT_BANDS: Final = ("low", "medium", "high", "critical")
 CLIENT_WORDS: Final = {"en": "the client", "zh": "客户"}
 _KEY = re.compile(KEY_PATTERN)
@@ -252,12 +252,12 @@ class _Builder:
         for dep in deps:
             if dep.predecessor_id not in key_by_id or dep.successor_id not in key_by_id:
                 continue
-            lag = _clamp(dep.lag_days, -MAX_LAG, MAX_LAG)
+            lag = _clamp(dep.lag_days, -MAX_LAG_DAYS, MAX_LAG_DAYS)
             if lag != dep.lag_days:
                 self.notes.append(
                     f"the lag of {key_by_id[dep.predecessor_id]} → "
                     f"{key_by_id[dep.successor_id]} was {dep.lag_days} working days; a "
-                    f"playbook allows ±{MAX_LAG}"
+                    f"playbook allows ±{MAX_LAG_DAYS}"
                 )
             entry: dict[str, Any] = {"key": key_by_id[dep.predecessor_id]}
             if dep.type != "FS":
