@@ -31,3 +31,34 @@ def find_cycle(pairs: Iterable[tuple[str, str]]) -> list[str] | None:
     cycle = [str(u) for u, _v, *_ in edges]
     first = cycle.index(min(cycle))  # start from the smallest key, for stable messages
     return cycle[first:] + cycle[:first]
+
+
+def closing_cycle(graph: nx.DiGraph[str], predecessor: str, successor: str) -> list[str] | None:
+    """The cycle a new link ``predecessor → successor`` would close in ``graph`` (keys from
+    the smallest on, as :func:`find_cycle` names one), or None.
+
+    Examples:
+        >>> graph = nx.DiGraph([("a", "b"), ("b", "c")])
+        >>> closing_cycle(graph, "c", "a")
+        ['a', 'b', 'c']
+        >>> closing_cycle(graph, "a", "c") is None
+        True
+    """
+    if not (graph.has_node(successor) and graph.has_node(predecessor)):
+        return None
+    if not nx.has_path(graph, successor, predecessor):
+        return None
+    path = [str(key) for key in nx.shortest_path(graph, successor, predecessor)]
+    cycle = [predecessor, *path[:-1]]
+    first = cycle.index(min(cycle))
+    return cycle[first:] + cycle[:first]
+
+
+def cycle_text(cycle: list[str]) -> str:
+    """A cycle as every refusal names it: ``a → b → c → a``.
+
+    Examples:
+        >>> cycle_text(["a", "b", "c"])
+        'a → b → c → a'
+    """
+    return " → ".join([*cycle, cycle[0]]) if cycle else "?"

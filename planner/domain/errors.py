@@ -127,7 +127,9 @@ class DependencyCycleError(ValidationError):
 
     def __init__(self, cycle: list[str]) -> None:
         self.cycle = list(cycle)
-        names = " → ".join([*self.cycle, self.cycle[0]]) if self.cycle else "?"
+        from planner.domain.cycles import cycle_text  # (networkx: imported on a refusal)
+
+        names = cycle_text(self.cycle)
         # one code, one sentence wherever a cycle is refused (planner/messages/dependencies.py)
         super().__init__(problems=[Problem("", "dependency.cycle", {"cycle": names})])
 

@@ -107,7 +107,7 @@ from typing import Final, Literal
 
 import networkx as nx
 
-from planner.domain.cycles import find_cycle
+from planner.domain.cycles import closing_cycle, cycle_text, find_cycle
 from planner.domain.errors import DependencyCycleError, Problem, ValidationError, word
 from planner.domain.playbook import Playbook, Task, Text
 from planner.domain.playbook_diff import keyed_gate, link_key, split_link_key
@@ -947,9 +947,8 @@ def _checked_link(
             action.phase,
             other=missing[0],
         )
-    if graph.has_node(succ) and graph.has_node(pred) and nx.has_path(graph, succ, pred):
-        path = nx.shortest_path(graph, succ, pred)
-        cycle = " → ".join([pred, *path])
+    cycle = closing_cycle(graph, pred, succ)
+    if cycle:
         return _action(
             "skip",
             "dependency",
@@ -957,7 +956,7 @@ def _checked_link(
             "would_close_cycle",
             action.fields,
             action.phase,
-            cycle=cycle,
+            cycle=cycle_text(cycle),
         )
     graph.add_edge(pred, succ)
     return action

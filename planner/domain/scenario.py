@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 
 from planner.domain.calendar import WorkCalendar
+from planner.domain.cycles import closing_cycle, cycle_text
 from planner.domain.explain import Explanation
 from planner.domain.limits import MAX_TASK_DAYS
 from planner.domain.replan import ReplanError
@@ -169,13 +170,10 @@ def add_link(
         reasons.append(("successor", Explanation("scenario.duplicate_link", names)))
     if reasons:
         raise ScenarioError(reasons)
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_edges_from(k.pair for k in plan.links)
-    if graph.has_node(successor) and graph.has_node(predecessor):
-        if nx.has_path(graph, successor, predecessor):
-            path = nx.shortest_path(graph, successor, predecessor)
-            cycle = " → ".join([*path, successor])
-            raise ScenarioError([("successor", Explanation("dependency.cycle", {"cycle": cycle}))])
+    cycle = closing_cycle(nx.DiGraph([k.pair for k in plan.links]), predecessor, successor)
+    if cycle:
+        names = {"cycle": cycle_text(cycle)}
+        raise ScenarioError([("successor", Explanation("dependency.cycle", names))])
     link = PlanLink(predecessor, successor, link_type, lag)
     return replace(plan, links=(*plan.links, link))
 
