@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from planner.models import CalendarException, Dependency, Program, WorkItem
 from planner.models.baseline import Baseline, BaselineItem
+from planner.services.plan import ItemDetails
 from planner.services.playbooks import get_playbook
 from planner.services.programs import create_program
 from planner.services.scheduling import reschedule
@@ -57,3 +58,16 @@ def snapshot(db: Any, program_id: int) -> dict[str, Any]:
         "baselines": rows(Baseline, Baseline.program_id == program_id),
         "baseline_items": rows(BaselineItem, BaselineItem.baseline_id.in_(baseline_ids)),
     }
+
+
+def item_details(item: WorkItem, days: int) -> ItemDetails:
+    """The item's details as its edit form would send them, with ``days`` as its duration."""
+    return ItemDetails(
+        name=item.name,
+        kind=item.kind,
+        duration_days=days,
+        owner=item.owner,
+        constraint_type=item.constraint_type,
+        constraint_date=item.constraint_date,
+        deliverable=item.deliverable,
+    )

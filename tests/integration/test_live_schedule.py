@@ -21,6 +21,7 @@ from planner.services.generate import generate_program
 from planner.services.live_schedule import Stats, dumps, loads
 from planner.services.plan import ItemDetails
 from planner.services.scheduling import build_live, compute, load_network, reschedule
+from tests.integration.plan_support import item_details
 
 COLUMNS = (
     "early_start",
@@ -63,18 +64,6 @@ def columns(result) -> dict[str, tuple]:
     }
 
 
-def details(item: WorkItem, days: int) -> ItemDetails:
-    return ItemDetails(
-        name=item.name,
-        kind=item.kind,
-        duration_days=days,
-        owner=item.owner,
-        constraint_type=item.constraint_type,
-        constraint_date=item.constraint_date,
-        deliverable=item.deliverable,
-    )
-
-
 def random_edit(db, program, rng: random.Random, today: date):
     """One random edit through the plan service: (its kind, its outcome)."""
     items = db.session.scalars(select(WorkItem).where(WorkItem.program_id == program.id)).all()
@@ -84,11 +73,11 @@ def random_edit(db, program, rng: random.Random, today: date):
         item = rng.choice(tasks)
         days = rng.randint(1, 12)
         return "duration", plan_service.update_item(
-            program, item, details(item, days), item.version
+            program, item, item_details(item, days), item.version
         )
     if roll < 0.55:
         item = rng.choice(tasks)
-        changed = details(item, item.duration_days)
+        changed = item_details(item, item.duration_days)
         changed = ItemDetails(**{**changed.__dict__, "name": f"{item.name}!"[:300]})
         return "rename", plan_service.update_item(program, item, changed, item.version)
     if roll < 0.75:
@@ -202,7 +191,9 @@ def test_a_refused_cycle_changes_nothing_and_the_next_edit_is_right(today, db) -
     # named from the successor back to the predecessor, as the page shows it
     assert cycle.value.cycle[0] == first.key and cycle.value.cycle[-1] == last.key
     item = db.session.get(WorkItem, first.id)
-    plan_service.update_item(program, item, details(item, item.duration_days + 3), item.version)
+    plan_service.update_item(
+        program, item, item_details(item, item.duration_days + 3), item.version
+    )
     db.session.commit()
     assert stored(db, program.id) == from_scratch(db, program)
 
@@ -240,7 +231,7 @@ def test_no_kept_schedule_when_the_setting_is_zero(today, app, db) -> None:
         Stats.reset()
         for days in (3, 4):
             item = db.session.get(WorkItem, item_id)
-            plan_service.update_item(program, item, details(item, days), item.version)
+            plan_service.update_item(program, item, item_details(item, days), item.version)
             db.session.commit()
         assert Stats.reused == 0 and Stats.built == 2  # each edit built it from the rows
     finally:
@@ -262,7 +253,7 @@ def test_a_change_outside_the_plan_keeps_the_schedule_a_plan_change_does_not(db)
     first, second = items[3], items[len(items) // 2]
 
     def edit(item: WorkItem, days: int) -> None:
-        plan_service.update_item(program, item, details(item, days), item.version)
+        plan_service.update_item(program, item, item_details(item, days), item.version)
         db.session.commit()
 
     edit(first, first.duration_days + 2)  # keeps the schedule of the new revision

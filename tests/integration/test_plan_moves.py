@@ -11,19 +11,8 @@ from planner.models import WorkItem
 from planner.services import plan as plan_service
 from planner.services.generate import generate_program
 from planner.services.moved_items import Move, MovedItems
-from planner.services.plan import ItemDetails, count_moved, describe_moves, program_calendar
-
-
-def _details(item: WorkItem, days: int) -> ItemDetails:
-    return ItemDetails(
-        name=item.name,
-        kind=item.kind,
-        duration_days=days,
-        owner=item.owner,
-        constraint_type=item.constraint_type,
-        constraint_date=item.constraint_date,
-        deliverable=item.deliverable,
-    )
+from planner.services.plan import count_moved, describe_moves, program_calendar
+from tests.integration.plan_support import item_details
 
 
 def _by_hand(program, moves: list[Move], lang: str) -> list[tuple]:  # type: ignore[no-untyped-def]
@@ -50,7 +39,10 @@ def test_a_deep_edit_is_described_as_item_by_item(db, today: date) -> None:  # t
     ).all()
     first_task = next(i for i in items if i.kind == "task" and i.actual_start is None)
     outcome = plan_service.update_item(
-        program, first_task, _details(first_task, first_task.duration_days + 7), first_task.version
+        program,
+        first_task,
+        item_details(first_task, first_task.duration_days + 7),
+        first_task.version,
     )
     assert isinstance(outcome.moves, MovedItems)
     moves = list(outcome.moves)
