@@ -18,16 +18,17 @@ import planner.explain_text  # noqa: F401
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 # `make test` spreads the suite over every core (pytest-xdist, --dist loadgroup). These folders
-# share something a second worker must not touch at the same moment (one demo server and
-# browser; gunicorn, PostgreSQL restarts, Redis, a full disk): each runs as one group, on one
-# worker, in order.
+# share something a second worker must not touch at the same moment (gunicorn, PostgreSQL
+# restarts, Redis, a full disk): they run as one group, on one worker, in order. (The browser
+# tests group themselves: tests/e2e/conftest.py.)
 SERIAL_GROUPS = {
-    "tests/e2e/": "browser",
     "tests/reliability/": "services",
     "tests/fuzz/": "services",
 }
 
 
+# first: xdist turns the markers into groups in its own hook of this name, which must see them
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         path = str(item.fspath).replace(os.sep, "/")

@@ -49,10 +49,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (tests/conftest.py)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.xdist_group(_browser_group(item)))
     if os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI") == "true":
@@ -61,6 +63,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(skip)
+
+
+def _browser_group(item: pytest.Item) -> str:
+    """The worker group of a browser test: its module, and the language of a module-wide
+    tour. Each worker has a server and a browser of its own; a module's tests stay on one
+    worker, so its module-scoped fixtures (a whole tour of the site, per language) are
+    made once, and the two languages' tours run side by side."""
+    group = f"browser-{Path(str(item.fspath)).stem}"
+    callspec = getattr(item, "callspec", None)
+    tour_lang = callspec.params.get("tour") if callspec is not None else None
+    return f"{group}-{tour_lang}" if tour_lang else group
 
 
 @pytest.fixture(scope="session")
@@ -176,7 +189,10 @@ class Session:
             context.close()
         OUTPUT.mkdir(parents=True, exist_ok=True)
         text = "\n".join(self.report) + "\n" if self.report else "no findings\n"
-        (OUTPUT / "findings.txt").write_text(text, encoding="utf-8")
+        # one file per worker (each has its own server and browser)
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        name = f"findings-{worker}.txt" if worker else "findings.txt"
+        (OUTPUT / name).write_text(text, encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
