@@ -70,6 +70,9 @@ def _operations_settings() -> dict[str, Any]:
         # per process by default; several workers share limits through Redis, e.g.
         # PLANNER_RATELIMIT_STORAGE=redis://127.0.0.1:6379
         "RATELIMIT_STORAGE_URI": os.environ.get("PLANNER_RATELIMIT_STORAGE", "memory://"),
+        # always said: Flask-Limiter otherwise keeps whatever an app made before in this
+        # process said (one with limits off left every later app without them)
+        "RATELIMIT_ENABLED": True,
         # sign-in attempts per client address, and failed ones per account (any address)
         "PLANNER_SIGNIN_LIMIT": os.environ.get("PLANNER_SIGNIN_LIMIT", "10 per minute"),
         "PLANNER_SIGNIN_ACCOUNT_LIMIT": os.environ.get(

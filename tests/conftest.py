@@ -118,6 +118,9 @@ def app(shared_app):
 
     with shared_app.app_context():
         limiter.reset()  # sign-in limits counted by earlier tests
+        # the extension is one object: an app made by an earlier test (limits off in the
+        # reliability tests) switched it for every app
+        limiter.enabled = shared_app.config["RATELIMIT_ENABLED"]
         forget_all()  # compiled schedules kept by earlier tests (ids are reused)
         yield shared_app
         db.session.remove()

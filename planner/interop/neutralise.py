@@ -17,12 +17,16 @@ QUOTE: Final = "'"
 
 
 def needs_neutralising(text: str) -> bool:
-    """Say whether ``text`` would start a formula (or looks like already-neutralised text).
+    """Say whether ``text`` would start a formula, or looks like neutralised text (quotes,
+    however many, before a trigger: each is quoted once more, so that :func:`restore` takes
+    exactly one quote off).
 
     >>> needs_neutralising("=1+1"), needs_neutralising("plain"), needs_neutralising("'=x")
     (True, False, True)
+    >>> needs_neutralising("''=x"), needs_neutralising("'quoted")
+    (True, False)
     """
-    return text.startswith(TRIGGERS) or (text.startswith(QUOTE) and text[1:].startswith(TRIGGERS))
+    return text.lstrip(QUOTE).startswith(TRIGGERS)
 
 
 def neutralise(value: object) -> object:
@@ -46,9 +50,9 @@ def neutralise(value: object) -> object:
 def restore(value: object) -> object:
     """Undo :func:`neutralise` on text read back from a spreadsheet.
 
-    >>> restore("'=1+1"), restore("''=x"), restore("'quoted"), restore(3)
-    ('=1+1', "'=x", "'quoted", 3)
+    >>> restore("'=1+1"), restore("''=x"), restore("'''=x"), restore("'quoted"), restore(3)
+    ('=1+1', "'=x", "''=x", "'quoted", 3)
     """
-    if isinstance(value, str) and value.startswith(QUOTE) and needs_neutralising(value[1:]):
+    if isinstance(value, str) and value.startswith(QUOTE) and needs_neutralising(value):
         return value[1:]
     return value
