@@ -79,8 +79,8 @@ class LiveSchedule:
     phase_windows: dict[int, PhaseWindow]
     # each item's phase as an index into the scheduler's phase windows (-1: none)
     phase_index: npt.NDArray[np.int64]
-    # each item's name and Chinese name, to name what moved without a query (None: not kept)
-    names: NamePairs | None = None
+    # each item's name and Chinese name, to name what moved without a query
+    names: NamePairs
     # built with links whose lags were converted from weeks, percent or elapsed days: such
     # a program is scheduled in full by every edit, never taken incrementally
     converted: bool = False

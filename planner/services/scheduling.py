@@ -463,23 +463,8 @@ def _moves(
     """The items whose early dates changed, as columns (named from the live schedule)."""
     moved = changed[(old[changed, :2] != new[changed, :2]).any(axis=1)]
     at = moved.tolist()
-    keys, kept = [live.keys[i] for i in at], live.names
-    names = kept.pick(at) if kept is not None else _names(live.item_ids[moved].tolist(), keys)
-    return MovedItems(keys, names, old[moved, :2].copy(), new[moved, :2].copy())
-
-
-def _names(ids: list[int], keys: list[str]) -> NamePairs:
-    """Items' (name, Chinese name) in the order of ``ids`` (for a schedule kept by an older
-    version, which did not keep them)."""
-    table = WorkItem.__table__
-    found: dict[int, tuple[str, str | None]] = {}
-    for chunk in range(0, len(ids), 900):
-        query = select(table.c.id, table.c.name, table.c.name_zh).where(
-            table.c.id.in_(ids[chunk : chunk + 900])
-        )
-        found.update((row[0], (row[1], row[2])) for row in db.session.execute(query))
-    pairs = [found.get(i, (key, None)) for i, key in zip(ids, keys, strict=True)]
-    return NamePairs([name for name, _ in pairs], [zh for _, zh in pairs])
+    keys = [live.keys[i] for i in at]
+    return MovedItems(keys, live.names.pick(at), old[moved, :2].copy(), new[moved, :2].copy())
 
 
 def is_stale(program: Program, today: date | None = None) -> bool:
