@@ -43,13 +43,14 @@ from sqlalchemy.orm import Session
 from planner.domain.schedule import PhaseWindow, Scheduler, paused_gc
 from planner.extensions import db
 from planner.ops.cache import cache, code_digest
+from planner.services.moved_items import NamePairs
 
 log = logging.getLogger(__name__)
 
 Columns = npt.NDArray[np.int64]
 DEFAULT_LOCAL_ENTRIES = 8
 _PENDING = "live_schedule_pending"
-_KIND = "live-schedule-3"  # 3: without the per-item link lists
+_KIND = "live-schedule-4"  # 4: names as two lists, the converted flag
 
 
 class Stats:
@@ -78,8 +79,11 @@ class LiveSchedule:
     phase_windows: dict[int, PhaseWindow]
     # each item's phase as an index into the scheduler's phase windows (-1: none)
     phase_index: npt.NDArray[np.int64]
-    # each item's name and Chinese name, to name what moved without a query (None: not kept)
-    names: list[tuple[str, str | None]] | None = None
+    # each item's name and Chinese name, to name what moved without a query
+    names: NamePairs
+    # built with links whose lags were converted from weeks, percent or elapsed days: such
+    # a program is scheduled in full by every edit, never taken incrementally
+    converted: bool = False
     _position: dict[int, int] | None = None
 
     def position(self, item_id: int) -> int | None:

@@ -73,8 +73,7 @@ class ItemEdited:
         window = live.phase_windows.get(item.phase_id)
         if i is None or window is None:
             raise NotIncremental
-        if live.names is not None:
-            live.names[i] = (item.name, item.name_zh)
+        live.names[i] = (item.name, item.name_zh)
         before = live.scheduler.activity(i)
         after = activity_of(
             window,

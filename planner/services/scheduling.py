@@ -42,7 +42,7 @@ from planner.models import Dependency, Phase, Program, WorkItem
 from planner.ops.cache import plan_revision
 from planner.services.live_schedule import LiveSchedule, keep, take
 from planner.services.live_schedule import Stats as LiveStats
-from planner.services.moved_items import Move, MovedItems  # noqa: F401  (Move: importable here)
+from planner.services.moved_items import Move, MovedItems, NamePairs  # noqa: F401  (Move: importable here)
 from planner.services.plan_rows import EPOCH, PlanRows, load_plan_rows
 
 # the edits and an item's activity: their own module; their names stay importable from here
@@ -260,9 +260,11 @@ def reschedule(
     # are scheduled in full
     if edit is not None:
         with db.session.no_autoflush:  # the edit's rows are not flushed yet
-            if not _has_unit_lags(program):
-                revision = plan_revision(program.id)
-                live = take(program.id, revision, status) or build_live(program, status)
+            live = take(program.id, plan_revision(program.id), status)
+            if live is not None and live.converted:
+                live = None  # kept by a full schedule of a program with such lags
+            elif live is None and not _has_unit_lags(program):
+                live = build_live(program, status)
         if live is not None:
             try:
                 edit.apply(live)
@@ -372,7 +374,8 @@ def build_live(program: Program, status: date, converted: list[Link] | None = No
         stored=rows.computed,
         phase_windows={phase_id: window for phase_id, window in zip(phases, windows, strict=True)},
         phase_index=columns.phase,
-        names=list(zip(rows.values["name"], rows.values["name_zh"], strict=True)),
+        names=NamePairs(rows.values["name"], rows.values["name_zh"]),
+        converted=converted is not None,
     )
 
 
@@ -460,24 +463,8 @@ def _moves(
     """The items whose early dates changed, as columns (named from the live schedule)."""
     moved = changed[(old[changed, :2] != new[changed, :2]).any(axis=1)]
     at = moved.tolist()
-    keys, kept = [live.keys[i] for i in at], live.names
-    names = [kept[i] for i in at] if kept is not None else None
-    if names is None:
-        names = _names(live.item_ids[moved].tolist(), keys)
-    return MovedItems(keys, names, old[moved, :2].copy(), new[moved, :2].copy())
-
-
-def _names(ids: list[int], keys: list[str]) -> list[tuple[str, str | None]]:
-    """Items' (name, Chinese name) in the order of ``ids`` (for a schedule kept by an older
-    version, which did not keep them)."""
-    table = WorkItem.__table__
-    found: dict[int, tuple[str, str | None]] = {}
-    for chunk in range(0, len(ids), 900):
-        query = select(table.c.id, table.c.name, table.c.name_zh).where(
-            table.c.id.in_(ids[chunk : chunk + 900])
-        )
-        found.update((row[0], (row[1], row[2])) for row in db.session.execute(query))
-    return [found.get(i, (key, None)) for i, key in zip(ids, keys, strict=True)]
+    keys = [live.keys[i] for i in at]
+    return MovedItems(keys, live.names.pick(at), old[moved, :2].copy(), new[moved, :2].copy())
 
 
 def is_stale(program: Program, today: date | None = None) -> bool:

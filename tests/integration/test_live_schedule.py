@@ -271,3 +271,33 @@ def test_a_change_outside_the_plan_keeps_the_schedule_a_plan_change_does_not(db)
     edit(first, first.duration_days + 1)
     assert Stats.reused == 1  # the holiday's own full reschedule kept its schedule
     assert stored(db, program.id) == from_scratch(db, program)
+
+
+def test_a_program_with_a_percent_lag_is_scheduled_in_full_by_every_edit(today, db) -> None:
+    """A lag kept as a percent of its predecessor's duration changes with that duration: an
+    edit after a full schedule of such a program must not take the kept schedule (whose lag
+    is the working days of the duration before)."""
+    program = generate_program(60, start_date=today - timedelta(days=20), seed=13)
+    db.session.commit()
+    link = db.session.scalars(
+        select(Dependency)
+        .where(Dependency.program_id == program.id, Dependency.type == "FS")
+        .order_by(Dependency.id)
+    ).first()
+    link.lag_unit, link.lag_amount = "pct", 100  # the successor waits its predecessor's length
+    db.session.flush()
+    reschedule(program)  # a full schedule: lag converted, the schedule kept
+    db.session.commit()
+    predecessor = db.session.get(WorkItem, link.predecessor_id)
+    successor_key = db.session.get(WorkItem, link.successor_id).key
+    before = stored(db, program.id)[successor_key]
+    plan_service.update_item(
+        program,
+        predecessor,
+        item_details(predecessor, predecessor.duration_days + 6),
+        predecessor.version,
+    )
+    db.session.commit()
+    assert stored(db, program.id) == from_scratch(db, program)
+    assert stored(db, program.id)[successor_key][0] > before[0]  # twice as far: 6 + 6 days
+    assert db.session.get(Dependency, link.id).lag_days > 0
