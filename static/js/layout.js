@@ -50,10 +50,17 @@
       else box.removeAttribute("tabindex");
     });
   }
+  // after a resize, once a frame (both are cheap); <html data-fitted-width> says for which
+  // width the page was last fitted (the small-screen tests wait for it, not for a guess)
   var resizing = null;
   window.addEventListener("resize", function () {
-    clearTimeout(resizing);
-    resizing = setTimeout(function () { focusable(document); fitLabels(document); }, 100);
+    if (resizing) cancelAnimationFrame(resizing);
+    resizing = requestAnimationFrame(function () {
+      resizing = null;
+      focusable(document);
+      fitLabels(document);
+      document.documentElement.setAttribute("data-fitted-width", String(window.innerWidth));
+    });
   });
   // a row of tabs that scrolls sideways shows the current tab
   function showCurrentTab(root) {

@@ -31,6 +31,9 @@ DESKTOP = {"width": 1440, "height": 900}
 HEADER_SHARE = 0.15
 SETTLE_MS = 3000  # the longest a chart may take to fit the new width
 OUTPUT_NAME = "small_screens"
+# layout.js has fitted the page to the new width (a page without it, as it is)
+FITTED_JS = """(width) => !document.querySelector('script[src*="layout.js"]')
+    || document.documentElement.getAttribute('data-fitted-width') === String(width)"""
 # the handout is printed, not looked at on a screen
 SIZED_PAGES = [p for p in PAGE_IDS if not p.endswith("@print")]
 
@@ -101,7 +104,7 @@ class SizeTour(Tour):
         page = self.journey.page
         for width, height in VIEWPORTS:
             page.set_viewport_size({"width": width, "height": height})
-            page.wait_for_timeout(250)  # layout.js's resize handler
+            page.wait_for_function(FITTED_JS, arg=width, timeout=SETTLE_MS)
             self._settle_width()
             found: dict[str, Any] = page.evaluate(MEASURE_JS)
             size = f"{width}×{height}"
