@@ -962,6 +962,16 @@ def test_constraints(
     assert result.notes == notes
 
 
+def test_a_malformed_constraint_type_is_reported_once() -> None:
+    body = (
+        "<Duration>PT8H0M0S</Duration><ConstraintType>x</ConstraintType>"
+        "<ConstraintDate>2024-09-09T08:00:00</ConstraintDate>"
+    )
+    assert errors_of(document(task(1, body=body))) == [
+        ('Task UID 1 "Task 1"', 'ConstraintType "x" is not a number')
+    ]
+
+
 def test_a_deadline_is_a_finish_no_later_than_unless_the_task_has_another_constraint() -> None:
     deadline = "<Duration>PT8H0M0S</Duration><Deadline>2024-09-20T17:00:00</Deadline>"
     alone = mspdi.read_with_notes(document(task(1, body=deadline)))

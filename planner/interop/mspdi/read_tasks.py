@@ -216,8 +216,11 @@ class _TaskReader(_ReaderBase):
             )
         return days, "d", None
 
-    def constraint(self, where: str, task: Element) -> tuple[ConstraintType | None, dt.date | None]:
-        code = self.whole(where, task, "ConstraintType")
+    def constraint(
+        self, where: str, task: Element, code: int | None
+    ) -> tuple[ConstraintType | None, dt.date | None]:
+        """The task's constraint of MS Project's ``code`` (its ConstraintType, read once:
+        a malformed one is reported once)."""
         if code is None or code == 0:
             return None, None
         names = {
@@ -402,11 +405,11 @@ class _TaskReader(_ReaderBase):
         """The item's own constraint: not one the planner wrote for MS Project's sake (where
         its rules hold the item back), in which case the item's own SNET is in a field."""
         held = (custom.get(_HELD_BY) or "").strip().lower()
-        fnet = self.whole(where, task, "ConstraintType") == FNET_CODE
-        if fnet and held == HELD_BY_STATUS and actual_start is not None:
+        code = self.whole(where, task, "ConstraintType")
+        if code == FNET_CODE and held == HELD_BY_STATUS and actual_start is not None:
             # remaining work held after the status date, written for MS Project's sake
             return self.own_snet(where, custom)
-        constraint_type, constraint_date = self.constraint(where, task)
+        constraint_type, constraint_date = self.constraint(where, task, code)
         bound = self.status_date if held == HELD_BY_STATUS else window_start
         written_for_ms_project = (
             constraint_type == "SNET"
