@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from planner.demo import load_demo
 from planner.models import Program
 from planner.services import schedule_risk as service
 from planner.web.schedule_risk import format_percent
+from tests.integration.demo_copy import load_demo_copy
 
 
 def next_gates(client: Any, program_id: int, lang: str = "en") -> str:
@@ -28,7 +28,7 @@ def next_gates(client: Any, program_id: int, lang: str = "en") -> str:
 
 @pytest.fixture()
 def demo(today, db) -> Program:  # type: ignore[no-untyped-def]
-    load_demo(today)
+    load_demo_copy(today)
     return db.session.scalars(select(Program).where(Program.name.startswith("Northwind"))).one()
 
 

@@ -10,7 +10,6 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from planner.demo import load_demo
 from planner.extensions import db
 from planner.models import Program
 from planner.models.assessment import Interview
@@ -18,6 +17,7 @@ from planner.models.gate import GateDecision
 from planner.models.plan import WorkItem
 from planner.models.review import ReviewDecision, SteeringReview
 from planner.models.risk import Risk
+from tests.integration.demo_copy import load_demo_copy
 
 DEMO_DAY = date(2026, 11, 30)
 SPONSOR = "Liu Yang"
@@ -25,7 +25,7 @@ SPONSOR = "Liu Yang"
 
 @pytest.fixture()
 def northwind(db):
-    load_demo(DEMO_DAY)
+    load_demo_copy(DEMO_DAY)
     return db.session.scalars(select(Program).where(Program.name.startswith("Northwind"))).one()
 
 

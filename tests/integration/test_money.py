@@ -144,9 +144,9 @@ def test_cost_report_sums_rates_times_hours(db, program) -> None:  # type: ignor
 
 @pytest.fixture()
 def northwind(db):  # type: ignore[no-untyped-def]
-    from planner.demo import load_demo
+    from tests.integration.demo_copy import load_demo_copy
 
-    load_demo(DEMO_DAY)
+    load_demo_copy(DEMO_DAY)
     return db.session.scalars(select(Program).where(Program.name.startswith("Northwind"))).one()
 
 

@@ -22,9 +22,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture()
 def northwind(db):  # type: ignore[no-untyped-def]
-    from planner.demo import load_demo
+    from tests.integration.demo_copy import load_demo_copy
 
-    load_demo(DEMO_DAY)
+    load_demo_copy(DEMO_DAY)
     return db.session.scalars(select(Program).where(Program.name.startswith("Northwind"))).one()
 
 

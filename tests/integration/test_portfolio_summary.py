@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from planner.demo import load_demo
 from planner.models import Program, WorkItem
 from planner.ops.cache import Stats as CacheStats
 from planner.services import dashboard
@@ -15,6 +14,7 @@ from planner.services import metrics as metric_service
 from planner.services.gates import decisions_by_phase, load_program, program_facts, program_query
 from planner.services.generate import generate_program
 from tests.conftest import _empty_all_tables, make_app
+from tests.integration.demo_copy import load_demo_copy
 
 DAY = date(2026, 3, 16)
 
@@ -62,7 +62,7 @@ def shown(status: dashboard.PhaseStatus) -> tuple:  # type: ignore[type-arg]
 
 @pytest.fixture()
 def programs(db):  # type: ignore[no-untyped-def]
-    load_demo(DAY)
+    load_demo_copy(DAY)
     late = generate_program(
         600, start_date=DAY - timedelta(days=200), seed=4, progress_until=DAY, name="Late plan"
     )

@@ -10,7 +10,6 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from planner.demo import load_demo
 from planner.demodata.plan import SCOPE_CHANGE_ITEM
 from planner.models import ChangeRequest, Issue, Program, WorkItem
 from planner.services import change_requests as changes
@@ -18,12 +17,13 @@ from planner.services import raid
 from planner.services.playbooks import get_playbook
 from planner.services.raid_log import RaidQuery, raid_log
 from planner.services.scheduling import program_calendar
+from tests.integration.demo_copy import load_demo_copy
 
 DEMO_DAY = date(2026, 11, 30)
 
 
 def test_the_demo_raid_log_is_real_and_consistent(db) -> None:  # type: ignore[no-untyped-def]
-    load_demo(DEMO_DAY)
+    load_demo_copy(DEMO_DAY)
     program = db.session.scalars(select(Program).where(Program.name.startswith("Northwind"))).one()
     issues = {i.key: i for i in raid.list_issues(program)}
     three = issues["I-3"]
@@ -72,7 +72,7 @@ def test_the_demo_change_requests_are_priced(db) -> None:  # type: ignore[no-unt
     from planner.models import Assignment, Person, RoleRate
     from planner.services.money_input import settings_of, to_program_currency
 
-    load_demo(DEMO_DAY)
+    load_demo_copy(DEMO_DAY)
     program = db.session.scalars(select(Program).where(Program.name.startswith("Northwind"))).one()
     cr1, cr2 = changes.list_changes(program)
     item = db.session.scalars(

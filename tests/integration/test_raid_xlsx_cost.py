@@ -12,18 +12,18 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from planner.demo import load_demo
 from planner.interop.raid_xlsx import read_workbook
 from planner.models import AuditEvent, ChangeRequest, Decision, Issue, Program, RiskAction
 from planner.services import change_requests as changes
 from planner.services import raid_xlsx
+from tests.integration.demo_copy import load_demo_copy
 
 DEMO_DAY = date(2026, 11, 30)
 
 
 @pytest.fixture()
 def program(db):  # type: ignore[no-untyped-def]
-    load_demo(DEMO_DAY)
+    load_demo_copy(DEMO_DAY)
     return db.session.scalars(select(Program).where(Program.name.startswith("Northwind"))).one()
 
 

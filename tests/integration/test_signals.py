@@ -9,11 +9,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from planner.demo import load_demo
 from planner.models import Program
 from planner.services import dashboard as service
 from planner.services import gates as gate_service
 from tests.integration.api_support import api_as
+from tests.integration.demo_copy import load_demo_copy
 from tests.integration.metrics_support import TODAY, make_program
 
 #: the pages judge on today: a frozen one (the `today` fixture of tests/conftest.py)
@@ -83,7 +83,7 @@ QUICK_START_DAY = date(2026, 6, 15)
 
 
 def test_demo_quick_start_on_the_day_of_its_first_readings_agrees_with_its_glide_paths(db) -> None:
-    load_demo(QUICK_START_DAY)
+    load_demo_copy(QUICK_START_DAY)
     small = _demo("Company A")
     first = QUICK_START_DAY - timedelta(days=10)  # phase 1 starts, the first readings are taken
     phase1 = next(p for p in small.phases if p.ordinal == 1)
@@ -109,7 +109,7 @@ def test_demo_quick_start_on_the_day_of_its_first_readings_agrees_with_its_glide
 
 
 def test_demo_main_program_on_its_first_readings_agrees_with_its_glide_paths(db) -> None:
-    load_demo(DEMO_DAY)
+    load_demo_copy(DEMO_DAY)
     main = _demo("Northwind")
     phase1 = next(p for p in main.phases if p.ordinal == 1)
     # the first weekly readings: the first reading day in phase 1 (on DEMO_DAY the diagnosis
