@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from planner.domain.cycles import cycle_text
 from planner.domain.errors import DependencyCycleError, ValidationError
 from planner.domain.ids import as_id
 from planner.domain.limits import MAX_TASK_DAYS
@@ -132,8 +133,7 @@ def _link(program: Program, edit: Mapping[str, Any]) -> GanttEdit:
             program, predecessor.key, successor.key, str(edit.get("type", "FS")), lag
         )
     except DependencyCycleError as exc:
-        cycle = " → ".join([*exc.cycle, exc.cycle[0]]) if exc.cycle else "?"
-        raise ValidationError.of("to", "dependency.cycle", cycle=cycle) from None
+        raise ValidationError.of("to", "dependency.cycle", cycle=cycle_text(exc.cycle)) from None
     db.session.flush()  # the new dependency's id
     undo = {"op": "unlink", "dependency": dependency.id}
     return GanttEdit(outcome, None, None, dependency.id, undo)

@@ -38,12 +38,6 @@ class NamePairs:
         """The pairs at these places, in this order."""
         return NamePairs([self.name[i] for i in at], [self.name_zh[i] for i in at])
 
-    def __getstate__(self) -> tuple[list[str], list[str | None]]:
-        return self.name, self.name_zh
-
-    def __setstate__(self, state: tuple[list[str], list[str | None]]) -> None:
-        self.name, self.name_zh = state
-
 
 class Move(NamedTuple):
     """An item whose computed dates changed in a reschedule."""
