@@ -44,7 +44,7 @@ from planner.models.notify import (
     WebhookDelivery,
 )
 from planner.models.people import Assignment, EffortLog, Person, PersonDayOff
-from planner.models.plan import Dependency, Phase, WorkItem
+from planner.models.plan import Dependency, Phase, PlanRecord, WorkItem
 from planner.models.program import CalendarException, Program
 from planner.models.raid import ChangeRequest, Decision, Issue, IssueLink
 from planner.models.review import ReviewDecision, RiskReviewEntry, SteeringReview
@@ -97,6 +97,7 @@ __all__ = [
     "MetricReading",
     "MetricTarget",
     "Phase",
+    "PlanRecord",
     "PlaybookUpgrade",
     "PlaybookUpload",
     "Program",

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, inspect
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from planner.domain.limits import MAX_TASK_DAYS
@@ -190,3 +199,23 @@ class Dependency(Audited, Model):
         pred = self.predecessor.key if self.predecessor else self.predecessor_id
         succ = self.successor.key if self.successor else self.successor_id
         return f"{pred} → {succ} {self.type}{lag}"
+
+
+class PlanRecord(Model):
+    """A program's plan rows as one compact record per part, written with every reschedule.
+
+    ``numbers``: every item's scheduling columns and stored computed columns and every
+    dependency, as arrays; ``texts``: the items' keys and names (rewritten only when one
+    changes). A record is used only while ``revision`` is the program's plan revision (its
+    newest plan audit event): an edit made by any other path leaves it unused, never wrong.
+    Not audited: it is derived from the audited rows (:mod:`planner.services.plan_record`).
+    """
+
+    __tablename__ = "plan_record"
+
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("program.id", ondelete="CASCADE"), primary_key=True
+    )
+    part: Mapped[str] = mapped_column(String(16), primary_key=True)
+    revision: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -304,7 +304,7 @@ def move_item(
     item.phase = phase
     item.phase_id = phase.id
     item.workstream = _workstream(workstream)
-    return reschedule(program)
+    return reschedule(program, edit=ItemEdited(item))
 
 
 def delete_item(program: Program, item: WorkItem, version: int | str | None) -> Outcome:
@@ -341,7 +341,7 @@ def set_progress(
     item.percent_complete = progress.percent_complete
     item.actual_start = progress.actual_start
     item.actual_finish = progress.actual_finish
-    return reschedule(program)
+    return reschedule(program, edit=ItemEdited(item))
 
 
 # --------------------------------------------------------------------------- dependencies

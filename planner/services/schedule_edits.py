@@ -55,6 +55,11 @@ class NotIncremental(Exception):
     """The edit changes something the incremental scheduler cannot: schedule it in full."""
 
 
+class FullPassNeeded(NotIncremental):
+    """As :class:`NotIncremental`, but the kept schedule's record already holds the edit:
+    schedule in full from the record (the rows as they are now) without reading the rows."""
+
+
 class ScheduleEdit(Protocol):
     """One change to a program's plan, applied to its compiled schedule."""
 
@@ -63,7 +68,8 @@ class ScheduleEdit(Protocol):
 
 @dataclass(frozen=True)
 class ItemEdited:
-    """An item's fields were changed in memory (not flushed yet): a new duration, or none."""
+    """An item's fields were changed in memory (not flushed yet): a new duration, a name,
+    progress, a constraint or another phase (the last three scheduled in full)."""
 
     item: WorkItem
 
@@ -73,6 +79,10 @@ class ItemEdited:
         window = live.phase_windows.get(item.phase_id)
         if i is None or window is None:
             raise NotIncremental
+        if live.record is not None:
+            # before the names below: the record shares their lists, and writes its texts
+            # again only when it sees a name change
+            live.record.set_item(i, item)
         live.names[i] = (item.name, item.name_zh)
         before = live.scheduler.activity(i)
         after = activity_of(
@@ -88,7 +98,9 @@ class ItemEdited:
         if after == before:
             return  # a name, owner or deliverable: nothing to schedule
         if replace(before, duration=after.duration) != after:
-            raise NotIncremental
+            # progress, a constraint, another phase: the incremental scheduler changes
+            # durations only
+            raise FullPassNeeded if live.record is not None else NotIncremental
         live.scheduler.set_duration(before.key, after.duration)
 
 
@@ -111,6 +123,8 @@ class LinkAdded:
                 at = cycle.index(self.successor)
                 cycle = [*cycle[at:], *cycle[:at]]
             raise DependencyCycleError(cycle) from None
+        if live.record is not None:
+            live.record.add_link(self.predecessor, self.successor, self.type, self.lag)
 
 
 @dataclass(frozen=True)
@@ -120,3 +134,5 @@ class LinkRemoved:
 
     def apply(self, live: LiveSchedule) -> None:
         live.scheduler.remove_link(self.predecessor, self.successor)
+        if live.record is not None:
+            live.record.remove_link(self.predecessor, self.successor)

@@ -40,13 +40,16 @@ from planner.domain.schedule_fields import SCHEDULE_FIELDS
 from planner.extensions import db
 from planner.models import Dependency, Phase, Program, WorkItem
 from planner.ops.cache import plan_revision
+from planner.services import plan_record
 from planner.services.live_schedule import LiveSchedule, keep, take
 from planner.services.live_schedule import Stats as LiveStats
 from planner.services.moved_items import Move, MovedItems, NamePairs  # noqa: F401  (Move: importable here)
+from planner.services.plan_record import RecordColumns
 from planner.services.plan_rows import EPOCH, PlanRows, load_plan_rows
 
 # the edits and an item's activity: their own module; their names stay importable from here
 from planner.services.schedule_edits import (  # noqa: F401
+    FullPassNeeded,
     ItemEdited,
     LinkAdded,
     LinkRemoved,
@@ -248,9 +251,11 @@ def reschedule(
 
     With an ``edit`` whose rows are changed in memory but not flushed yet, the program's
     compiled schedule of the revision before the edit (kept per revision, see
-    :mod:`planner.services.live_schedule`; built from the rows when not kept) takes the
-    edit incrementally; an edit it cannot take, or none, schedules the whole program
-    again from the rows. Either way only rows whose computed columns changed are written.
+    :mod:`planner.services.live_schedule`; built from the program's record, else its rows,
+    when not kept) takes the edit incrementally; an item edit it cannot take incrementally
+    (progress, a constraint, another phase) schedules the whole program from the record,
+    which holds the edit; any other, or none, schedules it again from the rows. Either way
+    only rows whose computed columns changed are written, and the record with them.
     """
     with db.session.no_autoflush:  # an edit's rows are not flushed yet (nor audited)
         status = status_date_of(program, today)
@@ -260,14 +265,22 @@ def reschedule(
     # are scheduled in full
     if edit is not None:
         with db.session.no_autoflush:  # the edit's rows are not flushed yet
-            live = take(program.id, plan_revision(program.id), status)
+            revision = plan_revision(program.id)
+            live = take(program.id, revision, status)
             if live is not None and live.converted:
                 live = None  # kept by a full schedule of a program with such lags
-            elif live is None and not _has_unit_lags(program):
-                live = build_live(program, status)
+            elif live is None:
+                # nothing kept in this process (a restart, or another worker made the last
+                # edit): the program's record (never written for a program with such
+                # lags), else its rows
+                live = live_from_record(program, status, revision)
+                if live is None and not _has_unit_lags(program):
+                    live = build_live(program, status)
         if live is not None:
             try:
                 edit.apply(live)
+            except FullPassNeeded:
+                live = _rebuilt(program, status, live)
             except NotIncremental:
                 live = None
     db.session.flush()
@@ -356,11 +369,46 @@ def build_live(program: Program, status: date, converted: list[Link] | None = No
     validated when they were written); with ``converted``, those links (lags in working
     days for this schedule) instead of the stored ones."""
     LiveStats.built += 1
-    phases = {phase.id: phase for phase in program.phases}
-    calendar = program_calendar(program)
     # tens of thousands of row tuples and lists, no cycle: collections were 40 % of it
     with paused_gc():
         rows = load_plan_rows(program.id, ("name", "name_zh"))
+        record = RecordColumns.of_rows(rows) if converted is None else None
+    return _live(program, status, rows, record, converted)
+
+
+def live_from_record(program: Program, status: date, revision: str) -> LiveSchedule | None:
+    """The program's compiled schedule from its record (:mod:`planner.services.plan_record`)
+    when one was written at ``revision``: the rows as stored, without reading them."""
+    with paused_gc():
+        found = plan_record.read(program.id, revision)
+        if found is None:
+            return None
+        record, computed = found
+        rows = record.rows(computed)
+    LiveStats.from_record += 1
+    return _live(program, status, rows, record)
+
+
+def _rebuilt(program: Program, status: date, live: LiveSchedule) -> LiveSchedule | None:
+    """The program scheduled in full from the record of ``live`` (which holds the edit just
+    applied to it): the rows as they are now, without reading them."""
+    if live.record is None:
+        return None
+    with paused_gc():
+        rows = live.record.rows(live.stored)
+    return _live(program, status, rows, live.record)
+
+
+def _live(
+    program: Program,
+    status: date,
+    rows: PlanRows,
+    record: RecordColumns | None,
+    converted: list[Link] | None = None,
+) -> LiveSchedule:
+    phases = {phase.id: phase for phase in program.phases}
+    calendar = program_calendar(program)
+    with paused_gc():
         columns, windows = plan_columns(rows, phases, converted)
         scheduler = Scheduler.from_columns(
             columns, calendar, program.start_date, status, windows, trusted=True
@@ -376,6 +424,7 @@ def build_live(program: Program, status: date, converted: list[Link] | None = No
         phase_index=columns.phase,
         names=NamePairs(rows.values["name"], rows.values["name_zh"]),
         converted=converted is not None,
+        record=record,
     )
 
 
@@ -400,7 +449,11 @@ def _store(program: Program, live: LiveSchedule) -> Outcome:
         moves = _moves(live, old, new, changed)
         overruns = overruns_of(new, live.keys, live.phase_index, live.scheduler.phase_windows)
     live.stored = new
-    keep(plan_revision(program.id), live)
+    revision = plan_revision(program.id)
+    if live.record is not None:
+        # in this transaction: the next edit after a restart reads it instead of the rows
+        plan_record.write(program.id, revision, live.record, new)
+    keep(revision, live)
     if len(new):
         finish = date.fromordinal(int(new[:, 1].max()))
     else:
