@@ -81,13 +81,12 @@ class LiveSchedule:
     # the rows it was built from, as the edits since changed them (written as the program's
     # record by every reschedule); None for a program scheduled in full by every edit
     record: RecordColumns | None = None
-    _position: dict[int, int] | None = None
 
     def position(self, item_id: int) -> int | None:
         """The item's place in the scheduler's order (None: not in this schedule)."""
-        if self._position is None:
-            self._position = {item: i for i, item in enumerate(self.item_ids.tolist())}
-        return self._position.get(item_id)
+        # one comparison of the ids column: an edit asks once, a dict of 10,000 ids costs more
+        found = np.flatnonzero(self.item_ids == item_id)
+        return int(found[0]) if found.size else None
 
 
 # --------------------------------------------------------------------------------------------

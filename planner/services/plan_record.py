@@ -42,6 +42,9 @@ _HEADER: Final = struct.Struct("<4sqqH")  # magic, items, links, the texts' dige
 _CONSTRAINTS: Final = (None, "SNET", "FNLT")
 _CONSTRAINT_CODES: Final = {name: code for code, name in enumerate(_CONSTRAINTS)}
 _TYPE_CODES: Final[dict[str, int]] = {kind: code for code, kind in enumerate(LINK_TYPES)}
+# codes back to names, a column at a time
+_CONSTRAINT_NAMES: Final = np.array(_CONSTRAINTS, dtype=object)
+_TYPE_NAMES: Final = np.array(LINK_TYPES, dtype=object)
 # the item columns of ``RecordColumns.items``, in order
 ITEM_COLUMNS: Final = (
     "id",
@@ -101,7 +104,7 @@ class RecordColumns:
             "key": self.keys,
             "phase_id": items[:, 1].tolist(),
             "duration_days": items[:, 2].tolist(),
-            "constraint_type": [_CONSTRAINTS[c] for c in items[:, 3].tolist()],
+            "constraint_type": _CONSTRAINT_NAMES[items[:, 3]].tolist(),
             "constraint_date": items[:, 4].copy(),
             "actual_start": items[:, 5].copy(),
             "actual_finish": items[:, 6].copy(),
@@ -115,7 +118,7 @@ class RecordColumns:
             computed=computed,
             link_predecessor=links[:, 0].copy(),
             link_successor=links[:, 1].copy(),
-            link_type=[LINK_TYPES[code] for code in links[:, 2].tolist()],
+            link_type=_TYPE_NAMES[links[:, 2]].tolist(),
             link_lag=links[:, 3].copy(),
             _ids=items[:, 0].copy(),
         )

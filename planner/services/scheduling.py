@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -322,9 +323,8 @@ def plan_columns(
     where = {phase_id: j for j, phase_id in enumerate(phase_ids)}
     phase = np.fromiter(map(where.__getitem__, values["phase_id"]), np.int64, rows.n)
     window_start = np.array([w.start.toordinal() for w in windows] or [NO_DATE], np.int64)
-    constraint = np.array(
-        [{"SNET": 1, "FNLT": 2}.get(c, 0) if c else 0 for c in values["constraint_type"]],
-        np.int64,
+    constraint = np.fromiter(
+        map(_CONSTRAINT_CODES.get, values["constraint_type"], repeat(0)), np.int64, rows.n
     )
     constraint_date = values["constraint_date"]
     snet = window_start[phase]
@@ -362,6 +362,7 @@ def plan_columns(
 
 
 _TYPE_CODES: dict[str, int] = {kind: code for code, kind in enumerate(LINK_TYPES)}
+_CONSTRAINT_CODES: dict[str | None, int] = {"SNET": 1, "FNLT": 2}
 
 
 def build_live(program: Program, status: date, converted: list[Link] | None = None) -> LiveSchedule:
