@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    DDL,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -219,3 +221,14 @@ class PlanRecord(Model):
     part: Mapped[str] = mapped_column(String(16), primary_key=True)
     revision: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# PostgreSQL would compress each record (a megabyte of packed numbers) on every save, for
+# little: store it as it is (the migration does the same)
+event.listen(
+    PlanRecord.__table__,
+    "after_create",
+    DDL("ALTER TABLE plan_record ALTER COLUMN data SET STORAGE EXTERNAL").execute_if(
+        dialect="postgresql"
+    ),
+)
