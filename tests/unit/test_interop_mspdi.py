@@ -972,6 +972,29 @@ def test_a_malformed_constraint_type_is_reported_once() -> None:
     ]
 
 
+@pytest.mark.parametrize("code", ["2.5", "4.01", "-0.5"])
+def test_a_fractional_code_is_refused_not_rounded(code: str) -> None:
+    body = (
+        f"<Duration>PT8H0M0S</Duration><ConstraintType>{code}</ConstraintType>"
+        "<ConstraintDate>2024-09-09T08:00:00</ConstraintDate>"
+    )
+    assert errors_of(document(task(1, body=body))) == [
+        ('Task UID 1 "Task 1"', f'ConstraintType "{code}" is not a whole number')
+    ]
+
+
+def test_a_whole_number_written_with_decimals_is_read() -> None:
+    body = (
+        "<Duration>PT8H0M0S</Duration><ConstraintType>4.0</ConstraintType>"
+        "<ConstraintDate>2024-09-09T08:00:00</ConstraintDate>"
+        "<PercentComplete>33.4</PercentComplete>"
+    )
+    item = mspdi.read_with_notes(document(task(1, body=body))).plan.items[0]
+    # a code written "4.0" is 4 (start no earlier than); a quantity is rounded
+    assert (item.constraint_type, item.constraint_date) == ("SNET", D(2024, 9, 9))
+    assert item.percent_complete == 33
+
+
 def test_a_deadline_is_a_finish_no_later_than_unless_the_task_has_another_constraint() -> None:
     deadline = "<Duration>PT8H0M0S</Duration><Deadline>2024-09-20T17:00:00</Deadline>"
     alone = mspdi.read_with_notes(document(task(1, body=deadline)))

@@ -12,7 +12,15 @@ from xml.etree.ElementTree import Element
 
 from planner.domain.calendar import WorkCalendar
 from planner.interop.messages import N_, Message
-from planner.interop.mspdi.semantics import MINUTES_PER_DAY, _Bad, _bool, _date, _Field, _int
+from planner.interop.mspdi.semantics import (
+    MINUTES_PER_DAY,
+    _Bad,
+    _bool,
+    _date,
+    _Field,
+    _int,
+    _rounded,
+)
 from planner.interop.plandata import (
     CalendarData,
     LinkType,
@@ -136,8 +144,12 @@ class _ReaderBase:
         value = self.value(where, element, name, _date)
         return value if isinstance(value, dt.date) else None
 
-    def whole(self, where: str, element: Element, name: str) -> int | None:
-        value = self.value(where, element, name, _int)
+    def whole(
+        self, where: str, element: Element, name: str, *, rounded: bool = False
+    ) -> int | None:
+        """A whole number (an id, a code, a count); with ``rounded``, a quantity whose
+        fraction is rounded away."""
+        value = self.value(where, element, name, _rounded if rounded else _int)
         return value if isinstance(value, int) else None
 
     def flag(self, where: str, element: Element, name: str) -> bool:

@@ -34,7 +34,7 @@ class _CalendarReader(_ReaderBase):
         elif name:
             self.name = _NAME_SUFFIX.sub("", name) or self.name
         self.start = self.day(_PROJECT, self.root, "StartDate")
-        minutes = self.whole(_PROJECT, self.root, "MinutesPerDay")
+        minutes = self.whole(_PROJECT, self.root, "MinutesPerDay", rounded=True)
         if minutes is not None:
             if minutes <= 0:
                 self.errors.append(

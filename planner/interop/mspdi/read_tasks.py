@@ -294,7 +294,7 @@ class _TaskReader(_ReaderBase):
                     )
                 )
                 continue
-            lag = self.whole(where, element, "LinkLag") or 0
+            lag = self.whole(where, element, "LinkLag", rounded=True) or 0
             fmt = self.whole(where, element, "LagFormat") or 7
             out.append(_RawLink(raw.uid, pred, LINK_TYPE[code], lag, fmt))
         return out
@@ -352,7 +352,7 @@ class _TaskReader(_ReaderBase):
         return days
 
     def percent(self, where: str, task: Element) -> int:
-        percent = self.whole(where, task, "PercentComplete") or 0
+        percent = self.whole(where, task, "PercentComplete", rounded=True) or 0
         if not 0 <= percent <= 100:
             self.errors.append(
                 (where, Message(N_("PercentComplete must be 0–100, got %(n)s"), n=percent))

@@ -123,14 +123,29 @@ def _date(text: str) -> dt.date:
         raise _Bad(Message(N_('"%(text)s" is not a valid date'), text=text)) from None
 
 
-def _int(text: str) -> int:
+def _number(text: str) -> Decimal:
     try:
         number = Decimal(text.strip())
     except InvalidOperation:
         raise _Bad(Message(N_('"%(text)s" is not a number'), text=text)) from None
     if not number.is_finite() or number.adjusted() > 15:
         raise _Bad(Message(N_('"%(text)s" is not a number of a sensible size'), text=text))
-    return int(number.to_integral_value(rounding=ROUND_HALF_UP))
+    return number
+
+
+def _int(text: str) -> int:
+    """A whole number ("3", "3.0"): an identifier, a code or a count, never rounded (a
+    constraint type of 2.5 is no constraint type)."""
+    number = _number(text)
+    if number != number.to_integral_value():
+        raise _Bad(Message(N_('"%(text)s" is not a whole number'), text=text))
+    return int(number)
+
+
+def _rounded(text: str) -> int:
+    """A quantity stored in whole units (percent complete, a lag in tenths of a minute),
+    rounded half away from zero when a tool wrote a fraction."""
+    return int(_number(text).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def _bool(text: str) -> bool:
