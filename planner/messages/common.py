@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import gettext
 
 from planner.messages import Message
@@ -23,8 +25,15 @@ MESSAGES: dict[str, Message] = {
         "This was changed by someone else since you opened it: read it again."
     ),
     "row.changed_by": lambda r, w: gettext(
-        "This was changed by %(actor)s at %(at)s UTC since you opened it: read it again.", **w
+        "This was changed by %(actor)s at %(at)s UTC since you opened it: read it again.",
+        **{**w, "actor": _actor(r, w)},
     ),
     "permission.denied": lambda r, w: gettext("Your role in this program does not allow this."),
     "file.line": lambda r, w: gettext("line %(line)s: %(problem)s", **w),
 }
+
+
+def _actor(raw: Mapping[str, object], words: Mapping[str, str]) -> str:
+    """Who changed it: "system" (a change outside a request: the demo, a command) in the
+    reader's language, as the History page shows it."""
+    return gettext("system") if raw.get("actor") == "system" else words["actor"]

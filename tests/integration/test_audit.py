@@ -77,6 +77,28 @@ def test_stale_version_is_refused_with_who_and_when(db, program, monkeypatch) ->
     assert caught.value.current_version == seen_version + 1
 
 
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("en", "changed by system at"), ("zh", "系统 已于")]
+)
+def test_a_change_made_outside_a_request_is_worded_as_the_system_s(
+    app, db, program, lang: str, expected: str
+) -> None:
+    from flask_babel import force_locale
+
+    from planner.explain_text import word_problem
+
+    risk = db.session.scalars(select(Risk).where(Risk.program_id == program.id)).first()
+    seen_version = risk.version
+    risk.owner = "Somebody"  # no request: the audit's actor is "system"
+    db.session.commit()
+    with pytest.raises(StaleEditError) as caught:
+        check_version(risk, seen_version)
+    with app.test_request_context(), force_locale("zh_Hans_CN" if lang == "zh" else "en"):
+        worded = [word_problem(problem) for problem in caught.value.problems]
+    assert any(expected in sentence for sentence in worded), worded
+    assert lang == "en" or not any("system" in sentence for sentence in worded)
+
+
 def test_rows_removed_from_a_collection_and_cascaded_deletes_are_recorded(db, program) -> None:
     from planner.models.risk import RiskAction
 
