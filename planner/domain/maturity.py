@@ -354,8 +354,10 @@ class Interview:
         >>> try:
         ...     Interview("s1", "senior", {"cs1": 6})
         ... except ValidationError as error:
-        ...     print(error)
-        maturity.interview.score_range (interview=s1, indicator=cs1, score=6)
+        ...     for p in error.problems:
+        ...         print(f"{p.field}: {p.code} {dict(p.params)}")
+        scores.cs1: maturity.interview.score_range {'interview': 's1', 'indicator': 'cs1', \
+'score': '6'}
     """
 
     key: str

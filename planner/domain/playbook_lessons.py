@@ -546,10 +546,12 @@ def apply_lessons(playbook: Playbook, lessons: Sequence[Lesson], new_version: st
         ... )
         >>> apply_lessons(pb, [], "1.3").version
         '1.3'
-        >>> apply_lessons(pb, [], "1.1")
-        Traceback (most recent call last):
-        ...
-        planner.domain.errors.ValidationError: lessons.version_not_newer (version=1.1, current=1.2)
+        >>> try:
+        ...     apply_lessons(pb, [], "1.1")
+        ... except ValidationError as error:
+        ...     for p in error.problems:
+        ...         print(f"{p.field}: {p.code} {dict(p.params)}")
+        version: lessons.version_not_newer {'version': '1.1', 'current': '1.2'}
     """
     if not re.fullmatch(r"\d+(\.\d+){0,2}", new_version):
         raise ValidationError.of("version", "lessons.version_format", version=new_version)

@@ -1061,10 +1061,12 @@ def apply_decisions(plan: UpgradePlan, decisions: Mapping[str, str]) -> list[Upg
         >>> plan = UpgradePlan("a", "1", "2", [], [])
         >>> apply_decisions(plan, {})
         []
-        >>> apply_decisions(plan, {"task:x": "take_new"})
-        Traceback (most recent call last):
-        ...
-        planner.domain.errors.ValidationError: upgrade.no_such_conflict
+        >>> try:
+        ...     apply_decisions(plan, {"task:x": "take_new"})
+        ... except ValidationError as error:
+        ...     for p in error.problems:
+        ...         print(f"{p.field}: {p.code} {dict(p.params)}")
+        task:x: upgrade.no_such_conflict {}
     """
     errors: list[Problem] = []
     known = {c.id for c in plan.conflicts}

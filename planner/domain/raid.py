@@ -48,11 +48,12 @@ def check_issue_transition(old: str, new: str) -> None:
     Examples:
         >>> check_issue_transition("resolved", "open") is None  # reopen
         True
-        >>> check_issue_transition("open", "closed")
-        Traceback (most recent call last):
-        ...
-        planner.domain.errors.ValidationError: raid.issue.skipped_step (old=open, new=closed, \
-allowed=in_progress)
+        >>> try:
+        ...     check_issue_transition("open", "closed")
+        ... except ValidationError as error:
+        ...     for p in error.problems:
+        ...         print(f"{p.field}: {p.code} {dict(p.params)}")
+        status: raid.issue.skipped_step {'old': 'open', 'new': 'closed', 'allowed': 'in_progress'}
     """
     if new not in ISSUE_TRANSITIONS:
         raise ValidationError.of("status", "field.not_a_choice", value=new)

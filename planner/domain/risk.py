@@ -207,11 +207,12 @@ class RiskScale:
         ('Almost certain', 'Insignificant')
         >>> scale.band_names
         ('low', 'medium', 'high', 'critical')
-        >>> RiskScale(bands=(Band("low", 1, 9), Band("high", 11, 25)))
-        Traceback (most recent call last):
-        ...
-        planner.domain.errors.ValidationError: risk.scale.gap (expected=10, previous=low, end=9, \
-got=11)
+        >>> try:
+        ...     RiskScale(bands=(Band("low", 1, 9), Band("high", 11, 25)))
+        ... except ValidationError as error:
+        ...     for p in error.problems:
+        ...         print(f"{p.field}: {p.code} {dict(p.params)}")
+        bands[1].min_score: risk.scale.gap {'expected': 10, 'previous': 'low', 'end': 9, 'got': 11}
     """
 
     likelihood_levels: tuple[str, ...] = DEFAULT_LIKELIHOOD_LEVELS
@@ -371,10 +372,12 @@ def check_level(value: object, field: str = "level") -> int:
     Examples:
         >>> check_level(3, "impact")
         3
-        >>> check_level("high", "likelihood")
-        Traceback (most recent call last):
-        ...
-        planner.domain.errors.ValidationError: risk.level (value="high")
+        >>> try:
+        ...     check_level("high", "likelihood")
+        ... except ValidationError as error:
+        ...     for p in error.problems:
+        ...         print(f"{p.field}: {p.code} {dict(p.params)}")
+        likelihood: risk.level {'value': '"high"'}
     """
     problem = _level_error(value, field)
     if problem is not None:
@@ -389,10 +392,12 @@ def score(likelihood: int, impact: int) -> int:
     Examples:
         >>> score(3, 4)
         12
-        >>> score(6, 2)
-        Traceback (most recent call last):
-        ...
-        planner.domain.errors.ValidationError: risk.level (value=6)
+        >>> try:
+        ...     score(6, 2)
+        ... except ValidationError as error:
+        ...     for p in error.problems:
+        ...         print(f"{p.field}: {p.code} {dict(p.params)}")
+        likelihood: risk.level {'value': '6'}
     """
     errors = [
         problem
@@ -436,11 +441,12 @@ def check_transition(old: str, new: str) -> None:
     Examples:
         >>> check_transition("open", "mitigating") is None
         True
-        >>> check_transition("closed", "mitigating")
-        Traceback (most recent call last):
-        ...
-        planner.domain.errors.ValidationError: risk.transition_reopen (old=closed, \
-new=mitigating, allowed=('open',))
+        >>> try:
+        ...     check_transition("closed", "mitigating")
+        ... except ValidationError as error:
+        ...     for p in error.problems:
+        ...         print(f"{p.field}: {p.code} {dict(p.params)}")
+        status: risk.transition_reopen {'old': 'closed', 'new': 'mitigating', 'allowed': ('open',)}
     """
     known = ", ".join(STATUSES)
     _raise(
@@ -1134,12 +1140,13 @@ def sort_risks(
         ...       RiskSnapshot("R-1", "c", inherent_likelihood=1, inherent_impact=1)]
         >>> [r.key for r in sort_risks(rs, "residual_score", descending=True)]
         ['R-2', 'R-10', 'R-1']
-        >>> sort_risks(rs, "colour")
-        Traceback (most recent call last):
-        ...
-        planner.domain.errors.ValidationError: risk.sort_unknown (value="colour", known=key, \
-title, status, category, owner, phase, inherent_score, residual_score, inherent_band, \
-residual_band, review_date)
+        >>> try:
+        ...     sort_risks(rs, "colour")
+        ... except ValidationError as error:
+        ...     for p in error.problems:
+        ...         print(f"{p.field}: {p.code} {dict(p.params)}")
+        sort: risk.sort_unknown {'value': '"colour"', 'known': 'key, title, status, category, \
+owner, phase, inherent_score, residual_score, inherent_band, residual_band, review_date'}
     """
     if key not in SORT_KEYS:
         _fail(

@@ -670,15 +670,18 @@ def validate_network(activities: Sequence[Activity], links: Sequence[Link]) -> N
 
     Examples:
         >>> validate_network([Activity("a", 2), Activity("b", 1)], [Link("a", "b")])
-        >>> validate_network([Activity("a", 2)], [Link("a", "zz")])
-        Traceback (most recent call last):
-        ...
-        planner.domain.errors.ValidationError: schedule.link.unknown_item (key=zz, link=a → zz)
-        >>> validate_network([Activity("a", 1), Activity("b", 1)],
-        ...                  [Link("a", "b"), Link("b", "a", "SS")])
-        Traceback (most recent call last):
-        ...
-        planner.domain.errors.DependencyCycleError: dependency cycle: a → b → a
+        >>> try:
+        ...     validate_network([Activity("a", 2)], [Link("a", "zz")])
+        ... except ValidationError as error:
+        ...     for p in error.problems:
+        ...         print(f"{p.field}: {p.code} {dict(p.params)}")
+        links[0].successor: schedule.link.unknown_item {'key': 'zz', 'link': 'a → zz'}
+        >>> try:
+        ...     validate_network([Activity("a", 1), Activity("b", 1)],
+        ...                      [Link("a", "b"), Link("b", "a", "SS")])
+        ... except DependencyCycleError as error:
+        ...     error.cycle
+        ['a', 'b']
     """  # noqa: E501
     activities, links = list(activities), list(links)
     index, pairs = _check_network(activities, links)
@@ -2347,10 +2350,11 @@ class Scheduler:
             >>> import datetime as dt
             >>> s = Scheduler([Activity("a", 3), Activity("b", 2)], [Link("a", "b")],
             ...               WorkCalendar(), dt.date(2024, 6, 3))
-            >>> s.add_link(Link("b", "a"))
-            Traceback (most recent call last):
-            ...
-            planner.domain.errors.DependencyCycleError: dependency cycle: b → a → b
+            >>> try:
+            ...     s.add_link(Link("b", "a"))
+            ... except DependencyCycleError as error:
+            ...     error.cycle
+            ['b', 'a']
         """
         ends = dict.fromkeys((link.predecessor, link.successor))
         probe = [Activity(k, 0) for k in ends if k in self._key_index]

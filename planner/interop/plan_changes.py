@@ -210,7 +210,7 @@ def merged(current: PlanData, incoming: PlanData, changes: PlanChanges) -> PlanD
         >>> file = PlanData("P", d, items=[ItemData("a", "A", "p"), ItemData("b", "B", "p")],
         ...                 links=[LinkData("a", "b")])
         >>> merged(now, file, plan_changes(now, file)).links
-        (LinkData(predecessor='a', successor='b', type='FS', lag=0),)
+        (LinkData(predecessor='a', successor='b', type='FS', lag=0, lag_unit='d', lag_amount=None),)
     """
     from_file = {item.key: item for item in incoming.items}
     taken = {change.key for change in (*changes.updated, *changes.added)}

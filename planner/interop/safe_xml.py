@@ -40,10 +40,12 @@ def parse(data: bytes, what: str = "XML") -> Element:
     Examples:
         >>> parse(b"<Project><Name>x</Name></Project>").find("Name").text
         'x'
-        >>> parse(b'<!DOCTYPE p [<!ENTITY e "x">]><p>&e;</p>')
-        Traceback (most recent call last):
-        ...
-        planner.domain.errors.ImportFormatError: xml.doctype
+        >>> try:
+        ...     parse(b'<!DOCTYPE p [<!ENTITY e "x">]><p>&e;</p>')
+        ... except ImportFormatError as error:
+        ...     for p in error.problems:
+        ...         print(f"{p.field}: {p.code} {dict(p.params)}")
+        file: xml.doctype {}
     """
     if not isinstance(data, bytes | bytearray):
         raise TypeError("parse() takes the file's bytes")

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
 from datetime import date
 
-import planner.charts.dates as dates
 from planner.charts.dates import localize_date_axes
 from planner.charts.metrics import trend_figure
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(dates).failed == 0
 
 
 def test_every_date_axis_gets_the_language_format_and_others_are_left_alone() -> None:

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import doctest
-
-from planner.domain import cycles
 from planner.domain.cycles import find_cycle
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(cycles).failed == 0
 
 
 def test_a_cycle_is_named_from_its_smallest_key_whatever_the_order_of_the_links() -> None:

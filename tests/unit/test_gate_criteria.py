@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
-from planner.domain import gate_criteria
 from planner.domain.errors import ValidationError
 from planner.domain.explain import Term
 from planner.domain.gate_criteria import CriterionInput, clean_criterion
@@ -69,7 +66,3 @@ def test_every_problem_comes_at_once() -> None:
         ("evidence_url", "gate.criterion.url"),
     ]
     assert problems(CriterionInput("vibes")) == [("kind", "field.not_a_choice")]
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(gate_criteria).failed == 0

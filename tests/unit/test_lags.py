@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import doctest
 
 import pytest
 
-from planner.domain import lags
 from planner.domain.calendar import WorkCalendar
 from planner.domain.lags import elapsed_working_days, lag_working_days
 
 D = dt.date
-
-
-def test_the_examples_hold() -> None:
-    assert doctest.testmod(lags).failed == 0
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import doctest
 from dataclasses import replace
 
 import pytest
 
-from planner.domain import metric_edit
 from planner.domain.errors import ValidationError
 from planner.domain.metric_edit import MetricInput, Stored, clean_metric
 
@@ -82,7 +80,3 @@ def test_a_percentage_must_hold_the_stored_readings() -> None:
     assert problem.code == "metric.unit.readings_outside"
     assert dict(problem.params) == {"count": 2, "days": "2026-01-02, 2026-01-03"}
     assert clean_metric(replace(GOOD, unit="users"), stored).unit == "users"
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(metric_edit).failed == 0

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
-from planner.domain import playbook_provenance
 from planner.domain.playbook_provenance import TrailEvent, TrailMarks, trail_marks
 
 FIELDS = {"workitem": frozenset({"name", "duration_days"}), "risk": frozenset({"title"})}
@@ -16,10 +13,6 @@ def marks(
     upgrades: tuple[tuple[int, int], ...] = ((30, 35),),
 ) -> TrailMarks:
     return trail_marks(events, creation, list(upgrades), FIELDS, "metrictarget")
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(playbook_provenance).failed == 0
 
 
 def test_created_with_the_program_or_by_an_upgrade() -> None:

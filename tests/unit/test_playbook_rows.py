@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 from pydantic import TypeAdapter
 
-from planner.domain import playbook_rows
 from planner.domain.playbook import GateCriterion, Text
 from planner.domain.playbook_rows import CriterionRow, criterion_row, en_column, zh_column
 
 _CRITERION = TypeAdapter(GateCriterion)
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(playbook_rows).failed == 0
 
 
 @pytest.mark.parametrize(

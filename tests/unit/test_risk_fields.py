@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import doctest
 from typing import Any
 
 import pytest
 
-from planner.domain import risk_fields
 from planner.domain.risk_fields import check_risk_fields
 
 GOOD: dict[str, Any] = {"title": "Data late", "likelihood": 3, "impact": 4}
@@ -71,7 +69,3 @@ def test_an_unknown_status_is_quoted_a_response_is_not() -> None:
         "response": "pray",
         "status": '"gone"',
     }
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(risk_fields).failed == 0

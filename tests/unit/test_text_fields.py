@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import doctest
-
-from planner.domain import text_fields
 from planner.domain.errors import Problem
 from planner.domain.text_fields import text_problems
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(text_fields).failed == 0
 
 
 def test_empty_and_too_long_values_each_give_one_problem() -> None:

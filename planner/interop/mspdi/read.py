@@ -307,6 +307,7 @@ def read_with_notes(data: bytes) -> MspdiImport:
     """Read an MSPDI file: the plan, and notes on what was adapted; ImportFormatError if bad.
 
     Examples:
+        >>> from planner.interop.mspdi.write import write
         >>> d = dt.date(2024, 3, 4)
         >>> plan = PlanData("P", d, phases=[PhaseData("p", "Phase", 1, d, d)],
         ...                 items=[ItemData("m", "Go-live", "p", "milestone", 0)])

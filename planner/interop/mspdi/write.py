@@ -386,6 +386,7 @@ def write(plan: PlanData) -> bytes:
     """The plan as an MS Project XML file (UTF-8); ValidationError if the plan is unsound.
 
     Examples:
+        >>> from planner.interop.mspdi.read import read
         >>> d = dt.date(2024, 3, 4)
         >>> plan = PlanData("Rollout", d, phases=[PhaseData("p1", "Phase 1", 1, d, d)],
         ...                 items=[ItemData("a", "Design", "p1", duration=3)])

@@ -151,7 +151,8 @@ def parse_predecessors(text: str) -> list[tuple[int, LinkType, int]]:
         >>> parse_predecessors("12FS+2w")
         Traceback (most recent call last):
         ...
-        ValueError: "12FS+2w" is not like 12, 12SS or 12FS+2d (lags in working days)
+        planner.interop.plan_table.columns.PredecessorsError: "12FS+2w" is not like 12, 12SS or \
+12FS+2d (lags in working days)
     """
     out: list[tuple[int, LinkType, int]] = []
     for part in _SEPARATORS.split(text):

@@ -555,7 +555,8 @@ def read_csv(
         >>> plan = read_csv(text.encode("gb18030"), base=base)
         >>> [(i.key, i.name, i.kind) for i in plan.items], plan.links
         ([('item-1', '设计', 'task'), ('item-2', '上线', 'milestone')], \
-(LinkData(predecessor='item-1', successor='item-2', type='FS', lag=2),))
+(LinkData(predecessor='item-1', successor='item-2', type='FS', lag=2, lag_unit='d', \
+lag_amount=None),))
     """
     return _plan(_csv_cells(data), base, headers, lang, phase_names)
 

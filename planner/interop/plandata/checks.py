@@ -315,8 +315,8 @@ def problems(plan: PlanData) -> list[Problem]:
         >>> d = dt.date(2024, 3, 4)
         >>> plan = PlanData("P", d, phases=[PhaseData("p", "Phase", 1, d, d)],
         ...                 items=[ItemData("a", "A", "p", "milestone", 2)])
-        >>> [(p.path, p.message) for p in problems(plan)]
-        [('items[0].duration', 'a milestone has a duration of 0, got 2')]
+        >>> [(p.path, p.code, dict(p.params)) for p in problems(plan)]
+        [('items[0].duration', 'plandata.milestone_duration', {'value': 2})]
     """
     out = _plan_problems(plan)
     out.extend(_phase_problems(plan.phases))
@@ -349,11 +349,12 @@ def validate(plan: PlanData) -> None:
         >>> d = dt.date(2024, 3, 4)
         >>> ph = [PhaseData("p", "Phase", 1, d, d)]
         >>> items = [ItemData("a", "A", "p"), ItemData("b", "B", "p")]
-        >>> validate(PlanData("P", d, phases=ph, items=items,
-        ...                   links=[LinkData("a", "b"), LinkData("b", "a")]))
-        Traceback (most recent call last):
-        ...
-        planner.domain.errors.DependencyCycleError: dependency cycle: a → b → a
+        >>> try:
+        ...     validate(PlanData("P", d, phases=ph, items=items,
+        ...                       links=[LinkData("a", "b"), LinkData("b", "a")]))
+        ... except DependencyCycleError as error:
+        ...     error.cycle
+        ['a', 'b']
     """
     found = problems(plan)
     if not found:

@@ -183,6 +183,7 @@ class PlanData:
     """A program's plan as plain data; sequences are stored as tuples.
 
     Examples:
+        >>> from planner.interop.plandata.checks import problems
         >>> d = dt.date(2024, 3, 4)
         >>> plan = PlanData("Rollout", d, phases=[PhaseData("p1", "Phase 1", 1, d, d)],
         ...                 items=[ItemData("kickoff", "Kick-off", "p1", "milestone", 0)])
