@@ -259,6 +259,7 @@ def reschedule(
     only rows whose computed columns changed are written, and the record with them.
     """
     with db.session.no_autoflush:  # an edit's rows are not flushed yet (nor audited)
+        _one_at_a_time(program)
         status = status_date_of(program, today)
     live: LiveSchedule | None = None
     # a lag kept in weeks, percent of its predecessor or elapsed days is converted to working
@@ -294,6 +295,33 @@ def reschedule(
     elif live is None:
         live = build_live(program, status)
     return _store(program, live)
+
+
+def _one_at_a_time(program: Program) -> None:
+    """Wait until no other transaction is rescheduling this program; from here on this one
+    reads what the other committed.
+
+    Two edits of one program made at the same moment would each start from the plan as it
+    was before both, and the one committed last would store dates computed without the
+    other's change (and keep, and record, that schedule under the newest revision). Waiting
+    here, the second reads the revision, the record and the rows the first committed.
+
+    * PostgreSQL: a lock on the program's row until this transaction ends, ``FOR NO KEY
+      UPDATE`` (adding an item or a link takes a key-share lock on that row, which this does
+      not wait for, so two such edits cannot deadlock); each later statement reads what was
+      committed when it starts.
+    * SQLite: the driver reads outside a transaction until the first write, so a write here
+      takes the database's one write lock (waiting for the other writer's commit, up to the
+      busy timeout) before the plan is read; a transaction that wrote already holds it.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        table = Program.__tablename__
+        connection.exec_driver_sql(f"UPDATE {table} SET id = id WHERE id = ?", (program.id,))  # noqa: S608  # nosec B608 - the model's table name, the id bound
+        return
+    db.session.execute(
+        select(Program.id).where(Program.id == program.id).with_for_update(key_share=True)
+    )
 
 
 def _has_unit_lags(program: Program) -> bool:

@@ -10,6 +10,7 @@ used.
 from __future__ import annotations
 
 import random
+import threading
 from datetime import timedelta
 
 import numpy as np
@@ -184,3 +185,59 @@ def test_the_record_goes_with_its_program(db, today) -> None:
         db.session.scalar(select(PlanRecord.program_id).where(PlanRecord.program_id == program_id))
         is None
     )
+
+
+def test_two_edits_of_one_program_at_once_store_what_a_full_reschedule_stores(
+    app, db, today
+) -> None:
+    """The first edit has rescheduled but not committed when the second one starts: the
+    second must schedule from the plan the first commits, not from the plan before both."""
+    program = generate_program(
+        240, start_date=today - timedelta(days=30), seed=47, items_per_stream=60
+    )
+    db.session.commit()
+    tasks = db.session.scalars(
+        select(WorkItem)
+        .where(WorkItem.program_id == program.id, WorkItem.kind == "task")
+        .order_by(WorkItem.position)
+    ).all()
+    # two tasks of one chain: the first one's change moves the second one's successors
+    first, second = tasks[5], tasks[20]
+    program_id, ids = program.id, (first.id, second.id)
+    rescheduled, go_on = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def edit(item_id: int, days: int, hold: bool) -> None:
+        try:
+            with app.app_context():
+                mine = db.session.get(Program, program_id)
+                item = db.session.get(WorkItem, item_id)
+                plan_service.update_item(mine, item, item_details(item, days), item.version)
+                if hold:
+                    rescheduled.set()
+                    go_on.wait(10)
+                db.session.commit()
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            failures.append(exc)
+            rescheduled.set()
+
+    one = threading.Thread(target=edit, args=(ids[0], first.duration_days + 9, True))
+    two = threading.Thread(target=edit, args=(ids[1], second.duration_days + 4, False))
+    one.start()
+    assert rescheduled.wait(30)
+    two.start()
+    two.join(0.5)  # the second edit waits for the first (on PostgreSQL, at the program's row)
+    go_on.set()
+    one.join(30)
+    two.join(30)
+    assert not failures, failures
+    db.session.expire_all()
+    program = db.session.get(Program, program_id)
+    assert stored(db, program_id) == from_scratch(db, program)
+    record_equals_rows(db, program_id)
+    # and the next edit, cold, starts from a record that holds both
+    forget_all()
+    item = db.session.get(WorkItem, tasks[30].id)
+    edit_duration(db, program, item, item.duration_days + 1)
+    assert stored(db, program_id) == from_scratch(db, program)
