@@ -5,13 +5,13 @@ scheduled: the driver makes a Python value for each of 180,000 cells. Every resc
 therefore also writes the rows it scheduled, in the same transaction, as arrays
 (:class:`RecordColumns`): the items' scheduling columns, their stored computed columns and
 the dependencies in one part (``numbers``), their keys and names in another (``texts``,
-rewritten only when one of them changes). An edit that finds no schedule kept in this
-process or the shared cache builds it from the record instead of the rows.
+rewritten only when one of them changes; the numbers name their digest). An edit that finds
+no schedule kept in its process builds it from the record instead of the rows.
 
 A record is used only while its revision is the program's plan revision (its newest audit
 event about the plan): every change to an input of the schedule writes such an event, so a
-change made by any path that does not write the record (an import, a phase moved, an item
-added) leaves the record unused — the next reschedule reads the rows and writes a new one.
+change made by a path that schedules nothing (a program or a phase renamed, an owner
+assigned) leaves the record unused — the next reschedule reads the rows and writes a new one.
 Programs with lags kept in weeks, percent or elapsed days are scheduled in full from the
 rows by every edit and get no record.
 """
