@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from planner.models import WorkItem
@@ -73,3 +74,38 @@ def test_new_items_come_last_by_key_and_fill_a_short_list(db, today: date) -> No
     assert [(v.key, v.new_item) for v in shown] == [("A-1", False), ("A-0", True)]
     assert [v.key for v in describe_moves(program, moves, "en")] == ["A-1", "A-0", "B-2"]
     assert count_moved(moves) == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "shift", "sentences"),
+    [
+        (
+            "en",
+            None,
+            ["Program finish: Mar 2, 2026.", "overruns its window by 1 day<", "by 3 days<"],
+        ),
+        ("en", 2, ["Program finish: Mar 2, 2026 (+2 wd)."]),
+        ("zh", None, ["实施项目完成日期：2026年3月2日。", "超出其时间窗 1 天<"]),
+        ("zh", 2, ["实施项目完成日期：2026年3月2日（+2 工作日）。"]),
+    ],
+)
+def test_the_moves_box_words_the_finish_and_the_overruns_in_the_reader_s_language(
+    app, lang: str, shift: int | None, sentences: list[str]
+) -> None:
+    """The finish is one sentence in each language (the Chinese one ends with 。), and an
+    overrun of one day is a day, not "1 days"."""
+    from flask import render_template
+    from flask_babel import force_locale
+
+    moves = {
+        "count": 0,
+        "finish": date(2026, 3, 2),
+        "finish_shift": shift,
+        "overruns": [["Phase one", 1], ["Phase two", 3]],
+        "items": [],
+    }
+    with app.test_request_context(), force_locale("zh_Hans_CN" if lang == "zh" else "en"):
+        html = render_template("plan/_moves.html", moves=moves)
+    for sentence in sentences:
+        assert sentence in html, html
+    assert "1 days" not in html and ")." not in html.replace("wd).", "")
