@@ -11,9 +11,9 @@ simply gone.
 
 Kept in this process only (a small dict; an edit after an edit in the same worker costs
 nothing). Another worker, or this one after a restart, builds the schedule from the
-program's record (:mod:`planner.services.plan_record`), which every reschedule writes in its
-own transaction: a few array copies instead of reading every row, and nothing to pickle
-after each response.
+program's record (:mod:`planner.services.plan_record`), which every reschedule writes in the
+same transaction as the rows: a few array copies instead of reading every row, and nothing
+to pickle after each response.
 
 The key is the program's revision (its newest audit event about the plan) and the status
 date (remaining work follows today when the program has none): a change to any input of

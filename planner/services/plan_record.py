@@ -40,8 +40,11 @@ TEXTS: Final = "texts"
 _MAGIC: Final = b"PR01"
 _HEADER: Final = struct.Struct("<4sqqH")  # magic, items, links, the texts' digest length
 _CONSTRAINTS: Final = (None, "SNET", "FNLT")
-_CONSTRAINT_CODES: Final = {name: code for code, name in enumerate(_CONSTRAINTS)}
-_TYPE_CODES: Final[dict[str, int]] = {kind: code for code, kind in enumerate(LINK_TYPES)}
+#: a constraint type (None: none) and a link type as the codes the scheduler's columns hold
+CONSTRAINT_CODES: Final[dict[str | None, int]] = {
+    name: code for code, name in enumerate(_CONSTRAINTS)
+}
+TYPE_CODES: Final[dict[str, int]] = {kind: code for code, kind in enumerate(LINK_TYPES)}
 # codes back to names, a column at a time
 _CONSTRAINT_NAMES: Final = np.array(_CONSTRAINTS, dtype=object)
 _TYPE_NAMES: Final = np.array(LINK_TYPES, dtype=object)
@@ -78,14 +81,14 @@ class RecordColumns:
         items[:, 0] = rows.ids
         items[:, 1] = values["phase_id"]
         items[:, 2] = values["duration_days"]
-        items[:, 3] = [_CONSTRAINT_CODES[c] for c in values["constraint_type"]]
+        items[:, 3] = [CONSTRAINT_CODES[c] for c in values["constraint_type"]]
         items[:, 4] = values["constraint_date"]
         items[:, 5] = values["actual_start"]
         items[:, 6] = values["actual_finish"]
         links = np.empty((len(rows.link_type), 4), np.int64)
         links[:, 0] = rows.link_predecessor
         links[:, 1] = rows.link_successor
-        links[:, 2] = [_TYPE_CODES[kind] for kind in rows.link_type]
+        links[:, 2] = [TYPE_CODES[kind] for kind in rows.link_type]
         links[:, 3] = rows.link_lag
         return cls(
             items=items,
@@ -132,7 +135,7 @@ class RecordColumns:
             item.id,
             item.phase_id,
             item.duration_days,
-            _CONSTRAINT_CODES[item.constraint_type],
+            CONSTRAINT_CODES[item.constraint_type],
             _ordinal(item.constraint_date),
             _ordinal(item.actual_start),
             _ordinal(item.actual_finish),
@@ -148,7 +151,7 @@ class RecordColumns:
         row = (
             self.items[at[predecessor], 0],
             self.items[at[successor], 0],
-            _TYPE_CODES[kind],
+            TYPE_CODES[kind],
             lag,
         )
         self.links = np.vstack([self.links, np.array([row], np.int64)])

@@ -24,7 +24,6 @@ from planner.domain.calendar import WorkCalendar
 from planner.domain.gc_pause import paused_gc
 from planner.domain.lags import elapsed_working_days, lag_working_days
 from planner.domain.schedule import (
-    LINK_TYPES,
     MAX_LAG,
     NO_DATE,
     Activity,
@@ -45,7 +44,7 @@ from planner.services import plan_record
 from planner.services.live_schedule import LiveSchedule, keep, take
 from planner.services.live_schedule import Stats as LiveStats
 from planner.services.moved_items import Move, MovedItems, NamePairs  # noqa: F401  (Move: importable here)
-from planner.services.plan_record import RecordColumns
+from planner.services.plan_record import CONSTRAINT_CODES, TYPE_CODES, RecordColumns
 from planner.services.plan_rows import EPOCH, PlanRows, load_plan_rows
 
 # the edits and an item's activity: their own module; their names stay importable from here
@@ -282,7 +281,9 @@ def reschedule(
             try:
                 edit.apply(live)
             except FullPassNeeded:
-                live = _rebuilt(program, status, live)
+                # its record holds the edit: the rows as they are now, without reading them
+                assert live.record is not None  # noqa: S101  # nosec B101 - raised only with one
+                live = _live_of_record(program, status, live.record, live.stored)
             except NotIncremental:
                 live = None
     db.session.flush()
@@ -352,7 +353,7 @@ def plan_columns(
     phase = np.fromiter(map(where.__getitem__, values["phase_id"]), np.int64, rows.n)
     window_start = np.array([w.start.toordinal() for w in windows] or [NO_DATE], np.int64)
     constraint = np.fromiter(
-        map(_CONSTRAINT_CODES.get, values["constraint_type"], repeat(0)), np.int64, rows.n
+        map(CONSTRAINT_CODES.get, values["constraint_type"], repeat(0)), np.int64, rows.n
     )
     constraint_date = values["constraint_date"]
     snet = window_start[phase]
@@ -363,13 +364,13 @@ def plan_columns(
     if links is None:
         pred = rows.positions(rows.link_predecessor)
         succ = rows.positions(rows.link_successor)
-        kinds = np.fromiter(map(_TYPE_CODES.__getitem__, rows.link_type), np.int64, len(pred))
+        kinds = np.fromiter(map(TYPE_CODES.__getitem__, rows.link_type), np.int64, len(pred))
         lags = rows.link_lag
     else:
         at = {key: i for i, key in enumerate(keys)}
         pred = np.array([at[link.predecessor] for link in links], np.int64)
         succ = np.array([at[link.successor] for link in links], np.int64)
-        kinds = np.array([_TYPE_CODES[link.type] for link in links], np.int64)
+        kinds = np.array([TYPE_CODES[link.type] for link in links], np.int64)
         lags = np.array([link.lag for link in links], np.int64)
     columns = PlanColumns(
         keys=keys,
@@ -389,10 +390,6 @@ def plan_columns(
     return columns, windows
 
 
-_TYPE_CODES: dict[str, int] = {kind: code for code, kind in enumerate(LINK_TYPES)}
-_CONSTRAINT_CODES: dict[str | None, int] = {"SNET": 1, "FNLT": 2}
-
-
 def build_live(program: Program, status: date, converted: list[Link] | None = None) -> LiveSchedule:
     """The program's compiled schedule from its rows as stored (plain columns, no objects;
     validated when they were written); with ``converted``, those links (lags in working
@@ -410,22 +407,18 @@ def live_from_record(program: Program, status: date, revision: str) -> LiveSched
     when one was written at ``revision``: the rows as stored, without reading them."""
     with paused_gc():
         found = plan_record.read(program.id, revision)
-        if found is None:
-            return None
-        record, computed = found
-        rows = record.rows(computed)
-    LiveStats.from_record += 1
-    return _live(program, status, rows, record)
-
-
-def _rebuilt(program: Program, status: date, live: LiveSchedule) -> LiveSchedule | None:
-    """The program scheduled in full from the record of ``live`` (which holds the edit just
-    applied to it): the rows as they are now, without reading them."""
-    if live.record is None:
+    if found is None:
         return None
+    LiveStats.from_record += 1
+    return _live_of_record(program, status, *found)
+
+
+def _live_of_record(
+    program: Program, status: date, record: RecordColumns, computed: Columns
+) -> LiveSchedule:
     with paused_gc():
-        rows = live.record.rows(live.stored)
-    return _live(program, status, rows, live.record)
+        rows = record.rows(computed)
+    return _live(program, status, rows, record)
 
 
 def _live(

@@ -50,6 +50,17 @@ def record_equals_rows(db, program_id: int) -> None:
     )
 
 
+def tasks_of(db, program) -> list[WorkItem]:
+    """The program's tasks in plan order."""
+    return list(
+        db.session.scalars(
+            select(WorkItem)
+            .where(WorkItem.program_id == program.id, WorkItem.kind == "task")
+            .order_by(WorkItem.position)
+        )
+    )
+
+
 def edit_duration(db, program, item: WorkItem, days: int):
     outcome = plan_service.update_item(program, item, item_details(item, days), item.version)
     db.session.commit()
@@ -95,11 +106,7 @@ def test_edits_made_from_the_record_keep_it_equal_to_the_rows(
 def test_a_record_of_an_older_revision_is_not_used(today, db) -> None:
     program = generate_program(60, start_date=today - timedelta(days=30), seed=31)
     db.session.commit()
-    items = db.session.scalars(
-        select(WorkItem)
-        .where(WorkItem.program_id == program.id, WorkItem.kind == "task")
-        .order_by(WorkItem.position)
-    ).all()
+    items = tasks_of(db, program)
     # a change by a path that writes no record (and schedules nothing): audited, so the
     # plan's revision moves past the record's
     items[2].duration_days += 5
@@ -196,11 +203,7 @@ def test_two_edits_of_one_program_at_once_store_what_a_full_reschedule_stores(
         240, start_date=today - timedelta(days=30), seed=47, items_per_stream=60
     )
     db.session.commit()
-    tasks = db.session.scalars(
-        select(WorkItem)
-        .where(WorkItem.program_id == program.id, WorkItem.kind == "task")
-        .order_by(WorkItem.position)
-    ).all()
+    tasks = tasks_of(db, program)
     # two tasks of one chain: the first one's change moves the second one's successors
     first, second = tasks[5], tasks[20]
     program_id, ids = program.id, (first.id, second.id)
