@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
@@ -43,9 +44,14 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _column_keys(obj: Audited) -> list[str]:
-    excluded = ALWAYS_EXCLUDED | obj.__audit_exclude__
-    return [c.key for c in inspect(type(obj)).column_attrs if c.key not in excluded]
+def _column_keys(obj: Audited) -> tuple[str, ...]:
+    return _audited_columns(type(obj))
+
+
+@cache  # a model's columns are fixed once it is mapped; every flush of an update asks
+def _audited_columns(model: type[Audited]) -> tuple[str, ...]:
+    excluded = ALWAYS_EXCLUDED | model.__audit_exclude__
+    return tuple(c.key for c in inspect(model).column_attrs if c.key not in excluded)
 
 
 def _rows_for(session: Session, actor: str, now: datetime) -> list[dict[str, Any]]:
