@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
@@ -44,14 +43,18 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+# a model's audited columns, worked out once: they are fixed once it is mapped
+_AUDITED_COLUMNS: dict[type, tuple[str, ...]] = {}
+
+
 def _column_keys(obj: Audited) -> tuple[str, ...]:
-    return _audited_columns(type(obj))
-
-
-@cache  # a model's columns are fixed once it is mapped; every flush of an update asks
-def _audited_columns(model: type[Audited]) -> tuple[str, ...]:
-    excluded = ALWAYS_EXCLUDED | model.__audit_exclude__
-    return tuple(c.key for c in inspect(model).column_attrs if c.key not in excluded)
+    model = type(obj)
+    keys = _AUDITED_COLUMNS.get(model)
+    if keys is None:
+        excluded = ALWAYS_EXCLUDED | obj.__audit_exclude__
+        columns = inspect(model).column_attrs
+        keys = _AUDITED_COLUMNS[model] = tuple(c.key for c in columns if c.key not in excluded)
+    return keys
 
 
 def _rows_for(session: Session, actor: str, now: datetime) -> list[dict[str, Any]]:

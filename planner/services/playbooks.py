@@ -26,6 +26,7 @@ from flask import current_app
 from sqlalchemy import inspect, select
 
 import planner.domain.playbook as playbook_domain
+import planner.domain.yaml_fast as yaml_fast
 import planner.models.library  # noqa: F401  (registers the library tables)
 from planner.config import SHIPPED_PLAYBOOKS
 from planner.domain.errors import NotFoundError
@@ -97,12 +98,20 @@ def _origin_of(path: Path) -> Origin:
 
 @cache
 def _parser_version() -> str:
-    """What a parsed playbook depends on besides its text: the parser's code and libraries."""
+    """What a parsed playbook depends on besides its text: the parser's code and libraries
+    (the model and rules, the reader of libyaml's nodes, ruamel, PyYAML's libyaml, pydantic)."""
     import pydantic
     import ruamel.yaml
 
+    try:
+        import yaml
+
+        libyaml = getattr(yaml, "__version__", "?")
+    except ImportError:
+        libyaml = "none"
     material = Path(playbook_domain.__file__).read_bytes()
-    material += f"{ruamel.yaml.__version__} {pydantic.VERSION}".encode()
+    material += Path(yaml_fast.__file__).read_bytes()
+    material += f"{ruamel.yaml.__version__} {libyaml} {pydantic.VERSION}".encode()
     return hashlib.sha256(material).hexdigest()[:16]
 
 
@@ -222,12 +231,19 @@ def installed_playbooks() -> tuple[list[InstalledPlaybook], list[PlaybookError]]
     """Every valid playbook (sorted by id, then version) and the errors of invalid ones."""
     files, file_errors = file_playbooks()
     uploads, upload_errors = uploaded_playbooks()
+    return _merged(files, uploads), [*file_errors, *upload_errors]
+
+
+def _merged(
+    files: list[InstalledPlaybook], uploads: list[InstalledPlaybook]
+) -> list[InstalledPlaybook]:
+    """The files and the uploads no file has the id and version of, by id then version (a
+    stable sort: equal versions keep the files' order, files before uploads)."""
     taken = {item.ref for item in files}
-    installed = sorted(
+    return sorted(
         [*files, *(u for u in uploads if u.ref not in taken)],
         key=lambda i: (i.playbook.id, version_key(i.playbook.version)),
     )
-    return installed, [*file_errors, *upload_errors]
 
 
 _version_key = version_key  # the earlier private name
@@ -235,7 +251,17 @@ _version_key = version_key  # the earlier private name
 
 def find_installed(playbook_id: str, version: str | None = None) -> InstalledPlaybook:
     """The installed playbook with this id (the newest version unless one is named)."""
-    matches = [i for i in installed_playbooks()[0] if i.playbook.id == playbook_id]
+    files = file_playbooks()[0]
+    if version is not None:
+        # a file wins over an upload with the same id and version, so a file that has them
+        # is the answer without reading the uploads (a query each time: programs ask for
+        # their playbook dozens of times a page, and the demo's set-up 57 times); of several
+        # such files, the last, as in the sorted list below
+        exact = [i for i in files if i.playbook.id == playbook_id and i.playbook.version == version]
+        if exact:
+            return exact[-1]
+    installed = _merged(files, uploaded_playbooks()[0])
+    matches = [i for i in installed if i.playbook.id == playbook_id]
     if version is not None:
         matches = [i for i in matches if i.playbook.version == version]
     if not matches:
