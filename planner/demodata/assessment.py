@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from functools import cache
 
 from planner.domain.errors import ValidationError
 from planner.models import ActionItem, Assessment, Program, WorkItem
@@ -167,6 +168,7 @@ def _clamp(value: float, low: float = 0.0, high: float = 5.0) -> float:
     return max(low, min(high, value))
 
 
+@cache  # asked again for every interview's score: seeding the generator is the costly part
 def _true_level(key: str, category: str) -> float:
     """The indicator's 'real' state in the demo company (stable per key)."""
     rng = random.Random(f"true-{key}")
@@ -207,22 +209,34 @@ def _record_interviews(
 ) -> None:
     indicators = [(s.key, s.category) for s in assessment.indicators]
     known = {category for _key, category in indicators}
+    planned: list[service.InterviewData] = []
     for index, (level, name, role, categories, minutes, notes) in enumerate(people):
-        covered = tuple(c for c in categories if c in known)
-        interview = service.add_interview(
-            assessment,
+        planned.append(
             service.InterviewData(
                 level=level,
                 interviewee=name,
                 role=role,
                 held_on=first_day + timedelta(days=index // 2 + (index // 6) * 2),
                 duration_minutes=minutes,
-                categories=covered,
+                categories=tuple(c for c in categories if c in known),
                 notes=notes,
-            ),
+            )
         )
-        scores = _interview_scores(name, level, covered, indicators, lift)
-        service.save_scores(interview, interview.version, scores)
+    # every interview in one write, then every score in one more: the same rows, versions and
+    # audit trail as adding and scoring them one by one, in two flushes instead of two each
+    interviews = service.add_interviews(assessment, planned)
+    service.save_many_scores(
+        [
+            (
+                interview,
+                interview.version,
+                _interview_scores(
+                    data.interviewee, data.level, tuple(data.categories), indicators, lift
+                ),
+            )
+            for interview, data in zip(interviews, planned, strict=True)
+        ]
+    )
 
 
 def _set_lines(assessment, competitor: bool) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -165,12 +165,17 @@ class MetricRow:
     readings: list[Reading] = field(default_factory=list)
 
 
-def metric_rows(program: Program, today: date) -> list[MetricRow]:
-    """Every metric judged on ``today`` against the current phase's target."""
+def metric_rows(
+    program: Program, today: date, metrics: Sequence[Metric] | None = None
+) -> list[MetricRow]:
+    """Every metric judged on ``today`` against the current phase's target.
+
+    ``metrics``: the program's metrics with their targets and readings, when the caller has
+    just loaded them (else read here, in three queries)."""
     settings = settings_for(program)
     spans = phase_spans(program)
     rows = []
-    for metric in metrics_loaded(program):
+    for metric in metrics_loaded(program) if metrics is None else metrics:
         definition = metric_def(metric)
         readings = readings_of(metric)
         rule = rule_for(metric, settings)
@@ -389,6 +394,8 @@ class _RowCheck:
         self.known = ", ".join(m.key for m in metrics)
         self.window = program_window(program)
         self.stored = {m.id: [r.day for r in m.readings] for m in metrics}
+        # each metric's definition once, not once per row (its glide path is parsed)
+        self.definitions = {m.id: metric_def(m) for m in metrics}
         self.seen: dict[tuple[int, date], int] = {}
         self.errors: list[Problem] = []
 
@@ -400,7 +407,7 @@ class _RowCheck:
         start, end = self.window
         try:
             number = validate_reading(
-                metric_def(metric), raw.day, raw.value, start, end, self.stored[metric.id]
+                self.definitions[metric.id], raw.day, raw.value, start, end, self.stored[metric.id]
             )
         except ValidationError as exc:
             for problem in exc.problems:

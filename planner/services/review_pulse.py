@@ -63,7 +63,8 @@ def pulse_now(program_id: int, today: date) -> Pulse:
         for report in reports
     }
     metrics = {}
-    for row in metric_service.metric_rows(program, today):
+    # the metrics as the gate reports just loaded them (targets and readings): not again
+    for row in metric_service.metric_rows(program, today, program.metrics):
         latest = row.status.latest
         metrics[row.metric.key] = MetricPulse(
             latest.value if latest else None,

@@ -157,6 +157,9 @@ def start_assessment(
         status=data.status,
         notes=data.notes,
         model_ref=f"{program.playbook_id}@{program.playbook_version}",
+        # a new assessment has neither: adding the first need not ask the database
+        interviews=[],
+        actions=[],
     )
     for position, indicator in enumerate(view.model.indicators):
         old = previous.get(indicator.key)
@@ -292,10 +295,8 @@ def _check_interview_data(assessment: Assessment, data: InterviewData) -> None:
         raise ValidationError(problems=problems)
 
 
-def add_interview(assessment: Assessment, data: InterviewData) -> Interview:
-    """Plan or record an interview of this assessment."""
-    _check_interview_data(assessment, data)
-    interview = Interview(
+def _new_interview(assessment: Assessment, data: InterviewData) -> Interview:
+    return Interview(
         program_id=assessment.program_id,
         level=data.level,
         interviewee=data.interviewee.strip(),
@@ -304,10 +305,28 @@ def add_interview(assessment: Assessment, data: InterviewData) -> Interview:
         duration_minutes=data.duration_minutes,
         categories=" ".join(data.categories),
         notes=data.notes,
+        scores=[],  # a new interview has none: scoring it need not ask the database
     )
+
+
+def add_interview(assessment: Assessment, data: InterviewData) -> Interview:
+    """Plan or record an interview of this assessment."""
+    _check_interview_data(assessment, data)
+    interview = _new_interview(assessment, data)
     assessment.interviews.append(interview)
     db.session.flush()
     return interview
+
+
+def add_interviews(assessment: Assessment, data: Sequence[InterviewData]) -> list[Interview]:
+    """Plan or record several interviews at once, in one write: all of them, or none when one
+    is refused (its ValidationError, as :func:`add_interview` raises it)."""
+    for one in data:
+        _check_interview_data(assessment, one)
+    interviews = [_new_interview(assessment, one) for one in data]
+    assessment.interviews.extend(interviews)
+    db.session.flush()
+    return interviews
 
 
 def update_interview(interview: Interview, version: int | str | None, data: InterviewData) -> None:
@@ -341,6 +360,29 @@ def save_scores(
     A score outside 0-5 or an indicator the assessment does not have is refused with every
     problem listed, and nothing is saved.
     """
+    _check_scores(interview, version, scores)
+    changed = _apply_scores(interview, scores)
+    db.session.flush()
+    return changed
+
+
+def save_many_scores(
+    entries: Sequence[tuple[Interview, int | str | None, Mapping[str, int | None]]],
+) -> int:
+    """:func:`save_scores` for several interviews in one write: every entry is checked first,
+    and nothing is saved unless all pass (the first refusal is raised). Returns how many
+    scores changed in all."""
+    for interview, version, scores in entries:
+        _check_scores(interview, version, scores)
+    changed = sum(_apply_scores(interview, scores) for interview, _version, scores in entries)
+    db.session.flush()
+    return changed
+
+
+def _check_scores(
+    interview: Interview, version: int | str | None, scores: Mapping[str, int | None]
+) -> None:
+    """Refuse a stale version, unknown indicators or scores outside 0-5 (nothing changed)."""
     check_version(interview, version)
     known = {s.key for s in interview.assessment.indicators}
     unknown = [k for k in scores if k not in known]
@@ -350,6 +392,10 @@ def save_scores(
         )
     # the domain's rule: whole numbers 0-5, or None
     m.Interview(str(interview.id), interview.level, dict(scores))  # type: ignore[arg-type]  # the column's check constraint allows only the Literal's values
+
+
+def _apply_scores(interview: Interview, scores: Mapping[str, int | None]) -> int:
+    """Set the checked scores on the interview's rows; return how many changed."""
     existing = {s.indicator_key: s for s in interview.scores}
     changed = 0
     for key, score in scores.items():
@@ -366,5 +412,4 @@ def save_scores(
             changed += 1
     if changed:
         interview.updated_at = _now()  # moves the version on: another open page is stale
-    db.session.flush()
     return changed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -87,8 +88,8 @@ def _delete(row: Any, risk: Risk, collection: str) -> None:
     db.session.expire(risk, [collection])
 
 
-def link_work_item(risk: Risk, work_item_id: Any) -> RiskWorkItemLink:
-    """Record that the risk threatens a work item of the same program."""
+def _item_to_link(risk: Risk, work_item_id: Any, linking: Sequence[WorkItem] = ()) -> WorkItem:
+    """The work item to link the risk to, or the refusal (``linking``: items about to be)."""
     item_id = as_id(work_item_id)
     item = db.session.get(WorkItem, item_id) if item_id is not None else None
     if item is None:
@@ -96,9 +97,28 @@ def link_work_item(risk: Risk, work_item_id: Any) -> RiskWorkItemLink:
     assert item is not None
     if item.program_id != risk.program_id:
         refuse([Problem("work_item_id", "risk.link.item_elsewhere", {"id": str(item.id)})])
-    if any(link.work_item_id == item.id for link in risk.item_links):
+    if any(link.work_item_id == item.id for link in risk.item_links) or item in linking:
         refuse([Problem("work_item_id", "risk.link.twice", {"what": item.key, "risk": risk.key})])
-    link = RiskWorkItemLink(work_item=item)
+    return item
+
+
+def _phase_to_link(risk: Risk, phase_id: Any, linking: Sequence[Phase] = ()) -> Phase:
+    """The phase to link the risk to, or the refusal (``linking``: phases about to be)."""
+    pid = as_id(phase_id)
+    phase = db.session.get(Phase, pid) if pid is not None else None
+    if phase is None:
+        refuse([Problem("phase_id", "risk.link.no_phase", {"id": str(phase_id)})])
+    assert phase is not None
+    if phase.program_id != risk.program_id:
+        refuse([Problem("phase_id", "risk.link.phase_elsewhere", {"id": str(phase.id)})])
+    if any(link.phase_id == phase.id for link in risk.phase_links) or phase in linking:
+        refuse([Problem("phase_id", "risk.link.twice", {"what": phase.key, "risk": risk.key})])
+    return phase
+
+
+def link_work_item(risk: Risk, work_item_id: Any) -> RiskWorkItemLink:
+    """Record that the risk threatens a work item of the same program."""
+    link = RiskWorkItemLink(work_item=_item_to_link(risk, work_item_id))
     risk.item_links.append(link)
     db.session.flush()
     return link
@@ -114,19 +134,35 @@ def unlink_work_item(risk: Risk, link_id: int) -> None:
 
 def link_phase(risk: Risk, phase_id: Any) -> RiskPhaseLink:
     """Record that the risk threatens a phase of the same program."""
-    pid = as_id(phase_id)
-    phase = db.session.get(Phase, pid) if pid is not None else None
-    if phase is None:
-        refuse([Problem("phase_id", "risk.link.no_phase", {"id": str(phase_id)})])
-    assert phase is not None
-    if phase.program_id != risk.program_id:
-        refuse([Problem("phase_id", "risk.link.phase_elsewhere", {"id": str(phase.id)})])
-    if any(link.phase_id == phase.id for link in risk.phase_links):
-        refuse([Problem("phase_id", "risk.link.twice", {"what": phase.key, "risk": risk.key})])
-    link = RiskPhaseLink(phase=phase)
+    link = RiskPhaseLink(phase=_phase_to_link(risk, phase_id))
     risk.phase_links.append(link)
     db.session.flush()
     return link
+
+
+def link_many(
+    risk: Risk, work_item_ids: Iterable[Any] = (), phase_ids: Iterable[Any] = ()
+) -> list[RiskWorkItemLink | RiskPhaseLink]:
+    """:func:`link_work_item` and :func:`link_phase` for several at once, in one write: all
+    the links, or none when one is refused (the first refusal, as those word it; an item or
+    phase named twice is refused as linked twice)."""
+    items: list[WorkItem] = []
+    for work_item_id in work_item_ids:
+        items.append(_item_to_link(risk, work_item_id, items))
+    phases: list[Phase] = []
+    for phase_id in phase_ids:
+        phases.append(_phase_to_link(risk, phase_id, phases))
+    links: list[RiskWorkItemLink | RiskPhaseLink] = []
+    for item in items:
+        item_link = RiskWorkItemLink(work_item=item)
+        risk.item_links.append(item_link)
+        links.append(item_link)
+    for phase in phases:
+        phase_link = RiskPhaseLink(phase=phase)
+        risk.phase_links.append(phase_link)
+        links.append(phase_link)
+    db.session.flush()
+    return links
 
 
 def unlink_phase(risk: Risk, link_id: int) -> None:

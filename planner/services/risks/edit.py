@@ -132,7 +132,8 @@ def create_risk(program: Program, data: Mapping[str, Any]) -> Risk:
     clean.setdefault("status", "open")
     if clean["status"] == "occurred" and not clean.get("occurred_on"):
         clean["occurred_on"] = date.today()
-    risk = Risk(program_id=program.id, key=key, **clean)
+    # a new risk has no actions or links: adding the first need not ask the database
+    risk = Risk(program_id=program.id, key=key, **clean, actions=[], item_links=[], phase_links=[])
     risk_cadence.check_residual(risk)
     db.session.add(risk)
     db.session.flush()

@@ -168,7 +168,8 @@ def take_snapshot(review: SteeringReview) -> None:
 def open_review(program: Program, data: Mapping[str, Any]) -> SteeringReview:
     """Open a steering review: record the meeting and snapshot the register."""
     clean = _clean_review(program.id, data, None)
-    review = SteeringReview(program_id=program.id, **clean)
+    # a new review has neither: snapshotting it and deciding at it need not ask the database
+    review = SteeringReview(program_id=program.id, **clean, entries=[], decisions=[])
     db.session.add(review)
     db.session.flush()
     take_snapshot(review)
@@ -190,6 +191,38 @@ def record_decision(
     review: SteeringReview, risk_id: Any, decision: str, note: str, version: Any = None
 ) -> ReviewDecision:
     """Record (or change) the committee's decision about one risk at this review."""
+    risk = _risk_to_decide(review, risk_id, decision)
+    existing = _decision_on(review, risk)
+    if existing is not None:
+        check_version(existing, version)
+    made = _decide(review, risk, existing, decision, note)
+    db.session.flush()
+    return made
+
+
+def record_decisions(
+    review: SteeringReview, entries: Sequence[tuple[Any, str, str, Any]]
+) -> list[ReviewDecision]:
+    """:func:`record_decision` for several ``(risk_id, decision, note, version)`` entries, in
+    one write: every entry is checked first, and nothing is recorded unless all pass (the
+    first refusal is raised). A risk named twice ends with its last entry's decision."""
+    checked = []
+    for risk_id, decision, note, version in entries:
+        risk = _risk_to_decide(review, risk_id, decision)
+        existing = _decision_on(review, risk)
+        if existing is not None:
+            check_version(existing, version)
+        checked.append((risk, decision, note))
+    made = [
+        _decide(review, risk, _decision_on(review, risk), decision, note)
+        for risk, decision, note in checked
+    ]
+    db.session.flush()
+    return made
+
+
+def _risk_to_decide(review: SteeringReview, risk_id: Any, decision: str) -> Risk:
+    """The risk of the review's program a decision is about, or the refusal."""
     errors: list[Problem] = []
     rid = as_id(risk_id)
     risk = db.session.get(Risk, rid) if rid is not None else None
@@ -205,16 +238,36 @@ def record_decision(
         )
     refuse(errors)
     assert risk is not None
-    existing = next((d for d in review.decisions if d.risk_id == risk.id), None)
+    return risk
+
+
+def _decision_on(review: SteeringReview, risk: Risk) -> ReviewDecision | None:
+    """The review's decision about the risk, stored or made in this write (no id yet)."""
+    return next(
+        (
+            d
+            for d in review.decisions
+            if d.risk_id == risk.id or (d.risk_id is None and d.risk is risk)
+        ),
+        None,
+    )
+
+
+def _decide(
+    review: SteeringReview,
+    risk: Risk,
+    existing: ReviewDecision | None,
+    decision: str,
+    note: str,
+) -> ReviewDecision:
+    """Change the existing decision (the caller checked its version), or add one and mark
+    the risk reviewed on the review's day; the caller flushes."""
     if existing is not None:
-        check_version(existing, version)
         assign(existing, {"decision": decision, "note": (note or "").strip()})
-        db.session.flush()
         return existing
     made = ReviewDecision(risk=risk, decision=decision, note=(note or "").strip())
     review.decisions.append(made)
     risk_cadence.mark_reviewed(risk, review.held_on, keep_later=True)
-    db.session.flush()
     return made
 
 
