@@ -229,12 +229,9 @@ def populate(program: Program, today: date) -> None:
     usage_import.import_usage(
         program, body, f"crm-usage-{first.isoformat()}.csv", PRESETS["generic"].mapping, "generic"
     )
+    sessions: list[training.SessionInput] = []
     for team, module, offset, title, trainer, invited, attended in TRAINING[program.playbook_id]:
-        training.add_session(
-            program,
-            training.SessionInput(
-                team, module, today + timedelta(days=offset), title, trainer, invited, attended
-            ),
-            refresh=False,
-        )
-    training.refresh_completion(program)  # once: it rewrites the readings from every session
+        day = today + timedelta(days=offset)
+        sessions.append(training.SessionInput(team, module, day, title, trainer, invited, attended))
+    # all at once: one flush, and the readings written once from every session
+    training.add_sessions(program, sessions)

@@ -106,7 +106,15 @@ def read_day(value: object, order: DateOrder) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value or "").strip().split(" ")[0].split("T")[0]
+    return _day_of_text(_date_text(value), order)
+
+
+def _date_text(value: object) -> str:
+    """The part of a date cell that names the day (what precedes a time)."""
+    return str(value or "").strip().split(" ")[0].split("T")[0]
+
+
+def _day_of_text(text: str, order: DateOrder) -> date | None:
     parts = text.replace("/", "-").replace(".", "-").split("-")
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
         return None
@@ -173,54 +181,88 @@ def aggregate(
     index = {name.strip(): i for i, name in enumerate(header)}
     iu, idate = index[mapping.user], index[mapping.date]
     module_of = _ModuleOf.of(index, mapping, match)
-    weeks: dict[object, date | None] = {}
+    week_of = _WeekOf(mapping.date_order)
+    weeks = week_of.weeks
     out = Aggregate()
     events = out.events
     width = max(iu, idate, module_of.obj, module_of.action) + 1
+    count = 0
     for line, values in rows:
-        out.rows += 1
+        count += 1
         if len(values) < width:
             values = [*values, *([""] * (width - len(values)))]
-        user = str(values[iu] or "").strip()
+        user = values[iu]
+        user = user.strip() if isinstance(user, str) else str(user or "").strip()
         raw_day = values[idate]
-        week = weeks.get(raw_day, date.min) if isinstance(raw_day, str) else date.min
-        if week is date.min:  # not read before: read it, and widen the file's date span
-            week = _read_week(raw_day, mapping.date_order, weeks, out)
+        if isinstance(raw_day, str):  # _date_text, inline: it runs for every row
+            text = raw_day.strip().split(" ")[0].split("T")[0]
+            week = weeks.get(text, date.min)
+            if week is date.min:  # a day not read before
+                week = week_of.of_text(text)
+        else:
+            week = week_of.of_cell(raw_day)
         if not user:
             out.bad(line, "adoption.usage.no_user")
         elif week is None:
             out.bad(line, "adoption.usage.bad_date", value=str(raw_day or "")[:40])
         elif (module := module_of(values)) is not None:
             events[(week, user, module)] += 1
+    out.rows = count
+    out.first, out.last = week_of.first, week_of.last
     return out
 
 
-def _read_week(
-    raw_day: object, order: DateOrder, weeks: dict[object, date | None], out: Aggregate
-) -> date | None:
-    """The week of a row's date (None when the date cannot be read), kept in ``weeks`` for
-    the next row with the same text; the day widens ``out``'s date span."""
-    day = read_day(raw_day, order)
-    week = monday(day) if day else None
-    if isinstance(raw_day, str) and len(weeks) < 100_000:
-        weeks[raw_day] = week
-    if day is not None:
-        out.first = day if out.first is None or day < out.first else out.first
-        out.last = day if out.last is None or day > out.last else out.last
-    return week
+#: entries a per-file cache keeps at most (memory stays bounded whatever the file)
+_CACHED = 100_000
+
+
+@dataclass
+class _WeekOf:
+    """The week of a row's date (None when the date cannot be read), and the span of the
+    days read. Remembered per day text (``weeks``, which the caller reads first): an export
+    stamps its rows with times, so most cells differ while the days they name are few —
+    each day is parsed once, and only a day not seen before can widen the span."""
+
+    order: DateOrder
+    weeks: dict[str, date | None] = field(default_factory=dict)
+    first: date | None = None
+    last: date | None = None
+
+    def of_text(self, text: str) -> date | None:
+        """The week of a cell's day text (see :func:`_date_text`)."""
+        week = self._week(_day_of_text(text, self.order))
+        if len(self.weeks) < _CACHED:
+            self.weeks[text] = week
+        return week
+
+    def of_cell(self, value: object) -> date | None:
+        """The week of a cell that is not text (a spreadsheet's date, or a number)."""
+        return self._week(read_day(value, self.order))
+
+    def _week(self, day: date | None) -> date | None:
+        if day is None:
+            return None
+        self.first = day if self.first is None or day < self.first else self.first
+        self.last = day if self.last is None or day > self.last else self.last
+        return monday(day)
 
 
 @dataclass
 class _ModuleOf:
     """The module a row counts under: :data:`LOGIN` for a login, else the module of its
     object; None when it does not count (not a login, and the mapping has no object column).
-    ``action`` and ``obj`` are column indexes, -1 when the mapping has no such column."""
+    ``action`` and ``obj`` are column indexes, -1 when the mapping has no such column.
+
+    Remembered per (action, object) pair of text cells (``pairs``): a log repeats a few
+    pairs over all its rows. Other cells are read each time (``1`` and ``1.0`` would be one
+    key of a dict, but are two texts)."""
 
     action: int
     obj: int
     logins: frozenset[str]
     match: ModuleMatch
     seen: dict[str, str] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, index: Mapping[str, int], mapping: ColumnMapping, match: ModuleMatch) -> _ModuleOf:
@@ -232,12 +274,25 @@ class _ModuleOf:
         )
 
     def __call__(self, values: Sequence[object]) -> str | None:
-        action = str(values[self.action] or "").strip().casefold() if self.action >= 0 else ""
+        action = values[self.action] if self.action >= 0 else ""
+        obj = values[self.obj] if self.obj >= 0 else ""
+        if type(action) is not str or type(obj) is not str:
+            return self._module(action, obj)
+        try:
+            return self.pairs[(action, obj)]
+        except KeyError:
+            module = self._module(action, obj)
+            if len(self.pairs) < _CACHED:
+                self.pairs[(action, obj)] = module
+            return module
+
+    def _module(self, action_cell: object, obj_cell: object) -> str | None:
+        action = str(action_cell or "").strip().casefold() if self.action >= 0 else ""
         if action in self.logins:
             return LOGIN
         if self.obj < 0:
             return None
-        obj = str(values[self.obj] or "")
+        obj = str(obj_cell or "")
         return self.seen.get(obj) or self.seen.setdefault(obj, self.match.module(obj))
 
 

@@ -312,31 +312,64 @@ def _playbook_modules(program: Program) -> set[str]:
 
 def roll_up(metric: Metric, days: Iterable[date], note: str = "") -> int:
     """Write the program figure of each day from its team cells (region and module "all"),
-    weighted by users; a day without team cells is left alone. Returns days written."""
+    weighted by users; a day without team cells is left alone. Returns days written.
+
+    The cells of all the days are read in one query, and the new figures are flushed
+    together: a query and a flush per day were most of an import's roll-up. A changed
+    figure is flushed on its own, after the new ones before it, so the audit trail lists
+    the days in their order, as it did when each day's read flushed the day before."""
+    wanted = sorted(set(days))
+    if not wanted:
+        db.session.flush()
+        return 0
+    cells = _team_cells(metric, wanted)
+    stored: dict[date, MetricReading] = {}
+    for reading in metric.readings:
+        stored.setdefault(reading.day, reading)
     written = 0
-    for day in sorted(set(days)):
-        cells = db.session.execute(
-            select(CellReading.value, CellReading.users).where(
+    pending = False
+    for day in wanted:
+        figure = rollup(cells.get(day, ()))
+        if figure is None:
+            continue
+        reading = stored.get(day)
+        if reading is None:
+            metric.readings.append(MetricReading(day=day, value=figure, note=note))
+        else:
+            if pending:
+                db.session.flush()
+            reading.value = figure
+            reading.note = note or reading.note
+            db.session.flush()
+        pending = reading is None
+        written += 1
+    db.session.flush()
+    return written
+
+
+#: days read per query (an IN list of bound parameters)
+_DAYS_PER_QUERY = 500
+
+
+def _team_cells(metric: Metric, days: list[date]) -> dict[date, list[tuple[float, int]]]:
+    """Each day's team cells as ``(value, users)``, by team: the order one day's query read
+    them in (the unique index's), so the weighted sums are the same to the last bit."""
+    out: dict[date, list[tuple[float, int]]] = {}
+    for start in range(0, len(days), _DAYS_PER_QUERY):
+        rows = db.session.execute(
+            select(CellReading.day, CellReading.value, CellReading.users)
+            .where(
                 CellReading.metric_id == metric.id,
-                CellReading.day == day,
+                CellReading.day.in_(days[start : start + _DAYS_PER_QUERY]),
                 CellReading.team != "",
                 CellReading.region == "",
                 CellReading.module == "",
             )
-        ).all()
-        figure = rollup((v, u) for v, u in cells)
-        if figure is None:
-            continue
-        reading = next((r for r in metric.readings if r.day == day), None)
-        if reading is None:
-            reading = MetricReading(day=day, value=figure, note=note)
-            metric.readings.append(reading)
-        else:
-            reading.value = figure
-            reading.note = note or reading.note
-        written += 1
-    db.session.flush()
-    return written
+            .order_by(CellReading.day, CellReading.team)
+        )
+        for day, value, users in rows:
+            out.setdefault(day, []).append((value, users))
+    return out
 
 
 def set_cell_target(metric: Metric, cell: Cell, phase_ordinal: int, target: float | None) -> None:

@@ -8,7 +8,7 @@ together). A hook never raises for a delivery problem: e-mail and webhooks go ou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,7 +43,20 @@ def link_to(endpoint: str, **values: Any) -> str:
         return url_for(endpoint, **values)
 
 
+def links_to(targets: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
+    """:func:`link_to` of each ``(endpoint, values)``; outside a request, in one request
+    context for all (making one costs more than the path: a scan links dozens)."""
+    if has_request_context():
+        return [url_for(endpoint, **values) for endpoint, values in targets]
+    if not targets:
+        return []
+    with current_app.test_request_context():
+        return [url_for(endpoint, **values) for endpoint, values in targets]
+
+
 # --------------------------------------------------------------------------- who
+
+ROLES = ("lead", "member", "steering", "viewer")
 
 
 def members(program_id: int, roles: Iterable[str] = ("lead", "member", "steering")) -> list[User]:
@@ -61,11 +74,52 @@ def members(program_id: int, roles: Iterable[str] = ("lead", "member", "steering
 def owners(program_id: int, owner: str | None) -> tuple[list[User], bool]:
     """The members an owner typed as text names (their name or e-mail), and whether it was
     a match; when none matches, the program's leads hear of it instead (reason says so)."""
-    everyone = members(program_id, ("lead", "member", "steering", "viewer"))
+    everyone = members(program_id, ROLES)
     found = [u for u in everyone if matches_owner(owner, u.name, u.email)]
     if found:
         return found, True
     return members(program_id, ("lead",)), False
+
+
+class Audience:
+    """A program's active members with their roles, and the channels they turned off per
+    event, read once for the many events of one pass (the daily scan): :meth:`members` and
+    :meth:`owners` answer as :func:`members` and :func:`owners` do, without a query each."""
+
+    def __init__(self, program_id: int) -> None:
+        self.program_id = program_id
+        rows = db.session.execute(
+            select(User, Membership.role)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.program_id == program_id, User.active.is_(True))
+            .order_by(User.id)
+        )
+        # one membership per user and program (unique): the rows are the users, by id
+        self._people: list[tuple[User, str]] = [(user, role) for user, role in rows]
+        self._off: dict[str, set[tuple[int, str]]] = {}
+        for user_id, event, channel in db.session.execute(
+            select(
+                NotifyPreference.user_id, NotifyPreference.event, NotifyPreference.channel
+            ).where(
+                NotifyPreference.program_id == program_id,
+                NotifyPreference.enabled.is_(False),
+            )
+        ):
+            self._off.setdefault(event, set()).add((user_id, channel))
+
+    def members(self, roles: Iterable[str] = ("lead", "member", "steering")) -> list[User]:
+        wanted = frozenset(roles)
+        return [user for user, role in self._people if role in wanted]
+
+    def owners(self, owner: str | None) -> tuple[list[User], bool]:
+        found = [u for u in self.members(ROLES) if matches_owner(owner, u.name, u.email)]
+        if found:
+            return found, True
+        return self.members(("lead",)), False
+
+    def disabled(self, user_ids: list[int], event: str) -> set[tuple[int, str]]:
+        ids = set(user_ids)
+        return {(u, channel) for u, channel in self._off.get(event, ()) if u in ids}
 
 
 def _disabled(user_ids: list[int], program_id: int | None, event: str) -> set[tuple[int, str]]:
@@ -94,29 +148,47 @@ def record(
     dedupe_key: str,
     *,
     skip_user_id: int | None = None,
+    audience: Audience | None = None,
 ) -> int:
     """One notification per person (none twice for the same ``dedupe_key``); a person who
-    turned both channels off for this event and program gets none. Returns how many are new."""
+    turned both channels off for this event and program gets none. Returns how many are new.
+    ``audience``: the program's settings as read already (else they are read here)."""
     people = [u for u in {u.id: u for u in users}.values() if u.id != skip_user_id]
-    off = _disabled([u.id for u in people], program_id, event)
-    made = 0
+    if audience is not None and audience.program_id == program_id:
+        off = audience.disabled([u.id for u in people], event)
+    else:
+        off = _disabled([u.id for u in people], program_id, event)
+    rows: list[dict[str, Any]] = []
     for user in people:
         inapp, email = (user.id, "inapp") not in off, (user.id, "email") not in off
         if not (inapp or email):
             continue
-        row = {
-            "user_id": user.id,
-            "program_id": program_id,
-            "event": event,
-            "urgency": urgency_of(event),
-            "params": params,
-            "link": link,
-            "dedupe_key": dedupe_key[:200],
-            "created_at": now(),
-            "read_at": None if inapp else now(),  # e-mail only: never counted by the bell
-        }
-        made += _insert_once(Notification, row, ["user_id", "dedupe_key"])
-    return made
+        rows.append(
+            {
+                "user_id": user.id,
+                "program_id": program_id,
+                "event": event,
+                "urgency": urgency_of(event),
+                "params": params,
+                "link": link,
+                "dedupe_key": dedupe_key[:200],
+                "created_at": now(),
+                "read_at": None if inapp else now(),  # e-mail only: never counted by the bell
+            }
+        )
+    return _insert_new(Notification, rows, ["user_id", "dedupe_key"])
+
+
+def _insert_new(model: Any, rows: list[dict[str, Any]], keys: list[str]) -> int:
+    """:func:`_insert_once` of each row, in their order, all with one statement (its compiled
+    form is reused; a statement made per row with the row's values cost more than running
+    it); how many were new."""
+    if not rows:
+        return 0
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(model.__table__).on_conflict_do_nothing(index_elements=keys)
+    return sum(bool(getattr(db.session.execute(statement, row), "rowcount", 0)) for row in rows)
 
 
 def _insert_once(model: Any, row: dict[str, Any], keys: list[str]) -> bool:
@@ -163,9 +235,19 @@ def announce(
     dedupe_key: str,
     *,
     skip_user_id: int | None = None,
+    audience: Audience | None = None,
 ) -> int:
     """Notify people and the program's webhooks of one event; returns the people notified."""
-    made = record(users, program_id, event, params, link, dedupe_key, skip_user_id=skip_user_id)
+    made = record(
+        users,
+        program_id,
+        event,
+        params,
+        link,
+        dedupe_key,
+        skip_user_id=skip_user_id,
+        audience=audience,
+    )
     queue_webhooks(program_id, event, params, link, dedupe_key)
     return made
 

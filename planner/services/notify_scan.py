@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from planner.domain.notify import Dated, Reminder, reminders
 from planner.extensions import db
 from planner.models import Notification, NotifySettings, Program, Risk, WorkItem
-from planner.services.notify import announce, link_to, members, owners, record
+from planner.services.notify import Audience, announce, link_to, links_to, record
 
 HORIZON_DAYS = 14  # the furthest anyone may ask to be reminded ahead
 _LINKS = {
@@ -44,10 +44,14 @@ def scan_program(program: Program, today: date) -> int:
     made = 0
     things, risk_of = _dated(program)
     lead_days = _lead_days()
-    for reminder in reminders(things, today, HORIZON_DAYS):
-        made += _remind(program, reminder, risk_of, lead_days, today)
-    made += _gates(program, today)
-    made += _metrics(program, today)
+    # the members and their settings once for every event of the scan, not per event
+    audience = Audience(program.id)
+    due = reminders(things, today, HORIZON_DAYS)
+    links = links_to([_target(program, r, risk_of) for r in due])
+    for reminder, link in zip(due, links, strict=True):
+        made += _remind(program, reminder, link, lead_days, today, audience)
+    made += _gates(program, today, audience)
+    made += _metrics(program, today, audience)
     return made
 
 
@@ -94,9 +98,8 @@ def _zh(key: str, title: str | None) -> str | None:
     return f"{key} {title}" if title else None
 
 
-def _remind(
-    program: Program, r: Reminder, risk_of: dict[int, int], lead_days: dict[int, int], today: date
-) -> int:
+def _target(program: Program, r: Reminder, risk_of: dict[int, int]) -> tuple[str, dict[str, Any]]:
+    """Where a reminder links to: the work item, or the risk of a review or an action."""
     endpoint, arg = _LINKS[r.subject_type]
     target = (
         r.subject_id
@@ -105,23 +108,33 @@ def _remind(
             r.subject_id if r.subject_type == "action" else -r.subject_id, r.subject_id
         )
     )
-    link = link_to(endpoint, program_id=program.id, **{arg: target})
-    people, matched = owners(program.id, r.owner)
+    return endpoint, {"program_id": program.id, arg: target}
+
+
+def _remind(
+    program: Program,
+    r: Reminder,
+    link: str,
+    lead_days: dict[int, int],
+    today: date,
+    audience: Audience,
+) -> int:
+    people, matched = audience.owners(r.owner)
     ahead = (r.day - today).days
     if ahead > 0:  # a reminder ahead: only for those who asked to be told this early
         people = [p for p in people if ahead <= lead_days.get(p.id, 3)]
     params: dict[str, Any] = {
         **r.params, "owner": r.owner or "", "as_lead": not matched, "program": program.name
     }  # fmt: skip
-    return record(people, program.id, r.event, params, link, r.dedupe_key)
+    return record(people, program.id, r.event, params, link, r.dedupe_key, audience=audience)
 
 
-def _gates(program: Program, today: date) -> int:
+def _gates(program: Program, today: date, audience: Audience) -> int:
     from planner.services.gates import gate_reports
 
     made = 0
     _, reports = gate_reports(program.id, today)
-    people = members(program.id, ("lead", "steering"))
+    people = audience.members(("lead", "steering"))
     for report in reports:
         days = report.days_to_gate
         if days < 0 or days > HORIZON_DAYS or report.latest_decision is not None:
@@ -139,11 +152,13 @@ def _gates(program: Program, today: date) -> int:
         link = link_to("gates.show", program_id=program.id, ordinal=phase.ordinal)
         before = _last_outlook(program.id, phase.id)
         key = f"gate_soon:{phase.id}:{phase.window_end.isoformat()}"
-        made += announce(people, program.id, "gate_soon", params, link, key)
+        made += announce(people, program.id, "gate_soon", params, link, key, audience=audience)
         if before is not None and before != outlook:
             params = {**params, "before": before}
             key = f"gate_outlook:{phase.id}:{today.isoformat()}:{outlook}"
-            made += announce(people, program.id, "gate_outlook", params, link, key)
+            made += announce(
+                people, program.id, "gate_outlook", params, link, key, audience=audience
+            )
     return made
 
 
@@ -162,7 +177,7 @@ def _last_outlook(program_id: int, phase_id: int) -> str | None:
     return str(row.get("outlook")) if isinstance(row, dict) and row.get("outlook") else None
 
 
-def _metrics(program: Program, today: date) -> int:
+def _metrics(program: Program, today: date, audience: Audience) -> int:
     from planner.services.metrics import metric_rows
 
     made = 0
@@ -172,7 +187,7 @@ def _metrics(program: Program, today: date) -> int:
             continue
         previous = [r for r in row.readings if r.day < latest.day]
         metric = row.metric
-        people, matched = owners(program.id, metric.owner)
+        people, matched = audience.owners(metric.owner)
         params = {
             "name": metric.name,
             "name_zh": getattr(metric, "name_zh", None),
@@ -184,5 +199,5 @@ def _metrics(program: Program, today: date) -> int:
         }
         link = link_to("metrics.detail", program_id=program.id, metric_id=metric.id)
         key = f"metric_red:{metric.id}:{latest.day.isoformat()}"
-        made += announce(people, program.id, "metric_red", params, link, key)
+        made += announce(people, program.id, "metric_red", params, link, key, audience=audience)
     return made

@@ -5,10 +5,11 @@ cumulative up to each session's date, rolled up to the program figure by the inv
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from planner.domain.adoption import completion_rate
 from planner.domain.days import parse_day
@@ -43,14 +44,33 @@ def sessions(program: Program) -> list[TrainingSession]:
 
 def add_session(program: Program, data: SessionInput, *, refresh: bool = True) -> TrainingSession:
     """Record a session (typed) and refresh the completion readings (``refresh=False``:
-    the caller adds several and calls :func:`refresh_completion` once, as the demo does)."""
-    _check_session(program, data)
+    the caller adds several and calls :func:`refresh_completion` once)."""
+    _Rules.of(program).check(data)
     row = _row(program, data)
     db.session.add(row)
     db.session.flush()
     if refresh:
         refresh_completion(program)
     return row
+
+
+def add_sessions(
+    program: Program, inputs: Iterable[SessionInput], *, refresh: bool = True
+) -> list[TrainingSession]:
+    """Record several sessions (typed, as the demo does), all or none: each is checked as
+    :func:`add_session` checks it (the first refused one raises, before any is added), then
+    all are added in one flush (one audit row each, in their order) and the completion
+    readings refreshed once."""
+    rules = _Rules.of(program)
+    inputs = list(inputs)
+    for data in inputs:
+        rules.check(data)
+    rows = [_row(program, data) for data in inputs]
+    db.session.add_all(rows)
+    db.session.flush()
+    if refresh:
+        refresh_completion(program)
+    return rows
 
 
 def _row(program: Program, data: SessionInput) -> TrainingSession:
@@ -66,24 +86,43 @@ def _row(program: Program, data: SessionInput) -> TrainingSession:
     )
 
 
-def _check_session(program: Program, data: SessionInput) -> None:
-    problems: list[Problem] = []
-    if data.team not in {v.key for v in adoption_service.values(program, "team")}:
-        problems.append(Problem("team", "field.unknown_reference", {"value": data.team}))
-    modules = {m for m, _ in module_choices(program, "en")}
-    if data.module and data.module not in modules:
-        problems.append(Problem("module", "field.unknown_reference", {"value": data.module}))
-    if data.attended > data.invited:
-        problems.append(Problem("attended", "adoption.training.attended_over_invited"))
-    start, end = program_window(program)
-    if not start <= data.held_on <= end:
-        problems.append(
-            Problem(
-                "held_on", "field.out_of_range", {"min": start.isoformat(), "max": end.isoformat()}
-            )
+@dataclass(frozen=True)
+class _Rules:
+    """What a session is checked against, read once for the sessions of one request."""
+
+    teams: frozenset[str]
+    modules: frozenset[str]
+    start: date
+    end: date
+
+    @classmethod
+    def of(cls, program: Program) -> _Rules:
+        start, end = program_window(program)
+        return cls(
+            frozenset(v.key for v in adoption_service.values(program, "team")),
+            frozenset(m for m, _ in module_choices(program, "en")),
+            start,
+            end,
         )
-    if problems:
-        raise ValidationError(problems=problems)
+
+    def check(self, data: SessionInput) -> None:
+        problems: list[Problem] = []
+        if data.team not in self.teams:
+            problems.append(Problem("team", "field.unknown_reference", {"value": data.team}))
+        if data.module and data.module not in self.modules:
+            problems.append(Problem("module", "field.unknown_reference", {"value": data.module}))
+        if data.attended > data.invited:
+            problems.append(Problem("attended", "adoption.training.attended_over_invited"))
+        if not self.start <= data.held_on <= self.end:
+            problems.append(
+                Problem(
+                    "held_on",
+                    "field.out_of_range",
+                    {"min": self.start.isoformat(), "max": self.end.isoformat()},
+                )
+            )
+        if problems:
+            raise ValidationError(problems=problems)
 
 
 def import_sessions(program: Program, lines: list[str]) -> int:
@@ -113,9 +152,25 @@ def import_sessions(program: Program, lines: list[str]) -> int:
             )
             continue
         parsed.append((number, data))
+    problems.extend(_bad_values(program, parsed))
+    if problems:
+        raise ValidationError(problems=problems)
+    for _number, data in parsed:
+        db.session.add(_row(program, data))
+    db.session.flush()
+    refresh_completion(program)
+    return len(parsed)
+
+
+def _bad_values(program: Program, parsed: list[tuple[int, SessionInput]]) -> list[Problem]:
+    """The problems of the parsed lines' values, by line (the rules read once for all)."""
+    if not parsed:
+        return []
+    rules = _Rules.of(program)
+    problems: list[Problem] = []
     for number, data in parsed:
         try:
-            _check_session(program, data)
+            rules.check(data)
         except ValidationError as exc:
             problems.extend(
                 Problem(
@@ -125,13 +180,7 @@ def import_sessions(program: Program, lines: list[str]) -> int:
                 )
                 for p in exc.problems
             )
-    if problems:
-        raise ValidationError(problems=problems)
-    for _number, data in parsed:
-        db.session.add(_row(program, data))
-    db.session.flush()
-    refresh_completion(program)
-    return len(parsed)
+    return problems
 
 
 def delete_session(program: Program, session_id: int) -> None:
@@ -209,7 +258,7 @@ def refresh_completion(program: Program) -> int:
                     }
                 )
     if cells:  # derived from the sessions (which are audited): not audited row by row
-        db.session.execute(insert(CellReading), cells)
+        db.session.execute(CellReading.__table__.insert(), cells)  # type: ignore[attr-defined]
     adoption_service.roll_up(metric, days, "training")
     return len(cells)
 
