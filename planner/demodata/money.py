@@ -33,7 +33,7 @@ from planner.models import (
 )
 from planner.services import benefits as benefit_service
 from planner.services import money as money_service
-from planner.services.people import list_people, merge_person, rename_owners
+from planner.services.people import list_people, merge_people, rename_owners
 
 CONSULTANT_EMAIL = "chen.jing@consulting.example"
 # name: (role, team, weekly hours, own hourly rate or None for the role's, currency)
@@ -113,18 +113,21 @@ def populate(program: Program, today: date) -> None:
 def _name_people(program: Program) -> None:
     """Playbook roles get their person; "Programme sponsor Liu Yang" is Liu Yang."""
     people = {p.name: p for p in list_people(program)}
+    merges: list[tuple[Person, Person]] = []
     for person in list(people.values()):
         if person.kind == "role":
             name = PEOPLE.get(person.role.lower())
             if name is None:
                 continue
             if name in people:
-                merge_person(program, person, people[name])
+                merges.append((person, people[name]))
             else:
                 person.name, person.kind = name, "stakeholder"
                 people[name] = person
+    merge_people(program, merges)  # all at once: a query per kind of row, not per role
     db.session.flush()
     people = {p.name: p for p in list_people(program)}
+    merges = []
     for name, person in people.items():
         words = name.split()
         if len(words) > 2:
@@ -133,11 +136,12 @@ def _name_people(program: Program) -> None:
             title = ROSTER[short][0] if short in ROSTER else title
             if short in people:
                 people[short].role = people[short].role or title
-                merge_person(program, person, people[short])
+                merges.append((person, people[short]))
             else:
                 person.name, person.role = short, person.role or title
                 db.session.flush()
                 rename_owners(person)  # "IT manager Zhao Qiang" owns as "Zhao Qiang"
+    merge_people(program, merges)
     db.session.flush()
 
 

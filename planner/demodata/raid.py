@@ -98,9 +98,11 @@ def _northwind(program: Program, today: date, risks: dict[str, Risk]) -> None:
     )
     three.source_risk = custom
     raid.move_issue(three, "in_progress", three.version, "", d(-14))
-    _actions(program, today, three, one)
-    approved = _approved_change(program, today, three)
-    _decisions(program, today, three, approved)
+    # read once for the actions and the decisions: nothing here adds a review
+    reviews = sorted(program_reviews(program), key=lambda r: r.held_on)
+    _actions(program, today, three, one, reviews)
+    _approved_change(program, today, three)
+    _decisions(program, today, three, reviews)
     _pending_change(program, today, risks)
     db.session.flush()
 
@@ -117,7 +119,7 @@ def _reasons(risks: dict[str, Risk]) -> None:
             risk.residual_reason = text
 
 
-def _actions(program: Program, today: date, three: Issue, one: Issue) -> None:
+def _actions(program: Program, today: date, three: Issue, one: Issue, reviews: list[Any]) -> None:
     d = lambda days: today + timedelta(days=days)  # noqa: E731
     raid.add_action(
         program,
@@ -149,7 +151,6 @@ def _actions(program: Program, today: date, three: Issue, one: Issue) -> None:
             "due_date": d(-8),
         },
     )
-    reviews = sorted(program_reviews(program), key=lambda r: r.held_on)
     if reviews:
         minutes = raid.add_action(
             program,
@@ -278,9 +279,8 @@ def _playbook_duration(program: Program, key: str, item: WorkItem) -> int:
     return item.duration_days
 
 
-def _decisions(program: Program, today: date, three: Issue, approved: Any) -> None:
+def _decisions(program: Program, today: date, three: Issue, reviews: list[Any]) -> None:
     d = lambda days: today + timedelta(days=days)  # noqa: E731
-    reviews = sorted(program_reviews(program), key=lambda r: r.held_on)
     raid.record_decision(
         program,
         {

@@ -18,10 +18,15 @@ make-up working day on one of its days off. Names are given in English and Chine
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from importlib.util import module_from_spec, spec_from_file_location
+from pathlib import Path
+from threading import Lock
+from typing import Any
 
 CN_MAINLAND = "cn-mainland"
 HOLIDAY_SETS: tuple[str, ...] = (CN_MAINLAND,)
@@ -106,10 +111,9 @@ def _published_cn_year(year: int) -> tuple[SetDay, ...] | None:
 
 @cache
 def _estimated_cn_year(year: int) -> tuple[SetDay, ...]:
-    import holidays
-
-    english = holidays.China(years=year, language="en_US")  # type: ignore[no-untyped-call]  # holidays declares no types for its country classes
-    chinese = holidays.China(years=year, language="zh_CN")  # type: ignore[no-untyped-call]  # as above
+    china = _china_holidays()
+    english = china(years=year, language="en_US")
+    chinese = china(years=year, language="zh_CN")
     return tuple(
         SetDay(
             day,
@@ -120,3 +124,34 @@ def _estimated_cn_year(year: int) -> tuple[SetDay, ...]:
         )
         for day in sorted(english)
     )
+
+
+_CHINA_MODULE = "holidays.countries.china"
+_china_lock = Lock()
+
+
+def _china_holidays() -> Any:
+    """python-holidays' ``China`` class, its module imported on its own.
+
+    ``holidays.China`` imports the ``holidays.countries`` package, whose ``__init__``
+    imports every country the package knows (some 250 modules): most of the time a first
+    estimated year takes, for one country. The module is registered under its own name, so
+    an import of the package later finds it and uses it. Should the package's layout change
+    (no such file), the class comes the usual way."""
+    import holidays
+
+    with _china_lock:
+        module = sys.modules.get(_CHINA_MODULE)
+        if module is None:
+            path = Path(holidays.__file__).parent / "countries" / "china.py"
+            spec = spec_from_file_location(_CHINA_MODULE, path)
+            if not path.is_file() or spec is None or spec.loader is None:
+                return holidays.China
+            module = module_from_spec(spec)
+            sys.modules[_CHINA_MODULE] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[_CHINA_MODULE]
+                raise
+    return module.China

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import selectinload
 
 from planner.domain.access import allows
 from planner.domain.change_cost import ChangeCost, PhaseCost
@@ -158,10 +159,17 @@ def get_change(program: Program, change_id: int) -> ChangeRequest:
 
 def _touched_risks(program: Program, moved_items: set[str], moved_phases: set[str]) -> list[str]:
     """Open risks that threaten a moved item or a phase whose finish moved."""
+    open_risks = [risk for risk in program.risks if risk.is_open]
+    links = {"item_links", "phase_links"}
+    if any(inspect(r).persistent and links & inspect(r).unloaded for r in open_risks):
+        # the links of every risk in two queries, not two a risk as each is read
+        db.session.scalars(
+            select(Risk)
+            .where(Risk.program_id == program.id)
+            .options(selectinload(Risk.item_links), selectinload(Risk.phase_links))
+        ).all()
     touched = []
-    for risk in program.risks:
-        if not risk.is_open:
-            continue
+    for risk in open_risks:
         items = {k.work_item.key for k in risk.item_links}
         phases = {k.phase.key for k in risk.phase_links}
         if risk.proximity_phase is not None:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.util import identity_key as _identity_key
 
 import planner.models.gate  # noqa: F401  (registers the gate tables until models/__init__ does)
 import planner.models.metric  # noqa: F401
@@ -64,10 +65,34 @@ def program_query(*, items: bool = True):
 
 
 def load_program(program_id: int) -> Program:
-    program = db.session.scalars(program_query().where(Program.id == program_id)).first()
+    program = _held_program(program_id)
+    if program is None:
+        program = db.session.scalars(program_query().where(Program.id == program_id)).first()
     if program is None:
         raise NotFoundError(problems=[Problem("", "row.not_found")])
     return program
+
+
+def _held_program(program_id: int) -> Program | None:
+    """The program as the session already holds it with every collection
+    :func:`program_query` loads (a second report in one transaction: the demo's reviews and
+    reminders), else None. The query would return these same objects without touching a
+    loaded collection, so skipping it changes nothing but the time; its autoflush is kept."""
+    if db.session.autoflush:
+        db.session.flush()
+    program = db.session.identity_map.get(_identity_key(Program, program_id))
+    if not isinstance(program, Program) or not _all_loaded(
+        [program], ("phases", "work_items", "metrics", "risks")
+    ):
+        return None
+    phases, metrics = program.phases, program.metrics
+    if _all_loaded(phases, ("gate_criteria",)) and _all_loaded(metrics, ("targets", "readings")):
+        return program
+    return None
+
+
+def _all_loaded(rows: Sequence[object], names: tuple[str, ...]) -> bool:
+    return all(not (inspect(row).unloaded & set(names)) for row in rows)
 
 
 def decisions_by_phase(program_ids: Sequence[int]) -> dict[int, list[GateDecision]]:

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.extensions import db
@@ -220,10 +221,13 @@ def update_person(program: Program, person: Person, data: Mapping[str, Any], ver
 
 def rename_owners(person: Person) -> None:
     """Every row linked to ``person`` shows their name (after a rename)."""
-    for spec in OWNER_FIELDS:
-        link = getattr(spec.model, spec.link)
-        for row in db.session.scalars(select(spec.model).where(link == person.id)):
-            setattr(row, spec.name, person.name[: spec.limit])
+    db.session.flush()  # the links as they stand, pending changes included
+    # one flush for every kind of row renamed (each row changes once: the same audit rows)
+    with db.session.no_autoflush:
+        for spec in OWNER_FIELDS:
+            link = getattr(spec.model, spec.link)
+            for row in db.session.scalars(select(spec.model).where(link == person.id)):
+                setattr(row, spec.name, person.name[: spec.limit])
     db.session.flush()
 
 
@@ -242,26 +246,54 @@ def delete_person(program: Program, person: Person, version: Any) -> None:
 def merge_person(program: Program, source: Person, into: Person) -> int:
     """Give everything ``source`` owns or is assigned to ``into`` (a playbook role named,
     or a duplicate entry of the same human), then remove ``source``. Returns the rows moved."""
-    if source.id == into.id:
+    return merge_people(program, [(source, into)])
+
+
+def merge_people(program: Program, merges: Sequence[tuple[Person, Person]]) -> int:
+    """:func:`merge_person` for each ``(source, into)`` pair, all at once: a query per kind
+    of row for every pair, not one per kind and pair (naming a playbook's dozen roles).
+    A person merged into itself is left alone; one merged twice, or both merged and
+    merged into, is refused (the pairs' order would matter). Returns the rows moved."""
+    pairs = [(source, into) for source, into in merges if source.id != into.id]
+    if not pairs:
         return 0
+    target_of = {source.id: into for source, into in pairs}
+    if len(target_of) < len(pairs) or target_of.keys() & {into.id for _s, into in pairs}:
+        raise ValueError("a person is merged twice, or merged and merged into")
+    sources = list(target_of)
+    db.session.flush()  # the rows as they stand, pending changes (a rename) included
     moved = 0
-    for spec in OWNER_FIELDS:
-        link = getattr(spec.model, spec.link)
-        for row in list(db.session.scalars(select(spec.model).where(link == source.id))):
-            setattr(row, spec.link, into.id)
-            setattr(row, spec.name, into.name[: spec.limit])
-            moved += 1
-    for table in (Assignment, EffortLog):
-        db.session.execute(
-            update(table)
-            .where(table.person_id == source.id)
-            .values(person_id=into.id)
-            .execution_options(synchronize_session="fetch")
-        )
-    if not into.role:
-        into.role = source.role
+    # the rows moved are flushed together below (each changes once: the same audit rows)
+    with db.session.no_autoflush:
+        for table in (Assignment, EffortLog):
+            having = db.session.scalars(
+                select(table.person_id).where(table.person_id.in_(sources)).distinct()
+            )
+            for source_id in sorted(having):
+                db.session.execute(
+                    update(table)
+                    .where(table.person_id == source_id)
+                    .values(person_id=target_of[source_id].id)
+                    .execution_options(synchronize_session="fetch")
+                )
+        for spec in OWNER_FIELDS:
+            link = getattr(spec.model, spec.link)
+            for row in list(db.session.scalars(select(spec.model).where(link.in_(sources)))):
+                into = target_of[getattr(row, spec.link)]
+                setattr(row, spec.link, into.id)
+                setattr(row, spec.name, into.name[: spec.limit])
+                moved += 1
+        if len(sources) > 1:
+            # the days off go with their person: read in one query, not one a person deleted
+            db.session.scalars(
+                select(Person).where(Person.id.in_(sources)).options(selectinload(Person.days_off))
+            ).all()
+    for source, into in pairs:
+        if not into.role:
+            into.role = source.role
     db.session.flush()
-    db.session.delete(source)
+    for source, _into in pairs:
+        db.session.delete(source)
     db.session.flush()
     return moved
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from planner.domain.errors import NotFoundError, Problem, ValidationError
 from planner.domain.playbook import WEEKDAYS, Milestone, Playbook, Task
@@ -139,6 +140,10 @@ def create_program(
     )
     db.session.add(program)
     db.session.flush()  # work items carry program_id directly: it must exist first
+    # a program just inserted has none of these rows: known empty rather than read (each
+    # read is a query, and an autoflush that splits the rows below over more flushes)
+    for collection in ("phases", "risks", "metrics", "calendar_exceptions"):
+        set_committed_value(program, collection, [])
     if lead is not None:
         db.session.add(Membership(user_id=lead.id, program_id=program.id, role="lead"))
     items_by_key = _add_phases(program, playbook, start_date, diagnosis_weeks)
