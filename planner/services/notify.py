@@ -180,25 +180,28 @@ def record(
 
 
 def _insert_new(model: Any, rows: list[dict[str, Any]], keys: list[str]) -> int:
-    """:func:`_insert_once` of each row, in their order, all with one statement (its compiled
-    form is reused; a statement made per row with the row's values cost more than running
-    it); how many were new."""
+    """Insert each row unless a row with the same ``keys`` is there, also when an overlapping
+    run inserts it at the same moment (INSERT … ON CONFLICT DO NOTHING, SQLite and
+    PostgreSQL), in their order, with one statement (its compiled form is reused: a statement
+    made per row cost more than running it). Returns how many were new, told by the key the
+    statement returns for a row it wrote: on PostgreSQL the row count of such an insert is
+    -1, written or skipped, so a count of rows counted a skipped row as new."""
     if not rows:
         return 0
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model.__table__).on_conflict_do_nothing(index_elements=keys)
-    return sum(bool(getattr(db.session.execute(statement, row), "rowcount", 0)) for row in rows)
+    table = model.__table__
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(*table.primary_key.columns)
+    )
+    return sum(db.session.execute(statement, row).first() is not None for row in rows)
 
 
 def _insert_once(model: Any, row: dict[str, Any], keys: list[str]) -> bool:
-    """Insert unless a row with the same keys is there, also when an overlapping run inserts
-    it at the same moment: one INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model).values(**row).on_conflict_do_nothing(index_elements=keys)
-    result = db.session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+    """:func:`_insert_new` of one row: whether it was new."""
+    return _insert_new(model, [row], keys) == 1
 
 
 def queue_webhooks(

@@ -4,10 +4,10 @@ those the per-event look-ups give."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.extensions import db
-from planner.models import Membership, Notification, NotifyPreference
+from planner.models import Membership, Notification, NotifyPreference, Webhook, WebhookDelivery
 from planner.services import notify
 from tests.conftest import make_user
 from tests.integration.notify_support import team
@@ -94,3 +94,19 @@ def test_links_made_together_are_the_links_made_one_by_one(app) -> None:  # type
     assert notify.links_to([]) == []
     with app.test_request_context("/programs/3/plan"):
         assert notify.links_to(targets) == [notify.link_to(e, **v) for e, v in targets]
+
+
+def test_a_repeated_event_counts_nothing_new_on_every_database(app) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL the row count of INSERT … ON CONFLICT DO NOTHING is -1, written or
+    skipped: a count made from it called every skipped notification and delivery new."""
+    t = team()
+    db.session.add(Webhook(program_id=t.program.id, kind="json", url="http://127.0.0.1:9/h"))
+    db.session.commit()
+    people = [t.lead, t.member]
+    first = notify.announce(people, t.program.id, "item_late", {}, "/x", "late:9")
+    queued_first = db.session.scalar(select(func.count()).select_from(WebhookDelivery))
+    again = notify.announce(people, t.program.id, "item_late", {}, "/x", "late:9")
+    queued_again = notify.queue_webhooks(t.program.id, "item_late", {}, "/x", "late:9")
+    assert (first, again, queued_first, queued_again) == (2, 0, 1, 0)
+    count = select(func.count()).select_from(Notification)
+    assert db.session.scalar(count.where(Notification.dedupe_key == "late:9")) == 2
