@@ -4,34 +4,18 @@ autoflush wrote is still written first, and anything not loaded is read as befor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
-from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from planner.domain.errors import NotFoundError
 from planner.models import AuditEvent
 from planner.services import gates
+from tests.integration.exchange_support import count_queries
 from tests.integration.plan_support import make_program
 
 TODAY = date(2026, 3, 2)
-
-
-@contextmanager
-def statements(db: Any) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
 
 
 def _overall(reports: list[gates.GateReport]) -> list[tuple[str, str]]:
@@ -40,10 +24,10 @@ def _overall(reports: list[gates.GateReport]) -> list[tuple[str, str]]:
 
 def test_a_held_program_is_not_read_again(db) -> None:  # type: ignore[no-untyped-def]
     program = make_program(db)
-    with statements(db) as first_read:
+    with count_queries(db) as first_read:
         held, reports = gates.gate_reports(program.id, TODAY)
     assert any(s.lstrip().startswith("SELECT work_item") for s in first_read)
-    with statements(db) as second_read:
+    with count_queries(db) as second_read:
         again = gates.load_program(program.id)
     assert again is held and second_read == []
     assert _overall(gates.gate_reports(program.id, TODAY)[1]) == _overall(reports)
@@ -53,7 +37,7 @@ def test_pending_changes_are_flushed_first_as_the_read_did(db) -> None:  # type:
     program = make_program(db)
     held = gates.load_program(program.id)
     held.risks[0].title = "Renamed before the report"
-    with statements(db) as seen:
+    with count_queries(db) as seen:
         gates.load_program(program.id)
     assert not db.session.dirty
     assert [s.split()[0] for s in seen] == ["UPDATE", "INSERT"]  # the risk, its audit row
@@ -66,11 +50,11 @@ def test_a_collection_not_loaded_is_read_and_a_gone_program_is_not_found(db) -> 
     program = make_program(db)
     held = gates.load_program(program.id)
     db.session.expire(held, ["risks"])
-    with statements(db) as seen:
+    with count_queries(db) as seen:
         assert gates.load_program(program.id) is held
     assert any("FROM risk" in s for s in seen) and len(held.risks) > 0
     db.session.expire(held.metrics[0], ["readings"])
-    with statements(db) as seen:
+    with count_queries(db) as seen:
         gates.load_program(program.id)
     assert any("FROM metric_reading" in s for s in seen)
     db.session.delete(held)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from planner.models import Membership, Person, User, WorkItem
+from tests.integration.exchange_support import count_queries
 from tests.integration.plan_support import make_program
 
 
@@ -90,17 +91,8 @@ def test_the_directory_is_read_once_per_flush(db) -> None:  # type: ignore[no-un
     items = tasks(program, 30)
     for number, item in enumerate(items):
         item.owner = f"Owner {number % 7}"
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "person" in statement:
-            statements.append(statement)
-
-    engine = db.session.get_bind()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with count_queries(db) as seen:
         db.session.flush()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) == 1, statements
+    reads = [s for s in seen if s.lstrip().upper().startswith("SELECT") and "person" in s]
+    assert len(reads) == 1, reads
     assert len({i.owner_person_id for i in items}) == 7

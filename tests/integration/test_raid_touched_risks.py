@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
-
 from planner.services import change_requests as changes
 from planner.services import risks as risk_service
+from tests.integration.exchange_support import count_queries
 from tests.integration.plan_support import make_program
 
 
@@ -37,16 +36,8 @@ def test_touched_risks_read_the_links_at_once(db) -> None:  # type: ignore[no-un
     closed.status = "closed"
     db.session.commit()  # every collection expired: read again below
     moved_items, moved_phases = {tasks[5].key}, {program.phases[3].key}
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
+    with count_queries(db) as seen:
         touched = changes._touched_risks(program, moved_items, moved_phases)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
     link_reads = [s for s in seen if "FROM risk_work_item_link" in s or "FROM risk_phase_link" in s]
     assert len(link_reads) == 2
     db.session.expire_all()
