@@ -33,6 +33,9 @@ MESSAGES: Final[dict[str, Callable[[Words], str]]] = {
     "file_unreadable": lambda p: _t("the file cannot be read (%(detail)s)", **p),
     "not_utf8": lambda p: _t("the file is not UTF-8 text (byte %(offset)s is not)", **p),
     "yaml_syntax": lambda p: _t("the YAML cannot be read: %(detail)s", **p),
+    "bad_value": lambda p: _t(
+        "the value %(value)s cannot be read: it is not a real date or number", **p
+    ),
     "control_character": lambda p: _t(
         "the control character %(char)s is not allowed in a playbook", **p
     ),

@@ -568,6 +568,7 @@ ISSUE_CODES: dict[str, str] = {
     "file_unreadable": "the file cannot be read ({detail})",
     "not_utf8": "the file is not UTF-8 text (byte {offset} is not)",
     "yaml_syntax": "the YAML cannot be read: {detail}",
+    "bad_value": "the value {value} cannot be read: it is not a real date or number",
     "control_character": "the control character {char} is not allowed in a playbook",
     "too_deep": "lists and mappings are nested more than {limit} levels deep",
     "alias": "aliases are not allowed",
@@ -822,6 +823,32 @@ def _block_too_deep(text: str) -> int | None:
     return None
 
 
+def _unreadable_value(source: str, root: Node, exc: Exception) -> PlaybookIssue:
+    """The first plain value, in the document's order, that the constructor cannot make
+    (a date that is no day, a number that is no number), with its line.
+
+    Examples:
+        >>> node = _yaml().compose("a: [1, 2024-02-28]\\nb: 2024-02-30\\n")
+        >>> found = _unreadable_value("x.yaml", node, ValueError())
+        >>> found.line, found.code, found.message
+        (2, 'bad_value', 'the value 2024-02-30 cannot be read: it is not a real date or number')
+    """
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, MappingNode):
+            stack.extend(reversed([n for pair in current.value for n in pair]))
+        elif isinstance(current, SequenceNode):
+            stack.extend(reversed(current.value))
+        elif isinstance(current, ScalarNode) and not str(current.tag).endswith(":str"):
+            try:
+                _yaml().constructor.construct_object(current)
+            except (ValueError, IndexError, OverflowError):
+                line = current.start_mark.line + 1
+                return issue(source, line, "", "bad_value", value=str(current.value)[:80])
+    return issue(source, None, "", "yaml_syntax", detail=str(exc) or type(exc).__name__)
+
+
 def _reader_issue(source: str, text: str, exc: YAMLError) -> PlaybookIssue:
     """Any other error of the YAML reader (a control character, say) as a numbered line."""
     position = getattr(exc, "position", None)
@@ -853,7 +880,12 @@ def _read_yaml(text: str, source: str, *, fast: bool = True) -> CommentedMap:
         if issues:
             raise PlaybookError(issues)
         # built from the node already composed: scanning the text is nine tenths of the cost
-        data = yaml.constructor.construct_document(node)
+        try:
+            data = yaml.constructor.construct_document(node)
+        except (ValueError, IndexError, OverflowError) as exc:
+            # a plain value that looks like a date or a number and is none (2024-02-30,
+            # 0x_): the constructor fails without saying where
+            raise PlaybookError([_unreadable_value(source, node, exc)]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -177,6 +177,26 @@ def test_yaml_syntax_error_shows_its_line(consultant, db) -> None:
     assert counts()["uploads"] == 0
 
 
+@pytest.mark.parametrize("value", ["2024-02-30", "0x_", "0b_", "._", "-_"])
+def test_a_value_that_is_no_date_or_number_is_refused_with_its_line(consultant, db, value) -> None:
+    """The reader took these for a date or a number and failed without a line: a server
+    error instead of a refusal."""
+    text = SMALL.replace("author: Acme Consulting", f"author: {value}")
+    response = _post(consultant, text)
+    assert response.status_code == 422
+    shown = text_of(response)
+    assert f"4 acme.yaml the value {value} cannot be read: it is not a real date or number" in shown
+    chinese = consultant.post(
+        "/playbooks/upload",
+        data={"file": (io.BytesIO(text.encode()), "acme.yaml")},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "zh-CN"},
+    )
+    assert chinese.status_code == 422
+    assert f"无法读取值 {value}：它不是有效的日期或数字" in text_of(chinese)
+    assert counts()["uploads"] == 0
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
