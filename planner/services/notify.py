@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
@@ -60,52 +61,47 @@ ROLES = ("lead", "member", "steering", "viewer")
 
 
 def members(program_id: int, roles: Iterable[str] = ("lead", "member", "steering")) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.program_id == program_id, Membership.role.in_(tuple(roles)))
-            .where(User.active.is_(True))
-            .order_by(User.id)
-        )
-    )
+    """The program's active members with one of ``roles``, by id."""
+    return Audience(program_id).members(roles)
 
 
 def owners(program_id: int, owner: str | None) -> tuple[list[User], bool]:
     """The members an owner typed as text names (their name or e-mail), and whether it was
     a match; when none matches, the program's leads hear of it instead (reason says so)."""
-    everyone = members(program_id, ROLES)
-    found = [u for u in everyone if matches_owner(owner, u.name, u.email)]
-    if found:
-        return found, True
-    return members(program_id, ("lead",)), False
+    return Audience(program_id).owners(owner)
 
 
 class Audience:
     """A program's active members with their roles, and the channels they turned off per
-    event, read once for the many events of one pass (the daily scan): :meth:`members` and
-    :meth:`owners` answer as :func:`members` and :func:`owners` do, without a query each."""
+    event, each read once (on first use) for the many events of one pass (the daily scan)."""
 
     def __init__(self, program_id: int) -> None:
         self.program_id = program_id
+
+    @cached_property
+    def _people(self) -> list[tuple[User, str]]:
         rows = db.session.execute(
             select(User, Membership.role)
             .join(Membership, Membership.user_id == User.id)
-            .where(Membership.program_id == program_id, User.active.is_(True))
+            .where(Membership.program_id == self.program_id, User.active.is_(True))
             .order_by(User.id)
         )
         # one membership per user and program (unique): the rows are the users, by id
-        self._people: list[tuple[User, str]] = [(user, role) for user, role in rows]
-        self._off: dict[str, set[tuple[int, str]]] = {}
+        return [(user, role) for user, role in rows]
+
+    @cached_property
+    def _off(self) -> dict[str, set[tuple[int, str]]]:
+        off: dict[str, set[tuple[int, str]]] = {}
         for user_id, event, channel in db.session.execute(
             select(
                 NotifyPreference.user_id, NotifyPreference.event, NotifyPreference.channel
             ).where(
-                NotifyPreference.program_id == program_id,
+                NotifyPreference.program_id == self.program_id,
                 NotifyPreference.enabled.is_(False),
             )
         ):
-            self._off.setdefault(event, set()).add((user_id, channel))
+            off.setdefault(event, set()).add((user_id, channel))
+        return off
 
     def members(self, roles: Iterable[str] = ("lead", "member", "steering")) -> list[User]:
         wanted = frozenset(roles)
@@ -118,22 +114,11 @@ class Audience:
         return self.members(("lead",)), False
 
     def disabled(self, user_ids: list[int], event: str) -> set[tuple[int, str]]:
+        """The (user, channel) pairs of ``user_ids`` turned off for ``event``."""
+        if not user_ids:
+            return set()
         ids = set(user_ids)
         return {(u, channel) for u, channel in self._off.get(event, ()) if u in ids}
-
-
-def _disabled(user_ids: list[int], program_id: int | None, event: str) -> set[tuple[int, str]]:
-    if program_id is None or not user_ids:
-        return set()
-    rows = db.session.execute(
-        select(NotifyPreference.user_id, NotifyPreference.channel).where(
-            NotifyPreference.user_id.in_(user_ids),
-            NotifyPreference.program_id == program_id,
-            NotifyPreference.event == event,
-            NotifyPreference.enabled.is_(False),
-        )
-    )
-    return {(r.user_id, r.channel) for r in rows}
 
 
 # --------------------------------------------------------------------------- record
@@ -154,10 +139,12 @@ def record(
     turned both channels off for this event and program gets none. Returns how many are new.
     ``audience``: the program's settings as read already (else they are read here)."""
     people = [u for u in {u.id: u for u in users}.values() if u.id != skip_user_id]
-    if audience is not None and audience.program_id == program_id:
-        off = audience.disabled([u.id for u in people], event)
+    if program_id is None:
+        off: set[tuple[int, str]] = set()
     else:
-        off = _disabled([u.id for u in people], program_id, event)
+        if audience is None or audience.program_id != program_id:
+            audience = Audience(program_id)
+        off = audience.disabled([u.id for u in people], event)
     rows: list[dict[str, Any]] = []
     for user in people:
         inapp, email = (user.id, "inapp") not in off, (user.id, "email") not in off

@@ -99,12 +99,6 @@ def _allocate(program_id: int, kind: str, prefix: str, keys: Iterable[str]) -> s
 
 
 def _by_key(model: Any, program_id: int, keys: list[str], field: str, problems: list[Problem]):
-    if not keys:
-        # nothing to look up; what the query's autoflush wrote before is written all the
-        # same (the audit trail records changes flush by flush)
-        if db.session.autoflush:
-            db.session.flush()
-        return []
     found = {
         row.key: row
         for row in db.session.scalars(

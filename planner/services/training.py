@@ -45,13 +45,7 @@ def sessions(program: Program) -> list[TrainingSession]:
 def add_session(program: Program, data: SessionInput, *, refresh: bool = True) -> TrainingSession:
     """Record a session (typed) and refresh the completion readings (``refresh=False``:
     the caller adds several and calls :func:`refresh_completion` once)."""
-    _Rules.of(program).check(data)
-    row = _row(program, data)
-    db.session.add(row)
-    db.session.flush()
-    if refresh:
-        refresh_completion(program)
-    return row
+    return add_sessions(program, [data], refresh=refresh)[0]
 
 
 def add_sessions(

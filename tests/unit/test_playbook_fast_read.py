@@ -3,11 +3,9 @@ reads them: the same data, the same line of every key, the same refusals."""
 
 from __future__ import annotations
 
-import math
 from typing import NoReturn
 
 import pytest
-from pydantic import BaseModel
 
 import planner.domain.playbook as playbook_module
 from planner.config import SHIPPED_PLAYBOOKS
@@ -20,6 +18,7 @@ from planner.domain.playbook import (
     parse_playbook,
 )
 from tests.unit.test_playbook import VALID
+from tests.unit.test_yaml_fast_load import assert_same
 
 SHIPPED = sorted(SHIPPED_PLAYBOOKS.glob("*.yaml"))
 
@@ -100,33 +99,6 @@ def test_refusals_and_their_lines_are_ruamels(text: str) -> None:
 # each key's line) to report the problems. Both ways must give the very same playbook.
 
 
-def assert_same_model(fast: object, slow: object, path: str = "playbook") -> None:
-    """The same values of exactly the same types, fields set and keys in the same order."""
-    assert type(fast) is type(slow), (path, fast, slow)
-    if isinstance(slow, BaseModel):
-        assert isinstance(fast, BaseModel)
-        assert fast.model_fields_set == slow.model_fields_set, path
-        assert list(fast.__dict__) == list(slow.__dict__), path
-        for name, value in slow.__dict__.items():
-            assert_same_model(fast.__dict__[name], value, f"{path}.{name}")
-    elif isinstance(slow, dict):
-        assert isinstance(fast, dict)
-        assert list(fast) == list(slow), path
-        for (fast_key, fast_value), (slow_key, slow_value) in zip(
-            fast.items(), slow.items(), strict=True
-        ):
-            assert_same_model(fast_key, slow_key, f"{path}<key>")
-            assert_same_model(fast_value, slow_value, f"{path}[{slow_key!r}]")
-    elif isinstance(slow, list):
-        assert isinstance(fast, list) and len(fast) == len(slow), path
-        for index, (fast_item, slow_item) in enumerate(zip(fast, slow, strict=True)):
-            assert_same_model(fast_item, slow_item, f"{path}[{index}]")
-    elif isinstance(slow, float) and math.isnan(slow):
-        assert isinstance(fast, float) and math.isnan(fast), path
-    else:
-        assert fast == slow, (path, fast, slow)
-
-
 def the_slow_way(text: str) -> Playbook:
     """The playbook from ruamel's own reader's data (line numbers and all)."""
     return Playbook.model_validate(_read_yaml(text, "x.yaml", fast=False))
@@ -168,7 +140,7 @@ def test_a_sound_playbook_is_read_the_fast_way_into_the_same_playbook(
     monkeypatch.setattr(playbook_module, "_read_yaml", _never)
     fast = parse_playbook(text, "x.yaml")
     assert fast == slow
-    assert_same_model(fast, slow)
+    assert_same(fast, slow)
 
 
 def _never(*_args: object, **_kwargs: object) -> NoReturn:
@@ -266,5 +238,5 @@ def test_an_anchor_no_alias_uses_changes_nothing() -> None:
     assert text != small
     fast = _sound_playbook(text)
     assert fast is not None
-    assert_same_model(fast, Playbook.model_validate(_read_yaml(text, "x.yaml")))
-    assert_same_model(fast, parse_playbook(small, "x.yaml"))
+    assert_same(fast, Playbook.model_validate(_read_yaml(text, "x.yaml")))
+    assert_same(fast, parse_playbook(small, "x.yaml"))

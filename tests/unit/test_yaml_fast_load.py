@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import ScalarNode
 
@@ -46,9 +47,16 @@ def plain(value: Any) -> Any:
 
 
 def assert_same(fast: Any, slow: Any, path: str = "$") -> None:
-    """Equal values of exactly the same types, keys in the same order (nan equals nan)."""
+    """Equal values of exactly the same types, keys in the same order (nan equals nan); of
+    models, the same fields set, in the same order."""
     assert type(fast) is type(slow), (path, fast, slow)
-    if isinstance(slow, dict):
+    if isinstance(slow, BaseModel):
+        assert isinstance(fast, BaseModel)
+        assert fast.model_fields_set == slow.model_fields_set, path
+        assert list(fast.__dict__) == list(slow.__dict__), path
+        for name, value in slow.__dict__.items():
+            assert_same(fast.__dict__[name], value, f"{path}.{name}")
+    elif isinstance(slow, dict):
         assert list(fast) == list(slow), path
         for (fast_key, fast_value), (slow_key, slow_value) in zip(
             fast.items(), slow.items(), strict=True

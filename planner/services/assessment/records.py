@@ -311,11 +311,7 @@ def _new_interview(assessment: Assessment, data: InterviewData) -> Interview:
 
 def add_interview(assessment: Assessment, data: InterviewData) -> Interview:
     """Plan or record an interview of this assessment."""
-    _check_interview_data(assessment, data)
-    interview = _new_interview(assessment, data)
-    assessment.interviews.append(interview)
-    db.session.flush()
-    return interview
+    return add_interviews(assessment, [data])[0]
 
 
 def add_interviews(assessment: Assessment, data: Sequence[InterviewData]) -> list[Interview]:
@@ -360,10 +356,7 @@ def save_scores(
     A score outside 0-5 or an indicator the assessment does not have is refused with every
     problem listed, and nothing is saved.
     """
-    _check_scores(interview, version, scores)
-    changed = _apply_scores(interview, scores)
-    db.session.flush()
-    return changed
+    return save_many_scores([(interview, version, scores)])
 
 
 def save_many_scores(

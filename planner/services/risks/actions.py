@@ -118,9 +118,8 @@ def _phase_to_link(risk: Risk, phase_id: Any, linking: Sequence[Phase] = ()) -> 
 
 def link_work_item(risk: Risk, work_item_id: Any) -> RiskWorkItemLink:
     """Record that the risk threatens a work item of the same program."""
-    link = RiskWorkItemLink(work_item=_item_to_link(risk, work_item_id))
-    risk.item_links.append(link)
-    db.session.flush()
+    (link,) = link_many(risk, work_item_ids=[work_item_id])
+    assert isinstance(link, RiskWorkItemLink)
     return link
 
 
@@ -134,9 +133,8 @@ def unlink_work_item(risk: Risk, link_id: int) -> None:
 
 def link_phase(risk: Risk, phase_id: Any) -> RiskPhaseLink:
     """Record that the risk threatens a phase of the same program."""
-    link = RiskPhaseLink(phase=_phase_to_link(risk, phase_id))
-    risk.phase_links.append(link)
-    db.session.flush()
+    (link,) = link_many(risk, phase_ids=[phase_id])
+    assert isinstance(link, RiskPhaseLink)
     return link
 
 

@@ -191,13 +191,7 @@ def record_decision(
     review: SteeringReview, risk_id: Any, decision: str, note: str, version: Any = None
 ) -> ReviewDecision:
     """Record (or change) the committee's decision about one risk at this review."""
-    risk = _risk_to_decide(review, risk_id, decision)
-    existing = _decision_on(review, risk)
-    if existing is not None:
-        check_version(existing, version)
-    made = _decide(review, risk, existing, decision, note)
-    db.session.flush()
-    return made
+    return record_decisions(review, [(risk_id, decision, note, version)])[0]
 
 
 def record_decisions(
